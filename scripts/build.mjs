@@ -1,0 +1,87 @@
+// Bundles every action and the CLI into dist/. With --check, builds into a temporary
+// directory and fails if dist/ differs, so a stale committed bundle cannot ship.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { build } from "esbuild";
+
+const root = new URL("..", import.meta.url).pathname;
+const check = process.argv.includes("--check");
+
+/** dist/<name>/index.js ← the module whose main() it runs. */
+export const ENTRIES = {
+  trigger: "src/actions/trigger.ts",
+  "build-matrix": "src/actions/build-matrix.ts",
+  cli: "src/cli/main.ts",
+};
+
+const banner = [
+  "// Bundled by release-relay's scripts/build.mjs; do not edit. Source: src/.",
+  'import { createRequire as __createRequire } from "node:module";',
+  "const require = __createRequire(import.meta.url);",
+].join("\n");
+
+async function bundle(outRoot) {
+  for (const [name, source] of Object.entries(ENTRIES)) {
+    const isCli = name === "cli";
+    await build({
+      stdin: {
+        contents: isCli
+          ? `import { runCli } from "./${source}"; process.exitCode = await runCli(process.argv.slice(2));`
+          : `import { main } from "./${source}"; import { runAction } from "./src/actions/run-action.ts"; await runAction(main);`,
+        resolveDir: root,
+        sourcefile: `${name}-entry.ts`,
+        loader: "ts",
+      },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      outfile: join(outRoot, name, "index.js"),
+      banner: { js: banner },
+      legalComments: "none",
+      logLevel: "warning",
+      charset: "utf8",
+    });
+  }
+}
+
+function listFiles(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const entry of readdirSync(d)) {
+      const p = join(d, entry);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(relative(dir, p));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+if (check) {
+  const tmp = mkdtempSync(join(tmpdir(), "release-relay-dist-"));
+  try {
+    await bundle(tmp);
+    const dist = join(root, "dist");
+    const want = listFiles(tmp);
+    const have = statSync(dist, { throwIfNoEntry: false }) ? listFiles(dist) : [];
+    const stale = [
+      ...want.filter(
+        (f) => !have.includes(f) || !readFileSync(join(tmp, f)).equals(readFileSync(join(dist, f))),
+      ),
+      ...have.filter((f) => !want.includes(f)),
+    ];
+    if (stale.length > 0) {
+      console.error(`dist/ is stale: ${stale.join(", ")}\nRun \`npm run build\` and commit dist/.`);
+      process.exit(1);
+    }
+    console.log(`check-dist: dist/ matches the sources (${want.length} files)`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+} else {
+  rmSync(join(root, "dist"), { recursive: true, force: true });
+  await bundle(join(root, "dist"));
+  console.log(`built dist/ (${Object.keys(ENTRIES).join(", ")})`);
+}

@@ -1,0 +1,115 @@
+import { existsSync } from "node:fs";
+import * as core from "@actions/core";
+import { z } from "zod";
+import { readInputs } from "../adapters/action-inputs.js";
+import { readConfigFile } from "../adapters/config-file.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { readRepoFile } from "../adapters/repo-files.js";
+import { type RunContext, readRunContext } from "../adapters/run-context.js";
+import type { Config } from "../core/config.js";
+import { parseConfig } from "../core/config-parse.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import { buildReleaseRequested, RELEASE_REQUESTED, type ReleaseRequested } from "../core/events.js";
+import { parseTag } from "../core/version.js";
+
+const INPUTS = ["automation-repo", "token", "tag", "config-path"] as const;
+
+const triggerInputsSchema = z
+  .object({
+    "automation-repo": z
+      .string()
+      .regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected "owner/name" of the automation repo' }),
+    token: z.string().min(1, { error: "a token that may dispatch to the automation repo is required" }),
+    tag: z.string().optional(),
+    "config-path": z.string().default("release-relay.yml"),
+  })
+  .transform((i) => ({
+    automationRepo: i["automation-repo"],
+    token: i.token,
+    tag: i.tag,
+    configPath: i["config-path"],
+  }));
+
+export type TriggerSettings = z.output<typeof triggerInputsSchema>;
+
+/** Finds the tag being released: the input, else the pushed `refs/tags/...` ref. */
+export function resolveTag(input: string | undefined, ref: string): string {
+  if (input) return input.replace(/^refs\/tags\//, "");
+  if (ref.startsWith("refs/tags/")) return ref.slice("refs/tags/".length);
+  throw new ReleaseRelayError(
+    "E_INPUT",
+    `no tag to release: the run is for ${JSON.stringify(ref || "no ref")}, not a tag`,
+    "run the workflow on `push: tags` or `release: published`, or pass `tag:`",
+  );
+}
+
+/** Validates the tag and sends `release-requested` to the automation repo; nothing is sent for a bad tag. */
+export async function runTrigger(
+  settings: TriggerSettings,
+  context: RunContext,
+  deps: { github: GitHubClient; loadConfig: () => Promise<Config>; now: () => Date },
+): Promise<ReleaseRequested> {
+  const tag = resolveTag(settings.tag, context.ref);
+  const config = await deps.loadConfig();
+  const version = parseTag(tag, config.tags.pattern);
+  if (context.repository.toLowerCase() !== config.source.repo.toLowerCase()) {
+    throw new ReleaseRelayError(
+      "E_SOURCE_REPO",
+      `this run is in ${context.repository}, but release-relay.yml releases ${config.source.repo}`,
+      "run the trigger only in the source repo (forks must not start releases), or fix source.repo",
+    );
+  }
+  if (!context.sha) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "GITHUB_SHA is not set",
+      "run this action in a workflow triggered by the tag",
+    );
+  }
+  const payload = buildReleaseRequested(config.project, version, context.sha, config.source.repo, {
+    actor: context.actor,
+    event:
+      context.eventName === "release"
+        ? "release"
+        : context.eventName === "push"
+          ? "push"
+          : "workflow_dispatch",
+    at: deps.now().toISOString(),
+    runUrl: context.runUrl,
+  });
+  const [owner, repo] = settings.automationRepo.split("/") as [string, string];
+  await deps.github.rest.repos.createDispatchEvent({
+    owner,
+    repo,
+    event_type: RELEASE_REQUESTED,
+    client_payload: payload,
+  });
+  return payload;
+}
+
+/** Entry point of the root action.yml. */
+export async function main(): Promise<void> {
+  const settings = readInputs(triggerInputsSchema, INPUTS);
+  core.setSecret(settings.token);
+  const context = readRunContext();
+  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const loadConfig = async (): Promise<Config> => {
+    if (existsSync(settings.configPath)) return readConfigFile(settings.configPath);
+    const text = await readRepoFile(github, settings.automationRepo, settings.configPath);
+    if (text === undefined) {
+      throw new ReleaseRelayError(
+        "E_CONFIG",
+        `${settings.configPath} is neither in this checkout nor in ${settings.automationRepo}`,
+        "commit release-relay.yml to the automation repo (release-relay init), or set config-path",
+      );
+    }
+    return parseConfig(text, `${settings.automationRepo}/${settings.configPath}`);
+  };
+  const payload = await runTrigger(settings, context, { github, loadConfig, now: () => new Date() });
+  core.setOutput("release-id", payload.releaseId);
+  core.setOutput("version", payload.version);
+  core.setOutput("payload", JSON.stringify(payload));
+  core.info(
+    `Sent ${RELEASE_REQUESTED} for ${payload.releaseId} (${payload.sha.slice(0, 12)}) to ${settings.automationRepo}`,
+  );
+}

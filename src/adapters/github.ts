@@ -1,0 +1,40 @@
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+
+const RelayOctokit = Octokit.plugin(retry, throttling);
+
+/** The Octokit every adapter uses: REST with retries on 5xx and waits on rate limits. */
+export type GitHubClient = InstanceType<typeof RelayOctokit>;
+
+/** How to reach GitHub (or the local emulator) and how patiently. */
+export interface GitHubClientOptions {
+  token: string;
+  /** `GITHUB_API_URL`: https://api.github.com, a GHES `/api/v3` URL, or the local emulator. */
+  baseUrl?: string;
+  /** Retries on 5xx and on rate limits before giving up. */
+  retries?: number;
+  /** Seconds multiplied into each retry's back-off; tests against the emulator pass a tiny value. */
+  retryAfterBaseValue?: number;
+  userAgent?: string;
+}
+
+/** Creates the REST client with retry + throttling; the token never appears in logs or errors. */
+export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
+  const retries = options.retries ?? 4;
+  const retryAfterBaseValue = options.retryAfterBaseValue ?? 1000;
+  return new RelayOctokit({
+    auth: options.token,
+    baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
+    userAgent: options.userAgent ?? "release-relay",
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    retry: { retries, retryAfterBaseValue },
+    throttle: {
+      retryAfterBaseValue,
+      onRateLimit: (_after: number, _options: object, _octokit: unknown, retryCount: number) =>
+        retryCount < retries,
+      onSecondaryRateLimit: (_after: number, _options: object, _octokit: unknown, retryCount: number) =>
+        retryCount < retries,
+    },
+  });
+}

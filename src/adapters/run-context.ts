@@ -1,0 +1,57 @@
+import { z } from "zod";
+import { ReleaseRelayError } from "../core/errors.js";
+import { describeIssues } from "../core/validation-issues.js";
+
+const runContextSchema = z.object({
+  GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  GITHUB_REF: z.string().default(""),
+  GITHUB_SHA: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  GITHUB_ACTOR: z.string().default("unknown"),
+  GITHUB_EVENT_NAME: z.string().default("workflow_dispatch"),
+  GITHUB_SERVER_URL: z.url().default("https://github.com"),
+  GITHUB_API_URL: z.url().default("https://api.github.com"),
+  GITHUB_RUN_ID: z.string().optional(),
+  GITHUB_WORKSPACE: z.string().optional(),
+});
+
+/** What the Actions runner tells a step about the run, from its environment variables. */
+export interface RunContext {
+  repository: string;
+  ref: string;
+  sha: string | undefined;
+  actor: string;
+  eventName: string;
+  serverUrl: string;
+  apiUrl: string;
+  runUrl: string | undefined;
+  workspace: string;
+}
+
+/** Reads the runner's `GITHUB_*` variables; fails with a clear message outside a workflow run. */
+export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext {
+  const result = runContextSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
+      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing",
+    );
+  }
+  const e = result.data;
+  return {
+    repository: e.GITHUB_REPOSITORY,
+    ref: e.GITHUB_REF,
+    sha: e.GITHUB_SHA,
+    actor: e.GITHUB_ACTOR,
+    eventName: e.GITHUB_EVENT_NAME,
+    serverUrl: e.GITHUB_SERVER_URL,
+    apiUrl: e.GITHUB_API_URL,
+    runUrl: e.GITHUB_RUN_ID
+      ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
+      : undefined,
+    workspace: e.GITHUB_WORKSPACE ?? process.cwd(),
+  };
+}

@@ -1,0 +1,47 @@
+import { describeError } from "../core/errors.js";
+import { planCommand } from "./plan-command.js";
+import { schemaCommand } from "./schema-command.js";
+import { validateCommand } from "./validate-command.js";
+
+/** A CLI command: parses its own arguments, prints its result, returns the exit code. */
+export type Command = (args: string[], out: (text: string) => void) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  validate: { run: validateCommand, summary: "check a release-relay.yml and print what it releases" },
+  plan: { run: planCommand, summary: "print the release plan (matrix, artifacts, downstreams) for a tag" },
+  schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    "Usage: release-relay <command> [options]",
+    "",
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `release-relay <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+/** Runs the CLI; errors are caught here, once, and become exit code 1 with the message and the fix. */
+export async function runCli(
+  argv: string[],
+  out = (t: string) => process.stdout.write(`${t}\n`),
+): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    out(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`release-relay: unknown command ${JSON.stringify(name)}\n\n${usage()}\n`);
+    return 1;
+  }
+  try {
+    return await command.run(rest, out);
+  } catch (error) {
+    process.stderr.write(`release-relay ${name}: ${describeError(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,8 @@
+import { configJsonSchema } from "../core/config-parse.js";
+import type { Command } from "./main.js";
+
+/** `release-relay schema`: the JSON Schema of release-relay.yml, for editors and CI. */
+export const schemaCommand: Command = async (_args, out) => {
+  out(JSON.stringify(configJsonSchema(), null, 2));
+  return 0;
+};

@@ -1,0 +1,324 @@
+import { z } from "zod";
+import { kebabObject } from "./kebab-object.js";
+import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "./template.js";
+
+const quoted = (input: unknown): string =>
+  typeof input === "string" ? JSON.stringify(input) : String(input);
+
+/** `owner/name` as GitHub spells repositories (owner ≤ 39 chars, name ≤ 100). */
+export const repoNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+    error: (issue) => `expected "owner/name", got ${quoted(issue.input)}`,
+  });
+
+const secretName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (issue) =>
+    `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue.input)}; put the key itself in the repository's secrets`,
+});
+
+const regexSource = z.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
+  }
+});
+
+const when = z.enum(["always", "stable", "prerelease"]).default("always");
+
+const editSchemas = [
+  kebabObject({
+    kind: z.literal("append-line"),
+    file: z.string().min(1),
+    line: z.string().min(1),
+    "conflict-key": z.string().min(1).optional(),
+    when,
+  }),
+  kebabObject({
+    kind: z.literal("regex-replace"),
+    file: z.string().min(1),
+    pattern: regexSource,
+    replacement: z.string(),
+    count: z.number().int().min(1).default(1),
+    when,
+  }),
+  kebabObject({
+    kind: z.literal("json-set"),
+    file: z.string().min(1),
+    path: z.string().min(1),
+    value: z.unknown(),
+    when,
+  }),
+  kebabObject({
+    kind: z.literal("yaml-set"),
+    file: z.string().min(1),
+    path: z.string().min(1),
+    value: z.unknown(),
+    when,
+  }),
+  kebabObject({
+    kind: z.literal("template-create"),
+    file: z.string().min(1),
+    template: z.string().min(1),
+    when,
+  }),
+  kebabObject({
+    kind: z.literal("script"),
+    run: z.string().min(1),
+    "timeout-seconds": z.number().int().min(1).max(3600).default(300),
+    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+    when,
+  }),
+] as const;
+
+const EDIT_KINDS = [
+  "append-line",
+  "regex-replace",
+  "json-set",
+  "yaml-set",
+  "template-create",
+  "script",
+] as const;
+
+export const editSchema = z.discriminatedUnion("kind", [...editSchemas], {
+  error: (issue) =>
+    issue.code === "invalid_union"
+      ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted((issue.input as { kind?: unknown } | undefined)?.kind)}`
+      : undefined,
+});
+
+const downstreamSchema = kebabObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+    error: (issue) => `expected a short lowercase name like "hashes", got ${quoted(issue.input)}`,
+  }),
+  repo: repoNameSchema,
+  mode: z.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
+  "base-branch": z.string().min(1).optional(),
+  after: z.array(z.string()).default([]),
+  "report-back": z.array(z.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
+  edits: z.array(editSchema).min(1, { error: "a downstream needs at least one edit" }),
+  pr: kebabObject({
+    title: z.string().default("{project} {version}"),
+    "commit-message": z.string().default("Release {project} {version}"),
+    body: z.string().optional(),
+    labels: z.array(z.string()).default([]),
+    draft: z.boolean().default(false),
+  }).prefault({}),
+});
+
+const targetSchema = kebabObject({
+  os: z.enum(["linux", "macos", "windows", "freebsd"]),
+  arch: z.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
+  distro: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]*$/)
+    .optional(),
+  runner: z.string().min(1),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+});
+
+const signingSchema = z.discriminatedUnion("method", [
+  kebabObject({ method: z.literal("none") }),
+  kebabObject({
+    method: z.literal("gpg"),
+    "key-secret": secretName,
+    "passphrase-secret": secretName.optional(),
+  }),
+  kebabObject({
+    method: z.literal("ed25519"),
+    "key-secret": secretName,
+    "public-key-url": z.url().optional(),
+  }),
+]);
+
+const bucketName = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: (issue) =>
+    `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue.input)}`,
+});
+
+const prefix = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+  error: (issue) =>
+    `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue.input)}`,
+});
+
+/** The whole `release-relay.yml`; the single source of every name the product uses. */
+export const configSchema = kebabObject({
+  project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: (issue) => `expected a project name (letters, digits, . _ -), got ${quoted(issue.input)}`,
+  }),
+  source: kebabObject({
+    repo: repoNameSchema,
+    archive: z.string().min(1).optional(),
+  }),
+  tags: kebabObject({
+    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$"),
+  }).prefault({}),
+  build: kebabObject({
+    command: z.string().min(1),
+    targets: z.array(targetSchema).min(1, { error: "list at least one build target" }),
+    artifact: z.string().min(1),
+    "timeout-minutes": z.number().int().min(1).max(360).default(60),
+  }),
+  signing: signingSchema.prefault({ method: "none" }),
+  upload: kebabObject({
+    bucket: bucketName,
+    prefix: prefix.default(""),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+      .default("us-east-1"),
+    endpoint: z.url().optional(),
+    "public-url": z.url().optional(),
+    "cache-control": z.string().default("public, max-age=31536000, immutable"),
+  }),
+  downstream: z.array(downstreamSchema).default([]),
+  tracking: kebabObject({
+    repo: repoNameSchema,
+    labels: z.array(z.string().min(1)).default(["release"]),
+    notify: z.array(z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/)).default([]),
+    title: z.string().default("Release {version}"),
+  }),
+}).superRefine((config, ctx) => {
+  checkTagPattern(config.tags.pattern, ctx);
+  checkArtifactTemplate(config.build, ctx);
+  if (config.source.archive)
+    checkPlaceholders(config.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  checkDownstreamGraph(config.downstream, ctx);
+});
+
+export type Config = z.output<typeof configSchema>;
+export type Downstream = Config["downstream"][number];
+export type Edit = z.output<typeof editSchema>;
+export type BuildTarget = Config["build"]["targets"][number];
+
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function checkTagPattern(pattern: string, ctx: Ctx): void {
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return; // already reported by regexSource
+  }
+  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
+  if (hasGroups && !/\(\?<version>/.test(pattern)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: 'named groups present but none is called "version"; name the version part (?<version>...)',
+    });
+  }
+  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`,
+    });
+  }
+}
+
+function checkPlaceholders(
+  template: string,
+  allowed: readonly string[],
+  path: (string | number)[],
+  ctx: Ctx,
+): void {
+  for (const name of findPlaceholders(template)) {
+    if (!allowed.includes(name)) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`,
+      });
+    }
+  }
+}
+
+function checkArtifactTemplate(build: Config["build"], ctx: Ctx): void {
+  checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
+  if (!build.artifact.includes("{version}")) {
+    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
+  }
+  const seen = new Map<string, number>();
+  build.targets.forEach((t, i) => {
+    const id = [t.os, t.arch, t.distro ?? ""].join("/");
+    const prev = seen.get(id);
+    if (prev !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "targets", i],
+        message: `duplicates build.targets[${prev}] (${id})`,
+      });
+    }
+    seen.set(id, i);
+  });
+  const names = new Map<string, number>();
+  build.targets.forEach((t, i) => {
+    const name = build.artifact
+      .replaceAll("{os}", t.os)
+      .replaceAll("{arch}", t.arch)
+      .replaceAll("{distro}", t.distro ?? "");
+    const prev = names.get(name);
+    if (prev !== undefined && seen.size === build.targets.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "artifact"],
+        message: `targets ${prev} and ${i} would both produce ${quoted(name)}; add {os}, {arch} or {distro}`,
+      });
+    }
+    names.set(name, i);
+  });
+}
+
+function checkDownstreamGraph(downstream: Config["downstream"], ctx: Ctx): void {
+  const index = new Map<string, number>();
+  downstream.forEach((d, i) => {
+    if (index.has(d.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "name"],
+        message: `name ${quoted(d.name)} is used twice`,
+      });
+    }
+    index.set(d.name, i);
+  });
+  downstream.forEach((d, i) => {
+    d.after.forEach((dep, j) => {
+      if (!index.has(dep) || dep === d.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["downstream", i, "after", j],
+          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n) => n !== d.name).join(", ") || "(none)"}`,
+        });
+      }
+    });
+  });
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (name: string, trail: string[]): string[] | null => {
+    if (state.get(name) === "done") return null;
+    if (state.get(name) === "visiting") return [...trail, name];
+    state.set(name, "visiting");
+    const node = downstream[index.get(name) ?? -1];
+    for (const dep of node?.after ?? []) {
+      if (!index.has(dep) || dep === name) continue;
+      const cycle = visit(dep, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, "done");
+    return null;
+  };
+  for (const d of downstream) {
+    const cycle = visit(d.name, []);
+    if (cycle) {
+      const start = cycle.indexOf(cycle.at(-1) as string);
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", index.get(d.name) ?? 0, "after"],
+        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`,
+      });
+      return;
+    }
+  }
+}

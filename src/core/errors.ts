@@ -1,0 +1,37 @@
+/** Machine-readable error codes; each names one thing a user can fix. */
+export type ErrorCode =
+  | "E_CONFIG"
+  | "E_CONFIG_YAML"
+  | "E_TAG_PATTERN"
+  | "E_TAG_UNSAFE"
+  | "E_VERSION_INVALID"
+  | "E_VERSION_CONFLICT"
+  | "E_INPUT"
+  | "E_PAYLOAD"
+  | "E_SOURCE_REPO"
+  | "E_TEMPLATE"
+  | "E_GITHUB";
+
+/** An error a user can act on: what was wrong (message) and how to fix it (hint). */
+export class ReleaseRelayError extends Error {
+  override readonly name = "ReleaseRelayError";
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+
+  /** One line for logs and `core.setFailed`: code, problem, fix. */
+  describe(): string {
+    return `${this.code}: ${this.message} — ${this.hint}`;
+  }
+}
+
+/** Renders any thrown value as one actionable line. */
+export function describeError(error: unknown): string {
+  if (error instanceof ReleaseRelayError) return error.describe();
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

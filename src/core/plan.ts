@@ -1,0 +1,184 @@
+import { z } from "zod";
+import type { Config } from "./config.js";
+import { renderTemplate } from "./template.js";
+import type { Version } from "./version.js";
+
+const envSchema = z.record(z.string(), z.string());
+
+const matrixEntrySchema = z.strictObject({
+  target: z.string(),
+  os: z.string(),
+  arch: z.string(),
+  distro: z.string(),
+  runner: z.string(),
+  artifact: z.string(),
+  key: z.string(),
+  env: envSchema,
+});
+
+const artifactSchema = z.strictObject({
+  name: z.string(),
+  kind: z.enum(["binary", "source-archive"]),
+  target: z.string().optional(),
+  key: z.string().optional(),
+  url: z.string(),
+});
+
+const downstreamJobSchema = z.strictObject({
+  name: z.string(),
+  repo: z.string(),
+  mode: z.enum(["pr", "push", "dry-run", "off"]),
+  branch: z.string(),
+  after: z.array(z.string()),
+});
+
+/** The release plan: everything later stages need, decided once from config + tag + commit. */
+export const releasePlanSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  releaseId: z.string(),
+  project: z.string(),
+  version: z.string(),
+  tag: z.string(),
+  commit: z.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: z.boolean(),
+  line: z.string(),
+  buildTime: z.string(),
+  sourceDateEpoch: z.number().int(),
+  matrix: z.strictObject({ include: z.array(matrixEntrySchema) }),
+  artifacts: z.array(artifactSchema),
+  downstream: z.array(downstreamJobSchema),
+  ledgerBranch: z.string(),
+  tracking: z.strictObject({ repo: z.string(), title: z.string() }),
+});
+
+export type ReleasePlan = z.infer<typeof releasePlanSchema>;
+export type MatrixEntry = z.infer<typeof matrixEntrySchema>;
+
+/** What a plan is made from; no clock or environment is read inside planRelease. */
+export interface PlanInput {
+  config: Config;
+  version: Version;
+  commit: string;
+  /** When the release was requested (ISO 8601); fixes BUILD_TIME and SOURCE_DATE_EPOCH for reproducible builds. */
+  requestedAt: string;
+  /** GitHub's web address, for the source archive URL (`https://github.com`, or a GHES host). */
+  serverUrl: string;
+}
+
+/** Public download URL of an uploaded key. */
+export function objectUrl(upload: Config["upload"], key: string): string {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+
+/** Version parts every template may use. */
+export function versionPlaceholders(config: Config, version: Version): Record<string, string | number> {
+  return {
+    project: config.project,
+    version: version.version,
+    major: version.major,
+    minor: version.minor,
+    patch: version.patch,
+    prerelease: version.prerelease,
+    line: version.line,
+  };
+}
+
+/** Orders downstreams so every one comes after those it names in `after:` (config order otherwise). */
+export function orderDownstream<T extends { name: string; after: readonly string[] }>(
+  downstream: readonly T[],
+): T[] {
+  const done = new Set<string>();
+  const ordered: T[] = [];
+  const pending = [...downstream];
+  while (pending.length > 0) {
+    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
+    // The config schema refuses cycles; a cycle here keeps config order rather than looping.
+    const [next] = pending.splice(index === -1 ? 0 : index, 1) as [T];
+    ordered.push(next);
+    done.add(next.name);
+  }
+  return ordered;
+}
+
+/** Decides the release: build matrix, artifact names and keys, downstream jobs. Pure and deterministic. */
+export function planRelease(input: PlanInput): ReleasePlan {
+  const { config, version, commit } = input;
+  const when = new Date(input.requestedAt);
+  const buildTime = when.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sourceDateEpoch = Math.floor(when.getTime() / 1000);
+  const base = versionPlaceholders(config, version);
+
+  const include = config.build.targets.map((t): MatrixEntry => {
+    const distro = t.distro ?? "";
+    const artifact = renderTemplate(
+      config.build.artifact,
+      { ...base, os: t.os, arch: t.arch, distro },
+      "build.artifact",
+    );
+    const target = [t.os, distro, t.arch].filter(Boolean).join("-");
+    return {
+      target,
+      os: t.os,
+      arch: t.arch,
+      distro,
+      runner: t.runner,
+      artifact,
+      key: `${config.upload.prefix}${artifact}`,
+      env: {
+        ...t.env,
+        VERSION: version.version,
+        GIT_COMMIT: commit,
+        BUILD_TIME: buildTime,
+        SOURCE_DATE_EPOCH: String(sourceDateEpoch),
+        ARTIFACT_NAME: artifact,
+        TARGET_OS: t.os,
+        TARGET_ARCH: t.arch,
+        TARGET_DISTRO: distro,
+      },
+    };
+  });
+
+  const artifacts: ReleasePlan["artifacts"] = include.map((m) => ({
+    name: m.artifact,
+    kind: "binary",
+    target: m.target,
+    key: m.key,
+    url: objectUrl(config.upload, m.key),
+  }));
+  if (config.source.archive) {
+    artifacts.unshift({
+      name: renderTemplate(config.source.archive, base, "source.archive"),
+      kind: "source-archive",
+      url: `${input.serverUrl.replace(/\/$/, "")}/${config.source.repo}/archive/refs/tags/${version.tag}.tar.gz`,
+    });
+  }
+
+  return {
+    schemaVersion: 1,
+    releaseId: `${config.project}@${version.version}`,
+    project: config.project,
+    version: version.version,
+    tag: version.tag,
+    commit,
+    prerelease: version.isPrerelease,
+    line: version.line,
+    buildTime,
+    sourceDateEpoch,
+    matrix: { include },
+    artifacts,
+    downstream: orderDownstream(config.downstream).map((d) => ({
+      name: d.name,
+      repo: d.repo,
+      mode: d.mode,
+      branch: `release-relay/${version.version}/${d.name}`,
+      after: [...d.after],
+    })),
+    ledgerBranch: `release-relay-ledger/${version.version}`,
+    tracking: {
+      repo: config.tracking.repo,
+      title: renderTemplate(config.tracking.title, base, "tracking.title"),
+    },
+  };
+}
