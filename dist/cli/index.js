@@ -29339,7 +29339,15 @@ function kebabObject(shape) {
 }
 
 // src/core/template.ts
-var VERSION_PLACEHOLDERS = ["project", "version", "major", "minor", "patch", "prerelease", "line"];
+var VERSION_PLACEHOLDERS = [
+  "project",
+  "version",
+  "major",
+  "minor",
+  "patch",
+  "prerelease",
+  "line"
+];
 var ARTIFACT_PLACEHOLDERS = [...VERSION_PLACEHOLDERS, "os", "arch", "distro"];
 var PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
 function findPlaceholders(template) {
@@ -29419,7 +29427,14 @@ var editSchemas = [
     when
   })
 ];
-var EDIT_KINDS = ["append-line", "regex-replace", "json-set", "yaml-set", "template-create", "script"];
+var EDIT_KINDS = [
+  "append-line",
+  "regex-replace",
+  "json-set",
+  "yaml-set",
+  "template-create",
+  "script"
+];
 var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
   error: (issue2) => issue2.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue2.input?.kind)}` : void 0
 });
@@ -29450,13 +29465,21 @@ var targetSchema = kebabObject({
 });
 var signingSchema = external_exports.discriminatedUnion("method", [
   kebabObject({ method: external_exports.literal("none") }),
-  kebabObject({ method: external_exports.literal("gpg"), "key-secret": secretName, "passphrase-secret": secretName.optional() }),
-  kebabObject({ method: external_exports.literal("ed25519"), "key-secret": secretName, "public-key-url": external_exports.url().optional() })
+  kebabObject({
+    method: external_exports.literal("gpg"),
+    "key-secret": secretName,
+    "passphrase-secret": secretName.optional()
+  }),
+  kebabObject({
+    method: external_exports.literal("ed25519"),
+    "key-secret": secretName,
+    "public-key-url": external_exports.url().optional()
+  })
 ]);
 var bucketName = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue2) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue2.input)}`
 });
-var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()\/-]*\/$/, {
+var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue2) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue2.input)}`
 });
 var configSchema = kebabObject({
@@ -29495,7 +29518,8 @@ var configSchema = kebabObject({
 }).superRefine((config2, ctx) => {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
-  if (config2.source.archive) checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.archive)
+    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
 });
@@ -29569,7 +29593,11 @@ function checkDownstreamGraph(downstream, ctx) {
   const index = /* @__PURE__ */ new Map();
   downstream.forEach((d, i) => {
     if (index.has(d.name)) {
-      ctx.addIssue({ code: "custom", path: ["downstream", i, "name"], message: `name ${quoted(d.name)} is used twice` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "name"],
+        message: `name ${quoted(d.name)} is used twice`
+      });
     }
     index.set(d.name, i);
   });
@@ -29645,7 +29673,11 @@ function editDistance(a, b) {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1)
+      );
       prev = tmp;
     }
   }
@@ -29816,7 +29848,11 @@ function planRelease(input2) {
   const base = versionPlaceholders(config2, version2);
   const include = config2.build.targets.map((t) => {
     const distro = t.distro ?? "";
-    const artifact = renderTemplate(config2.build.artifact, { ...base, os: t.os, arch: t.arch, distro }, "build.artifact");
+    const artifact = renderTemplate(
+      config2.build.artifact,
+      { ...base, os: t.os, arch: t.arch, distro },
+      "build.artifact"
+    );
     const target = [t.os, distro, t.arch].filter(Boolean).join("-");
     return {
       target,
@@ -29874,7 +29910,10 @@ function planRelease(input2) {
       after: [...d.after]
     })),
     ledgerBranch: `release-relay-ledger/${version2.version}`,
-    tracking: { repo: config2.tracking.repo, title: renderTemplate(config2.tracking.title, base, "tracking.title") }
+    tracking: {
+      repo: config2.tracking.repo,
+      title: renderTemplate(config2.tracking.title, base, "tracking.title")
+    }
   };
 }
 
@@ -29954,15 +29993,29 @@ var planCommand = async (args, out) => {
     "plan"
   );
   if (!values.tag || !values.sha || !/^[0-9a-f]{40}$/.test(values.sha)) {
-    throw new ReleaseRelayError("E_INPUT", "plan needs --tag and a 40-character --sha", "e.g. --tag 8.0.2 --sha $(git rev-parse 8.0.2^{commit})");
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "plan needs --tag and a 40-character --sha",
+      "e.g. --tag 8.0.2 --sha $(git rev-parse 8.0.2^{commit})"
+    );
   }
   const config2 = await readConfigFile(values.config);
   const requestedAt = values["requested-at"] ?? (/* @__PURE__ */ new Date()).toISOString();
   if (Number.isNaN(Date.parse(requestedAt))) {
-    throw new ReleaseRelayError("E_INPUT", `--requested-at ${JSON.stringify(requestedAt)} is not a time`, "use ISO 8601, e.g. 2025-01-07T12:00:00Z");
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `--requested-at ${JSON.stringify(requestedAt)} is not a time`,
+      "use ISO 8601, e.g. 2025-01-07T12:00:00Z"
+    );
   }
   const version2 = parseTag(values.tag, config2.tags.pattern);
-  const plan = planRelease({ config: config2, version: version2, commit: values.sha, requestedAt, serverUrl: values["server-url"] });
+  const plan = planRelease({
+    config: config2,
+    version: version2,
+    commit: values.sha,
+    requestedAt,
+    serverUrl: values["server-url"]
+  });
   out(JSON.stringify(plan, null, 2));
   return 0;
 };
@@ -29975,12 +30028,19 @@ var schemaCommand = async (_args, out) => {
 
 // src/cli/validate-command.ts
 var validateCommand = async (args, out) => {
-  const { values } = parseFlags(args, { config: { type: "string", default: "release-relay.yml" } }, "validate");
+  const { values } = parseFlags(
+    args,
+    { config: { type: "string", default: "release-relay.yml" } },
+    "validate"
+  );
   const config2 = await readConfigFile(values.config);
   out(`${values.config}: valid`);
   out(`  project ${config2.project} from ${config2.source.repo}, tags ${config2.tags.pattern}`);
-  out(`  ${config2.build.targets.length} build target(s), signing ${config2.signing.method}, bucket ${config2.upload.bucket}`);
-  for (const d of config2.downstream) out(`  downstream ${d.name} → ${d.repo} (${d.mode}, ${d.edits.length} edit(s))`);
+  out(
+    `  ${config2.build.targets.length} build target(s), signing ${config2.signing.method}, bucket ${config2.upload.bucket}`
+  );
+  for (const d of config2.downstream)
+    out(`  downstream ${d.name} → ${d.repo} (${d.mode}, ${d.edits.length} edit(s))`);
   out(`  tracking issues in ${config2.tracking.repo}`);
   return 0;
 };

@@ -118,7 +118,9 @@ export function findVersionConflicts(
 ): VersionConflict[] {
   const conflicts: VersionConflict[] = [];
   const same = released.find((r) => semver.valid(r.version) && semver.eq(r.version, candidate.version));
-  if (same && same.commit !== commit) {
+  // A rerun of a release that exists is judged when it was first released, not against what came since.
+  if (same && same.commit === commit) return [];
+  if (same) {
     conflicts.push({
       kind: "already-released",
       message: `${candidate.version} was already released${same.commit ? ` from ${same.commit.slice(0, 12)}` : ""}, not from ${commit.slice(0, 12)}`,
