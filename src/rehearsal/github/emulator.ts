@@ -1,0 +1,377 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CallLog } from "./accounting.js";
+import { FaultInjector, type FaultKind, type FaultPlan } from "./faults.js";
+import { GitStore } from "./git-store.js";
+import { checkPermission, normaliseGrant, type TokenGrant } from "./permissions.js";
+import { HttpError, type Reply } from "./replies.js";
+import type { Route } from "./route.js";
+import { checkRoutes } from "./routes-checks.js";
+import { gitRoutes } from "./routes-git.js";
+import { issueRoutes } from "./routes-issues.js";
+import { pullRoutes } from "./routes-pulls.js";
+import { releaseRoutes } from "./routes-releases.js";
+import { repoRoutes } from "./routes-repos.js";
+import { Shapes } from "./shapes.js";
+import { type DispatchRecord, type EmulatorState, emptyState, type WorkflowDispatchRecord } from "./state.js";
+import { World } from "./world.js";
+
+/** Every REST route the emulator serves. */
+export const ROUTES: readonly Route[] = [
+  ...repoRoutes,
+  ...issueRoutes,
+  ...pullRoutes,
+  ...gitRoutes,
+  ...checkRoutes,
+  ...releaseRoutes,
+];
+
+// Path parameters that may hold slashes (refs, file paths) match greedily; numbers match digits only.
+const GREEDY = new Set(["ref", "path"]);
+const compiled = ROUTES.map((route) => {
+  const names: string[] = [];
+  const source = route.template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    if (GREEDY.has(name)) return "(.+)";
+    if (/_number$|_id$/.test(name) && name !== "workflow_id") return "(\\d+)";
+    return "([^/]+)";
+  });
+  return { route, names, re: new RegExp(`^${source}$`) };
+});
+
+/** Options of a new emulator. */
+export interface EmulatorOptions {
+  /** Where bare repositories live; a temporary directory by default (removed on stop). */
+  dir?: string;
+  clock?: () => Date;
+}
+
+/** A repo to create: its default branch and first commit's files. */
+export interface RepoSeed {
+  defaultBranch?: string;
+  files?: Record<string, string | Buffer>;
+  message?: string;
+  private?: boolean;
+}
+
+/**
+ * A local GitHub REST API on 127.0.0.1 for tests and the rehearsal: issues, pulls, the Git Data API
+ * over real bare repositories, statuses and checks, releases, dispatches; with per-repo token
+ * permissions, deterministic fault injection and a log of every call.
+ */
+export class GitHubEmulator {
+  readonly log = new CallLog();
+  readonly faults = new FaultInjector();
+  private server: Server | undefined;
+  private sockets = new Set<Socket>();
+  private tokens = new Map<string, TokenGrant>();
+  private ownsDir: boolean;
+  readonly dir: string;
+  private world!: World;
+  private rateRemaining = new Map<string, number>();
+  url = "";
+
+  constructor(private readonly options: EmulatorOptions = {}) {
+    this.ownsDir = !options.dir;
+    this.dir = options.dir ?? mkdtempSync(join(tmpdir(), "github-emulator-"));
+    mkdirSync(join(this.dir, "repos"), { recursive: true });
+  }
+
+  /** Starts listening on a random port of 127.0.0.1; returns the API base URL. */
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+    this.world = new World(
+      this.world?.state ?? emptyState(),
+      join(this.dir, "repos"),
+      new Shapes(this.url, this.url),
+      this.options.clock ?? (() => new Date()),
+    );
+    return this.url;
+  }
+
+  /** Stops the server, closing every connection; removes its directory if it made it. */
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+    if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  get state(): EmulatorState {
+    return this.world.state;
+  }
+
+  /** Accepts a token with the given identity and per-repo permissions. */
+  addToken(token: string, grant: TokenGrant): void {
+    this.tokens.set(token, normaliseGrant(grant));
+    this.world.user(grant.login);
+  }
+
+  /** Creates a repository with a first commit holding `files`; returns the commit sha. */
+  async createRepo(full: string, seed: RepoSeed = {}): Promise<string> {
+    const [owner, name] = full.split("/") as [string, string];
+    const defaultBranch = seed.defaultBranch ?? "main";
+    const git = await GitStore.init(this.world.gitDir(full), defaultBranch);
+    this.world.state.repos[full.toLowerCase()] = {
+      id: this.world.nextId(),
+      owner,
+      name,
+      defaultBranch,
+      private: seed.private ?? false,
+      createdAt: this.world.now(),
+      nextNumber: 1,
+      issues: [],
+      comments: [],
+      pulls: [],
+      labels: [],
+      statuses: [],
+      checkRuns: [],
+      releases: [],
+    };
+    this.world.user(owner);
+    const entries = [];
+    for (const [path, content] of Object.entries(seed.files ?? { "README.md": `# ${name}\n` })) {
+      const executable = path.endsWith(".sh");
+      entries.push({ path, mode: executable ? "100755" : "100644", sha: await git.writeBlob(Buffer.from(content)) });
+    }
+    const tree = await git.writeTree(undefined, entries);
+    const ident = { name: owner, email: `${owner}@users.noreply.localhost`, date: this.world.now() };
+    const sha = await git.writeCommit(tree, [], `${seed.message ?? "Initial commit"}\n`, ident, ident);
+    await git.casRef(`refs/heads/${defaultBranch}`, sha, "");
+    return sha;
+  }
+
+  /** The bare repository of a repo, for tests and the rehearsal (clone it by path). */
+  git(full: string): GitStore {
+    return new GitStore(this.world.gitDir(full));
+  }
+
+  /** `repository_dispatch` events delivered since the last call (the queue is emptied). */
+  takeDispatches(): DispatchRecord[] {
+    return this.world.state.dispatches.splice(0);
+  }
+
+  /** `workflow_dispatch` requests since the last call (the queue is emptied). */
+  takeWorkflowDispatches(): WorkflowDispatchRecord[] {
+    return this.world.state.workflowDispatches.splice(0);
+  }
+
+  /** Random faults on every (or some) route; undefined turns them off. */
+  setFaults(plan: FaultPlan | undefined): void {
+    this.faults.setPlan(plan);
+  }
+
+  /** A fault on the next `count` calls of one route (template, e.g. "POST /repos/{owner}/{repo}/issues"). */
+  failNext(route: string, kind: FaultKind, options: { phase?: "before" | "after"; count?: number } = {}): void {
+    this.faults.schedule(route, kind, options);
+  }
+
+  /** Copies the whole world (state and repositories) into `dir`. */
+  snapshot(dir: string): void {
+    rmSync(dir, { recursive: true, force: true });
+    cpSync(join(this.dir, "repos"), join(dir, "repos"), { recursive: true });
+    writeFileSync(join(dir, "state.json"), this.dump());
+  }
+
+  /** Replaces the world with a snapshot taken by `snapshot(dir)`. */
+  restore(dir: string): void {
+    rmSync(join(this.dir, "repos"), { recursive: true, force: true });
+    cpSync(join(dir, "repos"), join(this.dir, "repos"), { recursive: true });
+    this.world.state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
+  }
+
+  /** The state (not git objects) as JSON, for debugging and snapshots. */
+  dump(): string {
+    return JSON.stringify(this.world.state, null, 2);
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const method = req.method ?? "GET";
+    const match = this.match(method, url.pathname);
+    const routeName = match ? `${method} ${match.route.template}` : "unmatched";
+    const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
+    const grant = token ? this.tokens.get(token) : undefined;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+
+    const fault = match ? this.faults.next(routeName) : undefined;
+    const finish = (reply: Reply) => {
+      this.log.record({
+        method,
+        route: routeName,
+        path: url.pathname,
+        status: reply.status,
+        mutating: match?.route.mutating ?? false,
+        login: grant?.login,
+        fault: fault?.kind,
+      });
+      if (fault?.phase === "after" && fault.kind === "reset") {
+        req.socket.destroy();
+        return;
+      }
+      this.send(res, reply, token);
+    };
+
+    if (fault && fault.phase === "before") {
+      if (fault.kind === "latency") await new Promise((r) => setTimeout(r, fault.latencyMs));
+      else {
+        this.log.record({
+          method,
+          route: routeName,
+          path: url.pathname,
+          status: fault.kind === "reset" ? 0 : this.faultReply(fault.kind).status,
+          mutating: false,
+          login: grant?.login,
+          fault: fault.kind,
+        });
+        if (fault.kind === "reset") req.socket.destroy();
+        else this.send(res, this.faultReply(fault.kind), token);
+        return;
+      }
+    }
+
+    if (method === "GET" && /^\/[^/]+\/[^/]+\/archive\//.test(url.pathname)) {
+      finish(await this.archive(url.pathname).catch((e: unknown) => this.errorReply(e)));
+      return;
+    }
+    if (!match) {
+      finish(new HttpError(404, "Not Found").reply());
+      return;
+    }
+    let reply: Reply;
+    try {
+      if (!token) throw new HttpError(401, "Requires authentication");
+      if (!grant) throw new HttpError(401, "Bad credentials");
+      const params = match.params;
+      if (params.owner && params.repo) {
+        const access = checkPermission(grant, `${params.owner}/${params.repo}`, match.route.need);
+        if (access === "hidden") throw new HttpError(404, "Not Found");
+        if (access === "denied") throw new HttpError(403, "Resource not accessible by integration");
+      }
+      let body: Record<string, unknown> = {};
+      if (chunks.length > 0) {
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        } catch {
+          throw new HttpError(400, "Problems parsing JSON");
+        }
+      }
+      reply = await match.route.handle(this.world, { params, query: url.searchParams, body, login: grant.login });
+    } catch (error) {
+      reply = this.errorReply(error);
+    }
+    if (fault?.phase === "after" && fault.kind !== "reset" && fault.kind !== "latency" && reply.status < 400) {
+      // The server acted, but the client sees an error: the case idempotent retries must survive.
+      finish(this.faultReply(fault.kind));
+      return;
+    }
+    finish(reply);
+  }
+
+  private match(method: string, path: string) {
+    for (const c of compiled) {
+      if (c.route.method !== method) continue;
+      const m = c.re.exec(path);
+      if (m) {
+        const params: Record<string, string> = {};
+        c.names.forEach((name, i) => {
+          params[name] = decodeURIComponent(m[i + 1] as string);
+        });
+        return { route: c.route, params };
+      }
+    }
+    return undefined;
+  }
+
+  private async archive(path: string): Promise<Reply> {
+    // /{owner}/{repo}/archive/refs/tags/{tag}.tar.gz or /{owner}/{repo}/archive/{ref}.tar.gz
+    const m = /^\/([^/]+)\/([^/]+)\/archive\/(?:refs\/(?:tags|heads)\/)?(.+)\.tar\.gz$/.exec(path);
+    if (!m) throw new HttpError(404, "Not Found");
+    const [, owner, name, ref] = m as unknown as [string, string, string, string];
+    const repo = this.world.state.repos[`${owner}/${name}`.toLowerCase()];
+    if (!repo || repo.private) throw new HttpError(404, "Not Found");
+    const git = this.world.git(repo);
+    const commit = await git.resolveCommit(ref);
+    if (!commit) throw new HttpError(404, "Not Found");
+    const raw = await git.archive(commit, `${repo.name}-${ref.replace(/^v(?=\d)/, "")}`);
+    return { status: 200, raw, headers: { "content-type": "application/x-gzip" } };
+  }
+
+  private faultReply(kind: FaultKind): Reply {
+    const reset = Math.floor(Date.now() / 1000) + 1;
+    switch (kind) {
+      case "secondary-rate-limit":
+        return {
+          status: 403,
+          headers: { "retry-after": "1" },
+          body: {
+            message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            status: "403",
+          },
+        };
+      case "primary-rate-limit":
+        return {
+          status: 403,
+          headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
+          body: {
+            message: "API rate limit exceeded for installation.",
+            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
+            status: "403",
+          },
+        };
+      default: {
+        const status = Number(kind) || 500;
+        return { status, body: { message: status === 500 ? "Server Error" : "Service Unavailable", status: String(status) } };
+      }
+    }
+  }
+
+  private errorReply(error: unknown): Reply {
+    if (error instanceof HttpError) return error.reply();
+    return { status: 500, body: { message: `emulator error: ${(error as Error).message}`, status: "500" } };
+  }
+
+  private send(res: ServerResponse, reply: Reply, token: string | undefined): void {
+    const used = token ? 5000 - (this.rateRemaining.get(token) ?? 5000) + 1 : 0;
+    if (token) this.rateRemaining.set(token, Math.max(0, 5000 - used));
+    const headers: Record<string, string> = {
+      "x-github-api-version-selected": "2022-11-28",
+      "x-github-media-type": "github.v3; format=json",
+      "x-ratelimit-limit": "5000",
+      "x-ratelimit-remaining": String(Math.max(0, 5000 - used)),
+      "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
+      "x-ratelimit-used": String(used),
+      "x-ratelimit-resource": "core",
+      ...reply.headers,
+    };
+    if (reply.raw) {
+      res.writeHead(reply.status, { ...headers, "content-length": String(reply.raw.length) });
+      res.end(reply.raw);
+      return;
+    }
+    if (reply.body === undefined) {
+      res.writeHead(reply.status, headers);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(reply.body);
+    res.writeHead(reply.status, {
+      ...headers,
+      "content-type": "application/json; charset=utf-8",
+      "content-length": String(Buffer.byteLength(text)),
+    });
+    res.end(text);
+  }
+}

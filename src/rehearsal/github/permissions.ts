@@ -1,0 +1,31 @@
+/** Fine-grained permission names, as GitHub Apps and fine-grained tokens are granted them. */
+export type PermissionName = "metadata" | "contents" | "issues" | "pull_requests" | "statuses" | "checks" | "actions";
+export type Permission = `${PermissionName}:${"read" | "write"}`;
+
+/** A token the emulator accepts: who it is and what it may do in which repo ("*" = every repo). */
+export interface TokenGrant {
+  login: string;
+  type?: "User" | "Bot";
+  repos: Record<string, readonly Permission[]>;
+}
+
+/** What a route requires; undefined = no repository permission (e.g. /rate_limit). */
+export interface Requirement {
+  name: PermissionName;
+  level: "read" | "write";
+}
+
+/** "granted", "denied" (the repo is visible: 403), or "hidden" (no access at all: 404 as GitHub does). */
+export function checkPermission(grant: TokenGrant, repo: string, need: Requirement | undefined): "granted" | "denied" | "hidden" {
+  if (!need) return "granted";
+  const perms = grant.repos[repo.toLowerCase()] ?? grant.repos["*"];
+  if (!perms) return "hidden";
+  const has = (level: "read" | "write") => perms.includes(`${need.name}:${level}` as Permission);
+  if (need.name === "metadata") return "granted"; // any grant on a repo includes metadata:read
+  return has("write") || (need.level === "read" && has("read")) ? "granted" : "denied";
+}
+
+/** Normalises repo keys so lookups are case-insensitive like GitHub's. */
+export function normaliseGrant(grant: TokenGrant): TokenGrant {
+  return { ...grant, repos: Object.fromEntries(Object.entries(grant.repos).map(([k, v]) => [k.toLowerCase(), v])) };
+}

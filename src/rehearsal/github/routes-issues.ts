@@ -1,0 +1,171 @@
+import { HttpError, notFound, ok, validationFailed } from "./replies.js";
+import { checkBodyLength, field, page, read, type Route, write } from "./route.js";
+import type { IssueState, RepoState } from "./state.js";
+import type { World } from "./world.js";
+
+function findIssue(r: RepoState, number: string | undefined): IssueState {
+  const issue = r.issues.find((i) => i.number === Number(number));
+  if (!issue) throw notFound();
+  return issue;
+}
+
+function labelNames(body: Record<string, unknown>): string[] | undefined {
+  const labels = body.labels;
+  if (labels === undefined) return undefined;
+  if (!Array.isArray(labels)) throw validationFailed({ resource: "Issue", field: "labels", code: "invalid" });
+  return labels.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
+}
+
+/** Applies a state change with GitHub's closed_at / state_reason bookkeeping. */
+export function setIssueState(w: World, issue: IssueState, state: "open" | "closed", reason?: string): void {
+  if (state === issue.state) return;
+  issue.state = state;
+  issue.closedAt = state === "closed" ? w.now() : null;
+  issue.stateReason = state === "closed" ? (reason === "not_planned" ? "not_planned" : "completed") : "reopened";
+}
+
+/** Issues, comments and labels. */
+export const issueRoutes: Route[] = [
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/issues",
+    need: read("issues"),
+    mutating: false,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const state = req.query.get("state") ?? "open";
+      const labels = (req.query.get("labels") ?? "").split(",").filter(Boolean).map((l) => l.toLowerCase());
+      const creator = req.query.get("creator");
+      const direction = req.query.get("direction") ?? "desc";
+      const matching = r.issues
+        .filter((i) => state === "all" || i.state === state)
+        .filter((i) => labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)))
+        .filter((i) => !creator || i.user === creator)
+        .sort((a, b) => (direction === "asc" ? a.number - b.number : b.number - a.number));
+      return ok(page(matching, req.query).map((i) => w.issueJson(r, i)));
+    },
+  },
+  {
+    method: "POST",
+    template: "/repos/{owner}/{repo}/issues",
+    need: write("issues"),
+    mutating: true,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const title = field(req.body, "title", "Issue", true);
+      if (title.trim() === "") throw validationFailed({ resource: "Issue", field: "title", code: "missing_field" });
+      const body = field(req.body, "body", "Issue");
+      checkBodyLength(body, "Issue");
+      const now = w.now();
+      const issue: IssueState = {
+        id: w.nextId(),
+        number: r.nextNumber++,
+        title,
+        body: body ?? null,
+        state: "open",
+        stateReason: null,
+        labels: w.labelsOf(r, labelNames(req.body) ?? []).map((l) => l.name),
+        user: req.login,
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+        isPull: false,
+      };
+      r.issues.push(issue);
+      return ok(w.issueJson(r, issue), 201);
+    },
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/issues/{issue_number}",
+    need: read("issues"),
+    mutating: false,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      return ok(w.issueJson(r, findIssue(r, req.params.issue_number)));
+    },
+  },
+  {
+    method: "PATCH",
+    template: "/repos/{owner}/{repo}/issues/{issue_number}",
+    need: write("issues"),
+    mutating: true,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const issue = findIssue(r, req.params.issue_number);
+      const title = field(req.body, "title", "Issue");
+      const body = field(req.body, "body", "Issue");
+      const state = field(req.body, "state", "Issue");
+      checkBodyLength(body, "Issue");
+      if (state !== undefined && state !== "open" && state !== "closed") {
+        throw validationFailed({ resource: "Issue", field: "state", code: "invalid" });
+      }
+      if (title !== undefined) issue.title = title;
+      if (body !== undefined) issue.body = body;
+      const labels = labelNames(req.body);
+      if (labels) issue.labels = w.labelsOf(r, labels).map((l) => l.name);
+      if (state) setIssueState(w, issue, state, field(req.body, "state_reason", "Issue"));
+      issue.updatedAt = w.now();
+      return ok(w.issueJson(r, issue));
+    },
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    need: read("issues"),
+    mutating: false,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const issue = findIssue(r, req.params.issue_number);
+      const comments = r.comments.filter((c) => c.issueNumber === issue.number);
+      return ok(page(comments, req.query).map((c) => w.shapes.comment(w.fullName(r), c, w.user(c.user))));
+    },
+  },
+  {
+    method: "POST",
+    template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+    need: write("issues"),
+    mutating: true,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const issue = findIssue(r, req.params.issue_number);
+      const body = field(req.body, "body", "IssueComment", true);
+      checkBodyLength(body, "IssueComment");
+      const now = w.now();
+      const comment = { id: w.nextId(), issueNumber: issue.number, body, user: req.login, createdAt: now, updatedAt: now };
+      r.comments.push(comment);
+      return ok(w.shapes.comment(w.fullName(r), comment, w.user(req.login)), 201);
+    },
+  },
+  {
+    method: "PATCH",
+    template: "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+    need: write("issues"),
+    mutating: true,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const comment = r.comments.find((c) => c.id === Number(req.params.comment_id));
+      if (!comment) throw notFound();
+      const body = field(req.body, "body", "IssueComment", true);
+      checkBodyLength(body, "IssueComment");
+      comment.body = body;
+      comment.updatedAt = w.now();
+      return ok(w.shapes.comment(w.fullName(r), comment, w.user(comment.user)));
+    },
+  },
+  {
+    method: "POST",
+    template: "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    need: write("issues"),
+    mutating: true,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const issue = findIssue(r, req.params.issue_number);
+      const names = labelNames(req.body);
+      if (!names) throw new HttpError(422, "Invalid request.\n\nNo subschema in \"anyOf\" matched.");
+      for (const label of w.labelsOf(r, names)) if (!issue.labels.includes(label.name)) issue.labels.push(label.name);
+      issue.updatedAt = w.now();
+      return ok(w.labelsOf(r, issue.labels).map((l) => w.shapes.label(w.fullName(r), l)));
+    },
+  },
+];

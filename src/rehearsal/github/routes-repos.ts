@@ -1,0 +1,129 @@
+import { HttpError, noContent, notFound, ok, validationFailed } from "./replies.js";
+import { field, read, type Route, write } from "./route.js";
+
+/** Repository, contents, archives, dispatches, rate limit. */
+export const repoRoutes: Route[] = [
+  {
+    method: "GET",
+    template: "/rate_limit",
+    mutating: false,
+    handle: () => {
+      const reset = Math.floor(Date.now() / 1000) + 3600;
+      const rate = { limit: 5000, used: 0, remaining: 5000, reset };
+      return ok({ resources: { core: rate, search: rate, graphql: rate }, rate });
+    },
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}",
+    need: read("metadata"),
+    mutating: false,
+    handle: (w, req) => ok(w.repoJson(w.repo(req.params))),
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/contents/{path}",
+    need: read("contents"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const git = w.git(r);
+      const ref = req.query.get("ref") ?? r.defaultBranch;
+      const commit = await git.resolveCommit(ref);
+      if (!commit) throw new HttpError(404, `No commit found for the ref ${ref}`);
+      const path = req.params.path?.replace(/\/$/, "") ?? "";
+      const full = w.fullName(r);
+      const entryJson = (e: { type: string; sha: string; path: string; size?: number }) => {
+        const url = `${w.shapes.api}/repos/${full}/contents/${e.path}?ref=${encodeURIComponent(ref)}`;
+        const gitUrl = `${w.shapes.api}/repos/${full}/git/${e.type === "tree" ? "trees" : "blobs"}/${e.sha}`;
+        const htmlUrl = `${w.shapes.web}/${full}/${e.type === "tree" ? "tree" : "blob"}/${ref}/${e.path}`;
+        return {
+          type: e.type === "tree" ? "dir" : "file",
+          size: e.size ?? 0,
+          name: e.path.split("/").pop() as string,
+          path: e.path,
+          sha: e.sha,
+          url,
+          git_url: gitUrl,
+          html_url: htmlUrl,
+          download_url: e.type === "tree" ? null : `${w.shapes.web}/raw/${full}/${ref}/${e.path}`,
+          _links: { self: url, git: gitUrl, html: htmlUrl },
+        };
+      };
+      const entry = path === "" ? undefined : (await git.listTree(commit, false, path))[0];
+      if (path !== "" && !entry) throw notFound();
+      if (!entry || entry.type === "tree") {
+        const inner = await git.listTree(entry ? entry.sha : commit, false);
+        return ok(inner.map((e) => entryJson({ ...e, path: path ? `${path}/${e.path}` : e.path })));
+      }
+      const content = await git.readBlob(entry.sha);
+      return ok({
+        ...entryJson({ ...entry, path }),
+        encoding: "base64",
+        content: (content.toString("base64").match(/.{1,60}/g) ?? []).join("\n"),
+      });
+    },
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/tarball/{ref}",
+    need: read("contents"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const ref = req.params.ref as string;
+      if (!(await w.git(r).resolveCommit(ref))) throw notFound();
+      return { status: 302, headers: { location: `${w.shapes.web}/${w.fullName(r)}/archive/${ref}.tar.gz` } };
+    },
+  },
+  {
+    method: "POST",
+    template: "/repos/{owner}/{repo}/dispatches",
+    need: write("contents"),
+    mutating: true,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const eventType = field(req.body, "event_type", "Repository", true);
+      if (eventType.length === 0 || eventType.length > 100) {
+        throw validationFailed({ resource: "Repository", field: "event_type", code: "invalid" });
+      }
+      const payload = req.body.client_payload ?? {};
+      if (typeof payload !== "object" || Array.isArray(payload) || payload === null) {
+        throw validationFailed({ resource: "Repository", field: "client_payload", code: "invalid" });
+      }
+      if (Object.keys(payload).length > 10) {
+        throw new HttpError(422, "client_payload: maximum number of top-level properties is 10");
+      }
+      w.state.dispatches.push({
+        repo: w.fullName(r),
+        eventType,
+        clientPayload: JSON.parse(JSON.stringify(payload)),
+        sender: req.login,
+        at: w.now(),
+      });
+      return noContent();
+    },
+  },
+  {
+    method: "POST",
+    template: "/repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches",
+    need: write("actions"),
+    mutating: true,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const ref = field(req.body, "ref", "Workflow", true);
+      if (!(await w.git(r).resolveCommit(ref))) throw new HttpError(422, `No ref found for: ${ref}`);
+      const inputs = (req.body.inputs ?? {}) as Record<string, unknown>;
+      if (Object.keys(inputs).length > 25) throw new HttpError(422, "inputs: maximum number of properties is 25");
+      w.state.workflowDispatches.push({
+        repo: w.fullName(r),
+        workflow: req.params.workflow_id as string,
+        ref,
+        inputs: Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, String(v)])),
+        sender: req.login,
+        at: w.now(),
+      });
+      return noContent();
+    },
+  },
+];

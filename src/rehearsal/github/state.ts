@@ -1,0 +1,139 @@
+/** The emulator's state other than git objects and refs, which live in each repo's bare repository. */
+
+export interface UserState {
+  login: string;
+  id: number;
+  type: "User" | "Bot" | "Organization";
+}
+
+export interface LabelState {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+}
+
+export interface IssueState {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: "open" | "closed";
+  stateReason: "completed" | "not_planned" | "reopened" | null;
+  labels: string[];
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  isPull: boolean;
+}
+
+export interface CommentState {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PullState {
+  id: number;
+  number: number;
+  headRef: string;
+  baseRef: string;
+  /** Head sha when the pull was merged or closed; an open pull follows its branch. */
+  headSha: string;
+  draft: boolean;
+  maintainerCanModify: boolean;
+  merged: boolean;
+  mergedAt: string | null;
+  mergedBy: string | null;
+  mergeCommitSha: string | null;
+}
+
+export interface StatusState {
+  id: number;
+  sha: string;
+  state: "error" | "failure" | "pending" | "success";
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: string;
+}
+
+export interface CheckRunState {
+  id: number;
+  headSha: string;
+  name: string;
+  status: "queued" | "in_progress" | "completed" | "waiting" | "requested" | "pending";
+  conclusion: string | null;
+  detailsUrl: string | null;
+  externalId: string | null;
+  startedAt: string;
+  completedAt: string | null;
+  title: string | null;
+  summary: string | null;
+}
+
+export interface ReleaseState {
+  id: number;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  author: string;
+  createdAt: string;
+}
+
+export interface RepoState {
+  id: number;
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  private: boolean;
+  createdAt: string;
+  nextNumber: number;
+  issues: IssueState[];
+  comments: CommentState[];
+  pulls: PullState[];
+  labels: LabelState[];
+  statuses: StatusState[];
+  checkRuns: CheckRunState[];
+  releases: ReleaseState[];
+}
+
+/** A `repository_dispatch` as GitHub delivered it to the receiving repo. */
+export interface DispatchRecord {
+  repo: string;
+  eventType: string;
+  clientPayload: Record<string, unknown>;
+  sender: string;
+  at: string;
+}
+
+/** A `workflow_dispatch` request. */
+export interface WorkflowDispatchRecord {
+  repo: string;
+  workflow: string;
+  ref: string;
+  inputs: Record<string, string>;
+  sender: string;
+  at: string;
+}
+
+export interface EmulatorState {
+  nextId: number;
+  repos: Record<string, RepoState>;
+  users: Record<string, UserState>;
+  dispatches: DispatchRecord[];
+  workflowDispatches: WorkflowDispatchRecord[];
+}
+
+/** A fresh, empty world. */
+export function emptyState(): EmulatorState {
+  return { nextId: 1000, repos: {}, users: {}, dispatches: [], workflowDispatches: [] };
+}
