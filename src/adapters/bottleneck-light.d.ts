@@ -1,0 +1,1 @@
+declare module "bottleneck/light.js" { import Bottleneck from "bottleneck"; export default Bottleneck; }
