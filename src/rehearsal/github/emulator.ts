@@ -72,6 +72,7 @@ export class GitHubEmulator {
   readonly dir: string;
   private world!: World;
   private rateRemaining = new Map<string, number>();
+  private observers: ((route: string, status: number, body: unknown) => void)[] = [];
   url = "";
 
   constructor(private readonly options: EmulatorOptions = {}) {
@@ -176,6 +177,11 @@ export class GitHubEmulator {
     this.faults.schedule(route, kind, options);
   }
 
+  /** Calls `fn` with every JSON reply (route template, status, body): what the contract test checks. */
+  observe(fn: (route: string, status: number, body: unknown) => void): void {
+    this.observers.push(fn);
+  }
+
   /** Copies the whole world (state and repositories) into `dir`. */
   snapshot(dir: string): void {
     rmSync(dir, { recursive: true, force: true });
@@ -220,6 +226,7 @@ export class GitHubEmulator {
         req.socket.destroy();
         return;
       }
+      for (const observe of this.observers) observe(routeName, reply.status, reply.body);
       this.send(res, reply, token);
     };
 

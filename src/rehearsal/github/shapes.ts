@@ -26,15 +26,17 @@ export class Shapes {
   }
 
   user(u: UserState): Schemas["simple-user"] {
-    const url = `${this.api}/users/${u.login}`;
+    // Bot logins ("name[bot]") are percent-encoded in URLs, as GitHub does.
+    const path = encodeURIComponent(u.login);
+    const url = `${this.api}/users/${path}`;
     return {
       login: u.login,
       id: u.id,
       node_id: this.nodeId("User", u.id),
-      avatar_url: `${this.web}/${u.login}.png`,
+      avatar_url: `${this.web}/${path}.png`,
       gravatar_id: "",
       url,
-      html_url: `${this.web}/${u.login}`,
+      html_url: `${this.web}/${path}`,
       followers_url: `${url}/followers`,
       following_url: `${url}/following{/other_user}`,
       gists_url: `${url}/gists{/gist_id}`,
