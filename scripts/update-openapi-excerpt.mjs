@@ -9,11 +9,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
-const version = process.argv[2] ?? JSON.parse(readFileSync(join(root, "node_modules/@octokit/openapi-types/package.json"), "utf8"))["octokit"]["openapi-version"];
+const typesPackage = JSON.parse(
+  readFileSync(join(root, "node_modules/@octokit/openapi-types/package.json"), "utf8"),
+);
+const version = process.argv[2] ?? typesPackage.octokit["openapi-version"];
 const tmp = mkdtempSync(join(tmpdir(), "openapi-"));
 try {
-  execFileSync("npm", ["pack", `@octokit/openapi@${version}`, "--silent"], { cwd: tmp, stdio: ["ignore", "pipe", "inherit"] });
-  execFileSync("tar", ["xzf", `octokit-openapi-${version}.tgz`, "package/generated/api.github.com.json"], { cwd: tmp });
+  execFileSync("npm", ["pack", `@octokit/openapi@${version}`, "--silent"], {
+    cwd: tmp,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  execFileSync("tar", ["xzf", `octokit-openapi-${version}.tgz`, "package/generated/api.github.com.json"], {
+    cwd: tmp,
+  });
   const spec = JSON.parse(readFileSync(join(tmp, "package/generated/api.github.com.json"), "utf8"));
   const routes = JSON.parse(readFileSync(join(root, "test/contract/served-routes.json"), "utf8"));
   const strip = (node) => {
@@ -63,9 +71,16 @@ try {
     components[kind] ??= {};
     components[kind][name] = strip(spec.components[kind][name]);
   }
-  const out = { openapi: spec.openapi, info: { title: "GitHub REST API (excerpt)", version }, paths, components };
+  const out = {
+    openapi: spec.openapi,
+    info: { title: "GitHub REST API (excerpt)", version },
+    paths,
+    components,
+  };
   writeFileSync(join(root, "test/contract/github-openapi.json"), `${JSON.stringify(out, null, 1)}\n`);
-  console.log(`wrote test/contract/github-openapi.json: ${routes.length} routes, ${refs.size} components, @octokit/openapi ${version}`);
+  console.log(
+    `wrote test/contract/github-openapi.json: ${routes.length} routes, ${refs.size} components, @octokit/openapi ${version}`,
+  );
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,1 +1,4 @@
-declare module "bottleneck/light.js" { import Bottleneck from "bottleneck"; export default Bottleneck; }
+declare module "bottleneck/light.js" {
+  import Bottleneck from "bottleneck";
+  export default Bottleneck;
+}

@@ -21,7 +21,9 @@ function toJsonSchema(node: unknown): unknown {
   }
   if ((node as { nullable?: boolean }).nullable) {
     if (out.enum) out.enum = [...(out.enum as unknown[]), null];
-    return typeof out.type === "string" && !out.enum ? { ...out, type: [out.type, "null"] } : { anyOf: [out, { type: "null" }] };
+    return typeof out.type === "string" && !out.enum
+      ? { ...out, type: [out.type, "null"] }
+      : { anyOf: [out, { type: "null" }] };
   }
   return out;
 }
@@ -37,7 +39,11 @@ function schemaFor(route: string, status: number): object | undefined {
   if (response?.$ref) response = spec.components.responses[response.$ref.split("/").pop()];
   const schema = response?.content?.["application/json"]?.schema;
   // Route schemas are compiled on their own: point their references at the components document.
-  return schema ? (JSON.parse(JSON.stringify(toJsonSchema(schema)).replaceAll('"#/components/', '"github#/components/')) as object) : undefined;
+  return schema
+    ? (JSON.parse(
+        JSON.stringify(toJsonSchema(schema)).replaceAll('"#/components/', '"github#/components/'),
+      ) as object)
+    : undefined;
 }
 
 const observed: { route: string; status: number; body: unknown }[] = [];
@@ -53,9 +59,20 @@ beforeAll(async () => {
   emulator.observe((route, status, body) => observed.push({ route, status, body }));
   emulator.addToken("t", {
     login: "relay[bot]",
-    repos: { "*": ["contents:write", "issues:write", "pull_requests:write", "statuses:write", "checks:write", "actions:write"] },
+    repos: {
+      "*": [
+        "contents:write",
+        "issues:write",
+        "pull_requests:write",
+        "statuses:write",
+        "checks:write",
+        "actions:write",
+      ],
+    },
   });
-  const base = await emulator.createRepo("acme/site", { files: { "index.md": "hello\n", "docs/a.md": "a\n" } });
+  const base = await emulator.createRepo("acme/site", {
+    files: { "index.md": "hello\n", "docs/a.md": "a\n" },
+  });
   gh = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
 
   // One scripted session that calls every route, successes and the errors GitHub documents.
@@ -72,7 +89,11 @@ beforeAll(async () => {
   await gh.rest.issues.get({ ...R, issue_number: issue.number });
   await settle(gh.rest.issues.get({ ...R, issue_number: 999 }));
   await gh.rest.issues.update({ ...R, issue_number: issue.number, body: "b" });
-  const { data: comment } = await gh.rest.issues.createComment({ ...R, issue_number: issue.number, body: "c" });
+  const { data: comment } = await gh.rest.issues.createComment({
+    ...R,
+    issue_number: issue.number,
+    body: "c",
+  });
   await gh.rest.issues.listComments({ ...R, issue_number: issue.number });
   await gh.rest.issues.updateComment({ ...R, comment_id: comment.id, body: "d" });
   await gh.rest.issues.addLabels({ ...R, issue_number: issue.number, labels: ["rc"] });
@@ -85,7 +106,12 @@ beforeAll(async () => {
     tree: [{ path: "v1.md", mode: "100644", type: "blob", sha: blob.sha }],
   });
   await gh.rest.git.getTree({ ...R, tree_sha: tree.sha, recursive: "1" });
-  const { data: commit } = await gh.rest.git.createCommit({ ...R, message: "v1", tree: tree.sha, parents: [base] });
+  const { data: commit } = await gh.rest.git.createCommit({
+    ...R,
+    message: "v1",
+    tree: tree.sha,
+    parents: [base],
+  });
   await gh.rest.git.createRef({ ...R, ref: "refs/heads/rel", sha: base });
   await settle(gh.rest.git.createRef({ ...R, ref: "refs/heads/rel", sha: base }));
   await gh.rest.git.updateRef({ ...R, ref: "heads/rel", sha: commit.sha });
@@ -98,7 +124,13 @@ beforeAll(async () => {
   await gh.rest.pulls.update({ ...R, pull_number: pr.number, body: "x" });
   await gh.rest.repos.createCommitStatus({ ...R, sha: commit.sha, state: "success", context: "ci" });
   await gh.rest.repos.getCombinedStatusForRef({ ...R, ref: commit.sha });
-  await gh.rest.checks.create({ ...R, name: "ci", head_sha: commit.sha, status: "completed", conclusion: "success" });
+  await gh.rest.checks.create({
+    ...R,
+    name: "ci",
+    head_sha: commit.sha,
+    status: "completed",
+    conclusion: "success",
+  });
   await gh.rest.checks.listForRef({ ...R, ref: commit.sha });
   await gh.rest.pulls.merge({ ...R, pull_number: pr.number });
   await settle(gh.rest.pulls.merge({ ...R, pull_number: pr.number }));
@@ -126,7 +158,9 @@ describe("the emulator answers as GitHub's OpenAPI description says", () => {
       if (!schema) continue;
       checked++;
       if (!ajv.validate(schema, o.body)) {
-        failures.push(`${o.route} ${o.status}: ${ajv.errorsText(ajv.errors, { separator: "; " }).slice(0, 600)}`);
+        failures.push(
+          `${o.route} ${o.status}: ${ajv.errorsText(ajv.errors, { separator: "; " }).slice(0, 600)}`,
+        );
       }
     }
     expect(failures).toEqual([]);
@@ -151,7 +185,9 @@ describe("the emulator answers as GitHub's OpenAPI description says", () => {
     for (const e of errors) {
       expect(e.body).toMatchObject({ message: expect.any(String), documentation_url: expect.any(String) });
     }
-    const conflict = observed.find((o) => o.route === "POST /repos/{owner}/{repo}/git/refs" && o.status === 422);
+    const conflict = observed.find(
+      (o) => o.route === "POST /repos/{owner}/{repo}/git/refs" && o.status === 422,
+    );
     expect(conflict?.body).toMatchObject({ message: "Reference already exists" });
   });
 });

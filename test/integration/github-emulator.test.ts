@@ -25,9 +25,26 @@ function statusOf(promise: Promise<unknown>): Promise<{ status: number; message:
 beforeAll(async () => {
   emulator = new GitHubEmulator();
   await emulator.start();
-  emulator.addToken("t-admin", { login: "relay[bot]", repos: { "*": ["contents:write", "issues:write", "pull_requests:write", "statuses:write", "checks:write", "actions:write"] } });
-  emulator.addToken("t-read", { login: "reader", repos: { "acme/hashes": ["contents:read", "issues:read", "pull_requests:read"] } });
-  baseSha = await emulator.createRepo("acme/hashes", { files: { README: "hash a sha256 00 url\n", "dir/x.txt": "x\n" } });
+  emulator.addToken("t-admin", {
+    login: "relay[bot]",
+    repos: {
+      "*": [
+        "contents:write",
+        "issues:write",
+        "pull_requests:write",
+        "statuses:write",
+        "checks:write",
+        "actions:write",
+      ],
+    },
+  });
+  emulator.addToken("t-read", {
+    login: "reader",
+    repos: { "acme/hashes": ["contents:read", "issues:read", "pull_requests:read"] },
+  });
+  baseSha = await emulator.createRepo("acme/hashes", {
+    files: { README: "hash a sha256 00 url\n", "dir/x.txt": "x\n" },
+  });
   await emulator.createRepo("acme/secret", { private: true });
   gh = createGitHubClient({ token: "t-admin", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
 });
@@ -38,7 +55,9 @@ afterAll(async () => {
 
 describe("GitHub emulator driven by the real Octokit", () => {
   it("serves exactly the routes listed for the contract test", () => {
-    const listed = JSON.parse(readFileSync(join(import.meta.dirname, "../contract/served-routes.json"), "utf8"));
+    const listed = JSON.parse(
+      readFileSync(join(import.meta.dirname, "../contract/served-routes.json"), "utf8"),
+    );
     expect(ROUTES.map((r) => `${r.method} ${r.template}`).sort()).toEqual([...listed].sort());
   });
 
@@ -48,37 +67,66 @@ describe("GitHub emulator driven by the real Octokit", () => {
     expect(repo.default_branch).toBe("main");
     const { data: file } = await gh.rest.repos.getContent({ ...REPO, path: "README" });
     expect(Array.isArray(file)).toBe(false);
-    expect(Buffer.from((file as { content: string }).content, "base64").toString()).toBe("hash a sha256 00 url\n");
+    expect(Buffer.from((file as { content: string }).content, "base64").toString()).toBe(
+      "hash a sha256 00 url\n",
+    );
     const { data: dir } = await gh.rest.repos.getContent({ ...REPO, path: "dir" });
     expect((dir as { path: string }[]).map((e) => e.path)).toEqual(["dir/x.txt"]);
     expect((await statusOf(gh.rest.repos.getContent({ ...REPO, path: "nope" }))).status).toBe(404);
   });
 
   it("creates a branch with one commit through blobs → tree → commit → ref, in real git", async () => {
-    const { data: blob } = await gh.rest.git.createBlob({ ...REPO, content: Buffer.from("bin\0ary").toString("base64"), encoding: "base64" });
+    const { data: blob } = await gh.rest.git.createBlob({
+      ...REPO,
+      content: Buffer.from("bin\0ary").toString("base64"),
+      encoding: "base64",
+    });
     const { data: tree } = await gh.rest.git.createTree({
       ...REPO,
       base_tree: (await gh.rest.git.getCommit({ ...REPO, commit_sha: baseSha })).data.tree.sha,
       tree: [
-        { path: "README", mode: "100644", type: "blob", content: "hash a sha256 00 url\nhash b sha256 11 url\n" },
+        {
+          path: "README",
+          mode: "100644",
+          type: "blob",
+          content: "hash a sha256 00 url\nhash b sha256 11 url\n",
+        },
         { path: "nested/deep/file.bin", mode: "100644", type: "blob", sha: blob.sha },
         { path: "dir/x.txt", mode: "100644", type: "blob", sha: null },
       ],
     });
-    const { data: commit } = await gh.rest.git.createCommit({ ...REPO, message: "Add hash b", tree: tree.sha, parents: [baseSha] });
+    const { data: commit } = await gh.rest.git.createCommit({
+      ...REPO,
+      message: "Add hash b",
+      tree: tree.sha,
+      parents: [baseSha],
+    });
     expect(commit.parents.map((p) => p.sha)).toEqual([baseSha]);
-    const { data: ref } = await gh.rest.git.createRef({ ...REPO, ref: "refs/heads/release-relay/1.0.0/hashes", sha: commit.sha });
+    const { data: ref } = await gh.rest.git.createRef({
+      ...REPO,
+      ref: "refs/heads/release-relay/1.0.0/hashes",
+      sha: commit.sha,
+    });
     expect(ref.object.sha).toBe(commit.sha);
     const git = emulator.git("acme/hashes");
-    expect(await git.text(["show", "release-relay/1.0.0/hashes:README"])).toBe("hash a sha256 00 url\nhash b sha256 11 url");
-    expect(await git.text(["ls-tree", "-r", "--name-only", "release-relay/1.0.0/hashes"])).toBe("README\nnested/deep/file.bin");
+    expect(await git.text(["show", "release-relay/1.0.0/hashes:README"])).toBe(
+      "hash a sha256 00 url\nhash b sha256 11 url",
+    );
+    expect(await git.text(["ls-tree", "-r", "--name-only", "release-relay/1.0.0/hashes"])).toBe(
+      "README\nnested/deep/file.bin",
+    );
     // The repo can be cloned by path like any git repository.
     const clone = mkdtempSync(join(tmpdir(), "clone-"));
     execFileSync("git", ["clone", "-q", "-b", "release-relay/1.0.0/hashes", git.dir, clone]);
     expect(readFileSync(join(clone, "nested/deep/file.bin")).equals(Buffer.from("bin\0ary"))).toBe(true);
     rmSync(clone, { recursive: true, force: true });
     const { data: recursive } = await gh.rest.git.getTree({ ...REPO, tree_sha: tree.sha, recursive: "1" });
-    expect(recursive.tree.map((e) => e.path)).toEqual(["README", "nested", "nested/deep", "nested/deep/file.bin"]);
+    expect(recursive.tree.map((e) => e.path)).toEqual([
+      "README",
+      "nested",
+      "nested/deep",
+      "nested/deep/file.bin",
+    ]);
   });
 
   it("refuses a ref that exists and a non-fast-forward update unless forced", async () => {
@@ -87,8 +135,15 @@ describe("GitHub emulator driven by the real Octokit", () => {
     const exists = await statusOf(gh.rest.git.createRef({ ...REPO, ref: `refs/${branch}`, sha: head }));
     expect(exists).toMatchObject({ status: 422, message: "Reference already exists" });
     // A sibling commit of the head (same parent) is not a fast-forward.
-    const { data: sibling } = await gh.rest.git.createCommit({ ...REPO, message: "other", tree: (await gh.rest.git.getCommit({ ...REPO, commit_sha: baseSha })).data.tree.sha, parents: [baseSha] });
-    const nff = await statusOf(gh.rest.git.updateRef({ ...REPO, ref: branch, sha: sibling.sha, force: false }));
+    const { data: sibling } = await gh.rest.git.createCommit({
+      ...REPO,
+      message: "other",
+      tree: (await gh.rest.git.getCommit({ ...REPO, commit_sha: baseSha })).data.tree.sha,
+      parents: [baseSha],
+    });
+    const nff = await statusOf(
+      gh.rest.git.updateRef({ ...REPO, ref: branch, sha: sibling.sha, force: false }),
+    );
     expect(nff).toMatchObject({ status: 422, message: "Update is not a fast forward" });
     expect((await gh.rest.git.getRef({ ...REPO, ref: branch })).data.object.sha).toBe(head);
     const forced = await gh.rest.git.updateRef({ ...REPO, ref: branch, sha: sibling.sha, force: true });
@@ -104,38 +159,71 @@ describe("GitHub emulator driven by the real Octokit", () => {
     await gh.rest.git.createRef({ ...REPO, ref: "refs/heads/ledger", sha: baseSha });
     const tree = (await gh.rest.git.getCommit({ ...REPO, commit_sha: baseSha })).data.tree.sha;
     const commits = await Promise.all(
-      [1, 2, 3, 4, 5, 6].map((i) => gh.rest.git.createCommit({ ...REPO, message: `event ${i}`, tree, parents: [baseSha] })),
+      [1, 2, 3, 4, 5, 6].map((i) =>
+        gh.rest.git.createCommit({ ...REPO, message: `event ${i}`, tree, parents: [baseSha] }),
+      ),
     );
-    const results = await Promise.all(commits.map((c) => statusOf(gh.rest.git.updateRef({ ...REPO, ref: "heads/ledger", sha: c.data.sha }))));
+    const results = await Promise.all(
+      commits.map((c) => statusOf(gh.rest.git.updateRef({ ...REPO, ref: "heads/ledger", sha: c.data.sha }))),
+    );
     expect(results.filter((r) => r.status === 0)).toHaveLength(1);
     expect(results.filter((r) => r.message === "Update is not a fast forward")).toHaveLength(5);
     await gh.rest.git.deleteRef({ ...REPO, ref: "heads/ledger" });
-    expect((await statusOf(gh.rest.git.deleteRef({ ...REPO, ref: "heads/ledger" }))).message).toBe("Reference does not exist");
+    expect((await statusOf(gh.rest.git.deleteRef({ ...REPO, ref: "heads/ledger" }))).message).toBe(
+      "Reference does not exist",
+    );
   });
 
   it("opens one pull request per head, lists it by head and state, updates and merges it", async () => {
-    const { data: pr } = await gh.rest.pulls.create({ ...REPO, title: "Add 1.0.0", head: "release-relay/1.0.0/hashes", base: "main", body: "hashes" });
+    const { data: pr } = await gh.rest.pulls.create({
+      ...REPO,
+      title: "Add 1.0.0",
+      head: "release-relay/1.0.0/hashes",
+      base: "main",
+      body: "hashes",
+    });
     expect(pr.number).toBeGreaterThan(0);
     expect(pr.head.ref).toBe("release-relay/1.0.0/hashes");
     expect(pr.changed_files).toBe(3);
-    const dup = await statusOf(gh.rest.pulls.create({ ...REPO, title: "again", head: "release-relay/1.0.0/hashes", base: "main" }));
+    const dup = await statusOf(
+      gh.rest.pulls.create({ ...REPO, title: "again", head: "release-relay/1.0.0/hashes", base: "main" }),
+    );
     expect(dup.status).toBe(422);
-    expect(JSON.stringify(dup.errors)).toContain("A pull request already exists for acme:release-relay/1.0.0/hashes.");
-    const listed = await gh.rest.pulls.list({ ...REPO, head: "acme:release-relay/1.0.0/hashes", state: "open" });
+    expect(JSON.stringify(dup.errors)).toContain(
+      "A pull request already exists for acme:release-relay/1.0.0/hashes.",
+    );
+    const listed = await gh.rest.pulls.list({
+      ...REPO,
+      head: "acme:release-relay/1.0.0/hashes",
+      state: "open",
+    });
     expect(listed.data.map((p) => p.number)).toEqual([pr.number]);
     expect((await gh.rest.pulls.list({ ...REPO, head: "acme:other", state: "all" })).data).toEqual([]);
     await gh.rest.pulls.update({ ...REPO, pull_number: pr.number, title: "Add hashes for 1.0.0" });
     const merged = await gh.rest.pulls.merge({ ...REPO, pull_number: pr.number });
     expect(merged.data.merged).toBe(true);
     const after = await gh.rest.pulls.get({ ...REPO, pull_number: pr.number });
-    expect(after.data).toMatchObject({ state: "closed", merged: true, title: "Add hashes for 1.0.0", merge_commit_sha: merged.data.sha });
+    expect(after.data).toMatchObject({
+      state: "closed",
+      merged: true,
+      title: "Add hashes for 1.0.0",
+      merge_commit_sha: merged.data.sha,
+    });
     expect(await emulator.git("acme/hashes").text(["show", "main:README"])).toContain("hash b sha256 11 url");
-    const none = await statusOf(gh.rest.pulls.create({ ...REPO, title: "x", head: "release-relay/1.0.0/hashes", base: "main" }));
+    const none = await statusOf(
+      gh.rest.pulls.create({ ...REPO, title: "x", head: "release-relay/1.0.0/hashes", base: "main" }),
+    );
     expect(JSON.stringify(none.errors)).toContain("No commits between main and release-relay/1.0.0/hashes");
   });
 
   it("keeps issues, labels and comments, with GitHub's body limit", async () => {
-    const { data: issue } = await gh.rest.issues.create({ owner: "acme", repo: "hashes", title: "Release 1.0.0", labels: ["release"], body: "tracking" });
+    const { data: issue } = await gh.rest.issues.create({
+      owner: "acme",
+      repo: "hashes",
+      title: "Release 1.0.0",
+      labels: ["release"],
+      body: "tracking",
+    });
     expect(issue.labels.map((l) => (typeof l === "string" ? l : l.name))).toEqual(["release"]);
     await gh.rest.issues.createComment({ ...REPO, issue_number: issue.number, body: "first failure" });
     const { data: comments } = await gh.rest.issues.listComments({ ...REPO, issue_number: issue.number });
@@ -146,7 +234,9 @@ describe("GitHub emulator driven by the real Octokit", () => {
     const closed = await gh.rest.issues.update({ ...REPO, issue_number: issue.number, state: "closed" });
     expect(closed.data.state).toBe("closed");
     expect(closed.data.closed_at).not.toBeNull();
-    const tooLong = await statusOf(gh.rest.issues.update({ ...REPO, issue_number: issue.number, body: "x".repeat(65537) }));
+    const tooLong = await statusOf(
+      gh.rest.issues.update({ ...REPO, issue_number: issue.number, body: "x".repeat(65537) }),
+    );
     expect(tooLong.status).toBe(422);
     expect(JSON.stringify(tooLong.errors)).toContain("body is too long (maximum is 65536 characters)");
     const missing = await statusOf(gh.rest.issues.create({ ...REPO, title: "" }));
@@ -156,14 +246,22 @@ describe("GitHub emulator driven by the real Octokit", () => {
   });
 
   it("combines commit statuses and lists check runs for a ref", async () => {
-    expect((await gh.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "main" })).data.state).toBe("pending");
+    expect((await gh.rest.repos.getCombinedStatusForRef({ ...REPO, ref: "main" })).data.state).toBe(
+      "pending",
+    );
     await gh.rest.repos.createCommitStatus({ ...REPO, sha: baseSha, state: "success", context: "ci/build" });
     await gh.rest.repos.createCommitStatus({ ...REPO, sha: baseSha, state: "failure", context: "ci/test" });
     await gh.rest.repos.createCommitStatus({ ...REPO, sha: baseSha, state: "success", context: "ci/test" });
     const combined = await gh.rest.repos.getCombinedStatusForRef({ ...REPO, ref: baseSha });
     expect(combined.data.state).toBe("success");
     expect(combined.data.total_count).toBe(2);
-    await gh.rest.checks.create({ ...REPO, name: "build", head_sha: baseSha, status: "completed", conclusion: "success" });
+    await gh.rest.checks.create({
+      ...REPO,
+      name: "build",
+      head_sha: baseSha,
+      status: "completed",
+      conclusion: "success",
+    });
     const runs = await gh.rest.checks.listForRef({ ...REPO, ref: baseSha });
     expect(runs.data.check_runs.map((r) => [r.name, r.conclusion])).toEqual([["build", "success"]]);
   });
@@ -175,21 +273,38 @@ describe("GitHub emulator driven by the real Octokit", () => {
     expect((await gh.rest.repos.getReleaseByTag({ ...REPO, tag: "1.0.0" })).data.tag_name).toBe("1.0.0");
     const tarball = await gh.rest.repos.downloadTarballArchive({ ...REPO, ref: "1.0.0" });
     const bytes = Buffer.from(tarball.data as ArrayBuffer);
-    const direct = Buffer.from(await (await fetch(`${emulator.url}/acme/hashes/archive/refs/tags/1.0.0.tar.gz`)).arrayBuffer());
+    const direct = Buffer.from(
+      await (await fetch(`${emulator.url}/acme/hashes/archive/refs/tags/1.0.0.tar.gz`)).arrayBuffer(),
+    );
     expect(bytes.equals(direct)).toBe(true);
     const listing = execFileSync("tar", ["tz"], { input: bytes }).toString();
     expect(listing).toContain("hashes-1.0.0/README");
   });
 
   it("records repository_dispatch and workflow_dispatch as GitHub delivers them, with GitHub's payload limit", async () => {
-    await gh.rest.repos.createDispatchEvent({ ...REPO, event_type: "release-requested", client_payload: { a: 1 } });
+    await gh.rest.repos.createDispatchEvent({
+      ...REPO,
+      event_type: "release-requested",
+      client_payload: { a: 1 },
+    });
     const tooMany = Object.fromEntries([...Array(11).keys()].map((i) => [`k${i}`, i]));
-    const refused = await statusOf(gh.rest.repos.createDispatchEvent({ ...REPO, event_type: "x", client_payload: tooMany }));
+    const refused = await statusOf(
+      gh.rest.repos.createDispatchEvent({ ...REPO, event_type: "x", client_payload: tooMany }),
+    );
     expect(refused.status).toBe(422);
-    await gh.rest.actions.createWorkflowDispatch({ ...REPO, workflow_id: "release.yml", ref: "main", inputs: { version: "1.0.0" } });
-    expect(emulator.takeDispatches()).toMatchObject([{ repo: "acme/hashes", eventType: "release-requested", clientPayload: { a: 1 }, sender: "relay[bot]" }]);
+    await gh.rest.actions.createWorkflowDispatch({
+      ...REPO,
+      workflow_id: "release.yml",
+      ref: "main",
+      inputs: { version: "1.0.0" },
+    });
+    expect(emulator.takeDispatches()).toMatchObject([
+      { repo: "acme/hashes", eventType: "release-requested", clientPayload: { a: 1 }, sender: "relay[bot]" },
+    ]);
     expect(emulator.takeDispatches()).toEqual([]);
-    expect(emulator.takeWorkflowDispatches()).toMatchObject([{ workflow: "release.yml", inputs: { version: "1.0.0" } }]);
+    expect(emulator.takeWorkflowDispatches()).toMatchObject([
+      { workflow: "release.yml", inputs: { version: "1.0.0" } },
+    ]);
   });
 });
 
@@ -197,16 +312,31 @@ describe("tokens and permissions", () => {
   it("answers 401 without or with an unknown token", async () => {
     const anon = await fetch(`${emulator.url}/repos/acme/hashes`);
     expect(anon.status).toBe(401);
-    const bad = createGitHubClient({ token: "nope", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
-    expect(await statusOf(bad.rest.repos.get(REPO))).toMatchObject({ status: 401, message: "Bad credentials" });
+    const bad = createGitHubClient({
+      token: "nope",
+      baseUrl: emulator.url,
+      retryAfterBaseValue: 1,
+      pace: "local",
+    });
+    expect(await statusOf(bad.rest.repos.get(REPO))).toMatchObject({
+      status: 401,
+      message: "Bad credentials",
+    });
   });
 
   it("answers 403 for a missing permission on a visible repo, 404 for a repo the token cannot see", async () => {
-    const reader = createGitHubClient({ token: "t-read", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
+    const reader = createGitHubClient({
+      token: "t-read",
+      baseUrl: emulator.url,
+      retryAfterBaseValue: 1,
+      pace: "local",
+    });
     expect((await reader.rest.repos.getContent({ ...REPO, path: "README" })).status).toBe(200);
     const denied = await statusOf(reader.rest.issues.create({ ...REPO, title: "x" }));
     expect(denied).toMatchObject({ status: 403, message: "Resource not accessible by integration" });
-    expect((await statusOf(reader.rest.repos.createDispatchEvent({ ...REPO, event_type: "x" }))).status).toBe(403);
+    expect((await statusOf(reader.rest.repos.createDispatchEvent({ ...REPO, event_type: "x" }))).status).toBe(
+      403,
+    );
     expect((await statusOf(reader.rest.repos.get({ owner: "acme", repo: "secret" }))).status).toBe(404);
   });
 });
@@ -226,7 +356,11 @@ describe("faults and accounting", () => {
       [403, "primary-rate-limit"],
       [200, undefined],
     ]);
-    expect(emulator.log.summary(mark)).toEqual({ total: 4, mutating: 0, byRoute: { "GET /repos/{owner}/{repo}": 4 } });
+    expect(emulator.log.summary(mark)).toEqual({
+      total: 4,
+      mutating: 0,
+      byRoute: { "GET /repos/{owner}/{repo}": 4 },
+    });
   });
 
   it("retries a reset connection on a read", async () => {

@@ -3,6 +3,9 @@ import type { ReleaseRelayError } from "../../src/core/errors.js";
 import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/events.js";
 import { parseVersion } from "../../src/core/version.js";
 
+// An Actions expression smuggled into a payload field.
+const ACTIONS_EXPRESSION = ["$", "{{ secrets.X }}"].join("");
+
 const good = () =>
   buildReleaseRequested("valkey", parseVersion("8.0.2"), "a".repeat(40), "valkey-io/valkey", {
     actor: "maintainer",
@@ -36,7 +39,7 @@ describe("release-requested payload", () => {
     ["shell in tag", { tag: "8.0.2;rm -rf /" }, "tag:"],
     [
       "expression in actor",
-      { trigger: { actor: "${{ secrets.X }}", event: "push", at: "2025-01-07T10:00:00Z" } },
+      { trigger: { actor: ACTIONS_EXPRESSION, event: "push", at: "2025-01-07T10:00:00Z" } },
       "trigger.actor",
     ],
     ["huge version", { version: `8.0.2-${"a".repeat(5000)}` }, "version:"],

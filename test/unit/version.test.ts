@@ -66,6 +66,7 @@ describe("tags", () => {
     ["8.0.1$(id)", PATTERN, "E_TAG_UNSAFE"],
     ["8.0.1`id`", PATTERN, "E_TAG_UNSAFE"],
     ["8.0.1\nnext", PATTERN, "E_TAG_UNSAFE"],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Actions expression as a tag
     ["${{ github.token }}", PATTERN, "E_TAG_UNSAFE"],
     ["1".repeat(300), PATTERN, "E_TAG_UNSAFE"],
     ["", PATTERN, "E_TAG_UNSAFE"],

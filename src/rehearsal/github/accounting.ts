@@ -43,7 +43,11 @@ export class CallLog {
     const calls = this.calls({ since });
     const byRoute: Record<string, number> = {};
     for (const c of calls) byRoute[c.route] = (byRoute[c.route] ?? 0) + 1;
-    return { total: calls.length, mutating: calls.filter((c) => c.mutating && c.status < 400).length, byRoute };
+    return {
+      total: calls.length,
+      mutating: calls.filter((c) => c.mutating && c.status < 400).length,
+      byRoute,
+    };
   }
 
   clear(): void {

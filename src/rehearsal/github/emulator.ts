@@ -143,7 +143,11 @@ export class GitHubEmulator {
     const entries = [];
     for (const [path, content] of Object.entries(seed.files ?? { "README.md": `# ${name}\n` })) {
       const executable = path.endsWith(".sh");
-      entries.push({ path, mode: executable ? "100755" : "100644", sha: await git.writeBlob(Buffer.from(content)) });
+      entries.push({
+        path,
+        mode: executable ? "100755" : "100644",
+        sha: await git.writeBlob(Buffer.from(content)),
+      });
     }
     const tree = await git.writeTree(undefined, entries);
     const ident = { name: owner, email: `${owner}@users.noreply.localhost`, date: this.world.now() };
@@ -173,7 +177,11 @@ export class GitHubEmulator {
   }
 
   /** A fault on the next `count` calls of one route (template, e.g. "POST /repos/{owner}/{repo}/issues"). */
-  failNext(route: string, kind: FaultKind, options: { phase?: "before" | "after"; count?: number } = {}): void {
+  failNext(
+    route: string,
+    kind: FaultKind,
+    options: { phase?: "before" | "after"; count?: number } = {},
+  ): void {
     this.faults.schedule(route, kind, options);
   }
 
@@ -274,11 +282,21 @@ export class GitHubEmulator {
           throw new HttpError(400, "Problems parsing JSON");
         }
       }
-      reply = await match.route.handle(this.world, { params, query: url.searchParams, body, login: grant.login });
+      reply = await match.route.handle(this.world, {
+        params,
+        query: url.searchParams,
+        body,
+        login: grant.login,
+      });
     } catch (error) {
       reply = this.errorReply(error);
     }
-    if (fault?.phase === "after" && fault.kind !== "reset" && fault.kind !== "latency" && reply.status < 400) {
+    if (
+      fault?.phase === "after" &&
+      fault.kind !== "reset" &&
+      fault.kind !== "latency" &&
+      reply.status < 400
+    ) {
       // The server acted, but the client sees an error: the case idempotent retries must survive.
       finish(this.faultReply(fault.kind));
       return;
@@ -323,7 +341,8 @@ export class GitHubEmulator {
           status: 403,
           headers: { "retry-after": "1" },
           body: {
-            message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+            message:
+              "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
             documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
             status: "403",
           },
@@ -340,7 +359,10 @@ export class GitHubEmulator {
         };
       default: {
         const status = Number(kind) || 500;
-        return { status, body: { message: status === 500 ? "Server Error" : "Service Unavailable", status: String(status) } };
+        return {
+          status,
+          body: { message: status === 500 ? "Server Error" : "Service Unavailable", status: String(status) },
+        };
       }
     }
   }

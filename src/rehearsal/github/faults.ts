@@ -1,7 +1,22 @@
 /** Kinds of failure the emulator can inject, as GitHub and networks produce them. */
-export type FaultKind = "500" | "502" | "503" | "secondary-rate-limit" | "primary-rate-limit" | "latency" | "reset";
+export type FaultKind =
+  | "500"
+  | "502"
+  | "503"
+  | "secondary-rate-limit"
+  | "primary-rate-limit"
+  | "latency"
+  | "reset";
 
-export const FAULT_KINDS: readonly FaultKind[] = ["500", "502", "503", "secondary-rate-limit", "primary-rate-limit", "latency", "reset"];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "500",
+  "502",
+  "503",
+  "secondary-rate-limit",
+  "primary-rate-limit",
+  "latency",
+  "reset",
+];
 
 /** Random faults: each matching call fails with probability `rate`, deterministically for a seed. */
 export interface FaultPlan {
@@ -50,7 +65,11 @@ export class FaultInjector {
     if (plan) this.random = seededRandom(plan.seed);
   }
 
-  schedule(route: string, kind: FaultKind, options: { phase?: "before" | "after"; count?: number } = {}): void {
+  schedule(
+    route: string,
+    kind: FaultKind,
+    options: { phase?: "before" | "after"; count?: number } = {},
+  ): void {
     this.scheduled.push({ route, kind, phase: options.phase ?? "before", remaining: options.count ?? 1 });
   }
 
@@ -71,7 +90,8 @@ export class FaultInjector {
     if (this.random() >= plan.rate) return undefined;
     const kinds = plan.kinds ?? FAULT_KINDS;
     const kind = kinds[Math.floor(this.random() * kinds.length)] as FaultKind;
-    const phase = plan.phase === "either" ? (this.random() < 0.5 ? "before" : "after") : (plan.phase ?? "before");
+    const phase =
+      plan.phase === "either" ? (this.random() < 0.5 ? "before" : "after") : (plan.phase ?? "before");
     return { kind, phase, latencyMs: plan.latencyMs ?? 20 };
   }
 }

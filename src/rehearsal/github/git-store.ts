@@ -52,7 +52,10 @@ export class GitStore {
   constructor(readonly dir: string) {}
 
   /** Runs git in this bare repository; stdin may carry object content. */
-  run(args: string[], options: { input?: Buffer | string; env?: Record<string, string> } = {}): Promise<Buffer> {
+  run(
+    args: string[],
+    options: { input?: Buffer | string; env?: Record<string, string> } = {},
+  ): Promise<Buffer> {
     return new Promise((resolve, reject) => {
       const child = spawn("git", ["--git-dir", this.dir, ...args], {
         env: { ...process.env, ...GIT_ENV, ...options.env },
@@ -72,15 +75,21 @@ export class GitStore {
     });
   }
 
-  async text(args: string[], options?: { input?: Buffer | string; env?: Record<string, string> }): Promise<string> {
+  async text(
+    args: string[],
+    options?: { input?: Buffer | string; env?: Record<string, string> },
+  ): Promise<string> {
     return (await this.run(args, options)).toString("utf8").trim();
   }
 
   /** Creates the bare repository. */
   static async init(dir: string, defaultBranch: string): Promise<GitStore> {
     await new Promise<void>((resolve, reject) =>
-      execFile("git", ["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir], { env: { ...process.env, ...GIT_ENV } }, (e) =>
-        e ? reject(e) : resolve(),
+      execFile(
+        "git",
+        ["init", "--bare", "--quiet", `--initial-branch=${defaultBranch}`, dir],
+        { env: { ...process.env, ...GIT_ENV } },
+        (e) => (e ? reject(e) : resolve()),
       ),
     );
     return new GitStore(dir);
@@ -165,15 +174,34 @@ export class GitStore {
 
   /** Lists a tree, recursively when asked, with blob sizes. */
   async listTree(sha: string, recursive: boolean, path?: string): Promise<TreeEntry[]> {
-    const args = ["ls-tree", "-l", "-z", "--full-tree", ...(recursive ? ["-r", "-t"] : []), sha, ...(path ? ["--", path] : [])];
+    const args = [
+      "ls-tree",
+      "-l",
+      "-z",
+      "--full-tree",
+      ...(recursive ? ["-r", "-t"] : []),
+      sha,
+      ...(path ? ["--", path] : []),
+    ];
     const out = (await this.run(args)).toString("utf8");
     return out
       .split("\0")
       .filter(Boolean)
       .map((line) => {
         const tab = line.indexOf("\t");
-        const [mode, type, objectSha, size] = line.slice(0, tab).split(/\s+/) as [string, TreeEntry["type"], string, string];
-        return { mode, type, sha: objectSha, path: line.slice(tab + 1), ...(size !== "-" ? { size: Number(size) } : {}) };
+        const [mode, type, objectSha, size] = line.slice(0, tab).split(/\s+/) as [
+          string,
+          TreeEntry["type"],
+          string,
+          string,
+        ];
+        return {
+          mode,
+          type,
+          sha: objectSha,
+          path: line.slice(tab + 1),
+          ...(size !== "-" ? { size: Number(size) } : {}),
+        };
       });
   }
 
@@ -181,21 +209,33 @@ export class GitStore {
    * Writes a tree: the base tree's entries (if any) with the given entries set or (sha null) removed,
    * nested paths creating subtrees, through a throwaway index as GitHub's create-tree does.
    */
-  async writeTree(base: string | undefined, entries: { path: string; mode: string; sha: string | null }[]): Promise<string> {
+  async writeTree(
+    base: string | undefined,
+    entries: { path: string; mode: string; sha: string | null }[],
+  ): Promise<string> {
     const tmp = await mkdtemp(join(tmpdir(), "emulator-index-"));
     const env = { GIT_INDEX_FILE: join(tmp, "index") };
     try {
       if (base) await this.run(["read-tree", base], { env });
       else await this.run(["read-tree", "--empty"], { env });
-      const lines = entries.map((e) => (e.sha === null ? `0 ${"0".repeat(40)}\t${e.path}` : `${e.mode} ${e.sha}\t${e.path}`));
-      if (lines.length > 0) await this.run(["update-index", "--index-info"], { env, input: `${lines.join("\n")}\n` });
+      const lines = entries.map((e) =>
+        e.sha === null ? `0 ${"0".repeat(40)}\t${e.path}` : `${e.mode} ${e.sha}\t${e.path}`,
+      );
+      if (lines.length > 0)
+        await this.run(["update-index", "--index-info"], { env, input: `${lines.join("\n")}\n` });
       return await this.text(["write-tree"], { env });
     } finally {
       await rm(tmp, { recursive: true, force: true });
     }
   }
 
-  async writeCommit(tree: string, parents: string[], message: string, author: GitIdentity, committer: GitIdentity): Promise<string> {
+  async writeCommit(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: GitIdentity,
+    committer: GitIdentity,
+  ): Promise<string> {
     const env = {
       GIT_AUTHOR_NAME: author.name,
       GIT_AUTHOR_EMAIL: author.email,
@@ -204,7 +244,10 @@ export class GitStore {
       GIT_COMMITTER_EMAIL: committer.email,
       GIT_COMMITTER_DATE: committer.date,
     };
-    return this.text(["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"], { env, input: message });
+    return this.text(["commit-tree", tree, ...parents.flatMap((p) => ["-p", p]), "-F", "-"], {
+      env,
+      input: message,
+    });
   }
 
   async readCommit(sha: string): Promise<GitCommit> {
@@ -213,7 +256,11 @@ export class GitStore {
     const header = raw.slice(0, split).split("\n");
     const ident = (line: string): GitIdentity => {
       const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line) as RegExpExecArray;
-      return { name: m[1] as string, email: m[2] as string, date: new Date(Number(m[3]) * 1000).toISOString().replace(/\.000Z$/, "Z") };
+      return {
+        name: m[1] as string,
+        email: m[2] as string,
+        date: new Date(Number(m[3]) * 1000).toISOString().replace(/\.000Z$/, "Z"),
+      };
     };
     return {
       sha,

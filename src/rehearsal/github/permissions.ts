@@ -1,5 +1,12 @@
 /** Fine-grained permission names, as GitHub Apps and fine-grained tokens are granted them. */
-export type PermissionName = "metadata" | "contents" | "issues" | "pull_requests" | "statuses" | "checks" | "actions";
+export type PermissionName =
+  | "metadata"
+  | "contents"
+  | "issues"
+  | "pull_requests"
+  | "statuses"
+  | "checks"
+  | "actions";
 export type Permission = `${PermissionName}:${"read" | "write"}`;
 
 /** A token the emulator accepts: who it is and what it may do in which repo ("*" = every repo). */
@@ -16,7 +23,11 @@ export interface Requirement {
 }
 
 /** "granted", "denied" (the repo is visible: 403), or "hidden" (no access at all: 404 as GitHub does). */
-export function checkPermission(grant: TokenGrant, repo: string, need: Requirement | undefined): "granted" | "denied" | "hidden" {
+export function checkPermission(
+  grant: TokenGrant,
+  repo: string,
+  need: Requirement | undefined,
+): "granted" | "denied" | "hidden" {
   if (!need) return "granted";
   const perms = grant.repos[repo.toLowerCase()] ?? grant.repos["*"];
   if (!perms) return "hidden";
@@ -27,5 +38,8 @@ export function checkPermission(grant: TokenGrant, repo: string, need: Requireme
 
 /** Normalises repo keys so lookups are case-insensitive like GitHub's. */
 export function normaliseGrant(grant: TokenGrant): TokenGrant {
-  return { ...grant, repos: Object.fromEntries(Object.entries(grant.repos).map(([k, v]) => [k.toLowerCase(), v])) };
+  return {
+    ...grant,
+    repos: Object.fromEntries(Object.entries(grant.repos).map(([k, v]) => [k.toLowerCase(), v])),
+  };
 }

@@ -1,5 +1,5 @@
 import type { Requirement } from "./permissions.js";
-import { validationFailed, type Reply } from "./replies.js";
+import { type Reply, validationFailed } from "./replies.js";
 import type { Request, World } from "./world.js";
 
 /** One REST route: its template as in GitHub's docs, what it needs, whether it changes anything. */
@@ -16,8 +16,18 @@ export const write = (name: Requirement["name"]): Requirement => ({ name, level:
 
 /** A string field of a request body; a missing required one is GitHub's `missing_field`. */
 export function field(body: Record<string, unknown>, name: string, resource: string, required: true): string;
-export function field(body: Record<string, unknown>, name: string, resource: string, required?: false): string | undefined;
-export function field(body: Record<string, unknown>, name: string, resource: string, required = false): string | undefined {
+export function field(
+  body: Record<string, unknown>,
+  name: string,
+  resource: string,
+  required?: false,
+): string | undefined;
+export function field(
+  body: Record<string, unknown>,
+  name: string,
+  resource: string,
+  required = false,
+): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) {
     if (required) throw validationFailed({ resource, field: name, code: "missing_field" });

@@ -1,11 +1,20 @@
 import { notFound, ok, validationFailed } from "./replies.js";
-import { field, page, read, type Route, write } from "./route.js";
+import { field, page, type Route, read, write } from "./route.js";
 import type { CheckRunState, RepoState, StatusState } from "./state.js";
 import type { World } from "./world.js";
 
 const STATUS_STATES = new Set(["error", "failure", "pending", "success"]);
 const CHECK_STATUSES = new Set(["queued", "in_progress", "completed", "waiting", "requested", "pending"]);
-const CONCLUSIONS = new Set(["action_required", "cancelled", "failure", "neutral", "success", "skipped", "stale", "timed_out"]);
+const CONCLUSIONS = new Set([
+  "action_required",
+  "cancelled",
+  "failure",
+  "neutral",
+  "success",
+  "skipped",
+  "stale",
+  "timed_out",
+]);
 
 async function commitOf(w: World, r: RepoState, ref: string | undefined): Promise<string> {
   const sha = ref ? await w.git(r).resolveCommit(ref) : undefined;
@@ -24,7 +33,8 @@ export const checkRoutes: Route[] = [
       const r = w.repo(req.params);
       const sha = await commitOf(w, r, req.params.sha);
       const state = field(req.body, "state", "Status", true);
-      if (!STATUS_STATES.has(state)) throw validationFailed({ resource: "Status", field: "state", code: "custom" });
+      if (!STATUS_STATES.has(state))
+        throw validationFailed({ resource: "Status", field: "state", code: "custom" });
       const status: StatusState = {
         id: w.nextId(),
         sha,
@@ -84,7 +94,8 @@ export const checkRoutes: Route[] = [
       const headSha = await commitOf(w, r, field(req.body, "head_sha", "CheckRun", true));
       const conclusion = field(req.body, "conclusion", "CheckRun");
       const status = field(req.body, "status", "CheckRun") ?? (conclusion ? "completed" : "queued");
-      if (!CHECK_STATUSES.has(status)) throw validationFailed({ resource: "CheckRun", field: "status", code: "invalid" });
+      if (!CHECK_STATUSES.has(status))
+        throw validationFailed({ resource: "CheckRun", field: "status", code: "invalid" });
       if (conclusion && !CONCLUSIONS.has(conclusion)) {
         throw validationFailed({ resource: "CheckRun", field: "conclusion", code: "invalid" });
       }
@@ -122,7 +133,10 @@ export const checkRoutes: Route[] = [
       const name = req.query.get("check_name");
       const runs = r.checkRuns.filter((c) => c.headSha === sha && (!name || c.name === name)).reverse();
       const app = w.user("github-actions[bot]");
-      return ok({ total_count: runs.length, check_runs: page(runs, req.query).map((c) => w.shapes.checkRun(w.fullName(r), c, app)) });
+      return ok({
+        total_count: runs.length,
+        check_runs: page(runs, req.query).map((c) => w.shapes.checkRun(w.fullName(r), c, app)),
+      });
     },
   },
 ];

@@ -1,12 +1,16 @@
 import { noContent, notFound, ok, unprocessable, validationFailed } from "./replies.js";
-import { field, read, type Route, write } from "./route.js";
+import { field, type Route, read, write } from "./route.js";
 import type { Request, World } from "./world.js";
 
 const MODES = new Set(["100644", "100755", "040000", "160000", "120000"]);
 
 function identity(w: World, req: Request, value: unknown) {
   const who = w.user(req.login);
-  const fallback = { name: who.login, email: `${who.id}+${who.login}@users.noreply.localhost`, date: w.now() };
+  const fallback = {
+    name: who.login,
+    email: `${who.id}+${who.login}@users.noreply.localhost`,
+    date: w.now(),
+  };
   if (!value || typeof value !== "object") return fallback;
   const v = value as { name?: unknown; email?: unknown; date?: unknown };
   if (typeof v.name !== "string" || typeof v.email !== "string") {
@@ -144,9 +148,11 @@ export const gitRoutes: Route[] = [
       const r = w.repo(req.params);
       const git = w.git(r);
       const entries = req.body.tree;
-      if (!Array.isArray(entries)) throw validationFailed({ resource: "Tree", field: "tree", code: "missing_field" });
+      if (!Array.isArray(entries))
+        throw validationFailed({ resource: "Tree", field: "tree", code: "missing_field" });
       const base = field(req.body, "base_tree", "Tree");
-      if (base && (await git.objectType(base)) !== "tree") throw unprocessable(`base_tree ${base} is not a tree`);
+      if (base && (await git.objectType(base)) !== "tree")
+        throw unprocessable(`base_tree ${base} is not a tree`);
       const resolved: { path: string; mode: string; sha: string | null }[] = [];
       for (const raw of entries as Record<string, unknown>[]) {
         const path = field(raw, "path", "Tree", true);
@@ -162,7 +168,8 @@ export const gitRoutes: Route[] = [
         } else {
           const sha = field(raw, "sha", "Tree", true);
           const type = await git.objectType(sha);
-          if (!type) throw unprocessable(`tree.sha ${sha} is not a valid ${mode === "040000" ? "tree" : "blob"}`);
+          if (!type)
+            throw unprocessable(`tree.sha ${sha} is not a valid ${mode === "040000" ? "tree" : "blob"}`);
           resolved.push({ path, mode, sha });
         }
       }
@@ -214,10 +221,12 @@ export const gitRoutes: Route[] = [
       const message = field(req.body, "message", "Commit", true);
       const tree = field(req.body, "tree", "Commit", true);
       const parents = req.body.parents ?? [];
-      if (!Array.isArray(parents)) throw validationFailed({ resource: "Commit", field: "parents", code: "invalid" });
+      if (!Array.isArray(parents))
+        throw validationFailed({ resource: "Commit", field: "parents", code: "invalid" });
       if ((await git.objectType(tree)) !== "tree") throw unprocessable("Tree SHA does not exist");
       for (const p of parents) {
-        if (typeof p !== "string" || (await git.objectType(p)) !== "commit") throw unprocessable("Parent SHA does not exist or is not a commit object");
+        if (typeof p !== "string" || (await git.objectType(p)) !== "commit")
+          throw unprocessable("Parent SHA does not exist or is not a commit object");
       }
       const author = identity(w, req, req.body.author);
       const committer = req.body.committer ? identity(w, req, req.body.committer) : author;

@@ -1,5 +1,5 @@
 import { HttpError, notFound, ok, validationFailed } from "./replies.js";
-import { checkBodyLength, field, page, read, type Route, write } from "./route.js";
+import { checkBodyLength, field, page, type Route, read, write } from "./route.js";
 import type { IssueState, RepoState } from "./state.js";
 import type { World } from "./world.js";
 
@@ -21,7 +21,8 @@ export function setIssueState(w: World, issue: IssueState, state: "open" | "clos
   if (state === issue.state) return;
   issue.state = state;
   issue.closedAt = state === "closed" ? w.now() : null;
-  issue.stateReason = state === "closed" ? (reason === "not_planned" ? "not_planned" : "completed") : "reopened";
+  issue.stateReason =
+    state === "closed" ? (reason === "not_planned" ? "not_planned" : "completed") : "reopened";
 }
 
 /** Issues, comments and labels. */
@@ -34,7 +35,10 @@ export const issueRoutes: Route[] = [
     handle: (w, req) => {
       const r = w.repo(req.params);
       const state = req.query.get("state") ?? "open";
-      const labels = (req.query.get("labels") ?? "").split(",").filter(Boolean).map((l) => l.toLowerCase());
+      const labels = (req.query.get("labels") ?? "")
+        .split(",")
+        .filter(Boolean)
+        .map((l) => l.toLowerCase());
       const creator = req.query.get("creator");
       const direction = req.query.get("direction") ?? "desc";
       const matching = r.issues
@@ -53,7 +57,8 @@ export const issueRoutes: Route[] = [
     handle: (w, req) => {
       const r = w.repo(req.params);
       const title = field(req.body, "title", "Issue", true);
-      if (title.trim() === "") throw validationFailed({ resource: "Issue", field: "title", code: "missing_field" });
+      if (title.trim() === "")
+        throw validationFailed({ resource: "Issue", field: "title", code: "missing_field" });
       const body = field(req.body, "body", "Issue");
       checkBodyLength(body, "Issue");
       const now = w.now();
@@ -132,7 +137,14 @@ export const issueRoutes: Route[] = [
       const body = field(req.body, "body", "IssueComment", true);
       checkBodyLength(body, "IssueComment");
       const now = w.now();
-      const comment = { id: w.nextId(), issueNumber: issue.number, body, user: req.login, createdAt: now, updatedAt: now };
+      const comment = {
+        id: w.nextId(),
+        issueNumber: issue.number,
+        body,
+        user: req.login,
+        createdAt: now,
+        updatedAt: now,
+      };
       r.comments.push(comment);
       return ok(w.shapes.comment(w.fullName(r), comment, w.user(req.login)), 201);
     },
@@ -162,8 +174,9 @@ export const issueRoutes: Route[] = [
       const r = w.repo(req.params);
       const issue = findIssue(r, req.params.issue_number);
       const names = labelNames(req.body);
-      if (!names) throw new HttpError(422, "Invalid request.\n\nNo subschema in \"anyOf\" matched.");
-      for (const label of w.labelsOf(r, names)) if (!issue.labels.includes(label.name)) issue.labels.push(label.name);
+      if (!names) throw new HttpError(422, 'Invalid request.\n\nNo subschema in "anyOf" matched.');
+      for (const label of w.labelsOf(r, names))
+        if (!issue.labels.includes(label.name)) issue.labels.push(label.name);
       issue.updatedAt = w.now();
       return ok(w.labelsOf(r, issue.labels).map((l) => w.shapes.label(w.fullName(r), l)));
     },

@@ -1,6 +1,6 @@
-import { setIssueState } from "./routes-issues.js";
 import { HttpError, notFound, ok, validationFailed } from "./replies.js";
-import { checkBodyLength, field, page, read, type Route, write } from "./route.js";
+import { checkBodyLength, field, page, type Route, read, write } from "./route.js";
+import { setIssueState } from "./routes-issues.js";
 import type { IssueState, PullState, RepoState } from "./state.js";
 import type { World } from "./world.js";
 
@@ -22,7 +22,10 @@ function headBranch(r: RepoState, head: string): string {
 
 async function pullJson(w: World, r: RepoState, pull: PullState, issue: IssueState) {
   const git = w.git(r);
-  const headSha = issue.state === "open" ? ((await git.readRef(`refs/heads/${pull.headRef}`)) ?? pull.headSha) : pull.headSha;
+  const headSha =
+    issue.state === "open"
+      ? ((await git.readRef(`refs/heads/${pull.headRef}`)) ?? pull.headSha)
+      : pull.headSha;
   const baseSha = (await git.readRef(`refs/heads/${pull.baseRef}`)) ?? "";
   const repoJson = w.repoJson(r);
   let commits = 0;
@@ -70,10 +73,15 @@ export const pullRoutes: Route[] = [
       const matching = r.pulls
         .map((pull) => ({ pull, issue: r.issues.find((i) => i.number === pull.number) as IssueState }))
         .filter(({ issue }) => state === "all" || issue.state === state)
-        .filter(({ pull }) => !branch || (branch[0]?.toLowerCase() === r.owner.toLowerCase() && pull.headRef === branch[1]))
+        .filter(
+          ({ pull }) =>
+            !branch || (branch[0]?.toLowerCase() === r.owner.toLowerCase() && pull.headRef === branch[1]),
+        )
         .filter(({ pull }) => !base || pull.baseRef === base)
         .sort((a, b) => b.pull.number - a.pull.number);
-      return ok(await Promise.all(page(matching, req.query).map(({ pull, issue }) => pullJson(w, r, pull, issue))));
+      return ok(
+        await Promise.all(page(matching, req.query).map(({ pull, issue }) => pullJson(w, r, pull, issue))),
+      );
     },
   },
   {
@@ -94,7 +102,10 @@ export const pullRoutes: Route[] = [
       if (!headSha) throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
       if (!baseSha) throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
       const existing = r.pulls.find(
-        (p) => p.headRef === head && p.baseRef === base && r.issues.find((i) => i.number === p.number)?.state === "open",
+        (p) =>
+          p.headRef === head &&
+          p.baseRef === base &&
+          r.issues.find((i) => i.number === p.number)?.state === "open",
       );
       if (existing) {
         throw validationFailed({
@@ -104,7 +115,11 @@ export const pullRoutes: Route[] = [
         });
       }
       if (await git.isAncestor(headSha, baseSha)) {
-        throw validationFailed({ resource: "PullRequest", code: "custom", message: `No commits between ${base} and ${head}` });
+        throw validationFailed({
+          resource: "PullRequest",
+          code: "custom",
+          message: `No commits between ${base} and ${head}`,
+        });
       }
       const now = w.now();
       const issue: IssueState = {
@@ -195,20 +210,32 @@ export const pullRoutes: Route[] = [
       if (pull.merged || issue.state !== "open") throw new HttpError(405, "Pull Request is not mergeable");
       const headSha = (await git.readRef(`refs/heads/${pull.headRef}`)) as string;
       const expected = field(req.body, "sha", "PullRequest");
-      if (expected && expected !== headSha) throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
+      if (expected && expected !== headSha)
+        throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
       const baseRef = `refs/heads/${pull.baseRef}`;
       const baseSha = (await git.readRef(baseRef)) as string;
       const tree = await git.mergeTrees(baseSha, headSha);
       if (!tree) throw new HttpError(405, "Pull Request is not mergeable");
       const method = field(req.body, "merge_method", "PullRequest") ?? "merge";
       const who = w.user(req.login);
-      const ident = { name: who.login, email: `${who.id}+${who.login}@users.noreply.localhost`, date: w.now() };
+      const ident = {
+        name: who.login,
+        email: `${who.id}+${who.login}@users.noreply.localhost`,
+        date: w.now(),
+      };
       const message =
         method === "squash"
           ? `${field(req.body, "commit_title", "PullRequest") ?? `${issue.title} (#${pull.number})`}`
           : `Merge pull request #${pull.number} from ${r.owner}/${pull.headRef}\n\n${issue.title}`;
-      const sha = await git.writeCommit(tree, method === "squash" ? [baseSha] : [baseSha, headSha], `${message}\n`, ident, ident);
-      if (!(await git.casRef(baseRef, sha, baseSha))) throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
+      const sha = await git.writeCommit(
+        tree,
+        method === "squash" ? [baseSha] : [baseSha, headSha],
+        `${message}\n`,
+        ident,
+        ident,
+      );
+      if (!(await git.casRef(baseRef, sha, baseSha)))
+        throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
       pull.merged = true;
       pull.mergedAt = w.now();
       pull.mergedBy = req.login;

@@ -1,5 +1,5 @@
 import { notFound, ok, validationFailed } from "./replies.js";
-import { checkBodyLength, field, read, type Route, write } from "./route.js";
+import { checkBodyLength, field, type Route, read, write } from "./route.js";
 import type { ReleaseState } from "./state.js";
 
 /** Releases: create, and get by tag. */

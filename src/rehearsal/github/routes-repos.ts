@@ -1,5 +1,5 @@
 import { HttpError, noContent, notFound, ok, validationFailed } from "./replies.js";
-import { field, read, type Route, write } from "./route.js";
+import { field, type Route, read, write } from "./route.js";
 
 /** Repository, contents, archives, dispatches, rate limit. */
 export const repoRoutes: Route[] = [
@@ -114,7 +114,8 @@ export const repoRoutes: Route[] = [
       const ref = field(req.body, "ref", "Workflow", true);
       if (!(await w.git(r).resolveCommit(ref))) throw new HttpError(422, `No ref found for: ${ref}`);
       const inputs = (req.body.inputs ?? {}) as Record<string, unknown>;
-      if (Object.keys(inputs).length > 25) throw new HttpError(422, "inputs: maximum number of properties is 25");
+      if (Object.keys(inputs).length > 25)
+        throw new HttpError(422, "inputs: maximum number of properties is 25");
       w.state.workflowDispatches.push({
         repo: w.fullName(r),
         workflow: req.params.workflow_id as string,

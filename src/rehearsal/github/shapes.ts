@@ -51,7 +51,11 @@ export class Shapes {
     };
   }
 
-  repository(r: RepoState, owner: UserState, openIssues: number): Schemas["full-repository"] & Schemas["repository"] {
+  repository(
+    r: RepoState,
+    owner: UserState,
+    openIssues: number,
+  ): Schemas["full-repository"] & Schemas["repository"] {
     const full = `${r.owner}/${r.name}`;
     const url = `${this.api}/repos/${full}`;
     const html = `${this.web}/${full}`;
@@ -148,7 +152,13 @@ export class Shapes {
     };
   }
 
-  issue(repo: string, i: IssueState, labels: LabelState[], user: UserState, comments: number): Schemas["issue"] {
+  issue(
+    repo: string,
+    i: IssueState,
+    labels: LabelState[],
+    user: UserState,
+    comments: number,
+  ): Schemas["issue"] {
     const url = `${this.api}/repos/${repo}/issues/${i.number}`;
     return {
       id: i.id,
@@ -252,7 +262,13 @@ export class Shapes {
       assignees: [],
       requested_reviewers: [],
       requested_teams: [],
-      head: { label: `${owner.login}:${p.headRef}`, ref: p.headRef, sha: head.sha, user: owner, repo: head.repo },
+      head: {
+        label: `${owner.login}:${p.headRef}`,
+        ref: p.headRef,
+        sha: head.sha,
+        user: owner,
+        repo: head.repo,
+      },
       base: { label: `${owner.login}:${p.baseRef}`, ref: p.baseRef, sha: baseSha, user: owner, repo },
       _links: {
         self: { href: url },
@@ -306,7 +322,13 @@ export class Shapes {
         url: `${this.api}/repos/${repo}/git/commits/${p}`,
         html_url: `${this.web}/${repo}/commit/${p}`,
       })),
-      verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
+      verification: {
+        verified: false,
+        reason: "unsigned",
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
     };
   }
 

@@ -25,7 +25,9 @@ export class World {
   ) {}
 
   now(): string {
-    return this.clock().toISOString().replace(/\.\d{3}Z$/, "Z");
+    return this.clock()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, "Z");
   }
 
   nextId(): number {
@@ -81,7 +83,13 @@ export class World {
 
   issueJson(r: RepoState, i: IssueState) {
     const comments = r.comments.filter((c) => c.issueNumber === i.number).length;
-    const json = this.shapes.issue(this.fullName(r), i, this.labelsOf(r, i.labels), this.user(i.user), comments);
+    const json = this.shapes.issue(
+      this.fullName(r),
+      i,
+      this.labelsOf(r, i.labels),
+      this.user(i.user),
+      comments,
+    );
     if (json.pull_request) {
       const pull = r.pulls.find((p) => p.number === i.number);
       json.pull_request.merged_at = pull?.mergedAt ?? null;
