@@ -55139,6 +55139,15 @@ function readRunContext(env = process.env) {
   };
 }
 
+// src/adapters/github-errors.ts
+function githubError(error63, action, permissionHint) {
+  const e = error63;
+  const status = e.status ?? 0;
+  const message = e.response?.data?.message ?? e.message ?? String(error63);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
 // src/core/events.ts
 var RELEASE_REQUESTED = "release-requested";
 var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
@@ -55301,12 +55310,11 @@ async function runTrigger(settings, context, deps) {
     runUrl: context.runUrl
   });
   const [owner, repo] = settings.automationRepo.split("/");
-  await deps.github.rest.repos.createDispatchEvent({
-    owner,
-    repo,
-    event_type: RELEASE_REQUESTED,
-    client_payload: payload
-  });
+  try {
+    await deps.github.rest.repos.createDispatchEvent({ owner, repo, event_type: RELEASE_REQUESTED, client_payload: payload });
+  } catch (error63) {
+    throw githubError(error63, `send ${RELEASE_REQUESTED} to ${settings.automationRepo}`, `give the token "Contents: read and write" on ${settings.automationRepo}`);
+  }
   return payload;
 }
 async function main() {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { githubError } from "../adapters/github-errors.js";
 import { readRepoFile } from "../adapters/repo-files.js";
 import { type RunContext, readRunContext } from "../adapters/run-context.js";
 import type { Config } from "../core/config.js";
@@ -78,12 +79,20 @@ export async function runTrigger(
     runUrl: context.runUrl,
   });
   const [owner, repo] = settings.automationRepo.split("/") as [string, string];
-  await deps.github.rest.repos.createDispatchEvent({
-    owner,
-    repo,
-    event_type: RELEASE_REQUESTED,
-    client_payload: payload,
-  });
+  try {
+    await deps.github.rest.repos.createDispatchEvent({
+      owner,
+      repo,
+      event_type: RELEASE_REQUESTED,
+      client_payload: payload,
+    });
+  } catch (error) {
+    throw githubError(
+      error,
+      `send ${RELEASE_REQUESTED} to ${settings.automationRepo}`,
+      `give the token "Contents: read and write" on ${settings.automationRepo}`,
+    );
+  }
   return payload;
 }
 
