@@ -55091,6 +55091,15 @@ function createGitHubClient(options) {
   });
 }
 
+// src/adapters/github-errors.ts
+function githubError(error63, action, permissionHint) {
+  const e = error63;
+  const status = e.status ?? 0;
+  const message = e.response?.data?.message ?? e.message ?? String(error63);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
 // src/adapters/repo-files.ts
 async function readRepoFile(github, repo, path, ref) {
   const [owner, name] = repo.split("/");
@@ -55137,15 +55146,6 @@ function readRunContext(env = process.env) {
     runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
     workspace: e.GITHUB_WORKSPACE ?? process.cwd()
   };
-}
-
-// src/adapters/github-errors.ts
-function githubError(error63, action, permissionHint) {
-  const e = error63;
-  const status = e.status ?? 0;
-  const message = e.response?.data?.message ?? e.message ?? String(error63);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
 // src/core/events.ts
@@ -55311,9 +55311,18 @@ async function runTrigger(settings, context, deps) {
   });
   const [owner, repo] = settings.automationRepo.split("/");
   try {
-    await deps.github.rest.repos.createDispatchEvent({ owner, repo, event_type: RELEASE_REQUESTED, client_payload: payload });
+    await deps.github.rest.repos.createDispatchEvent({
+      owner,
+      repo,
+      event_type: RELEASE_REQUESTED,
+      client_payload: payload
+    });
   } catch (error63) {
-    throw githubError(error63, `send ${RELEASE_REQUESTED} to ${settings.automationRepo}`, `give the token "Contents: read and write" on ${settings.automationRepo}`);
+    throw githubError(
+      error63,
+      `send ${RELEASE_REQUESTED} to ${settings.automationRepo}`,
+      `give the token "Contents: read and write" on ${settings.automationRepo}`
+    );
   }
   return payload;
 }

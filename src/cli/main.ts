@@ -1,4 +1,5 @@
 import { describeError } from "../core/errors.js";
+import { emulatorCommand } from "./emulator-command.js";
 import { localS3Command } from "./local-s3-command.js";
 import { planCommand } from "./plan-command.js";
 import { schemaCommand } from "./schema-command.js";
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check a release-relay.yml and print what it releases" },
   plan: { run: planCommand, summary: "print the release plan (matrix, artifacts, downstreams) for a tag" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },
+  "github-emulator": { run: emulatorCommand, summary: "serve the local GitHub REST emulator on 127.0.0.1" },
   "local-s3": {
     run: localS3Command,
     summary: "serve a local S3 (with checksums and conditional writes) on 127.0.0.1",

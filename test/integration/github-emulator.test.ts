@@ -414,3 +414,32 @@ describe("snapshot and restore", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe("the github-emulator command", () => {
+  it("serves the emulator from the CLI until stdin closes, for any client", async () => {
+    const { spawn } = await import("node:child_process");
+    const child = spawn(
+      process.execPath,
+      [
+        join(import.meta.dirname, "../../bin/release-relay.js"),
+        "github-emulator",
+        "--token",
+        "tok",
+        "--repo",
+        "o/r",
+      ],
+      {
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.once("data", (d: Buffer) => resolve(JSON.parse(d.toString()).url));
+      child.once("exit", (code) => reject(new Error(`exited ${code}`)));
+    });
+    const client = createGitHubClient({ token: "tok", baseUrl: url, retryAfterBaseValue: 1, pace: "local" });
+    expect((await client.rest.repos.get({ owner: "o", repo: "r" })).data.default_branch).toBe("main");
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.stdin.end();
+    expect(await exited).toBe(0);
+  });
+});
