@@ -16,6 +16,31 @@ function labelNames(body: Record<string, unknown>): string[] | undefined {
   return labels.map((l) => (typeof l === "string" ? l : String((l as { name?: unknown }).name)));
 }
 
+/** Opens a new issue (or the issue half of a pull request) with the repo's next number. */
+export function openIssue(
+  w: World,
+  r: RepoState,
+  fields: { title: string; body: string | undefined; user: string; labels: string[]; isPull: boolean },
+): IssueState {
+  const now = w.now();
+  const issue: IssueState = {
+    id: w.nextId(),
+    number: r.nextNumber++,
+    title: fields.title,
+    body: fields.body ?? null,
+    state: "open",
+    stateReason: null,
+    labels: fields.labels,
+    user: fields.user,
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+    isPull: fields.isPull,
+  };
+  r.issues.push(issue);
+  return issue;
+}
+
 /** Applies a state change with GitHub's closed_at / state_reason bookkeeping. */
 export function setIssueState(w: World, issue: IssueState, state: "open" | "closed", reason?: string): void {
   if (state === issue.state) return;
@@ -61,22 +86,8 @@ export const issueRoutes: Route[] = [
         throw validationFailed({ resource: "Issue", field: "title", code: "missing_field" });
       const body = field(req.body, "body", "Issue");
       checkBodyLength(body, "Issue");
-      const now = w.now();
-      const issue: IssueState = {
-        id: w.nextId(),
-        number: r.nextNumber++,
-        title,
-        body: body ?? null,
-        state: "open",
-        stateReason: null,
-        labels: w.labelsOf(r, labelNames(req.body) ?? []).map((l) => l.name),
-        user: req.login,
-        createdAt: now,
-        updatedAt: now,
-        closedAt: null,
-        isPull: false,
-      };
-      r.issues.push(issue);
+      const labels = w.labelsOf(r, labelNames(req.body) ?? []).map((l) => l.name);
+      const issue = openIssue(w, r, { title, body, user: req.login, labels, isPull: false });
       return ok(w.issueJson(r, issue), 201);
     },
   },

@@ -1,6 +1,6 @@
 import { HttpError, notFound, ok, validationFailed } from "./replies.js";
 import { checkBodyLength, field, page, type Route, read, write } from "./route.js";
-import { setIssueState } from "./routes-issues.js";
+import { openIssue, setIssueState } from "./routes-issues.js";
 import type { IssueState, PullState, RepoState } from "./state.js";
 import type { World } from "./world.js";
 
@@ -121,21 +121,7 @@ export const pullRoutes: Route[] = [
           message: `No commits between ${base} and ${head}`,
         });
       }
-      const now = w.now();
-      const issue: IssueState = {
-        id: w.nextId(),
-        number: r.nextNumber++,
-        title,
-        body: body ?? null,
-        state: "open",
-        stateReason: null,
-        labels: [],
-        user: req.login,
-        createdAt: now,
-        updatedAt: now,
-        closedAt: null,
-        isPull: true,
-      };
+      const issue = openIssue(w, r, { title, body, user: req.login, labels: [], isPull: true });
       const pull: PullState = {
         id: w.nextId(),
         number: issue.number,
@@ -149,7 +135,6 @@ export const pullRoutes: Route[] = [
         mergedBy: null,
         mergeCommitSha: null,
       };
-      r.issues.push(issue);
       r.pulls.push(pull);
       return ok(await pullJson(w, r, pull, issue), 201);
     },

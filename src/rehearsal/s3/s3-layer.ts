@@ -177,14 +177,7 @@ export class S3ChecksumLayer {
     // Staged under a temporary key, copied into place only once the checksum holds: a bad upload leaves nothing behind.
     const staging = `/${bucket}/.release-relay-staging/${randomUUID()}`;
     const { digest, declared, body } = await this.hashBody(req);
-    if (declared !== undefined && declared !== digest) {
-      return this.xmlError(
-        res,
-        400,
-        "BadDigest",
-        "The SHA256 you specified did not match the calculated checksum.",
-      );
-    }
+    if (declared !== undefined && declared !== digest) return this.badDigest(res);
     const stored = await this.forward(req, staging, body);
     if (stored.status !== 200) {
       this.send(res, stored);
@@ -228,14 +221,7 @@ export class S3ChecksumLayer {
     uploadId: string,
   ): Promise<number> {
     const { digest, declared, body } = await this.hashBody(req);
-    if (declared !== undefined && declared !== digest) {
-      return this.xmlError(
-        res,
-        400,
-        "BadDigest",
-        "The SHA256 you specified did not match the calculated checksum.",
-      );
-    }
+    if (declared !== undefined && declared !== digest) return this.badDigest(res);
     const reply = await this.forward(req, url.pathname + url.search, body);
     if (reply.status === 200) {
       this.uploads.get(uploadId)?.parts.set(partNumber, digest);
@@ -382,6 +368,15 @@ export class S3ChecksumLayer {
     headers["content-length"] = String(reply.body.length);
     res.writeHead(reply.status, headers as Record<string, string>);
     res.end(reply.body);
+  }
+
+  private badDigest(res: ServerResponse): number {
+    return this.xmlError(
+      res,
+      400,
+      "BadDigest",
+      "The SHA256 you specified did not match the calculated checksum.",
+    );
   }
 
   private xmlError(
