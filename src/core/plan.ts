@@ -47,6 +47,8 @@ export const releasePlanSchema = z.strictObject({
   matrix: z.strictObject({ include: z.array(matrixEntrySchema) }),
   artifacts: z.array(artifactSchema),
   downstream: z.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: z.strictObject({ key: z.string(), url: z.string() }),
   ledgerBranch: z.string(),
   tracking: z.strictObject({ repo: z.string(), title: z.string() }),
 });
@@ -175,6 +177,10 @@ export function planRelease(input: PlanInput): ReleasePlan {
       branch: `release-relay/${version.version}/${d.name}`,
       after: [...d.after],
     })),
+    checksums: {
+      key: `${config.upload.prefix}${config.project}-${version.version}-SHA256SUMS`,
+      url: objectUrl(config.upload, `${config.upload.prefix}${config.project}-${version.version}-SHA256SUMS`),
+    },
     ledgerBranch: `release-relay-ledger/${version.version}`,
     tracking: {
       repo: config.tracking.repo,
