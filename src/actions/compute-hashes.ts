@@ -27,11 +27,9 @@ const inputsSchema = z
         ),
       ])
       .pipe(
-        z
-          .array(z.enum(["sha256", "sha512"]))
-          .refine((a) => a.includes("sha256"), {
-            error: "sha256 is always computed: use sha256 or sha256,sha512",
-          }),
+        z.array(z.enum(["sha256", "sha512"])).refine((a) => a.includes("sha256"), {
+          error: "sha256 is always computed: use sha256 or sha256,sha512",
+        }),
       ),
     "output-dir": z.string().optional(),
     plan: z.string().optional(),
