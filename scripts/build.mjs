@@ -12,6 +12,8 @@ const check = process.argv.includes("--check");
 export const ENTRIES = {
   trigger: "src/actions/trigger.ts",
   "build-matrix": "src/actions/build-matrix.ts",
+  "compute-hashes": "src/actions/compute-hashes.ts",
+  "sign-upload": "src/actions/sign-upload.ts",
   cli: "src/cli/main.ts",
 };
 

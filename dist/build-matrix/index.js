@@ -49516,6 +49516,8 @@ var releasePlanSchema = external_exports.strictObject({
   matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
   artifacts: external_exports.array(artifactSchema),
   downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
   ledgerBranch: external_exports.string(),
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() })
 });
@@ -49590,9 +49592,11 @@ function planRelease(input2) {
     url: objectUrl(config2.upload, m.key)
   }));
   if (config2.source.archive) {
+    const name = renderTemplate(config2.source.archive, base, "source.archive");
     artifacts.unshift({
-      name: renderTemplate(config2.source.archive, base, "source.archive"),
+      name,
       kind: "source-archive",
+      key: `${config2.upload.prefix}${name}`,
       url: `${input2.serverUrl.replace(/\/$/, "")}/${config2.source.repo}/archive/refs/tags/${version2.tag}.tar.gz`
     });
   }
@@ -49616,6 +49620,10 @@ function planRelease(input2) {
       branch: `release-relay/${version2.version}/${d.name}`,
       after: [...d.after]
     })),
+    checksums: {
+      key: `${config2.upload.prefix}${config2.project}-${version2.version}-SHA256SUMS`,
+      url: objectUrl(config2.upload, `${config2.upload.prefix}${config2.project}-${version2.version}-SHA256SUMS`)
+    },
     ledgerBranch: `release-relay-ledger/${version2.version}`,
     tracking: {
       repo: config2.tracking.repo,

@@ -69,7 +69,11 @@ export async function runComputeHashes(
   workspace: string,
 ): Promise<ComputeHashesResult> {
   const plan = parsePlan(settings.plan);
-  const files = await resolveArtifacts(settings.artifacts, workspace);
+  const source = plan?.artifacts.find((a) => a.kind === "source-archive");
+  // The source archive is downloaded beside the artifacts: a rerun's glob must not take it for one.
+  const files = (await resolveArtifacts(settings.artifacts, workspace)).filter(
+    (f) => basename(f) !== source?.name,
+  );
   const outputDir = resolve(workspace, settings.outputDir ?? dirname(files[0] as string));
   const planned = new Map((plan?.artifacts ?? []).map((a) => [a.name, a]));
   if (plan) {
@@ -105,7 +109,6 @@ export async function runComputeHashes(
       ...(p?.url ? { url: p.url } : {}),
     };
   });
-  const source = plan?.artifacts.find((a) => a.kind === "source-archive");
   if (source) {
     const path = join(outputDir, source.name);
     await downloadToFile(source.url, path);
@@ -116,6 +119,7 @@ export async function runComputeHashes(
       size: d.size,
       sha256: d.sha256 as string,
       ...(d.sha512 ? { sha512: d.sha512 } : {}),
+      ...(source.key ? { key: source.key } : {}),
       url: source.url,
     });
   }

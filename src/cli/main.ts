@@ -4,6 +4,7 @@ import { localS3Command } from "./local-s3-command.js";
 import { planCommand } from "./plan-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
+import { verifyCommand } from "./verify-command.js";
 
 /** A CLI command: parses its own arguments, prints its result, returns the exit code. */
 export type Command = (args: string[], out: (text: string) => void) => Promise<number>;
@@ -11,6 +12,7 @@ export type Command = (args: string[], out: (text: string) => void) => Promise<n
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check a release-relay.yml and print what it releases" },
   plan: { run: planCommand, summary: "print the release plan (matrix, artifacts, downstreams) for a tag" },
+  verify: { run: verifyCommand, summary: "check a release's artifacts against SHA256SUMS and signatures" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },
   "github-emulator": { run: emulatorCommand, summary: "serve the local GitHub REST emulator on 127.0.0.1" },
   "local-s3": {
@@ -33,7 +35,7 @@ function usage(): string {
 /** Runs the CLI; errors are caught here, once, and become exit code 1 with the message and the fix. */
 export async function runCli(
   argv: string[],
-  out = (t: string) => process.stdout.write(`${t}\n`),
+  out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
 ): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {

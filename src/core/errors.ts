@@ -10,7 +10,10 @@ export type ErrorCode =
   | "E_PAYLOAD"
   | "E_SOURCE_REPO"
   | "E_TEMPLATE"
-  | "E_GITHUB";
+  | "E_GITHUB"
+  | "E_IMMUTABLE"
+  | "E_UPLOAD_VERIFY"
+  | "E_TAMPERED";
 
 /** An error a user can act on: what was wrong (message) and how to fix it (hint). */
 export class ReleaseRelayError extends Error {

@@ -150,9 +150,12 @@ export function planRelease(input: PlanInput): ReleasePlan {
     url: objectUrl(config.upload, m.key),
   }));
   if (config.source.archive) {
+    const name = renderTemplate(config.source.archive, base, "source.archive");
+    // Mirrored and signed beside the binaries; `url` stays GitHub's, which the hashes repo lists.
     artifacts.unshift({
-      name: renderTemplate(config.source.archive, base, "source.archive"),
+      name,
       kind: "source-archive",
+      key: `${config.upload.prefix}${name}`,
       url: `${input.serverUrl.replace(/\/$/, "")}/${config.source.repo}/archive/refs/tags/${version.tag}.tar.gz`,
     });
   }

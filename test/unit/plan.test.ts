@@ -69,6 +69,7 @@ describe("planRelease", () => {
     expect(plan.artifacts[0]).toEqual({
       name: "valkey-8.0.2.tar.gz",
       kind: "source-archive",
+      key: "releases/valkey-8.0.2.tar.gz",
       url: "https://github.com/valkey-io/valkey/archive/refs/tags/8.0.2.tar.gz",
     });
     expect(plan.artifacts[1]?.url).toBe(
