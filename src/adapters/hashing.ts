@@ -32,23 +32,31 @@ export async function hashFile(
 }
 
 // The worker is self-contained source, so it runs the same from TypeScript tests and from bundles.
+// Inside a worker, blocking reads into one reused buffer are the fastest way through a file:
+// no stream machinery and no garbage per chunk.
 const WORKER_SOURCE = `
 const { parentPort } = require("node:worker_threads");
 const { createHash } = require("node:crypto");
-const { createReadStream } = require("node:fs");
-parentPort.on("message", async ({ id, path, algorithms, readSize }) => {
+const { openSync, readSync, closeSync } = require("node:fs");
+const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
+parentPort.on("message", ({ id, path, algorithms }) => {
+  let fd;
   try {
+    fd = openSync(path, "r");
     const hashes = algorithms.map((a) => [a, createHash(a)]);
     let size = 0;
-    for await (const chunk of createReadStream(path, { highWaterMark: readSize })) {
-      size += chunk.length;
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      size += n;
+      const chunk = buffer.subarray(0, n);
       for (const [, h] of hashes) h.update(chunk);
     }
     const digest = { path, size };
     for (const [a, h] of hashes) digest[a] = h.digest("hex");
     parentPort.postMessage({ id, digest });
   } catch (error) {
-    parentPort.postMessage({ id, error: String(error && error.message || error) });
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 });
 `;
@@ -82,7 +90,7 @@ export async function hashFiles(
             const feed = () => {
               if (next >= paths.length) return resolve();
               const id = next++;
-              worker.postMessage({ id, path: paths[id], algorithms, readSize: READ_SIZE });
+              worker.postMessage({ id, path: paths[id], algorithms });
             };
             worker.on("message", (m: { id: number; digest?: FileDigest; error?: string }) => {
               if (m.error) return reject(new Error(`cannot hash ${paths[m.id]}: ${m.error}`));
