@@ -107,21 +107,18 @@ try {
   rmSync(single);
 
   const files = Array.from({ length: 6 }, (_, i) => join(work, `part-${i}.bin`));
-  files.forEach((f, i) => makeFile(f, many, i + 7));
+  for (const [i, f] of files.entries()) makeFile(f, many, i + 7);
   const parallel = child(hashWorker, files);
-  const seqOpenssl = time(() => files.forEach((f) => execFileSync("openssl", ["dgst", "-sha256", f])));
-  const seqCoreutils = time(() => files.forEach((f) => execFileSync("sha256sum", [f])));
+  const sequentially = (tool, args) => () => {
+    for (const f of files) execFileSync(tool, [...args, f]);
+  };
+  const seqOpenssl = time(sequentially("openssl", ["dgst", "-sha256"]));
+  const seqCoreutils = time(sequentially("sha256sum", []));
   // What the machine can do at best: one openssl per core, each on its share of the files.
   const cores = Math.min(cpus().length, files.length);
   const share = (i) => files.filter((_, j) => j % cores === i);
-  const parOpenssl = time(() =>
-    spawnSync("sh", [
-      "-c",
-      Array.from({ length: cores }, (_, i) => `openssl dgst -sha256 ${share(i).join(" ")} >/dev/null &`).join(
-        " ",
-      ) + " wait",
-    ]),
-  );
+  const script = `${Array.from({ length: cores }, (_, i) => `openssl dgst -sha256 ${share(i).join(" ")} >/dev/null &`).join(" ")} wait`;
+  const parOpenssl = time(() => spawnSync("sh", ["-c", script]));
   const label6 = `6 × ${many / MiB} MiB`;
   row(
     `hash ${label6}: vs sequential openssl`,
@@ -145,7 +142,7 @@ try {
     `${seqCoreutils.toFixed(0)} ms`,
   );
   row(`hash ${label6}: peak RSS`, `${parallel.maxRssMb.toFixed(0)} MB`, "< 150 MB", parallel.maxRssMb < 150);
-  files.forEach((f) => rmSync(f));
+  for (const f of files) rmSync(f);
 
   // The local S3 runs in its own process: its memory (objects are kept in RAM) is not the uploader's.
   const server = spawn(
