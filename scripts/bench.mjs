@@ -187,7 +187,7 @@ try {
       join(root, "BENCHMARKS.md"),
       `# Benchmarks\n\nMeasured by \`npm run bench\` (full mode) on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ` +
         `${new Date().toISOString().slice(0, 10)}. Every ratio compares release-relay with a reference measured in the same run (best of ${runs}); ` +
-        "memory is the peak RSS of the process doing the work. `npm run bench -- --quick` (what CI runs) uses smaller files.\n\n" +
+        "memory is the peak RSS of the process doing the work. `npm run bench -- --quick` uses smaller files and does not rewrite this file.\n\n" +
         `| Measure | Result | Target | | Detail |\n| --- | --- | --- | --- | --- |\n${table}\n\n` +
         "References: `openssl dgst -sha256` and GNU `sha256sum` on the same files; the AWS SDK's `Upload` with its defaults (5 MiB parts, 4 in flight) " +
         "against the same local S3 (fauxqs behind release-relay's checksum layer, in its own process). release-relay's upload also sends SHA-256 checksums, " +
