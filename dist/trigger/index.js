@@ -55068,6 +55068,7 @@ var RelayOctokit = Octokit2.plugin(retry, throttling);
 function createGitHubClient(options) {
   const retries = options.retries ?? 4;
   const retryAfterBaseValue = options.retryAfterBaseValue ?? 1e3;
+  const pace = options.pace ?? (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "") ? "local" : "github");
   return new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
@@ -55080,7 +55081,7 @@ function createGitHubClient(options) {
     retry: { retries, retryAfterBaseValue },
     throttle: {
       retryAfterBaseValue,
-      ...options.pace === "local" ? {
+      ...pace === "local" ? {
         write: new import_light3.default.Group({ maxConcurrent: 16, minTime: 0 }),
         notifications: new import_light3.default.Group({ maxConcurrent: 16, minTime: 0 }),
         global: new import_light3.default.Group({ maxConcurrent: 16 })

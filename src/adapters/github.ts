@@ -21,7 +21,7 @@ export interface GitHubClientOptions {
   /**
    * "github" (default) paces writes as GitHub asks of integrations (one per second, one per three
    * seconds for calls that notify people), to stay clear of secondary rate limits; "local" lifts that
-   * pacing for the local emulator.
+   * pacing for the local emulator. Default: "local" for a loopback baseUrl, else "github".
    */
   pace?: "github" | "local";
 }
@@ -30,6 +30,12 @@ export interface GitHubClientOptions {
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const retries = options.retries ?? 4;
   const retryAfterBaseValue = options.retryAfterBaseValue ?? 1000;
+  // No GitHub lives on loopback: an API there is the local emulator, which needs no pacing.
+  const pace =
+    options.pace ??
+    (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "")
+      ? "local"
+      : "github");
   return new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
@@ -38,7 +44,7 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry: { retries, retryAfterBaseValue },
     throttle: {
       retryAfterBaseValue,
-      ...(options.pace === "local"
+      ...(pace === "local"
         ? {
             write: new Bottleneck.Group({ maxConcurrent: 16, minTime: 0 }),
             notifications: new Bottleneck.Group({ maxConcurrent: 16, minTime: 0 }),

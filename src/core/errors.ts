@@ -13,7 +13,8 @@ export type ErrorCode =
   | "E_GITHUB"
   | "E_IMMUTABLE"
   | "E_UPLOAD_VERIFY"
-  | "E_TAMPERED";
+  | "E_TAMPERED"
+  | "E_LEDGER";
 
 /** An error a user can act on: what was wrong (message) and how to fix it (hint). */
 export class ReleaseRelayError extends Error {

@@ -1,0 +1,245 @@
+import * as core from "@actions/core";
+import { z } from "zod";
+import { readInputs } from "../adapters/action-inputs.js";
+import { readConfigFile } from "../adapters/config-file.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { LedgerStore } from "../adapters/ledger-store.js";
+import { readRunContext } from "../adapters/run-context.js";
+import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
+import type { Config } from "../core/config.js";
+import { type DashboardContext, readLedgerMarker, renderDashboard } from "../core/dashboard.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import {
+  type DownstreamExpectation,
+  deriveState,
+  type LedgerEvent,
+  ledgerEventSchema,
+  type ReleaseState,
+  STAGES,
+} from "../core/ledger.js";
+import { versionPlaceholders } from "../core/plan.js";
+import { reportToEvent } from "../core/report-back.js";
+import { renderTemplate } from "../core/template.js";
+import { commentsDue, desiredIssueState } from "../core/tracking.js";
+import { parseVersion } from "../core/version.js";
+
+const INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"] as const;
+
+const inputsSchema = z
+  .object({
+    "config-path": z.string().default("release-relay.yml"),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+    token: z.string().min(1),
+    event: z.string().optional(),
+    stage: z.enum(STAGES).optional(),
+    status: z.enum(["started", "succeeded", "failed", "skipped"]).optional(),
+    detail: z.string().max(2000).optional(),
+    report: z.string().optional(),
+  })
+  .refine((i) => [i.event, i.stage, i.report].filter((x) => x !== undefined).length <= 1, {
+    error: "give at most one of `event`, `stage` + `status`, or `report`",
+  })
+  .refine((i) => (i.stage === undefined) === (i.status === undefined), {
+    error: "`stage` and `status` go together",
+  })
+  .transform((i) => ({
+    configPath: i["config-path"],
+    version: i.version,
+    token: i.token,
+    event: i.event,
+    stage: i.stage,
+    status: i.status,
+    detail: i.detail,
+    report: i.report,
+  }));
+
+export type TrackStatusSettings = z.output<typeof inputsSchema>;
+
+/** Who is running, for event ids and links. */
+export interface RunInfo {
+  runId: string;
+  runUrl: string | undefined;
+}
+
+/** The event this step records, validated before anything is written. */
+export function eventFromSettings(
+  settings: TrackStatusSettings,
+  config: Config,
+  run: RunInfo,
+  now: string,
+): LedgerEvent | undefined {
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  if (settings.event !== undefined) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(settings.event);
+    } catch {
+      throw new ReleaseRelayError("E_INPUT", "input event is not JSON", "pass a ledger event as JSON");
+    }
+    const parsed = ledgerEventSchema.safeParse({ at: now, ...link, ...(raw as object) });
+    if (!parsed.success)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
+        "see src/core/ledger.ts for the event types",
+      );
+    return parsed.data;
+  }
+  if (settings.stage && settings.status) {
+    return {
+      id: `stage:${settings.stage}:${settings.status}:${run.runId}`,
+      at: now,
+      type: "stage",
+      stage: settings.stage,
+      status: settings.status,
+      ...link,
+      ...(settings.detail ? { detail: settings.detail } : {}),
+    };
+  }
+  if (settings.report !== undefined) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(settings.report);
+    } catch {
+      throw new ReleaseRelayError(
+        "E_PAYLOAD",
+        "downstream-status payload is not JSON",
+        "pass toJSON(github.event.client_payload)",
+      );
+    }
+    return reportToEvent(raw, config, settings.version, now);
+  }
+  return undefined;
+}
+
+function expectations(config: Config): (DownstreamExpectation & { repo: string })[] {
+  return config.downstream.map((d) => ({
+    name: d.name,
+    repo: d.repo,
+    mode: d.mode,
+    reportBack: d.reportBack,
+  }));
+}
+
+/** What track-status did. */
+export interface TrackResult {
+  issue: IssueView;
+  state: ReleaseState;
+  head: string;
+  appended: boolean;
+}
+
+/**
+ * Records one event in the ledger, makes sure exactly one tracking issue exists, posts the comments
+ * people are owed (each once), and renders the issue from the ledger until the body shows its head.
+ */
+export async function runTrackStatus(
+  settings: TrackStatusSettings,
+  config: Config,
+  deps: {
+    github: GitHubClient;
+    run: RunInfo;
+    now: () => Date;
+    sleep?: ((ms: number) => Promise<void>) | undefined;
+  },
+): Promise<TrackResult> {
+  const version = parseVersion(settings.version);
+  const store = new LedgerStore(
+    deps.github,
+    config.tracking.repo,
+    version.version,
+    deps.sleep ? { sleep: deps.sleep } : {},
+  );
+  const issues = new TrackingIssues(deps.github, config.tracking.repo);
+  const now = () => deps.now().toISOString();
+  const expected = expectations(config);
+  const title = renderTemplate(config.tracking.title, versionPlaceholders(config, version), "tracking.title");
+  const ctx = (head: string): DashboardContext => ({
+    version: version.version,
+    ledgerHead: head,
+    expected,
+    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version.version} -f stages=failed`,
+  });
+
+  const event = eventFromSettings(settings, config, deps.run, now());
+  const appended = event ? (await store.append(event)).appended : false;
+
+  // Exactly one tracking issue: the first one the ledger records is canonical.
+  let snapshot = await store.read();
+  let state = deriveState(snapshot.events);
+  let mine: IssueView | undefined;
+  if (!state.trackingIssue) {
+    const [existing] = await issues.findByTitle(title, config.tracking.labels[0]);
+    mine =
+      existing ??
+      (await issues.create(title, config.tracking.labels, renderDashboard(state, ctx(snapshot.head))));
+    await store.append({
+      id: `tracking-issue:${mine.number}`,
+      at: now(),
+      type: "tracking-issue",
+      repo: config.tracking.repo,
+      number: mine.number,
+      url: mine.url,
+    });
+    snapshot = await store.read();
+    state = deriveState(snapshot.events);
+  }
+  const canonical = state.trackingIssue as NonNullable<ReleaseState["trackingIssue"]>;
+  if (mine && mine.number !== canonical.number) await issues.closeAsDuplicate(mine.number, canonical.url);
+
+  // Comments for people, each claimed in the ledger first so that only one writer posts it.
+  for (const due of commentsDue(state, expected, config.tracking.notify, version.version)) {
+    const claim = await store.append({
+      id: `comment:${due.key}`,
+      at: now(),
+      type: "comment-posted",
+      purpose: due.purpose,
+      key: due.key,
+    });
+    if (claim.appended) await issues.comment(canonical.number, due.body);
+  }
+
+  // Render until the body shows the ledger head: the last writer always renders every event.
+  let issue = await issues.get(canonical.number);
+  for (let round = 0; round < 10; round++) {
+    snapshot = await store.read();
+    state = deriveState(snapshot.events);
+    const body = renderDashboard(state, ctx(snapshot.head));
+    const wantState = desiredIssueState(state, expected);
+    if (issue.body !== body || issue.state !== wantState) {
+      await issues.update(canonical.number, {
+        ...(issue.body !== body ? { body } : {}),
+        ...(issue.state !== wantState ? { state: wantState } : {}),
+      });
+      issue = { ...issue, body, state: wantState };
+    }
+    if ((await store.head()) === readLedgerMarker(issue.body)) break;
+  }
+  return { issue, state, head: snapshot.head, appended };
+}
+
+/** Entry point of actions/track-status. */
+export async function main(): Promise<void> {
+  const settings = readInputs(inputsSchema, INPUTS);
+  core.setSecret(settings.token);
+  const context = readRunContext();
+  const config = await readConfigFile(settings.configPath);
+  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+  const result = await runTrackStatus(settings, config, {
+    github,
+    run: { runId, runUrl: context.runUrl },
+    now: () => new Date(),
+  });
+  core.setOutput("issue-number", String(result.issue.number));
+  core.setOutput("issue-url", result.issue.url);
+  core.setOutput("ledger-head", result.head);
+  core.setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  core.setOutput(
+    "stages-to-rerun",
+    JSON.stringify(STAGES.filter((s) => !["succeeded", "skipped"].includes(result.state.stages[s].status))),
+  );
+  await core.summary.addRaw(result.issue.body).write();
+}

@@ -1,0 +1,229 @@
+import {
+  type DownstreamExpectation,
+  downstreamDone,
+  isComplete,
+  type ReleaseState,
+  STAGES,
+  type Stage,
+} from "./ledger.js";
+
+/** What the dashboard needs besides the ledger. */
+export interface DashboardContext {
+  version: string;
+  /** The ledger commit rendered, written into the hidden marker. */
+  ledgerHead: string;
+  expected: readonly (DownstreamExpectation & { repo: string })[];
+  /** The command people run to redo what failed. */
+  rerunCommand: string;
+}
+
+/** GitHub refuses issue bodies over 65,536 characters; a margin keeps edits safe. */
+export const BODY_LIMIT = 60_000;
+
+const STAGE_LABEL: Record<Stage, string> = {
+  "build-matrix": "Plan",
+  build: "Build",
+  "compute-hashes": "Checksums",
+  "sign-upload": "Sign & upload",
+  "open-downstream-prs": "Downstream PRs",
+};
+
+const ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" } as const;
+
+const cell = (s: string): string => s.replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;");
+
+function duration(from?: string, to?: string): string {
+  if (!from || !to) return "";
+  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+  return s < 60
+    ? `${s}s`
+    : s < 3600
+      ? `${Math.floor(s / 60)}m ${s % 60}s`
+      : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}
+
+function size(bytes?: number): string {
+  if (bytes === undefined) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** The marker that ties an issue body to the ledger commit it shows. */
+export function ledgerMarker(head: string): string {
+  return `<!-- release-relay:ledger ${head} -->`;
+}
+
+/** Reads the ledger commit an issue body was rendered from, if any. */
+export function readLedgerMarker(body: string | null | undefined): string | undefined {
+  return /<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->/.exec(body ?? "")?.[1];
+}
+
+/** The one-line verdict at the top of the dashboard. */
+export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
+  const stagesDone = STAGES.filter((s) => ["succeeded", "skipped"].includes(state.stages[s].status)).length;
+  const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
+  const downstreamDoneCount = active.filter((x) =>
+    downstreamDone(
+      state.downstream.find((d) => d.name === x.name),
+      x,
+    ),
+  ).length;
+  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
+  if (state.rollback) return `**⛔ Rolled back** — ${cell(state.rollback.reason)}`;
+  if (isComplete(state, ctx.expected)) return `**✅ Released** — ${progress}`;
+  const failing =
+    STAGES.some((s) => state.stages[s].status === "failed") ||
+    state.downstream.some((d) => d.error || d.ci === "failure" || d.image?.status === "failed");
+  if (failing) return `**❌ Needs attention** — ${progress}`;
+  return `**🔵 In progress** — ${progress}`;
+}
+
+function stageTable(state: ReleaseState): string[] {
+  return [
+    "| Stage | Status | Duration | Attempts | Run |",
+    "| --- | --- | --- | --- | --- |",
+    ...STAGES.map((s) => {
+      const st = state.stages[s];
+      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? `[log](${st.runUrl})` : ""} |`;
+    }),
+  ];
+}
+
+function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
+  const names = [...new Set([...ctx.expected.map((x) => x.name), ...state.downstream.map((d) => d.name)])];
+  if (names.length === 0) return [];
+  const rows = names.map((n) => {
+    const d = state.downstream.find((x) => x.name === n);
+    const x = ctx.expected.find((e) => e.name === n);
+    const repo = d?.repo ?? x?.repo ?? "";
+    if (x && (x.mode === "off" || x.mode === "dry-run"))
+      return `| ${cell(n)} | ${cell(repo)} | ${x.mode} | | | | |`;
+    const pr = d?.error
+      ? `❌ ${cell(d.error.slice(0, 120))}`
+      : d?.skipped
+        ? `⏭️ ${cell(d.skipped)}`
+        : d?.pr
+          ? `[#${d.pr.number}](${d.pr.url})`
+          : "⚪ not yet";
+    const ci =
+      !d || d.ci === "unknown"
+        ? ""
+        : d.ci === "success"
+          ? "✅"
+          : d.ci === "failure"
+            ? `❌${d.ciUrl ? ` [log](${d.ciUrl})` : ""}`
+            : "🔵";
+    const merged = d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "";
+    const image = d?.image
+      ? d.image.status === "succeeded"
+        ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}`
+        : "❌ failed"
+      : x?.reportBack.includes("image-build")
+        ? "⚪"
+        : "";
+    const page = d?.page ? `[live](${d.page})` : "";
+    return `| ${cell(n)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
+  });
+  return [
+    "| Downstream | Repo | PR | CI | Merged | Image | Page |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows,
+  ];
+}
+
+function artifactSection(state: ReleaseState, compact: number): string[] {
+  if (state.artifacts.length === 0) return [];
+  const shown = compact === 2 ? state.artifacts.slice(0, 50) : state.artifacts;
+  const rows = shown.map((a) =>
+    compact === 0
+      ? `| ${a.url ? `[${cell(a.name)}](${a.url})` : cell(a.name)} | ${size(a.size)} | \`${a.sha256 ?? ""}\` | ${a.state} |`
+      : `| ${cell(a.name)} | ${size(a.size)} | \`${(a.sha256 ?? "").slice(0, 16)}\` | ${a.state} |`,
+  );
+  const more = state.artifacts.length - shown.length;
+  const table = [
+    "| File | Size | SHA-256 | State |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...(more > 0 ? [`| … and ${more} more, see hashes.json | | | |`] : []),
+  ];
+  // Many artifacts fold away so the status stays at the top of the issue.
+  return state.artifacts.length > 8 || compact > 0
+    ? [`<details><summary>Artifacts (${state.artifacts.length})</summary>`, "", ...table, "", "</details>"]
+    : [`### Artifacts (${state.artifacts.length})`, "", ...table];
+}
+
+function problems(state: ReleaseState): string[] {
+  if (state.failures.length === 0) return [];
+  const recent = state.failures.slice(-10);
+  return [
+    "### Problems",
+    "",
+    ...recent.map(
+      (f) =>
+        `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — [log](${f.runUrl})` : ""}`,
+    ),
+    ...(state.failures.length > recent.length
+      ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`]
+      : []),
+  ];
+}
+
+function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {
+  if (isComplete(state, ctx.expected) || state.rollback) return [];
+  const steps: string[] = [];
+  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error)) {
+    steps.push(`- Fix the cause above, then redo only what failed: \`${ctx.rerunCommand}\``);
+  }
+  for (const d of state.downstream) {
+    if (d.pr && !d.closed && d.ci === "success")
+      steps.push(`- Review and merge ${cell(d.name)}: ${d.pr.url}`);
+    if (d.ci === "failure")
+      steps.push(
+        `- ${cell(d.name)}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
+      );
+  }
+  return steps.length ? ["### Next", "", ...steps] : [];
+}
+
+/** The tracking issue body (also the job summary): status first, then stages, downstreams, artifacts. */
+export function renderDashboard(state: ReleaseState, ctx: DashboardContext): string {
+  for (let compact = 0; compact < 3; compact++) {
+    const lines = [
+      statusLine(state, ctx),
+      "",
+      ...stageTable(state),
+      "",
+      ...downstreamTable(state, ctx),
+      "",
+      ...problems(state),
+      "",
+      ...nextSteps(state, ctx),
+      "",
+      ...artifactSection(state, compact),
+      "",
+      ...(state.reruns.length
+        ? [
+            "<details><summary>Reruns</summary>",
+            "",
+            ...state.reruns.map(
+              (r) => `- ${r.at} by ${cell(r.by)}: ${r.stages.join(", ") || "nothing to redo"}`,
+            ),
+            "",
+            "</details>",
+            "",
+          ]
+        : []),
+      `<sub>${state.eventCount} events in the ledger, last at ${state.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
+      ledgerMarker(ctx.ledgerHead),
+    ];
+    const body = `${lines.join("\n").replace(/\n{3,}/g, "\n\n")}\n`;
+    if (body.length <= BODY_LIMIT || compact === 2) return body;
+  }
+  throw new Error("unreachable");
+}

@@ -1,0 +1,196 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import { LedgerStore } from "../../src/adapters/ledger-store.js";
+import { parseConfig } from "../../src/core/config-parse.js";
+import { readLedgerMarker } from "../../src/core/dashboard.js";
+import type { LedgerEvent } from "../../src/core/ledger.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { valkeyReleaseEvents } from "../support/release-events.js";
+import { runBundledAction } from "../support/run-action.js";
+
+const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
+const config = parseConfig(readFileSync(configPath, "utf8"));
+const AUTOMATION = config.tracking.repo;
+let emulator: GitHubEmulator;
+let github: GitHubClient;
+
+const settings = (event?: LedgerEvent): TrackStatusSettings => ({
+  configPath,
+  version: "8.0.2",
+  token: "t",
+  event: event ? JSON.stringify(event) : undefined,
+  stage: undefined,
+  status: undefined,
+  detail: undefined,
+  report: undefined,
+});
+const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
+  github,
+  run: { runId: `run-${n}`, runUrl: undefined },
+  now: () => new Date("2025-01-07T12:00:00Z"),
+  sleep: async () => {},
+});
+const issuesOf = () => emulator.state.repos[AUTOMATION.toLowerCase()]?.issues ?? [];
+const commentsOf = (n: number) =>
+  (emulator.state.repos[AUTOMATION.toLowerCase()]?.comments ?? []).filter((c) => c.issueNumber === n);
+
+beforeEach(async () => {
+  emulator = new GitHubEmulator();
+  await emulator.start();
+  await emulator.createRepo(AUTOMATION);
+  emulator.addToken("t", {
+    login: "release-bot[bot]",
+    repos: { [AUTOMATION]: ["contents:write", "issues:write"] },
+  });
+  github = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+
+describe("track-status against the GitHub emulator", () => {
+  it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {
+    for (const event of valkeyReleaseEvents({ failBuildOnce: true }))
+      await runTrackStatus(settings(event), config, deps());
+    const issues = issuesOf();
+    expect(issues.map((i) => [i.title, i.state])).toEqual([["Release 8.0.2", "closed"]]);
+    const issue = issues[0] as (typeof issues)[number];
+    expect(issue.body).toContain("**✅ Released**");
+    expect(issue.labels).toEqual(["release"]);
+    const comments = commentsOf(issue.number);
+    expect(comments.length).toBeLessThanOrEqual(3);
+    expect(comments.map((c) => c.body.split(":")[0])).toEqual([
+      "@valkey-io/core-team release 8.0.2 needs attention",
+      "Rerun requested by maintainer",
+      "Release 8.0.2 is complete",
+    ]);
+    // The ledger is a branch of plain git commits, one per event.
+    const log = await emulator.git(AUTOMATION).text(["log", "--format=%s", "release-relay-ledger/8.0.2"]);
+    expect(log.split("\n").length).toBeGreaterThanOrEqual(
+      valkeyReleaseEvents({ failBuildOnce: true }).length,
+    );
+  });
+
+  it("records 80 events from 16 concurrent reporters; the final body shows all of them", async () => {
+    const reporters = Array.from({ length: 16 }, (_, r) => async () => {
+      for (let i = 0; i < 5; i++) {
+        const event: LedgerEvent = {
+          id: `artifact:r${r}-${i}`,
+          at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
+          type: "artifact",
+          name: `file-${r}-${i}.tar.gz`,
+          state: "uploaded",
+          size: 100,
+          sha256: "a".repeat(64),
+        };
+        // Real jittered back-off: 16 writers racing on one branch.
+        await runTrackStatus(settings(event), config, { ...deps(r), sleep: undefined });
+      }
+    });
+    await Promise.all(reporters.map((f) => f()));
+    const store = new LedgerStore(github, AUTOMATION, "8.0.2");
+    const { events, head } = await store.read();
+    expect(events.filter((e) => e.type === "artifact")).toHaveLength(80);
+    const open = issuesOf().filter((i) => i.state === "open");
+    expect(open).toHaveLength(1);
+    expect(open[0]?.body).toContain("Artifacts (80)");
+    expect(readLedgerMarker(open[0]?.body)).toBe(head);
+  }, 120_000);
+
+  it("changes nothing for a duplicate event: no mutating call at all", async () => {
+    const [first] = valkeyReleaseEvents();
+    await runTrackStatus(settings(first), config, deps());
+    const mark = emulator.log.mark();
+    const result = await runTrackStatus(settings(first), config, deps());
+    expect(result.appended).toBe(false);
+    expect(emulator.log.summary(mark).mutating).toBe(0);
+  });
+
+  it("keeps one canonical tracking issue when two first writers race, closing the duplicate with a link", async () => {
+    const [a, b] = valkeyReleaseEvents();
+    const [ra, rb] = await Promise.all([
+      runTrackStatus(settings(a), config, deps(1)),
+      runTrackStatus(settings(b), config, deps(2)),
+    ]);
+    expect(ra.issue.number).toBe(rb.issue.number);
+    const issues = issuesOf();
+    const open = issues.filter((i) => i.state === "open");
+    expect(open).toHaveLength(1);
+    for (const dup of issues.filter((i) => i.state === "closed")) {
+      expect(commentsOf(dup.number).map((c) => c.body)).toEqual([
+        `Duplicate of ${ra.issue.url}: this release is tracked there.`,
+      ]);
+    }
+  });
+
+  it("repairs the body when a writer died between appending and rendering", async () => {
+    const [a, b, c] = valkeyReleaseEvents();
+    await runTrackStatus(settings(a), config, deps());
+    // A writer appends, then dies before it renders.
+    await new LedgerStore(github, AUTOMATION, "8.0.2").append(b as LedgerEvent);
+    const issueBefore = issuesOf()[0];
+    expect(issueBefore?.body).not.toContain("Plan | ✅ succeeded");
+    // Faults on the next writer's calls are retried; its render covers the lost one.
+    emulator.failNext("PATCH /repos/{owner}/{repo}/issues/{issue_number}", "502");
+    emulator.failNext("PATCH /repos/{owner}/{repo}/git/refs/{ref}", "503");
+    await runTrackStatus(settings(c), config, deps());
+    const body = issuesOf()[0]?.body ?? "";
+    expect(body).toContain("| Plan | ✅ succeeded |");
+    expect(body).toContain("| Build | 🔵 running |");
+  });
+
+  it("turns a downstream report into an event and refuses reports from repos not in the config", async () => {
+    const report = {
+      schemaVersion: 1,
+      releaseId: "valkey@8.0.2",
+      repo: "valkey-io/valkey-hashes",
+      kind: "ci",
+      state: "failure",
+      runId: "77",
+      url: "https://github.com/valkey-io/valkey-hashes/actions/runs/77",
+    };
+    await runTrackStatus({ ...settings(), report: JSON.stringify(report) }, config, deps());
+    expect(issuesOf()[0]?.body).toContain("hashes CI");
+    const stranger = { ...report, repo: "someone/else" };
+    await expect(
+      runTrackStatus({ ...settings(), report: JSON.stringify(stranger) }, config, deps()),
+    ).rejects.toThrow("downstream-status from someone/else, which is not a downstream in release-relay.yml");
+    await expect(
+      runTrackStatus(
+        { ...settings(), report: JSON.stringify({ ...report, schemaVersion: 2 }) },
+        config,
+        deps(),
+      ),
+    ).rejects.toThrow("downstream-status payload is invalid");
+  });
+
+  it("runs bundled with stage + status inputs, as the runner runs it", async () => {
+    const result = await runBundledAction(
+      "track-status",
+      {
+        "config-path": configPath,
+        version: "8.0.2",
+        token: "t",
+        stage: "build",
+        status: "failed",
+        detail: "make exited 2",
+      },
+      {
+        GITHUB_REPOSITORY: AUTOMATION,
+        GITHUB_API_URL: emulator.url,
+        GITHUB_RUN_ID: "9",
+        GITHUB_SERVER_URL: "https://github.com",
+      },
+    );
+    expect(result.stdout).not.toContain("::error::");
+    expect(result.outputs["issue-number"]).toBe("1");
+    expect(JSON.parse(result.outputs["stages-to-rerun"] ?? "[]")).toContain("build");
+    expect(result.summary).toContain("**❌ Needs attention**");
+    expect(commentsOf(1)[0]?.body).toContain(
+      "@valkey-io/core-team release 8.0.2 needs attention: **stage build** — make exited 2",
+    );
+  });
+});
