@@ -55937,7 +55937,7 @@ function commentsDue(state, expected, notify, version2) {
   }
   return due;
 }
-function desiredIssueState(state, expected) {
+function wantedIssueState(state, expected) {
   if (state.rollback) return "closed";
   const lastRerun = state.reruns.at(-1)?.at;
   const rerunPending = lastRerun !== void 0 && STAGES.some((s) => state.stages[s].status === "running");
@@ -56099,7 +56099,7 @@ async function runTrackStatus(settings, config2, deps) {
     snapshot = await store.read();
     state = deriveState(snapshot.events);
     const body = renderDashboard(state, ctx(snapshot.head));
-    const wantState = desiredIssueState(state, expected);
+    const wantState = wantedIssueState(state, expected);
     if (issue3.body !== body || issue3.state !== wantState) {
       await issues.update(canonical.number, {
         ...issue3.body !== body ? { body } : {},

@@ -20,7 +20,7 @@ import {
 import { versionPlaceholders } from "../core/plan.js";
 import { reportToEvent } from "../core/report-back.js";
 import { renderTemplate } from "../core/template.js";
-import { commentsDue, desiredIssueState } from "../core/tracking.js";
+import { commentsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
 
 const INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"] as const;
@@ -207,7 +207,7 @@ export async function runTrackStatus(
     snapshot = await store.read();
     state = deriveState(snapshot.events);
     const body = renderDashboard(state, ctx(snapshot.head));
-    const wantState = desiredIssueState(state, expected);
+    const wantState = wantedIssueState(state, expected);
     if (issue.body !== body || issue.state !== wantState) {
       await issues.update(canonical.number, {
         ...(issue.body !== body ? { body } : {}),

@@ -48,7 +48,7 @@ export function commentsDue(
 }
 
 /** Closed when the release is complete (or rolled back), open otherwise — so a rerun reopens it. */
-export function desiredIssueState(
+export function wantedIssueState(
   state: ReleaseState,
   expected: readonly DownstreamExpectation[],
 ): "open" | "closed" {

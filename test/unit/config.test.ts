@@ -266,7 +266,7 @@ describe("no project names in code", () => {
       }
     };
     walk(join(root, "src"));
-    const offenders = files.filter((f) => /valkey|redis/i.test(readFileSync(f, "utf8")));
+    const offenders = files.filter((f) => /valkey|\bredis\b/i.test(readFileSync(f, "utf8")));
     expect(offenders).toEqual([]);
   });
 });

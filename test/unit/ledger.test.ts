@@ -10,7 +10,7 @@ import {
   STAGES,
   stagesToRerun,
 } from "../../src/core/ledger.js";
-import { commentsDue, desiredIssueState } from "../../src/core/tracking.js";
+import { commentsDue, wantedIssueState } from "../../src/core/tracking.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 
 const expected: (DownstreamExpectation & { repo: string })[] = [
@@ -131,8 +131,8 @@ describe("comments", () => {
   });
 
   it("closes the issue when complete and keeps it open otherwise", () => {
-    expect(desiredIssueState(deriveState(valkeyReleaseEvents()), expected)).toBe("closed");
-    expect(desiredIssueState(deriveState(valkeyReleaseEvents().slice(0, 10)), expected)).toBe("open");
+    expect(wantedIssueState(deriveState(valkeyReleaseEvents()), expected)).toBe("closed");
+    expect(wantedIssueState(deriveState(valkeyReleaseEvents().slice(0, 10)), expected)).toBe("open");
   });
 });
 
