@@ -72,6 +72,40 @@ describe("track-status against the GitHub emulator", () => {
     expect(log.split("\n").length).toBeGreaterThanOrEqual(
       valkeyReleaseEvents({ failBuildOnce: true }).length,
     );
+    // A rerun of the finished release reopens its issue and says so once.
+    const rerun: LedgerEvent = {
+      id: "rerun:3",
+      at: "2025-01-07T13:00:00Z",
+      type: "rerun-requested",
+      stages: ["sign-upload"],
+      by: "maintainer",
+    };
+    await runTrackStatus(settings(rerun), config, deps());
+    await runTrackStatus(
+      settings({
+        id: "stage:sign-upload:started:3",
+        at: "2025-01-07T13:00:05Z",
+        type: "stage",
+        stage: "sign-upload",
+        status: "started",
+      }),
+      config,
+      deps(),
+    );
+    expect(issuesOf()[0]?.state).toBe("open");
+    expect(commentsOf(issue.number).at(-1)?.body).toBe("Rerun requested by maintainer: sign-upload.");
+    await runTrackStatus(
+      settings({
+        id: "stage:sign-upload:succeeded:3",
+        at: "2025-01-07T13:01:00Z",
+        type: "stage",
+        stage: "sign-upload",
+        status: "succeeded",
+      }),
+      config,
+      deps(),
+    );
+    expect(issuesOf()[0]?.state).toBe("closed");
   });
 
   it("records 80 events from 16 concurrent reporters; the final body shows all of them", async () => {
