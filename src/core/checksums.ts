@@ -6,7 +6,11 @@ export const artifactHashSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: z.enum(["source-archive", "binary", "checksums", "signature"]),
   size: z.number().int().nonnegative(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
   sha512: z
     .string()
     .regex(/^[0-9a-f]{128}$/)

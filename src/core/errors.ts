@@ -14,7 +14,8 @@ export type ErrorCode =
   | "E_IMMUTABLE"
   | "E_UPLOAD_VERIFY"
   | "E_TAMPERED"
-  | "E_LEDGER";
+  | "E_LEDGER"
+  | "E_DOWNSTREAM";
 
 /** An error a user can act on: what was wrong (message) and how to fix it (hint). */
 export class ReleaseRelayError extends Error {

@@ -1,0 +1,127 @@
+import type { ArtifactHash } from "./checksums.js";
+import type { Config, Edit } from "./config.js";
+import { ReleaseRelayError } from "./errors.js";
+import { versionPlaceholders } from "./plan.js";
+import { renderTemplate } from "./template.js";
+import { appendLine } from "./updaters/append-line.js";
+import { jsonSet } from "./updaters/json-set.js";
+import { regexReplace } from "./updaters/regex-replace.js";
+import { templateCreate } from "./updaters/template-create.js";
+import { yamlSet } from "./updaters/yaml-set.js";
+import type { Version } from "./version.js";
+
+/** What a downstream edit may use: the release's version, date, hashes and container tags. */
+export interface ReleaseData {
+  version: Version;
+  /** Release date, YYYY-MM-DD. */
+  date: string;
+  hashes: readonly ArtifactHash[];
+  floatingTags: readonly string[];
+}
+
+/** The placeholder values of one release, e.g. {version}, {date}, {source-archive.sha256}, {tags}. */
+export function editValues(config: Config, data: ReleaseData): Record<string, string | number> {
+  const values: Record<string, string | number> = {
+    ...versionPlaceholders(config, data.version),
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+  };
+  for (const h of data.hashes) {
+    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
+    for (const [k, v] of Object.entries({ name: h.name, sha256: h.sha256, size: h.size, url: h.url ?? "" }))
+      values[`${h.kind}.${k}`] = v;
+  }
+  return values;
+}
+
+function renderValue(value: unknown, values: Record<string, string | number>, where: string): unknown {
+  if (typeof value === "string") return renderTemplate(value, values, where);
+  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, values, `${where}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renderValue(v, values, `${where}.${k}`)]),
+    );
+  }
+  return value;
+}
+
+/** A file an edit changed (or created). */
+export interface EditedFile {
+  path: string;
+  before: string | undefined;
+  after: string;
+}
+
+/**
+ * Applies a downstream's edits (except `script`, which runs in a checkout) to its files, in order;
+ * pure: `files` maps a path to its current content, or undefined if the file does not exist.
+ */
+export function applyEdits(
+  edits: readonly Edit[],
+  files: (path: string) => string | undefined,
+  values: Record<string, string | number>,
+  prerelease: boolean,
+  templates: (path: string) => string | undefined,
+): EditedFile[] {
+  const changed = new Map<string, EditedFile>();
+  const current = (path: string) => (changed.has(path) ? changed.get(path)?.after : files(path));
+  for (const [i, edit] of edits.entries()) {
+    if (edit.when === "stable" && prerelease) continue;
+    if (edit.when === "prerelease" && !prerelease) continue;
+    if (edit.kind === "script") continue;
+    const where = `edits[${i}]`;
+    const path = renderTemplate(edit.file, values, `${where}.file`);
+    const before = current(path);
+    let after: string;
+    if (edit.kind === "template-create") {
+      const template = templates(edit.template) ?? edit.template;
+      after = templateCreate(before, renderTemplate(template, values, `${where}.template`), path);
+    } else {
+      if (before === undefined) {
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${path} does not exist in the downstream repo`,
+          `check ${where}.file in release-relay.yml`,
+        );
+      }
+      switch (edit.kind) {
+        case "append-line":
+          after = appendLine(
+            before,
+            renderTemplate(edit.line, values, `${where}.line`),
+            path,
+            edit.conflictKey ? renderTemplate(edit.conflictKey, values, `${where}.conflict-key`) : undefined,
+          );
+          break;
+        case "regex-replace":
+          after = regexReplace(
+            before,
+            renderTemplate(edit.pattern, values, `${where}.pattern`),
+            renderTemplate(edit.replacement, values, `${where}.replacement`),
+            edit.count,
+            path,
+          );
+          break;
+        case "json-set":
+          after = jsonSet(
+            before,
+            renderTemplate(edit.path, values, `${where}.path`),
+            renderValue(edit.value, values, `${where}.value`),
+            path,
+          );
+          break;
+        case "yaml-set":
+          after = yamlSet(
+            before,
+            renderTemplate(edit.path, values, `${where}.path`),
+            renderValue(edit.value, values, `${where}.value`),
+            path,
+          );
+          break;
+      }
+    }
+    if (after !== before)
+      changed.set(path, { path, before: changed.get(path)?.before ?? files(path), after });
+  }
+  return [...changed.values()].filter((f) => f.after !== f.before);
+}
