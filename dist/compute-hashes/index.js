@@ -39662,7 +39662,8 @@ var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
   size: external_exports.number().int().nonnegative(),
-  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
   sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
   key: external_exports.string().optional(),
   url: external_exports.string().optional()
