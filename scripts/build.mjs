@@ -14,6 +14,7 @@ export const ENTRIES = {
   "build-matrix": "src/actions/build-matrix.ts",
   "compute-hashes": "src/actions/compute-hashes.ts",
   "sign-upload": "src/actions/sign-upload.ts",
+  "open-downstream-prs": "src/actions/open-downstream-prs.ts",
   "track-status": "src/actions/track-status.ts",
   cli: "src/cli/main.ts",
 };

@@ -45,6 +45,23 @@ function renderValue(value: unknown, values: Record<string, string | number>, wh
   return value;
 }
 
+/** The files a downstream's edits read and write, rendered for this release (in order, once each). */
+export function editedPaths(
+  edits: readonly Edit[],
+  values: Record<string, string | number>,
+  prerelease: boolean,
+): string[] {
+  const paths = edits
+    .filter(
+      (e) =>
+        e.kind !== "script" &&
+        !(e.when === "stable" && prerelease) &&
+        !(e.when === "prerelease" && !prerelease),
+    )
+    .map((e, i) => renderTemplate((e as { file: string }).file, values, `edits[${i}].file`));
+  return [...new Set(paths)];
+}
+
 /** A file an edit changed (or created). */
 export interface EditedFile {
   path: string;

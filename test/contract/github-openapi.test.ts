@@ -79,6 +79,8 @@ beforeAll(async () => {
   await gh.rest.rateLimit.get();
   await gh.rest.repos.get(R);
   await gh.rest.repos.getContent({ ...R, path: "index.md" });
+  await gh.rest.repos.getBranch({ ...R, branch: "main" });
+  await settle(gh.rest.repos.getBranch({ ...R, branch: "nope" }));
   await gh.rest.repos.getContent({ ...R, path: "docs" });
   await settle(gh.rest.repos.getContent({ ...R, path: "missing" }));
   await gh.rest.repos.createDispatchEvent({ ...R, event_type: "x", client_payload: {} });

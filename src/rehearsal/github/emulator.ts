@@ -30,7 +30,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 // Path parameters that may hold slashes (refs, file paths) match greedily; numbers match digits only.
-const GREEDY = new Set(["ref", "path"]);
+const GREEDY = new Set(["ref", "path", "branch"]);
 const compiled = ROUTES.map((route) => {
   const names: string[] = [];
   const source = route.template.replace(/\{(\w+)\}/g, (_, name: string) => {

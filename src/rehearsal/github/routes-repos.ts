@@ -66,6 +66,19 @@ export const repoRoutes: Route[] = [
   },
   {
     method: "GET",
+    template: "/repos/{owner}/{repo}/branches/{branch}",
+    need: read("contents"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const branch = req.params.branch as string;
+      const sha = await w.git(r).readRef(`refs/heads/${branch}`);
+      if (!sha) throw new HttpError(404, "Branch not found");
+      return ok(w.shapes.branch(w.fullName(r), branch, await w.git(r).readCommit(sha)));
+    },
+  },
+  {
+    method: "GET",
     template: "/repos/{owner}/{repo}/tarball/{ref}",
     need: read("contents"),
     mutating: false,

@@ -332,6 +332,39 @@ export class Shapes {
     };
   }
 
+  branch(repo: string, name: string, c: GitCommit): Schemas["branch-with-protection"] {
+    const url = `${this.api}/repos/${repo}/commits/${c.sha}`;
+    const person = (p: GitCommit["author"]) => ({ name: p.name, email: p.email, date: p.date });
+    return {
+      name,
+      commit: {
+        url,
+        sha: c.sha,
+        node_id: this.nodeId("Commit", c.sha),
+        html_url: `${this.web}/${repo}/commit/${c.sha}`,
+        comments_url: `${url}/comments`,
+        commit: {
+          url: `${this.api}/repos/${repo}/git/commits/${c.sha}`,
+          author: person(c.author),
+          committer: person(c.committer),
+          message: c.message.replace(/\n$/, ""),
+          comment_count: 0,
+          tree: { sha: c.tree, url: `${this.api}/repos/${repo}/git/trees/${c.tree}` },
+        },
+        author: null,
+        committer: null,
+        parents: c.parents.map((p) => ({ sha: p, url: `${this.api}/repos/${repo}/commits/${p}` })),
+      },
+      _links: {
+        html: `${this.web}/${repo}/tree/${name}`,
+        self: `${this.api}/repos/${repo}/branches/${name}`,
+      },
+      protected: false,
+      protection: { enabled: false },
+      protection_url: `${this.api}/repos/${repo}/branches/${name}/protection`,
+    };
+  }
+
   status(repo: string, s: StatusState, creator: UserState): Schemas["status"] {
     return {
       url: `${this.api}/repos/${repo}/statuses/${s.sha}`,

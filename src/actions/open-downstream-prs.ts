@@ -1,0 +1,231 @@
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import * as core from "@actions/core";
+import { z } from "zod";
+import { readInputs } from "../adapters/action-inputs.js";
+import { readConfigFile } from "../adapters/config-file.js";
+import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { readRunContext } from "../adapters/run-context.js";
+import { unifiedDiff } from "../adapters/text-diff.js";
+import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
+import type { Config, Downstream } from "../core/config.js";
+import { applyEdits, editedPaths, editValues } from "../core/downstream-edits.js";
+import { describeError, ReleaseRelayError } from "../core/errors.js";
+import { orderDownstream } from "../core/plan.js";
+import { renderPullRequestBody } from "../core/pull-request-body.js";
+import { renderTemplate } from "../core/template.js";
+import { floatingTags, parseReleasedVersions, parseVersion, type Version } from "../core/version.js";
+
+const INPUTS = [
+  "config-path",
+  "version",
+  "hashes-file",
+  "token",
+  "released-versions",
+  "tracking-issue-url",
+  "release-date",
+] as const;
+
+const inputsSchema = z
+  .object({
+    "config-path": z.string().default("release-relay.yml"),
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+    "hashes-file": z.string().min(1),
+    token: z.string().min(1),
+    "released-versions": z.string().default(""),
+    "tracking-issue-url": z.url().optional(),
+    "release-date": z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  })
+  .transform((i) => ({
+    configPath: i["config-path"],
+    version: i.version,
+    hashesFile: i["hashes-file"],
+    token: i.token,
+    releasedVersions: parseReleasedVersions(i["released-versions"]),
+    trackingIssueUrl: i["tracking-issue-url"],
+    releaseDate: i["release-date"],
+  }));
+
+export type OpenPrsSettings = z.output<typeof inputsSchema>;
+
+/** What happened in one downstream repo. */
+export interface DownstreamResult {
+  downstream: string;
+  repo: string;
+  outcome: "opened" | "updated" | "unchanged" | "pushed" | "dry-run" | "skipped" | "failed";
+  number?: number;
+  url?: string;
+  headSha?: string;
+  files: string[];
+  diff?: string;
+  error?: string;
+}
+
+/** The release data every downstream edit sees. */
+interface Release {
+  config: Config;
+  version: Version;
+  hashes: ArtifactHash[];
+  values: Record<string, string | number>;
+  trackingUrl: string | undefined;
+  templates: (path: string) => string | undefined;
+}
+
+async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): Promise<DownstreamResult> {
+  const base = { downstream: d.name, repo: d.repo, files: [] as string[] };
+  if (d.mode === "off") return { ...base, outcome: "skipped" };
+  if (
+    d.edits.some(
+      (e) =>
+        e.kind === "script" &&
+        !(e.when === "stable" && r.version.isPrerelease) &&
+        !(e.when === "prerelease" && !r.version.isPrerelease),
+    )
+  ) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${d.name}: script edits are not run by this version of open-downstream-prs`,
+      "express the change with json-set / regex-replace / append-line edits",
+    );
+  }
+  const prs = new DownstreamPullRequests(github, {
+    repo: d.repo,
+    baseBranch: d.baseBranch,
+    branch: `release-relay/${r.version.version}/${d.name}`,
+    title: renderTemplate(d.pr.title, r.values, `downstream ${d.name} pr.title`),
+    commitMessage: renderTemplate(d.pr.commitMessage, r.values, `downstream ${d.name} pr.commit-message`),
+    labels: d.pr.labels,
+    draft: d.pr.draft,
+    mode: d.mode === "push" ? "push" : "pr",
+  });
+  const current = await prs.readBase(editedPaths(d.edits, r.values, r.version.isPrerelease));
+  const edited = applyEdits(
+    d.edits,
+    (p) => current.files.get(p),
+    r.values,
+    r.version.isPrerelease,
+    r.templates,
+  );
+  const files = edited.map((f) => f.path);
+  if (d.mode === "dry-run") {
+    return {
+      ...base,
+      outcome: "dry-run",
+      files,
+      diff: edited.map((f) => unifiedDiff(f.path, f.before, f.after)).join(""),
+    };
+  }
+  const body = d.pr.body
+    ? renderTemplate(d.pr.body, r.values, `downstream ${d.name} pr.body`)
+    : renderPullRequestBody({
+        releaseId: `${r.config.project}@${r.version.version}`,
+        downstream: d.name,
+        files,
+        hashes: r.hashes,
+        trackingUrl: r.trackingUrl,
+      });
+  const outcome = await prs.publish(
+    current,
+    edited.map((f) => ({ path: f.path, content: f.after })),
+    body,
+  );
+  return {
+    ...base,
+    files,
+    outcome: outcome.action,
+    headSha: outcome.headSha,
+    ...(outcome.number ? { number: outcome.number, url: outcome.url } : {}),
+  };
+}
+
+/** Opens or updates every downstream's PR; one failing downstream does not stop the others. */
+export async function runOpenDownstreamPrs(
+  settings: OpenPrsSettings,
+  config: Config,
+  deps: { github: GitHubClient; configDir: string; today: string },
+): Promise<DownstreamResult[]> {
+  const version = parseVersion(settings.version);
+  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(settings.hashesFile, "utf8")));
+  const release: Release = {
+    config,
+    version,
+    hashes,
+    values: editValues(config, {
+      version,
+      date: settings.releaseDate ?? deps.today,
+      hashes,
+      floatingTags: floatingTags(version, settings.releasedVersions),
+    }),
+    trackingUrl: settings.trackingIssueUrl,
+    templates: (path) => {
+      const file = resolve(deps.configDir, path);
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    },
+  };
+  const results: DownstreamResult[] = [];
+  for (const d of orderDownstream(config.downstream)) {
+    try {
+      results.push(await oneDownstream(deps.github, d, release));
+    } catch (error) {
+      results.push({
+        downstream: d.name,
+        repo: d.repo,
+        outcome: "failed",
+        files: [],
+        error: describeError(error),
+      });
+    }
+  }
+  return results;
+}
+
+/** The job summary: one row per downstream, and the full diff of dry-run ones. */
+export function renderPrSummary(results: readonly DownstreamResult[]): string {
+  const rows = results.map(
+    (r) =>
+      `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")} |`,
+  );
+  const diffs = results
+    .filter((r) => r.diff)
+    .map((r) => `### ${r.downstream} (dry-run: nothing was opened)\n\n\`\`\`diff\n${r.diff}\`\`\`\n`);
+  return [
+    `## Downstream PRs`,
+    "",
+    "| Downstream | Repo | Outcome | PR | Files / error |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    ...diffs,
+  ].join("\n");
+}
+
+/** Entry point of actions/open-downstream-prs. */
+export async function main(): Promise<void> {
+  const settings = readInputs(inputsSchema, INPUTS);
+  core.setSecret(settings.token);
+  const context = readRunContext();
+  const config = await readConfigFile(settings.configPath);
+  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const results = await runOpenDownstreamPrs(settings, config, {
+    github,
+    configDir: dirname(resolve(settings.configPath)),
+    today: new Date().toISOString().slice(0, 10),
+  });
+  core.setOutput("prs", JSON.stringify(results.map(({ diff: _diff, ...r }) => r)));
+  await core.summary.addRaw(renderPrSummary(results)).write();
+  const failed = results.filter((r) => r.outcome === "failed");
+  if (failed.length > 0) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${failed.length} downstream(s) failed: ${failed.map((f) => `${f.downstream}: ${f.error}`).join("; ")}`,
+      "the others were opened; fix these and rerun (only what is missing is redone)",
+    );
+  }
+}

@@ -1,0 +1,292 @@
+import { createHash } from "node:crypto";
+import { ReleaseRelayError } from "../core/errors.js";
+import type { GitHubClient } from "./github.js";
+import { githubError } from "./github-errors.js";
+
+/** A file as the release wants it on the downstream branch. */
+export interface WantedFile {
+  path: string;
+  content: string;
+}
+
+/** One downstream PR to open or bring up to date. */
+export interface PullRequestPlan {
+  repo: string;
+  /** The branch PRs target; the repo's default branch when absent. */
+  baseBranch: string | undefined;
+  /** `release-relay/<version>/<downstream>`. */
+  branch: string;
+  title: string;
+  commitMessage: string;
+  labels: readonly string[];
+  draft: boolean;
+  /** "push" commits straight to the base branch (opt-in for repos that want it). */
+  mode: "pr" | "push";
+}
+
+/** What happened to one downstream. */
+export interface PullRequestOutcome {
+  action: "opened" | "updated" | "unchanged" | "pushed";
+  number?: number;
+  url?: string;
+  headSha: string;
+  files: string[];
+}
+
+/** Git's blob id of some text, computed locally to compare with what a branch holds. */
+export function blobSha(content: string): string {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/**
+ * Opens (or updates in place) the one PR of a downstream: a branch from the base with all edits in a
+ * single commit made through the Git Data API. A rerun with the same result makes no mutating call;
+ * a base that moved gets the single commit rebuilt on top of it.
+ */
+export class DownstreamPullRequests {
+  private readonly owner: string;
+  private readonly name: string;
+
+  constructor(
+    private readonly github: GitHubClient,
+    private readonly plan: PullRequestPlan,
+  ) {
+    [this.owner, this.name] = plan.repo.split("/") as [string, string];
+  }
+
+  private async branchHead(
+    branch: string,
+  ): Promise<{ sha: string; tree: string; parents: string[] } | undefined> {
+    try {
+      const { data } = await this.github.rest.repos.getBranch({ owner: this.owner, repo: this.name, branch });
+      return {
+        sha: data.commit.sha,
+        tree: data.commit.commit.tree.sha,
+        parents: data.commit.parents.map((p) => p.sha),
+      };
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** The base branch's head, and the content of `paths` there (undefined for a file that does not exist). */
+  async readBase(
+    paths: readonly string[],
+  ): Promise<{ base: string; sha: string; tree: string; files: Map<string, string | undefined> }> {
+    try {
+      const base =
+        this.plan.baseBranch ??
+        (await this.github.rest.repos.get({ owner: this.owner, repo: this.name })).data.default_branch;
+      const head = await this.branchHead(base);
+      if (!head)
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${this.plan.repo} has no branch ${base}`,
+          "set base-branch for this downstream in release-relay.yml",
+        );
+      const files = new Map<string, string | undefined>();
+      for (const path of paths) {
+        try {
+          const { data } = await this.github.rest.repos.getContent({
+            owner: this.owner,
+            repo: this.name,
+            path,
+            ref: head.sha,
+          });
+          files.set(
+            path,
+            !Array.isArray(data) && "content" in data
+              ? Buffer.from(data.content, "base64").toString("utf8")
+              : undefined,
+          );
+        } catch (error) {
+          if ((error as { status?: number }).status !== 404) throw error;
+          files.set(path, undefined);
+        }
+      }
+      return { base, sha: head.sha, tree: head.tree, files };
+    } catch (error) {
+      throw error instanceof ReleaseRelayError
+        ? error
+        : githubError(
+            error,
+            `read ${this.plan.repo}`,
+            `give the token "Contents: read" on ${this.plan.repo}`,
+          );
+    }
+  }
+
+  /** Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with `body`. */
+  async publish(
+    base: { base: string; sha: string; tree: string },
+    wanted: readonly WantedFile[],
+    body: string,
+  ): Promise<PullRequestOutcome> {
+    const files = wanted.map((f) => f.path);
+    // Everything is already on the base branch (e.g. the PR was merged): nothing to propose.
+    if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
+    try {
+      if (this.plan.mode === "push") return await this.push(base, wanted);
+      const existing = await this.branchHead(this.plan.branch);
+      let headSha = existing?.sha;
+      const upToDate =
+        existing &&
+        existing.parents.length === 1 &&
+        existing.parents[0] === base.sha &&
+        (await this.holds(existing.tree, wanted));
+      if (!upToDate) headSha = await this.commit(base, wanted, existing !== undefined);
+      const pr = existing ? await this.findPull() : undefined;
+      if (!pr) {
+        const { data } = await this.github.rest.pulls.create({
+          owner: this.owner,
+          repo: this.name,
+          head: this.plan.branch,
+          base: base.base,
+          title: this.plan.title,
+          body: body,
+          draft: this.plan.draft,
+        });
+        if (this.plan.labels.length)
+          await this.github.rest.issues.addLabels({
+            owner: this.owner,
+            repo: this.name,
+            issue_number: data.number,
+            labels: [...this.plan.labels],
+          });
+        return {
+          action: "opened",
+          number: data.number,
+          url: data.html_url,
+          headSha: headSha as string,
+          files,
+        };
+      }
+      if (pr.title !== this.plan.title || (pr.body ?? "") !== body) {
+        await this.github.rest.pulls.update({
+          owner: this.owner,
+          repo: this.name,
+          pull_number: pr.number,
+          title: this.plan.title,
+          body: body,
+        });
+      } else if (upToDate) {
+        return {
+          action: "unchanged",
+          number: pr.number,
+          url: pr.html_url,
+          headSha: headSha as string,
+          files,
+        };
+      }
+      return { action: "updated", number: pr.number, url: pr.html_url, headSha: headSha as string, files };
+    } catch (error) {
+      throw error instanceof ReleaseRelayError
+        ? error
+        : githubError(
+            error,
+            `open the pull request in ${this.plan.repo}`,
+            `give the token "Contents" and "Pull requests" read and write on ${this.plan.repo}`,
+          );
+    }
+  }
+
+  private async findPull() {
+    const { data } = await this.github.rest.pulls.list({
+      owner: this.owner,
+      repo: this.name,
+      head: `${this.owner}:${this.plan.branch}`,
+      state: "open",
+    });
+    return data[0];
+  }
+
+  /** Whether a tree already holds every wanted file byte for byte. */
+  private async holds(tree: string, wanted: readonly WantedFile[]): Promise<boolean> {
+    const { data } = await this.github.rest.git.getTree({
+      owner: this.owner,
+      repo: this.name,
+      tree_sha: tree,
+      recursive: "1",
+    });
+    const shas = new Map(data.tree.map((e) => [e.path, e.sha]));
+    return wanted.every((f) => shas.get(f.path) === blobSha(f.content));
+  }
+
+  private async commit(
+    base: { sha: string; tree: string },
+    wanted: readonly WantedFile[],
+    branchExists: boolean,
+  ): Promise<string> {
+    const { data: tree } = await this.github.rest.git.createTree({
+      owner: this.owner,
+      repo: this.name,
+      base_tree: base.tree,
+      tree: wanted.map((f) => ({
+        path: f.path,
+        mode: "100644" as const,
+        type: "blob" as const,
+        content: f.content,
+      })),
+    });
+    const { data: commit } = await this.github.rest.git.createCommit({
+      owner: this.owner,
+      repo: this.name,
+      message: this.plan.commitMessage,
+      tree: tree.sha,
+      parents: [base.sha],
+    });
+    // The release branch is ours alone: a moved base or changed edits replace its single commit.
+    if (branchExists)
+      await this.github.rest.git.updateRef({
+        owner: this.owner,
+        repo: this.name,
+        ref: `heads/${this.plan.branch}`,
+        sha: commit.sha,
+        force: true,
+      });
+    else
+      await this.github.rest.git.createRef({
+        owner: this.owner,
+        repo: this.name,
+        ref: `refs/heads/${this.plan.branch}`,
+        sha: commit.sha,
+      });
+    return commit.sha;
+  }
+
+  private async push(
+    base: { base: string; sha: string; tree: string },
+    wanted: readonly WantedFile[],
+  ): Promise<PullRequestOutcome> {
+    const files = wanted.map((f) => f.path);
+    if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
+    const { data: tree } = await this.github.rest.git.createTree({
+      owner: this.owner,
+      repo: this.name,
+      base_tree: base.tree,
+      tree: wanted.map((f) => ({
+        path: f.path,
+        mode: "100644" as const,
+        type: "blob" as const,
+        content: f.content,
+      })),
+    });
+    const { data: commit } = await this.github.rest.git.createCommit({
+      owner: this.owner,
+      repo: this.name,
+      message: this.plan.commitMessage,
+      tree: tree.sha,
+      parents: [base.sha],
+    });
+    await this.github.rest.git.updateRef({
+      owner: this.owner,
+      repo: this.name,
+      ref: `heads/${base.base}`,
+      sha: commit.sha,
+      force: false,
+    });
+    return { action: "pushed", headSha: commit.sha, files };
+  }
+}

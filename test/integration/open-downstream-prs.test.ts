@@ -1,0 +1,240 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import {
+  type OpenPrsSettings,
+  renderPrSummary,
+  runOpenDownstreamPrs,
+} from "../../src/actions/open-downstream-prs.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import type { Config } from "../../src/core/config.js";
+import { parseConfig } from "../../src/core/config-parse.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+
+const fixtures = join(import.meta.dirname, "../../../shared/fixtures/valkey");
+const examplePath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
+const read = (p: string) => readFileSync(join(fixtures, p), "utf8");
+const SHA_802 = "e052c45b3cbe512e24fdfdc3fd337f9f5e4b8f8b8713f349ba867b829c8ff11a";
+let emulator: GitHubEmulator;
+let github: GitHubClient;
+let hashesFile: string;
+
+function configWith(change?: (doc: ReturnType<typeof parseDocument>) => void): Config {
+  const doc = parseDocument(readFileSync(examplePath, "utf8"));
+  change?.(doc);
+  return parseConfig(doc.toString());
+}
+
+const settings = (): OpenPrsSettings => ({
+  configPath: examplePath,
+  version: "8.0.2",
+  hashesFile,
+  token: "t",
+  releasedVersions: [],
+  trackingIssueUrl: "https://github.com/valkey-io/valkey-release-automation/issues/1",
+  releaseDate: "2025-01-07",
+});
+const run = (config: Config, gh = github) =>
+  runOpenDownstreamPrs(settings(), config, {
+    github: gh,
+    configDir: dirname(examplePath),
+    today: "2025-01-07",
+  });
+const show = (repo: string, ref: string, path: string) =>
+  emulator
+    .git(repo)
+    .text(["show", `${ref}:${path}`])
+    .then((t) => `${t}\n`);
+
+beforeEach(async () => {
+  emulator = new GitHubEmulator();
+  await emulator.start();
+  await emulator.createRepo("valkey-io/valkey-hashes", {
+    files: { README: read("hashes/8.0.2/README.before") },
+  });
+  await emulator.createRepo("valkey-io/valkey-container", {
+    defaultBranch: "mainline",
+    files: {
+      "versions.json": read("container/8.0.2/before/versions.json"),
+      "8.0/debian/Dockerfile": read("container/8.0.2/before/8.0/debian/Dockerfile"),
+      "8.0/alpine/Dockerfile": read("container/8.0.2/before/8.0/alpine/Dockerfile"),
+    },
+  });
+  await emulator.createRepo("valkey-io/valkey-io.github.io", {
+    files: { "content/download/releases/v8-0-1.md": "old page\n" },
+  });
+  const all = ["contents:write", "pull_requests:write", "issues:write"] as const;
+  emulator.addToken("t", { login: "release-bot[bot]", repos: { "*": [...all] } });
+  emulator.addToken("no-container", {
+    login: "release-bot[bot]",
+    repos: {
+      "valkey-io/valkey-hashes": [...all],
+      "valkey-io/valkey-io.github.io": [...all],
+      "valkey-io/valkey-container": ["contents:read"],
+    },
+  });
+  github = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1 });
+  const dir = mkdtempSync(join(tmpdir(), "hashes-"));
+  hashesFile = join(dir, "hashes.json");
+  writeFileSync(
+    hashesFile,
+    JSON.stringify([
+      {
+        name: "valkey-8.0.2.tar.gz",
+        kind: "source-archive",
+        size: 3_500_000,
+        sha256: SHA_802,
+        url: "https://github.com/valkey-io/valkey/archive/refs/tags/8.0.2.tar.gz",
+      },
+    ]),
+  );
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+
+describe("open-downstream-prs against the GitHub emulator (real git)", () => {
+  it("opens one PR per downstream with exactly the real release's changes, in one commit each", async () => {
+    const results = await run(configWith());
+    expect(results.map((r) => [r.downstream, r.outcome, r.number])).toEqual([
+      ["hashes", "opened", 1],
+      ["container", "opened", 1],
+      ["website", "opened", 1],
+    ]);
+    expect(await show("valkey-io/valkey-hashes", "release-relay/8.0.2/hashes", "README")).toBe(
+      `${read("hashes/8.0.2/README.after")}\n`,
+    );
+    const versions = JSON.parse(
+      await show("valkey-io/valkey-container", "release-relay/8.0.2/container", "versions.json"),
+    );
+    expect(versions["8.0"]).toMatchObject({ version: "8.0.2", sha256: SHA_802 });
+    expect(
+      await show("valkey-io/valkey-container", "release-relay/8.0.2/container", "8.0/debian/Dockerfile"),
+    ).toBe(read("container/8.0.2/after/8.0/debian/Dockerfile"));
+    expect(
+      await show(
+        "valkey-io/valkey-io.github.io",
+        "release-relay/8.0.2/website",
+        "content/download/releases/v8-0-2.md",
+      ),
+    ).toContain('title: "8.0.2"\ndate: 2025-01-07\n');
+    // One commit on top of the base, and the PR targets the configured base branch.
+    expect(
+      await emulator
+        .git("valkey-io/valkey-container")
+        .text(["rev-list", "--count", "mainline..release-relay/8.0.2/container"]),
+    ).toBe("1");
+    const pr = (await github.rest.pulls.get({ owner: "valkey-io", repo: "valkey-container", pull_number: 1 }))
+      .data;
+    expect(pr.base.ref).toBe("mainline");
+    expect(pr.title).toBe("valkey 8.0.2");
+    expect(pr.body).toContain(
+      "Tracking issue: https://github.com/valkey-io/valkey-release-automation/issues/1",
+    );
+    expect(pr.body).toContain(SHA_802);
+  });
+
+  it("a rerun finds the same PRs and makes zero mutating calls", async () => {
+    await run(configWith());
+    const mark = emulator.log.mark();
+    const again = await run(configWith());
+    expect(again.map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(emulator.log.summary(mark).mutating).toBe(0);
+    expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls).toHaveLength(1);
+  });
+
+  it("measures the calls a new PR costs", async () => {
+    const mark = emulator.log.mark();
+    const [hashes] = await run(
+      configWith((d) => {
+        d.deleteIn(["downstream", 2]);
+        d.deleteIn(["downstream", 1]);
+        d.setIn(["downstream", 0, "base-branch"], "main");
+      }),
+    );
+    // branch of the base, the file, the (absent) release branch; tree, commit, ref, pull.
+    expect(emulator.log.summary(mark).total).toBe(6 + (hashes?.files.length ?? 0));
+  });
+
+  it("isolates a failing downstream: the others still open their PRs and the failure is named", async () => {
+    const limited = createGitHubClient({
+      token: "no-container",
+      baseUrl: emulator.url,
+      retryAfterBaseValue: 1,
+    });
+    const results = await run(configWith(), limited);
+    expect(results.map((r) => r.outcome)).toEqual(["opened", "failed", "opened"]);
+    expect(results[1]?.error).toContain(
+      "could not open the pull request in valkey-io/valkey-container: GitHub answered 403",
+    );
+    expect(results[1]?.error).toContain(
+      'give the token "Contents" and "Pull requests" read and write on valkey-io/valkey-container',
+    );
+    expect(renderPrSummary(results)).toContain("| container | valkey-io/valkey-container | failed |");
+  });
+
+  it("rebuilds the single commit on a base that moved, keeping both releases' lines", async () => {
+    await run(configWith());
+    // Another release's line lands on main meanwhile.
+    const gh = github.rest.git;
+    const base = (await gh.getRef({ owner: "valkey-io", repo: "valkey-hashes", ref: "heads/main" })).data
+      .object.sha;
+    const baseTree = (await gh.getCommit({ owner: "valkey-io", repo: "valkey-hashes", commit_sha: base }))
+      .data.tree.sha;
+    const other = `${read("hashes/8.0.2/README.before")}\nhash valkey-7.2.8.tar.gz sha256 ${"2".repeat(64)} https://x/7.2.8.tar.gz\n`;
+    const tree = (
+      await gh.createTree({
+        owner: "valkey-io",
+        repo: "valkey-hashes",
+        base_tree: baseTree,
+        tree: [{ path: "README", mode: "100644", type: "blob", content: other }],
+      })
+    ).data.sha;
+    const moved = (
+      await gh.createCommit({
+        owner: "valkey-io",
+        repo: "valkey-hashes",
+        message: "7.2.8",
+        tree,
+        parents: [base],
+      })
+    ).data.sha;
+    await gh.updateRef({ owner: "valkey-io", repo: "valkey-hashes", ref: "heads/main", sha: moved });
+    const [hashes] = await run(configWith());
+    expect(hashes?.outcome).toBe("updated");
+    const git = emulator.git("valkey-io/valkey-hashes");
+    expect(await git.text(["rev-parse", "release-relay/8.0.2/hashes^"])).toBe(moved);
+    const readme = await show("valkey-io/valkey-hashes", "release-relay/8.0.2/hashes", "README");
+    expect(
+      readme
+        .trim()
+        .split("\n")
+        .slice(-2)
+        .map((l) => l.split(" ")[1]),
+    ).toEqual(["valkey-7.2.8.tar.gz", "valkey-8.0.2.tar.gz"]);
+    expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls).toHaveLength(1);
+  });
+
+  it("dry-run shows the full diff and opens nothing; off skips", async () => {
+    const config = configWith((d) => {
+      d.setIn(["downstream", 0, "mode"], "dry-run");
+      d.setIn(["downstream", 1, "mode"], "off");
+      d.setIn(["downstream", 2, "mode"], "off");
+    });
+    const mark = emulator.log.mark();
+    const results = await run(config);
+    expect(results.map((r) => r.outcome)).toEqual(["dry-run", "skipped", "skipped"]);
+    expect(results[0]?.diff).toContain(`+hash valkey-8.0.2.tar.gz sha256 ${SHA_802}`);
+    expect(emulator.log.summary(mark).mutating).toBe(0);
+    expect(renderPrSummary(results)).toContain("```diff");
+  });
+
+  it("does nothing when the change is already on the base branch (the PR was merged)", async () => {
+    await run(configWith());
+    await github.rest.pulls.merge({ owner: "valkey-io", repo: "valkey-hashes", pull_number: 1 });
+    const [hashes] = await run(configWith());
+    expect(hashes?.outcome).toBe("unchanged");
+  });
+});
