@@ -1,4 +1,5 @@
 import { describeError } from "../core/errors.js";
+import { editCommand } from "./edit-command.js";
 import { emulatorCommand } from "./emulator-command.js";
 import { localS3Command } from "./local-s3-command.js";
 import { planCommand } from "./plan-command.js";
@@ -12,6 +13,10 @@ export type Command = (args: string[], out: (text: string) => void) => Promise<n
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   validate: { run: validateCommand, summary: "check a release-relay.yml and print what it releases" },
   plan: { run: planCommand, summary: "print the release plan (matrix, artifacts, downstreams) for a tag" },
+  edit: {
+    run: editCommand,
+    summary: "preview a downstream's edits in a local checkout (what its PR will contain)",
+  },
   verify: { run: verifyCommand, summary: "check a release's artifacts against SHA256SUMS and signatures" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },
   "github-emulator": { run: emulatorCommand, summary: "serve the local GitHub REST emulator on 127.0.0.1" },

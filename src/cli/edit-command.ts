@@ -1,0 +1,88 @@
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { readConfigFile } from "../adapters/config-file.js";
+import { unifiedDiff } from "../adapters/text-diff.js";
+import { hashesFileSchema } from "../core/checksums.js";
+import { applyEdits, editValues } from "../core/downstream-edits.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import { floatingTags, parseReleasedVersions, parseVersion } from "../core/version.js";
+import { parseFlags } from "./cli-args.js";
+import type { Command } from "./main.js";
+
+/**
+ * `release-relay edit --config FILE --downstream NAME --version V --hashes hashes.json --dir CHECKOUT`:
+ * applies one downstream's edits to a local checkout in place (no git, no API) and prints the diff —
+ * exactly what its PR will contain.
+ */
+export const editCommand: Command = async (args, out) => {
+  const { values } = parseFlags(
+    args,
+    {
+      config: { type: "string", default: "release-relay.yml" },
+      downstream: { type: "string" },
+      version: { type: "string" },
+      hashes: { type: "string" },
+      dir: { type: "string", default: "." },
+      "released-versions": { type: "string" },
+      date: { type: "string" },
+    },
+    "edit",
+  );
+  if (!values.downstream || !values.version || !values.hashes) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "edit needs --downstream, --version and --hashes",
+      "e.g. release-relay edit --downstream hashes --version 8.0.2 --hashes hashes.json --dir ../valkey-hashes",
+    );
+  }
+  const configPath = values.config as string;
+  const config = await readConfigFile(configPath);
+  const downstream = config.downstream.find((d) => d.name === values.downstream);
+  if (!downstream) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `no downstream named ${JSON.stringify(values.downstream)}`,
+      `use one of ${config.downstream.map((d) => d.name).join(", ")}`,
+    );
+  }
+  const version = parseVersion(values.version);
+  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(values.hashes, "utf8")));
+  const released = values["released-versions"]
+    ? parseReleasedVersions(await readFile(values["released-versions"], "utf8"))
+    : [];
+  const dir = resolve(values.dir as string);
+  const edited = applyEdits(
+    downstream.edits,
+    (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), "utf8") : undefined),
+    editValues(config, {
+      version,
+      date: values.date ?? new Date().toISOString().slice(0, 10),
+      hashes,
+      floatingTags: floatingTags(version, released),
+    }),
+    version.isPrerelease,
+    (p) => {
+      const file = resolve(dirname(configPath), p);
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    },
+  );
+  for (const f of edited) {
+    const target = join(dir, f.path);
+    if (relative(dir, target).startsWith(".."))
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `edit path ${f.path} leaves the checkout`,
+        "use paths inside the repository",
+      );
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, f.after);
+    out(unifiedDiff(f.path, f.before, f.after).trimEnd());
+  }
+  out(
+    edited.length
+      ? `${edited.length} file(s) changed in ${dir}`
+      : `nothing to change in ${dir}: it already has release ${version.version}`,
+  );
+  return 0;
+};
