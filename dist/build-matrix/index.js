@@ -49660,6 +49660,7 @@ function renderPlanSummary(plan) {
 
 // src/core/version.ts
 var import_semver = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 var MAX_TAG_LENGTH = 128;
 var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
 function parseTag(tag, pattern) {

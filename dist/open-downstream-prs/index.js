@@ -50880,30 +50880,13 @@ var DownstreamPullRequests = class {
     return wanted.every((f) => shas.get(f.path) === blobSha(f.content));
   }
   async commit(base, wanted, branchExists) {
-    const { data: tree } = await this.github.rest.git.createTree({
-      owner: this.owner,
-      repo: this.name,
-      base_tree: base.tree,
-      tree: wanted.map((f) => ({
-        path: f.path,
-        mode: "100644",
-        type: "blob",
-        content: f.content
-      }))
-    });
-    const { data: commit } = await this.github.rest.git.createCommit({
-      owner: this.owner,
-      repo: this.name,
-      message: this.plan.commitMessage,
-      tree: tree.sha,
-      parents: [base.sha]
-    });
+    const commit = await this.commitOnBase(base, wanted);
     if (branchExists)
       await this.github.rest.git.updateRef({
         owner: this.owner,
         repo: this.name,
         ref: `heads/${this.plan.branch}`,
-        sha: commit.sha,
+        sha: commit,
         force: true
       });
     else
@@ -50911,13 +50894,12 @@ var DownstreamPullRequests = class {
         owner: this.owner,
         repo: this.name,
         ref: `refs/heads/${this.plan.branch}`,
-        sha: commit.sha
+        sha: commit
       });
-    return commit.sha;
+    return commit;
   }
-  async push(base, wanted) {
-    const files = wanted.map((f) => f.path);
-    if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
+  /** One commit on the base holding every wanted file (inline contents: no blob calls). */
+  async commitOnBase(base, wanted) {
     const { data: tree } = await this.github.rest.git.createTree({
       owner: this.owner,
       repo: this.name,
@@ -50936,14 +50918,20 @@ var DownstreamPullRequests = class {
       tree: tree.sha,
       parents: [base.sha]
     });
+    return commit.sha;
+  }
+  async push(base, wanted) {
+    const files = wanted.map((f) => f.path);
+    if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
+    const commit = await this.commitOnBase(base, wanted);
     await this.github.rest.git.updateRef({
       owner: this.owner,
       repo: this.name,
       ref: `heads/${base.base}`,
-      sha: commit.sha,
+      sha: commit,
       force: false
     });
-    return { action: "pushed", headSha: commit.sha, files };
+    return { action: "pushed", headSha: commit, files };
   }
 };
 
@@ -55732,6 +55720,7 @@ function renderPullRequestBody(input2) {
 
 // src/core/version.ts
 var import_semver = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 function parseVersion(raw, tag = raw) {
   const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
   if (!parsed) {
@@ -55780,7 +55769,7 @@ var INPUTS = [
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
-  version: external_exports.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+  version: versionInputSchema,
   "hashes-file": external_exports.string().min(1),
   token: external_exports.string().min(1),
   "released-versions": external_exports.string().default(""),

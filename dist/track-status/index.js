@@ -55946,6 +55946,7 @@ function wantedIssueState(state, expected) {
 
 // src/core/version.ts
 var import_semver = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 function parseVersion(raw, tag = raw) {
   const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
   if (!parsed) {
@@ -55972,7 +55973,7 @@ function parseVersion(raw, tag = raw) {
 var INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
-  version: external_exports.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+  version: versionInputSchema,
   token: external_exports.string().min(1),
   event: external_exports.string().optional(),
   stage: external_exports.enum(STAGES).optional(),

@@ -16,7 +16,13 @@ import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
 import { renderTemplate } from "../core/template.js";
-import { floatingTags, parseReleasedVersions, parseVersion, type Version } from "../core/version.js";
+import {
+  floatingTags,
+  parseReleasedVersions,
+  parseVersion,
+  type Version,
+  versionInputSchema,
+} from "../core/version.js";
 
 const INPUTS = [
   "config-path",
@@ -31,9 +37,7 @@ const INPUTS = [
 const inputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
-    version: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+    version: versionInputSchema,
     "hashes-file": z.string().min(1),
     token: z.string().min(1),
     "released-versions": z.string().default(""),

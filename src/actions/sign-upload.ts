@@ -21,6 +21,7 @@ import type { Config } from "../core/config.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { objectUrl } from "../core/plan.js";
 import { checkRehash, releaseObjectKey } from "../core/publication.js";
+import { versionInputSchema } from "../core/version.js";
 
 const INPUTS = [
   "artifacts",
@@ -39,9 +40,7 @@ const inputsSchema = z
   .object({
     artifacts: z.string().min(1),
     "config-path": z.string().default("release-relay.yml"),
-    version: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+    version: versionInputSchema,
     "hashes-file": z.string().min(1, { error: "pass the hashes-file output of compute-hashes" }),
     "signing-key": z.string().optional(),
     "signing-passphrase": z.string().optional(),

@@ -21,16 +21,14 @@ import { versionPlaceholders } from "../core/plan.js";
 import { reportToEvent } from "../core/report-back.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, wantedIssueState } from "../core/tracking.js";
-import { parseVersion } from "../core/version.js";
+import { parseVersion, versionInputSchema } from "../core/version.js";
 
 const INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"] as const;
 
 const inputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
-    version: z
-      .string()
-      .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" }),
+    version: versionInputSchema,
     token: z.string().min(1),
     event: z.string().optional(),
     stage: z.enum(STAGES).optional(),

@@ -219,6 +219,31 @@ export class DownstreamPullRequests {
     wanted: readonly WantedFile[],
     branchExists: boolean,
   ): Promise<string> {
+    const commit = await this.commitOnBase(base, wanted);
+    // The release branch is ours alone: a moved base or changed edits replace its single commit.
+    if (branchExists)
+      await this.github.rest.git.updateRef({
+        owner: this.owner,
+        repo: this.name,
+        ref: `heads/${this.plan.branch}`,
+        sha: commit,
+        force: true,
+      });
+    else
+      await this.github.rest.git.createRef({
+        owner: this.owner,
+        repo: this.name,
+        ref: `refs/heads/${this.plan.branch}`,
+        sha: commit,
+      });
+    return commit;
+  }
+
+  /** One commit on the base holding every wanted file (inline contents: no blob calls). */
+  private async commitOnBase(
+    base: { sha: string; tree: string },
+    wanted: readonly WantedFile[],
+  ): Promise<string> {
     const { data: tree } = await this.github.rest.git.createTree({
       owner: this.owner,
       repo: this.name,
@@ -237,22 +262,6 @@ export class DownstreamPullRequests {
       tree: tree.sha,
       parents: [base.sha],
     });
-    // The release branch is ours alone: a moved base or changed edits replace its single commit.
-    if (branchExists)
-      await this.github.rest.git.updateRef({
-        owner: this.owner,
-        repo: this.name,
-        ref: `heads/${this.plan.branch}`,
-        sha: commit.sha,
-        force: true,
-      });
-    else
-      await this.github.rest.git.createRef({
-        owner: this.owner,
-        repo: this.name,
-        ref: `refs/heads/${this.plan.branch}`,
-        sha: commit.sha,
-      });
     return commit.sha;
   }
 
@@ -262,31 +271,14 @@ export class DownstreamPullRequests {
   ): Promise<PullRequestOutcome> {
     const files = wanted.map((f) => f.path);
     if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
-    const { data: tree } = await this.github.rest.git.createTree({
-      owner: this.owner,
-      repo: this.name,
-      base_tree: base.tree,
-      tree: wanted.map((f) => ({
-        path: f.path,
-        mode: "100644" as const,
-        type: "blob" as const,
-        content: f.content,
-      })),
-    });
-    const { data: commit } = await this.github.rest.git.createCommit({
-      owner: this.owner,
-      repo: this.name,
-      message: this.plan.commitMessage,
-      tree: tree.sha,
-      parents: [base.sha],
-    });
+    const commit = await this.commitOnBase(base, wanted);
     await this.github.rest.git.updateRef({
       owner: this.owner,
       repo: this.name,
       ref: `heads/${base.base}`,
-      sha: commit.sha,
+      sha: commit,
       force: false,
     });
-    return { action: "pushed", headSha: commit.sha, files };
+    return { action: "pushed", headSha: commit, files };
   }
 }

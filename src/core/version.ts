@@ -1,4 +1,5 @@
 import semver from "semver";
+import { z } from "zod";
 import { ReleaseRelayError } from "./errors.js";
 
 /** A release version parsed from a tag. */
@@ -14,6 +15,12 @@ export interface Version {
   /** `8.0` — the maintenance line a release belongs to. */
   line: string;
 }
+
+/** A release version as an input (action input, CLI flag): MAJOR.MINOR.PATCH[-PRERELEASE]. */
+export const versionInputSchema = z
+  .string()
+  .max(64)
+  .regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 
 const MAX_TAG_LENGTH = 128;
 // Whatever tags.pattern allows, a tag reaches shells, URLs and branch names: keep it to this set.
