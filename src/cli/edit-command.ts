@@ -33,7 +33,7 @@ export const editCommand: Command = async (args, out) => {
     throw new ReleaseRelayError(
       "E_INPUT",
       "edit needs --downstream, --version and --hashes",
-      "e.g. release-relay edit --downstream hashes --version 8.0.2 --hashes hashes.json --dir ../valkey-hashes",
+      "e.g. release-relay edit --downstream hashes --version 8.0.2 --hashes hashes.json --dir ../hashes-repo",
     );
   }
   const configPath = values.config as string;
