@@ -49506,6 +49506,9 @@ var releasePlanSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string(),
   project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
   version: external_exports.string(),
   tag: external_exports.string(),
   commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
@@ -49529,6 +49532,8 @@ function objectUrl(upload, key) {
 function versionPlaceholders(config2, version2) {
   return {
     project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
     version: version2.version,
     major: version2.major,
     minor: version2.minor,
@@ -49604,6 +49609,8 @@ function planRelease(input2) {
     schemaVersion: 1,
     releaseId: `${config2.project}@${version2.version}`,
     project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
     version: version2.version,
     tag: version2.tag,
     commit,

@@ -55431,6 +55431,9 @@ var releasePlanSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string(),
   project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
   version: external_exports.string(),
   tag: external_exports.string(),
   commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
@@ -55449,6 +55452,8 @@ var releasePlanSchema = external_exports.strictObject({
 function versionPlaceholders(config2, version2) {
   return {
     project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
     version: version2.version,
     major: version2.major,
     minor: version2.minor,

@@ -89482,6 +89482,9 @@ var releasePlanSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string(),
   project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
   version: external_exports.string(),
   tag: external_exports.string(),
   commit: external_exports.string().regex(/^[0-9a-f]{40}$/),

@@ -55789,6 +55789,9 @@ var releasePlanSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string(),
   project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
   version: external_exports.string(),
   tag: external_exports.string(),
   commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
@@ -55807,6 +55810,8 @@ var releasePlanSchema = external_exports.strictObject({
 function versionPlaceholders(config2, version2) {
   return {
     project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
     version: version2.version,
     major: version2.major,
     minor: version2.minor,
@@ -55973,7 +55978,7 @@ function parseVersion(raw, tag = raw) {
 var INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
-  version: versionInputSchema,
+  version: versionInputSchema.optional(),
   token: external_exports.string().min(1),
   event: external_exports.string().optional(),
   stage: external_exports.enum(STAGES).optional(),
@@ -55986,7 +55991,8 @@ var inputsSchema = external_exports.object({
   error: "`stage` and `status` go together"
 }).transform((i) => ({
   configPath: i["config-path"],
-  version: i.version,
+  // A report names its release ("<project>@<version>"); the payload is validated in full later.
+  version: i.version ?? versionOfReport(i.report),
   token: i.token,
   event: i.event,
   stage: i.stage,
@@ -55994,6 +56000,16 @@ var inputsSchema = external_exports.object({
   detail: i.detail,
   report: i.report
 }));
+function versionOfReport(report) {
+  const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
+  if (!releaseId)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      "downstream-status payload has no valid releaseId",
+      "send it with the report-status workflow"
+    );
+  return releaseId;
+}
 function eventFromSettings(settings, config2, run, now) {
   const link = run.runUrl ? { runUrl: run.runUrl } : {};
   if (settings.event !== void 0) {

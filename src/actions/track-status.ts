@@ -28,7 +28,7 @@ const INPUTS = ["config-path", "version", "token", "event", "stage", "status", "
 const inputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
-    version: versionInputSchema,
+    version: versionInputSchema.optional(),
     token: z.string().min(1),
     event: z.string().optional(),
     stage: z.enum(STAGES).optional(),
@@ -44,7 +44,8 @@ const inputsSchema = z
   })
   .transform((i) => ({
     configPath: i["config-path"],
-    version: i.version,
+    // A report names its release ("<project>@<version>"); the payload is validated in full later.
+    version: i.version ?? versionOfReport(i.report as string),
     token: i.token,
     event: i.event,
     stage: i.stage,
@@ -52,6 +53,17 @@ const inputsSchema = z
     detail: i.detail,
     report: i.report,
   }));
+
+function versionOfReport(report: string): string {
+  const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
+  if (!releaseId)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      "downstream-status payload has no valid releaseId",
+      "send it with the report-status workflow",
+    );
+  return releaseId;
+}
 
 export type TrackStatusSettings = z.output<typeof inputsSchema>;
 

@@ -37,6 +37,9 @@ export const releasePlanSchema = z.strictObject({
   schemaVersion: z.literal(1),
   releaseId: z.string(),
   project: z.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: z.string(),
+  buildCommand: z.string(),
   version: z.string(),
   tag: z.string(),
   commit: z.string().regex(/^[0-9a-f]{40}$/),
@@ -78,6 +81,8 @@ export function objectUrl(upload: Config["upload"], key: string): string {
 export function versionPlaceholders(config: Config, version: Version): Record<string, string | number> {
   return {
     project: config.project,
+    source: config.source.repo,
+    buildCommand: config.build.command,
     version: version.version,
     major: version.major,
     minor: version.minor,
@@ -164,6 +169,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
     schemaVersion: 1,
     releaseId: `${config.project}@${version.version}`,
     project: config.project,
+    source: config.source.repo,
+    buildCommand: config.build.command,
     version: version.version,
     tag: version.tag,
     commit,

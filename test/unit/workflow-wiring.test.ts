@@ -1,0 +1,101 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { RELEASE_REQUESTED, releaseRequestedSchema } from "../../src/core/events.js";
+import { releasePlanSchema } from "../../src/core/plan.js";
+import { DOWNSTREAM_STATUS, downstreamStatusSchema } from "../../src/core/report-back.js";
+
+const root = join(import.meta.dirname, "../..");
+type Step = { id?: string; uses?: string; with?: Record<string, unknown>; run?: string };
+type Job = { needs?: string | string[]; outputs?: Record<string, string>; steps?: Step[] };
+type Workflow = { on: Record<string, { types?: string[] }>; jobs: Record<string, Job> };
+const load = (p: string): { text: string; wf: Workflow } => {
+  const text = readFileSync(join(root, "workflows-templates", p), "utf8");
+  return { text, wf: parse(text) as Workflow };
+};
+const TEMPLATES = [
+  "main-repo/release.yml",
+  "automation/release.yml",
+  "automation/status.yml",
+  "downstream/report-status.yml",
+];
+
+function actionOf(uses: string): {
+  inputs: Record<string, { required?: boolean; default?: string }>;
+  outputs: Record<string, unknown>;
+} {
+  const path = uses === "./.github/release-relay" ? "action.yml" : `${uses.slice(2)}/action.yml`;
+  const meta = parse(readFileSync(join(root, path), "utf8"));
+  return { inputs: meta.inputs ?? {}, outputs: meta.outputs ?? {} };
+}
+
+describe("workflow templates are wired to the actions they use", () => {
+  it.each(TEMPLATES)(
+    "%s: every input given exists, every required input is given, every output read exists",
+    (file) => {
+      const { text, wf } = load(file);
+      for (const [jobName, job] of Object.entries(wf.jobs)) {
+        const stepActions = new Map<string, ReturnType<typeof actionOf>>();
+        for (const step of job.steps ?? []) {
+          if (!step.uses?.startsWith("./")) continue;
+          const action = actionOf(step.uses);
+          if (step.id) stepActions.set(step.id, action);
+          for (const input of Object.keys(step.with ?? {}))
+            expect(Object.keys(action.inputs), `${file} ${jobName} ${step.uses} input ${input}`).toContain(
+              input,
+            );
+          for (const [name, spec] of Object.entries(action.inputs)) {
+            if (spec.required && spec.default === undefined)
+              expect(Object.keys(step.with ?? {}), `${file} ${jobName} ${step.uses} needs ${name}`).toContain(
+                name,
+              );
+          }
+        }
+        const jobText = JSON.stringify(job);
+        for (const m of jobText.matchAll(/steps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          const action = stepActions.get(m[1] as string);
+          if (action) expect(Object.keys(action.outputs), `${file} ${jobName} reads ${m[0]}`).toContain(m[2]);
+        }
+        for (const m of jobText.matchAll(/needs\.([\w-]+)\.outputs\.([\w-]+)/g)) {
+          expect(
+            Object.keys(wf.jobs[m[1] as string]?.outputs ?? {}),
+            `${file} ${jobName} reads ${m[0]}`,
+          ).toContain(m[2]);
+        }
+      }
+      expect(text.length).toBeGreaterThan(0);
+    },
+  );
+
+  it("dispatch event types match between senders and receivers", () => {
+    expect(load("automation/release.yml").wf.on.repository_dispatch?.types).toEqual([RELEASE_REQUESTED]);
+    expect(load("automation/status.yml").wf.on.repository_dispatch?.types).toEqual([DOWNSTREAM_STATUS]);
+    expect(load("downstream/report-status.yml").text).toContain(`event_type: "${DOWNSTREAM_STATUS}"`);
+  });
+
+  it("payload fields the templates read are in the event schemas", () => {
+    const fields = (text: string) =>
+      [...text.matchAll(/client_payload\.([A-Za-z]+)/g)].map((m) => m[1] as string);
+    for (const f of fields(load("automation/release.yml").text))
+      expect(Object.keys(releaseRequestedSchema.shape)).toContain(f);
+    for (const f of fields(load("automation/status.yml").text))
+      expect(Object.keys(downstreamStatusSchema.shape)).toContain(f);
+    // What report-status builds with jq is what the receiver accepts.
+    const built = [
+      ...load("downstream/report-status.yml").text.matchAll(/\{schemaVersion: 1,([^}]*)\}/g),
+    ].map((m) => m[1] as string);
+    for (const object of built) {
+      for (const key of object.split(",").map((kv) => kv.trim().split(":")[0] as string))
+        expect(Object.keys(downstreamStatusSchema.shape)).toContain(key);
+    }
+    expect(built).toHaveLength(2);
+  });
+
+  it("the plan carries what the build job reads from it", () => {
+    const { text } = load("automation/release.yml");
+    for (const m of text.matchAll(/fromJSON\(needs\.plan\.outputs\.plan\)\.(\w+)/g)) {
+      expect(Object.keys(releasePlanSchema.shape)).toContain(m[1]);
+    }
+  });
+});
