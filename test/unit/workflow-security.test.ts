@@ -14,6 +14,9 @@ const walk = (dir: string) => {
 };
 walk(join(root, "workflows-templates"));
 
+// An Actions expression, written so that no linter mistakes it for a template literal.
+const expr = (inner: string) => ["$", "{{ ", inner, " }}"].join("");
+
 const good = `on: push
 permissions: {}
 jobs:
@@ -73,7 +76,7 @@ describe("workflow security scanner", () => {
     ["a SHA without its version", good.replace(" # v4.2.2", ""), "pin", "is not pinned by a full commit SHA"],
     [
       "event data in run:",
-      good.replace('echo "$TITLE"', 'echo "${{ github.event.head_commit.message }}"'),
+      good.replace('echo "$TITLE"', `echo "${expr("github.event.head_commit.message")}"`),
       "injection",
       "expression inside run:",
     ],
@@ -81,7 +84,7 @@ describe("workflow security scanner", () => {
       "event data in a multi-line run:",
       good.replace(
         '      - run: echo "$TITLE"',
-        "      - run: |\n          set -e\n          echo ${{ inputs.version }}",
+        `      - run: |\n          set -e\n          echo ${expr("inputs.version")}`,
       ),
       "injection",
       "expression inside run:",
@@ -92,7 +95,7 @@ describe("workflow security scanner", () => {
         .replace("on: push", "on: pull_request_target")
         .replace(
           " # v4.2.2",
-          " # v4.2.2\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}",
+          ` # v4.2.2\n        with:\n          ref: ${expr("github.event.pull_request.head.sha")}`,
         ),
       "pull-request-target",
       "must not check out the PR's code",
