@@ -1,6 +1,7 @@
 import { describeError } from "../core/errors.js";
 import { editCommand } from "./edit-command.js";
 import { emulatorCommand } from "./emulator-command.js";
+import { initCommand } from "./init-command.js";
 import { localS3Command } from "./local-s3-command.js";
 import { planCommand } from "./plan-command.js";
 import { schemaCommand } from "./schema-command.js";
@@ -11,6 +12,10 @@ import { verifyCommand } from "./verify-command.js";
 export type Command = (args: string[], out: (text: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
+  init: {
+    run: initCommand,
+    summary: "write release-relay.yml, the workflows and the vendored actions into your repos",
+  },
   validate: { run: validateCommand, summary: "check a release-relay.yml and print what it releases" },
   plan: { run: planCommand, summary: "print the release plan (matrix, artifacts, downstreams) for a tag" },
   edit: {

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { repoNameSchema } from "./config.js";
+
+/** The names a project gives `release-relay init`; nothing else is project-specific. */
+export const initAnswersSchema = z.strictObject({
+  project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: "expected a project name (letters, digits, . _ -)",
+  }),
+  source: repoNameSchema,
+  automation: repoNameSchema,
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
+  downstream: z
+    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), repo: repoNameSchema }))
+    .default([]),
+  notify: z.array(z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/)).default([]),
+});
+
+export type InitAnswers = z.infer<typeof initAnswersSchema>;
+
+/** A starting `release-relay.yml` with the project's names; every downstream starts in dry-run. */
+export function renderStarterConfig(a: InitAnswers): string {
+  const downstream = a.downstream.length
+    ? a.downstream
+        .map(
+          (d) => `  - name: ${d.name}
+    repo: ${d.repo}
+    # dry-run writes the PR's diff into the job summary; switch to pr once it looks right.
+    mode: dry-run
+    edits:
+      - kind: append-line
+        file: README
+        line: "hash {source-archive.name} sha256 {source-archive.sha256} {source-archive.url}"
+        conflict-key: "hash {source-archive.name} "`,
+        )
+        .join("\n")
+    : "  []";
+  return `# release-relay.yml — written by release-relay init. Schema: release-relay schema.
+project: ${a.project}
+
+source:
+  repo: ${a.source}
+  archive: "${a.project}-{version}.tar.gz"
+
+tags:
+  pattern: "^(?<version>\\\\d+\\\\.\\\\d+\\\\.\\\\d+(?:-rc\\\\d+)?)$"
+
+build:
+  command: make && tar -czf "$ARTIFACT_DIR/$ARTIFACT_NAME" -C "$STAGING_DIR" .
+  targets:
+    - { os: linux, arch: x86_64, distro: noble, runner: ubuntu-24.04 }
+    - { os: linux, arch: arm64, distro: noble, runner: ubuntu-24.04-arm }
+  artifact: "${a.project}-{version}-{distro}-{arch}.tar.gz"
+
+signing:
+  method: ed25519
+  key-secret: RELEASE_SIGNING_KEY
+
+upload:
+  bucket: ${a.bucket}
+  prefix: releases/
+
+downstream:
+${downstream}
+
+tracking:
+  repo: ${a.automation}
+  labels: [release]
+  notify: [${a.notify.map((n) => JSON.stringify(n)).join(", ")}]
+`;
+}
+
+/** What each repo needs before the first release, printed at the end of init. */
+export function setupInstructions(a: InitAnswers): string {
+  const downstreamRepos = a.downstream.map((d) => d.repo);
+  return [
+    "Before the first release:",
+    "",
+    `1. Create a GitHub App (the release bot) and install it on ${[a.automation, ...downstreamRepos].join(", ")} with exactly:`,
+    `   - ${a.automation}: Contents read & write (ledger branch), Issues read & write (tracking issue)`,
+    ...downstreamRepos.map((r) => `   - ${r}: Contents read & write, Pull requests read & write`),
+    "   (A fine-grained PAT with the same rights works too. Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
+    `2. In ${a.automation}: secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY, RELEASE_SIGNING_KEY (\`openssl genpkey -algorithm ed25519\`);`,
+    `   variable RELEASE_AWS_ROLE: an IAM role trusted through GitHub OIDC for ${a.automation}, allowed s3:PutObject and s3:GetObject on ${a.bucket}/releases/*.`,
+    `   Optionally an environment "release" with required reviewers: an approval gate before anything is public.`,
+    `3. In ${a.source}: secret RELEASE_RELAY_DISPATCH_TOKEN (Contents read & write on ${a.automation} only), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}.`,
+    ...(downstreamRepos.length
+      ? [
+          `4. In ${downstreamRepos.join(", ")}: secret RELEASE_RELAY_REPORT_TOKEN (Contents write on ${a.automation} only), variables RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project}.`,
+        ]
+      : []),
+  ].join("\n");
+}

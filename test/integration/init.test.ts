@@ -1,0 +1,130 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { parseConfig } from "../../src/core/config-parse.js";
+
+const args = (dirs: { main: string; automation: string; hashes: string }) => [
+  "init",
+  "--yes",
+  "--project",
+  "acme",
+  "--source",
+  "acme-org/acme",
+  "--automation",
+  "acme-org/acme-release",
+  "--bucket",
+  "downloads.acme.example",
+  "--downstream",
+  "hashes=acme-org/acme-hashes",
+  "--notify",
+  "@acme-org/release-team",
+  "--main-dir",
+  dirs.main,
+  "--automation-dir",
+  dirs.automation,
+  "--downstream-dir",
+  `hashes=${dirs.hashes}`,
+];
+
+async function init(
+  extra: string[] = [],
+  dirs = {
+    main: mkdtempSync(join(tmpdir(), "main-")),
+    automation: mkdtempSync(join(tmpdir(), "auto-")),
+    hashes: mkdtempSync(join(tmpdir(), "hashes-")),
+  },
+) {
+  const lines: string[] = [];
+  const code = await runCli([...args(dirs), ...extra], (t) => lines.push(t));
+  return { code, out: lines.join("\n"), dirs };
+}
+
+describe("release-relay init", () => {
+  it("writes a valid config with the project's names, the workflows and the vendored actions, then says what each repo needs", async () => {
+    const { code, out, dirs } = await init();
+    expect(code).toBe(0);
+    const config = parseConfig(readFileSync(join(dirs.automation, "release-relay.yml"), "utf8"));
+    expect(config).toMatchObject({
+      project: "acme",
+      source: { repo: "acme-org/acme" },
+      tracking: { repo: "acme-org/acme-release", notify: ["@acme-org/release-team"] },
+    });
+    expect(config.downstream).toMatchObject([
+      { name: "hashes", repo: "acme-org/acme-hashes", mode: "dry-run" },
+    ]);
+    for (const f of [
+      ".github/workflows/release.yml",
+      ".github/workflows/status.yml",
+      "actions/track-status/action.yml",
+      "dist/track-status/index.js",
+      "dist/package.json",
+    ]) {
+      expect(existsSync(join(dirs.automation, f)), f).toBe(true);
+    }
+    expect(existsSync(join(dirs.main, ".github/release-relay/dist/trigger/index.js"))).toBe(true);
+    expect(existsSync(join(dirs.hashes, ".github/workflows/release-relay-report-status.yml"))).toBe(true);
+    expect(out).toContain("created");
+    expect(out).toContain("acme-org/acme-hashes: Contents read & write, Pull requests read & write");
+    expect(out).toContain("Not GITHUB_TOKEN");
+  });
+
+  it("vendors a trigger that runs in the main repo as the runner runs it (ESM bundle, whatever the repo's package.json)", async () => {
+    const { dirs } = await init();
+    writeFileSync(join(dirs.main, "package.json"), JSON.stringify({ name: "acme", type: "commonjs" }));
+    const action = join(dirs.main, ".github/release-relay/dist/trigger/index.js");
+    const run = spawnSync(process.execPath, [action], {
+      cwd: dirs.main,
+      env: {
+        PATH: process.env.PATH,
+        "INPUT_AUTOMATION-REPO": "acme-org/acme-release",
+        INPUT_TOKEN: "t",
+        "INPUT_CONFIG-PATH": join(dirs.automation, "release-relay.yml"),
+        GITHUB_REPOSITORY: "acme-org/acme",
+        GITHUB_REF: "refs/tags/v1.0.0",
+        GITHUB_SHA: "a".repeat(40),
+      },
+      encoding: "utf8",
+    });
+    // It loads and refuses the tag before any call: the vendored bundle works.
+    expect(run.stdout).toContain('E_TAG_PATTERN: tag "v1.0.0" does not match');
+  });
+
+  it("is idempotent, and refuses to overwrite a changed file without --force", async () => {
+    const first = await init();
+    const again = await init([], first.dirs);
+    expect(
+      again.out.split("\n").filter((l) => l.startsWith("created") || l.startsWith("overwritten")),
+    ).toEqual([]);
+    const config = join(first.dirs.automation, "release-relay.yml");
+    writeFileSync(config, `${readFileSync(config, "utf8")}# local change\n`);
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const refused = await init([], first.dirs).finally(() => {
+      process.stderr.write = write;
+    });
+    expect(refused.code).toBe(1);
+    expect(stderr.join("")).toContain("these files exist with other content");
+    expect(readFileSync(config, "utf8")).toContain("# local change");
+    const forced = await init(["--force"], first.dirs);
+    expect(forced.code).toBe(0);
+    expect(readFileSync(config, "utf8")).not.toContain("# local change");
+  });
+
+  it("names what is missing when not interactive", async () => {
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const code = await runCli(
+      ["init", "--yes", "--project", "acme", "--automation-dir", "/tmp/x"],
+      () => {},
+    ).finally(() => {
+      process.stderr.write = write;
+    });
+    expect(code).toBe(1);
+    expect(stderr.join("")).toContain("--source: expected string, got nothing");
+  });
+});
