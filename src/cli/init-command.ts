@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
@@ -17,12 +17,6 @@ import type { Command } from "./main.js";
 
 // The package's own files: templates, action metadata and bundles, vendored into the user's repos.
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((e) =>
-    statSync(join(dir, e)).isDirectory() ? filesUnder(join(dir, e)).map((f) => join(e, f)) : [e],
-  );
-}
 
 /** Every file init writes, by destination path, with its content. */
 async function plannedFiles(
