@@ -55122,7 +55122,9 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("stage"),
     stage: external_exports.enum(STAGES),
     status: external_exports.enum(["started", "succeeded", "failed", "skipped"]),
-    detail: text(2e3).optional()
+    detail: text(2e3).optional(),
+    /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
+    runId: external_exports.string().regex(/^\d{1,20}$/).optional()
   }),
   external_exports.strictObject({
     ...base,
@@ -55177,6 +55179,14 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     by: text(100)
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
+  /** What was asked for: reruns rebuild exactly this (same commit, same build time). */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("request"),
+    tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
+    commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+    requestedAt: external_exports.iso.datetime({ offset: true })
+  }),
   external_exports.strictObject({
     ...base,
     type: external_exports.literal("tracking-issue"),
@@ -55239,6 +55249,7 @@ function deriveState(events) {
         }
         if (e.detail !== void 0) s.detail = e.detail;
         if (e.runUrl) s.runUrl = e.runUrl;
+        if (e.runId && e.status === "succeeded") s.runId = e.runId;
         if (e.status === "failed")
           state.failures.push({
             at: e.at,
@@ -55326,6 +55337,9 @@ function deriveState(events) {
       case "rerun-requested":
         state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
         break;
+      case "request":
+        state.request ??= { tag: e.tag, commit: e.commit, requestedAt: e.requestedAt };
+        break;
       case "rollback":
         state.rollback = { at: e.at, reason: e.reason, by: e.by };
         break;
@@ -55356,6 +55370,16 @@ function isComplete(state, expected) {
       state.downstream.find((d) => d.name === x.name),
       x
     )
+  );
+}
+function stagesToRerun(state, request2) {
+  if (request2 === "all") return [...STAGES];
+  if (request2 !== "failed") return STAGES.filter((s) => request2.includes(s));
+  const first = STAGES.findIndex(
+    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
+  );
+  return first === -1 ? [] : STAGES.slice(first).filter(
+    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
   );
 }
 
@@ -55975,7 +55999,18 @@ function parseVersion(raw, tag = raw) {
 }
 
 // src/actions/track-status.ts
-var INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"];
+var INPUTS = [
+  "config-path",
+  "version",
+  "token",
+  "event",
+  "stage",
+  "status",
+  "detail",
+  "report",
+  "plan",
+  "rerun"
+];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   version: versionInputSchema.optional(),
@@ -55984,8 +56019,12 @@ var inputsSchema = external_exports.object({
   stage: external_exports.enum(STAGES).optional(),
   status: external_exports.enum(["started", "succeeded", "failed", "skipped"]).optional(),
   detail: external_exports.string().max(2e3).optional(),
-  report: external_exports.string().optional()
-}).refine((i) => [i.event, i.stage, i.report].filter((x) => x !== void 0).length <= 1, {
+  report: external_exports.string().optional(),
+  plan: external_exports.string().optional(),
+  rerun: external_exports.string().transform(
+    (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
+  ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
+}).refine((i) => [i.event, i.stage, i.report, i.plan, i.rerun].filter((x) => x !== void 0).length <= 1, {
   error: "give at most one of `event`, `stage` + `status`, or `report`"
 }).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
@@ -55998,7 +56037,9 @@ var inputsSchema = external_exports.object({
   stage: i.stage,
   status: i.status,
   detail: i.detail,
-  report: i.report
+  report: i.report,
+  plan: i.plan,
+  rerun: i.rerun
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -56028,8 +56069,27 @@ function eventFromSettings(settings, config2, run, now) {
       );
     return parsed.data;
   }
+  if (settings.plan !== void 0) {
+    const plan = releasePlanSchema.safeParse(JSON.parse(settings.plan));
+    if (!plan.success)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        "input plan is not a release plan",
+        "pass the plan output of build-matrix unchanged"
+      );
+    return {
+      id: `request:${plan.data.commit}`,
+      at: now,
+      type: "request",
+      tag: plan.data.tag,
+      commit: plan.data.commit,
+      requestedAt: plan.data.buildTime,
+      ...link
+    };
+  }
   if (settings.stage && settings.status) {
     return {
+      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
       id: `stage:${settings.stage}:${settings.status}:${run.runId}`,
       at: now,
       type: "stage",
@@ -56080,7 +56140,19 @@ async function runTrackStatus(settings, config2, deps) {
     expected,
     rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2.version} -f stages=failed`
   });
-  const event = eventFromSettings(settings, config2, deps.run, now());
+  let event = eventFromSettings(settings, config2, deps.run, now());
+  let rerun;
+  if (settings.rerun !== void 0) {
+    rerun = stagesToRerun(deriveState((await store.read()).events), settings.rerun);
+    event = {
+      id: `rerun:${deps.run.runId}`,
+      at: now(),
+      type: "rerun-requested",
+      stages: rerun,
+      by: deps.run.actor ?? "unknown",
+      ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
+    };
+  }
   const appended = event ? (await store.append(event)).appended : false;
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
@@ -56126,7 +56198,13 @@ async function runTrackStatus(settings, config2, deps) {
     }
     if (await store.head() === readLedgerMarker(issue3.body)) break;
   }
-  return { issue: issue3, state, head: snapshot.head, appended };
+  return {
+    issue: issue3,
+    state,
+    head: snapshot.head,
+    appended,
+    stagesToRun: rerun ?? stagesToRerun(state, "failed")
+  };
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
@@ -56144,9 +56222,16 @@ async function main() {
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);
   setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
+  setOutput("request-sha", result.state.request?.commit ?? "");
+  setOutput("request-at", result.state.request?.requestedAt ?? "");
   setOutput(
-    "stages-to-rerun",
-    JSON.stringify(STAGES.filter((s) => !["succeeded", "skipped"].includes(result.state.stages[s].status)))
+    "stage-runs",
+    JSON.stringify(
+      Object.fromEntries(
+        STAGES.flatMap((s) => result.state.stages[s].runId ? [[s, result.state.stages[s].runId]] : [])
+      )
+    )
   );
   await summary.addRaw(result.issue.body).write();
 }

@@ -16,14 +16,26 @@ import {
   ledgerEventSchema,
   type ReleaseState,
   STAGES,
+  stagesToRerun,
 } from "../core/ledger.js";
-import { versionPlaceholders } from "../core/plan.js";
+import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
 import { reportToEvent } from "../core/report-back.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion, versionInputSchema } from "../core/version.js";
 
-const INPUTS = ["config-path", "version", "token", "event", "stage", "status", "detail", "report"] as const;
+const INPUTS = [
+  "config-path",
+  "version",
+  "token",
+  "event",
+  "stage",
+  "status",
+  "detail",
+  "report",
+  "plan",
+  "rerun",
+] as const;
 
 const inputsSchema = z
   .object({
@@ -35,8 +47,21 @@ const inputsSchema = z
     status: z.enum(["started", "succeeded", "failed", "skipped"]).optional(),
     detail: z.string().max(2000).optional(),
     report: z.string().optional(),
+    plan: z.string().optional(),
+    rerun: z
+      .string()
+      .transform((s) =>
+        s === "failed" || s === "all"
+          ? s
+          : s
+              .split(",")
+              .map((x) => x.trim())
+              .filter(Boolean),
+      )
+      .pipe(z.union([z.literal("failed"), z.literal("all"), z.array(z.enum(STAGES)).min(1)]))
+      .optional(),
   })
-  .refine((i) => [i.event, i.stage, i.report].filter((x) => x !== undefined).length <= 1, {
+  .refine((i) => [i.event, i.stage, i.report, i.plan, i.rerun].filter((x) => x !== undefined).length <= 1, {
     error: "give at most one of `event`, `stage` + `status`, or `report`",
   })
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
@@ -52,6 +77,8 @@ const inputsSchema = z
     status: i.status,
     detail: i.detail,
     report: i.report,
+    plan: i.plan,
+    rerun: i.rerun,
   }));
 
 function versionOfReport(report: string): string {
@@ -69,8 +96,12 @@ export type TrackStatusSettings = z.output<typeof inputsSchema>;
 
 /** Who is running, for event ids and links. */
 export interface RunInfo {
+  /** Unique per attempt: `<run id>-<attempt>`. */
   runId: string;
   runUrl: string | undefined;
+  /** The workflow run id alone, recorded so a rerun can take a stage's artifacts from it. */
+  workflowRunId?: string | undefined;
+  actor?: string | undefined;
 }
 
 /** The event this step records, validated before anything is written. */
@@ -97,8 +128,27 @@ export function eventFromSettings(
       );
     return parsed.data;
   }
+  if (settings.plan !== undefined) {
+    const plan = releasePlanSchema.safeParse(JSON.parse(settings.plan));
+    if (!plan.success)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        "input plan is not a release plan",
+        "pass the plan output of build-matrix unchanged",
+      );
+    return {
+      id: `request:${plan.data.commit}`,
+      at: now,
+      type: "request",
+      tag: plan.data.tag,
+      commit: plan.data.commit,
+      requestedAt: plan.data.buildTime,
+      ...link,
+    };
+  }
   if (settings.stage && settings.status) {
     return {
+      ...(run.workflowRunId ? { runId: run.workflowRunId } : {}),
       id: `stage:${settings.stage}:${settings.status}:${run.runId}`,
       at: now,
       type: "stage",
@@ -139,6 +189,8 @@ export interface TrackResult {
   state: ReleaseState;
   head: string;
   appended: boolean;
+  /** For a rerun: the stages it must run; otherwise the stages not done yet. */
+  stagesToRun: ReturnType<typeof stagesToRerun>;
 }
 
 /**
@@ -173,7 +225,20 @@ export async function runTrackStatus(
     rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version.version} -f stages=failed`,
   });
 
-  const event = eventFromSettings(settings, config, deps.run, now());
+  let event = eventFromSettings(settings, config, deps.run, now());
+  let rerun: ReturnType<typeof stagesToRerun> | undefined;
+  if (settings.rerun !== undefined) {
+    // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
+    rerun = stagesToRerun(deriveState((await store.read()).events), settings.rerun);
+    event = {
+      id: `rerun:${deps.run.runId}`,
+      at: now(),
+      type: "rerun-requested",
+      stages: rerun,
+      by: deps.run.actor ?? "unknown",
+      ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
+    };
+  }
   const appended = event ? (await store.append(event)).appended : false;
 
   // Exactly one tracking issue: the first one the ledger records is canonical.
@@ -227,7 +292,13 @@ export async function runTrackStatus(
     }
     if ((await store.head()) === readLedgerMarker(issue.body)) break;
   }
-  return { issue, state, head: snapshot.head, appended };
+  return {
+    issue,
+    state,
+    head: snapshot.head,
+    appended,
+    stagesToRun: rerun ?? stagesToRerun(state, "failed"),
+  };
 }
 
 /** Entry point of actions/track-status. */
@@ -247,9 +318,16 @@ export async function main(): Promise<void> {
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);
   core.setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
+  core.setOutput("request-sha", result.state.request?.commit ?? "");
+  core.setOutput("request-at", result.state.request?.requestedAt ?? "");
   core.setOutput(
-    "stages-to-rerun",
-    JSON.stringify(STAGES.filter((s) => !["succeeded", "skipped"].includes(result.state.stages[s].status))),
+    "stage-runs",
+    JSON.stringify(
+      Object.fromEntries(
+        STAGES.flatMap((s) => (result.state.stages[s].runId ? [[s, result.state.stages[s].runId]] : [])),
+      ),
+    ),
   );
   await core.summary.addRaw(result.issue.body).write();
 }

@@ -28,6 +28,11 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     stage: z.enum(STAGES),
     status: z.enum(["started", "succeeded", "failed", "skipped"]),
     detail: text(2000).optional(),
+    /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
+    runId: z
+      .string()
+      .regex(/^\d{1,20}$/)
+      .optional(),
   }),
   z.strictObject({
     ...base,
@@ -91,6 +96,17 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     by: text(100),
   }),
   z.strictObject({ ...base, type: z.literal("rollback"), reason: text(2000), by: text(100) }),
+  /** What was asked for: reruns rebuild exactly this (same commit, same build time). */
+  z.strictObject({
+    ...base,
+    type: z.literal("request"),
+    tag: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/)
+      .max(128),
+    commit: z.string().regex(/^[0-9a-f]{40}$/),
+    requestedAt: z.iso.datetime({ offset: true }),
+  }),
   z.strictObject({
     ...base,
     type: z.literal("tracking-issue"),
@@ -116,6 +132,7 @@ export interface StageState {
   attempts: number;
   detail?: string;
   runUrl?: string;
+  runId?: string;
 }
 
 /** Everything known about one downstream repo's part of the release. */
@@ -139,6 +156,7 @@ export interface ReleaseState {
   artifacts: { name: string; state: string; size?: number; sha256?: string; url?: string }[];
   downstream: DownstreamState[];
   trackingIssue?: { repo: string; number: number; url: string; id: string };
+  request?: { tag: string; commit: string; requestedAt: string };
   reruns: { at: string; stages: Stage[]; by: string }[];
   rollback?: { at: string; reason: string; by: string };
   failures: { at: string; what: string; detail: string; runUrl?: string }[];
@@ -200,6 +218,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         }
         if (e.detail !== undefined) s.detail = e.detail;
         if (e.runUrl) s.runUrl = e.runUrl;
+        if (e.runId && e.status === "succeeded") s.runId = e.runId;
         if (e.status === "failed")
           state.failures.push({
             at: e.at,
@@ -287,6 +306,9 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         break;
       case "rerun-requested":
         state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        break;
+      case "request":
+        state.request ??= { tag: e.tag, commit: e.commit, requestedAt: e.requestedAt };
         break;
       case "rollback":
         state.rollback = { at: e.at, reason: e.reason, by: e.by };

@@ -26,6 +26,8 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   status: undefined,
   detail: undefined,
   report: undefined,
+  plan: undefined,
+  rerun: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
   github,
@@ -52,6 +54,60 @@ afterEach(async () => {
 });
 
 describe("track-status against the GitHub emulator", () => {
+  it("keeps what a rerun needs: the original request, the runs of finished stages, and what is left to do", async () => {
+    const plan = {
+      schemaVersion: 1,
+      releaseId: "valkey@8.0.2",
+      project: "valkey",
+      source: "valkey-io/valkey",
+      buildCommand: "make",
+      version: "8.0.2",
+      tag: "8.0.2",
+      commit: "a".repeat(40),
+      prerelease: false,
+      line: "8.0",
+      buildTime: "2025-01-07T10:00:00Z",
+      sourceDateEpoch: 1736244000,
+      matrix: { include: [] },
+      artifacts: [],
+      downstream: [],
+      checksums: { key: "k", url: "https://x/k" },
+      ledgerBranch: "release-relay-ledger/8.0.2",
+      tracking: { repo: AUTOMATION, title: "Release 8.0.2" },
+    };
+    const runOf = (id: string) => ({
+      ...deps(),
+      run: { runId: `${id}-1`, runUrl: undefined, workflowRunId: id, actor: "maintainer" },
+    });
+    await runTrackStatus({ ...settings(), plan: JSON.stringify(plan) }, config, runOf("100"));
+    for (const stage of ["build-matrix", "build", "compute-hashes"] as const)
+      await runTrackStatus({ ...settings(), stage, status: "succeeded" }, config, runOf("100"));
+    await runTrackStatus(
+      { ...settings(), stage: "sign-upload", status: "failed", detail: "S3 denied" },
+      config,
+      runOf("100"),
+    );
+    const rerun = await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf("200"));
+    expect(rerun.stagesToRun).toEqual(["sign-upload", "open-downstream-prs"]);
+    expect(rerun.state.request).toEqual({
+      tag: "8.0.2",
+      commit: "a".repeat(40),
+      requestedAt: "2025-01-07T10:00:00Z",
+    });
+    expect(rerun.state.stages.build.runId).toBe("100");
+    expect(commentsOf(rerun.issue.number).at(-1)?.body).toBe(
+      "Rerun requested by maintainer: sign-upload, open-downstream-prs.",
+    );
+    const nothing = await runTrackStatus({ ...settings(), rerun: "all" }, config, runOf("300"));
+    expect(nothing.stagesToRun).toEqual([
+      "build-matrix",
+      "build",
+      "compute-hashes",
+      "sign-upload",
+      "open-downstream-prs",
+    ]);
+  });
+
   it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {
     for (const event of valkeyReleaseEvents({ failBuildOnce: true }))
       await runTrackStatus(settings(event), config, deps());
@@ -221,7 +277,13 @@ describe("track-status against the GitHub emulator", () => {
     );
     expect(result.stdout).not.toContain("::error::");
     expect(result.outputs["issue-number"]).toBe("1");
-    expect(JSON.parse(result.outputs["stages-to-rerun"] ?? "[]")).toContain("build");
+    expect(JSON.parse(result.outputs["stages-to-run"] ?? "[]")).toEqual([
+      "build-matrix",
+      "build",
+      "compute-hashes",
+      "sign-upload",
+      "open-downstream-prs",
+    ]);
     expect(result.summary).toContain("**❌ Needs attention**");
     expect(commentsOf(1)[0]?.body).toContain(
       "@valkey-io/core-team release 8.0.2 needs attention: **stage build** — make exited 2",
