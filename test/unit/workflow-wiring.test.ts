@@ -99,3 +99,37 @@ describe("workflow templates are wired to the actions they use", () => {
     }
   });
 });
+
+describe("GitHub's own workflow parser", () => {
+  it("parses every template without an error", async () => {
+    const { build } = await import("esbuild");
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const out = join(mkdtempSync(join(tmpdir(), "parser-")), "parse.mjs");
+    await build({
+      entryPoints: [join(root, "test/support/parse-workflows.ts")],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      outfile: out,
+      logLevel: "error",
+      banner: {
+        js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+      },
+    });
+    const files = TEMPLATES.map((t) => join(root, "workflows-templates", t));
+    const results = JSON.parse(execFileSync(process.execPath, [out, ...files]).toString()) as Record<
+      string,
+      { errors: string[]; jobs: string[] }
+    >;
+    for (const file of files) expect(results[file]?.errors, file).toEqual([]);
+    expect(results[join(root, "workflows-templates/automation/release.yml")]?.jobs).toEqual([
+      "plan",
+      "build",
+      "publish",
+      "downstream",
+      "track",
+    ]);
+  });
+});
