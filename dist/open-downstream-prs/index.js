@@ -30019,8 +30019,9 @@ var require_semver2 = __commonJS({
 
 // src/actions/open-downstream-prs.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { readFile as readFile2 } from "node:fs/promises";
-import { dirname as dirname2, resolve } from "node:path";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { dirname as dirname2, join as join3, relative as relative2, resolve } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -50720,6 +50721,7 @@ async function readConfigFile(path) {
 }
 
 // src/adapters/downstream-pr.ts
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 
 // src/adapters/github-errors.ts
@@ -50793,6 +50795,31 @@ var DownstreamPullRequests = class {
       throw error63 instanceof ReleaseRelayError ? error63 : githubError(
         error63,
         `read ${this.plan.repo}`,
+        `give the token "Contents: read" on ${this.plan.repo}`
+      );
+    }
+  }
+  /** Unpacks the repo at `sha` into `dir` (GitHub's tarball of the commit), for edits that run the repo's own scripts. */
+  async checkout(sha, dir) {
+    try {
+      const { data } = await this.github.rest.repos.downloadTarballArchive({
+        owner: this.owner,
+        repo: this.name,
+        ref: sha
+      });
+      const tar = spawnSync("tar", ["-xzf", "-", "--strip-components=1", "-C", dir], {
+        input: Buffer.from(data)
+      });
+      if (tar.status !== 0)
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `cannot unpack ${this.plan.repo} at ${sha.slice(0, 12)}: ${tar.stderr.toString().trim()}`,
+          "retry; the archive may be incomplete"
+        );
+    } catch (error63) {
+      throw error63 instanceof ReleaseRelayError ? error63 : githubError(
+        error63,
+        `download ${this.plan.repo}`,
         `give the token "Contents: read" on ${this.plan.repo}`
       );
     }
@@ -55356,21 +55383,99 @@ function readRunContext(env = process.env) {
   };
 }
 
-// src/adapters/text-diff.ts
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// src/adapters/script-edit.ts
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir as readdir2, readFile as readFile2, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-function unifiedDiff(path, before, after) {
-  const dir = mkdtempSync(join(tmpdir(), "release-relay-diff-"));
+import { join, relative } from "node:path";
+async function snapshotFiles(dir) {
+  const files = /* @__PURE__ */ new Map();
+  const walk = async (d) => {
+    for (const entry of await readdir2(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.name === ".git") continue;
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.isFile()) files.set(relative(dir, p), await readFile2(p));
+    }
+  };
+  await walk(dir);
+  return files;
+}
+async function runScriptEdit(dir, command, env, timeoutSeconds) {
+  const home = await mkdtemp(join(tmpdir(), "release-relay-script-"));
+  const outputFile = join(home, "outputs");
   try {
-    const a = join(dir, "a", path);
-    const b = join(dir, "b", path);
+    const result = await new Promise(
+      (resolve2, reject) => {
+        const child = spawn("bash", ["-euo", "pipefail", "-c", command], {
+          cwd: dir,
+          env: {
+            PATH: process.env.PATH ?? "/usr/bin:/bin",
+            HOME: home,
+            LANG: "C.UTF-8",
+            ...env,
+            RELEASE_RELAY_OUTPUT: outputFile
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true
+        });
+        let log = "";
+        const keep = (d) => {
+          log = (log + d.toString()).slice(-2e4);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        }, timeoutSeconds * 1e3);
+        child.on("error", reject);
+        child.on("close", (code, signal) => {
+          clearTimeout(timer);
+          resolve2({ code, signal, log });
+        });
+      }
+    );
+    if (result.signal === "SIGKILL") {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `script ${JSON.stringify(command)} did not finish within ${timeoutSeconds}s`,
+        "raise timeout-seconds for this edit or make the script faster"
+      );
+    }
+    if (result.code !== 0) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `script ${JSON.stringify(command)} exited ${result.code}: ${result.log.trim().split("\n").slice(-5).join(" | ")}`,
+        "run it in a checkout of the repo to see why"
+      );
+    }
+    const outputs = {};
+    const text = await readFile2(outputFile, "utf8").catch(() => "");
+    for (const line of text.split("\n")) {
+      const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.*)$/.exec(line);
+      if (m) outputs[m[1]] = m[2];
+    }
+    return { outputs, log: result.log };
+  } finally {
+    await rm2(home, { recursive: true, force: true });
+  }
+}
+
+// src/adapters/text-diff.ts
+import { spawnSync as spawnSync2 } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
+import { dirname, join as join2 } from "node:path";
+function unifiedDiff(path, before, after) {
+  const dir = mkdtempSync(join2(tmpdir2(), "release-relay-diff-"));
+  try {
+    const a = join2(dir, "a", path);
+    const b = join2(dir, "b", path);
     mkdirSync(dirname(a), { recursive: true });
     mkdirSync(dirname(b), { recursive: true });
     if (before !== void 0) writeFileSync(a, before);
     writeFileSync(b, after);
-    const out = spawnSync(
+    const out = spawnSync2(
       "git",
       [
         "diff",
@@ -55789,18 +55894,79 @@ var inputsSchema = external_exports.object({
   trackingIssueUrl: i["tracking-issue-url"],
   releaseDate: i["release-date"]
 }));
+var applies = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
+async function editInCheckout(prs, d, baseSha, r) {
+  const dir = await mkdtemp2(join3(tmpdir3(), `release-relay-${d.name}-`));
+  try {
+    await prs.checkout(baseSha, dir);
+    const before = await snapshotFiles(dir);
+    for (const [i, edit] of d.edits.entries()) {
+      if (!applies(edit, r.version.isPrerelease)) continue;
+      if (edit.kind === "script") {
+        const env = Object.fromEntries(
+          Object.entries(edit.env).map(([k, v]) => [
+            k,
+            renderTemplate(v, r.values, `downstream ${d.name} edits[${i}].env.${k}`)
+          ])
+        );
+        const { outputs } = await runScriptEdit(
+          dir,
+          renderTemplate(edit.run, r.values, `downstream ${d.name} edits[${i}].run`),
+          env,
+          edit.timeoutSeconds
+        );
+        for (const [k, v] of Object.entries(outputs)) r.values[`${d.name}.${k}`] = v;
+        continue;
+      }
+      const inRepo = (p) => {
+        const target = resolve(dir, p);
+        if (relative2(dir, target).startsWith(".."))
+          throw new ReleaseRelayError(
+            "E_DOWNSTREAM",
+            `edit path ${p} leaves the repository`,
+            "use paths inside the repository"
+          );
+        return target;
+      };
+      for (const f of applyEdits(
+        [edit],
+        (p) => existsSync2(inRepo(p)) ? readFileSync(inRepo(p), "utf8") : void 0,
+        r.values,
+        r.version.isPrerelease,
+        r.templates
+      )) {
+        await mkdir2(dirname2(inRepo(f.path)), { recursive: true });
+        await writeFile2(inRepo(f.path), f.after);
+      }
+    }
+    const after = await snapshotFiles(dir);
+    const deleted = [...before.keys()].filter((p) => !after.has(p));
+    if (deleted.length)
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${d.name}: the script deleted ${deleted.join(", ")}`,
+        "release edits may add and change files, not delete them"
+      );
+    const changed = [];
+    for (const [path, content] of after) {
+      const old = before.get(path);
+      if (old?.equals(content)) continue;
+      if (content.includes(0))
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${d.name}: the script changed a binary file, ${path}`,
+          "release edits change text files only"
+        );
+      changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
+    }
+    return changed.sort((a, b) => a.path < b.path ? -1 : 1);
+  } finally {
+    await rm3(dir, { recursive: true, force: true });
+  }
+}
 async function oneDownstream(github, d, r) {
   const base = { downstream: d.name, repo: d.repo, files: [] };
   if (d.mode === "off") return { ...base, outcome: "skipped" };
-  if (d.edits.some(
-    (e) => e.kind === "script" && !(e.when === "stable" && r.version.isPrerelease) && !(e.when === "prerelease" && !r.version.isPrerelease)
-  )) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${d.name}: script edits are not run by this version of open-downstream-prs`,
-      "express the change with json-set / regex-replace / append-line edits"
-    );
-  }
   const prs = new DownstreamPullRequests(github, {
     repo: d.repo,
     baseBranch: d.baseBranch,
@@ -55811,14 +55977,9 @@ async function oneDownstream(github, d, r) {
     draft: d.pr.draft,
     mode: d.mode === "push" ? "push" : "pr"
   });
-  const current = await prs.readBase(editedPaths(d.edits, r.values, r.version.isPrerelease));
-  const edited = applyEdits(
-    d.edits,
-    (p) => current.files.get(p),
-    r.values,
-    r.version.isPrerelease,
-    r.templates
-  );
+  const scripted = d.edits.some((e) => e.kind === "script" && applies(e, r.version.isPrerelease));
+  const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
+  const edited = scripted ? await editInCheckout(prs, d, current.sha, r) : applyEdits(d.edits, (p) => current.files.get(p), r.values, r.version.isPrerelease, r.templates);
   const files = edited.map((f) => f.path);
   if (d.mode === "dry-run") {
     return {
@@ -55850,7 +56011,7 @@ async function oneDownstream(github, d, r) {
 }
 async function runOpenDownstreamPrs(settings, config2, deps) {
   const version2 = parseVersion(settings.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile2(settings.hashesFile, "utf8")));
+  const hashes = hashesFileSchema.parse(JSON.parse(await readFile3(settings.hashesFile, "utf8")));
   const release = {
     config: config2,
     version: version2,

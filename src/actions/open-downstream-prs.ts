@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
@@ -8,10 +9,11 @@ import { readConfigFile } from "../adapters/config-file.js";
 import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { readRunContext } from "../adapters/run-context.js";
+import { runScriptEdit, snapshotFiles } from "../adapters/script-edit.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
-import type { Config, Downstream } from "../core/config.js";
-import { applyEdits, editedPaths, editValues } from "../core/downstream-edits.js";
+import type { Config, Downstream, Edit } from "../core/config.js";
+import { applyEdits, type EditedFile, editedPaths, editValues } from "../core/downstream-edits.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
@@ -82,23 +84,92 @@ interface Release {
   templates: (path: string) => string | undefined;
 }
 
+const applies = (e: Edit, prerelease: boolean) =>
+  !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
+
+/**
+ * Applies a downstream's edits in a checkout when one of them runs the repo's own script: every
+ * edit in order, on disk; the PR is what changed between the base and the checkout afterwards.
+ */
+async function editInCheckout(
+  prs: DownstreamPullRequests,
+  d: Downstream,
+  baseSha: string,
+  r: Release,
+): Promise<EditedFile[]> {
+  const dir = await mkdtemp(join(tmpdir(), `release-relay-${d.name}-`));
+  try {
+    await prs.checkout(baseSha, dir);
+    const before = await snapshotFiles(dir);
+    for (const [i, edit] of d.edits.entries()) {
+      if (!applies(edit, r.version.isPrerelease)) continue;
+      if (edit.kind === "script") {
+        const env = Object.fromEntries(
+          Object.entries(edit.env).map(([k, v]) => [
+            k,
+            renderTemplate(v, r.values, `downstream ${d.name} edits[${i}].env.${k}`),
+          ]),
+        );
+        const { outputs } = await runScriptEdit(
+          dir,
+          renderTemplate(edit.run, r.values, `downstream ${d.name} edits[${i}].run`),
+          env,
+          edit.timeoutSeconds,
+        );
+        // Later downstreams (those with `after: [${d.name}]`) read these as {<downstream>.<key>}.
+        for (const [k, v] of Object.entries(outputs)) r.values[`${d.name}.${k}`] = v;
+        continue;
+      }
+      const inRepo = (p: string) => {
+        const target = resolve(dir, p);
+        if (relative(dir, target).startsWith(".."))
+          throw new ReleaseRelayError(
+            "E_DOWNSTREAM",
+            `edit path ${p} leaves the repository`,
+            "use paths inside the repository",
+          );
+        return target;
+      };
+      for (const f of applyEdits(
+        [edit],
+        (p) => (existsSync(inRepo(p)) ? readFileSync(inRepo(p), "utf8") : undefined),
+        r.values,
+        r.version.isPrerelease,
+        r.templates,
+      )) {
+        await mkdir(dirname(inRepo(f.path)), { recursive: true });
+        await writeFile(inRepo(f.path), f.after);
+      }
+    }
+    const after = await snapshotFiles(dir);
+    const deleted = [...before.keys()].filter((p) => !after.has(p));
+    if (deleted.length)
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${d.name}: the script deleted ${deleted.join(", ")}`,
+        "release edits may add and change files, not delete them",
+      );
+    const changed: EditedFile[] = [];
+    for (const [path, content] of after) {
+      const old = before.get(path);
+      if (old?.equals(content)) continue;
+      if (content.includes(0))
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${d.name}: the script changed a binary file, ${path}`,
+          "release edits change text files only",
+        );
+      changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
+    }
+    return changed.sort((a, b) => (a.path < b.path ? -1 : 1));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): Promise<DownstreamResult> {
   const base = { downstream: d.name, repo: d.repo, files: [] as string[] };
   if (d.mode === "off") return { ...base, outcome: "skipped" };
-  if (
-    d.edits.some(
-      (e) =>
-        e.kind === "script" &&
-        !(e.when === "stable" && r.version.isPrerelease) &&
-        !(e.when === "prerelease" && !r.version.isPrerelease),
-    )
-  ) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${d.name}: script edits are not run by this version of open-downstream-prs`,
-      "express the change with json-set / regex-replace / append-line edits",
-    );
-  }
   const prs = new DownstreamPullRequests(github, {
     repo: d.repo,
     baseBranch: d.baseBranch,
@@ -109,14 +180,11 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
     draft: d.pr.draft,
     mode: d.mode === "push" ? "push" : "pr",
   });
-  const current = await prs.readBase(editedPaths(d.edits, r.values, r.version.isPrerelease));
-  const edited = applyEdits(
-    d.edits,
-    (p) => current.files.get(p),
-    r.values,
-    r.version.isPrerelease,
-    r.templates,
-  );
+  const scripted = d.edits.some((e) => e.kind === "script" && applies(e, r.version.isPrerelease));
+  const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
+  const edited = scripted
+    ? await editInCheckout(prs, d, current.sha, r)
+    : applyEdits(d.edits, (p) => current.files.get(p), r.values, r.version.isPrerelease, r.templates);
   const files = edited.map((f) => f.path);
   if (d.mode === "dry-run") {
     return {

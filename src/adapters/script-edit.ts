@@ -1,0 +1,92 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { ReleaseRelayError } from "../core/errors.js";
+
+/** Reads every file under `dir` (no .git), by relative path; what a script changed is found by comparing two of these. */
+export async function snapshotFiles(dir: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>();
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.name === ".git") continue;
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.isFile()) files.set(relative(dir, p), await readFile(p));
+    }
+  };
+  await walk(dir);
+  return files;
+}
+
+/**
+ * Runs a downstream repo's own generator (e.g. `./update.sh 8.0`) in a checkout, with a timeout and
+ * an environment that holds no secret: only PATH, a throwaway HOME, the locale, the edit's own `env`
+ * and RELEASE_RELAY_OUTPUT, a file where the script may write `key=value` lines that later
+ * downstreams read as `{<downstream>.<key>}`.
+ */
+export async function runScriptEdit(
+  dir: string,
+  command: string,
+  env: Record<string, string>,
+  timeoutSeconds: number,
+): Promise<{ outputs: Record<string, string>; log: string }> {
+  const home = await mkdtemp(join(tmpdir(), "release-relay-script-"));
+  const outputFile = join(home, "outputs");
+  try {
+    const result = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; log: string }>(
+      (resolve, reject) => {
+        const child = spawn("bash", ["-euo", "pipefail", "-c", command], {
+          cwd: dir,
+          env: {
+            PATH: process.env.PATH ?? "/usr/bin:/bin",
+            HOME: home,
+            LANG: "C.UTF-8",
+            ...env,
+            RELEASE_RELAY_OUTPUT: outputFile,
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true,
+        });
+        let log = "";
+        const keep = (d: Buffer) => {
+          log = (log + d.toString()).slice(-20_000);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+          // The whole process group: a generator's children die with it.
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        }, timeoutSeconds * 1000);
+        child.on("error", reject);
+        child.on("close", (code, signal) => {
+          clearTimeout(timer);
+          resolve({ code, signal, log });
+        });
+      },
+    );
+    if (result.signal === "SIGKILL") {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `script ${JSON.stringify(command)} did not finish within ${timeoutSeconds}s`,
+        "raise timeout-seconds for this edit or make the script faster",
+      );
+    }
+    if (result.code !== 0) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `script ${JSON.stringify(command)} exited ${result.code}: ${result.log.trim().split("\n").slice(-5).join(" | ")}`,
+        "run it in a checkout of the repo to see why",
+      );
+    }
+    const outputs: Record<string, string> = {};
+    const text = await readFile(outputFile, "utf8").catch(() => "");
+    for (const line of text.split("\n")) {
+      const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.*)$/.exec(line);
+      if (m) outputs[m[1] as string] = m[2] as string;
+    }
+    return { outputs, log: result.log };
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import { parseConfig } from "../../src/core/config-parse.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+
+// A container repo whose own generator updates versions.json and says which image tags it made.
+const UPDATE_SH = `#!/usr/bin/env bash
+set -euo pipefail
+line="$1"
+sed -i "s|\\"$line\\": \\"[^\\"]*\\"|\\"$line\\": \\"$VERSION\\"|" versions.json
+env | sort > build-env.txt
+echo "tags=$VERSION $line" >> "$RELEASE_RELAY_OUTPUT"
+`;
+
+const CONFIG = (run: string, timeout = 30) => `
+project: demo
+source: { repo: acme/demo }
+build: { command: make, targets: [{ os: linux, arch: x86_64, runner: ubuntu-latest }], artifact: "demo-{version}.tgz" }
+upload: { bucket: acme-downloads }
+downstream:
+  - name: container
+    repo: acme/demo-container
+    mode: pr
+    edits:
+      - { kind: script, run: "${run}", timeout-seconds: ${timeout}, env: { VERSION: "{version}" } }
+  - name: website
+    repo: acme/demo-site
+    mode: pr
+    after: [container]
+    edits:
+      - { kind: template-create, file: "releases/{version}.md", template: "# {version}\\n\\nImages: {container.tags}\\n" }
+tracking: { repo: acme/demo-release }
+`;
+
+let emulator: GitHubEmulator;
+let github: GitHubClient;
+let hashesFile: string;
+
+beforeEach(async () => {
+  emulator = new GitHubEmulator();
+  await emulator.start();
+  await emulator.createRepo("acme/demo-container", {
+    files: { "update.sh": UPDATE_SH, "versions.json": '{\n  "1.2": "1.2.2",\n  "1.1": "1.1.9"\n}\n' },
+  });
+  await emulator.createRepo("acme/demo-site", { files: { "index.md": "# demo\n" } });
+  emulator.addToken("secret-token-canary", {
+    login: "bot[bot]",
+    repos: { "*": ["contents:write", "pull_requests:write", "issues:write"] },
+  });
+  github = createGitHubClient({
+    token: "secret-token-canary",
+    baseUrl: emulator.url,
+    retryAfterBaseValue: 1,
+  });
+  hashesFile = join(mkdtempSync(join(tmpdir(), "h-")), "hashes.json");
+  writeFileSync(
+    hashesFile,
+    JSON.stringify([{ name: "demo-1.2.3.tgz", kind: "binary", size: 1, sha256: "c".repeat(64) }]),
+  );
+  process.env.AWS_SECRET_ACCESS_KEY = "aws-secret-canary";
+});
+afterEach(async () => {
+  delete process.env.AWS_SECRET_ACCESS_KEY;
+  await emulator.stop();
+});
+
+const run = (config: string) =>
+  runOpenDownstreamPrs(
+    {
+      configPath: "release-relay.yml",
+      version: "1.2.3",
+      hashesFile,
+      token: "secret-token-canary",
+      releasedVersions: [],
+      trackingIssueUrl: undefined,
+      releaseDate: "2025-01-07",
+    },
+    parseConfig(config),
+    { github, configDir: tmpdir(), today: "2025-01-07" },
+  );
+const show = (repo: string, ref: string, path: string) => emulator.git(repo).text(["show", `${ref}:${path}`]);
+
+describe("script edits: the downstream repo's own generator", () => {
+  it("runs in a checkout of the base; its changes become the PR's one commit and its outputs reach later downstreams", async () => {
+    const results = await run(CONFIG("./update.sh {line}"));
+    expect(results.map((r) => [r.downstream, r.outcome])).toEqual([
+      ["container", "opened"],
+      ["website", "opened"],
+    ]);
+    expect(results[0]?.files).toEqual(["build-env.txt", "versions.json"]);
+    expect(await show("acme/demo-container", "release-relay/1.2.3/container", "versions.json")).toBe(
+      '{\n  "1.2": "1.2.3",\n  "1.1": "1.1.9"\n}',
+    );
+    expect(await show("acme/demo-site", "release-relay/1.2.3/website", "releases/1.2.3.md")).toBe(
+      "# 1.2.3\n\nImages: 1.2.3 1.2",
+    );
+  });
+
+  it("gives the script no secret: neither the GitHub token nor cloud credentials are in its environment", async () => {
+    await run(CONFIG("./update.sh {line}"));
+    const env = await show("acme/demo-container", "release-relay/1.2.3/container", "build-env.txt");
+    expect(env).toContain("VERSION=1.2.3");
+    expect(env).not.toContain("secret-token-canary");
+    expect(env).not.toContain("aws-secret-canary");
+    expect(env).not.toMatch(/^GITHUB_TOKEN=|^AWS_/m);
+  });
+
+  it("names a failing script and still opens the other downstreams", async () => {
+    const results = await run(CONFIG("echo generator broke >&2; exit 3"));
+    expect(results[0]).toMatchObject({ outcome: "failed" });
+    expect(results[0]?.error).toContain("exited 3: generator broke");
+    // The website needed the container's tags: it fails by name rather than publishing an empty list.
+    expect(results[1]?.error).toContain("unknown placeholder {container.tags}");
+  });
+
+  it("stops a script that runs past its timeout", async () => {
+    const results = await run(CONFIG("sleep 30", 1));
+    expect(results[0]?.error).toContain("did not finish within 1s");
+  });
+});
