@@ -81,6 +81,30 @@ try {
     `release-relay benchmarks (${quick ? "quick" : "full"}): ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
   const hashWorker = await bundle("bench/hash-worker.ts");
+  const apiWorker = await bundle("bench/api-calls.ts");
+  const api = JSON.parse(
+    execFileSync(process.execPath, [
+      apiWorker,
+      join(root, "examples/valkey/release-relay.yml"),
+      join(root, "../shared/fixtures/valkey"),
+    ]).toString(),
+  );
+  for (const p of api.perPr) {
+    row(
+      `GitHub calls to open the ${p.downstream} PR`,
+      `${p.calls} calls`,
+      `≤ 5 + ${p.files} files`,
+      p.calls <= 5 + p.files,
+      `${p.files} file(s) changed`,
+    );
+  }
+  row(
+    "mutating GitHub calls on an identical rerun",
+    `${api.rerunMutating}`,
+    "= 0",
+    api.rerunMutating === 0,
+    `${api.rerunTotal} reads`,
+  );
   const uploadWorker = await bundle("bench/upload-worker.ts");
 
   const single = join(work, "single.bin");

@@ -1,0 +1,68 @@
+// Child process of the benchmark: GitHub API calls of open-downstream-prs for a Valkey-shaped
+// release against the emulator — per new PR, and mutating calls on an identical rerun.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { runOpenDownstreamPrs } from "../src/actions/open-downstream-prs.js";
+import { createGitHubClient } from "../src/adapters/github.js";
+import { parseConfig } from "../src/core/config-parse.js";
+import { GitHubEmulator } from "../src/rehearsal/github/emulator.js";
+
+const [examplePath, fixtures] = process.argv.slice(2) as [string, string];
+const read = (p: string) => readFileSync(join(fixtures, p), "utf8");
+const emulator = new GitHubEmulator();
+await emulator.start();
+await emulator.createRepo("valkey-io/valkey-hashes", {
+  files: { README: read("hashes/8.0.2/README.before") },
+});
+await emulator.createRepo("valkey-io/valkey-container", {
+  defaultBranch: "mainline",
+  files: {
+    "versions.json": read("container/8.0.2/before/versions.json"),
+    "8.0/debian/Dockerfile": read("container/8.0.2/before/8.0/debian/Dockerfile"),
+    "8.0/alpine/Dockerfile": read("container/8.0.2/before/8.0/alpine/Dockerfile"),
+  },
+});
+await emulator.createRepo("valkey-io/valkey-io.github.io");
+emulator.addToken("t", {
+  login: "bot[bot]",
+  repos: { "*": ["contents:write", "pull_requests:write", "issues:write"] },
+});
+const github = createGitHubClient({ token: "t", baseUrl: emulator.url });
+const hashesFile = join(mkdtempSync(join(tmpdir(), "h-")), "hashes.json");
+writeFileSync(
+  hashesFile,
+  JSON.stringify([
+    {
+      name: "valkey-8.0.2.tar.gz",
+      kind: "source-archive",
+      size: 1,
+      sha256: "e052c45b3cbe512e24fdfdc3fd337f9f5e4b8f8b8713f349ba867b829c8ff11a",
+      url: "https://github.com/valkey-io/valkey/archive/refs/tags/8.0.2.tar.gz",
+    },
+  ]),
+);
+const config = parseConfig(readFileSync(examplePath, "utf8"));
+const settings = {
+  configPath: examplePath,
+  version: "8.0.2",
+  hashesFile,
+  token: "t",
+  releasedVersions: [],
+  trackingIssueUrl: undefined,
+  releaseDate: "2025-01-07",
+};
+const deps = { github, configDir: dirname(examplePath), today: "2025-01-07" };
+const perPr: { downstream: string; calls: number; files: number }[] = [];
+for (const d of config.downstream) {
+  const mark = emulator.log.mark();
+  const [r] = await runOpenDownstreamPrs(settings, { ...config, downstream: [d] }, deps);
+  perPr.push({ downstream: d.name, calls: emulator.log.summary(mark).total, files: r?.files.length ?? 0 });
+}
+const mark = emulator.log.mark();
+await runOpenDownstreamPrs(settings, config, deps);
+const rerun = emulator.log.summary(mark);
+await emulator.stop();
+process.stdout.write(
+  `${JSON.stringify({ perPr, rerunMutating: rerun.mutating, rerunTotal: rerun.total, ms: 0, maxRssMb: 0 })}\n`,
+);
