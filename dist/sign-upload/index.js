@@ -89531,8 +89531,8 @@ function checkRehash(expected, actual) {
     );
   }
 }
-function releaseObjectKey(config2, version2, name, plannedKey) {
-  return plannedKey ?? `${config2.upload.prefix}${config2.project}-${version2}-${name}`;
+function releaseObjectKey(config2, version2, name) {
+  return `${config2.upload.prefix}${config2.project}-${version2}-${name}`;
 }
 
 // src/core/version.ts
@@ -89604,12 +89604,8 @@ async function runSignUpload(settings, config2, deps) {
   );
   const published = [];
   const publish = async (file2, entry, sha256, size) => {
-    const key = releaseObjectKey(
-      config2,
-      settings.version,
-      entry.name,
-      entry.key?.startsWith(config2.upload.prefix) ? upload.prefix + entry.key.slice(config2.upload.prefix.length) : entry.key
-    );
+    const planned = entry.key ?? releaseObjectKey(config2, settings.version, entry.name);
+    const key = planned.startsWith(config2.upload.prefix) ? upload.prefix + planned.slice(config2.upload.prefix.length) : planned;
     const outcome = await uploadImmutable(deps.s3, upload.bucket, {
       key,
       file: file2,
@@ -89663,11 +89659,9 @@ async function runSignUpload(settings, config2, deps) {
     const d5 = await hashFile(pub);
     await publish(pub, { name: basename3(pub) }, d5.sha256, d5.size);
   }
+  const keyOf = new Map(published.map((p3) => [p3.name, p3.key]));
   const finalHashes = [
-    ...expected.map((h5) => ({
-      ...h5,
-      ...published.find((p3) => p3.name === h5.name) ? { key: published.find((p3) => p3.name === h5.name)?.key } : {}
-    })),
+    ...expected.map((h5) => ({ ...h5, ...keyOf.has(h5.name) ? { key: keyOf.get(h5.name) } : {} })),
     ...signatures
   ];
   const manifest = join7(dir, "hashes.published.json");

@@ -124,14 +124,11 @@ export async function runSignUpload(
     sha256: string,
     size: number,
   ) => {
-    const key = releaseObjectKey(
-      config,
-      settings.version,
-      entry.name,
-      entry.key?.startsWith(config.upload.prefix)
-        ? upload.prefix + entry.key.slice(config.upload.prefix.length)
-        : entry.key,
-    );
+    // Planned keys live under upload.prefix; a `prefix` input moves every object under its own.
+    const planned = entry.key ?? releaseObjectKey(config, settings.version, entry.name);
+    const key = planned.startsWith(config.upload.prefix)
+      ? upload.prefix + planned.slice(config.upload.prefix.length)
+      : planned;
     const outcome = await uploadImmutable(deps.s3, upload.bucket, {
       key,
       file,
@@ -190,13 +187,9 @@ export async function runSignUpload(
     const d = await hashFile(pub);
     await publish(pub, { name: basename(pub) }, d.sha256 as string, d.size);
   }
+  const keyOf = new Map(published.map((p) => [p.name, p.key]));
   const finalHashes = [
-    ...expected.map((h) => ({
-      ...h,
-      ...(published.find((p) => p.name === h.name)
-        ? { key: published.find((p) => p.name === h.name)?.key }
-        : {}),
-    })),
+    ...expected.map((h) => ({ ...h, ...(keyOf.has(h.name) ? { key: keyOf.get(h.name) } : {}) })),
     ...signatures,
   ];
   // The published manifest adds the signatures; compute-hashes' own file stays as it was, for reruns.

@@ -9,6 +9,7 @@ import { createS3Client, downloadObject } from "../adapters/s3.js";
 import { verifyGpg, verifyMinisign } from "../adapters/signing.js";
 import { hashesFileSchema, parseChecksums } from "../core/checksums.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { releaseObjectKey } from "../core/publication.js";
 import { type FileFacts, judgeRelease } from "../core/verification.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
@@ -38,7 +39,7 @@ async function download(configPath: string, version: string, dir: string): Promi
     endpoint: config.upload.endpoint,
   });
   try {
-    const manifestKey = `${config.upload.prefix}${config.project}-${version}-hashes.json`;
+    const manifestKey = releaseObjectKey(config, version, "hashes.json");
     await downloadObject(s3, config.upload.bucket, manifestKey, join(dir, "hashes.json"));
     const entries = hashesFileSchema.parse(JSON.parse(await readFile(join(dir, "hashes.json"), "utf8")));
     for (const e of entries) {
@@ -50,7 +51,7 @@ async function download(configPath: string, version: string, dir: string): Promi
       await downloadObject(
         s3,
         config.upload.bucket,
-        `${config.upload.prefix}${config.project}-${version}-${name}`,
+        releaseObjectKey(config, version, name),
         join(dir, name),
       ).catch(() => undefined);
     }

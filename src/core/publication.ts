@@ -31,7 +31,7 @@ export function checkRehash(
   }
 }
 
-/** The S3 key of a file published for a release: the artifact's planned key, or a versioned name under the prefix. */
-export function releaseObjectKey(config: Config, version: string, name: string, plannedKey?: string): string {
-  return plannedKey ?? `${config.upload.prefix}${config.project}-${version}-${name}`;
+/** The S3 key of a file published for a release that the plan gives no key: a versioned name under the prefix. */
+export function releaseObjectKey(config: Config, version: string, name: string): string {
+  return `${config.upload.prefix}${config.project}-${version}-${name}`;
 }

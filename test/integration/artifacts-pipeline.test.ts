@@ -282,6 +282,32 @@ describe.each(["gpg", "ed25519"] as const)("sign-upload and verify with %s", (me
   });
 });
 
+describe("prefix override", () => {
+  it("puts every object of the release under the prefix input, manifest and keys included", async () => {
+    const ctx = await release("ed25519", "planned/");
+    const signer = await createSigner(ctx.cfg, makeEd25519Key(), undefined);
+    const settings = {
+      artifacts: "dist/*.tar.gz",
+      configPath: ctx.path,
+      version: "1.2.3",
+      hashesFile: ctx.hashed.hashesFile,
+      signingKey: undefined,
+      signingPassphrase: undefined,
+      bucket: undefined,
+      prefix: "moved/",
+      region: undefined,
+      endpoint: undefined,
+    };
+    const published = await runSignUpload(settings, ctx.cfg, {
+      s3: client,
+      workspace: ctx.workspace,
+      signer,
+    });
+    expect(published.map((p) => p.key).filter((k) => !k.startsWith("moved/"))).toEqual([]);
+    expect(published.map((p) => p.key)).toContain("moved/valkey-1.2.3-minisign.pub");
+  });
+});
+
 describe("immutability", () => {
   it("refuses different bytes under a released key, names the key, and overwrites nothing", async () => {
     const ctx = await release("none", "immutable/");
