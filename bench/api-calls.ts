@@ -7,23 +7,12 @@ import { runOpenDownstreamPrs } from "../src/actions/open-downstream-prs.js";
 import { createGitHubClient } from "../src/adapters/github.js";
 import { parseConfig } from "../src/core/config-parse.js";
 import { GitHubEmulator } from "../src/rehearsal/github/emulator.js";
+import { SHA_802, seedValkeyDownstreams } from "../test/support/valkey-downstreams.js";
 
 const [examplePath, fixtures] = process.argv.slice(2) as [string, string];
-const read = (p: string) => readFileSync(join(fixtures, p), "utf8");
 const emulator = new GitHubEmulator();
 await emulator.start();
-await emulator.createRepo("valkey-io/valkey-hashes", {
-  files: { README: read("hashes/8.0.2/README.before") },
-});
-await emulator.createRepo("valkey-io/valkey-container", {
-  defaultBranch: "mainline",
-  files: {
-    "versions.json": read("container/8.0.2/before/versions.json"),
-    "8.0/debian/Dockerfile": read("container/8.0.2/before/8.0/debian/Dockerfile"),
-    "8.0/alpine/Dockerfile": read("container/8.0.2/before/8.0/alpine/Dockerfile"),
-  },
-});
-await emulator.createRepo("valkey-io/valkey-io.github.io");
+await seedValkeyDownstreams(emulator, fixtures);
 emulator.addToken("t", {
   login: "bot[bot]",
   repos: { "*": ["contents:write", "pull_requests:write", "issues:write"] },
@@ -37,7 +26,7 @@ writeFileSync(
       name: "valkey-8.0.2.tar.gz",
       kind: "source-archive",
       size: 1,
-      sha256: "e052c45b3cbe512e24fdfdc3fd337f9f5e4b8f8b8713f349ba867b829c8ff11a",
+      sha256: SHA_802,
       url: "https://github.com/valkey-io/valkey/archive/refs/tags/8.0.2.tar.gz",
     },
   ]),

@@ -12,11 +12,10 @@ import { createGitHubClient, type GitHubClient } from "../../src/adapters/github
 import type { Config } from "../../src/core/config.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 
-const fixtures = join(import.meta.dirname, "../../../shared/fixtures/valkey");
 const examplePath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
-const read = (p: string) => readFileSync(join(fixtures, p), "utf8");
-const SHA_802 = "e052c45b3cbe512e24fdfdc3fd337f9f5e4b8f8b8713f349ba867b829c8ff11a";
+const read = readFixture;
 let emulator: GitHubEmulator;
 let github: GitHubClient;
 let hashesFile: string;
@@ -51,20 +50,7 @@ const show = (repo: string, ref: string, path: string) =>
 beforeEach(async () => {
   emulator = new GitHubEmulator();
   await emulator.start();
-  await emulator.createRepo("valkey-io/valkey-hashes", {
-    files: { README: read("hashes/8.0.2/README.before") },
-  });
-  await emulator.createRepo("valkey-io/valkey-container", {
-    defaultBranch: "mainline",
-    files: {
-      "versions.json": read("container/8.0.2/before/versions.json"),
-      "8.0/debian/Dockerfile": read("container/8.0.2/before/8.0/debian/Dockerfile"),
-      "8.0/alpine/Dockerfile": read("container/8.0.2/before/8.0/alpine/Dockerfile"),
-    },
-  });
-  await emulator.createRepo("valkey-io/valkey-io.github.io", {
-    files: { "content/download/releases/v8-0-1.md": "old page\n" },
-  });
+  await seedValkeyDownstreams(emulator);
   const all = ["contents:write", "pull_requests:write", "issues:write"] as const;
   emulator.addToken("t", { login: "release-bot[bot]", repos: { "*": [...all] } });
   emulator.addToken("no-container", {

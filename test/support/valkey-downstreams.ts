@@ -1,0 +1,32 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+
+/** The real files of the Valkey downstream repos just before 8.0.2, from the shared fixtures. */
+export const valkeyFixtures = join(import.meta.dirname, "../../../shared/fixtures/valkey");
+
+/** Reads a fixture file. */
+export const readFixture = (path: string, dir = valkeyFixtures): string =>
+  readFileSync(join(dir, path), "utf8");
+
+/** The sha256 of GitHub's source archive of Valkey 8.0.2, as the hashes repo lists it. */
+export const SHA_802 = "e052c45b3cbe512e24fdfdc3fd337f9f5e4b8f8b8713f349ba867b829c8ff11a";
+
+/** Creates the three downstream repos of the Valkey example as they were before 8.0.2 (`dir`: the fixtures, when bundled elsewhere). */
+export async function seedValkeyDownstreams(emulator: GitHubEmulator, dir = valkeyFixtures): Promise<void> {
+  const readFixture = (path: string) => readFileSync(join(dir, path), "utf8");
+  await emulator.createRepo("valkey-io/valkey-hashes", {
+    files: { README: readFixture("hashes/8.0.2/README.before") },
+  });
+  await emulator.createRepo("valkey-io/valkey-container", {
+    defaultBranch: "mainline",
+    files: {
+      "versions.json": readFixture("container/8.0.2/before/versions.json"),
+      "8.0/debian/Dockerfile": readFixture("container/8.0.2/before/8.0/debian/Dockerfile"),
+      "8.0/alpine/Dockerfile": readFixture("container/8.0.2/before/8.0/alpine/Dockerfile"),
+    },
+  });
+  await emulator.createRepo("valkey-io/valkey-io.github.io", {
+    files: { "content/download/releases/v8-0-1.md": "old page\n" },
+  });
+}
