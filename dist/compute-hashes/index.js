@@ -39752,6 +39752,12 @@ var releasePlanSchema = external_exports.strictObject({
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() })
 });
 
+// src/core/verification.ts
+var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+function isReleaseMetadata(name) {
+  return METADATA.test(name);
+}
+
 // src/actions/compute-hashes.ts
 var INPUTS = ["artifacts", "algorithms", "output-dir", "plan"];
 var inputsSchema = external_exports.object({
@@ -39789,8 +39795,15 @@ async function runComputeHashes(settings, workspace) {
   const plan = parsePlan(settings.plan);
   const source = plan?.artifacts.find((a) => a.kind === "source-archive");
   const files = (await resolveArtifacts(settings.artifacts, workspace)).filter(
-    (f) => basename2(f) !== source?.name
+    (f) => basename2(f) !== source?.name && !isReleaseMetadata(basename2(f))
   );
+  if (files.length === 0) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `no artifacts in ${JSON.stringify(settings.artifacts)}, only checksums and signatures`,
+      "point artifacts at the built files"
+    );
+  }
   const outputDir = resolve2(workspace, settings.outputDir ?? dirname(files[0]));
   const planned = new Map((plan?.artifacts ?? []).map((a) => [a.name, a]));
   if (plan) {

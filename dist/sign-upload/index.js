@@ -89535,6 +89535,12 @@ function releaseObjectKey(config2, version2, name) {
   return `${config2.upload.prefix}${config2.project}-${version2}-${name}`;
 }
 
+// src/core/verification.ts
+var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+function isReleaseMetadata(name) {
+  return METADATA.test(name);
+}
+
 // src/core/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
@@ -89594,7 +89600,9 @@ async function runSignUpload(settings, config2, deps) {
   };
   const expected = hashesFileSchema.parse(JSON.parse(await readFile5(settings.hashesFile, "utf8"))).filter((h5) => h5.kind !== "signature");
   const dir = dirname(settings.hashesFile);
-  const files = await resolveArtifacts(settings.artifacts, deps.workspace);
+  const files = (await resolveArtifacts(settings.artifacts, deps.workspace)).filter(
+    (f5) => !isReleaseMetadata(basename3(f5))
+  );
   const written = expected.filter((h5) => h5.kind === "source-archive" || h5.kind === "checksums").map((h5) => join7(dir, h5.name));
   const toCheck = [...files.filter((f5) => !written.some((w) => basename3(w) === basename3(f5))), ...written];
   const digests = await hashFiles(toCheck);

@@ -9,6 +9,7 @@ import { type HashAlgorithm, hashFile, hashFiles } from "../adapters/hashing.js"
 import { type ArtifactHash, renderChecksums } from "../core/checksums.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { type ReleasePlan, releasePlanSchema } from "../core/plan.js";
+import { isReleaseMetadata } from "../core/verification.js";
 
 const INPUTS = ["artifacts", "algorithms", "output-dir", "plan"] as const;
 
@@ -71,9 +72,18 @@ export async function runComputeHashes(
   const plan = parsePlan(settings.plan);
   const source = plan?.artifacts.find((a) => a.kind === "source-archive");
   // The source archive is downloaded beside the artifacts: a rerun's glob must not take it for one.
+  // What compute-hashes writes beside the artifacts (and the source archive it downloads there) is
+  // never taken for an artifact, so a glob like dist/* stays right on a rerun.
   const files = (await resolveArtifacts(settings.artifacts, workspace)).filter(
-    (f) => basename(f) !== source?.name,
+    (f) => basename(f) !== source?.name && !isReleaseMetadata(basename(f)),
   );
+  if (files.length === 0) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `no artifacts in ${JSON.stringify(settings.artifacts)}, only checksums and signatures`,
+      "point artifacts at the built files",
+    );
+  }
   const outputDir = resolve(workspace, settings.outputDir ?? dirname(files[0] as string));
   const planned = new Map((plan?.artifacts ?? []).map((a) => [a.name, a]));
   if (plan) {

@@ -21,6 +21,7 @@ import type { Config } from "../core/config.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { objectUrl } from "../core/plan.js";
 import { checkRehash, releaseObjectKey } from "../core/publication.js";
+import { isReleaseMetadata } from "../core/verification.js";
 import { versionInputSchema } from "../core/version.js";
 
 const INPUTS = [
@@ -105,7 +106,9 @@ export async function runSignUpload(
     .parse(JSON.parse(await readFile(settings.hashesFile, "utf8")))
     .filter((h) => h.kind !== "signature");
   const dir = dirname(settings.hashesFile);
-  const files = await resolveArtifacts(settings.artifacts, deps.workspace);
+  const files = (await resolveArtifacts(settings.artifacts, deps.workspace)).filter(
+    (f) => !isReleaseMetadata(basename(f)),
+  );
   // The source archive and SHA256SUMS that compute-hashes wrote are published with the artifacts.
   const written = expected
     .filter((h) => h.kind === "source-archive" || h.kind === "checksums")

@@ -107,7 +107,7 @@ export const initCommand: Command = async (args, out) => {
   const get = async (key: "project" | "source" | "automation" | "bucket", question: string) =>
     values[key] ?? (interactive ? await ask(question) : undefined);
   const raw = {
-    project: await get("project", "Project name (e.g. valkey)"),
+    project: await get("project", "Project name (e.g. acme)"),
     source: await get("source", "Main repo (owner/name)"),
     automation: await get("automation", "Automation repo (owner/name)"),
     bucket: await get("bucket", "S3 bucket for releases"),

@@ -17,7 +17,12 @@ export interface VerifyRow {
 
 // Files that describe a release rather than being part of it.
 const METADATA =
-  /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+  /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+
+/** Whether a file is one release-relay writes about a release (checksums, signatures, keys, manifests) rather than an artifact. */
+export function isReleaseMetadata(name: string): boolean {
+  return METADATA.test(name);
+}
 
 /**
  * Judges a release directory: every artifact listed in SHA256SUMS with a matching hash, nothing
@@ -53,7 +58,7 @@ export function judgeRelease(
       });
   }
   for (const f of files) {
-    if (!METADATA.test(f.name) && !checksums.some((c) => c.name === f.name)) {
+    if (!isReleaseMetadata(f.name) && !checksums.some((c) => c.name === f.name)) {
       rows.push({ name: f.name, status: "not-listed", detail: "present but not in SHA256SUMS" });
     }
   }

@@ -282,6 +282,35 @@ describe.each(["gpg", "ed25519"] as const)("sign-upload and verify with %s", (me
   });
 });
 
+describe("a glob over the whole directory", () => {
+  it("takes only artifacts, not the checksums, signatures and manifests written beside them, on every rerun", async () => {
+    const { plan, workspace, cfg, path, hashed } = await release("ed25519", "glob/");
+    const again = await runComputeHashes(
+      { artifacts: "dist/*", algorithms: ["sha256"], outputDir: undefined, plan: JSON.stringify(plan) },
+      workspace,
+    );
+    expect(again.hashes).toEqual(hashed.hashes);
+    const signer = await createSigner(cfg, makeEd25519Key(), undefined);
+    const settings = {
+      artifacts: "dist/*",
+      configPath: path,
+      version: "1.2.3",
+      hashesFile: again.hashesFile,
+      signingKey: undefined,
+      signingPassphrase: undefined,
+      bucket: undefined,
+      prefix: undefined,
+      region: undefined,
+      endpoint: undefined,
+    };
+    const first = await runSignUpload(settings, cfg, { s3: client, workspace, signer });
+    const second = await runSignUpload(settings, cfg, { s3: client, workspace, signer });
+    expect(second.map((p) => p.outcome)).toEqual(first.map(() => "unchanged"));
+    expect(first.map((p) => p.name)).not.toContain("valkey-1.2.3-jammy-arm64.tar.gz.sha256");
+    await signer?.close();
+  });
+});
+
 describe("prefix override", () => {
   it("puts every object of the release under the prefix input, manifest and keys included", async () => {
     const ctx = await release("ed25519", "planned/");
