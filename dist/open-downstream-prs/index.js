@@ -30019,7 +30019,7 @@ var require_semver2 = __commonJS({
 
 // src/actions/open-downstream-prs.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { dirname as dirname2, join as join3, relative as relative2, resolve } from "node:path";
 
@@ -50933,7 +50933,7 @@ var DownstreamPullRequests = class {
       base_tree: base.tree,
       tree: wanted.map((f) => ({
         path: f.path,
-        mode: "100644",
+        mode: f.executable ? "100755" : "100644",
         type: "blob",
         content: f.content
       }))
@@ -55948,6 +55948,7 @@ async function editInCheckout(prs, d, baseSha, r) {
         "release edits may add and change files, not delete them"
       );
     const changed = [];
+    const executable = /* @__PURE__ */ new Set();
     for (const [path, content] of after) {
       const old = before.get(path);
       if (old?.equals(content)) continue;
@@ -55958,8 +55959,9 @@ async function editInCheckout(prs, d, baseSha, r) {
           "release edits change text files only"
         );
       changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
+      if (((await stat2(join3(dir, path))).mode & 73) !== 0) executable.add(path);
     }
-    return changed.sort((a, b) => a.path < b.path ? -1 : 1);
+    return { edited: changed.sort((a, b) => a.path < b.path ? -1 : 1), executable };
   } finally {
     await rm3(dir, { recursive: true, force: true });
   }
@@ -55979,7 +55981,16 @@ async function oneDownstream(github, d, r) {
   });
   const scripted = d.edits.some((e) => e.kind === "script" && applies(e, r.version.isPrerelease));
   const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
-  const edited = scripted ? await editInCheckout(prs, d, current.sha, r) : applyEdits(d.edits, (p) => current.files.get(p), r.values, r.version.isPrerelease, r.templates);
+  const { edited, executable } = scripted ? await editInCheckout(prs, d, current.sha, r) : {
+    edited: applyEdits(
+      d.edits,
+      (p) => current.files.get(p),
+      r.values,
+      r.version.isPrerelease,
+      r.templates
+    ),
+    executable: /* @__PURE__ */ new Set()
+  };
   const files = edited.map((f) => f.path);
   if (d.mode === "dry-run") {
     return {
@@ -55998,7 +56009,7 @@ async function oneDownstream(github, d, r) {
   });
   const outcome = await prs.publish(
     current,
-    edited.map((f) => ({ path: f.path, content: f.after })),
+    edited.map((f) => ({ path: f.path, content: f.after, executable: executable.has(f.path) })),
     body
   );
   return {

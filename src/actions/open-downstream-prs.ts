@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import * as core from "@actions/core";
@@ -96,7 +96,7 @@ async function editInCheckout(
   d: Downstream,
   baseSha: string,
   r: Release,
-): Promise<EditedFile[]> {
+): Promise<{ edited: EditedFile[]; executable: Set<string> }> {
   const dir = await mkdtemp(join(tmpdir(), `release-relay-${d.name}-`));
   try {
     await prs.checkout(baseSha, dir);
@@ -150,6 +150,7 @@ async function editInCheckout(
         "release edits may add and change files, not delete them",
       );
     const changed: EditedFile[] = [];
+    const executable = new Set<string>();
     for (const [path, content] of after) {
       const old = before.get(path);
       if (old?.equals(content)) continue;
@@ -160,8 +161,9 @@ async function editInCheckout(
           "release edits change text files only",
         );
       changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
+      if (((await stat(join(dir, path))).mode & 0o111) !== 0) executable.add(path);
     }
-    return changed.sort((a, b) => (a.path < b.path ? -1 : 1));
+    return { edited: changed.sort((a, b) => (a.path < b.path ? -1 : 1)), executable };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -182,9 +184,18 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
   });
   const scripted = d.edits.some((e) => e.kind === "script" && applies(e, r.version.isPrerelease));
   const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
-  const edited = scripted
+  const { edited, executable } = scripted
     ? await editInCheckout(prs, d, current.sha, r)
-    : applyEdits(d.edits, (p) => current.files.get(p), r.values, r.version.isPrerelease, r.templates);
+    : {
+        edited: applyEdits(
+          d.edits,
+          (p) => current.files.get(p),
+          r.values,
+          r.version.isPrerelease,
+          r.templates,
+        ),
+        executable: new Set<string>(),
+      };
   const files = edited.map((f) => f.path);
   if (d.mode === "dry-run") {
     return {
@@ -205,7 +216,7 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
       });
   const outcome = await prs.publish(
     current,
-    edited.map((f) => ({ path: f.path, content: f.after })),
+    edited.map((f) => ({ path: f.path, content: f.after, executable: executable.has(f.path) })),
     body,
   );
   return {

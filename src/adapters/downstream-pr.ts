@@ -8,6 +8,8 @@ import { githubError } from "./github-errors.js";
 export interface WantedFile {
   path: string;
   content: string;
+  /** Committed with mode 100755 (a script a generator wrote or kept executable). */
+  executable?: boolean;
 }
 
 /** One downstream PR to open or bring up to date. */
@@ -279,7 +281,7 @@ export class DownstreamPullRequests {
       base_tree: base.tree,
       tree: wanted.map((f) => ({
         path: f.path,
-        mode: "100644" as const,
+        mode: f.executable ? ("100755" as const) : ("100644" as const),
         type: "blob" as const,
         content: f.content,
       })),

@@ -14,6 +14,7 @@ line="$1"
 sed -i "s|\\"$line\\": \\"[^\\"]*\\"|\\"$line\\": \\"$VERSION\\"|" versions.json
 env | sort > build-env.txt
 echo "tags=$VERSION $line" >> "$RELEASE_RELAY_OUTPUT"
+echo "# last run for $VERSION" >> update.sh
 `;
 
 const CONFIG = (run: string, timeout = 30) => `
@@ -91,7 +92,18 @@ describe("script edits: the downstream repo's own generator", () => {
       ["container", "opened"],
       ["website", "opened"],
     ]);
-    expect(results[0]?.files).toEqual(["build-env.txt", "versions.json"]);
+    expect(results[0]?.files).toEqual(["build-env.txt", "update.sh", "versions.json"]);
+    // The generator changed itself: it stays executable in the PR.
+    expect(
+      await emulator
+        .git("acme/demo-container")
+        .text(["ls-tree", "release-relay/1.2.3/container", "update.sh"]),
+    ).toMatch(/^100755 /);
+    expect(
+      await emulator
+        .git("acme/demo-container")
+        .text(["ls-tree", "release-relay/1.2.3/container", "versions.json"]),
+    ).toMatch(/^100644 /);
     expect(await show("acme/demo-container", "release-relay/1.2.3/container", "versions.json")).toBe(
       '{\n  "1.2": "1.2.3",\n  "1.1": "1.1.9"\n}',
     );
