@@ -1,17 +1,8 @@
 import { ReleaseRelayError } from "../core/errors.js";
 import { GitHubEmulator } from "../rehearsal/github/emulator.js";
-import type { Permission } from "../rehearsal/github/permissions.js";
+import { ALL_PERMISSIONS } from "../rehearsal/github/permissions.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
-
-const ALL: Permission[] = [
-  "contents:write",
-  "issues:write",
-  "pull_requests:write",
-  "statuses:write",
-  "checks:write",
-  "actions:write",
-];
 
 /**
  * `release-relay github-emulator --repo owner/name… --token T [--dir DIR]`: serves the local GitHub
@@ -36,7 +27,7 @@ export const emulatorCommand: Command = async (args, out) => {
     );
   const emulator = new GitHubEmulator(values.dir ? { dir: values.dir } : {});
   const url = await emulator.start();
-  emulator.addToken(values.token, { login: "release-relay-local[bot]", repos: { "*": ALL } });
+  emulator.addToken(values.token, { login: "release-relay-local[bot]", repos: { "*": ALL_PERMISSIONS } });
   for (const repo of values.repo as string[]) await emulator.createRepo(repo);
   out(JSON.stringify({ url, repos: values.repo }));
   await new Promise<void>((resolve) => {

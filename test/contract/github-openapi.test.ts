@@ -5,6 +5,7 @@ import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import { GitHubEmulator, ROUTES } from "../../src/rehearsal/github/emulator.js";
+import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 
 // The committed excerpt of GitHub's official OpenAPI description (scripts/update-openapi-excerpt.mjs).
 const spec = JSON.parse(readFileSync(join(import.meta.dirname, "github-openapi.json"), "utf8"));
@@ -60,14 +61,7 @@ beforeAll(async () => {
   emulator.addToken("t", {
     login: "relay[bot]",
     repos: {
-      "*": [
-        "contents:write",
-        "issues:write",
-        "pull_requests:write",
-        "statuses:write",
-        "checks:write",
-        "actions:write",
-      ],
+      "*": ALL_PERMISSIONS,
     },
   });
   const base = await emulator.createRepo("acme/site", {

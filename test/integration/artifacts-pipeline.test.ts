@@ -6,7 +6,7 @@ import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { runComputeHashes } from "../../src/actions/compute-hashes.js";
-import { createSigner, runSignUpload } from "../../src/actions/sign-upload.js";
+import { createSigner, runSignUpload, type SignUploadSettings } from "../../src/actions/sign-upload.js";
 import { runCli } from "../../src/cli/main.js";
 import type { Config } from "../../src/core/config.js";
 import { parseConfig } from "../../src/core/config-parse.js";
@@ -85,6 +85,26 @@ async function release(method: "gpg" | "ed25519" | "none", prefix: string) {
     workspace,
   );
   return { cfg, path, plan, workspace, hashed };
+}
+
+/** sign-upload's settings for a release made by `release()`, with what a test changes. */
+function uploadSettings(
+  ctx: { path: string; hashed: { hashesFile: string } },
+  change: Partial<SignUploadSettings> = {},
+): SignUploadSettings {
+  return {
+    artifacts: "dist/*.tar.gz",
+    configPath: ctx.path,
+    version: "1.2.3",
+    hashesFile: ctx.hashed.hashesFile,
+    signingKey: undefined,
+    signingPassphrase: undefined,
+    bucket: undefined,
+    prefix: undefined,
+    region: undefined,
+    endpoint: undefined,
+    ...change,
+  };
 }
 
 describe("compute-hashes", () => {
@@ -188,18 +208,7 @@ describe.each(["gpg", "ed25519"] as const)("sign-upload and verify with %s", (me
     }
   });
 
-  const settings = () => ({
-    artifacts: "dist/*.tar.gz",
-    configPath: ctx.path,
-    version: "1.2.3",
-    hashesFile: ctx.hashed.hashesFile,
-    signingKey: key,
-    signingPassphrase: passphrase,
-    bucket: undefined,
-    prefix: undefined,
-    region: undefined,
-    endpoint: undefined,
-  });
+  const settings = () => uploadSettings(ctx, { signingKey: key, signingPassphrase: passphrase });
   const upload = async () => {
     const signer = await createSigner(ctx.cfg, key, passphrase);
     try {
@@ -291,18 +300,7 @@ describe("a glob over the whole directory", () => {
     );
     expect(again.hashes).toEqual(hashed.hashes);
     const signer = await createSigner(cfg, makeEd25519Key(), undefined);
-    const settings = {
-      artifacts: "dist/*",
-      configPath: path,
-      version: "1.2.3",
-      hashesFile: again.hashesFile,
-      signingKey: undefined,
-      signingPassphrase: undefined,
-      bucket: undefined,
-      prefix: undefined,
-      region: undefined,
-      endpoint: undefined,
-    };
+    const settings = uploadSettings({ path, hashed: again }, { artifacts: "dist/*" });
     const first = await runSignUpload(settings, cfg, { s3: client, workspace, signer });
     const second = await runSignUpload(settings, cfg, { s3: client, workspace, signer });
     expect(second.map((p) => p.outcome)).toEqual(first.map(() => "unchanged"));
@@ -315,18 +313,7 @@ describe("prefix override", () => {
   it("puts every object of the release under the prefix input, manifest and keys included", async () => {
     const ctx = await release("ed25519", "planned/");
     const signer = await createSigner(ctx.cfg, makeEd25519Key(), undefined);
-    const settings = {
-      artifacts: "dist/*.tar.gz",
-      configPath: ctx.path,
-      version: "1.2.3",
-      hashesFile: ctx.hashed.hashesFile,
-      signingKey: undefined,
-      signingPassphrase: undefined,
-      bucket: undefined,
-      prefix: "moved/",
-      region: undefined,
-      endpoint: undefined,
-    };
+    const settings = uploadSettings(ctx, { prefix: "moved/" });
     const published = await runSignUpload(settings, ctx.cfg, {
       s3: client,
       workspace: ctx.workspace,
@@ -340,18 +327,7 @@ describe("prefix override", () => {
 describe("immutability", () => {
   it("refuses different bytes under a released key, names the key, and overwrites nothing", async () => {
     const ctx = await release("none", "immutable/");
-    const settings = {
-      artifacts: "dist/*.tar.gz",
-      configPath: ctx.path,
-      version: "1.2.3",
-      hashesFile: ctx.hashed.hashesFile,
-      signingKey: undefined,
-      signingPassphrase: undefined,
-      bucket: undefined,
-      prefix: undefined,
-      region: undefined,
-      endpoint: undefined,
-    };
+    const settings = uploadSettings(ctx);
     await client.send(
       new PutObjectCommand({
         Bucket: BUCKET,

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import { GitHubEmulator, ROUTES } from "../../src/rehearsal/github/emulator.js";
+import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 
 const REPO = { owner: "acme", repo: "hashes" };
 let emulator: GitHubEmulator;
@@ -28,14 +29,7 @@ beforeAll(async () => {
   emulator.addToken("t-admin", {
     login: "relay[bot]",
     repos: {
-      "*": [
-        "contents:write",
-        "issues:write",
-        "pull_requests:write",
-        "statuses:write",
-        "checks:write",
-        "actions:write",
-      ],
+      "*": ALL_PERMISSIONS,
     },
   });
   emulator.addToken("t-read", {

@@ -9,6 +9,16 @@ export type PermissionName =
   | "actions";
 export type Permission = `${PermissionName}:${"read" | "write"}`;
 
+/** Every write permission the emulator knows: a token that may do anything in its repos. */
+export const ALL_PERMISSIONS: readonly Permission[] = [
+  "contents:write",
+  "issues:write",
+  "pull_requests:write",
+  "statuses:write",
+  "checks:write",
+  "actions:write",
+];
+
 /** A token the emulator accepts: who it is and what it may do in which repo ("*" = every repo). */
 export interface TokenGrant {
   login: string;
