@@ -230,43 +230,26 @@ describe("release-relay edit", () => {
     const { runCli } = await import("../../src/cli/main.js");
     const dir = mkdtempSync(join(tmpdir(), "checkout-"));
     writeFileSync(join(dir, "README"), read("hashes/8.0.2/README.before"));
+    const editArgs = [
+      "edit",
+      "--config",
+      examplePath,
+      "--downstream",
+      "hashes",
+      "--version",
+      "8.0.2",
+      "--hashes",
+      hashesFile,
+      "--dir",
+      dir,
+    ];
     const lines: string[] = [];
-    const code = await runCli(
-      [
-        "edit",
-        "--config",
-        examplePath,
-        "--downstream",
-        "hashes",
-        "--version",
-        "8.0.2",
-        "--hashes",
-        hashesFile,
-        "--dir",
-        dir,
-      ],
-      (t) => lines.push(t),
-    );
+    const code = await runCli(editArgs, (t) => lines.push(t));
     expect(code).toBe(0);
     expect(readFileSync(join(dir, "README"), "utf8")).toBe(`${read("hashes/8.0.2/README.after")}\n`);
     expect(lines.join("\n")).toContain(`+hash valkey-8.0.2.tar.gz sha256 ${SHA_802}`);
     const again: string[] = [];
-    await runCli(
-      [
-        "edit",
-        "--config",
-        examplePath,
-        "--downstream",
-        "hashes",
-        "--version",
-        "8.0.2",
-        "--hashes",
-        hashesFile,
-        "--dir",
-        dir,
-      ],
-      (t) => again.push(t),
-    );
+    await runCli(editArgs, (t) => again.push(t));
     expect(again.at(-1)).toContain("nothing to change");
   });
 });
