@@ -89085,9 +89085,10 @@ import { createReadStream as createReadStream3, createWriteStream } from "node:f
 import { pipeline } from "node:stream/promises";
 function createS3Client(target) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const endpoint = target.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   return new import_client_s3.S3Client({
     region: target.region,
-    ...target.endpoint ? { endpoint: target.endpoint, forcePathStyle: true } : {}
+    ...endpoint ? { endpoint, forcePathStyle: true } : {}
   });
 }
 var headSchema = external_exports.object({

@@ -55625,6 +55625,22 @@ var TrackingIssues = class {
 };
 
 // src/core/dashboard.ts
+function downstreamExpectations(config2) {
+  return config2.downstream.map((d) => ({
+    name: d.name,
+    repo: d.repo,
+    mode: d.mode,
+    reportBack: d.reportBack
+  }));
+}
+function dashboardContext(config2, version2, head) {
+  return {
+    version: version2,
+    ledgerHead: head,
+    expected: downstreamExpectations(config2),
+    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2} -f stages=failed`
+  };
+}
 var BODY_LIMIT = 6e4;
 var STAGE_LABEL = {
   "build-matrix": "Plan",
@@ -56114,14 +56130,6 @@ function eventFromSettings(settings, config2, run, now) {
   }
   return void 0;
 }
-function expectations(config2) {
-  return config2.downstream.map((d) => ({
-    name: d.name,
-    repo: d.repo,
-    mode: d.mode,
-    reportBack: d.reportBack
-  }));
-}
 async function runTrackStatus(settings, config2, deps) {
   const version2 = parseVersion(settings.version);
   const store = new LedgerStore(
@@ -56132,14 +56140,9 @@ async function runTrackStatus(settings, config2, deps) {
   );
   const issues = new TrackingIssues(deps.github, config2.tracking.repo);
   const now = () => deps.now().toISOString();
-  const expected = expectations(config2);
+  const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
-  const ctx = (head) => ({
-    version: version2.version,
-    ledgerHead: head,
-    expected,
-    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2.version} -f stages=failed`
-  });
+  const ctx = (head) => dashboardContext(config2, version2.version, head);
   let event = eventFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {

@@ -7,10 +7,15 @@ import { LedgerStore } from "../adapters/ledger-store.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import type { Config } from "../core/config.js";
-import { type DashboardContext, readLedgerMarker, renderDashboard } from "../core/dashboard.js";
+import {
+  type DashboardContext,
+  dashboardContext,
+  downstreamExpectations,
+  readLedgerMarker,
+  renderDashboard,
+} from "../core/dashboard.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import {
-  type DownstreamExpectation,
   deriveState,
   type LedgerEvent,
   ledgerEventSchema,
@@ -174,15 +179,6 @@ export function eventFromSettings(
   return undefined;
 }
 
-function expectations(config: Config): (DownstreamExpectation & { repo: string })[] {
-  return config.downstream.map((d) => ({
-    name: d.name,
-    repo: d.repo,
-    mode: d.mode,
-    reportBack: d.reportBack,
-  }));
-}
-
 /** What track-status did. */
 export interface TrackResult {
   issue: IssueView;
@@ -216,14 +212,9 @@ export async function runTrackStatus(
   );
   const issues = new TrackingIssues(deps.github, config.tracking.repo);
   const now = () => deps.now().toISOString();
-  const expected = expectations(config);
+  const expected = downstreamExpectations(config);
   const title = renderTemplate(config.tracking.title, versionPlaceholders(config, version), "tracking.title");
-  const ctx = (head: string): DashboardContext => ({
-    version: version.version,
-    ledgerHead: head,
-    expected,
-    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version.version} -f stages=failed`,
-  });
+  const ctx = (head: string): DashboardContext => dashboardContext(config, version.version, head);
 
   let event = eventFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;

@@ -16,9 +16,11 @@ export interface S3Target {
 /** A client from the standard AWS credential chain (env, OIDC web identity, profile). */
 export function createS3Client(target: S3Target): S3Client {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  // AWS_ENDPOINT_URL_S3 is the SDK's standard override; S3-compatible stores need path-style with it.
+  const endpoint = target.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   return new S3Client({
     region: target.region,
-    ...(target.endpoint ? { endpoint: target.endpoint, forcePathStyle: true } : {}),
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
 }
 

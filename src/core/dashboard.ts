@@ -1,3 +1,4 @@
+import type { Config } from "./config.js";
 import {
   type DownstreamExpectation,
   downstreamDone,
@@ -15,6 +16,26 @@ export interface DashboardContext {
   expected: readonly (DownstreamExpectation & { repo: string })[];
   /** The command people run to redo what failed. */
   rerunCommand: string;
+}
+
+/** What each configured downstream must reach before the release is complete. */
+export function downstreamExpectations(config: Config): (DownstreamExpectation & { repo: string })[] {
+  return config.downstream.map((d) => ({
+    name: d.name,
+    repo: d.repo,
+    mode: d.mode,
+    reportBack: d.reportBack,
+  }));
+}
+
+/** The dashboard's context for a release of this config, rendered at ledger commit `head`. */
+export function dashboardContext(config: Config, version: string, head: string): DashboardContext {
+  return {
+    version,
+    ledgerHead: head,
+    expected: downstreamExpectations(config),
+    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version} -f stages=failed`,
+  };
 }
 
 /** GitHub refuses issue bodies over 65,536 characters; a margin keeps edits safe. */

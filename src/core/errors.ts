@@ -15,7 +15,13 @@ export type ErrorCode =
   | "E_UPLOAD_VERIFY"
   | "E_TAMPERED"
   | "E_LEDGER"
-  | "E_DOWNSTREAM";
+  | "E_DOWNSTREAM"
+  | "E_WORKFLOW"
+  | "E_EXPRESSION"
+  | "E_RUNNER_UNSUPPORTED"
+  | "E_RUNNER_UNPINNED"
+  | "E_RUNNER_STEP"
+  | "E_REHEARSAL";
 
 /** An error a user can act on: what was wrong (message) and how to fix it (hint). */
 export class ReleaseRelayError extends Error {

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseEnvFile } from "../../src/rehearsal/runner/env-files.js";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -15,23 +16,7 @@ export interface ActionResult {
 }
 
 /** Parses a GITHUB_OUTPUT file (`name<<delimiter` heredocs and `name=value` lines). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
-    if (heredoc) {
-      const [, name, delimiter] = heredoc as unknown as [string, string, string];
-      const value: string[] = [];
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i] as string);
-      outputs[name] = value.join("\n");
-    } else if (line.includes("=")) {
-      outputs[line.slice(0, line.indexOf("="))] = line.slice(line.indexOf("=") + 1);
-    }
-  }
-  return outputs;
-}
+export const parseOutputFile = parseEnvFile;
 
 /** Runs `node dist/<name>/index.js` as the runner does: INPUT_* env, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY. */
 export async function runBundledAction(

@@ -72,7 +72,12 @@ export class GitHubEmulator {
   readonly dir: string;
   private world!: World;
   private rateRemaining = new Map<string, number>();
-  private observers: ((route: string, status: number, body: unknown) => void)[] = [];
+  private observers: ((
+    route: string,
+    status: number,
+    body: unknown,
+    params: Record<string, string>,
+  ) => void)[] = [];
   url = "";
 
   constructor(private readonly options: EmulatorOptions = {}) {
@@ -185,8 +190,8 @@ export class GitHubEmulator {
     this.faults.schedule(route, kind, options);
   }
 
-  /** Calls `fn` with every JSON reply (route template, status, body): what the contract test checks. */
-  observe(fn: (route: string, status: number, body: unknown) => void): void {
+  /** Calls `fn` with every JSON reply (route template, status, body, path parameters). */
+  observe(fn: (route: string, status: number, body: unknown, params: Record<string, string>) => void): void {
     this.observers.push(fn);
   }
 
@@ -234,7 +239,7 @@ export class GitHubEmulator {
         req.socket.destroy();
         return;
       }
-      for (const observe of this.observers) observe(routeName, reply.status, reply.body);
+      for (const observe of this.observers) observe(routeName, reply.status, reply.body, match?.params ?? {});
       this.send(res, reply, token);
     };
 

@@ -1,0 +1,203 @@
+import { execFileSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { parseDocument } from "yaml";
+import { plannedFiles } from "../cli/init-files.js";
+import type { Config } from "../core/config.js";
+import { parseConfig } from "../core/config-parse.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import type { GitHubEmulator } from "./github/emulator.js";
+import type { Permission } from "./github/permissions.js";
+
+/** The accounts, tokens and secrets of a rehearsal world; none of them is real. */
+export interface WorldCredentials {
+  dispatchToken: string;
+  appToken: string;
+  reportToken: string;
+  maintainerToken: string;
+  signingKey: string;
+  publicKeyPem: string;
+}
+
+/** An example project: its config, the repos it names and the files each starts with. */
+export interface ExampleProject {
+  config: Config;
+  configText: string;
+  automationRepo: string;
+  downstreamRepos: string[];
+  /** Targets left out because this machine cannot build them, with the reason. */
+  skippedTargets: string[];
+}
+
+function filesUnder(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out[relative(dir, path)] = readFileSync(path);
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return out;
+}
+
+/**
+ * Reads the example project and keeps only the build targets this machine can really build: the
+ * source's `build/cc-for.sh <arch>` must name a compiler (the host's, or an installed cross compiler).
+ */
+export function loadExample(exampleDir: string): ExampleProject {
+  const text = readFileSync(join(exampleDir, "release-relay.yml"), "utf8");
+  const original = parseConfig(text);
+  const sourceDir = join(exampleDir, "repos", original.source.repo.split("/")[1] as string);
+  const probe = join(sourceDir, "build", "cc-for.sh");
+  const doc = parseDocument(text);
+  const skippedTargets: string[] = [];
+  const keep = original.build.targets.filter((t) => {
+    try {
+      execFileSync("bash", [probe, t.arch], { stdio: ["ignore", "ignore", "pipe"] });
+      return true;
+    } catch (error) {
+      const why = (error as { stderr?: Buffer }).stderr?.toString().trim() || "no compiler";
+      skippedTargets.push(`${t.os}/${t.arch}: ${why}`);
+      return false;
+    }
+  });
+  if (keep.length === 0)
+    throw new ReleaseRelayError(
+      "E_REHEARSAL",
+      `no build target of the example can be built here: ${skippedTargets.join("; ")}`,
+      "install a C compiler (Debian: apt-get install gcc make)",
+    );
+  const targets = doc.getIn(["build", "targets"]) as { items: unknown[] };
+  targets.items = targets.items.filter((_, i) => keep.includes(original.build.targets[i] as never));
+  const configText = doc.toString();
+  const config = parseConfig(configText);
+  return {
+    config,
+    configText,
+    automationRepo: config.tracking.repo,
+    downstreamRepos: config.downstream.map((d) => d.repo),
+    skippedTargets,
+  };
+}
+
+/** Fresh credentials for a world: random tokens and a new ed25519 signing key. */
+export function newCredentials(): WorldCredentials {
+  const random = () => Math.random().toString(36).slice(2, 12);
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  return {
+    dispatchToken: `ghp_rehearsal_dispatch_${random()}`,
+    appToken: `ghs_rehearsal_app_${random()}`,
+    reportToken: `ghp_rehearsal_report_${random()}`,
+    maintainerToken: `ghp_rehearsal_maintainer_${random()}`,
+    signingKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
+/** Registers the world's tokens with the emulator, each with the permissions the setup guide documents. */
+export function registerTokens(emulator: GitHubEmulator, project: ExampleProject, c: WorldCredentials): void {
+  const { config } = project;
+  emulator.addToken(c.dispatchToken, {
+    login: `${config.project}-release-bot`,
+    repos: { [project.automationRepo]: ["contents:write"] },
+  });
+  const app: Record<string, Permission[]> = {
+    [project.automationRepo]: ["contents:write", "issues:write", "actions:read"],
+    [config.source.repo]: ["contents:read"],
+  };
+  for (const repo of project.downstreamRepos) app[repo] = ["contents:write", "pull_requests:write"];
+  emulator.addToken(c.appToken, { login: "release-relay[bot]", type: "Bot", repos: app });
+  emulator.addToken(c.reportToken, {
+    login: "release-relay-reporter[bot]",
+    type: "Bot",
+    repos: { [project.automationRepo]: ["contents:write"] },
+  });
+  emulator.addToken(c.maintainerToken, {
+    login: `${config.project}-maintainer`,
+    repos: {
+      "*": [
+        "contents:write",
+        "issues:write",
+        "pull_requests:write",
+        "statuses:write",
+        "checks:write",
+        "actions:write",
+      ],
+    },
+  });
+}
+
+/** Actions variables and secrets of every repo, as `release-relay init` tells a project to set them. */
+export function repoSettings(project: ExampleProject, c: WorldCredentials) {
+  const { config } = project;
+  const settings = new Map<string, { vars: Record<string, string>; secrets: Record<string, string> }>();
+  settings.set(config.source.repo.toLowerCase(), {
+    vars: { RELEASE_RELAY_AUTOMATION_REPO: project.automationRepo },
+    secrets: { RELEASE_RELAY_DISPATCH_TOKEN: c.dispatchToken },
+  });
+  settings.set(project.automationRepo.toLowerCase(), {
+    vars: { RELEASE_AWS_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal" },
+    secrets: {
+      RELEASE_RELAY_APP_ID: "1",
+      RELEASE_RELAY_APP_KEY: "rehearsal-app-private-key",
+      [config.signing.method === "none" ? "RELEASE_SIGNING_KEY" : config.signing.keySecret]: c.signingKey,
+    },
+  });
+  for (const repo of project.downstreamRepos)
+    settings.set(repo.toLowerCase(), {
+      vars: { RELEASE_RELAY_AUTOMATION_REPO: project.automationRepo, RELEASE_RELAY_PROJECT: config.project },
+      secrets: { RELEASE_RELAY_REPORT_TOKEN: c.reportToken },
+    });
+  return settings;
+}
+
+/** Creates every repo of the example in the emulator: its own files plus what `release-relay init` installs. */
+export async function seedRepos(
+  emulator: GitHubEmulator,
+  exampleDir: string,
+  project: ExampleProject,
+): Promise<void> {
+  const { config } = project;
+  const nameOf = (repo: string) => repo.split("/")[1] as string;
+  const downstreamDirs = Object.fromEntries(config.downstream.map((d) => [d.name, `downstream/${d.name}`]));
+  const installed = await plannedFiles(
+    {
+      project: config.project,
+      source: config.source.repo,
+      automation: project.automationRepo,
+      bucket: config.upload.bucket,
+      downstream: config.downstream.map((d) => ({ name: d.name, repo: d.repo })),
+      notify: config.tracking.notify,
+    },
+    { main: "main", automation: "automation", downstream: downstreamDirs },
+  );
+  const under = (prefix: string) =>
+    Object.fromEntries(
+      [...installed]
+        .filter(([p]) => p.startsWith(`${prefix}/`))
+        .map(([p, c]) => [p.slice(prefix.length + 1), c]),
+    );
+  const repoFiles = (repo: string) => filesUnder(join(exampleDir, "repos", nameOf(repo)));
+  await emulator.createRepo(config.source.repo, {
+    files: { ...repoFiles(config.source.repo), ...under("main") },
+    message: "cachet: initial import",
+  });
+  await emulator.createRepo(project.automationRepo, {
+    files: {
+      ...under("automation"),
+      "release-relay.yml": project.configText,
+      ...Object.fromEntries(
+        Object.entries(filesUnder(join(exampleDir, "templates"))).map(([p, c]) => [`templates/${p}`, c]),
+      ),
+    },
+    message: "release-relay init",
+  });
+  for (const d of config.downstream)
+    await emulator.createRepo(d.repo, {
+      defaultBranch: d.baseBranch ?? "main",
+      files: { ...repoFiles(d.repo), ...under(`downstream/${d.name}`) },
+    });
+}

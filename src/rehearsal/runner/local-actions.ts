@@ -1,0 +1,186 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { ReleaseRelayError } from "../../core/errors.js";
+import type { GitHubEmulator } from "../github/emulator.js";
+import { runWorkflow } from "./run-workflow.js";
+import type { RunnerHost, RunRecord, WorkflowEvent } from "./runner-host.js";
+import { triggers } from "./triggers.js";
+import { parseWorkflowFile, type WorkflowSpec } from "./workflow-file.js";
+
+const git = promisify(execFile);
+
+interface Delivery {
+  repo: string;
+  event: WorkflowEvent;
+  /** Only this workflow file (workflow_dispatch names one). */
+  file?: string;
+}
+
+// A release is a few dozen runs; more means workflows trigger each other without end.
+const MAX_DELIVERIES = 500;
+
+/**
+ * GitHub Actions on one machine: delivers events to the workflows each emulated repo holds, and
+ * turns what those runs do through the API (repository_dispatch, workflow_dispatch, opened and
+ * updated pull requests) and their completion (workflow_run) into further events, until quiet.
+ */
+export class LocalActions {
+  readonly runs: RunRecord[] = [];
+  private queue: Delivery[] = [];
+  private delivered = 0;
+
+  constructor(
+    private readonly host: RunnerHost,
+    private readonly emulator: GitHubEmulator,
+  ) {
+    emulator.observe((route, status, body, params) => this.onApiReply(route, status, body, params));
+  }
+
+  /** Queues an event for a repo (a pushed tag, a merged PR); `drain` delivers it. */
+  enqueue(repo: string, event: WorkflowEvent, file?: string): void {
+    this.queue.push({ repo, event, ...(file ? { file } : {}) });
+  }
+
+  /** Delivers queued events, and every event they cause, until nothing is left to run. */
+  async drain(): Promise<RunRecord[]> {
+    const started = this.runs.length;
+    for (;;) {
+      this.collectDispatches();
+      const next = this.queue.shift();
+      if (!next) break;
+      if (++this.delivered > MAX_DELIVERIES)
+        throw new ReleaseRelayError(
+          "E_REHEARSAL",
+          `more than ${MAX_DELIVERIES} events: workflows trigger each other without end`,
+          "check the workflows' triggers",
+        );
+      for (const workflow of await this.workflowsOf(next.repo, next.event)) {
+        if (next.file && workflow.file !== next.file) continue;
+        if (!triggers(workflow, next.event)) continue;
+        const run = await runWorkflow(this.host, next.repo, workflow, next.event);
+        this.runs.push(run);
+        this.enqueue(next.repo, {
+          name: "workflow_run",
+          ref: `refs/heads/${await this.defaultBranch(next.repo)}`,
+          sha: await this.head(next.repo),
+          actor: next.event.actor,
+          payload: {
+            action: "completed",
+            workflow_run: {
+              id: run.id,
+              name: run.workflow,
+              event: run.event,
+              conclusion: run.conclusion,
+              head_branch: run.headBranch,
+              head_sha: run.headSha,
+              html_url: run.url,
+            },
+            repository: { full_name: next.repo },
+          },
+        });
+      }
+    }
+    return this.runs.slice(started);
+  }
+
+  private collectDispatches(): void {
+    for (const d of this.emulator.takeDispatches())
+      this.queue.push({
+        repo: d.repo,
+        event: {
+          name: "repository_dispatch",
+          ref: "",
+          sha: "",
+          actor: d.sender,
+          payload: {
+            action: d.eventType,
+            branch: "",
+            client_payload: d.clientPayload,
+            repository: { full_name: d.repo },
+          },
+        },
+      });
+    for (const d of this.emulator.takeWorkflowDispatches())
+      this.queue.push({
+        repo: d.repo,
+        file: `.github/workflows/${d.workflow}`,
+        event: {
+          name: "workflow_dispatch",
+          ref: d.ref.startsWith("refs/") ? d.ref : `refs/heads/${d.ref}`,
+          sha: "",
+          actor: d.sender,
+          payload: { inputs: d.inputs, ref: d.ref, workflow: d.workflow, repository: { full_name: d.repo } },
+        },
+      });
+  }
+
+  private onApiReply(route: string, status: number, body: unknown, params: Record<string, string>): void {
+    const repo = `${params.owner}/${params.repo}`;
+    if (route === "POST /repos/{owner}/{repo}/pulls" && status === 201) this.pullEvent(repo, "opened", body);
+    if (route === "PATCH /repos/{owner}/{repo}/git/refs/{ref}" && status === 200 && params.ref) {
+      const branch = params.ref.replace(/^heads\//, "");
+      const state = this.emulator.state.repos[repo.toLowerCase()];
+      const pull = state?.pulls.find((p) => p.headRef === branch && !p.merged && p.mergedAt === null);
+      const issue = pull && state?.issues.find((i) => i.number === pull.number);
+      if (pull && issue?.state === "open") {
+        const sha = (body as { object?: { sha?: string } }).object?.sha ?? "";
+        this.pullEvent(repo, "synchronize", {
+          number: pull.number,
+          head: { ref: branch, sha },
+          base: { ref: pull.baseRef },
+        });
+      }
+    }
+  }
+
+  private pullEvent(repo: string, action: string, pull: unknown): void {
+    const p = pull as { number: number; head: { ref: string; sha: string }; base: { ref: string } };
+    this.enqueue(repo, {
+      name: "pull_request",
+      ref: `refs/pull/${p.number}/merge`,
+      // The local runner tests the PR's head commit (GitHub tests a merge commit with the base).
+      sha: p.head.sha,
+      actor: "release-relay[bot]",
+      payload: { action, number: p.number, pull_request: pull, repository: { full_name: repo } },
+    });
+  }
+
+  private async defaultBranch(repo: string): Promise<string> {
+    return this.emulator.state.repos[repo.toLowerCase()]?.defaultBranch ?? "main";
+  }
+
+  private async head(repo: string): Promise<string> {
+    const { stdout } = await git("git", [
+      "--git-dir",
+      this.host.gitDir(repo),
+      "rev-parse",
+      `refs/heads/${await this.defaultBranch(repo)}`,
+    ]);
+    return stdout.trim();
+  }
+
+  /** The workflow files of a repo as of the event's commit (the default branch for dispatches). */
+  private async workflowsOf(repo: string, event: WorkflowEvent): Promise<WorkflowSpec[]> {
+    if (!event.sha) event.sha = await this.head(repo);
+    if (!event.ref) event.ref = `refs/heads/${await this.defaultBranch(repo)}`;
+    const gitDir = this.host.gitDir(repo);
+    const revision = ["push", "pull_request"].includes(event.name) ? event.sha : await this.head(repo);
+    const { stdout } = await git("git", [
+      "--git-dir",
+      gitDir,
+      "ls-tree",
+      "--name-only",
+      `${revision}:.github/workflows`,
+    ]).catch(() => ({ stdout: "" }));
+    const files = stdout.split("\n").filter((f) => /\.ya?ml$/.test(f));
+    const out: WorkflowSpec[] = [];
+    for (const name of files) {
+      const path = `.github/workflows/${name}`;
+      const { stdout: content } = await git("git", ["--git-dir", gitDir, "show", `${revision}:${path}`], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      out.push(await parseWorkflowFile(path, content));
+    }
+    return out;
+  }
+}

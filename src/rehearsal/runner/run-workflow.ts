@@ -1,0 +1,168 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Contexts, evaluateExpression, evaluateToken } from "./expressions.js";
+import { expandMatrix, legName } from "./matrix.js";
+import { runJob } from "./run-job.js";
+import type { JobRecord, Result, RunnerHost, RunRecord, WorkflowEvent } from "./runner-host.js";
+import type { JobSpec, WorkflowSpec } from "./workflow-file.js";
+
+interface NeedResult {
+  result: Result;
+  outputs: Record<string, string>;
+}
+
+/** The `inputs` context of a workflow_dispatch run: given values over declared defaults. */
+function dispatchInputs(workflow: WorkflowSpec, event: WorkflowEvent): Record<string, unknown> {
+  const declared = workflow.on.workflow_dispatch?.inputs ?? {};
+  const given = (event.payload.inputs ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    const value = given[name] ?? spec.default ?? "";
+    out[name] = spec.type === "boolean" ? value === true || value === "true" : value;
+  }
+  return out;
+}
+
+/** Runs a workflow for one event: jobs in `needs` order, `if:` conditions, matrix legs, outputs. */
+export async function runWorkflow(
+  host: RunnerHost,
+  repo: string,
+  workflow: WorkflowSpec,
+  event: WorkflowEvent,
+): Promise<RunRecord> {
+  const started = Date.now();
+  const runId = host.nextRunId();
+  const url = `${host.apiUrl}/${repo}/actions/runs/${runId}`;
+  const runDir = join(host.workDir, "runs", String(runId));
+  mkdirSync(runDir, { recursive: true });
+  writeFileSync(join(runDir, "event.json"), JSON.stringify(event.payload, null, 2));
+  host.notify({ kind: "run-started", run: { id: runId, repo, workflow: workflow.name, event: event.name } });
+  const settings = host.settings(repo);
+  const github = {
+    event_name: event.name,
+    event: event.payload,
+    repository: repo,
+    repository_owner: repo.split("/")[0],
+    run_id: String(runId),
+    run_number: String(runId),
+    run_attempt: "1",
+    sha: event.sha,
+    ref: event.ref,
+    ref_name: event.ref.replace(/^refs\/(heads|tags)\//, ""),
+    ref_type: event.ref.startsWith("refs/tags/") ? "tag" : "branch",
+    workflow: workflow.name,
+    actor: event.actor,
+    server_url: host.apiUrl,
+    api_url: host.apiUrl,
+  };
+  const base: Contexts = {
+    github,
+    vars: settings.vars,
+    inputs: event.name === "workflow_dispatch" ? dispatchInputs(workflow, event) : {},
+  };
+  const results = new Map<string, NeedResult>();
+  const records: JobRecord[] = [];
+  const pending = [...workflow.jobs];
+  while (pending.length > 0) {
+    const index = pending.findIndex((j) => j.needs.every((n) => results.has(n)));
+    if (index === -1)
+      throw new Error(`${workflow.file}: jobs wait on each other (${pending.map((j) => j.id).join(", ")})`);
+    const job = pending.splice(index, 1)[0] as JobSpec;
+    const needs = Object.fromEntries(job.needs.map((n) => [n, results.get(n) as NeedResult]));
+    const contexts: Contexts = { ...base, needs };
+    const where = `${workflow.file}:${job.line}`;
+    const succeeded = job.needs.every((n) => results.get(n)?.result === "success");
+    let wanted: unknown;
+    try {
+      wanted = evaluateExpression(job.if, contexts, { succeeded }, where);
+    } catch (error) {
+      records.push(failedJob(job.id, String(error)));
+      results.set(job.id, { result: "failure", outputs: {} });
+      continue;
+    }
+    if (!wanted) {
+      results.set(job.id, { result: "skipped", outputs: {} });
+      records.push({
+        id: job.id,
+        name: job.id,
+        runsOn: "",
+        result: "skipped",
+        outputs: {},
+        steps: [],
+        durationMs: 0,
+      });
+      continue;
+    }
+    let legs: { name: string; matrix: Record<string, unknown> | undefined }[] = [
+      { name: job.id, matrix: undefined },
+    ];
+    if (job.strategy) {
+      try {
+        const strategy = evaluateToken(job.strategy, contexts, { succeeded: true }, workflow.file) as {
+          matrix?: unknown;
+        };
+        legs = expandMatrix(strategy.matrix, where).map((leg) => ({
+          name: legName(job.id, leg),
+          matrix: leg,
+        }));
+      } catch (error) {
+        records.push(failedJob(job.id, String(error)));
+        results.set(job.id, { result: "failure", outputs: {} });
+        continue;
+      }
+    }
+    let result: Result = "success";
+    const outputs: Record<string, string> = {};
+    for (const [i, leg] of legs.entries()) {
+      const record = await runJob({
+        host,
+        workflow,
+        job,
+        name: leg.name,
+        repo,
+        runId,
+        runDir,
+        event,
+        contexts: {
+          ...contexts,
+          matrix: leg.matrix ?? {},
+          strategy: { "fail-fast": false, "job-index": i, "job-total": legs.length },
+        },
+      });
+      records.push(record);
+      host.notify({ kind: "job-finished", runId, repo, job: record });
+      if (record.result === "failure") result = "failure";
+      for (const [k, v] of Object.entries(record.outputs)) if (v !== "") outputs[k] = v;
+    }
+    results.set(job.id, { result, outputs });
+  }
+  const run: RunRecord = {
+    id: runId,
+    repo,
+    workflow: workflow.name,
+    file: workflow.file,
+    event: event.name,
+    headBranch: event.ref.replace(/^refs\/(heads|tags)\//, ""),
+    headSha: event.sha,
+    conclusion: records.some((r) => r.result === "failure") ? "failure" : "success",
+    jobs: records,
+    durationMs: Date.now() - started,
+    url,
+  };
+  host.notify({ kind: "run-finished", run });
+  return run;
+}
+
+function failedJob(id: string, message: string): JobRecord {
+  return {
+    id,
+    name: id,
+    runsOn: "",
+    result: "failure",
+    outputs: {},
+    steps: [
+      { name: "Set up job", line: 0, outcome: "failure", log: message, errors: [message], durationMs: 0 },
+    ],
+    durationMs: 0,
+  };
+}

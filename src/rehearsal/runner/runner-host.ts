@@ -1,0 +1,85 @@
+/** The outcome of a step, job or run, in GitHub's words. */
+export type Result = "success" | "failure" | "skipped" | "cancelled";
+
+/** One step of a finished job, with its masked log. */
+export interface StepRecord {
+  name: string;
+  line: number;
+  outcome: Result;
+  log: string;
+  errors: string[];
+  durationMs: number;
+}
+
+/** One job (or matrix leg) of a run. */
+export interface JobRecord {
+  id: string;
+  name: string;
+  runsOn: string;
+  result: Result;
+  outputs: Record<string, string>;
+  steps: StepRecord[];
+  durationMs: number;
+}
+
+/** One workflow run. */
+export interface RunRecord {
+  id: number;
+  repo: string;
+  workflow: string;
+  file: string;
+  event: string;
+  headBranch: string;
+  headSha: string;
+  conclusion: "success" | "failure";
+  jobs: JobRecord[];
+  durationMs: number;
+  url: string;
+}
+
+/** An event delivered to a repo's workflows. */
+export interface WorkflowEvent {
+  name: string;
+  /** The `github.event` payload. */
+  payload: Record<string, unknown>;
+  ref: string;
+  sha: string;
+  actor: string;
+}
+
+/** What the runner says while it works: the rehearsal prints it, tests may record it. */
+export type RunnerNotice =
+  | { kind: "run-started"; run: Pick<RunRecord, "id" | "repo" | "workflow" | "event"> }
+  | { kind: "job-started"; runId: number; repo: string; job: string; runsOn: string }
+  | { kind: "job-finished"; runId: number; repo: string; job: JobRecord }
+  | { kind: "run-finished"; run: RunRecord }
+  | {
+      kind: "environment";
+      runId: number;
+      repo: string;
+      job: string;
+      environment: string;
+      approvedBy: string;
+    };
+
+/** Everything the runner needs from the world around it: the API, repos, tokens, settings. */
+export interface RunnerHost {
+  /** The emulated API's base URL (also the server URL). */
+  apiUrl: string;
+  /** The bare git repository of a repo. */
+  gitDir(repo: string): string;
+  /** A fresh GITHUB_TOKEN for one job of a repo, with exactly the job's `permissions:`. */
+  jobToken(repo: string, permissions: Record<string, string> | "none"): string;
+  /** The installation token the GitHub App stand-in hands out. */
+  appToken(): string;
+  /** The repo's Actions variables and secrets. */
+  settings(repo: string): { vars: Record<string, string>; secrets: Record<string, string> };
+  /** Credentials the AWS credentials stand-in exports for the local S3. */
+  s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
+  /** Where workspaces, logs and artifacts live. */
+  workDir: string;
+  nextRunId(): number;
+  /** Who approves a job's deployment environment (the rehearsal approves at once, and says so). */
+  approve(repo: string, environment: string): string;
+  notify(notice: RunnerNotice): void;
+}

@@ -1,0 +1,217 @@
+import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { promisify } from "node:util";
+import { ReleaseRelayError } from "../../core/errors.js";
+import type { RunnerHost, WorkflowEvent } from "./runner-host.js";
+
+const run = promisify(execFile);
+
+/** What a stand-in action sees: the job around it and its inputs. */
+export interface StandInCall {
+  host: RunnerHost;
+  repo: string;
+  runId: number;
+  workspace: string;
+  event: WorkflowEvent;
+  inputs: Record<string, string>;
+  permissions: Record<string, string> | "none";
+  jobToken: string;
+  where: string;
+}
+
+/** What a stand-in action leaves: outputs, env for later steps, secrets to mask, a log. */
+export interface StandInResult {
+  outputs: Record<string, string>;
+  env: Record<string, string>;
+  masks: string[];
+  log: string;
+}
+
+type StandIn = (call: StandInCall) => Promise<StandInResult>;
+
+const done = (log: string, extra: Partial<StandInResult> = {}): StandInResult => ({
+  outputs: {},
+  env: {},
+  masks: [],
+  log,
+  ...extra,
+});
+
+function fail(call: StandInCall, message: string, hint: string): never {
+  throw new ReleaseRelayError("E_RUNNER_STEP", `${call.where}: ${message}`, hint);
+}
+
+function grants(permissions: StandInCall["permissions"], name: string, level: "read" | "write"): boolean {
+  if (permissions === "none") return false;
+  const has = permissions[name];
+  return has === "write" || (level === "read" && has === "read");
+}
+
+/** actions/checkout: a clone of the emulated repo at the event's commit (or `ref`), into `path`. */
+const checkout: StandIn = async (call) => {
+  const repo = call.inputs.repository || call.repo;
+  const dest = resolve(call.workspace, call.inputs.path ?? "");
+  if (relative(call.workspace, dest).startsWith(".."))
+    fail(call, `path ${call.inputs.path} leaves the workspace`, "use a relative path");
+  const gitDir = call.host.gitDir(repo);
+  if (!existsSync(gitDir)) fail(call, `repository ${repo} not found`, "check the repository input");
+  if (existsSync(dest) && readdirSync(dest).length > 0)
+    fail(call, `${dest} is not empty`, "check out into an empty path");
+  const ref = call.inputs.ref || (repo.toLowerCase() === call.repo.toLowerCase() ? call.event.sha : "");
+  await run("git", ["clone", "--quiet", "--no-hardlinks", gitDir, dest]);
+  if (ref) await run("git", ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref], { cwd: dest });
+  const { stdout } = await run("git", ["rev-parse", "HEAD"], { cwd: dest });
+  // Sparse checkout narrows what is written; the local stand-in always writes the whole tree.
+  return done(`Checked out ${repo} at ${stdout.trim()} into ${relative(call.workspace, dest) || "."}\n`);
+};
+
+function artifactRoot(call: StandInCall, runId: string | number, name?: string): string {
+  const base = join(call.host.workDir, "artifacts", call.repo.replace("/", "__"), String(runId));
+  return name ? join(base, name) : base;
+}
+
+function expandPath(pattern: string): string[] {
+  if (!pattern.includes("*")) return existsSync(pattern) ? [pattern] : [];
+  const dir = dirname(pattern);
+  if (dir.includes("*")) throw new Error(`only the last part of a path may hold * (${pattern})`);
+  const re = new RegExp(
+    `^${basename(pattern)
+      .replace(/[.+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")}$`,
+  );
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => re.test(f))
+        .map((f) => join(dir, f))
+    : [];
+}
+
+/** actions/upload-artifact (v4): files or directories kept per run under a name that must be new. */
+const uploadArtifact: StandIn = async (call) => {
+  const name = call.inputs.name || "artifact";
+  const target = artifactRoot(call, call.runId, name);
+  if (existsSync(target))
+    fail(call, `an artifact named ${name} already exists in this run`, "give each upload its own name");
+  const paths = (call.inputs.path ?? "")
+    .split("\n")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .flatMap((p) => expandPath(isAbsolute(p) ? p : join(call.workspace, p)));
+  if (paths.length === 0) {
+    const mode = call.inputs["if-no-files-found"] || "warn";
+    if (mode === "error")
+      fail(
+        call,
+        `no files were found with the provided path: ${call.inputs.path}`,
+        "check the build wrote them",
+      );
+    return done(
+      `No files were found with the provided path: ${call.inputs.path}. No artifacts will be uploaded.\n`,
+    );
+  }
+  mkdirSync(target, { recursive: true });
+  for (const p of paths) cpSync(p, join(target, basename(p)), { recursive: true });
+  return done(`Artifact ${name} uploaded (${paths.map((p) => basename(p)).join(", ")})\n`, {
+    outputs: { "artifact-id": `${call.runId}-${name}` },
+  });
+};
+
+/** actions/download-artifact (v4): one named artifact, or all of them (merged or one folder each), from this or another run. */
+const downloadArtifact: StandIn = async (call) => {
+  const runId = call.inputs["run-id"] || String(call.runId);
+  if (runId !== String(call.runId)) {
+    if (!call.inputs["github-token"])
+      fail(call, "run-id needs github-token", "pass github-token (the job's github.token)");
+    if (!grants(call.permissions, "actions", "read"))
+      fail(
+        call,
+        "reading another run's artifacts needs `actions: read`",
+        "add actions: read to the job's permissions",
+      );
+  }
+  const base = artifactRoot(call, runId);
+  const dest = resolve(call.workspace, call.inputs.path || ".");
+  const names = call.inputs.name ? [call.inputs.name] : existsSync(base) ? readdirSync(base).sort() : [];
+  if (call.inputs.name && !existsSync(join(base, call.inputs.name)))
+    fail(call, `artifact ${call.inputs.name} not found in run ${runId}`, "check the name and the run id");
+  if (names.length === 0) fail(call, `no artifacts in run ${runId}`, "check the run id");
+  for (const name of names) {
+    const into = call.inputs.name || call.inputs["merge-multiple"] === "true" ? dest : join(dest, name);
+    mkdirSync(into, { recursive: true });
+    cpSync(join(base, name), into, { recursive: true });
+  }
+  return done(
+    `Downloaded ${names.join(", ")} from run ${runId} into ${relative(call.workspace, dest) || "."}\n`,
+    {
+      outputs: { "download-path": dest },
+    },
+  );
+};
+
+/** aws-actions/configure-aws-credentials: OIDC needs `id-token: write`; exports credentials for the local S3. */
+const configureAwsCredentials: StandIn = async (call) => {
+  if (!call.inputs["aws-region"]) fail(call, "aws-region is required", "set aws-region");
+  if (!call.inputs["role-to-assume"] && !call.inputs["aws-access-key-id"])
+    fail(call, "no role-to-assume and no access keys", "set role-to-assume (the RELEASE_AWS_ROLE variable)");
+  if (call.inputs["role-to-assume"] && !grants(call.permissions, "id-token", "write"))
+    fail(
+      call,
+      "assuming a role through OIDC needs `id-token: write`",
+      "add id-token: write to the job's permissions",
+    );
+  const { s3 } = call.host;
+  return done(`Assumed ${call.inputs["role-to-assume"] || "the given keys"} (local S3 at ${s3.endpoint})\n`, {
+    env: {
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      AWS_REGION: call.inputs["aws-region"] as string,
+      AWS_DEFAULT_REGION: call.inputs["aws-region"] as string,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+    },
+    masks: [s3.secretAccessKey],
+  });
+};
+
+/** actions/create-github-app-token: the App's installation token, once its id and key are given. */
+const createGitHubAppToken: StandIn = async (call) => {
+  if (!call.inputs["app-id"] || !call.inputs["private-key"])
+    fail(
+      call,
+      "app-id and private-key are required",
+      "set the RELEASE_RELAY_APP_ID and RELEASE_RELAY_APP_KEY secrets",
+    );
+  const token = call.host.appToken();
+  return done("Created an installation token\n", {
+    outputs: { token, "installation-id": "1", "app-slug": "release-relay" },
+    masks: [token],
+  });
+};
+
+/** The third-party actions the templates use, by `owner/name`, and their local stand-ins. */
+export const STAND_IN_ACTIONS: Record<string, StandIn> = {
+  "actions/checkout": checkout,
+  "actions/upload-artifact": uploadArtifact,
+  "actions/download-artifact": downloadArtifact,
+  "aws-actions/configure-aws-credentials": configureAwsCredentials,
+  "actions/create-github-app-token": createGitHubAppToken,
+};
+
+/** The stand-in for a third-party `uses:`; unknown or unpinned actions fail with the file and line. */
+export function standInFor(uses: string, where: string): StandIn {
+  const [name, ref] = uses.split("@") as [string, string | undefined];
+  const standIn = STAND_IN_ACTIONS[name];
+  if (!standIn)
+    throw new ReleaseRelayError(
+      "E_RUNNER_UNSUPPORTED",
+      `${where}: ${uses} has no local stand-in`,
+      `the local runner knows ${Object.keys(STAND_IN_ACTIONS).join(", ")} and ./ actions`,
+    );
+  if (!ref || !/^[0-9a-f]{40}$/.test(ref))
+    throw new ReleaseRelayError(
+      "E_RUNNER_UNPINNED",
+      `${where}: ${uses} is not pinned by a full commit SHA`,
+      "pin third-party actions by SHA",
+    );
+  return standIn;
+}
