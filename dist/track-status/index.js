@@ -55673,7 +55673,7 @@ function ledgerMarker(head) {
 function readLedgerMarker(body) {
   return /<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->/.exec(body ?? "")?.[1];
 }
-function statusLine(state, ctx) {
+function releaseVerdict(state, ctx) {
   const stagesDone = STAGES.filter((s) => ["succeeded", "skipped"].includes(state.stages[s].status)).length;
   const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
   const downstreamDoneCount = active.filter(
@@ -55683,11 +55683,17 @@ function statusLine(state, ctx) {
     )
   ).length;
   const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state.rollback) return `**⛔ Rolled back** — ${cell(state.rollback.reason)}`;
-  if (isComplete(state, ctx.expected)) return `**✅ Released** — ${progress}`;
+  if (state.rollback) return { kind: "rolled-back", progress };
+  if (isComplete(state, ctx.expected)) return { kind: "released", progress };
   const failing = STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error || d.ci === "failure" || d.image?.status === "failed");
-  if (failing) return `**❌ Needs attention** — ${progress}`;
-  return `**🔵 In progress** — ${progress}`;
+  return { kind: failing ? "attention" : "in-progress", progress };
+}
+function statusLine(state, ctx) {
+  const v = releaseVerdict(state, ctx);
+  if (v.kind === "rolled-back") return `**⛔ Rolled back** — ${cell(state.rollback?.reason ?? "")}`;
+  if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
+  if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
+  return `**🔵 In progress** — ${v.progress}`;
 }
 function stageTable(state) {
   return [
@@ -55748,20 +55754,25 @@ function problems(state) {
     ...state.failures.length > recent.length ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
 }
-function nextSteps(state, ctx) {
+function nextActions(state, ctx) {
   if (isComplete(state, ctx.expected) || state.rollback) return [];
-  const steps = [];
-  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error)) {
-    steps.push(`- Fix the cause above, then redo only what failed: \`${ctx.rerunCommand}\``);
-  }
+  const actions = [];
+  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
+    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
   for (const d of state.downstream) {
-    if (d.pr && !d.closed && d.ci === "success")
-      steps.push(`- Review and merge ${cell(d.name)}: ${d.pr.url}`);
+    if (d.pr && !d.closed && d.ci === "success") actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
     if (d.ci === "failure")
-      steps.push(
-        `- ${cell(d.name)}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`
-      );
+      actions.push({
+        text: `${d.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
+        ...d.ciUrl ? { url: d.ciUrl } : {}
+      });
   }
+  return actions;
+}
+function nextSteps(state, ctx) {
+  const steps = nextActions(state, ctx).map(
+    (a) => a.command ? `- ${cell(a.text)}: \`${a.command}\`` : a.url && a.text.startsWith("Review") ? `- ${cell(a.text)}: ${a.url}` : `- ${cell(a.text)}`
+  );
   return steps.length ? ["### Next", "", ...steps] : [];
 }
 function renderDashboard(state, ctx) {
@@ -55797,6 +55808,56 @@ function renderDashboard(state, ctx) {
     if (body.length <= BODY_LIMIT || compact === 2) return body;
   }
   throw new Error("unreachable");
+}
+
+// src/core/pr-events.ts
+var prResultSchema = external_exports.object({
+  downstream: external_exports.string(),
+  repo: external_exports.string(),
+  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  number: external_exports.number().int().positive().optional(),
+  url: external_exports.url().optional(),
+  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  files: external_exports.array(external_exports.string()).default([]),
+  error: external_exports.string().optional()
+});
+function pullRequestEvents(prsJson, config2, runId, at2) {
+  let raw;
+  try {
+    raw = JSON.parse(prsJson);
+  } catch {
+    throw new ReleaseRelayError("E_INPUT", "input prs is not JSON", "pass the prs output of open-downstream-prs unchanged");
+  }
+  const parsed = external_exports.array(prResultSchema).safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
+      "pass the prs output of open-downstream-prs unchanged"
+    );
+  const events = [];
+  for (const r of parsed.data) {
+    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
+      throw new ReleaseRelayError("E_INPUT", `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`, "check release-relay.yml");
+    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
+      events.push({
+        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
+        at: at2,
+        type: "pull-request",
+        downstream: r.downstream,
+        repo: r.repo,
+        number: r.number,
+        url: r.url,
+        ...r.headSha ? { headSha: r.headSha } : {},
+        action: r.outcome
+      });
+    } else if (r.outcome === "failed") {
+      events.push({ id: `downstream-failed:${r.downstream}:${runId}`, at: at2, type: "downstream-failed", downstream: r.downstream, error: (r.error ?? "failed").slice(0, 2e3) });
+    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
+      events.push({ id: `downstream-skipped:${r.downstream}:${r.outcome}`, at: at2, type: "downstream-skipped", downstream: r.downstream, reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500) });
+    }
+  }
+  return events;
 }
 
 // src/core/plan.ts
@@ -56025,7 +56086,8 @@ var INPUTS = [
   "detail",
   "report",
   "plan",
-  "rerun"
+  "rerun",
+  "prs"
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
@@ -56037,11 +56099,12 @@ var inputsSchema = external_exports.object({
   detail: external_exports.string().max(2e3).optional(),
   report: external_exports.string().optional(),
   plan: external_exports.string().optional(),
+  prs: external_exports.string().optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
-}).refine((i) => [i.event, i.stage, i.report, i.plan, i.rerun].filter((x) => x !== void 0).length <= 1, {
-  error: "give at most one of `event`, `stage` + `status`, or `report`"
+}).refine((i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs].filter((x) => x !== void 0).length <= 1, {
+  error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun` or `prs`"
 }).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
 }).transform((i) => ({
@@ -56055,7 +56118,8 @@ var inputsSchema = external_exports.object({
   detail: i.detail,
   report: i.report,
   plan: i.plan,
-  rerun: i.rerun
+  rerun: i.rerun,
+  prs: i.prs
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -56147,7 +56211,7 @@ async function runTrackStatus(settings, config2, deps) {
   let rerun;
   if (settings.rerun !== void 0) {
     rerun = stagesToRerun(deriveState((await store.read()).events), settings.rerun);
-    event = {
+    event = rerun.length === 0 ? void 0 : {
       id: `rerun:${deps.run.runId}`,
       at: now(),
       type: "rerun-requested",
@@ -56156,7 +56220,9 @@ async function runTrackStatus(settings, config2, deps) {
       ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
     };
   }
-  const appended = event ? (await store.append(event)).appended : false;
+  let appended = event ? (await store.append(event)).appended : false;
+  for (const e of settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [])
+    appended = (await store.append(e)).appended || appended;
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
   let mine;

@@ -24,6 +24,7 @@ import {
   stagesToRerun,
 } from "../core/ledger.js";
 import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
+import { pullRequestEvents } from "../core/pr-events.js";
 import { reportToEvent } from "../core/report-back.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, wantedIssueState } from "../core/tracking.js";
@@ -40,6 +41,7 @@ const INPUTS = [
   "report",
   "plan",
   "rerun",
+  "prs",
 ] as const;
 
 const inputsSchema = z
@@ -53,6 +55,7 @@ const inputsSchema = z
     detail: z.string().max(2000).optional(),
     report: z.string().optional(),
     plan: z.string().optional(),
+    prs: z.string().optional(),
     rerun: z
       .string()
       .transform((s) =>
@@ -66,9 +69,12 @@ const inputsSchema = z
       .pipe(z.union([z.literal("failed"), z.literal("all"), z.array(z.enum(STAGES)).min(1)]))
       .optional(),
   })
-  .refine((i) => [i.event, i.stage, i.report, i.plan, i.rerun].filter((x) => x !== undefined).length <= 1, {
-    error: "give at most one of `event`, `stage` + `status`, or `report`",
-  })
+  .refine(
+    (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs].filter((x) => x !== undefined).length <= 1,
+    {
+      error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun` or `prs`",
+    },
+  )
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
     error: "`stage` and `status` go together",
   })
@@ -84,6 +90,7 @@ const inputsSchema = z
     report: i.report,
     plan: i.plan,
     rerun: i.rerun,
+    prs: i.prs,
   }));
 
 function versionOfReport(report: string): string {
@@ -221,16 +228,22 @@ export async function runTrackStatus(
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
     rerun = stagesToRerun(deriveState((await store.read()).events), settings.rerun);
-    event = {
-      id: `rerun:${deps.run.runId}`,
-      at: now(),
-      type: "rerun-requested",
-      stages: rerun,
-      by: deps.run.actor ?? "unknown",
-      ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
-    };
+    // Nothing to redo is not an event: a rerun of a finished release changes nothing.
+    event =
+      rerun.length === 0
+        ? undefined
+        : {
+            id: `rerun:${deps.run.runId}`,
+            at: now(),
+            type: "rerun-requested",
+            stages: rerun,
+            by: deps.run.actor ?? "unknown",
+            ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
+          };
   }
-  const appended = event ? (await store.append(event)).appended : false;
+  let appended = event ? (await store.append(event)).appended : false;
+  for (const e of settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : [])
+    appended = (await store.append(e)).appended || appended;
 
   // Exactly one tracking issue: the first one the ledger records is canonical.
   let snapshot = await store.read();

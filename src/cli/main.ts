@@ -4,6 +4,7 @@ import { emulatorCommand } from "./emulator-command.js";
 import { initCommand } from "./init-command.js";
 import { localS3Command } from "./local-s3-command.js";
 import { planCommand } from "./plan-command.js";
+import { rehearseCommand } from "./rehearse-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
 import { verifyCommand } from "./verify-command.js";
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   edit: {
     run: editCommand,
     summary: "preview a downstream's edits in a local checkout (what its PR will contain)",
+  },
+  rehearse: {
+    run: rehearseCommand,
+    summary: "run a whole release of the example project on this machine (no account, no network)",
   },
   verify: { run: verifyCommand, summary: "check a release's artifacts against SHA256SUMS and signatures" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },

@@ -41,7 +41,8 @@ export function dashboardContext(config: Config, version: string, head: string):
 /** GitHub refuses issue bodies over 65,536 characters; a margin keeps edits safe. */
 export const BODY_LIMIT = 60_000;
 
-const STAGE_LABEL: Record<Stage, string> = {
+/** How each stage is named on the dashboards. */
+export const STAGE_LABEL: Record<Stage, string> = {
   "build-matrix": "Plan",
   build: "Build",
   "compute-hashes": "Checksums",
@@ -49,11 +50,13 @@ const STAGE_LABEL: Record<Stage, string> = {
   "open-downstream-prs": "Downstream PRs",
 };
 
-const ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" } as const;
+/** The icon of each stage status. */
+export const ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" } as const;
 
 const cell = (s: string): string => s.replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;");
 
-function duration(from?: string, to?: string): string {
+/** A human duration between two ISO times ("" if either is missing). */
+export function duration(from?: string, to?: string): string {
   if (!from || !to) return "";
   const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
   return s < 60
@@ -63,7 +66,8 @@ function duration(from?: string, to?: string): string {
       : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
 }
 
-function size(bytes?: number): string {
+/** A human size in B, KiB, MiB or GiB. */
+export function size(bytes?: number): string {
   if (bytes === undefined) return "";
   const units = ["B", "KiB", "MiB", "GiB"];
   let v = bytes;
@@ -85,8 +89,14 @@ export function readLedgerMarker(body: string | null | undefined): string | unde
   return /<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->/.exec(body ?? "")?.[1];
 }
 
-/** The one-line verdict at the top of the dashboard. */
-export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
+/** Where a release stands, in one word, with its progress counts. */
+export interface Verdict {
+  kind: "released" | "rolled-back" | "attention" | "in-progress";
+  progress: string;
+}
+
+/** Decides the verdict the dashboards (Markdown and HTML) lead with. */
+export function releaseVerdict(state: ReleaseState, ctx: DashboardContext): Verdict {
   const stagesDone = STAGES.filter((s) => ["succeeded", "skipped"].includes(state.stages[s].status)).length;
   const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
   const downstreamDoneCount = active.filter((x) =>
@@ -96,13 +106,21 @@ export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
     ),
   ).length;
   const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state.rollback) return `**⛔ Rolled back** — ${cell(state.rollback.reason)}`;
-  if (isComplete(state, ctx.expected)) return `**✅ Released** — ${progress}`;
+  if (state.rollback) return { kind: "rolled-back", progress };
+  if (isComplete(state, ctx.expected)) return { kind: "released", progress };
   const failing =
     STAGES.some((s) => state.stages[s].status === "failed") ||
     state.downstream.some((d) => d.error || d.ci === "failure" || d.image?.status === "failed");
-  if (failing) return `**❌ Needs attention** — ${progress}`;
-  return `**🔵 In progress** — ${progress}`;
+  return { kind: failing ? "attention" : "in-progress", progress };
+}
+
+/** The one-line verdict at the top of the dashboard. */
+export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
+  const v = releaseVerdict(state, ctx);
+  if (v.kind === "rolled-back") return `**⛔ Rolled back** — ${cell(state.rollback?.reason ?? "")}`;
+  if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
+  if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
+  return `**🔵 In progress** — ${v.progress}`;
 }
 
 function stageTable(state: ReleaseState): string[] {
@@ -195,20 +213,35 @@ function problems(state: ReleaseState): string[] {
   ];
 }
 
-function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {
+/** What people should do next, with the link to do it; nothing once the release is done. */
+export function nextActions(
+  state: ReleaseState,
+  ctx: DashboardContext,
+): { text: string; command?: string; url?: string }[] {
   if (isComplete(state, ctx.expected) || state.rollback) return [];
-  const steps: string[] = [];
-  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error)) {
-    steps.push(`- Fix the cause above, then redo only what failed: \`${ctx.rerunCommand}\``);
-  }
+  const actions: { text: string; command?: string; url?: string }[] = [];
+  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
+    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
   for (const d of state.downstream) {
     if (d.pr && !d.closed && d.ci === "success")
-      steps.push(`- Review and merge ${cell(d.name)}: ${d.pr.url}`);
+      actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
     if (d.ci === "failure")
-      steps.push(
-        `- ${cell(d.name)}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
-      );
+      actions.push({
+        text: `${d.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
+        ...(d.ciUrl ? { url: d.ciUrl } : {}),
+      });
   }
+  return actions;
+}
+
+function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {
+  const steps = nextActions(state, ctx).map((a) =>
+    a.command
+      ? `- ${cell(a.text)}: \`${a.command}\``
+      : a.url && a.text.startsWith("Review")
+        ? `- ${cell(a.text)}: ${a.url}`
+        : `- ${cell(a.text)}`,
+  );
   return steps.length ? ["### Next", "", ...steps] : [];
 }
 

@@ -28,6 +28,7 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   report: undefined,
   plan: undefined,
   rerun: undefined,
+  prs: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
   github,

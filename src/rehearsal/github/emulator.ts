@@ -209,6 +209,11 @@ export class GitHubEmulator {
     this.world.state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
   }
 
+  /** Takes a state written by `dump()` whose repositories are already in this emulator's directory. */
+  loadState(json: string): void {
+    this.world.state = JSON.parse(json);
+  }
+
   /** The state (not git objects) as JSON, for debugging and snapshots. */
   dump(): string {
     return JSON.stringify(this.world.state, null, 2);

@@ -58,6 +58,7 @@ export class LocalActions {
         if (next.file && workflow.file !== next.file) continue;
         if (!triggers(workflow, next.event)) continue;
         const run = await runWorkflow(this.host, next.repo, workflow, next.event);
+        this.host.recover();
         this.runs.push(run);
         this.enqueue(next.repo, {
           name: "workflow_run",
@@ -73,6 +74,7 @@ export class LocalActions {
               conclusion: run.conclusion,
               head_branch: run.headBranch,
               head_sha: run.headSha,
+              head_commit: { id: run.headSha, message: await this.commitMessage(next.repo, run.headSha) },
               html_url: run.url,
             },
             repository: { full_name: next.repo },
@@ -143,6 +145,18 @@ export class LocalActions {
       actor: "release-relay[bot]",
       payload: { action, number: p.number, pull_request: pull, repository: { full_name: repo } },
     });
+  }
+
+  private async commitMessage(repo: string, sha: string): Promise<string> {
+    const { stdout } = await git("git", [
+      "--git-dir",
+      this.host.gitDir(repo),
+      "log",
+      "-1",
+      "--format=%B",
+      sha,
+    ]).catch(() => ({ stdout: "" }));
+    return stdout.trim();
   }
 
   private async defaultBranch(repo: string): Promise<string> {

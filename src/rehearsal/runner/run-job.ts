@@ -126,7 +126,9 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
     let log = "";
     let errors: string[] = [];
     try {
-      if (!evaluateExpression(step.if, contexts, status, where)) {
+      if (r.host.stopped()) {
+        outcome = "cancelled";
+      } else if (!evaluateExpression(step.if, contexts, status, where)) {
         outcome = "skipped";
       } else {
         const stepEnv = { ...processEnv(), ...evaluateTexts(step.env, contexts, status, file) };
@@ -159,7 +161,7 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
       log += `${errors[0]}\n`;
     }
     const conclusion: Result = outcome === "failure" && step.continueOnError ? "success" : outcome;
-    if (conclusion === "failure") failed = true;
+    if (conclusion === "failure" || conclusion === "cancelled") failed = true;
     steps[key] = { outputs, outcome, conclusion };
     records.push({ name: step.name, line: step.line, outcome, log, errors, durationMs: Date.now() - t0 });
   }

@@ -68,6 +68,19 @@ export async function runWorkflow(
     if (index === -1)
       throw new Error(`${workflow.file}: jobs wait on each other (${pending.map((j) => j.id).join(", ")})`);
     const job = pending.splice(index, 1)[0] as JobSpec;
+    if (host.stopped()) {
+      results.set(job.id, { result: "cancelled", outputs: {} });
+      records.push({
+        id: job.id,
+        name: job.id,
+        runsOn: "",
+        result: "cancelled",
+        outputs: {},
+        steps: [],
+        durationMs: 0,
+      });
+      continue;
+    }
     const needs = Object.fromEntries(job.needs.map((n) => [n, results.get(n) as NeedResult]));
     const contexts: Contexts = { ...base, needs };
     const where = `${workflow.file}:${job.line}`;
@@ -131,7 +144,7 @@ export async function runWorkflow(
       });
       records.push(record);
       host.notify({ kind: "job-finished", runId, repo, job: record });
-      if (record.result === "failure") result = "failure";
+      if (record.result === "failure" || record.result === "cancelled") result = record.result;
       for (const [k, v] of Object.entries(record.outputs)) if (v !== "") outputs[k] = v;
     }
     results.set(job.id, { result, outputs });
@@ -142,9 +155,14 @@ export async function runWorkflow(
     workflow: workflow.name,
     file: workflow.file,
     event: event.name,
-    headBranch: event.ref.replace(/^refs\/(heads|tags)\//, ""),
+    // A pull request's run belongs to its head branch (what workflow_run reports as head_branch).
+    headBranch:
+      (event.payload.pull_request as { head?: { ref?: string } } | undefined)?.head?.ref ??
+      event.ref.replace(/^refs\/(heads|tags)\//, ""),
     headSha: event.sha,
-    conclusion: records.some((r) => r.result === "failure") ? "failure" : "success",
+    conclusion: records.some((r) => r.result === "failure" || r.result === "cancelled")
+      ? "failure"
+      : "success",
     jobs: records,
     durationMs: Date.now() - started,
     url,

@@ -82,4 +82,8 @@ export interface RunnerHost {
   /** Who approves a job's deployment environment (the rehearsal approves at once, and says so). */
   approve(repo: string, environment: string): string;
   notify(notice: RunnerNotice): void;
+  /** True once the run must stop at once (a simulated crash): no further step or job starts. */
+  stopped(): boolean;
+  /** Called after every run: a crashed run's successors start normally (GitHub itself went on). */
+  recover(): void;
 }

@@ -25,6 +25,8 @@ export interface StepProcess {
   eventFile: string;
   secrets: Set<string>;
   timeoutMs: number;
+  /** Polled while the step runs: true kills it (the run was stopped from outside). */
+  stop?: () => boolean;
 }
 
 /**
@@ -71,6 +73,9 @@ export async function runStepProcess(step: StepProcess): Promise<StepProcessResu
     timedOut = true;
     child.kill("SIGKILL");
   }, step.timeoutMs);
+  const poll = setInterval(() => {
+    if (step.stop?.()) child.kill("SIGKILL");
+  }, 50);
   const exitCode = await new Promise<number>((resolve) => {
     child.on("error", (error) => {
       log += `${error.message}\n`;
@@ -79,6 +84,7 @@ export async function runStepProcess(step: StepProcess): Promise<StepProcessResu
     child.on("close", (code) => resolve(code ?? 1));
   });
   clearTimeout(timer);
+  clearInterval(poll);
   if (pending) onLine(pending);
   if (timedOut) {
     log += `The step exceeded its time limit of ${Math.round(step.timeoutMs / 60000)} minutes and was stopped.\n`;

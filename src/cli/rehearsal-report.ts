@@ -1,0 +1,72 @@
+import type { RehearsalOutcome } from "../rehearsal/rehearsal-outcome.js";
+import type { RunnerNotice } from "../rehearsal/runner/runner-host.js";
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** One progress line per run, job and phase, as the rehearsal goes. */
+export function progressLine(n: RunnerNotice | { kind: "phase"; text: string }): string | undefined {
+  switch (n.kind) {
+    case "phase":
+      return `• ${n.text}`;
+    case "run-started":
+      return `▶ ${n.run.repo} · ${n.run.workflow} (on ${n.run.event}) · run ${n.run.id}`;
+    case "environment":
+      return `    environment ${n.environment} for ${n.job}: ${n.approvedBy}`;
+    case "job-finished": {
+      const mark = n.job.result === "success" ? "✓" : n.job.result === "skipped" ? "–" : "✗";
+      const line = `  ${mark} ${n.job.name}${n.job.runsOn ? ` [${n.job.runsOn}]` : ""} ${n.job.result === "skipped" ? "skipped" : seconds(n.job.durationMs)}`;
+      const errors = n.job.steps
+        .filter((s) => s.outcome === "failure")
+        .map(
+          (s) =>
+            `      ✗ ${s.name}: ${(s.errors[0] ?? s.log.trim().split("\n").slice(-3).join(" | ")).slice(0, 400)}`,
+        );
+      return [line, ...errors].join("\n");
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The end of a rehearsal: tracking issue, PR diffs, bucket, verify, API calls, where things are. */
+export function finalReport(o: RehearsalOutcome, dir: string): string {
+  const s = o.summary;
+  const routes = Object.entries(s.apiCalls.byRoute)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([r, n]) => `    ${String(n).padStart(4)}  ${r}`);
+  const failed = o.runs.flatMap((r) =>
+    r.jobs.filter((j) => j.result === "failure").map((j) => `${r.repo} · ${r.workflow} · ${j.name}`),
+  );
+  return [
+    "",
+    "════ Tracking issue ════",
+    o.trackingIssueBody.replace(/<!--[\s\S]*?-->\n?/g, "").trim(),
+    "",
+    "════ Downstream PRs ════",
+    ...(o.diffs.length === 0
+      ? ["(none)"]
+      : o.diffs.flatMap((d) => {
+          const pr = s.prs.find((p) => p.downstream === d.downstream);
+          return [`── ${d.downstream}: ${d.repo} #${d.number} (${pr?.state ?? "?"})`, d.diff.trimEnd(), ""];
+        })),
+    "════ Bucket ════",
+    ...o.objects.map((x) => `  ${String(x.size).padStart(9)}  ${x.key}`),
+    "",
+    "════ release-relay verify ════",
+    o.verify.output.trim(),
+    "",
+    "════ Numbers ════",
+    `  API calls by the workflows: ${s.apiCalls.total} (${s.apiCalls.mutating} mutating)`,
+    ...routes,
+    `  time: ${seconds(s.durationsMs.total)} in all, ${seconds(s.durationsMs.builds)} building, ${seconds(s.durationsMs.orchestration)} orchestration`,
+    `  workflow runs: ${o.runs.length}`,
+    ...(failed.length ? ["  failed jobs:", ...failed.map((f) => `    ✗ ${f}`)] : []),
+    "",
+    `Dashboard: ${dir}/dashboard.html`,
+    `World:     ${dir} (repos/, artifacts/, tracking-issue.md, summary.json)`,
+    s.completed
+      ? `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
+      : `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`,
+  ].join("\n");
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ReleaseRelayError } from "../core/errors.js";
+import { rehearse } from "../rehearsal/rehearse.js";
+import { parseFlags } from "./cli-args.js";
+import type { Command } from "./main.js";
+import { finalReport, progressLine } from "./rehearsal-report.js";
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `--${flag} ${value} is not a number from ${min} to ${max}`,
+      `e.g. --${flag} ${max <= 1 ? "0.1" : "3"}`,
+    );
+  return n;
+}
+
+/**
+ * `release-relay rehearse`: a whole release of the example project on this machine (emulated
+ * GitHub, local S3, the real workflow files and actions), then what happened. Exit 1 if the
+ * release did not complete.
+ */
+export const rehearseCommand: Command = async (args, out) => {
+  const { values } = parseFlags(
+    args,
+    {
+      version: { type: "string" },
+      rc: { type: "boolean", default: false },
+      faults: { type: "string" },
+      seed: { type: "string", default: "1" },
+      "crash-after": { type: "string" },
+      resume: { type: "boolean", default: false },
+      keep: { type: "string" },
+      example: { type: "string" },
+      "no-merge": { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+    },
+    "rehearse",
+  );
+  if (values.resume && !values.keep)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "--resume needs --keep DIR (the world to rerun)",
+      "e.g. rehearse --resume --keep ./world",
+    );
+  const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
+  const rate = number(values.faults, "faults", 0, 0.5);
+  const crashAfter = number(values["crash-after"], "crash-after", 1, 100_000);
+  const outcome = await rehearse({
+    exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
+    dir,
+    ...(values.version ? { version: values.version } : {}),
+    rc: values.rc,
+    ...(rate ? { faults: { rate, seed: number(values.seed, "seed", 0, 2 ** 31) ?? 1 } } : {}),
+    ...(crashAfter ? { crashAfter } : {}),
+    resume: values.resume,
+    merge: !values["no-merge"],
+    onNotice: (n) => {
+      if (values.json)
+        out(
+          JSON.stringify(
+            n.kind === "run-finished" ? { kind: n.kind, run: { ...n.run, jobs: undefined } } : n,
+          ),
+        );
+      else {
+        const line = progressLine(n);
+        if (line) out(line);
+      }
+    },
+  });
+  out(
+    values.json ? JSON.stringify({ kind: "summary", summary: outcome.summary }) : finalReport(outcome, dir),
+  );
+  return outcome.summary.completed ? 0 : 1;
+};

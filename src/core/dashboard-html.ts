@@ -1,0 +1,175 @@
+import {
+  type DashboardContext,
+  duration,
+  ICON,
+  nextActions,
+  releaseVerdict,
+  STAGE_LABEL,
+  size,
+} from "./dashboard.js";
+import { downstreamDone, type ReleaseState, STAGES } from "./ledger.js";
+
+const escape = (s: string): string =>
+  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+
+// Only http(s) links become anchors: a URL from a report must not run script in the page.
+const link = (url: string | undefined, text: string): string =>
+  url && /^https?:\/\//.test(url) ? `<a href="${escape(url)}">${escape(text)}</a>` : escape(text);
+
+const VERDICT = {
+  released: { label: "Released", cls: "ok" },
+  "rolled-back": { label: "Rolled back", cls: "bad" },
+  attention: { label: "Needs attention", cls: "bad" },
+  "in-progress": { label: "In progress", cls: "run" },
+} as const;
+
+const STYLE = `
+body{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f6f8fa;color:#1f2328}
+main{max-width:1080px;margin:0 auto;padding:24px}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
+.badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff}
+.ok{background:#1a7f37}.bad{background:#cf222e}.run{background:#0969da}.idle{background:#8c959f}
+.muted{color:#59636e;font-size:13px}
+ol.timeline{list-style:none;padding:0;margin:0}
+ol.timeline li{display:grid;grid-template-columns:170px 130px 1fr 90px;gap:12px;align-items:center;background:#fff;border:1px solid #d1d9e0;border-radius:6px;padding:8px 12px;margin-bottom:6px}
+ol.timeline li.failed{border-color:#cf222e;background:#ffebe9}
+.bar{height:8px;border-radius:4px;background:#d1d9e0;position:relative}.bar span{position:absolute;top:0;height:8px;border-radius:4px}
+.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+.card{background:#fff;border:1px solid #d1d9e0;border-radius:6px;padding:12px 14px}
+.card.failed{border-color:#cf222e;background:#ffebe9}.card.done{border-color:#1a7f37}
+.card h3{margin:0 0 6px;font-size:16px}.card dl{display:grid;grid-template-columns:70px 1fr;margin:0;gap:2px 8px}.card dt{color:#59636e}
+table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d1d9e0;padding:6px 8px;text-align:left;font-size:13px}
+code{font:12px ui-monospace,monospace;word-break:break-all}
+.problems{background:#ffebe9;border:1px solid #cf222e;border-radius:6px;padding:10px 16px}
+.next{background:#ddf4ff;border:1px solid #0969da;border-radius:6px;padding:10px 16px}
+`;
+
+function timeline(state: ReleaseState): string {
+  const times = STAGES.flatMap((s) => [state.stages[s].startedAt, state.stages[s].finishedAt]).filter(
+    (t): t is string => Boolean(t),
+  );
+  const start = times.length ? Math.min(...times.map(Date.parse)) : 0;
+  const span = times.length ? Math.max(1, Math.max(...times.map(Date.parse)) - start) : 1;
+  const items = STAGES.map((s) => {
+    const st = state.stages[s];
+    const from = st.startedAt ? ((Date.parse(st.startedAt) - start) / span) * 100 : 0;
+    const to = st.finishedAt ? ((Date.parse(st.finishedAt) - start) / span) * 100 : from;
+    const colour = st.status === "failed" ? "#cf222e" : st.status === "succeeded" ? "#1a7f37" : "#0969da";
+    const bar = st.startedAt
+      ? `<span style="left:${from.toFixed(1)}%;width:${Math.max(1, to - from).toFixed(1)}%;background:${colour}"></span>`
+      : "";
+    return `<li class="${st.status}" data-stage="${s}"><strong>${escape(STAGE_LABEL[s])}</strong><span>${ICON[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(st.startedAt, st.finishedAt)} ${st.runUrl ? link(st.runUrl, "log") : ""}</span></li>`;
+  });
+  return `<ol class="timeline" id="timeline">${items.join("")}</ol>`;
+}
+
+function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
+  const names = [...new Set([...ctx.expected.map((x) => x.name), ...state.downstream.map((d) => d.name)])];
+  const cards = names.map((n) => {
+    const d = state.downstream.find((x) => x.name === n);
+    const x = ctx.expected.find((e) => e.name === n);
+    const done = x ? downstreamDone(d, x) : false;
+    const failed = Boolean(d?.error || d?.ci === "failure" || d?.image?.status === "failed");
+    const rows: [string, string][] = [
+      ["Repo", escape(d?.repo ?? x?.repo ?? "")],
+      ["Mode", escape(x?.mode ?? "")],
+      [
+        "PR",
+        d?.error
+          ? `❌ ${escape(d.error)}`
+          : d?.pr
+            ? link(d.pr.url, `#${d.pr.number}`)
+            : d?.skipped
+              ? `⏭️ ${escape(d.skipped)}`
+              : "⚪ not yet",
+      ],
+      [
+        "CI",
+        d?.ci === "success"
+          ? "✅ passed"
+          : d?.ci === "failure"
+            ? `❌ ${link(d.ciUrl, "failed")}`
+            : d?.ci === "pending"
+              ? "🔵 running"
+              : "⚪",
+      ],
+      ["Merge", d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "⚪"],
+    ];
+    if (x?.reportBack.includes("image-build") || d?.image)
+      rows.push([
+        "Image",
+        d?.image
+          ? d.image.status === "succeeded"
+            ? `✅ ${d.image.tags.map((t) => `<code>${escape(t)}</code>`).join(" ")}${d.image.url ? ` ${link(d.image.url, "build")}` : ""}`
+            : `❌ ${link(d.image.url, "failed")}`
+          : "⚪",
+      ]);
+    if (d?.page) rows.push(["Page", link(d.page, "live")]);
+    const body = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("");
+    return `<section class="card${failed ? " failed" : done ? " done" : ""}" data-downstream="${escape(n)}"><h3>${escape(n)}</h3><dl>${body}</dl></section>`;
+  });
+  return `<div class="cards" id="downstream">${cards.join("")}</div>`;
+}
+
+function artifactTable(state: ReleaseState): string {
+  const rows = state.artifacts.map(
+    (a) =>
+      `<tr><td>${link(a.url, a.name)}</td><td>${size(a.size)}</td><td><code>${escape(a.sha256 ?? "")}</code></td><td>${escape(a.state)}</td></tr>`,
+  );
+  return `<table id="artifacts"><thead><tr><th>File</th><th>Size</th><th>SHA-256</th><th>State</th></tr></thead><tbody>${rows.join("") || '<tr><td colspan="4">none yet</td></tr>'}</tbody></table>`;
+}
+
+function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
+  const out: string[] = [];
+  if (state.failures.length > 0)
+    out.push(
+      `<section class="problems" id="problems"><h2>Problems</h2><ul>${state.failures
+        .slice(-10)
+        .map(
+          (f) =>
+            `<li><strong>${escape(f.what)}</strong> <span class="muted">${escape(f.at)}</span>: ${escape(f.detail.slice(0, 500))} ${link(f.runUrl, "log")}</li>`,
+        )
+        .join("")}</ul></section>`,
+    );
+  const next = nextActions(state, ctx);
+  if (next.length > 0)
+    out.push(
+      `<section class="next" id="next"><h2>Next</h2><ul>${next
+        .map(
+          (a) =>
+            `<li>${escape(a.text)}${a.command ? `: <code>${escape(a.command)}</code>` : ""}${a.url ? ` ${link(a.url, "open")}` : ""}</li>`,
+        )
+        .join("")}</ul></section>`,
+    );
+  return out.join("");
+}
+
+/** The release dashboard as one static, self-contained HTML page (no script, no external resource). */
+export function renderDashboardHtml(
+  state: ReleaseState,
+  ctx: DashboardContext,
+  options: { title: string },
+): string {
+  const verdict = releaseVerdict(state, ctx);
+  const v = VERDICT[verdict.kind];
+  const issue = state.trackingIssue
+    ? link(state.trackingIssue.url, `tracking issue #${state.trackingIssue.number}`)
+    : "no tracking issue yet";
+  const reruns = state.reruns.length
+    ? `<h2>Reruns</h2><ul id="reruns">${state.reruns.map((r) => `<li>${escape(r.at)} by ${escape(r.by)}: ${escape(r.stages.join(", "))}</li>`).join("")}</ul>`
+    : "";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escape(options.title)} — release dashboard</title><style>${STYLE}</style></head>
+<body><main>
+<header><h1>${escape(options.title)}</h1>
+<p><span class="badge ${v.cls}" id="verdict" data-verdict="${verdict.kind}">${v.label}</span> ${escape(verdict.progress)}</p>
+<p class="muted">${issue} · ledger ${escape(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escape(state.request.tag)} at <code>${escape(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
+${problemsAndNext(state, ctx)}
+<h2>Stages</h2>${timeline(state)}
+<h2>Downstream repos</h2>${downstreamCards(state, ctx)}
+<h2>Artifacts (${state.artifacts.length})</h2>${artifactTable(state)}
+${reruns}
+</main></body></html>
+`;
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import type { Config } from "./config.js";
+import { ReleaseRelayError } from "./errors.js";
+import type { LedgerEvent } from "./ledger.js";
+
+/** One entry of open-downstream-prs' `prs` output. */
+export const prResultSchema = z.object({
+  downstream: z.string(),
+  repo: z.string(),
+  outcome: z.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  number: z.number().int().positive().optional(),
+  url: z.url().optional(),
+  headSha: z
+    .string()
+    .regex(/^[0-9a-f]{40}$/)
+    .optional(),
+  files: z.array(z.string()).default([]),
+  error: z.string().optional(),
+});
+
+export type PrResult = z.infer<typeof prResultSchema>;
+
+/**
+ * The ledger events for what open-downstream-prs did, one per downstream. Ids are content-derived,
+ * so recording the same outcome again (a rerun that changed nothing) appends nothing.
+ */
+export function pullRequestEvents(prsJson: string, config: Config, runId: string, at: string): LedgerEvent[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(prsJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "input prs is not JSON",
+      "pass the prs output of open-downstream-prs unchanged",
+    );
+  }
+  const parsed = z.array(prResultSchema).safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
+      "pass the prs output of open-downstream-prs unchanged",
+    );
+  const events: LedgerEvent[] = [];
+  for (const r of parsed.data) {
+    if (
+      !config.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase())
+    )
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`,
+        "check release-relay.yml",
+      );
+    if (
+      (r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") &&
+      r.number &&
+      r.url
+    ) {
+      events.push({
+        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
+        at,
+        type: "pull-request",
+        downstream: r.downstream,
+        repo: r.repo,
+        number: r.number,
+        url: r.url,
+        ...(r.headSha ? { headSha: r.headSha } : {}),
+        action: r.outcome,
+      });
+    } else if (r.outcome === "failed") {
+      events.push({
+        id: `downstream-failed:${r.downstream}:${runId}`,
+        at,
+        type: "downstream-failed",
+        downstream: r.downstream,
+        error: (r.error ?? "failed").slice(0, 2000),
+      });
+    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
+      events.push({
+        id: `downstream-skipped:${r.downstream}:${r.outcome}`,
+        at,
+        type: "downstream-skipped",
+        downstream: r.downstream,
+        reason:
+          r.outcome === "dry-run"
+            ? "dry-run: the diff is in the job summary"
+            : (r.error ?? "skipped").slice(0, 500),
+      });
+    }
+  }
+  return events;
+}

@@ -1,0 +1,110 @@
+import { execFileSync } from "node:child_process";
+import type { GitHubEmulator } from "./github/emulator.js";
+import type { LocalActions } from "./runner/local-actions.js";
+import type { RunnerHost } from "./runner/runner-host.js";
+
+/** A call to the emulated API as a person would make it (retried: the rehearsal may inject faults). */
+export async function apiCall(
+  apiUrl: string,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  let last = "";
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      const res = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: "application/vnd.github+json",
+          "content-type": "application/json",
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      if (res.status < 500 && res.status !== 429 && !(res.status === 403 && /rate limit/i.test(text)))
+        return { status: res.status, body: text ? JSON.parse(text) : undefined };
+      last = `${res.status} ${text.slice(0, 200)}`;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+  }
+  throw new Error(`${method} ${path} kept failing: ${last}`);
+}
+
+/**
+ * The maintainers' part: merge each open release PR of `version` whose head passed the repo's CI,
+ * then deliver what GitHub would (pull_request_target closed, push to the base branch). Returns
+ * how many PRs were merged.
+ */
+export async function mergeGreenPulls(
+  emulator: GitHubEmulator,
+  actions: LocalActions,
+  host: RunnerHost,
+  token: string,
+  repos: readonly string[],
+  version: string,
+): Promise<number> {
+  let merged = 0;
+  for (const repo of repos) {
+    const state = emulator.state.repos[repo.toLowerCase()];
+    if (!state) continue;
+    for (const pull of state.pulls) {
+      const issue = state.issues.find((i) => i.number === pull.number);
+      if (pull.merged || issue?.state !== "open" || !pull.headRef.startsWith(`release-relay/${version}/`))
+        continue;
+      const head = execFileSync("git", [
+        "--git-dir",
+        host.gitDir(repo),
+        "rev-parse",
+        `refs/heads/${pull.headRef}`,
+      ])
+        .toString()
+        .trim();
+      const checks = actions.runs.filter(
+        (r) => r.repo === repo && r.event === "pull_request" && r.headSha === head,
+      );
+      if (checks.length === 0 || checks.some((r) => r.conclusion !== "success")) continue;
+      const reply = (await apiCall(host.apiUrl, token, "PUT", `/repos/${repo}/pulls/${pull.number}/merge`, {
+        merge_method: "merge",
+      })) as { status: number; body?: { sha?: string } };
+      if (reply.status !== 200 || !reply.body?.sha) continue;
+      merged++;
+      const url = `${host.apiUrl}/${repo}/pull/${pull.number}`;
+      actions.enqueue(repo, {
+        name: "pull_request_target",
+        ref: `refs/heads/${pull.baseRef}`,
+        sha: "",
+        actor: "maintainer",
+        payload: {
+          action: "closed",
+          number: pull.number,
+          pull_request: {
+            number: pull.number,
+            merged: true,
+            html_url: url,
+            head: { ref: pull.headRef, sha: head },
+            base: { ref: pull.baseRef },
+          },
+          repository: { full_name: repo },
+        },
+      });
+      actions.enqueue(repo, {
+        name: "push",
+        ref: `refs/heads/${pull.baseRef}`,
+        sha: reply.body.sha,
+        actor: "maintainer",
+        payload: {
+          ref: `refs/heads/${pull.baseRef}`,
+          after: reply.body.sha,
+          repository: { full_name: repo },
+        },
+      });
+    }
+  }
+  await actions.drain();
+  return merged;
+}

@@ -1,0 +1,104 @@
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { GitHubEmulator } from "./github/emulator.js";
+import type { Permission, PermissionName } from "./github/permissions.js";
+import type { RunnerHost, RunnerNotice } from "./runner/runner-host.js";
+
+// Workflow `permissions:` names as the emulator knows them; id-token is not an API permission.
+const PERMISSION_NAMES: Record<string, PermissionName> = {
+  contents: "contents",
+  issues: "issues",
+  "pull-requests": "pull_requests",
+  statuses: "statuses",
+  checks: "checks",
+  actions: "actions",
+};
+
+/** The rehearsal's side of the runner: emulated repos, per-job tokens, settings, the local S3. */
+export class RehearsalHost implements RunnerHost {
+  private crashed = false;
+
+  constructor(
+    private readonly emulator: GitHubEmulator,
+    readonly workDir: string,
+    private readonly options: {
+      appToken: string;
+      settings: Map<string, { vars: Record<string, string>; secrets: Record<string, string> }>;
+      s3: RunnerHost["s3"];
+      approver: string;
+      firstRunId: number;
+      notify: (notice: RunnerNotice) => void;
+      onRecover?: () => void;
+    },
+  ) {
+    this.runId = options.firstRunId;
+  }
+
+  private runId: number;
+
+  get apiUrl(): string {
+    return this.emulator.url;
+  }
+
+  get s3(): RunnerHost["s3"] {
+    return this.options.s3;
+  }
+
+  /** The next run id to hand out (kept with the world so a resumed rehearsal continues the count). */
+  get lastRunId(): number {
+    return this.runId;
+  }
+
+  gitDir(repo: string): string {
+    const [owner, name] = repo.split("/") as [string, string];
+    return join(this.emulator.dir, "repos", owner, `${name}.git`);
+  }
+
+  jobToken(repo: string, permissions: Record<string, string> | "none"): string {
+    const token = `ghs_job_${randomBytes(12).toString("hex")}`;
+    const granted: Permission[] = [];
+    const given = permissions === "none" ? { contents: "read" } : permissions;
+    for (const [name, level] of Object.entries(given)) {
+      const mapped = PERMISSION_NAMES[name];
+      if (mapped && (level === "read" || level === "write")) granted.push(`${mapped}:${level}`);
+    }
+    this.emulator.addToken(token, { login: "github-actions[bot]", type: "Bot", repos: { [repo]: granted } });
+    return token;
+  }
+
+  appToken(): string {
+    return this.options.appToken;
+  }
+
+  settings(repo: string): { vars: Record<string, string>; secrets: Record<string, string> } {
+    return this.options.settings.get(repo.toLowerCase()) ?? { vars: {}, secrets: {} };
+  }
+
+  nextRunId(): number {
+    return ++this.runId;
+  }
+
+  approve(): string {
+    return this.options.approver;
+  }
+
+  notify(notice: RunnerNotice): void {
+    this.options.notify(notice);
+  }
+
+  /** Stops the current run where it stands, as if its runner died. */
+  crash(): void {
+    this.crashed = true;
+  }
+
+  /** Lets later runs start again after a crash (GitHub itself did not stop). */
+  recover(): void {
+    if (!this.crashed) return;
+    this.crashed = false;
+    this.options.onRecover?.();
+  }
+
+  stopped(): boolean {
+    return this.crashed;
+  }
+}

@@ -1,0 +1,194 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { createGitHubClient } from "../adapters/github.js";
+import { LedgerStore } from "../adapters/ledger-store.js";
+import { dashboardContext, renderDashboard } from "../core/dashboard.js";
+import { renderDashboardHtml } from "../core/dashboard-html.js";
+import { deriveState, isComplete, type ReleaseState } from "../core/ledger.js";
+import type { ExampleProject } from "./example-world.js";
+import type { GitHubEmulator } from "./github/emulator.js";
+import type { RunRecord } from "./runner/runner-host.js";
+import { listBucket } from "./s3/bucket-mirror.js";
+import { LOCAL_S3_CREDENTIALS, type LocalS3 } from "./s3/local-s3.js";
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** `summary.json` of a rehearsal: what tests and users read to judge it. */
+export interface RehearsalSummary {
+  version: string;
+  completed: boolean;
+  trackingIssue: { repo: string; number: number; url: string } | null;
+  prs: {
+    downstream: string;
+    repo: string;
+    number: number;
+    url: string;
+    headSha: string;
+    state: "open" | "closed" | "merged";
+  }[];
+  artifacts: { name: string; key: string; size: number; sha256: string }[];
+  apiCalls: { total: number; mutating: number; byRoute: Record<string, number> };
+  durationsMs: { total: number; builds: number; orchestration: number };
+}
+
+/** Everything a rehearsal shows at the end. */
+export interface RehearsalOutcome {
+  summary: RehearsalSummary;
+  state: ReleaseState;
+  trackingIssueBody: string;
+  dashboardHtml: string;
+  diffs: { downstream: string; repo: string; number: number; diff: string }[];
+  objects: { key: string; size: number }[];
+  verify: { ok: boolean; output: string };
+  runs: RunRecord[];
+}
+
+function runProcess(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv },
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => {
+      output += d;
+    });
+    child.stderr.on("data", (d) => {
+      output += d;
+    });
+    child.on("close", (code) => resolvePromise({ code: code ?? 1, output }));
+  });
+}
+
+/** Reads the release's ledger through the API (as `release-relay status` does for a real repo). */
+export async function readRelease(apiUrl: string, token: string, repo: string, version: string) {
+  const github = createGitHubClient({ token, baseUrl: apiUrl, retryAfterBaseValue: 0.01 });
+  const snapshot = await new LedgerStore(github, repo, version).read();
+  return { snapshot, state: deriveState(snapshot.events), github };
+}
+
+/** Collects the rehearsal's result, writes the kept layout (artifacts/, tracking-issue.md, dashboard.html, summary.json). */
+export async function collectOutcome(input: {
+  emulator: GitHubEmulator;
+  s3: LocalS3;
+  project: ExampleProject;
+  version: string;
+  dir: string;
+  runs: RunRecord[];
+  maintainerToken: string;
+  maintainerLogin: string;
+  since: number;
+  durationsMs: RehearsalSummary["durationsMs"];
+}): Promise<RehearsalOutcome> {
+  const { emulator, project, version, dir } = input;
+  const { config } = project;
+  // Counted before the rehearsal reads anything itself: only what the workflows did.
+  const calls = emulator.log.calls({ since: input.since }).filter((c) => c.login !== input.maintainerLogin);
+  const byRoute: Record<string, number> = {};
+  for (const c of calls) byRoute[c.route] = (byRoute[c.route] ?? 0) + 1;
+  const apiCalls = {
+    total: calls.length,
+    mutating: calls.filter((c) => c.mutating && c.status < 400).length,
+    byRoute,
+  };
+
+  const { snapshot, state, github } = await readRelease(
+    emulator.url,
+    input.maintainerToken,
+    project.automationRepo,
+    version,
+  );
+  const ctx = dashboardContext(config, version, snapshot.head);
+  let trackingIssueBody = renderDashboard(state, ctx);
+  if (state.trackingIssue) {
+    const [owner, repo] = project.automationRepo.split("/") as [string, string];
+    const issue = await github.rest.issues.get({ owner, repo, issue_number: state.trackingIssue.number });
+    trackingIssueBody = issue.data.body ?? "";
+  }
+
+  const prs: RehearsalSummary["prs"] = [];
+  const diffs: RehearsalOutcome["diffs"] = [];
+  for (const d of config.downstream) {
+    const repoState = emulator.state.repos[d.repo.toLowerCase()];
+    const pull = repoState?.pulls.find((p) => p.headRef.startsWith(`release-relay/${version}/`));
+    if (!repoState || !pull) continue;
+    const gitDir = join(emulator.dir, "repos", d.repo.split("/")[0] as string, `${d.repo.split("/")[1]}.git`);
+    const issue = repoState.issues.find((i) => i.number === pull.number);
+    const head = pull.merged
+      ? pull.headSha
+      : execFileSync("git", ["--git-dir", gitDir, "rev-parse", `refs/heads/${pull.headRef}`])
+          .toString()
+          .trim();
+    prs.push({
+      downstream: d.name,
+      repo: d.repo,
+      number: pull.number,
+      url: `${emulator.url}/${d.repo}/pull/${pull.number}`,
+      headSha: head,
+      state: pull.merged ? "merged" : issue?.state === "closed" ? "closed" : "open",
+    });
+    // A release PR is one commit on its base: its diff is that commit's.
+    const diff = execFileSync("git", ["--git-dir", gitDir, "diff", `${head}~1`, head]).toString();
+    diffs.push({ downstream: d.name, repo: d.repo, number: pull.number, diff });
+  }
+
+  const objects = await listBucket(input.s3, config.upload.bucket);
+  // Downloaded and checked exactly as a user or packager would: `release-relay verify --config --version`.
+  const artifactsDir = join(dir, "artifacts");
+  rmSync(artifactsDir, { recursive: true, force: true });
+  mkdirSync(artifactsDir, { recursive: true });
+  writeFileSync(join(dir, "release-relay.yml"), project.configText);
+  // Asynchronously: the local S3 it downloads from is served by this very process.
+  const verified = await runProcess(
+    process.execPath,
+    [
+      join(packageRoot, "dist/cli/index.js"),
+      "verify",
+      "--config",
+      join(dir, "release-relay.yml"),
+      "--version",
+      version,
+      "--dir",
+      artifactsDir,
+    ],
+    {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        AWS_ENDPOINT_URL_S3: input.s3.endpoint,
+        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+        AWS_REGION: config.upload.region,
+      },
+    },
+  );
+  const verify = { ok: verified.code === 0, output: verified.output };
+  const client = input.s3.client();
+  const artifacts: RehearsalSummary["artifacts"] = [];
+  for (const o of objects) {
+    const head = await client.send(new HeadObjectCommand({ Bucket: config.upload.bucket, Key: o.key }));
+    artifacts.push({ name: basename(o.key), key: o.key, size: o.size, sha256: head.Metadata?.sha256 ?? "" });
+  }
+  client.destroy();
+
+  const summary: RehearsalSummary = {
+    version,
+    completed: isComplete(state, ctx.expected) && verify.ok,
+    trackingIssue: state.trackingIssue
+      ? { repo: state.trackingIssue.repo, number: state.trackingIssue.number, url: state.trackingIssue.url }
+      : null,
+    prs,
+    artifacts,
+    apiCalls,
+    durationsMs: input.durationsMs,
+  };
+  const dashboardHtml = renderDashboardHtml(state, ctx, { title: `${config.project} ${version}` });
+  writeFileSync(join(dir, "tracking-issue.md"), trackingIssueBody);
+  writeFileSync(join(dir, "dashboard.html"), dashboardHtml);
+  writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  return { summary, state, trackingIssueBody, dashboardHtml, diffs, objects, verify, runs: input.runs };
+}

@@ -1,0 +1,212 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ReleaseRelayError } from "../core/errors.js";
+import { parseVersion } from "../core/version.js";
+import {
+  type ExampleProject,
+  loadExample,
+  newCredentials,
+  registerTokens,
+  repoSettings,
+  seedRepos,
+  type WorldCredentials,
+} from "./example-world.js";
+import { GitHubEmulator, ROUTES } from "./github/emulator.js";
+import type { FaultPlan } from "./github/faults.js";
+import { apiCall, mergeGreenPulls } from "./maintainer.js";
+import { RehearsalHost } from "./rehearsal-host.js";
+import { collectOutcome, type RehearsalOutcome } from "./rehearsal-outcome.js";
+import { LocalActions } from "./runner/local-actions.js";
+import type { RunnerNotice } from "./runner/runner-host.js";
+import { restoreBucket, saveBucket } from "./s3/bucket-mirror.js";
+import { LOCAL_S3_CREDENTIALS, LocalS3 } from "./s3/local-s3.js";
+
+/** What `release-relay rehearse` was asked to do. */
+export interface RehearseOptions {
+  exampleDir: string;
+  /** The world's directory: kept for inspection (and `--resume`), or a temporary one. */
+  dir: string;
+  version?: string;
+  rc?: boolean;
+  faults?: { rate: number; seed: number };
+  crashAfter?: number;
+  resume?: boolean;
+  /** Merge release PRs once their CI passes, as maintainers would (default true). */
+  merge?: boolean;
+  onNotice?: (notice: RunnerNotice | { kind: "phase"; text: string }) => void;
+}
+
+interface WorldFile {
+  version: string;
+  lastRunId: number;
+  credentials: WorldCredentials;
+}
+
+const MUTATING = new Set(ROUTES.filter((r) => r.mutating).map((r) => `${r.method} ${r.template}`));
+
+function defaultVersion(exampleDir: string, rc: boolean): string {
+  const defaults = JSON.parse(readFileSync(join(exampleDir, "rehearsal.json"), "utf8")) as {
+    version: string;
+    rc: string;
+  };
+  return rc ? defaults.rc : defaults.version;
+}
+
+/**
+ * Runs a whole release of the example project on this machine: the emulated GitHub with every repo,
+ * the local S3, and the real workflow files run by the local runner, from a pushed tag (or, with
+ * `resume`, a workflow_dispatch rerun of a kept world) until nothing is left to run.
+ */
+export async function rehearse(options: RehearseOptions): Promise<RehearsalOutcome> {
+  const t0 = Date.now();
+  const say = (text: string) => options.onNotice?.({ kind: "phase", text });
+  const worldFile = join(options.dir, "world.json");
+  if (options.resume && !existsSync(worldFile))
+    throw new ReleaseRelayError(
+      "E_REHEARSAL",
+      `${options.dir} holds no kept rehearsal`,
+      "run rehearse --keep DIR first",
+    );
+  if (!options.resume && existsSync(options.dir) && readdirSync(options.dir).length > 0)
+    throw new ReleaseRelayError(
+      "E_REHEARSAL",
+      `${options.dir} is not empty`,
+      "give --keep a new directory, or add --resume to rerun that world",
+    );
+  mkdirSync(options.dir, { recursive: true });
+  const project: ExampleProject = loadExample(options.exampleDir);
+  const kept: WorldFile | undefined = options.resume
+    ? JSON.parse(readFileSync(worldFile, "utf8"))
+    : undefined;
+  const version = kept?.version ?? options.version ?? defaultVersion(options.exampleDir, options.rc ?? false);
+  parseVersion(version);
+  const credentials = kept?.credentials ?? newCredentials();
+
+  const emulator = new GitHubEmulator({ dir: options.dir });
+  const s3 = new LocalS3();
+  await emulator.start();
+  await s3.start([project.config.upload.bucket]);
+  try {
+    if (kept) {
+      emulator.loadState(readFileSync(join(options.dir, "emulator-state.json"), "utf8"));
+      await restoreBucket(s3, project.config.upload.bucket, join(options.dir, "s3"));
+    } else {
+      for (const skipped of project.skippedTargets) say(`target left out: ${skipped}`);
+      await seedRepos(emulator, options.exampleDir, project);
+    }
+    registerTokens(emulator, project, credentials);
+    const maintainer = `${project.config.project}-maintainer`;
+    const host = new RehearsalHost(emulator, join(options.dir, "actions"), {
+      appToken: credentials.appToken,
+      settings: repoSettings(project, credentials),
+      s3: { endpoint: s3.endpoint, ...LOCAL_S3_CREDENTIALS },
+      approver: `${maintainer} (environment "release": approved by the rehearsal)`,
+      firstRunId: kept?.lastRunId ?? 1000,
+      notify: (n) => options.onNotice?.(n),
+      onRecover: () => emulator.setFaults(userFaults),
+    });
+    const actions = new LocalActions(host, emulator);
+    const userFaults: FaultPlan | undefined = options.faults
+      ? { ...options.faults, kinds: ["502", "503", "secondary-rate-limit", "reset"] }
+      : undefined;
+    emulator.setFaults(userFaults);
+    let mutations = 0;
+    emulator.observe((route, status) => {
+      if (!MUTATING.has(route) || status >= 400 || options.crashAfter === undefined || host.stopped()) return;
+      if (++mutations === options.crashAfter) {
+        say(`crash: the release run dies right after mutating call ${mutations} (${route})`);
+        host.crash();
+        // Whatever the dying run still sends is lost; GitHub itself goes on once it is gone.
+        emulator.setFaults({ rate: 1, seed: 0, kinds: ["reset"], phase: "before" });
+      }
+    });
+    const mark = emulator.log.mark();
+    const tOrchestration = Date.now();
+    if (kept) {
+      say(`workflow_dispatch: release.yml in ${project.automationRepo} (version ${version}, stages failed)`);
+      await apiCall(
+        emulator.url,
+        credentials.maintainerToken,
+        "POST",
+        `/repos/${project.automationRepo}/actions/workflows/release.yml/dispatches`,
+        {
+          ref: emulator.state.repos[project.automationRepo.toLowerCase()]?.defaultBranch ?? "main",
+          inputs: { version, stages: "failed" },
+        },
+      );
+    } else {
+      const gitDir = host.gitDir(project.config.source.repo);
+      const sha = execFileSync("git", ["--git-dir", gitDir, "rev-parse", "HEAD"]).toString().trim();
+      execFileSync("git", ["--git-dir", gitDir, "update-ref", `refs/tags/${version}`, sha]);
+      say(
+        `git push origin ${version}: tag ${version} at ${sha.slice(0, 12)} in ${project.config.source.repo}`,
+      );
+      actions.enqueue(project.config.source.repo, {
+        name: "push",
+        ref: `refs/tags/${version}`,
+        sha,
+        actor: maintainer,
+        payload: {
+          ref: `refs/tags/${version}`,
+          after: sha,
+          created: true,
+          repository: { full_name: project.config.source.repo },
+        },
+      });
+    }
+    await actions.drain();
+    if (options.merge !== false) {
+      for (let round = 0; round < 3; round++) {
+        say("maintainers merge the release PRs whose CI passed");
+        if (
+          (await mergeGreenPulls(
+            emulator,
+            actions,
+            host,
+            credentials.maintainerToken,
+            project.downstreamRepos,
+            version,
+          )) === 0
+        )
+          break;
+      }
+    }
+    emulator.setFaults(undefined);
+    const buildMs = actions.runs
+      .flatMap((r) => r.jobs)
+      .filter((j) => j.id === "build")
+      .reduce((n, j) => n + j.durationMs, 0);
+    const outcome = await collectOutcome({
+      emulator,
+      s3,
+      project,
+      version,
+      dir: options.dir,
+      runs: actions.runs,
+      maintainerToken: credentials.maintainerToken,
+      maintainerLogin: maintainer,
+      since: mark,
+      durationsMs: {
+        total: Date.now() - t0,
+        builds: buildMs,
+        orchestration: Date.now() - tOrchestration - buildMs,
+      },
+    });
+    writeFileSync(
+      worldFile,
+      JSON.stringify({ version, lastRunId: host.lastRunId, credentials } satisfies WorldFile, null, 2),
+    );
+    writeFileSync(join(options.dir, "emulator-state.json"), emulator.dump());
+    await saveBucket(s3, project.config.upload.bucket, join(options.dir, "s3"));
+    return outcome;
+  } finally {
+    await s3.stop();
+    await emulator.stop();
+  }
+}
+
+/** Removes a world directory that was not asked to be kept. */
+export function discardWorld(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
