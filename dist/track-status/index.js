@@ -55760,7 +55760,8 @@ function nextActions(state, ctx) {
   if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
     actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
   for (const d of state.downstream) {
-    if (d.pr && !d.closed && d.ci === "success") actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
+    if (d.pr && !d.closed && d.ci === "success")
+      actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
     if (d.ci === "failure")
       actions.push({
         text: `${d.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
@@ -55808,56 +55809,6 @@ function renderDashboard(state, ctx) {
     if (body.length <= BODY_LIMIT || compact === 2) return body;
   }
   throw new Error("unreachable");
-}
-
-// src/core/pr-events.ts
-var prResultSchema = external_exports.object({
-  downstream: external_exports.string(),
-  repo: external_exports.string(),
-  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
-  number: external_exports.number().int().positive().optional(),
-  url: external_exports.url().optional(),
-  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  files: external_exports.array(external_exports.string()).default([]),
-  error: external_exports.string().optional()
-});
-function pullRequestEvents(prsJson, config2, runId, at2) {
-  let raw;
-  try {
-    raw = JSON.parse(prsJson);
-  } catch {
-    throw new ReleaseRelayError("E_INPUT", "input prs is not JSON", "pass the prs output of open-downstream-prs unchanged");
-  }
-  const parsed = external_exports.array(prResultSchema).safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
-      "pass the prs output of open-downstream-prs unchanged"
-    );
-  const events = [];
-  for (const r of parsed.data) {
-    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
-      throw new ReleaseRelayError("E_INPUT", `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`, "check release-relay.yml");
-    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
-      events.push({
-        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
-        at: at2,
-        type: "pull-request",
-        downstream: r.downstream,
-        repo: r.repo,
-        number: r.number,
-        url: r.url,
-        ...r.headSha ? { headSha: r.headSha } : {},
-        action: r.outcome
-      });
-    } else if (r.outcome === "failed") {
-      events.push({ id: `downstream-failed:${r.downstream}:${runId}`, at: at2, type: "downstream-failed", downstream: r.downstream, error: (r.error ?? "failed").slice(0, 2e3) });
-    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
-      events.push({ id: `downstream-skipped:${r.downstream}:${r.outcome}`, at: at2, type: "downstream-skipped", downstream: r.downstream, reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500) });
-    }
-  }
-  return events;
 }
 
 // src/core/plan.ts
@@ -55920,6 +55871,76 @@ function versionPlaceholders(config2, version2) {
     prerelease: version2.prerelease,
     line: version2.line
   };
+}
+
+// src/core/pr-events.ts
+var prResultSchema = external_exports.object({
+  downstream: external_exports.string(),
+  repo: external_exports.string(),
+  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  number: external_exports.number().int().positive().optional(),
+  url: external_exports.url().optional(),
+  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  files: external_exports.array(external_exports.string()).default([]),
+  error: external_exports.string().optional()
+});
+function pullRequestEvents(prsJson, config2, runId, at2) {
+  let raw;
+  try {
+    raw = JSON.parse(prsJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "input prs is not JSON",
+      "pass the prs output of open-downstream-prs unchanged"
+    );
+  }
+  const parsed = external_exports.array(prResultSchema).safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
+      "pass the prs output of open-downstream-prs unchanged"
+    );
+  const events = [];
+  for (const r of parsed.data) {
+    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`,
+        "check release-relay.yml"
+      );
+    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
+      events.push({
+        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
+        at: at2,
+        type: "pull-request",
+        downstream: r.downstream,
+        repo: r.repo,
+        number: r.number,
+        url: r.url,
+        ...r.headSha ? { headSha: r.headSha } : {},
+        action: r.outcome
+      });
+    } else if (r.outcome === "failed") {
+      events.push({
+        id: `downstream-failed:${r.downstream}:${runId}`,
+        at: at2,
+        type: "downstream-failed",
+        downstream: r.downstream,
+        error: (r.error ?? "failed").slice(0, 2e3)
+      });
+    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
+      events.push({
+        id: `downstream-skipped:${r.downstream}:${r.outcome}`,
+        at: at2,
+        type: "downstream-skipped",
+        downstream: r.downstream,
+        reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500)
+      });
+    }
+  }
+  return events;
 }
 
 // src/core/report-back.ts
@@ -56103,9 +56124,12 @@ var inputsSchema = external_exports.object({
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
-}).refine((i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs].filter((x) => x !== void 0).length <= 1, {
-  error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun` or `prs`"
-}).refine((i) => i.stage === void 0 === (i.status === void 0), {
+}).refine(
+  (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs].filter((x) => x !== void 0).length <= 1,
+  {
+    error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun` or `prs`"
+  }
+).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
 }).transform((i) => ({
   configPath: i["config-path"],
@@ -56284,7 +56308,8 @@ async function main() {
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const result = await runTrackStatus(settings, config2, {
     github,
-    run: { runId, runUrl: context.runUrl },
+    // The workflow run id is what a rerun downloads this stage's artifacts from.
+    run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
     now: () => /* @__PURE__ */ new Date()
   });
   setOutput("issue-number", String(result.issue.number));

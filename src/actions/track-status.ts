@@ -315,7 +315,8 @@ export async function main(): Promise<void> {
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const result = await runTrackStatus(settings, config, {
     github,
-    run: { runId, runUrl: context.runUrl },
+    // The workflow run id is what a rerun downloads this stage's artifacts from.
+    run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
     now: () => new Date(),
   });
   core.setOutput("issue-number", String(result.issue.number));

@@ -39,6 +39,8 @@ export interface RehearseOptions {
 
 interface WorldFile {
   version: string;
+  /** The emulated GitHub's port: URLs in the release (the source archive's) must not change on resume. */
+  port: number;
   lastRunId: number;
   credentials: WorldCredentials;
 }
@@ -85,7 +87,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
 
   const emulator = new GitHubEmulator({ dir: options.dir });
   const s3 = new LocalS3();
-  await emulator.start();
+  await emulator.start(kept?.port ?? 0);
   await s3.start([project.config.upload.bucket]);
   try {
     if (kept) {
@@ -195,7 +197,16 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     });
     writeFileSync(
       worldFile,
-      JSON.stringify({ version, lastRunId: host.lastRunId, credentials } satisfies WorldFile, null, 2),
+      JSON.stringify(
+        {
+          version,
+          port: Number(new URL(emulator.url).port),
+          lastRunId: host.lastRunId,
+          credentials,
+        } satisfies WorldFile,
+        null,
+        2,
+      ),
     );
     writeFileSync(join(options.dir, "emulator-state.json"), emulator.dump());
     await saveBucket(s3, project.config.upload.bucket, join(options.dir, "s3"));

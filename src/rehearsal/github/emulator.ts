@@ -86,16 +86,15 @@ export class GitHubEmulator {
     mkdirSync(join(this.dir, "repos"), { recursive: true });
   }
 
-  /** Starts listening on a random port of 127.0.0.1; returns the API base URL. */
-  async start(): Promise<string> {
+  /** Starts listening on 127.0.0.1 (a random port unless one is given); returns the API base URL. */
+  async start(port = 0): Promise<string> {
     this.server = createServer((req, res) => void this.serve(req, res));
     this.server.on("connection", (socket) => {
       this.sockets.add(socket);
       socket.on("close", () => this.sockets.delete(socket));
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.url = `http://127.0.0.1:${port}`;
+    await new Promise<void>((resolve) => this.server?.listen(port, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     this.world = new World(
       this.world?.state ?? emptyState(),
       join(this.dir, "repos"),

@@ -227,6 +227,7 @@ async function runOneStep(r: JobRun, step: StepSpec, s: StepRun) {
     eventFile: s.eventFile,
     secrets: s.secretValues,
     timeoutMs,
+    stop: () => r.host.stopped(),
   };
   if (step.run) {
     const script = join(s.stepDir, "script.sh");

@@ -28,6 +28,7 @@ export async function listBucket(s3: LocalS3, bucket: string): Promise<{ key: st
 export async function saveBucket(s3: LocalS3, bucket: string, dir: string): Promise<void> {
   const client = s3.client();
   const index: MirroredObject[] = [];
+  mkdirSync(dir, { recursive: true });
   for (const { key } of await listBucket(s3, bucket)) {
     const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const path = join(dir, "objects", key);
