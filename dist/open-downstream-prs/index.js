@@ -50827,7 +50827,16 @@ var DownstreamPullRequests = class {
   /** Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with `body`. */
   async publish(base, wanted, body) {
     const files = wanted.map((f) => f.path);
-    if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
+    if (wanted.length === 0) {
+      const merged = this.plan.mode === "pr" ? await this.findPull("closed") : void 0;
+      return merged ? {
+        action: "unchanged",
+        number: merged.number,
+        url: merged.html_url,
+        headSha: merged.head.sha,
+        files
+      } : { action: "unchanged", headSha: base.sha, files };
+    }
     try {
       if (this.plan.mode === "push") return await this.push(base, wanted);
       const existing = await this.branchHead(this.plan.branch);
@@ -50886,14 +50895,14 @@ var DownstreamPullRequests = class {
       );
     }
   }
-  async findPull() {
+  async findPull(state = "open") {
     const { data } = await this.github.rest.pulls.list({
       owner: this.owner,
       repo: this.name,
       head: `${this.owner}:${this.plan.branch}`,
-      state: "open"
+      state
     });
-    return data[0];
+    return state === "closed" ? data.find((p) => p.merged_at) : data[0];
   }
   /** Whether a tree already holds every wanted file byte for byte. */
   async holds(tree, wanted) {

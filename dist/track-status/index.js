@@ -30017,6 +30017,9 @@ var require_semver2 = __commonJS({
   }
 });
 
+// src/actions/track-status.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -55873,76 +55876,6 @@ function versionPlaceholders(config2, version2) {
   };
 }
 
-// src/core/pr-events.ts
-var prResultSchema = external_exports.object({
-  downstream: external_exports.string(),
-  repo: external_exports.string(),
-  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
-  number: external_exports.number().int().positive().optional(),
-  url: external_exports.url().optional(),
-  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  files: external_exports.array(external_exports.string()).default([]),
-  error: external_exports.string().optional()
-});
-function pullRequestEvents(prsJson, config2, runId, at2) {
-  let raw;
-  try {
-    raw = JSON.parse(prsJson);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "input prs is not JSON",
-      "pass the prs output of open-downstream-prs unchanged"
-    );
-  }
-  const parsed = external_exports.array(prResultSchema).safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
-      "pass the prs output of open-downstream-prs unchanged"
-    );
-  const events = [];
-  for (const r of parsed.data) {
-    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`,
-        "check release-relay.yml"
-      );
-    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
-      events.push({
-        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
-        at: at2,
-        type: "pull-request",
-        downstream: r.downstream,
-        repo: r.repo,
-        number: r.number,
-        url: r.url,
-        ...r.headSha ? { headSha: r.headSha } : {},
-        action: r.outcome
-      });
-    } else if (r.outcome === "failed") {
-      events.push({
-        id: `downstream-failed:${r.downstream}:${runId}`,
-        at: at2,
-        type: "downstream-failed",
-        downstream: r.downstream,
-        error: (r.error ?? "failed").slice(0, 2e3)
-      });
-    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
-      events.push({
-        id: `downstream-skipped:${r.downstream}:${r.outcome}`,
-        at: at2,
-        type: "downstream-skipped",
-        downstream: r.downstream,
-        reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500)
-      });
-    }
-  }
-  return events;
-}
-
 // src/core/report-back.ts
 var downstreamStatusSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
@@ -56033,6 +55966,118 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
   }
 }
 
+// src/core/checksums.ts
+var artifactHashSchema = external_exports.strictObject({
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
+  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+  size: external_exports.number().int().nonnegative(),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
+  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string().optional()
+});
+var hashesFileSchema = external_exports.array(artifactHashSchema);
+
+// src/core/stage-output-events.ts
+var prResultSchema = external_exports.object({
+  downstream: external_exports.string(),
+  repo: external_exports.string(),
+  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  number: external_exports.number().int().positive().optional(),
+  url: external_exports.url().optional(),
+  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  files: external_exports.array(external_exports.string()).default([]),
+  error: external_exports.string().optional()
+});
+function pullRequestEvents(prsJson, config2, runId, at2) {
+  let raw;
+  try {
+    raw = JSON.parse(prsJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "input prs is not JSON",
+      "pass the prs output of open-downstream-prs unchanged"
+    );
+  }
+  const parsed = external_exports.array(prResultSchema).safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
+      "pass the prs output of open-downstream-prs unchanged"
+    );
+  const events = [];
+  for (const r of parsed.data) {
+    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`,
+        "check release-relay.yml"
+      );
+    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
+      events.push({
+        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
+        at: at2,
+        type: "pull-request",
+        downstream: r.downstream,
+        repo: r.repo,
+        number: r.number,
+        url: r.url,
+        ...r.headSha ? { headSha: r.headSha } : {},
+        action: r.outcome
+      });
+    } else if (r.outcome === "failed") {
+      events.push({
+        id: `downstream-failed:${r.downstream}:${runId}`,
+        at: at2,
+        type: "downstream-failed",
+        downstream: r.downstream,
+        error: (r.error ?? "failed").slice(0, 2e3)
+      });
+    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
+      events.push({
+        id: `downstream-skipped:${r.downstream}:${r.outcome}`,
+        at: at2,
+        type: "downstream-skipped",
+        downstream: r.downstream,
+        reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500)
+      });
+    }
+  }
+  return events;
+}
+function artifactEvents(hashesJson, at2) {
+  let raw;
+  try {
+    raw = JSON.parse(hashesJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "hashes-file is not JSON",
+      "pass the hashes.json that compute-hashes wrote"
+    );
+  }
+  const parsed = hashesFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `hashes-file is not a hashes.json: ${parsed.error.issues[0]?.message}`,
+      "pass the hashes.json that compute-hashes wrote"
+    );
+  return parsed.data.map((a) => ({
+    id: `artifact:${a.name}:${a.sha256}`,
+    at: at2,
+    type: "artifact",
+    name: a.name,
+    state: "uploaded",
+    size: a.size,
+    sha256: a.sha256,
+    ...a.url ? { url: a.url } : {}
+  }));
+}
+
 // src/core/tracking.ts
 function commentsDue(state, expected, notify, version2) {
   const due = [];
@@ -56108,7 +56153,8 @@ var INPUTS = [
   "report",
   "plan",
   "rerun",
-  "prs"
+  "prs",
+  "hashes-file"
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
@@ -56121,13 +56167,14 @@ var inputsSchema = external_exports.object({
   report: external_exports.string().optional(),
   plan: external_exports.string().optional(),
   prs: external_exports.string().optional(),
+  "hashes-file": external_exports.string().optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
 }).refine(
-  (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs].filter((x) => x !== void 0).length <= 1,
+  (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs, i["hashes-file"]].filter((x) => x !== void 0).length <= 1,
   {
-    error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun` or `prs`"
+    error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `prs` or `hashes-file`"
   }
 ).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
@@ -56143,7 +56190,8 @@ var inputsSchema = external_exports.object({
   report: i.report,
   plan: i.plan,
   rerun: i.rerun,
-  prs: i.prs
+  prs: i.prs,
+  hashesFile: i["hashes-file"]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -56247,6 +56295,8 @@ async function runTrackStatus(settings, config2, deps) {
   let appended = event ? (await store.append(event)).appended : false;
   for (const e of settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [])
     appended = (await store.append(e)).appended || appended;
+  for (const e of settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : [])
+    appended = (await store.append(e)).appended || appended;
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
   let mine;
@@ -56306,7 +56356,8 @@ async function main() {
   const config2 = await readConfigFile(settings.configPath);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-  const result = await runTrackStatus(settings, config2, {
+  const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
+  const result = await runTrackStatus({ ...settings, hashes }, config2, {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
     run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },

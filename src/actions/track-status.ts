@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
@@ -24,8 +25,8 @@ import {
   stagesToRerun,
 } from "../core/ledger.js";
 import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
-import { pullRequestEvents } from "../core/pr-events.js";
 import { reportToEvent } from "../core/report-back.js";
+import { artifactEvents, pullRequestEvents } from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion, versionInputSchema } from "../core/version.js";
@@ -42,6 +43,7 @@ const INPUTS = [
   "plan",
   "rerun",
   "prs",
+  "hashes-file",
 ] as const;
 
 const inputsSchema = z
@@ -56,6 +58,7 @@ const inputsSchema = z
     report: z.string().optional(),
     plan: z.string().optional(),
     prs: z.string().optional(),
+    "hashes-file": z.string().optional(),
     rerun: z
       .string()
       .transform((s) =>
@@ -70,9 +73,12 @@ const inputsSchema = z
       .optional(),
   })
   .refine(
-    (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs].filter((x) => x !== undefined).length <= 1,
+    (i) =>
+      [i.event, i.stage, i.report, i.plan, i.rerun, i.prs, i["hashes-file"]].filter((x) => x !== undefined)
+        .length <= 1,
     {
-      error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun` or `prs`",
+      error:
+        "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `prs` or `hashes-file`",
     },
   )
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
@@ -91,6 +97,7 @@ const inputsSchema = z
     plan: i.plan,
     rerun: i.rerun,
     prs: i.prs,
+    hashesFile: i["hashes-file"],
   }));
 
 function versionOfReport(report: string): string {
@@ -201,7 +208,7 @@ export interface TrackResult {
  * people are owed (each once), and renders the issue from the ledger until the body shows its head.
  */
 export async function runTrackStatus(
-  settings: TrackStatusSettings,
+  settings: TrackStatusSettings & { hashes?: string | undefined },
   config: Config,
   deps: {
     github: GitHubClient;
@@ -243,6 +250,8 @@ export async function runTrackStatus(
   }
   let appended = event ? (await store.append(event)).appended : false;
   for (const e of settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : [])
+    appended = (await store.append(e)).appended || appended;
+  for (const e of settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : [])
     appended = (await store.append(e)).appended || appended;
 
   // Exactly one tracking issue: the first one the ledger records is canonical.
@@ -313,7 +322,9 @@ export async function main(): Promise<void> {
   const config = await readConfigFile(settings.configPath);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-  const result = await runTrackStatus(settings, config, {
+  // The file is read here, at the edge; its content is validated with the other inputs' events.
+  const hashes = settings.hashesFile ? await readFile(settings.hashesFile, "utf8") : undefined;
+  const result = await runTrackStatus({ ...settings, hashes }, config, {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
     run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },

@@ -156,8 +156,20 @@ export class DownstreamPullRequests {
     body: string,
   ): Promise<PullRequestOutcome> {
     const files = wanted.map((f) => f.path);
-    // Everything is already on the base branch (e.g. the PR was merged): nothing to propose.
-    if (wanted.length === 0) return { action: "unchanged", headSha: base.sha, files };
+    // Everything is already on the base branch (e.g. the PR was merged): nothing to propose, but
+    // the merged PR is still this release's PR (a rerun after a crash must be able to record it).
+    if (wanted.length === 0) {
+      const merged = this.plan.mode === "pr" ? await this.findPull("closed") : undefined;
+      return merged
+        ? {
+            action: "unchanged",
+            number: merged.number,
+            url: merged.html_url,
+            headSha: merged.head.sha,
+            files,
+          }
+        : { action: "unchanged", headSha: base.sha, files };
+    }
     try {
       if (this.plan.mode === "push") return await this.push(base, wanted);
       const existing = await this.branchHead(this.plan.branch);
@@ -223,14 +235,14 @@ export class DownstreamPullRequests {
     }
   }
 
-  private async findPull() {
+  private async findPull(state: "open" | "closed" = "open") {
     const { data } = await this.github.rest.pulls.list({
       owner: this.owner,
       repo: this.name,
       head: `${this.owner}:${this.plan.branch}`,
-      state: "open",
+      state,
     });
-    return data[0];
+    return state === "closed" ? data.find((p) => p.merged_at) : data[0];
   }
 
   /** Whether a tree already holds every wanted file byte for byte. */

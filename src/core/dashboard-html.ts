@@ -1,7 +1,6 @@
 import {
   type DashboardContext,
   duration,
-  ICON,
   nextActions,
   releaseVerdict,
   STAGE_LABEL,
@@ -15,6 +14,22 @@ const escape = (s: string): string =>
 // Only http(s) links become anchors: a URL from a report must not run script in the page.
 const link = (url: string | undefined, text: string): string =>
   url && /^https?:\/\//.test(url) ? `<a href="${escape(url)}">${escape(text)}</a>` : escape(text);
+
+// Plain glyphs in colour: emoji need fonts that many machines (and headless browsers) lack.
+const MARK = {
+  ok: '<span class="mark ok-t">✓</span>',
+  bad: '<span class="mark bad-t">✗</span>',
+  run: '<span class="mark run-t">●</span>',
+  idle: '<span class="mark idle-t">○</span>',
+  skip: '<span class="mark idle-t">–</span>',
+};
+const STATUS_MARK = {
+  pending: MARK.idle,
+  running: MARK.run,
+  succeeded: MARK.ok,
+  failed: MARK.bad,
+  skipped: MARK.skip,
+} as const;
 
 const VERDICT = {
   released: { label: "Released", cls: "ok" },
@@ -30,6 +45,7 @@ h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
 .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff}
 .ok{background:#1a7f37}.bad{background:#cf222e}.run{background:#0969da}.idle{background:#8c959f}
 .muted{color:#59636e;font-size:13px}
+.mark{font-weight:700}.ok-t{color:#1a7f37}.bad-t{color:#cf222e}.run-t{color:#0969da}.idle-t{color:#8c959f}
 ol.timeline{list-style:none;padding:0;margin:0}
 ol.timeline li{display:grid;grid-template-columns:170px 130px 1fr 90px;gap:12px;align-items:center;background:#fff;border:1px solid #d1d9e0;border-radius:6px;padding:8px 12px;margin-bottom:6px}
 ol.timeline li.failed{border-color:#cf222e;background:#ffebe9}
@@ -45,20 +61,28 @@ code{font:12px ui-monospace,monospace;word-break:break-all}
 `;
 
 function timeline(state: ReleaseState): string {
-  const times = STAGES.flatMap((s) => [state.stages[s].startedAt, state.stages[s].finishedAt]).filter(
-    (t): t is string => Boolean(t),
-  );
-  const start = times.length ? Math.min(...times.map(Date.parse)) : 0;
-  const span = times.length ? Math.max(1, Math.max(...times.map(Date.parse)) - start) : 1;
-  const items = STAGES.map((s) => {
+  // Stages record when they ended; one without a recorded start began when the one before it ended.
+  let previous = state.firstAt;
+  const spans = STAGES.map((s) => {
     const st = state.stages[s];
-    const from = st.startedAt ? ((Date.parse(st.startedAt) - start) / span) * 100 : 0;
-    const to = st.finishedAt ? ((Date.parse(st.finishedAt) - start) / span) * 100 : from;
+    const from = st.startedAt ?? (st.finishedAt ? previous : undefined);
+    if (st.finishedAt) previous = st.finishedAt;
+    return { s, st, from, to: st.finishedAt };
+  });
+  const times = spans
+    .flatMap((x) => [x.from, x.to])
+    .filter((t): t is string => Boolean(t))
+    .map(Date.parse);
+  const start = times.length ? Math.min(...times) : 0;
+  const span = times.length ? Math.max(1, Math.max(...times) - start) : 1;
+  const items = spans.map(({ s, st, from, to }) => {
+    const left = from ? ((Date.parse(from) - start) / span) * 100 : 0;
+    const right = to ? ((Date.parse(to) - start) / span) * 100 : left;
     const colour = st.status === "failed" ? "#cf222e" : st.status === "succeeded" ? "#1a7f37" : "#0969da";
-    const bar = st.startedAt
-      ? `<span style="left:${from.toFixed(1)}%;width:${Math.max(1, to - from).toFixed(1)}%;background:${colour}"></span>`
+    const bar = from
+      ? `<span style="left:${left.toFixed(1)}%;width:${Math.max(1, right - left).toFixed(1)}%;background:${colour}"></span>`
       : "";
-    return `<li class="${st.status}" data-stage="${s}"><strong>${escape(STAGE_LABEL[s])}</strong><span>${ICON[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(st.startedAt, st.finishedAt)} ${st.runUrl ? link(st.runUrl, "log") : ""}</span></li>`;
+    return `<li class="${st.status}" data-stage="${s}"><strong>${escape(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? link(st.runUrl, "log") : ""}</span></li>`;
   });
   return `<ol class="timeline" id="timeline">${items.join("")}</ol>`;
 }
@@ -76,33 +100,42 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
       [
         "PR",
         d?.error
-          ? `❌ ${escape(d.error)}`
+          ? `${MARK.bad} ${escape(d.error)}`
           : d?.pr
             ? link(d.pr.url, `#${d.pr.number}`)
             : d?.skipped
-              ? `⏭️ ${escape(d.skipped)}`
-              : "⚪ not yet",
+              ? `${MARK.skip} ${escape(d.skipped)}`
+              : `${MARK.idle} not yet`,
       ],
       [
         "CI",
         d?.ci === "success"
-          ? "✅ passed"
+          ? `${MARK.ok} passed`
           : d?.ci === "failure"
-            ? `❌ ${link(d.ciUrl, "failed")}`
+            ? `${MARK.bad} ${link(d.ciUrl, "failed")}`
             : d?.ci === "pending"
-              ? "🔵 running"
-              : "⚪",
+              ? `${MARK.run} running`
+              : MARK.idle,
       ],
-      ["Merge", d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "⚪"],
+      [
+        "Merge",
+        d?.merged
+          ? `${MARK.ok} merged`
+          : d?.closed
+            ? `${MARK.bad} closed`
+            : d?.pr
+              ? `${MARK.run} open`
+              : MARK.idle,
+      ],
     ];
     if (x?.reportBack.includes("image-build") || d?.image)
       rows.push([
         "Image",
         d?.image
           ? d.image.status === "succeeded"
-            ? `✅ ${d.image.tags.map((t) => `<code>${escape(t)}</code>`).join(" ")}${d.image.url ? ` ${link(d.image.url, "build")}` : ""}`
-            : `❌ ${link(d.image.url, "failed")}`
-          : "⚪",
+            ? `${MARK.ok} built ${d.image.tags.map((t) => `<code>${escape(t)}</code>`).join(" ")}${d.image.url ? ` ${link(d.image.url, "build")}` : ""}`
+            : `${MARK.bad} ${link(d.image.url, "failed")}`
+          : MARK.idle,
       ]);
     if (d?.page) rows.push(["Page", link(d.page, "live")]);
     const body = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("");

@@ -29,6 +29,7 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   plan: undefined,
   rerun: undefined,
   prs: undefined,
+  hashesFile: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
   github,

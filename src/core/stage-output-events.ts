@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hashesFileSchema } from "./checksums.js";
 import type { Config } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
 import type { LedgerEvent } from "./ledger.js";
@@ -90,4 +91,35 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
     }
   }
   return events;
+}
+
+/** The ledger events for a release's published files (hashes.json), one per file, recorded once. */
+export function artifactEvents(hashesJson: string, at: string): LedgerEvent[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(hashesJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "hashes-file is not JSON",
+      "pass the hashes.json that compute-hashes wrote",
+    );
+  }
+  const parsed = hashesFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `hashes-file is not a hashes.json: ${parsed.error.issues[0]?.message}`,
+      "pass the hashes.json that compute-hashes wrote",
+    );
+  return parsed.data.map((a) => ({
+    id: `artifact:${a.name}:${a.sha256}`,
+    at,
+    type: "artifact" as const,
+    name: a.name,
+    state: "uploaded" as const,
+    size: a.size,
+    sha256: a.sha256,
+    ...(a.url ? { url: a.url } : {}),
+  }));
 }
