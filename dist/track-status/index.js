@@ -55447,32 +55447,38 @@ var LedgerStore = class {
   }
   /** Records an event once: an id already in the ledger changes nothing (and costs no write). */
   async append(event) {
-    const valid = ledgerEventSchema.parse(event);
+    return this.appendAll([event]);
+  }
+  /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
+  async appendAll(batch) {
+    const all = batch.map((e) => ledgerEventSchema.parse(e));
     const max = this.options.maxAttempts ?? 30;
     const sleep = this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; attempt < max; attempt++) {
       const head = await this.headSha();
       const events = head ? await this.eventsAt(head) : [];
-      if (events.some((e) => e.id === valid.id)) return { head, appended: false };
+      const known = new Set(events.map((e) => e.id));
+      const fresh = all.filter((e, i) => !known.has(e.id) && all.findIndex((x) => x.id === e.id) === i);
+      if (fresh.length === 0) return { head: head ?? "empty", appended: false };
       const baseTree = head ? (await this.github.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: head })).data.tree.sha : void 0;
       const { data: tree } = await this.github.rest.git.createTree({
         owner: this.owner,
         repo: this.repo,
         ...baseTree ? { base_tree: baseTree } : {},
         tree: [
-          {
-            path: `events/${valid.id.replaceAll(":", "_")}.json`,
+          ...fresh.map((e) => ({
+            path: `events/${e.id.replaceAll(":", "_")}.json`,
             mode: "100644",
             type: "blob",
-            content: `${JSON.stringify(valid, null, 2)}
+            content: `${JSON.stringify(e, null, 2)}
 `
-          },
+          })),
           {
             path: LEDGER_FILE,
             mode: "100644",
             type: "blob",
-            content: `${JSON.stringify([...events, valid], null, 1)}
+            content: `${JSON.stringify([...events, ...fresh], null, 1)}
 `
           }
         ]
@@ -55480,7 +55486,7 @@ var LedgerStore = class {
       const { data: commit } = await this.github.rest.git.createCommit({
         owner: this.owner,
         repo: this.repo,
-        message: `${valid.type} ${valid.id}`,
+        message: fresh.length === 1 ? `${fresh[0]?.type} ${fresh[0]?.id}` : `${fresh.length} events: ${fresh.map((e) => e.id).join(", ")}`.slice(0, 1e3),
         tree: tree.sha,
         parents: head ? [head] : []
       });
@@ -56077,6 +56083,44 @@ function artifactEvents(hashesJson, at2) {
     ...a.url ? { url: a.url } : {}
   }));
 }
+var jobResultsSchema = external_exports.partialRecord(
+  external_exports.enum(STAGES),
+  external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
+);
+function stageEventsFromJobResults(resultsJson, run, at2) {
+  let raw;
+  try {
+    raw = JSON.parse(resultsJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "job-results is not JSON",
+      'pass e.g. {"build": "${{ needs.build.result }}"}'
+    );
+  }
+  const parsed = jobResultsSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `job-results must map stages to job results, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      `stages: ${STAGES.join(", ")}; results: success, failure, cancelled, skipped`
+    );
+  return Object.entries(parsed.data).flatMap(([stage, result]) => {
+    if (result === "skipped" || result === "") return [];
+    const status = result === "success" ? "succeeded" : "failed";
+    return [
+      {
+        ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+        id: `stage:${stage}:${status}:${run.runId}`,
+        at: at2,
+        type: "stage",
+        stage,
+        status,
+        ...run.runUrl ? { runUrl: run.runUrl } : {}
+      }
+    ];
+  });
+}
 
 // src/core/tracking.ts
 function commentsDue(state, expected, notify, version2) {
@@ -56154,7 +56198,8 @@ var INPUTS = [
   "plan",
   "rerun",
   "prs",
-  "hashes-file"
+  "hashes-file",
+  "job-results"
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
@@ -56168,13 +56213,16 @@ var inputsSchema = external_exports.object({
   plan: external_exports.string().optional(),
   prs: external_exports.string().optional(),
   "hashes-file": external_exports.string().optional(),
+  "job-results": external_exports.string().optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
 }).refine(
-  (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs, i["hashes-file"]].filter((x) => x !== void 0).length <= 1,
+  (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs ?? i["hashes-file"] ?? i["job-results"]].filter(
+    (x) => x !== void 0
+  ).length <= 1,
   {
-    error: "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `prs` or `hashes-file`"
+    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, or `job-results` / `prs` / `hashes-file`"
   }
 ).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
@@ -56191,7 +56239,8 @@ var inputsSchema = external_exports.object({
   plan: i.plan,
   rerun: i.rerun,
   prs: i.prs,
-  hashesFile: i["hashes-file"]
+  hashesFile: i["hashes-file"],
+  jobResults: i["job-results"]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -56292,11 +56341,13 @@ async function runTrackStatus(settings, config2, deps) {
       ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
     };
   }
-  let appended = event ? (await store.append(event)).appended : false;
-  for (const e of settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [])
-    appended = (await store.append(e)).appended || appended;
-  for (const e of settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : [])
-    appended = (await store.append(e)).appended || appended;
+  const batch = [
+    ...event ? [event] : [],
+    ...settings.jobResults ? stageEventsFromJobResults(settings.jobResults, deps.run, now()) : [],
+    ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
+    ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
+  ];
+  const appended = batch.length > 0 ? (await store.appendAll(batch)).appended : false;
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
   let mine;

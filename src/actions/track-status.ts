@@ -26,7 +26,7 @@ import {
 } from "../core/ledger.js";
 import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
 import { reportToEvent } from "../core/report-back.js";
-import { artifactEvents, pullRequestEvents } from "../core/stage-output-events.js";
+import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion, versionInputSchema } from "../core/version.js";
@@ -44,6 +44,7 @@ const INPUTS = [
   "rerun",
   "prs",
   "hashes-file",
+  "job-results",
 ] as const;
 
 const inputsSchema = z
@@ -59,6 +60,7 @@ const inputsSchema = z
     plan: z.string().optional(),
     prs: z.string().optional(),
     "hashes-file": z.string().optional(),
+    "job-results": z.string().optional(),
     rerun: z
       .string()
       .transform((s) =>
@@ -72,13 +74,15 @@ const inputsSchema = z
       .pipe(z.union([z.literal("failed"), z.literal("all"), z.array(z.enum(STAGES)).min(1)]))
       .optional(),
   })
+  // A job's outcome (job-results, prs, hashes-file) may be recorded together; anything else alone.
   .refine(
     (i) =>
-      [i.event, i.stage, i.report, i.plan, i.rerun, i.prs, i["hashes-file"]].filter((x) => x !== undefined)
-        .length <= 1,
+      [i.event, i.stage, i.report, i.plan, i.rerun, i.prs ?? i["hashes-file"] ?? i["job-results"]].filter(
+        (x) => x !== undefined,
+      ).length <= 1,
     {
       error:
-        "give at most one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `prs` or `hashes-file`",
+        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, or `job-results` / `prs` / `hashes-file`",
     },
   )
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
@@ -98,6 +102,7 @@ const inputsSchema = z
     rerun: i.rerun,
     prs: i.prs,
     hashesFile: i["hashes-file"],
+    jobResults: i["job-results"],
   }));
 
 function versionOfReport(report: string): string {
@@ -248,11 +253,14 @@ export async function runTrackStatus(
             ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
           };
   }
-  let appended = event ? (await store.append(event)).appended : false;
-  for (const e of settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : [])
-    appended = (await store.append(e)).appended || appended;
-  for (const e of settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : [])
-    appended = (await store.append(e)).appended || appended;
+  // Everything this step records goes into one ledger commit (all validated before the first write).
+  const batch = [
+    ...(event ? [event] : []),
+    ...(settings.jobResults ? stageEventsFromJobResults(settings.jobResults, deps.run, now()) : []),
+    ...(settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : []),
+    ...(settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : []),
+  ];
+  const appended = batch.length > 0 ? (await store.appendAll(batch)).appended : false;
 
   // Exactly one tracking issue: the first one the ledger records is canonical.
   let snapshot = await store.read();

@@ -89,14 +89,21 @@ export class LedgerStore {
 
   /** Records an event once: an id already in the ledger changes nothing (and costs no write). */
   async append(event: LedgerEvent): Promise<{ head: string; appended: boolean }> {
-    const valid = ledgerEventSchema.parse(event);
+    return this.appendAll([event]);
+  }
+
+  /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
+  async appendAll(batch: readonly LedgerEvent[]): Promise<{ head: string; appended: boolean }> {
+    const all = batch.map((e) => ledgerEventSchema.parse(e));
     const max = this.options.maxAttempts ?? 30;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; attempt < max; attempt++) {
       const head = await this.headSha();
       const events = head ? await this.eventsAt(head) : [];
-      if (events.some((e) => e.id === valid.id)) return { head: head as string, appended: false };
+      const known = new Set(events.map((e) => e.id));
+      const fresh = all.filter((e, i) => !known.has(e.id) && all.findIndex((x) => x.id === e.id) === i);
+      if (fresh.length === 0) return { head: head ?? "empty", appended: false };
       const baseTree = head
         ? (await this.github.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: head }))
             .data.tree.sha
@@ -106,24 +113,27 @@ export class LedgerStore {
         repo: this.repo,
         ...(baseTree ? { base_tree: baseTree } : {}),
         tree: [
-          {
-            path: `events/${valid.id.replaceAll(":", "_")}.json`,
-            mode: "100644",
-            type: "blob",
-            content: `${JSON.stringify(valid, null, 2)}\n`,
-          },
+          ...fresh.map((e) => ({
+            path: `events/${e.id.replaceAll(":", "_")}.json`,
+            mode: "100644" as const,
+            type: "blob" as const,
+            content: `${JSON.stringify(e, null, 2)}\n`,
+          })),
           {
             path: LEDGER_FILE,
             mode: "100644",
             type: "blob",
-            content: `${JSON.stringify([...events, valid], null, 1)}\n`,
+            content: `${JSON.stringify([...events, ...fresh], null, 1)}\n`,
           },
         ],
       });
       const { data: commit } = await this.github.rest.git.createCommit({
         owner: this.owner,
         repo: this.repo,
-        message: `${valid.type} ${valid.id}`,
+        message:
+          fresh.length === 1
+            ? `${fresh[0]?.type} ${fresh[0]?.id}`
+            : `${fresh.length} events: ${fresh.map((e) => e.id).join(", ")}`.slice(0, 1000),
         tree: tree.sha,
         parents: head ? [head] : [],
       });

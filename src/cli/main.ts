@@ -4,7 +4,6 @@ import { emulatorCommand } from "./emulator-command.js";
 import { initCommand } from "./init-command.js";
 import { localS3Command } from "./local-s3-command.js";
 import { planCommand } from "./plan-command.js";
-import { rehearseCommand } from "./rehearse-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
 import { verifyCommand } from "./verify-command.js";
@@ -24,7 +23,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     summary: "preview a downstream's edits in a local checkout (what its PR will contain)",
   },
   rehearse: {
-    run: rehearseCommand,
+    // Loaded when used: the workflow parser it needs only loads from the bundle.
+    run: async (args, out) => (await import("./rehearse-command.js")).rehearseCommand(args, out),
     summary: "run a whole release of the example project on this machine (no account, no network)",
   },
   verify: { run: verifyCommand, summary: "check a release's artifacts against SHA256SUMS and signatures" },

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hashesFileSchema } from "./checksums.js";
 import type { Config } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
-import type { LedgerEvent } from "./ledger.js";
+import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
 
 /** One entry of open-downstream-prs' `prs` output. */
 export const prResultSchema = z.object({
@@ -122,4 +122,52 @@ export function artifactEvents(hashesJson: string, at: string): LedgerEvent[] {
     sha256: a.sha256,
     ...(a.url ? { url: a.url } : {}),
   }));
+}
+
+const jobResultsSchema = z.partialRecord(
+  z.enum(STAGES),
+  z.enum(["success", "failure", "cancelled", "skipped", ""]),
+);
+
+/**
+ * Stage events from the results of the jobs that ran them (`{"build": "success", ...}`): a skipped
+ * job recorded nothing (a rerun leaves finished stages as they were), a cancelled one failed.
+ */
+export function stageEventsFromJobResults(
+  resultsJson: string,
+  run: { runId: string; workflowRunId?: string | undefined; runUrl?: string | undefined },
+  at: string,
+): LedgerEvent[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(resultsJson);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "job-results is not JSON",
+      'pass e.g. {"build": "${{ needs.build.result }}"}',
+    );
+  }
+  const parsed = jobResultsSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `job-results must map stages to job results, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      `stages: ${STAGES.join(", ")}; results: success, failure, cancelled, skipped`,
+    );
+  return Object.entries(parsed.data).flatMap(([stage, result]): LedgerEvent[] => {
+    if (result === "skipped" || result === "") return [];
+    const status = result === "success" ? "succeeded" : "failed";
+    return [
+      {
+        ...(run.workflowRunId ? { runId: run.workflowRunId } : {}),
+        id: `stage:${stage}:${status}:${run.runId}`,
+        at,
+        type: "stage",
+        stage: stage as Stage,
+        status,
+        ...(run.runUrl ? { runUrl: run.runUrl } : {}),
+      },
+    ];
+  });
 }

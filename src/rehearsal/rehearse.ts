@@ -15,6 +15,7 @@ import {
 import { GitHubEmulator, ROUTES } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
+import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";
 import { collectOutcome, type RehearsalOutcome } from "./rehearsal-outcome.js";
 import { LocalActions } from "./runner/local-actions.js";
@@ -61,6 +62,7 @@ function defaultVersion(exampleDir: string, rc: boolean): string {
  * `resume`, a workflow_dispatch rerun of a kept world) until nothing is left to run.
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalOutcome> {
+  checkPrerequisites();
   const t0 = Date.now();
   const say = (text: string) => options.onNotice?.({ kind: "phase", text });
   const worldFile = join(options.dir, "world.json");

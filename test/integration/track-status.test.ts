@@ -30,6 +30,7 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   rerun: undefined,
   prs: undefined,
   hashesFile: undefined,
+  jobResults: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
   github,

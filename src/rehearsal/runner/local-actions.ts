@@ -18,6 +18,8 @@ interface Delivery {
 
 // A release is a few dozen runs; more means workflows trigger each other without end.
 const MAX_DELIVERIES = 500;
+// Runs at once: enough to overlap one run's waiting on the API with another's work on two cores.
+const CONCURRENT_RUNS = 3;
 
 /**
  * GitHub Actions on one machine: delivers events to the workflows each emulated repo holds, and
@@ -41,48 +43,60 @@ export class LocalActions {
     this.queue.push({ repo, event, ...(file ? { file } : {}) });
   }
 
-  /** Delivers queued events, and every event they cause, until nothing is left to run. */
+  /**
+   * Delivers queued events, and every event they cause, until nothing is left to run. Events queued
+   * together run together (GitHub runs workflows of different events concurrently), a few at a time.
+   */
   async drain(): Promise<RunRecord[]> {
     const started = this.runs.length;
     for (;;) {
       this.collectDispatches();
-      const next = this.queue.shift();
-      if (!next) break;
-      if (++this.delivered > MAX_DELIVERIES)
+      const batch = this.queue.splice(0);
+      if (batch.length === 0) break;
+      this.delivered += batch.length;
+      if (this.delivered > MAX_DELIVERIES)
         throw new ReleaseRelayError(
           "E_REHEARSAL",
           `more than ${MAX_DELIVERIES} events: workflows trigger each other without end`,
           "check the workflows' triggers",
         );
-      for (const workflow of await this.workflowsOf(next.repo, next.event)) {
-        if (next.file && workflow.file !== next.file) continue;
-        if (!triggers(workflow, next.event)) continue;
-        const run = await runWorkflow(this.host, next.repo, workflow, next.event);
-        this.host.recover();
-        this.runs.push(run);
-        this.enqueue(next.repo, {
-          name: "workflow_run",
-          ref: `refs/heads/${await this.defaultBranch(next.repo)}`,
-          sha: await this.head(next.repo),
-          actor: next.event.actor,
-          payload: {
-            action: "completed",
-            workflow_run: {
-              id: run.id,
-              name: run.workflow,
-              event: run.event,
-              conclusion: run.conclusion,
-              head_branch: run.headBranch,
-              head_sha: run.headSha,
-              head_commit: { id: run.headSha, message: await this.commitMessage(next.repo, run.headSha) },
-              html_url: run.url,
-            },
-            repository: { full_name: next.repo },
-          },
-        });
-      }
+      const work = [...batch];
+      const worker = async () => {
+        for (let next = work.shift(); next; next = work.shift()) await this.deliver(next);
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENT_RUNS, work.length) }, worker));
     }
     return this.runs.slice(started);
+  }
+
+  private async deliver(next: Delivery): Promise<void> {
+    for (const workflow of await this.workflowsOf(next.repo, next.event)) {
+      if (next.file && workflow.file !== next.file) continue;
+      if (!triggers(workflow, next.event)) continue;
+      const run = await runWorkflow(this.host, next.repo, workflow, next.event);
+      this.host.recover();
+      this.runs.push(run);
+      this.enqueue(next.repo, {
+        name: "workflow_run",
+        ref: `refs/heads/${await this.defaultBranch(next.repo)}`,
+        sha: await this.head(next.repo),
+        actor: next.event.actor,
+        payload: {
+          action: "completed",
+          workflow_run: {
+            id: run.id,
+            name: run.workflow,
+            event: run.event,
+            conclusion: run.conclusion,
+            head_branch: run.headBranch,
+            head_sha: run.headSha,
+            head_commit: { id: run.headSha, message: await this.commitMessage(next.repo, run.headSha) },
+            html_url: run.url,
+          },
+          repository: { full_name: next.repo },
+        },
+      });
+    }
   }
 
   private collectDispatches(): void {
