@@ -56095,7 +56095,7 @@ function stageEventsFromJobResults(resultsJson, run, at2) {
     throw new ReleaseRelayError(
       "E_INPUT",
       "job-results is not JSON",
-      'pass e.g. {"build": "${{ needs.build.result }}"}'
+      'pass a JSON object of stage to job result, e.g. {"build": "success"}'
     );
   }
   const parsed = jobResultsSchema.safeParse(raw);

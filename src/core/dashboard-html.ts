@@ -8,12 +8,12 @@ import {
 } from "./dashboard.js";
 import { downstreamDone, type ReleaseState, STAGES } from "./ledger.js";
 
-const escape = (s: string): string =>
+const escapeHtml = (s: string): string =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 // Only http(s) links become anchors: a URL from a report must not run script in the page.
 const link = (url: string | undefined, text: string): string =>
-  url && /^https?:\/\//.test(url) ? `<a href="${escape(url)}">${escape(text)}</a>` : escape(text);
+  url && /^https?:\/\//.test(url) ? `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>` : escapeHtml(text);
 
 // Plain glyphs in colour: emoji need fonts that many machines (and headless browsers) lack.
 const MARK = {
@@ -82,7 +82,7 @@ function timeline(state: ReleaseState): string {
     const bar = from
       ? `<span style="left:${left.toFixed(1)}%;width:${Math.max(1, right - left).toFixed(1)}%;background:${colour}"></span>`
       : "";
-    return `<li class="${st.status}" data-stage="${s}"><strong>${escape(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? link(st.runUrl, "log") : ""}</span></li>`;
+    return `<li class="${st.status}" data-stage="${s}"><strong>${escapeHtml(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? link(st.runUrl, "log") : ""}</span></li>`;
   });
   return `<ol class="timeline" id="timeline">${items.join("")}</ol>`;
 }
@@ -95,16 +95,16 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
     const done = x ? downstreamDone(d, x) : false;
     const failed = Boolean(d?.error || d?.ci === "failure" || d?.image?.status === "failed");
     const rows: [string, string][] = [
-      ["Repo", escape(d?.repo ?? x?.repo ?? "")],
-      ["Mode", escape(x?.mode ?? "")],
+      ["Repo", escapeHtml(d?.repo ?? x?.repo ?? "")],
+      ["Mode", escapeHtml(x?.mode ?? "")],
       [
         "PR",
         d?.error
-          ? `${MARK.bad} ${escape(d.error)}`
+          ? `${MARK.bad} ${escapeHtml(d.error)}`
           : d?.pr
             ? link(d.pr.url, `#${d.pr.number}`)
             : d?.skipped
-              ? `${MARK.skip} ${escape(d.skipped)}`
+              ? `${MARK.skip} ${escapeHtml(d.skipped)}`
               : `${MARK.idle} not yet`,
       ],
       [
@@ -133,13 +133,13 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
         "Image",
         d?.image
           ? d.image.status === "succeeded"
-            ? `${MARK.ok} built ${d.image.tags.map((t) => `<code>${escape(t)}</code>`).join(" ")}${d.image.url ? ` ${link(d.image.url, "build")}` : ""}`
+            ? `${MARK.ok} built ${d.image.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(" ")}${d.image.url ? ` ${link(d.image.url, "build")}` : ""}`
             : `${MARK.bad} ${link(d.image.url, "failed")}`
           : MARK.idle,
       ]);
     if (d?.page) rows.push(["Page", link(d.page, "live")]);
     const body = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("");
-    return `<section class="card${failed ? " failed" : done ? " done" : ""}" data-downstream="${escape(n)}"><h3>${escape(n)}</h3><dl>${body}</dl></section>`;
+    return `<section class="card${failed ? " failed" : done ? " done" : ""}" data-downstream="${escapeHtml(n)}"><h3>${escapeHtml(n)}</h3><dl>${body}</dl></section>`;
   });
   return `<div class="cards" id="downstream">${cards.join("")}</div>`;
 }
@@ -147,7 +147,7 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
 function artifactTable(state: ReleaseState): string {
   const rows = state.artifacts.map(
     (a) =>
-      `<tr><td>${link(a.url, a.name)}</td><td>${size(a.size)}</td><td><code>${escape(a.sha256 ?? "")}</code></td><td>${escape(a.state)}</td></tr>`,
+      `<tr><td>${link(a.url, a.name)}</td><td>${size(a.size)}</td><td><code>${escapeHtml(a.sha256 ?? "")}</code></td><td>${escapeHtml(a.state)}</td></tr>`,
   );
   return `<table id="artifacts"><thead><tr><th>File</th><th>Size</th><th>SHA-256</th><th>State</th></tr></thead><tbody>${rows.join("") || '<tr><td colspan="4">none yet</td></tr>'}</tbody></table>`;
 }
@@ -160,7 +160,7 @@ function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
         .slice(-10)
         .map(
           (f) =>
-            `<li><strong>${escape(f.what)}</strong> <span class="muted">${escape(f.at)}</span>: ${escape(f.detail.slice(0, 500))} ${link(f.runUrl, "log")}</li>`,
+            `<li><strong>${escapeHtml(f.what)}</strong> <span class="muted">${escapeHtml(f.at)}</span>: ${escapeHtml(f.detail.slice(0, 500))} ${link(f.runUrl, "log")}</li>`,
         )
         .join("")}</ul></section>`,
     );
@@ -170,7 +170,7 @@ function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
       `<section class="next" id="next"><h2>Next</h2><ul>${next
         .map(
           (a) =>
-            `<li>${escape(a.text)}${a.command ? `: <code>${escape(a.command)}</code>` : ""}${a.url ? ` ${link(a.url, "open")}` : ""}</li>`,
+            `<li>${escapeHtml(a.text)}${a.command ? `: <code>${escapeHtml(a.command)}</code>` : ""}${a.url ? ` ${link(a.url, "open")}` : ""}</li>`,
         )
         .join("")}</ul></section>`,
     );
@@ -189,15 +189,15 @@ export function renderDashboardHtml(
     ? link(state.trackingIssue.url, `tracking issue #${state.trackingIssue.number}`)
     : "no tracking issue yet";
   const reruns = state.reruns.length
-    ? `<h2>Reruns</h2><ul id="reruns">${state.reruns.map((r) => `<li>${escape(r.at)} by ${escape(r.by)}: ${escape(r.stages.join(", "))}</li>`).join("")}</ul>`
+    ? `<h2>Reruns</h2><ul id="reruns">${state.reruns.map((r) => `<li>${escapeHtml(r.at)} by ${escapeHtml(r.by)}: ${escapeHtml(r.stages.join(", "))}</li>`).join("")}</ul>`
     : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(options.title)} — release dashboard</title><style>${STYLE}</style></head>
+<title>${escapeHtml(options.title)} — release dashboard</title><style>${STYLE}</style></head>
 <body><main>
-<header><h1>${escape(options.title)}</h1>
-<p><span class="badge ${v.cls}" id="verdict" data-verdict="${verdict.kind}">${v.label}</span> ${escape(verdict.progress)}</p>
-<p class="muted">${issue} · ledger ${escape(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escape(state.request.tag)} at <code>${escape(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
+<header><h1>${escapeHtml(options.title)}</h1>
+<p><span class="badge ${v.cls}" id="verdict" data-verdict="${verdict.kind}">${v.label}</span> ${escapeHtml(verdict.progress)}</p>
+<p class="muted">${issue} · ledger ${escapeHtml(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escapeHtml(state.request.tag)} at <code>${escapeHtml(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
 ${problemsAndNext(state, ctx)}
 <h2>Stages</h2>${timeline(state)}
 <h2>Downstream repos</h2>${downstreamCards(state, ctx)}

@@ -145,7 +145,7 @@ export function stageEventsFromJobResults(
     throw new ReleaseRelayError(
       "E_INPUT",
       "job-results is not JSON",
-      'pass e.g. {"build": "${{ needs.build.result }}"}',
+      'pass a JSON object of stage to job result, e.g. {"build": "success"}',
     );
   }
   const parsed = jobResultsSchema.safeParse(raw);
