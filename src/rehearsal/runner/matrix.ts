@@ -29,17 +29,18 @@ export function expandMatrix(matrix: unknown, where: string): Leg[] {
   legs = legs.filter(
     (leg) => !exclude.some((e: Leg) => Object.entries(e).every(([k, v]) => same(leg[k], v))),
   );
+  // Include entries extend the product's legs (never each other) where they overwrite no original value.
   const original = legs.map((leg) => ({ ...leg }));
+  const product = legs.length;
   for (const extra of include as Leg[]) {
     let added = false;
-    legs.forEach((leg, i) => {
+    for (let i = 0; i < product; i++) {
       const base = original[i] as Leg;
-      // An include entry extends every leg whose original values it does not overwrite.
       if (Object.entries(extra).every(([k, v]) => !(k in base) || same(base[k], v))) {
-        Object.assign(leg, extra);
+        Object.assign(legs[i] as Leg, extra);
         added = true;
       }
-    });
+    }
     if (!added) legs.push({ ...extra });
   }
   if (legs.length === 0)
