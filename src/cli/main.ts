@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: async (args, out) => (await import("./rehearse-command.js")).rehearseCommand(args, out),
     summary: "run a whole release of the example project on this machine (no account, no network)",
   },
+  status: {
+    run: async (args, out) => (await import("./status-command.js")).statusCommand(args, out),
+    summary: "print a release's dashboard from its ledger (a real repo, or a kept rehearsal); --html too",
+  },
   verify: { run: verifyCommand, summary: "check a release's artifacts against SHA256SUMS and signatures" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },
   "github-emulator": { run: emulatorCommand, summary: "serve the local GitHub REST emulator on 127.0.0.1" },
