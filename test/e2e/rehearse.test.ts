@@ -200,6 +200,17 @@ describe("release-relay rehearse", { timeout: 300_000 }, () => {
     expectReleased(dir, "1.2.1");
   });
 
+  it("release-relay status shows the kept release from its ledger", () => {
+    const html = join(dir, "..", "status.html");
+    const status = spawnSync(process.execPath, [cli, "status", "1.2.1", "--keep", dir, "--html", html], {
+      encoding: "utf8",
+    });
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain("✅ Released");
+    for (const pr of readSummary(dir).prs) expect(status.stdout).toContain(pr.url);
+    expect(readFileSync(html, "utf8")).toContain('data-verdict="released"');
+  });
+
   it("refuses to overwrite a world that is not empty", async () => {
     const run = await runRehearse(["--keep", dir]);
     expect(run.code).toBe(1);

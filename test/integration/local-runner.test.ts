@@ -1,0 +1,147 @@
+// The local workflow runner on small workflows: what it supports behaves as on GitHub, what it does
+// not support fails with the file and line.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../..");
+let probe = "";
+const dir = mkdtempSync(join(tmpdir(), "runner-test-"));
+
+beforeAll(async () => {
+  const { build } = await import("esbuild");
+  probe = join(dir, "probe.mjs");
+  await build({
+    entryPoints: [join(root, "test/support/runner-probe.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    outfile: probe,
+    logLevel: "error",
+    banner: {
+      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+    },
+  });
+});
+
+interface Probe {
+  error?: string;
+  run?: {
+    conclusion: string;
+    jobs: {
+      id: string;
+      name: string;
+      result: string;
+      outputs: Record<string, string>;
+      steps: { name: string; outcome: string; log: string }[];
+    }[];
+  };
+}
+
+function run(name: string, yaml: string, inputs: Record<string, string> = {}): Probe {
+  const file = join(dir, name);
+  writeFileSync(file, yaml);
+  return JSON.parse(
+    execFileSync(process.execPath, [probe, file, "workflow_dispatch", JSON.stringify(inputs)]).toString(),
+  );
+}
+
+describe("local workflow runner", () => {
+  it("runs jobs in needs order with outputs, env files, matrix legs and status functions", () => {
+    const result = run(
+      "ok.yml",
+      `name: probe
+on:
+  workflow_dispatch:
+    inputs:
+      greeting: { type: string, default: hello }
+permissions: {}
+env:
+  TOP: top
+jobs:
+  first:
+    runs-on: ubuntu-latest
+    outputs:
+      word: \${{ steps.say.outputs.word }}
+    steps:
+      - id: say
+        run: |
+          echo "word=\${{ inputs.greeting }}-$TOP" >> "$GITHUB_OUTPUT"
+          echo "LATER=from-env-file" >> "$GITHUB_ENV"
+      - run: test "$LATER" = from-env-file
+      - run: exit 3
+      - if: failure()
+        run: echo "recovering after a failure"
+      - if: always()
+        run: echo "secret \${{ secrets.SECRET_VALUE }} is masked"
+  second:
+    needs: first
+    if: always()
+    runs-on: \${{ matrix.os }}
+    strategy:
+      matrix:
+        os: [ubuntu-22.04, ubuntu-24.04]
+    steps:
+      - run: echo "got \${{ needs.first.outputs.word }} (\${{ needs.first.result }}) on \${{ matrix.os }}"
+  skipped:
+    needs: first
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo never
+`,
+    );
+    expect(result.error).toBeUndefined();
+    const jobs = result.run?.jobs ?? [];
+    const first = jobs.find((j) => j.id === "first");
+    expect(first?.result).toBe("failure");
+    expect(first?.outputs).toEqual({ word: "hello-top" });
+    expect(first?.steps.map((s) => s.outcome)).toEqual([
+      "success",
+      "success",
+      "failure",
+      "success",
+      "success",
+    ]);
+    expect(first?.steps[4]?.log).toContain("secret *** is masked");
+    expect(JSON.stringify(result)).not.toContain("s3cr3t-canary-value");
+    const legs = jobs.filter((j) => j.id === "second");
+    expect(legs.map((j) => j.name)).toEqual(["second (ubuntu-22.04)", "second (ubuntu-24.04)"]);
+    expect(legs[0]?.steps[0]?.log).toContain("got hello-top (failure) on ubuntu-22.04");
+    expect(jobs.find((j) => j.id === "skipped")?.result).toBe("skipped");
+    expect(result.run?.conclusion).toBe("failure");
+  });
+
+  it.each([
+    [
+      "services",
+      "    services:\n      db: { image: postgres }\n",
+      /ok\.yml:\d+: job key "services" is not supported/,
+    ],
+    ["concurrency", "    concurrency: release\n", /job key "concurrency" is not supported/],
+  ])("refuses %s with the file and line", (_, extra, message) => {
+    const result = run(
+      "ok.yml",
+      `on: workflow_dispatch\njobs:\n  one:\n    runs-on: ubuntu-latest\n${extra}    steps:\n      - run: echo hi\n`,
+    );
+    expect(result.error).toMatch(message);
+  });
+
+  it("fails a step that uses an unknown or unpinned third-party action, naming its line", () => {
+    const result = run(
+      "uses.yml",
+      "on: workflow_dispatch\njobs:\n  one:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/cache@v4\n      - uses: actions/checkout@v4\n",
+    );
+    const steps = result.run?.jobs[0]?.steps ?? [];
+    expect(steps[0]?.log).toMatch(/uses\.yml:6: actions\/cache@v4 has no local stand-in/);
+    expect(steps[1]?.outcome).toBe("skipped");
+    const unpinned = run(
+      "pin.yml",
+      "on: workflow_dispatch\njobs:\n  one:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n",
+    );
+    expect(unpinned.run?.jobs[0]?.steps[0]?.log).toMatch(
+      /pin\.yml:6: actions\/checkout@v4 is not pinned by a full commit SHA/,
+    );
+  });
+});

@@ -1,0 +1,43 @@
+// Runs one job of a workflow file with the local runner against a throwaway host and prints, as
+// JSON, the job record or the error. Run bundled (the workflow parser only loads from a bundle).
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runWorkflow } from "../../src/rehearsal/runner/run-workflow.js";
+import type { RunnerHost } from "../../src/rehearsal/runner/runner-host.js";
+import { parseWorkflowFile } from "../../src/rehearsal/runner/workflow-file.js";
+
+const [file, eventName = "workflow_dispatch", inputs = "{}"] = process.argv.slice(2) as [
+  string,
+  string?,
+  string?,
+];
+const workDir = mkdtempSync(join(tmpdir(), "runner-probe-"));
+let runId = 100;
+const host: RunnerHost = {
+  apiUrl: "http://127.0.0.1:9",
+  gitDir: () => "/nonexistent",
+  jobToken: () => "ghs_probe_job_token_0123456789",
+  appToken: () => "ghs_probe_app_token",
+  settings: () => ({ vars: { NAME: "probe" }, secrets: { SECRET_VALUE: "s3cr3t-canary-value" } }),
+  s3: { endpoint: "http://127.0.0.1:9", accessKeyId: "a", secretAccessKey: "b" },
+  workDir,
+  nextRunId: () => ++runId,
+  approve: () => "probe",
+  notify: () => {},
+  stopped: () => false,
+  recover: () => {},
+};
+try {
+  const workflow = await parseWorkflowFile(file, readFileSync(file, "utf8"));
+  const run = await runWorkflow(host, "owner/repo", workflow, {
+    name: eventName,
+    ref: "refs/heads/main",
+    sha: "0".repeat(40),
+    actor: "probe",
+    payload: { inputs: JSON.parse(inputs) },
+  });
+  process.stdout.write(JSON.stringify({ run }));
+} catch (error) {
+  process.stdout.write(JSON.stringify({ error: (error as Error).message }));
+}
