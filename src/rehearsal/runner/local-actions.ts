@@ -30,6 +30,8 @@ export class LocalActions {
   readonly runs: RunRecord[] = [];
   private queue: Delivery[] = [];
   private delivered = 0;
+  // Parsed workflow files by git blob: a file is parsed once however many events read it.
+  private parsed = new Map<string, Promise<WorkflowSpec>>();
 
   constructor(
     private readonly host: RunnerHost,
@@ -197,17 +199,25 @@ export class LocalActions {
       "--git-dir",
       gitDir,
       "ls-tree",
-      "--name-only",
       `${revision}:.github/workflows`,
-    ]).catch(() => ({ stdout: "" }));
-    const files = stdout.split("\n").filter((f) => /\.ya?ml$/.test(f));
+    ]).catch(() => ({
+      stdout: "",
+    }));
     const out: WorkflowSpec[] = [];
-    for (const name of files) {
+    for (const line of stdout.split("\n")) {
+      const [meta, name] = line.split("\t") as [string, string | undefined];
+      const blob = meta.split(" ")[2];
+      if (!name || !blob || !/\.ya?ml$/.test(name)) continue;
       const path = `.github/workflows/${name}`;
-      const { stdout: content } = await git("git", ["--git-dir", gitDir, "show", `${revision}:${path}`], {
-        maxBuffer: 16 * 1024 * 1024,
-      });
-      out.push(await parseWorkflowFile(path, content));
+      const key = `${path}@${blob}`;
+      let spec = this.parsed.get(key);
+      if (!spec) {
+        spec = git("git", ["--git-dir", gitDir, "cat-file", "blob", blob], {
+          maxBuffer: 16 * 1024 * 1024,
+        }).then(({ stdout: content }) => parseWorkflowFile(path, content));
+        this.parsed.set(key, spec);
+      }
+      out.push(await spec);
     }
     return out;
   }
