@@ -55996,26 +55996,31 @@ var prResultSchema = external_exports.object({
   files: external_exports.array(external_exports.string()).default([]),
   error: external_exports.string().optional()
 });
-function pullRequestEvents(prsJson, config2, runId, at2) {
+function parseJsonInput(text2, schema, what, hint) {
   let raw;
   try {
-    raw = JSON.parse(prsJson);
+    raw = JSON.parse(text2);
   } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "input prs is not JSON",
-      "pass the prs output of open-downstream-prs unchanged"
-    );
+    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
   }
-  const parsed = external_exports.array(prResultSchema).safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success)
     throw new ReleaseRelayError(
       "E_INPUT",
-      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
-      "pass the prs output of open-downstream-prs unchanged"
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
     );
+  return parsed.data;
+}
+function pullRequestEvents(prsJson, config2, runId, at2) {
+  const results = parseJsonInput(
+    prsJson,
+    external_exports.array(prResultSchema),
+    "input prs",
+    "pass the prs output of open-downstream-prs unchanged"
+  );
   const events = [];
-  for (const r of parsed.data) {
+  for (const r of results) {
     if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
       throw new ReleaseRelayError(
         "E_INPUT",
@@ -56055,24 +56060,13 @@ function pullRequestEvents(prsJson, config2, runId, at2) {
   return events;
 }
 function artifactEvents(hashesJson, at2) {
-  let raw;
-  try {
-    raw = JSON.parse(hashesJson);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "hashes-file is not JSON",
-      "pass the hashes.json that compute-hashes wrote"
-    );
-  }
-  const parsed = hashesFileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `hashes-file is not a hashes.json: ${parsed.error.issues[0]?.message}`,
-      "pass the hashes.json that compute-hashes wrote"
-    );
-  return parsed.data.map((a) => ({
+  const files = parseJsonInput(
+    hashesJson,
+    hashesFileSchema,
+    "hashes-file",
+    "pass the hashes.json that compute-hashes wrote"
+  );
+  return files.map((a) => ({
     id: `artifact:${a.name}:${a.sha256}`,
     at: at2,
     type: "artifact",
@@ -56088,24 +56082,13 @@ var jobResultsSchema = external_exports.partialRecord(
   external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
 );
 function stageEventsFromJobResults(resultsJson, run, at2) {
-  let raw;
-  try {
-    raw = JSON.parse(resultsJson);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "job-results is not JSON",
-      'pass a JSON object of stage to job result, e.g. {"build": "success"}'
-    );
-  }
-  const parsed = jobResultsSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `job-results must map stages to job results, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      `stages: ${STAGES.join(", ")}; results: success, failure, cancelled, skipped`
-    );
-  return Object.entries(parsed.data).flatMap(([stage, result]) => {
+  const results = parseJsonInput(
+    resultsJson,
+    jobResultsSchema,
+    "job-results",
+    `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
+  );
+  return Object.entries(results).flatMap(([stage, result]) => {
     if (result === "skipped" || result === "") return [];
     const status = result === "success" ? "succeeded" : "failed";
     return [

@@ -21,30 +21,37 @@ export const prResultSchema = z.object({
 
 export type PrResult = z.infer<typeof prResultSchema>;
 
+/** Parses a JSON input against its schema; what is wrong is named, with how to fix it. */
+function parseJsonInput<T>(text: string, schema: z.ZodType<T>, what: string, hint: string): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint,
+    );
+  return parsed.data;
+}
+
 /**
  * The ledger events for what open-downstream-prs did, one per downstream. Ids are content-derived,
  * so recording the same outcome again (a rerun that changed nothing) appends nothing.
  */
 export function pullRequestEvents(prsJson: string, config: Config, runId: string, at: string): LedgerEvent[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(prsJson);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "input prs is not JSON",
-      "pass the prs output of open-downstream-prs unchanged",
-    );
-  }
-  const parsed = z.array(prResultSchema).safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `input prs is not open-downstream-prs output: ${parsed.error.issues[0]?.message}`,
-      "pass the prs output of open-downstream-prs unchanged",
-    );
+  const results = parseJsonInput(
+    prsJson,
+    z.array(prResultSchema),
+    "input prs",
+    "pass the prs output of open-downstream-prs unchanged",
+  );
   const events: LedgerEvent[] = [];
-  for (const r of parsed.data) {
+  for (const r of results) {
     if (
       !config.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase())
     )
@@ -95,24 +102,13 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
 
 /** The ledger events for a release's published files (hashes.json), one per file, recorded once. */
 export function artifactEvents(hashesJson: string, at: string): LedgerEvent[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(hashesJson);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "hashes-file is not JSON",
-      "pass the hashes.json that compute-hashes wrote",
-    );
-  }
-  const parsed = hashesFileSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `hashes-file is not a hashes.json: ${parsed.error.issues[0]?.message}`,
-      "pass the hashes.json that compute-hashes wrote",
-    );
-  return parsed.data.map((a) => ({
+  const files = parseJsonInput(
+    hashesJson,
+    hashesFileSchema,
+    "hashes-file",
+    "pass the hashes.json that compute-hashes wrote",
+  );
+  return files.map((a) => ({
     id: `artifact:${a.name}:${a.sha256}`,
     at,
     type: "artifact" as const,
@@ -138,24 +134,13 @@ export function stageEventsFromJobResults(
   run: { runId: string; workflowRunId?: string | undefined; runUrl?: string | undefined },
   at: string,
 ): LedgerEvent[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(resultsJson);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "job-results is not JSON",
-      'pass a JSON object of stage to job result, e.g. {"build": "success"}',
-    );
-  }
-  const parsed = jobResultsSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `job-results must map stages to job results, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      `stages: ${STAGES.join(", ")}; results: success, failure, cancelled, skipped`,
-    );
-  return Object.entries(parsed.data).flatMap(([stage, result]): LedgerEvent[] => {
+  const results = parseJsonInput(
+    resultsJson,
+    jobResultsSchema,
+    "job-results",
+    `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`,
+  );
+  return Object.entries(results).flatMap(([stage, result]): LedgerEvent[] => {
     if (result === "skipped" || result === "") return [];
     const status = result === "success" ? "succeeded" : "failed";
     return [

@@ -8,7 +8,7 @@ import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { GitHubEmulator } from "./github/emulator.js";
-import type { Permission } from "./github/permissions.js";
+import { ALL_PERMISSIONS, type Permission } from "./github/permissions.js";
 
 /** The accounts, tokens and secrets of a rehearsal world; none of them is real. */
 export interface WorldCredentials {
@@ -117,16 +117,7 @@ export function registerTokens(emulator: GitHubEmulator, project: ExampleProject
   });
   emulator.addToken(c.maintainerToken, {
     login: `${config.project}-maintainer`,
-    repos: {
-      "*": [
-        "contents:write",
-        "issues:write",
-        "pull_requests:write",
-        "statuses:write",
-        "checks:write",
-        "actions:write",
-      ],
-    },
+    repos: { "*": ALL_PERMISSIONS },
   });
 }
 

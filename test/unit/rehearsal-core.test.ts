@@ -148,7 +148,7 @@ describe("ledger events from a job's outputs", () => {
         size: 10,
       }),
     ]);
-    expect(() => artifactEvents('[{"name": "x"}]', AT)).toThrow(/not a hashes.json/);
+    expect(() => artifactEvents('[{"name": "x"}]', AT)).toThrow(/hashes-file is not valid/);
   });
 });
 
