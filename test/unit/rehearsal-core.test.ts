@@ -96,7 +96,7 @@ describe("ledger events from a job's outputs", () => {
       ["stage:open-downstream-prs:failed:7-1", "7"],
     ]);
     expect(() => stageEventsFromJobResults('{"deploy": "success"}', { runId: "1" }, AT)).toThrow(
-      /job-results must map stages/,
+      /job-results is not valid, got {"deploy":"success"}/,
     );
   });
 
