@@ -1,7 +1,7 @@
 // The whole release of the example project, through the real workflow files, as
 // `npx release-relay rehearse` runs it; each world is kept and judged from its files.
 
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -110,6 +110,15 @@ function expectReleased(dir: string, version: string): void {
       `cachet-${version}-SHA256SUMS`,
     ]),
   );
+  // Each binary is built for the architecture its name says (the ELF header's machine field).
+  const MACHINE: Record<string, number> = { x86_64: 0x3e, arm64: 0xb7 };
+  const binaries = summary.artifacts.filter((a) => /-linux-(x86_64|arm64)\.tar\.gz$/.test(a.name));
+  expect(binaries.map((a) => a.name)).toContain(`cachet-${version}-linux-x86_64.tar.gz`);
+  for (const a of binaries) {
+    const elf = execFileSync("tar", ["-xzOf", join(dir, "artifacts", a.name), "./bin/cachet"]);
+    const arch = /-linux-(\w+)\.tar\.gz$/.exec(a.name)?.[1] as string;
+    expect(elf.readUInt16LE(18), a.name).toBe(MACHINE[arch]);
+  }
   const sums = readFileSync(join(dir, "artifacts", "SHA256SUMS"), "utf8");
   for (const name of [`cachet-${version}.tar.gz`, `cachet-${version}-linux-x86_64.tar.gz`]) {
     const digest = createHash("sha256")

@@ -126,24 +126,31 @@ export async function runWorkflow(
     }
     let result: Result = "success";
     const outputs: Record<string, string> = {};
-    for (const [i, leg] of legs.entries()) {
-      const record = await runJob({
-        host,
-        workflow,
-        job,
-        name: leg.name,
-        repo,
-        runId,
-        runDir,
-        event,
-        contexts: {
-          ...contexts,
-          matrix: leg.matrix ?? {},
-          strategy: { "fail-fast": false, "job-index": i, "job-total": legs.length },
-        },
-      });
+    // Matrix legs run side by side, as on GitHub; their records keep the matrix order.
+    const legRecords = await Promise.all(
+      legs.map((leg, i) =>
+        runJob({
+          host,
+          workflow,
+          job,
+          name: leg.name,
+          repo,
+          runId,
+          runDir,
+          event,
+          contexts: {
+            ...contexts,
+            matrix: leg.matrix ?? {},
+            strategy: { "fail-fast": false, "job-index": i, "job-total": legs.length },
+          },
+        }).then((record) => {
+          host.notify({ kind: "job-finished", runId, repo, job: record });
+          return record;
+        }),
+      ),
+    );
+    for (const record of legRecords) {
       records.push(record);
-      host.notify({ kind: "job-finished", runId, repo, job: record });
       if (record.result === "failure" || record.result === "cancelled") result = record.result;
       for (const [k, v] of Object.entries(record.outputs)) if (v !== "") outputs[k] = v;
     }
