@@ -3,7 +3,7 @@
 
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -154,6 +154,42 @@ describe("release-relay rehearse", { timeout: 300_000 }, () => {
       expect(jobs).toContain(job);
     expect(jobs.filter((j) => j.endsWith(":failure"))).toEqual([]);
     expect(readFileSync(join(dir, "dashboard.html"), "utf8")).toContain('data-verdict="released"');
+  });
+
+  it("leaves no token or signing key in any log, summary, issue, comment, PR or report", () => {
+    const world = JSON.parse(readFileSync(join(dir, "world.json"), "utf8")) as {
+      credentials: Record<string, string>;
+    };
+    const secrets = Object.values(world.credentials).flatMap((v) =>
+      // The signing key's base64 body, line by line (a leaked key is rarely printed whole).
+      v.includes("PRIVATE KEY")
+        ? v.split("\n").filter((l) => l.length > 20 && !l.startsWith("-----"))
+        : v.includes("PUBLIC KEY")
+          ? []
+          : [v],
+    );
+    expect(secrets.length).toBeGreaterThanOrEqual(5);
+    const places: string[] = [];
+    const walk = (d: string) => {
+      for (const name of readdirSync(d)) {
+        const path = join(d, name);
+        if (statSync(path).isDirectory()) {
+          if (name !== "workspace" && name !== "home") walk(path);
+        } else if (/\.(log|md|json|html)$|^(output|env|summary\.md)$/.test(name)) places.push(path);
+      }
+    };
+    walk(join(dir, "actions", "runs"));
+    places.push(
+      ...["emulator-state.json", "tracking-issue.md", "dashboard.html", "summary.json"].map((f) =>
+        join(dir, f),
+      ),
+    );
+    expect(places.length).toBeGreaterThan(50);
+    for (const place of places) {
+      const text = readFileSync(place, "utf8");
+      for (const secret of secrets)
+        expect(text.includes(secret), `${secret.slice(0, 12)}… in ${place}`).toBe(false);
+    }
   });
 
   it("renders the HTML dashboard in headless Chromium without console errors", (ctx) => {
