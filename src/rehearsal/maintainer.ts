@@ -37,8 +37,8 @@ export async function apiCall(
 
 /**
  * The maintainers' part: merge each open release PR of `version` whose head passed the repo's CI,
- * then deliver what GitHub would (pull_request_target closed, push to the base branch). Returns
- * how many PRs were merged.
+ * then queue what GitHub would deliver (pull_request_target closed, push to the base branch).
+ * Returns how many PRs were merged.
  */
 export async function mergeGreenPulls(
   emulator: GitHubEmulator,
@@ -105,6 +105,5 @@ export async function mergeGreenPulls(
       });
     }
   }
-  await actions.drain();
   return merged;
 }

@@ -159,23 +159,20 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         },
       });
     }
+    // Maintainers merge each release PR as soon as its CI has passed, while the rest goes on.
+    if (options.merge !== false)
+      actions.betweenBatches = async () => {
+        const merged = await mergeGreenPulls(
+          emulator,
+          actions,
+          host,
+          credentials.maintainerToken,
+          project.downstreamRepos,
+          version,
+        );
+        if (merged > 0) say(`maintainers merged ${merged} release PR(s) whose CI passed`);
+      };
     await actions.drain();
-    if (options.merge !== false) {
-      for (let round = 0; round < 3; round++) {
-        say("maintainers merge the release PRs whose CI passed");
-        if (
-          (await mergeGreenPulls(
-            emulator,
-            actions,
-            host,
-            credentials.maintainerToken,
-            project.downstreamRepos,
-            version,
-          )) === 0
-        )
-          break;
-      }
-    }
     emulator.setFaults(undefined);
     const buildMs = actions.runs
       .flatMap((r) => r.jobs)

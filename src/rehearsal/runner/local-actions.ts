@@ -30,6 +30,8 @@ export class LocalActions {
   readonly runs: RunRecord[] = [];
   private queue: Delivery[] = [];
   private delivered = 0;
+  /** Called after each batch of runs, before the next: where people act (merge a PR) between events. */
+  betweenBatches: (() => Promise<void>) | undefined;
   // Parsed workflow files by git blob: a file is parsed once however many events read it.
   private parsed = new Map<string, Promise<WorkflowSpec>>();
 
@@ -46,28 +48,41 @@ export class LocalActions {
   }
 
   /**
-   * Delivers queued events, and every event they cause, until nothing is left to run. Events queued
-   * together run together (GitHub runs workflows of different events concurrently), a few at a time.
+   * Delivers queued events, and every event they cause, until nothing is left to run. Runs start as
+   * soon as their event arrives (GitHub runs workflows of different events concurrently), a few at a
+   * time; `betweenBatches` is called whenever a run ends, before the next ones start.
    */
   async drain(): Promise<RunRecord[]> {
     const started = this.runs.length;
-    for (;;) {
-      this.collectDispatches();
-      const batch = this.queue.splice(0);
-      if (batch.length === 0) break;
-      this.delivered += batch.length;
-      if (this.delivered > MAX_DELIVERIES)
-        throw new ReleaseRelayError(
-          "E_REHEARSAL",
-          `more than ${MAX_DELIVERIES} events: workflows trigger each other without end`,
-          "check the workflows' triggers",
-        );
-      const work = [...batch];
-      const worker = async () => {
-        for (let next = work.shift(); next; next = work.shift()) await this.deliver(next);
+    let active = 0;
+    let chain = Promise.resolve();
+    await new Promise<void>((resolve, reject) => {
+      // One pump at a time: starting runs and people's actions never interleave.
+      const pump = () => {
+        chain = chain
+          .then(async () => {
+            await this.betweenBatches?.();
+            this.collectDispatches();
+            while (active < CONCURRENT_RUNS && this.queue.length > 0) {
+              const next = this.queue.shift() as Delivery;
+              if (++this.delivered > MAX_DELIVERIES)
+                throw new ReleaseRelayError(
+                  "E_REHEARSAL",
+                  `more than ${MAX_DELIVERIES} events: workflows trigger each other without end`,
+                  "check the workflows' triggers",
+                );
+              active++;
+              this.deliver(next).then(() => {
+                active--;
+                pump();
+              }, reject);
+            }
+            if (active === 0 && this.queue.length === 0) resolve();
+          })
+          .catch(reject);
       };
-      await Promise.all(Array.from({ length: Math.min(CONCURRENT_RUNS, work.length) }, worker));
-    }
+      pump();
+    });
     return this.runs.slice(started);
   }
 
