@@ -1,7 +1,7 @@
 // npm run bench [-- --quick]: measures release-relay against reference tools in the same run and
 // prints ratios with their targets. The full run rewrites BENCHMARKS.md.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -202,6 +202,35 @@ try {
   } finally {
     server.stdin.end();
   }
+
+  // A whole rehearsed release (the example, through the real workflow files), then its rerun.
+  const world = join(work, "rehearsal");
+  const rehearse = (extra) =>
+    execFileSync(
+      process.execPath,
+      [join(root, "bin/release-relay.js"), "rehearse", "--json", "--keep", world, ...extra],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+  rehearse([]);
+  const first = JSON.parse(readFileSync(join(world, "summary.json"), "utf8"));
+  row(
+    "rehearsal: orchestration wall time (builds excluded)",
+    `${(first.durationsMs.orchestration / 1000).toFixed(1)} s`,
+    "≤ 15 s",
+    first.durationsMs.orchestration <= 15_000,
+    `${(first.durationsMs.builds / 1000).toFixed(1)} s building, ${first.apiCalls.total} API calls (${first.apiCalls.mutating} mutating) for the release`,
+  );
+  rehearse(["--resume"]);
+  const again = JSON.parse(readFileSync(join(world, "summary.json"), "utf8"));
+  row(
+    "rehearsal: mutating GitHub calls when rerun after success",
+    String(again.apiCalls.mutating),
+    "0",
+    again.apiCalls.mutating === 0,
+    `${again.apiCalls.total} read calls`,
+  );
 
   if (!quick) {
     const table = rows
