@@ -89720,12 +89720,37 @@ ${rows.join("\n")}
   }
 }
 
+// src/core/route-permission.ts
+function permissionForRoute(method, path) {
+  const write = !["GET", "HEAD"].includes(method.toUpperCase());
+  const level = write ? "read and write" : "read";
+  const p3 = path.replace(/^https?:\/\/[^/]+/, "").replace(/^\/api\/v3/, "").split("?")[0] ?? "";
+  const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(p3);
+  if (!repo) return void 0;
+  const rest = repo[2] ?? "";
+  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
+  return name ? `"${name}: ${level}" on ${repo[1]}` : void 0;
+}
+
 // src/actions/run-action.ts
+function explainRefusal(error64) {
+  const e5 = error64;
+  if (error64 instanceof ReleaseRelayError || !e5.request?.url || e5.status !== 403 && e5.status !== 404)
+    return error64;
+  const needs = permissionForRoute(e5.request.method ?? "GET", e5.request.url);
+  if (!needs) return error64;
+  const path = new URL(e5.request.url).pathname;
+  return new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub answered ${e5.status} to ${e5.request.method} ${path}: ${e5.message ?? ""}`.trim(),
+    `give the token ${needs} (GitHub answers 404 for a repository a token cannot see)`
+  );
+}
 async function runAction(main2) {
   try {
     await main2();
   } catch (error64) {
-    setFailed(describeError(error64));
+    setFailed(describeError(explainRefusal(error64)));
   }
 }
 

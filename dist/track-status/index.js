@@ -56415,12 +56415,37 @@ async function main() {
   await summary.addRaw(result.issue.body).write();
 }
 
+// src/core/route-permission.ts
+function permissionForRoute(method, path) {
+  const write = !["GET", "HEAD"].includes(method.toUpperCase());
+  const level = write ? "read and write" : "read";
+  const p = path.replace(/^https?:\/\/[^/]+/, "").replace(/^\/api\/v3/, "").split("?")[0] ?? "";
+  const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(p);
+  if (!repo) return void 0;
+  const rest = repo[2] ?? "";
+  const name2 = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
+  return name2 ? `"${name2}: ${level}" on ${repo[1]}` : void 0;
+}
+
 // src/actions/run-action.ts
+function explainRefusal(error63) {
+  const e = error63;
+  if (error63 instanceof ReleaseRelayError || !e.request?.url || e.status !== 403 && e.status !== 404)
+    return error63;
+  const needs = permissionForRoute(e.request.method ?? "GET", e.request.url);
+  if (!needs) return error63;
+  const path = new URL(e.request.url).pathname;
+  return new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub answered ${e.status} to ${e.request.method} ${path}: ${e.message ?? ""}`.trim(),
+    `give the token ${needs} (GitHub answers 404 for a repository a token cannot see)`
+  );
+}
 async function runAction(main2) {
   try {
     await main2();
   } catch (error63) {
-    setFailed(describeError(error63));
+    setFailed(describeError(explainRefusal(error63)));
   }
 }
 

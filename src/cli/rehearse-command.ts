@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ReleaseRelayError } from "../core/errors.js";
+import type { Revocation } from "../rehearsal/example-world.js";
 import { rehearse } from "../rehearsal/rehearse.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
@@ -20,6 +21,25 @@ function number(value: string | undefined, flag: string, min: number, max: numbe
       `e.g. --${flag} ${max <= 1 ? "0.1" : "3"}`,
     );
   return n;
+}
+
+const REVOCATION =
+  /^(dispatch|app|report):([^/:\s]+\/[^/:\s]+):((?:contents|issues|pull_requests|statuses|checks|actions):(?:read|write))$/;
+
+/** `app:owner/repo:pull_requests:write` → the permission taken from that token on that repo. */
+function parseRevocation(text: string): Revocation {
+  const m = REVOCATION.exec(text);
+  if (!m)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `--revoke ${text} is not TOKEN:OWNER/REPO:PERMISSION`,
+      "e.g. --revoke app:cachet-io/cachet-hashes:pull_requests:write (tokens: dispatch, app, report)",
+    );
+  return {
+    token: m[1] as Revocation["token"],
+    repo: m[2] as string,
+    permission: m[3] as Revocation["permission"],
+  };
 }
 
 /**
@@ -41,6 +61,7 @@ export const rehearseCommand: Command = async (args, out) => {
       example: { type: "string" },
       "no-merge": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
+      revoke: { type: "string", multiple: true },
     },
     "rehearse",
   );
@@ -62,6 +83,7 @@ export const rehearseCommand: Command = async (args, out) => {
     ...(crashAfter ? { crashAfter } : {}),
     resume: values.resume,
     merge: !values["no-merge"],
+    revoke: (values.revoke ?? []).map(parseRevocation),
     onNotice: (n) => {
       if (values.json)
         out(

@@ -78,6 +78,7 @@ export function setupInstructions(a: InitAnswers): string {
     `1. Create a GitHub App (the release bot) and install it on ${[a.automation, ...downstreamRepos].join(", ")} with exactly:`,
     `   - ${a.automation}: Contents read & write (ledger branch), Issues read & write (tracking issue)`,
     ...downstreamRepos.map((r) => `   - ${r}: Contents read & write, Pull requests read & write`),
+    `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed)`,
     "   (A fine-grained PAT with the same rights works too. Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
     `2. In ${a.automation}: secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY, RELEASE_SIGNING_KEY (\`openssl genpkey -algorithm ed25519\`);`,
     `   variable RELEASE_AWS_ROLE: an IAM role trusted through GitHub OIDC for ${a.automation}, allowed s3:PutObject and s3:GetObject on ${a.bucket}/releases/*.`,

@@ -97,23 +97,48 @@ export function newCredentials(): WorldCredentials {
   };
 }
 
-/** Registers the world's tokens with the emulator, each with the permissions the setup guide documents. */
-export function registerTokens(emulator: GitHubEmulator, project: ExampleProject, c: WorldCredentials): void {
+/** A permission taken from one of the world's tokens, to see what a misconfigured token does. */
+export interface Revocation {
+  token: "dispatch" | "app" | "report";
+  repo: string;
+  permission: Permission;
+}
+
+/**
+ * Registers the world's tokens with the emulator, each with the permissions the setup guide
+ * documents, minus any revoked ones.
+ */
+export function registerTokens(
+  emulator: GitHubEmulator,
+  project: ExampleProject,
+  c: WorldCredentials,
+  revoked: readonly Revocation[] = [],
+): void {
   const { config } = project;
+  const grant = (token: Revocation["token"], repos: Record<string, Permission[]>) =>
+    Object.fromEntries(
+      Object.entries(repos).map(([repo, perms]) => [
+        repo,
+        perms.filter(
+          (p) =>
+            !revoked.some(
+              (r) => r.token === token && r.repo.toLowerCase() === repo.toLowerCase() && r.permission === p,
+            ),
+        ),
+      ]),
+    );
   emulator.addToken(c.dispatchToken, {
     login: `${config.project}-release-bot`,
-    repos: { [project.automationRepo]: ["contents:write"] },
+    repos: grant("dispatch", { [project.automationRepo]: ["contents:write"] }),
   });
-  const app: Record<string, Permission[]> = {
-    [project.automationRepo]: ["contents:write", "issues:write", "actions:read"],
-    [config.source.repo]: ["contents:read"],
-  };
+  // Exactly what `release-relay init` tells a project to grant its App (the source repo is public).
+  const app: Record<string, Permission[]> = { [project.automationRepo]: ["contents:write", "issues:write"] };
   for (const repo of project.downstreamRepos) app[repo] = ["contents:write", "pull_requests:write"];
-  emulator.addToken(c.appToken, { login: "release-relay[bot]", type: "Bot", repos: app });
+  emulator.addToken(c.appToken, { login: "release-relay[bot]", type: "Bot", repos: grant("app", app) });
   emulator.addToken(c.reportToken, {
     login: "release-relay-reporter[bot]",
     type: "Bot",
-    repos: { [project.automationRepo]: ["contents:write"] },
+    repos: grant("report", { [project.automationRepo]: ["contents:write"] }),
   });
   emulator.addToken(c.maintainerToken, {
     login: `${config.project}-maintainer`,

@@ -7,6 +7,7 @@ import {
   type ExampleProject,
   loadExample,
   newCredentials,
+  type Revocation,
   registerTokens,
   repoSettings,
   seedRepos,
@@ -33,6 +34,8 @@ export interface RehearseOptions {
   faults?: { rate: number; seed: number };
   crashAfter?: number;
   resume?: boolean;
+  /** Permissions taken from the world's tokens: what a misconfigured token does to a release. */
+  revoke?: Revocation[];
   /** Merge release PRs once their CI passes, as maintainers would (default true). */
   merge?: boolean;
   onNotice?: (notice: RunnerNotice | { kind: "phase"; text: string }) => void;
@@ -99,7 +102,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       for (const skipped of project.skippedTargets) say(`target left out: ${skipped}`);
       await seedRepos(emulator, options.exampleDir, project);
     }
-    registerTokens(emulator, project, credentials);
+    registerTokens(emulator, project, credentials, options.revoke ?? []);
+    for (const r of options.revoke ?? [])
+      say(`revoked: ${r.permission} on ${r.repo} from the ${r.token} token`);
     const maintainer = `${project.config.project}-maintainer`;
     const host = new RehearsalHost(emulator, join(options.dir, "actions"), {
       appToken: credentials.appToken,

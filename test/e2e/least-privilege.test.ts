@@ -1,0 +1,65 @@
+// The rehearsed release with tokens holding exactly the documented permissions completes (see
+// rehearse.test.ts); taking any one of them away makes it fail with a message naming it.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const cli = join(import.meta.dirname, "../../dist/cli/index.js");
+
+/** Every `::error::` line of every job log in a kept world. */
+function errorLines(dir: string): string[] {
+  const runs = join(dir, "actions", "runs");
+  const lines: string[] = [];
+  for (const run of readdirSync(runs))
+    for (const job of readdirSync(join(runs, run))) {
+      const log = join(runs, run, job, "job.log");
+      if (existsSync(log))
+        lines.push(
+          ...readFileSync(log, "utf8")
+            .split("\n")
+            .filter((l) => l.startsWith("::error::")),
+        );
+    }
+  return lines;
+}
+
+const A = "cachet-io/cachet-release-automation";
+// token, repo, permission, and the permission's name as GitHub's settings page shows it.
+const DOCUMENTED: [string, string, string, string][] = [
+  ["app", A, "contents:write", "Contents"],
+  ["app", A, "issues:write", "Issues"],
+  ...["cachet-io/cachet-hashes", "cachet-io/cachet-container", "cachet-io/cachet-website"].flatMap(
+    (r): [string, string, string, string][] => [
+      ["app", r, "contents:write", "Contents"],
+      ["app", r, "pull_requests:write", "Pull requests"],
+    ],
+  ),
+  ["dispatch", A, "contents:write", "Contents"],
+  ["report", A, "contents:write", "Contents"],
+];
+
+describe("least privilege", { timeout: 120_000 }, () => {
+  it.each(DOCUMENTED)(
+    "without %s's %s %s the release fails and says so",
+    async (token, repo, permission, shown) => {
+      const dir = join(mkdtempSync(join(tmpdir(), "least-privilege-")), "world");
+      try {
+        // Asynchronously: a worker blocked for long loses its connection to the test runner.
+        const child = spawn(
+          process.execPath,
+          [cli, "rehearse", "--json", "--keep", dir, "--revoke", `${token}:${repo}:${permission}`],
+          { stdio: "ignore" },
+        );
+        const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+        expect(status).toBe(1);
+        expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).completed).toBe(false);
+        const named = errorLines(dir).filter((l) => l.includes(`"${shown}`) && l.includes(repo));
+        expect(named.length, errorLines(dir).join("\n")).toBeGreaterThan(0);
+      } finally {
+        rmSync(join(dir, ".."), { recursive: true, force: true });
+      }
+    },
+  );
+});
