@@ -33,7 +33,7 @@ function parseRevocation(text: string): Revocation {
     throw new ReleaseRelayError(
       "E_INPUT",
       `--revoke ${text} is not TOKEN:OWNER/REPO:PERMISSION`,
-      "e.g. --revoke app:cachet-io/cachet-hashes:pull_requests:write (tokens: dispatch, app, report)",
+      "e.g. --revoke app:owner/hashes-repo:pull_requests:write (tokens: dispatch, app, report)",
     );
   return {
     token: m[1] as Revocation["token"],

@@ -199,7 +199,7 @@ export async function seedRepos(
   const repoFiles = (repo: string) => filesUnder(join(exampleDir, "repos", nameOf(repo)));
   await emulator.createRepo(config.source.repo, {
     files: { ...repoFiles(config.source.repo), ...under("main") },
-    message: "cachet: initial import",
+    message: `${config.project}: initial import`,
   });
   await emulator.createRepo(project.automationRepo, {
     files: {
