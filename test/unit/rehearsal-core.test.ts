@@ -198,3 +198,22 @@ describe("renderDashboardHtml", () => {
     expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
   });
 });
+
+describe("permissionForRoute", () => {
+  it("names the fine-grained permission a refused call needs", async () => {
+    const { permissionForRoute } = await import("../../src/core/route-permission.js");
+    expect(permissionForRoute("GET", "https://api.github.com/repos/o/r/issues?labels=release")).toBe(
+      '"Issues: read" on o/r',
+    );
+    expect(permissionForRoute("POST", "http://127.0.0.1:1/repos/o/r/pulls")).toBe(
+      '"Pull requests: read and write" on o/r',
+    );
+    expect(permissionForRoute("PATCH", "https://ghe.example/api/v3/repos/o/r/git/refs/heads/x")).toBe(
+      '"Contents: read and write" on o/r',
+    );
+    expect(permissionForRoute("POST", "https://api.github.com/repos/o/r/dispatches")).toBe(
+      '"Contents: read and write" on o/r',
+    );
+    expect(permissionForRoute("GET", "https://api.github.com/rate_limit")).toBeUndefined();
+  });
+});
