@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { rehearsalTools } from "../support/tools.js";
 
 const cli = join(import.meta.dirname, "../../dist/cli/index.js");
 
@@ -40,7 +41,7 @@ const DOCUMENTED: [string, string, string, string][] = [
   ["report", A, "contents:write", "Contents"],
 ];
 
-describe("least privilege", { timeout: 120_000 }, () => {
+describe.skipIf(!rehearsalTools())("least privilege", { timeout: 120_000 }, () => {
   it.each(DOCUMENTED)(
     "without %s's %s %s the release fails and says so",
     async (token, repo, permission, shown) => {

@@ -53,3 +53,14 @@ export function makeGpgKey(passphrase: string): { secret: string; publicKey: str
 export function makeEd25519Key(): string {
   return execFileSync("openssl", ["genpkey", "-algorithm", "ed25519"]).toString();
 }
+
+/** Whether the tools a rehearsal runs are installed (curl, jq, make, a C compiler); says what is missing. */
+export function rehearsalTools(): boolean {
+  const wanted: [string, string][] = [
+    ["curl", "curl"],
+    ["jq", "jq"],
+    ["make", "make"],
+    ["cc", "gcc"],
+  ];
+  return wanted.map(([command, pkg]) => hasTool(command, pkg)).every(Boolean);
+}
