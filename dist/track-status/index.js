@@ -56077,6 +56077,18 @@ function artifactEvents(hashesJson, at2) {
     ...a.url ? { url: a.url } : {}
   }));
 }
+function stageEvent(stage, status, run, at2, detail) {
+  return {
+    ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+    id: `stage:${stage}:${status}:${run.runId}`,
+    at: at2,
+    type: "stage",
+    stage,
+    status,
+    ...run.runUrl ? { runUrl: run.runUrl } : {},
+    ...detail ? { detail } : {}
+  };
+}
 var jobResultsSchema = external_exports.partialRecord(
   external_exports.enum(STAGES),
   external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
@@ -56088,21 +56100,9 @@ function stageEventsFromJobResults(resultsJson, run, at2) {
     "job-results",
     `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
   );
-  return Object.entries(results).flatMap(([stage, result]) => {
-    if (result === "skipped" || result === "") return [];
-    const status = result === "success" ? "succeeded" : "failed";
-    return [
-      {
-        ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-        id: `stage:${stage}:${status}:${run.runId}`,
-        at: at2,
-        type: "stage",
-        stage,
-        status,
-        ...run.runUrl ? { runUrl: run.runUrl } : {}
-      }
-    ];
-  });
+  return Object.entries(results).flatMap(
+    ([stage, result]) => result === "skipped" || result === "" ? [] : [stageEvent(stage, result === "success" ? "succeeded" : "failed", run, at2)]
+  );
 }
 
 // src/core/tracking.ts
@@ -56271,18 +56271,8 @@ function eventFromSettings(settings, config2, run, now) {
       ...link
     };
   }
-  if (settings.stage && settings.status) {
-    return {
-      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-      id: `stage:${settings.stage}:${settings.status}:${run.runId}`,
-      at: now,
-      type: "stage",
-      stage: settings.stage,
-      status: settings.status,
-      ...link,
-      ...settings.detail ? { detail: settings.detail } : {}
-    };
-  }
+  if (settings.stage && settings.status)
+    return stageEvent(settings.stage, settings.status, run, now, settings.detail);
   if (settings.report !== void 0) {
     let raw;
     try {

@@ -26,7 +26,12 @@ import {
 } from "../core/ledger.js";
 import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
 import { reportToEvent } from "../core/report-back.js";
-import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
+import {
+  artifactEvents,
+  pullRequestEvents,
+  stageEvent,
+  stageEventsFromJobResults,
+} from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion, versionInputSchema } from "../core/version.js";
@@ -170,18 +175,8 @@ export function eventFromSettings(
       ...link,
     };
   }
-  if (settings.stage && settings.status) {
-    return {
-      ...(run.workflowRunId ? { runId: run.workflowRunId } : {}),
-      id: `stage:${settings.stage}:${settings.status}:${run.runId}`,
-      at: now,
-      type: "stage",
-      stage: settings.stage,
-      status: settings.status,
-      ...link,
-      ...(settings.detail ? { detail: settings.detail } : {}),
-    };
-  }
+  if (settings.stage && settings.status)
+    return stageEvent(settings.stage, settings.status, run, now, settings.detail);
   if (settings.report !== undefined) {
     let raw: unknown;
     try {

@@ -120,6 +120,33 @@ export function artifactEvents(hashesJson: string, at: string): LedgerEvent[] {
   }));
 }
 
+/** Who recorded an event: the attempt (`<run id>-<attempt>`), the workflow run, its URL. */
+export interface RecordingRun {
+  runId: string;
+  workflowRunId?: string | undefined;
+  runUrl?: string | undefined;
+}
+
+/** One stage's outcome as a ledger event; the id is per attempt, and the run is kept for reruns. */
+export function stageEvent(
+  stage: Stage,
+  status: "started" | "succeeded" | "failed" | "skipped",
+  run: RecordingRun,
+  at: string,
+  detail?: string,
+): LedgerEvent {
+  return {
+    ...(run.workflowRunId ? { runId: run.workflowRunId } : {}),
+    id: `stage:${stage}:${status}:${run.runId}`,
+    at,
+    type: "stage",
+    stage,
+    status,
+    ...(run.runUrl ? { runUrl: run.runUrl } : {}),
+    ...(detail ? { detail } : {}),
+  };
+}
+
 const jobResultsSchema = z.partialRecord(
   z.enum(STAGES),
   z.enum(["success", "failure", "cancelled", "skipped", ""]),
@@ -129,30 +156,16 @@ const jobResultsSchema = z.partialRecord(
  * Stage events from the results of the jobs that ran them (`{"build": "success", ...}`): a skipped
  * job recorded nothing (a rerun leaves finished stages as they were), a cancelled one failed.
  */
-export function stageEventsFromJobResults(
-  resultsJson: string,
-  run: { runId: string; workflowRunId?: string | undefined; runUrl?: string | undefined },
-  at: string,
-): LedgerEvent[] {
+export function stageEventsFromJobResults(resultsJson: string, run: RecordingRun, at: string): LedgerEvent[] {
   const results = parseJsonInput(
     resultsJson,
     jobResultsSchema,
     "job-results",
     `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`,
   );
-  return Object.entries(results).flatMap(([stage, result]): LedgerEvent[] => {
-    if (result === "skipped" || result === "") return [];
-    const status = result === "success" ? "succeeded" : "failed";
-    return [
-      {
-        ...(run.workflowRunId ? { runId: run.workflowRunId } : {}),
-        id: `stage:${stage}:${status}:${run.runId}`,
-        at,
-        type: "stage",
-        stage: stage as Stage,
-        status,
-        ...(run.runUrl ? { runUrl: run.runUrl } : {}),
-      },
-    ];
-  });
+  return Object.entries(results).flatMap(([stage, result]) =>
+    result === "skipped" || result === ""
+      ? []
+      : [stageEvent(stage as Stage, result === "success" ? "succeeded" : "failed", run, at)],
+  );
 }

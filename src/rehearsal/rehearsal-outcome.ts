@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { createGitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
@@ -13,6 +14,8 @@ import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
 import { listBucket } from "./s3/bucket-mirror.js";
 import { LOCAL_S3_CREDENTIALS, type LocalS3 } from "./s3/local-s3.js";
+
+const execFileAsync = promisify(execFile);
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -44,24 +47,6 @@ export interface RehearsalOutcome {
   objects: { key: string; size: number }[];
   verify: { ok: boolean; output: string };
   runs: RunRecord[];
-}
-
-function runProcess(
-  command: string,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv },
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => {
-      output += d;
-    });
-    child.stderr.on("data", (d) => {
-      output += d;
-    });
-    child.on("close", (code) => resolvePromise({ code: code ?? 1, output }));
-  });
 }
 
 /** Reads the release's ledger through the API (as `release-relay status` does for a real repo). */
@@ -143,7 +128,7 @@ export async function collectOutcome(input: {
   mkdirSync(artifactsDir, { recursive: true });
   writeFileSync(join(dir, "release-relay.yml"), project.configText);
   // Asynchronously: the local S3 it downloads from is served by this very process.
-  const verified = await runProcess(
+  const verify = await execFileAsync(
     process.execPath,
     [
       join(packageRoot, "dist/cli/index.js"),
@@ -165,8 +150,13 @@ export async function collectOutcome(input: {
         AWS_REGION: config.upload.region,
       },
     },
+  ).then(
+    ({ stdout, stderr }) => ({ ok: true, output: `${stdout}${stderr}` }),
+    (e: { stdout?: string; stderr?: string }) => ({
+      ok: false,
+      output: `${e.stdout ?? ""}${e.stderr ?? ""}`,
+    }),
   );
-  const verify = { ok: verified.code === 0, output: verified.output };
   const client = input.s3.client();
   const artifacts: RehearsalSummary["artifacts"] = [];
   for (const o of objects) {

@@ -15,9 +15,6 @@ export interface ActionResult {
   summary: string;
 }
 
-/** Parses a GITHUB_OUTPUT file (`name<<delimiter` heredocs and `name=value` lines). */
-export const parseOutputFile = parseEnvFile;
-
 /** Runs `node dist/<name>/index.js` as the runner does: INPUT_* env, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY. */
 export async function runBundledAction(
   name: string,
@@ -59,7 +56,7 @@ export async function runBundledAction(
     exitCode,
     stdout,
     stderr,
-    outputs: parseOutputFile(readFileSync(outputFile, "utf8")),
+    outputs: parseEnvFile(readFileSync(outputFile, "utf8")),
     summary: readFileSync(summaryFile, "utf8"),
   };
 }
