@@ -55332,8 +55332,8 @@ var import_light3 = __toESM(require_light(), 1);
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 function createGitHubClient(options) {
   const retries = options.retries ?? 4;
-  const retryAfterBaseValue = options.retryAfterBaseValue ?? 1e3;
   const pace = options.pace ?? (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "") ? "local" : "github");
+  const retryAfterBaseValue = options.retryAfterBaseValue ?? (pace === "local" ? 20 : 1e3);
   return new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),

@@ -89088,6 +89088,8 @@ function createS3Client(target) {
   const endpoint = target.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   return new import_client_s3.S3Client({
     region: target.region,
+    // A release must not fail on one SlowDown or reset: S3 asks clients to retry those.
+    maxAttempts: 6,
     ...endpoint ? { endpoint, forcePathStyle: true } : {}
   });
 }

@@ -55078,8 +55078,8 @@ var import_light3 = __toESM(require_light(), 1);
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 function createGitHubClient(options) {
   const retries = options.retries ?? 4;
-  const retryAfterBaseValue = options.retryAfterBaseValue ?? 1e3;
   const pace = options.pace ?? (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "") ? "local" : "github");
+  const retryAfterBaseValue = options.retryAfterBaseValue ?? (pace === "local" ? 20 : 1e3);
   return new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
@@ -55119,6 +55119,7 @@ var url2 = external_exports.url().max(2048);
 var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/);
 var text = (max) => external_exports.string().max(max);
 var base = { id, at, runUrl: url2.optional() };
+var runId = external_exports.string().regex(/^\d{1,20}$/);
 var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   external_exports.strictObject({
     ...base,
@@ -55127,7 +55128,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     status: external_exports.enum(["started", "succeeded", "failed", "skipped"]),
     detail: text(2e3).optional(),
     /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
-    runId: external_exports.string().regex(/^\d{1,20}$/).optional()
+    runId: runId.optional()
   }),
   external_exports.strictObject({
     ...base,
@@ -55153,6 +55154,8 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("downstream-ci"),
     downstream: name,
     state: external_exports.enum(["pending", "success", "failure"]),
+    /** The reporting run: a later run's report wins, whatever order reports arrive in. */
+    runId: runId.optional(),
     url: url2.optional(),
     detail: text(2e3).optional()
   }),
@@ -55170,6 +55173,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     status: external_exports.enum(["succeeded", "failed"]),
     digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
     tags: external_exports.array(text(128)).max(100).default([]),
+    runId: runId.optional(),
     url: url2.optional()
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("page-published"), downstream: name, url: url2 }),
@@ -55204,187 +55208,6 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     key: text(200)
   })
 ]);
-var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
-function orderEvents(events) {
-  const unique = /* @__PURE__ */ new Map();
-  for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
-  return [...unique.values()].sort((a, b) => a.at === b.at ? a.id < b.id ? -1 : 1 : a.at < b.at ? -1 : 1);
-}
-function deriveState(events) {
-  const ordered = orderEvents(events);
-  const stages = Object.fromEntries(
-    STAGES.map((s) => [s, { status: "pending", attempts: 0 }])
-  );
-  const artifacts = /* @__PURE__ */ new Map();
-  const downstream = /* @__PURE__ */ new Map();
-  const state = {
-    stages,
-    artifacts: [],
-    downstream: [],
-    reruns: [],
-    failures: [],
-    comments: /* @__PURE__ */ new Set(),
-    eventCount: ordered.length
-  };
-  const ds = (n) => {
-    let d = downstream.get(n);
-    if (!d) {
-      d = { name: n, ci: "unknown", merged: false, closed: false };
-      downstream.set(n, d);
-    }
-    return d;
-  };
-  for (const e of ordered) {
-    state.firstAt ??= e.at;
-    state.lastAt = e.at;
-    switch (e.type) {
-      case "stage": {
-        const s = stages[e.stage];
-        if (e.status === "started") {
-          s.status = "running";
-          s.startedAt = e.at;
-          s.attempts++;
-          delete s.finishedAt;
-        } else {
-          s.status = e.status;
-          s.finishedAt = e.at;
-          if (s.attempts === 0) s.attempts = 1;
-        }
-        if (e.detail !== void 0) s.detail = e.detail;
-        if (e.runUrl) s.runUrl = e.runUrl;
-        if (e.runId && e.status === "succeeded") s.runId = e.runId;
-        if (e.status === "failed")
-          state.failures.push({
-            at: e.at,
-            what: `stage ${e.stage}`,
-            detail: e.detail ?? "failed",
-            ...e.runUrl ? { runUrl: e.runUrl } : {}
-          });
-        break;
-      }
-      case "artifact": {
-        const prev = artifacts.get(e.name);
-        const later = !prev || ARTIFACT_ORDER[e.state] >= ARTIFACT_ORDER[prev.state];
-        artifacts.set(e.name, {
-          name: e.name,
-          state: later ? e.state : prev?.state,
-          ...(e.size ?? prev?.size) !== void 0 ? { size: e.size ?? prev?.size } : {},
-          ...e.sha256 ?? prev?.sha256 ? { sha256: e.sha256 ?? prev?.sha256 } : {},
-          ...e.url ?? prev?.url ? { url: e.url ?? prev?.url } : {}
-        });
-        break;
-      }
-      case "pull-request": {
-        const d = ds(e.downstream);
-        d.repo = e.repo;
-        d.pr = {
-          number: e.number,
-          url: e.url,
-          action: e.action,
-          ...e.headSha ? { headSha: e.headSha } : {}
-        };
-        delete d.error;
-        break;
-      }
-      case "downstream-ci": {
-        const d = ds(e.downstream);
-        d.ci = e.state;
-        if (e.url) d.ciUrl = e.url;
-        if (e.state === "failure")
-          state.failures.push({
-            at: e.at,
-            what: `${e.downstream} CI`,
-            detail: e.detail ?? "checks failed",
-            ...e.url ? { runUrl: e.url } : {}
-          });
-        break;
-      }
-      case "pull-request-closed": {
-        const d = ds(e.downstream);
-        d.closed = true;
-        d.merged = e.merged;
-        break;
-      }
-      case "image-build": {
-        const d = ds(e.downstream);
-        d.image = {
-          status: e.status,
-          tags: e.tags,
-          ...e.digest ? { digest: e.digest } : {},
-          ...e.url ? { url: e.url } : {}
-        };
-        if (e.status === "failed")
-          state.failures.push({
-            at: e.at,
-            what: `${e.downstream} image build`,
-            detail: "image build failed",
-            ...e.url ? { runUrl: e.url } : {}
-          });
-        break;
-      }
-      case "page-published":
-        ds(e.downstream).page = e.url;
-        break;
-      case "downstream-skipped":
-        ds(e.downstream).skipped = e.reason;
-        break;
-      case "downstream-failed":
-        ds(e.downstream).error = e.error;
-        state.failures.push({
-          at: e.at,
-          what: `downstream ${e.downstream}`,
-          detail: e.error,
-          ...e.runUrl ? { runUrl: e.runUrl } : {}
-        });
-        break;
-      case "rerun-requested":
-        state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
-        break;
-      case "request":
-        state.request ??= { tag: e.tag, commit: e.commit, requestedAt: e.requestedAt };
-        break;
-      case "rollback":
-        state.rollback = { at: e.at, reason: e.reason, by: e.by };
-        break;
-      case "tracking-issue":
-        state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
-        break;
-      case "comment-posted":
-        state.comments.add(e.key);
-        break;
-    }
-  }
-  state.artifacts = [...artifacts.values()].sort((a, b) => a.name < b.name ? -1 : 1);
-  state.downstream = [...downstream.values()];
-  return state;
-}
-function downstreamDone(d, expect) {
-  if (expect.mode === "off" || expect.mode === "dry-run") return true;
-  if (!d || d.error) return false;
-  if (d.skipped) return true;
-  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
-  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
-  if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
-  return true;
-}
-function isComplete(state, expected) {
-  return STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") && expected.every(
-    (x) => downstreamDone(
-      state.downstream.find((d) => d.name === x.name),
-      x
-    )
-  );
-}
-function stagesToRerun(state, request2) {
-  if (request2 === "all") return [...STAGES];
-  if (request2 !== "failed") return STAGES.filter((s) => request2.includes(s));
-  const first = STAGES.findIndex(
-    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
-  );
-  return first === -1 ? [] : STAGES.slice(first).filter(
-    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
-  );
-}
 
 // src/adapters/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
@@ -55557,6 +55380,21 @@ function readRunContext(env = process.env) {
   };
 }
 
+// src/adapters/tag-commit.ts
+async function readTagCommit(github, repo, tag) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.git.getRef({ owner, repo: name2, ref: `tags/${tag}` });
+    let object2 = data.object;
+    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
+      object2 = (await github.rest.git.getTag({ owner, repo: name2, tag_sha: object2.sha })).data.object;
+    return object2.type === "commit" ? object2.sha : void 0;
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw error63;
+  }
+}
+
 // src/adapters/tracking-issue.ts
 var TrackingIssues = class {
   constructor(github, repo) {
@@ -55632,6 +55470,200 @@ var TrackingIssues = class {
     });
   }
 };
+
+// src/core/release-state.ts
+var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
+function orderEvents(events) {
+  const unique = /* @__PURE__ */ new Map();
+  for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
+  return [...unique.values()].sort((a, b) => a.at === b.at ? a.id < b.id ? -1 : 1 : a.at < b.at ? -1 : 1);
+}
+function deriveState(events) {
+  const ordered = orderEvents(events);
+  const stages = Object.fromEntries(
+    STAGES.map((s) => [s, { status: "pending", attempts: 0 }])
+  );
+  const artifacts = /* @__PURE__ */ new Map();
+  const downstream = /* @__PURE__ */ new Map();
+  const state = {
+    stages,
+    artifacts: [],
+    downstream: [],
+    reruns: [],
+    failures: [],
+    comments: /* @__PURE__ */ new Set(),
+    eventCount: ordered.length
+  };
+  const reported = /* @__PURE__ */ new Map();
+  const supersedes = (key, run, final) => {
+    if (run === void 0) return true;
+    const rank = Number(run) * 2 + (final ? 1 : 0);
+    if (rank < (reported.get(key) ?? -1)) return false;
+    reported.set(key, rank);
+    return true;
+  };
+  const ds = (n) => {
+    let d = downstream.get(n);
+    if (!d) {
+      d = { name: n, ci: "unknown", merged: false, closed: false };
+      downstream.set(n, d);
+    }
+    return d;
+  };
+  for (const e of ordered) {
+    state.firstAt ??= e.at;
+    state.lastAt = e.at;
+    switch (e.type) {
+      case "stage": {
+        const s = stages[e.stage];
+        if (e.status === "started") {
+          s.status = "running";
+          s.startedAt = e.at;
+          s.attempts++;
+          delete s.finishedAt;
+        } else {
+          s.status = e.status;
+          s.finishedAt = e.at;
+          if (s.attempts === 0) s.attempts = 1;
+        }
+        if (e.detail !== void 0) s.detail = e.detail;
+        if (e.runUrl) s.runUrl = e.runUrl;
+        if (e.runId && e.status === "succeeded") s.runId = e.runId;
+        if (e.status === "failed")
+          state.failures.push({
+            at: e.at,
+            what: `stage ${e.stage}`,
+            detail: e.detail ?? "failed",
+            ...e.runUrl ? { runUrl: e.runUrl } : {}
+          });
+        break;
+      }
+      case "artifact": {
+        const prev = artifacts.get(e.name);
+        const later = !prev || ARTIFACT_ORDER[e.state] >= ARTIFACT_ORDER[prev.state];
+        artifacts.set(e.name, {
+          name: e.name,
+          state: later ? e.state : prev?.state,
+          ...(e.size ?? prev?.size) !== void 0 ? { size: e.size ?? prev?.size } : {},
+          ...e.sha256 ?? prev?.sha256 ? { sha256: e.sha256 ?? prev?.sha256 } : {},
+          ...e.url ?? prev?.url ? { url: e.url ?? prev?.url } : {}
+        });
+        break;
+      }
+      case "pull-request": {
+        const d = ds(e.downstream);
+        d.repo = e.repo;
+        d.pr = {
+          number: e.number,
+          url: e.url,
+          action: e.action,
+          ...e.headSha ? { headSha: e.headSha } : {}
+        };
+        delete d.error;
+        break;
+      }
+      case "downstream-ci": {
+        const d = ds(e.downstream);
+        if (supersedes(`ci:${e.downstream}`, e.runId, e.state !== "pending")) {
+          d.ci = e.state;
+          if (e.url) d.ciUrl = e.url;
+        }
+        if (e.state === "failure")
+          state.failures.push({
+            at: e.at,
+            what: `${e.downstream} CI`,
+            detail: e.detail ?? "checks failed",
+            ...e.url ? { runUrl: e.url } : {}
+          });
+        break;
+      }
+      case "pull-request-closed": {
+        const d = ds(e.downstream);
+        d.closed = true;
+        d.merged ||= e.merged;
+        break;
+      }
+      case "image-build": {
+        const d = ds(e.downstream);
+        if (supersedes(`image:${e.downstream}`, e.runId, true))
+          d.image = {
+            status: e.status,
+            tags: e.tags,
+            ...e.digest ? { digest: e.digest } : {},
+            ...e.url ? { url: e.url } : {}
+          };
+        if (e.status === "failed")
+          state.failures.push({
+            at: e.at,
+            what: `${e.downstream} image build`,
+            detail: "image build failed",
+            ...e.url ? { runUrl: e.url } : {}
+          });
+        break;
+      }
+      case "page-published":
+        ds(e.downstream).page = e.url;
+        break;
+      case "downstream-skipped":
+        ds(e.downstream).skipped = e.reason;
+        break;
+      case "downstream-failed":
+        ds(e.downstream).error = e.error;
+        state.failures.push({
+          at: e.at,
+          what: `downstream ${e.downstream}`,
+          detail: e.error,
+          ...e.runUrl ? { runUrl: e.runUrl } : {}
+        });
+        break;
+      case "rerun-requested":
+        state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        break;
+      case "request":
+        state.request ??= { tag: e.tag, commit: e.commit, requestedAt: e.requestedAt };
+        break;
+      case "rollback":
+        state.rollback = { at: e.at, reason: e.reason, by: e.by };
+        break;
+      case "tracking-issue":
+        state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
+        break;
+      case "comment-posted":
+        state.comments.add(e.key);
+        break;
+    }
+  }
+  state.artifacts = [...artifacts.values()].sort((a, b) => a.name < b.name ? -1 : 1);
+  state.downstream = [...downstream.values()];
+  return state;
+}
+function downstreamDone(d, expect) {
+  if (expect.mode === "off" || expect.mode === "dry-run") return true;
+  if (!d || d.error) return false;
+  if (d.skipped) return true;
+  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
+  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
+  if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
+  return true;
+}
+function isComplete(state, expected) {
+  return STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") && expected.every(
+    (x) => downstreamDone(
+      state.downstream.find((d) => d.name === x.name),
+      x
+    )
+  );
+}
+function stagesToRerun(state, request2) {
+  if (request2 === "all") return [...STAGES];
+  if (request2 !== "failed") return STAGES.filter((s) => request2.includes(s));
+  const first = STAGES.findIndex(
+    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
+  );
+  return first === -1 ? [] : STAGES.slice(first).filter(
+    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
+  );
+}
 
 // src/core/dashboard.ts
 function downstreamExpectations(config2) {
@@ -55941,6 +55973,7 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
         type: "downstream-ci",
         downstream: downstream.name,
         state: p.state,
+        runId: p.runId,
         ...p.url ? { url: p.url } : {}
       };
     case "merged":
@@ -55958,6 +55991,7 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
         downstream: downstream.name,
         status: p.state === "success" ? "succeeded" : "failed",
         tags: p.image?.tags ?? [],
+        runId: p.runId,
         ...p.image?.digest ? { digest: p.image.digest } : {},
         ...p.url ? { url: p.url } : {}
       };
@@ -56012,7 +56046,7 @@ function parseJsonInput(text2, schema, what, hint) {
     );
   return parsed.data;
 }
-function pullRequestEvents(prsJson, config2, runId, at2) {
+function pullRequestEvents(prsJson, config2, runId2, at2) {
   const results = parseJsonInput(
     prsJson,
     external_exports.array(prResultSchema),
@@ -56041,7 +56075,7 @@ function pullRequestEvents(prsJson, config2, runId, at2) {
       });
     } else if (r.outcome === "failed") {
       events.push({
-        id: `downstream-failed:${r.downstream}:${runId}`,
+        id: `downstream-failed:${r.downstream}:${runId2}`,
         at: at2,
         type: "downstream-failed",
         downstream: r.downstream,
@@ -56365,12 +56399,14 @@ async function runTrackStatus(settings, config2, deps) {
     }
     if (await store.head() === readLedgerMarker(issue3.body)) break;
   }
+  const requestSha = state.request?.commit ?? (settings.rerun !== void 0 ? await readTagCommit(deps.github, config2.source.repo, settings.version) : void 0);
   return {
     issue: issue3,
     state,
     head: snapshot.head,
     appended,
-    stagesToRun: rerun ?? stagesToRerun(state, "failed")
+    stagesToRun: rerun ?? stagesToRerun(state, "failed"),
+    requestSha
   };
 }
 async function main() {
@@ -56379,12 +56415,12 @@ async function main() {
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
-  const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+  const runId2 = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
   const result = await runTrackStatus({ ...settings, hashes }, config2, {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
-    run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
+    run: { runId: runId2, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
     now: () => /* @__PURE__ */ new Date()
   });
   setOutput("issue-number", String(result.issue.number));
@@ -56392,7 +56428,7 @@ async function main() {
   setOutput("ledger-head", result.head);
   setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
   setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
-  setOutput("request-sha", result.state.request?.commit ?? "");
+  setOutput("request-sha", result.requestSha ?? "");
   setOutput("request-at", result.state.request?.requestedAt ?? "");
   setOutput(
     "stage-runs",

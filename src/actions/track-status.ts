@@ -6,6 +6,7 @@ import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readRunContext } from "../adapters/run-context.js";
+import { readTagCommit } from "../adapters/tag-commit.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import type { Config } from "../core/config.js";
 import {
@@ -16,15 +17,9 @@ import {
   renderDashboard,
 } from "../core/dashboard.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import {
-  deriveState,
-  type LedgerEvent,
-  ledgerEventSchema,
-  type ReleaseState,
-  STAGES,
-  stagesToRerun,
-} from "../core/ledger.js";
+import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger.js";
 import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
+import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
 import { reportToEvent } from "../core/report-back.js";
 import {
   artifactEvents,
@@ -201,6 +196,8 @@ export interface TrackResult {
   appended: boolean;
   /** For a rerun: the stages it must run; otherwise the stages not done yet. */
   stagesToRun: ReturnType<typeof stagesToRerun>;
+  /** The commit the release is for: the ledger's request, or for a rerun without one, the tag's commit. */
+  requestSha: string | undefined;
 }
 
 /**
@@ -308,12 +305,20 @@ export async function runTrackStatus(
     }
     if ((await store.head()) === readLedgerMarker(issue.body)) break;
   }
+  // A first run that died before recording its request leaves a rerun only the tag: its commit is
+  // read from the source repo, so the rerun plans exactly what the pushed tag asked for.
+  const requestSha =
+    state.request?.commit ??
+    (settings.rerun !== undefined
+      ? await readTagCommit(deps.github, config.source.repo, settings.version)
+      : undefined);
   return {
     issue,
     state,
     head: snapshot.head,
     appended,
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
+    requestSha,
   };
 }
 
@@ -338,7 +343,7 @@ export async function main(): Promise<void> {
   core.setOutput("ledger-head", result.head);
   core.setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
   core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
-  core.setOutput("request-sha", result.state.request?.commit ?? "");
+  core.setOutput("request-sha", result.requestSha ?? "");
   core.setOutput("request-at", result.state.request?.requestedAt ?? "");
   core.setOutput(
     "stage-runs",

@@ -15,7 +15,7 @@ export interface GitHubClientOptions {
   baseUrl?: string;
   /** Retries on 5xx and on rate limits before giving up. */
   retries?: number;
-  /** Seconds multiplied into each retry's back-off; tests against the emulator pass a tiny value. */
+  /** Milliseconds multiplied into each retry's back-off (default 1000; 20 against a loopback API). */
   retryAfterBaseValue?: number;
   userAgent?: string;
   /**
@@ -29,13 +29,14 @@ export interface GitHubClientOptions {
 /** Creates the REST client with retry + throttling; the token never appears in logs or errors. */
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const retries = options.retries ?? 4;
-  const retryAfterBaseValue = options.retryAfterBaseValue ?? 1000;
-  // No GitHub lives on loopback: an API there is the local emulator, which needs no pacing.
+  // No GitHub lives on loopback: an API there is the local emulator, which needs no pacing and
+  // whose injected faults are worth retrying at once rather than after GitHub's back-off.
   const pace =
     options.pace ??
     (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "")
       ? "local"
       : "github");
+  const retryAfterBaseValue = options.retryAfterBaseValue ?? (pace === "local" ? 20 : 1000);
   return new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),

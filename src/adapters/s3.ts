@@ -20,6 +20,8 @@ export function createS3Client(target: S3Target): S3Client {
   const endpoint = target.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   return new S3Client({
     region: target.region,
+    // A release must not fail on one SlowDown or reset: S3 asks clients to retry those.
+    maxAttempts: 6,
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });
 }

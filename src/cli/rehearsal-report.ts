@@ -61,6 +61,9 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
     ...routes,
     `  time: ${seconds(s.durationsMs.total)} in all, ${seconds(s.durationsMs.builds)} building, ${seconds(s.durationsMs.orchestration)} orchestration`,
     `  workflow runs: ${o.runs.length}`,
+    ...(s.faultsInjected.github + s.faultsInjected.s3 > 0
+      ? [`  faults injected: ${s.faultsInjected.github} into the GitHub API, ${s.faultsInjected.s3} into S3`]
+      : []),
     ...(failed.length ? ["  failed jobs:", ...failed.map((f) => `    ✗ ${f}`)] : []),
     "",
     `Dashboard: ${dir}/dashboard.html`,

@@ -6,7 +6,8 @@ import {
   STAGE_LABEL,
   size,
 } from "./dashboard.js";
-import { downstreamDone, type ReleaseState, STAGES } from "./ledger.js";
+import { STAGES } from "./ledger.js";
+import { downstreamDone, type ReleaseState } from "./release-state.js";
 
 const escapeHtml = (s: string): string =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");

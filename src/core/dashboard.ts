@@ -1,12 +1,11 @@
 import type { Config } from "./config.js";
+import { STAGES, type Stage } from "./ledger.js";
 import {
   type DownstreamExpectation,
   downstreamDone,
   isComplete,
   type ReleaseState,
-  STAGES,
-  type Stage,
-} from "./ledger.js";
+} from "./release-state.js";
 
 /** What the dashboard needs besides the ledger. */
 export interface DashboardContext {

@@ -76,6 +76,7 @@ export function reportToEvent(input: unknown, config: Config, version: string, a
         type: "downstream-ci",
         downstream: downstream.name,
         state: p.state,
+        runId: p.runId,
         ...(p.url ? { url: p.url } : {}),
       };
     case "merged":
@@ -93,6 +94,7 @@ export function reportToEvent(input: unknown, config: Config, version: string, a
         downstream: downstream.name,
         status: p.state === "success" ? "succeeded" : "failed",
         tags: p.image?.tags ?? [],
+        runId: p.runId,
         ...(p.image?.digest ? { digest: p.image.digest } : {}),
         ...(p.url ? { url: p.url } : {}),
       };

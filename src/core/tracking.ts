@@ -1,4 +1,5 @@
-import { type DownstreamExpectation, isComplete, type ReleaseState, STAGES } from "./ledger.js";
+import { STAGES } from "./ledger.js";
+import { type DownstreamExpectation, isComplete, type ReleaseState } from "./release-state.js";
 
 /** A comment for people, posted at most once (its key is recorded in the ledger first). */
 export interface DueComment {

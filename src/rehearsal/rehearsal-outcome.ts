@@ -8,7 +8,7 @@ import { createGitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { dashboardContext, renderDashboard } from "../core/dashboard.js";
 import { renderDashboardHtml } from "../core/dashboard-html.js";
-import { deriveState, isComplete, type ReleaseState } from "../core/ledger.js";
+import { deriveState, isComplete, type ReleaseState } from "../core/release-state.js";
 import type { ExampleProject } from "./example-world.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
@@ -35,6 +35,8 @@ export interface RehearsalSummary {
   artifacts: { name: string; key: string; size: number; sha256: string }[];
   apiCalls: { total: number; mutating: number; byRoute: Record<string, number> };
   durationsMs: { total: number; builds: number; orchestration: number };
+  /** Faults injected by `--faults` into the GitHub API and the S3 store during this run. */
+  faultsInjected: { github: number; s3: number };
 }
 
 /** Everything a rehearsal shows at the end. */
@@ -175,6 +177,10 @@ export async function collectOutcome(input: {
     artifacts,
     apiCalls,
     durationsMs: input.durationsMs,
+    faultsInjected: {
+      github: emulator.log.calls({ since: input.since }).filter((c) => c.fault).length,
+      s3: input.s3.operations.filter((o) => o.op.startsWith("Fault:")).length,
+    },
   };
   const dashboardHtml = renderDashboardHtml(state, ctx, { title: `${config.project} ${version}` });
   writeFileSync(join(dir, "tracking-issue.md"), trackingIssueBody);

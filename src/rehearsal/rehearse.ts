@@ -113,13 +113,21 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       approver: `${maintainer} (environment "release": approved by the rehearsal)`,
       firstRunId: kept?.lastRunId ?? 1000,
       notify: (n) => options.onNotice?.(n),
-      onRecover: () => emulator.setFaults(userFaults),
+      onRecover: () => {
+        emulator.setFaults(userFaults);
+        s3.setFaults(s3Faults);
+      },
     });
     const actions = new LocalActions(host, emulator);
     const userFaults: FaultPlan | undefined = options.faults
-      ? { ...options.faults, kinds: ["502", "503", "secondary-rate-limit", "reset"] }
+      ? { ...options.faults, kinds: ["500", "502", "503", "secondary-rate-limit", "reset", "latency"] }
+      : undefined;
+    // S3 faults come from their own sequence; "either": some PUTs are stored and then lose their reply.
+    const s3Faults: FaultPlan | undefined = options.faults
+      ? { rate: options.faults.rate, seed: options.faults.seed + 1, phase: "either" }
       : undefined;
     emulator.setFaults(userFaults);
+    s3.setFaults(s3Faults);
     let mutations = 0;
     emulator.observe((route, status) => {
       if (!MUTATING.has(route) || status >= 400 || options.crashAfter === undefined || host.stopped()) return;
@@ -128,6 +136,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         host.crash();
         // Whatever the dying run still sends is lost; GitHub itself goes on once it is gone.
         emulator.setFaults({ rate: 1, seed: 0, kinds: ["reset"], phase: "before" });
+        s3.setFaults({ rate: 1, seed: 0, kinds: ["reset"], phase: "before" });
       }
     });
     const mark = emulator.log.mark();
@@ -179,6 +188,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       };
     await actions.drain();
     emulator.setFaults(undefined);
+    s3.setFaults(undefined);
     // Build legs of a run run side by side: a run's build time is its longest leg.
     const buildMs = actions.runs
       .map((r) => Math.max(0, ...r.jobs.filter((j) => j.id === "build").map((j) => j.durationMs)))

@@ -2,14 +2,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BODY_LIMIT, readLedgerMarker, renderDashboard } from "../../src/core/dashboard.js";
+import { type LedgerEvent, STAGES } from "../../src/core/ledger.js";
 import {
   type DownstreamExpectation,
   deriveState,
   isComplete,
-  type LedgerEvent,
-  STAGES,
   stagesToRerun,
-} from "../../src/core/ledger.js";
+} from "../../src/core/release-state.js";
 import { commentsDue, wantedIssueState } from "../../src/core/tracking.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 
@@ -70,6 +69,48 @@ describe("deriveState", () => {
       expect(JSON.stringify({ ...deriveState(noisy), comments: [] })).toBe(reference);
     }
     expect(deriveState([...events, ...events]).eventCount).toBe(events.length);
+  });
+
+  it("keeps the latest run's report when downstream reports arrive out of order or twice", () => {
+    // What three downstreams report, in the order their runs happened (run ids grow).
+    const reports = [
+      { type: "downstream-ci", downstream: "hashes", state: "pending", runId: "10" },
+      { type: "downstream-ci", downstream: "hashes", state: "failure", runId: "10" },
+      { type: "downstream-ci", downstream: "hashes", state: "success", runId: "11" },
+      { type: "downstream-ci", downstream: "container", state: "success", runId: "12" },
+      { type: "pull-request-closed", downstream: "hashes", merged: true },
+      { type: "pull-request-closed", downstream: "container", merged: true },
+      { type: "image-build", downstream: "container", status: "failed", tags: [], runId: "20" },
+      { type: "image-build", downstream: "container", status: "succeeded", tags: ["8.0.2"], runId: "21" },
+      { type: "pull-request-closed", downstream: "container", merged: false },
+    ] as const;
+    // Each arrival is recorded at the time it arrives: the ledger order is the arrival order.
+    const recorded = (order: readonly number[]) =>
+      order.map(
+        (i, n) =>
+          ({
+            id: `report:${i}`,
+            at: new Date(Date.UTC(2025, 0, 7, 12, 0, n)).toISOString(),
+            ...reports[i],
+          }) as LedgerEvent,
+      );
+    const downstream = (order: readonly number[]) =>
+      deriveState(recorded(order)).downstream.sort((a, b) => a.name.localeCompare(b.name));
+    const inOrder = downstream(reports.map((_, i) => i));
+    expect(inOrder.find((d) => d.name === "hashes")).toMatchObject({ ci: "success", merged: true });
+    expect(inOrder.find((d) => d.name === "container")).toMatchObject({
+      ci: "success",
+      merged: true,
+      image: { status: "succeeded", tags: ["8.0.2"] },
+    });
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const order = shuffled(
+        reports.map((_, i) => i),
+        seed,
+      );
+      const twice = [...order, ...order.slice(0, 4)];
+      expect(downstream(twice), `seed ${seed}`).toEqual(inOrder);
+    }
   });
 
   it("counts attempts and keeps a failure visible after the rerun succeeded", () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { dashboardContext } from "../../src/core/dashboard.js";
 import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
-import { deriveState } from "../../src/core/ledger.js";
+import { deriveState } from "../../src/core/release-state.js";
 import {
   artifactEvents,
   pullRequestEvents,

@@ -279,7 +279,10 @@ export class GitHubEmulator {
       if (!grant) throw new HttpError(401, "Bad credentials");
       const params = match.params;
       if (params.owner && params.repo) {
-        const access = checkPermission(grant, `${params.owner}/${params.repo}`, match.route.need);
+        const repo = this.world.state.repos[`${params.owner}/${params.repo}`.toLowerCase()];
+        const access = checkPermission(grant, `${params.owner}/${params.repo}`, match.route.need, {
+          public: repo !== undefined && !repo.private,
+        });
         if (access === "hidden") throw new HttpError(404, "Not Found");
         if (access === "denied") throw new HttpError(403, "Resource not accessible by integration");
       }

@@ -37,9 +37,13 @@ export function checkPermission(
   grant: TokenGrant,
   repo: string,
   need: Requirement | undefined,
+  visibility: { public: boolean } = { public: false },
 ): "granted" | "denied" | "hidden" {
   if (!need) return "granted";
   const perms = grant.repos[repo.toLowerCase()] ?? grant.repos["*"];
+  // Any token may read a public repository's code and metadata, as on GitHub.
+  if (visibility.public && need.level === "read" && (need.name === "contents" || need.name === "metadata"))
+    return "granted";
   if (!perms) return "hidden";
   const has = (level: "read" | "write") => perms.includes(`${need.name}:${level}` as Permission);
   if (need.name === "metadata") return "granted"; // any grant on a repo includes metadata:read

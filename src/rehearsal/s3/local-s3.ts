@@ -1,5 +1,6 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildApp } from "fauxqs";
+import type { FaultPlan } from "../github/faults.js";
 import { S3ChecksumLayer } from "./s3-layer.js";
 
 /** Credentials the local S3 accepts (it does not check them; real S3 would). */
@@ -40,6 +41,11 @@ export class LocalS3 {
       forcePathStyle: true,
       credentials: LOCAL_S3_CREDENTIALS,
     });
+  }
+
+  /** Random faults on every request from now on; undefined: none. */
+  setFaults(plan: FaultPlan | undefined): void {
+    this.layer?.setFaults(plan);
   }
 
   /** Every S3 operation the store answered, in order. */

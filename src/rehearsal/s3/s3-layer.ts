@@ -8,7 +8,9 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { FaultInjector, type FaultPlan } from "../github/faults.js";
 import { AwsChunkedDecoder } from "./aws-chunked.js";
+import { injectS3Fault, S3_FAULT_KINDS } from "./s3-faults.js";
 
 /**
  * What the layer adds to an S3 server that lacks it (fauxqs stores objects but ignores
@@ -28,14 +30,20 @@ export class S3ChecksumLayer {
   private checksums = new Map<string, { value: string; type: "FULL_OBJECT" | "COMPOSITE" }>();
   private uploads = new Map<string, { key: string; parts: Map<number, string> }>();
   private locks = new Map<string, Promise<void>>();
+  private readonly faults = new FaultInjector();
   readonly operations: { op: string; key: string; status: number }[] = [];
   url = "";
+
+  /** Random faults on every S3 request (5xx, SlowDown, connection reset, latency); undefined: none. */
+  setFaults(plan: FaultPlan | undefined): void {
+    this.faults.setPlan(plan && { kinds: S3_FAULT_KINDS, ...plan });
+  }
 
   constructor(private readonly upstreamPort: number) {}
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: Error) => {
+      this.serve(req, res).catch((error: Error) => {
         if (!res.headersSent) this.xmlError(res, 500, "InternalError", error.message);
         else res.destroy();
       });
@@ -52,6 +60,15 @@ export class S3ChecksumLayer {
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const fault = this.faults.next(req.method ?? "GET");
+    if (fault) {
+      this.operations.push({ op: `Fault:${fault.kind}:${fault.phase}`, key: req.url ?? "", status: 0 });
+      if (await injectS3Fault(fault, req, res)) return;
+    }
+    await this.handle(req, res);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -86,6 +86,7 @@ export function readState(dir: string): {
   repos: Record<
     string,
     {
+      defaultBranch: string;
       issues: { number: number; title: string; state: string; body: string | null; isPull: boolean }[];
       comments: { body: string }[];
       pulls: unknown[];

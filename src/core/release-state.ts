@@ -1,0 +1,264 @@
+// The release state folded from the ledger: what every view (issue, dashboard, reruns) reads.
+import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
+
+/** The state of one stage. */
+export interface StageState {
+  status: "pending" | "running" | "succeeded" | "failed" | "skipped";
+  startedAt?: string;
+  finishedAt?: string;
+  attempts: number;
+  detail?: string;
+  runUrl?: string;
+  runId?: string;
+}
+
+/** Everything known about one downstream repo's part of the release. */
+export interface DownstreamState {
+  name: string;
+  repo?: string;
+  pr?: { number: number; url: string; headSha?: string; action: string };
+  ci: "unknown" | "pending" | "success" | "failure";
+  ciUrl?: string;
+  merged: boolean;
+  closed: boolean;
+  image?: { status: "succeeded" | "failed"; digest?: string; tags: string[]; url?: string };
+  page?: string;
+  skipped?: string;
+  error?: string;
+}
+
+/** The release as the dashboard shows it; a pure function of the events. */
+export interface ReleaseState {
+  stages: Record<Stage, StageState>;
+  artifacts: { name: string; state: string; size?: number; sha256?: string; url?: string }[];
+  downstream: DownstreamState[];
+  trackingIssue?: { repo: string; number: number; url: string; id: string };
+  request?: { tag: string; commit: string; requestedAt: string };
+  reruns: { at: string; stages: Stage[]; by: string }[];
+  rollback?: { at: string; reason: string; by: string };
+  failures: { at: string; what: string; detail: string; runUrl?: string }[];
+  comments: Set<string>;
+  eventCount: number;
+  firstAt?: string;
+  lastAt?: string;
+}
+
+const ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 } as const;
+
+/** Deterministic order: by time, then id; so every reader folds the same events the same way. */
+export function orderEvents(events: readonly LedgerEvent[]): LedgerEvent[] {
+  const unique = new Map<string, LedgerEvent>();
+  for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
+  return [...unique.values()].sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
+}
+
+/** Folds the ledger into the release state. Duplicates (same id) count once; arrival order does not matter. */
+export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
+  const ordered = orderEvents(events);
+  const stages = Object.fromEntries(
+    STAGES.map((s) => [s, { status: "pending", attempts: 0 } as StageState]),
+  ) as Record<Stage, StageState>;
+  const artifacts = new Map<string, ReleaseState["artifacts"][number]>();
+  const downstream = new Map<string, DownstreamState>();
+  const state: ReleaseState = {
+    stages,
+    artifacts: [],
+    downstream: [],
+    reruns: [],
+    failures: [],
+    comments: new Set(),
+    eventCount: ordered.length,
+  };
+  // Reports arrive in any order: per downstream and kind, the latest run wins, and within a run a
+  // final state wins over "pending". Reports without a run id apply in ledger order.
+  const reported = new Map<string, number>();
+  const supersedes = (key: string, run: string | undefined, final: boolean): boolean => {
+    if (run === undefined) return true;
+    const rank = Number(run) * 2 + (final ? 1 : 0);
+    if (rank < (reported.get(key) ?? -1)) return false;
+    reported.set(key, rank);
+    return true;
+  };
+  const ds = (n: string): DownstreamState => {
+    let d = downstream.get(n);
+    if (!d) {
+      d = { name: n, ci: "unknown", merged: false, closed: false };
+      downstream.set(n, d);
+    }
+    return d;
+  };
+  for (const e of ordered) {
+    state.firstAt ??= e.at;
+    state.lastAt = e.at;
+    switch (e.type) {
+      case "stage": {
+        const s = stages[e.stage];
+        if (e.status === "started") {
+          s.status = "running";
+          s.startedAt = e.at;
+          s.attempts++;
+          delete s.finishedAt;
+        } else {
+          s.status = e.status;
+          s.finishedAt = e.at;
+          if (s.attempts === 0) s.attempts = 1;
+        }
+        if (e.detail !== undefined) s.detail = e.detail;
+        if (e.runUrl) s.runUrl = e.runUrl;
+        if (e.runId && e.status === "succeeded") s.runId = e.runId;
+        if (e.status === "failed")
+          state.failures.push({
+            at: e.at,
+            what: `stage ${e.stage}`,
+            detail: e.detail ?? "failed",
+            ...(e.runUrl ? { runUrl: e.runUrl } : {}),
+          });
+        break;
+      }
+      case "artifact": {
+        const prev = artifacts.get(e.name);
+        const later =
+          !prev || ARTIFACT_ORDER[e.state] >= ARTIFACT_ORDER[prev.state as keyof typeof ARTIFACT_ORDER];
+        artifacts.set(e.name, {
+          name: e.name,
+          state: later ? e.state : (prev?.state as string),
+          ...((e.size ?? prev?.size) !== undefined ? { size: e.size ?? prev?.size } : {}),
+          ...((e.sha256 ?? prev?.sha256) ? { sha256: e.sha256 ?? prev?.sha256 } : {}),
+          ...((e.url ?? prev?.url) ? { url: e.url ?? prev?.url } : {}),
+        });
+        break;
+      }
+      case "pull-request": {
+        const d = ds(e.downstream);
+        d.repo = e.repo;
+        d.pr = {
+          number: e.number,
+          url: e.url,
+          action: e.action,
+          ...(e.headSha ? { headSha: e.headSha } : {}),
+        };
+        delete d.error;
+        break;
+      }
+      case "downstream-ci": {
+        const d = ds(e.downstream);
+        if (supersedes(`ci:${e.downstream}`, e.runId, e.state !== "pending")) {
+          d.ci = e.state;
+          if (e.url) d.ciUrl = e.url;
+        }
+        if (e.state === "failure")
+          state.failures.push({
+            at: e.at,
+            what: `${e.downstream} CI`,
+            detail: e.detail ?? "checks failed",
+            ...(e.url ? { runUrl: e.url } : {}),
+          });
+        break;
+      }
+      case "pull-request-closed": {
+        const d = ds(e.downstream);
+        d.closed = true;
+        // A merged pull request stays merged, whichever report came last.
+        d.merged ||= e.merged;
+        break;
+      }
+      case "image-build": {
+        const d = ds(e.downstream);
+        if (supersedes(`image:${e.downstream}`, e.runId, true))
+          d.image = {
+            status: e.status,
+            tags: e.tags,
+            ...(e.digest ? { digest: e.digest } : {}),
+            ...(e.url ? { url: e.url } : {}),
+          };
+        if (e.status === "failed")
+          state.failures.push({
+            at: e.at,
+            what: `${e.downstream} image build`,
+            detail: "image build failed",
+            ...(e.url ? { runUrl: e.url } : {}),
+          });
+        break;
+      }
+      case "page-published":
+        ds(e.downstream).page = e.url;
+        break;
+      case "downstream-skipped":
+        ds(e.downstream).skipped = e.reason;
+        break;
+      case "downstream-failed":
+        ds(e.downstream).error = e.error;
+        state.failures.push({
+          at: e.at,
+          what: `downstream ${e.downstream}`,
+          detail: e.error,
+          ...(e.runUrl ? { runUrl: e.runUrl } : {}),
+        });
+        break;
+      case "rerun-requested":
+        state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        break;
+      case "request":
+        state.request ??= { tag: e.tag, commit: e.commit, requestedAt: e.requestedAt };
+        break;
+      case "rollback":
+        state.rollback = { at: e.at, reason: e.reason, by: e.by };
+        break;
+      case "tracking-issue":
+        // The first issue recorded is canonical; a duplicate created in a race is closed in its favour.
+        state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
+        break;
+      case "comment-posted":
+        state.comments.add(e.key);
+        break;
+    }
+  }
+  state.artifacts = [...artifacts.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
+  state.downstream = [...downstream.values()];
+  return state;
+}
+
+/** What finishing a release needs from each downstream, from the config. */
+export interface DownstreamExpectation {
+  name: string;
+  mode: "pr" | "push" | "dry-run" | "off";
+  reportBack: readonly ("ci" | "merge" | "image-build")[];
+}
+
+/** Whether one downstream is done: merged (when tracked), image built (when reported), or not expected at all. */
+export function downstreamDone(d: DownstreamState | undefined, expect: DownstreamExpectation): boolean {
+  if (expect.mode === "off" || expect.mode === "dry-run") return true;
+  if (!d || d.error) return false;
+  if (d.skipped) return true;
+  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
+  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
+  if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
+  return true;
+}
+
+/** Complete: every stage succeeded or was skipped and every downstream is done. */
+export function isComplete(state: ReleaseState, expected: readonly DownstreamExpectation[]): boolean {
+  return (
+    STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") &&
+    expected.every((x) =>
+      downstreamDone(
+        state.downstream.find((d) => d.name === x.name),
+        x,
+      ),
+    )
+  );
+}
+
+/** The stages a rerun must run: `failed` = failed and not yet succeeded ones (and everything after them), `all`, or a list. */
+export function stagesToRerun(state: ReleaseState, request: "failed" | "all" | readonly Stage[]): Stage[] {
+  if (request === "all") return [...STAGES];
+  if (request !== "failed") return STAGES.filter((s) => request.includes(s));
+  const first = STAGES.findIndex(
+    (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped",
+  );
+  return first === -1
+    ? []
+    : STAGES.slice(first).filter(
+        (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped",
+      );
+}
