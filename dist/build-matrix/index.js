@@ -49207,6 +49207,7 @@ var configSchema = kebabObject({
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
+  checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {
   let re;
@@ -49230,6 +49231,18 @@ function checkTagPattern(pattern, ctx) {
       message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
     });
   }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) node2.forEach((v, i) => checkNoExpressions(v, [...path, i], ctx));
+  else if (node2 && typeof node2 === "object")
+    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
 }
 function checkPlaceholders(template, allowed, path, ctx) {
   for (const name of findPlaceholders(template)) {

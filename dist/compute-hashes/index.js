@@ -19156,7 +19156,7 @@ var require_undici = __commonJS({
 });
 
 // src/actions/compute-hashes.ts
-import { writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename2, dirname, join as join2, resolve as resolve2 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
@@ -39822,6 +39822,7 @@ async function runComputeHashes(settings, workspace) {
     }
   }
   const digests = await hashFiles(files, settings.algorithms);
+  await mkdir2(outputDir, { recursive: true });
   const hashes = digests.map((d) => {
     const name = basename2(d.path);
     const p = planned.get(name);

@@ -50535,6 +50535,7 @@ var configSchema = kebabObject({
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
+  checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {
   let re;
@@ -50558,6 +50559,18 @@ function checkTagPattern(pattern, ctx) {
       message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
     });
   }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) node2.forEach((v, i) => checkNoExpressions(v, [...path, i], ctx));
+  else if (node2 && typeof node2 === "object")
+    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
 }
 function checkPlaceholders(template, allowed, path, ctx) {
   for (const name of findPlaceholders(template)) {
@@ -55658,19 +55671,27 @@ function jsonSet(content, path, value, file2) {
     );
   }
   const keys = parseEditPath(path);
-  let node2 = data;
-  for (const key of keys.slice(0, -1)) {
-    if (node2[key] === void 0) node2[key] = {};
-    if (typeof node2[key] !== "object" || node2[key] === null) {
+  const shapeOf = (v) => v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
+  const expectContainer = (v, key, at2) => {
+    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
+    if (!fits)
       throw new ReleaseRelayError(
         "E_DOWNSTREAM",
-        `${file2}: ${path} runs into a ${typeof node2[key]} at ${String(key)}`,
-        "check the edit's path"
+        `${file2}: ${path} runs into a ${shapeOf(v)} at ${at2}`,
+        "the file's format changed: update the edit's path in release-relay.yml, or fix the file"
       );
-    }
+  };
+  let node2 = data;
+  let at = "the top level";
+  for (const [i, key] of keys.slice(0, -1).entries()) {
+    expectContainer(node2, key, at);
+    if (node2[key] === void 0) node2[key] = typeof keys[i + 1] === "number" ? [] : {};
     node2 = node2[key];
+    at = String(key);
   }
-  node2[keys.at(-1)] = value;
+  const last = keys.at(-1);
+  expectContainer(node2, last, at);
+  node2[last] = value;
   const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
   return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
 }

@@ -88814,6 +88814,7 @@ var configSchema = kebabObject({
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
+  checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {
   let re;
@@ -88837,6 +88838,18 @@ function checkTagPattern(pattern, ctx) {
       message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
     });
   }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) node2.forEach((v, i5) => checkNoExpressions(v, [...path, i5], ctx));
+  else if (node2 && typeof node2 === "object")
+    for (const [k5, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k5], ctx);
 }
 function checkPlaceholders(template, allowed, path, ctx) {
   for (const name of findPlaceholders(template)) {
@@ -89092,6 +89105,13 @@ function createS3Client(target) {
     maxAttempts: 6,
     ...endpoint ? { endpoint, forcePathStyle: true } : {}
   });
+}
+async function checkKeysFree(client, bucket, objects) {
+  for (const object2 of objects) {
+    const existing = await headObject(client, bucket, object2.key);
+    if (existing && (existing.sha256 !== object2.sha256 || existing.size !== object2.size))
+      throw immutableConflict(object2.key, existing.sha256, object2.sha256);
+  }
 }
 var headSchema = external_exports.object({
   ContentLength: external_exports.number().int().nonnegative(),
@@ -89601,7 +89621,7 @@ async function runSignUpload(settings, config2, deps) {
     ...settings.prefix !== void 0 ? { prefix: settings.prefix } : {},
     ...settings.bucket ? { bucket: settings.bucket } : {}
   };
-  const expected = hashesFileSchema.parse(JSON.parse(await readFile5(settings.hashesFile, "utf8"))).filter((h5) => h5.kind !== "signature");
+  const expected = (await readHashesFile(settings.hashesFile)).filter((h5) => h5.kind !== "signature");
   const dir = dirname(settings.hashesFile);
   const files = (await resolveArtifacts(settings.artifacts, deps.workspace)).filter(
     (f5) => !isReleaseMetadata(basename3(f5))
@@ -89613,10 +89633,22 @@ async function runSignUpload(settings, config2, deps) {
     expected,
     digests.map((d5) => ({ name: basename3(d5.path), sha256: d5.sha256, size: d5.size }))
   );
+  const keyFor = (entry) => {
+    const planned = entry.key ?? releaseObjectKey(config2, settings.version, entry.name);
+    return planned.startsWith(config2.upload.prefix) ? upload.prefix + planned.slice(config2.upload.prefix.length) : planned;
+  };
+  await checkKeysFree(
+    deps.s3,
+    upload.bucket,
+    toCheck.map((file2, i5) => ({
+      key: keyFor(expected.find((h5) => h5.name === basename3(file2))),
+      sha256: digests[i5]?.sha256,
+      size: digests[i5]?.size
+    }))
+  );
   const published = [];
   const publish = async (file2, entry, sha256, size) => {
-    const planned = entry.key ?? releaseObjectKey(config2, settings.version, entry.name);
-    const key = planned.startsWith(config2.upload.prefix) ? upload.prefix + planned.slice(config2.upload.prefix.length) : planned;
+    const key = keyFor(entry);
     const outcome = await uploadImmutable(deps.s3, upload.bucket, {
       key,
       file: file2,
@@ -89681,6 +89713,28 @@ async function runSignUpload(settings, config2, deps) {
   const m3 = await hashFile(manifest);
   await publish(manifest, { name: "hashes.json" }, m3.sha256, m3.size);
   return published;
+}
+async function readHashesFile(path) {
+  const fix = "pass the hashes-file output of compute-hashes unchanged";
+  let raw;
+  try {
+    raw = JSON.parse(await readFile5(path, "utf8"));
+  } catch (error64) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `hashes-file ${path} is not JSON: ${error64.message}`,
+      fix
+    );
+  }
+  const parsed = hashesFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `hashes-file ${path} is not what compute-hashes writes:
+${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
+      fix
+    );
+  return parsed.data;
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);

@@ -50532,6 +50532,7 @@ var configSchema = kebabObject({
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
+  checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {
   let re;
@@ -50555,6 +50556,18 @@ function checkTagPattern(pattern, ctx) {
       message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
     });
   }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) node2.forEach((v, i) => checkNoExpressions(v, [...path, i], ctx));
+  else if (node2 && typeof node2 === "object")
+    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
 }
 function checkPlaceholders(template, allowed, path, ctx) {
   for (const name2 of findPlaceholders(template)) {
@@ -55115,7 +55128,7 @@ var id = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/
   error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -"
 });
 var at = external_exports.iso.datetime({ offset: true });
-var url2 = external_exports.url().max(2048);
+var url2 = external_exports.url({ protocol: /^https?$/ }).max(2048);
 var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/);
 var text = (max) => external_exports.string().max(max);
 var base = { id, at, runUrl: url2.optional() };
@@ -55921,7 +55934,8 @@ var downstreamStatusSchema = external_exports.strictObject({
   repo: external_exports.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
   kind: external_exports.enum(["ci", "merged", "closed", "image-build", "page-published"]),
   state: external_exports.enum(["pending", "success", "failure"]).optional(),
-  url: external_exports.url().max(2048).optional(),
+  // Links end up in the tracking issue: web addresses only, never javascript: or data: URLs.
+  url: external_exports.url({ protocol: /^https?$/ }).max(2048).optional(),
   sha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
   image: external_exports.strictObject({
     digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/),

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
@@ -106,6 +106,7 @@ export async function runComputeHashes(
     }
   }
   const digests = await hashFiles(files, settings.algorithms);
+  await mkdir(outputDir, { recursive: true });
   const hashes: ArtifactHash[] = digests.map((d) => {
     const name = basename(d.path);
     const p = planned.get(name);

@@ -8,6 +8,7 @@ import { resolveArtifacts } from "../adapters/artifact-files.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { hashFile, hashFiles } from "../adapters/hashing.js";
 import {
+  checkKeysFree,
   contentTypeOf,
   createS3Client,
   downloadObject,
@@ -21,6 +22,7 @@ import type { Config } from "../core/config.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { objectUrl } from "../core/plan.js";
 import { checkRehash, releaseObjectKey } from "../core/publication.js";
+import { describeIssues } from "../core/validation-issues.js";
 import { isReleaseMetadata } from "../core/verification.js";
 import { versionInputSchema } from "../core/version.js";
 
@@ -102,9 +104,7 @@ export async function runSignUpload(
     ...(settings.prefix !== undefined ? { prefix: settings.prefix } : {}),
     ...(settings.bucket ? { bucket: settings.bucket } : {}),
   };
-  const expected = hashesFileSchema
-    .parse(JSON.parse(await readFile(settings.hashesFile, "utf8")))
-    .filter((h) => h.kind !== "signature");
+  const expected = (await readHashesFile(settings.hashesFile)).filter((h) => h.kind !== "signature");
   const dir = dirname(settings.hashesFile);
   const files = (await resolveArtifacts(settings.artifacts, deps.workspace)).filter(
     (f) => !isReleaseMetadata(basename(f)),
@@ -120,6 +120,23 @@ export async function runSignUpload(
     digests.map((d) => ({ name: basename(d.path), sha256: d.sha256 as string, size: d.size })),
   );
 
+  // Planned keys live under upload.prefix; a `prefix` input moves every object under its own.
+  const keyFor = (entry: Pick<ArtifactHash, "name" | "key">): string => {
+    const planned = entry.key ?? releaseObjectKey(config, settings.version, entry.name);
+    return planned.startsWith(config.upload.prefix)
+      ? upload.prefix + planned.slice(config.upload.prefix.length)
+      : planned;
+  };
+  await checkKeysFree(
+    deps.s3,
+    upload.bucket,
+    toCheck.map((file, i) => ({
+      key: keyFor(expected.find((h) => h.name === basename(file)) as ArtifactHash),
+      sha256: digests[i]?.sha256 as string,
+      size: digests[i]?.size as number,
+    })),
+  );
+
   const published: Published[] = [];
   const publish = async (
     file: string,
@@ -127,11 +144,7 @@ export async function runSignUpload(
     sha256: string,
     size: number,
   ) => {
-    // Planned keys live under upload.prefix; a `prefix` input moves every object under its own.
-    const planned = entry.key ?? releaseObjectKey(config, settings.version, entry.name);
-    const key = planned.startsWith(config.upload.prefix)
-      ? upload.prefix + planned.slice(config.upload.prefix.length)
-      : planned;
+    const key = keyFor(entry);
     const outcome = await uploadImmutable(deps.s3, upload.bucket, {
       key,
       file,
@@ -201,6 +214,31 @@ export async function runSignUpload(
   const m = await hashFile(manifest);
   await publish(manifest, { name: "hashes.json" }, m.sha256 as string, m.size);
   return published;
+}
+
+/** The hashes.json compute-hashes wrote, validated: it decides every key and digest published. */
+async function readHashesFile(path: string): Promise<ArtifactHash[]> {
+  const fix = "pass the hashes-file output of compute-hashes unchanged";
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, "utf8"));
+  } catch (error) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `hashes-file ${path} is not JSON: ${(error as Error).message}`,
+      fix,
+    );
+  }
+  const parsed = hashesFileSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `hashes-file ${path} is not what compute-hashes writes:\n${describeIssues(parsed.error.issues)
+        .map((l) => `  ${l}`)
+        .join("\n")}`,
+      fix,
+    );
+  return parsed.data;
 }
 
 /** Entry point of actions/sign-upload. */

@@ -26,6 +26,22 @@ export function createS3Client(target: S3Target): S3Client {
   });
 }
 
+/**
+ * Refuses, before anything is written, when any of these keys already holds other bytes: a release
+ * whose fifth artifact collides must not have published the first four.
+ */
+export async function checkKeysFree(
+  client: S3Client,
+  bucket: string,
+  objects: readonly { key: string; sha256: string; size: number }[],
+): Promise<void> {
+  for (const object of objects) {
+    const existing = await headObject(client, bucket, object.key);
+    if (existing && (existing.sha256 !== object.sha256 || existing.size !== object.size))
+      throw immutableConflict(object.key, existing.sha256, object.sha256);
+  }
+}
+
 /** What an upload did: wrote the object, or found the same bytes already there. */
 export type UploadOutcome = "created" | "unchanged";
 

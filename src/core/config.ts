@@ -186,6 +186,7 @@ export const configSchema = kebabObject({
     checkPlaceholders(config.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
   checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config.downstream, ctx);
+  checkNoExpressions(config, [], ctx);
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -217,6 +218,22 @@ function checkTagPattern(pattern: string, ctx: Ctx): void {
       message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`,
     });
   }
+}
+
+// release-relay.yml is read by the actions at run time, never by GitHub: an expression there would be
+// used literally (a build command with `${{ secrets.X }}` would run that text), so it is refused.
+function checkNoExpressions(node: unknown, path: (string | number)[], ctx: Ctx): void {
+  if (typeof node === "string") {
+    if (node.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message:
+          "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME",
+      });
+  } else if (Array.isArray(node)) node.forEach((v, i) => checkNoExpressions(v, [...path, i], ctx));
+  else if (node && typeof node === "object")
+    for (const [k, v] of Object.entries(node)) checkNoExpressions(v, [...path, k], ctx);
 }
 
 function checkPlaceholders(

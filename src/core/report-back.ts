@@ -14,7 +14,11 @@ export const downstreamStatusSchema = z.strictObject({
   repo: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
   kind: z.enum(["ci", "merged", "closed", "image-build", "page-published"]),
   state: z.enum(["pending", "success", "failure"]).optional(),
-  url: z.url().max(2048).optional(),
+  // Links end up in the tracking issue: web addresses only, never javascript: or data: URLs.
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .optional(),
   sha: z
     .string()
     .regex(/^[0-9a-f]{40}$/)

@@ -14,19 +14,29 @@ export function jsonSet(content: string, path: string, value: unknown, file: str
     );
   }
   const keys = parseEditPath(path);
-  let node = data as Record<string | number, unknown>;
-  for (const key of keys.slice(0, -1)) {
-    if (node[key] === undefined) node[key] = {};
-    if (typeof node[key] !== "object" || node[key] === null) {
+  // A file whose shape changed (an object became a list, a section a string) is refused, never
+  // patched where JSON.stringify would silently drop the value.
+  const shapeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "list" : typeof v);
+  const expectContainer = (v: unknown, key: string | number, at: string): void => {
+    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
+    if (!fits)
       throw new ReleaseRelayError(
         "E_DOWNSTREAM",
-        `${file}: ${path} runs into a ${typeof node[key]} at ${String(key)}`,
-        "check the edit's path",
+        `${file}: ${path} runs into a ${shapeOf(v)} at ${at}`,
+        "the file's format changed: update the edit's path in release-relay.yml, or fix the file",
       );
-    }
+  };
+  let node = data as Record<string | number, unknown>;
+  let at = "the top level";
+  for (const [i, key] of keys.slice(0, -1).entries()) {
+    expectContainer(node, key, at);
+    if (node[key] === undefined) node[key] = typeof keys[i + 1] === "number" ? [] : {};
     node = node[key] as Record<string | number, unknown>;
+    at = String(key);
   }
-  node[keys.at(-1) as string | number] = value;
+  const last = keys.at(-1) as string | number;
+  expectContainer(node, last, at);
+  node[last] = value;
   const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
   return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
 }
