@@ -18,6 +18,9 @@ export interface WorldCredentials {
   maintainerToken: string;
   signingKey: string;
   publicKeyPem: string;
+  /** The S3 keys the release's AWS step hands out (the local S3 accepts any; these are canaries). */
+  awsAccessKeyId?: string;
+  awsSecretAccessKey?: string;
 }
 
 /** An example project: its config, the repos it names and the files each starts with. */
@@ -94,6 +97,8 @@ export function newCredentials(): WorldCredentials {
     maintainerToken: `ghp_rehearsal_maintainer_${random()}`,
     signingKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     publicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    awsAccessKeyId: `AKIAREHEARSAL${random().toUpperCase()}`,
+    awsSecretAccessKey: `rehearsal-aws-secret-${random()}${random()}`,
   };
 }
 

@@ -9,7 +9,7 @@ import { LedgerStore } from "../adapters/ledger-store.js";
 import { dashboardContext, renderDashboard } from "../core/dashboard.js";
 import { renderDashboardHtml } from "../core/dashboard-html.js";
 import { deriveState, isComplete, type ReleaseState } from "../core/release-state.js";
-import type { ExampleProject } from "./example-world.js";
+import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
 import { listBucket } from "./s3/bucket-mirror.js";
@@ -58,6 +58,14 @@ export async function readRelease(apiUrl: string, token: string, repo: string, v
   return { snapshot, state: deriveState(snapshot.events), github };
 }
 
+/** The world's S3 keys (worlds kept by older versions have none: the local S3's defaults). */
+export function awsKeys(c: WorldCredentials): { accessKeyId: string; secretAccessKey: string } {
+  return {
+    accessKeyId: c.awsAccessKeyId ?? LOCAL_S3_CREDENTIALS.accessKeyId,
+    secretAccessKey: c.awsSecretAccessKey ?? LOCAL_S3_CREDENTIALS.secretAccessKey,
+  };
+}
+
 /** Collects the rehearsal's result, writes the kept layout (artifacts/, tracking-issue.md, dashboard.html, summary.json). */
 export async function collectOutcome(input: {
   emulator: GitHubEmulator;
@@ -68,6 +76,7 @@ export async function collectOutcome(input: {
   runs: RunRecord[];
   maintainerToken: string;
   maintainerLogin: string;
+  credentials: WorldCredentials;
   since: number;
   durationsMs: RehearsalSummary["durationsMs"];
 }): Promise<RehearsalOutcome> {
@@ -147,8 +156,8 @@ export async function collectOutcome(input: {
         PATH: process.env.PATH ?? "",
         HOME: process.env.HOME ?? "",
         AWS_ENDPOINT_URL_S3: input.s3.endpoint,
-        AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
+        AWS_ACCESS_KEY_ID: awsKeys(input.credentials).accessKeyId,
+        AWS_SECRET_ACCESS_KEY: awsKeys(input.credentials).secretAccessKey,
         AWS_REGION: config.upload.region,
       },
     },

@@ -18,11 +18,11 @@ import type { FaultPlan } from "./github/faults.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
 import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";
-import { collectOutcome, type RehearsalOutcome } from "./rehearsal-outcome.js";
+import { awsKeys, collectOutcome, type RehearsalOutcome } from "./rehearsal-outcome.js";
 import { LocalActions } from "./runner/local-actions.js";
-import type { RunnerNotice } from "./runner/runner-host.js";
+import type { RunnerNotice, WorkflowEvent } from "./runner/runner-host.js";
 import { restoreBucket, saveBucket } from "./s3/bucket-mirror.js";
-import { LOCAL_S3_CREDENTIALS, LocalS3 } from "./s3/local-s3.js";
+import { LocalS3 } from "./s3/local-s3.js";
 
 /** What `release-relay rehearse` was asked to do. */
 export interface RehearseOptions {
@@ -47,6 +47,8 @@ interface WorldFile {
   port: number;
   lastRunId: number;
   credentials: WorldCredentials;
+  /** Runs the crash killed: a rerun re-runs them, as a maintainer does with "Re-run failed jobs". */
+  interrupted?: { repo: string; file: string; event: WorkflowEvent }[];
 }
 
 const MUTATING = new Set(ROUTES.filter((r) => r.mutating).map((r) => `${r.method} ${r.template}`));
@@ -109,7 +111,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     const host = new RehearsalHost(emulator, join(options.dir, "actions"), {
       appToken: credentials.appToken,
       settings: repoSettings(project, credentials),
-      s3: { endpoint: s3.endpoint, ...LOCAL_S3_CREDENTIALS },
+      s3: { endpoint: s3.endpoint, ...awsKeys(credentials) },
       approver: `${maintainer} (environment "release": approved by the rehearsal)`,
       firstRunId: kept?.lastRunId ?? 1000,
       notify: (n) => options.onNotice?.(n),
@@ -142,6 +144,13 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     const mark = emulator.log.mark();
     const tOrchestration = Date.now();
     if (kept) {
+      // Downstream CI and reports killed with the crash are re-run where they failed; the release
+      // workflow itself is rerun below by workflow_dispatch, which redoes only what the ledger lacks.
+      for (const run of kept.interrupted ?? []) {
+        if (run.repo === project.automationRepo && run.file.endsWith("/release.yml")) continue;
+        say(`re-run failed jobs: ${run.file} in ${run.repo} (${run.event.name}), killed by the crash`);
+        actions.enqueue(run.repo, run.event, run.file);
+      }
       say(`workflow_dispatch: release.yml in ${project.automationRepo} (version ${version}, stages failed)`);
       await apiCall(
         emulator.url,
@@ -201,6 +210,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       dir: options.dir,
       runs: actions.runs,
       maintainerToken: credentials.maintainerToken,
+      credentials,
       maintainerLogin: maintainer,
       since: mark,
       durationsMs: {
@@ -217,6 +227,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
           port: Number(new URL(emulator.url).port),
           lastRunId: host.lastRunId,
           credentials,
+          interrupted: actions.interrupted,
         } satisfies WorldFile,
         null,
         2,

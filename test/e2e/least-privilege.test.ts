@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectNoSecrets } from "../support/rehearsal-checks.js";
 import { rehearsalTools } from "../support/tools.js";
 
 const cli = join(import.meta.dirname, "../../dist/cli/index.js");
@@ -58,6 +59,8 @@ describe.skipIf(!rehearsalTools())("least privilege", { timeout: 120_000 }, () =
         expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).completed).toBe(false);
         const named = errorLines(dir).filter((l) => l.includes(`"${shown}`) && l.includes(repo));
         expect(named.length, errorLines(dir).join("\n")).toBeGreaterThan(0);
+        // Refusals and their error messages leak no token or key either.
+        expectNoSecrets(dir);
       } finally {
         rmSync(join(dir, ".."), { recursive: true, force: true });
       }

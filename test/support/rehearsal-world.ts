@@ -100,7 +100,7 @@ export function readState(dir: string): {
 export function ledgerEvents(
   dir: string,
   version: string,
-): { type: string; id: string; stage?: string; status?: string }[] {
+): { type: string; id: string; stage?: string; status?: string; state?: string; downstream?: string }[] {
   return JSON.parse(
     fileAt(dir, "cachet-io/cachet-release-automation", `release-relay-ledger/${version}`, "ledger.json"),
   );

@@ -28,6 +28,8 @@ const CONCURRENT_RUNS = 3;
  */
 export class LocalActions {
   readonly runs: RunRecord[] = [];
+  /** Runs a crash killed, with the event that started them: what "Re-run failed jobs" would redo. */
+  readonly interrupted: { repo: string; file: string; event: WorkflowEvent }[] = [];
   private queue: Delivery[] = [];
   private delivered = 0;
   /** Called after each batch of runs, before the next: where people act (merge a PR) between events. */
@@ -91,6 +93,8 @@ export class LocalActions {
       if (next.file && workflow.file !== next.file) continue;
       if (!triggers(workflow, next.event)) continue;
       const run = await runWorkflow(this.host, next.repo, workflow, next.event);
+      if (this.host.stopped())
+        this.interrupted.push({ repo: next.repo, file: workflow.file, event: next.event });
       this.host.recover();
       this.runs.push(run);
       this.enqueue(next.repo, {

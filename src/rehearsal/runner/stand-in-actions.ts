@@ -169,7 +169,8 @@ const configureAwsCredentials: StandIn = async (call) => {
       AWS_DEFAULT_REGION: call.inputs["aws-region"] as string,
       AWS_ENDPOINT_URL_S3: s3.endpoint,
     },
-    masks: [s3.secretAccessKey],
+    // As the real action does, both keys are masked.
+    masks: [s3.accessKeyId, s3.secretAccessKey],
   });
 };
 
