@@ -18,7 +18,8 @@ import {
 import { readSummary } from "../support/rehearsal-world.js";
 import { hasTool, rehearsalTools } from "../support/tools.js";
 
-afterAll(removeWorlds);
+// Kept worlds are large: removing a full suite's takes a while.
+afterAll(removeWorlds, 600_000);
 
 // Outside CI, a machine without the rehearsal's tools skips these tests and says what to install.
 const ready = rehearsalTools();

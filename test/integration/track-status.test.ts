@@ -191,7 +191,7 @@ describe("track-status against the GitHub emulator", () => {
     expect(open).toHaveLength(1);
     expect(open[0]?.body).toContain("Artifacts (80)");
     expect(readLedgerMarker(open[0]?.body)).toBe(head);
-  }, 120_000);
+  }, 300_000);
 
   it("changes nothing for a duplicate event: no mutating call at all", async () => {
     const [first] = valkeyReleaseEvents();

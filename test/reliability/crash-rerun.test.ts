@@ -13,7 +13,8 @@ import { readSummary } from "../support/rehearsal-world.js";
 import { rehearsalTools } from "../support/tools.js";
 import { eachLimited, FULL, PARALLEL } from "./scale.js";
 
-afterAll(removeWorlds);
+// Kept worlds are large: removing a full suite's takes a while.
+afterAll(removeWorlds, 600_000);
 const ready = rehearsalTools();
 
 /** Crashes after call k, reruns, judges the world; "beyond" when the release has fewer than k calls. */

@@ -13,7 +13,8 @@ import { readSummary } from "../support/rehearsal-world.js";
 import { rehearsalTools } from "../support/tools.js";
 import { eachLimited, FULL, PARALLEL } from "./scale.js";
 
-afterAll(removeWorlds);
+// Kept worlds are large: removing a full suite's takes a while.
+afterAll(removeWorlds, 600_000);
 const ready = rehearsalTools();
 const SEEDS = FULL ? Array.from({ length: 20 }, (_, i) => i + 1) : [3, 14];
 

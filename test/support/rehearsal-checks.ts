@@ -1,6 +1,6 @@
 // Runs the bundled CLI's rehearsal and judges a kept world from its files: shared by the e2e and
 // reliability suites.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import {
   readState,
   readSummary,
 } from "./rehearsal-world.js";
+import { spawnCollect } from "./spawn-collect.js";
 
 export const cli = join(import.meta.dirname, "../../dist/cli/index.js");
 export const DOWNSTREAMS = ["hashes", "container", "website"];
@@ -69,18 +70,7 @@ export interface Notice {
 export async function runRehearse(
   args: string[],
 ): Promise<{ code: number; notices: Notice[]; stderr: string }> {
-  const child = spawn(process.execPath, [cli, "rehearse", "--json", ...args], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  const { code, stdout, stderr } = await spawnCollect(process.execPath, [cli, "rehearse", "--json", ...args]);
   const notices = stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEnvFile } from "../../src/rehearsal/runner/env-files.js";
+import { spawnCollect } from "./spawn-collect.js";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -29,7 +29,11 @@ export async function runBundledAction(
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([k, v]) => [`INPUT_${k.replace(/ /g, "_").toUpperCase()}`, v]),
   );
-  const child = spawn(process.execPath, [join(root, "dist", name, "index.js")], {
+  const {
+    code: exitCode,
+    stdout,
+    stderr,
+  } = await spawnCollect(process.execPath, [join(root, "dist", name, "index.js")], {
     cwd: env.GITHUB_WORKSPACE ?? root,
     env: {
       PATH: process.env.PATH ?? "",
@@ -41,17 +45,7 @@ export async function runBundledAction(
       ...inputEnv,
       ...env,
     },
-    stdio: ["ignore", "pipe", "pipe"],
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
-    stderr += d;
-  });
-  const exitCode = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? 1)));
   return {
     exitCode,
     stdout,
