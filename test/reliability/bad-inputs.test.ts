@@ -334,7 +334,10 @@ describe("S3 objects that differ (sign-upload)", () => {
     client.destroy();
     if (c.tamper) writeFileSync(join(r.root, "dist", c.tamper as string), "changed after hashing\n");
     let hashesFile = r.hashesFile;
-    if (c.hashesFile) writeFileSync((hashesFile = join(r.root, "bad-hashes.json")), c.hashesFile as string);
+    if (c.hashesFile) {
+      hashesFile = join(r.root, "bad-hashes.json");
+      writeFileSync(hashesFile, c.hashesFile as string);
+    }
     expectRefused(await upload(r, hashesFile), c.error);
   });
 });
