@@ -49240,8 +49240,9 @@ function checkNoExpressions(node2, path, ctx) {
         path,
         message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
       });
-  } else if (Array.isArray(node2)) node2.forEach((v, i) => checkNoExpressions(v, [...path, i], ctx));
-  else if (node2 && typeof node2 === "object")
+  } else if (Array.isArray(node2)) {
+    for (const [i, v] of node2.entries()) checkNoExpressions(v, [...path, i], ctx);
+  } else if (node2 && typeof node2 === "object")
     for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
 }
 function checkPlaceholders(template, allowed, path, ctx) {

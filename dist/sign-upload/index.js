@@ -88847,8 +88847,9 @@ function checkNoExpressions(node2, path, ctx) {
         path,
         message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
       });
-  } else if (Array.isArray(node2)) node2.forEach((v, i5) => checkNoExpressions(v, [...path, i5], ctx));
-  else if (node2 && typeof node2 === "object")
+  } else if (Array.isArray(node2)) {
+    for (const [i5, v] of node2.entries()) checkNoExpressions(v, [...path, i5], ctx);
+  } else if (node2 && typeof node2 === "object")
     for (const [k5, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k5], ctx);
 }
 function checkPlaceholders(template, allowed, path, ctx) {

@@ -229,10 +229,12 @@ function checkNoExpressions(node: unknown, path: (string | number)[], ctx: Ctx):
         code: "custom",
         path,
         message:
-          "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME",
+          "`$" +
+          "{{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME",
       });
-  } else if (Array.isArray(node)) node.forEach((v, i) => checkNoExpressions(v, [...path, i], ctx));
-  else if (node && typeof node === "object")
+  } else if (Array.isArray(node)) {
+    for (const [i, v] of node.entries()) checkNoExpressions(v, [...path, i], ctx);
+  } else if (node && typeof node === "object")
     for (const [k, v] of Object.entries(node)) checkNoExpressions(v, [...path, k], ctx);
 }
 
