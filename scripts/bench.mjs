@@ -305,7 +305,7 @@ try {
         "starting the worker threads.\n" +
         "- **Upload**: both uploaders are limited by the local S3 server (fauxqs and the checksum layer in one process on the same 2 cores); " +
         "5 to 10 MiB parts and 3 to 6 in flight all took the same time (fauxqs refuses parts over 11 MiB). Against real S3 part size and " +
-        "concurrency matter; release-relay keeps 4 parts of 6 MiB in flight so its memory does not grow with the artifact, and its peak RSS " +
+        "concurrency matter; release-relay keeps 3 parts of 6 MiB in flight so its memory does not grow with the artifact, and its peak RSS " +
         "stays within a few MB of the SDK's default uploader, most of it the SDK itself.\n" +
         "- **Calls per PR**: a new PR costs one read of the base branch, one read per edited file, one look for an existing release branch " +
         "(which is what makes an identical rerun free of writes), then tree, commit, ref and pull request: 6 + files, and one more " +

@@ -89171,10 +89171,10 @@ async function uploadImmutable(client, bucket, object2) {
         ChecksumAlgorithm: "SHA256",
         IfNoneMatch: "*"
       },
-      // 6 MiB parts (larger only past ~54 GB, to stay under S3's 10,000 parts), 4 in flight:
+      // 6 MiB parts (larger only past ~54 GB, to stay under S3's 10,000 parts), 3 in flight:
       // measured, larger parts or more of them in flight cost memory without speeding up the upload.
       partSize: Math.max(6 * 1024 * 1024, Math.ceil(object2.size / 9e3)),
-      queueSize: 4,
+      queueSize: 3,
       leavePartsOnError: false
     }).done();
   } catch (error64) {

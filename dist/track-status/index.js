@@ -55970,8 +55970,9 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
       "only configured downstream repos may report; add it to downstream or ignore the report"
     );
   }
+  const once = p.kind === "merged" || p.kind === "closed";
   const base2 = {
-    id: `report:${downstream.name}:${p.kind}:${p.runId}:${p.state ?? "done"}`,
+    id: once ? `report:${downstream.name}:${p.kind}` : `report:${downstream.name}:${p.kind}:${p.runId}:${p.state ?? "done"}`,
     at: at2,
     ...p.url ? { runUrl: p.url } : {}
   };
@@ -56353,8 +56354,9 @@ async function runTrackStatus(settings, config2, deps) {
   let event = eventFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {
-    rerun = stagesToRerun(deriveState((await store.read()).events), settings.rerun);
-    event = rerun.length === 0 ? void 0 : {
+    const before = (await store.read()).events;
+    rerun = stagesToRerun(deriveState(before), settings.rerun);
+    event = rerun.length === 0 || before.length === 0 ? void 0 : {
       id: `rerun:${deps.run.runId}`,
       at: now(),
       type: "rerun-requested",

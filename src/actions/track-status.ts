@@ -231,10 +231,12 @@ export async function runTrackStatus(
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
-    rerun = stagesToRerun(deriveState((await store.read()).events), settings.rerun);
-    // Nothing to redo is not an event: a rerun of a finished release changes nothing.
+    const before = (await store.read()).events;
+    rerun = stagesToRerun(deriveState(before), settings.rerun);
+    // Nothing to redo is not an event: a rerun of a finished release changes nothing; on an empty
+    // ledger this is the release's first run, not a rerun.
     event =
-      rerun.length === 0
+      rerun.length === 0 || before.length === 0
         ? undefined
         : {
             id: `rerun:${deps.run.runId}`,

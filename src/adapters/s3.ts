@@ -129,10 +129,10 @@ export async function uploadImmutable(
         ChecksumAlgorithm: "SHA256",
         IfNoneMatch: "*",
       },
-      // 6 MiB parts (larger only past ~54 GB, to stay under S3's 10,000 parts), 4 in flight:
+      // 6 MiB parts (larger only past ~54 GB, to stay under S3's 10,000 parts), 3 in flight:
       // measured, larger parts or more of them in flight cost memory without speeding up the upload.
       partSize: Math.max(6 * 1024 * 1024, Math.ceil(object.size / 9000)),
-      queueSize: 4,
+      queueSize: 3,
       leavePartsOnError: false,
     }).done();
   } catch (error) {

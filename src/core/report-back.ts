@@ -62,8 +62,12 @@ export function reportToEvent(input: unknown, config: Config, version: string, a
       "only configured downstream repos may report; add it to downstream or ignore the report",
     );
   }
+  // A pull request is merged (or closed) once: however many runs report it, it is one fact.
+  const once = p.kind === "merged" || p.kind === "closed";
   const base = {
-    id: `report:${downstream.name}:${p.kind}:${p.runId}:${p.state ?? "done"}`,
+    id: once
+      ? `report:${downstream.name}:${p.kind}`
+      : `report:${downstream.name}:${p.kind}:${p.runId}:${p.state ?? "done"}`,
     at,
     ...(p.url ? { runUrl: p.url } : {}),
   };

@@ -17,6 +17,7 @@ const PERMISSION_NAMES: Record<string, PermissionName> = {
 /** The rehearsal's side of the runner: emulated repos, per-job tokens, settings, the local S3. */
 export class RehearsalHost implements RunnerHost {
   private crashed = false;
+  private crashCount = 0;
 
   constructor(
     private readonly emulator: GitHubEmulator,
@@ -89,6 +90,7 @@ export class RehearsalHost implements RunnerHost {
   /** Stops the current run where it stands, as if its runner died. */
   crash(): void {
     this.crashed = true;
+    this.crashCount++;
   }
 
   /** Lets later runs start again after a crash (GitHub itself did not stop). */
@@ -96,6 +98,10 @@ export class RehearsalHost implements RunnerHost {
     if (!this.crashed) return;
     this.crashed = false;
     this.options.onRecover?.();
+  }
+
+  crashes(): number {
+    return this.crashCount;
   }
 
   stopped(): boolean {

@@ -27,6 +27,7 @@ const host: RunnerHost = {
   notify: () => {},
   stopped: () => false,
   recover: () => {},
+  crashes: () => 0,
 };
 try {
   const workflow = await parseWorkflowFile(file, readFileSync(file, "utf8"));

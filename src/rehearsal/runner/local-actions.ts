@@ -92,8 +92,12 @@ export class LocalActions {
     for (const workflow of await this.workflowsOf(next.repo, next.event)) {
       if (next.file && workflow.file !== next.file) continue;
       if (!triggers(workflow, next.event)) continue;
+      // A run is cut short if the runner was dead when it started or died while it ran (another
+      // run may already have brought it back by the time this one ends).
+      const crashesBefore = this.host.crashes();
+      const startedStopped = this.host.stopped();
       const run = await runWorkflow(this.host, next.repo, workflow, next.event);
-      if (this.host.stopped())
+      if (startedStopped || this.host.stopped() || this.host.crashes() !== crashesBefore)
         this.interrupted.push({ repo: next.repo, file: workflow.file, event: next.event });
       this.host.recover();
       this.runs.push(run);

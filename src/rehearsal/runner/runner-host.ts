@@ -84,6 +84,8 @@ export interface RunnerHost {
   notify(notice: RunnerNotice): void;
   /** True once the run must stop at once (a simulated crash): no further step or job starts. */
   stopped(): boolean;
+  /** How many times the runner died so far: a run that saw the count change was cut short. */
+  crashes(): number;
   /** Called after every run: a crashed run's successors start normally (GitHub itself went on). */
   recover(): void;
 }
