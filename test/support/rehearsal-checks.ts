@@ -188,7 +188,8 @@ export function expectNoSecrets(dir: string): void {
       join(dir, f),
     ),
   );
-  expect(places.length).toBeGreaterThan(10);
+  // The world's own files and at least one job log, even for a release that never started.
+  expect(places.length).toBeGreaterThanOrEqual(5);
   for (const place of places) {
     const text = readFileSync(place, "utf8");
     for (const secret of secrets)
