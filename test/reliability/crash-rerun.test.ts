@@ -31,7 +31,7 @@ async function crashAndRerun(k: number): Promise<"recovered" | "beyond"> {
   const resumed = await runRehearse(["--resume", "--keep", dir]);
   expect(resumed.code, `k=${k}: the rerun failed: ${resumed.stderr}`).toBe(0);
   expect(readSummary(dir).completed, `k=${k}`).toBe(true);
-  expectReleased(dir, "1.2.1");
+  expectReleased(dir, "1.2.1", { afterCrash: true });
   expectNoSecrets(dir);
   return "recovered";
 }
