@@ -55129,7 +55129,8 @@ var id = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/
   error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -"
 });
 var at = external_exports.iso.datetime({ offset: true });
-var url2 = external_exports.url({ protocol: /^https?$/ }).max(2048);
+var webUrl = external_exports.url({ protocol: /^https?$/ }).max(2048);
+var url2 = webUrl;
 var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/);
 var text = (max) => external_exports.string().max(max);
 var base = { id, at, runUrl: url2.optional() };

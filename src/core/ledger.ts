@@ -14,7 +14,9 @@ const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/, {
   error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -",
 });
 const at = z.iso.datetime({ offset: true });
-const url = z.url({ protocol: /^https?$/ }).max(2048);
+/** A link shown to people: web addresses only, never javascript: or data: URLs. */
+export const webUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const url = webUrl;
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/);
 const text = (max: number) => z.string().max(max);
 

@@ -10,6 +10,7 @@ import {
   changedFiles,
   expectedPrFiles,
   fileAt,
+  gitIn,
   ledgerEvents,
   readState,
   readSummary,
@@ -30,20 +31,9 @@ export function removeWorlds(): void {
   for (const w of worlds.splice(0)) rmSync(join(w, ".."), { recursive: true, force: true });
 }
 
-/** Branches of an emulated repo, from its bare git repo. */
+/** Branches of an emulated repo. */
 export function branches(dir: string, repo: string): string[] {
-  const [owner, name] = repo.split("/") as [string, string];
-  return execFileSync("git", [
-    "--git-dir",
-    join(dir, "repos", owner, `${name}.git`),
-    "for-each-ref",
-    "--format=%(refname)",
-    "refs/heads",
-  ])
-    .toString()
-    .trim()
-    .split("\n")
-    .sort();
+  return gitIn(dir, repo, ["for-each-ref", "--format=%(refname)", "refs/heads"]).trim().split("\n").sort();
 }
 
 /** The objects a release of the example publishes: each artifact and its signature, the checksums and keys. */

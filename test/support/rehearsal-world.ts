@@ -13,29 +13,20 @@ export function readSummary(dir: string): RehearsalSummary {
   return JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
 }
 
-/** A file of an emulated repo at a commit, read from the bare repo in DIR/repos. */
-export function fileAt(dir: string, repo: string, sha: string, path: string): string {
+/** Runs git in an emulated repo's bare repository in DIR/repos. */
+export function gitIn(dir: string, repo: string, args: readonly string[]): string {
   const [owner, name] = repo.split("/") as [string, string];
-  return execFileSync("git", [
-    "--git-dir",
-    join(dir, "repos", owner, `${name}.git`),
-    "show",
-    `${sha}:${path}`,
-  ]).toString();
+  return execFileSync("git", ["--git-dir", join(dir, "repos", owner, `${name}.git`), ...args]).toString();
 }
 
-/** Files a release PR changed, from the bare repo. */
+/** A file of an emulated repo at a commit. */
+export function fileAt(dir: string, repo: string, sha: string, path: string): string {
+  return gitIn(dir, repo, ["show", `${sha}:${path}`]);
+}
+
+/** Files a release PR changed. */
 export function changedFiles(dir: string, repo: string, sha: string): string[] {
-  const [owner, name] = repo.split("/") as [string, string];
-  return execFileSync("git", [
-    "--git-dir",
-    join(dir, "repos", owner, `${name}.git`),
-    "diff",
-    "--name-only",
-    `${sha}~1`,
-    sha,
-  ])
-    .toString()
+  return gitIn(dir, repo, ["diff", "--name-only", `${sha}~1`, sha])
     .trim()
     .split("\n");
 }

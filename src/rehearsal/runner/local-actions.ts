@@ -97,7 +97,7 @@ export class LocalActions {
       const crashesBefore = this.host.crashes();
       const startedStopped = this.host.stopped();
       const run = await runWorkflow(this.host, next.repo, workflow, next.event);
-      if (startedStopped || this.host.stopped() || this.host.crashes() !== crashesBefore)
+      if (startedStopped || this.host.crashes() !== crashesBefore)
         this.interrupted.push({ repo: next.repo, file: workflow.file, event: next.event });
       this.host.recover();
       this.runs.push(run);

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultKind } from "../github/faults.js";
+import { sendS3Error } from "./s3-error-reply.js";
 
 /** The faults S3 and the network between produce; rate limits are S3's 503 SlowDown. */
 export const S3_FAULT_KINDS: readonly FaultKind[] = ["500", "503", "reset", "latency"];
@@ -34,15 +34,7 @@ export async function injectS3Fault(
     return true;
   }
   req.resume();
-  const [code, message] =
-    fault.kind === "503"
-      ? ["SlowDown", "Please reduce your request rate."]
-      : ["InternalError", "We encountered an internal error. Please try again."];
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
-  res.writeHead(fault.kind === "503" ? 503 : 500, {
-    "content-type": "application/xml",
-    "content-length": String(Buffer.byteLength(body)),
-  });
-  res.end(body);
+  if (fault.kind === "503") sendS3Error(res, 503, "SlowDown", "Please reduce your request rate.");
+  else sendS3Error(res, 500, "InternalError", "We encountered an internal error. Please try again.");
   return true;
 }

@@ -10,6 +10,7 @@ import {
 import type { AddressInfo, Socket } from "node:net";
 import { FaultInjector, type FaultPlan } from "../github/faults.js";
 import { AwsChunkedDecoder } from "./aws-chunked.js";
+import { sendS3Error } from "./s3-error-reply.js";
 import { injectS3Fault, S3_FAULT_KINDS } from "./s3-faults.js";
 
 /**
@@ -44,7 +45,7 @@ export class S3ChecksumLayer {
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
       this.serve(req, res).catch((error: Error) => {
-        if (!res.headersSent) this.xmlError(res, 500, "InternalError", error.message);
+        if (!res.headersSent) sendS3Error(res, 500, "InternalError", error.message);
         else res.destroy();
       });
     });
@@ -183,7 +184,7 @@ export class S3ChecksumLayer {
     const target = `/${bucket}/${encodeKey(key)}`;
     if (req.headers["if-none-match"] === "*" && (await this.exists(target))) {
       req.resume();
-      return this.xmlError(
+      return sendS3Error(
         res,
         412,
         "PreconditionFailed",
@@ -262,7 +263,7 @@ export class S3ChecksumLayer {
         `/${objectKey.split("/")[0]}/${encodeKey(objectKey.slice(objectKey.indexOf("/") + 1))}`,
       ))
     ) {
-      return this.xmlError(
+      return sendS3Error(
         res,
         412,
         "PreconditionFailed",
@@ -278,7 +279,7 @@ export class S3ChecksumLayer {
     for (const part of listed) {
       const actual = upload?.parts.get(part.number);
       if (part.sha256 && actual && part.sha256 !== actual) {
-        return this.xmlError(
+        return sendS3Error(
           res,
           400,
           "InvalidPart",
@@ -388,28 +389,12 @@ export class S3ChecksumLayer {
   }
 
   private badDigest(res: ServerResponse): number {
-    return this.xmlError(
+    return sendS3Error(
       res,
       400,
       "BadDigest",
       "The SHA256 you specified did not match the calculated checksum.",
     );
-  }
-
-  private xmlError(
-    res: ServerResponse,
-    status: number,
-    code: string,
-    message: string,
-    condition?: string,
-  ): number {
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message>${condition ? `<Condition>${condition}</Condition>` : ""}<RequestId>${randomUUID()}</RequestId></Error>`;
-    res.writeHead(status, {
-      "content-type": "application/xml",
-      "content-length": String(Buffer.byteLength(body)),
-    });
-    res.end(body);
-    return status;
   }
 
   private async withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
