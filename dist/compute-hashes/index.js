@@ -39702,6 +39702,9 @@ var VERSION_PLACEHOLDERS = [
   "line"
 ];
 var ARTIFACT_PLACEHOLDERS = [...VERSION_PLACEHOLDERS, "os", "arch", "distro"];
+var NAME = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG = new RegExp(`\\{(?:([#^/])(${NAME})|(${NAME}|\\.))\\}`, "g");
+var STANDALONE = new RegExp(`^[ \\t]*(\\{[#^/]${NAME}\\})[ \\t]*(?:\\r?\\n|$)`, "gm");
 
 // src/core/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());

@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise2 = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6730,12 +6730,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7889,16 +7889,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7909,7 +7909,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9965,9 +9965,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module.exports = {
@@ -26385,7 +26385,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26426,7 +26426,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -26938,8 +26938,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -27150,15 +27150,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve2, returned, task;
+          var args, cb, error63, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -27173,13 +27173,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve2;
-          resolve2 = reject = null;
+          var promise2, reject, resolve3;
+          resolve3 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise2;
         }
@@ -27580,14 +27580,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -27680,9 +27680,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -28303,7 +28303,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
+    var parse6 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -28316,7 +28316,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -28324,9 +28324,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse5(version2, options);
+      const v = parse6(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -28337,9 +28337,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -28374,10 +28374,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -28448,9 +28448,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
+      const parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -28636,7 +28636,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -28671,7 +28671,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -28681,7 +28681,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -28693,7 +28693,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -29928,7 +29928,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -29967,7 +29967,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid,
       clean,
       inc,
@@ -30018,10 +30018,10 @@ var require_semver2 = __commonJS({
 });
 
 // src/actions/open-downstream-prs.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { mkdir as mkdir2, mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
+import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { dirname as dirname2, join as join3, relative as relative2, resolve } from "node:path";
+import { dirname as dirname3, join as join4, resolve as resolve2 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -30185,11 +30185,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30205,7 +30205,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -32374,18 +32374,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -33880,7 +33880,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -33894,7 +33894,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -35583,7 +35583,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve2) {
+function isRecursive(inst, stack, resolve3) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35593,7 +35593,7 @@ function isRecursive(inst, stack, resolve2) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve2);
+      const answer = isRecursive(child, stack, resolve3);
       if (answer > result)
         result = answer;
     }
@@ -35604,7 +35604,7 @@ function isRecursive(inst, stack, resolve2) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve2) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -35668,7 +35668,7 @@ function isRecursive(inst, stack, resolve2) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve2 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -50335,21 +50335,10 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
   return result.data;
 }
 
-// src/adapters/config-file.ts
-import { readFile } from "node:fs/promises";
-
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
+// src/adapters/checkout-edits.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { mkdir as mkdir2, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname, join as join2, relative as relative2, resolve } from "node:path";
 
 // src/core/template.ts
 var VERSION_PLACEHOLDERS = [
@@ -50362,12 +50351,75 @@ var VERSION_PLACEHOLDERS = [
   "line"
 ];
 var ARTIFACT_PLACEHOLDERS = [...VERSION_PLACEHOLDERS, "os", "arch", "distro"];
-var PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
+var NAME = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG = new RegExp(`\\{(?:([#^/])(${NAME})|(${NAME}|\\.))\\}`, "g");
+var STANDALONE = new RegExp(`^[ \\t]*(\\{[#^/]${NAME}\\})[ \\t]*(?:\\r?\\n|$)`, "gm");
 function findPlaceholders(template) {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))];
+  return [
+    ...new Set(
+      [...template.matchAll(TAG)].map((m) => m[2] ?? m[3]).filter((name) => name !== ".")
+    )
+  ];
+}
+function parse3(template, where) {
+  const root = [];
+  const open3 = [];
+  const current = () => open3.at(-1)?.body ?? root;
+  const source = template.replace(STANDALONE, "$1");
+  let last = 0;
+  for (const m of source.matchAll(TAG)) {
+    if (m.index > last) current().push({ kind: "text", text: source.slice(last, m.index) });
+    last = m.index + m[0].length;
+    const [, sigil, blockName, name] = m;
+    if (name !== void 0) {
+      current().push({ kind: "value", name });
+    } else if (sigil === "/") {
+      const block = open3.pop();
+      if (block?.name !== blockName)
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {/${blockName}} closes ${block ? `{#${block.name}}` : "nothing"}`,
+          "close every {#list} block with {/list}, innermost first"
+        );
+    } else {
+      const body = [];
+      current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
+      open3.push({ name: blockName, body });
+    }
+  }
+  if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
+  const unclosed = open3.at(-1);
+  if (unclosed)
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      `${where}: {#${unclosed.name}} is never closed`,
+      `end the repeated block with {/${unclosed.name}}`
+    );
+  return root;
+}
+function invertedNames(nodes, into = /* @__PURE__ */ new Set()) {
+  for (const n of nodes) {
+    if (n.kind !== "block") continue;
+    if (n.inverted) into.add(n.name);
+    invertedNames(n.body, into);
+  }
+  return into;
 }
 function renderTemplate(template, values, where) {
-  return template.replace(PLACEHOLDER, (_, name) => {
+  const nodes = parse3(template, where);
+  const mayBeEmpty = invertedNames(nodes);
+  const lookup = (name, scopes) => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const scope = scopes[i];
+      if (name === "." && typeof scope !== "object") return scope;
+      if (typeof scope === "object" && scope !== null && Object.hasOwn(scope, name)) return scope[name];
+    }
+    if (name === ".")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {.} outside a repeated block of plain values`,
+        "use {.} inside {#list}…{/list} over a list of plain values"
+      );
     const value = values[name];
     if (value === void 0) {
       throw new ReleaseRelayError(
@@ -50376,7 +50428,444 @@ function renderTemplate(template, values, where) {
         `use one of ${Object.keys(values).map((k) => `{${k}}`).join(", ")}`
       );
     }
-    return String(value);
+    return value;
+  };
+  const render = (body, scopes) => body.map((node2) => {
+    if (node2.kind === "text") return node2.text;
+    const value = lookup(node2.name, scopes);
+    if (node2.kind === "value") {
+      if (typeof value === "object")
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {${node2.name}} is a list`,
+          `repeat a block for each item: {#${node2.name}}{.}{/${node2.name}}`
+        );
+      return String(value);
+    }
+    if (typeof value !== "object")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} repeats over a list, but {${node2.name}} is a single value`,
+        `print it with {${node2.name}}`
+      );
+    if (node2.inverted) return value.length === 0 ? render(node2.body, scopes) : "";
+    if (value.length === 0 && !mayBeEmpty.has(node2.name))
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} would render nothing: the list is empty`,
+        `find out why ${node2.name} is empty; if it may be, add {^${node2.name}}what to print then{/${node2.name}}`
+      );
+    return value.map((item) => render(node2.body, [...scopes, item])).join("");
+  }).join("");
+  return render(nodes, []);
+}
+
+// src/core/updaters/text-lines.ts
+function splitLines(content) {
+  const eol = content.includes("\r\n") ? "\r\n" : "\n";
+  const finalNewline = content.endsWith("\n");
+  const body = finalNewline ? content.slice(0, -eol.length) : content;
+  return { lines: body === "" ? [] : body.split(eol), eol, finalNewline };
+}
+function joinLines(text) {
+  return text.lines.join(text.eol) + (text.finalNewline && text.lines.length > 0 ? text.eol : "");
+}
+
+// src/core/updaters/append-line.ts
+function appendLine(content, line, file2, conflictKey) {
+  if (/[\r\n]/.test(line))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: the line to append spans several lines`,
+      "append one line per edit"
+    );
+  const text = splitLines(content);
+  if (text.lines.includes(line)) return content;
+  if (conflictKey) {
+    const clash = text.lines.findIndex((l) => l.startsWith(conflictKey));
+    if (clash !== -1) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2} line ${clash + 1} already lists "${conflictKey.trim()}" differently: ${JSON.stringify(text.lines[clash]?.slice(0, 200))}`,
+        "a released artifact never changes: if that line is wrong, fix it by hand in its own PR; release-relay will not add a second entry"
+      );
+    }
+  }
+  return joinLines({ ...text, lines: [...text.lines, line], finalNewline: true });
+}
+
+// src/core/updaters/edit-path.ts
+function parseEditPath(path) {
+  const out = [];
+  const re = /"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.[\]"]+)/gy;
+  let last = 0;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    if (m[1] !== void 0) out.push(m[1].replace(/\\(.)/g, "$1"));
+    else if (m[2] !== void 0) out.push(Number(m[2]));
+    else out.push(m[3]);
+    last = re.lastIndex;
+    if (path[last] === ".") re.lastIndex = ++last;
+  }
+  if (last !== path.length || out.length === 0) {
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `edit path ${JSON.stringify(path)} is not valid`,
+      'write it like "8.0".version or list[0].name'
+    );
+  }
+  return out;
+}
+
+// src/core/updaters/json-set.ts
+function jsonSet(content, path, value, file2) {
+  let data;
+  try {
+    data = JSON.parse(content);
+  } catch (error63) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid JSON: ${error63.message}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  const keys = parseEditPath(path);
+  const shapeOf = (v) => v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
+  const expectContainer = (v, key, at2) => {
+    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
+    if (!fits)
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: ${path} runs into a ${shapeOf(v)} at ${at2}`,
+        "the file's format changed: update the edit's path in release-relay.yml, or fix the file"
+      );
+  };
+  let node2 = data;
+  let at = "the top level";
+  for (const [i, key] of keys.slice(0, -1).entries()) {
+    expectContainer(node2, key, at);
+    if (node2[key] === void 0) node2[key] = typeof keys[i + 1] === "number" ? [] : {};
+    node2 = node2[key];
+    at = String(key);
+  }
+  const last = keys.at(-1);
+  expectContainer(node2, last, at);
+  node2[last] = value;
+  const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
+  return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
+}
+
+// src/core/updaters/regex-replace.ts
+function regexReplace(content, pattern, replacement, count, file2) {
+  const re = new RegExp(pattern, "gm");
+  const found = [...content.matchAll(re)].length;
+  if (found !== count) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: /${pattern}/ matched ${found} time(s), expected ${count}`,
+      "the file's format changed: update the edit's pattern or count in release-relay.yml"
+    );
+  }
+  return content.replace(re, replacement);
+}
+
+// src/core/updaters/template-create.ts
+function templateCreate(existing, rendered, file2) {
+  if (existing === void 0 || existing === rendered) return rendered;
+  throw new ReleaseRelayError(
+    "E_DOWNSTREAM",
+    `${file2} already exists with different content`,
+    "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
+  );
+}
+
+// src/core/updaters/yaml-set.ts
+var import_yaml = __toESM(require_dist(), 1);
+function yamlSet(content, path, value, file2) {
+  const doc = (0, import_yaml.parseDocument)(content);
+  if (doc.errors.length > 0) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  doc.setIn(parseEditPath(path), value);
+  return doc.toString();
+}
+
+// src/core/downstream-edits.ts
+function renderValue(value, values, where) {
+  if (typeof value === "string") return renderTemplate(value, values, where);
+  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, values, `${where}[${i}]`));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renderValue(v, values, `${where}.${k}`)])
+    );
+  }
+  return value;
+}
+function editedPaths(edits, values, prerelease) {
+  const paths = edits.filter(
+    (e) => e.kind !== "script" && !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease)
+  ).map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
+  return [...new Set(paths)];
+}
+function applyEdits(edits, files, values, prerelease, templates) {
+  const changed = /* @__PURE__ */ new Map();
+  const current = (path) => changed.has(path) ? changed.get(path)?.after : files(path);
+  for (const [i, edit] of edits.entries()) {
+    if (edit.when === "stable" && prerelease) continue;
+    if (edit.when === "prerelease" && !prerelease) continue;
+    if (edit.kind === "script") continue;
+    const where = `edits[${i}]`;
+    const path = renderTemplate(edit.file, values, `${where}.file`);
+    const before = current(path);
+    let after;
+    if (edit.kind === "template-create") {
+      const template = templates(edit.template) ?? edit.template;
+      after = templateCreate(before, renderTemplate(template, values, `${where}.template`), path);
+    } else {
+      if (before === void 0) {
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${path} does not exist in the downstream repo`,
+          `check ${where}.file in release-relay.yml`
+        );
+      }
+      switch (edit.kind) {
+        case "append-line":
+          after = appendLine(
+            before,
+            renderTemplate(edit.line, values, `${where}.line`),
+            path,
+            edit.conflictKey ? renderTemplate(edit.conflictKey, values, `${where}.conflict-key`) : void 0
+          );
+          break;
+        case "regex-replace":
+          after = regexReplace(
+            before,
+            renderTemplate(edit.pattern, values, `${where}.pattern`),
+            renderTemplate(edit.replacement, values, `${where}.replacement`),
+            edit.count,
+            path
+          );
+          break;
+        case "json-set":
+          after = jsonSet(
+            before,
+            renderTemplate(edit.path, values, `${where}.path`),
+            renderValue(edit.value, values, `${where}.value`),
+            path
+          );
+          break;
+        case "yaml-set":
+          after = yamlSet(
+            before,
+            renderTemplate(edit.path, values, `${where}.path`),
+            renderValue(edit.value, values, `${where}.value`),
+            path
+          );
+          break;
+      }
+    }
+    if (after !== before)
+      changed.set(path, { path, before: changed.get(path)?.before ?? files(path), after });
+  }
+  return [...changed.values()].filter((f) => f.after !== f.before);
+}
+
+// src/adapters/script-edit.ts
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir as readdir2, readFile, rm as rm2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+
+// src/core/script-outputs.ts
+function parseScriptOutputs(text, where) {
+  const outputs = {};
+  for (const [i, line] of text.split("\n").entries()) {
+    if (line.trim() === "") continue;
+    const m = /^([A-Za-z][A-Za-z0-9_.-]*)(\[\])?=(.*)$/.exec(line);
+    if (!m) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${where}: output line ${i + 1} is not key=value or key[]=value: ${JSON.stringify(line.slice(0, 80))}`,
+        'write outputs as `echo "key=value" >> "$RELEASE_RELAY_OUTPUT"`'
+      );
+    }
+    const [, key, list, value] = m;
+    const existing = outputs[key];
+    if (list) {
+      if (typeof existing === "string")
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${where}: output ${key} is written both as a value and as a list`,
+          `write every line as ${key}[]=… or every line as ${key}=…`
+        );
+      outputs[key] = [...existing ?? [], value];
+    } else {
+      if (Array.isArray(existing))
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `${where}: output ${key} is written both as a value and as a list`,
+          `write every line as ${key}[]=… or every line as ${key}=…`
+        );
+      outputs[key] = value;
+    }
+  }
+  return outputs;
+}
+
+// src/adapters/script-edit.ts
+async function snapshotFiles(dir) {
+  const files = /* @__PURE__ */ new Map();
+  const walk = async (d) => {
+    for (const entry of await readdir2(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.name === ".git") continue;
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.isFile()) files.set(relative(dir, p), await readFile(p));
+    }
+  };
+  await walk(dir);
+  return files;
+}
+async function runScriptEdit(dir, command, env, timeoutSeconds) {
+  const home = await mkdtemp(join(tmpdir(), "release-relay-script-"));
+  const outputFile = join(home, "outputs");
+  try {
+    const result = await new Promise(
+      (resolve3, reject) => {
+        const child = spawn("bash", ["-euo", "pipefail", "-c", command], {
+          cwd: dir,
+          env: {
+            PATH: process.env.PATH ?? "/usr/bin:/bin",
+            HOME: home,
+            LANG: "C.UTF-8",
+            ...env,
+            RELEASE_RELAY_OUTPUT: outputFile
+          },
+          stdio: ["ignore", "pipe", "pipe"],
+          detached: true
+        });
+        let log = "";
+        const keep = (d) => {
+          log = (log + d.toString()).slice(-2e4);
+        };
+        child.stdout.on("data", keep);
+        child.stderr.on("data", keep);
+        const timer = setTimeout(() => {
+          if (child.pid) process.kill(-child.pid, "SIGKILL");
+        }, timeoutSeconds * 1e3);
+        child.on("error", reject);
+        child.on("close", (code, signal) => {
+          clearTimeout(timer);
+          resolve3({ code, signal, log });
+        });
+      }
+    );
+    if (result.signal === "SIGKILL") {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `script ${JSON.stringify(command)} did not finish within ${timeoutSeconds}s`,
+        "raise timeout-seconds for this edit or make the script faster"
+      );
+    }
+    if (result.code !== 0) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `script ${JSON.stringify(command)} exited ${result.code}: ${result.log.trim().split("\n").slice(-5).join(" | ")}`,
+        "run it in a checkout of the repo to see why"
+      );
+    }
+    const text = await readFile(outputFile, "utf8").catch(() => "");
+    return { outputs: parseScriptOutputs(text, `script ${JSON.stringify(command)}`), log: result.log };
+  } finally {
+    await rm2(home, { recursive: true, force: true });
+  }
+}
+
+// src/adapters/checkout-edits.ts
+var applies = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
+async function applyEditsInDir(dir, d, values, prerelease, templates) {
+  const before = await snapshotFiles(dir);
+  for (const [i, edit] of d.edits.entries()) {
+    if (!applies(edit, prerelease)) continue;
+    if (edit.kind === "script") {
+      const env = Object.fromEntries(
+        Object.entries(edit.env).map(([k, v]) => [
+          k,
+          renderTemplate(v, values, `downstream ${d.name} edits[${i}].env.${k}`)
+        ])
+      );
+      const { outputs } = await runScriptEdit(
+        dir,
+        renderTemplate(edit.run, values, `downstream ${d.name} edits[${i}].run`),
+        env,
+        edit.timeoutSeconds
+      );
+      for (const [k, v] of Object.entries(outputs)) values[`${d.name}.${k}`] = v;
+      continue;
+    }
+    const inRepo = (p) => {
+      const target = resolve(dir, p);
+      if (relative2(dir, target).startsWith(".."))
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `edit path ${p} leaves the repository`,
+          "use paths inside the repository"
+        );
+      return target;
+    };
+    for (const f of applyEdits(
+      [edit],
+      (p) => existsSync2(inRepo(p)) ? readFileSync(inRepo(p), "utf8") : void 0,
+      values,
+      prerelease,
+      templates
+    )) {
+      await mkdir2(dirname(inRepo(f.path)), { recursive: true });
+      await writeFile2(inRepo(f.path), f.after);
+    }
+  }
+  const after = await snapshotFiles(dir);
+  const deleted = [...before.keys()].filter((p) => !after.has(p));
+  if (deleted.length)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${d.name}: the script deleted ${deleted.join(", ")}`,
+      "release edits may add and change files, not delete them"
+    );
+  const changed = [];
+  const executable = /* @__PURE__ */ new Set();
+  for (const [path, content] of after) {
+    const old = before.get(path);
+    if (old?.equals(content)) continue;
+    if (content.includes(0))
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${d.name}: the script changed a binary file, ${path}`,
+        "release edits change text files only"
+      );
+    changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
+    if (((await stat2(join2(dir, path))).mode & 73) !== 0) executable.add(path);
+  }
+  return { edited: changed.sort((a, b) => a.path < b.path ? -1 : 1), executable };
+}
+
+// src/adapters/config-file.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/core/config-parse.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/core/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
   });
 }
 
@@ -50501,7 +50990,9 @@ var configSchema = kebabObject({
   }),
   source: kebabObject({
     repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional()
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional()
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
@@ -50533,6 +51024,13 @@ var configSchema = kebabObject({
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);
@@ -50669,7 +51167,7 @@ function checkDownstreamGraph(downstream, ctx) {
 
 // src/core/config-parse.ts
 function parseConfig(text, fileName = "release-relay.yml") {
-  const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
+  const doc = (0, import_yaml2.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
@@ -50722,7 +51220,7 @@ function resolveVariant(node2, value) {
 async function readConfigFile(path) {
   let text;
   try {
-    text = await readFile(path, "utf8");
+    text = await readFile2(path, "utf8");
   } catch (error63) {
     const code = error63.code;
     throw new ReleaseRelayError(
@@ -51682,7 +52180,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse3(options) {
+function parse4(options) {
   let method = options.method.toUpperCase();
   let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -51746,7 +52244,7 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse3(merge2(defaults, route, options));
+  return parse4(merge2(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -51755,7 +52253,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse3
+    parse: parse4
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -51801,7 +52299,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse5(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -52398,7 +52896,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop2);
   }
-  const mimetype = parse4(contentType);
+  const mimetype = parse5(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -55406,96 +55904,18 @@ function readRunContext(env = process.env) {
   };
 }
 
-// src/adapters/script-edit.ts
-import { spawn } from "node:child_process";
-import { mkdtemp, readdir as readdir2, readFile as readFile2, rm as rm2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
-async function snapshotFiles(dir) {
-  const files = /* @__PURE__ */ new Map();
-  const walk = async (d) => {
-    for (const entry of await readdir2(d, { withFileTypes: true })) {
-      const p = join(d, entry.name);
-      if (entry.name === ".git") continue;
-      if (entry.isDirectory()) await walk(p);
-      else if (entry.isFile()) files.set(relative(dir, p), await readFile2(p));
-    }
-  };
-  await walk(dir);
-  return files;
-}
-async function runScriptEdit(dir, command, env, timeoutSeconds) {
-  const home = await mkdtemp(join(tmpdir(), "release-relay-script-"));
-  const outputFile = join(home, "outputs");
-  try {
-    const result = await new Promise(
-      (resolve2, reject) => {
-        const child = spawn("bash", ["-euo", "pipefail", "-c", command], {
-          cwd: dir,
-          env: {
-            PATH: process.env.PATH ?? "/usr/bin:/bin",
-            HOME: home,
-            LANG: "C.UTF-8",
-            ...env,
-            RELEASE_RELAY_OUTPUT: outputFile
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-          detached: true
-        });
-        let log = "";
-        const keep = (d) => {
-          log = (log + d.toString()).slice(-2e4);
-        };
-        child.stdout.on("data", keep);
-        child.stderr.on("data", keep);
-        const timer = setTimeout(() => {
-          if (child.pid) process.kill(-child.pid, "SIGKILL");
-        }, timeoutSeconds * 1e3);
-        child.on("error", reject);
-        child.on("close", (code, signal) => {
-          clearTimeout(timer);
-          resolve2({ code, signal, log });
-        });
-      }
-    );
-    if (result.signal === "SIGKILL") {
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `script ${JSON.stringify(command)} did not finish within ${timeoutSeconds}s`,
-        "raise timeout-seconds for this edit or make the script faster"
-      );
-    }
-    if (result.code !== 0) {
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `script ${JSON.stringify(command)} exited ${result.code}: ${result.log.trim().split("\n").slice(-5).join(" | ")}`,
-        "run it in a checkout of the repo to see why"
-      );
-    }
-    const outputs = {};
-    const text = await readFile2(outputFile, "utf8").catch(() => "");
-    for (const line of text.split("\n")) {
-      const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.*)$/.exec(line);
-      if (m) outputs[m[1]] = m[2];
-    }
-    return { outputs, log: result.log };
-  } finally {
-    await rm2(home, { recursive: true, force: true });
-  }
-}
-
 // src/adapters/text-diff.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname, join as join2 } from "node:path";
+import { dirname as dirname2, join as join3 } from "node:path";
 function unifiedDiff(path, before, after) {
-  const dir = mkdtempSync(join2(tmpdir2(), "release-relay-diff-"));
+  const dir = mkdtempSync(join3(tmpdir2(), "release-relay-diff-"));
   try {
-    const a = join2(dir, "a", path);
-    const b = join2(dir, "b", path);
-    mkdirSync(dirname(a), { recursive: true });
-    mkdirSync(dirname(b), { recursive: true });
+    const a = join3(dir, "a", path);
+    const b = join3(dir, "b", path);
+    mkdirSync(dirname2(a), { recursive: true });
+    mkdirSync(dirname2(b), { recursive: true });
     if (before !== void 0) writeFileSync(a, before);
     writeFileSync(b, after);
     const out = spawnSync2(
@@ -55602,232 +56022,22 @@ function orderDownstream(downstream) {
   }
   return ordered;
 }
-
-// src/core/updaters/text-lines.ts
-function splitLines(content) {
-  const eol = content.includes("\r\n") ? "\r\n" : "\n";
-  const finalNewline = content.endsWith("\n");
-  const body = finalNewline ? content.slice(0, -eol.length) : content;
-  return { lines: body === "" ? [] : body.split(eol), eol, finalNewline };
-}
-function joinLines(text) {
-  return text.lines.join(text.eol) + (text.finalNewline && text.lines.length > 0 ? text.eol : "");
-}
-
-// src/core/updaters/append-line.ts
-function appendLine(content, line, file2, conflictKey) {
-  if (/[\r\n]/.test(line))
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${file2}: the line to append spans several lines`,
-      "append one line per edit"
-    );
-  const text = splitLines(content);
-  if (text.lines.includes(line)) return content;
-  if (conflictKey) {
-    const clash = text.lines.findIndex((l) => l.startsWith(conflictKey));
-    if (clash !== -1) {
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `${file2} line ${clash + 1} already lists "${conflictKey.trim()}" differently: ${JSON.stringify(text.lines[clash]?.slice(0, 200))}`,
-        "a released artifact never changes: if that line is wrong, fix it by hand in its own PR; release-relay will not add a second entry"
-      );
-    }
-  }
-  return joinLines({ ...text, lines: [...text.lines, line], finalNewline: true });
-}
-
-// src/core/updaters/edit-path.ts
-function parseEditPath(path) {
-  const out = [];
-  const re = /"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.[\]"]+)/gy;
-  let last = 0;
-  for (let m = re.exec(path); m; m = re.exec(path)) {
-    if (m[1] !== void 0) out.push(m[1].replace(/\\(.)/g, "$1"));
-    else if (m[2] !== void 0) out.push(Number(m[2]));
-    else out.push(m[3]);
-    last = re.lastIndex;
-    if (path[last] === ".") re.lastIndex = ++last;
-  }
-  if (last !== path.length || out.length === 0) {
-    throw new ReleaseRelayError(
-      "E_CONFIG",
-      `edit path ${JSON.stringify(path)} is not valid`,
-      'write it like "8.0".version or list[0].name'
-    );
-  }
-  return out;
-}
-
-// src/core/updaters/json-set.ts
-function jsonSet(content, path, value, file2) {
-  let data;
-  try {
-    data = JSON.parse(content);
-  } catch (error63) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${file2} is not valid JSON: ${error63.message}`,
-      "fix the file in the downstream repo first"
-    );
-  }
-  const keys = parseEditPath(path);
-  const shapeOf = (v) => v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
-  const expectContainer = (v, key, at2) => {
-    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
-    if (!fits)
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `${file2}: ${path} runs into a ${shapeOf(v)} at ${at2}`,
-        "the file's format changed: update the edit's path in release-relay.yml, or fix the file"
-      );
-  };
-  let node2 = data;
-  let at = "the top level";
-  for (const [i, key] of keys.slice(0, -1).entries()) {
-    expectContainer(node2, key, at);
-    if (node2[key] === void 0) node2[key] = typeof keys[i + 1] === "number" ? [] : {};
-    node2 = node2[key];
-    at = String(key);
-  }
-  const last = keys.at(-1);
-  expectContainer(node2, last, at);
-  node2[last] = value;
-  const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
-  return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
-}
-
-// src/core/updaters/regex-replace.ts
-function regexReplace(content, pattern, replacement, count, file2) {
-  const re = new RegExp(pattern, "gm");
-  const found = [...content.matchAll(re)].length;
-  if (found !== count) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${file2}: /${pattern}/ matched ${found} time(s), expected ${count}`,
-      "the file's format changed: update the edit's pattern or count in release-relay.yml"
-    );
-  }
-  return content.replace(re, replacement);
-}
-
-// src/core/updaters/template-create.ts
-function templateCreate(existing, rendered, file2) {
-  if (existing === void 0 || existing === rendered) return rendered;
-  throw new ReleaseRelayError(
-    "E_DOWNSTREAM",
-    `${file2} already exists with different content`,
-    "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
-  );
-}
-
-// src/core/updaters/yaml-set.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-function yamlSet(content, path, value, file2) {
-  const doc = (0, import_yaml2.parseDocument)(content);
-  if (doc.errors.length > 0) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${file2} is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`,
-      "fix the file in the downstream repo first"
-    );
-  }
-  doc.setIn(parseEditPath(path), value);
-  return doc.toString();
-}
-
-// src/core/downstream-edits.ts
-function editValues(config2, data) {
-  const values = {
-    ...versionPlaceholders(config2, data.version),
-    date: data.date,
-    tags: data.floatingTags.join(", ")
-  };
-  for (const h of data.hashes) {
-    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
-    for (const [k, v] of Object.entries({ name: h.name, sha256: h.sha256, size: h.size, url: h.url ?? "" }))
-      values[`${h.kind}.${k}`] = v;
-  }
-  return values;
-}
-function renderValue(value, values, where) {
-  if (typeof value === "string") return renderTemplate(value, values, where);
-  if (Array.isArray(value)) return value.map((v, i) => renderValue(v, values, `${where}[${i}]`));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, renderValue(v, values, `${where}.${k}`)])
-    );
-  }
-  return value;
-}
-function editedPaths(edits, values, prerelease) {
-  const paths = edits.filter(
-    (e) => e.kind !== "script" && !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease)
-  ).map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
-  return [...new Set(paths)];
-}
-function applyEdits(edits, files, values, prerelease, templates) {
-  const changed = /* @__PURE__ */ new Map();
-  const current = (path) => changed.has(path) ? changed.get(path)?.after : files(path);
-  for (const [i, edit] of edits.entries()) {
-    if (edit.when === "stable" && prerelease) continue;
-    if (edit.when === "prerelease" && !prerelease) continue;
-    if (edit.kind === "script") continue;
-    const where = `edits[${i}]`;
-    const path = renderTemplate(edit.file, values, `${where}.file`);
-    const before = current(path);
-    let after;
-    if (edit.kind === "template-create") {
-      const template = templates(edit.template) ?? edit.template;
-      after = templateCreate(before, renderTemplate(template, values, `${where}.template`), path);
-    } else {
-      if (before === void 0) {
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `${path} does not exist in the downstream repo`,
-          `check ${where}.file in release-relay.yml`
-        );
-      }
-      switch (edit.kind) {
-        case "append-line":
-          after = appendLine(
-            before,
-            renderTemplate(edit.line, values, `${where}.line`),
-            path,
-            edit.conflictKey ? renderTemplate(edit.conflictKey, values, `${where}.conflict-key`) : void 0
-          );
-          break;
-        case "regex-replace":
-          after = regexReplace(
-            before,
-            renderTemplate(edit.pattern, values, `${where}.pattern`),
-            renderTemplate(edit.replacement, values, `${where}.replacement`),
-            edit.count,
-            path
-          );
-          break;
-        case "json-set":
-          after = jsonSet(
-            before,
-            renderTemplate(edit.path, values, `${where}.path`),
-            renderValue(edit.value, values, `${where}.value`),
-            path
-          );
-          break;
-        case "yaml-set":
-          after = yamlSet(
-            before,
-            renderTemplate(edit.path, values, `${where}.path`),
-            renderValue(edit.value, values, `${where}.value`),
-            path
-          );
-          break;
-      }
-    }
-    if (after !== before)
-      changed.set(path, { path, before: changed.get(path)?.before ?? files(path), after });
-  }
-  return [...changed.values()].filter((f) => f.after !== f.before);
+function targetArtifacts(config2, version2) {
+  const base = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
 }
 
 // src/core/pull-request-body.ts
@@ -55857,6 +56067,46 @@ function renderPullRequestBody(input2) {
     "<sub>This branch is managed by release-relay: a rerun updates this PR in place.</sub>",
     ""
   ].join("\n");
+}
+
+// src/core/release-values.ts
+var fields = (h) => ({
+  name: h.name,
+  kind: h.kind,
+  sha256: h.sha256,
+  size: h.size,
+  url: h.url ?? ""
+});
+function editValues(config2, data) {
+  const base = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h of data.hashes) {
+    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
+    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h = byName.get(t.artifact);
+    if (!h) continue;
+    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
 }
 
 // src/core/version.ts
@@ -55925,74 +56175,12 @@ var inputsSchema = external_exports.object({
   trackingIssueUrl: i["tracking-issue-url"],
   releaseDate: i["release-date"]
 }));
-var applies = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
+var applies2 = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
 async function editInCheckout(prs, d, baseSha, r) {
-  const dir = await mkdtemp2(join3(tmpdir3(), `release-relay-${d.name}-`));
+  const dir = await mkdtemp2(join4(tmpdir3(), `release-relay-${d.name}-`));
   try {
     await prs.checkout(baseSha, dir);
-    const before = await snapshotFiles(dir);
-    for (const [i, edit] of d.edits.entries()) {
-      if (!applies(edit, r.version.isPrerelease)) continue;
-      if (edit.kind === "script") {
-        const env = Object.fromEntries(
-          Object.entries(edit.env).map(([k, v]) => [
-            k,
-            renderTemplate(v, r.values, `downstream ${d.name} edits[${i}].env.${k}`)
-          ])
-        );
-        const { outputs } = await runScriptEdit(
-          dir,
-          renderTemplate(edit.run, r.values, `downstream ${d.name} edits[${i}].run`),
-          env,
-          edit.timeoutSeconds
-        );
-        for (const [k, v] of Object.entries(outputs)) r.values[`${d.name}.${k}`] = v;
-        continue;
-      }
-      const inRepo = (p) => {
-        const target = resolve(dir, p);
-        if (relative2(dir, target).startsWith(".."))
-          throw new ReleaseRelayError(
-            "E_DOWNSTREAM",
-            `edit path ${p} leaves the repository`,
-            "use paths inside the repository"
-          );
-        return target;
-      };
-      for (const f of applyEdits(
-        [edit],
-        (p) => existsSync2(inRepo(p)) ? readFileSync(inRepo(p), "utf8") : void 0,
-        r.values,
-        r.version.isPrerelease,
-        r.templates
-      )) {
-        await mkdir2(dirname2(inRepo(f.path)), { recursive: true });
-        await writeFile2(inRepo(f.path), f.after);
-      }
-    }
-    const after = await snapshotFiles(dir);
-    const deleted = [...before.keys()].filter((p) => !after.has(p));
-    if (deleted.length)
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `${d.name}: the script deleted ${deleted.join(", ")}`,
-        "release edits may add and change files, not delete them"
-      );
-    const changed = [];
-    const executable = /* @__PURE__ */ new Set();
-    for (const [path, content] of after) {
-      const old = before.get(path);
-      if (old?.equals(content)) continue;
-      if (content.includes(0))
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `${d.name}: the script changed a binary file, ${path}`,
-          "release edits change text files only"
-        );
-      changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
-      if (((await stat2(join3(dir, path))).mode & 73) !== 0) executable.add(path);
-    }
-    return { edited: changed.sort((a, b) => a.path < b.path ? -1 : 1), executable };
+    return await applyEditsInDir(dir, d, r.values, r.version.isPrerelease, r.templates);
   } finally {
     await rm3(dir, { recursive: true, force: true });
   }
@@ -56010,7 +56198,7 @@ async function oneDownstream(github, d, r) {
     draft: d.pr.draft,
     mode: d.mode === "push" ? "push" : "pr"
   });
-  const scripted = d.edits.some((e) => e.kind === "script" && applies(e, r.version.isPrerelease));
+  const scripted = d.edits.some((e) => e.kind === "script" && applies2(e, r.version.isPrerelease));
   const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
   const { edited, executable } = scripted ? await editInCheckout(prs, d, current.sha, r) : {
     edited: applyEdits(
@@ -56066,13 +56254,20 @@ async function runOpenDownstreamPrs(settings, config2, deps) {
     }),
     trackingUrl: settings.trackingIssueUrl,
     templates: (path) => {
-      const file2 = resolve(deps.configDir, path);
-      return existsSync2(file2) ? readFileSync(file2, "utf8") : void 0;
+      const file2 = resolve2(deps.configDir, path);
+      return existsSync3(file2) ? readFileSync2(file2, "utf8") : void 0;
     }
   };
   const results = [];
   for (const d of orderDownstream(config2.downstream)) {
     try {
+      const failedFirst = results.filter((r) => r.outcome === "failed" && d.after.includes(r.downstream));
+      if (failedFirst.length > 0)
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `not attempted: it comes after ${failedFirst.map((r) => r.downstream).join(", ")}, which failed`,
+          "fix that downstream first; a rerun then does both"
+        );
       results.push(await oneDownstream(deps.github, d, release));
     } catch (error63) {
       results.push({
@@ -56113,7 +56308,7 @@ async function main() {
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const results = await runOpenDownstreamPrs(settings, config2, {
     github,
-    configDir: dirname2(resolve(settings.configPath)),
+    configDir: dirname3(resolve2(settings.configPath)),
     today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
   });
   setOutput("prs", JSON.stringify(results.map(({ diff: _diff, ...r }) => r)));

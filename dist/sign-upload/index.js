@@ -88654,9 +88654,15 @@ var VERSION_PLACEHOLDERS = [
   "line"
 ];
 var ARTIFACT_PLACEHOLDERS = [...VERSION_PLACEHOLDERS, "os", "arch", "distro"];
-var PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
+var NAME = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG = new RegExp(`\\{(?:([#^/])(${NAME})|(${NAME}|\\.))\\}`, "g");
+var STANDALONE = new RegExp(`^[ \\t]*(\\{[#^/]${NAME}\\})[ \\t]*(?:\\r?\\n|$)`, "gm");
 function findPlaceholders(template) {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m3) => m3[1]))];
+  return [
+    ...new Set(
+      [...template.matchAll(TAG)].map((m3) => m3[2] ?? m3[3]).filter((name) => name !== ".")
+    )
+  ];
 }
 
 // src/core/config.ts
@@ -88780,7 +88786,9 @@ var configSchema = kebabObject({
   }),
   source: kebabObject({
     repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional()
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional()
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
@@ -88812,6 +88820,13 @@ var configSchema = kebabObject({
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);

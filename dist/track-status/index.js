@@ -26385,7 +26385,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26426,7 +26426,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -28303,7 +28303,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
+    var parse6 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -28316,7 +28316,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -28324,9 +28324,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse5(version2, options);
+      const v = parse6(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -28337,9 +28337,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -28374,10 +28374,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -28448,9 +28448,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
+      const parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -28636,7 +28636,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -28671,7 +28671,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -28681,7 +28681,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -28693,7 +28693,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -29928,7 +29928,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -29967,7 +29967,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid,
       clean,
       inc,
@@ -32371,18 +32371,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -33877,7 +33877,7 @@ function capSize(inst, size2) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size2(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -33891,7 +33891,7 @@ function capSize(inst, size2) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -50359,12 +50359,75 @@ var VERSION_PLACEHOLDERS = [
   "line"
 ];
 var ARTIFACT_PLACEHOLDERS = [...VERSION_PLACEHOLDERS, "os", "arch", "distro"];
-var PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
+var NAME = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG = new RegExp(`\\{(?:([#^/])(${NAME})|(${NAME}|\\.))\\}`, "g");
+var STANDALONE = new RegExp(`^[ \\t]*(\\{[#^/]${NAME}\\})[ \\t]*(?:\\r?\\n|$)`, "gm");
 function findPlaceholders(template) {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]))];
+  return [
+    ...new Set(
+      [...template.matchAll(TAG)].map((m) => m[2] ?? m[3]).filter((name2) => name2 !== ".")
+    )
+  ];
+}
+function parse3(template, where) {
+  const root = [];
+  const open3 = [];
+  const current = () => open3.at(-1)?.body ?? root;
+  const source = template.replace(STANDALONE, "$1");
+  let last = 0;
+  for (const m of source.matchAll(TAG)) {
+    if (m.index > last) current().push({ kind: "text", text: source.slice(last, m.index) });
+    last = m.index + m[0].length;
+    const [, sigil, blockName, name2] = m;
+    if (name2 !== void 0) {
+      current().push({ kind: "value", name: name2 });
+    } else if (sigil === "/") {
+      const block = open3.pop();
+      if (block?.name !== blockName)
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {/${blockName}} closes ${block ? `{#${block.name}}` : "nothing"}`,
+          "close every {#list} block with {/list}, innermost first"
+        );
+    } else {
+      const body = [];
+      current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
+      open3.push({ name: blockName, body });
+    }
+  }
+  if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
+  const unclosed = open3.at(-1);
+  if (unclosed)
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      `${where}: {#${unclosed.name}} is never closed`,
+      `end the repeated block with {/${unclosed.name}}`
+    );
+  return root;
+}
+function invertedNames(nodes, into = /* @__PURE__ */ new Set()) {
+  for (const n of nodes) {
+    if (n.kind !== "block") continue;
+    if (n.inverted) into.add(n.name);
+    invertedNames(n.body, into);
+  }
+  return into;
 }
 function renderTemplate(template, values, where) {
-  return template.replace(PLACEHOLDER, (_, name2) => {
+  const nodes = parse3(template, where);
+  const mayBeEmpty = invertedNames(nodes);
+  const lookup = (name2, scopes) => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const scope = scopes[i];
+      if (name2 === "." && typeof scope !== "object") return scope;
+      if (typeof scope === "object" && scope !== null && Object.hasOwn(scope, name2)) return scope[name2];
+    }
+    if (name2 === ".")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {.} outside a repeated block of plain values`,
+        "use {.} inside {#list}…{/list} over a list of plain values"
+      );
     const value = values[name2];
     if (value === void 0) {
       throw new ReleaseRelayError(
@@ -50373,8 +50436,36 @@ function renderTemplate(template, values, where) {
         `use one of ${Object.keys(values).map((k) => `{${k}}`).join(", ")}`
       );
     }
-    return String(value);
-  });
+    return value;
+  };
+  const render = (body, scopes) => body.map((node2) => {
+    if (node2.kind === "text") return node2.text;
+    const value = lookup(node2.name, scopes);
+    if (node2.kind === "value") {
+      if (typeof value === "object")
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {${node2.name}} is a list`,
+          `repeat a block for each item: {#${node2.name}}{.}{/${node2.name}}`
+        );
+      return String(value);
+    }
+    if (typeof value !== "object")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} repeats over a list, but {${node2.name}} is a single value`,
+        `print it with {${node2.name}}`
+      );
+    if (node2.inverted) return value.length === 0 ? render(node2.body, scopes) : "";
+    if (value.length === 0 && !mayBeEmpty.has(node2.name))
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} would render nothing: the list is empty`,
+        `find out why ${node2.name} is empty; if it may be, add {^${node2.name}}what to print then{/${node2.name}}`
+      );
+    return value.map((item) => render(node2.body, [...scopes, item])).join("");
+  }).join("");
+  return render(nodes, []);
 }
 
 // src/core/config.ts
@@ -50498,7 +50589,9 @@ var configSchema = kebabObject({
   }),
   source: kebabObject({
     repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional()
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional()
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
@@ -50530,6 +50623,13 @@ var configSchema = kebabObject({
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
     checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);
@@ -51428,7 +51528,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse3(options) {
+function parse4(options) {
   let method = options.method.toUpperCase();
   let url3 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -51492,7 +51592,7 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse3(merge2(defaults, route, options));
+  return parse4(merge2(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -51501,7 +51601,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse3
+    parse: parse4
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -51547,7 +51647,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse5(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -52144,7 +52244,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop2);
   }
-  const mimetype = parse4(contentType);
+  const mimetype = parse5(contentType);
   if (isJSONResponse(mimetype)) {
     let text2 = "";
     try {

@@ -1,22 +1,23 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
+import { applyEditsInDir } from "../adapters/checkout-edits.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { readRunContext } from "../adapters/run-context.js";
-import { runScriptEdit, snapshotFiles } from "../adapters/script-edit.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
 import type { Config, Downstream, Edit } from "../core/config.js";
-import { applyEdits, type EditedFile, editedPaths, editValues } from "../core/downstream-edits.js";
+import { applyEdits, type EditedFile, editedPaths } from "../core/downstream-edits.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
+import { type EditValues, editValues } from "../core/release-values.js";
 import { renderTemplate } from "../core/template.js";
 import {
   floatingTags,
@@ -79,7 +80,7 @@ interface Release {
   config: Config;
   version: Version;
   hashes: ArtifactHash[];
-  values: Record<string, string | number>;
+  values: EditValues;
   trackingUrl: string | undefined;
   templates: (path: string) => string | undefined;
 }
@@ -87,10 +88,7 @@ interface Release {
 const applies = (e: Edit, prerelease: boolean) =>
   !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
 
-/**
- * Applies a downstream's edits in a checkout when one of them runs the repo's own script: every
- * edit in order, on disk; the PR is what changed between the base and the checkout afterwards.
- */
+/** Applies a downstream's edits in a checkout of its base when one of them runs the repo's own script. */
 async function editInCheckout(
   prs: DownstreamPullRequests,
   d: Downstream,
@@ -100,70 +98,7 @@ async function editInCheckout(
   const dir = await mkdtemp(join(tmpdir(), `release-relay-${d.name}-`));
   try {
     await prs.checkout(baseSha, dir);
-    const before = await snapshotFiles(dir);
-    for (const [i, edit] of d.edits.entries()) {
-      if (!applies(edit, r.version.isPrerelease)) continue;
-      if (edit.kind === "script") {
-        const env = Object.fromEntries(
-          Object.entries(edit.env).map(([k, v]) => [
-            k,
-            renderTemplate(v, r.values, `downstream ${d.name} edits[${i}].env.${k}`),
-          ]),
-        );
-        const { outputs } = await runScriptEdit(
-          dir,
-          renderTemplate(edit.run, r.values, `downstream ${d.name} edits[${i}].run`),
-          env,
-          edit.timeoutSeconds,
-        );
-        // Later downstreams (those with `after: [${d.name}]`) read these as {<downstream>.<key>}.
-        for (const [k, v] of Object.entries(outputs)) r.values[`${d.name}.${k}`] = v;
-        continue;
-      }
-      const inRepo = (p: string) => {
-        const target = resolve(dir, p);
-        if (relative(dir, target).startsWith(".."))
-          throw new ReleaseRelayError(
-            "E_DOWNSTREAM",
-            `edit path ${p} leaves the repository`,
-            "use paths inside the repository",
-          );
-        return target;
-      };
-      for (const f of applyEdits(
-        [edit],
-        (p) => (existsSync(inRepo(p)) ? readFileSync(inRepo(p), "utf8") : undefined),
-        r.values,
-        r.version.isPrerelease,
-        r.templates,
-      )) {
-        await mkdir(dirname(inRepo(f.path)), { recursive: true });
-        await writeFile(inRepo(f.path), f.after);
-      }
-    }
-    const after = await snapshotFiles(dir);
-    const deleted = [...before.keys()].filter((p) => !after.has(p));
-    if (deleted.length)
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `${d.name}: the script deleted ${deleted.join(", ")}`,
-        "release edits may add and change files, not delete them",
-      );
-    const changed: EditedFile[] = [];
-    const executable = new Set<string>();
-    for (const [path, content] of after) {
-      const old = before.get(path);
-      if (old?.equals(content)) continue;
-      if (content.includes(0))
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `${d.name}: the script changed a binary file, ${path}`,
-          "release edits change text files only",
-        );
-      changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
-      if (((await stat(join(dir, path))).mode & 0o111) !== 0) executable.add(path);
-    }
-    return { edited: changed.sort((a, b) => (a.path < b.path ? -1 : 1)), executable };
+    return await applyEditsInDir(dir, d, r.values, r.version.isPrerelease, r.templates);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -255,6 +190,14 @@ export async function runOpenDownstreamPrs(
   const results: DownstreamResult[] = [];
   for (const d of orderDownstream(config.downstream)) {
     try {
+      // A downstream that uses another's outputs cannot be right when that one failed.
+      const failedFirst = results.filter((r) => r.outcome === "failed" && d.after.includes(r.downstream));
+      if (failedFirst.length > 0)
+        throw new ReleaseRelayError(
+          "E_DOWNSTREAM",
+          `not attempted: it comes after ${failedFirst.map((r) => r.downstream).join(", ")}, which failed`,
+          "fix that downstream first; a rerun then does both",
+        );
       results.push(await oneDownstream(deps.github, d, release));
     } catch (error) {
       results.push({

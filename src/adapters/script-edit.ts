@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ReleaseRelayError } from "../core/errors.js";
+import { parseScriptOutputs, type ScriptOutputs } from "../core/script-outputs.js";
 
 /** Reads every file under `dir` (no .git), by relative path; what a script changed is found by comparing two of these. */
 export async function snapshotFiles(dir: string): Promise<Map<string, Buffer>> {
@@ -22,15 +23,15 @@ export async function snapshotFiles(dir: string): Promise<Map<string, Buffer>> {
 /**
  * Runs a downstream repo's own generator (e.g. `./update.sh 8.0`) in a checkout, with a timeout and
  * an environment that holds no secret: only PATH, a throwaway HOME, the locale, the edit's own `env`
- * and RELEASE_RELAY_OUTPUT, a file where the script may write `key=value` lines that later
- * downstreams read as `{<downstream>.<key>}`.
+ * and RELEASE_RELAY_OUTPUT, a file where the script may write `key=value` (and `key[]=item`) lines
+ * that later downstreams read as `{<downstream>.<key>}` (and `{#<downstream>.<key>}` blocks).
  */
 export async function runScriptEdit(
   dir: string,
   command: string,
   env: Record<string, string>,
   timeoutSeconds: number,
-): Promise<{ outputs: Record<string, string>; log: string }> {
+): Promise<{ outputs: ScriptOutputs; log: string }> {
   const home = await mkdtemp(join(tmpdir(), "release-relay-script-"));
   const outputFile = join(home, "outputs");
   try {
@@ -79,13 +80,8 @@ export async function runScriptEdit(
         "run it in a checkout of the repo to see why",
       );
     }
-    const outputs: Record<string, string> = {};
     const text = await readFile(outputFile, "utf8").catch(() => "");
-    for (const line of text.split("\n")) {
-      const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.*)$/.exec(line);
-      if (m) outputs[m[1] as string] = m[2] as string;
-    }
-    return { outputs, log: result.log };
+    return { outputs: parseScriptOutputs(text, `script ${JSON.stringify(command)}`), log: result.log };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

@@ -1,19 +1,21 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { applyEditsInDir } from "../adapters/checkout-edits.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { hashesFileSchema } from "../core/checksums.js";
-import { applyEdits, editValues } from "../core/downstream-edits.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { editValues } from "../core/release-values.js";
+import { parseScriptOutputs } from "../core/script-outputs.js";
 import { floatingTags, parseReleasedVersions, parseVersion } from "../core/version.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 
 /**
  * `release-relay edit --config FILE --downstream NAME --version V --hashes hashes.json --dir CHECKOUT`:
- * applies one downstream's edits to a local checkout in place (no git, no API) and prints the diff —
- * exactly what its PR will contain.
+ * applies one downstream's edits (its scripts too) to a local checkout in place (no git, no API) and
+ * prints the diff — exactly what its PR will contain — and the outputs its scripts hand on.
  */
 export const editCommand: Command = async (args, out) => {
   const { values } = parseFlags(
@@ -26,6 +28,7 @@ export const editCommand: Command = async (args, out) => {
       dir: { type: "string", default: "." },
       "released-versions": { type: "string" },
       date: { type: "string" },
+      set: { type: "string", multiple: true },
     },
     "edit",
   );
@@ -52,33 +55,31 @@ export const editCommand: Command = async (args, out) => {
     ? parseReleasedVersions(await readFile(values["released-versions"], "utf8"))
     : [];
   const dir = resolve(values.dir as string);
-  const edited = applyEdits(
-    downstream.edits,
-    (p) => (existsSync(join(dir, p)) ? readFileSync(join(dir, p), "utf8") : undefined),
-    editValues(config, {
-      version,
-      date: values.date ?? new Date().toISOString().slice(0, 10),
-      hashes,
-      floatingTags: floatingTags(version, released),
-    }),
+  const editValuesOfRelease = editValues(config, {
+    version,
+    date: values.date ?? new Date().toISOString().slice(0, 10),
+    hashes,
+    floatingTags: floatingTags(version, released),
+  });
+  // Outputs of the downstreams this one comes after, e.g. --set 'container.tags[]=8.0.2'.
+  for (const [k, v] of Object.entries(parseScriptOutputs((values.set ?? []).join("\n"), "--set")))
+    editValuesOfRelease[k] = v;
+  const { edited } = await applyEditsInDir(
+    dir,
+    downstream,
+    editValuesOfRelease,
     version.isPrerelease,
     (p) => {
       const file = resolve(dirname(configPath), p);
       return existsSync(file) ? readFileSync(file, "utf8") : undefined;
     },
   );
-  for (const f of edited) {
-    const target = join(dir, f.path);
-    if (relative(dir, target).startsWith(".."))
-      throw new ReleaseRelayError(
-        "E_DOWNSTREAM",
-        `edit path ${f.path} leaves the checkout`,
-        "use paths inside the repository",
-      );
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, f.after);
-    out(unifiedDiff(f.path, f.before, f.after).trimEnd());
-  }
+  for (const f of edited) out(unifiedDiff(f.path, f.before, f.after).trimEnd());
+  // What a script handed on, in the form --set takes, for previewing the downstreams that come after.
+  for (const [k, v] of Object.entries(editValuesOfRelease))
+    if (k.startsWith(`${downstream.name}.`))
+      for (const item of Array.isArray(v) ? v : [v])
+        out(`output: ${k}${Array.isArray(v) ? "[]" : ""}=${item}`);
   out(
     edited.length
       ? `${edited.length} file(s) changed in ${dir}`

@@ -150,6 +150,8 @@ export const configSchema = kebabObject({
   source: kebabObject({
     repo: repoNameSchema,
     archive: z.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": z.string().min(1).optional(),
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$"),
@@ -184,6 +186,13 @@ export const configSchema = kebabObject({
   checkArtifactTemplate(config.build, ctx);
   if (config.source.archive)
     checkPlaceholders(config.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config.source.releaseNotes)
+    checkPlaceholders(
+      config.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx,
+    );
   checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config.downstream, ctx);
   checkNoExpressions(config, [], ctx);

@@ -1,40 +1,14 @@
-import type { ArtifactHash } from "./checksums.js";
-import type { Config, Edit } from "./config.js";
+import type { Edit } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
-import { versionPlaceholders } from "./plan.js";
+import type { EditValues } from "./release-values.js";
 import { renderTemplate } from "./template.js";
 import { appendLine } from "./updaters/append-line.js";
 import { jsonSet } from "./updaters/json-set.js";
 import { regexReplace } from "./updaters/regex-replace.js";
 import { templateCreate } from "./updaters/template-create.js";
 import { yamlSet } from "./updaters/yaml-set.js";
-import type { Version } from "./version.js";
 
-/** What a downstream edit may use: the release's version, date, hashes and container tags. */
-export interface ReleaseData {
-  version: Version;
-  /** Release date, YYYY-MM-DD. */
-  date: string;
-  hashes: readonly ArtifactHash[];
-  floatingTags: readonly string[];
-}
-
-/** The placeholder values of one release, e.g. {version}, {date}, {source-archive.sha256}, {tags}. */
-export function editValues(config: Config, data: ReleaseData): Record<string, string | number> {
-  const values: Record<string, string | number> = {
-    ...versionPlaceholders(config, data.version),
-    date: data.date,
-    tags: data.floatingTags.join(", "),
-  };
-  for (const h of data.hashes) {
-    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
-    for (const [k, v] of Object.entries({ name: h.name, sha256: h.sha256, size: h.size, url: h.url ?? "" }))
-      values[`${h.kind}.${k}`] = v;
-  }
-  return values;
-}
-
-function renderValue(value: unknown, values: Record<string, string | number>, where: string): unknown {
+function renderValue(value: unknown, values: EditValues, where: string): unknown {
   if (typeof value === "string") return renderTemplate(value, values, where);
   if (Array.isArray(value)) return value.map((v, i) => renderValue(v, values, `${where}[${i}]`));
   if (value && typeof value === "object") {
@@ -46,11 +20,7 @@ function renderValue(value: unknown, values: Record<string, string | number>, wh
 }
 
 /** The files a downstream's edits read and write, rendered for this release (in order, once each). */
-export function editedPaths(
-  edits: readonly Edit[],
-  values: Record<string, string | number>,
-  prerelease: boolean,
-): string[] {
+export function editedPaths(edits: readonly Edit[], values: EditValues, prerelease: boolean): string[] {
   const paths = edits
     .filter(
       (e) =>
@@ -76,7 +46,7 @@ export interface EditedFile {
 export function applyEdits(
   edits: readonly Edit[],
   files: (path: string) => string | undefined,
-  values: Record<string, string | number>,
+  values: EditValues,
   prerelease: boolean,
   templates: (path: string) => string | undefined,
 ): EditedFile[] {

@@ -109,6 +109,35 @@ export function orderDownstream<T extends { name: string; after: readonly string
   return ordered;
 }
 
+/** One build target's artifact, named by `build.artifact` for this version. */
+export interface TargetArtifact {
+  /** `<os>-<distro>-<arch>`, e.g. linux-jammy-x86_64. */
+  target: string;
+  os: string;
+  arch: string;
+  distro: string;
+  artifact: string;
+}
+
+/** The artifact each configured build target produces, in config order. */
+export function targetArtifacts(config: Config, version: Version): TargetArtifact[] {
+  const base = versionPlaceholders(config, version);
+  return config.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact",
+      ),
+    };
+  });
+}
+
 /** Decides the release: build matrix, artifact names and keys, downstream jobs. Pure and deterministic. */
 export function planRelease(input: PlanInput): ReleasePlan {
   const { config, version, commit } = input;
@@ -117,14 +146,9 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const sourceDateEpoch = Math.floor(when.getTime() / 1000);
   const base = versionPlaceholders(config, version);
 
-  const include = config.build.targets.map((t): MatrixEntry => {
-    const distro = t.distro ?? "";
-    const artifact = renderTemplate(
-      config.build.artifact,
-      { ...base, os: t.os, arch: t.arch, distro },
-      "build.artifact",
-    );
-    const target = [t.os, distro, t.arch].filter(Boolean).join("-");
+  const targets = targetArtifacts(config, version);
+  const include = config.build.targets.map((t, i): MatrixEntry => {
+    const { target, distro, artifact } = targets[i] as TargetArtifact;
     return {
       target,
       os: t.os,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Config } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
-import { type LedgerEvent, webUrl } from "./ledger.js";
+import type { LedgerEvent } from "./ledger.js";
 import { describeIssues } from "./validation-issues.js";
 
 /** `repository_dispatch` event type downstream repos send back. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -12,6 +12,7 @@ import { createGitHubClient, type GitHubClient } from "../../src/adapters/github
 import type { Config } from "../../src/core/config.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { hasTool } from "../support/tools.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 
 const examplePath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
@@ -61,6 +62,14 @@ beforeEach(async () => {
       "valkey-io/valkey-container": ["contents:read"],
     },
   });
+  emulator.addToken("no-hashes", {
+    login: "release-bot[bot]",
+    repos: {
+      "valkey-io/valkey-hashes": ["contents:read"],
+      "valkey-io/valkey-io.github.io": [...all],
+      "valkey-io/valkey-container": [...all],
+    },
+  });
   github = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1 });
   const dir = mkdtempSync(join(tmpdir(), "hashes-"));
   hashesFile = join(dir, "hashes.json");
@@ -74,6 +83,13 @@ beforeEach(async () => {
         sha256: SHA_802,
         url: "https://github.com/valkey-io/valkey/archive/refs/tags/8.0.2.tar.gz",
       },
+      ...["jammy-x86_64", "jammy-arm64", "noble-x86_64", "noble-arm64"].map((t, i) => ({
+        name: `valkey-8.0.2-${t}.tar.gz`,
+        kind: "binary",
+        size: 1000 + i,
+        sha256: `${i + 1}`.repeat(64),
+        url: `https://download.valkey.io/releases/valkey-8.0.2-${t}.tar.gz`,
+      })),
     ]),
   );
 });
@@ -81,7 +97,8 @@ afterEach(async () => {
   await emulator.stop();
 });
 
-describe("open-downstream-prs against the GitHub emulator (real git)", () => {
+// The example's container downstream reads its image tags with jq, as on GitHub's runners.
+describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emulator (real git)", () => {
   it("opens one PR per downstream with exactly the real release's changes, in one commit each", async () => {
     const results = await run(configWith());
     expect(results.map((r) => [r.downstream, r.outcome, r.number])).toEqual([
@@ -99,13 +116,22 @@ describe("open-downstream-prs against the GitHub emulator (real git)", () => {
     expect(
       await show("valkey-io/valkey-container", "release-relay/8.0.2/container", "8.0/debian/Dockerfile"),
     ).toBe(read("container/8.0.2/after/8.0/debian/Dockerfile"));
+    // Byte for byte (the real pages end without a newline): the tags are those the container
+    // downstream's script read from versions.json on its own branch; the artifact matrix is the
+    // built targets, grouped by distro.
     expect(
-      await show(
-        "valkey-io/valkey-io.github.io",
-        "release-relay/8.0.2/website",
-        "content/download/releases/v8-0-2.md",
-      ),
-    ).toContain('title: "8.0.2"\ndate: 2025-01-07\n');
+      (
+        await emulator
+          .git("valkey-io/valkey-io.github.io")
+          .run(["show", "release-relay/8.0.2/website:content/download/releases/v8-0-2.md"])
+      ).toString("utf8"),
+    ).toBe(
+      read("website/pages/v9-0-6.md")
+        .replaceAll("9.0.6", "8.0.2")
+        .replace("2026-09-01", "2025-01-07")
+        .replace("trixie", "bookworm")
+        .replace("alpine3.24", "alpine3.20"),
+    );
     // One commit on top of the base, and the PR targets the configured base branch.
     expect(
       await emulator
@@ -145,20 +171,29 @@ describe("open-downstream-prs against the GitHub emulator (real git)", () => {
   });
 
   it("isolates a failing downstream: the others still open their PRs and the failure is named", async () => {
+    const limited = createGitHubClient({ token: "no-hashes", baseUrl: emulator.url, retryAfterBaseValue: 1 });
+    const results = await run(configWith(), limited);
+    expect(results.map((r) => r.outcome)).toEqual(["failed", "opened", "opened"]);
+    expect(results[0]?.error).toContain(
+      "could not open the pull request in valkey-io/valkey-hashes: GitHub answered 403",
+    );
+    expect(results[0]?.error).toContain(
+      'give the token "Contents" and "Pull requests" read and write on valkey-io/valkey-hashes',
+    );
+    expect(renderPrSummary(results)).toContain("| hashes | valkey-io/valkey-hashes | failed |");
+  });
+
+  it("does not attempt a downstream whose `after:` dependency failed, and says which", async () => {
     const limited = createGitHubClient({
       token: "no-container",
       baseUrl: emulator.url,
       retryAfterBaseValue: 1,
     });
     const results = await run(configWith(), limited);
-    expect(results.map((r) => r.outcome)).toEqual(["opened", "failed", "opened"]);
-    expect(results[1]?.error).toContain(
-      "could not open the pull request in valkey-io/valkey-container: GitHub answered 403",
-    );
-    expect(results[1]?.error).toContain(
-      'give the token "Contents" and "Pull requests" read and write on valkey-io/valkey-container',
-    );
-    expect(renderPrSummary(results)).toContain("| container | valkey-io/valkey-container | failed |");
+    expect(results.map((r) => r.outcome)).toEqual(["opened", "failed", "failed"]);
+    expect(results[1]?.error).toContain('give the token "Contents" and "Pull requests" read and write');
+    expect(results[2]?.error).toContain("not attempted: it comes after container, which failed");
+    expect(emulator.state.repos["valkey-io/valkey-io.github.io"]?.pulls).toHaveLength(0);
   });
 
   it("rebuilds the single commit on a base that moved, keeping both releases' lines", async () => {
@@ -225,7 +260,7 @@ describe("open-downstream-prs against the GitHub emulator (real git)", () => {
   });
 });
 
-describe("release-relay edit", () => {
+describe.runIf(hasTool("jq", "jq"))("release-relay edit", () => {
   it("applies a downstream's edits to a local checkout in place and prints the diff", async () => {
     const { runCli } = await import("../../src/cli/main.js");
     const dir = mkdtempSync(join(tmpdir(), "checkout-"));
@@ -251,5 +286,42 @@ describe("release-relay edit", () => {
     const again: string[] = [];
     await runCli(editArgs, (t) => again.push(t));
     expect(again.at(-1)).toContain("nothing to change");
+  });
+
+  it("runs a downstream's script in the checkout, prints its outputs, and takes them for the next with --set", async () => {
+    const { runCli } = await import("../../src/cli/main.js");
+    const container = mkdtempSync(join(tmpdir(), "container-"));
+    for (const f of ["versions.json", "8.0/debian/Dockerfile", "8.0/alpine/Dockerfile"]) {
+      mkdirSync(dirname(join(container, f)), { recursive: true });
+      writeFileSync(join(container, f), read(`container/8.0.2/before/${f}`));
+    }
+    const base = ["edit", "--config", examplePath, "--version", "8.0.2", "--hashes", hashesFile];
+    const lines: string[] = [];
+    expect(
+      await runCli([...base, "--downstream", "container", "--dir", container], (t) => lines.push(t)),
+    ).toBe(0);
+    const outputs = lines.filter((l) => l.startsWith("output: ")).map((l) => l.slice("output: ".length));
+    expect(outputs).toEqual([
+      "container.tags[]=8.0.2",
+      "container.tags[]=8.0.2-bookworm",
+      "container.tags[]=8.0.2-alpine",
+      "container.tags[]=8.0.2-alpine3.20",
+    ]);
+    expect(lines.at(-1)).toBe(`3 file(s) changed in ${container}`);
+
+    const site = mkdtempSync(join(tmpdir(), "site-"));
+    const page: string[] = [];
+    const setArgs = outputs.flatMap((o) => ["--set", o]);
+    const args = [...base, "--downstream", "website", "--dir", site, "--date", "2025-01-07", ...setArgs];
+    expect(await runCli(args, (t) => page.push(t))).toBe(0);
+    expect(readFileSync(join(site, "content/download/releases/v8-0-2.md"), "utf8")).toContain(
+      '                - "8.0.2-alpine3.20"\n    packages:',
+    );
+    // Without the container's outputs the page is refused, not written with an empty list.
+    const refused: string[] = [];
+    const other = mkdtempSync(join(tmpdir(), "site-"));
+    expect(
+      await runCli([...base, "--downstream", "website", "--dir", other], (t) => refused.push(t)),
+    ).not.toBe(0);
   });
 });

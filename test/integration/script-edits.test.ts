@@ -1,11 +1,15 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import { runScriptEdit } from "../../src/adapters/script-edit.js";
 import { parseConfig } from "../../src/core/config-parse.js";
+import { renderTemplate } from "../../src/core/template.js";
+import { parseVersion } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { hasTool } from "../support/tools.js";
 
 // A container repo whose own generator updates versions.json and says which image tags it made.
 const UPDATE_SH = `#!/usr/bin/env bash
@@ -121,16 +125,62 @@ describe("script edits: the downstream repo's own generator", () => {
     expect(env).not.toMatch(/^GITHUB_TOKEN=|^AWS_/m);
   });
 
-  it("names a failing script and still opens the other downstreams", async () => {
+  it("names a failing script; the downstream that needs its outputs is not attempted", async () => {
     const results = await run(CONFIG("echo generator broke >&2; exit 3"));
     expect(results[0]).toMatchObject({ outcome: "failed" });
     expect(results[0]?.error).toContain("exited 3: generator broke");
     // The website needed the container's tags: it fails by name rather than publishing an empty list.
-    expect(results[1]?.error).toContain("unknown placeholder {container.tags}");
+    expect(results[1]?.error).toContain("not attempted: it comes after container, which failed");
+    expect(emulator.state.repos["acme/demo-site"]?.pulls).toHaveLength(0);
   });
 
   it("stops a script that runs past its timeout", async () => {
     const results = await run(CONFIG("sleep 30", 1));
     expect(results[0]?.error).toContain("did not finish within 1s");
+  });
+});
+
+describe.runIf(hasTool("jq", "jq"))("the Valkey example's image tags, read from the container repo", () => {
+  const example = parseConfig(
+    readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),
+  );
+  const script = example.downstream
+    .find((d) => d.name === "container")
+    ?.edits.find((e) => e.kind === "script") as { run: string };
+  const tagsFor = async (version: string, versions: unknown) => {
+    const dir = mkdtempSync(join(tmpdir(), "container-"));
+    writeFileSync(join(dir, "versions.json"), JSON.stringify(versions, null, 2));
+    const v = parseVersion(version);
+    const run = renderTemplate(script.run, { version: v.version, line: v.line }, "run");
+    return (await runScriptEdit(dir, run, {}, 30)).outputs.tags;
+  };
+  const line = (debian: string, alpine: string) => ({
+    version: "x",
+    debian: { version: debian },
+    alpine: { version: alpine },
+  });
+
+  it("names the exact version's tags as generate-stackbrew-library.sh does, without floating ones", async () => {
+    expect(await tagsFor("9.0.6", { "9.0": line("trixie", "3.24") })).toEqual([
+      "9.0.6",
+      "9.0.6-trixie",
+      "9.0.6-alpine",
+      "9.0.6-alpine3.24",
+    ]);
+    expect(await tagsFor("9.1.0-rc1", { "9.1": line("trixie", "3.23") })).toEqual([
+      "9.1.0-rc1",
+      "9.1.0-rc1-trixie",
+      "9.1.0-rc1-alpine",
+      "9.1.0-rc1-alpine3.23",
+    ]);
+  });
+
+  it("fails, naming why, when the line or a variant is missing (no empty tag list reaches the page)", async () => {
+    await expect(tagsFor("8.1.9", { "9.0": line("trixie", "3.24") })).rejects.toThrow(
+      /versions.json has no entry for 8.1/,
+    );
+    await expect(
+      tagsFor("8.1.9", { "8.1": { version: "x", debian: { version: "bookworm" } } }),
+    ).rejects.toThrow(/no alpine variant/);
   });
 });

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { hashesFileSchema } from "../../src/core/checksums.js";
 import { parseConfig } from "../../src/core/config-parse.js";
-import { applyEdits, editValues } from "../../src/core/downstream-edits.js";
+import { applyEdits } from "../../src/core/downstream-edits.js";
+import { editValues } from "../../src/core/release-values.js";
 import { parseVersion } from "../../src/core/version.js";
 
 // Real release commits of the Valkey container repo: every file they changed, before and after.
