@@ -111,8 +111,8 @@ try {
       `GitHub calls to open the ${p.downstream} PR`,
       `${p.calls} calls`,
       `≤ 5 + ${p.files} files`,
-      p.calls <= 5 + p.files,
-      `${p.files} file(s) changed`,
+      p.outcome === "opened" && p.calls <= 5 + p.files,
+      `${p.files} file(s) changed, ${p.outcome}`,
     );
   }
   row(
@@ -307,10 +307,11 @@ try {
         "5 to 10 MiB parts and 3 to 6 in flight all took the same time (fauxqs refuses parts over 11 MiB). Against real S3 part size and " +
         "concurrency matter; release-relay keeps 3 parts of 6 MiB in flight so its memory does not grow with the artifact, and its peak RSS " +
         "stays within a few MB of the SDK's default uploader, most of it the SDK itself.\n" +
-        "- **Calls per PR**: a new PR costs one read of the base branch, one read per edited file, one look for an existing release branch " +
-        "(which is what makes an identical rerun free of writes), then tree, commit, ref and pull request: 6 + files, and one more " +
-        "to learn the default branch when `base-branch` is not configured. Dropping the look-up would mean writing before knowing " +
-        "whether anything changed.\n" +
+        "- **Calls per PR**: a new PR costs one read of the base branch, one read per edited file (or one download of the " +
+        "base, for a downstream whose edits run the repo's own script), then tree, commit, ref and pull request. The release " +
+        "branch is not looked up when the ledger holds no PR of that downstream (creating it would fail if an unrecorded run " +
+        "left one, which is then reconciled); on a rerun it is, and an identical rerun writes nothing. A downstream without " +
+        "`base-branch` costs one more call, to learn the repo's default branch.\n" +
         // The reliability suites' record (npm run reliability) is kept as it is.
         reliabilitySection(),
     );

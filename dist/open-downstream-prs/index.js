@@ -51336,8 +51336,12 @@ var DownstreamPullRequests = class {
       );
     }
   }
-  /** Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with `body`. */
-  async publish(base, wanted, body) {
+  /**
+   * Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with
+   * `body`. `firstAttempt` (the ledger holds no PR of this downstream) skips looking the branch up:
+   * creating it then fails if an unrecorded run left one, and that branch is reconciled instead.
+   */
+  async publish(base, wanted, body, firstAttempt = false) {
     const files = wanted.map((f) => f.path);
     if (wanted.length === 0) {
       const merged = this.plan.mode === "pr" ? await this.findPull("closed") : void 0;
@@ -51351,10 +51355,20 @@ var DownstreamPullRequests = class {
     }
     try {
       if (this.plan.mode === "push") return await this.push(base, wanted);
-      const existing = await this.branchHead(this.plan.branch);
+      let existing = firstAttempt ? void 0 : await this.branchHead(this.plan.branch);
+      const holdsWanted = async (head) => head.parents.length === 1 && head.parents[0] === base.sha && await this.holds(head.tree, wanted);
+      let upToDate = existing !== void 0 && await holdsWanted(existing);
       let headSha = existing?.sha;
-      const upToDate = existing && existing.parents.length === 1 && existing.parents[0] === base.sha && await this.holds(existing.tree, wanted);
-      if (!upToDate) headSha = await this.commit(base, wanted, existing !== void 0);
+      if (!upToDate) {
+        const commit = await this.commitOnBase(base, wanted);
+        if (existing) await this.moveBranch(commit);
+        else if (!await this.createBranch(commit)) {
+          existing = await this.branchHead(this.plan.branch);
+          if (existing && await holdsWanted(existing)) upToDate = true;
+          else await this.moveBranch(commit);
+        }
+        headSha = upToDate ? existing?.sha : commit;
+      }
       const pr = existing ? await this.findPull() : void 0;
       if (!pr) {
         const { data } = await this.github.rest.pulls.create({
@@ -51427,24 +51441,30 @@ var DownstreamPullRequests = class {
     const shas = new Map(data.tree.map((e) => [e.path, e.sha]));
     return wanted.every((f) => shas.get(f.path) === blobSha(f.content));
   }
-  async commit(base, wanted, branchExists) {
-    const commit = await this.commitOnBase(base, wanted);
-    if (branchExists)
-      await this.github.rest.git.updateRef({
-        owner: this.owner,
-        repo: this.name,
-        ref: `heads/${this.plan.branch}`,
-        sha: commit,
-        force: true
-      });
-    else
+  async moveBranch(commit) {
+    await this.github.rest.git.updateRef({
+      owner: this.owner,
+      repo: this.name,
+      ref: `heads/${this.plan.branch}`,
+      sha: commit,
+      force: true
+    });
+  }
+  /** Creates the release branch at `commit`; false when it already exists (a run the ledger missed). */
+  async createBranch(commit) {
+    try {
       await this.github.rest.git.createRef({
         owner: this.owner,
         repo: this.name,
         ref: `refs/heads/${this.plan.branch}`,
         sha: commit
       });
-    return commit;
+      return true;
+    } catch (error63) {
+      const e = error63;
+      if (e.status === 422 && /already exists/i.test(e.message ?? "")) return false;
+      throw error63;
+    }
   }
   /** One commit on the base holding every wanted file (inline contents: no blob calls). */
   async commitOnBase(base, wanted) {
@@ -56156,7 +56176,8 @@ var INPUTS = [
   "token",
   "released-versions",
   "tracking-issue-url",
-  "release-date"
+  "release-date",
+  "recorded-prs"
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
@@ -56165,7 +56186,26 @@ var inputsSchema = external_exports.object({
   token: external_exports.string().min(1),
   "released-versions": external_exports.string().default(""),
   "tracking-issue-url": external_exports.url().optional(),
-  "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
+  "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  // Unset: every downstream's release branch is looked up before anything is written.
+  "recorded-prs": external_exports.string().optional().transform((text, ctx) => {
+    if (!text) return void 0;
+    const parsed = external_exports.array(external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).safeParse(
+      (() => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          return void 0;
+        }
+      })()
+    );
+    if (parsed.success) return parsed.data;
+    ctx.addIssue({
+      code: "custom",
+      message: 'expected a JSON array of downstream names, e.g. ["hashes"]'
+    });
+    return external_exports.NEVER;
+  })
 }).transform((i) => ({
   configPath: i["config-path"],
   version: i.version,
@@ -56173,7 +56213,8 @@ var inputsSchema = external_exports.object({
   token: i.token,
   releasedVersions: parseReleasedVersions(i["released-versions"]),
   trackingIssueUrl: i["tracking-issue-url"],
-  releaseDate: i["release-date"]
+  releaseDate: i["release-date"],
+  recordedPrs: i["recorded-prs"]
 }));
 var applies2 = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
 async function editInCheckout(prs, d, baseSha, r) {
@@ -56229,7 +56270,8 @@ async function oneDownstream(github, d, r) {
   const outcome = await prs.publish(
     current,
     edited.map((f) => ({ path: f.path, content: f.after, executable: executable.has(f.path) })),
-    body
+    body,
+    r.recordedPrs !== void 0 && !r.recordedPrs.includes(d.name)
   );
   return {
     ...base,
@@ -56253,6 +56295,7 @@ async function runOpenDownstreamPrs(settings, config2, deps) {
       floatingTags: floatingTags(version2, settings.releasedVersions)
     }),
     trackingUrl: settings.trackingIssueUrl,
+    recordedPrs: settings.recordedPrs,
     templates: (path) => {
       const file2 = resolve2(deps.configDir, path);
       return existsSync3(file2) ? readFileSync2(file2, "utf8") : void 0;

@@ -56549,6 +56549,10 @@ async function main() {
   setOutput("request-sha", result.requestSha ?? "");
   setOutput("request-at", result.state.request?.requestedAt ?? "");
   setOutput(
+    "recorded-prs",
+    JSON.stringify(result.state.downstream.filter((d) => d.pr).map((d) => d.name))
+  );
+  setOutput(
     "stage-runs",
     JSON.stringify(
       Object.fromEntries(

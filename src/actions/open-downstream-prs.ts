@@ -35,6 +35,7 @@ const INPUTS = [
   "released-versions",
   "tracking-issue-url",
   "release-date",
+  "recorded-prs",
 ] as const;
 
 const inputsSchema = z
@@ -49,6 +50,28 @@ const inputsSchema = z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .optional(),
+    // Unset: every downstream's release branch is looked up before anything is written.
+    "recorded-prs": z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (!text) return undefined;
+        const parsed = z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).safeParse(
+          (() => {
+            try {
+              return JSON.parse(text);
+            } catch {
+              return undefined;
+            }
+          })(),
+        );
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({
+          code: "custom",
+          message: 'expected a JSON array of downstream names, e.g. ["hashes"]',
+        });
+        return z.NEVER;
+      }),
   })
   .transform((i) => ({
     configPath: i["config-path"],
@@ -58,6 +81,7 @@ const inputsSchema = z
     releasedVersions: parseReleasedVersions(i["released-versions"]),
     trackingIssueUrl: i["tracking-issue-url"],
     releaseDate: i["release-date"],
+    recordedPrs: i["recorded-prs"],
   }));
 
 export type OpenPrsSettings = z.output<typeof inputsSchema>;
@@ -82,6 +106,8 @@ interface Release {
   hashes: ArtifactHash[];
   values: EditValues;
   trackingUrl: string | undefined;
+  /** Downstreams whose PR the ledger holds; undefined when not known. */
+  recordedPrs: readonly string[] | undefined;
   templates: (path: string) => string | undefined;
 }
 
@@ -153,6 +179,7 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
     current,
     edited.map((f) => ({ path: f.path, content: f.after, executable: executable.has(f.path) })),
     body,
+    r.recordedPrs !== undefined && !r.recordedPrs.includes(d.name),
   );
   return {
     ...base,
@@ -182,6 +209,7 @@ export async function runOpenDownstreamPrs(
       floatingTags: floatingTags(version, settings.releasedVersions),
     }),
     trackingUrl: settings.trackingIssueUrl,
+    recordedPrs: settings.recordedPrs,
     templates: (path) => {
       const file = resolve(deps.configDir, path);
       return existsSync(file) ? readFileSync(file, "utf8") : undefined;

@@ -347,6 +347,11 @@ export async function main(): Promise<void> {
   core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
   core.setOutput("request-sha", result.requestSha ?? "");
   core.setOutput("request-at", result.state.request?.requestedAt ?? "");
+  // open-downstream-prs skips looking up the release branch of a downstream with no PR recorded.
+  core.setOutput(
+    "recorded-prs",
+    JSON.stringify(result.state.downstream.filter((d) => d.pr).map((d) => d.name)),
+  );
   core.setOutput(
     "stage-runs",
     JSON.stringify(

@@ -149,11 +149,16 @@ export class DownstreamPullRequests {
     }
   }
 
-  /** Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with `body`. */
+  /**
+   * Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with
+   * `body`. `firstAttempt` (the ledger holds no PR of this downstream) skips looking the branch up:
+   * creating it then fails if an unrecorded run left one, and that branch is reconciled instead.
+   */
   async publish(
     base: { base: string; sha: string; tree: string },
     wanted: readonly WantedFile[],
     body: string,
+    firstAttempt = false,
   ): Promise<PullRequestOutcome> {
     const files = wanted.map((f) => f.path);
     // Everything is already on the base branch (e.g. the PR was merged): nothing to propose, but
@@ -172,14 +177,22 @@ export class DownstreamPullRequests {
     }
     try {
       if (this.plan.mode === "push") return await this.push(base, wanted);
-      const existing = await this.branchHead(this.plan.branch);
+      let existing = firstAttempt ? undefined : await this.branchHead(this.plan.branch);
+      const holdsWanted = async (head: NonNullable<typeof existing>) =>
+        head.parents.length === 1 && head.parents[0] === base.sha && (await this.holds(head.tree, wanted));
+      let upToDate = existing !== undefined && (await holdsWanted(existing));
       let headSha = existing?.sha;
-      const upToDate =
-        existing &&
-        existing.parents.length === 1 &&
-        existing.parents[0] === base.sha &&
-        (await this.holds(existing.tree, wanted));
-      if (!upToDate) headSha = await this.commit(base, wanted, existing !== undefined);
+      if (!upToDate) {
+        const commit = await this.commitOnBase(base, wanted);
+        // The release branch is ours alone: a moved base or changed edits replace its single commit.
+        if (existing) await this.moveBranch(commit);
+        else if (!(await this.createBranch(commit))) {
+          existing = await this.branchHead(this.plan.branch);
+          if (existing && (await holdsWanted(existing))) upToDate = true;
+          else await this.moveBranch(commit);
+        }
+        headSha = upToDate ? existing?.sha : commit;
+      }
       const pr = existing ? await this.findPull() : undefined;
       if (!pr) {
         const { data } = await this.github.rest.pulls.create({
@@ -257,29 +270,31 @@ export class DownstreamPullRequests {
     return wanted.every((f) => shas.get(f.path) === blobSha(f.content));
   }
 
-  private async commit(
-    base: { sha: string; tree: string },
-    wanted: readonly WantedFile[],
-    branchExists: boolean,
-  ): Promise<string> {
-    const commit = await this.commitOnBase(base, wanted);
-    // The release branch is ours alone: a moved base or changed edits replace its single commit.
-    if (branchExists)
-      await this.github.rest.git.updateRef({
-        owner: this.owner,
-        repo: this.name,
-        ref: `heads/${this.plan.branch}`,
-        sha: commit,
-        force: true,
-      });
-    else
+  private async moveBranch(commit: string): Promise<void> {
+    await this.github.rest.git.updateRef({
+      owner: this.owner,
+      repo: this.name,
+      ref: `heads/${this.plan.branch}`,
+      sha: commit,
+      force: true,
+    });
+  }
+
+  /** Creates the release branch at `commit`; false when it already exists (a run the ledger missed). */
+  private async createBranch(commit: string): Promise<boolean> {
+    try {
       await this.github.rest.git.createRef({
         owner: this.owner,
         repo: this.name,
         ref: `refs/heads/${this.plan.branch}`,
         sha: commit,
       });
-    return commit;
+      return true;
+    } catch (error) {
+      const e = error as { status?: number; message?: string };
+      if (e.status === 422 && /already exists/i.test(e.message ?? "")) return false;
+      throw error;
+    }
   }
 
   /** One commit on the base holding every wanted file (inline contents: no blob calls). */

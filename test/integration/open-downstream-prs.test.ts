@@ -35,9 +35,10 @@ const settings = (): OpenPrsSettings => ({
   releasedVersions: [],
   trackingIssueUrl: "https://github.com/valkey-io/valkey-release-automation/issues/1",
   releaseDate: "2025-01-07",
+  recordedPrs: undefined,
 });
-const run = (config: Config, gh = github) =>
-  runOpenDownstreamPrs(settings(), config, {
+const run = (config: Config, gh = github, recordedPrs?: string[]) =>
+  runOpenDownstreamPrs({ ...settings(), recordedPrs }, config, {
     github: gh,
     configDir: dirname(examplePath),
     today: "2025-01-07",
@@ -157,17 +158,66 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls).toHaveLength(1);
   });
 
-  it("measures the calls a new PR costs", async () => {
+  it("measures the calls a new PR costs: 5 + files on a first attempt; the rerun writes nothing", async () => {
+    const hashesOnly = configWith((d) => {
+      d.deleteIn(["downstream", 2]);
+      d.deleteIn(["downstream", 1]);
+    });
     const mark = emulator.log.mark();
-    const [hashes] = await run(
-      configWith((d) => {
-        d.deleteIn(["downstream", 2]);
-        d.deleteIn(["downstream", 1]);
-        d.setIn(["downstream", 0, "base-branch"], "main");
-      }),
-    );
-    // branch of the base, the file, the (absent) release branch; tree, commit, ref, pull.
-    expect(emulator.log.summary(mark).total).toBe(6 + (hashes?.files.length ?? 0));
+    const [hashes] = await run(hashesOnly, github, []);
+    // The base branch, the file; tree, commit, ref, pull.
+    expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
+      "GET /repos/{owner}/{repo}/branches/{branch}",
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      "POST /repos/{owner}/{repo}/git/trees",
+      "POST /repos/{owner}/{repo}/git/commits",
+      "POST /repos/{owner}/{repo}/git/refs",
+      "POST /repos/{owner}/{repo}/pulls",
+    ]);
+    expect(emulator.log.summary(mark).total).toBe(5 + (hashes?.files.length ?? 0));
+    // The ledger now holds it: the rerun looks the branch up and writes nothing.
+    const again = emulator.log.mark();
+    expect((await run(hashesOnly, github, ["hashes"]))[0]?.outcome).toBe("unchanged");
+    expect(emulator.log.summary(again).mutating).toBe(0);
+  });
+
+  it("reconciles a branch an unrecorded run left: no second branch, commit or PR", async () => {
+    // The first run opened everything but died before the ledger recorded it.
+    await run(configWith(), github, []);
+    const heads = await emulator
+      .git("valkey-io/valkey-hashes")
+      .text(["rev-parse", "release-relay/8.0.2/hashes"]);
+    const again = await run(configWith(), github, []);
+    expect(again.map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(
+      await emulator.git("valkey-io/valkey-hashes").text(["rev-parse", "release-relay/8.0.2/hashes"]),
+    ).toBe(heads);
+    for (const repo of [
+      "valkey-io/valkey-hashes",
+      "valkey-io/valkey-container",
+      "valkey-io/valkey-io.github.io",
+    ])
+      expect(emulator.state.repos[repo]?.pulls).toHaveLength(1);
+    // A base that moved meanwhile: the branch is found the same way and its single commit rebuilt.
+    const gh = github.rest.git;
+    const repo = { owner: "valkey-io", repo: "valkey-hashes" };
+    const base = (await gh.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+    const tree = (
+      await gh.createTree({
+        ...repo,
+        base_tree: (await gh.getCommit({ ...repo, commit_sha: base })).data.tree.sha,
+        tree: [{ path: "NOTES", mode: "100644", type: "blob", content: "unrelated\n" }],
+      })
+    ).data.sha;
+    const commit = (await gh.createCommit({ ...repo, message: "moved", tree, parents: [base] })).data.sha;
+    await gh.updateRef({ ...repo, ref: "heads/main", sha: commit });
+    const moved = await run(configWith(), github, []);
+    expect(moved[0]?.outcome).toBe("updated");
+    expect(
+      await emulator
+        .git("valkey-io/valkey-hashes")
+        .text(["rev-list", "--count", "main..release-relay/8.0.2/hashes"]),
+    ).toBe("1");
   });
 
   it("isolates a failing downstream: the others still open their PRs and the failure is named", async () => {

@@ -83,6 +83,7 @@ const run = (config: string) =>
       releasedVersions: [],
       trackingIssueUrl: undefined,
       releaseDate: "2025-01-07",
+      recordedPrs: undefined,
     },
     parseConfig(config),
     { github, configDir: tmpdir(), today: "2025-01-07" },

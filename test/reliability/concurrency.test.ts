@@ -78,6 +78,7 @@ function openPrs(version: string) {
       releasedVersions: [],
       trackingIssueUrl: undefined,
       releaseDate: "2025-01-07",
+      recordedPrs: undefined,
     },
     hashesOnly,
     { github: bot, configDir: dirname(examplePath), today: "2025-01-07" },
