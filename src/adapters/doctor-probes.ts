@@ -1,0 +1,184 @@
+import { randomUUID } from "node:crypto";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { DoctorFinding, RepoAccess, RepoNeed } from "../core/doctor.js";
+import { describeError } from "../core/errors.js";
+import type { GitHubClient } from "./github.js";
+import type { Signer } from "./signing.js";
+
+const status = (error: unknown) => (error as { status?: number }).status;
+
+// A write GitHub refuses as invalid (422) only after it has checked the permission (403/404):
+// the answer tells whether the token may write, and nothing is ever written.
+const ZERO_SHA = "0".repeat(40);
+async function probeWrite(github: GitHubClient, owner: string, repo: string, access: RepoAccess) {
+  const probe = "release-relay-doctor-probe";
+  switch (access) {
+    case "contents:write":
+      return github.rest.git.createRef({ owner, repo, ref: `refs/heads/${probe}`, sha: ZERO_SHA });
+    case "pull_requests:write":
+      return github.rest.pulls.create({
+        owner,
+        repo,
+        head: `${probe}-missing`,
+        base: `${probe}-missing`,
+        title: probe,
+      });
+    case "issues:write":
+      return github.rest.issues.create({ owner, repo, title: " " });
+    default:
+      return undefined;
+  }
+}
+
+/** Checks a repo exists for the token and allows each access it needs, without changing anything. */
+export async function probeRepo(github: GitHubClient, need: RepoNeed): Promise<DoctorFinding[]> {
+  const [owner, repo] = need.repo.split("/") as [string, string];
+  const role = need.why.join("; ");
+  let defaultBranch: string;
+  try {
+    defaultBranch = (await github.rest.repos.get({ owner, repo })).data.default_branch;
+  } catch (error) {
+    const code = status(error);
+    return [
+      {
+        check: `${need.repo} exists (${role})`,
+        ok: false,
+        problem:
+          code === 401
+            ? "the token is not valid (GitHub answered 401)"
+            : code === 404 || code === 403
+              ? `not found, or the token cannot see it (GitHub answered ${code})`
+              : describeError(error),
+        fix:
+          code === 401
+            ? "make a new token (or check the App's private key) and store it again"
+            : "check the name in release-relay.yml (did the project move to another organisation?) and install the App on it",
+      },
+    ];
+  }
+  const findings: DoctorFinding[] = [{ check: `${need.repo} exists (${role})`, ok: true }];
+  for (const access of need.access) {
+    const check = `${need.repo}: ${access.replace("_", " ").replace(":", " ")}`;
+    try {
+      if (access === "contents:read")
+        await github.rest.repos.getBranch({ owner, repo, branch: defaultBranch });
+      else await probeWrite(github, owner, repo, access);
+      findings.push({ check, ok: true });
+    } catch (error) {
+      const code = status(error);
+      // 422: allowed, and the probe was refused as invalid, as intended.
+      if (code === 422) findings.push({ check, ok: true });
+      else
+        findings.push({
+          check,
+          ok: false,
+          problem: code === 403 || code === 404 ? `refused (GitHub answered ${code})` : describeError(error),
+          fix: `give the release token "${permissionName(access)}" on ${need.repo}`,
+        });
+    }
+  }
+  return findings;
+}
+
+function permissionName(access: RepoAccess): string {
+  const [scope, level] = access.split(":") as [string, string];
+  const names: Record<string, string> = {
+    contents: "Contents",
+    pull_requests: "Pull requests",
+    issues: "Issues",
+  };
+  return `${names[scope]}: ${level === "write" ? "Read and write" : "Read"}`;
+}
+
+/** Writes a probe object under a temporary prefix and deletes it: the release can publish here. */
+export async function probeBucket(s3: S3Client, bucket: string, prefix: string): Promise<DoctorFinding[]> {
+  const key = `${prefix}.release-relay-doctor/${randomUUID()}`;
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "probe", IfNoneMatch: "*" }));
+  } catch (error) {
+    return [
+      {
+        check: `s3://${bucket}/${prefix} is writable`,
+        ok: false,
+        problem: `a probe object could not be written: ${(error as Error).name}: ${(error as Error).message}`,
+        fix: `allow the release role s3:PutObject on ${bucket}/${prefix}* (and check upload.bucket, region and endpoint)`,
+      },
+    ];
+  }
+  const findings: DoctorFinding[] = [{ check: `s3://${bucket}/${prefix} is writable`, ok: true }];
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  } catch (error) {
+    findings.push({
+      check: "the probe object was removed",
+      ok: false,
+      problem: `s3://${bucket}/${key} is left behind: ${(error as Error).name}`,
+      fix: `delete it by hand, or allow s3:DeleteObject on ${bucket}/${prefix}.release-relay-doctor/*`,
+    });
+  }
+  return findings;
+}
+
+/** Loads the signing key and, when the config names a published public key, checks it is the same key. */
+export async function probeSigningKey(
+  load: () => Promise<Signer | undefined>,
+  published: { url: string; text: () => Promise<string> } | undefined,
+): Promise<DoctorFinding[]> {
+  let signer: Signer | undefined;
+  try {
+    signer = await load();
+  } catch (error) {
+    return [
+      {
+        check: "signing key loads",
+        ok: false,
+        problem: describeError(error),
+        fix: "store the right key in the signing secret",
+      },
+    ];
+  }
+  if (!signer) return [];
+  const findings: DoctorFinding[] = [{ check: `signing key loads (${signer.method})`, ok: true }];
+  const dir = await mkdtemp(join(tmpdir(), "release-relay-doctor-"));
+  try {
+    if (published) {
+      const [ours] = await signer.writePublicKeys(dir);
+      const keyLine = (text: string) =>
+        text
+          .split("\n")
+          .find((l) => l && !l.startsWith("untrusted comment:"))
+          ?.trim();
+      let theirs: string | undefined;
+      try {
+        theirs = keyLine(await published.text());
+      } catch (error) {
+        findings.push({
+          check: `published public key ${published.url} matches`,
+          ok: false,
+          problem: `cannot read it: ${describeError(error)}`,
+          fix: "publish the public key there, or correct signing.public-key-url",
+        });
+        return findings;
+      }
+      const same = theirs !== undefined && theirs === keyLine(await readFile(ours as string, "utf8"));
+      findings.push({
+        check: `published public key ${published.url} matches`,
+        ok: same,
+        ...(same
+          ? {}
+          : {
+              problem:
+                "the signing key is not the key users verify with: every signature would fail to verify",
+              fix: "store the matching private key in the signing secret, or publish the new public key",
+            }),
+      });
+    }
+  } finally {
+    await signer.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return findings;
+}

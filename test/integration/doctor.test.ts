@@ -1,0 +1,139 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ed25519Signer } from "../../src/adapters/signing.js";
+import { runCli } from "../../src/cli/main.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
+import { makeEd25519Key } from "../support/tools.js";
+
+const BUCKET = "downloads.acme.test";
+let github: GitHubEmulator;
+let s3: LocalS3;
+let keyServer: Server;
+let publishedKey = "";
+const key = makeEd25519Key();
+const otherKey = makeEd25519Key();
+
+async function publicKeyOf(pem: string): Promise<string> {
+  const signer = ed25519Signer(pem);
+  const dir = mkdtempSync(join(tmpdir(), "pub-"));
+  const [file] = await signer.writePublicKeys(dir);
+  await signer.close();
+  return (await import("node:fs")).readFileSync(file as string, "utf8");
+}
+
+const configFile = (bucket = BUCKET, repos = { automation: "acme/release", site: "acme/site" }) => {
+  const path = join(mkdtempSync(join(tmpdir(), "doctor-")), "release-relay.yml");
+  writeFileSync(
+    path,
+    `project: demo
+source: { repo: acme/demo }
+build: { command: make, targets: [{ os: linux, arch: x86_64, runner: ubuntu-latest }], artifact: "demo-{version}.tgz" }
+signing: { method: ed25519, key-secret: DEMO_SIGNING_KEY, public-key-url: "http://127.0.0.1:${(keyServer.address() as AddressInfo).port}/demo.pub" }
+upload: { bucket: ${bucket}, prefix: releases/, endpoint: "${s3.endpoint}" }
+downstream:
+  - { name: hashes, repo: acme/hashes, mode: pr, edits: [{ kind: append-line, file: README, line: "{version}" }] }
+  - { name: site, repo: ${repos.site}, mode: dry-run, edits: [{ kind: append-line, file: README, line: "{version}" }] }
+tracking: { repo: ${repos.automation} }
+`,
+  );
+  return path;
+};
+
+async function doctor(path: string, token: string, env: Record<string, string | undefined> = {}) {
+  const saved = { ...process.env };
+  Object.assign(process.env, { GITHUB_TOKEN: token, DEMO_SIGNING_KEY: key, ...env });
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+  const lines: string[] = [];
+  try {
+    const code = await runCli(["doctor", "--config", path, "--api-url", github.url], (t) => lines.push(t));
+    return { code, text: lines.join("\n") };
+  } finally {
+    process.env = saved;
+  }
+}
+
+beforeAll(async () => {
+  github = new GitHubEmulator();
+  await github.start();
+  for (const repo of ["acme/demo", "acme/release", "acme/hashes", "acme/site"])
+    await github.createRepo(repo, { files: { README: "x\n" } });
+  const rw = ["contents:write", "pull_requests:write", "issues:write"] as const;
+  github.addToken("good", { login: "bot[bot]", repos: { "*": [...rw] } });
+  github.addToken("no-issues-no-pulls", {
+    login: "bot[bot]",
+    repos: {
+      "acme/release": ["contents:write"],
+      "acme/hashes": ["contents:write"],
+      "acme/demo": ["contents:read"],
+      "acme/site": ["contents:read"],
+    },
+  });
+  s3 = new LocalS3();
+  await s3.start([BUCKET]);
+  publishedKey = await publicKeyOf(key);
+  keyServer = createServer((_req, res) => res.end(publishedKey));
+  await new Promise<void>((r) => keyServer.listen(0, "127.0.0.1", r));
+  process.env.AWS_ACCESS_KEY_ID = "release-relay-local";
+  process.env.AWS_SECRET_ACCESS_KEY = "release-relay-local-secret";
+});
+
+afterAll(async () => {
+  keyServer.close();
+  await s3.stop();
+  await github.stop();
+});
+
+describe("release-relay doctor against the emulator and the local S3", () => {
+  it("passes a healthy setup, and changes nothing while checking", async () => {
+    const mark = github.log.mark();
+    const { code, text } = await doctor(configFile(), "good");
+    expect(text).toContain("ok    acme/release: contents write");
+    expect(text).toContain("ok    acme/release: issues write");
+    expect(text).toContain("ok    acme/hashes: pull requests write");
+    expect(text).toContain("ok    acme/site: contents read");
+    expect(text).toContain(`ok    s3://${BUCKET}/releases/ is writable`);
+    expect(text).toContain("ok    published public key");
+    expect(text).toMatch(/all \d+ checks passed/);
+    expect(code).toBe(0);
+    // Every probe write was refused as invalid: nothing was created anywhere.
+    expect(github.log.summary(mark).mutating).toBe(0);
+    for (const repo of ["acme/release", "acme/hashes"]) {
+      expect(github.state.repos[repo]?.issues ?? []).toHaveLength(0);
+      expect(github.state.repos[repo]?.pulls ?? []).toHaveLength(0);
+      expect(await github.git(repo).text(["for-each-ref", "--format=%(refname)"])).toBe("refs/heads/main");
+    }
+    const listed = await s3
+      .client()
+      .send(new (await import("@aws-sdk/client-s3")).ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(listed.KeyCount ?? 0).toBe(0);
+  });
+
+  it("lists every problem at once, each with its fix: moved repos, missing permissions, bucket, key", async () => {
+    const path = configFile("no-such-bucket", { automation: "acme-old/release", site: "acme/site" });
+    const { code, text } = await doctor(path, "no-issues-no-pulls", { DEMO_SIGNING_KEY: otherKey });
+    expect(code).toBe(1);
+    expect(text).toContain(
+      "FAIL  acme-old/release exists (automation (ledger branch, tracking issue)): not found",
+    );
+    expect(text).toContain("did the project move to another organisation?");
+    expect(text).toContain("FAIL  acme/hashes: pull requests write: refused (GitHub answered 403)");
+    expect(text).toContain('fix: give the release token "Pull requests: Read and write" on acme/hashes');
+    expect(text).toContain("FAIL  s3://no-such-bucket/releases/ is writable");
+    expect(text).toContain("FAIL  published public key");
+    expect(text).toContain("the signing key is not the key users verify with");
+    expect(text).toMatch(/4 of \d+ checks failed/);
+  });
+
+  it("names a missing signing key and an invalid token", async () => {
+    const missing = await doctor(configFile(), "good", { DEMO_SIGNING_KEY: undefined });
+    expect(missing.code).toBe(1);
+    expect(missing.text).toContain("DEMO_SIGNING_KEY is not set in the environment");
+    const invalid = await doctor(configFile(), "not-a-token");
+    expect(invalid.text).toContain("the token is not valid (GitHub answered 401)");
+  });
+});
