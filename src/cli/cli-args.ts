@@ -19,3 +19,13 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
     );
   }
 }
+
+/** The GitHub token and API address a command that calls GitHub uses: GITHUB_TOKEN (or GH_TOKEN), --api-url or GITHUB_API_URL. */
+export function githubAccess(
+  apiUrlFlag: string | undefined,
+  tokenHint: string,
+): { token: string; apiUrl: string } {
+  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN;
+  if (!token) throw new ReleaseRelayError("E_INPUT", "no token in GITHUB_TOKEN (or GH_TOKEN)", tokenHint);
+  return { token, apiUrl: apiUrlFlag ?? process.env.GITHUB_API_URL ?? "https://api.github.com" };
+}

@@ -5,7 +5,7 @@ import { createGitHubClient } from "../adapters/github.js";
 import { createS3Client } from "../adapters/s3.js";
 import { type DoctorFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { parseFlags } from "./cli-args.js";
+import { githubAccess, parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 
 /**
@@ -27,17 +27,11 @@ export const doctorCommand: Command = async (args, out) => {
     "doctor",
   );
   const config = await readConfigFile(values.config as string);
-  const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN;
-  if (!token)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "no token in GITHUB_TOKEN (or GH_TOKEN)",
-      "export the token the release uses (e.g. an installation token of the release App) as GITHUB_TOKEN",
-    );
-  const github = createGitHubClient({
-    token,
-    baseUrl: values["api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com",
-  });
+  const { token, apiUrl } = githubAccess(
+    values["api-url"],
+    "export the token the release uses (e.g. an installation token of the release App) as GITHUB_TOKEN",
+  );
+  const github = createGitHubClient({ token, baseUrl: apiUrl });
   const findings: DoctorFinding[] = [];
   for (const need of repoNeeds(config)) findings.push(...(await probeRepo(github, need)));
   if (!values["skip-bucket"])

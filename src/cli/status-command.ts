@@ -10,7 +10,7 @@ import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/version.js";
 import { GitHubEmulator } from "../rehearsal/github/emulator.js";
 import { readRelease } from "../rehearsal/rehearsal-outcome.js";
-import { parseFlags } from "./cli-args.js";
+import { githubAccess, parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 
 /** Reads a release from a kept rehearsal: its emulator state served again, read through the API. */
@@ -65,15 +65,11 @@ export const statusCommand: Command = async (args, out) => {
   if (values.keep) {
     ({ config, ...read } = await fromKeptWorld(resolve(values.keep), version));
   } else {
-    const token = process.env.GITHUB_TOKEN ?? process.env.GH_TOKEN;
-    if (!token)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        "no token in GITHUB_TOKEN (or GH_TOKEN)",
-        "export a token that may read the automation repo's contents",
-      );
+    const { token, apiUrl } = githubAccess(
+      values["api-url"],
+      "export a token that may read the automation repo's contents",
+    );
     config = await readConfigFile(values.config as string);
-    const apiUrl = values["api-url"] ?? process.env.GITHUB_API_URL ?? "https://api.github.com";
     read = await readRelease(apiUrl, token, config.tracking.repo, version);
   }
   if (read.snapshot.events.length === 0)
