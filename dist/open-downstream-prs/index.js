@@ -50604,18 +50604,18 @@ function renderValue(value, values, where) {
   }
   return value;
 }
+function editApplies(edit, prerelease) {
+  return !(edit.when === "stable" && prerelease) && !(edit.when === "prerelease" && !prerelease);
+}
 function editedPaths(edits, values, prerelease) {
-  const paths = edits.filter(
-    (e) => e.kind !== "script" && !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease)
-  ).map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
+  const paths = edits.filter((e) => e.kind !== "script" && editApplies(e, prerelease)).map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
   return [...new Set(paths)];
 }
 function applyEdits(edits, files, values, prerelease, templates) {
   const changed = /* @__PURE__ */ new Map();
   const current = (path) => changed.has(path) ? changed.get(path)?.after : files(path);
   for (const [i, edit] of edits.entries()) {
-    if (edit.when === "stable" && prerelease) continue;
-    if (edit.when === "prerelease" && !prerelease) continue;
+    if (!editApplies(edit, prerelease)) continue;
     if (edit.kind === "script") continue;
     const where = `edits[${i}]`;
     const path = renderTemplate(edit.file, values, `${where}.file`);
@@ -50786,11 +50786,10 @@ async function runScriptEdit(dir, command, env, timeoutSeconds) {
 }
 
 // src/adapters/checkout-edits.ts
-var applies = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
 async function applyEditsInDir(dir, d, values, prerelease, templates) {
   const before = await snapshotFiles(dir);
   for (const [i, edit] of d.edits.entries()) {
-    if (!applies(edit, prerelease)) continue;
+    if (!editApplies(edit, prerelease)) continue;
     if (edit.kind === "script") {
       const env = Object.fromEntries(
         Object.entries(edit.env).map(([k, v]) => [
@@ -56216,7 +56215,6 @@ var inputsSchema = external_exports.object({
   releaseDate: i["release-date"],
   recordedPrs: i["recorded-prs"]
 }));
-var applies2 = (e, prerelease) => !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
 async function editInCheckout(prs, d, baseSha, r) {
   const dir = await mkdtemp2(join4(tmpdir3(), `release-relay-${d.name}-`));
   try {
@@ -56239,7 +56237,7 @@ async function oneDownstream(github, d, r) {
     draft: d.pr.draft,
     mode: d.mode === "push" ? "push" : "pr"
   });
-  const scripted = d.edits.some((e) => e.kind === "script" && applies2(e, r.version.isPrerelease));
+  const scripted = d.edits.some((e) => e.kind === "script" && editApplies(e, r.version.isPrerelease));
   const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
   const { edited, executable } = scripted ? await editInCheckout(prs, d, current.sha, r) : {
     edited: applyEdits(

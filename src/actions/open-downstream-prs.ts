@@ -12,8 +12,8 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
-import type { Config, Downstream, Edit } from "../core/config.js";
-import { applyEdits, type EditedFile, editedPaths } from "../core/downstream-edits.js";
+import type { Config, Downstream } from "../core/config.js";
+import { applyEdits, type EditedFile, editApplies, editedPaths } from "../core/downstream-edits.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
@@ -111,9 +111,6 @@ interface Release {
   templates: (path: string) => string | undefined;
 }
 
-const applies = (e: Edit, prerelease: boolean) =>
-  !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
-
 /** Applies a downstream's edits in a checkout of its base when one of them runs the repo's own script. */
 async function editInCheckout(
   prs: DownstreamPullRequests,
@@ -143,7 +140,7 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
     draft: d.pr.draft,
     mode: d.mode === "push" ? "push" : "pr",
   });
-  const scripted = d.edits.some((e) => e.kind === "script" && applies(e, r.version.isPrerelease));
+  const scripted = d.edits.some((e) => e.kind === "script" && editApplies(e, r.version.isPrerelease));
   const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
   const { edited, executable } = scripted
     ? await editInCheckout(prs, d, current.sha, r)

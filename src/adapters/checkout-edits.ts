@@ -2,14 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { mkdir, stat, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import type { Downstream } from "../core/config.js";
-import { applyEdits, type EditedFile } from "../core/downstream-edits.js";
+import { applyEdits, type EditedFile, editApplies } from "../core/downstream-edits.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { EditValues } from "../core/release-values.js";
 import { renderTemplate } from "../core/template.js";
 import { runScriptEdit, snapshotFiles } from "./script-edit.js";
-
-const applies = (e: Downstream["edits"][number], prerelease: boolean) =>
-  !(e.when === "stable" && prerelease) && !(e.when === "prerelease" && !prerelease);
 
 /**
  * Applies a downstream's edits to the files of a checkout, in order, on disk — scripts included
@@ -25,7 +22,7 @@ export async function applyEditsInDir(
 ): Promise<{ edited: EditedFile[]; executable: Set<string> }> {
   const before = await snapshotFiles(dir);
   for (const [i, edit] of d.edits.entries()) {
-    if (!applies(edit, prerelease)) continue;
+    if (!editApplies(edit, prerelease)) continue;
     if (edit.kind === "script") {
       const env = Object.fromEntries(
         Object.entries(edit.env).map(([k, v]) => [

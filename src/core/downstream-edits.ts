@@ -19,15 +19,15 @@ function renderValue(value: unknown, values: EditValues, where: string): unknown
   return value;
 }
 
+/** Whether an edit runs for this release: `when: stable` edits skip prereleases and the reverse. */
+export function editApplies(edit: Edit, prerelease: boolean): boolean {
+  return !(edit.when === "stable" && prerelease) && !(edit.when === "prerelease" && !prerelease);
+}
+
 /** The files a downstream's edits read and write, rendered for this release (in order, once each). */
 export function editedPaths(edits: readonly Edit[], values: EditValues, prerelease: boolean): string[] {
   const paths = edits
-    .filter(
-      (e) =>
-        e.kind !== "script" &&
-        !(e.when === "stable" && prerelease) &&
-        !(e.when === "prerelease" && !prerelease),
-    )
+    .filter((e) => e.kind !== "script" && editApplies(e, prerelease))
     .map((e, i) => renderTemplate((e as { file: string }).file, values, `edits[${i}].file`));
   return [...new Set(paths)];
 }
@@ -53,8 +53,7 @@ export function applyEdits(
   const changed = new Map<string, EditedFile>();
   const current = (path: string) => (changed.has(path) ? changed.get(path)?.after : files(path));
   for (const [i, edit] of edits.entries()) {
-    if (edit.when === "stable" && prerelease) continue;
-    if (edit.when === "prerelease" && !prerelease) continue;
+    if (!editApplies(edit, prerelease)) continue;
     if (edit.kind === "script") continue;
     const where = `edits[${i}]`;
     const path = renderTemplate(edit.file, values, `${where}.file`);
