@@ -50939,10 +50939,11 @@ var EDIT_KINDS = [
 var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
   error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
 });
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
 var downstreamSchema = kebabObject({
-  name: external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-    error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-  }),
+  name: downstreamNameSchema,
   repo: repoNameSchema,
   mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
   "base-branch": external_exports.string().min(1).optional(),
@@ -55968,6 +55969,24 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
+// src/core/json-input.ts
+function parseJsonInput(text, schema, what, hint) {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
 // src/core/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
@@ -56187,24 +56206,14 @@ var inputsSchema = external_exports.object({
   "tracking-issue-url": external_exports.url().optional(),
   "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   // Unset: every downstream's release branch is looked up before anything is written.
-  "recorded-prs": external_exports.string().optional().transform((text, ctx) => {
-    if (!text) return void 0;
-    const parsed = external_exports.array(external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).safeParse(
-      (() => {
-        try {
-          return JSON.parse(text);
-        } catch {
-          return void 0;
-        }
-      })()
-    );
-    if (parsed.success) return parsed.data;
-    ctx.addIssue({
-      code: "custom",
-      message: 'expected a JSON array of downstream names, e.g. ["hashes"]'
-    });
-    return external_exports.NEVER;
-  })
+  "recorded-prs": external_exports.string().optional().transform(
+    (text) => text ? parseJsonInput(
+      text,
+      external_exports.array(downstreamNameSchema),
+      "input recorded-prs",
+      "pass the recorded-prs output of track-status unchanged"
+    ) : void 0
+  )
 }).transform((i) => ({
   configPath: i["config-path"],
   version: i.version,

@@ -50539,10 +50539,11 @@ var EDIT_KINDS = [
 var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
   error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
 });
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
 var downstreamSchema = kebabObject({
-  name: external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-    error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-  }),
+  name: downstreamNameSchema,
   repo: repoNameSchema,
   mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
   "base-branch": external_exports.string().min(1).optional(),
@@ -56136,17 +56137,7 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
-// src/core/stage-output-events.ts
-var prResultSchema = external_exports.object({
-  downstream: external_exports.string(),
-  repo: external_exports.string(),
-  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
-  number: external_exports.number().int().positive().optional(),
-  url: external_exports.url().optional(),
-  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  files: external_exports.array(external_exports.string()).default([]),
-  error: external_exports.string().optional()
-});
+// src/core/json-input.ts
 function parseJsonInput(text2, schema, what, hint) {
   let raw;
   try {
@@ -56163,6 +56154,18 @@ function parseJsonInput(text2, schema, what, hint) {
     );
   return parsed.data;
 }
+
+// src/core/stage-output-events.ts
+var prResultSchema = external_exports.object({
+  downstream: external_exports.string(),
+  repo: external_exports.string(),
+  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  number: external_exports.number().int().positive().optional(),
+  url: external_exports.url().optional(),
+  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  files: external_exports.array(external_exports.string()).default([]),
+  error: external_exports.string().optional()
+});
 function pullRequestEvents(prsJson, config2, runId2, at2) {
   const results = parseJsonInput(
     prsJson,

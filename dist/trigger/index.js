@@ -50443,10 +50443,11 @@ var EDIT_KINDS = [
 var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
   error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
 });
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
 var downstreamSchema = kebabObject({
-  name: external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-    error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-  }),
+  name: downstreamNameSchema,
   repo: repoNameSchema,
   mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
   "base-branch": external_exports.string().min(1).optional(),

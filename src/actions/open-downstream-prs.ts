@@ -12,9 +12,10 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
-import type { Config, Downstream } from "../core/config.js";
+import { type Config, type Downstream, downstreamNameSchema } from "../core/config.js";
 import { applyEdits, type EditedFile, editApplies, editedPaths } from "../core/downstream-edits.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
+import { parseJsonInput } from "../core/json-input.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
 import { type EditValues, editValues } from "../core/release-values.js";
@@ -54,24 +55,16 @@ const inputsSchema = z
     "recorded-prs": z
       .string()
       .optional()
-      .transform((text, ctx) => {
-        if (!text) return undefined;
-        const parsed = z.array(z.string().regex(/^[a-z][a-z0-9-]{0,31}$/)).safeParse(
-          (() => {
-            try {
-              return JSON.parse(text);
-            } catch {
-              return undefined;
-            }
-          })(),
-        );
-        if (parsed.success) return parsed.data;
-        ctx.addIssue({
-          code: "custom",
-          message: 'expected a JSON array of downstream names, e.g. ["hashes"]',
-        });
-        return z.NEVER;
-      }),
+      .transform((text) =>
+        text
+          ? parseJsonInput(
+              text,
+              z.array(downstreamNameSchema),
+              "input recorded-prs",
+              "pass the recorded-prs output of track-status unchanged",
+            )
+          : undefined,
+      ),
   })
   .transform((i) => ({
     configPath: i["config-path"],

@@ -5,10 +5,16 @@ import { join } from "node:path";
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { DoctorFinding, RepoAccess, RepoNeed } from "../core/doctor.js";
 import { describeError } from "../core/errors.js";
+import { permissionForRoute } from "../core/route-permission.js";
 import type { GitHubClient } from "./github.js";
 import type { Signer } from "./signing.js";
 
 const status = (error: unknown) => (error as { status?: number }).status;
+// The permission the refused probe needed, named as every other refusal names it.
+const permissionOf = (error: unknown) => {
+  const request = (error as { request?: { method: string; url: string } }).request;
+  return request && permissionForRoute(request.method, request.url);
+};
 
 // A write GitHub refuses as invalid (422) only after it has checked the permission (403/404):
 // the answer tells whether the token may write, and nothing is ever written.
@@ -76,21 +82,11 @@ export async function probeRepo(github: GitHubClient, need: RepoNeed): Promise<D
           check,
           ok: false,
           problem: code === 403 || code === 404 ? `refused (GitHub answered ${code})` : describeError(error),
-          fix: `give the release token "${permissionName(access)}" on ${need.repo}`,
+          fix: `give the release token ${permissionOf(error) ?? `${access} on ${need.repo}`}`,
         });
     }
   }
   return findings;
-}
-
-function permissionName(access: RepoAccess): string {
-  const [scope, level] = access.split(":") as [string, string];
-  const names: Record<string, string> = {
-    contents: "Contents",
-    pull_requests: "Pull requests",
-    issues: "Issues",
-  };
-  return `${names[scope]}: ${level === "write" ? "Read and write" : "Read"}`;
 }
 
 /** Writes a probe object under a temporary prefix and deletes it: the release can publish here. */

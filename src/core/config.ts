@@ -88,10 +88,13 @@ export const editSchema = z.discriminatedUnion("kind", [...editSchemas], {
       : undefined,
 });
 
+/** A downstream's name, as `after:`, branch names and `recorded-prs` use it. */
+export const downstreamNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue) => `expected a short lowercase name like "hashes", got ${quoted(issue.input)}`,
+});
+
 const downstreamSchema = kebabObject({
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-    error: (issue) => `expected a short lowercase name like "hashes", got ${quoted(issue.input)}`,
-  }),
+  name: downstreamNameSchema,
   repo: repoNameSchema,
   mode: z.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
   "base-branch": z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { hashesFileSchema } from "./checksums.js";
 import type { Config } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
+import { parseJsonInput } from "./json-input.js";
 import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
 
 /** One entry of open-downstream-prs' `prs` output. */
@@ -20,24 +21,6 @@ export const prResultSchema = z.object({
 });
 
 export type PrResult = z.infer<typeof prResultSchema>;
-
-/** Parses a JSON input against its schema; what is wrong is named, with how to fix it. */
-function parseJsonInput<T>(text: string, schema: z.ZodType<T>, what: string, hint: string): T {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint,
-    );
-  return parsed.data;
-}
 
 /**
  * The ledger events for what open-downstream-prs did, one per downstream. Ids are content-derived,

@@ -122,7 +122,7 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     );
     expect(text).toContain("did the project move to another organisation?");
     expect(text).toContain("FAIL  acme/hashes: pull requests write: refused (GitHub answered 403)");
-    expect(text).toContain('fix: give the release token "Pull requests: Read and write" on acme/hashes');
+    expect(text).toContain('fix: give the release token "Pull requests: read and write" on acme/hashes');
     expect(text).toContain("FAIL  s3://no-such-bucket/releases/ is writable");
     expect(text).toContain("FAIL  published public key");
     expect(text).toContain("the signing key is not the key users verify with");
