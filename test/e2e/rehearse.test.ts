@@ -5,24 +5,20 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   cli,
   DOWNSTREAMS,
   expectNoSecrets,
   expectReleased,
   newWorld,
-  removeWorlds,
+  rehearsalSuite,
   runRehearse,
 } from "../support/rehearsal-checks.js";
 import { readSummary } from "../support/rehearsal-world.js";
-import { hasTool, rehearsalTools } from "../support/tools.js";
+import { hasTool } from "../support/tools.js";
 
-// Kept worlds are large: removing a full suite's takes a while.
-afterAll(removeWorlds, 600_000);
-
-// Outside CI, a machine without the rehearsal's tools skips these tests and says what to install.
-const ready = rehearsalTools();
+const ready = rehearsalSuite();
 
 describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
   const dir = newWorld();

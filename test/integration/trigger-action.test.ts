@@ -3,24 +3,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseReleaseRequested } from "../../src/core/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
-import { runBundledAction } from "../support/run-action.js";
+import { runBundledAction, tagPushEnv } from "../support/run-action.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
 const AUTOMATION = "valkey-io/valkey-release-automation";
 const SHA = "a5e1e98766dcc928a0428310a55d385b574a0f62";
 let emulator: GitHubEmulator;
 
-const runnerEnv = (overrides: Record<string, string> = {}) => ({
-  GITHUB_REPOSITORY: "valkey-io/valkey",
-  GITHUB_REF: "refs/tags/8.0.2",
-  GITHUB_SHA: SHA,
-  GITHUB_ACTOR: "maintainer",
-  GITHUB_EVENT_NAME: "push",
-  GITHUB_RUN_ID: "42",
-  GITHUB_SERVER_URL: "https://github.com",
-  GITHUB_API_URL: emulator.url,
-  ...overrides,
-});
+const runnerEnv = (overrides: Record<string, string> = {}) =>
+  tagPushEnv("valkey-io/valkey", SHA, emulator.url, overrides);
 
 beforeAll(async () => {
   emulator = new GitHubEmulator();

@@ -22,7 +22,7 @@ import { planRelease } from "../../src/core/plan.js";
 import { parseTag } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LOCAL_S3_CREDENTIALS, LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
-import { type ActionResult, runBundledAction } from "../support/run-action.js";
+import { type ActionResult, runBundledAction, tagPushEnv } from "../support/run-action.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 
 const corpus = join(import.meta.dirname, "bad-inputs");
@@ -61,17 +61,7 @@ let emulator: GitHubEmulator;
 let s3: LocalS3;
 let work: string;
 let sourceSha: string;
-const runnerEnv = (extra: Record<string, string> = {}) => ({
-  GITHUB_REPOSITORY: AUTOMATION,
-  GITHUB_REF: "refs/tags/8.0.2",
-  GITHUB_SHA: SHA,
-  GITHUB_ACTOR: "maintainer",
-  GITHUB_EVENT_NAME: "push",
-  GITHUB_RUN_ID: "42",
-  GITHUB_SERVER_URL: "https://github.com",
-  GITHUB_API_URL: emulator.url,
-  ...extra,
-});
+const runnerEnv = (extra: Record<string, string> = {}) => tagPushEnv(AUTOMATION, SHA, emulator.url, extra);
 
 /** Runs one action and returns what it did to the world since it started. */
 async function act(action: string, inputs: Record<string, string>, env: Record<string, string> = {}) {

@@ -1,21 +1,18 @@
 // A release killed right after its k-th mutating call (the run dies; what it still sends is lost),
 // then rerun by workflow_dispatch: the final world must equal a clean release's, with no duplicate
 // PR, comment, branch, ledger event or object. The full suite tries every k of a clean release.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectNoSecrets,
   expectReleased,
   newWorld,
-  removeWorlds,
+  rehearsalSuite,
   runRehearse,
 } from "../support/rehearsal-checks.js";
 import { readSummary } from "../support/rehearsal-world.js";
-import { rehearsalTools } from "../support/tools.js";
 import { eachLimited, FULL, PARALLEL } from "./scale.js";
 
-// Kept worlds are large: removing a full suite's takes a while.
-afterAll(removeWorlds, 600_000);
-const ready = rehearsalTools();
+const ready = rehearsalSuite();
 
 /** Crashes after call k, reruns, judges the world; "beyond" when the release has fewer than k calls. */
 async function crashAndRerun(k: number): Promise<"recovered" | "beyond"> {

@@ -1,21 +1,18 @@
 // Rehearsals of the example with 10 % of GitHub API calls and S3 requests failing (5xx, secondary
 // rate limit, S3 SlowDown, connection reset before or after S3 acted, latency): each must complete
 // and leave exactly the world a clean release leaves, with no secret anywhere.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   expectNoSecrets,
   expectReleased,
   newWorld,
-  removeWorlds,
+  rehearsalSuite,
   runRehearse,
 } from "../support/rehearsal-checks.js";
 import { readSummary } from "../support/rehearsal-world.js";
-import { rehearsalTools } from "../support/tools.js";
 import { eachLimited, FULL, PARALLEL } from "./scale.js";
 
-// Kept worlds are large: removing a full suite's takes a while.
-afterAll(removeWorlds, 600_000);
-const ready = rehearsalTools();
+const ready = rehearsalSuite();
 const SEEDS = FULL ? Array.from({ length: 20 }, (_, i) => i + 1) : [3, 14];
 
 describe.skipIf(!ready)("reliability: injected faults", { timeout: 3_600_000 }, () => {

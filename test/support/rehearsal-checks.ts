@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
 import {
   changedFiles,
   expectedPrFiles,
@@ -16,6 +16,7 @@ import {
   readSummary,
 } from "./rehearsal-world.js";
 import { spawnCollect } from "./spawn-collect.js";
+import { rehearsalTools } from "./tools.js";
 
 export const cli = join(import.meta.dirname, "../../dist/cli/index.js");
 export const DOWNSTREAMS = ["hashes", "container", "website"];
@@ -32,6 +33,16 @@ export function removeWorlds(): void {
 }
 
 /** Branches of an emulated repo. */
+/**
+ * Sets up a file of rehearsal tests: kept worlds are removed after it (they are large: a full
+ * suite's take a while), and whether the rehearsal's tools are installed is returned (outside CI a
+ * machine without them skips the tests and says what to install).
+ */
+export function rehearsalSuite(): boolean {
+  afterAll(removeWorlds, 600_000);
+  return rehearsalTools();
+}
+
 export function branches(dir: string, repo: string): string[] {
   return gitIn(dir, repo, ["for-each-ref", "--format=%(refname)", "refs/heads"]).trim().split("\n").sort();
 }

@@ -54,3 +54,23 @@ export async function runBundledAction(
     summary: readFileSync(summaryFile, "utf8"),
   };
 }
+
+/** The runner's environment of a workflow started by pushing tag 8.0.2 in `repository`, calling GitHub at `apiUrl`. */
+export function tagPushEnv(
+  repository: string,
+  sha: string,
+  apiUrl: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    GITHUB_REPOSITORY: repository,
+    GITHUB_REF: "refs/tags/8.0.2",
+    GITHUB_SHA: sha,
+    GITHUB_ACTOR: "maintainer",
+    GITHUB_EVENT_NAME: "push",
+    GITHUB_RUN_ID: "42",
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: apiUrl,
+    ...overrides,
+  };
+}
