@@ -39691,6 +39691,14 @@ function renderChecksums(entries) {
 `).join("");
 }
 
+// src/core/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64),
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
 // src/core/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
@@ -39752,7 +39760,9 @@ var releasePlanSchema = external_exports.strictObject({
   /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
   checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
   ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() })
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional()
 });
 
 // src/core/verification.ts
@@ -39905,7 +39915,7 @@ function permissionForRoute(method, path) {
   const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(p);
   if (!repo) return void 0;
   const rest = repo[2] ?? "";
-  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
+  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases|compare)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
   return name ? `"${name}: ${level}" on ${repo[1]}` : void 0;
 }
 

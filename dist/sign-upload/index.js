@@ -88789,7 +88789,19 @@ var configSchema = kebabObject({
     repo: repoNameSchema,
     archive: external_exports.string().min(1).optional(),
     // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
-    "release-notes": external_exports.string().min(1).optional()
+    "release-notes": external_exports.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": external_exports.array(
+      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
+      })
+    ).min(1).optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
+      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
+    }).optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
@@ -88828,6 +88840,8 @@ var configSchema = kebabObject({
       ["source", "release-notes"],
       ctx
     );
+  for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);
@@ -89492,6 +89506,14 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
+// src/core/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64),
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
 // src/core/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
@@ -89538,7 +89560,9 @@ var releasePlanSchema = external_exports.strictObject({
   /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
   checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
   ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() })
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional()
 });
 function objectUrl(upload, key) {
   if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
@@ -89801,7 +89825,7 @@ function permissionForRoute(method, path) {
   const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(p3);
   if (!repo) return void 0;
   const rest = repo[2] ?? "";
-  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
+  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases|compare)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
   return name ? `"${name}: ${level}" on ${repo[1]}` : void 0;
 }
 

@@ -50496,7 +50496,19 @@ var configSchema = kebabObject({
     repo: repoNameSchema,
     archive: external_exports.string().min(1).optional(),
     // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
-    "release-notes": external_exports.string().min(1).optional()
+    "release-notes": external_exports.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": external_exports.array(
+      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
+      })
+    ).min(1).optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
+      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
+    }).optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
@@ -50535,6 +50547,8 @@ var configSchema = kebabObject({
       ["source", "release-notes"],
       ctx
     );
+  for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);
@@ -55179,6 +55193,75 @@ function readRunContext(env = process.env) {
   };
 }
 
+// src/adapters/tag-commit.ts
+async function readTagCommit(github, repo, tag) {
+  const [owner, name] = repo.split("/");
+  try {
+    const { data } = await github.rest.git.getRef({ owner, repo: name, ref: `tags/${tag}` });
+    let object2 = data.object;
+    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
+      object2 = (await github.rest.git.getTag({ owner, repo: name, tag_sha: object2.sha })).data.object;
+    return object2.type === "commit" ? object2.sha : void 0;
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw error63;
+  }
+}
+
+// src/core/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64),
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+var CHECK_RUN_PASSED = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
+function checkRunState(status, conclusion) {
+  if (status !== "completed") return "pending";
+  return conclusion && CHECK_RUN_PASSED.has(conclusion) ? "passed" : "failed";
+}
+function commitStatusState(state) {
+  return state === "success" ? "passed" : state === "pending" ? "pending" : "failed";
+}
+function judgeSourceChecks(required2, observed) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const check2 of observed) if (!latest.has(check2.name)) latest.set(check2.name, check2);
+  const considered = required2 === "all" ? [...latest.values()] : required2.flatMap((name) => {
+    const check2 = latest.get(name);
+    return check2 ? [check2] : [];
+  });
+  const missing = required2 === "all" ? latest.size === 0 ? ["any check"] : [] : required2.filter((name) => !latest.has(name));
+  const of = (state) => considered.filter((c) => c.state === state);
+  const failed = of("failed");
+  const pending = of("pending");
+  return {
+    // A failed check will not turn green by waiting; pending and missing ones may.
+    verdict: failed.length > 0 ? "failed" : pending.length > 0 || missing.length > 0 ? "pending" : "passed",
+    passed: of("passed"),
+    failed,
+    pending,
+    missing
+  };
+}
+function notGreenChecks(v) {
+  return [
+    ...v.failed.map((c) => `${c.name} (${c.detail})`),
+    ...v.pending.map((c) => `${c.name} (${c.detail})`),
+    ...v.missing.map((name) => `${name} (not reported)`)
+  ];
+}
+function releaseBranchesFor(patterns, version2) {
+  const values = {
+    line: version2.line,
+    major: String(version2.major),
+    minor: String(version2.minor)
+  };
+  const branches = patterns.map(
+    (p) => p.replace(/\{(line|major|minor)\}/g, (_, k) => values[k] ?? "")
+  );
+  return [...new Set(branches)];
+}
+
 // src/core/events.ts
 var RELEASE_REQUESTED = "release-requested";
 var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
@@ -55195,7 +55278,9 @@ var releaseRequestedSchema = external_exports.strictObject({
     event: external_exports.enum(["push", "release", "workflow_dispatch", "rehearsal"]),
     at: external_exports.iso.datetime(),
     runUrl: external_exports.url().max(512).optional()
-  })
+  }),
+  /** Present when a maintainer released although the source CI gate did not pass. */
+  checksOverride: checksOverrideSchema.optional()
 });
 function parseReleaseRequested(input2) {
   let value = input2;
@@ -55242,7 +55327,8 @@ function buildReleaseRequested(project, version2, sha2, sourceRepo, trigger) {
       event: trigger.event,
       at: trigger.at,
       ...trigger.runUrl ? { runUrl: trigger.runUrl } : {}
-    }
+    },
+    ...trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {}
   });
 }
 
@@ -55295,18 +55381,156 @@ function parseVersion(raw, tag = raw) {
   };
 }
 
+// src/adapters/source-checks.ts
+async function readSourceChecks(github, repo, sha2) {
+  const [owner, name] = repo.split("/");
+  const hint = (permission) => `give the trigger's source-token "${permission}: read" on ${repo} (the workflow's permissions: ${permission === "Checks" ? "checks" : "statuses"}: read)`;
+  let runs;
+  try {
+    runs = await github.paginate(github.rest.checks.listForRef, {
+      owner,
+      repo: name,
+      ref: sha2,
+      filter: "latest",
+      per_page: 100
+    });
+  } catch (error63) {
+    throw githubError(error63, `read the check runs of ${sha2.slice(0, 12)} in ${repo}`, hint("Checks"));
+  }
+  let statuses;
+  try {
+    const { data } = await github.rest.repos.getCombinedStatusForRef({
+      owner,
+      repo: name,
+      ref: sha2,
+      per_page: 100
+    });
+    statuses = data.statuses;
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `read the commit statuses of ${sha2.slice(0, 12)} in ${repo}`,
+      hint("Commit statuses")
+    );
+  }
+  return [
+    ...runs.sort((a, b) => b.id - a.id).map((r) => ({
+      name: r.name,
+      state: checkRunState(r.status, r.conclusion),
+      detail: r.status === "completed" ? r.conclusion ?? "completed" : r.status,
+      url: r.html_url ?? void 0
+    })),
+    ...statuses.map((s) => ({
+      name: s.context,
+      state: commitStatusState(s.state),
+      detail: s.state,
+      url: s.target_url ?? void 0
+    }))
+  ];
+}
+async function isCommitOnBranch(github, repo, branch, sha2) {
+  const [owner, name] = repo.split("/");
+  try {
+    const { data } = await github.rest.repos.compareCommitsWithBasehead({
+      owner,
+      repo: name,
+      basehead: `${branch}...${sha2}`,
+      per_page: 1
+    });
+    return data.status === "identical" || data.status === "behind";
+  } catch (error63) {
+    if (error63.status === 404) {
+      try {
+        await github.rest.repos.getBranch({ owner, repo: name, branch });
+        return false;
+      } catch (inner) {
+        if (inner.status === 404) return void 0;
+        throw githubError(
+          inner,
+          `read branch ${branch} of ${repo}`,
+          `give the token "Contents: read" on ${repo}`
+        );
+      }
+    }
+    throw githubError(
+      error63,
+      `compare ${branch} with ${sha2.slice(0, 12)} in ${repo}`,
+      `give the trigger's source-token "Contents: read" on ${repo}`
+    );
+  }
+}
+
+// src/actions/source-gate.ts
+var POLL_MS = 3e4;
+async function checkReleaseBranch(config2, version2, sha2, deps) {
+  const patterns = config2.source.releaseBranches;
+  if (!patterns) return;
+  const branches = releaseBranchesFor(patterns, version2);
+  const absent = [];
+  for (const branch of branches) {
+    const on = await isCommitOnBranch(deps.github, config2.source.repo, branch, sha2);
+    if (on) {
+      deps.log(`Release branch: ${sha2.slice(0, 12)} is on ${branch}.`);
+      return;
+    }
+    if (on === void 0) absent.push(branch);
+  }
+  throw new ReleaseRelayError(
+    "E_RELEASE_BRANCH",
+    `tag ${version2.tag} points at ${sha2.slice(0, 12)}, which is not on ${branches.join(" or ")} in ${config2.source.repo}` + (absent.length ? ` (${absent.join(", ")}: no such branch, or the token cannot see it)` : ""),
+    `tag a commit of ${branches.join(" or ")} (delete this tag with \`git push --delete origin ${version2.tag}\`), or add its branch to source.release-branches`
+  );
+}
+async function passSourceGate(config2, version2, sha2, override, deps) {
+  await checkReleaseBranch(config2, version2, sha2, deps);
+  const required2 = config2.source.requiredChecks;
+  if (!required2) return void 0;
+  const deadline = deps.now() + config2.source.checksWaitMinutes * 6e4;
+  for (; ; ) {
+    const verdict = judgeSourceChecks(required2, await readSourceChecks(deps.github, config2.source.repo, sha2));
+    if (verdict.verdict === "passed") {
+      deps.log(`Source CI passed on ${sha2.slice(0, 12)}: ${verdict.passed.map((c) => c.name).join(", ")}.`);
+      if (override) deps.log("override-reason is not used: nothing to override.");
+      return void 0;
+    }
+    const remaining = deadline - deps.now();
+    if (verdict.verdict === "pending" && remaining > 0) {
+      deps.log(`Waiting for source CI on ${sha2.slice(0, 12)}: ${notGreenChecks(verdict).join(", ")}.`);
+      await deps.sleep(Math.min(POLL_MS, remaining));
+      continue;
+    }
+    const notGreen = notGreenChecks(verdict);
+    if (override) {
+      deps.log(
+        `Source CI is not green (${notGreen.join(", ")}); released anyway by ${override.by}: ${override.reason}`
+      );
+      return { by: override.by, reason: override.reason, failing: notGreen.slice(0, 50) };
+    }
+    const waited = verdict.verdict === "pending" ? ` after waiting ${config2.source.checksWaitMinutes} minutes` : "";
+    throw new ReleaseRelayError(
+      "E_SOURCE_CHECKS",
+      `the tagged commit ${sha2.slice(0, 12)} of ${config2.source.repo} does not have green CI${waited}: ${notGreen.join(", ")}; nothing was sent`,
+      "fix CI and tag a green commit; to release anyway, run the request-release workflow by hand with the tag and an override-reason (recorded in the tracking issue)"
+    );
+  }
+}
+
 // src/actions/trigger.ts
-var INPUTS = ["automation-repo", "token", "tag", "config-path"];
+var INPUTS = ["automation-repo", "token", "source-token", "tag", "config-path", "override-reason"];
 var triggerInputsSchema = external_exports.object({
   "automation-repo": external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected "owner/name" of the automation repo' }),
   token: external_exports.string().min(1, { error: "a token that may dispatch to the automation repo is required" }),
+  "source-token": external_exports.string().min(1).optional(),
   tag: external_exports.string().optional(),
-  "config-path": external_exports.string().default("release-relay.yml")
+  "config-path": external_exports.string().default("release-relay.yml"),
+  "override-reason": external_exports.string().trim().max(500, { error: "keep override-reason under 500 characters" }).optional()
 }).transform((i) => ({
   automationRepo: i["automation-repo"],
   token: i.token,
+  sourceToken: i["source-token"] ?? i.token,
   tag: i.tag,
-  configPath: i["config-path"]
+  configPath: i["config-path"],
+  overrideReason: i["override-reason"] || void 0
 }));
 function resolveTag(input2, ref) {
   if (input2) return input2.replace(/^refs\/tags\//, "");
@@ -55316,6 +55540,26 @@ function resolveTag(input2, ref) {
     `no tag to release: the run is for ${JSON.stringify(ref || "no ref")}, not a tag`,
     "run the workflow on `push: tags` or `release: published`, or pass `tag:`"
   );
+}
+async function taggedCommit(context, tag, repo, source) {
+  if (context.ref === `refs/tags/${tag}` && context.sha) return context.sha;
+  let sha2;
+  try {
+    sha2 = await readTagCommit(source, repo, tag);
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `read tag ${tag} of ${repo}`,
+      `give the source-token "Contents: read" on ${repo}`
+    );
+  }
+  if (!sha2)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `tag ${tag} does not exist in ${repo}`,
+      "push the tag first, or pass the name of an existing tag"
+    );
+  return sha2;
 }
 async function runTrigger(settings, context, deps) {
   const tag = resolveTag(settings.tag, context.ref);
@@ -55328,18 +55572,27 @@ async function runTrigger(settings, context, deps) {
       "run the trigger only in the source repo (forks must not start releases), or fix source.repo"
     );
   }
-  if (!context.sha) {
+  if (settings.overrideReason && context.eventName !== "workflow_dispatch") {
     throw new ReleaseRelayError(
       "E_INPUT",
-      "GITHUB_SHA is not set",
-      "run this action in a workflow triggered by the tag"
+      `override-reason is only taken from a run a maintainer starts by hand, not from a ${context.eventName} run`,
+      "pass override-reason as a workflow_dispatch input (the request-release workflow's own)"
     );
   }
-  const payload = buildReleaseRequested(config2.project, version2, context.sha, config2.source.repo, {
+  const sha2 = await taggedCommit(context, tag, config2.source.repo, deps.source);
+  const checksOverride = await passSourceGate(
+    config2,
+    version2,
+    sha2,
+    settings.overrideReason ? { by: context.actor, reason: settings.overrideReason } : void 0,
+    { github: deps.source, sleep: deps.sleep, now: () => deps.now().getTime(), log: deps.log }
+  );
+  const payload = buildReleaseRequested(config2.project, version2, sha2, config2.source.repo, {
     actor: context.actor,
     event: context.eventName === "release" ? "release" : context.eventName === "push" ? "push" : "workflow_dispatch",
     at: deps.now().toISOString(),
-    runUrl: context.runUrl
+    runUrl: context.runUrl,
+    checksOverride
   });
   const [owner, repo] = settings.automationRepo.split("/");
   try {
@@ -55361,8 +55614,10 @@ async function runTrigger(settings, context, deps) {
 async function main() {
   const settings = readInputs(triggerInputsSchema, INPUTS);
   setSecret(settings.token);
+  setSecret(settings.sourceToken);
   const context = readRunContext();
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const source = settings.sourceToken === settings.token ? github : createGitHubClient({ token: settings.sourceToken, baseUrl: context.apiUrl });
   const loadConfig = async () => {
     if (existsSync2(settings.configPath)) return readConfigFile(settings.configPath);
     const text = await readRepoFile(github, settings.automationRepo, settings.configPath);
@@ -55375,7 +55630,14 @@ async function main() {
     }
     return parseConfig(text, `${settings.automationRepo}/${settings.configPath}`);
   };
-  const payload = await runTrigger(settings, context, { github, loadConfig, now: () => /* @__PURE__ */ new Date() });
+  const payload = await runTrigger(settings, context, {
+    github,
+    source,
+    loadConfig,
+    now: () => /* @__PURE__ */ new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: (line) => info(line)
+  });
   setOutput("release-id", payload.releaseId);
   setOutput("version", payload.version);
   setOutput("payload", JSON.stringify(payload));
@@ -55392,7 +55654,7 @@ function permissionForRoute(method, path) {
   const repo = /^\/repos\/([^/]+\/[^/]+)(\/.*)?$/.exec(p);
   if (!repo) return void 0;
   const rest = repo[2] ?? "";
-  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
+  const name = /^\/(pulls)(\/|$)/.test(rest) ? "Pull requests" : /^\/issues(\/|$)/.test(rest) ? "Issues" : /^\/(actions)(\/|$)/.test(rest) ? "Actions" : /^\/(statuses|commits\/[^/]+\/status)/.test(rest) ? "Commit statuses" : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest) ? "Checks" : /^\/(git|contents|dispatches|tarball|zipball|branches|releases|compare)(\/|$)/.test(rest) ? "Contents" : rest === "" ? "Metadata" : void 0;
   return name ? `"${name}: ${level}" on ${repo[1]}` : void 0;
 }
 

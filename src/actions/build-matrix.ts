@@ -64,13 +64,14 @@ export function runBuildMatrix(
         "send the payload with the trigger action",
       );
     }
-    return planRelease({
+    const plan = planRelease({
       config,
       version,
       commit: payload.sha,
       requestedAt: payload.trigger.at,
       serverUrl: context.serverUrl,
     });
+    return payload.checksOverride ? { ...plan, checksOverride: payload.checksOverride } : plan;
   }
   // For reruns the input names the tag; it is held to tags.pattern like a pushed tag.
   const version = parseTag(settings.version as string, config.tags.pattern);

@@ -167,6 +167,7 @@ export function eventFromSettings(
       tag: plan.data.tag,
       commit: plan.data.commit,
       requestedAt: plan.data.buildTime,
+      ...(plan.data.checksOverride ? { checksOverride: plan.data.checksOverride } : {}),
       ...link,
     };
   }

@@ -7,13 +7,15 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { githubError } from "../adapters/github-errors.js";
 import { readRepoFile } from "../adapters/repo-files.js";
 import { type RunContext, readRunContext } from "../adapters/run-context.js";
+import { readTagCommit } from "../adapters/tag-commit.js";
 import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { buildReleaseRequested, RELEASE_REQUESTED, type ReleaseRequested } from "../core/events.js";
 import { parseTag } from "../core/version.js";
+import { passSourceGate } from "./source-gate.js";
 
-const INPUTS = ["automation-repo", "token", "tag", "config-path"] as const;
+const INPUTS = ["automation-repo", "token", "source-token", "tag", "config-path", "override-reason"] as const;
 
 const triggerInputsSchema = z
   .object({
@@ -21,14 +23,22 @@ const triggerInputsSchema = z
       .string()
       .regex(/^[^/\s]+\/[^/\s]+$/, { error: 'expected "owner/name" of the automation repo' }),
     token: z.string().min(1, { error: "a token that may dispatch to the automation repo is required" }),
+    "source-token": z.string().min(1).optional(),
     tag: z.string().optional(),
     "config-path": z.string().default("release-relay.yml"),
+    "override-reason": z
+      .string()
+      .trim()
+      .max(500, { error: "keep override-reason under 500 characters" })
+      .optional(),
   })
   .transform((i) => ({
     automationRepo: i["automation-repo"],
     token: i.token,
+    sourceToken: i["source-token"] ?? i.token,
     tag: i.tag,
     configPath: i["config-path"],
+    overrideReason: i["override-reason"] || undefined,
   }));
 
 export type TriggerSettings = z.output<typeof triggerInputsSchema>;
@@ -44,11 +54,48 @@ export function resolveTag(input: string | undefined, ref: string): string {
   );
 }
 
-/** Validates the tag and sends `release-requested` to the automation repo; nothing is sent for a bad tag. */
+/** The commit being released: the run's own for a tag push or release, else the tag's as GitHub has it. */
+async function taggedCommit(context: RunContext, tag: string, repo: string, source: GitHubClient) {
+  if (context.ref === `refs/tags/${tag}` && context.sha) return context.sha;
+  let sha: string | undefined;
+  try {
+    sha = await readTagCommit(source, repo, tag);
+  } catch (error) {
+    throw githubError(
+      error,
+      `read tag ${tag} of ${repo}`,
+      `give the source-token "Contents: read" on ${repo}`,
+    );
+  }
+  if (!sha)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `tag ${tag} does not exist in ${repo}`,
+      "push the tag first, or pass the name of an existing tag",
+    );
+  return sha;
+}
+
+/** What the trigger needs from the world. */
+export interface TriggerDeps {
+  /** Sends the dispatch to the automation repo. */
+  github: GitHubClient;
+  /** Reads the source repo: tag, branches, checks. */
+  source: GitHubClient;
+  loadConfig: () => Promise<Config>;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  log: (line: string) => void;
+}
+
+/**
+ * Validates the tag, passes the source gate (release branch, green CI) and sends `release-requested`
+ * to the automation repo; nothing is sent for a bad tag or a failing gate.
+ */
 export async function runTrigger(
   settings: TriggerSettings,
   context: RunContext,
-  deps: { github: GitHubClient; loadConfig: () => Promise<Config>; now: () => Date },
+  deps: TriggerDeps,
 ): Promise<ReleaseRequested> {
   const tag = resolveTag(settings.tag, context.ref);
   const config = await deps.loadConfig();
@@ -60,14 +107,22 @@ export async function runTrigger(
       "run the trigger only in the source repo (forks must not start releases), or fix source.repo",
     );
   }
-  if (!context.sha) {
+  if (settings.overrideReason && context.eventName !== "workflow_dispatch") {
     throw new ReleaseRelayError(
       "E_INPUT",
-      "GITHUB_SHA is not set",
-      "run this action in a workflow triggered by the tag",
+      `override-reason is only taken from a run a maintainer starts by hand, not from a ${context.eventName} run`,
+      "pass override-reason as a workflow_dispatch input (the request-release workflow's own)",
     );
   }
-  const payload = buildReleaseRequested(config.project, version, context.sha, config.source.repo, {
+  const sha = await taggedCommit(context, tag, config.source.repo, deps.source);
+  const checksOverride = await passSourceGate(
+    config,
+    version,
+    sha,
+    settings.overrideReason ? { by: context.actor, reason: settings.overrideReason } : undefined,
+    { github: deps.source, sleep: deps.sleep, now: () => deps.now().getTime(), log: deps.log },
+  );
+  const payload = buildReleaseRequested(config.project, version, sha, config.source.repo, {
     actor: context.actor,
     event:
       context.eventName === "release"
@@ -77,6 +132,7 @@ export async function runTrigger(
           : "workflow_dispatch",
     at: deps.now().toISOString(),
     runUrl: context.runUrl,
+    checksOverride,
   });
   const [owner, repo] = settings.automationRepo.split("/") as [string, string];
   try {
@@ -100,8 +156,13 @@ export async function runTrigger(
 export async function main(): Promise<void> {
   const settings = readInputs(triggerInputsSchema, INPUTS);
   core.setSecret(settings.token);
+  core.setSecret(settings.sourceToken);
   const context = readRunContext();
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const source =
+    settings.sourceToken === settings.token
+      ? github
+      : createGitHubClient({ token: settings.sourceToken, baseUrl: context.apiUrl });
   const loadConfig = async (): Promise<Config> => {
     if (existsSync(settings.configPath)) return readConfigFile(settings.configPath);
     const text = await readRepoFile(github, settings.automationRepo, settings.configPath);
@@ -114,7 +175,14 @@ export async function main(): Promise<void> {
     }
     return parseConfig(text, `${settings.automationRepo}/${settings.configPath}`);
   };
-  const payload = await runTrigger(settings, context, { github, loadConfig, now: () => new Date() });
+  const payload = await runTrigger(settings, context, {
+    github,
+    source,
+    loadConfig,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: (line) => core.info(line),
+  });
   core.setOutput("release-id", payload.releaseId);
   core.setOutput("version", payload.version);
   core.setOutput("payload", JSON.stringify(payload));

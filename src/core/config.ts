@@ -155,6 +155,24 @@ export const configSchema = kebabObject({
     archive: z.string().min(1).optional(),
     // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
     "release-notes": z.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": z
+      .array(
+        z.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+          error: (issue) =>
+            `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue.input)}`,
+        }),
+      )
+      .min(1)
+      .optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": z
+      .union([z.literal("all"), z.array(z.string().min(1).max(200)).min(1)], {
+        error: 'expected "all" or a list of check names (check runs or commit status contexts)',
+      })
+      .optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": z.number().int().min(0).max(120).default(30),
   }),
   tags: kebabObject({
     pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$"),
@@ -196,6 +214,8 @@ export const configSchema = kebabObject({
       ["source", "release-notes"],
       ctx,
     );
+  for (const [i, branch] of (config.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
   checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
   checkDownstreamGraph(config.downstream, ctx);
   checkNoExpressions(config, [], ctx);

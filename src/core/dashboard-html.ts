@@ -44,6 +44,7 @@ body{font:15px/1.5 system-ui,sans-serif;margin:0;background:#f6f8fa;color:#1f232
 main{max-width:1080px;margin:0 auto;padding:24px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 10px}
 .badge{display:inline-block;padding:2px 10px;border-radius:12px;font-weight:600;color:#fff}
+.warning{border-left:4px solid #b35900;background:#fff4e5;padding:6px 10px}
 .ok{background:#1a7f37}.bad{background:#cf222e}.run{background:#0969da}.idle{background:#8c959f}
 .muted{color:#59636e;font-size:13px}
 .mark{font-weight:700}.ok-t{color:#1a7f37}.bad-t{color:#cf222e}.run-t{color:#0969da}.idle-t{color:#8c959f}
@@ -199,6 +200,11 @@ export function renderDashboardHtml(
 <header><h1>${escapeHtml(options.title)}</h1>
 <p><span class="badge ${v.cls}" id="verdict" data-verdict="${verdict.kind}">${v.label}</span> ${escapeHtml(verdict.progress)}</p>
 <p class="muted">${issue} · ledger ${escapeHtml(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escapeHtml(state.request.tag)} at <code>${escapeHtml(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
+${
+  state.request?.checksOverride
+    ? `<p class="warning" id="checks-override">Released with source CI not green (${escapeHtml(state.request.checksOverride.failing.join(", "))}): overridden by ${escapeHtml(state.request.checksOverride.by)} — “${escapeHtml(state.request.checksOverride.reason)}”</p>`
+    : ""
+}
 ${problemsAndNext(state, ctx)}
 <h2>Stages</h2>${timeline(state)}
 <h2>Downstream repos</h2>${downstreamCards(state, ctx)}

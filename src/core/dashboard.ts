@@ -244,12 +244,23 @@ function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {
   return steps.length ? ["### Next", "", ...steps] : [];
 }
 
+/** A release let through a red source CI gate says so, with who and why, above everything else. */
+function checksOverrideNote(state: ReleaseState): string[] {
+  const o = state.request?.checksOverride;
+  if (!o) return [];
+  return [
+    `> ⚠️ **Released with source CI not green** (${cell(o.failing.join(", ") || "—")}): overridden by ${cell(o.by)} — “${cell(o.reason)}”`,
+    "",
+  ];
+}
+
 /** The tracking issue body (also the job summary): status first, then stages, downstreams, artifacts. */
 export function renderDashboard(state: ReleaseState, ctx: DashboardContext): string {
   for (let compact = 0; compact < 3; compact++) {
     const lines = [
       statusLine(state, ctx),
       "",
+      ...checksOverrideNote(state),
       ...stageTable(state),
       "",
       ...downstreamTable(state, ctx),

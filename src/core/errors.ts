@@ -9,6 +9,8 @@ export type ErrorCode =
   | "E_INPUT"
   | "E_PAYLOAD"
   | "E_SOURCE_REPO"
+  | "E_RELEASE_BRANCH"
+  | "E_SOURCE_CHECKS"
   | "E_TEMPLATE"
   | "E_GITHUB"
   | "E_IMMUTABLE"

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { repoNameSchema } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
+import { type ChecksOverride, checksOverrideSchema } from "./source-gate.js";
 import { describeIssues } from "./validation-issues.js";
 import type { Version } from "./version.js";
 
@@ -36,6 +37,8 @@ export const releaseRequestedSchema = z.strictObject({
     at: z.iso.datetime(),
     runUrl: z.url().max(512).optional(),
   }),
+  /** Present when a maintainer released although the source CI gate did not pass. */
+  checksOverride: checksOverrideSchema.optional(),
 });
 
 export type ReleaseRequested = z.infer<typeof releaseRequestedSchema>;
@@ -80,6 +83,7 @@ export interface TriggerInfo {
   event: ReleaseRequested["trigger"]["event"];
   at: string;
   runUrl?: string | undefined;
+  checksOverride?: ChecksOverride | undefined;
 }
 
 /** Builds the `release-requested` payload for a validated tag; validated again so a sender never emits what a receiver refuses. */
@@ -104,5 +108,6 @@ export function buildReleaseRequested(
       at: trigger.at,
       ...(trigger.runUrl ? { runUrl: trigger.runUrl } : {}),
     },
+    ...(trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checksOverrideSchema } from "./source-gate.js";
 
 /** The stages of a release, in the order they run. */
 export const STAGES = [
@@ -109,6 +110,7 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
       .max(128),
     commit: z.string().regex(/^[0-9a-f]{40}$/),
     requestedAt: z.iso.datetime({ offset: true }),
+    checksOverride: checksOverrideSchema.optional(),
   }),
   z.strictObject({
     ...base,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "./config.js";
+import { checksOverrideSchema } from "./source-gate.js";
 import { renderTemplate } from "./template.js";
 import type { Version } from "./version.js";
 
@@ -54,6 +55,8 @@ export const releasePlanSchema = z.strictObject({
   checksums: z.strictObject({ key: z.string(), url: z.string() }),
   ledgerBranch: z.string(),
   tracking: z.strictObject({ repo: z.string(), title: z.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
 });
 
 export type ReleasePlan = z.infer<typeof releasePlanSchema>;

@@ -1,5 +1,6 @@
 // The release state folded from the ledger: what every view (issue, dashboard, reruns) reads.
 import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
+import type { ChecksOverride } from "./source-gate.js";
 
 /** The state of one stage. */
 export interface StageState {
@@ -33,7 +34,7 @@ export interface ReleaseState {
   artifacts: { name: string; state: string; size?: number; sha256?: string; url?: string }[];
   downstream: DownstreamState[];
   trackingIssue?: { repo: string; number: number; url: string; id: string };
-  request?: { tag: string; commit: string; requestedAt: string };
+  request?: { tag: string; commit: string; requestedAt: string; checksOverride?: ChecksOverride };
   reruns: { at: string; stages: Stage[]; by: string }[];
   rollback?: { at: string; reason: string; by: string };
   failures: { at: string; what: string; detail: string; runUrl?: string }[];
@@ -199,7 +200,12 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
         break;
       case "request":
-        state.request ??= { tag: e.tag, commit: e.commit, requestedAt: e.requestedAt };
+        state.request ??= {
+          tag: e.tag,
+          commit: e.commit,
+          requestedAt: e.requestedAt,
+          ...(e.checksOverride ? { checksOverride: e.checksOverride } : {}),
+        };
         break;
       case "rollback":
         state.rollback = { at: e.at, reason: e.reason, by: e.by };

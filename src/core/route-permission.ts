@@ -20,7 +20,7 @@ export function permissionForRoute(method: string, path: string): string | undef
           ? "Commit statuses"
           : /^\/(check-runs|check-suites|commits\/[^/]+\/check-runs)/.test(rest)
             ? "Checks"
-            : /^\/(git|contents|dispatches|tarball|zipball|branches|releases)(\/|$)/.test(rest)
+            : /^\/(git|contents|dispatches|tarball|zipball|branches|releases|compare)(\/|$)/.test(rest)
               ? "Contents"
               : rest === ""
                 ? "Metadata"

@@ -112,6 +112,14 @@ beforeAll(async () => {
   await settle(gh.rest.git.createRef({ ...R, ref: "refs/heads/rel", sha: base }));
   await gh.rest.git.updateRef({ ...R, ref: "heads/rel", sha: commit.sha });
   await gh.rest.git.getRef({ ...R, ref: "heads/rel" });
+  const { data: ahead } = await gh.rest.repos.compareCommitsWithBasehead({ ...R, basehead: "main...rel" });
+  expect([ahead.status, ahead.ahead_by, ahead.behind_by]).toEqual(["ahead", 1, 0]);
+  const { data: behind } = await gh.rest.repos.compareCommitsWithBasehead({
+    ...R,
+    basehead: `rel...${base}`,
+  });
+  expect([behind.status, behind.ahead_by, behind.behind_by]).toEqual(["behind", 0, 1]);
+  await settle(gh.rest.repos.compareCommitsWithBasehead({ ...R, basehead: "main...no-such-branch" }));
   await gh.rest.git.listMatchingRefs({ ...R, ref: "heads/" });
   const { data: pr } = await gh.rest.pulls.create({ ...R, title: "v1", head: "rel", base: "main" });
   await settle(gh.rest.pulls.create({ ...R, title: "v1", head: "rel", base: "main" }));

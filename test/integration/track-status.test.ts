@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runBuildMatrix } from "../../src/actions/build-matrix.js";
 import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import { LedgerStore } from "../../src/adapters/ledger-store.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { readLedgerMarker } from "../../src/core/dashboard.js";
+import { buildReleaseRequested } from "../../src/core/events.js";
 import type { LedgerEvent } from "../../src/core/ledger.js";
+import { parseVersion } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 import { runBundledAction } from "../support/run-action.js";
@@ -109,6 +112,56 @@ describe("track-status against the GitHub emulator", () => {
       "sign-upload",
       "open-downstream-prs",
     ]);
+  });
+
+  it("shows a maintainer's override of red source CI, carried from the request through the plan", async () => {
+    const payload = buildReleaseRequested(
+      config.project,
+      parseVersion("8.0.2"),
+      "b".repeat(40),
+      config.source.repo,
+      {
+        actor: "maintainer",
+        event: "workflow_dispatch",
+        at: "2025-01-07T10:00:00Z",
+        checksOverride: {
+          by: "maintainer",
+          reason: "flaky | sanitizer run",
+          failing: ["test-sanitizer-address (failure)"],
+        },
+      },
+    );
+    const plan = runBuildMatrix(
+      {
+        configPath,
+        payload: JSON.stringify(payload),
+        version: undefined,
+        sha: undefined,
+        requestedAt: undefined,
+      },
+      config,
+      { serverUrl: "https://github.com", now: () => new Date() },
+    );
+    const done = await runTrackStatus({ ...settings(), plan: JSON.stringify(plan) }, config, deps());
+    expect(done.state.request?.checksOverride).toEqual(payload.checksOverride);
+    const body = issuesOf()[0]?.body ?? "";
+    expect(body).toContain(
+      "> ⚠️ **Released with source CI not green** (test-sanitizer-address (failure)): overridden by maintainer — “flaky \\| sanitizer run”",
+    );
+    // A rerun's plan carries no override; the first request's record stays.
+    const rerunPlan = runBuildMatrix(
+      {
+        configPath,
+        payload: undefined,
+        version: "8.0.2",
+        sha: "b".repeat(40),
+        requestedAt: "2025-01-07T10:00:00Z",
+      },
+      config,
+      { serverUrl: "https://github.com", now: () => new Date() },
+    );
+    const again = await runTrackStatus({ ...settings(), plan: JSON.stringify(rerunPlan) }, config, deps(2));
+    expect(again.state.request?.checksOverride?.reason).toBe("flaky | sanitizer run");
   });
 
   it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {

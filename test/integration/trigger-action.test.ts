@@ -4,18 +4,35 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseReleaseRequested } from "../../src/core/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { runBundledAction, tagPushEnv } from "../support/run-action.js";
+import { seedReleasableCommit } from "../support/source-ci.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
 const AUTOMATION = "valkey-io/valkey-release-automation";
-const SHA = "a5e1e98766dcc928a0428310a55d385b574a0f62";
+const SOURCE = "valkey-io/valkey";
+let SHA: string;
 let emulator: GitHubEmulator;
 
 const runnerEnv = (overrides: Record<string, string> = {}) =>
-  tagPushEnv("valkey-io/valkey", SHA, emulator.url, overrides);
+  tagPushEnv(SOURCE, SHA, emulator.url, overrides);
+/** The inputs the request-release workflow passes; source-token stands for the job's GITHUB_TOKEN. */
+const inputs = (overrides: Record<string, string> = {}) => ({
+  "automation-repo": AUTOMATION,
+  token: "dispatch-token",
+  "source-token": "source-reader",
+  "config-path": configPath,
+  ...overrides,
+});
 
 beforeAll(async () => {
   emulator = new GitHubEmulator();
   await emulator.start();
+  await emulator.createRepo(SOURCE, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
+  SHA = await seedReleasableCommit(emulator, SOURCE);
+  await seedReleasableCommit(emulator, SOURCE, { line: "8.1", tag: "8.1.0-rc1" });
+  emulator.addToken("source-reader", {
+    login: "github-actions[bot]",
+    repos: { [SOURCE]: ["contents:read", "checks:read", "statuses:read"] },
+  });
   await emulator.createRepo(AUTOMATION, { files: { "release-relay.yml": readFileSync(configPath, "utf8") } });
   emulator.addToken("dispatch-token", {
     login: "release-bot[bot]",
@@ -34,11 +51,7 @@ beforeEach(() => {
 
 describe("root action.yml (trigger) run as the Actions runner runs it", () => {
   it("validates the pushed tag and sends one release-requested with a payload the receivers accept", async () => {
-    const result = await runBundledAction(
-      "trigger",
-      { "automation-repo": AUTOMATION, token: "dispatch-token", "config-path": configPath },
-      runnerEnv(),
-    );
+    const result = await runBundledAction("trigger", inputs(), runnerEnv());
     expect(result.stdout).not.toContain("::error::");
     expect(result.exitCode).toBe(0);
     const [dispatch, ...more] = emulator.takeDispatches();
@@ -69,14 +82,16 @@ describe("root action.yml (trigger) run as the Actions runner runs it", () => {
 
   it("reads release-relay.yml from the automation repo when the main repo has none", async () => {
     const mark = emulator.log.mark();
-    const result = await runBundledAction(
-      "trigger",
-      { "automation-repo": AUTOMATION, token: "dispatch-token", "config-path": "release-relay.yml" },
-      { ...runnerEnv({ GITHUB_REF: "refs/tags/8.1.0-rc1" }), GITHUB_WORKSPACE: "/tmp" },
-    );
+    const result = await runBundledAction("trigger", inputs({ "config-path": "release-relay.yml" }), {
+      ...runnerEnv({ GITHUB_REF: "refs/tags/8.1.0-rc1" }),
+      GITHUB_WORKSPACE: "/tmp",
+    });
     expect(result.exitCode).toBe(0);
     expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
       "GET /repos/{owner}/{repo}/contents/{path}",
+      "GET /repos/{owner}/{repo}/compare/{basehead}",
+      "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+      "GET /repos/{owner}/{repo}/commits/{ref}/status",
       "POST /repos/{owner}/{repo}/dispatches",
     ]);
     expect(parseReleaseRequested(emulator.takeDispatches()[0]?.clientPayload).prerelease).toBe(true);
@@ -89,11 +104,7 @@ describe("root action.yml (trigger) run as the Actions runner runs it", () => {
     ["refs/heads/main", "E_INPUT: no tag to release", "run the workflow on `push: tags`"],
   ])("refuses %s before any call to GitHub", async (ref, problem, fix) => {
     const mark = emulator.log.mark();
-    const result = await runBundledAction(
-      "trigger",
-      { "automation-repo": AUTOMATION, token: "dispatch-token", "config-path": configPath },
-      runnerEnv({ GITHUB_REF: ref }),
-    );
+    const result = await runBundledAction("trigger", inputs(), runnerEnv({ GITHUB_REF: ref }));
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(problem);
     expect(result.stdout).toContain(fix);
@@ -104,7 +115,7 @@ describe("root action.yml (trigger) run as the Actions runner runs it", () => {
   it("refuses a tag pushed in another repository (a fork) and sends nothing", async () => {
     const result = await runBundledAction(
       "trigger",
-      { "automation-repo": AUTOMATION, token: "dispatch-token", "config-path": configPath },
+      inputs(),
       runnerEnv({ GITHUB_REPOSITORY: "someone/valkey-fork" }),
     );
     expect(result.exitCode).toBe(1);
@@ -115,11 +126,7 @@ describe("root action.yml (trigger) run as the Actions runner runs it", () => {
   });
 
   it("names the missing permission when the token may not dispatch, and never prints the token", async () => {
-    const result = await runBundledAction(
-      "trigger",
-      { "automation-repo": AUTOMATION, token: "read-only-token", "config-path": configPath },
-      runnerEnv(),
-    );
+    const result = await runBundledAction("trigger", inputs({ token: "read-only-token" }), runnerEnv());
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(
       "E_GITHUB: could not send release-requested to valkey-io/valkey-release-automation: GitHub answered 403",

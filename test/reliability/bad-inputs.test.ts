@@ -23,6 +23,7 @@ import { parseTag } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LOCAL_S3_CREDENTIALS, LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
 import { type ActionResult, runBundledAction, tagPushEnv } from "../support/run-action.js";
+import { seedReleasableCommit } from "../support/source-ci.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 
 const corpus = join(import.meta.dirname, "bad-inputs");
@@ -88,26 +89,21 @@ function expectRefused(done: Awaited<ReturnType<typeof act>>, error: string): vo
 }
 const passed = (r: ActionResult) => expect(r.exitCode, r.stdout + r.stderr).toBe(0);
 
-/** The main repo with the release tag, whose source archive compute-hashes downloads. */
+/** The main repo with the release tag (on 8.0, CI green), whose source archive compute-hashes downloads. */
 async function seedSource(): Promise<void> {
-  sourceSha = await emulator.createRepo(SOURCE, {
-    files: { "src/server.c": "int main(void) { return 0; }\n" },
-  });
-  await emulator.git(SOURCE).run(["tag", "8.0.2", sourceSha]);
+  await emulator.createRepo(SOURCE, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
+  sourceSha = await seedReleasableCommit(emulator, SOURCE);
 }
 
 beforeAll(async () => {
   emulator = new GitHubEmulator();
   await emulator.start();
   await emulator.createRepo(AUTOMATION);
-  sourceSha = await emulator.createRepo(SOURCE, {
-    files: { "src/server.c": "int main(void) { return 0; }\n" },
-  });
-  await emulator.git(SOURCE).run(["tag", "8.0.2", sourceSha]);
+  await seedSource();
   await seedValkeyDownstreams(emulator);
   emulator.addToken("t", {
     login: "release-bot[bot]",
-    repos: { "*": ["contents:write", "pull_requests:write", "issues:write"] },
+    repos: { "*": ["contents:write", "pull_requests:write", "issues:write", "checks:read", "statuses:read"] },
   });
   s3 = new LocalS3();
   await s3.start(["download.valkey.io"]);
@@ -130,7 +126,7 @@ describe("tags pushed to the main repo (trigger)", () => {
     act(
       "trigger",
       { "automation-repo": AUTOMATION, token: "t", "config-path": configPath },
-      { GITHUB_REPOSITORY: SOURCE, GITHUB_REF: ref },
+      { GITHUB_REPOSITORY: SOURCE, GITHUB_REF: ref, GITHUB_SHA: sourceSha },
     );
   it("control: a release tag is dispatched", async () => {
     const done = await trigger("refs/tags/8.0.2");
@@ -153,7 +149,7 @@ describe("release-requested payloads (build-matrix)", () => {
     const sent = await act(
       "trigger",
       { "automation-repo": AUTOMATION, token: "t", "config-path": examplePath },
-      { GITHUB_REPOSITORY: SOURCE },
+      { GITHUB_REPOSITORY: SOURCE, GITHUB_SHA: sourceSha },
     );
     valid = sent.dispatches[0]?.clientPayload as Record<string, unknown>;
     const done = await act("build-matrix", { "config-path": examplePath, payload: JSON.stringify(valid) });

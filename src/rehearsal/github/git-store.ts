@@ -172,6 +172,21 @@ export class GitStore {
     }
   }
 
+  /** The best common ancestor of two commits; undefined when their histories are unrelated. */
+  async mergeBase(a: string, b: string): Promise<string | undefined> {
+    try {
+      return (await this.text(["merge-base", a, b])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Commits reachable from `head` but not from `base`, oldest first (`git log base..head`). */
+  async commitsBetween(base: string, head: string): Promise<string[]> {
+    const out = await this.text(["rev-list", "--reverse", `${base}..${head}`]);
+    return out.split("\n").filter(Boolean);
+  }
+
   /** Lists a tree, recursively when asked, with blob sizes. */
   async listTree(sha: string, recursive: boolean, path?: string): Promise<TreeEntry[]> {
     const args = [

@@ -90,6 +90,39 @@ export const repoRoutes: Route[] = [
     },
   },
   {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/compare/{basehead}",
+    need: read("contents"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const git = w.git(r);
+      const basehead = req.params.basehead as string;
+      const [baseRef, headRef, ...rest] = basehead.split("...");
+      if (!baseRef || !headRef || rest.length > 0) throw notFound();
+      const base = await git.resolveCommit(baseRef);
+      const head = await git.resolveCommit(headRef);
+      if (!base || !head) throw notFound();
+      const mergeBase = await git.mergeBase(base, head);
+      // GitHub answers unrelated histories with 404 "No common ancestor between ...".
+      if (!mergeBase) throw new HttpError(404, `No common ancestor between ${baseRef} and ${headRef}.`);
+      const ahead = await git.commitsBetween(base, head);
+      const behind = await git.commitsBetween(head, base);
+      const load = (sha: string) => git.readCommit(sha);
+      return ok(
+        w.shapes.comparison(
+          w.fullName(r),
+          basehead,
+          await load(base),
+          await load(mergeBase),
+          // Without paging GitHub lists at most 250 commits, the most recent last.
+          await Promise.all(ahead.slice(-250).map(load)),
+          behind.length,
+        ),
+      );
+    },
+  },
+  {
     method: "POST",
     template: "/repos/{owner}/{repo}/dispatches",
     need: write("contents"),

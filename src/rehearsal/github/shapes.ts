@@ -332,29 +332,68 @@ export class Shapes {
     };
   }
 
-  branch(repo: string, name: string, c: GitCommit): Schemas["branch-with-protection"] {
+  /** A commit as the commits API shows it (`GET /repos/{o}/{r}/commits/{ref}`, compare, branches). */
+  restCommit(repo: string, c: GitCommit): Schemas["commit"] {
     const url = `${this.api}/repos/${repo}/commits/${c.sha}`;
     const person = (p: GitCommit["author"]) => ({ name: p.name, email: p.email, date: p.date });
     return {
-      name,
+      url,
+      sha: c.sha,
+      node_id: this.nodeId("Commit", c.sha),
+      html_url: `${this.web}/${repo}/commit/${c.sha}`,
+      comments_url: `${url}/comments`,
       commit: {
-        url,
-        sha: c.sha,
-        node_id: this.nodeId("Commit", c.sha),
-        html_url: `${this.web}/${repo}/commit/${c.sha}`,
-        comments_url: `${url}/comments`,
-        commit: {
-          url: `${this.api}/repos/${repo}/git/commits/${c.sha}`,
-          author: person(c.author),
-          committer: person(c.committer),
-          message: c.message.replace(/\n$/, ""),
-          comment_count: 0,
-          tree: { sha: c.tree, url: `${this.api}/repos/${repo}/git/trees/${c.tree}` },
-        },
-        author: null,
-        committer: null,
-        parents: c.parents.map((p) => ({ sha: p, url: `${this.api}/repos/${repo}/commits/${p}` })),
+        url: `${this.api}/repos/${repo}/git/commits/${c.sha}`,
+        author: person(c.author),
+        committer: person(c.committer),
+        message: c.message.replace(/\n$/, ""),
+        comment_count: 0,
+        tree: { sha: c.tree, url: `${this.api}/repos/${repo}/git/trees/${c.tree}` },
       },
+      author: null,
+      committer: null,
+      parents: c.parents.map((p) => ({ sha: p, url: `${this.api}/repos/${repo}/commits/${p}` })),
+    };
+  }
+
+  /** `GET /repos/{o}/{r}/compare/{base}...{head}`: how head stands against base. */
+  comparison(
+    repo: string,
+    basehead: string,
+    base: GitCommit,
+    mergeBase: GitCommit,
+    ahead: GitCommit[],
+    behindBy: number,
+  ): Schemas["commit-comparison"] {
+    const aheadBy = ahead.length;
+    const status =
+      aheadBy === 0 && behindBy === 0
+        ? "identical"
+        : aheadBy === 0
+          ? "behind"
+          : behindBy === 0
+            ? "ahead"
+            : "diverged";
+    return {
+      url: `${this.api}/repos/${repo}/compare/${basehead}`,
+      html_url: `${this.web}/${repo}/compare/${basehead}`,
+      permalink_url: `${this.web}/${repo}/compare/${base.sha}...${ahead.at(-1)?.sha ?? mergeBase.sha}`,
+      diff_url: `${this.web}/${repo}/compare/${basehead}.diff`,
+      patch_url: `${this.web}/${repo}/compare/${basehead}.patch`,
+      base_commit: this.restCommit(repo, base),
+      merge_base_commit: this.restCommit(repo, mergeBase),
+      status,
+      ahead_by: aheadBy,
+      behind_by: behindBy,
+      total_commits: aheadBy,
+      commits: ahead.map((c) => this.restCommit(repo, c)),
+    };
+  }
+
+  branch(repo: string, name: string, c: GitCommit): Schemas["branch-with-protection"] {
+    return {
+      name,
+      commit: this.restCommit(repo, c),
       _links: {
         html: `${this.web}/${repo}/tree/${name}`,
         self: `${this.api}/repos/${repo}/branches/${name}`,
