@@ -2,18 +2,21 @@ import { createSigner } from "../actions/sign-upload.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { probeBucket, probeRepo, probeSigningKey } from "../adapters/doctor-probes.js";
 import { createGitHubClient } from "../adapters/github.js";
+import { gitBlobSha, readRepoTree } from "../adapters/repo-tree.js";
 import { createS3Client } from "../adapters/s3.js";
-import { type DoctorFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
+import { type DoctorFinding, installedFilesFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
+import { installedFilesByRepo } from "./installed-files.js";
 import type { Command } from "./main.js";
 
 /**
- * `release-relay doctor [--config FILE] [--api-url URL] [--skip-bucket] [--skip-signing]`: checks
- * with the real APIs, before a release, that every repo release-relay.yml names exists and the
- * token (GITHUB_TOKEN) has each access the release needs, that the bucket takes a write, and that
- * the signing key (from the environment variable its secret is named after) loads and matches the
- * published public key. Every problem is listed at once, each with its fix; nothing is changed.
+ * `release-relay doctor [--config FILE] [--api-url URL] [--skip-bucket] [--skip-signing] [--skip-files]`:
+ * checks with the real APIs, before a release, that every repo release-relay.yml names exists and the
+ * token (GITHUB_TOKEN) has each access the release needs, that the files `init` installed in the repos
+ * are this version's, that the bucket takes a write, and that the signing key (from the environment
+ * variable its secret is named after) loads and matches the published public key. Every problem is
+ * listed at once, each with its fix; nothing is changed.
  */
 export const doctorCommand: Command = async (args, out) => {
   const { values } = parseFlags(
@@ -23,6 +26,7 @@ export const doctorCommand: Command = async (args, out) => {
       "api-url": { type: "string" },
       "skip-bucket": { type: "boolean", default: false },
       "skip-signing": { type: "boolean", default: false },
+      "skip-files": { type: "boolean", default: false },
     },
     "doctor",
   );
@@ -34,6 +38,15 @@ export const doctorCommand: Command = async (args, out) => {
   const github = createGitHubClient({ token, baseUrl: apiUrl });
   const findings: DoctorFinding[] = [];
   for (const need of repoNeeds(config)) findings.push(...(await probeRepo(github, need)));
+  if (!values["skip-files"])
+    for (const [repo, files] of await installedFilesByRepo(config)) {
+      const actual = await readRepoTree(github, repo);
+      // A repo that cannot be read is already reported by the checks above.
+      if (actual)
+        findings.push(
+          installedFilesFinding(repo, new Map([...files].map(([p, text]) => [p, gitBlobSha(text)])), actual),
+        );
+    }
   if (!values["skip-bucket"])
     findings.push(
       ...(await probeBucket(createS3Client(config.upload), config.upload.bucket, config.upload.prefix)),

@@ -18,7 +18,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   },
   doctor: {
     run: async (args, out) => (await import("./doctor-command.js")).doctorCommand(args, out),
-    summary: "check, before a release, every repo, token permission, the bucket and the signing key",
+    summary:
+      "check, before a release, every repo, token permission, installed file, the bucket and the signing key",
   },
   validate: { run: validateCommand, summary: "check a release-relay.yml and print what it releases" },
   plan: { run: planCommand, summary: "print the release plan (matrix, artifacts, downstreams) for a tag" },

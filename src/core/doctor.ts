@@ -14,8 +14,53 @@ export interface RepoNeed {
 export interface DoctorFinding {
   check: string;
   ok: boolean;
+  /** Worth a look but not a reason to stop (e.g. a workflow changed by hand). */
+  warn?: boolean;
   problem?: string;
   fix?: string;
+}
+
+/** Vendored code must be exactly this version's; workflows may carry a project's own changes. */
+const isVendoredCode = (path: string) =>
+  !path.startsWith(".github/workflows/") &&
+  (path.endsWith(".js") || path.endsWith(".json") || path.endsWith("action.yml"));
+
+/**
+ * Compares the files init installs in a repo (path → blob sha expected) with the repo's default
+ * branch: missing files and vendored code from another version fail; edited workflows warn.
+ */
+export function installedFilesFinding(
+  repo: string,
+  expected: ReadonlyMap<string, string>,
+  actual: ReadonlyMap<string, string>,
+): DoctorFinding {
+  const missing = [...expected.keys()].filter((p) => !actual.has(p));
+  const differ = [...expected].filter(([p, sha]) => actual.has(p) && actual.get(p) !== sha).map(([p]) => p);
+  const code = differ.filter(isVendoredCode);
+  const workflows = differ.filter((p) => !isVendoredCode(p));
+  const check = `${repo}: files installed by release-relay init match this version`;
+  const reinstall = "run `npx release-relay init` of this version for the repo and commit the result";
+  if (missing.length > 0 || code.length > 0)
+    return {
+      check,
+      ok: false,
+      problem: [
+        missing.length ? `missing ${missing.join(", ")}` : "",
+        code.length ? `from another release-relay version: ${code.join(", ")}` : "",
+      ]
+        .filter(Boolean)
+        .join("; "),
+      fix: `${reinstall} (--force replaces files from another version)`,
+    };
+  if (workflows.length > 0)
+    return {
+      check,
+      ok: true,
+      warn: true,
+      problem: `differs from this version's template (changed by hand, or from another version): ${workflows.join(", ")}`,
+      fix: "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force",
+    };
+  return { check: `${check} (${expected.size} file${expected.size === 1 ? "" : "s"})`, ok: true };
 }
 
 /** Every repo release-relay.yml names and exactly the access the release token needs on it. */
@@ -45,13 +90,19 @@ export function repoNeeds(config: Config): RepoNeed[] {
 /** The report a user reads: every check, each problem with its fix, and a verdict. */
 export function renderDoctorReport(findings: readonly DoctorFinding[]): string {
   const problems = findings.filter((f) => !f.ok);
+  const warnings = findings.filter((f) => f.ok && f.warn).length;
+  const warned = warnings ? ` (${warnings} warning${warnings > 1 ? "s" : ""})` : "";
   return [
     ...findings.map((f) =>
-      f.ok ? `ok    ${f.check}` : `FAIL  ${f.check}: ${f.problem}\n      fix: ${f.fix}`,
+      !f.ok
+        ? `FAIL  ${f.check}: ${f.problem}\n      fix: ${f.fix}`
+        : f.warn
+          ? `warn  ${f.check}: ${f.problem}\n      fix: ${f.fix}`
+          : `ok    ${f.check}`,
     ),
     "",
     problems.length === 0
-      ? `all ${findings.length} checks passed`
-      : `${problems.length} of ${findings.length} checks failed; fix them all before releasing`,
+      ? `all ${findings.length} checks passed${warned}`
+      : `${problems.length} of ${findings.length} checks failed${warned}; fix them all before releasing`,
   ].join("\n");
 }

@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readConfigFile } from "../../src/adapters/config-file.js";
 import { ed25519Signer } from "../../src/adapters/signing.js";
+import { installedFilesByRepo } from "../../src/cli/installed-files.js";
 import { runCli } from "../../src/cli/main.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
@@ -60,8 +62,6 @@ async function doctor(path: string, token: string, env: Record<string, string | 
 beforeAll(async () => {
   github = new GitHubEmulator();
   await github.start();
-  for (const repo of ["acme/demo", "acme/release", "acme/hashes", "acme/site"])
-    await github.createRepo(repo, { files: { README: "x\n" } });
   const rw = ["contents:write", "pull_requests:write", "issues:write"] as const;
   github.addToken("good", { login: "bot[bot]", repos: { "*": [...rw] } });
   github.addToken("no-issues-no-pulls", {
@@ -78,6 +78,12 @@ beforeAll(async () => {
   publishedKey = await publicKeyOf(key);
   keyServer = createServer((_req, res) => res.end(publishedKey));
   await new Promise<void>((r) => keyServer.listen(0, "127.0.0.1", r));
+  // Each repo holds what `release-relay init` of this version installs there.
+  const installed = await installedFilesByRepo(await readConfigFile(configFile()));
+  for (const repo of ["acme/demo", "acme/release", "acme/hashes", "acme/site"])
+    await github.createRepo(repo, {
+      files: { README: "x\n", ...Object.fromEntries(installed.get(repo) ?? []) },
+    });
   process.env.AWS_ACCESS_KEY_ID = "release-relay-local";
   process.env.AWS_SECRET_ACCESS_KEY = "release-relay-local-secret";
 });
@@ -98,7 +104,17 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain("ok    acme/site: contents read");
     expect(text).toContain(`ok    s3://${BUCKET}/releases/ is writable`);
     expect(text).toContain("ok    published public key");
-    expect(text).toMatch(/all \d+ checks passed/);
+    expect(text).toMatch(
+      /ok {4}acme\/release: files installed by release-relay init match this version \(1[0-9] files\)/,
+    );
+    expect(text).toContain(
+      "ok    acme/demo: files installed by release-relay init match this version (4 files)",
+    );
+    expect(text).toContain(
+      "ok    acme/hashes: files installed by release-relay init match this version (1 file)",
+    );
+    expect(text).not.toContain("acme/site: files");
+    expect(text).toMatch(/all \d+ checks passed$/);
     expect(code).toBe(0);
     // Every probe write was refused as invalid: nothing was created anywhere.
     expect(github.log.summary(mark).mutating).toBe(0);
@@ -126,7 +142,7 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain("FAIL  s3://no-such-bucket/releases/ is writable");
     expect(text).toContain("FAIL  published public key");
     expect(text).toContain("the signing key is not the key users verify with");
-    expect(text).toMatch(/4 of \d+ checks failed/);
+    expect(text).toContain("4 of 13 checks failed; fix them all before releasing");
   });
 
   it("names a missing signing key and an invalid token", async () => {
@@ -135,5 +151,61 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(missing.text).toContain("DEMO_SIGNING_KEY is not set in the environment");
     const invalid = await doctor(configFile(), "not-a-token");
     expect(invalid.text).toContain("the token is not valid (GitHub answered 401)");
+  });
+
+  it("finds vendored code of another version and missing files; warns on a workflow changed by hand", async () => {
+    const git = github.git("acme/release");
+    const before = await git.text(["rev-parse", "refs/heads/main"]);
+    const blob = async (text: string) => git.writeBlob(Buffer.from(text));
+    const workflow = await git.text(["cat-file", "blob", `${before}:.github/workflows/release.yml`]);
+    const tree = await git.writeTree(before, [
+      { path: "dist/track-status/index.js", mode: "100644", sha: await blob("// release-relay 0.9\n") },
+      { path: ".github/workflows/status.yml", mode: "100644", sha: null },
+      {
+        path: ".github/workflows/release.yml",
+        mode: "100644",
+        sha: await blob(workflow.replace("runs-on: ubuntu-latest", "runs-on: self-hosted")),
+      },
+    ]);
+    const who = { name: "acme", email: "acme@example.org", date: "2026-11-23T10:00:00Z" };
+    const changed = await git.writeCommit(tree, [before], "hand edits\n", who, who);
+    await git.run(["update-ref", "refs/heads/main", changed]);
+    try {
+      const { code, text } = await doctor(configFile(), "good");
+      expect(code).toBe(1);
+      expect(text).toContain(
+        "FAIL  acme/release: files installed by release-relay init match this version: missing .github/workflows/status.yml; from another release-relay version: dist/track-status/index.js",
+      );
+      expect(text).toContain(
+        "fix: run `npx release-relay init` of this version for the repo and commit the result",
+      );
+      expect(text).toMatch(/1 of \d+ checks failed; fix them all/);
+      // Put the code back: only the hand-edited workflow is left, which warns without failing.
+      const codeBack = await git.writeTree(changed, [
+        {
+          path: "dist/track-status/index.js",
+          mode: "100644",
+          sha: await git.text(["rev-parse", `${before}:dist/track-status/index.js`]),
+        },
+        {
+          path: ".github/workflows/status.yml",
+          mode: "100644",
+          sha: await git.text(["rev-parse", `${before}:.github/workflows/status.yml`]),
+        },
+      ]);
+      await git.run([
+        "update-ref",
+        "refs/heads/main",
+        await git.writeCommit(codeBack, [changed], "restore\n", who, who),
+      ]);
+      const warned = await doctor(configFile(), "good");
+      expect(warned.text).toContain(
+        "warn  acme/release: files installed by release-relay init match this version: differs from this version's template (changed by hand, or from another version): .github/workflows/release.yml",
+      );
+      expect(warned.text).toMatch(/all \d+ checks passed \(1 warning\)/);
+      expect(warned.code).toBe(0);
+    } finally {
+      await git.run(["update-ref", "refs/heads/main", before]);
+    }
   });
 });

@@ -1,0 +1,34 @@
+import { createHash } from "node:crypto";
+import type { GitHubClient } from "./github.js";
+
+/** Git's object id of a file with this content (what GitHub's trees API lists for it). */
+export function gitBlobSha(content: string | Buffer): string {
+  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/** Every file on the default branch of a repo, path → blob sha; undefined when GitHub refuses to show it. */
+export async function readRepoTree(
+  github: GitHubClient,
+  repo: string,
+): Promise<Map<string, string> | undefined> {
+  const [owner, name] = repo.split("/") as [string, string];
+  try {
+    const { data: info } = await github.rest.repos.get({ owner, repo: name });
+    const { data } = await github.rest.git.getTree({
+      owner,
+      repo: name,
+      tree_sha: info.default_branch,
+      recursive: "1",
+    });
+    return new Map(
+      data.tree
+        .filter((e) => e.type === "blob" && e.path && e.sha)
+        .map((e) => [e.path as string, e.sha as string]),
+    );
+  } catch (error) {
+    // GitHub refused (bad token, no access, no such or empty repo): the repo checks already say why.
+    if (typeof (error as { status?: number }).status === "number") return undefined;
+    throw error;
+  }
+}
