@@ -88781,6 +88781,9 @@ var bucketName = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-
 var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
+var mention = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
+});
 var configSchema = kebabObject({
   project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
@@ -88825,8 +88828,13 @@ var configSchema = kebabObject({
   tracking: kebabObject({
     repo: repoNameSchema,
     labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/)).default([]),
-    title: external_exports.string().default("Release {version}")
+    notify: external_exports.array(mention).default([]),
+    title: external_exports.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": external_exports.number().int().min(1).max(720),
+      notify: external_exports.array(mention).min(1).optional()
+    }).optional()
   })
 }).superRefine((config2, ctx) => {
   checkTagPattern(config2.tags.pattern, ctx);
@@ -88843,6 +88851,12 @@ var configSchema = kebabObject({
   for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
     checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);
 });

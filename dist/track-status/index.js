@@ -30512,6 +30512,9 @@ function setFailed(message) {
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
+function info(message) {
+  process.stdout.write(message + os4.EOL);
+}
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -50584,6 +50587,9 @@ var bucketName = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-
 var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
+var mention = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
+});
 var configSchema = kebabObject({
   project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
@@ -50628,8 +50634,13 @@ var configSchema = kebabObject({
   tracking: kebabObject({
     repo: repoNameSchema,
     labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/)).default([]),
-    title: external_exports.string().default("Release {version}")
+    notify: external_exports.array(mention).default([]),
+    title: external_exports.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": external_exports.number().int().min(1).max(720),
+      notify: external_exports.array(mention).min(1).optional()
+    }).optional()
   })
 }).superRefine((config2, ctx) => {
   checkTagPattern(config2.tags.pattern, ctx);
@@ -50646,6 +50657,12 @@ var configSchema = kebabObject({
   for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
     checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
   checkDownstreamGraph(config2.downstream, ctx);
   checkNoExpressions(config2, [], ctx);
 });
@@ -50906,11 +50923,11 @@ async function errorRequest(state, octokit, error63, options) {
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error63, info) {
+  limiter.on("failed", function(error63, info2) {
     const maxRetries = ~~error63.request.request?.retries;
     const after = ~~error63.request.request?.retryAfter;
-    options.request.retryCount = info.retryCount + 1;
-    if (maxRetries > info.retryCount) {
+    options.request.retryCount = info2.retryCount + 1;
+    if (maxRetries > info2.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -51131,8 +51148,8 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error63, info) {
-      const [state2, request2, options] = info.args;
+    state.retryLimiter.on("failed", async function(error63, info2) {
+      const [state2, request2, options] = info2.args;
       const { pathname } = new URL(options.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error63.status !== 401;
       if (!(shouldRetryGraphQL || error63.status === 403 || error63.status === 429)) {
@@ -55343,7 +55360,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   external_exports.strictObject({
     ...base,
     type: external_exports.literal("comment-posted"),
-    purpose: external_exports.enum(["first-failure", "rerun", "complete"]),
+    purpose: external_exports.enum(["first-failure", "rerun", "complete", "review-ping"]),
     key: text(200)
   })
 ]);
@@ -55563,6 +55580,17 @@ var TrackingIssues = class {
     });
     return items.filter((i) => !i.pull_request && i.title === title).map((i) => this.view(i));
   }
+  /** Titles of the open issues (not pull requests) with this label. */
+  async openTitles(label) {
+    const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
+      owner: this.owner,
+      repo: this.repo,
+      state: "open",
+      per_page: 100,
+      ...label ? { labels: label } : {}
+    });
+    return items.filter((i) => !i.pull_request).map((i) => i.title);
+  }
   async get(number4) {
     const { data } = await this.github.rest.issues.get({
       owner: this.owner,
@@ -55692,6 +55720,7 @@ function deriveState(events) {
       case "pull-request": {
         const d = ds(e.downstream);
         d.repo = e.repo;
+        if (d.pr?.number !== e.number) d.prOpenedAt = e.at;
         d.pr = {
           number: e.number,
           url: e.url,
@@ -56299,6 +56328,24 @@ function stageEventsFromJobResults(resultsJson, run, at2) {
 }
 
 // src/core/tracking.ts
+var HOUR_MS = 36e5;
+function reviewPingsDue(state, expected, now, ping, version2) {
+  if (!ping || state.rollback) return [];
+  return state.downstream.flatMap((d) => {
+    const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
+    if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
+    const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
+    const key = `review-ping:${d.name}:${d.pr.number}`;
+    if (waited < ping.afterHours * HOUR_MS || state.comments.has(key)) return [];
+    return [
+      {
+        key,
+        purpose: "review-ping",
+        body: `${ping.notify.join(" ")} the ${d.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d.pr.url} — please review it (its CI: ${d.ci}).`
+      }
+    ];
+  });
+}
 function commentsDue(state, expected, notify, version2) {
   const due = [];
   const [first] = state.failures;
@@ -56328,6 +56375,12 @@ function commentsDue(state, expected, notify, version2) {
     });
   }
   return due;
+}
+function versionFromTrackingTitle(template, title) {
+  const pattern = template.split(/(\{[a-z-]+\})/).map(
+    (part) => part === "{version}" ? "(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)" : /^\{[a-z-]+\}$/.test(part) ? ".+?" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  ).join("");
+  return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
 }
 function wantedIssueState(state, expected) {
   if (state.rollback) return "closed";
@@ -56361,6 +56414,20 @@ function parseVersion(raw, tag = raw) {
   };
 }
 
+// src/actions/review-sweep.ts
+async function sweepOpenReleases(config2, base2, deps, track) {
+  const titles = await new TrackingIssues(deps.github, config2.tracking.repo).openTitles(
+    config2.tracking.labels[0]
+  );
+  const versions = [
+    ...new Set(titles.flatMap((t) => versionFromTrackingTitle(config2.tracking.title, t) ?? []))
+  ];
+  const done = [];
+  for (const version2 of versions)
+    done.push({ version: version2, result: await track({ ...base2, version: version2 }, config2, deps) });
+  return done;
+}
+
 // src/actions/track-status.ts
 var INPUTS = [
   "config-path",
@@ -56375,7 +56442,8 @@ var INPUTS = [
   "rerun",
   "prs",
   "hashes-file",
-  "job-results"
+  "job-results",
+  "sweep"
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
@@ -56390,22 +56458,31 @@ var inputsSchema = external_exports.object({
   prs: external_exports.string().optional(),
   "hashes-file": external_exports.string().optional(),
   "job-results": external_exports.string().optional(),
+  sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
 }).refine(
-  (i) => [i.event, i.stage, i.report, i.plan, i.rerun, i.prs ?? i["hashes-file"] ?? i["job-results"]].filter(
-    (x) => x !== void 0
-  ).length <= 1,
+  (i) => [
+    i.event,
+    i.stage,
+    i.report,
+    i.plan,
+    i.rerun,
+    i.sweep,
+    i.prs ?? i["hashes-file"] ?? i["job-results"]
+  ].filter((x) => x !== void 0).length <= 1,
   {
-    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, or `job-results` / `prs` / `hashes-file`"
+    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file`"
   }
 ).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
 }).transform((i) => ({
   configPath: i["config-path"],
   // A report names its release ("<project>@<version>"); the payload is validated in full later.
-  version: i.version ?? versionOfReport(i.report),
+  // A sweep looks at every open release; each is then tracked under its own version.
+  version: i.version ?? (i.sweep ? "" : versionOfReport(i.report)),
+  sweep: i.sweep,
   token: i.token,
   event: i.event,
   stage: i.stage,
@@ -56535,7 +56612,18 @@ async function runTrackStatus(settings, config2, deps) {
   }
   const canonical = state.trackingIssue;
   if (mine && mine.number !== canonical.number) await issues.closeAsDuplicate(mine.number, canonical.url);
-  for (const due of commentsDue(state, expected, config2.tracking.notify, version2.version)) {
+  const ping = config2.tracking.reviewPing;
+  const reminders = reviewPingsDue(
+    state,
+    expected,
+    now(),
+    ping && { afterHours: ping.afterHours, notify: ping.notify ?? config2.tracking.notify },
+    version2.version
+  );
+  for (const due of [
+    ...commentsDue(state, expected, config2.tracking.notify, version2.version),
+    ...reminders
+  ]) {
     const claim2 = await store.append({
       id: `comment:${due.key}`,
       at: now(),
@@ -56578,12 +56666,18 @@ async function main() {
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId2 = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
-  const result = await runTrackStatus({ ...settings, hashes }, config2, {
+  const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
     run: { runId: runId2, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
     now: () => /* @__PURE__ */ new Date()
-  });
+  };
+  if (settings.sweep) {
+    const swept = await sweepOpenReleases(config2, { ...settings, sweep: void 0 }, deps, runTrackStatus);
+    info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
+    return;
+  }
+  const result = await runTrackStatus({ ...settings, hashes }, config2, deps);
   setOutput("issue-number", String(result.issue.number));
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);

@@ -28,8 +28,9 @@ import {
   stageEventsFromJobResults,
 } from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
-import { commentsDue, wantedIssueState } from "../core/tracking.js";
+import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion, versionInputSchema } from "../core/version.js";
+import { sweepOpenReleases } from "./review-sweep.js";
 
 const INPUTS = [
   "config-path",
@@ -45,6 +46,7 @@ const INPUTS = [
   "prs",
   "hashes-file",
   "job-results",
+  "sweep",
 ] as const;
 
 const inputsSchema = z
@@ -61,6 +63,7 @@ const inputsSchema = z
     prs: z.string().optional(),
     "hashes-file": z.string().optional(),
     "job-results": z.string().optional(),
+    sweep: z.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
     rerun: z
       .string()
       .transform((s) =>
@@ -77,12 +80,18 @@ const inputsSchema = z
   // A job's outcome (job-results, prs, hashes-file) may be recorded together; anything else alone.
   .refine(
     (i) =>
-      [i.event, i.stage, i.report, i.plan, i.rerun, i.prs ?? i["hashes-file"] ?? i["job-results"]].filter(
-        (x) => x !== undefined,
-      ).length <= 1,
+      [
+        i.event,
+        i.stage,
+        i.report,
+        i.plan,
+        i.rerun,
+        i.sweep,
+        i.prs ?? i["hashes-file"] ?? i["job-results"],
+      ].filter((x) => x !== undefined).length <= 1,
     {
       error:
-        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, or `job-results` / `prs` / `hashes-file`",
+        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file`",
     },
   )
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
@@ -91,7 +100,9 @@ const inputsSchema = z
   .transform((i) => ({
     configPath: i["config-path"],
     // A report names its release ("<project>@<version>"); the payload is validated in full later.
-    version: i.version ?? versionOfReport(i.report as string),
+    // A sweep looks at every open release; each is then tracked under its own version.
+    version: i.version ?? (i.sweep ? "" : versionOfReport(i.report as string)),
+    sweep: i.sweep,
     token: i.token,
     event: i.event,
     stage: i.stage,
@@ -281,7 +292,18 @@ export async function runTrackStatus(
   if (mine && mine.number !== canonical.number) await issues.closeAsDuplicate(mine.number, canonical.url);
 
   // Comments for people, each claimed in the ledger first so that only one writer posts it.
-  for (const due of commentsDue(state, expected, config.tracking.notify, version.version)) {
+  const ping = config.tracking.reviewPing;
+  const reminders = reviewPingsDue(
+    state,
+    expected,
+    now(),
+    ping && { afterHours: ping.afterHours, notify: ping.notify ?? config.tracking.notify },
+    version.version,
+  );
+  for (const due of [
+    ...commentsDue(state, expected, config.tracking.notify, version.version),
+    ...reminders,
+  ]) {
     const claim = await store.append({
       id: `comment:${due.key}`,
       at: now(),
@@ -335,12 +357,18 @@ export async function main(): Promise<void> {
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   // The file is read here, at the edge; its content is validated with the other inputs' events.
   const hashes = settings.hashesFile ? await readFile(settings.hashesFile, "utf8") : undefined;
-  const result = await runTrackStatus({ ...settings, hashes }, config, {
+  const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
     run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
     now: () => new Date(),
-  });
+  };
+  if (settings.sweep) {
+    const swept = await sweepOpenReleases(config, { ...settings, sweep: undefined }, deps, runTrackStatus);
+    core.info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
+    return;
+  }
+  const result = await runTrackStatus({ ...settings, hashes }, config, deps);
   core.setOutput("issue-number", String(result.issue.number));
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);

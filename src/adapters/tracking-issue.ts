@@ -42,6 +42,18 @@ export class TrackingIssues {
     return items.filter((i) => !i.pull_request && i.title === title).map((i) => this.view(i));
   }
 
+  /** Titles of the open issues (not pull requests) with this label. */
+  async openTitles(label: string | undefined): Promise<string[]> {
+    const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
+      owner: this.owner,
+      repo: this.repo,
+      state: "open",
+      per_page: 100,
+      ...(label ? { labels: label } : {}),
+    });
+    return items.filter((i) => !i.pull_request).map((i) => i.title);
+  }
+
   async get(number: number): Promise<IssueView> {
     const { data } = await this.github.rest.issues.get({
       owner: this.owner,

@@ -145,6 +145,10 @@ const prefix = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
     `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue.input)}`,
 });
 
+const mention = z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue) => `expected a @user or @org/team to mention, got ${quoted(issue.input)}`,
+});
+
 /** The whole `release-relay.yml`; the single source of every name the product uses. */
 export const configSchema = kebabObject({
   project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
@@ -199,8 +203,13 @@ export const configSchema = kebabObject({
   tracking: kebabObject({
     repo: repoNameSchema,
     labels: z.array(z.string().min(1)).default(["release"]),
-    notify: z.array(z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/)).default([]),
+    notify: z.array(mention).default([]),
     title: z.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": z.number().int().min(1).max(720),
+      notify: z.array(mention).min(1).optional(),
+    }).optional(),
   }),
 }).superRefine((config, ctx) => {
   checkTagPattern(config.tags.pattern, ctx);
@@ -217,6 +226,12 @@ export const configSchema = kebabObject({
   for (const [i, branch] of (config.source.releaseBranches ?? []).entries())
     checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
   checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  if (config.tracking.reviewPing && !config.tracking.reviewPing.notify && config.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify",
+    });
   checkDownstreamGraph(config.downstream, ctx);
   checkNoExpressions(config, [], ctx);
 });

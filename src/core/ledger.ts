@@ -122,7 +122,7 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
   z.strictObject({
     ...base,
     type: z.literal("comment-posted"),
-    purpose: z.enum(["first-failure", "rerun", "complete"]),
+    purpose: z.enum(["first-failure", "rerun", "complete", "review-ping"]),
     key: text(200),
   }),
 ]);

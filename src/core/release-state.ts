@@ -18,6 +18,8 @@ export interface DownstreamState {
   name: string;
   repo?: string;
   pr?: { number: number; url: string; headSha?: string; action: string };
+  /** When the current PR was first recorded: how long it has waited for review. */
+  prOpenedAt?: string;
   ci: "unknown" | "pending" | "success" | "failure";
   ciUrl?: string;
   merged: boolean;
@@ -132,6 +134,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
       case "pull-request": {
         const d = ds(e.downstream);
         d.repo = e.repo;
+        if (d.pr?.number !== e.number) d.prOpenedAt = e.at;
         d.pr = {
           number: e.number,
           url: e.url,

@@ -4,8 +4,44 @@ import { type DownstreamExpectation, isComplete, type ReleaseState } from "./rel
 /** A comment for people, posted at most once (its key is recorded in the ledger first). */
 export interface DueComment {
   key: string;
-  purpose: "first-failure" | "rerun" | "complete";
+  purpose: "first-failure" | "rerun" | "complete" | "review-ping";
   body: string;
+}
+
+/** Who is reminded, and after how long, of a release PR nobody has merged. */
+export interface ReviewPing {
+  afterHours: number;
+  notify: readonly string[];
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * One reminder per open release PR that has waited `afterHours` since it was opened; only for
+ * downstreams that report their merge (otherwise an open PR here may long be merged there).
+ */
+export function reviewPingsDue(
+  state: ReleaseState,
+  expected: readonly DownstreamExpectation[],
+  now: string,
+  ping: ReviewPing | undefined,
+  version: string,
+): DueComment[] {
+  if (!ping || state.rollback) return [];
+  return state.downstream.flatMap((d) => {
+    const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
+    if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
+    const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
+    const key = `review-ping:${d.name}:${d.pr.number}`;
+    if (waited < ping.afterHours * HOUR_MS || state.comments.has(key)) return [];
+    return [
+      {
+        key,
+        purpose: "review-ping" as const,
+        body: `${ping.notify.join(" ")} the ${d.name} PR of release ${version} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d.pr.url} — please review it (its CI: ${d.ci}).`,
+      },
+    ];
+  });
 }
 
 /**
@@ -46,6 +82,21 @@ export function commentsDue(
     });
   }
   return due;
+}
+
+/** The version a tracking issue is for, read back from its title (`tracking.title`); undefined for other issues. */
+export function versionFromTrackingTitle(template: string, title: string): string | undefined {
+  const pattern = template
+    .split(/(\{[a-z-]+\})/)
+    .map((part) =>
+      part === "{version}"
+        ? "(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)"
+        : /^\{[a-z-]+\}$/.test(part)
+          ? ".+?"
+          : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
+    )
+    .join("");
+  return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
 }
 
 /** Closed when the release is complete (or rolled back), open otherwise — so a rerun reopens it. */

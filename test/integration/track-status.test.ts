@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBuildMatrix } from "../../src/actions/build-matrix.js";
+import { sweepOpenReleases } from "../../src/actions/review-sweep.js";
 import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import { LedgerStore } from "../../src/adapters/ledger-store.js";
@@ -34,6 +35,7 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   prs: undefined,
   hashesFile: undefined,
   jobResults: undefined,
+  sweep: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
   github,
@@ -162,6 +164,69 @@ describe("track-status against the GitHub emulator", () => {
     );
     const again = await runTrackStatus({ ...settings(), plan: JSON.stringify(rerunPlan) }, config, deps(2));
     expect(again.state.request?.checksOverride?.reason).toBe("flaky | sanitizer run");
+  });
+
+  it("pings the reviewers once when a release PR waits past tracking.review-ping, and never a merged one", async () => {
+    const pinging = {
+      ...config,
+      tracking: { ...config.tracking, reviewPing: { afterHours: 24, notify: ["@valkey-io/core-team"] } },
+    };
+    const opened = Date.parse("2025-01-07T12:00:00Z");
+    const at = (hours: number) => ({ ...deps(), now: () => new Date(opened + hours * 3_600_000) });
+    const pr = (name: string, repo: string, number: number): LedgerEvent => ({
+      id: `pr:${name}:${number}`,
+      at: "2025-01-07T12:00:00.000Z",
+      type: "pull-request",
+      downstream: name,
+      repo,
+      number,
+      url: `https://github.com/${repo}/pull/${number}`,
+      action: "opened",
+    });
+    await runTrackStatus(settings(pr("hashes", "valkey-io/valkey-hashes", 41)), pinging, at(0));
+    await runTrackStatus(settings(pr("container", "valkey-io/valkey-container", 42)), pinging, at(0));
+    const merged: LedgerEvent = {
+      id: "report:container:merged",
+      at: "2025-01-07T13:00:00.000Z",
+      type: "pull-request-closed",
+      downstream: "container",
+      merged: true,
+      by: "reviewer",
+    };
+    await runTrackStatus(settings(merged), pinging, at(1));
+    const { issue } = await runTrackStatus(settings(), pinging, at(23));
+    expect(commentsOf(issue.number)).toEqual([]);
+    await runTrackStatus(settings(), pinging, at(26));
+    expect(commentsOf(issue.number).map((c) => c.body)).toEqual([
+      "@valkey-io/core-team the hashes PR of release 8.0.2 has waited 26 h without being merged: https://github.com/valkey-io/valkey-hashes/pull/41 — please review it (its CI: unknown).",
+    ]);
+    // Once: later looks (the hourly sweep) post nothing more.
+    const mark = emulator.log.mark();
+    await runTrackStatus(settings(), pinging, at(40));
+    expect(commentsOf(issue.number)).toHaveLength(1);
+    expect(emulator.log.summary(mark).mutating).toBe(0);
+  });
+
+  it("the hourly sweep looks at every open release and only those", async () => {
+    for (const version of ["8.0.2", "8.1.0-rc1"])
+      await runTrackStatus({ ...settings(), version, stage: "build", status: "started" }, config, deps());
+    const swept = await sweepOpenReleases(
+      config,
+      { ...settings(), sweep: undefined },
+      deps(),
+      runTrackStatus,
+    );
+    expect(swept.map((s) => s.version).sort()).toEqual(["8.0.2", "8.1.0-rc1"]);
+    const [first] = issuesOf();
+    const [owner, repo] = AUTOMATION.split("/") as [string, string];
+    await github.rest.issues.update({ owner, repo, issue_number: first?.number as number, state: "closed" });
+    const again = await sweepOpenReleases(
+      config,
+      { ...settings(), sweep: undefined },
+      deps(),
+      runTrackStatus,
+    );
+    expect(again.map((s) => s.version)).toEqual(["8.1.0-rc1"]);
   });
 
   it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {

@@ -1,0 +1,28 @@
+import { TrackingIssues } from "../adapters/tracking-issue.js";
+import type { Config } from "../core/config.js";
+import { versionFromTrackingTitle } from "../core/tracking.js";
+import type { runTrackStatus, TrackResult, TrackStatusSettings } from "./track-status.js";
+
+type TrackDeps = Parameters<typeof runTrackStatus>[2];
+
+/**
+ * The scheduled look at every release still open (its tracking issue open): each is rendered again
+ * and owes its reminders, such as the review ping of a PR nobody merged. Nothing else is recorded.
+ */
+export async function sweepOpenReleases(
+  config: Config,
+  base: Omit<TrackStatusSettings, "version">,
+  deps: TrackDeps,
+  track: typeof runTrackStatus,
+): Promise<{ version: string; result: TrackResult }[]> {
+  const titles = await new TrackingIssues(deps.github, config.tracking.repo).openTitles(
+    config.tracking.labels[0],
+  );
+  const versions = [
+    ...new Set(titles.flatMap((t) => versionFromTrackingTitle(config.tracking.title, t) ?? [])),
+  ];
+  const done: { version: string; result: TrackResult }[] = [];
+  for (const version of versions)
+    done.push({ version, result: await track({ ...base, version }, config, deps) });
+  return done;
+}
