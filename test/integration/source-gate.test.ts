@@ -8,7 +8,7 @@ import { parseConfig } from "../../src/core/config-parse.js";
 import { parseReleaseRequested } from "../../src/core/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { runBundledAction, tagPushEnv } from "../support/run-action.js";
-import { reportChecks, seedReleasableCommit, VALKEY_REQUIRED_CHECKS } from "../support/source-ci.js";
+import { reportChecks, seedSourceRepo, triggerInputs, VALKEY_REQUIRED_CHECKS } from "../support/source-ci.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
 const configText = readFileSync(configPath, "utf8");
@@ -17,13 +17,7 @@ const SOURCE = "valkey-io/valkey";
 let emulator: GitHubEmulator;
 let green: string;
 
-const inputs = (overrides: Record<string, string> = {}) => ({
-  "automation-repo": AUTOMATION,
-  token: "dispatch-token",
-  "source-token": "source-reader",
-  "config-path": configPath,
-  ...overrides,
-});
+const inputs = (overrides: Record<string, string> = {}) => triggerInputs(AUTOMATION, configPath, overrides);
 
 /** A new commit on top of `parent` in the source repo, on no branch yet. */
 async function commitOn(parent: string, message: string): Promise<string> {
@@ -56,16 +50,11 @@ async function pushTag(
 beforeAll(async () => {
   emulator = new GitHubEmulator();
   await emulator.start();
-  await emulator.createRepo(SOURCE, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
-  green = await seedReleasableCommit(emulator, SOURCE);
+  green = await seedSourceRepo(emulator, SOURCE);
   await emulator.createRepo(AUTOMATION);
   emulator.addToken("dispatch-token", {
     login: "release-bot[bot]",
     repos: { [AUTOMATION]: ["contents:write"] },
-  });
-  emulator.addToken("source-reader", {
-    login: "github-actions[bot]",
-    repos: { [SOURCE]: ["contents:read", "checks:read", "statuses:read"] },
   });
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseReleaseRequested } from "../../src/core/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { runBundledAction, tagPushEnv } from "../support/run-action.js";
-import { seedReleasableCommit } from "../support/source-ci.js";
+import { seedReleasableCommit, seedSourceRepo, triggerInputs } from "../support/source-ci.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
 const AUTOMATION = "valkey-io/valkey-release-automation";
@@ -14,25 +14,13 @@ let emulator: GitHubEmulator;
 
 const runnerEnv = (overrides: Record<string, string> = {}) =>
   tagPushEnv(SOURCE, SHA, emulator.url, overrides);
-/** The inputs the request-release workflow passes; source-token stands for the job's GITHUB_TOKEN. */
-const inputs = (overrides: Record<string, string> = {}) => ({
-  "automation-repo": AUTOMATION,
-  token: "dispatch-token",
-  "source-token": "source-reader",
-  "config-path": configPath,
-  ...overrides,
-});
+const inputs = (overrides: Record<string, string> = {}) => triggerInputs(AUTOMATION, configPath, overrides);
 
 beforeAll(async () => {
   emulator = new GitHubEmulator();
   await emulator.start();
-  await emulator.createRepo(SOURCE, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
-  SHA = await seedReleasableCommit(emulator, SOURCE);
+  SHA = await seedSourceRepo(emulator, SOURCE);
   await seedReleasableCommit(emulator, SOURCE, { line: "8.1", tag: "8.1.0-rc1" });
-  emulator.addToken("source-reader", {
-    login: "github-actions[bot]",
-    repos: { [SOURCE]: ["contents:read", "checks:read", "statuses:read"] },
-  });
   await emulator.createRepo(AUTOMATION, { files: { "release-relay.yml": readFileSync(configPath, "utf8") } });
   emulator.addToken("dispatch-token", {
     login: "release-bot[bot]",

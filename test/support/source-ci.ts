@@ -47,3 +47,26 @@ export async function seedReleasableCommit(
   );
   return sha;
 }
+
+/** The source repo of a trigger test: a releasable commit and a token that reads it as the job's GITHUB_TOKEN would. */
+export async function seedSourceRepo(emulator: GitHubEmulator, repo: string): Promise<string> {
+  await emulator.createRepo(repo, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
+  emulator.addToken("source-reader", {
+    login: "github-actions[bot]",
+    repos: { [repo]: ["contents:read", "checks:read", "statuses:read"] },
+  });
+  return seedReleasableCommit(emulator, repo);
+}
+
+/** The inputs the request-release workflow passes the trigger; source-token stands for GITHUB_TOKEN. */
+export const triggerInputs = (
+  automationRepo: string,
+  configPath: string,
+  overrides: Record<string, string> = {},
+) => ({
+  "automation-repo": automationRepo,
+  token: "dispatch-token",
+  "source-token": "source-reader",
+  "config-path": configPath,
+  ...overrides,
+});
