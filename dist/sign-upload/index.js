@@ -88781,9 +88781,10 @@ var bucketName = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-
 var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
-var mention = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
 });
+var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
 var configSchema = kebabObject({
   project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
@@ -88828,12 +88829,12 @@ var configSchema = kebabObject({
   tracking: kebabObject({
     repo: repoNameSchema,
     labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(mention).default([]),
+    notify: external_exports.array(mentionSchema).default([]),
     title: external_exports.string().default("Release {version}"),
     // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
     "review-ping": kebabObject({
       "after-hours": external_exports.number().int().min(1).max(720),
-      notify: external_exports.array(mention).min(1).optional()
+      notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
   })
 }).superRefine((config2, ctx) => {
@@ -89522,7 +89523,7 @@ var hashesFileSchema = external_exports.array(artifactHashSchema);
 
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
-  by: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64),
+  by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
   /** The checks that were not green when the override was used: `name (state)`. */
   failing: external_exports.array(external_exports.string().max(200)).max(50)

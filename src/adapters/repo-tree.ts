@@ -1,11 +1,4 @@
-import { createHash } from "node:crypto";
 import type { GitHubClient } from "./github.js";
-
-/** Git's object id of a file with this content (what GitHub's trees API lists for it). */
-export function gitBlobSha(content: string | Buffer): string {
-  const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
 
 /** Every file on the default branch of a repo, path → blob sha; undefined when GitHub refuses to show it. */
 export async function readRepoTree(

@@ -1,8 +1,9 @@
 import { createSigner } from "../actions/sign-upload.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { probeBucket, probeRepo, probeSigningKey } from "../adapters/doctor-probes.js";
+import { blobSha } from "../adapters/downstream-pr.js";
 import { createGitHubClient } from "../adapters/github.js";
-import { gitBlobSha, readRepoTree } from "../adapters/repo-tree.js";
+import { readRepoTree } from "../adapters/repo-tree.js";
 import { createS3Client } from "../adapters/s3.js";
 import { type DoctorFinding, installedFilesFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -44,7 +45,7 @@ export const doctorCommand: Command = async (args, out) => {
       // A repo that cannot be read is already reported by the checks above.
       if (actual)
         findings.push(
-          installedFilesFinding(repo, new Map([...files].map(([p, text]) => [p, gitBlobSha(text)])), actual),
+          installedFilesFinding(repo, new Map([...files].map(([p, text]) => [p, blobSha(text)])), actual),
         );
     }
   if (!values["skip-bucket"])

@@ -145,9 +145,16 @@ const prefix = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
     `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue.input)}`,
 });
 
-const mention = z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+/** A @user or @org/team to mention in a comment. */
+export const mentionSchema = z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue) => `expected a @user or @org/team to mention, got ${quoted(issue.input)}`,
 });
+
+/** A GitHub login, as the runner names an actor (apps end in `[bot]`). */
+export const githubLoginSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/)
+  .max(64);
 
 /** The whole `release-relay.yml`; the single source of every name the product uses. */
 export const configSchema = kebabObject({
@@ -203,12 +210,12 @@ export const configSchema = kebabObject({
   tracking: kebabObject({
     repo: repoNameSchema,
     labels: z.array(z.string().min(1)).default(["release"]),
-    notify: z.array(mention).default([]),
+    notify: z.array(mentionSchema).default([]),
     title: z.string().default("Release {version}"),
     // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
     "review-ping": kebabObject({
       "after-hours": z.number().int().min(1).max(720),
-      notify: z.array(mention).min(1).optional(),
+      notify: z.array(mentionSchema).min(1).optional(),
     }).optional(),
   }),
 }).superRefine((config, ctx) => {

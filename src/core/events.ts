@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { repoNameSchema } from "./config.js";
+import { githubLoginSchema, repoNameSchema } from "./config.js";
 import { ReleaseRelayError } from "./errors.js";
 import { type ChecksOverride, checksOverrideSchema } from "./source-gate.js";
 import { describeIssues } from "./validation-issues.js";
@@ -29,10 +29,7 @@ export const releaseRequestedSchema = z.strictObject({
   sourceRepo: repoNameSchema,
   prerelease: z.boolean(),
   trigger: z.strictObject({
-    actor: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/)
-      .max(64),
+    actor: githubLoginSchema,
     event: z.enum(["push", "release", "workflow_dispatch", "rehearsal"]),
     at: z.iso.datetime(),
     runUrl: z.url().max(512).optional(),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { repoNameSchema } from "./config.js";
+import { mentionSchema, repoNameSchema } from "./config.js";
 
 /** The names a project gives `release-relay init`; nothing else is project-specific. */
 export const initAnswersSchema = z.strictObject({
@@ -12,7 +12,7 @@ export const initAnswersSchema = z.strictObject({
   downstream: z
     .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), repo: repoNameSchema }))
     .default([]),
-  notify: z.array(z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/)).default([]),
+  notify: z.array(mentionSchema).default([]),
 });
 
 export type InitAnswers = z.infer<typeof initAnswersSchema>;

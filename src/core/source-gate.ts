@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { githubLoginSchema } from "./config.js";
 import type { Version } from "./version.js";
 
 /** One check on the tag's commit: a check run (by name) or a commit status (by context). */
@@ -22,10 +23,7 @@ export interface SourceChecksVerdict {
 
 /** A maintainer's recorded decision to release although the source CI gate did not pass. */
 export const checksOverrideSchema = z.strictObject({
-  by: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/)
-    .max(64),
+  by: githubLoginSchema,
   reason: z.string().trim().min(1).max(500),
   /** The checks that were not green when the override was used: `name (state)`. */
   failing: z.array(z.string().max(200)).max(50),
