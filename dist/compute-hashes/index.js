@@ -39874,6 +39874,12 @@ var configSchema = kebabObject({
     artifact: external_exports.string().min(1),
     "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
   }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
     bucket: bucketName,
@@ -40090,6 +40096,9 @@ var releasePlanSchema = external_exports.strictObject({
   /** The source repo and build command, so build jobs need nothing but the plan. */
   source: external_exports.string(),
   buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
   version: external_exports.string(),
   tag: external_exports.string(),
   commit: external_exports.string().regex(/^[0-9a-f]{40}$/),

@@ -50374,8 +50374,8 @@ function findPlaceholders(template) {
 }
 function parse3(template, where) {
   const root = [];
-  const open3 = [];
-  const current = () => open3.at(-1)?.body ?? root;
+  const open4 = [];
+  const current = () => open4.at(-1)?.body ?? root;
   const source = template.replace(STANDALONE, "$1");
   let last = 0;
   for (const m of source.matchAll(TAG)) {
@@ -50385,7 +50385,7 @@ function parse3(template, where) {
     if (name2 !== void 0) {
       current().push({ kind: "value", name: name2 });
     } else if (sigil === "/") {
-      const block = open3.pop();
+      const block = open4.pop();
       if (block?.name !== blockName)
         throw new ReleaseRelayError(
           "E_TEMPLATE",
@@ -50395,11 +50395,11 @@ function parse3(template, where) {
     } else {
       const body = [];
       current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
-      open3.push({ name: blockName, body });
+      open4.push({ name: blockName, body });
     }
   }
   if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
-  const unclosed = open3.at(-1);
+  const unclosed = open4.at(-1);
   if (unclosed)
     throw new ReleaseRelayError(
       "E_TEMPLATE",
@@ -50622,6 +50622,12 @@ var configSchema = kebabObject({
     artifact: external_exports.string().min(1),
     "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
   }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
     bucket: bucketName,
@@ -55262,6 +55268,7 @@ var checksOverrideSchema = external_exports.strictObject({
 var STAGES = [
   "build-matrix",
   "build",
+  "qualify",
   "compute-hashes",
   "sign-upload",
   "open-downstream-prs"
@@ -55331,6 +55338,14 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     tags: external_exports.array(text(128)).max(100).default([]),
     runId: runId.optional(),
     url: url2.optional()
+  }),
+  /** A build target whose artifact failed the project's qualify command, with the end of its log. */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("qualification-failed"),
+    target: name,
+    excerpt: text(4e3),
+    runId: runId.optional()
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("page-published"), downstream: name, url: url2 }),
   external_exports.strictObject({ ...base, type: external_exports.literal("downstream-skipped"), downstream: name, reason: text(500) }),
@@ -55502,6 +55517,34 @@ var LedgerStore = class {
   }
 };
 
+// src/adapters/qualify-logs.ts
+import { open as open3, readdir as readdir2 } from "node:fs/promises";
+import { join } from "node:path";
+var TAIL_BYTES = 64 * 1024;
+async function readQualifyLogs(dir) {
+  let names;
+  try {
+    names = (await readdir2(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+  const logs = [];
+  for (const file2 of names.sort()) {
+    const handle = await open3(join(dir, file2), "r");
+    try {
+      const { size: size2 } = await handle.stat();
+      const length = Math.min(size2, TAIL_BYTES);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size2 - length);
+      logs.push({ file: file2, text: buffer.toString("utf8") });
+    } finally {
+      await handle.close();
+    }
+  }
+  return logs;
+}
+
 // src/adapters/run-context.ts
 var runContextSchema = external_exports.object({
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
@@ -55659,6 +55702,7 @@ function deriveState(events) {
     downstream: [],
     reruns: [],
     failures: [],
+    qualification: [],
     comments: /* @__PURE__ */ new Set(),
     eventCount: ordered.length
   };
@@ -55678,6 +55722,7 @@ function deriveState(events) {
     }
     return d;
   };
+  let qualificationRun;
   for (const e of ordered) {
     state.firstAt ??= e.at;
     state.lastAt = e.at;
@@ -55697,6 +55742,7 @@ function deriveState(events) {
         if (e.detail !== void 0) s.detail = e.detail;
         if (e.runUrl) s.runUrl = e.runUrl;
         if (e.runId && e.status === "succeeded") s.runId = e.runId;
+        if (e.stage === "qualify" && e.status === "succeeded") state.qualification = [];
         if (e.status === "failed")
           state.failures.push({
             at: e.at,
@@ -55770,6 +55816,18 @@ function deriveState(events) {
           });
         break;
       }
+      case "qualification-failed": {
+        if (e.runId !== qualificationRun) state.qualification = [];
+        qualificationRun = e.runId;
+        state.qualification = state.qualification.filter((q) => q.target !== e.target);
+        state.qualification.push({
+          target: e.target,
+          excerpt: e.excerpt,
+          at: e.at,
+          ...e.runUrl ? { runUrl: e.runUrl } : {}
+        });
+        break;
+      }
       case "page-published":
         ds(e.downstream).page = e.url;
         break;
@@ -55807,6 +55865,8 @@ function deriveState(events) {
         break;
     }
   }
+  if (stages.qualify.status === "pending" && stages["compute-hashes"].status !== "pending")
+    Object.assign(stages.qualify, { status: "skipped", detail: "not part of this release" });
   state.artifacts = [...artifacts.values()].sort((a, b) => a.name < b.name ? -1 : 1);
   state.downstream = [...downstream.values()];
   return state;
@@ -55860,6 +55920,7 @@ var BODY_LIMIT = 6e4;
 var STAGE_LABEL = {
   "build-matrix": "Plan",
   build: "Build",
+  qualify: "Qualify",
   "compute-hashes": "Checksums",
   "sign-upload": "Sign & upload",
   "open-downstream-prs": "Downstream PRs"
@@ -55969,6 +56030,29 @@ function problems(state) {
     ...state.failures.length > recent.length ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
 }
+function fenceFor(text2) {
+  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+  return "`".repeat(longest + 1);
+}
+function qualificationSection(state, compact) {
+  if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return [];
+  return [
+    `### Qualification failed on ${state.qualification.map((q) => cell(q.target)).join(", ")}`,
+    "",
+    ...state.qualification.flatMap((q) => {
+      const excerpt = compact > 0 ? q.excerpt.split("\n").slice(-10).join("\n") : q.excerpt;
+      const fence = fenceFor(excerpt);
+      return [
+        `**${cell(q.target)}**${q.runUrl ? ` — [log](${q.runUrl})` : ""}`,
+        "",
+        `${fence}text`,
+        excerpt,
+        fence,
+        ""
+      ];
+    })
+  ];
+}
 function nextActions(state, ctx) {
   if (isComplete(state, ctx.expected) || state.rollback) return [];
   const actions = [];
@@ -56010,6 +56094,8 @@ function renderDashboard(state, ctx) {
       ...downstreamTable(state, ctx),
       "",
       ...problems(state),
+      "",
+      ...qualificationSection(state, compact),
       "",
       ...nextSteps(state, ctx),
       "",
@@ -56068,6 +56154,9 @@ var releasePlanSchema = external_exports.strictObject({
   /** The source repo and build command, so build jobs need nothing but the plan. */
   source: external_exports.string(),
   buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
   version: external_exports.string(),
   tag: external_exports.string(),
   commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
@@ -56097,6 +56186,60 @@ function versionPlaceholders(config2, version2) {
     prerelease: version2.prerelease,
     line: version2.line
   };
+}
+function targetArtifacts(config2, version2) {
+  const base2 = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base2, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/qualification.ts
+var EXCERPT_LINES = 40;
+var EXCERPT_CHARS = 3500;
+var LINE_CHARS = 300;
+function qualifyLogExcerpt(log) {
+  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
+  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  let tail = lines.slice(-EXCERPT_LINES);
+  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
+  const excerpt = tail.join("\n");
+  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
+}
+function qualificationEvents(logs, targets, run, at2) {
+  return logs.map((log) => {
+    const target = log.file.replace(/\.log$/, "");
+    if (!log.file.endsWith(".log") || !targets.includes(target))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
+        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
+      );
+    return {
+      id: `qualification-failed:${target}:${run.runId}`,
+      at: at2,
+      type: "qualification-failed",
+      target,
+      excerpt: qualifyLogExcerpt(log.text),
+      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+      ...run.runUrl ? { runUrl: run.runUrl } : {}
+    };
+  });
+}
+function qualifyFailureDetail(events) {
+  const targets = events.flatMap((e) => e.type === "qualification-failed" ? [e.target] : []);
+  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
 }
 
 // src/core/report-back.ts
@@ -56316,7 +56459,7 @@ var jobResultsSchema = external_exports.partialRecord(
   external_exports.enum(STAGES),
   external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
 );
-function stageEventsFromJobResults(resultsJson, run, at2) {
+function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
   const results = parseJsonInput(
     resultsJson,
     jobResultsSchema,
@@ -56324,7 +56467,7 @@ function stageEventsFromJobResults(resultsJson, run, at2) {
     `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
   );
   return Object.entries(results).flatMap(
-    ([stage, result]) => result === "skipped" || result === "" ? [] : [stageEvent(stage, result === "success" ? "succeeded" : "failed", run, at2)]
+    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, at2)] : [stageEvent(stage, "failed", run, at2, details[stage])]
   );
 }
 
@@ -56444,6 +56587,7 @@ var INPUTS = [
   "prs",
   "hashes-file",
   "job-results",
+  "qualify-logs",
   "sweep"
 ];
 var inputsSchema = external_exports.object({
@@ -56459,6 +56603,7 @@ var inputsSchema = external_exports.object({
   prs: external_exports.string().optional(),
   "hashes-file": external_exports.string().optional(),
   "job-results": external_exports.string().optional(),
+  "qualify-logs": external_exports.string().optional(),
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
@@ -56471,10 +56616,10 @@ var inputsSchema = external_exports.object({
     i.plan,
     i.rerun,
     i.sweep,
-    i.prs ?? i["hashes-file"] ?? i["job-results"]
+    i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"]
   ].filter((x) => x !== void 0).length <= 1,
   {
-    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file`"
+    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs`"
   }
 ).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
@@ -56494,7 +56639,8 @@ var inputsSchema = external_exports.object({
   rerun: i.rerun,
   prs: i.prs,
   hashesFile: i["hashes-file"],
-  jobResults: i["job-results"]
+  jobResults: i["job-results"],
+  qualifyLogsDir: i["qualify-logs"]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -56506,7 +56652,7 @@ function versionOfReport(report) {
     );
   return releaseId;
 }
-function eventFromSettings(settings, config2, run, now) {
+function eventsFromSettings(settings, config2, run, now) {
   const link = run.runUrl ? { runUrl: run.runUrl } : {};
   if (settings.event !== void 0) {
     let raw;
@@ -56522,7 +56668,7 @@ function eventFromSettings(settings, config2, run, now) {
         `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
         "see src/core/ledger.ts for the event types"
       );
-    return parsed.data;
+    return [parsed.data];
   }
   if (settings.plan !== void 0) {
     const plan = releasePlanSchema.safeParse(JSON.parse(settings.plan));
@@ -56532,7 +56678,7 @@ function eventFromSettings(settings, config2, run, now) {
         "input plan is not a release plan",
         "pass the plan output of build-matrix unchanged"
       );
-    return {
+    const request2 = {
       id: `request:${plan.data.commit}`,
       at: now,
       type: "request",
@@ -56542,9 +56688,18 @@ function eventFromSettings(settings, config2, run, now) {
       ...plan.data.checksOverride ? { checksOverride: plan.data.checksOverride } : {},
       ...link
     };
+    const noQualify = {
+      id: "stage:qualify:skipped:not-configured",
+      at: now,
+      type: "stage",
+      stage: "qualify",
+      status: "skipped",
+      detail: "no qualify command in release-relay.yml"
+    };
+    return plan.data.qualify ? [request2] : [request2, noQualify];
   }
   if (settings.stage && settings.status)
-    return stageEvent(settings.stage, settings.status, run, now, settings.detail);
+    return [stageEvent(settings.stage, settings.status, run, now, settings.detail)];
   if (settings.report !== void 0) {
     let raw;
     try {
@@ -56556,9 +56711,9 @@ function eventFromSettings(settings, config2, run, now) {
         "pass toJSON(github.event.client_payload)"
       );
     }
-    return reportToEvent(raw, config2, settings.version, now);
+    return [reportToEvent(raw, config2, settings.version, now)];
   }
-  return void 0;
+  return [];
 }
 async function runTrackStatus(settings, config2, deps) {
   const version2 = parseVersion(settings.version);
@@ -56573,23 +56728,38 @@ async function runTrackStatus(settings, config2, deps) {
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
   const ctx = (head) => dashboardContext(config2, version2.version, head);
-  let event = eventFromSettings(settings, config2, deps.run, now());
+  let events = eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
     rerun = stagesToRerun(deriveState(before), settings.rerun);
-    event = rerun.length === 0 || before.length === 0 ? void 0 : {
-      id: `rerun:${deps.run.runId}`,
-      at: now(),
-      type: "rerun-requested",
-      stages: rerun,
-      by: deps.run.actor ?? "unknown",
-      ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
-    };
+    events = rerun.length === 0 || before.length === 0 ? [] : [
+      {
+        id: `rerun:${deps.run.runId}`,
+        at: now(),
+        type: "rerun-requested",
+        stages: rerun,
+        by: deps.run.actor ?? "unknown",
+        ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
+      }
+    ];
   }
+  const qualification = settings.qualifyLogs ? qualificationEvents(
+    settings.qualifyLogs,
+    targetArtifacts(config2, version2).map((t) => t.target),
+    deps.run,
+    now()
+  ) : [];
+  const qualifyDetail = qualifyFailureDetail(qualification);
   const batch = [
-    ...event ? [event] : [],
-    ...settings.jobResults ? stageEventsFromJobResults(settings.jobResults, deps.run, now()) : [],
+    ...events,
+    ...settings.jobResults ? stageEventsFromJobResults(
+      settings.jobResults,
+      deps.run,
+      now(),
+      qualifyDetail ? { qualify: qualifyDetail } : {}
+    ) : [],
+    ...qualification,
     ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
     ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
   ];
@@ -56667,6 +56837,7 @@ async function main() {
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId2 = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
+  const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : void 0;
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
@@ -56678,7 +56849,7 @@ async function main() {
     info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
     return;
   }
-  const result = await runTrackStatus({ ...settings, hashes }, config2, deps);
+  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs }, config2, deps);
   setOutput("issue-number", String(result.issue.number));
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);

@@ -50523,6 +50523,12 @@ var configSchema = kebabObject({
     artifact: external_exports.string().min(1),
     "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
   }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
     bucket: bucketName,

@@ -5,6 +5,7 @@ import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
+import { readQualifyLogs } from "../adapters/qualify-logs.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
@@ -18,7 +19,8 @@ import {
 } from "../core/dashboard.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger.js";
-import { releasePlanSchema, versionPlaceholders } from "../core/plan.js";
+import { releasePlanSchema, targetArtifacts, versionPlaceholders } from "../core/plan.js";
+import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
 import { reportToEvent } from "../core/report-back.js";
 import {
@@ -46,6 +48,7 @@ const INPUTS = [
   "prs",
   "hashes-file",
   "job-results",
+  "qualify-logs",
   "sweep",
 ] as const;
 
@@ -63,6 +66,7 @@ const inputsSchema = z
     prs: z.string().optional(),
     "hashes-file": z.string().optional(),
     "job-results": z.string().optional(),
+    "qualify-logs": z.string().optional(),
     sweep: z.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
     rerun: z
       .string()
@@ -87,11 +91,11 @@ const inputsSchema = z
         i.plan,
         i.rerun,
         i.sweep,
-        i.prs ?? i["hashes-file"] ?? i["job-results"],
+        i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"],
       ].filter((x) => x !== undefined).length <= 1,
     {
       error:
-        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file`",
+        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs`",
     },
   )
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
@@ -114,6 +118,7 @@ const inputsSchema = z
     prs: i.prs,
     hashesFile: i["hashes-file"],
     jobResults: i["job-results"],
+    qualifyLogsDir: i["qualify-logs"],
   }));
 
 function versionOfReport(report: string): string {
@@ -139,13 +144,13 @@ export interface RunInfo {
   actor?: string | undefined;
 }
 
-/** The event this step records, validated before anything is written. */
-export function eventFromSettings(
+/** The events this step's own inputs ask it to record, validated before anything is written. */
+export function eventsFromSettings(
   settings: TrackStatusSettings,
   config: Config,
   run: RunInfo,
   now: string,
-): LedgerEvent | undefined {
+): LedgerEvent[] {
   const link = run.runUrl ? { runUrl: run.runUrl } : {};
   if (settings.event !== undefined) {
     let raw: unknown;
@@ -161,7 +166,7 @@ export function eventFromSettings(
         `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
         "see src/core/ledger.ts for the event types",
       );
-    return parsed.data;
+    return [parsed.data];
   }
   if (settings.plan !== undefined) {
     const plan = releasePlanSchema.safeParse(JSON.parse(settings.plan));
@@ -171,7 +176,7 @@ export function eventFromSettings(
         "input plan is not a release plan",
         "pass the plan output of build-matrix unchanged",
       );
-    return {
+    const request: LedgerEvent = {
       id: `request:${plan.data.commit}`,
       at: now,
       type: "request",
@@ -181,9 +186,19 @@ export function eventFromSettings(
       ...(plan.data.checksOverride ? { checksOverride: plan.data.checksOverride } : {}),
       ...link,
     };
+    // Without a qualify command the stage is settled here, once: the release does not wait for it.
+    const noQualify: LedgerEvent = {
+      id: "stage:qualify:skipped:not-configured",
+      at: now,
+      type: "stage",
+      stage: "qualify",
+      status: "skipped",
+      detail: "no qualify command in release-relay.yml",
+    };
+    return plan.data.qualify ? [request] : [request, noQualify];
   }
   if (settings.stage && settings.status)
-    return stageEvent(settings.stage, settings.status, run, now, settings.detail);
+    return [stageEvent(settings.stage, settings.status, run, now, settings.detail)];
   if (settings.report !== undefined) {
     let raw: unknown;
     try {
@@ -195,9 +210,9 @@ export function eventFromSettings(
         "pass toJSON(github.event.client_payload)",
       );
     }
-    return reportToEvent(raw, config, settings.version, now);
+    return [reportToEvent(raw, config, settings.version, now)];
   }
-  return undefined;
+  return [];
 }
 
 /** What track-status did. */
@@ -217,7 +232,10 @@ export interface TrackResult {
  * people are owed (each once), and renders the issue from the ledger until the body shows its head.
  */
 export async function runTrackStatus(
-  settings: TrackStatusSettings & { hashes?: string | undefined },
+  settings: TrackStatusSettings & {
+    hashes?: string | undefined;
+    qualifyLogs?: QualifyLog[] | undefined;
+  },
   config: Config,
   deps: {
     github: GitHubClient;
@@ -239,7 +257,7 @@ export async function runTrackStatus(
   const title = renderTemplate(config.tracking.title, versionPlaceholders(config, version), "tracking.title");
   const ctx = (head: string): DashboardContext => dashboardContext(config, version.version, head);
 
-  let event = eventFromSettings(settings, config, deps.run, now());
+  let events = eventsFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
@@ -247,22 +265,41 @@ export async function runTrackStatus(
     rerun = stagesToRerun(deriveState(before), settings.rerun);
     // Nothing to redo is not an event: a rerun of a finished release changes nothing; on an empty
     // ledger this is the release's first run, not a rerun.
-    event =
+    events =
       rerun.length === 0 || before.length === 0
-        ? undefined
-        : {
-            id: `rerun:${deps.run.runId}`,
-            at: now(),
-            type: "rerun-requested",
-            stages: rerun,
-            by: deps.run.actor ?? "unknown",
-            ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
-          };
+        ? []
+        : [
+            {
+              id: `rerun:${deps.run.runId}`,
+              at: now(),
+              type: "rerun-requested",
+              stages: rerun,
+              by: deps.run.actor ?? "unknown",
+              ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
+            },
+          ];
   }
+  const qualification = settings.qualifyLogs
+    ? qualificationEvents(
+        settings.qualifyLogs,
+        targetArtifacts(config, version).map((t) => t.target),
+        deps.run,
+        now(),
+      )
+    : [];
+  const qualifyDetail = qualifyFailureDetail(qualification);
   // Everything this step records goes into one ledger commit (all validated before the first write).
   const batch = [
-    ...(event ? [event] : []),
-    ...(settings.jobResults ? stageEventsFromJobResults(settings.jobResults, deps.run, now()) : []),
+    ...events,
+    ...(settings.jobResults
+      ? stageEventsFromJobResults(
+          settings.jobResults,
+          deps.run,
+          now(),
+          qualifyDetail ? { qualify: qualifyDetail } : {},
+        )
+      : []),
+    ...qualification,
     ...(settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : []),
     ...(settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : []),
   ];
@@ -357,6 +394,7 @@ export async function main(): Promise<void> {
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   // The file is read here, at the edge; its content is validated with the other inputs' events.
   const hashes = settings.hashesFile ? await readFile(settings.hashesFile, "utf8") : undefined;
+  const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : undefined;
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
@@ -368,7 +406,7 @@ export async function main(): Promise<void> {
     core.info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
     return;
   }
-  const result = await runTrackStatus({ ...settings, hashes }, config, deps);
+  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs }, config, deps);
   core.setOutput("issue-number", String(result.issue.number));
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);

@@ -194,6 +194,12 @@ export const configSchema = kebabObject({
     artifact: z.string().min(1),
     "timeout-minutes": z.number().int().min(1).max(360).default(60),
   }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: z.string().min(1),
+    "timeout-minutes": z.number().int().min(1).max(360).default(30),
+  }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
     bucket: bucketName,

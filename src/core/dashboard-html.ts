@@ -59,6 +59,7 @@ ol.timeline li.failed{border-color:#cf222e;background:#ffebe9}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #d1d9e0;padding:6px 8px;text-align:left;font-size:13px}
 code{font:12px ui-monospace,monospace;word-break:break-all}
 .problems{background:#ffebe9;border:1px solid #cf222e;border-radius:6px;padding:10px 16px}
+pre{font:12px ui-monospace,monospace;background:#fff;border:1px solid #d1d9e0;padding:8px;overflow-x:auto;white-space:pre-wrap}
 .next{background:#ddf4ff;border:1px solid #0969da;border-radius:6px;padding:10px 16px}
 `;
 
@@ -179,6 +180,16 @@ function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
   return out.join("");
 }
 
+function qualificationFailures(state: ReleaseState): string {
+  if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return "";
+  return `<section class="problems" id="qualification"><h2>Qualification failed</h2>${state.qualification
+    .map(
+      (q) =>
+        `<h3 data-target="${escapeHtml(q.target)}">${escapeHtml(q.target)} ${link(q.runUrl, "log")}</h3><pre>${escapeHtml(q.excerpt)}</pre>`,
+    )
+    .join("")}</section>`;
+}
+
 /** The release dashboard as one static, self-contained HTML page (no script, no external resource). */
 export function renderDashboardHtml(
   state: ReleaseState,
@@ -206,6 +217,7 @@ ${
     : ""
 }
 ${problemsAndNext(state, ctx)}
+${qualificationFailures(state)}
 <h2>Stages</h2>${timeline(state)}
 <h2>Downstream repos</h2>${downstreamCards(state, ctx)}
 <h2>Artifacts (${state.artifacts.length})</h2>${artifactTable(state)}

@@ -44,6 +44,7 @@ export const BODY_LIMIT = 60_000;
 export const STAGE_LABEL: Record<Stage, string> = {
   "build-matrix": "Plan",
   build: "Build",
+  qualify: "Qualify",
   "compute-hashes": "Checksums",
   "sign-upload": "Sign & upload",
   "open-downstream-prs": "Downstream PRs",
@@ -212,6 +213,33 @@ function problems(state: ReleaseState): string[] {
   ];
 }
 
+/** A fence no line of `text` can close: longer than its longest run of backticks. */
+function fenceFor(text: string): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  return "`".repeat(longest + 1);
+}
+
+/** The targets whose artifact failed the qualify command, each with the end of its log (verbatim, in a code block). */
+function qualificationSection(state: ReleaseState, compact: number): string[] {
+  if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return [];
+  return [
+    `### Qualification failed on ${state.qualification.map((q) => cell(q.target)).join(", ")}`,
+    "",
+    ...state.qualification.flatMap((q) => {
+      const excerpt = compact > 0 ? q.excerpt.split("\n").slice(-10).join("\n") : q.excerpt;
+      const fence = fenceFor(excerpt);
+      return [
+        `**${cell(q.target)}**${q.runUrl ? ` — [log](${q.runUrl})` : ""}`,
+        "",
+        `${fence}text`,
+        excerpt,
+        fence,
+        "",
+      ];
+    }),
+  ];
+}
+
 /** What people should do next, with the link to do it; nothing once the release is done. */
 export function nextActions(
   state: ReleaseState,
@@ -266,6 +294,8 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
       ...downstreamTable(state, ctx),
       "",
       ...problems(state),
+      "",
+      ...qualificationSection(state, compact),
       "",
       ...nextSteps(state, ctx),
       "",

@@ -5,6 +5,7 @@ import { checksOverrideSchema } from "./source-gate.js";
 export const STAGES = [
   "build-matrix",
   "build",
+  "qualify",
   "compute-hashes",
   "sign-upload",
   "open-downstream-prs",
@@ -89,6 +90,14 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     tags: z.array(text(128)).max(100).default([]),
     runId: runId.optional(),
     url: url.optional(),
+  }),
+  /** A build target whose artifact failed the project's qualify command, with the end of its log. */
+  z.strictObject({
+    ...base,
+    type: z.literal("qualification-failed"),
+    target: name,
+    excerpt: text(4000),
+    runId: runId.optional(),
   }),
   z.strictObject({ ...base, type: z.literal("page-published"), downstream: name, url }),
   z.strictObject({ ...base, type: z.literal("downstream-skipped"), downstream: name, reason: text(500) }),

@@ -41,6 +41,9 @@ export const releasePlanSchema = z.strictObject({
   /** The source repo and build command, so build jobs need nothing but the plan. */
   source: z.string(),
   buildCommand: z.string(),
+  buildTimeoutMinutes: z.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: z.strictObject({ command: z.string(), timeoutMinutes: z.number().int().positive() }).optional(),
   version: z.string(),
   tag: z.string(),
   commit: z.string().regex(/^[0-9a-f]{40}$/),
@@ -198,6 +201,10 @@ export function planRelease(input: PlanInput): ReleasePlan {
     project: config.project,
     source: config.source.repo,
     buildCommand: config.build.command,
+    buildTimeoutMinutes: config.build.timeoutMinutes,
+    ...(config.qualify
+      ? { qualify: { command: config.qualify.command, timeoutMinutes: config.qualify.timeoutMinutes } }
+      : {}),
     version: version.version,
     tag: version.tag,
     commit,

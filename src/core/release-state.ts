@@ -40,6 +40,8 @@ export interface ReleaseState {
   reruns: { at: string; stages: Stage[]; by: string }[];
   rollback?: { at: string; reason: string; by: string };
   failures: { at: string; what: string; detail: string; runUrl?: string }[];
+  /** The targets that failed the qualify command in its latest failed attempt, with their log ends. */
+  qualification: { target: string; excerpt: string; at: string; runUrl?: string }[];
   comments: Set<string>;
   eventCount: number;
   firstAt?: string;
@@ -69,6 +71,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     downstream: [],
     reruns: [],
     failures: [],
+    qualification: [],
     comments: new Set(),
     eventCount: ordered.length,
   };
@@ -90,6 +93,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     }
     return d;
   };
+  let qualificationRun: string | undefined;
   for (const e of ordered) {
     state.firstAt ??= e.at;
     state.lastAt = e.at;
@@ -109,6 +113,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         if (e.detail !== undefined) s.detail = e.detail;
         if (e.runUrl) s.runUrl = e.runUrl;
         if (e.runId && e.status === "succeeded") s.runId = e.runId;
+        if (e.stage === "qualify" && e.status === "succeeded") state.qualification = [];
         if (e.status === "failed")
           state.failures.push({
             at: e.at,
@@ -184,6 +189,19 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
           });
         break;
       }
+      case "qualification-failed": {
+        // Only the latest attempt's failures are shown: a rerun that fails elsewhere replaces them.
+        if (e.runId !== qualificationRun) state.qualification = [];
+        qualificationRun = e.runId;
+        state.qualification = state.qualification.filter((q) => q.target !== e.target);
+        state.qualification.push({
+          target: e.target,
+          excerpt: e.excerpt,
+          at: e.at,
+          ...(e.runUrl ? { runUrl: e.runUrl } : {}),
+        });
+        break;
+      }
       case "page-published":
         ds(e.downstream).page = e.url;
         break;
@@ -222,6 +240,9 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         break;
     }
   }
+  // Ledgers written before the qualify stage existed went from build straight to publishing.
+  if (stages.qualify.status === "pending" && stages["compute-hashes"].status !== "pending")
+    Object.assign(stages.qualify, { status: "skipped", detail: "not part of this release" });
   state.artifacts = [...artifacts.values()].sort((a, b) => (a.name < b.name ? -1 : 1));
   state.downstream = [...downstream.values()];
   return state;

@@ -139,7 +139,12 @@ const jobResultsSchema = z.partialRecord(
  * Stage events from the results of the jobs that ran them (`{"build": "success", ...}`): a skipped
  * job recorded nothing (a rerun leaves finished stages as they were), a cancelled one failed.
  */
-export function stageEventsFromJobResults(resultsJson: string, run: RecordingRun, at: string): LedgerEvent[] {
+export function stageEventsFromJobResults(
+  resultsJson: string,
+  run: RecordingRun,
+  at: string,
+  details: Partial<Record<Stage, string>> = {},
+): LedgerEvent[] {
   const results = parseJsonInput(
     resultsJson,
     jobResultsSchema,
@@ -149,6 +154,8 @@ export function stageEventsFromJobResults(resultsJson: string, run: RecordingRun
   return Object.entries(results).flatMap(([stage, result]) =>
     result === "skipped" || result === ""
       ? []
-      : [stageEvent(stage as Stage, result === "success" ? "succeeded" : "failed", run, at)],
+      : result === "success"
+        ? [stageEvent(stage as Stage, "succeeded", run, at)]
+        : [stageEvent(stage as Stage, "failed", run, at, details[stage as Stage])],
   );
 }

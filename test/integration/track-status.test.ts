@@ -35,6 +35,7 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   prs: undefined,
   hashesFile: undefined,
   jobResults: undefined,
+  qualifyLogsDir: undefined,
   sweep: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
@@ -76,6 +77,7 @@ describe("track-status against the GitHub emulator", () => {
       line: "8.0",
       buildTime: "2025-01-07T10:00:00Z",
       sourceDateEpoch: 1736244000,
+      buildTimeoutMinutes: 60,
       matrix: { include: [] },
       artifacts: [],
       downstream: [],
@@ -96,6 +98,11 @@ describe("track-status against the GitHub emulator", () => {
       runOf("100"),
     );
     const rerun = await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf("200"));
+    // A plan without a qualify command settles that stage: the release never waits for it.
+    expect(rerun.state.stages.qualify).toMatchObject({
+      status: "skipped",
+      detail: "no qualify command in release-relay.yml",
+    });
     expect(rerun.stagesToRun).toEqual(["sign-upload", "open-downstream-prs"]);
     expect(rerun.state.request).toEqual({
       tag: "8.0.2",
@@ -110,6 +117,7 @@ describe("track-status against the GitHub emulator", () => {
     expect(nothing.stagesToRun).toEqual([
       "build-matrix",
       "build",
+      "qualify",
       "compute-hashes",
       "sign-upload",
       "open-downstream-prs",
@@ -401,6 +409,7 @@ describe("track-status against the GitHub emulator", () => {
     expect(JSON.parse(result.outputs["stages-to-run"] ?? "[]")).toEqual([
       "build-matrix",
       "build",
+      "qualify",
       "compute-hashes",
       "sign-upload",
       "open-downstream-prs",

@@ -197,6 +197,31 @@ describe("action inputs (with:)", () => {
   });
 });
 
+describe("qualify logs (track-status)", () => {
+  const logs = (file: string) => {
+    const dir = mkdtempSync(join(work, "qualify-logs-"));
+    writeFileSync(join(dir, file), "smoke test failed\n");
+    return act("track-status", {
+      "config-path": examplePath,
+      token: "t",
+      version: "8.0.2",
+      "job-results": '{"qualify": "failure"}',
+      "qualify-logs": dir,
+    });
+  };
+  it("control: a failed target's log is recorded", async () => {
+    const done = await logs("linux-jammy-arm64.log");
+    passed(done.result);
+    expect(done.mutating.length).toBeGreaterThan(0);
+  });
+  it.each(["linux-jammy-riscv64.log", "linux-jammy-arm64.txt", "hashes.json"])(
+    "refuses %s, which names no build target",
+    async (file) => {
+      expectRefused(await logs(file), "is not <target>.log of a build target");
+    },
+  );
+});
+
 describe("artifact paths (compute-hashes)", () => {
   const workspace = () => {
     const root = join(work, "artifacts", "workspace");

@@ -22,11 +22,11 @@ async function crashAndRerun(k: number): Promise<"recovered" | "beyond"> {
     (n) => n.kind === "phase" && new RegExp(`crash: .* after mutating call ${k} `).test(n.text ?? ""),
   );
   if (!crashedHere) {
-    expect(crashed.code, `k=${k}: ${crashed.stderr}`).toBe(0);
+    expect(crashed.code, `k=${k}: ${crashed.why}`).toBe(0);
     return "beyond";
   }
   const resumed = await runRehearse(["--resume", "--keep", dir]);
-  expect(resumed.code, `k=${k}: the rerun failed: ${resumed.stderr}`).toBe(0);
+  expect(resumed.code, `k=${k}: the rerun failed: ${resumed.why}`).toBe(0);
   expect(readSummary(dir).completed, `k=${k}`).toBe(true);
   expectReleased(dir, "1.2.1", { afterCrash: true });
   expectNoSecrets(dir);

@@ -20,7 +20,7 @@ describe.skipIf(!ready)("reliability: injected faults", { timeout: 3_600_000 }, 
     const injected = await eachLimited(SEEDS, PARALLEL, async (seed) => {
       const dir = newWorld();
       const run = await runRehearse(["--faults", "0.1", "--seed", String(seed), "--keep", dir]);
-      expect(run.code, `seed ${seed}: ${run.stderr}`).toBe(0);
+      expect(run.code, `seed ${seed}: ${run.why}`).toBe(0);
       expectReleased(dir, "1.2.1");
       expectNoSecrets(dir);
       const { faultsInjected } = readSummary(dir);

@@ -65,18 +65,36 @@ export interface Notice {
   kind: string;
   text?: string;
   repo?: string;
-  job?: { id: string; result: string };
+  job?: { id: string; result: string; steps?: { name: string; outcome: string; log?: string }[] };
+}
+
+/** What went wrong in a rehearsal, for an assertion's message: each failed job's failing steps and their log tails. */
+export function whyNotCompleted(notices: Notice[], stderr: string): string {
+  const failed = notices.flatMap((n) =>
+    n.kind === "job-finished" && n.job && n.job.result === "failure"
+      ? (n.job.steps ?? [])
+          .filter((s) => s.outcome === "failure")
+          .map(
+            (s) => `${n.repo} ${n.job?.id} / ${s.name}:\n${(s.log ?? "").split("\n").slice(-25).join("\n")}`,
+          )
+      : [],
+  );
+  const lastPhases = notices
+    .filter((n) => n.kind === "phase")
+    .slice(-3)
+    .map((n) => n.text ?? "");
+  return [stderr.trim(), ...failed, ...lastPhases].filter(Boolean).join("\n---\n");
 }
 
 export async function runRehearse(
   args: string[],
-): Promise<{ code: number; notices: Notice[]; stderr: string }> {
+): Promise<{ code: number; notices: Notice[]; stderr: string; why: string }> {
   const { code, stdout, stderr } = await spawnCollect(process.execPath, [cli, "rehearse", "--json", ...args]);
   const notices = stdout
     .split("\n")
     .filter((l) => l.startsWith("{"))
     .map((l) => JSON.parse(l) as Notice);
-  return { code, notices, stderr };
+  return { code, notices, stderr, why: whyNotCompleted(notices, stderr) };
 }
 
 /** Everything a finished release must have left in its world. */
@@ -110,7 +128,14 @@ export function expectReleased(dir: string, version: string, options: { afterCra
   for (const pr of summary.prs) expect(body).toContain(pr.url);
   const events = ledgerEvents(dir, version);
   const types = events.map((e) => e.type);
-  for (const stage of ["build-matrix", "build", "compute-hashes", "sign-upload", "open-downstream-prs"])
+  for (const stage of [
+    "build-matrix",
+    "build",
+    "qualify",
+    "compute-hashes",
+    "sign-upload",
+    "open-downstream-prs",
+  ])
     expect(events.some((e) => e.type === "stage" && e.stage === stage && e.status === "succeeded")).toBe(
       true,
     );

@@ -47,7 +47,7 @@ export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): 
         id: "rerun:2",
         at: t(20),
         type: "rerun-requested",
-        stages: ["build", "compute-hashes", "sign-upload", "open-downstream-prs"],
+        stages: ["build", "qualify", "compute-hashes", "sign-upload", "open-downstream-prs"],
         by: "maintainer",
       },
       {
@@ -85,10 +85,11 @@ export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): 
       url: `https://download.valkey.io/releases/${name}`,
     });
   }
-  for (const stage of ["compute-hashes", "sign-upload", "open-downstream-prs"] as const) {
+  const later = ["qualify", "compute-hashes", "sign-upload", "open-downstream-prs"] as const;
+  for (const stage of later) {
     events.push({
       id: `stage:${stage}:started:${r}`,
-      at: t(m + 10 + ["compute-hashes", "sign-upload", "open-downstream-prs"].indexOf(stage) * 2),
+      at: t(m + 10 + later.indexOf(stage) * 2),
       type: "stage",
       stage,
       status: "started",
@@ -96,7 +97,7 @@ export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): 
     });
     events.push({
       id: `stage:${stage}:succeeded:${r}`,
-      at: t(m + 11 + ["compute-hashes", "sign-upload", "open-downstream-prs"].indexOf(stage) * 2),
+      at: t(m + 11 + later.indexOf(stage) * 2),
       type: "stage",
       stage,
       status: "succeeded",

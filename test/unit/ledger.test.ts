@@ -140,6 +140,7 @@ describe("reruns", () => {
     ];
     expect(stagesToRerun(deriveState(failed), "failed")).toEqual([
       "build",
+      "qualify",
       "compute-hashes",
       "sign-upload",
       "open-downstream-prs",
@@ -187,7 +188,7 @@ describe("dashboard", () => {
     const body = renderDashboard(deriveState(events), ctx);
     golden("needs-attention.md", body);
     expect(body.split("\n")[0]).toBe(
-      "**❌ Needs attention** — 1 of 5 stages done · 0 of 3 downstream repos done",
+      "**❌ Needs attention** — 1 of 6 stages done · 0 of 3 downstream repos done",
     );
     expect(body).toContain(ctx.rerunCommand);
   });

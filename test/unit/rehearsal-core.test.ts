@@ -167,7 +167,7 @@ describe("renderDashboardHtml", () => {
       { title: "valkey 8.0.2" },
     );
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html.match(/data-stage="/g)).toHaveLength(5);
+    expect(html.match(/data-stage="/g)).toHaveLength(6);
     for (const d of ["hashes", "container", "website"]) expect(html).toContain(`data-downstream="${d}"`);
     for (const a of state.artifacts) expect(html).toContain(a.name);
     expect(html).not.toMatch(/<script|src="http/);

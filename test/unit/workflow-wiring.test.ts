@@ -127,6 +127,7 @@ describe("GitHub's own workflow parser", () => {
     expect(results[join(root, "workflows-templates/automation/release.yml")]?.jobs).toEqual([
       "plan",
       "build",
+      "qualify",
       "publish",
       "downstream",
       "track",

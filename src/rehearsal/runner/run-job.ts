@@ -63,6 +63,15 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
   };
   const ok = { succeeded: true };
   const runsOn = r.job.runsOn ? asText(evaluateToken(r.job.runsOn, base, ok, file), file) : "ubuntu-latest";
+  const timeoutMinutes = r.job.timeoutMinutes
+    ? Number(evaluateToken(r.job.timeoutMinutes, base, ok, file))
+    : DEFAULT_TIMEOUT_MINUTES;
+  if (!(timeoutMinutes > 0))
+    throw new ReleaseRelayError(
+      "E_RUNNER_STEP",
+      `${file}: job ${r.job.id}: timeout-minutes is not a positive number`,
+      "give a number of minutes, or an expression that evaluates to one",
+    );
   r.host.notify({ kind: "job-started", runId: r.runId, repo: r.repo, job: r.name, runsOn });
   if (r.job.environment) {
     const env = evaluateToken(r.job.environment, base, ok, file);
@@ -142,6 +151,7 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
           stepEnv,
           secretValues,
           jobToken: token,
+          timeoutMinutes,
           where,
         });
         outputs = done.outputs;
@@ -204,6 +214,7 @@ interface StepRun {
   secretValues: Set<string>;
   jobToken: string;
   where: string;
+  timeoutMinutes: number;
 }
 
 async function runOneStep(r: JobRun, step: StepSpec, s: StepRun) {
@@ -219,7 +230,7 @@ async function runOneStep(r: JobRun, step: StepSpec, s: StepRun) {
       `${s.where}: working-directory leaves the workspace`,
       "use a relative path",
     );
-  const timeoutMs = (r.job.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000;
+  const timeoutMs = s.timeoutMinutes * 60_000;
   const processSpec = {
     cwd,
     fileDir: s.stepDir,

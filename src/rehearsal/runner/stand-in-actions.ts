@@ -4,6 +4,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { promisify } from "node:util";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { RunnerHost, WorkflowEvent } from "./runner-host.js";
+import { filterPattern } from "./triggers.js";
 
 const run = promisify(execFile);
 
@@ -132,17 +133,21 @@ const downloadArtifact: StandIn = async (call) => {
   }
   const base = artifactRoot(call, runId);
   const dest = resolve(call.workspace, call.inputs.path || ".");
-  const names = call.inputs.name ? [call.inputs.name] : existsSync(base) ? readdirSync(base).sort() : [];
+  // As the real action: a name must exist; a pattern that matches nothing downloads nothing.
+  const pattern = call.inputs.pattern ? filterPattern(call.inputs.pattern) : undefined;
+  const names = call.inputs.name
+    ? [call.inputs.name]
+    : (existsSync(base) ? readdirSync(base).sort() : []).filter((n) => !pattern || pattern.test(n));
   if (call.inputs.name && !existsSync(join(base, call.inputs.name)))
     fail(call, `artifact ${call.inputs.name} not found in run ${runId}`, "check the name and the run id");
-  if (names.length === 0) fail(call, `no artifacts in run ${runId}`, "check the run id");
+  if (names.length === 0 && !pattern) fail(call, `no artifacts in run ${runId}`, "check the run id");
   for (const name of names) {
     const into = call.inputs.name || call.inputs["merge-multiple"] === "true" ? dest : join(dest, name);
     mkdirSync(into, { recursive: true });
     cpSync(join(base, name), into, { recursive: true });
   }
   return done(
-    `Downloaded ${names.join(", ")} from run ${runId} into ${relative(call.workspace, dest) || "."}\n`,
+    `Downloaded ${names.join(", ") || `nothing (no artifact matches ${call.inputs.pattern})`} from run ${runId} into ${relative(call.workspace, dest) || "."}\n`,
     {
       outputs: { "download-path": dest },
     },

@@ -35,7 +35,8 @@ export interface JobSpec {
   strategy?: TemplateToken;
   outputs?: MappingToken;
   permissions: Record<string, string> | "none";
-  timeoutMinutes?: number;
+  /** A number, or an expression evaluated when the job starts (e.g. from the plan). */
+  timeoutMinutes?: TemplateToken;
   steps: StepSpec[];
   line: number;
 }
@@ -100,11 +101,6 @@ function readPermissions(file: string, token: TemplateToken | undefined): Record
   return Object.fromEntries(keysOf(token).map(([k, v]) => [k, v.assertString("permission").value]));
 }
 
-function timeoutOf(token: TemplateToken | undefined): { timeoutMinutes?: number } {
-  const json = token?.toJSON() as unknown;
-  return typeof json === "number" ? { timeoutMinutes: json } : {};
-}
-
 /** Parses a workflow file with GitHub's parser; syntax errors and unsupported features name file and line. */
 export async function parseWorkflowFile(file: string, content: string): Promise<WorkflowSpec> {
   const parsed = parseWorkflow({ name: file, content }, new NoOperationTraceWriter());
@@ -167,7 +163,7 @@ export async function parseWorkflowFile(file: string, content: string): Promise<
       ...(job.strategy ? { strategy: job.strategy } : {}),
       ...(job.outputs ? { outputs: job.outputs } : {}),
       permissions: readPermissions(file, raw.find("permissions") ?? root.find("permissions")),
-      ...timeoutOf(raw.find("timeout-minutes")),
+      ...(raw.find("timeout-minutes") ? { timeoutMinutes: raw.find("timeout-minutes") } : {}),
       steps,
       line: job.id.line ?? 0,
     };
