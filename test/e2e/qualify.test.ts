@@ -84,7 +84,7 @@ describe.skipIf(!ready)("qualify stage", { timeout: 600_000 }, () => {
     expect(body).toMatch(/\| Qualify \| ❌ failed \|/);
     expect(body).toContain("### Qualification failed on linux-arm64\n");
     expect(body).toContain("smoke test: GET greeting gave nil, expected hello world");
-    expect(body).toContain("bin/cachet: ELF for arm64");
+    expect(body).toContain("\nbin/cachet: ELF for arm64\n");
     expect(body).not.toMatch(/Qualification failed on .*x86_64/);
     const comments = state.repos[AUTOMATION]?.comments.map((c) => c.body) ?? [];
     expect(comments.filter((c) => c.includes("needs attention"))).toEqual([

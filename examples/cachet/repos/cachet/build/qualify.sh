@@ -6,7 +6,8 @@ rm -rf "$QUALIFY_DIR/unpacked" && mkdir -p "$QUALIFY_DIR/unpacked"
 tar -xzf "$ARTIFACT_PATH" -C "$QUALIFY_DIR/unpacked"
 binary="$QUALIFY_DIR/unpacked/bin/cachet"
 test -x "$binary" || { echo "$ARTIFACT_NAME has no executable bin/cachet" >&2; exit 1; }
-./build/check-arch.sh "$binary" "$TARGET_ARCH"
+source="$PWD"
+(cd "$QUALIFY_DIR/unpacked" && "$source/build/check-arch.sh" bin/cachet "$TARGET_ARCH")
 host="$(uname -m | sed 's/aarch64/arm64/')"
 if [ "$host" != "$TARGET_ARCH" ]; then
   echo "this machine is $host: $TARGET_ARCH binary checked for layout and architecture, not run"
