@@ -55357,6 +55357,16 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     by: text(100)
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
+  /** A reviewer of a deployment environment let a release run publish (or refused it). */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("approval"),
+    environment: text(255),
+    state: external_exports.enum(["approved", "rejected"]),
+    by: text(100),
+    comment: text(1e3).optional(),
+    runId
+  }),
   /** What was asked for: reruns rebuild exactly this (same commit, same build time). */
   external_exports.strictObject({
     ...base,
@@ -55545,6 +55555,51 @@ async function readQualifyLogs(dir) {
   return logs;
 }
 
+// src/core/approvals.ts
+var runApprovalsSchema = external_exports.array(
+  external_exports.object({
+    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
+    state: external_exports.enum(["approved", "rejected", "pending"]),
+    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
+    comment: external_exports.string().max(65536).nullish()
+  })
+);
+function parseRunApprovals(body) {
+  const parsed = runApprovalsSchema.safeParse(body);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_GITHUB",
+      `the run's deployment reviews are not what GitHub documents:
+${describeIssues(parsed.error.issues).join("\n")}`,
+      "check that GITHUB_API_URL points at GitHub (or a GitHub Enterprise Server of a supported version)"
+    );
+  return parsed.data;
+}
+function approvalEvents(approvals, runId2, at2) {
+  return approvals.flatMap(
+    (a) => a.state === "pending" ? [] : a.environments.map(
+      (env) => ({
+        // Environment names may hold characters event ids do not.
+        id: `approval:${runId2}:${env.name}:${a.user.login}:${a.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
+        at: at2,
+        type: "approval",
+        environment: env.name,
+        state: a.state === "approved" ? "approved" : "rejected",
+        by: a.user.login,
+        ...a.comment ? { comment: a.comment.slice(0, 1e3) } : {},
+        runId: runId2
+      })
+    )
+  );
+}
+
+// src/adapters/run-approvals.ts
+async function readRunApprovals(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  const { data } = await github.rest.actions.getReviewsForRun({ owner, repo: name2, run_id: Number(runId2) });
+  return parseRunApprovals(data);
+}
+
 // src/adapters/run-context.ts
 var runContextSchema = external_exports.object({
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
@@ -55703,6 +55758,7 @@ function deriveState(events) {
     reruns: [],
     failures: [],
     qualification: [],
+    approvals: [],
     comments: /* @__PURE__ */ new Set(),
     eventCount: ordered.length
   };
@@ -55853,6 +55909,15 @@ function deriveState(events) {
           requestedAt: e.requestedAt,
           ...e.checksOverride ? { checksOverride: e.checksOverride } : {}
         };
+        break;
+      case "approval":
+        state.approvals.push({
+          environment: e.environment,
+          state: e.state,
+          by: e.by,
+          at: e.at,
+          ...e.comment ? { comment: e.comment } : {}
+        });
         break;
       case "rollback":
         state.rollback = { at: e.at, reason: e.reason, by: e.by };
@@ -56083,12 +56148,22 @@ function checksOverrideNote(state) {
     ""
   ];
 }
+function approvalNotes(state) {
+  if (state.approvals.length === 0) return [];
+  return [
+    ...state.approvals.map(
+      (a) => `> ${a.state === "approved" ? "🔐 Publishing approved" : "⛔ Publishing rejected"} by ${cell(a.by)} (environment \`${cell(a.environment)}\`, ${a.at})${a.comment ? `: “${cell(a.comment)}”` : ""}`
+    ),
+    ""
+  ];
+}
 function renderDashboard(state, ctx) {
   for (let compact = 0; compact < 3; compact++) {
     const lines = [
       statusLine(state, ctx),
       "",
       ...checksOverrideNote(state),
+      ...approvalNotes(state),
       ...stageTable(state),
       "",
       ...downstreamTable(state, ctx),
@@ -56588,6 +56663,8 @@ var INPUTS = [
   "hashes-file",
   "job-results",
   "qualify-logs",
+  "approvals-of-run",
+  "approvals-token",
   "sweep"
 ];
 var inputsSchema = external_exports.object({
@@ -56604,6 +56681,8 @@ var inputsSchema = external_exports.object({
   "hashes-file": external_exports.string().optional(),
   "job-results": external_exports.string().optional(),
   "qualify-logs": external_exports.string().optional(),
+  "approvals-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
+  "approvals-token": external_exports.string().min(1).optional(),
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
@@ -56616,10 +56695,10 @@ var inputsSchema = external_exports.object({
     i.plan,
     i.rerun,
     i.sweep,
-    i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"]
+    i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"] ?? i["approvals-of-run"]
   ].filter((x) => x !== void 0).length <= 1,
   {
-    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs`"
+    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`"
   }
 ).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
@@ -56640,7 +56719,9 @@ var inputsSchema = external_exports.object({
   prs: i.prs,
   hashesFile: i["hashes-file"],
   jobResults: i["job-results"],
-  qualifyLogsDir: i["qualify-logs"]
+  qualifyLogsDir: i["qualify-logs"],
+  approvalsOfRun: i["approvals-of-run"],
+  approvalsToken: i["approvals-token"]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -56760,6 +56841,7 @@ async function runTrackStatus(settings, config2, deps) {
       qualifyDetail ? { qualify: qualifyDetail } : {}
     ) : [],
     ...qualification,
+    ...settings.approvals && settings.approvalsOfRun ? approvalEvents(settings.approvals, settings.approvalsOfRun, now()) : [],
     ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
     ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
   ];
@@ -56832,12 +56914,18 @@ async function runTrackStatus(settings, config2, deps) {
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
   setSecret(settings.token);
+  if (settings.approvalsToken) setSecret(settings.approvalsToken);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId2 = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : void 0;
+  const approvals = settings.approvalsOfRun ? await readRunApprovals(
+    settings.approvalsToken ? createGitHubClient({ token: settings.approvalsToken, baseUrl: context.apiUrl }) : github,
+    context.repository,
+    settings.approvalsOfRun
+  ) : void 0;
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
@@ -56849,7 +56937,7 @@ async function main() {
     info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
     return;
   }
-  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs }, config2, deps);
+  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs, approvals }, config2, deps);
   setOutput("issue-number", String(result.issue.number));
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);

@@ -6,9 +6,11 @@ import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readQualifyLogs } from "../adapters/qualify-logs.js";
+import { readRunApprovals } from "../adapters/run-approvals.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
+import { approvalEvents, type RunApprovals } from "../core/approvals.js";
 import type { Config } from "../core/config.js";
 import {
   type DashboardContext,
@@ -49,6 +51,8 @@ const INPUTS = [
   "hashes-file",
   "job-results",
   "qualify-logs",
+  "approvals-of-run",
+  "approvals-token",
   "sweep",
 ] as const;
 
@@ -67,6 +71,11 @@ const inputsSchema = z
     "hashes-file": z.string().optional(),
     "job-results": z.string().optional(),
     "qualify-logs": z.string().optional(),
+    "approvals-of-run": z
+      .string()
+      .regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" })
+      .optional(),
+    "approvals-token": z.string().min(1).optional(),
     sweep: z.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
     rerun: z
       .string()
@@ -91,11 +100,11 @@ const inputsSchema = z
         i.plan,
         i.rerun,
         i.sweep,
-        i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"],
+        i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"] ?? i["approvals-of-run"],
       ].filter((x) => x !== undefined).length <= 1,
     {
       error:
-        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs`",
+        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`",
     },
   )
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
@@ -119,6 +128,8 @@ const inputsSchema = z
     hashesFile: i["hashes-file"],
     jobResults: i["job-results"],
     qualifyLogsDir: i["qualify-logs"],
+    approvalsOfRun: i["approvals-of-run"],
+    approvalsToken: i["approvals-token"],
   }));
 
 function versionOfReport(report: string): string {
@@ -235,6 +246,7 @@ export async function runTrackStatus(
   settings: TrackStatusSettings & {
     hashes?: string | undefined;
     qualifyLogs?: QualifyLog[] | undefined;
+    approvals?: RunApprovals | undefined;
   },
   config: Config,
   deps: {
@@ -300,6 +312,9 @@ export async function runTrackStatus(
         )
       : []),
     ...qualification,
+    ...(settings.approvals && settings.approvalsOfRun
+      ? approvalEvents(settings.approvals, settings.approvalsOfRun, now())
+      : []),
     ...(settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : []),
     ...(settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : []),
   ];
@@ -388,6 +403,7 @@ export async function runTrackStatus(
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
   core.setSecret(settings.token);
+  if (settings.approvalsToken) core.setSecret(settings.approvalsToken);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
@@ -395,6 +411,16 @@ export async function main(): Promise<void> {
   // The file is read here, at the edge; its content is validated with the other inputs' events.
   const hashes = settings.hashesFile ? await readFile(settings.hashesFile, "utf8") : undefined;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : undefined;
+  // This run's deployment reviews: who let it publish (the workflow runs in the repo it reviews).
+  const approvals = settings.approvalsOfRun
+    ? await readRunApprovals(
+        settings.approvalsToken
+          ? createGitHubClient({ token: settings.approvalsToken, baseUrl: context.apiUrl })
+          : github,
+        context.repository,
+        settings.approvalsOfRun,
+      )
+    : undefined;
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
@@ -406,7 +432,7 @@ export async function main(): Promise<void> {
     core.info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
     return;
   }
-  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs }, config, deps);
+  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs, approvals }, config, deps);
   core.setOutput("issue-number", String(result.issue.number));
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);

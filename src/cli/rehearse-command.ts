@@ -57,6 +57,7 @@ export const rehearseCommand: Command = async (args, out) => {
       seed: { type: "string", default: "1" },
       "crash-after": { type: "string" },
       resume: { type: "boolean", default: false },
+      "require-approval": { type: "boolean", default: false },
       keep: { type: "string" },
       example: { type: "string" },
       "no-merge": { type: "boolean", default: false },
@@ -82,6 +83,7 @@ export const rehearseCommand: Command = async (args, out) => {
     ...(rate ? { faults: { rate, seed: number(values.seed, "seed", 0, 2 ** 31) ?? 1 } } : {}),
     ...(crashAfter ? { crashAfter } : {}),
     resume: values.resume,
+    requireApproval: values["require-approval"],
     merge: !values["no-merge"],
     revoke: (values.revoke ?? []).map(parseRevocation),
     onNotice: (n) => {

@@ -216,6 +216,11 @@ ${
     ? `<p class="warning" id="checks-override">Released with source CI not green (${escapeHtml(state.request.checksOverride.failing.join(", "))}): overridden by ${escapeHtml(state.request.checksOverride.by)} — “${escapeHtml(state.request.checksOverride.reason)}”</p>`
     : ""
 }
+${
+  state.approvals.length
+    ? `<ul id="approvals">${state.approvals.map((a) => `<li data-state="${a.state}">Publishing ${a.state} by ${escapeHtml(a.by)} (environment <code>${escapeHtml(a.environment)}</code>, ${escapeHtml(a.at)})${a.comment ? `: “${escapeHtml(a.comment)}”` : ""}</li>`).join("")}</ul>`
+    : ""
+}
 ${problemsAndNext(state, ctx)}
 ${qualificationFailures(state)}
 <h2>Stages</h2>${timeline(state)}

@@ -282,6 +282,18 @@ function checksOverrideNote(state: ReleaseState): string[] {
   ];
 }
 
+/** Who approved (or refused) publishing, through the deployment environment's reviewers. */
+function approvalNotes(state: ReleaseState): string[] {
+  if (state.approvals.length === 0) return [];
+  return [
+    ...state.approvals.map(
+      (a) =>
+        `> ${a.state === "approved" ? "🔐 Publishing approved" : "⛔ Publishing rejected"} by ${cell(a.by)} (environment \`${cell(a.environment)}\`, ${a.at})${a.comment ? `: “${cell(a.comment)}”` : ""}`,
+    ),
+    "",
+  ];
+}
+
 /** The tracking issue body (also the job summary): status first, then stages, downstreams, artifacts. */
 export function renderDashboard(state: ReleaseState, ctx: DashboardContext): string {
   for (let compact = 0; compact < 3; compact++) {
@@ -289,6 +301,7 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
       statusLine(state, ctx),
       "",
       ...checksOverrideNote(state),
+      ...approvalNotes(state),
       ...stageTable(state),
       "",
       ...downstreamTable(state, ctx),

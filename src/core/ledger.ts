@@ -109,6 +109,16 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     by: text(100),
   }),
   z.strictObject({ ...base, type: z.literal("rollback"), reason: text(2000), by: text(100) }),
+  /** A reviewer of a deployment environment let a release run publish (or refused it). */
+  z.strictObject({
+    ...base,
+    type: z.literal("approval"),
+    environment: text(255),
+    state: z.enum(["approved", "rejected"]),
+    by: text(100),
+    comment: text(1000).optional(),
+    runId,
+  }),
   /** What was asked for: reruns rebuild exactly this (same commit, same build time). */
   z.strictObject({
     ...base,

@@ -39,6 +39,14 @@ export interface ReleaseState {
   request?: { tag: string; commit: string; requestedAt: string; checksOverride?: ChecksOverride };
   reruns: { at: string; stages: Stage[]; by: string }[];
   rollback?: { at: string; reason: string; by: string };
+  /** Who let each release run publish, through the deployment environment's required reviewers. */
+  approvals: {
+    environment: string;
+    state: "approved" | "rejected";
+    by: string;
+    comment?: string;
+    at: string;
+  }[];
   failures: { at: string; what: string; detail: string; runUrl?: string }[];
   /** The targets that failed the qualify command in its latest failed attempt, with their log ends. */
   qualification: { target: string; excerpt: string; at: string; runUrl?: string }[];
@@ -72,6 +80,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     reruns: [],
     failures: [],
     qualification: [],
+    approvals: [],
     comments: new Set(),
     eventCount: ordered.length,
   };
@@ -227,6 +236,15 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
           requestedAt: e.requestedAt,
           ...(e.checksOverride ? { checksOverride: e.checksOverride } : {}),
         };
+        break;
+      case "approval":
+        state.approvals.push({
+          environment: e.environment,
+          state: e.state,
+          by: e.by,
+          at: e.at,
+          ...(e.comment ? { comment: e.comment } : {}),
+        });
         break;
       case "rollback":
         state.rollback = { at: e.at, reason: e.reason, by: e.by };

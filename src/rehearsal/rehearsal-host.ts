@@ -26,7 +26,8 @@ export class RehearsalHost implements RunnerHost {
       appToken: string;
       settings: Map<string, { vars: Record<string, string>; secrets: Record<string, string> }>;
       s3: RunnerHost["s3"];
-      approver: string;
+      /** The maintainer who reviews deployments when environments require it (`--require-approval`). */
+      approver: { login: string; required: boolean };
       firstRunId: number;
       notify: (notice: RunnerNotice) => void;
       onRecover?: () => void;
@@ -79,8 +80,18 @@ export class RehearsalHost implements RunnerHost {
     return ++this.runId;
   }
 
-  approve(): string {
-    return this.options.approver;
+  approve(repo: string, environment: string, runId: number): string {
+    const { login, required } = this.options.approver;
+    if (!required)
+      return `nobody: environment "${environment}" has no required reviewers, so the job ran at once`;
+    this.emulator.reviewDeployment(repo, {
+      runId,
+      environment,
+      state: "approved",
+      user: login,
+      comment: "Checked the plan and the build logs",
+    });
+    return `${login} (a required reviewer of environment "${environment}", approved in the rehearsal)`;
   }
 
   notify(notice: RunnerNotice): void {

@@ -34,6 +34,8 @@ export interface RehearseOptions {
   faults?: { rate: number; seed: number };
   crashAfter?: number;
   resume?: boolean;
+  /** The automation repo's release environment requires a reviewer; the maintainer approves each run. */
+  requireApproval?: boolean;
   /** Permissions taken from the world's tokens: what a misconfigured token does to a release. */
   revoke?: Revocation[];
   /** Merge release PRs once their CI passes, as maintainers would (default true). */
@@ -112,7 +114,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       appToken: credentials.appToken,
       settings: repoSettings(project, credentials),
       s3: { endpoint: s3.endpoint, ...awsKeys(credentials) },
-      approver: `${maintainer} (environment "release": approved by the rehearsal)`,
+      approver: { login: maintainer, required: options.requireApproval ?? false },
       firstRunId: kept?.lastRunId ?? 1000,
       notify: (n) => options.onNotice?.(n),
       onRecover: () => {

@@ -136,6 +136,14 @@ beforeAll(async () => {
     conclusion: "success",
   });
   await gh.rest.checks.listForRef({ ...R, ref: commit.sha });
+  emulator.reviewDeployment("acme/site", {
+    runId: 7,
+    environment: "release",
+    state: "approved",
+    user: "maintainer",
+    comment: "ok",
+  });
+  await gh.rest.actions.getReviewsForRun({ ...R, run_id: 7 });
   await gh.rest.pulls.merge({ ...R, pull_number: pr.number });
   await settle(gh.rest.pulls.merge({ ...R, pull_number: pr.number }));
   await gh.rest.repos.createRelease({ ...R, tag_name: "1.0.0" });

@@ -1,6 +1,7 @@
 // The qualify stage through the real workflow files: a target whose artifact fails the project's
 // smoke test stops the release before anything is public, the tracking issue shows that target and
-// the end of its log, and a rerun after the fix qualifies again without rebuilding.
+// the end of its log, and a rerun after the fix qualifies again without rebuilding (approved by a
+// required reviewer of the release environment, which the tracking issue records).
 
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -97,7 +98,15 @@ describe.skipIf(!ready)("qualify stage", { timeout: 600_000 }, () => {
     const fixed = readFileSync(join(example, "release-relay.yml"), "utf8").replace(BAD, GOOD);
     pushConfig(dir, fixed);
     writeFileSync(join(example, "release-relay.yml"), fixed);
-    const resumed = await runRehearse(["--example", example, "--resume", "--keep", dir]);
+    // This time the release environment requires a reviewer: the maintainer approves the rerun.
+    const resumed = await runRehearse([
+      "--example",
+      example,
+      "--resume",
+      "--require-approval",
+      "--keep",
+      dir,
+    ]);
     expect(resumed.code, resumed.why).toBe(0);
     expect(jobsRun(resumed.notices, "build")).toEqual([]);
     expect(jobsRun(resumed.notices, "qualify").map((n) => n.job?.result)).toEqual(["success", "success"]);
@@ -106,5 +115,12 @@ describe.skipIf(!ready)("qualify stage", { timeout: 600_000 }, () => {
     const after = readFileSync(join(dir, "tracking-issue.md"), "utf8");
     expect(after).not.toContain("Qualification failed");
     expect(after).toMatch(/\| Qualify \| ✅ succeeded \|/);
+    // The tracking issue says who let the rerun publish (one review for both jobs in the environment).
+    expect(after.match(/^> 🔐 Publishing approved by .*$/gm)).toEqual([
+      expect.stringMatching(
+        /^> 🔐 Publishing approved by cachet-maintainer \(environment `release`, [^)]+\): “Checked the plan and the build logs”$/,
+      ),
+    ]);
+    expect(body).not.toContain("Publishing approved");
   });
 });

@@ -32,6 +32,8 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
       .map((n) => `${n.repo}:${n.job?.id}:${n.job?.result}`);
     expect(readFileSync(join(dir, "artifacts", "SHA256SUMS"), "utf8")).toMatch(/^[0-9a-f]{64} {2}\S+$/m);
     expectReleased(dir, "1.2.1");
+    // The example's release environment has no required reviewers: nobody is said to have approved.
+    expect(readFileSync(join(dir, "tracking-issue.md"), "utf8")).not.toContain("Publishing approved");
     // The chain really ran the templates: trigger, release jobs, downstream CI, reports, status.
     for (const job of [
       "cachet-io/cachet:request-release:success",

@@ -36,6 +36,8 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   hashesFile: undefined,
   jobResults: undefined,
   qualifyLogsDir: undefined,
+  approvalsOfRun: undefined,
+  approvalsToken: undefined,
   sweep: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
@@ -418,5 +420,41 @@ describe("track-status against the GitHub emulator", () => {
     expect(commentsOf(1)[0]?.body).toContain(
       "@valkey-io/core-team release 8.0.2 needs attention: **stage build** — make exited 2",
     );
+  });
+
+  it("records who approved the run's release environment, once, with the job's token that may read Actions", async () => {
+    emulator.addToken("job", { login: "github-actions[bot]", repos: { [AUTOMATION]: ["actions:read"] } });
+    emulator.reviewDeployment(AUTOMATION, {
+      runId: 9,
+      environment: "release",
+      state: "approved",
+      user: "release-manager",
+      comment: "build logs | checked",
+    });
+    const env = { GITHUB_REPOSITORY: AUTOMATION, GITHUB_API_URL: emulator.url, GITHUB_RUN_ID: "9" };
+    const record = (token: string) =>
+      runBundledAction(
+        "track-status",
+        {
+          "config-path": configPath,
+          version: "8.0.2",
+          token: "t",
+          "job-results": '{"build": "success"}',
+          "approvals-of-run": "9",
+          "approvals-token": token,
+        },
+        env,
+      );
+    const first = await record("job");
+    expect(first.stdout).not.toContain("::error::");
+    const line = "> 🔐 Publishing approved by release-manager (environment `release`, ";
+    expect(first.summary).toContain(line);
+    expect(first.summary).toContain("): “build logs \\| checked”");
+    const again = await record("job");
+    expect(again.summary.split(line)).toHaveLength(2);
+    // The App token alone may not read Actions: the refusal names the permission.
+    const refused = await record("t");
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toContain("Actions: read");
   });
 });

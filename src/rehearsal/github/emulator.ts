@@ -16,7 +16,13 @@ import { pullRoutes } from "./routes-pulls.js";
 import { releaseRoutes } from "./routes-releases.js";
 import { repoRoutes } from "./routes-repos.js";
 import { Shapes } from "./shapes.js";
-import { type DispatchRecord, type EmulatorState, emptyState, type WorkflowDispatchRecord } from "./state.js";
+import {
+  type DeploymentReviewState,
+  type DispatchRecord,
+  type EmulatorState,
+  emptyState,
+  type WorkflowDispatchRecord,
+} from "./state.js";
 import { World } from "./world.js";
 
 /** Every REST route the emulator serves. */
@@ -163,6 +169,16 @@ export class GitHubEmulator {
   /** The bare repository of a repo, for tests and the rehearsal (clone it by path). */
   git(full: string): GitStore {
     return new GitStore(this.world.gitDir(full));
+  }
+
+  /** A required reviewer's decision on a run's deployment environment, as the Actions UI records it (once per run and environment). */
+  reviewDeployment(full: string, review: Omit<DeploymentReviewState, "at">): void {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    r.deploymentReviews ??= [];
+    if (r.deploymentReviews.some((d) => d.runId === review.runId && d.environment === review.environment))
+      return;
+    this.world.user(review.user);
+    r.deploymentReviews.push({ ...review, at: this.world.now() });
   }
 
   /** `repository_dispatch` events delivered since the last call (the queue is emptied). */

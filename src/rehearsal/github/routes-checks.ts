@@ -22,7 +22,7 @@ async function commitOf(w: World, r: RepoState, ref: string | undefined): Promis
   return sha;
 }
 
-/** Commit statuses and check runs — how downstream CI results are read. */
+/** Commit statuses and check runs — how downstream CI results are read — and a run's deployment reviews. */
 export const checkRoutes: Route[] = [
   {
     method: "POST",
@@ -137,6 +137,18 @@ export const checkRoutes: Route[] = [
         total_count: runs.length,
         check_runs: page(runs, req.query).map((c) => w.shapes.checkRun(w.fullName(r), c, app)),
       });
+    },
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/actions/runs/{run_id}/approvals",
+    need: read("actions"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const runId = Number(req.params.run_id);
+      const reviews = (r.deploymentReviews ?? []).filter((d) => d.runId === runId);
+      return ok(reviews.map((d) => w.shapes.deploymentReview(w.fullName(r), d, w.user(d.user))));
     },
   },
 ];

@@ -3,6 +3,7 @@ import type { GitCommit } from "./git-store.js";
 import type {
   CheckRunState,
   CommentState,
+  DeploymentReviewState,
   IssueState,
   LabelState,
   PullState,
@@ -23,6 +24,31 @@ export class Shapes {
 
   nodeId(kind: string, id: number | string): string {
     return Buffer.from(`${kind}:${id}`).toString("base64url");
+  }
+
+  /** One entry of a run's review history (`environment-approvals`). */
+  deploymentReview(
+    repo: string,
+    d: DeploymentReviewState,
+    user: UserState,
+  ): Schemas["environment-approvals"] {
+    const id = Number.parseInt(Buffer.from(`${repo}/${d.environment}`).toString("hex").slice(0, 8), 16);
+    return {
+      environments: [
+        {
+          id,
+          node_id: this.nodeId("Environment", id),
+          name: d.environment,
+          url: `${this.api}/repos/${repo}/environments/${encodeURIComponent(d.environment)}`,
+          html_url: `${this.web}/${repo}/deployments/activity_log?environments_filter=${encodeURIComponent(d.environment)}`,
+          created_at: d.at,
+          updated_at: d.at,
+        },
+      ],
+      state: d.state,
+      user: this.user(user),
+      comment: d.comment,
+    };
   }
 
   user(u: UserState): Schemas["simple-user"] {

@@ -89,6 +89,16 @@ export interface ReleaseState {
   createdAt: string;
 }
 
+/** A reviewer's decision on a workflow run's deployment environment (required reviewers). */
+export interface DeploymentReviewState {
+  runId: number;
+  environment: string;
+  state: "approved" | "rejected";
+  user: string;
+  comment: string;
+  at: string;
+}
+
 export interface RepoState {
   id: number;
   owner: string;
@@ -104,6 +114,8 @@ export interface RepoState {
   statuses: StatusState[];
   checkRuns: CheckRunState[];
   releases: ReleaseState[];
+  /** Absent in states saved before deployment reviews were kept. */
+  deploymentReviews?: DeploymentReviewState[];
 }
 
 /** A `repository_dispatch` as GitHub delivered it to the receiving repo. */

@@ -76,7 +76,7 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
   if (r.job.environment) {
     const env = evaluateToken(r.job.environment, base, ok, file);
     const name = typeof env === "string" ? env : String((env as { name?: unknown }).name ?? "");
-    const approvedBy = r.host.approve(r.repo, name);
+    const approvedBy = r.host.approve(r.repo, name, r.runId);
     r.host.notify({
       kind: "environment",
       runId: r.runId,

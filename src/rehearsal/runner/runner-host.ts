@@ -79,8 +79,8 @@ export interface RunnerHost {
   /** Where workspaces, logs and artifacts live. */
   workDir: string;
   nextRunId(): number;
-  /** Who approves a job's deployment environment (the rehearsal approves at once, and says so). */
-  approve(repo: string, environment: string): string;
+  /** Who approves a job's deployment environment in a run (the rehearsal approves at once, and says so). */
+  approve(repo: string, environment: string, runId: number): string;
   notify(notice: RunnerNotice): void;
   /** True once the run must stop at once (a simulated crash): no further step or job starts. */
   stopped(): boolean;
