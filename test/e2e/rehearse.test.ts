@@ -84,7 +84,7 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
     // Console messages (errors included) are logged as CONSOLE lines; the page must have none.
     expect(dom.stderr.split("\n").filter((l) => /CONSOLE/.test(l))).toEqual([]);
     expect(dom.stdout).toMatch(/id="verdict"[^>]*data-verdict="released"/);
-    expect(dom.stdout.match(/<li class="succeeded" data-stage=/g)).toHaveLength(5);
+    expect(dom.stdout.match(/<li class="succeeded" data-stage=/g)).toHaveLength(6);
     for (const d of DOWNSTREAMS)
       expect(dom.stdout).toMatch(new RegExp(`class="card done" data-downstream="${d}"`));
     for (const a of readSummary(dir).prs) expect(dom.stdout).toContain(`href="${a.url}"`);
