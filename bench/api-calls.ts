@@ -41,6 +41,7 @@ writeFileSync(
 const config = parseConfig(readFileSync(examplePath, "utf8"));
 const settings = (recordedPrs: string[]) => ({
   configPath: examplePath,
+  environment: undefined,
   version: "8.0.2",
   hashesFile,
   token: "t",

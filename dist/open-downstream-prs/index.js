@@ -3818,10 +3818,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix2, argument, Iterable) => {
+      return (V, prefix, argument, Iterable) => {
         if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
@@ -3830,7 +3830,7 @@ var require_webidl = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} is not iterable.`
           });
         }
@@ -3839,16 +3839,16 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix2, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix, `${argument}[${index++}]`));
         }
         return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O, prefix2, argument) => {
+      return (O, prefix, argument) => {
         if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
@@ -3856,8 +3856,8 @@ var require_webidl = __commonJS({
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix2, argument);
-            const typedValue = valueConverter(O[key], prefix2, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
@@ -3866,8 +3866,8 @@ var require_webidl = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix2, argument);
-            const typedValue = valueConverter(O[key], prefix2, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3875,10 +3875,10 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i) {
-      return (V, prefix2, argument, opts) => {
+      return (V, prefix, argument, opts) => {
         if (opts?.strict !== false && !(V instanceof i)) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i.name}.`
           });
         }
@@ -3886,14 +3886,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      return (dictionary, prefix2, argument) => {
+      return (dictionary, prefix, argument) => {
         const type = webidl.util.Type(dictionary);
         const dict = {};
         if (type === "Null" || type === "Undefined") {
           return dict;
         } else if (type !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
@@ -3902,7 +3902,7 @@ var require_webidl = __commonJS({
           if (required2 === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: `Missing required key "${key}".`
               });
             }
@@ -3913,10 +3913,10 @@ var require_webidl = __commonJS({
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix2, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
@@ -3927,27 +3927,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix2, argument) => {
+      return (V, prefix, argument) => {
         if (V === null) {
           return V;
         }
-        return converter(V, prefix2, argument);
+        return converter(V, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix2, argument, opts) {
+    webidl.converters.DOMString = function(V, prefix, argument, opts) {
       if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
       if (typeof V === "symbol") {
         throw webidl.errors.exception({
-          header: prefix2,
+          header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V);
     };
-    webidl.converters.ByteString = function(V, prefix2, argument) {
-      const x = webidl.converters.DOMString(V, prefix2, argument);
+    webidl.converters.ByteString = function(V, prefix, argument) {
+      const x = webidl.converters.DOMString(V, prefix, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3965,26 +3965,26 @@ var require_webidl = __commonJS({
     webidl.converters.any = function(V) {
       return V;
     };
-    webidl.converters["long long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
+    webidl.converters["long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
+    webidl.converters["unsigned long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V, prefix2, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
+    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix2, argument, opts) {
+    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
-          prefix: prefix2,
+          prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
@@ -4003,10 +4003,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix2, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
-          prefix: prefix2,
+          prefix,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
@@ -4025,10 +4025,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix2, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
-          header: prefix2,
+          header: prefix,
           message: `${name} is not a DataView.`
         });
       }
@@ -4046,18 +4046,18 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix2, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
-        prefix: prefix2,
+        prefix,
         argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
@@ -5051,31 +5051,31 @@ var require_formdata = __commonJS({
       }
       append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        const prefix = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
+        name = webidl.converters.USVString(name, prefix, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
         const entry = makeEntry(name, value, filename);
         this[kState].push(entry);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         this[kState] = this[kState].filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         const idx = this[kState].findIndex((entry) => entry.name === name);
         if (idx === -1) {
           return null;
@@ -5084,30 +5084,30 @@ var require_formdata = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        const prefix = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
+        name = webidl.converters.USVString(name, prefix, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
         const entry = makeEntry(name, value, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
@@ -5504,7 +5504,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
       } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix2 = `--${boundary}\r
+        const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
@@ -5514,14 +5514,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -12189,17 +12189,17 @@ var require_headers = __commonJS({
       append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix2 = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        value = webidl.converters.ByteString(value, prefix2, "value");
+        const prefix = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix, "name");
+        value = webidl.converters.ByteString(value, prefix, "value");
         return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix2 = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -12219,11 +12219,11 @@ var require_headers = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix2 = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
@@ -12234,11 +12234,11 @@ var require_headers = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix2 = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
@@ -12249,19 +12249,19 @@ var require_headers = __commonJS({
       set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix2 = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        value = webidl.converters.ByteString(value, prefix2, "value");
+        const prefix = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix, "name");
+        value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value,
             type: "header value"
           });
@@ -12341,7 +12341,7 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix2, argument) {
+    webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator2 = Reflect.get(V, Symbol.iterator);
         if (!util.types.isProxy(V) && iterator2 === Headers2.prototype.entries) {
@@ -12351,9 +12351,9 @@ var require_headers = __commonJS({
           }
         }
         if (typeof iterator2 === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix2, argument, iterator2.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator2.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix2, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12718,32 +12718,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix2, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix2, name);
+        return webidl.converters.USVString(V, prefix, name);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix2, name, { strict: false });
+        return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix2, name);
+        return webidl.converters.BufferSource(V, prefix, name);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix2, name, { strict: false });
+        return webidl.converters.FormData(V, prefix, name, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix2, name);
+        return webidl.converters.URLSearchParams(V, prefix, name);
       }
-      return webidl.converters.DOMString(V, prefix2, name);
+      return webidl.converters.DOMString(V, prefix, name);
     };
-    webidl.converters.BodyInit = function(V, prefix2, argument) {
+    webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix2, argument);
+        return webidl.converters.ReadableStream(V, prefix, argument);
       }
       if (V?.[Symbol.asyncIterator]) {
         return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix2, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -12884,10 +12884,10 @@ var require_request2 = __commonJS({
         if (input2 === kConstruct) {
           return;
         }
-        const prefix2 = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        input2 = webidl.converters.RequestInfo(input2, prefix2, "input");
-        init = webidl.converters.RequestInit(init, prefix2, "init");
+        const prefix = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
+        init = webidl.converters.RequestInit(init, prefix, "init");
         let request2 = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
@@ -13412,14 +13412,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix2, argument) {
+    webidl.converters.RequestInfo = function(V, prefix, argument) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix2, argument);
+        return webidl.converters.USVString(V, prefix, argument);
       }
       if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix2, argument);
+        return webidl.converters.Request(V, prefix, argument);
       }
-      return webidl.converters.USVString(V, prefix2, argument);
+      return webidl.converters.USVString(V, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -15458,10 +15458,10 @@ var require_cache = __commonJS({
       }
       async match(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         const p = this.#internalMatchAll(request2, options, 1);
         if (p.length === 0) {
           return;
@@ -15470,30 +15470,30 @@ var require_cache = __commonJS({
       }
       async matchAll(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.matchAll";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         return this.#internalMatchAll(request2, options);
       }
       async add(request2) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
+        const prefix = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
         const requests = [request2];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
         for (let request2 of requests) {
           if (request2 === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix: prefix2,
+              prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -15505,7 +15505,7 @@ var require_cache = __commonJS({
           const r = request2[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix2,
+              header: prefix,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -15515,7 +15515,7 @@ var require_cache = __commonJS({
           const r = new Request(request2)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
-              header: prefix2,
+              header: prefix,
               message: "Expected http/s scheme."
             });
           }
@@ -15591,10 +15591,10 @@ var require_cache = __commonJS({
       }
       async put(request2, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        response = webidl.converters.Response(response, prefix2, "response");
+        const prefix = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
         if (request2 instanceof Request) {
           innerRequest = request2[kState];
@@ -15603,14 +15603,14 @@ var require_cache = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = response[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Got 206 status"
           });
         }
@@ -15619,7 +15619,7 @@ var require_cache = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: "Got * vary field value"
               });
             }
@@ -15627,7 +15627,7 @@ var require_cache = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Response body is locked or disturbed"
           });
         }
@@ -15672,10 +15672,10 @@ var require_cache = __commonJS({
       }
       async delete(request2, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
         if (request2 instanceof Request) {
           r = request2[kState];
@@ -15718,9 +15718,9 @@ var require_cache = __commonJS({
        */
       async keys(request2 = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.keys";
+        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
@@ -16022,9 +16022,9 @@ var require_cachestorage = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -16034,9 +16034,9 @@ var require_cachestorage = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache2 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache2);
@@ -16052,9 +16052,9 @@ var require_cachestorage = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -16465,9 +16465,9 @@ var require_cookies = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
-      const prefix2 = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix2);
-      name = webidl.converters.DOMString(name, prefix2, "name");
+      const prefix = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix);
+      name = webidl.converters.DOMString(name, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -16586,10 +16586,10 @@ var require_events = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix2 = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        type = webidl.converters.DOMString(type, prefix2, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
+        const prefix = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        type = webidl.converters.DOMString(type, prefix, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -16646,9 +16646,9 @@ var require_events = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
-        const prefix2 = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        type = webidl.converters.DOMString(type, prefix2, "type");
+        const prefix = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        type = webidl.converters.DOMString(type, prefix, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -16670,11 +16670,11 @@ var require_events = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict) {
-        const prefix2 = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         super(type, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix2, "type");
+        type = webidl.converters.DOMString(type, prefix, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -17941,10 +17941,10 @@ var require_websocket = __commonJS({
       constructor(url2, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix2 = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        const prefix = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
@@ -17997,12 +17997,12 @@ var require_websocket = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix2 = "WebSocket.close";
+        const prefix = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
+          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix2, "reason");
+          reason = webidl.converters.USVString(reason, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18027,9 +18027,9 @@ var require_websocket = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix2 = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
+        const prefix = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        data = webidl.converters.WebSocketSendData(data, prefix, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -18221,11 +18221,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix2, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
         return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V, prefix2, argument);
+      return webidl.converters.DOMString(V, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18761,16 +18761,16 @@ var require_eventsource = __commonJS({
       constructor(url2, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix2 = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
             code: "UNDICI-ES"
           });
         }
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -19437,8 +19437,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix2] = parts;
-            this.tags[handle] = prefix2;
+            const [handle, prefix] = parts;
+            this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
@@ -19488,10 +19488,10 @@ var require_directives = __commonJS({
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix2 = this.tags[handle];
-        if (prefix2) {
+        const prefix = this.tags[handle];
+        if (prefix) {
           try {
-            return prefix2 + decodeURIComponent(suffix);
+            return prefix + decodeURIComponent(suffix);
           } catch (error63) {
             onError(String(error63));
             return null;
@@ -19507,9 +19507,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix2] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix2))
-            return handle + escapeTagName(tag.substring(prefix2.length));
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -19526,11 +19526,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix2] of tagEntries) {
-          if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
+        for (const [handle, prefix] of tagEntries) {
+          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix2)))
-            lines.push(`%TAG ${handle} ${prefix2}`);
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
+            lines.push(`%TAG ${handle} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -19565,14 +19565,14 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
-    function findNewAnchor(prefix2, exclude) {
+    function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix2}${i}`;
+        const name = `${prefix}${i}`;
         if (!exclude.has(name))
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix2) {
+    function createNodeAnchors(doc, prefix) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
@@ -19580,7 +19580,7 @@ var require_anchors = __commonJS({
         onAnchor: (source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor2 = findNewAnchor(prefix2, prevAnchors);
+          const anchor2 = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor2);
           return anchor2;
         },
@@ -21573,10 +21573,10 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node2, radix, prefix2) {
+    function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value) && value >= 0)
-        return prefix2 + value.toString(radix);
+        return prefix + value.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
@@ -22038,11 +22038,11 @@ var require_int2 = __commonJS({
       const n = parseInt(str, radix);
       return sign === "-" ? -1 * n : n;
     }
-    function intStringify(node2, radix, prefix2) {
+    function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value)) {
         const str = value.toString(radix);
-        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
+        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -28398,15 +28398,15 @@ var require_diff = __commonJS({
           return "patch";
         }
       }
-      const prefix2 = highHasPre ? "pre" : "";
+      const prefix = highHasPre ? "pre" : "";
       if (v1.major !== v2.major) {
-        return prefix2 + "major";
+        return prefix + "major";
       }
       if (v1.minor !== v2.minor) {
-        return prefix2 + "minor";
+        return prefix + "minor";
       }
       if (v1.patch !== v2.patch) {
-        return prefix2 + "patch";
+        return prefix + "patch";
       }
       return "prerelease";
     };
@@ -33499,11 +33499,11 @@ function isValidCIDRv6(value) {
   const parts = value.split("/");
   if (parts.length !== 2)
     return false;
-  const [address, prefix2] = parts;
-  if (!prefix2)
+  const [address, prefix] = parts;
+  if (!prefix)
     return false;
-  const prefixNum = Number(prefix2);
-  if (`${prefixNum}` !== prefix2)
+  const prefixNum = Number(prefix);
+  if (`${prefixNum}` !== prefix)
     return false;
   if (prefixNum < 0 || prefixNum > 128)
     return false;
@@ -44009,8 +44009,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       doc.write(`if (!${accessor}.includes(${esc(def.includes)})) return INVALID;`);
       break;
     case "starts_with": {
-      const prefix2 = def.prefix;
-      doc.write(`if (${accessor}.slice(0, ${prefix2.length}) !== ${esc(prefix2)}) return INVALID;`);
+      const prefix = def.prefix;
+      doc.write(`if (${accessor}.slice(0, ${prefix.length}) !== ${esc(prefix)}) return INVALID;`);
       break;
     }
     case "ends_with": {
@@ -44754,8 +44754,8 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
       claimed.add(value);
     }
     const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
-    const prefix2 = firstBranch ? "if" : "else if";
-    doc.write(`${prefix2} (${conditions.join(" || ")}) {`);
+    const prefix = firstBranch ? "if" : "else if";
+    doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d) => {
       const branchOutput = generateCheck(d, ctx, option, accessor);
       d.write(`${outputVar} = ${branchOutput};`);
@@ -45703,12 +45703,12 @@ function _includes(includes, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix2, params) {
+function _startsWith(prefix, params) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
     ...normalizeParams(params),
-    prefix: prefix2
+    prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -50858,6 +50858,35 @@ import { readFile as readFile2 } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
+// src/core/environment.ts
+var PRODUCTION = "production";
+var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+function applyEnvironment(config2, name) {
+  if (name === void 0 || name === "" || name === PRODUCTION) return config2;
+  const overlay = config2.environments?.[name];
+  if (!overlay)
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `release-relay.yml has no environment "${name}"`,
+      `use one of ${[PRODUCTION, ...Object.keys(config2.environments ?? {})].join(", ")}, or add it under environments:`
+    );
+  const defined = (o) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0));
+  return {
+    ...config2,
+    environment: name,
+    upload: { ...config2.upload, ...defined(overlay.upload) },
+    tracking: {
+      ...config2.tracking,
+      title: overlay.tracking.title ?? `[${name}] ${config2.tracking.title}`,
+      labels: overlay.tracking.labels ?? [...config2.tracking.labels, name],
+      notify: overlay.tracking.notify ?? config2.tracking.notify,
+      // Nothing is proposed outside production: no PR waits for a review.
+      reviewPing: void 0
+    },
+    downstream: config2.downstream.map((d) => d.mode === "off" ? d : { ...d, mode: "dry-run" })
+  };
+}
+
 // src/core/kebab-object.ts
 var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
 function kebabObject(shape) {
@@ -50978,10 +51007,10 @@ var signingSchema = external_exports.discriminatedUnion("method", [
     "public-key-url": external_exports.url().optional()
   })
 ]);
-var bucketName = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
 });
-var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
 var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
@@ -51027,8 +51056,8 @@ var configSchema = kebabObject({
   }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
-    bucket: bucketName,
-    prefix: prefix.default(""),
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
     region: external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default("us-east-1"),
     endpoint: external_exports.url().optional(),
     "public-url": external_exports.url().optional(),
@@ -51045,7 +51074,27 @@ var configSchema = kebabObject({
       "after-hours": external_exports.number().int().min(1).max(720),
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
-  })
+  }),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
+  environments: external_exports.record(
+    // Names are checked in superRefine: zod reports a bad record key without its message.
+    external_exports.string(),
+    kebabObject({
+      upload: kebabObject({
+        bucket: bucketNameSchema.optional(),
+        prefix: keyPrefixSchema.optional(),
+        region: external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+        endpoint: external_exports.url().optional(),
+        "public-url": external_exports.url().optional()
+      }).prefault({}),
+      tracking: kebabObject({
+        title: external_exports.string().min(1).optional(),
+        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+        notify: external_exports.array(mentionSchema).optional()
+      }).prefault({})
+    })
+  ).optional()
 }).superRefine((config2, ctx) => {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
@@ -51061,6 +51110,29 @@ var configSchema = kebabObject({
   for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
     checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name, env] of Object.entries(config2.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name);
+    if (!named.success || name === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name],
+        message: name === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
+      });
+    const movesObjects = env.upload.bucket !== void 0 || env.upload.prefix !== void 0;
+    if (movesObjects && config2.upload.publicUrl && !env.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "upload", "public-url"],
+        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
+      });
+    if (env.tracking.title)
+      checkPlaceholders(
+        env.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name, "tracking", "title"],
+        ctx
+      );
+  }
   if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
     ctx.addIssue({
       code: "custom",
@@ -51252,7 +51324,7 @@ function resolveVariant(node2, value) {
 }
 
 // src/adapters/config-file.ts
-async function readConfigFile(path) {
+async function readConfigFile(path, environment) {
   let text;
   try {
     text = await readFile2(path, "utf8");
@@ -51264,7 +51336,7 @@ async function readConfigFile(path) {
       "check out the automation repo before this step, or set config-path"
     );
   }
-  return parseConfig(text, path);
+  return applyEnvironment(parseConfig(text, path), environment);
 }
 
 // src/adapters/downstream-pr.ts
@@ -56081,7 +56153,9 @@ var releasePlanSchema = external_exports.strictObject({
   ledgerBranch: external_exports.string(),
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional()
+  checksOverride: checksOverrideSchema.optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
 });
 function versionPlaceholders(config2, version2) {
   return {
@@ -56237,6 +56311,7 @@ function floatingTags(version2, released) {
 // src/actions/open-downstream-prs.ts
 var INPUTS = [
   "config-path",
+  "environment",
   "version",
   "hashes-file",
   "token",
@@ -56247,6 +56322,7 @@ var INPUTS = [
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
+  environment: environmentNameSchema.optional(),
   version: versionInputSchema,
   "hashes-file": external_exports.string().min(1),
   token: external_exports.string().min(1),
@@ -56264,6 +56340,7 @@ var inputsSchema = external_exports.object({
   )
 }).transform((i) => ({
   configPath: i["config-path"],
+  environment: i.environment,
   version: i.version,
   hashesFile: i["hashes-file"],
   token: i.token,
@@ -56402,7 +56479,7 @@ async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
   setSecret(settings.token);
   const context = readRunContext();
-  const config2 = await readConfigFile(settings.configPath);
+  const config2 = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const results = await runOpenDownstreamPrs(settings, config2, {
     github,

@@ -3827,10 +3827,10 @@ var require_webidl = __commonJS({
       }
     };
     webidl.sequenceConverter = function(converter) {
-      return (V, prefix2, argument, Iterable) => {
+      return (V, prefix, argument, Iterable) => {
         if (webidl.util.Type(V) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} (${webidl.util.Stringify(V)}) is not iterable.`
           });
         }
@@ -3839,7 +3839,7 @@ var require_webidl = __commonJS({
         let index = 0;
         if (method === void 0 || typeof method.next !== "function") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} is not iterable.`
           });
         }
@@ -3848,16 +3848,16 @@ var require_webidl = __commonJS({
           if (done) {
             break;
           }
-          seq.push(converter(value, prefix2, `${argument}[${index++}]`));
+          seq.push(converter(value, prefix, `${argument}[${index++}]`));
         }
         return seq;
       };
     };
     webidl.recordConverter = function(keyConverter, valueConverter) {
-      return (O, prefix2, argument) => {
+      return (O, prefix, argument) => {
         if (webidl.util.Type(O) !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `${argument} ("${webidl.util.Type(O)}") is not an Object.`
           });
         }
@@ -3865,8 +3865,8 @@ var require_webidl = __commonJS({
         if (!types.isProxy(O)) {
           const keys2 = [...Object.getOwnPropertyNames(O), ...Object.getOwnPropertySymbols(O)];
           for (const key of keys2) {
-            const typedKey = keyConverter(key, prefix2, argument);
-            const typedValue = valueConverter(O[key], prefix2, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
           return result;
@@ -3875,8 +3875,8 @@ var require_webidl = __commonJS({
         for (const key of keys) {
           const desc = Reflect.getOwnPropertyDescriptor(O, key);
           if (desc?.enumerable) {
-            const typedKey = keyConverter(key, prefix2, argument);
-            const typedValue = valueConverter(O[key], prefix2, argument);
+            const typedKey = keyConverter(key, prefix, argument);
+            const typedValue = valueConverter(O[key], prefix, argument);
             result[typedKey] = typedValue;
           }
         }
@@ -3884,10 +3884,10 @@ var require_webidl = __commonJS({
       };
     };
     webidl.interfaceConverter = function(i5) {
-      return (V, prefix2, argument, opts) => {
+      return (V, prefix, argument, opts) => {
         if (opts?.strict !== false && !(V instanceof i5)) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i5.name}.`
           });
         }
@@ -3895,14 +3895,14 @@ var require_webidl = __commonJS({
       };
     };
     webidl.dictionaryConverter = function(converters) {
-      return (dictionary, prefix2, argument) => {
+      return (dictionary, prefix, argument) => {
         const type = webidl.util.Type(dictionary);
         const dict = {};
         if (type === "Null" || type === "Undefined") {
           return dict;
         } else if (type !== "Object") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
@@ -3911,7 +3911,7 @@ var require_webidl = __commonJS({
           if (required2 === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: `Missing required key "${key}".`
               });
             }
@@ -3922,10 +3922,10 @@ var require_webidl = __commonJS({
             value ??= defaultValue();
           }
           if (required2 || hasDefault || value !== void 0) {
-            value = converter(value, prefix2, `${argument}.${key}`);
+            value = converter(value, prefix, `${argument}.${key}`);
             if (options.allowedValues && !options.allowedValues.includes(value)) {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
               });
             }
@@ -3936,27 +3936,27 @@ var require_webidl = __commonJS({
       };
     };
     webidl.nullableConverter = function(converter) {
-      return (V, prefix2, argument) => {
+      return (V, prefix, argument) => {
         if (V === null) {
           return V;
         }
-        return converter(V, prefix2, argument);
+        return converter(V, prefix, argument);
       };
     };
-    webidl.converters.DOMString = function(V, prefix2, argument, opts) {
+    webidl.converters.DOMString = function(V, prefix, argument, opts) {
       if (V === null && opts?.legacyNullToEmptyString) {
         return "";
       }
       if (typeof V === "symbol") {
         throw webidl.errors.exception({
-          header: prefix2,
+          header: prefix,
           message: `${argument} is a symbol, which cannot be converted to a DOMString.`
         });
       }
       return String(V);
     };
-    webidl.converters.ByteString = function(V, prefix2, argument) {
-      const x = webidl.converters.DOMString(V, prefix2, argument);
+    webidl.converters.ByteString = function(V, prefix, argument) {
+      const x = webidl.converters.DOMString(V, prefix, argument);
       for (let index = 0; index < x.length; index++) {
         if (x.charCodeAt(index) > 255) {
           throw new TypeError(
@@ -3974,26 +3974,26 @@ var require_webidl = __commonJS({
     webidl.converters.any = function(V) {
       return V;
     };
-    webidl.converters["long long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix2, argument);
+    webidl.converters["long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "signed", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix2, argument);
+    webidl.converters["unsigned long long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 64, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned long"] = function(V, prefix2, argument) {
-      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix2, argument);
+    webidl.converters["unsigned long"] = function(V, prefix, argument) {
+      const x = webidl.util.ConvertToInt(V, 32, "unsigned", void 0, prefix, argument);
       return x;
     };
-    webidl.converters["unsigned short"] = function(V, prefix2, argument, opts) {
-      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix2, argument);
+    webidl.converters["unsigned short"] = function(V, prefix, argument, opts) {
+      const x = webidl.util.ConvertToInt(V, 16, "unsigned", opts, prefix, argument);
       return x;
     };
-    webidl.converters.ArrayBuffer = function(V, prefix2, argument, opts) {
+    webidl.converters.ArrayBuffer = function(V, prefix, argument, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isAnyArrayBuffer(V)) {
         throw webidl.errors.conversionFailed({
-          prefix: prefix2,
+          prefix,
           argument: `${argument} ("${webidl.util.Stringify(V)}")`,
           types: ["ArrayBuffer"]
         });
@@ -4012,10 +4012,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T3, prefix2, name, opts) {
+    webidl.converters.TypedArray = function(V, T3, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T3.name) {
         throw webidl.errors.conversionFailed({
-          prefix: prefix2,
+          prefix,
           argument: `${name} ("${webidl.util.Stringify(V)}")`,
           types: [T3.name]
         });
@@ -4034,10 +4034,10 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix2, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
-          header: prefix2,
+          header: prefix,
           message: `${name} is not a DataView.`
         });
       }
@@ -4055,18 +4055,18 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix2, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix2, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
-        prefix: prefix2,
+        prefix,
         argument: `${name} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
@@ -5060,31 +5060,31 @@ var require_formdata = __commonJS({
       }
       append(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.append";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        const prefix = "FormData.append";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "value", { strict: false }) : webidl.converters.USVString(value, prefix2, "value");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "filename") : void 0;
+        name = webidl.converters.USVString(name, prefix, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
         const entry = makeEntry(name, value, filename);
         this[kState].push(entry);
       }
       delete(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         this[kState] = this[kState].filter((entry) => entry.name !== name);
       }
       get(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.get";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.get";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         const idx = this[kState].findIndex((entry) => entry.name === name);
         if (idx === -1) {
           return null;
@@ -5093,30 +5093,30 @@ var require_formdata = __commonJS({
       }
       getAll(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.getAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.getAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
       }
       has(name) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        name = webidl.converters.USVString(name, prefix2, "name");
+        const prefix = "FormData.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        name = webidl.converters.USVString(name, prefix, "name");
         return this[kState].findIndex((entry) => entry.name === name) !== -1;
       }
       set(name, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
-        const prefix2 = "FormData.set";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
+        const prefix = "FormData.set";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
         if (arguments.length === 3 && !isBlobLike(value)) {
           throw new TypeError(
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix2, "name");
-        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix2, "name", { strict: false }) : webidl.converters.USVString(value, prefix2, "name");
-        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix2, "name") : void 0;
+        name = webidl.converters.USVString(name, prefix, "name");
+        value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
+        filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
         const entry = makeEntry(name, value, filename);
         const idx = this[kState].findIndex((entry2) => entry2.name === name);
         if (idx !== -1) {
@@ -5513,7 +5513,7 @@ var require_body = __commonJS({
         source = new Uint8Array(object2.buffer.slice(object2.byteOffset, object2.byteOffset + object2.byteLength));
       } else if (util.isFormDataLike(object2)) {
         const boundary = `----formdata-undici-0${`${random(1e11)}`.padStart(11, "0")}`;
-        const prefix2 = `--${boundary}\r
+        const prefix = `--${boundary}\r
 Content-Disposition: form-data`;
         const escape = (str) => str.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
@@ -5523,14 +5523,14 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix2 + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix2}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -12198,17 +12198,17 @@ var require_headers = __commonJS({
       append(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
-        const prefix2 = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        value = webidl.converters.ByteString(value, prefix2, "value");
+        const prefix = "Headers.append";
+        name = webidl.converters.ByteString(name, prefix, "name");
+        value = webidl.converters.ByteString(value, prefix, "value");
         return appendHeader(this, name, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
       delete(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
-        const prefix2 = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.delete";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
@@ -12228,11 +12228,11 @@ var require_headers = __commonJS({
       get(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
-        const prefix2 = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.get";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
@@ -12243,11 +12243,11 @@ var require_headers = __commonJS({
       has(name) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
-        const prefix2 = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix2, "name");
+        const prefix = "Headers.has";
+        name = webidl.converters.ByteString(name, prefix, "name");
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
@@ -12258,19 +12258,19 @@ var require_headers = __commonJS({
       set(name, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
-        const prefix2 = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix2, "name");
-        value = webidl.converters.ByteString(value, prefix2, "value");
+        const prefix = "Headers.set";
+        name = webidl.converters.ByteString(name, prefix, "name");
+        value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
         if (!isValidHeaderName(name)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value: name,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
           throw webidl.errors.invalidArgument({
-            prefix: prefix2,
+            prefix,
             value,
             type: "header value"
           });
@@ -12350,7 +12350,7 @@ var require_headers = __commonJS({
         enumerable: false
       }
     });
-    webidl.converters.HeadersInit = function(V, prefix2, argument) {
+    webidl.converters.HeadersInit = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object") {
         const iterator = Reflect.get(V, Symbol.iterator);
         if (!util.types.isProxy(V) && iterator === Headers2.prototype.entries) {
@@ -12360,9 +12360,9 @@ var require_headers = __commonJS({
           }
         }
         if (typeof iterator === "function") {
-          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix2, argument, iterator.bind(V));
+          return webidl.converters["sequence<sequence<ByteString>>"](V, prefix, argument, iterator.bind(V));
         }
-        return webidl.converters["record<ByteString, ByteString>"](V, prefix2, argument);
+        return webidl.converters["record<ByteString, ByteString>"](V, prefix, argument);
       }
       throw webidl.errors.conversionFailed({
         prefix: "Headers constructor",
@@ -12727,32 +12727,32 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix2, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix2, name);
+        return webidl.converters.USVString(V, prefix, name);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix2, name, { strict: false });
+        return webidl.converters.Blob(V, prefix, name, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix2, name);
+        return webidl.converters.BufferSource(V, prefix, name);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix2, name, { strict: false });
+        return webidl.converters.FormData(V, prefix, name, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix2, name);
+        return webidl.converters.URLSearchParams(V, prefix, name);
       }
-      return webidl.converters.DOMString(V, prefix2, name);
+      return webidl.converters.DOMString(V, prefix, name);
     };
-    webidl.converters.BodyInit = function(V, prefix2, argument) {
+    webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
-        return webidl.converters.ReadableStream(V, prefix2, argument);
+        return webidl.converters.ReadableStream(V, prefix, argument);
       }
       if (V?.[Symbol.asyncIterator]) {
         return V;
       }
-      return webidl.converters.XMLHttpRequestBodyInit(V, prefix2, argument);
+      return webidl.converters.XMLHttpRequestBodyInit(V, prefix, argument);
     };
     webidl.converters.ResponseInit = webidl.dictionaryConverter([
       {
@@ -12893,10 +12893,10 @@ var require_request2 = __commonJS({
         if (input2 === kConstruct) {
           return;
         }
-        const prefix2 = "Request constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        input2 = webidl.converters.RequestInfo(input2, prefix2, "input");
-        init = webidl.converters.RequestInit(init, prefix2, "init");
+        const prefix = "Request constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        input2 = webidl.converters.RequestInfo(input2, prefix, "input");
+        init = webidl.converters.RequestInit(init, prefix, "init");
         let request = null;
         let fallbackMode = null;
         const baseUrl = environmentSettingsObject.settingsObject.baseUrl;
@@ -13421,14 +13421,14 @@ var require_request2 = __commonJS({
     webidl.converters.Request = webidl.interfaceConverter(
       Request
     );
-    webidl.converters.RequestInfo = function(V, prefix2, argument) {
+    webidl.converters.RequestInfo = function(V, prefix, argument) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix2, argument);
+        return webidl.converters.USVString(V, prefix, argument);
       }
       if (V instanceof Request) {
-        return webidl.converters.Request(V, prefix2, argument);
+        return webidl.converters.Request(V, prefix, argument);
       }
-      return webidl.converters.USVString(V, prefix2, argument);
+      return webidl.converters.USVString(V, prefix, argument);
     };
     webidl.converters.AbortSignal = webidl.interfaceConverter(
       AbortSignal
@@ -15467,10 +15467,10 @@ var require_cache = __commonJS({
       }
       async match(request, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.match";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request = webidl.converters.RequestInfo(request, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.match";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request = webidl.converters.RequestInfo(request, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         const p3 = this.#internalMatchAll(request, options, 1);
         if (p3.length === 0) {
           return;
@@ -15479,30 +15479,30 @@ var require_cache = __commonJS({
       }
       async matchAll(request = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.matchAll";
-        if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.matchAll";
+        if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         return this.#internalMatchAll(request, options);
       }
       async add(request) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.add";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request = webidl.converters.RequestInfo(request, prefix2, "request");
+        const prefix = "Cache.add";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request = webidl.converters.RequestInfo(request, prefix, "request");
         const requests = [request];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
       async addAll(requests) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.addAll";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "Cache.addAll";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
         for (let request of requests) {
           if (request === void 0) {
             throw webidl.errors.conversionFailed({
-              prefix: prefix2,
+              prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
@@ -15514,7 +15514,7 @@ var require_cache = __commonJS({
           const r5 = request[kState];
           if (!urlIsHttpHttpsScheme(r5.url) || r5.method !== "GET") {
             throw webidl.errors.exception({
-              header: prefix2,
+              header: prefix,
               message: "Expected http/s scheme when method is not GET."
             });
           }
@@ -15524,7 +15524,7 @@ var require_cache = __commonJS({
           const r5 = new Request(request)[kState];
           if (!urlIsHttpHttpsScheme(r5.url)) {
             throw webidl.errors.exception({
-              header: prefix2,
+              header: prefix,
               message: "Expected http/s scheme."
             });
           }
@@ -15600,10 +15600,10 @@ var require_cache = __commonJS({
       }
       async put(request, response) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.put";
-        webidl.argumentLengthCheck(arguments, 2, prefix2);
-        request = webidl.converters.RequestInfo(request, prefix2, "request");
-        response = webidl.converters.Response(response, prefix2, "response");
+        const prefix = "Cache.put";
+        webidl.argumentLengthCheck(arguments, 2, prefix);
+        request = webidl.converters.RequestInfo(request, prefix, "request");
+        response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
         if (request instanceof Request) {
           innerRequest = request[kState];
@@ -15612,14 +15612,14 @@ var require_cache = __commonJS({
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Expected an http/s scheme when method is not GET"
           });
         }
         const innerResponse = response[kState];
         if (innerResponse.status === 206) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Got 206 status"
           });
         }
@@ -15628,7 +15628,7 @@ var require_cache = __commonJS({
           for (const fieldValue of fieldValues) {
             if (fieldValue === "*") {
               throw webidl.errors.exception({
-                header: prefix2,
+                header: prefix,
                 message: "Got * vary field value"
               });
             }
@@ -15636,7 +15636,7 @@ var require_cache = __commonJS({
         }
         if (innerResponse.body && (isDisturbed(innerResponse.body.stream) || innerResponse.body.stream.locked)) {
           throw webidl.errors.exception({
-            header: prefix2,
+            header: prefix,
             message: "Response body is locked or disturbed"
           });
         }
@@ -15681,10 +15681,10 @@ var require_cache = __commonJS({
       }
       async delete(request, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        request = webidl.converters.RequestInfo(request, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        request = webidl.converters.RequestInfo(request, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r5 = null;
         if (request instanceof Request) {
           r5 = request[kState];
@@ -15727,9 +15727,9 @@ var require_cache = __commonJS({
        */
       async keys(request = void 0, options = {}) {
         webidl.brandCheck(this, _Cache);
-        const prefix2 = "Cache.keys";
-        if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        const prefix = "Cache.keys";
+        if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix, "request");
+        options = webidl.converters.CacheQueryOptions(options, prefix, "options");
         let r5 = null;
         if (request !== void 0) {
           if (request instanceof Request) {
@@ -16031,9 +16031,9 @@ var require_cachestorage = __commonJS({
        */
       async has(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.has";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.has";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         return this.#caches.has(cacheName);
       }
       /**
@@ -16043,9 +16043,9 @@ var require_cachestorage = __commonJS({
        */
       async open(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.open";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.open";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
           const cache6 = this.#caches.get(cacheName);
           return new Cache(kConstruct, cache6);
@@ -16061,9 +16061,9 @@ var require_cachestorage = __commonJS({
        */
       async delete(cacheName) {
         webidl.brandCheck(this, _CacheStorage);
-        const prefix2 = "CacheStorage.delete";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        cacheName = webidl.converters.DOMString(cacheName, prefix2, "cacheName");
+        const prefix = "CacheStorage.delete";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         return this.#caches.delete(cacheName);
       }
       /**
@@ -16474,9 +16474,9 @@ var require_cookies = __commonJS({
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
-      const prefix2 = "deleteCookie";
-      webidl.argumentLengthCheck(arguments, 2, prefix2);
-      name = webidl.converters.DOMString(name, prefix2, "name");
+      const prefix = "deleteCookie";
+      webidl.argumentLengthCheck(arguments, 2, prefix);
+      name = webidl.converters.DOMString(name, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
         name,
@@ -16595,10 +16595,10 @@ var require_events = __commonJS({
           webidl.util.markAsUncloneable(this);
           return;
         }
-        const prefix2 = "MessageEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        type = webidl.converters.DOMString(type, prefix2, "type");
-        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix2, "eventInitDict");
+        const prefix = "MessageEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        type = webidl.converters.DOMString(type, prefix, "type");
+        eventInitDict = webidl.converters.MessageEventInit(eventInitDict, prefix, "eventInitDict");
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
         webidl.util.markAsUncloneable(this);
@@ -16655,9 +16655,9 @@ var require_events = __commonJS({
     var CloseEvent = class _CloseEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict = {}) {
-        const prefix2 = "CloseEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        type = webidl.converters.DOMString(type, prefix2, "type");
+        const prefix = "CloseEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        type = webidl.converters.DOMString(type, prefix, "type");
         eventInitDict = webidl.converters.CloseEventInit(eventInitDict);
         super(type, eventInitDict);
         this.#eventInit = eventInitDict;
@@ -16679,11 +16679,11 @@ var require_events = __commonJS({
     var ErrorEvent = class _ErrorEvent extends Event {
       #eventInit;
       constructor(type, eventInitDict) {
-        const prefix2 = "ErrorEvent constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "ErrorEvent constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         super(type, eventInitDict);
         webidl.util.markAsUncloneable(this);
-        type = webidl.converters.DOMString(type, prefix2, "type");
+        type = webidl.converters.DOMString(type, prefix, "type");
         eventInitDict = webidl.converters.ErrorEventInit(eventInitDict ?? {});
         this.#eventInit = eventInitDict;
       }
@@ -17950,10 +17950,10 @@ var require_websocket = __commonJS({
       constructor(url2, protocols = []) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix2 = "WebSocket constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
+        const prefix = "WebSocket constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix, "options");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
         protocols = options.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
@@ -18006,12 +18006,12 @@ var require_websocket = __commonJS({
        */
       close(code = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix2 = "WebSocket.close";
+        const prefix = "WebSocket.close";
         if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix2, "code", { clamp: true });
+          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
-          reason = webidl.converters.USVString(reason, prefix2, "reason");
+          reason = webidl.converters.USVString(reason, prefix, "reason");
         }
         if (code !== void 0) {
           if (code !== 1e3 && (code < 3e3 || code > 4999)) {
@@ -18036,9 +18036,9 @@ var require_websocket = __commonJS({
        */
       send(data) {
         webidl.brandCheck(this, _WebSocket);
-        const prefix2 = "WebSocket.send";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
-        data = webidl.converters.WebSocketSendData(data, prefix2, "data");
+        const prefix = "WebSocket.send";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
+        data = webidl.converters.WebSocketSendData(data, prefix, "data");
         if (isConnecting(this)) {
           throw new DOMException("Sent before connected.", "InvalidStateError");
         }
@@ -18230,11 +18230,11 @@ var require_websocket = __commonJS({
     webidl.converters["sequence<DOMString>"] = webidl.sequenceConverter(
       webidl.converters.DOMString
     );
-    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix2, argument) {
+    webidl.converters["DOMString or sequence<DOMString>"] = function(V, prefix, argument) {
       if (webidl.util.Type(V) === "Object" && Symbol.iterator in V) {
         return webidl.converters["sequence<DOMString>"](V);
       }
-      return webidl.converters.DOMString(V, prefix2, argument);
+      return webidl.converters.DOMString(V, prefix, argument);
     };
     webidl.converters.WebSocketInit = webidl.dictionaryConverter([
       {
@@ -18770,16 +18770,16 @@ var require_eventsource = __commonJS({
       constructor(url2, eventSourceInitDict = {}) {
         super();
         webidl.util.markAsUncloneable(this);
-        const prefix2 = "EventSource constructor";
-        webidl.argumentLengthCheck(arguments, 1, prefix2);
+        const prefix = "EventSource constructor";
+        webidl.argumentLengthCheck(arguments, 1, prefix);
         if (!experimentalWarned) {
           experimentalWarned = true;
           process.emitWarning("EventSource is experimental, expect them to change at any time.", {
             code: "UNDICI-ES"
           });
         }
-        url2 = webidl.converters.USVString(url2, prefix2, "url");
-        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix2, "eventSourceInitDict");
+        url2 = webidl.converters.USVString(url2, prefix, "url");
+        eventSourceInitDict = webidl.converters.EventSourceInitDict(eventSourceInitDict, prefix, "eventSourceInitDict");
         this.#dispatcher = eventSourceInitDict.dispatcher;
         this.#state = {
           lastEventId: "",
@@ -19446,8 +19446,8 @@ var require_directives = __commonJS({
               if (parts.length < 2)
                 return false;
             }
-            const [handle, prefix2] = parts;
-            this.tags[handle] = prefix2;
+            const [handle, prefix] = parts;
+            this.tags[handle] = prefix;
             return true;
           }
           case "%YAML": {
@@ -19497,10 +19497,10 @@ var require_directives = __commonJS({
         const [, handle, suffix] = source.match(/^(.*!)([^!]*)$/s);
         if (!suffix)
           onError(`The ${source} tag has no suffix`);
-        const prefix2 = this.tags[handle];
-        if (prefix2) {
+        const prefix = this.tags[handle];
+        if (prefix) {
           try {
-            return prefix2 + decodeURIComponent(suffix);
+            return prefix + decodeURIComponent(suffix);
           } catch (error64) {
             onError(String(error64));
             return null;
@@ -19516,9 +19516,9 @@ var require_directives = __commonJS({
        * taking into account current tag prefixes and defaults.
        */
       tagString(tag) {
-        for (const [handle, prefix2] of Object.entries(this.tags)) {
-          if (tag.startsWith(prefix2))
-            return handle + escapeTagName(tag.substring(prefix2.length));
+        for (const [handle, prefix] of Object.entries(this.tags)) {
+          if (tag.startsWith(prefix))
+            return handle + escapeTagName(tag.substring(prefix.length));
         }
         return tag[0] === "!" ? tag : `!<${tag}>`;
       }
@@ -19535,11 +19535,11 @@ var require_directives = __commonJS({
           tagNames = Object.keys(tags);
         } else
           tagNames = [];
-        for (const [handle, prefix2] of tagEntries) {
-          if (handle === "!!" && prefix2 === "tag:yaml.org,2002:")
+        for (const [handle, prefix] of tagEntries) {
+          if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
-          if (!doc || tagNames.some((tn) => tn.startsWith(prefix2)))
-            lines.push(`%TAG ${handle} ${prefix2}`);
+          if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
+            lines.push(`%TAG ${handle} ${prefix}`);
         }
         return lines.join("\n");
       }
@@ -19574,14 +19574,14 @@ var require_anchors = __commonJS({
       });
       return anchors;
     }
-    function findNewAnchor(prefix2, exclude) {
+    function findNewAnchor(prefix, exclude) {
       for (let i5 = 1; true; ++i5) {
-        const name = `${prefix2}${i5}`;
+        const name = `${prefix}${i5}`;
         if (!exclude.has(name))
           return name;
       }
     }
-    function createNodeAnchors(doc, prefix2) {
+    function createNodeAnchors(doc, prefix) {
       const aliasObjects = [];
       const sourceObjects = /* @__PURE__ */ new Map();
       let prevAnchors = null;
@@ -19589,7 +19589,7 @@ var require_anchors = __commonJS({
         onAnchor: (source) => {
           aliasObjects.push(source);
           prevAnchors ?? (prevAnchors = anchorNames(doc));
-          const anchor2 = findNewAnchor(prefix2, prevAnchors);
+          const anchor2 = findNewAnchor(prefix, prevAnchors);
           prevAnchors.add(anchor2);
           return anchor2;
         },
@@ -21582,10 +21582,10 @@ var require_int = __commonJS({
     var stringifyNumber = require_stringifyNumber();
     var intIdentify = (value) => typeof value === "bigint" || Number.isInteger(value);
     var intResolve = (str, offset, radix, { intAsBigInt }) => intAsBigInt ? BigInt(str) : parseInt(str.substring(offset), radix);
-    function intStringify(node2, radix, prefix2) {
+    function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value) && value >= 0)
-        return prefix2 + value.toString(radix);
+        return prefix + value.toString(radix);
       return stringifyNumber.stringifyNumber(node2);
     }
     var intOct = {
@@ -22047,11 +22047,11 @@ var require_int2 = __commonJS({
       const n3 = parseInt(str, radix);
       return sign5 === "-" ? -1 * n3 : n3;
     }
-    function intStringify(node2, radix, prefix2) {
+    function intStringify(node2, radix, prefix) {
       const { value } = node2;
       if (intIdentify(value)) {
         const str = value.toString(radix);
-        return value < 0 ? "-" + prefix2 + str.substr(1) : prefix2 + str;
+        return value < 0 ? "-" + prefix + str.substr(1) : prefix + str;
       }
       return stringifyNumber.stringifyNumber(node2);
     }
@@ -28385,9 +28385,9 @@ var init_parseIni = __esm({
           const sectionName = trimmedLine.substring(1, trimmedLine.length - 1);
           const matches = prefixKeyRegex.exec(sectionName);
           if (matches) {
-            const [, prefix2, , name] = matches;
-            if (Object.values(import_types3.IniSectionType).includes(prefix2)) {
-              currentSection = [prefix2, name].join(CONFIG_PREFIX_SEPARATOR);
+            const [, prefix, , name] = matches;
+            if (Object.values(import_types3.IniSectionType).includes(prefix)) {
+              currentSection = [prefix, name].join(CONFIG_PREFIX_SEPARATOR);
             }
           } else {
             currentSection = sectionName;
@@ -31505,13 +31505,13 @@ var init_s3 = __esm({
     DOMAIN_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
     IP_ADDRESS_PATTERN = /(\d+\.){3}\d+/;
     DOTS_PATTERN = /\.\./;
-    isDnsCompatibleBucketName = (bucketName2) => DOMAIN_PATTERN.test(bucketName2) && !IP_ADDRESS_PATTERN.test(bucketName2) && !DOTS_PATTERN.test(bucketName2);
-    isArnBucketName = (bucketName2) => {
-      const [arn, partition2, service, , , bucket] = bucketName2.split(":");
-      const isArn = arn === "arn" && bucketName2.split(":").length >= 6;
+    isDnsCompatibleBucketName = (bucketName) => DOMAIN_PATTERN.test(bucketName) && !IP_ADDRESS_PATTERN.test(bucketName) && !DOTS_PATTERN.test(bucketName);
+    isArnBucketName = (bucketName) => {
+      const [arn, partition2, service, , , bucket] = bucketName.split(":");
+      const isArn = arn === "arn" && bucketName.split(":").length >= 6;
       const isValidArn = Boolean(isArn && partition2 && service && bucket);
       if (isArn && !isValidArn) {
-        throw new Error(`Invalid ARN: ${bucketName2} was an invalid ARN.`);
+        throw new Error(`Invalid ARN: ${bucketName} was an invalid ARN.`);
       }
       return isValidArn;
     };
@@ -37666,11 +37666,11 @@ var init_JsonShapeSerializer2 = __esm({
         const ns = this.rootSchema;
         if (ns.isStructSchema() && value != null && typeof value === "object") {
           this.writeValue(ns, value, void 0);
-          const prefix2 = `"__type":"${ns.getName(true) ?? "Unknown"}",`;
-          const z2 = prefix2.length;
+          const prefix = `"__type":"${ns.getName(true) ?? "Unknown"}",`;
+          const z2 = prefix.length;
           this.ensure(z2);
           this.json.copyWithin(1 + z2, 1, this.i);
-          encoder.encodeInto(prefix2, this.json.subarray(1));
+          encoder.encodeInto(prefix, this.json.subarray(1));
           this.i += z2;
         } else {
           this.writeValue(ns, value, void 0);
@@ -41113,8 +41113,8 @@ var init_user_agent_middleware = __esm({
       if (appId) {
         defaultUserAgent2.push(escapeUserAgent([`app`, `${appId}`]));
       }
-      const prefix2 = getUserAgentPrefix();
-      const sdkUserAgentValue = (prefix2 ? [prefix2] : []).concat([...defaultUserAgent2, ...userAgent, ...customUserAgent]).join(SPACE);
+      const prefix = getUserAgentPrefix();
+      const sdkUserAgentValue = (prefix ? [prefix] : []).concat([...defaultUserAgent2, ...userAgent, ...customUserAgent]).join(SPACE);
       const normalUAValue = [
         ...defaultUserAgent2.filter((section) => section.startsWith("aws-sdk-")),
         ...customUserAgent
@@ -41136,12 +41136,12 @@ var init_user_agent_middleware = __esm({
       const name = userAgentPair[0].split(UA_NAME_SEPARATOR).map((part) => part.replace(UA_NAME_ESCAPE_REGEX, UA_ESCAPE_CHAR)).join(UA_NAME_SEPARATOR);
       const version2 = userAgentPair[1]?.replace(UA_VALUE_ESCAPE_REGEX, UA_ESCAPE_CHAR);
       const prefixSeparatorIndex = name.indexOf(UA_NAME_SEPARATOR);
-      const prefix2 = name.substring(0, prefixSeparatorIndex);
+      const prefix = name.substring(0, prefixSeparatorIndex);
       let uaName = name.substring(prefixSeparatorIndex + 1);
-      if (prefix2 === "api") {
+      if (prefix === "api") {
         uaName = uaName.toLowerCase();
       }
-      return [prefix2, uaName, version2].filter((item) => item && item.length > 0).reduce((acc, item, index) => {
+      return [prefix, uaName, version2].filter((item) => item && item.length > 0).reduce((acc, item, index) => {
         switch (index) {
           case 0:
             return item;
@@ -46533,40 +46533,40 @@ var init_QueryShapeSerializer = __esm({
         super();
         this.settings = settings;
       }
-      write(schema, value, prefix2 = "") {
+      write(schema, value, prefix = "") {
         if (this.buffer === void 0) {
           this.buffer = "";
         }
         const ns = NormalizedSchema.of(schema);
-        if (prefix2 && !prefix2.endsWith(".")) {
-          prefix2 += ".";
+        if (prefix && !prefix.endsWith(".")) {
+          prefix += ".";
         }
         if (ns.isBlobSchema()) {
           if (typeof value === "string" || value instanceof Uint8Array) {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             this.writeValue((this.serdeContext?.base64Encoder ?? toBase64)(value));
           }
         } else if (ns.isBooleanSchema() || ns.isNumericSchema() || ns.isStringSchema()) {
           if (value != null) {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             this.writeValue(String(value));
           } else if (ns.isIdempotencyToken()) {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             this.writeValue(generateIdempotencyToken());
           }
         } else if (ns.isBigIntegerSchema()) {
           if (value != null) {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             this.writeValue(String(value));
           }
         } else if (ns.isBigDecimalSchema()) {
           if (value != null) {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             this.writeValue(value instanceof NumericValue ? value.string : String(value));
           }
         } else if (ns.isTimestampSchema()) {
           if (value instanceof Date) {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             const format2 = determineTimestampFormat(ns, this.settings);
             switch (format2) {
               case 5:
@@ -46582,22 +46582,22 @@ var init_QueryShapeSerializer = __esm({
           }
         } else if (ns.isDocumentSchema()) {
           if (Array.isArray(value)) {
-            this.write(64 | 15, value, prefix2);
+            this.write(64 | 15, value, prefix);
           } else if (value instanceof Date) {
-            this.write(4, value, prefix2);
+            this.write(4, value, prefix);
           } else if (value instanceof Uint8Array) {
-            this.write(21, value, prefix2);
+            this.write(21, value, prefix);
           } else if (value && typeof value === "object") {
-            this.write(128 | 15, value, prefix2);
+            this.write(128 | 15, value, prefix);
           } else {
-            this.writeKey(prefix2);
+            this.writeKey(prefix);
             this.writeValue(String(value));
           }
         } else if (ns.isListSchema()) {
           if (Array.isArray(value)) {
             if (value.length === 0) {
               if (this.settings.serializeEmptyLists) {
-                this.writeKey(prefix2);
+                this.writeKey(prefix);
                 this.writeValue("");
               }
             } else {
@@ -46610,7 +46610,7 @@ var init_QueryShapeSerializer = __esm({
                 }
                 const traits = member2.getMergedTraits();
                 const suffix = this.getKey("member", traits.xmlName, traits.ec2QueryName);
-                const key = flat ? `${prefix2}${i5}` : `${prefix2}${suffix}.${i5}`;
+                const key = flat ? `${prefix}${i5}` : `${prefix}${suffix}.${i5}`;
                 this.write(member2, item, key);
                 ++i5;
               }
@@ -46629,10 +46629,10 @@ var init_QueryShapeSerializer = __esm({
               }
               const keyTraits = keySchema.getMergedTraits();
               const keySuffix = this.getKey("key", keyTraits.xmlName, keyTraits.ec2QueryName);
-              const key = flat ? `${prefix2}${i5}.${keySuffix}` : `${prefix2}entry.${i5}.${keySuffix}`;
+              const key = flat ? `${prefix}${i5}.${keySuffix}` : `${prefix}entry.${i5}.${keySuffix}`;
               const valTraits = memberSchema.getMergedTraits();
               const valueSuffix = this.getKey("value", valTraits.xmlName, valTraits.ec2QueryName);
-              const valueKey = flat ? `${prefix2}${i5}.${valueSuffix}` : `${prefix2}entry.${i5}.${valueSuffix}`;
+              const valueKey = flat ? `${prefix}${i5}.${valueSuffix}` : `${prefix}entry.${i5}.${valueSuffix}`;
               this.write(keySchema, k5, key);
               this.write(memberSchema, v, valueKey);
               ++i5;
@@ -46647,7 +46647,7 @@ var init_QueryShapeSerializer = __esm({
               }
               const traits = member2.getMergedTraits();
               const suffix = this.getKey(memberName, traits.xmlName, traits.ec2QueryName, "struct");
-              const key = `${prefix2}${suffix}`;
+              const key = `${prefix}${suffix}`;
               this.write(member2, value[memberName], key);
               didWriteMember = true;
             }
@@ -46655,7 +46655,7 @@ var init_QueryShapeSerializer = __esm({
               const { $unknown } = value;
               if (Array.isArray($unknown)) {
                 const [k5, v] = $unknown;
-                const key = `${prefix2}${k5}`;
+                const key = `${prefix}${k5}`;
                 this.write(15, v, key);
               }
             }
@@ -47123,9 +47123,9 @@ var init_XmlShapeSerializer = __esm({
       }
       getXmlnsAttribute(ns, parentXmlns) {
         const traits = ns.getMergedTraits();
-        const [prefix2, xmlns] = traits.xmlNamespace ?? [];
+        const [prefix, xmlns] = traits.xmlNamespace ?? [];
         if (xmlns && xmlns !== parentXmlns) {
-          return [prefix2 ? `xmlns:${prefix2}` : "xmlns", xmlns];
+          return [prefix ? `xmlns:${prefix}` : "xmlns", xmlns];
         }
         return [void 0, void 0];
       }
@@ -47342,7 +47342,7 @@ var init_bucketHostnameUtils = __esm({
     S3_US_EAST_1_ALTNAME_PATTERN = /^s3(-external-1)?\.amazonaws\.com$/;
     AWS_PARTITION_SUFFIX = "amazonaws.com";
     isBucketNameOptions = (options) => typeof options.bucketName === "string";
-    isDnsCompatibleBucketName2 = (bucketName2) => DOMAIN_PATTERN2.test(bucketName2) && !IP_ADDRESS_PATTERN2.test(bucketName2) && !DOTS_PATTERN2.test(bucketName2);
+    isDnsCompatibleBucketName2 = (bucketName) => DOMAIN_PATTERN2.test(bucketName) && !IP_ADDRESS_PATTERN2.test(bucketName) && !DOTS_PATTERN2.test(bucketName);
     getRegionalSuffix = (hostname3) => {
       const parts = hostname3.match(S3_HOSTNAME_PATTERN2);
       return [parts[4], hostname3.replace(new RegExp(`^${parts[0]}`), "")];
@@ -47453,9 +47453,9 @@ var init_bucketHostname = __esm({
       validateCustomEndpoint(options);
       return isBucketNameOptions(options) ? getEndpointFromBucketName(options) : getEndpointFromArn(options);
     };
-    getEndpointFromBucketName = ({ accelerateEndpoint = false, clientRegion: region, baseHostname, bucketName: bucketName2, dualstackEndpoint = false, fipsEndpoint = false, pathStyleEndpoint = false, tlsCompatible = true, isCustomEndpoint = false }) => {
+    getEndpointFromBucketName = ({ accelerateEndpoint = false, clientRegion: region, baseHostname, bucketName, dualstackEndpoint = false, fipsEndpoint = false, pathStyleEndpoint = false, tlsCompatible = true, isCustomEndpoint = false }) => {
       const [clientRegion, hostnameSuffix] = isCustomEndpoint ? [region, baseHostname] : getSuffix(baseHostname);
-      if (pathStyleEndpoint || !isDnsCompatibleBucketName2(bucketName2) || tlsCompatible && DOT_PATTERN2.test(bucketName2)) {
+      if (pathStyleEndpoint || !isDnsCompatibleBucketName2(bucketName) || tlsCompatible && DOT_PATTERN2.test(bucketName)) {
         return {
           bucketEndpoint: false,
           hostname: dualstackEndpoint ? `s3.dualstack.${clientRegion}.${hostnameSuffix}` : baseHostname
@@ -47468,21 +47468,21 @@ var init_bucketHostname = __esm({
       }
       return {
         bucketEndpoint: true,
-        hostname: `${bucketName2}.${baseHostname}`
+        hostname: `${bucketName}.${baseHostname}`
       };
     };
     getEndpointFromArn = (options) => {
       const { isCustomEndpoint, baseHostname, clientRegion } = options;
       const hostnameSuffix = isCustomEndpoint ? baseHostname : getSuffixForArnEndpoint(baseHostname)[1];
-      const { pathStyleEndpoint, accelerateEndpoint = false, fipsEndpoint = false, tlsCompatible = true, bucketName: bucketName2, clientPartition = "aws" } = options;
+      const { pathStyleEndpoint, accelerateEndpoint = false, fipsEndpoint = false, tlsCompatible = true, bucketName, clientPartition = "aws" } = options;
       validateArnEndpointOptions({ pathStyleEndpoint, accelerateEndpoint, tlsCompatible });
-      const { service, partition: partition2, accountId, region, resource } = bucketName2;
+      const { service, partition: partition2, accountId, region, resource } = bucketName;
       validateService(service);
       validatePartition(partition2, { clientPartition });
       validateAccountId(accountId);
       const { accesspointName, outpostId } = getArnResources(resource);
       if (service === "s3-object-lambda") {
-        return getEndpointFromObjectLambdaArn({ ...options, tlsCompatible, bucketName: bucketName2, accesspointName, hostnameSuffix });
+        return getEndpointFromObjectLambdaArn({ ...options, tlsCompatible, bucketName, accesspointName, hostnameSuffix });
       }
       if (region === "") {
         return getEndpointFromMRAPArn({ ...options, clientRegion, mrapAlias: accesspointName, hostnameSuffix });
@@ -47492,8 +47492,8 @@ var init_bucketHostname = __esm({
       }
       return getEndpointFromAccessPointArn({ ...options, clientRegion, accesspointName, hostnameSuffix });
     };
-    getEndpointFromObjectLambdaArn = ({ dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, useArnRegion, clientRegion, clientSigningRegion = clientRegion, accesspointName, bucketName: bucketName2, hostnameSuffix }) => {
-      const { accountId, region, service } = bucketName2;
+    getEndpointFromObjectLambdaArn = ({ dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, useArnRegion, clientRegion, clientSigningRegion = clientRegion, accesspointName, bucketName, hostnameSuffix }) => {
+      const { accountId, region, service } = bucketName;
       validateRegionalClient(clientRegion);
       const DNSHostLabel = `${accesspointName}-${accountId}`;
       validateDNSHostLabel(DNSHostLabel, { tlsCompatible });
@@ -47517,13 +47517,13 @@ var init_bucketHostname = __esm({
         signingRegion: "*"
       };
     };
-    getEndpointFromOutpostArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName: bucketName2, outpostId, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
+    getEndpointFromOutpostArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName, outpostId, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
       validateRegionalClient(clientRegion);
-      const DNSHostLabel = `${accesspointName}-${bucketName2.accountId}`;
+      const DNSHostLabel = `${accesspointName}-${bucketName.accountId}`;
       validateDNSHostLabel(DNSHostLabel, { tlsCompatible });
-      const endpointRegion = useArnRegion ? bucketName2.region : clientRegion;
-      const signingRegion = useArnRegion ? bucketName2.region : clientSigningRegion;
-      validateOutpostService(bucketName2.service);
+      const endpointRegion = useArnRegion ? bucketName.region : clientRegion;
+      const signingRegion = useArnRegion ? bucketName.region : clientSigningRegion;
+      validateOutpostService(bucketName.service);
       validateDNSHostLabel(outpostId, { tlsCompatible });
       validateNoFIPS(fipsEndpoint);
       const hostnamePrefix = `${DNSHostLabel}.${outpostId}`;
@@ -47534,13 +47534,13 @@ var init_bucketHostname = __esm({
         signingService: "s3-outposts"
       };
     };
-    getEndpointFromAccessPointArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName: bucketName2, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
+    getEndpointFromAccessPointArn = ({ useArnRegion, clientRegion, clientSigningRegion = clientRegion, bucketName, dualstackEndpoint = false, fipsEndpoint = false, tlsCompatible = true, accesspointName, isCustomEndpoint, hostnameSuffix }) => {
       validateRegionalClient(clientRegion);
-      const hostnamePrefix = `${accesspointName}-${bucketName2.accountId}`;
+      const hostnamePrefix = `${accesspointName}-${bucketName.accountId}`;
       validateDNSHostLabel(hostnamePrefix, { tlsCompatible });
-      const endpointRegion = useArnRegion ? bucketName2.region : clientRegion;
-      const signingRegion = useArnRegion ? bucketName2.region : clientSigningRegion;
-      validateS3Service(bucketName2.service);
+      const endpointRegion = useArnRegion ? bucketName.region : clientRegion;
+      const signingRegion = useArnRegion ? bucketName.region : clientSigningRegion;
+      validateS3Service(bucketName.service);
       return {
         bucketEndpoint: true,
         hostname: `${hostnamePrefix}${isCustomEndpoint ? "" : `.s3-accesspoint${fipsEndpoint ? "-fips" : ""}${dualstackEndpoint ? ".dualstack" : ""}.${endpointRegion}`}.${hostnameSuffix}`,
@@ -47558,14 +47558,14 @@ var init_bucketEndpointMiddleware = __esm({
     init_protocols();
     init_bucketHostname();
     bucketEndpointMiddleware2 = (options) => (next, context) => async (args) => {
-      const { Bucket: bucketName2 } = args.input;
+      const { Bucket: bucketName } = args.input;
       let replaceBucketInPath = options.bucketEndpoint;
       const request = args.request;
       if (HttpRequest.isInstance(request)) {
         if (options.bucketEndpoint) {
-          request.hostname = bucketName2;
-        } else if (validate2(bucketName2)) {
-          const bucketArn = parse4(bucketName2);
+          request.hostname = bucketName;
+        } else if (validate2(bucketName)) {
+          const bucketArn = parse4(bucketName);
           const clientRegion = await options.region();
           const useDualstackEndpoint = await options.useDualstackEndpoint();
           const useFipsEndpoint = await options.useFipsEndpoint();
@@ -47599,7 +47599,7 @@ var init_bucketEndpointMiddleware = __esm({
           const dualstackEndpoint = await options.useDualstackEndpoint();
           const fipsEndpoint = await options.useFipsEndpoint();
           const { hostname: hostname3, bucketEndpoint } = bucketHostname({
-            bucketName: bucketName2,
+            bucketName,
             clientRegion,
             baseHostname: request.hostname,
             accelerateEndpoint: options.useAccelerateEndpoint,
@@ -66601,15 +66601,15 @@ var require_diff = __commonJS({
           return "patch";
         }
       }
-      const prefix2 = highHasPre ? "pre" : "";
+      const prefix = highHasPre ? "pre" : "";
       if (v1.major !== v2.major) {
-        return prefix2 + "major";
+        return prefix + "major";
       }
       if (v1.minor !== v2.minor) {
-        return prefix2 + "minor";
+        return prefix + "minor";
       }
       if (v1.patch !== v2.patch) {
-        return prefix2 + "patch";
+        return prefix + "patch";
       }
       return "prerelease";
     };
@@ -71700,11 +71700,11 @@ function isValidCIDRv6(value) {
   const parts = value.split("/");
   if (parts.length !== 2)
     return false;
-  const [address, prefix2] = parts;
-  if (!prefix2)
+  const [address, prefix] = parts;
+  if (!prefix)
     return false;
-  const prefixNum = Number(prefix2);
-  if (`${prefixNum}` !== prefix2)
+  const prefixNum = Number(prefix);
+  if (`${prefixNum}` !== prefix)
     return false;
   if (prefixNum < 0 || prefixNum > 128)
     return false;
@@ -82210,8 +82210,8 @@ function generateStringFormatCheck(doc, ctx, def, accessor, needsValue = true) {
       doc.write(`if (!${accessor}.includes(${esc(def.includes)})) return INVALID;`);
       break;
     case "starts_with": {
-      const prefix2 = def.prefix;
-      doc.write(`if (${accessor}.slice(0, ${prefix2.length}) !== ${esc(prefix2)}) return INVALID;`);
+      const prefix = def.prefix;
+      doc.write(`if (${accessor}.slice(0, ${prefix.length}) !== ${esc(prefix)}) return INVALID;`);
       break;
     }
     case "ends_with": {
@@ -82955,8 +82955,8 @@ function generateDiscriminatedUnionCheck(doc, ctx, def, accessor) {
       claimed.add(value);
     }
     const conditions = Array.from(values, (value) => literalEquality(ctx, discVar, value));
-    const prefix2 = firstBranch ? "if" : "else if";
-    doc.write(`${prefix2} (${conditions.join(" || ")}) {`);
+    const prefix = firstBranch ? "if" : "else if";
+    doc.write(`${prefix} (${conditions.join(" || ")}) {`);
     doc.indented((d5) => {
       const branchOutput = generateCheck(d5, ctx, option, accessor);
       d5.write(`${outputVar} = ${branchOutput};`);
@@ -83904,12 +83904,12 @@ function _includes(includes, params) {
   });
 }
 // @__NO_SIDE_EFFECTS__
-function _startsWith(prefix2, params) {
+function _startsWith(prefix, params) {
   return new $ZodCheckStartsWith({
     check: "string_format",
     format: "starts_with",
     ...normalizeParams(params),
-    prefix: prefix2
+    prefix
   });
 }
 // @__NO_SIDE_EFFECTS__
@@ -88633,6 +88633,35 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/core/environment.ts
+var PRODUCTION = "production";
+var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+function applyEnvironment(config2, name) {
+  if (name === void 0 || name === "" || name === PRODUCTION) return config2;
+  const overlay = config2.environments?.[name];
+  if (!overlay)
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `release-relay.yml has no environment "${name}"`,
+      `use one of ${[PRODUCTION, ...Object.keys(config2.environments ?? {})].join(", ")}, or add it under environments:`
+    );
+  const defined = (o3) => Object.fromEntries(Object.entries(o3).filter(([, v]) => v !== void 0));
+  return {
+    ...config2,
+    environment: name,
+    upload: { ...config2.upload, ...defined(overlay.upload) },
+    tracking: {
+      ...config2.tracking,
+      title: overlay.tracking.title ?? `[${name}] ${config2.tracking.title}`,
+      labels: overlay.tracking.labels ?? [...config2.tracking.labels, name],
+      notify: overlay.tracking.notify ?? config2.tracking.notify,
+      // Nothing is proposed outside production: no PR waits for a review.
+      reviewPing: void 0
+    },
+    downstream: config2.downstream.map((d5) => d5.mode === "off" ? d5 : { ...d5, mode: "dry-run" })
+  };
+}
+
 // src/core/kebab-object.ts
 var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
 function kebabObject(shape) {
@@ -88775,10 +88804,10 @@ var signingSchema = external_exports.discriminatedUnion("method", [
     "public-key-url": external_exports.url().optional()
   })
 ]);
-var bucketName = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
 });
-var prefix = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
 var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
@@ -88824,8 +88853,8 @@ var configSchema = kebabObject({
   }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
-    bucket: bucketName,
-    prefix: prefix.default(""),
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
     region: external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default("us-east-1"),
     endpoint: external_exports.url().optional(),
     "public-url": external_exports.url().optional(),
@@ -88842,7 +88871,27 @@ var configSchema = kebabObject({
       "after-hours": external_exports.number().int().min(1).max(720),
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
-  })
+  }),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
+  environments: external_exports.record(
+    // Names are checked in superRefine: zod reports a bad record key without its message.
+    external_exports.string(),
+    kebabObject({
+      upload: kebabObject({
+        bucket: bucketNameSchema.optional(),
+        prefix: keyPrefixSchema.optional(),
+        region: external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+        endpoint: external_exports.url().optional(),
+        "public-url": external_exports.url().optional()
+      }).prefault({}),
+      tracking: kebabObject({
+        title: external_exports.string().min(1).optional(),
+        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+        notify: external_exports.array(mentionSchema).optional()
+      }).prefault({})
+    })
+  ).optional()
 }).superRefine((config2, ctx) => {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
@@ -88858,6 +88907,29 @@ var configSchema = kebabObject({
   for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
     checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
   checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name, env2] of Object.entries(config2.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name);
+    if (!named.success || name === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name],
+        message: name === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
+      });
+    const movesObjects = env2.upload.bucket !== void 0 || env2.upload.prefix !== void 0;
+    if (movesObjects && config2.upload.publicUrl && !env2.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "upload", "public-url"],
+        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
+      });
+    if (env2.tracking.title)
+      checkPlaceholders(
+        env2.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name, "tracking", "title"],
+        ctx
+      );
+  }
   if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
     ctx.addIssue({
       code: "custom",
@@ -89049,7 +89121,7 @@ function resolveVariant(node2, value) {
 }
 
 // src/adapters/config-file.ts
-async function readConfigFile(path) {
+async function readConfigFile(path, environment) {
   let text;
   try {
     text = await readFile(path, "utf8");
@@ -89061,7 +89133,7 @@ async function readConfigFile(path) {
       "check out the automation repo before this step, or set config-path"
     );
   }
-  return parseConfig(text, path);
+  return applyEnvironment(parseConfig(text, path), environment);
 }
 
 // src/adapters/hashing.ts
@@ -89586,7 +89658,9 @@ var releasePlanSchema = external_exports.strictObject({
   ledgerBranch: external_exports.string(),
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional()
+  checksOverride: checksOverrideSchema.optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
 });
 function objectUrl(upload, key) {
   if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
@@ -89637,6 +89711,7 @@ var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+
 var INPUTS = [
   "artifacts",
   "config-path",
+  "environment",
   "version",
   "hashes-file",
   "signing-key",
@@ -89649,6 +89724,7 @@ var INPUTS = [
 var inputsSchema = external_exports.object({
   artifacts: external_exports.string().min(1),
   "config-path": external_exports.string().default("release-relay.yml"),
+  environment: environmentNameSchema.optional(),
   version: versionInputSchema,
   "hashes-file": external_exports.string().min(1, { error: "pass the hashes-file output of compute-hashes" }),
   "signing-key": external_exports.string().optional(),
@@ -89660,6 +89736,7 @@ var inputsSchema = external_exports.object({
 }).transform((i5) => ({
   artifacts: i5.artifacts,
   configPath: i5["config-path"],
+  environment: i5.environment,
   version: i5.version,
   hashesFile: i5["hashes-file"],
   signingKey: i5["signing-key"],
@@ -89804,7 +89881,7 @@ ${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
   for (const secret of [settings.signingKey, settings.signingPassphrase]) if (secret) setSecret(secret);
-  const config2 = await readConfigFile(settings.configPath);
+  const config2 = await readConfigFile(settings.configPath, settings.environment);
   const signer = await createSigner(config2, settings.signingKey, settings.signingPassphrase);
   const s3 = createS3Client({
     bucket: settings.bucket ?? config2.upload.bucket,

@@ -4,17 +4,19 @@ import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { readRunContext } from "../adapters/run-context.js";
 import type { Config } from "../core/config.js";
+import { environmentNameSchema, PRODUCTION } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseReleaseRequested } from "../core/events.js";
 import { planRelease, type ReleasePlan } from "../core/plan.js";
 import { renderPlanSummary } from "../core/plan-summary.js";
 import { parseTag } from "../core/version.js";
 
-const INPUTS = ["config-path", "payload", "version", "sha", "requested-at"] as const;
+const INPUTS = ["config-path", "environment", "payload", "version", "sha", "requested-at"] as const;
 
 const buildMatrixInputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
     payload: z.string().optional(),
     version: z.string().optional(),
     sha: z
@@ -33,6 +35,7 @@ const buildMatrixInputsSchema = z
   })
   .transform((i) => ({
     configPath: i["config-path"],
+    environment: i.environment,
     payload: i.payload,
     version: i.version,
     sha: i.sha,
@@ -56,6 +59,12 @@ export function runBuildMatrix(
         "dispatch only from the configured source repo",
       );
     }
+    if ((payload.environment ?? PRODUCTION) !== (config.environment ?? PRODUCTION))
+      throw new ReleaseRelayError(
+        "E_PAYLOAD",
+        `release requested for environment ${payload.environment ?? PRODUCTION}, but this step plans for ${config.environment ?? PRODUCTION}`,
+        "pass the payload's environment to every release-relay step (release.yml does: environment: ${{ inputs.environment || github.event.client_payload.environment }})",
+      );
     const version = parseTag(payload.tag, config.tags.pattern);
     if (version.version !== payload.version) {
       throw new ReleaseRelayError(
@@ -88,12 +97,13 @@ export function runBuildMatrix(
 export async function main(): Promise<void> {
   const settings = readInputs(buildMatrixInputsSchema, INPUTS);
   const context = readRunContext();
-  const config = await readConfigFile(settings.configPath);
+  const config = await readConfigFile(settings.configPath, settings.environment);
   const plan = runBuildMatrix(settings, config, { serverUrl: context.serverUrl, now: () => new Date() });
   core.setOutput("matrix", JSON.stringify(plan.matrix));
   core.setOutput("version", plan.version);
   core.setOutput("prerelease", String(plan.prerelease));
   core.setOutput("release-id", plan.releaseId);
+  core.setOutput("environment", plan.environment ?? "");
   core.setOutput("plan", JSON.stringify(plan));
   await core.summary.addRaw(renderPlanSummary(plan)).write();
 }

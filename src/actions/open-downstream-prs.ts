@@ -14,6 +14,7 @@ import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
 import { type Config, type Downstream, downstreamNameSchema } from "../core/config.js";
 import { applyEdits, type EditedFile, editApplies, editedPaths } from "../core/downstream-edits.js";
+import { environmentNameSchema } from "../core/environment.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { parseJsonInput } from "../core/json-input.js";
 import { orderDownstream } from "../core/plan.js";
@@ -30,6 +31,7 @@ import {
 
 const INPUTS = [
   "config-path",
+  "environment",
   "version",
   "hashes-file",
   "token",
@@ -42,6 +44,7 @@ const INPUTS = [
 const inputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
     version: versionInputSchema,
     "hashes-file": z.string().min(1),
     token: z.string().min(1),
@@ -68,6 +71,7 @@ const inputsSchema = z
   })
   .transform((i) => ({
     configPath: i["config-path"],
+    environment: i.environment,
     version: i.version,
     hashesFile: i["hashes-file"],
     token: i.token,
@@ -255,7 +259,7 @@ export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
   core.setSecret(settings.token);
   const context = readRunContext();
-  const config = await readConfigFile(settings.configPath);
+  const config = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const results = await runOpenDownstreamPrs(settings, config, {
     github,

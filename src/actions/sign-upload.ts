@@ -19,6 +19,7 @@ import {
 import { ed25519Signer, gpgSigner, type Signer, verifyGpg, verifyMinisign } from "../adapters/signing.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
 import type { Config } from "../core/config.js";
+import { environmentNameSchema } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { objectUrl } from "../core/plan.js";
 import { checkRehash, releaseObjectKey } from "../core/publication.js";
@@ -29,6 +30,7 @@ import { versionInputSchema } from "../core/version.js";
 const INPUTS = [
   "artifacts",
   "config-path",
+  "environment",
   "version",
   "hashes-file",
   "signing-key",
@@ -43,6 +45,7 @@ const inputsSchema = z
   .object({
     artifacts: z.string().min(1),
     "config-path": z.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
     version: versionInputSchema,
     "hashes-file": z.string().min(1, { error: "pass the hashes-file output of compute-hashes" }),
     "signing-key": z.string().optional(),
@@ -55,6 +58,7 @@ const inputsSchema = z
   .transform((i) => ({
     artifacts: i.artifacts,
     configPath: i["config-path"],
+    environment: i.environment,
     version: i.version,
     hashesFile: i["hashes-file"],
     signingKey: i["signing-key"],
@@ -245,7 +249,7 @@ async function readHashesFile(path: string): Promise<ArtifactHash[]> {
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
   for (const secret of [settings.signingKey, settings.signingPassphrase]) if (secret) core.setSecret(secret);
-  const config = await readConfigFile(settings.configPath);
+  const config = await readConfigFile(settings.configPath, settings.environment);
   const signer = await createSigner(config, settings.signingKey, settings.signingPassphrase);
   const s3 = createS3Client({
     bucket: settings.bucket ?? config.upload.bucket,

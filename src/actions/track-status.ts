@@ -19,6 +19,7 @@ import {
   readLedgerMarker,
   renderDashboard,
 } from "../core/dashboard.js";
+import { environmentNameSchema, ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger.js";
 import { releasePlanSchema, targetArtifacts, versionPlaceholders } from "../core/plan.js";
@@ -38,6 +39,7 @@ import { sweepOpenReleases } from "./review-sweep.js";
 
 const INPUTS = [
   "config-path",
+  "environment",
   "version",
   "token",
   "event",
@@ -59,6 +61,7 @@ const INPUTS = [
 const inputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
     version: versionInputSchema.optional(),
     token: z.string().min(1),
     event: z.string().optional(),
@@ -112,6 +115,7 @@ const inputsSchema = z
   })
   .transform((i) => ({
     configPath: i["config-path"],
+    environment: i.environment,
     // A report names its release ("<project>@<version>"); the payload is validated in full later.
     // A sweep looks at every open release; each is then tracked under its own version.
     version: i.version ?? (i.sweep ? "" : versionOfReport(i.report as string)),
@@ -260,7 +264,7 @@ export async function runTrackStatus(
   const store = new LedgerStore(
     deps.github,
     config.tracking.repo,
-    version.version,
+    ledgerKey(config, version.version),
     deps.sleep ? { sleep: deps.sleep } : {},
   );
   const issues = new TrackingIssues(deps.github, config.tracking.repo);
@@ -405,7 +409,7 @@ export async function main(): Promise<void> {
   core.setSecret(settings.token);
   if (settings.approvalsToken) core.setSecret(settings.approvalsToken);
   const context = readRunContext();
-  const config = await readConfigFile(settings.configPath);
+  const config = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
   // The file is read here, at the edge; its content is validated with the other inputs' events.

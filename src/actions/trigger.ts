@@ -10,12 +10,21 @@ import { type RunContext, readRunContext } from "../adapters/run-context.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
 import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
+import { applyEnvironment, environmentNameSchema } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { buildReleaseRequested, RELEASE_REQUESTED, type ReleaseRequested } from "../core/events.js";
 import { parseTag } from "../core/version.js";
 import { passSourceGate } from "./source-gate.js";
 
-const INPUTS = ["automation-repo", "token", "source-token", "tag", "config-path", "override-reason"] as const;
+const INPUTS = [
+  "automation-repo",
+  "token",
+  "source-token",
+  "tag",
+  "config-path",
+  "environment",
+  "override-reason",
+] as const;
 
 const triggerInputsSchema = z
   .object({
@@ -26,6 +35,7 @@ const triggerInputsSchema = z
     "source-token": z.string().min(1).optional(),
     tag: z.string().optional(),
     "config-path": z.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
     "override-reason": z
       .string()
       .trim()
@@ -38,6 +48,7 @@ const triggerInputsSchema = z
     sourceToken: i["source-token"] ?? i.token,
     tag: i.tag,
     configPath: i["config-path"],
+    environment: i.environment,
     overrideReason: i["override-reason"] || undefined,
   }));
 
@@ -133,6 +144,7 @@ export async function runTrigger(
     at: deps.now().toISOString(),
     runUrl: context.runUrl,
     checksOverride,
+    environment: config.environment,
   });
   const [owner, repo] = settings.automationRepo.split("/") as [string, string];
   try {
@@ -164,7 +176,7 @@ export async function main(): Promise<void> {
       ? github
       : createGitHubClient({ token: settings.sourceToken, baseUrl: context.apiUrl });
   const loadConfig = async (): Promise<Config> => {
-    if (existsSync(settings.configPath)) return readConfigFile(settings.configPath);
+    if (existsSync(settings.configPath)) return readConfigFile(settings.configPath, settings.environment);
     const text = await readRepoFile(github, settings.automationRepo, settings.configPath);
     if (text === undefined) {
       throw new ReleaseRelayError(
@@ -173,7 +185,10 @@ export async function main(): Promise<void> {
         "commit release-relay.yml to the automation repo (release-relay init), or set config-path",
       );
     }
-    return parseConfig(text, `${settings.automationRepo}/${settings.configPath}`);
+    return applyEnvironment(
+      parseConfig(text, `${settings.automationRepo}/${settings.configPath}`),
+      settings.environment,
+    );
   };
   const payload = await runTrigger(settings, context, {
     github,

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
+import { applyEnvironment } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 
-/** Reads and validates a local `release-relay.yml`. */
-export async function readConfigFile(path: string): Promise<Config> {
+/** Reads and validates a local `release-relay.yml`, as it applies in `environment` (production when absent). */
+export async function readConfigFile(path: string, environment?: string): Promise<Config> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -16,5 +17,5 @@ export async function readConfigFile(path: string): Promise<Config> {
       "check out the automation repo before this step, or set config-path",
     );
   }
-  return parseConfig(text, path);
+  return applyEnvironment(parseConfig(text, path), environment);
 }

@@ -25,7 +25,8 @@ export class LedgerStore {
   constructor(
     private readonly github: GitHubClient,
     repo: string,
-    version: string,
+    /** The release's ledger key: its version, or `<environment>/<version>` (ledgerKey). */
+    key: string,
     private readonly options: {
       maxAttempts?: number;
       sleep?: (ms: number) => Promise<void>;
@@ -33,7 +34,7 @@ export class LedgerStore {
     } = {},
   ) {
     [this.owner, this.repo] = repo.split("/") as [string, string];
-    this.branch = `release-relay-ledger/${version}`;
+    this.branch = `release-relay-ledger/${key}`;
   }
 
   /** The branch head, or "empty" before the first event: one call, to check whether the ledger moved. */

@@ -24,6 +24,7 @@ export const doctorCommand: Command = async (args, out) => {
     args,
     {
       config: { type: "string", default: "release-relay.yml" },
+      environment: { type: "string" },
       "api-url": { type: "string" },
       "skip-bucket": { type: "boolean", default: false },
       "skip-signing": { type: "boolean", default: false },
@@ -31,7 +32,7 @@ export const doctorCommand: Command = async (args, out) => {
     },
     "doctor",
   );
-  const config = await readConfigFile(values.config as string);
+  const config = await readConfigFile(values.config as string, values.environment);
   const { token, apiUrl } = githubAccess(
     values["api-url"],
     "export the token the release uses (e.g. an installation token of the release App) as GITHUB_TOKEN",

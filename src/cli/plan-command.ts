@@ -11,6 +11,7 @@ export const planCommand: Command = async (args, out) => {
     args,
     {
       config: { type: "string", default: "release-relay.yml" },
+      environment: { type: "string" },
       tag: { type: "string" },
       sha: { type: "string" },
       "requested-at": { type: "string" },
@@ -25,7 +26,7 @@ export const planCommand: Command = async (args, out) => {
       "e.g. --tag 8.0.2 --sha $(git rev-parse 8.0.2^{commit})",
     );
   }
-  const config = await readConfigFile(values.config as string);
+  const config = await readConfigFile(values.config as string, values.environment);
   const requestedAt = values["requested-at"] ?? new Date().toISOString();
   if (Number.isNaN(Date.parse(requestedAt))) {
     throw new ReleaseRelayError(

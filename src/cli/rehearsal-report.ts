@@ -69,7 +69,9 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
     `Dashboard: ${dir}/dashboard.html`,
     `World:     ${dir} (repos/, artifacts/, tracking-issue.md, summary.json)`,
     s.completed
-      ? `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
+      ? s.environment
+        ? `✅ ${s.version} released to ${s.environment}: every stage done, every downstream dry-run (nothing proposed), artifacts verified.`
+        : `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
       : `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`,
   ].join("\n");
 }

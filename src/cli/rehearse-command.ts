@@ -58,6 +58,7 @@ export const rehearseCommand: Command = async (args, out) => {
       "crash-after": { type: "string" },
       resume: { type: "boolean", default: false },
       "require-approval": { type: "boolean", default: false },
+      environment: { type: "string" },
       keep: { type: "string" },
       example: { type: "string" },
       "no-merge": { type: "boolean", default: false },
@@ -84,6 +85,7 @@ export const rehearseCommand: Command = async (args, out) => {
     ...(crashAfter ? { crashAfter } : {}),
     resume: values.resume,
     requireApproval: values["require-approval"],
+    ...(values.environment ? { environment: values.environment } : {}),
     merge: !values["no-merge"],
     revoke: (values.revoke ?? []).map(parseRevocation),
     onNotice: (n) => {

@@ -6,6 +6,7 @@ import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
 import { dashboardContext, renderDashboard } from "../core/dashboard.js";
 import { renderDashboardHtml } from "../core/dashboard-html.js";
+import { applyEnvironment, ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/version.js";
 import { GitHubEmulator } from "../rehearsal/github/emulator.js";
@@ -17,8 +18,12 @@ import type { Command } from "./main.js";
 async function fromKeptWorld(dir: string, version: string) {
   const world = JSON.parse(readFileSync(join(dir, "world.json"), "utf8")) as {
     credentials: { maintainerToken: string };
+    environment?: string;
   };
-  const config = parseConfig(readFileSync(join(dir, "release-relay.yml"), "utf8"));
+  const config = applyEnvironment(
+    parseConfig(readFileSync(join(dir, "release-relay.yml"), "utf8")),
+    world.environment,
+  );
   const emulator = new GitHubEmulator({ dir });
   await emulator.start();
   try {
@@ -29,7 +34,12 @@ async function fromKeptWorld(dir: string, version: string) {
     });
     return {
       config,
-      ...(await readRelease(emulator.url, world.credentials.maintainerToken, config.tracking.repo, version)),
+      ...(await readRelease(
+        emulator.url,
+        world.credentials.maintainerToken,
+        config.tracking.repo,
+        ledgerKey(config, version),
+      )),
     };
   } finally {
     await emulator.stop();
@@ -46,6 +56,7 @@ export const statusCommand: Command = async (args, out) => {
     args,
     {
       config: { type: "string", default: "release-relay.yml" },
+      environment: { type: "string" },
       keep: { type: "string" },
       html: { type: "string" },
       "api-url": { type: "string" },
@@ -69,8 +80,8 @@ export const statusCommand: Command = async (args, out) => {
       values["api-url"],
       "export a token that may read the automation repo's contents",
     );
-    config = await readConfigFile(values.config as string);
-    read = await readRelease(apiUrl, token, config.tracking.repo, version);
+    config = await readConfigFile(values.config as string, values.environment);
+    read = await readRelease(apiUrl, token, config.tracking.repo, ledgerKey(config, version));
   }
   if (read.snapshot.events.length === 0)
     throw new ReleaseRelayError(

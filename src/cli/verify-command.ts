@@ -31,8 +31,13 @@ async function signatureOf(dir: string, name: string, keys: { gpg?: string; mini
 }
 
 /** Downloads a release's published files (as listed in its hashes.json) into `dir`. */
-async function download(configPath: string, version: string, dir: string): Promise<void> {
-  const config = await readConfigFile(configPath);
+async function download(
+  configPath: string,
+  environment: string | undefined,
+  version: string,
+  dir: string,
+): Promise<void> {
+  const config = await readConfigFile(configPath, environment);
   const s3 = createS3Client({
     bucket: config.upload.bucket,
     region: config.upload.region,
@@ -71,6 +76,7 @@ export const verifyCommand: Command = async (args, out) => {
       dir: { type: "string" },
       "public-key": { type: "string" },
       config: { type: "string" },
+      environment: { type: "string" },
       version: { type: "string" },
     },
     "verify",
@@ -85,7 +91,7 @@ export const verifyCommand: Command = async (args, out) => {
   const dir = values.dir ?? (await mkdtemp(join(tmpdir(), "release-verify-")));
   if (values.config && values.version) {
     await mkdir(dir, { recursive: true });
-    await download(values.config, values.version, dir);
+    await download(values.config, values.environment, values.version, dir);
   }
   if (!existsSync(join(dir, "SHA256SUMS")))
     throw new ReleaseRelayError(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { environmentNameSchema, PRODUCTION } from "./environment.js";
 import { kebabObject } from "./kebab-object.js";
 import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "./template.js";
 
@@ -135,12 +136,12 @@ const signingSchema = z.discriminatedUnion("method", [
   }),
 ]);
 
-const bucketName = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+export const bucketNameSchema = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue) =>
     `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue.input)}`,
 });
 
-const prefix = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+export const keyPrefixSchema = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue) =>
     `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue.input)}`,
 });
@@ -202,8 +203,8 @@ export const configSchema = kebabObject({
   }).optional(),
   signing: signingSchema.prefault({ method: "none" }),
   upload: kebabObject({
-    bucket: bucketName,
-    prefix: prefix.default(""),
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
     region: z
       .string()
       .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
@@ -224,6 +225,31 @@ export const configSchema = kebabObject({
       notify: z.array(mentionSchema).min(1).optional(),
     }).optional(),
   }),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
+  environments: z
+    .record(
+      // Names are checked in superRefine: zod reports a bad record key without its message.
+      z.string(),
+      kebabObject({
+        upload: kebabObject({
+          bucket: bucketNameSchema.optional(),
+          prefix: keyPrefixSchema.optional(),
+          region: z
+            .string()
+            .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+            .optional(),
+          endpoint: z.url().optional(),
+          "public-url": z.url().optional(),
+        }).prefault({}),
+        tracking: kebabObject({
+          title: z.string().min(1).optional(),
+          labels: z.array(z.string().min(1)).min(1).optional(),
+          notify: z.array(mentionSchema).optional(),
+        }).prefault({}),
+      }),
+    )
+    .optional(),
 }).superRefine((config, ctx) => {
   checkTagPattern(config.tags.pattern, ctx);
   checkArtifactTemplate(config.build, ctx);
@@ -239,6 +265,32 @@ export const configSchema = kebabObject({
   for (const [i, branch] of (config.source.releaseBranches ?? []).entries())
     checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
   checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name, env] of Object.entries(config.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name);
+    if (!named.success || name === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name],
+        message:
+          name === PRODUCTION
+            ? `"${PRODUCTION}" is the config as written; name another environment`
+            : (named.error?.issues[0]?.message ?? "invalid environment name"),
+      });
+    const movesObjects = env.upload.bucket !== undefined || env.upload.prefix !== undefined;
+    if (movesObjects && config.upload.publicUrl && !env.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "upload", "public-url"],
+        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`,
+      });
+    if (env.tracking.title)
+      checkPlaceholders(
+        env.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name, "tracking", "title"],
+        ctx,
+      );
+  }
   if (config.tracking.reviewPing && !config.tracking.reviewPing.notify && config.tracking.notify.length === 0)
     ctx.addIssue({
       code: "custom",
@@ -249,7 +301,8 @@ export const configSchema = kebabObject({
   checkNoExpressions(config, [], ctx);
 });
 
-export type Config = z.output<typeof configSchema>;
+/** A validated config; `environment` is set when an environment's overlay was applied (applyEnvironment). */
+export type Config = z.output<typeof configSchema> & { environment?: string };
 export type Downstream = Config["downstream"][number];
 export type Edit = z.output<typeof editSchema>;
 export type BuildTarget = Config["build"]["targets"][number];

@@ -211,6 +211,7 @@ export function renderDashboardHtml(
 <header><h1>${escapeHtml(options.title)}</h1>
 <p><span class="badge ${v.cls}" id="verdict" data-verdict="${verdict.kind}">${v.label}</span> ${escapeHtml(verdict.progress)}</p>
 <p class="muted">${issue} · ledger ${escapeHtml(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escapeHtml(state.request.tag)} at <code>${escapeHtml(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
+${ctx.environment ? `<p class="warning" id="environment">Environment ${escapeHtml(ctx.environment)}: its own files and ledger, every downstream dry-run — nothing here reached users.</p>` : ""}
 ${
   state.request?.checksOverride
     ? `<p class="warning" id="checks-override">Released with source CI not green (${escapeHtml(state.request.checksOverride.failing.join(", "))}): overridden by ${escapeHtml(state.request.checksOverride.by)} — “${escapeHtml(state.request.checksOverride.reason)}”</p>`

@@ -15,6 +15,8 @@ export interface DashboardContext {
   expected: readonly (DownstreamExpectation & { repo: string })[];
   /** The command people run to redo what failed. */
   rerunCommand: string;
+  /** The environment released to; absent for production. */
+  environment?: string | undefined;
 }
 
 /** What each configured downstream must reach before the release is complete. */
@@ -33,7 +35,8 @@ export function dashboardContext(config: Config, version: string, head: string):
     version,
     ledgerHead: head,
     expected: downstreamExpectations(config),
-    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version} -f stages=failed`,
+    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version}${config.environment ? ` -f environment=${config.environment}` : ""} -f stages=failed`,
+    ...(config.environment ? { environment: config.environment } : {}),
   };
 }
 
@@ -300,6 +303,12 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
     const lines = [
       statusLine(state, ctx),
       "",
+      ...(ctx.environment
+        ? [
+            `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
+            "",
+          ]
+        : []),
       ...checksOverrideNote(state),
       ...approvalNotes(state),
       ...stageTable(state),

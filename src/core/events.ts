@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { githubLoginSchema, repoNameSchema } from "./config.js";
+import { environmentNameSchema } from "./environment.js";
 import { ReleaseRelayError } from "./errors.js";
 import { type ChecksOverride, checksOverrideSchema } from "./source-gate.js";
 import { describeIssues } from "./validation-issues.js";
@@ -36,6 +37,8 @@ export const releaseRequestedSchema = z.strictObject({
   }),
   /** Present when a maintainer released although the source CI gate did not pass. */
   checksOverride: checksOverrideSchema.optional(),
+  /** The environment (profile) to release to, e.g. dev; absent for production. */
+  environment: environmentNameSchema.optional(),
 });
 
 export type ReleaseRequested = z.infer<typeof releaseRequestedSchema>;
@@ -81,6 +84,7 @@ export interface TriggerInfo {
   at: string;
   runUrl?: string | undefined;
   checksOverride?: ChecksOverride | undefined;
+  environment?: string | undefined;
 }
 
 /** Builds the `release-requested` payload for a validated tag; validated again so a sender never emits what a receiver refuses. */
@@ -106,5 +110,6 @@ export function buildReleaseRequested(
       ...(trigger.runUrl ? { runUrl: trigger.runUrl } : {}),
     },
     ...(trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {}),
+    ...(trigger.environment ? { environment: trigger.environment } : {}),
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Config } from "./config.js";
+import { ledgerKey } from "./environment.js";
 import { checksOverrideSchema } from "./source-gate.js";
 import { renderTemplate } from "./template.js";
 import type { Version } from "./version.js";
@@ -60,6 +61,8 @@ export const releasePlanSchema = z.strictObject({
   tracking: z.strictObject({ repo: z.string(), title: z.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
   checksOverride: checksOverrideSchema.optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: z.string().optional(),
 });
 
 export type ReleasePlan = z.infer<typeof releasePlanSchema>;
@@ -225,7 +228,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
       key: `${config.upload.prefix}${config.project}-${version.version}-SHA256SUMS`,
       url: objectUrl(config.upload, `${config.upload.prefix}${config.project}-${version.version}-SHA256SUMS`),
     },
-    ledgerBranch: `release-relay-ledger/${version.version}`,
+    ledgerBranch: `release-relay-ledger/${ledgerKey(config, version.version)}`,
+    ...(config.environment ? { environment: config.environment } : {}),
     tracking: {
       repo: config.tracking.repo,
       title: renderTemplate(config.tracking.title, base, "tracking.title"),

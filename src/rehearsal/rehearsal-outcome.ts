@@ -8,6 +8,7 @@ import { createGitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { dashboardContext, renderDashboard } from "../core/dashboard.js";
 import { renderDashboardHtml } from "../core/dashboard-html.js";
+import { ledgerKey } from "../core/environment.js";
 import { deriveState, isComplete, type ReleaseState } from "../core/release-state.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import type { GitHubEmulator } from "./github/emulator.js";
@@ -22,6 +23,8 @@ const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** `summary.json` of a rehearsal: what tests and users read to judge it. */
 export interface RehearsalSummary {
   version: string;
+  /** The environment released to; absent for production. */
+  environment?: string;
   completed: boolean;
   trackingIssue: { repo: string; number: number; url: string } | null;
   prs: {
@@ -51,10 +54,10 @@ export interface RehearsalOutcome {
   runs: RunRecord[];
 }
 
-/** Reads the release's ledger through the API (as `release-relay status` does for a real repo). */
-export async function readRelease(apiUrl: string, token: string, repo: string, version: string) {
+/** Reads a release's ledger (key: ledgerKey) through the API, as `release-relay status` does for a real repo. */
+export async function readRelease(apiUrl: string, token: string, repo: string, key: string) {
   const github = createGitHubClient({ token, baseUrl: apiUrl, retryAfterBaseValue: 0.01 });
-  const snapshot = await new LedgerStore(github, repo, version).read();
+  const snapshot = await new LedgerStore(github, repo, key).read();
   return { snapshot, state: deriveState(snapshot.events), github };
 }
 
@@ -96,7 +99,7 @@ export async function collectOutcome(input: {
     emulator.url,
     input.maintainerToken,
     project.automationRepo,
-    version,
+    ledgerKey(config, version),
   );
   const ctx = dashboardContext(config, version, snapshot.head);
   let trackingIssueBody = renderDashboard(state, ctx);
@@ -150,6 +153,7 @@ export async function collectOutcome(input: {
       version,
       "--dir",
       artifactsDir,
+      ...(config.environment ? ["--environment", config.environment] : []),
     ],
     {
       env: {
@@ -178,6 +182,7 @@ export async function collectOutcome(input: {
 
   const summary: RehearsalSummary = {
     version,
+    ...(config.environment ? { environment: config.environment } : {}),
     completed: isComplete(state, ctx.expected) && verify.ok,
     trackingIssue: state.trackingIssue
       ? { repo: state.trackingIssue.repo, number: state.trackingIssue.number, url: state.trackingIssue.url }

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { applyEnvironment } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/version.js";
 import {
@@ -36,6 +37,8 @@ export interface RehearseOptions {
   resume?: boolean;
   /** The automation repo's release environment requires a reviewer; the maintainer approves each run. */
   requireApproval?: boolean;
+  /** Release into an environment of the example's config (e.g. dev), requested by hand, instead of production by a tag push. */
+  environment?: string;
   /** Permissions taken from the world's tokens: what a misconfigured token does to a release. */
   revoke?: Revocation[];
   /** Merge release PRs once their CI passes, as maintainers would (default true). */
@@ -45,6 +48,8 @@ export interface RehearseOptions {
 
 interface WorldFile {
   version: string;
+  /** The environment released to (absent: production). */
+  environment?: string;
   /** The emulated GitHub's port: URLs in the release (the source archive's) must not change on resume. */
   port: number;
   lastRunId: number;
@@ -86,10 +91,13 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       "give --keep a new directory, or add --resume to rerun that world",
     );
   mkdirSync(options.dir, { recursive: true });
-  const project: ExampleProject = loadExample(options.exampleDir);
   const kept: WorldFile | undefined = options.resume
     ? JSON.parse(readFileSync(worldFile, "utf8"))
     : undefined;
+  const environment = kept ? kept.environment : options.environment;
+  const example: ExampleProject = loadExample(options.exampleDir);
+  // Everything the rehearsal judges (bucket, ledger, downstream modes) is as the environment has it.
+  const project: ExampleProject = { ...example, config: applyEnvironment(example.config, environment) };
   const version = kept?.version ?? options.version ?? defaultVersion(options.exampleDir, options.rc ?? false);
   parseVersion(version);
   const credentials = kept?.credentials ?? newCredentials();
@@ -161,28 +169,44 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         `/repos/${project.automationRepo}/actions/workflows/release.yml/dispatches`,
         {
           ref: emulator.state.repos[project.automationRepo.toLowerCase()]?.defaultBranch ?? "main",
-          inputs: { version, stages: "failed" },
+          inputs: { version, stages: "failed", ...(environment ? { environment } : {}) },
         },
       );
     } else {
       const gitDir = host.gitDir(project.config.source.repo);
       const sha = execFileSync("git", ["--git-dir", gitDir, "rev-parse", "HEAD"]).toString().trim();
       execFileSync("git", ["--git-dir", gitDir, "update-ref", `refs/tags/${version}`, sha]);
-      say(
-        `git push origin ${version}: tag ${version} at ${sha.slice(0, 12)} in ${project.config.source.repo}`,
-      );
-      actions.enqueue(project.config.source.repo, {
-        name: "push",
-        ref: `refs/tags/${version}`,
-        sha,
-        actor: maintainer,
-        payload: {
+      if (environment) {
+        // Not production: a maintainer requests the existing tag by hand, for that environment.
+        const source = project.config.source.repo;
+        say(`workflow_dispatch: request-release in ${source} (tag ${version}, environment ${environment})`);
+        await apiCall(
+          emulator.url,
+          credentials.maintainerToken,
+          "POST",
+          `/repos/${source}/actions/workflows/release-relay.yml/dispatches`,
+          {
+            ref: emulator.state.repos[source.toLowerCase()]?.defaultBranch ?? "main",
+            inputs: { tag: version, environment },
+          },
+        );
+      } else {
+        say(
+          `git push origin ${version}: tag ${version} at ${sha.slice(0, 12)} in ${project.config.source.repo}`,
+        );
+        actions.enqueue(project.config.source.repo, {
+          name: "push",
           ref: `refs/tags/${version}`,
-          after: sha,
-          created: true,
-          repository: { full_name: project.config.source.repo },
-        },
-      });
+          sha,
+          actor: maintainer,
+          payload: {
+            ref: `refs/tags/${version}`,
+            after: sha,
+            created: true,
+            repository: { full_name: project.config.source.repo },
+          },
+        });
+      }
     }
     // Maintainers merge each release PR as soon as its CI has passed, while the rest goes on.
     if (options.merge !== false)
@@ -226,6 +250,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       JSON.stringify(
         {
           version,
+          ...(environment ? { environment } : {}),
           port: Number(new URL(emulator.url).port),
           lastRunId: host.lastRunId,
           credentials,

@@ -7,15 +7,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  branches,
   cli,
   DOWNSTREAMS,
+  expectedObjectKeys,
   expectNoSecrets,
   expectReleased,
   newWorld,
   rehearsalSuite,
   runRehearse,
 } from "../support/rehearsal-checks.js";
-import { readSummary } from "../support/rehearsal-world.js";
+import { readState, readSummary } from "../support/rehearsal-world.js";
 import { hasTool } from "../support/tools.js";
 
 const ready = rehearsalSuite();
@@ -129,5 +131,40 @@ describe.skipIf(!ready)("release-relay rehearse --rc", { timeout: 300_000 }, () 
     const dir = newWorld();
     expect((await runRehearse(["--rc", "--keep", dir])).code).toBe(0);
     expectReleased(dir, "1.3.0-rc1");
+  });
+});
+
+describe.skipIf(!ready)("release-relay rehearse --environment dev", { timeout: 300_000 }, () => {
+  it("runs the real pipeline into dev's prefix, with its own ledger and tracking issue, and proposes nothing", async () => {
+    const dir = newWorld();
+    const run = await runRehearse(["--environment", "dev", "--keep", dir]);
+    expect(run.code, run.why).toBe(0);
+    // Requested by hand for dev: the trigger ran on workflow_dispatch, not on the tag push.
+    expect(
+      run.notices.some((n) => n.kind === "phase" && /request-release .*environment dev/.test(n.text ?? "")),
+    ).toBe(true);
+    const summary = readSummary(dir);
+    expect(summary).toMatchObject({ version: "1.2.1", environment: "dev", completed: true, prs: [] });
+    expect(summary.artifacts.map((a) => a.key).sort()).toEqual(
+      expectedObjectKeys(dir, "1.2.1").map((k) => `dev/${k}`),
+    );
+    const state = readState(dir);
+    for (const name of DOWNSTREAMS) {
+      const repo = `cachet-io/cachet-${name}`;
+      expect(branches(dir, repo)).toEqual([`refs/heads/${state.repos[repo]?.defaultBranch}`]);
+      expect(state.repos[repo]?.pulls ?? []).toEqual([]);
+    }
+    const automation = "cachet-io/cachet-release-automation";
+    expect(state.repos[automation]?.issues.map((i) => i.title)).toEqual(["[dev] Release 1.2.1"]);
+    expect(branches(dir, automation)).toEqual([
+      "refs/heads/main",
+      "refs/heads/release-relay-ledger/dev/1.2.1",
+    ]);
+    const body = readFileSync(join(dir, "tracking-issue.md"), "utf8");
+    expect(body).toContain("**✅ Released**");
+    expect(body).toContain("> 🧪 Environment **dev**: its own files and ledger, every downstream dry-run");
+    expect(body).toContain("| hashes | cachet-io/cachet-hashes | dry-run |");
+    expect(body).toContain("https://downloads.cachet.example/dev/releases/cachet-1.2.1-linux-x86_64.tar.gz");
+    expectNoSecrets(dir);
   });
 });

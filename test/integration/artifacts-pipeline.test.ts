@@ -95,6 +95,7 @@ function uploadSettings(
   return {
     artifacts: "dist/*.tar.gz",
     configPath: ctx.path,
+    environment: undefined,
     version: "1.2.3",
     hashesFile: ctx.hashed.hashesFile,
     signingKey: undefined,

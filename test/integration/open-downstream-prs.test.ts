@@ -29,6 +29,7 @@ function configWith(change?: (doc: ReturnType<typeof parseDocument>) => void): C
 
 const settings = (): OpenPrsSettings => ({
   configPath: examplePath,
+  environment: undefined,
   version: "8.0.2",
   hashesFile,
   token: "t",

@@ -77,6 +77,7 @@ const run = (config: string) =>
   runOpenDownstreamPrs(
     {
       configPath: "release-relay.yml",
+      environment: undefined,
       version: "1.2.3",
       hashesFile,
       token: "secret-token-canary",

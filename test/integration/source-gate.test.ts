@@ -186,6 +186,7 @@ describe("waiting for checks still running", () => {
     sourceToken: "source-reader",
     tag: undefined,
     configPath,
+    environment: undefined,
     overrideReason: undefined,
   });
   let running: string;

@@ -38,6 +38,7 @@ const settings = (event?: LedgerEvent): TrackStatusSettings => ({
   qualifyLogsDir: undefined,
   approvalsOfRun: undefined,
   approvalsToken: undefined,
+  environment: undefined,
   sweep: undefined,
 });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
@@ -146,6 +147,7 @@ describe("track-status against the GitHub emulator", () => {
     const plan = runBuildMatrix(
       {
         configPath,
+        environment: undefined,
         payload: JSON.stringify(payload),
         version: undefined,
         sha: undefined,
@@ -164,6 +166,7 @@ describe("track-status against the GitHub emulator", () => {
     const rerunPlan = runBuildMatrix(
       {
         configPath,
+        environment: undefined,
         payload: undefined,
         version: "8.0.2",
         sha: "b".repeat(40),

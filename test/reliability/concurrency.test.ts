@@ -72,6 +72,7 @@ function openPrs(version: string) {
   return runOpenDownstreamPrs(
     {
       configPath: examplePath,
+      environment: undefined,
       version,
       hashesFile,
       token: "bot",
