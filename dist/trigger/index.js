@@ -50454,6 +50454,20 @@ var editSchemas = [
     when
   }),
   kebabObject({
+    kind: external_exports.literal("debian-changelog"),
+    file: external_exports.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
+    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
+    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
+    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`"
+    }),
+    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."]),
+    when
+  }),
+  kebabObject({
     kind: external_exports.literal("script"),
     run: external_exports.string().min(1),
     "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
@@ -50467,6 +50481,7 @@ var EDIT_KINDS = [
   "json-set",
   "yaml-set",
   "template-create",
+  "debian-changelog",
   "script"
 ];
 var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {

@@ -65,6 +65,29 @@ const editSchemas = [
     when,
   }),
   kebabObject({
+    kind: z.literal("debian-changelog"),
+    file: z.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" })
+      .optional(),
+    revision: z
+      .string()
+      .regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" })
+      .default("1"),
+    distribution: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9 .+-]*$/)
+      .default("unstable"),
+    urgency: z.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: z.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`",
+    }),
+    changes: z.array(z.string().min(1)).min(1).default(["New upstream release {version}."]),
+    when,
+  }),
+  kebabObject({
     kind: z.literal("script"),
     run: z.string().min(1),
     "timeout-seconds": z.number().int().min(1).max(3600).default(300),
@@ -79,6 +102,7 @@ const EDIT_KINDS = [
   "json-set",
   "yaml-set",
   "template-create",
+  "debian-changelog",
   "script",
 ] as const;
 

@@ -3,6 +3,7 @@ import { ReleaseRelayError } from "./errors.js";
 import type { EditValues } from "./release-values.js";
 import { renderTemplate } from "./template.js";
 import { appendLine } from "./updaters/append-line.js";
+import { prependChangelogEntry } from "./updaters/debian-changelog.js";
 import { jsonSet } from "./updaters/json-set.js";
 import { regexReplace } from "./updaters/regex-replace.js";
 import { templateCreate } from "./updaters/template-create.js";
@@ -93,6 +94,22 @@ export function applyEdits(
             before,
             renderTemplate(edit.path, values, `${where}.path`),
             renderValue(edit.value, values, `${where}.value`),
+            path,
+          );
+          break;
+        case "debian-changelog":
+          after = prependChangelogEntry(
+            before,
+            {
+              package: edit.package,
+              upstreamVersion: String(values.version),
+              revision: edit.revision,
+              distribution: edit.distribution,
+              urgency: edit.urgency,
+              maintainer: edit.maintainer,
+              changes: edit.changes.map((c, j) => renderTemplate(c, values, `${where}.changes[${j}]`)),
+              date: String(values.date),
+            },
             path,
           );
           break;
