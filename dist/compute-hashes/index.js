@@ -39823,7 +39823,14 @@ var downstreamSchema = kebabObject({
   "base-branch": external_exports.string().min(1).optional(),
   after: external_exports.array(external_exports.string()).default([]),
   "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  edits: external_exports.array(editSchema).min(1, { error: "a downstream needs at least one edit" }),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
   pr: kebabObject({
     title: external_exports.string().default("{project} {version}"),
     "commit-message": external_exports.string().default("Release {project} {version}"),
@@ -39985,6 +39992,26 @@ var configSchema = kebabObject({
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
     });
   checkDownstreamGraph(config2.downstream, ctx);
+  for (const [i, d] of config2.downstream.entries()) {
+    if (!d.dispatch && d.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d.dispatch && d.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d.dispatch && d.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
   checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {

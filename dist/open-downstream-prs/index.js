@@ -51087,7 +51087,14 @@ var downstreamSchema = kebabObject({
   "base-branch": external_exports.string().min(1).optional(),
   after: external_exports.array(external_exports.string()).default([]),
   "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  edits: external_exports.array(editSchema).min(1, { error: "a downstream needs at least one edit" }),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
   pr: kebabObject({
     title: external_exports.string().default("{project} {version}"),
     "commit-message": external_exports.string().default("Release {project} {version}"),
@@ -51249,6 +51256,26 @@ var configSchema = kebabObject({
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
     });
   checkDownstreamGraph(config2.downstream, ctx);
+  for (const [i, d] of config2.downstream.entries()) {
+    if (!d.dispatch && d.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d.dispatch && d.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d.dispatch && d.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
   checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {
@@ -56105,6 +56132,25 @@ function createGitHubClient(options) {
   });
 }
 
+// src/adapters/repository-dispatch.ts
+async function sendRepositoryDispatch(github, repo, eventType, payload) {
+  const [owner, name] = repo.split("/");
+  try {
+    await github.rest.repos.createDispatchEvent({
+      owner,
+      repo: name,
+      event_type: eventType,
+      client_payload: payload
+    });
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `send ${eventType} to ${repo}`,
+      `give the token "Contents: read and write" on ${repo}`
+    );
+  }
+}
+
 // src/adapters/run-context.ts
 var runContextSchema = external_exports.object({
   GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
@@ -56338,6 +56384,41 @@ function renderPullRequestBody(input2) {
   ].join("\n");
 }
 
+// src/core/release-published.ts
+var releasePublishedSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  prerelease: external_exports.boolean(),
+  /** The downstream's own name in release-relay.yml, for its report back. */
+  downstream: external_exports.string(),
+  artifacts: external_exports.array(
+    external_exports.strictObject({
+      name: external_exports.string(),
+      kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+      url: external_exports.string(),
+      sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+      size: external_exports.number().int().nonnegative()
+    })
+  ),
+  trackingIssueUrl: external_exports.string().optional()
+});
+function buildReleasePublished(config2, version2, downstream, hashes, trackingIssueUrl) {
+  return releasePublishedSchema.parse({
+    schemaVersion: 1,
+    releaseId: `${config2.project}@${version2.version}`,
+    version: version2.version,
+    tag: version2.tag,
+    prerelease: version2.isPrerelease,
+    downstream,
+    artifacts: hashes.flatMap(
+      (h) => h.url ? [{ name: h.name, kind: h.kind, url: h.url, sha256: h.sha256, size: h.size }] : []
+    ),
+    ...trackingIssueUrl ? { trackingIssueUrl } : {}
+  });
+}
+
 // src/core/release-values.ts
 var fields = (h) => ({
   name: h.name,
@@ -56467,9 +56548,25 @@ async function editInCheckout(prs, d, baseSha, r) {
     await rm3(dir, { recursive: true, force: true });
   }
 }
+async function dispatchOne(github, d, r) {
+  const base = { downstream: d.name, repo: d.repo, files: [] };
+  const payload = buildReleasePublished(r.config, r.version, d.name, r.hashes, r.trackingUrl);
+  if (d.mode === "dry-run")
+    return {
+      ...base,
+      outcome: "dry-run",
+      diff: `repository_dispatch ${d.dispatch.eventType} to ${d.repo}:
+${JSON.stringify(payload, null, 2)}
+`
+    };
+  if (r.recordedPrs?.includes(d.name)) return { ...base, outcome: "unchanged" };
+  await sendRepositoryDispatch(github, d.repo, d.dispatch.eventType, payload);
+  return { ...base, outcome: "dispatched" };
+}
 async function oneDownstream(github, d, r) {
   const base = { downstream: d.name, repo: d.repo, files: [] };
   if (d.mode === "off") return { ...base, outcome: "skipped" };
+  if (d.dispatch) return dispatchOne(github, { ...d, dispatch: d.dispatch }, r);
   const prs = new DownstreamPullRequests(github, {
     repo: d.repo,
     baseBranch: d.baseBranch,

@@ -88790,7 +88790,14 @@ var downstreamSchema = kebabObject({
   "base-branch": external_exports.string().min(1).optional(),
   after: external_exports.array(external_exports.string()).default([]),
   "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  edits: external_exports.array(editSchema).min(1, { error: "a downstream needs at least one edit" }),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
   pr: kebabObject({
     title: external_exports.string().default("{project} {version}"),
     "commit-message": external_exports.string().default("Release {project} {version}"),
@@ -88952,6 +88959,26 @@ var configSchema = kebabObject({
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
     });
   checkDownstreamGraph(config2.downstream, ctx);
+  for (const [i5, d5] of config2.downstream.entries()) {
+    if (!d5.dispatch && d5.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d5.dispatch && d5.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d5.dispatch && d5.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
   checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {

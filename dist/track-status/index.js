@@ -50599,7 +50599,14 @@ var downstreamSchema = kebabObject({
   "base-branch": external_exports.string().min(1).optional(),
   after: external_exports.array(external_exports.string()).default([]),
   "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  edits: external_exports.array(editSchema).min(1, { error: "a downstream needs at least one edit" }),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
   pr: kebabObject({
     title: external_exports.string().default("{project} {version}"),
     "commit-message": external_exports.string().default("Release {project} {version}"),
@@ -50761,6 +50768,26 @@ var configSchema = kebabObject({
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
     });
   checkDownstreamGraph(config2.downstream, ctx);
+  for (const [i, d] of config2.downstream.entries()) {
+    if (!d.dispatch && d.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d.dispatch && d.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d.dispatch && d.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
   checkNoExpressions(config2, [], ctx);
 });
 function checkTagPattern(pattern, ctx) {
@@ -55438,6 +55465,14 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     runId: runId.optional()
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("page-published"), downstream: name, url: url2 }),
+  /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("downstream-dispatched"),
+    downstream: name,
+    repo: external_exports.string().max(140),
+    eventType: text(100)
+  }),
   external_exports.strictObject({ ...base, type: external_exports.literal("downstream-skipped"), downstream: name, reason: text(500) }),
   external_exports.strictObject({ ...base, type: external_exports.literal("downstream-failed"), downstream: name, error: text(2e3) }),
   external_exports.strictObject({
@@ -55977,6 +56012,13 @@ function deriveState(events) {
       case "page-published":
         ds(e.downstream).page = e.url;
         break;
+      case "downstream-dispatched": {
+        const d = ds(e.downstream);
+        d.repo = e.repo;
+        d.dispatched ??= { at: e.at, eventType: e.eventType };
+        delete d.error;
+        break;
+      }
       case "downstream-skipped":
         ds(e.downstream).skipped = e.reason;
         break;
@@ -56030,6 +56072,8 @@ function downstreamDone(d, expect) {
   if (expect.mode === "off" || expect.mode === "dry-run") return true;
   if (!d || d.error) return false;
   if (d.skipped) return true;
+  if (expect.dispatch)
+    return d.dispatched !== void 0 && (!expect.reportBack.includes("image-build") || d.image?.status === "succeeded");
   if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
   if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
   if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
@@ -56060,7 +56104,8 @@ function downstreamExpectations(config2) {
     name: d.name,
     repo: d.repo,
     mode: d.mode,
-    reportBack: d.reportBack
+    reportBack: d.reportBack,
+    ...d.dispatch ? { dispatch: true } : {}
   }));
 }
 function dashboardContext(config2, version2, head) {
@@ -56146,7 +56191,7 @@ function downstreamTable(state, ctx) {
     const repo = d?.repo ?? x?.repo ?? "";
     if (x && (x.mode === "off" || x.mode === "dry-run"))
       return `| ${cell(n)} | ${cell(repo)} | ${x.mode} | | | | |`;
-    const pr = d?.error ? `❌ ${cell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? `[#${d.pr.number}](${d.pr.url})` : "⚪ not yet";
+    const pr = d?.error ? `❌ ${cell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? `[#${d.pr.number}](${d.pr.url})` : d?.dispatched ? `📨 dispatched \`${cell(d.dispatched.eventType)}\`` : "⚪ not yet";
     const ci = !d || d.ci === "unknown" ? "" : d.ci === "success" ? "✅" : d.ci === "failure" ? `❌${d.ciUrl ? ` [log](${d.ciUrl})` : ""}` : "🔵";
     const merged = d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "";
     const image = d?.image ? d.image.status === "succeeded" ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
@@ -56543,7 +56588,7 @@ function parseJsonInput(text2, schema, what, hint) {
 var prResultSchema = external_exports.object({
   downstream: external_exports.string(),
   repo: external_exports.string(),
-  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dispatched", "dry-run", "skipped", "failed"]),
   number: external_exports.number().int().positive().optional(),
   url: external_exports.url().optional(),
   headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
@@ -56576,6 +56621,22 @@ function pullRequestEvents(prsJson, config2, runId2, at2) {
         url: r.url,
         ...r.headSha ? { headSha: r.headSha } : {},
         action: r.outcome
+      });
+    } else if (r.outcome === "dispatched") {
+      const eventType = config2.downstream.find((d) => d.name === r.downstream)?.dispatch?.eventType;
+      if (!eventType)
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          `input prs says ${r.downstream} was dispatched, but it is not a dispatch downstream`,
+          "check release-relay.yml"
+        );
+      events.push({
+        id: `downstream-dispatched:${r.downstream}`,
+        at: at2,
+        type: "downstream-dispatched",
+        downstream: r.downstream,
+        repo: r.repo,
+        eventType
       });
     } else if (r.outcome === "failed") {
       events.push({
@@ -57047,7 +57108,7 @@ async function main() {
   setOutput("request-at", result.state.request?.requestedAt ?? "");
   setOutput(
     "recorded-prs",
-    JSON.stringify(result.state.downstream.filter((d) => d.pr).map((d) => d.name))
+    JSON.stringify(result.state.downstream.filter((d) => d.pr || d.dispatched).map((d) => d.name))
   );
   setOutput(
     "stage-runs",

@@ -63,7 +63,7 @@ export function runBuildMatrix(
       throw new ReleaseRelayError(
         "E_PAYLOAD",
         `release requested for environment ${payload.environment ?? PRODUCTION}, but this step plans for ${config.environment ?? PRODUCTION}`,
-        "pass the payload's environment to every release-relay step (release.yml does: environment: ${{ inputs.environment || github.event.client_payload.environment }})",
+        "pass the request's environment to every release-relay step, as release.yml does (the environment input, from client_payload.environment)",
       );
     const version = parseTag(payload.tag, config.tags.pattern);
     if (version.version !== payload.version) {

@@ -9,6 +9,7 @@ import { applyEditsInDir } from "../adapters/checkout-edits.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
@@ -19,6 +20,7 @@ import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { parseJsonInput } from "../core/json-input.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
+import { buildReleasePublished } from "../core/release-published.js";
 import { type EditValues, editValues } from "../core/release-values.js";
 import { renderTemplate } from "../core/template.js";
 import {
@@ -87,7 +89,7 @@ export type OpenPrsSettings = z.output<typeof inputsSchema>;
 export interface DownstreamResult {
   downstream: string;
   repo: string;
-  outcome: "opened" | "updated" | "unchanged" | "pushed" | "dry-run" | "skipped" | "failed";
+  outcome: "opened" | "updated" | "unchanged" | "pushed" | "dispatched" | "dry-run" | "skipped" | "failed";
   number?: number;
   url?: string;
   headSha?: string;
@@ -124,9 +126,30 @@ async function editInCheckout(
   }
 }
 
+/** A dispatch downstream: sent the release's files and hashes once, by repository_dispatch. */
+async function dispatchOne(
+  github: GitHubClient,
+  d: Downstream & { dispatch: NonNullable<Downstream["dispatch"]> },
+  r: Release,
+): Promise<DownstreamResult> {
+  const base = { downstream: d.name, repo: d.repo, files: [] as string[] };
+  const payload = buildReleasePublished(r.config, r.version, d.name, r.hashes, r.trackingUrl);
+  if (d.mode === "dry-run")
+    return {
+      ...base,
+      outcome: "dry-run",
+      diff: `repository_dispatch ${d.dispatch.eventType} to ${d.repo}:\n${JSON.stringify(payload, null, 2)}\n`,
+    };
+  // A dispatch cannot be looked up afterwards: the ledger is what says it was sent.
+  if (r.recordedPrs?.includes(d.name)) return { ...base, outcome: "unchanged" };
+  await sendRepositoryDispatch(github, d.repo, d.dispatch.eventType, payload);
+  return { ...base, outcome: "dispatched" };
+}
+
 async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): Promise<DownstreamResult> {
   const base = { downstream: d.name, repo: d.repo, files: [] as string[] };
   if (d.mode === "off") return { ...base, outcome: "skipped" };
+  if (d.dispatch) return dispatchOne(github, { ...d, dispatch: d.dispatch }, r);
   const prs = new DownstreamPullRequests(github, {
     repo: d.repo,
     baseBranch: d.baseBranch,

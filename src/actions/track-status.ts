@@ -444,10 +444,11 @@ export async function main(): Promise<void> {
   core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
   core.setOutput("request-sha", result.requestSha ?? "");
   core.setOutput("request-at", result.state.request?.requestedAt ?? "");
-  // open-downstream-prs skips looking up the release branch of a downstream with no PR recorded.
+  // open-downstream-prs skips looking up the release branch of a downstream with no PR recorded, and
+  // never sends a dispatch downstream the release twice.
   core.setOutput(
     "recorded-prs",
-    JSON.stringify(result.state.downstream.filter((d) => d.pr).map((d) => d.name)),
+    JSON.stringify(result.state.downstream.filter((d) => d.pr || d.dispatched).map((d) => d.name)),
   );
   core.setOutput(
     "stage-runs",

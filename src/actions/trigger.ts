@@ -6,6 +6,7 @@ import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { githubError } from "../adapters/github-errors.js";
 import { readRepoFile } from "../adapters/repo-files.js";
+import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
 import { type RunContext, readRunContext } from "../adapters/run-context.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
 import type { Config } from "../core/config.js";
@@ -146,21 +147,7 @@ export async function runTrigger(
     checksOverride,
     environment: config.environment,
   });
-  const [owner, repo] = settings.automationRepo.split("/") as [string, string];
-  try {
-    await deps.github.rest.repos.createDispatchEvent({
-      owner,
-      repo,
-      event_type: RELEASE_REQUESTED,
-      client_payload: payload,
-    });
-  } catch (error) {
-    throw githubError(
-      error,
-      `send ${RELEASE_REQUESTED} to ${settings.automationRepo}`,
-      `give the token "Contents: read and write" on ${settings.automationRepo}`,
-    );
-  }
+  await sendRepositoryDispatch(deps.github, settings.automationRepo, RELEASE_REQUESTED, payload);
   return payload;
 }
 

@@ -125,7 +125,17 @@ const downstreamSchema = kebabObject({
   "base-branch": z.string().min(1).optional(),
   after: z.array(z.string()).default([]),
   "report-back": z.array(z.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  edits: z.array(editSchema).min(1, { error: "a downstream needs at least one edit" }),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+        error: "expected an event type such as release-published",
+      })
+      .default("release-published"),
+  }).optional(),
+  edits: z.array(editSchema).default([]),
   pr: kebabObject({
     title: z.string().default("{project} {version}"),
     "commit-message": z.string().default("Release {project} {version}"),
@@ -322,6 +332,26 @@ export const configSchema = kebabObject({
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify",
     });
   checkDownstreamGraph(config.downstream, ctx);
+  for (const [i, d] of config.downstream.entries()) {
+    if (!d.dispatch && d.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)",
+      });
+    if (d.dispatch && d.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:",
+      });
+    if (d.dispatch && d.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off",
+      });
+  }
   checkNoExpressions(config, [], ctx);
 });
 

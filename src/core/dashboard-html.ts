@@ -106,9 +106,11 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
           ? `${MARK.bad} ${escapeHtml(d.error)}`
           : d?.pr
             ? link(d.pr.url, `#${d.pr.number}`)
-            : d?.skipped
-              ? `${MARK.skip} ${escapeHtml(d.skipped)}`
-              : `${MARK.idle} not yet`,
+            : d?.dispatched
+              ? `${MARK.ok} dispatched <code>${escapeHtml(d.dispatched.eventType)}</code>`
+              : d?.skipped
+                ? `${MARK.skip} ${escapeHtml(d.skipped)}`
+                : `${MARK.idle} not yet`,
       ],
       [
         "CI",

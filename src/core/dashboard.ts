@@ -26,6 +26,7 @@ export function downstreamExpectations(config: Config): (DownstreamExpectation &
     repo: d.repo,
     mode: d.mode,
     reportBack: d.reportBack,
+    ...(d.dispatch ? { dispatch: true } : {}),
   }));
 }
 
@@ -152,7 +153,9 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
         ? `⏭️ ${cell(d.skipped)}`
         : d?.pr
           ? `[#${d.pr.number}](${d.pr.url})`
-          : "⚪ not yet";
+          : d?.dispatched
+            ? `📨 dispatched \`${cell(d.dispatched.eventType)}\``
+            : "⚪ not yet";
     const ci =
       !d || d.ci === "unknown"
         ? ""

@@ -76,12 +76,15 @@ export function repoNeeds(config: Config): RepoNeed[] {
   add(config.tracking.repo, ["contents:write", "issues:write"], "automation (ledger branch, tracking issue)");
   for (const d of config.downstream) {
     if (d.mode === "off") continue;
+    // A dispatch downstream is sent the release (repository_dispatch needs Contents write), no PR.
     const access: RepoAccess[] =
-      d.mode === "pr"
-        ? ["contents:write", "pull_requests:write"]
-        : d.mode === "push"
-          ? ["contents:write"]
-          : ["contents:read"];
+      d.dispatch && d.mode === "pr"
+        ? ["contents:write"]
+        : d.mode === "pr"
+          ? ["contents:write", "pull_requests:write"]
+          : d.mode === "push"
+            ? ["contents:write"]
+            : ["contents:read"];
     add(d.repo, access, `downstream ${d.name} (${d.mode})`);
   }
   return [...needs.values()];

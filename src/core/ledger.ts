@@ -100,6 +100,14 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     runId: runId.optional(),
   }),
   z.strictObject({ ...base, type: z.literal("page-published"), downstream: name, url }),
+  /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
+  z.strictObject({
+    ...base,
+    type: z.literal("downstream-dispatched"),
+    downstream: name,
+    repo: z.string().max(140),
+    eventType: text(100),
+  }),
   z.strictObject({ ...base, type: z.literal("downstream-skipped"), downstream: name, reason: text(500) }),
   z.strictObject({ ...base, type: z.literal("downstream-failed"), downstream: name, error: text(2000) }),
   z.strictObject({

@@ -26,6 +26,8 @@ export interface DownstreamState {
   closed: boolean;
   image?: { status: "succeeded" | "failed"; digest?: string; tags: string[]; url?: string };
   page?: string;
+  /** A dispatch downstream was sent the release (repository_dispatch of this event type). */
+  dispatched?: { at: string; eventType: string };
   skipped?: string;
   error?: string;
 }
@@ -214,6 +216,13 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
       case "page-published":
         ds(e.downstream).page = e.url;
         break;
+      case "downstream-dispatched": {
+        const d = ds(e.downstream);
+        d.repo = e.repo;
+        d.dispatched ??= { at: e.at, eventType: e.eventType };
+        delete d.error;
+        break;
+      }
       case "downstream-skipped":
         ds(e.downstream).skipped = e.reason;
         break;
@@ -271,6 +280,8 @@ export interface DownstreamExpectation {
   name: string;
   mode: "pr" | "push" | "dry-run" | "off";
   reportBack: readonly ("ci" | "merge" | "image-build")[];
+  /** Sent the release by repository_dispatch instead of a PR: only its image-build report is awaited. */
+  dispatch?: boolean;
 }
 
 /** Whether one downstream is done: merged (when tracked), image built (when reported), or not expected at all. */
@@ -278,6 +289,11 @@ export function downstreamDone(d: DownstreamState | undefined, expect: Downstrea
   if (expect.mode === "off" || expect.mode === "dry-run") return true;
   if (!d || d.error) return false;
   if (d.skipped) return true;
+  if (expect.dispatch)
+    return (
+      d.dispatched !== undefined &&
+      (!expect.reportBack.includes("image-build") || d.image?.status === "succeeded")
+    );
   if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
   if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
   if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;

@@ -9,7 +9,7 @@ import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
 export const prResultSchema = z.object({
   downstream: z.string(),
   repo: z.string(),
-  outcome: z.enum(["opened", "updated", "unchanged", "pushed", "dry-run", "skipped", "failed"]),
+  outcome: z.enum(["opened", "updated", "unchanged", "pushed", "dispatched", "dry-run", "skipped", "failed"]),
   number: z.number().int().positive().optional(),
   url: z.url().optional(),
   headSha: z
@@ -58,6 +58,22 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
         url: r.url,
         ...(r.headSha ? { headSha: r.headSha } : {}),
         action: r.outcome,
+      });
+    } else if (r.outcome === "dispatched") {
+      const eventType = config.downstream.find((d) => d.name === r.downstream)?.dispatch?.eventType;
+      if (!eventType)
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          `input prs says ${r.downstream} was dispatched, but it is not a dispatch downstream`,
+          "check release-relay.yml",
+        );
+      events.push({
+        id: `downstream-dispatched:${r.downstream}`,
+        at,
+        type: "downstream-dispatched",
+        downstream: r.downstream,
+        repo: r.repo,
+        eventType,
       });
     } else if (r.outcome === "failed") {
       events.push({
