@@ -39977,6 +39977,12 @@ var configSchema = kebabObject({
         path: ["environments", name, "upload", "public-url"],
         message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
       });
+    if (env.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "tracking", "title"],
+        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`
+      });
     if (env.tracking.title)
       checkPlaceholders(
         env.tracking.title,

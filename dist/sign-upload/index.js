@@ -88944,6 +88944,12 @@ var configSchema = kebabObject({
         path: ["environments", name, "upload", "public-url"],
         message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
       });
+    if (env2.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "tracking", "title"],
+        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`
+      });
     if (env2.tracking.title)
       checkPlaceholders(
         env2.tracking.title,

@@ -50753,6 +50753,12 @@ var configSchema = kebabObject({
         path: ["environments", name2, "upload", "public-url"],
         message: `give the public address of ${name2}'s objects: upload.public-url would link its files to production's`
       });
+    if (env.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2, "tracking", "title"],
+        message: `must differ from tracking.title: ${name2}'s releases would write to production's tracking issues`
+      });
     if (env.tracking.title)
       checkPlaceholders(
         env.tracking.title,

@@ -78,6 +78,9 @@ describe("environments", () => {
       /environments\.dev\.upload\.public-url: give the public address of dev's objects/,
     );
     expect(() => parseConfig(`${base}environments:\n  Dev: {}\n`)).toThrow(/expected an environment name/);
+    expect(() =>
+      parseConfig(`${base}environments:\n  dev: { tracking: { title: "Release {version}" } }\n`),
+    ).toThrow(/must differ from tracking\.title: dev's releases would write to production's tracking issues/);
   });
 
   it("a request for dev is planned only by steps configured for dev", () => {
