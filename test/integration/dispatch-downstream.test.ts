@@ -14,6 +14,7 @@ import { downstreamExpectations } from "../../src/core/dashboard.js";
 import { releasePublishedSchema } from "../../src/core/release-published.js";
 import { downstreamDone } from "../../src/core/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { trackSettings } from "../support/track-settings.js";
 
 const CONFIG = `
 project: acme
@@ -65,35 +66,11 @@ const open = (c: Config, recordedPrs?: string[]) =>
   );
 
 const track = (input: Partial<TrackStatusSettings>) =>
-  runTrackStatus(
-    {
-      configPath: "release-relay.yml",
-      environment: undefined,
-      version: "1.4.0",
-      token: "t",
-      event: undefined,
-      stage: undefined,
-      status: undefined,
-      detail: undefined,
-      report: undefined,
-      plan: undefined,
-      rerun: undefined,
-      prs: undefined,
-      hashesFile: undefined,
-      jobResults: undefined,
-      qualifyLogsDir: undefined,
-      approvalsOfRun: undefined,
-      approvalsToken: undefined,
-      sweep: undefined,
-      ...input,
-    },
-    config,
-    {
-      github,
-      run: { runId: "5-1", runUrl: undefined, workflowRunId: "5", actor: "maintainer" },
-      now: () => new Date("2026-11-23T10:00:00Z"),
-    },
-  );
+  runTrackStatus(trackSettings("release-relay.yml", "1.4.0", input), config, {
+    github,
+    run: { runId: "5-1", runUrl: undefined, workflowRunId: "5", actor: "maintainer" },
+    now: () => new Date("2026-11-23T10:00:00Z"),
+  });
 
 beforeEach(async () => {
   emulator = new GitHubEmulator();

@@ -14,6 +14,7 @@ import { parseVersion } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 import { runBundledAction } from "../support/run-action.js";
+import { trackSettings } from "../support/track-settings.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
 const config = parseConfig(readFileSync(configPath, "utf8"));
@@ -21,26 +22,8 @@ const AUTOMATION = config.tracking.repo;
 let emulator: GitHubEmulator;
 let github: GitHubClient;
 
-const settings = (event?: LedgerEvent): TrackStatusSettings => ({
-  configPath,
-  version: "8.0.2",
-  token: "t",
-  event: event ? JSON.stringify(event) : undefined,
-  stage: undefined,
-  status: undefined,
-  detail: undefined,
-  report: undefined,
-  plan: undefined,
-  rerun: undefined,
-  prs: undefined,
-  hashesFile: undefined,
-  jobResults: undefined,
-  qualifyLogsDir: undefined,
-  approvalsOfRun: undefined,
-  approvalsToken: undefined,
-  environment: undefined,
-  sweep: undefined,
-});
+const settings = (event?: LedgerEvent): TrackStatusSettings =>
+  trackSettings(configPath, "8.0.2", { event: event ? JSON.stringify(event) : undefined });
 const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
   github,
   run: { runId: `run-${n}`, runUrl: undefined },

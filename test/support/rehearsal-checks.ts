@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect } from "vitest";
+import { STAGES } from "../../src/core/ledger.js";
 import {
   changedFiles,
   expectedPrFiles,
@@ -128,14 +129,7 @@ export function expectReleased(dir: string, version: string, options: { afterCra
   for (const pr of summary.prs) expect(body).toContain(pr.url);
   const events = ledgerEvents(dir, version);
   const types = events.map((e) => e.type);
-  for (const stage of [
-    "build-matrix",
-    "build",
-    "qualify",
-    "compute-hashes",
-    "sign-upload",
-    "open-downstream-prs",
-  ])
+  for (const stage of STAGES)
     expect(events.some((e) => e.type === "stage" && e.stage === stage && e.status === "succeeded")).toBe(
       true,
     );
