@@ -30516,6 +30516,114 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/core/errors.ts
+var ReleaseRelayError = class extends Error {
+  constructor(code, message, hint) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+  code;
+  hint;
+  name = "ReleaseRelayError";
+  /** One line for logs and `core.setFailed`: code, problem, fix. */
+  describe() {
+    return `${this.code}: ${this.message} — ${this.hint}`;
+  }
+};
+function describeError(error63) {
+  if (error63 instanceof ReleaseRelayError) return error63.describe();
+  if (error63 instanceof Error) return error63.message;
+  return String(error63);
+}
+
+// src/core/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text2 = JSON.stringify(value) ?? String(value);
+  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
+}
+function closest(word, candidates) {
+  let best;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1)
+      );
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+function describeIssues(issues, knownKeys) {
+  return issues.map((issue3) => {
+    const where = formatPath(issue3.path);
+    switch (issue3.code) {
+      case "unrecognized_keys":
+        return issue3.keys.map((key) => {
+          const guess = closest(key, knownKeys?.(issue3.path) ?? []);
+          return `${where}: unknown key ${JSON.stringify(key)}${guess ? ` — did you mean ${JSON.stringify(guess)}?` : ""}`;
+        }).join("\n");
+      case "invalid_type":
+        return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
+      case "invalid_value":
+        return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
+      default:
+        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
+    }
+  });
+}
+
+// src/adapters/action-inputs.ts
+function readInputs(schema, names) {
+  const raw = {};
+  for (const name2 of names) {
+    const value = getInput(name2);
+    if (value !== "") raw[name2] = value;
+  }
+  const result = schema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `invalid action inputs:
+${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
+      "fix the `with:` block of this step in the workflow"
+    );
+  }
+  return result.data;
+}
+
+// src/adapters/config-file.ts
+import { readFile } from "node:fs/promises";
+
+// src/core/config-parse.ts
+var import_yaml = __toESM(require_dist(), 1);
+
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -30625,7 +30733,7 @@ __export(external_exports, {
   coerce: () => coerce_exports,
   compile: () => compile,
   config: () => config,
-  core: () => core_exports2,
+  core: () => core_exports3,
   creditCard: () => creditCard2,
   cuid: () => cuid3,
   cuid2: () => cuid22,
@@ -30780,8 +30888,8 @@ __export(external_exports, {
 });
 
 // node_modules/zod/v4/core/index.js
-var core_exports2 = {};
-__export(core_exports2, {
+var core_exports3 = {};
+__export(core_exports3, {
   $ZodAny: () => $ZodAny,
   $ZodArray: () => $ZodArray,
   $ZodAsyncError: () => $ZodAsyncError,
@@ -50233,114 +50341,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/errors.ts
-var ReleaseRelayError = class extends Error {
-  constructor(code, message, hint) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-  }
-  code;
-  hint;
-  name = "ReleaseRelayError";
-  /** One line for logs and `core.setFailed`: code, problem, fix. */
-  describe() {
-    return `${this.code}: ${this.message} — ${this.hint}`;
-  }
-};
-function describeError(error63) {
-  if (error63 instanceof ReleaseRelayError) return error63.describe();
-  if (error63 instanceof Error) return error63.message;
-  return String(error63);
-}
-
-// src/core/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text2 = JSON.stringify(value) ?? String(value);
-  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
-}
-function closest(word, candidates) {
-  let best;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(
-        row[j] + 1,
-        row[j - 1] + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1)
-      );
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
-function describeIssues(issues, knownKeys) {
-  return issues.map((issue3) => {
-    const where = formatPath(issue3.path);
-    switch (issue3.code) {
-      case "unrecognized_keys":
-        return issue3.keys.map((key) => {
-          const guess = closest(key, knownKeys?.(issue3.path) ?? []);
-          return `${where}: unknown key ${JSON.stringify(key)}${guess ? ` — did you mean ${JSON.stringify(guess)}?` : ""}`;
-        }).join("\n");
-      case "invalid_type":
-        return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
-      case "invalid_value":
-        return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
-      default:
-        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
-    }
-  });
-}
-
-// src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name2 of names) {
-    const value = getInput(name2);
-    if (value !== "") raw[name2] = value;
-  }
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `invalid action inputs:
-${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
-      "fix the `with:` block of this step in the workflow"
-    );
-  }
-  return result.data;
-}
-
-// src/adapters/config-file.ts
-import { readFile } from "node:fs/promises";
-
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -56465,100 +56465,6 @@ function qualifyFailureDetail(events) {
   return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
 }
 
-// src/core/report-back.ts
-var downstreamStatusSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
-  repo: external_exports.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
-  kind: external_exports.enum(["ci", "merged", "closed", "image-build", "page-published"]),
-  state: external_exports.enum(["pending", "success", "failure"]).optional(),
-  // Links end up in the tracking issue: web addresses only, never javascript: or data: URLs.
-  url: external_exports.url({ protocol: /^https?$/ }).max(2048).optional(),
-  sha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  image: external_exports.strictObject({
-    digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/),
-    tags: external_exports.array(external_exports.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/)).max(100)
-  }).optional(),
-  runId: external_exports.string().regex(/^\d{1,20}$/)
-});
-function reportToEvent(input2, config2, version2, at2) {
-  const parsed = downstreamStatusSchema.safeParse(input2, { reportInput: true });
-  if (!parsed.success) {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      `downstream-status payload is invalid:
-${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
-      "send it with the report-status workflow of the same release-relay version"
-    );
-  }
-  const p = parsed.data;
-  if (p.releaseId !== `${config2.project}@${version2}`) {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      `downstream-status is for ${p.releaseId}, not ${config2.project}@${version2}`,
-      "check the version the report was sent for"
-    );
-  }
-  const downstream = config2.downstream.find((d) => d.repo.toLowerCase() === p.repo.toLowerCase());
-  if (!downstream) {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      `downstream-status from ${p.repo}, which is not a downstream in release-relay.yml`,
-      "only configured downstream repos may report; add it to downstream or ignore the report"
-    );
-  }
-  const once = p.kind === "merged" || p.kind === "closed";
-  const base2 = {
-    id: once ? `report:${downstream.name}:${p.kind}` : `report:${downstream.name}:${p.kind}:${p.runId}:${p.state ?? "done"}`,
-    at: at2,
-    ...p.url ? { runUrl: p.url } : {}
-  };
-  switch (p.kind) {
-    case "ci":
-      if (!p.state)
-        throw new ReleaseRelayError(
-          "E_PAYLOAD",
-          "a ci report needs state",
-          "send pending, success or failure"
-        );
-      return {
-        ...base2,
-        type: "downstream-ci",
-        downstream: downstream.name,
-        state: p.state,
-        runId: p.runId,
-        ...p.url ? { url: p.url } : {}
-      };
-    case "merged":
-    case "closed":
-      return {
-        ...base2,
-        type: "pull-request-closed",
-        downstream: downstream.name,
-        merged: p.kind === "merged"
-      };
-    case "image-build":
-      return {
-        ...base2,
-        type: "image-build",
-        downstream: downstream.name,
-        status: p.state === "success" ? "succeeded" : "failed",
-        tags: p.image?.tags ?? [],
-        runId: p.runId,
-        ...p.image?.digest ? { digest: p.image.digest } : {},
-        ...p.url ? { url: p.url } : {}
-      };
-    case "page-published":
-      if (!p.url)
-        throw new ReleaseRelayError(
-          "E_PAYLOAD",
-          "a page-published report needs url",
-          "send the live page's URL"
-        );
-      return { ...base2, type: "page-published", downstream: downstream.name, url: p.url };
-  }
-}
-
 // src/core/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
@@ -56811,7 +56717,101 @@ async function sweepOpenReleases(config2, base2, deps, track) {
   return done;
 }
 
-// src/actions/track-status.ts
+// src/core/report-back.ts
+var downstreamStatusSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
+  repo: external_exports.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
+  kind: external_exports.enum(["ci", "merged", "closed", "image-build", "page-published"]),
+  state: external_exports.enum(["pending", "success", "failure"]).optional(),
+  // Links end up in the tracking issue: web addresses only, never javascript: or data: URLs.
+  url: external_exports.url({ protocol: /^https?$/ }).max(2048).optional(),
+  sha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  image: external_exports.strictObject({
+    digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/),
+    tags: external_exports.array(external_exports.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/)).max(100)
+  }).optional(),
+  runId: external_exports.string().regex(/^\d{1,20}$/)
+});
+function reportToEvent(input2, config2, version2, at2) {
+  const parsed = downstreamStatusSchema.safeParse(input2, { reportInput: true });
+  if (!parsed.success) {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `downstream-status payload is invalid:
+${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
+      "send it with the report-status workflow of the same release-relay version"
+    );
+  }
+  const p = parsed.data;
+  if (p.releaseId !== `${config2.project}@${version2}`) {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `downstream-status is for ${p.releaseId}, not ${config2.project}@${version2}`,
+      "check the version the report was sent for"
+    );
+  }
+  const downstream = config2.downstream.find((d) => d.repo.toLowerCase() === p.repo.toLowerCase());
+  if (!downstream) {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `downstream-status from ${p.repo}, which is not a downstream in release-relay.yml`,
+      "only configured downstream repos may report; add it to downstream or ignore the report"
+    );
+  }
+  const once = p.kind === "merged" || p.kind === "closed";
+  const base2 = {
+    id: once ? `report:${downstream.name}:${p.kind}` : `report:${downstream.name}:${p.kind}:${p.runId}:${p.state ?? "done"}`,
+    at: at2,
+    ...p.url ? { runUrl: p.url } : {}
+  };
+  switch (p.kind) {
+    case "ci":
+      if (!p.state)
+        throw new ReleaseRelayError(
+          "E_PAYLOAD",
+          "a ci report needs state",
+          "send pending, success or failure"
+        );
+      return {
+        ...base2,
+        type: "downstream-ci",
+        downstream: downstream.name,
+        state: p.state,
+        runId: p.runId,
+        ...p.url ? { url: p.url } : {}
+      };
+    case "merged":
+    case "closed":
+      return {
+        ...base2,
+        type: "pull-request-closed",
+        downstream: downstream.name,
+        merged: p.kind === "merged"
+      };
+    case "image-build":
+      return {
+        ...base2,
+        type: "image-build",
+        downstream: downstream.name,
+        status: p.state === "success" ? "succeeded" : "failed",
+        tags: p.image?.tags ?? [],
+        runId: p.runId,
+        ...p.image?.digest ? { digest: p.image.digest } : {},
+        ...p.url ? { url: p.url } : {}
+      };
+    case "page-published":
+      if (!p.url)
+        throw new ReleaseRelayError(
+          "E_PAYLOAD",
+          "a page-published report needs url",
+          "send the live page's URL"
+        );
+      return { ...base2, type: "page-published", downstream: downstream.name, url: p.url };
+  }
+}
+
+// src/actions/track-status-settings.ts
 var INPUTS = [
   "config-path",
   "environment",
@@ -56919,21 +56919,20 @@ function eventsFromSettings(settings, config2, run, now) {
     return [parsed.data];
   }
   if (settings.plan !== void 0) {
-    const plan = releasePlanSchema.safeParse(JSON.parse(settings.plan));
-    if (!plan.success)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        "input plan is not a release plan",
-        "pass the plan output of build-matrix unchanged"
-      );
+    const plan = parseJsonInput(
+      settings.plan,
+      releasePlanSchema,
+      "input plan",
+      "pass the plan output of build-matrix unchanged"
+    );
     const request2 = {
-      id: `request:${plan.data.commit}`,
+      id: `request:${plan.commit}`,
       at: now,
       type: "request",
-      tag: plan.data.tag,
-      commit: plan.data.commit,
-      requestedAt: plan.data.buildTime,
-      ...plan.data.checksOverride ? { checksOverride: plan.data.checksOverride } : {},
+      tag: plan.tag,
+      commit: plan.commit,
+      requestedAt: plan.buildTime,
+      ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
       ...link
     };
     const noQualify = {
@@ -56944,7 +56943,7 @@ function eventsFromSettings(settings, config2, run, now) {
       status: "skipped",
       detail: "no qualify command in release-relay.yml"
     };
-    return plan.data.qualify ? [request2] : [request2, noQualify];
+    return plan.qualify ? [request2] : [request2, noQualify];
   }
   if (settings.stage && settings.status)
     return [stageEvent(settings.stage, settings.status, run, now, settings.detail)];
@@ -56963,6 +56962,8 @@ function eventsFromSettings(settings, config2, run, now) {
   }
   return [];
 }
+
+// src/actions/track-status.ts
 async function runTrackStatus(settings, config2, deps) {
   const version2 = parseVersion(settings.version);
   const store = new LedgerStore(

@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
-import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
@@ -19,216 +18,25 @@ import {
   readLedgerMarker,
   renderDashboard,
 } from "../core/dashboard.js";
-import { environmentNameSchema, ledgerKey } from "../core/environment.js";
-import { ReleaseRelayError } from "../core/errors.js";
-import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger.js";
-import { releasePlanSchema, targetArtifacts, versionPlaceholders } from "../core/plan.js";
+import { ledgerKey } from "../core/environment.js";
+import { STAGES } from "../core/ledger.js";
+import { targetArtifacts, versionPlaceholders } from "../core/plan.js";
 import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
-import { reportToEvent } from "../core/report-back.js";
-import {
-  artifactEvents,
-  pullRequestEvents,
-  stageEvent,
-  stageEventsFromJobResults,
-} from "../core/stage-output-events.js";
+import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
-import { parseVersion, versionInputSchema } from "../core/version.js";
+import { parseVersion } from "../core/version.js";
 import { sweepOpenReleases } from "./review-sweep.js";
+import {
+  eventsFromSettings,
+  INPUTS,
+  inputsSchema,
+  type RunInfo,
+  type TrackStatusSettings,
+} from "./track-status-settings.js";
 
-const INPUTS = [
-  "config-path",
-  "environment",
-  "version",
-  "token",
-  "event",
-  "stage",
-  "status",
-  "detail",
-  "report",
-  "plan",
-  "rerun",
-  "prs",
-  "hashes-file",
-  "job-results",
-  "qualify-logs",
-  "approvals-of-run",
-  "approvals-token",
-  "sweep",
-] as const;
-
-const inputsSchema = z
-  .object({
-    "config-path": z.string().default("release-relay.yml"),
-    environment: environmentNameSchema.optional(),
-    version: versionInputSchema.optional(),
-    token: z.string().min(1),
-    event: z.string().optional(),
-    stage: z.enum(STAGES).optional(),
-    status: z.enum(["started", "succeeded", "failed", "skipped"]).optional(),
-    detail: z.string().max(2000).optional(),
-    report: z.string().optional(),
-    plan: z.string().optional(),
-    prs: z.string().optional(),
-    "hashes-file": z.string().optional(),
-    "job-results": z.string().optional(),
-    "qualify-logs": z.string().optional(),
-    "approvals-of-run": z
-      .string()
-      .regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" })
-      .optional(),
-    "approvals-token": z.string().min(1).optional(),
-    sweep: z.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
-    rerun: z
-      .string()
-      .transform((s) =>
-        s === "failed" || s === "all"
-          ? s
-          : s
-              .split(",")
-              .map((x) => x.trim())
-              .filter(Boolean),
-      )
-      .pipe(z.union([z.literal("failed"), z.literal("all"), z.array(z.enum(STAGES)).min(1)]))
-      .optional(),
-  })
-  // A job's outcome (job-results, prs, hashes-file) may be recorded together; anything else alone.
-  .refine(
-    (i) =>
-      [
-        i.event,
-        i.stage,
-        i.report,
-        i.plan,
-        i.rerun,
-        i.sweep,
-        i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"] ?? i["approvals-of-run"],
-      ].filter((x) => x !== undefined).length <= 1,
-    {
-      error:
-        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`",
-    },
-  )
-  .refine((i) => (i.stage === undefined) === (i.status === undefined), {
-    error: "`stage` and `status` go together",
-  })
-  .transform((i) => ({
-    configPath: i["config-path"],
-    environment: i.environment,
-    // A report names its release ("<project>@<version>"); the payload is validated in full later.
-    // A sweep looks at every open release; each is then tracked under its own version.
-    version: i.version ?? (i.sweep ? "" : versionOfReport(i.report as string)),
-    sweep: i.sweep,
-    token: i.token,
-    event: i.event,
-    stage: i.stage,
-    status: i.status,
-    detail: i.detail,
-    report: i.report,
-    plan: i.plan,
-    rerun: i.rerun,
-    prs: i.prs,
-    hashesFile: i["hashes-file"],
-    jobResults: i["job-results"],
-    qualifyLogsDir: i["qualify-logs"],
-    approvalsOfRun: i["approvals-of-run"],
-    approvalsToken: i["approvals-token"],
-  }));
-
-function versionOfReport(report: string): string {
-  const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
-  if (!releaseId)
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      "downstream-status payload has no valid releaseId",
-      "send it with the report-status workflow",
-    );
-  return releaseId;
-}
-
-export type TrackStatusSettings = z.output<typeof inputsSchema>;
-
-/** Who is running, for event ids and links. */
-export interface RunInfo {
-  /** Unique per attempt: `<run id>-<attempt>`. */
-  runId: string;
-  runUrl: string | undefined;
-  /** The workflow run id alone, recorded so a rerun can take a stage's artifacts from it. */
-  workflowRunId?: string | undefined;
-  actor?: string | undefined;
-}
-
-/** The events this step's own inputs ask it to record, validated before anything is written. */
-export function eventsFromSettings(
-  settings: TrackStatusSettings,
-  config: Config,
-  run: RunInfo,
-  now: string,
-): LedgerEvent[] {
-  const link = run.runUrl ? { runUrl: run.runUrl } : {};
-  if (settings.event !== undefined) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(settings.event);
-    } catch {
-      throw new ReleaseRelayError("E_INPUT", "input event is not JSON", "pass a ledger event as JSON");
-    }
-    const parsed = ledgerEventSchema.safeParse({ at: now, ...link, ...(raw as object) });
-    if (!parsed.success)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
-        "see src/core/ledger.ts for the event types",
-      );
-    return [parsed.data];
-  }
-  if (settings.plan !== undefined) {
-    const plan = releasePlanSchema.safeParse(JSON.parse(settings.plan));
-    if (!plan.success)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        "input plan is not a release plan",
-        "pass the plan output of build-matrix unchanged",
-      );
-    const request: LedgerEvent = {
-      id: `request:${plan.data.commit}`,
-      at: now,
-      type: "request",
-      tag: plan.data.tag,
-      commit: plan.data.commit,
-      requestedAt: plan.data.buildTime,
-      ...(plan.data.checksOverride ? { checksOverride: plan.data.checksOverride } : {}),
-      ...link,
-    };
-    // Without a qualify command the stage is settled here, once: the release does not wait for it.
-    const noQualify: LedgerEvent = {
-      id: "stage:qualify:skipped:not-configured",
-      at: now,
-      type: "stage",
-      stage: "qualify",
-      status: "skipped",
-      detail: "no qualify command in release-relay.yml",
-    };
-    return plan.data.qualify ? [request] : [request, noQualify];
-  }
-  if (settings.stage && settings.status)
-    return [stageEvent(settings.stage, settings.status, run, now, settings.detail)];
-  if (settings.report !== undefined) {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(settings.report);
-    } catch {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        "downstream-status payload is not JSON",
-        "pass toJSON(github.event.client_payload)",
-      );
-    }
-    return [reportToEvent(raw, config, settings.version, now)];
-  }
-  return [];
-}
+export type { RunInfo, TrackStatusSettings };
 
 /** What track-status did. */
 export interface TrackResult {
