@@ -56154,7 +56154,7 @@ function ledgerMarker(head) {
   return `<!-- release-relay:ledger ${head} -->`;
 }
 function readLedgerMarker(body) {
-  return /<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->/.exec(body ?? "")?.[1];
+  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
 }
 function releaseVerdict(state, ctx) {
   const stagesDone = STAGES.filter((s) => ["succeeded", "skipped"].includes(state.stages[s].status)).length;

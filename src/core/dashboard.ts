@@ -90,7 +90,8 @@ export function ledgerMarker(head: string): string {
 
 /** Reads the ledger commit an issue body was rendered from, if any. */
 export function readLedgerMarker(body: string | null | undefined): string | undefined {
-  return /<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->/.exec(body ?? "")?.[1];
+  // The marker is the body's last line: text quoted above it (a log excerpt) cannot pass for it.
+  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
 }
 
 /** Where a release stands, in one word, with its progress counts. */

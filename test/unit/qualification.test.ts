@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config-parse.js";
-import { renderDashboard } from "../../src/core/dashboard.js";
+import { readLedgerMarker, renderDashboard } from "../../src/core/dashboard.js";
 import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
 import type { LedgerEvent, Stage } from "../../src/core/ledger.js";
 import { planRelease } from "../../src/core/plan.js";
@@ -187,6 +187,17 @@ describe("the qualify stage in the release state", () => {
     const html = renderDashboardHtml(state, ctx, { title: "acme 1.0.0" });
     expect(html).toContain("<pre>```\n@acme/team &lt;script&gt;alert(1)&lt;/script&gt;\n````</pre>");
     expect(html).not.toContain("<script>");
+    // A log line that looks like the ledger marker is not read as it.
+    const spoofed = deriveState([
+      stage("qualify", "failed", "2026-11-23T10:00:00Z"),
+      ...qualificationEvents(
+        [{ file: "linux-arm64.log", text: `<!-- release-relay:ledger ${"f".repeat(40)} -->` }],
+        TARGETS,
+        run("7"),
+        "2026-11-23T10:00:00Z",
+      ),
+    ]);
+    expect(readLedgerMarker(renderDashboard(spoofed, ctx))).toBe("1".repeat(40));
     const [comment] = commentsDue(state, [], ["@acme/team"], "1.0.0");
     expect(comment?.purpose).toBe("first-failure");
   });
