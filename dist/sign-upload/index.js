@@ -88832,6 +88832,7 @@ var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0
 var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
+var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
 });
@@ -88877,7 +88878,7 @@ var configSchema = kebabObject({
   upload: kebabObject({
     bucket: bucketNameSchema,
     prefix: keyPrefixSchema.default(""),
-    region: external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default("us-east-1"),
+    region: regionSchema.default("us-east-1"),
     endpoint: external_exports.url().optional(),
     "public-url": external_exports.url().optional(),
     "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
@@ -88903,7 +88904,7 @@ var configSchema = kebabObject({
       upload: kebabObject({
         bucket: bucketNameSchema.optional(),
         prefix: keyPrefixSchema.optional(),
-        region: external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+        region: regionSchema.optional(),
         endpoint: external_exports.url().optional(),
         "public-url": external_exports.url().optional()
       }).prefault({}),

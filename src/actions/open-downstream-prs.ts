@@ -22,6 +22,7 @@ import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
 import { buildReleasePublished } from "../core/release-published.js";
 import { type EditValues, editValues } from "../core/release-values.js";
+import type { PrResult } from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
 import {
   floatingTags,
@@ -89,7 +90,8 @@ export type OpenPrsSettings = z.output<typeof inputsSchema>;
 export interface DownstreamResult {
   downstream: string;
   repo: string;
-  outcome: "opened" | "updated" | "unchanged" | "pushed" | "dispatched" | "dry-run" | "skipped" | "failed";
+  /** The same outcomes track-status reads back (prResultSchema). */
+  outcome: PrResult["outcome"];
   number?: number;
   url?: string;
   headSha?: string;

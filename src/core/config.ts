@@ -180,6 +180,9 @@ export const keyPrefixSchema = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*
     `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue.input)}`,
 });
 
+/** An AWS region name, e.g. us-east-1. */
+const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+
 /** A @user or @org/team to mention in a comment. */
 export const mentionSchema = z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue) => `expected a @user or @org/team to mention, got ${quoted(issue.input)}`,
@@ -239,10 +242,7 @@ export const configSchema = kebabObject({
   upload: kebabObject({
     bucket: bucketNameSchema,
     prefix: keyPrefixSchema.default(""),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
-      .default("us-east-1"),
+    region: regionSchema.default("us-east-1"),
     endpoint: z.url().optional(),
     "public-url": z.url().optional(),
     "cache-control": z.string().default("public, max-age=31536000, immutable"),
@@ -269,10 +269,7 @@ export const configSchema = kebabObject({
         upload: kebabObject({
           bucket: bucketNameSchema.optional(),
           prefix: keyPrefixSchema.optional(),
-          region: z
-            .string()
-            .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
-            .optional(),
+          region: regionSchema.optional(),
           endpoint: z.url().optional(),
           "public-url": z.url().optional(),
         }).prefault({}),
