@@ -16,6 +16,7 @@ export const ENTRIES = {
   "sign-upload": "src/actions/sign-upload.ts",
   "open-downstream-prs": "src/actions/open-downstream-prs.ts",
   "track-status": "src/actions/track-status.ts",
+  yank: "src/actions/yank.ts",
   cli: "src/cli/main.ts",
 };
 

@@ -51689,7 +51689,7 @@ var DownstreamPullRequests = class {
       recursive: "1"
     });
     const shas = new Map(data.tree.map((e) => [e.path, e.sha]));
-    return wanted.every((f) => shas.get(f.path) === blobSha(f.content));
+    return wanted.every((f) => f.deleted ? !shas.has(f.path) : shas.get(f.path) === blobSha(f.content));
   }
   async moveBranch(commit) {
     await this.github.rest.git.updateRef({
@@ -51722,12 +51722,14 @@ var DownstreamPullRequests = class {
       owner: this.owner,
       repo: this.name,
       base_tree: base.tree,
-      tree: wanted.map((f) => ({
-        path: f.path,
-        mode: f.executable ? "100755" : "100644",
-        type: "blob",
-        content: f.content
-      }))
+      tree: wanted.map(
+        (f) => f.deleted ? { path: f.path, mode: "100644", type: "blob", sha: null } : {
+          path: f.path,
+          mode: f.executable ? "100755" : "100644",
+          type: "blob",
+          content: f.content
+        }
+      )
     });
     const { data: commit } = await this.github.rest.git.createCommit({
       owner: this.owner,

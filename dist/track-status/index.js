@@ -55489,6 +55489,23 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     by: text(100)
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
+  /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("yank-step"),
+    target: name,
+    outcome: external_exports.enum([
+      "pr-closed",
+      "revert-proposed",
+      "revert-merged",
+      "nothing-to-do",
+      "by-hand",
+      "moved",
+      "failed"
+    ]),
+    url: url2.optional(),
+    detail: text(2e3).optional()
+  }),
   /** A reviewer of a deployment environment let a release run publish (or refused it). */
   external_exports.strictObject({
     ...base,
@@ -55518,7 +55535,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   external_exports.strictObject({
     ...base,
     type: external_exports.literal("comment-posted"),
-    purpose: external_exports.enum(["first-failure", "rerun", "complete", "review-ping"]),
+    purpose: external_exports.enum(["first-failure", "rerun", "complete", "review-ping", "yanked"]),
     key: text(200)
   })
 ]);
@@ -55891,6 +55908,7 @@ function deriveState(events) {
     failures: [],
     qualification: [],
     approvals: [],
+    yank: [],
     comments: /* @__PURE__ */ new Set(),
     eventCount: ordered.length
   };
@@ -56059,8 +56077,21 @@ function deriveState(events) {
         });
         break;
       case "rollback":
-        state.rollback = { at: e.at, reason: e.reason, by: e.by };
+        state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
         break;
+      case "yank-step": {
+        const step = {
+          target: e.target,
+          outcome: e.outcome,
+          at: e.at,
+          ...e.url ? { url: e.url } : {},
+          ...e.detail ? { detail: e.detail } : {}
+        };
+        const i = state.yank.findIndex((y) => y.target === e.target);
+        if (i === -1) state.yank.push(step);
+        else state.yank[i] = step;
+        break;
+      }
       case "tracking-issue":
         state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
         break;
@@ -56103,6 +56134,40 @@ function stagesToRerun(state, request2) {
   return first === -1 ? [] : STAGES.slice(first).filter(
     (s) => state.stages[s].status !== "succeeded" && state.stages[s].status !== "skipped"
   );
+}
+
+// src/core/yank.ts
+var yankReasonSchema = external_exports.string().trim().min(3, { error: "give the reason for yanking (at least a few words)" }).max(2e3, { error: "the reason is at most 2000 characters" });
+var STORAGE = "storage";
+function yankDone(state, downstreams) {
+  if (!state.rollback) return false;
+  const targets = [...downstreams, STORAGE];
+  return targets.every((t) => {
+    const step = state.yank.find((y) => y.target === t);
+    return step !== void 0 && step.outcome !== "failed";
+  });
+}
+var LABEL = {
+  "pr-closed": "🚫 PR closed",
+  "revert-proposed": "↩️ revert PR opened",
+  "revert-merged": "↩️ reverted",
+  "nothing-to-do": "— nothing to undo",
+  "by-hand": "✋ to undo by hand",
+  moved: "📦 moved to yanked/",
+  failed: "❌ failed"
+};
+function yankSection(state, cell2) {
+  if (!state.rollback) return [];
+  return [
+    `> ⛔ **Yanked** by ${cell2(state.rollback.by)} (${state.rollback.at}): “${cell2(state.rollback.reason)}”`,
+    "",
+    "| Yank | Done | Detail |",
+    "| --- | --- | --- |",
+    ...state.yank.map(
+      (y) => `| ${cell2(y.target)} | ${LABEL[y.outcome]} | ${y.url ? `${y.url} ` : ""}${cell2(y.detail ?? "")} |`
+    ),
+    ""
+  ];
 }
 
 // src/core/dashboard.ts
@@ -56174,7 +56239,7 @@ function releaseVerdict(state, ctx) {
 }
 function statusLine(state, ctx) {
   const v = releaseVerdict(state, ctx);
-  if (v.kind === "rolled-back") return `**⛔ Rolled back** — ${cell(state.rollback?.reason ?? "")}`;
+  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state.rollback?.reason ?? "")}`;
   if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
   if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
   return `**🔵 In progress** — ${v.progress}`;
@@ -56309,6 +56374,7 @@ function renderDashboard(state, ctx) {
         `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
         ""
       ] : [],
+      ...yankSection(state, cell),
       ...checksOverrideNote(state),
       ...approvalNotes(state),
       ...stageTable(state),
@@ -56657,7 +56723,15 @@ function commentsDue(state, expected, notify, version2) {
       });
     }
   }
-  if (isComplete(state, expected) && !state.comments.has("complete")) {
+  if (state.rollback && !state.comments.has("yanked")) {
+    const who = notify.length ? `${notify.join(" ")} ` : "";
+    due.push({
+      key: "yanked",
+      purpose: "yanked",
+      body: `${who}release ${version2} was yanked by ${state.rollback.by}: ${state.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
+    });
+  }
+  if (!state.rollback && isComplete(state, expected) && !state.comments.has("complete")) {
     due.push({
       key: "complete",
       purpose: "complete",
@@ -56673,7 +56747,11 @@ function versionFromTrackingTitle(template, title) {
   return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
 }
 function wantedIssueState(state, expected) {
-  if (state.rollback) return "closed";
+  if (state.rollback)
+    return yankDone(
+      state,
+      expected.map((x) => x.name)
+    ) ? "closed" : "open";
   const lastRerun = state.reruns.at(-1)?.at;
   const rerunPending = lastRerun !== void 0 && STAGES.some((s) => state.stages[s].status === "running");
   return isComplete(state, expected) && !rerunPending ? "closed" : "open";
@@ -56982,6 +57060,13 @@ async function runTrackStatus(settings, config2, deps) {
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
+    const yanked = deriveState(before).rollback;
+    if (yanked)
+      throw new ReleaseRelayError(
+        "E_YANKED",
+        `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
+        "release a new version with the fix instead"
+      );
     rerun = stagesToRerun(deriveState(before), settings.rerun);
     events = rerun.length === 0 || before.length === 0 ? [] : [
       {

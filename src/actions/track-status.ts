@@ -19,6 +19,7 @@ import {
   renderDashboard,
 } from "../core/dashboard.js";
 import { ledgerKey } from "../core/environment.js";
+import { ReleaseRelayError } from "../core/errors.js";
 import { STAGES } from "../core/ledger.js";
 import { targetArtifacts, versionPlaceholders } from "../core/plan.js";
 import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
@@ -86,6 +87,13 @@ export async function runTrackStatus(
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
     const before = (await store.read()).events;
+    const yanked = deriveState(before).rollback;
+    if (yanked)
+      throw new ReleaseRelayError(
+        "E_YANKED",
+        `${version.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
+        "release a new version with the fix instead",
+      );
     rerun = stagesToRerun(deriveState(before), settings.rerun);
     // Nothing to redo is not an event: a rerun of a finished release changes nothing; on an empty
     // ledger this is the release's first run, not a rerun.

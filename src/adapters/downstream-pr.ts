@@ -10,6 +10,8 @@ export interface WantedFile {
   content: string;
   /** Committed with mode 100755 (a script a generator wrote or kept executable). */
   executable?: boolean;
+  /** Removed from the branch (a revert of a file the release created); `content` is ignored. */
+  deleted?: boolean;
 }
 
 /** One downstream PR to open or bring up to date. */
@@ -267,7 +269,7 @@ export class DownstreamPullRequests {
       recursive: "1",
     });
     const shas = new Map(data.tree.map((e) => [e.path, e.sha]));
-    return wanted.every((f) => shas.get(f.path) === blobSha(f.content));
+    return wanted.every((f) => (f.deleted ? !shas.has(f.path) : shas.get(f.path) === blobSha(f.content)));
   }
 
   private async moveBranch(commit: string): Promise<void> {
@@ -306,12 +308,16 @@ export class DownstreamPullRequests {
       owner: this.owner,
       repo: this.name,
       base_tree: base.tree,
-      tree: wanted.map((f) => ({
-        path: f.path,
-        mode: f.executable ? ("100755" as const) : ("100644" as const),
-        type: "blob" as const,
-        content: f.content,
-      })),
+      tree: wanted.map((f) =>
+        f.deleted
+          ? { path: f.path, mode: "100644" as const, type: "blob" as const, sha: null }
+          : {
+              path: f.path,
+              mode: f.executable ? ("100755" as const) : ("100644" as const),
+              type: "blob" as const,
+              content: f.content,
+            },
+      ),
     });
     const { data: commit } = await this.github.rest.git.createCommit({
       owner: this.owner,

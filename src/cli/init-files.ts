@@ -22,12 +22,14 @@ export async function plannedFiles(
     out.set(join(d, "release-relay.yml"), renderStarterConfig(a));
     await copy("workflows-templates/automation/release.yml", join(d, ".github/workflows/release.yml"));
     await copy("workflows-templates/automation/status.yml", join(d, ".github/workflows/status.yml"));
+    await copy("workflows-templates/automation/yank.yml", join(d, ".github/workflows/yank.yml"));
     for (const name of [
       "build-matrix",
       "compute-hashes",
       "sign-upload",
       "open-downstream-prs",
       "track-status",
+      "yank",
     ]) {
       await copy(`actions/${name}/action.yml`, join(d, "actions", name, "action.yml"));
       await copy(`dist/${name}/index.js`, join(d, "dist", name, "index.js"));

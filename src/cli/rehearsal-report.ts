@@ -68,10 +68,14 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
     "",
     `Dashboard: ${dir}/dashboard.html`,
     `World:     ${dir} (repos/, artifacts/, tracking-issue.md, summary.json)`,
-    s.completed
-      ? s.environment
-        ? `✅ ${s.version} released to ${s.environment}: every stage done, every downstream dry-run (nothing proposed), artifacts verified.`
-        : `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
-      : `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`,
+    s.yanked !== undefined
+      ? s.yanked
+        ? `⛔ ${s.version} yanked: open PRs closed, merged ones reverted by PR, objects moved under yanked/.`
+        : `❌ the yank of ${s.version} is not done (see the tracking issue). Run it again: release-relay rehearse --resume --keep ${dir} --yank REASON`
+      : s.completed
+        ? s.environment
+          ? `✅ ${s.version} released to ${s.environment}: every stage done, every downstream dry-run (nothing proposed), artifacts verified.`
+          : `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
+        : `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`,
   ].join("\n");
 }

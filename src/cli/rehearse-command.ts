@@ -62,6 +62,8 @@ export const rehearseCommand: Command = async (args, out) => {
       keep: { type: "string" },
       example: { type: "string" },
       "no-merge": { type: "boolean", default: false },
+      yank: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       revoke: { type: "string", multiple: true },
     },
@@ -72,6 +74,12 @@ export const rehearseCommand: Command = async (args, out) => {
       "E_INPUT",
       "--resume needs --keep DIR (the world to rerun)",
       "e.g. rehearse --resume --keep ./world",
+    );
+  if (values.yank !== undefined && !values.resume)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "--yank yanks a kept world's release: it needs --resume --keep DIR",
+      'e.g. rehearse --resume --keep ./world --yank "broken build" --dry-run',
     );
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
   const rate = number(values.faults, "faults", 0, 0.5);
@@ -87,6 +95,7 @@ export const rehearseCommand: Command = async (args, out) => {
     requireApproval: values["require-approval"],
     ...(values.environment ? { environment: values.environment } : {}),
     merge: !values["no-merge"],
+    ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
     revoke: (values.revoke ?? []).map(parseRevocation),
     onNotice: (n) => {
       if (values.json)
@@ -104,5 +113,6 @@ export const rehearseCommand: Command = async (args, out) => {
   out(
     values.json ? JSON.stringify({ kind: "summary", summary: outcome.summary }) : finalReport(outcome, dir),
   );
+  if (values.yank !== undefined) return values["dry-run"] || outcome.summary.yanked ? 0 : 1;
   return outcome.summary.completed ? 0 : 1;
 };

@@ -34,7 +34,7 @@ const STATUS_MARK = {
 
 const VERDICT = {
   released: { label: "Released", cls: "ok" },
-  "rolled-back": { label: "Rolled back", cls: "bad" },
+  "rolled-back": { label: "Yanked", cls: "bad" },
   attention: { label: "Needs attention", cls: "bad" },
   "in-progress": { label: "In progress", cls: "run" },
 } as const;
@@ -214,6 +214,11 @@ export function renderDashboardHtml(
 <p><span class="badge ${v.cls}" id="verdict" data-verdict="${verdict.kind}">${v.label}</span> ${escapeHtml(verdict.progress)}</p>
 <p class="muted">${issue} · ledger ${escapeHtml(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escapeHtml(state.request.tag)} at <code>${escapeHtml(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
 ${ctx.environment ? `<p class="warning" id="environment">Environment ${escapeHtml(ctx.environment)}: its own files and ledger, every downstream dry-run — nothing here reached users.</p>` : ""}
+${
+  state.rollback
+    ? `<section id="yank" class="warning"><p>Yanked by ${escapeHtml(state.rollback.by)} (${escapeHtml(state.rollback.at)}): “${escapeHtml(state.rollback.reason)}”</p><ul>${state.yank.map((y) => `<li data-target="${escapeHtml(y.target)}" data-outcome="${y.outcome}">${escapeHtml(y.target)}: ${escapeHtml(y.outcome)}${y.url ? ` ${link(y.url, y.url)}` : ""}${y.detail ? ` — ${escapeHtml(y.detail)}` : ""}</li>`).join("")}</ul></section>`
+    : ""
+}
 ${
   state.request?.checksOverride
     ? `<p class="warning" id="checks-override">Released with source CI not green (${escapeHtml(state.request.checksOverride.failing.join(", "))}): overridden by ${escapeHtml(state.request.checksOverride.by)} — “${escapeHtml(state.request.checksOverride.reason)}”</p>`

@@ -6,6 +6,7 @@ import {
   isComplete,
   type ReleaseState,
 } from "./release-state.js";
+import { yankSection } from "./yank.js";
 
 /** What the dashboard needs besides the ledger. */
 export interface DashboardContext {
@@ -122,7 +123,7 @@ export function releaseVerdict(state: ReleaseState, ctx: DashboardContext): Verd
 /** The one-line verdict at the top of the dashboard. */
 export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
   const v = releaseVerdict(state, ctx);
-  if (v.kind === "rolled-back") return `**⛔ Rolled back** — ${cell(state.rollback?.reason ?? "")}`;
+  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state.rollback?.reason ?? "")}`;
   if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
   if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
   return `**🔵 In progress** — ${v.progress}`;
@@ -313,6 +314,7 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
             "",
           ]
         : []),
+      ...yankSection(state, cell),
       ...checksOverrideNote(state),
       ...approvalNotes(state),
       ...stageTable(state),

@@ -18,6 +18,7 @@ export type ErrorCode =
   | "E_TAMPERED"
   | "E_LEDGER"
   | "E_DOWNSTREAM"
+  | "E_YANKED"
   | "E_WORKFLOW"
   | "E_EXPRESSION"
   | "E_RUNNER_UNSUPPORTED"

@@ -117,6 +117,23 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     by: text(100),
   }),
   z.strictObject({ ...base, type: z.literal("rollback"), reason: text(2000), by: text(100) }),
+  /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
+  z.strictObject({
+    ...base,
+    type: z.literal("yank-step"),
+    target: name,
+    outcome: z.enum([
+      "pr-closed",
+      "revert-proposed",
+      "revert-merged",
+      "nothing-to-do",
+      "by-hand",
+      "moved",
+      "failed",
+    ]),
+    url: url.optional(),
+    detail: text(2000).optional(),
+  }),
   /** A reviewer of a deployment environment let a release run publish (or refused it). */
   z.strictObject({
     ...base,
@@ -149,7 +166,7 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
   z.strictObject({
     ...base,
     type: z.literal("comment-posted"),
-    purpose: z.enum(["first-failure", "rerun", "complete", "review-ping"]),
+    purpose: z.enum(["first-failure", "rerun", "complete", "review-ping", "yanked"]),
     key: text(200),
   }),
 ]);

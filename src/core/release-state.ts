@@ -41,6 +41,8 @@ export interface ReleaseState {
   request?: { tag: string; commit: string; requestedAt: string; checksOverride?: ChecksOverride };
   reruns: { at: string; stages: Stage[]; by: string }[];
   rollback?: { at: string; reason: string; by: string };
+  /** What yanking did so far, the latest outcome per target (a downstream, or "storage"). */
+  yank: { target: string; outcome: YankOutcome; at: string; url?: string; detail?: string }[];
   /** Who let each release run publish, through the deployment environment's required reviewers. */
   approvals: {
     environment: string;
@@ -57,6 +59,9 @@ export interface ReleaseState {
   firstAt?: string;
   lastAt?: string;
 }
+
+/** The outcome of one part of a yank. */
+export type YankOutcome = Extract<LedgerEvent, { type: "yank-step" }>["outcome"];
 
 const ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 } as const;
 
@@ -83,6 +88,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     failures: [],
     qualification: [],
     approvals: [],
+    yank: [],
     comments: new Set(),
     eventCount: ordered.length,
   };
@@ -256,8 +262,22 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         });
         break;
       case "rollback":
-        state.rollback = { at: e.at, reason: e.reason, by: e.by };
+        // The first yank request is the one on record; asking again resumes it.
+        state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
         break;
+      case "yank-step": {
+        const step = {
+          target: e.target,
+          outcome: e.outcome,
+          at: e.at,
+          ...(e.url ? { url: e.url } : {}),
+          ...(e.detail ? { detail: e.detail } : {}),
+        };
+        const i = state.yank.findIndex((y) => y.target === e.target);
+        if (i === -1) state.yank.push(step);
+        else state.yank[i] = step;
+        break;
+      }
       case "tracking-issue":
         // The first issue recorded is canonical; a duplicate created in a race is closed in its favour.
         state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };

@@ -1,10 +1,11 @@
 import { STAGES } from "./ledger.js";
 import { type DownstreamExpectation, isComplete, type ReleaseState } from "./release-state.js";
+import { yankDone } from "./yank.js";
 
 /** A comment for people, posted at most once (its key is recorded in the ledger first). */
 export interface DueComment {
   key: string;
-  purpose: "first-failure" | "rerun" | "complete" | "review-ping";
+  purpose: "first-failure" | "rerun" | "complete" | "review-ping" | "yanked";
   body: string;
 }
 
@@ -74,7 +75,15 @@ export function commentsDue(
       });
     }
   }
-  if (isComplete(state, expected) && !state.comments.has("complete")) {
+  if (state.rollback && !state.comments.has("yanked")) {
+    const who = notify.length ? `${notify.join(" ")} ` : "";
+    due.push({
+      key: "yanked",
+      purpose: "yanked",
+      body: `${who}release ${version} was yanked by ${state.rollback.by}: ${state.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`,
+    });
+  }
+  if (!state.rollback && isComplete(state, expected) && !state.comments.has("complete")) {
     due.push({
       key: "complete",
       purpose: "complete",
@@ -104,7 +113,14 @@ export function wantedIssueState(
   state: ReleaseState,
   expected: readonly DownstreamExpectation[],
 ): "open" | "closed" {
-  if (state.rollback) return "closed";
+  // A yank keeps the issue open until each part is done (a failed revert needs people).
+  if (state.rollback)
+    return yankDone(
+      state,
+      expected.map((x) => x.name),
+    )
+      ? "closed"
+      : "open";
   const lastRerun = state.reruns.at(-1)?.at;
   const rerunPending = lastRerun !== undefined && STAGES.some((s) => state.stages[s].status === "running");
   return isComplete(state, expected) && !rerunPending ? "closed" : "open";

@@ -160,7 +160,10 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
     secrets: { RELEASE_RELAY_DISPATCH_TOKEN: c.dispatchToken },
   });
   settings.set(project.automationRepo.toLowerCase(), {
-    vars: { RELEASE_AWS_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal" },
+    vars: {
+      RELEASE_AWS_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal",
+      RELEASE_AWS_YANK_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-yank",
+    },
     secrets: {
       RELEASE_RELAY_APP_ID: "1",
       RELEASE_RELAY_APP_KEY: "rehearsal-app-private-key",

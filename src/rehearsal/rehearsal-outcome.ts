@@ -10,6 +10,7 @@ import { dashboardContext, renderDashboard } from "../core/dashboard.js";
 import { renderDashboardHtml } from "../core/dashboard-html.js";
 import { ledgerKey } from "../core/environment.js";
 import { deriveState, isComplete, type ReleaseState } from "../core/release-state.js";
+import { yankDone } from "../core/yank.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
@@ -26,6 +27,8 @@ export interface RehearsalSummary {
   /** The environment released to; absent for production. */
   environment?: string;
   completed: boolean;
+  /** Present once the release was yanked: whether every part of the yank is done. */
+  yanked?: boolean;
   trackingIssue: { repo: string; number: number; url: string } | null;
   prs: {
     downstream: string;
@@ -184,6 +187,14 @@ export async function collectOutcome(input: {
     version,
     ...(config.environment ? { environment: config.environment } : {}),
     completed: isComplete(state, ctx.expected) && verify.ok,
+    ...(state.rollback
+      ? {
+          yanked: yankDone(
+            state,
+            ctx.expected.map((x) => x.name),
+          ),
+        }
+      : {}),
     trackingIssue: state.trackingIssue
       ? { repo: state.trackingIssue.repo, number: state.trackingIssue.number, url: state.trackingIssue.url }
       : null,

@@ -43,6 +43,8 @@ export interface RehearseOptions {
   revoke?: Revocation[];
   /** Merge release PRs once their CI passes, as maintainers would (default true). */
   merge?: boolean;
+  /** With `resume`: yank the kept world's release through the yank workflow instead of rerunning it. */
+  yank?: { reason: string; dryRun?: boolean };
   onNotice?: (notice: RunnerNotice | { kind: "phase"; text: string }) => void;
 }
 
@@ -161,15 +163,23 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         say(`re-run failed jobs: ${run.file} in ${run.repo} (${run.event.name}), killed by the crash`);
         actions.enqueue(run.repo, run.event, run.file);
       }
-      say(`workflow_dispatch: release.yml in ${project.automationRepo} (version ${version}, stages failed)`);
+      const [workflow, inputs] = options.yank
+        ? ([
+            "yank.yml",
+            { version, reason: options.yank.reason, "dry-run": String(options.yank.dryRun === true) },
+          ] as const)
+        : (["release.yml", { version, stages: "failed" }] as const);
+      say(
+        `workflow_dispatch: ${workflow} in ${project.automationRepo} (version ${version}${options.yank ? `, reason “${options.yank.reason}”${options.yank.dryRun ? ", dry-run" : ""}` : ", stages failed"})`,
+      );
       await apiCall(
         emulator.url,
         credentials.maintainerToken,
         "POST",
-        `/repos/${project.automationRepo}/actions/workflows/release.yml/dispatches`,
+        `/repos/${project.automationRepo}/actions/workflows/${workflow}/dispatches`,
         {
           ref: emulator.state.repos[project.automationRepo.toLowerCase()]?.defaultBranch ?? "main",
-          inputs: { version, stages: "failed", ...(environment ? { environment } : {}) },
+          inputs: { ...inputs, ...(environment ? { environment } : {}) },
         },
       );
     } else {
@@ -209,7 +219,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       }
     }
     // Maintainers merge each release PR as soon as its CI has passed, while the rest goes on.
-    if (options.merge !== false)
+    // A yank is not a release: nobody merges its PRs while it closes them.
+    if (options.merge !== false && !options.yank)
       actions.betweenBatches = async () => {
         const merged = await mergeGreenPulls(
           emulator,

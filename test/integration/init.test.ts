@@ -58,7 +58,10 @@ describe("release-relay init", () => {
     for (const f of [
       ".github/workflows/release.yml",
       ".github/workflows/status.yml",
+      ".github/workflows/yank.yml",
       "actions/track-status/action.yml",
+      "actions/yank/action.yml",
+      "dist/yank/index.js",
       "dist/track-status/index.js",
       "dist/package.json",
     ]) {

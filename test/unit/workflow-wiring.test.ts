@@ -18,6 +18,7 @@ const TEMPLATES = [
   "main-repo/release.yml",
   "automation/release.yml",
   "automation/status.yml",
+  "automation/yank.yml",
   "downstream/report-status.yml",
 ];
 

@@ -1,0 +1,63 @@
+// Undoing one release commit's change to one file, decided from the file before the release
+// commit, after it, and on the downstream's branch now.
+
+/** What reverting one file needs: new content, its removal, nothing, or a person. */
+export type FileRevert =
+  | { kind: "write"; content: string }
+  | { kind: "delete" }
+  | { kind: "unchanged"; why: string }
+  | { kind: "conflict"; why: string };
+
+/** A text's lines, each with its own line ending, so that joining them gives the text back. */
+function linesOf(text: string): string[] {
+  return text.split(/(?<=\n)/).filter((l) => l !== "");
+}
+
+/** The lines of `from` that are not in `to`, counted like a multiset. */
+function linesMissing(from: readonly string[], to: readonly string[]): string[] {
+  const left = new Map<string, number>();
+  for (const l of to) left.set(l, (left.get(l) ?? 0) + 1);
+  return from.filter((l) => {
+    const n = left.get(l) ?? 0;
+    if (n > 0) left.set(l, n - 1);
+    return n === 0;
+  });
+}
+
+/**
+ * Decides how to undo the release's change to one file (`undefined`: the file did not exist).
+ * Unchanged since the release: the content from before it. A release that only added lines (a
+ * hashes line) whose lines are still there: those lines removed, whatever came after. None of the
+ * release's lines left (a later release replaced them): nothing to undo. Anything else is a
+ * conflict for a person: a guess could publish the wrong hashes.
+ */
+export function planFileRevert(
+  path: string,
+  before: string | undefined,
+  after: string | undefined,
+  current: string | undefined,
+): FileRevert {
+  if (current === before) return { kind: "unchanged", why: `${path} is already as before the release` };
+  if (current === after)
+    return before === undefined ? { kind: "delete" } : { kind: "write", content: before };
+  if (current === undefined)
+    return { kind: "conflict", why: `${path} was deleted since the release; restore it by hand if needed` };
+  const afterLines = linesOf(after ?? "");
+  const beforeLines = linesOf(before ?? "");
+  const added = linesMissing(afterLines, beforeLines);
+  const removed = linesMissing(beforeLines, afterLines);
+  const currentLines = linesOf(current);
+  const stillThere = linesMissing(added, linesMissing(added, currentLines));
+  if (stillThere.length === 0)
+    return { kind: "unchanged", why: `${path} no longer holds any line the release wrote (superseded)` };
+  if (removed.length === 0 && before !== undefined && stillThere.length === added.length) {
+    // Remove the latest occurrence of each added line: earlier ones predate the release.
+    const kept = [...currentLines];
+    for (const line of added) kept.splice(kept.lastIndexOf(line), 1);
+    return { kind: "write", content: kept.join("") };
+  }
+  return {
+    kind: "conflict",
+    why: `${path} changed since the release and still holds some of its lines; revert it by hand`,
+  };
+}
