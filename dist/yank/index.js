@@ -20809,12 +20809,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning2) {
+    function warn(logLevel, warning3) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning2);
+          node_process.emitWarning(warning3);
         else
-          console.warn(warning2);
+          console.warn(warning3);
       }
     }
     exports.debug = debug2;
@@ -24284,9 +24284,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning2) => {
+        this.onError = (source, code, message, warning3) => {
           const pos = getErrorPos(source);
-          if (warning2)
+          if (warning3)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -24359,10 +24359,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning2) => {
+            this.directives.add(token.source, (offset, message, warning3) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning3);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -26404,7 +26404,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
+      doc.warnings.forEach((warning3) => log.warn(doc.options.logLevel, warning3));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -44875,18 +44875,18 @@ function stsRegionDefaultResolver(loaderConfig = {}) {
   return loadConfig({
     ...NODE_REGION_CONFIG_OPTIONS,
     async default() {
-      if (!warning.silence) {
+      if (!warning2.silence) {
         console.warn("@aws-sdk - WARN - default STS region of us-east-1 used. See @aws-sdk/credential-providers README and set a region explicitly.");
       }
       return "us-east-1";
     }
   }, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig });
 }
-var warning;
+var warning2;
 var init_stsRegionDefaultResolver = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/region-config-resolver/stsRegionDefaultResolver.js"() {
     init_config2();
-    warning = {
+    warning2 = {
       silence: false
     };
   }
@@ -44964,7 +44964,7 @@ __export(client_exports2, {
   setTokenFeature: () => setTokenFeature,
   state: () => state,
   stsRegionDefaultResolver: () => stsRegionDefaultResolver,
-  stsRegionWarning: () => warning,
+  stsRegionWarning: () => warning2,
   toEndpointV1: () => toEndpointV12,
   useDefaultPartitionInfo: () => useDefaultPartitionInfo,
   userAgentMiddleware: () => userAgentMiddleware
@@ -46974,11 +46974,11 @@ function bucketEndpointMiddleware(options) {
               url: bucketEndpointUrl
             };
           } catch (e5) {
-            const warning2 = `@aws-sdk/middleware-sdk-s3: bucketEndpoint=true was set but Bucket=${bucket} could not be parsed as URL.`;
+            const warning3 = `@aws-sdk/middleware-sdk-s3: bucketEndpoint=true was set but Bucket=${bucket} could not be parsed as URL.`;
             if (context.logger?.constructor?.name === "NoOpLogger") {
-              console.warn(warning2);
+              console.warn(warning3);
             } else {
-              context.logger?.warn?.(warning2);
+              context.logger?.warn?.(warning3);
             }
             throw e5;
           }
@@ -69994,6 +69994,9 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
   process.stdout.write(message + os3.EOL);
@@ -97132,7 +97135,9 @@ async function closePullWithComment(github, repo, number4, comment) {
 
 // src/core/file-revert.ts
 function linesOf(text2) {
-  return text2.split(/(?<=\n)/).filter((l3) => l3 !== "");
+  const finalNewline = text2.endsWith("\n");
+  const body = finalNewline ? text2.slice(0, -1) : text2;
+  return { lines: body === "" ? [] : body.split("\n"), finalNewline };
 }
 function linesMissing(from, to) {
   const left = /* @__PURE__ */ new Map();
@@ -97143,24 +97148,25 @@ function linesMissing(from, to) {
     return n3 === 0;
   });
 }
-function planFileRevert(path, before, after, current) {
+function planFileRevert(path, version2, before, after, current) {
   if (current === before) return { kind: "unchanged", why: `${path} is already as before the release` };
   if (current === after)
     return before === void 0 ? { kind: "delete" } : { kind: "write", content: before };
   if (current === void 0)
     return { kind: "conflict", why: `${path} was deleted since the release; restore it by hand if needed` };
-  const afterLines = linesOf(after ?? "");
-  const beforeLines = linesOf(before ?? "");
+  const afterLines = linesOf(after ?? "").lines;
+  const beforeLines = linesOf(before ?? "").lines;
   const added = linesMissing(afterLines, beforeLines);
   const removed = linesMissing(beforeLines, afterLines);
-  const currentLines = linesOf(current);
-  const stillThere = linesMissing(added, linesMissing(added, currentLines));
-  if (stillThere.length === 0)
-    return { kind: "unchanged", why: `${path} no longer holds any line the release wrote (superseded)` };
-  if (removed.length === 0 && before !== void 0 && stillThere.length === added.length) {
-    const kept = [...currentLines];
+  const now = linesOf(current);
+  const present = (lines) => linesMissing(lines, linesMissing(lines, now.lines));
+  const naming = added.filter((l3) => l3.includes(version2));
+  if (present(naming.length > 0 ? naming : added).length === 0)
+    return { kind: "unchanged", why: `${path} no longer holds the release's lines (superseded)` };
+  if (removed.length === 0 && before !== void 0 && present(added).length === added.length) {
+    const kept = [...now.lines];
     for (const line of added) kept.splice(kept.lastIndexOf(line), 1);
-    return { kind: "write", content: kept.join("") };
+    return { kind: "write", content: kept.join("\n") + (now.finalNewline && kept.length ? "\n" : "") };
   }
   return {
     kind: "conflict",
@@ -97212,7 +97218,7 @@ ${reason}`,
   const current = await prs.readBase(change.files.map((f5) => f5.path));
   const planned = change.files.map((f5) => ({
     path: f5.path,
-    revert: planFileRevert(f5.path, f5.before, f5.after, current.files.get(f5.path))
+    revert: planFileRevert(f5.path, version2, f5.before, f5.after, current.files.get(f5.path))
   }));
   const conflicts = planned.flatMap((p3) => p3.revert.kind === "conflict" ? [p3.revert.why] : []);
   if (conflicts.length > 0) return result("failed", conflicts.join("; "), d5.url);
@@ -97378,7 +97384,9 @@ async function main() {
   });
   info(result.text);
   await summary.addCodeBlock(result.text).write();
-  if (result.failed)
+  if (result.failed && settings.dryRun)
+    warning("some parts of the yank will need attention (above); the others will be done");
+  else if (result.failed)
     setFailed("some parts of the yank need attention (above); fix them and run the yank again");
 }
 

@@ -85,7 +85,7 @@ async function revertMerged(
   const current = await prs.readBase(change.files.map((f) => f.path));
   const planned = change.files.map((f) => ({
     path: f.path,
-    revert: planFileRevert(f.path, f.before, f.after, current.files.get(f.path)),
+    revert: planFileRevert(f.path, version, f.before, f.after, current.files.get(f.path)),
   }));
   const conflicts = planned.flatMap((p) => (p.revert.kind === "conflict" ? [p.revert.why] : []));
   if (conflicts.length > 0) return result("failed", conflicts.join("; "), d.url);

@@ -36,6 +36,11 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
     run: async (args, out) => (await import("./status-command.js")).statusCommand(args, out),
     summary: "print a release's dashboard from its ledger (a real repo, or a kept rehearsal); --html too",
   },
+  yank: {
+    run: async (args, out) => (await import("./yank-command.js")).yankCommand(args, out),
+    summary:
+      "yank a release: close or revert its downstream PRs, move its files under yanked/ (--dry-run shows it first)",
+  },
   verify: { run: verifyCommand, summary: "check a release's artifacts against SHA256SUMS and signatures" },
   schema: { run: schemaCommand, summary: "print the JSON Schema of release-relay.yml" },
   "github-emulator": { run: emulatorCommand, summary: "serve the local GitHub REST emulator on 127.0.0.1" },

@@ -8,9 +8,11 @@ export type FileRevert =
   | { kind: "unchanged"; why: string }
   | { kind: "conflict"; why: string };
 
-/** A text's lines, each with its own line ending, so that joining them gives the text back. */
-function linesOf(text: string): string[] {
-  return text.split(/(?<=\n)/).filter((l) => l !== "");
+/** A text's lines without their endings, and whether it ends with a newline (so joining gives it back). */
+function linesOf(text: string): { lines: string[]; finalNewline: boolean } {
+  const finalNewline = text.endsWith("\n");
+  const body = finalNewline ? text.slice(0, -1) : text;
+  return { lines: body === "" ? [] : body.split("\n"), finalNewline };
 }
 
 /** The lines of `from` that are not in `to`, counted like a multiset. */
@@ -28,11 +30,13 @@ function linesMissing(from: readonly string[], to: readonly string[]): string[] 
  * Decides how to undo the release's change to one file (`undefined`: the file did not exist).
  * Unchanged since the release: the content from before it. A release that only added lines (a
  * hashes line) whose lines are still there: those lines removed, whatever came after. None of the
- * release's lines left (a later release replaced them): nothing to undo. Anything else is a
- * conflict for a person: a guess could publish the wrong hashes.
+ * lines naming the release's version left (a later release replaced them): nothing to undo.
+ * Anything else is a conflict for a person: a guess could publish the wrong hashes. Lines are
+ * compared without their endings: appending to a file without a final newline adds one before.
  */
 export function planFileRevert(
   path: string,
+  version: string,
   before: string | undefined,
   after: string | undefined,
   current: string | undefined,
@@ -42,19 +46,20 @@ export function planFileRevert(
     return before === undefined ? { kind: "delete" } : { kind: "write", content: before };
   if (current === undefined)
     return { kind: "conflict", why: `${path} was deleted since the release; restore it by hand if needed` };
-  const afterLines = linesOf(after ?? "");
-  const beforeLines = linesOf(before ?? "");
+  const afterLines = linesOf(after ?? "").lines;
+  const beforeLines = linesOf(before ?? "").lines;
   const added = linesMissing(afterLines, beforeLines);
   const removed = linesMissing(beforeLines, afterLines);
-  const currentLines = linesOf(current);
-  const stillThere = linesMissing(added, linesMissing(added, currentLines));
-  if (stillThere.length === 0)
-    return { kind: "unchanged", why: `${path} no longer holds any line the release wrote (superseded)` };
-  if (removed.length === 0 && before !== undefined && stillThere.length === added.length) {
+  const now = linesOf(current);
+  const present = (lines: readonly string[]) => linesMissing(lines, linesMissing(lines, now.lines));
+  const naming = added.filter((l) => l.includes(version));
+  if (present(naming.length > 0 ? naming : added).length === 0)
+    return { kind: "unchanged", why: `${path} no longer holds the release's lines (superseded)` };
+  if (removed.length === 0 && before !== undefined && present(added).length === added.length) {
     // Remove the latest occurrence of each added line: earlier ones predate the release.
-    const kept = [...currentLines];
+    const kept = [...now.lines];
     for (const line of added) kept.splice(kept.lastIndexOf(line), 1);
-    return { kind: "write", content: kept.join("") };
+    return { kind: "write", content: kept.join("\n") + (now.finalNewline && kept.length ? "\n" : "") };
   }
   return {
     kind: "conflict",

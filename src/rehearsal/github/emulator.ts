@@ -296,7 +296,8 @@ export class GitHubEmulator {
       const params = match.params;
       if (params.owner && params.repo) {
         const repo = this.world.state.repos[`${params.owner}/${params.repo}`.toLowerCase()];
-        const access = checkPermission(grant, `${params.owner}/${params.repo}`, match.route.need, {
+        const need = (repo && match.route.needFor?.(this.world, params)) || match.route.need;
+        const access = checkPermission(grant, `${params.owner}/${params.repo}`, need, {
           public: repo !== undefined && !repo.private,
         });
         if (access === "hidden") throw new HttpError(404, "Not Found");

@@ -7,6 +7,8 @@ export interface Route {
   method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
   template: string;
   need?: Requirement;
+  /** A requirement that depends on the resource (a PR's comments take "Pull requests" write). */
+  needFor?: (world: World, params: Record<string, string>) => Requirement | undefined;
   mutating: boolean;
   handle: (world: World, req: Request) => Promise<Reply> | Reply;
 }

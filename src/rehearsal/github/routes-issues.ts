@@ -141,6 +141,13 @@ export const issueRoutes: Route[] = [
     method: "POST",
     template: "/repos/{owner}/{repo}/issues/{issue_number}/comments",
     need: write("issues"),
+    // As on GitHub, a comment on a pull request takes "Pull requests" write, not "Issues".
+    needFor: (w, params) =>
+      w.state.repos[`${params.owner}/${params.repo}`.toLowerCase()]?.issues.find(
+        (i) => String(i.number) === params.issue_number,
+      )?.isPull
+        ? write("pull_requests")
+        : undefined,
     mutating: true,
     handle: (w, req) => {
       const r = w.repo(req.params);

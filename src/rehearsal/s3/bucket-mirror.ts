@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { LocalS3 } from "./local-s3.js";
@@ -28,6 +28,8 @@ export async function listBucket(s3: LocalS3, bucket: string): Promise<{ key: st
 export async function saveBucket(s3: LocalS3, bucket: string, dir: string): Promise<void> {
   const client = s3.client();
   const index: MirroredObject[] = [];
+  // The copy is the bucket as it is now: objects moved or deleted since the last copy go.
+  rmSync(join(dir, "objects"), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const { key } of await listBucket(s3, bucket)) {
     const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -1,0 +1,63 @@
+import { userInfo } from "node:os";
+import { runYank, yankInputsSchema } from "../actions/yank.js";
+import { readConfigFile } from "../adapters/config-file.js";
+import { createGitHubClient } from "../adapters/github.js";
+import { createS3Client } from "../adapters/s3.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import { describeIssues } from "../core/validation-issues.js";
+import { githubAccess, parseFlags } from "./cli-args.js";
+import type { Command } from "./main.js";
+
+/**
+ * `release-relay yank <version> --reason TEXT [--dry-run] [--by NAME] [--config FILE]
+ * [--environment NAME] [--api-url URL]`: yanks a release with the token in GITHUB_TOKEN and the
+ * standard AWS credentials, as the yank workflow does. Exit 1 while any part needs attention.
+ */
+export const yankCommand: Command = async (args, out) => {
+  const { values, positionals } = parseFlags(
+    args,
+    {
+      reason: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      by: { type: "string" },
+      config: { type: "string", default: "release-relay.yml" },
+      environment: { type: "string" },
+      "api-url": { type: "string" },
+    },
+    "yank",
+  );
+  const { token, apiUrl } = githubAccess(
+    values["api-url"],
+    "export a token with Contents and Issues write on the automation repo, Contents and Pull requests write on the downstream repos",
+  );
+  const parsed = yankInputsSchema.safeParse({
+    version: positionals[0],
+    reason: values.reason,
+    "dry-run": String(values["dry-run"]),
+    "config-path": values.config,
+    ...(values.environment ? { environment: values.environment } : {}),
+    token,
+  });
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      describeIssues(parsed.error.issues)
+        .map((l) => l.replace(/^reason\b/, "--reason"))
+        .join("; "),
+      'e.g. release-relay yank 8.0.2 --reason "the arm64 build crashes on start" --dry-run',
+    );
+  const settings = parsed.data;
+  const config = await readConfigFile(settings.configPath, settings.environment);
+  const result = await runYank(settings, config, {
+    github: createGitHubClient({ token, baseUrl: apiUrl }),
+    s3: createS3Client(config.upload),
+    run: {
+      runId: `cli-${Date.now()}`,
+      runUrl: undefined,
+      actor: values.by ?? process.env.GITHUB_ACTOR ?? userInfo().username,
+    },
+    now: () => new Date(),
+  });
+  out(result.text);
+  return result.failed ? 1 : 0;
+};

@@ -1,0 +1,207 @@
+// Yanking a released example through the yank workflow of a kept world: the preview changes
+// nothing; the yank reverts merged PRs by PR (each file back to what the ledger's release commit
+// replaced), moves every object under yanked/ byte for byte, and closes the tracking issue; a file
+// changed by hand since the release stops only its own downstream until a person resolves it; a
+// second yank changes nothing; the yanked release is never rerun. Open PRs are closed instead.
+
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  branches,
+  DOWNSTREAMS,
+  expectedObjectKeys,
+  expectNoSecrets,
+  newWorld,
+  rehearsalSuite,
+  runRehearse,
+} from "../support/rehearsal-checks.js";
+import { fileAt, gitIn, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
+
+const ready = rehearsalSuite();
+const VERSION = "1.2.1";
+const REASON = "the linux-arm64 tarball crashes on start";
+const AUTOMATION = "cachet-io/cachet-release-automation";
+const repoOf = (d: string) => `cachet-io/cachet-${d}`;
+const PAGE = "content/download/releases/v1-2-1.md";
+
+/** Every object of the kept bucket, key → sha256 of its bytes. */
+function bucket(dir: string): Map<string, string> {
+  const index = JSON.parse(readFileSync(join(dir, "s3", "index.json"), "utf8")) as { key: string }[];
+  return new Map(
+    index.map((o) => [
+      o.key,
+      createHash("sha256")
+        .update(readFileSync(join(dir, "s3", "objects", o.key)))
+        .digest("hex"),
+    ]),
+  );
+}
+
+/** A maintainer's commit to a downstream repo of a kept world (`null` content deletes the file). */
+function commitTo(dir: string, repo: string, path: string, content: string | null, message: string): void {
+  const work = mkdtempSync(join(tmpdir(), "yank-edit-"));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", work, "-c", "user.name=m", "-c", "user.email=m@example.com", ...args]);
+  execFileSync("git", ["clone", "-q", join(dir, "repos", `${repo}.git`), work]);
+  if (content === null) git("rm", "-q", path);
+  else {
+    execFileSync("sh", ["-c", 'printf "%s" "$1" > "$2"', "sh", content, join(work, path)]);
+    git("add", path);
+  }
+  git("commit", "-qm", message);
+  git("push", "-q", "origin", "HEAD");
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** The pull requests of an emulated repo. */
+function pulls(dir: string, repo: string) {
+  return readState(dir).repos[repo]?.pulls as {
+    number: number;
+    headRef: string;
+    headSha: string;
+    merged: boolean;
+  }[];
+}
+
+/** The summary the preview job wrote (its dry-run text). */
+function previewText(dir: string): string {
+  const runs = join(dir, "actions", "runs");
+  const last = readdirSync(runs)
+    .filter((r) => existsSync(join(runs, r, "preview", "files", "summary.md")))
+    .sort()
+    .at(-1);
+  return readFileSync(join(runs, last as string, "preview", "files", "summary.md"), "utf8");
+}
+
+describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_000 }, () => {
+  const dir = newWorld();
+  let published = new Map<string, string>();
+
+  it("previews the yank without changing anything", async () => {
+    const release = await runRehearse(["--keep", dir]);
+    expect(release.code, release.why).toBe(0);
+    published = bucket(dir);
+    expect([...published.keys()].sort()).toEqual(expectedObjectKeys(dir, VERSION));
+    const preview = await runRehearse(["--resume", "--keep", dir, "--yank", REASON, "--dry-run"]);
+    expect(preview.code, preview.why).toBe(0);
+    expect(readSummary(dir).apiCalls.mutating).toBe(0);
+    expect(bucket(dir)).toEqual(published);
+    const text = previewText(dir);
+    expect(text).toContain(`Yank ${VERSION}: “${REASON}”`);
+    expect(text).toContain("hashes: revert-proposed — would open a revert PR — README: restored");
+    expect(text).toContain(`website: revert-proposed — would open a revert PR — ${PAGE}: removed`);
+    for (const key of published.keys()) expect(text).toContain(`    ${key}`);
+    expect(text).toContain("Dry run — nothing was changed.");
+  });
+
+  it("reverts merged PRs by PR, moves every object under yanked/, and holds a file changed by hand for a person", async () => {
+    // After the release, someone edited the download page: its revert needs a person.
+    const page = fileAt(dir, repoOf("website"), "HEAD", PAGE);
+    commitTo(dir, repoOf("website"), PAGE, `${page}\nMirrors: see the list.\n`, "Add mirrors");
+    const yank = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
+    expect(yank.code).toBe(1);
+    expect(readSummary(dir).yanked).toBe(false);
+
+    for (const d of ["hashes", "container"]) {
+      const repo = repoOf(d);
+      const [release, revert] = [...pulls(dir, repo)].sort((a, b) => a.number - b.number);
+      expect(release?.merged).toBe(true);
+      expect(revert?.headRef).toBe(`release-relay/yank-${VERSION}/${d}`);
+      expect(revert?.merged).toBe(false);
+      // Each file the release commit changed is back to what that commit replaced, byte for byte.
+      const changed = gitIn(dir, repo, [
+        "diff",
+        "--name-only",
+        `${release?.headSha}~1`,
+        release?.headSha as string,
+      ])
+        .trim()
+        .split("\n");
+      expect(changed.length).toBeGreaterThan(0);
+      for (const path of changed)
+        expect(fileAt(dir, repo, revert?.headSha as string, path), `${d} ${path}`).toBe(
+          fileAt(dir, repo, `${release?.headSha}~1`, path),
+        );
+      const base = readState(dir).repos[repo]?.defaultBranch;
+      expect(gitIn(dir, repo, ["rev-list", "--count", `${base}..${revert?.headSha}`]).trim()).toBe("1");
+    }
+    expect(pulls(dir, repoOf("website"))).toHaveLength(1);
+    expect(branches(dir, repoOf("website"))).not.toContain(
+      `refs/heads/release-relay/yank-${VERSION}/website`,
+    );
+
+    // Every object moved, none lost or changed; nothing left where users download.
+    const yanked = bucket(dir);
+    expect([...yanked.keys()].sort()).toEqual(
+      [...published.keys()].map((k) => k.replace(/^releases\//, "releases/yanked/")).sort(),
+    );
+    for (const [key, sha] of published)
+      expect(yanked.get(key.replace(/^releases\//, "releases/yanked/"))).toBe(sha);
+
+    const issue = readState(dir).repos[AUTOMATION]?.issues.find((i) => !i.isPull);
+    expect(issue?.state).toBe("open");
+    expect(issue?.body).toMatch(/^\*\*⛔ Yanked\*\* — the linux-arm64 tarball crashes on start\n/);
+    expect(issue?.body).toMatch(
+      /\| website \| ❌ failed \| .*changed since the release and still holds some of its lines/,
+    );
+    expect(readState(dir).repos[AUTOMATION]?.comments.map((c) => c.body)).toContainEqual(
+      expect.stringMatching(
+        /release 1\.2\.1 was yanked by cachet-maintainer: the linux-arm64 tarball crashes/,
+      ),
+    );
+  });
+
+  it("finishes once a person resolved the page, and closes the tracking issue", async () => {
+    commitTo(dir, repoOf("website"), PAGE, null, "Remove the yanked 1.2.1 page");
+    const again = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
+    expect(again.code, again.why).toBe(0);
+    expect(readSummary(dir).yanked).toBe(true);
+    const issue = readState(dir).repos[AUTOMATION]?.issues.find((i) => !i.isPull);
+    expect(issue?.state).toBe("closed");
+    expect(issue?.body).toMatch(/\| website \| — nothing to undo \| .*is already as before the release/);
+    const events = ledgerEvents(dir, VERSION);
+    expect(events.filter((e) => e.type === "rollback")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "yank-step").length).toBeGreaterThanOrEqual(
+      DOWNSTREAMS.length + 1,
+    );
+    expectNoSecrets(dir);
+  });
+
+  it("a second yank changes nothing, and the yanked release is not rerun", async () => {
+    const before = bucket(dir);
+    const again = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
+    expect(again.code, again.why).toBe(0);
+    expect(readSummary(dir).apiCalls.mutating).toBe(0);
+    expect(bucket(dir)).toEqual(before);
+    const rerun = await runRehearse(["--resume", "--keep", dir]);
+    expect(rerun.code).toBe(1);
+    expect(rerun.why).toMatch(/1\.2\.1 was yanked by cachet-maintainer .*a yanked release is not rerun/);
+    expect(bucket(dir)).toEqual(before);
+  });
+});
+
+describe.skipIf(!ready)("release-relay yank (PRs still open)", { timeout: 600_000 }, () => {
+  it("closes each open release PR with a comment and opens no revert", async () => {
+    const dir = newWorld();
+    await runRehearse(["--no-merge", "--keep", dir]);
+    for (const d of DOWNSTREAMS) expect(pulls(dir, repoOf(d)).every((p) => !p.merged)).toBe(true);
+    const yank = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
+    expect(yank.code, yank.why).toBe(0);
+    for (const d of DOWNSTREAMS) {
+      const repo = readState(dir).repos[repoOf(d)];
+      expect(repo?.pulls).toHaveLength(1);
+      expect(repo?.issues.find((i) => i.isPull)?.state).toBe("closed");
+      expect(repo?.comments.map((c) => c.body)).toContainEqual(
+        `cachet ${VERSION} was yanked by cachet-maintainer: ${REASON}\n\nThis release must not be merged, so its PR is closed.`,
+      );
+      expect(branches(dir, repoOf(d)).some((b) => b.includes("yank-"))).toBe(false);
+    }
+    expect(readState(dir).repos[AUTOMATION]?.issues.find((i) => !i.isPull)?.body).toContain(
+      "| hashes | 🚫 PR closed |",
+    );
+  });
+});
