@@ -3,7 +3,6 @@
 // the end of its log, and a rerun after the fix qualifies again without rebuilding (approved by a
 // required reviewer of the release environment, which the tracking issue records).
 
-import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +16,7 @@ import {
   rehearsalSuite,
   runRehearse,
 } from "../support/rehearsal-checks.js";
-import { exampleDir, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
+import { commitTo, exampleDir, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
 
 const ready = rehearsalSuite();
 const AUTOMATION = "cachet-io/cachet-release-automation";
@@ -36,18 +35,6 @@ function exampleWith(command: string): string {
   expect(config).toContain(GOOD);
   writeFileSync(join(dir, "release-relay.yml"), config.replace(GOOD, command));
   return dir;
-}
-
-/** A maintainer's commit of the fixed release-relay.yml to the automation repo of a kept world. */
-function pushConfig(world: string, content: string): void {
-  const bare = join(world, "repos", `${AUTOMATION}.git`);
-  const work = mkdtempSync(join(tmpdir(), "qualify-fix-"));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-C", work, "-c", "user.name=m", "-c", "user.email=m@example.com", ...args]);
-  execFileSync("git", ["clone", "-q", bare, work]);
-  writeFileSync(join(work, "release-relay.yml"), content);
-  git("commit", "-qam", "qualify: fix the smoke test");
-  git("push", "-q", "origin", "HEAD");
 }
 
 const jobsRun = (notices: Awaited<ReturnType<typeof runRehearse>>["notices"], id: string) =>
@@ -96,7 +83,7 @@ describe.skipIf(!ready)("qualify stage", { timeout: 600_000 }, () => {
 
     // The fix is committed; the rerun qualifies the artifacts the first run built, then publishes.
     const fixed = readFileSync(join(example, "release-relay.yml"), "utf8").replace(BAD, GOOD);
-    pushConfig(dir, fixed);
+    commitTo(dir, AUTOMATION, "release-relay.yml", fixed, "qualify: fix the smoke test");
     writeFileSync(join(example, "release-relay.yml"), fixed);
     // This time the release environment requires a reviewer: the maintainer approves the rerun.
     const resumed = await runRehearse([

@@ -4,10 +4,8 @@
 // changed by hand since the release stops only its own downstream until a person resolves it; a
 // second yank changes nothing; the yanked release is never rerun. Open PRs are closed instead.
 
-import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -19,7 +17,7 @@ import {
   rehearsalSuite,
   runRehearse,
 } from "../support/rehearsal-checks.js";
-import { fileAt, gitIn, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
+import { commitTo, fileAt, gitIn, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
 
 const ready = rehearsalSuite();
 const VERSION = "1.2.1";
@@ -39,22 +37,6 @@ function bucket(dir: string): Map<string, string> {
         .digest("hex"),
     ]),
   );
-}
-
-/** A maintainer's commit to a downstream repo of a kept world (`null` content deletes the file). */
-function commitTo(dir: string, repo: string, path: string, content: string | null, message: string): void {
-  const work = mkdtempSync(join(tmpdir(), "yank-edit-"));
-  const git = (...args: string[]) =>
-    execFileSync("git", ["-C", work, "-c", "user.name=m", "-c", "user.email=m@example.com", ...args]);
-  execFileSync("git", ["clone", "-q", join(dir, "repos", `${repo}.git`), work]);
-  if (content === null) git("rm", "-q", path);
-  else {
-    execFileSync("sh", ["-c", 'printf "%s" "$1" > "$2"', "sh", content, join(work, path)]);
-    git("add", path);
-  }
-  git("commit", "-qm", message);
-  git("push", "-q", "origin", "HEAD");
-  rmSync(work, { recursive: true, force: true });
 }
 
 /** The pull requests of an emulated repo. */

@@ -2,7 +2,8 @@
 // what each downstream PR must contain.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RehearsalSummary } from "../../src/rehearsal/rehearsal-outcome.js";
 
@@ -17,6 +18,28 @@ export function readSummary(dir: string): RehearsalSummary {
 export function gitIn(dir: string, repo: string, args: readonly string[]): string {
   const [owner, name] = repo.split("/") as [string, string];
   return execFileSync("git", ["--git-dir", join(dir, "repos", owner, `${name}.git`), ...args]).toString();
+}
+
+/** A maintainer's commit to an emulated repo of a kept world (`null` content deletes the file). */
+export function commitTo(
+  dir: string,
+  repo: string,
+  path: string,
+  content: string | null,
+  message: string,
+): void {
+  const work = mkdtempSync(join(tmpdir(), "maintainer-commit-"));
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-C", work, "-c", "user.name=m", "-c", "user.email=m@example.com", ...args]);
+  execFileSync("git", ["clone", "-q", join(dir, "repos", `${repo}.git`), work]);
+  if (content === null) git("rm", "-q", path);
+  else {
+    writeFileSync(join(work, path), content);
+    git("add", path);
+  }
+  git("commit", "-qm", message);
+  git("push", "-q", "origin", "HEAD");
+  rmSync(work, { recursive: true, force: true });
 }
 
 /** A file of an emulated repo at a commit. */
