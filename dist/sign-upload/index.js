@@ -89311,10 +89311,13 @@ async function headObject(client, bucket, key) {
       checksum: head.data.ChecksumSHA256
     };
   } catch (error64) {
-    const e5 = error64;
-    if (e5.name === "NotFound" || e5.$metadata?.httpStatusCode === 404) return void 0;
+    if (isNotFound(error64)) return void 0;
     throw error64;
   }
+}
+function isNotFound(error64) {
+  const e5 = error64;
+  return e5.name === "NotFound" || e5.name === "NoSuchKey" || e5.$metadata?.httpStatusCode === 404;
 }
 function immutableConflict(key, found, expected) {
   return new ReleaseRelayError(

@@ -55783,6 +55783,9 @@ function readRunContext(env = process.env) {
     workspace: e.GITHUB_WORKSPACE ?? process.cwd()
   };
 }
+function runAttemptId(env = process.env) {
+  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+}
 
 // src/adapters/tag-commit.ts
 async function readTagCommit(github, repo, tag) {
@@ -56704,9 +56707,9 @@ function reviewPingsDue(state, expected, now, ping, version2) {
 }
 function commentsDue(state, expected, notify, version2) {
   const due = [];
+  const who = notify.length ? `${notify.join(" ")} ` : "";
   const [first] = state.failures;
   if (first && !state.comments.has("first-failure")) {
-    const who = notify.length ? `${notify.join(" ")} ` : "";
     due.push({
       key: "first-failure",
       purpose: "first-failure",
@@ -56724,7 +56727,6 @@ function commentsDue(state, expected, notify, version2) {
     }
   }
   if (state.rollback && !state.comments.has("yanked")) {
-    const who = notify.length ? `${notify.join(" ")} ` : "";
     due.push({
       key: "yanked",
       purpose: "yanked",
@@ -57060,14 +57062,15 @@ async function runTrackStatus(settings, config2, deps) {
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
-    const yanked = deriveState(before).rollback;
+    const ledgerState = deriveState(before);
+    const yanked = ledgerState.rollback;
     if (yanked)
       throw new ReleaseRelayError(
         "E_YANKED",
         `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
         "release a new version with the fix instead"
       );
-    rerun = stagesToRerun(deriveState(before), settings.rerun);
+    rerun = stagesToRerun(ledgerState, settings.rerun);
     events = rerun.length === 0 || before.length === 0 ? [] : [
       {
         id: `rerun:${deps.run.runId}`,
@@ -57172,7 +57175,7 @@ async function main() {
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
-  const runId2 = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+  const runId2 = runAttemptId();
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : void 0;
   const approvals = settings.approvalsOfRun ? await readRunApprovals(

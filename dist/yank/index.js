@@ -95196,6 +95196,9 @@ function readRunContext(env2 = process.env) {
     workspace: e5.GITHUB_WORKSPACE ?? process.cwd()
   };
 }
+function runAttemptId(env2 = process.env) {
+  return `${env2.GITHUB_RUN_ID ?? "local"}-${env2.GITHUB_RUN_ATTEMPT ?? "1"}`;
+}
 
 // src/adapters/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
@@ -95235,10 +95238,13 @@ async function headObject(client, bucket, key) {
       checksum: head.data.ChecksumSHA256
     };
   } catch (error64) {
-    const e5 = error64;
-    if (e5.name === "NotFound" || e5.$metadata?.httpStatusCode === 404) return void 0;
+    if (isNotFound(error64)) return void 0;
     throw error64;
   }
+}
+function isNotFound(error64) {
+  const e5 = error64;
+  return e5.name === "NotFound" || e5.name === "NoSuchKey" || e5.$metadata?.httpStatusCode === 404;
 }
 
 // src/adapters/yank-storage.ts
@@ -95257,11 +95263,25 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
+// src/core/json-input.ts
+function parseJsonInput(text2, schema, what, hint) {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch {
+    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
 // src/adapters/yank-storage.ts
-var notFound = (error64) => {
-  const e5 = error64;
-  return e5.name === "NoSuchKey" || e5.name === "NotFound" || e5.$metadata?.httpStatusCode === 404;
-};
 async function readManifest(s3, bucket, keys) {
   for (const key of keys) {
     let text2;
@@ -95269,24 +95289,15 @@ async function readManifest(s3, bucket, keys) {
       const out = await s3.send(new import_client_s32.GetObjectCommand({ Bucket: bucket, Key: key }));
       text2 = await out.Body?.transformToString("utf8") ?? "";
     } catch (error64) {
-      if (notFound(error64)) continue;
+      if (isNotFound(error64)) continue;
       throw error64;
     }
-    let raw;
-    try {
-      raw = JSON.parse(text2);
-    } catch {
-      raw = void 0;
-    }
-    const parsed = hashesFileSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `s3 object ${key} is not a release manifest${raw === void 0 ? " (not JSON)" : `:
-${describeIssues(parsed.error.issues).join("\n")}`}`,
-        "the manifest sign-upload wrote was changed; move this release's objects by hand"
-      );
-    return parsed.data;
+    return parseJsonInput(
+      text2,
+      hashesFileSchema,
+      `s3 object ${key} (the release manifest)`,
+      "the manifest sign-upload wrote was changed; move this release's objects by hand"
+    );
   }
   return void 0;
 }
@@ -96226,24 +96237,6 @@ function qualifyFailureDetail(events) {
   return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
 }
 
-// src/core/json-input.ts
-function parseJsonInput(text2, schema, what, hint) {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch {
-    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint
-    );
-  return parsed.data;
-}
-
 // src/core/stage-output-events.ts
 var prResultSchema = external_exports.object({
   downstream: external_exports.string(),
@@ -96385,9 +96378,9 @@ function reviewPingsDue(state2, expected, now, ping, version2) {
 }
 function commentsDue(state2, expected, notify, version2) {
   const due = [];
+  const who = notify.length ? `${notify.join(" ")} ` : "";
   const [first] = state2.failures;
   if (first && !state2.comments.has("first-failure")) {
-    const who = notify.length ? `${notify.join(" ")} ` : "";
     due.push({
       key: "first-failure",
       purpose: "first-failure",
@@ -96405,7 +96398,6 @@ function commentsDue(state2, expected, notify, version2) {
     }
   }
   if (state2.rollback && !state2.comments.has("yanked")) {
-    const who = notify.length ? `${notify.join(" ")} ` : "";
     due.push({
       key: "yanked",
       purpose: "yanked",
@@ -96676,14 +96668,15 @@ async function runTrackStatus(settings, config2, deps) {
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
-    const yanked = deriveState(before).rollback;
+    const ledgerState = deriveState(before);
+    const yanked = ledgerState.rollback;
     if (yanked)
       throw new ReleaseRelayError(
         "E_YANKED",
         `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
         "release a new version with the fix instead"
       );
-    rerun = stagesToRerun(deriveState(before), settings.rerun);
+    rerun = stagesToRerun(ledgerState, settings.rerun);
     events = rerun.length === 0 || before.length === 0 ? [] : [
       {
         id: `rerun:${deps.run.runId}`,
@@ -97376,7 +97369,7 @@ async function main() {
     github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
     s3: createS3Client(config2.upload),
     run: {
-      runId: `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`,
+      runId: runAttemptId(),
       runUrl: context.runUrl,
       actor: context.actor
     },

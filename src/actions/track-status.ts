@@ -6,7 +6,7 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readQualifyLogs } from "../adapters/qualify-logs.js";
 import { readRunApprovals } from "../adapters/run-approvals.js";
-import { readRunContext } from "../adapters/run-context.js";
+import { readRunContext, runAttemptId } from "../adapters/run-context.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import { approvalEvents, type RunApprovals } from "../core/approvals.js";
@@ -87,14 +87,15 @@ export async function runTrackStatus(
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
     const before = (await store.read()).events;
-    const yanked = deriveState(before).rollback;
+    const ledgerState = deriveState(before);
+    const yanked = ledgerState.rollback;
     if (yanked)
       throw new ReleaseRelayError(
         "E_YANKED",
         `${version.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
         "release a new version with the fix instead",
       );
-    rerun = stagesToRerun(deriveState(before), settings.rerun);
+    rerun = stagesToRerun(ledgerState, settings.rerun);
     // Nothing to redo is not an event: a rerun of a finished release changes nothing; on an empty
     // ledger this is the release's first run, not a rerun.
     events =
@@ -227,7 +228,7 @@ export async function main(): Promise<void> {
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
-  const runId = `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+  const runId = runAttemptId();
   // The file is read here, at the edge; its content is validated with the other inputs' events.
   const hashes = settings.hashesFile ? await readFile(settings.hashesFile, "utf8") : undefined;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : undefined;

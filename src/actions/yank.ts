@@ -5,7 +5,7 @@ import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
-import { readRunContext } from "../adapters/run-context.js";
+import { readRunContext, runAttemptId } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/s3.js";
 import { moveObject, readManifest } from "../adapters/yank-storage.js";
 import type { Config } from "../core/config.js";
@@ -189,7 +189,7 @@ export async function main(): Promise<void> {
     github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
     s3: createS3Client(config.upload),
     run: {
-      runId: `${process.env.GITHUB_RUN_ID ?? "local"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`,
+      runId: runAttemptId(),
       runUrl: context.runUrl,
       actor: context.actor,
     },

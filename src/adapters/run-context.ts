@@ -55,3 +55,8 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
     workspace: e.GITHUB_WORKSPACE ?? process.cwd(),
   };
 }
+
+/** This attempt of the run (`<run id>-<attempt>`): what a failure recorded in the ledger is per. */
+export function runAttemptId(env: NodeJS.ProcessEnv = process.env): string {
+  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+}

@@ -86,10 +86,15 @@ export async function headObject(
       checksum: head.data.ChecksumSHA256,
     };
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name === "NotFound" || e.$metadata?.httpStatusCode === 404) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
+}
+
+/** Whether S3 answered that the object does not exist (HEAD: NotFound; GET: NoSuchKey). */
+export function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404;
 }
 
 function immutableConflict(key: string, found: string | undefined, expected: string): ReleaseRelayError {

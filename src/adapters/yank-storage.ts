@@ -1,16 +1,11 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { describeIssues } from "../core/validation-issues.js";
-import { headObject } from "./s3.js";
+import { parseJsonInput } from "../core/json-input.js";
+import { headObject, isNotFound } from "./s3.js";
 
 /** What moving one object did. */
 export type MoveOutcome = "moved" | "already-moved" | "absent";
-
-const notFound = (error: unknown): boolean => {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === "NoSuchKey" || e.name === "NotFound" || e.$metadata?.httpStatusCode === 404;
-};
 
 /**
  * The release's manifest (hashes.json), from its public key or, for a yank that stopped after
@@ -28,23 +23,15 @@ export async function readManifest(
       const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       text = (await out.Body?.transformToString("utf8")) ?? "";
     } catch (error) {
-      if (notFound(error)) continue;
+      if (isNotFound(error)) continue;
       throw error;
     }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      raw = undefined;
-    }
-    const parsed = hashesFileSchema.safeParse(raw);
-    if (!parsed.success)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `s3 object ${key} is not a release manifest${raw === undefined ? " (not JSON)" : `:\n${describeIssues(parsed.error.issues).join("\n")}`}`,
-        "the manifest sign-upload wrote was changed; move this release's objects by hand",
-      );
-    return parsed.data;
+    return parseJsonInput(
+      text,
+      hashesFileSchema,
+      `s3 object ${key} (the release manifest)`,
+      "the manifest sign-upload wrote was changed; move this release's objects by hand",
+    );
   }
   return undefined;
 }

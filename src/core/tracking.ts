@@ -56,9 +56,9 @@ export function commentsDue(
   version: string,
 ): DueComment[] {
   const due: DueComment[] = [];
+  const who = notify.length ? `${notify.join(" ")} ` : "";
   const [first] = state.failures;
   if (first && !state.comments.has("first-failure")) {
-    const who = notify.length ? `${notify.join(" ")} ` : "";
     due.push({
       key: "first-failure",
       purpose: "first-failure",
@@ -76,7 +76,6 @@ export function commentsDue(
     }
   }
   if (state.rollback && !state.comments.has("yanked")) {
-    const who = notify.length ? `${notify.join(" ")} ` : "";
     due.push({
       key: "yanked",
       purpose: "yanked",
