@@ -1,6 +1,7 @@
 // Bundles every action and the CLI into dist/. With --check, builds into a temporary
 // directory and fails if dist/ differs, so a stale committed bundle cannot ship.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
@@ -18,6 +19,8 @@ export const ENTRIES = {
   "track-status": "src/actions/track-status.ts",
   yank: "src/actions/yank.ts",
   cli: "src/cli/main.ts",
+  // Last: it carries the blob sha of every file this version installs, bundles included.
+  doctor: "src/actions/doctor.ts",
 };
 
 const banner = [
@@ -26,9 +29,32 @@ const banner = [
   "const require = __createRequire(import.meta.url);",
 ].join("\n");
 
+const blobSha = (bytes) => createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+
+/** Package path → git blob sha of each file init may install, the other bundles as just built. */
+function installableFileShas(outRoot) {
+  const shas = {};
+  const add = (path, file) => {
+    shas[path] = blobSha(readFileSync(file));
+  };
+  for (const f of listFiles(join(root, "workflows-templates")))
+    add(`workflows-templates/${f}`, join(root, "workflows-templates", f));
+  add("action.yml", join(root, "action.yml"));
+  for (const name of Object.keys(ENTRIES)) {
+    const action = join(root, "actions", name, "action.yml");
+    if (existsSync(action)) add(`actions/${name}/action.yml`, action);
+    if (name !== "cli" && name !== "doctor") add(`dist/${name}/index.js`, join(outRoot, name, "index.js"));
+  }
+  return shas;
+}
+
 async function bundle(outRoot) {
   for (const [name, source] of Object.entries(ENTRIES)) {
     const isCli = name === "cli";
+    const define =
+      name === "doctor"
+        ? { __RELEASE_RELAY_FILE_SHAS__: JSON.stringify(JSON.stringify(installableFileShas(outRoot))) }
+        : undefined;
     await build({
       stdin: {
         contents: isCli
@@ -47,6 +73,7 @@ async function bundle(outRoot) {
       legalComments: "none",
       logLevel: "warning",
       charset: "utf8",
+      define,
     });
   }
 }

@@ -89326,6 +89326,10 @@ function immutableConflict(key, found, expected) {
     "a released artifact never changes: release a new version instead; nothing was overwritten"
   );
 }
+function isPreconditionFailed(error64) {
+  const e5 = error64;
+  return e5.name === "PreconditionFailed" || e5.$metadata?.httpStatusCode === 412;
+}
 async function uploadImmutable(client, bucket, object2) {
   const existing = await headObject(client, bucket, object2.key);
   if (existing) {
@@ -89353,8 +89357,7 @@ async function uploadImmutable(client, bucket, object2) {
       leavePartsOnError: false
     }).done();
   } catch (error64) {
-    const e5 = error64;
-    if (e5.name !== "PreconditionFailed" && e5.$metadata?.httpStatusCode !== 412) throw error64;
+    if (!isPreconditionFailed(error64)) throw error64;
     const raced = await headObject(client, bucket, object2.key);
     if (raced?.sha256 === object2.sha256 && raced.size === object2.size) return "unchanged";
     throw immutableConflict(object2.key, raced?.sha256, object2.sha256);

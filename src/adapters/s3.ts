@@ -105,6 +105,12 @@ function immutableConflict(key: string, found: string | undefined, expected: str
   );
 }
 
+/** S3's answer to a conditional write (`IfNoneMatch: "*"`) whose key is taken. */
+export function isPreconditionFailed(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === "PreconditionFailed" || e.$metadata?.httpStatusCode === 412;
+}
+
 /**
  * Publishes an object that must never change: absent → uploaded with `If-None-Match: *` and its
  * SHA-256 (checksum and metadata); present with the same SHA-256 → unchanged, no PUT; present with
@@ -141,8 +147,7 @@ export async function uploadImmutable(
       leavePartsOnError: false,
     }).done();
   } catch (error) {
-    const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (e.name !== "PreconditionFailed" && e.$metadata?.httpStatusCode !== 412) throw error;
+    if (!isPreconditionFailed(error)) throw error;
     // Another writer got there first: the same bytes are success, others are a conflict.
     const raced = await headObject(client, bucket, object.key);
     if (raced?.sha256 === object.sha256 && raced.size === object.size) return "unchanged";

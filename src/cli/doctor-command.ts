@@ -1,14 +1,9 @@
-import { createSigner } from "../actions/sign-upload.js";
+import { fetchText, runDoctor } from "../actions/doctor.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { probeBucket, probeRepo, probeSigningKey } from "../adapters/doctor-probes.js";
-import { blobSha } from "../adapters/downstream-pr.js";
 import { createGitHubClient } from "../adapters/github.js";
-import { readRepoTree } from "../adapters/repo-tree.js";
 import { createS3Client } from "../adapters/s3.js";
-import { type DoctorFinding, installedFilesFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
-import { ReleaseRelayError } from "../core/errors.js";
+import { renderDoctorReport } from "../core/doctor.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
-import { installedFilesByRepo } from "./installed-files.js";
 import type { Command } from "./main.js";
 
 /**
@@ -37,55 +32,30 @@ export const doctorCommand: Command = async (args, out) => {
     values["api-url"],
     "export the token the release uses (e.g. an installation token of the release App) as GITHUB_TOKEN",
   );
-  const github = createGitHubClient({ token, baseUrl: apiUrl });
-  const findings: DoctorFinding[] = [];
-  for (const need of repoNeeds(config)) findings.push(...(await probeRepo(github, need)));
-  if (!values["skip-files"])
-    for (const [repo, files] of await installedFilesByRepo(config)) {
-      const actual = await readRepoTree(github, repo);
-      // A repo that cannot be read is already reported by the checks above.
-      if (actual)
-        findings.push(
-          installedFilesFinding(repo, new Map([...files].map(([p, text]) => [p, blobSha(text)])), actual),
-        );
-    }
-  if (!values["skip-bucket"])
-    findings.push(
-      ...(await probeBucket(createS3Client(config.upload), config.upload.bucket, config.upload.prefix)),
-    );
-  if (!values["skip-signing"] && config.signing.method !== "none") {
-    const signing = config.signing;
-    const publicKeyUrl = signing.method === "ed25519" ? signing.publicKeyUrl : undefined;
-    findings.push(
-      ...(await probeSigningKey(
-        async () => {
-          if (!process.env[signing.keySecret])
-            throw new ReleaseRelayError(
-              "E_INPUT",
-              `${signing.keySecret} is not set in the environment`,
-              `export the signing key as ${signing.keySecret} (the secret's name), or pass --skip-signing`,
-            );
-          return createSigner(
-            config,
-            process.env[signing.keySecret],
-            signing.method === "gpg" && signing.passphraseSecret
-              ? process.env[signing.passphraseSecret]
-              : undefined,
-          );
-        },
-        publicKeyUrl
-          ? {
-              url: publicKeyUrl,
-              text: async () => {
-                const response = await fetch(publicKeyUrl);
-                if (!response.ok) throw new Error(`HTTP ${response.status}`);
-                return response.text();
-              },
-            }
-          : undefined,
-      )),
-    );
-  }
+  const signing = config.signing;
+  const findings = await runDoctor(config, {
+    github: createGitHubClient({ token, baseUrl: apiUrl }),
+    files: !values["skip-files"],
+    ...(values["skip-bucket"] ? {} : { s3: createS3Client(config.upload) }),
+    ...(values["skip-signing"] || signing.method === "none"
+      ? {}
+      : {
+          signing: {
+            key: process.env[signing.keySecret],
+            passphrase:
+              signing.method === "gpg" && signing.passphraseSecret
+                ? process.env[signing.passphraseSecret]
+                : undefined,
+            whenMissing: {
+              check: "signing key loads",
+              ok: false,
+              problem: `${signing.keySecret} is not set in the environment`,
+              fix: `export the signing key as ${signing.keySecret} (the secret's name), or pass --skip-signing`,
+            },
+          },
+        }),
+    fetchText,
+  });
   out(renderDoctorReport(findings));
   return findings.every((f) => f.ok) ? 0 : 1;
 };

@@ -1,15 +1,13 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { packageRoot } from "../adapters/package-files.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { Revocation } from "../rehearsal/example-world.js";
 import { rehearse } from "../rehearsal/rehearse.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 import { finalReport, progressLine } from "./rehearsal-report.js";
-
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;

@@ -7,6 +7,7 @@ export type ErrorCode =
   | "E_VERSION_INVALID"
   | "E_VERSION_CONFLICT"
   | "E_INPUT"
+  | "E_DOCTOR"
   | "E_PAYLOAD"
   | "E_SOURCE_REPO"
   | "E_RELEASE_BRANCH"

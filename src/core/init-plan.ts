@@ -81,8 +81,9 @@ export function setupInstructions(a: InitAnswers): string {
     `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed)`,
     "   (A fine-grained PAT with the same rights works too. Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
     `2. In ${a.automation}: secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY, RELEASE_SIGNING_KEY (\`openssl genpkey -algorithm ed25519\`);`,
-    `   variable RELEASE_AWS_ROLE: an IAM role trusted through GitHub OIDC for ${a.automation}, allowed s3:PutObject and s3:GetObject on ${a.bucket}/releases/*;`,
-    `   variable RELEASE_AWS_YANK_ROLE: the role the yank workflow assumes, allowed also s3:DeleteObject there (the release role never deletes).`,
+    `   variable RELEASE_AWS_ROLE: an IAM role trusted through GitHub OIDC for ${a.automation}, allowed s3:PutObject and s3:GetObject on ${a.bucket}/releases/*,`,
+    `   and s3:DeleteObject only on ${a.bucket}/releases/.release-relay-doctor/* (the release workflow's first job, doctor, probes there);`,
+    `   variable RELEASE_AWS_YANK_ROLE: the role the yank workflow assumes, allowed also s3:DeleteObject on ${a.bucket}/releases/* (the release role deletes nothing it published).`,
     `   Optionally an environment "release" with required reviewers: an approval gate before anything is public.`,
     `3. In ${a.source}: secret RELEASE_RELAY_DISPATCH_TOKEN (Contents read & write on ${a.automation} only), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}.`,
     ...(downstreamRepos.length

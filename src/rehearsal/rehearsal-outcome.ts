@@ -1,11 +1,11 @@
 import { execFile, execFileSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { createGitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
+import { packageRoot } from "../adapters/package-files.js";
 import { dashboardContext, renderDashboard } from "../core/dashboard.js";
 import { renderDashboardHtml } from "../core/dashboard-html.js";
 import { ledgerKey } from "../core/environment.js";
@@ -18,8 +18,6 @@ import { listBucket } from "./s3/bucket-mirror.js";
 import { LOCAL_S3_CREDENTIALS, type LocalS3 } from "./s3/local-s3.js";
 
 const execFileAsync = promisify(execFile);
-
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** `summary.json` of a rehearsal: what tests and users read to judge it. */
 export interface RehearsalSummary {

@@ -1,15 +1,18 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfigFile } from "../../src/adapters/config-file.js";
+import { installedContent } from "../../src/adapters/package-files.js";
 import { ed25519Signer } from "../../src/adapters/signing.js";
-import { installedFilesByRepo } from "../../src/cli/installed-files.js";
 import { runCli } from "../../src/cli/main.js";
+import { installedFilesByRepo } from "../../src/core/installed-files.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
+import { runBundledAction } from "../support/run-action.js";
 import { makeEd25519Key } from "../support/tools.js";
 
 const BUCKET = "downloads.acme.test";
@@ -79,11 +82,12 @@ beforeAll(async () => {
   keyServer = createServer((_req, res) => res.end(publishedKey));
   await new Promise<void>((r) => keyServer.listen(0, "127.0.0.1", r));
   // Each repo holds what `release-relay init` of this version installs there.
-  const installed = await installedFilesByRepo(await readConfigFile(configFile()));
-  for (const repo of ["acme/demo", "acme/release", "acme/hashes", "acme/site"])
-    await github.createRepo(repo, {
-      files: { README: "x\n", ...Object.fromEntries(installed.get(repo) ?? []) },
-    });
+  const installed = installedFilesByRepo(await readConfigFile(configFile()), installedContent);
+  for (const repo of ["acme/demo", "acme/release", "acme/hashes", "acme/site"]) {
+    const files: Record<string, string> = { README: "x\n" };
+    for (const [path, content] of installed.get(repo) ?? []) files[path] = await content;
+    await github.createRepo(repo, { files });
+  }
   process.env.AWS_ACCESS_KEY_ID = "release-relay-local";
   process.env.AWS_SECRET_ACCESS_KEY = "release-relay-local-secret";
 });
@@ -145,6 +149,19 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain("4 of 13 checks failed; fix them all before releasing");
   });
 
+  it("counts a probe whose reply was lost, then refused as taken on the retry, as written; and removes it", async () => {
+    // The PUT is stored and its answer lost: the SDK retries, and the conditional PUT finds the key taken.
+    s3.failNext("PUT", "reset", { phase: "after" });
+    const before = s3.operations.length;
+    const { code, text } = await doctor(configFile(), "good");
+    expect(s3.operations.slice(before).map((o) => o.op)).toContain("Fault:reset:after");
+    expect(text).toContain(`ok    s3://${BUCKET}/releases/ is writable`);
+    expect(text).not.toContain("the probe object was removed");
+    expect(code).toBe(0);
+    const listed = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(listed.KeyCount ?? 0).toBe(0);
+  });
+
   it("names a missing signing key and an invalid token", async () => {
     const missing = await doctor(configFile(), "good", { DEMO_SIGNING_KEY: undefined });
     expect(missing.code).toBe(1);
@@ -204,6 +221,103 @@ describe("release-relay doctor against the emulator and the local S3", () => {
       );
       expect(warned.text).toMatch(/all \d+ checks passed \(1 warning\)/);
       expect(warned.code).toBe(0);
+    } finally {
+      await git.run(["update-ref", "refs/heads/main", before]);
+    }
+  });
+});
+
+describe("the doctor action, as vendored into an automation repo: the release workflow's first job", () => {
+  // Only its own bundle is there: no templates or other bundles to compare the repos' files with.
+  const automation = mkdtempSync(join(tmpdir(), "vendored-doctor-"));
+  mkdirSync(join(automation, "dist", "doctor"), { recursive: true });
+  copyFileSync(
+    join(import.meta.dirname, "../../dist/doctor/index.js"),
+    join(automation, "dist/doctor/index.js"),
+  );
+  writeFileSync(join(automation, "dist/package.json"), '{ "type": "module" }\n');
+  const runDoctorAction = (token: string, inputs: Record<string, string> = {}) =>
+    runBundledAction(
+      "doctor",
+      { "config-path": configFile(), token, ...inputs },
+      {
+        GITHUB_REPOSITORY: "acme/release",
+        GITHUB_REF: "refs/heads/main",
+        GITHUB_SHA: "0".repeat(40),
+        GITHUB_ACTOR: "maintainer",
+        GITHUB_EVENT_NAME: "repository_dispatch",
+        GITHUB_RUN_ID: "7",
+        GITHUB_SERVER_URL: "https://github.com",
+        GITHUB_API_URL: github.url,
+        GITHUB_WORKSPACE: automation,
+        AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID as string,
+        AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY as string,
+      },
+      automation,
+    );
+
+  it("passes a healthy setup with the file versions built into it, and changes nothing", async () => {
+    const mark = github.log.mark();
+    const run = await runDoctorAction("good", { "signing-key": key });
+    expect(run.exitCode, run.stdout).toBe(0);
+    // The repos hold what init of this version installs: the bundle knows each file's sha.
+    expect(run.stdout).toContain(
+      "ok    acme/release: files installed by release-relay init match this version (18 files)",
+    );
+    expect(run.stdout).toContain("ok    acme/demo: files installed by release-relay init match this version");
+    expect(run.stdout).toContain(`ok    s3://${BUCKET}/releases/ is writable`);
+    expect(run.stdout).toContain("ok    published public key");
+    expect(run.summary).toContain("release-relay doctor");
+    expect(run.summary).toMatch(/all \d+ checks passed/);
+    expect(github.log.summary(mark).mutating).toBe(0);
+    const listed = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(listed.KeyCount ?? 0).toBe(0);
+    // The key never shows in the log or the summary (the runner takes ::add-mask:: lines to mask it).
+    const log = run.stdout
+      .split("\n")
+      .filter((l) => !l.startsWith("::add-mask::"))
+      .join("\n");
+    expect(log + run.summary).not.toContain(key.split("\n")[1]);
+  });
+
+  it("fails listing every problem as an error with its fix, before anything is recorded", async () => {
+    const mark = github.log.mark();
+    const run = await runDoctorAction("no-issues-no-pulls");
+    expect(run.exitCode).toBe(1);
+    const errors = run.stdout.split("\n").filter((l) => l.startsWith("::error::"));
+    expect(errors.some((l) => l.includes('"Pull requests: read and write" on acme/hashes'))).toBe(true);
+    expect(errors.some((l) => l.includes('"Issues: read and write" on acme/release'))).toBe(true);
+    expect(errors.at(-1)).toMatch(
+      /^::error::E_DOCTOR: 2 of \d+ checks failed before the release started: nothing was recorded, built or published — fix every problem listed above/,
+    );
+    // Without the signing secret the key is not checked, and the job says so without failing on it.
+    expect(run.stdout).toContain(
+      "::warning::signing key loads: not checked: this job was given no signing-key",
+    );
+    expect(run.summary).toContain("FAIL  acme/hashes: pull requests write");
+    expect(github.log.summary(mark).mutating).toBe(0);
+  });
+
+  it("finds a repo still on another version's trigger", async () => {
+    const git = github.git("acme/demo");
+    const before = await git.text(["rev-parse", "refs/heads/main"]);
+    const path = ".github/release-relay/dist/trigger/index.js";
+    const tree = await git.writeTree(before, [
+      { path, mode: "100644", sha: await git.writeBlob(Buffer.from("// release-relay 0.9\n")) },
+    ]);
+    const who = { name: "acme", email: "acme@example.org", date: "2026-11-23T10:00:00Z" };
+    await git.run([
+      "update-ref",
+      "refs/heads/main",
+      await git.writeCommit(tree, [before], "old\n", who, who),
+    ]);
+    try {
+      const run = await runDoctorAction("good", { "signing-key": key, bucket: "skip" });
+      expect(run.exitCode).toBe(1);
+      expect(run.stdout).toContain(
+        `::error::acme/demo: files installed by release-relay init match this version: from another release-relay version: ${path}`,
+      );
+      expect(run.stdout).not.toContain("s3://");
     } finally {
       await git.run(["update-ref", "refs/heads/main", before]);
     }

@@ -15,11 +15,15 @@ export interface ActionResult {
   summary: string;
 }
 
-/** Runs `node dist/<name>/index.js` as the runner does: INPUT_* env, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY. */
+/**
+ * Runs `node <actionRoot>/dist/<name>/index.js` as the runner does: INPUT_* env, GITHUB_OUTPUT,
+ * GITHUB_STEP_SUMMARY. `actionRoot` is this package, or a repo the bundle was vendored into.
+ */
 export async function runBundledAction(
   name: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
+  actionRoot = root,
 ): Promise<ActionResult> {
   const dir = mkdtempSync(join(tmpdir(), `action-${name}-`));
   const outputFile = join(dir, "output");
@@ -33,7 +37,7 @@ export async function runBundledAction(
     code: exitCode,
     stdout,
     stderr,
-  } = await spawnCollect(process.execPath, [join(root, "dist", name, "index.js")], {
+  } = await spawnCollect(process.execPath, [join(actionRoot, "dist", name, "index.js")], {
     cwd: env.GITHUB_WORKSPACE ?? root,
     env: {
       PATH: process.env.PATH ?? "",

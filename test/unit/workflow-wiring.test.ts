@@ -126,6 +126,7 @@ describe("GitHub's own workflow parser", () => {
     >;
     for (const file of files) expect(results[file]?.errors, file).toEqual([]);
     expect(results[join(root, "workflows-templates/automation/release.yml")]?.jobs).toEqual([
+      "doctor",
       "plan",
       "build",
       "qualify",

@@ -1,6 +1,6 @@
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { buildApp } from "fauxqs";
-import type { FaultPlan } from "../github/faults.js";
+import type { FaultKind, FaultPlan } from "../github/faults.js";
 import { S3ChecksumLayer } from "./s3-layer.js";
 
 /** Credentials the local S3 accepts (it does not check them; real S3 would). */
@@ -41,6 +41,15 @@ export class LocalS3 {
       forcePathStyle: true,
       credentials: LOCAL_S3_CREDENTIALS,
     });
+  }
+
+  /** The next `count` requests with this method (e.g. "PUT") get this fault. */
+  failNext(
+    method: string,
+    kind: FaultKind,
+    options: { phase?: "before" | "after"; count?: number } = {},
+  ): void {
+    this.layer?.failNext(method, kind, options);
   }
 
   /** Random faults on every request from now on; undefined: none. */

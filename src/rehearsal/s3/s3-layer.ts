@@ -8,7 +8,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { FaultInjector, type FaultPlan } from "../github/faults.js";
+import { FaultInjector, type FaultKind, type FaultPlan } from "../github/faults.js";
 import { AwsChunkedDecoder } from "./aws-chunked.js";
 import { sendS3Error } from "./s3-error-reply.js";
 import { injectS3Fault, S3_FAULT_KINDS } from "./s3-faults.js";
@@ -38,6 +38,15 @@ export class S3ChecksumLayer {
   /** Random faults on every S3 request (5xx, SlowDown, connection reset, latency); undefined: none. */
   setFaults(plan: FaultPlan | undefined): void {
     this.faults.setPlan(plan && { kinds: S3_FAULT_KINDS, ...plan });
+  }
+
+  /** The next `count` requests with this method (e.g. "PUT") get this fault. */
+  failNext(
+    method: string,
+    kind: FaultKind,
+    options: { phase?: "before" | "after"; count?: number } = {},
+  ): void {
+    this.faults.schedule(method, kind, options);
   }
 
   constructor(private readonly upstreamPort: number) {}

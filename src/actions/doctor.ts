@@ -1,0 +1,135 @@
+import * as core from "@actions/core";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { readInputs } from "../adapters/action-inputs.js";
+import { readConfigFile } from "../adapters/config-file.js";
+import { probeBucket, probeRepo, probeSigningKey } from "../adapters/doctor-probes.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { installedFileShas } from "../adapters/package-files.js";
+import { readRepoTree } from "../adapters/repo-tree.js";
+import { readRunContext } from "../adapters/run-context.js";
+import { createS3Client } from "../adapters/s3.js";
+import type { Config } from "../core/config.js";
+import { type DoctorFinding, installedFilesFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
+import { environmentNameSchema } from "../core/environment.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import { INSTALLED_FILES, installedFilesByRepo } from "../core/installed-files.js";
+import { createSigner } from "./sign-upload.js";
+
+/** What the doctor checks with, and what it leaves out (an absent part is not checked). */
+export interface DoctorDeps {
+  github: GitHubClient;
+  /** Compares the files init installed in each repo with this version's. */
+  files: boolean;
+  s3?: S3Client;
+  signing?: {
+    key: string | undefined;
+    passphrase: string | undefined;
+    /** What is reported when the key is not given. */
+    whenMissing: DoctorFinding;
+  };
+  /** Reads the published public key (signing.public-key-url). */
+  fetchText: (url: string) => Promise<string>;
+}
+
+/** Every check of `release-relay doctor`, with the real APIs; nothing is changed. */
+export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorFinding[]> {
+  const findings: DoctorFinding[] = [];
+  for (const need of repoNeeds(config)) findings.push(...(await probeRepo(deps.github, need)));
+  if (deps.files) {
+    const shas = await installedFileShas(INSTALLED_FILES);
+    for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {
+      const actual = await readRepoTree(deps.github, repo);
+      // A repo that cannot be read is already reported by the checks above.
+      if (actual) findings.push(installedFilesFinding(repo, expected, actual));
+    }
+  }
+  if (deps.s3) findings.push(...(await probeBucket(deps.s3, config.upload.bucket, config.upload.prefix)));
+  const signing = deps.signing;
+  if (signing && config.signing.method !== "none") {
+    if (!signing.key) findings.push(signing.whenMissing);
+    else {
+      const publicKeyUrl = config.signing.method === "ed25519" ? config.signing.publicKeyUrl : undefined;
+      findings.push(
+        ...(await probeSigningKey(
+          () => createSigner(config, signing.key, signing.passphrase),
+          publicKeyUrl ? { url: publicKeyUrl, text: () => deps.fetchText(publicKeyUrl) } : undefined,
+        )),
+      );
+    }
+  }
+  return findings;
+}
+
+/** Reads a published file over HTTP(S); a refusal is an error with its status. */
+export async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
+
+const INPUTS = [
+  "config-path",
+  "environment",
+  "token",
+  "signing-key",
+  "signing-passphrase",
+  "bucket",
+] as const;
+
+const inputsSchema = z
+  .object({
+    "config-path": z.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
+    token: z.string().min(1),
+    "signing-key": z.string().optional(),
+    "signing-passphrase": z.string().optional(),
+    bucket: z.enum(["probe", "skip"]).default("probe"),
+  })
+  .transform((i) => ({
+    configPath: i["config-path"],
+    environment: i.environment,
+    token: i.token,
+    signingKey: i["signing-key"],
+    signingPassphrase: i["signing-passphrase"],
+    probeBucket: i.bucket === "probe",
+  }));
+
+/** The doctor action: the release workflow's first job; it fails listing every problem with its fix. */
+export async function main(): Promise<void> {
+  const settings = readInputs(inputsSchema, INPUTS);
+  for (const secret of [settings.token, settings.signingKey, settings.signingPassphrase])
+    if (secret) core.setSecret(secret);
+  const context = readRunContext();
+  const config = await readConfigFile(settings.configPath, settings.environment);
+  const findings = await runDoctor(config, {
+    github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
+    files: true,
+    ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),
+    signing: {
+      key: settings.signingKey,
+      passphrase: settings.signingPassphrase,
+      whenMissing: {
+        check: "signing key loads",
+        ok: true,
+        warn: true,
+        problem: "not checked: this job was given no signing-key",
+        fix: `pass secrets.${config.signing.method === "none" ? "" : config.signing.keySecret} as signing-key (an environment's secret reaches only that environment's jobs; sign-upload still loads the key before it uploads anything)`,
+      },
+    },
+    fetchText,
+  });
+  const report = renderDoctorReport(findings);
+  core.info(report);
+  await core.summary.addHeading("release-relay doctor", 3).addCodeBlock(report).write();
+  for (const f of findings)
+    if (!f.ok) core.error(`${f.check}: ${f.problem}. Fix: ${f.fix}`);
+    else if (f.warn) core.warning(`${f.check}: ${f.problem}. Fix: ${f.fix}`);
+  const failed = findings.filter((f) => !f.ok).length;
+  if (failed > 0)
+    throw new ReleaseRelayError(
+      "E_DOCTOR",
+      `${failed} of ${findings.length} checks failed before the release started: nothing was recorded, built or published`,
+      "fix every problem listed above (each comes with its fix), then re-run all jobs of this run",
+    );
+}

@@ -1,0 +1,35 @@
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { InstalledFile } from "../core/installed-files.js";
+import { blobSha } from "./downstream-pr.js";
+
+/**
+ * The package's root: templates, action metadata and bundles. Every module that uses it (src/*\/x.ts,
+ * dist/<name>/index.js) sits two levels below it.
+ */
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+// Set by the build in the doctor's bundle: a vendored action has no templates or other bundles beside
+// it, so the blob sha of each file this version installs is built in (its own bundle excepted).
+// (A JSON string: an object would be initialised in every module of the bundle.)
+declare const __RELEASE_RELAY_FILE_SHAS__: string | undefined;
+const builtIn: Record<string, string> =
+  typeof __RELEASE_RELAY_FILE_SHAS__ === "undefined" ? {} : JSON.parse(__RELEASE_RELAY_FILE_SHAS__);
+
+/** The text init installs for a file: the package's copy, or what init writes itself. */
+export async function installedContent(file: InstalledFile): Promise<string> {
+  return file.content ?? readFile(join(packageRoot, file.from as string), "utf8");
+}
+
+/** The git blob sha of every file this version installs, keyed by its package path (`from`). */
+export async function installedFileShas(
+  files: readonly InstalledFile[],
+): Promise<Map<InstalledFile, string>> {
+  const shas = new Map<InstalledFile, string>();
+  for (const file of files) {
+    const known = file.from ? builtIn[file.from] : undefined;
+    shas.set(file, known ?? blobSha(await installedContent(file)));
+  }
+  return shas;
+}
