@@ -95036,14 +95036,14 @@ function readRunContext(env2 = process.env) {
 
 // src/core/doctor.ts
 var isVendoredCode = (path) => !path.startsWith(".github/workflows/") && (path.endsWith(".js") || path.endsWith(".json") || path.endsWith("action.yml"));
-function installedFilesFinding(repo, expected, actual) {
+function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
   const missing = [...expected.keys()].filter((p3) => !actual.has(p3));
   const differ = [...expected].filter(([p3, sha]) => actual.has(p3) && actual.get(p3) !== sha).map(([p3]) => p3);
   const code = differ.filter(isVendoredCode);
   const workflows = differ.filter((p3) => !isVendoredCode(p3));
   const check2 = `${repo}: files installed by release-relay init match this version`;
   const reinstall = "run `npx release-relay init` of this version for the repo and commit the result";
-  if (missing.length > 0 || code.length > 0)
+  if (missing.length > 0 || code.length > 0 && otherVersion === "fail")
     return {
       check: check2,
       ok: false,
@@ -95053,13 +95053,17 @@ function installedFilesFinding(repo, expected, actual) {
       ].filter(Boolean).join("; "),
       fix: `${reinstall} (--force replaces files from another version)`
     };
-  if (workflows.length > 0)
+  const noted = [
+    code.length ? `from another release-relay version: ${code.join(", ")}` : "",
+    workflows.length ? `differs from this version's template (changed by hand, or from another version): ${workflows.join(", ")}` : ""
+  ].filter(Boolean);
+  if (noted.length > 0)
     return {
       check: check2,
       ok: true,
       warn: true,
-      problem: `differs from this version's template (changed by hand, or from another version): ${workflows.join(", ")}`,
-      fix: "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force"
+      problem: noted.join("; "),
+      fix: code.length ? `${reinstall} (--force replaces files from another version)` : "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force"
     };
   return { check: `${check2} (${expected.size} file${expected.size === 1 ? "" : "s"})`, ok: true };
 }
@@ -95457,11 +95461,14 @@ async function createSigner(config2, key, passphrase) {
 async function runDoctor(config2, deps) {
   const findings = [];
   for (const need of repoNeeds(config2)) findings.push(...await probeRepo(deps.github, need));
-  if (deps.files) {
+  if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config2, (f5) => shas.get(f5))) {
       const actual = await readRepoTree(deps.github, repo);
-      if (actual) findings.push(installedFilesFinding(repo, expected, actual));
+      if (actual) {
+        const strict = deps.files === "all" || repo === config2.tracking.repo;
+        findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
+      }
     }
   }
   if (deps.s3) findings.push(...await probeBucket(deps.s3, config2.upload.bucket, config2.upload.prefix));
@@ -95516,7 +95523,7 @@ async function main() {
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const findings = await runDoctor(config2, {
     github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
-    files: true,
+    files: "release-gate",
     ...settings.probeBucket ? { s3: createS3Client(config2.upload) } : {},
     signing: {
       key: settings.signingKey,

@@ -19,8 +19,12 @@ import { createSigner } from "./sign-upload.js";
 /** What the doctor checks with, and what it leaves out (an absent part is not checked). */
 export interface DoctorDeps {
   github: GitHubClient;
-  /** Compares the files init installed in each repo with this version's. */
-  files: boolean;
+  /**
+   * Compares the files init installed in each repo with this version's. "release-gate": vendored code
+   * of another version fails only in the automation repo (the release runs it); elsewhere (the trigger
+   * that already sent this release) it warns.
+   */
+  files: "all" | "release-gate" | "skip";
   s3?: S3Client;
   signing?: {
     key: string | undefined;
@@ -36,12 +40,15 @@ export interface DoctorDeps {
 export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   for (const need of repoNeeds(config)) findings.push(...(await probeRepo(deps.github, need)));
-  if (deps.files) {
+  if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {
       const actual = await readRepoTree(deps.github, repo);
       // A repo that cannot be read is already reported by the checks above.
-      if (actual) findings.push(installedFilesFinding(repo, expected, actual));
+      if (actual) {
+        const strict = deps.files === "all" || repo === config.tracking.repo;
+        findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
+      }
     }
   }
   if (deps.s3) findings.push(...(await probeBucket(deps.s3, config.upload.bucket, config.upload.prefix)));
@@ -104,7 +111,7 @@ export async function main(): Promise<void> {
   const config = await readConfigFile(settings.configPath, settings.environment);
   const findings = await runDoctor(config, {
     github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
-    files: true,
+    files: "release-gate",
     ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),
     signing: {
       key: settings.signingKey,

@@ -35,7 +35,7 @@ export const doctorCommand: Command = async (args, out) => {
   const signing = config.signing;
   const findings = await runDoctor(config, {
     github: createGitHubClient({ token, baseUrl: apiUrl }),
-    files: !values["skip-files"],
+    files: values["skip-files"] ? "skip" : "all",
     ...(values["skip-bucket"] ? {} : { s3: createS3Client(config.upload) }),
     ...(values["skip-signing"] || signing.method === "none"
       ? {}

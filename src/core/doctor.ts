@@ -27,12 +27,14 @@ const isVendoredCode = (path: string) =>
 
 /**
  * Compares the files init installs in a repo (path → blob sha expected) with the repo's default
- * branch: missing files and vendored code from another version fail; edited workflows warn.
+ * branch: missing files fail, and vendored code from another version unless `otherVersion` is
+ * "warn"; edited workflows warn.
  */
 export function installedFilesFinding(
   repo: string,
   expected: ReadonlyMap<string, string>,
   actual: ReadonlyMap<string, string>,
+  otherVersion: "fail" | "warn" = "fail",
 ): DoctorFinding {
   const missing = [...expected.keys()].filter((p) => !actual.has(p));
   const differ = [...expected].filter(([p, sha]) => actual.has(p) && actual.get(p) !== sha).map(([p]) => p);
@@ -40,7 +42,7 @@ export function installedFilesFinding(
   const workflows = differ.filter((p) => !isVendoredCode(p));
   const check = `${repo}: files installed by release-relay init match this version`;
   const reinstall = "run `npx release-relay init` of this version for the repo and commit the result";
-  if (missing.length > 0 || code.length > 0)
+  if (missing.length > 0 || (code.length > 0 && otherVersion === "fail"))
     return {
       check,
       ok: false,
@@ -52,13 +54,22 @@ export function installedFilesFinding(
         .join("; "),
       fix: `${reinstall} (--force replaces files from another version)`,
     };
-  if (workflows.length > 0)
+  // Only warned about: a workflow a project changed, and vendored code a gate lets through.
+  const noted = [
+    code.length ? `from another release-relay version: ${code.join(", ")}` : "",
+    workflows.length
+      ? `differs from this version's template (changed by hand, or from another version): ${workflows.join(", ")}`
+      : "",
+  ].filter(Boolean);
+  if (noted.length > 0)
     return {
       check,
       ok: true,
       warn: true,
-      problem: `differs from this version's template (changed by hand, or from another version): ${workflows.join(", ")}`,
-      fix: "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force",
+      problem: noted.join("; "),
+      fix: code.length
+        ? `${reinstall} (--force replaces files from another version)`
+        : "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force",
     };
   return { check: `${check} (${expected.size} file${expected.size === 1 ? "" : "s"})`, ok: true };
 }

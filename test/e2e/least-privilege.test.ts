@@ -27,6 +27,13 @@ function errorLines(dir: string): string[] {
   return lines;
 }
 
+/** The jobs that ran in the automation repo's release run (the one with a `doctor` job). */
+function releaseRunJobs(dir: string): string[] {
+  const runs = join(dir, "actions", "runs");
+  const run = readdirSync(runs).find((r) => existsSync(join(runs, r, "doctor")));
+  return run ? readdirSync(join(runs, run)).filter((j) => j !== "event.json") : [];
+}
+
 const A = "cachet-io/cachet-release-automation";
 // token, repo, permission, and the permission's name as GitHub's settings page shows it.
 const DOCUMENTED: [string, string, string, string][] = [
@@ -59,6 +66,14 @@ describe.skipIf(!rehearsalTools())("least privilege", { timeout: 120_000 }, () =
         expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).completed).toBe(false);
         const named = errorLines(dir).filter((l) => l.includes(`"${shown}`) && l.includes(repo));
         expect(named.length, errorLines(dir).join("\n")).toBeGreaterThan(0);
+        if (token === "app") {
+          // The release workflow's first job, doctor, found it: no other job ran, nothing was recorded.
+          expect(releaseRunJobs(dir)).toEqual(["doctor"]);
+          expect(named.some((l) => l.startsWith(`::error::${repo}: `))).toBe(true);
+          const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+          expect(summary.trackingIssue).toBeNull();
+          expect(summary.artifacts).toEqual([]);
+        }
         // Refusals and their error messages leak no token or key either.
         expectNoSecrets(dir);
       } finally {

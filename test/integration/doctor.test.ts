@@ -298,28 +298,42 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     expect(github.log.summary(mark).mutating).toBe(0);
   });
 
-  it("finds a repo still on another version's trigger", async () => {
-    const git = github.git("acme/demo");
-    const before = await git.text(["rev-parse", "refs/heads/main"]);
-    const path = ".github/release-relay/dist/trigger/index.js";
-    const tree = await git.writeTree(before, [
-      { path, mode: "100644", sha: await git.writeBlob(Buffer.from("// release-relay 0.9\n")) },
-    ]);
+  it("fails on vendored code of another version in the automation repo; only warns on the trigger that sent the release", async () => {
     const who = { name: "acme", email: "acme@example.org", date: "2026-11-23T10:00:00Z" };
-    await git.run([
-      "update-ref",
-      "refs/heads/main",
-      await git.writeCommit(tree, [before], "old\n", who, who),
-    ]);
+    const replace = async (repo: string, path: string) => {
+      const git = github.git(repo);
+      const before = await git.text(["rev-parse", "refs/heads/main"]);
+      const tree = await git.writeTree(before, [
+        { path, mode: "100644", sha: await git.writeBlob(Buffer.from("// release-relay 0.9\n")) },
+      ]);
+      await git.run([
+        "update-ref",
+        "refs/heads/main",
+        await git.writeCommit(tree, [before], "old\n", who, who),
+      ]);
+      return () => git.run(["update-ref", "refs/heads/main", before]);
+    };
+    const trigger = ".github/release-relay/dist/trigger/index.js";
+    const restoreDemo = await replace("acme/demo", trigger);
     try {
-      const run = await runDoctorAction("good", { "signing-key": key, bucket: "skip" });
-      expect(run.exitCode).toBe(1);
-      expect(run.stdout).toContain(
-        `::error::acme/demo: files installed by release-relay init match this version: from another release-relay version: ${path}`,
+      const warned = await runDoctorAction("good", { "signing-key": key, bucket: "skip" });
+      expect(warned.stdout).toContain(
+        `::warning::acme/demo: files installed by release-relay init match this version: from another release-relay version: ${trigger}`,
       );
-      expect(run.stdout).not.toContain("s3://");
+      expect(warned.stdout).not.toContain("s3://");
+      expect(warned.exitCode).toBe(0);
+      const restoreRelease = await replace("acme/release", "dist/sign-upload/index.js");
+      try {
+        const failed = await runDoctorAction("good", { "signing-key": key, bucket: "skip" });
+        expect(failed.stdout).toContain(
+          "::error::acme/release: files installed by release-relay init match this version: from another release-relay version: dist/sign-upload/index.js",
+        );
+        expect(failed.exitCode).toBe(1);
+      } finally {
+        await restoreRelease();
+      }
     } finally {
-      await git.run(["update-ref", "refs/heads/main", before]);
+      await restoreDemo();
     }
   });
 });
