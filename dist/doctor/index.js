@@ -90565,6 +90565,11 @@ async function probeSigningKey(load, published) {
   }
   return findings;
 }
+async function fetchText(url2) {
+  const response = await fetch(url2);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
@@ -95486,11 +95491,6 @@ async function runDoctor(config2, deps) {
     }
   }
   return findings;
-}
-async function fetchText(url2) {
-  const response = await fetch(url2);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response.text();
 }
 var INPUTS = [
   "config-path",

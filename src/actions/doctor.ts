@@ -3,7 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { probeBucket, probeRepo, probeSigningKey } from "../adapters/doctor-probes.js";
+import { fetchText, probeBucket, probeRepo, probeSigningKey } from "../adapters/doctor-probes.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { installedFileShas } from "../adapters/package-files.js";
 import { readRepoTree } from "../adapters/repo-tree.js";
@@ -66,13 +66,6 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
     }
   }
   return findings;
-}
-
-/** Reads a published file over HTTP(S); a refusal is an error with its status. */
-export async function fetchText(url: string): Promise<string> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return response.text();
 }
 
 const INPUTS = [

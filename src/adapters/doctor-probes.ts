@@ -184,3 +184,10 @@ export async function probeSigningKey(
   }
   return findings;
 }
+
+/** Reads a published file over HTTP(S); a refusal is an error with its status. */
+export async function fetchText(url: string): Promise<string> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.text();
+}

@@ -1,5 +1,6 @@
-import { fetchText, runDoctor } from "../actions/doctor.js";
+import { runDoctor } from "../actions/doctor.js";
 import { readConfigFile } from "../adapters/config-file.js";
+import { fetchText } from "../adapters/doctor-probes.js";
 import { createGitHubClient } from "../adapters/github.js";
 import { createS3Client } from "../adapters/s3.js";
 import { renderDoctorReport } from "../core/doctor.js";
