@@ -56172,6 +56172,30 @@ function yankSection(state, cell2) {
     ""
   ];
 }
+var shellWord = (text2) => `'${text2.replaceAll("'", "'\\''")}'`;
+function yankNextActions(state, yankCommand) {
+  const rollback = state.rollback;
+  if (!rollback) return [];
+  const actions = [];
+  for (const step of state.yank) {
+    if (step.outcome === "by-hand")
+      actions.push({ text: `Undo ${step.target} by hand${step.detail ? `: ${step.detail}` : ""}` });
+    if (step.outcome === "revert-proposed")
+      actions.push({
+        text: `Review and merge the revert PR of ${step.target}`,
+        ...step.url ? { url: step.url } : {}
+      });
+  }
+  const failed = state.yank.filter((y) => y.outcome === "failed");
+  for (const step of failed)
+    actions.push({ text: `Resolve ${step.target}${step.detail ? `: ${step.detail}` : ""}` });
+  if (failed.length > 0)
+    actions.push({
+      text: "Then run the yank again: it redoes only what is not done",
+      command: `${yankCommand} -f reason=${shellWord(rollback.reason)}`
+    });
+  return actions;
+}
 
 // src/core/dashboard.ts
 function downstreamExpectations(config2) {
@@ -56184,11 +56208,13 @@ function downstreamExpectations(config2) {
   }));
 }
 function dashboardContext(config2, version2, head) {
+  const env = config2.environment ? ` -f environment=${config2.environment}` : "";
   return {
     version: version2,
     ledgerHead: head,
     expected: downstreamExpectations(config2),
-    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${config2.environment ? ` -f environment=${config2.environment}` : ""} -f stages=failed`,
+    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env} -f stages=failed`,
+    yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env}`,
     ...config2.environment ? { environment: config2.environment } : {}
   };
 }
@@ -56306,6 +56332,10 @@ function problems(state) {
     ...state.failures.length > recent.length ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
 }
+function codeSpan(text2) {
+  const ticks = "`".repeat(Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `\`${text2}\``;
+}
 function fenceFor(text2) {
   const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
   return "`".repeat(longest + 1);
@@ -56330,7 +56360,8 @@ function qualificationSection(state, compact) {
   ];
 }
 function nextActions(state, ctx) {
-  if (isComplete(state, ctx.expected) || state.rollback) return [];
+  if (state.rollback) return yankNextActions(state, ctx.yankCommand);
+  if (isComplete(state, ctx.expected)) return [];
   const actions = [];
   if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
     actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
@@ -56347,7 +56378,7 @@ function nextActions(state, ctx) {
 }
 function nextSteps(state, ctx) {
   const steps = nextActions(state, ctx).map(
-    (a) => a.command ? `- ${cell(a.text)}: \`${a.command}\`` : a.url && a.text.startsWith("Review") ? `- ${cell(a.text)}: ${a.url}` : `- ${cell(a.text)}`
+    (a) => a.command ? `- ${cell(a.text)}: ${codeSpan(a.command)}` : a.url && a.text.startsWith("Review") ? `- ${cell(a.text)}: ${a.url}` : `- ${cell(a.text)}`
   );
   return steps.length ? ["### Next", "", ...steps] : [];
 }

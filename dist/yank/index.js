@@ -95731,6 +95731,30 @@ function yankSection(state2, cell2) {
     ""
   ];
 }
+var shellWord = (text2) => `'${text2.replaceAll("'", "'\\''")}'`;
+function yankNextActions(state2, yankCommand) {
+  const rollback = state2.rollback;
+  if (!rollback) return [];
+  const actions = [];
+  for (const step of state2.yank) {
+    if (step.outcome === "by-hand")
+      actions.push({ text: `Undo ${step.target} by hand${step.detail ? `: ${step.detail}` : ""}` });
+    if (step.outcome === "revert-proposed")
+      actions.push({
+        text: `Review and merge the revert PR of ${step.target}`,
+        ...step.url ? { url: step.url } : {}
+      });
+  }
+  const failed = state2.yank.filter((y) => y.outcome === "failed");
+  for (const step of failed)
+    actions.push({ text: `Resolve ${step.target}${step.detail ? `: ${step.detail}` : ""}` });
+  if (failed.length > 0)
+    actions.push({
+      text: "Then run the yank again: it redoes only what is not done",
+      command: `${yankCommand} -f reason=${shellWord(rollback.reason)}`
+    });
+  return actions;
+}
 function renderYankPlan(plan, objects) {
   return [
     `Yank ${plan.version}: “${plan.reason}”`,
@@ -95886,11 +95910,13 @@ function downstreamExpectations(config2) {
   }));
 }
 function dashboardContext(config2, version2, head) {
+  const env2 = config2.environment ? ` -f environment=${config2.environment}` : "";
   return {
     version: version2,
     ledgerHead: head,
     expected: downstreamExpectations(config2),
-    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${config2.environment ? ` -f environment=${config2.environment}` : ""} -f stages=failed`,
+    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env2} -f stages=failed`,
+    yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env2}`,
     ...config2.environment ? { environment: config2.environment } : {}
   };
 }
@@ -96008,6 +96034,10 @@ function problems(state2) {
     ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
 }
+function codeSpan(text2) {
+  const ticks = "`".repeat(Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `\`${text2}\``;
+}
 function fenceFor(text2) {
   const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
   return "`".repeat(longest + 1);
@@ -96032,7 +96062,8 @@ function qualificationSection(state2, compact) {
   ];
 }
 function nextActions(state2, ctx) {
-  if (isComplete(state2, ctx.expected) || state2.rollback) return [];
+  if (state2.rollback) return yankNextActions(state2, ctx.yankCommand);
+  if (isComplete(state2, ctx.expected)) return [];
   const actions = [];
   if (STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error))
     actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
@@ -96049,7 +96080,7 @@ function nextActions(state2, ctx) {
 }
 function nextSteps(state2, ctx) {
   const steps = nextActions(state2, ctx).map(
-    (a5) => a5.command ? `- ${cell(a5.text)}: \`${a5.command}\`` : a5.url && a5.text.startsWith("Review") ? `- ${cell(a5.text)}: ${a5.url}` : `- ${cell(a5.text)}`
+    (a5) => a5.command ? `- ${cell(a5.text)}: ${codeSpan(a5.command)}` : a5.url && a5.text.startsWith("Review") ? `- ${cell(a5.text)}: ${a5.url}` : `- ${cell(a5.text)}`
   );
   return steps.length ? ["### Next", "", ...steps] : [];
 }

@@ -6,7 +6,7 @@ import {
   isComplete,
   type ReleaseState,
 } from "./release-state.js";
-import { yankSection } from "./yank.js";
+import { yankNextActions, yankSection } from "./yank.js";
 
 /** What the dashboard needs besides the ledger. */
 export interface DashboardContext {
@@ -16,6 +16,8 @@ export interface DashboardContext {
   expected: readonly (DownstreamExpectation & { repo: string })[];
   /** The command people run to redo what failed. */
   rerunCommand: string;
+  /** The command that runs the yank of this release (the reason is added to it). */
+  yankCommand: string;
   /** The environment released to; absent for production. */
   environment?: string | undefined;
 }
@@ -33,11 +35,13 @@ export function downstreamExpectations(config: Config): (DownstreamExpectation &
 
 /** The dashboard's context for a release of this config, rendered at ledger commit `head`. */
 export function dashboardContext(config: Config, version: string, head: string): DashboardContext {
+  const env = config.environment ? ` -f environment=${config.environment}` : "";
   return {
     version,
     ledgerHead: head,
     expected: downstreamExpectations(config),
-    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version}${config.environment ? ` -f environment=${config.environment}` : ""} -f stages=failed`,
+    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version}${env} -f stages=failed`,
+    yankCommand: `gh workflow run yank.yml --repo ${config.tracking.repo} -f version=${version}${env}`,
     ...(config.environment ? { environment: config.environment } : {}),
   };
 }
@@ -222,6 +226,12 @@ function problems(state: ReleaseState): string[] {
 }
 
 /** A fence no line of `text` can close: longer than its longest run of backticks. */
+/** Inline code that no backtick inside it can end early. */
+function codeSpan(text: string): string {
+  const ticks = "`".repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  return ticks.length > 1 ? `${ticks} ${text} ${ticks}` : `\`${text}\``;
+}
+
 function fenceFor(text: string): string {
   const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   return "`".repeat(longest + 1);
@@ -248,13 +258,18 @@ function qualificationSection(state: ReleaseState, compact: number): string[] {
   ];
 }
 
+/** One thing a person should do next: in words, with the command to run or the page to open. */
+export interface NextAction {
+  text: string;
+  command?: string;
+  url?: string;
+}
+
 /** What people should do next, with the link to do it; nothing once the release is done. */
-export function nextActions(
-  state: ReleaseState,
-  ctx: DashboardContext,
-): { text: string; command?: string; url?: string }[] {
-  if (isComplete(state, ctx.expected) || state.rollback) return [];
-  const actions: { text: string; command?: string; url?: string }[] = [];
+export function nextActions(state: ReleaseState, ctx: DashboardContext): NextAction[] {
+  if (state.rollback) return yankNextActions(state, ctx.yankCommand);
+  if (isComplete(state, ctx.expected)) return [];
+  const actions: NextAction[] = [];
   if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
     actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
   for (const d of state.downstream) {
@@ -272,7 +287,7 @@ export function nextActions(
 function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {
   const steps = nextActions(state, ctx).map((a) =>
     a.command
-      ? `- ${cell(a.text)}: \`${a.command}\``
+      ? `- ${cell(a.text)}: ${codeSpan(a.command)}`
       : a.url && a.text.startsWith("Review")
         ? `- ${cell(a.text)}: ${a.url}`
         : `- ${cell(a.text)}`,

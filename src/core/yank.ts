@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { ArtifactHash } from "./checksums.js";
 import type { Config } from "./config.js";
+import type { NextAction } from "./dashboard.js";
 import { ReleaseRelayError } from "./errors.js";
 import type { LedgerEvent } from "./ledger.js";
 import { releaseObjectKey } from "./publication.js";
@@ -199,6 +200,37 @@ export function yankSection(state: ReleaseState, cell: (s: string) => string): s
     ),
     "",
   ];
+}
+
+/** A string as one POSIX shell word. */
+const shellWord = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+
+/**
+ * What people do next on a yanked release: undo by hand what release-relay leaves to them, merge the
+ * revert PRs, and resolve each failed part, then run the yank again.
+ */
+export function yankNextActions(state: ReleaseState, yankCommand: string): NextAction[] {
+  const rollback = state.rollback;
+  if (!rollback) return [];
+  const actions: NextAction[] = [];
+  for (const step of state.yank) {
+    if (step.outcome === "by-hand")
+      actions.push({ text: `Undo ${step.target} by hand${step.detail ? `: ${step.detail}` : ""}` });
+    if (step.outcome === "revert-proposed")
+      actions.push({
+        text: `Review and merge the revert PR of ${step.target}`,
+        ...(step.url ? { url: step.url } : {}),
+      });
+  }
+  const failed = state.yank.filter((y) => y.outcome === "failed");
+  for (const step of failed)
+    actions.push({ text: `Resolve ${step.target}${step.detail ? `: ${step.detail}` : ""}` });
+  if (failed.length > 0)
+    actions.push({
+      text: "Then run the yank again: it redoes only what is not done",
+      command: `${yankCommand} -f reason=${shellWord(rollback.reason)}`,
+    });
+  return actions;
 }
 
 /** The plan in words, as `yank --dry-run` and the action's log show it before anything happens. */

@@ -9,7 +9,13 @@ const review = (state: string, login: string, envs: string[], comment?: string |
   user: { login, id: 2 },
   comment,
 });
-const ctx = { version: "1.0.0", ledgerHead: "1".repeat(40), expected: [], rerunCommand: "rerun" };
+const ctx = {
+  version: "1.0.0",
+  ledgerHead: "1".repeat(40),
+  expected: [],
+  rerunCommand: "rerun",
+  yankCommand: "yank",
+};
 
 describe("deployment reviews of a release run", () => {
   it("records each decision per environment once; pending reviews are not decisions", () => {

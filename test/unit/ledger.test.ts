@@ -28,6 +28,7 @@ const ctx = {
   expected,
   rerunCommand:
     "gh workflow run release.yml --repo valkey-io/valkey-release-automation -f version=8.0.2 -f stages=failed",
+  yankCommand: "gh workflow run yank.yml --repo valkey-io/valkey-release-automation -f version=8.0.2",
 };
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {

@@ -28,7 +28,13 @@ tracking: { repo: acme/release }
 `;
 const TARGETS = ["linux-x86_64", "linux-arm64"];
 const run = (id: string) => ({ runId: `${id}-1`, workflowRunId: id, runUrl: `https://gh/runs/${id}` });
-const ctx = { version: "1.0.0", ledgerHead: "1".repeat(40), expected: [], rerunCommand: "rerun" };
+const ctx = {
+  version: "1.0.0",
+  ledgerHead: "1".repeat(40),
+  expected: [],
+  rerunCommand: "rerun",
+  yankCommand: "yank",
+};
 const stage = (s: Stage, status: "succeeded" | "failed", at: string): LedgerEvent => ({
   id: `stage:${s}:${status}:${at}`,
   at,

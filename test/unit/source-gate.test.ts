@@ -99,7 +99,13 @@ describe("releaseBranchesFor", () => {
 });
 
 describe("an override in the dashboards", () => {
-  const ctx = { version: "8.0.4", ledgerHead: "c".repeat(40), expected: [], rerunCommand: "rerun" };
+  const ctx = {
+    version: "8.0.4",
+    ledgerHead: "c".repeat(40),
+    expected: [],
+    rerunCommand: "rerun",
+    yankCommand: "yank",
+  };
   const request = (checksOverride?: ChecksOverride) =>
     deriveState([
       {

@@ -221,6 +221,39 @@ describe("a yanked release on the tracking issue", () => {
     expect(html).toContain('<li data-target="storage" data-outcome="moved">');
   });
 
+  it("says what is left to people: merge the reverts, undo by hand, resolve a failed part and run the yank again", () => {
+    const quoted = { ...rollback, reason: "arm64 can't start" };
+    const state = deriveState([
+      ...released(),
+      quoted,
+      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://github.com/h/pull/9" }),
+      yankStepEvent("container", "by-hand", at, "7-1", { detail: "push mode: revert commit abc123" }),
+      yankStepEvent("website", "failed", at, "7-1", { detail: "download.md changed after the release" }),
+      yankStepEvent(STORAGE, "moved", at, "7-1", { detail: "12 objects" }),
+    ]);
+    const ctx = dashboardContext(config, "8.0.2", "1".repeat(40));
+    const body = renderDashboard(state, ctx);
+    const next = body.slice(body.indexOf("### Next"));
+    expect(next).toContain("- Review and merge the revert PR of hashes: https://github.com/h/pull/9");
+    expect(next).toContain("- Undo container by hand: push mode: revert commit abc123");
+    expect(next).toContain("- Resolve website: download.md changed after the release");
+    // The reason goes back in as one shell word, whatever quotes it holds.
+    expect(next).toContain(
+      `- Then run the yank again: it redoes only what is not done: \`gh workflow run yank.yml --repo ${config.tracking.repo} -f version=8.0.2 -f reason='arm64 can'\\''t start'\``,
+    );
+    const html = renderDashboardHtml(state, ctx, { title: "valkey 8.0.2" });
+    expect(html).toContain("Then run the yank again");
+    // Once every part is done, only the revert PR still waits for a person; no rerun is offered.
+    const done = deriveState([
+      ...released(),
+      quoted,
+      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://github.com/h/pull/9" }),
+      yankStepEvent(STORAGE, "moved", at, "7-1"),
+    ]);
+    expect(renderDashboard(done, ctx)).not.toContain("run the yank again");
+    expect(renderDashboard(done, ctx)).toContain("- Review and merge the revert PR of hashes");
+  });
+
   it("records a step again only when it changed (a rerun of a finished yank appends nothing)", () => {
     const first = yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://x/pull/9" });
     const state = deriveState([...released(), rollback, first]);
