@@ -130,6 +130,11 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
     expect(issue?.body).toMatch(
       /\| website \| ❌ failed \| .*changed since the release and still holds some of its lines/,
     );
+    // The Next list names the cause and gives the command that runs the yank again.
+    expect(issue?.body).toContain(`- Resolve website: ${PAGE} changed since the release`);
+    expect(issue?.body).toContain(
+      `- Then run the yank again: it redoes only what is not done: \`gh workflow run yank.yml --repo ${AUTOMATION} -f version=${VERSION} -f reason='${REASON}'\``,
+    );
     expect(readState(dir).repos[AUTOMATION]?.comments.map((c) => c.body)).toContainEqual(
       expect.stringMatching(
         /release 1\.2\.1 was yanked by cachet-maintainer: the linux-arm64 tarball crashes/,
@@ -145,6 +150,8 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
     const issue = readState(dir).repos[AUTOMATION]?.issues.find((i) => !i.isPull);
     expect(issue?.state).toBe("closed");
     expect(issue?.body).toMatch(/\| website \| — nothing to undo \| .*is already as before the release/);
+    expect(issue?.body).not.toContain("run the yank again");
+    expect(issue?.body).toMatch(/- Review and merge the revert PR of hashes: http:\/\/\S+\/pull\/2/);
     const events = ledgerEvents(dir, VERSION);
     expect(events.filter((e) => e.type === "rollback")).toHaveLength(1);
     expect(events.filter((e) => e.type === "yank-step").length).toBeGreaterThanOrEqual(
