@@ -1,3 +1,4 @@
+import type { DashboardContext } from "../../src/core/dashboard.js";
 import type { LedgerEvent } from "../../src/core/ledger.js";
 
 const t = (minute: number, second = 0) =>
@@ -153,4 +154,9 @@ export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): 
     url: "https://valkey.io/download/releases/v8-0-2/",
   });
   return events;
+}
+
+/** A dashboard context with no downstream to wait for, for tests of one section of the dashboard. */
+export function bareDashboardContext(version: string, ledgerHead = "1".repeat(40)): DashboardContext {
+  return { version, ledgerHead, expected: [], rerunCommand: "rerun", yankCommand: "yank" };
 }

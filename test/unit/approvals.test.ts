@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { approvalEvents, parseRunApprovals } from "../../src/core/approvals.js";
 import { renderDashboard } from "../../src/core/dashboard.js";
 import { deriveState } from "../../src/core/release-state.js";
+import { bareDashboardContext } from "../support/release-events.js";
 
 const review = (state: string, login: string, envs: string[], comment?: string | null) => ({
   environments: envs.map((name) => ({ id: 1, name })),
@@ -9,13 +10,7 @@ const review = (state: string, login: string, envs: string[], comment?: string |
   user: { login, id: 2 },
   comment,
 });
-const ctx = {
-  version: "1.0.0",
-  ledgerHead: "1".repeat(40),
-  expected: [],
-  rerunCommand: "rerun",
-  yankCommand: "yank",
-};
+const ctx = bareDashboardContext("1.0.0");
 
 describe("deployment reviews of a release run", () => {
   it("records each decision per environment once; pending reviews are not decisions", () => {

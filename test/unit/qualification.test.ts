@@ -13,6 +13,7 @@ import { deriveState, stagesToRerun } from "../../src/core/release-state.js";
 import { stageEventsFromJobResults } from "../../src/core/stage-output-events.js";
 import { commentsDue } from "../../src/core/tracking.js";
 import { parseVersion } from "../../src/core/version.js";
+import { bareDashboardContext } from "../support/release-events.js";
 
 const CONFIG = `
 project: acme
@@ -28,13 +29,7 @@ tracking: { repo: acme/release }
 `;
 const TARGETS = ["linux-x86_64", "linux-arm64"];
 const run = (id: string) => ({ runId: `${id}-1`, workflowRunId: id, runUrl: `https://gh/runs/${id}` });
-const ctx = {
-  version: "1.0.0",
-  ledgerHead: "1".repeat(40),
-  expected: [],
-  rerunCommand: "rerun",
-  yankCommand: "yank",
-};
+const ctx = bareDashboardContext("1.0.0");
 const stage = (s: Stage, status: "succeeded" | "failed", at: string): LedgerEvent => ({
   id: `stage:${s}:${status}:${at}`,
   at,

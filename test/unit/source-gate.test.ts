@@ -12,6 +12,7 @@ import {
   type SourceCheck,
 } from "../../src/core/source-gate.js";
 import { parseVersion } from "../../src/core/version.js";
+import { bareDashboardContext } from "../support/release-events.js";
 
 const check = (name: string, state: SourceCheck["state"], detail: string = state): SourceCheck => ({
   name,
@@ -99,13 +100,7 @@ describe("releaseBranchesFor", () => {
 });
 
 describe("an override in the dashboards", () => {
-  const ctx = {
-    version: "8.0.4",
-    ledgerHead: "c".repeat(40),
-    expected: [],
-    rerunCommand: "rerun",
-    yankCommand: "yank",
-  };
+  const ctx = bareDashboardContext("8.0.4", "c".repeat(40));
   const request = (checksOverride?: ChecksOverride) =>
     deriveState([
       {
