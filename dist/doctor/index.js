@@ -90455,7 +90455,7 @@ async function probeRepo(github, need) {
     defaultBranch = (await github.rest.repos.get({ owner, repo })).data.default_branch;
   } catch (error64) {
     const code = status(error64);
-    return [
+    const findings2 = [
       {
         check: `${need.repo} exists (${role})`,
         ok: false,
@@ -90463,6 +90463,7 @@ async function probeRepo(github, need) {
         fix: code === 401 ? "make a new token (or check the App's private key) and store it again" : "check the name in release-relay.yml (did the project move to another organisation?) and install the App on it"
       }
     ];
+    return { findings: findings2 };
   }
   const findings = [{ check: `${need.repo} exists (${role})`, ok: true }];
   for (const access2 of need.access) {
@@ -90484,7 +90485,7 @@ async function probeRepo(github, need) {
         });
     }
   }
-  return findings;
+  return { findings, defaultBranch };
 }
 async function probeBucket(s3, bucket, prefix) {
   const key = `${prefix}.release-relay-doctor/${randomUUID()}`;
@@ -94971,7 +94972,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"94878efe379e0a027bbe6a0b09d7e00332c62847","workflows-templates/automation/status.yml":"f94f63ae45d8fde575e4ed436a76383d2e8d1ab3","workflows-templates/automation/yank.yml":"58e6bc8bbeeaf9021783eed6863dee573aa7ac8a","workflows-templates/downstream/report-status.yml":"e1614c4f2fd2ef3f36aa781190e051436bec6f6b","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"57c7a78e4faf5d241e568e5b0fe37b1ea37b4643","actions/build-matrix/action.yml":"1ca33c8f9e4a1471f6d377dce093ffa8657d419f","dist/build-matrix/index.js":"89f4c630fe43f3073b3b4d96434525671dc89e8d","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"7e65acea6ffc30be6e828f1797f73bfa134119b8","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"eaf3b38f5d10da5c154e61b619d5add0557cd05d","actions/open-downstream-prs/action.yml":"3f27c6153731ea553dd35738cc51f7e6eb89f36a","dist/open-downstream-prs/index.js":"f89a34272dc8637441e9786adbbb7f29322210cb","actions/track-status/action.yml":"5a938fcbd0c773bfbf212a3fac312d869a57f403","dist/track-status/index.js":"8e44927ff2c7bfce6cb0a6dbac47237b7955374a","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"cf24641c93ffc3a33a532f2a758fd071689d2bc0","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"94878efe379e0a027bbe6a0b09d7e00332c62847","workflows-templates/automation/status.yml":"f94f63ae45d8fde575e4ed436a76383d2e8d1ab3","workflows-templates/automation/yank.yml":"58e6bc8bbeeaf9021783eed6863dee573aa7ac8a","workflows-templates/downstream/report-status.yml":"e1614c4f2fd2ef3f36aa781190e051436bec6f6b","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"57c7a78e4faf5d241e568e5b0fe37b1ea37b4643","actions/build-matrix/action.yml":"1ca33c8f9e4a1471f6d377dce093ffa8657d419f","dist/build-matrix/index.js":"89f4c630fe43f3073b3b4d96434525671dc89e8d","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"7e65acea6ffc30be6e828f1797f73bfa134119b8","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"eaf3b38f5d10da5c154e61b619d5add0557cd05d","actions/open-downstream-prs/action.yml":"3f27c6153731ea553dd35738cc51f7e6eb89f36a","dist/open-downstream-prs/index.js":"f89a34272dc8637441e9786adbbb7f29322210cb","actions/track-status/action.yml":"5a938fcbd0c773bfbf212a3fac312d869a57f403","dist/track-status/index.js":"3bd15683e75a469df172737b92294b2d9498feea","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"d645e46ba1ef74d0245bf848ffbd0ab219a4b240","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -94985,16 +94986,10 @@ async function installedFileShas(files) {
 }
 
 // src/adapters/repo-tree.ts
-async function readRepoTree(github, repo) {
+async function readRepoTree(github, repo, branch) {
   const [owner, name] = repo.split("/");
   try {
-    const { data: info2 } = await github.rest.repos.get({ owner, repo: name });
-    const { data } = await github.rest.git.getTree({
-      owner,
-      repo: name,
-      tree_sha: info2.default_branch,
-      recursive: "1"
-    });
+    const { data } = await github.rest.git.getTree({ owner, repo: name, tree_sha: branch, recursive: "1" });
     return new Map(
       data.tree.filter((e5) => e5.type === "blob" && e5.path && e5.sha).map((e5) => [e5.path, e5.sha])
     );
@@ -95465,11 +95460,17 @@ async function createSigner(config2, key, passphrase) {
 // src/actions/doctor.ts
 async function runDoctor(config2, deps) {
   const findings = [];
-  for (const need of repoNeeds(config2)) findings.push(...await probeRepo(deps.github, need));
+  const defaultBranches = /* @__PURE__ */ new Map();
+  for (const need of repoNeeds(config2)) {
+    const probed = await probeRepo(deps.github, need);
+    findings.push(...probed.findings);
+    if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
+  }
   if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config2, (f5) => shas.get(f5))) {
-      const actual = await readRepoTree(deps.github, repo);
+      const branch = defaultBranches.get(repo);
+      const actual = branch && await readRepoTree(deps.github, repo, branch);
       if (actual) {
         const strict = deps.files === "all" || repo === config2.tracking.repo;
         findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));

@@ -56332,13 +56332,13 @@ function problems(state) {
     ...state.failures.length > recent.length ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
 }
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
 function codeSpan(text2) {
-  const ticks = "`".repeat(Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length)) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `\`${text2}\``;
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
 }
 function fenceFor(text2) {
-  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-  return "`".repeat(longest + 1);
+  return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
 }
 function qualificationSection(state, compact) {
   if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return [];

@@ -96034,13 +96034,13 @@ function problems(state2) {
     ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
 }
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
 function codeSpan(text2) {
-  const ticks = "`".repeat(Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length)) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `\`${text2}\``;
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
 }
 function fenceFor(text2) {
-  const longest = Math.max(2, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-  return "`".repeat(longest + 1);
+  return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
 }
 function qualificationSection(state2, compact) {
   if (state2.qualification.length === 0 || state2.stages.qualify.status === "succeeded") return [];

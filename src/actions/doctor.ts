@@ -39,11 +39,17 @@ export interface DoctorDeps {
 /** Every check of `release-relay doctor`, with the real APIs; nothing is changed. */
 export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
-  for (const need of repoNeeds(config)) findings.push(...(await probeRepo(deps.github, need)));
+  const defaultBranches = new Map<string, string>();
+  for (const need of repoNeeds(config)) {
+    const probed = await probeRepo(deps.github, need);
+    findings.push(...probed.findings);
+    if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
+  }
   if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {
-      const actual = await readRepoTree(deps.github, repo);
+      const branch = defaultBranches.get(repo);
+      const actual = branch && (await readRepoTree(deps.github, repo, branch));
       // A repo that cannot be read is already reported by the checks above.
       if (actual) {
         const strict = deps.files === "all" || repo === config.tracking.repo;

@@ -40,8 +40,14 @@ async function probeWrite(github: GitHubClient, owner: string, repo: string, acc
   }
 }
 
-/** Checks a repo exists for the token and allows each access it needs, without changing anything. */
-export async function probeRepo(github: GitHubClient, need: RepoNeed): Promise<DoctorFinding[]> {
+/**
+ * Checks a repo exists for the token and allows each access it needs, without changing anything;
+ * returns its default branch when the token can see it.
+ */
+export async function probeRepo(
+  github: GitHubClient,
+  need: RepoNeed,
+): Promise<{ findings: DoctorFinding[]; defaultBranch?: string }> {
   const [owner, repo] = need.repo.split("/") as [string, string];
   const role = need.why.join("; ");
   let defaultBranch: string;
@@ -49,7 +55,7 @@ export async function probeRepo(github: GitHubClient, need: RepoNeed): Promise<D
     defaultBranch = (await github.rest.repos.get({ owner, repo })).data.default_branch;
   } catch (error) {
     const code = status(error);
-    return [
+    const findings: DoctorFinding[] = [
       {
         check: `${need.repo} exists (${role})`,
         ok: false,
@@ -65,6 +71,7 @@ export async function probeRepo(github: GitHubClient, need: RepoNeed): Promise<D
             : "check the name in release-relay.yml (did the project move to another organisation?) and install the App on it",
       },
     ];
+    return { findings };
   }
   const findings: DoctorFinding[] = [{ check: `${need.repo} exists (${role})`, ok: true }];
   for (const access of need.access) {
@@ -87,7 +94,7 @@ export async function probeRepo(github: GitHubClient, need: RepoNeed): Promise<D
         });
     }
   }
-  return findings;
+  return { findings, defaultBranch };
 }
 
 /** Writes a probe object under a temporary prefix and deletes it: the release can publish here. */

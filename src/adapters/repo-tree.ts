@@ -1,19 +1,14 @@
 import type { GitHubClient } from "./github.js";
 
-/** Every file on the default branch of a repo, path → blob sha; undefined when GitHub refuses to show it. */
+/** Every file on a branch of a repo, path → blob sha; undefined when GitHub refuses to show it. */
 export async function readRepoTree(
   github: GitHubClient,
   repo: string,
+  branch: string,
 ): Promise<Map<string, string> | undefined> {
   const [owner, name] = repo.split("/") as [string, string];
   try {
-    const { data: info } = await github.rest.repos.get({ owner, repo: name });
-    const { data } = await github.rest.git.getTree({
-      owner,
-      repo: name,
-      tree_sha: info.default_branch,
-      recursive: "1",
-    });
+    const { data } = await github.rest.git.getTree({ owner, repo: name, tree_sha: branch, recursive: "1" });
     return new Map(
       data.tree
         .filter((e) => e.type === "blob" && e.path && e.sha)

@@ -226,15 +226,18 @@ function problems(state: ReleaseState): string[] {
 }
 
 /** A fence no line of `text` can close: longer than its longest run of backticks. */
+/** The longest run of backticks in a text (0 for none): a code span or fence must be longer. */
+const longestBacktickRun = (text: string) =>
+  Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+
 /** Inline code that no backtick inside it can end early. */
 function codeSpan(text: string): string {
-  const ticks = "`".repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
-  return ticks.length > 1 ? `${ticks} ${text} ${ticks}` : `\`${text}\``;
+  const ticks = "`".repeat(longestBacktickRun(text) + 1);
+  return ticks.length > 1 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
 }
 
 function fenceFor(text: string): string {
-  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  return "`".repeat(longest + 1);
+  return "`".repeat(Math.max(2, longestBacktickRun(text)) + 1);
 }
 
 /** The targets whose artifact failed the qualify command, each with the end of its log (verbatim, in a code block). */
