@@ -1,6 +1,7 @@
 import {
   type DashboardContext,
   duration,
+  linksOf,
   nextActions,
   releaseVerdict,
   STAGE_LABEL,
@@ -8,13 +9,11 @@ import {
 } from "./dashboard.js";
 import { STAGES } from "./ledger.js";
 import { downstreamDone, type ReleaseState } from "./release-state.js";
+import { type AllowedLinks, escapeHtml, htmlLink } from "./safe-links.js";
 
-const escapeHtml = (s: string): string =>
-  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-
-// Only http(s) links become anchors: a URL from a report must not run script in the page.
-const link = (url: string | undefined, text: string): string =>
-  url && /^https?:\/\//.test(url) ? `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>` : escapeHtml(text);
+/** The label linked to `url`, or the label alone when there is no URL. */
+const linkOr = (links: AllowedLinks, url: string | undefined, label: string): string =>
+  url ? htmlLink(label, url, links) : escapeHtml(label);
 
 // Plain glyphs in colour: emoji need fonts that many machines (and headless browsers) lack.
 const MARK = {
@@ -63,7 +62,7 @@ pre{font:12px ui-monospace,monospace;background:#fff;border:1px solid #d1d9e0;pa
 .next{background:#ddf4ff;border:1px solid #0969da;border-radius:6px;padding:10px 16px}
 `;
 
-function timeline(state: ReleaseState): string {
+function timeline(state: ReleaseState, links: AllowedLinks): string {
   // Stages record when they ended; one without a recorded start began when the one before it ended.
   let previous = state.firstAt;
   const spans = STAGES.map((s) => {
@@ -85,12 +84,13 @@ function timeline(state: ReleaseState): string {
     const bar = from
       ? `<span style="left:${left.toFixed(1)}%;width:${Math.max(1, right - left).toFixed(1)}%;background:${colour}"></span>`
       : "";
-    return `<li class="${st.status}" data-stage="${s}"><strong>${escapeHtml(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? link(st.runUrl, "log") : ""}</span></li>`;
+    return `<li class="${st.status}" data-stage="${s}"><strong>${escapeHtml(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? htmlLink("log", st.runUrl, links) : ""}</span></li>`;
   });
   return `<ol class="timeline" id="timeline">${items.join("")}</ol>`;
 }
 
 function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
+  const links = linksOf(ctx);
   const names = [...new Set([...ctx.expected.map((x) => x.name), ...state.downstream.map((d) => d.name)])];
   const cards = names.map((n) => {
     const d = state.downstream.find((x) => x.name === n);
@@ -105,7 +105,7 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
         d?.error
           ? `${MARK.bad} ${escapeHtml(d.error)}`
           : d?.pr
-            ? link(d.pr.url, `#${d.pr.number}`)
+            ? htmlLink(`#${d.pr.number}`, d.pr.url, links)
             : d?.dispatched
               ? `${MARK.ok} dispatched <code>${escapeHtml(d.dispatched.eventType)}</code>`
               : d?.skipped
@@ -117,7 +117,7 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
         d?.ci === "success"
           ? `${MARK.ok} passed`
           : d?.ci === "failure"
-            ? `${MARK.bad} ${link(d.ciUrl, "failed")}`
+            ? `${MARK.bad} ${linkOr(links, d.ciUrl, "failed")}`
             : d?.ci === "pending"
               ? `${MARK.run} running`
               : MARK.idle,
@@ -138,26 +138,27 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
         "Image",
         d?.image
           ? d.image.status === "succeeded"
-            ? `${MARK.ok} built ${d.image.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(" ")}${d.image.url ? ` ${link(d.image.url, "build")}` : ""}`
-            : `${MARK.bad} ${link(d.image.url, "failed")}`
+            ? `${MARK.ok} built ${d.image.tags.map((t) => `<code>${escapeHtml(t)}</code>`).join(" ")}${d.image.url ? ` ${htmlLink("build", d.image.url, links)}` : ""}`
+            : `${MARK.bad} ${linkOr(links, d.image.url, "failed")}`
           : MARK.idle,
       ]);
-    if (d?.page) rows.push(["Page", link(d.page, "live")]);
+    if (d?.page) rows.push(["Page", htmlLink("live", d.page, links, "page")]);
     const body = rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join("");
     return `<section class="card${failed ? " failed" : done ? " done" : ""}" data-downstream="${escapeHtml(n)}"><h3>${escapeHtml(n)}</h3><dl>${body}</dl></section>`;
   });
   return `<div class="cards" id="downstream">${cards.join("")}</div>`;
 }
 
-function artifactTable(state: ReleaseState): string {
+function artifactTable(state: ReleaseState, links: AllowedLinks): string {
   const rows = state.artifacts.map(
     (a) =>
-      `<tr><td>${link(a.url, a.name)}</td><td>${size(a.size)}</td><td><code>${escapeHtml(a.sha256 ?? "")}</code></td><td>${escapeHtml(a.state)}</td></tr>`,
+      `<tr><td>${linkOr(links, a.url, a.name)}</td><td>${size(a.size)}</td><td><code>${escapeHtml(a.sha256 ?? "")}</code></td><td>${escapeHtml(a.state)}</td></tr>`,
   );
   return `<table id="artifacts"><thead><tr><th>File</th><th>Size</th><th>SHA-256</th><th>State</th></tr></thead><tbody>${rows.join("") || '<tr><td colspan="4">none yet</td></tr>'}</tbody></table>`;
 }
 
 function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
+  const links = linksOf(ctx);
   const out: string[] = [];
   if (state.failures.length > 0)
     out.push(
@@ -165,7 +166,7 @@ function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
         .slice(-10)
         .map(
           (f) =>
-            `<li><strong>${escapeHtml(f.what)}</strong> <span class="muted">${escapeHtml(f.at)}</span>: ${escapeHtml(f.detail.slice(0, 500))} ${link(f.runUrl, "log")}</li>`,
+            `<li><strong>${escapeHtml(f.what)}</strong> <span class="muted">${escapeHtml(f.at)}</span>: ${escapeHtml(f.detail.slice(0, 500))}${f.runUrl ? ` ${htmlLink("log", f.runUrl, links)}` : ""}</li>`,
         )
         .join("")}</ul></section>`,
     );
@@ -175,19 +176,19 @@ function problemsAndNext(state: ReleaseState, ctx: DashboardContext): string {
       `<section class="next" id="next"><h2>Next</h2><ul>${next
         .map(
           (a) =>
-            `<li>${escapeHtml(a.text)}${a.command ? `: <code>${escapeHtml(a.command)}</code>` : ""}${a.url ? ` ${link(a.url, "open")}` : ""}</li>`,
+            `<li>${escapeHtml(a.text)}${a.command ? `: <code>${escapeHtml(a.command)}</code>` : ""}${a.url ? ` ${htmlLink("open", a.url, links)}` : ""}</li>`,
         )
         .join("")}</ul></section>`,
     );
   return out.join("");
 }
 
-function qualificationFailures(state: ReleaseState): string {
+function qualificationFailures(state: ReleaseState, links: AllowedLinks): string {
   if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return "";
   return `<section class="problems" id="qualification"><h2>Qualification failed</h2>${state.qualification
     .map(
       (q) =>
-        `<h3 data-target="${escapeHtml(q.target)}">${escapeHtml(q.target)} ${link(q.runUrl, "log")}</h3><pre>${escapeHtml(q.excerpt)}</pre>`,
+        `<h3 data-target="${escapeHtml(q.target)}">${escapeHtml(q.target)}${q.runUrl ? ` ${htmlLink("log", q.runUrl, links)}` : ""}</h3><pre>${escapeHtml(q.excerpt)}</pre>`,
     )
     .join("")}</section>`;
 }
@@ -199,9 +200,10 @@ export function renderDashboardHtml(
   options: { title: string },
 ): string {
   const verdict = releaseVerdict(state, ctx);
+  const links = linksOf(ctx);
   const v = VERDICT[verdict.kind];
   const issue = state.trackingIssue
-    ? link(state.trackingIssue.url, `tracking issue #${state.trackingIssue.number}`)
+    ? htmlLink(`tracking issue #${state.trackingIssue.number}`, state.trackingIssue.url, links)
     : "no tracking issue yet";
   const reruns = state.reruns.length
     ? `<h2>Reruns</h2><ul id="reruns">${state.reruns.map((r) => `<li>${escapeHtml(r.at)} by ${escapeHtml(r.by)}: ${escapeHtml(r.stages.join(", "))}</li>`).join("")}</ul>`
@@ -216,7 +218,7 @@ export function renderDashboardHtml(
 ${ctx.environment ? `<p class="warning" id="environment">Environment ${escapeHtml(ctx.environment)}: its own files and ledger, every downstream dry-run — nothing here reached users.</p>` : ""}
 ${
   state.rollback
-    ? `<section id="yank" class="warning"><p>Yanked by ${escapeHtml(state.rollback.by)} (${escapeHtml(state.rollback.at)}): “${escapeHtml(state.rollback.reason)}”</p><ul>${state.yank.map((y) => `<li data-target="${escapeHtml(y.target)}" data-outcome="${y.outcome}">${escapeHtml(y.target)}: ${escapeHtml(y.outcome)}${y.url ? ` ${link(y.url, y.url)}` : ""}${y.detail ? ` — ${escapeHtml(y.detail)}` : ""}</li>`).join("")}</ul></section>`
+    ? `<section id="yank" class="warning"><p>Yanked by ${escapeHtml(state.rollback.by)} (${escapeHtml(state.rollback.at)}): “${escapeHtml(state.rollback.reason)}”</p><ul>${state.yank.map((y) => `<li data-target="${escapeHtml(y.target)}" data-outcome="${y.outcome}">${escapeHtml(y.target)}: ${escapeHtml(y.outcome)}${y.url ? ` ${htmlLink(undefined, y.url, links)}` : ""}${y.detail ? ` — ${escapeHtml(y.detail)}` : ""}</li>`).join("")}</ul></section>`
     : ""
 }
 ${
@@ -230,10 +232,10 @@ ${
     : ""
 }
 ${problemsAndNext(state, ctx)}
-${qualificationFailures(state)}
-<h2>Stages</h2>${timeline(state)}
+${qualificationFailures(state, links)}
+<h2>Stages</h2>${timeline(state, links)}
 <h2>Downstream repos</h2>${downstreamCards(state, ctx)}
-<h2>Artifacts (${state.artifacts.length})</h2>${artifactTable(state)}
+<h2>Artifacts (${state.artifacts.length})</h2>${artifactTable(state, links)}
 ${reruns}
 </main></body></html>
 `;

@@ -6,6 +6,7 @@ import {
   isComplete,
   type ReleaseState,
 } from "./release-state.js";
+import { type AllowedLinks, allowedLinks, cell, GITHUB_COM, markdownLink } from "./safe-links.js";
 import { yankNextActions, yankSection } from "./yank.js";
 
 /** What the dashboard needs besides the ledger. */
@@ -20,7 +21,12 @@ export interface DashboardContext {
   yankCommand: string;
   /** The environment released to; absent for production. */
   environment?: string | undefined;
+  /** What may be linked; github.com's release pages alone when not given. */
+  links?: AllowedLinks | undefined;
 }
+
+/** The links a context allows. */
+export const linksOf = (ctx: DashboardContext): AllowedLinks => ctx.links ?? { server: GITHUB_COM };
 
 /** What each configured downstream must reach before the release is complete. */
 export function downstreamExpectations(config: Config): (DownstreamExpectation & { repo: string })[] {
@@ -33,8 +39,16 @@ export function downstreamExpectations(config: Config): (DownstreamExpectation &
   }));
 }
 
-/** The dashboard's context for a release of this config, rendered at ledger commit `head`. */
-export function dashboardContext(config: Config, version: string, head: string): DashboardContext {
+/**
+ * The dashboard's context for a release of this config, rendered at ledger commit `head`; `serverUrl`
+ * is the GitHub server the release runs on (the run's GITHUB_SERVER_URL).
+ */
+export function dashboardContext(
+  config: Config,
+  version: string,
+  head: string,
+  serverUrl: string = GITHUB_COM,
+): DashboardContext {
   const env = config.environment ? ` -f environment=${config.environment}` : "";
   return {
     version,
@@ -43,6 +57,7 @@ export function dashboardContext(config: Config, version: string, head: string):
     rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version}${env} -f stages=failed`,
     yankCommand: `gh workflow run yank.yml --repo ${config.tracking.repo} -f version=${version}${env}`,
     ...(config.environment ? { environment: config.environment } : {}),
+    links: allowedLinks(config, serverUrl),
   };
 }
 
@@ -61,8 +76,6 @@ export const STAGE_LABEL: Record<Stage, string> = {
 
 /** The icon of each stage status. */
 export const ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" } as const;
-
-const cell = (s: string): string => s.replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;");
 
 /** A human duration between two ISO times ("" if either is missing). */
 export function duration(from?: string, to?: string): string {
@@ -133,18 +146,19 @@ export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
   return `**🔵 In progress** — ${v.progress}`;
 }
 
-function stageTable(state: ReleaseState): string[] {
+function stageTable(state: ReleaseState, links: AllowedLinks): string[] {
   return [
     "| Stage | Status | Duration | Attempts | Run |",
     "| --- | --- | --- | --- | --- |",
     ...STAGES.map((s) => {
       const st = state.stages[s];
-      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? `[log](${st.runUrl})` : ""} |`;
+      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
     }),
   ];
 }
 
 function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
+  const links = linksOf(ctx);
   const names = [...new Set([...ctx.expected.map((x) => x.name), ...state.downstream.map((d) => d.name)])];
   if (names.length === 0) return [];
   const rows = names.map((n) => {
@@ -158,7 +172,7 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
       : d?.skipped
         ? `⏭️ ${cell(d.skipped)}`
         : d?.pr
-          ? `[#${d.pr.number}](${d.pr.url})`
+          ? markdownLink(`#${d.pr.number}`, d.pr.url, links)
           : d?.dispatched
             ? `📨 dispatched \`${cell(d.dispatched.eventType)}\``
             : "⚪ not yet";
@@ -168,7 +182,7 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
         : d.ci === "success"
           ? "✅"
           : d.ci === "failure"
-            ? `❌${d.ciUrl ? ` [log](${d.ciUrl})` : ""}`
+            ? `❌${d.ciUrl ? ` ${markdownLink("log", d.ciUrl, links)}` : ""}`
             : "🔵";
     const merged = d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "";
     const image = d?.image
@@ -178,7 +192,7 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
       : x?.reportBack.includes("image-build")
         ? "⚪"
         : "";
-    const page = d?.page ? `[live](${d.page})` : "";
+    const page = d?.page ? markdownLink("live", d.page, links, "page") : "";
     return `| ${cell(n)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
   });
   return [
@@ -188,12 +202,12 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
   ];
 }
 
-function artifactSection(state: ReleaseState, compact: number): string[] {
+function artifactSection(state: ReleaseState, compact: number, links: AllowedLinks): string[] {
   if (state.artifacts.length === 0) return [];
   const shown = compact === 2 ? state.artifacts.slice(0, 50) : state.artifacts;
   const rows = shown.map((a) =>
     compact === 0
-      ? `| ${a.url ? `[${cell(a.name)}](${a.url})` : cell(a.name)} | ${size(a.size)} | \`${a.sha256 ?? ""}\` | ${a.state} |`
+      ? `| ${a.url ? markdownLink(a.name, a.url, links) : cell(a.name)} | ${size(a.size)} | \`${a.sha256 ?? ""}\` | ${a.state} |`
       : `| ${cell(a.name)} | ${size(a.size)} | \`${(a.sha256 ?? "").slice(0, 16)}\` | ${a.state} |`,
   );
   const more = state.artifacts.length - shown.length;
@@ -209,7 +223,7 @@ function artifactSection(state: ReleaseState, compact: number): string[] {
     : [`### Artifacts (${state.artifacts.length})`, "", ...table];
 }
 
-function problems(state: ReleaseState): string[] {
+function problems(state: ReleaseState, links: AllowedLinks): string[] {
   if (state.failures.length === 0) return [];
   const recent = state.failures.slice(-10);
   return [
@@ -217,7 +231,7 @@ function problems(state: ReleaseState): string[] {
     "",
     ...recent.map(
       (f) =>
-        `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — [log](${f.runUrl})` : ""}`,
+        `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — ${markdownLink("log", f.runUrl, links)}` : ""}`,
     ),
     ...(state.failures.length > recent.length
       ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`]
@@ -241,7 +255,7 @@ function fenceFor(text: string): string {
 }
 
 /** The targets whose artifact failed the qualify command, each with the end of its log (verbatim, in a code block). */
-function qualificationSection(state: ReleaseState, compact: number): string[] {
+function qualificationSection(state: ReleaseState, compact: number, links: AllowedLinks): string[] {
   if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return [];
   return [
     `### Qualification failed on ${state.qualification.map((q) => cell(q.target)).join(", ")}`,
@@ -250,7 +264,7 @@ function qualificationSection(state: ReleaseState, compact: number): string[] {
       const excerpt = compact > 0 ? q.excerpt.split("\n").slice(-10).join("\n") : q.excerpt;
       const fence = fenceFor(excerpt);
       return [
-        `**${cell(q.target)}**${q.runUrl ? ` — [log](${q.runUrl})` : ""}`,
+        `**${cell(q.target)}**${q.runUrl ? ` — ${markdownLink("log", q.runUrl, links)}` : ""}`,
         "",
         `${fence}text`,
         excerpt,
@@ -292,7 +306,7 @@ function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {
     a.command
       ? `- ${cell(a.text)}: ${codeSpan(a.command)}`
       : a.url && a.text.startsWith("Review")
-        ? `- ${cell(a.text)}: ${a.url}`
+        ? `- ${cell(a.text)}: ${markdownLink(undefined, a.url, linksOf(ctx))}`
         : `- ${cell(a.text)}`,
   );
   return steps.length ? ["### Next", "", ...steps] : [];
@@ -322,6 +336,12 @@ function approvalNotes(state: ReleaseState): string[] {
 
 /** The tracking issue body (also the job summary): status first, then stages, downstreams, artifacts. */
 export function renderDashboard(state: ReleaseState, ctx: DashboardContext): string {
+  const links = linksOf(ctx);
+  // yankSection writes a step's url into its table as it is: it is given the rendered link instead.
+  const yank = {
+    ...state,
+    yank: state.yank.map((y) => (y.url ? { ...y, url: markdownLink(undefined, y.url, links) } : y)),
+  };
   for (let compact = 0; compact < 3; compact++) {
     const lines = [
       statusLine(state, ctx),
@@ -332,20 +352,20 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
             "",
           ]
         : []),
-      ...yankSection(state, cell),
+      ...yankSection(yank, cell),
       ...checksOverrideNote(state),
       ...approvalNotes(state),
-      ...stageTable(state),
+      ...stageTable(state, links),
       "",
       ...downstreamTable(state, ctx),
       "",
-      ...problems(state),
+      ...problems(state, links),
       "",
-      ...qualificationSection(state, compact),
+      ...qualificationSection(state, compact, links),
       "",
       ...nextSteps(state, ctx),
       "",
-      ...artifactSection(state, compact),
+      ...artifactSection(state, compact, links),
       "",
       ...(state.reruns.length
         ? [

@@ -29,6 +29,7 @@ const ctx = {
   rerunCommand:
     "gh workflow run release.yml --repo valkey-io/valkey-release-automation -f version=8.0.2 -f stages=failed",
   yankCommand: "gh workflow run yank.yml --repo valkey-io/valkey-release-automation -f version=8.0.2",
+  links: { server: "https://github.com", downloads: "https://download.valkey.io/releases/" },
 };
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {

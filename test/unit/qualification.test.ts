@@ -183,7 +183,7 @@ describe("the qualify stage in the release state", () => {
     ]);
     const body = renderDashboard(state, ctx);
     expect(body).toContain(
-      "### Qualification failed on linux-arm64\n\n**linux-arm64** — [log](https://gh/runs/7)\n\n`````text\n```\n@acme/team <script>alert(1)</script>\n````\n`````\n",
+      "### Qualification failed on linux-arm64\n\n**linux-arm64** — log `https://gh/runs/7`\n\n`````text\n```\n@acme/team <script>alert(1)</script>\n````\n`````\n",
     );
     const html = renderDashboardHtml(state, ctx, { title: "acme 1.0.0" });
     expect(html).toContain("<pre>```\n@acme/team &lt;script&gt;alert(1)&lt;/script&gt;\n````</pre>");

@@ -203,18 +203,20 @@ describe("a yanked release on the tracking issue", () => {
     expect(commentsDue(done, expected, ["@team"], "8.0.2")).toEqual([]);
   });
 
+  const revertPr = "https://github.com/valkey-io/valkey-hashes/pull/9";
+
   it("shows who yanked, why, and each part; the HTML page too", () => {
     const state = deriveState([
       ...released(),
       rollback,
-      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://github.com/h/pull/9" }),
+      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: revertPr }),
       yankStepEvent(STORAGE, "moved", at, "7-1", { detail: "12 objects under releases/yanked/" }),
     ]);
     const ctx = dashboardContext(config, "8.0.2", "1".repeat(40));
     const body = renderDashboard(state, ctx);
     expect(body.split("\n")[0]).toBe("**⛔ Yanked** — arm64 \\| crashes");
     expect(body).toContain("> ⛔ **Yanked** by alice (2025-01-08T09:00:00Z): “arm64 \\| crashes”");
-    expect(body).toContain("| hashes | ↩️ revert PR opened | https://github.com/h/pull/9  |");
+    expect(body).toContain(`| hashes | ↩️ revert PR opened | [${revertPr}](${revertPr})  |`);
     expect(body).toContain("| storage | 📦 moved to yanked/ | 12 objects under releases/yanked/ |");
     const html = renderDashboardHtml(state, ctx, { title: "valkey 8.0.2" });
     expect(html).toContain('data-verdict="rolled-back">Yanked<');
@@ -226,7 +228,7 @@ describe("a yanked release on the tracking issue", () => {
     const state = deriveState([
       ...released(),
       quoted,
-      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://github.com/h/pull/9" }),
+      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: revertPr }),
       yankStepEvent("container", "by-hand", at, "7-1", { detail: "push mode: revert commit abc123" }),
       yankStepEvent("website", "failed", at, "7-1", { detail: "download.md changed after the release" }),
       yankStepEvent(STORAGE, "moved", at, "7-1", { detail: "12 objects" }),
@@ -234,7 +236,7 @@ describe("a yanked release on the tracking issue", () => {
     const ctx = dashboardContext(config, "8.0.2", "1".repeat(40));
     const body = renderDashboard(state, ctx);
     const next = body.slice(body.indexOf("### Next"));
-    expect(next).toContain("- Review and merge the revert PR of hashes: https://github.com/h/pull/9");
+    expect(next).toContain(`- Review and merge the revert PR of hashes: [${revertPr}](${revertPr})`);
     expect(next).toContain("- Undo container by hand: push mode: revert commit abc123");
     expect(next).toContain("- Resolve website: download.md changed after the release");
     // The reason goes back in as one shell word, whatever quotes it holds.
@@ -247,7 +249,7 @@ describe("a yanked release on the tracking issue", () => {
     const done = deriveState([
       ...released(),
       quoted,
-      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://github.com/h/pull/9" }),
+      yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: revertPr }),
       yankStepEvent(STORAGE, "moved", at, "7-1"),
     ]);
     expect(renderDashboard(done, ctx)).not.toContain("run the yank again");

@@ -1,0 +1,134 @@
+import { type Config, repoNameSchema } from "./config.js";
+import { objectUrl } from "./plan.js";
+
+/**
+ * Where the dashboards may link to. Report URLs come from downstream repos and other runs: only pages
+ * of the GitHub server this release runs on and the release's own download location are trusted.
+ */
+export interface AllowedLinks {
+  /** The GitHub server (https://github.com, a GHES host, or the local rehearsal's http://127.0.0.1:port). */
+  server: string;
+  /** Where the release's files are published (upload.public-url, else the bucket's address). */
+  downloads?: string | undefined;
+}
+
+/** A release link: a GitHub page or a published file. A page: what a downstream reports as published. */
+export type LinkKind = "release" | "page";
+
+export const GITHUB_COM = "https://github.com";
+
+/** The links a release of this config may show, on the GitHub server the release runs on. */
+export function allowedLinks(config: Config, serverUrl: string = GITHUB_COM): AllowedLinks {
+  // The prefix the uploader gives each object, so every artifact URL it records starts with it.
+  return { server: serverUrl, downloads: objectUrl(config.upload, config.upload.prefix) };
+}
+
+// Plain http only where nothing crosses a network: the local rehearsal serves its GitHub there.
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+const GITHUB_PAGE =
+  /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64})$/;
+
+function parse(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+function isGithubPage(u: URL, server: URL | undefined): boolean {
+  const m = GITHUB_PAGE.exec(u.pathname);
+  return (
+    server !== undefined &&
+    u.origin === server.origin &&
+    m !== null &&
+    repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success
+  );
+}
+
+function isDownload(u: URL, downloads: URL | undefined): boolean {
+  if (!downloads || u.origin !== downloads.origin) return false;
+  // A whole path segment: /releases/ must not admit /releases-evil/.
+  const base = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
+  return u.pathname.startsWith(base);
+}
+
+/** The address to link `url` with, or undefined when it must not be a link. */
+export function safeLink(
+  url: string | undefined,
+  allowed: AllowedLinks,
+  kind: LinkKind = "release",
+): string | undefined {
+  const u = url ? parse(url) : undefined;
+  if (!u) return undefined;
+  const scheme = u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.has(u.hostname));
+  // A user name before @ makes `https://github.com@evil.example/` read as the trusted host.
+  if (!scheme || u.username || u.password) return undefined;
+  const downloads = allowed.downloads ? parse(allowed.downloads) : undefined;
+  // No setting names a downstream's website: a published page is trusted only on the download host.
+  const ok =
+    kind === "page"
+      ? downloads !== undefined && u.origin === downloads.origin
+      : isGithubPage(u, parse(allowed.server)) || isDownload(u, downloads);
+  return ok ? u.href : undefined;
+}
+
+// What would end a Markdown link destination or a table cell, start HTML, or hide in plain sight.
+const MARKDOWN_UNSAFE = new Set([..."()<>|`\"'[]\\ "]);
+const utf8 = new TextEncoder();
+
+/** `url` percent-encoded so that it stays one Markdown link destination and one table cell. */
+export function markdownUrl(url: string): string {
+  let out = "";
+  for (const ch of url) {
+    const code = ch.codePointAt(0) ?? 0;
+    out +=
+      code < 0x20 || code >= 0x7f || MARKDOWN_UNSAFE.has(ch)
+        ? [...utf8.encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("")
+        : ch;
+  }
+  return out;
+}
+
+/** Text in a Markdown table cell: no cell break, no HTML, no link of its own. */
+export const cell = (s: string): string =>
+  s
+    .replaceAll("\\", "\\\\")
+    .replaceAll("|", "\\|")
+    .replaceAll("\n", " ")
+    .replaceAll("<", "&lt;")
+    .replaceAll("[", "\\[")
+    .replaceAll("]", "\\]");
+
+/**
+ * `[label](url)` when `url` may be linked; otherwise the label and the URL as inline code, which
+ * nothing (not even GitHub's autolinker) turns into a link. Without a label the URL is its own text.
+ */
+export function markdownLink(
+  label: string | undefined,
+  url: string,
+  allowed: AllowedLinks,
+  kind?: LinkKind,
+): string {
+  const href = safeLink(url, allowed, kind);
+  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
+  const code = `\`${markdownUrl(url)}\``;
+  return label === undefined ? code : `${cell(label)} ${code}`;
+}
+
+export const escapeHtml = (s: string): string =>
+  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+
+/** An anchor when `url` may be linked; otherwise the label and the URL as code. */
+export function htmlLink(
+  label: string | undefined,
+  url: string,
+  allowed: AllowedLinks,
+  kind?: LinkKind,
+): string {
+  const href = safeLink(url, allowed, kind);
+  if (href) return `<a href="${escapeHtml(href)}">${escapeHtml(label ?? href)}</a>`;
+  const code = `<code>${escapeHtml(url)}</code>`;
+  return label === undefined ? code : `${escapeHtml(label)} ${code}`;
+}
