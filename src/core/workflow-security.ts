@@ -1,133 +1,62 @@
-import { parse } from "yaml";
+import { githubEnv, injection } from "./workflow-security/injection.js";
+import { type Job, readWorkflow, type Workflow, type WorkflowProblem } from "./workflow-security/model.js";
+import { pinning } from "./workflow-security/pinning.js";
+import { secretsWithForeignCode, untrustedCheckout } from "./workflow-security/untrusted-checkout.js";
 
-/** One problem found in a workflow file. */
-export interface WorkflowProblem {
-  file: string;
-  line: number;
-  rule: "permissions" | "pin" | "injection" | "pull-request-target";
-  message: string;
+export type { WorkflowProblem } from "./workflow-security/model.js";
+export { KNOWN_PINS } from "./workflow-security/pinning.js";
+
+function permissions(wf: Workflow, job: Job): WorkflowProblem[] {
+  const problem = (message: string): WorkflowProblem => ({
+    file: wf.file,
+    line: job.line,
+    rule: "permissions",
+    message: `${wf.file}: ${message}`,
+  });
+  const granted = job.data.permissions;
+  if (granted === undefined) return [problem(`job ${job.name} does not declare permissions:`)];
+  if (typeof granted === "string")
+    return [problem(`job ${job.name} uses ${granted}; list the permissions it needs`)];
+  return Object.entries(granted ?? {})
+    .filter(([scope, level]) => level === "write" && scope !== "id-token")
+    .map(([scope]) =>
+      problem(`job ${job.name} asks for ${scope}: write; writes go through the release-relay App token`),
+    );
 }
 
-// A third-party action pinned by a full commit SHA, with the version it stands for in a comment.
-const PINNED = /^\s*-?\s*uses:\s*[\w.-]+\/[\w./-]+@[0-9a-f]{40}\s+#\s*v\d/;
-
 /**
- * Checks a workflow against release-relay's security rules: every job declares `permissions:`
- * and writes nothing but an OIDC token; third-party actions are pinned by commit SHA with the version
- * in a comment; no `${{ }}` inside `run:` (event data goes through `env:`); `pull_request_target`
- * never checks out the PR's code.
+ * Checks a workflow against release-relay's security rules, each a rule id of WorkflowProblem:
+ * - permissions: top-level `permissions: {}`; every job declares its own, writing nothing but an OIDC token;
+ * - pin, pin-comment: actions and reusable workflows pinned by a full commit SHA with `# vX.Y.Z` after
+ *   it, naming the release that commit is when KNOWN_PINS knows it;
+ * - unpinned-image: container, service and `docker://` images pinned by `@sha256:` digest;
+ * - injection: no `${{ }}` inside `run:` or actions/github-script's `script:` (data goes through `env:`);
+ * - github-env: no write to $GITHUB_ENV or $GITHUB_PATH from a step that sees attacker-controllable data;
+ * - untrusted-checkout, untrusted-artifact: pull_request_target and workflow_run jobs neither check out
+ *   the triggering pull request's code nor download the triggering run's artifacts;
+ * - secrets-foreign-code: a job that checks out and runs code other than the workflow's own commit has
+ *   no secrets.
  */
 export function scanWorkflow(file: string, text: string): WorkflowProblem[] {
+  const wf = readWorkflow(file, text);
   const problems: WorkflowProblem[] = [];
-  const lines = text.split("\n");
-  const lineOf = (needle: RegExp, from = 0) => {
-    const i = lines.findIndex((l, n) => n >= from && needle.test(l));
-    return i === -1 ? 1 : i + 1;
-  };
-  const doc = (parse(text) ?? {}) as {
-    on?: unknown;
-    permissions?: unknown;
-    jobs?: Record<
-      string,
-      { permissions?: unknown; steps?: { uses?: string; run?: string; with?: Record<string, unknown> }[] }
-    >;
-  };
-  const top = doc.permissions;
+  const top = wf.data.permissions;
   if (top !== undefined && !(top && typeof top === "object" && Object.keys(top).length === 0)) {
     problems.push({
       file,
-      line: lineOf(/^permissions:/),
+      line: Math.max(1, text.split("\n").findIndex((l) => l.startsWith("permissions:")) + 1),
       rule: "permissions",
-      message: "top-level permissions must be {} (each job asks for its own)",
+      message: `${file}: top-level permissions must be {} (each job asks for its own)`,
     });
   }
-  for (const [name, job] of Object.entries(doc.jobs ?? {})) {
-    const at = lineOf(new RegExp(`^  ${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:`));
-    if (job.permissions === undefined) {
-      problems.push({
-        file,
-        line: at,
-        rule: "permissions",
-        message: `job ${name} does not declare permissions:`,
-      });
-    } else if (typeof job.permissions === "string") {
-      problems.push({
-        file,
-        line: at,
-        rule: "permissions",
-        message: `job ${name} uses ${job.permissions}; list the permissions it needs`,
-      });
-    } else {
-      for (const [scope, level] of Object.entries(job.permissions as Record<string, string>)) {
-        if (level === "write" && scope !== "id-token") {
-          problems.push({
-            file,
-            line: at,
-            rule: "permissions",
-            message: `job ${name} asks for ${scope}: write; writes go through the release-relay App token`,
-          });
-        }
-      }
-    }
+  for (const job of wf.jobs) {
+    problems.push(
+      ...permissions(wf, job),
+      ...pinning(wf, job),
+      ...job.steps.flatMap((step) => [...injection(wf, job, step), ...githubEnv(wf, job, step)]),
+      ...untrustedCheckout(wf, job),
+      ...secretsWithForeignCode(wf, job),
+    );
   }
-  let inRun = false;
-  let runIndent = 0;
-  lines.forEach((l, i) => {
-    const indent = l.length - l.trimStart().length;
-    if (inRun && l.trim() !== "" && indent <= runIndent) inRun = false;
-    const run = /^(\s*)-?\s*run:\s*(.*)$/.exec(l);
-    if (run) {
-      // The block ends at the next line no deeper than the `run:` key itself.
-      inRun = true;
-      runIndent = l.indexOf("run:");
-      if (/\$\{\{/.test(run[2] as string))
-        problems.push({
-          file,
-          line: i + 1,
-          rule: "injection",
-          message: "expression inside run:; pass it through env:",
-        });
-      return;
-    }
-    if (inRun && /\$\{\{/.test(l))
-      problems.push({
-        file,
-        line: i + 1,
-        rule: "injection",
-        message: "expression inside run:; pass it through env:",
-      });
-    const uses = /^\s*-?\s*uses:\s*(\S+)/.exec(l);
-    if (
-      uses &&
-      !(uses[1] as string).startsWith("./") &&
-      !(uses[1] as string).startsWith("docker://") &&
-      !PINNED.test(l)
-    ) {
-      problems.push({
-        file,
-        line: i + 1,
-        rule: "pin",
-        message: `${uses[1]} is not pinned by a full commit SHA with "# vX" after it`,
-      });
-    }
-  });
-  const triggers = JSON.stringify(doc.on ?? "");
-  if (triggers.includes("pull_request_target")) {
-    for (const job of Object.values(doc.jobs ?? {})) {
-      for (const step of job.steps ?? []) {
-        if (
-          step.uses?.startsWith("actions/checkout") &&
-          /pull_request|head_ref|head\.sha/.test(JSON.stringify(step.with ?? {}))
-        ) {
-          problems.push({
-            file,
-            line: lineOf(/actions\/checkout/),
-            rule: "pull-request-target",
-            message: "pull_request_target must not check out the PR's code",
-          });
-        }
-      }
-    }
-  }
-  return problems;
+  return problems.sort((a, b) => a.line - b.line);
 }
