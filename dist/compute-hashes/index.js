@@ -39928,6 +39928,13 @@ var configSchema = kebabObject({
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-status": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s) => ({ releaseRequested: s["release-requested"], downstreamStatus: s["downstream-status"] })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(
@@ -40211,6 +40218,10 @@ var releasePlanSchema = external_exports.strictObject({
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
   checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
   /** The environment (profile) released to; absent for production. */
   environment: external_exports.string().optional()
 });

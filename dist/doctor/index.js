@@ -90089,6 +90089,13 @@ var configSchema = kebabObject({
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-status": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s2) => ({ releaseRequested: s2["release-requested"], downstreamStatus: s2["downstream-status"] })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(
@@ -94972,7 +94979,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"94878efe379e0a027bbe6a0b09d7e00332c62847","workflows-templates/automation/status.yml":"f94f63ae45d8fde575e4ed436a76383d2e8d1ab3","workflows-templates/automation/yank.yml":"58e6bc8bbeeaf9021783eed6863dee573aa7ac8a","workflows-templates/downstream/report-status.yml":"e1614c4f2fd2ef3f36aa781190e051436bec6f6b","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"57c7a78e4faf5d241e568e5b0fe37b1ea37b4643","actions/build-matrix/action.yml":"1ca33c8f9e4a1471f6d377dce093ffa8657d419f","dist/build-matrix/index.js":"89f4c630fe43f3073b3b4d96434525671dc89e8d","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"7e65acea6ffc30be6e828f1797f73bfa134119b8","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"eaf3b38f5d10da5c154e61b619d5add0557cd05d","actions/open-downstream-prs/action.yml":"3f27c6153731ea553dd35738cc51f7e6eb89f36a","dist/open-downstream-prs/index.js":"f89a34272dc8637441e9786adbbb7f29322210cb","actions/track-status/action.yml":"5a938fcbd0c773bfbf212a3fac312d869a57f403","dist/track-status/index.js":"3bd15683e75a469df172737b92294b2d9498feea","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"d645e46ba1ef74d0245bf848ffbd0ab219a4b240","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"8458b0ec440b8d168455bbedab5f8aa3c79b3228","workflows-templates/automation/status.yml":"f94f63ae45d8fde575e4ed436a76383d2e8d1ab3","workflows-templates/automation/yank.yml":"58e6bc8bbeeaf9021783eed6863dee573aa7ac8a","workflows-templates/downstream/report-status.yml":"e1614c4f2fd2ef3f36aa781190e051436bec6f6b","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"e75a5912d087c6ab8d07bc4ea1b7ec358dfa1b1b","actions/build-matrix/action.yml":"960fabc50b5ff09fb8580c00bec5a3a42aecb3ad","dist/build-matrix/index.js":"dca1ed20ad5911fe400170631f413ad0539eca1d","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"f28d578cfb4f54b44818aded546921e69b1b25a9","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"7e77991df4297bf0e1d4d1f2e8f7f4a362ceecad","actions/open-downstream-prs/action.yml":"3f27c6153731ea553dd35738cc51f7e6eb89f36a","dist/open-downstream-prs/index.js":"31fe1b2c1480202bf68bf8ac938e0e144407eea7","actions/track-status/action.yml":"5a938fcbd0c773bfbf212a3fac312d869a57f403","dist/track-status/index.js":"ac749036ee868cae68a3017df77c8e21099f68a6","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"25b0706854777acac5094ba22f4c886941f1a48f","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -95411,6 +95418,10 @@ var releasePlanSchema = external_exports.strictObject({
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
   checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
   /** The environment (profile) released to; absent for production. */
   environment: external_exports.string().optional()
 });

@@ -26385,7 +26385,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse6(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26426,7 +26426,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse6;
+    exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -28303,7 +28303,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = (version2, options, throwErrors = false) => {
+    var parse7 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -28316,7 +28316,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse6;
+    module.exports = parse7;
   }
 });
 
@@ -28324,9 +28324,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse6(version2, options);
+      const v = parse7(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -28337,9 +28337,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse7(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -28374,10 +28374,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse6(version1, null, true);
-      const v2 = parse6(version2, null, true);
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -28448,9 +28448,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse6(version2, options);
+      const parsed = parse7(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -28636,7 +28636,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -28671,7 +28671,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -28681,7 +28681,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -28693,7 +28693,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse6(versionStringToParse, options);
+      return parse7(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -29928,7 +29928,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse6 = require_parse2();
+    var parse7 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -29967,7 +29967,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse6,
+      parse: parse7,
       valid,
       clean,
       inc,
@@ -32482,18 +32482,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse6(schema, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse6 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -33988,7 +33988,7 @@ function capSize(inst, size2) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse6 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size2(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -34002,7 +34002,7 @@ function capSize(inst, size2) {
         }
       }
     }
-    return parse6(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -50704,6 +50704,13 @@ var configSchema = kebabObject({
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-status": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s) => ({ releaseRequested: s["release-requested"], downstreamStatus: s["downstream-status"] })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(
@@ -55523,7 +55530,22 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
     commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
     requestedAt: external_exports.iso.datetime({ offset: true }),
-    checksOverride: checksOverrideSchema.optional()
+    checksOverride: checksOverrideSchema.optional(),
+    /** Who asked, as GitHub reports the run that sent the request (absent: GitHub did not confirm one). */
+    by: text(100).optional(),
+    /** Claims of the request that GitHub did not confirm, so they were dropped: said on the dashboard. */
+    unverified: external_exports.array(text(300)).max(10).optional()
+  }),
+  /**
+   * An event from outside that was not believed: a dispatch from a sender the config does not allow,
+   * or a report that GitHub contradicts. It changes nothing but this line on the dashboard.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("refused"),
+    what: text(200),
+    sender: text(100),
+    reason: text(1e3)
   }),
   external_exports.strictObject({
     ...base,
@@ -55889,6 +55911,175 @@ var TrackingIssues = class {
   }
 };
 
+// src/core/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base2 = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base2, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/safe-links.ts
+var GITHUB_COM = "https://github.com";
+function allowedLinks(config2, serverUrl = GITHUB_COM) {
+  return { server: serverUrl, downloads: objectUrl(config2.upload, config2.upload.prefix) };
+}
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64})$/;
+function parse6(url3) {
+  try {
+    return new URL(url3);
+  } catch {
+    return void 0;
+  }
+}
+function isGithubPage(u, server) {
+  const m = GITHUB_PAGE.exec(u.pathname);
+  return server !== void 0 && u.origin === server.origin && m !== null && repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success;
+}
+function isDownload(u, downloads) {
+  if (!downloads || u.origin !== downloads.origin) return false;
+  const base2 = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
+  return u.pathname.startsWith(base2);
+}
+function safeLink(url3, allowed, kind = "release") {
+  const u = url3 ? parse6(url3) : void 0;
+  if (!u) return void 0;
+  const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
+  if (!scheme || u.username || u.password) return void 0;
+  const downloads = allowed.downloads ? parse6(allowed.downloads) : void 0;
+  const ok = kind === "page" ? downloads !== void 0 && u.origin === downloads.origin : isGithubPage(u, parse6(allowed.server)) || isDownload(u, downloads);
+  return ok ? u.href : void 0;
+}
+var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
+var utf8 = new TextEncoder();
+function markdownUrl(url3) {
+  let out = "";
+  for (const ch of url3) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code < 32 || code >= 127 || MARKDOWN_UNSAFE.has(ch) ? [...utf8.encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("") : ch;
+  }
+  return out;
+}
+var cell = (s) => s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
+function markdownLink(label, url3, allowed, kind) {
+  const href = safeLink(url3, allowed, kind);
+  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
+  const code = `\`${markdownUrl(url3)}\``;
+  return label === void 0 ? code : `${cell(label)} ${code}`;
+}
+
+// src/core/dashboard-trust.ts
+function requestNotes(state) {
+  const r = state.request;
+  if (!r) return [];
+  return [
+    ...r.by ? [`> Requested by ${cell(r.by)} (confirmed by GitHub: the run that sent the request)`] : [],
+    ...(r.unverified ?? []).map((note) => `> ❔ Not confirmed by GitHub, so not believed: ${cell(note)}`),
+    ""
+  ];
+}
+function refusedSection(state) {
+  if (state.refused.length === 0) return [];
+  return [
+    "<details><summary>Refused events</summary>",
+    "",
+    ...state.refused.map(
+      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${cell(r.reason)}`
+    ),
+    "",
+    "</details>",
+    ""
+  ];
+}
+
 // src/core/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
 function orderEvents(events) {
@@ -55912,6 +56103,7 @@ function deriveState(events) {
     qualification: [],
     approvals: [],
     yank: [],
+    refused: [],
     comments: /* @__PURE__ */ new Set(),
     eventCount: ordered.length
   };
@@ -56067,8 +56259,13 @@ function deriveState(events) {
           tag: e.tag,
           commit: e.commit,
           requestedAt: e.requestedAt,
-          ...e.checksOverride ? { checksOverride: e.checksOverride } : {}
+          ...e.checksOverride ? { checksOverride: e.checksOverride } : {},
+          ...e.by ? { by: e.by } : {},
+          ...e.unverified?.length ? { unverified: e.unverified } : {}
         };
+        break;
+      case "refused":
+        state.refused.push({ at: e.at, what: e.what, sender: e.sender, reason: e.reason });
         break;
       case "approval":
         state.approvals.push({
@@ -56198,6 +56395,7 @@ function yankNextActions(state, yankCommand) {
 }
 
 // src/core/dashboard.ts
+var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
 function downstreamExpectations(config2) {
   return config2.downstream.map((d) => ({
     name: d.name,
@@ -56207,7 +56405,7 @@ function downstreamExpectations(config2) {
     ...d.dispatch ? { dispatch: true } : {}
   }));
 }
-function dashboardContext(config2, version2, head) {
+function dashboardContext(config2, version2, head, serverUrl = GITHUB_COM) {
   const env = config2.environment ? ` -f environment=${config2.environment}` : "";
   return {
     version: version2,
@@ -56215,7 +56413,8 @@ function dashboardContext(config2, version2, head) {
     expected: downstreamExpectations(config2),
     rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env} -f stages=failed`,
     yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env}`,
-    ...config2.environment ? { environment: config2.environment } : {}
+    ...config2.environment ? { environment: config2.environment } : {},
+    links: allowedLinks(config2, serverUrl)
   };
 }
 var BODY_LIMIT = 6e4;
@@ -56228,7 +56427,6 @@ var STAGE_LABEL = {
   "open-downstream-prs": "Downstream PRs"
 };
 var ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" };
-var cell = (s) => s.replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;");
 function duration3(from, to) {
   if (!from || !to) return "";
   const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
@@ -56273,17 +56471,18 @@ function statusLine(state, ctx) {
   if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
   return `**🔵 In progress** — ${v.progress}`;
 }
-function stageTable(state) {
+function stageTable(state, links) {
   return [
     "| Stage | Status | Duration | Attempts | Run |",
     "| --- | --- | --- | --- | --- |",
     ...STAGES.map((s) => {
       const st = state.stages[s];
-      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration3(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? `[log](${st.runUrl})` : ""} |`;
+      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration3(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
     })
   ];
 }
 function downstreamTable(state, ctx) {
+  const links = linksOf(ctx);
   const names = [.../* @__PURE__ */ new Set([...ctx.expected.map((x) => x.name), ...state.downstream.map((d) => d.name)])];
   if (names.length === 0) return [];
   const rows = names.map((n) => {
@@ -56292,11 +56491,11 @@ function downstreamTable(state, ctx) {
     const repo = d?.repo ?? x?.repo ?? "";
     if (x && (x.mode === "off" || x.mode === "dry-run"))
       return `| ${cell(n)} | ${cell(repo)} | ${x.mode} | | | | |`;
-    const pr = d?.error ? `❌ ${cell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? `[#${d.pr.number}](${d.pr.url})` : d?.dispatched ? `📨 dispatched \`${cell(d.dispatched.eventType)}\`` : "⚪ not yet";
-    const ci = !d || d.ci === "unknown" ? "" : d.ci === "success" ? "✅" : d.ci === "failure" ? `❌${d.ciUrl ? ` [log](${d.ciUrl})` : ""}` : "🔵";
+    const pr = d?.error ? `❌ ${cell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? markdownLink(`#${d.pr.number}`, d.pr.url, links) : d?.dispatched ? `📨 dispatched \`${cell(d.dispatched.eventType)}\`` : "⚪ not yet";
+    const ci = !d || d.ci === "unknown" ? "" : d.ci === "success" ? "✅" : d.ci === "failure" ? `❌${d.ciUrl ? ` ${markdownLink("log", d.ciUrl, links)}` : ""}` : "🔵";
     const merged = d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "";
     const image = d?.image ? d.image.status === "succeeded" ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
-    const page = d?.page ? `[live](${d.page})` : "";
+    const page = d?.page ? markdownLink("live", d.page, links, "page") : "";
     return `| ${cell(n)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
   });
   return [
@@ -56305,11 +56504,11 @@ function downstreamTable(state, ctx) {
     ...rows
   ];
 }
-function artifactSection(state, compact) {
+function artifactSection(state, compact, links) {
   if (state.artifacts.length === 0) return [];
   const shown2 = compact === 2 ? state.artifacts.slice(0, 50) : state.artifacts;
   const rows = shown2.map(
-    (a) => compact === 0 ? `| ${a.url ? `[${cell(a.name)}](${a.url})` : cell(a.name)} | ${size(a.size)} | \`${a.sha256 ?? ""}\` | ${a.state} |` : `| ${cell(a.name)} | ${size(a.size)} | \`${(a.sha256 ?? "").slice(0, 16)}\` | ${a.state} |`
+    (a) => compact === 0 ? `| ${a.url ? markdownLink(a.name, a.url, links) : cell(a.name)} | ${size(a.size)} | \`${a.sha256 ?? ""}\` | ${a.state} |` : `| ${cell(a.name)} | ${size(a.size)} | \`${(a.sha256 ?? "").slice(0, 16)}\` | ${a.state} |`
   );
   const more = state.artifacts.length - shown2.length;
   const table = [
@@ -56320,14 +56519,14 @@ function artifactSection(state, compact) {
   ];
   return state.artifacts.length > 8 || compact > 0 ? [`<details><summary>Artifacts (${state.artifacts.length})</summary>`, "", ...table, "", "</details>"] : [`### Artifacts (${state.artifacts.length})`, "", ...table];
 }
-function problems(state) {
+function problems(state, links) {
   if (state.failures.length === 0) return [];
   const recent = state.failures.slice(-10);
   return [
     "### Problems",
     "",
     ...recent.map(
-      (f) => `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — [log](${f.runUrl})` : ""}`
+      (f) => `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — ${markdownLink("log", f.runUrl, links)}` : ""}`
     ),
     ...state.failures.length > recent.length ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
@@ -56340,7 +56539,7 @@ function codeSpan(text2) {
 function fenceFor(text2) {
   return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
 }
-function qualificationSection(state, compact) {
+function qualificationSection(state, compact, links) {
   if (state.qualification.length === 0 || state.stages.qualify.status === "succeeded") return [];
   return [
     `### Qualification failed on ${state.qualification.map((q) => cell(q.target)).join(", ")}`,
@@ -56349,7 +56548,7 @@ function qualificationSection(state, compact) {
       const excerpt = compact > 0 ? q.excerpt.split("\n").slice(-10).join("\n") : q.excerpt;
       const fence = fenceFor(excerpt);
       return [
-        `**${cell(q.target)}**${q.runUrl ? ` — [log](${q.runUrl})` : ""}`,
+        `**${cell(q.target)}**${q.runUrl ? ` — ${markdownLink("log", q.runUrl, links)}` : ""}`,
         "",
         `${fence}text`,
         excerpt,
@@ -56378,7 +56577,7 @@ function nextActions(state, ctx) {
 }
 function nextSteps(state, ctx) {
   const steps = nextActions(state, ctx).map(
-    (a) => a.command ? `- ${cell(a.text)}: ${codeSpan(a.command)}` : a.url && a.text.startsWith("Review") ? `- ${cell(a.text)}: ${a.url}` : `- ${cell(a.text)}`
+    (a) => a.command ? `- ${cell(a.text)}: ${codeSpan(a.command)}` : a.url && a.text.startsWith("Review") ? `- ${cell(a.text)}: ${markdownLink(void 0, a.url, linksOf(ctx))}` : `- ${cell(a.text)}`
   );
   return steps.length ? ["### Next", "", ...steps] : [];
 }
@@ -56400,6 +56599,11 @@ function approvalNotes(state) {
   ];
 }
 function renderDashboard(state, ctx) {
+  const links = linksOf(ctx);
+  const yank = {
+    ...state,
+    yank: state.yank.map((y) => y.url ? { ...y, url: markdownLink(void 0, y.url, links) } : y)
+  };
   for (let compact = 0; compact < 3; compact++) {
     const lines = [
       statusLine(state, ctx),
@@ -56408,20 +56612,21 @@ function renderDashboard(state, ctx) {
         `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
         ""
       ] : [],
-      ...yankSection(state, cell),
+      ...yankSection(yank, cell),
       ...checksOverrideNote(state),
+      ...requestNotes(state),
       ...approvalNotes(state),
-      ...stageTable(state),
+      ...stageTable(state, links),
       "",
       ...downstreamTable(state, ctx),
       "",
-      ...problems(state),
+      ...problems(state, links),
       "",
-      ...qualificationSection(state, compact),
+      ...qualificationSection(state, compact, links),
       "",
       ...nextSteps(state, ctx),
       "",
-      ...artifactSection(state, compact),
+      ...artifactSection(state, compact, links),
       "",
       ...state.reruns.length ? [
         "<details><summary>Reruns</summary>",
@@ -56433,6 +56638,7 @@ function renderDashboard(state, ctx) {
         "</details>",
         ""
       ] : [],
+      ...refusedSection(state),
       `<sub>${state.eventCount} events in the ledger, last at ${state.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
       ledgerMarker(ctx.ledgerHead)
     ];
@@ -56441,92 +56647,6 @@ function renderDashboard(state, ctx) {
     if (body.length <= BODY_LIMIT || compact === 2) return body;
   }
   throw new Error("unreachable");
-}
-
-// src/core/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function versionPlaceholders(config2, version2) {
-  return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
-  };
-}
-function targetArtifacts(config2, version2) {
-  const base2 = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base2, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
 }
 
 // src/core/qualification.ts
@@ -57045,6 +57165,8 @@ function eventsFromSettings(settings, config2, run, now) {
       commit: plan.commit,
       requestedAt: plan.buildTime,
       ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
+      ...plan.requestedBy ? { by: plan.requestedBy } : {},
+      ...plan.unverified?.length ? { unverified: plan.unverified } : {},
       ...link
     };
     const noQualify = {
@@ -57088,7 +57210,7 @@ async function runTrackStatus(settings, config2, deps) {
   const now = () => deps.now().toISOString();
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
-  const ctx = (head) => dashboardContext(config2, version2.version, head);
+  const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
   let events = eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {
@@ -57217,7 +57339,13 @@ async function main() {
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
-    run: { runId: runId2, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
+    run: {
+      runId: runId2,
+      runUrl: context.runUrl,
+      workflowRunId: process.env.GITHUB_RUN_ID,
+      actor: context.actor,
+      serverUrl: context.serverUrl
+    },
     now: () => /* @__PURE__ */ new Date()
   };
   if (settings.sweep) {

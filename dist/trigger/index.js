@@ -50602,6 +50602,13 @@ var configSchema = kebabObject({
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-status": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s) => ({ releaseRequested: s["release-requested"], downstreamStatus: s["downstream-status"] })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(

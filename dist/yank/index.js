@@ -26394,7 +26394,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse8(src, reviver, options) {
+    function parse9(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -26435,7 +26435,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse8;
+    exports.parse = parse9;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument2;
     exports.stringify = stringify;
@@ -44521,7 +44521,7 @@ var init_bowser = __esm({
         if (engine) this.parsedResult.engine = engine.describe(this.getUA());
         return this.parsedResult.engine;
       };
-      _proto.parse = function parse8() {
+      _proto.parse = function parse9() {
         this.parseBrowser();
         this.parseOS();
         this.parsePlatform();
@@ -44639,7 +44639,7 @@ var init_bowser = __esm({
         if (typeof UA !== "string") throw new Error("UserAgent should be a string");
         return new Parser(UA, skipParsingOrHints, clientHints);
       };
-      Bowser2.parse = function parse8(UA, clientHints) {
+      Bowser2.parse = function parse9(UA, clientHints) {
         if (clientHints === void 0) clientHints = null;
         return new Parser(UA, clientHints).getResult();
       };
@@ -44676,8 +44676,8 @@ var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config2) => {
       const module = await Promise.resolve().then(() => (init_bowser(), bowser_exports));
-      const parse8 = module.parse ?? module.default.parse ?? (() => "");
-      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse8(window.navigator.userAgent) : void 0;
+      const parse9 = module.parse ?? module.default.parse ?? (() => "");
+      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse9(window.navigator.userAgent) : void 0;
       const sections = [
         ["aws-sdk-js", clientVersion],
         ["ua", "2.1"],
@@ -67825,7 +67825,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse8 = (version2, options, throwErrors = false) => {
+    var parse9 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -67838,7 +67838,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse8;
+    module.exports = parse9;
   }
 });
 
@@ -67846,9 +67846,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse8(version2, options);
+      const v = parse9(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -67859,9 +67859,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var clean = (version2, options) => {
-      const s2 = parse8(version2.trim().replace(/^[=v]+/, ""), options);
+      const s2 = parse9(version2.trim().replace(/^[=v]+/, ""), options);
       return s2 ? s2.version : null;
     };
     module.exports = clean;
@@ -67896,10 +67896,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse8(version1, null, true);
-      const v2 = parse8(version2, null, true);
+      const v1 = parse9(version1, null, true);
+      const v2 = parse9(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -67970,9 +67970,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse8(version2, options);
+      const parsed = parse9(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -68158,7 +68158,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -68193,7 +68193,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse8(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse9(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -68203,7 +68203,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -68215,7 +68215,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse8(versionStringToParse, options);
+      return parse9(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -69450,7 +69450,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -69489,7 +69489,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse8,
+      parse: parse9,
       valid,
       clean,
       inc,
@@ -71860,18 +71860,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse8 = _parse(_Err);
+  const parse9 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse8(schema, value, ctx, finalizeParams(fn, _params));
+    return parse9(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse8 = _parse(_Err);
+  const parse9 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse8(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse9(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -73366,7 +73366,7 @@ function capSize(inst, size2) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c5) => c5[0]));
-  const parse8 = inst._zod.parse;
+  const parse9 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n3 = size2(payload.value);
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -73380,7 +73380,7 @@ function capSize(inst, size2) {
         }
       }
     }
-    return parse8(payload, ctx);
+    return parse9(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -90190,6 +90190,13 @@ var configSchema = kebabObject({
       notify: external_exports.array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-status": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s2) => ({ releaseRequested: s2["release-requested"], downstreamStatus: s2["downstream-status"] })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(
@@ -95009,7 +95016,22 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
     commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
     requestedAt: external_exports.iso.datetime({ offset: true }),
-    checksOverride: checksOverrideSchema.optional()
+    checksOverride: checksOverrideSchema.optional(),
+    /** Who asked, as GitHub reports the run that sent the request (absent: GitHub did not confirm one). */
+    by: text(100).optional(),
+    /** Claims of the request that GitHub did not confirm, so they were dropped: said on the dashboard. */
+    unverified: external_exports.array(text(300)).max(10).optional()
+  }),
+  /**
+   * An event from outside that was not believed: a dispatch from a sender the config does not allow,
+   * or a report that GitHub contradicts. It changes nothing but this line on the dashboard.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("refused"),
+    what: text(200),
+    sender: text(100),
+    reason: text(1e3)
   }),
   external_exports.strictObject({
     ...base,
@@ -95357,6 +95379,7 @@ function deriveState(events) {
     qualification: [],
     approvals: [],
     yank: [],
+    refused: [],
     comments: /* @__PURE__ */ new Set(),
     eventCount: ordered.length
   };
@@ -95512,8 +95535,13 @@ function deriveState(events) {
           tag: e5.tag,
           commit: e5.commit,
           requestedAt: e5.requestedAt,
-          ...e5.checksOverride ? { checksOverride: e5.checksOverride } : {}
+          ...e5.checksOverride ? { checksOverride: e5.checksOverride } : {},
+          ...e5.by ? { by: e5.by } : {},
+          ...e5.unverified?.length ? { unverified: e5.unverified } : {}
         };
+        break;
+      case "refused":
+        state2.refused.push({ at: e5.at, what: e5.what, sender: e5.sender, reason: e5.reason });
         break;
       case "approval":
         state2.approvals.push({
@@ -95899,252 +95927,6 @@ var TrackingIssues = class {
   }
 };
 
-// src/core/dashboard.ts
-function downstreamExpectations(config2) {
-  return config2.downstream.map((d5) => ({
-    name: d5.name,
-    repo: d5.repo,
-    mode: d5.mode,
-    reportBack: d5.reportBack,
-    ...d5.dispatch ? { dispatch: true } : {}
-  }));
-}
-function dashboardContext(config2, version2, head) {
-  const env2 = config2.environment ? ` -f environment=${config2.environment}` : "";
-  return {
-    version: version2,
-    ledgerHead: head,
-    expected: downstreamExpectations(config2),
-    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env2} -f stages=failed`,
-    yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env2}`,
-    ...config2.environment ? { environment: config2.environment } : {}
-  };
-}
-var BODY_LIMIT = 6e4;
-var STAGE_LABEL = {
-  "build-matrix": "Plan",
-  build: "Build",
-  qualify: "Qualify",
-  "compute-hashes": "Checksums",
-  "sign-upload": "Sign & upload",
-  "open-downstream-prs": "Downstream PRs"
-};
-var ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" };
-var cell = (s2) => s2.replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;");
-function duration3(from, to) {
-  if (!from || !to) return "";
-  const s2 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
-  return s2 < 60 ? `${s2}s` : s2 < 3600 ? `${Math.floor(s2 / 60)}m ${s2 % 60}s` : `${Math.floor(s2 / 3600)}h ${Math.floor(s2 % 3600 / 60)}m`;
-}
-function size(bytes) {
-  if (bytes === void 0) return "";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-function ledgerMarker(head) {
-  return `<!-- release-relay:ledger ${head} -->`;
-}
-function readLedgerMarker(body) {
-  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
-}
-function releaseVerdict(state2, ctx) {
-  const stagesDone = STAGES.filter((s2) => ["succeeded", "skipped"].includes(state2.stages[s2].status)).length;
-  const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
-  const downstreamDoneCount = active.filter(
-    (x) => downstreamDone(
-      state2.downstream.find((d5) => d5.name === x.name),
-      x
-    )
-  ).length;
-  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state2.rollback) return { kind: "rolled-back", progress };
-  if (isComplete(state2, ctx.expected)) return { kind: "released", progress };
-  const failing = STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error || d5.ci === "failure" || d5.image?.status === "failed");
-  return { kind: failing ? "attention" : "in-progress", progress };
-}
-function statusLine(state2, ctx) {
-  const v = releaseVerdict(state2, ctx);
-  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state2.rollback?.reason ?? "")}`;
-  if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
-  if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
-  return `**🔵 In progress** — ${v.progress}`;
-}
-function stageTable(state2) {
-  return [
-    "| Stage | Status | Duration | Attempts | Run |",
-    "| --- | --- | --- | --- | --- |",
-    ...STAGES.map((s2) => {
-      const st = state2.stages[s2];
-      return `| ${STAGE_LABEL[s2]} | ${ICON[st.status]} ${st.status} | ${duration3(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? `[log](${st.runUrl})` : ""} |`;
-    })
-  ];
-}
-function downstreamTable(state2, ctx) {
-  const names = [.../* @__PURE__ */ new Set([...ctx.expected.map((x) => x.name), ...state2.downstream.map((d5) => d5.name)])];
-  if (names.length === 0) return [];
-  const rows = names.map((n3) => {
-    const d5 = state2.downstream.find((x2) => x2.name === n3);
-    const x = ctx.expected.find((e5) => e5.name === n3);
-    const repo = d5?.repo ?? x?.repo ?? "";
-    if (x && (x.mode === "off" || x.mode === "dry-run"))
-      return `| ${cell(n3)} | ${cell(repo)} | ${x.mode} | | | | |`;
-    const pr = d5?.error ? `❌ ${cell(d5.error.slice(0, 120))}` : d5?.skipped ? `⏭️ ${cell(d5.skipped)}` : d5?.pr ? `[#${d5.pr.number}](${d5.pr.url})` : d5?.dispatched ? `📨 dispatched \`${cell(d5.dispatched.eventType)}\`` : "⚪ not yet";
-    const ci = !d5 || d5.ci === "unknown" ? "" : d5.ci === "success" ? "✅" : d5.ci === "failure" ? `❌${d5.ciUrl ? ` [log](${d5.ciUrl})` : ""}` : "🔵";
-    const merged = d5?.merged ? "✅ merged" : d5?.closed ? "⛔ closed" : d5?.pr ? "open" : "";
-    const image = d5?.image ? d5.image.status === "succeeded" ? `✅ ${d5.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
-    const page = d5?.page ? `[live](${d5.page})` : "";
-    return `| ${cell(n3)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
-  });
-  return [
-    "| Downstream | Repo | PR | CI | Merged | Image | Page |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows
-  ];
-}
-function artifactSection(state2, compact) {
-  if (state2.artifacts.length === 0) return [];
-  const shown2 = compact === 2 ? state2.artifacts.slice(0, 50) : state2.artifacts;
-  const rows = shown2.map(
-    (a5) => compact === 0 ? `| ${a5.url ? `[${cell(a5.name)}](${a5.url})` : cell(a5.name)} | ${size(a5.size)} | \`${a5.sha256 ?? ""}\` | ${a5.state} |` : `| ${cell(a5.name)} | ${size(a5.size)} | \`${(a5.sha256 ?? "").slice(0, 16)}\` | ${a5.state} |`
-  );
-  const more = state2.artifacts.length - shown2.length;
-  const table = [
-    "| File | Size | SHA-256 | State |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...more > 0 ? [`| … and ${more} more, see hashes.json | | | |`] : []
-  ];
-  return state2.artifacts.length > 8 || compact > 0 ? [`<details><summary>Artifacts (${state2.artifacts.length})</summary>`, "", ...table, "", "</details>"] : [`### Artifacts (${state2.artifacts.length})`, "", ...table];
-}
-function problems(state2) {
-  if (state2.failures.length === 0) return [];
-  const recent = state2.failures.slice(-10);
-  return [
-    "### Problems",
-    "",
-    ...recent.map(
-      (f5) => `- ❌ **${cell(f5.what)}** (${f5.at}): ${cell(f5.detail.slice(0, 500))}${f5.runUrl ? ` — [log](${f5.runUrl})` : ""}`
-    ),
-    ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
-  ];
-}
-var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-function codeSpan(text2) {
-  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
-}
-function fenceFor(text2) {
-  return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
-}
-function qualificationSection(state2, compact) {
-  if (state2.qualification.length === 0 || state2.stages.qualify.status === "succeeded") return [];
-  return [
-    `### Qualification failed on ${state2.qualification.map((q3) => cell(q3.target)).join(", ")}`,
-    "",
-    ...state2.qualification.flatMap((q3) => {
-      const excerpt = compact > 0 ? q3.excerpt.split("\n").slice(-10).join("\n") : q3.excerpt;
-      const fence = fenceFor(excerpt);
-      return [
-        `**${cell(q3.target)}**${q3.runUrl ? ` — [log](${q3.runUrl})` : ""}`,
-        "",
-        `${fence}text`,
-        excerpt,
-        fence,
-        ""
-      ];
-    })
-  ];
-}
-function nextActions(state2, ctx) {
-  if (state2.rollback) return yankNextActions(state2, ctx.yankCommand);
-  if (isComplete(state2, ctx.expected)) return [];
-  const actions = [];
-  if (STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error))
-    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
-  for (const d5 of state2.downstream) {
-    if (d5.pr && !d5.closed && d5.ci === "success")
-      actions.push({ text: `Review and merge ${d5.name}`, url: d5.pr.url });
-    if (d5.ci === "failure")
-      actions.push({
-        text: `${d5.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
-        ...d5.ciUrl ? { url: d5.ciUrl } : {}
-      });
-  }
-  return actions;
-}
-function nextSteps(state2, ctx) {
-  const steps = nextActions(state2, ctx).map(
-    (a5) => a5.command ? `- ${cell(a5.text)}: ${codeSpan(a5.command)}` : a5.url && a5.text.startsWith("Review") ? `- ${cell(a5.text)}: ${a5.url}` : `- ${cell(a5.text)}`
-  );
-  return steps.length ? ["### Next", "", ...steps] : [];
-}
-function checksOverrideNote(state2) {
-  const o3 = state2.request?.checksOverride;
-  if (!o3) return [];
-  return [
-    `> ⚠️ **Released with source CI not green** (${cell(o3.failing.join(", ") || "—")}): overridden by ${cell(o3.by)} — “${cell(o3.reason)}”`,
-    ""
-  ];
-}
-function approvalNotes(state2) {
-  if (state2.approvals.length === 0) return [];
-  return [
-    ...state2.approvals.map(
-      (a5) => `> ${a5.state === "approved" ? "🔐 Publishing approved" : "⛔ Publishing rejected"} by ${cell(a5.by)} (environment \`${cell(a5.environment)}\`, ${a5.at})${a5.comment ? `: “${cell(a5.comment)}”` : ""}`
-    ),
-    ""
-  ];
-}
-function renderDashboard(state2, ctx) {
-  for (let compact = 0; compact < 3; compact++) {
-    const lines = [
-      statusLine(state2, ctx),
-      "",
-      ...ctx.environment ? [
-        `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
-        ""
-      ] : [],
-      ...yankSection(state2, cell),
-      ...checksOverrideNote(state2),
-      ...approvalNotes(state2),
-      ...stageTable(state2),
-      "",
-      ...downstreamTable(state2, ctx),
-      "",
-      ...problems(state2),
-      "",
-      ...qualificationSection(state2, compact),
-      "",
-      ...nextSteps(state2, ctx),
-      "",
-      ...artifactSection(state2, compact),
-      "",
-      ...state2.reruns.length ? [
-        "<details><summary>Reruns</summary>",
-        "",
-        ...state2.reruns.map(
-          (r5) => `- ${r5.at} by ${cell(r5.by)}: ${r5.stages.join(", ") || "nothing to redo"}`
-        ),
-        "",
-        "</details>",
-        ""
-      ] : [],
-      `<sub>${state2.eventCount} events in the ledger, last at ${state2.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
-      ledgerMarker(ctx.ledgerHead)
-    ];
-    const body = `${lines.join("\n").replace(/\n{3,}/g, "\n\n")}
-`;
-    if (body.length <= BODY_LIMIT || compact === 2) return body;
-  }
-  throw new Error("unreachable");
-}
-
 // src/core/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
@@ -96197,9 +95979,18 @@ var releasePlanSchema = external_exports.strictObject({
   tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
   checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
   /** The environment (profile) released to; absent for production. */
   environment: external_exports.string().optional()
 });
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
 function versionPlaceholders(config2, version2) {
   return {
     project: config2.project,
@@ -96229,6 +96020,335 @@ function targetArtifacts(config2, version2) {
       )
     };
   });
+}
+
+// src/core/safe-links.ts
+var GITHUB_COM = "https://github.com";
+function allowedLinks(config2, serverUrl = GITHUB_COM) {
+  return { server: serverUrl, downloads: objectUrl(config2.upload, config2.upload.prefix) };
+}
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64})$/;
+function parse8(url3) {
+  try {
+    return new URL(url3);
+  } catch {
+    return void 0;
+  }
+}
+function isGithubPage(u, server) {
+  const m3 = GITHUB_PAGE.exec(u.pathname);
+  return server !== void 0 && u.origin === server.origin && m3 !== null && repoNameSchema.safeParse(`${m3[1]}/${m3[2]}`).success;
+}
+function isDownload(u, downloads) {
+  if (!downloads || u.origin !== downloads.origin) return false;
+  const base2 = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
+  return u.pathname.startsWith(base2);
+}
+function safeLink(url3, allowed, kind = "release") {
+  const u = url3 ? parse8(url3) : void 0;
+  if (!u) return void 0;
+  const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
+  if (!scheme || u.username || u.password) return void 0;
+  const downloads = allowed.downloads ? parse8(allowed.downloads) : void 0;
+  const ok = kind === "page" ? downloads !== void 0 && u.origin === downloads.origin : isGithubPage(u, parse8(allowed.server)) || isDownload(u, downloads);
+  return ok ? u.href : void 0;
+}
+var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
+var utf8 = new TextEncoder();
+function markdownUrl(url3) {
+  let out = "";
+  for (const ch of url3) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code < 32 || code >= 127 || MARKDOWN_UNSAFE.has(ch) ? [...utf8.encode(ch)].map((b5) => `%${b5.toString(16).toUpperCase().padStart(2, "0")}`).join("") : ch;
+  }
+  return out;
+}
+var cell = (s2) => s2.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
+function markdownLink(label, url3, allowed, kind) {
+  const href = safeLink(url3, allowed, kind);
+  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
+  const code = `\`${markdownUrl(url3)}\``;
+  return label === void 0 ? code : `${cell(label)} ${code}`;
+}
+
+// src/core/dashboard-trust.ts
+function requestNotes(state2) {
+  const r5 = state2.request;
+  if (!r5) return [];
+  return [
+    ...r5.by ? [`> Requested by ${cell(r5.by)} (confirmed by GitHub: the run that sent the request)`] : [],
+    ...(r5.unverified ?? []).map((note) => `> ❔ Not confirmed by GitHub, so not believed: ${cell(note)}`),
+    ""
+  ];
+}
+function refusedSection(state2) {
+  if (state2.refused.length === 0) return [];
+  return [
+    "<details><summary>Refused events</summary>",
+    "",
+    ...state2.refused.map(
+      (r5) => `- ${r5.at}: ${cell(r5.what)} from ${cell(r5.sender)}, refused: ${cell(r5.reason)}`
+    ),
+    "",
+    "</details>",
+    ""
+  ];
+}
+
+// src/core/dashboard.ts
+var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
+function downstreamExpectations(config2) {
+  return config2.downstream.map((d5) => ({
+    name: d5.name,
+    repo: d5.repo,
+    mode: d5.mode,
+    reportBack: d5.reportBack,
+    ...d5.dispatch ? { dispatch: true } : {}
+  }));
+}
+function dashboardContext(config2, version2, head, serverUrl = GITHUB_COM) {
+  const env2 = config2.environment ? ` -f environment=${config2.environment}` : "";
+  return {
+    version: version2,
+    ledgerHead: head,
+    expected: downstreamExpectations(config2),
+    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env2} -f stages=failed`,
+    yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env2}`,
+    ...config2.environment ? { environment: config2.environment } : {},
+    links: allowedLinks(config2, serverUrl)
+  };
+}
+var BODY_LIMIT = 6e4;
+var STAGE_LABEL = {
+  "build-matrix": "Plan",
+  build: "Build",
+  qualify: "Qualify",
+  "compute-hashes": "Checksums",
+  "sign-upload": "Sign & upload",
+  "open-downstream-prs": "Downstream PRs"
+};
+var ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" };
+function duration3(from, to) {
+  if (!from || !to) return "";
+  const s2 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
+  return s2 < 60 ? `${s2}s` : s2 < 3600 ? `${Math.floor(s2 / 60)}m ${s2 % 60}s` : `${Math.floor(s2 / 3600)}h ${Math.floor(s2 % 3600 / 60)}m`;
+}
+function size(bytes) {
+  if (bytes === void 0) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+function ledgerMarker(head) {
+  return `<!-- release-relay:ledger ${head} -->`;
+}
+function readLedgerMarker(body) {
+  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
+}
+function releaseVerdict(state2, ctx) {
+  const stagesDone = STAGES.filter((s2) => ["succeeded", "skipped"].includes(state2.stages[s2].status)).length;
+  const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
+  const downstreamDoneCount = active.filter(
+    (x) => downstreamDone(
+      state2.downstream.find((d5) => d5.name === x.name),
+      x
+    )
+  ).length;
+  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
+  if (state2.rollback) return { kind: "rolled-back", progress };
+  if (isComplete(state2, ctx.expected)) return { kind: "released", progress };
+  const failing = STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error || d5.ci === "failure" || d5.image?.status === "failed");
+  return { kind: failing ? "attention" : "in-progress", progress };
+}
+function statusLine(state2, ctx) {
+  const v = releaseVerdict(state2, ctx);
+  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state2.rollback?.reason ?? "")}`;
+  if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
+  if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
+  return `**🔵 In progress** — ${v.progress}`;
+}
+function stageTable(state2, links) {
+  return [
+    "| Stage | Status | Duration | Attempts | Run |",
+    "| --- | --- | --- | --- | --- |",
+    ...STAGES.map((s2) => {
+      const st = state2.stages[s2];
+      return `| ${STAGE_LABEL[s2]} | ${ICON[st.status]} ${st.status} | ${duration3(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
+    })
+  ];
+}
+function downstreamTable(state2, ctx) {
+  const links = linksOf(ctx);
+  const names = [.../* @__PURE__ */ new Set([...ctx.expected.map((x) => x.name), ...state2.downstream.map((d5) => d5.name)])];
+  if (names.length === 0) return [];
+  const rows = names.map((n3) => {
+    const d5 = state2.downstream.find((x2) => x2.name === n3);
+    const x = ctx.expected.find((e5) => e5.name === n3);
+    const repo = d5?.repo ?? x?.repo ?? "";
+    if (x && (x.mode === "off" || x.mode === "dry-run"))
+      return `| ${cell(n3)} | ${cell(repo)} | ${x.mode} | | | | |`;
+    const pr = d5?.error ? `❌ ${cell(d5.error.slice(0, 120))}` : d5?.skipped ? `⏭️ ${cell(d5.skipped)}` : d5?.pr ? markdownLink(`#${d5.pr.number}`, d5.pr.url, links) : d5?.dispatched ? `📨 dispatched \`${cell(d5.dispatched.eventType)}\`` : "⚪ not yet";
+    const ci = !d5 || d5.ci === "unknown" ? "" : d5.ci === "success" ? "✅" : d5.ci === "failure" ? `❌${d5.ciUrl ? ` ${markdownLink("log", d5.ciUrl, links)}` : ""}` : "🔵";
+    const merged = d5?.merged ? "✅ merged" : d5?.closed ? "⛔ closed" : d5?.pr ? "open" : "";
+    const image = d5?.image ? d5.image.status === "succeeded" ? `✅ ${d5.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
+    const page = d5?.page ? markdownLink("live", d5.page, links, "page") : "";
+    return `| ${cell(n3)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
+  });
+  return [
+    "| Downstream | Repo | PR | CI | Merged | Image | Page |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows
+  ];
+}
+function artifactSection(state2, compact, links) {
+  if (state2.artifacts.length === 0) return [];
+  const shown2 = compact === 2 ? state2.artifacts.slice(0, 50) : state2.artifacts;
+  const rows = shown2.map(
+    (a5) => compact === 0 ? `| ${a5.url ? markdownLink(a5.name, a5.url, links) : cell(a5.name)} | ${size(a5.size)} | \`${a5.sha256 ?? ""}\` | ${a5.state} |` : `| ${cell(a5.name)} | ${size(a5.size)} | \`${(a5.sha256 ?? "").slice(0, 16)}\` | ${a5.state} |`
+  );
+  const more = state2.artifacts.length - shown2.length;
+  const table = [
+    "| File | Size | SHA-256 | State |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...more > 0 ? [`| … and ${more} more, see hashes.json | | | |`] : []
+  ];
+  return state2.artifacts.length > 8 || compact > 0 ? [`<details><summary>Artifacts (${state2.artifacts.length})</summary>`, "", ...table, "", "</details>"] : [`### Artifacts (${state2.artifacts.length})`, "", ...table];
+}
+function problems(state2, links) {
+  if (state2.failures.length === 0) return [];
+  const recent = state2.failures.slice(-10);
+  return [
+    "### Problems",
+    "",
+    ...recent.map(
+      (f5) => `- ❌ **${cell(f5.what)}** (${f5.at}): ${cell(f5.detail.slice(0, 500))}${f5.runUrl ? ` — ${markdownLink("log", f5.runUrl, links)}` : ""}`
+    ),
+    ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
+  ];
+}
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function codeSpan(text2) {
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
+}
+function fenceFor(text2) {
+  return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
+}
+function qualificationSection(state2, compact, links) {
+  if (state2.qualification.length === 0 || state2.stages.qualify.status === "succeeded") return [];
+  return [
+    `### Qualification failed on ${state2.qualification.map((q3) => cell(q3.target)).join(", ")}`,
+    "",
+    ...state2.qualification.flatMap((q3) => {
+      const excerpt = compact > 0 ? q3.excerpt.split("\n").slice(-10).join("\n") : q3.excerpt;
+      const fence = fenceFor(excerpt);
+      return [
+        `**${cell(q3.target)}**${q3.runUrl ? ` — ${markdownLink("log", q3.runUrl, links)}` : ""}`,
+        "",
+        `${fence}text`,
+        excerpt,
+        fence,
+        ""
+      ];
+    })
+  ];
+}
+function nextActions(state2, ctx) {
+  if (state2.rollback) return yankNextActions(state2, ctx.yankCommand);
+  if (isComplete(state2, ctx.expected)) return [];
+  const actions = [];
+  if (STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error))
+    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
+  for (const d5 of state2.downstream) {
+    if (d5.pr && !d5.closed && d5.ci === "success")
+      actions.push({ text: `Review and merge ${d5.name}`, url: d5.pr.url });
+    if (d5.ci === "failure")
+      actions.push({
+        text: `${d5.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
+        ...d5.ciUrl ? { url: d5.ciUrl } : {}
+      });
+  }
+  return actions;
+}
+function nextSteps(state2, ctx) {
+  const steps = nextActions(state2, ctx).map(
+    (a5) => a5.command ? `- ${cell(a5.text)}: ${codeSpan(a5.command)}` : a5.url && a5.text.startsWith("Review") ? `- ${cell(a5.text)}: ${markdownLink(void 0, a5.url, linksOf(ctx))}` : `- ${cell(a5.text)}`
+  );
+  return steps.length ? ["### Next", "", ...steps] : [];
+}
+function checksOverrideNote(state2) {
+  const o3 = state2.request?.checksOverride;
+  if (!o3) return [];
+  return [
+    `> ⚠️ **Released with source CI not green** (${cell(o3.failing.join(", ") || "—")}): overridden by ${cell(o3.by)} — “${cell(o3.reason)}”`,
+    ""
+  ];
+}
+function approvalNotes(state2) {
+  if (state2.approvals.length === 0) return [];
+  return [
+    ...state2.approvals.map(
+      (a5) => `> ${a5.state === "approved" ? "🔐 Publishing approved" : "⛔ Publishing rejected"} by ${cell(a5.by)} (environment \`${cell(a5.environment)}\`, ${a5.at})${a5.comment ? `: “${cell(a5.comment)}”` : ""}`
+    ),
+    ""
+  ];
+}
+function renderDashboard(state2, ctx) {
+  const links = linksOf(ctx);
+  const yank = {
+    ...state2,
+    yank: state2.yank.map((y) => y.url ? { ...y, url: markdownLink(void 0, y.url, links) } : y)
+  };
+  for (let compact = 0; compact < 3; compact++) {
+    const lines = [
+      statusLine(state2, ctx),
+      "",
+      ...ctx.environment ? [
+        `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
+        ""
+      ] : [],
+      ...yankSection(yank, cell),
+      ...checksOverrideNote(state2),
+      ...requestNotes(state2),
+      ...approvalNotes(state2),
+      ...stageTable(state2, links),
+      "",
+      ...downstreamTable(state2, ctx),
+      "",
+      ...problems(state2, links),
+      "",
+      ...qualificationSection(state2, compact, links),
+      "",
+      ...nextSteps(state2, ctx),
+      "",
+      ...artifactSection(state2, compact, links),
+      "",
+      ...state2.reruns.length ? [
+        "<details><summary>Reruns</summary>",
+        "",
+        ...state2.reruns.map(
+          (r5) => `- ${r5.at} by ${cell(r5.by)}: ${r5.stages.join(", ") || "nothing to redo"}`
+        ),
+        "",
+        "</details>",
+        ""
+      ] : [],
+      ...refusedSection(state2),
+      `<sub>${state2.eventCount} events in the ledger, last at ${state2.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
+      ledgerMarker(ctx.ledgerHead)
+    ];
+    const body = `${lines.join("\n").replace(/\n{3,}/g, "\n\n")}
+`;
+    if (body.length <= BODY_LIMIT || compact === 2) return body;
+  }
+  throw new Error("unreachable");
 }
 
 // src/core/qualification.ts
@@ -96651,6 +96771,8 @@ function eventsFromSettings(settings, config2, run, now) {
       commit: plan.commit,
       requestedAt: plan.buildTime,
       ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
+      ...plan.requestedBy ? { by: plan.requestedBy } : {},
+      ...plan.unverified?.length ? { unverified: plan.unverified } : {},
       ...link
     };
     const noQualify = {
@@ -96694,7 +96816,7 @@ async function runTrackStatus(settings, config2, deps) {
   const now = () => deps.now().toISOString();
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
-  const ctx = (head) => dashboardContext(config2, version2.version, head);
+  const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
   let events = eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {

@@ -2,7 +2,8 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { readRunContext } from "../adapters/run-context.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { readEventSender, readRunContext } from "../adapters/run-context.js";
 import type { Config } from "../core/config.js";
 import { environmentNameSchema, PRODUCTION } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -10,13 +11,15 @@ import { parseReleaseRequested } from "../core/events.js";
 import { planRelease, type ReleasePlan } from "../core/plan.js";
 import { renderPlanSummary } from "../core/plan-summary.js";
 import { parseTag } from "../core/version.js";
+import { verifyReleaseRequest, verifyRerunCommit } from "../steps/verify-request.js";
 
-const INPUTS = ["config-path", "environment", "payload", "version", "sha", "requested-at"] as const;
+const INPUTS = ["config-path", "environment", "token", "payload", "version", "sha", "requested-at"] as const;
 
 const buildMatrixInputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
     environment: environmentNameSchema.optional(),
+    token: z.string().min(1, { error: "a token that may read the source repo and the ledger is required" }),
     payload: z.string().optional(),
     version: z.string().optional(),
     sha: z
@@ -30,12 +33,10 @@ const buildMatrixInputsSchema = z
   .refine((i) => (i.payload === undefined) !== (i.version === undefined), {
     error: "give exactly one of `payload` (the release-requested client_payload) or `version`",
   })
-  .refine((i) => i.version === undefined || i.sha !== undefined, {
-    error: "`version` needs `sha`: the commit the release tag points at",
-  })
   .transform((i) => ({
     configPath: i["config-path"],
     environment: i.environment,
+    token: i.token,
     payload: i.payload,
     version: i.version,
     sha: i.sha,
@@ -44,12 +45,26 @@ const buildMatrixInputsSchema = z
 
 export type BuildMatrixSettings = z.output<typeof buildMatrixInputsSchema>;
 
-/** Plans the release from a dispatch payload (or a version + sha for reruns). */
-export function runBuildMatrix(
+/** What planning needs from the world: GitHub (the source repo's tag, branches, runs; the ledger). */
+export interface BuildMatrixContext {
+  github: GitHubClient;
+  serverUrl: string;
+  /** The account GitHub names as the event's sender (the payload cannot say who sent it). */
+  sender: string | undefined;
+  now: () => Date;
+  log: (line: string) => void;
+}
+
+/**
+ * Plans the release from a dispatch payload (or a version for reruns). The payload is a claim: the
+ * commit planned is the one GitHub says the tag points at, and the request is refused when GitHub
+ * disagrees with it, before anything is recorded or built.
+ */
+export async function runBuildMatrix(
   settings: BuildMatrixSettings,
   config: Config,
-  context: { serverUrl: string; now: () => Date },
-): ReleasePlan {
+  context: BuildMatrixContext,
+): Promise<ReleasePlan> {
   if (settings.payload !== undefined) {
     const payload = parseReleaseRequested(settings.payload);
     if (payload.sourceRepo.toLowerCase() !== config.source.repo.toLowerCase()) {
@@ -73,22 +88,44 @@ export function runBuildMatrix(
         "send the payload with the trigger action",
       );
     }
+    const verified = await verifyReleaseRequest(payload, version, config, context.sender ?? "(nobody)", {
+      github: context.github,
+      serverUrl: context.serverUrl,
+      log: context.log,
+    });
     const plan = planRelease({
       config,
       version,
-      commit: payload.sha,
+      commit: verified.commit,
       requestedAt: payload.trigger.at,
       serverUrl: context.serverUrl,
     });
-    return payload.checksOverride ? { ...plan, checksOverride: payload.checksOverride } : plan;
+    return {
+      ...plan,
+      ...(verified.checksOverride ? { checksOverride: verified.checksOverride } : {}),
+      ...(verified.by ? { requestedBy: verified.by } : {}),
+      ...(verified.unverified.length ? { unverified: verified.unverified } : {}),
+    };
   }
-  // For reruns the input names the tag; it is held to tags.pattern like a pushed tag.
+  // For reruns the input names the tag; it is held to tags.pattern like a pushed tag, and the commit
+  // is the ledger's as long as the tag still points at it.
   const version = parseTag(settings.version as string, config.tags.pattern);
+  const rerun = await verifyRerunCommit(version, config, {
+    github: context.github,
+    serverUrl: context.serverUrl,
+    log: context.log,
+  });
+  if (settings.sha && settings.sha !== rerun.commit)
+    throw new ReleaseRelayError(
+      "E_REQUEST_FORGED",
+      `input sha ${settings.sha} is not ${rerun.commit}, the commit GitHub and the ledger hold for ${version.tag}`,
+      "leave sha empty: a rerun builds the recorded commit",
+    );
   return planRelease({
     config,
     version,
-    commit: settings.sha as string,
-    requestedAt: settings.requestedAt ?? context.now().toISOString(),
+    commit: rerun.commit,
+    requestedAt: rerun.requestedAt ?? settings.requestedAt ?? context.now().toISOString(),
     serverUrl: context.serverUrl,
   });
 }
@@ -96,9 +133,16 @@ export function runBuildMatrix(
 /** Entry point of actions/build-matrix. */
 export async function main(): Promise<void> {
   const settings = readInputs(buildMatrixInputsSchema, INPUTS);
+  core.setSecret(settings.token);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
-  const plan = runBuildMatrix(settings, config, { serverUrl: context.serverUrl, now: () => new Date() });
+  const plan = await runBuildMatrix(settings, config, {
+    github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
+    serverUrl: context.serverUrl,
+    sender: readEventSender(),
+    now: () => new Date(),
+    log: (line) => core.info(line),
+  });
   core.setOutput("matrix", JSON.stringify(plan.matrix));
   core.setOutput("version", plan.version);
   core.setOutput("prerelease", String(plan.prerelease));

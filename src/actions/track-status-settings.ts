@@ -130,6 +130,8 @@ export interface RunInfo {
   /** The workflow run id alone, recorded so a rerun can take a stage's artifacts from it. */
   workflowRunId?: string | undefined;
   actor?: string | undefined;
+  /** The GitHub server the run is on: the dashboard links only to its pages. */
+  serverUrl?: string | undefined;
 }
 
 /** The events this step's own inputs ask it to record, validated before anything is written. */
@@ -171,6 +173,8 @@ export function eventsFromSettings(
       commit: plan.commit,
       requestedAt: plan.buildTime,
       ...(plan.checksOverride ? { checksOverride: plan.checksOverride } : {}),
+      ...(plan.requestedBy ? { by: plan.requestedBy } : {}),
+      ...(plan.unverified?.length ? { unverified: plan.unverified } : {}),
       ...link,
     };
     // Without a qualify command the stage is settled here, once: the release does not wait for it.

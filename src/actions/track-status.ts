@@ -80,7 +80,8 @@ export async function runTrackStatus(
   const now = () => deps.now().toISOString();
   const expected = downstreamExpectations(config);
   const title = renderTemplate(config.tracking.title, versionPlaceholders(config, version), "tracking.title");
-  const ctx = (head: string): DashboardContext => dashboardContext(config, version.version, head);
+  const ctx = (head: string): DashboardContext =>
+    dashboardContext(config, version.version, head, deps.run.serverUrl);
 
   let events = eventsFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
@@ -245,7 +246,13 @@ export async function main(): Promise<void> {
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
-    run: { runId, runUrl: context.runUrl, workflowRunId: process.env.GITHUB_RUN_ID, actor: context.actor },
+    run: {
+      runId,
+      runUrl: context.runUrl,
+      workflowRunId: process.env.GITHUB_RUN_ID,
+      actor: context.actor,
+      serverUrl: context.serverUrl,
+    },
     now: () => new Date(),
   };
   if (settings.sweep) {

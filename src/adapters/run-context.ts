@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/validation-issues.js";
@@ -59,4 +60,19 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
 /** This attempt of the run (`<run id>-<attempt>`): what a failure recorded in the ledger is per. */
 export function runAttemptId(env: NodeJS.ProcessEnv = process.env): string {
   return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+}
+
+/**
+ * The account that caused this run's event, as GitHub wrote it into the event payload (`sender`): for
+ * a repository_dispatch, the owner of the token that sent it. Undefined outside a workflow run.
+ */
+export function readEventSender(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path || !existsSync(path)) return undefined;
+  try {
+    const login = (JSON.parse(readFileSync(path, "utf8")) as { sender?: { login?: unknown } }).sender?.login;
+    return typeof login === "string" && login !== "" ? login : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -73,6 +73,8 @@ export const statusCommand: Command = async (args, out) => {
   parseVersion(version);
   let config: Config;
   let read: Awaited<ReturnType<typeof readRelease>>;
+  // The dashboard links only to pages of the GitHub server the release ran on.
+  let serverUrl: string | undefined;
   if (values.keep) {
     ({ config, ...read } = await fromKeptWorld(resolve(values.keep), version));
   } else {
@@ -82,6 +84,9 @@ export const statusCommand: Command = async (args, out) => {
     );
     config = await readConfigFile(values.config as string, values.environment);
     read = await readRelease(apiUrl, token, config.tracking.repo, ledgerKey(config, version));
+    serverUrl =
+      process.env.GITHUB_SERVER_URL ??
+      (apiUrl === "https://api.github.com" ? "https://github.com" : apiUrl.replace(/\/api\/v3\/?$/, ""));
   }
   if (read.snapshot.events.length === 0)
     throw new ReleaseRelayError(
@@ -89,7 +94,7 @@ export const statusCommand: Command = async (args, out) => {
       `no ledger for ${version} in ${config.tracking.repo}`,
       "check the version, or that the release was requested",
     );
-  const ctx = dashboardContext(config, version, read.snapshot.head);
+  const ctx = dashboardContext(config, version, read.snapshot.head, serverUrl);
   out(
     renderDashboard(read.state, ctx)
       .replace(/<!--[\s\S]*?-->\n?/g, "")

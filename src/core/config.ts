@@ -259,6 +259,16 @@ export const configSchema = kebabObject({
       notify: z.array(mentionSchema).min(1).optional(),
     }).optional(),
   }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: z
+    .strictObject({
+      "release-requested": z.array(githubLoginSchema).min(1),
+      "downstream-status": z.array(githubLoginSchema).min(1),
+    })
+    .transform((s) => ({ releaseRequested: s["release-requested"], downstreamStatus: s["downstream-status"] }))
+    .optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: z

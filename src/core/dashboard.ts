@@ -1,4 +1,5 @@
 import type { Config } from "./config.js";
+import { refusedSection, requestNotes } from "./dashboard-trust.js";
 import { STAGES, type Stage } from "./ledger.js";
 import {
   type DownstreamExpectation,
@@ -354,6 +355,7 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
         : []),
       ...yankSection(yank, cell),
       ...checksOverrideNote(state),
+      ...requestNotes(state),
       ...approvalNotes(state),
       ...stageTable(state, links),
       "",
@@ -379,6 +381,7 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
             "",
           ]
         : []),
+      ...refusedSection(state),
       `<sub>${state.eventCount} events in the ledger, last at ${state.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
       ledgerMarker(ctx.ledgerHead),
     ];

@@ -25,7 +25,10 @@ export type ErrorCode =
   | "E_RUNNER_UNSUPPORTED"
   | "E_RUNNER_UNPINNED"
   | "E_RUNNER_STEP"
-  | "E_REHEARSAL";
+  | "E_REHEARSAL"
+  | "E_REQUEST_FORGED"
+  | "E_REPORT_FORGED"
+  | "E_SENDER";
 
 /** An error a user can act on: what was wrong (message) and how to fix it (hint). */
 export class ReleaseRelayError extends Error {

@@ -62,6 +62,14 @@ upload:
 downstream:
 ${downstream}
 
+# Who may send each event to ${a.automation}: GitHub names the account behind the token that sent it.
+# release-requested: the account of RELEASE_RELAY_DISPATCH_TOKEN in ${a.source}; downstream-status: the
+# account of RELEASE_RELAY_REPORT_TOKEN in the downstream repos (a GitHub App sends as "name[bot]").
+# Anything else is refused; a refusal names the sender it saw.
+senders:
+  release-requested: ["${a.project}-release-bot"]
+  downstream-status: ["${a.project}-release-bot"]
+
 tracking:
   repo: ${a.automation}
   labels: [release]
@@ -86,9 +94,11 @@ export function setupInstructions(a: InitAnswers): string {
     `   variable RELEASE_AWS_YANK_ROLE: the role the yank workflow assumes, allowed also s3:DeleteObject on ${a.bucket}/releases/* (the release role deletes nothing it published).`,
     `   Optionally an environment "release" with required reviewers: an approval gate before anything is public.`,
     `3. In ${a.source}: secret RELEASE_RELAY_DISPATCH_TOKEN (Contents read & write on ${a.automation} only), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}.`,
+    `   Put that token's account (a user, or an App's "name[bot]") under senders.release-requested in release-relay.yml.`,
     ...(downstreamRepos.length
       ? [
-          `4. In ${downstreamRepos.join(", ")}: secret RELEASE_RELAY_REPORT_TOKEN (Contents write on ${a.automation} only), variables RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project}.`,
+          `4. In ${downstreamRepos.join(", ")}: secret RELEASE_RELAY_REPORT_TOKEN (Contents write on ${a.automation} only), variables RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project};`,
+          `   put that token's account under senders.downstream-status in release-relay.yml.`,
         ]
       : []),
   ].join("\n");

@@ -155,6 +155,21 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     commit: z.string().regex(/^[0-9a-f]{40}$/),
     requestedAt: z.iso.datetime({ offset: true }),
     checksOverride: checksOverrideSchema.optional(),
+    /** Who asked, as GitHub reports the run that sent the request (absent: GitHub did not confirm one). */
+    by: text(100).optional(),
+    /** Claims of the request that GitHub did not confirm, so they were dropped: said on the dashboard. */
+    unverified: z.array(text(300)).max(10).optional(),
+  }),
+  /**
+   * An event from outside that was not believed: a dispatch from a sender the config does not allow,
+   * or a report that GitHub contradicts. It changes nothing but this line on the dashboard.
+   */
+  z.strictObject({
+    ...base,
+    type: z.literal("refused"),
+    what: text(200),
+    sender: text(100),
+    reason: text(1000),
   }),
   z.strictObject({
     ...base,

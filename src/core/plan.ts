@@ -61,6 +61,10 @@ export const releasePlanSchema = z.strictObject({
   tracking: z.strictObject({ repo: z.string(), title: z.string() }),
   /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
   checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: z.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: z.array(z.string().max(300)).max(10).optional(),
   /** The environment (profile) released to; absent for production. */
   environment: z.string().optional(),
 });

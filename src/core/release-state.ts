@@ -38,7 +38,16 @@ export interface ReleaseState {
   artifacts: { name: string; state: string; size?: number; sha256?: string; url?: string }[];
   downstream: DownstreamState[];
   trackingIssue?: { repo: string; number: number; url: string; id: string };
-  request?: { tag: string; commit: string; requestedAt: string; checksOverride?: ChecksOverride };
+  request?: {
+    tag: string;
+    commit: string;
+    requestedAt: string;
+    checksOverride?: ChecksOverride;
+    by?: string;
+    unverified?: string[];
+  };
+  /** Events from outside that were not believed (each changed nothing else). */
+  refused: { at: string; what: string; sender: string; reason: string }[];
   reruns: { at: string; stages: Stage[]; by: string }[];
   rollback?: { at: string; reason: string; by: string };
   /** What yanking did so far, the latest outcome per target (a downstream, or "storage"). */
@@ -89,6 +98,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     qualification: [],
     approvals: [],
     yank: [],
+    refused: [],
     comments: new Set(),
     eventCount: ordered.length,
   };
@@ -250,7 +260,12 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
           commit: e.commit,
           requestedAt: e.requestedAt,
           ...(e.checksOverride ? { checksOverride: e.checksOverride } : {}),
+          ...(e.by ? { by: e.by } : {}),
+          ...(e.unverified?.length ? { unverified: e.unverified } : {}),
         };
+        break;
+      case "refused":
+        state.refused.push({ at: e.at, what: e.what, sender: e.sender, reason: e.reason });
         break;
       case "approval":
         state.approvals.push({

@@ -27,7 +27,7 @@ export function allowedLinks(config: Config, serverUrl: string = GITHUB_COM): Al
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 const GITHUB_PAGE =
-  /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64})$/;
+  /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
 
 function parse(url: string): URL | undefined {
   try {

@@ -95,6 +95,19 @@ export class RehearsalHost implements RunnerHost {
   }
 
   notify(notice: RunnerNotice): void {
+    // The Actions API knows every run, as GitHub's does: the automation side looks claimed runs up.
+    if (notice.kind === "run-started")
+      this.emulator.startWorkflowRun(notice.run.repo, {
+        id: notice.run.id,
+        name: notice.run.workflow,
+        path: notice.run.file,
+        event: notice.run.event,
+        headBranch: notice.run.headBranch,
+        headSha: notice.run.headSha,
+        actor: notice.run.actor,
+      });
+    if (notice.kind === "run-finished")
+      this.emulator.finishWorkflowRun(notice.run.repo, notice.run.id, notice.run.conclusion);
     this.options.notify(notice);
   }
 

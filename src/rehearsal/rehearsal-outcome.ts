@@ -102,7 +102,7 @@ export async function collectOutcome(input: {
     project.automationRepo,
     ledgerKey(config, version),
   );
-  const ctx = dashboardContext(config, version, snapshot.head);
+  const ctx = dashboardContext(config, version, snapshot.head, emulator.url);
   let trackingIssueBody = renderDashboard(state, ctx);
   if (state.trackingIssue) {
     const [owner, repo] = project.automationRepo.split("/") as [string, string];

@@ -14,6 +14,7 @@ import { parseVersion } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 import { runBundledAction } from "../support/run-action.js";
+import { reportChecks, seedReleasableCommit } from "../support/source-ci.js";
 import { trackSettings } from "../support/track-settings.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
@@ -110,35 +111,53 @@ describe("track-status against the GitHub emulator", () => {
     ]);
   });
 
-  it("shows a maintainer's override of red source CI, carried from the request through the plan", async () => {
-    const payload = buildReleaseRequested(
-      config.project,
-      parseVersion("8.0.2"),
-      "b".repeat(40),
-      config.source.repo,
-      {
-        actor: "maintainer",
-        event: "workflow_dispatch",
-        at: "2025-01-07T10:00:00Z",
-        checksOverride: {
-          by: "maintainer",
-          reason: "flaky | sanitizer run",
-          failing: ["test-sanitizer-address (failure)"],
-        },
+  it("shows a maintainer's override of red source CI once GitHub confirms the run that asked for it", async () => {
+    const SOURCE = config.source.repo;
+    await emulator.createRepo(SOURCE, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
+    const sha = await seedReleasableCommit(emulator, SOURCE);
+    await reportChecks(emulator, SOURCE, sha, { "test-sanitizer-address": "failure" });
+    // The maintainer ran request-release by hand with an override-reason: GitHub knows that run.
+    emulator.startWorkflowRun(SOURCE, {
+      id: 4242,
+      name: "request-release",
+      path: ".github/workflows/release-relay.yml",
+      event: "workflow_dispatch",
+      headBranch: "8.0",
+      headSha: sha,
+      actor: "maintainer",
+    });
+    const payload = buildReleaseRequested(config.project, parseVersion("8.0.2"), sha, SOURCE, {
+      actor: "maintainer",
+      event: "workflow_dispatch",
+      at: "2025-01-07T10:00:00Z",
+      runUrl: `${emulator.url}/${SOURCE}/actions/runs/4242`,
+      checksOverride: {
+        by: "maintainer",
+        reason: "flaky | sanitizer run",
+        failing: ["test-sanitizer-address (failure)"],
       },
-    );
-    const plan = runBuildMatrix(
+    });
+    const context = {
+      github,
+      serverUrl: emulator.url,
+      sender: "valkey-release-bot",
+      now: () => new Date(),
+      log: () => {},
+    };
+    const plan = await runBuildMatrix(
       {
         configPath,
         environment: undefined,
+        token: "t",
         payload: JSON.stringify(payload),
         version: undefined,
         sha: undefined,
         requestedAt: undefined,
       },
       config,
-      { serverUrl: "https://github.com", now: () => new Date() },
+      context,
     );
+    expect(plan.requestedBy).toBe("maintainer");
     const done = await runTrackStatus({ ...settings(), plan: JSON.stringify(plan) }, config, deps());
     expect(done.state.request?.checksOverride).toEqual(payload.checksOverride);
     const body = issuesOf()[0]?.body ?? "";
@@ -146,18 +165,21 @@ describe("track-status against the GitHub emulator", () => {
       "> ⚠️ **Released with source CI not green** (test-sanitizer-address (failure)): overridden by maintainer — “flaky \\| sanitizer run”",
     );
     // A rerun's plan carries no override; the first request's record stays.
-    const rerunPlan = runBuildMatrix(
+    const rerunPlan = await runBuildMatrix(
       {
         configPath,
         environment: undefined,
+        token: "t",
         payload: undefined,
         version: "8.0.2",
-        sha: "b".repeat(40),
-        requestedAt: "2025-01-07T10:00:00Z",
+        sha: undefined,
+        requestedAt: undefined,
       },
       config,
-      { serverUrl: "https://github.com", now: () => new Date() },
+      context,
     );
+    expect(rerunPlan.commit).toBe(sha);
+    expect(rerunPlan.buildTime).toBe(plan.buildTime);
     const again = await runTrackStatus({ ...settings(), plan: JSON.stringify(rerunPlan) }, config, deps(2));
     expect(again.state.request?.checksOverride?.reason).toBe("flaky | sanitizer run");
   });

@@ -83,7 +83,7 @@ describe("environments", () => {
     ).toThrow(/must differ from tracking\.title: dev's releases would write to production's tracking issues/);
   });
 
-  it("a request for dev is planned only by steps configured for dev", () => {
+  it("a request for dev is planned only by steps configured for dev", async () => {
     const payload = JSON.stringify(
       buildReleaseRequested("cachet", version, "a".repeat(40), "cachet-io/cachet", {
         actor: "maintainer",
@@ -95,17 +95,31 @@ describe("environments", () => {
     const settings = {
       configPath: "release-relay.yml",
       environment: undefined,
+      token: "unused",
       payload,
       version: undefined,
       sha: undefined,
       requestedAt: undefined,
     };
-    const context = { serverUrl: "https://github.com", now: () => new Date() };
-    expect(() => runBuildMatrix(settings, config, context)).toThrow(
+    // Refused before GitHub is asked anything: a client that fails every call proves no call is made.
+    const github = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("GitHub was called");
+        },
+      },
+    ) as never;
+    const context = {
+      github,
+      serverUrl: "https://github.com",
+      sender: "x",
+      now: () => new Date(),
+      log: () => {},
+    };
+    await expect(runBuildMatrix(settings, config, context)).rejects.toThrow(
       /release requested for environment dev, but this step plans for production/,
     );
-    expect(runBuildMatrix(settings, applyEnvironment(config, "dev"), context).ledgerBranch).toBe(
-      "release-relay-ledger/dev/1.2.1",
-    );
+    expect(ledgerKey(applyEnvironment(config, "dev"), "1.2.1")).toBe("dev/1.2.1");
   });
 });

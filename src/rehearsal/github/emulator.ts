@@ -22,6 +22,7 @@ import {
   type EmulatorState,
   emptyState,
   type WorkflowDispatchRecord,
+  type WorkflowRunState,
 } from "./state.js";
 import { World } from "./world.js";
 
@@ -179,6 +180,34 @@ export class GitHubEmulator {
       return;
     this.world.user(review.user);
     r.deploymentReviews.push({ ...review, at: this.world.now() });
+  }
+
+  /** A workflow run starts, as the Actions API will report it (`GET .../actions/runs/{id}`). */
+  startWorkflowRun(
+    full: string,
+    run: Pick<WorkflowRunState, "id" | "name" | "path" | "event" | "headBranch" | "headSha" | "actor">,
+  ): void {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    r.workflowRuns ??= [];
+    if (r.workflowRuns.some((x) => x.id === run.id)) return;
+    this.world.user(run.actor);
+    const now = this.world.now();
+    r.workflowRuns.push({
+      ...run,
+      status: "in_progress",
+      conclusion: null,
+      triggeringActor: run.actor,
+      createdAt: now,
+      updatedAt: now,
+    });
+  }
+
+  /** A workflow run ends with its conclusion. */
+  finishWorkflowRun(full: string, id: number, conclusion: "success" | "failure" | "cancelled"): void {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    const run = r.workflowRuns?.find((x) => x.id === id);
+    if (!run) return;
+    Object.assign(run, { status: "completed", conclusion, updatedAt: this.world.now() });
   }
 
   /** `repository_dispatch` events delivered since the last call (the queue is emptied). */

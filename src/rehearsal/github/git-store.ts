@@ -38,6 +38,15 @@ export interface TreeEntry {
 }
 
 /** A parsed commit object. */
+export interface GitTag {
+  sha: string;
+  object: string;
+  type: string;
+  tag: string;
+  tagger: GitIdentity;
+  message: string;
+}
+
 export interface GitCommit {
   sha: string;
   tree: string;
@@ -284,6 +293,27 @@ export class GitStore {
       author: ident((header.find((l) => l.startsWith("author ")) as string).slice(7)),
       committer: ident((header.find((l) => l.startsWith("committer ")) as string).slice(10)),
       message: raw.slice(split + 2),
+    };
+  }
+
+  /** An annotated tag object: what it points at, its name, tagger and message. */
+  async readTag(sha: string): Promise<GitTag> {
+    const raw = (await this.run(["cat-file", "tag", sha])).toString("utf8");
+    const split = raw.indexOf("\n\n");
+    const header = raw.slice(0, split === -1 ? raw.length : split).split("\n");
+    const value = (key: string) => header.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? "";
+    const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(value("tagger"));
+    return {
+      sha,
+      object: value("object"),
+      type: value("type"),
+      tag: value("tag"),
+      tagger: {
+        name: m?.[1] ?? "",
+        email: m?.[2] ?? "",
+        date: m ? new Date(Number(m[3]) * 1000).toISOString().replace(/\.000Z$/, "Z") : "",
+      },
+      message: split === -1 ? "" : raw.slice(split + 2),
     };
   }
 

@@ -32,6 +32,15 @@ export interface Requirement {
   level: "read" | "write";
 }
 
+const PUBLIC_READS: ReadonlySet<PermissionName> = new Set([
+  "contents",
+  "metadata",
+  "actions",
+  "checks",
+  "statuses",
+  "pull_requests",
+]);
+
 /** "granted", "denied" (the repo is visible: 403), or "hidden" (no access at all: 404 as GitHub does). */
 export function checkPermission(
   grant: TokenGrant,
@@ -41,9 +50,12 @@ export function checkPermission(
 ): "granted" | "denied" | "hidden" {
   if (!need) return "granted";
   const perms = grant.repos[repo.toLowerCase()] ?? grant.repos["*"];
-  // Any token may read a public repository's code and metadata, as on GitHub.
-  if (visibility.public && need.level === "read" && (need.name === "contents" || need.name === "metadata"))
-    return "granted";
+  // Any token may read a public repository: its code and metadata, and (REST docs of workflow runs,
+  // check runs, commit statuses and pulls: "can be used without authentication or the preceding
+  // permissions if only public resources are requested") its runs, checks, statuses and pull requests.
+  // This is how the automation side confirms a request or a report against a public repo it holds no
+  // grant on.
+  if (visibility.public && need.level === "read" && PUBLIC_READS.has(need.name)) return "granted";
   if (!perms) return "hidden";
   const has = (level: "read" | "write") => perms.includes(`${need.name}:${level}` as Permission);
   if (need.name === "metadata") return "granted"; // any grant on a repo includes metadata:read

@@ -140,6 +140,24 @@ export const checkRoutes: Route[] = [
     },
   },
   {
+    // What the automation side looks a claimed run up in (who ran it, which event, which commit).
+    // Public repos' runs are readable by any token (REST "Get a workflow run": "can be used without
+    // authentication ... if only public resources are requested"); see permissions.ts.
+    method: "GET",
+    template: "/repos/{owner}/{repo}/actions/runs/{run_id}",
+    need: read("actions"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const runId = Number(req.params.run_id);
+      const run = (r.workflowRuns ?? []).find((x) => x.id === runId);
+      if (!run) throw notFound();
+      return ok(
+        w.shapes.workflowRun(r, run, w.user(r.owner), w.user(run.actor), w.user(run.triggeringActor)),
+      );
+    },
+  },
+  {
     method: "GET",
     template: "/repos/{owner}/{repo}/actions/runs/{run_id}/approvals",
     need: read("actions"),

@@ -38,6 +38,19 @@ export const gitRoutes: Route[] = [
     },
   },
   {
+    // An annotated tag's ref points at a tag object; readers peel it here to reach the commit.
+    method: "GET",
+    template: "/repos/{owner}/{repo}/git/tags/{tag_sha}",
+    need: read("contents"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const sha = req.params.tag_sha as string;
+      if ((await w.git(r).objectType(sha)) !== "tag") throw notFound();
+      return ok(w.shapes.tag(w.fullName(r), await w.git(r).readTag(sha)));
+    },
+  },
+  {
     method: "GET",
     template: "/repos/{owner}/{repo}/git/matching-refs/{ref}",
     need: read("contents"),

@@ -1,5 +1,5 @@
 import type { components } from "@octokit/openapi-types";
-import type { GitCommit } from "./git-store.js";
+import type { GitCommit, GitTag } from "./git-store.js";
 import type {
   CheckRunState,
   CommentState,
@@ -11,6 +11,7 @@ import type {
   RepoState,
   StatusState,
   UserState,
+  WorkflowRunState,
 } from "./state.js";
 
 type Schemas = components["schemas"];
@@ -330,6 +331,74 @@ export class Shapes {
       node_id: this.nodeId("Ref", `${repo}:${ref}`),
       url: `${this.api}/repos/${repo}/git/${ref}`,
       object: { sha, type, url: `${this.api}/repos/${repo}/git/${type}s/${sha}` },
+    };
+  }
+
+  /** An annotated tag object (`GET /repos/{o}/{r}/git/tags/{sha}`). */
+  tag(repo: string, t: GitTag): Schemas["git-tag"] {
+    return {
+      sha: t.sha,
+      node_id: this.nodeId("Tag", t.sha),
+      url: `${this.api}/repos/${repo}/git/tags/${t.sha}`,
+      tag: t.tag,
+      message: t.message,
+      tagger: t.tagger,
+      object: { sha: t.object, type: t.type, url: `${this.api}/repos/${repo}/git/${t.type}s/${t.object}` },
+      verification: {
+        verified: false,
+        reason: "unsigned",
+        signature: null,
+        payload: null,
+        verified_at: null,
+      },
+    };
+  }
+
+  /** A workflow run (`GET /repos/{o}/{r}/actions/runs/{id}`): who ran what, on which commit, with what result. */
+  workflowRun(
+    r: RepoState,
+    run: WorkflowRunState,
+    owner: UserState,
+    actor: UserState,
+    triggeringActor: UserState,
+  ): Schemas["workflow-run"] {
+    const full = `${r.owner}/${r.name}`;
+    const url = `${this.api}/repos/${full}/actions/runs/${run.id}`;
+    // Full repository fields are a superset of minimal-repository's (license is null here).
+    const repository = this.repository(r, owner, 0) as unknown as Schemas["minimal-repository"];
+    const workflowId = Number.parseInt(Buffer.from(`${full}/${run.path}`).toString("hex").slice(0, 8), 16);
+    return {
+      id: run.id,
+      name: run.name,
+      node_id: this.nodeId("WorkflowRun", run.id),
+      head_branch: run.headBranch,
+      head_sha: run.headSha,
+      path: run.path,
+      display_title: run.name,
+      run_number: run.id,
+      run_attempt: 1,
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      workflow_id: workflowId,
+      url,
+      html_url: `${this.web}/${full}/actions/runs/${run.id}`,
+      pull_requests: [],
+      created_at: run.createdAt,
+      updated_at: run.updatedAt,
+      run_started_at: run.createdAt,
+      actor: this.user(actor),
+      triggering_actor: this.user(triggeringActor),
+      jobs_url: `${url}/jobs`,
+      logs_url: `${url}/logs`,
+      check_suite_url: `${this.api}/repos/${full}/check-suites/${run.id}`,
+      artifacts_url: `${url}/artifacts`,
+      cancel_url: `${url}/cancel`,
+      rerun_url: `${url}/rerun`,
+      workflow_url: `${this.api}/repos/${full}/actions/workflows/${workflowId}`,
+      head_commit: null,
+      repository,
+      head_repository: repository,
     };
   }
 

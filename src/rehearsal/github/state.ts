@@ -99,6 +99,22 @@ export interface DeploymentReviewState {
   at: string;
 }
 
+/** A workflow run as the Actions API reports it: what the automation side looks a claimed run up in. */
+export interface WorkflowRunState {
+  id: number;
+  name: string;
+  path: string;
+  event: string;
+  headBranch: string;
+  headSha: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion: "success" | "failure" | "cancelled" | null;
+  actor: string;
+  triggeringActor: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface RepoState {
   id: number;
   owner: string;
@@ -116,6 +132,8 @@ export interface RepoState {
   releases: ReleaseState[];
   /** Absent in states saved before deployment reviews were kept. */
   deploymentReviews?: DeploymentReviewState[];
+  /** Absent in states saved before workflow runs were kept. */
+  workflowRuns?: WorkflowRunState[];
 }
 
 /** A `repository_dispatch` as GitHub delivered it to the receiving repo. */

@@ -35,8 +35,27 @@ export async function runWorkflow(
   const url = `${host.apiUrl}/${repo}/actions/runs/${runId}`;
   const runDir = join(host.workDir, "runs", String(runId));
   mkdirSync(runDir, { recursive: true });
+  // Every webhook payload names its sender: the account whose token caused the event (for a
+  // repository_dispatch, the caller of the dispatch API). Steps trust it because GitHub sets it.
+  event.payload.sender ??= { login: event.actor, type: event.actor.endsWith("[bot]") ? "Bot" : "User" };
   writeFileSync(join(runDir, "event.json"), JSON.stringify(event.payload, null, 2));
-  host.notify({ kind: "run-started", run: { id: runId, repo, workflow: workflow.name, event: event.name } });
+  // A pull request's run belongs to its head branch (what workflow_run reports as head_branch).
+  const headBranch =
+    (event.payload.pull_request as { head?: { ref?: string } } | undefined)?.head?.ref ??
+    event.ref.replace(/^refs\/(heads|tags)\//, "");
+  host.notify({
+    kind: "run-started",
+    run: {
+      id: runId,
+      repo,
+      workflow: workflow.name,
+      event: event.name,
+      file: workflow.file,
+      headBranch,
+      headSha: event.sha,
+      actor: event.actor,
+    },
+  });
   const settings = host.settings(repo);
   const github = {
     event_name: event.name,
@@ -162,10 +181,7 @@ export async function runWorkflow(
     workflow: workflow.name,
     file: workflow.file,
     event: event.name,
-    // A pull request's run belongs to its head branch (what workflow_run reports as head_branch).
-    headBranch:
-      (event.payload.pull_request as { head?: { ref?: string } } | undefined)?.head?.ref ??
-      event.ref.replace(/^refs\/(heads|tags)\//, ""),
+    headBranch,
     headSha: event.sha,
     conclusion: records.some((r) => r.result === "failure" || r.result === "cancelled")
       ? "failure"

@@ -49,7 +49,12 @@ export interface WorkflowEvent {
 
 /** What the runner says while it works: the rehearsal prints it, tests may record it. */
 export type RunnerNotice =
-  | { kind: "run-started"; run: Pick<RunRecord, "id" | "repo" | "workflow" | "event"> }
+  | {
+      kind: "run-started";
+      run: Pick<RunRecord, "id" | "repo" | "workflow" | "event" | "file" | "headBranch" | "headSha"> & {
+        actor: string;
+      };
+    }
   | { kind: "job-started"; runId: number; repo: string; job: string; runsOn: string }
   | { kind: "job-finished"; runId: number; repo: string; job: JobRecord }
   | { kind: "run-finished"; run: RunRecord }

@@ -1,0 +1,130 @@
+import type { Config } from "../config.js";
+import { ReleaseRelayError } from "../errors.js";
+import type { ReleaseRequested } from "../events.js";
+import { notGreenChecks, type SourceChecksVerdict } from "../source-gate.js";
+import { findVersionConflicts, type Version } from "../version.js";
+
+/** A workflow run as GitHub reports it (the Actions API), never as a payload describes it. */
+export interface ReportedRun {
+  id: number;
+  repo: string;
+  event: string;
+  actor: string;
+  path: string;
+  headSha: string;
+  status: string;
+  conclusion: string | null;
+}
+
+/** What GitHub says about a release request: each read by the automation side with its own token. */
+export interface RequestFacts {
+  /** The commit the tag points at in the source repo (annotated tags peeled); undefined: no such tag. */
+  tagCommit: string | undefined;
+  /** The release branches looked at, and the first whose history holds the tag's commit. */
+  branches: { checked: readonly string[]; holding: string | undefined };
+  /** The run the request says sent it, as GitHub reports it; undefined: none named, or none known. */
+  triggerRun: ReportedRun | undefined;
+  /** The source CI on the tag's commit when required-checks is set. */
+  checks: SourceChecksVerdict | undefined;
+  /** The commit the ledger already holds this version's request for. */
+  recordedCommit: string | undefined;
+}
+
+/** A request whose every claim was either confirmed by GitHub or dropped (and said so). */
+export interface VerifiedRequest {
+  commit: string;
+  /** Who asked, as GitHub reports the sending run; undefined when no run confirms it. */
+  by: string | undefined;
+  checksOverride: ReleaseRequested["checksOverride"];
+  /** Claims that were dropped because GitHub did not confirm them, for the tracking issue. */
+  unverified: string[];
+}
+
+/** The run id of `url` when it names a run of `repo` on `serverUrl`; anything else names no run. */
+export function runIdOfUrl(url: string | undefined, serverUrl: string, repo: string): number | undefined {
+  if (!url) return undefined;
+  const prefix = `${serverUrl.replace(/\/+$/, "")}/${repo}/actions/runs/`.toLowerCase();
+  if (!url.toLowerCase().startsWith(prefix)) return undefined;
+  const id = /^(\d{1,15})(?:\/attempts\/\d{1,5})?$/.exec(url.slice(prefix.length))?.[1];
+  return id === undefined ? undefined : Number(id);
+}
+
+const short = (sha: string) => sha.slice(0, 12);
+
+/**
+ * Judges a `release-requested` payload against what GitHub says. The commit, the tag and the branch
+ * are refused outright when GitHub disagrees (E_REQUEST_FORGED); who asked and a CI override are
+ * believed only when a workflow_dispatch run of the source repo confirms them, and dropped otherwise.
+ */
+export function judgeReleaseRequest(
+  payload: ReleaseRequested,
+  version: Version,
+  config: Config,
+  facts: RequestFacts,
+): VerifiedRequest {
+  const repo = config.source.repo;
+  if (facts.tagCommit === undefined)
+    throw new ReleaseRelayError(
+      "E_REQUEST_FORGED",
+      `release-requested names tag ${payload.tag} at ${short(payload.sha)}, but ${repo} has no tag ${payload.tag}; nothing was built`,
+      `push the tag to ${repo} and let its request-release workflow send the request; a request for a tag GitHub does not have is not believed`,
+    );
+  if (facts.tagCommit !== payload.sha)
+    throw new ReleaseRelayError(
+      "E_REQUEST_FORGED",
+      `release-requested names commit ${payload.sha} for tag ${payload.tag}, but in ${repo} the tag points at ${facts.tagCommit}; nothing was built`,
+      "only the commit GitHub says the tag points at is ever built: if the tag moved, request it again from the main repo; if nobody sent this, revoke the dispatch token",
+    );
+  if (!facts.branches.holding)
+    throw new ReleaseRelayError(
+      "E_REQUEST_FORGED",
+      `tag ${payload.tag} points at ${short(facts.tagCommit)}, which is on none of ${facts.branches.checked.join(", ")} in ${repo} (a commit that exists only in a fork or on another branch); nothing was built`,
+      `tag a commit of ${facts.branches.checked.join(" or ")}, or add its branch to source.release-branches`,
+    );
+  const conflict = findVersionConflicts(
+    version,
+    facts.tagCommit,
+    facts.recordedCommit ? [{ version: version.version, commit: facts.recordedCommit }] : [],
+  )[0];
+  if (conflict)
+    throw new ReleaseRelayError(
+      "E_VERSION_CONFLICT",
+      `${version.version} is already being released from ${facts.recordedCommit}; it was requested again from ${facts.tagCommit} (the tag moved or was cut again). Nothing was built`,
+      `a version is released from one commit only: yank ${version.version} (release-relay yank ${version.version} --reason …) and release a new version from the new commit`,
+    );
+
+  const unverified: string[] = [];
+  const run = facts.triggerRun;
+  const confirmed = run && run.repo.toLowerCase() === repo.toLowerCase() ? run : undefined;
+  if (!confirmed)
+    unverified.push(
+      `requested by ${payload.trigger.actor} (${payload.trigger.event}): no run of ${repo} confirms it`,
+    );
+  let checksOverride = payload.checksOverride;
+  if (checksOverride) {
+    const byHand =
+      confirmed?.event === "workflow_dispatch" &&
+      confirmed.actor.toLowerCase() === checksOverride.by.toLowerCase();
+    if (!byHand) {
+      unverified.push(
+        `override of red CI by ${checksOverride.by} dropped: no workflow_dispatch run of ${repo} by ${checksOverride.by} confirms it`,
+      );
+      checksOverride = undefined;
+    }
+  }
+  // A failed or missing check refuses; one still running does not: the trigger already waited for
+  // it, and with required-checks: all the trigger's own job is such a check (GitHub lists every job
+  // as a check run on its commit).
+  const red = facts.checks && (facts.checks.verdict === "failed" || facts.checks.missing.length > 0);
+  if (facts.checks?.verdict === "pending" && !red)
+    unverified.push(
+      `checks still running when the request was confirmed: ${notGreenChecks(facts.checks).join(", ")}`,
+    );
+  if (facts.checks && red && !checksOverride)
+    throw new ReleaseRelayError(
+      "E_SOURCE_CHECKS",
+      `the tagged commit ${short(facts.tagCommit)} of ${repo} does not have green CI (${notGreenChecks(facts.checks).join(", ")}), and no override confirmed by GitHub came with the request; nothing was built`,
+      "fix CI and tag a green commit; to release anyway, run the request-release workflow by hand with the tag and an override-reason",
+    );
+  return { commit: facts.tagCommit, by: confirmed?.actor, checksOverride, unverified };
+}

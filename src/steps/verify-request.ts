@@ -1,0 +1,139 @@
+// The trust boundary of a release: a release-requested payload is a claim; what is built comes from
+// what GitHub says about the source repo, read here with the automation side's own token.
+import type { GitHubClient } from "../adapters/github.js";
+import { githubError } from "../adapters/github-errors.js";
+import { LedgerStore } from "../adapters/ledger-store.js";
+import { isCommitOnBranch, readSourceChecks } from "../adapters/source-checks.js";
+import { readTagCommit } from "../adapters/tag-commit.js";
+import { readWorkflowRun } from "../adapters/workflow-runs.js";
+import type { Config } from "../core/config.js";
+import { ledgerKey } from "../core/environment.js";
+import type { ReleaseRequested } from "../core/events.js";
+import { deriveState } from "../core/release-state.js";
+import { judgeSourceChecks, releaseBranchesFor } from "../core/source-gate.js";
+import {
+  judgeReleaseRequest,
+  type RequestFacts,
+  runIdOfUrl,
+  type VerifiedRequest,
+} from "../core/trust/request-verdict.js";
+import { assertSenderAllowed } from "../core/trust/senders.js";
+import type { Version } from "../core/version.js";
+
+export interface VerifyRequestDeps {
+  /** Reads the source repo and the ledger (the automation side's App token). */
+  github: GitHubClient;
+  serverUrl: string;
+  log: (line: string) => void;
+}
+
+/** What the ledger already holds for this version: the commit and time it was first requested at. */
+export async function recordedRequest(
+  github: GitHubClient,
+  config: Config,
+  version: Version,
+): Promise<{ commit: string; requestedAt: string } | undefined> {
+  const store = new LedgerStore(github, config.tracking.repo, ledgerKey(config, version.version));
+  return deriveState((await store.read()).events).request;
+}
+
+/** The commit GitHub says the tag points at, and the release branch holding it. */
+async function tagFacts(github: GitHubClient, config: Config, version: Version) {
+  const repo = config.source.repo;
+  let tagCommit: string | undefined;
+  try {
+    tagCommit = await readTagCommit(github, repo, version.tag);
+  } catch (error) {
+    throw githubError(
+      error,
+      `read tag ${version.tag} of ${repo}`,
+      `give the App "Contents: read" on ${repo}`,
+    );
+  }
+  let checked = config.source.releaseBranches
+    ? releaseBranchesFor(config.source.releaseBranches, version)
+    : [];
+  if (checked.length === 0) {
+    // Without release branches the default branch is the one a release may come from: a commit
+    // reachable only from a fork or a stray branch is never built.
+    const [owner, name] = repo.split("/") as [string, string];
+    checked = [(await github.rest.repos.get({ owner, repo: name })).data.default_branch];
+  }
+  let holding: string | undefined;
+  if (tagCommit)
+    for (const branch of checked)
+      if (await isCommitOnBranch(github, repo, branch, tagCommit)) {
+        holding = branch;
+        break;
+      }
+  return { tagCommit, branches: { checked, holding } };
+}
+
+/**
+ * Verifies a release request before anything is planned: its sender is allowed, its tag and commit
+ * are GitHub's, the commit is on a release branch, the version was not requested from another
+ * commit, and claims GitHub does not confirm (who asked, a CI override) are dropped.
+ */
+export async function verifyReleaseRequest(
+  payload: ReleaseRequested,
+  version: Version,
+  config: Config,
+  sender: string,
+  deps: VerifyRequestDeps,
+): Promise<VerifiedRequest> {
+  assertSenderAllowed(config, "release-requested", sender);
+  const { tagCommit, branches } = await tagFacts(deps.github, config, version);
+  const runId = runIdOfUrl(payload.trigger.runUrl, deps.serverUrl, config.source.repo);
+  const facts: RequestFacts = {
+    tagCommit,
+    branches,
+    triggerRun:
+      runId === undefined ? undefined : await readWorkflowRun(deps.github, config.source.repo, runId),
+    checks:
+      tagCommit && config.source.requiredChecks
+        ? judgeSourceChecks(
+            config.source.requiredChecks,
+            await readSourceChecks(deps.github, config.source.repo, tagCommit),
+          )
+        : undefined,
+    recordedCommit: (await recordedRequest(deps.github, config, version))?.commit,
+  };
+  const verified = judgeReleaseRequest(payload, version, config, facts);
+  deps.log(
+    `Request verified against GitHub: tag ${version.tag} of ${config.source.repo} points at ${verified.commit} on ${branches.holding}` +
+      (verified.by ? `, sent by ${verified.by}'s run` : ""),
+  );
+  for (const note of verified.unverified) deps.log(`Not confirmed by GitHub, dropped: ${note}`);
+  return verified;
+}
+
+/**
+ * A rerun's commit: the one the ledger recorded, as long as the tag still points at it; a release
+ * that never recorded its request takes the tag's commit as GitHub has it.
+ */
+export async function verifyRerunCommit(
+  version: Version,
+  config: Config,
+  deps: VerifyRequestDeps,
+): Promise<{ commit: string; requestedAt: string | undefined }> {
+  const recorded = await recordedRequest(deps.github, config, version);
+  const { tagCommit, branches } = await tagFacts(deps.github, config, version);
+  // Judged as a request for the tag's commit, so a moved tag meets the recorded one as a conflict.
+  const commit = tagCommit ?? recorded?.commit;
+  const verified = judgeReleaseRequest(
+    {
+      schemaVersion: 1,
+      releaseId: `${config.project}@${version.version}`,
+      version: version.version,
+      tag: version.tag,
+      sha: commit ?? "0".repeat(40),
+      sourceRepo: config.source.repo,
+      prerelease: version.isPrerelease,
+      trigger: { actor: "rerun", event: "workflow_dispatch", at: new Date(0).toISOString() },
+    },
+    version,
+    config,
+    { tagCommit, branches, triggerRun: undefined, checks: undefined, recordedCommit: recorded?.commit },
+  );
+  return { commit: verified.commit, requestedAt: recorded?.requestedAt };
+}
