@@ -50707,7 +50707,10 @@ var configSchema = kebabObject({
   senders: external_exports.strictObject({
     "release-requested": external_exports.array(githubLoginSchema).min(1),
     "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s) => ({ releaseRequested: s["release-requested"], downstreamStatus: s["downstream-status"] })).optional(),
+  }).transform((s) => ({
+    releaseRequested: s["release-requested"],
+    downstreamStatus: s["downstream-status"]
+  })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(

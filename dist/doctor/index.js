@@ -90095,7 +90095,10 @@ var configSchema = kebabObject({
   senders: external_exports.strictObject({
     "release-requested": external_exports.array(githubLoginSchema).min(1),
     "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s2) => ({ releaseRequested: s2["release-requested"], downstreamStatus: s2["downstream-status"] })).optional(),
+  }).transform((s2) => ({
+    releaseRequested: s2["release-requested"],
+    downstreamStatus: s2["downstream-status"]
+  })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(
@@ -94979,7 +94982,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"8458b0ec440b8d168455bbedab5f8aa3c79b3228","workflows-templates/automation/status.yml":"f94f63ae45d8fde575e4ed436a76383d2e8d1ab3","workflows-templates/automation/yank.yml":"58e6bc8bbeeaf9021783eed6863dee573aa7ac8a","workflows-templates/downstream/report-status.yml":"e1614c4f2fd2ef3f36aa781190e051436bec6f6b","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"e75a5912d087c6ab8d07bc4ea1b7ec358dfa1b1b","actions/build-matrix/action.yml":"960fabc50b5ff09fb8580c00bec5a3a42aecb3ad","dist/build-matrix/index.js":"dca1ed20ad5911fe400170631f413ad0539eca1d","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"f28d578cfb4f54b44818aded546921e69b1b25a9","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"7e77991df4297bf0e1d4d1f2e8f7f4a362ceecad","actions/open-downstream-prs/action.yml":"3f27c6153731ea553dd35738cc51f7e6eb89f36a","dist/open-downstream-prs/index.js":"31fe1b2c1480202bf68bf8ac938e0e144407eea7","actions/track-status/action.yml":"5a938fcbd0c773bfbf212a3fac312d869a57f403","dist/track-status/index.js":"ac749036ee868cae68a3017df77c8e21099f68a6","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"25b0706854777acac5094ba22f4c886941f1a48f","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"8458b0ec440b8d168455bbedab5f8aa3c79b3228","workflows-templates/automation/status.yml":"f94f63ae45d8fde575e4ed436a76383d2e8d1ab3","workflows-templates/automation/yank.yml":"58e6bc8bbeeaf9021783eed6863dee573aa7ac8a","workflows-templates/downstream/report-status.yml":"3cf644b601ebab75cdd6303352eeb4942490dd70","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"33c6ffc6ce17bb800271db95f3eb14dedcaa1baa","actions/build-matrix/action.yml":"960fabc50b5ff09fb8580c00bec5a3a42aecb3ad","dist/build-matrix/index.js":"52dc81f7cde96593127f6c6d9b4ec9a3895c8e06","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"35a593d8a9a93fc20e4aa6fbb7fae11f40ca783d","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"214600bc42a0775046cd3787be77b3ac0ec7f2d7","actions/open-downstream-prs/action.yml":"3f27c6153731ea553dd35738cc51f7e6eb89f36a","dist/open-downstream-prs/index.js":"d2822e02a9d524b987c3b92a06f50a7f24cc42c1","actions/track-status/action.yml":"5a938fcbd0c773bfbf212a3fac312d869a57f403","dist/track-status/index.js":"ca8d459bd87249ee334c7283f8a8686cbf2f5b49","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"5fd62cef263ae3ba62a577ae7833eb21dc2e60b5","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }

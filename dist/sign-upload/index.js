@@ -88901,7 +88901,10 @@ var configSchema = kebabObject({
   senders: external_exports.strictObject({
     "release-requested": external_exports.array(githubLoginSchema).min(1),
     "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s2) => ({ releaseRequested: s2["release-requested"], downstreamStatus: s2["downstream-status"] })).optional(),
+  }).transform((s2) => ({
+    releaseRequested: s2["release-requested"],
+    downstreamStatus: s2["downstream-status"]
+  })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(

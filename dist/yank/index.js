@@ -90196,7 +90196,10 @@ var configSchema = kebabObject({
   senders: external_exports.strictObject({
     "release-requested": external_exports.array(githubLoginSchema).min(1),
     "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s2) => ({ releaseRequested: s2["release-requested"], downstreamStatus: s2["downstream-status"] })).optional(),
+  }).transform((s2) => ({
+    releaseRequested: s2["release-requested"],
+    downstreamStatus: s2["downstream-status"]
+  })).optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
   environments: external_exports.record(
@@ -96028,7 +96031,7 @@ function allowedLinks(config2, serverUrl = GITHUB_COM) {
   return { server: serverUrl, downloads: objectUrl(config2.upload, config2.upload.prefix) };
 }
 var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
-var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64})$/;
+var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
 function parse8(url3) {
   try {
     return new URL(url3);
@@ -96575,6 +96578,41 @@ function wantedIssueState(state2, expected) {
   return isComplete(state2, expected) && !rerunPending ? "closed" : "open";
 }
 
+// src/adapters/github-errors.ts
+function githubError(error64, action, permissionHint) {
+  const e5 = error64;
+  const status = e5.status ?? 0;
+  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/workflow-runs.ts
+async function readWorkflowRun(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.actions.getWorkflowRun({ owner, repo: name2, run_id: runId2 });
+    return {
+      id: data.id,
+      repo: data.repository.full_name,
+      event: data.event,
+      // The person who started this attempt (a re-run's triggering actor differs from the first one's).
+      actor: data.triggering_actor?.login ?? data.actor?.login ?? "",
+      path: data.path,
+      headSha: data.head_sha,
+      status: data.status ?? "",
+      conclusion: data.conclusion
+    };
+  } catch (error64) {
+    if (error64.status === 404) return void 0;
+    throw githubError(
+      error64,
+      `read workflow run ${runId2} of ${repo}`,
+      `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
+    );
+  }
+}
+
 // src/core/report-back.ts
 var downstreamStatusSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
@@ -96667,6 +96705,158 @@ ${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
         );
       return { ...base2, type: "page-published", downstream: downstream.name, url: p3.url };
   }
+}
+
+// src/core/trust/report-verdict.ts
+var MAX_RUN_ID = Number.MAX_SAFE_INTEGER;
+var refuse = (message, hint) => new ReleaseRelayError("E_REPORT_FORGED", message, hint);
+function judgeReport(report, claimed, recordedPull, facts) {
+  const what = `${report.kind} report from ${report.repo}`;
+  if (Number(report.runId) > MAX_RUN_ID || !facts.senderRun)
+    throw refuse(
+      `${what} names run ${report.runId}, which GitHub does not know in ${report.repo}`,
+      "reports come from the report-status workflow of the downstream repo; this one did not"
+    );
+  if (facts.senderRun.repo.toLowerCase() !== report.repo.toLowerCase())
+    throw refuse(
+      `${what} was sent by a run of ${facts.senderRun.repo}`,
+      "only the downstream's own runs report"
+    );
+  if (report.kind === "page-published") return claimed;
+  if (!recordedPull || !facts.pull)
+    throw refuse(
+      `${what}: the ledger records no pull request of this release there`,
+      "only the release's own PR is reported on; a PR with a release-named branch from anyone else changes nothing"
+    );
+  const pull = facts.pull;
+  if (pull.headRepo.toLowerCase() !== report.repo.toLowerCase())
+    throw refuse(
+      `${what}: PR #${pull.number}'s branch lives in ${pull.headRepo}, a fork`,
+      "fork PRs never move a release"
+    );
+  const base2 = claimed;
+  switch (report.kind) {
+    case "merged":
+    case "closed": {
+      if (pull.state !== "closed")
+        throw refuse(
+          `${what}: GitHub says PR #${pull.number} is still open`,
+          "wait for the PR to be merged or closed"
+        );
+      return {
+        id: `report:${base2.downstream}:${pull.merged ? "merged" : "closed"}`,
+        at: claimed.at,
+        ...claimed.runUrl ? { runUrl: claimed.runUrl } : {},
+        type: "pull-request-closed",
+        downstream: base2.downstream,
+        merged: pull.merged
+      };
+    }
+    case "ci": {
+      const run = facts.namedRun;
+      if (!run || run.repo.toLowerCase() !== report.repo.toLowerCase())
+        throw refuse(
+          `${what}: its url names no run GitHub knows in ${report.repo}`,
+          "report CI with the run's own page"
+        );
+      if (run.headSha !== pull.headSha)
+        throw refuse(
+          `${what}: run ${run.id} tested ${run.headSha.slice(0, 12)}, but PR #${pull.number}'s head is ${pull.headSha.slice(0, 12)}`,
+          "only CI of the release PR's current head counts"
+        );
+      const state2 = run.status !== "completed" ? "pending" : run.conclusion === "success" ? "success" : "failure";
+      return {
+        ...claimed,
+        id: `report:${base2.downstream}:ci:${report.runId}:${state2 === "pending" ? "pending" : "done"}`,
+        state: state2
+      };
+    }
+    case "image-build": {
+      const run = facts.namedRun;
+      if (!run || run.repo.toLowerCase() !== report.repo.toLowerCase() || run.status !== "completed")
+        throw refuse(
+          `${what}: its url names no finished run GitHub knows in ${report.repo}`,
+          "report the image build with its run's page"
+        );
+      if (!pull.merged)
+        throw refuse(
+          `${what}: GitHub says PR #${pull.number} is not merged`,
+          "an image is built from the merged release PR"
+        );
+      return {
+        ...claimed,
+        status: run.conclusion === "success" ? "succeeded" : "failed"
+      };
+    }
+  }
+}
+
+// src/core/trust/request-verdict.ts
+function runIdOfUrl(url3, serverUrl, repo) {
+  if (!url3) return void 0;
+  const prefix = `${serverUrl.replace(/\/+$/, "")}/${repo}/actions/runs/`.toLowerCase();
+  if (!url3.toLowerCase().startsWith(prefix)) return void 0;
+  const id2 = /^(\d{1,15})(?:\/attempts\/\d{1,5})?$/.exec(url3.slice(prefix.length))?.[1];
+  return id2 === void 0 ? void 0 : Number(id2);
+}
+
+// src/core/trust/senders.ts
+function assertSenderAllowed(config2, eventType, sender) {
+  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamStatus";
+  const allowed = config2.senders?.[key];
+  if (allowed?.some((login) => login.toLowerCase() === sender.toLowerCase())) return;
+  const who = eventType === "release-requested" ? "the account of the main repo's dispatch token (or its GitHub App, as name[bot])" : "the account of the downstream repos' report token (or its GitHub App, as name[bot])";
+  throw new ReleaseRelayError(
+    "E_SENDER",
+    allowed ? `${eventType} was sent by ${sender}, who is not in senders.${eventType} (${allowed.join(", ")}) of release-relay.yml; it was refused and changed nothing` : `${eventType} was sent by ${sender}, but release-relay.yml names no senders.${eventType}: nobody is trusted to send it, so it was refused and changed nothing`,
+    `if ${sender} is ${who}, add it under senders.${eventType} in release-relay.yml; otherwise someone holding a token with write access to the automation repo sent it: revoke that token`
+  );
+}
+
+// src/steps/verify-report.ts
+async function readPull(github, repo, number4) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? ""
+    };
+  } catch (error64) {
+    if (error64.status === 404) return void 0;
+    throw githubError(
+      error64,
+      `read PR #${number4} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
+    );
+  }
+}
+async function verifyReport(reportText, config2, version2, state2, deps) {
+  assertSenderAllowed(config2, "downstream-status", deps.sender);
+  let raw;
+  try {
+    raw = JSON.parse(reportText);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      "downstream-status payload is not JSON",
+      "pass toJSON(github.event.client_payload)"
+    );
+  }
+  const claimed = reportToEvent(raw, config2, version2, deps.now);
+  const report = downstreamStatusSchema.parse(raw);
+  const downstream = "downstream" in claimed ? claimed.downstream : "";
+  const recorded = state2.downstream.find((d5) => d5.name === downstream)?.pr;
+  const runId2 = Number(report.runId);
+  const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
+  return judgeReport(report, claimed, recorded, {
+    senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId2) : void 0,
+    pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
+    namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
+  });
 }
 
 // src/actions/track-status-settings.ts
@@ -96817,7 +97007,7 @@ async function runTrackStatus(settings, config2, deps) {
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
   const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  let events = eventsFromSettings(settings, config2, deps.run, now());
+  let events = settings.report !== void 0 ? [await confirmedReport(settings.report, config2, version2.version, store, deps, now())] : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
@@ -96927,21 +97117,35 @@ async function runTrackStatus(settings, config2, deps) {
     requestSha
   };
 }
+async function confirmedReport(report, config2, version2, store, deps, at2) {
+  const sender = deps.run.sender ?? "(nobody)";
+  const before = await store.read();
+  try {
+    return await verifyReport(report, config2, version2, deriveState(before.events), {
+      github: deps.github,
+      serverUrl: deps.run.serverUrl ?? "https://github.com",
+      sender,
+      now: at2
+    });
+  } catch (error64) {
+    const refused = error64 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error64.code);
+    if (refused && before.events.length > 0)
+      await store.append({
+        id: `refused:${deps.run.runId}`,
+        at: at2,
+        type: "refused",
+        what: "downstream-status",
+        sender: sender.slice(0, 100),
+        reason: error64.message.slice(0, 1e3),
+        ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
+      });
+    throw error64;
+  }
+}
 
 // src/adapters/downstream-pr.ts
 import { spawnSync } from "node:child_process";
 import { createHash as createHash7 } from "node:crypto";
-
-// src/adapters/github-errors.ts
-function githubError(error64, action, permissionHint) {
-  const e5 = error64;
-  const status = e5.status ?? 0;
-  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
-
-// src/adapters/downstream-pr.ts
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
   return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");

@@ -132,6 +132,8 @@ export interface RunInfo {
   actor?: string | undefined;
   /** The GitHub server the run is on: the dashboard links only to its pages. */
   serverUrl?: string | undefined;
+  /** The account GitHub names as the sender of the event the run is for. */
+  sender?: string | undefined;
 }
 
 /** The events this step's own inputs ask it to record, validated before anything is written. */

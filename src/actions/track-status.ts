@@ -6,7 +6,7 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readQualifyLogs } from "../adapters/qualify-logs.js";
 import { readRunApprovals } from "../adapters/run-approvals.js";
-import { readRunContext, runAttemptId } from "../adapters/run-context.js";
+import { readEventSender, readRunContext, runAttemptId } from "../adapters/run-context.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import { approvalEvents, type RunApprovals } from "../core/approvals.js";
@@ -20,7 +20,7 @@ import {
 } from "../core/dashboard.js";
 import { ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { STAGES } from "../core/ledger.js";
+import { type LedgerEvent, STAGES } from "../core/ledger.js";
 import { targetArtifacts, versionPlaceholders } from "../core/plan.js";
 import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
@@ -28,6 +28,7 @@ import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "..
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
+import { verifyReport } from "../steps/verify-report.js";
 import { sweepOpenReleases } from "./review-sweep.js";
 import {
   eventsFromSettings,
@@ -83,7 +84,12 @@ export async function runTrackStatus(
   const ctx = (head: string): DashboardContext =>
     dashboardContext(config, version.version, head, deps.run.serverUrl);
 
-  let events = eventsFromSettings(settings, config, deps.run, now());
+  // A report is a hint: what is recorded is what GitHub confirms, and a report it contradicts (or
+  // from a sender the config does not allow) is recorded as refused, changing nothing else.
+  let events =
+    settings.report !== undefined
+      ? [await confirmedReport(settings.report, config, version.version, store, deps, now())]
+      : eventsFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
@@ -221,6 +227,41 @@ export async function runTrackStatus(
   };
 }
 
+async function confirmedReport(
+  report: string,
+  config: Config,
+  version: string,
+  store: LedgerStore,
+  deps: { github: GitHubClient; run: RunInfo },
+  at: string,
+): Promise<LedgerEvent> {
+  const sender = deps.run.sender ?? "(nobody)";
+  const before = await store.read();
+  try {
+    return await verifyReport(report, config, version, deriveState(before.events), {
+      github: deps.github,
+      serverUrl: deps.run.serverUrl ?? "https://github.com",
+      sender,
+      now: at,
+    });
+  } catch (error) {
+    const refused =
+      error instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error.code);
+    // Only a release that exists gets the line: a refused report never starts a ledger of its own.
+    if (refused && before.events.length > 0)
+      await store.append({
+        id: `refused:${deps.run.runId}`,
+        at,
+        type: "refused",
+        what: "downstream-status",
+        sender: sender.slice(0, 100),
+        reason: error.message.slice(0, 1000),
+        ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
+      });
+    throw error;
+  }
+}
+
 /** Entry point of actions/track-status. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
@@ -252,6 +293,7 @@ export async function main(): Promise<void> {
       workflowRunId: process.env.GITHUB_RUN_ID,
       actor: context.actor,
       serverUrl: context.serverUrl,
+      sender: readEventSender(),
     },
     now: () => new Date(),
   };

@@ -267,7 +267,10 @@ export const configSchema = kebabObject({
       "release-requested": z.array(githubLoginSchema).min(1),
       "downstream-status": z.array(githubLoginSchema).min(1),
     })
-    .transform((s) => ({ releaseRequested: s["release-requested"], downstreamStatus: s["downstream-status"] }))
+    .transform((s) => ({
+      releaseRequested: s["release-requested"],
+      downstreamStatus: s["downstream-status"],
+    }))
     .optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
   // dry-run and its own ledger and tracking issue (see src/core/environment.ts).

@@ -115,6 +115,8 @@ export class LocalActions {
             conclusion: run.conclusion,
             head_branch: run.headBranch,
             head_sha: run.headSha,
+            // The rehearsal's branches all live in the repo itself (a fork's would name the fork).
+            head_repository: { full_name: next.repo },
             head_commit: { id: run.headSha, message: await this.commitMessage(next.repo, run.headSha) },
             html_url: run.url,
           },

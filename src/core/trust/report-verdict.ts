@@ -1,0 +1,121 @@
+import { ReleaseRelayError } from "../errors.js";
+import type { LedgerEvent } from "../ledger.js";
+import type { DownstreamStatus } from "../report-back.js";
+import type { ReportedRun } from "./request-verdict.js";
+
+/** A pull request as GitHub reports it. */
+export interface ReportedPull {
+  number: number;
+  state: "open" | "closed";
+  merged: boolean;
+  headSha: string;
+  /** The repository the head branch lives in: another one for a fork's PR. */
+  headRepo: string;
+}
+
+/** What GitHub says about a downstream report, each read by the automation side. */
+export interface ReportFacts {
+  /** The run that sent the report (its runId) in the reporting repo; undefined: GitHub knows none. */
+  senderRun: ReportedRun | undefined;
+  /** The PR the ledger recorded for this downstream, as GitHub has it now. */
+  pull: ReportedPull | undefined;
+  /** The run the report's url names (the CI or image build it is about). */
+  namedRun: ReportedRun | undefined;
+}
+
+/** The largest run id a report may name: ids are JavaScript-safe integers on GitHub. */
+export const MAX_RUN_ID = Number.MAX_SAFE_INTEGER;
+
+const refuse = (message: string, hint: string) => new ReleaseRelayError("E_REPORT_FORGED", message, hint);
+
+/**
+ * Turns a downstream report into what GitHub confirms: the event records GitHub's state of the PR the
+ * ledger recorded (same repo, same number, head in that repo) and of the run the report names, never
+ * the payload's. A report GitHub contradicts, or that names nothing GitHub knows, is refused.
+ */
+export function judgeReport(
+  report: DownstreamStatus,
+  claimed: LedgerEvent,
+  recordedPull: { number: number; headSha?: string } | undefined,
+  facts: ReportFacts,
+): LedgerEvent {
+  const what = `${report.kind} report from ${report.repo}`;
+  if (Number(report.runId) > MAX_RUN_ID || !facts.senderRun)
+    throw refuse(
+      `${what} names run ${report.runId}, which GitHub does not know in ${report.repo}`,
+      "reports come from the report-status workflow of the downstream repo; this one did not",
+    );
+  if (facts.senderRun.repo.toLowerCase() !== report.repo.toLowerCase())
+    throw refuse(
+      `${what} was sent by a run of ${facts.senderRun.repo}`,
+      "only the downstream's own runs report",
+    );
+  if (report.kind === "page-published") return claimed;
+  if (!recordedPull || !facts.pull)
+    throw refuse(
+      `${what}: the ledger records no pull request of this release there`,
+      "only the release's own PR is reported on; a PR with a release-named branch from anyone else changes nothing",
+    );
+  const pull = facts.pull;
+  if (pull.headRepo.toLowerCase() !== report.repo.toLowerCase())
+    throw refuse(
+      `${what}: PR #${pull.number}'s branch lives in ${pull.headRepo}, a fork`,
+      "fork PRs never move a release",
+    );
+  const base = claimed as Extract<LedgerEvent, { downstream: string }>;
+  switch (report.kind) {
+    case "merged":
+    case "closed": {
+      if (pull.state !== "closed")
+        throw refuse(
+          `${what}: GitHub says PR #${pull.number} is still open`,
+          "wait for the PR to be merged or closed",
+        );
+      return {
+        id: `report:${base.downstream}:${pull.merged ? "merged" : "closed"}`,
+        at: claimed.at,
+        ...(claimed.runUrl ? { runUrl: claimed.runUrl } : {}),
+        type: "pull-request-closed",
+        downstream: base.downstream,
+        merged: pull.merged,
+      };
+    }
+    case "ci": {
+      const run = facts.namedRun;
+      if (!run || run.repo.toLowerCase() !== report.repo.toLowerCase())
+        throw refuse(
+          `${what}: its url names no run GitHub knows in ${report.repo}`,
+          "report CI with the run's own page",
+        );
+      if (run.headSha !== pull.headSha)
+        throw refuse(
+          `${what}: run ${run.id} tested ${run.headSha.slice(0, 12)}, but PR #${pull.number}'s head is ${pull.headSha.slice(0, 12)}`,
+          "only CI of the release PR's current head counts",
+        );
+      const state =
+        run.status !== "completed" ? "pending" : run.conclusion === "success" ? "success" : "failure";
+      return {
+        ...(claimed as Extract<LedgerEvent, { type: "downstream-ci" }>),
+        id: `report:${base.downstream}:ci:${report.runId}:${state === "pending" ? "pending" : "done"}`,
+        state,
+      };
+    }
+    case "image-build": {
+      const run = facts.namedRun;
+      if (!run || run.repo.toLowerCase() !== report.repo.toLowerCase() || run.status !== "completed")
+        throw refuse(
+          `${what}: its url names no finished run GitHub knows in ${report.repo}`,
+          "report the image build with its run's page",
+        );
+      if (!pull.merged)
+        throw refuse(
+          `${what}: GitHub says PR #${pull.number} is not merged`,
+          "an image is built from the merged release PR",
+        );
+      return {
+        ...(claimed as Extract<LedgerEvent, { type: "image-build" }>),
+        status: run.conclusion === "success" ? "succeeded" : "failed",
+      };
+    }
+  }
+}

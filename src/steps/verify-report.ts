@@ -1,0 +1,73 @@
+// A downstream report is a hint: what the ledger records is what GitHub says about the release's own
+// PR and the run the report names, read here with the automation side's token.
+import type { GitHubClient } from "../adapters/github.js";
+import { githubError } from "../adapters/github-errors.js";
+import { readWorkflowRun } from "../adapters/workflow-runs.js";
+import type { Config } from "../core/config.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import type { LedgerEvent } from "../core/ledger.js";
+import type { ReleaseState } from "../core/release-state.js";
+import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
+import { judgeReport, MAX_RUN_ID, type ReportedPull } from "../core/trust/report-verdict.js";
+import { runIdOfUrl } from "../core/trust/request-verdict.js";
+import { assertSenderAllowed } from "../core/trust/senders.js";
+
+async function readPull(
+  github: GitHubClient,
+  repo: string,
+  number: number,
+): Promise<ReportedPull | undefined> {
+  const [owner, name] = repo.split("/") as [string, string];
+  try {
+    const { data } = await github.rest.pulls.get({ owner, repo: name, pull_number: number });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? "",
+    };
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw githubError(
+      error,
+      `read PR #${number} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`,
+    );
+  }
+}
+
+/**
+ * Verifies a downstream-status report (JSON text) from `sender` against GitHub and returns the event
+ * GitHub confirms; throws E_SENDER or E_REPORT_FORGED for one it does not.
+ */
+export async function verifyReport(
+  reportText: string,
+  config: Config,
+  version: string,
+  state: ReleaseState,
+  deps: { github: GitHubClient; serverUrl: string; sender: string; now: string },
+): Promise<LedgerEvent> {
+  assertSenderAllowed(config, "downstream-status", deps.sender);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(reportText);
+  } catch {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      "downstream-status payload is not JSON",
+      "pass toJSON(github.event.client_payload)",
+    );
+  }
+  const claimed = reportToEvent(raw, config, version, deps.now);
+  const report = downstreamStatusSchema.parse(raw);
+  const downstream = "downstream" in claimed ? claimed.downstream : "";
+  const recorded = state.downstream.find((d) => d.name === downstream)?.pr;
+  const runId = Number(report.runId);
+  const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
+  return judgeReport(report, claimed, recorded, {
+    senderRun: runId <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId) : undefined,
+    pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : undefined,
+    namedRun: named === undefined ? undefined : await readWorkflowRun(deps.github, report.repo, named),
+  });
+}
