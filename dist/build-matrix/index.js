@@ -56608,7 +56608,6 @@ async function tagFacts(github, config2, version2) {
   return { tagCommit, branches: { checked, holding } };
 }
 async function verifyReleaseRequest(payload, version2, config2, sender, deps) {
-  assertSenderAllowed(config2, "release-requested", sender);
   const { tagCommit, branches } = await tagFacts(deps.github, config2, version2);
   const runId2 = runIdOfUrl(payload.trigger.runUrl, deps.serverUrl, config2.source.repo);
   const facts = {
@@ -56622,6 +56621,7 @@ async function verifyReleaseRequest(payload, version2, config2, sender, deps) {
     recordedCommit: (await recordedRequest(deps.github, config2, version2))?.commit
   };
   const verified = judgeReleaseRequest(payload, version2, config2, facts);
+  assertSenderAllowed(config2, "release-requested", sender);
   deps.log(
     `Request verified against GitHub: tag ${version2.tag} of ${config2.source.repo} points at ${verified.commit} on ${branches.holding}` + (verified.by ? `, sent by ${verified.by}'s run` : "")
   );

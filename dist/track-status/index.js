@@ -56034,9 +56034,13 @@ function parse6(url3) {
     return void 0;
   }
 }
+function sameServer(u, server) {
+  if (u.origin === server.origin) return true;
+  return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
+}
 function isGithubPage(u, server) {
   const m = GITHUB_PAGE.exec(u.pathname);
-  return server !== void 0 && u.origin === server.origin && m !== null && repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success;
+  return server !== void 0 && sameServer(u, server) && m !== null && repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success;
 }
 function isDownload(u, downloads) {
   if (!downloads || u.origin !== downloads.origin) return false;

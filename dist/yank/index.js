@@ -96039,9 +96039,13 @@ function parse8(url3) {
     return void 0;
   }
 }
+function sameServer(u, server) {
+  if (u.origin === server.origin) return true;
+  return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
+}
 function isGithubPage(u, server) {
   const m3 = GITHUB_PAGE.exec(u.pathname);
-  return server !== void 0 && u.origin === server.origin && m3 !== null && repoNameSchema.safeParse(`${m3[1]}/${m3[2]}`).success;
+  return server !== void 0 && sameServer(u, server) && m3 !== null && repoNameSchema.safeParse(`${m3[1]}/${m3[2]}`).success;
 }
 function isDownload(u, downloads) {
   if (!downloads || u.origin !== downloads.origin) return false;
@@ -97711,7 +97715,7 @@ async function runYank(settings, config2, deps) {
     config2,
     {
       github: deps.github,
-      run: { runId: deps.run.runId, runUrl: deps.run.runUrl, actor: by },
+      run: { runId: deps.run.runId, runUrl: deps.run.runUrl, actor: by, serverUrl: deps.run.serverUrl },
       now: deps.now
     }
   );
@@ -97728,7 +97732,8 @@ async function main() {
     run: {
       runId: runAttemptId(),
       runUrl: context.runUrl,
-      actor: context.actor
+      actor: context.actor,
+      serverUrl: context.serverUrl
     },
     now: () => /* @__PURE__ */ new Date()
   });

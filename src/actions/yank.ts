@@ -117,7 +117,7 @@ export async function runYank(
   deps: {
     github: GitHubClient;
     s3: S3Client;
-    run: { runId: string; runUrl: string | undefined; actor: string };
+    run: { runId: string; runUrl: string | undefined; actor: string; serverUrl?: string | undefined };
     now: () => Date;
   },
 ): Promise<YankResult> {
@@ -172,7 +172,7 @@ export async function runYank(
     config,
     {
       github: deps.github,
-      run: { runId: deps.run.runId, runUrl: deps.run.runUrl, actor: by },
+      run: { runId: deps.run.runId, runUrl: deps.run.runUrl, actor: by, serverUrl: deps.run.serverUrl },
       now: deps.now,
     },
   );
@@ -192,6 +192,7 @@ export async function main(): Promise<void> {
       runId: runAttemptId(),
       runUrl: context.runUrl,
       actor: context.actor,
+      serverUrl: context.serverUrl,
     },
     now: () => new Date(),
   });

@@ -76,3 +76,10 @@ export function readEventSender(env: NodeJS.ProcessEnv = process.env): string | 
     return undefined;
   }
 }
+
+/** The web address of the GitHub whose API is `apiUrl` (github.com's, or a GitHub Enterprise host's). */
+export function serverUrlFor(apiUrl: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.GITHUB_SERVER_URL) return env.GITHUB_SERVER_URL;
+  if (apiUrl.replace(/\/+$/, "") === "https://api.github.com") return "https://github.com";
+  return apiUrl.replace(/\/api\/v3\/?$/, "").replace(/\/+$/, "");
+}

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { readConfigFile } from "../adapters/config-file.js";
+import { serverUrlFor } from "../adapters/run-context.js";
 import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
 import { dashboardContext, renderDashboard } from "../core/dashboard.js";
@@ -84,9 +85,7 @@ export const statusCommand: Command = async (args, out) => {
     );
     config = await readConfigFile(values.config as string, values.environment);
     read = await readRelease(apiUrl, token, config.tracking.repo, ledgerKey(config, version));
-    serverUrl =
-      process.env.GITHUB_SERVER_URL ??
-      (apiUrl === "https://api.github.com" ? "https://github.com" : apiUrl.replace(/\/api\/v3\/?$/, ""));
+    serverUrl = serverUrlFor(apiUrl);
   }
   if (read.snapshot.events.length === 0)
     throw new ReleaseRelayError(

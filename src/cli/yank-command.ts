@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import { runYank, yankInputsSchema } from "../actions/yank.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient } from "../adapters/github.js";
+import { serverUrlFor } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/s3.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/validation-issues.js";
@@ -54,6 +55,7 @@ export const yankCommand: Command = async (args, out) => {
     run: {
       runId: `cli-${Date.now()}`,
       runUrl: undefined,
+      serverUrl: serverUrlFor(apiUrl),
       actor: values.by ?? process.env.GITHUB_ACTOR ?? userInfo().username,
     },
     now: () => new Date(),

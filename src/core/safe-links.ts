@@ -37,11 +37,25 @@ function parse(url: string): URL | undefined {
   }
 }
 
+/**
+ * The same server: one origin. A local rehearsal's GitHub listens on a new port each time a kept
+ * world is resumed, so on loopback any loopback origin is that server (nothing else is served there).
+ */
+function sameServer(u: URL, server: URL): boolean {
+  if (u.origin === server.origin) return true;
+  return (
+    server.protocol === "http:" &&
+    LOOPBACK.has(server.hostname) &&
+    u.protocol === "http:" &&
+    LOOPBACK.has(u.hostname)
+  );
+}
+
 function isGithubPage(u: URL, server: URL | undefined): boolean {
   const m = GITHUB_PAGE.exec(u.pathname);
   return (
     server !== undefined &&
-    u.origin === server.origin &&
+    sameServer(u, server) &&
     m !== null &&
     repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success
   );

@@ -70,9 +70,9 @@ async function tagFacts(github: GitHubClient, config: Config, version: Version) 
 }
 
 /**
- * Verifies a release request before anything is planned: its sender is allowed, its tag and commit
- * are GitHub's, the commit is on a release branch, the version was not requested from another
- * commit, and claims GitHub does not confirm (who asked, a CI override) are dropped.
+ * Verifies a release request before anything is planned: its tag and commit are GitHub's, the commit
+ * is on a release branch, the version was not requested from another commit, its sender is allowed,
+ * and claims GitHub does not confirm (who asked, a CI override) are dropped.
  */
 export async function verifyReleaseRequest(
   payload: ReleaseRequested,
@@ -81,7 +81,6 @@ export async function verifyReleaseRequest(
   sender: string,
   deps: VerifyRequestDeps,
 ): Promise<VerifiedRequest> {
-  assertSenderAllowed(config, "release-requested", sender);
   const { tagCommit, branches } = await tagFacts(deps.github, config, version);
   const runId = runIdOfUrl(payload.trigger.runUrl, deps.serverUrl, config.source.repo);
   const facts: RequestFacts = {
@@ -99,6 +98,8 @@ export async function verifyReleaseRequest(
     recordedCommit: (await recordedRequest(deps.github, config, version))?.commit,
   };
   const verified = judgeReleaseRequest(payload, version, config, facts);
+  // After the payload's claims, so that a forged request is named as such whoever sent it.
+  assertSenderAllowed(config, "release-requested", sender);
   deps.log(
     `Request verified against GitHub: tag ${version.tag} of ${config.source.repo} points at ${verified.commit} on ${branches.holding}` +
       (verified.by ? `, sent by ${verified.by}'s run` : ""),

@@ -144,6 +144,33 @@ beforeAll(async () => {
     comment: "ok",
   });
   await gh.rest.actions.getReviewsForRun({ ...R, run_id: 7 });
+  emulator.startWorkflowRun("acme/site", {
+    id: 7,
+    name: "release",
+    path: ".github/workflows/release.yml",
+    event: "workflow_dispatch",
+    headBranch: "main",
+    headSha: commit.sha,
+    actor: "maintainer",
+  });
+  await gh.rest.actions.getWorkflowRun({ ...R, run_id: 7 });
+  emulator.finishWorkflowRun("acme/site", 7, "success");
+  const { data: finished } = await gh.rest.actions.getWorkflowRun({ ...R, run_id: 7 });
+  expect([finished.status, finished.conclusion, finished.event, finished.triggering_actor?.login]).toEqual([
+    "completed",
+    "success",
+    "workflow_dispatch",
+    "maintainer",
+  ]);
+  await settle(gh.rest.actions.getWorkflowRun({ ...R, run_id: 8 }));
+  // An annotated tag: its ref names a tag object, which names the commit.
+  const tagger = { GIT_COMMITTER_NAME: "maintainer", GIT_COMMITTER_EMAIL: "m@example.invalid" };
+  await emulator.git("acme/site").run(["tag", "-a", "-m", "v0", "0.9.0", base], { env: tagger });
+  const { data: tagRef } = await gh.rest.git.getRef({ ...R, ref: "tags/0.9.0" });
+  expect(tagRef.object.type).toBe("tag");
+  const { data: tagObject } = await gh.rest.git.getTag({ ...R, tag_sha: tagRef.object.sha });
+  expect([tagObject.tag, tagObject.object.sha, tagObject.object.type]).toEqual(["0.9.0", base, "commit"]);
+  await settle(gh.rest.git.getTag({ ...R, tag_sha: base }));
   await gh.rest.pulls.merge({ ...R, pull_number: pr.number });
   await settle(gh.rest.pulls.merge({ ...R, pull_number: pr.number }));
   await gh.rest.repos.createRelease({ ...R, tag_name: "1.0.0" });

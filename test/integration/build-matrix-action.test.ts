@@ -1,18 +1,49 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildReleaseRequested } from "../../src/core/events.js";
 import { parseVersion } from "../../src/core/version.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { runBundledAction } from "../support/run-action.js";
+import { seedReleasableCommit } from "../support/source-ci.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
-const sha = "a5e1e98766dcc928a0428310a55d385b574a0f62";
-const env = {
-  GITHUB_REPOSITORY: "valkey-io/valkey-release-automation",
-  GITHUB_SERVER_URL: "https://github.com",
-};
+const SOURCE = "valkey-io/valkey";
+const AUTOMATION = "valkey-io/valkey-release-automation";
+let emulator: GitHubEmulator;
+let sha: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  emulator = new GitHubEmulator();
+  await emulator.start();
+  await emulator.createRepo(SOURCE, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
+  await emulator.createRepo(AUTOMATION);
+  sha = await seedReleasableCommit(emulator, SOURCE);
+  await seedReleasableCommit(emulator, SOURCE, { line: "8.1", tag: "8.1.0-rc1" });
+  emulator.addToken("app", { login: "release-relay[bot]", repos: { [AUTOMATION]: ["contents:write"] } });
+  // The repository_dispatch as GitHub delivers it: the sender is the dispatch token's account.
+  const event = join(mkdtempSync(join(tmpdir(), "build-matrix-event-")), "event.json");
+  writeFileSync(
+    event,
+    JSON.stringify({ action: "release-requested", sender: { login: "valkey-release-bot" } }),
+  );
+  env = {
+    GITHUB_REPOSITORY: AUTOMATION,
+    GITHUB_SERVER_URL: "https://github.com",
+    GITHUB_API_URL: emulator.url,
+    GITHUB_EVENT_NAME: "repository_dispatch",
+    GITHUB_EVENT_PATH: event,
+  };
+});
+afterAll(async () => {
+  await emulator.stop();
+});
+
 const payload = (tag: string) =>
   JSON.stringify(
-    buildReleaseRequested("valkey", parseVersion(tag), sha, "valkey-io/valkey", {
+    buildReleaseRequested("valkey", parseVersion(tag), sha, SOURCE, {
       actor: "maintainer",
       event: "push",
       at: "2025-01-07T10:00:00Z",
@@ -20,10 +51,10 @@ const payload = (tag: string) =>
   );
 
 describe("dist/build-matrix run as the Actions runner runs it", () => {
-  it("turns a release-requested payload into matrix, version and plan outputs and a summary", async () => {
+  it("turns a release-requested payload GitHub confirms into matrix, version and plan outputs and a summary", async () => {
     const result = await runBundledAction(
       "build-matrix",
-      { "config-path": configPath, payload: payload("8.0.2") },
+      { "config-path": configPath, token: "app", payload: payload("8.0.2") },
       env,
     );
     expect(result.stderr).toBe("");
@@ -39,28 +70,40 @@ describe("dist/build-matrix run as the Actions runner runs it", () => {
     expect(result.outputs.prerelease).toBe("false");
     expect(result.outputs["release-id"]).toBe("valkey@8.0.2");
     expect(JSON.parse(result.outputs.plan ?? "").commit).toBe(sha);
+    expect(result.stdout).toContain(`tag 8.0.2 of ${SOURCE} points at ${sha} on 8.0`);
     expect(result.summary).toContain("| linux-jammy-arm64 | `ubuntu-22.04-arm` |");
   });
 
-  it("plans a rerun from version + sha + the original request time identically", async () => {
+  it("plans a rerun from the version and the original request time identically", async () => {
     const fromPayload = await runBundledAction(
       "build-matrix",
-      { "config-path": configPath, payload: payload("8.1.0-rc1") },
+      { "config-path": configPath, token: "app", payload: payload("8.1.0-rc1") },
       env,
     );
     const rerun = await runBundledAction(
       "build-matrix",
-      { "config-path": configPath, version: "8.1.0-rc1", sha, "requested-at": "2025-01-07T10:00:00Z" },
+      {
+        "config-path": configPath,
+        token: "app",
+        version: "8.1.0-rc1",
+        "requested-at": "2025-01-07T10:00:00Z",
+      },
       env,
     );
     expect(rerun.exitCode).toBe(0);
-    expect(rerun.outputs.plan).toBe(fromPayload.outputs.plan);
+    // The plan made from the payload also names who GitHub confirmed asked (nobody here) and notes it.
+    const { unverified: _, ...planned } = JSON.parse(fromPayload.outputs.plan ?? "{}");
+    expect(JSON.parse(rerun.outputs.plan ?? "")).toEqual(planned);
     expect(rerun.outputs.prerelease).toBe("true");
   });
 
   it("fails with the reason and no outputs for a payload that does not validate", async () => {
     const bad = JSON.stringify({ ...JSON.parse(payload("8.0.2")), schemaVersion: 2 });
-    const result = await runBundledAction("build-matrix", { "config-path": configPath, payload: bad }, env);
+    const result = await runBundledAction(
+      "build-matrix",
+      { "config-path": configPath, token: "app", payload: bad },
+      env,
+    );
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("::error::E_PAYLOAD: release-requested payload is invalid");
     expect(result.stdout).toContain("schemaVersion: expected one of 1, got 2");
@@ -70,29 +113,36 @@ describe("dist/build-matrix run as the Actions runner runs it", () => {
   it("refuses a rerun tag that does not match tags.pattern, and inputs that contradict", async () => {
     const badTag = await runBundledAction(
       "build-matrix",
-      { "config-path": configPath, version: "v8.0.2", sha },
+      { "config-path": configPath, token: "app", version: "v8.0.2" },
       env,
     );
     expect(badTag.exitCode).toBe(1);
     expect(badTag.stdout).toContain('E_TAG_PATTERN: tag "v8.0.2" does not match');
     const both = await runBundledAction(
       "build-matrix",
-      { "config-path": configPath, version: "8.0.2", payload: payload("8.0.2") },
+      { "config-path": configPath, token: "app", version: "8.0.2", payload: payload("8.0.2") },
       env,
     );
     expect(both.stdout).toContain("give exactly one of `payload`");
-    const noSha = await runBundledAction(
+    const otherSha = await runBundledAction(
+      "build-matrix",
+      { "config-path": configPath, token: "app", version: "8.0.2", sha: "b".repeat(40) },
+      env,
+    );
+    expect(otherSha.exitCode).toBe(1);
+    expect(otherSha.stdout).toContain(`input sha ${"b".repeat(40)} is not ${sha}`);
+    const noToken = await runBundledAction(
       "build-matrix",
       { "config-path": configPath, version: "8.0.2" },
       env,
     );
-    expect(noSha.stdout).toContain("`version` needs `sha`");
+    expect(noToken.stdout).toContain("input token: expected string, got nothing");
   });
 
   it("names a missing config file and how to fix it", async () => {
     const result = await runBundledAction(
       "build-matrix",
-      { "config-path": "/nonexistent/release-relay.yml", version: "8.0.2", sha },
+      { "config-path": "/nonexistent/release-relay.yml", token: "app", version: "8.0.2" },
       env,
     );
     expect(result.exitCode).toBe(1);

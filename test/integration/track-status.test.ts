@@ -371,29 +371,48 @@ describe("track-status against the GitHub emulator", () => {
     expect(body).toContain("| Build | 🔵 running |");
   });
 
-  it("turns a downstream report into an event and refuses reports from repos not in the config", async () => {
+  it("turns a report GitHub confirms into an event and refuses the rest", async () => {
+    const HASHES = "valkey-io/valkey-hashes";
+    await emulator.createRepo(HASHES, { files: { README: "hashes\n" } });
+    emulator.startWorkflowRun(HASHES, {
+      id: 77,
+      name: "report-status",
+      path: ".github/workflows/release-relay-report.yml",
+      event: "workflow_run",
+      headBranch: "main",
+      headSha: "a".repeat(40),
+      actor: "valkey-release-relay[bot]",
+    });
     const report = {
       schemaVersion: 1,
       releaseId: "valkey@8.0.2",
-      repo: "valkey-io/valkey-hashes",
-      kind: "ci",
-      state: "failure",
+      repo: HASHES,
+      kind: "page-published",
       runId: "77",
-      url: "https://github.com/valkey-io/valkey-hashes/actions/runs/77",
+      url: "https://valkey.io/download/releases/v8-0-2/",
     };
-    await runTrackStatus({ ...settings(), report: JSON.stringify(report) }, config, deps());
-    expect(issuesOf()[0]?.body).toContain("hashes CI");
+    const reporter = {
+      ...deps(),
+      run: { runId: "run-1", runUrl: undefined, sender: "valkey-release-relay[bot]" },
+    };
+    await runTrackStatus({ ...settings(), report: JSON.stringify(report) }, config, reporter);
+    expect((await new LedgerStore(github, AUTOMATION, "8.0.2").read()).events.map((e) => e.type)).toContain(
+      "page-published",
+    );
     const stranger = { ...report, repo: "someone/else" };
     await expect(
-      runTrackStatus({ ...settings(), report: JSON.stringify(stranger) }, config, deps()),
+      runTrackStatus({ ...settings(), report: JSON.stringify(stranger) }, config, reporter),
     ).rejects.toThrow("downstream-status from someone/else, which is not a downstream in release-relay.yml");
     await expect(
       runTrackStatus(
         { ...settings(), report: JSON.stringify({ ...report, schemaVersion: 2 }) },
         config,
-        deps(),
+        reporter,
       ),
     ).rejects.toThrow("downstream-status payload is invalid");
+    await expect(
+      runTrackStatus({ ...settings(), report: JSON.stringify({ ...report, runId: "78" }) }, config, reporter),
+    ).rejects.toThrow("names run 78, which GitHub does not know in valkey-io/valkey-hashes");
   });
 
   it("runs bundled with stage + status inputs, as the runner runs it", async () => {
@@ -431,6 +450,8 @@ describe("track-status against the GitHub emulator", () => {
   });
 
   it("records who approved the run's release environment, once, with the job's token that may read Actions", async () => {
+    // A private automation repo: a public one's run reviews are readable by any token, as on GitHub.
+    (emulator.state.repos[AUTOMATION.toLowerCase()] as { private: boolean }).private = true;
     emulator.addToken("job", { login: "github-actions[bot]", repos: { [AUTOMATION]: ["actions:read"] } });
     emulator.reviewDeployment(AUTOMATION, {
       runId: 9,

@@ -64,6 +64,13 @@ let work: string;
 let sourceSha: string;
 const runnerEnv = (extra: Record<string, string> = {}) => tagPushEnv(AUTOMATION, SHA, emulator.url, extra);
 
+/** The event file of a repository_dispatch sent by `login`: GitHub names the sender. */
+function sentBy(login: string): Record<string, string> {
+  const path = join(work, `event-${login.replace(/\W/g, "_")}.json`);
+  writeFileSync(path, JSON.stringify({ action: "dispatch", sender: { login, type: "Bot" } }));
+  return { GITHUB_EVENT_NAME: "repository_dispatch", GITHUB_EVENT_PATH: path };
+}
+
 /** Runs one action and returns what it did to the world since it started. */
 async function act(action: string, inputs: Record<string, string>, env: Record<string, string> = {}) {
   const mark = emulator.log.mark();
@@ -152,13 +159,21 @@ describe("release-requested payloads (build-matrix)", () => {
       { GITHUB_REPOSITORY: SOURCE, GITHUB_SHA: sourceSha },
     );
     valid = sent.dispatches[0]?.clientPayload as Record<string, unknown>;
-    const done = await act("build-matrix", { "config-path": examplePath, payload: JSON.stringify(valid) });
+    const done = await act(
+      "build-matrix",
+      { "config-path": examplePath, token: "t", payload: JSON.stringify(valid) },
+      sentBy("valkey-release-bot"),
+    );
     passed(done.result);
     expect(JSON.parse(done.result.outputs.plan ?? "{}").version).toBe("8.0.2");
   });
   it.each(cases("release-requested.json"))("refuses $name", async ({ change, raw, error }) => {
     const payload = raw !== undefined ? (raw as string) : JSON.stringify({ ...valid, ...(change as object) });
-    const done = await act("build-matrix", { "config-path": examplePath, payload });
+    const done = await act(
+      "build-matrix",
+      { "config-path": examplePath, token: "t", payload },
+      sentBy("valkey-release-bot"),
+    );
     expectRefused(done, error);
     expect(done.result.outputs).toEqual({});
   });
@@ -175,14 +190,29 @@ describe("downstream-status reports (track-status)", () => {
     url: "https://github.com/valkey-io/valkey-hashes/actions/runs/77",
   };
   const report = (text: string) =>
-    act("track-status", { "config-path": examplePath, version: "8.0.2", token: "t", report: text });
+    act(
+      "track-status",
+      { "config-path": examplePath, version: "8.0.2", token: "t", report: text },
+      sentBy("valkey-release-relay[bot]"),
+    );
   it.each(cases("downstream-status.json"))("refuses $name", async ({ change, raw, error }) => {
     const merged: Record<string, unknown> = { ...valid, ...(change as object) };
     for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
     expectRefused(await report(raw !== undefined ? (raw as string) : JSON.stringify(merged)), error);
   });
   it("control: a valid report is recorded", async () => {
-    const done = await report(JSON.stringify(valid));
+    // A page report needs only the reporting run to be one GitHub knows in that repo.
+    emulator.startWorkflowRun("valkey-io/valkey-hashes", {
+      id: 77,
+      name: "report-status",
+      path: ".github/workflows/release-relay-report.yml",
+      event: "workflow_run",
+      headBranch: "main",
+      headSha: SHA,
+      actor: "valkey-release-relay[bot]",
+    });
+    const page = { ...valid, kind: "page-published", url: "https://valkey.io/download/releases/v8-0-2/" };
+    const done = await report(JSON.stringify(page));
     passed(done.result);
     expect(done.mutating.length).toBeGreaterThan(0);
   });

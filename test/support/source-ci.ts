@@ -48,9 +48,16 @@ export async function seedReleasableCommit(
   return sha;
 }
 
-/** The source repo of a trigger test: a releasable commit and a token that reads it as the job's GITHUB_TOKEN would. */
+/**
+ * The source repo of a trigger test: a releasable commit and a token that reads it as the job's
+ * GITHUB_TOKEN would. Private, so the token's permissions matter (a public repo's checks are
+ * readable by any token, as on GitHub).
+ */
 export async function seedSourceRepo(emulator: GitHubEmulator, repo: string): Promise<string> {
-  await emulator.createRepo(repo, { files: { "src/server.c": "int main(void) { return 0; }\n" } });
+  await emulator.createRepo(repo, {
+    private: true,
+    files: { "src/server.c": "int main(void) { return 0; }\n" },
+  });
   emulator.addToken("source-reader", {
     login: "github-actions[bot]",
     repos: { [repo]: ["contents:read", "checks:read", "statuses:read"] },

@@ -161,8 +161,8 @@ describe("safeLink", () => {
     expect(safeLink("http://127.0.0.1:4010/acme/cachet/pull/3", local)).toBe(
       "http://127.0.0.1:4010/acme/cachet/pull/3",
     );
-    expect(safeLink("http://127.0.0.1:4011/acme/cachet/pull/3", local)).toBeUndefined();
-    expect(safeLink("http://localhost:4010/acme/cachet/pull/3", local)).toBeUndefined();
+    expect(safeLink("http://127.0.0.1:4010/acme/cachet/pull/3)", local)).toBeUndefined();
+    expect(safeLink("http://ghe.example:4010/acme/cachet/pull/3", local)).toBeUndefined();
     const plain = { server: "http://ghe.example" };
     expect(safeLink("http://ghe.example/acme/cachet/pull/3", plain)).toBeUndefined();
   });
@@ -310,5 +310,14 @@ describe("dashboards fed hostile report URLs", () => {
     expect(markdown).toContain(
       "- Review and merge the revert PR of hashes: `https://evil.example/valkey-io/valkey-hashes/pull/9`",
     );
+  });
+});
+
+describe("a local rehearsal's server", () => {
+  const local = { server: "http://127.0.0.1:4000" };
+  it("is any loopback port (a resumed world listens elsewhere), and only while the server itself is local", () => {
+    expect(safeLink("http://127.0.0.1:5000/o/r/pull/2", local)).toBe("http://127.0.0.1:5000/o/r/pull/2");
+    expect(safeLink("http://127.0.0.1:5000/o/r/pull/2", { server: "https://github.com" })).toBeUndefined();
+    expect(safeLink("http://10.0.0.1:4000/o/r/pull/2", local)).toBeUndefined();
   });
 });
