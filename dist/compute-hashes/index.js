@@ -39657,6 +39657,16 @@ async function hashFiles(paths, algorithms = ["sha256"], parallelism = available
   return results;
 }
 
+// src/core/artifact-placement.ts
+function misplacedArtifacts(files, plan) {
+  const targetOf = new Map(plan.artifacts.filter((a) => a.target).map((a) => [a.name, a.target]));
+  return files.flatMap((f) => {
+    const target = targetOf.get(f.name);
+    if (f.artifact === void 0 || target === void 0 || f.artifact === `build-${target}`) return [];
+    return [`${f.name} came in artifact ${f.artifact}, not build-${target}`];
+  });
+}
+
 // src/core/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
@@ -40297,6 +40307,21 @@ async function runComputeHashes(settings, workspace) {
         "every target of the build matrix must produce exactly its planned artifact; rerun the failed builds"
       );
     }
+  }
+  if (plan) {
+    const misplaced = misplacedArtifacts(
+      files.map((f) => {
+        const container = basename2(dirname(f));
+        return { name: basename2(f), artifact: container.startsWith("build-") ? container : void 0 };
+      }),
+      plan
+    );
+    if (misplaced.length > 0)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `artifacts from the wrong build: ${misplaced.join("; ")}`,
+        "each target's build uploads only build-<target>; rerun the builds, and look for what else uploaded build-* artifacts to this run"
+      );
   }
   const digests = await hashFiles(files, settings.algorithms);
   await mkdir2(outputDir, { recursive: true });

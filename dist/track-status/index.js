@@ -57234,6 +57234,30 @@ async function verifyReport(reportText, config2, version2, state, deps) {
   });
 }
 
+// src/steps/verify-stage-runs.ts
+function workflowPathOf(workflowRef, repo) {
+  const prefix = `${repo}/`.toLowerCase();
+  if (!workflowRef?.toLowerCase().startsWith(prefix)) return void 0;
+  return workflowRef.slice(prefix.length).split("@")[0];
+}
+async function verifyStageRuns(github, repo, workflowPath, stageRuns) {
+  const checked = /* @__PURE__ */ new Map();
+  for (const [stage, runId2] of Object.entries(stageRuns)) {
+    if (!checked.has(runId2)) {
+      const run = /^\d{1,15}$/.test(runId2) ? await readWorkflowRun(github, repo, Number(runId2)) : void 0;
+      const problem2 = !run ? `GitHub knows no run ${runId2} in ${repo}` : run.repo.toLowerCase() !== repo.toLowerCase() ? `run ${runId2} belongs to ${run.repo}` : workflowPath && run.path !== workflowPath ? `run ${runId2} is a run of ${run.path}, not ${workflowPath}` : void 0;
+      checked.set(runId2, problem2);
+    }
+    const problem = checked.get(runId2);
+    if (problem)
+      throw new ReleaseRelayError(
+        "E_LEDGER",
+        `the ledger says stage ${stage} ran in run ${runId2}, but ${problem}; its artifacts are not taken`,
+        "someone wrote to the ledger branch by hand or with another token: rerun with stages: all, and restrict who may push to release-relay-ledger/* (a ruleset that only the App bypasses)"
+      );
+  }
+}
+
 // src/actions/review-sweep.ts
 async function sweepOpenReleases(config2, base2, deps, track) {
   const titles = await new TrackingIssues(deps.github, config2.tracking.repo).openTitles(
@@ -57596,14 +57620,20 @@ async function main() {
     "recorded-prs",
     JSON.stringify(result.state.downstream.filter((d) => d.pr || d.dispatched).map((d) => d.name))
   );
-  setOutput(
-    "stage-runs",
-    JSON.stringify(
-      Object.fromEntries(
-        STAGES.flatMap((s) => result.state.stages[s].runId ? [[s, result.state.stages[s].runId]] : [])
-      )
-    )
+  const stageRuns = Object.fromEntries(
+    STAGES.flatMap((s) => {
+      const runId3 = result.state.stages[s].runId;
+      return runId3 && !result.stagesToRun.includes(s) ? [[s, runId3]] : [];
+    })
   );
+  if (settings.rerun !== void 0)
+    await verifyStageRuns(
+      github,
+      context.repository,
+      workflowPathOf(process.env.GITHUB_WORKFLOW_REF, context.repository),
+      stageRuns
+    );
+  setOutput("stage-runs", JSON.stringify(stageRuns));
   await summary.addRaw(result.issue.body).write();
 }
 

@@ -6,6 +6,7 @@ import { readInputs } from "../adapters/action-inputs.js";
 import { resolveArtifacts } from "../adapters/artifact-files.js";
 import { downloadToFile } from "../adapters/download.js";
 import { type HashAlgorithm, hashFile, hashFiles } from "../adapters/hashing.js";
+import { misplacedArtifacts } from "../core/artifact-placement.js";
 import { type ArtifactHash, renderChecksums } from "../core/checksums.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { type ReleasePlan, releasePlanSchema } from "../core/plan.js";
@@ -104,6 +105,22 @@ export async function runComputeHashes(
         "every target of the build matrix must produce exactly its planned artifact; rerun the failed builds",
       );
     }
+  }
+  if (plan) {
+    // A file is taken only from its own target's artifact: another upload of the run cannot stand in.
+    const misplaced = misplacedArtifacts(
+      files.map((f) => {
+        const container = basename(dirname(f));
+        return { name: basename(f), artifact: container.startsWith("build-") ? container : undefined };
+      }),
+      plan,
+    );
+    if (misplaced.length > 0)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `artifacts from the wrong build: ${misplaced.join("; ")}`,
+        "each target's build uploads only build-<target>; rerun the builds, and look for what else uploaded build-* artifacts to this run",
+      );
   }
   const digests = await hashFiles(files, settings.algorithms);
   await mkdir(outputDir, { recursive: true });

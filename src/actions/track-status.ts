@@ -29,6 +29,7 @@ import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
 import { verifyReport } from "../steps/verify-report.js";
+import { verifyStageRuns, workflowPathOf } from "../steps/verify-stage-runs.js";
 import { sweepOpenReleases } from "./review-sweep.js";
 import {
   eventsFromSettings,
@@ -316,13 +317,20 @@ export async function main(): Promise<void> {
     "recorded-prs",
     JSON.stringify(result.state.downstream.filter((d) => d.pr || d.dispatched).map((d) => d.name)),
   );
-  core.setOutput(
-    "stage-runs",
-    JSON.stringify(
-      Object.fromEntries(
-        STAGES.flatMap((s) => (result.state.stages[s].runId ? [[s, result.state.stages[s].runId]] : [])),
-      ),
-    ),
+  const stageRuns = Object.fromEntries(
+    STAGES.flatMap((s) => {
+      const runId = result.state.stages[s].runId;
+      // Only stages a rerun skips hand their run on: their artifacts are downloaded from it.
+      return runId && !result.stagesToRun.includes(s) ? [[s, runId]] : [];
+    }),
   );
+  if (settings.rerun !== undefined)
+    await verifyStageRuns(
+      github,
+      context.repository,
+      workflowPathOf(process.env.GITHUB_WORKFLOW_REF, context.repository),
+      stageRuns,
+    );
+  core.setOutput("stage-runs", JSON.stringify(stageRuns));
   await core.summary.addRaw(result.issue.body).write();
 }

@@ -151,7 +151,10 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
     expect(issue?.state).toBe("closed");
     expect(issue?.body).toMatch(/\| website \| — nothing to undo \| .*is already as before the release/);
     expect(issue?.body).not.toContain("run the yank again");
-    expect(issue?.body).toMatch(/- Review and merge the revert PR of hashes: http:\/\/\S+\/pull\/2/);
+    // A link to the revert PR on the local GitHub (a resumed world serves it on a new port).
+    expect(issue?.body).toMatch(
+      /- Review and merge the revert PR of hashes: \[http:\/\/127\.0\.0\.1:\d+\/\S+\/pull\/2\]\(http:\/\/127\.0\.0\.1:\d+\/\S+\/pull\/2\)/,
+    );
     const events = ledgerEvents(dir, VERSION);
     expect(events.filter((e) => e.type === "rollback")).toHaveLength(1);
     expect(events.filter((e) => e.type === "yank-step").length).toBeGreaterThanOrEqual(

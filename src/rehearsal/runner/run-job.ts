@@ -115,6 +115,8 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
     GITHUB_REF: r.event.ref,
     GITHUB_REF_NAME: r.event.ref.replace(/^refs\/(heads|tags)\//, ""),
     GITHUB_WORKFLOW: r.workflow.name,
+    // As the runner sets it: the workflow file of this run and the ref it was read at.
+    GITHUB_WORKFLOW_REF: `${r.repo}/${r.workflow.file}@${r.event.ref}`,
     GITHUB_JOB: r.job.id,
     GITHUB_ACTOR: r.event.actor,
     GITHUB_WORKSPACE: workspace,
