@@ -89548,7 +89548,8 @@ function gpg(home, args, input2) {
   return new Promise((resolve2, reject) => {
     const child = spawn("gpg", ["--homedir", home, "--batch", "--no-tty", ...args], {
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, GNUPGHOME: home }
+      // Only what gpg needs: the step's environment holds the key and tokens as INPUT_* variables.
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", GNUPGHOME: home, LANG: "C" }
     });
     let stdout = "";
     let stderr = "";

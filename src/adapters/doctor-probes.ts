@@ -192,6 +192,39 @@ export async function probeSigningKey(
   return findings;
 }
 
+/**
+ * The published public key, without the private one: it can be read and is a minisign public key
+ * (Ed25519: "Ed", an 8-byte key id, 32 bytes of key), so users can verify with it.
+ */
+export async function probePublishedKey(url: string, text: () => Promise<string>): Promise<DoctorFinding> {
+  const check = `published public key ${url} is readable and an Ed25519 key`;
+  let body: string;
+  try {
+    body = await text();
+  } catch (error) {
+    return {
+      check,
+      ok: false,
+      problem: `cannot read it: ${describeError(error)}`,
+      fix: "publish the public key there, or correct signing.public-key-url",
+    };
+  }
+  const line = body
+    .split("\n")
+    .find((l) => l.trim() && !l.startsWith("untrusted comment:"))
+    ?.trim();
+  const raw = line && /^[A-Za-z0-9+/]+={0,2}$/.test(line) ? Buffer.from(line, "base64") : undefined;
+  const ok = raw !== undefined && raw.length === 42 && raw.subarray(0, 2).toString("latin1") === "Ed";
+  return ok
+    ? { check, ok }
+    : {
+        check,
+        ok,
+        problem: "it is not a minisign public key",
+        fix: "publish the file `release-relay` wrote as minisign.pub (or `minisign -G`'s .pub) there",
+      };
+}
+
 /** Reads a published file over HTTP(S); a refusal is an error with its status. */
 export async function fetchText(url: string): Promise<string> {
   const response = await fetch(url);

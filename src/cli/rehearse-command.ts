@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { packageRoot } from "../adapters/package-files.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { parseAttackName } from "../rehearsal/attacks/catalogue.js";
 import type { Revocation } from "../rehearsal/example-world.js";
 import { rehearse } from "../rehearsal/rehearse.js";
 import { parseFlags } from "./cli-args.js";
@@ -64,6 +65,7 @@ export const rehearseCommand: Command = async (args, out) => {
       "dry-run": { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       revoke: { type: "string", multiple: true },
+      attack: { type: "string" },
     },
     "rehearse",
   );
@@ -78,6 +80,17 @@ export const rehearseCommand: Command = async (args, out) => {
       "E_INPUT",
       "--yank yanks a kept world's release: it needs --resume --keep DIR",
       'e.g. rehearse --resume --keep ./world --yank "broken build" --dry-run',
+    );
+  // Checked before any world exists: a refused attack leaves nothing behind.
+  const attack = values.attack === undefined ? undefined : parseAttackName(values.attack);
+  const alone = (["yank", "environment", "crash-after", "faults"] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  if (attack && alone.length > 0)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `--attack is judged on a plain production release; it does not go with --${alone.join(", --")}`,
+      `e.g. rehearse --keep ./world --attack ${attack}, then rehearse --resume --keep ./world --attack NAME`,
     );
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
   const rate = number(values.faults, "faults", 0, 0.5);
@@ -95,6 +108,7 @@ export const rehearseCommand: Command = async (args, out) => {
     merge: !values["no-merge"],
     ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
     revoke: (values.revoke ?? []).map(parseRevocation),
+    ...(attack ? { attack } : {}),
     onNotice: (n) => {
       if (values.json)
         out(
@@ -111,6 +125,15 @@ export const rehearseCommand: Command = async (args, out) => {
   out(
     values.json ? JSON.stringify({ kind: "summary", summary: outcome.summary }) : finalReport(outcome, dir),
   );
+  const judged = outcome.summary.attack;
+  if (judged) {
+    const held = judged.refused && judged.published.length === 0;
+    if (!values.json)
+      out(
+        `\n════ Attack ${judged.name} ════\n${judged.detail}\n${held ? "✅" : "❌"} ${judged.name}: ${judged.refused ? "refused" : "not refused"}, ${judged.published.length === 0 ? "nothing published" : `${judged.published.length} change(s) that should not have happened`}`,
+      );
+    return held ? 0 : 1;
+  }
   if (values.yank !== undefined) return values["dry-run"] || outcome.summary.yanked ? 0 : 1;
   return outcome.summary.completed ? 0 : 1;
 };

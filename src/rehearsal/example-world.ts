@@ -9,6 +9,7 @@ import { parseConfig } from "../core/config-parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import { ALL_PERMISSIONS, type Permission } from "./github/permissions.js";
+import type { RepoSettings } from "./runner/runner-host.js";
 
 /** The accounts, tokens and secrets of a rehearsal world; none of them is real. */
 export interface WorldCredentials {
@@ -154,20 +155,32 @@ export function registerTokens(
 /** Actions variables and secrets of every repo, as `release-relay init` tells a project to set them. */
 export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   const { config } = project;
-  const settings = new Map<string, { vars: Record<string, string>; secrets: Record<string, string> }>();
+  const settings = new Map<string, RepoSettings>();
   settings.set(config.source.repo.toLowerCase(), {
     vars: { RELEASE_RELAY_AUTOMATION_REPO: project.automationRepo },
     secrets: { RELEASE_RELAY_DISPATCH_TOKEN: c.dispatchToken },
   });
+  // As init tells a project: the signing key and the publishing roles live in the release
+  // environment, so only its jobs (after any required review) can sign, publish or yank.
   settings.set(project.automationRepo.toLowerCase(), {
     vars: {
-      RELEASE_AWS_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal",
-      RELEASE_AWS_YANK_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-yank",
+      RELEASE_AWS_DOCTOR_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-doctor",
+      RELEASE_AWS_READ_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-read",
     },
     secrets: {
       RELEASE_RELAY_APP_ID: "1",
       RELEASE_RELAY_APP_KEY: "rehearsal-app-private-key",
-      [config.signing.method === "none" ? "RELEASE_SIGNING_KEY" : config.signing.keySecret]: c.signingKey,
+    },
+    environments: {
+      release: {
+        vars: {
+          RELEASE_AWS_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal",
+          RELEASE_AWS_YANK_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-yank",
+        },
+        secrets: {
+          [config.signing.method === "none" ? "RELEASE_SIGNING_KEY" : config.signing.keySecret]: c.signingKey,
+        },
+      },
     },
   });
   for (const repo of project.downstreamRepos)

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { Permission, PermissionName } from "./github/permissions.js";
-import type { RunnerHost, RunnerNotice } from "./runner/runner-host.js";
+import type { RepoSettings, RunnerHost, RunnerNotice } from "./runner/runner-host.js";
 
 // Workflow `permissions:` names as the emulator knows them; id-token is not an API permission.
 const PERMISSION_NAMES: Record<string, PermissionName> = {
@@ -24,7 +24,7 @@ export class RehearsalHost implements RunnerHost {
     readonly workDir: string,
     private readonly options: {
       appToken: string;
-      settings: Map<string, { vars: Record<string, string>; secrets: Record<string, string> }>;
+      settings: Map<string, RepoSettings>;
       s3: RunnerHost["s3"];
       /** The maintainer who reviews deployments when environments require it (`--require-approval`). */
       approver: { login: string; required: boolean };
@@ -72,7 +72,7 @@ export class RehearsalHost implements RunnerHost {
     return this.options.appToken;
   }
 
-  settings(repo: string): { vars: Record<string, string>; secrets: Record<string, string> } {
+  settings(repo: string): RepoSettings {
     return this.options.settings.get(repo.toLowerCase()) ?? { vars: {}, secrets: {} };
   }
 

@@ -11,6 +11,7 @@ import { renderDashboardHtml } from "../core/dashboard-html.js";
 import { ledgerKey } from "../core/environment.js";
 import { deriveState, isComplete, type ReleaseState } from "../core/release-state.js";
 import { yankDone } from "../core/yank.js";
+import type { AttackOutcome } from "./attacks/attack-outcome.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
@@ -41,6 +42,8 @@ export interface RehearsalSummary {
   durationsMs: { total: number; builds: number; orchestration: number };
   /** Faults injected by `--faults` into the GitHub API and the S3 store during this run. */
   faultsInjected: { github: number; s3: number };
+  /** With `--attack`: whether the forged event was refused and what it changed that it should not have. */
+  attack?: AttackOutcome;
 }
 
 /** Everything a rehearsal shows at the end. */
@@ -83,6 +86,7 @@ export async function collectOutcome(input: {
   credentials: WorldCredentials;
   since: number;
   durationsMs: RehearsalSummary["durationsMs"];
+  attack?: AttackOutcome;
 }): Promise<RehearsalOutcome> {
   const { emulator, project, version, dir } = input;
   const { config } = project;
@@ -204,6 +208,7 @@ export async function collectOutcome(input: {
       github: emulator.log.calls({ since: input.since }).filter((c) => c.fault).length,
       s3: input.s3.operations.filter((o) => o.op.startsWith("Fault:")).length,
     },
+    ...(input.attack ? { attack: input.attack } : {}),
   };
   const dashboardHtml = renderDashboardHtml(state, ctx, { title: `${config.project} ${version}` });
   writeFileSync(join(dir, "tracking-issue.md"), trackingIssueBody);

@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { applyEnvironment } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/version.js";
+import { type AttackName, isReportAttack } from "./attacks/catalogue.js";
+import { performAttack } from "./attacks/run-attack.js";
 import {
   type ExampleProject,
   loadExample,
@@ -45,6 +47,8 @@ export interface RehearseOptions {
   merge?: boolean;
   /** With `resume`: yank the kept world's release through the yank workflow instead of rerunning it. */
   yank?: { reason: string; dryRun?: boolean };
+  /** After the release (or, with `resume`, instead of rerunning it): forge one event and judge the answer. */
+  attack?: AttackName;
   onNotice?: (notice: RunnerNotice | { kind: "phase"; text: string }) => void;
 }
 
@@ -155,7 +159,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     });
     const mark = emulator.log.mark();
     const tOrchestration = Date.now();
-    if (kept) {
+    if (kept && options.attack) {
+      say(`kept world: ${version} as it stands, attacked without rerunning it`);
+    } else if (kept) {
       // Downstream CI and reports killed with the crash are re-run where they failed; the release
       // workflow itself is rerun below by workflow_dispatch, which redoes only what the ledger lacks.
       for (const run of kept.interrupted ?? []) {
@@ -219,8 +225,11 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       }
     }
     // Maintainers merge each release PR as soon as its CI has passed, while the rest goes on.
-    // A yank is not a release: nobody merges its PRs while it closes them.
-    if (options.merge !== false && !options.yank)
+    // A yank is not a release: nobody merges its PRs while it closes them. Reports are forged
+    // against PRs still open.
+    const reportAttack = options.attack !== undefined && isReportAttack(options.attack);
+    if (reportAttack && !kept) say("release PRs are left open: the attack reports on them");
+    if (options.merge !== false && !options.yank && !reportAttack)
       actions.betweenBatches = async () => {
         const merged = await mergeGreenPulls(
           emulator,
@@ -235,6 +244,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     await actions.drain();
     emulator.setFaults(undefined);
     s3.setFaults(undefined);
+    const attack = options.attack
+      ? await performAttack(options.attack, { emulator, s3, actions, project, credentials, version, say })
+      : undefined;
     // Build legs of a run run side by side: a run's build time is its longest leg.
     const buildMs = actions.runs
       .map((r) => Math.max(0, ...r.jobs.filter((j) => j.id === "build").map((j) => j.durationMs)))
@@ -250,6 +262,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       credentials,
       maintainerLogin: maintainer,
       since: mark,
+      ...(attack ? { attack } : {}),
       durationsMs: {
         total: Date.now() - t0,
         builds: buildMs,
@@ -265,7 +278,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
           port: Number(new URL(emulator.url).port),
           lastRunId: host.lastRunId,
           credentials,
-          interrupted: actions.interrupted,
+          // An attack on a kept world reran nothing: what a crash killed is still to be re-run.
+          interrupted: [...(options.attack ? (kept?.interrupted ?? []) : []), ...actions.interrupted],
         } satisfies WorldFile,
         null,
         2,

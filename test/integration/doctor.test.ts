@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfigFile } from "../../src/adapters/config-file.js";
+import { probePublishedKey } from "../../src/adapters/doctor-probes.js";
 import { installedContent } from "../../src/adapters/package-files.js";
 import { ed25519Signer } from "../../src/adapters/signing.js";
 import { runCli } from "../../src/cli/main.js";
@@ -290,10 +291,9 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     expect(errors.at(-1)).toMatch(
       /^::error::E_DOCTOR: 2 of \d+ checks failed before the release started: nothing was recorded, built or published — fix every problem listed above/,
     );
-    // Without the signing secret the key is not checked, and the job says so without failing on it.
-    expect(run.stdout).toContain(
-      "::warning::signing key loads: not checked: this job was given no signing-key",
-    );
+    // The signing key lives in the release environment and never reaches the doctor: it says so, as a pass.
+    expect(run.stdout).not.toContain("::warning::signing key");
+    expect(run.stdout).toContain("signing key: held by the release environment only");
     expect(run.summary).toContain("FAIL  acme/hashes: pull requests write");
     expect(github.log.summary(mark).mutating).toBe(0);
   });
@@ -335,5 +335,26 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     } finally {
       await restoreDemo();
     }
+  });
+});
+
+describe("the published public key, checked without the private key", () => {
+  it("passes a minisign public key and names what is wrong with anything else", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "doctor-pubkey-"));
+    const signer = ed25519Signer(makeEd25519Key());
+    const [pub] = await signer.writePublicKeys(dir);
+    await signer.close();
+    const url = "https://downloads.example/minisign.pub";
+    const text = readFileSync(pub as string, "utf8");
+    expect(await probePublishedKey(url, async () => text)).toMatchObject({ ok: true });
+    expect(await probePublishedKey(url, async () => "<html>not found</html>")).toMatchObject({
+      ok: false,
+      problem: "it is not a minisign public key",
+    });
+    expect(
+      await probePublishedKey(url, async () => {
+        throw new Error("HTTP 404");
+      }),
+    ).toMatchObject({ ok: false, problem: "cannot read it: HTTP 404" });
   });
 });

@@ -136,3 +136,33 @@ describe("GitHub's own workflow parser", () => {
     ]);
   });
 });
+
+describe("secrets stay out of reach", () => {
+  it("report-status hands the report token to curl in a file, never on a command line", () => {
+    const script =
+      load("downstream/report-status.yml")
+        .wf.jobs.report?.steps?.map((s) => s.run ?? "")
+        .join("\n") ?? "";
+    const uses = script
+      .split("\n")
+      .filter((l) => l.includes("$REPORT_TOKEN"))
+      .map((l) => l.trim());
+    // printf is a shell builtin: no process is started with the token among its arguments.
+    expect(uses).toEqual([
+      `          (umask 077 && printf 'Authorization: Bearer %s\\n' "$REPORT_TOKEN" > "$auth")`.trim(),
+    ]);
+    expect(script).toContain('-H @"$auth"');
+  });
+
+  it("only jobs in the release environment are given the signing key or the publishing role", () => {
+    const wf = load("automation/release.yml").wf as unknown as {
+      jobs: Record<string, { environment?: string; steps?: Step[] }>;
+    };
+    for (const [id, job] of Object.entries(wf.jobs)) {
+      const text = JSON.stringify(job.steps ?? []);
+      const holds = /RELEASE_SIGNING_KEY|RELEASE_SIGNING_PASSPHRASE|vars\.RELEASE_AWS_ROLE/.test(text);
+      if (holds) expect(job.environment, `job ${id}`).toBe("release");
+    }
+    expect(JSON.stringify(wf.jobs.doctor)).not.toContain("RELEASE_SIGNING_KEY");
+  });
+});

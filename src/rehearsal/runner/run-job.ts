@@ -46,7 +46,19 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
   const files = join(dir, "files");
   for (const d of [workspace, temp, home, files]) mkdirSync(d, { recursive: true });
   const token = r.host.jobToken(r.repo, r.job.permissions);
-  const settings = r.host.settings(r.repo);
+  const repoSettings = r.host.settings(r.repo);
+  // A job's environment is named without its secrets; once named, its variables and secrets (and
+  // only then) join the repo's, overriding them (Actions docs, "Using environments for deployment").
+  const environmentName = r.job.environment
+    ? environmentNameOf(
+        evaluateToken(r.job.environment, { ...r.contexts }, { succeeded: true }, r.workflow.file),
+      )
+    : undefined;
+  const scoped = environmentName ? repoSettings.environments?.[environmentName] : undefined;
+  const settings = {
+    vars: { ...repoSettings.vars, ...scoped?.vars },
+    secrets: { ...repoSettings.secrets, ...scoped?.secrets },
+  };
   const secretValues = new Set<string>([token, ...Object.values(settings.secrets)]);
   const github = { ...(r.contexts.github as Record<string, unknown>), token, job: r.job.id, workspace };
   const runner = {
@@ -59,6 +71,7 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
     ...r.contexts,
     github,
     runner,
+    vars: settings.vars,
     secrets: { ...settings.secrets, GITHUB_TOKEN: token },
   };
   const ok = { succeeded: true };
@@ -73,9 +86,8 @@ export async function runJob(r: JobRun): Promise<JobRecord> {
       "give a number of minutes, or an expression that evaluates to one",
     );
   r.host.notify({ kind: "job-started", runId: r.runId, repo: r.repo, job: r.name, runsOn });
-  if (r.job.environment) {
-    const env = evaluateToken(r.job.environment, base, ok, file);
-    const name = typeof env === "string" ? env : String((env as { name?: unknown }).name ?? "");
+  if (environmentName !== undefined) {
+    const name = environmentName;
     const approvedBy = r.host.approve(r.repo, name, r.runId);
     r.host.notify({
       kind: "environment",
@@ -283,4 +295,9 @@ async function runOneStep(r: JobRun, step: StepSpec, s: StepRun) {
     paths: [],
     errors: [],
   };
+}
+
+/** `environment: release` or `environment: { name: release, url: … }`. */
+function environmentNameOf(value: unknown): string {
+  return typeof value === "string" ? value : String((value as { name?: unknown } | null)?.name ?? "");
 }

@@ -67,6 +67,14 @@ export type RunnerNotice =
       approvedBy: string;
     };
 
+/** A repo's Actions variables and secrets, and those of its deployment environments. */
+export interface RepoSettings {
+  vars: Record<string, string>;
+  secrets: Record<string, string>;
+  /** Environment variables and secrets reach only jobs that name the environment, and win over the repo's. */
+  environments?: Record<string, { vars: Record<string, string>; secrets: Record<string, string> }>;
+}
+
 /** Everything the runner needs from the world around it: the API, repos, tokens, settings. */
 export interface RunnerHost {
   /** The emulated API's base URL (also the server URL). */
@@ -78,7 +86,7 @@ export interface RunnerHost {
   /** The installation token the GitHub App stand-in hands out. */
   appToken(): string;
   /** The repo's Actions variables and secrets. */
-  settings(repo: string): { vars: Record<string, string>; secrets: Record<string, string> };
+  settings(repo: string): RepoSettings;
   /** Credentials the AWS credentials stand-in exports for the local S3. */
   s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
   /** Where workspaces, logs and artifacts live. */
