@@ -2,12 +2,12 @@
 // it sends forged events through, exactly as a script with a stolen token would.
 import { randomBytes } from "node:crypto";
 import { ReleaseRelayError } from "../../core/errors.js";
-import type { RunRecord } from "../runner/runner-host.js";
 import type { ExampleProject, WorldCredentials } from "../example-world.js";
 import type { GitHubEmulator } from "../github/emulator.js";
 import type { WorkflowRunState } from "../github/state.js";
 import { apiCall } from "../maintainer.js";
 import type { LocalActions } from "../runner/local-actions.js";
+import type { RunRecord } from "../runner/runner-host.js";
 import type { LocalS3 } from "../s3/local-s3.js";
 
 /** Everything an attack may touch: the running world of a rehearsal after its honest release. */
@@ -105,7 +105,9 @@ export async function moveMainOn(world: AttackWorld, note: string): Promise<stri
 
 /** The runs GitHub knows in `repo`, newest first. */
 export function knownRuns(world: AttackWorld, repo: string): WorkflowRunState[] {
-  return [...(world.emulator.state.repos[repo.toLowerCase()]?.workflowRuns ?? [])].sort((a, b) => b.id - a.id);
+  return [...(world.emulator.state.repos[repo.toLowerCase()]?.workflowRuns ?? [])].sort(
+    (a, b) => b.id - a.id,
+  );
 }
 
 /** The run page of `id` in `repo` on the world's GitHub. */

@@ -19,12 +19,15 @@ const LEDGER_BOOKKEEPING = new Set(["refused", "eventCount", "lastAt"]);
 /** Leaf values of a derived state: lists of named things by name, other lists as one value. */
 function flatten(path: string, value: unknown, emit: (path: string, value: string) => void): void {
   const at = (k: string) => (path ? `${path}.${k}` : k);
-  if (value instanceof Set) return flatten(path, [...value].sort(), emit);
+  if (value instanceof Set) {
+    flatten(path, [...value].sort(), emit);
+    return;
+  }
   if (Array.isArray(value)) {
     const named = value.map((v) => (v && typeof v === "object" ? (v.name ?? v.target) : undefined));
     if (value.length > 0 && named.every((n) => typeof n === "string"))
       value.forEach((v, i) => {
-        flatten(at(named[i]), v, emit);
+        flatten(at(named[i] as string), v, emit);
       });
     else emit(path, JSON.stringify(value));
     return;
@@ -118,7 +121,9 @@ export function changedFacts(
   for (const [fact, value] of after.values) {
     const was = before.values.get(fact);
     if (was === value || allowed(fact)) continue;
-    out.push(was === undefined ? `new: ${fact} = ${shown(value)}` : `${fact}: ${shown(was)} → ${shown(value)}`);
+    out.push(
+      was === undefined ? `new: ${fact} = ${shown(value)}` : `${fact}: ${shown(was)} → ${shown(value)}`,
+    );
   }
   for (const [fact, was] of before.values)
     if (!after.values.has(fact) && !allowed(fact)) out.push(`gone: ${fact} (was ${shown(was)})`);
