@@ -20,7 +20,7 @@ import {
 } from "../core/dashboard.js";
 import { ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { type LedgerEvent, STAGES } from "../core/ledger.js";
+import { STAGES } from "../core/ledger.js";
 import { targetArtifacts, versionPlaceholders } from "../core/plan.js";
 import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
@@ -28,7 +28,7 @@ import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "..
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
-import { verifyReport } from "../steps/verify-report.js";
+import { reportEvents } from "../steps/verify-report.js";
 import { verifyStageRuns, workflowPathOf } from "../steps/verify-stage-runs.js";
 import { sweepOpenReleases } from "./review-sweep.js";
 import {
@@ -87,10 +87,11 @@ export async function runTrackStatus(
 
   // A report is a hint: what is recorded is what GitHub confirms, and a report it contradicts (or
   // from a sender the config does not allow) is recorded as refused, changing nothing else.
-  let events =
+  const report =
     settings.report !== undefined
-      ? [await confirmedReport(settings.report, config, version.version, store, deps, now())]
-      : eventsFromSettings(settings, config, deps.run, now());
+      ? await reportEvents(settings.report, config, version.version, store, deps, now())
+      : undefined;
+  let events = report ? report.events : eventsFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
@@ -154,10 +155,9 @@ export async function runTrackStatus(
   let state = deriveState(snapshot.events);
   let mine: IssueView | undefined;
   if (!state.trackingIssue) {
-    const [existing] = await issues.findByTitle(title, config.tracking.labels[0]);
-    mine =
-      existing ??
-      (await issues.create(title, config.tracking.labels, renderDashboard(state, ctx(snapshot.head))));
+    // Never adopted by title: anyone who may open issues could have opened one with the right title
+    // and label. This writer opens its own; the first one recorded is canonical.
+    mine = await issues.create(title, config.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
     await store.append({
       id: `tracking-issue:${mine.number}`,
       at: now(),
@@ -170,7 +170,14 @@ export async function runTrackStatus(
     state = deriveState(snapshot.events);
   }
   const canonical = state.trackingIssue as NonNullable<ReleaseState["trackingIssue"]>;
-  if (mine && mine.number !== canonical.number) await issues.closeAsDuplicate(mine.number, canonical.url);
+  if (mine) {
+    // This identity's other open issues of the release (one opened by a writer that died before
+    // recording it, or that lost the race) are closed in favour of the canonical one; others' are left.
+    const strays = (await issues.findByTitle(title, config.tracking.labels[0])).filter(
+      (i) => i.author === mine?.author && i.number !== canonical.number && i.state === "open",
+    );
+    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
+  }
 
   // Comments for people, each claimed in the ledger first so that only one writer posts it.
   const ping = config.tracking.reviewPing;
@@ -218,6 +225,8 @@ export async function runTrackStatus(
     (settings.rerun !== undefined
       ? await readTagCommit(deps.github, config.source.repo, settings.version)
       : undefined);
+  // A refused report fails the step once the refusal is on the tracking issue.
+  if (report?.refusal) throw report.refusal;
   return {
     issue,
     state,
@@ -226,41 +235,6 @@ export async function runTrackStatus(
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
     requestSha,
   };
-}
-
-async function confirmedReport(
-  report: string,
-  config: Config,
-  version: string,
-  store: LedgerStore,
-  deps: { github: GitHubClient; run: RunInfo },
-  at: string,
-): Promise<LedgerEvent> {
-  const sender = deps.run.sender ?? "(nobody)";
-  const before = await store.read();
-  try {
-    return await verifyReport(report, config, version, deriveState(before.events), {
-      github: deps.github,
-      serverUrl: deps.run.serverUrl ?? "https://github.com",
-      sender,
-      now: at,
-    });
-  } catch (error) {
-    const refused =
-      error instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error.code);
-    // Only a release that exists gets the line: a refused report never starts a ledger of its own.
-    if (refused && before.events.length > 0)
-      await store.append({
-        id: `refused:${deps.run.runId}`,
-        at,
-        type: "refused",
-        what: "downstream-status",
-        sender: sender.slice(0, 100),
-        reason: error.message.slice(0, 1000),
-        ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
-      });
-    throw error;
-  }
 }
 
 /** Entry point of actions/track-status. */

@@ -6,6 +6,8 @@ export interface IssueView {
   url: string;
   body: string;
   state: "open" | "closed";
+  /** Who opened it: only issues the release's own identity opened are ever its tracking issue. */
+  author: string;
 }
 
 /** Narrow access to the tracking issues of one repository. */
@@ -20,12 +22,19 @@ export class TrackingIssues {
     [this.owner, this.repo] = repo.split("/") as [string, string];
   }
 
-  private view(data: { number: number; html_url: string; body?: string | null; state: string }): IssueView {
+  private view(data: {
+    number: number;
+    html_url: string;
+    body?: string | null;
+    state: string;
+    user?: { login: string } | null;
+  }): IssueView {
     return {
       number: data.number,
       url: data.html_url,
       body: data.body ?? "",
       state: data.state === "closed" ? "closed" : "open",
+      author: data.user?.login ?? "",
     };
   }
 

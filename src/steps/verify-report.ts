@@ -2,11 +2,12 @@
 // PR and the run the report names, read here with the automation side's token.
 import type { GitHubClient } from "../adapters/github.js";
 import { githubError } from "../adapters/github-errors.js";
+import type { LedgerStore } from "../adapters/ledger-store.js";
 import { readWorkflowRun } from "../adapters/workflow-runs.js";
 import type { Config } from "../core/config.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { LedgerEvent } from "../core/ledger.js";
-import type { ReleaseState } from "../core/release-state.js";
+import { deriveState, type ReleaseState } from "../core/release-state.js";
 import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
 import { judgeReport, MAX_RUN_ID, type ReportedPull } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
@@ -70,4 +71,53 @@ export async function verifyReport(
     pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : undefined,
     namedRun: named === undefined ? undefined : await readWorkflowRun(deps.github, report.repo, named),
   });
+}
+
+/**
+ * The events a report adds to the ledger: what GitHub confirms, or (for a report GitHub contradicts,
+ * or from a sender the config does not name) one `refused` line, returned with the refusal so the
+ * caller shows it on the tracking issue before failing. A release with no ledger gets no line: a
+ * refused report never starts a ledger of its own.
+ */
+export async function reportEvents(
+  report: string,
+  config: Config,
+  version: string,
+  store: LedgerStore,
+  deps: {
+    github: GitHubClient;
+    run: {
+      runId: string;
+      runUrl?: string | undefined;
+      serverUrl?: string | undefined;
+      sender?: string | undefined;
+    };
+  },
+  at: string,
+): Promise<{ events: LedgerEvent[]; refusal?: ReleaseRelayError }> {
+  const sender = deps.run.sender ?? "(nobody)";
+  const before = await store.read();
+  try {
+    const event = await verifyReport(report, config, version, deriveState(before.events), {
+      github: deps.github,
+      serverUrl: deps.run.serverUrl ?? "https://github.com",
+      sender,
+      now: at,
+    });
+    return { events: [event] };
+  } catch (error) {
+    const refused =
+      error instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error.code);
+    if (!refused || before.events.length === 0) throw error;
+    const line: LedgerEvent = {
+      id: `refused:${deps.run.runId}`,
+      at,
+      type: "refused",
+      what: "downstream-status",
+      sender: sender.slice(0, 100),
+      reason: error.message.slice(0, 1000),
+      ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
+    };
+    return { events: [line], refusal: error };
+  }
 }

@@ -12,6 +12,7 @@ import { buildReleaseRequested, type ReleaseRequested } from "../../../src/core/
 import { deriveState } from "../../../src/core/release-state.js";
 import { parseVersion } from "../../../src/core/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
+import { verifyStageRuns } from "../../../src/steps/verify-stage-runs.js";
 import { runBundledAction } from "../../support/run-action.js";
 import { reportChecks, seedReleasableCommit } from "../../support/source-ci.js";
 import { trackSettings } from "../../support/track-settings.js";
@@ -267,6 +268,10 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
     expect(state.downstream.find((d) => d.name === "hashes")?.merged).toBe(false);
     expect(state.refused).toHaveLength(1);
     expect(state.refused[0]?.sender).toBe(REPORTER);
+    // The refusal is on the tracking issue at once, as one line.
+    expect(issues()[0]?.body).toContain(
+      `refused: merged report from ${HASHES}: GitHub says PR #${prNumber} is still open`,
+    );
   });
 
   it("refuses a closed report, a CI success and an image build for runs GitHub does not know", async () => {
@@ -323,5 +328,59 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
     const body = issues()[0]?.body ?? "";
     expect(body).not.toMatch(/\]\(https:\/\/evil\.example/);
     expect(body).not.toMatch(/\]\(javascript:/);
+  });
+});
+
+describe("what others write in the automation repo", () => {
+  it("never adopts a tracking issue someone else opened with the right title and label", async () => {
+    emulator.addToken("mallory", { login: "mallory", repos: { [AUTOMATION]: ["issues:write"] } });
+    const [owner, repo] = AUTOMATION.split("/") as [string, string];
+    const mallory = createGitHubClient({ token: "mallory", baseUrl: emulator.url, pace: "local" });
+    const planted = await mallory.rest.issues.create({
+      owner,
+      repo,
+      title: "Release 8.0.2",
+      labels: ["release"],
+    });
+    const first = await plan(request());
+    const done = await runTrackStatus(
+      { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
+      config,
+      trackDeps(REQUESTER),
+    );
+    expect(done.issue.number).not.toBe(planted.data.number);
+    expect((await ledger()).trackingIssue?.number).toBe(done.issue.number);
+    // Left as it was: not written to, not closed.
+    const after = issues().find((i) => i.number === planted.data.number);
+    expect([after?.state, after?.body ?? null]).toEqual(["open", null]);
+  });
+
+  it("takes a rerun's artifacts only from runs GitHub reports as this repo's release workflow", async () => {
+    const path = ".github/workflows/release.yml";
+    emulator.startWorkflowRun(AUTOMATION, {
+      id: 501,
+      name: "release",
+      path,
+      event: "repository_dispatch",
+      headBranch: "main",
+      headSha: tagged,
+      actor: REQUESTER,
+    });
+    emulator.startWorkflowRun(AUTOMATION, {
+      id: 502,
+      name: "scratch",
+      path: ".github/workflows/scratch.yml",
+      event: "push",
+      headBranch: "main",
+      headSha: tagged,
+      actor: "mallory",
+    });
+    await verifyStageRuns(github, AUTOMATION, path, { build: "501" });
+    await expect(verifyStageRuns(github, AUTOMATION, path, { build: "502" })).rejects.toThrow(
+      "run 502 is a run of .github/workflows/scratch.yml, not .github/workflows/release.yml",
+    );
+    await expect(verifyStageRuns(github, AUTOMATION, path, { "sign-upload": "999" })).rejects.toThrow(
+      "GitHub knows no run 999",
+    );
   });
 });
