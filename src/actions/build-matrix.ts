@@ -3,15 +3,15 @@ import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
-import { readEventSender, readRunContext } from "../adapters/run-context.js";
+import { readEventSender, readRunContext, runAttemptId } from "../adapters/run-context.js";
 import type { Config } from "../core/config.js";
 import { environmentNameSchema, PRODUCTION } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseReleaseRequested } from "../core/events.js";
 import { planRelease, type ReleasePlan } from "../core/plan.js";
 import { renderPlanSummary } from "../core/plan-summary.js";
-import { parseTag } from "../core/version.js";
-import { verifyReleaseRequest, verifyRerunCommit } from "../steps/verify-request.js";
+import { parseTag, type Version } from "../core/version.js";
+import { refusedRequestEvent, verifyReleaseRequest, verifyRerunCommit } from "../steps/verify-request.js";
 
 const INPUTS = ["config-path", "environment", "token", "payload", "version", "sha", "requested-at"] as const;
 
@@ -130,19 +130,56 @@ export async function runBuildMatrix(
   });
 }
 
+/** The version a request names, when it names a valid one (for recording its refusal). */
+function refusedVersion(settings: BuildMatrixSettings, config: Config): Version | undefined {
+  try {
+    return parseTag(
+      settings.payload !== undefined
+        ? parseReleaseRequested(settings.payload).tag
+        : (settings.version as string),
+      config.tags.pattern,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 /** Entry point of actions/build-matrix. */
 export async function main(): Promise<void> {
   const settings = readInputs(buildMatrixInputsSchema, INPUTS);
   core.setSecret(settings.token);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
-  const plan = await runBuildMatrix(settings, config, {
-    github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
-    serverUrl: context.serverUrl,
-    sender: readEventSender(),
-    now: () => new Date(),
-    log: (line) => core.info(line),
-  });
+  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const sender = readEventSender();
+  let plan: ReleasePlan;
+  try {
+    plan = await runBuildMatrix(settings, config, {
+      github,
+      serverUrl: context.serverUrl,
+      sender,
+      now: () => new Date(),
+      log: (line) => core.info(line),
+    });
+  } catch (error) {
+    // A refused request for an existing release is handed on as one ledger line (release.yml
+    // records it); no plan, matrix or version output is written.
+    const version = refusedVersion(settings, config);
+    const line =
+      version &&
+      (await refusedRequestEvent(error, version, config, {
+        github,
+        sender: sender ?? "(nobody)",
+        runId: runAttemptId(),
+        runUrl: context.runUrl,
+        at: new Date().toISOString(),
+      }).catch(() => undefined));
+    if (line && version) {
+      core.setOutput("refused", JSON.stringify(line));
+      core.setOutput("refused-version", version.version);
+    }
+    throw error;
+  }
   core.setOutput("matrix", JSON.stringify(plan.matrix));
   core.setOutput("version", plan.version);
   core.setOutput("prerelease", String(plan.prerelease));

@@ -8,7 +8,9 @@ import { readTagCommit } from "../adapters/tag-commit.js";
 import { readWorkflowRun } from "../adapters/workflow-runs.js";
 import type { Config } from "../core/config.js";
 import { ledgerKey } from "../core/environment.js";
+import { ReleaseRelayError } from "../core/errors.js";
 import type { ReleaseRequested } from "../core/events.js";
+import type { LedgerEvent } from "../core/ledger.js";
 import { deriveState } from "../core/release-state.js";
 import { judgeSourceChecks, releaseBranchesFor } from "../core/source-gate.js";
 import {
@@ -137,4 +139,31 @@ export async function verifyRerunCommit(
     { tagCommit, branches, triggerRun: undefined, checks: undefined, recordedCommit: recorded?.commit },
   );
   return { commit: verified.commit, requestedAt: recorded?.requestedAt };
+}
+
+const REFUSALS = new Set(["E_SENDER", "E_REQUEST_FORGED", "E_VERSION_CONFLICT", "E_SOURCE_CHECKS"]);
+
+/**
+ * The ledger line for a refused request, when the release it names exists (its ledger has events):
+ * the refusal shows on that release's tracking issue and changes nothing else. A request for a
+ * release that does not exist gets none, so a forged request never starts a ledger or an issue.
+ */
+export async function refusedRequestEvent(
+  error: unknown,
+  version: Version,
+  config: Config,
+  deps: { github: GitHubClient; sender: string; runId: string; runUrl: string | undefined; at: string },
+): Promise<LedgerEvent | undefined> {
+  if (!(error instanceof ReleaseRelayError) || !REFUSALS.has(error.code)) return undefined;
+  const store = new LedgerStore(deps.github, config.tracking.repo, ledgerKey(config, version.version));
+  if ((await store.read()).events.length === 0) return undefined;
+  return {
+    id: `refused:${deps.runId}`,
+    at: deps.at,
+    type: "refused",
+    what: "release-requested",
+    sender: deps.sender.slice(0, 100),
+    reason: error.message.slice(0, 1000),
+    ...(deps.runUrl ? { runUrl: deps.runUrl } : {}),
+  };
 }

@@ -79,7 +79,7 @@ export async function judgeAttack(input: {
         : `Nothing was published, signed, merged or recorded as fact: ${unchanged}`,
     ...(newRefusals > 0
       ? [
-          `the ledger records the refusal (${newRefusals} refused event, listed on the dashboard when it is next rendered)`,
+          `the ledger records the refusal (${newRefusals} refused event, one line on the tracking issue)`,
         ]
       : []),
   ].join("; ");

@@ -192,6 +192,40 @@ describe("release requests: only the tag's real commit is built", () => {
     expect(result.stdout).toContain("E_REQUEST_FORGED");
     expect(result.outputs.matrix).toBeUndefined();
     expect(result.outputs.plan).toBeUndefined();
+    // No release 8.0.2 exists yet: the refusal starts no ledger (nothing to record it in).
+    expect(result.outputs.refused).toBeUndefined();
+  });
+
+  it("hands a refused request for an existing release on as one refused ledger line", async () => {
+    const first = await plan(request());
+    await runTrackStatus(
+      { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
+      config,
+      trackDeps(REQUESTER),
+    );
+    const other = await commitOn(SOURCE, "8.0", "other.c");
+    const result = await runBundledAction(
+      "build-matrix",
+      { "config-path": configPath, token: "app", payload: request({ sha: other }) },
+      {
+        GITHUB_REPOSITORY: AUTOMATION,
+        GITHUB_API_URL: emulator.url,
+        GITHUB_SERVER_URL: emulator.url,
+        GITHUB_RUN_ID: "77",
+      },
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.outputs.matrix).toBeUndefined();
+    expect(result.outputs["refused-version"]).toBe("8.0.2");
+    expect(JSON.parse(result.outputs.refused ?? "{}")).toMatchObject({
+      id: "refused:77-1",
+      type: "refused",
+      what: "release-requested",
+      sender: "(nobody)",
+    });
+    expect(JSON.parse(result.outputs.refused ?? "{}").reason).toContain(
+      `names commit ${other} for tag 8.0.2`,
+    );
   });
 });
 
