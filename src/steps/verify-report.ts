@@ -1,42 +1,16 @@
 // A downstream report is a hint: what the ledger records is what GitHub says about the release's own
 // PR and the run the report names, read here with the automation side's token.
 import type { GitHubClient } from "../adapters/github.js";
-import { githubError } from "../adapters/github-errors.js";
 import type { LedgerStore } from "../adapters/ledger-store.js";
-import { readWorkflowRun } from "../adapters/workflow-runs.js";
+import { readPull, readWorkflowRun } from "../adapters/reported-facts.js";
 import type { Config } from "../core/config.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { LedgerEvent } from "../core/ledger.js";
 import { deriveState, type ReleaseState } from "../core/release-state.js";
 import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
-import { judgeReport, MAX_RUN_ID, type ReportedPull } from "../core/trust/report-verdict.js";
+import { judgeReport, MAX_RUN_ID } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
 import { assertSenderAllowed } from "../core/trust/senders.js";
-
-async function readPull(
-  github: GitHubClient,
-  repo: string,
-  number: number,
-): Promise<ReportedPull | undefined> {
-  const [owner, name] = repo.split("/") as [string, string];
-  try {
-    const { data } = await github.rest.pulls.get({ owner, repo: name, pull_number: number });
-    return {
-      number: data.number,
-      state: data.state === "closed" ? "closed" : "open",
-      merged: data.merged,
-      headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name ?? "",
-    };
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return undefined;
-    throw githubError(
-      error,
-      `read PR #${number} of ${repo}`,
-      `give the App "Pull requests: read" on ${repo}`,
-    );
-  }
-}
 
 /**
  * Verifies a downstream-status report (JSON text) from `sender` against GitHub and returns the event

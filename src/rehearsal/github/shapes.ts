@@ -16,6 +16,9 @@ import type {
 
 type Schemas = components["schemas"];
 
+/** Commits and tags the emulator makes carry no signature. */
+const UNSIGNED = { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null };
+
 /** Turns state into the JSON GitHub returns; every shape is typed by GitHub's OpenAPI description. */
 export class Shapes {
   constructor(
@@ -344,13 +347,7 @@ export class Shapes {
       message: t.message,
       tagger: t.tagger,
       object: { sha: t.object, type: t.type, url: `${this.api}/repos/${repo}/git/${t.type}s/${t.object}` },
-      verification: {
-        verified: false,
-        reason: "unsigned",
-        signature: null,
-        payload: null,
-        verified_at: null,
-      },
+      verification: { ...UNSIGNED },
     };
   }
 
@@ -417,13 +414,7 @@ export class Shapes {
         url: `${this.api}/repos/${repo}/git/commits/${p}`,
         html_url: `${this.web}/${repo}/commit/${p}`,
       })),
-      verification: {
-        verified: false,
-        reason: "unsigned",
-        signature: null,
-        payload: null,
-        verified_at: null,
-      },
+      verification: { ...UNSIGNED },
     };
   }
 

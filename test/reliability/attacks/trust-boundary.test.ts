@@ -66,6 +66,19 @@ const plan = (payload: string, sender = REQUESTER) =>
     { github, serverUrl: emulator.url, sender, now: () => new Date(), log: () => {} },
   );
 
+/** The bundled build-matrix as the runner starts it for a dispatch in run 77 (no event file: no sender). */
+const bundledPlan = (payload: string) =>
+  runBundledAction(
+    "build-matrix",
+    { "config-path": configPath, token: "app", payload },
+    {
+      GITHUB_REPOSITORY: AUTOMATION,
+      GITHUB_API_URL: emulator.url,
+      GITHUB_SERVER_URL: emulator.url,
+      GITHUB_RUN_ID: "77",
+    },
+  );
+
 const ledger = async (version = "8.0.2") =>
   deriveState((await new LedgerStore(github, AUTOMATION, version).read()).events);
 const issues = () => emulator.state.repos[AUTOMATION.toLowerCase()]?.issues ?? [];
@@ -178,16 +191,7 @@ describe("release requests: only the tag's real commit is built", () => {
 
   it("the bundled build-matrix, given a payload whose sha is not the tag's commit, fails and writes no matrix", async () => {
     const other = await commitOn(SOURCE, "8.0", "other.c");
-    const result = await runBundledAction(
-      "build-matrix",
-      { "config-path": configPath, token: "app", payload: request({ sha: other }) },
-      {
-        GITHUB_REPOSITORY: AUTOMATION,
-        GITHUB_API_URL: emulator.url,
-        GITHUB_SERVER_URL: emulator.url,
-        GITHUB_EVENT_NAME: "repository_dispatch",
-      },
-    );
+    const result = await bundledPlan(request({ sha: other }));
     expect(result.exitCode).not.toBe(0);
     expect(result.stdout).toContain("E_REQUEST_FORGED");
     expect(result.outputs.matrix).toBeUndefined();
@@ -204,16 +208,7 @@ describe("release requests: only the tag's real commit is built", () => {
       trackDeps(REQUESTER),
     );
     const other = await commitOn(SOURCE, "8.0", "other.c");
-    const result = await runBundledAction(
-      "build-matrix",
-      { "config-path": configPath, token: "app", payload: request({ sha: other }) },
-      {
-        GITHUB_REPOSITORY: AUTOMATION,
-        GITHUB_API_URL: emulator.url,
-        GITHUB_SERVER_URL: emulator.url,
-        GITHUB_RUN_ID: "77",
-      },
-    );
+    const result = await bundledPlan(request({ sha: other }));
     expect(result.exitCode).not.toBe(0);
     expect(result.outputs.matrix).toBeUndefined();
     expect(result.outputs["refused-version"]).toBe("8.0.2");

@@ -1,3 +1,5 @@
+// What GitHub reports about runs and pull requests: the facts a claim from outside is checked against.
+import type { ReportedPull } from "../core/trust/report-verdict.js";
 import type { ReportedRun } from "../core/trust/request-verdict.js";
 import type { GitHubClient } from "./github.js";
 import { githubError } from "./github-errors.js";
@@ -28,6 +30,32 @@ export async function readWorkflowRun(
       error,
       `read workflow run ${runId} of ${repo}`,
       `give the token "Actions: read" on ${repo} (a public repo's runs need none)`,
+    );
+  }
+}
+
+/** A pull request as GitHub reports it; undefined when it knows no such PR in `repo`. */
+export async function readPull(
+  github: GitHubClient,
+  repo: string,
+  number: number,
+): Promise<ReportedPull | undefined> {
+  const [owner, name] = repo.split("/") as [string, string];
+  try {
+    const { data } = await github.rest.pulls.get({ owner, repo: name, pull_number: number });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? "",
+    };
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw githubError(
+      error,
+      `read PR #${number} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`,
     );
   }
 }
