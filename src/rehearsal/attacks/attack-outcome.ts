@@ -78,9 +78,7 @@ export async function judgeAttack(input: {
         ? `The one change is what this attack may honestly cause: ${honest.join("; ")}; nothing else was published, signed, merged or recorded: ${unchanged}`
         : `Nothing was published, signed, merged or recorded as fact: ${unchanged}`,
     ...(newRefusals > 0
-      ? [
-          `the ledger records the refusal (${newRefusals} refused event, one line on the tracking issue)`,
-        ]
+      ? [`the ledger records the refusal (${newRefusals} refused event, one line on the tracking issue)`]
       : []),
   ].join("; ");
   return { name, refused, published, detail: `Sent: ${attempt.sent}. ${answer}. ${consequence}.` };
