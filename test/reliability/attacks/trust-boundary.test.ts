@@ -134,6 +134,13 @@ describe("release requests: only the tag's real commit is built", () => {
     expect((await ledger("8.0.3")).eventCount).toBe(0);
   });
 
+  it("follows an annotated tag to its commit: an honest request for it is planned", async () => {
+    const tagger = { GIT_COMMITTER_NAME: "maintainer", GIT_COMMITTER_EMAIL: "m@example.invalid" };
+    await emulator.git(SOURCE).run(["tag", "-f", "-a", "-m", "8.0.2", "8.0.2", tagged], { env: tagger });
+    expect((await emulator.git(SOURCE).text(["cat-file", "-t", "refs/tags/8.0.2"])).trim()).toBe("tag");
+    expect((await plan(request())).commit).toBe(tagged);
+  });
+
   it("refuses a tag GitHub does not have", async () => {
     await expect(
       plan(request({ version: "8.0.9", tag: "8.0.9", releaseId: "valkey@8.0.9" }, "8.0.9")),
