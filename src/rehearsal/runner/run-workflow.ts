@@ -35,8 +35,10 @@ export async function runWorkflow(
   const url = `${host.apiUrl}/${repo}/actions/runs/${runId}`;
   const runDir = join(host.workDir, "runs", String(runId));
   mkdirSync(runDir, { recursive: true });
-  // Every webhook payload names its sender: the account whose token caused the event (for a
-  // repository_dispatch, the caller of the dispatch API). Steps trust it because GitHub sets it.
+  // Every webhook payload names its sender, the account whose token caused the event: for a
+  // repository_dispatch, the caller of the dispatch API (GitHub docs, "Webhook events and payloads":
+  // the `sender` property; the repository_dispatch schema requires it). Steps trust it because GitHub
+  // sets it; where GitHub cannot tell, it names the `ghost` user, which no config allows.
   event.payload.sender ??= { login: event.actor, type: event.actor.endsWith("[bot]") ? "Bot" : "User" };
   writeFileSync(join(runDir, "event.json"), JSON.stringify(event.payload, null, 2));
   // A pull request's run belongs to its head branch (what workflow_run reports as head_branch).
