@@ -7,6 +7,7 @@ import { runOpenDownstreamPrs } from "../src/actions/open-downstream-prs.js";
 import { createGitHubClient } from "../src/adapters/github.js";
 import { parseConfig } from "../src/core/config-parse.js";
 import { GitHubEmulator } from "../src/rehearsal/github/emulator.js";
+import { generateEdits } from "../test/support/generate-then-open.js";
 import { SHA_802, seedValkeyDownstreams } from "../test/support/valkey-downstreams.js";
 
 const [examplePath, fixtures] = process.argv.slice(2) as [string, string];
@@ -39,6 +40,13 @@ writeFileSync(
   ]),
 );
 const config = parseConfig(readFileSync(examplePath, "utf8"));
+// The generate job's work (no token, no PR): the container's script, before anything is counted.
+const { file: generatedEdits } = await generateEdits(
+  emulator.url,
+  { version: "8.0.2", hashesFile, releasedVersions: [], releaseDate: "2025-01-07" },
+  config,
+  dirname(examplePath),
+);
 const settings = (recordedPrs: string[]) => ({
   configPath: examplePath,
   environment: undefined,
@@ -49,6 +57,7 @@ const settings = (recordedPrs: string[]) => ({
   trackingIssueUrl: undefined,
   releaseDate: "2025-01-07",
   recordedPrs,
+  generatedEdits,
 });
 const deps = { github, configDir: dirname(examplePath), today: "2025-01-07" };
 // A first attempt, as the release workflow makes it: the ledger holds no PR yet.

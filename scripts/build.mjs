@@ -15,6 +15,7 @@ export const ENTRIES = {
   "build-matrix": "src/actions/build-matrix.ts",
   "compute-hashes": "src/actions/compute-hashes.ts",
   "sign-upload": "src/actions/sign-upload.ts",
+  "generate-downstream-edits": "src/actions/generate-downstream-edits.ts",
   "open-downstream-prs": "src/actions/open-downstream-prs.ts",
   "track-status": "src/actions/track-status.ts",
   yank: "src/actions/yank.ts",

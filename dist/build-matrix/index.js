@@ -55422,6 +55422,9 @@ function readRunContext(env = process.env) {
     workspace: e.GITHUB_WORKSPACE ?? process.cwd()
   };
 }
+function runAttemptId(env = process.env) {
+  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+}
 function readEventSender(env = process.env) {
   const path = env.GITHUB_EVENT_PATH;
   if (!path || !existsSync2(path)) return void 0;
@@ -56238,7 +56241,7 @@ async function readTagCommit(github, repo, tag) {
   }
 }
 
-// src/adapters/workflow-runs.ts
+// src/adapters/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
   try {
@@ -56649,6 +56652,21 @@ async function verifyRerunCommit(version2, config2, deps) {
   );
   return { commit: verified.commit, requestedAt: recorded?.requestedAt };
 }
+var REFUSALS = /* @__PURE__ */ new Set(["E_SENDER", "E_REQUEST_FORGED", "E_VERSION_CONFLICT", "E_SOURCE_CHECKS"]);
+async function refusedRequestEvent(error63, version2, config2, deps) {
+  if (!(error63 instanceof ReleaseRelayError) || !REFUSALS.has(error63.code)) return void 0;
+  const store = new LedgerStore(deps.github, config2.tracking.repo, ledgerKey(config2, version2.version));
+  if ((await store.read()).events.length === 0) return void 0;
+  return {
+    id: `refused:${deps.runId}`,
+    at: deps.at,
+    type: "refused",
+    what: "release-requested",
+    sender: deps.sender.slice(0, 100),
+    reason: error63.message.slice(0, 1e3),
+    ...deps.runUrl ? { runUrl: deps.runUrl } : {}
+  };
+}
 
 // src/actions/build-matrix.ts
 var INPUTS = ["config-path", "environment", "token", "payload", "version", "sha", "requested-at"];
@@ -56734,18 +56752,47 @@ async function runBuildMatrix(settings, config2, context) {
     serverUrl: context.serverUrl
   });
 }
+function refusedVersion(settings, config2) {
+  try {
+    return parseTag(
+      settings.payload !== void 0 ? parseReleaseRequested(settings.payload).tag : settings.version,
+      config2.tags.pattern
+    );
+  } catch {
+    return void 0;
+  }
+}
 async function main() {
   const settings = readInputs(buildMatrixInputsSchema, INPUTS);
   setSecret(settings.token);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
-  const plan = await runBuildMatrix(settings, config2, {
-    github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
-    serverUrl: context.serverUrl,
-    sender: readEventSender(),
-    now: () => /* @__PURE__ */ new Date(),
-    log: (line) => info(line)
-  });
+  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const sender = readEventSender();
+  let plan;
+  try {
+    plan = await runBuildMatrix(settings, config2, {
+      github,
+      serverUrl: context.serverUrl,
+      sender,
+      now: () => /* @__PURE__ */ new Date(),
+      log: (line) => info(line)
+    });
+  } catch (error63) {
+    const version2 = refusedVersion(settings, config2);
+    const line = version2 && await refusedRequestEvent(error63, version2, config2, {
+      github,
+      sender: sender ?? "(nobody)",
+      runId: runAttemptId(),
+      runUrl: context.runUrl,
+      at: (/* @__PURE__ */ new Date()).toISOString()
+    }).catch(() => void 0);
+    if (line && version2) {
+      setOutput("refused", JSON.stringify(line));
+      setOutput("refused-version", version2.version);
+    }
+    throw error63;
+  }
   setOutput("matrix", JSON.stringify(plan.matrix));
   setOutput("version", plan.version);
   setOutput("prerelease", String(plan.prerelease));

@@ -55852,7 +55852,8 @@ var TrackingIssues = class {
       number: data.number,
       url: data.html_url,
       body: data.body ?? "",
-      state: data.state === "closed" ? "closed" : "open"
+      state: data.state === "closed" ? "closed" : "open",
+      author: data.user?.login ?? ""
     };
   }
   /** Issues (not pull requests) with exactly this title and label, oldest first. */
@@ -56962,7 +56963,7 @@ function githubError(error63, action, permissionHint) {
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
-// src/adapters/workflow-runs.ts
+// src/adapters/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
   try {
@@ -56984,6 +56985,26 @@ async function readWorkflowRun(github, repo, runId2) {
       error63,
       `read workflow run ${runId2} of ${repo}`,
       `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
+    );
+  }
+}
+async function readPull(github, repo, number4) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? ""
+    };
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw githubError(
+      error63,
+      `read PR #${number4} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
     );
   }
 }
@@ -57189,26 +57210,6 @@ function assertSenderAllowed(config2, eventType, sender) {
 }
 
 // src/steps/verify-report.ts
-async function readPull(github, repo, number4) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
-    return {
-      number: data.number,
-      state: data.state === "closed" ? "closed" : "open",
-      merged: data.merged,
-      headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name ?? ""
-    };
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw githubError(
-      error63,
-      `read PR #${number4} of ${repo}`,
-      `give the App "Pull requests: read" on ${repo}`
-    );
-  }
-}
 async function verifyReport(reportText, config2, version2, state, deps) {
   assertSenderAllowed(config2, "downstream-status", deps.sender);
   let raw;
@@ -57232,6 +57233,32 @@ async function verifyReport(reportText, config2, version2, state, deps) {
     pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
     namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
   });
+}
+async function reportEvents(report, config2, version2, store, deps, at2) {
+  const sender = deps.run.sender ?? "(nobody)";
+  const before = await store.read();
+  try {
+    const event = await verifyReport(report, config2, version2, deriveState(before.events), {
+      github: deps.github,
+      serverUrl: deps.run.serverUrl ?? "https://github.com",
+      sender,
+      now: at2
+    });
+    return { events: [event] };
+  } catch (error63) {
+    const refused = error63 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error63.code);
+    if (!refused || before.events.length === 0) throw error63;
+    const line = {
+      id: `refused:${deps.run.runId}`,
+      at: at2,
+      type: "refused",
+      what: "downstream-status",
+      sender: sender.slice(0, 100),
+      reason: error63.message.slice(0, 1e3),
+      ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
+    };
+    return { events: [line], refusal: error63 };
+  }
 }
 
 // src/steps/verify-stage-runs.ts
@@ -57440,7 +57467,8 @@ async function runTrackStatus(settings, config2, deps) {
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
   const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  let events = settings.report !== void 0 ? [await confirmedReport(settings.report, config2, version2.version, store, deps, now())] : eventsFromSettings(settings, config2, deps.run, now());
+  const report = settings.report !== void 0 ? await reportEvents(settings.report, config2, version2.version, store, deps, now()) : void 0;
+  let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
@@ -57489,8 +57517,7 @@ async function runTrackStatus(settings, config2, deps) {
   let state = deriveState(snapshot.events);
   let mine;
   if (!state.trackingIssue) {
-    const [existing] = await issues.findByTitle(title, config2.tracking.labels[0]);
-    mine = existing ?? await issues.create(title, config2.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
+    mine = await issues.create(title, config2.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
     await store.append({
       id: `tracking-issue:${mine.number}`,
       at: now(),
@@ -57503,7 +57530,12 @@ async function runTrackStatus(settings, config2, deps) {
     state = deriveState(snapshot.events);
   }
   const canonical = state.trackingIssue;
-  if (mine && mine.number !== canonical.number) await issues.closeAsDuplicate(mine.number, canonical.url);
+  if (mine) {
+    const strays = (await issues.findByTitle(title, config2.tracking.labels[0])).filter(
+      (i) => i.author === mine?.author && i.number !== canonical.number && i.state === "open"
+    );
+    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
+  }
   const ping = config2.tracking.reviewPing;
   const reminders = reviewPingsDue(
     state,
@@ -57541,6 +57573,7 @@ async function runTrackStatus(settings, config2, deps) {
     if (await store.head() === readLedgerMarker(issue3.body)) break;
   }
   const requestSha = state.request?.commit ?? (settings.rerun !== void 0 ? await readTagCommit(deps.github, config2.source.repo, settings.version) : void 0);
+  if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,
     state,
@@ -57549,31 +57582,6 @@ async function runTrackStatus(settings, config2, deps) {
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
     requestSha
   };
-}
-async function confirmedReport(report, config2, version2, store, deps, at2) {
-  const sender = deps.run.sender ?? "(nobody)";
-  const before = await store.read();
-  try {
-    return await verifyReport(report, config2, version2, deriveState(before.events), {
-      github: deps.github,
-      serverUrl: deps.run.serverUrl ?? "https://github.com",
-      sender,
-      now: at2
-    });
-  } catch (error63) {
-    const refused = error63 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error63.code);
-    if (refused && before.events.length > 0)
-      await store.append({
-        id: `refused:${deps.run.runId}`,
-        at: at2,
-        type: "refused",
-        what: "downstream-status",
-        sender: sender.slice(0, 100),
-        reason: error63.message.slice(0, 1e3),
-        ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
-      });
-    throw error63;
-  }
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);

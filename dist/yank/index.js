@@ -95857,7 +95857,8 @@ var TrackingIssues = class {
       number: data.number,
       url: data.html_url,
       body: data.body ?? "",
-      state: data.state === "closed" ? "closed" : "open"
+      state: data.state === "closed" ? "closed" : "open",
+      author: data.user?.login ?? ""
     };
   }
   /** Issues (not pull requests) with exactly this title and label, oldest first. */
@@ -96591,7 +96592,7 @@ function githubError(error64, action, permissionHint) {
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
-// src/adapters/workflow-runs.ts
+// src/adapters/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
   try {
@@ -96613,6 +96614,26 @@ async function readWorkflowRun(github, repo, runId2) {
       error64,
       `read workflow run ${runId2} of ${repo}`,
       `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
+    );
+  }
+}
+async function readPull(github, repo, number4) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? ""
+    };
+  } catch (error64) {
+    if (error64.status === 404) return void 0;
+    throw githubError(
+      error64,
+      `read PR #${number4} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
     );
   }
 }
@@ -96818,26 +96839,6 @@ function assertSenderAllowed(config2, eventType, sender) {
 }
 
 // src/steps/verify-report.ts
-async function readPull(github, repo, number4) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
-    return {
-      number: data.number,
-      state: data.state === "closed" ? "closed" : "open",
-      merged: data.merged,
-      headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name ?? ""
-    };
-  } catch (error64) {
-    if (error64.status === 404) return void 0;
-    throw githubError(
-      error64,
-      `read PR #${number4} of ${repo}`,
-      `give the App "Pull requests: read" on ${repo}`
-    );
-  }
-}
 async function verifyReport(reportText, config2, version2, state2, deps) {
   assertSenderAllowed(config2, "downstream-status", deps.sender);
   let raw;
@@ -96861,6 +96862,32 @@ async function verifyReport(reportText, config2, version2, state2, deps) {
     pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
     namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
   });
+}
+async function reportEvents(report, config2, version2, store, deps, at2) {
+  const sender = deps.run.sender ?? "(nobody)";
+  const before = await store.read();
+  try {
+    const event = await verifyReport(report, config2, version2, deriveState(before.events), {
+      github: deps.github,
+      serverUrl: deps.run.serverUrl ?? "https://github.com",
+      sender,
+      now: at2
+    });
+    return { events: [event] };
+  } catch (error64) {
+    const refused = error64 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error64.code);
+    if (!refused || before.events.length === 0) throw error64;
+    const line = {
+      id: `refused:${deps.run.runId}`,
+      at: at2,
+      type: "refused",
+      what: "downstream-status",
+      sender: sender.slice(0, 100),
+      reason: error64.message.slice(0, 1e3),
+      ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
+    };
+    return { events: [line], refusal: error64 };
+  }
 }
 
 // src/actions/track-status-settings.ts
@@ -97011,7 +97038,8 @@ async function runTrackStatus(settings, config2, deps) {
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
   const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  let events = settings.report !== void 0 ? [await confirmedReport(settings.report, config2, version2.version, store, deps, now())] : eventsFromSettings(settings, config2, deps.run, now());
+  const report = settings.report !== void 0 ? await reportEvents(settings.report, config2, version2.version, store, deps, now()) : void 0;
+  let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   if (settings.rerun !== void 0) {
     const before = (await store.read()).events;
@@ -97060,8 +97088,7 @@ async function runTrackStatus(settings, config2, deps) {
   let state2 = deriveState(snapshot.events);
   let mine;
   if (!state2.trackingIssue) {
-    const [existing] = await issues.findByTitle(title, config2.tracking.labels[0]);
-    mine = existing ?? await issues.create(title, config2.tracking.labels, renderDashboard(state2, ctx(snapshot.head)));
+    mine = await issues.create(title, config2.tracking.labels, renderDashboard(state2, ctx(snapshot.head)));
     await store.append({
       id: `tracking-issue:${mine.number}`,
       at: now(),
@@ -97074,7 +97101,12 @@ async function runTrackStatus(settings, config2, deps) {
     state2 = deriveState(snapshot.events);
   }
   const canonical = state2.trackingIssue;
-  if (mine && mine.number !== canonical.number) await issues.closeAsDuplicate(mine.number, canonical.url);
+  if (mine) {
+    const strays = (await issues.findByTitle(title, config2.tracking.labels[0])).filter(
+      (i5) => i5.author === mine?.author && i5.number !== canonical.number && i5.state === "open"
+    );
+    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
+  }
   const ping = config2.tracking.reviewPing;
   const reminders = reviewPingsDue(
     state2,
@@ -97112,6 +97144,7 @@ async function runTrackStatus(settings, config2, deps) {
     if (await store.head() === readLedgerMarker(issue3.body)) break;
   }
   const requestSha = state2.request?.commit ?? (settings.rerun !== void 0 ? await readTagCommit(deps.github, config2.source.repo, settings.version) : void 0);
+  if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,
     state: state2,
@@ -97121,34 +97154,8 @@ async function runTrackStatus(settings, config2, deps) {
     requestSha
   };
 }
-async function confirmedReport(report, config2, version2, store, deps, at2) {
-  const sender = deps.run.sender ?? "(nobody)";
-  const before = await store.read();
-  try {
-    return await verifyReport(report, config2, version2, deriveState(before.events), {
-      github: deps.github,
-      serverUrl: deps.run.serverUrl ?? "https://github.com",
-      sender,
-      now: at2
-    });
-  } catch (error64) {
-    const refused = error64 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error64.code);
-    if (refused && before.events.length > 0)
-      await store.append({
-        id: `refused:${deps.run.runId}`,
-        at: at2,
-        type: "refused",
-        what: "downstream-status",
-        sender: sender.slice(0, 100),
-        reason: error64.message.slice(0, 1e3),
-        ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
-      });
-    throw error64;
-  }
-}
 
 // src/adapters/downstream-pr.ts
-import { spawnSync } from "node:child_process";
 import { createHash as createHash7 } from "node:crypto";
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
@@ -97211,31 +97218,6 @@ var DownstreamPullRequests = class {
       throw error64 instanceof ReleaseRelayError ? error64 : githubError(
         error64,
         `read ${this.plan.repo}`,
-        `give the token "Contents: read" on ${this.plan.repo}`
-      );
-    }
-  }
-  /** Unpacks the repo at `sha` into `dir` (GitHub's tarball of the commit), for edits that run the repo's own scripts. */
-  async checkout(sha, dir) {
-    try {
-      const { data } = await this.github.rest.repos.downloadTarballArchive({
-        owner: this.owner,
-        repo: this.name,
-        ref: sha
-      });
-      const tar = spawnSync("tar", ["-xzf", "-", "--strip-components=1", "-C", dir], {
-        input: Buffer.from(data)
-      });
-      if (tar.status !== 0)
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `cannot unpack ${this.plan.repo} at ${sha.slice(0, 12)}: ${tar.stderr.toString().trim()}`,
-          "retry; the archive may be incomplete"
-        );
-    } catch (error64) {
-      throw error64 instanceof ReleaseRelayError ? error64 : githubError(
-        error64,
-        `download ${this.plan.repo}`,
         `give the token "Contents: read" on ${this.plan.repo}`
       );
     }

@@ -1,22 +1,22 @@
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
-import { applyEditsInDir } from "../adapters/checkout-edits.js";
 import { readConfigFile } from "../adapters/config-file.js";
+import { appliedChange, generatedChange } from "../adapters/downstream-change.js";
 import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
+import { readGeneratedEdits } from "../adapters/generated-edits-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
 import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
 import { type Config, type Downstream, downstreamNameSchema } from "../core/config.js";
-import { applyEdits, type EditedFile, editApplies, editedPaths } from "../core/downstream-edits.js";
 import { environmentNameSchema } from "../core/environment.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
+import { type GeneratedEdits, runsGenerator } from "../core/generated-edits.js";
 import { parseJsonInput } from "../core/json-input.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
@@ -42,6 +42,7 @@ const INPUTS = [
   "tracking-issue-url",
   "release-date",
   "recorded-prs",
+  "generated-edits",
 ] as const;
 
 const inputsSchema = z
@@ -71,6 +72,7 @@ const inputsSchema = z
             )
           : undefined,
       ),
+    "generated-edits": z.string().optional(),
   })
   .transform((i) => ({
     configPath: i["config-path"],
@@ -82,9 +84,13 @@ const inputsSchema = z
     trackingIssueUrl: i["tracking-issue-url"],
     releaseDate: i["release-date"],
     recordedPrs: i["recorded-prs"],
+    generatedEdits: i["generated-edits"],
   }));
 
-export type OpenPrsSettings = z.output<typeof inputsSchema>;
+/** The action's inputs; `generatedEdits` is needed only by a config whose downstreams run scripts. */
+export type OpenPrsSettings = Omit<z.output<typeof inputsSchema>, "generatedEdits"> & {
+  generatedEdits?: string;
+};
 
 /** What happened in one downstream repo. */
 export interface DownstreamResult {
@@ -110,22 +116,8 @@ interface Release {
   /** Downstreams whose PR the ledger holds; undefined when not known. */
   recordedPrs: readonly string[] | undefined;
   templates: (path: string) => string | undefined;
-}
-
-/** Applies a downstream's edits in a checkout of its base when one of them runs the repo's own script. */
-async function editInCheckout(
-  prs: DownstreamPullRequests,
-  d: Downstream,
-  baseSha: string,
-  r: Release,
-): Promise<{ edited: EditedFile[]; executable: Set<string> }> {
-  const dir = await mkdtemp(join(tmpdir(), `release-relay-${d.name}-`));
-  try {
-    await prs.checkout(baseSha, dir);
-    return await applyEditsInDir(dir, d, r.values, r.version.isPrerelease, r.templates);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  /** What the generate job's scripts made; undefined when it handed nothing over, the refusal when it is refused. */
+  generated: GeneratedEdits | ReleaseRelayError | undefined;
 }
 
 /** A dispatch downstream: sent the release's files and hashes once, by repository_dispatch. */
@@ -162,20 +154,9 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
     draft: d.pr.draft,
     mode: d.mode === "push" ? "push" : "pr",
   });
-  const scripted = d.edits.some((e) => e.kind === "script" && editApplies(e, r.version.isPrerelease));
-  const current = await prs.readBase(scripted ? [] : editedPaths(d.edits, r.values, r.version.isPrerelease));
-  const { edited, executable } = scripted
-    ? await editInCheckout(prs, d, current.sha, r)
-    : {
-        edited: applyEdits(
-          d.edits,
-          (p) => current.files.get(p),
-          r.values,
-          r.version.isPrerelease,
-          r.templates,
-        ),
-        executable: new Set<string>(),
-      };
+  const { current, edited, executable } = runsGenerator(d, r.version.isPrerelease)
+    ? await generatedChange(prs, d, r.generated, r.version.version, r.values)
+    : await appliedChange(prs, d, r.values, r.version.isPrerelease, r.templates);
   const files = edited.map((f) => f.path);
   if (d.mode === "dry-run") {
     return {
@@ -229,6 +210,13 @@ export async function runOpenDownstreamPrs(
     }),
     trackingUrl: settings.trackingIssueUrl,
     recordedPrs: settings.recordedPrs,
+    // A refused file fails only the downstreams that need it: the others' PRs still open.
+    generated: settings.generatedEdits
+      ? await readGeneratedEdits(settings.generatedEdits).catch((error: unknown) => {
+          if (error instanceof ReleaseRelayError) return error;
+          throw error;
+        })
+      : undefined,
     templates: (path) => {
       const file = resolve(deps.configDir, path);
       return existsSync(file) ? readFileSync(file, "utf8") : undefined;

@@ -5,13 +5,15 @@ import type { Downstream } from "../core/config.js";
 import { applyEdits, type EditedFile, editApplies } from "../core/downstream-edits.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { EditValues } from "../core/release-values.js";
+import type { ScriptOutputs } from "../core/script-outputs.js";
 import { renderTemplate } from "../core/template.js";
 import { runScriptEdit, snapshotFiles } from "./script-edit.js";
 
 /**
  * Applies a downstream's edits to the files of a checkout, in order, on disk — scripts included
  * (the repo's own generator). What changed is read by comparing the files before and after; a
- * script's outputs are added to `values` as `{<downstream>.<key>}` for later downstreams.
+ * script's outputs are added to `values` as `{<downstream>.<key>}` for later downstreams, and
+ * returned as the script wrote them.
  */
 export async function applyEditsInDir(
   dir: string,
@@ -19,8 +21,9 @@ export async function applyEditsInDir(
   values: EditValues,
   prerelease: boolean,
   templates: (path: string) => string | undefined,
-): Promise<{ edited: EditedFile[]; executable: Set<string> }> {
+): Promise<{ edited: EditedFile[]; executable: Set<string>; outputs: ScriptOutputs }> {
   const before = await snapshotFiles(dir);
+  const outputs: ScriptOutputs = {};
   for (const [i, edit] of d.edits.entries()) {
     if (!editApplies(edit, prerelease)) continue;
     if (edit.kind === "script") {
@@ -30,13 +33,14 @@ export async function applyEditsInDir(
           renderTemplate(v, values, `downstream ${d.name} edits[${i}].env.${k}`),
         ]),
       );
-      const { outputs } = await runScriptEdit(
+      const { outputs: scriptOutputs } = await runScriptEdit(
         dir,
         renderTemplate(edit.run, values, `downstream ${d.name} edits[${i}].run`),
         env,
         edit.timeoutSeconds,
       );
-      for (const [k, v] of Object.entries(outputs)) values[`${d.name}.${k}`] = v;
+      Object.assign(outputs, scriptOutputs);
+      for (const [k, v] of Object.entries(scriptOutputs)) values[`${d.name}.${k}`] = v;
       continue;
     }
     const inRepo = (p: string) => {
@@ -82,5 +86,5 @@ export async function applyEditsInDir(
     changed.push({ path, before: old?.toString("utf8"), after: content.toString("utf8") });
     if (((await stat(join(dir, path))).mode & 0o111) !== 0) executable.add(path);
   }
-  return { edited: changed.sort((a, b) => (a.path < b.path ? -1 : 1)), executable };
+  return { edited: changed.sort((a, b) => (a.path < b.path ? -1 : 1)), executable, outputs };
 }

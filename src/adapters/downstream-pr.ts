@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { GitHubClient } from "./github.js";
@@ -118,34 +117,6 @@ export class DownstreamPullRequests {
         : githubError(
             error,
             `read ${this.plan.repo}`,
-            `give the token "Contents: read" on ${this.plan.repo}`,
-          );
-    }
-  }
-
-  /** Unpacks the repo at `sha` into `dir` (GitHub's tarball of the commit), for edits that run the repo's own scripts. */
-  async checkout(sha: string, dir: string): Promise<void> {
-    try {
-      const { data } = await this.github.rest.repos.downloadTarballArchive({
-        owner: this.owner,
-        repo: this.name,
-        ref: sha,
-      });
-      const tar = spawnSync("tar", ["-xzf", "-", "--strip-components=1", "-C", dir], {
-        input: Buffer.from(data as ArrayBuffer),
-      });
-      if (tar.status !== 0)
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `cannot unpack ${this.plan.repo} at ${sha.slice(0, 12)}: ${tar.stderr.toString().trim()}`,
-          "retry; the archive may be incomplete",
-        );
-    } catch (error) {
-      throw error instanceof ReleaseRelayError
-        ? error
-        : githubError(
-            error,
-            `download ${this.plan.repo}`,
             `give the token "Contents: read" on ${this.plan.repo}`,
           );
     }

@@ -10,6 +10,7 @@ export type GitHubClient = InstanceType<typeof RelayOctokit>;
 
 /** How to reach GitHub (or the local emulator) and how patiently. */
 export interface GitHubClientOptions {
+  /** Empty: no Authorization header, what GitHub serves anyone (public repos' contents). */
   token: string;
   /** `GITHUB_API_URL`: https://api.github.com, a GHES `/api/v3` URL, or the local emulator. */
   baseUrl?: string;

@@ -1,9 +1,15 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdtemp, open, readdir, readFile, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { ReleaseRelayError } from "../core/errors.js";
-import { parseScriptOutputs, type ScriptOutputs } from "../core/script-outputs.js";
+import {
+  MAX_SCRIPT_OUTPUT_BYTES,
+  outputsTooLarge,
+  parseScriptOutputs,
+  type ScriptOutputs,
+} from "../core/script-outputs.js";
 
 /** Reads every file under `dir` (no .git), by relative path; what a script changed is found by comparing two of these. */
 export async function snapshotFiles(dir: string): Promise<Map<string, Buffer>> {
@@ -18,6 +24,69 @@ export async function snapshotFiles(dir: string): Promise<Map<string, Buffer>> {
   };
   await walk(dir);
   return files;
+}
+
+/** Every symlink under `dir` (no .git) and where it points: a generator's change is files only. */
+export async function snapshotSymlinks(dir: string): Promise<Map<string, string>> {
+  const links = new Map<string, string>();
+  const walk = async (d: string) => {
+    for (const entry of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, entry.name);
+      if (entry.name === ".git") continue;
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.isSymbolicLink()) links.set(relative(dir, p), await readlink(p));
+    }
+  };
+  await walk(dir);
+  return links;
+}
+
+/**
+ * Reads what a script wrote to its outputs file without trusting the file: a symlink (to
+ * /dev/zero, say) or a FIFO is refused rather than followed or waited on, and nothing past
+ * MAX_SCRIPT_OUTPUT_BYTES is read.
+ */
+async function readOutputsFile(file: string, where: string): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${where}: $RELEASE_RELAY_OUTPUT is not a file it wrote (${(error as NodeJS.ErrnoException).code})`,
+      'append lines to it: echo "key=value" >> "$RELEASE_RELAY_OUTPUT"',
+    );
+  }
+  try {
+    if (!(await handle.stat()).isFile())
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${where}: $RELEASE_RELAY_OUTPUT is not a regular file`,
+        'append lines to it: echo "key=value" >> "$RELEASE_RELAY_OUTPUT"',
+      );
+    const buffer = Buffer.alloc(MAX_SCRIPT_OUTPUT_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_SCRIPT_OUTPUT_BYTES) throw outputsTooLarge(where);
+    return buffer.subarray(0, length).toString("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Ends whatever the script left running in its process group, so nothing writes after it returned. */
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // The group is already gone.
+  }
 }
 
 /**
@@ -57,11 +126,12 @@ export async function runScriptEdit(
         child.stderr.on("data", keep);
         const timer = setTimeout(() => {
           // The whole process group: a generator's children die with it.
-          if (child.pid) process.kill(-child.pid, "SIGKILL");
+          killGroup(child.pid);
         }, timeoutSeconds * 1000);
         child.on("error", reject);
         child.on("close", (code, signal) => {
           clearTimeout(timer);
+          killGroup(child.pid);
           resolve({ code, signal, log });
         });
       },
@@ -80,8 +150,8 @@ export async function runScriptEdit(
         "run it in a checkout of the repo to see why",
       );
     }
-    const text = await readFile(outputFile, "utf8").catch(() => "");
-    return { outputs: parseScriptOutputs(text, `script ${JSON.stringify(command)}`), log: result.log };
+    const where = `script ${JSON.stringify(command)}`;
+    return { outputs: parseScriptOutputs(await readOutputsFile(outputFile, where), where), log: result.log };
   } finally {
     await rm(home, { recursive: true, force: true });
   }

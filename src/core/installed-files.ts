@@ -18,6 +18,7 @@ export const VENDORED_ACTIONS = [
   "build-matrix",
   "compute-hashes",
   "sign-upload",
+  "generate-downstream-edits",
   "open-downstream-prs",
   "track-status",
   "yank",

@@ -303,9 +303,14 @@ describe("GitHub emulator driven by the real Octokit", () => {
 });
 
 describe("tokens and permissions", () => {
-  it("answers 401 without or with an unknown token", async () => {
-    const anon = await fetch(`${emulator.url}/repos/acme/hashes`);
-    expect(anon.status).toBe(401);
+  it("answers 401 without or with an unknown token, but for reads of a public repo, as GitHub does", async () => {
+    const anon = (path: string, method = "GET") => fetch(`${emulator.url}${path}`, { method });
+    expect((await anon("/repos/acme/hashes")).status).toBe(200);
+    expect((await anon("/repos/acme/hashes/branches/main")).status).toBe(200);
+    expect((await anon("/repos/acme/hashes/contents/README")).status).toBe(200);
+    expect((await anon("/repos/acme/secret")).status).toBe(401);
+    expect((await anon("/repos/acme/hashes/issues", "POST")).status).toBe(401);
+    expect((await anon("/rate_limit")).status).toBe(401);
     const bad = createGitHubClient({
       token: "nope",
       baseUrl: emulator.url,

@@ -3,15 +3,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import {
-  type OpenPrsSettings,
-  renderPrSummary,
-  runOpenDownstreamPrs,
-} from "../../src/actions/open-downstream-prs.js";
+import { type OpenPrsSettings, renderPrSummary } from "../../src/actions/open-downstream-prs.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import type { Config } from "../../src/core/config.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { generateThenOpen } from "../support/generate-then-open.js";
 import { hasTool } from "../support/tools.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 
@@ -38,8 +35,9 @@ const settings = (): OpenPrsSettings => ({
   releaseDate: "2025-01-07",
   recordedPrs: undefined,
 });
+// The container's script runs in the generate job (no token); the downstream job publishes its files.
 const run = (config: Config, gh = github, recordedPrs?: string[]) =>
-  runOpenDownstreamPrs({ ...settings(), recordedPrs }, config, {
+  generateThenOpen(emulator.url, { ...settings(), recordedPrs }, config, {
     github: gh,
     configDir: dirname(examplePath),
     today: "2025-01-07",

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import { runScriptEdit } from "../../src/adapters/script-edit.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { renderTemplate } from "../../src/core/template.js";
 import { parseVersion } from "../../src/core/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { generateThenOpen } from "../support/generate-then-open.js";
 import { hasTool } from "../support/tools.js";
 
 // A container repo whose own generator updates versions.json and says which image tags it made.
@@ -73,8 +73,10 @@ afterEach(async () => {
   await emulator.stop();
 });
 
+// The generate job (no token) runs the scripts; the downstream job publishes what they made.
 const run = (config: string) =>
-  runOpenDownstreamPrs(
+  generateThenOpen(
+    emulator.url,
     {
       configPath: "release-relay.yml",
       environment: undefined,
@@ -92,7 +94,7 @@ const run = (config: string) =>
 const show = (repo: string, ref: string, path: string) => emulator.git(repo).text(["show", `${ref}:${path}`]);
 
 describe("script edits: the downstream repo's own generator", () => {
-  it("runs in a checkout of the base; its changes become the PR's one commit and its outputs reach later downstreams", async () => {
+  it("runs on the base as anyone can read it; its changes become the PR's one commit and its outputs reach later downstreams", async () => {
     const results = await run(CONFIG("./update.sh {line}"));
     expect(results.map((r) => [r.downstream, r.outcome])).toEqual([
       ["container", "opened"],
@@ -128,9 +130,12 @@ describe("script edits: the downstream repo's own generator", () => {
   });
 
   it("names a failing script; the downstream that needs its outputs is not attempted", async () => {
+    const mark = emulator.log.mark();
     const results = await run(CONFIG("echo generator broke >&2; exit 3"));
     expect(results[0]).toMatchObject({ outcome: "failed" });
+    expect(results[0]?.error).toContain("its generator failed in the generate job:");
     expect(results[0]?.error).toContain("exited 3: generator broke");
+    expect(emulator.log.summary(mark).mutating).toBe(0);
     // The website needed the container's tags: it fails by name rather than publishing an empty list.
     expect(results[1]?.error).toContain("not attempted: it comes after container, which failed");
     expect(emulator.state.repos["acme/demo-site"]?.pulls).toHaveLength(0);

@@ -301,14 +301,25 @@ describe("downstream files that changed format (open-downstream-prs)", () => {
         { name: "valkey-8.0.2.tar.gz", kind: "source-archive", size: 1, sha256: SHA_802, url },
       ]),
     );
+    // The container's script runs in the generate job first, as in the release workflow.
+    const generatedEdits = join(work, "generated-edits.json");
+    await act("generate-downstream-edits", {
+      "config-path": examplePath,
+      version: "8.0.2",
+      "hashes-file": hashesFile,
+      "release-date": "2025-01-07",
+      output: generatedEdits,
+    });
     const done = await act("open-downstream-prs", {
       "config-path": examplePath,
       version: "8.0.2",
       "hashes-file": hashesFile,
       token: "t",
       "release-date": "2025-01-07",
+      "generated-edits": generatedEdits,
     });
     expect(done.mutating.length).toBeGreaterThan(0);
+    expect(done.mutating.filter((m) => m.path.startsWith(`/repos/${repo}/`))).toEqual([]);
   });
 });
 

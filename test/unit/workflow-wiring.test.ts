@@ -131,6 +131,7 @@ describe("GitHub's own workflow parser", () => {
       "build",
       "qualify",
       "publish",
+      "generate",
       "downstream",
       "track",
     ]);
@@ -164,5 +165,26 @@ describe("secrets stay out of reach", () => {
       if (holds) expect(job.environment, `job ${id}`).toBe("release");
     }
     expect(JSON.stringify(wf.jobs.doctor)).not.toContain("RELEASE_SIGNING_KEY");
+  });
+
+  it("downstream scripts run in a job with no App token, secret, environment or cloud role; the token's job runs none", () => {
+    const wf = load("automation/release.yml").wf as unknown as {
+      jobs: Record<
+        string,
+        { environment?: string; needs?: string[]; permissions?: Record<string, string>; steps?: Step[] }
+      >;
+    };
+    const generate = wf.jobs.generate;
+    expect(generate?.environment).toBeUndefined();
+    expect(generate?.permissions).toEqual({ actions: "read", contents: "read" });
+    expect(JSON.stringify(generate)).not.toMatch(
+      /secrets\.|vars\.|create-github-app-token|configure-aws-credentials|id-token/,
+    );
+    expect(generate?.steps?.map((s) => s.uses)).toContain("./actions/generate-downstream-edits");
+    expect(Object.keys(actionOf("./actions/generate-downstream-edits").inputs).join()).not.toMatch(
+      /token|key/,
+    );
+    expect(wf.jobs.downstream?.needs).toContain("generate");
+    expect(JSON.stringify(wf.jobs.downstream)).not.toContain("generate-downstream-edits");
   });
 });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { CallLog } from "./accounting.js";
 import { FaultInjector, type FaultKind, type FaultPlan } from "./faults.js";
 import { GitStore } from "./git-store.js";
-import { checkPermission, normaliseGrant, type TokenGrant } from "./permissions.js";
+import { checkPermission, normaliseGrant, readableByAnyone, type TokenGrant } from "./permissions.js";
 import { HttpError, type Reply } from "./replies.js";
 import type { Route } from "./route.js";
 import { checkRoutes } from "./routes-checks.js";
@@ -320,15 +320,21 @@ export class GitHubEmulator {
     }
     let reply: Reply;
     try {
-      if (!token) throw new HttpError(401, "Requires authentication");
-      if (!grant) throw new HttpError(401, "Bad credentials");
+      if (token && !grant) throw new HttpError(401, "Bad credentials");
       const params = match.params;
-      if (params.owner && params.repo) {
-        const repo = this.world.state.repos[`${params.owner}/${params.repo}`.toLowerCase()];
-        const need = (repo && match.route.needFor?.(this.world, params)) || match.route.need;
-        const access = checkPermission(grant, `${params.owner}/${params.repo}`, need, {
-          public: repo !== undefined && !repo.private,
-        });
+      const repo =
+        params.owner && params.repo
+          ? this.world.state.repos[`${params.owner}/${params.repo}`.toLowerCase()]
+          : undefined;
+      const need = (repo && match.route.needFor?.(this.world, params)) || match.route.need;
+      const visibility = { public: repo !== undefined && !repo.private };
+      // GitHub serves a public repository's contents, branches and tarballs without authentication
+      // (REST docs of each: "This endpoint can be used without authentication or the aforementioned
+      // permissions if only public resources are requested"); any other call without a token is 401.
+      if (!grant && !(method === "GET" && readableByAnyone(need, visibility)))
+        throw new HttpError(401, "Requires authentication");
+      if (grant && params.owner && params.repo) {
+        const access = checkPermission(grant, `${params.owner}/${params.repo}`, need, visibility);
         if (access === "hidden") throw new HttpError(404, "Not Found");
         if (access === "denied") throw new HttpError(403, "Resource not accessible by integration");
       }
@@ -344,7 +350,7 @@ export class GitHubEmulator {
         params,
         query: url.searchParams,
         body,
-        login: grant.login,
+        login: grant?.login ?? "",
       });
     } catch (error) {
       reply = this.errorReply(error);

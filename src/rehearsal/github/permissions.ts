@@ -41,6 +41,11 @@ const PUBLIC_READS: ReadonlySet<PermissionName> = new Set([
   "pull_requests",
 ]);
 
+/** Whether anyone may make this read of a repository, with any token or none (see checkPermission). */
+export function readableByAnyone(need: Requirement | undefined, visibility: { public: boolean }): boolean {
+  return visibility.public && need?.level === "read" && PUBLIC_READS.has(need.name);
+}
+
 /** "granted", "denied" (the repo is visible: 403), or "hidden" (no access at all: 404 as GitHub does). */
 export function checkPermission(
   grant: TokenGrant,
@@ -55,7 +60,7 @@ export function checkPermission(
   // permissions if only public resources are requested") its runs, checks, statuses and pull requests.
   // This is how the automation side confirms a request or a report against a public repo it holds no
   // grant on.
-  if (visibility.public && need.level === "read" && PUBLIC_READS.has(need.name)) return "granted";
+  if (readableByAnyone(need, visibility)) return "granted";
   if (!perms) return "hidden";
   const has = (level: "read" | "write") => perms.includes(`${need.name}:${level}` as Permission);
   if (need.name === "metadata") return "granted"; // any grant on a repo includes metadata:read
