@@ -23,6 +23,7 @@ export async function readWorkflowRun(
       headSha: data.head_sha,
       status: data.status ?? "",
       conclusion: data.conclusion,
+      createdAt: data.created_at,
     };
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined;

@@ -37,14 +37,20 @@ export async function verifyReport(
   const claimed = reportToEvent(raw, config, version, deps.now);
   const report = downstreamStatusSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
-  const recorded = state.downstream.find((d) => d.name === downstream)?.pr;
+  const recordedState = state.downstream.find((d) => d.name === downstream);
+  const recorded = recordedState?.pr;
   const runId = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
-  return judgeReport(report, claimed, recorded, {
-    senderRun: runId <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId) : undefined,
-    pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : undefined,
-    namedRun: named === undefined ? undefined : await readWorkflowRun(deps.github, report.repo, named),
-  });
+  return judgeReport(
+    report,
+    claimed,
+    { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
+    {
+      senderRun: runId <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId) : undefined,
+      pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : undefined,
+      namedRun: named === undefined ? undefined : await readWorkflowRun(deps.github, report.repo, named),
+    },
+  );
 }
 
 /**

@@ -30,6 +30,7 @@ downstream:
     mode: pr
     dispatch: { event-type: acme-released }
     report-back: [image-build]
+senders: { release-requested: [acme-release-bot], downstream-status: ["acme-reporter[bot]"] }
 tracking: { repo: acme/release }
 `;
 const config = parseConfig(CONFIG);
@@ -65,10 +66,10 @@ const open = (c: Config, recordedPrs?: string[]) =>
     { github, configDir: ".", today: "2026-11-23" },
   );
 
-const track = (input: Partial<TrackStatusSettings>) =>
+const track = (input: Partial<TrackStatusSettings>, sender = "acme-reporter[bot]") =>
   runTrackStatus(trackSettings("release-relay.yml", "1.4.0", input), config, {
     github,
-    run: { runId: "5-1", runUrl: undefined, workflowRunId: "5", actor: "maintainer" },
+    run: { runId: "5-1", runUrl: undefined, workflowRunId: "5", actor: "maintainer", sender },
     now: () => new Date("2026-11-23T10:00:00Z"),
   });
 
@@ -149,6 +150,20 @@ describe("a dispatch downstream", () => {
       image: { digest: `sha256:${"e".repeat(64)}`, tags: ["1.4.0", "latest"] },
       runId: "77",
     };
+    // A run GitHub never started is no image build: refused, and the release still waits.
+    await expect(track({ report: JSON.stringify(report) })).rejects.toThrow(
+      "image-build report from acme/images names run 77, which GitHub does not know in acme/images",
+    );
+    // The receiver's own run (started by the dispatch) reports on itself when it has built.
+    emulator.startWorkflowRun("acme/images", {
+      id: 77,
+      name: "build images",
+      path: ".github/workflows/images.yml",
+      event: "repository_dispatch",
+      headBranch: "main",
+      headSha: "f".repeat(40),
+      actor: "acme-reporter[bot]",
+    });
     const built = await track({ report: JSON.stringify(report) });
     expect(built.state.downstream[0]?.image).toMatchObject({
       status: "succeeded",

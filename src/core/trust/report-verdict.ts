@@ -36,9 +36,10 @@ const refuse = (message: string, hint: string) => new ReleaseRelayError("E_REPOR
 export function judgeReport(
   report: DownstreamStatus,
   claimed: LedgerEvent,
-  recordedPull: { number: number; headSha?: string } | undefined,
+  recorded: { pull?: { number: number; headSha?: string } | undefined; dispatchedAt?: string | undefined },
   facts: ReportFacts,
 ): LedgerEvent {
+  const recordedPull = recorded.pull;
   const what = `${report.kind} report from ${report.repo}`;
   if (Number(report.runId) > MAX_RUN_ID || !facts.senderRun)
     throw refuse(
@@ -51,6 +52,8 @@ export function judgeReport(
       "only the downstream's own runs report",
     );
   if (report.kind === "page-published") return claimed;
+  if (report.kind === "image-build" && !recordedPull && recorded.dispatchedAt)
+    return dispatchedImageBuild(report, claimed, recorded.dispatchedAt, facts);
   if (!recordedPull || !facts.pull)
     throw refuse(
       `${what}: the ledger records no pull request of this release there`,
@@ -118,4 +121,39 @@ export function judgeReport(
       };
     }
   }
+}
+
+/**
+ * A dispatch downstream has no PR: its image build reports from its own run. The run (the one the
+ * report links, else the sender) must be one GitHub knows in that repo, started after the release was
+ * sent there; a finished run's conclusion is GitHub's, a running one may only report on itself.
+ */
+function dispatchedImageBuild(
+  report: DownstreamStatus,
+  claimed: LedgerEvent,
+  dispatchedAt: string,
+  facts: ReportFacts,
+): LedgerEvent {
+  const what = `image-build report from ${report.repo}`;
+  const run = facts.namedRun ?? facts.senderRun;
+  if (!run || run.repo.toLowerCase() !== report.repo.toLowerCase())
+    throw refuse(
+      `${what}: it names no run GitHub knows in ${report.repo}`,
+      "report from the image build's own run",
+    );
+  if (run.createdAt < dispatchedAt)
+    throw refuse(
+      `${what}: run ${run.id} started at ${run.createdAt}, before the release was sent there (${dispatchedAt})`,
+      "only a build the release started counts",
+    );
+  const event = claimed as Extract<LedgerEvent, { type: "image-build" }>;
+  if (run.status !== "completed") {
+    if (run.id !== facts.senderRun?.id)
+      throw refuse(
+        `${what}: run ${run.id} has not finished`,
+        "report once the build finished, or from the build's own run",
+      );
+    return event;
+  }
+  return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
 }

@@ -14,6 +14,8 @@ export interface ReportedRun {
   headSha: string;
   status: string;
   conclusion: string | null;
+  /** When it started (ISO 8601). */
+  createdAt: string;
 }
 
 /** What GitHub says about a release request: each read by the automation side with its own token. */
