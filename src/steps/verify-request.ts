@@ -3,9 +3,9 @@
 import type { GitHubClient } from "../adapters/github.js";
 import { githubError } from "../adapters/github-errors.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
+import { readWorkflowRun } from "../adapters/reported-facts.js";
 import { isCommitOnBranch, readSourceChecks } from "../adapters/source-checks.js";
 import { readTagCommit } from "../adapters/tag-commit.js";
-import { readWorkflowRun } from "../adapters/reported-facts.js";
 import type { Config } from "../core/config.js";
 import { ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
