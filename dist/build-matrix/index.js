@@ -56147,6 +56147,33 @@ var LedgerStore = class {
   }
 };
 
+// src/adapters/reported-facts.ts
+async function readWorkflowRun(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.actions.getWorkflowRun({ owner, repo: name2, run_id: runId2 });
+    return {
+      id: data.id,
+      repo: data.repository.full_name,
+      event: data.event,
+      // The person who started this attempt (a re-run's triggering actor differs from the first one's).
+      actor: data.triggering_actor?.login ?? data.actor?.login ?? "",
+      path: data.path,
+      headSha: data.head_sha,
+      status: data.status ?? "",
+      conclusion: data.conclusion,
+      createdAt: data.created_at
+    };
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw githubError(
+      error63,
+      `read workflow run ${runId2} of ${repo}`,
+      `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
+    );
+  }
+}
+
 // src/adapters/source-checks.ts
 async function readSourceChecks(github, repo, sha2) {
   const [owner, name2] = repo.split("/");
@@ -56238,32 +56265,6 @@ async function readTagCommit(github, repo, tag) {
   } catch (error63) {
     if (error63.status === 404) return void 0;
     throw error63;
-  }
-}
-
-// src/adapters/reported-facts.ts
-async function readWorkflowRun(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.actions.getWorkflowRun({ owner, repo: name2, run_id: runId2 });
-    return {
-      id: data.id,
-      repo: data.repository.full_name,
-      event: data.event,
-      // The person who started this attempt (a re-run's triggering actor differs from the first one's).
-      actor: data.triggering_actor?.login ?? data.actor?.login ?? "",
-      path: data.path,
-      headSha: data.head_sha,
-      status: data.status ?? "",
-      conclusion: data.conclusion
-    };
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw githubError(
-      error63,
-      `read workflow run ${runId2} of ${repo}`,
-      `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
-    );
   }
 }
 

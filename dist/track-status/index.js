@@ -56977,7 +56977,8 @@ async function readWorkflowRun(github, repo, runId2) {
       path: data.path,
       headSha: data.head_sha,
       status: data.status ?? "",
-      conclusion: data.conclusion
+      conclusion: data.conclusion,
+      createdAt: data.created_at
     };
   } catch (error63) {
     if (error63.status === 404) return void 0;
@@ -57106,7 +57107,8 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
 // src/core/trust/report-verdict.ts
 var MAX_RUN_ID = Number.MAX_SAFE_INTEGER;
 var refuse = (message, hint) => new ReleaseRelayError("E_REPORT_FORGED", message, hint);
-function judgeReport(report, claimed, recordedPull, facts) {
+function judgeReport(report, claimed, recorded, facts) {
+  const recordedPull = recorded.pull;
   const what = `${report.kind} report from ${report.repo}`;
   if (Number(report.runId) > MAX_RUN_ID || !facts.senderRun)
     throw refuse(
@@ -57119,6 +57121,8 @@ function judgeReport(report, claimed, recordedPull, facts) {
       "only the downstream's own runs report"
     );
   if (report.kind === "page-published") return claimed;
+  if (report.kind === "image-build" && !recordedPull && recorded.dispatchedAt)
+    return dispatchedImageBuild(report, claimed, recorded.dispatchedAt, facts);
   if (!recordedPull || !facts.pull)
     throw refuse(
       `${what}: the ledger records no pull request of this release there`,
@@ -57186,6 +57190,30 @@ function judgeReport(report, claimed, recordedPull, facts) {
     }
   }
 }
+function dispatchedImageBuild(report, claimed, dispatchedAt, facts) {
+  const what = `image-build report from ${report.repo}`;
+  const run = facts.namedRun ?? facts.senderRun;
+  if (!run || run.repo.toLowerCase() !== report.repo.toLowerCase())
+    throw refuse(
+      `${what}: it names no run GitHub knows in ${report.repo}`,
+      "report from the image build's own run"
+    );
+  if (run.createdAt < dispatchedAt)
+    throw refuse(
+      `${what}: run ${run.id} started at ${run.createdAt}, before the release was sent there (${dispatchedAt})`,
+      "only a build the release started counts"
+    );
+  const event = claimed;
+  if (run.status !== "completed") {
+    if (run.id !== facts.senderRun?.id)
+      throw refuse(
+        `${what}: run ${run.id} has not finished`,
+        "report once the build finished, or from the build's own run"
+      );
+    return event;
+  }
+  return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
+}
 
 // src/core/trust/request-verdict.ts
 function runIdOfUrl(url3, serverUrl, repo) {
@@ -57225,14 +57253,20 @@ async function verifyReport(reportText, config2, version2, state, deps) {
   const claimed = reportToEvent(raw, config2, version2, deps.now);
   const report = downstreamStatusSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
-  const recorded = state.downstream.find((d) => d.name === downstream)?.pr;
+  const recordedState = state.downstream.find((d) => d.name === downstream);
+  const recorded = recordedState?.pr;
   const runId2 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
-  return judgeReport(report, claimed, recorded, {
-    senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId2) : void 0,
-    pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
-    namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
-  });
+  return judgeReport(
+    report,
+    claimed,
+    { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
+    {
+      senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId2) : void 0,
+      pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
+      namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
+    }
+  );
 }
 async function reportEvents(report, config2, version2, store, deps, at2) {
   const sender = deps.run.sender ?? "(nobody)";
@@ -57318,6 +57352,7 @@ var INPUTS = [
   "qualify-logs",
   "approvals-of-run",
   "approvals-token",
+  "app-slug",
   "sweep"
 ];
 var inputsSchema = external_exports.object({
@@ -57337,6 +57372,9 @@ var inputsSchema = external_exports.object({
   "qualify-logs": external_exports.string().optional(),
   "approvals-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
   "approvals-token": external_exports.string().min(1).optional(),
+  "app-slug": external_exports.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+    error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
+  }).optional(),
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
@@ -57376,7 +57414,8 @@ var inputsSchema = external_exports.object({
   jobResults: i["job-results"],
   qualifyLogsDir: i["qualify-logs"],
   approvalsOfRun: i["approvals-of-run"],
-  approvalsToken: i["approvals-token"]
+  approvalsToken: i["approvals-token"],
+  appSlug: i["app-slug"]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -57517,7 +57556,9 @@ async function runTrackStatus(settings, config2, deps) {
   let state = deriveState(snapshot.events);
   let mine;
   if (!state.trackingIssue) {
-    mine = await issues.create(title, config2.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
+    const app = settings.appSlug ? `${settings.appSlug}[bot]` : void 0;
+    const [ours] = app ? (await issues.findByTitle(title, config2.tracking.labels[0])).filter((i) => i.author === app) : [];
+    mine = ours ?? await issues.create(title, config2.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
     await store.append({
       id: `tracking-issue:${mine.number}`,
       at: now(),

@@ -28,6 +28,7 @@ export const INPUTS = [
   "qualify-logs",
   "approvals-of-run",
   "approvals-token",
+  "app-slug",
   "sweep",
 ] as const;
 
@@ -52,6 +53,12 @@ export const inputsSchema = z
       .regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" })
       .optional(),
     "approvals-token": z.string().min(1).optional(),
+    "app-slug": z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+        error: "expected a GitHub App slug (create-github-app-token's app-slug output)",
+      })
+      .optional(),
     sweep: z.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
     rerun: z
       .string()
@@ -107,6 +114,7 @@ export const inputsSchema = z
     qualifyLogsDir: i["qualify-logs"],
     approvalsOfRun: i["approvals-of-run"],
     approvalsToken: i["approvals-token"],
+    appSlug: i["app-slug"],
   }));
 
 function versionOfReport(report: string): string {

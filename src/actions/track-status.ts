@@ -155,9 +155,16 @@ export async function runTrackStatus(
   let state = deriveState(snapshot.events);
   let mine: IssueView | undefined;
   if (!state.trackingIssue) {
-    // Never adopted by title: anyone who may open issues could have opened one with the right title
-    // and label. This writer opens its own; the first one recorded is canonical.
-    mine = await issues.create(title, config.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
+    // Anyone who may open issues can open one with the right title and label: an issue found by its
+    // title is taken over only when this App opened it (a writer that died before recording it, or
+    // won a race); otherwise this writer opens its own. The first one recorded is canonical.
+    const app = settings.appSlug ? `${settings.appSlug}[bot]` : undefined;
+    const [ours] = app
+      ? (await issues.findByTitle(title, config.tracking.labels[0])).filter((i) => i.author === app)
+      : [];
+    mine =
+      ours ??
+      (await issues.create(title, config.tracking.labels, renderDashboard(state, ctx(snapshot.head))));
     await store.append({
       id: `tracking-issue:${mine.number}`,
       at: now(),

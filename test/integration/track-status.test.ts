@@ -340,9 +340,10 @@ describe("track-status against the GitHub emulator", () => {
 
   it("keeps one canonical tracking issue when two first writers race, closing the duplicate with a link", async () => {
     const [a, b] = valkeyReleaseEvents();
+    // As release.yml passes it: the App's slug, so an issue this App opened is taken over.
     const [ra, rb] = await Promise.all([
-      runTrackStatus(settings(a), config, deps(1)),
-      runTrackStatus(settings(b), config, deps(2)),
+      runTrackStatus({ ...settings(a), appSlug: "release-bot" }, config, deps(1)),
+      runTrackStatus({ ...settings(b), appSlug: "release-bot" }, config, deps(2)),
     ]);
     expect(ra.issue.number).toBe(rb.issue.number);
     const issues = issuesOf();

@@ -140,26 +140,104 @@ describe("reliability: five releases of different lines on one afternoon", () =>
 });
 
 describe("reliability: downstream reports out of order, twice and all at once", () => {
-  const report = (version: string, repo: string, kind: string, runId: string, state?: string) => ({
+  const CONTAINER = "valkey-io/valkey-container";
+  const REPORTER = "valkey-release-relay[bot]";
+  const report = (version: string, repo: string, kind: string, runId: number, state?: string) => ({
     schemaVersion: 1,
     releaseId: `valkey@${version}`,
     repo,
     kind,
-    runId,
-    url: `https://github.com/${repo}/actions/runs/${runId}`,
+    runId: String(runId),
+    url: `${emulator.url}/${repo}/actions/runs/${runId}`,
     ...(state ? { state } : {}),
   });
   // In the order the downstream runs happened: CI failed, was rerun green, merged, image built.
-  const story = (version: string) => [
-    report(version, HASHES, "ci", "101", "pending"),
-    report(version, HASHES, "ci", "101", "failure"),
-    report(version, HASHES, "ci", "102", "success"),
-    report(version, HASHES, "merged", "103"),
-    report(version, "valkey-io/valkey-container", "ci", "201", "success"),
-    report(version, "valkey-io/valkey-container", "merged", "202"),
-    report(version, "valkey-io/valkey-container", "image-build", "203", "failure"),
-    report(version, "valkey-io/valkey-container", "image-build", "204", "success"),
+  const story = (version: string, base: number) => [
+    report(version, HASHES, "ci", base + 1, "pending"),
+    report(version, HASHES, "ci", base + 1, "failure"),
+    report(version, HASHES, "ci", base + 2, "success"),
+    report(version, HASHES, "merged", base + 3),
+    report(version, CONTAINER, "ci", base + 11, "success"),
+    report(version, CONTAINER, "merged", base + 12),
+    report(version, CONTAINER, "image-build", base + 13, "failure"),
+    report(version, CONTAINER, "image-build", base + 14, "success"),
   ];
+  /**
+   * What GitHub knows by the time the reports arrive: each release PR opened, tested and merged, and
+   * every run the reports name (reports are hints; what is recorded is what GitHub says).
+   */
+  const happened = async (version: string, base: number) => {
+    const run = (
+      repo: string,
+      id: number,
+      name: string,
+      headSha: string,
+      conclusion: "success" | "failure",
+    ) => {
+      emulator.startWorkflowRun(repo, {
+        id,
+        name,
+        path: `.github/workflows/${name}.yml`,
+        event: "pull_request",
+        headBranch: `release-relay/${version}`,
+        headSha,
+        actor: REPORTER,
+      });
+      emulator.finishWorkflowRun(repo, id, conclusion);
+    };
+    for (const [repo, name, ci] of [
+      [
+        HASHES,
+        "hashes",
+        [
+          [base + 1, "failure"],
+          [base + 2, "success"],
+          [base + 3, "success"],
+        ],
+      ],
+      [
+        CONTAINER,
+        "container",
+        [
+          [base + 11, "success"],
+          [base + 12, "success"],
+          [base + 13, "failure"],
+          [base + 14, "success"],
+        ],
+      ],
+    ] as const) {
+      const [owner, repoName] = repo.split("/") as [string, string];
+      const git = emulator.git(repo);
+      const defaultBranch = emulator.state.repos[repo.toLowerCase()]?.defaultBranch ?? "main";
+      const parent = (await git.text(["rev-parse", `refs/heads/${defaultBranch}`])).trim();
+      const blob = await git.writeBlob(Buffer.from(`${version}\n`));
+      const tree = await git.writeTree(parent, [{ path: `release-${version}`, mode: "100644", sha: blob }]);
+      const who = { name: "release-bot", email: "bot@example.invalid", date: "2025-01-07T12:00:00Z" };
+      const head = await git.writeCommit(tree, [parent], `${version}\n`, who, who);
+      const branch = `release-relay/${version}/${name}`;
+      await git.run(["update-ref", `refs/heads/${branch}`, head]);
+      const pr = await bot.rest.pulls.create({
+        owner,
+        repo: repoName,
+        head: branch,
+        base: defaultBranch,
+        title: version,
+      });
+      await maintainer.rest.pulls.merge({ owner, repo: repoName, pull_number: pr.data.number });
+      await new LedgerStore(bot, AUTOMATION, version).append({
+        id: `pr:${name}:${pr.data.number}`,
+        at: "2025-01-07T12:00:00.000Z",
+        type: "pull-request",
+        downstream: name,
+        repo,
+        number: pr.data.number,
+        url: pr.data.html_url,
+        headSha: head,
+        action: "opened",
+      });
+      for (const [id, conclusion] of ci) run(repo, id, name === "hashes" ? "CI" : "build", head, conclusion);
+    }
+  };
   const record = (version: string, r: object, n: number) =>
     runTrackStatus(
       {
@@ -169,24 +247,39 @@ describe("reliability: downstream reports out of order, twice and all at once", 
         report: JSON.stringify(r),
       } as TrackStatusSettings,
       full,
-      { github: bot, run: { runId: `run-${n}`, runUrl: undefined }, now: () => new Date() },
+      {
+        github: bot,
+        run: { runId: `run-${n}`, runUrl: undefined, serverUrl: emulator.url, sender: REPORTER },
+        now: () => new Date(),
+      },
     );
   const downstreamState = async (version: string) => {
     const { events } = await new LedgerStore(bot, AUTOMATION, version).read();
     return deriveState(events).downstream.sort((a, b) => a.name.localeCompare(b.name));
   };
+  const reportIds = async (version: string) =>
+    (await new LedgerStore(bot, AUTOMATION, version).read()).events
+      .map((e) => e.id)
+      .filter((id) => id.startsWith("report:"))
+      .map((id) => id.replace(/:\d+:/, ":N:"))
+      .sort();
 
   it("ends in the state of in-order delivery, with every report recorded once", async () => {
-    for (const [n, r] of story("8.0.10").entries()) await record("8.0.10", r, n);
+    await happened("8.0.10", 100);
+    for (const [n, r] of story("8.0.10", 100).entries()) await record("8.0.10", r, n);
     const inOrder = await downstreamState("8.0.10");
     expect(inOrder.find((d) => d.name === "hashes")).toMatchObject({ ci: "success", merged: true });
     expect(inOrder.find((d) => d.name === "container")?.image?.status).toBe("succeeded");
 
     // The same story for another release: reversed, every report sent twice, all at the same time.
-    const reversed = story("8.1.9").reverse();
+    await happened("8.1.9", 300);
+    const reversed = story("8.1.9", 300).reverse();
     await Promise.all([...reversed, ...reversed].map((r, n) => record("8.1.9", r, n)));
-    expect(await downstreamState("8.1.9")).toEqual(inOrder);
-    const { events } = await new LedgerStore(bot, AUTOMATION, "8.1.9").read();
-    expect(events.filter((e) => e.id.startsWith("report:"))).toHaveLength(story("8.1.9").length);
+    const strip = (ds: Awaited<ReturnType<typeof downstreamState>>) =>
+      ds.map((d) => ({ name: d.name, ci: d.ci, merged: d.merged, closed: d.closed, image: d.image?.status }));
+    expect(strip(await downstreamState("8.1.9"))).toEqual(strip(inOrder));
+    // Every report once: a pending and a failed report of one finished run are one fact, GitHub's.
+    expect(await reportIds("8.1.9")).toEqual(await reportIds("8.0.10"));
+    expect(await reportIds("8.0.10")).toHaveLength(story("8.0.10", 100).length - 1);
   }, 120_000);
 });

@@ -24,6 +24,7 @@ export function trackSettings(
     qualifyLogsDir: undefined,
     approvalsOfRun: undefined,
     approvalsToken: undefined,
+    appSlug: undefined,
     sweep: undefined,
     ...overrides,
   };
