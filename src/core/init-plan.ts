@@ -85,7 +85,10 @@ export function setupInstructions(a: InitAnswers): string {
     "",
     `1. Create a GitHub App (the release bot) and install it on ${[a.automation, ...downstreamRepos].join(", ")} with exactly:`,
     `   - ${a.automation}: Contents read & write (ledger branch), Issues read & write (tracking issue)`,
-    ...downstreamRepos.map((r) => `   - ${r}: Contents read & write, Pull requests read & write`),
+    ...downstreamRepos.map(
+      (r) =>
+        `   - ${r}: Contents read & write, Pull requests read & write, Actions read (reports are confirmed against its runs)`,
+    ),
     `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed)`,
     "   (A fine-grained PAT with the same rights works too. Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
     `2. In ${a.automation}: repository secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY.`,

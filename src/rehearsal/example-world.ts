@@ -139,7 +139,8 @@ export function registerTokens(
   });
   // Exactly what `release-relay init` tells a project to grant its App (the source repo is public).
   const app: Record<string, Permission[]> = { [project.automationRepo]: ["contents:write", "issues:write"] };
-  for (const repo of project.downstreamRepos) app[repo] = ["contents:write", "pull_requests:write"];
+  for (const repo of project.downstreamRepos)
+    app[repo] = ["contents:write", "pull_requests:write", "actions:read"];
   emulator.addToken(c.appToken, { login: "release-relay[bot]", type: "Bot", repos: grant("app", app) });
   emulator.addToken(c.reportToken, {
     login: "release-relay-reporter[bot]",

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { GitHubEmulator } from "./github/emulator.js";
-import type { Permission, PermissionName } from "./github/permissions.js";
+import { type Permission, type PermissionName, scopedGrant, type TokenScope } from "./github/permissions.js";
 import type { RepoSettings, RunnerHost, RunnerNotice } from "./runner/runner-host.js";
 
 // Workflow `permissions:` names as the emulator knows them; id-token is not an API permission.
@@ -68,8 +68,14 @@ export class RehearsalHost implements RunnerHost {
     return token;
   }
 
-  appToken(): string {
-    return this.options.appToken;
+  appToken(scope: TokenScope): { token: string } | { error: string } {
+    const installation = this.emulator.grantOf(this.options.appToken);
+    if (!installation) return { error: "the App is not installed" };
+    const grant = scopedGrant(installation, scope);
+    if (typeof grant === "string") return { error: grant };
+    const token = `ghs_app_${randomBytes(12).toString("hex")}`;
+    this.emulator.addToken(token, grant);
+    return { token };
   }
 
   settings(repo: string): RepoSettings {

@@ -18,7 +18,7 @@ const host: RunnerHost = {
   apiUrl: "http://127.0.0.1:9",
   gitDir: () => "/nonexistent",
   jobToken: () => "ghs_probe_job_token_0123456789",
-  appToken: () => "ghs_probe_app_token",
+  appToken: () => ({ token: "ghs_probe_app_token" }),
   settings: () => ({ vars: { NAME: "probe" }, secrets: { SECRET_VALUE: "s3cr3t-canary-value" } }),
   s3: { endpoint: "http://127.0.0.1:9", accessKeyId: "a", secretAccessKey: "b" },
   workDir,

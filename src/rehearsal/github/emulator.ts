@@ -129,6 +129,11 @@ export class GitHubEmulator {
     this.world.user(grant.login);
   }
 
+  /** What a token may do, as registered (undefined for a token the emulator does not know). */
+  grantOf(token: string): TokenGrant | undefined {
+    return this.tokens.get(token);
+  }
+
   /** Creates a repository with a first commit holding `files`; returns the commit sha. */
   async createRepo(full: string, seed: RepoSeed = {}): Promise<string> {
     const [owner, name] = full.split("/") as [string, string];

@@ -74,3 +74,44 @@ export function normaliseGrant(grant: TokenGrant): TokenGrant {
     repos: Object.fromEntries(Object.entries(grant.repos).map(([k, v]) => [k.toLowerCase(), v])),
   };
 }
+
+/** Which repositories and permissions an installation token is asked for (create-github-app-token). */
+export interface TokenScope {
+  /** Exactly these repos ("owner/name"), or every repo of `owner` when repos is undefined. */
+  repos?: readonly string[];
+  owner?: string;
+  /** permission name → level; none: every permission of the installation. */
+  permissions?: Readonly<Record<string, "read" | "write">>;
+}
+
+/**
+ * The grant of an installation token minted with `scope` from the installation's grant: GitHub's
+ * "Create an installation access token for an app" narrows to the repositories and permissions asked
+ * for, and refuses a permission the installation does not have (the error is returned as a string).
+ */
+export function scopedGrant(installation: TokenGrant, scope: TokenScope): TokenGrant | string {
+  const inScope = (repo: string) =>
+    scope.repos
+      ? scope.repos.some((r) => r.toLowerCase() === repo)
+      : scope.owner === undefined || repo.startsWith(`${scope.owner.toLowerCase()}/`);
+  const repos: Record<string, Permission[]> = {};
+  for (const [repo, perms] of Object.entries(installation.repos)) if (inScope(repo)) repos[repo] = [...perms];
+  if (scope.permissions) {
+    const held = new Set(Object.values(repos).flat());
+    for (const [name, level] of Object.entries(scope.permissions)) {
+      const has =
+        held.has(`${name}:write` as Permission) ||
+        (level === "read" && held.has(`${name}:read` as Permission));
+      if (!has && name !== "metadata")
+        return `The permissions requested are not granted to this installation: ${name}: ${level}`;
+    }
+    for (const [repo, perms] of Object.entries(repos))
+      repos[repo] = perms.flatMap((p) => {
+        const [name, level] = p.split(":") as [PermissionName, "read" | "write"];
+        const asked = scope.permissions?.[name];
+        if (!asked) return [];
+        return [`${name}:${asked === "read" || level === "read" ? "read" : "write"}` as Permission];
+      });
+  }
+  return { ...installation, repos };
+}

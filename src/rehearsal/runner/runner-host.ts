@@ -1,3 +1,5 @@
+import type { TokenScope } from "../github/permissions.js";
+
 /** The outcome of a step, job or run, in GitHub's words. */
 export type Result = "success" | "failure" | "skipped" | "cancelled";
 
@@ -83,8 +85,11 @@ export interface RunnerHost {
   gitDir(repo: string): string;
   /** A fresh GITHUB_TOKEN for one job of a repo, with exactly the job's `permissions:`. */
   jobToken(repo: string, permissions: Record<string, string> | "none"): string;
-  /** The installation token the GitHub App stand-in hands out. */
-  appToken(): string;
+  /**
+   * An installation token of the GitHub App, for the repositories and permissions asked for (as
+   * create-github-app-token asks GitHub); a string error when the installation cannot grant them.
+   */
+  appToken(scope: TokenScope): { token: string } | { error: string };
   /** The repo's Actions variables and secrets. */
   settings(repo: string): RepoSettings;
   /** Credentials the AWS credentials stand-in exports for the local S3. */

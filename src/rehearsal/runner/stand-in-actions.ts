@@ -187,7 +187,29 @@ const createGitHubAppToken: StandIn = async (call) => {
       "app-id and private-key are required",
       "set the RELEASE_RELAY_APP_ID and RELEASE_RELAY_APP_KEY secrets",
     );
-  const token = call.host.appToken();
+  // As the action asks GitHub (its README, "token scope"): no owner and no repositories, the current
+  // repository only; an owner alone, every repository of that owner's installation; repositories, only
+  // those (of owner, or of the current repository's owner); permission-<name> inputs narrow what the
+  // token may do, and one the installation lacks fails the step.
+  const owner = call.inputs.owner || (call.repo.split("/")[0] as string);
+  const names = (call.inputs.repositories ?? "").split(/[\s,]+/).filter(Boolean);
+  const permissions: Record<string, "read" | "write"> = {};
+  for (const [key, value] of Object.entries(call.inputs))
+    if (key.startsWith("permission-") && value) {
+      if (value !== "read" && value !== "write")
+        fail(call, `${key}: ${value} is not read or write`, "ask for read or write");
+      permissions[key.slice("permission-".length).replaceAll("-", "_")] = value as "read" | "write";
+    }
+  const minted = call.host.appToken({
+    ...(names.length > 0
+      ? { repos: names.map((n) => `${owner}/${n}`) }
+      : call.inputs.owner
+        ? { owner }
+        : { repos: [call.repo] }),
+    ...(Object.keys(permissions).length > 0 ? { permissions } : {}),
+  });
+  if ("error" in minted) fail(call, minted.error, "grant the App that permission, or ask for less");
+  const { token } = minted as { token: string };
   return done("Created an installation token\n", {
     outputs: { token, "installation-id": "1", "app-slug": "release-relay" },
     masks: [token],
