@@ -5,7 +5,8 @@ import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { resolveArtifacts } from "../adapters/artifact-files.js";
 import { downloadToFile } from "../adapters/download.js";
-import { type HashAlgorithm, hashFile, hashFiles } from "../adapters/hashing.js";
+import { gunzipHead, type HashAlgorithm, hashFile, hashFiles } from "../adapters/hashing.js";
+import { archiveCommit } from "../core/archive-commit.js";
 import { misplacedArtifacts } from "../core/artifact-placement.js";
 import { type ArtifactHash, renderChecksums } from "../core/checksums.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -140,6 +141,15 @@ export async function runComputeHashes(
   if (source) {
     const path = join(outputDir, source.name);
     await downloadToFile(source.url, path);
+    // The archive is served by tag name: a tag moved since the request would publish another commit's
+    // source beside binaries built from the requested one.
+    const archived = archiveCommit(await gunzipHead(path));
+    if (plan && archived && archived !== plan.commit)
+      throw new ReleaseRelayError(
+        "E_TAMPERED",
+        `the source archive of tag ${plan.tag} (${source.url}) is of commit ${archived}, not ${plan.commit}, the commit this release built: the tag moved after the release was requested`,
+        `put the tag back on ${plan.commit}, or yank ${plan.version} and release a new version from the new commit`,
+      );
     const d = await hashFile(path, settings.algorithms);
     hashes.unshift({
       name: source.name,

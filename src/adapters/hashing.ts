@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { createGunzip } from "node:zlib";
 
 /** Digest algorithms release-relay publishes. */
 export type HashAlgorithm = "sha256" | "sha512";
@@ -106,4 +107,23 @@ export async function hashFiles(
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
+}
+
+/** The first `bytes` of a gzip file, uncompressed (less when the file is shorter). */
+export async function gunzipHead(path: string, bytes = 4096): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const source = createReadStream(path).pipe(createGunzip());
+  try {
+    for await (const chunk of source) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total >= bytes) break;
+    }
+  } catch {
+    // Not gzip, or cut short: whatever was read is the head.
+  } finally {
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
 }

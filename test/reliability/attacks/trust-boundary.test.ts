@@ -1,9 +1,11 @@
 // Attacks on the automation side's trust decisions, each against the GitHub emulator (real git, real
 // Octokit): a clear refusal, and nothing planned, recorded as fact or published.
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBuildMatrix } from "../../../src/actions/build-matrix.js";
+import { runComputeHashes } from "../../../src/actions/compute-hashes.js";
 import { runTrackStatus } from "../../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github.js";
 import { LedgerStore } from "../../../src/adapters/ledger-store.js";
@@ -179,6 +181,23 @@ describe("release requests: only the tag's real commit is built", () => {
     const pointing = JSON.parse(forged) as ReleaseRequested;
     pointing.trigger.runUrl = `${emulator.url}/${SOURCE}/actions/runs/77`;
     await expect(plan(JSON.stringify(pointing))).rejects.toMatchObject({ code: "E_SOURCE_CHECKS" });
+  });
+
+  it("refuses to publish the source archive of a tag moved after the request", async () => {
+    const planned = await plan(request());
+    const moved = await commitOn(SOURCE, "8.0", "moved.c");
+    await emulator.git(SOURCE).run(["tag", "-f", "8.0.2", moved]);
+    const work = mkdtempSync(join(tmpdir(), "moved-tag-"));
+    for (const a of planned.artifacts.filter((x) => x.target)) {
+      mkdirSync(join(work, `build-${a.target}`), { recursive: true });
+      writeFileSync(join(work, `build-${a.target}`, a.name), `built from ${tagged}\n`);
+    }
+    await expect(
+      runComputeHashes(
+        { artifacts: "build-*/*", algorithms: ["sha256"], outputDir: ".", plan: JSON.stringify(planned) },
+        work,
+      ),
+    ).rejects.toThrow(`is of commit ${moved}, not ${tagged}, the commit this release built`);
   });
 
   it("refuses the same version requested again from another commit, naming both", async () => {
