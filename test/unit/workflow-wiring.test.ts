@@ -1,4 +1,6 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -186,5 +188,30 @@ describe("secrets stay out of reach", () => {
     );
     expect(wf.jobs.downstream?.needs).toContain("generate");
     expect(JSON.stringify(wf.jobs.downstream)).not.toContain("generate-downstream-edits");
+  });
+});
+
+describe("reports from forks", () => {
+  it("report-status never reports a branch that lives in a fork", () => {
+    const script = load("downstream/report-status.yml").wf.jobs.report?.steps?.[0]?.run ?? "";
+    const env = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      RUNNER_TEMP: tmpdir(),
+      EVENT_NAME: "pull_request_target",
+      PR_BRANCH: "release-relay/8.0.2/hashes",
+      PR_MERGED: "true",
+      REPO: "valkey-io/valkey-hashes",
+      HEAD_REPO: "mallory/valkey-hashes",
+      PROJECT: "valkey",
+      REPORT_TOKEN: "never-sent",
+      AUTOMATION_REPO: "valkey-io/valkey-release-automation",
+      // Nothing listens here: a report that got as far as sending would fail the script.
+      GITHUB_API_URL: "http://127.0.0.1:9",
+    };
+    const result = spawnSync("bash", ["-e", "-c", script], { env, encoding: "utf8" });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toBe(
+      "not reported: the branch lives in mallory/valkey-hashes, a fork of valkey-io/valkey-hashes\n",
+    );
   });
 });
