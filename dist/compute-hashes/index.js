@@ -39583,6 +39583,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { createGunzip } from "node:zlib";
 var READ_SIZE = 1024 * 1024;
 async function hashFile(path, algorithms = ["sha256"]) {
   const hashes = algorithms.map((a) => [a, createHash(a)]);
@@ -39656,14 +39657,43 @@ async function hashFiles(paths, algorithms = ["sha256"], parallelism = available
   }
   return results;
 }
+async function gunzipHead(path, bytes = 4096) {
+  const chunks = [];
+  let total = 0;
+  const source = createReadStream(path).pipe(createGunzip());
+  try {
+    for await (const chunk of source) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= bytes) break;
+    }
+  } catch {
+  } finally {
+    source.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
+}
+
+// src/core/archive-commit.ts
+function archiveCommit(head) {
+  if (head.length < 1024) return void 0;
+  const text = (from, length) => Buffer.from(head.subarray(from, from + length)).toString("latin1").replace(/\0[\s\S]*$/, "");
+  if (text(156, 1) !== "g") return void 0;
+  const size = Number.parseInt(text(124, 12).trim(), 8);
+  if (!(size > 0) || 512 + size > head.length) return void 0;
+  const records = Buffer.from(head.subarray(512, 512 + size)).toString("utf8");
+  return /(?:^|\n)\d+ comment=([0-9a-f]{40})\n/.exec(records)?.[1];
+}
 
 // src/core/artifact-placement.ts
+var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
 function misplacedArtifacts(files, plan) {
   const targetOf = new Map(plan.artifacts.filter((a) => a.target).map((a) => [a.name, a.target]));
   return files.flatMap((f) => {
     const target = targetOf.get(f.name);
-    if (f.artifact === void 0 || target === void 0 || f.artifact === `build-${target}`) return [];
-    return [`${f.name} came in artifact ${f.artifact}, not build-${target}`];
+    if (target === void 0 || f.artifact === void 0) return [];
+    const expected = buildArtifactName(target, plan.commit);
+    return f.artifact === expected ? [] : [`${f.name} came in artifact ${f.artifact}, not ${expected}`];
   });
 }
 
@@ -40320,7 +40350,7 @@ async function runComputeHashes(settings, workspace) {
       throw new ReleaseRelayError(
         "E_INPUT",
         `artifacts from the wrong build: ${misplaced.join("; ")}`,
-        "each target's build uploads only build-<target>; rerun the builds, and look for what else uploaded build-* artifacts to this run"
+        "each target's build uploads only build-<target>-<commit>; rerun with the build stage, and look for what else uploaded build-* artifacts"
       );
   }
   const digests = await hashFiles(files, settings.algorithms);
@@ -40341,6 +40371,13 @@ async function runComputeHashes(settings, workspace) {
   if (source) {
     const path = join2(outputDir, source.name);
     await downloadToFile(source.url, path);
+    const archived = archiveCommit(await gunzipHead(path));
+    if (plan && archived && archived !== plan.commit)
+      throw new ReleaseRelayError(
+        "E_TAMPERED",
+        `the source archive of tag ${plan.tag} (${source.url}) is of commit ${archived}, not ${plan.commit}, the commit this release built: the tag moved after the release was requested`,
+        `put the tag back on ${plan.commit}, or yank ${plan.version} and release a new version from the new commit`
+      );
     const d = await hashFile(path, settings.algorithms);
     hashes.unshift({
       name: source.name,

@@ -120,7 +120,7 @@ export async function runComputeHashes(
       throw new ReleaseRelayError(
         "E_INPUT",
         `artifacts from the wrong build: ${misplaced.join("; ")}`,
-        "each target's build uploads only build-<target>; rerun the builds, and look for what else uploaded build-* artifacts to this run",
+        "each target's build uploads only build-<target>-<commit>; rerun with the build stage, and look for what else uploaded build-* artifacts",
       );
   }
   const digests = await hashFiles(files, settings.algorithms);

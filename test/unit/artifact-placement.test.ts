@@ -22,8 +22,8 @@ describe("a built file is published only from its own target's artifact", () => 
     expect(
       misplacedArtifacts(
         [
-          { name: "cachet-1.2.1-linux-x86_64.tar.gz", artifact: "build-linux-x86_64" },
-          { name: "cachet-1.2.1-linux-arm64.tar.gz", artifact: "build-linux-arm64" },
+          { name: "cachet-1.2.1-linux-x86_64.tar.gz", artifact: `build-linux-x86_64-${"a".repeat(40)}` },
+          { name: "cachet-1.2.1-linux-arm64.tar.gz", artifact: `build-linux-arm64-${"a".repeat(40)}` },
         ],
         plan,
       ),
@@ -33,12 +33,21 @@ describe("a built file is published only from its own target's artifact", () => 
   it("refuses a file another upload of the run brought, and two targets swapped", () => {
     expect(
       misplacedArtifacts([{ name: "cachet-1.2.1-linux-x86_64.tar.gz", artifact: "build-evil" }], plan),
-    ).toEqual(["cachet-1.2.1-linux-x86_64.tar.gz came in artifact build-evil, not build-linux-x86_64"]);
+    ).toEqual([
+      `cachet-1.2.1-linux-x86_64.tar.gz came in artifact build-evil, not build-linux-x86_64-${"a".repeat(40)}`,
+    ]);
+    // A build of another commit (a rerun sent to an older run by a forged ledger) is not this release's.
+    expect(
+      misplacedArtifacts(
+        [{ name: "cachet-1.2.1-linux-x86_64.tar.gz", artifact: `build-linux-x86_64-${"b".repeat(40)}` }],
+        plan,
+      ),
+    ).toHaveLength(1);
     expect(
       misplacedArtifacts(
         [
-          { name: "cachet-1.2.1-linux-x86_64.tar.gz", artifact: "build-linux-arm64" },
-          { name: "cachet-1.2.1-linux-arm64.tar.gz", artifact: "build-linux-x86_64" },
+          { name: "cachet-1.2.1-linux-x86_64.tar.gz", artifact: `build-linux-arm64-${"a".repeat(40)}` },
+          { name: "cachet-1.2.1-linux-arm64.tar.gz", artifact: `build-linux-x86_64-${"a".repeat(40)}` },
         ],
         plan,
       ),

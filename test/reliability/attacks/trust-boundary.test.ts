@@ -189,8 +189,9 @@ describe("release requests: only the tag's real commit is built", () => {
     await emulator.git(SOURCE).run(["tag", "-f", "8.0.2", moved]);
     const work = mkdtempSync(join(tmpdir(), "moved-tag-"));
     for (const a of planned.artifacts.filter((x) => x.target)) {
-      mkdirSync(join(work, `build-${a.target}`), { recursive: true });
-      writeFileSync(join(work, `build-${a.target}`, a.name), `built from ${tagged}\n`);
+      const dir = join(work, `build-${a.target}-${tagged}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, a.name), `built from ${tagged}\n`);
     }
     await expect(
       runComputeHashes(
