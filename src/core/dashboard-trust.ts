@@ -1,5 +1,5 @@
 import type { ReleaseState } from "./release-state.js";
-import { cell } from "./safe-links.js";
+import { cell, codeCell } from "./safe-links.js";
 
 /** Who asked for the release as GitHub confirmed it, and each claim of the request it did not confirm. */
 export function requestNotes(state: ReleaseState): string[] {
@@ -19,7 +19,7 @@ export function refusedSection(state: ReleaseState): string[] {
     "<details><summary>Refused events</summary>",
     "",
     ...state.refused.map(
-      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${cell(r.reason)}`,
+      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${codeCell(r.reason)}`,
     ),
     "",
     "</details>",

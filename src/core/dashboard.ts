@@ -7,7 +7,16 @@ import {
   isComplete,
   type ReleaseState,
 } from "./release-state.js";
-import { type AllowedLinks, allowedLinks, cell, GITHUB_COM, markdownLink } from "./safe-links.js";
+import {
+  type AllowedLinks,
+  allowedLinks,
+  cell,
+  codeCell,
+  codeSpan,
+  GITHUB_COM,
+  longestBacktickRun,
+  markdownLink,
+} from "./safe-links.js";
 import { yankNextActions, yankSection } from "./yank.js";
 
 /** What the dashboard needs besides the ledger. */
@@ -169,7 +178,7 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
     if (x && (x.mode === "off" || x.mode === "dry-run"))
       return `| ${cell(n)} | ${cell(repo)} | ${x.mode} | | | | |`;
     const pr = d?.error
-      ? `❌ ${cell(d.error.slice(0, 120))}`
+      ? `❌ ${codeCell(d.error.slice(0, 120))}`
       : d?.skipped
         ? `⏭️ ${cell(d.skipped)}`
         : d?.pr
@@ -232,7 +241,7 @@ function problems(state: ReleaseState, links: AllowedLinks): string[] {
     "",
     ...recent.map(
       (f) =>
-        `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — ${markdownLink("log", f.runUrl, links)}` : ""}`,
+        `- ❌ **${cell(f.what)}** (${f.at}): ${codeCell(f.detail.slice(0, 500))}${f.runUrl ? ` — ${markdownLink("log", f.runUrl, links)}` : ""}`,
     ),
     ...(state.failures.length > recent.length
       ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`]
@@ -241,16 +250,6 @@ function problems(state: ReleaseState, links: AllowedLinks): string[] {
 }
 
 /** A fence no line of `text` can close: longer than its longest run of backticks. */
-/** The longest run of backticks in a text (0 for none): a code span or fence must be longer. */
-const longestBacktickRun = (text: string) =>
-  Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-
-/** Inline code that no backtick inside it can end early. */
-function codeSpan(text: string): string {
-  const ticks = "`".repeat(longestBacktickRun(text) + 1);
-  return ticks.length > 1 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
-}
-
 function fenceFor(text: string): string {
   return "`".repeat(Math.max(2, longestBacktickRun(text)) + 1);
 }
@@ -318,7 +317,7 @@ function checksOverrideNote(state: ReleaseState): string[] {
   const o = state.request?.checksOverride;
   if (!o) return [];
   return [
-    `> ⚠️ **Released with source CI not green** (${cell(o.failing.join(", ") || "—")}): overridden by ${cell(o.by)} — “${cell(o.reason)}”`,
+    `> ⚠️ **Released with source CI not green** (${cell(o.failing.join(", ") || "—")}): overridden by ${cell(o.by)} — ${codeCell(o.reason)}`,
     "",
   ];
 }

@@ -146,3 +146,22 @@ export function htmlLink(
   const code = `<code>${escapeHtml(url)}</code>`;
   return label === undefined ? code : `${escapeHtml(label)} ${code}`;
 }
+
+/** The longest run of backticks in a text (0 for none): a code span or fence must be longer. */
+export const longestBacktickRun = (text: string): number =>
+  Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+
+/** Inline code that no backtick inside it can end early. */
+export function codeSpan(text: string): string {
+  const ticks = "`".repeat(longestBacktickRun(text) + 1);
+  return ticks.length > 1 ? `${ticks} ${text} ${ticks}` : `${ticks}${text}${ticks}`;
+}
+
+/**
+ * Free text from outside (an error, a reason, a script's message) as inline code: GitHub neither
+ * links its URLs nor notifies its @mentions there; on one line, with table pipes escaped.
+ */
+export function codeCell(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
+}

@@ -10,7 +10,7 @@ import { deriveState, type ReleaseState } from "../core/release-state.js";
 import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
 import { judgeReport, MAX_RUN_ID } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
-import { assertSenderAllowed } from "../core/trust/senders.js";
+import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
 
 /**
  * Verifies a downstream-status report (JSON text) from `sender` against GitHub and returns the event
@@ -89,6 +89,7 @@ export async function reportEvents(
     const refused =
       error instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error.code);
     if (!refused || before.events.length === 0) throw error;
+    if (!mayRecordRefusal(before.events)) return { events: [], refusal: error };
     const line: LedgerEvent = {
       id: `refused:${deps.run.runId}`,
       at,

@@ -19,7 +19,7 @@ import {
   runIdOfUrl,
   type VerifiedRequest,
 } from "../core/trust/request-verdict.js";
-import { assertSenderAllowed } from "../core/trust/senders.js";
+import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
 import type { Version } from "../core/version.js";
 
 export interface VerifyRequestDeps {
@@ -156,7 +156,8 @@ export async function refusedRequestEvent(
 ): Promise<LedgerEvent | undefined> {
   if (!(error instanceof ReleaseRelayError) || !REFUSALS.has(error.code)) return undefined;
   const store = new LedgerStore(deps.github, config.tracking.repo, ledgerKey(config, version.version));
-  if ((await store.read()).events.length === 0) return undefined;
+  const { events } = await store.read();
+  if (events.length === 0 || !mayRecordRefusal(events)) return undefined;
   return {
     id: `refused:${deps.runId}`,
     at: deps.at,

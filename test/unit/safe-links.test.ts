@@ -9,6 +9,7 @@ import { deriveState } from "../../src/core/release-state.js";
 import {
   allowedLinks,
   cell,
+  codeCell,
   htmlLink,
   markdownLink,
   markdownUrl,
@@ -274,7 +275,7 @@ describe("dashboards fed hostile report URLs", () => {
     expect(markdown).toContain(
       "| valkey-8.0.2-extra.tar.gz `https://evil.example/%3Cimg%20src=x%20onerror=alert%281%29%3E` |",
     );
-    expect(markdown).toContain("push refused — log `https://evil.example/a%20b%7Cc`");
+    expect(markdown).toContain("`push refused` — log `https://evil.example/a%20b%7Cc`");
     // A cell break smuggled in a URL would add a column to its row.
     const pipes = (line: string) => line.replace(/\\\|/g, "").split("|").length;
     for (const table of ["| Downstream |", "| File |"]) {
@@ -319,5 +320,15 @@ describe("a local rehearsal's server", () => {
     expect(safeLink("http://127.0.0.1:5000/o/r/pull/2", local)).toBe("http://127.0.0.1:5000/o/r/pull/2");
     expect(safeLink("http://127.0.0.1:5000/o/r/pull/2", { server: "https://github.com" })).toBeUndefined();
     expect(safeLink("http://10.0.0.1:4000/o/r/pull/2", local)).toBeUndefined();
+  });
+});
+
+describe("free text from outside", () => {
+  it("is inline code on one line: no link, no mention, no cell break", () => {
+    expect(codeCell("see https://evil.example/x cc @org/team | ok\nnext")).toBe(
+      "`see https://evil.example/x cc @org/team \\| ok next`",
+    );
+    expect(codeCell("a `tick`")).toBe("`` a `tick` ``");
+    expect(codeCell("  ")).toBe("");
   });
 });

@@ -117,7 +117,7 @@ describe("an override in the dashboards", () => {
 
   it("is shown, escaped, in the issue and the HTML page; absent otherwise", () => {
     expect(renderDashboard(request(override), ctx)).toContain(
-      "> ⚠️ **Released with source CI not green** (test (failure)): overridden by maintainer — “&lt;b>flaky&lt;/b>”",
+      "> ⚠️ **Released with source CI not green** (test (failure)): overridden by maintainer — `<b>flaky</b>`",
     );
     const html = renderDashboardHtml(request(override), ctx, { title: "x" });
     expect(html).toContain('id="checks-override"');

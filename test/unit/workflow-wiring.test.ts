@@ -213,5 +213,14 @@ describe("reports from forks", () => {
     expect(result.stdout).toBe(
       "not reported: the branch lives in mallory/valkey-hashes, a fork of valkey-io/valkey-hashes\n",
     );
+    // A PR whose fork was deleted has no head repository: still not reported.
+    const deleted = spawnSync("bash", ["-e", "-c", script], {
+      env: { ...env, HEAD_REPO: "" },
+      encoding: "utf8",
+    });
+    expect([deleted.status, deleted.stdout]).toEqual([
+      0,
+      "not reported: the branch lives in a deleted repository, a fork of valkey-io/valkey-hashes\n",
+    ]);
   });
 });

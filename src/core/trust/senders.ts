@@ -24,3 +24,13 @@ export function assertSenderAllowed(config: Config, eventType: DispatchEventType
     `if ${sender} is ${who}, add it under senders.${eventType} in release-relay.yml; otherwise someone holding a token with write access to the automation repo sent it: revoke that token`,
   );
 }
+
+/**
+ * How many refused events a release's ledger keeps. Each refusal is one line, but anyone holding a
+ * dispatch-capable token could send thousands; past this many the refusal only fails its run.
+ */
+export const REFUSED_EVENTS_KEPT = 20;
+
+/** Whether one more refused event may be recorded in a ledger holding `events`. */
+export const mayRecordRefusal = (events: readonly { type: string }[]): boolean =>
+  events.filter((e) => e.type === "refused").length < REFUSED_EVENTS_KEPT;
