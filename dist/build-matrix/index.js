@@ -56495,6 +56495,46 @@ function deriveState(events) {
   return state;
 }
 
+// src/core/installed-files.ts
+var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
+var VENDORED_ACTIONS = [
+  "doctor",
+  "build-matrix",
+  "compute-hashes",
+  "sign-upload",
+  "generate-downstream-edits",
+  "open-downstream-prs",
+  "track-status",
+  "yank"
+];
+var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
+`;
+var INSTALLED_FILES = [
+  ...["release", "status", "yank"].map((w) => ({
+    repo: "automation",
+    path: `.github/workflows/${w}.yml`,
+    from: `workflows-templates/automation/${w}.yml`
+  })),
+  ...VENDORED_ACTIONS.flatMap((name2) => [
+    { repo: "automation", path: `actions/${name2}/action.yml`, from: `actions/${name2}/action.yml` },
+    { repo: "automation", path: `dist/${name2}/index.js`, from: `dist/${name2}/index.js` }
+  ]),
+  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
+  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
+  {
+    repo: "main",
+    path: ".github/release-relay/dist/trigger/index.js",
+    from: "dist/trigger/index.js"
+  },
+  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON },
+  {
+    repo: "downstream",
+    path: ".github/workflows/release-relay-report-status.yml",
+    from: "workflows-templates/downstream/report-status.yml"
+  }
+];
+
 // src/core/trust/request-verdict.ts
 function runIdOfUrl(url3, serverUrl, repo) {
   if (!url3) return void 0;
@@ -56536,13 +56576,12 @@ function judgeReleaseRequest(payload, version2, config2, facts) {
       `a version is released from one commit only: yank ${version2.version} (release-relay yank ${version2.version} --reason …) and release a new version from the new commit`
     );
   const unverified = [];
-  const run = facts.triggerRun;
-  const confirmed = run && run.repo.toLowerCase() === repo.toLowerCase() ? run : void 0;
+  const confirmed = confirmingRun(payload, config2, facts);
   if (!confirmed)
     unverified.push(
       `requested by ${payload.trigger.actor} (${payload.trigger.event}): no run of ${repo} confirms it`
     );
-  let checksOverride = payload.checksOverride;
+  let checksOverride = payload.checksOverride && facts.checks ? { ...payload.checksOverride, failing: notGreenChecks(facts.checks).slice(0, 50) } : payload.checksOverride;
   if (checksOverride) {
     const byHand = confirmed?.event === "workflow_dispatch" && confirmed.actor.toLowerCase() === checksOverride.by.toLowerCase();
     if (!byHand) {
@@ -56552,7 +56591,8 @@ function judgeReleaseRequest(payload, version2, config2, facts) {
       checksOverride = void 0;
     }
   }
-  const red = facts.checks && (facts.checks.verdict === "failed" || facts.checks.missing.length > 0);
+  const named = config2.source.requiredChecks !== "all";
+  const red = facts.checks && (facts.checks.verdict === "failed" || facts.checks.missing.length > 0 || named && facts.checks.verdict === "pending");
   if (facts.checks?.verdict === "pending" && !red)
     unverified.push(
       `checks still running when the request was confirmed: ${notGreenChecks(facts.checks).join(", ")}`
@@ -56564,6 +56604,18 @@ function judgeReleaseRequest(payload, version2, config2, facts) {
       "fix CI and tag a green commit; to release anyway, run the request-release workflow by hand with the tag and an override-reason"
     );
   return { commit: facts.tagCommit, by: confirmed?.actor, checksOverride, unverified };
+}
+function confirmingRun(payload, config2, facts) {
+  const run = facts.triggerRun;
+  if (!run || run.repo.toLowerCase() !== config2.source.repo.toLowerCase()) return void 0;
+  if (run.path !== REQUEST_WORKFLOW_PATH) return void 0;
+  const requested = Date.parse(payload.trigger.at);
+  const started = Date.parse(run.createdAt);
+  const slackMs = 5 * 6e4;
+  if (!(started <= requested + slackMs && requested - started <= (config2.source.checksWaitMinutes + 60) * 6e4))
+    return void 0;
+  if ((run.event === "push" || run.event === "release") && run.headSha !== facts.tagCommit) return void 0;
+  return run;
 }
 
 // src/core/trust/senders.ts
@@ -56578,6 +56630,8 @@ function assertSenderAllowed(config2, eventType, sender) {
     `if ${sender} is ${who}, add it under senders.${eventType} in release-relay.yml; otherwise someone holding a token with write access to the automation repo sent it: revoke that token`
   );
 }
+var REFUSED_EVENTS_KEPT = 20;
+var mayRecordRefusal = (events) => events.filter((e) => e.type === "refused").length < REFUSED_EVENTS_KEPT;
 
 // src/steps/verify-request.ts
 async function recordedRequest(github, config2, version2) {
@@ -56657,7 +56711,8 @@ var REFUSALS = /* @__PURE__ */ new Set(["E_SENDER", "E_REQUEST_FORGED", "E_VERSI
 async function refusedRequestEvent(error63, version2, config2, deps) {
   if (!(error63 instanceof ReleaseRelayError) || !REFUSALS.has(error63.code)) return void 0;
   const store = new LedgerStore(deps.github, config2.tracking.repo, ledgerKey(config2, version2.version));
-  if ((await store.read()).events.length === 0) return void 0;
+  const { events } = await store.read();
+  if (events.length === 0 || !mayRecordRefusal(events)) return void 0;
   return {
     id: `refused:${deps.runId}`,
     at: deps.at,

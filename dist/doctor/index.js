@@ -95005,7 +95005,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"eec76697a0c7689f708dababefe48e445fd99076","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"2024c9a8afb07f3271b843dd638ec74d4f31b896","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"33c6ffc6ce17bb800271db95f3eb14dedcaa1baa","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"3765b7c232585d5baff5a30dd49f81780c1058e7","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"b97f38007b9afbc76a5457e99a179270bfc32985","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"c7803dc410236b36eaa288d2d3969b61515c7fdb","actions/track-status/action.yml":"2658486b178788e1fefa728b697ef78b7693013c","dist/track-status/index.js":"8616651b495fcfca96eb66e1270ce88a1c68dd14","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"41b7f44702877191a16fa54ce404f87ac4eb51cf","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"eec76697a0c7689f708dababefe48e445fd99076","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"366146e4bc0bb431c031ab0829ca13b4a5a3a14a","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"33c6ffc6ce17bb800271db95f3eb14dedcaa1baa","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"285db9843b434f181f2c3e7d88a285520c1f5a01","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"b97f38007b9afbc76a5457e99a179270bfc32985","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"c7803dc410236b36eaa288d2d3969b61515c7fdb","actions/track-status/action.yml":"2658486b178788e1fefa728b697ef78b7693013c","dist/track-status/index.js":"7f7853f0f3bc73a8a5be4c6f9bf9b8e40a51f006","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"4a6c82c4ce03672896695f22c3a63c7e5b67a672","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -95133,6 +95133,7 @@ function renderDoctorReport(findings) {
 }
 
 // src/core/installed-files.ts
+var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
 var VENDORED_ACTIONS = [
   "doctor",
   "build-matrix",
@@ -95156,11 +95157,7 @@ var INSTALLED_FILES = [
     { repo: "automation", path: `dist/${name}/index.js`, from: `dist/${name}/index.js` }
   ]),
   { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
-  {
-    repo: "main",
-    path: ".github/workflows/release-relay.yml",
-    from: "workflows-templates/main-repo/release.yml"
-  },
+  { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
   { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
   {
     repo: "main",

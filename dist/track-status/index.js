@@ -56074,6 +56074,15 @@ function markdownLink(label, url3, allowed, kind) {
   const code = `\`${markdownUrl(url3)}\``;
   return label === void 0 ? code : `${cell(label)} ${code}`;
 }
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function codeSpan(text2) {
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
+}
+function codeCell(text2) {
+  const line = text2.replace(/\s+/g, " ").trim();
+  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
+}
 
 // src/core/dashboard-trust.ts
 function requestNotes(state) {
@@ -56091,7 +56100,7 @@ function refusedSection(state) {
     "<details><summary>Refused events</summary>",
     "",
     ...state.refused.map(
-      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${cell(r.reason)}`
+      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${codeCell(r.reason)}`
     ),
     "",
     "</details>",
@@ -56510,7 +56519,7 @@ function downstreamTable(state, ctx) {
     const repo = d?.repo ?? x?.repo ?? "";
     if (x && (x.mode === "off" || x.mode === "dry-run"))
       return `| ${cell(n)} | ${cell(repo)} | ${x.mode} | | | | |`;
-    const pr = d?.error ? `❌ ${cell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? markdownLink(`#${d.pr.number}`, d.pr.url, links) : d?.dispatched ? `📨 dispatched \`${cell(d.dispatched.eventType)}\`` : "⚪ not yet";
+    const pr = d?.error ? `❌ ${codeCell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? markdownLink(`#${d.pr.number}`, d.pr.url, links) : d?.dispatched ? `📨 dispatched \`${cell(d.dispatched.eventType)}\`` : "⚪ not yet";
     const ci = !d || d.ci === "unknown" ? "" : d.ci === "success" ? "✅" : d.ci === "failure" ? `❌${d.ciUrl ? ` ${markdownLink("log", d.ciUrl, links)}` : ""}` : "🔵";
     const merged = d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "";
     const image = d?.image ? d.image.status === "succeeded" ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
@@ -56545,15 +56554,10 @@ function problems(state, links) {
     "### Problems",
     "",
     ...recent.map(
-      (f) => `- ❌ **${cell(f.what)}** (${f.at}): ${cell(f.detail.slice(0, 500))}${f.runUrl ? ` — ${markdownLink("log", f.runUrl, links)}` : ""}`
+      (f) => `- ❌ **${cell(f.what)}** (${f.at}): ${codeCell(f.detail.slice(0, 500))}${f.runUrl ? ` — ${markdownLink("log", f.runUrl, links)}` : ""}`
     ),
     ...state.failures.length > recent.length ? [`- … ${state.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
-}
-var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-function codeSpan(text2) {
-  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
 }
 function fenceFor(text2) {
   return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
@@ -56604,7 +56608,7 @@ function checksOverrideNote(state) {
   const o = state.request?.checksOverride;
   if (!o) return [];
   return [
-    `> ⚠️ **Released with source CI not green** (${cell(o.failing.join(", ") || "—")}): overridden by ${cell(o.by)} — “${cell(o.reason)}”`,
+    `> ⚠️ **Released with source CI not green** (${cell(o.failing.join(", ") || "—")}): overridden by ${cell(o.by)} — ${codeCell(o.reason)}`,
     ""
   ];
 }
@@ -57215,6 +57219,46 @@ function dispatchedImageBuild(report, claimed, dispatchedAt, facts) {
   return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
 }
 
+// src/core/installed-files.ts
+var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
+var VENDORED_ACTIONS = [
+  "doctor",
+  "build-matrix",
+  "compute-hashes",
+  "sign-upload",
+  "generate-downstream-edits",
+  "open-downstream-prs",
+  "track-status",
+  "yank"
+];
+var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
+`;
+var INSTALLED_FILES = [
+  ...["release", "status", "yank"].map((w) => ({
+    repo: "automation",
+    path: `.github/workflows/${w}.yml`,
+    from: `workflows-templates/automation/${w}.yml`
+  })),
+  ...VENDORED_ACTIONS.flatMap((name2) => [
+    { repo: "automation", path: `actions/${name2}/action.yml`, from: `actions/${name2}/action.yml` },
+    { repo: "automation", path: `dist/${name2}/index.js`, from: `dist/${name2}/index.js` }
+  ]),
+  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
+  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
+  {
+    repo: "main",
+    path: ".github/release-relay/dist/trigger/index.js",
+    from: "dist/trigger/index.js"
+  },
+  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON },
+  {
+    repo: "downstream",
+    path: ".github/workflows/release-relay-report-status.yml",
+    from: "workflows-templates/downstream/report-status.yml"
+  }
+];
+
 // src/core/trust/request-verdict.ts
 function runIdOfUrl(url3, serverUrl, repo) {
   if (!url3) return void 0;
@@ -57236,6 +57280,8 @@ function assertSenderAllowed(config2, eventType, sender) {
     `if ${sender} is ${who}, add it under senders.${eventType} in release-relay.yml; otherwise someone holding a token with write access to the automation repo sent it: revoke that token`
   );
 }
+var REFUSED_EVENTS_KEPT = 20;
+var mayRecordRefusal = (events) => events.filter((e) => e.type === "refused").length < REFUSED_EVENTS_KEPT;
 
 // src/steps/verify-report.ts
 async function verifyReport(reportText, config2, version2, state, deps) {
@@ -57282,6 +57328,7 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
   } catch (error63) {
     const refused = error63 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error63.code);
     if (!refused || before.events.length === 0) throw error63;
+    if (!mayRecordRefusal(before.events)) return { events: [], refusal: error63 };
     const line = {
       id: `refused:${deps.run.runId}`,
       at: at2,

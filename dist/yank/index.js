@@ -96079,6 +96079,15 @@ function markdownLink(label, url3, allowed, kind) {
   const code = `\`${markdownUrl(url3)}\``;
   return label === void 0 ? code : `${cell(label)} ${code}`;
 }
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function codeSpan(text2) {
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
+}
+function codeCell(text2) {
+  const line = text2.replace(/\s+/g, " ").trim();
+  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
+}
 
 // src/core/dashboard-trust.ts
 function requestNotes(state2) {
@@ -96096,7 +96105,7 @@ function refusedSection(state2) {
     "<details><summary>Refused events</summary>",
     "",
     ...state2.refused.map(
-      (r5) => `- ${r5.at}: ${cell(r5.what)} from ${cell(r5.sender)}, refused: ${cell(r5.reason)}`
+      (r5) => `- ${r5.at}: ${cell(r5.what)} from ${cell(r5.sender)}, refused: ${codeCell(r5.reason)}`
     ),
     "",
     "</details>",
@@ -96201,7 +96210,7 @@ function downstreamTable(state2, ctx) {
     const repo = d5?.repo ?? x?.repo ?? "";
     if (x && (x.mode === "off" || x.mode === "dry-run"))
       return `| ${cell(n3)} | ${cell(repo)} | ${x.mode} | | | | |`;
-    const pr = d5?.error ? `❌ ${cell(d5.error.slice(0, 120))}` : d5?.skipped ? `⏭️ ${cell(d5.skipped)}` : d5?.pr ? markdownLink(`#${d5.pr.number}`, d5.pr.url, links) : d5?.dispatched ? `📨 dispatched \`${cell(d5.dispatched.eventType)}\`` : "⚪ not yet";
+    const pr = d5?.error ? `❌ ${codeCell(d5.error.slice(0, 120))}` : d5?.skipped ? `⏭️ ${cell(d5.skipped)}` : d5?.pr ? markdownLink(`#${d5.pr.number}`, d5.pr.url, links) : d5?.dispatched ? `📨 dispatched \`${cell(d5.dispatched.eventType)}\`` : "⚪ not yet";
     const ci = !d5 || d5.ci === "unknown" ? "" : d5.ci === "success" ? "✅" : d5.ci === "failure" ? `❌${d5.ciUrl ? ` ${markdownLink("log", d5.ciUrl, links)}` : ""}` : "🔵";
     const merged = d5?.merged ? "✅ merged" : d5?.closed ? "⛔ closed" : d5?.pr ? "open" : "";
     const image = d5?.image ? d5.image.status === "succeeded" ? `✅ ${d5.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
@@ -96236,15 +96245,10 @@ function problems(state2, links) {
     "### Problems",
     "",
     ...recent.map(
-      (f5) => `- ❌ **${cell(f5.what)}** (${f5.at}): ${cell(f5.detail.slice(0, 500))}${f5.runUrl ? ` — ${markdownLink("log", f5.runUrl, links)}` : ""}`
+      (f5) => `- ❌ **${cell(f5.what)}** (${f5.at}): ${codeCell(f5.detail.slice(0, 500))}${f5.runUrl ? ` — ${markdownLink("log", f5.runUrl, links)}` : ""}`
     ),
     ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
   ];
-}
-var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-function codeSpan(text2) {
-  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
 }
 function fenceFor(text2) {
   return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
@@ -96295,7 +96299,7 @@ function checksOverrideNote(state2) {
   const o3 = state2.request?.checksOverride;
   if (!o3) return [];
   return [
-    `> ⚠️ **Released with source CI not green** (${cell(o3.failing.join(", ") || "—")}): overridden by ${cell(o3.by)} — “${cell(o3.reason)}”`,
+    `> ⚠️ **Released with source CI not green** (${cell(o3.failing.join(", ") || "—")}): overridden by ${cell(o3.by)} — ${codeCell(o3.reason)}`,
     ""
   ];
 }
@@ -96844,6 +96848,46 @@ function dispatchedImageBuild(report, claimed, dispatchedAt, facts) {
   return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
 }
 
+// src/core/installed-files.ts
+var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
+var VENDORED_ACTIONS = [
+  "doctor",
+  "build-matrix",
+  "compute-hashes",
+  "sign-upload",
+  "generate-downstream-edits",
+  "open-downstream-prs",
+  "track-status",
+  "yank"
+];
+var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
+`;
+var INSTALLED_FILES = [
+  ...["release", "status", "yank"].map((w) => ({
+    repo: "automation",
+    path: `.github/workflows/${w}.yml`,
+    from: `workflows-templates/automation/${w}.yml`
+  })),
+  ...VENDORED_ACTIONS.flatMap((name2) => [
+    { repo: "automation", path: `actions/${name2}/action.yml`, from: `actions/${name2}/action.yml` },
+    { repo: "automation", path: `dist/${name2}/index.js`, from: `dist/${name2}/index.js` }
+  ]),
+  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
+  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
+  {
+    repo: "main",
+    path: ".github/release-relay/dist/trigger/index.js",
+    from: "dist/trigger/index.js"
+  },
+  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON },
+  {
+    repo: "downstream",
+    path: ".github/workflows/release-relay-report-status.yml",
+    from: "workflows-templates/downstream/report-status.yml"
+  }
+];
+
 // src/core/trust/request-verdict.ts
 function runIdOfUrl(url3, serverUrl, repo) {
   if (!url3) return void 0;
@@ -96865,6 +96909,8 @@ function assertSenderAllowed(config2, eventType, sender) {
     `if ${sender} is ${who}, add it under senders.${eventType} in release-relay.yml; otherwise someone holding a token with write access to the automation repo sent it: revoke that token`
   );
 }
+var REFUSED_EVENTS_KEPT = 20;
+var mayRecordRefusal = (events) => events.filter((e5) => e5.type === "refused").length < REFUSED_EVENTS_KEPT;
 
 // src/steps/verify-report.ts
 async function verifyReport(reportText, config2, version2, state2, deps) {
@@ -96911,6 +96957,7 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
   } catch (error64) {
     const refused = error64 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error64.code);
     if (!refused || before.events.length === 0) throw error64;
+    if (!mayRecordRefusal(before.events)) return { events: [], refusal: error64 };
     const line = {
       id: `refused:${deps.run.runId}`,
       at: at2,

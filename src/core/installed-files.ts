@@ -1,5 +1,8 @@
 import type { Config } from "./config.js";
 
+/** Where init installs the main repo's request-release workflow: a request names a run of it. */
+export const REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
+
 /** The kind of repo a file `release-relay init` installs goes to. */
 export type InstalledRepo = "main" | "automation" | "downstream";
 
@@ -39,11 +42,7 @@ export const INSTALLED_FILES: readonly InstalledFile[] = [
     { repo: "automation" as const, path: `dist/${name}/index.js`, from: `dist/${name}/index.js` },
   ]),
   { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
-  {
-    repo: "main",
-    path: ".github/workflows/release-relay.yml",
-    from: "workflows-templates/main-repo/release.yml",
-  },
+  { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
   { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
   {
     repo: "main",

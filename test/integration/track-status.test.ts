@@ -129,7 +129,8 @@ describe("track-status against the GitHub emulator", () => {
     const payload = buildReleaseRequested(config.project, parseVersion("8.0.2"), sha, SOURCE, {
       actor: "maintainer",
       event: "workflow_dispatch",
-      at: "2025-01-07T10:00:00Z",
+      // Sent by that run, just now (a run long before the request confirms nothing).
+      at: new Date().toISOString(),
       runUrl: `${emulator.url}/${SOURCE}/actions/runs/4242`,
       checksOverride: {
         by: "maintainer",
@@ -162,7 +163,7 @@ describe("track-status against the GitHub emulator", () => {
     expect(done.state.request?.checksOverride).toEqual(payload.checksOverride);
     const body = issuesOf()[0]?.body ?? "";
     expect(body).toContain(
-      "> ⚠️ **Released with source CI not green** (test-sanitizer-address (failure)): overridden by maintainer — “flaky \\| sanitizer run”",
+      "> ⚠️ **Released with source CI not green** (test-sanitizer-address (failure)): overridden by maintainer — `flaky \\| sanitizer run`",
     );
     // A rerun's plan carries no override; the first request's record stays.
     const rerunPlan = await runBuildMatrix(

@@ -97,7 +97,7 @@ describe("a release request, judged against what GitHub says", () => {
     expect(judge({ checks: red }).checksOverride?.reason).toBe("flaky");
   });
 
-  it("notes checks still running but refuses missing ones", () => {
+  it("refuses named checks still running or missing; with `all`, only notes running ones", () => {
     const running = {
       verdict: "pending" as const,
       passed: [],
@@ -105,13 +105,36 @@ describe("a release request, judged against what GitHub says", () => {
       pending: [{ name: "x", state: "pending" as const, detail: "in_progress" }],
       missing: [],
     };
-    expect(judge({ checks: running }, payload({ checksOverride: undefined })).unverified).toEqual([
+    const noOverride = payload({ checksOverride: undefined });
+    expect(() => judge({ checks: running }, noOverride)).toThrow("does not have green CI (x (in_progress))");
+    const all = { ...config, source: { ...config.source, requiredChecks: "all" as const } };
+    expect(judgeReleaseRequest(noOverride, version, all, facts({ checks: running })).unverified).toEqual([
       "checks still running when the request was confirmed: x (in_progress)",
     ]);
-    const missing = { ...running, pending: [], missing: ["x"] };
-    expect(() => judge({ checks: missing }, payload({ checksOverride: undefined }))).toThrow(
+    expect(() => judge({ checks: { ...running, pending: [], missing: ["x"] } }, noOverride)).toThrow(
       "does not have green CI",
     );
+  });
+
+  it("believes only a run that can have sent the request: the request workflow, just before it, on the tag", () => {
+    const dropped = (triggerRun: ReportedRun) => judge({ triggerRun }).by === undefined;
+    expect(dropped(run())).toBe(false);
+    expect(dropped(run({ path: ".github/workflows/docs-deploy.yml" }))).toBe(true);
+    expect(dropped(run({ createdAt: "2023-05-01T10:00:00Z" }))).toBe(true);
+    expect(dropped(run({ createdAt: "2025-01-07T11:00:00Z" }))).toBe(true);
+    expect(dropped(run({ event: "push", headSha: B }))).toBe(true);
+    expect(dropped(run({ event: "push", headSha: A }))).toBe(false);
+  });
+
+  it("takes what is failing from GitHub, not from the override's claim", () => {
+    const red = {
+      verdict: "failed" as const,
+      passed: [],
+      failed: [{ name: "test-tls", state: "failed" as const, detail: "failure" }],
+      pending: [],
+      missing: [],
+    };
+    expect(judge({ checks: red }).checksOverride?.failing).toEqual(["test-tls (failure)"]);
   });
 
   it("names a run only by an address of the configured server and the source repo", () => {

@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import { ReleaseRelayError } from "../errors.js";
 import type { ReleaseRequested } from "../events.js";
+import { REQUEST_WORKFLOW_PATH } from "../installed-files.js";
 import { notGreenChecks, type SourceChecksVerdict } from "../source-gate.js";
 import { findVersionConflicts, type Version } from "../version.js";
 
@@ -96,13 +97,16 @@ export function judgeReleaseRequest(
     );
 
   const unverified: string[] = [];
-  const run = facts.triggerRun;
-  const confirmed = run && run.repo.toLowerCase() === repo.toLowerCase() ? run : undefined;
+  const confirmed = confirmingRun(payload, config, facts);
   if (!confirmed)
     unverified.push(
       `requested by ${payload.trigger.actor} (${payload.trigger.event}): no run of ${repo} confirms it`,
     );
-  let checksOverride = payload.checksOverride;
+  // What is failing is GitHub's to say, not the request's.
+  let checksOverride =
+    payload.checksOverride && facts.checks
+      ? { ...payload.checksOverride, failing: notGreenChecks(facts.checks).slice(0, 50) }
+      : payload.checksOverride;
   if (checksOverride) {
     const byHand =
       confirmed?.event === "workflow_dispatch" &&
@@ -117,7 +121,14 @@ export function judgeReleaseRequest(
   // A failed or missing check refuses; one still running does not: the trigger already waited for
   // it, and with required-checks: all the trigger's own job is such a check (GitHub lists every job
   // as a check run on its commit).
-  const red = facts.checks && (facts.checks.verdict === "failed" || facts.checks.missing.length > 0);
+  // With named checks, one still running is not green either; with `all`, the trigger's own job is
+  // one of them (GitHub lists every job as a check run), so running ones are only noted.
+  const named = config.source.requiredChecks !== "all";
+  const red =
+    facts.checks &&
+    (facts.checks.verdict === "failed" ||
+      facts.checks.missing.length > 0 ||
+      (named && facts.checks.verdict === "pending"));
   if (facts.checks?.verdict === "pending" && !red)
     unverified.push(
       `checks still running when the request was confirmed: ${notGreenChecks(facts.checks).join(", ")}`,
@@ -129,4 +140,31 @@ export function judgeReleaseRequest(
       "fix CI and tag a green commit; to release anyway, run the request-release workflow by hand with the tag and an override-reason",
     );
   return { commit: facts.tagCommit, by: confirmed?.actor, checksOverride, unverified };
+}
+
+/**
+ * The run GitHub reports for the request's runUrl, when it can have sent this request: a run of the
+ * source repo's request-release workflow, started no longer before the request than the trigger may
+ * wait for CI (and not after it), and for a tag push or a published release, on the tag's commit.
+ * Any other run (an old workflow_dispatch of another workflow, say) confirms nothing.
+ */
+function confirmingRun(
+  payload: ReleaseRequested,
+  config: Config,
+  facts: RequestFacts,
+): ReportedRun | undefined {
+  const run = facts.triggerRun;
+  if (!run || run.repo.toLowerCase() !== config.source.repo.toLowerCase()) return undefined;
+  if (run.path !== REQUEST_WORKFLOW_PATH) return undefined;
+  const requested = Date.parse(payload.trigger.at);
+  const started = Date.parse(run.createdAt);
+  const slackMs = 5 * 60_000;
+  if (
+    !(
+      started <= requested + slackMs && requested - started <= (config.source.checksWaitMinutes + 60) * 60_000
+    )
+  )
+    return undefined;
+  if ((run.event === "push" || run.event === "release") && run.headSha !== facts.tagCommit) return undefined;
+  return run;
 }

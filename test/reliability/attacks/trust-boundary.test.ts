@@ -326,7 +326,7 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
     expect(state.refused[0]?.sender).toBe(REPORTER);
     // The refusal is on the tracking issue at once, as one line.
     expect(issues()[0]?.body).toContain(
-      `refused: merged report from ${HASHES}: GitHub says PR #${prNumber} is still open`,
+      `refused: \`merged report from ${HASHES}: GitHub says PR #${prNumber} is still open\``,
     );
   });
 
