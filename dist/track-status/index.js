@@ -56024,7 +56024,11 @@ function targetArtifacts(config2, version2) {
 // src/core/safe-links.ts
 var GITHUB_COM = "https://github.com";
 function allowedLinks(config2, serverUrl = GITHUB_COM) {
-  return { server: serverUrl, downloads: objectUrl(config2.upload, config2.upload.prefix) };
+  return {
+    server: serverUrl,
+    downloads: objectUrl(config2.upload, config2.upload.prefix),
+    repos: [config2.source.repo, config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]
+  };
 }
 var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
 var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
@@ -56039,9 +56043,11 @@ function sameServer(u, server) {
   if (u.origin === server.origin) return true;
   return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
 }
-function isGithubPage(u, server) {
+function isGithubPage(u, server, repos) {
   const m = GITHUB_PAGE.exec(u.pathname);
-  return server !== void 0 && sameServer(u, server) && m !== null && repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success;
+  if (server === void 0 || !sameServer(u, server) || m === null) return false;
+  const repo = `${m[1]}/${m[2]}`;
+  return repoNameSchema.safeParse(repo).success && (repos === void 0 || repos.some((r) => r.toLowerCase() === repo.toLowerCase()));
 }
 function isDownload(u, downloads) {
   if (!downloads || u.origin !== downloads.origin) return false;
@@ -56054,7 +56060,7 @@ function safeLink(url3, allowed, kind = "release") {
   const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
   if (!scheme || u.username || u.password) return void 0;
   const downloads = allowed.downloads ? parse6(allowed.downloads) : void 0;
-  const ok = kind === "page" ? downloads !== void 0 && u.origin === downloads.origin : isGithubPage(u, parse6(allowed.server)) || isDownload(u, downloads);
+  const ok = kind === "page" ? isDownload(u, downloads) : isGithubPage(u, parse6(allowed.server), allowed.repos) || isDownload(u, downloads);
   return ok ? u.href : void 0;
 }
 var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
@@ -57002,7 +57008,8 @@ async function readPull(github, repo, number4) {
       state: data.state === "closed" ? "closed" : "open",
       merged: data.merged,
       headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name ?? ""
+      headRepo: data.head.repo?.full_name ?? "",
+      mergedAt: data.merged_at
     };
   } catch (error63) {
     if (error63.status === 404) return void 0;
@@ -57171,8 +57178,9 @@ function judgeReport(report, claimed, recorded, facts) {
       const state = run.status !== "completed" ? "pending" : run.conclusion === "success" ? "success" : "failure";
       return {
         ...claimed,
-        id: `report:${base2.downstream}:ci:${report.runId}:${state === "pending" ? "pending" : "done"}`,
-        state
+        id: `report:${base2.downstream}:ci:${run.id}:${state === "pending" ? "pending" : "done"}`,
+        state,
+        runId: String(run.id)
       };
     }
     case "image-build": {
@@ -57187,9 +57195,16 @@ function judgeReport(report, claimed, recorded, facts) {
           `${what}: GitHub says PR #${pull.number} is not merged`,
           "an image is built from the merged release PR"
         );
+      if (pull.mergedAt && run.createdAt < pull.mergedAt)
+        throw refuse(
+          `${what}: run ${run.id} started at ${run.createdAt}, before PR #${pull.number} was merged (${pull.mergedAt})`,
+          "only a build of the merged release counts"
+        );
       return {
         ...claimed,
-        status: run.conclusion === "success" ? "succeeded" : "failed"
+        id: `report:${base2.downstream}:image-build:${run.id}:done`,
+        status: run.conclusion === "success" ? "succeeded" : "failed",
+        runId: String(run.id)
       };
     }
   }

@@ -96029,7 +96029,11 @@ function targetArtifacts(config2, version2) {
 // src/core/safe-links.ts
 var GITHUB_COM = "https://github.com";
 function allowedLinks(config2, serverUrl = GITHUB_COM) {
-  return { server: serverUrl, downloads: objectUrl(config2.upload, config2.upload.prefix) };
+  return {
+    server: serverUrl,
+    downloads: objectUrl(config2.upload, config2.upload.prefix),
+    repos: [config2.source.repo, config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]
+  };
 }
 var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
 var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
@@ -96044,9 +96048,11 @@ function sameServer(u, server) {
   if (u.origin === server.origin) return true;
   return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
 }
-function isGithubPage(u, server) {
+function isGithubPage(u, server, repos) {
   const m3 = GITHUB_PAGE.exec(u.pathname);
-  return server !== void 0 && sameServer(u, server) && m3 !== null && repoNameSchema.safeParse(`${m3[1]}/${m3[2]}`).success;
+  if (server === void 0 || !sameServer(u, server) || m3 === null) return false;
+  const repo = `${m3[1]}/${m3[2]}`;
+  return repoNameSchema.safeParse(repo).success && (repos === void 0 || repos.some((r5) => r5.toLowerCase() === repo.toLowerCase()));
 }
 function isDownload(u, downloads) {
   if (!downloads || u.origin !== downloads.origin) return false;
@@ -96059,7 +96065,7 @@ function safeLink(url3, allowed, kind = "release") {
   const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
   if (!scheme || u.username || u.password) return void 0;
   const downloads = allowed.downloads ? parse8(allowed.downloads) : void 0;
-  const ok = kind === "page" ? downloads !== void 0 && u.origin === downloads.origin : isGithubPage(u, parse8(allowed.server)) || isDownload(u, downloads);
+  const ok = kind === "page" ? isDownload(u, downloads) : isGithubPage(u, parse8(allowed.server), allowed.repos) || isDownload(u, downloads);
   return ok ? u.href : void 0;
 }
 var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
@@ -96631,7 +96637,8 @@ async function readPull(github, repo, number4) {
       state: data.state === "closed" ? "closed" : "open",
       merged: data.merged,
       headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name ?? ""
+      headRepo: data.head.repo?.full_name ?? "",
+      mergedAt: data.merged_at
     };
   } catch (error64) {
     if (error64.status === 404) return void 0;
@@ -96800,8 +96807,9 @@ function judgeReport(report, claimed, recorded, facts) {
       const state2 = run.status !== "completed" ? "pending" : run.conclusion === "success" ? "success" : "failure";
       return {
         ...claimed,
-        id: `report:${base2.downstream}:ci:${report.runId}:${state2 === "pending" ? "pending" : "done"}`,
-        state: state2
+        id: `report:${base2.downstream}:ci:${run.id}:${state2 === "pending" ? "pending" : "done"}`,
+        state: state2,
+        runId: String(run.id)
       };
     }
     case "image-build": {
@@ -96816,9 +96824,16 @@ function judgeReport(report, claimed, recorded, facts) {
           `${what}: GitHub says PR #${pull.number} is not merged`,
           "an image is built from the merged release PR"
         );
+      if (pull.mergedAt && run.createdAt < pull.mergedAt)
+        throw refuse(
+          `${what}: run ${run.id} started at ${run.createdAt}, before PR #${pull.number} was merged (${pull.mergedAt})`,
+          "only a build of the merged release counts"
+        );
       return {
         ...claimed,
-        status: run.conclusion === "success" ? "succeeded" : "failed"
+        id: `report:${base2.downstream}:image-build:${run.id}:done`,
+        status: run.conclusion === "success" ? "succeeded" : "failed",
+        runId: String(run.id)
       };
     }
   }

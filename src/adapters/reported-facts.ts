@@ -50,6 +50,7 @@ export async function readPull(
       merged: data.merged,
       headSha: data.head.sha,
       headRepo: data.head.repo?.full_name ?? "",
+      mergedAt: data.merged_at,
     };
   } catch (error) {
     if ((error as { status?: number }).status === 404) return undefined;

@@ -10,6 +10,8 @@ export interface AllowedLinks {
   server: string;
   /** Where the release's files are published (upload.public-url, else the bucket's address). */
   downloads?: string | undefined;
+  /** The repositories of the release ("owner/name"): GitHub pages of any other repo are not linked. */
+  repos?: readonly string[] | undefined;
 }
 
 /** A release link: a GitHub page or a published file. A page: what a downstream reports as published. */
@@ -20,7 +22,11 @@ export const GITHUB_COM = "https://github.com";
 /** The links a release of this config may show, on the GitHub server the release runs on. */
 export function allowedLinks(config: Config, serverUrl: string = GITHUB_COM): AllowedLinks {
   // The prefix the uploader gives each object, so every artifact URL it records starts with it.
-  return { server: serverUrl, downloads: objectUrl(config.upload, config.upload.prefix) };
+  return {
+    server: serverUrl,
+    downloads: objectUrl(config.upload, config.upload.prefix),
+    repos: [config.source.repo, config.tracking.repo, ...config.downstream.map((d) => d.repo)],
+  };
 }
 
 // Plain http only where nothing crosses a network: the local rehearsal serves its GitHub there.
@@ -51,13 +57,13 @@ function sameServer(u: URL, server: URL): boolean {
   );
 }
 
-function isGithubPage(u: URL, server: URL | undefined): boolean {
+function isGithubPage(u: URL, server: URL | undefined, repos: readonly string[] | undefined): boolean {
   const m = GITHUB_PAGE.exec(u.pathname);
+  if (server === undefined || !sameServer(u, server) || m === null) return false;
+  const repo = `${m[1]}/${m[2]}`;
   return (
-    server !== undefined &&
-    sameServer(u, server) &&
-    m !== null &&
-    repoNameSchema.safeParse(`${m[1]}/${m[2]}`).success
+    repoNameSchema.safeParse(repo).success &&
+    (repos === undefined || repos.some((r) => r.toLowerCase() === repo.toLowerCase()))
   );
 }
 
@@ -81,10 +87,12 @@ export function safeLink(
   if (!scheme || u.username || u.password) return undefined;
   const downloads = allowed.downloads ? parse(allowed.downloads) : undefined;
   // No setting names a downstream's website: a published page is trusted only on the download host.
+  // A page is linked only under the download location itself: on a shared host (a path-style bucket
+  // endpoint) the origin alone would admit another bucket's files.
   const ok =
     kind === "page"
-      ? downloads !== undefined && u.origin === downloads.origin
-      : isGithubPage(u, parse(allowed.server)) || isDownload(u, downloads);
+      ? isDownload(u, downloads)
+      : isGithubPage(u, parse(allowed.server), allowed.repos) || isDownload(u, downloads);
   return ok ? u.href : undefined;
 }
 

@@ -86,8 +86,9 @@ export async function mergeGreenPulls(
             number: pull.number,
             merged: true,
             html_url: url,
-            head: { ref: pull.headRef, sha: head },
-            base: { ref: pull.baseRef },
+            // As GitHub sends it: the head names the repository its branch lives in.
+            head: { ref: pull.headRef, sha: head, repo: { full_name: repo } },
+            base: { ref: pull.baseRef, repo: { full_name: repo } },
           },
           repository: { full_name: repo },
         },

@@ -147,14 +147,25 @@ describe("safeLink", () => {
   it("takes files from under the download URL only, and pages from its host only", () => {
     expect(safeLink("https://download.valkey.io/releases-evil/x.tar.gz", allowed)).toBeUndefined();
     expect(safeLink("https://download.valkey.io/other/x.tar.gz", allowed)).toBeUndefined();
-    expect(safeLink("https://download.valkey.io/other/", allowed, "page")).toBe(
-      "https://download.valkey.io/other/",
+    // A page only under the download location itself: another path of a shared host is not it.
+    expect(safeLink("https://download.valkey.io/other/", allowed, "page")).toBeUndefined();
+    expect(safeLink("https://download.valkey.io/releases/index.html", allowed, "page")).toBe(
+      "https://download.valkey.io/releases/index.html",
     );
     expect(safeLink("https://valkey.io/download/", allowed, "page")).toBeUndefined();
     expect(safeLink(`${repo}/releases/tag/8.0.2`, allowed, "page")).toBeUndefined();
     expect(
       safeLink("https://download.valkey.io/releases/x", { server: "https://github.com" }),
     ).toBeUndefined();
+  });
+
+  it("links GitHub pages of the release's own repositories only", () => {
+    const own = allowedLinks(config);
+    expect(safeLink(`${repo}/actions/runs/1`, own)).toBe(`${repo}/actions/runs/1`);
+    expect(safeLink("https://github.com/mallory/evil/releases/download/v1/x.tar.gz", own)).toBeUndefined();
+    expect(safeLink("https://github.com/VALKEY-IO/valkey-hashes/pull/3", own)).toBe(
+      "https://github.com/VALKEY-IO/valkey-hashes/pull/3",
+    );
   });
 
   it("takes plain http from a loopback server only, as the local rehearsal serves GitHub", () => {
@@ -169,10 +180,16 @@ describe("safeLink", () => {
   });
 
   it("allows the config's public download URL and the given GitHub server", () => {
-    expect(allowedLinks(config)).toEqual(allowed);
+    const repos = [
+      "valkey-io/valkey",
+      "valkey-io/valkey-release-automation",
+      ...config.downstream.map((d) => d.repo),
+    ];
+    expect(allowedLinks(config)).toEqual({ ...allowed, repos });
     expect(dashboardContext(config, "8.0.2", "h", "https://ghe.example").links).toEqual({
       server: "https://ghe.example",
       downloads: "https://download.valkey.io/releases/",
+      repos,
     });
     const { publicUrl: _, ...upload } = config.upload;
     expect(allowedLinks({ ...config, upload }).downloads).toBe(

@@ -189,6 +189,7 @@ describe("a downstream report, judged against what GitHub says", () => {
     merged: true,
     headSha: A,
     headRepo: "valkey-io/valkey-hashes",
+    mergedAt: "2025-01-07T11:00:00Z",
   };
   const reportFacts = (over: Partial<ReportFacts> = {}): ReportFacts => ({
     senderRun: run({ id: 5, repo: "valkey-io/valkey-hashes" }),
@@ -309,5 +310,33 @@ describe("a downstream report, judged against what GitHub says", () => {
         reportFacts({ senderRun: failed, pull: undefined }),
       ),
     ).toMatchObject({ status: "failed" });
+  });
+
+  it("takes a PR downstream's image build only from a finished run started after the merge, ranked by that run", () => {
+    const image = {
+      ...claimed,
+      type: "image-build",
+      downstream: "hashes",
+      status: "succeeded",
+      tags: [],
+    } as LedgerEvent;
+    const built = report({ kind: "image-build", state: "success", runId: "5" });
+    const after = run({
+      id: 700,
+      repo: "valkey-io/valkey-hashes",
+      createdAt: "2025-01-07T11:30:00Z",
+      conclusion: "failure",
+    });
+    expect(
+      judgeReport(built, image, { pull: { number: 3 } }, reportFacts({ namedRun: after })),
+    ).toMatchObject({
+      status: "failed",
+      runId: "700",
+      id: "report:hashes:image-build:700:done",
+    });
+    const before = { ...after, createdAt: "2025-01-07T10:30:00Z" };
+    expect(() =>
+      judgeReport(built, image, { pull: { number: 3 } }, reportFacts({ namedRun: before })),
+    ).toThrow("before PR #3 was merged");
   });
 });

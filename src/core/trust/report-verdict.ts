@@ -11,6 +11,8 @@ export interface ReportedPull {
   headSha: string;
   /** The repository the head branch lives in: another one for a fork's PR. */
   headRepo: string;
+  /** When it was merged (ISO 8601); null while not merged. */
+  mergedAt: string | null;
 }
 
 /** What GitHub says about a downstream report, each read by the automation side. */
@@ -97,10 +99,12 @@ export function judgeReport(
         );
       const state =
         run.status !== "completed" ? "pending" : run.conclusion === "success" ? "success" : "failure";
+      // Ranked by the run GitHub reports, not by the id a report claims for itself.
       return {
         ...(claimed as Extract<LedgerEvent, { type: "downstream-ci" }>),
-        id: `report:${base.downstream}:ci:${report.runId}:${state === "pending" ? "pending" : "done"}`,
+        id: `report:${base.downstream}:ci:${run.id}:${state === "pending" ? "pending" : "done"}`,
         state,
+        runId: String(run.id),
       };
     }
     case "image-build": {
@@ -115,9 +119,16 @@ export function judgeReport(
           `${what}: GitHub says PR #${pull.number} is not merged`,
           "an image is built from the merged release PR",
         );
+      if (pull.mergedAt && run.createdAt < pull.mergedAt)
+        throw refuse(
+          `${what}: run ${run.id} started at ${run.createdAt}, before PR #${pull.number} was merged (${pull.mergedAt})`,
+          "only a build of the merged release counts",
+        );
       return {
         ...(claimed as Extract<LedgerEvent, { type: "image-build" }>),
+        id: `report:${base.downstream}:image-build:${run.id}:done`,
         status: run.conclusion === "success" ? "succeeded" : "failed",
+        runId: String(run.id),
       };
     }
   }

@@ -169,8 +169,8 @@ export class LocalActions {
         const sha = (body as { object?: { sha?: string } }).object?.sha ?? "";
         this.pullEvent(repo, "synchronize", {
           number: pull.number,
-          head: { ref: branch, sha },
-          base: { ref: pull.baseRef },
+          head: { ref: branch, sha, repo: { full_name: repo } },
+          base: { ref: pull.baseRef, repo: { full_name: repo } },
         });
       }
     }
