@@ -55868,8 +55868,8 @@ var TrackingIssues = class {
     });
     return items.filter((i) => !i.pull_request && i.title === title).map((i) => this.view(i));
   }
-  /** Titles of the open issues (not pull requests) with this label. */
-  async openTitles(label) {
+  /** Titles of the open issues (not pull requests) with this label (opened by `author`, when given). */
+  async openTitles(label, author) {
     const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
       owner: this.owner,
       repo: this.repo,
@@ -55877,7 +55877,7 @@ var TrackingIssues = class {
       per_page: 100,
       ...label ? { labels: label } : {}
     });
-    return items.filter((i) => !i.pull_request).map((i) => i.title);
+    return items.filter((i) => !i.pull_request && (author === void 0 || i.user?.login === author)).map((i) => i.title);
   }
   async get(number4) {
     const { data } = await this.github.rest.issues.get({
@@ -57384,14 +57384,21 @@ async function verifyStageRuns(github, repo, workflowPath, stageRuns) {
 // src/actions/review-sweep.ts
 async function sweepOpenReleases(config2, base2, deps, track) {
   const titles = await new TrackingIssues(deps.github, config2.tracking.repo).openTitles(
-    config2.tracking.labels[0]
+    config2.tracking.labels[0],
+    base2.appSlug ? `${base2.appSlug}[bot]` : void 0
   );
   const versions = [
     ...new Set(titles.flatMap((t) => versionFromTrackingTitle(config2.tracking.title, t) ?? []))
   ];
   const done = [];
+  const failed = [];
   for (const version2 of versions)
-    done.push({ version: version2, result: await track({ ...base2, version: version2 }, config2, deps) });
+    try {
+      done.push({ version: version2, result: await track({ ...base2, version: version2 }, config2, deps) });
+    } catch (error63) {
+      failed.push(error63);
+    }
+  if (failed.length > 0) throw failed[0];
   return done;
 }
 

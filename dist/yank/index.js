@@ -95873,8 +95873,8 @@ var TrackingIssues = class {
     });
     return items.filter((i5) => !i5.pull_request && i5.title === title).map((i5) => this.view(i5));
   }
-  /** Titles of the open issues (not pull requests) with this label. */
-  async openTitles(label) {
+  /** Titles of the open issues (not pull requests) with this label (opened by `author`, when given). */
+  async openTitles(label, author) {
     const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
       owner: this.owner,
       repo: this.repo,
@@ -95882,7 +95882,7 @@ var TrackingIssues = class {
       per_page: 100,
       ...label ? { labels: label } : {}
     });
-    return items.filter((i5) => !i5.pull_request).map((i5) => i5.title);
+    return items.filter((i5) => !i5.pull_request && (author === void 0 || i5.user?.login === author)).map((i5) => i5.title);
   }
   async get(number4) {
     const { data } = await this.github.rest.issues.get({

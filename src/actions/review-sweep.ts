@@ -15,14 +15,23 @@ export async function sweepOpenReleases(
   deps: TrackDeps,
   track: typeof runTrackStatus,
 ): Promise<{ version: string; result: TrackResult }[]> {
+  // Only the App's own tracking issues: anyone may open an issue with a release's title.
   const titles = await new TrackingIssues(deps.github, config.tracking.repo).openTitles(
     config.tracking.labels[0],
+    base.appSlug ? `${base.appSlug}[bot]` : undefined,
   );
   const versions = [
     ...new Set(titles.flatMap((t) => versionFromTrackingTitle(config.tracking.title, t) ?? [])),
   ];
   const done: { version: string; result: TrackResult }[] = [];
+  const failed: unknown[] = [];
+  // One release that cannot be tracked does not keep the others from their reminders.
   for (const version of versions)
-    done.push({ version, result: await track({ ...base, version }, config, deps) });
+    try {
+      done.push({ version, result: await track({ ...base, version }, config, deps) });
+    } catch (error) {
+      failed.push(error);
+    }
+  if (failed.length > 0) throw failed[0];
   return done;
 }

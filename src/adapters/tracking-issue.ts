@@ -51,8 +51,8 @@ export class TrackingIssues {
     return items.filter((i) => !i.pull_request && i.title === title).map((i) => this.view(i));
   }
 
-  /** Titles of the open issues (not pull requests) with this label. */
-  async openTitles(label: string | undefined): Promise<string[]> {
+  /** Titles of the open issues (not pull requests) with this label (opened by `author`, when given). */
+  async openTitles(label: string | undefined, author?: string): Promise<string[]> {
     const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
       owner: this.owner,
       repo: this.repo,
@@ -60,7 +60,9 @@ export class TrackingIssues {
       per_page: 100,
       ...(label ? { labels: label } : {}),
     });
-    return items.filter((i) => !i.pull_request).map((i) => i.title);
+    return items
+      .filter((i) => !i.pull_request && (author === undefined || i.user?.login === author))
+      .map((i) => i.title);
   }
 
   async get(number: number): Promise<IssueView> {

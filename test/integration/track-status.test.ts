@@ -246,6 +246,19 @@ describe("track-status against the GitHub emulator", () => {
       runTrackStatus,
     );
     expect(again.map((s) => s.version)).toEqual(["8.1.0-rc1"]);
+    // An issue anyone opened with a release's title and label is no release: with the App's slug, as
+    // status.yml passes it, the sweep looks only at the App's own issues (and starts no ledger).
+    emulator.addToken("someone", { login: "someone", repos: { [AUTOMATION]: ["issues:write"] } });
+    const someone = createGitHubClient({ token: "someone", baseUrl: emulator.url, pace: "local" });
+    await someone.rest.issues.create({ owner, repo, title: "Release 99.0.0", labels: ["release"] });
+    const own = await sweepOpenReleases(
+      config,
+      { ...settings(), sweep: undefined, appSlug: "release-bot" },
+      deps(),
+      runTrackStatus,
+    );
+    expect(own.map((s) => s.version)).toEqual(["8.1.0-rc1"]);
+    expect((await new LedgerStore(github, AUTOMATION, "99.0.0").read()).events).toEqual([]);
   });
 
   it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {
