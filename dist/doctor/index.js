@@ -23580,7 +23580,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i5 = lines.length - 1; i5 >= 0; --i5) {
         const content = lines[i5][1];
@@ -23738,7 +23738,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
       const m3 = first.match(/^( *)/);
@@ -26375,7 +26375,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26401,7 +26401,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning3) => log.warn(doc.options.logLevel, warning3));
@@ -26437,7 +26437,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -90461,8 +90461,11 @@ async function probeRepo(github, need) {
   const [owner, repo] = need.repo.split("/");
   const role = need.why.join("; ");
   let defaultBranch;
+  let hidden;
   try {
-    defaultBranch = (await github.rest.repos.get({ owner, repo })).data.default_branch;
+    const { data } = await github.rest.repos.get({ owner, repo });
+    defaultBranch = data.default_branch;
+    hidden = data.private;
   } catch (error64) {
     const code = status(error64);
     const findings2 = [
@@ -90495,7 +90498,7 @@ async function probeRepo(github, need) {
         });
     }
   }
-  return { findings, defaultBranch };
+  return { findings, defaultBranch, private: hidden };
 }
 async function probeBucket(s3, bucket, prefix) {
   const key = `${prefix}.release-relay-doctor/${randomUUID()}`;
@@ -95067,6 +95070,78 @@ function readRunContext(env2 = process.env) {
   };
 }
 
+// src/core/updaters/debian-changelog.ts
+var import_semver = __toESM(require_semver2(), 1);
+
+// src/core/updaters/yaml-set.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// src/core/downstream-edits.ts
+function editApplies(edit, prerelease) {
+  return !(edit.when === "stable" && prerelease) && !(edit.when === "prerelease" && !prerelease);
+}
+
+// src/core/script-outputs.ts
+var MAX_SCRIPT_OUTPUT_BYTES = 64 * 1024;
+var OUTPUT_KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+// src/core/generated-edits.ts
+var GENERATED_LIMITS = {
+  /** Changed files per downstream. */
+  files: 200,
+  /** Bytes of changed files per downstream. */
+  bytes: 5 * 1024 * 1024,
+  /** Bytes of the whole generated-edits.json (every downstream, JSON-escaped). */
+  fileBytes: 24 * 1024 * 1024,
+  /** Characters of a failed generator's error. */
+  errorChars: 4e3
+};
+var repoPathSchema = external_exports.string().min(1).max(4096).refine((p3) => ![...p3].some((c5) => c5 < " " || c5 === "\\"), {
+  error: "a path holds a control character or a backslash"
+}).refine((p3) => !p3.startsWith("/"), { error: "an absolute path" }).refine((p3) => !p3.endsWith("/"), { error: "not a file path" }).transform(
+  (p3) => p3.split("/").filter((part) => part !== "" && part !== ".").join("/")
+).refine((p3) => p3 !== "", { error: "not a file path" }).refine((p3) => !p3.split("/").includes(".."), { error: "a path that leaves the repository" }).refine((p3) => !p3.split("/").some((part) => part.toLowerCase() === ".git"), {
+  error: "a path under .git"
+});
+var outputValue = external_exports.string().max(MAX_SCRIPT_OUTPUT_BYTES).refine((v) => !/[\r\n]/.test(v), { error: "an output value holds a line break" });
+var scriptOutputsSchema = external_exports.record(external_exports.string().regex(OUTPUT_KEY), external_exports.union([outputValue, external_exports.array(outputValue).max(4096)])).refine((o3) => Buffer.byteLength(JSON.stringify(o3)) <= 2 * MAX_SCRIPT_OUTPUT_BYTES, {
+  error: `outputs larger than the ${MAX_SCRIPT_OUTPUT_BYTES} bytes a script may write`
+});
+var generatedFileSchema = external_exports.strictObject({
+  path: repoPathSchema,
+  content: external_exports.string().refine((c5) => !c5.includes("\0"), { error: "a binary file" }),
+  executable: external_exports.boolean()
+});
+var downstreamFields = {
+  repo: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  /** Which edits of release-relay.yml were applied (editsDigest): a mismatch means another config. */
+  edits: external_exports.string().regex(/^[0-9a-f]{64}$/)
+};
+var generatedDownstreamSchema = external_exports.discriminatedUnion("status", [
+  external_exports.strictObject({
+    status: external_exports.literal("generated"),
+    ...downstreamFields,
+    baseSha: external_exports.string().regex(/^[0-9a-f]{40}$/),
+    files: external_exports.array(generatedFileSchema).max(GENERATED_LIMITS.files, { error: `more than ${GENERATED_LIMITS.files} changed files` }).refine((fs2) => new Set(fs2.map((f5) => f5.path)).size === fs2.length, { error: "a file listed twice" }).refine((fs2) => fs2.reduce((n3, f5) => n3 + Buffer.byteLength(f5.content), 0) <= GENERATED_LIMITS.bytes, {
+      error: `more than ${GENERATED_LIMITS.bytes} bytes of changed files`
+    }),
+    outputs: scriptOutputsSchema
+  }),
+  external_exports.strictObject({
+    status: external_exports.literal("failed"),
+    ...downstreamFields,
+    error: external_exports.string().min(1).max(GENERATED_LIMITS.errorChars)
+  })
+]);
+var generatedEditsSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  version: external_exports.string().min(1).max(128),
+  downstreams: external_exports.record(downstreamNameSchema, generatedDownstreamSchema)
+});
+function runsGenerator(d5, prerelease) {
+  return d5.mode !== "off" && !d5.dispatch && d5.edits.some((e5) => e5.kind === "script" && editApplies(e5, prerelease));
+}
+
 // src/core/doctor.ts
 var isVendoredCode = (path) => !path.startsWith(".github/workflows/") && (path.endsWith(".js") || path.endsWith(".json") || path.endsWith("action.yml"));
 function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
@@ -95130,6 +95205,19 @@ function renderDoctorReport(findings) {
     "",
     problems.length === 0 ? `all ${findings.length} checks passed${warned2}` : `${problems.length} of ${findings.length} checks failed${warned2}; fix them all before releasing`
   ].join("\n");
+}
+function generatorFindings(config2, privateRepos) {
+  return config2.downstream.filter((d5) => runsGenerator(d5, false) || runsGenerator(d5, true)).map((d5) => {
+    const hidden = privateRepos.has(d5.repo.toLowerCase());
+    return {
+      check: `${d5.repo}: its script edits can run without a token (downstream ${d5.name})`,
+      ok: !hidden,
+      ...hidden ? {
+        problem: "the repo is private: the generate job, which holds no token, cannot read it",
+        fix: `make ${d5.repo} public, or replace its script edits with edits release-relay applies itself`
+      } : {}
+    };
+  });
 }
 
 // src/core/installed-files.ts
@@ -95452,7 +95540,7 @@ var releasePlanSchema = external_exports.strictObject({
 });
 
 // src/core/version.ts
-var import_semver = __toESM(require_semver2(), 1);
+var import_semver2 = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 
 // src/actions/sign-upload.ts
@@ -95497,11 +95585,14 @@ async function createSigner(config2, key, passphrase) {
 async function runDoctor(config2, deps) {
   const findings = [];
   const defaultBranches = /* @__PURE__ */ new Map();
+  const privateRepos = /* @__PURE__ */ new Set();
   for (const need of repoNeeds(config2)) {
     const probed = await probeRepo(deps.github, need);
     findings.push(...probed.findings);
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
+    if (probed.private) privateRepos.add(need.repo.toLowerCase());
   }
+  findings.push(...generatorFindings(config2, privateRepos));
   if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config2, (f5) => shas.get(f5))) {

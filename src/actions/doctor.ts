@@ -16,7 +16,13 @@ import { readRepoTree } from "../adapters/repo-tree.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/s3.js";
 import type { Config } from "../core/config.js";
-import { type DoctorFinding, installedFilesFinding, renderDoctorReport, repoNeeds } from "../core/doctor.js";
+import {
+  type DoctorFinding,
+  generatorFindings,
+  installedFilesFinding,
+  renderDoctorReport,
+  repoNeeds,
+} from "../core/doctor.js";
 import { environmentNameSchema } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { INSTALLED_FILES, installedFilesByRepo } from "../core/installed-files.js";
@@ -46,11 +52,14 @@ export interface DoctorDeps {
 export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   const defaultBranches = new Map<string, string>();
+  const privateRepos = new Set<string>();
   for (const need of repoNeeds(config)) {
     const probed = await probeRepo(deps.github, need);
     findings.push(...probed.findings);
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
+    if (probed.private) privateRepos.add(need.repo.toLowerCase());
   }
+  findings.push(...generatorFindings(config, privateRepos));
   if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {

@@ -47,12 +47,15 @@ async function probeWrite(github: GitHubClient, owner: string, repo: string, acc
 export async function probeRepo(
   github: GitHubClient,
   need: RepoNeed,
-): Promise<{ findings: DoctorFinding[]; defaultBranch?: string }> {
+): Promise<{ findings: DoctorFinding[]; defaultBranch?: string; private?: boolean }> {
   const [owner, repo] = need.repo.split("/") as [string, string];
   const role = need.why.join("; ");
   let defaultBranch: string;
+  let hidden: boolean;
   try {
-    defaultBranch = (await github.rest.repos.get({ owner, repo })).data.default_branch;
+    const { data } = await github.rest.repos.get({ owner, repo });
+    defaultBranch = data.default_branch;
+    hidden = data.private;
   } catch (error) {
     const code = status(error);
     const findings: DoctorFinding[] = [
@@ -94,7 +97,7 @@ export async function probeRepo(
         });
     }
   }
-  return { findings, defaultBranch };
+  return { findings, defaultBranch, private: hidden };
 }
 
 /** Writes a probe object under a temporary prefix and deletes it: the release can publish here. */

@@ -1,4 +1,5 @@
 import type { Config } from "./config.js";
+import { runsGenerator } from "./generated-edits.js";
 
 /** An access a release needs on a repo, in GitHub's permission names. */
 export type RepoAccess = "contents:read" | "contents:write" | "pull_requests:write" | "issues:write";
@@ -119,4 +120,26 @@ export function renderDoctorReport(findings: readonly DoctorFinding[]): string {
       ? `all ${findings.length} checks passed${warned}`
       : `${problems.length} of ${findings.length} checks failed${warned}; fix them all before releasing`,
   ].join("\n");
+}
+
+/**
+ * Downstreams whose script edits cannot run: the generate job reads a repo as GitHub serves it to
+ * anyone, so a private one fails there, after the release is public. Said before any release instead.
+ */
+export function generatorFindings(config: Config, privateRepos: ReadonlySet<string>): DoctorFinding[] {
+  return config.downstream
+    .filter((d) => runsGenerator(d, false) || runsGenerator(d, true))
+    .map((d) => {
+      const hidden = privateRepos.has(d.repo.toLowerCase());
+      return {
+        check: `${d.repo}: its script edits can run without a token (downstream ${d.name})`,
+        ok: !hidden,
+        ...(hidden
+          ? {
+              problem: "the repo is private: the generate job, which holds no token, cannot read it",
+              fix: `make ${d.repo} public, or replace its script edits with edits release-relay applies itself`,
+            }
+          : {}),
+      };
+    });
 }
