@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise2 = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6730,12 +6730,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7889,16 +7889,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7909,7 +7909,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9965,9 +9965,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -29151,8 +29151,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -29363,15 +29363,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error63, reject, resolve3, returned, task;
+          var args, cb, error63, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error63 = error1;
@@ -29386,13 +29386,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise2, reject, resolve3;
-          resolve3 = reject = null;
+          var promise2, reject, resolve4;
+          resolve4 = reject = null;
           promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise2;
         }
@@ -29793,14 +29793,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -29893,9 +29893,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -30018,10 +30018,9 @@ var require_light = __commonJS({
 });
 
 // src/actions/generate-downstream-edits.ts
-import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
-import { mkdtemp as mkdtemp2, readFile as readFile3, rm as rm3 } from "node:fs/promises";
+import { mkdtemp as mkdtemp2, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join3, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, join as join3, resolve as resolve3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -30154,11 +30153,11 @@ import { EOL as EOL2 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30174,7 +30173,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -35541,7 +35540,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached2 = recursive.get(inst);
   if (cached2 !== void 0)
     return cached2 ? PROVEN : NONE;
@@ -35551,7 +35550,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -35562,7 +35561,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -35626,7 +35625,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -50846,7 +50845,7 @@ async function runScriptEdit(dir, command, env, timeoutSeconds) {
   const outputFile = join(home, "outputs");
   try {
     const result = await new Promise(
-      (resolve3, reject) => {
+      (resolve4, reject) => {
         const child = spawn("bash", ["-euo", "pipefail", "-c", command], {
           cwd: dir,
           env: {
@@ -50872,7 +50871,7 @@ async function runScriptEdit(dir, command, env, timeoutSeconds) {
         child.on("close", (code, signal) => {
           clearTimeout(timer);
           killGroup(child.pid);
-          resolve3({ code, signal, log });
+          resolve4({ code, signal, log });
         });
       }
     );
@@ -56046,19 +56045,6 @@ function readRunContext(env = process.env) {
   };
 }
 
-// src/core/checksums.ts
-var artifactHashSchema = external_exports.strictObject({
-  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
-  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
-  size: external_exports.number().int().nonnegative(),
-  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
-  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
-  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string().optional()
-});
-var hashesFileSchema = external_exports.array(artifactHashSchema);
-
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
@@ -56169,6 +56155,63 @@ function targetArtifacts(config2, version2) {
   });
 }
 
+// src/core/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+function parseReleasedVersions(text) {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && import_semver2.default.valid(l) !== null);
+}
+function floatingTags(version2, released) {
+  const tags = [version2.version];
+  if (version2.isPrerelease) return tags;
+  const stable = released.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null);
+  const highest = (filter) => stable.filter(filter).every((v) => import_semver2.default.lte(v, version2.version));
+  if (highest((v) => import_semver2.default.major(v) === version2.major && import_semver2.default.minor(v) === version2.minor))
+    tags.push(version2.line);
+  if (highest((v) => import_semver2.default.major(v) === version2.major)) tags.push(String(version2.major));
+  if (highest(() => true)) tags.push("latest");
+  return tags;
+}
+
+// src/steps/downstream-release.ts
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { readFile as readFile3 } from "node:fs/promises";
+import { resolve as resolve2 } from "node:path";
+
+// src/core/checksums.ts
+var artifactHashSchema = external_exports.strictObject({
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
+  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+  size: external_exports.number().int().nonnegative(),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
+  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string().optional()
+});
+var hashesFileSchema = external_exports.array(artifactHashSchema);
+
 // src/core/release-values.ts
 var fields = (h) => ({
   name: h.name,
@@ -56209,43 +56252,32 @@ function editValues(config2, data) {
   return values;
 }
 
-// src/core/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
+// src/steps/downstream-release.ts
+var downstreamReleaseInputs = {
+  "config-path": external_exports.string().default("release-relay.yml"),
+  environment: environmentNameSchema.optional(),
+  version: versionInputSchema,
+  "hashes-file": external_exports.string().min(1),
+  "released-versions": external_exports.string().default(""),
+  "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
+};
+async function loadDownstreamRelease(settings, config2, deps) {
+  const version2 = parseVersion(settings.version);
+  const hashes = hashesFileSchema.parse(JSON.parse(await readFile3(settings.hashesFile, "utf8")));
   return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
+    version: version2,
+    hashes,
+    values: editValues(config2, {
+      version: version2,
+      date: settings.releaseDate ?? deps.today,
+      hashes,
+      floatingTags: floatingTags(version2, settings.releasedVersions)
+    }),
+    templates: (path) => {
+      const file2 = resolve2(deps.configDir, path);
+      return existsSync2(file2) ? readFileSync2(file2, "utf8") : void 0;
+    }
   };
-}
-function parseReleasedVersions(text) {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && import_semver2.default.valid(l) !== null);
-}
-function floatingTags(version2, released) {
-  const tags = [version2.version];
-  if (version2.isPrerelease) return tags;
-  const stable = released.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null);
-  const highest = (filter) => stable.filter(filter).every((v) => import_semver2.default.lte(v, version2.version));
-  if (highest((v) => import_semver2.default.major(v) === version2.major && import_semver2.default.minor(v) === version2.minor))
-    tags.push(version2.line);
-  if (highest((v) => import_semver2.default.major(v) === version2.major)) tags.push(String(version2.major));
-  if (highest(() => true)) tags.push("latest");
-  return tags;
 }
 
 // src/actions/generate-downstream-edits.ts
@@ -56259,12 +56291,7 @@ var INPUTS = [
   "output"
 ];
 var inputsSchema = external_exports.object({
-  "config-path": external_exports.string().default("release-relay.yml"),
-  environment: environmentNameSchema.optional(),
-  version: versionInputSchema,
-  "hashes-file": external_exports.string().min(1),
-  "released-versions": external_exports.string().default(""),
-  "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  ...downstreamReleaseInputs,
   output: external_exports.string().default(`generated-edits/${GENERATED_EDITS_FILE}`)
 }).transform((i) => ({
   configPath: i["config-path"],
@@ -56309,18 +56336,7 @@ async function generateOne(github, d, values, prerelease, templates) {
   }
 }
 async function runGenerateDownstreamEdits(settings, config2, deps) {
-  const version2 = parseVersion(settings.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile3(settings.hashesFile, "utf8")));
-  const values = editValues(config2, {
-    version: version2,
-    date: settings.releaseDate ?? deps.today,
-    hashes,
-    floatingTags: floatingTags(version2, settings.releasedVersions)
-  });
-  const templates = (path) => {
-    const file2 = resolve2(deps.configDir, path);
-    return existsSync2(file2) ? readFileSync2(file2, "utf8") : void 0;
-  };
+  const { version: version2, values, templates } = await loadDownstreamRelease(settings, config2, deps);
   const downstreams = {};
   const failed = /* @__PURE__ */ new Set();
   for (const d of orderDownstream(config2.downstream)) {
@@ -56365,7 +56381,7 @@ async function main() {
   const github = createGitHubClient({ token: "", baseUrl: context.apiUrl });
   const generated = await runGenerateDownstreamEdits(settings, config2, {
     github,
-    configDir: dirname3(resolve2(settings.configPath)),
+    configDir: dirname3(resolve3(settings.configPath)),
     today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
   });
   await writeGeneratedEdits(settings.output, generated);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
@@ -12,9 +11,7 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { checkoutPublicBase } from "../adapters/public-repo.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { snapshotSymlinks } from "../adapters/script-edit.js";
-import { hashesFileSchema } from "../core/checksums.js";
 import type { Config, Downstream } from "../core/config.js";
-import { environmentNameSchema } from "../core/environment.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import {
   boundedError,
@@ -25,9 +22,10 @@ import {
   runsGenerator,
 } from "../core/generated-edits.js";
 import { orderDownstream } from "../core/plan.js";
-import { type EditValues, editValues } from "../core/release-values.js";
+import type { EditValues } from "../core/release-values.js";
 import { describeIssues } from "../core/validation-issues.js";
-import { floatingTags, parseReleasedVersions, parseVersion, versionInputSchema } from "../core/version.js";
+import { parseReleasedVersions } from "../core/version.js";
+import { downstreamReleaseInputs, loadDownstreamRelease } from "../steps/downstream-release.js";
 
 const INPUTS = [
   "config-path",
@@ -41,15 +39,7 @@ const INPUTS = [
 
 const inputsSchema = z
   .object({
-    "config-path": z.string().default("release-relay.yml"),
-    environment: environmentNameSchema.optional(),
-    version: versionInputSchema,
-    "hashes-file": z.string().min(1),
-    "released-versions": z.string().default(""),
-    "release-date": z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
+    ...downstreamReleaseInputs,
     output: z.string().default(`generated-edits/${GENERATED_EDITS_FILE}`),
   })
   .transform((i) => ({
@@ -118,18 +108,7 @@ export async function runGenerateDownstreamEdits(
   config: Config,
   deps: { github: GitHubClient; configDir: string; today: string },
 ): Promise<GeneratedEdits> {
-  const version = parseVersion(settings.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(settings.hashesFile, "utf8")));
-  const values = editValues(config, {
-    version,
-    date: settings.releaseDate ?? deps.today,
-    hashes,
-    floatingTags: floatingTags(version, settings.releasedVersions),
-  });
-  const templates = (path: string) => {
-    const file = resolve(deps.configDir, path);
-    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
-  };
+  const { version, values, templates } = await loadDownstreamRelease(settings, config, deps);
   const downstreams: Record<string, GeneratedDownstream> = {};
   const failed = new Set<string>();
   for (const d of orderDownstream(config.downstream)) {

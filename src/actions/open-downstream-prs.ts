@@ -1,5 +1,3 @@
-import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
@@ -12,25 +10,19 @@ import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
 import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
-import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
+import type { ArtifactHash } from "../core/checksums.js";
 import { type Config, type Downstream, downstreamNameSchema } from "../core/config.js";
-import { environmentNameSchema } from "../core/environment.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { type GeneratedEdits, runsGenerator } from "../core/generated-edits.js";
 import { parseJsonInput } from "../core/json-input.js";
 import { orderDownstream } from "../core/plan.js";
 import { renderPullRequestBody } from "../core/pull-request-body.js";
 import { buildReleasePublished } from "../core/release-published.js";
-import { type EditValues, editValues } from "../core/release-values.js";
+import type { EditValues } from "../core/release-values.js";
 import type { PrResult } from "../core/stage-output-events.js";
 import { renderTemplate } from "../core/template.js";
-import {
-  floatingTags,
-  parseReleasedVersions,
-  parseVersion,
-  type Version,
-  versionInputSchema,
-} from "../core/version.js";
+import { parseReleasedVersions, type Version } from "../core/version.js";
+import { downstreamReleaseInputs, loadDownstreamRelease } from "../steps/downstream-release.js";
 
 const INPUTS = [
   "config-path",
@@ -47,17 +39,9 @@ const INPUTS = [
 
 const inputsSchema = z
   .object({
-    "config-path": z.string().default("release-relay.yml"),
-    environment: environmentNameSchema.optional(),
-    version: versionInputSchema,
-    "hashes-file": z.string().min(1),
+    ...downstreamReleaseInputs,
     token: z.string().min(1),
-    "released-versions": z.string().default(""),
     "tracking-issue-url": z.url().optional(),
-    "release-date": z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
     // Unset: every downstream's release branch is looked up before anything is written.
     "recorded-prs": z
       .string()
@@ -196,18 +180,12 @@ export async function runOpenDownstreamPrs(
   config: Config,
   deps: { github: GitHubClient; configDir: string; today: string },
 ): Promise<DownstreamResult[]> {
-  const version = parseVersion(settings.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(settings.hashesFile, "utf8")));
+  const { version, hashes, values, templates } = await loadDownstreamRelease(settings, config, deps);
   const release: Release = {
     config,
     version,
     hashes,
-    values: editValues(config, {
-      version,
-      date: settings.releaseDate ?? deps.today,
-      hashes,
-      floatingTags: floatingTags(version, settings.releasedVersions),
-    }),
+    values,
     trackingUrl: settings.trackingIssueUrl,
     recordedPrs: settings.recordedPrs,
     // A refused file fails only the downstreams that need it: the others' PRs still open.
@@ -217,10 +195,7 @@ export async function runOpenDownstreamPrs(
           throw error;
         })
       : undefined,
-    templates: (path) => {
-      const file = resolve(deps.configDir, path);
-      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
-    },
+    templates,
   };
   const results: DownstreamResult[] = [];
   for (const d of orderDownstream(config.downstream)) {

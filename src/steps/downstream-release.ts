@@ -1,0 +1,62 @@
+// What every downstream stage starts from: the release's version, its published hashes and the values
+// its edits fill in. The generate job and open-downstream-prs read them the same way.
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { z } from "zod";
+import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
+import type { Config } from "../core/config.js";
+import { environmentNameSchema } from "../core/environment.js";
+import { type EditValues, editValues } from "../core/release-values.js";
+import { floatingTags, parseVersion, type Version, versionInputSchema } from "../core/version.js";
+
+/** The action inputs both downstream stages take, as their `with:` spells them. */
+export const downstreamReleaseInputs = {
+  "config-path": z.string().default("release-relay.yml"),
+  environment: environmentNameSchema.optional(),
+  version: versionInputSchema,
+  "hashes-file": z.string().min(1),
+  "released-versions": z.string().default(""),
+  "release-date": z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+};
+
+/** The release as a downstream stage sees it. */
+export interface DownstreamRelease {
+  version: Version;
+  hashes: ArtifactHash[];
+  values: EditValues;
+  /** A template file of the automation repo, by its path in release-relay.yml; undefined when absent. */
+  templates: (path: string) => string | undefined;
+}
+
+/** Reads the hashes file and makes the values every edit of the release fills in. */
+export async function loadDownstreamRelease(
+  settings: {
+    version: string;
+    hashesFile: string;
+    releaseDate: string | undefined;
+    releasedVersions: readonly string[];
+  },
+  config: Config,
+  deps: { configDir: string; today: string },
+): Promise<DownstreamRelease> {
+  const version = parseVersion(settings.version);
+  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(settings.hashesFile, "utf8")));
+  return {
+    version,
+    hashes,
+    values: editValues(config, {
+      version,
+      date: settings.releaseDate ?? deps.today,
+      hashes,
+      floatingTags: floatingTags(version, settings.releasedVersions),
+    }),
+    templates: (path) => {
+      const file = resolve(deps.configDir, path);
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    },
+  };
+}
