@@ -55823,21 +55823,6 @@ function readEventSender(env = process.env) {
   }
 }
 
-// src/adapters/tag-commit.ts
-async function readTagCommit(github, repo, tag) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.git.getRef({ owner, repo: name2, ref: `tags/${tag}` });
-    let object2 = data.object;
-    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
-      object2 = (await github.rest.git.getTag({ owner, repo: name2, tag_sha: object2.sha })).data.object;
-    return object2.type === "commit" ? object2.sha : void 0;
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw error63;
-  }
-}
-
 // src/adapters/tracking-issue.ts
 var TrackingIssues = class {
   constructor(github, repo) {
@@ -57682,7 +57667,6 @@ async function runTrackStatus(settings, config2, deps) {
     }
     if (await store.head() === readLedgerMarker(issue3.body)) break;
   }
-  const requestSha = state.request?.commit ?? (settings.rerun !== void 0 ? await readTagCommit(deps.github, config2.source.repo, settings.version) : void 0);
   if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,
@@ -57690,7 +57674,7 @@ async function runTrackStatus(settings, config2, deps) {
     head: snapshot.head,
     appended,
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
-    requestSha
+    requestSha: state.request?.commit
   };
 }
 async function main() {

@@ -7,7 +7,6 @@ import { LedgerStore } from "../adapters/ledger-store.js";
 import { readQualifyLogs } from "../adapters/qualify-logs.js";
 import { readRunApprovals } from "../adapters/run-approvals.js";
 import { readEventSender, readRunContext, runAttemptId } from "../adapters/run-context.js";
-import { readTagCommit } from "../adapters/tag-commit.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import { approvalEvents, type RunApprovals } from "../core/approvals.js";
 import type { Config } from "../core/config.js";
@@ -49,7 +48,7 @@ export interface TrackResult {
   appended: boolean;
   /** For a rerun: the stages it must run; otherwise the stages not done yet. */
   stagesToRun: ReturnType<typeof stagesToRerun>;
-  /** The commit the release is for: the ledger's request, or for a rerun without one, the tag's commit. */
+  /** The commit the ledger's request is for (a rerun's own commit is build-matrix's to verify). */
   requestSha: string | undefined;
 }
 
@@ -225,13 +224,6 @@ export async function runTrackStatus(
     }
     if ((await store.head()) === readLedgerMarker(issue.body)) break;
   }
-  // A first run that died before recording its request leaves a rerun only the tag: its commit is
-  // read from the source repo, so the rerun plans exactly what the pushed tag asked for.
-  const requestSha =
-    state.request?.commit ??
-    (settings.rerun !== undefined
-      ? await readTagCommit(deps.github, config.source.repo, settings.version)
-      : undefined);
   // A refused report fails the step once the refusal is on the tracking issue.
   if (report?.refusal) throw report.refusal;
   return {
@@ -240,7 +232,7 @@ export async function runTrackStatus(
     head: snapshot.head,
     appended,
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
-    requestSha,
+    requestSha: state.request?.commit,
   };
 }
 
