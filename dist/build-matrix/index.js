@@ -56544,24 +56544,24 @@ function runIdOfUrl(url3, serverUrl, repo) {
   return id2 === void 0 ? void 0 : Number(id2);
 }
 var short = (sha2) => sha2.slice(0, 12);
-function judgeReleaseRequest(payload, version2, config2, facts) {
+function judgeTaggedCommit(claimed, version2, config2, facts) {
   const repo = config2.source.repo;
   if (facts.tagCommit === void 0)
     throw new ReleaseRelayError(
       "E_REQUEST_FORGED",
-      `release-requested names tag ${payload.tag} at ${short(payload.sha)}, but ${repo} has no tag ${payload.tag}; nothing was built`,
+      `release-requested names tag ${version2.tag} at ${claimed ? short(claimed) : "no commit"}, but ${repo} has no tag ${version2.tag}; nothing was built`,
       `push the tag to ${repo} and let its request-release workflow send the request; a request for a tag GitHub does not have is not believed`
     );
-  if (facts.tagCommit !== payload.sha)
+  if (facts.tagCommit !== claimed)
     throw new ReleaseRelayError(
       "E_REQUEST_FORGED",
-      `release-requested names commit ${payload.sha} for tag ${payload.tag}, but in ${repo} the tag points at ${facts.tagCommit}; nothing was built`,
+      `release-requested names commit ${claimed} for tag ${version2.tag}, but in ${repo} the tag points at ${facts.tagCommit}; nothing was built`,
       "only the commit GitHub says the tag points at is ever built: if the tag moved, request it again from the main repo; if nobody sent this, revoke the dispatch token"
     );
   if (!facts.branches.holding)
     throw new ReleaseRelayError(
       "E_REQUEST_FORGED",
-      `tag ${payload.tag} points at ${short(facts.tagCommit)}, which is on none of ${facts.branches.checked.join(", ")} in ${repo} (a commit that exists only in a fork or on another branch); nothing was built`,
+      `tag ${version2.tag} points at ${short(facts.tagCommit)}, which is on none of ${facts.branches.checked.join(", ")} in ${repo} (a commit that exists only in a fork or on another branch); nothing was built`,
       `tag a commit of ${facts.branches.checked.join(" or ")}, or add its branch to source.release-branches`
     );
   const conflict = findVersionConflicts(
@@ -56575,6 +56575,11 @@ function judgeReleaseRequest(payload, version2, config2, facts) {
       `${version2.version} is already being released from ${facts.recordedCommit}; it was requested again from ${facts.tagCommit} (the tag moved or was cut again). Nothing was built`,
       `a version is released from one commit only: yank ${version2.version} (release-relay yank ${version2.version} --reason …) and release a new version from the new commit`
     );
+  return facts.tagCommit;
+}
+function judgeReleaseRequest(payload, version2, config2, facts) {
+  const repo = config2.source.repo;
+  const commit = judgeTaggedCommit(payload.sha, version2, config2, facts);
   const unverified = [];
   const confirmed = confirmingRun(payload, config2, facts);
   if (!confirmed)
@@ -56600,10 +56605,10 @@ function judgeReleaseRequest(payload, version2, config2, facts) {
   if (facts.checks && red && !checksOverride)
     throw new ReleaseRelayError(
       "E_SOURCE_CHECKS",
-      `the tagged commit ${short(facts.tagCommit)} of ${repo} does not have green CI (${notGreenChecks(facts.checks).join(", ")}), and no override confirmed by GitHub came with the request; nothing was built`,
+      `the tagged commit ${short(commit)} of ${repo} does not have green CI (${notGreenChecks(facts.checks).join(", ")}), and no override confirmed by GitHub came with the request; nothing was built`,
       "fix CI and tag a green commit; to release anyway, run the request-release workflow by hand with the tag and an override-reason"
     );
-  return { commit: facts.tagCommit, by: confirmed?.actor, checksOverride, unverified };
+  return { commit, by: confirmed?.actor, checksOverride, unverified };
 }
 function confirmingRun(payload, config2, facts) {
   const run = facts.triggerRun;
@@ -56689,23 +56694,12 @@ async function verifyReleaseRequest(payload, version2, config2, sender, deps) {
 async function verifyRerunCommit(version2, config2, deps) {
   const recorded = await recordedRequest(deps.github, config2, version2);
   const { tagCommit, branches } = await tagFacts(deps.github, config2, version2);
-  const commit = tagCommit ?? recorded?.commit;
-  const verified = judgeReleaseRequest(
-    {
-      schemaVersion: 1,
-      releaseId: `${config2.project}@${version2.version}`,
-      version: version2.version,
-      tag: version2.tag,
-      sha: commit ?? "0".repeat(40),
-      sourceRepo: config2.source.repo,
-      prerelease: version2.isPrerelease,
-      trigger: { actor: "rerun", event: "workflow_dispatch", at: (/* @__PURE__ */ new Date(0)).toISOString() }
-    },
-    version2,
-    config2,
-    { tagCommit, branches, triggerRun: void 0, checks: void 0, recordedCommit: recorded?.commit }
-  );
-  return { commit: verified.commit, requestedAt: recorded?.requestedAt };
+  const commit = judgeTaggedCommit(tagCommit ?? recorded?.commit, version2, config2, {
+    tagCommit,
+    branches,
+    recordedCommit: recorded?.commit
+  });
+  return { commit, requestedAt: recorded?.requestedAt };
 }
 var REFUSALS = /* @__PURE__ */ new Set(["E_SENDER", "E_REQUEST_FORGED", "E_VERSION_CONFLICT", "E_SOURCE_CHECKS"]);
 async function refusedRequestEvent(error63, version2, config2, deps) {

@@ -15,6 +15,7 @@ import { deriveState } from "../core/release-state.js";
 import { judgeSourceChecks, releaseBranchesFor } from "../core/source-gate.js";
 import {
   judgeReleaseRequest,
+  judgeTaggedCommit,
   type RequestFacts,
   runIdOfUrl,
   type VerifiedRequest,
@@ -121,24 +122,13 @@ export async function verifyRerunCommit(
 ): Promise<{ commit: string; requestedAt: string | undefined }> {
   const recorded = await recordedRequest(deps.github, config, version);
   const { tagCommit, branches } = await tagFacts(deps.github, config, version);
-  // Judged as a request for the tag's commit, so a moved tag meets the recorded one as a conflict.
-  const commit = tagCommit ?? recorded?.commit;
-  const verified = judgeReleaseRequest(
-    {
-      schemaVersion: 1,
-      releaseId: `${config.project}@${version.version}`,
-      version: version.version,
-      tag: version.tag,
-      sha: commit ?? "0".repeat(40),
-      sourceRepo: config.source.repo,
-      prerelease: version.isPrerelease,
-      trigger: { actor: "rerun", event: "workflow_dispatch", at: new Date(0).toISOString() },
-    },
-    version,
-    config,
-    { tagCommit, branches, triggerRun: undefined, checks: undefined, recordedCommit: recorded?.commit },
-  );
-  return { commit: verified.commit, requestedAt: recorded?.requestedAt };
+  // A rerun claims no commit: the tag's, as GitHub has it, must be the one the ledger recorded.
+  const commit = judgeTaggedCommit(tagCommit ?? recorded?.commit, version, config, {
+    tagCommit,
+    branches,
+    recordedCommit: recorded?.commit,
+  });
+  return { commit, requestedAt: recorded?.requestedAt };
 }
 
 const REFUSALS = new Set(["E_SENDER", "E_REQUEST_FORGED", "E_VERSION_CONFLICT", "E_SOURCE_CHECKS"]);

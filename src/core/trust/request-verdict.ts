@@ -55,33 +55,34 @@ export function runIdOfUrl(url: string | undefined, serverUrl: string, repo: str
 const short = (sha: string) => sha.slice(0, 12);
 
 /**
- * Judges a `release-requested` payload against what GitHub says. The commit, the tag and the branch
- * are refused outright when GitHub disagrees (E_REQUEST_FORGED); who asked and a CI override are
- * believed only when a workflow_dispatch run of the source repo confirms them, and dropped otherwise.
+ * The commit a release of `version` is built from: the one GitHub says the tag points at, on a
+ * release branch, and the one the ledger already holds for the version if it holds one. `claimed` is
+ * the commit a request names. Refused outright when GitHub disagrees (E_REQUEST_FORGED) or the
+ * version was requested from another commit (E_VERSION_CONFLICT).
  */
-export function judgeReleaseRequest(
-  payload: ReleaseRequested,
+export function judgeTaggedCommit(
+  claimed: string | undefined,
   version: Version,
   config: Config,
-  facts: RequestFacts,
-): VerifiedRequest {
+  facts: Pick<RequestFacts, "tagCommit" | "branches" | "recordedCommit">,
+): string {
   const repo = config.source.repo;
   if (facts.tagCommit === undefined)
     throw new ReleaseRelayError(
       "E_REQUEST_FORGED",
-      `release-requested names tag ${payload.tag} at ${short(payload.sha)}, but ${repo} has no tag ${payload.tag}; nothing was built`,
+      `release-requested names tag ${version.tag} at ${claimed ? short(claimed) : "no commit"}, but ${repo} has no tag ${version.tag}; nothing was built`,
       `push the tag to ${repo} and let its request-release workflow send the request; a request for a tag GitHub does not have is not believed`,
     );
-  if (facts.tagCommit !== payload.sha)
+  if (facts.tagCommit !== claimed)
     throw new ReleaseRelayError(
       "E_REQUEST_FORGED",
-      `release-requested names commit ${payload.sha} for tag ${payload.tag}, but in ${repo} the tag points at ${facts.tagCommit}; nothing was built`,
+      `release-requested names commit ${claimed} for tag ${version.tag}, but in ${repo} the tag points at ${facts.tagCommit}; nothing was built`,
       "only the commit GitHub says the tag points at is ever built: if the tag moved, request it again from the main repo; if nobody sent this, revoke the dispatch token",
     );
   if (!facts.branches.holding)
     throw new ReleaseRelayError(
       "E_REQUEST_FORGED",
-      `tag ${payload.tag} points at ${short(facts.tagCommit)}, which is on none of ${facts.branches.checked.join(", ")} in ${repo} (a commit that exists only in a fork or on another branch); nothing was built`,
+      `tag ${version.tag} points at ${short(facts.tagCommit)}, which is on none of ${facts.branches.checked.join(", ")} in ${repo} (a commit that exists only in a fork or on another branch); nothing was built`,
       `tag a commit of ${facts.branches.checked.join(" or ")}, or add its branch to source.release-branches`,
     );
   const conflict = findVersionConflicts(
@@ -96,6 +97,22 @@ export function judgeReleaseRequest(
       `a version is released from one commit only: yank ${version.version} (release-relay yank ${version.version} --reason …) and release a new version from the new commit`,
     );
 
+  return facts.tagCommit;
+}
+
+/**
+ * Judges a `release-requested` payload against what GitHub says. The commit, the tag and the branch
+ * are refused outright when GitHub disagrees (E_REQUEST_FORGED); who asked and a CI override are
+ * believed only when a workflow_dispatch run of the source repo confirms them, and dropped otherwise.
+ */
+export function judgeReleaseRequest(
+  payload: ReleaseRequested,
+  version: Version,
+  config: Config,
+  facts: RequestFacts,
+): VerifiedRequest {
+  const repo = config.source.repo;
+  const commit = judgeTaggedCommit(payload.sha, version, config, facts);
   const unverified: string[] = [];
   const confirmed = confirmingRun(payload, config, facts);
   if (!confirmed)
@@ -118,11 +135,9 @@ export function judgeReleaseRequest(
       checksOverride = undefined;
     }
   }
-  // A failed or missing check refuses; one still running does not: the trigger already waited for
-  // it, and with required-checks: all the trigger's own job is such a check (GitHub lists every job
-  // as a check run on its commit).
-  // With named checks, one still running is not green either; with `all`, the trigger's own job is
-  // one of them (GitHub lists every job as a check run), so running ones are only noted.
+  // A failed or missing check refuses, and so does a named one still running; with `all`, the
+  // trigger's own job is one of them (GitHub lists every job as a check run), so running ones are
+  // only noted.
   const named = config.source.requiredChecks !== "all";
   const red =
     facts.checks &&
@@ -136,10 +151,10 @@ export function judgeReleaseRequest(
   if (facts.checks && red && !checksOverride)
     throw new ReleaseRelayError(
       "E_SOURCE_CHECKS",
-      `the tagged commit ${short(facts.tagCommit)} of ${repo} does not have green CI (${notGreenChecks(facts.checks).join(", ")}), and no override confirmed by GitHub came with the request; nothing was built`,
+      `the tagged commit ${short(commit)} of ${repo} does not have green CI (${notGreenChecks(facts.checks).join(", ")}), and no override confirmed by GitHub came with the request; nothing was built`,
       "fix CI and tag a green commit; to release anyway, run the request-release workflow by hand with the tag and an override-reason",
     );
-  return { commit: facts.tagCommit, by: confirmed?.actor, checksOverride, unverified };
+  return { commit, by: confirmed?.actor, checksOverride, unverified };
 }
 
 /**
