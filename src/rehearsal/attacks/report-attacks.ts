@@ -2,14 +2,12 @@
 // downstream-status with the downstream repos' real report token, naming the release's real PR and
 // (but for huge-run-id) a real report-status run, as anyone who can read those public repos could.
 import { randomBytes } from "node:crypto";
-import { ledgerKey } from "../../core/environment.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { DownstreamState } from "../../core/release-state.js";
 import { DOWNSTREAM_STATUS } from "../../core/report-back.js";
-import { readRelease } from "../rehearsal-outcome.js";
 import { type AttackWorld, type Attempt, dispatch, knownRuns, runUrl } from "./attacker.js";
 import type { ReportAttack } from "./catalogue.js";
-import { ledgerFact } from "./world-facts.js";
+import { ledgerFact, releaseState } from "./world-facts.js";
 
 const HOSTILE_URL = "https://evil.example/x)](javascript:alert(1))";
 const REPORTER = "release-relay-reporter[bot]";
@@ -29,13 +27,8 @@ interface Target {
 }
 
 async function targets(world: AttackWorld): Promise<Target[]> {
-  const { emulator, project, credentials } = world;
-  const { state } = await readRelease(
-    emulator.url,
-    credentials.maintainerToken,
-    project.automationRepo,
-    ledgerKey(project.config, world.version),
-  );
+  const { emulator, project } = world;
+  const state = await releaseState(world);
   const out: Target[] = [];
   for (const d of project.config.downstream) {
     const pr = state.downstream.find((x) => x.name === d.name)?.pr;
@@ -161,12 +154,7 @@ export async function attackReport(name: ReportAttack, world: AttackWorld): Prom
 
 /** The tracking issue shows the hostile URL, and only inside code: never as a link GitHub would follow. */
 async function judgeHostileUrl(world: AttackWorld): Promise<{ ok: boolean; said: string }> {
-  const { state } = await readRelease(
-    world.emulator.url,
-    world.credentials.maintainerToken,
-    world.project.automationRepo,
-    ledgerKey(world.project.config, world.version),
-  );
+  const state = await releaseState(world);
   const issue = world.emulator.state.repos[world.project.automationRepo.toLowerCase()]?.issues.find(
     (i) => i.number === state.trackingIssue?.number,
   );

@@ -1,10 +1,6 @@
-// Forged release requests: each is sent to the automation repo as repository_dispatch
-// release-requested, with the token an attacker would have to hold for it, after the honest release.
-import { ledgerKey } from "../../core/environment.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import { buildReleaseRequested, RELEASE_REQUESTED, type TriggerInfo } from "../../core/events.js";
 import { parseTag } from "../../core/version.js";
-import { readRelease } from "../rehearsal-outcome.js";
 import {
   type AttackWorld,
   type Attempt,
@@ -19,7 +15,7 @@ import {
   short,
 } from "./attacker.js";
 import type { RequestAttack } from "./catalogue.js";
-import { ledgerFact } from "./world-facts.js";
+import { ledgerFact, releaseState } from "./world-facts.js";
 
 /** The honest release as GitHub and the ledger have it: what each forged request imitates. */
 interface Released {
@@ -32,13 +28,8 @@ interface Released {
 }
 
 async function released(world: AttackWorld): Promise<Released> {
-  const { project, emulator, credentials } = world;
-  const { state } = await readRelease(
-    emulator.url,
-    credentials.maintainerToken,
-    project.automationRepo,
-    ledgerKey(project.config, world.version),
-  );
+  const { project } = world;
+  const state = await releaseState(world);
   if (!state.request)
     throw new ReleaseRelayError(
       "E_REHEARSAL",
@@ -168,13 +159,7 @@ const ATTACKS: Record<RequestAttack, RequestAttackFn> = {
       sent: `release-requested for ${r.tag} at its real commit ${short(r.commit)} claiming ${by} ran it by hand (workflow_dispatch) and overrode red CI, pointing at ${r.triggerUrl ?? "no run"} (the tag push's run), sent with the dispatch token (${r.bot})`,
       judge: async (runs) => {
         const line = runs.flatMap((run) => runLog(run).split("\n")).find((l) => l.includes(dropped));
-        const facts = await readRelease(
-          world.emulator.url,
-          world.credentials.maintainerToken,
-          world.project.automationRepo,
-          ledgerKey(world.project.config, world.version),
-        );
-        const recorded = facts.state.request?.checksOverride;
+        const recorded = (await releaseState(world)).request?.checksOverride;
         return {
           ok: line !== undefined && recorded === undefined,
           said: `${line ? `the plan step said “${line.trim()}”` : `no step said “${dropped}”`}; the ledger's request ${recorded ? `holds an override by ${recorded.by}` : "holds no override"}. ${source} has no required checks, so an override could never unblock anything here; the ledger already held this commit's request, confirmed by the tag push's own run, so it is not recorded again and the tracking issue does not change`,

@@ -3,6 +3,7 @@
 // line on a release's dashboard is the one change an attack may cause, and it is counted apart.
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ledgerKey } from "../../core/environment.js";
+import type { ReleaseState } from "../../core/release-state.js";
 import { readRelease } from "../rehearsal-outcome.js";
 import type { AttackWorld } from "./attacker.js";
 
@@ -82,8 +83,17 @@ async function repoFacts(world: AttackWorld, out: Map<string, string>): Promise<
 }
 
 /** Reads every fact an attack must not change. */
+/** The state a ledger of the attacked world derives, read as the maintainer (the release's by default). */
+export async function releaseState(
+  world: AttackWorld,
+  key = ledgerKey(world.project.config, world.version),
+): Promise<ReleaseState> {
+  const { emulator, credentials, project } = world;
+  return (await readRelease(emulator.url, credentials.maintainerToken, project.automationRepo, key)).state;
+}
+
 export async function worldFacts(world: AttackWorld): Promise<WorldFacts> {
-  const { emulator, project, credentials } = world;
+  const { emulator, project } = world;
   const values = new Map<string, string>();
   await bucketFacts(world, values);
   await repoFacts(world, values);
@@ -91,12 +101,7 @@ export async function worldFacts(world: AttackWorld): Promise<WorldFacts> {
   const ledgers = await emulator.git(project.automationRepo).listRefs(LEDGER_PREFIX);
   for (const { ref } of ledgers) {
     const key = ref.slice(LEDGER_PREFIX.length);
-    const { state } = await readRelease(
-      emulator.url,
-      credentials.maintainerToken,
-      project.automationRepo,
-      key,
-    );
+    const state = await releaseState(world, key);
     refused += state.refused.length;
     const kept = Object.fromEntries(Object.entries(state).filter(([k]) => !LEDGER_BOOKKEEPING.has(k)));
     flatten("", kept, (path, value) => values.set(`ledger ${key}: ${path}`, value));
