@@ -6,8 +6,8 @@ import { parseConfig } from "../core/config-parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { initAnswersSchema, renderStarterConfig, setupInstructions } from "../core/init-plan.js";
 import { describeIssues } from "../core/validation-issues.js";
+import { plannedFiles } from "../steps/init-files.js";
 import { parseFlags } from "./cli-args.js";
-import { plannedFiles } from "./init-files.js";
 import type { Command } from "./main.js";
 
 async function ask(question: string, fallback?: string): Promise<string> {
