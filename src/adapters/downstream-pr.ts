@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { GitHubClient } from "./github.js";
 import { githubError } from "./github-errors.js";
+import { readRepoFile } from "./repo-files.js";
 
 /** A file as the release wants it on the downstream branch. */
 export interface WantedFile {
@@ -91,25 +92,10 @@ export class DownstreamPullRequests {
           "set base-branch for this downstream in release-relay.yml",
         );
       const files = new Map<string, string | undefined>();
-      for (const path of paths) {
-        try {
-          const { data } = await this.github.rest.repos.getContent({
-            owner: this.owner,
-            repo: this.name,
-            path,
-            ref: head.sha,
-          });
-          files.set(
-            path,
-            !Array.isArray(data) && "content" in data
-              ? Buffer.from(data.content, "base64").toString("utf8")
-              : undefined,
-          );
-        } catch (error) {
-          if ((error as { status?: number }).status !== 404) throw error;
-          files.set(path, undefined);
-        }
-      }
+      // Through readRepoFile: a file over 1 MB comes from the contents API without its content, and
+      // an edit applied to "" would replace the whole file.
+      for (const path of paths)
+        files.set(path, await readRepoFile(this.github, this.plan.repo, path, head.sha));
       return { base, sha: head.sha, tree: head.tree, files };
     } catch (error) {
       throw error instanceof ReleaseRelayError

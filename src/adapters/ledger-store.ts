@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ReleaseRelayError } from "../core/errors.js";
 import { type LedgerEvent, ledgerEventSchema } from "../core/ledger.js";
 import type { GitHubClient } from "./github.js";
+import { readRepoFile } from "./repo-files.js";
 
 /** The ledger as read at one commit. */
 export interface LedgerSnapshot {
@@ -57,21 +58,15 @@ export class LedgerStore {
   }
 
   private async eventsAt(sha: string): Promise<LedgerEvent[]> {
-    const { data } = await this.github.rest.repos.getContent({
-      owner: this.owner,
-      repo: this.repo,
-      path: LEDGER_FILE,
-      ref: sha,
-    });
-    if (Array.isArray(data) || !("content" in data))
+    // Read through readRepoFile: a ledger past 1 MB comes from the contents API without its content.
+    const text = await readRepoFile(this.github, `${this.owner}/${this.repo}`, LEDGER_FILE, sha);
+    if (text === undefined)
       throw new ReleaseRelayError(
         "E_LEDGER",
-        `${LEDGER_FILE} on ${this.branch} is not a file`,
+        `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand",
       );
-    const parsed = z
-      .array(ledgerEventSchema)
-      .safeParse(JSON.parse(Buffer.from(data.content, "base64").toString("utf8")));
+    const parsed = z.array(ledgerEventSchema).safeParse(JSON.parse(text));
     if (!parsed.success) {
       throw new ReleaseRelayError(
         "E_LEDGER",

@@ -287,6 +287,43 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls).toHaveLength(1);
   });
 
+  it("adds the release line to a downstream file over 1 MB without losing the rest of it", async () => {
+    // Past 1 MB the contents API answers `content: ""`, `encoding: "none"`: read as empty, the PR
+    // would replace the whole list with the release's one line.
+    const gh = github.rest.git;
+    const repo = { owner: "valkey-io", repo: "valkey-hashes" };
+    const history = Array.from(
+      { length: 9000 },
+      (_, i) => `hash valkey-0.${i}.0.tar.gz sha256 ${"a".repeat(64)} https://x/0.${i}.0.tar.gz`,
+    ).join("\n");
+    const before = `${read("hashes/8.0.2/README.before")}\n${history}\n`;
+    expect(Buffer.byteLength(before)).toBeGreaterThan(1024 * 1024);
+    const base = (await gh.getRef({ ...repo, ref: "heads/main" })).data.object.sha;
+    const tree = (
+      await gh.createTree({
+        ...repo,
+        base_tree: (await gh.getCommit({ ...repo, commit_sha: base })).data.tree.sha,
+        tree: [{ path: "README", mode: "100644", type: "blob", content: before }],
+      })
+    ).data.sha;
+    const commit = (await gh.createCommit({ ...repo, message: "history", tree, parents: [base] })).data.sha;
+    await gh.updateRef({ ...repo, ref: "heads/main", sha: commit });
+    const hashesOnly = configWith((d) => {
+      d.deleteIn(["downstream", 2]);
+      d.deleteIn(["downstream", 1]);
+    });
+    const [hashes] = await run(hashesOnly, github, []);
+    expect(hashes?.outcome).toBe("opened");
+    const after = await emulator
+      .git("valkey-io/valkey-hashes")
+      .run(["show", "release-relay/8.0.2/hashes:README"])
+      .then((b) => b.toString("utf8"));
+    expect(after.startsWith(before)).toBe(true);
+    expect(after.slice(before.length)).toBe(
+      `hash valkey-8.0.2.tar.gz sha256 ${SHA_802} https://github.com/valkey-io/valkey/archive/refs/tags/8.0.2.tar.gz\n`,
+    );
+  });
+
   it("dry-run shows the full diff and opens nothing; off skips", async () => {
     const config = configWith((d) => {
       d.setIn(["downstream", 0, "mode"], "dry-run");

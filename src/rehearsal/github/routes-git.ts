@@ -1,5 +1,6 @@
 import { noContent, notFound, ok, unprocessable, validationFailed } from "./replies.js";
 import { field, type Route, read, write } from "./route.js";
+import { blobTooLarge, MAX_BLOB_BYTES } from "./routes-repos.js";
 import type { Request, World } from "./world.js";
 
 const MODES = new Set(["100644", "100755", "040000", "160000", "120000"]);
@@ -142,6 +143,7 @@ export const gitRoutes: Route[] = [
       const sha = req.params.file_sha as string;
       if ((await w.git(r).objectType(sha)) !== "blob") throw notFound();
       const content = await w.git(r).readBlob(sha);
+      if (content.length > MAX_BLOB_BYTES) throw blobTooLarge();
       return ok({
         sha,
         node_id: w.shapes.nodeId("Blob", sha),

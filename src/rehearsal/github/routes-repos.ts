@@ -1,6 +1,19 @@
 import { HttpError, noContent, notFound, ok, validationFailed } from "./replies.js";
 import { field, type Route, read, write } from "./route.js";
 
+/** The contents API's JSON carries a file's content up to 1 MB (REST docs "Get repository content"). */
+export const MAX_CONTENTS_BYTES = 1024 * 1024;
+/** Neither the contents API nor the Git blobs API serves files over 100 MB (REST docs "Get a blob"). */
+export const MAX_BLOB_BYTES = 100 * 1024 * 1024;
+
+export function blobTooLarge(): HttpError {
+  return new HttpError(
+    403,
+    "This API returns blobs up to 100 MB in size. The requested blob is too large to fetch via the API.",
+    [{ resource: "Blob", field: "data", code: "too_large" }],
+  );
+}
+
 /** Repository, contents, archives, dispatches, rate limit. */
 export const repoRoutes: Route[] = [
   {
@@ -57,8 +70,15 @@ export const repoRoutes: Route[] = [
         return ok(inner.map((e) => entryJson({ ...e, path: path ? `${path}/${e.path}` : e.path })));
       }
       const content = await git.readBlob(entry.sha);
+      // REST docs "Get repository content" and GitHub changelog 2022-05-03: over 100 MB the endpoint
+      // is not supported; from 1 to 100 MB the JSON reply has `content: ""` and `encoding: "none"`
+      // (google/go-github#2924). The raw media type that would carry such a file is not served here:
+      // release-relay reads large files through the Git blobs API.
+      if (content.length > MAX_BLOB_BYTES) throw blobTooLarge();
+      if (content.length > MAX_CONTENTS_BYTES)
+        return ok({ ...entryJson({ ...entry, path, size: content.length }), encoding: "none", content: "" });
       return ok({
-        ...entryJson({ ...entry, path }),
+        ...entryJson({ ...entry, path, size: content.length }),
         encoding: "base64",
         content: (content.toString("base64").match(/.{1,60}/g) ?? []).join("\n"),
       });
