@@ -173,6 +173,11 @@ beforeAll(async () => {
   await settle(gh.rest.git.getTag({ ...R, tag_sha: base }));
   await gh.rest.pulls.merge({ ...R, pull_number: pr.number });
   await settle(gh.rest.pulls.merge({ ...R, pull_number: pr.number }));
+  const { data: landed } = await gh.rest.pulls.get({ ...R, pull_number: pr.number });
+  await gh.rest.repos.listPullRequestsAssociatedWithCommit({
+    ...R,
+    commit_sha: landed.merge_commit_sha as string,
+  });
   await gh.rest.repos.createRelease({ ...R, tag_name: "1.0.0" });
   await gh.rest.repos.getReleaseByTag({ ...R, tag: "1.0.0" });
   await gh.rest.repos.downloadTarballArchive({ ...R, ref: "1.0.0" });

@@ -326,6 +326,34 @@ export class GitStore {
     }
   }
 
+  /**
+   * The tree of `commit`'s own change (its diff from its first parent) applied onto `onto`, as a
+   * rebase merge replays each commit; undefined when the change does not apply.
+   */
+  async replayTree(onto: string, commit: string): Promise<string | undefined> {
+    const parent = (await this.readCommit(commit)).parents[0];
+    const tmp = await mkdtemp(join(tmpdir(), "emulator-replay-"));
+    const env = { GIT_INDEX_FILE: join(tmp, "index") };
+    try {
+      await this.run(["read-tree", onto], { env });
+      const patch = parent
+        ? await this.run(["diff-tree", "-p", "--binary", "--full-index", parent, commit])
+        : await this.run(["diff-tree", "-p", "--binary", "--full-index", "--root", commit]);
+      if (patch.length > 0) await this.run(["apply", "--cached", "--allow-empty"], { env, input: patch });
+      return await this.text(["write-tree"], { env });
+    } catch (error) {
+      if (error instanceof GitError) return undefined;
+      throw error;
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Copies a branch of another repository (a fork) into this one under `ref`, as GitHub keeps `refs/pull/N/head`. */
+  async fetchRef(fromDir: string, branch: string, ref: string): Promise<void> {
+    await this.run(["fetch", "--quiet", "--no-tags", fromDir, `+refs/heads/${branch}:${ref}`]);
+  }
+
   /** `git archive` of a commit as GitHub serves it: gzip'd tar with a `<repo>-<ref>/` prefix. */
   archive(commit: string, prefix: string): Promise<Buffer> {
     return this.run(["archive", "--format=tar.gz", `--prefix=${prefix}/`, commit]);

@@ -1,3 +1,5 @@
+import { currentHead, headRepoOf, pullsOfCommit, resolveHead } from "./pull-heads.js";
+import { landPull } from "./pull-merge.js";
 import { HttpError, notFound, ok, validationFailed } from "./replies.js";
 import { checkBodyLength, field, page, type Route, read, write } from "./route.js";
 import { openIssue, setIssueState } from "./routes-issues.js";
@@ -11,21 +13,9 @@ function findPull(r: RepoState, number: string | undefined): { pull: PullState; 
   return { pull, issue };
 }
 
-/** `owner:branch` or `branch` → branch, refusing heads from other owners (forks are not emulated). */
-function headBranch(r: RepoState, head: string): string {
-  const [owner, branch] = head.includes(":") ? (head.split(":", 2) as [string, string]) : [r.owner, head];
-  if (owner.toLowerCase() !== r.owner.toLowerCase()) {
-    throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
-  }
-  return branch;
-}
-
 async function pullJson(w: World, r: RepoState, pull: PullState, issue: IssueState) {
   const git = w.git(r);
-  const headSha =
-    issue.state === "open"
-      ? ((await git.readRef(`refs/heads/${pull.headRef}`)) ?? pull.headSha)
-      : pull.headSha;
+  const headSha = issue.state === "open" ? ((await currentHead(w, r, pull)) ?? pull.headSha) : pull.headSha;
   const baseSha = (await git.readRef(`refs/heads/${pull.baseRef}`)) ?? "";
   const repoJson = w.repoJson(r);
   let commits = 0;
@@ -50,7 +40,7 @@ async function pullJson(w: World, r: RepoState, pull: PullState, issue: IssueSta
     issue,
     w.labelsOf(r, issue.labels),
     w.user(issue.user),
-    { sha: headSha, repo: repoJson },
+    { sha: headSha, repo: w.repoJson(headRepoOf(w, r, pull)) },
     baseSha,
     { comments, commits, changedFiles, additions, deletions },
     pull.mergedBy ? w.user(pull.mergedBy) : null,
@@ -75,7 +65,9 @@ export const pullRoutes: Route[] = [
         .filter(({ issue }) => state === "all" || issue.state === state)
         .filter(
           ({ pull }) =>
-            !branch || (branch[0]?.toLowerCase() === r.owner.toLowerCase() && pull.headRef === branch[1]),
+            !branch ||
+            (branch[0]?.toLowerCase() === headRepoOf(w, r, pull).owner.toLowerCase() &&
+              pull.headRef === branch[1]),
         )
         .filter(({ pull }) => !base || pull.baseRef === base)
         .sort((a, b) => b.pull.number - a.pull.number);
@@ -95,15 +87,21 @@ export const pullRoutes: Route[] = [
       const title = field(req.body, "title", "PullRequest", true);
       const body = field(req.body, "body", "PullRequest");
       checkBodyLength(body, "PullRequest");
-      const head = headBranch(r, field(req.body, "head", "PullRequest", true));
+      const { branch: head, repo: headRepo } = resolveHead(
+        w,
+        r,
+        field(req.body, "head", "PullRequest", true),
+        field(req.body, "head_repo", "PullRequest"),
+      );
       const base = field(req.body, "base", "PullRequest", true);
-      const headSha = await git.readRef(`refs/heads/${head}`);
+      const headSha = await w.git(headRepo).readRef(`refs/heads/${head}`);
       const baseSha = await git.readRef(`refs/heads/${base}`);
       if (!headSha) throw validationFailed({ resource: "PullRequest", field: "head", code: "invalid" });
       if (!baseSha) throw validationFailed({ resource: "PullRequest", field: "base", code: "invalid" });
       const existing = r.pulls.find(
         (p) =>
           p.headRef === head &&
+          headRepoOf(w, r, p) === headRepo &&
           p.baseRef === base &&
           r.issues.find((i) => i.number === p.number)?.state === "open",
       );
@@ -134,6 +132,7 @@ export const pullRoutes: Route[] = [
         mergedAt: null,
         mergedBy: null,
         mergeCommitSha: null,
+        ...(headRepo !== r ? { headRepo: w.fullName(headRepo) } : {}),
       };
       r.pulls.push(pull);
       return ok(await pullJson(w, r, pull, issue), 201);
@@ -176,7 +175,7 @@ export const pullRoutes: Route[] = [
       if (title !== undefined) issue.title = title;
       if (body !== undefined) issue.body = body;
       if (state === "closed" && issue.state === "open") {
-        pull.headSha = (await w.git(r).readRef(`refs/heads/${pull.headRef}`)) ?? pull.headSha;
+        pull.headSha = (await currentHead(w, r, pull)) ?? pull.headSha;
       }
       if (state) setIssueState(w, issue, state);
       issue.updatedAt = w.now();
@@ -193,34 +192,35 @@ export const pullRoutes: Route[] = [
       const git = w.git(r);
       const { pull, issue } = findPull(r, req.params.pull_number);
       if (pull.merged || issue.state !== "open") throw new HttpError(405, "Pull Request is not mergeable");
-      const headSha = (await git.readRef(`refs/heads/${pull.headRef}`)) as string;
+      const headSha = (await currentHead(w, r, pull)) as string;
       const expected = field(req.body, "sha", "PullRequest");
       if (expected && expected !== headSha)
         throw new HttpError(409, "Head branch was modified. Review and try the merge again.");
       const baseRef = `refs/heads/${pull.baseRef}`;
       const baseSha = (await git.readRef(baseRef)) as string;
-      const tree = await git.mergeTrees(baseSha, headSha);
-      if (!tree) throw new HttpError(405, "Pull Request is not mergeable");
-      const method = field(req.body, "merge_method", "PullRequest") ?? "merge";
       const who = w.user(req.login);
       const ident = {
         name: who.login,
         email: `${who.id}+${who.login}@users.noreply.localhost`,
         date: w.now(),
       };
-      const message =
-        method === "squash"
-          ? `${field(req.body, "commit_title", "PullRequest") ?? `${issue.title} (#${pull.number})`}`
-          : `Merge pull request #${pull.number} from ${r.owner}/${pull.headRef}\n\n${issue.title}`;
-      const sha = await git.writeCommit(
-        tree,
-        method === "squash" ? [baseSha] : [baseSha, headSha],
-        `${message}\n`,
-        ident,
+      const landed = await landPull(
+        git,
+        r,
+        pull,
+        issue,
+        { base: baseSha, head: headSha },
+        {
+          method: field(req.body, "merge_method", "PullRequest"),
+          title: field(req.body, "commit_title", "PullRequest"),
+          message: field(req.body, "commit_message", "PullRequest"),
+        },
         ident,
       );
+      const sha = landed.at(-1) ?? baseSha;
       if (!(await git.casRef(baseRef, sha, baseSha)))
         throw new HttpError(409, "Base branch was modified. Review and try the merge again.");
+      pull.landed = landed;
       pull.merged = true;
       pull.mergedAt = w.now();
       pull.mergedBy = req.login;
@@ -229,6 +229,25 @@ export const pullRoutes: Route[] = [
       setIssueState(w, issue, "closed");
       issue.updatedAt = w.now();
       return ok({ sha, merged: true, message: "Pull Request successfully merged" });
+    },
+  },
+  {
+    method: "GET",
+    template: "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+    need: read("pull_requests"),
+    mutating: false,
+    handle: async (w, req) => {
+      const r = w.repo(req.params);
+      const sha = await w.git(r).resolveCommit(req.params.commit_sha ?? "");
+      if (!sha) throw validationFailed({ resource: "Commit", field: "commit_sha", code: "invalid" });
+      const pulls = await pullsOfCommit(w, r, sha);
+      return ok(
+        await Promise.all(
+          page(pulls, req.query).map((pull) =>
+            pullJson(w, r, pull, r.issues.find((i) => i.number === pull.number) as IssueState),
+          ),
+        ),
+      );
     },
   },
 ];

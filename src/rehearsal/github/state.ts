@@ -50,6 +50,10 @@ export interface PullState {
   mergedAt: string | null;
   mergedBy: string | null;
   mergeCommitSha: string | null;
+  /** The fork ("owner/name") the head branch lives in; absent when it lives in this repo. */
+  headRepo?: string;
+  /** The commits the merge put on the base branch (one for merge and squash, each replayed one for rebase). */
+  landed?: string[];
 }
 
 export interface StatusState {
