@@ -20139,7 +20139,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -20172,18 +20172,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i;
+              split2 = i;
           }
           if (i >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -20196,7 +20196,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -23730,13 +23730,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines2(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -51485,6 +51485,37 @@ function githubError(error63, action, permissionHint) {
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
+// src/adapters/repo-files.ts
+function split(repo) {
+  const [owner, name] = repo.split("/");
+  return { owner, repo: name };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha) {
+  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha });
+  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
+}
+async function readRepoFile(github, repo, path, ref) {
+  let data;
+  try {
+    ({ data } = await github.rest.repos.getContent({ ...split(repo), path, ...ref ? { ref } : {} }));
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw error63;
+  }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
+  if (data.encoding === "none") return readBlobText(github, repo, data.sha);
+  return decodeContent(data, `${path} of ${repo}`);
+}
+
 // src/adapters/downstream-pr.ts
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
@@ -51525,23 +51556,8 @@ var DownstreamPullRequests = class {
           "set base-branch for this downstream in release-relay.yml"
         );
       const files = /* @__PURE__ */ new Map();
-      for (const path of paths) {
-        try {
-          const { data } = await this.github.rest.repos.getContent({
-            owner: this.owner,
-            repo: this.name,
-            path,
-            ref: head.sha
-          });
-          files.set(
-            path,
-            !Array.isArray(data) && "content" in data ? Buffer.from(data.content, "base64").toString("utf8") : void 0
-          );
-        } catch (error63) {
-          if (error63.status !== 404) throw error63;
-          files.set(path, void 0);
-        }
-      }
+      for (const path of paths)
+        files.set(path, await readRepoFile(this.github, this.plan.repo, path, head.sha));
       return { base, sha: head.sha, tree: head.tree, files };
     } catch (error63) {
       throw error63 instanceof ReleaseRelayError ? error63 : githubError(
@@ -56349,6 +56365,28 @@ function renderPullRequestBody(input2) {
   ].join("\n");
 }
 
+// src/core/dispatch-payload.ts
+var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
+function dispatchPayloadProblem(payload) {
+  const properties = Object.keys(payload).length;
+  if (properties > DISPATCH_PAYLOAD_LIMITS.topLevelProperties)
+    return `it has ${properties} top-level properties (GitHub allows ${DISPATCH_PAYLOAD_LIMITS.topLevelProperties})`;
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes >= DISPATCH_PAYLOAD_LIMITS.bytes)
+    return `its JSON is ${bytes} bytes (GitHub takes less than ${DISPATCH_PAYLOAD_LIMITS.bytes})`;
+  return void 0;
+}
+function assertDispatchPayloadFits(eventType, payload) {
+  const problem = dispatchPayloadProblem(payload);
+  if (problem)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD_TOO_LARGE",
+      `the ${eventType} dispatch would be refused by GitHub: ${problem}`,
+      "shorten what the payload carries (e.g. fewer or shorter artifact names and URLs in upload.key-template)"
+    );
+  return payload;
+}
+
 // src/core/release-published.ts
 var releasePublishedSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
@@ -56370,7 +56408,7 @@ var releasePublishedSchema = external_exports.strictObject({
   trackingIssueUrl: external_exports.string().optional()
 });
 function buildReleasePublished(config2, version2, downstream, hashes, trackingIssueUrl) {
-  return releasePublishedSchema.parse({
+  const payload = releasePublishedSchema.parse({
     schemaVersion: 1,
     releaseId: `${config2.project}@${version2.version}`,
     version: version2.version,
@@ -56382,6 +56420,7 @@ function buildReleasePublished(config2, version2, downstream, hashes, trackingIs
     ),
     ...trackingIssueUrl ? { trackingIssueUrl } : {}
   });
+  return assertDispatchPayloadFits(`dispatch to ${downstream}`, payload);
 }
 
 // src/core/version.ts

@@ -20139,7 +20139,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -20172,18 +20172,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text2, i, indent.length);
           end = i + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text2[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i;
+              split2 = i;
           }
           if (i >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -20196,7 +20196,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -23730,13 +23730,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -55565,6 +55565,37 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   })
 ]);
 
+// src/adapters/repo-files.ts
+function split(repo) {
+  const [owner, name2] = repo.split("/");
+  return { owner, repo: name2 };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha) {
+  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha });
+  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
+}
+async function readRepoFile(github, repo, path, ref) {
+  let data;
+  try {
+    ({ data } = await github.rest.repos.getContent({ ...split(repo), path, ...ref ? { ref } : {} }));
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw error63;
+  }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
+  if (data.encoding === "none") return readBlobText(github, repo, data.sha);
+  return decodeContent(data, `${path} of ${repo}`);
+}
+
 // src/adapters/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
 var LedgerStore = class {
@@ -55597,19 +55628,14 @@ var LedgerStore = class {
     }
   }
   async eventsAt(sha) {
-    const { data } = await this.github.rest.repos.getContent({
-      owner: this.owner,
-      repo: this.repo,
-      path: LEDGER_FILE,
-      ref: sha
-    });
-    if (Array.isArray(data) || !("content" in data))
+    const text2 = await readRepoFile(this.github, `${this.owner}/${this.repo}`, LEDGER_FILE, sha);
+    if (text2 === void 0)
       throw new ReleaseRelayError(
         "E_LEDGER",
-        `${LEDGER_FILE} on ${this.branch} is not a file`,
+        `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand"
       );
-    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(Buffer.from(data.content, "base64").toString("utf8")));
+    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(text2));
     if (!parsed.success) {
       throw new ReleaseRelayError(
         "E_LEDGER",

@@ -20139,7 +20139,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split = void 0;
+      let split2 = void 0;
       let prev = void 0;
       let overflow = false;
       let i = -1;
@@ -20172,18 +20172,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i = consumeMoreIndentedLines(text, i, indent.length);
           end = i + indent.length + endStep;
-          split = void 0;
+          split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split = i;
+              split2 = i;
           }
           if (i >= end) {
-            if (split) {
-              folds.push(split);
-              end = split + endStep;
-              split = void 0;
+            if (split2) {
+              folds.push(split2);
+              end = split2 + endStep;
+              split2 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -20196,7 +20196,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
-              split = void 0;
+              split2 = void 0;
             } else {
               overflow = true;
             }
@@ -23730,13 +23730,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      const split = source.split(/\n( *)/);
-      const first = split[0];
+      const split2 = source.split(/\n( *)/);
+      const first = split2[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
       const lines = [line0];
-      for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
+      for (let i = 1; i < split2.length; i += 2)
+        lines.push([split2[i], split2[i + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -55298,16 +55298,34 @@ function githubError(error63, action, permissionHint) {
 }
 
 // src/adapters/repo-files.ts
-async function readRepoFile(github, repo, path, ref) {
+function split(repo) {
   const [owner, name] = repo.split("/");
+  return { owner, repo: name };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha2) {
+  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha2 });
+  return decodeContent(data, `blob ${sha2.slice(0, 12)} of ${repo}`);
+}
+async function readRepoFile(github, repo, path, ref) {
+  let data;
   try {
-    const { data } = await github.rest.repos.getContent({ owner, repo: name, path, ...ref ? { ref } : {} });
-    if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
-    return Buffer.from(data.content, "base64").toString("utf8");
+    ({ data } = await github.rest.repos.getContent({ ...split(repo), path, ...ref ? { ref } : {} }));
   } catch (error63) {
     if (error63.status === 404) return void 0;
     throw error63;
   }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
+  if (data.encoding === "none") return readBlobText(github, repo, data.sha);
+  return decodeContent(data, `${path} of ${repo}`);
 }
 
 // src/adapters/repository-dispatch.ts
@@ -55379,6 +55397,28 @@ async function readTagCommit(github, repo, tag) {
   }
 }
 
+// src/core/dispatch-payload.ts
+var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
+function dispatchPayloadProblem(payload) {
+  const properties = Object.keys(payload).length;
+  if (properties > DISPATCH_PAYLOAD_LIMITS.topLevelProperties)
+    return `it has ${properties} top-level properties (GitHub allows ${DISPATCH_PAYLOAD_LIMITS.topLevelProperties})`;
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes >= DISPATCH_PAYLOAD_LIMITS.bytes)
+    return `its JSON is ${bytes} bytes (GitHub takes less than ${DISPATCH_PAYLOAD_LIMITS.bytes})`;
+  return void 0;
+}
+function assertDispatchPayloadFits(eventType, payload) {
+  const problem = dispatchPayloadProblem(payload);
+  if (problem)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD_TOO_LARGE",
+      `the ${eventType} dispatch would be refused by GitHub: ${problem}`,
+      "shorten what the payload carries (e.g. fewer or shorter artifact names and URLs in upload.key-template)"
+    );
+  return payload;
+}
+
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
@@ -55436,8 +55476,7 @@ function releaseBranchesFor(patterns, version2) {
 // src/core/events.ts
 var RELEASE_REQUESTED = "release-requested";
 var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
-var releaseRequestedSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1, { error: (i) => `expected schemaVersion 1, got ${JSON.stringify(i.input)}` }),
+var requestFields = {
   releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   version: external_exports.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).max(64),
   tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
@@ -55449,11 +55488,34 @@ var releaseRequestedSchema = external_exports.strictObject({
     event: external_exports.enum(["push", "release", "workflow_dispatch", "rehearsal"]),
     at: external_exports.iso.datetime(),
     runUrl: external_exports.url().max(512).optional()
-  }),
+  })
+};
+var requestOptionsSchema = external_exports.strictObject({
   /** Present when a maintainer released although the source CI gate did not pass. */
   checksOverride: checksOverrideSchema.optional(),
   /** The environment (profile) to release to, e.g. dev; absent for production. */
   environment: environmentNameSchema.optional()
+});
+var releaseRequestedSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(2, { error: (i) => `expected schemaVersion 2, got ${JSON.stringify(i.input)}` }),
+  ...requestFields,
+  options: requestOptionsSchema.optional()
+});
+var releaseRequestedV1Schema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  ...requestFields,
+  checksOverride: checksOverrideSchema.optional(),
+  environment: environmentNameSchema.optional()
+});
+var anyReleaseRequestedSchema = external_exports.discriminatedUnion("schemaVersion", [releaseRequestedSchema, releaseRequestedV1Schema], {
+  error: (i) => i.code === "invalid_union" ? `expected schemaVersion 1 or 2, got ${JSON.stringify(i.input?.schemaVersion)}` : void 0
+}).transform((p) => {
+  if (p.schemaVersion === 2) {
+    const { schemaVersion: _v2, options, ...fields2 } = p;
+    return { ...fields2, ...options };
+  }
+  const { schemaVersion: _v, ...fields } = p;
+  return fields;
 });
 function parseReleaseRequested(input2) {
   let value = input2;
@@ -55468,7 +55530,7 @@ function parseReleaseRequested(input2) {
       );
     }
   }
-  const result = releaseRequestedSchema.safeParse(value, { reportInput: true });
+  const result = anyReleaseRequestedSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
@@ -55487,8 +55549,12 @@ ${describeIssues(result.error.issues).map((l) => `  ${l}`).join("\n")}`,
   return result.data;
 }
 function buildReleaseRequested(project, version2, sha2, sourceRepo, trigger) {
-  return parseReleaseRequested({
-    schemaVersion: 1,
+  const options = {
+    ...trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {},
+    ...trigger.environment ? { environment: trigger.environment } : {}
+  };
+  const payload = {
+    schemaVersion: 2,
     releaseId: `${project}@${version2.version}`,
     version: version2.version,
     tag: version2.tag,
@@ -55501,9 +55567,10 @@ function buildReleaseRequested(project, version2, sha2, sourceRepo, trigger) {
       at: trigger.at,
       ...trigger.runUrl ? { runUrl: trigger.runUrl } : {}
     },
-    ...trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {},
-    ...trigger.environment ? { environment: trigger.environment } : {}
-  });
+    ...Object.keys(options).length > 0 ? { options } : {}
+  };
+  parseReleaseRequested(payload);
+  return assertDispatchPayloadFits(RELEASE_REQUESTED, payload);
 }
 
 // src/core/version.ts

@@ -20148,7 +20148,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split3 = void 0;
+      let split4 = void 0;
       let prev = void 0;
       let overflow = false;
       let i5 = -1;
@@ -20181,18 +20181,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i5 = consumeMoreIndentedLines(text2, i5, indent.length);
           end = i5 + indent.length + endStep;
-          split3 = void 0;
+          split4 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text2[i5 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split3 = i5;
+              split4 = i5;
           }
           if (i5 >= end) {
-            if (split3) {
-              folds.push(split3);
-              end = split3 + endStep;
-              split3 = void 0;
+            if (split4) {
+              folds.push(split4);
+              end = split4 + endStep;
+              split4 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -20205,7 +20205,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j5);
               escapedFolds[j5] = true;
               end = j5 + endStep;
-              split3 = void 0;
+              split4 = void 0;
             } else {
               overflow = true;
             }
@@ -23739,13 +23739,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines(source) {
-      const split3 = source.split(/\n( *)/);
-      const first = split3[0];
+      const split4 = source.split(/\n( *)/);
+      const first = split4[0];
       const m3 = first.match(/^( *)/);
       const line0 = m3?.[1] ? [m3[1], first.slice(m3[1].length)] : ["", first];
       const lines = [line0];
-      for (let i5 = 1; i5 < split3.length; i5 += 2)
-        lines.push([split3[i5], split3[i5 + 1]]);
+      for (let i5 = 1; i5 < split4.length; i5 += 2)
+        lines.push([split4[i5], split4[i5 + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -33398,7 +33398,7 @@ var init_parseURL = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/split.js
-function split(value, delimiter, limit) {
+function split2(value, delimiter, limit) {
   if (limit === 1) {
     return [value];
   }
@@ -33480,7 +33480,7 @@ var init_endpointFunctions = __esm({
       ite,
       not,
       parseURL,
-      split,
+      split: split2,
       stringEquals,
       substring,
       uriEncode
@@ -95051,6 +95051,37 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   })
 ]);
 
+// src/adapters/repo-files.ts
+function split(repo) {
+  const [owner, name2] = repo.split("/");
+  return { owner, repo: name2 };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha) {
+  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha });
+  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
+}
+async function readRepoFile(github, repo, path, ref) {
+  let data;
+  try {
+    ({ data } = await github.rest.repos.getContent({ ...split(repo), path, ...ref ? { ref } : {} }));
+  } catch (error64) {
+    if (error64.status === 404) return void 0;
+    throw error64;
+  }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
+  if (data.encoding === "none") return readBlobText(github, repo, data.sha);
+  return decodeContent(data, `${path} of ${repo}`);
+}
+
 // src/adapters/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
 var LedgerStore = class {
@@ -95083,19 +95114,14 @@ var LedgerStore = class {
     }
   }
   async eventsAt(sha) {
-    const { data } = await this.github.rest.repos.getContent({
-      owner: this.owner,
-      repo: this.repo,
-      path: LEDGER_FILE,
-      ref: sha
-    });
-    if (Array.isArray(data) || !("content" in data))
+    const text2 = await readRepoFile(this.github, `${this.owner}/${this.repo}`, LEDGER_FILE, sha);
+    if (text2 === void 0)
       throw new ReleaseRelayError(
         "E_LEDGER",
-        `${LEDGER_FILE} on ${this.branch} is not a file`,
+        `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand"
       );
-    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(Buffer.from(data.content, "base64").toString("utf8")));
+    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(text2));
     if (!parsed.success) {
       throw new ReleaseRelayError(
         "E_LEDGER",
@@ -97282,23 +97308,8 @@ var DownstreamPullRequests = class {
           "set base-branch for this downstream in release-relay.yml"
         );
       const files = /* @__PURE__ */ new Map();
-      for (const path of paths) {
-        try {
-          const { data } = await this.github.rest.repos.getContent({
-            owner: this.owner,
-            repo: this.name,
-            path,
-            ref: head.sha
-          });
-          files.set(
-            path,
-            !Array.isArray(data) && "content" in data ? Buffer.from(data.content, "base64").toString("utf8") : void 0
-          );
-        } catch (error64) {
-          if (error64.status !== 404) throw error64;
-          files.set(path, void 0);
-        }
-      }
+      for (const path of paths)
+        files.set(path, await readRepoFile(this.github, this.plan.repo, path, head.sha));
       return { base: base2, sha: head.sha, tree: head.tree, files };
     } catch (error64) {
       throw error64 instanceof ReleaseRelayError ? error64 : githubError(
@@ -97478,24 +97489,24 @@ var DownstreamPullRequests = class {
 };
 
 // src/adapters/release-commit.ts
-function split2(repo) {
+function split3(repo) {
   const [owner, name2] = repo.split("/");
   return { owner, repo: name2 };
 }
 async function treeOf(github, repo, treeSha) {
-  const { data } = await github.rest.git.getTree({ ...split2(repo), tree_sha: treeSha, recursive: "1" });
+  const { data } = await github.rest.git.getTree({ ...split3(repo), tree_sha: treeSha, recursive: "1" });
   return new Map(
     data.tree.filter((e5) => e5.type === "blob" && e5.path && e5.sha).map((e5) => [e5.path, e5.sha])
   );
 }
 async function blobText(github, repo, sha) {
   if (!sha) return void 0;
-  const { data } = await github.rest.git.getBlob({ ...split2(repo), file_sha: sha });
+  const { data } = await github.rest.git.getBlob({ ...split3(repo), file_sha: sha });
   return Buffer.from(data.content, "base64").toString("utf8");
 }
 async function readReleaseChange(github, repo, releaseSha, mergedHead) {
   try {
-    const commit = async (sha) => (await github.rest.git.getCommit({ ...split2(repo), commit_sha: sha })).data;
+    const commit = async (sha) => (await github.rest.git.getCommit({ ...split3(repo), commit_sha: sha })).data;
     const release2 = await commit(releaseSha);
     const parent = release2.parents[0]?.sha;
     if (!parent || release2.parents.length !== 1)
@@ -97528,7 +97539,7 @@ async function readReleaseChange(github, repo, releaseSha, mergedHead) {
 }
 async function readLivePull(github, repo, number4) {
   try {
-    const { data } = await github.rest.pulls.get({ ...split2(repo), pull_number: number4 });
+    const { data } = await github.rest.pulls.get({ ...split3(repo), pull_number: number4 });
     return {
       state: data.state === "open" ? "open" : "closed",
       merged: data.merged === true,
@@ -97544,8 +97555,8 @@ async function readLivePull(github, repo, number4) {
 }
 async function closePullWithComment(github, repo, number4, comment) {
   try {
-    await github.rest.issues.createComment({ ...split2(repo), issue_number: number4, body: comment });
-    await github.rest.pulls.update({ ...split2(repo), pull_number: number4, state: "closed" });
+    await github.rest.issues.createComment({ ...split3(repo), issue_number: number4, body: comment });
+    await github.rest.pulls.update({ ...split3(repo), pull_number: number4, state: "closed" });
   } catch (error64) {
     throw githubError(
       error64,

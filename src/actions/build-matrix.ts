@@ -78,7 +78,7 @@ export async function runBuildMatrix(
       throw new ReleaseRelayError(
         "E_PAYLOAD",
         `release requested for environment ${payload.environment ?? PRODUCTION}, but this step plans for ${config.environment ?? PRODUCTION}`,
-        "pass the request's environment to every release-relay step, as release.yml does (the environment input, from client_payload.environment)",
+        "pass the request's environment to every release-relay step, as release.yml does (the environment input, from client_payload.options.environment)",
       );
     const version = parseTag(payload.tag, config.tags.pattern);
     if (version.version !== payload.version) {

@@ -9,6 +9,7 @@ export type ErrorCode =
   | "E_INPUT"
   | "E_DOCTOR"
   | "E_PAYLOAD"
+  | "E_PAYLOAD_TOO_LARGE"
   | "E_SOURCE_REPO"
   | "E_RELEASE_BRANCH"
   | "E_SOURCE_CHECKS"

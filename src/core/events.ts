@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { githubLoginSchema, repoNameSchema } from "./config.js";
+import { assertDispatchPayloadFits } from "./dispatch-payload.js";
 import { environmentNameSchema } from "./environment.js";
 import { ReleaseRelayError } from "./errors.js";
 import { type ChecksOverride, checksOverrideSchema } from "./source-gate.js";
@@ -11,12 +12,7 @@ export const RELEASE_REQUESTED = "release-requested";
 
 const sha = z.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
 
-/**
- * Payload of `release-requested`, schema version 1. GitHub allows at most 10 top-level
- * properties in a client_payload, so details of who/what triggered it are nested.
- */
-export const releaseRequestedSchema = z.strictObject({
-  schemaVersion: z.literal(1, { error: (i) => `expected schemaVersion 1, got ${JSON.stringify(i.input)}` }),
+const requestFields = {
   releaseId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   version: z
     .string()
@@ -35,13 +31,60 @@ export const releaseRequestedSchema = z.strictObject({
     at: z.iso.datetime(),
     runUrl: z.url().max(512).optional(),
   }),
+};
+
+/** What a request may add to the release; optional, so nested to keep the top level fixed. */
+const requestOptionsSchema = z.strictObject({
   /** Present when a maintainer released although the source CI gate did not pass. */
   checksOverride: checksOverrideSchema.optional(),
   /** The environment (profile) to release to, e.g. dev; absent for production. */
   environment: environmentNameSchema.optional(),
 });
 
-export type ReleaseRequested = z.infer<typeof releaseRequestedSchema>;
+/**
+ * Payload of `release-requested` as sent, schema version 2. GitHub allows a client_payload at most
+ * 10 top-level properties and less than 64 KB of JSON (REST "Create a repository dispatch event";
+ * github/rest-api-description#4093): the top level holds 8 fixed fields, and everything optional
+ * lives under `options`, so a new option never meets the property limit.
+ */
+export const releaseRequestedSchema = z.strictObject({
+  schemaVersion: z.literal(2, { error: (i) => `expected schemaVersion 2, got ${JSON.stringify(i.input)}` }),
+  ...requestFields,
+  options: requestOptionsSchema.optional(),
+});
+
+/**
+ * Version 1, which a main repo whose vendored trigger is not yet upgraded still sends: the two
+ * options at the top level. Accepted so that upgrading the automation repo first breaks nothing.
+ */
+const releaseRequestedV1Schema = z.strictObject({
+  schemaVersion: z.literal(1),
+  ...requestFields,
+  checksOverride: checksOverrideSchema.optional(),
+  environment: environmentNameSchema.optional(),
+});
+
+const anyReleaseRequestedSchema = z
+  .discriminatedUnion("schemaVersion", [releaseRequestedSchema, releaseRequestedV1Schema], {
+    error: (i) =>
+      i.code === "invalid_union"
+        ? `expected schemaVersion 1 or 2, got ${JSON.stringify((i.input as { schemaVersion?: unknown })?.schemaVersion)}`
+        : undefined,
+  })
+  .transform((p): ReleaseRequested => {
+    if (p.schemaVersion === 2) {
+      const { schemaVersion: _v, options, ...fields } = p;
+      return { ...fields, ...options };
+    }
+    const { schemaVersion: _v, ...fields } = p;
+    return fields;
+  });
+
+/** The payload as it is sent. */
+export type ReleaseRequestedPayload = z.infer<typeof releaseRequestedSchema>;
+/** A received request, either schema version, with its options read out. */
+export type ReleaseRequested = Omit<ReleaseRequestedPayload, "schemaVersion" | "options"> &
+  z.infer<typeof requestOptionsSchema>;
 
 /** Validates a received `release-requested` payload (JSON text or object) before anything else happens. */
 export function parseReleaseRequested(input: unknown): ReleaseRequested {
@@ -57,7 +100,7 @@ export function parseReleaseRequested(input: unknown): ReleaseRequested {
       );
     }
   }
-  const result = releaseRequestedSchema.safeParse(value, { reportInput: true });
+  const result = anyReleaseRequestedSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
@@ -94,9 +137,13 @@ export function buildReleaseRequested(
   sha: string,
   sourceRepo: string,
   trigger: TriggerInfo,
-): ReleaseRequested {
-  return parseReleaseRequested({
-    schemaVersion: 1,
+): ReleaseRequestedPayload {
+  const options = {
+    ...(trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {}),
+    ...(trigger.environment ? { environment: trigger.environment } : {}),
+  };
+  const payload: ReleaseRequestedPayload = {
+    schemaVersion: 2,
     releaseId: `${project}@${version.version}`,
     version: version.version,
     tag: version.tag,
@@ -109,7 +156,8 @@ export function buildReleaseRequested(
       at: trigger.at,
       ...(trigger.runUrl ? { runUrl: trigger.runUrl } : {}),
     },
-    ...(trigger.checksOverride ? { checksOverride: trigger.checksOverride } : {}),
-    ...(trigger.environment ? { environment: trigger.environment } : {}),
-  });
+    ...(Object.keys(options).length > 0 ? { options } : {}),
+  };
+  parseReleaseRequested(payload);
+  return assertDispatchPayloadFits(RELEASE_REQUESTED, payload);
 }

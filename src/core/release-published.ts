@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { ArtifactHash } from "./checksums.js";
 import type { Config } from "./config.js";
+import { assertDispatchPayloadFits } from "./dispatch-payload.js";
 import type { Version } from "./version.js";
 
 /** `client_payload` of the dispatch, schema version 1 (GitHub allows at most 10 top-level properties). */
@@ -36,7 +37,7 @@ export function buildReleasePublished(
   hashes: readonly ArtifactHash[],
   trackingIssueUrl: string | undefined,
 ): ReleasePublished {
-  return releasePublishedSchema.parse({
+  const payload = releasePublishedSchema.parse({
     schemaVersion: 1,
     releaseId: `${config.project}@${version.version}`,
     version: version.version,
@@ -48,4 +49,5 @@ export function buildReleasePublished(
     ),
     ...(trackingIssueUrl ? { trackingIssueUrl } : {}),
   });
+  return assertDispatchPayloadFits(`dispatch to ${downstream}`, payload);
 }

@@ -98,7 +98,7 @@ describe("dist/build-matrix run as the Actions runner runs it", () => {
   });
 
   it("fails with the reason and no outputs for a payload that does not validate", async () => {
-    const bad = JSON.stringify({ ...JSON.parse(payload("8.0.2")), schemaVersion: 2 });
+    const bad = JSON.stringify({ ...JSON.parse(payload("8.0.2")), schemaVersion: 3 });
     const result = await runBundledAction(
       "build-matrix",
       { "config-path": configPath, token: "app", payload: bad },
@@ -106,7 +106,7 @@ describe("dist/build-matrix run as the Actions runner runs it", () => {
     );
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain("::error::E_PAYLOAD: release-requested payload is invalid");
-    expect(result.stdout).toContain("schemaVersion: expected one of 1, got 2");
+    expect(result.stdout).toContain("schemaVersion: expected schemaVersion 1 or 2, got 3");
     expect(result.outputs).toEqual({});
   });
 

@@ -204,3 +204,48 @@ describe("a dispatch downstream", () => {
     expect(() => parseConfig(CONFIG.replace("mode: pr", "mode: push"))).toThrow(/has nothing to push/);
   });
 });
+
+describe("a dispatch's size, held to GitHub's limits", () => {
+  const many = (count: number, stem: string) =>
+    Array.from({ length: count }, (_, i) => {
+      const name = `acme-1.4.0-${stem}-${String(i).padStart(2, "0")}.tar.gz`;
+      const file = { size: 123_456_789, url: `https://downloads.acme.example/releases/1.4.0/${name}` };
+      return [
+        { name, kind: "binary", sha256: (i + 1).toString(16).padStart(64, "a"), ...file },
+        {
+          name: `${name}.minisig`,
+          kind: "signature",
+          size: 310,
+          sha256: (i + 1).toString(16).padStart(64, "b"),
+          url: `${file.url}.minisig`,
+        },
+      ];
+    }).flat();
+
+  it("sends a release of 40 artifacts (and their signatures) in one dispatch GitHub takes", async () => {
+    writeFileSync(hashesFile, JSON.stringify(many(40, "linux-x86_64-ubuntu-noble")));
+    const [sent] = await open(config);
+    expect(sent?.outcome).toBe("dispatched");
+    const payload = releasePublishedSchema.parse(emulator.takeDispatches()[0]?.clientPayload);
+    expect(payload.artifacts).toHaveLength(80);
+    expect(Buffer.byteLength(JSON.stringify(payload))).toBeLessThan(64 * 1024);
+  });
+
+  it("refuses, before sending, a payload GitHub would refuse, and the emulator refuses it too", async () => {
+    const huge = many(200, `linux-${"x".repeat(60)}`);
+    writeFileSync(hashesFile, JSON.stringify(huge));
+    const [result] = await open(config);
+    expect(result?.outcome).toBe("failed");
+    expect(result?.error).toContain("would be refused by GitHub: its JSON is");
+    expect(emulator.takeDispatches()).toEqual([]);
+    // The same payload sent anyway: GitHub's 64 KB limit, as the emulator holds it.
+    await expect(
+      github.rest.repos.createDispatchEvent({
+        owner: "acme",
+        repo: "images",
+        event_type: "acme-released",
+        client_payload: { artifacts: huge },
+      }),
+    ).rejects.toMatchObject({ status: 422, message: expect.stringContaining("less than 64KB") });
+  });
+});

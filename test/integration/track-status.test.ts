@@ -160,7 +160,7 @@ describe("track-status against the GitHub emulator", () => {
     );
     expect(plan.requestedBy).toBe("maintainer");
     const done = await runTrackStatus({ ...settings(), plan: JSON.stringify(plan) }, config, deps());
-    expect(done.state.request?.checksOverride).toEqual(payload.checksOverride);
+    expect(done.state.request?.checksOverride).toEqual(payload.options?.checksOverride);
     const body = issuesOf()[0]?.body ?? "";
     expect(body).toContain(
       "> ⚠️ **Released with source CI not green** (test-sanitizer-address (failure)): overridden by maintainer — `flaky \\| sanitizer run`",

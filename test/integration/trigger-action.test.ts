@@ -49,9 +49,9 @@ describe("root action.yml (trigger) run as the Actions runner runs it", () => {
       eventType: "release-requested",
       sender: "release-bot[bot]",
     });
+    expect(dispatch?.clientPayload).toMatchObject({ schemaVersion: 2 });
     const payload = parseReleaseRequested(dispatch?.clientPayload);
     expect(payload).toMatchObject({
-      schemaVersion: 1,
       releaseId: "valkey@8.0.2",
       version: "8.0.2",
       tag: "8.0.2",
@@ -65,7 +65,7 @@ describe("root action.yml (trigger) run as the Actions runner runs it", () => {
       },
     });
     expect(result.outputs["release-id"]).toBe("valkey@8.0.2");
-    expect(JSON.parse(result.outputs.payload ?? "")).toEqual(payload);
+    expect(JSON.parse(result.outputs.payload ?? "")).toEqual(dispatch?.clientPayload);
   });
 
   it("reads release-relay.yml from the automation repo when the main repo has none", async () => {

@@ -25,15 +25,57 @@ function refusal(payload: unknown): string {
 }
 
 describe("release-requested payload", () => {
+  it("sends schema version 2 with the options nested, and reads them back out", () => {
+    const payload = buildReleaseRequested(
+      "valkey",
+      parseVersion("8.0.2"),
+      "a".repeat(40),
+      "valkey-io/valkey",
+      {
+        actor: "maintainer",
+        event: "workflow_dispatch",
+        at: "2025-01-07T10:00:00.000Z",
+        checksOverride: { by: "maintainer", reason: "flaky", failing: ["x (failure)"] },
+        environment: "dev",
+      },
+    );
+    expect(payload).toMatchObject({ schemaVersion: 2, options: { environment: "dev" } });
+    expect(Object.keys(payload)).toEqual([
+      "schemaVersion",
+      "releaseId",
+      "version",
+      "tag",
+      "sha",
+      "sourceRepo",
+      "prerelease",
+      "trigger",
+      "options",
+    ]);
+    const read = parseReleaseRequested(JSON.stringify(payload));
+    expect(read.environment).toBe("dev");
+    expect(read.checksOverride?.reason).toBe("flaky");
+    expect(read).not.toHaveProperty("options");
+    expect(read).not.toHaveProperty("schemaVersion");
+  });
+
+  it("still reads a version 1 payload (options at the top level) from a trigger not yet upgraded", () => {
+    const { schemaVersion: _v, options: _o, ...fields } = good();
+    const v1 = { schemaVersion: 1, ...fields, environment: "dev" };
+    expect(parseReleaseRequested(v1).environment).toBe("dev");
+    expect(refusal({ ...v1, options: { environment: "dev" } })).toContain('unknown key "options"');
+    expect(refusal({ ...good(), environment: "dev" })).toContain('unknown key "environment"');
+  });
+
   it("round-trips through JSON and stays within GitHub's 10 top-level properties", () => {
     const payload = good();
-    expect(parseReleaseRequested(JSON.stringify(payload))).toEqual(payload);
+    const { schemaVersion: _v, ...fields } = payload;
+    expect(parseReleaseRequested(JSON.stringify(payload))).toEqual(fields);
     expect(Object.keys(payload).length).toBeLessThanOrEqual(10);
-    expect(payload).toMatchObject({ schemaVersion: 1, releaseId: "valkey@8.0.2", prerelease: false });
+    expect(payload).toMatchObject({ schemaVersion: 2, releaseId: "valkey@8.0.2", prerelease: false });
   });
 
   it.each([
-    ["wrong schemaVersion", { schemaVersion: 2 }, "schemaVersion: expected one of 1, got 2"],
+    ["wrong schemaVersion", { schemaVersion: 3 }, "schemaVersion"],
     ["extra field", { extra: 1 }, 'unknown key "extra"'],
     ["short sha", { sha: "abc" }, "sha: expected a 40-character lowercase hex commit sha"],
     ["shell in tag", { tag: "8.0.2;rm -rf /" }, "tag:"],

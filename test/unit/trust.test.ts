@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config-parse.js";
-import { buildReleaseRequested } from "../../src/core/events.js";
+import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/events.js";
 import type { LedgerEvent } from "../../src/core/ledger.js";
 import type { DownstreamStatus } from "../../src/core/report-back.js";
 import { judgeReport, type ReportFacts } from "../../src/core/trust/report-verdict.js";
@@ -22,13 +22,15 @@ const A = "a".repeat(40);
 const B = "b".repeat(40);
 const version = parseVersion("8.0.2");
 const payload = (extra: Record<string, unknown> = {}) => ({
-  ...buildReleaseRequested("valkey", version, A, "valkey-io/valkey", {
-    actor: "maintainer",
-    event: "workflow_dispatch",
-    at: "2025-01-07T10:00:00Z",
-    runUrl: "https://github.com/valkey-io/valkey/actions/runs/9",
-    checksOverride: { by: "maintainer", reason: "flaky", failing: ["x (failure)"] },
-  }),
+  ...parseReleaseRequested(
+    buildReleaseRequested("valkey", version, A, "valkey-io/valkey", {
+      actor: "maintainer",
+      event: "workflow_dispatch",
+      at: "2025-01-07T10:00:00Z",
+      runUrl: "https://github.com/valkey-io/valkey/actions/runs/9",
+      checksOverride: { by: "maintainer", reason: "flaky", failing: ["x (failure)"] },
+    }),
+  ),
   ...extra,
 });
 const run = (over: Partial<ReportedRun> = {}): ReportedRun => ({

@@ -157,8 +157,13 @@ export const repoRoutes: Route[] = [
       if (typeof payload !== "object" || Array.isArray(payload) || payload === null) {
         throw validationFailed({ resource: "Repository", field: "client_payload", code: "invalid" });
       }
+      // "The maximum number of top-level properties is 10. The total size of the JSON payload must be
+      // less than 64KB." (REST "Create a repository dispatch event"; github/rest-api-description#4093)
       if (Object.keys(payload).length > 10) {
         throw new HttpError(422, "client_payload: maximum number of top-level properties is 10");
+      }
+      if (Buffer.byteLength(JSON.stringify(payload)) >= 64 * 1024) {
+        throw new HttpError(422, "client_payload: the total size of the JSON payload must be less than 64KB");
       }
       w.state.dispatches.push({
         repo: w.fullName(r),

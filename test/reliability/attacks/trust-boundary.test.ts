@@ -10,7 +10,11 @@ import { runTrackStatus } from "../../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github.js";
 import { LedgerStore } from "../../../src/adapters/ledger-store.js";
 import { parseConfig } from "../../../src/core/config-parse.js";
-import { buildReleaseRequested, type ReleaseRequested } from "../../../src/core/events.js";
+import {
+  buildReleaseRequested,
+  type ReleaseRequested,
+  type ReleaseRequestedPayload,
+} from "../../../src/core/events.js";
 import { deriveState } from "../../../src/core/release-state.js";
 import { parseVersion } from "../../../src/core/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
@@ -43,7 +47,7 @@ async function commitOn(repo: string, branch: string, file: string): Promise<str
   return sha;
 }
 
-const request = (overrides: Partial<ReleaseRequested> = {}, tag = "8.0.2"): string =>
+const request = (overrides: Partial<ReleaseRequestedPayload> = {}, tag = "8.0.2"): string =>
   JSON.stringify({
     ...buildReleaseRequested(config.project, parseVersion(tag), tagged, SOURCE, {
       actor: "maintainer",
@@ -159,7 +163,13 @@ describe("release requests: only the tag's real commit is built", () => {
 
   it("drops a forged CI override and a forged actor; with red CI the request is refused", async () => {
     const forged = request({
-      checksOverride: { by: "maintainer", reason: "trust me", failing: ["test-sanitizer-address (failure)"] },
+      options: {
+        checksOverride: {
+          by: "maintainer",
+          reason: "trust me",
+          failing: ["test-sanitizer-address (failure)"],
+        },
+      },
       trigger: { actor: "maintainer", event: "workflow_dispatch", at: "2025-01-07T10:00:00Z" },
     });
     const green = await plan(forged);
