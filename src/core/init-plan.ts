@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AWS_ROLES, trustedSubject } from "./aws-roles.js";
 import { mentionSchema, repoNameSchema } from "./config.js";
 
 /** The names a project gives `release-relay init`; nothing else is project-specific. */
@@ -95,14 +96,18 @@ export function setupInstructions(a: InitAnswers): string {
     `   Create an environment "release" (add required reviewers for an approval gate before anything is public). Its secrets`,
     `   and variables reach only the jobs that sign, publish and yank:`,
     `   - environment secret RELEASE_SIGNING_KEY (\`openssl genpkey -algorithm ed25519\`), and RELEASE_SIGNING_PASSPHRASE for gpg;`,
-    `   - environment variable RELEASE_AWS_ROLE: allowed s3:PutObject and s3:GetObject on ${a.bucket}/releases/*;`,
-    `   - environment variable RELEASE_AWS_YANK_ROLE: allowed also s3:DeleteObject on ${a.bucket}/releases/* (the release role deletes nothing it published).`,
+    ...AWS_ROLES.filter((r) => r.scope === "environment").map(
+      (r) => `   - environment variable ${r.variable}: allowed ${r.allows(`${a.bucket}/releases`)};`,
+    ),
     `   Repository variables for the jobs outside the environment:`,
-    `   - RELEASE_AWS_DOCTOR_ROLE: allowed only s3:PutObject and s3:DeleteObject on ${a.bucket}/releases/.release-relay-doctor/* (the doctor's probe);`,
-    `   - RELEASE_AWS_READ_ROLE: allowed only s3:ListBucket and s3:GetObject on ${a.bucket}/releases/* (the yank's preview).`,
+    ...AWS_ROLES.filter((r) => r.scope === "repository").map(
+      (r) => `   - ${r.variable}: allowed ${r.allows(`${a.bucket}/releases`)};`,
+    ),
     `   Each role trusts GitHub's OIDC provider (token.actions.githubusercontent.com) with aud = sts.amazonaws.com and exactly this subject:`,
-    `   - RELEASE_AWS_ROLE, RELEASE_AWS_YANK_ROLE: sub = repo:${a.automation}:environment:release`,
-    `   - RELEASE_AWS_DOCTOR_ROLE, RELEASE_AWS_READ_ROLE: sub = repo:${a.automation}:ref:refs/heads/main (use the repo's default branch if it is not main)`,
+    ...AWS_ROLES.map(
+      (r) =>
+        `   - ${r.variable}: sub = ${trustedSubject(r, a.automation, "main")}${r.scope === "repository" ? " (use the repo's default branch if it is not main)" : ""}`,
+    ),
     `3. In ${a.source}: secret RELEASE_RELAY_DISPATCH_TOKEN (Contents read & write on ${a.automation} only), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}.`,
     `   Put that token's account (a user, or an App's "name[bot]") under senders.release-requested in release-relay.yml.`,
     ...(downstreamRepos.length
