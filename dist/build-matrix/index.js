@@ -55454,9 +55454,15 @@ function checkRunState(status, conclusion) {
 function commitStatusState(state) {
   return state === "success" ? "passed" : state === "pending" ? "pending" : "failed";
 }
-function judgeSourceChecks(required2, observed) {
+function isCheckOfRun(check2, runUrl) {
+  if (!runUrl) return false;
+  const prefix = `${runUrl.replace(/\/+$/, "")}/job/`;
+  return [check2.detailsUrl, check2.url].some((u) => u?.startsWith(prefix));
+}
+function judgeSourceChecks(required2, observed, ownRunUrl) {
   const latest = /* @__PURE__ */ new Map();
   for (const check2 of observed) if (!latest.has(check2.name)) latest.set(check2.name, check2);
+  for (const [name2, check2] of latest) if (isCheckOfRun(check2, ownRunUrl)) latest.delete(name2);
   const considered = required2 === "all" ? [...latest.values()] : required2.flatMap((name2) => {
     const check2 = latest.get(name2);
     return check2 ? [check2] : [];
@@ -56262,7 +56268,8 @@ async function readSourceChecks(github, repo, sha2) {
       name: r.name,
       state: checkRunState(r.status, r.conclusion),
       detail: r.status === "completed" ? r.conclusion ?? "completed" : r.status,
-      url: r.html_url ?? void 0
+      url: r.html_url ?? void 0,
+      detailsUrl: r.details_url ?? void 0
     })),
     ...statuses.map((s) => ({
       name: s.context,

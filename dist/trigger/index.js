@@ -55434,9 +55434,15 @@ function checkRunState(status, conclusion) {
 function commitStatusState(state) {
   return state === "success" ? "passed" : state === "pending" ? "pending" : "failed";
 }
-function judgeSourceChecks(required2, observed) {
+function isCheckOfRun(check2, runUrl) {
+  if (!runUrl) return false;
+  const prefix = `${runUrl.replace(/\/+$/, "")}/job/`;
+  return [check2.detailsUrl, check2.url].some((u) => u?.startsWith(prefix));
+}
+function judgeSourceChecks(required2, observed, ownRunUrl) {
   const latest = /* @__PURE__ */ new Map();
   for (const check2 of observed) if (!latest.has(check2.name)) latest.set(check2.name, check2);
+  for (const [name, check2] of latest) if (isCheckOfRun(check2, ownRunUrl)) latest.delete(name);
   const considered = required2 === "all" ? [...latest.values()] : required2.flatMap((name) => {
     const check2 = latest.get(name);
     return check2 ? [check2] : [];
@@ -55659,7 +55665,8 @@ async function readSourceChecks(github, repo, sha2) {
       name: r.name,
       state: checkRunState(r.status, r.conclusion),
       detail: r.status === "completed" ? r.conclusion ?? "completed" : r.status,
-      url: r.html_url ?? void 0
+      url: r.html_url ?? void 0,
+      detailsUrl: r.details_url ?? void 0
     })),
     ...statuses.map((s) => ({
       name: s.context,
@@ -55728,7 +55735,11 @@ async function passSourceGate(config2, version2, sha2, override, deps) {
   if (!required2) return void 0;
   const deadline = deps.now() + config2.source.checksWaitMinutes * 6e4;
   for (; ; ) {
-    const verdict = judgeSourceChecks(required2, await readSourceChecks(deps.github, config2.source.repo, sha2));
+    const verdict = judgeSourceChecks(
+      required2,
+      await readSourceChecks(deps.github, config2.source.repo, sha2),
+      deps.runUrl
+    );
     if (verdict.verdict === "passed") {
       deps.log(`Source CI passed on ${sha2.slice(0, 12)}: ${verdict.passed.map((c) => c.name).join(", ")}.`);
       if (override) deps.log("override-reason is not used: nothing to override.");
@@ -55836,7 +55847,14 @@ async function runTrigger(settings, context, deps) {
     version2,
     sha2,
     settings.overrideReason ? { by: context.actor, reason: settings.overrideReason } : void 0,
-    { github: deps.source, sleep: deps.sleep, now: () => deps.now().getTime(), log: deps.log }
+    {
+      github: deps.source,
+      sleep: deps.sleep,
+      now: () => deps.now().getTime(),
+      log: deps.log,
+      // The request-release job is itself a check run on the tag's commit, running while it waits.
+      runUrl: context.runUrl
+    }
   );
   const payload = buildReleaseRequested(config2.project, version2, sha2, config2.source.repo, {
     actor: context.actor,

@@ -18,6 +18,8 @@ export interface SourceGateDeps {
   sleep: (ms: number) => Promise<void>;
   now: () => number;
   log: (line: string) => void;
+  /** This workflow run's page (`<server>/<repo>/actions/runs/<id>`): its own jobs are not waited for. */
+  runUrl?: string | undefined;
 }
 
 /** A maintainer's request to release although CI is not green. */
@@ -65,7 +67,11 @@ export async function passSourceGate(
   if (!required) return undefined;
   const deadline = deps.now() + config.source.checksWaitMinutes * 60_000;
   for (;;) {
-    const verdict = judgeSourceChecks(required, await readSourceChecks(deps.github, config.source.repo, sha));
+    const verdict = judgeSourceChecks(
+      required,
+      await readSourceChecks(deps.github, config.source.repo, sha),
+      deps.runUrl,
+    );
     if (verdict.verdict === "passed") {
       deps.log(`Source CI passed on ${sha.slice(0, 12)}: ${verdict.passed.map((c) => c.name).join(", ")}.`);
       if (override) deps.log("override-reason is not used: nothing to override.");

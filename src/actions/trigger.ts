@@ -132,7 +132,14 @@ export async function runTrigger(
     version,
     sha,
     settings.overrideReason ? { by: context.actor, reason: settings.overrideReason } : undefined,
-    { github: deps.source, sleep: deps.sleep, now: () => deps.now().getTime(), log: deps.log },
+    {
+      github: deps.source,
+      sleep: deps.sleep,
+      now: () => deps.now().getTime(),
+      log: deps.log,
+      // The request-release job is itself a check run on the tag's commit, running while it waits.
+      runUrl: context.runUrl,
+    },
   );
   const payload = buildReleaseRequested(config.project, version, sha, config.source.repo, {
     actor: context.actor,

@@ -47,6 +47,7 @@ export async function readSourceChecks(
         state: checkRunState(r.status, r.conclusion),
         detail: r.status === "completed" ? (r.conclusion ?? "completed") : r.status,
         url: r.html_url ?? undefined,
+        detailsUrl: r.details_url ?? undefined,
       })),
     ...statuses.map((s) => ({
       name: s.context,

@@ -9,6 +9,8 @@ export interface SourceCheck {
   /** GitHub's words for it (`success`, `timed_out`, `in_progress`, ...), shown to the maintainer. */
   detail: string;
   url?: string | undefined;
+  /** A check run's details_url: for a GitHub Actions job, the job's page under its run. */
+  detailsUrl?: string | undefined;
 }
 
 /** What the source CI gate found on the tag's commit. */
@@ -46,15 +48,31 @@ export function commitStatusState(state: string): SourceCheck["state"] {
 }
 
 /**
+ * Whether a check is a job of the workflow run at `runUrl` (`https://github.com/o/r/actions/runs/N`):
+ * GitHub makes every job a check run on its commit whose details_url (and html_url) is
+ * `<runUrl>/job/<id>`, so the job that waits for "all checks" would otherwise wait for itself
+ * (lewagon/wait-on-check-action#10; poseidon/wait-for-status-checks#303).
+ */
+export function isCheckOfRun(check: SourceCheck, runUrl: string | undefined): boolean {
+  if (!runUrl) return false;
+  const prefix = `${runUrl.replace(/\/+$/, "")}/job/`;
+  return [check.detailsUrl, check.url].some((u) => u?.startsWith(prefix));
+}
+
+/**
  * Judges the checks on the tag's commit against `source.required-checks`: `all` (every check there
  * is, and at least one) or a list of names. Observed checks come newest first; the newest of a name wins.
+ * The jobs of the judging run itself (`ownRunUrl`) are not its CI: a check whose newest run is one
+ * of them is left out (a rerun's own job also hides the same job's failure in an earlier run).
  */
 export function judgeSourceChecks(
   required: "all" | readonly string[],
   observed: readonly SourceCheck[],
+  ownRunUrl?: string,
 ): SourceChecksVerdict {
   const latest = new Map<string, SourceCheck>();
   for (const check of observed) if (!latest.has(check.name)) latest.set(check.name, check);
+  for (const [name, check] of latest) if (isCheckOfRun(check, ownRunUrl)) latest.delete(name);
   const considered =
     required === "all"
       ? [...latest.values()]

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { GitHubEmulator } from "./github/emulator.js";
 import { type Permission, type PermissionName, scopedGrant, type TokenScope } from "./github/permissions.js";
-import type { RepoSettings, RunnerHost, RunnerNotice } from "./runner/runner-host.js";
+import type { RepoSettings, Result, RunnerHost, RunnerNotice } from "./runner/runner-host.js";
 
 // Workflow `permissions:` names as the emulator knows them; id-token is not an API permission.
 const PERMISSION_NAMES: Record<string, PermissionName> = {
@@ -84,6 +84,14 @@ export class RehearsalHost implements RunnerHost {
 
   nextRunId(): number {
     return ++this.runId;
+  }
+
+  startCheckRun(repo: string, job: { runId: number; name: string; headSha: string }): number {
+    return this.emulator.startJobCheckRun(repo, job);
+  }
+
+  completeCheckRun(repo: string, id: number, conclusion: Result): void {
+    this.emulator.completeJobCheckRun(repo, id, conclusion);
   }
 
   approve(repo: string, environment: string, runId: number): string {

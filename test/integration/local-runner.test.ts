@@ -28,6 +28,7 @@ beforeAll(async () => {
 
 interface Probe {
   error?: string;
+  checkRuns?: { name: string; headSha: string; runId: number; status: string; conclusion?: string }[];
   run?: {
     conclusion: string;
     jobs: {
@@ -49,6 +50,39 @@ function run(name: string, yaml: string, inputs: Record<string, string> = {}): P
 }
 
 describe("local workflow runner", () => {
+  it("makes every job and matrix leg a check run on the run's commit, completed with the job's conclusion", () => {
+    // On GitHub each job is a check run on its commit (lewagon/wait-on-check-action#10), so a step
+    // that waits for "all checks" of its own commit sees its own job still running.
+    const result = run(
+      "checks.yml",
+      `name: checks
+on: workflow_dispatch
+permissions: {}
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    steps:
+      - run: exit 1
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        os: [linux, mac]
+    steps:
+      - run: echo ok
+`,
+    );
+    expect(result.error).toBeUndefined();
+    const runs = result.checkRuns ?? [];
+    expect(runs.map((c) => [c.name, c.status, c.conclusion])).toEqual([
+      ["lint", "completed", "failure"],
+      ["test (linux)", "completed", "success"],
+      ["test (mac)", "completed", "success"],
+    ]);
+    expect(new Set(runs.map((c) => c.headSha))).toEqual(new Set(["0".repeat(40)]));
+    expect(new Set(runs.map((c) => c.runId)).size).toBe(1);
+  });
+
   it("runs jobs in needs order with outputs, env files, matrix legs and status functions", () => {
     const result = run(
       "ok.yml",

@@ -248,3 +248,99 @@ describe("waiting for checks still running", () => {
     expect(emulator.takeDispatches()).toHaveLength(1);
   });
 });
+
+describe("required-checks: all, with the trigger's own job a check run on the tag's commit", () => {
+  // On GitHub the request-release job is itself a check run on the commit it checks
+  // (lewagon/wait-on-check-action#10); the local runner creates one for every job, as here.
+  const allConfig = configText.replace(/^ {2}required-checks: .*$/m, "  required-checks: all");
+  const settings = (): TriggerSettings => ({
+    automationRepo: AUTOMATION,
+    token: "dispatch-token",
+    sourceToken: "source-reader",
+    tag: undefined,
+    configPath,
+    environment: undefined,
+    overrideReason: undefined,
+  });
+  let sha: string;
+  let runId = 7000;
+  beforeAll(async () => {
+    sha = await commitOn(green, "8.0.7");
+    await emulator.git(SOURCE).run(["update-ref", "refs/heads/8.0", sha]);
+    await emulator.git(SOURCE).run(["tag", "8.0.7", sha]);
+    await reportChecks(emulator, SOURCE, sha, { "test-ubuntu-latest": "success" });
+  });
+  /** runTrigger as the request-release job of a new run, whose check run is in progress on the commit. */
+  const trigger = async () => {
+    runId++;
+    emulator.startJobCheckRun(SOURCE, { runId, name: "request-release", headSha: sha });
+    const client = (token: string) => createGitHubClient({ token, baseUrl: emulator.url, pace: "local" });
+    let now = Date.parse("2026-11-23T10:00:00Z");
+    const sleeps: number[] = [];
+    const context = readRunContext(
+      tagPushEnv(SOURCE, sha, emulator.url, {
+        GITHUB_REF: "refs/tags/8.0.7",
+        GITHUB_RUN_ID: String(runId),
+        GITHUB_SERVER_URL: emulator.url,
+      }),
+    );
+    const outcome = runTrigger(settings(), context, {
+      github: client("dispatch-token"),
+      source: client("source-reader"),
+      loadConfig: async () => parseConfig(allConfig, configPath),
+      now: () => new Date(now),
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        now += ms;
+      },
+      log: () => {},
+    });
+    return { outcome, sleeps };
+  };
+
+  it("GitHub's check runs API shows the job as an in-progress check run by github-actions, linked to its run", async () => {
+    const id = emulator.startJobCheckRun(SOURCE, { runId: 6999, name: "request-release", headSha: sha });
+    const gh = createGitHubClient({ token: "source-reader", baseUrl: emulator.url, pace: "local" });
+    const [owner, repo] = SOURCE.split("/") as [string, string];
+    const { data } = await gh.rest.checks.listForRef({
+      owner,
+      repo,
+      ref: sha,
+      check_name: "request-release",
+    });
+    const mine = data.check_runs.find((c) => c.id === id);
+    expect(mine).toMatchObject({
+      status: "in_progress",
+      conclusion: null,
+      head_sha: sha,
+      details_url: `${emulator.url}/${SOURCE}/actions/runs/6999/job/${id}`,
+      app: { slug: "github-actions" },
+    });
+    emulator.completeJobCheckRun(SOURCE, id, "success");
+  });
+
+  it("sends the request when the only check still running is its own job", async () => {
+    const { outcome, sleeps } = await trigger();
+    const payload = await outcome;
+    expect(payload.sha).toBe(sha);
+    expect(sleeps).toEqual([]);
+    expect(emulator.takeDispatches()).toHaveLength(1);
+  });
+
+  it("still waits for another check running on the commit, and sends nothing while it runs", async () => {
+    await reportChecks(emulator, SOURCE, sha, { "build-macos-latest": "in_progress" });
+    const { outcome, sleeps } = await trigger();
+    await expect(outcome).rejects.toThrow(
+      "does not have green CI after waiting 30 minutes: build-macos-latest (in_progress)",
+    );
+    expect(sleeps.length).toBeGreaterThan(1);
+    expect(emulator.takeDispatches()).toEqual([]);
+  });
+
+  it("refuses a commit with a failed check, whatever its own job says", async () => {
+    await reportChecks(emulator, SOURCE, sha, { "build-macos-latest": "failure" });
+    const { outcome } = await trigger();
+    await expect(outcome).rejects.toThrow("does not have green CI: build-macos-latest (failure)");
+    expect(emulator.takeDispatches()).toEqual([]);
+  });
+});

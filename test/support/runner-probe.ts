@@ -14,6 +14,14 @@ const [file, eventName = "workflow_dispatch", inputs = "{}"] = process.argv.slic
 ];
 const workDir = mkdtempSync(join(tmpdir(), "runner-probe-"));
 let runId = 100;
+const checkRuns: {
+  id: number;
+  name: string;
+  headSha: string;
+  runId: number;
+  status: string;
+  conclusion?: string;
+}[] = [];
 const host: RunnerHost = {
   apiUrl: "http://127.0.0.1:9",
   gitDir: () => "/nonexistent",
@@ -23,6 +31,13 @@ const host: RunnerHost = {
   s3: { endpoint: "http://127.0.0.1:9", accessKeyId: "a", secretAccessKey: "b" },
   workDir,
   nextRunId: () => ++runId,
+  startCheckRun: (_repo, job) => {
+    checkRuns.push({ id: checkRuns.length + 1, ...job, status: "in_progress" });
+    return checkRuns.length;
+  },
+  completeCheckRun: (_repo, id, conclusion) => {
+    Object.assign(checkRuns[id - 1] as object, { status: "completed", conclusion });
+  },
   approve: () => "probe",
   notify: () => {},
   stopped: () => false,
@@ -38,7 +53,7 @@ try {
     actor: "probe",
     payload: { inputs: JSON.parse(inputs) },
   });
-  process.stdout.write(JSON.stringify({ run }));
+  process.stdout.write(JSON.stringify({ run, checkRuns }));
 } catch (error) {
   process.stdout.write(JSON.stringify({ error: (error as Error).message }));
 }

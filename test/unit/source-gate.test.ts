@@ -126,3 +126,46 @@ describe("an override in the dashboards", () => {
     expect(renderDashboardHtml(request(), ctx, { title: "x" })).not.toContain("checks-override");
   });
 });
+
+describe("the judging run's own jobs (required-checks: all)", () => {
+  const runUrl = "https://github.com/valkey-io/valkey/actions/runs/42";
+  const own = (state: SourceCheck["state"]): SourceCheck => ({
+    ...check("request-release", state),
+    url: `${runUrl}/job/9001`,
+    detailsUrl: `${runUrl}/job/9001`,
+  });
+
+  it("passes when the only check not green is the judging job itself", () => {
+    const v = judgeSourceChecks("all", [own("pending"), check("test", "passed")], runUrl);
+    expect(v.verdict).toBe("passed");
+    expect(v.passed.map((c) => c.name)).toEqual(["test"]);
+  });
+
+  it("without the run's address, its own running job keeps the gate pending (as GitHub shows it)", () => {
+    expect(judgeSourceChecks("all", [own("pending"), check("test", "passed")]).verdict).toBe("pending");
+  });
+
+  it("still waits for another run's job of the same commit, and fails on a failed one", () => {
+    const other: SourceCheck = {
+      ...check("request-release", "pending"),
+      detailsUrl: "https://github.com/valkey-io/valkey/actions/runs/420/job/1",
+    };
+    expect(judgeSourceChecks("all", [other, check("test", "passed")], runUrl).verdict).toBe("pending");
+    expect(judgeSourceChecks("all", [own("pending"), check("test", "failed")], runUrl).verdict).toBe(
+      "failed",
+    );
+  });
+
+  it("an earlier failed run of the same job is hidden by this run's newer one", () => {
+    const earlier: SourceCheck = {
+      ...check("request-release", "failed", "failure"),
+      detailsUrl: "https://github.com/valkey-io/valkey/actions/runs/41/job/1",
+    };
+    const v = judgeSourceChecks("all", [own("pending"), earlier, check("test", "passed")], runUrl);
+    expect(v.verdict).toBe("passed");
+  });
+
+  it("own jobs alone are no CI: the commit has not reported any check", () => {
+    expect(judgeSourceChecks("all", [own("pending")], runUrl).missing).toEqual(["any check"]);
+  });
+});

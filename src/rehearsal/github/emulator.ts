@@ -215,6 +215,37 @@ export class GitHubEmulator {
     Object.assign(run, { status: "completed", conclusion, updatedAt: this.world.now() });
   }
 
+  /**
+   * A job starts: its check run, as GitHub Actions creates one for every job on the run's head commit
+   * (app github-actions; details_url and html_url are the job's page under the run,
+   * `/{owner}/{repo}/actions/runs/{run_id}/job/{id}`). Returns its id.
+   */
+  startJobCheckRun(full: string, job: { runId: number; name: string; headSha: string }): number {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    const id = this.world.nextId();
+    r.checkRuns.push({
+      id,
+      headSha: job.headSha,
+      name: job.name,
+      status: "in_progress",
+      conclusion: null,
+      detailsUrl: `${this.url}/${r.owner}/${r.name}/actions/runs/${job.runId}/job/${id}`,
+      externalId: null,
+      startedAt: this.world.now(),
+      completedAt: null,
+      title: null,
+      summary: null,
+    });
+    return id;
+  }
+
+  /** A job ends: its check run completes with the job's conclusion. */
+  completeJobCheckRun(full: string, id: number, conclusion: string): void {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    const run = r.checkRuns.find((c) => c.id === id);
+    if (run) Object.assign(run, { status: "completed", conclusion, completedAt: this.world.now() });
+  }
+
   /** `repository_dispatch` events delivered since the last call (the queue is emptied). */
   takeDispatches(): DispatchRecord[] {
     return this.world.state.dispatches.splice(0);

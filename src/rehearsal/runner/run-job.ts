@@ -35,8 +35,23 @@ function slug(text: string): string {
   return text.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^-|-$/g, "");
 }
 
-/** Runs a job's steps in a fresh workspace as a hosted runner would, and evaluates its outputs. */
+/**
+ * Runs a job's steps in a fresh workspace as a hosted runner would, and evaluates its outputs; the
+ * job is a check run on the run's head commit from start to end, as on GitHub.
+ */
 export async function runJob(r: JobRun): Promise<JobRecord> {
+  const checkRun = r.host.startCheckRun(r.repo, { runId: r.runId, name: r.name, headSha: r.event.sha });
+  let conclusion: Result = "failure";
+  try {
+    const record = await runSteps(r);
+    conclusion = record.result;
+    return record;
+  } finally {
+    r.host.completeCheckRun(r.repo, checkRun, conclusion);
+  }
+}
+
+async function runSteps(r: JobRun): Promise<JobRecord> {
   const started = Date.now();
   const file = r.workflow.file;
   const dir = join(r.runDir, slug(r.name));

@@ -97,6 +97,13 @@ export interface RunnerHost {
   /** Where workspaces, logs and artifacts live. */
   workDir: string;
   nextRunId(): number;
+  /**
+   * GitHub makes every job (and matrix leg) a check run on its run's head commit, by the
+   * github-actions app, named as the job: in_progress when it starts (returns its id), then completed
+   * with the job's conclusion (lewagon/wait-on-check-action#10: "wait for all checks" sees itself).
+   */
+  startCheckRun(repo: string, job: { runId: number; name: string; headSha: string }): number;
+  completeCheckRun(repo: string, id: number, conclusion: Result): void;
   /** Who approves a job's deployment environment in a run (the rehearsal approves at once, and says so). */
   approve(repo: string, environment: string, runId: number): string;
   notify(notice: RunnerNotice): void;
