@@ -51476,6 +51476,11 @@ async function generatedChange(prs, d, handedOver, version2, values) {
 // src/adapters/downstream-pr.ts
 import { createHash as createHash2 } from "node:crypto";
 
+// src/core/labels.ts
+function labelLook(use) {
+  return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
+}
+
 // src/adapters/github-errors.ts
 function githubError(error63, action, permissionHint) {
   const e = error63;
@@ -51514,6 +51519,26 @@ async function readRepoFile(github, repo, path, ref) {
   if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
   if (data.encoding === "none") return readBlobText(github, repo, data.sha);
   return decodeContent(data, `${path} of ${repo}`);
+}
+
+// src/adapters/repo-labels.ts
+async function ensureLabels(github, repo, names, look) {
+  const [owner, name] = repo.split("/");
+  for (const label of new Set(names)) {
+    try {
+      await github.rest.issues.getLabel({ owner, repo: name, name: label });
+      continue;
+    } catch (error63) {
+      if (error63.status !== 404) throw error63;
+    }
+    try {
+      await github.rest.issues.createLabel({ owner, repo: name, name: label, ...look });
+    } catch (error63) {
+      const e = error63;
+      const raced = e.status === 422 && e.response?.data?.errors?.some((x) => x.code === "already_exists");
+      if (!raced) throw error63;
+    }
+  }
 }
 
 // src/adapters/downstream-pr.ts
@@ -51611,13 +51636,15 @@ var DownstreamPullRequests = class {
           body,
           draft: this.plan.draft
         });
-        if (this.plan.labels.length)
+        if (this.plan.labels.length) {
+          await ensureLabels(this.github, this.plan.repo, this.plan.labels, labelLook("downstream-pr"));
           await this.github.rest.issues.addLabels({
             owner: this.owner,
             repo: this.name,
             issue_number: data.number,
             labels: [...this.plan.labels]
           });
+        }
         return {
           action: "opened",
           number: data.number,

@@ -55849,6 +55849,31 @@ function readEventSender(env = process.env) {
   }
 }
 
+// src/core/labels.ts
+function labelLook(use) {
+  return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
+}
+
+// src/adapters/repo-labels.ts
+async function ensureLabels(github, repo, names, look) {
+  const [owner, name2] = repo.split("/");
+  for (const label of new Set(names)) {
+    try {
+      await github.rest.issues.getLabel({ owner, repo: name2, name: label });
+      continue;
+    } catch (error63) {
+      if (error63.status !== 404) throw error63;
+    }
+    try {
+      await github.rest.issues.createLabel({ owner, repo: name2, name: label, ...look });
+    } catch (error63) {
+      const e = error63;
+      const raced = e.status === 422 && e.response?.data?.errors?.some((x) => x.code === "already_exists");
+      if (!raced) throw error63;
+    }
+  }
+}
+
 // src/adapters/tracking-issue.ts
 var TrackingIssues = class {
   constructor(github, repo) {
@@ -55898,7 +55923,9 @@ var TrackingIssues = class {
     });
     return this.view(data);
   }
+  /** Opens an issue with these labels, creating those the repo lacks first (else GitHub may drop them). */
   async create(title, labels, body) {
+    await ensureLabels(this.github, `${this.owner}/${this.repo}`, labels, labelLook("tracking"));
     const { data } = await this.github.rest.issues.create({
       owner: this.owner,
       repo: this.repo,

@@ -95854,6 +95854,31 @@ function approvalEvents(approvals, runId2, at2) {
   );
 }
 
+// src/core/labels.ts
+function labelLook(use) {
+  return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
+}
+
+// src/adapters/repo-labels.ts
+async function ensureLabels(github, repo, names, look) {
+  const [owner, name2] = repo.split("/");
+  for (const label of new Set(names)) {
+    try {
+      await github.rest.issues.getLabel({ owner, repo: name2, name: label });
+      continue;
+    } catch (error64) {
+      if (error64.status !== 404) throw error64;
+    }
+    try {
+      await github.rest.issues.createLabel({ owner, repo: name2, name: label, ...look });
+    } catch (error64) {
+      const e5 = error64;
+      const raced = e5.status === 422 && e5.response?.data?.errors?.some((x) => x.code === "already_exists");
+      if (!raced) throw error64;
+    }
+  }
+}
+
 // src/adapters/tracking-issue.ts
 var TrackingIssues = class {
   constructor(github, repo) {
@@ -95903,7 +95928,9 @@ var TrackingIssues = class {
     });
     return this.view(data);
   }
+  /** Opens an issue with these labels, creating those the repo lacks first (else GitHub may drop them). */
   async create(title, labels, body) {
+    await ensureLabels(this.github, `${this.owner}/${this.repo}`, labels, labelLook("tracking"));
     const { data } = await this.github.rest.issues.create({
       owner: this.owner,
       repo: this.repo,
@@ -97363,13 +97390,15 @@ var DownstreamPullRequests = class {
           body,
           draft: this.plan.draft
         });
-        if (this.plan.labels.length)
+        if (this.plan.labels.length) {
+          await ensureLabels(this.github, this.plan.repo, this.plan.labels, labelLook("downstream-pr"));
           await this.github.rest.issues.addLabels({
             owner: this.owner,
             repo: this.name,
             issue_number: data.number,
             labels: [...this.plan.labels]
           });
+        }
         return {
           action: "opened",
           number: data.number,

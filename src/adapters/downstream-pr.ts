@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
 import { ReleaseRelayError } from "../core/errors.js";
+import { labelLook } from "../core/labels.js";
 import type { GitHubClient } from "./github.js";
 import { githubError } from "./github-errors.js";
 import { readRepoFile } from "./repo-files.js";
+import { ensureLabels } from "./repo-labels.js";
 
 /** A file as the release wants it on the downstream branch. */
 export interface WantedFile {
@@ -163,13 +165,16 @@ export class DownstreamPullRequests {
           body: body,
           draft: this.plan.draft,
         });
-        if (this.plan.labels.length)
+        if (this.plan.labels.length) {
+          // Created first when missing: GitHub may leave an unknown label out without an error.
+          await ensureLabels(this.github, this.plan.repo, this.plan.labels, labelLook("downstream-pr"));
           await this.github.rest.issues.addLabels({
             owner: this.owner,
             repo: this.name,
             issue_number: data.number,
             labels: [...this.plan.labels],
           });
+        }
         return {
           action: "opened",
           number: data.number,

@@ -1,4 +1,6 @@
+import { labelLook } from "../core/labels.js";
 import type { GitHubClient } from "./github.js";
+import { ensureLabels } from "./repo-labels.js";
 
 /** A tracking issue as the action needs it. */
 export interface IssueView {
@@ -74,7 +76,9 @@ export class TrackingIssues {
     return this.view(data);
   }
 
+  /** Opens an issue with these labels, creating those the repo lacks first (else GitHub may drop them). */
   async create(title: string, labels: readonly string[], body: string): Promise<IssueView> {
+    await ensureLabels(this.github, `${this.owner}/${this.repo}`, labels, labelLook("tracking"));
     const { data } = await this.github.rest.issues.create({
       owner: this.owner,
       repo: this.repo,

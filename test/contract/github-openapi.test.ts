@@ -79,6 +79,11 @@ beforeAll(async () => {
   await settle(gh.rest.repos.getContent({ ...R, path: "missing" }));
   await gh.rest.repos.createDispatchEvent({ ...R, event_type: "x", client_payload: {} });
   await gh.rest.actions.createWorkflowDispatch({ ...R, workflow_id: "w.yml", ref: "main" });
+  for (const name of ["release", "rc"])
+    await gh.rest.issues.createLabel({ ...R, name, color: "0e8a16", description: "Release tracking" });
+  await settle(gh.rest.issues.createLabel({ ...R, name: "Release" }));
+  await gh.rest.issues.getLabel({ ...R, name: "release" });
+  await settle(gh.rest.issues.getLabel({ ...R, name: "missing" }));
   const { data: issue } = await gh.rest.issues.create({ ...R, title: "Release 1.0.0", labels: ["release"] });
   await settle(gh.rest.issues.create({ ...R, title: "" }));
   await gh.rest.issues.listForRepo({ ...R, state: "all" });

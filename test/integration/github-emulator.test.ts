@@ -210,7 +210,41 @@ describe("GitHub emulator driven by the real Octokit", () => {
     expect(JSON.stringify(none.errors)).toContain("No commits between main and release-relay/1.0.0/hashes");
   });
 
+  it("leaves out labels the repo lacks when an issue is created, updated or labelled; creates none", async () => {
+    const { data: unlabelled } = await gh.rest.issues.create({
+      ...REPO,
+      title: "Release 0.9.0",
+      labels: ["no-such-label"],
+    });
+    expect(unlabelled.labels).toEqual([]);
+    await gh.rest.issues.addLabels({ ...REPO, issue_number: unlabelled.number, labels: ["no-such-label"] });
+    await gh.rest.issues.update({ ...REPO, issue_number: unlabelled.number, labels: ["no-such-label"] });
+    expect((await gh.rest.issues.get({ ...REPO, issue_number: unlabelled.number })).data.labels).toEqual([]);
+    expect((await statusOf(gh.rest.issues.getLabel({ ...REPO, name: "no-such-label" }))).status).toBe(404);
+    // Once created (case-insensitively unique), a label is applied as the repo spells it.
+    const { data: created } = await gh.rest.issues.createLabel({
+      ...REPO,
+      name: "No-Such-Label",
+      color: "0e8a16",
+      description: "now it exists",
+    });
+    expect(created).toMatchObject({ name: "No-Such-Label", color: "0e8a16", description: "now it exists" });
+    const again = await statusOf(gh.rest.issues.createLabel({ ...REPO, name: "no-such-label" }));
+    expect(again.status).toBe(422);
+    expect(JSON.stringify(again.errors)).toContain("already_exists");
+    expect(
+      (await statusOf(gh.rest.issues.createLabel({ ...REPO, name: "x", color: "#zzzzzz" }))).status,
+    ).toBe(422);
+    await gh.rest.issues.addLabels({ ...REPO, issue_number: unlabelled.number, labels: ["no-such-label"] });
+    expect(
+      (await gh.rest.issues.get({ ...REPO, issue_number: unlabelled.number })).data.labels.map((l) =>
+        typeof l === "string" ? l : l.name,
+      ),
+    ).toEqual(["No-Such-Label"]);
+  });
+
   it("keeps issues, labels and comments, with GitHub's body limit", async () => {
+    for (const name of ["release", "rc"]) await gh.rest.issues.createLabel({ ...REPO, name });
     const { data: issue } = await gh.rest.issues.create({
       owner: "acme",
       repo: "hashes",

@@ -324,6 +324,32 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     );
   });
 
+  it("labels the PR with labels the repo lacked, creating them once", async () => {
+    const labelled = configWith((d) => {
+      d.deleteIn(["downstream", 2]);
+      d.deleteIn(["downstream", 1]);
+      d.setIn(["downstream", 0, "pr", "labels"], ["release", "automated"]);
+    });
+    const hashes = () => emulator.state.repos["valkey-io/valkey-hashes"];
+    expect(hashes()?.labels).toEqual([]);
+    const [opened] = await run(labelled, github, []);
+    expect(opened?.outcome).toBe("opened");
+    const { data: pr } = await github.rest.pulls.get({
+      owner: "valkey-io",
+      repo: "valkey-hashes",
+      pull_number: opened?.number as number,
+    });
+    expect(pr.labels.map((l) => l.name)).toEqual(["release", "automated"]);
+    expect(hashes()?.labels).toMatchObject([
+      { name: "release", color: "1d76db", description: "A release change proposed by release-relay" },
+      { name: "automated", color: "1d76db" },
+    ]);
+    const mark = emulator.log.mark();
+    expect((await run(labelled, github, ["hashes"]))[0]?.outcome).toBe("unchanged");
+    expect(emulator.log.summary(mark).mutating).toBe(0);
+    expect(hashes()?.labels).toHaveLength(2);
+  });
+
   it("dry-run shows the full diff and opens nothing; off skips", async () => {
     const config = configWith((d) => {
       d.setIn(["downstream", 0, "mode"], "dry-run");

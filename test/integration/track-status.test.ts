@@ -261,6 +261,35 @@ describe("track-status against the GitHub emulator", () => {
     expect((await new LedgerStore(github, AUTOMATION, "99.0.0").read()).events).toEqual([]);
   });
 
+  it("creates the tracking label the repo lacks, once, so the issue carries it and the sweep finds it", async () => {
+    const labels = () => emulator.state.repos[AUTOMATION.toLowerCase()]?.labels ?? [];
+    expect(labels()).toEqual([]);
+    await runTrackStatus({ ...settings(), stage: "build", status: "started" }, config, deps());
+    expect(labels()).toMatchObject([
+      { name: "release", color: "0e8a16", description: "A release tracked by release-relay" },
+    ]);
+    expect(issuesOf().map((i) => i.labels)).toEqual([["release"]]);
+    // Another release's issue uses the label as it is: read, not created again.
+    const mark = emulator.log.mark();
+    await runTrackStatus(
+      { ...settings(), version: "8.1.0-rc1", stage: "build", status: "started" },
+      config,
+      deps(),
+    );
+    const calls = emulator.log.calls({ since: mark }).map((c) => c.route);
+    expect(calls).toContain("GET /repos/{owner}/{repo}/labels/{name}");
+    expect(calls).not.toContain("POST /repos/{owner}/{repo}/labels");
+    expect(labels()).toHaveLength(1);
+    expect(issuesOf().map((i) => i.labels)).toEqual([["release"], ["release"]]);
+    const swept = await sweepOpenReleases(
+      config,
+      { ...settings(), sweep: undefined },
+      deps(),
+      runTrackStatus,
+    );
+    expect(swept.map((s) => s.version).sort()).toEqual(["8.0.2", "8.1.0-rc1"]);
+  });
+
   it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {
     for (const event of valkeyReleaseEvents({ failBuildOnce: true }))
       await runTrackStatus(settings(event), config, deps());
