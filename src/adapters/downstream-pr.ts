@@ -5,6 +5,7 @@ import type { GitHubClient } from "./github.js";
 import { githubError } from "./github-errors.js";
 import { readRepoFile } from "./repo-files.js";
 import { ensureLabels } from "./repo-labels.js";
+import { isNoCommitsYet, retryWhileSettling } from "./settling-retry.js";
 
 /** A file as the release wants it on the downstream branch. */
 export interface WantedFile {
@@ -58,6 +59,8 @@ export class DownstreamPullRequests {
   constructor(
     private readonly github: GitHubClient,
     private readonly plan: PullRequestPlan,
+    /** How long to wait for GitHub to catch up with a branch just pushed (tests wait less). */
+    private readonly options: { delaysMs?: readonly number[]; sleep?: (ms: number) => Promise<void> } = {},
   ) {
     [this.owner, this.name] = plan.repo.split("/") as [string, string];
   }
@@ -156,15 +159,21 @@ export class DownstreamPullRequests {
       }
       const pr = existing ? await this.findPull() : undefined;
       if (!pr) {
-        const { data } = await this.github.rest.pulls.create({
-          owner: this.owner,
-          repo: this.name,
-          head: this.plan.branch,
-          base: base.base,
-          title: this.plan.title,
-          body: body,
-          draft: this.plan.draft,
-        });
+        // The branch was pushed a moment ago: GitHub may not see its commits yet.
+        const { data } = await retryWhileSettling(
+          () =>
+            this.github.rest.pulls.create({
+              owner: this.owner,
+              repo: this.name,
+              head: this.plan.branch,
+              base: base.base,
+              title: this.plan.title,
+              body: body,
+              draft: this.plan.draft,
+            }),
+          isNoCommitsYet,
+          this.options,
+        );
         if (this.plan.labels.length) {
           // Created first when missing: GitHub may leave an unknown label out without an error.
           await ensureLabels(this.github, this.plan.repo, this.plan.labels, labelLook("downstream-pr"));

@@ -8,6 +8,7 @@ import { createGitHubClient, type GitHubClient } from "../../src/adapters/github
 import type { Config } from "../../src/core/config.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { consistencyOf } from "../../src/rehearsal/github/faults.js";
 import { generateThenOpen } from "../support/generate-then-open.js";
 import { hasTool } from "../support/tools.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
@@ -348,6 +349,37 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     expect((await run(labelled, github, ["hashes"]))[0]?.outcome).toBe("unchanged");
     expect(emulator.log.summary(mark).mutating).toBe(0);
     expect(hashes()?.labels).toHaveLength(2);
+  });
+
+  it("opens every PR while GitHub lags behind each branch just pushed (422 No commits between, mergeable null)", async () => {
+    // Each new branch's first two PR creates are refused, and each new PR's first reads show no mergeability.
+    consistencyOf(emulator.state).setPlan({ pullCreates: 2, mergeableReads: 3 });
+    const results = await run(configWith());
+    expect(results.map((r) => [r.downstream, r.outcome, r.number])).toEqual([
+      ["hashes", "opened", 1],
+      ["container", "opened", 1],
+      ["website", "opened", 1],
+    ]);
+    const refused = emulator.log
+      .calls()
+      .filter((c) => c.route === "POST /repos/{owner}/{repo}/pulls" && c.status === 422);
+    expect(refused).toHaveLength(6);
+    // A rerun finds the PRs GitHub still computes the mergeability of, and changes nothing.
+    consistencyOf(emulator.state).hideMergeable(10);
+    const mark = emulator.log.mark();
+    expect((await run(configWith())).map((r) => r.outcome)).toEqual(["unchanged", "unchanged", "unchanged"]);
+    expect(emulator.log.summary(mark).mutating).toBe(0);
+  });
+
+  it("opens the PR when its first create meets GitHub not yet seeing the branch (a fault)", async () => {
+    consistencyOf(emulator.state).failPullCreates(1);
+    const hashesOnly = configWith((d) => {
+      d.deleteIn(["downstream", 2]);
+      d.deleteIn(["downstream", 1]);
+    });
+    const [hashes] = await run(hashesOnly, github, []);
+    expect(hashes?.outcome).toBe("opened");
+    expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls).toHaveLength(1);
   });
 
   it("dry-run shows the full diff and opens nothing; off skips", async () => {

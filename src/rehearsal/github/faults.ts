@@ -95,3 +95,119 @@ export class FaultInjector {
     return { kind, phase, latencyMs: plan.latencyMs ?? 20 };
   }
 }
+
+/**
+ * Delay mode: GitHub is eventually consistent. Right after a branch is created or moved, creating a
+ * pull request from it can answer 422 "No commits between" (dotnet/buildtools#1140;
+ * OPM/opm-common#267), and a new pull request's `mergeable` is `null` until GitHub has computed it
+ * (REST "Get a pull request": "If the value is null, then GitHub has started a background job to
+ * compute the mergeability"). Each lag lasts a number of requests, or of milliseconds, or both.
+ */
+export interface ConsistencyLagPlan {
+  /** After a branch moves, this many creates of a PR from it answer 422 "No commits between". */
+  pullCreates?: number;
+  /** ... and every create for this long after the branch moved. */
+  pullCreateMs?: number;
+  /** A new PR's first this-many reads (the create's own reply included) show `mergeable: null`. */
+  mergeableReads?: number;
+}
+
+interface Lag {
+  remaining: number;
+  until: number;
+}
+
+const lagging = (lag: Lag | undefined, now: number): boolean =>
+  lag !== undefined && (lag.remaining > 0 || now < lag.until);
+
+/**
+ * GitHub's eventual consistency, for the routes that show it: as a delay mode (`setPlan`), and as
+ * faults scheduled on the next calls (`failPullCreates`, `hideMergeable`), like `failNext`.
+ */
+export class ConsistencyLag {
+  private plan: ConsistencyLagPlan | undefined;
+  private heads = new Map<string, Lag>();
+  private pulls = new Map<string, Lag>();
+  private scheduled = { pullCreates: 0, mergeableReads: 0 };
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** Turns the delay mode on for what happens from now on; undefined turns it off. */
+  setPlan(plan: ConsistencyLagPlan | undefined): void {
+    this.plan = plan;
+    if (!plan) {
+      this.heads.clear();
+      this.pulls.clear();
+    }
+  }
+
+  /** The next `count` PR creates answer 422 "No commits between", whatever their head. */
+  failPullCreates(count = 1): void {
+    this.scheduled.pullCreates += count;
+  }
+
+  /** The next `count` reads of any open PR show `mergeable: null`. */
+  hideMergeable(count = 1): void {
+    this.scheduled.mergeableReads += count;
+  }
+
+  clear(): void {
+    this.setPlan(undefined);
+    this.scheduled = { pullCreates: 0, mergeableReads: 0 };
+  }
+
+  /** A branch was created or moved (`repo` is owner/name, `branch` without refs/heads/). */
+  branchMoved(repo: string, branch: string): void {
+    const plan = this.plan;
+    if (!plan || (!plan.pullCreates && !plan.pullCreateMs)) return;
+    this.heads.set(`${repo.toLowerCase()}:${branch}`, {
+      remaining: plan.pullCreates ?? 0,
+      until: this.clock() + (plan.pullCreateMs ?? 0),
+    });
+  }
+
+  /** Whether this create of a PR from `branch` answers "No commits between" (counts it). */
+  refusesPullCreate(repo: string, branch: string): boolean {
+    if (this.scheduled.pullCreates > 0) {
+      this.scheduled.pullCreates--;
+      return true;
+    }
+    const lag = this.heads.get(`${repo.toLowerCase()}:${branch}`);
+    if (!lagging(lag, this.clock())) return false;
+    if (lag && lag.remaining > 0) lag.remaining--;
+    return true;
+  }
+
+  /** A PR was opened: its mergeability starts being computed. */
+  pullOpened(repo: string, number: number): void {
+    const reads = this.plan?.mergeableReads ?? 0;
+    if (reads > 0) this.pulls.set(`${repo.toLowerCase()}#${number}`, { remaining: reads, until: 0 });
+  }
+
+  /** Whether this read of an open PR shows `mergeable: null` (counts it). */
+  hidesMergeable(repo: string, number: number): boolean {
+    if (this.scheduled.mergeableReads > 0) {
+      this.scheduled.mergeableReads--;
+      return true;
+    }
+    const lag = this.pulls.get(`${repo.toLowerCase()}#${number}`);
+    if (!lag || lag.remaining <= 0) return false;
+    lag.remaining--;
+    return true;
+  }
+}
+
+const lags = new WeakMap<object, ConsistencyLag>();
+
+/**
+ * The consistency lag of one emulator's world, keyed by its state (`emulator.state`): the routes
+ * that show lag read it from the state they serve. A restored snapshot starts without lag.
+ */
+export function consistencyOf(state: object): ConsistencyLag {
+  let lag = lags.get(state);
+  if (!lag) {
+    lag = new ConsistencyLag();
+    lags.set(state, lag);
+  }
+  return lag;
+}

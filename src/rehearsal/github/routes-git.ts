@@ -1,3 +1,4 @@
+import { consistencyOf } from "./faults.js";
 import { noContent, notFound, ok, unprocessable, validationFailed } from "./replies.js";
 import { field, type Route, read, write } from "./route.js";
 import { blobTooLarge, MAX_BLOB_BYTES } from "./routes-repos.js";
@@ -78,6 +79,7 @@ export const gitRoutes: Route[] = [
       if (!(await git.objectType(sha))) throw unprocessable("Object does not exist");
       if (await git.readRef(ref)) throw unprocessable("Reference already exists");
       if (!(await git.casRef(ref, sha, ""))) throw unprocessable("Reference already exists");
+      if (ref.startsWith("refs/heads/")) consistencyOf(w.state).branchMoved(w.fullName(r), ref.slice(11));
       return ok(w.shapes.ref(w.fullName(r), ref, sha, (await git.objectType(sha)) as string), 201);
     },
   },
@@ -100,6 +102,7 @@ export const gitRoutes: Route[] = [
       }
       // The ref may have moved since it was read: the swap only succeeds against the value checked.
       if (!(await git.casRef(ref, sha, current))) throw unprocessable("Update is not a fast forward");
+      if (ref.startsWith("refs/heads/")) consistencyOf(w.state).branchMoved(w.fullName(r), ref.slice(11));
       return ok(w.shapes.ref(w.fullName(r), ref, sha, (await git.objectType(sha)) as string));
     },
   },

@@ -1,3 +1,4 @@
+import { consistencyOf } from "./faults.js";
 import { currentHead, headRepoOf, pullsOfCommit, resolveHead } from "./pull-heads.js";
 import { landPull } from "./pull-merge.js";
 import { HttpError, notFound, ok, validationFailed } from "./replies.js";
@@ -45,6 +46,18 @@ async function pullJson(w: World, r: RepoState, pull: PullState, issue: IssueSta
     { comments, commits, changedFiles, additions, deletions },
     pull.mergedBy ? w.user(pull.mergedBy) : null,
   );
+}
+
+/**
+ * A PR as one read shows it: `mergeable` is null while GitHub computes it in the background, which
+ * it starts when a PR is opened or its branches move (REST "Get a pull request"; delay mode and
+ * faults in faults.ts). A caller must read again, never take null for a conflict.
+ */
+async function readPullJson(w: World, r: RepoState, pull: PullState, issue: IssueState) {
+  const json = await pullJson(w, r, pull, issue);
+  if (issue.state === "open" && consistencyOf(w.state).hidesMergeable(w.fullName(r), pull.number))
+    return { ...json, mergeable: null, rebaseable: null, mergeable_state: "unknown" };
+  return json;
 }
 
 /** Pull requests: create, list, get, update, merge. */
@@ -112,7 +125,12 @@ export const pullRoutes: Route[] = [
           message: `A pull request already exists for ${r.owner}:${head}.`,
         });
       }
-      if (await git.isAncestor(headSha, baseSha)) {
+      // Right after its branch was pushed, GitHub can answer this for a head that has commits
+      // (dotnet/buildtools#1140; OPM/opm-common#267): the delay mode and faults of faults.ts.
+      if (
+        consistencyOf(w.state).refusesPullCreate(w.fullName(headRepo), head) ||
+        (await git.isAncestor(headSha, baseSha))
+      ) {
         throw validationFailed({
           resource: "PullRequest",
           code: "custom",
@@ -135,7 +153,8 @@ export const pullRoutes: Route[] = [
         ...(headRepo !== r ? { headRepo: w.fullName(headRepo) } : {}),
       };
       r.pulls.push(pull);
-      return ok(await pullJson(w, r, pull, issue), 201);
+      consistencyOf(w.state).pullOpened(w.fullName(r), pull.number);
+      return ok(await readPullJson(w, r, pull, issue), 201);
     },
   },
   {
@@ -146,7 +165,7 @@ export const pullRoutes: Route[] = [
     handle: async (w, req) => {
       const r = w.repo(req.params);
       const { pull, issue } = findPull(r, req.params.pull_number);
-      return ok(await pullJson(w, r, pull, issue));
+      return ok(await readPullJson(w, r, pull, issue));
     },
   },
   {
