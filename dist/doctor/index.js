@@ -94966,12 +94966,63 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 
 // src/adapters/github.ts
 var import_light3 = __toESM(require_light(), 1);
+
+// src/core/rate-limit.ts
+var SECONDARY_FALLBACK_MS = 6e4;
+function rateLimitResetAt(answer, now) {
+  if (answer.status !== 403 && answer.status !== 429) return void 0;
+  const header = (name) => {
+    const v = answer.headers[name];
+    return v === void 0 || v === "" ? void 0 : Number(v);
+  };
+  const retryAfter = header("retry-after");
+  if (retryAfter !== void 0 && Number.isFinite(retryAfter)) return new Date(now + retryAfter * 1e3);
+  const reset = header("x-ratelimit-reset");
+  if (String(answer.headers["x-ratelimit-remaining"]) === "0" && reset !== void 0 && Number.isFinite(reset))
+    return new Date(Math.max(now, reset * 1e3));
+  if (/\bsecondary rate limit\b/i.test(answer.message) || answer.status === 429)
+    return new Date(now + SECONDARY_FALLBACK_MS);
+  return void 0;
+}
+function mayWaitUntil(resetAt, deadline) {
+  return resetAt <= deadline;
+}
+function rateLimitedDetail(resetAt) {
+  return `rate limited until ${resetAt.toISOString().slice(11, 16)} (UTC), rerun then`;
+}
+var RateLimitedError = class extends ReleaseRelayError {
+  constructor(resetAt, status2, githubMessage) {
+    super(
+      "E_RATE_LIMITED",
+      `GitHub's rate limit stops this job's calls until ${resetAt.toISOString().slice(0, 16).replace("T", " ")} (UTC), later than the job may wait (GitHub answered ${status2} ${githubMessage})`,
+      `${rateLimitedDetail(resetAt)}: re-run the failed jobs after that time`
+    );
+    this.resetAt = resetAt;
+    this.status = status2;
+  }
+  resetAt;
+  status;
+};
+
+// src/adapters/github.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
+var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
+function answerOf(error64) {
+  const e5 = error64;
+  if (typeof e5?.status !== "number" || !e5.response) return void 0;
+  return {
+    status: e5.status,
+    headers: e5.response.headers ?? {},
+    message: e5.response.data?.message ?? e5.message ?? ""
+  };
+}
 function createGitHubClient(options) {
   const retries = options.retries ?? 4;
+  const deadline = (options.deadline ?? new Date(Date.now() + DEFAULT_RATE_LIMIT_BUDGET_MS)).getTime();
+  const mayWait = (after, retryCount) => retryCount < retries && mayWaitUntil(Date.now() + after * 1e3, deadline);
   const pace = options.pace ?? (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "") ? "local" : "github");
   const retryAfterBaseValue = options.retryAfterBaseValue ?? (pace === "local" ? 20 : 1e3);
-  return new RelayOctokit({
+  const octokit = new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
     userAgent: options.userAgent ?? "release-relay",
@@ -94980,7 +95031,9 @@ function createGitHubClient(options) {
     }, warn: () => {
     }, error: () => {
     } },
-    retry: { retries, retryAfterBaseValue },
+    // 429 is a rate limit (REST docs "Rate limits for the REST API"): throttling waits for it as
+    // GitHub asks, within the deadline, instead of retry's blind back-off.
+    retry: { retries, retryAfterBaseValue, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
       retryAfterBaseValue,
       ...pace === "local" ? {
@@ -94988,10 +95041,17 @@ function createGitHubClient(options) {
         notifications: new import_light3.default.Group({ maxConcurrent: 16, minTime: 0 }),
         global: new import_light3.default.Group({ maxConcurrent: 16 })
       } : {},
-      onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < retries,
-      onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < retries
+      onRateLimit: (after, _options, _octokit, retryCount) => mayWait(after, retryCount),
+      onSecondaryRateLimit: (after, _options, _octokit, retryCount) => mayWait(after, retryCount)
     }
   });
+  octokit.hook.error("request", (error64) => {
+    const answer = answerOf(error64);
+    const resetAt = answer && rateLimitResetAt(answer, Date.now());
+    if (answer && resetAt) throw new RateLimitedError(resetAt, answer.status, answer.message);
+    throw error64;
+  });
+  return octokit;
 }
 
 // src/adapters/package-files.ts
@@ -95008,7 +95068,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"67ac7236c4d8999871dd1faa63abc7c990bda46e","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"366146e4bc0bb431c031ab0829ca13b4a5a3a14a","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"7548b89e2e0f4394520c51497d7356fc6b1f6c7a","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"ac4f39cd3d640d620701aa89093f64afb87ae64c","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"6f968fbd3d151c1c1db355d84bda789a9c769098","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"11434cd447e0b3069e27101517ae231199dd06c9","actions/track-status/action.yml":"2658486b178788e1fefa728b697ef78b7693013c","dist/track-status/index.js":"2d48698fbb5959ef2eeedc2e50c4a6f3f641d7ba","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"711394dac348f2879f75fbb06f457b10b88ca282","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"67ac7236c4d8999871dd1faa63abc7c990bda46e","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"366146e4bc0bb431c031ab0829ca13b4a5a3a14a","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"a4e4b6438b11ed62601c6f62edb3fb7423085e2a","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"f0f8feb922f1ffd54996ec70b6440698c9ce9e52","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"84610ba891854fc1bf350bf837a1637c5908af00","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"6aab4dc8f4bb45f5d19156ade39e9401208a071a","actions/track-status/action.yml":"2658486b178788e1fefa728b697ef78b7693013c","dist/track-status/index.js":"c5162fbb6ab54ab26e48225917ac9aebb77118b1","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"c176a109c3aff039c663faf246e35fe707df40ff","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }

@@ -55946,12 +55946,63 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 
 // src/adapters/github.ts
 var import_light3 = __toESM(require_light(), 1);
+
+// src/core/rate-limit.ts
+var SECONDARY_FALLBACK_MS = 6e4;
+function rateLimitResetAt(answer, now) {
+  if (answer.status !== 403 && answer.status !== 429) return void 0;
+  const header = (name) => {
+    const v = answer.headers[name];
+    return v === void 0 || v === "" ? void 0 : Number(v);
+  };
+  const retryAfter = header("retry-after");
+  if (retryAfter !== void 0 && Number.isFinite(retryAfter)) return new Date(now + retryAfter * 1e3);
+  const reset = header("x-ratelimit-reset");
+  if (String(answer.headers["x-ratelimit-remaining"]) === "0" && reset !== void 0 && Number.isFinite(reset))
+    return new Date(Math.max(now, reset * 1e3));
+  if (/\bsecondary rate limit\b/i.test(answer.message) || answer.status === 429)
+    return new Date(now + SECONDARY_FALLBACK_MS);
+  return void 0;
+}
+function mayWaitUntil(resetAt, deadline) {
+  return resetAt <= deadline;
+}
+function rateLimitedDetail(resetAt) {
+  return `rate limited until ${resetAt.toISOString().slice(11, 16)} (UTC), rerun then`;
+}
+var RateLimitedError = class extends ReleaseRelayError {
+  constructor(resetAt, status, githubMessage) {
+    super(
+      "E_RATE_LIMITED",
+      `GitHub's rate limit stops this job's calls until ${resetAt.toISOString().slice(0, 16).replace("T", " ")} (UTC), later than the job may wait (GitHub answered ${status} ${githubMessage})`,
+      `${rateLimitedDetail(resetAt)}: re-run the failed jobs after that time`
+    );
+    this.resetAt = resetAt;
+    this.status = status;
+  }
+  resetAt;
+  status;
+};
+
+// src/adapters/github.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
+var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
+function answerOf(error63) {
+  const e = error63;
+  if (typeof e?.status !== "number" || !e.response) return void 0;
+  return {
+    status: e.status,
+    headers: e.response.headers ?? {},
+    message: e.response.data?.message ?? e.message ?? ""
+  };
+}
 function createGitHubClient(options) {
   const retries = options.retries ?? 4;
+  const deadline = (options.deadline ?? new Date(Date.now() + DEFAULT_RATE_LIMIT_BUDGET_MS)).getTime();
+  const mayWait = (after, retryCount) => retryCount < retries && mayWaitUntil(Date.now() + after * 1e3, deadline);
   const pace = options.pace ?? (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "") ? "local" : "github");
   const retryAfterBaseValue = options.retryAfterBaseValue ?? (pace === "local" ? 20 : 1e3);
-  return new RelayOctokit({
+  const octokit = new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
     userAgent: options.userAgent ?? "release-relay",
@@ -55960,7 +56011,9 @@ function createGitHubClient(options) {
     }, warn: () => {
     }, error: () => {
     } },
-    retry: { retries, retryAfterBaseValue },
+    // 429 is a rate limit (REST docs "Rate limits for the REST API"): throttling waits for it as
+    // GitHub asks, within the deadline, instead of retry's blind back-off.
+    retry: { retries, retryAfterBaseValue, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
       retryAfterBaseValue,
       ...pace === "local" ? {
@@ -55968,10 +56021,17 @@ function createGitHubClient(options) {
         notifications: new import_light3.default.Group({ maxConcurrent: 16, minTime: 0 }),
         global: new import_light3.default.Group({ maxConcurrent: 16 })
       } : {},
-      onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < retries,
-      onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < retries
+      onRateLimit: (after, _options, _octokit, retryCount) => mayWait(after, retryCount),
+      onSecondaryRateLimit: (after, _options, _octokit, retryCount) => mayWait(after, retryCount)
     }
   });
+  octokit.hook.error("request", (error63) => {
+    const answer = answerOf(error63);
+    const resetAt = answer && rateLimitResetAt(answer, Date.now());
+    if (answer && resetAt) throw new RateLimitedError(resetAt, answer.status, answer.message);
+    throw error63;
+  });
+  return octokit;
 }
 
 // src/adapters/public-repo.ts

@@ -94848,12 +94848,63 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 
 // src/adapters/github.ts
 var import_light3 = __toESM(require_light(), 1);
+
+// src/core/rate-limit.ts
+var SECONDARY_FALLBACK_MS = 6e4;
+function rateLimitResetAt(answer, now) {
+  if (answer.status !== 403 && answer.status !== 429) return void 0;
+  const header = (name2) => {
+    const v = answer.headers[name2];
+    return v === void 0 || v === "" ? void 0 : Number(v);
+  };
+  const retryAfter = header("retry-after");
+  if (retryAfter !== void 0 && Number.isFinite(retryAfter)) return new Date(now + retryAfter * 1e3);
+  const reset = header("x-ratelimit-reset");
+  if (String(answer.headers["x-ratelimit-remaining"]) === "0" && reset !== void 0 && Number.isFinite(reset))
+    return new Date(Math.max(now, reset * 1e3));
+  if (/\bsecondary rate limit\b/i.test(answer.message) || answer.status === 429)
+    return new Date(now + SECONDARY_FALLBACK_MS);
+  return void 0;
+}
+function mayWaitUntil(resetAt, deadline) {
+  return resetAt <= deadline;
+}
+function rateLimitedDetail(resetAt) {
+  return `rate limited until ${resetAt.toISOString().slice(11, 16)} (UTC), rerun then`;
+}
+var RateLimitedError = class extends ReleaseRelayError {
+  constructor(resetAt, status, githubMessage) {
+    super(
+      "E_RATE_LIMITED",
+      `GitHub's rate limit stops this job's calls until ${resetAt.toISOString().slice(0, 16).replace("T", " ")} (UTC), later than the job may wait (GitHub answered ${status} ${githubMessage})`,
+      `${rateLimitedDetail(resetAt)}: re-run the failed jobs after that time`
+    );
+    this.resetAt = resetAt;
+    this.status = status;
+  }
+  resetAt;
+  status;
+};
+
+// src/adapters/github.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
+var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
+function answerOf(error64) {
+  const e5 = error64;
+  if (typeof e5?.status !== "number" || !e5.response) return void 0;
+  return {
+    status: e5.status,
+    headers: e5.response.headers ?? {},
+    message: e5.response.data?.message ?? e5.message ?? ""
+  };
+}
 function createGitHubClient(options) {
   const retries = options.retries ?? 4;
+  const deadline = (options.deadline ?? new Date(Date.now() + DEFAULT_RATE_LIMIT_BUDGET_MS)).getTime();
+  const mayWait = (after, retryCount) => retryCount < retries && mayWaitUntil(Date.now() + after * 1e3, deadline);
   const pace = options.pace ?? (/^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?(\/|$)/.test(options.baseUrl ?? "") ? "local" : "github");
   const retryAfterBaseValue = options.retryAfterBaseValue ?? (pace === "local" ? 20 : 1e3);
-  return new RelayOctokit({
+  const octokit = new RelayOctokit({
     auth: options.token,
     baseUrl: (options.baseUrl ?? "https://api.github.com").replace(/\/$/, ""),
     userAgent: options.userAgent ?? "release-relay",
@@ -94862,7 +94913,9 @@ function createGitHubClient(options) {
     }, warn: () => {
     }, error: () => {
     } },
-    retry: { retries, retryAfterBaseValue },
+    // 429 is a rate limit (REST docs "Rate limits for the REST API"): throttling waits for it as
+    // GitHub asks, within the deadline, instead of retry's blind back-off.
+    retry: { retries, retryAfterBaseValue, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
     throttle: {
       retryAfterBaseValue,
       ...pace === "local" ? {
@@ -94870,10 +94923,17 @@ function createGitHubClient(options) {
         notifications: new import_light3.default.Group({ maxConcurrent: 16, minTime: 0 }),
         global: new import_light3.default.Group({ maxConcurrent: 16 })
       } : {},
-      onRateLimit: (_after, _options, _octokit, retryCount) => retryCount < retries,
-      onSecondaryRateLimit: (_after, _options, _octokit, retryCount) => retryCount < retries
+      onRateLimit: (after, _options, _octokit, retryCount) => mayWait(after, retryCount),
+      onSecondaryRateLimit: (after, _options, _octokit, retryCount) => mayWait(after, retryCount)
     }
   });
+  octokit.hook.error("request", (error64) => {
+    const answer = answerOf(error64);
+    const resetAt = answer && rateLimitResetAt(answer, Date.now());
+    if (answer && resetAt) throw new RateLimitedError(resetAt, answer.status, answer.message);
+    throw error64;
+  });
+  return octokit;
 }
 
 // src/core/source-gate.ts
@@ -96633,6 +96693,7 @@ function wantedIssueState(state2, expected) {
 
 // src/adapters/github-errors.ts
 function githubError(error64, action, permissionHint) {
+  if (error64 instanceof ReleaseRelayError) return error64;
   const e5 = error64;
   const status = e5.status ?? 0;
   const message = e5.response?.data?.message ?? e5.message ?? String(error64);
@@ -97296,18 +97357,42 @@ async function runTrackStatus(settings, config2, deps) {
 
 // src/adapters/downstream-pr.ts
 import { createHash as createHash7 } from "node:crypto";
+
+// src/adapters/settling-retry.ts
+var SETTLE_DELAYS_MS = [500, 1e3, 2e3, 4e3, 8e3];
+async function retryWhileSettling(call, settling, options = {}) {
+  const delays = options.delaysMs ?? SETTLE_DELAYS_MS;
+  const sleep2 = options.sleep ?? ((ms) => new Promise((r5) => setTimeout(r5, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error64) {
+      const delay = delays[attempt];
+      if (delay === void 0 || !settling(error64)) throw error64;
+      await sleep2(delay);
+    }
+  }
+}
+function isNoCommitsYet(error64) {
+  const e5 = error64;
+  return e5.status === 422 && /No commits between/i.test(`${e5.message ?? ""} ${JSON.stringify(e5.response?.data ?? "")}`);
+}
+
+// src/adapters/downstream-pr.ts
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
   return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 var DownstreamPullRequests = class {
-  constructor(github, plan) {
+  constructor(github, plan, options = {}) {
     this.github = github;
     this.plan = plan;
+    this.options = options;
     [this.owner, this.name] = plan.repo.split("/");
   }
   github;
   plan;
+  options;
   owner;
   name;
   async branchHead(branch) {
@@ -97381,15 +97466,19 @@ var DownstreamPullRequests = class {
       }
       const pr = existing ? await this.findPull() : void 0;
       if (!pr) {
-        const { data } = await this.github.rest.pulls.create({
-          owner: this.owner,
-          repo: this.name,
-          head: this.plan.branch,
-          base: base2.base,
-          title: this.plan.title,
-          body,
-          draft: this.plan.draft
-        });
+        const { data } = await retryWhileSettling(
+          () => this.github.rest.pulls.create({
+            owner: this.owner,
+            repo: this.name,
+            head: this.plan.branch,
+            base: base2.base,
+            title: this.plan.title,
+            body,
+            draft: this.plan.draft
+          }),
+          isNoCommitsYet,
+          this.options
+        );
         if (this.plan.labels.length) {
           await ensureLabels(this.github, this.plan.repo, this.plan.labels, labelLook("downstream-pr"));
           await this.github.rest.issues.addLabels({

@@ -164,11 +164,14 @@ export async function main(): Promise<void> {
   core.setSecret(settings.token);
   core.setSecret(settings.sourceToken);
   const context = readRunContext();
-  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  // The request-release job may run 45 minutes (its timeout-minutes), most of it waiting for CI: a
+  // rate limit is waited out only if it lifts within 40 minutes of the start.
+  const deadline = new Date(Date.now() + 40 * 60_000);
+  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl, deadline });
   const source =
     settings.sourceToken === settings.token
       ? github
-      : createGitHubClient({ token: settings.sourceToken, baseUrl: context.apiUrl });
+      : createGitHubClient({ token: settings.sourceToken, baseUrl: context.apiUrl, deadline });
   const loadConfig = async (): Promise<Config> => {
     if (existsSync(settings.configPath)) return readConfigFile(settings.configPath, settings.environment);
     const text = await readRepoFile(github, settings.automationRepo, settings.configPath);

@@ -5,6 +5,8 @@ import { ReleaseRelayError } from "../core/errors.js";
  * message, and the fix. Only the status and GitHub's message are kept: never request headers.
  */
 export function githubError(error: unknown, action: string, permissionHint: string): ReleaseRelayError {
+  // Already explained (a rate limit not waited out says when to rerun).
+  if (error instanceof ReleaseRelayError) return error;
   const e = error as { status?: number; response?: { data?: { message?: string } }; message?: string };
   const status = e.status ?? 0;
   const message = e.response?.data?.message ?? e.message ?? String(error);

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "E_SOURCE_CHECKS"
   | "E_TEMPLATE"
   | "E_GITHUB"
+  | "E_RATE_LIMITED"
   | "E_IMMUTABLE"
   | "E_UPLOAD_VERIFY"
   | "E_TAMPERED"

@@ -79,6 +79,8 @@ export class GitHubEmulator {
   readonly dir: string;
   private world!: World;
   private rateRemaining = new Map<string, number>();
+  /** Tokens whose primary rate limit runs out (`limitRate`): calls allowed and when the window resets. */
+  private quotas = new Map<string, { limit: number; used: number; resetAt: number; status: 403 | 429 }>();
   private observers: ((
     route: string,
     status: number,
@@ -261,6 +263,16 @@ export class GitHubEmulator {
     this.faults.setPlan(plan);
   }
 
+  /**
+   * Gives a token a primary rate limit: `limit` more calls, then every call answers `status` (403 or
+   * 429) with `x-ratelimit-remaining: 0` and `x-ratelimit-reset` until `resetAt` (REST docs "Rate
+   * limits for the REST API": "If you exceed your primary rate limit, you will receive a 403 or 429
+   * response, and the x-ratelimit-remaining header will be 0").
+   */
+  limitRate(token: string, limit: number, resetAt: Date, status: 403 | 429 = 403): void {
+    this.quotas.set(token, { limit, used: 0, resetAt: resetAt.getTime(), status });
+  }
+
   /** A fault on the next `count` calls of one route (template, e.g. "POST /repos/{owner}/{repo}/issues"). */
   failNext(
     route: string,
@@ -309,6 +321,20 @@ export class GitHubEmulator {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
 
+    const limited = token ? this.overQuota(token) : undefined;
+    if (limited) {
+      this.log.record({
+        method,
+        route: routeName,
+        path: url.pathname,
+        status: limited.status,
+        mutating: false,
+        login: grant?.login,
+        fault: undefined,
+      });
+      this.send(res, limited, token);
+      return;
+    }
     const fault = match ? this.faults.next(routeName) : undefined;
     const finish = (reply: Reply) => {
       this.log.record({
@@ -433,30 +459,63 @@ export class GitHubEmulator {
     return { status: 200, raw, headers: { "content-type": "application/x-gzip" } };
   }
 
+  /** The primary limit's answer once a limited token's calls are used up, until its reset. */
+  private overQuota(token: string): Reply | undefined {
+    const q = this.quotas.get(token);
+    if (!q) return undefined;
+    if (Date.parse(this.world.now()) >= q.resetAt) {
+      this.quotas.delete(token);
+      return undefined;
+    }
+    if (q.used < q.limit) {
+      q.used++;
+      return undefined;
+    }
+    return this.rateLimitReply(q.status, "primary", Math.ceil(q.resetAt / 1000));
+  }
+
+  /**
+   * GitHub's rate-limit answers (REST docs "Rate limits for the REST API" and "Troubleshooting the
+   * REST API"): 403 or 429; a primary limit with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`
+   * (epoch seconds); a secondary one with `retry-after` (seconds) or, without it, a client must wait
+   * at least a minute.
+   */
+  private rateLimitReply(
+    status: 403 | 429,
+    kind: "primary" | "secondary",
+    reset: number,
+    retryAfter?: number,
+  ): Reply {
+    const body = {
+      message:
+        kind === "primary"
+          ? "API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID."
+          : "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      documentation_url: "https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api",
+      status: String(status),
+    };
+    const headers: Record<string, string> =
+      kind === "primary"
+        ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) }
+        : retryAfter !== undefined
+          ? { "retry-after": String(retryAfter) }
+          : {};
+    return { status, headers, body };
+  }
+
   private faultReply(kind: FaultKind): Reply {
     const reset = Math.floor(Date.now() / 1000) + 1;
     switch (kind) {
       case "secondary-rate-limit":
-        return {
-          status: 403,
-          headers: { "retry-after": "1" },
-          body: {
-            message:
-              "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-            status: "403",
-          },
-        };
+        return this.rateLimitReply(403, "secondary", reset, 1);
+      case "secondary-rate-limit-429":
+        return this.rateLimitReply(429, "secondary", reset, 1);
+      case "secondary-rate-limit-no-retry-after":
+        return this.rateLimitReply(403, "secondary", reset);
       case "primary-rate-limit":
-        return {
-          status: 403,
-          headers: { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(reset) },
-          body: {
-            message: "API rate limit exceeded for installation.",
-            documentation_url: "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
-            status: "403",
-          },
-        };
+        return this.rateLimitReply(403, "primary", reset);
+      case "primary-rate-limit-429":
+        return this.rateLimitReply(429, "primary", reset);
       default: {
         const status = Number(kind) || 500;
         return {
@@ -472,6 +531,18 @@ export class GitHubEmulator {
     return { status: 500, body: { message: `emulator error: ${(error as Error).message}`, status: "500" } };
   }
 
+  /** A limited token's own count, as GitHub reports it on every answer. */
+  private quotaHeaders(token: string | undefined): Record<string, string> {
+    const q = token ? this.quotas.get(token) : undefined;
+    if (!q) return {};
+    return {
+      "x-ratelimit-limit": String(q.limit),
+      "x-ratelimit-remaining": String(Math.max(0, q.limit - q.used)),
+      "x-ratelimit-used": String(q.used),
+      "x-ratelimit-reset": String(Math.ceil(q.resetAt / 1000)),
+    };
+  }
+
   private send(res: ServerResponse, reply: Reply, token: string | undefined): void {
     const used = token ? 5000 - (this.rateRemaining.get(token) ?? 5000) + 1 : 0;
     if (token) this.rateRemaining.set(token, Math.max(0, 5000 - used));
@@ -483,6 +554,7 @@ export class GitHubEmulator {
       "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
       "x-ratelimit-used": String(used),
       "x-ratelimit-resource": "core",
+      ...this.quotaHeaders(token),
       ...reply.headers,
     };
     if (reply.raw) {

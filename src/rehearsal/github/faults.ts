@@ -6,7 +6,11 @@ export type FaultKind =
   | "secondary-rate-limit"
   | "primary-rate-limit"
   | "latency"
-  | "reset";
+  | "reset"
+  // The same limits in their other forms, for targeted tests only (not drawn by random plans).
+  | "primary-rate-limit-429"
+  | "secondary-rate-limit-429"
+  | "secondary-rate-limit-no-retry-after";
 
 export const FAULT_KINDS: readonly FaultKind[] = [
   "500",
