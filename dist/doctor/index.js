@@ -94987,14 +94987,17 @@ function rateLimitResetAt(answer, now) {
 function mayWaitUntil(resetAt, deadline) {
   return resetAt <= deadline;
 }
+function resetMinute(resetAt) {
+  return new Date(Math.ceil(resetAt.getTime() / 6e4) * 6e4).toISOString().slice(0, 16).replace("T", " ");
+}
 function rateLimitedDetail(resetAt) {
-  return `rate limited until ${resetAt.toISOString().slice(11, 16)} (UTC), rerun then`;
+  return `rate limited until ${resetMinute(resetAt).slice(11)} (UTC), rerun then`;
 }
 var RateLimitedError = class extends ReleaseRelayError {
   constructor(resetAt, status2, githubMessage) {
     super(
       "E_RATE_LIMITED",
-      `GitHub's rate limit stops this job's calls until ${resetAt.toISOString().slice(0, 16).replace("T", " ")} (UTC), later than the job may wait (GitHub answered ${status2} ${githubMessage})`,
+      `GitHub's rate limit stops this job's calls until ${resetMinute(resetAt)} (UTC), later than the job may wait (GitHub answered ${status2} ${githubMessage})`,
       `${rateLimitedDetail(resetAt)}: re-run the failed jobs after that time`
     );
     this.resetAt = resetAt;
@@ -95068,7 +95071,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"67ac7236c4d8999871dd1faa63abc7c990bda46e","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"366146e4bc0bb431c031ab0829ca13b4a5a3a14a","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"a4e4b6438b11ed62601c6f62edb3fb7423085e2a","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"f0f8feb922f1ffd54996ec70b6440698c9ce9e52","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"84610ba891854fc1bf350bf837a1637c5908af00","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"6aab4dc8f4bb45f5d19156ade39e9401208a071a","actions/track-status/action.yml":"2658486b178788e1fefa728b697ef78b7693013c","dist/track-status/index.js":"c5162fbb6ab54ab26e48225917ac9aebb77118b1","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"c176a109c3aff039c663faf246e35fe707df40ff","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"67ac7236c4d8999871dd1faa63abc7c990bda46e","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"366146e4bc0bb431c031ab0829ca13b4a5a3a14a","workflows-templates/main-repo/release.yml":"efbbf380646d22ba22bf4d8fc8899b716e0efa6d","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"173dce7d90f2eef6aa6a2cf15ba85a8224da471f","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"b371f594024c7292561e64b0281c44896e9649f7","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"7462c6d5e8d32549280987da52d152d2103e041b","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"3a2ba17b05d145e8c02fdd1c52f3529e44accc04","actions/track-status/action.yml":"2658486b178788e1fefa728b697ef78b7693013c","dist/track-status/index.js":"bc3488af980b4ad9f06123685926219809590832","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"026ce8f0a557f94b0e8e40174b82ebe1fadd5663","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }

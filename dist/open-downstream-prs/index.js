@@ -56169,14 +56169,17 @@ function rateLimitResetAt(answer, now) {
 function mayWaitUntil(resetAt, deadline) {
   return resetAt <= deadline;
 }
+function resetMinute(resetAt) {
+  return new Date(Math.ceil(resetAt.getTime() / 6e4) * 6e4).toISOString().slice(0, 16).replace("T", " ");
+}
 function rateLimitedDetail(resetAt) {
-  return `rate limited until ${resetAt.toISOString().slice(11, 16)} (UTC), rerun then`;
+  return `rate limited until ${resetMinute(resetAt).slice(11)} (UTC), rerun then`;
 }
 var RateLimitedError = class extends ReleaseRelayError {
   constructor(resetAt, status, githubMessage) {
     super(
       "E_RATE_LIMITED",
-      `GitHub's rate limit stops this job's calls until ${resetAt.toISOString().slice(0, 16).replace("T", " ")} (UTC), later than the job may wait (GitHub answered ${status} ${githubMessage})`,
+      `GitHub's rate limit stops this job's calls until ${resetMinute(resetAt)} (UTC), later than the job may wait (GitHub answered ${status} ${githubMessage})`,
       `${rateLimitedDetail(resetAt)}: re-run the failed jobs after that time`
     );
     this.resetAt = resetAt;

@@ -43,9 +43,17 @@ export function mayWaitUntil(resetAt: number, deadline: number): boolean {
   return resetAt <= deadline;
 }
 
+// The minute shown is the one after the reset (never before it), so a rerun at that time succeeds.
+function resetMinute(resetAt: Date): string {
+  return new Date(Math.ceil(resetAt.getTime() / 60_000) * 60_000)
+    .toISOString()
+    .slice(0, 16)
+    .replace("T", " ");
+}
+
 /** How the tracking issue names a stage stopped by a rate limit. */
 export function rateLimitedDetail(resetAt: Date): string {
-  return `rate limited until ${resetAt.toISOString().slice(11, 16)} (UTC), rerun then`;
+  return `rate limited until ${resetMinute(resetAt).slice(11)} (UTC), rerun then`;
 }
 
 /** GitHub refused calls for longer than the job could wait: a rerun after `resetAt` succeeds. */
@@ -58,7 +66,7 @@ export class RateLimitedError extends ReleaseRelayError {
   ) {
     super(
       "E_RATE_LIMITED",
-      `GitHub's rate limit stops this job's calls until ${resetAt.toISOString().slice(0, 16).replace("T", " ")} (UTC), later than the job may wait (GitHub answered ${status} ${githubMessage})`,
+      `GitHub's rate limit stops this job's calls until ${resetMinute(resetAt)} (UTC), later than the job may wait (GitHub answered ${status} ${githubMessage})`,
       `${rateLimitedDetail(resetAt)}: re-run the failed jobs after that time`,
     );
   }
