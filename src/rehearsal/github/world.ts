@@ -69,7 +69,7 @@ export class World {
     return store;
   }
 
-  /** Labels of an issue, creating unknown ones as GitHub does when labels are set by name. */
+  /** The labels an issue names (the routes store only labels the repo has: see existingLabels). */
   labelsOf(r: RepoState, names: readonly string[]): LabelState[] {
     return names.map((name) => {
       let label = r.labels.find((l) => l.name.toLowerCase() === name.toLowerCase());
