@@ -29,7 +29,8 @@ export interface GitHubClientOptions {
   /**
    * No rate-limit wait may end after this (the job's timeout, less a margin): a limit that lifts
    * later fails the call at once with E_RATE_LIMITED and the reset time. Default: four minutes after
-   * the client is made, which every release-relay job's timeout-minutes (5 or more) leaves room for.
+   * the client is made, which every template job running release-relay's actions leaves room for
+   * (timeout-minutes 5 or more).
    */
   deadline?: Date;
 }
