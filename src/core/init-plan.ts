@@ -63,13 +63,13 @@ upload:
 downstream:
 ${downstream}
 
-# Who may send each event to ${a.automation}: GitHub names the account behind the token that sent it.
-# release-requested: the account of RELEASE_RELAY_DISPATCH_TOKEN in ${a.source}; downstream-status: the
-# account of RELEASE_RELAY_REPORT_TOKEN in the downstream repos (a GitHub App sends as "name[bot]").
-# Anything else is refused; a refusal names the sender it saw.
+# Who may send each event to ${a.automation}: GitHub names the account behind the token that sent it,
+# a GitHub App as "name[bot]". release-requested: the dispatch App of ${a.source}
+# (RELEASE_RELAY_DISPATCH_APP_ID); downstream-status: the report App of the downstream repos
+# (RELEASE_RELAY_REPORT_APP_ID). Anything else is refused; a refusal names the sender it saw.
 senders:
-  release-requested: ["${a.project}-release-bot"]
-  downstream-status: ["${a.project}-release-bot"]
+  release-requested: ["${a.project}-release-requester[bot]"]
+  downstream-status: ["${a.project}-release-reporter[bot]"]
 
 tracking:
   repo: ${a.automation}
@@ -108,12 +108,18 @@ export function setupInstructions(a: InitAnswers): string {
       (r) =>
         `   - ${r.variable}: sub = ${trustedSubject(r, a.automation, "main")}${r.scope === "repository" ? " (use the repo's default branch if it is not main)" : ""}`,
     ),
-    `3. In ${a.source}: secret RELEASE_RELAY_DISPATCH_TOKEN (Contents read & write on ${a.automation} only), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}.`,
-    `   Put that token's account (a user, or an App's "name[bot]") under senders.release-requested in release-relay.yml.`,
+    // Installation tokens expire after one hour (GitHub Apps docs, "Authenticating as a GitHub App
+    // installation"): a token stored as a secret stops working, so each workflow mints its own.
+    `3. Create a GitHub App "${a.project}-release-requester", install it on ${a.automation} only with Contents read & write`,
+    `   (what repository_dispatch needs). In ${a.source}: secrets RELEASE_RELAY_DISPATCH_APP_ID, RELEASE_RELAY_DISPATCH_APP_KEY`,
+    `   (its id and a private key), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}. Each run mints a one-hour token for`,
+    `   ${a.automation} alone; put the App's "name[bot]" under senders.release-requested in release-relay.yml.`,
     ...(downstreamRepos.length
       ? [
-          `4. In ${downstreamRepos.join(", ")}: secret RELEASE_RELAY_REPORT_TOKEN (Contents write on ${a.automation} only), variables RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project};`,
-          `   put that token's account under senders.downstream-status in release-relay.yml.`,
+          `4. Create a GitHub App "${a.project}-release-reporter", install it on ${a.automation} only with Contents read & write.`,
+          `   In ${downstreamRepos.join(", ")}: secrets RELEASE_RELAY_REPORT_APP_ID, RELEASE_RELAY_REPORT_APP_KEY, variables`,
+          `   RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project}; put the App's "name[bot]" under`,
+          `   senders.downstream-status in release-relay.yml.`,
         ]
       : []),
   ].join("\n");

@@ -103,6 +103,21 @@ export function newCredentials(): WorldCredentials {
   };
 }
 
+/**
+ * The world's GitHub Apps by id, as `actions/create-github-app-token` is given them (id and private
+ * key) and what each installation may do (its token, registered by `registerTokens`): the release App
+ * of the automation repo, the main repo's dispatch App and the downstream repos' report App.
+ */
+export function worldApps(c: WorldCredentials): Record<string, { key: string; installation: string }> {
+  return {
+    [APP_IDS.release]: { key: "rehearsal-app-private-key", installation: c.appToken },
+    [APP_IDS.dispatch]: { key: "rehearsal-dispatch-app-private-key", installation: c.dispatchToken },
+    [APP_IDS.report]: { key: "rehearsal-report-app-private-key", installation: c.reportToken },
+  };
+}
+
+const APP_IDS = { release: "1", dispatch: "2", report: "3" } as const;
+
 /** A permission taken from one of the world's tokens, to see what a misconfigured token does. */
 export interface Revocation {
   token: "dispatch" | "app" | "report";
@@ -133,6 +148,8 @@ export function registerTokens(
         ),
       ]),
     );
+  // The dispatch and report Apps are installed on the automation repo only, with "Contents: write"
+  // (what repository_dispatch needs), as init documents; their workflows mint tokens from them.
   emulator.addToken(c.dispatchToken, {
     login: `${config.project}-release-bot`,
     repos: grant("dispatch", { [project.automationRepo]: ["contents:write"] }),
@@ -157,9 +174,13 @@ export function registerTokens(
 export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   const { config } = project;
   const settings = new Map<string, RepoSettings>();
+  const apps = worldApps(c);
   settings.set(config.source.repo.toLowerCase(), {
     vars: { RELEASE_RELAY_AUTOMATION_REPO: project.automationRepo },
-    secrets: { RELEASE_RELAY_DISPATCH_TOKEN: c.dispatchToken },
+    secrets: {
+      RELEASE_RELAY_DISPATCH_APP_ID: APP_IDS.dispatch,
+      RELEASE_RELAY_DISPATCH_APP_KEY: apps[APP_IDS.dispatch]?.key as string,
+    },
   });
   // As init tells a project: the signing key and the publishing roles live in the release
   // environment, so only its jobs (after any required review) can sign, publish or yank.
@@ -169,8 +190,8 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
       RELEASE_AWS_READ_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-read",
     },
     secrets: {
-      RELEASE_RELAY_APP_ID: "1",
-      RELEASE_RELAY_APP_KEY: "rehearsal-app-private-key",
+      RELEASE_RELAY_APP_ID: APP_IDS.release,
+      RELEASE_RELAY_APP_KEY: apps[APP_IDS.release]?.key as string,
     },
     environments: {
       release: {
@@ -187,7 +208,10 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   for (const repo of project.downstreamRepos)
     settings.set(repo.toLowerCase(), {
       vars: { RELEASE_RELAY_AUTOMATION_REPO: project.automationRepo, RELEASE_RELAY_PROJECT: config.project },
-      secrets: { RELEASE_RELAY_REPORT_TOKEN: c.reportToken },
+      secrets: {
+        RELEASE_RELAY_REPORT_APP_ID: APP_IDS.report,
+        RELEASE_RELAY_REPORT_APP_KEY: apps[APP_IDS.report]?.key as string,
+      },
     });
   return settings;
 }

@@ -23,7 +23,8 @@ export class RehearsalHost implements RunnerHost {
     private readonly emulator: GitHubEmulator,
     readonly workDir: string,
     private readonly options: {
-      appToken: string;
+      /** The world's GitHub Apps by id: the private key the action must be given, and the installation's token. */
+      apps: Record<string, { key: string; installation: string }>;
       settings: Map<string, RepoSettings>;
       s3: RunnerHost["s3"];
       /** The maintainer who reviews deployments when environments require it (`--require-approval`). */
@@ -68,13 +69,18 @@ export class RehearsalHost implements RunnerHost {
     return token;
   }
 
-  appToken(scope: TokenScope): { token: string } | { error: string } {
-    const installation = this.emulator.grantOf(this.options.appToken);
+  appToken(scope: TokenScope, app: { id: string; key: string }): { token: string } | { error: string } {
+    const known = this.options.apps[app.id];
+    if (!known) return { error: `no GitHub App with id ${app.id} is installed here` };
+    // GitHub's answer to a JWT signed with another key.
+    if (known.key !== app.key) return { error: "A JSON web token could not be decoded" };
+    const installation = this.emulator.grantOf(known.installation);
     if (!installation) return { error: "the App is not installed" };
     const grant = scopedGrant(installation, scope);
     if (typeof grant === "string") return { error: grant };
     const token = `ghs_app_${randomBytes(12).toString("hex")}`;
-    this.emulator.addToken(token, grant);
+    // An installation token works for one hour (GitHub Apps docs, "Authenticating as a GitHub App installation").
+    this.emulator.addToken(token, grant, { expiresInMinutes: 60 });
     return { token };
   }
 

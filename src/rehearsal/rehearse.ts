@@ -15,6 +15,7 @@ import {
   repoSettings,
   seedRepos,
   type WorldCredentials,
+  worldApps,
 } from "./example-world.js";
 import { GitHubEmulator, ROUTES } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
@@ -125,7 +126,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       say(`revoked: ${r.permission} on ${r.repo} from the ${r.token} token`);
     const maintainer = `${project.config.project}-maintainer`;
     const host = new RehearsalHost(emulator, join(options.dir, "actions"), {
-      appToken: credentials.appToken,
+      apps: worldApps(credentials),
       settings: repoSettings(project, credentials),
       s3: { endpoint: s3.endpoint, ...awsKeys(credentials) },
       approver: { login: maintainer, required: options.requireApproval ?? false },

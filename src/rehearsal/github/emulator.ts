@@ -75,6 +75,10 @@ export class GitHubEmulator {
   private server: Server | undefined;
   private sockets = new Set<Socket>();
   private tokens = new Map<string, TokenGrant>();
+  /** When each expiring token stops working (ms on the emulator's clock). */
+  private expiries = new Map<string, number>();
+  /** How far tests moved the emulator's clock ahead of its source (`advanceClock`). */
+  private clockOffsetMs = 0;
   private ownsDir: boolean;
   readonly dir: string;
   private world!: World;
@@ -108,7 +112,7 @@ export class GitHubEmulator {
       this.world?.state ?? emptyState(),
       join(this.dir, "repos"),
       new Shapes(this.url, this.url),
-      this.options.clock ?? (() => new Date()),
+      () => this.clockNow(),
     );
     return this.url;
   }
@@ -125,14 +129,39 @@ export class GitHubEmulator {
     return this.world.state;
   }
 
-  /** Accepts a token with the given identity and per-repo permissions. */
-  addToken(token: string, grant: TokenGrant): void {
+  /** The emulator's time: its clock (the system's by default) plus what `advanceClock` added. */
+  clockNow(): Date {
+    return new Date((this.options.clock?.() ?? new Date()).getTime() + this.clockOffsetMs);
+  }
+
+  /** Moves the emulator's clock ahead (tests: an installation token an hour later). */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  /**
+   * Accepts a token with the given identity and per-repo permissions; with `expiresInMinutes`, only
+   * until then on the emulator's clock. GitHub App installation tokens expire one hour after they are
+   * minted (GitHub Apps docs "Authenticating as a GitHub App installation"; the
+   * create-github-app-token README), after which GitHub answers 401 "Bad credentials".
+   */
+  addToken(token: string, grant: TokenGrant, options: { expiresInMinutes?: number } = {}): void {
     this.tokens.set(token, normaliseGrant(grant));
+    if (options.expiresInMinutes !== undefined)
+      this.expiries.set(token, this.clockNow().getTime() + options.expiresInMinutes * 60_000);
     this.world.user(grant.login);
   }
 
-  /** What a token may do, as registered (undefined for a token the emulator does not know). */
+  /** When an expiring token stops working (ISO 8601), as GitHub returns it with the token. */
+  expiryOf(token: string): string | undefined {
+    const at = this.expiries.get(token);
+    return at === undefined ? undefined : new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  }
+
+  /** What a token may do, as registered; undefined for a token the emulator does not know or that expired. */
   grantOf(token: string): TokenGrant | undefined {
+    const expires = this.expiries.get(token);
+    if (expires !== undefined && this.clockNow().getTime() >= expires) return undefined;
     return this.tokens.get(token);
   }
 
@@ -317,7 +346,7 @@ export class GitHubEmulator {
     const match = this.match(method, url.pathname);
     const routeName = match ? `${method} ${match.route.template}` : "unmatched";
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
-    const grant = token ? this.tokens.get(token) : undefined;
+    const grant = token ? this.grantOf(token) : undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
 

@@ -86,10 +86,11 @@ export interface RunnerHost {
   /** A fresh GITHUB_TOKEN for one job of a repo, with exactly the job's `permissions:`. */
   jobToken(repo: string, permissions: Record<string, string> | "none"): string;
   /**
-   * An installation token of the GitHub App, for the repositories and permissions asked for (as
-   * create-github-app-token asks GitHub); a string error when the installation cannot grant them.
+   * An installation token of the GitHub App `app` (its id and private key, as the action is given
+   * them), for the repositories and permissions asked for (as create-github-app-token asks GitHub);
+   * a string error when no such App is installed or the installation cannot grant them.
    */
-  appToken(scope: TokenScope): { token: string } | { error: string };
+  appToken(scope: TokenScope, app: { id: string; key: string }): { token: string } | { error: string };
   /** The repo's Actions variables and secrets. */
   settings(repo: string): RepoSettings;
   /** Credentials the AWS credentials stand-in exports for the local S3. */

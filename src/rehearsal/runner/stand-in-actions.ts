@@ -200,14 +200,17 @@ const createGitHubAppToken: StandIn = async (call) => {
         fail(call, `${key}: ${value} is not read or write`, "ask for read or write");
       permissions[key.slice("permission-".length).replaceAll("-", "_")] = value as "read" | "write";
     }
-  const minted = call.host.appToken({
-    ...(names.length > 0
-      ? { repos: names.map((n) => `${owner}/${n}`) }
-      : call.inputs.owner
-        ? { owner }
-        : { repos: [call.repo] }),
-    ...(Object.keys(permissions).length > 0 ? { permissions } : {}),
-  });
+  const minted = call.host.appToken(
+    {
+      ...(names.length > 0
+        ? { repos: names.map((n) => `${owner}/${n}`) }
+        : call.inputs.owner
+          ? { owner }
+          : { repos: [call.repo] }),
+      ...(Object.keys(permissions).length > 0 ? { permissions } : {}),
+    },
+    { id: call.inputs["app-id"] as string, key: call.inputs["private-key"] as string },
+  );
   if ("error" in minted) fail(call, minted.error, "grant the App that permission, or ask for less");
   const { token } = minted as { token: string };
   return done("Created an installation token\n", {
