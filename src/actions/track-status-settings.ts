@@ -27,9 +27,13 @@ export const INPUTS = [
   "job-results",
   "qualify-logs",
   "approvals-of-run",
-  "approvals-token",
+  "run-token",
   "app-slug",
   "sweep",
+  "progress-of-run",
+  "awaiting-approval",
+  "awaiting-stages",
+  "starting",
 ] as const;
 
 export const inputsSchema = z
@@ -52,7 +56,7 @@ export const inputsSchema = z
       .string()
       .regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" })
       .optional(),
-    "approvals-token": z.string().min(1).optional(),
+    "run-token": z.string().min(1).optional(),
     "app-slug": z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
@@ -60,6 +64,34 @@ export const inputsSchema = z
       })
       .optional(),
     sweep: z.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
+    "progress-of-run": z
+      .string()
+      .regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" })
+      .optional(),
+    "awaiting-approval": z
+      .string()
+      .regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" })
+      .optional(),
+    starting: z
+      .string()
+      .transform((s) =>
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(STAGES)).min(1))
+      .optional(),
+    "awaiting-stages": z
+      .string()
+      .transform((s) =>
+        s
+          .split(",")
+          .map((x) => x.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.enum(STAGES)).min(1))
+      .optional(),
     rerun: z
       .string()
       .transform((s) =>
@@ -93,6 +125,9 @@ export const inputsSchema = z
   .refine((i) => (i.stage === undefined) === (i.status === undefined), {
     error: "`stage` and `status` go together",
   })
+  .refine((i) => (i["awaiting-approval"] === undefined) === (i["awaiting-stages"] === undefined), {
+    error: "`awaiting-approval` (the environment) and `awaiting-stages` go together",
+  })
   .transform((i) => ({
     configPath: i["config-path"],
     environment: i.environment,
@@ -113,8 +148,12 @@ export const inputsSchema = z
     jobResults: i["job-results"],
     qualifyLogsDir: i["qualify-logs"],
     approvalsOfRun: i["approvals-of-run"],
-    approvalsToken: i["approvals-token"],
+    runToken: i["run-token"],
     appSlug: i["app-slug"],
+    progressOfRun: i["progress-of-run"],
+    awaitingApproval: i["awaiting-approval"],
+    awaitingStages: i["awaiting-stages"],
+    starting: i.starting,
   }));
 
 function versionOfReport(report: string): string {

@@ -7,6 +7,7 @@ import { LedgerStore } from "../adapters/ledger-store.js";
 import { readQualifyLogs } from "../adapters/qualify-logs.js";
 import { readRunApprovals } from "../adapters/run-approvals.js";
 import { readEventSender, readRunContext, runAttemptId } from "../adapters/run-context.js";
+import { readEnvironmentReviewers, readRunJobs } from "../adapters/run-jobs.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import { approvalEvents, type RunApprovals } from "../core/approvals.js";
 import type { Config } from "../core/config.js";
@@ -19,14 +20,22 @@ import {
 } from "../core/dashboard.js";
 import { ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { STAGES } from "../core/ledger.js";
+import { STAGES, type Stage } from "../core/ledger.js";
 import { targetArtifacts, versionPlaceholders } from "../core/plan.js";
 import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
+import type { RunDecision } from "../core/stage-claims.js";
 import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
+import {
+  awaitingApprovalEvents,
+  progressEvents,
+  type RunJob,
+  startingEvents,
+} from "../core/stage-progress.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
+import { claimStages, type RunLookup } from "../steps/claim-stages.js";
 import { reportEvents } from "../steps/verify-report.js";
 import { verifyStageRuns, workflowPathOf } from "../steps/verify-stage-runs.js";
 import { sweepOpenReleases } from "./review-sweep.js";
@@ -48,6 +57,8 @@ export interface TrackResult {
   appended: boolean;
   /** For a rerun: the stages it must run; otherwise the stages not done yet. */
   stagesToRun: ReturnType<typeof stagesToRerun>;
+  /** Stages another run of the release holds (this run then runs none). */
+  held: RunDecision["held"];
   /** The commit the ledger's request is for (a rerun's own commit is build-matrix's to verify). */
   requestSha: string | undefined;
 }
@@ -61,6 +72,10 @@ export async function runTrackStatus(
     hashes?: string | undefined;
     qualifyLogs?: QualifyLog[] | undefined;
     approvals?: RunApprovals | undefined;
+    /** The run's jobs as GitHub lists them (progress-of-run). */
+    runJobs?: RunJob[] | undefined;
+    /** The stages whose job waits next on an environment, and its required reviewers. */
+    awaiting?: { environment: string; stages: Stage[]; reviewers: string[] | undefined } | undefined;
   },
   config: Config,
   deps: {
@@ -68,6 +83,8 @@ export async function runTrackStatus(
     run: RunInfo;
     now: () => Date;
     sleep?: ((ms: number) => Promise<void>) | undefined;
+    /** Where the runs that claimed stages are looked up (default: the ledger's repo, with `github`). */
+    runLookup?: RunLookup | undefined;
   },
 ): Promise<TrackResult> {
   const version = parseVersion(settings.version);
@@ -92,10 +109,10 @@ export async function runTrackStatus(
       : undefined;
   let events = report ? report.events : eventsFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
+  let held: RunDecision["held"] = [];
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
-    const before = (await store.read()).events;
-    const ledgerState = deriveState(before);
+    const ledgerState = deriveState((await store.read()).events);
     const yanked = ledgerState.rollback;
     if (yanked)
       throw new ReleaseRelayError(
@@ -103,22 +120,24 @@ export async function runTrackStatus(
         `${version.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
         "release a new version with the fix instead",
       );
-    rerun = stagesToRerun(ledgerState, settings.rerun);
-    // Nothing to redo is not an event: a rerun of a finished release changes nothing; on an empty
-    // ledger this is the release's first run, not a rerun.
-    events =
-      rerun.length === 0 || before.length === 0
-        ? []
-        : [
-            {
-              id: `rerun:${deps.run.runId}`,
-              at: now(),
-              type: "rerun-requested",
-              stages: rerun,
-              by: deps.run.actor ?? "unknown",
-              ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
-            },
-          ];
+    // What this run runs is decided and claimed in one ledger write: a second run of the release at
+    // the same time (a tag push and its GitHub Release) finds the stages taken and runs none of them.
+    const decision = await claimStages(
+      store,
+      ledgerState,
+      settings.rerun,
+      {
+        runId: deps.run.runId,
+        workflowRunId: deps.run.workflowRunId ?? deps.run.runId,
+        actor: deps.run.actor ?? "unknown",
+        runUrl: deps.run.runUrl,
+      },
+      deps.runLookup ?? { github: deps.github, repo: config.tracking.repo, workflowPath: undefined },
+      now(),
+    );
+    rerun = decision.stages;
+    held = decision.held;
+    events = [];
   }
   const qualification = settings.qualifyLogs
     ? qualificationEvents(
@@ -130,7 +149,10 @@ export async function runTrackStatus(
     : [];
   const qualifyDetail = qualifyFailureDetail(qualification);
   // Everything this step records goes into one ledger commit (all validated before the first write).
+  // GitHub's view of the run comes first: where it says when a stage started or ended, its times win
+  // over the moment a later step records the job's result (same ids: the first recorded stands).
   const batch = [
+    ...(settings.runJobs ? progressEvents(settings.runJobs, deps.run) : []),
     ...events,
     ...(settings.jobResults
       ? stageEventsFromJobResults(
@@ -147,7 +169,29 @@ export async function runTrackStatus(
     ...(settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : []),
     ...(settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : []),
   ];
-  const appended = batch.length > 0 ? (await store.appendAll(batch)).appended : false;
+  const awaiting = settings.awaiting;
+  const appended =
+    batch.length > 0 || awaiting || settings.starting
+      ? (
+          await store.appendDecided((current) => [
+            ...batch,
+            ...(settings.starting
+              ? startingEvents(deriveState([...current, ...batch]), settings.starting, deps.run, now())
+              : []),
+            // Who the next job waits for, decided on the ledger with this batch in it.
+            ...(awaiting
+              ? awaitingApprovalEvents(
+                  deriveState([...current, ...batch]),
+                  awaiting.stages,
+                  awaiting.environment,
+                  awaiting.reviewers,
+                  deps.run,
+                  now(),
+                )
+              : []),
+          ])
+        ).appended
+      : false;
 
   // Exactly one tracking issue: the first one the ledger records is canonical.
   let snapshot = await store.read();
@@ -232,6 +276,7 @@ export async function runTrackStatus(
     head: snapshot.head,
     appended,
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
+    held,
     requestSha: state.request?.commit,
   };
 }
@@ -240,7 +285,7 @@ export async function runTrackStatus(
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
   core.setSecret(settings.token);
-  if (settings.approvalsToken) core.setSecret(settings.approvalsToken);
+  if (settings.runToken) core.setSecret(settings.runToken);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
@@ -248,16 +293,26 @@ export async function main(): Promise<void> {
   // The file is read here, at the edge; its content is validated with the other inputs' events.
   const hashes = settings.hashesFile ? await readFile(settings.hashesFile, "utf8") : undefined;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : undefined;
-  // This run's deployment reviews: who let it publish (the workflow runs in the repo it reviews).
+  // The runs of this repo (the workflow runs in the repo it records): who approved this run's
+  // deployment, and whether a run that claimed a stage still runs.
+  const runs = settings.runToken
+    ? createGitHubClient({ token: settings.runToken, baseUrl: context.apiUrl })
+    : github;
   const approvals = settings.approvalsOfRun
-    ? await readRunApprovals(
-        settings.approvalsToken
-          ? createGitHubClient({ token: settings.approvalsToken, baseUrl: context.apiUrl })
-          : github,
-        context.repository,
-        settings.approvalsOfRun,
-      )
+    ? await readRunApprovals(runs, context.repository, settings.approvalsOfRun)
     : undefined;
+  // The run as GitHub sees it: when each stage's jobs started and ended, and whom the next job waits for.
+  const runJobs = settings.progressOfRun
+    ? await readRunJobs(runs, context.repository, settings.progressOfRun)
+    : undefined;
+  const awaiting =
+    settings.awaitingApproval && settings.awaitingStages
+      ? {
+          environment: settings.awaitingApproval,
+          stages: settings.awaitingStages,
+          reviewers: await readEnvironmentReviewers(runs, context.repository, settings.awaitingApproval),
+        }
+      : undefined;
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
@@ -270,17 +325,28 @@ export async function main(): Promise<void> {
       sender: readEventSender(),
     },
     now: () => new Date(),
+    runLookup: {
+      github: runs,
+      repo: context.repository,
+      workflowPath: workflowPathOf(process.env.GITHUB_WORKFLOW_REF, context.repository),
+    },
   };
   if (settings.sweep) {
     const swept = await sweepOpenReleases(config, { ...settings, sweep: undefined }, deps, runTrackStatus);
     core.info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
     return;
   }
-  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs, approvals }, config, deps);
+  const result = await runTrackStatus(
+    { ...settings, hashes, qualifyLogs, approvals, runJobs, awaiting },
+    config,
+    deps,
+  );
   core.setOutput("issue-number", String(result.issue.number));
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);
   core.setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  for (const { stage, runId } of result.held)
+    core.warning(`${stage} is being run by run ${runId} of this release: this run runs nothing`);
   core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
   core.setOutput("request-sha", result.requestSha ?? "");
   core.setOutput("request-at", result.state.request?.requestedAt ?? "");

@@ -91,12 +91,24 @@ export class LedgerStore {
   /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
   async appendAll(batch: readonly LedgerEvent[]): Promise<{ head: string; appended: boolean }> {
     const all = batch.map((e) => ledgerEventSchema.parse(e));
+    return this.appendDecided(() => all);
+  }
+
+  /**
+   * Records what `decide` makes of the ledger as it stands, in one compare-and-swap: when another
+   * writer moves the branch first, `decide` sees the new events and decides again. This is how a
+   * claim is made: two runs deciding at once cannot both see nothing claimed.
+   */
+  async appendDecided(
+    decide: (events: readonly LedgerEvent[]) => readonly LedgerEvent[],
+  ): Promise<{ head: string; appended: boolean }> {
     const max = this.options.maxAttempts ?? 30;
     const sleep = this.options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; attempt < max; attempt++) {
       const head = await this.headSha();
       const events = head ? await this.eventsAt(head) : [];
+      const all = decide(events).map((e) => ledgerEventSchema.parse(e));
       const known = new Set(events.map((e) => e.id));
       const fresh = all.filter((e, i) => !known.has(e.id) && all.findIndex((x) => x.id === e.id) === i);
       if (fresh.length === 0) return { head: head ?? "empty", appended: false };

@@ -61,6 +61,7 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
     ...routes,
     `  time: ${seconds(s.durationsMs.total)} in all, ${seconds(s.durationsMs.builds)} building, ${seconds(s.durationsMs.orchestration)} orchestration`,
     `  workflow runs: ${o.runs.length}`,
+    ...releaseRunsLine(o),
     ...(s.faultsInjected.github + s.faultsInjected.s3 > 0
       ? [`  faults injected: ${s.faultsInjected.github} into the GitHub API, ${s.faultsInjected.s3} into S3`]
       : []),
@@ -78,4 +79,15 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
           : `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
         : `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`,
   ].join("\n");
+}
+
+/** When a release was requested more than once, how many release runs there were and which built. */
+function releaseRunsLine(o: RehearsalOutcome): string[] {
+  const releases = o.runs.filter((r) => r.workflow === "release" && r.file.endsWith("/release.yml"));
+  if (releases.length < 2) return [];
+  const built = releases.filter((r) => r.jobs.some((j) => j.id === "build" && j.result === "success"));
+  const waited = releases.filter((r) => r.conclusion === "cancelled").length;
+  return [
+    `  release runs: ${releases.length} for one release, build ran in ${built.length} (${built.map((r) => r.id).join(", ") || "none"})${waited ? `, ${waited} cancelled while waiting` : ""}`,
+  ];
 }

@@ -66,6 +66,7 @@ export const rehearseCommand: Command = async (args, out) => {
       json: { type: "boolean", default: false },
       revoke: { type: "string", multiple: true },
       attack: { type: "string" },
+      "trigger-twice": { type: "boolean", default: false },
     },
     "rehearse",
   );
@@ -109,6 +110,7 @@ export const rehearseCommand: Command = async (args, out) => {
     ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
     revoke: (values.revoke ?? []).map(parseRevocation),
     ...(attack ? { attack } : {}),
+    triggerTwice: values["trigger-twice"],
     onNotice: (n) => {
       if (values.json)
         out(

@@ -25,6 +25,7 @@ const MARK = {
 };
 const STATUS_MARK = {
   pending: MARK.idle,
+  waiting: MARK.idle,
   running: MARK.run,
   succeeded: MARK.ok,
   failed: MARK.bad,
@@ -84,7 +85,7 @@ function timeline(state: ReleaseState, links: AllowedLinks): string {
     const bar = from
       ? `<span style="left:${left.toFixed(1)}%;width:${Math.max(1, right - left).toFixed(1)}%;background:${colour}"></span>`
       : "";
-    return `<li class="${st.status}" data-stage="${s}"><strong>${escapeHtml(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? htmlLink("log", st.runUrl, links) : ""}</span></li>`;
+    return `<li class="${st.status}" data-stage="${s}"><strong>${escapeHtml(STAGE_LABEL[s])}</strong><span>${STATUS_MARK[st.status]} ${st.status === "waiting" && st.detail ? escapeHtml(st.detail) : st.status}${st.attempts > 1 ? ` (${st.attempts} attempts)` : ""}</span><div class="bar">${bar}</div><span class="muted">${duration(from, to)} ${st.runUrl ? htmlLink("log", st.runUrl, links) : ""}</span></li>`;
   });
   return `<ol class="timeline" id="timeline">${items.join("")}</ol>`;
 }

@@ -85,7 +85,14 @@ export const STAGE_LABEL: Record<Stage, string> = {
 };
 
 /** The icon of each stage status. */
-export const ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" } as const;
+export const ICON = {
+  pending: "⚪",
+  waiting: "⏳",
+  running: "🔵",
+  succeeded: "✅",
+  failed: "❌",
+  skipped: "⏭️",
+} as const;
 
 /** A human duration between two ISO times ("" if either is missing). */
 export function duration(from?: string, to?: string): string {
@@ -162,7 +169,16 @@ function stageTable(state: ReleaseState, links: AllowedLinks): string[] {
     "| --- | --- | --- | --- | --- |",
     ...STAGES.map((s) => {
       const st = state.stages[s];
-      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
+      const status =
+        st.status === "waiting" && st.detail
+          ? `${ICON.waiting} ${cell(st.detail)}`
+          : `${ICON[st.status]} ${st.status}`;
+      // A stage under way shows when it started: the issue is rewritten at each stage's start and end.
+      const took =
+        st.status === "running" && st.startedAt
+          ? `since ${st.startedAt.slice(11, 16)} UTC`
+          : duration(st.startedAt, st.finishedAt);
+      return `| ${STAGE_LABEL[s]} | ${status} | ${took} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
     }),
   ];
 }

@@ -31,7 +31,8 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     ...base,
     type: z.literal("stage"),
     stage: z.enum(STAGES),
-    status: z.enum(["started", "succeeded", "failed", "skipped"]),
+    /** waiting: its job waits for a deployment environment's reviewers (the detail names them). */
+    status: z.enum(["waiting", "started", "succeeded", "failed", "skipped"]),
     detail: text(2000).optional(),
     /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
     runId: runId.optional(),
@@ -115,6 +116,16 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     type: z.literal("rerun-requested"),
     stages: z.array(z.enum(STAGES)),
     by: text(100),
+  }),
+  /**
+   * A run took these stages to run. Another run of the release leaves them alone while GitHub says
+   * this run is in progress; a claim ends when its stage finishes, or with its run.
+   */
+  z.strictObject({
+    ...base,
+    type: z.literal("claim"),
+    stages: z.array(z.enum(STAGES)).min(1),
+    runId,
   }),
   z.strictObject({ ...base, type: z.literal("rollback"), reason: text(2000), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */

@@ -4,7 +4,7 @@ import type { ChecksOverride } from "./source-gate.js";
 
 /** The state of one stage. */
 export interface StageState {
-  status: "pending" | "running" | "succeeded" | "failed" | "skipped";
+  status: "pending" | "waiting" | "running" | "succeeded" | "failed" | "skipped";
   startedAt?: string;
   finishedAt?: string;
   attempts: number;
@@ -49,6 +49,8 @@ export interface ReleaseState {
   /** Events from outside that were not believed (each changed nothing else). */
   refused: { at: string; what: string; sender: string; reason: string }[];
   reruns: { at: string; stages: Stage[]; by: string }[];
+  /** The workflow run that claimed each stage not finished since (see stage-claims). */
+  claims: Partial<Record<Stage, string>>;
   rollback?: { at: string; reason: string; by: string };
   /** What yanking did so far, the latest outcome per target (a downstream, or "storage"). */
   yank: { target: string; outcome: YankOutcome; at: string; url?: string; detail?: string }[];
@@ -94,6 +96,7 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     artifacts: [],
     downstream: [],
     reruns: [],
+    claims: {},
     failures: [],
     qualification: [],
     approvals: [],
@@ -127,6 +130,15 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
     switch (e.type) {
       case "stage": {
         const s = stages[e.stage];
+        if (e.status === "waiting") {
+          // Only a stage not yet under way waits: a late "waiting" never hides a start or an end.
+          if (s.status === "pending" || s.status === "failed") {
+            s.status = "waiting";
+            if (e.detail !== undefined) s.detail = e.detail;
+          }
+          break;
+        }
+        if (e.status !== "started") delete state.claims[e.stage];
         if (e.status === "started") {
           s.status = "running";
           s.startedAt = e.at;
@@ -253,6 +265,9 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         break;
       case "rerun-requested":
         state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        break;
+      case "claim":
+        for (const stage of e.stages) state.claims[stage] = e.runId;
         break;
       case "request":
         state.request ??= {

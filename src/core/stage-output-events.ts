@@ -129,7 +129,7 @@ export interface RecordingRun {
 /** One stage's outcome as a ledger event; the id is per attempt, and the run is kept for reruns. */
 export function stageEvent(
   stage: Stage,
-  status: "started" | "succeeded" | "failed" | "skipped",
+  status: "waiting" | "started" | "succeeded" | "failed" | "skipped",
   run: RecordingRun,
   at: string,
   detail?: string,

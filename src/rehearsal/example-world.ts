@@ -3,6 +3,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
+import { AWS_ROLES, type AwsRole, trustedSubject } from "../core/aws-roles.js";
 import type { Config } from "../core/config.js";
 import { parseConfig } from "../core/config-parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -170,6 +171,21 @@ export function registerTokens(
   });
 }
 
+const roleArn = (role: AwsRole) =>
+  `arn:aws:iam::000000000000:role/rehearsal-${role.variable.toLowerCase().replaceAll("_", "-")}`;
+
+/** The role variables of one scope, each naming its rehearsal role. */
+function roleVariables(scope: AwsRole["scope"]): Record<string, string> {
+  return Object.fromEntries(AWS_ROLES.filter((r) => r.scope === scope).map((r) => [r.variable, roleArn(r)]));
+}
+
+/** The world's AWS roles, each trusting exactly the OIDC subject `release-relay init` prints for it. */
+export function awsRoleTrust(project: ExampleProject, defaultBranch: string): Map<string, string> {
+  return new Map(
+    AWS_ROLES.map((r) => [roleArn(r), trustedSubject(r, project.automationRepo, defaultBranch)]),
+  );
+}
+
 /** Actions variables and secrets of every repo, as `release-relay init` tells a project to set them. */
 export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   const { config } = project;
@@ -185,20 +201,14 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   // As init tells a project: the signing key and the publishing roles live in the release
   // environment, so only its jobs (after any required review) can sign, publish or yank.
   settings.set(project.automationRepo.toLowerCase(), {
-    vars: {
-      RELEASE_AWS_DOCTOR_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-doctor",
-      RELEASE_AWS_READ_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-read",
-    },
+    vars: roleVariables("repository"),
     secrets: {
       RELEASE_RELAY_APP_ID: APP_IDS.release,
       RELEASE_RELAY_APP_KEY: apps[APP_IDS.release]?.key as string,
     },
     environments: {
       release: {
-        vars: {
-          RELEASE_AWS_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal",
-          RELEASE_AWS_YANK_ROLE: "arn:aws:iam::000000000000:role/release-relay-rehearsal-yank",
-        },
+        vars: roleVariables("environment"),
         secrets: {
           [config.signing.method === "none" ? "RELEASE_SIGNING_KEY" : config.signing.keySecret]: c.signingKey,
         },

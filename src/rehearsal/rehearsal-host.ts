@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { GitHubEmulator } from "./github/emulator.js";
 import { type Permission, type PermissionName, scopedGrant, type TokenScope } from "./github/permissions.js";
+import { ConcurrencyGroups } from "./runner/concurrency.js";
 import type { RepoSettings, Result, RunnerHost, RunnerNotice } from "./runner/runner-host.js";
 
 // Workflow `permissions:` names as the emulator knows them; id-token is not an API permission.
@@ -16,6 +17,7 @@ const PERMISSION_NAMES: Record<string, PermissionName> = {
 
 /** The rehearsal's side of the runner: emulated repos, per-job tokens, settings, the local S3. */
 export class RehearsalHost implements RunnerHost {
+  readonly concurrency = new ConcurrencyGroups();
   private crashed = false;
   private crashCount = 0;
 
@@ -27,6 +29,8 @@ export class RehearsalHost implements RunnerHost {
       apps: Record<string, { key: string; installation: string }>;
       settings: Map<string, RepoSettings>;
       s3: RunnerHost["s3"];
+      /** Each AWS role's ARN and the one OIDC subject its trust policy allows. */
+      awsRoles: ReadonlyMap<string, string>;
       /** The maintainer who reviews deployments when environments require it (`--require-approval`). */
       approver: { login: string; required: boolean };
       firstRunId: number;
@@ -84,6 +88,18 @@ export class RehearsalHost implements RunnerHost {
     return { token };
   }
 
+  assumeRole(role: string, subject: string): { error?: string } {
+    const trusted = this.options.awsRoles.get(role);
+    // STS answers AssumeRoleWithWebIdentity with AccessDenied "Not authorized to perform
+    // sts:AssumeRoleWithWebIdentity" when the token's sub does not meet the trust policy.
+    if (trusted === undefined) return { error: `role ${role} does not exist` };
+    if (trusted !== subject)
+      return {
+        error: `Not authorized to perform sts:AssumeRoleWithWebIdentity: the role trusts ${trusted}, the job's token says ${subject}`,
+      };
+    return {};
+  }
+
   settings(repo: string): RepoSettings {
     return this.options.settings.get(repo.toLowerCase()) ?? { vars: {}, secrets: {} };
   }
@@ -111,7 +127,11 @@ export class RehearsalHost implements RunnerHost {
       user: login,
       comment: "Checked the plan and the build logs",
     });
-    return `${login} (a required reviewer of environment "${environment}", approved in the rehearsal)`;
+    // What people saw while the job waited: the tracking issue names who it waits for.
+    const waiting = (this.emulator.state.repos[repo.toLowerCase()]?.issues ?? [])
+      .flatMap((i) => /⏳ [^|\n]*/.exec(i.body ?? "") ?? [])
+      .at(-1);
+    return `${login} (a required reviewer of environment "${environment}", approved in the rehearsal)${waiting ? `; while it waited, the tracking issue said “${waiting.trim()}”` : ""}`;
   }
 
   notify(notice: RunnerNotice): void {

@@ -7,6 +7,7 @@ import { parseVersion } from "../core/version.js";
 import { type AttackName, isReportAttack } from "./attacks/catalogue.js";
 import { performAttack } from "./attacks/run-attack.js";
 import {
+  awsRoleTrust,
   type ExampleProject,
   loadExample,
   newCredentials,
@@ -48,6 +49,8 @@ export interface RehearseOptions {
   merge?: boolean;
   /** With `resume`: yank the kept world's release through the yank workflow instead of rerunning it. */
   yank?: { reason: string; dryRun?: boolean };
+  /** Publish a GitHub Release for the tag as it is pushed: two requests for the release at once. */
+  triggerTwice?: boolean;
   /** After the release (or, with `resume`, instead of rerunning it): forge one event and judge the answer. */
   attack?: AttackName;
   onNotice?: (notice: RunnerNotice | { kind: "phase"; text: string }) => void;
@@ -125,10 +128,17 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     for (const r of options.revoke ?? [])
       say(`revoked: ${r.permission} on ${r.repo} from the ${r.token} token`);
     const maintainer = `${project.config.project}-maintainer`;
+    // The release environment, as init tells a project to create it: with the maintainer as its
+    // required reviewer when approval is rehearsed, otherwise with none (jobs run at once).
+    emulator.setEnvironment(project.automationRepo, "release", options.requireApproval ? [maintainer] : []);
     const host = new RehearsalHost(emulator, join(options.dir, "actions"), {
       apps: worldApps(credentials),
       settings: repoSettings(project, credentials),
       s3: { endpoint: s3.endpoint, ...awsKeys(credentials) },
+      awsRoles: awsRoleTrust(
+        project,
+        emulator.state.repos[project.automationRepo.toLowerCase()]?.defaultBranch ?? "main",
+      ),
       approver: { login: maintainer, required: options.requireApproval ?? false },
       firstRunId: kept?.lastRunId ?? 1000,
       notify: (n) => options.onNotice?.(n),
@@ -223,6 +233,22 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
             repository: { full_name: project.config.source.repo },
           },
         });
+        if (options.triggerTwice) {
+          // Both events start request-release: a tag push and the GitHub Release published for it
+          // (Netflix/archaius#678). The automation repo gets the same release requested twice at once.
+          say(`gh release create ${version}: a GitHub Release for the tag, published at the same moment`);
+          actions.enqueue(project.config.source.repo, {
+            name: "release",
+            ref: `refs/tags/${version}`,
+            sha,
+            actor: maintainer,
+            payload: {
+              action: "published",
+              release: { tag_name: version, target_commitish: sha, draft: false, prerelease: false },
+              repository: { full_name: project.config.source.repo },
+            },
+          });
+        }
       }
     }
     // Maintainers merge each release PR as soon as its CI has passed, while the rest goes on.

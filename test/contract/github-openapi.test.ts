@@ -168,6 +168,20 @@ beforeAll(async () => {
     "maintainer",
   ]);
   await settle(gh.rest.actions.getWorkflowRun({ ...R, run_id: 8 }));
+  const job = emulator.startJobCheckRun("acme/site", {
+    runId: 7,
+    name: "build (linux)",
+    headSha: commit.sha,
+  });
+  emulator.completeJobCheckRun("acme/site", job, "success");
+  const { data: jobs } = await gh.rest.actions.listJobsForWorkflowRun({ ...R, run_id: 7 });
+  expect(jobs.jobs.map((j) => [j.name, j.status, j.conclusion])).toEqual([
+    ["build (linux)", "completed", "success"],
+  ]);
+  await settle(gh.rest.actions.listJobsForWorkflowRun({ ...R, run_id: 8 }));
+  emulator.setEnvironment("acme/site", "release", ["maintainer"]);
+  await gh.rest.repos.getEnvironment({ ...R, environment_name: "release" });
+  await settle(gh.rest.repos.getEnvironment({ ...R, environment_name: "staging" }));
   // An annotated tag: its ref names a tag object, which names the commit.
   const tagger = { GIT_COMMITTER_NAME: "maintainer", GIT_COMMITTER_EMAIL: "m@example.invalid" };
   await emulator.git("acme/site").run(["tag", "-a", "-m", "v0", "0.9.0", base], { env: tagger });

@@ -178,4 +178,36 @@ jobs:
       /pin\.yml:6: actions\/checkout@v4 is not pinned by a full commit SHA/,
     );
   });
+
+  it("lets a job assume an AWS role only when its OIDC subject is the one the role trusts", () => {
+    // GitHub's sub is repo:O/R:environment:NAME for a job with an environment, repo:O/R:ref:REF
+    // otherwise (Actions docs, "OpenID Connect reference"): the release role is out of reach of a job
+    // that does not run in the release environment, and the doctor's role of one that does.
+    const job = (name: string, role: string, environment?: string) => `  ${name}:
+    runs-on: ubuntu-latest
+${environment ? `    environment: ${environment}\n` : ""}    permissions:
+      id-token: write
+    steps:
+      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502
+        with:
+          role-to-assume: ${role}
+          aws-region: us-east-1
+`;
+    const result = run(
+      "roles.yml",
+      `name: roles
+on: workflow_dispatch
+permissions: {}
+jobs:
+${job("publish", "arn:release", "release")}${job("stray", "arn:release")}${job("doctor", "arn:doctor")}${job("doctor-in-env", "arn:doctor", "release")}`,
+    );
+    const results = Object.fromEntries((result.run?.jobs ?? []).map((j) => [j.id, j]));
+    expect(results.publish?.result).toBe("success");
+    expect(results.doctor?.result).toBe("success");
+    expect(results.stray?.result).toBe("failure");
+    expect(results.stray?.steps[0]?.log).toContain(
+      "the role trusts repo:owner/repo:environment:release, the job's token says repo:owner/repo:ref:refs/heads/main",
+    );
+    expect(results["doctor-in-env"]?.result).toBe("failure");
+  });
 });

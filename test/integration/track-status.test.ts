@@ -6,6 +6,7 @@ import { sweepOpenReleases } from "../../src/actions/review-sweep.js";
 import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
 import { LedgerStore } from "../../src/adapters/ledger-store.js";
+import { readEnvironmentReviewers, readRunJobs } from "../../src/adapters/run-jobs.js";
 import { parseConfig } from "../../src/core/config-parse.js";
 import { readLedgerMarker } from "../../src/core/dashboard.js";
 import { buildReleaseRequested } from "../../src/core/events.js";
@@ -514,7 +515,7 @@ describe("track-status against the GitHub emulator", () => {
           token: "t",
           "job-results": '{"build": "success"}',
           "approvals-of-run": "9",
-          "approvals-token": token,
+          "run-token": token,
         },
         env,
       );
@@ -529,5 +530,154 @@ describe("track-status against the GitHub emulator", () => {
     const refused = await record("t");
     expect(refused.exitCode).toBe(1);
     expect(refused.stdout).toContain("Actions: read");
+  });
+});
+
+describe("two runs of one release at once", () => {
+  const PATH = ".github/workflows/release.yml";
+  const runOf = (id: number) => ({
+    ...deps(),
+    run: { runId: `${id}-1`, runUrl: undefined, workflowRunId: String(id), actor: "maintainer" },
+    runLookup: {
+      github: createGitHubClient({ token: "job", baseUrl: emulator.url, pace: "local" }),
+      repo: AUTOMATION,
+      workflowPath: PATH,
+    },
+  });
+  const start = (id: number, path = PATH) =>
+    emulator.startWorkflowRun(AUTOMATION, {
+      id,
+      name: "release",
+      path,
+      event: "repository_dispatch",
+      headBranch: "main",
+      headSha: "b".repeat(40),
+      actor: "release-relay[bot]",
+    });
+  const decide = (id: number) => runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf(id));
+
+  beforeEach(() => {
+    emulator.addToken("job", { login: "github-actions[bot]", repos: { [AUTOMATION]: ["actions:read"] } });
+  });
+
+  it("lets exactly one of two runs deciding at the same moment take the stages", async () => {
+    start(11);
+    start(12);
+    const [a, b] = await Promise.all([decide(11), decide(12)]);
+    const winners = [a, b].filter((r) => r.stagesToRun.length > 0);
+    expect(winners).toHaveLength(1);
+    const loser = winners[0] === a ? b : a;
+    expect(loser.stagesToRun).toEqual([]);
+    expect(loser.held[0]).toMatchObject({ stage: "build-matrix", runId: winners[0] === a ? "11" : "12" });
+  });
+
+  it("does not let a claim hold a stage once GitHub says its run ended, or when it names another workflow's run", async () => {
+    start(21);
+    await decide(21);
+    start(22);
+    expect((await decide(22)).stagesToRun).toEqual([]);
+    // The first run crashed: GitHub reports it completed, so its claim holds nothing.
+    emulator.finishWorkflowRun(AUTOMATION, 21, "failure");
+    const taken = await decide(22);
+    expect(taken.stagesToRun).toContain("build");
+    emulator.finishWorkflowRun(AUTOMATION, 22, "success");
+    // A claim written into the ledger for a run of another workflow, still running: not believed.
+    start(23, ".github/workflows/nightly.yml");
+    await new LedgerStore(github, AUTOMATION, "8.0.2").append({
+      id: "claim:23-1",
+      at: "2025-01-07T12:30:00Z",
+      type: "claim",
+      stages: ["build"],
+      runId: "23",
+    });
+    start(24);
+    expect((await decide(24)).stagesToRun).toContain("build");
+  });
+});
+
+describe("the release as it happens", () => {
+  it("records each stage's start and end at the times GitHub lists for the run's jobs, and who publishing waits for", async () => {
+    emulator.addToken("job", { login: "github-actions[bot]", repos: { [AUTOMATION]: ["actions:read"] } });
+    const jobs = createGitHubClient({ token: "job", baseUrl: emulator.url, pace: "local" });
+    emulator.startWorkflowRun(AUTOMATION, {
+      id: 31,
+      name: "release",
+      path: ".github/workflows/release.yml",
+      event: "repository_dispatch",
+      headBranch: "main",
+      headSha: "c".repeat(40),
+      actor: "release-relay[bot]",
+    });
+    const check = (name: string) =>
+      emulator.startJobCheckRun(AUTOMATION, { runId: 31, name, headSha: "c".repeat(40) });
+    for (const name of ["plan", "build (linux, x86_64)", "build (linux, arm64)"])
+      emulator.completeJobCheckRun(AUTOMATION, check(name), "success");
+    check("qualify (linux, x86_64)");
+    // Another run's jobs on the same commit are not this run's.
+    emulator.startJobCheckRun(AUTOMATION, { runId: 32, name: "publish", headSha: "c".repeat(40) });
+    emulator.setEnvironment(AUTOMATION, "release", ["release-manager"]);
+    const listed = await readRunJobs(jobs, AUTOMATION, "31");
+    expect(listed.map((j) => `${j.name}:${j.status}`)).toEqual([
+      "plan:completed",
+      "build (linux, x86_64):completed",
+      "build (linux, arm64):completed",
+      "qualify (linux, x86_64):in_progress",
+    ]);
+    expect(await readEnvironmentReviewers(jobs, AUTOMATION, "release")).toEqual(["release-manager"]);
+    expect(await readEnvironmentReviewers(jobs, AUTOMATION, "staging")).toEqual([]);
+
+    const run = {
+      ...deps(),
+      run: { runId: "31-1", runUrl: undefined, workflowRunId: "31", actor: "maintainer" },
+    };
+    await runTrackStatus({ ...settings(), rerun: "failed" }, config, run);
+    const result = await runTrackStatus(
+      {
+        ...settings(),
+        runJobs: listed,
+        awaiting: {
+          environment: "release",
+          stages: ["compute-hashes", "sign-upload"],
+          reviewers: ["release-manager"],
+        },
+      },
+      config,
+      run,
+    );
+    const checks = emulator.state.repos[AUTOMATION.toLowerCase()]?.checkRuns ?? [];
+    const builds = checks.filter((c) => c.name.startsWith("build ("));
+    expect(result.state.stages.build).toMatchObject({
+      status: "succeeded",
+      startedAt: builds.map((c) => c.startedAt).sort()[0],
+      finishedAt: builds
+        .map((c) => c.completedAt)
+        .sort()
+        .at(-1),
+    });
+    expect(result.state.stages.qualify.status).toBe("running");
+    // Qualify has not finished: nobody is waited for yet.
+    expect(result.issue.body).not.toContain("waiting for approval");
+    emulator.completeJobCheckRun(
+      AUTOMATION,
+      checks.find((c) => c.name.startsWith("qualify"))?.id as number,
+      "success",
+    );
+    const waiting = await runTrackStatus(
+      {
+        ...settings(),
+        runJobs: await readRunJobs(jobs, AUTOMATION, "31"),
+        awaiting: {
+          environment: "release",
+          stages: ["compute-hashes", "sign-upload"],
+          reviewers: ["release-manager"],
+        },
+      },
+      config,
+      run,
+    );
+    expect(waiting.issue.body).toContain(
+      "| ⏳ waiting for approval by @release-manager (environment release) |",
+    );
+    expect(waiting.issue.body).toMatch(/\| Build \| ✅ succeeded \| \d+s \|/);
   });
 });

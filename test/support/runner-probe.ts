@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ConcurrencyGroups } from "../../src/rehearsal/runner/concurrency.js";
 import { runWorkflow } from "../../src/rehearsal/runner/run-workflow.js";
 import type { RunnerHost } from "../../src/rehearsal/runner/runner-host.js";
 import { parseWorkflowFile } from "../../src/rehearsal/runner/workflow-file.js";
@@ -29,7 +30,18 @@ const host: RunnerHost = {
   appToken: () => ({ token: "ghs_probe_app_token" }),
   settings: () => ({ vars: { NAME: "probe" }, secrets: { SECRET_VALUE: "s3cr3t-canary-value" } }),
   s3: { endpoint: "http://127.0.0.1:9", accessKeyId: "a", secretAccessKey: "b" },
+  // Two roles, trusting what init prints for the release environment's role and for a repository one.
+  assumeRole: (role, subject) => {
+    const trusted = {
+      "arn:release": "repo:owner/repo:environment:release",
+      "arn:doctor": "repo:owner/repo:ref:refs/heads/main",
+    }[role];
+    return trusted === subject
+      ? {}
+      : { error: `the role trusts ${trusted}, the job's token says ${subject}` };
+  },
   workDir,
+  concurrency: new ConcurrencyGroups(),
   nextRunId: () => ++runId,
   startCheckRun: (_repo, job) => {
     checkRuns.push({ id: checkRuns.length + 1, ...job, status: "in_progress" });

@@ -23,9 +23,13 @@ export function trackSettings(
     jobResults: undefined,
     qualifyLogsDir: undefined,
     approvalsOfRun: undefined,
-    approvalsToken: undefined,
+    runToken: undefined,
     appSlug: undefined,
     sweep: undefined,
+    progressOfRun: undefined,
+    awaitingApproval: undefined,
+    awaitingStages: undefined,
+    starting: undefined,
     ...overrides,
   };
 }

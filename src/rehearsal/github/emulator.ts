@@ -15,6 +15,7 @@ import { issueRoutes } from "./routes-issues.js";
 import { pullRoutes } from "./routes-pulls.js";
 import { releaseRoutes } from "./routes-releases.js";
 import { repoRoutes } from "./routes-repos.js";
+import { runRoutes } from "./routes-runs.js";
 import { Shapes } from "./shapes.js";
 import {
   type DeploymentReviewState,
@@ -34,6 +35,7 @@ export const ROUTES: readonly Route[] = [
   ...gitRoutes,
   ...checkRoutes,
   ...releaseRoutes,
+  ...runRoutes,
 ];
 
 // Path parameters that may hold slashes (refs, file paths) match greedily; numbers match digits only.
@@ -216,6 +218,13 @@ export class GitHubEmulator {
       return;
     this.world.user(review.user);
     r.deploymentReviews.push({ ...review, at: this.world.now() });
+  }
+
+  /** A deployment environment of a repo, with the logins of its required reviewers (none: no review). */
+  setEnvironment(full: string, name: string, reviewers: readonly string[]): void {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    for (const login of reviewers) this.world.user(login);
+    r.environments = { ...r.environments, [name]: { reviewers: [...reviewers], createdAt: this.world.now() } };
   }
 
   /** A workflow run starts, as the Actions API will report it (`GET .../actions/runs/{id}`). */

@@ -138,6 +138,14 @@ export interface RepoState {
   deploymentReviews?: DeploymentReviewState[];
   /** Absent in states saved before workflow runs were kept. */
   workflowRuns?: WorkflowRunState[];
+  /** Deployment environments by name, with the logins of their required reviewers. */
+  environments?: Record<string, EnvironmentState>;
+}
+
+/** A deployment environment: who must approve a job that names it (none: it runs at once). */
+export interface EnvironmentState {
+  reviewers: string[];
+  createdAt: string;
 }
 
 /** A `repository_dispatch` as GitHub delivered it to the receiving repo. */

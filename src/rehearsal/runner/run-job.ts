@@ -180,6 +180,7 @@ async function runSteps(r: JobRun): Promise<JobRecord> {
           stepEnv,
           secretValues,
           jobToken: token,
+          environment: environmentName,
           timeoutMinutes,
           where,
         });
@@ -242,6 +243,7 @@ interface StepRun {
   stepEnv: Record<string, string>;
   secretValues: Set<string>;
   jobToken: string;
+  environment: string | undefined;
   where: string;
   timeoutMinutes: number;
 }
@@ -299,6 +301,7 @@ async function runOneStep(r: JobRun, step: StepSpec, s: StepRun) {
     inputs: given,
     permissions: r.job.permissions,
     jobToken: s.jobToken,
+    environment: s.environment,
     where: s.where,
   });
   for (const mask of result.masks) s.secretValues.add(mask);

@@ -81,6 +81,47 @@ export async function runWorkflow(
     vars: settings.vars,
     inputs: event.name === "workflow_dispatch" ? dispatchInputs(workflow, event) : {},
   };
+  // A run whose concurrency group is busy waits; one that a newer run of the group replaces while
+  // it waits is cancelled before any job starts.
+  const group = workflow.concurrency
+    ? String(evaluateToken(workflow.concurrency, base, { succeeded: true }, workflow.file) ?? "")
+    : undefined;
+  const admitted = group === undefined || (await host.concurrency.enter(repo, group, runId));
+  let records: JobRecord[] = [];
+  try {
+    if (admitted) records = await runJobs(host, repo, workflow, event, { runId, runDir, base });
+  } finally {
+    if (group !== undefined && admitted) host.concurrency.leave(repo, group, runId);
+  }
+  const run: RunRecord = {
+    id: runId,
+    repo,
+    workflow: workflow.name,
+    file: workflow.file,
+    event: event.name,
+    headBranch,
+    headSha: event.sha,
+    conclusion: !admitted
+      ? "cancelled"
+      : records.some((r) => r.result === "failure" || r.result === "cancelled")
+        ? "failure"
+        : "success",
+    jobs: records,
+    durationMs: Date.now() - started,
+    url,
+  };
+  host.notify({ kind: "run-finished", run });
+  return run;
+}
+
+/** The jobs of an admitted run, in `needs` order, each after the jobs it needs. */
+async function runJobs(
+  host: RunnerHost,
+  repo: string,
+  workflow: WorkflowSpec,
+  event: WorkflowEvent,
+  { runId, runDir, base }: { runId: number; runDir: string; base: Contexts },
+): Promise<JobRecord[]> {
   const results = new Map<string, NeedResult>();
   const records: JobRecord[] = [];
   const pending = [...workflow.jobs];
@@ -177,23 +218,7 @@ export async function runWorkflow(
     }
     results.set(job.id, { result, outputs });
   }
-  const run: RunRecord = {
-    id: runId,
-    repo,
-    workflow: workflow.name,
-    file: workflow.file,
-    event: event.name,
-    headBranch,
-    headSha: event.sha,
-    conclusion: records.some((r) => r.result === "failure" || r.result === "cancelled")
-      ? "failure"
-      : "success",
-    jobs: records,
-    durationMs: Date.now() - started,
-    url,
-  };
-  host.notify({ kind: "run-finished", run });
-  return run;
+  return records;
 }
 
 function failedJob(id: string, message: string): JobRecord {

@@ -1,4 +1,5 @@
 import type { TokenScope } from "../github/permissions.js";
+import type { ConcurrencyGroups } from "./concurrency.js";
 
 /** The outcome of a step, job or run, in GitHub's words. */
 export type Result = "success" | "failure" | "skipped" | "cancelled";
@@ -33,7 +34,7 @@ export interface RunRecord {
   event: string;
   headBranch: string;
   headSha: string;
-  conclusion: "success" | "failure";
+  conclusion: "success" | "failure" | "cancelled";
   jobs: JobRecord[];
   durationMs: number;
   url: string;
@@ -95,6 +96,10 @@ export interface RunnerHost {
   settings(repo: string): RepoSettings;
   /** Credentials the AWS credentials stand-in exports for the local S3. */
   s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
+  /** The workflow concurrency groups of every repo (a run waits for its group). */
+  concurrency: ConcurrencyGroups;
+  /** Whether STS lets a job whose OIDC token has `subject` assume `role`; why not, if it does not. */
+  assumeRole(role: string, subject: string): { error?: string };
   /** Where workspaces, logs and artifacts live. */
   workDir: string;
   nextRunId(): number;

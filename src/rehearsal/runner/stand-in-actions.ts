@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
+import { oidcSubject } from "../../core/aws-roles.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { RunnerHost, WorkflowEvent } from "./runner-host.js";
 import { filterPattern } from "./triggers.js";
@@ -18,6 +19,8 @@ export interface StandInCall {
   inputs: Record<string, string>;
   permissions: Record<string, string> | "none";
   jobToken: string;
+  /** The environment the job named, if any (it decides the job's OIDC subject). */
+  environment?: string | undefined;
   where: string;
 }
 
@@ -165,6 +168,21 @@ const configureAwsCredentials: StandIn = async (call) => {
       "assuming a role through OIDC needs `id-token: write`",
       "add id-token: write to the job's permissions",
     );
+  const role = call.inputs["role-to-assume"];
+  if (role) {
+    const subject = oidcSubject(call.repo, {
+      environment: call.environment,
+      event: call.event.name,
+      ref: call.event.ref,
+    });
+    const refused = call.host.assumeRole(role, subject).error;
+    if (refused)
+      fail(
+        call,
+        `could not assume ${role}: ${refused}`,
+        "trust exactly the subject `release-relay init` prints for this role (repo:OWNER/REPO:environment:release for the roles in the release environment)",
+      );
+  }
   const { s3 } = call.host;
   return done(`Assumed ${call.inputs["role-to-assume"] || "the given keys"} (local S3 at ${s3.endpoint})\n`, {
     env: {

@@ -47,6 +47,8 @@ export interface WorkflowSpec {
   name: string;
   on: WorkflowTemplate["events"];
   env?: MappingToken;
+  /** The run's concurrency group; queued runs of a group wait (cancel-in-progress is not supported). */
+  concurrency?: TemplateToken;
   jobs: JobSpec[];
 }
 
@@ -76,7 +78,7 @@ const STEP_KEYS = new Set([
   "timeout-minutes",
   "continue-on-error",
 ]);
-const WORKFLOW_KEYS = new Set(["name", "on", "permissions", "jobs", "env"]);
+const WORKFLOW_KEYS = new Set(["name", "on", "permissions", "jobs", "env", "concurrency"]);
 
 function unsupported(file: string, token: TemplateToken | undefined, what: string): ReleaseRelayError {
   return new ReleaseRelayError(
@@ -169,11 +171,20 @@ export async function parseWorkflowFile(file: string, content: string): Promise<
     };
   });
   const env = root.find("env");
+  const concurrency = root.find("concurrency");
+  if (concurrency && isMapping(concurrency)) {
+    for (const [key, value] of keysOf(concurrency))
+      if (key !== "group" && !(key === "cancel-in-progress" && value.toString() === "false"))
+        throw unsupported(file, value, `concurrency ${key}: ${value.toString()}`);
+  }
   return {
     file,
     name: name && isString(name) ? name.value : file,
     on: template.events,
     ...(env ? { env: env.assertMapping("env") } : {}),
+    ...(concurrency
+      ? { concurrency: isMapping(concurrency) ? (concurrency.find("group") as TemplateToken) : concurrency }
+      : {}),
     jobs,
   };
 }

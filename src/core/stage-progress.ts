@@ -1,0 +1,108 @@
+// A release as it happens: each stage's start and end are read from what GitHub says of the run's
+// jobs (their own timestamps, not the time a step got round to writing), and a stage whose job waits
+// for a deployment environment says who it waits for.
+import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
+import type { ReleaseState } from "./release-state.js";
+import { type RecordingRun, stageEvent } from "./stage-output-events.js";
+
+/** The job of release.yml that runs each stage (matrix legs are named "<job> (<values>)"). */
+export const STAGE_JOBS: Readonly<Record<Stage, string>> = {
+  "build-matrix": "plan",
+  build: "build",
+  qualify: "qualify",
+  "compute-hashes": "publish",
+  "sign-upload": "publish",
+  "open-downstream-prs": "downstream",
+};
+
+/** A job of the run, as the Actions API lists it. */
+export interface RunJob {
+  name: string;
+  status: string;
+  conclusion: string | null;
+  startedAt: string | null;
+  completedAt: string | null;
+}
+
+const legsOf = (jobs: readonly RunJob[], job: string) =>
+  jobs.filter((j) => (j.name === job || j.name.startsWith(`${job} (`)) && j.conclusion !== "skipped");
+
+/**
+ * The stage events GitHub's view of the run supports: a stage started when its first leg started,
+ * and ended when its last leg completed (failed if any leg did not succeed). A stage none of whose
+ * jobs ran records nothing. Ids are the ones the job results use, so each fact is recorded once.
+ */
+export function progressEvents(jobs: readonly RunJob[], run: RecordingRun): LedgerEvent[] {
+  const events: LedgerEvent[] = [];
+  for (const [stage, job] of Object.entries(STAGE_JOBS) as [Stage, string][]) {
+    const legs = legsOf(jobs, job);
+    const starts = legs.flatMap((l) => (l.startedAt && l.status !== "waiting" ? [l.startedAt] : []));
+    if (starts.length === 0) continue;
+    events.push(stageEvent(stage, "started", run, starts.sort()[0] as string));
+    if (!legs.every((l) => l.status === "completed" && l.completedAt)) continue;
+    const ended = legs.map((l) => l.completedAt as string).sort();
+    const failed = legs.filter((l) => l.conclusion !== "success");
+    const detail =
+      failed.length === 0
+        ? undefined
+        : failed.every((l) => l.conclusion === "cancelled")
+          ? "cancelled"
+          : legs.length > 1
+            ? `${failed.length} of ${legs.length} jobs did not succeed: ${failed.map((l) => l.name).join(", ")}`
+            : `the ${job} job ended ${failed[0]?.conclusion ?? "without a result"}`;
+    events.push(
+      stageEvent(stage, failed.length ? "failed" : "succeeded", run, ended.at(-1) as string, detail),
+    );
+  }
+  return events;
+}
+
+/**
+ * "Waiting for approval" for the stages whose job waits on `environment`: only stages this run
+ * claimed, not yet under way, after every earlier stage succeeded (a failed build waits for nobody).
+ * Nothing when the environment has no required reviewers; `reviewers` undefined: not known.
+ */
+export function awaitingApprovalEvents(
+  state: ReleaseState,
+  stages: readonly Stage[],
+  environment: string,
+  reviewers: readonly string[] | undefined,
+  run: RecordingRun & { workflowRunId?: string | undefined },
+  at: string,
+): LedgerEvent[] {
+  if (reviewers !== undefined && reviewers.length === 0) return [];
+  const first = Math.min(...stages.map((s) => STAGES.indexOf(s)));
+  const ready = STAGES.slice(0, first).every(
+    (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped",
+  );
+  if (!ready) return [];
+  const who = reviewers ? reviewers.map((r) => `@${r}`).join(", ") : `the reviewers of ${environment}`;
+  return stages
+    .filter(
+      (s) =>
+        state.claims[s] === (run.workflowRunId ?? run.runId) &&
+        ["pending", "failed"].includes(state.stages[s].status),
+    )
+    .map((s) =>
+      stageEvent(s, "waiting", run, at, `waiting for approval by ${who} (environment ${environment})`),
+    );
+}
+
+/**
+ * The stages whose jobs start next, started now: the issue shows them under way while they run
+ * (their jobs hold no token to say so themselves). Only stages this run claimed and has not started.
+ */
+export function startingEvents(
+  state: ReleaseState,
+  stages: readonly Stage[],
+  run: RecordingRun & { workflowRunId?: string | undefined },
+  at: string,
+): LedgerEvent[] {
+  return stages
+    .filter(
+      (s) =>
+        state.claims[s] === (run.workflowRunId ?? run.runId) &&
+        ["pending", "failed", "waiting"].includes(state.stages[s].status),
+    )
+    .map((s) => stageEvent(s, "started", run, at));
+}

@@ -1,0 +1,51 @@
+// A run takes the stages it will run by claiming them in the ledger. A claim is a ledger entry, so it
+// is believed only while GitHub says its run is this release workflow's and still in progress: the
+// claim of a run that crashed, or one that names another workflow's run, holds nothing.
+import type { GitHubClient } from "../adapters/github.js";
+import type { LedgerStore } from "../adapters/ledger-store.js";
+import { readWorkflowRun } from "../adapters/reported-facts.js";
+import type { Stage } from "../core/ledger.js";
+import { deriveState, type ReleaseState } from "../core/release-state.js";
+import { claimants, decideRun, type RunDecision } from "../core/stage-claims.js";
+
+export interface ClaimingRun {
+  runId: string;
+  workflowRunId: string;
+  actor: string;
+  runUrl?: string | undefined;
+}
+
+/** Where claimants' runs are looked up: the automation repo, with a token that may read its runs. */
+export interface RunLookup {
+  github: GitHubClient;
+  repo: string;
+  /** The release workflow's path (from GITHUB_WORKFLOW_REF); a claimant running another workflow holds nothing. */
+  workflowPath: string | undefined;
+}
+
+export async function claimStages(
+  store: LedgerStore,
+  before: ReleaseState,
+  request: "failed" | "all" | readonly Stage[],
+  run: ClaimingRun,
+  lookup: RunLookup,
+  at: string,
+): Promise<RunDecision> {
+  const checked = claimants(before, run.workflowRunId);
+  const live = new Set<string>();
+  for (const id of checked) {
+    const reported = await readWorkflowRun(lookup.github, lookup.repo, Number(id));
+    if (
+      reported &&
+      reported.status !== "completed" &&
+      (!lookup.workflowPath || reported.path === lookup.workflowPath)
+    )
+      live.add(id);
+  }
+  let decision: RunDecision | undefined;
+  await store.appendDecided((events) => {
+    decision = decideRun(deriveState(events), request, run, { live, checked: new Set(checked) }, at);
+    return decision.events;
+  });
+  return decision as RunDecision;
+}
