@@ -66,6 +66,8 @@ export const rehearseCommand: Command = async (args, out) => {
       json: { type: "boolean", default: false },
       revoke: { type: "string", multiple: true },
       attack: { type: "string" },
+      "merge-method": { type: "string" },
+      "fork-pr": { type: "boolean", default: false },
       "trigger-twice": { type: "boolean", default: false },
     },
     "rehearse",
@@ -93,6 +95,13 @@ export const rehearseCommand: Command = async (args, out) => {
       `--attack is judged on a plain production release; it does not go with --${alone.join(", --")}`,
       `e.g. rehearse --keep ./world --attack ${attack}, then rehearse --resume --keep ./world --attack NAME`,
     );
+  const mergeMethod = values["merge-method"] ?? "merge";
+  if (mergeMethod !== "merge" && mergeMethod !== "squash" && mergeMethod !== "rebase")
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `--merge-method ${mergeMethod} is not one of GitHub's merge methods`,
+      "use --merge-method merge, squash or rebase",
+    );
   const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
   const rate = number(values.faults, "faults", 0, 0.5);
   const crashAfter = number(values["crash-after"], "crash-after", 1, 100_000);
@@ -110,6 +119,8 @@ export const rehearseCommand: Command = async (args, out) => {
     ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
     revoke: (values.revoke ?? []).map(parseRevocation),
     ...(attack ? { attack } : {}),
+    mergeMethod,
+    forkPr: values["fork-pr"],
     triggerTwice: values["trigger-twice"],
     onNotice: (n) => {
       if (values.json)

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import type { GitHubEmulator } from "./github/emulator.js";
+import type { MergeMethod } from "./github/pull-merge.js";
 import type { LocalActions } from "./runner/local-actions.js";
 import type { RunnerHost } from "./runner/runner-host.js";
 
@@ -36,8 +37,9 @@ export async function apiCall(
 }
 
 /**
- * The maintainers' part: merge each open release PR of `version` whose head passed the repo's CI,
- * then queue what GitHub would deliver (pull_request_target closed, push to the base branch).
+ * The maintainers' part: merge each open release PR of `version` (a branch of the repo itself: a
+ * fork's release-named PR is not the release's) whose head passed the repo's CI, by `method`, then
+ * queue what GitHub would deliver (pull_request_target closed, push to the base branch).
  * Returns how many PRs were merged.
  */
 export async function mergeGreenPulls(
@@ -47,6 +49,7 @@ export async function mergeGreenPulls(
   token: string,
   repos: readonly string[],
   version: string,
+  method: MergeMethod = "merge",
 ): Promise<number> {
   let merged = 0;
   for (const repo of repos) {
@@ -54,7 +57,12 @@ export async function mergeGreenPulls(
     if (!state) continue;
     for (const pull of state.pulls) {
       const issue = state.issues.find((i) => i.number === pull.number);
-      if (pull.merged || issue?.state !== "open" || !pull.headRef.startsWith(`release-relay/${version}/`))
+      if (
+        pull.merged ||
+        pull.headRepo ||
+        issue?.state !== "open" ||
+        !pull.headRef.startsWith(`release-relay/${version}/`)
+      )
         continue;
       const head = execFileSync("git", [
         "--git-dir",
@@ -69,7 +77,7 @@ export async function mergeGreenPulls(
       );
       if (checks.length === 0 || checks.some((r) => r.conclusion !== "success")) continue;
       const reply = (await apiCall(host.apiUrl, token, "PUT", `/repos/${repo}/pulls/${pull.number}/merge`, {
-        merge_method: "merge",
+        merge_method: method,
       })) as { status: number; body?: { sha?: string } };
       if (reply.status !== 200 || !reply.body?.sha) continue;
       merged++;

@@ -118,7 +118,10 @@ export async function collectOutcome(input: {
   const diffs: RehearsalOutcome["diffs"] = [];
   for (const d of config.downstream) {
     const repoState = emulator.state.repos[d.repo.toLowerCase()];
-    const pull = repoState?.pulls.find((p) => p.headRef.startsWith(`release-relay/${version}/`));
+    // The release's own PR: a fork's PR may carry a release-named branch too, and is not it.
+    const pull = repoState?.pulls.find(
+      (p) => !p.headRepo && p.headRef.startsWith(`release-relay/${version}/`),
+    );
     if (!repoState || !pull) continue;
     const gitDir = join(emulator.dir, "repos", d.repo.split("/")[0] as string, `${d.repo.split("/")[1]}.git`);
     const issue = repoState.issues.find((i) => i.number === pull.number);

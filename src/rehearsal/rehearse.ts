@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyEnvironment } from "../core/environment.js";
@@ -18,8 +19,10 @@ import {
   type WorldCredentials,
   worldApps,
 } from "./example-world.js";
+import { closeForkPull, type ForkPull, openForkPull } from "./fork-pull.js";
 import { GitHubEmulator, ROUTES } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
+import type { MergeMethod } from "./github/pull-merge.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
 import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";
@@ -49,6 +52,10 @@ export interface RehearseOptions {
   merge?: boolean;
   /** With `resume`: yank the kept world's release through the yank workflow instead of rerunning it. */
   yank?: { reason: string; dryRun?: boolean };
+  /** How maintainers merge release PRs (GitHub's merge_method; default merge). */
+  mergeMethod?: MergeMethod;
+  /** Before the release, an outsider opens a PR from a fork with a release-named branch in a downstream. */
+  forkPr?: boolean;
   /** Publish a GitHub Release for the tag as it is pushed: two requests for the release at once. */
   triggerTwice?: boolean;
   /** After the release (or, with `resume`, instead of rerunning it): forge one event and judge the answer. */
@@ -169,6 +176,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       }
     });
     const mark = emulator.log.mark();
+    let forkPull: ForkPull | undefined;
+    const forkerToken = `ghp_rehearsal_forker_${randomBytes(8).toString("hex")}`;
     const tOrchestration = Date.now();
     if (kept && options.attack) {
       say(`kept world: ${version} as it stands, attacked without rerunning it`);
@@ -200,6 +209,15 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         },
       );
     } else {
+      if (options.forkPr) {
+        const target = project.config.downstream.find((d) => d.mode === "pr" && !d.dispatch);
+        if (target) {
+          forkPull = await openForkPull(emulator, host, target.repo, target.name, version, forkerToken);
+          say(
+            `fork PR: ${forkPull.fork} opened ${target.repo}#${forkPull.number} from its branch ${forkPull.branch} (changes nothing; not the release's)`,
+          );
+        }
+      }
       const gitDir = host.gitDir(project.config.source.repo);
       const sha = execFileSync("git", ["--git-dir", gitDir, "rev-parse", "HEAD"]).toString().trim();
       execFileSync("git", ["--git-dir", gitDir, "update-ref", `refs/tags/${version}`, sha]);
@@ -265,10 +283,17 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
           credentials.maintainerToken,
           project.downstreamRepos,
           version,
+          options.mergeMethod ?? "merge",
         );
         if (merged > 0) say(`maintainers merged ${merged} release PR(s) whose CI passed`);
       };
     await actions.drain();
+    if (forkPull) {
+      // Whoever opened it gives up: closing a fork's PR reports nothing either.
+      await closeForkPull(emulator, (repo, event) => actions.enqueue(repo, event), forkPull, forkerToken);
+      say(`fork PR: ${forkPull.repo}#${forkPull.number} closed by ${forkPull.fork.split("/")[0]}`);
+      await actions.drain();
+    }
     emulator.setFaults(undefined);
     s3.setFaults(undefined);
     const attack = options.attack

@@ -92,7 +92,7 @@ async function pullFrom(repoOwner: string, branch: string, file: string) {
  * Runs the decision step as the image build's workflow_run would; returns its output and what it
  * printed. Asynchronously: the emulator answering its curl lives in this process.
  */
-async function decideFor(runSha: string, runName = "Build and push images") {
+async function decideFor(runSha: string, runName = "Build and push images", conclusion = "success") {
   const outputFile = join(mkdtempSync(join(tmpdir(), "report-status-")), "output");
   const child = spawn("bash", ["-e", "-c", decide], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -107,7 +107,7 @@ async function decideFor(runSha: string, runName = "Build and push images") {
       EVENT_NAME: "workflow_run",
       RUN_BRANCH: "mainline",
       RUN_NAME: runName,
-      RUN_CONCLUSION: "success",
+      RUN_CONCLUSION: conclusion,
       RUN_URL: `${emulator.url}/${REPO}/actions/runs/7`,
       RUN_SHA: runSha,
       REPO,
@@ -182,6 +182,19 @@ describe("report-status on the base branch after each merge method", () => {
     });
     const decided = await decideFor(merged.sha, "CI");
     expect([decided.status, decided.output]).toEqual([0, ""]);
+  });
+
+  it("a cancelled run is not reported as a failure: it is not reported at all", async () => {
+    const pr = await pullFrom(owner, "release-relay/1.3.1/container", "cancelled.txt");
+    const { data: merged } = await gh.rest.pulls.merge({
+      owner,
+      repo: name,
+      pull_number: pr.number,
+      merge_method: "squash",
+    });
+    const decided = await decideFor(merged.sha, "Build and push images", "cancelled");
+    expect([decided.status, decided.output]).toEqual([0, ""]);
+    expect(decided.stdout).toContain("not reported: Build and push images was cancelled");
   });
 
   it("the job may read its repo's pull requests, and mints the report token only when there is something to send", () => {

@@ -11,6 +11,14 @@ export type Contexts = Record<string, unknown>;
 export interface StatusCheck {
   /** True when everything before (needed jobs, or earlier steps) succeeded. */
   succeeded: boolean;
+  /**
+   * Something before was cancelled: `cancelled()` is true and, unless something also failed,
+   * `failure()` is false (Actions docs, "Status check functions": failure() is for a failed
+   * ancestor, cancelled() for a cancelled workflow). Absent: nothing was cancelled.
+   */
+  cancelled?: boolean;
+  /** Something before failed; absent: whatever did not succeed failed. */
+  failed?: boolean;
 }
 
 const CONTEXT_NAMES = [
@@ -37,9 +45,9 @@ function statusFunctions(status: StatusCheck): FunctionDefinition[] {
   });
   return [
     fn("success", () => status.succeeded),
-    fn("failure", () => !status.succeeded),
+    fn("failure", () => status.failed ?? (!status.succeeded && !status.cancelled)),
     fn("always", () => true),
-    fn("cancelled", () => false),
+    fn("cancelled", () => status.cancelled === true),
   ];
 }
 

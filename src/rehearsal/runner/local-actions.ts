@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { promisify } from "node:util";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { GitHubEmulator } from "../github/emulator.js";
@@ -20,6 +20,11 @@ interface Delivery {
 const MAX_DELIVERIES = 500;
 // Runs at once: enough to overlap one run's waiting on the API with another's work on two cores.
 const CONCURRENT_RUNS = 3;
+// "You can't use workflow_run to chain together more than three levels of workflows" (Actions docs,
+// "Events that trigger workflows", workflow_run): A → B → C → D runs, a fourth workflow_run does not.
+const MAX_WORKFLOW_RUN_DEPTH = 3;
+// How many workflow_run levels led to an event (kept beside it; GitHub keeps it to itself).
+const depths = new WeakMap<WorkflowEvent, number>();
 
 /**
  * GitHub Actions on one machine: delivers events to the workflows each emulated repo holds, and
@@ -101,7 +106,12 @@ export class LocalActions {
         this.interrupted.push({ repo: next.repo, file: workflow.file, event: next.event });
       this.host.recover();
       this.runs.push(run);
-      this.enqueue(next.repo, {
+      const depth = next.event.name === "workflow_run" ? (depths.get(next.event) ?? 1) : 0;
+      if (depth >= MAX_WORKFLOW_RUN_DEPTH) continue;
+      const pullHead = (
+        next.event.payload.pull_request as { head?: { repo?: { full_name?: string } } } | undefined
+      )?.head?.repo?.full_name;
+      const completed: WorkflowEvent = {
         name: "workflow_run",
         ref: `refs/heads/${await this.defaultBranch(next.repo)}`,
         sha: await this.head(next.repo),
@@ -115,14 +125,16 @@ export class LocalActions {
             conclusion: run.conclusion,
             head_branch: run.headBranch,
             head_sha: run.headSha,
-            // The rehearsal's branches all live in the repo itself (a fork's would name the fork).
-            head_repository: { full_name: next.repo },
+            // Where the branch lives: a fork's PR names the fork (jbolda/covector#328).
+            head_repository: { full_name: pullHead ?? next.repo },
             head_commit: { id: run.headSha, message: await this.commitMessage(next.repo, run.headSha) },
             html_url: run.url,
           },
           repository: { full_name: next.repo },
         },
-      });
+      };
+      depths.set(completed, depth + 1);
+      this.enqueue(next.repo, completed);
     }
   }
 
@@ -159,6 +171,7 @@ export class LocalActions {
 
   private onApiReply(route: string, status: number, body: unknown, params: Record<string, string>): void {
     const repo = `${params.owner}/${params.repo}`;
+    this.pushEvent(route, status, body, params);
     if (route === "POST /repos/{owner}/{repo}/pulls" && status === 201) this.pullEvent(repo, "opened", body);
     if (route === "PATCH /repos/{owner}/{repo}/git/refs/{ref}" && status === 200 && params.ref) {
       const branch = params.ref.replace(/^heads\//, "");
@@ -176,8 +189,35 @@ export class LocalActions {
     }
   }
 
+  /**
+   * A branch moved through the API (a `mode: push` downstream's release commit, a new branch): GitHub
+   * delivers `push` to the repo's workflows, unless the job's GITHUB_TOKEN moved it (Actions docs,
+   * "Triggering a workflow from a workflow": its events start no workflow).
+   */
+  private pushEvent(route: string, status: number, body: unknown, params: Record<string, string>): void {
+    const moved = route === "PATCH /repos/{owner}/{repo}/git/refs/{ref}" && status === 200;
+    const created = route === "POST /repos/{owner}/{repo}/git/refs" && status === 201;
+    if (!moved && !created) return;
+    const ref = (body as { ref?: string }).ref ?? "";
+    const sha = (body as { object?: { sha?: string } }).object?.sha ?? "";
+    if (!ref.startsWith("refs/heads/") || !sha) return;
+    const [call] = this.emulator.log.calls({ since: this.emulator.log.mark() - 1 });
+    if (call?.login === "github-actions[bot]") return;
+    const repo = `${params.owner}/${params.repo}`;
+    this.enqueue(repo, {
+      name: "push",
+      ref,
+      sha,
+      actor: call?.login ?? "",
+      payload: { ref, after: sha, created, repository: { full_name: repo } },
+    });
+  }
+
   private pullEvent(repo: string, action: string, pull: unknown): void {
     const p = pull as { number: number; head: { ref: string; sha: string }; base: { ref: string } };
+    // No pull_request run while the PR has merge conflicts (github/docs#8766): GitHub cannot make
+    // the merge commit such a run tests.
+    if (!this.mergesCleanly(repo, p.base.ref, p.head.sha)) return;
     this.enqueue(repo, {
       name: "pull_request",
       ref: `refs/pull/${p.number}/merge`,
@@ -186,6 +226,21 @@ export class LocalActions {
       actor: "release-relay[bot]",
       payload: { action, number: p.number, pull_request: pull, repository: { full_name: repo } },
     });
+  }
+
+  private mergesCleanly(repo: string, base: string, head: string): boolean {
+    try {
+      execFileSync(
+        "git",
+        ["--git-dir", this.host.gitDir(repo), "merge-tree", "--write-tree", `refs/heads/${base}`, head],
+        {
+          stdio: "ignore",
+        },
+      );
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private async commitMessage(repo: string, sha: string): Promise<string> {
@@ -204,22 +259,34 @@ export class LocalActions {
     return this.emulator.state.repos[repo.toLowerCase()]?.defaultBranch ?? "main";
   }
 
-  private async head(repo: string): Promise<string> {
+  private async head(repo: string, branch?: string): Promise<string> {
     const { stdout } = await git("git", [
       "--git-dir",
       this.host.gitDir(repo),
       "rev-parse",
-      `refs/heads/${await this.defaultBranch(repo)}`,
+      `refs/heads/${branch ?? (await this.defaultBranch(repo))}`,
     ]);
     return stdout.trim();
   }
 
   /** The workflow files of a repo as of the event's commit (the default branch for dispatches). */
   private async workflowsOf(repo: string, event: WorkflowEvent): Promise<WorkflowSpec[]> {
+    // pull_request_target runs the workflow of the PR's base branch, at that branch's head
+    // (github.sha = the base branch's last commit; Actions docs, "Events that trigger workflows").
+    const targetBase =
+      event.name === "pull_request_target"
+        ? (event.payload.pull_request as { base?: { ref?: string } } | undefined)?.base?.ref
+        : undefined;
+    if (targetBase) {
+      event.ref = `refs/heads/${targetBase}`;
+      event.sha = (await this.head(repo, targetBase).catch(() => "")) || event.sha;
+    }
     if (!event.sha) event.sha = await this.head(repo);
     if (!event.ref) event.ref = `refs/heads/${await this.defaultBranch(repo)}`;
     const gitDir = this.host.gitDir(repo);
-    const revision = ["push", "pull_request"].includes(event.name) ? event.sha : await this.head(repo);
+    const revision = ["push", "pull_request", "pull_request_target"].includes(event.name)
+      ? event.sha
+      : await this.head(repo);
     const { stdout } = await git("git", [
       "--git-dir",
       gitDir,

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { needsStatus, runConclusion } from "./conclusions.js";
 import { type Contexts, evaluateExpression, evaluateToken } from "./expressions.js";
 import { expandMatrix, legName } from "./matrix.js";
 import { runJob } from "./run-job.js";
@@ -101,11 +102,7 @@ export async function runWorkflow(
     event: event.name,
     headBranch,
     headSha: event.sha,
-    conclusion: !admitted
-      ? "cancelled"
-      : records.some((r) => r.result === "failure" || r.result === "cancelled")
-        ? "failure"
-        : "success",
+    conclusion: !admitted ? "cancelled" : runConclusion(records),
     jobs: records,
     durationMs: Date.now() - started,
     url,
@@ -146,10 +143,9 @@ async function runJobs(
     const needs = Object.fromEntries(job.needs.map((n) => [n, results.get(n) as NeedResult]));
     const contexts: Contexts = { ...base, needs };
     const where = `${workflow.file}:${job.line}`;
-    const succeeded = job.needs.every((n) => results.get(n)?.result === "success");
     let wanted: unknown;
     try {
-      wanted = evaluateExpression(job.if, contexts, { succeeded }, where);
+      wanted = evaluateExpression(job.if, contexts, needsStatus(job.needs.map((n) => results.get(n))), where);
     } catch (error) {
       records.push(failedJob(job.id, String(error)));
       results.set(job.id, { result: "failure", outputs: {} });

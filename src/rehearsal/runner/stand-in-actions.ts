@@ -52,6 +52,34 @@ function grants(permissions: StandInCall["permissions"], name: string, level: "r
   return has === "write" || (level === "read" && has === "read");
 }
 
+/**
+ * actions/checkout clones with its `token` (the job's GITHUB_TOKEN by default), which covers only
+ * the job's own repository: a private repository needs a token that can read it, or git answers
+ * "Repository not found" (actions/checkout README, "Checkout multiple repos (private)"). A public one
+ * reads without. Asked of the emulated API, retried over transient failures.
+ */
+async function assertReadable(call: StandInCall, repo: string, token: string): Promise<void> {
+  let status = 0;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    status = await fetch(`${call.host.apiUrl}/repos/${repo}`, {
+      headers: { authorization: `token ${token}`, accept: "application/vnd.github+json" },
+    }).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status !== 0 && status < 500 && status !== 429) break;
+    await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
+  }
+  if (status !== 200)
+    fail(
+      call,
+      `could not read ${repo} (HTTP ${status}): remote: Repository not found.`,
+      repo.toLowerCase() === call.repo.toLowerCase()
+        ? "give the job contents: read"
+        : `pass a token that can read ${repo} (the job's GITHUB_TOKEN covers only ${call.repo})`,
+    );
+}
+
 /** actions/checkout: a clone of the emulated repo at the event's commit (or `ref`), into `path`. */
 const checkout: StandIn = async (call) => {
   const repo = call.inputs.repository || call.repo;
@@ -62,8 +90,20 @@ const checkout: StandIn = async (call) => {
   if (!existsSync(gitDir)) fail(call, `repository ${repo} not found`, "check the repository input");
   if (existsSync(dest) && readdirSync(dest).length > 0)
     fail(call, `${dest} is not empty`, "check out into an empty path");
+  await assertReadable(call, repo, call.inputs.token || call.jobToken);
   const ref = call.inputs.ref || (repo.toLowerCase() === call.repo.toLowerCase() ? call.event.sha : "");
   await run("git", ["clone", "--quiet", "--no-hardlinks", gitDir, dest]);
+  // A PR's head from a fork lives only under refs/pull/N/head, which a plain clone does not fetch.
+  if (
+    ref &&
+    !(await run("git", ["cat-file", "-e", `${ref}^{commit}`], { cwd: dest }).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await run("git", ["fetch", "--quiet", "origin", "+refs/pull/*:refs/remotes/origin/pull/*"], {
+      cwd: dest,
+    });
   if (ref) await run("git", ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref], { cwd: dest });
   const { stdout } = await run("git", ["rev-parse", "HEAD"], { cwd: dest });
   // Sparse checkout narrows what is written; the local stand-in always writes the whole tree.
