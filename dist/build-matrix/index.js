@@ -55963,7 +55963,8 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     ...base,
     type: external_exports.literal("stage"),
     stage: external_exports.enum(STAGES),
-    status: external_exports.enum(["started", "succeeded", "failed", "skipped"]),
+    /** waiting: its job waits for a deployment environment's reviewers (the detail names them). */
+    status: external_exports.enum(["waiting", "started", "succeeded", "failed", "skipped"]),
     detail: text(2e3).optional(),
     /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
     runId: runId.optional()
@@ -56038,6 +56039,16 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("rerun-requested"),
     stages: external_exports.array(external_exports.enum(STAGES)),
     by: text(100)
+  }),
+  /**
+   * A run took these stages to run. Another run of the release leaves them alone while GitHub says
+   * this run is in progress; a claim ends when its stage finishes, or with its run.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("claim"),
+    stages: external_exports.array(external_exports.enum(STAGES)).min(1),
+    runId
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
@@ -56198,12 +56209,21 @@ var LedgerStore = class {
   /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
   async appendAll(batch) {
     const all = batch.map((e) => ledgerEventSchema.parse(e));
+    return this.appendDecided(() => all);
+  }
+  /**
+   * Records what `decide` makes of the ledger as it stands, in one compare-and-swap: when another
+   * writer moves the branch first, `decide` sees the new events and decides again. This is how a
+   * claim is made: two runs deciding at once cannot both see nothing claimed.
+   */
+  async appendDecided(decide) {
     const max = this.options.maxAttempts ?? 30;
     const sleep = this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; attempt < max; attempt++) {
       const head = await this.headSha();
       const events = head ? await this.eventsAt(head) : [];
+      const all = decide(events).map((e) => ledgerEventSchema.parse(e));
       const known = new Set(events.map((e) => e.id));
       const fresh = all.filter((e, i) => !known.has(e.id) && all.findIndex((x) => x.id === e.id) === i);
       if (fresh.length === 0) return { head: head ?? "empty", appended: false };
@@ -56409,6 +56429,7 @@ function deriveState(events) {
     artifacts: [],
     downstream: [],
     reruns: [],
+    claims: {},
     failures: [],
     qualification: [],
     approvals: [],
@@ -56440,6 +56461,14 @@ function deriveState(events) {
     switch (e.type) {
       case "stage": {
         const s = stages[e.stage];
+        if (e.status === "waiting") {
+          if (s.status === "pending" || s.status === "failed") {
+            s.status = "waiting";
+            if (e.detail !== void 0) s.detail = e.detail;
+          }
+          break;
+        }
+        if (e.status !== "started") delete state.claims[e.stage];
         if (e.status === "started") {
           s.status = "running";
           s.startedAt = e.at;
@@ -56563,6 +56592,9 @@ function deriveState(events) {
         break;
       case "rerun-requested":
         state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        break;
+      case "claim":
+        for (const stage of e.stages) state.claims[stage] = e.runId;
         break;
       case "request":
         state.request ??= {

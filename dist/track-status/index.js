@@ -20800,12 +20800,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug2;
@@ -24275,9 +24275,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -24350,10 +24350,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -26395,7 +26395,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument2(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -30511,6 +30511,9 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
   process.stdout.write(message + os4.EOL);
@@ -55485,7 +55488,8 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     ...base,
     type: external_exports.literal("stage"),
     stage: external_exports.enum(STAGES),
-    status: external_exports.enum(["started", "succeeded", "failed", "skipped"]),
+    /** waiting: its job waits for a deployment environment's reviewers (the detail names them). */
+    status: external_exports.enum(["waiting", "started", "succeeded", "failed", "skipped"]),
     detail: text(2e3).optional(),
     /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
     runId: runId.optional()
@@ -55560,6 +55564,16 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("rerun-requested"),
     stages: external_exports.array(external_exports.enum(STAGES)),
     by: text(100)
+  }),
+  /**
+   * A run took these stages to run. Another run of the release leaves them alone while GitHub says
+   * this run is in progress; a claim ends when its stage finishes, or with its run.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("claim"),
+    stages: external_exports.array(external_exports.enum(STAGES)).min(1),
+    runId
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
@@ -55720,12 +55734,21 @@ var LedgerStore = class {
   /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
   async appendAll(batch) {
     const all = batch.map((e) => ledgerEventSchema.parse(e));
+    return this.appendDecided(() => all);
+  }
+  /**
+   * Records what `decide` makes of the ledger as it stands, in one compare-and-swap: when another
+   * writer moves the branch first, `decide` sees the new events and decides again. This is how a
+   * claim is made: two runs deciding at once cannot both see nothing claimed.
+   */
+  async appendDecided(decide) {
     const max = this.options.maxAttempts ?? 30;
     const sleep = this.options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; attempt < max; attempt++) {
       const head = await this.headSha();
       const events = head ? await this.eventsAt(head) : [];
+      const all = decide(events).map((e) => ledgerEventSchema.parse(e));
       const known = new Set(events.map((e) => e.id));
       const fresh = all.filter((e, i) => !known.has(e.id) && all.findIndex((x) => x.id === e.id) === i);
       if (fresh.length === 0) return { head: head ?? "empty", appended: false };
@@ -55908,6 +55931,62 @@ function readEventSender(env = process.env) {
     const login = JSON.parse(readFileSync(path, "utf8")).sender?.login;
     return typeof login === "string" && login !== "" ? login : void 0;
   } catch {
+    return void 0;
+  }
+}
+
+// src/adapters/github-errors.ts
+function githubError(error63, action, permissionHint) {
+  if (error63 instanceof ReleaseRelayError) return error63;
+  const e = error63;
+  const status = e.status ?? 0;
+  const message = e.response?.data?.message ?? e.message ?? String(error63);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/run-jobs.ts
+async function readRunJobs(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const jobs = await github.paginate(github.rest.actions.listJobsForWorkflowRun, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      filter: "latest",
+      per_page: 100
+    });
+    return jobs.map((j) => ({
+      name: j.name,
+      status: j.status,
+      conclusion: j.conclusion,
+      startedAt: j.started_at ?? null,
+      completedAt: j.completed_at ?? null
+    }));
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `read the jobs of run ${runId2} of ${repo}`,
+      `give the job \`actions: read\` and pass its github.token as run-token`
+    );
+  }
+}
+async function readEnvironmentReviewers(github, repo, environment) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.repos.getEnvironment({
+      owner,
+      repo: name2,
+      environment_name: environment
+    });
+    return (data.protection_rules ?? []).flatMap(
+      (rule) => "reviewers" in rule ? (rule.reviewers ?? []).flatMap((r) => {
+        const who = r.reviewer;
+        return who?.login ? [who.login] : who?.slug ? [who.slug] : [];
+      }) : []
+    );
+  } catch (error63) {
+    if (error63.status === 404) return [];
     return void 0;
   }
 }
@@ -56234,6 +56313,7 @@ function deriveState(events) {
     artifacts: [],
     downstream: [],
     reruns: [],
+    claims: {},
     failures: [],
     qualification: [],
     approvals: [],
@@ -56265,6 +56345,14 @@ function deriveState(events) {
     switch (e.type) {
       case "stage": {
         const s = stages[e.stage];
+        if (e.status === "waiting") {
+          if (s.status === "pending" || s.status === "failed") {
+            s.status = "waiting";
+            if (e.detail !== void 0) s.detail = e.detail;
+          }
+          break;
+        }
+        if (e.status !== "started") delete state.claims[e.stage];
         if (e.status === "started") {
           s.status = "running";
           s.startedAt = e.at;
@@ -56388,6 +56476,9 @@ function deriveState(events) {
         break;
       case "rerun-requested":
         state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        break;
+      case "claim":
+        for (const stage of e.stages) state.claims[stage] = e.runId;
         break;
       case "request":
         state.request ??= {
@@ -56561,7 +56652,14 @@ var STAGE_LABEL = {
   "sign-upload": "Sign & upload",
   "open-downstream-prs": "Downstream PRs"
 };
-var ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" };
+var ICON = {
+  pending: "⚪",
+  waiting: "⏳",
+  running: "🔵",
+  succeeded: "✅",
+  failed: "❌",
+  skipped: "⏭️"
+};
 function duration3(from, to) {
   if (!from || !to) return "";
   const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
@@ -56612,7 +56710,9 @@ function stageTable(state, links) {
     "| --- | --- | --- | --- | --- |",
     ...STAGES.map((s) => {
       const st = state.stages[s];
-      return `| ${STAGE_LABEL[s]} | ${ICON[st.status]} ${st.status} | ${duration3(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
+      const status = st.status === "waiting" && st.detail ? `${ICON.waiting} ${cell(st.detail)}` : `${ICON[st.status]} ${st.status}`;
+      const took = st.status === "running" && st.startedAt ? `since ${st.startedAt.slice(11, 16)} UTC` : duration3(st.startedAt, st.finishedAt);
+      return `| ${STAGE_LABEL[s]} | ${status} | ${took} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
     })
   ];
 }
@@ -56967,6 +57067,53 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
   );
 }
 
+// src/core/stage-progress.ts
+var STAGE_JOBS = {
+  "build-matrix": "plan",
+  build: "build",
+  qualify: "qualify",
+  "compute-hashes": "publish",
+  "sign-upload": "publish",
+  "open-downstream-prs": "downstream"
+};
+var legsOf = (jobs, job) => jobs.filter((j) => (j.name === job || j.name.startsWith(`${job} (`)) && j.conclusion !== "skipped");
+function progressEvents(jobs, run) {
+  const events = [];
+  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
+    const legs = legsOf(jobs, job);
+    const starts = legs.flatMap((l) => l.startedAt && l.status !== "waiting" ? [l.startedAt] : []);
+    if (starts.length === 0) continue;
+    events.push(stageEvent(stage, "started", run, starts.sort()[0]));
+    if (!legs.every((l) => l.status === "completed" && l.completedAt)) continue;
+    const ended = legs.map((l) => l.completedAt).sort();
+    const failed = legs.filter((l) => l.conclusion !== "success");
+    const detail = failed.length === 0 ? void 0 : failed.every((l) => l.conclusion === "cancelled") ? "cancelled" : legs.length > 1 ? `${failed.length} of ${legs.length} jobs did not succeed: ${failed.map((l) => l.name).join(", ")}` : `the ${job} job ended ${failed[0]?.conclusion ?? "without a result"}`;
+    events.push(
+      stageEvent(stage, failed.length ? "failed" : "succeeded", run, ended.at(-1), detail)
+    );
+  }
+  return events;
+}
+function awaitingApprovalEvents(state, stages, environment, reviewers, run, at2) {
+  if (reviewers !== void 0 && reviewers.length === 0) return [];
+  const first = Math.min(...stages.map((s) => STAGES.indexOf(s)));
+  const ready = STAGES.slice(0, first).every(
+    (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped"
+  );
+  if (!ready) return [];
+  const who = reviewers ? reviewers.map((r) => `@${r}`).join(", ") : `the reviewers of ${environment}`;
+  return stages.filter(
+    (s) => state.claims[s] === (run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state.stages[s].status)
+  ).map(
+    (s) => stageEvent(s, "waiting", run, at2, `waiting for approval by ${who} (environment ${environment})`)
+  );
+}
+function startingEvents(state, stages, run, at2) {
+  return stages.filter(
+    (s) => state.claims[s] === (run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state.stages[s].status)
+  ).map((s) => stageEvent(s, "started", run, at2));
+}
+
 // src/core/tracking.ts
 var HOUR_MS = 36e5;
 function reviewPingsDue(state, expected, now, ping, version2) {
@@ -57065,16 +57212,6 @@ function parseVersion(raw, tag = raw) {
   };
 }
 
-// src/adapters/github-errors.ts
-function githubError(error63, action, permissionHint) {
-  if (error63 instanceof ReleaseRelayError) return error63;
-  const e = error63;
-  const status = e.status ?? 0;
-  const message = e.response?.data?.message ?? e.message ?? String(error63);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
-
 // src/adapters/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
@@ -57121,6 +57258,51 @@ async function readPull(github, repo, number4) {
       `give the App "Pull requests: read" on ${repo}`
     );
   }
+}
+
+// src/core/stage-claims.ts
+function claimants(state, ownRun) {
+  return [...new Set(Object.values(state.claims))].filter((r) => r !== ownRun);
+}
+function decideRun(state, request2, run, runs, at2) {
+  const wanted = stagesToRerun(state, request2);
+  const held = wanted.flatMap((stage) => {
+    const holder = state.claims[stage];
+    const running = holder !== void 0 && holder !== run.workflowRunId && (runs.live.has(holder) || !runs.checked.has(holder));
+    return running ? [{ stage, runId: holder }] : [];
+  });
+  const stages = held.length > 0 ? [] : wanted;
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  const events = [];
+  if (stages.length > 0 && state.eventCount > 0)
+    events.push({
+      id: `rerun:${run.runId}`,
+      at: at2,
+      type: "rerun-requested",
+      stages,
+      by: run.actor,
+      ...link
+    });
+  if (stages.length > 0)
+    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
+  return { stages, held, events };
+}
+
+// src/steps/claim-stages.ts
+async function claimStages(store, before, request2, run, lookup, at2) {
+  const checked = claimants(before, run.workflowRunId);
+  const live = /* @__PURE__ */ new Set();
+  for (const id2 of checked) {
+    const reported = await readWorkflowRun(lookup.github, lookup.repo, Number(id2));
+    if (reported && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
+      live.add(id2);
+  }
+  let decision;
+  await store.appendDecided((events) => {
+    decision = decideRun(deriveState(events), request2, run, { live, checked: new Set(checked) }, at2);
+    return decision.events;
+  });
+  return decision;
 }
 
 // src/core/report-back.ts
@@ -57522,9 +57704,13 @@ var INPUTS = [
   "job-results",
   "qualify-logs",
   "approvals-of-run",
-  "approvals-token",
+  "run-token",
   "app-slug",
-  "sweep"
+  "sweep",
+  "progress-of-run",
+  "awaiting-approval",
+  "awaiting-stages",
+  "starting"
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
@@ -57542,11 +57728,19 @@ var inputsSchema = external_exports.object({
   "job-results": external_exports.string().optional(),
   "qualify-logs": external_exports.string().optional(),
   "approvals-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
-  "approvals-token": external_exports.string().min(1).optional(),
+  "run-token": external_exports.string().min(1).optional(),
   "app-slug": external_exports.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
     error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
   }).optional(),
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
+  "progress-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
+  "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
+  starting: external_exports.string().transform(
+    (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
+  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
+  "awaiting-stages": external_exports.string().transform(
+    (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
+  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
@@ -57565,6 +57759,8 @@ var inputsSchema = external_exports.object({
   }
 ).refine((i) => i.stage === void 0 === (i.status === void 0), {
   error: "`stage` and `status` go together"
+}).refine((i) => i["awaiting-approval"] === void 0 === (i["awaiting-stages"] === void 0), {
+  error: "`awaiting-approval` (the environment) and `awaiting-stages` go together"
 }).transform((i) => ({
   configPath: i["config-path"],
   environment: i.environment,
@@ -57585,8 +57781,12 @@ var inputsSchema = external_exports.object({
   jobResults: i["job-results"],
   qualifyLogsDir: i["qualify-logs"],
   approvalsOfRun: i["approvals-of-run"],
-  approvalsToken: i["approvals-token"],
-  appSlug: i["app-slug"]
+  runToken: i["run-token"],
+  appSlug: i["app-slug"],
+  progressOfRun: i["progress-of-run"],
+  awaitingApproval: i["awaiting-approval"],
+  awaitingStages: i["awaiting-stages"],
+  starting: i.starting
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -57680,9 +57880,9 @@ async function runTrackStatus(settings, config2, deps) {
   const report = settings.report !== void 0 ? await reportEvents(settings.report, config2, version2.version, store, deps, now()) : void 0;
   let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
+  let held = [];
   if (settings.rerun !== void 0) {
-    const before = (await store.read()).events;
-    const ledgerState = deriveState(before);
+    const ledgerState = deriveState((await store.read()).events);
     const yanked = ledgerState.rollback;
     if (yanked)
       throw new ReleaseRelayError(
@@ -57690,17 +57890,22 @@ async function runTrackStatus(settings, config2, deps) {
         `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
         "release a new version with the fix instead"
       );
-    rerun = stagesToRerun(ledgerState, settings.rerun);
-    events = rerun.length === 0 || before.length === 0 ? [] : [
+    const decision = await claimStages(
+      store,
+      ledgerState,
+      settings.rerun,
       {
-        id: `rerun:${deps.run.runId}`,
-        at: now(),
-        type: "rerun-requested",
-        stages: rerun,
-        by: deps.run.actor ?? "unknown",
-        ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
-      }
-    ];
+        runId: deps.run.runId,
+        workflowRunId: deps.run.workflowRunId ?? deps.run.runId,
+        actor: deps.run.actor ?? "unknown",
+        runUrl: deps.run.runUrl
+      },
+      deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
+      now()
+    );
+    rerun = decision.stages;
+    held = decision.held;
+    events = [];
   }
   const qualification = settings.qualifyLogs ? qualificationEvents(
     settings.qualifyLogs,
@@ -57710,6 +57915,7 @@ async function runTrackStatus(settings, config2, deps) {
   ) : [];
   const qualifyDetail = qualifyFailureDetail(qualification);
   const batch = [
+    ...settings.runJobs ? progressEvents(settings.runJobs, deps.run) : [],
     ...events,
     ...settings.jobResults ? stageEventsFromJobResults(
       settings.jobResults,
@@ -57722,7 +57928,20 @@ async function runTrackStatus(settings, config2, deps) {
     ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
     ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
   ];
-  const appended = batch.length > 0 ? (await store.appendAll(batch)).appended : false;
+  const awaiting = settings.awaiting;
+  const appended = batch.length > 0 || awaiting || settings.starting ? (await store.appendDecided((current) => [
+    ...batch,
+    ...settings.starting ? startingEvents(deriveState([...current, ...batch]), settings.starting, deps.run, now()) : [],
+    // Who the next job waits for, decided on the ledger with this batch in it.
+    ...awaiting ? awaitingApprovalEvents(
+      deriveState([...current, ...batch]),
+      awaiting.stages,
+      awaiting.environment,
+      awaiting.reviewers,
+      deps.run,
+      now()
+    ) : []
+  ])).appended : false;
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
   let mine;
@@ -57791,24 +58010,28 @@ async function runTrackStatus(settings, config2, deps) {
     head: snapshot.head,
     appended,
     stagesToRun: rerun ?? stagesToRerun(state, "failed"),
+    held,
     requestSha: state.request?.commit
   };
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
   setSecret(settings.token);
-  if (settings.approvalsToken) setSecret(settings.approvalsToken);
+  if (settings.runToken) setSecret(settings.runToken);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const runId2 = runAttemptId();
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : void 0;
-  const approvals = settings.approvalsOfRun ? await readRunApprovals(
-    settings.approvalsToken ? createGitHubClient({ token: settings.approvalsToken, baseUrl: context.apiUrl }) : github,
-    context.repository,
-    settings.approvalsOfRun
-  ) : void 0;
+  const runs = settings.runToken ? createGitHubClient({ token: settings.runToken, baseUrl: context.apiUrl }) : github;
+  const approvals = settings.approvalsOfRun ? await readRunApprovals(runs, context.repository, settings.approvalsOfRun) : void 0;
+  const runJobs = settings.progressOfRun ? await readRunJobs(runs, context.repository, settings.progressOfRun) : void 0;
+  const awaiting = settings.awaitingApproval && settings.awaitingStages ? {
+    environment: settings.awaitingApproval,
+    stages: settings.awaitingStages,
+    reviewers: await readEnvironmentReviewers(runs, context.repository, settings.awaitingApproval)
+  } : void 0;
   const deps = {
     github,
     // The workflow run id is what a rerun downloads this stage's artifacts from.
@@ -57820,18 +58043,29 @@ async function main() {
       serverUrl: context.serverUrl,
       sender: readEventSender()
     },
-    now: () => /* @__PURE__ */ new Date()
+    now: () => /* @__PURE__ */ new Date(),
+    runLookup: {
+      github: runs,
+      repo: context.repository,
+      workflowPath: workflowPathOf(process.env.GITHUB_WORKFLOW_REF, context.repository)
+    }
   };
   if (settings.sweep) {
     const swept = await sweepOpenReleases(config2, { ...settings, sweep: void 0 }, deps, runTrackStatus);
     info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
     return;
   }
-  const result = await runTrackStatus({ ...settings, hashes, qualifyLogs, approvals }, config2, deps);
+  const result = await runTrackStatus(
+    { ...settings, hashes, qualifyLogs, approvals, runJobs, awaiting },
+    config2,
+    deps
+  );
   setOutput("issue-number", String(result.issue.number));
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);
   setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  for (const { stage, runId: runId3 } of result.held)
+    warning(`${stage} is being run by run ${runId3} of this release: this run runs nothing`);
   setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
   setOutput("request-sha", result.requestSha ?? "");
   setOutput("request-at", result.state.request?.requestedAt ?? "");

@@ -94971,7 +94971,8 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     ...base,
     type: external_exports.literal("stage"),
     stage: external_exports.enum(STAGES),
-    status: external_exports.enum(["started", "succeeded", "failed", "skipped"]),
+    /** waiting: its job waits for a deployment environment's reviewers (the detail names them). */
+    status: external_exports.enum(["waiting", "started", "succeeded", "failed", "skipped"]),
     detail: text(2e3).optional(),
     /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
     runId: runId.optional()
@@ -95046,6 +95047,16 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     type: external_exports.literal("rerun-requested"),
     stages: external_exports.array(external_exports.enum(STAGES)),
     by: text(100)
+  }),
+  /**
+   * A run took these stages to run. Another run of the release leaves them alone while GitHub says
+   * this run is in progress; a claim ends when its stage finishes, or with its run.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("claim"),
+    stages: external_exports.array(external_exports.enum(STAGES)).min(1),
+    runId
   }),
   external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
@@ -95206,12 +95217,21 @@ var LedgerStore = class {
   /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
   async appendAll(batch) {
     const all = batch.map((e5) => ledgerEventSchema.parse(e5));
+    return this.appendDecided(() => all);
+  }
+  /**
+   * Records what `decide` makes of the ledger as it stands, in one compare-and-swap: when another
+   * writer moves the branch first, `decide` sees the new events and decides again. This is how a
+   * claim is made: two runs deciding at once cannot both see nothing claimed.
+   */
+  async appendDecided(decide) {
     const max = this.options.maxAttempts ?? 30;
     const sleep2 = this.options.sleep ?? ((ms) => new Promise((r5) => setTimeout(r5, ms)));
     const random = this.options.random ?? Math.random;
     for (let attempt = 0; attempt < max; attempt++) {
       const head = await this.headSha();
       const events = head ? await this.eventsAt(head) : [];
+      const all = decide(events).map((e5) => ledgerEventSchema.parse(e5));
       const known = new Set(events.map((e5) => e5.id));
       const fresh = all.filter((e5, i5) => !known.has(e5.id) && all.findIndex((x) => x.id === e5.id) === i5);
       if (fresh.length === 0) return { head: head ?? "empty", appended: false };
@@ -95467,6 +95487,7 @@ function deriveState(events) {
     artifacts: [],
     downstream: [],
     reruns: [],
+    claims: {},
     failures: [],
     qualification: [],
     approvals: [],
@@ -95498,6 +95519,14 @@ function deriveState(events) {
     switch (e5.type) {
       case "stage": {
         const s2 = stages[e5.stage];
+        if (e5.status === "waiting") {
+          if (s2.status === "pending" || s2.status === "failed") {
+            s2.status = "waiting";
+            if (e5.detail !== void 0) s2.detail = e5.detail;
+          }
+          break;
+        }
+        if (e5.status !== "started") delete state2.claims[e5.stage];
         if (e5.status === "started") {
           s2.status = "running";
           s2.startedAt = e5.at;
@@ -95621,6 +95650,9 @@ function deriveState(events) {
         break;
       case "rerun-requested":
         state2.reruns.push({ at: e5.at, stages: e5.stages, by: e5.by });
+        break;
+      case "claim":
+        for (const stage of e5.stages) state2.claims[stage] = e5.runId;
         break;
       case "request":
         state2.request ??= {
@@ -95915,6 +95947,16 @@ function approvalEvents(approvals, runId2, at2) {
       })
     )
   );
+}
+
+// src/adapters/github-errors.ts
+function githubError(error64, action, permissionHint) {
+  if (error64 instanceof ReleaseRelayError) return error64;
+  const e5 = error64;
+  const status = e5.status ?? 0;
+  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
 // src/core/labels.ts
@@ -96252,7 +96294,14 @@ var STAGE_LABEL = {
   "sign-upload": "Sign & upload",
   "open-downstream-prs": "Downstream PRs"
 };
-var ICON = { pending: "⚪", running: "🔵", succeeded: "✅", failed: "❌", skipped: "⏭️" };
+var ICON = {
+  pending: "⚪",
+  waiting: "⏳",
+  running: "🔵",
+  succeeded: "✅",
+  failed: "❌",
+  skipped: "⏭️"
+};
 function duration3(from, to) {
   if (!from || !to) return "";
   const s2 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
@@ -96303,7 +96352,9 @@ function stageTable(state2, links) {
     "| --- | --- | --- | --- | --- |",
     ...STAGES.map((s2) => {
       const st = state2.stages[s2];
-      return `| ${STAGE_LABEL[s2]} | ${ICON[st.status]} ${st.status} | ${duration3(st.startedAt, st.finishedAt)} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
+      const status = st.status === "waiting" && st.detail ? `${ICON.waiting} ${cell(st.detail)}` : `${ICON[st.status]} ${st.status}`;
+      const took = st.status === "running" && st.startedAt ? `since ${st.startedAt.slice(11, 16)} UTC` : duration3(st.startedAt, st.finishedAt);
+      return `| ${STAGE_LABEL[s2]} | ${status} | ${took} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
     })
   ];
 }
@@ -96627,6 +96678,53 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
   );
 }
 
+// src/core/stage-progress.ts
+var STAGE_JOBS = {
+  "build-matrix": "plan",
+  build: "build",
+  qualify: "qualify",
+  "compute-hashes": "publish",
+  "sign-upload": "publish",
+  "open-downstream-prs": "downstream"
+};
+var legsOf = (jobs, job) => jobs.filter((j5) => (j5.name === job || j5.name.startsWith(`${job} (`)) && j5.conclusion !== "skipped");
+function progressEvents(jobs, run) {
+  const events = [];
+  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
+    const legs = legsOf(jobs, job);
+    const starts = legs.flatMap((l3) => l3.startedAt && l3.status !== "waiting" ? [l3.startedAt] : []);
+    if (starts.length === 0) continue;
+    events.push(stageEvent(stage, "started", run, starts.sort()[0]));
+    if (!legs.every((l3) => l3.status === "completed" && l3.completedAt)) continue;
+    const ended = legs.map((l3) => l3.completedAt).sort();
+    const failed = legs.filter((l3) => l3.conclusion !== "success");
+    const detail = failed.length === 0 ? void 0 : failed.every((l3) => l3.conclusion === "cancelled") ? "cancelled" : legs.length > 1 ? `${failed.length} of ${legs.length} jobs did not succeed: ${failed.map((l3) => l3.name).join(", ")}` : `the ${job} job ended ${failed[0]?.conclusion ?? "without a result"}`;
+    events.push(
+      stageEvent(stage, failed.length ? "failed" : "succeeded", run, ended.at(-1), detail)
+    );
+  }
+  return events;
+}
+function awaitingApprovalEvents(state2, stages, environment, reviewers, run, at2) {
+  if (reviewers !== void 0 && reviewers.length === 0) return [];
+  const first = Math.min(...stages.map((s2) => STAGES.indexOf(s2)));
+  const ready = STAGES.slice(0, first).every(
+    (s2) => state2.stages[s2].status === "succeeded" || state2.stages[s2].status === "skipped"
+  );
+  if (!ready) return [];
+  const who = reviewers ? reviewers.map((r5) => `@${r5}`).join(", ") : `the reviewers of ${environment}`;
+  return stages.filter(
+    (s2) => state2.claims[s2] === (run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state2.stages[s2].status)
+  ).map(
+    (s2) => stageEvent(s2, "waiting", run, at2, `waiting for approval by ${who} (environment ${environment})`)
+  );
+}
+function startingEvents(state2, stages, run, at2) {
+  return stages.filter(
+    (s2) => state2.claims[s2] === (run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state2.stages[s2].status)
+  ).map((s2) => stageEvent(s2, "started", run, at2));
+}
+
 // src/core/tracking.ts
 var HOUR_MS = 36e5;
 function reviewPingsDue(state2, expected, now, ping, version2) {
@@ -96694,16 +96792,6 @@ function wantedIssueState(state2, expected) {
   return isComplete(state2, expected) && !rerunPending ? "closed" : "open";
 }
 
-// src/adapters/github-errors.ts
-function githubError(error64, action, permissionHint) {
-  if (error64 instanceof ReleaseRelayError) return error64;
-  const e5 = error64;
-  const status = e5.status ?? 0;
-  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
-
 // src/adapters/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
@@ -96750,6 +96838,51 @@ async function readPull(github, repo, number4) {
       `give the App "Pull requests: read" on ${repo}`
     );
   }
+}
+
+// src/core/stage-claims.ts
+function claimants(state2, ownRun) {
+  return [...new Set(Object.values(state2.claims))].filter((r5) => r5 !== ownRun);
+}
+function decideRun(state2, request2, run, runs, at2) {
+  const wanted = stagesToRerun(state2, request2);
+  const held = wanted.flatMap((stage) => {
+    const holder = state2.claims[stage];
+    const running = holder !== void 0 && holder !== run.workflowRunId && (runs.live.has(holder) || !runs.checked.has(holder));
+    return running ? [{ stage, runId: holder }] : [];
+  });
+  const stages = held.length > 0 ? [] : wanted;
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  const events = [];
+  if (stages.length > 0 && state2.eventCount > 0)
+    events.push({
+      id: `rerun:${run.runId}`,
+      at: at2,
+      type: "rerun-requested",
+      stages,
+      by: run.actor,
+      ...link
+    });
+  if (stages.length > 0)
+    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
+  return { stages, held, events };
+}
+
+// src/steps/claim-stages.ts
+async function claimStages(store, before, request2, run, lookup, at2) {
+  const checked = claimants(before, run.workflowRunId);
+  const live = /* @__PURE__ */ new Set();
+  for (const id2 of checked) {
+    const reported = await readWorkflowRun(lookup.github, lookup.repo, Number(id2));
+    if (reported && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
+      live.add(id2);
+  }
+  let decision;
+  await store.appendDecided((events) => {
+    decision = decideRun(deriveState(events), request2, run, { live, checked: new Set(checked) }, at2);
+    return decision.events;
+  });
+  return decision;
 }
 
 // src/core/report-back.ts
@@ -97105,11 +97238,19 @@ var inputsSchema = external_exports.object({
   "job-results": external_exports.string().optional(),
   "qualify-logs": external_exports.string().optional(),
   "approvals-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
-  "approvals-token": external_exports.string().min(1).optional(),
+  "run-token": external_exports.string().min(1).optional(),
   "app-slug": external_exports.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
     error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
   }).optional(),
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
+  "progress-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
+  "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
+  starting: external_exports.string().transform(
+    (s2) => s2.split(",").map((x) => x.trim()).filter(Boolean)
+  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
+  "awaiting-stages": external_exports.string().transform(
+    (s2) => s2.split(",").map((x) => x.trim()).filter(Boolean)
+  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
   rerun: external_exports.string().transform(
     (s2) => s2 === "failed" || s2 === "all" ? s2 : s2.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
@@ -97128,6 +97269,8 @@ var inputsSchema = external_exports.object({
   }
 ).refine((i5) => i5.stage === void 0 === (i5.status === void 0), {
   error: "`stage` and `status` go together"
+}).refine((i5) => i5["awaiting-approval"] === void 0 === (i5["awaiting-stages"] === void 0), {
+  error: "`awaiting-approval` (the environment) and `awaiting-stages` go together"
 }).transform((i5) => ({
   configPath: i5["config-path"],
   environment: i5.environment,
@@ -97148,8 +97291,12 @@ var inputsSchema = external_exports.object({
   jobResults: i5["job-results"],
   qualifyLogsDir: i5["qualify-logs"],
   approvalsOfRun: i5["approvals-of-run"],
-  approvalsToken: i5["approvals-token"],
-  appSlug: i5["app-slug"]
+  runToken: i5["run-token"],
+  appSlug: i5["app-slug"],
+  progressOfRun: i5["progress-of-run"],
+  awaitingApproval: i5["awaiting-approval"],
+  awaitingStages: i5["awaiting-stages"],
+  starting: i5.starting
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -97243,9 +97390,9 @@ async function runTrackStatus(settings, config2, deps) {
   const report = settings.report !== void 0 ? await reportEvents(settings.report, config2, version2.version, store, deps, now()) : void 0;
   let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
+  let held = [];
   if (settings.rerun !== void 0) {
-    const before = (await store.read()).events;
-    const ledgerState = deriveState(before);
+    const ledgerState = deriveState((await store.read()).events);
     const yanked = ledgerState.rollback;
     if (yanked)
       throw new ReleaseRelayError(
@@ -97253,17 +97400,22 @@ async function runTrackStatus(settings, config2, deps) {
         `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
         "release a new version with the fix instead"
       );
-    rerun = stagesToRerun(ledgerState, settings.rerun);
-    events = rerun.length === 0 || before.length === 0 ? [] : [
+    const decision = await claimStages(
+      store,
+      ledgerState,
+      settings.rerun,
       {
-        id: `rerun:${deps.run.runId}`,
-        at: now(),
-        type: "rerun-requested",
-        stages: rerun,
-        by: deps.run.actor ?? "unknown",
-        ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
-      }
-    ];
+        runId: deps.run.runId,
+        workflowRunId: deps.run.workflowRunId ?? deps.run.runId,
+        actor: deps.run.actor ?? "unknown",
+        runUrl: deps.run.runUrl
+      },
+      deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
+      now()
+    );
+    rerun = decision.stages;
+    held = decision.held;
+    events = [];
   }
   const qualification = settings.qualifyLogs ? qualificationEvents(
     settings.qualifyLogs,
@@ -97273,6 +97425,7 @@ async function runTrackStatus(settings, config2, deps) {
   ) : [];
   const qualifyDetail = qualifyFailureDetail(qualification);
   const batch = [
+    ...settings.runJobs ? progressEvents(settings.runJobs, deps.run) : [],
     ...events,
     ...settings.jobResults ? stageEventsFromJobResults(
       settings.jobResults,
@@ -97285,7 +97438,20 @@ async function runTrackStatus(settings, config2, deps) {
     ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
     ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
   ];
-  const appended = batch.length > 0 ? (await store.appendAll(batch)).appended : false;
+  const awaiting = settings.awaiting;
+  const appended = batch.length > 0 || awaiting || settings.starting ? (await store.appendDecided((current) => [
+    ...batch,
+    ...settings.starting ? startingEvents(deriveState([...current, ...batch]), settings.starting, deps.run, now()) : [],
+    // Who the next job waits for, decided on the ledger with this batch in it.
+    ...awaiting ? awaitingApprovalEvents(
+      deriveState([...current, ...batch]),
+      awaiting.stages,
+      awaiting.environment,
+      awaiting.reviewers,
+      deps.run,
+      now()
+    ) : []
+  ])).appended : false;
   let snapshot = await store.read();
   let state2 = deriveState(snapshot.events);
   let mine;
@@ -97354,6 +97520,7 @@ async function runTrackStatus(settings, config2, deps) {
     head: snapshot.head,
     appended,
     stagesToRun: rerun ?? stagesToRerun(state2, "failed"),
+    held,
     requestSha: state2.request?.commit
   };
 }
