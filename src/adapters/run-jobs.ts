@@ -1,4 +1,5 @@
 // The current run as GitHub reports it: its jobs, and who must approve a job's environment.
+import type { RunArtifact } from "../core/artifact-retention.js";
 import type { RunJob } from "../core/stage-progress.js";
 import type { GitHubClient } from "./github.js";
 import { githubError } from "./github-errors.js";
@@ -59,5 +60,30 @@ export async function readEnvironmentReviewers(
   } catch (error) {
     if ((error as { status?: number }).status === 404) return [];
     return undefined;
+  }
+}
+
+/** The artifacts of run `runId` in `repo`, expired ones included (GitHub lists them until deleted). */
+export async function readRunArtifacts(
+  github: GitHubClient,
+  repo: string,
+  runId: string,
+): Promise<RunArtifact[]> {
+  const [owner, name] = repo.split("/") as [string, string];
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name,
+      run_id: Number(runId),
+      per_page: 100,
+    });
+    return artifacts.map((a) => ({ name: a.name, expired: a.expired, expiresAt: a.expires_at ?? null }));
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return [];
+    throw githubError(
+      error,
+      `list the artifacts of run ${runId} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token",
+    );
   }
 }

@@ -116,6 +116,8 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     type: z.literal("rerun-requested"),
     stages: z.array(z.enum(STAGES)),
     by: text(100),
+    /** Why stages were added to what was asked (e.g. the artifacts they would reuse expired). */
+    detail: text(1000).optional(),
   }),
   /**
    * A run took these stages to run. Another run of the release leaves them alone while GitHub says

@@ -48,7 +48,7 @@ export interface ReleaseState {
   };
   /** Events from outside that were not believed (each changed nothing else). */
   refused: { at: string; what: string; sender: string; reason: string }[];
-  reruns: { at: string; stages: Stage[]; by: string }[];
+  reruns: { at: string; stages: Stage[]; by: string; detail?: string }[];
   /** The workflow run that claimed each stage not finished since (see stage-claims). */
   claims: Partial<Record<Stage, string>>;
   rollback?: { at: string; reason: string; by: string };
@@ -264,7 +264,12 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         });
         break;
       case "rerun-requested":
-        state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        state.reruns.push({
+          at: e.at,
+          stages: e.stages,
+          by: e.by,
+          ...(e.detail ? { detail: e.detail } : {}),
+        });
         break;
       case "claim":
         for (const stage of e.stages) state.claims[stage] = e.runId;

@@ -1,6 +1,6 @@
 // Which stages a run may take: two runs of one release (a tag push and its GitHub Release, a re-run
 // trigger, a rerun by hand) must not build, sign or publish the same stage at once.
-import type { LedgerEvent, Stage } from "./ledger.js";
+import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
 import { type ReleaseState, stagesToRerun } from "./release-state.js";
 
 /** The runs (other than `ownRun`) whose claims stand in the ledger: GitHub is asked whether they still run. */
@@ -26,8 +26,9 @@ export interface RunDecision {
 }
 
 /**
- * Decides, on the ledger as it stands, what this run runs, and claims it. A rerun's request is
- * recorded as well (not on a release's first run, nor when there is nothing to redo).
+ * Decides, on the ledger as it stands, what this run runs, and claims it: what was asked, and what
+ * must be made again (`remake`: the artifacts it would reuse are gone). A rerun's request is recorded
+ * as well, with why stages were added (not on a release's first run, nor when nothing is to redo).
  */
 export function decideRun(
   state: ReleaseState,
@@ -35,8 +36,10 @@ export function decideRun(
   run: { runId: string; workflowRunId: string; actor: string; runUrl?: string | undefined },
   runs: ClaimantRuns,
   at: string,
+  remake: { stages: readonly Stage[]; reasons: readonly string[] } = { stages: [], reasons: [] },
 ): RunDecision {
-  const wanted = stagesToRerun(state, request);
+  const asked = stagesToRerun(state, request);
+  const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
   const held = wanted.flatMap((stage) => {
     const holder = state.claims[stage];
     const running =
@@ -56,6 +59,7 @@ export function decideRun(
       type: "rerun-requested",
       stages,
       by: run.actor,
+      ...(remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1000) } : {}),
       ...link,
     });
   if (stages.length > 0)

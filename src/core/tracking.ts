@@ -71,7 +71,7 @@ export function commentsDue(
       due.push({
         key,
         purpose: "rerun",
-        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.`,
+        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.${r.detail ? ` ${r.detail}` : ""}`,
       });
     }
   }

@@ -88,6 +88,17 @@ export class RehearsalHost implements RunnerHost {
     return { token };
   }
 
+  artifactUploaded(
+    repo: string,
+    artifact: { runId: number; name: string; sizeInBytes: number; retentionDays: number },
+  ): void {
+    this.emulator.recordArtifact(repo, artifact);
+  }
+
+  artifactExpired(repo: string, runId: number, name: string): boolean | undefined {
+    return this.emulator.artifactExpired(repo, runId, name);
+  }
+
   assumeRole(role: string, subject: string): { error?: string } {
     const trusted = this.options.awsRoles.get(role);
     // STS answers AssumeRoleWithWebIdentity with AccessDenied "Not authorized to perform

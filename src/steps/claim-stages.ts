@@ -4,8 +4,10 @@
 import type { GitHubClient } from "../adapters/github.js";
 import type { LedgerStore } from "../adapters/ledger-store.js";
 import { readWorkflowRun } from "../adapters/reported-facts.js";
+import { readRunArtifacts } from "../adapters/run-jobs.js";
+import { artifactRunsNeeded, type RunArtifact, stagesToRemake } from "../core/artifact-retention.js";
 import type { Stage } from "../core/ledger.js";
-import { deriveState, type ReleaseState } from "../core/release-state.js";
+import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
 import { claimants, decideRun, type RunDecision } from "../core/stage-claims.js";
 
 export interface ClaimingRun {
@@ -42,9 +44,16 @@ export async function claimStages(
     )
       live.add(id);
   }
+  // Artifacts this rerun would take from earlier runs: those gone are made again.
+  const needs = artifactRunsNeeded(before, stagesToRerun(before, request));
+  const listed: Record<string, RunArtifact[]> = {};
+  for (const id of new Set(Object.values(needs)))
+    listed[id] = await readRunArtifacts(lookup.github, lookup.repo, id);
   let decision: RunDecision | undefined;
   await store.appendDecided((events) => {
-    decision = decideRun(deriveState(events), request, run, { live, checked: new Set(checked) }, at);
+    const state = deriveState(events);
+    const remake = stagesToRemake(state, stagesToRerun(state, request), listed);
+    decision = decideRun(state, request, run, { live, checked: new Set(checked) }, at, remake);
     return decision.events;
   });
   return decision as RunDecision;

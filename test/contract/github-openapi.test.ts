@@ -179,6 +179,11 @@ beforeAll(async () => {
     ["build (linux)", "completed", "success"],
   ]);
   await settle(gh.rest.actions.listJobsForWorkflowRun({ ...R, run_id: 8 }));
+  emulator.recordArtifact("acme/site", { runId: 7, name: "hashes", sizeInBytes: 12, retentionDays: 1 });
+  emulator.advanceClock(2 * 86_400_000);
+  const { data: artifacts } = await gh.rest.actions.listWorkflowRunArtifacts({ ...R, run_id: 7 });
+  expect(artifacts.artifacts.map((a) => [a.name, a.expired])).toEqual([["hashes", true]]);
+  await settle(gh.rest.actions.listWorkflowRunArtifacts({ ...R, run_id: 8 }));
   emulator.setEnvironment("acme/site", "release", ["maintainer"]);
   await gh.rest.repos.getEnvironment({ ...R, environment_name: "release" });
   await settle(gh.rest.repos.getEnvironment({ ...R, environment_name: "staging" }));

@@ -85,6 +85,26 @@ describe("track-status against the GitHub emulator", () => {
       config,
       runOf("100"),
     );
+    // The first run, as GitHub knows it, with the build's files it kept for reruns.
+    emulator.startWorkflowRun(AUTOMATION, {
+      id: 100,
+      name: "release",
+      path: ".github/workflows/release.yml",
+      event: "repository_dispatch",
+      headBranch: "main",
+      headSha: "a".repeat(40),
+      actor: "release-relay[bot]",
+    });
+    emulator.recordArtifact(AUTOMATION, {
+      runId: 100,
+      name: `build-linux-x86_64-${"a".repeat(40)}`,
+      sizeInBytes: 10,
+      retentionDays: 7,
+    });
+    emulator.addToken("t", {
+      login: "release-bot[bot]",
+      repos: { [AUTOMATION]: ["contents:write", "issues:write", "actions:read"] },
+    });
     const rerun = await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf("200"));
     // A plan without a qualify command settles that stage: the release never waits for it.
     expect(rerun.state.stages.qualify).toMatchObject({
@@ -679,5 +699,74 @@ describe("the release as it happens", () => {
       "| ⏳ waiting for approval by @release-manager (environment release) |",
     );
     expect(waiting.issue.body).toMatch(/\| Build \| ✅ succeeded \| \d+s \|/);
+  });
+});
+
+describe("a rerun after the build's artifacts expired", () => {
+  it("builds and qualifies again instead of failing to download them, and the ledger says why", async () => {
+    emulator.addToken("job", { login: "github-actions[bot]", repos: { [AUTOMATION]: ["actions:read"] } });
+    const lookup = {
+      github: createGitHubClient({ token: "job", baseUrl: emulator.url, pace: "local" }),
+      repo: AUTOMATION,
+      workflowPath: ".github/workflows/release.yml",
+    };
+    const runOf = (id: number) => ({
+      ...deps(),
+      run: { runId: `${id}-1`, runUrl: undefined, workflowRunId: String(id), actor: "maintainer" },
+      runLookup: lookup,
+    });
+    const start = (id: number) =>
+      emulator.startWorkflowRun(AUTOMATION, {
+        id,
+        name: "release",
+        path: ".github/workflows/release.yml",
+        event: "repository_dispatch",
+        headBranch: "main",
+        headSha: "d".repeat(40),
+        actor: "release-relay[bot]",
+      });
+    start(100);
+    await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf(100));
+    for (const stage of ["build-matrix", "build", "qualify"] as const)
+      await runTrackStatus({ ...settings(), stage, status: "succeeded" }, config, runOf(100));
+    await runTrackStatus({ ...settings(), stage: "sign-upload", status: "failed" }, config, runOf(100));
+    emulator.recordArtifact(AUTOMATION, {
+      runId: 100,
+      name: `build-linux-x86_64-${"a".repeat(40)}`,
+      sizeInBytes: 10,
+      retentionDays: 7,
+    });
+    emulator.finishWorkflowRun(AUTOMATION, 100, "failure");
+
+    // Within the week the artifacts are kept, the rerun publishes from them.
+    start(200);
+    const soon = await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf(200));
+    expect(soon.stagesToRun).toEqual(["compute-hashes", "sign-upload", "open-downstream-prs"]);
+    emulator.finishWorkflowRun(AUTOMATION, 200, "failure");
+
+    // Eight days on they are gone: the rerun makes them again, and says so.
+    emulator.advanceClock(8 * 86_400_000);
+    const listed = await lookup.github.rest.actions.listWorkflowRunArtifacts({
+      owner: "valkey-io",
+      repo: AUTOMATION.split("/")[1] as string,
+      run_id: 100,
+    });
+    expect(listed.data.artifacts.map((a) => a.expired)).toEqual([true]);
+    start(300);
+    const later = await runTrackStatus({ ...settings(), rerun: "failed" }, config, {
+      ...runOf(300),
+      now: () => new Date("2025-01-15T12:00:00Z"),
+    });
+    expect(later.stagesToRun).toEqual([
+      "build",
+      "qualify",
+      "compute-hashes",
+      "sign-upload",
+      "open-downstream-prs",
+    ]);
+    expect(later.state.reruns.at(-1)?.detail).toMatch(
+      /^the build artifacts of run 100 expired on \d{4}-\d\d-\d\d: built again from the same commit and build time\.$/,
+    );
+    expect(commentsOf(later.issue.number).at(-1)?.body).toContain("the build artifacts of run 100 expired");
   });
 });

@@ -42,6 +42,8 @@ const host: RunnerHost = {
   },
   workDir,
   concurrency: new ConcurrencyGroups(),
+  artifactUploaded: () => {},
+  artifactExpired: () => false,
   nextRunId: () => ++runId,
   startCheckRun: (_repo, job) => {
     checkRuns.push({ id: checkRuns.length + 1, ...job, status: "in_progress" });

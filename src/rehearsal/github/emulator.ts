@@ -220,11 +220,42 @@ export class GitHubEmulator {
     r.deploymentReviews.push({ ...review, at: this.world.now() });
   }
 
+  /**
+   * A run uploads an artifact, kept `retentionDays` on the emulator's clock (upload-artifact's
+   * retention-days; the repo's default is 90 days: Actions docs, "Storing workflow data as artifacts").
+   */
+  recordArtifact(
+    full: string,
+    artifact: { runId: number; name: string; sizeInBytes: number; retentionDays: number },
+  ): void {
+    const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
+    const now = this.clockNow();
+    r.artifacts ??= [];
+    r.artifacts.push({
+      id: this.world.nextId(),
+      runId: artifact.runId,
+      name: artifact.name,
+      sizeInBytes: artifact.sizeInBytes,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + artifact.retentionDays * 86_400_000).toISOString(),
+    });
+  }
+
+  /** Whether a run's artifact can still be downloaded: undefined when it never existed. */
+  artifactExpired(full: string, runId: number, name: string): boolean | undefined {
+    const r = this.state.repos[full.toLowerCase()];
+    const found = r?.artifacts?.find((a) => a.runId === runId && a.name === name);
+    return found ? found.expiresAt <= this.clockNow().toISOString() : undefined;
+  }
+
   /** A deployment environment of a repo, with the logins of its required reviewers (none: no review). */
   setEnvironment(full: string, name: string, reviewers: readonly string[]): void {
     const r = this.world.repo({ owner: full.split("/")[0] as string, repo: full.split("/")[1] as string });
     for (const login of reviewers) this.world.user(login);
-    r.environments = { ...r.environments, [name]: { reviewers: [...reviewers], createdAt: this.world.now() } };
+    r.environments = {
+      ...r.environments,
+      [name]: { reviewers: [...reviewers], createdAt: this.world.now() },
+    };
   }
 
   /** A workflow run starts, as the Actions API will report it (`GET .../actions/runs/{id}`). */

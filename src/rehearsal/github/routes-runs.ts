@@ -61,6 +61,45 @@ export const runRoutes: Route[] = [
     },
   },
   {
+    // An expired artifact is still listed, with expired: true; its files are gone (REST "List workflow
+    // run artifacts"; Actions docs, "Storing workflow data as artifacts": retention-days).
+    method: "GET",
+    template: "/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+    need: read("actions"),
+    mutating: false,
+    handle: (w, req) => {
+      const r = w.repo(req.params);
+      const runId = Number(req.params.run_id);
+      const run = (r.workflowRuns ?? []).find((x) => x.id === runId);
+      if (!run) throw notFound();
+      const full = `${r.owner}/${r.name}`;
+      const now = w.now();
+      const artifacts = (r.artifacts ?? [])
+        .filter((a) => a.runId === runId)
+        .map((a): Schemas["artifact"] => ({
+          id: a.id,
+          node_id: w.shapes.nodeId("Artifact", a.id),
+          name: a.name,
+          size_in_bytes: a.sizeInBytes,
+          url: `${w.shapes.api}/repos/${full}/actions/artifacts/${a.id}`,
+          archive_download_url: `${w.shapes.api}/repos/${full}/actions/artifacts/${a.id}/zip`,
+          expired: a.expiresAt <= now,
+          created_at: a.createdAt,
+          expires_at: a.expiresAt,
+          updated_at: a.createdAt,
+          digest: null,
+          workflow_run: {
+            id: runId,
+            repository_id: r.id,
+            head_repository_id: r.id,
+            head_branch: run.headBranch,
+            head_sha: run.headSha,
+          },
+        }));
+      return ok({ total_count: artifacts.length, artifacts: page(artifacts, req.query) });
+    },
+  },
+  {
     // "Anyone with read access to the repository can use this endpoint" (REST "Get an environment").
     method: "GET",
     template: "/repos/{owner}/{repo}/environments/{environment_name}",

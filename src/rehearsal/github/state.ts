@@ -138,8 +138,20 @@ export interface RepoState {
   deploymentReviews?: DeploymentReviewState[];
   /** Absent in states saved before workflow runs were kept. */
   workflowRuns?: WorkflowRunState[];
+  /** Artifacts workflow runs uploaded, kept until they expire (retention-days). */
+  artifacts?: ArtifactState[];
   /** Deployment environments by name, with the logins of their required reviewers. */
   environments?: Record<string, EnvironmentState>;
+}
+
+/** An artifact a run uploaded; after `expiresAt` it is gone (its files can no longer be downloaded). */
+export interface ArtifactState {
+  id: number;
+  runId: number;
+  name: string;
+  sizeInBytes: number;
+  createdAt: string;
+  expiresAt: string;
 }
 
 /** A deployment environment: who must approve a job that names it (none: it runs at once). */

@@ -96,6 +96,13 @@ export interface RunnerHost {
   settings(repo: string): RepoSettings;
   /** Credentials the AWS credentials stand-in exports for the local S3. */
   s3: { endpoint: string; accessKeyId: string; secretAccessKey: string };
+  /** A run uploaded an artifact (upload-artifact), kept `retentionDays`. */
+  artifactUploaded(
+    repo: string,
+    artifact: { runId: number; name: string; sizeInBytes: number; retentionDays: number },
+  ): void;
+  /** Whether a run's artifact has expired (undefined: GitHub never had it). */
+  artifactExpired(repo: string, runId: number, name: string): boolean | undefined;
   /** The workflow concurrency groups of every repo (a run waits for its group). */
   concurrency: ConcurrencyGroups;
   /** Whether STS lets a job whose OIDC token has `subject` assume `role`; why not, if it does not. */

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
 import { oidcSubject } from "../../core/aws-roles.js";
@@ -154,8 +154,18 @@ const uploadArtifact: StandIn = async (call) => {
       `No files were found with the provided path: ${call.inputs.path}. No artifacts will be uploaded.\n`,
     );
   }
+  // Kept retention-days (1 to 90; the repo's default, 90, when not given), then gone.
+  const days = call.inputs["retention-days"] ? Number(call.inputs["retention-days"]) : 90;
+  if (!Number.isInteger(days) || days < 1 || days > 90)
+    fail(
+      call,
+      `retention-days ${call.inputs["retention-days"]} is not 1 to 90`,
+      "give a number of days from 1 to 90",
+    );
   mkdirSync(target, { recursive: true });
   for (const p of paths) cpSync(p, join(target, basename(p)), { recursive: true });
+  const sizeInBytes = paths.reduce((n, p) => n + (statSync(p).isFile() ? statSync(p).size : 0), 0);
+  call.host.artifactUploaded(call.repo, { runId: call.runId, name, sizeInBytes, retentionDays: days });
   return done(`Artifact ${name} uploaded (${paths.map((p) => basename(p)).join(", ")})\n`, {
     outputs: { "artifact-id": `${call.runId}-${name}` },
   });
@@ -174,15 +184,23 @@ const downloadArtifact: StandIn = async (call) => {
         "add actions: read to the job's permissions",
       );
   }
+  // An expired artifact is gone: asked for by name it is not found; a pattern no longer matches it.
+  const expired = (name: string) => call.host.artifactExpired(call.repo, Number(runId), name) === true;
   const base = artifactRoot(call, runId);
   const dest = resolve(call.workspace, call.inputs.path || ".");
   // As the real action: a name must exist; a pattern that matches nothing downloads nothing.
   const pattern = call.inputs.pattern ? filterPattern(call.inputs.pattern) : undefined;
   const names = call.inputs.name
     ? [call.inputs.name]
-    : (existsSync(base) ? readdirSync(base).sort() : []).filter((n) => !pattern || pattern.test(n));
-  if (call.inputs.name && !existsSync(join(base, call.inputs.name)))
-    fail(call, `artifact ${call.inputs.name} not found in run ${runId}`, "check the name and the run id");
+    : (existsSync(base) ? readdirSync(base).sort() : []).filter(
+        (n) => (!pattern || pattern.test(n)) && !expired(n),
+      );
+  if (call.inputs.name && (!existsSync(join(base, call.inputs.name)) || expired(call.inputs.name)))
+    fail(
+      call,
+      `Artifact not found for name: ${call.inputs.name} (run ${runId}${expired(call.inputs.name) ? ": it expired" : ""})`,
+      "check the name and the run id; an expired artifact must be made again",
+    );
   if (names.length === 0 && !pattern) fail(call, `no artifacts in run ${runId}`, "check the run id");
   for (const name of names) {
     const into = call.inputs.name || call.inputs["merge-multiple"] === "true" ? dest : join(dest, name);
