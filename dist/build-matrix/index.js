@@ -56038,7 +56038,9 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     ...base,
     type: external_exports.literal("rerun-requested"),
     stages: external_exports.array(external_exports.enum(STAGES)),
-    by: text(100)
+    by: text(100),
+    /** Why stages were added to what was asked (e.g. the artifacts they would reuse expired). */
+    detail: text(1e3).optional()
   }),
   /**
    * A run took these stages to run. Another run of the release leaves them alone while GitHub says
@@ -56591,7 +56593,12 @@ function deriveState(events) {
         });
         break;
       case "rerun-requested":
-        state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        state.reruns.push({
+          at: e.at,
+          stages: e.stages,
+          by: e.by,
+          ...e.detail ? { detail: e.detail } : {}
+        });
         break;
       case "claim":
         for (const stage of e.stages) state.claims[stage] = e.runId;

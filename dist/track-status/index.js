@@ -55563,7 +55563,9 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     ...base,
     type: external_exports.literal("rerun-requested"),
     stages: external_exports.array(external_exports.enum(STAGES)),
-    by: text(100)
+    by: text(100),
+    /** Why stages were added to what was asked (e.g. the artifacts they would reuse expired). */
+    detail: text(1e3).optional()
   }),
   /**
    * A run took these stages to run. Another run of the release leaves them alone while GitHub says
@@ -55988,6 +55990,25 @@ async function readEnvironmentReviewers(github, repo, environment) {
   } catch (error63) {
     if (error63.status === 404) return [];
     return void 0;
+  }
+}
+async function readRunArtifacts(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      per_page: 100
+    });
+    return artifacts.map((a) => ({ name: a.name, expired: a.expired, expiresAt: a.expires_at ?? null }));
+  } catch (error63) {
+    if (error63.status === 404) return [];
+    throw githubError(
+      error63,
+      `list the artifacts of run ${runId2} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token"
+    );
   }
 }
 
@@ -56475,7 +56496,12 @@ function deriveState(events) {
         });
         break;
       case "rerun-requested":
-        state.reruns.push({ at: e.at, stages: e.stages, by: e.by });
+        state.reruns.push({
+          at: e.at,
+          stages: e.stages,
+          by: e.by,
+          ...e.detail ? { detail: e.detail } : {}
+        });
         break;
       case "claim":
         for (const stage of e.stages) state.claims[stage] = e.runId;
@@ -57150,7 +57176,7 @@ function commentsDue(state, expected, notify, version2) {
       due.push({
         key,
         purpose: "rerun",
-        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.`
+        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.${r.detail ? ` ${r.detail}` : ""}`
       });
     }
   }
@@ -57260,12 +57286,52 @@ async function readPull(github, repo, number4) {
   }
 }
 
+// src/core/artifact-retention.ts
+var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
+function artifactRunsNeeded(state, wanted) {
+  const needs = {};
+  const published = state.stages["sign-upload"].runId;
+  if (published && wanted.includes("open-downstream-prs") && !wanted.includes("sign-upload"))
+    needs.hashes = published;
+  const built = state.stages.build.runId;
+  if (built && !wanted.includes("build") && (needs.hashes || wanted.some((s) => USES_BUILD.includes(s))))
+    needs.build = built;
+  return needs;
+}
+function stagesToRemake(state, wanted, listed) {
+  const needs = artifactRunsNeeded(state, wanted);
+  const stages = [];
+  const reasons = [];
+  const gone = (runId2, match) => {
+    if (!(runId2 in listed)) return void 0;
+    const found = (listed[runId2] ?? []).filter((a) => match(a.name));
+    const expired = found.filter((a) => a.expired);
+    return found.length === 0 ? "are gone" : expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
+  };
+  const hashes = needs.hashes ? gone(needs.hashes, (n) => n === "hashes") : void 0;
+  if (hashes) {
+    stages.push("compute-hashes", "sign-upload");
+    reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
+  }
+  const buildUsed = hashes !== void 0 || wanted.some((s) => USES_BUILD.includes(s));
+  const build = needs.build && buildUsed ? gone(needs.build, (n) => n.startsWith("build-")) : void 0;
+  if (build) {
+    stages.push("build");
+    if (state.stages.qualify.status !== "skipped") stages.push("qualify");
+    reasons.push(
+      `the build artifacts of run ${needs.build} ${build}: built again from the same commit and build time`
+    );
+  }
+  return { stages, reasons };
+}
+
 // src/core/stage-claims.ts
 function claimants(state, ownRun) {
   return [...new Set(Object.values(state.claims))].filter((r) => r !== ownRun);
 }
-function decideRun(state, request2, run, runs, at2) {
-  const wanted = stagesToRerun(state, request2);
+function decideRun(state, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
+  const asked = stagesToRerun(state, request2);
+  const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
   const held = wanted.flatMap((stage) => {
     const holder = state.claims[stage];
     const running = holder !== void 0 && holder !== run.workflowRunId && (runs.live.has(holder) || !runs.checked.has(holder));
@@ -57281,6 +57347,7 @@ function decideRun(state, request2, run, runs, at2) {
       type: "rerun-requested",
       stages,
       by: run.actor,
+      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
       ...link
     });
   if (stages.length > 0)
@@ -57297,9 +57364,15 @@ async function claimStages(store, before, request2, run, lookup, at2) {
     if (reported && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
       live.add(id2);
   }
+  const needs = artifactRunsNeeded(before, stagesToRerun(before, request2));
+  const listed = {};
+  for (const id2 of new Set(Object.values(needs)))
+    listed[id2] = await readRunArtifacts(lookup.github, lookup.repo, id2);
   let decision;
   await store.appendDecided((events) => {
-    decision = decideRun(deriveState(events), request2, run, { live, checked: new Set(checked) }, at2);
+    const state = deriveState(events);
+    const remake = stagesToRemake(state, stagesToRerun(state, request2), listed);
+    decision = decideRun(state, request2, run, { live, checked: new Set(checked) }, at2, remake);
     return decision.events;
   });
   return decision;

@@ -95046,7 +95046,9 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     ...base,
     type: external_exports.literal("rerun-requested"),
     stages: external_exports.array(external_exports.enum(STAGES)),
-    by: text(100)
+    by: text(100),
+    /** Why stages were added to what was asked (e.g. the artifacts they would reuse expired). */
+    detail: text(1e3).optional()
   }),
   /**
    * A run took these stages to run. Another run of the release leaves them alone while GitHub says
@@ -95649,7 +95651,12 @@ function deriveState(events) {
         });
         break;
       case "rerun-requested":
-        state2.reruns.push({ at: e5.at, stages: e5.stages, by: e5.by });
+        state2.reruns.push({
+          at: e5.at,
+          stages: e5.stages,
+          by: e5.by,
+          ...e5.detail ? { detail: e5.detail } : {}
+        });
         break;
       case "claim":
         for (const stage of e5.stages) state2.claims[stage] = e5.runId;
@@ -95957,6 +95964,27 @@ function githubError(error64, action, permissionHint) {
   const message = e5.response?.data?.message ?? e5.message ?? String(error64);
   const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/run-jobs.ts
+async function readRunArtifacts(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      per_page: 100
+    });
+    return artifacts.map((a5) => ({ name: a5.name, expired: a5.expired, expiresAt: a5.expires_at ?? null }));
+  } catch (error64) {
+    if (error64.status === 404) return [];
+    throw githubError(
+      error64,
+      `list the artifacts of run ${runId2} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token"
+    );
+  }
 }
 
 // src/core/labels.ts
@@ -96761,7 +96789,7 @@ function commentsDue(state2, expected, notify, version2) {
       due.push({
         key,
         purpose: "rerun",
-        body: `Rerun requested by ${r5.by}: ${r5.stages.length ? r5.stages.join(", ") : "nothing left to redo"}.`
+        body: `Rerun requested by ${r5.by}: ${r5.stages.length ? r5.stages.join(", ") : "nothing left to redo"}.${r5.detail ? ` ${r5.detail}` : ""}`
       });
     }
   }
@@ -96840,12 +96868,52 @@ async function readPull(github, repo, number4) {
   }
 }
 
+// src/core/artifact-retention.ts
+var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
+function artifactRunsNeeded(state2, wanted) {
+  const needs = {};
+  const published = state2.stages["sign-upload"].runId;
+  if (published && wanted.includes("open-downstream-prs") && !wanted.includes("sign-upload"))
+    needs.hashes = published;
+  const built = state2.stages.build.runId;
+  if (built && !wanted.includes("build") && (needs.hashes || wanted.some((s2) => USES_BUILD.includes(s2))))
+    needs.build = built;
+  return needs;
+}
+function stagesToRemake(state2, wanted, listed) {
+  const needs = artifactRunsNeeded(state2, wanted);
+  const stages = [];
+  const reasons = [];
+  const gone = (runId2, match) => {
+    if (!(runId2 in listed)) return void 0;
+    const found = (listed[runId2] ?? []).filter((a5) => match(a5.name));
+    const expired = found.filter((a5) => a5.expired);
+    return found.length === 0 ? "are gone" : expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
+  };
+  const hashes = needs.hashes ? gone(needs.hashes, (n3) => n3 === "hashes") : void 0;
+  if (hashes) {
+    stages.push("compute-hashes", "sign-upload");
+    reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
+  }
+  const buildUsed = hashes !== void 0 || wanted.some((s2) => USES_BUILD.includes(s2));
+  const build2 = needs.build && buildUsed ? gone(needs.build, (n3) => n3.startsWith("build-")) : void 0;
+  if (build2) {
+    stages.push("build");
+    if (state2.stages.qualify.status !== "skipped") stages.push("qualify");
+    reasons.push(
+      `the build artifacts of run ${needs.build} ${build2}: built again from the same commit and build time`
+    );
+  }
+  return { stages, reasons };
+}
+
 // src/core/stage-claims.ts
 function claimants(state2, ownRun) {
   return [...new Set(Object.values(state2.claims))].filter((r5) => r5 !== ownRun);
 }
-function decideRun(state2, request2, run, runs, at2) {
-  const wanted = stagesToRerun(state2, request2);
+function decideRun(state2, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
+  const asked = stagesToRerun(state2, request2);
+  const wanted = STAGES.filter((s2) => asked.includes(s2) || remake.stages.includes(s2));
   const held = wanted.flatMap((stage) => {
     const holder = state2.claims[stage];
     const running = holder !== void 0 && holder !== run.workflowRunId && (runs.live.has(holder) || !runs.checked.has(holder));
@@ -96861,6 +96929,7 @@ function decideRun(state2, request2, run, runs, at2) {
       type: "rerun-requested",
       stages,
       by: run.actor,
+      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
       ...link
     });
   if (stages.length > 0)
@@ -96877,9 +96946,15 @@ async function claimStages(store, before, request2, run, lookup, at2) {
     if (reported && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
       live.add(id2);
   }
+  const needs = artifactRunsNeeded(before, stagesToRerun(before, request2));
+  const listed = {};
+  for (const id2 of new Set(Object.values(needs)))
+    listed[id2] = await readRunArtifacts(lookup.github, lookup.repo, id2);
   let decision;
   await store.appendDecided((events) => {
-    decision = decideRun(deriveState(events), request2, run, { live, checked: new Set(checked) }, at2);
+    const state2 = deriveState(events);
+    const remake = stagesToRemake(state2, stagesToRerun(state2, request2), listed);
+    decision = decideRun(state2, request2, run, { live, checked: new Set(checked) }, at2, remake);
     return decision.events;
   });
   return decision;
