@@ -19,6 +19,7 @@ export const ENTRIES = {
   "open-downstream-prs": "src/actions/open-downstream-prs.ts",
   "track-status": "src/actions/track-status.ts",
   yank: "src/actions/yank.ts",
+  "app-installations": "src/actions/app-installations.ts",
   cli: "src/cli/main.ts",
   // Last: it carries the blob sha of every file this version installs, bundles included.
   doctor: "src/actions/doctor.ts",

@@ -50338,6 +50338,19 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase())) found.repositories.push(name2);
+  }
+  return out;
+}
+
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -50780,6 +50793,13 @@ var configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
   for (const [i, d] of config2.downstream.entries()) {
@@ -56470,7 +56490,11 @@ function deriveState(events) {
           }
           break;
         }
-        if (e.status !== "started") delete state.claims[e.stage];
+        if (e.status !== "started" && e.runId) {
+          const rest = (state.claims[e.stage] ?? []).filter((r) => r !== e.runId);
+          if (rest.length > 0) state.claims[e.stage] = rest;
+          else delete state.claims[e.stage];
+        }
         if (e.status === "started") {
           s.status = "running";
           s.startedAt = e.at;
@@ -56601,7 +56625,10 @@ function deriveState(events) {
         });
         break;
       case "claim":
-        for (const stage of e.stages) state.claims[stage] = e.runId;
+        for (const stage of e.stages) {
+          const holders = state.claims[stage] ?? [];
+          if (!holders.includes(e.runId)) state.claims[stage] = [...holders, e.runId];
+        }
         break;
       case "request":
         state.request ??= {
@@ -56666,7 +56693,8 @@ var VENDORED_ACTIONS = [
   "generate-downstream-edits",
   "open-downstream-prs",
   "track-status",
-  "yank"
+  "yank",
+  "app-installations"
 ];
 var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
 `;

@@ -89827,6 +89827,25 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name)
+  );
+}
+
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -90168,6 +90187,13 @@ var configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i5) => i5.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
   for (const [i5, d5] of config2.downstream.entries()) {
@@ -95057,6 +95083,28 @@ function createGitHubClient(options) {
   return octokit;
 }
 
+// src/adapters/installation-clients.ts
+function installationClients(config2, tokens, make) {
+  const installations = installationsOf(config2);
+  const clients = tokens.map((t) => t ? make(t) : void 0);
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
+    );
+  };
+}
+var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
+var extraTokenInputs = {
+  "token-2": external_exports.string().min(1).optional(),
+  "token-3": external_exports.string().min(1).optional()
+};
+
 // src/adapters/package-files.ts
 import { readFile as readFile5 } from "node:fs/promises";
 import { dirname, join as join6, resolve } from "node:path";
@@ -95071,7 +95119,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"328e57c01735833dcb39bec6c28b3f83f3d373a0","workflows-templates/automation/status.yml":"056cd049a0e5afd5802708a25f6df4534bc908de","workflows-templates/automation/yank.yml":"df218a294180d7bff19f84233bfceb02c48affc2","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"173dce7d90f2eef6aa6a2cf15ba85a8224da471f","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"cfb5cca264ab4998131617c29ba797870b3175b8","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"b1f2615c1ccccbe2d75780b187134bdc0a887206","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"67130f97373ed0769492ace08e402137d69d1ec1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"7462c6d5e8d32549280987da52d152d2103e041b","actions/open-downstream-prs/action.yml":"1b0fb223c99586abe78797d05b3074ab78014097","dist/open-downstream-prs/index.js":"3a2ba17b05d145e8c02fdd1c52f3529e44accc04","actions/track-status/action.yml":"faf1dab148bcdef825b5bc86ddd35e5f3fccf4ff","dist/track-status/index.js":"52430dccdd97557f96f061be78678f97cdfb971e","actions/yank/action.yml":"e44d0e963d5611fc45e0f080344d8e1e25ccc59f","dist/yank/index.js":"d23218954c8ebfd9ac0c318b262742ec1e998b50","actions/doctor/action.yml":"bbcb4c51d93100ea1d876c8dada5904392f83498"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"0ecdbc95a463159b2ebbaba972cdf84c82d7d08b","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"a472326c9488e960718a642724508035ed454169","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"18b4e87f74ef0e67560f3330dd2e7f9099d4acbb","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"1ac8dab10e0e4b664fceccb50205dcd2f417aca3","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"abe93e1dd493835a8ce9077fc41326e807047de3","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"c3d34fd86c4e48741371d130125365948b6997b9","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"80e036a5d5d0815259ecf306b873c76367164650","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"58b2c211fc32a294fa2216c7dd7c807ddb23f766","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"f35a106af869206c9be2814e85aa8167768c5acd","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"3e15f82638a763b2805dc2fbb78782307dc3fd1a","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -95293,7 +95341,8 @@ var VENDORED_ACTIONS = [
   "generate-downstream-edits",
   "open-downstream-prs",
   "track-status",
-  "yank"
+  "yank",
+  "app-installations"
 ];
 var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
 `;
@@ -95650,7 +95699,15 @@ async function runDoctor(config2, deps) {
   const defaultBranches = /* @__PURE__ */ new Map();
   const privateRepos = /* @__PURE__ */ new Set();
   for (const need of repoNeeds(config2)) {
-    const probed = await probeRepo(deps.github, need);
+    let client;
+    try {
+      client = deps.clientFor?.(need.repo) ?? deps.github;
+    } catch (error64) {
+      const e5 = error64;
+      findings.push({ check: `${need.repo}: token`, ok: false, problem: e5.message, fix: e5.hint ?? "" });
+      continue;
+    }
+    const probed = await probeRepo(client, need);
     findings.push(...probed.findings);
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
@@ -95660,7 +95717,7 @@ async function runDoctor(config2, deps) {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config2, (f5) => shas.get(f5))) {
       const branch = defaultBranches.get(repo);
-      const actual = branch && await readRepoTree(deps.github, repo, branch);
+      const actual = branch && await readRepoTree(deps.clientFor?.(repo) ?? deps.github, repo, branch);
       if (actual) {
         const strict = deps.files === "all" || repo === config2.tracking.repo;
         findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
@@ -95693,12 +95750,14 @@ var INPUTS = [
   "token",
   "signing-key",
   "signing-passphrase",
-  "bucket"
+  "bucket",
+  ...EXTRA_TOKEN_INPUTS
 ];
 var inputsSchema2 = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),
   token: external_exports.string().min(1),
+  ...extraTokenInputs,
   "signing-key": external_exports.string().optional(),
   "signing-passphrase": external_exports.string().optional(),
   bucket: external_exports.enum(["probe", "skip"]).default("probe")
@@ -95706,18 +95765,24 @@ var inputsSchema2 = external_exports.object({
   configPath: i5["config-path"],
   environment: i5.environment,
   token: i5.token,
+  tokens: [i5.token, i5["token-2"], i5["token-3"]],
   signingKey: i5["signing-key"],
   signingPassphrase: i5["signing-passphrase"],
   probeBucket: i5.bucket === "probe"
 }));
 async function main() {
   const settings = readInputs(inputsSchema2, INPUTS);
-  for (const secret of [settings.token, settings.signingKey, settings.signingPassphrase])
+  for (const secret of [...settings.tokens, settings.signingKey, settings.signingPassphrase])
     if (secret) setSecret(secret);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const findings = await runDoctor(config2, {
     github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
+    clientFor: installationClients(
+      config2,
+      settings.tokens,
+      (token) => createGitHubClient({ token, baseUrl: context.apiUrl })
+    ),
     files: "release-gate",
     ...settings.probeBucket ? { s3: createS3Client(config2.upload) } : {},
     signing: {

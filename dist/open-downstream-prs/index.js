@@ -50338,6 +50338,25 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i) => i.owner.toLowerCase() === owner && i.repositories.some((r) => r.toLowerCase() === name)
+  );
+}
+
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -50777,6 +50796,13 @@ var configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
   for (const [i, d] of config2.downstream.entries()) {
@@ -56239,6 +56265,28 @@ function createGitHubClient(options) {
   return octokit;
 }
 
+// src/adapters/installation-clients.ts
+function installationClients(config2, tokens, make) {
+  const installations = installationsOf(config2);
+  const clients = tokens.map((t) => t ? make(t) : void 0);
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
+    );
+  };
+}
+var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
+var extraTokenInputs = {
+  "token-2": external_exports.string().min(1).optional(),
+  "token-3": external_exports.string().min(1).optional()
+};
+
 // src/adapters/repository-dispatch.ts
 async function sendRepositoryDispatch(github, repo, eventType, payload) {
   const [owner, name] = repo.split("/");
@@ -56676,11 +56724,13 @@ var INPUTS = [
   "tracking-issue-url",
   "release-date",
   "recorded-prs",
-  "generated-edits"
+  "generated-edits",
+  ...EXTRA_TOKEN_INPUTS
 ];
 var inputsSchema = external_exports.object({
   ...downstreamReleaseInputs,
   token: external_exports.string().min(1),
+  ...extraTokenInputs,
   "tracking-issue-url": external_exports.url().optional(),
   // Unset: every downstream's release branch is looked up before anything is written.
   "recorded-prs": external_exports.string().optional().transform(
@@ -56698,6 +56748,7 @@ var inputsSchema = external_exports.object({
   version: i.version,
   hashesFile: i["hashes-file"],
   token: i.token,
+  tokens: [i.token, i["token-2"], i["token-3"]],
   releasedVersions: parseReleasedVersions(i["released-versions"]),
   trackingIssueUrl: i["tracking-issue-url"],
   releaseDate: i["release-date"],
@@ -56790,7 +56841,7 @@ async function runOpenDownstreamPrs(settings, config2, deps) {
           `not attempted: it comes after ${failedFirst.map((r) => r.downstream).join(", ")}, which failed`,
           "fix that downstream first; a rerun then does both"
         );
-      results.push(await oneDownstream(deps.github, d, release));
+      results.push(await oneDownstream(deps.clientFor?.(d.repo) ?? deps.github, d, release));
     } catch (error63) {
       results.push({
         downstream: d.name,
@@ -56824,12 +56875,14 @@ ${r.diff}\`\`\`
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
-  setSecret(settings.token);
+  const tokens = settings.tokens ?? [settings.token];
+  for (const token of tokens) if (token) setSecret(token);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
-  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const make = (token) => createGitHubClient({ token, baseUrl: context.apiUrl });
   const results = await runOpenDownstreamPrs(settings, config2, {
-    github,
+    github: make(settings.token),
+    clientFor: installationClients(config2, tokens, make),
     configDir: dirname2(resolve2(settings.configPath)),
     today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
   });

@@ -50344,6 +50344,25 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase())) found.repositories.push(name2);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name2] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i) => i.owner.toLowerCase() === owner && i.repositories.some((r) => r.toLowerCase() === name2)
+  );
+}
+
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -50786,6 +50805,13 @@ var configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
   for (const [i, d] of config2.downstream.entries()) {
@@ -55456,6 +55482,28 @@ function createGitHubClient(options) {
   return octokit;
 }
 
+// src/adapters/installation-clients.ts
+function installationClients(config2, tokens, make) {
+  const installations = installationsOf(config2);
+  const clients = tokens.map((t) => t ? make(t) : void 0);
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
+    );
+  };
+}
+var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
+var extraTokenInputs = {
+  "token-2": external_exports.string().min(1).optional(),
+  "token-3": external_exports.string().min(1).optional()
+};
+
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
@@ -56373,7 +56421,11 @@ function deriveState(events) {
           }
           break;
         }
-        if (e.status !== "started") delete state.claims[e.stage];
+        if (e.status !== "started" && e.runId) {
+          const rest = (state.claims[e.stage] ?? []).filter((r) => r !== e.runId);
+          if (rest.length > 0) state.claims[e.stage] = rest;
+          else delete state.claims[e.stage];
+        }
         if (e.status === "started") {
           s.status = "running";
           s.startedAt = e.at;
@@ -56504,7 +56556,10 @@ function deriveState(events) {
         });
         break;
       case "claim":
-        for (const stage of e.stages) state.claims[stage] = e.runId;
+        for (const stage of e.stages) {
+          const holders = state.claims[stage] ?? [];
+          if (!holders.includes(e.runId)) state.claims[stage] = [...holders, e.runId];
+        }
         break;
       case "request":
         state.request ??= {
@@ -57093,6 +57148,40 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
   );
 }
 
+// src/core/stage-claims.ts
+function claimants(state, ownRun) {
+  return [...new Set(Object.values(state.claims).flat())].filter((r) => r !== ownRun);
+}
+function decideRun(state, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
+  const asked = stagesToRerun(state, request2);
+  const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
+  const held = wanted.flatMap((stage) => {
+    const holder = (state.claims[stage] ?? []).find(
+      (r) => r !== run.workflowRunId && (runs.live.has(r) || !runs.checked.has(r))
+    );
+    return holder ? [{ stage, runId: holder }] : [];
+  });
+  const stages = held.length > 0 ? [] : wanted;
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  const events = [];
+  if (stages.length > 0 && state.eventCount > 0)
+    events.push({
+      id: `rerun:${run.runId}`,
+      at: at2,
+      type: "rerun-requested",
+      stages,
+      by: run.actor,
+      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
+      ...link
+    });
+  if (stages.length > 0)
+    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
+  return { stages, held, events };
+}
+function claimedBy(state, stage, run) {
+  return state.claims[stage]?.includes(run) ?? false;
+}
+
 // src/core/stage-progress.ts
 var STAGE_JOBS = {
   "build-matrix": "plan",
@@ -57129,15 +57218,37 @@ function awaitingApprovalEvents(state, stages, environment, reviewers, run, at2)
   if (!ready) return [];
   const who = reviewers ? reviewers.map((r) => `@${r}`).join(", ") : `the reviewers of ${environment}`;
   return stages.filter(
-    (s) => state.claims[s] === (run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state.stages[s].status)
+    (s) => claimedBy(state, s, run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state.stages[s].status)
   ).map(
     (s) => stageEvent(s, "waiting", run, at2, `waiting for approval by ${who} (environment ${environment})`)
   );
 }
 function startingEvents(state, stages, run, at2) {
   return stages.filter(
-    (s) => state.claims[s] === (run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state.stages[s].status)
+    (s) => claimedBy(state, s, run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state.stages[s].status)
   ).map((s) => stageEvent(s, "started", run, at2));
+}
+function progressToRecord(current, input2) {
+  const own2 = input2.run.workflowRunId ?? input2.run.runId;
+  const before = deriveState(current);
+  const progress = (input2.runJobs ? progressEvents(input2.runJobs, input2.run) : []).filter(
+    (e) => e.type === "stage" && claimedBy(before, e.stage, own2)
+  );
+  const recorded = [...progress, ...input2.batch];
+  const after = () => deriveState([...current, ...recorded]);
+  if (input2.starting) recorded.push(...startingEvents(after(), input2.starting, input2.run, input2.at));
+  if (input2.awaiting)
+    recorded.push(
+      ...awaitingApprovalEvents(
+        after(),
+        input2.awaiting.stages,
+        input2.awaiting.environment,
+        input2.awaiting.reviewers,
+        input2.run,
+        input2.at
+      )
+    );
+  return recorded;
 }
 
 // src/core/tracking.ts
@@ -57286,6 +57397,9 @@ async function readPull(github, repo, number4) {
   }
 }
 
+// src/core/artifact-placement.ts
+var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
+
 // src/core/artifact-retention.ts
 var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
 function artifactRunsNeeded(state, wanted) {
@@ -57298,70 +57412,47 @@ function artifactRunsNeeded(state, wanted) {
     needs.build = built;
   return needs;
 }
-function stagesToRemake(state, wanted, listed) {
+function stagesToRemake(state, wanted, listed, build) {
   const needs = artifactRunsNeeded(state, wanted);
   const stages = [];
   const reasons = [];
-  const gone = (runId2, match) => {
+  const gone = (runId2, wanted2) => {
     if (!(runId2 in listed)) return void 0;
-    const found = (listed[runId2] ?? []).filter((a) => match(a.name));
-    const expired = found.filter((a) => a.expired);
-    return found.length === 0 ? "are gone" : expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
+    const artifacts = listed[runId2] ?? [];
+    const missing = wanted2.filter((w) => !artifacts.some((a) => w.is(a.name)));
+    const expired = artifacts.filter((a) => a.expired && wanted2.some((w) => w.is(a.name)));
+    if (missing.length > 0)
+      return missing.length === wanted2.length ? "are gone" : `are gone in part (${missing.map((m) => m.label).join(", ")})`;
+    return expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
   };
-  const hashes = needs.hashes ? gone(needs.hashes, (n) => n === "hashes") : void 0;
+  const hashes = needs.hashes ? gone(needs.hashes, [{ label: "hashes", is: (n) => n === "hashes" }]) : void 0;
   if (hashes) {
     stages.push("compute-hashes", "sign-upload");
     reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
   }
   const buildUsed = hashes !== void 0 || wanted.some((s) => USES_BUILD.includes(s));
-  const build = needs.build && buildUsed ? gone(needs.build, (n) => n.startsWith("build-")) : void 0;
-  if (build) {
+  const targetFiles = build.targets.map((t) => ({
+    label: t,
+    is: (n) => build.commit ? n === buildArtifactName(t, build.commit) : n.startsWith(`build-${t}-`)
+  }));
+  const rebuild = needs.build && buildUsed ? gone(needs.build, targetFiles) : void 0;
+  if (rebuild) {
     stages.push("build");
     if (state.stages.qualify.status !== "skipped") stages.push("qualify");
     reasons.push(
-      `the build artifacts of run ${needs.build} ${build}: built again from the same commit and build time`
+      `the build artifacts of run ${needs.build} ${rebuild}: built again from the same commit and build time`
     );
   }
   return { stages, reasons };
 }
 
-// src/core/stage-claims.ts
-function claimants(state, ownRun) {
-  return [...new Set(Object.values(state.claims))].filter((r) => r !== ownRun);
-}
-function decideRun(state, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
-  const asked = stagesToRerun(state, request2);
-  const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
-  const held = wanted.flatMap((stage) => {
-    const holder = state.claims[stage];
-    const running = holder !== void 0 && holder !== run.workflowRunId && (runs.live.has(holder) || !runs.checked.has(holder));
-    return running ? [{ stage, runId: holder }] : [];
-  });
-  const stages = held.length > 0 ? [] : wanted;
-  const link = run.runUrl ? { runUrl: run.runUrl } : {};
-  const events = [];
-  if (stages.length > 0 && state.eventCount > 0)
-    events.push({
-      id: `rerun:${run.runId}`,
-      at: at2,
-      type: "rerun-requested",
-      stages,
-      by: run.actor,
-      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
-      ...link
-    });
-  if (stages.length > 0)
-    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
-  return { stages, held, events };
-}
-
 // src/steps/claim-stages.ts
-async function claimStages(store, before, request2, run, lookup, at2) {
+async function claimStages(store, before, request2, run, lookup, at2, targets) {
   const checked = claimants(before, run.workflowRunId);
   const live = /* @__PURE__ */ new Set();
   for (const id2 of checked) {
-    const reported = await readWorkflowRun(lookup.github, lookup.repo, Number(id2));
-    if (reported && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
+    const reported = /^[1-9]\d{0,15}$/.test(id2) ? await readWorkflowRun(lookup.github, lookup.repo, Number(id2)) : void 0;
+    if (reported && String(reported.id) === id2 && reported.repo.toLowerCase() === lookup.repo.toLowerCase() && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
       live.add(id2);
   }
   const needs = artifactRunsNeeded(before, stagesToRerun(before, request2));
@@ -57371,7 +57462,10 @@ async function claimStages(store, before, request2, run, lookup, at2) {
   let decision;
   await store.appendDecided((events) => {
     const state = deriveState(events);
-    const remake = stagesToRemake(state, stagesToRerun(state, request2), listed);
+    const remake = stagesToRemake(state, stagesToRerun(state, request2), listed, {
+      targets,
+      commit: state.request?.commit
+    });
     decision = decideRun(state, request2, run, { live, checked: new Set(checked) }, at2, remake);
     return decision.events;
   });
@@ -57601,7 +57695,8 @@ var VENDORED_ACTIONS = [
   "generate-downstream-edits",
   "open-downstream-prs",
   "track-status",
-  "yank"
+  "yank",
+  "app-installations"
 ];
 var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
 `;
@@ -57675,14 +57770,15 @@ async function verifyReport(reportText, config2, version2, state, deps) {
   const recorded = recordedState?.pr;
   const runId2 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
+  const github = () => deps.clientFor?.(report.repo) ?? deps.github;
   return judgeReport(
     report,
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
     {
-      senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId2) : void 0,
-      pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
-      namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
+      senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(github(), report.repo, runId2) : void 0,
+      pull: recorded ? await readPull(github(), report.repo, recorded.number) : void 0,
+      namedRun: named === void 0 ? void 0 : await readWorkflowRun(github(), report.repo, named)
     }
   );
 }
@@ -57692,6 +57788,7 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
   try {
     const event = await verifyReport(report, config2, version2, deriveState(before.events), {
       github: deps.github,
+      clientFor: deps.clientFor,
       serverUrl: deps.run.serverUrl ?? "https://github.com",
       sender,
       now: at2
@@ -57783,13 +57880,15 @@ var INPUTS = [
   "progress-of-run",
   "awaiting-approval",
   "awaiting-stages",
-  "starting"
+  "starting",
+  ...EXTRA_TOKEN_INPUTS
 ];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),
   version: versionInputSchema.optional(),
   token: external_exports.string().min(1),
+  ...extraTokenInputs,
   event: external_exports.string().optional(),
   stage: external_exports.enum(STAGES).optional(),
   status: external_exports.enum(["started", "succeeded", "failed", "skipped"]).optional(),
@@ -57859,7 +57958,9 @@ var inputsSchema = external_exports.object({
   progressOfRun: i["progress-of-run"],
   awaitingApproval: i["awaiting-approval"],
   awaitingStages: i["awaiting-stages"],
-  starting: i.starting
+  starting: i.starting,
+  /** The tokens of the 2nd and 3rd installations: reports from downstream repos of other owners are read with them. */
+  extraTokens: [i["token-2"], i["token-3"]]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -57974,7 +58075,8 @@ async function runTrackStatus(settings, config2, deps) {
         runUrl: deps.run.runUrl
       },
       deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
-      now()
+      now(),
+      targetArtifacts(config2, version2).map((t) => t.target)
     );
     rerun = decision.stages;
     held = decision.held;
@@ -57988,7 +58090,6 @@ async function runTrackStatus(settings, config2, deps) {
   ) : [];
   const qualifyDetail = qualifyFailureDetail(qualification);
   const batch = [
-    ...settings.runJobs ? progressEvents(settings.runJobs, deps.run) : [],
     ...events,
     ...settings.jobResults ? stageEventsFromJobResults(
       settings.jobResults,
@@ -58001,20 +58102,15 @@ async function runTrackStatus(settings, config2, deps) {
     ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
     ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
   ];
-  const awaiting = settings.awaiting;
-  const appended = batch.length > 0 || awaiting || settings.starting ? (await store.appendDecided((current) => [
-    ...batch,
-    ...settings.starting ? startingEvents(deriveState([...current, ...batch]), settings.starting, deps.run, now()) : [],
-    // Who the next job waits for, decided on the ledger with this batch in it.
-    ...awaiting ? awaitingApprovalEvents(
-      deriveState([...current, ...batch]),
-      awaiting.stages,
-      awaiting.environment,
-      awaiting.reviewers,
-      deps.run,
-      now()
-    ) : []
-  ])).appended : false;
+  const progress = {
+    runJobs: settings.runJobs,
+    batch,
+    starting: settings.starting,
+    awaiting: settings.awaiting
+  };
+  const appended = batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting ? (await store.appendDecided(
+    (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
+  )).appended : false;
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
   let mine;
@@ -58089,7 +58185,7 @@ async function runTrackStatus(settings, config2, deps) {
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
-  setSecret(settings.token);
+  for (const token of [settings.token, ...settings.extraTokens]) if (token) setSecret(token);
   if (settings.runToken) setSecret(settings.runToken);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
@@ -58117,6 +58213,11 @@ async function main() {
       sender: readEventSender()
     },
     now: () => /* @__PURE__ */ new Date(),
+    clientFor: installationClients(
+      config2,
+      [settings.token, ...settings.extraTokens],
+      (token) => createGitHubClient({ token, baseUrl: context.apiUrl })
+    ),
     runLookup: {
       github: runs,
       repo: context.repository,

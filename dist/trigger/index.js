@@ -50340,6 +50340,19 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
+  }
+  return out;
+}
+
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -50681,6 +50694,13 @@ var configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
   for (const [i, d] of config2.downstream.entries()) {

@@ -89827,6 +89827,25 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase())) found.repositories.push(name2);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name2] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
+  );
+}
+
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -90269,6 +90288,13 @@ var configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i5) => i5.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
   for (const [i5, d5] of config2.downstream.entries()) {
@@ -94939,6 +94965,28 @@ function createGitHubClient(options) {
   return octokit;
 }
 
+// src/adapters/installation-clients.ts
+function installationClients(config2, tokens, make) {
+  const installations = installationsOf(config2);
+  const clients = tokens.map((t) => t ? make(t) : void 0);
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
+    );
+  };
+}
+var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
+var extraTokenInputs = {
+  "token-2": external_exports.string().min(1).optional(),
+  "token-3": external_exports.string().min(1).optional()
+};
+
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
@@ -95528,7 +95576,11 @@ function deriveState(events) {
           }
           break;
         }
-        if (e5.status !== "started") delete state2.claims[e5.stage];
+        if (e5.status !== "started" && e5.runId) {
+          const rest = (state2.claims[e5.stage] ?? []).filter((r5) => r5 !== e5.runId);
+          if (rest.length > 0) state2.claims[e5.stage] = rest;
+          else delete state2.claims[e5.stage];
+        }
         if (e5.status === "started") {
           s2.status = "running";
           s2.startedAt = e5.at;
@@ -95659,7 +95711,10 @@ function deriveState(events) {
         });
         break;
       case "claim":
-        for (const stage of e5.stages) state2.claims[stage] = e5.runId;
+        for (const stage of e5.stages) {
+          const holders = state2.claims[stage] ?? [];
+          if (!holders.includes(e5.runId)) state2.claims[stage] = [...holders, e5.runId];
+        }
         break;
       case "request":
         state2.request ??= {
@@ -96706,6 +96761,40 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
   );
 }
 
+// src/core/stage-claims.ts
+function claimants(state2, ownRun) {
+  return [...new Set(Object.values(state2.claims).flat())].filter((r5) => r5 !== ownRun);
+}
+function decideRun(state2, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
+  const asked = stagesToRerun(state2, request2);
+  const wanted = STAGES.filter((s2) => asked.includes(s2) || remake.stages.includes(s2));
+  const held = wanted.flatMap((stage) => {
+    const holder = (state2.claims[stage] ?? []).find(
+      (r5) => r5 !== run.workflowRunId && (runs.live.has(r5) || !runs.checked.has(r5))
+    );
+    return holder ? [{ stage, runId: holder }] : [];
+  });
+  const stages = held.length > 0 ? [] : wanted;
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  const events = [];
+  if (stages.length > 0 && state2.eventCount > 0)
+    events.push({
+      id: `rerun:${run.runId}`,
+      at: at2,
+      type: "rerun-requested",
+      stages,
+      by: run.actor,
+      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
+      ...link
+    });
+  if (stages.length > 0)
+    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
+  return { stages, held, events };
+}
+function claimedBy(state2, stage, run) {
+  return state2.claims[stage]?.includes(run) ?? false;
+}
+
 // src/core/stage-progress.ts
 var STAGE_JOBS = {
   "build-matrix": "plan",
@@ -96742,15 +96831,37 @@ function awaitingApprovalEvents(state2, stages, environment, reviewers, run, at2
   if (!ready) return [];
   const who = reviewers ? reviewers.map((r5) => `@${r5}`).join(", ") : `the reviewers of ${environment}`;
   return stages.filter(
-    (s2) => state2.claims[s2] === (run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state2.stages[s2].status)
+    (s2) => claimedBy(state2, s2, run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state2.stages[s2].status)
   ).map(
     (s2) => stageEvent(s2, "waiting", run, at2, `waiting for approval by ${who} (environment ${environment})`)
   );
 }
 function startingEvents(state2, stages, run, at2) {
   return stages.filter(
-    (s2) => state2.claims[s2] === (run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state2.stages[s2].status)
+    (s2) => claimedBy(state2, s2, run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state2.stages[s2].status)
   ).map((s2) => stageEvent(s2, "started", run, at2));
+}
+function progressToRecord(current, input2) {
+  const own2 = input2.run.workflowRunId ?? input2.run.runId;
+  const before = deriveState(current);
+  const progress = (input2.runJobs ? progressEvents(input2.runJobs, input2.run) : []).filter(
+    (e5) => e5.type === "stage" && claimedBy(before, e5.stage, own2)
+  );
+  const recorded = [...progress, ...input2.batch];
+  const after = () => deriveState([...current, ...recorded]);
+  if (input2.starting) recorded.push(...startingEvents(after(), input2.starting, input2.run, input2.at));
+  if (input2.awaiting)
+    recorded.push(
+      ...awaitingApprovalEvents(
+        after(),
+        input2.awaiting.stages,
+        input2.awaiting.environment,
+        input2.awaiting.reviewers,
+        input2.run,
+        input2.at
+      )
+    );
+  return recorded;
 }
 
 // src/core/tracking.ts
@@ -96868,6 +96979,9 @@ async function readPull(github, repo, number4) {
   }
 }
 
+// src/core/artifact-placement.ts
+var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
+
 // src/core/artifact-retention.ts
 var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
 function artifactRunsNeeded(state2, wanted) {
@@ -96880,70 +96994,47 @@ function artifactRunsNeeded(state2, wanted) {
     needs.build = built;
   return needs;
 }
-function stagesToRemake(state2, wanted, listed) {
+function stagesToRemake(state2, wanted, listed, build2) {
   const needs = artifactRunsNeeded(state2, wanted);
   const stages = [];
   const reasons = [];
-  const gone = (runId2, match) => {
+  const gone = (runId2, wanted2) => {
     if (!(runId2 in listed)) return void 0;
-    const found = (listed[runId2] ?? []).filter((a5) => match(a5.name));
-    const expired = found.filter((a5) => a5.expired);
-    return found.length === 0 ? "are gone" : expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
+    const artifacts = listed[runId2] ?? [];
+    const missing = wanted2.filter((w) => !artifacts.some((a5) => w.is(a5.name)));
+    const expired = artifacts.filter((a5) => a5.expired && wanted2.some((w) => w.is(a5.name)));
+    if (missing.length > 0)
+      return missing.length === wanted2.length ? "are gone" : `are gone in part (${missing.map((m3) => m3.label).join(", ")})`;
+    return expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
   };
-  const hashes = needs.hashes ? gone(needs.hashes, (n3) => n3 === "hashes") : void 0;
+  const hashes = needs.hashes ? gone(needs.hashes, [{ label: "hashes", is: (n3) => n3 === "hashes" }]) : void 0;
   if (hashes) {
     stages.push("compute-hashes", "sign-upload");
     reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
   }
   const buildUsed = hashes !== void 0 || wanted.some((s2) => USES_BUILD.includes(s2));
-  const build2 = needs.build && buildUsed ? gone(needs.build, (n3) => n3.startsWith("build-")) : void 0;
-  if (build2) {
+  const targetFiles = build2.targets.map((t) => ({
+    label: t,
+    is: (n3) => build2.commit ? n3 === buildArtifactName(t, build2.commit) : n3.startsWith(`build-${t}-`)
+  }));
+  const rebuild = needs.build && buildUsed ? gone(needs.build, targetFiles) : void 0;
+  if (rebuild) {
     stages.push("build");
     if (state2.stages.qualify.status !== "skipped") stages.push("qualify");
     reasons.push(
-      `the build artifacts of run ${needs.build} ${build2}: built again from the same commit and build time`
+      `the build artifacts of run ${needs.build} ${rebuild}: built again from the same commit and build time`
     );
   }
   return { stages, reasons };
 }
 
-// src/core/stage-claims.ts
-function claimants(state2, ownRun) {
-  return [...new Set(Object.values(state2.claims))].filter((r5) => r5 !== ownRun);
-}
-function decideRun(state2, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
-  const asked = stagesToRerun(state2, request2);
-  const wanted = STAGES.filter((s2) => asked.includes(s2) || remake.stages.includes(s2));
-  const held = wanted.flatMap((stage) => {
-    const holder = state2.claims[stage];
-    const running = holder !== void 0 && holder !== run.workflowRunId && (runs.live.has(holder) || !runs.checked.has(holder));
-    return running ? [{ stage, runId: holder }] : [];
-  });
-  const stages = held.length > 0 ? [] : wanted;
-  const link = run.runUrl ? { runUrl: run.runUrl } : {};
-  const events = [];
-  if (stages.length > 0 && state2.eventCount > 0)
-    events.push({
-      id: `rerun:${run.runId}`,
-      at: at2,
-      type: "rerun-requested",
-      stages,
-      by: run.actor,
-      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
-      ...link
-    });
-  if (stages.length > 0)
-    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
-  return { stages, held, events };
-}
-
 // src/steps/claim-stages.ts
-async function claimStages(store, before, request2, run, lookup, at2) {
+async function claimStages(store, before, request2, run, lookup, at2, targets) {
   const checked = claimants(before, run.workflowRunId);
   const live = /* @__PURE__ */ new Set();
   for (const id2 of checked) {
-    const reported = await readWorkflowRun(lookup.github, lookup.repo, Number(id2));
-    if (reported && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
+    const reported = /^[1-9]\d{0,15}$/.test(id2) ? await readWorkflowRun(lookup.github, lookup.repo, Number(id2)) : void 0;
+    if (reported && String(reported.id) === id2 && reported.repo.toLowerCase() === lookup.repo.toLowerCase() && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
       live.add(id2);
   }
   const needs = artifactRunsNeeded(before, stagesToRerun(before, request2));
@@ -96953,7 +97044,10 @@ async function claimStages(store, before, request2, run, lookup, at2) {
   let decision;
   await store.appendDecided((events) => {
     const state2 = deriveState(events);
-    const remake = stagesToRemake(state2, stagesToRerun(state2, request2), listed);
+    const remake = stagesToRemake(state2, stagesToRerun(state2, request2), listed, {
+      targets,
+      commit: state2.request?.commit
+    });
     decision = decideRun(state2, request2, run, { live, checked: new Set(checked) }, at2, remake);
     return decision.events;
   });
@@ -97183,7 +97277,8 @@ var VENDORED_ACTIONS = [
   "generate-downstream-edits",
   "open-downstream-prs",
   "track-status",
-  "yank"
+  "yank",
+  "app-installations"
 ];
 var ESM_PACKAGE_JSON = `${JSON.stringify({ type: "module", private: true }, null, 2)}
 `;
@@ -97257,14 +97352,15 @@ async function verifyReport(reportText, config2, version2, state2, deps) {
   const recorded = recordedState?.pr;
   const runId2 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
+  const github = () => deps.clientFor?.(report.repo) ?? deps.github;
   return judgeReport(
     report,
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
     {
-      senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId2) : void 0,
-      pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : void 0,
-      namedRun: named === void 0 ? void 0 : await readWorkflowRun(deps.github, report.repo, named)
+      senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(github(), report.repo, runId2) : void 0,
+      pull: recorded ? await readPull(github(), report.repo, recorded.number) : void 0,
+      namedRun: named === void 0 ? void 0 : await readWorkflowRun(github(), report.repo, named)
     }
   );
 }
@@ -97274,6 +97370,7 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
   try {
     const event = await verifyReport(report, config2, version2, deriveState(before.events), {
       github: deps.github,
+      clientFor: deps.clientFor,
       serverUrl: deps.run.serverUrl ?? "https://github.com",
       sender,
       now: at2
@@ -97297,11 +97394,38 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
 }
 
 // src/actions/track-status-settings.ts
+var INPUTS = [
+  "config-path",
+  "environment",
+  "version",
+  "token",
+  "event",
+  "stage",
+  "status",
+  "detail",
+  "report",
+  "plan",
+  "rerun",
+  "prs",
+  "hashes-file",
+  "job-results",
+  "qualify-logs",
+  "approvals-of-run",
+  "run-token",
+  "app-slug",
+  "sweep",
+  "progress-of-run",
+  "awaiting-approval",
+  "awaiting-stages",
+  "starting",
+  ...EXTRA_TOKEN_INPUTS
+];
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),
   version: versionInputSchema.optional(),
   token: external_exports.string().min(1),
+  ...extraTokenInputs,
   event: external_exports.string().optional(),
   stage: external_exports.enum(STAGES).optional(),
   status: external_exports.enum(["started", "succeeded", "failed", "skipped"]).optional(),
@@ -97371,7 +97495,9 @@ var inputsSchema = external_exports.object({
   progressOfRun: i5["progress-of-run"],
   awaitingApproval: i5["awaiting-approval"],
   awaitingStages: i5["awaiting-stages"],
-  starting: i5.starting
+  starting: i5.starting,
+  /** The tokens of the 2nd and 3rd installations: reports from downstream repos of other owners are read with them. */
+  extraTokens: [i5["token-2"], i5["token-3"]]
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -97486,7 +97612,8 @@ async function runTrackStatus(settings, config2, deps) {
         runUrl: deps.run.runUrl
       },
       deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
-      now()
+      now(),
+      targetArtifacts(config2, version2).map((t) => t.target)
     );
     rerun = decision.stages;
     held = decision.held;
@@ -97500,7 +97627,6 @@ async function runTrackStatus(settings, config2, deps) {
   ) : [];
   const qualifyDetail = qualifyFailureDetail(qualification);
   const batch = [
-    ...settings.runJobs ? progressEvents(settings.runJobs, deps.run) : [],
     ...events,
     ...settings.jobResults ? stageEventsFromJobResults(
       settings.jobResults,
@@ -97513,20 +97639,15 @@ async function runTrackStatus(settings, config2, deps) {
     ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
     ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
   ];
-  const awaiting = settings.awaiting;
-  const appended = batch.length > 0 || awaiting || settings.starting ? (await store.appendDecided((current) => [
-    ...batch,
-    ...settings.starting ? startingEvents(deriveState([...current, ...batch]), settings.starting, deps.run, now()) : [],
-    // Who the next job waits for, decided on the ledger with this batch in it.
-    ...awaiting ? awaitingApprovalEvents(
-      deriveState([...current, ...batch]),
-      awaiting.stages,
-      awaiting.environment,
-      awaiting.reviewers,
-      deps.run,
-      now()
-    ) : []
-  ])).appended : false;
+  const progress = {
+    runJobs: settings.runJobs,
+    batch,
+    starting: settings.starting,
+    awaiting: settings.awaiting
+  };
+  const appended = batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting ? (await store.appendDecided(
+    (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
+  )).appended : false;
   let snapshot = await store.read();
   let state2 = deriveState(snapshot.events);
   let mine;
@@ -98051,21 +98172,24 @@ function describeRevert(path, revert) {
 }
 
 // src/actions/yank.ts
-var INPUTS2 = ["config-path", "environment", "version", "reason", "dry-run", "token"];
+var INPUTS2 = ["config-path", "environment", "version", "reason", "dry-run", "token", ...EXTRA_TOKEN_INPUTS];
 var inputsSchema2 = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),
   version: versionInputSchema,
   reason: yankReasonSchema,
   "dry-run": external_exports.enum(["true", "false"]).default("false"),
-  token: external_exports.string().min(1)
+  token: external_exports.string().min(1),
+  ...extraTokenInputs
 }).transform((i5) => ({
   configPath: i5["config-path"],
   environment: i5.environment,
   version: i5.version,
   reason: i5.reason,
   dryRun: i5["dry-run"] === "true",
-  token: i5.token
+  token: i5.token,
+  /** The tokens of the 2nd and 3rd installations, for downstream repos of other owners. */
+  extraTokens: [i5["token-2"], i5["token-3"]]
 }));
 async function yankStorage(s3, config2, version2, dryRun) {
   const { bucket, prefix } = config2.upload;
@@ -98125,7 +98249,8 @@ async function runYank(settings, config2, deps) {
     });
   const request2 = { config: config2, version: version2, reason, by, dryRun: settings.dryRun };
   const downstream = [];
-  for (const d5 of plan.downstream) downstream.push(await yankDownstream(deps.github, d5, request2));
+  for (const d5 of plan.downstream)
+    downstream.push(await yankDownstream(deps.clientFor?.(d5.repo) ?? deps.github, d5, request2));
   const storage = await yankStorage(deps.s3, config2, version2, settings.dryRun);
   const steps = [
     ...downstream.map(({ downstream: target, outcome, detail, url: url3 }) => ({
@@ -98165,11 +98290,14 @@ async function runYank(settings, config2, deps) {
 }
 async function main() {
   const settings = readInputs(inputsSchema2, INPUTS2);
-  setSecret(settings.token);
+  const tokens = [settings.token, ...settings.extraTokens ?? []];
+  for (const token of tokens) if (token) setSecret(token);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
+  const make = (token) => createGitHubClient({ token, baseUrl: context.apiUrl });
   const result = await runYank(settings, config2, {
-    github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
+    github: make(settings.token),
+    clientFor: installationClients(config2, tokens, make),
     s3: createS3Client(config2.upload),
     run: {
       runId: runAttemptId(),

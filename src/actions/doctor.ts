@@ -11,6 +11,12 @@ import {
   probeSigningKey,
 } from "../adapters/doctor-probes.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import {
+  type ClientFor,
+  EXTRA_TOKEN_INPUTS,
+  extraTokenInputs,
+  installationClients,
+} from "../adapters/installation-clients.js";
 import { installedFileShas } from "../adapters/package-files.js";
 import { readRepoTree } from "../adapters/repo-tree.js";
 import { readRunContext } from "../adapters/run-context.js";
@@ -31,6 +37,8 @@ import { createSigner } from "./sign-upload.js";
 /** What the doctor checks with, and what it leaves out (an absent part is not checked). */
 export interface DoctorDeps {
   github: GitHubClient;
+  /** Each repo's client, by its owner's installation token (default: github for all). */
+  clientFor?: ClientFor | undefined;
   /**
    * Compares the files init installed in each repo with this version's. "release-gate": vendored code
    * of another version fails only in the automation repo (the release runs it); elsewhere (the trigger
@@ -54,7 +62,16 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
   const defaultBranches = new Map<string, string>();
   const privateRepos = new Set<string>();
   for (const need of repoNeeds(config)) {
-    const probed = await probeRepo(deps.github, need);
+    let client: GitHubClient;
+    try {
+      client = deps.clientFor?.(need.repo) ?? deps.github;
+    } catch (error) {
+      // No token for this repo's owner: said like any other problem, with its fix.
+      const e = error as ReleaseRelayError;
+      findings.push({ check: `${need.repo}: token`, ok: false, problem: e.message, fix: e.hint ?? "" });
+      continue;
+    }
+    const probed = await probeRepo(client, need);
     findings.push(...probed.findings);
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
@@ -64,7 +81,8 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {
       const branch = defaultBranches.get(repo);
-      const actual = branch && (await readRepoTree(deps.github, repo, branch));
+      // A repo whose token is missing has no branch here: it was reported above.
+      const actual = branch && (await readRepoTree(deps.clientFor?.(repo) ?? deps.github, repo, branch));
       // A repo that cannot be read is already reported by the checks above.
       if (actual) {
         const strict = deps.files === "all" || repo === config.tracking.repo;
@@ -100,6 +118,7 @@ const INPUTS = [
   "signing-key",
   "signing-passphrase",
   "bucket",
+  ...EXTRA_TOKEN_INPUTS,
 ] as const;
 
 const inputsSchema = z
@@ -107,6 +126,7 @@ const inputsSchema = z
     "config-path": z.string().default("release-relay.yml"),
     environment: environmentNameSchema.optional(),
     token: z.string().min(1),
+    ...extraTokenInputs,
     "signing-key": z.string().optional(),
     "signing-passphrase": z.string().optional(),
     bucket: z.enum(["probe", "skip"]).default("probe"),
@@ -115,6 +135,7 @@ const inputsSchema = z
     configPath: i["config-path"],
     environment: i.environment,
     token: i.token,
+    tokens: [i.token, i["token-2"], i["token-3"]],
     signingKey: i["signing-key"],
     signingPassphrase: i["signing-passphrase"],
     probeBucket: i.bucket === "probe",
@@ -123,12 +144,15 @@ const inputsSchema = z
 /** The doctor action: the release workflow's first job; it fails listing every problem with its fix. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
-  for (const secret of [settings.token, settings.signingKey, settings.signingPassphrase])
+  for (const secret of [...settings.tokens, settings.signingKey, settings.signingPassphrase])
     if (secret) core.setSecret(secret);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
   const findings = await runDoctor(config, {
     github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
+    clientFor: installationClients(config, settings.tokens, (token) =>
+      createGitHubClient({ token, baseUrl: context.apiUrl }),
+    ),
     files: "release-gate",
     ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),
     signing: {

@@ -7,6 +7,12 @@ import { appliedChange, generatedChange } from "../adapters/downstream-change.js
 import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
 import { readGeneratedEdits } from "../adapters/generated-edits-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import {
+  type ClientFor,
+  EXTRA_TOKEN_INPUTS,
+  extraTokenInputs,
+  installationClients,
+} from "../adapters/installation-clients.js";
 import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { unifiedDiff } from "../adapters/text-diff.js";
@@ -35,12 +41,14 @@ const INPUTS = [
   "release-date",
   "recorded-prs",
   "generated-edits",
+  ...EXTRA_TOKEN_INPUTS,
 ] as const;
 
 const inputsSchema = z
   .object({
     ...downstreamReleaseInputs,
     token: z.string().min(1),
+    ...extraTokenInputs,
     "tracking-issue-url": z.url().optional(),
     // Unset: every downstream's release branch is looked up before anything is written.
     "recorded-prs": z
@@ -64,6 +72,7 @@ const inputsSchema = z
     version: i.version,
     hashesFile: i["hashes-file"],
     token: i.token,
+    tokens: [i.token, i["token-2"], i["token-3"]],
     releasedVersions: parseReleasedVersions(i["released-versions"]),
     trackingIssueUrl: i["tracking-issue-url"],
     releaseDate: i["release-date"],
@@ -72,8 +81,10 @@ const inputsSchema = z
   }));
 
 /** The action's inputs; `generatedEdits` is needed only by a config whose downstreams run scripts. */
-export type OpenPrsSettings = Omit<z.output<typeof inputsSchema>, "generatedEdits"> & {
+export type OpenPrsSettings = Omit<z.output<typeof inputsSchema>, "generatedEdits" | "tokens"> & {
   generatedEdits?: string;
+  /** Every installation's token, in installationsOf order (default: token alone). */
+  tokens?: (string | undefined)[];
 };
 
 /** What happened in one downstream repo. */
@@ -178,7 +189,13 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
 export async function runOpenDownstreamPrs(
   settings: OpenPrsSettings,
   config: Config,
-  deps: { github: GitHubClient; configDir: string; today: string },
+  deps: {
+    github: GitHubClient;
+    /** Each downstream repo's client, by its owner's installation token (default: github for all). */
+    clientFor?: ClientFor | undefined;
+    configDir: string;
+    today: string;
+  },
 ): Promise<DownstreamResult[]> {
   const { version, hashes, values, templates } = await loadDownstreamRelease(settings, config, deps);
   const release: Release = {
@@ -208,7 +225,7 @@ export async function runOpenDownstreamPrs(
           `not attempted: it comes after ${failedFirst.map((r) => r.downstream).join(", ")}, which failed`,
           "fix that downstream first; a rerun then does both",
         );
-      results.push(await oneDownstream(deps.github, d, release));
+      results.push(await oneDownstream(deps.clientFor?.(d.repo) ?? deps.github, d, release));
     } catch (error) {
       results.push({
         downstream: d.name,
@@ -245,12 +262,14 @@ export function renderPrSummary(results: readonly DownstreamResult[]): string {
 /** Entry point of actions/open-downstream-prs. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
-  core.setSecret(settings.token);
+  const tokens = settings.tokens ?? [settings.token];
+  for (const token of tokens) if (token) core.setSecret(token);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
-  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
+  const make = (token: string) => createGitHubClient({ token, baseUrl: context.apiUrl });
   const results = await runOpenDownstreamPrs(settings, config, {
-    github,
+    github: make(settings.token),
+    clientFor: installationClients(config, tokens, make),
     configDir: dirname(resolve(settings.configPath)),
     today: new Date().toISOString().slice(0, 10),
   });

@@ -1,5 +1,6 @@
 // track-status's inputs, validated, and the events they ask the step to record.
 import { z } from "zod";
+import { EXTRA_TOKEN_INPUTS, extraTokenInputs } from "../adapters/installation-clients.js";
 import type { Config } from "../core/config.js";
 import { environmentNameSchema } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -34,6 +35,7 @@ export const INPUTS = [
   "awaiting-approval",
   "awaiting-stages",
   "starting",
+  ...EXTRA_TOKEN_INPUTS,
 ] as const;
 
 export const inputsSchema = z
@@ -42,6 +44,7 @@ export const inputsSchema = z
     environment: environmentNameSchema.optional(),
     version: versionInputSchema.optional(),
     token: z.string().min(1),
+    ...extraTokenInputs,
     event: z.string().optional(),
     stage: z.enum(STAGES).optional(),
     status: z.enum(["started", "succeeded", "failed", "skipped"]).optional(),
@@ -154,6 +157,8 @@ export const inputsSchema = z
     awaitingApproval: i["awaiting-approval"],
     awaitingStages: i["awaiting-stages"],
     starting: i.starting,
+    /** The tokens of the 2nd and 3rd installations: reports from downstream repos of other owners are read with them. */
+    extraTokens: [i["token-2"], i["token-3"]],
   }));
 
 function versionOfReport(report: string): string {

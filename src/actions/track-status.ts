@@ -3,6 +3,7 @@ import * as core from "@actions/core";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { type ClientFor, installationClients } from "../adapters/installation-clients.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readQualifyLogs } from "../adapters/qualify-logs.js";
 import { readRunApprovals } from "../adapters/run-approvals.js";
@@ -26,12 +27,7 @@ import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../c
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
 import type { RunDecision } from "../core/stage-claims.js";
 import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
-import {
-  awaitingApprovalEvents,
-  progressEvents,
-  type RunJob,
-  startingEvents,
-} from "../core/stage-progress.js";
+import { progressToRecord, type RunJob } from "../core/stage-progress.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
@@ -83,6 +79,8 @@ export async function runTrackStatus(
     run: RunInfo;
     now: () => Date;
     sleep?: ((ms: number) => Promise<void>) | undefined;
+    /** Each downstream repo's client, by its owner's installation token (default: github for all). */
+    clientFor?: ClientFor | undefined;
     /** Where the runs that claimed stages are looked up (default: the ledger's repo, with `github`). */
     runLookup?: RunLookup | undefined;
   },
@@ -134,6 +132,7 @@ export async function runTrackStatus(
       },
       deps.runLookup ?? { github: deps.github, repo: config.tracking.repo, workflowPath: undefined },
       now(),
+      targetArtifacts(config, version).map((t) => t.target),
     );
     rerun = decision.stages;
     held = decision.held;
@@ -149,10 +148,7 @@ export async function runTrackStatus(
     : [];
   const qualifyDetail = qualifyFailureDetail(qualification);
   // Everything this step records goes into one ledger commit (all validated before the first write).
-  // GitHub's view of the run comes first: where it says when a stage started or ended, its times win
-  // over the moment a later step records the job's result (same ids: the first recorded stands).
   const batch = [
-    ...(settings.runJobs ? progressEvents(settings.runJobs, deps.run) : []),
     ...events,
     ...(settings.jobResults
       ? stageEventsFromJobResults(
@@ -169,27 +165,19 @@ export async function runTrackStatus(
     ...(settings.prs ? pullRequestEvents(settings.prs, config, deps.run.runId, now()) : []),
     ...(settings.hashes !== undefined ? artifactEvents(settings.hashes, now()) : []),
   ];
-  const awaiting = settings.awaiting;
+  // Decided on the ledger as it stands, in the same compare-and-swap as the write.
+  const progress = {
+    runJobs: settings.runJobs,
+    batch,
+    starting: settings.starting,
+    awaiting: settings.awaiting,
+  };
   const appended =
-    batch.length > 0 || awaiting || settings.starting
+    batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting
       ? (
-          await store.appendDecided((current) => [
-            ...batch,
-            ...(settings.starting
-              ? startingEvents(deriveState([...current, ...batch]), settings.starting, deps.run, now())
-              : []),
-            // Who the next job waits for, decided on the ledger with this batch in it.
-            ...(awaiting
-              ? awaitingApprovalEvents(
-                  deriveState([...current, ...batch]),
-                  awaiting.stages,
-                  awaiting.environment,
-                  awaiting.reviewers,
-                  deps.run,
-                  now(),
-                )
-              : []),
-          ])
+          await store.appendDecided((current) =>
+            progressToRecord(current, { ...progress, run: deps.run, at: now() }),
+          )
         ).appended
       : false;
 
@@ -284,7 +272,7 @@ export async function runTrackStatus(
 /** Entry point of actions/track-status. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
-  core.setSecret(settings.token);
+  for (const token of [settings.token, ...settings.extraTokens]) if (token) core.setSecret(token);
   if (settings.runToken) core.setSecret(settings.runToken);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
@@ -325,6 +313,9 @@ export async function main(): Promise<void> {
       sender: readEventSender(),
     },
     now: () => new Date(),
+    clientFor: installationClients(config, [settings.token, ...settings.extraTokens], (token) =>
+      createGitHubClient({ token, baseUrl: context.apiUrl }),
+    ),
     runLookup: {
       github: runs,
       repo: context.repository,

@@ -4,6 +4,12 @@ import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import {
+  type ClientFor,
+  EXTRA_TOKEN_INPUTS,
+  extraTokenInputs,
+  installationClients,
+} from "../adapters/installation-clients.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readRunContext, runAttemptId } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/s3.js";
@@ -29,7 +35,7 @@ import { runTrackStatus } from "./track-status.js";
 import { inputsSchema as trackInputsSchema } from "./track-status-settings.js";
 import { type DownstreamYankResult, yankDownstream } from "./yank-downstream.js";
 
-const INPUTS = ["config-path", "environment", "version", "reason", "dry-run", "token"] as const;
+const INPUTS = ["config-path", "environment", "version", "reason", "dry-run", "token", ...EXTRA_TOKEN_INPUTS] as const;
 
 const inputsSchema = z
   .object({
@@ -39,6 +45,7 @@ const inputsSchema = z
     reason: yankReasonSchema,
     "dry-run": z.enum(["true", "false"]).default("false"),
     token: z.string().min(1),
+    ...extraTokenInputs,
   })
   .transform((i) => ({
     configPath: i["config-path"],
@@ -47,10 +54,14 @@ const inputsSchema = z
     reason: i.reason,
     dryRun: i["dry-run"] === "true",
     token: i.token,
+    /** The tokens of the 2nd and 3rd installations, for downstream repos of other owners. */
+    extraTokens: [i["token-2"], i["token-3"]],
   }));
 
 /** The yank's validated settings. */
-export type YankSettings = z.infer<typeof inputsSchema>;
+export type YankSettings = Omit<z.infer<typeof inputsSchema>, "extraTokens"> & {
+  extraTokens?: (string | undefined)[];
+};
 
 /** What a yank did (or would do): each target's outcome, and the plan in words. */
 export interface YankResult {
@@ -116,6 +127,8 @@ export async function runYank(
   config: Config,
   deps: {
     github: GitHubClient;
+    /** Each downstream repo's client, by its owner's installation token (default: github for all). */
+    clientFor?: ClientFor | undefined;
     s3: S3Client;
     run: { runId: string; runUrl: string | undefined; actor: string; serverUrl?: string | undefined };
     now: () => Date;
@@ -139,7 +152,8 @@ export async function runYank(
     });
   const request = { config, version, reason, by, dryRun: settings.dryRun };
   const downstream: DownstreamYankResult[] = [];
-  for (const d of plan.downstream) downstream.push(await yankDownstream(deps.github, d, request));
+  for (const d of plan.downstream)
+    downstream.push(await yankDownstream(deps.clientFor?.(d.repo) ?? deps.github, d, request));
   const storage = await yankStorage(deps.s3, config, version, settings.dryRun);
   const steps: YankResult["steps"] = [
     ...downstream.map(({ downstream: target, outcome, detail, url }) => ({
@@ -182,11 +196,14 @@ export async function runYank(
 /** Entry point of actions/yank. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
-  core.setSecret(settings.token);
+  const tokens = [settings.token, ...(settings.extraTokens ?? [])];
+  for (const token of tokens) if (token) core.setSecret(token);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
+  const make = (token: string) => createGitHubClient({ token, baseUrl: context.apiUrl });
   const result = await runYank(settings, config, {
-    github: createGitHubClient({ token: settings.token, baseUrl: context.apiUrl }),
+    github: make(settings.token),
+    clientFor: installationClients(config, tokens, make),
     s3: createS3Client(config.upload),
     run: {
       runId: runAttemptId(),

@@ -2,6 +2,7 @@
 // and the published hashes (hashes). Artifacts expire after their retention (upload-artifact's
 // retention-days; Actions docs, "Storing workflow data as artifacts"), and download-artifact cannot get
 // an expired one: a rerun that would need one remakes the stage that made it, and says so.
+import { buildArtifactName } from "./artifact-placement.js";
 import type { Stage } from "./ledger.js";
 import type { ReleaseState } from "./release-state.js";
 
@@ -38,34 +39,48 @@ export function stagesToRemake(
   state: ReleaseState,
   wanted: readonly Stage[],
   listed: Readonly<Record<string, readonly RunArtifact[]>>,
+  /** The build's targets and commit: each target's build-<target>-<commit> must still be there. */
+  build: { targets: readonly string[]; commit: string | undefined },
 ): { stages: Stage[]; reasons: string[] } {
   const needs = artifactRunsNeeded(state, wanted);
   const stages: Stage[] = [];
   const reasons: string[] = [];
-  const gone = (runId: string, match: (name: string) => boolean) => {
-    // A run not looked up is not judged: only what GitHub listed can say an artifact is gone.
+  // Each wanted artifact must be listed and not expired; a run not looked up is not judged (only what
+  // GitHub listed can say an artifact is gone).
+  const gone = (runId: string, wanted: readonly { label: string; is: (name: string) => boolean }[]) => {
     if (!(runId in listed)) return undefined;
-    const found = (listed[runId] ?? []).filter((a) => match(a.name));
-    const expired = found.filter((a) => a.expired);
-    return found.length === 0
-      ? "are gone"
-      : expired.length > 0
-        ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}`
-        : undefined;
+    const artifacts = listed[runId] ?? [];
+    const missing = wanted.filter((w) => !artifacts.some((a) => w.is(a.name)));
+    const expired = artifacts.filter((a) => a.expired && wanted.some((w) => w.is(a.name)));
+    if (missing.length > 0)
+      return missing.length === wanted.length
+        ? "are gone"
+        : `are gone in part (${missing.map((m) => m.label).join(", ")})`;
+    return expired.length > 0
+      ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}`
+      : undefined;
   };
-  const hashes = needs.hashes ? gone(needs.hashes, (n) => n === "hashes") : undefined;
+  const hashes = needs.hashes
+    ? gone(needs.hashes, [{ label: "hashes", is: (n) => n === "hashes" }])
+    : undefined;
   if (hashes) {
     stages.push("compute-hashes", "sign-upload");
     reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
   }
   const buildUsed = hashes !== undefined || wanted.some((s) => USES_BUILD.includes(s));
-  const build = needs.build && buildUsed ? gone(needs.build, (n) => n.startsWith("build-")) : undefined;
-  if (build) {
+  // By the ledger's commit when it has one; without it, any build of the target stands for it.
+  const targetFiles = build.targets.map((t) => ({
+    label: t,
+    is: (n: string) =>
+      build.commit ? n === buildArtifactName(t, build.commit) : n.startsWith(`build-${t}-`),
+  }));
+  const rebuild = needs.build && buildUsed ? gone(needs.build, targetFiles) : undefined;
+  if (rebuild) {
     stages.push("build");
     // New files are qualified again before anything is published from them.
     if (state.stages.qualify.status !== "skipped") stages.push("qualify");
     reasons.push(
-      `the build artifacts of run ${needs.build} ${build}: built again from the same commit and build time`,
+      `the build artifacts of run ${needs.build} ${rebuild}: built again from the same commit and build time`,
     );
   }
   return { stages, reasons };

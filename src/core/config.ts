@@ -1,3 +1,4 @@
+import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 import { z } from "zod";
 import { environmentNameSchema, PRODUCTION } from "./environment.js";
 import { kebabObject } from "./kebab-object.js";
@@ -346,6 +347,13 @@ export const configSchema = kebabObject({
       code: "custom",
       path: ["tracking", "review-ping", "notify"],
       message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify",
+    });
+  const owners = installationsOf(config).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`,
     });
   checkDownstreamGraph(config.downstream, ctx);
   for (const [i, d] of config.downstream.entries()) {

@@ -10,6 +10,7 @@ export type ErrorCode =
   | "E_DOCTOR"
   | "E_PAYLOAD"
   | "E_PAYLOAD_TOO_LARGE"
+  | "E_TOKEN"
   | "E_SOURCE_REPO"
   | "E_RELEASE_BRANCH"
   | "E_SOURCE_CHECKS"

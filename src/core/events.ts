@@ -34,7 +34,7 @@ const requestFields = {
 };
 
 /** What a request may add to the release; optional, so nested to keep the top level fixed. */
-const requestOptionsSchema = z.strictObject({
+export const requestOptionsSchema = z.strictObject({
   /** Present when a maintainer released although the source CI gate did not pass. */
   checksOverride: checksOverrideSchema.optional(),
   /** The environment (profile) to release to, e.g. dev; absent for production. */
@@ -57,7 +57,7 @@ export const releaseRequestedSchema = z.strictObject({
  * Version 1, which a main repo whose vendored trigger is not yet upgraded still sends: the two
  * options at the top level. Accepted so that upgrading the automation repo first breaks nothing.
  */
-const releaseRequestedV1Schema = z.strictObject({
+export const releaseRequestedV1Schema = z.strictObject({
   schemaVersion: z.literal(1),
   ...requestFields,
   checksOverride: checksOverrideSchema.optional(),

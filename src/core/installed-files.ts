@@ -25,6 +25,7 @@ export const VENDORED_ACTIONS = [
   "open-downstream-prs",
   "track-status",
   "yank",
+  "app-installations",
 ] as const;
 
 // Vendored bundles are ES modules: a package.json beside them says so, whatever the repo's own says.

@@ -49,8 +49,12 @@ export interface ReleaseState {
   /** Events from outside that were not believed (each changed nothing else). */
   refused: { at: string; what: string; sender: string; reason: string }[];
   reruns: { at: string; stages: Stage[]; by: string; detail?: string }[];
-  /** The workflow run that claimed each stage not finished since (see stage-claims). */
-  claims: Partial<Record<Stage, string>>;
+  /**
+   * The workflow runs that claimed each stage and have not finished it since (see stage-claims). A
+   * stage's end releases only the claim of the run that recorded it: an entry of another run, or a
+   * forged one, never frees a stage a live run holds.
+   */
+  claims: Partial<Record<Stage, string[]>>;
   rollback?: { at: string; reason: string; by: string };
   /** What yanking did so far, the latest outcome per target (a downstream, or "storage"). */
   yank: { target: string; outcome: YankOutcome; at: string; url?: string; detail?: string }[];
@@ -138,7 +142,11 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
           }
           break;
         }
-        if (e.status !== "started") delete state.claims[e.stage];
+        if (e.status !== "started" && e.runId) {
+          const rest = (state.claims[e.stage] ?? []).filter((r) => r !== e.runId);
+          if (rest.length > 0) state.claims[e.stage] = rest;
+          else delete state.claims[e.stage];
+        }
         if (e.status === "started") {
           s.status = "running";
           s.startedAt = e.at;
@@ -272,7 +280,10 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         });
         break;
       case "claim":
-        for (const stage of e.stages) state.claims[stage] = e.runId;
+        for (const stage of e.stages) {
+          const holders = state.claims[stage] ?? [];
+          if (!holders.includes(e.runId)) state.claims[stage] = [...holders, e.runId];
+        }
         break;
       case "request":
         state.request ??= {

@@ -5,7 +5,7 @@ import { type ReleaseState, stagesToRerun } from "./release-state.js";
 
 /** The runs (other than `ownRun`) whose claims stand in the ledger: GitHub is asked whether they still run. */
 export function claimants(state: ReleaseState, ownRun: string): string[] {
-  return [...new Set(Object.values(state.claims))].filter((r) => r !== ownRun);
+  return [...new Set(Object.values(state.claims).flat())].filter((r) => r !== ownRun);
 }
 
 /** What GitHub said of the claimants looked up before deciding. */
@@ -41,12 +41,10 @@ export function decideRun(
   const asked = stagesToRerun(state, request);
   const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
   const held = wanted.flatMap((stage) => {
-    const holder = state.claims[stage];
-    const running =
-      holder !== undefined &&
-      holder !== run.workflowRunId &&
-      (runs.live.has(holder) || !runs.checked.has(holder));
-    return running ? [{ stage, runId: holder }] : [];
+    const holder = (state.claims[stage] ?? []).find(
+      (r) => r !== run.workflowRunId && (runs.live.has(r) || !runs.checked.has(r)),
+    );
+    return holder ? [{ stage, runId: holder }] : [];
   });
   // Stages feed each other: a run that cannot take one of them takes none.
   const stages = held.length > 0 ? [] : wanted;
@@ -65,4 +63,9 @@ export function decideRun(
   if (stages.length > 0)
     events.push({ id: `claim:${run.runId}`, at, type: "claim", stages, runId: run.workflowRunId, ...link });
   return { stages, held, events };
+}
+
+/** Whether `run` claimed `stage` and has not finished it since. */
+export function claimedBy(state: ReleaseState, stage: Stage, run: string): boolean {
+  return state.claims[stage]?.includes(run) ?? false;
 }

@@ -2,7 +2,8 @@
 // jobs (their own timestamps, not the time a step got round to writing), and a stage whose job waits
 // for a deployment environment says who it waits for.
 import { type LedgerEvent, STAGES, type Stage } from "./ledger.js";
-import type { ReleaseState } from "./release-state.js";
+import { deriveState, type ReleaseState } from "./release-state.js";
+import { claimedBy } from "./stage-claims.js";
 import { type RecordingRun, stageEvent } from "./stage-output-events.js";
 
 /** The job of release.yml that runs each stage (matrix legs are named "<job> (<values>)"). */
@@ -80,7 +81,7 @@ export function awaitingApprovalEvents(
   return stages
     .filter(
       (s) =>
-        state.claims[s] === (run.workflowRunId ?? run.runId) &&
+        claimedBy(state, s, run.workflowRunId ?? run.runId) &&
         ["pending", "failed"].includes(state.stages[s].status),
     )
     .map((s) =>
@@ -101,8 +102,50 @@ export function startingEvents(
   return stages
     .filter(
       (s) =>
-        state.claims[s] === (run.workflowRunId ?? run.runId) &&
+        claimedBy(state, s, run.workflowRunId ?? run.runId) &&
         ["pending", "failed", "waiting"].includes(state.stages[s].status),
     )
     .map((s) => stageEvent(s, "started", run, at));
+}
+
+/** What a track-status step records, decided on the ledger as it stands (`current`). */
+export interface ProgressInput {
+  /** The run's jobs as GitHub lists them (progress-of-run). */
+  runJobs?: readonly RunJob[] | undefined;
+  /** The step's other events (job results, reports, hashes...), recorded as they are. */
+  batch: readonly LedgerEvent[];
+  starting?: readonly Stage[] | undefined;
+  awaiting?:
+    | { environment: string; stages: readonly Stage[]; reviewers: readonly string[] | undefined }
+    | undefined;
+  run: RecordingRun & { workflowRunId?: string | undefined };
+  at: string;
+}
+
+/**
+ * The events to append: GitHub's times for the stages this run claimed (first, so they win over a
+ * later step's moment; a run that holds nothing says nothing of the stages), the batch, the stages
+ * starting now, and whom the next job waits for, each decided with what comes before it.
+ */
+export function progressToRecord(current: readonly LedgerEvent[], input: ProgressInput): LedgerEvent[] {
+  const own = input.run.workflowRunId ?? input.run.runId;
+  const before = deriveState(current);
+  const progress = (input.runJobs ? progressEvents(input.runJobs, input.run) : []).filter(
+    (e) => e.type === "stage" && claimedBy(before, e.stage, own),
+  );
+  const recorded = [...progress, ...input.batch];
+  const after = () => deriveState([...current, ...recorded]);
+  if (input.starting) recorded.push(...startingEvents(after(), input.starting, input.run, input.at));
+  if (input.awaiting)
+    recorded.push(
+      ...awaitingApprovalEvents(
+        after(),
+        input.awaiting.stages,
+        input.awaiting.environment,
+        input.awaiting.reviewers,
+        input.run,
+        input.at,
+      ),
+    );
+  return recorded;
 }

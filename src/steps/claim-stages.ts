@@ -32,13 +32,21 @@ export async function claimStages(
   run: ClaimingRun,
   lookup: RunLookup,
   at: string,
+  /** The build's targets (each leaves build-<target>-<commit>). */
+  targets: readonly string[],
 ): Promise<RunDecision> {
   const checked = claimants(before, run.workflowRunId);
   const live = new Set<string>();
   for (const id of checked) {
-    const reported = await readWorkflowRun(lookup.github, lookup.repo, Number(id));
+    // Only a run id written as GitHub writes it names a run: "031" or a 20-digit number rounded by
+    // Number() would otherwise stand for another run (even the deciding one).
+    const reported = /^[1-9]\d{0,15}$/.test(id)
+      ? await readWorkflowRun(lookup.github, lookup.repo, Number(id))
+      : undefined;
     if (
       reported &&
+      String(reported.id) === id &&
+      reported.repo.toLowerCase() === lookup.repo.toLowerCase() &&
       reported.status !== "completed" &&
       (!lookup.workflowPath || reported.path === lookup.workflowPath)
     )
@@ -52,7 +60,10 @@ export async function claimStages(
   let decision: RunDecision | undefined;
   await store.appendDecided((events) => {
     const state = deriveState(events);
-    const remake = stagesToRemake(state, stagesToRerun(state, request), listed);
+    const remake = stagesToRemake(state, stagesToRerun(state, request), listed, {
+      targets,
+      commit: state.request?.commit,
+    });
     decision = decideRun(state, request, run, { live, checked: new Set(checked) }, at, remake);
     return decision.events;
   });

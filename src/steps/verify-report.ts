@@ -1,6 +1,7 @@
 // A downstream report is a hint: what the ledger records is what GitHub says about the release's own
 // PR and the run the report names, read here with the automation side's token.
 import type { GitHubClient } from "../adapters/github.js";
+import type { ClientFor } from "../adapters/installation-clients.js";
 import type { LedgerStore } from "../adapters/ledger-store.js";
 import { readPull, readWorkflowRun } from "../adapters/reported-facts.js";
 import type { Config } from "../core/config.js";
@@ -21,7 +22,7 @@ export async function verifyReport(
   config: Config,
   version: string,
   state: ReleaseState,
-  deps: { github: GitHubClient; serverUrl: string; sender: string; now: string },
+  deps: { github: GitHubClient; clientFor?: ClientFor | undefined; serverUrl: string; sender: string; now: string },
 ): Promise<LedgerEvent> {
   assertSenderAllowed(config, "downstream-status", deps.sender);
   let raw: unknown;
@@ -41,14 +42,16 @@ export async function verifyReport(
   const recorded = recordedState?.pr;
   const runId = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
+  // The reporting repo is read with its owner's installation token.
+  const github = () => deps.clientFor?.(report.repo) ?? deps.github;
   return judgeReport(
     report,
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
     {
-      senderRun: runId <= MAX_RUN_ID ? await readWorkflowRun(deps.github, report.repo, runId) : undefined,
-      pull: recorded ? await readPull(deps.github, report.repo, recorded.number) : undefined,
-      namedRun: named === undefined ? undefined : await readWorkflowRun(deps.github, report.repo, named),
+      senderRun: runId <= MAX_RUN_ID ? await readWorkflowRun(github(), report.repo, runId) : undefined,
+      pull: recorded ? await readPull(github(), report.repo, recorded.number) : undefined,
+      namedRun: named === undefined ? undefined : await readWorkflowRun(github(), report.repo, named),
     },
   );
 }
@@ -66,6 +69,7 @@ export async function reportEvents(
   store: LedgerStore,
   deps: {
     github: GitHubClient;
+    clientFor?: ClientFor | undefined;
     run: {
       runId: string;
       runUrl?: string | undefined;
@@ -80,6 +84,7 @@ export async function reportEvents(
   try {
     const event = await verifyReport(report, config, version, deriveState(before.events), {
       github: deps.github,
+      clientFor: deps.clientFor,
       serverUrl: deps.run.serverUrl ?? "https://github.com",
       sender,
       now: at,

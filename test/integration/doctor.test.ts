@@ -110,7 +110,7 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain(`ok    s3://${BUCKET}/releases/ is writable`);
     expect(text).toContain("ok    published public key");
     expect(text).toMatch(
-      /ok {4}acme\/release: files installed by release-relay init match this version \(20 files\)/,
+      /ok {4}acme\/release: files installed by release-relay init match this version \(22 files\)/,
     );
     expect(text).toContain(
       "ok    acme/demo: files installed by release-relay init match this version (4 files)",
@@ -263,7 +263,7 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     expect(run.exitCode, run.stdout).toBe(0);
     // The repos hold what init of this version installs: the bundle knows each file's sha.
     expect(run.stdout).toContain(
-      "ok    acme/release: files installed by release-relay init match this version (20 files)",
+      "ok    acme/release: files installed by release-relay init match this version (22 files)",
     );
     expect(run.stdout).toContain("ok    acme/demo: files installed by release-relay init match this version");
     expect(run.stdout).toContain(`ok    s3://${BUCKET}/releases/ is writable`);

@@ -38,18 +38,34 @@ describe("artifacts a rerun would reuse", () => {
 
   it("builds and qualifies again when the build's artifacts expired, and says so", () => {
     const wanted = ["compute-hashes", "sign-upload", "open-downstream-prs"] as const;
-    expect(stagesToRemake(failedPublish, wanted, { "100": build(false) })).toEqual({
+    expect(
+      stagesToRemake(
+        failedPublish,
+        wanted,
+        { "100": build(false) },
+        { targets: ["linux-x86_64", "linux-arm64"], commit: "abc" },
+      ),
+    ).toEqual({
       stages: [],
       reasons: [],
     });
-    expect(stagesToRemake(failedPublish, wanted, { "100": build(true) })).toEqual({
+    expect(
+      stagesToRemake(
+        failedPublish,
+        wanted,
+        { "100": build(true) },
+        { targets: ["linux-x86_64", "linux-arm64"], commit: "abc" },
+      ),
+    ).toEqual({
       stages: ["build", "qualify"],
       reasons: [
         "the build artifacts of run 100 expired on 2025-01-14: built again from the same commit and build time",
       ],
     });
     // A run nobody asked GitHub about is not judged gone.
-    expect(stagesToRemake(failedPublish, wanted, {})).toEqual({ stages: [], reasons: [] });
+    expect(
+      stagesToRemake(failedPublish, wanted, {}, { targets: ["linux-x86_64", "linux-arm64"], commit: "abc" }),
+    ).toEqual({ stages: [], reasons: [] });
   });
 
   it("hashes and uploads again when the hashes expired, and then needs the build's files too", () => {
@@ -60,9 +76,19 @@ describe("artifacts a rerun would reuse", () => {
     ]);
     const hashes = [{ name: "hashes", expired: true, expiresAt: null }];
     expect(
-      stagesToRemake(prsOnly, ["open-downstream-prs"], { "200": hashes, "100": build(false) }).stages,
+      stagesToRemake(
+        prsOnly,
+        ["open-downstream-prs"],
+        { "200": hashes, "100": build(false) },
+        { targets: ["linux-x86_64", "linux-arm64"], commit: "abc" },
+      ).stages,
     ).toEqual(["compute-hashes", "sign-upload"]);
-    const remade = stagesToRemake(prsOnly, ["open-downstream-prs"], { "200": hashes, "100": [] });
+    const remade = stagesToRemake(
+      prsOnly,
+      ["open-downstream-prs"],
+      { "200": hashes, "100": [] },
+      { targets: ["linux-x86_64", "linux-arm64"], commit: "abc" },
+    );
     // Without a qualify command there is nothing to qualify again.
     expect(remade.stages).toEqual(["compute-hashes", "sign-upload", "build"]);
     expect(remade.reasons[1]).toContain("the build artifacts of run 100 are gone");

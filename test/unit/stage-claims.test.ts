@@ -8,8 +8,15 @@ const at = "2025-01-07T12:00:00Z";
 const run = (id: string) => ({ runId: `${id}-1`, workflowRunId: id, actor: "maintainer" });
 const claim = (id: string, stages: string[], when = "2025-01-07T11:00:00Z"): LedgerEvent =>
   ({ id: `claim:${id}-1`, at: when, type: "claim", stages, runId: id }) as LedgerEvent;
-const finished = (stage: string, when: string): LedgerEvent =>
-  ({ id: `stage:${stage}:succeeded:x`, at: when, type: "stage", stage, status: "succeeded" }) as LedgerEvent;
+const finished = (stage: string, when: string, runId = "7"): LedgerEvent =>
+  ({
+    id: `stage:${stage}:succeeded:${runId}`,
+    at: when,
+    type: "stage",
+    stage,
+    status: "succeeded",
+    runId,
+  }) as LedgerEvent;
 const none = { live: new Set<string>(), checked: new Set<string>() };
 
 describe("which stages a run may take", () => {
@@ -41,12 +48,15 @@ describe("which stages a run may take", () => {
     expect(decideRun(state, "failed", run("8"), none, at).stages).toEqual([]);
   });
 
-  it("lets a finished stage go: its claim ends with it", () => {
+  it("lets a finished stage go when the run that claimed it ends it", () => {
     const state = deriveState([
       claim("7", ["build-matrix", "build"]),
       finished("build-matrix", "2025-01-07T11:30:00Z"),
     ]);
-    expect(state.claims).toEqual({ build: "7" });
+    expect(state.claims).toEqual({ build: ["7"] });
+    // Another run's end of the stage, or a forged one, does not free it.
+    const forged = deriveState([claim("7", ["build"]), finished("build", "2999-01-01T00:00:00Z", "1")]);
+    expect(forged.claims).toEqual({ build: ["7"] });
   });
 });
 

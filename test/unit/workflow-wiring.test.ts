@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { RELEASE_REQUESTED, releaseRequestedSchema } from "../../src/core/events.js";
+import {
+  RELEASE_REQUESTED,
+  releaseRequestedSchema,
+  releaseRequestedV1Schema,
+  requestOptionsSchema,
+} from "../../src/core/events.js";
 import { releasePlanSchema } from "../../src/core/plan.js";
 import { DOWNSTREAM_STATUS, downstreamStatusSchema } from "../../src/core/report-back.js";
 
@@ -80,8 +85,18 @@ describe("workflow templates are wired to the actions they use", () => {
   it("payload fields the templates read are in the event schemas", () => {
     const fields = (text: string) =>
       [...text.matchAll(/client_payload\.([A-Za-z]+)/g)].map((m) => m[1] as string);
-    for (const f of fields(load("automation/release.yml").text))
-      expect(Object.keys(releaseRequestedSchema.shape)).toContain(f);
+    // release.yml reads a request's options (schema 2), and the environment of a version 1 request.
+    const read = [...load("automation/release.yml").text.matchAll(/client_payload\.([A-Za-z.]+)/g)].map(
+      (m) => m[1] as string,
+    );
+    for (const path of read) {
+      const [top, inner] = path.split(".") as [string, string | undefined];
+      if (inner) expect(Object.keys(requestOptionsSchema.shape), path).toContain(inner);
+      expect([
+        ...Object.keys(releaseRequestedSchema.shape),
+        ...Object.keys(releaseRequestedV1Schema.shape),
+      ]).toContain(top);
+    }
     for (const f of fields(load("automation/status.yml").text))
       expect(Object.keys(downstreamStatusSchema.shape)).toContain(f);
     // What report-status builds with jq is what the receiver accepts.
@@ -132,6 +147,7 @@ describe("GitHub's own workflow parser", () => {
       "plan",
       "build",
       "qualify",
+      "progress",
       "publish",
       "generate",
       "downstream",

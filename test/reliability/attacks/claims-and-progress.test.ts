@@ -359,7 +359,7 @@ describe("the release as it happens", () => {
     const after = await runTrackStatus({ ...settings(), runJobs: jobs }, config, runOf(102));
     expect(after.state.stages["build-matrix"].status).not.toBe("failed");
     expect(after.state.failures).toEqual([]);
-    expect(after.state.claims["build-matrix"]).toBe("101");
+    expect(after.state.claims["build-matrix"]).toEqual(["101"]);
   });
 });
 
@@ -424,24 +424,38 @@ describe("artifacts a rerun would reuse", () => {
     const prsOnly: Stage[] = ["open-downstream-prs"];
     const all = targets.map((t) => art(buildName(t)));
     // Everything still there: nothing added, nothing published again.
-    expect(stagesToRemake(published, prsOnly, { "200": [art("hashes")], "100": all }).stages).toEqual([]);
+    expect(
+      stagesToRemake(published, prsOnly, { "200": [art("hashes")], "100": all }, { targets, commit: COMMIT })
+        .stages,
+    ).toEqual([]);
     // Hashes expired, build files there: hashed and uploaded again (upload is immutable), not rebuilt.
-    expect(stagesToRemake(published, prsOnly, { "200": [art("hashes", true)], "100": all }).stages).toEqual([
-      "compute-hashes",
-      "sign-upload",
-    ]);
+    expect(
+      stagesToRemake(
+        published,
+        prsOnly,
+        { "200": [art("hashes", true)], "100": all },
+        { targets, commit: COMMIT },
+      ).stages,
+    ).toEqual(["compute-hashes", "sign-upload"]);
     // Hashes and build files expired: built and qualified again before anything is published.
     expect(
-      stagesToRemake(published, prsOnly, {
-        "200": [art("hashes", true)],
-        "100": targets.map((t) => art(buildName(t), true)),
-      }).stages,
+      stagesToRemake(
+        published,
+        prsOnly,
+        {
+          "200": [art("hashes", true)],
+          "100": targets.map((t) => art(buildName(t), true)),
+        },
+        { targets, commit: COMMIT },
+      ).stages,
     ).toEqual(["compute-hashes", "sign-upload", "build", "qualify"]);
     // Runs not looked up are not judged; nor is a build no stage of the rerun uses.
-    expect(stagesToRemake(published, prsOnly, {}).stages).toEqual([]);
-    expect(stagesToRemake(published, [...STAGES], { "100": [] }).stages).toEqual([]);
+    expect(stagesToRemake(published, prsOnly, {}, { targets, commit: COMMIT }).stages).toEqual([]);
+    expect(stagesToRemake(published, [...STAGES], { "100": [] }, { targets, commit: COMMIT }).stages).toEqual(
+      [],
+    );
     // A listing for another run (a forged run id's) changes nothing.
-    expect(stagesToRemake(published, prsOnly, { "999": [] }).stages).toEqual([]);
+    expect(stagesToRemake(published, prsOnly, { "999": [] }, { targets, commit: COMMIT }).stages).toEqual([]);
   });
 
   it("a build run GitHub no longer knows counts as gone: rebuilt, never published from nothing", async () => {
