@@ -46802,19 +46802,6 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
-  }
-  return out;
-}
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -46842,6 +46829,20 @@ function applyEnvironment(config2, name) {
     },
     downstream: config2.downstream.map((d) => d.mode === "off" ? d : { ...d, mode: "dry-run" })
   };
+}
+
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
 }
 
 // src/core/kebab-object.ts
@@ -47399,7 +47400,9 @@ async function main() {
     setOutput(`owner-${n}`, i?.owner ?? "");
     setOutput(`repositories-${n}`, i?.repositories.join(",") ?? "");
   }
-  info(installations.map((i, n) => `token ${n + 1}: ${i.owner}/{${i.repositories.join(",")}}`).join("\n"));
+  info(
+    installations.map((i, n) => `token ${n + 1}: ${i.owner}/{${i.repositories.join(",")}}`).join("\n")
+  );
 }
 
 // src/core/route-permission.ts

@@ -50338,19 +50338,6 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase())) found.repositories.push(name2);
-  }
-  return out;
-}
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -50381,6 +50368,20 @@ function applyEnvironment(config2, name2) {
 }
 function ledgerKey(config2, version2) {
   return config2.environment ? `${config2.environment}/${version2}` : version2;
+}
+
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
 }
 
 // src/core/kebab-object.ts

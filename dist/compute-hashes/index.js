@@ -39743,7 +39743,8 @@ function installationsOf(config2) {
     const [owner, name] = repo.split("/");
     const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
     if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
   }
   return out;
 }

@@ -89827,25 +89827,6 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name)
-  );
-}
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -89873,6 +89854,26 @@ function applyEnvironment(config2, name) {
     },
     downstream: config2.downstream.map((d5) => d5.mode === "off" ? d5 : { ...d5, mode: "dry-run" })
   };
+}
+
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name)
+  );
 }
 
 // src/core/kebab-object.ts
@@ -95119,7 +95120,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"0ecdbc95a463159b2ebbaba972cdf84c82d7d08b","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"a472326c9488e960718a642724508035ed454169","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"18b4e87f74ef0e67560f3330dd2e7f9099d4acbb","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"1ac8dab10e0e4b664fceccb50205dcd2f417aca3","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"abe93e1dd493835a8ce9077fc41326e807047de3","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"c3d34fd86c4e48741371d130125365948b6997b9","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"80e036a5d5d0815259ecf306b873c76367164650","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"58b2c211fc32a294fa2216c7dd7c807ddb23f766","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"f35a106af869206c9be2814e85aa8167768c5acd","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"3e15f82638a763b2805dc2fbb78782307dc3fd1a","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"832a820de4c159a9c370cab3c0e4027417fab41e","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"cd4ac836571a967060dff824e38dd41f44515e6f","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"2466a0e9100cbbaa72ab3be2e6f8b5470108ec07","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"fa5d12f1c9dee057325119eda067e764b53772c3","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"ff725bb4a13738023db85276526560f9063731a4","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"3105104cbf0250afcceeba9fc8a76ca22ea651bb","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"c5517d04810800845c343bd0150565154b492690","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"9cd848bd686d09f75c49dcd02588003beb7fa779","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"3ae3b159f2e237f035fd7c48da414fed0f7a5052","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }

@@ -50971,19 +50971,6 @@ import { readFile as readFile2 } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
-  }
-  return out;
-}
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -51011,6 +50998,20 @@ function applyEnvironment(config2, name) {
     },
     downstream: config2.downstream.map((d) => d.mode === "off" ? d : { ...d, mode: "dry-run" })
   };
+}
+
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
 }
 
 // src/core/kebab-object.ts

@@ -88633,19 +88633,6 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
-  }
-  return out;
-}
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -88673,6 +88660,20 @@ function applyEnvironment(config2, name) {
     },
     downstream: config2.downstream.map((d5) => d5.mode === "off" ? d5 : { ...d5, mode: "dry-run" })
   };
+}
+
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
 }
 
 // src/core/kebab-object.ts

@@ -89827,25 +89827,6 @@ import { readFile } from "node:fs/promises";
 // src/core/config-parse.ts
 var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase())) found.repositories.push(name2);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name2] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
-  );
-}
-
 // src/core/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -89876,6 +89857,26 @@ function applyEnvironment(config2, name2) {
 }
 function ledgerKey(config2, version2) {
   return config2.environment ? `${config2.environment}/${version2}` : version2;
+}
+
+// src/core/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name2] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
+  );
 }
 
 // src/core/kebab-object.ts
@@ -98172,7 +98173,15 @@ function describeRevert(path, revert) {
 }
 
 // src/actions/yank.ts
-var INPUTS2 = ["config-path", "environment", "version", "reason", "dry-run", "token", ...EXTRA_TOKEN_INPUTS];
+var INPUTS2 = [
+  "config-path",
+  "environment",
+  "version",
+  "reason",
+  "dry-run",
+  "token",
+  ...EXTRA_TOKEN_INPUTS
+];
 var inputsSchema2 = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),

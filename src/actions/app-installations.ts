@@ -26,5 +26,7 @@ export async function main(): Promise<void> {
     core.setOutput(`owner-${n}`, i?.owner ?? "");
     core.setOutput(`repositories-${n}`, i?.repositories.join(",") ?? "");
   }
-  core.info(installations.map((i, n) => `token ${n + 1}: ${i.owner}/{${i.repositories.join(",")}}`).join("\n"));
+  core.info(
+    installations.map((i, n) => `token ${n + 1}: ${i.owner}/{${i.repositories.join(",")}}`).join("\n"),
+  );
 }

@@ -35,7 +35,15 @@ import { runTrackStatus } from "./track-status.js";
 import { inputsSchema as trackInputsSchema } from "./track-status-settings.js";
 import { type DownstreamYankResult, yankDownstream } from "./yank-downstream.js";
 
-const INPUTS = ["config-path", "environment", "version", "reason", "dry-run", "token", ...EXTRA_TOKEN_INPUTS] as const;
+const INPUTS = [
+  "config-path",
+  "environment",
+  "version",
+  "reason",
+  "dry-run",
+  "token",
+  ...EXTRA_TOKEN_INPUTS,
+] as const;
 
 const inputsSchema = z
   .object({

@@ -1,6 +1,6 @@
-import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 import { z } from "zod";
 import { environmentNameSchema, PRODUCTION } from "./environment.js";
+import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 import { kebabObject } from "./kebab-object.js";
 import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "./template.js";
 

@@ -25,7 +25,8 @@ export function installationsOf(config: Pick<Config, "tracking" | "downstream">)
     const [owner, name] = repo.split("/") as [string, string];
     const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
     if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase())) found.repositories.push(name);
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
   }
   return out;
 }

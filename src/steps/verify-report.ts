@@ -22,7 +22,13 @@ export async function verifyReport(
   config: Config,
   version: string,
   state: ReleaseState,
-  deps: { github: GitHubClient; clientFor?: ClientFor | undefined; serverUrl: string; sender: string; now: string },
+  deps: {
+    github: GitHubClient;
+    clientFor?: ClientFor | undefined;
+    serverUrl: string;
+    sender: string;
+    now: string;
+  },
 ): Promise<LedgerEvent> {
   assertSenderAllowed(config, "downstream-status", deps.sender);
   let raw: unknown;
