@@ -30186,22 +30186,22 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
   return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -31227,8 +31227,8 @@ function cleanRegex(source) {
   const end = source.endsWith("$") ? source.length - 1 : source.length;
   return source.slice(start, end);
 }
-function floatSafeRemainder(val, step) {
-  const ratio = val / step;
+function floatSafeRemainder(val, step2) {
+  const ratio = val / step2;
   const roundedRatio = Math.round(ratio);
   const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
   if (Math.abs(ratio - roundedRatio) < tolerance)
@@ -56435,10 +56435,14 @@ async function readTagCommit(github, repo, tag) {
 
 // src/core/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
+var STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 };
+var step = (e) => e.type === "stage" ? STAGE_STEP[e.status] : 2;
 function orderEvents(events) {
   const unique = /* @__PURE__ */ new Map();
   for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
-  return [...unique.values()].sort((a, b) => a.at === b.at ? a.id < b.id ? -1 : 1 : a.at < b.at ? -1 : 1);
+  return [...unique.values()].sort(
+    (a, b) => a.at !== b.at ? a.at < b.at ? -1 : 1 : step(a) !== step(b) ? step(a) - step(b) : a.id < b.id ? -1 : 1
+  );
 }
 function deriveState(events) {
   const ordered = orderEvents(events);
@@ -56657,7 +56661,7 @@ function deriveState(events) {
         state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
         break;
       case "yank-step": {
-        const step = {
+        const step2 = {
           target: e.target,
           outcome: e.outcome,
           at: e.at,
@@ -56665,8 +56669,8 @@ function deriveState(events) {
           ...e.detail ? { detail: e.detail } : {}
         };
         const i = state.yank.findIndex((y) => y.target === e.target);
-        if (i === -1) state.yank.push(step);
-        else state.yank[i] = step;
+        if (i === -1) state.yank.push(step2);
+        else state.yank[i] = step2;
         break;
       }
       case "tracking-issue":

@@ -30189,22 +30189,22 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
   return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e) {
         reject(e);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e) {
         reject(e);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -31341,8 +31341,8 @@ function cleanRegex(source) {
   const end = source.endsWith("$") ? source.length - 1 : source.length;
   return source.slice(start, end);
 }
-function floatSafeRemainder(val, step) {
-  const ratio = val / step;
+function floatSafeRemainder(val, step2) {
+  const ratio = val / step2;
   const roundedRatio = Math.round(ratio);
   const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
   if (Math.abs(ratio - roundedRatio) < tolerance)
@@ -56366,10 +56366,14 @@ function refusedSection(state) {
 
 // src/core/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
+var STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 };
+var step = (e) => e.type === "stage" ? STAGE_STEP[e.status] : 2;
 function orderEvents(events) {
   const unique = /* @__PURE__ */ new Map();
   for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
-  return [...unique.values()].sort((a, b) => a.at === b.at ? a.id < b.id ? -1 : 1 : a.at < b.at ? -1 : 1);
+  return [...unique.values()].sort(
+    (a, b) => a.at !== b.at ? a.at < b.at ? -1 : 1 : step(a) !== step(b) ? step(a) - step(b) : a.id < b.id ? -1 : 1
+  );
 }
 function deriveState(events) {
   const ordered = orderEvents(events);
@@ -56588,7 +56592,7 @@ function deriveState(events) {
         state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
         break;
       case "yank-step": {
-        const step = {
+        const step2 = {
           target: e.target,
           outcome: e.outcome,
           at: e.at,
@@ -56596,8 +56600,8 @@ function deriveState(events) {
           ...e.detail ? { detail: e.detail } : {}
         };
         const i = state.yank.findIndex((y) => y.target === e.target);
-        if (i === -1) state.yank.push(step);
-        else state.yank[i] = step;
+        if (i === -1) state.yank.push(step2);
+        else state.yank[i] = step2;
         break;
       }
       case "tracking-issue":
@@ -56651,8 +56655,8 @@ function yankDone(state, downstreams) {
   if (!state.rollback) return false;
   const targets = [...downstreams, STORAGE];
   return targets.every((t) => {
-    const step = state.yank.find((y) => y.target === t);
-    return step !== void 0 && step.outcome !== "failed";
+    const step2 = state.yank.find((y) => y.target === t);
+    return step2 !== void 0 && step2.outcome !== "failed";
   });
 }
 var LABEL = {
@@ -56682,18 +56686,18 @@ function yankNextActions(state, yankCommand) {
   const rollback = state.rollback;
   if (!rollback) return [];
   const actions = [];
-  for (const step of state.yank) {
-    if (step.outcome === "by-hand")
-      actions.push({ text: `Undo ${step.target} by hand${step.detail ? `: ${step.detail}` : ""}` });
-    if (step.outcome === "revert-proposed")
+  for (const step2 of state.yank) {
+    if (step2.outcome === "by-hand")
+      actions.push({ text: `Undo ${step2.target} by hand${step2.detail ? `: ${step2.detail}` : ""}` });
+    if (step2.outcome === "revert-proposed")
       actions.push({
-        text: `Review and merge the revert PR of ${step.target}`,
-        ...step.url ? { url: step.url } : {}
+        text: `Review and merge the revert PR of ${step2.target}`,
+        ...step2.url ? { url: step2.url } : {}
       });
   }
   const failed = state.yank.filter((y) => y.outcome === "failed");
-  for (const step of failed)
-    actions.push({ text: `Resolve ${step.target}${step.detail ? `: ${step.detail}` : ""}` });
+  for (const step2 of failed)
+    actions.push({ text: `Resolve ${step2.target}${step2.detail ? `: ${step2.detail}` : ""}` });
   if (failed.length > 0)
     actions.push({
       text: "Then run the yank again: it redoes only what is not done",
@@ -57137,7 +57141,7 @@ var jobResultsSchema = external_exports.partialRecord(
   external_exports.enum(STAGES),
   external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
 );
-function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
+function stageEventsFromJobResults(resultsJson, run, at2, details = {}, endedAt = {}) {
   const results = parseJsonInput(
     resultsJson,
     jobResultsSchema,
@@ -57145,7 +57149,15 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
     `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
   );
   return Object.entries(results).flatMap(
-    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, at2)] : [stageEvent(stage, "failed", run, at2, details[stage])]
+    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, endedAt[stage] ?? at2)] : [
+      stageEvent(
+        stage,
+        "failed",
+        run,
+        endedAt[stage] ?? at2,
+        details[stage] ?? (result === "cancelled" ? "cancelled" : void 0)
+      )
+    ]
   );
 }
 
@@ -57195,20 +57207,26 @@ var STAGE_JOBS = {
 var legsOf = (jobs, job) => jobs.filter((j) => (j.name === job || j.name.startsWith(`${job} (`)) && j.conclusion !== "skipped");
 function progressEvents(jobs, run) {
   const events = [];
+  const ends = stageEndTimes(jobs);
   for (const [stage, job] of Object.entries(STAGE_JOBS)) {
     const legs = legsOf(jobs, job);
     const starts = legs.flatMap((l) => l.startedAt && l.status !== "waiting" ? [l.startedAt] : []);
     if (starts.length === 0) continue;
     events.push(stageEvent(stage, "started", run, starts.sort()[0]));
-    if (!legs.every((l) => l.status === "completed" && l.completedAt)) continue;
-    const ended = legs.map((l) => l.completedAt).sort();
-    const failed = legs.filter((l) => l.conclusion !== "success");
-    const detail = failed.length === 0 ? void 0 : failed.every((l) => l.conclusion === "cancelled") ? "cancelled" : legs.length > 1 ? `${failed.length} of ${legs.length} jobs did not succeed: ${failed.map((l) => l.name).join(", ")}` : `the ${job} job ended ${failed[0]?.conclusion ?? "without a result"}`;
-    events.push(
-      stageEvent(stage, failed.length ? "failed" : "succeeded", run, ended.at(-1), detail)
-    );
+    const ended = ends[stage];
+    if (ended && legs.every((l) => l.conclusion === "success"))
+      events.push(stageEvent(stage, "succeeded", run, ended));
   }
   return events;
+}
+function stageEndTimes(jobs) {
+  const ends = {};
+  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
+    const legs = legsOf(jobs, job);
+    if (legs.length > 0 && legs.every((l) => l.status === "completed" && l.completedAt))
+      ends[stage] = legs.map((l) => l.completedAt).sort().at(-1);
+  }
+  return ends;
 }
 function awaitingApprovalEvents(state, stages, environment, reviewers, run, at2) {
   if (reviewers !== void 0 && reviewers.length === 0) return [];
@@ -57393,6 +57411,33 @@ async function readPull(github, repo, number4) {
     throw githubError(
       error63,
       `read PR #${number4} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
+    );
+  }
+}
+async function readPullsOfBranch(github, repo, branch) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.list({
+      owner,
+      repo: name2,
+      head: `${owner}:${branch}`,
+      state: "all"
+    });
+    return data.map((p) => ({
+      number: p.number,
+      state: p.state === "closed" ? "closed" : "open",
+      merged: p.merged_at !== null,
+      headSha: p.head.sha,
+      headRepo: p.head.repo?.full_name ?? "",
+      mergedAt: p.merged_at,
+      author: p.user?.login ?? "",
+      url: p.html_url
+    }));
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `list the PRs of ${branch} in ${repo}`,
       `give the App "Pull requests: read" on ${repo}`
     );
   }
@@ -57685,6 +57730,11 @@ function dispatchedImageBuild(report, claimed, dispatchedAt, facts) {
   }
   return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
 }
+function releasePullOf(pulls, repo, appLogin) {
+  return pulls.find(
+    (p) => p.author.toLowerCase() === appLogin.toLowerCase() && p.headRepo.toLowerCase() === repo.toLowerCase()
+  );
+}
 
 // src/core/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
@@ -57768,11 +57818,16 @@ async function verifyReport(reportText, config2, version2, state, deps) {
   const report = downstreamStatusSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
   const recordedState = state.downstream.find((d) => d.name === downstream);
-  const recorded = recordedState?.pr;
   const runId2 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
   const github = () => deps.clientFor?.(report.repo) ?? deps.github;
-  return judgeReport(
+  const found = !recordedState?.pr && !recordedState?.dispatched && deps.appLogin && downstream && report.kind !== "page-published" ? releasePullOf(
+    await readPullsOfBranch(github(), report.repo, `release-relay/${version2}/${downstream}`),
+    report.repo,
+    deps.appLogin
+  ) : void 0;
+  const recorded = recordedState?.pr ?? found;
+  const judged = judgeReport(
     report,
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
@@ -57782,19 +57837,33 @@ async function verifyReport(reportText, config2, version2, state, deps) {
       namedRun: named === void 0 ? void 0 : await readWorkflowRun(github(), report.repo, named)
     }
   );
+  if (!found) return [judged];
+  const pull = {
+    id: `pull-request:${downstream}:${found.number}:${found.headSha}`,
+    at: deps.now,
+    type: "pull-request",
+    downstream,
+    repo: report.repo,
+    number: found.number,
+    url: found.url,
+    headSha: found.headSha,
+    action: "opened"
+  };
+  return [pull, judged];
 }
 async function reportEvents(report, config2, version2, store, deps, at2) {
   const sender = deps.run.sender ?? "(nobody)";
   const before = await store.read();
   try {
-    const event = await verifyReport(report, config2, version2, deriveState(before.events), {
+    const events = await verifyReport(report, config2, version2, deriveState(before.events), {
       github: deps.github,
       clientFor: deps.clientFor,
       serverUrl: deps.run.serverUrl ?? "https://github.com",
       sender,
-      now: at2
+      now: at2,
+      appLogin: deps.appLogin
     });
-    return { events: [event] };
+    return { events };
   } catch (error63) {
     const refused = error63 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error63.code);
     if (!refused || before.events.length === 0) throw error63;
@@ -58052,7 +58121,14 @@ async function runTrackStatus(settings, config2, deps) {
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
   const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  const report = settings.report !== void 0 ? await reportEvents(settings.report, config2, version2.version, store, deps, now()) : void 0;
+  const report = settings.report !== void 0 ? await reportEvents(
+    settings.report,
+    config2,
+    version2.version,
+    store,
+    { ...deps, appLogin: settings.appSlug ? `${settings.appSlug}[bot]` : void 0 },
+    now()
+  ) : void 0;
   let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   let held = [];
@@ -58096,7 +58172,8 @@ async function runTrackStatus(settings, config2, deps) {
       settings.jobResults,
       deps.run,
       now(),
-      qualifyDetail ? { qualify: qualifyDetail } : {}
+      qualifyDetail ? { qualify: qualifyDetail } : {},
+      settings.runJobs ? stageEndTimes(settings.runJobs) : {}
     ) : [],
     ...qualification,
     ...settings.approvals && settings.approvalsOfRun ? approvalEvents(settings.approvals, settings.approvalsOfRun, now()) : [],

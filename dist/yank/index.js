@@ -30251,8 +30251,8 @@ var init_MiddlewareStack = __esm({
         applyToStack: cloneTo,
         identify: () => {
           return getMiddlewareList(true).map((mw) => {
-            const step = mw.step ?? mw.relation + " " + mw.toMiddleware;
-            return getMiddlewareNameWithAliases(mw.name, mw.aliases) + " - " + step;
+            const step2 = mw.step ?? mw.relation + " " + mw.toMiddleware;
+            return getMiddlewareNameWithAliases(mw.name, mw.aliases) + " - " + step2;
           });
         },
         identifyOnResolve(toggle) {
@@ -40651,11 +40651,11 @@ var init_createPaginator = __esm({
     get = (fromObject, path) => {
       let cursor = fromObject;
       const pathComponents = path.split(".");
-      for (const step of pathComponents) {
+      for (const step2 of pathComponents) {
         if (!cursor || typeof cursor !== "object") {
           return void 0;
         }
-        cursor = cursor[step];
+        cursor = cursor[step2];
       }
       return cursor;
     };
@@ -69680,22 +69680,22 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
   return new (P || (P = Promise))(function(resolve, reject) {
     function fulfilled(value) {
       try {
-        step(generator.next(value));
+        step2(generator.next(value));
       } catch (e5) {
         reject(e5);
       }
     }
     function rejected(value) {
       try {
-        step(generator["throw"](value));
+        step2(generator["throw"](value));
       } catch (e5) {
         reject(e5);
       }
     }
-    function step(result) {
+    function step2(result) {
       result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
+    step2((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
 var { access, appendFile, writeFile } = promises;
@@ -70716,8 +70716,8 @@ function cleanRegex(source) {
   const end = source.endsWith("$") ? source.length - 1 : source.length;
   return source.slice(start, end);
 }
-function floatSafeRemainder(val, step) {
-  const ratio = val / step;
+function floatSafeRemainder(val, step2) {
+  const ratio = val / step2;
   const roundedRatio = Math.round(ratio);
   const tolerance = 4 * Number.EPSILON * Math.max(Math.abs(ratio), 1);
   if (Math.abs(ratio - roundedRatio) < tolerance)
@@ -95521,10 +95521,14 @@ function releaseObjectKey(config2, version2, name2) {
 
 // src/core/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
+var STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 };
+var step = (e5) => e5.type === "stage" ? STAGE_STEP[e5.status] : 2;
 function orderEvents(events) {
   const unique = /* @__PURE__ */ new Map();
   for (const e5 of events) if (!unique.has(e5.id)) unique.set(e5.id, e5);
-  return [...unique.values()].sort((a5, b5) => a5.at === b5.at ? a5.id < b5.id ? -1 : 1 : a5.at < b5.at ? -1 : 1);
+  return [...unique.values()].sort(
+    (a5, b5) => a5.at !== b5.at ? a5.at < b5.at ? -1 : 1 : step(a5) !== step(b5) ? step(a5) - step(b5) : a5.id < b5.id ? -1 : 1
+  );
 }
 function deriveState(events) {
   const ordered = orderEvents(events);
@@ -95743,7 +95747,7 @@ function deriveState(events) {
         state2.rollback ??= { at: e5.at, reason: e5.reason, by: e5.by };
         break;
       case "yank-step": {
-        const step = {
+        const step2 = {
           target: e5.target,
           outcome: e5.outcome,
           at: e5.at,
@@ -95751,8 +95755,8 @@ function deriveState(events) {
           ...e5.detail ? { detail: e5.detail } : {}
         };
         const i5 = state2.yank.findIndex((y) => y.target === e5.target);
-        if (i5 === -1) state2.yank.push(step);
-        else state2.yank[i5] = step;
+        if (i5 === -1) state2.yank.push(step2);
+        else state2.yank[i5] = step2;
         break;
       }
       case "tracking-issue":
@@ -95920,8 +95924,8 @@ function yankDone(state2, downstreams) {
   if (!state2.rollback) return false;
   const targets = [...downstreams, STORAGE];
   return targets.every((t) => {
-    const step = state2.yank.find((y) => y.target === t);
-    return step !== void 0 && step.outcome !== "failed";
+    const step2 = state2.yank.find((y) => y.target === t);
+    return step2 !== void 0 && step2.outcome !== "failed";
   });
 }
 var LABEL = {
@@ -95951,18 +95955,18 @@ function yankNextActions(state2, yankCommand) {
   const rollback = state2.rollback;
   if (!rollback) return [];
   const actions = [];
-  for (const step of state2.yank) {
-    if (step.outcome === "by-hand")
-      actions.push({ text: `Undo ${step.target} by hand${step.detail ? `: ${step.detail}` : ""}` });
-    if (step.outcome === "revert-proposed")
+  for (const step2 of state2.yank) {
+    if (step2.outcome === "by-hand")
+      actions.push({ text: `Undo ${step2.target} by hand${step2.detail ? `: ${step2.detail}` : ""}` });
+    if (step2.outcome === "revert-proposed")
       actions.push({
-        text: `Review and merge the revert PR of ${step.target}`,
-        ...step.url ? { url: step.url } : {}
+        text: `Review and merge the revert PR of ${step2.target}`,
+        ...step2.url ? { url: step2.url } : {}
       });
   }
   const failed = state2.yank.filter((y) => y.outcome === "failed");
-  for (const step of failed)
-    actions.push({ text: `Resolve ${step.target}${step.detail ? `: ${step.detail}` : ""}` });
+  for (const step2 of failed)
+    actions.push({ text: `Resolve ${step2.target}${step2.detail ? `: ${step2.detail}` : ""}` });
   if (failed.length > 0)
     actions.push({
       text: "Then run the yank again: it redoes only what is not done",
@@ -96750,7 +96754,7 @@ var jobResultsSchema = external_exports.partialRecord(
   external_exports.enum(STAGES),
   external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
 );
-function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
+function stageEventsFromJobResults(resultsJson, run, at2, details = {}, endedAt = {}) {
   const results = parseJsonInput(
     resultsJson,
     jobResultsSchema,
@@ -96758,7 +96762,15 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}) {
     `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
   );
   return Object.entries(results).flatMap(
-    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, at2)] : [stageEvent(stage, "failed", run, at2, details[stage])]
+    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, endedAt[stage] ?? at2)] : [
+      stageEvent(
+        stage,
+        "failed",
+        run,
+        endedAt[stage] ?? at2,
+        details[stage] ?? (result === "cancelled" ? "cancelled" : void 0)
+      )
+    ]
   );
 }
 
@@ -96808,20 +96820,26 @@ var STAGE_JOBS = {
 var legsOf = (jobs, job) => jobs.filter((j5) => (j5.name === job || j5.name.startsWith(`${job} (`)) && j5.conclusion !== "skipped");
 function progressEvents(jobs, run) {
   const events = [];
+  const ends = stageEndTimes(jobs);
   for (const [stage, job] of Object.entries(STAGE_JOBS)) {
     const legs = legsOf(jobs, job);
     const starts = legs.flatMap((l3) => l3.startedAt && l3.status !== "waiting" ? [l3.startedAt] : []);
     if (starts.length === 0) continue;
     events.push(stageEvent(stage, "started", run, starts.sort()[0]));
-    if (!legs.every((l3) => l3.status === "completed" && l3.completedAt)) continue;
-    const ended = legs.map((l3) => l3.completedAt).sort();
-    const failed = legs.filter((l3) => l3.conclusion !== "success");
-    const detail = failed.length === 0 ? void 0 : failed.every((l3) => l3.conclusion === "cancelled") ? "cancelled" : legs.length > 1 ? `${failed.length} of ${legs.length} jobs did not succeed: ${failed.map((l3) => l3.name).join(", ")}` : `the ${job} job ended ${failed[0]?.conclusion ?? "without a result"}`;
-    events.push(
-      stageEvent(stage, failed.length ? "failed" : "succeeded", run, ended.at(-1), detail)
-    );
+    const ended = ends[stage];
+    if (ended && legs.every((l3) => l3.conclusion === "success"))
+      events.push(stageEvent(stage, "succeeded", run, ended));
   }
   return events;
+}
+function stageEndTimes(jobs) {
+  const ends = {};
+  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
+    const legs = legsOf(jobs, job);
+    if (legs.length > 0 && legs.every((l3) => l3.status === "completed" && l3.completedAt))
+      ends[stage] = legs.map((l3) => l3.completedAt).sort().at(-1);
+  }
+  return ends;
 }
 function awaitingApprovalEvents(state2, stages, environment, reviewers, run, at2) {
   if (reviewers !== void 0 && reviewers.length === 0) return [];
@@ -96975,6 +96993,33 @@ async function readPull(github, repo, number4) {
     throw githubError(
       error64,
       `read PR #${number4} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
+    );
+  }
+}
+async function readPullsOfBranch(github, repo, branch) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.list({
+      owner,
+      repo: name2,
+      head: `${owner}:${branch}`,
+      state: "all"
+    });
+    return data.map((p3) => ({
+      number: p3.number,
+      state: p3.state === "closed" ? "closed" : "open",
+      merged: p3.merged_at !== null,
+      headSha: p3.head.sha,
+      headRepo: p3.head.repo?.full_name ?? "",
+      mergedAt: p3.merged_at,
+      author: p3.user?.login ?? "",
+      url: p3.html_url
+    }));
+  } catch (error64) {
+    throw githubError(
+      error64,
+      `list the PRs of ${branch} in ${repo}`,
       `give the App "Pull requests: read" on ${repo}`
     );
   }
@@ -97267,6 +97312,11 @@ function dispatchedImageBuild(report, claimed, dispatchedAt, facts) {
   }
   return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
 }
+function releasePullOf(pulls, repo, appLogin) {
+  return pulls.find(
+    (p3) => p3.author.toLowerCase() === appLogin.toLowerCase() && p3.headRepo.toLowerCase() === repo.toLowerCase()
+  );
+}
 
 // src/core/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
@@ -97350,11 +97400,16 @@ async function verifyReport(reportText, config2, version2, state2, deps) {
   const report = downstreamStatusSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
   const recordedState = state2.downstream.find((d5) => d5.name === downstream);
-  const recorded = recordedState?.pr;
   const runId2 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
   const github = () => deps.clientFor?.(report.repo) ?? deps.github;
-  return judgeReport(
+  const found = !recordedState?.pr && !recordedState?.dispatched && deps.appLogin && downstream && report.kind !== "page-published" ? releasePullOf(
+    await readPullsOfBranch(github(), report.repo, `release-relay/${version2}/${downstream}`),
+    report.repo,
+    deps.appLogin
+  ) : void 0;
+  const recorded = recordedState?.pr ?? found;
+  const judged = judgeReport(
     report,
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
@@ -97364,19 +97419,33 @@ async function verifyReport(reportText, config2, version2, state2, deps) {
       namedRun: named === void 0 ? void 0 : await readWorkflowRun(github(), report.repo, named)
     }
   );
+  if (!found) return [judged];
+  const pull = {
+    id: `pull-request:${downstream}:${found.number}:${found.headSha}`,
+    at: deps.now,
+    type: "pull-request",
+    downstream,
+    repo: report.repo,
+    number: found.number,
+    url: found.url,
+    headSha: found.headSha,
+    action: "opened"
+  };
+  return [pull, judged];
 }
 async function reportEvents(report, config2, version2, store, deps, at2) {
   const sender = deps.run.sender ?? "(nobody)";
   const before = await store.read();
   try {
-    const event = await verifyReport(report, config2, version2, deriveState(before.events), {
+    const events = await verifyReport(report, config2, version2, deriveState(before.events), {
       github: deps.github,
       clientFor: deps.clientFor,
       serverUrl: deps.run.serverUrl ?? "https://github.com",
       sender,
-      now: at2
+      now: at2,
+      appLogin: deps.appLogin
     });
-    return { events: [event] };
+    return { events };
   } catch (error64) {
     const refused = error64 instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error64.code);
     if (!refused || before.events.length === 0) throw error64;
@@ -97589,7 +97658,14 @@ async function runTrackStatus(settings, config2, deps) {
   const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
   const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  const report = settings.report !== void 0 ? await reportEvents(settings.report, config2, version2.version, store, deps, now()) : void 0;
+  const report = settings.report !== void 0 ? await reportEvents(
+    settings.report,
+    config2,
+    version2.version,
+    store,
+    { ...deps, appLogin: settings.appSlug ? `${settings.appSlug}[bot]` : void 0 },
+    now()
+  ) : void 0;
   let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
   let rerun;
   let held = [];
@@ -97633,7 +97709,8 @@ async function runTrackStatus(settings, config2, deps) {
       settings.jobResults,
       deps.run,
       now(),
-      qualifyDetail ? { qualify: qualifyDetail } : {}
+      qualifyDetail ? { qualify: qualifyDetail } : {},
+      settings.runJobs ? stageEndTimes(settings.runJobs) : {}
     ) : [],
     ...qualification,
     ...settings.approvals && settings.approvalsOfRun ? approvalEvents(settings.approvals, settings.approvalsOfRun, now()) : [],

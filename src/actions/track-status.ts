@@ -27,7 +27,7 @@ import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../c
 import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
 import type { RunDecision } from "../core/stage-claims.js";
 import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
-import { progressToRecord, type RunJob } from "../core/stage-progress.js";
+import { progressToRecord, type RunJob, stageEndTimes } from "../core/stage-progress.js";
 import { renderTemplate } from "../core/template.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
@@ -103,7 +103,14 @@ export async function runTrackStatus(
   // from a sender the config does not allow) is recorded as refused, changing nothing else.
   const report =
     settings.report !== undefined
-      ? await reportEvents(settings.report, config, version.version, store, deps, now())
+      ? await reportEvents(
+          settings.report,
+          config,
+          version.version,
+          store,
+          { ...deps, appLogin: settings.appSlug ? `${settings.appSlug}[bot]` : undefined },
+          now(),
+        )
       : undefined;
   let events = report ? report.events : eventsFromSettings(settings, config, deps.run, now());
   let rerun: ReturnType<typeof stagesToRerun> | undefined;
@@ -156,6 +163,7 @@ export async function runTrackStatus(
           deps.run,
           now(),
           qualifyDetail ? { qualify: qualifyDetail } : {},
+          settings.runJobs ? stageEndTimes(settings.runJobs) : {},
         )
       : []),
     ...qualification,

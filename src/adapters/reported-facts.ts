@@ -61,3 +61,36 @@ export async function readPull(
     );
   }
 }
+
+/** The PRs GitHub lists for a head branch of `repo` (open or closed), with their authors. */
+export async function readPullsOfBranch(
+  github: GitHubClient,
+  repo: string,
+  branch: string,
+): Promise<(ReportedPull & { author: string; url: string })[]> {
+  const [owner, name] = repo.split("/") as [string, string];
+  try {
+    const { data } = await github.rest.pulls.list({
+      owner,
+      repo: name,
+      head: `${owner}:${branch}`,
+      state: "all",
+    });
+    return data.map((p) => ({
+      number: p.number,
+      state: p.state === "closed" ? "closed" : "open",
+      merged: p.merged_at !== null,
+      headSha: p.head.sha,
+      headRepo: p.head.repo?.full_name ?? "",
+      mergedAt: p.merged_at,
+      author: p.user?.login ?? "",
+      url: p.html_url,
+    }));
+  } catch (error) {
+    throw githubError(
+      error,
+      `list the PRs of ${branch} in ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`,
+    );
+  }
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AWS_ROLES, trustedSubject } from "./aws-roles.js";
 import { mentionSchema, repoNameSchema } from "./config.js";
+import { installationsOf } from "./installations.js";
 
 /** The names a project gives `release-relay init`; nothing else is project-specific. */
 export const initAnswersSchema = z.strictObject({
@@ -78,6 +79,15 @@ tracking:
 `;
 }
 
+/** One installation of the App per owner: the workflows mint one token per installation. */
+function installationLines(a: InitAnswers): string[] {
+  const installations = installationsOf({ tracking: { repo: a.automation }, downstream: a.downstream });
+  if (installations.length < 2) return [];
+  return [
+    `   Its repos belong to ${installations.length} owners: install it once per owner (${installations.map((i) => `${i.owner}: ${i.repositories.join(", ")}`).join("; ")}); the workflows mint one token per installation.`,
+  ];
+}
+
 /** What each repo needs before the first release, printed at the end of init. */
 export function setupInstructions(a: InitAnswers): string {
   const downstreamRepos = a.downstream.map((d) => d.repo);
@@ -91,7 +101,8 @@ export function setupInstructions(a: InitAnswers): string {
         `   - ${r}: Contents read & write, Pull requests read & write, Actions read (reports are confirmed against its runs)`,
     ),
     `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed)`,
-    "   (A fine-grained PAT with the same rights works too. Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
+    ...installationLines(a),
+    "   (Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
     `2. In ${a.automation}: repository secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY.`,
     `   Create an environment "release" (add required reviewers for an approval gate before anything is public). Its secrets`,
     `   and variables reach only the jobs that sign, publish and yank:`,

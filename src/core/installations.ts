@@ -2,7 +2,6 @@
 // covers that owner's repositories only: `actions/create-github-app-token` with `owner` mints for
 // that owner's installation, without it for the current repository alone (its README, "token
 // scope"; its issue #377). A release whose repos span owners needs one token per installation.
-import type { Config } from "./config.js";
 
 /** How many installations the templates mint tokens for (token, token-2, token-3). */
 export const MAX_INSTALLATIONS = 3;
@@ -19,7 +18,10 @@ export interface Installation {
  * repo in the order release-relay.yml lists them. The same config always gives the same order, so
  * the n-th token the workflow mints is the n-th installation's.
  */
-export function installationsOf(config: Pick<Config, "tracking" | "downstream">): Installation[] {
+export function installationsOf(config: {
+  tracking: { repo: string };
+  downstream: readonly { repo: string }[];
+}): Installation[] {
   const out: Installation[] = [];
   for (const repo of [config.tracking.repo, ...config.downstream.map((d) => d.repo)]) {
     const [owner, name] = repo.split("/") as [string, string];

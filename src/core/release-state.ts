@@ -80,11 +80,18 @@ export type YankOutcome = Extract<LedgerEvent, { type: "yank-step" }>["outcome"]
 
 const ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 } as const;
 
-/** Deterministic order: by time, then id; so every reader folds the same events the same way. */
+// GitHub's timestamps have whole seconds: a job that starts and ends within one second gives its
+// stage a start and an end at the same time, and the start must come first.
+const STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 } as const;
+const step = (e: LedgerEvent) => (e.type === "stage" ? STAGE_STEP[e.status] : 2);
+
+/** Deterministic order: by time, then a stage's start before its end, then id; so every reader folds the same events the same way. */
 export function orderEvents(events: readonly LedgerEvent[]): LedgerEvent[] {
   const unique = new Map<string, LedgerEvent>();
   for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
-  return [...unique.values()].sort((a, b) => (a.at === b.at ? (a.id < b.id ? -1 : 1) : a.at < b.at ? -1 : 1));
+  return [...unique.values()].sort((a, b) =>
+    a.at !== b.at ? (a.at < b.at ? -1 : 1) : step(a) !== step(b) ? step(a) - step(b) : a.id < b.id ? -1 : 1,
+  );
 }
 
 /** Folds the ledger into the release state. Duplicates (same id) count once; arrival order does not matter. */

@@ -160,6 +160,8 @@ export function stageEventsFromJobResults(
   run: RecordingRun,
   at: string,
   details: Partial<Record<Stage, string>> = {},
+  /** When GitHub says each stage's jobs ended: the recorded time of its end, when known. */
+  endedAt: Partial<Record<Stage, string>> = {},
 ): LedgerEvent[] {
   const results = parseJsonInput(
     resultsJson,
@@ -171,7 +173,15 @@ export function stageEventsFromJobResults(
     result === "skipped" || result === ""
       ? []
       : result === "success"
-        ? [stageEvent(stage as Stage, "succeeded", run, at)]
-        : [stageEvent(stage as Stage, "failed", run, at, details[stage as Stage])],
+        ? [stageEvent(stage as Stage, "succeeded", run, endedAt[stage as Stage] ?? at)]
+        : [
+            stageEvent(
+              stage as Stage,
+              "failed",
+              run,
+              endedAt[stage as Stage] ?? at,
+              details[stage as Stage] ?? (result === "cancelled" ? "cancelled" : undefined),
+            ),
+          ],
   );
 }

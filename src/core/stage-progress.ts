@@ -29,33 +29,39 @@ const legsOf = (jobs: readonly RunJob[], job: string) =>
   jobs.filter((j) => (j.name === job || j.name.startsWith(`${job} (`)) && j.conclusion !== "skipped");
 
 /**
- * The stage events GitHub's view of the run supports: a stage started when its first leg started,
- * and ended when its last leg completed (failed if any leg did not succeed). A stage none of whose
- * jobs ran records nothing. Ids are the ones the job results use, so each fact is recorded once.
+ * The stage events GitHub's view of the run supports: a stage started when its first leg started, and
+ * succeeded when its last leg completed, every leg successfully. A stage that did not succeed is left
+ * to the job results, which carry its cause (the failing target's log, a rate limit); they take its
+ * end from `stageEndTimes`. A stage none of whose jobs ran records nothing. Ids are the ones the job
+ * results use, so each fact is recorded once.
  */
 export function progressEvents(jobs: readonly RunJob[], run: RecordingRun): LedgerEvent[] {
   const events: LedgerEvent[] = [];
+  const ends = stageEndTimes(jobs);
   for (const [stage, job] of Object.entries(STAGE_JOBS) as [Stage, string][]) {
     const legs = legsOf(jobs, job);
     const starts = legs.flatMap((l) => (l.startedAt && l.status !== "waiting" ? [l.startedAt] : []));
     if (starts.length === 0) continue;
     events.push(stageEvent(stage, "started", run, starts.sort()[0] as string));
-    if (!legs.every((l) => l.status === "completed" && l.completedAt)) continue;
-    const ended = legs.map((l) => l.completedAt as string).sort();
-    const failed = legs.filter((l) => l.conclusion !== "success");
-    const detail =
-      failed.length === 0
-        ? undefined
-        : failed.every((l) => l.conclusion === "cancelled")
-          ? "cancelled"
-          : legs.length > 1
-            ? `${failed.length} of ${legs.length} jobs did not succeed: ${failed.map((l) => l.name).join(", ")}`
-            : `the ${job} job ended ${failed[0]?.conclusion ?? "without a result"}`;
-    events.push(
-      stageEvent(stage, failed.length ? "failed" : "succeeded", run, ended.at(-1) as string, detail),
-    );
+    const ended = ends[stage];
+    if (ended && legs.every((l) => l.conclusion === "success"))
+      events.push(stageEvent(stage, "succeeded", run, ended));
   }
   return events;
+}
+
+/** When each stage's jobs all completed, as GitHub says (the last leg's completion). */
+export function stageEndTimes(jobs: readonly RunJob[]): Partial<Record<Stage, string>> {
+  const ends: Partial<Record<Stage, string>> = {};
+  for (const [stage, job] of Object.entries(STAGE_JOBS) as [Stage, string][]) {
+    const legs = legsOf(jobs, job);
+    if (legs.length > 0 && legs.every((l) => l.status === "completed" && l.completedAt))
+      ends[stage] = legs
+        .map((l) => l.completedAt as string)
+        .sort()
+        .at(-1) as string;
+  }
+  return ends;
 }
 
 /**

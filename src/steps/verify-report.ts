@@ -3,19 +3,20 @@
 import type { GitHubClient } from "../adapters/github.js";
 import type { ClientFor } from "../adapters/installation-clients.js";
 import type { LedgerStore } from "../adapters/ledger-store.js";
-import { readPull, readWorkflowRun } from "../adapters/reported-facts.js";
+import { readPull, readPullsOfBranch, readWorkflowRun } from "../adapters/reported-facts.js";
 import type { Config } from "../core/config.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import type { LedgerEvent } from "../core/ledger.js";
 import { deriveState, type ReleaseState } from "../core/release-state.js";
 import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
-import { judgeReport, MAX_RUN_ID } from "../core/trust/report-verdict.js";
+import { judgeReport, MAX_RUN_ID, releasePullOf } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
 import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
 
 /**
  * Verifies a downstream-status report (JSON text) from `sender` against GitHub and returns the event
- * GitHub confirms; throws E_SENDER or E_REPORT_FORGED for one it does not.
+ * GitHub confirms (and the release's PR, when the ledger did not record it yet); throws E_SENDER or
+ * E_REPORT_FORGED for one it does not.
  */
 export async function verifyReport(
   reportText: string,
@@ -28,8 +29,10 @@ export async function verifyReport(
     serverUrl: string;
     sender: string;
     now: string;
+    /** The App that opens release PRs ("<slug>[bot]"): a PR it opened may be found before it is recorded. */
+    appLogin?: string | undefined;
   },
-): Promise<LedgerEvent> {
+): Promise<LedgerEvent[]> {
   assertSenderAllowed(config, "downstream-status", deps.sender);
   let raw: unknown;
   try {
@@ -45,12 +48,26 @@ export async function verifyReport(
   const report = downstreamStatusSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
   const recordedState = state.downstream.find((d) => d.name === downstream);
-  const recorded = recordedState?.pr;
   const runId = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
   // The reporting repo is read with its owner's installation token.
   const github = () => deps.clientFor?.(report.repo) ?? deps.github;
-  return judgeReport(
+  // A PR the ledger does not know yet (its run died before recording it) is found on GitHub: the
+  // one the App opened from the release branch in the repo itself; it is recorded with the report.
+  const found =
+    !recordedState?.pr &&
+    !recordedState?.dispatched &&
+    deps.appLogin &&
+    downstream &&
+    report.kind !== "page-published"
+      ? releasePullOf(
+          await readPullsOfBranch(github(), report.repo, `release-relay/${version}/${downstream}`),
+          report.repo,
+          deps.appLogin,
+        )
+      : undefined;
+  const recorded = recordedState?.pr ?? found;
+  const judged = judgeReport(
     report,
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
@@ -60,6 +77,20 @@ export async function verifyReport(
       namedRun: named === undefined ? undefined : await readWorkflowRun(github(), report.repo, named),
     },
   );
+  if (!found) return [judged];
+  // The same event open-downstream-prs records for it (same id): recorded once, whichever comes first.
+  const pull: LedgerEvent = {
+    id: `pull-request:${downstream}:${found.number}:${found.headSha}`,
+    at: deps.now,
+    type: "pull-request",
+    downstream,
+    repo: report.repo,
+    number: found.number,
+    url: found.url,
+    headSha: found.headSha,
+    action: "opened",
+  };
+  return [pull, judged];
 }
 
 /**
@@ -76,6 +107,8 @@ export async function reportEvents(
   deps: {
     github: GitHubClient;
     clientFor?: ClientFor | undefined;
+    /** The App that opens release PRs ("<slug>[bot]"). */
+    appLogin?: string | undefined;
     run: {
       runId: string;
       runUrl?: string | undefined;
@@ -88,14 +121,15 @@ export async function reportEvents(
   const sender = deps.run.sender ?? "(nobody)";
   const before = await store.read();
   try {
-    const event = await verifyReport(report, config, version, deriveState(before.events), {
+    const events = await verifyReport(report, config, version, deriveState(before.events), {
       github: deps.github,
       clientFor: deps.clientFor,
       serverUrl: deps.run.serverUrl ?? "https://github.com",
       sender,
       now: at,
+      appLogin: deps.appLogin,
     });
-    return { events: [event] };
+    return { events };
   } catch (error) {
     const refused =
       error instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error.code);

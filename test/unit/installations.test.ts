@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../src/adapters/github.js";
 import { installationClients } from "../../src/adapters/installation-clients.js";
 import { parseConfig } from "../../src/core/config-parse.js";
+import { initAnswersSchema, setupInstructions } from "../../src/core/init-plan.js";
 import { installationIndexOf, installationsOf } from "../../src/core/installations.js";
 
 const text = readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8");
@@ -53,5 +54,23 @@ describe("App installations, one per owner", () => {
       "no token for cachet-web/cachet-website: it belongs to cachet-web's installation of the App, token-2",
     );
     expect(made).toEqual(["t1"]);
+  });
+
+  it("tells a project whose repos span owners to install the App once per owner", () => {
+    const text = setupInstructions(
+      initAnswersSchema.parse({
+        project: "acme",
+        source: "acme/acme",
+        automation: "acme/release",
+        bucket: "acme-dl",
+        downstream: [
+          { name: "hashes", repo: "acme/hashes" },
+          { name: "website", repo: "acme-web/site" },
+        ],
+      }),
+    );
+    expect(text).toContain(
+      "Its repos belong to 2 owners: install it once per owner (acme: release, hashes; acme-web: site); the workflows mint one token per installation.",
+    );
   });
 });

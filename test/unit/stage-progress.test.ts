@@ -2,10 +2,12 @@ import { describe, expect, it } from "vitest";
 import { renderDashboard } from "../../src/core/dashboard.js";
 import type { LedgerEvent } from "../../src/core/ledger.js";
 import { deriveState } from "../../src/core/release-state.js";
+import { stageEventsFromJobResults } from "../../src/core/stage-output-events.js";
 import {
   awaitingApprovalEvents,
   progressEvents,
   type RunJob,
+  stageEndTimes,
   startingEvents,
 } from "../../src/core/stage-progress.js";
 
@@ -56,21 +58,27 @@ describe("a release's progress, read from the run's jobs", () => {
     expect(state.stages.qualify.status).toBe("running");
   });
 
-  it("fails a stage one of whose legs did not succeed, and names a cancelled one as such", () => {
-    const failed = progressEvents(
-      [
-        job("build (a)"),
-        job("build (b)", { conclusion: "failure" }),
-        job("downstream", { conclusion: "cancelled" }),
-      ],
+  it("leaves a stage that did not succeed to the job results, which say why, at the time GitHub says it ended", () => {
+    const jobs = [
+      job("build (a)"),
+      job("build (b)", { conclusion: "failure", completedAt: "2025-01-07T10:07:00Z" }),
+      job("downstream", { conclusion: "cancelled" }),
+    ];
+    expect(progressEvents(jobs, run).map((e) => e.id)).toEqual([
+      "stage:build:started:7-1",
+      "stage:open-downstream-prs:started:7-1",
+    ]);
+    const results = stageEventsFromJobResults(
+      JSON.stringify({ build: "failure", "open-downstream-prs": "cancelled" }),
       run,
+      "2025-01-07T11:00:00Z",
+      { build: "make exited 2" },
+      stageEndTimes(jobs),
     );
-    expect(failed.find((e) => e.id === "stage:build:failed:7-1")).toMatchObject({
-      detail: "1 of 2 jobs did not succeed: build (b)",
-    });
-    expect(failed.find((e) => e.id === "stage:open-downstream-prs:failed:7-1")).toMatchObject({
-      detail: "cancelled",
-    });
+    expect(results.map((e) => [e.id, e.at, "detail" in e ? e.detail : undefined])).toEqual([
+      ["stage:build:failed:7-1", "2025-01-07T10:07:00Z", "make exited 2"],
+      ["stage:open-downstream-prs:failed:7-1", "2025-01-07T10:05:00Z", "cancelled"],
+    ]);
   });
 
   it("does not start a stage whose job still waits for its environment's reviewers", () => {
@@ -163,5 +171,26 @@ describe("a release's progress, read from the run's jobs", () => {
     expect(
       startingEvents(state, ["build"], { runId: "8-1", workflowRunId: "8" }, "2025-01-07T10:00:00Z"),
     ).toEqual([]);
+  });
+
+  it("starts a stage before ending it when GitHub gives both the same second", () => {
+    const jobs = [
+      job("qualify (a)", {
+        startedAt: "2025-01-07T10:00:48Z",
+        completedAt: "2025-01-07T10:00:48Z",
+        conclusion: "failure",
+      }),
+    ];
+    const state = deriveState([
+      ...stageEventsFromJobResults(
+        '{"qualify": "failure"}',
+        run,
+        "2025-01-07T11:00:00Z",
+        {},
+        stageEndTimes(jobs),
+      ),
+      ...progressEvents(jobs, run),
+    ]);
+    expect(state.stages.qualify).toMatchObject({ status: "failed", attempts: 1 });
   });
 });

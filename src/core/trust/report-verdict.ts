@@ -168,3 +168,19 @@ function dispatchedImageBuild(
   }
   return { ...event, status: run.conclusion === "success" ? "succeeded" : "failed" };
 }
+
+/**
+ * The release's own PR among those GitHub lists for its branch, when the ledger has not recorded it
+ * yet (the run that opened it died before recording it): opened by the App, from the repo itself.
+ * Anyone with write access can open a PR from a release-named branch; only the App's counts.
+ */
+export function releasePullOf<P extends ReportedPull & { author: string }>(
+  pulls: readonly P[],
+  repo: string,
+  appLogin: string,
+): P | undefined {
+  return pulls.find(
+    (p) =>
+      p.author.toLowerCase() === appLogin.toLowerCase() && p.headRepo.toLowerCase() === repo.toLowerCase(),
+  );
+}

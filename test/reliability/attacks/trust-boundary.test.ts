@@ -397,11 +397,83 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
   });
 });
 
+describe("a report for a release PR the ledger has not recorded yet", () => {
+  // The run that opened the PR died before recording it: the report finds it on GitHub, but only the
+  // PR the App opened from the release branch in the repo itself.
+  const report = (fields: Record<string, unknown>) =>
+    JSON.stringify({ schemaVersion: 1, releaseId: "valkey@8.0.2", repo: HASHES, runId: "5", ...fields });
+  const [owner, repo] = HASHES.split("/") as [string, string];
+  const openAs = async (client: GitHubClient) => {
+    const git = emulator.git(HASHES);
+    const head = (await git.text(["rev-parse", "HEAD"])).trim();
+    await git.run(["update-ref", "refs/heads/release-relay/8.0.2/hashes", head]);
+    const commit = await commitOn(HASHES, "release-relay/8.0.2/hashes", "README");
+    const pr = await client.rest.pulls.create({
+      owner,
+      repo,
+      head: "release-relay/8.0.2/hashes",
+      base: "main",
+      title: "8.0.2",
+    });
+    await client.rest.pulls.merge({ owner, repo, pull_number: pr.data.number });
+    emulator.startWorkflowRun(HASHES, {
+      id: 5,
+      name: "report-status",
+      path: ".github/workflows/release-relay-report.yml",
+      event: "pull_request_target",
+      headBranch: "release-relay/8.0.2/hashes",
+      headSha: commit,
+      actor: REPORTER,
+    });
+    return pr.data.number;
+  };
+  const send = (payload: string) =>
+    runTrackStatus(
+      { ...trackSettings(configPath, "8.0.2", { appSlug: "release-relay" }), report: payload },
+      config,
+      trackDeps(REPORTER, 3),
+    );
+
+  beforeEach(async () => {
+    const first = await plan(request());
+    await runTrackStatus(
+      { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
+      config,
+      trackDeps(REQUESTER),
+    );
+  });
+
+  it("believes a merged report for the PR the App opened, and records that PR with it", async () => {
+    const number = await openAs(github);
+    await send(report({ kind: "merged", url: `${emulator.url}/${HASHES}/pull/${number}` }));
+    const hashes = (await ledger()).downstream.find((d) => d.name === "hashes");
+    expect(hashes?.pr?.number).toBe(number);
+    expect(hashes?.merged).toBe(true);
+  });
+
+  it("refuses it for a PR someone else opened from a release-named branch", async () => {
+    emulator.addToken("mallory", {
+      login: "mallory",
+      repos: { [HASHES]: ["contents:write", "pull_requests:write"] },
+    });
+    const mallory = createGitHubClient({ token: "mallory", baseUrl: emulator.url, pace: "local" });
+    const number = await openAs(mallory);
+    await expect(
+      send(report({ kind: "merged", url: `${emulator.url}/${HASHES}/pull/${number}` })),
+    ).rejects.toThrow("the ledger records no pull request of this release there");
+    const hashes = (await ledger()).downstream.find((d) => d.name === "hashes");
+    expect(hashes?.pr).toBeUndefined();
+    expect(hashes?.merged ?? false).toBe(false);
+  });
+});
+
 describe("what others write in the automation repo", () => {
   it("never adopts a tracking issue someone else opened with the right title and label", async () => {
     emulator.addToken("mallory", { login: "mallory", repos: { [AUTOMATION]: ["issues:write"] } });
     const [owner, repo] = AUTOMATION.split("/") as [string, string];
     const mallory = createGitHubClient({ token: "mallory", baseUrl: emulator.url, pace: "local" });
+    // The repo has the tracking label (GitHub drops labels a repo lacks), so the planted issue has it.
+    await mallory.rest.issues.createLabel({ owner, repo, name: "release", color: "0e8a16" });
     const planted = await mallory.rest.issues.create({
       owner,
       repo,
@@ -418,6 +490,7 @@ describe("what others write in the automation repo", () => {
     expect(done.issue.number).not.toBe(planted.data.number);
     expect((await ledger()).trackingIssue?.number).toBe(done.issue.number);
     // Left as it was: not written to, not closed.
+    expect(planted.data.labels.map((l) => (typeof l === "string" ? l : l.name))).toEqual(["release"]);
     const after = issues().find((i) => i.number === planted.data.number);
     expect([after?.state, after?.body ?? null]).toEqual(["open", null]);
   });
