@@ -57270,79 +57270,6 @@ function progressToRecord(current, input2) {
   return recorded;
 }
 
-// src/core/tracking.ts
-var HOUR_MS = 36e5;
-function reviewPingsDue(state, expected, now, ping, version2) {
-  if (!ping || state.rollback) return [];
-  return state.downstream.flatMap((d) => {
-    const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
-    if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
-    const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
-    const key = `review-ping:${d.name}:${d.pr.number}`;
-    if (waited < ping.afterHours * HOUR_MS || state.comments.has(key)) return [];
-    return [
-      {
-        key,
-        purpose: "review-ping",
-        body: `${ping.notify.join(" ")} the ${d.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d.pr.url} — please review it (its CI: ${d.ci}).`
-      }
-    ];
-  });
-}
-function commentsDue(state, expected, notify, version2) {
-  const due = [];
-  const who = notify.length ? `${notify.join(" ")} ` : "";
-  const [first] = state.failures;
-  if (first && !state.comments.has("first-failure")) {
-    due.push({
-      key: "first-failure",
-      purpose: "first-failure",
-      body: `${who}release ${version2} needs attention: **${first.what}** — ${first.detail.slice(0, 500)}${first.runUrl ? ` ([log](${first.runUrl}))` : ""}. The dashboard above says what to do next.`
-    });
-  }
-  for (const r of state.reruns) {
-    const key = `rerun:${r.at}`;
-    if (!state.comments.has(key)) {
-      due.push({
-        key,
-        purpose: "rerun",
-        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.${r.detail ? ` ${r.detail}` : ""}`
-      });
-    }
-  }
-  if (state.rollback && !state.comments.has("yanked")) {
-    due.push({
-      key: "yanked",
-      purpose: "yanked",
-      body: `${who}release ${version2} was yanked by ${state.rollback.by}: ${state.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
-    });
-  }
-  if (!state.rollback && isComplete(state, expected) && !state.comments.has("complete")) {
-    due.push({
-      key: "complete",
-      purpose: "complete",
-      body: `Release ${version2} is complete: every stage and every downstream repo is done.`
-    });
-  }
-  return due;
-}
-function versionFromTrackingTitle(template, title) {
-  const pattern = template.split(/(\{[a-z-]+\})/).map(
-    (part) => part === "{version}" ? "(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)" : /^\{[a-z-]+\}$/.test(part) ? ".+?" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-  ).join("");
-  return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
-}
-function wantedIssueState(state, expected) {
-  if (state.rollback)
-    return yankDone(
-      state,
-      expected.map((x) => x.name)
-    ) ? "closed" : "open";
-  const lastRerun = state.reruns.at(-1)?.at;
-  const rerunPending = lastRerun !== void 0 && STAGES.some((s) => state.stages[s].status === "running");
-  return isComplete(state, expected) && !rerunPending ? "closed" : "open";
-}
-
 // src/core/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
@@ -57516,6 +57443,151 @@ async function claimStages(store, before, request2, run, lookup, at2, targets) {
     return decision.events;
   });
   return decision;
+}
+
+// src/core/tracking.ts
+var HOUR_MS = 36e5;
+function reviewPingsDue(state, expected, now, ping, version2) {
+  if (!ping || state.rollback) return [];
+  return state.downstream.flatMap((d) => {
+    const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
+    if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
+    const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
+    const key = `review-ping:${d.name}:${d.pr.number}`;
+    if (waited < ping.afterHours * HOUR_MS || state.comments.has(key)) return [];
+    return [
+      {
+        key,
+        purpose: "review-ping",
+        body: `${ping.notify.join(" ")} the ${d.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d.pr.url} — please review it (its CI: ${d.ci}).`
+      }
+    ];
+  });
+}
+function commentsDue(state, expected, notify, version2) {
+  const due = [];
+  const who = notify.length ? `${notify.join(" ")} ` : "";
+  const [first] = state.failures;
+  if (first && !state.comments.has("first-failure")) {
+    due.push({
+      key: "first-failure",
+      purpose: "first-failure",
+      body: `${who}release ${version2} needs attention: **${first.what}** — ${first.detail.slice(0, 500)}${first.runUrl ? ` ([log](${first.runUrl}))` : ""}. The dashboard above says what to do next.`
+    });
+  }
+  for (const r of state.reruns) {
+    const key = `rerun:${r.at}`;
+    if (!state.comments.has(key)) {
+      due.push({
+        key,
+        purpose: "rerun",
+        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.${r.detail ? ` ${r.detail}` : ""}`
+      });
+    }
+  }
+  if (state.rollback && !state.comments.has("yanked")) {
+    due.push({
+      key: "yanked",
+      purpose: "yanked",
+      body: `${who}release ${version2} was yanked by ${state.rollback.by}: ${state.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
+    });
+  }
+  if (!state.rollback && isComplete(state, expected) && !state.comments.has("complete")) {
+    due.push({
+      key: "complete",
+      purpose: "complete",
+      body: `Release ${version2} is complete: every stage and every downstream repo is done.`
+    });
+  }
+  return due;
+}
+function versionFromTrackingTitle(template, title) {
+  const pattern = template.split(/(\{[a-z-]+\})/).map(
+    (part) => part === "{version}" ? "(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)" : /^\{[a-z-]+\}$/.test(part) ? ".+?" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  ).join("");
+  return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
+}
+function wantedIssueState(state, expected) {
+  if (state.rollback)
+    return yankDone(
+      state,
+      expected.map((x) => x.name)
+    ) ? "closed" : "open";
+  const lastRerun = state.reruns.at(-1)?.at;
+  const rerunPending = lastRerun !== void 0 && STAGES.some((s) => state.stages[s].status === "running");
+  return isComplete(state, expected) && !rerunPending ? "closed" : "open";
+}
+
+// src/steps/tracking-issue-sync.ts
+async function syncTrackingIssue(store, issues, input2) {
+  let snapshot = await store.read();
+  let state = deriveState(snapshot.events);
+  let mine;
+  if (!state.trackingIssue) {
+    const app = input2.appSlug ? `${input2.appSlug}[bot]` : void 0;
+    const [ours] = app ? (await issues.findByTitle(input2.title, input2.config.tracking.labels[0])).filter(
+      (i) => i.author === app
+    ) : [];
+    mine = ours ?? await issues.create(
+      input2.title,
+      input2.config.tracking.labels,
+      renderDashboard(state, input2.ctx(snapshot.head))
+    );
+    await store.append({
+      id: `tracking-issue:${mine.number}`,
+      at: input2.now(),
+      type: "tracking-issue",
+      repo: input2.config.tracking.repo,
+      number: mine.number,
+      url: mine.url
+    });
+    snapshot = await store.read();
+    state = deriveState(snapshot.events);
+  }
+  const canonical = state.trackingIssue;
+  if (mine) {
+    const strays = (await issues.findByTitle(input2.title, input2.config.tracking.labels[0])).filter(
+      (i) => i.author === mine?.author && i.number !== canonical.number && i.state === "open"
+    );
+    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
+  }
+  const ping = input2.config.tracking.reviewPing;
+  const reminders = reviewPingsDue(
+    state,
+    input2.expected,
+    input2.now(),
+    ping && { afterHours: ping.afterHours, notify: ping.notify ?? input2.config.tracking.notify },
+    input2.version
+  );
+  for (const due of [
+    ...commentsDue(state, input2.expected, input2.config.tracking.notify, input2.version),
+    ...reminders
+  ]) {
+    const claim2 = await store.append({
+      id: `comment:${due.key}`,
+      at: input2.now(),
+      type: "comment-posted",
+      purpose: due.purpose,
+      key: due.key
+    });
+    if (claim2.appended) await issues.comment(canonical.number, due.body);
+  }
+  let issue3 = await issues.get(canonical.number);
+  for (let round = 0; round < 10; round++) {
+    snapshot = await store.read();
+    state = deriveState(snapshot.events);
+    const body = renderDashboard(state, input2.ctx(snapshot.head));
+    const wantState = wantedIssueState(state, input2.expected);
+    if (issue3.body !== body || issue3.state !== wantState) {
+      await issues.update(canonical.number, {
+        ...issue3.body !== body ? { body } : {},
+        ...issue3.state !== wantState ? { state: wantState } : {}
+      });
+      issue3 = { ...issue3, body, state: wantState };
+    }
+    if (await store.head() === readLedgerMarker(issue3.body)) break;
+  }
+  return { issue: issue3, state, snapshot };
 }
 
 // src/core/report-back.ts
@@ -57953,6 +58025,10 @@ var INPUTS = [
   "starting",
   ...EXTRA_TOKEN_INPUTS
 ];
+var commaList = external_exports.string().transform(
+  (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
+);
+var stageList = commaList.pipe(external_exports.array(external_exports.enum(STAGES)).min(1));
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),
@@ -57977,12 +58053,8 @@ var inputsSchema = external_exports.object({
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
   "progress-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
   "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
-  starting: external_exports.string().transform(
-    (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
-  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
-  "awaiting-stages": external_exports.string().transform(
-    (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
-  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
+  starting: stageList.optional(),
+  "awaiting-stages": stageList.optional(),
   rerun: external_exports.string().transform(
     (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
@@ -58189,67 +58261,15 @@ async function runTrackStatus(settings, config2, deps) {
   const appended = batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting ? (await store.appendDecided(
     (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
   )).appended : false;
-  let snapshot = await store.read();
-  let state = deriveState(snapshot.events);
-  let mine;
-  if (!state.trackingIssue) {
-    const app = settings.appSlug ? `${settings.appSlug}[bot]` : void 0;
-    const [ours] = app ? (await issues.findByTitle(title, config2.tracking.labels[0])).filter((i) => i.author === app) : [];
-    mine = ours ?? await issues.create(title, config2.tracking.labels, renderDashboard(state, ctx(snapshot.head)));
-    await store.append({
-      id: `tracking-issue:${mine.number}`,
-      at: now(),
-      type: "tracking-issue",
-      repo: config2.tracking.repo,
-      number: mine.number,
-      url: mine.url
-    });
-    snapshot = await store.read();
-    state = deriveState(snapshot.events);
-  }
-  const canonical = state.trackingIssue;
-  if (mine) {
-    const strays = (await issues.findByTitle(title, config2.tracking.labels[0])).filter(
-      (i) => i.author === mine?.author && i.number !== canonical.number && i.state === "open"
-    );
-    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
-  }
-  const ping = config2.tracking.reviewPing;
-  const reminders = reviewPingsDue(
-    state,
+  const { issue: issue3, state, snapshot } = await syncTrackingIssue(store, issues, {
+    config: config2,
+    version: version2.version,
+    title,
     expected,
-    now(),
-    ping && { afterHours: ping.afterHours, notify: ping.notify ?? config2.tracking.notify },
-    version2.version
-  );
-  for (const due of [
-    ...commentsDue(state, expected, config2.tracking.notify, version2.version),
-    ...reminders
-  ]) {
-    const claim2 = await store.append({
-      id: `comment:${due.key}`,
-      at: now(),
-      type: "comment-posted",
-      purpose: due.purpose,
-      key: due.key
-    });
-    if (claim2.appended) await issues.comment(canonical.number, due.body);
-  }
-  let issue3 = await issues.get(canonical.number);
-  for (let round = 0; round < 10; round++) {
-    snapshot = await store.read();
-    state = deriveState(snapshot.events);
-    const body = renderDashboard(state, ctx(snapshot.head));
-    const wantState = wantedIssueState(state, expected);
-    if (issue3.body !== body || issue3.state !== wantState) {
-      await issues.update(canonical.number, {
-        ...issue3.body !== body ? { body } : {},
-        ...issue3.state !== wantState ? { state: wantState } : {}
-      });
-      issue3 = { ...issue3, body, state: wantState };
-    }
-    if (await store.head() === readLedgerMarker(issue3.body)) break;
-  }
+    appSlug: settings.appSlug,
+    ctx,
+    now
+  });
   if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,

@@ -96883,73 +96883,6 @@ function progressToRecord(current, input2) {
   return recorded;
 }
 
-// src/core/tracking.ts
-var HOUR_MS = 36e5;
-function reviewPingsDue(state2, expected, now, ping, version2) {
-  if (!ping || state2.rollback) return [];
-  return state2.downstream.flatMap((d5) => {
-    const reportsMerge = expected.find((x) => x.name === d5.name)?.reportBack.includes("merge");
-    if (!reportsMerge || !d5.pr || d5.merged || d5.closed || !d5.prOpenedAt) return [];
-    const waited = Date.parse(now) - Date.parse(d5.prOpenedAt);
-    const key = `review-ping:${d5.name}:${d5.pr.number}`;
-    if (waited < ping.afterHours * HOUR_MS || state2.comments.has(key)) return [];
-    return [
-      {
-        key,
-        purpose: "review-ping",
-        body: `${ping.notify.join(" ")} the ${d5.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d5.pr.url} — please review it (its CI: ${d5.ci}).`
-      }
-    ];
-  });
-}
-function commentsDue(state2, expected, notify, version2) {
-  const due = [];
-  const who = notify.length ? `${notify.join(" ")} ` : "";
-  const [first] = state2.failures;
-  if (first && !state2.comments.has("first-failure")) {
-    due.push({
-      key: "first-failure",
-      purpose: "first-failure",
-      body: `${who}release ${version2} needs attention: **${first.what}** — ${first.detail.slice(0, 500)}${first.runUrl ? ` ([log](${first.runUrl}))` : ""}. The dashboard above says what to do next.`
-    });
-  }
-  for (const r5 of state2.reruns) {
-    const key = `rerun:${r5.at}`;
-    if (!state2.comments.has(key)) {
-      due.push({
-        key,
-        purpose: "rerun",
-        body: `Rerun requested by ${r5.by}: ${r5.stages.length ? r5.stages.join(", ") : "nothing left to redo"}.${r5.detail ? ` ${r5.detail}` : ""}`
-      });
-    }
-  }
-  if (state2.rollback && !state2.comments.has("yanked")) {
-    due.push({
-      key: "yanked",
-      purpose: "yanked",
-      body: `${who}release ${version2} was yanked by ${state2.rollback.by}: ${state2.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
-    });
-  }
-  if (!state2.rollback && isComplete(state2, expected) && !state2.comments.has("complete")) {
-    due.push({
-      key: "complete",
-      purpose: "complete",
-      body: `Release ${version2} is complete: every stage and every downstream repo is done.`
-    });
-  }
-  return due;
-}
-function wantedIssueState(state2, expected) {
-  if (state2.rollback)
-    return yankDone(
-      state2,
-      expected.map((x) => x.name)
-    ) ? "closed" : "open";
-  const lastRerun = state2.reruns.at(-1)?.at;
-  const rerunPending = lastRerun !== void 0 && STAGES.some((s2) => state2.stages[s2].status === "running");
-  return isComplete(state2, expected) && !rerunPending ? "closed" : "open";
-}
-
 // src/adapters/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
@@ -97098,6 +97031,145 @@ async function claimStages(store, before, request2, run, lookup, at2, targets) {
     return decision.events;
   });
   return decision;
+}
+
+// src/core/tracking.ts
+var HOUR_MS = 36e5;
+function reviewPingsDue(state2, expected, now, ping, version2) {
+  if (!ping || state2.rollback) return [];
+  return state2.downstream.flatMap((d5) => {
+    const reportsMerge = expected.find((x) => x.name === d5.name)?.reportBack.includes("merge");
+    if (!reportsMerge || !d5.pr || d5.merged || d5.closed || !d5.prOpenedAt) return [];
+    const waited = Date.parse(now) - Date.parse(d5.prOpenedAt);
+    const key = `review-ping:${d5.name}:${d5.pr.number}`;
+    if (waited < ping.afterHours * HOUR_MS || state2.comments.has(key)) return [];
+    return [
+      {
+        key,
+        purpose: "review-ping",
+        body: `${ping.notify.join(" ")} the ${d5.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d5.pr.url} — please review it (its CI: ${d5.ci}).`
+      }
+    ];
+  });
+}
+function commentsDue(state2, expected, notify, version2) {
+  const due = [];
+  const who = notify.length ? `${notify.join(" ")} ` : "";
+  const [first] = state2.failures;
+  if (first && !state2.comments.has("first-failure")) {
+    due.push({
+      key: "first-failure",
+      purpose: "first-failure",
+      body: `${who}release ${version2} needs attention: **${first.what}** — ${first.detail.slice(0, 500)}${first.runUrl ? ` ([log](${first.runUrl}))` : ""}. The dashboard above says what to do next.`
+    });
+  }
+  for (const r5 of state2.reruns) {
+    const key = `rerun:${r5.at}`;
+    if (!state2.comments.has(key)) {
+      due.push({
+        key,
+        purpose: "rerun",
+        body: `Rerun requested by ${r5.by}: ${r5.stages.length ? r5.stages.join(", ") : "nothing left to redo"}.${r5.detail ? ` ${r5.detail}` : ""}`
+      });
+    }
+  }
+  if (state2.rollback && !state2.comments.has("yanked")) {
+    due.push({
+      key: "yanked",
+      purpose: "yanked",
+      body: `${who}release ${version2} was yanked by ${state2.rollback.by}: ${state2.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
+    });
+  }
+  if (!state2.rollback && isComplete(state2, expected) && !state2.comments.has("complete")) {
+    due.push({
+      key: "complete",
+      purpose: "complete",
+      body: `Release ${version2} is complete: every stage and every downstream repo is done.`
+    });
+  }
+  return due;
+}
+function wantedIssueState(state2, expected) {
+  if (state2.rollback)
+    return yankDone(
+      state2,
+      expected.map((x) => x.name)
+    ) ? "closed" : "open";
+  const lastRerun = state2.reruns.at(-1)?.at;
+  const rerunPending = lastRerun !== void 0 && STAGES.some((s2) => state2.stages[s2].status === "running");
+  return isComplete(state2, expected) && !rerunPending ? "closed" : "open";
+}
+
+// src/steps/tracking-issue-sync.ts
+async function syncTrackingIssue(store, issues, input2) {
+  let snapshot = await store.read();
+  let state2 = deriveState(snapshot.events);
+  let mine;
+  if (!state2.trackingIssue) {
+    const app = input2.appSlug ? `${input2.appSlug}[bot]` : void 0;
+    const [ours] = app ? (await issues.findByTitle(input2.title, input2.config.tracking.labels[0])).filter(
+      (i5) => i5.author === app
+    ) : [];
+    mine = ours ?? await issues.create(
+      input2.title,
+      input2.config.tracking.labels,
+      renderDashboard(state2, input2.ctx(snapshot.head))
+    );
+    await store.append({
+      id: `tracking-issue:${mine.number}`,
+      at: input2.now(),
+      type: "tracking-issue",
+      repo: input2.config.tracking.repo,
+      number: mine.number,
+      url: mine.url
+    });
+    snapshot = await store.read();
+    state2 = deriveState(snapshot.events);
+  }
+  const canonical = state2.trackingIssue;
+  if (mine) {
+    const strays = (await issues.findByTitle(input2.title, input2.config.tracking.labels[0])).filter(
+      (i5) => i5.author === mine?.author && i5.number !== canonical.number && i5.state === "open"
+    );
+    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
+  }
+  const ping = input2.config.tracking.reviewPing;
+  const reminders = reviewPingsDue(
+    state2,
+    input2.expected,
+    input2.now(),
+    ping && { afterHours: ping.afterHours, notify: ping.notify ?? input2.config.tracking.notify },
+    input2.version
+  );
+  for (const due of [
+    ...commentsDue(state2, input2.expected, input2.config.tracking.notify, input2.version),
+    ...reminders
+  ]) {
+    const claim2 = await store.append({
+      id: `comment:${due.key}`,
+      at: input2.now(),
+      type: "comment-posted",
+      purpose: due.purpose,
+      key: due.key
+    });
+    if (claim2.appended) await issues.comment(canonical.number, due.body);
+  }
+  let issue3 = await issues.get(canonical.number);
+  for (let round = 0; round < 10; round++) {
+    snapshot = await store.read();
+    state2 = deriveState(snapshot.events);
+    const body = renderDashboard(state2, input2.ctx(snapshot.head));
+    const wantState = wantedIssueState(state2, input2.expected);
+    if (issue3.body !== body || issue3.state !== wantState) {
+      await issues.update(canonical.number, {
+        ...issue3.body !== body ? { body } : {},
+        ...issue3.state !== wantState ? { state: wantState } : {}
+      });
+      issue3 = { ...issue3, body, state: wantState };
+    }
+    if (await store.head() === readLedgerMarker(issue3.body)) break;
+  }
+  return { issue: issue3, state: state2, snapshot };
 }
 
 // src/core/report-back.ts
@@ -97490,6 +97562,10 @@ var INPUTS = [
   "starting",
   ...EXTRA_TOKEN_INPUTS
 ];
+var commaList = external_exports.string().transform(
+  (s2) => s2.split(",").map((x) => x.trim()).filter(Boolean)
+);
+var stageList = commaList.pipe(external_exports.array(external_exports.enum(STAGES)).min(1));
 var inputsSchema = external_exports.object({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional(),
@@ -97514,12 +97590,8 @@ var inputsSchema = external_exports.object({
   sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
   "progress-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
   "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
-  starting: external_exports.string().transform(
-    (s2) => s2.split(",").map((x) => x.trim()).filter(Boolean)
-  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
-  "awaiting-stages": external_exports.string().transform(
-    (s2) => s2.split(",").map((x) => x.trim()).filter(Boolean)
-  ).pipe(external_exports.array(external_exports.enum(STAGES)).min(1)).optional(),
+  starting: stageList.optional(),
+  "awaiting-stages": stageList.optional(),
   rerun: external_exports.string().transform(
     (s2) => s2 === "failed" || s2 === "all" ? s2 : s2.split(",").map((x) => x.trim()).filter(Boolean)
   ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
@@ -97726,67 +97798,15 @@ async function runTrackStatus(settings, config2, deps) {
   const appended = batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting ? (await store.appendDecided(
     (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
   )).appended : false;
-  let snapshot = await store.read();
-  let state2 = deriveState(snapshot.events);
-  let mine;
-  if (!state2.trackingIssue) {
-    const app = settings.appSlug ? `${settings.appSlug}[bot]` : void 0;
-    const [ours] = app ? (await issues.findByTitle(title, config2.tracking.labels[0])).filter((i5) => i5.author === app) : [];
-    mine = ours ?? await issues.create(title, config2.tracking.labels, renderDashboard(state2, ctx(snapshot.head)));
-    await store.append({
-      id: `tracking-issue:${mine.number}`,
-      at: now(),
-      type: "tracking-issue",
-      repo: config2.tracking.repo,
-      number: mine.number,
-      url: mine.url
-    });
-    snapshot = await store.read();
-    state2 = deriveState(snapshot.events);
-  }
-  const canonical = state2.trackingIssue;
-  if (mine) {
-    const strays = (await issues.findByTitle(title, config2.tracking.labels[0])).filter(
-      (i5) => i5.author === mine?.author && i5.number !== canonical.number && i5.state === "open"
-    );
-    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
-  }
-  const ping = config2.tracking.reviewPing;
-  const reminders = reviewPingsDue(
-    state2,
+  const { issue: issue3, state: state2, snapshot } = await syncTrackingIssue(store, issues, {
+    config: config2,
+    version: version2.version,
+    title,
     expected,
-    now(),
-    ping && { afterHours: ping.afterHours, notify: ping.notify ?? config2.tracking.notify },
-    version2.version
-  );
-  for (const due of [
-    ...commentsDue(state2, expected, config2.tracking.notify, version2.version),
-    ...reminders
-  ]) {
-    const claim2 = await store.append({
-      id: `comment:${due.key}`,
-      at: now(),
-      type: "comment-posted",
-      purpose: due.purpose,
-      key: due.key
-    });
-    if (claim2.appended) await issues.comment(canonical.number, due.body);
-  }
-  let issue3 = await issues.get(canonical.number);
-  for (let round = 0; round < 10; round++) {
-    snapshot = await store.read();
-    state2 = deriveState(snapshot.events);
-    const body = renderDashboard(state2, ctx(snapshot.head));
-    const wantState = wantedIssueState(state2, expected);
-    if (issue3.body !== body || issue3.state !== wantState) {
-      await issues.update(canonical.number, {
-        ...issue3.body !== body ? { body } : {},
-        ...issue3.state !== wantState ? { state: wantState } : {}
-      });
-      issue3 = { ...issue3, body, state: wantState };
-    }
-    if (await store.head() === readLedgerMarker(issue3.body)) break;
-  }
+    appSlug: settings.appSlug,
+    ctx,
+    now
+  });
   if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,

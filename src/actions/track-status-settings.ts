@@ -38,6 +38,15 @@ export const INPUTS = [
   ...EXTRA_TOKEN_INPUTS,
 ] as const;
 
+/** A comma-separated list of stages (build,qualify). */
+const commaList = z.string().transform((s) =>
+  s
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+const stageList = commaList.pipe(z.array(z.enum(STAGES)).min(1));
+
 export const inputsSchema = z
   .object({
     "config-path": z.string().default("release-relay.yml"),
@@ -75,26 +84,8 @@ export const inputsSchema = z
       .string()
       .regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" })
       .optional(),
-    starting: z
-      .string()
-      .transform((s) =>
-        s
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(STAGES)).min(1))
-      .optional(),
-    "awaiting-stages": z
-      .string()
-      .transform((s) =>
-        s
-          .split(",")
-          .map((x) => x.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(z.enum(STAGES)).min(1))
-      .optional(),
+    starting: stageList.optional(),
+    "awaiting-stages": stageList.optional(),
     rerun: z
       .string()
       .transform((s) =>

@@ -12,13 +12,7 @@ import { readEnvironmentReviewers, readRunJobs } from "../adapters/run-jobs.js";
 import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
 import { approvalEvents, type RunApprovals } from "../core/approvals.js";
 import type { Config } from "../core/config.js";
-import {
-  type DashboardContext,
-  dashboardContext,
-  downstreamExpectations,
-  readLedgerMarker,
-  renderDashboard,
-} from "../core/dashboard.js";
+import { type DashboardContext, dashboardContext, downstreamExpectations } from "../core/dashboard.js";
 import { ledgerKey } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { STAGES, type Stage } from "../core/ledger.js";
@@ -29,9 +23,9 @@ import type { RunDecision } from "../core/stage-claims.js";
 import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
 import { progressToRecord, type RunJob, stageEndTimes } from "../core/stage-progress.js";
 import { renderTemplate } from "../core/template.js";
-import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
 import { parseVersion } from "../core/version.js";
 import { claimStages, type RunLookup } from "../steps/claim-stages.js";
+import { syncTrackingIssue } from "../steps/tracking-issue-sync.js";
 import { reportEvents } from "../steps/verify-report.js";
 import { verifyStageRuns, workflowPathOf } from "../steps/verify-stage-runs.js";
 import { sweepOpenReleases } from "./review-sweep.js";
@@ -189,81 +183,15 @@ export async function runTrackStatus(
         ).appended
       : false;
 
-  // Exactly one tracking issue: the first one the ledger records is canonical.
-  let snapshot = await store.read();
-  let state = deriveState(snapshot.events);
-  let mine: IssueView | undefined;
-  if (!state.trackingIssue) {
-    // Anyone who may open issues can open one with the right title and label: an issue found by its
-    // title is taken over only when this App opened it (a writer that died before recording it, or
-    // won a race); otherwise this writer opens its own. The first one recorded is canonical.
-    const app = settings.appSlug ? `${settings.appSlug}[bot]` : undefined;
-    const [ours] = app
-      ? (await issues.findByTitle(title, config.tracking.labels[0])).filter((i) => i.author === app)
-      : [];
-    mine =
-      ours ??
-      (await issues.create(title, config.tracking.labels, renderDashboard(state, ctx(snapshot.head))));
-    await store.append({
-      id: `tracking-issue:${mine.number}`,
-      at: now(),
-      type: "tracking-issue",
-      repo: config.tracking.repo,
-      number: mine.number,
-      url: mine.url,
-    });
-    snapshot = await store.read();
-    state = deriveState(snapshot.events);
-  }
-  const canonical = state.trackingIssue as NonNullable<ReleaseState["trackingIssue"]>;
-  if (mine) {
-    // This identity's other open issues of the release (one opened by a writer that died before
-    // recording it, or that lost the race) are closed in favour of the canonical one; others' are left.
-    const strays = (await issues.findByTitle(title, config.tracking.labels[0])).filter(
-      (i) => i.author === mine?.author && i.number !== canonical.number && i.state === "open",
-    );
-    for (const stray of strays) await issues.closeAsDuplicate(stray.number, canonical.url);
-  }
-
-  // Comments for people, each claimed in the ledger first so that only one writer posts it.
-  const ping = config.tracking.reviewPing;
-  const reminders = reviewPingsDue(
-    state,
+  const { issue, state, snapshot } = await syncTrackingIssue(store, issues, {
+    config,
+    version: version.version,
+    title,
     expected,
-    now(),
-    ping && { afterHours: ping.afterHours, notify: ping.notify ?? config.tracking.notify },
-    version.version,
-  );
-  for (const due of [
-    ...commentsDue(state, expected, config.tracking.notify, version.version),
-    ...reminders,
-  ]) {
-    const claim = await store.append({
-      id: `comment:${due.key}`,
-      at: now(),
-      type: "comment-posted",
-      purpose: due.purpose,
-      key: due.key,
-    });
-    if (claim.appended) await issues.comment(canonical.number, due.body);
-  }
-
-  // Render until the body shows the ledger head: the last writer always renders every event.
-  let issue = await issues.get(canonical.number);
-  for (let round = 0; round < 10; round++) {
-    snapshot = await store.read();
-    state = deriveState(snapshot.events);
-    const body = renderDashboard(state, ctx(snapshot.head));
-    const wantState = wantedIssueState(state, expected);
-    if (issue.body !== body || issue.state !== wantState) {
-      await issues.update(canonical.number, {
-        ...(issue.body !== body ? { body } : {}),
-        ...(issue.state !== wantState ? { state: wantState } : {}),
-      });
-      issue = { ...issue, body, state: wantState };
-    }
-    if ((await store.head()) === readLedgerMarker(issue.body)) break;
-  }
+    appSlug: settings.appSlug,
+    ctx,
+    now,
+  });
   // A refused report fails the step once the refusal is on the tracking issue.
   if (report?.refusal) throw report.refusal;
   return {

@@ -239,32 +239,22 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         say(
           `git push origin ${version}: tag ${version} at ${sha.slice(0, 12)} in ${project.config.source.repo}`,
         );
-        actions.enqueue(project.config.source.repo, {
-          name: "push",
-          ref: `refs/tags/${version}`,
-          sha,
-          actor: maintainer,
-          payload: {
+        const onTag = (name: string, payload: Record<string, unknown>) =>
+          actions.enqueue(project.config.source.repo, {
+            name,
             ref: `refs/tags/${version}`,
-            after: sha,
-            created: true,
-            repository: { full_name: project.config.source.repo },
-          },
-        });
+            sha,
+            actor: maintainer,
+            payload: { ...payload, repository: { full_name: project.config.source.repo } },
+          });
+        onTag("push", { ref: `refs/tags/${version}`, after: sha, created: true });
         if (options.triggerTwice) {
           // Both events start request-release: a tag push and the GitHub Release published for it
           // (Netflix/archaius#678). The automation repo gets the same release requested twice at once.
           say(`gh release create ${version}: a GitHub Release for the tag, published at the same moment`);
-          actions.enqueue(project.config.source.repo, {
-            name: "release",
-            ref: `refs/tags/${version}`,
-            sha,
-            actor: maintainer,
-            payload: {
-              action: "published",
-              release: { tag_name: version, target_commitish: sha, draft: false, prerelease: false },
-              repository: { full_name: project.config.source.repo },
-            },
+          onTag("release", {
+            action: "published",
+            release: { tag_name: version, target_commitish: sha, draft: false, prerelease: false },
           });
         }
       }

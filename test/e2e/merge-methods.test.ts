@@ -1,17 +1,12 @@
 // The release completes however maintainers merge: squash and rebase merges leave no "Merge pull
 // request … from …release-relay/…" commit (GitHub community discussion #30439), and the image build on
 // the base branch is still found and reported. The merge method `merge` is the default rehearsal
-// (rehearse.test.ts). A fork's PR with a release-named branch is never counted.
+// (rehearse.test.ts); rebase is rehearsed in github-as-it-is.test.ts. A fork's PR with a
+// release-named branch is never counted.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  DOWNSTREAMS,
-  expectReleased,
-  newWorld,
-  rehearsalSuite,
-  runRehearse,
-} from "../support/rehearsal-checks.js";
+import { DOWNSTREAMS, newWorld, rehearsalSuite, runRehearse } from "../support/rehearsal-checks.js";
 import { gitIn, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
 
 const ready = rehearsalSuite();
@@ -81,25 +76,5 @@ describe.skipIf(!ready)("release-relay rehearse --merge-method", { timeout: 300_
     expect(
       lines.filter((l) => l.includes("mallory-contributor")).every((l) => l.startsWith("not reported")),
     ).toBe(true);
-  });
-
-  it("rebase: released, the PRs' commits replayed onto each base with no merge commit", async () => {
-    const dir = newWorld();
-    const run = await runRehearse(["--keep", dir, "--merge-method", "rebase"]);
-    expect(run.stderr).toBe("");
-    expect(run.code, run.why).toBe(0);
-    expectReleased(dir, "1.2.1");
-    const summary = readSummary(dir);
-    for (const pr of summary.prs) {
-      const base = readState(dir).repos[pr.repo]?.defaultBranch as string;
-      const tip = gitIn(dir, pr.repo, ["rev-parse", base]).trim();
-      // A copy of the PR's commit, not the commit itself, and no merge commit.
-      expect(tip).not.toBe(pr.headSha);
-      expect(gitIn(dir, pr.repo, ["log", "-1", "--format=%P", base]).trim().split(" ")).toHaveLength(1);
-      expect(gitIn(dir, pr.repo, ["log", "-1", "--format=%s", base]).trim()).toBe(
-        gitIn(dir, pr.repo, ["log", "-1", "--format=%s", pr.headSha]).trim(),
-      );
-    }
-    expect(ledgerEvents(dir, "1.2.1").filter((e) => e.type === "image-build")).toHaveLength(1);
   });
 });

@@ -61,13 +61,18 @@ function grants(permissions: StandInCall["permissions"], name: string, level: "r
 async function assertReadable(call: StandInCall, repo: string, token: string): Promise<void> {
   let status = 0;
   for (let attempt = 0; attempt < 6; attempt++) {
+    let limited = false;
     status = await fetch(`${call.host.apiUrl}/repos/${repo}`, {
       headers: { authorization: `token ${token}`, accept: "application/vnd.github+json" },
     }).then(
-      (r) => r.status,
+      (r) => {
+        // A rate limit is a 403 (or 429) with retry-after or no requests remaining: wait, not refuse.
+        limited = r.headers.has("retry-after") || r.headers.get("x-ratelimit-remaining") === "0";
+        return r.status;
+      },
       () => 0,
     );
-    if (status !== 0 && status < 500 && status !== 429) break;
+    if (status !== 0 && status < 500 && status !== 429 && !(status === 403 && limited)) break;
     await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
   }
   if (status !== 200)
