@@ -95331,6 +95331,19 @@ function generatorFindings(config2, privateRepos) {
     };
   });
 }
+function sourceFindings(config2, privateRepos) {
+  const hidden = privateRepos.has(config2.source.repo.toLowerCase());
+  return [
+    {
+      check: `${config2.source.repo}: the build and qualify jobs can check it out without a token`,
+      ok: !hidden,
+      ...hidden ? {
+        problem: "the repo is private: the build and qualify jobs, which run its code and hold no token that reads it, cannot check it out",
+        fix: `make ${config2.source.repo} public; release-relay does not build private sources yet`
+      } : {}
+    }
+  ];
+}
 
 // src/core/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
@@ -95713,7 +95726,7 @@ async function runDoctor(config2, deps) {
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
   }
-  findings.push(...generatorFindings(config2, privateRepos));
+  findings.push(...sourceFindings(config2, privateRepos), ...generatorFindings(config2, privateRepos));
   if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config2, (f5) => shas.get(f5))) {

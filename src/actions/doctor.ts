@@ -28,6 +28,7 @@ import {
   installedFilesFinding,
   renderDoctorReport,
   repoNeeds,
+  sourceFindings,
 } from "../core/doctor.js";
 import { environmentNameSchema } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -76,7 +77,7 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
   }
-  findings.push(...generatorFindings(config, privateRepos));
+  findings.push(...sourceFindings(config, privateRepos), ...generatorFindings(config, privateRepos));
   if (deps.files !== "skip") {
     const shas = await installedFileShas(INSTALLED_FILES);
     for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {

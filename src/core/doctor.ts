@@ -143,3 +143,26 @@ export function generatorFindings(config: Config, privateRepos: ReadonlySet<stri
       };
     });
 }
+
+/**
+ * The build and qualify jobs run the project's code, so they hold no token but the job's own
+ * GITHUB_TOKEN, which reads only the automation repo: their checkout of a private source repo fails
+ * ("Repository not found"; actions/checkout README, "Checkout multiple repos (private)"). Said before
+ * the release starts, not when the build does.
+ */
+export function sourceFindings(config: Config, privateRepos: ReadonlySet<string>): DoctorFinding[] {
+  const hidden = privateRepos.has(config.source.repo.toLowerCase());
+  return [
+    {
+      check: `${config.source.repo}: the build and qualify jobs can check it out without a token`,
+      ok: !hidden,
+      ...(hidden
+        ? {
+            problem:
+              "the repo is private: the build and qualify jobs, which run its code and hold no token that reads it, cannot check it out",
+            fix: `make ${config.source.repo} public; release-relay does not build private sources yet`,
+          }
+        : {}),
+    },
+  ];
+}

@@ -147,7 +147,7 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain("FAIL  s3://no-such-bucket/releases/ is writable");
     expect(text).toContain("FAIL  published public key");
     expect(text).toContain("the signing key is not the key users verify with");
-    expect(text).toContain("4 of 13 checks failed; fix them all before releasing");
+    expect(text).toContain("4 of 14 checks failed; fix them all before releasing");
   });
 
   it("counts a probe whose reply was lost, then refused as taken on the retry, as written; and removes it", async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config-parse.js";
-import { generatorFindings } from "../../src/core/doctor.js";
+import { generatorFindings, sourceFindings } from "../../src/core/doctor.js";
 
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8"),
@@ -28,5 +28,21 @@ describe("doctor: downstreams whose generator runs without a token", () => {
         new Set(),
       ),
     ).toEqual([]);
+  });
+});
+
+describe("a private source repo", () => {
+  it("is refused before the release starts: the build and qualify jobs hold no token that reads it", () => {
+    expect(sourceFindings(config, new Set())).toEqual([
+      {
+        check: `${config.source.repo}: the build and qualify jobs can check it out without a token`,
+        ok: true,
+      },
+    ]);
+    const [finding] = sourceFindings(config, new Set([config.source.repo.toLowerCase()]));
+    expect(finding).toMatchObject({
+      ok: false,
+      fix: `make ${config.source.repo} public; release-relay does not build private sources yet`,
+    });
   });
 });
