@@ -152,7 +152,9 @@ export function registerTokens(
   // The dispatch and report Apps are installed on the automation repo only, with "Contents: write"
   // (what repository_dispatch needs), as init documents; their workflows mint tokens from them.
   emulator.addToken(c.dispatchToken, {
-    login: `${config.project}-release-bot`,
+    // The dispatch App acts as "<slug>[bot]", the name init's starter config lists as the sender.
+    login: `${config.project}-release-requester[bot]`,
+    type: "Bot",
     repos: grant("dispatch", { [project.automationRepo]: ["contents:write"] }),
   });
   // Exactly what `release-relay init` tells a project to grant its App (the source repo is public).

@@ -41,7 +41,7 @@ async function released(world: AttackWorld): Promise<Released> {
   return {
     tag: state.request.tag,
     commit: state.request.commit,
-    bot: `${project.config.project}-release-bot`,
+    bot: `${project.config.project}-release-requester[bot]`,
     triggerUrl: trigger ? runUrl(world, source, trigger.id) : undefined,
   };
 }
