@@ -103,7 +103,7 @@ try {
     execFileSync(process.execPath, [
       apiWorker,
       join(root, "examples/valkey/release-relay.yml"),
-      join(root, "../shared/fixtures/valkey"),
+      join(root, "test/fixtures/valkey"),
     ]).toString(),
   );
   for (const p of api.perPr) {

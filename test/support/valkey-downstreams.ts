@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 
 /** The real files of the Valkey downstream repos just before 8.0.2, from the shared fixtures. */
-export const valkeyFixtures = join(import.meta.dirname, "../../../shared/fixtures/valkey");
+export const valkeyFixtures = join(import.meta.dirname, "../fixtures/valkey");
 
 /** Reads a fixture file. */
 export const readFixture = (path: string, dir = valkeyFixtures): string =>

@@ -8,7 +8,7 @@ import { editValues } from "../../src/core/release-values.js";
 import { parseVersion } from "../../src/core/version.js";
 
 // Real release commits of the Valkey container repo: every file they changed, before and after.
-const dir = join(import.meta.dirname, "../../../shared/fixtures/valkey/container");
+const dir = join(import.meta.dirname, "../fixtures/valkey/container");
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),
 );

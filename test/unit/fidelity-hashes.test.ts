@@ -8,7 +8,7 @@ import { editValues } from "../../src/core/release-values.js";
 import { floatingTags, parseVersion } from "../../src/core/version.js";
 
 // Real "Update hash" commits of the Valkey hashes repo: the README before and after each release.
-const dir = join(import.meta.dirname, "../../../shared/fixtures/valkey/hashes");
+const dir = join(import.meta.dirname, "../fixtures/valkey/hashes");
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),
 );

@@ -9,7 +9,7 @@ import { editValues } from "../../src/core/release-values.js";
 import { parseVersion } from "../../src/core/version.js";
 
 // Real download pages of the Valkey website, and the example config that must reproduce them.
-const pages = join(import.meta.dirname, "../../../shared/fixtures/valkey/website/pages");
+const pages = join(import.meta.dirname, "../fixtures/valkey/website/pages");
 const example = join(import.meta.dirname, "../../examples/valkey");
 const config = parseConfig(readFileSync(join(example, "release-relay.yml"), "utf8"));
 const website = config.downstream.find((d) => d.name === "website");

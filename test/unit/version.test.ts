@@ -17,7 +17,7 @@ const PATTERN = "^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$";
 const DOTTED_RC = "^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\.?\\d+)?)$";
 const V_PREFIX = "^v(?<version>\\d+\\.\\d+\\.\\d+)$";
 
-const fixtures = join(import.meta.dirname, "../../../shared/fixtures/valkey");
+const fixtures = join(import.meta.dirname, "../fixtures/valkey");
 const realVersions = parseReleasedVersions(readFileSync(join(fixtures, "released-versions.txt"), "utf8"));
 
 function codeOf(fn: () => unknown): string {

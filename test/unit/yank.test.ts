@@ -22,7 +22,7 @@ import {
   yankStepEvent,
 } from "../../src/core/yank.js";
 
-const fixtures = join(import.meta.dirname, "../../../shared/fixtures/valkey");
+const fixtures = join(import.meta.dirname, "../fixtures/valkey");
 const text = (...p: string[]) => readFileSync(join(fixtures, ...p), "utf8");
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),
