@@ -57044,6 +57044,9 @@ var prResultSchema = external_exports.object({
   files: external_exports.array(external_exports.string()).default([]),
   error: external_exports.string().optional()
 });
+function pullRequestEventId(downstream, number4, headSha) {
+  return `pull-request:${downstream}:${number4}:${headSha ?? "unknown"}`;
+}
 function pullRequestEvents(prsJson, config2, runId2, at2) {
   const results = parseJsonInput(
     prsJson,
@@ -57061,7 +57064,7 @@ function pullRequestEvents(prsJson, config2, runId2, at2) {
       );
     if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
       events.push({
-        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
+        id: pullRequestEventId(r.downstream, r.number, r.headSha),
         at: at2,
         type: "pull-request",
         downstream: r.downstream,
@@ -57911,7 +57914,7 @@ async function verifyReport(reportText, config2, version2, state, deps) {
   );
   if (!found) return [judged];
   const pull = {
-    id: `pull-request:${downstream}:${found.number}:${found.headSha}`,
+    id: pullRequestEventId(downstream, found.number, found.headSha),
     at: deps.now,
     type: "pull-request",
     downstream,

@@ -96657,6 +96657,9 @@ var prResultSchema = external_exports.object({
   files: external_exports.array(external_exports.string()).default([]),
   error: external_exports.string().optional()
 });
+function pullRequestEventId(downstream, number4, headSha) {
+  return `pull-request:${downstream}:${number4}:${headSha ?? "unknown"}`;
+}
 function pullRequestEvents(prsJson, config2, runId2, at2) {
   const results = parseJsonInput(
     prsJson,
@@ -96674,7 +96677,7 @@ function pullRequestEvents(prsJson, config2, runId2, at2) {
       );
     if ((r5.outcome === "opened" || r5.outcome === "updated" || r5.outcome === "unchanged") && r5.number && r5.url) {
       events.push({
-        id: `pull-request:${r5.downstream}:${r5.number}:${r5.headSha ?? "unknown"}`,
+        id: pullRequestEventId(r5.downstream, r5.number, r5.headSha),
         at: at2,
         type: "pull-request",
         downstream: r5.downstream,
@@ -97493,7 +97496,7 @@ async function verifyReport(reportText, config2, version2, state2, deps) {
   );
   if (!found) return [judged];
   const pull = {
-    id: `pull-request:${downstream}:${found.number}:${found.headSha}`,
+    id: pullRequestEventId(downstream, found.number, found.headSha),
     at: deps.now,
     type: "pull-request",
     downstream,

@@ -23,6 +23,14 @@ export const prResultSchema = z.object({
 export type PrResult = z.infer<typeof prResultSchema>;
 
 /**
+ * The id of a downstream PR's record: open-downstream-prs and a report that found the PR on GitHub
+ * record the same id, so the PR is recorded once whichever comes first.
+ */
+export function pullRequestEventId(downstream: string, number: number, headSha: string | undefined): string {
+  return `pull-request:${downstream}:${number}:${headSha ?? "unknown"}`;
+}
+
+/**
  * The ledger events for what open-downstream-prs did, one per downstream. Ids are content-derived,
  * so recording the same outcome again (a rerun that changed nothing) appends nothing.
  */
@@ -49,7 +57,7 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
       r.url
     ) {
       events.push({
-        id: `pull-request:${r.downstream}:${r.number}:${r.headSha ?? "unknown"}`,
+        id: pullRequestEventId(r.downstream, r.number, r.headSha),
         at,
         type: "pull-request",
         downstream: r.downstream,

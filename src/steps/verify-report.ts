@@ -9,6 +9,7 @@ import { ReleaseRelayError } from "../core/errors.js";
 import type { LedgerEvent } from "../core/ledger.js";
 import { deriveState, type ReleaseState } from "../core/release-state.js";
 import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
+import { pullRequestEventId } from "../core/stage-output-events.js";
 import { judgeReport, MAX_RUN_ID, releasePullOf } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
 import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
@@ -78,9 +79,8 @@ export async function verifyReport(
     },
   );
   if (!found) return [judged];
-  // The same event open-downstream-prs records for it (same id): recorded once, whichever comes first.
   const pull: LedgerEvent = {
-    id: `pull-request:${downstream}:${found.number}:${found.headSha}`,
+    id: pullRequestEventId(downstream, found.number, found.headSha),
     at: deps.now,
     type: "pull-request",
     downstream,
