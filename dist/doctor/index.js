@@ -95105,6 +95105,9 @@ var extraTokenInputs = {
   "token-2": external_exports.string().min(1).optional(),
   "token-3": external_exports.string().min(1).optional()
 };
+function installationTokens(i5) {
+  return [i5.token, i5["token-2"], i5["token-3"]];
+}
 
 // src/adapters/package-files.ts
 import { readFile as readFile5 } from "node:fs/promises";
@@ -95120,7 +95123,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"832a820de4c159a9c370cab3c0e4027417fab41e","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"125a978ffdb7b901758edaa129dc8f22dec7c19b","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"2466a0e9100cbbaa72ab3be2e6f8b5470108ec07","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"fa5d12f1c9dee057325119eda067e764b53772c3","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"ff725bb4a13738023db85276526560f9063731a4","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"3105104cbf0250afcceeba9fc8a76ca22ea651bb","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"8f0590fba7eb8ad02a6e2b0569a991388e773775","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"1fb4547a103ee98e62c7954c3cbe3528678f0255","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"3ae3b159f2e237f035fd7c48da414fed0f7a5052","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"832a820de4c159a9c370cab3c0e4027417fab41e","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"125a978ffdb7b901758edaa129dc8f22dec7c19b","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"2466a0e9100cbbaa72ab3be2e6f8b5470108ec07","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"fa5d12f1c9dee057325119eda067e764b53772c3","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"ff725bb4a13738023db85276526560f9063731a4","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"47d732d3adefd95b38758b84cd27c8274b117219","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"348dbc2a4a584dd3db9865e6af462bb2d1e4c2f8","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"e86abd00df26dde8cca2110fb76334f2fb3f533a","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"3ae3b159f2e237f035fd7c48da414fed0f7a5052","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -95779,7 +95782,7 @@ var inputsSchema2 = external_exports.object({
   configPath: i5["config-path"],
   environment: i5.environment,
   token: i5.token,
-  tokens: [i5.token, i5["token-2"], i5["token-3"]],
+  tokens: installationTokens(i5),
   signingKey: i5["signing-key"],
   signingPassphrase: i5["signing-passphrase"],
   probeBucket: i5.bucket === "probe"

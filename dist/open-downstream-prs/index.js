@@ -56287,6 +56287,9 @@ var extraTokenInputs = {
   "token-2": external_exports.string().min(1).optional(),
   "token-3": external_exports.string().min(1).optional()
 };
+function installationTokens(i) {
+  return [i.token, i["token-2"], i["token-3"]];
+}
 
 // src/adapters/repository-dispatch.ts
 async function sendRepositoryDispatch(github, repo, eventType, payload) {
@@ -56749,7 +56752,7 @@ var inputsSchema = external_exports.object({
   version: i.version,
   hashesFile: i["hashes-file"],
   token: i.token,
-  tokens: [i.token, i["token-2"], i["token-3"]],
+  tokens: installationTokens(i),
   releasedVersions: parseReleasedVersions(i["released-versions"]),
   trackingIssueUrl: i["tracking-issue-url"],
   releaseDate: i["release-date"],

@@ -55504,6 +55504,9 @@ var extraTokenInputs = {
   "token-2": external_exports.string().min(1).optional(),
   "token-3": external_exports.string().min(1).optional()
 };
+function installationTokens(i) {
+  return [i.token, i["token-2"], i["token-3"]];
+}
 
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
@@ -58104,8 +58107,8 @@ var inputsSchema = external_exports.object({
   awaitingApproval: i["awaiting-approval"],
   awaitingStages: i["awaiting-stages"],
   starting: i.starting,
-  /** The tokens of the 2nd and 3rd installations: reports from downstream repos of other owners are read with them. */
-  extraTokens: [i["token-2"], i["token-3"]]
+  /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
+  tokens: installationTokens(i)
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -58286,7 +58289,7 @@ async function runTrackStatus(settings, config2, deps) {
 }
 async function main() {
   const settings = readInputs(inputsSchema, INPUTS);
-  for (const token of [settings.token, ...settings.extraTokens]) if (token) setSecret(token);
+  for (const token of settings.tokens) if (token) setSecret(token);
   if (settings.runToken) setSecret(settings.runToken);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
@@ -58316,7 +58319,7 @@ async function main() {
     now: () => /* @__PURE__ */ new Date(),
     clientFor: installationClients(
       config2,
-      [settings.token, ...settings.extraTokens],
+      settings.tokens,
       (token) => createGitHubClient({ token, baseUrl: context.apiUrl })
     ),
     runLookup: {

@@ -94987,6 +94987,9 @@ var extraTokenInputs = {
   "token-2": external_exports.string().min(1).optional(),
   "token-3": external_exports.string().min(1).optional()
 };
+function installationTokens(i5) {
+  return [i5.token, i5["token-2"], i5["token-3"]];
+}
 
 // src/core/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
@@ -97641,8 +97644,8 @@ var inputsSchema = external_exports.object({
   awaitingApproval: i5["awaiting-approval"],
   awaitingStages: i5["awaiting-stages"],
   starting: i5.starting,
-  /** The tokens of the 2nd and 3rd installations: reports from downstream repos of other owners are read with them. */
-  extraTokens: [i5["token-2"], i5["token-3"]]
+  /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
+  tokens: installationTokens(i5)
 }));
 function versionOfReport(report) {
   const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
@@ -98297,8 +98300,7 @@ var inputsSchema2 = external_exports.object({
   reason: i5.reason,
   dryRun: i5["dry-run"] === "true",
   token: i5.token,
-  /** The tokens of the 2nd and 3rd installations, for downstream repos of other owners. */
-  extraTokens: [i5["token-2"], i5["token-3"]]
+  tokens: installationTokens(i5)
 }));
 async function yankStorage(s3, config2, version2, dryRun) {
   const { bucket, prefix } = config2.upload;
@@ -98399,7 +98401,7 @@ async function runYank(settings, config2, deps) {
 }
 async function main() {
   const settings = readInputs(inputsSchema2, INPUTS2);
-  const tokens = [settings.token, ...settings.extraTokens ?? []];
+  const tokens = settings.tokens ?? [settings.token];
   for (const token of tokens) if (token) setSecret(token);
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);

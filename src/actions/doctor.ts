@@ -16,6 +16,7 @@ import {
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationClients,
+  installationTokens,
 } from "../adapters/installation-clients.js";
 import { installedFileShas } from "../adapters/package-files.js";
 import { readRepoTree } from "../adapters/repo-tree.js";
@@ -136,7 +137,7 @@ const inputsSchema = z
     configPath: i["config-path"],
     environment: i.environment,
     token: i.token,
-    tokens: [i.token, i["token-2"], i["token-3"]],
+    tokens: installationTokens(i),
     signingKey: i["signing-key"],
     signingPassphrase: i["signing-passphrase"],
     probeBucket: i.bucket === "probe",

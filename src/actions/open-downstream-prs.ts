@@ -12,6 +12,7 @@ import {
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationClients,
+  installationTokens,
 } from "../adapters/installation-clients.js";
 import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
 import { readRunContext } from "../adapters/run-context.js";
@@ -72,7 +73,7 @@ const inputsSchema = z
     version: i.version,
     hashesFile: i["hashes-file"],
     token: i.token,
-    tokens: [i.token, i["token-2"], i["token-3"]],
+    tokens: installationTokens(i),
     releasedVersions: parseReleasedVersions(i["released-versions"]),
     trackingIssueUrl: i["tracking-issue-url"],
     releaseDate: i["release-date"],

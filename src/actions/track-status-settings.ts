@@ -1,6 +1,10 @@
 // track-status's inputs, validated, and the events they ask the step to record.
 import { z } from "zod";
-import { EXTRA_TOKEN_INPUTS, extraTokenInputs } from "../adapters/installation-clients.js";
+import {
+  EXTRA_TOKEN_INPUTS,
+  extraTokenInputs,
+  installationTokens,
+} from "../adapters/installation-clients.js";
 import type { Config } from "../core/config.js";
 import { environmentNameSchema } from "../core/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -148,8 +152,8 @@ export const inputsSchema = z
     awaitingApproval: i["awaiting-approval"],
     awaitingStages: i["awaiting-stages"],
     starting: i.starting,
-    /** The tokens of the 2nd and 3rd installations: reports from downstream repos of other owners are read with them. */
-    extraTokens: [i["token-2"], i["token-3"]],
+    /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
+    tokens: installationTokens(i),
   }));
 
 function versionOfReport(report: string): string {

@@ -208,7 +208,7 @@ export async function runTrackStatus(
 /** Entry point of actions/track-status. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
-  for (const token of [settings.token, ...settings.extraTokens]) if (token) core.setSecret(token);
+  for (const token of settings.tokens) if (token) core.setSecret(token);
   if (settings.runToken) core.setSecret(settings.runToken);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
@@ -249,7 +249,7 @@ export async function main(): Promise<void> {
       sender: readEventSender(),
     },
     now: () => new Date(),
-    clientFor: installationClients(config, [settings.token, ...settings.extraTokens], (token) =>
+    clientFor: installationClients(config, settings.tokens, (token) =>
       createGitHubClient({ token, baseUrl: context.apiUrl }),
     ),
     runLookup: {

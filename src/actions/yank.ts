@@ -9,6 +9,7 @@ import {
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationClients,
+  installationTokens,
 } from "../adapters/installation-clients.js";
 import { LedgerStore } from "../adapters/ledger-store.js";
 import { readRunContext, runAttemptId } from "../adapters/run-context.js";
@@ -62,13 +63,13 @@ const inputsSchema = z
     reason: i.reason,
     dryRun: i["dry-run"] === "true",
     token: i.token,
-    /** The tokens of the 2nd and 3rd installations, for downstream repos of other owners. */
-    extraTokens: [i["token-2"], i["token-3"]],
+    tokens: installationTokens(i),
   }));
 
 /** The yank's validated settings. */
-export type YankSettings = Omit<z.infer<typeof inputsSchema>, "extraTokens"> & {
-  extraTokens?: (string | undefined)[];
+export type YankSettings = Omit<z.infer<typeof inputsSchema>, "tokens"> & {
+  /** Every installation's token, in installationsOf order (default: token alone). */
+  tokens?: (string | undefined)[];
 };
 
 /** What a yank did (or would do): each target's outcome, and the plan in words. */
@@ -204,7 +205,7 @@ export async function runYank(
 /** Entry point of actions/yank. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputsSchema, INPUTS);
-  const tokens = [settings.token, ...(settings.extraTokens ?? [])];
+  const tokens = settings.tokens ?? [settings.token];
   for (const token of tokens) if (token) core.setSecret(token);
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);

@@ -36,3 +36,12 @@ export const extraTokenInputs = {
   "token-2": z.string().min(1).optional(),
   "token-3": z.string().min(1).optional(),
 };
+
+/** Every installation's token, in installationsOf order: `token`, then `token-2` and `token-3`. */
+export function installationTokens(i: {
+  token: string;
+  "token-2"?: string | undefined;
+  "token-3"?: string | undefined;
+}): (string | undefined)[] {
+  return [i.token, i["token-2"], i["token-3"]];
+}

@@ -30,7 +30,7 @@ export function trackSettings(
     awaitingApproval: undefined,
     awaitingStages: undefined,
     starting: undefined,
-    extraTokens: [],
+    tokens: ["t"],
     ...overrides,
   };
 }
