@@ -3,7 +3,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { uploadImmutable } from "../src/adapters/s3.js";
+import { uploadImmutable } from "../src/adapters/storage/s3.js";
 
 const [endpoint, bucket, file, mode, sha256] = process.argv.slice(2) as [
   string,

@@ -46715,7 +46715,7 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -46799,10 +46799,7 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name) {
@@ -46831,31 +46828,10 @@ function applyEnvironment(config2, name) {
   };
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -46877,7 +46853,31 @@ function findPlaceholders(template) {
   ];
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -47318,7 +47318,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -47405,7 +47405,7 @@ async function main() {
   );
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

@@ -50251,7 +50251,7 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -50335,10 +50335,7 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name2) {
@@ -50370,31 +50367,10 @@ function ledgerKey(config2, version2) {
   return config2.environment ? `${config2.environment}/${version2}` : version2;
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
-      found.repositories.push(name2);
-  }
-  return out;
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -50514,7 +50490,31 @@ function renderTemplate(template, values, where) {
   return render(nodes, []);
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -50955,7 +50955,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text2, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -55378,10 +55378,10 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 
-// src/core/rate-limit.ts
+// src/adapters/github/rate-limit.ts
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitResetAt(answer, now) {
   if (answer.status !== 403 && answer.status !== 429) return void 0;
@@ -55421,7 +55421,7 @@ var RateLimitedError = class extends ReleaseRelayError {
   status;
 };
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
 function answerOf(error63) {
@@ -55520,10 +55520,7 @@ function readEventSender(env = process.env) {
   }
 }
 
-// src/core/dispatch-payload.ts
-var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
-
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -55583,82 +55580,7 @@ function releaseBranchesFor(patterns, version2) {
   return [...new Set(branches)];
 }
 
-// src/core/events.ts
-var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
-var requestFields = {
-  releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
-  version: external_exports.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).max(64),
-  tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
-  sha,
-  sourceRepo: repoNameSchema,
-  prerelease: external_exports.boolean(),
-  trigger: external_exports.strictObject({
-    actor: githubLoginSchema,
-    event: external_exports.enum(["push", "release", "workflow_dispatch", "rehearsal"]),
-    at: external_exports.iso.datetime(),
-    runUrl: external_exports.url().max(512).optional()
-  })
-};
-var requestOptionsSchema = external_exports.strictObject({
-  /** Present when a maintainer released although the source CI gate did not pass. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** The environment (profile) to release to, e.g. dev; absent for production. */
-  environment: environmentNameSchema.optional()
-});
-var releaseRequestedSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(2, { error: (i) => `expected schemaVersion 2, got ${JSON.stringify(i.input)}` }),
-  ...requestFields,
-  options: requestOptionsSchema.optional()
-});
-var releaseRequestedV1Schema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  ...requestFields,
-  checksOverride: checksOverrideSchema.optional(),
-  environment: environmentNameSchema.optional()
-});
-var anyReleaseRequestedSchema = external_exports.discriminatedUnion("schemaVersion", [releaseRequestedSchema, releaseRequestedV1Schema], {
-  error: (i) => i.code === "invalid_union" ? `expected schemaVersion 1 or 2, got ${JSON.stringify(i.input?.schemaVersion)}` : void 0
-}).transform((p) => {
-  if (p.schemaVersion === 2) {
-    const { schemaVersion: _v2, options, ...fields2 } = p;
-    return { ...fields2, ...options };
-  }
-  const { schemaVersion: _v, ...fields } = p;
-  return fields;
-});
-function parseReleaseRequested(input2) {
-  let value = input2;
-  if (typeof input2 === "string") {
-    try {
-      value = JSON.parse(input2);
-    } catch (error63) {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        `release-requested payload is not JSON: ${error63.message}`,
-        "pass the dispatch client_payload as JSON (toJSON(github.event.client_payload))"
-      );
-    }
-  }
-  const result = anyReleaseRequestedSchema.safeParse(value, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      `release-requested payload is invalid:
-${describeIssues(result.error.issues).map((l) => `  ${l}`).join("\n")}`,
-      "send it with the release-relay trigger action of the same major version"
-    );
-  }
-  if (result.data.releaseId.split("@")[1] !== result.data.version) {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      `release-requested payload: releaseId ${result.data.releaseId} does not name version ${result.data.version}`,
-      "send it with the release-relay trigger action"
-    );
-  }
-  return result.data;
-}
-
-// src/core/plan.ts
+// src/core/request/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
   target: external_exports.string(),
@@ -55847,7 +55769,7 @@ function planRelease(input2) {
   };
 }
 
-// src/core/plan-summary.ts
+// src/core/request/plan-summary.ts
 var cell = (text2) => text2.replaceAll("|", "\\|").replaceAll("\n", " ");
 function renderPlanSummary(plan) {
   const lines = [
@@ -55873,7 +55795,85 @@ function renderPlanSummary(plan) {
 `;
 }
 
-// src/core/version.ts
+// src/core/request/dispatch-payload.ts
+var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
+
+// src/core/request/release-requested.ts
+var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
+var requestFields = {
+  releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
+  version: external_exports.string().regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/).max(64),
+  tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
+  sha,
+  sourceRepo: repoNameSchema,
+  prerelease: external_exports.boolean(),
+  trigger: external_exports.strictObject({
+    actor: githubLoginSchema,
+    event: external_exports.enum(["push", "release", "workflow_dispatch", "rehearsal"]),
+    at: external_exports.iso.datetime(),
+    runUrl: external_exports.url().max(512).optional()
+  })
+};
+var requestOptionsSchema = external_exports.strictObject({
+  /** Present when a maintainer released although the source CI gate did not pass. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** The environment (profile) to release to, e.g. dev; absent for production. */
+  environment: environmentNameSchema.optional()
+});
+var releaseRequestedSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(2, { error: (i) => `expected schemaVersion 2, got ${JSON.stringify(i.input)}` }),
+  ...requestFields,
+  options: requestOptionsSchema.optional()
+});
+var releaseRequestedV1Schema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  ...requestFields,
+  checksOverride: checksOverrideSchema.optional(),
+  environment: environmentNameSchema.optional()
+});
+var anyReleaseRequestedSchema = external_exports.discriminatedUnion("schemaVersion", [releaseRequestedSchema, releaseRequestedV1Schema], {
+  error: (i) => i.code === "invalid_union" ? `expected schemaVersion 1 or 2, got ${JSON.stringify(i.input?.schemaVersion)}` : void 0
+}).transform((p) => {
+  if (p.schemaVersion === 2) {
+    const { schemaVersion: _v2, options, ...fields2 } = p;
+    return { ...fields2, ...options };
+  }
+  const { schemaVersion: _v, ...fields } = p;
+  return fields;
+});
+function parseReleaseRequested(input2) {
+  let value = input2;
+  if (typeof input2 === "string") {
+    try {
+      value = JSON.parse(input2);
+    } catch (error63) {
+      throw new ReleaseRelayError(
+        "E_PAYLOAD",
+        `release-requested payload is not JSON: ${error63.message}`,
+        "pass the dispatch client_payload as JSON (toJSON(github.event.client_payload))"
+      );
+    }
+  }
+  const result = anyReleaseRequestedSchema.safeParse(value, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `release-requested payload is invalid:
+${describeIssues(result.error.issues).map((l) => `  ${l}`).join("\n")}`,
+      "send it with the release-relay trigger action of the same major version"
+    );
+  }
+  if (result.data.releaseId.split("@")[1] !== result.data.version) {
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `release-requested payload: releaseId ${result.data.releaseId} does not name version ${result.data.version}`,
+      "send it with the release-relay trigger action"
+    );
+  }
+  return result.data;
+}
+
+// src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 var MAX_TAG_LENGTH = 128;
@@ -55950,7 +55950,7 @@ function findVersionConflicts(candidate, commit, released) {
   return conflicts;
 }
 
-// src/adapters/github-errors.ts
+// src/adapters/github/errors.ts
 function githubError(error63, action, permissionHint) {
   if (error63 instanceof ReleaseRelayError) return error63;
   const e = error63;
@@ -55960,7 +55960,22 @@ function githubError(error63, action, permissionHint) {
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
-// src/core/ledger.ts
+// src/adapters/github/tag-commit.ts
+async function readTagCommit(github, repo, tag) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.git.getRef({ owner, repo: name2, ref: `tags/${tag}` });
+    let object2 = data.object;
+    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
+      object2 = (await github.rest.git.getTag({ owner, repo: name2, tag_sha: object2.sha })).data.object;
+    return object2.type === "commit" ? object2.sha : void 0;
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw error63;
+  }
+}
+
+// src/core/ledger/events.ts
 var STAGES = [
   "build-matrix",
   "build",
@@ -56140,7 +56155,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   })
 ]);
 
-// src/adapters/repo-files.ts
+// src/adapters/github/repo-files.ts
 function split(repo) {
   const [owner, name2] = repo.split("/");
   return { owner, repo: name2 };
@@ -56171,7 +56186,7 @@ async function readRepoFile(github, repo, path, ref) {
   return decodeContent(data, `${path} of ${repo}`);
 }
 
-// src/adapters/ledger-store.ts
+// src/adapters/ledger/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
 var LedgerStore = class {
   constructor(github, repo, key, options = {}) {
@@ -56311,7 +56326,7 @@ var LedgerStore = class {
   }
 };
 
-// src/adapters/reported-facts.ts
+// src/adapters/runs/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
   try {
@@ -56338,7 +56353,7 @@ async function readWorkflowRun(github, repo, runId2) {
   }
 }
 
-// src/adapters/source-checks.ts
+// src/adapters/runs/source-checks.ts
 async function readSourceChecks(github, repo, sha2) {
   const [owner, name2] = repo.split("/");
   const hint = (permission) => `give the trigger's source-token "${permission}: read" on ${repo} (the workflow's permissions: ${permission === "Checks" ? "checks" : "statuses"}: read)`;
@@ -56418,22 +56433,7 @@ async function isCommitOnBranch(github, repo, branch, sha2) {
   }
 }
 
-// src/adapters/tag-commit.ts
-async function readTagCommit(github, repo, tag) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.git.getRef({ owner, repo: name2, ref: `tags/${tag}` });
-    let object2 = data.object;
-    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
-      object2 = (await github.rest.git.getTag({ owner, repo: name2, tag_sha: object2.sha })).data.object;
-    return object2.type === "commit" ? object2.sha : void 0;
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw error63;
-  }
-}
-
-// src/core/release-state.ts
+// src/core/ledger/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
 var STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 };
 var step = (e) => e.type === "stage" ? STAGE_STEP[e.status] : 2;
@@ -56688,7 +56688,7 @@ function deriveState(events) {
   return state;
 }
 
-// src/core/installed-files.ts
+// src/core/setup/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
 var VENDORED_ACTIONS = [
   "doctor",
@@ -57046,7 +57046,7 @@ async function main() {
   await summary.addRaw(renderPlanSummary(plan)).write();
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

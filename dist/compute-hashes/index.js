@@ -39387,7 +39387,7 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -39468,7 +39468,7 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
   return result.data;
 }
 
-// src/adapters/artifact-files.ts
+// src/adapters/storage/artifact-files.ts
 import { lstat as lstat2, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 function segmentPattern(segment) {
@@ -39559,7 +39559,7 @@ async function resolveArtifacts(patterns, workspace) {
   return found;
 }
 
-// src/adapters/download.ts
+// src/adapters/storage/download.ts
 import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -39578,7 +39578,7 @@ async function downloadToFile(url2, path, headers = {}) {
   );
 }
 
-// src/adapters/hashing.ts
+// src/adapters/storage/hashing.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -39674,7 +39674,7 @@ async function gunzipHead(path, bytes = 4096) {
   return Buffer.concat(chunks).subarray(0, bytes);
 }
 
-// src/core/archive-commit.ts
+// src/core/artifacts/archive-commit.ts
 function archiveCommit(head) {
   if (head.length < 1024) return void 0;
   const text = (from, length) => Buffer.from(head.subarray(from, from + length)).toString("latin1").replace(/\0[\s\S]*$/, "");
@@ -39685,19 +39685,7 @@ function archiveCommit(head) {
   return /(?:^|\n)\d+ comment=([0-9a-f]{40})\n/.exec(records)?.[1];
 }
 
-// src/core/artifact-placement.ts
-var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
-function misplacedArtifacts(files, plan) {
-  const targetOf = new Map(plan.artifacts.filter((a) => a.target).map((a) => [a.name, a.target]));
-  return files.flatMap((f) => {
-    const target = targetOf.get(f.name);
-    if (target === void 0 || f.artifact === void 0) return [];
-    const expected = buildArtifactName(target, plan.commit);
-    return f.artifact === expected ? [] : [`${f.name} came in artifact ${f.artifact}, not ${expected}`];
-  });
-}
-
-// src/core/checksums.ts
+// src/core/artifacts/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
@@ -39731,35 +39719,29 @@ function renderChecksums(entries) {
 `).join("");
 }
 
-// src/core/environment.ts
-var PRODUCTION = "production";
-var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
-
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
-
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
+// src/core/artifacts/placement.ts
+var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
+function misplacedArtifacts(files, plan) {
+  const targetOf = new Map(plan.artifacts.filter((a) => a.target).map((a) => [a.name, a.target]));
+  return files.flatMap((f) => {
+    const target = targetOf.get(f.name);
+    if (target === void 0 || f.artifact === void 0) return [];
+    const expected = buildArtifactName(target, plan.commit);
+    return f.artifact === expected ? [] : [`${f.name} came in artifact ${f.artifact}, not ${expected}`];
   });
 }
 
-// src/core/template.ts
+// src/core/artifacts/verification.ts
+var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+function isReleaseMetadata(name) {
+  return METADATA.test(name);
+}
+
+// src/core/config/environment.ts
+var PRODUCTION = "production";
+var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -39781,7 +39763,31 @@ function findPlaceholders(template) {
   ];
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -40222,7 +40228,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -40230,7 +40236,7 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/plan.ts
+// src/core/request/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
   target: external_exports.string(),
@@ -40289,12 +40295,6 @@ var releasePlanSchema = external_exports.strictObject({
   /** The environment (profile) released to; absent for production. */
   environment: external_exports.string().optional()
 });
-
-// src/core/verification.ts
-var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
-function isReleaseMetadata(name) {
-  return METADATA.test(name);
-}
 
 // src/actions/compute-hashes.ts
 var INPUTS = ["artifacts", "algorithms", "output-dir", "plan"];
@@ -40454,7 +40454,7 @@ ${rows.join("\n")}
   ).write();
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

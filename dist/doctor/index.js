@@ -89740,7 +89740,7 @@ function describeError(error64) {
   return String(error64);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -89824,10 +89824,7 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name) {
@@ -89856,37 +89853,10 @@ function applyEnvironment(config2, name) {
   };
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name)
-  );
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -89908,7 +89878,37 @@ function findPlaceholders(template) {
   ];
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name)
+  );
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -90349,7 +90349,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -90423,7 +90423,7 @@ import { mkdtemp, readFile as readFile4, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join5 } from "node:path";
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";
@@ -90435,7 +90435,7 @@ function permissionForRoute(method, path) {
   return name ? `"${name}: ${level}" on ${repo[1]}` : void 0;
 }
 
-// src/adapters/s3.ts
+// src/adapters/storage/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 var import_lib_storage = __toESM(require_dist_cjs17(), 1);
 function createS3Client(target) {
@@ -94991,10 +94991,10 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 
-// src/core/rate-limit.ts
+// src/adapters/github/rate-limit.ts
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitResetAt(answer, now) {
   if (answer.status !== 403 && answer.status !== 429) return void 0;
@@ -95034,7 +95034,7 @@ var RateLimitedError = class extends ReleaseRelayError {
   status;
 };
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
 function answerOf(error64) {
@@ -95084,7 +95084,7 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/installation-clients.ts
+// src/adapters/github/installation-clients.ts
 function installationClients(config2, tokens, make) {
   const installations = installationsOf(config2);
   const clients = tokens.map((t) => t ? make(t) : void 0);
@@ -95109,34 +95109,7 @@ function installationTokens(i5) {
   return [i5.token, i5["token-2"], i5["token-3"]];
 }
 
-// src/adapters/package-files.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { dirname, join as join6, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-
-// src/adapters/downstream-pr.ts
-import { createHash as createHash7 } from "node:crypto";
-function blobSha(content) {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
-
-// src/adapters/package-files.ts
-var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"832a820de4c159a9c370cab3c0e4027417fab41e","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"125a978ffdb7b901758edaa129dc8f22dec7c19b","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"2466a0e9100cbbaa72ab3be2e6f8b5470108ec07","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"fa5d12f1c9dee057325119eda067e764b53772c3","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"ff725bb4a13738023db85276526560f9063731a4","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"47d732d3adefd95b38758b84cd27c8274b117219","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"348dbc2a4a584dd3db9865e6af462bb2d1e4c2f8","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"e86abd00df26dde8cca2110fb76334f2fb3f533a","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"3ae3b159f2e237f035fd7c48da414fed0f7a5052","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
-async function installedContent(file2) {
-  return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
-}
-async function installedFileShas(files) {
-  const shas = /* @__PURE__ */ new Map();
-  for (const file2 of files) {
-    const known = file2.from ? builtIn[file2.from] : void 0;
-    shas.set(file2, known ?? blobSha(await installedContent(file2)));
-  }
-  return shas;
-}
-
-// src/adapters/repo-tree.ts
+// src/adapters/github/repo-tree.ts
 async function readRepoTree(github, repo, branch) {
   const [owner, name] = repo.split("/");
   try {
@@ -95148,6 +95121,33 @@ async function readRepoTree(github, repo, branch) {
     if (typeof error64.status === "number") return void 0;
     throw error64;
   }
+}
+
+// src/adapters/package-files.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import { dirname, join as join6, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/adapters/downstream/pull-request.ts
+import { createHash as createHash7 } from "node:crypto";
+function blobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+// src/adapters/package-files.ts
+var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"fffee083603547b8fa61d84ed8502d667264c6a3","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"71c0e04f1fa5ed6fade4871be89133b4bdbf8523","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"60c3313c2d261e118745ce1e5b30cb86a640fdb6","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"1611f3b69b8dae2ec725cbb60679889d06be1607","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"2c343b616796623cbc4dec9df250680116772ec5","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"9df520adba404d6356cfbc9c20083791c5a71810","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"a55bb2a5b8cf52d54c01c72c40aa44de9b9584aa","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"39b0c6a55893c1c68e60fe145bf0b57ed77045f7","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"085ce0ecac101e37fab84ec9a53b57a4584ae32a","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+async function installedContent(file2) {
+  return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
+}
+async function installedFileShas(files) {
+  const shas = /* @__PURE__ */ new Map();
+  for (const file2 of files) {
+    const known = file2.from ? builtIn[file2.from] : void 0;
+    shas.set(file2, known ?? blobSha(await installedContent(file2)));
+  }
+  return shas;
 }
 
 // src/adapters/run-context.ts
@@ -95185,22 +95185,22 @@ function readRunContext(env2 = process.env) {
   };
 }
 
-// src/core/updaters/debian-changelog.ts
+// src/core/downstream/updaters/debian-changelog.ts
 var import_semver = __toESM(require_semver2(), 1);
 
-// src/core/updaters/yaml-set.ts
+// src/core/downstream/updaters/yaml-set.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
-// src/core/downstream-edits.ts
+// src/core/downstream/edits.ts
 function editApplies(edit, prerelease) {
   return !(edit.when === "stable" && prerelease) && !(edit.when === "prerelease" && !prerelease);
 }
 
-// src/core/script-outputs.ts
+// src/core/downstream/script-outputs.ts
 var MAX_SCRIPT_OUTPUT_BYTES = 64 * 1024;
 var OUTPUT_KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
-// src/core/generated-edits.ts
+// src/core/downstream/generated-edits.ts
 var GENERATED_LIMITS = {
   /** Changed files per downstream. */
   files: 200,
@@ -95257,7 +95257,7 @@ function runsGenerator(d5, prerelease) {
   return d5.mode !== "off" && !d5.dispatch && d5.edits.some((e5) => e5.kind === "script" && editApplies(e5, prerelease));
 }
 
-// src/core/doctor.ts
+// src/core/setup/doctor.ts
 var isVendoredCode = (path) => !path.startsWith(".github/workflows/") && (path.endsWith(".js") || path.endsWith(".json") || path.endsWith("action.yml"));
 function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
   const missing = [...expected.keys()].filter((p3) => !actual.has(p3));
@@ -95348,7 +95348,7 @@ function sourceFindings(config2, privateRepos) {
   ];
 }
 
-// src/core/installed-files.ts
+// src/core/setup/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
 var VENDORED_ACTIONS = [
   "doctor",
@@ -95404,10 +95404,10 @@ function installedFilesByRepo(config2, describe148) {
   return byRepo;
 }
 
-// src/adapters/hashing.ts
+// src/adapters/storage/hashing.ts
 var READ_SIZE = 1024 * 1024;
 
-// src/adapters/signing.ts
+// src/adapters/storage/signing.ts
 import { spawn } from "node:child_process";
 import { createHash as createHash8, createPrivateKey, createPublicKey, sign as sign4, verify } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
@@ -95415,7 +95415,7 @@ import { chmod as chmod2, mkdtemp as mkdtemp2, readFile as readFile6, rm as rm3,
 import { tmpdir as tmpdir2 } from "node:os";
 import { basename, join as join7 } from "node:path";
 
-// src/core/minisign.ts
+// src/core/artifacts/minisign.ts
 var PREHASHED = "ED";
 var KEY_ALGORITHM = "Ed";
 function formatMinisignPublicKey(keyId, publicKey) {
@@ -95434,7 +95434,7 @@ function formatMinisignSignature(sig, untrustedComment) {
   ].join("\n");
 }
 
-// src/adapters/signing.ts
+// src/adapters/storage/signing.ts
 async function blake2b(file2) {
   const h5 = createHash8("blake2b512");
   for await (const chunk of createReadStream2(file2, { highWaterMark: 1024 * 1024 })) h5.update(chunk);
@@ -95587,7 +95587,7 @@ async function gpgSigner(armoredKey, passphrase) {
   };
 }
 
-// src/core/checksums.ts
+// src/core/artifacts/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
@@ -95600,7 +95600,7 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -95608,7 +95608,7 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/plan.ts
+// src/core/request/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
   target: external_exports.string(),
@@ -95668,7 +95668,7 @@ var releasePlanSchema = external_exports.strictObject({
   environment: external_exports.string().optional()
 });
 
-// src/core/version.ts
+// src/core/request/version.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 

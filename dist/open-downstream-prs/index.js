@@ -50251,7 +50251,7 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -50335,10 +50335,7 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name) {
@@ -50367,37 +50364,10 @@ function applyEnvironment(config2, name) {
   };
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i) => i.owner.toLowerCase() === owner && i.repositories.some((r) => r.toLowerCase() === name)
-  );
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -50517,7 +50487,37 @@ function renderTemplate(template, values, where) {
   return render(nodes, []);
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i) => i.owner.toLowerCase() === owner && i.repositories.some((r) => r.toLowerCase() === name)
+  );
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -50958,7 +50958,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -51025,7 +51025,7 @@ async function readConfigFile(path, environment) {
   return applyEnvironment(parseConfig(text, path), environment);
 }
 
-// src/core/updaters/text-lines.ts
+// src/core/downstream/updaters/text-lines.ts
 function splitLines(content) {
   const eol = content.includes("\r\n") ? "\r\n" : "\n";
   const finalNewline = content.endsWith("\n");
@@ -51036,7 +51036,7 @@ function joinLines(text) {
   return text.lines.join(text.eol) + (text.finalNewline && text.lines.length > 0 ? text.eol : "");
 }
 
-// src/core/updaters/append-line.ts
+// src/core/downstream/updaters/append-line.ts
 function appendLine(content, line, file2, conflictKey) {
   if (/[\r\n]/.test(line))
     throw new ReleaseRelayError(
@@ -51059,7 +51059,7 @@ function appendLine(content, line, file2, conflictKey) {
   return joinLines({ ...text, lines: [...text.lines, line], finalNewline: true });
 }
 
-// src/core/updaters/debian-changelog.ts
+// src/core/downstream/updaters/debian-changelog.ts
 var import_semver = __toESM(require_semver2(), 1);
 var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
 function debianVersion(upstream, revision) {
@@ -51137,7 +51137,7 @@ function prependChangelogEntry(content, entry, file2) {
 ${content}`;
 }
 
-// src/core/updaters/edit-path.ts
+// src/core/downstream/updaters/edit-path.ts
 function parseEditPath(path) {
   const out = [];
   const re = /"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.[\]"]+)/gy;
@@ -51159,7 +51159,7 @@ function parseEditPath(path) {
   return out;
 }
 
-// src/core/updaters/json-set.ts
+// src/core/downstream/updaters/json-set.ts
 function jsonSet(content, path, value, file2) {
   let data;
   try {
@@ -51197,7 +51197,7 @@ function jsonSet(content, path, value, file2) {
   return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
 }
 
-// src/core/updaters/regex-replace.ts
+// src/core/downstream/updaters/regex-replace.ts
 function regexReplace(content, pattern, replacement, count, file2) {
   const re = new RegExp(pattern, "gm");
   const found = [...content.matchAll(re)].length;
@@ -51211,7 +51211,7 @@ function regexReplace(content, pattern, replacement, count, file2) {
   return content.replace(re, replacement);
 }
 
-// src/core/updaters/template-create.ts
+// src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered, file2) {
   if (existing === void 0 || existing === rendered) return rendered;
   throw new ReleaseRelayError(
@@ -51221,7 +51221,7 @@ function templateCreate(existing, rendered, file2) {
   );
 }
 
-// src/core/updaters/yaml-set.ts
+// src/core/downstream/updaters/yaml-set.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 function yamlSet(content, path, value, file2) {
   const doc = (0, import_yaml2.parseDocument)(content);
@@ -51236,7 +51236,7 @@ function yamlSet(content, path, value, file2) {
   return doc.toString();
 }
 
-// src/core/downstream-edits.ts
+// src/core/downstream/edits.ts
 function renderValue(value, values, where) {
   if (typeof value === "string") return renderTemplate(value, values, where);
   if (Array.isArray(value)) return value.map((v, i) => renderValue(v, values, `${where}[${i}]`));
@@ -51333,11 +51333,11 @@ function applyEdits(edits, files, values, prerelease, templates) {
   return [...changed.values()].filter((f) => f.after !== f.before);
 }
 
-// src/core/script-outputs.ts
+// src/core/downstream/script-outputs.ts
 var MAX_SCRIPT_OUTPUT_BYTES = 64 * 1024;
 var OUTPUT_KEY = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
-// src/core/generated-edits.ts
+// src/core/downstream/generated-edits.ts
 var GENERATED_LIMITS = {
   /** Changed files per downstream. */
   files: 200,
@@ -51425,7 +51425,7 @@ function generatedFor(generated, d, version2, edits) {
   return entry;
 }
 
-// src/adapters/generated-edits-file.ts
+// src/adapters/downstream/generated-edits-file.ts
 import { createHash } from "node:crypto";
 import { mkdir as mkdir2, open as open3, writeFile as writeFile2 } from "node:fs/promises";
 function editsDigest(d) {
@@ -51472,7 +51472,7 @@ async function readGeneratedEdits(path) {
   return parsed.data;
 }
 
-// src/adapters/downstream-change.ts
+// src/adapters/downstream/change.ts
 async function appliedChange(prs, d, values, prerelease, templates) {
   const current = await prs.readBase(editedPaths(d.edits, values, prerelease));
   const edited = applyEdits(d.edits, (p) => current.files.get(p), values, prerelease, templates);
@@ -51500,15 +51500,15 @@ async function generatedChange(prs, d, handedOver, version2, values) {
   };
 }
 
-// src/adapters/downstream-pr.ts
+// src/adapters/downstream/pull-request.ts
 import { createHash as createHash2 } from "node:crypto";
 
-// src/core/labels.ts
+// src/core/dashboard/labels.ts
 function labelLook(use) {
   return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
 }
 
-// src/adapters/github-errors.ts
+// src/adapters/github/errors.ts
 function githubError(error63, action, permissionHint) {
   if (error63 instanceof ReleaseRelayError) return error63;
   const e = error63;
@@ -51518,7 +51518,7 @@ function githubError(error63, action, permissionHint) {
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
-// src/adapters/repo-files.ts
+// src/adapters/github/repo-files.ts
 function split(repo) {
   const [owner, name] = repo.split("/");
   return { owner, repo: name };
@@ -51549,7 +51549,7 @@ async function readRepoFile(github, repo, path, ref) {
   return decodeContent(data, `${path} of ${repo}`);
 }
 
-// src/adapters/repo-labels.ts
+// src/adapters/github/repo-labels.ts
 async function ensureLabels(github, repo, names, look) {
   const [owner, name] = repo.split("/");
   for (const label of new Set(names)) {
@@ -51569,7 +51569,7 @@ async function ensureLabels(github, repo, names, look) {
   }
 }
 
-// src/adapters/settling-retry.ts
+// src/adapters/github/settling-retry.ts
 var SETTLE_DELAYS_MS = [500, 1e3, 2e3, 4e3, 8e3];
 async function retryWhileSettling(call, settling, options = {}) {
   const delays = options.delaysMs ?? SETTLE_DELAYS_MS;
@@ -51589,7 +51589,7 @@ function isNoCommitsYet(error63) {
   return e.status === 422 && /No commits between/i.test(`${e.message ?? ""} ${JSON.stringify(e.response?.data ?? "")}`);
 }
 
-// src/adapters/downstream-pr.ts
+// src/adapters/downstream/pull-request.ts
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
   return createHash2("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
@@ -51816,6 +51816,38 @@ var DownstreamPullRequests = class {
     return { action: "pushed", headSha: commit, files };
   }
 };
+
+// src/adapters/downstream/text-diff.ts
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+function unifiedDiff(path, before, after) {
+  const dir = mkdtempSync(join(tmpdir(), "release-relay-diff-"));
+  try {
+    const a = join(dir, "a", path);
+    const b = join(dir, "b", path);
+    mkdirSync(dirname(a), { recursive: true });
+    mkdirSync(dirname(b), { recursive: true });
+    if (before !== void 0) writeFileSync(a, before);
+    writeFileSync(b, after);
+    const out = spawnSync(
+      "git",
+      [
+        "diff",
+        "--no-index",
+        "--no-color",
+        "--no-ext-diff",
+        before === void 0 ? "/dev/null" : `a/${path}`,
+        `b/${path}`
+      ],
+      { cwd: dir, encoding: "utf8" }
+    );
+    return out.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
@@ -56173,10 +56205,10 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 
-// src/core/rate-limit.ts
+// src/adapters/github/rate-limit.ts
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitResetAt(answer, now) {
   if (answer.status !== 403 && answer.status !== 429) return void 0;
@@ -56216,7 +56248,7 @@ var RateLimitedError = class extends ReleaseRelayError {
   status;
 };
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
 function answerOf(error63) {
@@ -56266,7 +56298,7 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/installation-clients.ts
+// src/adapters/github/installation-clients.ts
 function installationClients(config2, tokens, make) {
   const installations = installationsOf(config2);
   const clients = tokens.map((t) => t ? make(t) : void 0);
@@ -56291,7 +56323,7 @@ function installationTokens(i) {
   return [i.token, i["token-2"], i["token-3"]];
 }
 
-// src/adapters/repository-dispatch.ts
+// src/adapters/github/repository-dispatch.ts
 async function sendRepositoryDispatch(github, repo, eventType, payload) {
   const [owner, name] = repo.split("/");
   try {
@@ -56345,39 +56377,94 @@ function readRunContext(env = process.env) {
   };
 }
 
-// src/adapters/text-diff.ts
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-function unifiedDiff(path, before, after) {
-  const dir = mkdtempSync(join(tmpdir(), "release-relay-diff-"));
-  try {
-    const a = join(dir, "a", path);
-    const b = join(dir, "b", path);
-    mkdirSync(dirname(a), { recursive: true });
-    mkdirSync(dirname(b), { recursive: true });
-    if (before !== void 0) writeFileSync(a, before);
-    writeFileSync(b, after);
-    const out = spawnSync(
-      "git",
-      [
-        "diff",
-        "--no-index",
-        "--no-color",
-        "--no-ext-diff",
-        before === void 0 ? "/dev/null" : `a/${path}`,
-        `b/${path}`
-      ],
-      { cwd: dir, encoding: "utf8" }
-    );
-    return out.stdout;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+// src/core/downstream/pull-request-body.ts
+function renderPullRequestBody(input2) {
+  const artifacts = input2.hashes.filter((h) => h.kind === "binary" || h.kind === "source-archive");
+  return [
+    `Release **${input2.releaseId}**, prepared by release-relay for \`${input2.downstream}\`.`,
+    "",
+    ...input2.trackingUrl ? [`Tracking issue: ${input2.trackingUrl}`, ""] : [],
+    "Files changed:",
+    ...input2.files.map((f) => `- \`${f}\``),
+    "",
+    ...artifacts.length ? [
+      "<details><summary>Artifacts and SHA-256</summary>",
+      "",
+      "| File | SHA-256 |",
+      "| --- | --- |",
+      ...artifacts.map((a) => `| ${a.url ? `[${a.name}](${a.url})` : a.name} | \`${a.sha256}\` |`),
+      "",
+      "</details>",
+      ""
+    ] : [],
+    "Checklist:",
+    "- [ ] The changes match the release (version, URLs, hashes)",
+    "- [ ] CI is green",
+    "",
+    "<sub>This branch is managed by release-relay: a rerun updates this PR in place.</sub>",
+    ""
+  ].join("\n");
 }
 
-// src/core/json-input.ts
+// src/core/request/dispatch-payload.ts
+var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
+function dispatchPayloadProblem(payload) {
+  const properties = Object.keys(payload).length;
+  if (properties > DISPATCH_PAYLOAD_LIMITS.topLevelProperties)
+    return `it has ${properties} top-level properties (GitHub allows ${DISPATCH_PAYLOAD_LIMITS.topLevelProperties})`;
+  const bytes = Buffer.byteLength(JSON.stringify(payload));
+  if (bytes >= DISPATCH_PAYLOAD_LIMITS.bytes)
+    return `its JSON is ${bytes} bytes (GitHub takes less than ${DISPATCH_PAYLOAD_LIMITS.bytes})`;
+  return void 0;
+}
+function assertDispatchPayloadFits(eventType, payload) {
+  const problem = dispatchPayloadProblem(payload);
+  if (problem)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD_TOO_LARGE",
+      `the ${eventType} dispatch would be refused by GitHub: ${problem}`,
+      "shorten what the payload carries (e.g. fewer or shorter artifact names and URLs in upload.key-template)"
+    );
+  return payload;
+}
+
+// src/core/downstream/release-published.ts
+var releasePublishedSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  prerelease: external_exports.boolean(),
+  /** The downstream's own name in release-relay.yml, for its report back. */
+  downstream: external_exports.string(),
+  artifacts: external_exports.array(
+    external_exports.strictObject({
+      name: external_exports.string(),
+      kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+      url: external_exports.string(),
+      sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
+      size: external_exports.number().int().nonnegative()
+    })
+  ),
+  trackingIssueUrl: external_exports.string().optional()
+});
+function buildReleasePublished(config2, version2, downstream, hashes, trackingIssueUrl) {
+  const payload = releasePublishedSchema.parse({
+    schemaVersion: 1,
+    releaseId: `${config2.project}@${version2.version}`,
+    version: version2.version,
+    tag: version2.tag,
+    prerelease: version2.isPrerelease,
+    downstream,
+    artifacts: hashes.flatMap(
+      (h) => h.url ? [{ name: h.name, kind: h.kind, url: h.url, sha256: h.sha256, size: h.size }] : []
+    ),
+    ...trackingIssueUrl ? { trackingIssueUrl } : {}
+  });
+  return assertDispatchPayloadFits(`dispatch to ${downstream}`, payload);
+}
+
+// src/core/inputs/json-input.ts
 function parseJsonInput(text, schema, what, hint) {
   let raw;
   try {
@@ -56395,7 +56482,7 @@ function parseJsonInput(text, schema, what, hint) {
   return parsed.data;
 }
 
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -56403,7 +56490,7 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/plan.ts
+// src/core/request/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
   target: external_exports.string(),
@@ -56505,94 +56592,7 @@ function targetArtifacts(config2, version2) {
   });
 }
 
-// src/core/pull-request-body.ts
-function renderPullRequestBody(input2) {
-  const artifacts = input2.hashes.filter((h) => h.kind === "binary" || h.kind === "source-archive");
-  return [
-    `Release **${input2.releaseId}**, prepared by release-relay for \`${input2.downstream}\`.`,
-    "",
-    ...input2.trackingUrl ? [`Tracking issue: ${input2.trackingUrl}`, ""] : [],
-    "Files changed:",
-    ...input2.files.map((f) => `- \`${f}\``),
-    "",
-    ...artifacts.length ? [
-      "<details><summary>Artifacts and SHA-256</summary>",
-      "",
-      "| File | SHA-256 |",
-      "| --- | --- |",
-      ...artifacts.map((a) => `| ${a.url ? `[${a.name}](${a.url})` : a.name} | \`${a.sha256}\` |`),
-      "",
-      "</details>",
-      ""
-    ] : [],
-    "Checklist:",
-    "- [ ] The changes match the release (version, URLs, hashes)",
-    "- [ ] CI is green",
-    "",
-    "<sub>This branch is managed by release-relay: a rerun updates this PR in place.</sub>",
-    ""
-  ].join("\n");
-}
-
-// src/core/dispatch-payload.ts
-var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
-function dispatchPayloadProblem(payload) {
-  const properties = Object.keys(payload).length;
-  if (properties > DISPATCH_PAYLOAD_LIMITS.topLevelProperties)
-    return `it has ${properties} top-level properties (GitHub allows ${DISPATCH_PAYLOAD_LIMITS.topLevelProperties})`;
-  const bytes = Buffer.byteLength(JSON.stringify(payload));
-  if (bytes >= DISPATCH_PAYLOAD_LIMITS.bytes)
-    return `its JSON is ${bytes} bytes (GitHub takes less than ${DISPATCH_PAYLOAD_LIMITS.bytes})`;
-  return void 0;
-}
-function assertDispatchPayloadFits(eventType, payload) {
-  const problem = dispatchPayloadProblem(payload);
-  if (problem)
-    throw new ReleaseRelayError(
-      "E_PAYLOAD_TOO_LARGE",
-      `the ${eventType} dispatch would be refused by GitHub: ${problem}`,
-      "shorten what the payload carries (e.g. fewer or shorter artifact names and URLs in upload.key-template)"
-    );
-  return payload;
-}
-
-// src/core/release-published.ts
-var releasePublishedSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  prerelease: external_exports.boolean(),
-  /** The downstream's own name in release-relay.yml, for its report back. */
-  downstream: external_exports.string(),
-  artifacts: external_exports.array(
-    external_exports.strictObject({
-      name: external_exports.string(),
-      kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
-      url: external_exports.string(),
-      sha256: external_exports.string().regex(/^[0-9a-f]{64}$/),
-      size: external_exports.number().int().nonnegative()
-    })
-  ),
-  trackingIssueUrl: external_exports.string().optional()
-});
-function buildReleasePublished(config2, version2, downstream, hashes, trackingIssueUrl) {
-  const payload = releasePublishedSchema.parse({
-    schemaVersion: 1,
-    releaseId: `${config2.project}@${version2.version}`,
-    version: version2.version,
-    tag: version2.tag,
-    prerelease: version2.isPrerelease,
-    downstream,
-    artifacts: hashes.flatMap(
-      (h) => h.url ? [{ name: h.name, kind: h.kind, url: h.url, sha256: h.sha256, size: h.size }] : []
-    ),
-    ...trackingIssueUrl ? { trackingIssueUrl } : {}
-  });
-  return assertDispatchPayloadFits(`dispatch to ${downstream}`, payload);
-}
-
-// src/core/version.ts
+// src/core/request/version.ts
 var import_semver2 = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 function parseVersion(raw, tag = raw) {
@@ -56636,7 +56636,7 @@ import { existsSync as existsSync2, readFileSync } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
 import { resolve } from "node:path";
 
-// src/core/checksums.ts
+// src/core/artifacts/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
@@ -56649,7 +56649,7 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
-// src/core/release-values.ts
+// src/core/downstream/release-values.ts
 var fields = (h) => ({
   name: h.name,
   kind: h.kind,
@@ -56902,7 +56902,7 @@ async function main() {
   }
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

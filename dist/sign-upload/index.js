@@ -88455,7 +88455,7 @@ function describeError(error64) {
   return String(error64);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -88536,104 +88536,10 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
   return result.data;
 }
 
-// src/adapters/artifact-files.ts
-import { lstat as lstat2, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
-import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
-function segmentPattern(segment) {
-  const source = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", "[^/]*").replaceAll("?", "[^/]");
-  return new RegExp(`^${source}$`);
-}
-async function expand(root5, segments) {
-  const [first, ...rest] = segments;
-  if (first === void 0) return [root5];
-  if (first === "**") {
-    const here = await expand(root5, rest);
-    const entries2 = await readdir2(root5, { withFileTypes: true }).catch(() => []);
-    const deeper = await Promise.all(
-      entries2.filter((e5) => e5.isDirectory()).map((e5) => expand(join(root5, e5.name), segments))
-    );
-    return [...here, ...deeper.flat()];
-  }
-  if (!/[*?]/.test(first)) return expand(join(root5, first), rest);
-  const re = segmentPattern(first);
-  const entries = await readdir2(root5).catch(() => []);
-  const matched = await Promise.all(
-    entries.filter((n3) => re.test(n3)).map((n3) => expand(join(root5, n3), rest))
-  );
-  return matched.flat();
-}
-async function resolveArtifacts(patterns, workspace) {
-  const root5 = await realpath(resolve(workspace));
-  const found = [];
-  for (const pattern of patterns.split("\n").map((p3) => p3.trim()).filter(Boolean)) {
-    const absolute = isAbsolute(pattern) ? pattern : join(root5, pattern);
-    const rel = relative(root5, absolute);
-    if (rel.startsWith("..") || isAbsolute(rel)) {
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `artifact path ${JSON.stringify(pattern)} is outside the workspace`,
-        "list artifacts by paths inside the workspace"
-      );
-    }
-    const matches = await expand(root5, rel.split(sep));
-    const existing = (await Promise.all(matches.map(async (m3) => await lstat2(m3).catch(() => void 0) ? m3 : void 0))).filter((m3) => m3 !== void 0);
-    if (existing.length === 0) {
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `artifact pattern ${JSON.stringify(pattern)} matches no file`,
-        "check the build wrote its artifacts there, or fix the path"
-      );
-    }
-    for (const file2 of existing.sort()) {
-      const link = await lstat2(file2);
-      const target = link.isSymbolicLink() ? await realpath(file2).catch(() => void 0) : file2;
-      if (!target || relative(root5, target).startsWith("..")) {
-        throw new ReleaseRelayError(
-          "E_INPUT",
-          `artifact ${relative(root5, file2)} is a symlink that leaves the workspace`,
-          "copy the file into the workspace instead of linking to it"
-        );
-      }
-      const info = await stat2(target);
-      if (info.isDirectory()) {
-        throw new ReleaseRelayError(
-          "E_INPUT",
-          `artifact ${relative(root5, file2)} is a directory`,
-          "archive it (tar -czf) and list the archive"
-        );
-      }
-      if (info.size === 0) {
-        throw new ReleaseRelayError(
-          "E_INPUT",
-          `artifact ${relative(root5, file2)} is empty`,
-          "check the build step that writes it"
-        );
-      }
-      if (!found.includes(file2)) found.push(file2);
-    }
-  }
-  const names = /* @__PURE__ */ new Map();
-  for (const file2 of found) {
-    const previous = names.get(basename(file2));
-    if (previous) {
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `two artifacts are named ${basename(file2)}: ${relative(root5, previous)} and ${relative(root5, file2)}`,
-        "give every artifact a distinct file name (add {distro} or {arch} to build.artifact)"
-      );
-    }
-    names.set(basename(file2), file2);
-  }
-  return found;
-}
-
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name) {
@@ -88662,31 +88568,10 @@ function applyEnvironment(config2, name) {
   };
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -88708,7 +88593,31 @@ function findPlaceholders(template) {
   ];
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -89149,7 +89058,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -89216,7 +89125,98 @@ async function readConfigFile(path, environment) {
   return applyEnvironment(parseConfig(text, path), environment);
 }
 
-// src/adapters/hashing.ts
+// src/adapters/storage/artifact-files.ts
+import { lstat as lstat2, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
+function segmentPattern(segment) {
+  const source = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replaceAll("*", "[^/]*").replaceAll("?", "[^/]");
+  return new RegExp(`^${source}$`);
+}
+async function expand(root5, segments) {
+  const [first, ...rest] = segments;
+  if (first === void 0) return [root5];
+  if (first === "**") {
+    const here = await expand(root5, rest);
+    const entries2 = await readdir2(root5, { withFileTypes: true }).catch(() => []);
+    const deeper = await Promise.all(
+      entries2.filter((e5) => e5.isDirectory()).map((e5) => expand(join(root5, e5.name), segments))
+    );
+    return [...here, ...deeper.flat()];
+  }
+  if (!/[*?]/.test(first)) return expand(join(root5, first), rest);
+  const re = segmentPattern(first);
+  const entries = await readdir2(root5).catch(() => []);
+  const matched = await Promise.all(
+    entries.filter((n3) => re.test(n3)).map((n3) => expand(join(root5, n3), rest))
+  );
+  return matched.flat();
+}
+async function resolveArtifacts(patterns, workspace) {
+  const root5 = await realpath(resolve(workspace));
+  const found = [];
+  for (const pattern of patterns.split("\n").map((p3) => p3.trim()).filter(Boolean)) {
+    const absolute = isAbsolute(pattern) ? pattern : join(root5, pattern);
+    const rel = relative(root5, absolute);
+    if (rel.startsWith("..") || isAbsolute(rel)) {
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `artifact path ${JSON.stringify(pattern)} is outside the workspace`,
+        "list artifacts by paths inside the workspace"
+      );
+    }
+    const matches = await expand(root5, rel.split(sep));
+    const existing = (await Promise.all(matches.map(async (m3) => await lstat2(m3).catch(() => void 0) ? m3 : void 0))).filter((m3) => m3 !== void 0);
+    if (existing.length === 0) {
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `artifact pattern ${JSON.stringify(pattern)} matches no file`,
+        "check the build wrote its artifacts there, or fix the path"
+      );
+    }
+    for (const file2 of existing.sort()) {
+      const link = await lstat2(file2);
+      const target = link.isSymbolicLink() ? await realpath(file2).catch(() => void 0) : file2;
+      if (!target || relative(root5, target).startsWith("..")) {
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          `artifact ${relative(root5, file2)} is a symlink that leaves the workspace`,
+          "copy the file into the workspace instead of linking to it"
+        );
+      }
+      const info = await stat2(target);
+      if (info.isDirectory()) {
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          `artifact ${relative(root5, file2)} is a directory`,
+          "archive it (tar -czf) and list the archive"
+        );
+      }
+      if (info.size === 0) {
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          `artifact ${relative(root5, file2)} is empty`,
+          "check the build step that writes it"
+        );
+      }
+      if (!found.includes(file2)) found.push(file2);
+    }
+  }
+  const names = /* @__PURE__ */ new Map();
+  for (const file2 of found) {
+    const previous = names.get(basename(file2));
+    if (previous) {
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `two artifacts are named ${basename(file2)}: ${relative(root5, previous)} and ${relative(root5, file2)}`,
+        "give every artifact a distinct file name (add {distro} or {arch} to build.artifact)"
+      );
+    }
+    names.set(basename(file2), file2);
+  }
+  return found;
+}
+
+// src/adapters/storage/hashing.ts
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -89295,7 +89295,7 @@ async function hashFiles(paths, algorithms = ["sha256"], parallelism = available
   return results;
 }
 
-// src/adapters/s3.ts
+// src/adapters/storage/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 var import_lib_storage = __toESM(require_dist_cjs17(), 1);
 import { createReadStream as createReadStream3, createWriteStream } from "node:fs";
@@ -89426,7 +89426,7 @@ function contentTypeOf(name) {
   return "application/octet-stream";
 }
 
-// src/adapters/signing.ts
+// src/adapters/storage/signing.ts
 import { spawn } from "node:child_process";
 import { createHash as createHash8, createPrivateKey, createPublicKey, sign as sign4, verify } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
@@ -89434,7 +89434,7 @@ import { chmod as chmod2, mkdtemp, readFile as readFile4, rm as rm2, writeFile a
 import { tmpdir } from "node:os";
 import { basename as basename2, join as join6 } from "node:path";
 
-// src/core/minisign.ts
+// src/core/artifacts/minisign.ts
 var PREHASHED = "ED";
 var KEY_ALGORITHM = "Ed";
 function formatMinisignPublicKey(keyId, publicKey) {
@@ -89491,7 +89491,7 @@ function parseMinisignSignature(text) {
   };
 }
 
-// src/adapters/signing.ts
+// src/adapters/storage/signing.ts
 async function blake2b(file2) {
   const h5 = createHash8("blake2b512");
   for await (const chunk of createReadStream4(file2, { highWaterMark: 1024 * 1024 })) h5.update(chunk);
@@ -89673,7 +89673,7 @@ async function verifyGpg(file2, signature, armoredPublicKey) {
   }
 }
 
-// src/core/checksums.ts
+// src/core/artifacts/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
@@ -89686,7 +89686,42 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
-// src/core/source-gate.ts
+// src/core/artifacts/publication.ts
+function checkRehash(expected, actual) {
+  const problems = [];
+  const byName = new Map(expected.map((h5) => [h5.name, h5]));
+  for (const a5 of actual) {
+    const h5 = byName.get(a5.name);
+    if (!h5) problems.push(`${a5.name} was not hashed at build time`);
+    else if (h5.sha256 !== a5.sha256 || h5.size !== a5.size) {
+      problems.push(
+        `${a5.name} changed since it was built (sha256 ${a5.sha256.slice(0, 16)}…, built ${h5.sha256.slice(0, 16)}…)`
+      );
+    }
+  }
+  for (const h5 of expected) {
+    if ((h5.kind === "binary" || h5.kind === "checksums") && !actual.some((a5) => a5.name === h5.name))
+      problems.push(`${h5.name} is missing`);
+  }
+  if (problems.length > 0) {
+    throw new ReleaseRelayError(
+      "E_TAMPERED",
+      `artifacts do not match their build-time hashes: ${problems.join("; ")}`,
+      "nothing was signed or uploaded; rebuild from the tag and investigate how the files changed"
+    );
+  }
+}
+function releaseObjectKey(config2, version2, name) {
+  return `${config2.upload.prefix}${config2.project}-${version2}-${name}`;
+}
+
+// src/core/artifacts/verification.ts
+var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+function isReleaseMetadata(name) {
+  return METADATA.test(name);
+}
+
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -89694,7 +89729,7 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/plan.ts
+// src/core/request/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
   target: external_exports.string(),
@@ -89759,42 +89794,7 @@ function objectUrl(upload, key) {
   return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
 }
 
-// src/core/publication.ts
-function checkRehash(expected, actual) {
-  const problems = [];
-  const byName = new Map(expected.map((h5) => [h5.name, h5]));
-  for (const a5 of actual) {
-    const h5 = byName.get(a5.name);
-    if (!h5) problems.push(`${a5.name} was not hashed at build time`);
-    else if (h5.sha256 !== a5.sha256 || h5.size !== a5.size) {
-      problems.push(
-        `${a5.name} changed since it was built (sha256 ${a5.sha256.slice(0, 16)}…, built ${h5.sha256.slice(0, 16)}…)`
-      );
-    }
-  }
-  for (const h5 of expected) {
-    if ((h5.kind === "binary" || h5.kind === "checksums") && !actual.some((a5) => a5.name === h5.name))
-      problems.push(`${h5.name} is missing`);
-  }
-  if (problems.length > 0) {
-    throw new ReleaseRelayError(
-      "E_TAMPERED",
-      `artifacts do not match their build-time hashes: ${problems.join("; ")}`,
-      "nothing was signed or uploaded; rebuild from the tag and investigate how the files changed"
-    );
-  }
-}
-function releaseObjectKey(config2, version2, name) {
-  return `${config2.upload.prefix}${config2.project}-${version2}-${name}`;
-}
-
-// src/core/verification.ts
-var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
-function isReleaseMetadata(name) {
-  return METADATA.test(name);
-}
-
-// src/core/version.ts
+// src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 
@@ -90009,7 +90009,7 @@ ${rows.join("\n")}
   }
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

@@ -30540,7 +30540,7 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -30623,9 +30623,6 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
 
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
-
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -50344,7 +50341,7 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name2) {
@@ -50376,37 +50373,10 @@ function ledgerKey(config2, version2) {
   return config2.environment ? `${config2.environment}/${version2}` : version2;
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
-      found.repositories.push(name2);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name2] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i) => i.owner.toLowerCase() === owner && i.repositories.some((r) => r.toLowerCase() === name2)
-  );
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -50526,7 +50496,37 @@ function renderTemplate(template, values, where) {
   return render(nodes, []);
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name2] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i) => i.owner.toLowerCase() === owner && i.repositories.some((r) => r.toLowerCase() === name2)
+  );
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -50967,7 +50967,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text2, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -55390,10 +55390,10 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 
-// src/core/rate-limit.ts
+// src/adapters/github/rate-limit.ts
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitResetAt(answer, now) {
   if (answer.status !== 403 && answer.status !== 429) return void 0;
@@ -55433,7 +55433,7 @@ var RateLimitedError = class extends ReleaseRelayError {
   status;
 };
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
 function answerOf(error63) {
@@ -55483,7 +55483,7 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/installation-clients.ts
+// src/adapters/github/installation-clients.ts
 function installationClients(config2, tokens, make) {
   const installations = installationsOf(config2);
   const clients = tokens.map((t) => t ? make(t) : void 0);
@@ -55508,7 +55508,7 @@ function installationTokens(i) {
   return [i.token, i["token-2"], i["token-3"]];
 }
 
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -55516,7 +55516,7 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/ledger.ts
+// src/core/ledger/events.ts
 var STAGES = [
   "build-matrix",
   "build",
@@ -55696,7 +55696,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   })
 ]);
 
-// src/adapters/repo-files.ts
+// src/adapters/github/repo-files.ts
 function split(repo) {
   const [owner, name2] = repo.split("/");
   return { owner, repo: name2 };
@@ -55727,7 +55727,7 @@ async function readRepoFile(github, repo, path, ref) {
   return decodeContent(data, `${path} of ${repo}`);
 }
 
-// src/adapters/ledger-store.ts
+// src/adapters/ledger/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
 var LedgerStore = class {
   constructor(github, repo, key, options = {}) {
@@ -55867,209 +55867,12 @@ var LedgerStore = class {
   }
 };
 
-// src/adapters/qualify-logs.ts
-import { open as open3, readdir as readdir2 } from "node:fs/promises";
-import { join } from "node:path";
-var TAIL_BYTES = 64 * 1024;
-async function readQualifyLogs(dir) {
-  let names;
-  try {
-    names = (await readdir2(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
-  } catch (error63) {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  }
-  const logs = [];
-  for (const file2 of names.sort()) {
-    const handle = await open3(join(dir, file2), "r");
-    try {
-      const { size: size2 } = await handle.stat();
-      const length = Math.min(size2, TAIL_BYTES);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size2 - length);
-      logs.push({ file: file2, text: buffer.toString("utf8") });
-    } finally {
-      await handle.close();
-    }
-  }
-  return logs;
-}
-
-// src/core/approvals.ts
-var runApprovalsSchema = external_exports.array(
-  external_exports.object({
-    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
-    state: external_exports.enum(["approved", "rejected", "pending"]),
-    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
-    comment: external_exports.string().max(65536).nullish()
-  })
-);
-function parseRunApprovals(body) {
-  const parsed = runApprovalsSchema.safeParse(body);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_GITHUB",
-      `the run's deployment reviews are not what GitHub documents:
-${describeIssues(parsed.error.issues).join("\n")}`,
-      "check that GITHUB_API_URL points at GitHub (or a GitHub Enterprise Server of a supported version)"
-    );
-  return parsed.data;
-}
-function approvalEvents(approvals, runId2, at2) {
-  return approvals.flatMap(
-    (a) => a.state === "pending" ? [] : a.environments.map(
-      (env) => ({
-        // Environment names may hold characters event ids do not.
-        id: `approval:${runId2}:${env.name}:${a.user.login}:${a.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
-        at: at2,
-        type: "approval",
-        environment: env.name,
-        state: a.state === "approved" ? "approved" : "rejected",
-        by: a.user.login,
-        ...a.comment ? { comment: a.comment.slice(0, 1e3) } : {},
-        runId: runId2
-      })
-    )
-  );
-}
-
-// src/adapters/run-approvals.ts
-async function readRunApprovals(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  const { data } = await github.rest.actions.getReviewsForRun({ owner, repo: name2, run_id: Number(runId2) });
-  return parseRunApprovals(data);
-}
-
-// src/adapters/run-context.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-var runContextSchema = external_exports.object({
-  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
-  GITHUB_REF: external_exports.string().default(""),
-  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  GITHUB_ACTOR: external_exports.string().default("unknown"),
-  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
-  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
-  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
-  GITHUB_RUN_ID: external_exports.string().optional(),
-  GITHUB_WORKSPACE: external_exports.string().optional()
-});
-function readRunContext(env = process.env) {
-  const result = runContextSchema.safeParse(env, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
-      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
-    );
-  }
-  const e = result.data;
-  return {
-    repository: e.GITHUB_REPOSITORY,
-    ref: e.GITHUB_REF,
-    sha: e.GITHUB_SHA,
-    actor: e.GITHUB_ACTOR,
-    eventName: e.GITHUB_EVENT_NAME,
-    serverUrl: e.GITHUB_SERVER_URL,
-    apiUrl: e.GITHUB_API_URL,
-    runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
-    workspace: e.GITHUB_WORKSPACE ?? process.cwd()
-  };
-}
-function runAttemptId(env = process.env) {
-  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-}
-function readEventSender(env = process.env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync2(path)) return void 0;
-  try {
-    const login = JSON.parse(readFileSync(path, "utf8")).sender?.login;
-    return typeof login === "string" && login !== "" ? login : void 0;
-  } catch {
-    return void 0;
-  }
-}
-
-// src/adapters/github-errors.ts
-function githubError(error63, action, permissionHint) {
-  if (error63 instanceof ReleaseRelayError) return error63;
-  const e = error63;
-  const status = e.status ?? 0;
-  const message = e.response?.data?.message ?? e.message ?? String(error63);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
-
-// src/adapters/run-jobs.ts
-async function readRunJobs(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const jobs = await github.paginate(github.rest.actions.listJobsForWorkflowRun, {
-      owner,
-      repo: name2,
-      run_id: Number(runId2),
-      filter: "latest",
-      per_page: 100
-    });
-    return jobs.map((j) => ({
-      name: j.name,
-      status: j.status,
-      conclusion: j.conclusion,
-      startedAt: j.started_at ?? null,
-      completedAt: j.completed_at ?? null
-    }));
-  } catch (error63) {
-    throw githubError(
-      error63,
-      `read the jobs of run ${runId2} of ${repo}`,
-      `give the job \`actions: read\` and pass its github.token as run-token`
-    );
-  }
-}
-async function readEnvironmentReviewers(github, repo, environment) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.repos.getEnvironment({
-      owner,
-      repo: name2,
-      environment_name: environment
-    });
-    return (data.protection_rules ?? []).flatMap(
-      (rule) => "reviewers" in rule ? (rule.reviewers ?? []).flatMap((r) => {
-        const who = r.reviewer;
-        return who?.login ? [who.login] : who?.slug ? [who.slug] : [];
-      }) : []
-    );
-  } catch (error63) {
-    if (error63.status === 404) return [];
-    return void 0;
-  }
-}
-async function readRunArtifacts(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
-      owner,
-      repo: name2,
-      run_id: Number(runId2),
-      per_page: 100
-    });
-    return artifacts.map((a) => ({ name: a.name, expired: a.expired, expiresAt: a.expires_at ?? null }));
-  } catch (error63) {
-    if (error63.status === 404) return [];
-    throw githubError(
-      error63,
-      `list the artifacts of run ${runId2} of ${repo}`,
-      "give the job `actions: read` and pass its github.token as run-token"
-    );
-  }
-}
-
-// src/core/labels.ts
+// src/core/dashboard/labels.ts
 function labelLook(use) {
   return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
 }
 
-// src/adapters/repo-labels.ts
+// src/adapters/github/repo-labels.ts
 async function ensureLabels(github, repo, names, look) {
   const [owner, name2] = repo.split("/");
   for (const label of new Set(names)) {
@@ -56089,7 +55892,7 @@ async function ensureLabels(github, repo, names, look) {
   }
 }
 
-// src/adapters/tracking-issue.ts
+// src/adapters/ledger/tracking-issue.ts
 var TrackingIssues = class {
   constructor(github, repo) {
     this.github = github;
@@ -56179,195 +55982,204 @@ var TrackingIssues = class {
   }
 };
 
-// src/core/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
+// src/adapters/run-context.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+var runContextSchema = external_exports.object({
+  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  GITHUB_REF: external_exports.string().default(""),
+  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  GITHUB_ACTOR: external_exports.string().default("unknown"),
+  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
+  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
+  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
+  GITHUB_RUN_ID: external_exports.string().optional(),
+  GITHUB_WORKSPACE: external_exports.string().optional()
 });
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function objectUrl(upload, key) {
-  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
-  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
-  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
-}
-function versionPlaceholders(config2, version2) {
+function readRunContext(env = process.env) {
+  const result = runContextSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
+      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
+    );
+  }
+  const e = result.data;
   return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
+    repository: e.GITHUB_REPOSITORY,
+    ref: e.GITHUB_REF,
+    sha: e.GITHUB_SHA,
+    actor: e.GITHUB_ACTOR,
+    eventName: e.GITHUB_EVENT_NAME,
+    serverUrl: e.GITHUB_SERVER_URL,
+    apiUrl: e.GITHUB_API_URL,
+    runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
+    workspace: e.GITHUB_WORKSPACE ?? process.cwd()
   };
 }
-function targetArtifacts(config2, version2) {
-  const base2 = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base2, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
+function runAttemptId(env = process.env) {
+  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
 }
-
-// src/core/safe-links.ts
-var GITHUB_COM = "https://github.com";
-function allowedLinks(config2, serverUrl = GITHUB_COM) {
-  return {
-    server: serverUrl,
-    downloads: objectUrl(config2.upload, config2.upload.prefix),
-    repos: [config2.source.repo, config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]
-  };
-}
-var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
-var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
-function parse6(url3) {
+function readEventSender(env = process.env) {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path || !existsSync2(path)) return void 0;
   try {
-    return new URL(url3);
+    const login = JSON.parse(readFileSync(path, "utf8")).sender?.login;
+    return typeof login === "string" && login !== "" ? login : void 0;
   } catch {
     return void 0;
   }
 }
-function sameServer(u, server) {
-  if (u.origin === server.origin) return true;
-  return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
-}
-function isGithubPage(u, server, repos) {
-  const m = GITHUB_PAGE.exec(u.pathname);
-  if (server === void 0 || !sameServer(u, server) || m === null) return false;
-  const repo = `${m[1]}/${m[2]}`;
-  return repoNameSchema.safeParse(repo).success && (repos === void 0 || repos.some((r) => r.toLowerCase() === repo.toLowerCase()));
-}
-function isDownload(u, downloads) {
-  if (!downloads || u.origin !== downloads.origin) return false;
-  const base2 = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
-  return u.pathname.startsWith(base2);
-}
-function safeLink(url3, allowed, kind = "release") {
-  const u = url3 ? parse6(url3) : void 0;
-  if (!u) return void 0;
-  const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
-  if (!scheme || u.username || u.password) return void 0;
-  const downloads = allowed.downloads ? parse6(allowed.downloads) : void 0;
-  const ok = kind === "page" ? isDownload(u, downloads) : isGithubPage(u, parse6(allowed.server), allowed.repos) || isDownload(u, downloads);
-  return ok ? u.href : void 0;
-}
-var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
-var utf8 = new TextEncoder();
-function markdownUrl(url3) {
-  let out = "";
-  for (const ch of url3) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += code < 32 || code >= 127 || MARKDOWN_UNSAFE.has(ch) ? [...utf8.encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("") : ch;
+
+// src/adapters/runs/qualify-logs.ts
+import { open as open3, readdir as readdir2 } from "node:fs/promises";
+import { join } from "node:path";
+var TAIL_BYTES = 64 * 1024;
+async function readQualifyLogs(dir) {
+  let names;
+  try {
+    names = (await readdir2(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
   }
-  return out;
-}
-var cell = (s) => s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
-function markdownLink(label, url3, allowed, kind) {
-  const href = safeLink(url3, allowed, kind);
-  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
-  const code = `\`${markdownUrl(url3)}\``;
-  return label === void 0 ? code : `${cell(label)} ${code}`;
-}
-var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-function codeSpan(text2) {
-  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
-}
-function codeCell(text2) {
-  const line = text2.replace(/\s+/g, " ").trim();
-  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
+  const logs = [];
+  for (const file2 of names.sort()) {
+    const handle = await open3(join(dir, file2), "r");
+    try {
+      const { size: size2 } = await handle.stat();
+      const length = Math.min(size2, TAIL_BYTES);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size2 - length);
+      logs.push({ file: file2, text: buffer.toString("utf8") });
+    } finally {
+      await handle.close();
+    }
+  }
+  return logs;
 }
 
-// src/core/dashboard-trust.ts
-function requestNotes(state) {
-  const r = state.request;
-  if (!r) return [];
-  return [
-    ...r.by ? [`> Requested by ${cell(r.by)} (confirmed by GitHub: the run that sent the request)`] : [],
-    ...(r.unverified ?? []).map((note) => `> ❔ Not confirmed by GitHub, so not believed: ${cell(note)}`),
-    ""
-  ];
+// src/core/ledger/approvals.ts
+var runApprovalsSchema = external_exports.array(
+  external_exports.object({
+    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
+    state: external_exports.enum(["approved", "rejected", "pending"]),
+    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
+    comment: external_exports.string().max(65536).nullish()
+  })
+);
+function parseRunApprovals(body) {
+  const parsed = runApprovalsSchema.safeParse(body);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_GITHUB",
+      `the run's deployment reviews are not what GitHub documents:
+${describeIssues(parsed.error.issues).join("\n")}`,
+      "check that GITHUB_API_URL points at GitHub (or a GitHub Enterprise Server of a supported version)"
+    );
+  return parsed.data;
 }
-function refusedSection(state) {
-  if (state.refused.length === 0) return [];
-  return [
-    "<details><summary>Refused events</summary>",
-    "",
-    ...state.refused.map(
-      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${codeCell(r.reason)}`
-    ),
-    "",
-    "</details>",
-    ""
-  ];
+function approvalEvents(approvals, runId2, at2) {
+  return approvals.flatMap(
+    (a) => a.state === "pending" ? [] : a.environments.map(
+      (env) => ({
+        // Environment names may hold characters event ids do not.
+        id: `approval:${runId2}:${env.name}:${a.user.login}:${a.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
+        at: at2,
+        type: "approval",
+        environment: env.name,
+        state: a.state === "approved" ? "approved" : "rejected",
+        by: a.user.login,
+        ...a.comment ? { comment: a.comment.slice(0, 1e3) } : {},
+        runId: runId2
+      })
+    )
+  );
 }
 
-// src/core/release-state.ts
+// src/adapters/runs/run-approvals.ts
+async function readRunApprovals(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  const { data } = await github.rest.actions.getReviewsForRun({ owner, repo: name2, run_id: Number(runId2) });
+  return parseRunApprovals(data);
+}
+
+// src/adapters/github/errors.ts
+function githubError(error63, action, permissionHint) {
+  if (error63 instanceof ReleaseRelayError) return error63;
+  const e = error63;
+  const status = e.status ?? 0;
+  const message = e.response?.data?.message ?? e.message ?? String(error63);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/runs/run-jobs.ts
+async function readRunJobs(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const jobs = await github.paginate(github.rest.actions.listJobsForWorkflowRun, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      filter: "latest",
+      per_page: 100
+    });
+    return jobs.map((j) => ({
+      name: j.name,
+      status: j.status,
+      conclusion: j.conclusion,
+      startedAt: j.started_at ?? null,
+      completedAt: j.completed_at ?? null
+    }));
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `read the jobs of run ${runId2} of ${repo}`,
+      `give the job \`actions: read\` and pass its github.token as run-token`
+    );
+  }
+}
+async function readEnvironmentReviewers(github, repo, environment) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.repos.getEnvironment({
+      owner,
+      repo: name2,
+      environment_name: environment
+    });
+    return (data.protection_rules ?? []).flatMap(
+      (rule) => "reviewers" in rule ? (rule.reviewers ?? []).flatMap((r) => {
+        const who = r.reviewer;
+        return who?.login ? [who.login] : who?.slug ? [who.slug] : [];
+      }) : []
+    );
+  } catch (error63) {
+    if (error63.status === 404) return [];
+    return void 0;
+  }
+}
+async function readRunArtifacts(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      per_page: 100
+    });
+    return artifacts.map((a) => ({ name: a.name, expired: a.expired, expiresAt: a.expires_at ?? null }));
+  } catch (error63) {
+    if (error63.status === 404) return [];
+    throw githubError(
+      error63,
+      `list the artifacts of run ${runId2} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token"
+    );
+  }
+}
+
+// src/core/ledger/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
 var STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 };
 var step = (e) => e.type === "stage" ? STAGE_STEP[e.status] : 2;
@@ -56651,7 +56463,7 @@ function stagesToRerun(state, request2) {
   );
 }
 
-// src/core/yank.ts
+// src/core/yank/yank-plan.ts
 var yankReasonSchema = external_exports.string().trim().min(3, { error: "give the reason for yanking (at least a few words)" }).max(2e3, { error: "the reason is at most 2000 characters" });
 var STORAGE = "storage";
 function yankDone(state, downstreams) {
@@ -56709,7 +56521,195 @@ function yankNextActions(state, yankCommand) {
   return actions;
 }
 
-// src/core/dashboard.ts
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base2 = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base2, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/dashboard/safe-links.ts
+var GITHUB_COM = "https://github.com";
+function allowedLinks(config2, serverUrl = GITHUB_COM) {
+  return {
+    server: serverUrl,
+    downloads: objectUrl(config2.upload, config2.upload.prefix),
+    repos: [config2.source.repo, config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]
+  };
+}
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
+function parse6(url3) {
+  try {
+    return new URL(url3);
+  } catch {
+    return void 0;
+  }
+}
+function sameServer(u, server) {
+  if (u.origin === server.origin) return true;
+  return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
+}
+function isGithubPage(u, server, repos) {
+  const m = GITHUB_PAGE.exec(u.pathname);
+  if (server === void 0 || !sameServer(u, server) || m === null) return false;
+  const repo = `${m[1]}/${m[2]}`;
+  return repoNameSchema.safeParse(repo).success && (repos === void 0 || repos.some((r) => r.toLowerCase() === repo.toLowerCase()));
+}
+function isDownload(u, downloads) {
+  if (!downloads || u.origin !== downloads.origin) return false;
+  const base2 = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
+  return u.pathname.startsWith(base2);
+}
+function safeLink(url3, allowed, kind = "release") {
+  const u = url3 ? parse6(url3) : void 0;
+  if (!u) return void 0;
+  const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
+  if (!scheme || u.username || u.password) return void 0;
+  const downloads = allowed.downloads ? parse6(allowed.downloads) : void 0;
+  const ok = kind === "page" ? isDownload(u, downloads) : isGithubPage(u, parse6(allowed.server), allowed.repos) || isDownload(u, downloads);
+  return ok ? u.href : void 0;
+}
+var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
+var utf8 = new TextEncoder();
+function markdownUrl(url3) {
+  let out = "";
+  for (const ch of url3) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code < 32 || code >= 127 || MARKDOWN_UNSAFE.has(ch) ? [...utf8.encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("") : ch;
+  }
+  return out;
+}
+var cell = (s) => s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
+function markdownLink(label, url3, allowed, kind) {
+  const href = safeLink(url3, allowed, kind);
+  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
+  const code = `\`${markdownUrl(url3)}\``;
+  return label === void 0 ? code : `${cell(label)} ${code}`;
+}
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function codeSpan(text2) {
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
+}
+function codeCell(text2) {
+  const line = text2.replace(/\s+/g, " ").trim();
+  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
+}
+
+// src/core/dashboard/trust-notes.ts
+function requestNotes(state) {
+  const r = state.request;
+  if (!r) return [];
+  return [
+    ...r.by ? [`> Requested by ${cell(r.by)} (confirmed by GitHub: the run that sent the request)`] : [],
+    ...(r.unverified ?? []).map((note) => `> ❔ Not confirmed by GitHub, so not believed: ${cell(note)}`),
+    ""
+  ];
+}
+function refusedSection(state) {
+  if (state.refused.length === 0) return [];
+  return [
+    "<details><summary>Refused events</summary>",
+    "",
+    ...state.refused.map(
+      (r) => `- ${r.at}: ${cell(r.what)} from ${cell(r.sender)}, refused: ${codeCell(r.reason)}`
+    ),
+    "",
+    "</details>",
+    ""
+  ];
+}
+
+// src/core/dashboard/dashboard.ts
 var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
 function downstreamExpectations(config2) {
   return config2.downstream.map((d) => ({
@@ -56968,44 +56968,7 @@ function renderDashboard(state, ctx) {
   throw new Error("unreachable");
 }
 
-// src/core/qualification.ts
-var EXCERPT_LINES = 40;
-var EXCERPT_CHARS = 3500;
-var LINE_CHARS = 300;
-function qualifyLogExcerpt(log) {
-  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
-  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
-  let tail = lines.slice(-EXCERPT_LINES);
-  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
-  const excerpt = tail.join("\n");
-  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
-}
-function qualificationEvents(logs, targets, run, at2) {
-  return logs.map((log) => {
-    const target = log.file.replace(/\.log$/, "");
-    if (!log.file.endsWith(".log") || !targets.includes(target))
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
-        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
-      );
-    return {
-      id: `qualification-failed:${target}:${run.runId}`,
-      at: at2,
-      type: "qualification-failed",
-      target,
-      excerpt: qualifyLogExcerpt(log.text),
-      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-      ...run.runUrl ? { runUrl: run.runUrl } : {}
-    };
-  });
-}
-function qualifyFailureDetail(events) {
-  const targets = events.flatMap((e) => e.type === "qualification-failed" ? [e.target] : []);
-  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
-}
-
-// src/core/checksums.ts
+// src/core/artifacts/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
@@ -57018,7 +56981,7 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
-// src/core/json-input.ts
+// src/core/inputs/json-input.ts
 function parseJsonInput(text2, schema, what, hint) {
   let raw;
   try {
@@ -57036,7 +56999,7 @@ function parseJsonInput(text2, schema, what, hint) {
   return parsed.data;
 }
 
-// src/core/stage-output-events.ts
+// src/core/ledger/stage-output-events.ts
 var prResultSchema = external_exports.object({
   downstream: external_exports.string(),
   repo: external_exports.string(),
@@ -57167,7 +57130,7 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}, endedAt 
   );
 }
 
-// src/core/stage-claims.ts
+// src/core/ledger/stage-claims.ts
 function claimants(state, ownRun) {
   return [...new Set(Object.values(state.claims).flat())].filter((r) => r !== ownRun);
 }
@@ -57201,7 +57164,7 @@ function claimedBy(state, stage, run) {
   return state.claims[stage]?.includes(run) ?? false;
 }
 
-// src/core/stage-progress.ts
+// src/core/ledger/stage-progress.ts
 var STAGE_JOBS = {
   "build-matrix": "plan",
   build: "build",
@@ -57276,7 +57239,44 @@ function progressToRecord(current, input2) {
   return recorded;
 }
 
-// src/core/version.ts
+// src/core/request/qualification.ts
+var EXCERPT_LINES = 40;
+var EXCERPT_CHARS = 3500;
+var LINE_CHARS = 300;
+function qualifyLogExcerpt(log) {
+  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
+  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  let tail = lines.slice(-EXCERPT_LINES);
+  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
+  const excerpt = tail.join("\n");
+  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
+}
+function qualificationEvents(logs, targets, run, at2) {
+  return logs.map((log) => {
+    const target = log.file.replace(/\.log$/, "");
+    if (!log.file.endsWith(".log") || !targets.includes(target))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
+        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
+      );
+    return {
+      id: `qualification-failed:${target}:${run.runId}`,
+      at: at2,
+      type: "qualification-failed",
+      target,
+      excerpt: qualifyLogExcerpt(log.text),
+      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+      ...run.runUrl ? { runUrl: run.runUrl } : {}
+    };
+  });
+}
+function qualifyFailureDetail(events) {
+  const targets = events.flatMap((e) => e.type === "qualification-failed" ? [e.target] : []);
+  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
+}
+
+// src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 function parseVersion(raw, tag = raw) {
@@ -57301,7 +57301,7 @@ function parseVersion(raw, tag = raw) {
   };
 }
 
-// src/adapters/reported-facts.ts
+// src/adapters/runs/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
   try {
@@ -57376,10 +57376,10 @@ async function readPullsOfBranch(github, repo, branch) {
   }
 }
 
-// src/core/artifact-placement.ts
+// src/core/artifacts/placement.ts
 var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
 
-// src/core/artifact-retention.ts
+// src/core/ledger/artifact-retention.ts
 var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
 function artifactRunsNeeded(state, wanted) {
   const needs = {};
@@ -57451,7 +57451,7 @@ async function claimStages(store, before, request2, run, lookup, at2, targets) {
   return decision;
 }
 
-// src/core/tracking.ts
+// src/core/ledger/tracking.ts
 var HOUR_MS = 36e5;
 function reviewPingsDue(state, expected, now, ping, version2) {
   if (!ping || state.rollback) return [];
@@ -57596,7 +57596,7 @@ async function syncTrackingIssue(store, issues, input2) {
   return { issue: issue3, state, snapshot };
 }
 
-// src/core/report-back.ts
+// src/core/ledger/report-back.ts
 var downstreamStatusSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
@@ -57814,7 +57814,7 @@ function releasePullOf(pulls, repo, appLogin) {
   );
 }
 
-// src/core/installed-files.ts
+// src/core/setup/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
 var VENDORED_ACTIONS = [
   "doctor",
@@ -58368,7 +58368,7 @@ async function main() {
   await summary.addRaw(result.issue.body).write();
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

@@ -50253,7 +50253,7 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -50337,10 +50337,7 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name) {
@@ -50369,31 +50366,10 @@ function applyEnvironment(config2, name) {
   };
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -50415,7 +50391,31 @@ function findPlaceholders(template) {
   ];
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -50856,7 +50856,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -55279,10 +55279,10 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 
-// src/core/rate-limit.ts
+// src/adapters/github/rate-limit.ts
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitResetAt(answer, now) {
   if (answer.status !== 403 && answer.status !== 429) return void 0;
@@ -55322,7 +55322,7 @@ var RateLimitedError = class extends ReleaseRelayError {
   status;
 };
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
 function answerOf(error63) {
@@ -55372,7 +55372,7 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/github-errors.ts
+// src/adapters/github/errors.ts
 function githubError(error63, action, permissionHint) {
   if (error63 instanceof ReleaseRelayError) return error63;
   const e = error63;
@@ -55382,7 +55382,7 @@ function githubError(error63, action, permissionHint) {
   return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
-// src/adapters/repo-files.ts
+// src/adapters/github/repo-files.ts
 function split(repo) {
   const [owner, name] = repo.split("/");
   return { owner, repo: name };
@@ -55413,7 +55413,7 @@ async function readRepoFile(github, repo, path, ref) {
   return decodeContent(data, `${path} of ${repo}`);
 }
 
-// src/adapters/repository-dispatch.ts
+// src/adapters/github/repository-dispatch.ts
 async function sendRepositoryDispatch(github, repo, eventType, payload) {
   const [owner, name] = repo.split("/");
   try {
@@ -55429,6 +55429,21 @@ async function sendRepositoryDispatch(github, repo, eventType, payload) {
       `send ${eventType} to ${repo}`,
       `give the token "Contents: read and write" on ${repo}`
     );
+  }
+}
+
+// src/adapters/github/tag-commit.ts
+async function readTagCommit(github, repo, tag) {
+  const [owner, name] = repo.split("/");
+  try {
+    const { data } = await github.rest.git.getRef({ owner, repo: name, ref: `tags/${tag}` });
+    let object2 = data.object;
+    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
+      object2 = (await github.rest.git.getTag({ owner, repo: name, tag_sha: object2.sha })).data.object;
+    return object2.type === "commit" ? object2.sha : void 0;
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw error63;
   }
 }
 
@@ -55467,22 +55482,7 @@ function readRunContext(env = process.env) {
   };
 }
 
-// src/adapters/tag-commit.ts
-async function readTagCommit(github, repo, tag) {
-  const [owner, name] = repo.split("/");
-  try {
-    const { data } = await github.rest.git.getRef({ owner, repo: name, ref: `tags/${tag}` });
-    let object2 = data.object;
-    for (let hops = 0; object2.type === "tag" && hops < 5; hops++)
-      object2 = (await github.rest.git.getTag({ owner, repo: name, tag_sha: object2.sha })).data.object;
-    return object2.type === "commit" ? object2.sha : void 0;
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw error63;
-  }
-}
-
-// src/core/dispatch-payload.ts
+// src/core/request/dispatch-payload.ts
 var DISPATCH_PAYLOAD_LIMITS = { topLevelProperties: 10, bytes: 64 * 1024 };
 function dispatchPayloadProblem(payload) {
   const properties = Object.keys(payload).length;
@@ -55504,7 +55504,7 @@ function assertDispatchPayloadFits(eventType, payload) {
   return payload;
 }
 
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -55564,7 +55564,7 @@ function releaseBranchesFor(patterns, version2) {
   return [...new Set(branches)];
 }
 
-// src/core/events.ts
+// src/core/request/release-requested.ts
 var RELEASE_REQUESTED = "release-requested";
 var sha = external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character lowercase hex commit sha" });
 var requestFields = {
@@ -55664,7 +55664,7 @@ function buildReleaseRequested(project, version2, sha2, sourceRepo, trigger) {
   return assertDispatchPayloadFits(RELEASE_REQUESTED, payload);
 }
 
-// src/core/version.ts
+// src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 var MAX_TAG_LENGTH = 128;
@@ -55713,7 +55713,7 @@ function parseVersion(raw, tag = raw) {
   };
 }
 
-// src/adapters/source-checks.ts
+// src/adapters/runs/source-checks.ts
 async function readSourceChecks(github, repo, sha2) {
   const [owner, name] = repo.split("/");
   const hint = (permission) => `give the trigger's source-token "${permission}: read" on ${repo} (the workflow's permissions: ${permission === "Checks" ? "checks" : "statuses"}: read)`;
@@ -55991,7 +55991,7 @@ async function main() {
   );
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

@@ -89740,7 +89740,7 @@ function describeError(error64) {
   return String(error64);
 }
 
-// src/core/validation-issues.ts
+// src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
   for (const part of path) {
@@ -89824,10 +89824,7 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config-parse.ts
-var import_yaml = __toESM(require_dist(), 1);
-
-// src/core/environment.ts
+// src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name2) {
@@ -89859,37 +89856,10 @@ function ledgerKey(config2, version2) {
   return config2.environment ? `${config2.environment}/${version2}` : version2;
 }
 
-// src/core/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase()))
-      found.repositories.push(name2);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name2] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
-  );
-}
+// src/core/config/parse.ts
+var import_yaml = __toESM(require_dist(), 1);
 
-// src/core/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
-}
-
-// src/core/template.ts
+// src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
   "project",
   "version",
@@ -90009,7 +89979,37 @@ function renderTemplate(template, values, where) {
   return render(nodes5, []);
 }
 
-// src/core/config.ts
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name2] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
+  );
+}
+
+// src/core/config/schema.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -90450,7 +90450,7 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config-parse.ts
+// src/core/config/parse.ts
 function parseConfig(text2, fileName = "release-relay.yml") {
   const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -94873,10 +94873,10 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
   }
 );
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var import_light3 = __toESM(require_light(), 1);
 
-// src/core/rate-limit.ts
+// src/adapters/github/rate-limit.ts
 var SECONDARY_FALLBACK_MS = 6e4;
 function rateLimitResetAt(answer, now) {
   if (answer.status !== 403 && answer.status !== 429) return void 0;
@@ -94916,7 +94916,7 @@ var RateLimitedError = class extends ReleaseRelayError {
   status;
 };
 
-// src/adapters/github.ts
+// src/adapters/github/client.ts
 var RelayOctokit = Octokit2.plugin(retry, throttling);
 var DEFAULT_RATE_LIMIT_BUDGET_MS = 4 * 6e4;
 function answerOf(error64) {
@@ -94966,7 +94966,7 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/installation-clients.ts
+// src/adapters/github/installation-clients.ts
 function installationClients(config2, tokens, make) {
   const installations = installationsOf(config2);
   const clients = tokens.map((t) => t ? make(t) : void 0);
@@ -94991,7 +94991,7 @@ function installationTokens(i5) {
   return [i5.token, i5["token-2"], i5["token-3"]];
 }
 
-// src/core/source-gate.ts
+// src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
   reason: external_exports.string().trim().min(1).max(500),
@@ -94999,7 +94999,7 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/ledger.ts
+// src/core/ledger/events.ts
 var STAGES = [
   "build-matrix",
   "build",
@@ -95179,7 +95179,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
   })
 ]);
 
-// src/adapters/repo-files.ts
+// src/adapters/github/repo-files.ts
 function split(repo) {
   const [owner, name2] = repo.split("/");
   return { owner, repo: name2 };
@@ -95210,7 +95210,7 @@ async function readRepoFile(github, repo, path, ref) {
   return decodeContent(data, `${path} of ${repo}`);
 }
 
-// src/adapters/ledger-store.ts
+// src/adapters/ledger/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
 var LedgerStore = class {
   constructor(github, repo, key, options = {}) {
@@ -95388,7 +95388,7 @@ function runAttemptId(env2 = process.env) {
   return `${env2.GITHUB_RUN_ID ?? "local"}-${env2.GITHUB_RUN_ATTEMPT ?? "1"}`;
 }
 
-// src/adapters/s3.ts
+// src/adapters/storage/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 var import_lib_storage = __toESM(require_dist_cjs17(), 1);
 function createS3Client(target) {
@@ -95435,10 +95435,10 @@ function isNotFound(error64) {
   return e5.name === "NotFound" || e5.name === "NoSuchKey" || e5.$metadata?.httpStatusCode === 404;
 }
 
-// src/adapters/yank-storage.ts
+// src/adapters/storage/yank-storage.ts
 var import_client_s32 = __toESM(require_dist_cjs16(), 1);
 
-// src/core/checksums.ts
+// src/core/artifacts/checksums.ts
 var artifactHashSchema = external_exports.strictObject({
   name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
   kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
@@ -95451,7 +95451,7 @@ var artifactHashSchema = external_exports.strictObject({
 });
 var hashesFileSchema = external_exports.array(artifactHashSchema);
 
-// src/core/json-input.ts
+// src/core/inputs/json-input.ts
 function parseJsonInput(text2, schema, what, hint) {
   let raw;
   try {
@@ -95469,7 +95469,7 @@ function parseJsonInput(text2, schema, what, hint) {
   return parsed.data;
 }
 
-// src/adapters/yank-storage.ts
+// src/adapters/storage/yank-storage.ts
 async function readManifest(s3, bucket, keys) {
   for (const key of keys) {
     let text2;
@@ -95517,12 +95517,12 @@ async function moveObject(s3, bucket, from, to) {
   return "moved";
 }
 
-// src/core/publication.ts
+// src/core/artifacts/publication.ts
 function releaseObjectKey(config2, version2, name2) {
   return `${config2.upload.prefix}${config2.project}-${version2}-${name2}`;
 }
 
-// src/core/release-state.ts
+// src/core/ledger/release-state.ts
 var ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 };
 var STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 };
 var step = (e5) => e5.type === "stage" ? STAGE_STEP[e5.status] : 2;
@@ -95806,7 +95806,7 @@ function stagesToRerun(state2, request2) {
   );
 }
 
-// src/core/version.ts
+// src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 function parseVersion(raw, tag = raw) {
@@ -95831,7 +95831,7 @@ function parseVersion(raw, tag = raw) {
   };
 }
 
-// src/core/yank.ts
+// src/core/yank/yank-plan.ts
 var yankReasonSchema = external_exports.string().trim().min(3, { error: "give the reason for yanking (at least a few words)" }).max(2e3, { error: "the reason is at most 2000 characters" });
 var STORAGE = "storage";
 function planYank(state2, config2, version2, reason) {
@@ -95989,73 +95989,12 @@ function renderYankPlan(plan, objects) {
   ].join("\n");
 }
 
-// src/adapters/qualify-logs.ts
-var TAIL_BYTES = 64 * 1024;
-
-// src/core/approvals.ts
-var runApprovalsSchema = external_exports.array(
-  external_exports.object({
-    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
-    state: external_exports.enum(["approved", "rejected", "pending"]),
-    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
-    comment: external_exports.string().max(65536).nullish()
-  })
-);
-function approvalEvents(approvals, runId2, at2) {
-  return approvals.flatMap(
-    (a5) => a5.state === "pending" ? [] : a5.environments.map(
-      (env2) => ({
-        // Environment names may hold characters event ids do not.
-        id: `approval:${runId2}:${env2.name}:${a5.user.login}:${a5.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
-        at: at2,
-        type: "approval",
-        environment: env2.name,
-        state: a5.state === "approved" ? "approved" : "rejected",
-        by: a5.user.login,
-        ...a5.comment ? { comment: a5.comment.slice(0, 1e3) } : {},
-        runId: runId2
-      })
-    )
-  );
-}
-
-// src/adapters/github-errors.ts
-function githubError(error64, action, permissionHint) {
-  if (error64 instanceof ReleaseRelayError) return error64;
-  const e5 = error64;
-  const status = e5.status ?? 0;
-  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
-
-// src/adapters/run-jobs.ts
-async function readRunArtifacts(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
-      owner,
-      repo: name2,
-      run_id: Number(runId2),
-      per_page: 100
-    });
-    return artifacts.map((a5) => ({ name: a5.name, expired: a5.expired, expiresAt: a5.expires_at ?? null }));
-  } catch (error64) {
-    if (error64.status === 404) return [];
-    throw githubError(
-      error64,
-      `list the artifacts of run ${runId2} of ${repo}`,
-      "give the job `actions: read` and pass its github.token as run-token"
-    );
-  }
-}
-
-// src/core/labels.ts
+// src/core/dashboard/labels.ts
 function labelLook(use) {
   return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
 }
 
-// src/adapters/repo-labels.ts
+// src/adapters/github/repo-labels.ts
 async function ensureLabels(github, repo, names, look) {
   const [owner, name2] = repo.split("/");
   for (const label of new Set(names)) {
@@ -96075,7 +96014,7 @@ async function ensureLabels(github, repo, names, look) {
   }
 }
 
-// src/adapters/tracking-issue.ts
+// src/adapters/ledger/tracking-issue.ts
 var TrackingIssues = class {
   constructor(github, repo) {
     this.github = github;
@@ -96165,7 +96104,68 @@ var TrackingIssues = class {
   }
 };
 
-// src/core/plan.ts
+// src/adapters/runs/qualify-logs.ts
+var TAIL_BYTES = 64 * 1024;
+
+// src/core/ledger/approvals.ts
+var runApprovalsSchema = external_exports.array(
+  external_exports.object({
+    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
+    state: external_exports.enum(["approved", "rejected", "pending"]),
+    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
+    comment: external_exports.string().max(65536).nullish()
+  })
+);
+function approvalEvents(approvals, runId2, at2) {
+  return approvals.flatMap(
+    (a5) => a5.state === "pending" ? [] : a5.environments.map(
+      (env2) => ({
+        // Environment names may hold characters event ids do not.
+        id: `approval:${runId2}:${env2.name}:${a5.user.login}:${a5.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
+        at: at2,
+        type: "approval",
+        environment: env2.name,
+        state: a5.state === "approved" ? "approved" : "rejected",
+        by: a5.user.login,
+        ...a5.comment ? { comment: a5.comment.slice(0, 1e3) } : {},
+        runId: runId2
+      })
+    )
+  );
+}
+
+// src/adapters/github/errors.ts
+function githubError(error64, action, permissionHint) {
+  if (error64 instanceof ReleaseRelayError) return error64;
+  const e5 = error64;
+  const status = e5.status ?? 0;
+  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/runs/run-jobs.ts
+async function readRunArtifacts(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      per_page: 100
+    });
+    return artifacts.map((a5) => ({ name: a5.name, expired: a5.expired, expiresAt: a5.expires_at ?? null }));
+  } catch (error64) {
+    if (error64.status === 404) return [];
+    throw githubError(
+      error64,
+      `list the artifacts of run ${runId2} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token"
+    );
+  }
+}
+
+// src/core/request/plan.ts
 var envSchema = external_exports.record(external_exports.string(), external_exports.string());
 var matrixEntrySchema = external_exports.strictObject({
   target: external_exports.string(),
@@ -96260,7 +96260,7 @@ function targetArtifacts(config2, version2) {
   });
 }
 
-// src/core/safe-links.ts
+// src/core/dashboard/safe-links.ts
 var GITHUB_COM = "https://github.com";
 function allowedLinks(config2, serverUrl = GITHUB_COM) {
   return {
@@ -96329,7 +96329,7 @@ function codeCell(text2) {
   return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
 }
 
-// src/core/dashboard-trust.ts
+// src/core/dashboard/trust-notes.ts
 function requestNotes(state2) {
   const r5 = state2.request;
   if (!r5) return [];
@@ -96353,7 +96353,7 @@ function refusedSection(state2) {
   ];
 }
 
-// src/core/dashboard.ts
+// src/core/dashboard/dashboard.ts
 var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
 function downstreamExpectations(config2) {
   return config2.downstream.map((d5) => ({
@@ -96612,44 +96612,7 @@ function renderDashboard(state2, ctx) {
   throw new Error("unreachable");
 }
 
-// src/core/qualification.ts
-var EXCERPT_LINES = 40;
-var EXCERPT_CHARS = 3500;
-var LINE_CHARS = 300;
-function qualifyLogExcerpt(log) {
-  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
-  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
-  let tail = lines.slice(-EXCERPT_LINES);
-  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
-  const excerpt = tail.join("\n");
-  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
-}
-function qualificationEvents(logs, targets, run, at2) {
-  return logs.map((log) => {
-    const target = log.file.replace(/\.log$/, "");
-    if (!log.file.endsWith(".log") || !targets.includes(target))
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
-        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
-      );
-    return {
-      id: `qualification-failed:${target}:${run.runId}`,
-      at: at2,
-      type: "qualification-failed",
-      target,
-      excerpt: qualifyLogExcerpt(log.text),
-      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-      ...run.runUrl ? { runUrl: run.runUrl } : {}
-    };
-  });
-}
-function qualifyFailureDetail(events) {
-  const targets = events.flatMap((e5) => e5.type === "qualification-failed" ? [e5.target] : []);
-  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
-}
-
-// src/core/stage-output-events.ts
+// src/core/ledger/stage-output-events.ts
 var prResultSchema = external_exports.object({
   downstream: external_exports.string(),
   repo: external_exports.string(),
@@ -96780,7 +96743,7 @@ function stageEventsFromJobResults(resultsJson, run, at2, details = {}, endedAt 
   );
 }
 
-// src/core/stage-claims.ts
+// src/core/ledger/stage-claims.ts
 function claimants(state2, ownRun) {
   return [...new Set(Object.values(state2.claims).flat())].filter((r5) => r5 !== ownRun);
 }
@@ -96814,7 +96777,7 @@ function claimedBy(state2, stage, run) {
   return state2.claims[stage]?.includes(run) ?? false;
 }
 
-// src/core/stage-progress.ts
+// src/core/ledger/stage-progress.ts
 var STAGE_JOBS = {
   "build-matrix": "plan",
   build: "build",
@@ -96889,7 +96852,44 @@ function progressToRecord(current, input2) {
   return recorded;
 }
 
-// src/adapters/reported-facts.ts
+// src/core/request/qualification.ts
+var EXCERPT_LINES = 40;
+var EXCERPT_CHARS = 3500;
+var LINE_CHARS = 300;
+function qualifyLogExcerpt(log) {
+  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
+  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  let tail = lines.slice(-EXCERPT_LINES);
+  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
+  const excerpt = tail.join("\n");
+  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
+}
+function qualificationEvents(logs, targets, run, at2) {
+  return logs.map((log) => {
+    const target = log.file.replace(/\.log$/, "");
+    if (!log.file.endsWith(".log") || !targets.includes(target))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
+        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
+      );
+    return {
+      id: `qualification-failed:${target}:${run.runId}`,
+      at: at2,
+      type: "qualification-failed",
+      target,
+      excerpt: qualifyLogExcerpt(log.text),
+      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+      ...run.runUrl ? { runUrl: run.runUrl } : {}
+    };
+  });
+}
+function qualifyFailureDetail(events) {
+  const targets = events.flatMap((e5) => e5.type === "qualification-failed" ? [e5.target] : []);
+  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
+}
+
+// src/adapters/runs/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
   const [owner, name2] = repo.split("/");
   try {
@@ -96964,10 +96964,10 @@ async function readPullsOfBranch(github, repo, branch) {
   }
 }
 
-// src/core/artifact-placement.ts
+// src/core/artifacts/placement.ts
 var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
 
-// src/core/artifact-retention.ts
+// src/core/ledger/artifact-retention.ts
 var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
 function artifactRunsNeeded(state2, wanted) {
   const needs = {};
@@ -97039,7 +97039,7 @@ async function claimStages(store, before, request2, run, lookup, at2, targets) {
   return decision;
 }
 
-// src/core/tracking.ts
+// src/core/ledger/tracking.ts
 var HOUR_MS = 36e5;
 function reviewPingsDue(state2, expected, now, ping, version2) {
   if (!ping || state2.rollback) return [];
@@ -97178,7 +97178,7 @@ async function syncTrackingIssue(store, issues, input2) {
   return { issue: issue3, state: state2, snapshot };
 }
 
-// src/core/report-back.ts
+// src/core/ledger/report-back.ts
 var downstreamStatusSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
@@ -97396,7 +97396,7 @@ function releasePullOf(pulls, repo, appLogin) {
   );
 }
 
-// src/core/installed-files.ts
+// src/core/setup/installed-files.ts
 var REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
 var VENDORED_ACTIONS = [
   "doctor",
@@ -97825,10 +97825,10 @@ async function runTrackStatus(settings, config2, deps) {
   };
 }
 
-// src/adapters/downstream-pr.ts
+// src/adapters/downstream/pull-request.ts
 import { createHash as createHash7 } from "node:crypto";
 
-// src/adapters/settling-retry.ts
+// src/adapters/github/settling-retry.ts
 var SETTLE_DELAYS_MS = [500, 1e3, 2e3, 4e3, 8e3];
 async function retryWhileSettling(call, settling, options = {}) {
   const delays = options.delaysMs ?? SETTLE_DELAYS_MS;
@@ -97848,7 +97848,7 @@ function isNoCommitsYet(error64) {
   return e5.status === 422 && /No commits between/i.test(`${e5.message ?? ""} ${JSON.stringify(e5.response?.data ?? "")}`);
 }
 
-// src/adapters/downstream-pr.ts
+// src/adapters/downstream/pull-request.ts
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
   return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
@@ -98076,7 +98076,7 @@ var DownstreamPullRequests = class {
   }
 };
 
-// src/adapters/release-commit.ts
+// src/adapters/github/release-commit.ts
 function split3(repo) {
   const [owner, name2] = repo.split("/");
   return { owner, repo: name2 };
@@ -98154,7 +98154,7 @@ async function closePullWithComment(github, repo, number4, comment) {
   }
 }
 
-// src/core/file-revert.ts
+// src/core/downstream/file-revert.ts
 function linesOf(text2) {
   const finalNewline = text2.endsWith("\n");
   const body = finalNewline ? text2.slice(0, -1) : text2;
@@ -98426,7 +98426,7 @@ async function main() {
     setFailed("some parts of the yank need attention (above); fix them and run the yank again");
 }
 
-// src/core/route-permission.ts
+// src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
   const level = write ? "read and write" : "read";

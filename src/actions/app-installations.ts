@@ -4,8 +4,8 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { environmentNameSchema } from "../core/environment.js";
-import { installationsOf, MAX_INSTALLATIONS } from "../core/installations.js";
+import { environmentNameSchema } from "../core/config/environment.js";
+import { installationsOf, MAX_INSTALLATIONS } from "../core/config/installations.js";
 
 const INPUTS = ["config-path", "environment"] as const;
 

@@ -3,15 +3,15 @@ import { basename, dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
-import { resolveArtifacts } from "../adapters/artifact-files.js";
-import { downloadToFile } from "../adapters/download.js";
-import { gunzipHead, type HashAlgorithm, hashFile, hashFiles } from "../adapters/hashing.js";
-import { archiveCommit } from "../core/archive-commit.js";
-import { misplacedArtifacts } from "../core/artifact-placement.js";
-import { type ArtifactHash, renderChecksums } from "../core/checksums.js";
+import { resolveArtifacts } from "../adapters/storage/artifact-files.js";
+import { downloadToFile } from "../adapters/storage/download.js";
+import { gunzipHead, type HashAlgorithm, hashFile, hashFiles } from "../adapters/storage/hashing.js";
+import { archiveCommit } from "../core/artifacts/archive-commit.js";
+import { type ArtifactHash, renderChecksums } from "../core/artifacts/checksums.js";
+import { misplacedArtifacts } from "../core/artifacts/placement.js";
+import { isReleaseMetadata } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { type ReleasePlan, releasePlanSchema } from "../core/plan.js";
-import { isReleaseMetadata } from "../core/verification.js";
+import { type ReleasePlan, releasePlanSchema } from "../core/request/plan.js";
 
 const INPUTS = ["artifacts", "algorithms", "output-dir", "plan"] as const;
 

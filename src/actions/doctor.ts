@@ -10,19 +10,21 @@ import {
   probeRepo,
   probeSigningKey,
 } from "../adapters/doctor-probes.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import {
   type ClientFor,
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationClients,
   installationTokens,
-} from "../adapters/installation-clients.js";
+} from "../adapters/github/installation-clients.js";
+import { readRepoTree } from "../adapters/github/repo-tree.js";
 import { installedFileShas } from "../adapters/package-files.js";
-import { readRepoTree } from "../adapters/repo-tree.js";
 import { readRunContext } from "../adapters/run-context.js";
-import { createS3Client } from "../adapters/s3.js";
-import type { Config } from "../core/config.js";
+import { createS3Client } from "../adapters/storage/s3.js";
+import { environmentNameSchema } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
+import { ReleaseRelayError } from "../core/errors.js";
 import {
   type DoctorFinding,
   generatorFindings,
@@ -30,10 +32,8 @@ import {
   renderDoctorReport,
   repoNeeds,
   sourceFindings,
-} from "../core/doctor.js";
-import { environmentNameSchema } from "../core/environment.js";
-import { ReleaseRelayError } from "../core/errors.js";
-import { INSTALLED_FILES, installedFilesByRepo } from "../core/installed-files.js";
+} from "../core/setup/doctor.js";
+import { INSTALLED_FILES, installedFilesByRepo } from "../core/setup/installed-files.js";
 import { createSigner } from "./sign-upload.js";
 
 /** What the doctor checks with, and what it leaves out (an absent part is not checked). */

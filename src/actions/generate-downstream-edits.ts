@@ -4,15 +4,14 @@ import { dirname, join, resolve } from "node:path";
 import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
-import { applyEditsInDir } from "../adapters/checkout-edits.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { editsDigest, writeGeneratedEdits } from "../adapters/generated-edits-file.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
-import { checkoutPublicBase } from "../adapters/public-repo.js";
+import { applyEditsInDir } from "../adapters/downstream/checkout-edits.js";
+import { editsDigest, writeGeneratedEdits } from "../adapters/downstream/generated-edits-file.js";
+import { snapshotSymlinks } from "../adapters/downstream/script-edit.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
+import { checkoutPublicBase } from "../adapters/github/public-repo.js";
 import { readRunContext } from "../adapters/run-context.js";
-import { snapshotSymlinks } from "../adapters/script-edit.js";
-import type { Config, Downstream } from "../core/config.js";
-import { describeError, ReleaseRelayError } from "../core/errors.js";
+import type { Config, Downstream } from "../core/config/schema.js";
 import {
   boundedError,
   GENERATED_EDITS_FILE,
@@ -20,11 +19,12 @@ import {
   type GeneratedEdits,
   generatedDownstreamSchema,
   runsGenerator,
-} from "../core/generated-edits.js";
-import { orderDownstream } from "../core/plan.js";
-import type { EditValues } from "../core/release-values.js";
-import { describeIssues } from "../core/validation-issues.js";
-import { parseReleasedVersions } from "../core/version.js";
+} from "../core/downstream/generated-edits.js";
+import type { EditValues } from "../core/downstream/release-values.js";
+import { describeError, ReleaseRelayError } from "../core/errors.js";
+import { describeIssues } from "../core/inputs/validation-issues.js";
+import { orderDownstream } from "../core/request/plan.js";
+import { parseReleasedVersions } from "../core/request/version.js";
 import { downstreamReleaseInputs, loadDownstreamRelease } from "../steps/downstream-release.js";
 
 const INPUTS = [

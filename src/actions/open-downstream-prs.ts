@@ -3,32 +3,32 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { appliedChange, generatedChange } from "../adapters/downstream-change.js";
-import { DownstreamPullRequests } from "../adapters/downstream-pr.js";
-import { readGeneratedEdits } from "../adapters/generated-edits-file.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { appliedChange, generatedChange } from "../adapters/downstream/change.js";
+import { readGeneratedEdits } from "../adapters/downstream/generated-edits-file.js";
+import { DownstreamPullRequests } from "../adapters/downstream/pull-request.js";
+import { unifiedDiff } from "../adapters/downstream/text-diff.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import {
   type ClientFor,
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationClients,
   installationTokens,
-} from "../adapters/installation-clients.js";
-import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
+} from "../adapters/github/installation-clients.js";
+import { sendRepositoryDispatch } from "../adapters/github/repository-dispatch.js";
 import { readRunContext } from "../adapters/run-context.js";
-import { unifiedDiff } from "../adapters/text-diff.js";
-import type { ArtifactHash } from "../core/checksums.js";
-import { type Config, type Downstream, downstreamNameSchema } from "../core/config.js";
+import type { ArtifactHash } from "../core/artifacts/checksums.js";
+import { type Config, type Downstream, downstreamNameSchema } from "../core/config/schema.js";
+import { type GeneratedEdits, runsGenerator } from "../core/downstream/generated-edits.js";
+import { renderPullRequestBody } from "../core/downstream/pull-request-body.js";
+import { buildReleasePublished } from "../core/downstream/release-published.js";
+import type { EditValues } from "../core/downstream/release-values.js";
+import { renderTemplate } from "../core/downstream/template.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
-import { type GeneratedEdits, runsGenerator } from "../core/generated-edits.js";
-import { parseJsonInput } from "../core/json-input.js";
-import { orderDownstream } from "../core/plan.js";
-import { renderPullRequestBody } from "../core/pull-request-body.js";
-import { buildReleasePublished } from "../core/release-published.js";
-import type { EditValues } from "../core/release-values.js";
-import type { PrResult } from "../core/stage-output-events.js";
-import { renderTemplate } from "../core/template.js";
-import { parseReleasedVersions, type Version } from "../core/version.js";
+import { parseJsonInput } from "../core/inputs/json-input.js";
+import type { PrResult } from "../core/ledger/stage-output-events.js";
+import { orderDownstream } from "../core/request/plan.js";
+import { parseReleasedVersions, type Version } from "../core/request/version.js";
 import { downstreamReleaseInputs, loadDownstreamRelease } from "../steps/downstream-release.js";
 
 const INPUTS = [

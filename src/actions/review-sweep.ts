@@ -1,6 +1,6 @@
-import { TrackingIssues } from "../adapters/tracking-issue.js";
-import type { Config } from "../core/config.js";
-import { versionFromTrackingTitle } from "../core/tracking.js";
+import { TrackingIssues } from "../adapters/ledger/tracking-issue.js";
+import type { Config } from "../core/config/schema.js";
+import { versionFromTrackingTitle } from "../core/ledger/tracking.js";
 import type { runTrackStatus, TrackResult, TrackStatusSettings } from "./track-status.js";
 
 type TrackDeps = Parameters<typeof runTrackStatus>[2];

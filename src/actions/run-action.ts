@@ -1,6 +1,6 @@
 import * as core from "@actions/core";
+import { permissionForRoute } from "../adapters/github/route-permission.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
-import { permissionForRoute } from "../core/route-permission.js";
 
 /**
  * A GitHub refusal that no adapter explained (403, or 404 for what a token cannot see) names the

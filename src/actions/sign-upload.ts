@@ -4,9 +4,9 @@ import * as core from "@actions/core";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
-import { resolveArtifacts } from "../adapters/artifact-files.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { hashFile, hashFiles } from "../adapters/hashing.js";
+import { resolveArtifacts } from "../adapters/storage/artifact-files.js";
+import { hashFile, hashFiles } from "../adapters/storage/hashing.js";
 import {
   checkKeysFree,
   contentTypeOf,
@@ -15,17 +15,23 @@ import {
   headObject,
   type UploadOutcome,
   uploadImmutable,
-} from "../adapters/s3.js";
-import { ed25519Signer, gpgSigner, type Signer, verifyGpg, verifyMinisign } from "../adapters/signing.js";
-import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
-import type { Config } from "../core/config.js";
-import { environmentNameSchema } from "../core/environment.js";
+} from "../adapters/storage/s3.js";
+import {
+  ed25519Signer,
+  gpgSigner,
+  type Signer,
+  verifyGpg,
+  verifyMinisign,
+} from "../adapters/storage/signing.js";
+import { type ArtifactHash, hashesFileSchema } from "../core/artifacts/checksums.js";
+import { checkRehash, releaseObjectKey } from "../core/artifacts/publication.js";
+import { isReleaseMetadata } from "../core/artifacts/verification.js";
+import { environmentNameSchema } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { objectUrl } from "../core/plan.js";
-import { checkRehash, releaseObjectKey } from "../core/publication.js";
-import { describeIssues } from "../core/validation-issues.js";
-import { isReleaseMetadata } from "../core/verification.js";
-import { versionInputSchema } from "../core/version.js";
+import { describeIssues } from "../core/inputs/validation-issues.js";
+import { objectUrl } from "../core/request/plan.js";
+import { versionInputSchema } from "../core/request/version.js";
 
 const INPUTS = [
   "artifacts",

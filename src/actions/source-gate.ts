@@ -1,14 +1,14 @@
-import type { GitHubClient } from "../adapters/github.js";
-import { isCommitOnBranch, readSourceChecks } from "../adapters/source-checks.js";
-import type { Config } from "../core/config.js";
+import type { GitHubClient } from "../adapters/github/client.js";
+import { isCommitOnBranch, readSourceChecks } from "../adapters/runs/source-checks.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import {
   type ChecksOverride,
   judgeSourceChecks,
   notGreenChecks,
   releaseBranchesFor,
-} from "../core/source-gate.js";
-import type { Version } from "../core/version.js";
+} from "../core/request/source-gate.js";
+import type { Version } from "../core/request/version.js";
 
 const POLL_MS = 30_000;
 

@@ -4,16 +4,16 @@ import {
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationTokens,
-} from "../adapters/installation-clients.js";
-import type { Config } from "../core/config.js";
-import { environmentNameSchema } from "../core/environment.js";
+} from "../adapters/github/installation-clients.js";
+import { environmentNameSchema } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { parseJsonInput } from "../core/json-input.js";
-import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger.js";
-import { releasePlanSchema } from "../core/plan.js";
-import { reportToEvent } from "../core/report-back.js";
-import { stageEvent } from "../core/stage-output-events.js";
-import { versionInputSchema } from "../core/version.js";
+import { parseJsonInput } from "../core/inputs/json-input.js";
+import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger/events.js";
+import { reportToEvent } from "../core/ledger/report-back.js";
+import { stageEvent } from "../core/ledger/stage-output-events.js";
+import { releasePlanSchema } from "../core/request/plan.js";
+import { versionInputSchema } from "../core/request/version.js";
 
 export const INPUTS = [
   "config-path",

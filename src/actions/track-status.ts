@@ -2,28 +2,36 @@ import { readFile } from "node:fs/promises";
 import * as core from "@actions/core";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
-import { type ClientFor, installationClients } from "../adapters/installation-clients.js";
-import { LedgerStore } from "../adapters/ledger-store.js";
-import { readQualifyLogs } from "../adapters/qualify-logs.js";
-import { readRunApprovals } from "../adapters/run-approvals.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
+import { type ClientFor, installationClients } from "../adapters/github/installation-clients.js";
+import { LedgerStore } from "../adapters/ledger/ledger-store.js";
+import { type IssueView, TrackingIssues } from "../adapters/ledger/tracking-issue.js";
 import { readEventSender, readRunContext, runAttemptId } from "../adapters/run-context.js";
-import { readEnvironmentReviewers, readRunJobs } from "../adapters/run-jobs.js";
-import { type IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
-import { approvalEvents, type RunApprovals } from "../core/approvals.js";
-import type { Config } from "../core/config.js";
-import { type DashboardContext, dashboardContext, downstreamExpectations } from "../core/dashboard.js";
-import { ledgerKey } from "../core/environment.js";
+import { readQualifyLogs } from "../adapters/runs/qualify-logs.js";
+import { readRunApprovals } from "../adapters/runs/run-approvals.js";
+import { readEnvironmentReviewers, readRunJobs } from "../adapters/runs/run-jobs.js";
+import { ledgerKey } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
+import {
+  type DashboardContext,
+  dashboardContext,
+  downstreamExpectations,
+} from "../core/dashboard/dashboard.js";
+import { renderTemplate } from "../core/downstream/template.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { STAGES, type Stage } from "../core/ledger.js";
-import { targetArtifacts, versionPlaceholders } from "../core/plan.js";
-import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/qualification.js";
-import { deriveState, type ReleaseState, stagesToRerun } from "../core/release-state.js";
-import type { RunDecision } from "../core/stage-claims.js";
-import { artifactEvents, pullRequestEvents, stageEventsFromJobResults } from "../core/stage-output-events.js";
-import { progressToRecord, type RunJob, stageEndTimes } from "../core/stage-progress.js";
-import { renderTemplate } from "../core/template.js";
-import { parseVersion } from "../core/version.js";
+import { approvalEvents, type RunApprovals } from "../core/ledger/approvals.js";
+import { STAGES, type Stage } from "../core/ledger/events.js";
+import { deriveState, type ReleaseState, stagesToRerun } from "../core/ledger/release-state.js";
+import type { RunDecision } from "../core/ledger/stage-claims.js";
+import {
+  artifactEvents,
+  pullRequestEvents,
+  stageEventsFromJobResults,
+} from "../core/ledger/stage-output-events.js";
+import { progressToRecord, type RunJob, stageEndTimes } from "../core/ledger/stage-progress.js";
+import { targetArtifacts, versionPlaceholders } from "../core/request/plan.js";
+import { type QualifyLog, qualificationEvents, qualifyFailureDetail } from "../core/request/qualification.js";
+import { parseVersion } from "../core/request/version.js";
 import { claimStages, type RunLookup } from "../steps/claim-stages.js";
 import { syncTrackingIssue } from "../steps/tracking-issue-sync.js";
 import { reportEvents } from "../steps/verify-report.js";

@@ -3,18 +3,22 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
-import { githubError } from "../adapters/github-errors.js";
-import { readRepoFile } from "../adapters/repo-files.js";
-import { sendRepositoryDispatch } from "../adapters/repository-dispatch.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
+import { githubError } from "../adapters/github/errors.js";
+import { readRepoFile } from "../adapters/github/repo-files.js";
+import { sendRepositoryDispatch } from "../adapters/github/repository-dispatch.js";
+import { readTagCommit } from "../adapters/github/tag-commit.js";
 import { type RunContext, readRunContext } from "../adapters/run-context.js";
-import { readTagCommit } from "../adapters/tag-commit.js";
-import type { Config } from "../core/config.js";
-import { parseConfig } from "../core/config-parse.js";
-import { applyEnvironment, environmentNameSchema } from "../core/environment.js";
+import { applyEnvironment, environmentNameSchema } from "../core/config/environment.js";
+import { parseConfig } from "../core/config/parse.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { buildReleaseRequested, RELEASE_REQUESTED, type ReleaseRequested } from "../core/events.js";
-import { parseTag } from "../core/version.js";
+import {
+  buildReleaseRequested,
+  RELEASE_REQUESTED,
+  type ReleaseRequested,
+} from "../core/request/release-requested.js";
+import { parseTag } from "../core/request/version.js";
 import { passSourceGate } from "./source-gate.js";
 
 const INPUTS = [

@@ -3,25 +3,25 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { createGitHubClient, type GitHubClient } from "../adapters/github.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import {
   type ClientFor,
   EXTRA_TOKEN_INPUTS,
   extraTokenInputs,
   installationClients,
   installationTokens,
-} from "../adapters/installation-clients.js";
-import { LedgerStore } from "../adapters/ledger-store.js";
+} from "../adapters/github/installation-clients.js";
+import { LedgerStore } from "../adapters/ledger/ledger-store.js";
 import { readRunContext, runAttemptId } from "../adapters/run-context.js";
-import { createS3Client } from "../adapters/s3.js";
-import { moveObject, readManifest } from "../adapters/yank-storage.js";
-import type { Config } from "../core/config.js";
-import { environmentNameSchema, ledgerKey } from "../core/environment.js";
+import { createS3Client } from "../adapters/storage/s3.js";
+import { moveObject, readManifest } from "../adapters/storage/yank-storage.js";
+import { releaseObjectKey } from "../core/artifacts/publication.js";
+import { environmentNameSchema, ledgerKey } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
 import { describeError } from "../core/errors.js";
-import type { LedgerEvent } from "../core/ledger.js";
-import { releaseObjectKey } from "../core/publication.js";
-import { deriveState, type YankOutcome } from "../core/release-state.js";
-import { parseVersion, versionInputSchema } from "../core/version.js";
+import type { LedgerEvent } from "../core/ledger/events.js";
+import { deriveState, type YankOutcome } from "../core/ledger/release-state.js";
+import { parseVersion, versionInputSchema } from "../core/request/version.js";
 import {
   planYank,
   releaseObjects,
@@ -31,7 +31,7 @@ import {
   yankedKey,
   yankReasonSchema,
   yankStepEvent,
-} from "../core/yank.js";
+} from "../core/yank/yank-plan.js";
 import { runTrackStatus } from "./track-status.js";
 import { inputsSchema as trackInputsSchema } from "./track-status-settings.js";
 import { type DownstreamYankResult, yankDownstream } from "./yank-downstream.js";

@@ -1,7 +1,7 @@
 import * as core from "@actions/core";
 import type { z } from "zod";
 import { ReleaseRelayError } from "../core/errors.js";
-import { describeIssues } from "../core/validation-issues.js";
+import { describeIssues } from "../core/inputs/validation-issues.js";
 
 /** Reads the named action inputs (empty = absent) and validates them with the action's schema. */
 export function readInputs<S extends z.ZodType>(schema: S, names: readonly string[]): z.output<S> {

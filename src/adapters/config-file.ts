@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
-import type { Config } from "../core/config.js";
-import { parseConfig } from "../core/config-parse.js";
-import { applyEnvironment } from "../core/environment.js";
+import { applyEnvironment } from "../core/config/environment.js";
+import { parseConfig } from "../core/config/parse.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 
 /** Reads and validates a local `release-relay.yml`, as it applies in `environment` (production when absent). */

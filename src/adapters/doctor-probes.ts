@@ -3,12 +3,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { DoctorFinding, RepoAccess, RepoNeed } from "../core/doctor.js";
 import { describeError } from "../core/errors.js";
-import { permissionForRoute } from "../core/route-permission.js";
-import type { GitHubClient } from "./github.js";
-import { isPreconditionFailed } from "./s3.js";
-import type { Signer } from "./signing.js";
+import type { DoctorFinding, RepoAccess, RepoNeed } from "../core/setup/doctor.js";
+import type { GitHubClient } from "./github/client.js";
+import { permissionForRoute } from "./github/route-permission.js";
+import { isPreconditionFailed } from "./storage/s3.js";
+import type { Signer } from "./storage/signing.js";
 
 const status = (error: unknown) => (error as { status?: number }).status;
 // The permission the refused probe needed, named as every other refusal names it.

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { InstalledFile } from "../core/installed-files.js";
-import { blobSha } from "./downstream-pr.js";
+import type { InstalledFile } from "../core/setup/installed-files.js";
+import { blobSha } from "./downstream/pull-request.js";
 
 /**
  * The package's root: templates, action metadata and bundles. Every module that uses it (src/*\/x.ts,

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ReleaseRelayError } from "../core/errors.js";
-import { describeIssues } from "../core/validation-issues.js";
+import { describeIssues } from "../core/inputs/validation-issues.js";
 
 const runContextSchema = z.object({
   GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/),

@@ -1,14 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { applyEditsInDir } from "../adapters/checkout-edits.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { unifiedDiff } from "../adapters/text-diff.js";
-import { hashesFileSchema } from "../core/checksums.js";
+import { applyEditsInDir } from "../adapters/downstream/checkout-edits.js";
+import { unifiedDiff } from "../adapters/downstream/text-diff.js";
+import { hashesFileSchema } from "../core/artifacts/checksums.js";
+import { editValues } from "../core/downstream/release-values.js";
+import { parseScriptOutputs } from "../core/downstream/script-outputs.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { editValues } from "../core/release-values.js";
-import { parseScriptOutputs } from "../core/script-outputs.js";
-import { floatingTags, parseReleasedVersions, parseVersion } from "../core/version.js";
+import { floatingTags, parseReleasedVersions, parseVersion } from "../core/request/version.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 

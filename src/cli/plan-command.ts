@@ -1,7 +1,7 @@
 import { readConfigFile } from "../adapters/config-file.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { planRelease } from "../core/plan.js";
-import { parseTag } from "../core/version.js";
+import { planRelease } from "../core/request/plan.js";
+import { parseTag } from "../core/request/version.js";
 import { parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 

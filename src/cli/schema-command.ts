@@ -1,4 +1,4 @@
-import { configJsonSchema } from "../core/config-parse.js";
+import { configJsonSchema } from "../core/config/parse.js";
 import type { Command } from "./main.js";
 
 /** `release-relay schema`: the JSON Schema of release-relay.yml, for editors and CI. */

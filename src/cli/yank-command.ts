@@ -1,11 +1,11 @@
 import { userInfo } from "node:os";
 import { runYank, yankInputsSchema } from "../actions/yank.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { createGitHubClient } from "../adapters/github.js";
+import { createGitHubClient } from "../adapters/github/client.js";
 import { serverUrlFor } from "../adapters/run-context.js";
-import { createS3Client } from "../adapters/s3.js";
+import { createS3Client } from "../adapters/storage/s3.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { describeIssues } from "../core/validation-issues.js";
+import { describeIssues } from "../core/inputs/validation-issues.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
 import type { Command } from "./main.js";
 

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { applyEnvironment } from "../core/environment.js";
+import { applyEnvironment } from "../core/config/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { parseVersion } from "../core/version.js";
+import { parseVersion } from "../core/request/version.js";
 import { type AttackName, isReportAttack } from "./attacks/catalogue.js";
 import { performAttack } from "./attacks/run-attack.js";
 import {

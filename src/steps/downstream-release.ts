@@ -4,11 +4,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { type ArtifactHash, hashesFileSchema } from "../core/checksums.js";
-import type { Config } from "../core/config.js";
-import { environmentNameSchema } from "../core/environment.js";
-import { type EditValues, editValues } from "../core/release-values.js";
-import { floatingTags, parseVersion, type Version, versionInputSchema } from "../core/version.js";
+import { type ArtifactHash, hashesFileSchema } from "../core/artifacts/checksums.js";
+import { environmentNameSchema } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
+import { type EditValues, editValues } from "../core/downstream/release-values.js";
+import { floatingTags, parseVersion, type Version, versionInputSchema } from "../core/request/version.js";
 
 /** The action inputs both downstream stages take, as their `with:` spells them. */
 export const downstreamReleaseInputs = {

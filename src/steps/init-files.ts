@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { installedContent } from "../adapters/package-files.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { type InitAnswers, renderStarterConfig } from "../core/init-plan.js";
-import { INSTALLED_FILES, type InstalledRepo } from "../core/installed-files.js";
+import { type InitAnswers, renderStarterConfig } from "../core/setup/init-plan.js";
+import { INSTALLED_FILES, type InstalledRepo } from "../core/setup/installed-files.js";
 
 /** Every file init writes, by destination path, with its content. */
 export async function plannedFiles(

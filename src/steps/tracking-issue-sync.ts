@@ -1,16 +1,16 @@
 // The tracking issue of a release: exactly one, the comments people are owed (each once), and a body
 // rendered from the ledger until it shows the ledger's head.
-import type { LedgerStore } from "../adapters/ledger-store.js";
-import type { IssueView, TrackingIssues } from "../adapters/tracking-issue.js";
-import type { Config } from "../core/config.js";
+import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
+import type { IssueView, TrackingIssues } from "../adapters/ledger/tracking-issue.js";
+import type { Config } from "../core/config/schema.js";
 import {
   type DashboardContext,
   type downstreamExpectations,
   readLedgerMarker,
   renderDashboard,
-} from "../core/dashboard.js";
-import { deriveState, type ReleaseState } from "../core/release-state.js";
-import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/tracking.js";
+} from "../core/dashboard/dashboard.js";
+import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
+import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/ledger/tracking.js";
 
 export interface TrackingIssueInput {
   config: Config;

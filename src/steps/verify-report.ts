@@ -1,15 +1,15 @@
 // A downstream report is a hint: what the ledger records is what GitHub says about the release's own
 // PR and the run the report names, read here with the automation side's token.
-import type { GitHubClient } from "../adapters/github.js";
-import type { ClientFor } from "../adapters/installation-clients.js";
-import type { LedgerStore } from "../adapters/ledger-store.js";
-import { readPull, readPullsOfBranch, readWorkflowRun } from "../adapters/reported-facts.js";
-import type { Config } from "../core/config.js";
+import type { GitHubClient } from "../adapters/github/client.js";
+import type { ClientFor } from "../adapters/github/installation-clients.js";
+import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
+import { readPull, readPullsOfBranch, readWorkflowRun } from "../adapters/runs/reported-facts.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import type { LedgerEvent } from "../core/ledger.js";
-import { deriveState, type ReleaseState } from "../core/release-state.js";
-import { downstreamStatusSchema, reportToEvent } from "../core/report-back.js";
-import { pullRequestEventId } from "../core/stage-output-events.js";
+import type { LedgerEvent } from "../core/ledger/events.js";
+import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
+import { downstreamStatusSchema, reportToEvent } from "../core/ledger/report-back.js";
+import { pullRequestEventId } from "../core/ledger/stage-output-events.js";
 import { judgeReport, MAX_RUN_ID, releasePullOf } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
 import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";

@@ -1,18 +1,19 @@
 // The trust boundary of a release: a release-requested payload is a claim; what is built comes from
 // what GitHub says about the source repo, read here with the automation side's own token.
-import type { GitHubClient } from "../adapters/github.js";
-import { githubError } from "../adapters/github-errors.js";
-import { LedgerStore } from "../adapters/ledger-store.js";
-import { readWorkflowRun } from "../adapters/reported-facts.js";
-import { isCommitOnBranch, readSourceChecks } from "../adapters/source-checks.js";
-import { readTagCommit } from "../adapters/tag-commit.js";
-import type { Config } from "../core/config.js";
-import { ledgerKey } from "../core/environment.js";
+import type { GitHubClient } from "../adapters/github/client.js";
+import { githubError } from "../adapters/github/errors.js";
+import { readTagCommit } from "../adapters/github/tag-commit.js";
+import { LedgerStore } from "../adapters/ledger/ledger-store.js";
+import { readWorkflowRun } from "../adapters/runs/reported-facts.js";
+import { isCommitOnBranch, readSourceChecks } from "../adapters/runs/source-checks.js";
+import { ledgerKey } from "../core/config/environment.js";
+import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import type { ReleaseRequested } from "../core/events.js";
-import type { LedgerEvent } from "../core/ledger.js";
-import { deriveState } from "../core/release-state.js";
-import { judgeSourceChecks, releaseBranchesFor } from "../core/source-gate.js";
+import type { LedgerEvent } from "../core/ledger/events.js";
+import { deriveState } from "../core/ledger/release-state.js";
+import type { ReleaseRequested } from "../core/request/release-requested.js";
+import { judgeSourceChecks, releaseBranchesFor } from "../core/request/source-gate.js";
+import type { Version } from "../core/request/version.js";
 import {
   judgeReleaseRequest,
   judgeTaggedCommit,
@@ -21,7 +22,6 @@ import {
   type VerifiedRequest,
 } from "../core/trust/request-verdict.js";
 import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
-import type { Version } from "../core/version.js";
 
 export interface VerifyRequestDeps {
   /** Reads the source repo and the ledger (the automation side's App token). */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { GitHubEmulator, ROUTES } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { debianVersion, prependChangelogEntry } from "../../src/core/updaters/debian-changelog.js";
+import { debianVersion, prependChangelogEntry } from "../../src/core/downstream/updaters/debian-changelog.js";
 import { hasTool } from "../support/tools.js";
 
 const EXISTING = `valkey (8.0.1-1) unstable; urgency=medium

@@ -7,12 +7,12 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderPrSummary, runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
-import type { Config } from "../../src/core/config.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { downstreamExpectations } from "../../src/core/dashboard.js";
-import { releasePublishedSchema } from "../../src/core/release-published.js";
-import { downstreamDone } from "../../src/core/release-state.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import type { Config } from "../../src/core/config/schema.js";
+import { downstreamExpectations } from "../../src/core/dashboard/dashboard.js";
+import { releasePublishedSchema } from "../../src/core/downstream/release-published.js";
+import { downstreamDone } from "../../src/core/ledger/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { trackSettings } from "../support/track-settings.js";
 

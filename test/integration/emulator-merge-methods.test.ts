@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 

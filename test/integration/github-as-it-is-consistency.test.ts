@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
-import { isNoCommitsYet, retryWhileSettling } from "../../src/adapters/settling-retry.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { isNoCommitsYet, retryWhileSettling } from "../../src/adapters/github/settling-retry.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { consistencyOf } from "../../src/rehearsal/github/faults.js";
 

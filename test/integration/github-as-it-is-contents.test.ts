@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
-import { LedgerStore } from "../../src/adapters/ledger-store.js";
-import { decodeContent, readRepoFile } from "../../src/adapters/repo-files.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { decodeContent, readRepoFile } from "../../src/adapters/github/repo-files.js";
+import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { ReleaseRelayError } from "../../src/core/errors.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 
 const REPO = "acme/automation";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { parseConfig } from "../../src/core/config-parse.js";
+import { parseConfig } from "../../src/core/config/parse.js";
 
 const args = (dirs: { main: string; automation: string; hashes: string }) => [
   "init",

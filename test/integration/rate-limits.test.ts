@@ -3,12 +3,12 @@
 // x-ratelimit-reset; a secondary one with retry-after, or without it (wait at least a minute). The
 // client waits out a limit that lifts before its job's deadline and fails at once on one that does not.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createGitHubClient } from "../../src/adapters/github.js";
-import { readSourceChecks } from "../../src/adapters/source-checks.js";
-import { renderDashboard } from "../../src/core/dashboard.js";
+import { createGitHubClient } from "../../src/adapters/github/client.js";
+import { RateLimitedError, rateLimitedDetail } from "../../src/adapters/github/rate-limit.js";
+import { readSourceChecks } from "../../src/adapters/runs/source-checks.js";
+import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
 import { ReleaseRelayError } from "../../src/core/errors.js";
-import { RateLimitedError, rateLimitedDetail } from "../../src/core/rate-limit.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import type { FaultKind } from "../../src/rehearsal/github/faults.js";
 import { bareDashboardContext } from "../support/release-events.js";

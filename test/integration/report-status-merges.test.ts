@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 

@@ -3,8 +3,8 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ed25519Signer, gpgSigner, verifyGpg, verifyMinisign } from "../../src/adapters/signing.js";
-import { parseMinisignSignature } from "../../src/core/minisign.js";
+import { ed25519Signer, gpgSigner, verifyGpg, verifyMinisign } from "../../src/adapters/storage/signing.js";
+import { parseMinisignSignature } from "../../src/core/artifacts/minisign.js";
 import { hasTool, makeEd25519Key, makeGpgKey } from "../support/tools.js";
 
 let dir: string;

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseReleaseRequested } from "../../src/core/events.js";
+import { parseReleaseRequested } from "../../src/core/request/release-requested.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { runBundledAction, tagPushEnv } from "../support/run-action.js";
 import { seedReleasableCommit, seedSourceRepo, triggerInputs } from "../support/source-ci.js";

@@ -8,11 +8,11 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
-import { LedgerStore } from "../../src/adapters/ledger-store.js";
-import type { Config } from "../../src/core/config.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import type { Config } from "../../src/core/config/schema.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 

@@ -3,10 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runGenerateDownstreamEdits } from "../../src/actions/generate-downstream-edits.js";
 import { type OpenPrsSettings, runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
-import { writeGeneratedEdits } from "../../src/adapters/generated-edits-file.js";
-import { createGitHubClient, type GitHubClient } from "../../src/adapters/github.js";
-import type { Config } from "../../src/core/config.js";
-import type { GeneratedEdits } from "../../src/core/generated-edits.js";
+import { writeGeneratedEdits } from "../../src/adapters/downstream/generated-edits-file.js";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import type { Config } from "../../src/core/config/schema.js";
+import type { GeneratedEdits } from "../../src/core/downstream/generated-edits.js";
 
 /**
  * The generate job's step, as the release workflow runs it: with a client that holds no token,

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect } from "vitest";
-import { STAGES } from "../../src/core/ledger.js";
+import { STAGES } from "../../src/core/ledger/events.js";
 import {
   changedFiles,
   expectedPrFiles,

@@ -1,5 +1,5 @@
-import type { DashboardContext } from "../../src/core/dashboard.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
+import type { DashboardContext } from "../../src/core/dashboard/dashboard.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
 
 const t = (minute: number, second = 0) =>
   new Date(Date.UTC(2025, 0, 7, 10, minute, second)).toISOString().replace(".000Z", "Z");

@@ -1,4 +1,4 @@
-import { createGitHubClient } from "../../src/adapters/github.js";
+import { createGitHubClient } from "../../src/adapters/github/client.js";
 import type { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 
 /** The checks the Valkey example's `source.required-checks` names. */

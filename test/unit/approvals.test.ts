@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { approvalEvents, parseRunApprovals } from "../../src/core/approvals.js";
-import { renderDashboard } from "../../src/core/dashboard.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { approvalEvents, parseRunApprovals } from "../../src/core/ledger/approvals.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
 import { bareDashboardContext } from "../support/release-events.js";
 
 const review = (state: string, login: string, envs: string[], comment?: string | null) => ({

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { archiveCommit } from "../../src/core/archive-commit.js";
+import { archiveCommit } from "../../src/core/artifacts/archive-commit.js";
 
 describe("the commit a source archive was made from", () => {
   it("is read from git archive's pax header, and nothing else passes for one", () => {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { misplacedArtifacts } from "../../src/core/artifact-placement.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { planRelease } from "../../src/core/plan.js";
-import { parseTag } from "../../src/core/version.js";
+import { misplacedArtifacts } from "../../src/core/artifacts/placement.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { planRelease } from "../../src/core/request/plan.js";
+import { parseTag } from "../../src/core/request/version.js";
 
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8"),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { artifactRunsNeeded, stagesToRemake } from "../../src/core/artifact-retention.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { artifactRunsNeeded, stagesToRemake } from "../../src/core/ledger/artifact-retention.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
 
 const done = (stage: string, runId: string, status = "succeeded"): LedgerEvent =>
   ({

@@ -2,8 +2,13 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { AWS_ROLES, oidcSubject, RELEASE_ENVIRONMENT, trustedSubject } from "../../src/core/aws-roles.js";
-import { initAnswersSchema, setupInstructions } from "../../src/core/init-plan.js";
+import {
+  AWS_ROLES,
+  oidcSubject,
+  RELEASE_ENVIRONMENT,
+  trustedSubject,
+} from "../../src/core/config/aws-roles.js";
+import { initAnswersSchema, setupInstructions } from "../../src/core/setup/init-plan.js";
 
 const templates = join(import.meta.dirname, "../../workflows-templates/automation");
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { configJsonSchema, parseConfig } from "../../src/core/config-parse.js";
+import { configJsonSchema, parseConfig } from "../../src/core/config/parse.js";
 import { ReleaseRelayError } from "../../src/core/errors.js";
 
 const root = join(import.meta.dirname, "../..");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { applyEdits } from "../../src/core/downstream-edits.js";
-import { debianVersion, prependChangelogEntry } from "../../src/core/updaters/debian-changelog.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { applyEdits } from "../../src/core/downstream/edits.js";
+import { debianVersion, prependChangelogEntry } from "../../src/core/downstream/updaters/debian-changelog.js";
 
 // A packaging repo's changelog as dch writes it.
 const EXISTING = `valkey (8.0.1-1) unstable; urgency=medium

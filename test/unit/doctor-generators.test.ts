@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { generatorFindings, sourceFindings } from "../../src/core/doctor.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { generatorFindings, sourceFindings } from "../../src/core/setup/doctor.js";
 
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8"),

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBuildMatrix } from "../../src/actions/build-matrix.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { dashboardContext } from "../../src/core/dashboard.js";
-import { applyEnvironment, ledgerKey } from "../../src/core/environment.js";
-import { buildReleaseRequested } from "../../src/core/events.js";
-import { planRelease } from "../../src/core/plan.js";
-import { parseTag } from "../../src/core/version.js";
+import { applyEnvironment, ledgerKey } from "../../src/core/config/environment.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { dashboardContext } from "../../src/core/dashboard/dashboard.js";
+import { planRelease } from "../../src/core/request/plan.js";
+import { buildReleaseRequested } from "../../src/core/request/release-requested.js";
+import { parseTag } from "../../src/core/request/version.js";
 
 const text = readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8");
 const config = parseConfig(text);

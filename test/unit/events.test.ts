@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ReleaseRelayError } from "../../src/core/errors.js";
-import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/events.js";
-import { parseVersion } from "../../src/core/version.js";
+import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/request/release-requested.js";
+import { parseVersion } from "../../src/core/request/version.js";
 
 // An Actions expression smuggled into a payload field.
 const ACTIONS_EXPRESSION = ["$", "{{ secrets.X }}"].join("");

@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hashesFileSchema } from "../../src/core/checksums.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { applyEdits } from "../../src/core/downstream-edits.js";
-import { editValues } from "../../src/core/release-values.js";
-import { parseVersion } from "../../src/core/version.js";
+import { hashesFileSchema } from "../../src/core/artifacts/checksums.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { applyEdits } from "../../src/core/downstream/edits.js";
+import { editValues } from "../../src/core/downstream/release-values.js";
+import { parseVersion } from "../../src/core/request/version.js";
 
 // Real release commits of the Valkey container repo: every file they changed, before and after.
 const dir = join(import.meta.dirname, "../fixtures/valkey/container");

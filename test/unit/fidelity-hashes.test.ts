@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hashesFileSchema } from "../../src/core/checksums.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { applyEdits } from "../../src/core/downstream-edits.js";
-import { editValues } from "../../src/core/release-values.js";
-import { floatingTags, parseVersion } from "../../src/core/version.js";
+import { hashesFileSchema } from "../../src/core/artifacts/checksums.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { applyEdits } from "../../src/core/downstream/edits.js";
+import { editValues } from "../../src/core/downstream/release-values.js";
+import { floatingTags, parseVersion } from "../../src/core/request/version.js";
 
 // Real "Update hash" commits of the Valkey hashes repo: the README before and after each release.
 const dir = join(import.meta.dirname, "../fixtures/valkey/hashes");

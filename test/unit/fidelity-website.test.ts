@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { hashesFileSchema } from "../../src/core/checksums.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { applyEdits } from "../../src/core/downstream-edits.js";
+import { hashesFileSchema } from "../../src/core/artifacts/checksums.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { applyEdits } from "../../src/core/downstream/edits.js";
+import { editValues } from "../../src/core/downstream/release-values.js";
 import { describeError } from "../../src/core/errors.js";
-import { editValues } from "../../src/core/release-values.js";
-import { parseVersion } from "../../src/core/version.js";
+import { parseVersion } from "../../src/core/request/version.js";
 
 // Real download pages of the Valkey website, and the example config that must reproduce them.
 const pages = join(import.meta.dirname, "../fixtures/valkey/website/pages");

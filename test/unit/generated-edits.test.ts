@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
+import { parseConfig } from "../../src/core/config/parse.js";
 import {
   GENERATED_LIMITS,
   type GeneratedEdits,
@@ -7,8 +7,8 @@ import {
   generatedFor,
   repoPathSchema,
   runsGenerator,
-} from "../../src/core/generated-edits.js";
-import { MAX_SCRIPT_OUTPUT_BYTES, parseScriptOutputs } from "../../src/core/script-outputs.js";
+} from "../../src/core/downstream/generated-edits.js";
+import { MAX_SCRIPT_OUTPUT_BYTES, parseScriptOutputs } from "../../src/core/downstream/script-outputs.js";
 
 const config = parseConfig(`project: demo
 source: { repo: acme/demo }

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { GitHubClient } from "../../src/adapters/github.js";
-import { installationClients } from "../../src/adapters/installation-clients.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { initAnswersSchema, setupInstructions } from "../../src/core/init-plan.js";
-import { installationIndexOf, installationsOf } from "../../src/core/installations.js";
+import type { GitHubClient } from "../../src/adapters/github/client.js";
+import { installationClients } from "../../src/adapters/github/installation-clients.js";
+import { installationIndexOf, installationsOf } from "../../src/core/config/installations.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { initAnswersSchema, setupInstructions } from "../../src/core/setup/init-plan.js";
 
 const text = readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8");
 const moved = (to: Record<string, string>) =>

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { installedFilesFinding } from "../../src/core/doctor.js";
-import { INSTALLED_FILES, installedFilesByRepo, VENDORED_ACTIONS } from "../../src/core/installed-files.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { installedFilesFinding } from "../../src/core/setup/doctor.js";
+import {
+  INSTALLED_FILES,
+  installedFilesByRepo,
+  VENDORED_ACTIONS,
+} from "../../src/core/setup/installed-files.js";
 
 const config = parseConfig(`project: demo
 source: { repo: acme/demo }

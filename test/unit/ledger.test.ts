@@ -1,15 +1,15 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BODY_LIMIT, readLedgerMarker, renderDashboard } from "../../src/core/dashboard.js";
-import { type LedgerEvent, STAGES } from "../../src/core/ledger.js";
+import { BODY_LIMIT, readLedgerMarker, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { type LedgerEvent, STAGES } from "../../src/core/ledger/events.js";
 import {
   type DownstreamExpectation,
   deriveState,
   isComplete,
   stagesToRerun,
-} from "../../src/core/release-state.js";
-import { commentsDue, wantedIssueState } from "../../src/core/tracking.js";
+} from "../../src/core/ledger/release-state.js";
+import { commentsDue, wantedIssueState } from "../../src/core/ledger/tracking.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 
 const expected: (DownstreamExpectation & { repo: string })[] = [

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { orderDownstream, planRelease, releasePlanSchema } from "../../src/core/plan.js";
-import { renderPlanSummary } from "../../src/core/plan-summary.js";
-import { parseTag } from "../../src/core/version.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { orderDownstream, planRelease, releasePlanSchema } from "../../src/core/request/plan.js";
+import { renderPlanSummary } from "../../src/core/request/plan-summary.js";
+import { parseTag } from "../../src/core/request/version.js";
 
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),

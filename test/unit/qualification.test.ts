@@ -1,18 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { readLedgerMarker, renderDashboard } from "../../src/core/dashboard.js";
-import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
-import type { LedgerEvent, Stage } from "../../src/core/ledger.js";
-import { planRelease } from "../../src/core/plan.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { readLedgerMarker, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import type { LedgerEvent, Stage } from "../../src/core/ledger/events.js";
+import { deriveState, stagesToRerun } from "../../src/core/ledger/release-state.js";
+import { stageEventsFromJobResults } from "../../src/core/ledger/stage-output-events.js";
+import { commentsDue } from "../../src/core/ledger/tracking.js";
+import { planRelease } from "../../src/core/request/plan.js";
 import {
   qualificationEvents,
   qualifyFailureDetail,
   qualifyLogExcerpt,
-} from "../../src/core/qualification.js";
-import { deriveState, stagesToRerun } from "../../src/core/release-state.js";
-import { stageEventsFromJobResults } from "../../src/core/stage-output-events.js";
-import { commentsDue } from "../../src/core/tracking.js";
-import { parseVersion } from "../../src/core/version.js";
+} from "../../src/core/request/qualification.js";
+import { parseVersion } from "../../src/core/request/version.js";
 import { bareDashboardContext } from "../support/release-events.js";
 
 const CONFIG = `

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mayWaitUntil, rateLimitedDetail, rateLimitResetAt } from "../../src/core/rate-limit.js";
+import { mayWaitUntil, rateLimitedDetail, rateLimitResetAt } from "../../src/adapters/github/rate-limit.js";
 
 const now = Date.parse("2026-11-23T13:00:00Z");
 const at = (answer: Parameters<typeof rateLimitResetAt>[0]) => rateLimitResetAt(answer, now)?.toISOString();

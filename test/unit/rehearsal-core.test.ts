@@ -3,15 +3,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { dashboardContext } from "../../src/core/dashboard.js";
-import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { dashboardContext } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
 import {
   artifactEvents,
   pullRequestEvents,
   stageEventsFromJobResults,
-} from "../../src/core/stage-output-events.js";
+} from "../../src/core/ledger/stage-output-events.js";
 import { maskSecrets, parseEnvFile } from "../../src/rehearsal/runner/env-files.js";
 import { expandMatrix, legName } from "../../src/rehearsal/runner/matrix.js";
 import { filterPattern } from "../../src/rehearsal/runner/triggers.js";
@@ -201,7 +201,7 @@ describe("renderDashboardHtml", () => {
 
 describe("permissionForRoute", () => {
   it("names the fine-grained permission a refused call needs", async () => {
-    const { permissionForRoute } = await import("../../src/core/route-permission.js");
+    const { permissionForRoute } = await import("../../src/adapters/github/route-permission.js");
     expect(permissionForRoute("GET", "https://api.github.com/repos/o/r/issues?labels=release")).toBe(
       '"Issues: read" on o/r',
     );

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
-import { deriveState } from "../../src/core/release-state.js";
-import { reviewPingsDue, versionFromTrackingTitle } from "../../src/core/tracking.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
+import { reviewPingsDue, versionFromTrackingTitle } from "../../src/core/ledger/tracking.js";
 
 const pr = (name: string, number: number, at: string): LedgerEvent => ({
   id: `pr:${name}:${number}`,

@@ -1,11 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { dashboardContext, renderDashboard } from "../../src/core/dashboard.js";
-import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
-import { type LedgerEvent, ledgerEventSchema } from "../../src/core/ledger.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { dashboardContext, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
 import {
   allowedLinks,
   cell,
@@ -14,8 +12,10 @@ import {
   markdownLink,
   markdownUrl,
   safeLink,
-} from "../../src/core/safe-links.js";
-import { yankStepEvent } from "../../src/core/yank.js";
+} from "../../src/core/dashboard/safe-links.js";
+import { type LedgerEvent, ledgerEventSchema } from "../../src/core/ledger/events.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
+import { yankStepEvent } from "../../src/core/yank/yank-plan.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 
 const config = parseConfig(

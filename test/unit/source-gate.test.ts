@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { renderDashboard } from "../../src/core/dashboard.js";
-import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
-import { deriveState } from "../../src/core/release-state.js";
+import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
 import {
   type ChecksOverride,
   checkRunState,
@@ -10,8 +10,8 @@ import {
   notGreenChecks,
   releaseBranchesFor,
   type SourceCheck,
-} from "../../src/core/source-gate.js";
-import { parseVersion } from "../../src/core/version.js";
+} from "../../src/core/request/source-gate.js";
+import { parseVersion } from "../../src/core/request/version.js";
 import { bareDashboardContext } from "../support/release-events.js";
 
 const check = (name: string, state: SourceCheck["state"], detail: string = state): SourceCheck => ({

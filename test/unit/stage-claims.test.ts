@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { LedgerEvent } from "../../src/core/ledger.js";
-import { deriveState } from "../../src/core/release-state.js";
-import { claimants, decideRun } from "../../src/core/stage-claims.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
+import { claimants, decideRun } from "../../src/core/ledger/stage-claims.js";
 import { ConcurrencyGroups } from "../../src/rehearsal/runner/concurrency.js";
 
 const at = "2025-01-07T12:00:00Z";

@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { renderDashboard } from "../../src/core/dashboard.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
-import { deriveState } from "../../src/core/release-state.js";
-import { stageEventsFromJobResults } from "../../src/core/stage-output-events.js";
+import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
+import { stageEventsFromJobResults } from "../../src/core/ledger/stage-output-events.js";
 import {
   awaitingApprovalEvents,
   progressEvents,
   type RunJob,
   stageEndTimes,
   startingEvents,
-} from "../../src/core/stage-progress.js";
+} from "../../src/core/ledger/stage-progress.js";
 
 const run = { runId: "7-1", workflowRunId: "7" };
 const job = (name: string, over: Partial<RunJob> = {}): RunJob => ({

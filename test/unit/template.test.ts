@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { parseScriptOutputs } from "../../src/core/downstream/script-outputs.js";
+import { findPlaceholders, renderTemplate } from "../../src/core/downstream/template.js";
 import { describeError } from "../../src/core/errors.js";
-import { parseScriptOutputs } from "../../src/core/script-outputs.js";
-import { findPlaceholders, renderTemplate } from "../../src/core/template.js";
 
 const render = (t: string, v: Parameters<typeof renderTemplate>[1]) => renderTemplate(t, v, "t");
 /** The whole message a user sees (message and hint) when rendering fails. */

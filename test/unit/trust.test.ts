@@ -1,10 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/events.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
-import type { DownstreamStatus } from "../../src/core/report-back.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import type { DownstreamStatus } from "../../src/core/ledger/report-back.js";
+import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/request/release-requested.js";
+import { parseVersion } from "../../src/core/request/version.js";
 import { judgeReport, type ReportFacts } from "../../src/core/trust/report-verdict.js";
 import {
   judgeReleaseRequest,
@@ -13,7 +14,6 @@ import {
   runIdOfUrl,
 } from "../../src/core/trust/request-verdict.js";
 import { assertSenderAllowed } from "../../src/core/trust/senders.js";
-import { parseVersion } from "../../src/core/version.js";
 
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { appendLine } from "../../src/core/updaters/append-line.js";
-import { parseEditPath } from "../../src/core/updaters/edit-path.js";
-import { jsonSet } from "../../src/core/updaters/json-set.js";
-import { regexReplace } from "../../src/core/updaters/regex-replace.js";
-import { templateCreate } from "../../src/core/updaters/template-create.js";
-import { yamlSet } from "../../src/core/updaters/yaml-set.js";
+import { appendLine } from "../../src/core/downstream/updaters/append-line.js";
+import { parseEditPath } from "../../src/core/downstream/updaters/edit-path.js";
+import { jsonSet } from "../../src/core/downstream/updaters/json-set.js";
+import { regexReplace } from "../../src/core/downstream/updaters/regex-replace.js";
+import { templateCreate } from "../../src/core/downstream/updaters/template-create.js";
+import { yamlSet } from "../../src/core/downstream/updaters/yaml-set.js";
 
 describe("append-line", () => {
   const file = "# hashes\nhash a.tar.gz sha256 11 u\n";

@@ -11,7 +11,7 @@ import {
   parseReleasedVersions,
   parseTag,
   parseVersion,
-} from "../../src/core/version.js";
+} from "../../src/core/request/version.js";
 
 const PATTERN = "^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$";
 const DOTTED_RC = "^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\.?\\d+)?)$";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { KNOWN_PINS, scanWorkflow } from "../../src/core/workflow-security.js";
+import { KNOWN_PINS, scanWorkflow } from "../support/workflow-security.js";
 
 const root = join(import.meta.dirname, "../..");
 const templates: string[] = [];

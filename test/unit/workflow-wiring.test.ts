@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { DOWNSTREAM_STATUS, downstreamStatusSchema } from "../../src/core/ledger/report-back.js";
+import { releasePlanSchema } from "../../src/core/request/plan.js";
 import {
   RELEASE_REQUESTED,
   releaseRequestedSchema,
   releaseRequestedV1Schema,
   requestOptionsSchema,
-} from "../../src/core/events.js";
-import { releasePlanSchema } from "../../src/core/plan.js";
-import { DOWNSTREAM_STATUS, downstreamStatusSchema } from "../../src/core/report-back.js";
+} from "../../src/core/request/release-requested.js";
 
 const root = join(import.meta.dirname, "../..");
 type Step = { id?: string; uses?: string; with?: Record<string, unknown>; run?: string };

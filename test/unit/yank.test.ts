@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ArtifactHash } from "../../src/core/checksums.js";
-import { parseConfig } from "../../src/core/config-parse.js";
-import { dashboardContext, renderDashboard } from "../../src/core/dashboard.js";
-import { renderDashboardHtml } from "../../src/core/dashboard-html.js";
-import { planFileRevert } from "../../src/core/file-revert.js";
-import type { LedgerEvent } from "../../src/core/ledger.js";
-import { deriveState } from "../../src/core/release-state.js";
-import { commentsDue, wantedIssueState } from "../../src/core/tracking.js";
+import type { ArtifactHash } from "../../src/core/artifacts/checksums.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import { dashboardContext, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { planFileRevert } from "../../src/core/downstream/file-revert.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { deriveState } from "../../src/core/ledger/release-state.js";
+import { commentsDue, wantedIssueState } from "../../src/core/ledger/tracking.js";
 import {
   decidePullRequestYank,
   planYank,
@@ -20,7 +20,7 @@ import {
   yankedKey,
   yankReasonSchema,
   yankStepEvent,
-} from "../../src/core/yank.js";
+} from "../../src/core/yank/yank-plan.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures/valkey");
 const text = (...p: string[]) => readFileSync(join(fixtures, ...p), "utf8");

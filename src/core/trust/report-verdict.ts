@@ -1,6 +1,6 @@
 import { ReleaseRelayError } from "../errors.js";
-import type { LedgerEvent } from "../ledger.js";
-import type { DownstreamStatus } from "../report-back.js";
+import type { LedgerEvent } from "../ledger/events.js";
+import type { DownstreamStatus } from "../ledger/report-back.js";
 import type { ReportedRun } from "./request-verdict.js";
 
 /** A pull request as GitHub reports it. */

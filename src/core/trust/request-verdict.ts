@@ -1,9 +1,9 @@
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
-import type { ReleaseRequested } from "../events.js";
-import { REQUEST_WORKFLOW_PATH } from "../installed-files.js";
-import { notGreenChecks, type SourceChecksVerdict } from "../source-gate.js";
-import { findVersionConflicts, type Version } from "../version.js";
+import type { ReleaseRequested } from "../request/release-requested.js";
+import { notGreenChecks, type SourceChecksVerdict } from "../request/source-gate.js";
+import { findVersionConflicts, type Version } from "../request/version.js";
+import { REQUEST_WORKFLOW_PATH } from "../setup/installed-files.js";
 
 /** A workflow run as GitHub reports it (the Actions API), never as a payload describes it. */
 export interface ReportedRun {

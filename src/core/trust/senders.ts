@@ -1,4 +1,4 @@
-import type { Config } from "../config.js";
+import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 
 /** The dispatch events the automation repo receives from outside. */

@@ -3,8 +3,8 @@
 // (but for huge-run-id) a real report-status run, as anyone who can read those public repos could.
 import { randomBytes } from "node:crypto";
 import { ReleaseRelayError } from "../../core/errors.js";
-import type { DownstreamState } from "../../core/release-state.js";
-import { DOWNSTREAM_STATUS } from "../../core/report-back.js";
+import type { DownstreamState } from "../../core/ledger/release-state.js";
+import { DOWNSTREAM_STATUS } from "../../core/ledger/report-back.js";
 import { type AttackWorld, type Attempt, dispatch, knownRuns, runUrl } from "./attacker.js";
 import type { ReportAttack } from "./catalogue.js";
 import { ledgerFact, releaseState } from "./world-facts.js";

@@ -1,6 +1,10 @@
 import { ReleaseRelayError } from "../../core/errors.js";
-import { buildReleaseRequested, RELEASE_REQUESTED, type TriggerInfo } from "../../core/events.js";
-import { parseTag } from "../../core/version.js";
+import {
+  buildReleaseRequested,
+  RELEASE_REQUESTED,
+  type TriggerInfo,
+} from "../../core/request/release-requested.js";
+import { parseTag } from "../../core/request/version.js";
 import {
   type AttackWorld,
   type Attempt,

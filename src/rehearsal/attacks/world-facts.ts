@@ -2,8 +2,8 @@
 // releases, the tracking issues and their comments, and every ledger's derived state. A refused
 // line on a release's dashboard is the one change an attack may cause, and it is counted apart.
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
-import { ledgerKey } from "../../core/environment.js";
-import type { ReleaseState } from "../../core/release-state.js";
+import { ledgerKey } from "../../core/config/environment.js";
+import type { ReleaseState } from "../../core/ledger/release-state.js";
 import { readRelease } from "../rehearsal-outcome.js";
 import type { AttackWorld } from "./attacker.js";
 

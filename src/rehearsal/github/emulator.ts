@@ -9,13 +9,13 @@ import { GitStore } from "./git-store.js";
 import { checkPermission, normaliseGrant, readableByAnyone, type TokenGrant } from "./permissions.js";
 import { HttpError, type Reply } from "./replies.js";
 import type { Route } from "./route.js";
-import { checkRoutes } from "./routes-checks.js";
-import { gitRoutes } from "./routes-git.js";
-import { issueRoutes } from "./routes-issues.js";
-import { pullRoutes } from "./routes-pulls.js";
-import { releaseRoutes } from "./routes-releases.js";
-import { repoRoutes } from "./routes-repos.js";
-import { runRoutes } from "./routes-runs.js";
+import { checkRoutes } from "./routes/checks.js";
+import { gitRoutes } from "./routes/git.js";
+import { issueRoutes } from "./routes/issues.js";
+import { pullRoutes } from "./routes/pulls.js";
+import { releaseRoutes } from "./routes/releases.js";
+import { repoRoutes } from "./routes/repos.js";
+import { runRoutes } from "./routes/runs.js";
 import { Shapes } from "./shapes.js";
 import {
   type DeploymentReviewState,

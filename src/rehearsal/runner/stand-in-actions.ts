@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
-import { oidcSubject } from "../../core/aws-roles.js";
+import { oidcSubject } from "../../core/config/aws-roles.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { RunnerHost, WorkflowEvent } from "./runner-host.js";
 import { filterPattern } from "./triggers.js";

@@ -6,17 +6,21 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runTrackStatus, type TrackStatusSettings } from "../../../src/actions/track-status.js";
-import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github.js";
-import { LedgerStore } from "../../../src/adapters/ledger-store.js";
-import { type RunArtifact, stagesToRemake } from "../../../src/core/artifact-retention.js";
-import { parseConfig } from "../../../src/core/config-parse.js";
-import { dashboardContext, renderDashboard } from "../../../src/core/dashboard.js";
-import { renderDashboardHtml } from "../../../src/core/dashboard-html.js";
-import { type LedgerEvent, STAGES, type Stage } from "../../../src/core/ledger.js";
-import { targetArtifacts } from "../../../src/core/plan.js";
-import { deriveState } from "../../../src/core/release-state.js";
-import { awaitingApprovalEvents, progressEvents, type RunJob } from "../../../src/core/stage-progress.js";
-import { parseVersion } from "../../../src/core/version.js";
+import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github/client.js";
+import { LedgerStore } from "../../../src/adapters/ledger/ledger-store.js";
+import { parseConfig } from "../../../src/core/config/parse.js";
+import { dashboardContext, renderDashboard } from "../../../src/core/dashboard/dashboard.js";
+import { renderDashboardHtml } from "../../../src/core/dashboard/html.js";
+import { type RunArtifact, stagesToRemake } from "../../../src/core/ledger/artifact-retention.js";
+import { type LedgerEvent, STAGES, type Stage } from "../../../src/core/ledger/events.js";
+import { deriveState } from "../../../src/core/ledger/release-state.js";
+import {
+  awaitingApprovalEvents,
+  progressEvents,
+  type RunJob,
+} from "../../../src/core/ledger/stage-progress.js";
+import { targetArtifacts } from "../../../src/core/request/plan.js";
+import { parseVersion } from "../../../src/core/request/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
 import { trackSettings } from "../../support/track-settings.js";
 

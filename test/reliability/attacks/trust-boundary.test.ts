@@ -7,16 +7,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBuildMatrix } from "../../../src/actions/build-matrix.js";
 import { runComputeHashes } from "../../../src/actions/compute-hashes.js";
 import { runTrackStatus } from "../../../src/actions/track-status.js";
-import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github.js";
-import { LedgerStore } from "../../../src/adapters/ledger-store.js";
-import { parseConfig } from "../../../src/core/config-parse.js";
+import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github/client.js";
+import { LedgerStore } from "../../../src/adapters/ledger/ledger-store.js";
+import { parseConfig } from "../../../src/core/config/parse.js";
+import { deriveState } from "../../../src/core/ledger/release-state.js";
 import {
   buildReleaseRequested,
   type ReleaseRequested,
   type ReleaseRequestedPayload,
-} from "../../../src/core/events.js";
-import { deriveState } from "../../../src/core/release-state.js";
-import { parseVersion } from "../../../src/core/version.js";
+} from "../../../src/core/request/release-requested.js";
+import { parseVersion } from "../../../src/core/request/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
 import { verifyStageRuns } from "../../../src/steps/verify-stage-runs.js";
 import { runBundledAction } from "../../support/run-action.js";

@@ -1,0 +1,47 @@
+// One GitHub client per App installation: the n-th token the workflow minted is the n-th
+// installation's (core/installations), and each repo is reached with its owner's token.
+import { z } from "zod";
+import { installationIndexOf, installationsOf } from "../../core/config/installations.js";
+import type { Config } from "../../core/config/schema.js";
+import { ReleaseRelayError } from "../../core/errors.js";
+import type { GitHubClient } from "./client.js";
+
+/** The client for each repo of the release, by its installation's token. */
+export type ClientFor = (repo: string) => GitHubClient;
+
+export function installationClients(
+  config: Pick<Config, "tracking" | "downstream">,
+  tokens: readonly (string | undefined)[],
+  make: (token: string) => GitHubClient,
+): ClientFor {
+  const installations = installationsOf(config);
+  const clients = tokens.map((t) => (t ? make(t) : undefined));
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`,
+    );
+  };
+}
+
+/** The inputs of the tokens of the 2nd and 3rd installations (the 1st is `token`). */
+export const EXTRA_TOKEN_INPUTS = ["token-2", "token-3"] as const;
+
+export const extraTokenInputs = {
+  "token-2": z.string().min(1).optional(),
+  "token-3": z.string().min(1).optional(),
+};
+
+/** Every installation's token, in installationsOf order: `token`, then `token-2` and `token-3`. */
+export function installationTokens(i: {
+  token: string;
+  "token-2"?: string | undefined;
+  "token-3"?: string | undefined;
+}): (string | undefined)[] {
+  return [i.token, i["token-2"], i["token-3"]];
+}

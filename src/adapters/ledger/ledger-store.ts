@@ -1,0 +1,180 @@
+import { z } from "zod";
+import { ReleaseRelayError } from "../../core/errors.js";
+import { type LedgerEvent, ledgerEventSchema } from "../../core/ledger/events.js";
+import type { GitHubClient } from "../github/client.js";
+import { readRepoFile } from "../github/repo-files.js";
+
+/** The ledger as read at one commit. */
+export interface LedgerSnapshot {
+  /** Head commit of the ledger branch, or "empty" before the first event. */
+  head: string;
+  events: LedgerEvent[];
+}
+
+const LEDGER_FILE = "ledger.json";
+
+/**
+ * The release ledger: a branch in the automation repo, one commit per event, each adding
+ * `events/<id>.json` and rewriting `ledger.json` (all events, for a one-call read). Appends are a
+ * compare-and-swap on the branch (`force: false`): a writer that loses the race re-reads and retries.
+ */
+export class LedgerStore {
+  private readonly owner: string;
+  private readonly repo: string;
+  readonly branch: string;
+
+  constructor(
+    private readonly github: GitHubClient,
+    repo: string,
+    /** The release's ledger key: its version, or `<environment>/<version>` (ledgerKey). */
+    key: string,
+    private readonly options: {
+      maxAttempts?: number;
+      sleep?: (ms: number) => Promise<void>;
+      random?: () => number;
+    } = {},
+  ) {
+    [this.owner, this.repo] = repo.split("/") as [string, string];
+    this.branch = `release-relay-ledger/${key}`;
+  }
+
+  /** The branch head, or "empty" before the first event: one call, to check whether the ledger moved. */
+  async head(): Promise<string> {
+    return (await this.headSha()) ?? "empty";
+  }
+
+  private async headSha(): Promise<string | undefined> {
+    try {
+      const { data } = await this.github.rest.git.getRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: `heads/${this.branch}`,
+      });
+      return data.object.sha;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private async eventsAt(sha: string): Promise<LedgerEvent[]> {
+    // Read through readRepoFile: a ledger past 1 MB comes from the contents API without its content.
+    const text = await readRepoFile(this.github, `${this.owner}/${this.repo}`, LEDGER_FILE, sha);
+    if (text === undefined)
+      throw new ReleaseRelayError(
+        "E_LEDGER",
+        `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
+        "do not edit the ledger branch by hand",
+      );
+    const parsed = z.array(ledgerEventSchema).safeParse(JSON.parse(text));
+    if (!parsed.success) {
+      throw new ReleaseRelayError(
+        "E_LEDGER",
+        `${LEDGER_FILE} at ${sha.slice(0, 12)} does not hold ledger events`,
+        "do not edit the ledger branch by hand; restore it from its history",
+      );
+    }
+    return parsed.data;
+  }
+
+  /** The events at the branch head (none before the first append). */
+  async read(): Promise<LedgerSnapshot> {
+    const head = await this.headSha();
+    return head ? { head, events: await this.eventsAt(head) } : { head: "empty", events: [] };
+  }
+
+  /** Records an event once: an id already in the ledger changes nothing (and costs no write). */
+  async append(event: LedgerEvent): Promise<{ head: string; appended: boolean }> {
+    return this.appendAll([event]);
+  }
+
+  /** Records several events in one commit; those already in the ledger are left out (none new: no write). */
+  async appendAll(batch: readonly LedgerEvent[]): Promise<{ head: string; appended: boolean }> {
+    const all = batch.map((e) => ledgerEventSchema.parse(e));
+    return this.appendDecided(() => all);
+  }
+
+  /**
+   * Records what `decide` makes of the ledger as it stands, in one compare-and-swap: when another
+   * writer moves the branch first, `decide` sees the new events and decides again. This is how a
+   * claim is made: two runs deciding at once cannot both see nothing claimed.
+   */
+  async appendDecided(
+    decide: (events: readonly LedgerEvent[]) => readonly LedgerEvent[],
+  ): Promise<{ head: string; appended: boolean }> {
+    const max = this.options.maxAttempts ?? 30;
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+    const random = this.options.random ?? Math.random;
+    for (let attempt = 0; attempt < max; attempt++) {
+      const head = await this.headSha();
+      const events = head ? await this.eventsAt(head) : [];
+      const all = decide(events).map((e) => ledgerEventSchema.parse(e));
+      const known = new Set(events.map((e) => e.id));
+      const fresh = all.filter((e, i) => !known.has(e.id) && all.findIndex((x) => x.id === e.id) === i);
+      if (fresh.length === 0) return { head: head ?? "empty", appended: false };
+      const baseTree = head
+        ? (await this.github.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: head }))
+            .data.tree.sha
+        : undefined;
+      const { data: tree } = await this.github.rest.git.createTree({
+        owner: this.owner,
+        repo: this.repo,
+        ...(baseTree ? { base_tree: baseTree } : {}),
+        tree: [
+          ...fresh.map((e) => ({
+            path: `events/${e.id.replaceAll(":", "_")}.json`,
+            mode: "100644" as const,
+            type: "blob" as const,
+            content: `${JSON.stringify(e, null, 2)}\n`,
+          })),
+          {
+            path: LEDGER_FILE,
+            mode: "100644",
+            type: "blob",
+            content: `${JSON.stringify([...events, ...fresh], null, 1)}\n`,
+          },
+        ],
+      });
+      const { data: commit } = await this.github.rest.git.createCommit({
+        owner: this.owner,
+        repo: this.repo,
+        message:
+          fresh.length === 1
+            ? `${fresh[0]?.type} ${fresh[0]?.id}`
+            : `${fresh.length} events: ${fresh.map((e) => e.id).join(", ")}`.slice(0, 1000),
+        tree: tree.sha,
+        parents: head ? [head] : [],
+      });
+      try {
+        if (head)
+          await this.github.rest.git.updateRef({
+            owner: this.owner,
+            repo: this.repo,
+            ref: `heads/${this.branch}`,
+            sha: commit.sha,
+            force: false,
+          });
+        else
+          await this.github.rest.git.createRef({
+            owner: this.owner,
+            repo: this.repo,
+            ref: `refs/heads/${this.branch}`,
+            sha: commit.sha,
+          });
+        return { head: commit.sha, appended: true };
+      } catch (error) {
+        const e = error as { status?: number; response?: { data?: { message?: string } } };
+        const lost =
+          e.status === 422 && /not a fast forward|already exists/i.test(e.response?.data?.message ?? "");
+        if (!lost) throw error;
+        // Lost the race: back off a little (with jitter, so racers spread out) and try on the new head.
+        await sleep(Math.min(2000, 10 * 2 ** Math.min(attempt, 8)) * (0.5 + random()));
+      }
+    }
+    throw new ReleaseRelayError(
+      "E_LEDGER",
+      `could not append to ${this.branch} after ${max} attempts`,
+      "too many writers at once: rerun the job",
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import { parseDocument } from "yaml";
+import { z } from "zod";
+import { ReleaseRelayError } from "../errors.js";
+import { describeIssues } from "../inputs/validation-issues.js";
+import { type Config, configSchema } from "./schema.js";
+
+/** Parses and validates the text of a `release-relay.yml`; every problem is reported at once. */
+export function parseConfig(text: string, fileName = "release-relay.yml"): Config {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ReleaseRelayError(
+      "E_CONFIG_YAML",
+      `${fileName} is not valid YAML:\n${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
+      "fix the YAML syntax at the line shown",
+    );
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `${fileName} is invalid:\n${lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")}`,
+      "correct the keys listed above; the full schema is schema/release-relay.schema.json (`release-relay schema`)",
+    );
+  }
+  return result.data;
+}
+
+/** The JSON Schema of `release-relay.yml`, for editors and for `release-relay schema`. */
+export function configJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return { ...schema, title: "release-relay.yml", description: "Configuration of one project's release." };
+}
+
+// The keys the schema accepts at a path, for "did you mean" suggestions on typos.
+function knownKeysAt(raw: unknown, path: readonly PropertyKey[]): string[] {
+  const json = configJsonSchema();
+  let node: Record<string, unknown> | undefined = json;
+  let value: unknown = raw;
+  for (const part of path) {
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[part];
+    if (!node) return [];
+    if (typeof part === "number") node = node.items as Record<string, unknown> | undefined;
+    else node = (node.properties as Record<string, Record<string, unknown>> | undefined)?.[String(part)];
+    node = resolveVariant(node, value);
+  }
+  return Object.keys((resolveVariant(node, value)?.properties as object | undefined) ?? {});
+}
+
+function resolveVariant(
+  node: Record<string, unknown> | undefined,
+  value: unknown,
+): Record<string, unknown> | undefined {
+  const variants = (node?.oneOf ?? node?.anyOf) as Record<string, unknown>[] | undefined;
+  if (!variants) return node;
+  const kind =
+    (value as Record<string, unknown> | undefined)?.kind ??
+    (value as Record<string, unknown> | undefined)?.method;
+  return (
+    variants.find((v) => {
+      const props = v.properties as Record<string, { const?: unknown }> | undefined;
+      return props && (props.kind?.const === kind || props.method?.const === kind);
+    }) ?? variants[0]
+  );
+}
