@@ -46715,6 +46715,16 @@ function describeError(error63) {
   return String(error63);
 }
 
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
 // src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
@@ -46778,13 +46788,17 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name of names) {
-    const value = getInput(name);
-    if (value !== "") raw[name] = value;
+function actionInputs(shape, settle2) {
+  const object2 = kebabObject(shape);
+  return { names: Object.keys(shape), schema: settle2 ? object2.transform(settle2) : object2 };
+}
+function parseInputs(inputs2, raw) {
+  const present = {};
+  for (const name of inputs2.names) {
+    const value = raw[name];
+    if (value !== void 0 && value !== "") present[name] = value;
   }
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = inputs2.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -46794,6 +46808,10 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function readInputs(inputs2, names) {
+  const declared = names ? { names, schema: inputs2 } : inputs2;
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, getInput(name)])));
 }
 
 // src/adapters/config-file.ts
@@ -46851,16 +46869,6 @@ function findPlaceholders(template) {
       [...template.matchAll(TAG)].map((m) => m[2] ?? m[3]).filter((name) => name !== ".")
     )
   ];
-}
-
-// src/core/inputs/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
 }
 
 // src/core/config/installations.ts
@@ -47386,13 +47394,12 @@ async function readConfigFile(path, environment) {
 }
 
 // src/actions/app-installations.ts
-var INPUTS = ["config-path", "environment"];
-var inputsSchema = external_exports.object({
+var inputs = actionInputs({
   "config-path": external_exports.string().default("release-relay.yml"),
   environment: environmentNameSchema.optional()
-}).transform((i) => ({ configPath: i["config-path"], environment: i.environment }));
+});
 async function main() {
-  const settings = readInputs(inputsSchema, INPUTS);
+  const settings = readInputs(inputs);
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const installations = installationsOf(config2);
   for (let n = 1; n <= MAX_INSTALLATIONS; n++) {

@@ -89740,6 +89740,16 @@ function describeError(error64) {
   return String(error64);
 }
 
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
 // src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
@@ -89803,13 +89813,13 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name of names) {
-    const value = getInput(name);
-    if (value !== "") raw[name] = value;
+function parseInputs(inputs, raw) {
+  const present = {};
+  for (const name of inputs.names) {
+    const value = raw[name];
+    if (value !== void 0 && value !== "") present[name] = value;
   }
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = inputs.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -89819,6 +89829,10 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function readInputs(inputs, names) {
+  const declared = names ? { names, schema: inputs } : inputs;
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, getInput(name)])));
 }
 
 // src/adapters/config-file.ts
@@ -89876,16 +89890,6 @@ function findPlaceholders(template) {
       [...template.matchAll(TAG)].map((m3) => m3[2] ?? m3[3]).filter((name) => name !== ".")
     )
   ];
-}
-
-// src/core/inputs/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
 }
 
 // src/core/config/installations.ts
@@ -95137,7 +95141,7 @@ function blobSha(content) {
 
 // src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"fffee083603547b8fa61d84ed8502d667264c6a3","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"71c0e04f1fa5ed6fade4871be89133b4bdbf8523","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"60c3313c2d261e118745ce1e5b30cb86a640fdb6","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"1611f3b69b8dae2ec725cbb60679889d06be1607","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"2c343b616796623cbc4dec9df250680116772ec5","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"9df520adba404d6356cfbc9c20083791c5a71810","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"a55bb2a5b8cf52d54c01c72c40aa44de9b9584aa","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"39b0c6a55893c1c68e60fe145bf0b57ed77045f7","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"085ce0ecac101e37fab84ec9a53b57a4584ae32a","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"aa0badfb7323bec6dd871abdb8ee7a73ab599ba9","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"6beadf1dd83b0247ff33b61d33e266aae55fd926","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"993633c3e3a926566e5d3fafe57b195c95926459","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"e00bf5dc509f86e35c7ed9ce17b0fcd615e4758f","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"12a5ede35f5499cf2f00160ae2bf350fac132aeb","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"a60b94a2371e70b775ada7378bfd791a73ebb05d","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"2291a49134c91212776a26b08a4a26335cb19699","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"8b1c760eef1e28b82c38acd4769d4c1c1d5ade12","actions/track-status/action.yml":"169eae8dfea2a8fc13f7ce1e173b2c928cf0c39c","dist/track-status/index.js":"f2e20c53edc29ced6e735ec677223508dd010492","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"7630ee8ea08fae728b7b09e0952fcf3a06d9e1c3","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"f4eb71b15e3ca923e8570f84c45c5dbe6911059f","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }

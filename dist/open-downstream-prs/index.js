@@ -50251,6 +50251,16 @@ function describeError(error63) {
   return String(error63);
 }
 
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
 // src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
@@ -50314,13 +50324,13 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name of names) {
-    const value = getInput(name);
-    if (value !== "") raw[name] = value;
+function parseInputs(inputs, raw) {
+  const present = {};
+  for (const name of inputs.names) {
+    const value = raw[name];
+    if (value !== void 0 && value !== "") present[name] = value;
   }
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = inputs.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -50330,6 +50340,10 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function readInputs(inputs, names) {
+  const declared = names ? { names, schema: inputs } : inputs;
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, getInput(name)])));
 }
 
 // src/adapters/config-file.ts
@@ -50485,16 +50499,6 @@ function renderTemplate(template, values, where) {
     return value.map((item) => render(node2.body, [...scopes, item])).join("");
   }).join("");
   return render(nodes, []);
-}
-
-// src/core/inputs/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
 }
 
 // src/core/config/installations.ts

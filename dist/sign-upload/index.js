@@ -88455,6 +88455,16 @@ function describeError(error64) {
   return String(error64);
 }
 
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
 // src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
@@ -88518,13 +88528,13 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name of names) {
-    const value = getInput(name);
-    if (value !== "") raw[name] = value;
+function parseInputs(inputs, raw) {
+  const present = {};
+  for (const name of inputs.names) {
+    const value = raw[name];
+    if (value !== void 0 && value !== "") present[name] = value;
   }
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = inputs.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -88534,6 +88544,10 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function readInputs(inputs, names) {
+  const declared = names ? { names, schema: inputs } : inputs;
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, getInput(name)])));
 }
 
 // src/adapters/config-file.ts
@@ -88591,16 +88605,6 @@ function findPlaceholders(template) {
       [...template.matchAll(TAG)].map((m3) => m3[2] ?? m3[3]).filter((name) => name !== ".")
     )
   ];
-}
-
-// src/core/inputs/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
 }
 
 // src/core/config/installations.ts

@@ -30540,90 +30540,6 @@ function describeError(error63) {
   return String(error63);
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text2 = JSON.stringify(value) ?? String(value);
-  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
-}
-function closest(word, candidates) {
-  let best;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const candidate of candidates) {
-    const d = editDistance(word, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-function editDistance(a, b) {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(
-        row[j] + 1,
-        row[j - 1] + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1)
-      );
-      prev = tmp;
-    }
-  }
-  return row[b.length];
-}
-function describeIssues(issues, knownKeys) {
-  return issues.map((issue3) => {
-    const where = formatPath(issue3.path);
-    switch (issue3.code) {
-      case "unrecognized_keys":
-        return issue3.keys.map((key) => {
-          const guess = closest(key, knownKeys?.(issue3.path) ?? []);
-          return `${where}: unknown key ${JSON.stringify(key)}${guess ? ` — did you mean ${JSON.stringify(guess)}?` : ""}`;
-        }).join("\n");
-      case "invalid_type":
-        return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
-      case "invalid_value":
-        return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
-      default:
-        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
-    }
-  });
-}
-
-// src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name2 of names) {
-    const value = getInput(name2);
-    if (value !== "") raw[name2] = value;
-  }
-  const result = schema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `invalid action inputs:
-${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
-      "fix the `with:` block of this step in the workflow"
-    );
-  }
-  return result.data;
-}
-
-// src/adapters/config-file.ts
-import { readFile } from "node:fs/promises";
-
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
 __export(external_exports, {
@@ -30733,7 +30649,7 @@ __export(external_exports, {
   coerce: () => coerce_exports,
   compile: () => compile,
   config: () => config,
-  core: () => core_exports3,
+  core: () => core_exports2,
   creditCard: () => creditCard2,
   cuid: () => cuid3,
   cuid2: () => cuid22,
@@ -30888,8 +30804,8 @@ __export(external_exports, {
 });
 
 // node_modules/zod/v4/core/index.js
-var core_exports3 = {};
-__export(core_exports3, {
+var core_exports2 = {};
+__export(core_exports2, {
   $ZodAny: () => $ZodAny,
   $ZodArray: () => $ZodArray,
   $ZodAsyncError: () => $ZodAsyncError,
@@ -50341,6 +50257,104 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text2 = JSON.stringify(value) ?? String(value);
+  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
+}
+function closest(word, candidates) {
+  let best;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const candidate of candidates) {
+    const d = editDistance(word, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+function editDistance(a, b) {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1)
+      );
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+function describeIssues(issues, knownKeys) {
+  return issues.map((issue3) => {
+    const where = formatPath(issue3.path);
+    switch (issue3.code) {
+      case "unrecognized_keys":
+        return issue3.keys.map((key) => {
+          const guess = closest(key, knownKeys?.(issue3.path) ?? []);
+          return `${where}: unknown key ${JSON.stringify(key)}${guess ? ` — did you mean ${JSON.stringify(guess)}?` : ""}`;
+        }).join("\n");
+      case "invalid_type":
+        return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
+      case "invalid_value":
+        return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
+      default:
+        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
+    }
+  });
+}
+
+// src/adapters/action-inputs.ts
+function parseInputs(inputs, raw) {
+  const present = {};
+  for (const name2 of inputs.names) {
+    const value = raw[name2];
+    if (value !== void 0 && value !== "") present[name2] = value;
+  }
+  const result = inputs.schema.safeParse(present, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `invalid action inputs:
+${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
+      "fix the `with:` block of this step in the workflow"
+    );
+  }
+  return result.data;
+}
+function readInputs(inputs, names) {
+  const declared = names ? { names, schema: inputs } : inputs;
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name2) => [name2, getInput(name2)])));
+}
+
+// src/adapters/config-file.ts
+import { readFile } from "node:fs/promises";
+
 // src/core/config/environment.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
@@ -50494,16 +50508,6 @@ function renderTemplate(template, values, where) {
     return value.map((item) => render(node2.body, [...scopes, item])).join("");
   }).join("");
   return render(nodes, []);
-}
-
-// src/core/inputs/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
 }
 
 // src/core/config/installations.ts

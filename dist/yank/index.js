@@ -89740,6 +89740,16 @@ function describeError(error64) {
   return String(error64);
 }
 
+// src/core/inputs/kebab-object.ts
+var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
+function kebabObject(shape) {
+  return external_exports.strictObject(shape).transform((value) => {
+    const out = {};
+    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
+    return out;
+  });
+}
+
 // src/core/inputs/validation-issues.ts
 function formatPath(path) {
   let out = "";
@@ -89803,13 +89813,13 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
-function readInputs(schema, names) {
-  const raw = {};
-  for (const name2 of names) {
-    const value = getInput(name2);
-    if (value !== "") raw[name2] = value;
+function parseInputs(inputs, raw) {
+  const present = {};
+  for (const name2 of inputs.names) {
+    const value = raw[name2];
+    if (value !== void 0 && value !== "") present[name2] = value;
   }
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = inputs.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -89819,6 +89829,10 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function readInputs(inputs, names) {
+  const declared = names ? { names, schema: inputs } : inputs;
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name2) => [name2, getInput(name2)])));
 }
 
 // src/adapters/config-file.ts
@@ -89977,16 +89991,6 @@ function renderTemplate(template, values, where) {
     return value.map((item) => render(node2.body, [...scopes, item])).join("");
   }).join("");
   return render(nodes5, []);
-}
-
-// src/core/inputs/kebab-object.ts
-var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
-function kebabObject(shape) {
-  return external_exports.strictObject(shape).transform((value) => {
-    const out = {};
-    for (const [key, v] of Object.entries(value)) out[camel(key)] = v;
-    return out;
-  });
 }
 
 // src/core/config/installations.ts

@@ -2,23 +2,19 @@
 // (actions/create-github-app-token: one `owner` + `repositories` per installation).
 import * as core from "@actions/core";
 import { z } from "zod";
-import { readInputs } from "../adapters/action-inputs.js";
+import { actionInputs, readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { environmentNameSchema } from "../core/config/environment.js";
 import { installationsOf, MAX_INSTALLATIONS } from "../core/config/installations.js";
 
-const INPUTS = ["config-path", "environment"] as const;
-
-const inputsSchema = z
-  .object({
-    "config-path": z.string().default("release-relay.yml"),
-    environment: environmentNameSchema.optional(),
-  })
-  .transform((i) => ({ configPath: i["config-path"], environment: i.environment }));
+const inputs = actionInputs({
+  "config-path": z.string().default("release-relay.yml"),
+  environment: environmentNameSchema.optional(),
+});
 
 /** Outputs owner-N and repositories-N (comma-separated names) for N = 1..3; empty past the last one. */
 export async function main(): Promise<void> {
-  const settings = readInputs(inputsSchema, INPUTS);
+  const settings = readInputs(inputs);
   const config = await readConfigFile(settings.configPath, settings.environment);
   const installations = installationsOf(config);
   for (let n = 1; n <= MAX_INSTALLATIONS; n++) {

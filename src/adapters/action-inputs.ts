@@ -1,16 +1,42 @@
 import * as core from "@actions/core";
 import type { z } from "zod";
 import { ReleaseRelayError } from "../core/errors.js";
+import { kebabObject } from "../core/inputs/kebab-object.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
 
-/** Reads the named action inputs (empty = absent) and validates them with the action's schema. */
-export function readInputs<S extends z.ZodType>(schema: S, names: readonly string[]): z.output<S> {
-  const raw: Record<string, string> = {};
-  for (const name of names) {
-    const value = core.getInput(name);
-    if (value !== "") raw[name] = value;
+/**
+ * An action's inputs, declared once: the names read from the step's `with:` are the shape's
+ * (kebab-case) keys, and the settings are its camelCase parse, optionally settled into the
+ * action's own settings type.
+ */
+export interface ActionInputs<T> {
+  names: readonly string[];
+  schema: z.ZodType<T>;
+}
+
+type Kebab<Shape extends z.ZodRawShape> = ReturnType<typeof kebabObject<Shape>>;
+
+export function actionInputs<Shape extends z.ZodRawShape>(shape: Shape): ActionInputs<z.output<Kebab<Shape>>>;
+export function actionInputs<Shape extends z.ZodRawShape, T>(
+  shape: Shape,
+  settle: (inputs: z.output<Kebab<Shape>>) => T,
+): ActionInputs<T>;
+export function actionInputs<Shape extends z.ZodRawShape, T>(
+  shape: Shape,
+  settle?: (inputs: z.output<Kebab<Shape>>) => T,
+): ActionInputs<unknown> {
+  const object = kebabObject(shape);
+  return { names: Object.keys(shape), schema: settle ? object.transform(settle) : object };
+}
+
+/** Validates raw input values (empty = absent) with an action's declared inputs. */
+export function parseInputs<T>(inputs: ActionInputs<T>, raw: Record<string, string | undefined>): T {
+  const present: Record<string, string> = {};
+  for (const name of inputs.names) {
+    const value = raw[name];
+    if (value !== undefined && value !== "") present[name] = value;
   }
-  const result = schema.safeParse(raw, { reportInput: true });
+  const result = inputs.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -21,4 +47,15 @@ export function readInputs<S extends z.ZodType>(schema: S, names: readonly strin
     );
   }
   return result.data;
+}
+
+/** Reads an action's declared inputs from the step's `with:` block. */
+export function readInputs<T>(inputs: ActionInputs<T>): T;
+/** @deprecated the pre-`actionInputs` form (a names list beside a schema); goes once every action declares its inputs. */
+export function readInputs<S extends z.ZodType>(schema: S, names: readonly string[]): z.output<S>;
+export function readInputs(inputs: ActionInputs<unknown> | z.ZodType, names?: readonly string[]): unknown {
+  const declared: ActionInputs<unknown> = names
+    ? { names, schema: inputs as z.ZodType }
+    : (inputs as ActionInputs<unknown>);
+  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, core.getInput(name)])));
 }
