@@ -1,10 +1,22 @@
 import type { DashboardContext } from "../../src/core/dashboard/dashboard.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import type { DownstreamExpectation } from "../../src/core/ledger/release-state.js";
 
 const t = (minute: number, second = 0) =>
   new Date(Date.UTC(2025, 0, 7, 10, minute, second)).toISOString().replace(".000Z", "Z");
 const run = (n: number) => `https://github.com/valkey-io/valkey-release-automation/actions/runs/${n}`;
 
+/** The downstreams `valkeyReleaseEvents` reports on, as the config expects them. */
+export const valkeyExpectations: (DownstreamExpectation & { repo: string })[] = [
+  { name: "hashes", repo: "valkey-io/valkey-hashes", mode: "pr", reportBack: ["ci", "merge"] },
+  {
+    name: "container",
+    repo: "valkey-io/valkey-container",
+    mode: "pr",
+    reportBack: ["ci", "merge", "image-build"],
+  },
+  { name: "website", repo: "valkey-io/valkey-io.github.io", mode: "pr", reportBack: ["ci", "merge"] },
+];
 /** A Valkey-shaped release told as ledger events: plan, 4 builds, checksums, upload, 3 downstream PRs. */
 export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): LedgerEvent[] {
   const events: LedgerEvent[] = [
