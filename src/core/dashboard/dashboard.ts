@@ -1,12 +1,12 @@
 import type { Config } from "../config/schema.js";
-import { STAGES, type Stage } from "../ledger/events.js";
 import {
   type DownstreamExpectation,
   downstreamDone,
   isComplete,
   type ReleaseState,
 } from "../ledger/release-state.js";
-import { yankNextActions, yankSection } from "../yank/yank-plan.js";
+import { STAGE_LABEL, STAGES } from "../ledger/stages.js";
+import type { NextAction } from "./next-action.js";
 import {
   type AllowedLinks,
   allowedLinks,
@@ -18,6 +18,7 @@ import {
   markdownLink,
 } from "./safe-links.js";
 import { refusedSection, requestNotes } from "./trust-notes.js";
+import { yankNextActions, yankSection } from "./yank-section.js";
 
 /** What the dashboard needs besides the ledger. */
 export interface DashboardContext {
@@ -73,16 +74,6 @@ export function dashboardContext(
 
 /** GitHub refuses issue bodies over 65,536 characters; a margin keeps edits safe. */
 export const BODY_LIMIT = 60_000;
-
-/** How each stage is named on the dashboards. */
-export const STAGE_LABEL: Record<Stage, string> = {
-  "build-matrix": "Plan",
-  build: "Build",
-  qualify: "Qualify",
-  "compute-hashes": "Checksums",
-  "sign-upload": "Sign & upload",
-  "open-downstream-prs": "Downstream PRs",
-};
 
 /** The icon of each stage status. */
 export const ICON = {
@@ -289,13 +280,6 @@ function qualificationSection(state: ReleaseState, compact: number, links: Allow
       ];
     }),
   ];
-}
-
-/** One thing a person should do next: in words, with the command to run or the page to open. */
-export interface NextAction {
-  text: string;
-  command?: string;
-  url?: string;
 }
 
 /** What people should do next, with the link to do it; nothing once the release is done. */
