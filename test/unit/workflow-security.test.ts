@@ -464,7 +464,38 @@ describe("workflow security scanner: untrusted data, code and pins", () => {
         ),
       ].map((m) => [`${m[1]}@${m[2]}`, m[3]]),
     );
-    expect(pins.length).toBeGreaterThan(0);
+    // Every known commit is one the templates pin: the table holds no pin nobody uses.
+    expect(new Set(pins.map(([pin]) => pin))).toEqual(new Set(Object.keys(KNOWN_PINS)));
     for (const [pin, version] of pins) expect([pin, KNOWN_PINS[pin as string]]).toEqual([pin, version]);
+  });
+});
+
+describe("workflow security scanner: the pin check", () => {
+  // An action the scanner knows no release of, so only the shape of the pin can be judged.
+  const step = (uses: string) => workflow("push", `      - uses: ${uses}\n`);
+  const pinProblem = (uses: string, why: string) => [
+    {
+      file: "pin.yml",
+      line: 9,
+      rule: "pin",
+      message: `pin.yml: job a, step 1 (${uses.replace(/ #.*$/, "")}): ${uses.replace(/ #.*$/, "")} is not pinned by a full commit SHA with "# vX" after it (${why}); write it as x/y@<the release's 40-hex commit> # vX.Y.Z`,
+    },
+  ];
+
+  it("flags a tag whose comment repeats it", () => {
+    expect(scanWorkflow("pin.yml", step("x/y@v4 # v4"))).toEqual(
+      pinProblem("x/y@v4 # v4", "a tag or branch, which can be moved to other code"),
+    );
+  });
+
+  it.each([7, 12, 39])("flags a short SHA of %i hex digits, whatever its comment says", (length) => {
+    const uses = `x/y@${"0123456789abcdef0123456789abcdef01234567".slice(0, length)} # v4.2.2`;
+    expect(scanWorkflow("pin.yml", step(uses))).toEqual(
+      pinProblem(uses, "a short SHA, which a new commit can be made to match"),
+    );
+  });
+
+  it("accepts the full SHA of the same action with a version comment", () => {
+    expect(scanWorkflow("pin.yml", step(`x/y@${"0123456789abcdef".repeat(2)}01234567 # v4.2.2`))).toEqual([]);
   });
 });

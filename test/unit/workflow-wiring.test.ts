@@ -42,7 +42,7 @@ describe("workflow templates are wired to the actions they use", () => {
   it.each(TEMPLATES)(
     "%s: every input given exists, every required input is given, every output read exists",
     (file) => {
-      const { text, wf } = load(file);
+      const { wf } = load(file);
       for (const [jobName, job] of Object.entries(wf.jobs)) {
         const stepActions = new Map<string, ReturnType<typeof actionOf>>();
         for (const step of job.steps ?? []) {
@@ -72,7 +72,6 @@ describe("workflow templates are wired to the actions they use", () => {
           ).toContain(m[2]);
         }
       }
-      expect(text.length).toBeGreaterThan(0);
     },
   );
 
