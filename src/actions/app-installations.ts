@@ -4,7 +4,7 @@ import * as core from "@actions/core";
 import { z } from "zod";
 import { actionInputs, readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
-import { environmentNameSchema } from "../core/config/environment.js";
+import { environmentNameSchema } from "../core/config/environment-name.js";
 import { installationsOf, MAX_INSTALLATIONS } from "../core/config/installations.js";
 
 const inputs = actionInputs({

@@ -4,7 +4,7 @@ import { readInputs } from "../adapters/action-inputs.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import { readEventSender, readRunContext, runAttemptId } from "../adapters/run-context.js";
-import { environmentNameSchema, PRODUCTION } from "../core/config/environment.js";
+import { environmentNameSchema, PRODUCTION } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { planRelease, type ReleasePlan } from "../core/request/plan.js";

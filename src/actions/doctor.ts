@@ -22,7 +22,7 @@ import { readRepoTree } from "../adapters/github/repo-tree.js";
 import { installedFileShas } from "../adapters/package-files.js";
 import { readRunContext } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/storage/s3.js";
-import { environmentNameSchema } from "../core/config/environment.js";
+import { environmentNameSchema } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import {

@@ -26,7 +26,7 @@ import {
 import { type ArtifactHash, hashesFileSchema } from "../core/artifacts/checksums.js";
 import { checkRehash, releaseObjectKey } from "../core/artifacts/publication.js";
 import { isReleaseMetadata } from "../core/artifacts/verification.js";
-import { environmentNameSchema } from "../core/config/environment.js";
+import { environmentNameSchema } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";

@@ -5,7 +5,7 @@ import {
   extraTokenInputs,
   installationTokens,
 } from "../adapters/github/installation-clients.js";
-import { environmentNameSchema } from "../core/config/environment.js";
+import { environmentNameSchema } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseJsonInput } from "../core/inputs/json-input.js";

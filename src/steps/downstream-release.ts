@@ -1,11 +1,11 @@
 // What every downstream stage starts from: the release's version, its published hashes and the values
 // its edits fill in. The generate job and open-downstream-prs read them the same way.
 import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { type ArtifactHash, hashesFileSchema } from "../core/artifacts/checksums.js";
-import { environmentNameSchema } from "../core/config/environment.js";
+import { readHashesFile } from "../adapters/storage/hashes-file.js";
+import type { ArtifactHash } from "../core/artifacts/checksums.js";
+import { environmentNameSchema } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
 import { type EditValues, editValues } from "../core/downstream/release-values.js";
 import { floatingTags, parseVersion, type Version, versionInputSchema } from "../core/request/version.js";
@@ -44,7 +44,7 @@ export async function loadDownstreamRelease(
   deps: { configDir: string; today: string },
 ): Promise<DownstreamRelease> {
   const version = parseVersion(settings.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(settings.hashesFile, "utf8")));
+  const hashes = await readHashesFile(settings.hashesFile);
   return {
     version,
     hashes,

@@ -1,17 +1,9 @@
 // Release environments (profiles): a team runs the real pipeline end to end — build, qualify, sign,
 // upload, tracking — as "dev" before a real release, into its own bucket or prefix, with its own
 // ledger and tracking issue, and with every downstream forced to dry-run so nothing reaches users.
-import { z } from "zod";
 import { ReleaseRelayError } from "../errors.js";
+import { PRODUCTION } from "./environment-name.js";
 import type { Config } from "./schema.js";
-
-/** The environment a tag push releases to: the config as written, with no overlay. */
-export const PRODUCTION = "production";
-
-/** An environment's name, as given to the trigger, the workflows and the CLI. */
-export const environmentNameSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 
 /** The config a release in `name` runs with: production's as written, another environment's overlaid. */
 export function applyEnvironment<C extends Config>(config: C, name: string | undefined): C {

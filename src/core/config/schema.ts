@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "../downstream/template.js";
 import { kebabObject } from "../inputs/kebab-object.js";
-import { environmentNameSchema, PRODUCTION } from "./environment.js";
+import { environmentNameSchema, PRODUCTION } from "./environment-name.js";
 import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 
 const quoted = (input: unknown): string =>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { environmentNameSchema } from "../config/environment.js";
+import { environmentNameSchema } from "../config/environment-name.js";
 import { githubLoginSchema, repoNameSchema } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 import { describeIssues } from "../inputs/validation-issues.js";
