@@ -1,7 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BODY_LIMIT, readLedgerMarker, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import {
+  BODY_LIMIT,
+  readLedgerMarker,
+  releaseVerdict,
+  renderDashboard,
+} from "../../src/core/dashboard/dashboard.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { valkeyExpectations as expected, valkeyReleaseEvents } from "../support/release-events.js";
@@ -92,5 +97,26 @@ describe("dashboard", () => {
     expect(body.length).toBeLessThan(BODY_LIMIT);
     expect(body.length).toBeLessThan(65_536);
     expect(body).toContain("<summary>Artifacts (40)</summary>");
+  });
+});
+
+describe("the release verdict", () => {
+  it("is not Released while a downstream PR is open, however green the rest is", () => {
+    // Every stage succeeded and hashes' PR passed CI, but nobody merged it yet.
+    const open = deriveState(valkeyReleaseEvents().filter((e) => e.id !== "report:hashes:merged"));
+    expect(releaseVerdict(open, ctx)).toEqual({
+      kind: "in-progress",
+      progress: "6 of 6 stages done · 2 of 3 downstream repos done",
+    });
+    expect(renderDashboard(open, ctx).split("\n")[0]).toBe(
+      "**🔵 In progress** — 6 of 6 stages done · 2 of 3 downstream repos done",
+    );
+  });
+
+  it("is Released once that PR merged", () => {
+    expect(releaseVerdict(deriveState(valkeyReleaseEvents()), ctx)).toEqual({
+      kind: "released",
+      progress: "6 of 6 stages done · 3 of 3 downstream repos done",
+    });
   });
 });
