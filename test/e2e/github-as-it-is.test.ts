@@ -79,7 +79,7 @@ describe.skipIf(!ready)("release-relay rehearse as GitHub runs it", { timeout: 3
 
     // Every stage that ran has its duration.
     const issue = readFileSync(join(dir, "tracking-issue.md"), "utf8");
-    for (const stage of ["Plan", "Build", "Qualify", "Checksums", "Sign & upload", "Downstream PRs"])
+    for (const stage of ["Plan", "Build", "Qualify", "Hashes", "Sign & upload", "Downstream PRs"])
       expect(issue).toMatch(new RegExp(`\\| ${stage} \\| ✅ succeeded \\| \\d+(s|m \\d+s) \\|`));
 
     // The other owner's PR, opened with its own installation's token (the ledger's token, then one per

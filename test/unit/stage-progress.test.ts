@@ -118,7 +118,7 @@ describe("a release's progress, read from the run's jobs", () => {
         rerunCommand: "rerun",
         yankCommand: "yank",
       }),
-    ).toContain("| Checksums | ⏳ waiting for approval by @ana, @org/releasers (environment release) |");
+    ).toContain("| Hashes | ⏳ waiting for approval by @ana, @org/releasers (environment release) |");
     // Once the job runs, the stage is under way and no longer said to wait.
     const started = deriveState([
       ...built,

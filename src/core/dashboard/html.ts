@@ -1,14 +1,6 @@
-import { STAGES } from "../ledger/events.js";
 import { downstreamDone, type ReleaseState } from "../ledger/release-state.js";
-import {
-  type DashboardContext,
-  duration,
-  linksOf,
-  nextActions,
-  releaseVerdict,
-  STAGE_LABEL,
-  size,
-} from "./dashboard.js";
+import { STAGE_LABEL, STAGES } from "../ledger/stages.js";
+import { type DashboardContext, duration, linksOf, nextActions, releaseVerdict, size } from "./dashboard.js";
 import { type AllowedLinks, escapeHtml, htmlLink } from "./safe-links.js";
 
 /** The label linked to `url`, or the label alone when there is no URL. */

@@ -1,16 +1,9 @@
 import { z } from "zod";
 import { checksOverrideSchema } from "../request/source-gate.js";
+import { STAGES } from "./stages.js";
 
-/** The stages of a release, in the order they run. */
-export const STAGES = [
-  "build-matrix",
-  "build",
-  "qualify",
-  "compute-hashes",
-  "sign-upload",
-  "open-downstream-prs",
-] as const;
-export type Stage = (typeof STAGES)[number];
+// The stage ids are part of the ledger's vocabulary: read them from here or from stages.ts.
+export { STAGES, type Stage } from "./stages.js";
 
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/, {
   error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -",

@@ -1,7 +1,8 @@
 // The release state folded from the ledger: what every view (issue, dashboard, reruns) reads.
 
 import type { ChecksOverride } from "../request/source-gate.js";
-import { type LedgerEvent, STAGES, type Stage } from "./events.js";
+import type { LedgerEvent } from "./events.js";
+import { STAGES, type Stage } from "./stages.js";
 
 /** The state of one stage. */
 export interface StageState {

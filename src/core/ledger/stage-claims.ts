@@ -1,7 +1,8 @@
 // Which stages a run may take: two runs of one release (a tag push and its GitHub Release, a re-run
 // trigger, a rerun by hand) must not build, sign or publish the same stage at once.
-import { type LedgerEvent, STAGES, type Stage } from "./events.js";
+import type { LedgerEvent } from "./events.js";
 import { type ReleaseState, stagesToRerun } from "./release-state.js";
+import { STAGES, type Stage } from "./stages.js";
 
 /** The runs (other than `ownRun`) whose claims stand in the ledger: GitHub is asked whether they still run. */
 export function claimants(state: ReleaseState, ownRun: string): string[] {

@@ -3,7 +3,8 @@ import { hashesFileSchema } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 import { parseJsonInput } from "../inputs/json-input.js";
-import { type LedgerEvent, STAGES, type Stage } from "./events.js";
+import type { LedgerEvent } from "./events.js";
+import { STAGES, type Stage } from "./stages.js";
 
 /** One entry of open-downstream-prs' `prs` output. */
 export const prResultSchema = z.object({

@@ -1,20 +1,11 @@
 // A release as it happens: each stage's start and end are read from what GitHub says of the run's
 // jobs (their own timestamps, not the time a step got round to writing), and a stage whose job waits
 // for a deployment environment says who it waits for.
-import { type LedgerEvent, STAGES, type Stage } from "./events.js";
+import type { LedgerEvent } from "./events.js";
 import { deriveState, type ReleaseState } from "./release-state.js";
 import { claimedBy } from "./stage-claims.js";
 import { type RecordingRun, stageEvent } from "./stage-output-events.js";
-
-/** The job of release.yml that runs each stage (matrix legs are named "<job> (<values>)"). */
-export const STAGE_JOBS: Readonly<Record<Stage, string>> = {
-  "build-matrix": "plan",
-  build: "build",
-  qualify: "qualify",
-  "compute-hashes": "publish",
-  "sign-upload": "publish",
-  "open-downstream-prs": "downstream",
-};
+import { STAGE_JOBS, STAGES, type Stage } from "./stages.js";
 
 /** A job of the run, as the Actions API lists it. */
 export interface RunJob {

@@ -257,7 +257,7 @@ describe("the release as it happens", () => {
     const body = renderDashboard(state, ctx);
     const rows = body
       .split("\n")
-      .filter((l) => l.startsWith("| Checksums |") || l.startsWith("| Sign & upload |"));
+      .filter((l) => l.startsWith("| Hashes |") || l.startsWith("| Sign & upload |"));
     expect(rows).toHaveLength(2);
     for (const row of rows) {
       // Five cells: six pipes not escaped.
