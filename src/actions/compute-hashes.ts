@@ -198,7 +198,7 @@ export async function main(): Promise<void> {
   const rows = result.hashes.map((h) => `| \`${h.name}\` | ${h.kind} | ${h.size} | \`${h.sha256}\` |`);
   await core.summary
     .addRaw(
-      `## Checksums\n\n| File | Kind | Bytes | SHA-256 |\n| --- | --- | --- | --- |\n${rows.join("\n")}\n`,
+      `## Hashes\n\n| File | Kind | Bytes | SHA-256 |\n| --- | --- | --- | --- |\n${rows.join("\n")}\n`,
     )
     .write();
 }
