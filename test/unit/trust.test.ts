@@ -244,6 +244,17 @@ describe("a downstream report, judged against what GitHub says", () => {
     );
   });
 
+  it("refuses a report sent by a run of another repo than the downstream it names", () => {
+    expect(() =>
+      judgeReport(
+        report({}),
+        merged,
+        { pull: { number: 3 } },
+        reportFacts({ senderRun: run({ id: 5, repo: "someone/valkey-hashes" }) }),
+      ),
+    ).toThrow("merged report from valkey-io/valkey-hashes was sent by a run of someone/valkey-hashes");
+  });
+
   it("takes CI from the run on the PR's head only", () => {
     const ci = {
       ...claimed,
