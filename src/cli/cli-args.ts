@@ -1,6 +1,9 @@
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ReleaseRelayError } from "../core/errors.js";
 
+/** A CLI command: parses its own arguments, prints its result, returns the exit code. */
+export type Command = (args: string[], out: (text: string) => void) => Promise<number>;
+
 /** Parses a command's flags; an unknown flag is an error that lists the known ones. */
 export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
   args: string[],

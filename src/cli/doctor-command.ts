@@ -4,8 +4,8 @@ import { fetchText } from "../adapters/doctor-probes.js";
 import { createGitHubClient } from "../adapters/github/client.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import { renderDoctorReport } from "../core/setup/doctor.js";
+import type { Command } from "./cli-args.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /**
  * `release-relay doctor [--config FILE] [--api-url URL] [--skip-bucket] [--skip-signing] [--skip-files]`:

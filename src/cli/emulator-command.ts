@@ -1,8 +1,8 @@
 import { ReleaseRelayError } from "../core/errors.js";
 import { GitHubEmulator } from "../rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../rehearsal/github/permissions.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /**
  * `release-relay github-emulator --repo owner/name… --token T [--dir DIR]`: serves the local GitHub

@@ -7,8 +7,8 @@ import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
 import { initAnswersSchema, renderStarterConfig, setupInstructions } from "../core/setup/init-plan.js";
 import { plannedFiles } from "../steps/init-files.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 async function ask(question: string, fallback?: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -1,6 +1,6 @@
 import { LocalS3 } from "../rehearsal/s3/local-s3.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /**
  * `release-relay local-s3 --bucket NAME…`: serves the local S3 on 127.0.0.1 until stdin closes or

@@ -1,4 +1,5 @@
 import { describeError } from "../core/errors.js";
+import type { Command } from "./cli-args.js";
 import { editCommand } from "./edit-command.js";
 import { emulatorCommand } from "./emulator-command.js";
 import { initCommand } from "./init-command.js";
@@ -7,9 +8,6 @@ import { planCommand } from "./plan-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { validateCommand } from "./validate-command.js";
 import { verifyCommand } from "./verify-command.js";
-
-/** A CLI command: parses its own arguments, prints its result, returns the exit code. */
-export type Command = (args: string[], out: (text: string) => void) => Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   init: {

@@ -2,8 +2,8 @@ import { readConfigFile } from "../adapters/config-file.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { planRelease } from "../core/request/plan.js";
 import { parseTag } from "../core/request/version.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /** `release-relay plan --tag 8.0.2 --sha <commit>`: the plan build-matrix would output, as JSON. */
 export const planCommand: Command = async (args, out) => {

@@ -6,8 +6,8 @@ import { ReleaseRelayError } from "../core/errors.js";
 import { parseAttackName } from "../rehearsal/attacks/catalogue.js";
 import type { Revocation } from "../rehearsal/example-world.js";
 import { rehearse } from "../rehearsal/rehearse.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 import { finalReport, progressLine } from "./rehearsal-report.js";
 
 function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {

@@ -12,8 +12,8 @@ import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/request/version.js";
 import { GitHubEmulator } from "../rehearsal/github/emulator.js";
 import { readRelease } from "../rehearsal/rehearsal-outcome.js";
+import type { Command } from "./cli-args.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /** Reads a release from a kept rehearsal: its emulator state served again, read through the API. */
 async function fromKeptWorld(dir: string, version: string) {

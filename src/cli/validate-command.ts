@@ -1,6 +1,6 @@
 import { readConfigFile } from "../adapters/config-file.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /** `release-relay validate --config FILE`: every problem of a config at once, or a short description. */
 export const validateCommand: Command = async (args, out) => {

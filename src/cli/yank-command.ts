@@ -6,8 +6,8 @@ import { serverUrlFor } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
+import type { Command } from "./cli-args.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /**
  * `release-relay yank <version> --reason TEXT [--dry-run] [--by NAME] [--config FILE]
