@@ -4,7 +4,6 @@ import semver from "semver";
 import { describe, expect, it } from "vitest";
 import { ReleaseRelayError } from "../../src/core/errors.js";
 import {
-  assertNoVersionConflicts,
   devVersion,
   findVersionConflicts,
   floatingTags,
@@ -203,12 +202,6 @@ describe("version conflicts", () => {
 
   it("does not count release candidates against a stable release", () => {
     expect(findVersionConflicts(parseVersion("9.2.0"), sha("c"), [{ version: "9.2.0-rc1" }])).toEqual([]);
-  });
-
-  it("throws the conflicts as one actionable error", () => {
-    const conflicts = findVersionConflicts(parseVersion("8.0.8"), sha("b"), history);
-    expect(codeOf(() => assertNoVersionConflicts(conflicts))).toBe("E_VERSION_CONFLICT");
-    expect(() => assertNoVersionConflicts([])).not.toThrow();
   });
 });
 

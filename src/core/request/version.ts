@@ -156,13 +156,6 @@ export function findVersionConflicts(
   return conflicts;
 }
 
-/** Throws the first conflict as a ReleaseRelayError (all are listed in the message). */
-export function assertNoVersionConflicts(conflicts: readonly VersionConflict[]): void {
-  const [first] = conflicts;
-  if (!first) return;
-  throw new ReleaseRelayError("E_VERSION_CONFLICT", conflicts.map((c) => c.message).join("; "), first.hint);
-}
-
 /**
  * A `git describe`-style version for a build that is not a release tag:
  * `8.0.2` + 12 commits at 1a2b3c4 → `8.1.0-dev.12+g1a2b3c4` (bump "minor") or `8.0.3-dev.12+g1a2b3c4` ("patch");
