@@ -4,13 +4,13 @@ import { dirname, resolve } from "node:path";
 import { readConfigFile } from "../adapters/config-file.js";
 import { applyEditsInDir } from "../adapters/downstream/checkout-edits.js";
 import { unifiedDiff } from "../adapters/downstream/text-diff.js";
-import { hashesFileSchema } from "../core/artifacts/checksums.js";
+import { readHashesFile } from "../adapters/storage/hashes-file.js";
 import { editValues } from "../core/downstream/release-values.js";
 import { parseScriptOutputs } from "../core/downstream/script-outputs.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { floatingTags, parseReleasedVersions, parseVersion } from "../core/request/version.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 /**
  * `release-relay edit --config FILE --downstream NAME --version V --hashes hashes.json --dir CHECKOUT`:
@@ -50,7 +50,7 @@ export const editCommand: Command = async (args, out) => {
     );
   }
   const version = parseVersion(values.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile(values.hashes, "utf8")));
+  const hashes = await readHashesFile(values.hashes, `--hashes ${values.hashes}`);
   const released = values["released-versions"]
     ? parseReleasedVersions(await readFile(values["released-versions"], "utf8"))
     : [];

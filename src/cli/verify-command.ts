@@ -4,15 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readConfigFile } from "../adapters/config-file.js";
 import { downloadToFile } from "../adapters/storage/download.js";
+import { readHashesFile } from "../adapters/storage/hashes-file.js";
 import { hashFiles } from "../adapters/storage/hashing.js";
 import { createS3Client, downloadObject } from "../adapters/storage/s3.js";
 import { verifyGpg, verifyMinisign } from "../adapters/storage/signing.js";
-import { hashesFileSchema, parseChecksums } from "../core/artifacts/checksums.js";
+import { parseChecksums } from "../core/artifacts/checksums.js";
 import { releaseObjectKey } from "../core/artifacts/publication.js";
 import { type FileFacts, judgeRelease } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
-import type { Command } from "./main.js";
 
 async function signatureOf(dir: string, name: string, keys: { gpg?: string; minisign?: string }) {
   const asc = join(dir, `${name}.asc`);
@@ -46,7 +47,11 @@ async function download(
   try {
     const manifestKey = releaseObjectKey(config, version, "hashes.json");
     await downloadObject(s3, config.upload.bucket, manifestKey, join(dir, "hashes.json"));
-    const entries = hashesFileSchema.parse(JSON.parse(await readFile(join(dir, "hashes.json"), "utf8")));
+    const entries = await readHashesFile(
+      join(dir, "hashes.json"),
+      `s3 object ${manifestKey} (the release manifest)`,
+      "the release manifest was changed after it was published; do not trust this release",
+    );
     for (const e of entries) {
       // The source archive is GitHub's, not ours: it is fetched from where GitHub serves it.
       if (e.key) await downloadObject(s3, config.upload.bucket, e.key, join(dir, e.name));

@@ -1,7 +1,6 @@
 import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { type ArtifactHash, hashesFileSchema } from "../../core/artifacts/checksums.js";
+import { type ArtifactHash, parseHashesFile } from "../../core/artifacts/checksums.js";
 import { ReleaseRelayError } from "../../core/errors.js";
-import { parseJsonInput } from "../../core/inputs/json-input.js";
 import { headObject, isNotFound } from "./s3.js";
 
 /** What moving one object did. */
@@ -26,9 +25,8 @@ export async function readManifest(
       if (isNotFound(error)) continue;
       throw error;
     }
-    return parseJsonInput(
+    return parseHashesFile(
       text,
-      hashesFileSchema,
       `s3 object ${key} (the release manifest)`,
       "the manifest sign-upload wrote was changed; move this release's objects by hand",
     );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ReleaseRelayError } from "../errors.js";
+import { describeIssues } from "../inputs/validation-issues.js";
 
 /** One published file of a release, as `hashes.json` lists it. */
 export const artifactHashSchema = z.strictObject({
@@ -21,6 +22,33 @@ export const artifactHashSchema = z.strictObject({
 
 export const hashesFileSchema = z.array(artifactHashSchema);
 export type ArtifactHash = z.infer<typeof artifactHashSchema>;
+
+/** What fixes a hashes file that does not parse, unless its reader knows better. */
+export const HASHES_FILE_HINT = "pass the hashes.json that compute-hashes wrote, unchanged";
+
+/**
+ * The one reading of a hashes.json (compute-hashes' output, or the manifest sign-upload published):
+ * it decides every key and digest published, so every problem is named, where it is. `source` says
+ * which file it is (`hashes-file dist/hashes.json`).
+ */
+export function parseHashesFile(text: string, source: string, hint = HASHES_FILE_HINT): ArtifactHash[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ReleaseRelayError("E_INPUT", `${source} is not JSON: ${(error as Error).message}`, hint);
+  }
+  const parsed = hashesFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${source} is not valid, not what compute-hashes writes:\n${describeIssues(parsed.error.issues)
+        .map((l) => `  ${l}`)
+        .join("\n")}`,
+      hint,
+    );
+  return parsed.data;
+}
 
 /** `SHA256SUMS` in the format `sha256sum -c` reads: `<hex>  <name>`, sorted by name (bytewise), LF. */
 export function renderChecksums(entries: readonly { name: string; digest: string }[]): string {
