@@ -120,7 +120,7 @@ export async function runTrackStatus(
   if (settings.rerun !== undefined) {
     // What a rerun redoes is decided from the ledger as it stands, and recorded with the request.
     const ledgerState = deriveState((await store.read()).events);
-    const yanked = ledgerState.rollback;
+    const yanked = ledgerState.yanked;
     if (yanked)
       throw new ReleaseRelayError(
         "E_YANKED",
@@ -279,7 +279,7 @@ export async function main(): Promise<void> {
   core.setOutput("issue-number", String(result.issue.number));
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);
-  core.setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  core.setOutput("complete", String(result.issue.state === "closed" && !result.state.yanked));
   for (const { stage, runId } of result.held)
     core.warning(`${stage} is being run by run ${runId} of this release: this run runs nothing`);
   core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));

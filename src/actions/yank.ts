@@ -147,15 +147,15 @@ export async function runYank(
   const version = parseVersion(settings.version).version;
   const store = new LedgerStore(deps.github, config.tracking.repo, ledgerKey(config, version));
   const state = deriveState((await store.read()).events);
-  const reason = state.rollback?.reason ?? settings.reason;
-  const by = state.rollback?.by ?? deps.run.actor;
+  const reason = state.yanked?.reason ?? settings.reason;
+  const by = state.yanked?.by ?? deps.run.actor;
   const plan = planYank(state, config, version, reason);
   const now = () => deps.now().toISOString();
-  if (!settings.dryRun && !state.rollback)
+  if (!settings.dryRun && !state.yanked)
     await store.append({
-      id: "rollback",
+      id: "yank",
       at: now(),
-      type: "rollback",
+      type: "yank",
       reason,
       by,
       ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),

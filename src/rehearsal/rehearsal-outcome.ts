@@ -192,7 +192,7 @@ export async function collectOutcome(input: {
     version,
     ...(config.environment ? { environment: config.environment } : {}),
     completed: isComplete(state, ctx.expected) && verify.ok,
-    ...(state.rollback
+    ...(state.yanked
       ? {
           yanked: yankDone(
             state,

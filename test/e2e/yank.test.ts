@@ -156,7 +156,7 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
       /- Review and merge the revert PR of hashes: \[http:\/\/127\.0\.0\.1:\d+\/\S+\/pull\/2\]\(http:\/\/127\.0\.0\.1:\d+\/\S+\/pull\/2\)/,
     );
     const events = ledgerEvents(dir, VERSION);
-    expect(events.filter((e) => e.type === "rollback")).toHaveLength(1);
+    expect(events.filter((e) => e.type === "yank")).toHaveLength(1);
     expect(events.filter((e) => e.type === "yank-step").length).toBeGreaterThanOrEqual(
       DOWNSTREAMS.length + 1,
     );

@@ -314,7 +314,7 @@ describe("dashboards fed hostile report URLs", () => {
   it("shows a hostile yank URL as code in the yank table and the next steps", () => {
     const state = deriveState([
       ...valkeyReleaseEvents(),
-      { id: "rollback", at: at(10), type: "rollback", reason: "broken", by: "alice" },
+      { id: "yank", at: at(10), type: "yank", reason: "broken", by: "alice" },
       yankStepEvent("hashes", "revert-proposed", at(11), "7-1", {
         url: "https://evil.example/valkey-io/valkey-hashes/pull/9",
       }),

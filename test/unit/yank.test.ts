@@ -165,10 +165,10 @@ describe("planning a yank", () => {
 describe("a yanked release on the tracking issue", () => {
   const names = config.downstream.map((d) => d.name);
   const expected = config.downstream.map((d) => ({ name: d.name, mode: d.mode, reportBack: d.reportBack }));
-  const rollback: LedgerEvent = {
-    id: "rollback",
+  const yank: LedgerEvent = {
+    id: "yank",
     at,
-    type: "rollback",
+    type: "yank",
     reason: "arm64 | crashes",
     by: "alice",
   };
@@ -177,19 +177,19 @@ describe("a yanked release on the tracking issue", () => {
     const steps = names.map((n) =>
       yankStepEvent(n, "revert-proposed", at, "7-1", { url: "https://x/pull/9" }),
     );
-    const partial = deriveState([...released(), rollback, ...steps]);
+    const partial = deriveState([...released(), yank, ...steps]);
     expect(yankDone(partial, names)).toBe(false);
     expect(wantedIssueState(partial, expected)).toBe("open");
     const failed = deriveState([
       ...released(),
-      rollback,
+      yank,
       ...steps,
       yankStepEvent(STORAGE, "failed", at, "7-1"),
     ]);
     expect(wantedIssueState(failed, expected)).toBe("open");
     const done = deriveState([
       ...released(),
-      rollback,
+      yank,
       ...steps,
       yankStepEvent(STORAGE, "failed", at, "7-1"),
       yankStepEvent(STORAGE, "moved", "2025-01-08T09:05:00Z", "8-1", { detail: "12 objects" }),
@@ -208,7 +208,7 @@ describe("a yanked release on the tracking issue", () => {
   it("shows who yanked, why, and each part; the HTML page too", () => {
     const state = deriveState([
       ...released(),
-      rollback,
+      yank,
       yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: revertPr }),
       yankStepEvent(STORAGE, "moved", at, "7-1", { detail: "12 objects under releases/yanked/" }),
     ]);
@@ -219,12 +219,12 @@ describe("a yanked release on the tracking issue", () => {
     expect(body).toContain(`| hashes | ↩️ revert PR opened | [${revertPr}](${revertPr})  |`);
     expect(body).toContain("| storage | 📦 moved to yanked/ | 12 objects under releases/yanked/ |");
     const html = renderDashboardHtml(state, ctx, { title: "valkey 8.0.2" });
-    expect(html).toContain('data-verdict="rolled-back">Yanked<');
+    expect(html).toContain('data-verdict="yanked">Yanked<');
     expect(html).toContain('<li data-target="storage" data-outcome="moved">');
   });
 
   it("says what is left to people: merge the reverts, undo by hand, resolve a failed part and run the yank again", () => {
-    const quoted = { ...rollback, reason: "arm64 can't start" };
+    const quoted = { ...yank, reason: "arm64 can't start" };
     const state = deriveState([
       ...released(),
       quoted,
@@ -258,7 +258,7 @@ describe("a yanked release on the tracking issue", () => {
 
   it("records a step again only when it changed (a rerun of a finished yank appends nothing)", () => {
     const first = yankStepEvent("hashes", "revert-proposed", at, "7-1", { url: "https://x/pull/9" });
-    const state = deriveState([...released(), rollback, first]);
+    const state = deriveState([...released(), yank, first]);
     const same = { target: "hashes", outcome: "revert-proposed" as const, url: "https://x/pull/9" };
     expect(stepsToRecord(state, [same])).toEqual([]);
     const merged = { target: "hashes", outcome: "revert-merged" as const, url: "https://x/pull/9" };

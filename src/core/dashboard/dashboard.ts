@@ -122,7 +122,7 @@ export function readLedgerMarker(body: string | null | undefined): string | unde
 
 /** Where a release stands, in one word, with its progress counts. */
 export interface Verdict {
-  kind: "released" | "rolled-back" | "attention" | "in-progress";
+  kind: "released" | "yanked" | "attention" | "in-progress";
   progress: string;
 }
 
@@ -137,7 +137,7 @@ export function releaseVerdict(state: ReleaseState, ctx: DashboardContext): Verd
     ),
   ).length;
   const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state.rollback) return { kind: "rolled-back", progress };
+  if (state.yanked) return { kind: "yanked", progress };
   if (isComplete(state, ctx.expected)) return { kind: "released", progress };
   const failing =
     STAGES.some((s) => state.stages[s].status === "failed") ||
@@ -148,7 +148,7 @@ export function releaseVerdict(state: ReleaseState, ctx: DashboardContext): Verd
 /** The one-line verdict at the top of the dashboard. */
 export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
   const v = releaseVerdict(state, ctx);
-  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state.rollback?.reason ?? "")}`;
+  if (v.kind === "yanked") return `**⛔ Yanked** — ${cell(state.yanked?.reason ?? "")}`;
   if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
   if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
   return `**🔵 In progress** — ${v.progress}`;
@@ -284,7 +284,7 @@ function qualificationSection(state: ReleaseState, compact: number, links: Allow
 
 /** What people should do next, with the link to do it; nothing once the release is done. */
 export function nextActions(state: ReleaseState, ctx: DashboardContext): NextAction[] {
-  if (state.rollback) return yankNextActions(state, ctx.yankCommand);
+  if (state.yanked) return yankNextActions(state, ctx.yankCommand);
   if (isComplete(state, ctx.expected)) return [];
   const actions: NextAction[] = [];
   if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))

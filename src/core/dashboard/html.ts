@@ -26,7 +26,7 @@ const STATUS_MARK = {
 
 const VERDICT = {
   released: { label: "Released", cls: "ok" },
-  "rolled-back": { label: "Yanked", cls: "bad" },
+  yanked: { label: "Yanked", cls: "bad" },
   attention: { label: "Needs attention", cls: "bad" },
   "in-progress": { label: "In progress", cls: "run" },
 } as const;
@@ -210,8 +210,8 @@ export function renderDashboardHtml(
 <p class="muted">${issue} · ledger ${escapeHtml(ctx.ledgerHead.slice(0, 12))} · ${state.eventCount} events${state.request ? ` · tag ${escapeHtml(state.request.tag)} at <code>${escapeHtml(state.request.commit.slice(0, 12))}</code>` : ""}</p></header>
 ${ctx.environment ? `<p class="warning" id="environment">Environment ${escapeHtml(ctx.environment)}: its own files and ledger, every downstream dry-run — nothing here reached users.</p>` : ""}
 ${
-  state.rollback
-    ? `<section id="yank" class="warning"><p>Yanked by ${escapeHtml(state.rollback.by)} (${escapeHtml(state.rollback.at)}): “${escapeHtml(state.rollback.reason)}”</p><ul>${state.yank.map((y) => `<li data-target="${escapeHtml(y.target)}" data-outcome="${y.outcome}">${escapeHtml(y.target)}: ${escapeHtml(y.outcome)}${y.url ? ` ${htmlLink(undefined, y.url, links)}` : ""}${y.detail ? ` — ${escapeHtml(y.detail)}` : ""}</li>`).join("")}</ul></section>`
+  state.yanked
+    ? `<section id="yank" class="warning"><p>Yanked by ${escapeHtml(state.yanked.by)} (${escapeHtml(state.yanked.at)}): “${escapeHtml(state.yanked.reason)}”</p><ul>${state.yank.map((y) => `<li data-target="${escapeHtml(y.target)}" data-outcome="${y.outcome}">${escapeHtml(y.target)}: ${escapeHtml(y.outcome)}${y.url ? ` ${htmlLink(undefined, y.url, links)}` : ""}${y.detail ? ` — ${escapeHtml(y.detail)}` : ""}</li>`).join("")}</ul></section>`
     : ""
 }
 ${

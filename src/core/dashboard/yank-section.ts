@@ -14,9 +14,9 @@ const LABEL: Record<YankOutcome, string> = {
 
 /** The dashboard's yank section: who, why, and where each part stands. */
 export function yankSection(state: ReleaseState, cell: (s: string) => string): string[] {
-  if (!state.rollback) return [];
+  if (!state.yanked) return [];
   return [
-    `> ⛔ **Yanked** by ${cell(state.rollback.by)} (${state.rollback.at}): “${cell(state.rollback.reason)}”`,
+    `> ⛔ **Yanked** by ${cell(state.yanked.by)} (${state.yanked.at}): “${cell(state.yanked.reason)}”`,
     "",
     "| Yank | Done | Detail |",
     "| --- | --- | --- |",
@@ -36,8 +36,8 @@ const shellWord = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
  * revert PRs, and resolve each failed part, then run the yank again.
  */
 export function yankNextActions(state: ReleaseState, yankCommand: string): NextAction[] {
-  const rollback = state.rollback;
-  if (!rollback) return [];
+  const yanked = state.yanked;
+  if (!yanked) return [];
   const actions: NextAction[] = [];
   for (const step of state.yank) {
     if (step.outcome === "by-hand")
@@ -54,7 +54,7 @@ export function yankNextActions(state: ReleaseState, yankCommand: string): NextA
   if (failed.length > 0)
     actions.push({
       text: "Then run the yank again: it redoes only what is not done",
-      command: `${yankCommand} -f reason=${shellWord(rollback.reason)}`,
+      command: `${yankCommand} -f reason=${shellWord(yanked.reason)}`,
     });
   return actions;
 }

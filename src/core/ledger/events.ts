@@ -18,8 +18,19 @@ const text = (max: number) => z.string().max(max);
 const base = { id, at, runUrl: url.optional() };
 const runId = z.string().regex(/^\d{1,20}$/);
 
-/** Every fact the ledger records; each carries an id, so recording it twice changes nothing. */
-export const ledgerEventSchema = z.discriminatedUnion("type", [
+/**
+ * Event types ledgers written earlier used, read as today's name (never written): yanking a release
+ * was recorded as `rollback`.
+ */
+export const LEGACY_EVENT_TYPES: Readonly<Record<string, LedgerEventType>> = { rollback: "yank" };
+
+const currentType = (raw: unknown): unknown => {
+  if (typeof raw !== "object" || raw === null || !("type" in raw)) return raw;
+  const renamed = typeof raw.type === "string" ? LEGACY_EVENT_TYPES[raw.type] : undefined;
+  return renamed ? { ...raw, type: renamed } : raw;
+};
+
+const eventSchema = z.discriminatedUnion("type", [
   z.strictObject({
     ...base,
     type: z.literal("stage"),
@@ -122,7 +133,8 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
     stages: z.array(z.enum(STAGES)).min(1),
     runId,
   }),
-  z.strictObject({ ...base, type: z.literal("rollback"), reason: text(2000), by: text(100) }),
+  /** A release was yanked (why, and who asked): the yank-step events say what it did. */
+  z.strictObject({ ...base, type: z.literal("yank"), reason: text(2000), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
   z.strictObject({
     ...base,
@@ -192,4 +204,8 @@ export const ledgerEventSchema = z.discriminatedUnion("type", [
   }),
 ]);
 
-export type LedgerEvent = z.infer<typeof ledgerEventSchema>;
+/** Every fact the ledger records; each carries an id, so recording it twice changes nothing. */
+export const ledgerEventSchema = z.preprocess(currentType, eventSchema);
+
+export type LedgerEvent = z.infer<typeof eventSchema>;
+type LedgerEventType = LedgerEvent["type"];

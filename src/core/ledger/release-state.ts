@@ -57,7 +57,8 @@ export interface ReleaseState {
    * forged one, never frees a stage a live run holds.
    */
   claims: Partial<Record<Stage, string[]>>;
-  rollback?: { at: string; reason: string; by: string };
+  /** Who yanked the release, when and why (the first request; asking again resumes it). */
+  yanked?: { at: string; reason: string; by: string };
   /** What yanking did so far, the latest outcome per target (a downstream, or "storage"). */
   yank: { target: string; outcome: YankOutcome; at: string; url?: string; detail?: string }[];
   /** Who let each release run publish, through the deployment environment's required reviewers. */
@@ -316,9 +317,9 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
           ...(e.comment ? { comment: e.comment } : {}),
         });
         break;
-      case "rollback":
+      case "yank":
         // The first yank request is the one on record; asking again resumes it.
-        state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
+        state.yanked ??= { at: e.at, reason: e.reason, by: e.by };
         break;
       case "yank-step": {
         const step = {

@@ -28,7 +28,7 @@ export function reviewPingsDue(
   ping: ReviewPing | undefined,
   version: string,
 ): DueComment[] {
-  if (!ping || state.rollback) return [];
+  if (!ping || state.yanked) return [];
   return state.downstream.flatMap((d) => {
     const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
     if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
@@ -75,14 +75,14 @@ export function commentsDue(
       });
     }
   }
-  if (state.rollback && !state.comments.has("yanked")) {
+  if (state.yanked && !state.comments.has("yanked")) {
     due.push({
       key: "yanked",
       purpose: "yanked",
-      body: `${who}release ${version} was yanked by ${state.rollback.by}: ${state.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`,
+      body: `${who}release ${version} was yanked by ${state.yanked.by}: ${state.yanked.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`,
     });
   }
-  if (!state.rollback && isComplete(state, expected) && !state.comments.has("complete")) {
+  if (!state.yanked && isComplete(state, expected) && !state.comments.has("complete")) {
     due.push({
       key: "complete",
       purpose: "complete",
@@ -113,7 +113,7 @@ export function wantedIssueState(
   expected: readonly DownstreamExpectation[],
 ): "open" | "closed" {
   // A yank keeps the issue open until each part is done (a failed revert needs people).
-  if (state.rollback)
+  if (state.yanked)
     return yankDone(
       state,
       expected.map((x) => x.name),

@@ -167,7 +167,7 @@ export function yankStepEvent(
 
 /** Whether every part of the yank is done: each downstream and the storage seen, none failed. */
 export function yankDone(state: ReleaseState, downstreams: readonly string[]): boolean {
-  if (!state.rollback) return false;
+  if (!state.yanked) return false;
   const targets = [...downstreams, STORAGE];
   return targets.every((t) => {
     const step = state.yank.find((y) => y.target === t);
