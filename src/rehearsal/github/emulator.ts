@@ -16,7 +16,7 @@ import { pullRoutes } from "./routes/pulls.js";
 import { releaseRoutes } from "./routes/releases.js";
 import { repoRoutes } from "./routes/repos.js";
 import { runRoutes } from "./routes/runs.js";
-import { Shapes } from "./shapes.js";
+import { Site } from "./shapes/site.js";
 import {
   type DeploymentReviewState,
   type DispatchRecord,
@@ -113,7 +113,7 @@ export class GitHubEmulator {
     this.world = new World(
       this.world?.state ?? emptyState(),
       join(this.dir, "repos"),
-      new Shapes(this.url, this.url),
+      new Site(this.url, this.url),
       () => this.clockNow(),
     );
     return this.url;

@@ -1,7 +1,9 @@
 import { join } from "node:path";
 import { GitStore } from "./git-store.js";
 import { notFound } from "./replies.js";
-import type { Shapes } from "./shapes.js";
+import { issueShape } from "./shapes/issues.js";
+import { repositoryShape } from "./shapes/repository.js";
+import type { Site } from "./shapes/site.js";
 import type { EmulatorState, IssueState, LabelState, RepoState, UserState } from "./state.js";
 
 /** A parsed request as a handler sees it. */
@@ -13,14 +15,14 @@ export interface Request {
   login: string;
 }
 
-/** Everything handlers share: state, git stores, the clock and the response shapes. */
+/** Everything handlers share: state, git stores, the clock and the site the response shapes link to. */
 export class World {
   private stores = new Map<string, GitStore>();
 
   constructor(
     public state: EmulatorState,
     readonly reposDir: string,
-    readonly shapes: Shapes,
+    readonly site: Site,
     readonly clock: () => Date,
   ) {}
 
@@ -83,7 +85,8 @@ export class World {
 
   issueJson(r: RepoState, i: IssueState) {
     const comments = r.comments.filter((c) => c.issueNumber === i.number).length;
-    const json = this.shapes.issue(
+    const json = issueShape(
+      this.site,
       this.fullName(r),
       i,
       this.labelsOf(r, i.labels),
@@ -99,6 +102,6 @@ export class World {
 
   repoJson(r: RepoState) {
     const open = r.issues.filter((i) => i.state === "open").length;
-    return this.shapes.repository(r, this.user(r.owner), open);
+    return repositoryShape(this.site, r, this.user(r.owner), open);
   }
 }

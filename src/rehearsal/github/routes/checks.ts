@@ -1,5 +1,7 @@
 import { notFound, ok, validationFailed } from "../replies.js";
 import { field, page, type Route, read, write } from "../route.js";
+import { checkRunShape, statusShape } from "../shapes/checks.js";
+import { deploymentReviewShape, workflowRunShape } from "../shapes/runs.js";
 import type { CheckRunState, RepoState, StatusState } from "../state.js";
 import type { World } from "../world.js";
 
@@ -46,7 +48,7 @@ export const checkRoutes: Route[] = [
         createdAt: w.now(),
       };
       r.statuses.push(status);
-      return ok(w.shapes.status(w.fullName(r), status, w.user(req.login)), 201);
+      return ok(statusShape(w.site, w.fullName(r), status, w.user(req.login)), 201);
     },
   },
   {
@@ -74,12 +76,12 @@ export const checkRoutes: Route[] = [
         sha,
         total_count: statuses.length,
         statuses: statuses.map((s) => {
-          const { creator: _creator, ...simple } = w.shapes.status(full, s, w.user(s.creator));
+          const { creator: _creator, ...simple } = statusShape(w.site, full, s, w.user(s.creator));
           return simple;
         }),
         repository: repoJson,
-        commit_url: `${w.shapes.api}/repos/${full}/commits/${sha}`,
-        url: `${w.shapes.api}/repos/${full}/commits/${sha}/status`,
+        commit_url: `${w.site.api}/repos/${full}/commits/${sha}`,
+        url: `${w.site.api}/repos/${full}/commits/${sha}/status`,
       });
     },
   },
@@ -118,7 +120,7 @@ export const checkRoutes: Route[] = [
         summary: typeof output.summary === "string" ? output.summary : null,
       };
       r.checkRuns.push(run);
-      return ok(w.shapes.checkRun(w.fullName(r), run, w.user(req.login)), 201);
+      return ok(checkRunShape(w.site, w.fullName(r), run, w.user(req.login)), 201);
     },
   },
   {
@@ -135,7 +137,7 @@ export const checkRoutes: Route[] = [
       const app = w.user("github-actions[bot]");
       return ok({
         total_count: runs.length,
-        check_runs: page(runs, req.query).map((c) => w.shapes.checkRun(w.fullName(r), c, app)),
+        check_runs: page(runs, req.query).map((c) => checkRunShape(w.site, w.fullName(r), c, app)),
       });
     },
   },
@@ -153,7 +155,7 @@ export const checkRoutes: Route[] = [
       const run = (r.workflowRuns ?? []).find((x) => x.id === runId);
       if (!run) throw notFound();
       return ok(
-        w.shapes.workflowRun(r, run, w.user(r.owner), w.user(run.actor), w.user(run.triggeringActor)),
+        workflowRunShape(w.site, r, run, w.user(r.owner), w.user(run.actor), w.user(run.triggeringActor)),
       );
     },
   },
@@ -166,7 +168,7 @@ export const checkRoutes: Route[] = [
       const r = w.repo(req.params);
       const runId = Number(req.params.run_id);
       const reviews = (r.deploymentReviews ?? []).filter((d) => d.runId === runId);
-      return ok(reviews.map((d) => w.shapes.deploymentReview(w.fullName(r), d, w.user(d.user))));
+      return ok(reviews.map((d) => deploymentReviewShape(w.site, w.fullName(r), d, w.user(d.user))));
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { consistencyOf } from "../faults.js";
 import { noContent, notFound, ok, unprocessable, validationFailed } from "../replies.js";
 import { field, type Route, read, write } from "../route.js";
+import { commitShape, refShape, tagShape } from "../shapes/git.js";
 import type { Request, World } from "../world.js";
 import { blobTooLarge, MAX_BLOB_BYTES } from "./repos.js";
 
@@ -36,7 +37,7 @@ export const gitRoutes: Route[] = [
       const ref = refName(req.params.ref);
       const [found] = (await w.git(r).listRefs(ref)).filter((x) => x.ref === ref);
       if (!found) throw notFound();
-      return ok(w.shapes.ref(w.fullName(r), found.ref, found.sha, found.type));
+      return ok(refShape(w.site, w.fullName(r), found.ref, found.sha, found.type));
     },
   },
   {
@@ -49,7 +50,7 @@ export const gitRoutes: Route[] = [
       const r = w.repo(req.params);
       const sha = req.params.tag_sha as string;
       if ((await w.git(r).objectType(sha)) !== "tag") throw notFound();
-      return ok(w.shapes.tag(w.fullName(r), await w.git(r).readTag(sha)));
+      return ok(tagShape(w.site, w.fullName(r), await w.git(r).readTag(sha)));
     },
   },
   {
@@ -60,7 +61,7 @@ export const gitRoutes: Route[] = [
     handle: async (w, req) => {
       const r = w.repo(req.params);
       const refs = await w.git(r).listRefs(refName(req.params.ref));
-      return ok(refs.map((x) => w.shapes.ref(w.fullName(r), x.ref, x.sha, x.type)));
+      return ok(refs.map((x) => refShape(w.site, w.fullName(r), x.ref, x.sha, x.type)));
     },
   },
   {
@@ -80,7 +81,7 @@ export const gitRoutes: Route[] = [
       if (await git.readRef(ref)) throw unprocessable("Reference already exists");
       if (!(await git.casRef(ref, sha, ""))) throw unprocessable("Reference already exists");
       if (ref.startsWith("refs/heads/")) consistencyOf(w.state).branchMoved(w.fullName(r), ref.slice(11));
-      return ok(w.shapes.ref(w.fullName(r), ref, sha, (await git.objectType(sha)) as string), 201);
+      return ok(refShape(w.site, w.fullName(r), ref, sha, (await git.objectType(sha)) as string), 201);
     },
   },
   {
@@ -103,7 +104,7 @@ export const gitRoutes: Route[] = [
       // The ref may have moved since it was read: the swap only succeeds against the value checked.
       if (!(await git.casRef(ref, sha, current))) throw unprocessable("Update is not a fast forward");
       if (ref.startsWith("refs/heads/")) consistencyOf(w.state).branchMoved(w.fullName(r), ref.slice(11));
-      return ok(w.shapes.ref(w.fullName(r), ref, sha, (await git.objectType(sha)) as string));
+      return ok(refShape(w.site, w.fullName(r), ref, sha, (await git.objectType(sha)) as string));
     },
   },
   {
@@ -133,7 +134,7 @@ export const gitRoutes: Route[] = [
         throw validationFailed({ resource: "Blob", field: "encoding", code: "invalid" });
       }
       const sha = await w.git(r).writeBlob(Buffer.from(content, encoding === "base64" ? "base64" : "utf8"));
-      return ok({ url: `${w.shapes.api}/repos/${w.fullName(r)}/git/blobs/${sha}`, sha }, 201);
+      return ok({ url: `${w.site.api}/repos/${w.fullName(r)}/git/blobs/${sha}`, sha }, 201);
     },
   },
   {
@@ -149,9 +150,9 @@ export const gitRoutes: Route[] = [
       if (content.length > MAX_BLOB_BYTES) throw blobTooLarge();
       return ok({
         sha,
-        node_id: w.shapes.nodeId("Blob", sha),
+        node_id: w.site.nodeId("Blob", sha),
         size: content.length,
-        url: `${w.shapes.api}/repos/${w.fullName(r)}/git/blobs/${sha}`,
+        url: `${w.site.api}/repos/${w.fullName(r)}/git/blobs/${sha}`,
         content: (content.toString("base64").match(/.{1,60}/g) ?? []).join("\n"),
         encoding: "base64",
       });
@@ -193,7 +194,7 @@ export const gitRoutes: Route[] = [
       }
       const sha = await git.writeTree(base, resolved);
       const listing = await git.listTree(sha, false);
-      const url = `${w.shapes.api}/repos/${w.fullName(r)}/git`;
+      const url = `${w.site.api}/repos/${w.fullName(r)}/git`;
       return ok(
         {
           sha,
@@ -219,7 +220,7 @@ export const gitRoutes: Route[] = [
       const tree = await git.text(["rev-parse", `${sha}^{tree}`]).catch(() => undefined);
       if (!tree) throw notFound();
       const listing = await git.listTree(tree, req.query.has("recursive"));
-      const url = `${w.shapes.api}/repos/${w.fullName(r)}/git`;
+      const url = `${w.site.api}/repos/${w.fullName(r)}/git`;
       return ok({
         sha: tree,
         url: `${url}/trees/${tree}`,
@@ -249,7 +250,7 @@ export const gitRoutes: Route[] = [
       const author = identity(w, req, req.body.author);
       const committer = req.body.committer ? identity(w, req, req.body.committer) : author;
       const sha = await git.writeCommit(tree, parents as string[], message, author, committer);
-      return ok(w.shapes.commit(w.fullName(r), await git.readCommit(sha)), 201);
+      return ok(commitShape(w.site, w.fullName(r), await git.readCommit(sha)), 201);
     },
   },
   {
@@ -262,7 +263,7 @@ export const gitRoutes: Route[] = [
       const git = w.git(r);
       const sha = req.params.commit_sha as string;
       if ((await git.objectType(sha)) !== "commit") throw notFound();
-      return ok(w.shapes.commit(w.fullName(r), await git.readCommit(sha)));
+      return ok(commitShape(w.site, w.fullName(r), await git.readCommit(sha)));
     },
   },
 ];

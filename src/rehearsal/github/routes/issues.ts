@@ -1,5 +1,6 @@
 import { HttpError, notFound, ok, validationFailed } from "../replies.js";
 import { checkBodyLength, field, page, type Route, read, write } from "../route.js";
+import { commentShape, labelShape } from "../shapes/issues.js";
 import type { IssueState, RepoState } from "../state.js";
 import type { World } from "../world.js";
 
@@ -153,7 +154,7 @@ export const issueRoutes: Route[] = [
       const r = w.repo(req.params);
       const issue = findIssue(r, req.params.issue_number);
       const comments = r.comments.filter((c) => c.issueNumber === issue.number);
-      return ok(page(comments, req.query).map((c) => w.shapes.comment(w.fullName(r), c, w.user(c.user))));
+      return ok(page(comments, req.query).map((c) => commentShape(w.site, w.fullName(r), c, w.user(c.user))));
     },
   },
   {
@@ -183,7 +184,7 @@ export const issueRoutes: Route[] = [
         updatedAt: now,
       };
       r.comments.push(comment);
-      return ok(w.shapes.comment(w.fullName(r), comment, w.user(req.login)), 201);
+      return ok(commentShape(w.site, w.fullName(r), comment, w.user(req.login)), 201);
     },
   },
   {
@@ -199,7 +200,7 @@ export const issueRoutes: Route[] = [
       checkBodyLength(body, "IssueComment");
       comment.body = body;
       comment.updatedAt = w.now();
-      return ok(w.shapes.comment(w.fullName(r), comment, w.user(comment.user)));
+      return ok(commentShape(w.site, w.fullName(r), comment, w.user(comment.user)));
     },
   },
   {
@@ -215,7 +216,7 @@ export const issueRoutes: Route[] = [
       for (const label of existingLabels(r, names))
         if (!issue.labels.includes(label)) issue.labels.push(label);
       issue.updatedAt = w.now();
-      return ok(w.labelsOf(r, issue.labels).map((l) => w.shapes.label(w.fullName(r), l)));
+      return ok(w.labelsOf(r, issue.labels).map((l) => labelShape(w.site, w.fullName(r), l)));
     },
   },
   {
@@ -228,7 +229,7 @@ export const issueRoutes: Route[] = [
       const name = (req.params.name ?? "").toLowerCase();
       const label = r.labels.find((l) => l.name.toLowerCase() === name);
       if (!label) throw notFound();
-      return ok(w.shapes.label(w.fullName(r), label));
+      return ok(labelShape(w.site, w.fullName(r), label));
     },
   },
   {
@@ -251,7 +252,7 @@ export const issueRoutes: Route[] = [
         throw validationFailed({ resource: "Label", field: "name", code: "already_exists" });
       const label = { id: w.nextId(), name, color: color.toLowerCase(), description: description ?? null };
       r.labels.push(label);
-      return ok(w.shapes.label(w.fullName(r), label), 201);
+      return ok(labelShape(w.site, w.fullName(r), label), 201);
     },
   },
 ];

@@ -3,6 +3,7 @@ import { currentHead, headRepoOf, pullsOfCommit, resolveHead } from "../pull-hea
 import { landPull } from "../pull-merge.js";
 import { HttpError, notFound, ok, validationFailed } from "../replies.js";
 import { checkBodyLength, field, page, type Route, read, write } from "../route.js";
+import { pullShape } from "../shapes/pull.js";
 import type { IssueState, PullState, RepoState } from "../state.js";
 import type { World } from "../world.js";
 import { openIssue, setIssueState } from "./issues.js";
@@ -35,7 +36,8 @@ async function pullJson(w: World, r: RepoState, pull: PullState, issue: IssueSta
     }
   }
   const comments = r.comments.filter((c) => c.issueNumber === pull.number).length;
-  return w.shapes.pull(
+  return pullShape(
+    w.site,
     repoJson,
     pull,
     issue,

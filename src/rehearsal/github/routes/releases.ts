@@ -1,5 +1,6 @@
 import { notFound, ok, validationFailed } from "../replies.js";
 import { checkBodyLength, field, type Route, read, write } from "../route.js";
+import { releaseShape } from "../shapes/releases.js";
 import type { ReleaseState } from "../state.js";
 
 /** Releases: create, and get by tag. */
@@ -36,7 +37,7 @@ export const releaseRoutes: Route[] = [
         createdAt: w.now(),
       };
       r.releases.push(release);
-      return ok(w.shapes.release(w.fullName(r), release, w.user(req.login)), 201);
+      return ok(releaseShape(w.site, w.fullName(r), release, w.user(req.login)), 201);
     },
   },
   {
@@ -48,7 +49,7 @@ export const releaseRoutes: Route[] = [
       const r = w.repo(req.params);
       const release = r.releases.find((x) => x.tagName === req.params.tag && !x.draft);
       if (!release) throw notFound();
-      return ok(w.shapes.release(w.fullName(r), release, w.user(release.author)));
+      return ok(releaseShape(w.site, w.fullName(r), release, w.user(release.author)));
     },
   },
 ];

@@ -1,5 +1,6 @@
 import { HttpError, noContent, notFound, ok, validationFailed } from "../replies.js";
 import { field, type Route, read, write } from "../route.js";
+import { branchShape, comparisonShape } from "../shapes/git.js";
 
 /** The contents API's JSON carries a file's content up to 1 MB (REST docs "Get repository content"). */
 export const MAX_CONTENTS_BYTES = 1024 * 1024;
@@ -47,9 +48,9 @@ export const repoRoutes: Route[] = [
       const path = req.params.path?.replace(/\/$/, "") ?? "";
       const full = w.fullName(r);
       const entryJson = (e: { type: string; sha: string; path: string; size?: number }) => {
-        const url = `${w.shapes.api}/repos/${full}/contents/${e.path}?ref=${encodeURIComponent(ref)}`;
-        const gitUrl = `${w.shapes.api}/repos/${full}/git/${e.type === "tree" ? "trees" : "blobs"}/${e.sha}`;
-        const htmlUrl = `${w.shapes.web}/${full}/${e.type === "tree" ? "tree" : "blob"}/${ref}/${e.path}`;
+        const url = `${w.site.api}/repos/${full}/contents/${e.path}?ref=${encodeURIComponent(ref)}`;
+        const gitUrl = `${w.site.api}/repos/${full}/git/${e.type === "tree" ? "trees" : "blobs"}/${e.sha}`;
+        const htmlUrl = `${w.site.web}/${full}/${e.type === "tree" ? "tree" : "blob"}/${ref}/${e.path}`;
         return {
           type: e.type === "tree" ? "dir" : "file",
           size: e.size ?? 0,
@@ -59,7 +60,7 @@ export const repoRoutes: Route[] = [
           url,
           git_url: gitUrl,
           html_url: htmlUrl,
-          download_url: e.type === "tree" ? null : `${w.shapes.web}/raw/${full}/${ref}/${e.path}`,
+          download_url: e.type === "tree" ? null : `${w.site.web}/raw/${full}/${ref}/${e.path}`,
           _links: { self: url, git: gitUrl, html: htmlUrl },
         };
       };
@@ -94,7 +95,7 @@ export const repoRoutes: Route[] = [
       const branch = req.params.branch as string;
       const sha = await w.git(r).readRef(`refs/heads/${branch}`);
       if (!sha) throw new HttpError(404, "Branch not found");
-      return ok(w.shapes.branch(w.fullName(r), branch, await w.git(r).readCommit(sha)));
+      return ok(branchShape(w.site, w.fullName(r), branch, await w.git(r).readCommit(sha)));
     },
   },
   {
@@ -106,7 +107,7 @@ export const repoRoutes: Route[] = [
       const r = w.repo(req.params);
       const ref = req.params.ref as string;
       if (!(await w.git(r).resolveCommit(ref))) throw notFound();
-      return { status: 302, headers: { location: `${w.shapes.web}/${w.fullName(r)}/archive/${ref}.tar.gz` } };
+      return { status: 302, headers: { location: `${w.site.web}/${w.fullName(r)}/archive/${ref}.tar.gz` } };
     },
   },
   {
@@ -130,7 +131,8 @@ export const repoRoutes: Route[] = [
       const behind = await git.commitsBetween(head, base);
       const load = (sha: string) => git.readCommit(sha);
       return ok(
-        w.shapes.comparison(
+        comparisonShape(
+          w.site,
           w.fullName(r),
           basehead,
           await load(base),

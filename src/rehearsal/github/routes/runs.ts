@@ -3,6 +3,7 @@
 import type { components } from "@octokit/openapi-types";
 import { notFound, ok } from "../replies.js";
 import { page, type Route, read } from "../route.js";
+import { userShape } from "../shapes/users.js";
 import type { CheckRunState, RepoState } from "../state.js";
 import type { World } from "../world.js";
 
@@ -20,11 +21,11 @@ function job(w: World, r: RepoState, runId: number, c: CheckRunState): Schemas["
   return {
     id: c.id,
     run_id: runId,
-    run_url: `${w.shapes.api}/repos/${full}/actions/runs/${runId}`,
+    run_url: `${w.site.api}/repos/${full}/actions/runs/${runId}`,
     run_attempt: 1,
-    node_id: w.shapes.nodeId("Job", c.id),
+    node_id: w.site.nodeId("Job", c.id),
     head_sha: c.headSha,
-    url: `${w.shapes.api}/repos/${full}/actions/jobs/${c.id}`,
+    url: `${w.site.api}/repos/${full}/actions/jobs/${c.id}`,
     html_url: c.detailsUrl,
     status: c.status,
     conclusion: c.conclusion as Schemas["job"]["conclusion"],
@@ -33,7 +34,7 @@ function job(w: World, r: RepoState, runId: number, c: CheckRunState): Schemas["
     completed_at: c.completedAt,
     name: c.name,
     steps: [],
-    check_run_url: `${w.shapes.api}/repos/${full}/check-runs/${c.id}`,
+    check_run_url: `${w.site.api}/repos/${full}/check-runs/${c.id}`,
     labels: ["ubuntu-latest"],
     runner_id: null,
     runner_name: null,
@@ -78,11 +79,11 @@ export const runRoutes: Route[] = [
         .filter((a) => a.runId === runId)
         .map((a): Schemas["artifact"] => ({
           id: a.id,
-          node_id: w.shapes.nodeId("Artifact", a.id),
+          node_id: w.site.nodeId("Artifact", a.id),
           name: a.name,
           size_in_bytes: a.sizeInBytes,
-          url: `${w.shapes.api}/repos/${full}/actions/artifacts/${a.id}`,
-          archive_download_url: `${w.shapes.api}/repos/${full}/actions/artifacts/${a.id}/zip`,
+          url: `${w.site.api}/repos/${full}/actions/artifacts/${a.id}`,
+          archive_download_url: `${w.site.api}/repos/${full}/actions/artifacts/${a.id}/zip`,
           expired: a.expiresAt <= now,
           created_at: a.createdAt,
           expires_at: a.expiresAt,
@@ -114,10 +115,10 @@ export const runRoutes: Route[] = [
       const id = Number.parseInt(Buffer.from(`${full}/${name}`).toString("hex").slice(0, 8), 16);
       const environment: Schemas["environment"] = {
         id,
-        node_id: w.shapes.nodeId("Environment", id),
+        node_id: w.site.nodeId("Environment", id),
         name,
-        url: `${w.shapes.api}/repos/${full}/environments/${encodeURIComponent(name)}`,
-        html_url: `${w.shapes.web}/${full}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
+        url: `${w.site.api}/repos/${full}/environments/${encodeURIComponent(name)}`,
+        html_url: `${w.site.web}/${full}/deployments/activity_log?environments_filter=${encodeURIComponent(name)}`,
         created_at: env.createdAt,
         updated_at: env.createdAt,
         protection_rules:
@@ -125,12 +126,12 @@ export const runRoutes: Route[] = [
             ? [
                 {
                   id: id + 1,
-                  node_id: w.shapes.nodeId("ProtectionRule", id + 1),
+                  node_id: w.site.nodeId("ProtectionRule", id + 1),
                   type: "required_reviewers",
                   prevent_self_review: false,
                   reviewers: env.reviewers.map((login) => ({
                     type: "User" as const,
-                    reviewer: w.shapes.user(w.user(login)),
+                    reviewer: userShape(w.site, w.user(login)),
                   })),
                 },
               ]

@@ -1,0 +1,26 @@
+// The JSON GitHub returns, typed by GitHub's OpenAPI description: each shape is a function of the
+// emulator's state and of the site it serves (its API and web addresses).
+import type { components } from "@octokit/openapi-types";
+
+export type Schemas = components["schemas"];
+
+/** Commits and tags the emulator makes carry no signature. */
+export const UNSIGNED = {
+  verified: false,
+  reason: "unsigned",
+  signature: null,
+  payload: null,
+  verified_at: null,
+};
+
+/** Where the emulator is served: the API's address and the web pages' (one and the same locally). */
+export class Site {
+  constructor(
+    readonly api: string,
+    readonly web: string,
+  ) {}
+
+  nodeId(kind: string, id: number | string): string {
+    return Buffer.from(`${kind}:${id}`).toString("base64url");
+  }
+}
