@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { editSchema } from "../../src/core/config/schema.js";
+import { applyEdits } from "../../src/core/downstream/edits.js";
 import { appendLine } from "../../src/core/downstream/updaters/append-line.js";
 import { parseEditPath } from "../../src/core/downstream/updaters/edit-path.js";
 import { jsonSet } from "../../src/core/downstream/updaters/json-set.js";
@@ -46,6 +48,29 @@ describe("regex-replace", () => {
       "Dockerfile: /8\\.0\\.1/ matched 2 time(s), expected 1",
     );
     expect(() => regexReplace(docker, "^ARG", "x", 1, "Dockerfile")).toThrow("matched 0 time(s)");
+  });
+  it("with count: 2 replaces both matches, and refuses a third match instead of replacing two of three", () => {
+    const edit = editSchema.parse({
+      kind: "regex-replace",
+      file: "Dockerfile",
+      pattern: "8\\.0\\.1",
+      replacement: "{version}",
+      count: 2,
+    });
+    const apply = (content: string) =>
+      applyEdits(
+        [edit],
+        () => content,
+        { version: "8.0.2" },
+        false,
+        () => undefined,
+      );
+    expect(apply(docker)).toEqual([
+      { path: "Dockerfile", before: docker, after: "ENV V 8.0.2\nENV URL https://x/8.0.2.tar.gz\n" },
+    ]);
+    expect(() => apply(`${docker}LABEL version=8.0.1\n`)).toThrow(
+      "Dockerfile: /8\\.0\\.1/ matched 3 time(s), expected 2",
+    );
   });
 });
 

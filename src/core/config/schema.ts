@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "../downstream/template.js";
+import { updaterSchemas, updaters } from "../downstream/updaters/registry.js";
+import { editKindSchema } from "../downstream/updaters/updater.js";
 import { kebabObject } from "../inputs/kebab-object.js";
 import { environmentNameSchema, PRODUCTION } from "./environment-name.js";
 import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
-
-const quoted = (input: unknown): string =>
-  typeof input === "string" ? JSON.stringify(input) : String(input);
+import { quoted } from "./quoted.js";
+import { regexSource } from "./regex-source.js";
 
 /** `owner/name` as GitHub spells repositories (owner ≤ 39 chars, name ≤ 100). */
 export const repoNameSchema = z
@@ -19,95 +20,16 @@ const secretName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
     `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue.input)}; put the key itself in the repository's secrets`,
 });
 
-const regexSource = z.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(error as Error).message}` });
-  }
+// Run in a checkout of the downstream repo (its own generator), not applied by release-relay itself.
+const scriptEditSchema = editKindSchema("script", {
+  run: z.string().min(1),
+  "timeout-seconds": z.number().int().min(1).max(3600).default(300),
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
 });
 
-const when = z.enum(["always", "stable", "prerelease"]).default("always");
+const EDIT_KINDS = [...updaters.map((u) => u.kind), "script"];
 
-const editSchemas = [
-  kebabObject({
-    kind: z.literal("append-line"),
-    file: z.string().min(1),
-    line: z.string().min(1),
-    "conflict-key": z.string().min(1).optional(),
-    when,
-  }),
-  kebabObject({
-    kind: z.literal("regex-replace"),
-    file: z.string().min(1),
-    pattern: regexSource,
-    replacement: z.string(),
-    count: z.number().int().min(1).default(1),
-    when,
-  }),
-  kebabObject({
-    kind: z.literal("json-set"),
-    file: z.string().min(1),
-    path: z.string().min(1),
-    value: z.unknown(),
-    when,
-  }),
-  kebabObject({
-    kind: z.literal("yaml-set"),
-    file: z.string().min(1),
-    path: z.string().min(1),
-    value: z.unknown(),
-    when,
-  }),
-  kebabObject({
-    kind: z.literal("template-create"),
-    file: z.string().min(1),
-    template: z.string().min(1),
-    when,
-  }),
-  kebabObject({
-    kind: z.literal("debian-changelog"),
-    file: z.string().min(1).default("debian/changelog"),
-    // The source package; the newest entry's when not given.
-    package: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" })
-      .optional(),
-    revision: z
-      .string()
-      .regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" })
-      .default("1"),
-    distribution: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9 .+-]*$/)
-      .default("unstable"),
-    urgency: z.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
-    maintainer: z.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
-      error: "expected `Full Name <email>`",
-    }),
-    changes: z.array(z.string().min(1)).min(1).default(["New upstream release {version}."]),
-    when,
-  }),
-  kebabObject({
-    kind: z.literal("script"),
-    run: z.string().min(1),
-    "timeout-seconds": z.number().int().min(1).max(3600).default(300),
-    env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
-    when,
-  }),
-] as const;
-
-const EDIT_KINDS = [
-  "append-line",
-  "regex-replace",
-  "json-set",
-  "yaml-set",
-  "template-create",
-  "debian-changelog",
-  "script",
-] as const;
-
-export const editSchema = z.discriminatedUnion("kind", [...editSchemas], {
+export const editSchema = z.discriminatedUnion("kind", [...updaterSchemas, scriptEditSchema], {
   error: (issue) =>
     issue.code === "invalid_union"
       ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted((issue.input as { kind?: unknown } | undefined)?.kind)}`

@@ -2,12 +2,8 @@ import type { Edit } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 import type { EditValues } from "./release-values.js";
 import { renderTemplate } from "./template.js";
-import { appendLine } from "./updaters/append-line.js";
-import { prependChangelogEntry } from "./updaters/debian-changelog.js";
-import { jsonSet } from "./updaters/json-set.js";
-import { regexReplace } from "./updaters/regex-replace.js";
-import { templateCreate } from "./updaters/template-create.js";
-import { yamlSet } from "./updaters/yaml-set.js";
+import { type FileEdit, isFileEdit, updaterFor } from "./updaters/registry.js";
+import type { UpdateContext } from "./updaters/updater.js";
 
 function renderValue(value: unknown, values: EditValues, where: string): unknown {
   if (typeof value === "string") return renderTemplate(value, values, where);
@@ -28,8 +24,8 @@ export function editApplies(edit: Edit, prerelease: boolean): boolean {
 /** The files a downstream's edits read and write, rendered for this release (in order, once each). */
 export function editedPaths(edits: readonly Edit[], values: EditValues, prerelease: boolean): string[] {
   const paths = edits
-    .filter((e) => e.kind !== "script" && editApplies(e, prerelease))
-    .map((e, i) => renderTemplate((e as { file: string }).file, values, `edits[${i}].file`));
+    .filter((e): e is FileEdit => isFileEdit(e) && editApplies(e, prerelease))
+    .map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
   return [...new Set(paths)];
 }
 
@@ -55,74 +51,27 @@ export function applyEdits(
   const current = (path: string) => (changed.has(path) ? changed.get(path)?.after : files(path));
   for (const [i, edit] of edits.entries()) {
     if (!editApplies(edit, prerelease)) continue;
-    if (edit.kind === "script") continue;
+    if (!isFileEdit(edit)) continue;
     const where = `edits[${i}]`;
     const path = renderTemplate(edit.file, values, `${where}.file`);
     const before = current(path);
+    const updater = updaterFor(edit);
+    const context: UpdateContext = {
+      file: path,
+      render: (text, field) => renderTemplate(text, values, `${where}.${field}`),
+      renderValue: (value, field) => renderValue(value, values, `${where}.${field}`),
+      values,
+      templates,
+    };
     let after: string;
-    if (edit.kind === "template-create") {
-      const template = templates(edit.template) ?? edit.template;
-      after = templateCreate(before, renderTemplate(template, values, `${where}.template`), path);
-    } else {
-      if (before === undefined) {
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `${path} does not exist in the downstream repo`,
-          `check ${where}.file in release-relay.yml`,
-        );
-      }
-      switch (edit.kind) {
-        case "append-line":
-          after = appendLine(
-            before,
-            renderTemplate(edit.line, values, `${where}.line`),
-            path,
-            edit.conflictKey ? renderTemplate(edit.conflictKey, values, `${where}.conflict-key`) : undefined,
-          );
-          break;
-        case "regex-replace":
-          after = regexReplace(
-            before,
-            renderTemplate(edit.pattern, values, `${where}.pattern`),
-            renderTemplate(edit.replacement, values, `${where}.replacement`),
-            edit.count,
-            path,
-          );
-          break;
-        case "json-set":
-          after = jsonSet(
-            before,
-            renderTemplate(edit.path, values, `${where}.path`),
-            renderValue(edit.value, values, `${where}.value`),
-            path,
-          );
-          break;
-        case "debian-changelog":
-          after = prependChangelogEntry(
-            before,
-            {
-              package: edit.package,
-              upstreamVersion: String(values.version),
-              revision: edit.revision,
-              distribution: edit.distribution,
-              urgency: edit.urgency,
-              maintainer: edit.maintainer,
-              changes: edit.changes.map((c, j) => renderTemplate(c, values, `${where}.changes[${j}]`)),
-              date: String(values.date),
-            },
-            path,
-          );
-          break;
-        case "yaml-set":
-          after = yamlSet(
-            before,
-            renderTemplate(edit.path, values, `${where}.path`),
-            renderValue(edit.value, values, `${where}.value`),
-            path,
-          );
-          break;
-      }
-    }
+    if (before !== undefined) after = updater.apply(edit, before, context);
+    else if (updater.create) after = updater.create(edit, context);
+    else
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${path} does not exist in the downstream repo`,
+        `check ${where}.file in release-relay.yml`,
+      );
     if (after !== before)
       changed.set(path, { path, before: changed.get(path)?.before ?? files(path), after });
   }

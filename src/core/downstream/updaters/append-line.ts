@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
 import { joinLines, splitLines } from "./text-lines.js";
+import { defineUpdater } from "./updater.js";
 
 /**
  * Appends `line` to a list-like file (e.g. a hashes README), keeping its order and line endings.
@@ -28,3 +30,19 @@ export function appendLine(content: string, line: string, file: string, conflict
   }
   return joinLines({ ...text, lines: [...text.lines, line], finalNewline: true });
 }
+
+export const appendLineUpdater = defineUpdater({
+  kind: "append-line",
+  shape: {
+    file: z.string().min(1),
+    line: z.string().min(1),
+    "conflict-key": z.string().min(1).optional(),
+  },
+  apply: (edit, content, { file, render }) =>
+    appendLine(
+      content,
+      render(edit.line, "line"),
+      file,
+      edit.conflictKey ? render(edit.conflictKey, "conflict-key") : undefined,
+    ),
+});

@@ -1,5 +1,7 @@
 import semver from "semver";
+import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
+import { defineUpdater } from "./updater.js";
 
 /** A new entry of a Debian changelog (debian/changelog, Debian Policy §4.4). */
 export interface ChangelogEntry {
@@ -103,3 +105,43 @@ export function prependChangelogEntry(content: string, entry: ChangelogEntry, fi
   ].join("\n");
   return content.trim() === "" ? `${block}\n` : `${block}\n\n${content}`;
 }
+
+export const debianChangelogUpdater = defineUpdater({
+  kind: "debian-changelog",
+  shape: {
+    file: z.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" })
+      .optional(),
+    revision: z
+      .string()
+      .regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" })
+      .default("1"),
+    distribution: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9 .+-]*$/)
+      .default("unstable"),
+    urgency: z.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: z.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`",
+    }),
+    changes: z.array(z.string().min(1)).min(1).default(["New upstream release {version}."]),
+  },
+  apply: (edit, content, { file, render, values }) =>
+    prependChangelogEntry(
+      content,
+      {
+        package: edit.package,
+        upstreamVersion: String(values.version),
+        revision: edit.revision,
+        distribution: edit.distribution,
+        urgency: edit.urgency,
+        maintainer: edit.maintainer,
+        changes: edit.changes.map((c, j) => render(c, `changes[${j}]`)),
+        date: String(values.date),
+      },
+      file,
+    ),
+});

@@ -1,5 +1,7 @@
+import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
 import { parseEditPath } from "./edit-path.js";
+import { defineUpdater } from "./updater.js";
 
 /** Sets a value in a JSON file, keeping its indentation, key order and final newline. */
 export function jsonSet(content: string, path: string, value: unknown, file: string): string {
@@ -40,3 +42,14 @@ export function jsonSet(content: string, path: string, value: unknown, file: str
   const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
   return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
 }
+
+export const jsonSetUpdater = defineUpdater({
+  kind: "json-set",
+  shape: {
+    file: z.string().min(1),
+    path: z.string().min(1),
+    value: z.unknown(),
+  },
+  apply: (edit, content, { file, render, renderValue }) =>
+    jsonSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file),
+});

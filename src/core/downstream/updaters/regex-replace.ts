@@ -1,4 +1,7 @@
+import { z } from "zod";
+import { regexSource } from "../../config/regex-source.js";
 import { ReleaseRelayError } from "../../errors.js";
+import { defineUpdater } from "./updater.js";
 
 /**
  * Replaces every match of `pattern` (with `$1`-style groups) and insists on exactly `count`
@@ -22,3 +25,21 @@ export function regexReplace(
   }
   return content.replace(re, replacement);
 }
+
+export const regexReplaceUpdater = defineUpdater({
+  kind: "regex-replace",
+  shape: {
+    file: z.string().min(1),
+    pattern: regexSource,
+    replacement: z.string(),
+    count: z.number().int().min(1).default(1),
+  },
+  apply: (edit, content, { file, render }) =>
+    regexReplace(
+      content,
+      render(edit.pattern, "pattern"),
+      render(edit.replacement, "replacement"),
+      edit.count,
+      file,
+    ),
+});

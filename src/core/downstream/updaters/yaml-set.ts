@@ -1,6 +1,8 @@
 import { parseDocument } from "yaml";
+import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
 import { parseEditPath } from "./edit-path.js";
+import { defineUpdater } from "./updater.js";
 
 /** Sets a value in a YAML file through the yaml Document API, keeping comments, order and style. */
 export function yamlSet(content: string, path: string, value: unknown, file: string): string {
@@ -15,3 +17,14 @@ export function yamlSet(content: string, path: string, value: unknown, file: str
   doc.setIn(parseEditPath(path), value);
   return doc.toString();
 }
+
+export const yamlSetUpdater = defineUpdater({
+  kind: "yaml-set",
+  shape: {
+    file: z.string().min(1),
+    path: z.string().min(1),
+    value: z.unknown(),
+  },
+  apply: (edit, content, { file, render, renderValue }) =>
+    yamlSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file),
+});
