@@ -5,8 +5,6 @@ import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { runComputeHashes } from "../../src/actions/compute-hashes.js";
-import { createSigner, runSignUpload, type SignUploadSettings } from "../../src/actions/sign-upload.js";
 import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
@@ -14,6 +12,8 @@ import { planRelease, type ReleasePlan } from "../../src/core/request/plan.js";
 import { parseTag } from "../../src/core/request/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
+import { hashRelease } from "../../src/steps/hash.js";
+import { createSigner, type PublishSettings, publishRelease } from "../../src/steps/publish.js";
 import { runBundledAction } from "../support/run-action.js";
 import { makeEd25519Key, makeGpgKey } from "../support/tools.js";
 
@@ -80,7 +80,7 @@ async function release(method: "gpg" | "ed25519" | "none", prefix: string) {
     serverUrl: github.url,
   });
   const workspace = buildArtifacts(plan);
-  const hashed = await runComputeHashes(
+  const hashed = await hashRelease(
     { artifacts: "dist/*.tar.gz", algorithms: ["sha256"], outputDir: undefined, plan: JSON.stringify(plan) },
     workspace,
   );
@@ -90,8 +90,8 @@ async function release(method: "gpg" | "ed25519" | "none", prefix: string) {
 /** sign-upload's settings for a release made by `release()`, with what a test changes. */
 function uploadSettings(
   ctx: { path: string; hashed: { hashesFile: string } },
-  change: Partial<SignUploadSettings> = {},
-): SignUploadSettings {
+  change: Partial<PublishSettings> = {},
+): PublishSettings {
   return {
     artifacts: "dist/*.tar.gz",
     configPath: ctx.path,
@@ -149,31 +149,31 @@ describe("compute-hashes", () => {
       outputDir: undefined,
       plan: JSON.stringify(plan),
     };
-    await runComputeHashes(settings, workspace);
+    await hashRelease(settings, workspace);
     expect(spawnSync("sha512sum", ["-c", "SHA512SUMS"], { cwd: join(workspace, "dist") }).status).toBe(0);
-    await expect(runComputeHashes({ ...settings, artifacts: "out/*.tar.gz" }, workspace)).rejects.toThrow(
+    await expect(hashRelease({ ...settings, artifacts: "out/*.tar.gz" }, workspace)).rejects.toThrow(
       'artifact pattern "out/*.tar.gz" matches no file',
     );
-    await expect(runComputeHashes({ ...settings, artifacts: "../*" }, workspace)).rejects.toThrow(
+    await expect(hashRelease({ ...settings, artifacts: "../*" }, workspace)).rejects.toThrow(
       "is outside the workspace",
     );
     writeFileSync(join(workspace, "dist", "empty.tar.gz"), "");
-    await expect(
-      runComputeHashes({ ...settings, artifacts: "dist/empty.tar.gz" }, workspace),
-    ).rejects.toThrow("artifact dist/empty.tar.gz is empty");
+    await expect(hashRelease({ ...settings, artifacts: "dist/empty.tar.gz" }, workspace)).rejects.toThrow(
+      "artifact dist/empty.tar.gz is empty",
+    );
     rmSync(join(workspace, "dist", "empty.tar.gz"));
     mkdirSync(join(workspace, "other"));
     writeFileSync(join(workspace, "other", "valkey-1.2.3-jammy-x86_64.tar.gz"), "x");
     await expect(
-      runComputeHashes({ ...settings, artifacts: "dist/*.tar.gz\nother/*.tar.gz" }, workspace),
+      hashRelease({ ...settings, artifacts: "dist/*.tar.gz\nother/*.tar.gz" }, workspace),
     ).rejects.toThrow("two artifacts are named valkey-1.2.3-jammy-x86_64.tar.gz");
     execFileSync("ln", ["-s", "/etc/passwd", join(workspace, "dist", "evil.tar.gz")]);
-    await expect(runComputeHashes({ ...settings, artifacts: "dist/evil.tar.gz" }, workspace)).rejects.toThrow(
+    await expect(hashRelease({ ...settings, artifacts: "dist/evil.tar.gz" }, workspace)).rejects.toThrow(
       "is a symlink that leaves the workspace",
     );
     rmSync(join(workspace, "dist", "evil.tar.gz"));
     rmSync(join(workspace, "dist", "valkey-1.2.3-noble-arm64.tar.gz"));
-    await expect(runComputeHashes(settings, workspace)).rejects.toThrow(
+    await expect(hashRelease(settings, workspace)).rejects.toThrow(
       "missing artifacts: valkey-1.2.3-noble-arm64.tar.gz",
     );
   });
@@ -213,7 +213,7 @@ describe.each(["gpg", "ed25519"] as const)("sign-upload and verify with %s", (me
   const upload = async () => {
     const signer = await createSigner(ctx.cfg, key, passphrase);
     try {
-      return await runSignUpload(settings(), ctx.cfg, { s3: client, workspace: ctx.workspace, signer });
+      return await publishRelease(settings(), ctx.cfg, { s3: client, workspace: ctx.workspace, signer });
     } finally {
       await signer?.close();
     }
@@ -295,15 +295,15 @@ describe.each(["gpg", "ed25519"] as const)("sign-upload and verify with %s", (me
 describe("a glob over the whole directory", () => {
   it("takes only artifacts, not the checksums, signatures and manifests written beside them, on every rerun", async () => {
     const { plan, workspace, cfg, path, hashed } = await release("ed25519", "glob/");
-    const again = await runComputeHashes(
+    const again = await hashRelease(
       { artifacts: "dist/*", algorithms: ["sha256"], outputDir: undefined, plan: JSON.stringify(plan) },
       workspace,
     );
     expect(again.hashes).toEqual(hashed.hashes);
     const signer = await createSigner(cfg, makeEd25519Key(), undefined);
     const settings = uploadSettings({ path, hashed: again }, { artifacts: "dist/*" });
-    const first = await runSignUpload(settings, cfg, { s3: client, workspace, signer });
-    const second = await runSignUpload(settings, cfg, { s3: client, workspace, signer });
+    const first = await publishRelease(settings, cfg, { s3: client, workspace, signer });
+    const second = await publishRelease(settings, cfg, { s3: client, workspace, signer });
     expect(second.map((p) => p.outcome)).toEqual(first.map(() => "unchanged"));
     expect(first.map((p) => p.name)).not.toContain("valkey-1.2.3-jammy-arm64.tar.gz.sha256");
     await signer?.close();
@@ -315,7 +315,7 @@ describe("prefix override", () => {
     const ctx = await release("ed25519", "planned/");
     const signer = await createSigner(ctx.cfg, makeEd25519Key(), undefined);
     const settings = uploadSettings(ctx, { prefix: "moved/" });
-    const published = await runSignUpload(settings, ctx.cfg, {
+    const published = await publishRelease(settings, ctx.cfg, {
       s3: client,
       workspace: ctx.workspace,
       signer,
@@ -338,7 +338,7 @@ describe("immutability", () => {
       }),
     );
     await expect(
-      runSignUpload(settings, ctx.cfg, { s3: client, workspace: ctx.workspace, signer: undefined }),
+      publishRelease(settings, ctx.cfg, { s3: client, workspace: ctx.workspace, signer: undefined }),
     ).rejects.toThrow(
       "s3 object immutable/valkey-1.2.3-noble-arm64.tar.gz already exists with different content",
     );

@@ -16,12 +16,12 @@ import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { runComputeHashes } from "../../src/actions/compute-hashes.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { planRelease } from "../../src/core/request/plan.js";
 import { parseTag } from "../../src/core/request/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LOCAL_S3_CREDENTIALS, LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
+import { hashRelease } from "../../src/steps/hash.js";
 import { type ActionResult, runBundledAction, tagPushEnv } from "../support/run-action.js";
 import { seedReleasableCommit } from "../support/source-ci.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";
@@ -343,7 +343,7 @@ describe("S3 objects that differ (sign-upload)", () => {
     });
     for (const m of plan.matrix.include)
       writeFileSync(join(root, "dist", m.artifact), `binary ${m.target}\n`);
-    const hashed = await runComputeHashes(
+    const hashed = await hashRelease(
       {
         artifacts: "dist/*.tar.gz",
         algorithms: ["sha256"],

@@ -35,3 +35,56 @@ export function checkRehash(
 export function releaseObjectKey(config: Config, version: string, name: string): string {
   return `${config.upload.prefix}${config.project}-${version}-${name}`;
 }
+
+/**
+ * Where a file is published: its planned key (else its versioned name under upload.prefix), moved
+ * under `prefix` when the step is given one in place of upload.prefix.
+ */
+export function publishedKey(
+  config: Config,
+  version: string,
+  prefix: string,
+  entry: Pick<ArtifactHash, "name" | "key">,
+): string {
+  const planned = entry.key ?? releaseObjectKey(config, version, entry.name);
+  return planned.startsWith(config.upload.prefix)
+    ? prefix + planned.slice(config.upload.prefix.length)
+    : planned;
+}
+
+/**
+ * The manifest published as hashes.json: compute-hashes' entries at the keys they were published
+ * under, then the signatures. compute-hashes' own file stays as it was, for reruns.
+ */
+export function publishedManifest(
+  expected: readonly ArtifactHash[],
+  keyOf: ReadonlyMap<string, string>,
+  signatures: readonly ArtifactHash[],
+): ArtifactHash[] {
+  return [
+    ...expected.map((h) => {
+      const key = keyOf.get(h.name);
+      return key === undefined ? h : { ...h, key };
+    }),
+    ...signatures,
+  ];
+}
+
+/** A published file that is a signature (`.asc` of gpg, `.minisig` of minisign). */
+export const isSignatureFile = (name: string): boolean => /\.(asc|minisig)$/.test(name);
+
+/** One object the release published. */
+export interface PublishedFile {
+  name: string;
+  key: string;
+  url: string;
+  sha256: string;
+  outcome: "created" | "unchanged";
+}
+
+/** The publish step's job summary: what was created, what was already there. */
+export function renderPublishedSummary(published: readonly PublishedFile[]): string {
+  const created = published.filter((p) => p.outcome === "created").length;
+  const rows = published.map((p) => `| \`${p.name}\` | \`${p.key}\` | ${p.outcome} |`);
+  return `## Published\n\n${created} created, ${published.length - created} unchanged.\n\n| File | Key | Outcome |\n| --- | --- | --- |\n${rows.join("\n")}\n`;
+}

@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBuildMatrix } from "../../../src/actions/build-matrix.js";
-import { runComputeHashes } from "../../../src/actions/compute-hashes.js";
 import { runTrackStatus } from "../../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github/client.js";
 import { LedgerStore } from "../../../src/adapters/ledger/ledger-store.js";
@@ -18,6 +17,7 @@ import {
 } from "../../../src/core/request/release-requested.js";
 import { parseVersion } from "../../../src/core/request/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
+import { hashRelease } from "../../../src/steps/hash.js";
 import { verifyStageRuns } from "../../../src/steps/verify-stage-runs.js";
 import { runBundledAction } from "../../support/run-action.js";
 import { reportChecks, seedReleasableCommit } from "../../support/source-ci.js";
@@ -204,7 +204,7 @@ describe("release requests: only the tag's real commit is built", () => {
       writeFileSync(join(dir, a.name), `built from ${tagged}\n`);
     }
     await expect(
-      runComputeHashes(
+      hashRelease(
         { artifacts: "build-*/*", algorithms: ["sha256"], outputDir: ".", plan: JSON.stringify(planned) },
         work,
       ),
