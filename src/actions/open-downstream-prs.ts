@@ -73,7 +73,7 @@ const inputsSchema = z
     version: i.version,
     hashesFile: i["hashes-file"],
     token: i.token,
-    tokens: installationTokens(i),
+    tokens: installationTokens({ token: i.token, token2: i["token-2"], token3: i["token-3"] }),
     releasedVersions: parseReleasedVersions(i["released-versions"]),
     trackingIssueUrl: i["tracking-issue-url"],
     releaseDate: i["release-date"],

@@ -153,7 +153,7 @@ export const inputsSchema = z
     awaitingStages: i["awaiting-stages"],
     starting: i.starting,
     /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
-    tokens: installationTokens(i),
+    tokens: installationTokens({ token: i.token, token2: i["token-2"], token3: i["token-3"] }),
   }));
 
 function versionOfReport(report: string): string {

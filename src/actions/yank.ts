@@ -64,7 +64,7 @@ const inputsSchema = z
     reason: i.reason,
     dryRun: i["dry-run"] === "true",
     token: i.token,
-    tokens: installationTokens(i),
+    tokens: installationTokens({ token: i.token, token2: i["token-2"], token3: i["token-3"] }),
   }));
 
 /** The yank's validated settings. */

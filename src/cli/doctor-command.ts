@@ -1,9 +1,9 @@
-import { runDoctor } from "../actions/doctor.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { fetchText } from "../adapters/doctor-probes.js";
 import { createGitHubClient } from "../adapters/github/client.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import { renderDoctorReport } from "../core/setup/doctor.js";
+import { runDoctor } from "../steps/doctor.js";
 import type { Command } from "./cli-args.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
 

@@ -41,8 +41,8 @@ export const extraTokenInputs = {
 /** Every installation's token, in installationsOf order: `token`, then `token-2` and `token-3`. */
 export function installationTokens(i: {
   token: string;
-  "token-2"?: string | undefined;
-  "token-3"?: string | undefined;
+  token2?: string | undefined;
+  token3?: string | undefined;
 }): (string | undefined)[] {
-  return [i.token, i["token-2"], i["token-3"]];
+  return [i.token, i.token2, i.token3];
 }

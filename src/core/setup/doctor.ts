@@ -1,5 +1,6 @@
 import type { Config } from "../config/schema.js";
 import { runsGenerator } from "../downstream/generated-edits.js";
+import { ReleaseRelayError } from "../errors.js";
 
 /** An access a release needs on a repo, in GitHub's permission names. */
 export type RepoAccess = "contents:read" | "contents:write" | "pull_requests:write" | "issues:write";
@@ -120,6 +121,17 @@ export function renderDoctorReport(findings: readonly DoctorFinding[]): string {
       ? `all ${findings.length} checks passed${warned}`
       : `${problems.length} of ${findings.length} checks failed${warned}; fix them all before releasing`,
   ].join("\n");
+}
+
+/** The release gate: a release starts only when every check passed (warnings do not stop it). */
+export function checkDoctorPassed(findings: readonly DoctorFinding[]): void {
+  const failed = findings.filter((f) => !f.ok).length;
+  if (failed > 0)
+    throw new ReleaseRelayError(
+      "E_DOCTOR",
+      `${failed} of ${findings.length} checks failed before the release started: nothing was recorded, built or published`,
+      "fix every problem listed above (each comes with its fix), then re-run all jobs of this run",
+    );
 }
 
 /**

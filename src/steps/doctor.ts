@@ -1,0 +1,138 @@
+// The doctor: every check of a release's setup with the real APIs (repos and token access, the files
+// init installed, the bucket, the signing key), each problem with its fix; nothing is changed.
+import type { S3Client } from "@aws-sdk/client-s3";
+import { readConfigFile } from "../adapters/config-file.js";
+import {
+  fetchText,
+  probeBucket,
+  probePublishedKey,
+  probeRepo,
+  probeSigningKey,
+} from "../adapters/doctor-probes.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
+import { type ClientFor, installationClients } from "../adapters/github/installation-clients.js";
+import { readRepoTree } from "../adapters/github/repo-tree.js";
+import { installedFileShas } from "../adapters/package-files.js";
+import { createS3Client } from "../adapters/storage/s3.js";
+import type { Config } from "../core/config/schema.js";
+import type { ReleaseRelayError } from "../core/errors.js";
+import {
+  type DoctorFinding,
+  generatorFindings,
+  installedFilesFinding,
+  repoNeeds,
+  sourceFindings,
+} from "../core/setup/doctor.js";
+import { INSTALLED_FILES, installedFilesByRepo } from "../core/setup/installed-files.js";
+import { createSigner } from "./publish.js";
+
+/** What the doctor checks with, and what it leaves out (an absent part is not checked). */
+export interface DoctorDeps {
+  github: GitHubClient;
+  /** Each repo's client, by its owner's installation token (default: github for all). */
+  clientFor?: ClientFor | undefined;
+  /**
+   * Compares the files init installed in each repo with this version's. "release-gate": vendored code
+   * of another version fails only in the automation repo (the release runs it); elsewhere (the trigger
+   * that already sent this release) it warns.
+   */
+  files: "all" | "release-gate" | "skip";
+  s3?: S3Client;
+  signing?: {
+    key: string | undefined;
+    passphrase: string | undefined;
+    /** What is reported when the key is not given. */
+    whenMissing: DoctorFinding;
+  };
+  /** Reads the published public key (signing.public-key-url). */
+  fetchText: (url: string) => Promise<string>;
+}
+
+/** Every check of `release-relay doctor`, with the real APIs; nothing is changed. */
+export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorFinding[]> {
+  const findings: DoctorFinding[] = [];
+  const defaultBranches = new Map<string, string>();
+  const privateRepos = new Set<string>();
+  for (const need of repoNeeds(config)) {
+    let client: GitHubClient;
+    try {
+      client = deps.clientFor?.(need.repo) ?? deps.github;
+    } catch (error) {
+      // No token for this repo's owner: said like any other problem, with its fix.
+      const e = error as ReleaseRelayError;
+      findings.push({ check: `${need.repo}: token`, ok: false, problem: e.message, fix: e.hint ?? "" });
+      continue;
+    }
+    const probed = await probeRepo(client, need);
+    findings.push(...probed.findings);
+    if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
+    if (probed.private) privateRepos.add(need.repo.toLowerCase());
+  }
+  findings.push(...sourceFindings(config, privateRepos), ...generatorFindings(config, privateRepos));
+  if (deps.files !== "skip") {
+    const shas = await installedFileShas(INSTALLED_FILES);
+    for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {
+      const branch = defaultBranches.get(repo);
+      // A repo whose token is missing has no branch here: it was reported above.
+      const actual = branch && (await readRepoTree(deps.clientFor?.(repo) ?? deps.github, repo, branch));
+      // A repo that cannot be read is already reported by the checks above.
+      if (actual) {
+        const strict = deps.files === "all" || repo === config.tracking.repo;
+        findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
+      }
+    }
+  }
+  if (deps.s3) findings.push(...(await probeBucket(deps.s3, config.upload.bucket, config.upload.prefix)));
+  const signing = deps.signing;
+  if (signing && config.signing.method !== "none") {
+    const publicKeyUrl = config.signing.method === "ed25519" ? config.signing.publicKeyUrl : undefined;
+    if (!signing.key) {
+      findings.push(signing.whenMissing);
+      if (publicKeyUrl)
+        findings.push(await probePublishedKey(publicKeyUrl, () => deps.fetchText(publicKeyUrl)));
+    } else {
+      findings.push(
+        ...(await probeSigningKey(
+          () => createSigner(config, signing.key, signing.passphrase),
+          publicKeyUrl ? { url: publicKeyUrl, text: () => deps.fetchText(publicKeyUrl) } : undefined,
+        )),
+      );
+    }
+  }
+  return findings;
+}
+
+/** What the doctor action is given. */
+export interface DoctorSettings {
+  configPath: string;
+  environment?: string | undefined;
+  token: string;
+  /** Every installation's token, in installationsOf order. */
+  tokens: readonly (string | undefined)[];
+  signingKey?: string | undefined;
+  signingPassphrase?: string | undefined;
+  probeBucket: boolean;
+}
+
+/** The doctor as the release workflow's first job runs it: each repo with its owner's token. */
+export async function doctorReleaseGate(settings: DoctorSettings, apiUrl: string): Promise<DoctorFinding[]> {
+  const config = await readConfigFile(settings.configPath, settings.environment);
+  const client = (token: string) => createGitHubClient({ token, baseUrl: apiUrl });
+  return runDoctor(config, {
+    github: client(settings.token),
+    clientFor: installationClients(config, settings.tokens, client),
+    files: "release-gate",
+    ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),
+    signing: {
+      key: settings.signingKey,
+      passphrase: settings.signingPassphrase,
+      // The release workflow keeps the key in the release environment, out of this job's reach.
+      whenMissing: {
+        check:
+          "signing key: held by the release environment only (sign-upload loads it before anything is uploaded)",
+        ok: true,
+      },
+    },
+    fetchText,
+  });
+}
