@@ -16,7 +16,7 @@ import {
   type DashboardContext,
   dashboardContext,
   downstreamExpectations,
-} from "../core/dashboard/dashboard.js";
+} from "../core/dashboard/context.js";
 import { renderTemplate } from "../core/downstream/template.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { approvalEvents, type RunApprovals } from "../core/ledger/approvals.js";

@@ -3,12 +3,9 @@
 import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
 import type { IssueView, TrackingIssues } from "../adapters/ledger/tracking-issue.js";
 import type { Config } from "../core/config/schema.js";
-import {
-  type DashboardContext,
-  type downstreamExpectations,
-  readLedgerMarker,
-  renderDashboard,
-} from "../core/dashboard/dashboard.js";
+import type { DashboardContext, downstreamExpectations } from "../core/dashboard/context.js";
+import { readLedgerMarker } from "../core/dashboard/ledger-marker.js";
+import { renderDashboard } from "../core/dashboard/markdown.js";
 import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
 import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/ledger/tracking.js";
 

@@ -10,9 +10,9 @@ import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/trac
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
-import { downstreamExpectations } from "../../src/core/dashboard/dashboard.js";
+import { downstreamExpectations } from "../../src/core/dashboard/context.js";
 import { releasePublishedSchema } from "../../src/core/downstream/release-published.js";
-import { downstreamDone } from "../../src/core/ledger/release-state.js";
+import { downstreamDone } from "../../src/core/ledger/completion.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { trackSettings } from "../support/track-settings.js";
 

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/adapters/github/client.js";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { pullRequestEvents } from "../../src/core/ledger/stage-output-events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";

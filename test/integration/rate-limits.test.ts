@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient } from "../../src/adapters/github/client.js";
 import { RateLimitedError, rateLimitedDetail } from "../../src/adapters/github/rate-limit.js";
 import { readSourceChecks } from "../../src/adapters/runs/source-checks.js";
-import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import { ReleaseRelayError } from "../../src/core/errors.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";

@@ -9,7 +9,7 @@ import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../src/adapters/runs/run-jobs.js";
 import { buildArtifactName } from "../../src/core/artifacts/placement.js";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { readLedgerMarker } from "../../src/core/dashboard/dashboard.js";
+import { readLedgerMarker } from "../../src/core/dashboard/ledger-marker.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { targetArtifacts } from "../../src/core/request/plan.js";
 import { buildReleaseRequested } from "../../src/core/request/release-requested.js";

@@ -1,6 +1,6 @@
-import type { DashboardContext } from "../../src/core/dashboard/dashboard.js";
+import type { DashboardContext } from "../../src/core/dashboard/context.js";
+import type { DownstreamExpectation } from "../../src/core/ledger/completion.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
-import type { DownstreamExpectation } from "../../src/core/ledger/release-state.js";
 
 const t = (minute: number, second = 0) =>
   new Date(Date.UTC(2025, 0, 7, 10, minute, second)).toISOString().replace(".000Z", "Z");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import { approvalEvents, parseRunApprovals } from "../../src/core/ledger/approvals.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { bareDashboardContext } from "../support/release-events.js";

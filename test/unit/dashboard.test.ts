@@ -1,12 +1,9 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  BODY_LIMIT,
-  readLedgerMarker,
-  releaseVerdict,
-  renderDashboard,
-} from "../../src/core/dashboard/dashboard.js";
+import { readLedgerMarker } from "../../src/core/dashboard/ledger-marker.js";
+import { BODY_LIMIT, renderDashboard } from "../../src/core/dashboard/markdown.js";
+import { releaseVerdict } from "../../src/core/dashboard/verdict.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { valkeyExpectations as expected, valkeyReleaseEvents } from "../support/release-events.js";

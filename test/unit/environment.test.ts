@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runBuildMatrix } from "../../src/actions/build-matrix.js";
 import { applyEnvironment, ledgerKey } from "../../src/core/config/environment.js";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { dashboardContext } from "../../src/core/dashboard/dashboard.js";
+import { dashboardContext } from "../../src/core/dashboard/context.js";
 import { planRelease } from "../../src/core/request/plan.js";
 import { buildReleaseRequested } from "../../src/core/request/release-requested.js";
 import { parseTag } from "../../src/core/request/version.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import { LEGACY_EVENT_TYPES, type LedgerEvent, ledgerEventSchema } from "../../src/core/ledger/events.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { yankStepEvent } from "../../src/core/yank/yank-plan.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { readLedgerMarker, renderDashboard } from "../../src/core/dashboard/dashboard.js";
 import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { readLedgerMarker } from "../../src/core/dashboard/ledger-marker.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import type { LedgerEvent, Stage } from "../../src/core/ledger/events.js";
 import { deriveState, stagesToRerun } from "../../src/core/ledger/release-state.js";
 import { stageEventsFromJobResults } from "../../src/core/ledger/stage-output-events.js";

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { dashboardContext } from "../../src/core/dashboard/dashboard.js";
+import { dashboardContext } from "../../src/core/dashboard/context.js";
 import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import {

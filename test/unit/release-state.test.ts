@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { isComplete } from "../../src/core/ledger/completion.js";
 import { type LedgerEvent, STAGES } from "../../src/core/ledger/events.js";
-import { deriveState, isComplete, stagesToRerun } from "../../src/core/ledger/release-state.js";
+import { deriveState, stagesToRerun } from "../../src/core/ledger/release-state.js";
 import { valkeyExpectations as expected, valkeyReleaseEvents } from "../support/release-events.js";
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {

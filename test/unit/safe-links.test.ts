@@ -2,8 +2,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { dashboardContext, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { dashboardContext } from "../../src/core/dashboard/context.js";
 import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import {
   allowedLinks,
   cell,

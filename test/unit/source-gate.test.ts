@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
 import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import {
   type ChecksOverride,

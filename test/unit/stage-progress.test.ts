@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { stageEventsFromJobResults } from "../../src/core/ledger/stage-output-events.js";

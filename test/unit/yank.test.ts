@@ -3,8 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ArtifactHash } from "../../src/core/artifacts/checksums.js";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { dashboardContext, renderDashboard } from "../../src/core/dashboard/dashboard.js";
+import { dashboardContext } from "../../src/core/dashboard/context.js";
 import { renderDashboardHtml } from "../../src/core/dashboard/html.js";
+import { renderDashboard } from "../../src/core/dashboard/markdown.js";
 import { planFileRevert } from "../../src/core/downstream/file-revert.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
@@ -180,12 +181,7 @@ describe("a yanked release on the tracking issue", () => {
     const partial = deriveState([...released(), yank, ...steps]);
     expect(yankDone(partial, names)).toBe(false);
     expect(wantedIssueState(partial, expected)).toBe("open");
-    const failed = deriveState([
-      ...released(),
-      yank,
-      ...steps,
-      yankStepEvent(STORAGE, "failed", at, "7-1"),
-    ]);
+    const failed = deriveState([...released(), yank, ...steps, yankStepEvent(STORAGE, "failed", at, "7-1")]);
     expect(wantedIssueState(failed, expected)).toBe("open");
     const done = deriveState([
       ...released(),

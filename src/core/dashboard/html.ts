@@ -1,7 +1,11 @@
-import { downstreamDone, type ReleaseState } from "../ledger/release-state.js";
+import { downstreamDone } from "../ledger/completion.js";
+import type { ReleaseState } from "../ledger/release-state.js";
 import { STAGE_LABEL, STAGES } from "../ledger/stages.js";
-import { type DashboardContext, duration, linksOf, nextActions, releaseVerdict, size } from "./dashboard.js";
+import { type DashboardContext, linksOf } from "./context.js";
+import { duration, size } from "./human-units.js";
+import { nextActions } from "./next-actions.js";
 import { type AllowedLinks, escapeHtml, htmlLink } from "./safe-links.js";
+import { releaseVerdict } from "./verdict.js";
 
 /** The label linked to `url`, or the label alone when there is no URL. */
 const linkOr = (links: AllowedLinks, url: string | undefined, label: string): string =>

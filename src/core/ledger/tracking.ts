@@ -1,5 +1,6 @@
 import { yankDone } from "../yank/yank-plan.js";
-import { type DownstreamExpectation, isComplete, type ReleaseState } from "./release-state.js";
+import { type DownstreamExpectation, isComplete } from "./completion.js";
+import type { ReleaseState } from "./release-state.js";
 import { STAGES } from "./stages.js";
 
 /** A comment for people, posted at most once (its key is recorded in the ledger first). */

@@ -9,8 +9,9 @@ import { runTrackStatus, type TrackStatusSettings } from "../../../src/actions/t
 import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github/client.js";
 import { LedgerStore } from "../../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../../src/core/config/parse.js";
-import { dashboardContext, renderDashboard } from "../../../src/core/dashboard/dashboard.js";
+import { dashboardContext } from "../../../src/core/dashboard/context.js";
 import { renderDashboardHtml } from "../../../src/core/dashboard/html.js";
+import { renderDashboard } from "../../../src/core/dashboard/markdown.js";
 import { type RunArtifact, stagesToRemake } from "../../../src/core/ledger/artifact-retention.js";
 import { type LedgerEvent, STAGES, type Stage } from "../../../src/core/ledger/events.js";
 import { deriveState } from "../../../src/core/ledger/release-state.js";

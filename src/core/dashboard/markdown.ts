@@ -1,76 +1,21 @@
-import type { Config } from "../config/schema.js";
-import {
-  type DownstreamExpectation,
-  downstreamDone,
-  isComplete,
-  type ReleaseState,
-} from "../ledger/release-state.js";
+// The Markdown dashboard: the tracking issue's body, and the job summary.
+import type { ReleaseState } from "../ledger/release-state.js";
 import { STAGE_LABEL, STAGES } from "../ledger/stages.js";
-import type { NextAction } from "./next-action.js";
+import { type DashboardContext, linksOf } from "./context.js";
+import { duration, size } from "./human-units.js";
+import { ledgerMarker } from "./ledger-marker.js";
+import { nextActions } from "./next-actions.js";
 import {
   type AllowedLinks,
-  allowedLinks,
   cell,
   codeCell,
   codeSpan,
-  GITHUB_COM,
   longestBacktickRun,
   markdownLink,
 } from "./safe-links.js";
 import { refusedSection, requestNotes } from "./trust-notes.js";
-import { yankNextActions, yankSection } from "./yank-section.js";
-
-/** What the dashboard needs besides the ledger. */
-export interface DashboardContext {
-  version: string;
-  /** The ledger commit rendered, written into the hidden marker. */
-  ledgerHead: string;
-  expected: readonly (DownstreamExpectation & { repo: string })[];
-  /** The command people run to redo what failed. */
-  rerunCommand: string;
-  /** The command that runs the yank of this release (the reason is added to it). */
-  yankCommand: string;
-  /** The environment released to; absent for production. */
-  environment?: string | undefined;
-  /** What may be linked; github.com's release pages alone when not given. */
-  links?: AllowedLinks | undefined;
-}
-
-/** The links a context allows. */
-export const linksOf = (ctx: DashboardContext): AllowedLinks => ctx.links ?? { server: GITHUB_COM };
-
-/** What each configured downstream must reach before the release is complete. */
-export function downstreamExpectations(config: Config): (DownstreamExpectation & { repo: string })[] {
-  return config.downstream.map((d) => ({
-    name: d.name,
-    repo: d.repo,
-    mode: d.mode,
-    reportBack: d.reportBack,
-    ...(d.dispatch ? { dispatch: true } : {}),
-  }));
-}
-
-/**
- * The dashboard's context for a release of this config, rendered at ledger commit `head`; `serverUrl`
- * is the GitHub server the release runs on (the run's GITHUB_SERVER_URL).
- */
-export function dashboardContext(
-  config: Config,
-  version: string,
-  head: string,
-  serverUrl: string = GITHUB_COM,
-): DashboardContext {
-  const env = config.environment ? ` -f environment=${config.environment}` : "";
-  return {
-    version,
-    ledgerHead: head,
-    expected: downstreamExpectations(config),
-    rerunCommand: `gh workflow run release.yml --repo ${config.tracking.repo} -f version=${version}${env} -f stages=failed`,
-    yankCommand: `gh workflow run yank.yml --repo ${config.tracking.repo} -f version=${version}${env}`,
-    ...(config.environment ? { environment: config.environment } : {}),
-    links: allowedLinks(config, serverUrl),
-  };
-}
+import { releaseVerdict } from "./verdict.js";
+import { yankSection } from "./yank-section.js";
 
 /** GitHub refuses issue bodies over 65,536 characters; a margin keeps edits safe. */
 export const BODY_LIMIT = 60_000;
@@ -84,66 +29,6 @@ export const ICON = {
   failed: "❌",
   skipped: "⏭️",
 } as const;
-
-/** A human duration between two ISO times ("" if either is missing). */
-export function duration(from?: string, to?: string): string {
-  if (!from || !to) return "";
-  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
-  return s < 60
-    ? `${s}s`
-    : s < 3600
-      ? `${Math.floor(s / 60)}m ${s % 60}s`
-      : `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-}
-
-/** A human size in B, KiB, MiB or GiB. */
-export function size(bytes?: number): string {
-  if (bytes === undefined) return "";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
-/** The marker that ties an issue body to the ledger commit it shows. */
-export function ledgerMarker(head: string): string {
-  return `<!-- release-relay:ledger ${head} -->`;
-}
-
-/** Reads the ledger commit an issue body was rendered from, if any. */
-export function readLedgerMarker(body: string | null | undefined): string | undefined {
-  // The marker is the body's last line: text quoted above it (a log excerpt) cannot pass for it.
-  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
-}
-
-/** Where a release stands, in one word, with its progress counts. */
-export interface Verdict {
-  kind: "released" | "yanked" | "attention" | "in-progress";
-  progress: string;
-}
-
-/** Decides the verdict the dashboards (Markdown and HTML) lead with. */
-export function releaseVerdict(state: ReleaseState, ctx: DashboardContext): Verdict {
-  const stagesDone = STAGES.filter((s) => ["succeeded", "skipped"].includes(state.stages[s].status)).length;
-  const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
-  const downstreamDoneCount = active.filter((x) =>
-    downstreamDone(
-      state.downstream.find((d) => d.name === x.name),
-      x,
-    ),
-  ).length;
-  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state.yanked) return { kind: "yanked", progress };
-  if (isComplete(state, ctx.expected)) return { kind: "released", progress };
-  const failing =
-    STAGES.some((s) => state.stages[s].status === "failed") ||
-    state.downstream.some((d) => d.error || d.ci === "failure" || d.image?.status === "failed");
-  return { kind: failing ? "attention" : "in-progress", progress };
-}
 
 /** The one-line verdict at the top of the dashboard. */
 export function statusLine(state: ReleaseState, ctx: DashboardContext): string {
@@ -280,25 +165,6 @@ function qualificationSection(state: ReleaseState, compact: number, links: Allow
       ];
     }),
   ];
-}
-
-/** What people should do next, with the link to do it; nothing once the release is done. */
-export function nextActions(state: ReleaseState, ctx: DashboardContext): NextAction[] {
-  if (state.yanked) return yankNextActions(state, ctx.yankCommand);
-  if (isComplete(state, ctx.expected)) return [];
-  const actions: NextAction[] = [];
-  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
-    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
-  for (const d of state.downstream) {
-    if (d.pr && !d.closed && d.ci === "success")
-      actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
-    if (d.ci === "failure")
-      actions.push({
-        text: `${d.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
-        ...(d.ciUrl ? { url: d.ciUrl } : {}),
-      });
-  }
-  return actions;
 }
 
 function nextSteps(state: ReleaseState, ctx: DashboardContext): string[] {

@@ -1,0 +1,41 @@
+// When a release is complete: every stage done, and every downstream as far as its config asks.
+import type { DownstreamState, ReleaseState } from "./release-state.js";
+import { STAGES } from "./stages.js";
+
+/** What finishing a release needs from each downstream, from the config. */
+export interface DownstreamExpectation {
+  name: string;
+  mode: "pr" | "push" | "dry-run" | "off";
+  reportBack: readonly ("ci" | "merge" | "image-build")[];
+  /** Sent the release by repository_dispatch instead of a PR: only its image-build report is awaited. */
+  dispatch?: boolean;
+}
+
+/** Whether one downstream is done: merged (when tracked), image built (when reported), or not expected at all. */
+export function downstreamDone(d: DownstreamState | undefined, expect: DownstreamExpectation): boolean {
+  if (expect.mode === "off" || expect.mode === "dry-run") return true;
+  if (!d || d.error) return false;
+  if (d.skipped) return true;
+  if (expect.dispatch)
+    return (
+      d.dispatched !== undefined &&
+      (!expect.reportBack.includes("image-build") || d.image?.status === "succeeded")
+    );
+  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
+  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
+  if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
+  return true;
+}
+
+/** Complete: every stage succeeded or was skipped and every downstream is done. */
+export function isComplete(state: ReleaseState, expected: readonly DownstreamExpectation[]): boolean {
+  return (
+    STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") &&
+    expected.every((x) =>
+      downstreamDone(
+        state.downstream.find((d) => d.name === x.name),
+        x,
+      ),
+    )
+  );
+}
