@@ -2,7 +2,11 @@ import { parseDocument } from "yaml";
 import { z } from "zod";
 import { ReleaseRelayError } from "../errors.js";
 import { describeIssues } from "../inputs/validation-issues.js";
-import { type Config, configSchema } from "./schema.js";
+import { checkConfig } from "./checks.js";
+import { type Config, configFieldsSchema } from "./schema.js";
+
+/** release-relay.yml's schema: each field's shape, then the rules between fields. */
+export const configSchema = configFieldsSchema.superRefine(checkConfig);
 
 /** Parses and validates the text of a `release-relay.yml`; every problem is reported at once. */
 export function parseConfig(text: string, fileName = "release-relay.yml"): Config {

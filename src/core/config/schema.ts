@@ -1,10 +1,7 @@
 import { z } from "zod";
-import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "../downstream/template.js";
 import { updaterSchemas, updaters } from "../downstream/updaters/registry.js";
 import { editKindSchema } from "../downstream/updaters/updater.js";
 import { kebabObject } from "../inputs/kebab-object.js";
-import { environmentNameSchema, PRODUCTION } from "./environment-name.js";
-import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 import { quoted } from "./quoted.js";
 import { regexSource } from "./regex-source.js";
 
@@ -117,8 +114,11 @@ export const githubLoginSchema = z
   .regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/)
   .max(64);
 
-/** The whole `release-relay.yml`; the single source of every name the product uses. */
-export const configSchema = kebabObject({
+/**
+ * The whole `release-relay.yml`, field by field; the single source of every name the product uses.
+ * The rules between fields are checkConfig's (checks.ts): parse.ts applies both, as configSchema.
+ */
+export const configFieldsSchema = kebabObject({
   project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: (issue) => `expected a project name (letters, digits, . _ -), got ${quoted(issue.input)}`,
   }),
@@ -196,10 +196,10 @@ export const configSchema = kebabObject({
     }))
     .optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
-  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
+  // dry-run and its own ledger and tracking issue (see src/core/config/environment.ts).
   environments: z
     .record(
-      // Names are checked in superRefine: zod reports a bad record key without its message.
+      // Names are checked in checkConfig: zod reports a bad record key without its message.
       z.string(),
       kebabObject({
         upload: kebabObject({
@@ -217,240 +217,10 @@ export const configSchema = kebabObject({
       }),
     )
     .optional(),
-}).superRefine((config, ctx) => {
-  checkTagPattern(config.tags.pattern, ctx);
-  checkArtifactTemplate(config.build, ctx);
-  if (config.source.archive)
-    checkPlaceholders(config.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
-  if (config.source.releaseNotes)
-    checkPlaceholders(
-      config.source.releaseNotes,
-      [...VERSION_PLACEHOLDERS, "tag"],
-      ["source", "release-notes"],
-      ctx,
-    );
-  for (const [i, branch] of (config.source.releaseBranches ?? []).entries())
-    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
-  checkPlaceholders(config.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
-  for (const [name, env] of Object.entries(config.environments ?? {})) {
-    const named = environmentNameSchema.safeParse(name);
-    if (!named.success || name === PRODUCTION)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name],
-        message:
-          name === PRODUCTION
-            ? `"${PRODUCTION}" is the config as written; name another environment`
-            : (named.error?.issues[0]?.message ?? "invalid environment name"),
-      });
-    const movesObjects = env.upload.bucket !== undefined || env.upload.prefix !== undefined;
-    if (movesObjects && config.upload.publicUrl && !env.upload.publicUrl)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name, "upload", "public-url"],
-        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`,
-      });
-    if (env.tracking.title === config.tracking.title)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name, "tracking", "title"],
-        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`,
-      });
-    if (env.tracking.title)
-      checkPlaceholders(
-        env.tracking.title,
-        VERSION_PLACEHOLDERS,
-        ["environments", name, "tracking", "title"],
-        ctx,
-      );
-  }
-  if (config.tracking.reviewPing && !config.tracking.reviewPing.notify && config.tracking.notify.length === 0)
-    ctx.addIssue({
-      code: "custom",
-      path: ["tracking", "review-ping", "notify"],
-      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify",
-    });
-  const owners = installationsOf(config).map((i) => i.owner);
-  if (owners.length > MAX_INSTALLATIONS)
-    ctx.addIssue({
-      code: "custom",
-      path: ["downstream"],
-      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`,
-    });
-  checkDownstreamGraph(config.downstream, ctx);
-  for (const [i, d] of config.downstream.entries()) {
-    if (!d.dispatch && d.edits.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "edits"],
-        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)",
-      });
-    if (d.dispatch && d.edits.length > 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "edits"],
-        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:",
-      });
-    if (d.dispatch && d.mode === "push")
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "mode"],
-        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off",
-      });
-  }
-  checkNoExpressions(config, [], ctx);
 });
 
 /** A validated config; `environment` is set when an environment's overlay was applied (applyEnvironment). */
-export type Config = z.output<typeof configSchema> & { environment?: string };
+export type Config = z.output<typeof configFieldsSchema> & { environment?: string };
 export type Downstream = Config["downstream"][number];
 export type Edit = z.output<typeof editSchema>;
 export type BuildTarget = Config["build"]["targets"][number];
-
-type Ctx = z.core.$RefinementCtx<unknown>;
-
-function checkTagPattern(pattern: string, ctx: Ctx): void {
-  let re: RegExp;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    return; // already reported by regexSource
-  }
-  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)',
-    });
-  }
-  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`,
-    });
-  }
-}
-
-// release-relay.yml is read by the actions at run time, never by GitHub: an expression there would be
-// used literally (a build command with `${{ secrets.X }}` would run that text), so it is refused.
-function checkNoExpressions(node: unknown, path: (string | number)[], ctx: Ctx): void {
-  if (typeof node === "string") {
-    if (node.includes("${{"))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message:
-          "`$" +
-          "{{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME",
-      });
-  } else if (Array.isArray(node)) {
-    for (const [i, v] of node.entries()) checkNoExpressions(v, [...path, i], ctx);
-  } else if (node && typeof node === "object")
-    for (const [k, v] of Object.entries(node)) checkNoExpressions(v, [...path, k], ctx);
-}
-
-function checkPlaceholders(
-  template: string,
-  allowed: readonly string[],
-  path: (string | number)[],
-  ctx: Ctx,
-): void {
-  for (const name of findPlaceholders(template)) {
-    if (!allowed.includes(name)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`,
-      });
-    }
-  }
-}
-
-function checkArtifactTemplate(build: Config["build"], ctx: Ctx): void {
-  checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
-  if (!build.artifact.includes("{version}")) {
-    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
-  }
-  const seen = new Map<string, number>();
-  build.targets.forEach((t, i) => {
-    const id = [t.os, t.arch, t.distro ?? ""].join("/");
-    const prev = seen.get(id);
-    if (prev !== undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "targets", i],
-        message: `duplicates build.targets[${prev}] (${id})`,
-      });
-    }
-    seen.set(id, i);
-  });
-  const names = new Map<string, number>();
-  build.targets.forEach((t, i) => {
-    const name = build.artifact
-      .replaceAll("{os}", t.os)
-      .replaceAll("{arch}", t.arch)
-      .replaceAll("{distro}", t.distro ?? "");
-    const prev = names.get(name);
-    if (prev !== undefined && seen.size === build.targets.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "artifact"],
-        message: `targets ${prev} and ${i} would both produce ${quoted(name)}; add {os}, {arch} or {distro}`,
-      });
-    }
-    names.set(name, i);
-  });
-}
-
-function checkDownstreamGraph(downstream: Config["downstream"], ctx: Ctx): void {
-  const index = new Map<string, number>();
-  downstream.forEach((d, i) => {
-    if (index.has(d.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "name"],
-        message: `name ${quoted(d.name)} is used twice`,
-      });
-    }
-    index.set(d.name, i);
-  });
-  downstream.forEach((d, i) => {
-    d.after.forEach((dep, j) => {
-      if (!index.has(dep) || dep === d.name) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["downstream", i, "after", j],
-          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n) => n !== d.name).join(", ") || "(none)"}`,
-        });
-      }
-    });
-  });
-  const state = new Map<string, "visiting" | "done">();
-  const visit = (name: string, trail: string[]): string[] | null => {
-    if (state.get(name) === "done") return null;
-    if (state.get(name) === "visiting") return [...trail, name];
-    state.set(name, "visiting");
-    const node = downstream[index.get(name) ?? -1];
-    for (const dep of node?.after ?? []) {
-      if (!index.has(dep) || dep === name) continue;
-      const cycle = visit(dep, [...trail, name]);
-      if (cycle) return cycle;
-    }
-    state.set(name, "done");
-    return null;
-  };
-  for (const d of downstream) {
-    const cycle = visit(d.name, []);
-    if (cycle) {
-      const start = cycle.indexOf(cycle.at(-1) as string);
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", index.get(d.name) ?? 0, "after"],
-        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`,
-      });
-      return;
-    }
-  }
-}
