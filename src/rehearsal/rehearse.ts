@@ -20,9 +20,10 @@ import {
   worldApps,
 } from "./example-world.js";
 import { closeForkPull, type ForkPull, openForkPull } from "./fork-pull.js";
-import { GitHubEmulator, ROUTES } from "./github/emulator.js";
+import { GitHubEmulator } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
 import type { MergeMethod } from "./github/pull-merge.js";
+import { ROUTES } from "./github/routes/route-table.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
 import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";

@@ -4,8 +4,9 @@ import { Ajv } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { GitHubEmulator, ROUTES } from "../../src/rehearsal/github/emulator.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
+import { ROUTES } from "../../src/rehearsal/github/routes/route-table.js";
 
 // The committed excerpt of GitHub's official OpenAPI description (scripts/update-openapi-excerpt.mjs).
 const spec = JSON.parse(readFileSync(join(import.meta.dirname, "github-openapi.json"), "utf8"));

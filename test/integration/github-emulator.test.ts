@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { GitHubEmulator, ROUTES } from "../../src/rehearsal/github/emulator.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
+import { ROUTES } from "../../src/rehearsal/github/routes/route-table.js";
 
 const REPO = { owner: "acme", repo: "hashes" };
 let emulator: GitHubEmulator;

@@ -1,3 +1,6 @@
+import { rateLimitReply } from "./rate-limits.js";
+import type { Reply } from "./replies.js";
+
 /** Kinds of failure the emulator can inject, as GitHub and networks produce them. */
 export type FaultKind =
   | "500"
@@ -36,6 +39,30 @@ export interface FaultPlan {
    * (connection reset), as when a response times out after the server acted; "either": both, by draw.
    */
   phase?: "before" | "after" | "either";
+}
+
+/** What a fault answers in place of the route: a rate limit as GitHub words it, or a server error. */
+export function faultReply(kind: FaultKind): Reply {
+  const reset = Math.floor(Date.now() / 1000) + 1;
+  switch (kind) {
+    case "secondary-rate-limit":
+      return rateLimitReply(403, "secondary", reset, 1);
+    case "secondary-rate-limit-429":
+      return rateLimitReply(429, "secondary", reset, 1);
+    case "secondary-rate-limit-no-retry-after":
+      return rateLimitReply(403, "secondary", reset);
+    case "primary-rate-limit":
+      return rateLimitReply(403, "primary", reset);
+    case "primary-rate-limit-429":
+      return rateLimitReply(429, "primary", reset);
+    default: {
+      const status = Number(kind) || 500;
+      return {
+        status,
+        body: { message: status === 500 ? "Server Error" : "Service Unavailable", status: String(status) },
+      };
+    }
+  }
 }
 
 /** A fault scheduled for the next matching calls, for targeted tests. */

@@ -1,3 +1,5 @@
+import type { ServerResponse } from "node:http";
+
 /** What a route handler answers. */
 export interface Reply {
   status: number;
@@ -43,3 +45,30 @@ export const unprocessable = (message: string): HttpError => new HttpError(422, 
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
 export const noContent = (): Reply => ({ status: 204 });
+
+/** An error thrown by a handler as GitHub would answer it; anything unexpected is a 500 that says what failed. */
+export function errorReply(error: unknown): Reply {
+  if (error instanceof HttpError) return error.reply();
+  return { status: 500, body: { message: `emulator error: ${(error as Error).message}`, status: "500" } };
+}
+
+/** Writes a reply: raw bytes, no body, or JSON, with its length. */
+export function writeReply(res: ServerResponse, reply: Reply, headers: Record<string, string>): void {
+  if (reply.raw) {
+    res.writeHead(reply.status, { ...headers, "content-length": String(reply.raw.length) });
+    res.end(reply.raw);
+    return;
+  }
+  if (reply.body === undefined) {
+    res.writeHead(reply.status, headers);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(reply.body);
+  res.writeHead(reply.status, {
+    ...headers,
+    "content-type": "application/json; charset=utf-8",
+    "content-length": String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
