@@ -9,8 +9,8 @@ import { environmentNameSchema } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseJsonInput } from "../core/inputs/json-input.js";
+import { reportToEvent } from "../core/ledger/downstream-report.js";
 import { type LedgerEvent, ledgerEventSchema, STAGES } from "../core/ledger/events.js";
-import { reportToEvent } from "../core/ledger/report-back.js";
 import { stageEvent } from "../core/ledger/stage-output-events.js";
 import { releasePlanSchema } from "../core/request/plan.js";
 import { versionInputSchema } from "../core/request/version.js";
@@ -161,7 +161,7 @@ function versionOfReport(report: string): string {
   if (!releaseId)
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      "downstream-status payload has no valid releaseId",
+      "downstream report has no valid releaseId",
       "send it with the report-status workflow",
     );
   return releaseId;
@@ -246,7 +246,7 @@ export function eventsFromSettings(
     } catch {
       throw new ReleaseRelayError(
         "E_PAYLOAD",
-        "downstream-status payload is not JSON",
+        "downstream report is not JSON",
         "pass toJSON(github.event.client_payload)",
       );
     }

@@ -6,16 +6,16 @@ import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
 import { readPull, readPullsOfBranch, readWorkflowRun } from "../adapters/runs/reported-facts.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { downstreamReportSchema, reportToEvent } from "../core/ledger/downstream-report.js";
 import type { LedgerEvent } from "../core/ledger/events.js";
 import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
-import { downstreamStatusSchema, reportToEvent } from "../core/ledger/report-back.js";
 import { pullRequestEventId } from "../core/ledger/stage-output-events.js";
 import { judgeReport, MAX_RUN_ID, releasePullOf } from "../core/trust/report-verdict.js";
 import { runIdOfUrl } from "../core/trust/request-verdict.js";
 import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
 
 /**
- * Verifies a downstream-status report (JSON text) from `sender` against GitHub and returns the event
+ * Verifies a downstream report (JSON text) from `sender` against GitHub and returns the event
  * GitHub confirms (and the release's PR, when the ledger did not record it yet); throws E_SENDER or
  * E_REPORT_FORGED for one it does not.
  */
@@ -41,12 +41,12 @@ export async function verifyReport(
   } catch {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      "downstream-status payload is not JSON",
+      "downstream report is not JSON",
       "pass toJSON(github.event.client_payload)",
     );
   }
   const claimed = reportToEvent(raw, config, version, deps.now);
-  const report = downstreamStatusSchema.parse(raw);
+  const report = downstreamReportSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
   const recordedState = state.downstream.find((d) => d.name === downstream);
   const runId = Number(report.runId);

@@ -148,7 +148,7 @@ describe("report-status on the base branch after each merge method", () => {
       expect(decided.status).toBe(0);
       const body = JSON.parse(/^body=(.*)$/m.exec(decided.output)?.[1] ?? "{}");
       expect(body).toMatchObject({
-        event_type: "downstream-status",
+        event_type: "downstream-report",
         client_payload: { releaseId: `cachet@1.2.${patch}`, kind: "image-build", sha: merged.sha },
       });
       expect(decided.output).toMatch(/^owner=cachet-io$/m);

@@ -470,14 +470,14 @@ describe("track-status against the GitHub emulator", () => {
     const stranger = { ...report, repo: "someone/else" };
     await expect(
       runTrackStatus({ ...settings(), report: JSON.stringify(stranger) }, config, reporter),
-    ).rejects.toThrow("downstream-status from someone/else, which is not a downstream in release-relay.yml");
+    ).rejects.toThrow("downstream report from someone/else, which is not a downstream in release-relay.yml");
     await expect(
       runTrackStatus(
         { ...settings(), report: JSON.stringify({ ...report, schemaVersion: 2 }) },
         config,
         reporter,
       ),
-    ).rejects.toThrow("downstream-status payload is invalid");
+    ).rejects.toThrow("downstream report is invalid");
     await expect(
       runTrackStatus({ ...settings(), report: JSON.stringify({ ...report, runId: "78" }) }, config, reporter),
     ).rejects.toThrow("names run 78, which GitHub does not know in valkey-io/valkey-hashes");

@@ -41,7 +41,7 @@ describe("the files init installs, by repo", () => {
     expect(automation?.has("release-relay.yml")).toBe(false);
   });
 
-  it("gives the report-back workflow to each downstream that gets PRs or pushes, and none to a dry-run one", () => {
+  it("gives the report-status workflow to each downstream that gets PRs or pushes, and none to a dry-run one", () => {
     for (const repo of ["acme/hashes", "acme/docs"])
       expect([...(byRepo.get(repo)?.keys() ?? [])]).toEqual([
         ".github/workflows/release-relay-report-status.yml",

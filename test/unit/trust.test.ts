@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config/parse.js";
+import type { DownstreamReport } from "../../src/core/ledger/downstream-report.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
-import type { DownstreamStatus } from "../../src/core/ledger/report-back.js";
 import { buildReleaseRequested, parseReleaseRequested } from "../../src/core/request/release-requested.js";
 import { parseVersion } from "../../src/core/request/version.js";
 import { judgeReport, type ReportFacts } from "../../src/core/trust/report-verdict.js";
@@ -176,7 +176,7 @@ describe("senders", () => {
 });
 
 describe("a downstream report, judged against what GitHub says", () => {
-  const report = (over: Partial<DownstreamStatus>): DownstreamStatus => ({
+  const report = (over: Partial<DownstreamReport>): DownstreamReport => ({
     schemaVersion: 1,
     releaseId: "valkey@8.0.2",
     repo: "valkey-io/valkey-hashes",

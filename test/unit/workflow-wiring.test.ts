@@ -4,7 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DOWNSTREAM_STATUS, downstreamStatusSchema } from "../../src/core/ledger/report-back.js";
+import {
+  DOWNSTREAM_REPORT,
+  downstreamReportSchema,
+  EARLIER_DOWNSTREAM_REPORT,
+} from "../../src/core/ledger/downstream-report.js";
 import { releasePlanSchema } from "../../src/core/request/plan.js";
 import {
   RELEASE_REQUESTED,
@@ -77,8 +81,17 @@ describe("workflow templates are wired to the actions they use", () => {
 
   it("dispatch event types match between senders and receivers", () => {
     expect(load("automation/release.yml").wf.on.repository_dispatch?.types).toEqual([RELEASE_REQUESTED]);
-    expect(load("automation/status.yml").wf.on.repository_dispatch?.types).toEqual([DOWNSTREAM_STATUS]);
-    expect(load("downstream/report-status.yml").text).toContain(`event_type: "${DOWNSTREAM_STATUS}"`);
+    expect(load("automation/status.yml").wf.on.repository_dispatch?.types).toEqual([
+      DOWNSTREAM_REPORT,
+      EARLIER_DOWNSTREAM_REPORT,
+    ]);
+    expect(load("downstream/report-status.yml").text).toContain(`event_type: "${DOWNSTREAM_REPORT}"`);
+  });
+
+  it("records a report sent under the event type earlier report-status workflows send, as any other", () => {
+    const status = load("automation/status.yml").wf as Workflow & { jobs: Record<string, { if?: string }> };
+    expect(status.on.repository_dispatch?.types).toContain(EARLIER_DOWNSTREAM_REPORT);
+    expect(status.jobs.record?.if).toBe("github.event_name == 'repository_dispatch'");
   });
 
   it("payload fields the templates read are in the event schemas", () => {
@@ -97,14 +110,14 @@ describe("workflow templates are wired to the actions they use", () => {
       ]).toContain(top);
     }
     for (const f of fields(load("automation/status.yml").text))
-      expect(Object.keys(downstreamStatusSchema.shape)).toContain(f);
+      expect(Object.keys(downstreamReportSchema.shape)).toContain(f);
     // What report-status builds with jq is what the receiver accepts.
     const built = [
       ...load("downstream/report-status.yml").text.matchAll(/\{schemaVersion: 1,([^}]*)\}/g),
     ].map((m) => m[1] as string);
     for (const object of built) {
       for (const key of object.split(",").map((kv) => kv.trim().split(":")[0] as string))
-        expect(Object.keys(downstreamStatusSchema.shape)).toContain(key);
+        expect(Object.keys(downstreamReportSchema.shape)).toContain(key);
     }
     expect(built).toHaveLength(2);
   });

@@ -60,7 +60,7 @@ export const INSTALLED_FILES: readonly InstalledFile[] = [
 
 /**
  * What a config's repos must hold of this version, by repo (path → `describe(file)`): the trigger in
- * the source repo, workflows and vendored actions in the automation repo, the report-back workflow
+ * the source repo, workflows and vendored actions in the automation repo, the report-status workflow
  * in each downstream that gets PRs or pushes.
  */
 export function installedFilesByRepo<T>(

@@ -1,6 +1,6 @@
 import { ReleaseRelayError } from "../errors.js";
+import type { DownstreamReport } from "../ledger/downstream-report.js";
 import type { LedgerEvent } from "../ledger/events.js";
-import type { DownstreamStatus } from "../ledger/report-back.js";
 import type { ReportedRun } from "./request-verdict.js";
 
 /** A pull request as GitHub reports it. */
@@ -36,7 +36,7 @@ const refuse = (message: string, hint: string) => new ReleaseRelayError("E_REPOR
  * the payload's. A report GitHub contradicts, or that names nothing GitHub knows, is refused.
  */
 export function judgeReport(
-  report: DownstreamStatus,
+  report: DownstreamReport,
   claimed: LedgerEvent,
   recorded: { pull?: { number: number; headSha?: string } | undefined; dispatchedAt?: string | undefined },
   facts: ReportFacts,
@@ -140,7 +140,7 @@ export function judgeReport(
  * sent there; a finished run's conclusion is GitHub's, a running one may only report on itself.
  */
 function dispatchedImageBuild(
-  report: DownstreamStatus,
+  report: DownstreamReport,
   claimed: LedgerEvent,
   dispatchedAt: string,
   facts: ReportFacts,

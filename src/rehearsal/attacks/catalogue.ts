@@ -10,7 +10,7 @@ export const REQUEST_ATTACKS = {
   "wrong-sender": "a correct-looking release-requested sent with an outside collaborator's token",
 } as const;
 
-/** Attacks on downstream-status, sent as a downstream's report-status workflow would send one. */
+/** Attacks on downstream reports, sent as a downstream's report-status workflow would send one. */
 export const REPORT_ATTACKS = {
   "forged-merged": "a merged report for a release PR that is still open",
   "forged-ci": "a CI success report naming a run GitHub never had",

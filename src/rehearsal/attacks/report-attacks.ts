@@ -1,10 +1,10 @@
 // Forged downstream reports: each is sent to the automation repo as repository_dispatch
-// downstream-status with the downstream repos' real report token, naming the release's real PR and
+// downstream reports with the downstream repos' real report token, naming the release's real PR and
 // (but for huge-run-id) a real report-status run, as anyone who can read those public repos could.
 import { randomBytes } from "node:crypto";
 import { ReleaseRelayError } from "../../core/errors.js";
+import { DOWNSTREAM_REPORT } from "../../core/ledger/downstream-report.js";
 import type { DownstreamState } from "../../core/ledger/release-state.js";
-import { DOWNSTREAM_STATUS } from "../../core/ledger/report-back.js";
 import { type AttackWorld, type Attempt, dispatch, knownRuns, runUrl } from "./attacker.js";
 import type { ReportAttack } from "./catalogue.js";
 import { ledgerFact, releaseState } from "./world-facts.js";
@@ -86,14 +86,14 @@ export async function attackReport(name: ReportAttack, world: AttackWorld): Prom
     world.project.config.downstream.find((d) => d.name === t.name)?.reportBack.includes(kind as never) ??
     false;
   const send = (payload: unknown) =>
-    dispatch(world, world.credentials.reportToken, DOWNSTREAM_STATUS, payload);
+    dispatch(world, world.credentials.reportToken, DOWNSTREAM_REPORT, payload);
   const prUrl = (t: Target) => t.pr.url;
   switch (name) {
     case "forged-merged": {
       const t = pick(name, all, reportsBack("merge"), true);
       await send(report(world, t, { kind: "merged", url: prUrl(t) }));
       return {
-        sent: `downstream-status “merged” for the ${t.name} PR #${t.pr.number}, which GitHub says is open, claiming to come from ${via(t)}, sent with the report token (${REPORTER})`,
+        sent: `downstream report “merged” for the ${t.name} PR #${t.pr.number}, which GitHub says is open, claiming to come from ${via(t)}, sent with the report token (${REPORTER})`,
         code: "E_REPORT_FORGED",
       };
     }
@@ -104,7 +104,7 @@ export async function attackReport(name: ReportAttack, world: AttackWorld): Prom
       const url = runUrl(world, t.repo, never);
       await send(report(world, t, { kind: "ci", state: "success", url, sha: t.head }));
       return {
-        sent: `downstream-status “CI success” for the open ${t.name} PR #${t.pr.number} at ${t.head.slice(0, 12)}, naming CI run ${never}, which GitHub never had, claiming to come from ${via(t)}, sent with the report token (${REPORTER})`,
+        sent: `downstream report “CI success” for the open ${t.name} PR #${t.pr.number} at ${t.head.slice(0, 12)}, naming CI run ${never}, which GitHub never had, claiming to come from ${via(t)}, sent with the report token (${REPORTER})`,
         code: "E_REPORT_FORGED",
       };
     }
@@ -121,7 +121,7 @@ export async function attackReport(name: ReportAttack, world: AttackWorld): Prom
         }),
       );
       return {
-        sent: `downstream-status “image built” (${digest.slice(0, 19)}…) for ${t.name}, whose PR #${t.pr.number} GitHub says is not merged, naming the real finished run ${named}, claiming to come from ${via(t)}, sent with the report token (${REPORTER})`,
+        sent: `downstream report “image built” (${digest.slice(0, 19)}…) for ${t.name}, whose PR #${t.pr.number} GitHub says is not merged, naming the real finished run ${named}, claiming to come from ${via(t)}, sent with the report token (${REPORTER})`,
         code: "E_REPORT_FORGED",
       };
     }
@@ -133,7 +133,7 @@ export async function attackReport(name: ReportAttack, world: AttackWorld): Prom
         runId: "99999999999999999999",
       });
       return {
-        sent: `downstream-status “CI success” for the ${t.name} PR #${t.pr.number} claiming to come from run 99999999999999999999 of ${t.repo} (past any run id GitHub hands out), sent with the report token (${REPORTER})`,
+        sent: `downstream report “CI success” for the ${t.name} PR #${t.pr.number} claiming to come from run 99999999999999999999 of ${t.repo} (past any run id GitHub hands out), sent with the report token (${REPORTER})`,
         code: "E_REPORT_FORGED",
       };
     }
@@ -142,7 +142,7 @@ export async function attackReport(name: ReportAttack, world: AttackWorld): Prom
       const t = pick(name, site ? [site] : [], () => true, false);
       await send(report(world, t, { kind: "page-published", url: HOSTILE_URL }));
       return {
-        sent: `downstream-status “page published” for ${t.name} from its real ${via(t)}, with the URL ${HOSTILE_URL}, sent with the report token (${REPORTER})`,
+        sent: `downstream report “page published” for ${t.name} from its real ${via(t)}, with the URL ${HOSTILE_URL}, sent with the report token (${REPORTER})`,
         // A published page lives outside GitHub: the report is a hint, recorded as such; what must
         // not happen is the URL becoming a link (or escaping its cell) on the tracking issue.
         allowed: (fact) => fact === ledgerFact(world, `downstream.${t.name}.page`),

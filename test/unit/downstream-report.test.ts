@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { ReleaseRelayError } from "../../src/core/errors.js";
-import { reportToEvent } from "../../src/core/ledger/report-back.js";
+import { reportToEvent } from "../../src/core/ledger/downstream-report.js";
 
 const config = parseConfig(
   readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8"),
@@ -45,7 +45,7 @@ describe("reportToEvent", () => {
   ])("refuses a report from %s", (_what, repo) => {
     expect(refusal(() => reportToEvent(merged(repo), config, "8.0.2", AT))).toEqual({
       code: "E_PAYLOAD",
-      message: `downstream-status from ${repo}, which is not a downstream in release-relay.yml`,
+      message: `downstream report from ${repo}, which is not a downstream in release-relay.yml`,
       hint: "only configured downstream repos may report; add it to downstream or ignore the report",
     });
   });
@@ -62,7 +62,7 @@ describe("reportToEvent", () => {
       ),
     ).toMatchObject({
       code: "E_PAYLOAD",
-      message: "downstream-status is for valkey@8.0.1, not valkey@8.0.2",
+      message: "downstream report is for valkey@8.0.1, not valkey@8.0.2",
     });
   });
 });

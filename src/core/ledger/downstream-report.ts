@@ -4,11 +4,20 @@ import { ReleaseRelayError } from "../errors.js";
 import { describeIssues } from "../inputs/validation-issues.js";
 import type { LedgerEvent } from "./events.js";
 
-/** `repository_dispatch` event type downstream repos send back. */
-export const DOWNSTREAM_STATUS = "downstream-status";
+// A downstream report: what a downstream repo's report-status workflow saw of the release's PR (its
+// CI, its merge), of an image build or of a published page, sent to the automation repo.
 
-/** Payload of `downstream-status`, schema version 1: what a downstream repo's workflow saw. */
-export const downstreamStatusSchema = z.strictObject({
+/** The `repository_dispatch` event type of a downstream report. */
+export const DOWNSTREAM_REPORT = "downstream-report";
+
+/**
+ * The event type report-status workflows installed earlier send: the automation repo's status
+ * workflow still listens to it, so downstream repos can update after the automation repo.
+ */
+export const EARLIER_DOWNSTREAM_REPORT = "downstream-status";
+
+/** A downstream report's payload, schema version 1. */
+export const downstreamReportSchema = z.strictObject({
   schemaVersion: z.literal(1),
   releaseId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   repo: z.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
@@ -32,15 +41,15 @@ export const downstreamStatusSchema = z.strictObject({
   runId: z.string().regex(/^\d{1,20}$/),
 });
 
-export type DownstreamStatus = z.infer<typeof downstreamStatusSchema>;
+export type DownstreamReport = z.infer<typeof downstreamReportSchema>;
 
 /** Validates a report from a downstream repo and turns it into a ledger event; repos not in the config are refused. */
 export function reportToEvent(input: unknown, config: Config, version: string, at: string): LedgerEvent {
-  const parsed = downstreamStatusSchema.safeParse(input, { reportInput: true });
+  const parsed = downstreamReportSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status payload is invalid:\n${describeIssues(parsed.error.issues)
+      `downstream report is invalid:\n${describeIssues(parsed.error.issues)
         .map((l) => `  ${l}`)
         .join("\n")}`,
       "send it with the report-status workflow of the same release-relay version",
@@ -50,7 +59,7 @@ export function reportToEvent(input: unknown, config: Config, version: string, a
   if (p.releaseId !== `${config.project}@${version}`) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status is for ${p.releaseId}, not ${config.project}@${version}`,
+      `downstream report is for ${p.releaseId}, not ${config.project}@${version}`,
       "check the version the report was sent for",
     );
   }
@@ -58,7 +67,7 @@ export function reportToEvent(input: unknown, config: Config, version: string, a
   if (!downstream) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status from ${p.repo}, which is not a downstream in release-relay.yml`,
+      `downstream report from ${p.repo}, which is not a downstream in release-relay.yml`,
       "only configured downstream repos may report; add it to downstream or ignore the report",
     );
   }
