@@ -17,3 +17,17 @@ export function sendS3Error(
   res.end(body);
   return status;
 }
+
+/** 412: an `If-None-Match: *` write of a key that exists. */
+export const preconditionFailed = (res: ServerResponse): number =>
+  sendS3Error(
+    res,
+    412,
+    "PreconditionFailed",
+    "At least one of the pre-conditions you specified did not hold",
+    "If-None-Match",
+  );
+
+/** 400: the bytes do not have the SHA-256 the request declared. */
+export const badDigest = (res: ServerResponse): number =>
+  sendS3Error(res, 400, "BadDigest", "The SHA256 you specified did not match the calculated checksum.");
