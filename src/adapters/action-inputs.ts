@@ -16,14 +16,23 @@ export interface ActionInputs<T> {
 
 type Kebab<Shape extends z.ZodRawShape> = ReturnType<typeof kebabObject<Shape>>;
 
+/**
+ * Turns the parsed inputs into the action's settings; a rule across inputs (give one of two) is an
+ * issue added to `ctx`, reported like any other invalid input.
+ */
+type Settle<Shape extends z.ZodRawShape, T> = (
+  inputs: z.output<Kebab<Shape>>,
+  ctx: z.core.$RefinementCtx,
+) => T;
+
 export function actionInputs<Shape extends z.ZodRawShape>(shape: Shape): ActionInputs<z.output<Kebab<Shape>>>;
 export function actionInputs<Shape extends z.ZodRawShape, T>(
   shape: Shape,
-  settle: (inputs: z.output<Kebab<Shape>>) => T,
+  settle: Settle<Shape, T>,
 ): ActionInputs<T>;
 export function actionInputs<Shape extends z.ZodRawShape, T>(
   shape: Shape,
-  settle?: (inputs: z.output<Kebab<Shape>>) => T,
+  settle?: Settle<Shape, T>,
 ): ActionInputs<unknown> {
   const object = kebabObject(shape);
   return { names: Object.keys(shape), schema: settle ? object.transform(settle) : object };

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runTrigger, type TriggerSettings } from "../../src/actions/trigger.js";
 import { createGitHubClient } from "../../src/adapters/github/client.js";
 import { readRunContext } from "../../src/adapters/run-context.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { parseReleaseRequested } from "../../src/core/request/release-requested.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { type RequestSettings, requestRelease } from "../../src/steps/request.js";
 import { runBundledAction, tagPushEnv } from "../support/run-action.js";
 import { reportChecks, seedSourceRepo, triggerInputs, VALKEY_REQUIRED_CHECKS } from "../support/source-ci.js";
 
@@ -180,7 +180,7 @@ describe("source CI (source.required-checks)", () => {
 });
 
 describe("waiting for checks still running", () => {
-  const settings = (): TriggerSettings => ({
+  const settings = (): RequestSettings => ({
     automationRepo: AUTOMATION,
     token: "dispatch-token",
     sourceToken: "source-reader",
@@ -199,7 +199,7 @@ describe("waiting for checks still running", () => {
       "test-sanitizer-address": "in_progress",
     });
   });
-  /** runTrigger in-process, with a clock that a sleep moves on (and a hook to report checks while it "waits"). */
+  /** requestRelease in-process, with a clock that a sleep moves on (and a hook to report checks while it "waits"). */
   const run = async (onSleep: (n: number) => Promise<void>) => {
     const client = (token: string) => createGitHubClient({ token, baseUrl: emulator.url, pace: "local" });
     let now = Date.parse("2026-11-23T10:00:00Z");
@@ -208,7 +208,7 @@ describe("waiting for checks still running", () => {
     const context = readRunContext(
       tagPushEnv(SOURCE, running, emulator.url, { GITHUB_REF: "refs/tags/8.0.6" }),
     );
-    const outcome = runTrigger(settings(), context, {
+    const outcome = requestRelease(settings(), context, {
       github: client("dispatch-token"),
       source: client("source-reader"),
       loadConfig: async () => parseConfig(configText, configPath),
@@ -253,7 +253,7 @@ describe("required-checks: all, with the trigger's own job a check run on the ta
   // On GitHub the request-release job is itself a check run on the commit it checks
   // (lewagon/wait-on-check-action#10); the local runner creates one for every job, as here.
   const allConfig = configText.replace(/^ {2}required-checks: .*$/m, "  required-checks: all");
-  const settings = (): TriggerSettings => ({
+  const settings = (): RequestSettings => ({
     automationRepo: AUTOMATION,
     token: "dispatch-token",
     sourceToken: "source-reader",
@@ -270,7 +270,7 @@ describe("required-checks: all, with the trigger's own job a check run on the ta
     await emulator.git(SOURCE).run(["tag", "8.0.7", sha]);
     await reportChecks(emulator, SOURCE, sha, { "test-ubuntu-latest": "success" });
   });
-  /** runTrigger as the request-release job of a new run, whose check run is in progress on the commit. */
+  /** requestRelease as the request-release job of a new run, whose check run is in progress on the commit. */
   const trigger = async () => {
     runId++;
     emulator.startJobCheckRun(SOURCE, { runId, name: "request-release", headSha: sha });
@@ -284,7 +284,7 @@ describe("required-checks: all, with the trigger's own job a check run on the ta
         GITHUB_SERVER_URL: emulator.url,
       }),
     );
-    const outcome = runTrigger(settings(), context, {
+    const outcome = requestRelease(settings(), context, {
       github: client("dispatch-token"),
       source: client("source-reader"),
       loadConfig: async () => parseConfig(allConfig, configPath),

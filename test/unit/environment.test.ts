@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runBuildMatrix } from "../../src/actions/build-matrix.js";
 import { applyEnvironment, ledgerKey } from "../../src/core/config/environment.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { dashboardContext } from "../../src/core/dashboard/context.js";
 import { planRelease } from "../../src/core/request/plan.js";
 import { buildReleaseRequested } from "../../src/core/request/release-requested.js";
 import { parseTag } from "../../src/core/request/version.js";
+import { planRequest } from "../../src/steps/plan.js";
 
 const text = readFileSync(join(import.meta.dirname, "../../examples/cachet/release-relay.yml"), "utf8");
 const config = parseConfig(text);
@@ -117,7 +117,7 @@ describe("environments", () => {
       now: () => new Date(),
       log: () => {},
     };
-    await expect(runBuildMatrix(settings, config, context)).rejects.toThrow(
+    await expect(planRequest(settings, config, context)).rejects.toThrow(
       /release requested for environment dev, but this step plans for production/,
     );
     expect(ledgerKey(applyEnvironment(config, "dev"), "1.2.1")).toBe("dev/1.2.1");

@@ -4,8 +4,6 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runBuildMatrix } from "../../../src/actions/build-matrix.js";
-import { runTrackStatus } from "../../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github/client.js";
 import { LedgerStore } from "../../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../../src/core/config/parse.js";
@@ -18,6 +16,8 @@ import {
 import { parseVersion } from "../../../src/core/request/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
 import { hashRelease } from "../../../src/steps/hash.js";
+import { planRequest } from "../../../src/steps/plan.js";
+import { trackRelease } from "../../../src/steps/track/track.js";
 import { verifyStageRuns } from "../../../src/steps/verify-stage-runs.js";
 import { runBundledAction } from "../../support/run-action.js";
 import { reportChecks, seedReleasableCommit } from "../../support/source-ci.js";
@@ -58,7 +58,7 @@ const request = (overrides: Partial<ReleaseRequestedPayload> = {}, tag = "8.0.2"
   });
 
 const plan = (payload: string, sender = REQUESTER) =>
-  runBuildMatrix(
+  planRequest(
     {
       configPath,
       environment: undefined,
@@ -213,7 +213,7 @@ describe("release requests: only the tag's real commit is built", () => {
 
   it("refuses the same version requested again from another commit, naming both", async () => {
     const first = await plan(request());
-    await runTrackStatus(
+    await trackRelease(
       { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
       config,
       trackDeps(REQUESTER),
@@ -239,7 +239,7 @@ describe("release requests: only the tag's real commit is built", () => {
 
   it("hands a refused request for an existing release on as one refused ledger line", async () => {
     const first = await plan(request());
-    await runTrackStatus(
+    await trackRelease(
       { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
       config,
       trackDeps(REQUESTER),
@@ -268,7 +268,7 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
 
   beforeEach(async () => {
     const first = await plan(request());
-    await runTrackStatus(
+    await trackRelease(
       { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
       config,
       trackDeps(REQUESTER),
@@ -287,7 +287,7 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
       title: "8.0.2",
     });
     prNumber = pr.data.number;
-    await runTrackStatus(
+    await trackRelease(
       {
         ...trackSettings(configPath, "8.0.2", {}),
         event: JSON.stringify({
@@ -320,7 +320,7 @@ describe("downstream reports: only what GitHub confirms is recorded", () => {
   });
 
   const send = (payload: string, sender = REPORTER, n = 3) =>
-    runTrackStatus(
+    trackRelease(
       { ...trackSettings(configPath, "8.0.2", {}), report: payload },
       config,
       trackDeps(sender, n),
@@ -428,7 +428,7 @@ describe("a report for a release PR the ledger has not recorded yet", () => {
     return pr.data.number;
   };
   const send = (payload: string) =>
-    runTrackStatus(
+    trackRelease(
       { ...trackSettings(configPath, "8.0.2", { appSlug: "release-relay" }), report: payload },
       config,
       trackDeps(REPORTER, 3),
@@ -436,7 +436,7 @@ describe("a report for a release PR the ledger has not recorded yet", () => {
 
   beforeEach(async () => {
     const first = await plan(request());
-    await runTrackStatus(
+    await trackRelease(
       { ...trackSettings(configPath, "8.0.2", {}), plan: JSON.stringify(first) },
       config,
       trackDeps(REQUESTER),
@@ -482,7 +482,7 @@ describe("what others write in the automation repo", () => {
     });
     const first = await plan(request());
     // Given the App's slug, as release.yml does: only an issue this App opened could be taken over.
-    const done = await runTrackStatus(
+    const done = await trackRelease(
       { ...trackSettings(configPath, "8.0.2", { appSlug: "release-relay" }), plan: JSON.stringify(first) },
       config,
       trackDeps(REQUESTER),
