@@ -2,6 +2,7 @@ import { z } from "zod";
 import { environmentNameSchema } from "../config/environment-name.js";
 import { githubLoginSchema, repoNameSchema } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
+import { parseJsonInput } from "../inputs/json-input.js";
 import { describeIssues } from "../inputs/validation-issues.js";
 import { assertDispatchPayloadFits } from "./dispatch-payload.js";
 import { type ChecksOverride, checksOverrideSchema } from "./source-gate.js";
@@ -88,18 +89,17 @@ export type ReleaseRequested = Omit<ReleaseRequestedPayload, "schemaVersion" | "
 
 /** Validates a received `release-requested` payload (JSON text or object) before anything else happens. */
 export function parseReleaseRequested(input: unknown): ReleaseRequested {
-  let value = input;
-  if (typeof input === "string") {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        `release-requested payload is not JSON: ${(error as Error).message}`,
-        "pass the dispatch client_payload as JSON (toJSON(github.event.client_payload))",
-      );
-    }
-  }
+  // Only JSON here: the payload is validated below, with every problem named.
+  const value =
+    typeof input === "string"
+      ? parseJsonInput(
+          input,
+          z.unknown(),
+          "release-requested payload",
+          "pass the dispatch client_payload as JSON (toJSON(github.event.client_payload))",
+          "E_PAYLOAD",
+        )
+      : input;
   const result = anyReleaseRequestedSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
