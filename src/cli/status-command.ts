@@ -1,52 +1,19 @@
-import { readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { readConfigFile } from "../adapters/config-file.js";
+import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import { serverUrlFor } from "../adapters/run-context.js";
-import { applyEnvironment, ledgerKey } from "../core/config/environment.js";
-import { parseConfig } from "../core/config/parse.js";
+import { ledgerKey } from "../core/config/environment.js";
 import type { Config } from "../core/config/schema.js";
 import { dashboardContext } from "../core/dashboard/context.js";
 import { renderDashboardHtml } from "../core/dashboard/html.js";
 import { renderDashboard } from "../core/dashboard/markdown.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/request/version.js";
-import { GitHubEmulator } from "../rehearsal/github/emulator.js";
-import { readRelease } from "../rehearsal/rehearsal-outcome.js";
+import { openKeptWorld } from "../rehearsal/kept-world.js";
+import { readRelease } from "../steps/read-release.js";
 import type { Command } from "./cli-args.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
-
-/** Reads a release from a kept rehearsal: its emulator state served again, read through the API. */
-async function fromKeptWorld(dir: string, version: string) {
-  const world = JSON.parse(readFileSync(join(dir, "world.json"), "utf8")) as {
-    credentials: { maintainerToken: string };
-    environment?: string;
-  };
-  const config = applyEnvironment(
-    parseConfig(readFileSync(join(dir, "release-relay.yml"), "utf8")),
-    world.environment,
-  );
-  const emulator = new GitHubEmulator({ dir });
-  await emulator.start();
-  try {
-    emulator.loadState(readFileSync(join(dir, "emulator-state.json"), "utf8"));
-    emulator.addToken(world.credentials.maintainerToken, {
-      login: "status-reader",
-      repos: { [config.tracking.repo]: ["contents:read"] },
-    });
-    return {
-      config,
-      ...(await readRelease(
-        emulator.url,
-        world.credentials.maintainerToken,
-        config.tracking.repo,
-        ledgerKey(config, version),
-      )),
-    };
-  } finally {
-    await emulator.stop();
-  }
-}
 
 /**
  * `release-relay status <version>`: the release's dashboard from its ledger, for a real automation
@@ -74,20 +41,24 @@ export const statusCommand: Command = async (args, out) => {
     );
   parseVersion(version);
   let config: Config;
-  let read: Awaited<ReturnType<typeof readRelease>>;
+  let github: GitHubClient;
   // The dashboard links only to pages of the GitHub server the release ran on.
   let serverUrl: string | undefined;
+  let close = async () => {};
   if (values.keep) {
-    ({ config, ...read } = await fromKeptWorld(resolve(values.keep), version));
+    const world = await openKeptWorld(resolve(values.keep));
+    ({ config, close } = world);
+    github = createGitHubClient({ token: world.token, baseUrl: world.apiUrl });
   } else {
     const { token, apiUrl } = githubAccess(
       values["api-url"],
       "export a token that may read the automation repo's contents",
     );
     config = await readConfigFile(values.config as string, values.environment);
-    read = await readRelease(apiUrl, token, config.tracking.repo, ledgerKey(config, version));
+    github = createGitHubClient({ token, baseUrl: apiUrl });
     serverUrl = serverUrlFor(apiUrl);
   }
+  const read = await readRelease(github, config.tracking.repo, ledgerKey(config, version)).finally(close);
   if (read.snapshot.events.length === 0)
     throw new ReleaseRelayError(
       "E_LEDGER",

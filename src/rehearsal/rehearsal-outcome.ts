@@ -3,17 +3,17 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
-import { createGitHubClient } from "../adapters/github/client.js";
-import { LedgerStore } from "../adapters/ledger/ledger-store.js";
 import { packageRoot } from "../adapters/package-files.js";
 import { ledgerKey } from "../core/config/environment.js";
 import { dashboardContext } from "../core/dashboard/context.js";
 import { renderDashboardHtml } from "../core/dashboard/html.js";
 import { renderDashboard } from "../core/dashboard/markdown.js";
 import { isComplete } from "../core/ledger/completion.js";
-import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
+import type { ReleaseState } from "../core/ledger/release-state.js";
 import { yankDone } from "../core/yank/yank-plan.js";
+import { readRelease } from "../steps/read-release.js";
 import type { AttackOutcome } from "./attacks/attack-outcome.js";
+import { emulatorClient } from "./emulator-client.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
@@ -60,13 +60,6 @@ export interface RehearsalOutcome {
   runs: RunRecord[];
 }
 
-/** Reads a release's ledger (key: ledgerKey) through the API, as `release-relay status` does for a real repo. */
-export async function readRelease(apiUrl: string, token: string, repo: string, key: string) {
-  const github = createGitHubClient({ token, baseUrl: apiUrl, retryAfterBaseValue: 0.01 });
-  const snapshot = await new LedgerStore(github, repo, key).read();
-  return { snapshot, state: deriveState(snapshot.events), github };
-}
-
 /** The world's S3 keys (worlds kept by older versions have none: the local S3's defaults). */
 export function awsKeys(c: WorldCredentials): { accessKeyId: string; secretAccessKey: string } {
   return {
@@ -102,12 +95,8 @@ export async function collectOutcome(input: {
     byRoute,
   };
 
-  const { snapshot, state, github } = await readRelease(
-    emulator.url,
-    input.maintainerToken,
-    project.automationRepo,
-    ledgerKey(config, version),
-  );
+  const github = emulatorClient(emulator.url, input.maintainerToken);
+  const { snapshot, state } = await readRelease(github, project.automationRepo, ledgerKey(config, version));
   const ctx = dashboardContext(config, version, snapshot.head, emulator.url);
   let trackingIssueBody = renderDashboard(state, ctx);
   if (state.trackingIssue) {

@@ -4,7 +4,8 @@
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { ledgerKey } from "../../core/config/environment.js";
 import type { ReleaseState } from "../../core/ledger/release-state.js";
-import { readRelease } from "../rehearsal-outcome.js";
+import { readRelease } from "../../steps/read-release.js";
+import { emulatorClient } from "../emulator-client.js";
 import type { AttackWorld } from "./attacker.js";
 
 /** The world's facts as "what → value", plus the refused lines of each ledger. */
@@ -89,7 +90,8 @@ export async function releaseState(
   key = ledgerKey(world.project.config, world.version),
 ): Promise<ReleaseState> {
   const { emulator, credentials, project } = world;
-  return (await readRelease(emulator.url, credentials.maintainerToken, project.automationRepo, key)).state;
+  const github = emulatorClient(emulator.url, credentials.maintainerToken);
+  return (await readRelease(github, project.automationRepo, key)).state;
 }
 
 export async function worldFacts(world: AttackWorld): Promise<WorldFacts> {
