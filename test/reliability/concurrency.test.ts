@@ -7,13 +7,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
-import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { trackRelease } from "../../src/steps/track/track.js";
+import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
+import { lostSwaps } from "../support/lost-swaps.js";
 import { seedValkeyDownstreams } from "../support/valkey-downstreams.js";
 
 const examplePath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
@@ -100,7 +102,13 @@ describe("reliability: five releases of different lines on one afternoon", () =>
   it("each ends with one clean PR, rebased as the others merge: none lost, none duplicated", async () => {
     const before = await readme("main");
     // Five release workflows reach their PR stage at the same moment.
+    const start = emulator.log.mark();
     const opened = await Promise.all(VERSIONS.map((v) => openPrs(v)));
+    // They really raced: all five read the base branch before any of them wrote.
+    const calls = emulator.log.calls({ since: start });
+    const firstWrite = calls.find((c) => c.mutating)?.seq ?? 0;
+    const baseReads = calls.filter((c) => c.method === "GET" && c.path === `/repos/${HASHES}/branches/main`);
+    expect(baseReads.map((c) => c.seq < firstWrite)).toEqual(VERSIONS.map(() => true));
     expect(opened.map((r) => r[0]?.outcome)).toEqual(VERSIONS.map(() => "opened"));
     expect(emulator.state.repos[HASHES]?.pulls).toHaveLength(5);
     for (const v of VERSIONS) expect(await readme(`release-relay/${v}/hashes`)).toBe(`${before}\n${line(v)}`);
@@ -239,7 +247,7 @@ describe("reliability: downstream reports out of order, twice and all at once", 
     }
   };
   const record = (version: string, r: object, n: number) =>
-    runTrackStatus(
+    trackRelease(
       {
         configPath: examplePath,
         version,
@@ -274,7 +282,10 @@ describe("reliability: downstream reports out of order, twice and all at once", 
     // The same story for another release: reversed, every report sent twice, all at the same time.
     await happened("8.1.9", 300);
     const reversed = story("8.1.9", 300).reverse();
+    const start = emulator.log.mark();
     await Promise.all([...reversed, ...reversed].map((r, n) => record("8.1.9", r, n)));
+    // They really arrived together: writers lost the ledger branch to each other and retried.
+    expect(lostSwaps(emulator, AUTOMATION, start).length).toBeGreaterThan(0);
     const strip = (ds: Awaited<ReturnType<typeof downstreamState>>) =>
       ds.map((d) => ({ name: d.name, ci: d.ci, merged: d.merged, closed: d.closed, image: d.image?.status }));
     expect(strip(await downstreamState("8.1.9"))).toEqual(strip(inOrder));
