@@ -20,7 +20,7 @@ import {
   generatedDownstreamSchema,
   runsGenerator,
 } from "../core/downstream/generated-edits.js";
-import type { EditValues } from "../core/downstream/release-values.js";
+import type { EditValues } from "../core/downstream/template.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
 import { orderDownstream } from "../core/request/plan.js";

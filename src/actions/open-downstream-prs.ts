@@ -22,7 +22,7 @@ import { type Config, type Downstream, downstreamNameSchema } from "../core/conf
 import { type GeneratedEdits, runsGenerator } from "../core/downstream/generated-edits.js";
 import { renderPullRequestBody } from "../core/downstream/pull-request-body.js";
 import { buildReleasePublished } from "../core/downstream/release-published.js";
-import type { EditValues } from "../core/downstream/release-values.js";
+import type { EditValues } from "../core/downstream/template.js";
 import { renderTemplate } from "../core/downstream/template.js";
 import { describeError, ReleaseRelayError } from "../core/errors.js";
 import { parseJsonInput } from "../core/inputs/json-input.js";

@@ -7,7 +7,8 @@ import { readHashesFile } from "../adapters/storage/hashes-file.js";
 import type { ArtifactHash } from "../core/artifacts/checksums.js";
 import { environmentNameSchema } from "../core/config/environment-name.js";
 import type { Config } from "../core/config/schema.js";
-import { type EditValues, editValues } from "../core/downstream/release-values.js";
+import { editValues } from "../core/downstream/release-values.js";
+import type { EditValues } from "../core/downstream/template.js";
 import { floatingTags, parseVersion, type Version, versionInputSchema } from "../core/request/version.js";
 
 /** The action inputs both downstream stages take, as their `with:` spells them. */

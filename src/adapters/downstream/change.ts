@@ -1,7 +1,7 @@
 import type { Downstream } from "../../core/config/schema.js";
 import { applyEdits, type EditedFile, editedPaths } from "../../core/downstream/edits.js";
 import { type GeneratedEdits, generatedFor } from "../../core/downstream/generated-edits.js";
-import type { EditValues } from "../../core/downstream/release-values.js";
+import type { EditValues } from "../../core/downstream/template.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import { editsDigest } from "./generated-edits-file.js";
 import type { DownstreamPullRequests } from "./pull-request.js";

@@ -1,6 +1,6 @@
 import type { Edit } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
-import type { EditValues } from "./release-values.js";
+import type { EditValues } from "./template.js";
 import { renderTemplate } from "./template.js";
 import { type FileEdit, isFileEdit, updaterFor } from "./updaters/registry.js";
 import type { UpdateContext } from "./updaters/updater.js";

@@ -2,7 +2,7 @@ import type { ArtifactHash } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
 import { targetArtifacts, versionPlaceholders } from "../request/plan.js";
 import type { Version } from "../request/version.js";
-import { renderTemplate, type TemplateRecord, type TemplateValue } from "./template.js";
+import { type EditValues, renderTemplate, type TemplateRecord } from "./template.js";
 
 /** What a downstream edit may use: the release's version, date, hashes and container tags. */
 export interface ReleaseData {
@@ -12,9 +12,6 @@ export interface ReleaseData {
   hashes: readonly ArtifactHash[];
   floatingTags: readonly string[];
 }
-
-/** The values edits are rendered with; later downstreams add `{<downstream>.<key>}` outputs. */
-export type EditValues = Record<string, TemplateValue>;
 
 const fields = (h: ArtifactHash) => ({
   name: h.name,

@@ -22,6 +22,9 @@ export interface TemplateRecord {
 }
 /** A placeholder's value: printed as is, or a list a `{#name}…{/name}` block repeats over. */
 export type TemplateValue = TemplateScalar | readonly (TemplateScalar | TemplateRecord)[];
+
+/** The values edits are rendered with; later downstreams add `{<downstream>.<key>}` outputs. */
+export type EditValues = Record<string, TemplateValue>;
 /** The values a template is rendered with, by placeholder name. */
 export type TemplateValues = Readonly<Record<string, TemplateValue>>;
 

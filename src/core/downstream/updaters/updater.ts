@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { kebabObject } from "../../inputs/kebab-object.js";
-import type { EditValues } from "../release-values.js";
+import type { EditValues } from "../template.js";
 
 /** Which releases an edit runs for: every one, stable releases only, or prereleases only. */
 export const editWhenSchema = z.enum(["always", "stable", "prerelease"]).default("always");
