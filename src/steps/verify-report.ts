@@ -34,7 +34,7 @@ export async function verifyReport(
     appLogin?: string | undefined;
   },
 ): Promise<LedgerEvent[]> {
-  assertSenderAllowed(config, "downstream-status", deps.sender);
+  assertSenderAllowed(config, "downstream-report", deps.sender);
   let raw: unknown;
   try {
     raw = JSON.parse(reportText);
@@ -139,7 +139,7 @@ export async function reportEvents(
       id: `refused:${deps.run.runId}`,
       at,
       type: "refused",
-      what: "downstream-status",
+      what: "downstream-report",
       sender: sender.slice(0, 100),
       reason: error.message.slice(0, 1000),
       ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),

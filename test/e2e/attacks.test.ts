@@ -25,7 +25,7 @@ describe.skipIf(!ready)("release-relay rehearse --attack", { timeout: 120_000 },
     expect(summary.prs.map((p) => p.state)).toEqual(["open", "open", "open"]);
     const refused = ledgerEvents(dir, "1.2.1").filter((e) => e.type === "refused");
     expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ what: "downstream-status", sender: "release-relay-reporter[bot]" });
+    expect(refused[0]).toMatchObject({ what: "downstream-report", sender: "release-relay-reporter[bot]" });
   });
 
   it("forged-commit: another commit of the source repo for the released tag is refused before anything is built", async () => {

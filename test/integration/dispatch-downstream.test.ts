@@ -29,8 +29,8 @@ downstream:
     repo: acme/images
     mode: pr
     dispatch: { event-type: acme-released }
-    report-back: [image-build]
-senders: { release-requested: [acme-release-bot], downstream-status: ["acme-reporter[bot]"] }
+    reports: [image-build]
+senders: { release-requested: [acme-release-bot], downstream-report: ["acme-reporter[bot]"] }
 tracking: { repo: acme/release }
 `;
 const config = parseConfig(CONFIG);
@@ -139,7 +139,7 @@ describe("a dispatch downstream", () => {
     const [first] = await open(config);
     const waiting = await track({ prs: JSON.stringify([first]) });
     const [expect_] = downstreamExpectations(config);
-    expect(expect_).toMatchObject({ name: "images", dispatch: true, reportBack: ["image-build"] });
+    expect(expect_).toMatchObject({ name: "images", dispatch: true, reports: ["image-build"] });
     expect(downstreamDone(waiting.state.downstream[0], expect_ as NonNullable<typeof expect_>)).toBe(false);
     const report = {
       schemaVersion: 1,
@@ -195,10 +195,7 @@ describe("a dispatch downstream", () => {
     expect(() => parseConfig(base)).toThrow(/a downstream needs at least one edit \(or dispatch:/);
     expect(() =>
       parseConfig(
-        CONFIG.replace(
-          "    report-back:",
-          "    edits: [{ kind: append-line, file: A, line: x }]\n    report-back:",
-        ),
+        CONFIG.replace("    reports:", "    edits: [{ kind: append-line, file: A, line: x }]\n    reports:"),
       ),
     ).toThrow(/a dispatch downstream sends the release and edits nothing/);
     expect(() => parseConfig(CONFIG.replace("mode: pr", "mode: push"))).toThrow(/has nothing to push/);

@@ -179,7 +179,7 @@ describe("release-requested payloads (build-matrix)", () => {
   });
 });
 
-describe("downstream-status reports (track-status)", () => {
+describe("downstream reports (track-status)", () => {
   const valid = {
     schemaVersion: 1,
     releaseId: "valkey@8.0.2",
@@ -195,7 +195,7 @@ describe("downstream-status reports (track-status)", () => {
       { "config-path": examplePath, version: "8.0.2", token: "t", report: text },
       sentBy("valkey-release-relay[bot]"),
     );
-  it.each(cases("downstream-status.json"))("refuses $name", async ({ change, raw, error }) => {
+  it.each(cases("downstream-report.json"))("refuses $name", async ({ change, raw, error }) => {
     const merged: Record<string, unknown> = { ...valid, ...(change as object) };
     for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
     expectRefused(await report(raw !== undefined ? (raw as string) : JSON.stringify(merged)), error);

@@ -8,14 +8,14 @@ const run = (n: number) => `https://github.com/valkey-io/valkey-release-automati
 
 /** The downstreams `valkeyReleaseEvents` reports on, as the config expects them. */
 export const valkeyExpectations: (DownstreamExpectation & { repo: string })[] = [
-  { name: "hashes", repo: "valkey-io/valkey-hashes", mode: "pr", reportBack: ["ci", "merge"] },
+  { name: "hashes", repo: "valkey-io/valkey-hashes", mode: "pr", reports: ["ci", "merge"] },
   {
     name: "container",
     repo: "valkey-io/valkey-container",
     mode: "pr",
-    reportBack: ["ci", "merge", "image-build"],
+    reports: ["ci", "merge", "image-build"],
   },
-  { name: "website", repo: "valkey-io/valkey-io.github.io", mode: "pr", reportBack: ["ci", "merge"] },
+  { name: "website", repo: "valkey-io/valkey-io.github.io", mode: "pr", reports: ["ci", "merge"] },
 ];
 /** A Valkey-shaped release told as ledger events: plan, 4 builds, checksums, upload, 3 downstream PRs. */
 export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): LedgerEvent[] {

@@ -60,7 +60,7 @@ describe("dashboard", () => {
       name: `downstream-${i}`,
       repo: `org/repo-${i}`,
       mode: "pr" as const,
-      reportBack: ["ci", "merge", "image-build"] as ("ci" | "merge" | "image-build")[],
+      reports: ["ci", "merge", "image-build"] as ("ci" | "merge" | "image-build")[],
     }));
     for (const d of many) {
       events.push({

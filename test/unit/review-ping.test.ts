@@ -15,7 +15,7 @@ const pr = (name: string, number: number, at: string): LedgerEvent => ({
   action: "opened",
 });
 const ping = { afterHours: 24, notify: ["@acme/release-team"] };
-const reportsMerge = [{ name: "hashes", mode: "pr" as const, reportBack: ["ci", "merge"] as const }];
+const reportsMerge = [{ name: "hashes", mode: "pr" as const, reports: ["ci", "merge"] as const }];
 
 describe("reviewPingsDue", () => {
   it("counts from when the current PR was opened; a replacement PR starts the clock again", () => {
@@ -32,7 +32,7 @@ describe("reviewPingsDue", () => {
 
   it("never pings for a downstream that does not report its merge, nor when review-ping is off", () => {
     const state = deriveState([pr("hashes", 1, "2026-11-01T00:00:00Z")]);
-    const silent = [{ name: "hashes", mode: "pr" as const, reportBack: ["ci"] as const }];
+    const silent = [{ name: "hashes", mode: "pr" as const, reports: ["ci"] as const }];
     expect(reviewPingsDue(state, silent, "2026-11-21T00:00:00Z", ping, "1.0.0")).toEqual([]);
     expect(reviewPingsDue(state, reportsMerge, "2026-11-21T00:00:00Z", undefined, "1.0.0")).toEqual([]);
   });

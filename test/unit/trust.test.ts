@@ -166,8 +166,8 @@ describe("a release request, judged against what GitHub says", () => {
 describe("senders", () => {
   it("takes each event only from the accounts the config names, whatever the case", () => {
     expect(() => assertSenderAllowed(config, "release-requested", "Valkey-Release-Bot")).not.toThrow();
-    expect(() => assertSenderAllowed(config, "downstream-status", "valkey-release-bot")).toThrow(
-      "downstream-status was sent by valkey-release-bot, who is not in senders.downstream-status",
+    expect(() => assertSenderAllowed(config, "downstream-report", "valkey-release-bot")).toThrow(
+      "downstream-report was sent by valkey-release-bot, who is not in senders.downstream-report",
     );
     expect(() => assertSenderAllowed({ ...config, senders: undefined }, "release-requested", "x")).toThrow(
       "release-relay.yml names no senders.release-requested",

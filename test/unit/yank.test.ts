@@ -165,7 +165,7 @@ describe("planning a yank", () => {
 
 describe("a yanked release on the tracking issue", () => {
   const names = config.downstream.map((d) => d.name);
-  const expected = config.downstream.map((d) => ({ name: d.name, mode: d.mode, reportBack: d.reportBack }));
+  const expected = config.downstream.map((d) => ({ name: d.name, mode: d.mode, reports: d.reports }));
   const yank: LedgerEvent = {
     id: "yank",
     at,

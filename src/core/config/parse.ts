@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ReleaseRelayError } from "../errors.js";
 import { describeIssues } from "../inputs/validation-issues.js";
 import { checkConfig } from "./checks.js";
+import { withTodaysKeys } from "./earlier-keys.js";
 import { type Config, configFieldsSchema } from "./schema.js";
 
 /** release-relay.yml's schema: each field's shape, then the rules between fields. */
@@ -18,7 +19,7 @@ export function parseConfig(text: string, fileName = "release-relay.yml"): Confi
       "fix the YAML syntax at the line shown",
     );
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  const raw: unknown = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));

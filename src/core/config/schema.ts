@@ -44,7 +44,8 @@ const downstreamSchema = kebabObject({
   mode: z.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
   "base-branch": z.string().min(1).optional(),
   after: z.array(z.string()).default([]),
-  "report-back": z.array(z.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
+  // The reports the release waits for from this downstream (its report-status workflow sends them).
+  reports: z.array(z.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
   // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
   // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
   dispatch: kebabObject({
@@ -188,11 +189,11 @@ export const configFieldsSchema = kebabObject({
   senders: z
     .strictObject({
       "release-requested": z.array(githubLoginSchema).min(1),
-      "downstream-status": z.array(githubLoginSchema).min(1),
+      "downstream-report": z.array(githubLoginSchema).min(1),
     })
     .transform((s) => ({
       releaseRequested: s["release-requested"],
-      downstreamStatus: s["downstream-status"],
+      downstreamReport: s["downstream-report"],
     }))
     .optional(),
   // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream

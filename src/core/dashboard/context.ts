@@ -29,7 +29,7 @@ export function downstreamExpectations(config: Config): (DownstreamExpectation &
     name: d.name,
     repo: d.repo,
     mode: d.mode,
-    reportBack: d.reportBack,
+    reports: d.reports,
     ...(d.dispatch ? { dispatch: true } : {}),
   }));
 }

@@ -130,7 +130,7 @@ function downstreamCards(state: ReleaseState, ctx: DashboardContext): string {
               : MARK.idle,
       ],
     ];
-    if (x?.reportBack.includes("image-build") || d?.image)
+    if (x?.reports.includes("image-build") || d?.image)
       rows.push([
         "Image",
         d?.image

@@ -91,7 +91,7 @@ function downstreamTable(state: ReleaseState, ctx: DashboardContext): string[] {
       ? d.image.status === "succeeded"
         ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}`
         : "❌ failed"
-      : x?.reportBack.includes("image-build")
+      : x?.reports.includes("image-build")
         ? "⚪"
         : "";
     const page = d?.page ? markdownLink("live", d.page, links, "page") : "";

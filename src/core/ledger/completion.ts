@@ -6,7 +6,7 @@ import { STAGES } from "./stages.js";
 export interface DownstreamExpectation {
   name: string;
   mode: "pr" | "push" | "dry-run" | "off";
-  reportBack: readonly ("ci" | "merge" | "image-build")[];
+  reports: readonly ("ci" | "merge" | "image-build")[];
   /** Sent the release by repository_dispatch instead of a PR: only its image-build report is awaited. */
   dispatch?: boolean;
 }
@@ -19,11 +19,11 @@ export function downstreamDone(d: DownstreamState | undefined, expect: Downstrea
   if (expect.dispatch)
     return (
       d.dispatched !== undefined &&
-      (!expect.reportBack.includes("image-build") || d.image?.status === "succeeded")
+      (!expect.reports.includes("image-build") || d.image?.status === "succeeded")
     );
-  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
-  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
-  if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
+  if (expect.mode === "pr" && expect.reports.includes("merge") && !d.merged) return false;
+  if (expect.mode === "pr" && !expect.reports.includes("merge") && !d.pr) return false;
+  if (expect.reports.includes("image-build") && d.image?.status !== "succeeded") return false;
   return true;
 }
 

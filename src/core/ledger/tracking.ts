@@ -31,7 +31,7 @@ export function reviewPingsDue(
 ): DueComment[] {
   if (!ping || state.yanked) return [];
   return state.downstream.flatMap((d) => {
-    const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
+    const reportsMerge = expected.find((x) => x.name === d.name)?.reports.includes("merge");
     if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
     const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
     const key = `review-ping:${d.name}:${d.pr.number}`;

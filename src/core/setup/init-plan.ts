@@ -66,11 +66,11 @@ ${downstream}
 
 # Who may send each event to ${a.automation}: GitHub names the account behind the token that sent it,
 # a GitHub App as "name[bot]". release-requested: the dispatch App of ${a.source}
-# (RELEASE_RELAY_DISPATCH_APP_ID); downstream-status: the report App of the downstream repos
+# (RELEASE_RELAY_DISPATCH_APP_ID); downstream-report: the report App of the downstream repos
 # (RELEASE_RELAY_REPORT_APP_ID). Anything else is refused; a refusal names the sender it saw.
 senders:
   release-requested: ["${a.project}-release-requester[bot]"]
-  downstream-status: ["${a.project}-release-reporter[bot]"]
+  downstream-report: ["${a.project}-release-reporter[bot]"]
 
 tracking:
   repo: ${a.automation}
@@ -130,7 +130,7 @@ export function setupInstructions(a: InitAnswers): string {
           `4. Create a GitHub App "${a.project}-release-reporter", install it on ${a.automation} only with Contents read & write.`,
           `   In ${downstreamRepos.join(", ")}: secrets RELEASE_RELAY_REPORT_APP_ID, RELEASE_RELAY_REPORT_APP_KEY, variables`,
           `   RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project}; put the App's "name[bot]" under`,
-          `   senders.downstream-status in release-relay.yml.`,
+          `   senders.downstream-report in release-relay.yml.`,
         ]
       : []),
   ].join("\n");

@@ -2,14 +2,14 @@ import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 
 /** The dispatch events the automation repo receives from outside. */
-export type DispatchEventType = "release-requested" | "downstream-status";
+export type DispatchEventType = "release-requested" | "downstream-report";
 
 /**
  * Whether `sender` may send `eventType`. GitHub sets a dispatch's sender from the token that called the
  * API, so this is a fact, unlike anything in the payload. Throws E_SENDER with the line to add.
  */
 export function assertSenderAllowed(config: Config, eventType: DispatchEventType, sender: string): void {
-  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamStatus";
+  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamReport";
   const allowed = config.senders?.[key];
   if (allowed?.some((login) => login.toLowerCase() === sender.toLowerCase())) return;
   const who =
