@@ -43,6 +43,11 @@ describe("the stage table", () => {
     }
   });
 
+  it("is the table the README shows", () => {
+    const readme = readFileSync(join(import.meta.dirname, "../../README.md"), "utf8");
+    for (const s of STAGE_TABLE) expect(readme).toContain(`| \`${s.id}\` | \`${s.job}\` | ${s.label} |`);
+  });
+
   it("labels the stages of both dashboards", () => {
     const state = deriveState(valkeyReleaseEvents());
     const markdown = renderDashboard(state, ctx);
