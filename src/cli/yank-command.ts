@@ -1,11 +1,12 @@
 import { userInfo } from "node:os";
-import { runYank, yankInputsSchema } from "../actions/yank.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { createGitHubClient } from "../adapters/github/client.js";
 import { serverUrlFor } from "../adapters/run-context.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
+import { yankRelease } from "../steps/yank/yank.js";
+import { yankInputs } from "../steps/yank/yank-inputs.js";
 import type { Command } from "./cli-args.js";
 import { githubAccess, parseFlags } from "./cli-args.js";
 
@@ -31,7 +32,7 @@ export const yankCommand: Command = async (args, out) => {
     values["api-url"],
     "export a token with Contents and Issues write on the automation repo, Contents and Pull requests write on the downstream repos",
   );
-  const parsed = yankInputsSchema.safeParse({
+  const parsed = yankInputs.schema.safeParse({
     version: positionals[0],
     reason: values.reason,
     "dry-run": String(values["dry-run"]),
@@ -49,7 +50,7 @@ export const yankCommand: Command = async (args, out) => {
     );
   const settings = parsed.data;
   const config = await readConfigFile(settings.configPath, settings.environment);
-  const result = await runYank(settings, config, {
+  const result = await yankRelease(settings, config, {
     github: createGitHubClient({ token, baseUrl: apiUrl }),
     s3: createS3Client(config.upload),
     run: {

@@ -1,11 +1,14 @@
 // A downstream report is a hint: what the ledger records is what GitHub says about the release's own
 // PR and the run the report names, read here with the automation side's token.
+import { z } from "zod";
 import type { GitHubClient } from "../adapters/github/client.js";
 import type { ClientFor } from "../adapters/github/installation-clients.js";
 import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
 import { readPull, readPullsOfBranch, readWorkflowRun } from "../adapters/runs/reported-facts.js";
 import type { Config } from "../core/config/schema.js";
+import { releaseBranch } from "../core/downstream/release-branch.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { parseJsonInput } from "../core/inputs/json-input.js";
 import { downstreamReportSchema, reportToEvent } from "../core/ledger/downstream-report.js";
 import type { LedgerEvent } from "../core/ledger/events.js";
 import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
@@ -35,16 +38,14 @@ export async function verifyReport(
   },
 ): Promise<LedgerEvent[]> {
   assertSenderAllowed(config, "downstream-report", deps.sender);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(reportText);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      "downstream report is not JSON",
-      "pass toJSON(github.event.client_payload)",
-    );
-  }
+  // Only JSON here: the payload is validated, with every problem named, by reportToEvent.
+  const raw = parseJsonInput(
+    reportText,
+    z.unknown(),
+    "downstream report",
+    "pass toJSON(github.event.client_payload)",
+    "E_PAYLOAD",
+  );
   const claimed = reportToEvent(raw, config, version, deps.now);
   const report = downstreamReportSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
@@ -62,7 +63,7 @@ export async function verifyReport(
     downstream &&
     report.kind !== "page-published"
       ? releasePullOf(
-          await readPullsOfBranch(github(), report.repo, `release-relay/${version}/${downstream}`),
+          await readPullsOfBranch(github(), report.repo, releaseBranch(version, downstream)),
           report.repo,
           deps.appLogin,
         )

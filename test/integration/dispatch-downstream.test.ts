@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { renderPrSummary, runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
-import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
@@ -14,6 +13,8 @@ import { downstreamExpectations } from "../../src/core/dashboard/context.js";
 import { releasePublishedSchema } from "../../src/core/downstream/release-published.js";
 import { downstreamDone } from "../../src/core/ledger/completion.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { trackRelease } from "../../src/steps/track/track.js";
+import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
 import { trackSettings } from "../support/track-settings.js";
 
 const CONFIG = `
@@ -67,7 +68,7 @@ const open = (c: Config, recordedPrs?: string[]) =>
   );
 
 const track = (input: Partial<TrackStatusSettings>, sender = "acme-reporter[bot]") =>
-  runTrackStatus(trackSettings("release-relay.yml", "1.4.0", input), config, {
+  trackRelease(trackSettings("release-relay.yml", "1.4.0", input), config, {
     github,
     run: { runId: "5-1", runUrl: undefined, workflowRunId: "5", actor: "maintainer", sender },
     now: () => new Date("2026-11-23T10:00:00Z"),

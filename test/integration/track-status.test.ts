@@ -1,9 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runBuildMatrix } from "../../src/actions/build-matrix.js";
-import { sweepOpenReleases } from "../../src/actions/review-sweep.js";
-import { runTrackStatus, type TrackStatusSettings } from "../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../src/adapters/runs/run-jobs.js";
@@ -15,6 +12,10 @@ import { targetArtifacts } from "../../src/core/request/plan.js";
 import { buildReleaseRequested } from "../../src/core/request/release-requested.js";
 import { parseVersion } from "../../src/core/request/version.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { planRequest } from "../../src/steps/plan.js";
+import { sweepOpenReleases } from "../../src/steps/track/review-sweep.js";
+import { trackRelease } from "../../src/steps/track/track.js";
+import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 import { runBundledAction } from "../support/run-action.js";
 import { reportChecks, seedReleasableCommit } from "../support/source-ci.js";
@@ -28,7 +29,7 @@ let github: GitHubClient;
 
 const settings = (event?: LedgerEvent): TrackStatusSettings =>
   trackSettings(configPath, "8.0.2", { event: event ? JSON.stringify(event) : undefined });
-const deps = (n = 1): Parameters<typeof runTrackStatus>[2] => ({
+const deps = (n = 1): Parameters<typeof trackRelease>[2] => ({
   github,
   run: { runId: `run-${n}`, runUrl: undefined },
   now: () => new Date("2025-01-07T12:00:00Z"),
@@ -79,10 +80,10 @@ describe("track-status against the GitHub emulator", () => {
       ...deps(),
       run: { runId: `${id}-1`, runUrl: undefined, workflowRunId: id, actor: "maintainer" },
     });
-    await runTrackStatus({ ...settings(), plan: JSON.stringify(plan) }, config, runOf("100"));
+    await trackRelease({ ...settings(), plan: JSON.stringify(plan) }, config, runOf("100"));
     for (const stage of ["build-matrix", "build", "compute-hashes"] as const)
-      await runTrackStatus({ ...settings(), stage, status: "succeeded" }, config, runOf("100"));
-    await runTrackStatus(
+      await trackRelease({ ...settings(), stage, status: "succeeded" }, config, runOf("100"));
+    await trackRelease(
       { ...settings(), stage: "sign-upload", status: "failed", detail: "S3 denied" },
       config,
       runOf("100"),
@@ -108,7 +109,7 @@ describe("track-status against the GitHub emulator", () => {
       login: "release-bot[bot]",
       repos: { [AUTOMATION]: ["contents:write", "issues:write", "actions:read"] },
     });
-    const rerun = await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf("200"));
+    const rerun = await trackRelease({ ...settings(), rerun: "failed" }, config, runOf("200"));
     // A plan without a qualify command settles that stage: the release never waits for it.
     expect(rerun.state.stages.qualify).toMatchObject({
       status: "skipped",
@@ -124,7 +125,7 @@ describe("track-status against the GitHub emulator", () => {
     expect(commentsOf(rerun.issue.number).at(-1)?.body).toBe(
       "Rerun requested by maintainer: sign-upload, open-downstream-prs.",
     );
-    const nothing = await runTrackStatus({ ...settings(), rerun: "all" }, config, runOf("300"));
+    const nothing = await trackRelease({ ...settings(), rerun: "all" }, config, runOf("300"));
     expect(nothing.stagesToRun).toEqual([
       "build-matrix",
       "build",
@@ -169,7 +170,7 @@ describe("track-status against the GitHub emulator", () => {
       now: () => new Date(),
       log: () => {},
     };
-    const plan = await runBuildMatrix(
+    const plan = await planRequest(
       {
         configPath,
         environment: undefined,
@@ -183,14 +184,14 @@ describe("track-status against the GitHub emulator", () => {
       context,
     );
     expect(plan.requestedBy).toBe("maintainer");
-    const done = await runTrackStatus({ ...settings(), plan: JSON.stringify(plan) }, config, deps());
+    const done = await trackRelease({ ...settings(), plan: JSON.stringify(plan) }, config, deps());
     expect(done.state.request?.checksOverride).toEqual(payload.options?.checksOverride);
     const body = issuesOf()[0]?.body ?? "";
     expect(body).toContain(
       "> ⚠️ **Released with source CI not green** (test-sanitizer-address (failure)): overridden by maintainer — `flaky \\| sanitizer run`",
     );
     // A rerun's plan carries no override; the first request's record stays.
-    const rerunPlan = await runBuildMatrix(
+    const rerunPlan = await planRequest(
       {
         configPath,
         environment: undefined,
@@ -205,7 +206,7 @@ describe("track-status against the GitHub emulator", () => {
     );
     expect(rerunPlan.commit).toBe(sha);
     expect(rerunPlan.buildTime).toBe(plan.buildTime);
-    const again = await runTrackStatus({ ...settings(), plan: JSON.stringify(rerunPlan) }, config, deps(2));
+    const again = await trackRelease({ ...settings(), plan: JSON.stringify(rerunPlan) }, config, deps(2));
     expect(again.state.request?.checksOverride?.reason).toBe("flaky | sanitizer run");
   });
 
@@ -226,8 +227,8 @@ describe("track-status against the GitHub emulator", () => {
       url: `https://github.com/${repo}/pull/${number}`,
       action: "opened",
     });
-    await runTrackStatus(settings(pr("hashes", "valkey-io/valkey-hashes", 41)), pinging, at(0));
-    await runTrackStatus(settings(pr("container", "valkey-io/valkey-container", 42)), pinging, at(0));
+    await trackRelease(settings(pr("hashes", "valkey-io/valkey-hashes", 41)), pinging, at(0));
+    await trackRelease(settings(pr("container", "valkey-io/valkey-container", 42)), pinging, at(0));
     const merged: LedgerEvent = {
       id: "report:container:merged",
       at: "2025-01-07T13:00:00.000Z",
@@ -236,51 +237,36 @@ describe("track-status against the GitHub emulator", () => {
       merged: true,
       by: "reviewer",
     };
-    await runTrackStatus(settings(merged), pinging, at(1));
-    const { issue } = await runTrackStatus(settings(), pinging, at(23));
+    await trackRelease(settings(merged), pinging, at(1));
+    const { issue } = await trackRelease(settings(), pinging, at(23));
     expect(commentsOf(issue.number)).toEqual([]);
-    await runTrackStatus(settings(), pinging, at(26));
+    await trackRelease(settings(), pinging, at(26));
     expect(commentsOf(issue.number).map((c) => c.body)).toEqual([
       "@valkey-io/core-team the hashes PR of release 8.0.2 has waited 26 h without being merged: https://github.com/valkey-io/valkey-hashes/pull/41 — please review it (its CI: unknown).",
     ]);
     // Once: later looks (the hourly sweep) post nothing more.
     const mark = emulator.log.mark();
-    await runTrackStatus(settings(), pinging, at(40));
+    await trackRelease(settings(), pinging, at(40));
     expect(commentsOf(issue.number)).toHaveLength(1);
     expect(emulator.log.summary(mark).mutating).toBe(0);
   });
 
   it("the hourly sweep looks at every open release and only those", async () => {
     for (const version of ["8.0.2", "8.1.0-rc1"])
-      await runTrackStatus({ ...settings(), version, stage: "build", status: "started" }, config, deps());
-    const swept = await sweepOpenReleases(
-      config,
-      { ...settings(), sweep: undefined },
-      deps(),
-      runTrackStatus,
-    );
+      await trackRelease({ ...settings(), version, stage: "build", status: "started" }, config, deps());
+    const swept = await sweepOpenReleases(config, settings(), deps());
     expect(swept.map((s) => s.version).sort()).toEqual(["8.0.2", "8.1.0-rc1"]);
     const [first] = issuesOf();
     const [owner, repo] = AUTOMATION.split("/") as [string, string];
     await github.rest.issues.update({ owner, repo, issue_number: first?.number as number, state: "closed" });
-    const again = await sweepOpenReleases(
-      config,
-      { ...settings(), sweep: undefined },
-      deps(),
-      runTrackStatus,
-    );
+    const again = await sweepOpenReleases(config, settings(), deps());
     expect(again.map((s) => s.version)).toEqual(["8.1.0-rc1"]);
     // An issue anyone opened with a release's title and label is no release: with the App's slug, as
     // status.yml passes it, the sweep looks only at the App's own issues (and starts no ledger).
     emulator.addToken("someone", { login: "someone", repos: { [AUTOMATION]: ["issues:write"] } });
     const someone = createGitHubClient({ token: "someone", baseUrl: emulator.url, pace: "local" });
     await someone.rest.issues.create({ owner, repo, title: "Release 99.0.0", labels: ["release"] });
-    const own = await sweepOpenReleases(
-      config,
-      { ...settings(), sweep: undefined, appSlug: "release-bot" },
-      deps(),
-      runTrackStatus,
-    );
+    const own = await sweepOpenReleases(config, { ...settings(), appSlug: "release-bot" }, deps());
     expect(own.map((s) => s.version)).toEqual(["8.1.0-rc1"]);
     expect((await new LedgerStore(github, AUTOMATION, "99.0.0").read()).events).toEqual([]);
   });
@@ -288,14 +274,14 @@ describe("track-status against the GitHub emulator", () => {
   it("creates the tracking label the repo lacks, once, so the issue carries it and the sweep finds it", async () => {
     const labels = () => emulator.state.repos[AUTOMATION.toLowerCase()]?.labels ?? [];
     expect(labels()).toEqual([]);
-    await runTrackStatus({ ...settings(), stage: "build", status: "started" }, config, deps());
+    await trackRelease({ ...settings(), stage: "build", status: "started" }, config, deps());
     expect(labels()).toMatchObject([
       { name: "release", color: "0e8a16", description: "A release tracked by release-relay" },
     ]);
     expect(issuesOf().map((i) => i.labels)).toEqual([["release"]]);
     // Another release's issue uses the label as it is: read, not created again.
     const mark = emulator.log.mark();
-    await runTrackStatus(
+    await trackRelease(
       { ...settings(), version: "8.1.0-rc1", stage: "build", status: "started" },
       config,
       deps(),
@@ -305,18 +291,13 @@ describe("track-status against the GitHub emulator", () => {
     expect(calls).not.toContain("POST /repos/{owner}/{repo}/labels");
     expect(labels()).toHaveLength(1);
     expect(issuesOf().map((i) => i.labels)).toEqual([["release"], ["release"]]);
-    const swept = await sweepOpenReleases(
-      config,
-      { ...settings(), sweep: undefined },
-      deps(),
-      runTrackStatus,
-    );
+    const swept = await sweepOpenReleases(config, settings(), deps());
     expect(swept.map((s) => s.version).sort()).toEqual(["8.0.2", "8.1.0-rc1"]);
   });
 
   it("tells a whole Valkey-shaped release in one tracking issue with at most 3 comments, closed at the end", async () => {
     for (const event of valkeyReleaseEvents({ failBuildOnce: true }))
-      await runTrackStatus(settings(event), config, deps());
+      await trackRelease(settings(event), config, deps());
     const issues = issuesOf();
     expect(issues.map((i) => [i.title, i.state])).toEqual([["Release 8.0.2", "closed"]]);
     const issue = issues[0] as (typeof issues)[number];
@@ -342,8 +323,8 @@ describe("track-status against the GitHub emulator", () => {
       stages: ["sign-upload"],
       by: "maintainer",
     };
-    await runTrackStatus(settings(rerun), config, deps());
-    await runTrackStatus(
+    await trackRelease(settings(rerun), config, deps());
+    await trackRelease(
       settings({
         id: "stage:sign-upload:started:3",
         at: "2025-01-07T13:00:05Z",
@@ -356,7 +337,7 @@ describe("track-status against the GitHub emulator", () => {
     );
     expect(issuesOf()[0]?.state).toBe("open");
     expect(commentsOf(issue.number).at(-1)?.body).toBe("Rerun requested by maintainer: sign-upload.");
-    await runTrackStatus(
+    await trackRelease(
       settings({
         id: "stage:sign-upload:succeeded:3",
         at: "2025-01-07T13:01:00Z",
@@ -383,7 +364,7 @@ describe("track-status against the GitHub emulator", () => {
           sha256: "a".repeat(64),
         };
         // Real jittered back-off: 16 writers racing on one branch.
-        await runTrackStatus(settings(event), config, { ...deps(r), sleep: undefined });
+        await trackRelease(settings(event), config, { ...deps(r), sleep: undefined });
       }
     });
     await Promise.all(reporters.map((f) => f()));
@@ -398,9 +379,9 @@ describe("track-status against the GitHub emulator", () => {
 
   it("changes nothing for a duplicate event: no mutating call at all", async () => {
     const [first] = valkeyReleaseEvents();
-    await runTrackStatus(settings(first), config, deps());
+    await trackRelease(settings(first), config, deps());
     const mark = emulator.log.mark();
-    const result = await runTrackStatus(settings(first), config, deps());
+    const result = await trackRelease(settings(first), config, deps());
     expect(result.appended).toBe(false);
     expect(emulator.log.summary(mark).mutating).toBe(0);
   });
@@ -409,8 +390,8 @@ describe("track-status against the GitHub emulator", () => {
     const [a, b] = valkeyReleaseEvents();
     // As release.yml passes it: the App's slug, so an issue this App opened is taken over.
     const [ra, rb] = await Promise.all([
-      runTrackStatus({ ...settings(a), appSlug: "release-bot" }, config, deps(1)),
-      runTrackStatus({ ...settings(b), appSlug: "release-bot" }, config, deps(2)),
+      trackRelease({ ...settings(a), appSlug: "release-bot" }, config, deps(1)),
+      trackRelease({ ...settings(b), appSlug: "release-bot" }, config, deps(2)),
     ]);
     expect(ra.issue.number).toBe(rb.issue.number);
     const issues = issuesOf();
@@ -425,7 +406,7 @@ describe("track-status against the GitHub emulator", () => {
 
   it("repairs the body when a writer died between appending and rendering", async () => {
     const [a, b, c] = valkeyReleaseEvents();
-    await runTrackStatus(settings(a), config, deps());
+    await trackRelease(settings(a), config, deps());
     // A writer appends, then dies before it renders.
     await new LedgerStore(github, AUTOMATION, "8.0.2").append(b as LedgerEvent);
     const issueBefore = issuesOf()[0];
@@ -433,7 +414,7 @@ describe("track-status against the GitHub emulator", () => {
     // Faults on the next writer's calls are retried; its render covers the lost one.
     emulator.failNext("PATCH /repos/{owner}/{repo}/issues/{issue_number}", "502");
     emulator.failNext("PATCH /repos/{owner}/{repo}/git/refs/{ref}", "503");
-    await runTrackStatus(settings(c), config, deps());
+    await trackRelease(settings(c), config, deps());
     const body = issuesOf()[0]?.body ?? "";
     expect(body).toContain("| Plan | ✅ succeeded |");
     expect(body).toContain("| Build | 🔵 running |");
@@ -463,23 +444,23 @@ describe("track-status against the GitHub emulator", () => {
       ...deps(),
       run: { runId: "run-1", runUrl: undefined, sender: "valkey-release-relay[bot]" },
     };
-    await runTrackStatus({ ...settings(), report: JSON.stringify(report) }, config, reporter);
+    await trackRelease({ ...settings(), report: JSON.stringify(report) }, config, reporter);
     expect((await new LedgerStore(github, AUTOMATION, "8.0.2").read()).events.map((e) => e.type)).toContain(
       "page-published",
     );
     const stranger = { ...report, repo: "someone/else" };
     await expect(
-      runTrackStatus({ ...settings(), report: JSON.stringify(stranger) }, config, reporter),
+      trackRelease({ ...settings(), report: JSON.stringify(stranger) }, config, reporter),
     ).rejects.toThrow("downstream report from someone/else, which is not a downstream in release-relay.yml");
     await expect(
-      runTrackStatus(
+      trackRelease(
         { ...settings(), report: JSON.stringify({ ...report, schemaVersion: 2 }) },
         config,
         reporter,
       ),
     ).rejects.toThrow("downstream report is invalid");
     await expect(
-      runTrackStatus({ ...settings(), report: JSON.stringify({ ...report, runId: "78" }) }, config, reporter),
+      trackRelease({ ...settings(), report: JSON.stringify({ ...report, runId: "78" }) }, config, reporter),
     ).rejects.toThrow("names run 78, which GitHub does not know in valkey-io/valkey-hashes");
   });
 
@@ -577,7 +558,7 @@ describe("two runs of one release at once", () => {
       headSha: "b".repeat(40),
       actor: "release-relay[bot]",
     });
-  const decide = (id: number) => runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf(id));
+  const decide = (id: number) => trackRelease({ ...settings(), rerun: "failed" }, config, runOf(id));
 
   beforeEach(() => {
     emulator.addToken("job", { login: "github-actions[bot]", repos: { [AUTOMATION]: ["actions:read"] } });
@@ -653,8 +634,8 @@ describe("the release as it happens", () => {
       ...deps(),
       run: { runId: "31-1", runUrl: undefined, workflowRunId: "31", actor: "maintainer" },
     };
-    await runTrackStatus({ ...settings(), rerun: "failed" }, config, run);
-    const result = await runTrackStatus(
+    await trackRelease({ ...settings(), rerun: "failed" }, config, run);
+    const result = await trackRelease(
       {
         ...settings(),
         runJobs: listed,
@@ -685,7 +666,7 @@ describe("the release as it happens", () => {
       checks.find((c) => c.name.startsWith("qualify"))?.id as number,
       "success",
     );
-    const waiting = await runTrackStatus(
+    const waiting = await trackRelease(
       {
         ...settings(),
         runJobs: await readRunJobs(jobs, AUTOMATION, "31"),
@@ -729,10 +710,10 @@ describe("a rerun after the build's artifacts expired", () => {
         actor: "release-relay[bot]",
       });
     start(100);
-    await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf(100));
+    await trackRelease({ ...settings(), rerun: "failed" }, config, runOf(100));
     for (const stage of ["build-matrix", "build", "qualify"] as const)
-      await runTrackStatus({ ...settings(), stage, status: "succeeded" }, config, runOf(100));
-    await runTrackStatus({ ...settings(), stage: "sign-upload", status: "failed" }, config, runOf(100));
+      await trackRelease({ ...settings(), stage, status: "succeeded" }, config, runOf(100));
+    await trackRelease({ ...settings(), stage: "sign-upload", status: "failed" }, config, runOf(100));
     for (const target of targetArtifacts(config, parseVersion("8.0.2")))
       emulator.recordArtifact(AUTOMATION, {
         runId: 100,
@@ -744,7 +725,7 @@ describe("a rerun after the build's artifacts expired", () => {
 
     // Within the week the artifacts are kept, the rerun publishes from them.
     start(200);
-    const soon = await runTrackStatus({ ...settings(), rerun: "failed" }, config, runOf(200));
+    const soon = await trackRelease({ ...settings(), rerun: "failed" }, config, runOf(200));
     expect(soon.stagesToRun).toEqual(["compute-hashes", "sign-upload", "open-downstream-prs"]);
     emulator.finishWorkflowRun(AUTOMATION, 200, "failure");
 
@@ -757,7 +738,7 @@ describe("a rerun after the build's artifacts expired", () => {
     });
     expect(new Set(listed.data.artifacts.map((a) => a.expired))).toEqual(new Set([true]));
     start(300);
-    const later = await runTrackStatus({ ...settings(), rerun: "failed" }, config, {
+    const later = await trackRelease({ ...settings(), rerun: "failed" }, config, {
       ...runOf(300),
       now: () => new Date("2025-01-15T12:00:00Z"),
     });

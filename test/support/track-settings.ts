@@ -1,4 +1,4 @@
-import type { TrackStatusSettings } from "../../src/actions/track-status.js";
+import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
 
 /** track-status settings with every input left out but the config, version and token, then `overrides`. */
 export function trackSettings(

@@ -5,7 +5,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runTrackStatus, type TrackStatusSettings } from "../../../src/actions/track-status.js";
 import { createGitHubClient, type GitHubClient } from "../../../src/adapters/github/client.js";
 import { LedgerStore } from "../../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../../src/core/config/parse.js";
@@ -23,6 +22,8 @@ import {
 import { targetArtifacts } from "../../../src/core/request/plan.js";
 import { parseVersion } from "../../../src/core/request/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
+import { trackRelease } from "../../../src/steps/track/track.js";
+import type { TrackStatusSettings } from "../../../src/steps/track/track-inputs.js";
 import { trackSettings } from "../../support/track-settings.js";
 
 const configPath = join(import.meta.dirname, "../../../examples/valkey/release-relay.yml");
@@ -59,9 +60,9 @@ const start = (id: number, path = PATH, repo = AUTOMATION) =>
     actor: "maintainer",
   });
 const decide = (id: number, request: TrackStatusSettings["rerun"] = "failed", attempt = 1) =>
-  runTrackStatus({ ...settings(), rerun: request }, config, runOf(id, attempt));
+  trackRelease({ ...settings(), rerun: request }, config, runOf(id, attempt));
 const record = (id: number, stage: Stage, status: "succeeded" | "failed") =>
-  runTrackStatus({ ...settings(), stage, status }, config, runOf(id));
+  trackRelease({ ...settings(), stage, status }, config, runOf(id));
 const forgeClaim = (id: string, runId: string, stages: Stage[], at = "2025-01-07T12:30:00Z") =>
   ledger().append({ id, at, type: "claim", stages, runId });
 
@@ -361,7 +362,7 @@ describe("the release as it happens", () => {
         completedAt: "2025-01-07T12:02:00Z",
       },
     ];
-    const after = await runTrackStatus({ ...settings(), runJobs: jobs }, config, runOf(102));
+    const after = await trackRelease({ ...settings(), runJobs: jobs }, config, runOf(102));
     expect(after.state.stages["build-matrix"].status).not.toBe("failed");
     expect(after.state.failures).toEqual([]);
     expect(after.state.claims["build-matrix"]).toEqual(["101"]);
@@ -415,7 +416,7 @@ describe("artifacts a rerun would reuse", () => {
     emulator.finishWorkflowRun(AUTOMATION, 100, "failure");
     expect(targets.length).toBeGreaterThan(1);
     start(300);
-    const rerun = await runTrackStatus({ ...settings(), rerun: "failed" }, config, {
+    const rerun = await trackRelease({ ...settings(), rerun: "failed" }, config, {
       ...runOf(300),
       runLookup: lookup,
     });

@@ -1,9 +1,7 @@
-import { TrackingIssues } from "../adapters/ledger/tracking-issue.js";
-import type { Config } from "../core/config/schema.js";
-import { versionFromTrackingTitle } from "../core/ledger/tracking.js";
-import type { runTrackStatus, TrackResult, TrackStatusSettings } from "./track-status.js";
-
-type TrackDeps = Parameters<typeof runTrackStatus>[2];
+import { TrackingIssues } from "../../adapters/ledger/tracking-issue.js";
+import type { Config } from "../../core/config/schema.js";
+import { versionFromTrackingTitle } from "../../core/ledger/tracking.js";
+import { type TrackDeps, type TrackInput, type TrackResult, trackRelease } from "./track.js";
 
 /**
  * The scheduled look at every release still open (its tracking issue open): each is rendered again
@@ -11,9 +9,8 @@ type TrackDeps = Parameters<typeof runTrackStatus>[2];
  */
 export async function sweepOpenReleases(
   config: Config,
-  base: Omit<TrackStatusSettings, "version">,
+  base: Omit<TrackInput, "version">,
   deps: TrackDeps,
-  track: typeof runTrackStatus,
 ): Promise<{ version: string; result: TrackResult }[]> {
   // Only the App's own tracking issues: anyone may open an issue with a release's title.
   const titles = await new TrackingIssues(deps.github, config.tracking.repo).openTitles(
@@ -28,7 +25,7 @@ export async function sweepOpenReleases(
   // One release that cannot be tracked does not keep the others from their reminders.
   for (const version of versions)
     try {
-      done.push({ version, result: await track({ ...base, version }, config, deps) });
+      done.push({ version, result: await trackRelease({ ...base, version }, config, deps) });
     } catch (error) {
       failed.push(error);
     }

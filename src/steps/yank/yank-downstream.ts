@@ -1,18 +1,22 @@
 // One downstream's part of a yank: its release PR closed, or its merged change reverted by a PR.
-import { DownstreamPullRequests, type WantedFile } from "../adapters/downstream/pull-request.js";
-import type { GitHubClient } from "../adapters/github/client.js";
-import { closePullWithComment, readLivePull, readReleaseChange } from "../adapters/github/release-commit.js";
-import type { Config } from "../core/config/schema.js";
-import { type FileRevert, planFileRevert } from "../core/downstream/file-revert.js";
-import { describeError } from "../core/errors.js";
-import type { YankOutcome } from "../core/ledger/release-state.js";
+import { DownstreamPullRequests, type WantedFile } from "../../adapters/downstream/pull-request.js";
+import type { GitHubClient } from "../../adapters/github/client.js";
+import {
+  closePullWithComment,
+  readLivePull,
+  readReleaseChange,
+} from "../../adapters/github/release-commit.js";
+import type { Config } from "../../core/config/schema.js";
+import { type FileRevert, planFileRevert } from "../../core/downstream/file-revert.js";
+import { describeError } from "../../core/errors.js";
+import type { YankOutcome } from "../../core/ledger/release-state.js";
 import {
   closeComment,
   type DownstreamYank,
   decidePullRequestYank,
   revertBody,
   revertBranch,
-} from "../core/yank/yank-plan.js";
+} from "../../core/yank/yank-plan.js";
 
 /** What a yank did (or, in dry-run, would do) to one downstream. */
 export interface DownstreamYankResult {
