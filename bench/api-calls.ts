@@ -3,10 +3,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { runOpenDownstreamPrs } from "../src/actions/open-downstream-prs.js";
 import { createGitHubClient } from "../src/adapters/github/client.js";
 import { parseConfig } from "../src/core/config/parse.js";
 import { GitHubEmulator } from "../src/rehearsal/github/emulator.js";
+import { openDownstreamPrs } from "../src/steps/downstream/open-prs.js";
 import { generateEdits } from "../test/support/generate-then-open.js";
 import { SHA_802, seedValkeyDownstreams } from "../test/support/valkey-downstreams.js";
 
@@ -62,7 +62,7 @@ const settings = (recordedPrs: string[]) => ({
 const deps = { github, configDir: dirname(examplePath), today: "2025-01-07" };
 // A first attempt, as the release workflow makes it: the ledger holds no PR yet.
 const first = emulator.log.mark();
-const results = await runOpenDownstreamPrs(settings([]), config, deps);
+const results = await openDownstreamPrs(settings([]), config, deps);
 const calls = emulator.log.calls({ since: first });
 const perPr = results.map((r) => ({
   downstream: r.downstream,
@@ -72,7 +72,7 @@ const perPr = results.map((r) => ({
 }));
 // The same run again, the ledger now holding every PR.
 const mark = emulator.log.mark();
-await runOpenDownstreamPrs(settings(results.map((r) => r.downstream)), config, deps);
+await openDownstreamPrs(settings(results.map((r) => r.downstream)), config, deps);
 const rerun = emulator.log.summary(mark);
 await emulator.stop();
 process.stdout.write(

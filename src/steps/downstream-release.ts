@@ -38,7 +38,7 @@ export async function loadDownstreamRelease(
   settings: {
     version: string;
     hashesFile: string;
-    releaseDate: string | undefined;
+    releaseDate?: string | undefined;
     releasedVersions: readonly string[];
   },
   config: Config,

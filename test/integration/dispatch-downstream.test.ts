@@ -5,14 +5,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { renderPrSummary, runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
 import { downstreamExpectations } from "../../src/core/dashboard/context.js";
 import { releasePublishedSchema } from "../../src/core/downstream/release-published.js";
+import { renderPrSummary } from "../../src/core/downstream/stage-results.js";
 import { downstreamDone } from "../../src/core/ledger/completion.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { openDownstreamPrs } from "../../src/steps/downstream/open-prs.js";
 import { trackRelease } from "../../src/steps/track/track.js";
 import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
 import { trackSettings } from "../support/track-settings.js";
@@ -51,7 +52,7 @@ const hashes = [
 ];
 
 const open = (c: Config, recordedPrs?: string[]) =>
-  runOpenDownstreamPrs(
+  openDownstreamPrs(
     {
       configPath: "release-relay.yml",
       environment: undefined,

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { writeGeneratedEdits } from "../../src/adapters/downstream/generated-edits-file.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { openDownstreamPrs } from "../../src/steps/downstream/open-prs.js";
 import { generateEdits } from "../support/generate-then-open.js";
 import { runBundledAction } from "../support/run-action.js";
 
@@ -161,7 +161,7 @@ describe("a downstream's generator never sees a token", () => {
     const settings = { version: "1.2.3", hashesFile, releasedVersions: [], releaseDate: "2025-01-07" };
     const { file, generated } = await generateEdits(emulator.url, settings, config, work);
     expect(generated.downstreams.container).toMatchObject({ status: "failed" });
-    const results = await runOpenDownstreamPrs(
+    const results = await openDownstreamPrs(
       {
         ...settings,
         configPath: join(work, "release-relay.yml"),
@@ -235,7 +235,7 @@ describe("the downstream job checks what the generate job handed over", () => {
     change(tampered.downstreams.container);
     await writeGeneratedEdits(file, tampered);
     const mark = emulator.log.mark();
-    const results = await runOpenDownstreamPrs({ ...settings(), generatedEdits: file }, config(), {
+    const results = await openDownstreamPrs({ ...settings(), generatedEdits: file }, config(), {
       github,
       configDir: work,
       today: "2025-01-07",
@@ -268,7 +268,7 @@ describe("the downstream job checks what the generate job handed over", () => {
   });
 
   it("refuses a downstream that runs a script when no generated edits were handed over", async () => {
-    const results = await runOpenDownstreamPrs(
+    const results = await openDownstreamPrs(
       { ...settings(), generatedEdits: join(work, "missing.json") },
       config(),
       { github, configDir: work, today: "2025-01-07" },

@@ -6,13 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
 import { deriveState } from "../../src/core/ledger/release-state.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { openDownstreamPrs } from "../../src/steps/downstream/open-prs.js";
 import { trackRelease } from "../../src/steps/track/track.js";
 import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
 import { lostSwaps } from "../support/lost-swaps.js";
@@ -71,7 +71,7 @@ function openPrs(version: string) {
       },
     ]),
   );
-  return runOpenDownstreamPrs(
+  return openDownstreamPrs(
     {
       configPath: examplePath,
       environment: undefined,

@@ -1,12 +1,12 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runGenerateDownstreamEdits } from "../../src/actions/generate-downstream-edits.js";
-import { type OpenPrsSettings, runOpenDownstreamPrs } from "../../src/actions/open-downstream-prs.js";
 import { writeGeneratedEdits } from "../../src/adapters/downstream/generated-edits-file.js";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import type { Config } from "../../src/core/config/schema.js";
 import type { GeneratedEdits } from "../../src/core/downstream/generated-edits.js";
+import { generateDownstreamEdits } from "../../src/steps/downstream/generate-edits.js";
+import { type OpenPrsSettings, openDownstreamPrs } from "../../src/steps/downstream/open-prs.js";
 
 /**
  * The generate job's step, as the release workflow runs it: with a client that holds no token,
@@ -19,7 +19,7 @@ export async function generateEdits(
   configDir: string,
 ): Promise<{ file: string; generated: GeneratedEdits }> {
   const github = createGitHubClient({ token: "", baseUrl: apiUrl, retryAfterBaseValue: 1 });
-  const generated = await runGenerateDownstreamEdits(
+  const generated = await generateDownstreamEdits(
     {
       configPath: join(configDir, "release-relay.yml"),
       environment: undefined,
@@ -45,5 +45,5 @@ export async function generateThenOpen(
   deps: { github: GitHubClient; configDir: string; today: string },
 ) {
   const { file } = await generateEdits(apiUrl, settings, config, deps.configDir);
-  return runOpenDownstreamPrs({ ...settings, generatedEdits: file }, config, deps);
+  return openDownstreamPrs({ ...settings, generatedEdits: file }, config, deps);
 }
