@@ -59,12 +59,6 @@ export function parseInputs<T>(inputs: ActionInputs<T>, raw: Record<string, stri
 }
 
 /** Reads an action's declared inputs from the step's `with:` block. */
-export function readInputs<T>(inputs: ActionInputs<T>): T;
-/** @deprecated the pre-`actionInputs` form (a names list beside a schema); goes once every action declares its inputs. */
-export function readInputs<S extends z.ZodType>(schema: S, names: readonly string[]): z.output<S>;
-export function readInputs(inputs: ActionInputs<unknown> | z.ZodType, names?: readonly string[]): unknown {
-  const declared: ActionInputs<unknown> = names
-    ? { names, schema: inputs as z.ZodType }
-    : (inputs as ActionInputs<unknown>);
-  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, core.getInput(name)])));
+export function readInputs<T>(inputs: ActionInputs<T>): T {
+  return parseInputs(inputs, Object.fromEntries(inputs.names.map((name) => [name, core.getInput(name)])));
 }
