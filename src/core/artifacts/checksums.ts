@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ReleaseRelayError } from "../errors.js";
+import { parseJsonInput } from "../inputs/json-input.js";
 import { describeIssues } from "../inputs/validation-issues.js";
 
 /** One published file of a release, as `hashes.json` lists it. */
@@ -32,12 +33,7 @@ export const HASHES_FILE_HINT = "pass the hashes.json that compute-hashes wrote,
  * which file it is (`hashes-file dist/hashes.json`).
  */
 export function parseHashesFile(text: string, source: string, hint = HASHES_FILE_HINT): ArtifactHash[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ReleaseRelayError("E_INPUT", `${source} is not JSON: ${(error as Error).message}`, hint);
-  }
+  const raw = parseJsonInput(text, z.unknown(), source, hint);
   const parsed = hashesFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success)
     throw new ReleaseRelayError(
