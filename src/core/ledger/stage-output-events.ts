@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hashesFileSchema } from "../artifacts/checksums.js";
+import { parseHashesFile } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 import { parseJsonInput } from "../inputs/json-input.js";
@@ -110,12 +110,7 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
 
 /** The ledger events for a release's published files (hashes.json), one per file, recorded once. */
 export function artifactEvents(hashesJson: string, at: string): LedgerEvent[] {
-  const files = parseJsonInput(
-    hashesJson,
-    hashesFileSchema,
-    "hashes-file",
-    "pass the hashes.json that compute-hashes wrote",
-  );
+  const files = parseHashesFile(hashesJson, "hashes-file");
   return files.map((a) => ({
     id: `artifact:${a.name}:${a.sha256}`,
     at,
