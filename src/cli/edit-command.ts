@@ -1,14 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
-import { dirname, resolve } from "node:path";
 import { readConfigFile } from "../adapters/config-file.js";
-import { applyEditsInDir } from "../adapters/downstream/checkout-edits.js";
-import { unifiedDiff } from "../adapters/downstream/text-diff.js";
-import { readHashesFile } from "../adapters/storage/hashes-file.js";
-import { editValues } from "../core/downstream/release-values.js";
-import { parseScriptOutputs } from "../core/downstream/script-outputs.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { floatingTags, parseReleasedVersions, parseVersion } from "../core/request/version.js";
+import { previewDownstreamEdit } from "../steps/downstream/edit-preview.js";
 import type { Command } from "./cli-args.js";
 import { parseFlags } from "./cli-args.js";
 
@@ -40,50 +32,27 @@ export const editCommand: Command = async (args, out) => {
     );
   }
   const configPath = values.config as string;
-  const config = await readConfigFile(configPath);
-  const downstream = config.downstream.find((d) => d.name === values.downstream);
-  if (!downstream) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `no downstream named ${JSON.stringify(values.downstream)}`,
-      `use one of ${config.downstream.map((d) => d.name).join(", ")}`,
-    );
-  }
-  const version = parseVersion(values.version);
-  const hashes = await readHashesFile(values.hashes, `--hashes ${values.hashes}`);
-  const released = values["released-versions"]
-    ? parseReleasedVersions(await readFile(values["released-versions"], "utf8"))
-    : [];
-  const dir = resolve(values.dir as string);
-  const editValuesOfRelease = editValues(config, {
-    version,
-    date: values.date ?? new Date().toISOString().slice(0, 10),
-    hashes,
-    floatingTags: floatingTags(version, released),
-  });
-  // Outputs of the downstreams this one comes after, e.g. --set 'container.tags[]=8.0.2'.
-  for (const [k, v] of Object.entries(parseScriptOutputs((values.set ?? []).join("\n"), "--set")))
-    editValuesOfRelease[k] = v;
-  const { edited } = await applyEditsInDir(
-    dir,
-    downstream,
-    editValuesOfRelease,
-    version.isPrerelease,
-    (p) => {
-      const file = resolve(dirname(configPath), p);
-      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  const preview = await previewDownstreamEdit(
+    {
+      configPath,
+      downstream: values.downstream,
+      version: values.version,
+      hashesFile: values.hashes,
+      releasedVersionsFile: values["released-versions"],
+      date: values.date,
+      set: values.set ?? [],
+      dir: values.dir as string,
     },
+    await readConfigFile(configPath),
   );
-  for (const f of edited) out(unifiedDiff(f.path, f.before, f.after).trimEnd());
+  for (const diff of preview.diffs) out(diff.trimEnd());
   // What a script handed on, in the form --set takes, for previewing the downstreams that come after.
-  for (const [k, v] of Object.entries(editValuesOfRelease))
-    if (k.startsWith(`${downstream.name}.`))
-      for (const item of Array.isArray(v) ? v : [v])
-        out(`output: ${k}${Array.isArray(v) ? "[]" : ""}=${item}`);
+  for (const [k, v] of preview.outputs)
+    for (const item of Array.isArray(v) ? v : [v]) out(`output: ${k}${Array.isArray(v) ? "[]" : ""}=${item}`);
   out(
-    edited.length
-      ? `${edited.length} file(s) changed in ${dir}`
-      : `nothing to change in ${dir}: it already has release ${version.version}`,
+    preview.diffs.length
+      ? `${preview.diffs.length} file(s) changed in ${preview.dir}`
+      : `nothing to change in ${preview.dir}: it already has release ${preview.version.version}`,
   );
   return 0;
 };

@@ -29,9 +29,6 @@ export function installationClients(
   };
 }
 
-/** The inputs of the tokens of the 2nd and 3rd installations (the 1st is `token`). */
-export const EXTRA_TOKEN_INPUTS = ["token-2", "token-3"] as const;
-
 /** The tokens of the second and third App installation (see installationsOf), beside `token`. */
 export const extraTokenInputs = {
   "token-2": z.string().min(1).optional(),
