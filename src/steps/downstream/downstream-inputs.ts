@@ -6,7 +6,7 @@ import { downstreamNameSchema } from "../../core/config/schema.js";
 import { GENERATED_EDITS_FILE } from "../../core/downstream/generated-edits.js";
 import { parseJsonInput } from "../../core/inputs/json-input.js";
 import { parseReleasedVersions } from "../../core/request/version.js";
-import { downstreamReleaseInputs } from "../downstream-release.js";
+import { downstreamReleaseInputs } from "./downstream-release.js";
 
 export const generateEditsInputs = actionInputs(
   {

@@ -22,8 +22,8 @@ import type { EditValues } from "../../core/downstream/template.js";
 import { describeError, ReleaseRelayError } from "../../core/errors.js";
 import { describeIssues } from "../../core/inputs/validation-issues.js";
 import { orderDownstream } from "../../core/request/plan.js";
-import { loadDownstreamRelease } from "../downstream-release.js";
 import type { GenerateSettings } from "./downstream-inputs.js";
+import { loadDownstreamRelease } from "./downstream-release.js";
 
 export type { GenerateSettings };
 

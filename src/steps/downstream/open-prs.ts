@@ -25,8 +25,8 @@ import { type EditValues, renderTemplate } from "../../core/downstream/template.
 import { describeError, ReleaseRelayError } from "../../core/errors.js";
 import { orderDownstream } from "../../core/request/plan.js";
 import type { Version } from "../../core/request/version.js";
-import { loadDownstreamRelease } from "../downstream-release.js";
 import type { OpenPrsSettings } from "./downstream-inputs.js";
+import { loadDownstreamRelease } from "./downstream-release.js";
 
 export type { DownstreamResult, OpenPrsSettings };
 

@@ -9,7 +9,7 @@ import type { RunDecision } from "../../core/ledger/stage-claims.js";
 import { type RunInfo, refuseRerunOfYanked } from "../../core/ledger/track-request.js";
 import { targetArtifacts } from "../../core/request/plan.js";
 import type { Version } from "../../core/request/version.js";
-import { claimStages, type RunLookup } from "../claim-stages.js";
+import { claimStages, type RunLookup } from "./claim-stages.js";
 
 export async function claimRerun(
   store: LedgerStore,

@@ -10,11 +10,11 @@ import { readRunApprovals } from "../../adapters/runs/run-approvals.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../adapters/runs/run-jobs.js";
 import type { Config } from "../../core/config/schema.js";
 import { stageRunsHandedOn } from "../../core/ledger/track-outputs.js";
-import type { RunLookup } from "../claim-stages.js";
-import { verifyStageRuns, workflowPathOf } from "../verify-stage-runs.js";
+import type { RunLookup } from "./claim-stages.js";
 import { sweepOpenReleases } from "./review-sweep.js";
 import { type TrackDeps, type TrackResult, trackRelease } from "./track.js";
 import type { TrackStatusSettings } from "./track-inputs.js";
+import { verifyStageRuns, workflowPathOf } from "./verify-stage-runs.js";
 
 /** The track stage's clients; `runLookup` reads the runs of the repo the ledger is in. */
 export interface TrackStatusDeps extends TrackDeps {

@@ -21,10 +21,10 @@ import { progressToRecord } from "../../core/ledger/stage-progress.js";
 import { eventsOfTrackRequest, type RunInfo, type TrackRequest } from "../../core/ledger/track-request.js";
 import { versionPlaceholders } from "../../core/request/plan.js";
 import { parseVersion } from "../../core/request/version.js";
-import type { RunLookup } from "../claim-stages.js";
-import { syncTrackingIssue } from "../tracking-issue-sync.js";
-import { reportEvents } from "../verify-report.js";
+import type { RunLookup } from "./claim-stages.js";
 import { claimRerun } from "./rerun.js";
+import { syncTrackingIssue } from "./tracking-issue-sync.js";
+import { reportEvents } from "./verify-report.js";
 
 export type { RunInfo };
 

@@ -18,7 +18,7 @@ import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
 import { hashRelease } from "../../../src/steps/hash.js";
 import { planRequest } from "../../../src/steps/plan.js";
 import { trackRelease } from "../../../src/steps/track/track.js";
-import { verifyStageRuns } from "../../../src/steps/verify-stage-runs.js";
+import { verifyStageRuns } from "../../../src/steps/track/verify-stage-runs.js";
 import { runBundledAction } from "../../support/run-action.js";
 import { reportChecks, seedReleasableCommit } from "../../support/source-ci.js";
 import { trackSettings } from "../../support/track-settings.js";

@@ -1,21 +1,21 @@
 // A downstream report is a hint: what the ledger records is what GitHub says about the release's own
 // PR and the run the report names, read here with the automation side's token.
 import { z } from "zod";
-import type { GitHubClient } from "../adapters/github/client.js";
-import type { ClientFor } from "../adapters/github/installation-clients.js";
-import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
-import { readPull, readPullsOfBranch, readWorkflowRun } from "../adapters/runs/reported-facts.js";
-import type { Config } from "../core/config/schema.js";
-import { releaseBranch } from "../core/downstream/release-branch.js";
-import { ReleaseRelayError } from "../core/errors.js";
-import { parseJsonInput } from "../core/inputs/json-input.js";
-import { downstreamReportSchema, reportToEvent } from "../core/ledger/downstream-report.js";
-import type { LedgerEvent } from "../core/ledger/events.js";
-import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
-import { pullRequestEventId } from "../core/ledger/stage-output-events.js";
-import { judgeReport, MAX_RUN_ID, releasePullOf } from "../core/trust/report-verdict.js";
-import { runIdOfUrl } from "../core/trust/request-verdict.js";
-import { assertSenderAllowed, mayRecordRefusal } from "../core/trust/senders.js";
+import type { GitHubClient } from "../../adapters/github/client.js";
+import type { ClientFor } from "../../adapters/github/installation-clients.js";
+import type { LedgerStore } from "../../adapters/ledger/ledger-store.js";
+import { readPull, readPullsOfBranch, readWorkflowRun } from "../../adapters/runs/reported-facts.js";
+import type { Config } from "../../core/config/schema.js";
+import { releaseBranch } from "../../core/downstream/release-branch.js";
+import { ReleaseRelayError } from "../../core/errors.js";
+import { parseJsonInput } from "../../core/inputs/json-input.js";
+import { downstreamReportSchema, reportToEvent } from "../../core/ledger/downstream-report.js";
+import type { LedgerEvent } from "../../core/ledger/events.js";
+import { deriveState, type ReleaseState } from "../../core/ledger/release-state.js";
+import { pullRequestEventId } from "../../core/ledger/stage-output-events.js";
+import { judgeReport, MAX_RUN_ID, releasePullOf } from "../../core/trust/report-verdict.js";
+import { runIdOfUrl } from "../../core/trust/request-verdict.js";
+import { assertSenderAllowed, mayRecordRefusal } from "../../core/trust/senders.js";
 
 /**
  * Verifies a downstream report (JSON text) from `sender` against GitHub and returns the event

@@ -1,14 +1,18 @@
 // A run takes the stages it will run by claiming them in the ledger. A claim is a ledger entry, so it
 // is believed only while GitHub says its run is this release workflow's and still in progress: the
 // claim of a run that crashed, or one that names another workflow's run, holds nothing.
-import type { GitHubClient } from "../adapters/github/client.js";
-import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
-import { readWorkflowRun } from "../adapters/runs/reported-facts.js";
-import { readRunArtifacts } from "../adapters/runs/run-jobs.js";
-import { artifactRunsNeeded, type RunArtifact, stagesToRemake } from "../core/ledger/artifact-retention.js";
-import type { Stage } from "../core/ledger/events.js";
-import { deriveState, type ReleaseState, stagesToRerun } from "../core/ledger/release-state.js";
-import { claimants, decideRun, type RunDecision } from "../core/ledger/stage-claims.js";
+import type { GitHubClient } from "../../adapters/github/client.js";
+import type { LedgerStore } from "../../adapters/ledger/ledger-store.js";
+import { readWorkflowRun } from "../../adapters/runs/reported-facts.js";
+import { readRunArtifacts } from "../../adapters/runs/run-jobs.js";
+import {
+  artifactRunsNeeded,
+  type RunArtifact,
+  stagesToRemake,
+} from "../../core/ledger/artifact-retention.js";
+import type { Stage } from "../../core/ledger/events.js";
+import { deriveState, type ReleaseState, stagesToRerun } from "../../core/ledger/release-state.js";
+import { claimants, decideRun, type RunDecision } from "../../core/ledger/stage-claims.js";
 
 export interface ClaimingRun {
   runId: string;

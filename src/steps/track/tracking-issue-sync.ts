@@ -1,13 +1,13 @@
 // The tracking issue of a release: exactly one, the comments people are owed (each once), and a body
 // rendered from the ledger until it shows the ledger's head.
-import type { LedgerStore } from "../adapters/ledger/ledger-store.js";
-import type { IssueView, TrackingIssues } from "../adapters/ledger/tracking-issue.js";
-import type { Config } from "../core/config/schema.js";
-import type { DashboardContext, downstreamExpectations } from "../core/dashboard/context.js";
-import { readLedgerMarker } from "../core/dashboard/ledger-marker.js";
-import { renderDashboard } from "../core/dashboard/markdown.js";
-import { deriveState, type ReleaseState } from "../core/ledger/release-state.js";
-import { commentsDue, reviewPingsDue, wantedIssueState } from "../core/ledger/tracking.js";
+import type { LedgerStore } from "../../adapters/ledger/ledger-store.js";
+import type { IssueView, TrackingIssues } from "../../adapters/ledger/tracking-issue.js";
+import type { Config } from "../../core/config/schema.js";
+import type { DashboardContext, downstreamExpectations } from "../../core/dashboard/context.js";
+import { readLedgerMarker } from "../../core/dashboard/ledger-marker.js";
+import { renderDashboard } from "../../core/dashboard/markdown.js";
+import { deriveState, type ReleaseState } from "../../core/ledger/release-state.js";
+import { commentsDue, reviewPingsDue, wantedIssueState } from "../../core/ledger/tracking.js";
 
 export interface TrackingIssueInput {
   config: Config;

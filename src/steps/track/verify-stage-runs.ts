@@ -1,9 +1,9 @@
 // The ledger is written through the contents API, which any token with write access to the
 // automation repo can use: a run id it names is believed only when GitHub reports it as a run of
 // this repo's own release workflow, since a rerun downloads that run's artifacts and publishes them.
-import type { GitHubClient } from "../adapters/github/client.js";
-import { readWorkflowRun } from "../adapters/runs/reported-facts.js";
-import { ReleaseRelayError } from "../core/errors.js";
+import type { GitHubClient } from "../../adapters/github/client.js";
+import { readWorkflowRun } from "../../adapters/runs/reported-facts.js";
+import { ReleaseRelayError } from "../../core/errors.js";
 
 /** `owner/repo/.github/workflows/release.yml@refs/heads/main` → `.github/workflows/release.yml`. */
 export function workflowPathOf(workflowRef: string | undefined, repo: string): string | undefined {

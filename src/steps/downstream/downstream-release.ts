@@ -3,13 +3,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { readHashesFile } from "../adapters/storage/hashes-file.js";
-import type { ArtifactHash } from "../core/artifacts/checksums.js";
-import { environmentNameSchema } from "../core/config/environment-name.js";
-import type { Config } from "../core/config/schema.js";
-import { editValues } from "../core/downstream/release-values.js";
-import type { EditValues } from "../core/downstream/template.js";
-import { floatingTags, parseVersion, type Version, versionInputSchema } from "../core/request/version.js";
+import { readHashesFile } from "../../adapters/storage/hashes-file.js";
+import type { ArtifactHash } from "../../core/artifacts/checksums.js";
+import { environmentNameSchema } from "../../core/config/environment-name.js";
+import type { Config } from "../../core/config/schema.js";
+import { editValues } from "../../core/downstream/release-values.js";
+import type { EditValues } from "../../core/downstream/template.js";
+import { floatingTags, parseVersion, type Version, versionInputSchema } from "../../core/request/version.js";
 
 /** The action inputs both downstream stages take, as their `with:` spells them. */
 export const downstreamReleaseInputs = {
