@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ledgerKey } from "../config/environment.js";
 import type { Config } from "../config/schema.js";
+import { releaseBranch } from "../downstream/release-branch.js";
 import { renderTemplate } from "../downstream/template.js";
 import { checksOverrideSchema } from "./source-gate.js";
 import type { Version } from "./version.js";
@@ -225,7 +226,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
       name: d.name,
       repo: d.repo,
       mode: d.mode,
-      branch: `release-relay/${version.version}/${d.name}`,
+      branch: releaseBranch(version.version, d.name),
       after: [...d.after],
     })),
     checksums: {
