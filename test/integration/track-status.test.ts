@@ -16,6 +16,7 @@ import { planRequest } from "../../src/steps/plan.js";
 import { sweepOpenReleases } from "../../src/steps/track/review-sweep.js";
 import { trackRelease } from "../../src/steps/track/track.js";
 import type { TrackStatusSettings } from "../../src/steps/track/track-inputs.js";
+import { lostSwaps } from "../support/lost-swaps.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 import { runBundledAction } from "../support/run-action.js";
 import { reportChecks, seedReleasableCommit } from "../support/source-ci.js";
@@ -367,7 +368,10 @@ describe("track-status against the GitHub emulator", () => {
         await trackRelease(settings(event), config, { ...deps(r), sleep: undefined });
       }
     });
+    const mark = emulator.log.mark();
     await Promise.all(reporters.map((f) => f()));
+    // Writers really raced: they lost the ledger branch to each other and retried.
+    expect(lostSwaps(emulator, AUTOMATION, mark).length).toBeGreaterThan(0);
     const store = new LedgerStore(github, AUTOMATION, "8.0.2");
     const { events, head } = await store.read();
     expect(events.filter((e) => e.type === "artifact")).toHaveLength(80);
@@ -388,11 +392,34 @@ describe("track-status against the GitHub emulator", () => {
 
   it("keeps one canonical tracking issue when two first writers race, closing the duplicate with a link", async () => {
     const [a, b] = valkeyReleaseEvents();
+    // The race, made to happen: each writer's first look for the issue waits until both have looked,
+    // so neither finds the other's issue and each opens its own.
+    let looked = 0;
+    let bothLooked = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      bothLooked = resolve;
+    });
+    const racer = (n: number) => {
+      const client = createGitHubClient({ token: "t", baseUrl: emulator.url, pace: "local" });
+      let first = true;
+      client.hook.before("request", async (options) => {
+        if (!first || options.method !== "GET" || !/\/issues(\?|$)/.test(options.url)) return;
+        first = false;
+        if (++looked === 2) bothLooked();
+        await barrier;
+      });
+      return { ...deps(n), github: client };
+    };
     // As release.yml passes it: the App's slug, so an issue this App opened is taken over.
     const [ra, rb] = await Promise.all([
-      trackRelease({ ...settings(a), appSlug: "release-bot" }, config, deps(1)),
-      trackRelease({ ...settings(b), appSlug: "release-bot" }, config, deps(2)),
+      trackRelease({ ...settings(a), appSlug: "release-bot" }, config, racer(1)),
+      trackRelease({ ...settings(b), appSlug: "release-bot" }, config, racer(2)),
     ]);
+    expect(
+      issuesOf()
+        .map((i) => i.state)
+        .sort(),
+    ).toEqual(["closed", "open"]);
     expect(ra.issue.number).toBe(rb.issue.number);
     const issues = issuesOf();
     const open = issues.filter((i) => i.state === "open");
@@ -567,7 +594,10 @@ describe("two runs of one release at once", () => {
   it("lets exactly one of two runs deciding at the same moment take the stages", async () => {
     start(11);
     start(12);
+    const mark = emulator.log.mark();
     const [a, b] = await Promise.all([decide(11), decide(12)]);
+    // Both decided on the same ledger head: the loser lost the branch and saw the claim on its retry.
+    expect(lostSwaps(emulator, AUTOMATION, mark).length).toBeGreaterThanOrEqual(1);
     const winners = [a, b].filter((r) => r.stagesToRun.length > 0);
     expect(winners).toHaveLength(1);
     const loser = winners[0] === a ? b : a;

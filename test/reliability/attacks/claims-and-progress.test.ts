@@ -24,6 +24,7 @@ import { parseVersion } from "../../../src/core/request/version.js";
 import { GitHubEmulator } from "../../../src/rehearsal/github/emulator.js";
 import { trackRelease } from "../../../src/steps/track/track.js";
 import type { TrackStatusSettings } from "../../../src/steps/track/track-inputs.js";
+import { lostSwaps } from "../../support/lost-swaps.js";
 import { trackSettings } from "../../support/track-settings.js";
 
 const configPath = join(import.meta.dirname, "../../../examples/valkey/release-relay.yml");
@@ -184,7 +185,10 @@ describe("claims written by others", () => {
 
   it("three runs deciding at the same moment: exactly one takes the stages, the others take none", async () => {
     for (const id of [71, 72, 73]) start(id);
+    const mark = emulator.log.mark();
     const results = await Promise.all([decide(71), decide(72), decide(73)]);
+    // They decided on the same ledger head: the two that lost the branch saw the claim on their retry.
+    expect(lostSwaps(emulator, AUTOMATION, mark).length).toBeGreaterThanOrEqual(2);
     const winners = results.filter((r) => r.stagesToRun.length > 0);
     expect(winners).toHaveLength(1);
     const events = (await ledger().read()).events.filter((e) => e.type === "claim");
