@@ -131,10 +131,23 @@ describe("release-relay yank (CLI)", () => {
     expect(github.log.calls({ since: mark }).filter((c) => c.mutating)).toEqual([]);
     expect(await exists("releases/demo-1.0.1.tar.gz")).toBe(true);
 
-    const before = github.log.mark();
     const done = await yank(["1.0.1", "--reason", "wrong archive"]);
     expect(done.code, done.text).toBe(0);
-    expect(github.log.calls({ since: before }).filter((c) => c.mutating).length).toBeGreaterThan(0);
+    const ledger = new LedgerStore(
+      createGitHubClient({ token: "good", baseUrl: github.url }),
+      "acme/release",
+      "1.0.1",
+    );
+    const { events } = await ledger.read();
+    expect(events.map((e) => e.id)).toEqual([
+      "request",
+      "yank",
+      "yank:hashes:nothing-to-do",
+      "yank:storage:moved",
+      "tracking-issue:1",
+      "comment:yanked",
+    ]);
+    expect(events[1]).toMatchObject({ type: "yank", reason: "wrong archive", by: "alice" });
     expect(done.text).toContain("storage: moved — 2 objects under releases/yanked/");
     expect(await exists("releases/demo-1.0.1.tar.gz")).toBe(false);
     expect(await exists("releases/yanked/demo-1.0.1.tar.gz")).toBe(true);
