@@ -9,7 +9,7 @@ import type { Config } from "../../src/core/config/schema.js";
 import { renderPrSummary } from "../../src/core/downstream/stage-results.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { consistencyOf } from "../../src/rehearsal/github/faults.js";
-import type { OpenPrsSettings } from "../../src/steps/downstream/open-prs.js";
+import type { OpenPrsSettings } from "../../src/steps/downstream/downstream-inputs.js";
 import { generateThenOpen } from "../support/generate-then-open.js";
 import { hasTool } from "../support/tools.js";
 import { readFixture, SHA_802, seedValkeyDownstreams } from "../support/valkey-downstreams.js";

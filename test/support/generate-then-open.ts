@@ -5,8 +5,9 @@ import { writeGeneratedEdits } from "../../src/adapters/downstream/generated-edi
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
 import type { Config } from "../../src/core/config/schema.js";
 import type { GeneratedEdits } from "../../src/core/downstream/generated-edits.js";
+import type { OpenPrsSettings } from "../../src/steps/downstream/downstream-inputs.js";
 import { generateDownstreamEdits } from "../../src/steps/downstream/generate-edits.js";
-import { type OpenPrsSettings, openDownstreamPrs } from "../../src/steps/downstream/open-prs.js";
+import { openDownstreamPrs } from "../../src/steps/downstream/open-prs.js";
 
 /**
  * The generate job's step, as the release workflow runs it: with a client that holds no token,

@@ -25,8 +25,6 @@ import { orderDownstream } from "../../core/request/plan.js";
 import type { GenerateSettings } from "./downstream-inputs.js";
 import { loadDownstreamRelease } from "./downstream-release.js";
 
-export type { GenerateSettings };
-
 export interface GenerateDeps {
   /** Holds no token: the scripts run in this process's children. */
   github: GitHubClient;

@@ -28,8 +28,6 @@ import type { Version } from "../../core/request/version.js";
 import type { OpenPrsSettings } from "./downstream-inputs.js";
 import { loadDownstreamRelease } from "./downstream-release.js";
 
-export type { DownstreamResult, OpenPrsSettings };
-
 export interface OpenPrsDeps {
   github: GitHubClient;
   /** Each downstream repo's client, by its owner's installation token (default: github for all). */

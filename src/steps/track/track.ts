@@ -26,8 +26,6 @@ import { claimRerun } from "./rerun.js";
 import { syncTrackingIssue } from "./tracking-issue-sync.js";
 import { reportEvents } from "./verify-report.js";
 
-export type { RunInfo };
-
 /** What one track call is asked to record, besides the release it is for. */
 export interface TrackInput extends TrackRequest, JobOutcome {
   version: string;
