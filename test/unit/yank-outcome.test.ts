@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { describeFileRevert } from "../../src/core/downstream/file-revert.js";
 import { renderYankOutcome, storageStep, yankFailed } from "../../src/core/yank/yank-outcome.js";
 import type { YankPlan } from "../../src/core/yank/yank-plan.js";
 
@@ -78,5 +79,17 @@ describe("what a yank did, in words", () => {
   it("needs a person while any part failed", () => {
     expect(yankFailed(steps)).toBe(true);
     expect(yankFailed(steps.slice(0, 2))).toBe(false);
+  });
+});
+
+describe("a file's revert, in words", () => {
+  it("says whether the file was restored, removed, or why it was left", () => {
+    expect(describeFileRevert("README", { kind: "write", content: "x" })).toBe("README: restored");
+    expect(describeFileRevert("8.0.2/SHA256SUMS", { kind: "delete" })).toBe(
+      "8.0.2/SHA256SUMS: removed (the release created it)",
+    );
+    expect(
+      describeFileRevert("download.md", { kind: "conflict", why: "download.md changed after the release" }),
+    ).toBe("download.md changed after the release");
   });
 });

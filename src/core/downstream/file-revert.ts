@@ -66,3 +66,10 @@ export function planFileRevert(
     why: `${path} changed since the release and still holds some of its lines; revert it by hand`,
   };
 }
+
+/** A file's revert in words, for the yank's report. */
+export function describeFileRevert(path: string, revert: FileRevert): string {
+  if (revert.kind === "write") return `${path}: restored`;
+  if (revert.kind === "delete") return `${path}: removed (the release created it)`;
+  return revert.why;
+}

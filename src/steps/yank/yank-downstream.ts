@@ -7,7 +7,7 @@ import {
   readReleaseChange,
 } from "../../adapters/github/release-commit.js";
 import type { Config } from "../../core/config/schema.js";
-import { type FileRevert, planFileRevert } from "../../core/downstream/file-revert.js";
+import { describeFileRevert, type FileRevert, planFileRevert } from "../../core/downstream/file-revert.js";
 import { describeError } from "../../core/errors.js";
 import type { YankOutcome } from "../../core/ledger/release-state.js";
 import {
@@ -94,7 +94,7 @@ async function revertMerged(
   const conflicts = planned.flatMap((p) => (p.revert.kind === "conflict" ? [p.revert.why] : []));
   if (conflicts.length > 0) return result("failed", conflicts.join("; "), d.url);
   const wanted: WantedFile[] = planned.flatMap(({ path, revert }) => wantedFor(path, revert));
-  const summary = planned.map((p) => describeRevert(p.path, p.revert)).join("; ");
+  const summary = planned.map((p) => describeFileRevert(p.path, p.revert)).join("; ");
   if (request.dryRun)
     return result(
       wanted.length ? "revert-proposed" : "nothing-to-do",
@@ -121,10 +121,4 @@ function wantedFor(path: string, revert: FileRevert): WantedFile[] {
   if (revert.kind === "write") return [{ path, content: revert.content }];
   if (revert.kind === "delete") return [{ path, content: "", deleted: true }];
   return [];
-}
-
-function describeRevert(path: string, revert: FileRevert): string {
-  if (revert.kind === "write") return `${path}: restored`;
-  if (revert.kind === "delete") return `${path}: removed (the release created it)`;
-  return revert.why;
 }
