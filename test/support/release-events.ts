@@ -17,6 +17,7 @@ export const valkeyExpectations: (DownstreamExpectation & { repo: string })[] = 
   },
   { name: "website", repo: "valkey-io/valkey-io.github.io", mode: "pr", reports: ["ci", "merge"] },
 ];
+
 /** A Valkey-shaped release told as ledger events: plan, 4 builds, checksums, upload, 3 downstream PRs. */
 export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): LedgerEvent[] {
   const events: LedgerEvent[] = [
