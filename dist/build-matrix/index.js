@@ -23571,7 +23571,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -23729,7 +23729,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
       const m = first.match(/^( *)/);
@@ -26366,7 +26366,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26392,7 +26392,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -26428,7 +26428,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -26482,1325 +26482,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
-  }
-});
-
-// node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
-    (function(global2, factory) {
-      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults, onto = {}) {
-        var k, ref, v;
-        for (k in defaults) {
-          v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node2;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node2 = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node2;
-            this._last = node2;
-          } else {
-            this._first = this._last = node2;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node2, ref, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node2;
-          node2 = this.shift();
-          while (node2 != null) {
-            cb(node2), node2 = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node2, ref, ref1, ref2, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events;
-      Events = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name2, cb) => {
-            return this._addListener(name2, "many", cb);
-          };
-          this.instance.once = (name2, cb) => {
-            return this._addListener(name2, "once", cb);
-          };
-          this.instance.removeAllListeners = (name2 = null) => {
-            if (name2 != null) {
-              return delete this._events[name2];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name2, status, cb) {
-          var base2;
-          if ((base2 = this._events)[name2] == null) {
-            base2[name2] = [];
-          }
-          this._events[name2].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name2) {
-          if (this._events[name2] != null) {
-            return this._events[name2].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name2, ...args) {
-          var e, promises3;
-          try {
-            if (name2 !== "debug") {
-              this.trigger("debug", `Event triggered: ${name2}`, args);
-            }
-            if (this._events[name2] == null) {
-              return;
-            }
-            this._events[name2] = this._events[name2].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name2].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error63) {
-                e2 = error63;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error63) {
-            e = error63;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events2;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run, free) {
-          var error63, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-          }
-        }
-        doExpire(clearGlobalState, run, free) {
-          var error63, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-        }
-        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error63, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error63);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base2;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base2 = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base2.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve, reject) {
-            return setTimeout(resolve, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options) {
-          await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time3) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time3;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id2) {
-          var current, next;
-          current = this._jobs[id2];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
-            this.counts[next]++;
-            return this._jobs[id2]++;
-          } else if (current != null) {
-            this.counts[current]--;
-            return delete this._jobs[id2];
-          }
-        }
-        start(id2) {
-          var initial;
-          initial = 0;
-          this._jobs[id2] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id2) {
-          var current;
-          current = this._jobs[id2];
-          if (current != null) {
-            this.counts[current]--;
-            delete this._jobs[id2];
-          }
-          return current != null;
-        }
-        jobStatus(id2) {
-          var ref;
-          return (ref = this.status[this._jobs[id2]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name2, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name2;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error63, reject, resolve, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve(returned);
-                };
-              } catch (error1) {
-                error63 = error1;
-                return function() {
-                  return reject(error63);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise2, reject, resolve;
-          resolve = reject = null;
-          promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve, reject });
-          this._tryToRun();
-          return promise2;
-        }
-      };
-      var Sync_1 = Sync;
-      var version2 = "2.19.5";
-      var version$1 = {
-        version: version2
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version: version2,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base2;
-            clearInterval(this.interval);
-            return typeof (base2 = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
-              time3 = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time3)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error63) {
-                  e = error63;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base2.unref() : void 0;
-          }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck3 = (function() {
-        class Bottleneck4 {
-          constructor(options = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id2) {
-            return this._states.jobStatus(id2);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index, job, options, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index, job, wait) {
-            var clearGlobalState, free, run;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index, next, options, queue;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
-              if (capacity != null && options.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
-                if (success2) {
-                  queue.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index, next, wait);
-                  return this.Promise.resolve(options.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options = {}) {
-            var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at2) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
-              };
-              return new this.Promise((resolve, reject) => {
-                if (finished()) {
-                  return resolve();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve();
-                    }
-                  });
-                }
-              });
-            };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
-              return next.doDrop({
-                message: options.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck4.prototype.BottleneckError(options.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error63, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
-            } catch (error1) {
-              error63 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
-              job.doDrop({ error: error63 });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options = {};
-            } else {
-              [options, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck4.default = Bottleneck4;
-        Bottleneck4.Events = Events$4;
-        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
-        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
-        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
-        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
-        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
-        Bottleneck4.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck4.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck4.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck4.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck4.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck4.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck4.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck4;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck3;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
   }
 });
 
@@ -30014,6 +28695,1325 @@ var require_semver2 = __commonJS({
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
+  }
+});
+
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults, onto = {}) {
+        var k, ref, v;
+        for (k in defaults) {
+          v = defaults[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
+          };
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
+          };
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name2, status, cb) {
+          var base2;
+          if ((base2 = this._events)[name2] == null) {
+            base2[name2] = [];
+          }
+          this._events[name2].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name2, ...args) {
+          var e, promises3;
+          try {
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
+            }
+            if (this._events[name2] == null) {
+              return;
+            }
+            this._events[name2] = this._events[name2].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name2].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error63) {
+                e2 = error63;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run, free) {
+          var error63, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+          }
+        }
+        doExpire(clearGlobalState, run, free) {
+          var error63, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+        }
+        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error63);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base2;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base2 = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base2.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve, reject) {
+            return setTimeout(resolve, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id2) {
+          var current, next;
+          current = this._jobs[id2];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id2]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id2];
+          }
+        }
+        start(id2) {
+          var initial;
+          initial = 0;
+          this._jobs[id2] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id2) {
+          var current;
+          current = this._jobs[id2];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id2];
+          }
+          return current != null;
+        }
+        jobStatus(id2) {
+          var ref;
+          return (ref = this.status[this._jobs[id2]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name2, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name2;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error63, reject, resolve, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve;
+          resolve = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base2;
+            clearInterval(this.interval);
+            return typeof (base2 = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base2.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck3 = (function() {
+        class Bottleneck4 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id2) {
+            return this._states.jobStatus(id2);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
+                if (success2) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at2) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
+              };
+              return new this.Promise((resolve, reject) => {
+                if (finished()) {
+                  return resolve();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck4.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error63, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error63 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
+              job.doDrop({ error: error63 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck4.default = Bottleneck4;
+        Bottleneck4.Events = Events$4;
+        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
+        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
+        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
+        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
+        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
+        Bottleneck4.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck4.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck4.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck4.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck4.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck4.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck4.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck4;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck3;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
   }
 });
 
@@ -50324,13 +50324,17 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
-function parseInputs(inputs, raw) {
+function actionInputs(shape, settle2) {
+  const object2 = kebabObject(shape);
+  return { names: Object.keys(shape), schema: settle2 ? object2.transform(settle2) : object2 };
+}
+function parseInputs(inputs2, raw) {
   const present = {};
-  for (const name2 of inputs.names) {
+  for (const name2 of inputs2.names) {
     const value = raw[name2];
     if (value !== void 0 && value !== "") present[name2] = value;
   }
-  const result = inputs.schema.safeParse(present, { reportInput: true });
+  const result = inputs2.schema.safeParse(present, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
       "E_INPUT",
@@ -50341,17 +50345,44 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
   }
   return result.data;
 }
-function readInputs(inputs, names) {
-  const declared = names ? { names, schema: inputs } : inputs;
-  return parseInputs(declared, Object.fromEntries(declared.names.map((name2) => [name2, getInput(name2)])));
+function readInputs(inputs2) {
+  return parseInputs(inputs2, Object.fromEntries(inputs2.names.map((name2) => [name2, getInput(name2)])));
+}
+
+// src/core/config/environment-name.ts
+var PRODUCTION = "production";
+var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+
+// src/core/request/plan-summary.ts
+var cell = (text2) => text2.replaceAll("|", "\\|").replaceAll("\n", " ");
+function renderPlanSummary(plan) {
+  const lines = [
+    `## ${cell(plan.releaseId)} — release plan`,
+    "",
+    `Tag \`${plan.tag}\` at \`${plan.commit.slice(0, 12)}\`${plan.prerelease ? " (release candidate)" : ""}, build time ${plan.buildTime}.`,
+    "",
+    "| Target | Runner | Artifact | S3 key |",
+    "| --- | --- | --- | --- |",
+    ...plan.matrix.include.map(
+      (m) => `| ${cell(m.target)} | \`${cell(m.runner)}\` | \`${cell(m.artifact)}\` | \`${cell(m.key)}\` |`
+    )
+  ];
+  const source = plan.artifacts.find((a) => a.kind === "source-archive");
+  if (source) lines.push("", `Source archive: [\`${cell(source.name)}\`](${source.url})`);
+  if (plan.downstream.length > 0) {
+    lines.push("", "| Downstream | Repo | Mode | Branch |", "| --- | --- | --- | --- |");
+    for (const d of plan.downstream) {
+      lines.push(`| ${cell(d.name)} | ${cell(d.repo)} | ${d.mode} | \`${cell(d.branch)}\` |`);
+    }
+  }
+  return `${lines.join("\n")}
+`;
 }
 
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
 // src/core/config/environment.ts
-var PRODUCTION = "production";
-var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
 function applyEnvironment(config2, name2) {
   if (name2 === void 0 || name2 === "" || name2 === PRODUCTION) return config2;
   const overlay = config2.environments?.[name2];
@@ -50382,7 +50413,7 @@ function ledgerKey(config2, version2) {
 }
 
 // src/core/config/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
@@ -50518,238 +50549,11 @@ function installationsOf(config2) {
   return out;
 }
 
-// src/core/config/schema.ts
+// src/core/config/quoted.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
-  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
-});
-var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
-});
-var regexSource = external_exports.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error63) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
-  }
-});
-var when = external_exports.enum(["always", "stable", "prerelease"]).default("always");
-var editSchemas = [
-  kebabObject({
-    kind: external_exports.literal("append-line"),
-    file: external_exports.string().min(1),
-    line: external_exports.string().min(1),
-    "conflict-key": external_exports.string().min(1).optional(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("regex-replace"),
-    file: external_exports.string().min(1),
-    pattern: regexSource,
-    replacement: external_exports.string(),
-    count: external_exports.number().int().min(1).default(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("json-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("yaml-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("template-create"),
-    file: external_exports.string().min(1),
-    template: external_exports.string().min(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("debian-changelog"),
-    file: external_exports.string().min(1).default("debian/changelog"),
-    // The source package; the newest entry's when not given.
-    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
-    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
-    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
-    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
-    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
-      error: "expected `Full Name <email>`"
-    }),
-    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."]),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("script"),
-    run: external_exports.string().min(1),
-    "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
-    env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
-    when
-  })
-];
-var EDIT_KINDS = [
-  "append-line",
-  "regex-replace",
-  "json-set",
-  "yaml-set",
-  "template-create",
-  "debian-changelog",
-  "script"
-];
-var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
-  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
-});
-var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-});
-var downstreamSchema = kebabObject({
-  name: downstreamNameSchema,
-  repo: repoNameSchema,
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
-  "base-branch": external_exports.string().min(1).optional(),
-  after: external_exports.array(external_exports.string()).default([]),
-  "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
-  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
-  dispatch: kebabObject({
-    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-      error: "expected an event type such as release-published"
-    }).default("release-published")
-  }).optional(),
-  edits: external_exports.array(editSchema).default([]),
-  pr: kebabObject({
-    title: external_exports.string().default("{project} {version}"),
-    "commit-message": external_exports.string().default("Release {project} {version}"),
-    body: external_exports.string().optional(),
-    labels: external_exports.array(external_exports.string()).default([]),
-    draft: external_exports.boolean().default(false)
-  }).prefault({})
-});
-var targetSchema = kebabObject({
-  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
-  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
-  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
-  runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
-});
-var signingSchema = external_exports.discriminatedUnion("method", [
-  kebabObject({ method: external_exports.literal("none") }),
-  kebabObject({
-    method: external_exports.literal("gpg"),
-    "key-secret": secretName,
-    "passphrase-secret": secretName.optional()
-  }),
-  kebabObject({
-    method: external_exports.literal("ed25519"),
-    "key-secret": secretName,
-    "public-key-url": external_exports.url().optional()
-  })
-]);
-var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
-});
-var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
-  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
-});
-var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
-var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
-  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
-});
-var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
-var configSchema = kebabObject({
-  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
-  }),
-  source: kebabObject({
-    repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional(),
-    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
-    "release-notes": external_exports.string().min(1).optional(),
-    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
-    "release-branches": external_exports.array(
-      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
-        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
-      })
-    ).min(1).optional(),
-    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
-    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
-      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
-    }).optional(),
-    // How long the trigger waits for required checks that are still running.
-    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
-  }),
-  tags: kebabObject({
-    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
-  }).prefault({}),
-  build: kebabObject({
-    command: external_exports.string().min(1),
-    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
-    artifact: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
-  }),
-  // The project's own smoke test, run on each target against the built artifact before anything is
-  // signed or uploaded: a failure stops the release with nothing public.
-  qualify: kebabObject({
-    command: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
-  }).optional(),
-  signing: signingSchema.prefault({ method: "none" }),
-  upload: kebabObject({
-    bucket: bucketNameSchema,
-    prefix: keyPrefixSchema.default(""),
-    region: regionSchema.default("us-east-1"),
-    endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
-    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
-  }),
-  downstream: external_exports.array(downstreamSchema).default([]),
-  tracking: kebabObject({
-    repo: repoNameSchema,
-    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(mentionSchema).default([]),
-    title: external_exports.string().default("Release {version}"),
-    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
-    "review-ping": kebabObject({
-      "after-hours": external_exports.number().int().min(1).max(720),
-      notify: external_exports.array(mentionSchema).min(1).optional()
-    }).optional()
-  }),
-  // Who may send each dispatch event to the automation repo: the account behind the token that sends
-  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
-  // else are refused and recorded as refused.
-  senders: external_exports.strictObject({
-    "release-requested": external_exports.array(githubLoginSchema).min(1),
-    "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s) => ({
-    releaseRequested: s["release-requested"],
-    downstreamStatus: s["downstream-status"]
-  })).optional(),
-  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
-  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
-  environments: external_exports.record(
-    // Names are checked in superRefine: zod reports a bad record key without its message.
-    external_exports.string(),
-    kebabObject({
-      upload: kebabObject({
-        bucket: bucketNameSchema.optional(),
-        prefix: keyPrefixSchema.optional(),
-        region: regionSchema.optional(),
-        endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
-      }).prefault({}),
-      tracking: kebabObject({
-        title: external_exports.string().min(1).optional(),
-        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-        notify: external_exports.array(mentionSchema).optional()
-      }).prefault({})
-    })
-  ).optional()
-}).superRefine((config2, ctx) => {
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
@@ -50828,7 +50632,7 @@ var configSchema = kebabObject({
       });
   }
   checkNoExpressions(config2, [], ctx);
-});
+}
 function checkTagPattern(pattern, ctx) {
   let re;
   try {
@@ -50959,9 +50763,525 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o, keys) {
+  if (!isRecord(o)) return o;
+  const out = {};
+  for (const [key, value] of Object.entries(o)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
+
+// src/core/downstream/updaters/text-lines.ts
+function splitLines(content) {
+  const eol = content.includes("\r\n") ? "\r\n" : "\n";
+  const finalNewline = content.endsWith("\n");
+  const body = finalNewline ? content.slice(0, -eol.length) : content;
+  return { lines: body === "" ? [] : body.split(eol), eol, finalNewline };
+}
+function joinLines(text2) {
+  return text2.lines.join(text2.eol) + (text2.finalNewline && text2.lines.length > 0 ? text2.eol : "");
+}
+
+// src/core/downstream/updaters/updater.ts
+var editWhenSchema = external_exports.enum(["always", "stable", "prerelease"]).default("always");
+function editKindSchema(kind, shape) {
+  return kebabObject({ kind: external_exports.literal(kind), ...shape, when: editWhenSchema });
+}
+function defineUpdater(definition) {
+  const { kind, shape, apply, create } = definition;
+  return { kind, schema: editKindSchema(kind, shape), apply, ...create ? { create } : {} };
+}
+
+// src/core/downstream/updaters/append-line.ts
+function appendLine(content, line, file2, conflictKey) {
+  if (/[\r\n]/.test(line))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: the line to append spans several lines`,
+      "append one line per edit"
+    );
+  const text2 = splitLines(content);
+  if (text2.lines.includes(line)) return content;
+  if (conflictKey) {
+    const clash = text2.lines.findIndex((l) => l.startsWith(conflictKey));
+    if (clash !== -1) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2} line ${clash + 1} already lists "${conflictKey.trim()}" differently: ${JSON.stringify(text2.lines[clash]?.slice(0, 200))}`,
+        "a released artifact never changes: if that line is wrong, fix it by hand in its own PR; release-relay will not add a second entry"
+      );
+    }
+  }
+  return joinLines({ ...text2, lines: [...text2.lines, line], finalNewline: true });
+}
+var appendLineUpdater = defineUpdater({
+  kind: "append-line",
+  shape: {
+    file: external_exports.string().min(1),
+    line: external_exports.string().min(1),
+    "conflict-key": external_exports.string().min(1).optional()
+  },
+  apply: (edit, content, { file: file2, render }) => appendLine(
+    content,
+    render(edit.line, "line"),
+    file2,
+    edit.conflictKey ? render(edit.conflictKey, "conflict-key") : void 0
+  )
+});
+
+// src/core/downstream/updaters/debian-changelog.ts
+var import_semver = __toESM(require_semver2(), 1);
+var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
+function debianVersion(upstream, revision) {
+  return `${upstream.replace("-", "~")}-${revision}`;
+}
+function changelogDate(day) {
+  const d = /* @__PURE__ */ new Date(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(d.getTime()))
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `release date ${JSON.stringify(day)} is not YYYY-MM-DD`,
+      "pass the release date"
+    );
+  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()];
+  return `${weekday}, ${String(d.getUTCDate()).padStart(2, "0")} ${month} ${d.getUTCFullYear()} 00:00:00 +0000`;
+}
+function upstreamOf(debian) {
+  const noEpoch = debian.replace(/^\d+:/, "");
+  const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
+  return import_semver.default.parse(upstream.replace("~", "-")) ?? import_semver.default.coerce(upstream);
+}
+function prependChangelogEntry(content, entry, file2) {
+  const lines = content.split("\n");
+  const top = lines.find((l) => l.trim() !== "");
+  const head = top ? HEADER.exec(top) : null;
+  if (top !== void 0 && !head)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} does not start with a Debian changelog entry: ${JSON.stringify(top.slice(0, 120))}`,
+      "point the edit at debian/changelog (the first line reads: package (version) distribution; urgency=…)"
+    );
+  const pkg = entry.package ?? head?.[1];
+  if (!pkg)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is empty and the edit names no package`,
+      "set package:"
+    );
+  const version2 = debianVersion(entry.upstreamVersion, entry.revision);
+  const released = upstreamOf(version2);
+  for (const line of lines) {
+    const m = HEADER.exec(line);
+    if (m && m[1] === pkg && upstreamOf(m[2])?.compare(released ?? "0.0.0") === 0) return content;
+  }
+  const newest = head ? upstreamOf(head[2]) : null;
+  if (newest && released && import_semver.default.lt(released, newest))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}'s newest entry is ${head?.[2]}; ${version2} is older`,
+      "an older line's packaging lives on its own branch: give that downstream the line's base-branch"
+    );
+  for (const [what, text2] of [
+    ["maintainer", entry.maintainer],
+    ["distribution", entry.distribution],
+    ["urgency", entry.urgency],
+    ...entry.changes.map((c) => ["change", c])
+  ])
+    if (/[\r\n]/.test(text2))
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: the ${what} spans several lines`,
+        "one line each"
+      );
+  const block = [
+    `${pkg} (${version2}) ${entry.distribution}; urgency=${entry.urgency}`,
+    "",
+    ...entry.changes.map((c) => `  * ${c}`),
+    "",
+    ` -- ${entry.maintainer}  ${changelogDate(entry.date)}`
+  ].join("\n");
+  return content.trim() === "" ? `${block}
+` : `${block}
+
+${content}`;
+}
+var debianChangelogUpdater = defineUpdater({
+  kind: "debian-changelog",
+  shape: {
+    file: external_exports.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
+    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
+    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
+    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`"
+    }),
+    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."])
+  },
+  apply: (edit, content, { file: file2, render, values }) => prependChangelogEntry(
+    content,
+    {
+      package: edit.package,
+      upstreamVersion: String(values.version),
+      revision: edit.revision,
+      distribution: edit.distribution,
+      urgency: edit.urgency,
+      maintainer: edit.maintainer,
+      changes: edit.changes.map((c, j) => render(c, `changes[${j}]`)),
+      date: String(values.date)
+    },
+    file2
+  )
+});
+
+// src/core/downstream/updaters/edit-path.ts
+function parseEditPath(path) {
+  const out = [];
+  const re = /"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.[\]"]+)/gy;
+  let last = 0;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    if (m[1] !== void 0) out.push(m[1].replace(/\\(.)/g, "$1"));
+    else if (m[2] !== void 0) out.push(Number(m[2]));
+    else out.push(m[3]);
+    last = re.lastIndex;
+    if (path[last] === ".") re.lastIndex = ++last;
+  }
+  if (last !== path.length || out.length === 0) {
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `edit path ${JSON.stringify(path)} is not valid`,
+      'write it like "8.0".version or list[0].name'
+    );
+  }
+  return out;
+}
+
+// src/core/downstream/updaters/json-set.ts
+function jsonSet(content, path, value, file2) {
+  let data;
+  try {
+    data = JSON.parse(content);
+  } catch (error63) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid JSON: ${error63.message}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  const keys = parseEditPath(path);
+  const shapeOf = (v) => v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
+  const expectContainer = (v, key, at3) => {
+    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
+    if (!fits)
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: ${path} runs into a ${shapeOf(v)} at ${at3}`,
+        "the file's format changed: update the edit's path in release-relay.yml, or fix the file"
+      );
+  };
+  let node2 = data;
+  let at2 = "the top level";
+  for (const [i, key] of keys.slice(0, -1).entries()) {
+    expectContainer(node2, key, at2);
+    if (node2[key] === void 0) node2[key] = typeof keys[i + 1] === "number" ? [] : {};
+    node2 = node2[key];
+    at2 = String(key);
+  }
+  const last = keys.at(-1);
+  expectContainer(node2, last, at2);
+  node2[last] = value;
+  const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
+  return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
+}
+var jsonSetUpdater = defineUpdater({
+  kind: "json-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue }) => jsonSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file2)
+});
+
+// src/core/config/regex-source.ts
+var regexSource = external_exports.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error63) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
+  }
+});
+
+// src/core/downstream/updaters/regex-replace.ts
+function regexReplace(content, pattern, replacement, count, file2) {
+  const re = new RegExp(pattern, "gm");
+  const found = [...content.matchAll(re)].length;
+  if (found !== count) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: /${pattern}/ matched ${found} time(s), expected ${count}`,
+      "the file's format changed: update the edit's pattern or count in release-relay.yml"
+    );
+  }
+  return content.replace(re, replacement);
+}
+var regexReplaceUpdater = defineUpdater({
+  kind: "regex-replace",
+  shape: {
+    file: external_exports.string().min(1),
+    pattern: regexSource,
+    replacement: external_exports.string(),
+    count: external_exports.number().int().min(1).default(1)
+  },
+  apply: (edit, content, { file: file2, render }) => regexReplace(
+    content,
+    render(edit.pattern, "pattern"),
+    render(edit.replacement, "replacement"),
+    edit.count,
+    file2
+  )
+});
+
+// src/core/downstream/updaters/template-create.ts
+function templateCreate(existing, rendered2, file2) {
+  if (existing === void 0 || existing === rendered2) return rendered2;
+  throw new ReleaseRelayError(
+    "E_DOWNSTREAM",
+    `${file2} already exists with different content`,
+    "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
+  );
+}
+var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+var templateCreateUpdater = defineUpdater({
+  kind: "template-create",
+  shape: {
+    file: external_exports.string().min(1),
+    template: external_exports.string().min(1)
+  },
+  apply: (edit, content, context) => templateCreate(content, rendered(edit.template, context), context.file),
+  create: (edit, context) => templateCreate(void 0, rendered(edit.template, context), context.file)
+});
+
+// src/core/downstream/updaters/yaml-set.ts
+var import_yaml = __toESM(require_dist(), 1);
+function yamlSet(content, path, value, file2) {
+  const doc = (0, import_yaml.parseDocument)(content);
+  if (doc.errors.length > 0) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  doc.setIn(parseEditPath(path), value);
+  return doc.toString();
+}
+var yamlSetUpdater = defineUpdater({
+  kind: "yaml-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue }) => yamlSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file2)
+});
+
+// src/core/downstream/updaters/registry.ts
+var updaters = [
+  appendLineUpdater,
+  regexReplaceUpdater,
+  jsonSetUpdater,
+  yamlSetUpdater,
+  templateCreateUpdater,
+  debianChangelogUpdater
+];
+var updaterSchemas = updaters.map((u) => u.schema);
+var byKind = new Map(updaters.map((u) => [u.kind, u]));
+
+// src/core/config/schema.ts
+var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
+});
+var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
+});
+var scriptEditSchema = editKindSchema("script", {
+  run: external_exports.string().min(1),
+  "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var EDIT_KINDS = [...updaters.map((u) => u.kind), "script"];
+var editSchema = external_exports.discriminatedUnion("kind", [...updaterSchemas, scriptEditSchema], {
+  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
+});
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
+var downstreamSchema = kebabObject({
+  name: downstreamNameSchema,
+  repo: repoNameSchema,
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
+  "base-branch": external_exports.string().min(1).optional(),
+  after: external_exports.array(external_exports.string()).default([]),
+  // The reports the release waits for from this downstream (its report-status workflow sends them).
+  reports: external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
+  pr: kebabObject({
+    title: external_exports.string().default("{project} {version}"),
+    "commit-message": external_exports.string().default("Release {project} {version}"),
+    body: external_exports.string().optional(),
+    labels: external_exports.array(external_exports.string()).default([]),
+    draft: external_exports.boolean().default(false)
+  }).prefault({})
+});
+var targetSchema = kebabObject({
+  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
+  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
+  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  runner: external_exports.string().min(1),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var signingSchema = external_exports.discriminatedUnion("method", [
+  kebabObject({ method: external_exports.literal("none") }),
+  kebabObject({
+    method: external_exports.literal("gpg"),
+    "key-secret": secretName,
+    "passphrase-secret": secretName.optional()
+  }),
+  kebabObject({
+    method: external_exports.literal("ed25519"),
+    "key-secret": secretName,
+    "public-key-url": external_exports.url().optional()
+  })
+]);
+var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
+});
+var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
+});
+var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
+});
+var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
+var configFieldsSchema = kebabObject({
+  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
+  }),
+  source: kebabObject({
+    repo: repoNameSchema,
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": external_exports.array(
+      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
+      })
+    ).min(1).optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
+      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
+    }).optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
+  }),
+  tags: kebabObject({
+    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
+  }).prefault({}),
+  build: kebabObject({
+    command: external_exports.string().min(1),
+    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
+    artifact: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
+  }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
+  signing: signingSchema.prefault({ method: "none" }),
+  upload: kebabObject({
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
+    region: regionSchema.default("us-east-1"),
+    endpoint: external_exports.url().optional(),
+    "public-url": external_exports.url().optional(),
+    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
+  }),
+  downstream: external_exports.array(downstreamSchema).default([]),
+  tracking: kebabObject({
+    repo: repoNameSchema,
+    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
+    notify: external_exports.array(mentionSchema).default([]),
+    title: external_exports.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": external_exports.number().int().min(1).max(720),
+      notify: external_exports.array(mentionSchema).min(1).optional()
+    }).optional()
+  }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-report": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s) => ({
+    releaseRequested: s["release-requested"],
+    downstreamReport: s["downstream-report"]
+  })).optional(),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/config/environment.ts).
+  environments: external_exports.record(
+    // Names are checked in checkConfig: zod reports a bad record key without its message.
+    external_exports.string(),
+    kebabObject({
+      upload: kebabObject({
+        bucket: bucketNameSchema.optional(),
+        prefix: keyPrefixSchema.optional(),
+        region: regionSchema.optional(),
+        endpoint: external_exports.url().optional(),
+        "public-url": external_exports.url().optional()
+      }).prefault({}),
+      tracking: kebabObject({
+        title: external_exports.string().min(1).optional(),
+        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+        notify: external_exports.array(mentionSchema).optional()
+      }).prefault({})
+    })
+  ).optional()
+});
+
 // src/core/config/parse.ts
+var configSchema = configFieldsSchema.superRefine(checkConfig);
 function parseConfig(text2, fileName = "release-relay.yml") {
-  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
@@ -50970,7 +51290,7 @@ ${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
       "fix the YAML syntax at the line shown"
     );
   }
-  const raw = doc.toJS({ maxAliasCount: 100 });
+  const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
@@ -55524,6 +55844,11 @@ function readEventSender(env = process.env) {
   }
 }
 
+// src/core/downstream/release-branch.ts
+function releaseBranch(version2, downstream) {
+  return `release-relay/${version2}/${downstream}`;
+}
+
 // src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
@@ -55692,9 +56017,9 @@ function targetArtifacts(config2, version2) {
 }
 function planRelease(input2) {
   const { config: config2, version: version2, commit } = input2;
-  const when2 = new Date(input2.requestedAt);
-  const buildTime = when2.toISOString().replace(/\.\d{3}Z$/, "Z");
-  const sourceDateEpoch = Math.floor(when2.getTime() / 1e3);
+  const when = new Date(input2.requestedAt);
+  const buildTime = when.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sourceDateEpoch = Math.floor(when.getTime() / 1e3);
   const base2 = versionPlaceholders(config2, version2);
   const targets = targetArtifacts(config2, version2);
   const include = config2.build.targets.map((t, i) => {
@@ -55757,7 +56082,7 @@ function planRelease(input2) {
       name: d.name,
       repo: d.repo,
       mode: d.mode,
-      branch: `release-relay/${version2.version}/${d.name}`,
+      branch: releaseBranch(version2.version, d.name),
       after: [...d.after]
     })),
     checksums: {
@@ -55773,30 +56098,22 @@ function planRelease(input2) {
   };
 }
 
-// src/core/request/plan-summary.ts
-var cell = (text2) => text2.replaceAll("|", "\\|").replaceAll("\n", " ");
-function renderPlanSummary(plan) {
-  const lines = [
-    `## ${cell(plan.releaseId)} — release plan`,
-    "",
-    `Tag \`${plan.tag}\` at \`${plan.commit.slice(0, 12)}\`${plan.prerelease ? " (release candidate)" : ""}, build time ${plan.buildTime}.`,
-    "",
-    "| Target | Runner | Artifact | S3 key |",
-    "| --- | --- | --- | --- |",
-    ...plan.matrix.include.map(
-      (m) => `| ${cell(m.target)} | \`${cell(m.runner)}\` | \`${cell(m.artifact)}\` | \`${cell(m.key)}\` |`
-    )
-  ];
-  const source = plan.artifacts.find((a) => a.kind === "source-archive");
-  if (source) lines.push("", `Source archive: [\`${cell(source.name)}\`](${source.url})`);
-  if (plan.downstream.length > 0) {
-    lines.push("", "| Downstream | Repo | Mode | Branch |", "| --- | --- | --- | --- |");
-    for (const d of plan.downstream) {
-      lines.push(`| ${cell(d.name)} | ${cell(d.repo)} | ${d.mode} | \`${cell(d.branch)}\` |`);
-    }
+// src/core/inputs/json-input.ts
+function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch {
+    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
   }
-  return `${lines.join("\n")}
-`;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
 }
 
 // src/core/request/dispatch-payload.ts
@@ -55846,18 +56163,13 @@ var anyReleaseRequestedSchema = external_exports.discriminatedUnion("schemaVersi
   return fields;
 });
 function parseReleaseRequested(input2) {
-  let value = input2;
-  if (typeof input2 === "string") {
-    try {
-      value = JSON.parse(input2);
-    } catch (error63) {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        `release-requested payload is not JSON: ${error63.message}`,
-        "pass the dispatch client_payload as JSON (toJSON(github.event.client_payload))"
-      );
-    }
-  }
+  const value = typeof input2 === "string" ? parseJsonInput(
+    input2,
+    external_exports.unknown(),
+    "release-requested payload",
+    "pass the dispatch client_payload as JSON (toJSON(github.event.client_payload))",
+    "E_PAYLOAD"
+  ) : input2;
   const result = anyReleaseRequestedSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
     throw new ReleaseRelayError(
@@ -55878,7 +56190,7 @@ ${describeIssues(result.error.issues).map((l) => `  ${l}`).join("\n")}`,
 }
 
 // src/core/request/version.ts
-var import_semver = __toESM(require_semver2(), 1);
+var import_semver2 = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 var MAX_TAG_LENGTH = 128;
 var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
@@ -55905,7 +56217,7 @@ function parseTag(tag, pattern) {
   return parseVersion(raw, tag);
 }
 function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
   if (!parsed) {
     throw new ReleaseRelayError(
       "E_VERSION_INVALID",
@@ -55927,31 +56239,81 @@ function parseVersion(raw, tag = raw) {
 }
 function findVersionConflicts(candidate, commit, released) {
   const conflicts = [];
-  const same = released.find((r) => import_semver.default.valid(r.version) && import_semver.default.eq(r.version, candidate.version));
+  const same = released.find((r) => import_semver2.default.valid(r.version) && import_semver2.default.eq(r.version, candidate.version));
   if (same && same.commit === commit) return [];
   if (same) {
     conflicts.push({
       kind: "already-released",
       message: `${candidate.version} was already released${same.commit ? ` from ${same.commit.slice(0, 12)}` : ""}, not from ${commit.slice(0, 12)}`,
-      hint: `release the next version (${import_semver.default.inc(candidate.version, "patch")}) instead; a released version never changes`
+      hint: `release the next version (${import_semver2.default.inc(candidate.version, "patch")}) instead; a released version never changes`
     });
   }
   const sameLine = released.map((r) => r.version).filter(
-    (v) => import_semver.default.valid(v) && import_semver.default.major(v) === candidate.major && import_semver.default.minor(v) === candidate.minor
+    (v) => import_semver2.default.valid(v) && import_semver2.default.major(v) === candidate.major && import_semver2.default.minor(v) === candidate.minor
   );
   const newer = sameLine.filter(
-    (v) => import_semver.default.gt(v, candidate.version) && (candidate.isPrerelease || import_semver.default.prerelease(v) === null)
+    (v) => import_semver2.default.gt(v, candidate.version) && (candidate.isPrerelease || import_semver2.default.prerelease(v) === null)
   );
   if (newer.length > 0) {
-    const top = import_semver.default.rsort([...newer])[0];
-    const isStableOfSame = candidate.isPrerelease && import_semver.default.prerelease(top) === null;
+    const top = import_semver2.default.rsort([...newer])[0];
+    const isStableOfSame = candidate.isPrerelease && import_semver2.default.prerelease(top) === null;
     conflicts.push({
       kind: isStableOfSame ? "prerelease-after-stable" : "downgrade",
       message: isStableOfSame ? `${candidate.version} is a release candidate for a line that already has stable ${top}` : `${candidate.version} is lower than ${top}, already released on the ${candidate.line} line`,
-      hint: `release a version above ${top} (e.g. ${import_semver.default.inc(top, "patch")})`
+      hint: `release a version above ${top} (e.g. ${import_semver2.default.inc(top, "patch")})`
     });
   }
   return conflicts;
+}
+
+// src/core/request/planned-request.ts
+function requestedVersion(payload, config2) {
+  if (payload.sourceRepo.toLowerCase() !== config2.source.repo.toLowerCase())
+    throw new ReleaseRelayError(
+      "E_SOURCE_REPO",
+      `release requested for ${payload.sourceRepo}, but release-relay.yml releases ${config2.source.repo}`,
+      "dispatch only from the configured source repo"
+    );
+  if ((payload.environment ?? PRODUCTION) !== (config2.environment ?? PRODUCTION))
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `release requested for environment ${payload.environment ?? PRODUCTION}, but this step plans for ${config2.environment ?? PRODUCTION}`,
+      "pass the request's environment to every release-relay step, as release.yml does (the environment input, from client_payload.options.environment)"
+    );
+  const version2 = parseTag(payload.tag, config2.tags.pattern);
+  if (version2.version !== payload.version)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      `payload version ${payload.version} does not match tag ${payload.tag} (${version2.version})`,
+      "send the payload with the trigger action"
+    );
+  return version2;
+}
+function checkRerunSha(sha2, commit, version2) {
+  if (sha2 && sha2 !== commit)
+    throw new ReleaseRelayError(
+      "E_REQUEST_FORGED",
+      `input sha ${sha2} is not ${commit}, the commit GitHub and the ledger hold for ${version2.tag}`,
+      "leave sha empty: a rerun builds the recorded commit"
+    );
+}
+function withVerifiedRequest(plan, verified) {
+  return {
+    ...plan,
+    ...verified.checksOverride ? { checksOverride: verified.checksOverride } : {},
+    ...verified.by ? { requestedBy: verified.by } : {},
+    ...verified.unverified.length ? { unverified: verified.unverified } : {}
+  };
+}
+function refusedVersion(request2, config2) {
+  try {
+    return parseTag(
+      request2.payload !== void 0 ? parseReleaseRequested(request2.payload).tag : request2.version,
+      config2.tags.pattern
+    );
+  } catch {
+    return void 0;
+  }
 }
 
 // src/adapters/github/errors.ts
@@ -55979,15 +56341,21 @@ async function readTagCommit(github, repo, tag) {
   }
 }
 
-// src/core/ledger/events.ts
-var STAGES = [
-  "build-matrix",
-  "build",
-  "qualify",
-  "compute-hashes",
-  "sign-upload",
-  "open-downstream-prs"
+// src/core/ledger/stages.ts
+var STAGE_TABLE = [
+  { id: "build-matrix", job: "plan", label: "Plan" },
+  { id: "build", job: "build", label: "Build" },
+  { id: "qualify", job: "qualify", label: "Qualify" },
+  { id: "compute-hashes", job: "publish", label: "Hashes" },
+  { id: "sign-upload", job: "publish", label: "Sign & upload" },
+  { id: "open-downstream-prs", job: "downstream", label: "Downstream PRs" }
 ];
+var STAGES = STAGE_TABLE.map((s) => s.id);
+var column = (key) => Object.fromEntries(STAGE_TABLE.map((s) => [s.id, s[key]]));
+var STAGE_JOBS = column("job");
+var STAGE_LABEL = column("label");
+
+// src/core/ledger/events.ts
 var id = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/, {
   error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -"
 });
@@ -55998,7 +56366,13 @@ var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
 var text = (max) => external_exports.string().max(max);
 var base = { id, at, runUrl: url2.optional() };
 var runId = external_exports.string().regex(/^\d{1,20}$/);
-var ledgerEventSchema = external_exports.discriminatedUnion("type", [
+var LEGACY_EVENT_TYPES = { rollback: "yank" };
+var currentType = (raw) => {
+  if (typeof raw !== "object" || raw === null || !("type" in raw)) return raw;
+  const renamed2 = typeof raw.type === "string" ? LEGACY_EVENT_TYPES[raw.type] : void 0;
+  return renamed2 ? { ...raw, type: renamed2 } : raw;
+};
+var eventSchema = external_exports.discriminatedUnion("type", [
   external_exports.strictObject({
     ...base,
     type: external_exports.literal("stage"),
@@ -56092,7 +56466,8 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     stages: external_exports.array(external_exports.enum(STAGES)).min(1),
     runId
   }),
-  external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
+  /** A release was yanked (why, and who asked): the yank-step events say what it did. */
+  external_exports.strictObject({ ...base, type: external_exports.literal("yank"), reason: text(2e3), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
   external_exports.strictObject({
     ...base,
@@ -56158,6 +56533,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     key: text(200)
   })
 ]);
+var ledgerEventSchema = external_exports.preprocess(currentType, eventSchema);
 
 // src/adapters/github/repo-files.ts
 function split(repo) {
@@ -56661,8 +57037,8 @@ function deriveState(events) {
           ...e.comment ? { comment: e.comment } : {}
         });
         break;
-      case "rollback":
-        state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
+      case "yank":
+        state.yanked ??= { at: e.at, reason: e.reason, by: e.by };
         break;
       case "yank-step": {
         const step2 = {
@@ -56823,7 +57199,7 @@ function confirmingRun(payload, config2, facts) {
 
 // src/core/trust/senders.ts
 function assertSenderAllowed(config2, eventType, sender) {
-  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamStatus";
+  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamReport";
   const allowed = config2.senders?.[key];
   if (allowed?.some((login) => login.toLowerCase() === sender.toLowerCase())) return;
   const who = eventType === "release-requested" ? "the account of the main repo's dispatch token (or its GitHub App, as name[bot])" : "the account of the downstream repos' report token (or its GitHub App, as name[bot])";
@@ -56916,56 +57292,19 @@ async function refusedRequestEvent(error63, version2, config2, deps) {
   };
 }
 
-// src/actions/build-matrix.ts
-var INPUTS = ["config-path", "environment", "token", "payload", "version", "sha", "requested-at"];
-var buildMatrixInputsSchema = external_exports.object({
-  "config-path": external_exports.string().default("release-relay.yml"),
-  environment: environmentNameSchema.optional(),
-  token: external_exports.string().min(1, { error: "a token that may read the source repo and the ledger is required" }),
-  payload: external_exports.string().optional(),
-  version: external_exports.string().optional(),
-  sha: external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character commit sha" }).optional(),
-  "requested-at": external_exports.iso.datetime({ error: "expected an ISO 8601 UTC time like 2025-01-07T12:00:00Z" }).optional()
-}).refine((i) => i.payload === void 0 !== (i.version === void 0), {
-  error: "give exactly one of `payload` (the release-requested client_payload) or `version`"
-}).transform((i) => ({
-  configPath: i["config-path"],
-  environment: i.environment,
-  token: i.token,
-  payload: i.payload,
-  version: i.version,
-  sha: i.sha,
-  requestedAt: i["requested-at"]
-}));
-async function runBuildMatrix(settings, config2, context) {
+// src/steps/plan.ts
+async function planRequest(settings, config2, context) {
+  const verify = { github: context.github, serverUrl: context.serverUrl, log: context.log };
   if (settings.payload !== void 0) {
     const payload = parseReleaseRequested(settings.payload);
-    if (payload.sourceRepo.toLowerCase() !== config2.source.repo.toLowerCase()) {
-      throw new ReleaseRelayError(
-        "E_SOURCE_REPO",
-        `release requested for ${payload.sourceRepo}, but release-relay.yml releases ${config2.source.repo}`,
-        "dispatch only from the configured source repo"
-      );
-    }
-    if ((payload.environment ?? PRODUCTION) !== (config2.environment ?? PRODUCTION))
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        `release requested for environment ${payload.environment ?? PRODUCTION}, but this step plans for ${config2.environment ?? PRODUCTION}`,
-        "pass the request's environment to every release-relay step, as release.yml does (the environment input, from client_payload.options.environment)"
-      );
-    const version3 = parseTag(payload.tag, config2.tags.pattern);
-    if (version3.version !== payload.version) {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        `payload version ${payload.version} does not match tag ${payload.tag} (${version3.version})`,
-        "send the payload with the trigger action"
-      );
-    }
-    const verified = await verifyReleaseRequest(payload, version3, config2, context.sender ?? "(nobody)", {
-      github: context.github,
-      serverUrl: context.serverUrl,
-      log: context.log
-    });
+    const version3 = requestedVersion(payload, config2);
+    const verified = await verifyReleaseRequest(
+      payload,
+      version3,
+      config2,
+      context.sender ?? "(nobody)",
+      verify
+    );
     const plan = planRelease({
       config: config2,
       version: version3,
@@ -56973,25 +57312,11 @@ async function runBuildMatrix(settings, config2, context) {
       requestedAt: payload.trigger.at,
       serverUrl: context.serverUrl
     });
-    return {
-      ...plan,
-      ...verified.checksOverride ? { checksOverride: verified.checksOverride } : {},
-      ...verified.by ? { requestedBy: verified.by } : {},
-      ...verified.unverified.length ? { unverified: verified.unverified } : {}
-    };
+    return withVerifiedRequest(plan, verified);
   }
   const version2 = parseTag(settings.version, config2.tags.pattern);
-  const rerun = await verifyRerunCommit(version2, config2, {
-    github: context.github,
-    serverUrl: context.serverUrl,
-    log: context.log
-  });
-  if (settings.sha && settings.sha !== rerun.commit)
-    throw new ReleaseRelayError(
-      "E_REQUEST_FORGED",
-      `input sha ${settings.sha} is not ${rerun.commit}, the commit GitHub and the ledger hold for ${version2.tag}`,
-      "leave sha empty: a rerun builds the recorded commit"
-    );
+  const rerun = await verifyRerunCommit(version2, config2, verify);
+  checkRerunSha(settings.sha, rerun.commit, version2);
   return planRelease({
     config: config2,
     version: version2,
@@ -57000,31 +57325,18 @@ async function runBuildMatrix(settings, config2, context) {
     serverUrl: context.serverUrl
   });
 }
-function refusedVersion(settings, config2) {
-  try {
-    return parseTag(
-      settings.payload !== void 0 ? parseReleaseRequested(settings.payload).tag : settings.version,
-      config2.tags.pattern
-    );
-  } catch {
-    return void 0;
-  }
-}
-async function main() {
-  const settings = readInputs(buildMatrixInputsSchema, INPUTS);
-  setSecret(settings.token);
+async function planInRun(settings, log, refused) {
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
   const sender = readEventSender();
-  let plan;
   try {
-    plan = await runBuildMatrix(settings, config2, {
+    return await planRequest(settings, config2, {
       github,
       serverUrl: context.serverUrl,
       sender,
       now: () => /* @__PURE__ */ new Date(),
-      log: (line) => info(line)
+      log
     });
   } catch (error63) {
     const version2 = refusedVersion(settings, config2);
@@ -57035,12 +57347,39 @@ async function main() {
       runUrl: context.runUrl,
       at: (/* @__PURE__ */ new Date()).toISOString()
     }).catch(() => void 0);
-    if (line && version2) {
-      setOutput("refused", JSON.stringify(line));
-      setOutput("refused-version", version2.version);
-    }
+    if (line && version2) refused(line, version2);
     throw error63;
   }
+}
+
+// src/actions/build-matrix.ts
+var inputs = actionInputs(
+  {
+    "config-path": external_exports.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
+    token: external_exports.string().min(1, { error: "a token that may read the source repo and the ledger is required" }),
+    payload: external_exports.string().optional(),
+    version: external_exports.string().optional(),
+    sha: external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a 40-character commit sha" }).optional(),
+    "requested-at": external_exports.iso.datetime({ error: "expected an ISO 8601 UTC time like 2025-01-07T12:00:00Z" }).optional()
+  },
+  (i, ctx) => {
+    if (i.payload === void 0 === (i.version === void 0))
+      ctx.addIssue({
+        code: "custom",
+        message: "give exactly one of `payload` (the release-requested client_payload) or `version`",
+        input: i
+      });
+    return i;
+  }
+);
+async function main() {
+  const settings = readInputs(inputs);
+  setSecret(settings.token);
+  const plan = await planInRun(settings, info, (line, version2) => {
+    setOutput("refused", JSON.stringify(line));
+    setOutput("refused-version", version2.version);
+  });
   setOutput("matrix", JSON.stringify(plan.matrix));
   setOutput("version", plan.version);
   setOutput("prerelease", String(plan.prerelease));

@@ -30017,9 +30017,6 @@ var require_light = __commonJS({
   }
 });
 
-// src/actions/open-downstream-prs.ts
-import { dirname as dirname2, resolve as resolve2 } from "node:path";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -30511,6 +30508,27 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+
+// src/core/errors.ts
+var ReleaseRelayError = class extends Error {
+  constructor(code, message, hint) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+  code;
+  hint;
+  name = "ReleaseRelayError";
+  /** One line for logs and `core.setFailed`: code, problem, fix. */
+  describe() {
+    return `${this.code}: ${this.message} — ${this.hint}`;
+  }
+};
+function describeError(error63) {
+  if (error63 instanceof ReleaseRelayError) return error63.describe();
+  if (error63 instanceof Error) return error63.message;
+  return String(error63);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -50230,27 +50248,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/errors.ts
-var ReleaseRelayError = class extends Error {
-  constructor(code, message, hint) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-  }
-  code;
-  hint;
-  name = "ReleaseRelayError";
-  /** One line for logs and `core.setFailed`: code, problem, fix. */
-  describe() {
-    return `${this.code}: ${this.message} — ${this.hint}`;
-  }
-};
-function describeError(error63) {
-  if (error63 instanceof ReleaseRelayError) return error63.describe();
-  if (error63 instanceof Error) return error63.message;
-  return String(error63);
-}
-
 // src/core/inputs/kebab-object.ts
 var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
 function kebabObject(shape) {
@@ -50324,6 +50321,10 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
+function actionInputs(shape, settle2) {
+  const object2 = kebabObject(shape);
+  return { names: Object.keys(shape), schema: settle2 ? object2.transform(settle2) : object2 };
+}
 function parseInputs(inputs, raw) {
   const present = {};
   for (const name of inputs.names) {
@@ -50341,17 +50342,18 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
   }
   return result.data;
 }
-function readInputs(inputs, names) {
-  const declared = names ? { names, schema: inputs } : inputs;
-  return parseInputs(declared, Object.fromEntries(declared.names.map((name) => [name, getInput(name)])));
+function readInputs(inputs) {
+  return parseInputs(inputs, Object.fromEntries(inputs.names.map((name) => [name, getInput(name)])));
 }
 
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config/environment.ts
+// src/core/config/environment-name.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+
+// src/core/config/environment.ts
 function applyEnvironment(config2, name) {
   if (name === void 0 || name === "" || name === PRODUCTION) return config2;
   const overlay = config2.environments?.[name];
@@ -50379,7 +50381,7 @@ function applyEnvironment(config2, name) {
 }
 
 // src/core/config/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
@@ -50521,238 +50523,11 @@ function installationIndexOf(installations, repo) {
   );
 }
 
-// src/core/config/schema.ts
+// src/core/config/quoted.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
-  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
-});
-var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
-});
-var regexSource = external_exports.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error63) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
-  }
-});
-var when = external_exports.enum(["always", "stable", "prerelease"]).default("always");
-var editSchemas = [
-  kebabObject({
-    kind: external_exports.literal("append-line"),
-    file: external_exports.string().min(1),
-    line: external_exports.string().min(1),
-    "conflict-key": external_exports.string().min(1).optional(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("regex-replace"),
-    file: external_exports.string().min(1),
-    pattern: regexSource,
-    replacement: external_exports.string(),
-    count: external_exports.number().int().min(1).default(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("json-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("yaml-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("template-create"),
-    file: external_exports.string().min(1),
-    template: external_exports.string().min(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("debian-changelog"),
-    file: external_exports.string().min(1).default("debian/changelog"),
-    // The source package; the newest entry's when not given.
-    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
-    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
-    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
-    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
-    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
-      error: "expected `Full Name <email>`"
-    }),
-    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."]),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("script"),
-    run: external_exports.string().min(1),
-    "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
-    env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
-    when
-  })
-];
-var EDIT_KINDS = [
-  "append-line",
-  "regex-replace",
-  "json-set",
-  "yaml-set",
-  "template-create",
-  "debian-changelog",
-  "script"
-];
-var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
-  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
-});
-var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-});
-var downstreamSchema = kebabObject({
-  name: downstreamNameSchema,
-  repo: repoNameSchema,
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
-  "base-branch": external_exports.string().min(1).optional(),
-  after: external_exports.array(external_exports.string()).default([]),
-  "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
-  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
-  dispatch: kebabObject({
-    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-      error: "expected an event type such as release-published"
-    }).default("release-published")
-  }).optional(),
-  edits: external_exports.array(editSchema).default([]),
-  pr: kebabObject({
-    title: external_exports.string().default("{project} {version}"),
-    "commit-message": external_exports.string().default("Release {project} {version}"),
-    body: external_exports.string().optional(),
-    labels: external_exports.array(external_exports.string()).default([]),
-    draft: external_exports.boolean().default(false)
-  }).prefault({})
-});
-var targetSchema = kebabObject({
-  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
-  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
-  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
-  runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
-});
-var signingSchema = external_exports.discriminatedUnion("method", [
-  kebabObject({ method: external_exports.literal("none") }),
-  kebabObject({
-    method: external_exports.literal("gpg"),
-    "key-secret": secretName,
-    "passphrase-secret": secretName.optional()
-  }),
-  kebabObject({
-    method: external_exports.literal("ed25519"),
-    "key-secret": secretName,
-    "public-key-url": external_exports.url().optional()
-  })
-]);
-var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
-});
-var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
-  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
-});
-var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
-var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
-  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
-});
-var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
-var configSchema = kebabObject({
-  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
-  }),
-  source: kebabObject({
-    repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional(),
-    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
-    "release-notes": external_exports.string().min(1).optional(),
-    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
-    "release-branches": external_exports.array(
-      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
-        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
-      })
-    ).min(1).optional(),
-    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
-    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
-      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
-    }).optional(),
-    // How long the trigger waits for required checks that are still running.
-    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
-  }),
-  tags: kebabObject({
-    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
-  }).prefault({}),
-  build: kebabObject({
-    command: external_exports.string().min(1),
-    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
-    artifact: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
-  }),
-  // The project's own smoke test, run on each target against the built artifact before anything is
-  // signed or uploaded: a failure stops the release with nothing public.
-  qualify: kebabObject({
-    command: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
-  }).optional(),
-  signing: signingSchema.prefault({ method: "none" }),
-  upload: kebabObject({
-    bucket: bucketNameSchema,
-    prefix: keyPrefixSchema.default(""),
-    region: regionSchema.default("us-east-1"),
-    endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
-    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
-  }),
-  downstream: external_exports.array(downstreamSchema).default([]),
-  tracking: kebabObject({
-    repo: repoNameSchema,
-    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(mentionSchema).default([]),
-    title: external_exports.string().default("Release {version}"),
-    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
-    "review-ping": kebabObject({
-      "after-hours": external_exports.number().int().min(1).max(720),
-      notify: external_exports.array(mentionSchema).min(1).optional()
-    }).optional()
-  }),
-  // Who may send each dispatch event to the automation repo: the account behind the token that sends
-  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
-  // else are refused and recorded as refused.
-  senders: external_exports.strictObject({
-    "release-requested": external_exports.array(githubLoginSchema).min(1),
-    "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s) => ({
-    releaseRequested: s["release-requested"],
-    downstreamStatus: s["downstream-status"]
-  })).optional(),
-  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
-  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
-  environments: external_exports.record(
-    // Names are checked in superRefine: zod reports a bad record key without its message.
-    external_exports.string(),
-    kebabObject({
-      upload: kebabObject({
-        bucket: bucketNameSchema.optional(),
-        prefix: keyPrefixSchema.optional(),
-        region: regionSchema.optional(),
-        endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
-      }).prefault({}),
-      tracking: kebabObject({
-        title: external_exports.string().min(1).optional(),
-        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-        notify: external_exports.array(mentionSchema).optional()
-      }).prefault({})
-    })
-  ).optional()
-}).superRefine((config2, ctx) => {
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
@@ -50831,7 +50606,7 @@ var configSchema = kebabObject({
       });
   }
   checkNoExpressions(config2, [], ctx);
-});
+}
 function checkTagPattern(pattern, ctx) {
   let re;
   try {
@@ -50962,71 +50737,26 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
-// src/core/config/parse.ts
-function parseConfig(text, fileName = "release-relay.yml") {
-  const doc = (0, import_yaml.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ReleaseRelayError(
-      "E_CONFIG_YAML",
-      `${fileName} is not valid YAML:
-${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
-      "fix the YAML syntax at the line shown"
-    );
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o, keys) {
+  if (!isRecord(o)) return o;
+  const out = {};
+  for (const [key, value] of Object.entries(o)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o) ? today : key] = value;
   }
-  const raw = doc.toJS({ maxAliasCount: 100 });
-  const result = configSchema.safeParse(raw, { reportInput: true });
-  if (!result.success) {
-    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
-    throw new ReleaseRelayError(
-      "E_CONFIG",
-      `${fileName} is invalid:
-${lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")}`,
-      "correct the keys listed above; the full schema is schema/release-relay.schema.json (`release-relay schema`)"
-    );
-  }
-  return result.data;
+  return out;
 }
-function configJsonSchema() {
-  const schema = external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
-  return { ...schema, title: "release-relay.yml", description: "Configuration of one project's release." };
-}
-function knownKeysAt(raw, path) {
-  const json2 = configJsonSchema();
-  let node2 = json2;
-  let value = raw;
-  for (const part of path) {
-    value = value?.[part];
-    if (!node2) return [];
-    if (typeof part === "number") node2 = node2.items;
-    else node2 = node2.properties?.[String(part)];
-    node2 = resolveVariant(node2, value);
-  }
-  return Object.keys(resolveVariant(node2, value)?.properties ?? {});
-}
-function resolveVariant(node2, value) {
-  const variants = node2?.oneOf ?? node2?.anyOf;
-  if (!variants) return node2;
-  const kind = value?.kind ?? value?.method;
-  return variants.find((v) => {
-    const props = v.properties;
-    return props && (props.kind?.const === kind || props.method?.const === kind);
-  }) ?? variants[0];
-}
-
-// src/adapters/config-file.ts
-async function readConfigFile(path, environment) {
-  let text;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error63) {
-    const code = error63.code;
-    throw new ReleaseRelayError(
-      "E_CONFIG",
-      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code}`,
-      "check out the automation repo before this step, or set config-path"
-    );
-  }
-  return applyEnvironment(parseConfig(text, path), environment);
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
 }
 
 // src/core/downstream/updaters/text-lines.ts
@@ -51038,6 +50768,16 @@ function splitLines(content) {
 }
 function joinLines(text) {
   return text.lines.join(text.eol) + (text.finalNewline && text.lines.length > 0 ? text.eol : "");
+}
+
+// src/core/downstream/updaters/updater.ts
+var editWhenSchema = external_exports.enum(["always", "stable", "prerelease"]).default("always");
+function editKindSchema(kind, shape) {
+  return kebabObject({ kind: external_exports.literal(kind), ...shape, when: editWhenSchema });
+}
+function defineUpdater(definition) {
+  const { kind, shape, apply, create } = definition;
+  return { kind, schema: editKindSchema(kind, shape), apply, ...create ? { create } : {} };
 }
 
 // src/core/downstream/updaters/append-line.ts
@@ -51062,6 +50802,20 @@ function appendLine(content, line, file2, conflictKey) {
   }
   return joinLines({ ...text, lines: [...text.lines, line], finalNewline: true });
 }
+var appendLineUpdater = defineUpdater({
+  kind: "append-line",
+  shape: {
+    file: external_exports.string().min(1),
+    line: external_exports.string().min(1),
+    "conflict-key": external_exports.string().min(1).optional()
+  },
+  apply: (edit, content, { file: file2, render }) => appendLine(
+    content,
+    render(edit.line, "line"),
+    file2,
+    edit.conflictKey ? render(edit.conflictKey, "conflict-key") : void 0
+  )
+});
 
 // src/core/downstream/updaters/debian-changelog.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -51140,6 +50894,35 @@ function prependChangelogEntry(content, entry, file2) {
 
 ${content}`;
 }
+var debianChangelogUpdater = defineUpdater({
+  kind: "debian-changelog",
+  shape: {
+    file: external_exports.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
+    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
+    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
+    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`"
+    }),
+    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."])
+  },
+  apply: (edit, content, { file: file2, render, values }) => prependChangelogEntry(
+    content,
+    {
+      package: edit.package,
+      upstreamVersion: String(values.version),
+      revision: edit.revision,
+      distribution: edit.distribution,
+      urgency: edit.urgency,
+      maintainer: edit.maintainer,
+      changes: edit.changes.map((c, j) => render(c, `changes[${j}]`)),
+      date: String(values.date)
+    },
+    file2
+  )
+});
 
 // src/core/downstream/updaters/edit-path.ts
 function parseEditPath(path) {
@@ -51200,6 +50983,24 @@ function jsonSet(content, path, value, file2) {
   const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
   return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
 }
+var jsonSetUpdater = defineUpdater({
+  kind: "json-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue: renderValue2 }) => jsonSet(content, render(edit.path, "path"), renderValue2(edit.value, "value"), file2)
+});
+
+// src/core/config/regex-source.ts
+var regexSource = external_exports.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error63) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
+  }
+});
 
 // src/core/downstream/updaters/regex-replace.ts
 function regexReplace(content, pattern, replacement, count, file2) {
@@ -51214,21 +51015,47 @@ function regexReplace(content, pattern, replacement, count, file2) {
   }
   return content.replace(re, replacement);
 }
+var regexReplaceUpdater = defineUpdater({
+  kind: "regex-replace",
+  shape: {
+    file: external_exports.string().min(1),
+    pattern: regexSource,
+    replacement: external_exports.string(),
+    count: external_exports.number().int().min(1).default(1)
+  },
+  apply: (edit, content, { file: file2, render }) => regexReplace(
+    content,
+    render(edit.pattern, "pattern"),
+    render(edit.replacement, "replacement"),
+    edit.count,
+    file2
+  )
+});
 
 // src/core/downstream/updaters/template-create.ts
-function templateCreate(existing, rendered, file2) {
-  if (existing === void 0 || existing === rendered) return rendered;
+function templateCreate(existing, rendered2, file2) {
+  if (existing === void 0 || existing === rendered2) return rendered2;
   throw new ReleaseRelayError(
     "E_DOWNSTREAM",
     `${file2} already exists with different content`,
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
+var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+var templateCreateUpdater = defineUpdater({
+  kind: "template-create",
+  shape: {
+    file: external_exports.string().min(1),
+    template: external_exports.string().min(1)
+  },
+  apply: (edit, content, context) => templateCreate(content, rendered(edit.template, context), context.file),
+  create: (edit, context) => templateCreate(void 0, rendered(edit.template, context), context.file)
+});
 
 // src/core/downstream/updaters/yaml-set.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml = __toESM(require_dist(), 1);
 function yamlSet(content, path, value, file2) {
-  const doc = (0, import_yaml2.parseDocument)(content);
+  const doc = (0, import_yaml.parseDocument)(content);
   if (doc.errors.length > 0) {
     throw new ReleaseRelayError(
       "E_DOWNSTREAM",
@@ -51238,6 +51065,354 @@ function yamlSet(content, path, value, file2) {
   }
   doc.setIn(parseEditPath(path), value);
   return doc.toString();
+}
+var yamlSetUpdater = defineUpdater({
+  kind: "yaml-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue: renderValue2 }) => yamlSet(content, render(edit.path, "path"), renderValue2(edit.value, "value"), file2)
+});
+
+// src/core/downstream/updaters/registry.ts
+var updaters = [
+  appendLineUpdater,
+  regexReplaceUpdater,
+  jsonSetUpdater,
+  yamlSetUpdater,
+  templateCreateUpdater,
+  debianChangelogUpdater
+];
+var updaterSchemas = updaters.map((u) => u.schema);
+var byKind = new Map(updaters.map((u) => [u.kind, u]));
+function isFileEdit(edit) {
+  return byKind.has(edit.kind);
+}
+function updaterFor(edit) {
+  return byKind.get(edit.kind);
+}
+
+// src/core/config/schema.ts
+var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
+});
+var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
+});
+var scriptEditSchema = editKindSchema("script", {
+  run: external_exports.string().min(1),
+  "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var EDIT_KINDS = [...updaters.map((u) => u.kind), "script"];
+var editSchema = external_exports.discriminatedUnion("kind", [...updaterSchemas, scriptEditSchema], {
+  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
+});
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
+var downstreamSchema = kebabObject({
+  name: downstreamNameSchema,
+  repo: repoNameSchema,
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
+  "base-branch": external_exports.string().min(1).optional(),
+  after: external_exports.array(external_exports.string()).default([]),
+  // The reports the release waits for from this downstream (its report-status workflow sends them).
+  reports: external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
+  pr: kebabObject({
+    title: external_exports.string().default("{project} {version}"),
+    "commit-message": external_exports.string().default("Release {project} {version}"),
+    body: external_exports.string().optional(),
+    labels: external_exports.array(external_exports.string()).default([]),
+    draft: external_exports.boolean().default(false)
+  }).prefault({})
+});
+var targetSchema = kebabObject({
+  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
+  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
+  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  runner: external_exports.string().min(1),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var signingSchema = external_exports.discriminatedUnion("method", [
+  kebabObject({ method: external_exports.literal("none") }),
+  kebabObject({
+    method: external_exports.literal("gpg"),
+    "key-secret": secretName,
+    "passphrase-secret": secretName.optional()
+  }),
+  kebabObject({
+    method: external_exports.literal("ed25519"),
+    "key-secret": secretName,
+    "public-key-url": external_exports.url().optional()
+  })
+]);
+var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
+});
+var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
+});
+var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
+});
+var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
+var configFieldsSchema = kebabObject({
+  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
+  }),
+  source: kebabObject({
+    repo: repoNameSchema,
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": external_exports.array(
+      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
+      })
+    ).min(1).optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
+      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
+    }).optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
+  }),
+  tags: kebabObject({
+    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
+  }).prefault({}),
+  build: kebabObject({
+    command: external_exports.string().min(1),
+    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
+    artifact: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
+  }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
+  signing: signingSchema.prefault({ method: "none" }),
+  upload: kebabObject({
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
+    region: regionSchema.default("us-east-1"),
+    endpoint: external_exports.url().optional(),
+    "public-url": external_exports.url().optional(),
+    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
+  }),
+  downstream: external_exports.array(downstreamSchema).default([]),
+  tracking: kebabObject({
+    repo: repoNameSchema,
+    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
+    notify: external_exports.array(mentionSchema).default([]),
+    title: external_exports.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": external_exports.number().int().min(1).max(720),
+      notify: external_exports.array(mentionSchema).min(1).optional()
+    }).optional()
+  }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-report": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s) => ({
+    releaseRequested: s["release-requested"],
+    downstreamReport: s["downstream-report"]
+  })).optional(),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/config/environment.ts).
+  environments: external_exports.record(
+    // Names are checked in checkConfig: zod reports a bad record key without its message.
+    external_exports.string(),
+    kebabObject({
+      upload: kebabObject({
+        bucket: bucketNameSchema.optional(),
+        prefix: keyPrefixSchema.optional(),
+        region: regionSchema.optional(),
+        endpoint: external_exports.url().optional(),
+        "public-url": external_exports.url().optional()
+      }).prefault({}),
+      tracking: kebabObject({
+        title: external_exports.string().min(1).optional(),
+        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+        notify: external_exports.array(mentionSchema).optional()
+      }).prefault({})
+    })
+  ).optional()
+});
+
+// src/core/config/parse.ts
+var configSchema = configFieldsSchema.superRefine(checkConfig);
+function parseConfig(text, fileName = "release-relay.yml") {
+  const doc = (0, import_yaml2.parseDocument)(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ReleaseRelayError(
+      "E_CONFIG_YAML",
+      `${fileName} is not valid YAML:
+${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
+      "fix the YAML syntax at the line shown"
+    );
+  }
+  const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
+  const result = configSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `${fileName} is invalid:
+${lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")}`,
+      "correct the keys listed above; the full schema is schema/release-relay.schema.json (`release-relay schema`)"
+    );
+  }
+  return result.data;
+}
+function configJsonSchema() {
+  const schema = external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+  return { ...schema, title: "release-relay.yml", description: "Configuration of one project's release." };
+}
+function knownKeysAt(raw, path) {
+  const json2 = configJsonSchema();
+  let node2 = json2;
+  let value = raw;
+  for (const part of path) {
+    value = value?.[part];
+    if (!node2) return [];
+    if (typeof part === "number") node2 = node2.items;
+    else node2 = node2.properties?.[String(part)];
+    node2 = resolveVariant(node2, value);
+  }
+  return Object.keys(resolveVariant(node2, value)?.properties ?? {});
+}
+function resolveVariant(node2, value) {
+  const variants = node2?.oneOf ?? node2?.anyOf;
+  if (!variants) return node2;
+  const kind = value?.kind ?? value?.method;
+  return variants.find((v) => {
+    const props = v.properties;
+    return props && (props.kind?.const === kind || props.method?.const === kind);
+  }) ?? variants[0];
+}
+
+// src/adapters/config-file.ts
+async function readConfigFile(path, environment) {
+  let text;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error63) {
+    const code = error63.code;
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code}`,
+      "check out the automation repo before this step, or set config-path"
+    );
+  }
+  return applyEnvironment(parseConfig(text, path), environment);
+}
+
+// src/adapters/run-context.ts
+var runContextSchema = external_exports.object({
+  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  GITHUB_REF: external_exports.string().default(""),
+  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  GITHUB_ACTOR: external_exports.string().default("unknown"),
+  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
+  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
+  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
+  GITHUB_RUN_ID: external_exports.string().optional(),
+  GITHUB_WORKSPACE: external_exports.string().optional()
+});
+function readRunContext(env = process.env) {
+  const result = runContextSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
+      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
+    );
+  }
+  const e = result.data;
+  return {
+    repository: e.GITHUB_REPOSITORY,
+    ref: e.GITHUB_REF,
+    sha: e.GITHUB_SHA,
+    actor: e.GITHUB_ACTOR,
+    eventName: e.GITHUB_EVENT_NAME,
+    serverUrl: e.GITHUB_SERVER_URL,
+    apiUrl: e.GITHUB_API_URL,
+    runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
+    workspace: e.GITHUB_WORKSPACE ?? process.cwd()
+  };
+}
+
+// src/core/downstream/stage-results.ts
+function renderPrSummary(results) {
+  const rows = results.map(
+    (r) => `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")} |`
+  );
+  const diffs = results.filter((r) => r.diff).map((r) => `### ${r.downstream} (dry-run: nothing was opened)
+
+\`\`\`diff
+${r.diff}\`\`\`
+`);
+  return [
+    `## Downstream PRs`,
+    "",
+    "| Downstream | Repo | Outcome | PR | Files / error |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    ...diffs
+  ].join("\n");
+}
+function failedPullRequests(results) {
+  const failed = results.filter((r) => r.outcome === "failed");
+  if (failed.length === 0) return void 0;
+  return new ReleaseRelayError(
+    "E_DOWNSTREAM",
+    `${failed.length} downstream(s) failed: ${failed.map((f) => `${f.downstream}: ${f.error}`).join("; ")}`,
+    "the others were opened; fix these and rerun (only what is missing is redone)"
+  );
+}
+
+// src/adapters/github/installation-clients.ts
+function installationClients(config2, tokens, make) {
+  const installations = installationsOf(config2);
+  const clients = tokens.map((t) => t ? make(t) : void 0);
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
+    );
+  };
+}
+var extraTokenInputs = {
+  "token-2": external_exports.string().min(1).optional(),
+  "token-3": external_exports.string().min(1).optional()
+};
+function installationTokens(i) {
+  return [i.token, i.token2, i.token3];
 }
 
 // src/core/downstream/edits.ts
@@ -51255,7 +51430,7 @@ function editApplies(edit, prerelease) {
   return !(edit.when === "stable" && prerelease) && !(edit.when === "prerelease" && !prerelease);
 }
 function editedPaths(edits, values, prerelease) {
-  const paths = edits.filter((e) => e.kind !== "script" && editApplies(e, prerelease)).map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
+  const paths = edits.filter((e) => isFileEdit(e) && editApplies(e, prerelease)).map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
   return [...new Set(paths)];
 }
 function applyEdits(edits, files, values, prerelease, templates) {
@@ -51263,74 +51438,27 @@ function applyEdits(edits, files, values, prerelease, templates) {
   const current = (path) => changed.has(path) ? changed.get(path)?.after : files(path);
   for (const [i, edit] of edits.entries()) {
     if (!editApplies(edit, prerelease)) continue;
-    if (edit.kind === "script") continue;
+    if (!isFileEdit(edit)) continue;
     const where = `edits[${i}]`;
     const path = renderTemplate(edit.file, values, `${where}.file`);
     const before = current(path);
+    const updater = updaterFor(edit);
+    const context = {
+      file: path,
+      render: (text, field) => renderTemplate(text, values, `${where}.${field}`),
+      renderValue: (value, field) => renderValue(value, values, `${where}.${field}`),
+      values,
+      templates
+    };
     let after;
-    if (edit.kind === "template-create") {
-      const template = templates(edit.template) ?? edit.template;
-      after = templateCreate(before, renderTemplate(template, values, `${where}.template`), path);
-    } else {
-      if (before === void 0) {
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `${path} does not exist in the downstream repo`,
-          `check ${where}.file in release-relay.yml`
-        );
-      }
-      switch (edit.kind) {
-        case "append-line":
-          after = appendLine(
-            before,
-            renderTemplate(edit.line, values, `${where}.line`),
-            path,
-            edit.conflictKey ? renderTemplate(edit.conflictKey, values, `${where}.conflict-key`) : void 0
-          );
-          break;
-        case "regex-replace":
-          after = regexReplace(
-            before,
-            renderTemplate(edit.pattern, values, `${where}.pattern`),
-            renderTemplate(edit.replacement, values, `${where}.replacement`),
-            edit.count,
-            path
-          );
-          break;
-        case "json-set":
-          after = jsonSet(
-            before,
-            renderTemplate(edit.path, values, `${where}.path`),
-            renderValue(edit.value, values, `${where}.value`),
-            path
-          );
-          break;
-        case "debian-changelog":
-          after = prependChangelogEntry(
-            before,
-            {
-              package: edit.package,
-              upstreamVersion: String(values.version),
-              revision: edit.revision,
-              distribution: edit.distribution,
-              urgency: edit.urgency,
-              maintainer: edit.maintainer,
-              changes: edit.changes.map((c, j) => renderTemplate(c, values, `${where}.changes[${j}]`)),
-              date: String(values.date)
-            },
-            path
-          );
-          break;
-        case "yaml-set":
-          after = yamlSet(
-            before,
-            renderTemplate(edit.path, values, `${where}.path`),
-            renderValue(edit.value, values, `${where}.value`),
-            path
-          );
-          break;
-      }
-    }
+    if (before !== void 0) after = updater.apply(edit, before, context);
+    else if (updater.create) after = updater.create(edit, context);
+    else
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${path} does not exist in the downstream repo`,
+        `check ${where}.file in release-relay.yml`
+      );
     if (after !== before)
       changed.set(path, { path, before: changed.get(path)?.before ?? files(path), after });
   }
@@ -51352,6 +51480,7 @@ var GENERATED_LIMITS = {
   /** Characters of a failed generator's error. */
   errorChars: 4e3
 };
+var GENERATED_EDITS_FILE = "generated-edits.json";
 var repoPathSchema = external_exports.string().min(1).max(4096).refine((p) => ![...p].some((c) => c < " " || c === "\\"), {
   error: "a path holds a control character or a backslash"
 }).refine((p) => !p.startsWith("/"), { error: "an absolute path" }).refine((p) => !p.endsWith("/"), { error: "not a file path" }).transform(
@@ -51428,6 +51557,325 @@ function generatedFor(generated, d, version2, edits) {
     );
   return entry;
 }
+
+// src/core/inputs/json-input.ts
+function parseJsonInput(text, schema, what, hint, code = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+function parseReleasedVersions(text) {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && import_semver2.default.valid(l) !== null);
+}
+function floatingTags(version2, released) {
+  const tags = [version2.version];
+  if (version2.isPrerelease) return tags;
+  const stable = released.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null);
+  const highest = (filter) => stable.filter(filter).every((v) => import_semver2.default.lte(v, version2.version));
+  if (highest((v) => import_semver2.default.major(v) === version2.major && import_semver2.default.minor(v) === version2.minor))
+    tags.push(version2.line);
+  if (highest((v) => import_semver2.default.major(v) === version2.major)) tags.push(String(version2.major));
+  if (highest(() => true)) tags.push("latest");
+  return tags;
+}
+
+// src/steps/downstream/downstream-release.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+
+// src/adapters/storage/hashes-file.ts
+import { readFile as readFile2 } from "node:fs/promises";
+
+// src/core/artifacts/checksums.ts
+var artifactHashSchema = external_exports.strictObject({
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
+  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+  size: external_exports.number().int().nonnegative(),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
+  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string().optional()
+});
+var hashesFileSchema = external_exports.array(artifactHashSchema);
+var HASHES_FILE_HINT = "pass the hashes.json that compute-hashes wrote, unchanged";
+function parseHashesFile(text, source, hint = HASHES_FILE_HINT) {
+  const raw = parseJsonInput(text, external_exports.unknown(), source, hint);
+  const parsed = hashesFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${source} is not valid, not what compute-hashes writes:
+${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
+      hint
+    );
+  return parsed.data;
+}
+
+// src/adapters/storage/hashes-file.ts
+async function readHashesFile(path, source = `hashes-file ${path}`, hint = HASHES_FILE_HINT) {
+  let text;
+  try {
+    text = await readFile2(path, "utf8");
+  } catch (error63) {
+    throw new ReleaseRelayError("E_INPUT", `cannot read ${source}: ${error63.message}`, hint);
+  }
+  return parseHashesFile(text, source, hint);
+}
+
+// src/core/downstream/release-branch.ts
+function releaseBranch(version2, downstream) {
+  return `release-relay/${version2}/${downstream}`;
+}
+
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function orderDownstream(downstream) {
+  const done = /* @__PURE__ */ new Set();
+  const ordered = [];
+  const pending = [...downstream];
+  while (pending.length > 0) {
+    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
+    const [next] = pending.splice(index === -1 ? 0 : index, 1);
+    ordered.push(next);
+    done.add(next.name);
+  }
+  return ordered;
+}
+function targetArtifacts(config2, version2) {
+  const base = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h) => ({
+  name: h.name,
+  kind: h.kind,
+  sha256: h.sha256,
+  size: h.size,
+  url: h.url ?? ""
+});
+function editValues(config2, data) {
+  const base = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h of data.hashes) {
+    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
+    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h = byName.get(t.artifact);
+    if (!h) continue;
+    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/steps/downstream/downstream-release.ts
+var downstreamReleaseInputs = {
+  "config-path": external_exports.string().default("release-relay.yml"),
+  environment: environmentNameSchema.optional(),
+  version: versionInputSchema,
+  "hashes-file": external_exports.string().min(1),
+  "released-versions": external_exports.string().default(""),
+  "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
+};
+async function loadDownstreamRelease(settings, config2, deps) {
+  const version2 = parseVersion(settings.version);
+  const hashes = await readHashesFile(settings.hashesFile);
+  return {
+    version: version2,
+    hashes,
+    values: editValues(config2, {
+      version: version2,
+      date: settings.releaseDate ?? deps.today,
+      hashes,
+      floatingTags: floatingTags(version2, settings.releasedVersions)
+    }),
+    templates: (path) => {
+      const file2 = resolve(deps.configDir, path);
+      return existsSync2(file2) ? readFileSync(file2, "utf8") : void 0;
+    }
+  };
+}
+
+// src/steps/downstream/downstream-inputs.ts
+var generateEditsInputs = actionInputs(
+  {
+    ...downstreamReleaseInputs,
+    output: external_exports.string().default(`generated-edits/${GENERATED_EDITS_FILE}`)
+  },
+  (i) => ({ ...i, releasedVersions: parseReleasedVersions(i.releasedVersions) })
+);
+var openPrsInputs = actionInputs(
+  {
+    ...downstreamReleaseInputs,
+    token: external_exports.string().min(1),
+    ...extraTokenInputs,
+    "tracking-issue-url": external_exports.url().optional(),
+    // Unset: every downstream's release branch is looked up before anything is written.
+    "recorded-prs": external_exports.string().optional().transform(
+      (text) => text ? parseJsonInput(
+        text,
+        external_exports.array(downstreamNameSchema),
+        "input recorded-prs",
+        "pass the recorded-prs output of track-status unchanged"
+      ) : void 0
+    ),
+    "generated-edits": external_exports.string().optional()
+  },
+  ({ token2, token3, ...i }) => ({
+    ...i,
+    releasedVersions: parseReleasedVersions(i.releasedVersions),
+    tokens: installationTokens({ token: i.token, token2, token3 })
+  })
+);
+
+// src/steps/downstream/open-prs.ts
+import { dirname as dirname2, resolve as resolve2 } from "node:path";
 
 // src/adapters/downstream/generated-edits-file.ts
 import { createHash } from "node:crypto";
@@ -56302,31 +56750,6 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/github/installation-clients.ts
-function installationClients(config2, tokens, make) {
-  const installations = installationsOf(config2);
-  const clients = tokens.map((t) => t ? make(t) : void 0);
-  return (repo) => {
-    const index = installationIndexOf(installations, repo);
-    const client = clients[Math.max(0, index)];
-    if (client) return client;
-    const installation = installations[index];
-    throw new ReleaseRelayError(
-      "E_TOKEN",
-      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
-      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
-    );
-  };
-}
-var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
-var extraTokenInputs = {
-  "token-2": external_exports.string().min(1).optional(),
-  "token-3": external_exports.string().min(1).optional()
-};
-function installationTokens(i) {
-  return [i.token, i["token-2"], i["token-3"]];
-}
-
 // src/adapters/github/repository-dispatch.ts
 async function sendRepositoryDispatch(github, repo, eventType, payload) {
   const [owner, name] = repo.split("/");
@@ -56346,39 +56769,21 @@ async function sendRepositoryDispatch(github, repo, eventType, payload) {
   }
 }
 
-// src/adapters/run-context.ts
-var runContextSchema = external_exports.object({
-  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
-  GITHUB_REF: external_exports.string().default(""),
-  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  GITHUB_ACTOR: external_exports.string().default("unknown"),
-  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
-  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
-  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
-  GITHUB_RUN_ID: external_exports.string().optional(),
-  GITHUB_WORKSPACE: external_exports.string().optional()
-});
-function readRunContext(env = process.env) {
-  const result = runContextSchema.safeParse(env, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
-      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
-    );
-  }
-  const e = result.data;
-  return {
-    repository: e.GITHUB_REPOSITORY,
-    ref: e.GITHUB_REF,
-    sha: e.GITHUB_SHA,
-    actor: e.GITHUB_ACTOR,
-    eventName: e.GITHUB_EVENT_NAME,
-    serverUrl: e.GITHUB_SERVER_URL,
-    apiUrl: e.GITHUB_API_URL,
-    runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
-    workspace: e.GITHUB_WORKSPACE ?? process.cwd()
-  };
+// src/core/downstream/downstream-attempts.ts
+function notAttemptedAfter(after, failed, what) {
+  const first = [...failed].filter((f) => after.includes(f));
+  if (first.length === 0) return void 0;
+  return new ReleaseRelayError(
+    "E_DOWNSTREAM",
+    `not attempted: it comes after ${first.join(", ")}, ${what}`,
+    "fix that downstream first; a rerun then does both"
+  );
+}
+function dispatchSent(recorded, downstream) {
+  return recorded?.includes(downstream) ?? false;
+}
+function knownWithoutPullRequest(recorded, downstream) {
+  return recorded !== void 0 && !recorded.includes(downstream);
 }
 
 // src/core/downstream/pull-request-body.ts
@@ -56468,301 +56873,7 @@ function buildReleasePublished(config2, version2, downstream, hashes, trackingIs
   return assertDispatchPayloadFits(`dispatch to ${downstream}`, payload);
 }
 
-// src/core/inputs/json-input.ts
-function parseJsonInput(text, schema, what, hint) {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint
-    );
-  return parsed.data;
-}
-
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function versionPlaceholders(config2, version2) {
-  return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
-  };
-}
-function orderDownstream(downstream) {
-  const done = /* @__PURE__ */ new Set();
-  const ordered = [];
-  const pending = [...downstream];
-  while (pending.length > 0) {
-    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
-    const [next] = pending.splice(index === -1 ? 0 : index, 1);
-    ordered.push(next);
-    done.add(next.name);
-  }
-  return ordered;
-}
-function targetArtifacts(config2, version2) {
-  const base = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
-}
-
-// src/core/request/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
-}
-function parseReleasedVersions(text) {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && import_semver2.default.valid(l) !== null);
-}
-function floatingTags(version2, released) {
-  const tags = [version2.version];
-  if (version2.isPrerelease) return tags;
-  const stable = released.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null);
-  const highest = (filter) => stable.filter(filter).every((v) => import_semver2.default.lte(v, version2.version));
-  if (highest((v) => import_semver2.default.major(v) === version2.major && import_semver2.default.minor(v) === version2.minor))
-    tags.push(version2.line);
-  if (highest((v) => import_semver2.default.major(v) === version2.major)) tags.push(String(version2.major));
-  if (highest(() => true)) tags.push("latest");
-  return tags;
-}
-
-// src/steps/downstream-release.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { readFile as readFile2 } from "node:fs/promises";
-import { resolve } from "node:path";
-
-// src/core/artifacts/checksums.ts
-var artifactHashSchema = external_exports.strictObject({
-  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
-  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
-  size: external_exports.number().int().nonnegative(),
-  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
-  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
-  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string().optional()
-});
-var hashesFileSchema = external_exports.array(artifactHashSchema);
-
-// src/core/downstream/release-values.ts
-var fields = (h) => ({
-  name: h.name,
-  kind: h.kind,
-  sha256: h.sha256,
-  size: h.size,
-  url: h.url ?? ""
-});
-function editValues(config2, data) {
-  const base = versionPlaceholders(config2, data.version);
-  const values = {
-    ...base,
-    date: data.date,
-    tags: data.floatingTags.join(", "),
-    "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
-    artifacts: data.hashes.map(fields)
-  };
-  for (const h of data.hashes) {
-    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
-    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
-  }
-  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
-  const binaries = [];
-  const distros = /* @__PURE__ */ new Map();
-  for (const t of targetArtifacts(config2, data.version)) {
-    const h = byName.get(t.artifact);
-    if (!h) continue;
-    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
-    binaries.push(binary);
-    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
-    const arches = distros.get(t.distro) ?? [];
-    if (!arches.includes(t.arch)) arches.push(t.arch);
-    distros.set(t.distro, arches);
-  }
-  values.binaries = binaries;
-  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
-  return values;
-}
-
-// src/steps/downstream-release.ts
-var downstreamReleaseInputs = {
-  "config-path": external_exports.string().default("release-relay.yml"),
-  environment: environmentNameSchema.optional(),
-  version: versionInputSchema,
-  "hashes-file": external_exports.string().min(1),
-  "released-versions": external_exports.string().default(""),
-  "release-date": external_exports.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional()
-};
-async function loadDownstreamRelease(settings, config2, deps) {
-  const version2 = parseVersion(settings.version);
-  const hashes = hashesFileSchema.parse(JSON.parse(await readFile2(settings.hashesFile, "utf8")));
-  return {
-    version: version2,
-    hashes,
-    values: editValues(config2, {
-      version: version2,
-      date: settings.releaseDate ?? deps.today,
-      hashes,
-      floatingTags: floatingTags(version2, settings.releasedVersions)
-    }),
-    templates: (path) => {
-      const file2 = resolve(deps.configDir, path);
-      return existsSync2(file2) ? readFileSync(file2, "utf8") : void 0;
-    }
-  };
-}
-
-// src/actions/open-downstream-prs.ts
-var INPUTS = [
-  "config-path",
-  "environment",
-  "version",
-  "hashes-file",
-  "token",
-  "released-versions",
-  "tracking-issue-url",
-  "release-date",
-  "recorded-prs",
-  "generated-edits",
-  ...EXTRA_TOKEN_INPUTS
-];
-var inputsSchema = external_exports.object({
-  ...downstreamReleaseInputs,
-  token: external_exports.string().min(1),
-  ...extraTokenInputs,
-  "tracking-issue-url": external_exports.url().optional(),
-  // Unset: every downstream's release branch is looked up before anything is written.
-  "recorded-prs": external_exports.string().optional().transform(
-    (text) => text ? parseJsonInput(
-      text,
-      external_exports.array(downstreamNameSchema),
-      "input recorded-prs",
-      "pass the recorded-prs output of track-status unchanged"
-    ) : void 0
-  ),
-  "generated-edits": external_exports.string().optional()
-}).transform((i) => ({
-  configPath: i["config-path"],
-  environment: i.environment,
-  version: i.version,
-  hashesFile: i["hashes-file"],
-  token: i.token,
-  tokens: installationTokens(i),
-  releasedVersions: parseReleasedVersions(i["released-versions"]),
-  trackingIssueUrl: i["tracking-issue-url"],
-  releaseDate: i["release-date"],
-  recordedPrs: i["recorded-prs"],
-  generatedEdits: i["generated-edits"]
-}));
+// src/steps/downstream/open-prs.ts
 async function dispatchOne(github, d, r) {
   const base = { downstream: d.name, repo: d.repo, files: [] };
   const payload = buildReleasePublished(r.config, r.version, d.name, r.hashes, r.trackingUrl);
@@ -56774,7 +56885,7 @@ async function dispatchOne(github, d, r) {
 ${JSON.stringify(payload, null, 2)}
 `
     };
-  if (r.recordedPrs?.includes(d.name)) return { ...base, outcome: "unchanged" };
+  if (dispatchSent(r.recordedPrs, d.name)) return { ...base, outcome: "unchanged" };
   await sendRepositoryDispatch(github, d.repo, d.dispatch.eventType, payload);
   return { ...base, outcome: "dispatched" };
 }
@@ -56785,7 +56896,7 @@ async function oneDownstream(github, d, r) {
   const prs = new DownstreamPullRequests(github, {
     repo: d.repo,
     baseBranch: d.baseBranch,
-    branch: `release-relay/${r.version.version}/${d.name}`,
+    branch: releaseBranch(r.version.version, d.name),
     title: renderTemplate(d.pr.title, r.values, `downstream ${d.name} pr.title`),
     commitMessage: renderTemplate(d.pr.commitMessage, r.values, `downstream ${d.name} pr.commit-message`),
     labels: d.pr.labels,
@@ -56813,7 +56924,7 @@ async function oneDownstream(github, d, r) {
     current,
     edited.map((f) => ({ path: f.path, content: f.after, executable: executable.has(f.path) })),
     body,
-    r.recordedPrs !== void 0 && !r.recordedPrs.includes(d.name)
+    knownWithoutPullRequest(r.recordedPrs, d.name)
   );
   return {
     ...base,
@@ -56823,7 +56934,7 @@ async function oneDownstream(github, d, r) {
     ...outcome.number ? { number: outcome.number, url: outcome.url } : {}
   };
 }
-async function runOpenDownstreamPrs(settings, config2, deps) {
+async function openDownstreamPrs(settings, config2, deps) {
   const { version: version2, hashes, values, templates } = await loadDownstreamRelease(settings, config2, deps);
   const release = {
     config: config2,
@@ -56842,13 +56953,9 @@ async function runOpenDownstreamPrs(settings, config2, deps) {
   const results = [];
   for (const d of orderDownstream(config2.downstream)) {
     try {
-      const failedFirst = results.filter((r) => r.outcome === "failed" && d.after.includes(r.downstream));
-      if (failedFirst.length > 0)
-        throw new ReleaseRelayError(
-          "E_DOWNSTREAM",
-          `not attempted: it comes after ${failedFirst.map((r) => r.downstream).join(", ")}, which failed`,
-          "fix that downstream first; a rerun then does both"
-        );
+      const failed = results.filter((r) => r.outcome === "failed").map((r) => r.downstream);
+      const refused = notAttemptedAfter(d.after, failed, "which failed");
+      if (refused) throw refused;
       results.push(await oneDownstream(deps.clientFor?.(d.repo) ?? deps.github, d, release));
     } catch (error63) {
       results.push({
@@ -56862,48 +56969,27 @@ async function runOpenDownstreamPrs(settings, config2, deps) {
   }
   return results;
 }
-function renderPrSummary(results) {
-  const rows = results.map(
-    (r) => `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")} |`
-  );
-  const diffs = results.filter((r) => r.diff).map((r) => `### ${r.downstream} (dry-run: nothing was opened)
-
-\`\`\`diff
-${r.diff}\`\`\`
-`);
-  return [
-    `## Downstream PRs`,
-    "",
-    "| Downstream | Repo | Outcome | PR | Files / error |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows,
-    "",
-    ...diffs
-  ].join("\n");
-}
-async function main() {
-  const settings = readInputs(inputsSchema, INPUTS);
-  const tokens = settings.tokens ?? [settings.token];
-  for (const token of tokens) if (token) setSecret(token);
-  const context = readRunContext();
-  const config2 = await readConfigFile(settings.configPath, settings.environment);
+function openPrsDeps(settings, config2, context) {
   const make = (token) => createGitHubClient({ token, baseUrl: context.apiUrl });
-  const results = await runOpenDownstreamPrs(settings, config2, {
+  return {
     github: make(settings.token),
-    clientFor: installationClients(config2, tokens, make),
+    clientFor: installationClients(config2, settings.tokens ?? [settings.token], make),
     configDir: dirname2(resolve2(settings.configPath)),
     today: (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
-  });
+  };
+}
+
+// src/actions/open-downstream-prs.ts
+async function main() {
+  const settings = readInputs(openPrsInputs);
+  for (const token of settings.tokens) if (token) setSecret(token);
+  const context = readRunContext();
+  const config2 = await readConfigFile(settings.configPath, settings.environment);
+  const results = await openDownstreamPrs(settings, config2, openPrsDeps(settings, config2, context));
   setOutput("prs", JSON.stringify(results.map(({ diff: _diff, ...r }) => r)));
   await summary.addRaw(renderPrSummary(results)).write();
-  const failed = results.filter((r) => r.outcome === "failed");
-  if (failed.length > 0) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${failed.length} downstream(s) failed: ${failed.map((f) => `${f.downstream}: ${f.error}`).join("; ")}`,
-      "the others were opened; fix these and rerun (only what is missing is redone)"
-    );
-  }
+  const failed = failedPullRequests(results);
+  if (failed) throw failed;
 }
 
 // src/adapters/github/route-permission.ts

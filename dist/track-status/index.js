@@ -23571,7 +23571,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i = lines.length - 1; i >= 0; --i) {
         const content = lines[i][1];
@@ -23729,7 +23729,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
       const m = first.match(/^( *)/);
@@ -26366,7 +26366,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26392,7 +26392,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26428,7 +26428,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -26482,1325 +26482,6 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
-  }
-});
-
-// node_modules/bottleneck/light.js
-var require_light = __commonJS({
-  "node_modules/bottleneck/light.js"(exports, module) {
-    (function(global2, factory) {
-      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
-    })(exports, (function() {
-      "use strict";
-      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
-      function getCjsExportFromNamespace(n) {
-        return n && n["default"] || n;
-      }
-      var load = function(received, defaults, onto = {}) {
-        var k, ref, v;
-        for (k in defaults) {
-          v = defaults[k];
-          onto[k] = (ref = received[k]) != null ? ref : v;
-        }
-        return onto;
-      };
-      var overwrite = function(received, defaults, onto = {}) {
-        var k, v;
-        for (k in received) {
-          v = received[k];
-          if (defaults[k] !== void 0) {
-            onto[k] = v;
-          }
-        }
-        return onto;
-      };
-      var parser = {
-        load,
-        overwrite
-      };
-      var DLList;
-      DLList = class DLList {
-        constructor(incr, decr) {
-          this.incr = incr;
-          this.decr = decr;
-          this._first = null;
-          this._last = null;
-          this.length = 0;
-        }
-        push(value) {
-          var node2;
-          this.length++;
-          if (typeof this.incr === "function") {
-            this.incr();
-          }
-          node2 = {
-            value,
-            prev: this._last,
-            next: null
-          };
-          if (this._last != null) {
-            this._last.next = node2;
-            this._last = node2;
-          } else {
-            this._first = this._last = node2;
-          }
-          return void 0;
-        }
-        shift() {
-          var value;
-          if (this._first == null) {
-            return;
-          } else {
-            this.length--;
-            if (typeof this.decr === "function") {
-              this.decr();
-            }
-          }
-          value = this._first.value;
-          if ((this._first = this._first.next) != null) {
-            this._first.prev = null;
-          } else {
-            this._last = null;
-          }
-          return value;
-        }
-        first() {
-          if (this._first != null) {
-            return this._first.value;
-          }
-        }
-        getArray() {
-          var node2, ref, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, ref.value));
-          }
-          return results;
-        }
-        forEachShift(cb) {
-          var node2;
-          node2 = this.shift();
-          while (node2 != null) {
-            cb(node2), node2 = this.shift();
-          }
-          return void 0;
-        }
-        debug() {
-          var node2, ref, ref1, ref2, results;
-          node2 = this._first;
-          results = [];
-          while (node2 != null) {
-            results.push((ref = node2, node2 = node2.next, {
-              value: ref.value,
-              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
-              next: (ref2 = ref.next) != null ? ref2.value : void 0
-            }));
-          }
-          return results;
-        }
-      };
-      var DLList_1 = DLList;
-      var Events;
-      Events = class Events {
-        constructor(instance) {
-          this.instance = instance;
-          this._events = {};
-          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
-            throw new Error("An Emitter already exists for this object");
-          }
-          this.instance.on = (name2, cb) => {
-            return this._addListener(name2, "many", cb);
-          };
-          this.instance.once = (name2, cb) => {
-            return this._addListener(name2, "once", cb);
-          };
-          this.instance.removeAllListeners = (name2 = null) => {
-            if (name2 != null) {
-              return delete this._events[name2];
-            } else {
-              return this._events = {};
-            }
-          };
-        }
-        _addListener(name2, status, cb) {
-          var base2;
-          if ((base2 = this._events)[name2] == null) {
-            base2[name2] = [];
-          }
-          this._events[name2].push({ cb, status });
-          return this.instance;
-        }
-        listenerCount(name2) {
-          if (this._events[name2] != null) {
-            return this._events[name2].length;
-          } else {
-            return 0;
-          }
-        }
-        async trigger(name2, ...args) {
-          var e, promises3;
-          try {
-            if (name2 !== "debug") {
-              this.trigger("debug", `Event triggered: ${name2}`, args);
-            }
-            if (this._events[name2] == null) {
-              return;
-            }
-            this._events[name2] = this._events[name2].filter(function(listener) {
-              return listener.status !== "none";
-            });
-            promises3 = this._events[name2].map(async (listener) => {
-              var e2, returned;
-              if (listener.status === "none") {
-                return;
-              }
-              if (listener.status === "once") {
-                listener.status = "none";
-              }
-              try {
-                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
-                if (typeof (returned != null ? returned.then : void 0) === "function") {
-                  return await returned;
-                } else {
-                  return returned;
-                }
-              } catch (error63) {
-                e2 = error63;
-                {
-                  this.trigger("error", e2);
-                }
-                return null;
-              }
-            });
-            return (await Promise.all(promises3)).find(function(x) {
-              return x != null;
-            });
-          } catch (error63) {
-            e = error63;
-            {
-              this.trigger("error", e);
-            }
-            return null;
-          }
-        }
-      };
-      var Events_1 = Events;
-      var DLList$1, Events$1, Queues;
-      DLList$1 = DLList_1;
-      Events$1 = Events_1;
-      Queues = class Queues {
-        constructor(num_priorities) {
-          var i;
-          this.Events = new Events$1(this);
-          this._length = 0;
-          this._lists = (function() {
-            var j, ref, results;
-            results = [];
-            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
-              results.push(new DLList$1((() => {
-                return this.incr();
-              }), (() => {
-                return this.decr();
-              })));
-            }
-            return results;
-          }).call(this);
-        }
-        incr() {
-          if (this._length++ === 0) {
-            return this.Events.trigger("leftzero");
-          }
-        }
-        decr() {
-          if (--this._length === 0) {
-            return this.Events.trigger("zero");
-          }
-        }
-        push(job) {
-          return this._lists[job.options.priority].push(job);
-        }
-        queued(priority) {
-          if (priority != null) {
-            return this._lists[priority].length;
-          } else {
-            return this._length;
-          }
-        }
-        shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
-          });
-        }
-        getFirst(arr = this._lists) {
-          var j, len, list;
-          for (j = 0, len = arr.length; j < len; j++) {
-            list = arr[j];
-            if (list.length > 0) {
-              return list;
-            }
-          }
-          return [];
-        }
-        shiftLastFrom(priority) {
-          return this.getFirst(this._lists.slice(priority).reverse()).shift();
-        }
-      };
-      var Queues_1 = Queues;
-      var BottleneckError;
-      BottleneckError = class BottleneckError extends Error {
-      };
-      var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
-      NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
-      parser$1 = parser;
-      BottleneckError$1 = BottleneckError_1;
-      Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
-          this.task = task;
-          this.args = args;
-          this.rejectOnDrop = rejectOnDrop;
-          this.Events = Events2;
-          this._states = _states;
-          this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
-          this.options.priority = this._sanitizePriority(this.options.priority);
-          if (this.options.id === jobDefaults.id) {
-            this.options.id = `${this.options.id}-${this._randomIndex()}`;
-          }
-          this.promise = new this.Promise((_resolve, _reject) => {
-            this._resolve = _resolve;
-            this._reject = _reject;
-          });
-          this.retryCount = 0;
-        }
-        _sanitizePriority(priority) {
-          var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
-          if (sProperty < 0) {
-            return 0;
-          } else if (sProperty > NUM_PRIORITIES - 1) {
-            return NUM_PRIORITIES - 1;
-          } else {
-            return sProperty;
-          }
-        }
-        _randomIndex() {
-          return Math.random().toString(36).slice(2);
-        }
-        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
-          if (this._states.remove(this.options.id)) {
-            if (this.rejectOnDrop) {
-              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
-            }
-            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
-            return true;
-          } else {
-            return false;
-          }
-        }
-        _assertStatus(expected) {
-          var status;
-          status = this._states.jobStatus(this.options.id);
-          if (!(status === expected || expected === "DONE" && status === null)) {
-            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
-          }
-        }
-        doReceive() {
-          this._states.start(this.options.id);
-          return this.Events.trigger("received", { args: this.args, options: this.options });
-        }
-        doQueue(reachedHWM, blocked) {
-          this._assertStatus("RECEIVED");
-          this._states.next(this.options.id);
-          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
-        }
-        doRun() {
-          if (this.retryCount === 0) {
-            this._assertStatus("QUEUED");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
-        }
-        async doExecute(chained, clearGlobalState, run, free) {
-          var error63, eventInfo, passed;
-          if (this.retryCount === 0) {
-            this._assertStatus("RUNNING");
-            this._states.next(this.options.id);
-          } else {
-            this._assertStatus("EXECUTING");
-          }
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          this.Events.trigger("executing", eventInfo);
-          try {
-            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
-            if (clearGlobalState()) {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._resolve(passed);
-            }
-          } catch (error1) {
-            error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-          }
-        }
-        doExpire(clearGlobalState, run, free) {
-          var error63, eventInfo;
-          if (this._states.jobStatus(this.options.id === "RUNNING")) {
-            this._states.next(this.options.id);
-          }
-          this._assertStatus("EXECUTING");
-          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
-        }
-        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
-          var retry2, retryAfter;
-          if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error63, eventInfo);
-            if (retry2 != null) {
-              retryAfter = ~~retry2;
-              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
-              this.retryCount++;
-              return run(retryAfter);
-            } else {
-              this.doDone(eventInfo);
-              await free(this.options, eventInfo);
-              this._assertStatus("DONE");
-              return this._reject(error63);
-            }
-          }
-        }
-        doDone(eventInfo) {
-          this._assertStatus("EXECUTING");
-          this._states.next(this.options.id);
-          return this.Events.trigger("done", eventInfo);
-        }
-      };
-      var Job_1 = Job;
-      var BottleneckError$2, LocalDatastore, parser$2;
-      parser$2 = parser;
-      BottleneckError$2 = BottleneckError_1;
-      LocalDatastore = class LocalDatastore {
-        constructor(instance, storeOptions, storeInstanceOptions) {
-          this.instance = instance;
-          this.storeOptions = storeOptions;
-          this.clientId = this.instance._randomIndex();
-          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
-          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
-          this._running = 0;
-          this._done = 0;
-          this._unblockTime = 0;
-          this.ready = this.Promise.resolve();
-          this.clients = {};
-          this._startHeartbeat();
-        }
-        _startHeartbeat() {
-          var base2;
-          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
-            return typeof (base2 = this.heartbeat = setInterval(() => {
-              var amount, incr, maximum, now, reservoir;
-              now = Date.now();
-              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
-                this._lastReservoirRefresh = now;
-                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
-                this.instance._drainAll(this.computeCapacity());
-              }
-              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
-                ({
-                  reservoirIncreaseAmount: amount,
-                  reservoirIncreaseMaximum: maximum,
-                  reservoir
-                } = this.storeOptions);
-                this._lastReservoirIncrease = now;
-                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
-                if (incr > 0) {
-                  this.storeOptions.reservoir += incr;
-                  return this.instance._drainAll(this.computeCapacity());
-                }
-              }
-            }, this.heartbeatInterval)).unref === "function" ? base2.unref() : void 0;
-          } else {
-            return clearInterval(this.heartbeat);
-          }
-        }
-        async __publish__(message) {
-          await this.yieldLoop();
-          return this.instance.Events.trigger("message", message.toString());
-        }
-        async __disconnect__(flush) {
-          await this.yieldLoop();
-          clearInterval(this.heartbeat);
-          return this.Promise.resolve();
-        }
-        yieldLoop(t = 0) {
-          return new this.Promise(function(resolve, reject) {
-            return setTimeout(resolve, t);
-          });
-        }
-        computePenalty() {
-          var ref;
-          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
-        }
-        async __updateSettings__(options) {
-          await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
-          this._startHeartbeat();
-          this.instance._drainAll(this.computeCapacity());
-          return true;
-        }
-        async __running__() {
-          await this.yieldLoop();
-          return this._running;
-        }
-        async __queued__() {
-          await this.yieldLoop();
-          return this.instance.queued();
-        }
-        async __done__() {
-          await this.yieldLoop();
-          return this._done;
-        }
-        async __groupCheck__(time3) {
-          await this.yieldLoop();
-          return this._nextRequest + this.timeout < time3;
-        }
-        computeCapacity() {
-          var maxConcurrent, reservoir;
-          ({ maxConcurrent, reservoir } = this.storeOptions);
-          if (maxConcurrent != null && reservoir != null) {
-            return Math.min(maxConcurrent - this._running, reservoir);
-          } else if (maxConcurrent != null) {
-            return maxConcurrent - this._running;
-          } else if (reservoir != null) {
-            return reservoir;
-          } else {
-            return null;
-          }
-        }
-        conditionsCheck(weight) {
-          var capacity;
-          capacity = this.computeCapacity();
-          return capacity == null || weight <= capacity;
-        }
-        async __incrementReservoir__(incr) {
-          var reservoir;
-          await this.yieldLoop();
-          reservoir = this.storeOptions.reservoir += incr;
-          this.instance._drainAll(this.computeCapacity());
-          return reservoir;
-        }
-        async __currentReservoir__() {
-          await this.yieldLoop();
-          return this.storeOptions.reservoir;
-        }
-        isBlocked(now) {
-          return this._unblockTime >= now;
-        }
-        check(weight, now) {
-          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
-        }
-        async __check__(weight) {
-          var now;
-          await this.yieldLoop();
-          now = Date.now();
-          return this.check(weight, now);
-        }
-        async __register__(index, weight, expiration) {
-          var now, wait;
-          await this.yieldLoop();
-          now = Date.now();
-          if (this.conditionsCheck(weight)) {
-            this._running += weight;
-            if (this.storeOptions.reservoir != null) {
-              this.storeOptions.reservoir -= weight;
-            }
-            wait = Math.max(this._nextRequest - now, 0);
-            this._nextRequest = now + wait + this.storeOptions.minTime;
-            return {
-              success: true,
-              wait,
-              reservoir: this.storeOptions.reservoir
-            };
-          } else {
-            return {
-              success: false
-            };
-          }
-        }
-        strategyIsBlock() {
-          return this.storeOptions.strategy === 3;
-        }
-        async __submit__(queueLength, weight) {
-          var blocked, now, reachedHWM;
-          await this.yieldLoop();
-          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
-            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
-          }
-          now = Date.now();
-          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
-          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
-          if (blocked) {
-            this._unblockTime = now + this.computePenalty();
-            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
-            this.instance._dropAllQueued();
-          }
-          return {
-            reachedHWM,
-            blocked,
-            strategy: this.storeOptions.strategy
-          };
-        }
-        async __free__(index, weight) {
-          await this.yieldLoop();
-          this._running -= weight;
-          this._done += weight;
-          this.instance._drainAll(this.computeCapacity());
-          return {
-            running: this._running
-          };
-        }
-      };
-      var LocalDatastore_1 = LocalDatastore;
-      var BottleneckError$3, States;
-      BottleneckError$3 = BottleneckError_1;
-      States = class States {
-        constructor(status1) {
-          this.status = status1;
-          this._jobs = {};
-          this.counts = this.status.map(function() {
-            return 0;
-          });
-        }
-        next(id2) {
-          var current, next;
-          current = this._jobs[id2];
-          next = current + 1;
-          if (current != null && next < this.status.length) {
-            this.counts[current]--;
-            this.counts[next]++;
-            return this._jobs[id2]++;
-          } else if (current != null) {
-            this.counts[current]--;
-            return delete this._jobs[id2];
-          }
-        }
-        start(id2) {
-          var initial;
-          initial = 0;
-          this._jobs[id2] = initial;
-          return this.counts[initial]++;
-        }
-        remove(id2) {
-          var current;
-          current = this._jobs[id2];
-          if (current != null) {
-            this.counts[current]--;
-            delete this._jobs[id2];
-          }
-          return current != null;
-        }
-        jobStatus(id2) {
-          var ref;
-          return (ref = this.status[this._jobs[id2]]) != null ? ref : null;
-        }
-        statusJobs(status) {
-          var k, pos, ref, results, v;
-          if (status != null) {
-            pos = this.status.indexOf(status);
-            if (pos < 0) {
-              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
-            }
-            ref = this._jobs;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              if (v === pos) {
-                results.push(k);
-              }
-            }
-            return results;
-          } else {
-            return Object.keys(this._jobs);
-          }
-        }
-        statusCounts() {
-          return this.counts.reduce(((acc, v, i) => {
-            acc[this.status[i]] = v;
-            return acc;
-          }), {});
-        }
-      };
-      var States_1 = States;
-      var DLList$2, Sync;
-      DLList$2 = DLList_1;
-      Sync = class Sync {
-        constructor(name2, Promise2) {
-          this.schedule = this.schedule.bind(this);
-          this.name = name2;
-          this.Promise = Promise2;
-          this._running = 0;
-          this._queue = new DLList$2();
-        }
-        isEmpty() {
-          return this._queue.length === 0;
-        }
-        async _tryToRun() {
-          var args, cb, error63, reject, resolve, returned, task;
-          if (this._running < 1 && this._queue.length > 0) {
-            this._running++;
-            ({ task, args, resolve, reject } = this._queue.shift());
-            cb = await (async function() {
-              try {
-                returned = await task(...args);
-                return function() {
-                  return resolve(returned);
-                };
-              } catch (error1) {
-                error63 = error1;
-                return function() {
-                  return reject(error63);
-                };
-              }
-            })();
-            this._running--;
-            this._tryToRun();
-            return cb();
-          }
-        }
-        schedule(task, ...args) {
-          var promise2, reject, resolve;
-          resolve = reject = null;
-          promise2 = new this.Promise(function(_resolve, _reject) {
-            resolve = _resolve;
-            return reject = _reject;
-          });
-          this._queue.push({ task, args, resolve, reject });
-          this._tryToRun();
-          return promise2;
-        }
-      };
-      var Sync_1 = Sync;
-      var version2 = "2.19.5";
-      var version$1 = {
-        version: version2
-      };
-      var version$2 = /* @__PURE__ */ Object.freeze({
-        version: version2,
-        default: version$1
-      });
-      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
-      parser$3 = parser;
-      Events$2 = Events_1;
-      RedisConnection$1 = require$$2;
-      IORedisConnection$1 = require$$3;
-      Scripts$1 = require$$4;
-      Group = (function() {
-        class Group2 {
-          constructor(limiterOptions = {}) {
-            this.deleteKey = this.deleteKey.bind(this);
-            this.limiterOptions = limiterOptions;
-            parser$3.load(this.limiterOptions, this.defaults, this);
-            this.Events = new Events$2(this);
-            this.instances = {};
-            this.Bottleneck = Bottleneck_1;
-            this._startAutoCleanup();
-            this.sharedConnection = this.connection != null;
-            if (this.connection == null) {
-              if (this.limiterOptions.datastore === "redis") {
-                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              } else if (this.limiterOptions.datastore === "ioredis") {
-                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
-              }
-            }
-          }
-          key(key = "") {
-            var ref;
-            return (ref = this.instances[key]) != null ? ref : (() => {
-              var limiter;
-              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
-                id: `${this.id}-${key}`,
-                timeout: this.timeout,
-                connection: this.connection
-              }));
-              this.Events.trigger("created", limiter, key);
-              return limiter;
-            })();
-          }
-          async deleteKey(key = "") {
-            var deleted, instance;
-            instance = this.instances[key];
-            if (this.connection) {
-              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
-            }
-            if (instance != null) {
-              delete this.instances[key];
-              await instance.disconnect();
-            }
-            return instance != null || deleted > 0;
-          }
-          limiters() {
-            var k, ref, results, v;
-            ref = this.instances;
-            results = [];
-            for (k in ref) {
-              v = ref[k];
-              results.push({
-                key: k,
-                limiter: v
-              });
-            }
-            return results;
-          }
-          keys() {
-            return Object.keys(this.instances);
-          }
-          async clusterKeys() {
-            var cursor, end, found, i, k, keys, len, next, start;
-            if (this.connection == null) {
-              return this.Promise.resolve(this.keys());
-            }
-            keys = [];
-            cursor = null;
-            start = `b_${this.id}-`.length;
-            end = "_settings".length;
-            while (cursor !== 0) {
-              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
-              cursor = ~~next;
-              for (i = 0, len = found.length; i < len; i++) {
-                k = found[i];
-                keys.push(k.slice(start, -end));
-              }
-            }
-            return keys;
-          }
-          _startAutoCleanup() {
-            var base2;
-            clearInterval(this.interval);
-            return typeof (base2 = this.interval = setInterval(async () => {
-              var e, k, ref, results, time3, v;
-              time3 = Date.now();
-              ref = this.instances;
-              results = [];
-              for (k in ref) {
-                v = ref[k];
-                try {
-                  if (await v._store.__groupCheck__(time3)) {
-                    results.push(this.deleteKey(k));
-                  } else {
-                    results.push(void 0);
-                  }
-                } catch (error63) {
-                  e = error63;
-                  results.push(v.Events.trigger("error", e));
-                }
-              }
-              return results;
-            }, this.timeout / 2)).unref === "function" ? base2.unref() : void 0;
-          }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
-              return this._startAutoCleanup();
-            }
-          }
-          disconnect(flush = true) {
-            var ref;
-            if (!this.sharedConnection) {
-              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
-            }
-          }
-        }
-        Group2.prototype.defaults = {
-          timeout: 1e3 * 60 * 5,
-          connection: null,
-          Promise,
-          id: "group-key"
-        };
-        return Group2;
-      }).call(commonjsGlobal);
-      var Group_1 = Group;
-      var Batcher, Events$3, parser$4;
-      parser$4 = parser;
-      Events$3 = Events_1;
-      Batcher = (function() {
-        class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
-            parser$4.load(this.options, this.defaults, this);
-            this.Events = new Events$3(this);
-            this._arr = [];
-            this._resetPromise();
-            this._lastFlush = Date.now();
-          }
-          _resetPromise() {
-            return this._promise = new this.Promise((res, rej) => {
-              return this._resolve = res;
-            });
-          }
-          _flush() {
-            clearTimeout(this._timeout);
-            this._lastFlush = Date.now();
-            this._resolve();
-            this.Events.trigger("batch", this._arr);
-            this._arr = [];
-            return this._resetPromise();
-          }
-          add(data) {
-            var ret;
-            this._arr.push(data);
-            ret = this._promise;
-            if (this._arr.length === this.maxSize) {
-              this._flush();
-            } else if (this.maxTime != null && this._arr.length === 1) {
-              this._timeout = setTimeout(() => {
-                return this._flush();
-              }, this.maxTime);
-            }
-            return ret;
-          }
-        }
-        Batcher2.prototype.defaults = {
-          maxTime: null,
-          maxSize: null,
-          Promise
-        };
-        return Batcher2;
-      }).call(commonjsGlobal);
-      var Batcher_1 = Batcher;
-      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
-      var require$$8 = getCjsExportFromNamespace(version$2);
-      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
-      NUM_PRIORITIES$1 = 10;
-      DEFAULT_PRIORITY$1 = 5;
-      parser$5 = parser;
-      Queues$1 = Queues_1;
-      Job$1 = Job_1;
-      LocalDatastore$1 = LocalDatastore_1;
-      RedisDatastore$1 = require$$4$1;
-      Events$4 = Events_1;
-      States$1 = States_1;
-      Sync$1 = Sync_1;
-      Bottleneck3 = (function() {
-        class Bottleneck4 {
-          constructor(options = {}, ...invalid) {
-            var storeInstanceOptions, storeOptions;
-            this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
-            this._queues = new Queues$1(NUM_PRIORITIES$1);
-            this._scheduled = {};
-            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
-            this._limiter = null;
-            this.Events = new Events$4(this);
-            this._submitLock = new Sync$1("submit", this.Promise);
-            this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
-            this._store = (function() {
-              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
-                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
-                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
-              } else {
-                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
-              }
-            }).call(this);
-            this._queues.on("leftzero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
-            });
-            this._queues.on("zero", () => {
-              var ref;
-              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
-            });
-          }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
-              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
-            }
-          }
-          ready() {
-            return this._store.ready;
-          }
-          clients() {
-            return this._store.clients;
-          }
-          channel() {
-            return `b_${this.id}`;
-          }
-          channel_client() {
-            return `b_${this.id}_${this._store.clientId}`;
-          }
-          publish(message) {
-            return this._store.__publish__(message);
-          }
-          disconnect(flush = true) {
-            return this._store.__disconnect__(flush);
-          }
-          chain(_limiter) {
-            this._limiter = _limiter;
-            return this;
-          }
-          queued(priority) {
-            return this._queues.queued(priority);
-          }
-          clusterQueued() {
-            return this._store.__queued__();
-          }
-          empty() {
-            return this.queued() === 0 && this._submitLock.isEmpty();
-          }
-          running() {
-            return this._store.__running__();
-          }
-          done() {
-            return this._store.__done__();
-          }
-          jobStatus(id2) {
-            return this._states.jobStatus(id2);
-          }
-          jobs(status) {
-            return this._states.statusJobs(status);
-          }
-          counts() {
-            return this._states.statusCounts();
-          }
-          _randomIndex() {
-            return Math.random().toString(36).slice(2);
-          }
-          check(weight = 1) {
-            return this._store.__check__(weight);
-          }
-          _clearGlobalState(index) {
-            if (this._scheduled[index] != null) {
-              clearTimeout(this._scheduled[index].expiration);
-              delete this._scheduled[index];
-              return true;
-            } else {
-              return false;
-            }
-          }
-          async _free(index, job, options, eventInfo) {
-            var e, running;
-            try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
-              if (running === 0 && this.empty()) {
-                return this.Events.trigger("idle");
-              }
-            } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
-            }
-          }
-          _run(index, job, wait) {
-            var clearGlobalState, free, run;
-            job.doRun();
-            clearGlobalState = this._clearGlobalState.bind(this, index);
-            run = this._run.bind(this, index, job);
-            free = this._free.bind(this, index, job);
-            return this._scheduled[index] = {
-              timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run, free);
-              }, wait),
-              expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run, free);
-              }, wait + job.options.expiration) : void 0,
-              job
-            };
-          }
-          _drainOne(capacity) {
-            return this._registerLock.schedule(() => {
-              var args, index, next, options, queue;
-              if (this.queued() === 0) {
-                return this.Promise.resolve(null);
-              }
-              queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
-              if (capacity != null && options.weight > capacity) {
-                return this.Promise.resolve(null);
-              }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
-              index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
-                var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
-                if (success2) {
-                  queue.shift();
-                  empty = this.empty();
-                  if (empty) {
-                    this.Events.trigger("empty");
-                  }
-                  if (reservoir === 0) {
-                    this.Events.trigger("depleted", empty);
-                  }
-                  this._run(index, next, wait);
-                  return this.Promise.resolve(options.weight);
-                } else {
-                  return this.Promise.resolve(null);
-                }
-              });
-            });
-          }
-          _drainAll(capacity, total = 0) {
-            return this._drainOne(capacity).then((drained) => {
-              var newCapacity;
-              if (drained != null) {
-                newCapacity = capacity != null ? capacity - drained : capacity;
-                return this._drainAll(newCapacity, total + drained);
-              } else {
-                return this.Promise.resolve(total);
-              }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
-            });
-          }
-          _dropAllQueued(message) {
-            return this._queues.shiftAll(function(job) {
-              return job.doDrop({ message });
-            });
-          }
-          stop(options = {}) {
-            var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at2) => {
-              var finished;
-              finished = () => {
-                var counts;
-                counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
-              };
-              return new this.Promise((resolve, reject) => {
-                if (finished()) {
-                  return resolve();
-                } else {
-                  return this.on("done", () => {
-                    if (finished()) {
-                      this.removeAllListeners("done");
-                      return resolve();
-                    }
-                  });
-                }
-              });
-            };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
-              return next.doDrop({
-                message: options.dropErrorMessage
-              });
-            }, this._drainOne = () => {
-              return this.Promise.resolve(null);
-            }, this._registerLock.schedule(() => {
-              return this._submitLock.schedule(() => {
-                var k, ref, v;
-                ref = this._scheduled;
-                for (k in ref) {
-                  v = ref[k];
-                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
-                    clearTimeout(v.timeout);
-                    clearTimeout(v.expiration);
-                    v.job.doDrop({
-                      message: options.dropErrorMessage
-                    });
-                  }
-                }
-                this._dropAllQueued(options.dropErrorMessage);
-                return waitForExecuting(0);
-              });
-            })) : this.schedule({
-              priority: NUM_PRIORITIES$1 - 1,
-              weight: 0
-            }, () => {
-              return waitForExecuting(1);
-            });
-            this._receive = function(job) {
-              return job._reject(new Bottleneck4.prototype.BottleneckError(options.enqueueErrorMessage));
-            };
-            this.stop = () => {
-              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
-            };
-            return done;
-          }
-          async _addToQueue(job) {
-            var args, blocked, error63, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
-            try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
-            } catch (error1) {
-              error63 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
-              job.doDrop({ error: error63 });
-              return false;
-            }
-            if (blocked) {
-              job.doDrop();
-              return true;
-            } else if (reachedHWM) {
-              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
-              if (shifted != null) {
-                shifted.doDrop();
-              }
-              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
-                if (shifted == null) {
-                  job.doDrop();
-                }
-                return reachedHWM;
-              }
-            }
-            job.doQueue(reachedHWM, blocked);
-            this._queues.push(job);
-            await this._drainAll();
-            return reachedHWM;
-          }
-          _receive(job) {
-            if (this._states.jobStatus(job.options.id) != null) {
-              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
-              return false;
-            } else {
-              job.doReceive();
-              return this._submitLock.schedule(this._addToQueue, job);
-            }
-          }
-          submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
-            if (typeof args[0] === "function") {
-              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
-            } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
-            }
-            task = (...args2) => {
-              return new this.Promise(function(resolve, reject) {
-                return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve)(args3);
-                });
-              });
-            };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            job.promise.then(function(args2) {
-              return typeof cb === "function" ? cb(...args2) : void 0;
-            }).catch(function(args2) {
-              if (Array.isArray(args2)) {
-                return typeof cb === "function" ? cb(...args2) : void 0;
-              } else {
-                return typeof cb === "function" ? cb(args2) : void 0;
-              }
-            });
-            return this._receive(job);
-          }
-          schedule(...args) {
-            var job, options, task;
-            if (typeof args[0] === "function") {
-              [task, ...args] = args;
-              options = {};
-            } else {
-              [options, task, ...args] = args;
-            }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
-            this._receive(job);
-            return job.promise;
-          }
-          wrap(fn) {
-            var schedule, wrapped;
-            schedule = this.schedule.bind(this);
-            wrapped = function(...args) {
-              return schedule(fn.bind(this), ...args);
-            };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
-            };
-            return wrapped;
-          }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
-            return this;
-          }
-          currentReservoir() {
-            return this._store.__currentReservoir__();
-          }
-          incrementReservoir(incr = 0) {
-            return this._store.__incrementReservoir__(incr);
-          }
-        }
-        Bottleneck4.default = Bottleneck4;
-        Bottleneck4.Events = Events$4;
-        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
-        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
-          LEAK: 1,
-          OVERFLOW: 2,
-          OVERFLOW_PRIORITY: 4,
-          BLOCK: 3
-        };
-        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
-        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
-        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
-        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
-        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
-        Bottleneck4.prototype.jobDefaults = {
-          priority: DEFAULT_PRIORITY$1,
-          weight: 1,
-          expiration: null,
-          id: "<no-id>"
-        };
-        Bottleneck4.prototype.storeDefaults = {
-          maxConcurrent: null,
-          minTime: 0,
-          highWater: null,
-          strategy: Bottleneck4.prototype.strategy.LEAK,
-          penalty: null,
-          reservoir: null,
-          reservoirRefreshInterval: null,
-          reservoirRefreshAmount: null,
-          reservoirIncreaseInterval: null,
-          reservoirIncreaseAmount: null,
-          reservoirIncreaseMaximum: null
-        };
-        Bottleneck4.prototype.localStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 250
-        };
-        Bottleneck4.prototype.redisStoreDefaults = {
-          Promise,
-          timeout: null,
-          heartbeatInterval: 5e3,
-          clientTimeout: 1e4,
-          Redis: null,
-          clientOptions: {},
-          clusterNodes: null,
-          clearDatastore: false,
-          connection: null
-        };
-        Bottleneck4.prototype.instanceDefaults = {
-          datastore: "local",
-          connection: null,
-          id: "<no-id>",
-          rejectOnDrop: true,
-          trackDoneStatus: false,
-          Promise
-        };
-        Bottleneck4.prototype.stopDefaults = {
-          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
-          dropWaitingJobs: true,
-          dropErrorMessage: "This limiter has been stopped."
-        };
-        return Bottleneck4;
-      }).call(commonjsGlobal);
-      var Bottleneck_1 = Bottleneck3;
-      var lib = Bottleneck_1;
-      return lib;
-    }));
   }
 });
 
@@ -30017,8 +28698,1324 @@ var require_semver2 = __commonJS({
   }
 });
 
-// src/actions/track-status.ts
-import { readFile as readFile2 } from "node:fs/promises";
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults, onto = {}) {
+        var k, ref, v;
+        for (k in defaults) {
+          v = defaults[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
+          };
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
+          };
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name2, status, cb) {
+          var base2;
+          if ((base2 = this._events)[name2] == null) {
+            base2[name2] = [];
+          }
+          this._events[name2].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name2, ...args) {
+          var e, promises3;
+          try {
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
+            }
+            if (this._events[name2] == null) {
+              return;
+            }
+            this._events[name2] = this._events[name2].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises3 = this._events[name2].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error63) {
+                e2 = error63;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises3)).find(function(x) {
+              return x != null;
+            });
+          } catch (error63) {
+            e = error63;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error63, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error63 != null ? error63 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run, free) {
+          var error63, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error63 = error1;
+            return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+          }
+        }
+        doExpire(clearGlobalState, run, free) {
+          var error63, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run, free);
+        }
+        async _onFailure(error63, eventInfo, clearGlobalState, run, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error63, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error63);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base2;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base2 = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now, reservoir;
+              now = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base2.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve, reject) {
+            return setTimeout(resolve, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now) {
+          return this._unblockTime >= now;
+        }
+        check(weight, now) {
+          return this.conditionsCheck(weight) && this._nextRequest - now <= 0;
+        }
+        async __check__(weight) {
+          var now;
+          await this.yieldLoop();
+          now = Date.now();
+          return this.check(weight, now);
+        }
+        async __register__(index, weight, expiration) {
+          var now, wait;
+          await this.yieldLoop();
+          now = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now, 0);
+            this._nextRequest = now + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now));
+          if (blocked) {
+            this._unblockTime = now + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id2) {
+          var current, next;
+          current = this._jobs[id2];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id2]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id2];
+          }
+        }
+        start(id2) {
+          var initial;
+          initial = 0;
+          this._jobs[id2] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id2) {
+          var current;
+          current = this._jobs[id2];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id2];
+          }
+          return current != null;
+        }
+        jobStatus(id2) {
+          var ref;
+          return (ref = this.status[this._jobs[id2]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name2, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name2;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error63, reject, resolve, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve(returned);
+                };
+              } catch (error1) {
+                error63 = error1;
+                return function() {
+                  return reject(error63);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve;
+          resolve = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base2;
+            clearInterval(this.interval);
+            return typeof (base2 = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error63) {
+                  e = error63;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base2.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck3, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck3 = (function() {
+        class Bottleneck4 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck4.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck4.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id2) {
+            return this._states.jobStatus(id2);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
+                if (success2) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at2) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
+              };
+              return new this.Promise((resolve, reject) => {
+                if (finished()) {
+                  return resolve();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck4.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck4.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error63, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error63 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error63 });
+              job.doDrop({ error: error63 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck4.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck4.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck4.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck4.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck4.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck4.default = Bottleneck4;
+        Bottleneck4.Events = Events$4;
+        Bottleneck4.version = Bottleneck4.prototype.version = require$$8.version;
+        Bottleneck4.strategy = Bottleneck4.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck4.BottleneckError = Bottleneck4.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck4.Group = Bottleneck4.prototype.Group = Group_1;
+        Bottleneck4.RedisConnection = Bottleneck4.prototype.RedisConnection = require$$2;
+        Bottleneck4.IORedisConnection = Bottleneck4.prototype.IORedisConnection = require$$3;
+        Bottleneck4.Batcher = Bottleneck4.prototype.Batcher = Batcher_1;
+        Bottleneck4.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck4.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck4.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck4.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck4.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck4.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck4.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck4;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck3;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
+  }
+});
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -50330,6 +50327,10 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
+function actionInputs(shape, settle2) {
+  const object2 = kebabObject(shape);
+  return { names: Object.keys(shape), schema: settle2 ? object2.transform(settle2) : object2 };
+}
 function parseInputs(inputs, raw) {
   const present = {};
   for (const name2 of inputs.names) {
@@ -50347,17 +50348,18 @@ ${describeIssues(result.error.issues).map((l) => `  input ${l}`).join("\n")}`,
   }
   return result.data;
 }
-function readInputs(inputs, names) {
-  const declared = names ? { names, schema: inputs } : inputs;
-  return parseInputs(declared, Object.fromEntries(declared.names.map((name2) => [name2, getInput(name2)])));
+function readInputs(inputs) {
+  return parseInputs(inputs, Object.fromEntries(inputs.names.map((name2) => [name2, getInput(name2)])));
 }
 
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config/environment.ts
+// src/core/config/environment-name.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+
+// src/core/config/environment.ts
 function applyEnvironment(config2, name2) {
   if (name2 === void 0 || name2 === "" || name2 === PRODUCTION) return config2;
   const overlay = config2.environments?.[name2];
@@ -50388,7 +50390,7 @@ function ledgerKey(config2, version2) {
 }
 
 // src/core/config/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
@@ -50530,238 +50532,11 @@ function installationIndexOf(installations, repo) {
   );
 }
 
-// src/core/config/schema.ts
+// src/core/config/quoted.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
-  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
-});
-var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
-});
-var regexSource = external_exports.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error63) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
-  }
-});
-var when = external_exports.enum(["always", "stable", "prerelease"]).default("always");
-var editSchemas = [
-  kebabObject({
-    kind: external_exports.literal("append-line"),
-    file: external_exports.string().min(1),
-    line: external_exports.string().min(1),
-    "conflict-key": external_exports.string().min(1).optional(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("regex-replace"),
-    file: external_exports.string().min(1),
-    pattern: regexSource,
-    replacement: external_exports.string(),
-    count: external_exports.number().int().min(1).default(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("json-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("yaml-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("template-create"),
-    file: external_exports.string().min(1),
-    template: external_exports.string().min(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("debian-changelog"),
-    file: external_exports.string().min(1).default("debian/changelog"),
-    // The source package; the newest entry's when not given.
-    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
-    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
-    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
-    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
-    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
-      error: "expected `Full Name <email>`"
-    }),
-    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."]),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("script"),
-    run: external_exports.string().min(1),
-    "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
-    env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
-    when
-  })
-];
-var EDIT_KINDS = [
-  "append-line",
-  "regex-replace",
-  "json-set",
-  "yaml-set",
-  "template-create",
-  "debian-changelog",
-  "script"
-];
-var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
-  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
-});
-var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-});
-var downstreamSchema = kebabObject({
-  name: downstreamNameSchema,
-  repo: repoNameSchema,
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
-  "base-branch": external_exports.string().min(1).optional(),
-  after: external_exports.array(external_exports.string()).default([]),
-  "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
-  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
-  dispatch: kebabObject({
-    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-      error: "expected an event type such as release-published"
-    }).default("release-published")
-  }).optional(),
-  edits: external_exports.array(editSchema).default([]),
-  pr: kebabObject({
-    title: external_exports.string().default("{project} {version}"),
-    "commit-message": external_exports.string().default("Release {project} {version}"),
-    body: external_exports.string().optional(),
-    labels: external_exports.array(external_exports.string()).default([]),
-    draft: external_exports.boolean().default(false)
-  }).prefault({})
-});
-var targetSchema = kebabObject({
-  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
-  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
-  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
-  runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
-});
-var signingSchema = external_exports.discriminatedUnion("method", [
-  kebabObject({ method: external_exports.literal("none") }),
-  kebabObject({
-    method: external_exports.literal("gpg"),
-    "key-secret": secretName,
-    "passphrase-secret": secretName.optional()
-  }),
-  kebabObject({
-    method: external_exports.literal("ed25519"),
-    "key-secret": secretName,
-    "public-key-url": external_exports.url().optional()
-  })
-]);
-var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
-});
-var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
-  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
-});
-var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
-var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
-  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
-});
-var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
-var configSchema = kebabObject({
-  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
-  }),
-  source: kebabObject({
-    repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional(),
-    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
-    "release-notes": external_exports.string().min(1).optional(),
-    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
-    "release-branches": external_exports.array(
-      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
-        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
-      })
-    ).min(1).optional(),
-    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
-    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
-      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
-    }).optional(),
-    // How long the trigger waits for required checks that are still running.
-    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
-  }),
-  tags: kebabObject({
-    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
-  }).prefault({}),
-  build: kebabObject({
-    command: external_exports.string().min(1),
-    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
-    artifact: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
-  }),
-  // The project's own smoke test, run on each target against the built artifact before anything is
-  // signed or uploaded: a failure stops the release with nothing public.
-  qualify: kebabObject({
-    command: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
-  }).optional(),
-  signing: signingSchema.prefault({ method: "none" }),
-  upload: kebabObject({
-    bucket: bucketNameSchema,
-    prefix: keyPrefixSchema.default(""),
-    region: regionSchema.default("us-east-1"),
-    endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
-    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
-  }),
-  downstream: external_exports.array(downstreamSchema).default([]),
-  tracking: kebabObject({
-    repo: repoNameSchema,
-    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(mentionSchema).default([]),
-    title: external_exports.string().default("Release {version}"),
-    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
-    "review-ping": kebabObject({
-      "after-hours": external_exports.number().int().min(1).max(720),
-      notify: external_exports.array(mentionSchema).min(1).optional()
-    }).optional()
-  }),
-  // Who may send each dispatch event to the automation repo: the account behind the token that sends
-  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
-  // else are refused and recorded as refused.
-  senders: external_exports.strictObject({
-    "release-requested": external_exports.array(githubLoginSchema).min(1),
-    "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s) => ({
-    releaseRequested: s["release-requested"],
-    downstreamStatus: s["downstream-status"]
-  })).optional(),
-  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
-  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
-  environments: external_exports.record(
-    // Names are checked in superRefine: zod reports a bad record key without its message.
-    external_exports.string(),
-    kebabObject({
-      upload: kebabObject({
-        bucket: bucketNameSchema.optional(),
-        prefix: keyPrefixSchema.optional(),
-        region: regionSchema.optional(),
-        endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
-      }).prefault({}),
-      tracking: kebabObject({
-        title: external_exports.string().min(1).optional(),
-        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-        notify: external_exports.array(mentionSchema).optional()
-      }).prefault({})
-    })
-  ).optional()
-}).superRefine((config2, ctx) => {
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
@@ -50840,7 +50615,7 @@ var configSchema = kebabObject({
       });
   }
   checkNoExpressions(config2, [], ctx);
-});
+}
 function checkTagPattern(pattern, ctx) {
   let re;
   try {
@@ -50971,9 +50746,525 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o, keys) {
+  if (!isRecord(o)) return o;
+  const out = {};
+  for (const [key, value] of Object.entries(o)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
+
+// src/core/downstream/updaters/text-lines.ts
+function splitLines(content) {
+  const eol = content.includes("\r\n") ? "\r\n" : "\n";
+  const finalNewline = content.endsWith("\n");
+  const body = finalNewline ? content.slice(0, -eol.length) : content;
+  return { lines: body === "" ? [] : body.split(eol), eol, finalNewline };
+}
+function joinLines(text2) {
+  return text2.lines.join(text2.eol) + (text2.finalNewline && text2.lines.length > 0 ? text2.eol : "");
+}
+
+// src/core/downstream/updaters/updater.ts
+var editWhenSchema = external_exports.enum(["always", "stable", "prerelease"]).default("always");
+function editKindSchema(kind, shape) {
+  return kebabObject({ kind: external_exports.literal(kind), ...shape, when: editWhenSchema });
+}
+function defineUpdater(definition) {
+  const { kind, shape, apply, create } = definition;
+  return { kind, schema: editKindSchema(kind, shape), apply, ...create ? { create } : {} };
+}
+
+// src/core/downstream/updaters/append-line.ts
+function appendLine(content, line, file2, conflictKey) {
+  if (/[\r\n]/.test(line))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: the line to append spans several lines`,
+      "append one line per edit"
+    );
+  const text2 = splitLines(content);
+  if (text2.lines.includes(line)) return content;
+  if (conflictKey) {
+    const clash = text2.lines.findIndex((l) => l.startsWith(conflictKey));
+    if (clash !== -1) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2} line ${clash + 1} already lists "${conflictKey.trim()}" differently: ${JSON.stringify(text2.lines[clash]?.slice(0, 200))}`,
+        "a released artifact never changes: if that line is wrong, fix it by hand in its own PR; release-relay will not add a second entry"
+      );
+    }
+  }
+  return joinLines({ ...text2, lines: [...text2.lines, line], finalNewline: true });
+}
+var appendLineUpdater = defineUpdater({
+  kind: "append-line",
+  shape: {
+    file: external_exports.string().min(1),
+    line: external_exports.string().min(1),
+    "conflict-key": external_exports.string().min(1).optional()
+  },
+  apply: (edit, content, { file: file2, render }) => appendLine(
+    content,
+    render(edit.line, "line"),
+    file2,
+    edit.conflictKey ? render(edit.conflictKey, "conflict-key") : void 0
+  )
+});
+
+// src/core/downstream/updaters/debian-changelog.ts
+var import_semver = __toESM(require_semver2(), 1);
+var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
+function debianVersion(upstream, revision) {
+  return `${upstream.replace("-", "~")}-${revision}`;
+}
+function changelogDate(day) {
+  const d = /* @__PURE__ */ new Date(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(d.getTime()))
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `release date ${JSON.stringify(day)} is not YYYY-MM-DD`,
+      "pass the release date"
+    );
+  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d.getUTCDay()];
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d.getUTCMonth()];
+  return `${weekday}, ${String(d.getUTCDate()).padStart(2, "0")} ${month} ${d.getUTCFullYear()} 00:00:00 +0000`;
+}
+function upstreamOf(debian) {
+  const noEpoch = debian.replace(/^\d+:/, "");
+  const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
+  return import_semver.default.parse(upstream.replace("~", "-")) ?? import_semver.default.coerce(upstream);
+}
+function prependChangelogEntry(content, entry, file2) {
+  const lines = content.split("\n");
+  const top = lines.find((l) => l.trim() !== "");
+  const head = top ? HEADER.exec(top) : null;
+  if (top !== void 0 && !head)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} does not start with a Debian changelog entry: ${JSON.stringify(top.slice(0, 120))}`,
+      "point the edit at debian/changelog (the first line reads: package (version) distribution; urgency=…)"
+    );
+  const pkg = entry.package ?? head?.[1];
+  if (!pkg)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is empty and the edit names no package`,
+      "set package:"
+    );
+  const version2 = debianVersion(entry.upstreamVersion, entry.revision);
+  const released = upstreamOf(version2);
+  for (const line of lines) {
+    const m = HEADER.exec(line);
+    if (m && m[1] === pkg && upstreamOf(m[2])?.compare(released ?? "0.0.0") === 0) return content;
+  }
+  const newest = head ? upstreamOf(head[2]) : null;
+  if (newest && released && import_semver.default.lt(released, newest))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}'s newest entry is ${head?.[2]}; ${version2} is older`,
+      "an older line's packaging lives on its own branch: give that downstream the line's base-branch"
+    );
+  for (const [what, text2] of [
+    ["maintainer", entry.maintainer],
+    ["distribution", entry.distribution],
+    ["urgency", entry.urgency],
+    ...entry.changes.map((c) => ["change", c])
+  ])
+    if (/[\r\n]/.test(text2))
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: the ${what} spans several lines`,
+        "one line each"
+      );
+  const block = [
+    `${pkg} (${version2}) ${entry.distribution}; urgency=${entry.urgency}`,
+    "",
+    ...entry.changes.map((c) => `  * ${c}`),
+    "",
+    ` -- ${entry.maintainer}  ${changelogDate(entry.date)}`
+  ].join("\n");
+  return content.trim() === "" ? `${block}
+` : `${block}
+
+${content}`;
+}
+var debianChangelogUpdater = defineUpdater({
+  kind: "debian-changelog",
+  shape: {
+    file: external_exports.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
+    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
+    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
+    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`"
+    }),
+    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."])
+  },
+  apply: (edit, content, { file: file2, render, values }) => prependChangelogEntry(
+    content,
+    {
+      package: edit.package,
+      upstreamVersion: String(values.version),
+      revision: edit.revision,
+      distribution: edit.distribution,
+      urgency: edit.urgency,
+      maintainer: edit.maintainer,
+      changes: edit.changes.map((c, j) => render(c, `changes[${j}]`)),
+      date: String(values.date)
+    },
+    file2
+  )
+});
+
+// src/core/downstream/updaters/edit-path.ts
+function parseEditPath(path) {
+  const out = [];
+  const re = /"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.[\]"]+)/gy;
+  let last = 0;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    if (m[1] !== void 0) out.push(m[1].replace(/\\(.)/g, "$1"));
+    else if (m[2] !== void 0) out.push(Number(m[2]));
+    else out.push(m[3]);
+    last = re.lastIndex;
+    if (path[last] === ".") re.lastIndex = ++last;
+  }
+  if (last !== path.length || out.length === 0) {
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `edit path ${JSON.stringify(path)} is not valid`,
+      'write it like "8.0".version or list[0].name'
+    );
+  }
+  return out;
+}
+
+// src/core/downstream/updaters/json-set.ts
+function jsonSet(content, path, value, file2) {
+  let data;
+  try {
+    data = JSON.parse(content);
+  } catch (error63) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid JSON: ${error63.message}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  const keys = parseEditPath(path);
+  const shapeOf = (v) => v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
+  const expectContainer = (v, key, at3) => {
+    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
+    if (!fits)
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: ${path} runs into a ${shapeOf(v)} at ${at3}`,
+        "the file's format changed: update the edit's path in release-relay.yml, or fix the file"
+      );
+  };
+  let node2 = data;
+  let at2 = "the top level";
+  for (const [i, key] of keys.slice(0, -1).entries()) {
+    expectContainer(node2, key, at2);
+    if (node2[key] === void 0) node2[key] = typeof keys[i + 1] === "number" ? [] : {};
+    node2 = node2[key];
+    at2 = String(key);
+  }
+  const last = keys.at(-1);
+  expectContainer(node2, last, at2);
+  node2[last] = value;
+  const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
+  return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
+}
+var jsonSetUpdater = defineUpdater({
+  kind: "json-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue }) => jsonSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file2)
+});
+
+// src/core/config/regex-source.ts
+var regexSource = external_exports.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error63) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error63.message}` });
+  }
+});
+
+// src/core/downstream/updaters/regex-replace.ts
+function regexReplace(content, pattern, replacement, count, file2) {
+  const re = new RegExp(pattern, "gm");
+  const found = [...content.matchAll(re)].length;
+  if (found !== count) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: /${pattern}/ matched ${found} time(s), expected ${count}`,
+      "the file's format changed: update the edit's pattern or count in release-relay.yml"
+    );
+  }
+  return content.replace(re, replacement);
+}
+var regexReplaceUpdater = defineUpdater({
+  kind: "regex-replace",
+  shape: {
+    file: external_exports.string().min(1),
+    pattern: regexSource,
+    replacement: external_exports.string(),
+    count: external_exports.number().int().min(1).default(1)
+  },
+  apply: (edit, content, { file: file2, render }) => regexReplace(
+    content,
+    render(edit.pattern, "pattern"),
+    render(edit.replacement, "replacement"),
+    edit.count,
+    file2
+  )
+});
+
+// src/core/downstream/updaters/template-create.ts
+function templateCreate(existing, rendered2, file2) {
+  if (existing === void 0 || existing === rendered2) return rendered2;
+  throw new ReleaseRelayError(
+    "E_DOWNSTREAM",
+    `${file2} already exists with different content`,
+    "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
+  );
+}
+var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+var templateCreateUpdater = defineUpdater({
+  kind: "template-create",
+  shape: {
+    file: external_exports.string().min(1),
+    template: external_exports.string().min(1)
+  },
+  apply: (edit, content, context) => templateCreate(content, rendered(edit.template, context), context.file),
+  create: (edit, context) => templateCreate(void 0, rendered(edit.template, context), context.file)
+});
+
+// src/core/downstream/updaters/yaml-set.ts
+var import_yaml = __toESM(require_dist(), 1);
+function yamlSet(content, path, value, file2) {
+  const doc = (0, import_yaml.parseDocument)(content);
+  if (doc.errors.length > 0) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  doc.setIn(parseEditPath(path), value);
+  return doc.toString();
+}
+var yamlSetUpdater = defineUpdater({
+  kind: "yaml-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue }) => yamlSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file2)
+});
+
+// src/core/downstream/updaters/registry.ts
+var updaters = [
+  appendLineUpdater,
+  regexReplaceUpdater,
+  jsonSetUpdater,
+  yamlSetUpdater,
+  templateCreateUpdater,
+  debianChangelogUpdater
+];
+var updaterSchemas = updaters.map((u) => u.schema);
+var byKind = new Map(updaters.map((u) => [u.kind, u]));
+
+// src/core/config/schema.ts
+var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
+});
+var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
+});
+var scriptEditSchema = editKindSchema("script", {
+  run: external_exports.string().min(1),
+  "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var EDIT_KINDS = [...updaters.map((u) => u.kind), "script"];
+var editSchema = external_exports.discriminatedUnion("kind", [...updaterSchemas, scriptEditSchema], {
+  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
+});
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
+var downstreamSchema = kebabObject({
+  name: downstreamNameSchema,
+  repo: repoNameSchema,
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
+  "base-branch": external_exports.string().min(1).optional(),
+  after: external_exports.array(external_exports.string()).default([]),
+  // The reports the release waits for from this downstream (its report-status workflow sends them).
+  reports: external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
+  pr: kebabObject({
+    title: external_exports.string().default("{project} {version}"),
+    "commit-message": external_exports.string().default("Release {project} {version}"),
+    body: external_exports.string().optional(),
+    labels: external_exports.array(external_exports.string()).default([]),
+    draft: external_exports.boolean().default(false)
+  }).prefault({})
+});
+var targetSchema = kebabObject({
+  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
+  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
+  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  runner: external_exports.string().min(1),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var signingSchema = external_exports.discriminatedUnion("method", [
+  kebabObject({ method: external_exports.literal("none") }),
+  kebabObject({
+    method: external_exports.literal("gpg"),
+    "key-secret": secretName,
+    "passphrase-secret": secretName.optional()
+  }),
+  kebabObject({
+    method: external_exports.literal("ed25519"),
+    "key-secret": secretName,
+    "public-key-url": external_exports.url().optional()
+  })
+]);
+var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
+});
+var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
+});
+var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
+});
+var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
+var configFieldsSchema = kebabObject({
+  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
+  }),
+  source: kebabObject({
+    repo: repoNameSchema,
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": external_exports.array(
+      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
+      })
+    ).min(1).optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
+      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
+    }).optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
+  }),
+  tags: kebabObject({
+    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
+  }).prefault({}),
+  build: kebabObject({
+    command: external_exports.string().min(1),
+    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
+    artifact: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
+  }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
+  signing: signingSchema.prefault({ method: "none" }),
+  upload: kebabObject({
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
+    region: regionSchema.default("us-east-1"),
+    endpoint: external_exports.url().optional(),
+    "public-url": external_exports.url().optional(),
+    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
+  }),
+  downstream: external_exports.array(downstreamSchema).default([]),
+  tracking: kebabObject({
+    repo: repoNameSchema,
+    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
+    notify: external_exports.array(mentionSchema).default([]),
+    title: external_exports.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": external_exports.number().int().min(1).max(720),
+      notify: external_exports.array(mentionSchema).min(1).optional()
+    }).optional()
+  }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-report": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s) => ({
+    releaseRequested: s["release-requested"],
+    downstreamReport: s["downstream-report"]
+  })).optional(),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/config/environment.ts).
+  environments: external_exports.record(
+    // Names are checked in checkConfig: zod reports a bad record key without its message.
+    external_exports.string(),
+    kebabObject({
+      upload: kebabObject({
+        bucket: bucketNameSchema.optional(),
+        prefix: keyPrefixSchema.optional(),
+        region: regionSchema.optional(),
+        endpoint: external_exports.url().optional(),
+        "public-url": external_exports.url().optional()
+      }).prefault({}),
+      tracking: kebabObject({
+        title: external_exports.string().min(1).optional(),
+        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+        notify: external_exports.array(mentionSchema).optional()
+      }).prefault({})
+    })
+  ).optional()
+});
+
 // src/core/config/parse.ts
+var configSchema = configFieldsSchema.superRefine(checkConfig);
 function parseConfig(text2, fileName = "release-relay.yml") {
-  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
@@ -50982,7 +51273,7 @@ ${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
       "fix the YAML syntax at the line shown"
     );
   }
-  const raw = doc.toJS({ maxAliasCount: 100 });
+  const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
@@ -51037,6 +51328,733 @@ async function readConfigFile(path, environment) {
   }
   return applyEnvironment(parseConfig(text2, path), environment);
 }
+
+// src/adapters/run-context.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+var runContextSchema = external_exports.object({
+  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  GITHUB_REF: external_exports.string().default(""),
+  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  GITHUB_ACTOR: external_exports.string().default("unknown"),
+  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
+  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
+  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
+  GITHUB_RUN_ID: external_exports.string().optional(),
+  GITHUB_WORKSPACE: external_exports.string().optional()
+});
+function readRunContext(env = process.env) {
+  const result = runContextSchema.safeParse(env, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
+      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
+    );
+  }
+  const e = result.data;
+  return {
+    repository: e.GITHUB_REPOSITORY,
+    ref: e.GITHUB_REF,
+    sha: e.GITHUB_SHA,
+    actor: e.GITHUB_ACTOR,
+    eventName: e.GITHUB_EVENT_NAME,
+    serverUrl: e.GITHUB_SERVER_URL,
+    apiUrl: e.GITHUB_API_URL,
+    runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
+    workspace: e.GITHUB_WORKSPACE ?? process.cwd()
+  };
+}
+function runAttemptId(env = process.env) {
+  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+}
+function readEventSender(env = process.env) {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path || !existsSync2(path)) return void 0;
+  try {
+    const login = JSON.parse(readFileSync(path, "utf8")).sender?.login;
+    return typeof login === "string" && login !== "" ? login : void 0;
+  } catch {
+    return void 0;
+  }
+}
+
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
+// src/core/ledger/stages.ts
+var STAGE_TABLE = [
+  { id: "build-matrix", job: "plan", label: "Plan" },
+  { id: "build", job: "build", label: "Build" },
+  { id: "qualify", job: "qualify", label: "Qualify" },
+  { id: "compute-hashes", job: "publish", label: "Hashes" },
+  { id: "sign-upload", job: "publish", label: "Sign & upload" },
+  { id: "open-downstream-prs", job: "downstream", label: "Downstream PRs" }
+];
+var STAGES = STAGE_TABLE.map((s) => s.id);
+var column = (key) => Object.fromEntries(STAGE_TABLE.map((s) => [s.id, s[key]]));
+var STAGE_JOBS = column("job");
+var STAGE_LABEL = column("label");
+
+// src/core/ledger/events.ts
+var id = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/, {
+  error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -"
+});
+var at = external_exports.iso.datetime({ offset: true });
+var webUrl = external_exports.url({ protocol: /^https?$/ }).max(2048);
+var url2 = webUrl;
+var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/);
+var text = (max) => external_exports.string().max(max);
+var base = { id, at, runUrl: url2.optional() };
+var runId = external_exports.string().regex(/^\d{1,20}$/);
+var LEGACY_EVENT_TYPES = { rollback: "yank" };
+var currentType = (raw) => {
+  if (typeof raw !== "object" || raw === null || !("type" in raw)) return raw;
+  const renamed2 = typeof raw.type === "string" ? LEGACY_EVENT_TYPES[raw.type] : void 0;
+  return renamed2 ? { ...raw, type: renamed2 } : raw;
+};
+var eventSchema = external_exports.discriminatedUnion("type", [
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("stage"),
+    stage: external_exports.enum(STAGES),
+    /** waiting: its job waits for a deployment environment's reviewers (the detail names them). */
+    status: external_exports.enum(["waiting", "started", "succeeded", "failed", "skipped"]),
+    detail: text(2e3).optional(),
+    /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
+    runId: runId.optional()
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("artifact"),
+    name,
+    state: external_exports.enum(["built", "hashed", "uploaded"]),
+    size: external_exports.number().int().nonnegative().optional(),
+    sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).optional(),
+    url: url2.optional()
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("pull-request"),
+    downstream: name,
+    repo: external_exports.string().max(140),
+    number: external_exports.number().int().positive(),
+    url: url2,
+    headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+    action: external_exports.enum(["opened", "updated", "unchanged"])
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("downstream-ci"),
+    downstream: name,
+    state: external_exports.enum(["pending", "success", "failure"]),
+    /** The reporting run: a later run's report wins, whatever order reports arrive in. */
+    runId: runId.optional(),
+    url: url2.optional(),
+    detail: text(2e3).optional()
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("pull-request-closed"),
+    downstream: name,
+    merged: external_exports.boolean(),
+    by: text(100).optional()
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("image-build"),
+    downstream: name,
+    status: external_exports.enum(["succeeded", "failed"]),
+    digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
+    tags: external_exports.array(text(128)).max(100).default([]),
+    runId: runId.optional(),
+    url: url2.optional()
+  }),
+  /** A build target whose artifact failed the project's qualify command, with the end of its log. */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("qualification-failed"),
+    target: name,
+    excerpt: text(4e3),
+    runId: runId.optional()
+  }),
+  external_exports.strictObject({ ...base, type: external_exports.literal("page-published"), downstream: name, url: url2 }),
+  /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("downstream-dispatched"),
+    downstream: name,
+    repo: external_exports.string().max(140),
+    eventType: text(100)
+  }),
+  external_exports.strictObject({ ...base, type: external_exports.literal("downstream-skipped"), downstream: name, reason: text(500) }),
+  external_exports.strictObject({ ...base, type: external_exports.literal("downstream-failed"), downstream: name, error: text(2e3) }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("rerun-requested"),
+    stages: external_exports.array(external_exports.enum(STAGES)),
+    by: text(100),
+    /** Why stages were added to what was asked (e.g. the artifacts they would reuse expired). */
+    detail: text(1e3).optional()
+  }),
+  /**
+   * A run took these stages to run. Another run of the release leaves them alone while GitHub says
+   * this run is in progress; a claim ends when its stage finishes, or with its run.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("claim"),
+    stages: external_exports.array(external_exports.enum(STAGES)).min(1),
+    runId
+  }),
+  /** A release was yanked (why, and who asked): the yank-step events say what it did. */
+  external_exports.strictObject({ ...base, type: external_exports.literal("yank"), reason: text(2e3), by: text(100) }),
+  /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("yank-step"),
+    target: name,
+    outcome: external_exports.enum([
+      "pr-closed",
+      "revert-proposed",
+      "revert-merged",
+      "nothing-to-do",
+      "by-hand",
+      "moved",
+      "failed"
+    ]),
+    url: url2.optional(),
+    detail: text(2e3).optional()
+  }),
+  /** A reviewer of a deployment environment let a release run publish (or refused it). */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("approval"),
+    environment: text(255),
+    state: external_exports.enum(["approved", "rejected"]),
+    by: text(100),
+    comment: text(1e3).optional(),
+    runId
+  }),
+  /** What was asked for: reruns rebuild exactly this (same commit, same build time). */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("request"),
+    tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
+    commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+    requestedAt: external_exports.iso.datetime({ offset: true }),
+    checksOverride: checksOverrideSchema.optional(),
+    /** Who asked, as GitHub reports the run that sent the request (absent: GitHub did not confirm one). */
+    by: text(100).optional(),
+    /** Claims of the request that GitHub did not confirm, so they were dropped: said on the dashboard. */
+    unverified: external_exports.array(text(300)).max(10).optional()
+  }),
+  /**
+   * An event from outside that was not believed: a dispatch from a sender the config does not allow,
+   * or a report that GitHub contradicts. It changes nothing but this line on the dashboard.
+   */
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("refused"),
+    what: text(200),
+    sender: text(100),
+    reason: text(1e3)
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("tracking-issue"),
+    repo: external_exports.string().max(140),
+    number: external_exports.number().int().positive(),
+    url: url2
+  }),
+  external_exports.strictObject({
+    ...base,
+    type: external_exports.literal("comment-posted"),
+    purpose: external_exports.enum(["first-failure", "rerun", "complete", "review-ping", "yanked"]),
+    key: text(200)
+  })
+]);
+var ledgerEventSchema = external_exports.preprocess(currentType, eventSchema);
+
+// src/core/ledger/track-outputs.ts
+function stageRunsHandedOn(state, stagesToRun) {
+  return Object.fromEntries(
+    STAGES.flatMap((s) => {
+      const runId3 = state.stages[s].runId;
+      return runId3 && !stagesToRun.includes(s) ? [[s, runId3]] : [];
+    })
+  );
+}
+function downstreamsRecorded(state) {
+  return state.downstream.filter((d) => d.pr || d.dispatched).map((d) => d.name);
+}
+function releaseComplete(issueClosed, state) {
+  return issueClosed && !state.yanked;
+}
+
+// src/adapters/github/installation-clients.ts
+function installationClients(config2, tokens, make) {
+  const installations = installationsOf(config2);
+  const clients = tokens.map((t) => t ? make(t) : void 0);
+  return (repo) => {
+    const index = installationIndexOf(installations, repo);
+    const client = clients[Math.max(0, index)];
+    if (client) return client;
+    const installation = installations[index];
+    throw new ReleaseRelayError(
+      "E_TOKEN",
+      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
+      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
+    );
+  };
+}
+var extraTokenInputs = {
+  "token-2": external_exports.string().min(1).optional(),
+  "token-3": external_exports.string().min(1).optional()
+};
+function installationTokens(i) {
+  return [i.token, i.token2, i.token3];
+}
+
+// src/core/inputs/json-input.ts
+function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch {
+    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
+// src/core/downstream/release-branch.ts
+function releaseBranch(version2, downstream) {
+  return `release-relay/${version2}/${downstream}`;
+}
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base2 = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base2, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/artifacts/checksums.ts
+var artifactHashSchema = external_exports.strictObject({
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
+  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+  size: external_exports.number().int().nonnegative(),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
+  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string().optional()
+});
+var hashesFileSchema = external_exports.array(artifactHashSchema);
+var HASHES_FILE_HINT = "pass the hashes.json that compute-hashes wrote, unchanged";
+function parseHashesFile(text2, source, hint = HASHES_FILE_HINT) {
+  const raw = parseJsonInput(text2, external_exports.unknown(), source, hint);
+  const parsed = hashesFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${source} is not valid, not what compute-hashes writes:
+${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
+      hint
+    );
+  return parsed.data;
+}
+
+// src/core/ledger/stage-output-events.ts
+var prResultSchema = external_exports.object({
+  downstream: external_exports.string(),
+  repo: external_exports.string(),
+  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dispatched", "dry-run", "skipped", "failed"]),
+  number: external_exports.number().int().positive().optional(),
+  url: external_exports.url().optional(),
+  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  files: external_exports.array(external_exports.string()).default([]),
+  error: external_exports.string().optional()
+});
+function pullRequestEventId(downstream, number4, headSha) {
+  return `pull-request:${downstream}:${number4}:${headSha ?? "unknown"}`;
+}
+function pullRequestEvents(prsJson, config2, runId3, at2) {
+  const results = parseJsonInput(
+    prsJson,
+    external_exports.array(prResultSchema),
+    "input prs",
+    "pass the prs output of open-downstream-prs unchanged"
+  );
+  const events = [];
+  for (const r of results) {
+    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`,
+        "check release-relay.yml"
+      );
+    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
+      events.push({
+        id: pullRequestEventId(r.downstream, r.number, r.headSha),
+        at: at2,
+        type: "pull-request",
+        downstream: r.downstream,
+        repo: r.repo,
+        number: r.number,
+        url: r.url,
+        ...r.headSha ? { headSha: r.headSha } : {},
+        action: r.outcome
+      });
+    } else if (r.outcome === "dispatched") {
+      const eventType = config2.downstream.find((d) => d.name === r.downstream)?.dispatch?.eventType;
+      if (!eventType)
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          `input prs says ${r.downstream} was dispatched, but it is not a dispatch downstream`,
+          "check release-relay.yml"
+        );
+      events.push({
+        id: `downstream-dispatched:${r.downstream}`,
+        at: at2,
+        type: "downstream-dispatched",
+        downstream: r.downstream,
+        repo: r.repo,
+        eventType
+      });
+    } else if (r.outcome === "failed") {
+      events.push({
+        id: `downstream-failed:${r.downstream}:${runId3}`,
+        at: at2,
+        type: "downstream-failed",
+        downstream: r.downstream,
+        error: (r.error ?? "failed").slice(0, 2e3)
+      });
+    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
+      events.push({
+        id: `downstream-skipped:${r.downstream}:${r.outcome}`,
+        at: at2,
+        type: "downstream-skipped",
+        downstream: r.downstream,
+        reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500)
+      });
+    }
+  }
+  return events;
+}
+function artifactEvents(hashesJson, at2) {
+  const files = parseHashesFile(hashesJson, "hashes-file");
+  return files.map((a) => ({
+    id: `artifact:${a.name}:${a.sha256}`,
+    at: at2,
+    type: "artifact",
+    name: a.name,
+    state: "uploaded",
+    size: a.size,
+    sha256: a.sha256,
+    ...a.url ? { url: a.url } : {}
+  }));
+}
+function stageEvent(stage, status, run, at2, detail) {
+  return {
+    ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+    id: `stage:${stage}:${status}:${run.runId}`,
+    at: at2,
+    type: "stage",
+    stage,
+    status,
+    ...run.runUrl ? { runUrl: run.runUrl } : {},
+    ...detail ? { detail } : {}
+  };
+}
+var jobResultsSchema = external_exports.partialRecord(
+  external_exports.enum(STAGES),
+  external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
+);
+function stageEventsFromJobResults(resultsJson, run, at2, details = {}, endedAt = {}) {
+  const results = parseJsonInput(
+    resultsJson,
+    jobResultsSchema,
+    "job-results",
+    `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
+  );
+  return Object.entries(results).flatMap(
+    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, endedAt[stage] ?? at2)] : [
+      stageEvent(
+        stage,
+        "failed",
+        run,
+        endedAt[stage] ?? at2,
+        details[stage] ?? (result === "cancelled" ? "cancelled" : void 0)
+      )
+    ]
+  );
+}
+
+// src/core/ledger/track-request.ts
+function versionOfReport(report) {
+  const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
+  if (!releaseId)
+    throw new ReleaseRelayError(
+      "E_PAYLOAD",
+      "downstream report has no valid releaseId",
+      "send it with the report-status workflow"
+    );
+  return releaseId;
+}
+function eventsOfTrackRequest(request2, run, now) {
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  if (request2.event !== void 0) {
+    const raw = parseJsonInput(request2.event, external_exports.unknown(), "input event", "pass a ledger event as JSON");
+    const parsed = ledgerEventSchema.safeParse({ at: now, ...link, ...raw });
+    if (!parsed.success)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
+        "see src/core/ledger/events.ts for the event types"
+      );
+    return [parsed.data];
+  }
+  if (request2.plan !== void 0) {
+    const plan = parseJsonInput(
+      request2.plan,
+      releasePlanSchema,
+      "input plan",
+      "pass the plan output of build-matrix unchanged"
+    );
+    const requested = {
+      id: `request:${plan.commit}`,
+      at: now,
+      type: "request",
+      tag: plan.tag,
+      commit: plan.commit,
+      requestedAt: plan.buildTime,
+      ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
+      ...plan.requestedBy ? { by: plan.requestedBy } : {},
+      ...plan.unverified?.length ? { unverified: plan.unverified } : {},
+      ...link
+    };
+    const noQualify = {
+      id: "stage:qualify:skipped:not-configured",
+      at: now,
+      type: "stage",
+      stage: "qualify",
+      status: "skipped",
+      detail: "no qualify command in release-relay.yml"
+    };
+    return plan.qualify ? [requested] : [requested, noQualify];
+  }
+  if (request2.stage && request2.status)
+    return [stageEvent(request2.stage, request2.status, run, now, request2.detail)];
+  return [];
+}
+function refuseRerunOfYanked(state, version2) {
+  const yanked = state.yanked;
+  if (yanked)
+    throw new ReleaseRelayError(
+      "E_YANKED",
+      `${version2} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
+      "release a new version with the fix instead"
+    );
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+
+// src/steps/track/track-inputs.ts
+var stageList = external_exports.string().transform(
+  (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
+).pipe(external_exports.array(external_exports.enum(STAGES)).min(1));
+var runId2 = external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" });
+var trackStatusInputs = actionInputs(
+  {
+    "config-path": external_exports.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
+    version: versionInputSchema.optional(),
+    token: external_exports.string().min(1),
+    ...extraTokenInputs,
+    event: external_exports.string().optional(),
+    stage: external_exports.enum(STAGES).optional(),
+    status: external_exports.enum(["started", "succeeded", "failed", "skipped"]).optional(),
+    detail: external_exports.string().max(2e3).optional(),
+    report: external_exports.string().optional(),
+    plan: external_exports.string().optional(),
+    rerun: external_exports.string().transform(
+      (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
+    ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional(),
+    prs: external_exports.string().optional(),
+    "hashes-file": external_exports.string().optional(),
+    "job-results": external_exports.string().optional(),
+    "qualify-logs": external_exports.string().optional(),
+    "approvals-of-run": runId2.optional(),
+    "run-token": external_exports.string().min(1).optional(),
+    "app-slug": external_exports.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+      error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
+    }).optional(),
+    sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
+    "progress-of-run": runId2.optional(),
+    "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
+    "awaiting-stages": stageList.optional(),
+    starting: stageList.optional()
+  },
+  ({ token2, token3, qualifyLogs, ...i }, ctx) => {
+    const asked = [
+      i.event,
+      i.stage,
+      i.report,
+      i.plan,
+      i.rerun,
+      i.sweep,
+      i.prs ?? i.hashesFile ?? i.jobResults ?? qualifyLogs ?? i.approvalsOfRun
+    ];
+    const rules = [
+      [
+        asked.filter((x) => x !== void 0).length <= 1,
+        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`"
+      ],
+      [i.stage === void 0 === (i.status === void 0), "`stage` and `status` go together"],
+      [
+        i.awaitingApproval === void 0 === (i.awaitingStages === void 0),
+        "`awaiting-approval` (the environment) and `awaiting-stages` go together"
+      ]
+    ];
+    for (const [ok, message] of rules) if (!ok) ctx.addIssue({ code: "custom", message, input: i });
+    if (rules.some(([ok]) => !ok)) return external_exports.NEVER;
+    return {
+      ...i,
+      // A report names its release ("<project>@<version>"); the payload is validated in full later.
+      // A sweep looks at every open release; each is then tracked under its own version.
+      version: i.version ?? (i.sweep ? "" : versionOfReport(i.report)),
+      qualifyLogsDir: qualifyLogs,
+      /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
+      tokens: installationTokens({ token: i.token, token2, token3 })
+    };
+  }
+);
+
+// src/steps/track/track-status.ts
+import { readFile as readFile2 } from "node:fs/promises";
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
@@ -55487,218 +56505,374 @@ function createGitHubClient(options) {
   return octokit;
 }
 
-// src/adapters/github/installation-clients.ts
-function installationClients(config2, tokens, make) {
-  const installations = installationsOf(config2);
-  const clients = tokens.map((t) => t ? make(t) : void 0);
-  return (repo) => {
-    const index = installationIndexOf(installations, repo);
-    const client = clients[Math.max(0, index)];
-    if (client) return client;
-    const installation = installations[index];
-    throw new ReleaseRelayError(
-      "E_TOKEN",
-      `no token for ${repo}: it belongs to ${installation?.owner ?? "an owner"}'s installation of the App, token-${index + 1}`,
-      `mint token-${index + 1} with create-github-app-token (owner: ${installation?.owner}, repositories: ${installation?.repositories.join(",")}) and pass it, as the templates do`
-    );
-  };
-}
-var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
-var extraTokenInputs = {
-  "token-2": external_exports.string().min(1).optional(),
-  "token-3": external_exports.string().min(1).optional()
-};
-function installationTokens(i) {
-  return [i.token, i["token-2"], i["token-3"]];
+// src/adapters/runs/qualify-logs.ts
+import { open as open3, readdir as readdir2 } from "node:fs/promises";
+import { join } from "node:path";
+var TAIL_BYTES = 64 * 1024;
+async function readQualifyLogs(dir) {
+  let names;
+  try {
+    names = (await readdir2(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
+  } catch (error63) {
+    if (error63.code === "ENOENT") return [];
+    throw error63;
+  }
+  const logs = [];
+  for (const file2 of names.sort()) {
+    const handle = await open3(join(dir, file2), "r");
+    try {
+      const { size: size2 } = await handle.stat();
+      const length = Math.min(size2, TAIL_BYTES);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size2 - length);
+      logs.push({ file: file2, text: buffer.toString("utf8") });
+    } finally {
+      await handle.close();
+    }
+  }
+  return logs;
 }
 
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-
-// src/core/ledger/events.ts
-var STAGES = [
-  "build-matrix",
-  "build",
-  "qualify",
-  "compute-hashes",
-  "sign-upload",
-  "open-downstream-prs"
-];
-var id = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/, {
-  error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -"
-});
-var at = external_exports.iso.datetime({ offset: true });
-var webUrl = external_exports.url({ protocol: /^https?$/ }).max(2048);
-var url2 = webUrl;
-var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/);
-var text = (max) => external_exports.string().max(max);
-var base = { id, at, runUrl: url2.optional() };
-var runId = external_exports.string().regex(/^\d{1,20}$/);
-var ledgerEventSchema = external_exports.discriminatedUnion("type", [
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("stage"),
-    stage: external_exports.enum(STAGES),
-    /** waiting: its job waits for a deployment environment's reviewers (the detail names them). */
-    status: external_exports.enum(["waiting", "started", "succeeded", "failed", "skipped"]),
-    detail: text(2e3).optional(),
-    /** The workflow run, so a rerun can take a finished stage's artifacts from it. */
-    runId: runId.optional()
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("artifact"),
-    name,
-    state: external_exports.enum(["built", "hashed", "uploaded"]),
-    size: external_exports.number().int().nonnegative().optional(),
-    sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).optional(),
-    url: url2.optional()
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("pull-request"),
-    downstream: name,
-    repo: external_exports.string().max(140),
-    number: external_exports.number().int().positive(),
-    url: url2,
-    headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-    action: external_exports.enum(["opened", "updated", "unchanged"])
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("downstream-ci"),
-    downstream: name,
-    state: external_exports.enum(["pending", "success", "failure"]),
-    /** The reporting run: a later run's report wins, whatever order reports arrive in. */
-    runId: runId.optional(),
-    url: url2.optional(),
-    detail: text(2e3).optional()
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("pull-request-closed"),
-    downstream: name,
-    merged: external_exports.boolean(),
-    by: text(100).optional()
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("image-build"),
-    downstream: name,
-    status: external_exports.enum(["succeeded", "failed"]),
-    digest: external_exports.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
-    tags: external_exports.array(text(128)).max(100).default([]),
-    runId: runId.optional(),
-    url: url2.optional()
-  }),
-  /** A build target whose artifact failed the project's qualify command, with the end of its log. */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("qualification-failed"),
-    target: name,
-    excerpt: text(4e3),
-    runId: runId.optional()
-  }),
-  external_exports.strictObject({ ...base, type: external_exports.literal("page-published"), downstream: name, url: url2 }),
-  /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("downstream-dispatched"),
-    downstream: name,
-    repo: external_exports.string().max(140),
-    eventType: text(100)
-  }),
-  external_exports.strictObject({ ...base, type: external_exports.literal("downstream-skipped"), downstream: name, reason: text(500) }),
-  external_exports.strictObject({ ...base, type: external_exports.literal("downstream-failed"), downstream: name, error: text(2e3) }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("rerun-requested"),
-    stages: external_exports.array(external_exports.enum(STAGES)),
-    by: text(100),
-    /** Why stages were added to what was asked (e.g. the artifacts they would reuse expired). */
-    detail: text(1e3).optional()
-  }),
-  /**
-   * A run took these stages to run. Another run of the release leaves them alone while GitHub says
-   * this run is in progress; a claim ends when its stage finishes, or with its run.
-   */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("claim"),
-    stages: external_exports.array(external_exports.enum(STAGES)).min(1),
-    runId
-  }),
-  external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
-  /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("yank-step"),
-    target: name,
-    outcome: external_exports.enum([
-      "pr-closed",
-      "revert-proposed",
-      "revert-merged",
-      "nothing-to-do",
-      "by-hand",
-      "moved",
-      "failed"
-    ]),
-    url: url2.optional(),
-    detail: text(2e3).optional()
-  }),
-  /** A reviewer of a deployment environment let a release run publish (or refused it). */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("approval"),
-    environment: text(255),
-    state: external_exports.enum(["approved", "rejected"]),
-    by: text(100),
-    comment: text(1e3).optional(),
-    runId
-  }),
-  /** What was asked for: reruns rebuild exactly this (same commit, same build time). */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("request"),
-    tag: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/).max(128),
-    commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-    requestedAt: external_exports.iso.datetime({ offset: true }),
-    checksOverride: checksOverrideSchema.optional(),
-    /** Who asked, as GitHub reports the run that sent the request (absent: GitHub did not confirm one). */
-    by: text(100).optional(),
-    /** Claims of the request that GitHub did not confirm, so they were dropped: said on the dashboard. */
-    unverified: external_exports.array(text(300)).max(10).optional()
-  }),
-  /**
-   * An event from outside that was not believed: a dispatch from a sender the config does not allow,
-   * or a report that GitHub contradicts. It changes nothing but this line on the dashboard.
-   */
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("refused"),
-    what: text(200),
-    sender: text(100),
-    reason: text(1e3)
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("tracking-issue"),
-    repo: external_exports.string().max(140),
-    number: external_exports.number().int().positive(),
-    url: url2
-  }),
-  external_exports.strictObject({
-    ...base,
-    type: external_exports.literal("comment-posted"),
-    purpose: external_exports.enum(["first-failure", "rerun", "complete", "review-ping", "yanked"]),
-    key: text(200)
+// src/core/ledger/approvals.ts
+var runApprovalsSchema = external_exports.array(
+  external_exports.object({
+    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
+    state: external_exports.enum(["approved", "rejected", "pending"]),
+    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
+    comment: external_exports.string().max(65536).nullish()
   })
-]);
+);
+function parseRunApprovals(body) {
+  const parsed = runApprovalsSchema.safeParse(body);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_GITHUB",
+      `the run's deployment reviews are not what GitHub documents:
+${describeIssues(parsed.error.issues).join("\n")}`,
+      "check that GITHUB_API_URL points at GitHub (or a GitHub Enterprise Server of a supported version)"
+    );
+  return parsed.data;
+}
+function approvalEvents(approvals, runId3, at2) {
+  return approvals.flatMap(
+    (a) => a.state === "pending" ? [] : a.environments.map(
+      (env) => ({
+        // Environment names may hold characters event ids do not.
+        id: `approval:${runId3}:${env.name}:${a.user.login}:${a.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
+        at: at2,
+        type: "approval",
+        environment: env.name,
+        state: a.state === "approved" ? "approved" : "rejected",
+        by: a.user.login,
+        ...a.comment ? { comment: a.comment.slice(0, 1e3) } : {},
+        runId: runId3
+      })
+    )
+  );
+}
+
+// src/adapters/runs/run-approvals.ts
+async function readRunApprovals(github, repo, runId3) {
+  const [owner, name2] = repo.split("/");
+  const { data } = await github.rest.actions.getReviewsForRun({ owner, repo: name2, run_id: Number(runId3) });
+  return parseRunApprovals(data);
+}
+
+// src/adapters/github/errors.ts
+function githubError(error63, action, permissionHint) {
+  if (error63 instanceof ReleaseRelayError) return error63;
+  const e = error63;
+  const status = e.status ?? 0;
+  const message = e.response?.data?.message ?? e.message ?? String(error63);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/runs/run-jobs.ts
+async function readRunJobs(github, repo, runId3) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const jobs = await github.paginate(github.rest.actions.listJobsForWorkflowRun, {
+      owner,
+      repo: name2,
+      run_id: Number(runId3),
+      filter: "latest",
+      per_page: 100
+    });
+    return jobs.map((j) => ({
+      name: j.name,
+      status: j.status,
+      conclusion: j.conclusion,
+      startedAt: j.started_at ?? null,
+      completedAt: j.completed_at ?? null
+    }));
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `read the jobs of run ${runId3} of ${repo}`,
+      `give the job \`actions: read\` and pass its github.token as run-token`
+    );
+  }
+}
+async function readEnvironmentReviewers(github, repo, environment) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.repos.getEnvironment({
+      owner,
+      repo: name2,
+      environment_name: environment
+    });
+    return (data.protection_rules ?? []).flatMap(
+      (rule) => "reviewers" in rule ? (rule.reviewers ?? []).flatMap((r) => {
+        const who = r.reviewer;
+        return who?.login ? [who.login] : who?.slug ? [who.slug] : [];
+      }) : []
+    );
+  } catch (error63) {
+    if (error63.status === 404) return [];
+    return void 0;
+  }
+}
+async function readRunArtifacts(github, repo, runId3) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name2,
+      run_id: Number(runId3),
+      per_page: 100
+    });
+    return artifacts.map((a) => ({ name: a.name, expired: a.expired, expiresAt: a.expires_at ?? null }));
+  } catch (error63) {
+    if (error63.status === 404) return [];
+    throw githubError(
+      error63,
+      `list the artifacts of run ${runId3} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token"
+    );
+  }
+}
+
+// src/core/dashboard/labels.ts
+function labelLook(use) {
+  return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
+}
+
+// src/adapters/github/repo-labels.ts
+async function ensureLabels(github, repo, names, look) {
+  const [owner, name2] = repo.split("/");
+  for (const label of new Set(names)) {
+    try {
+      await github.rest.issues.getLabel({ owner, repo: name2, name: label });
+      continue;
+    } catch (error63) {
+      if (error63.status !== 404) throw error63;
+    }
+    try {
+      await github.rest.issues.createLabel({ owner, repo: name2, name: label, ...look });
+    } catch (error63) {
+      const e = error63;
+      const raced = e.status === 422 && e.response?.data?.errors?.some((x) => x.code === "already_exists");
+      if (!raced) throw error63;
+    }
+  }
+}
+
+// src/adapters/ledger/tracking-issue.ts
+var TrackingIssues = class {
+  constructor(github, repo) {
+    this.github = github;
+    [this.owner, this.repo] = repo.split("/");
+  }
+  github;
+  owner;
+  repo;
+  view(data) {
+    return {
+      number: data.number,
+      url: data.html_url,
+      body: data.body ?? "",
+      state: data.state === "closed" ? "closed" : "open",
+      author: data.user?.login ?? ""
+    };
+  }
+  /** Issues (not pull requests) with exactly this title and label, oldest first. */
+  async findByTitle(title, label) {
+    const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
+      owner: this.owner,
+      repo: this.repo,
+      state: "all",
+      direction: "asc",
+      per_page: 100,
+      ...label ? { labels: label } : {}
+    });
+    return items.filter((i) => !i.pull_request && i.title === title).map((i) => this.view(i));
+  }
+  /** Titles of the open issues (not pull requests) with this label (opened by `author`, when given). */
+  async openTitles(label, author) {
+    const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
+      owner: this.owner,
+      repo: this.repo,
+      state: "open",
+      per_page: 100,
+      ...label ? { labels: label } : {}
+    });
+    return items.filter((i) => !i.pull_request && (author === void 0 || i.user?.login === author)).map((i) => i.title);
+  }
+  async get(number4) {
+    const { data } = await this.github.rest.issues.get({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4
+    });
+    return this.view(data);
+  }
+  /** Opens an issue with these labels, creating those the repo lacks first (else GitHub may drop them). */
+  async create(title, labels, body) {
+    await ensureLabels(this.github, `${this.owner}/${this.repo}`, labels, labelLook("tracking"));
+    const { data } = await this.github.rest.issues.create({
+      owner: this.owner,
+      repo: this.repo,
+      title,
+      labels: [...labels],
+      body
+    });
+    return this.view(data);
+  }
+  async update(number4, change) {
+    await this.github.rest.issues.update({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      ...change
+    });
+  }
+  async comment(number4, body) {
+    await this.github.rest.issues.createComment({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      body
+    });
+  }
+  /** Closes an issue opened in a race, pointing to the canonical one. */
+  async closeAsDuplicate(number4, canonicalUrl) {
+    await this.comment(number4, `Duplicate of ${canonicalUrl}: this release is tracked there.`);
+    await this.github.rest.issues.update({
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: number4,
+      state: "closed",
+      state_reason: "not_planned"
+    });
+  }
+};
+
+// src/core/yank/yank-plan.ts
+var yankReasonSchema = external_exports.string().trim().min(3, { error: "give the reason for yanking (at least a few words)" }).max(2e3, { error: "the reason is at most 2000 characters" });
+var STORAGE = "storage";
+function yankDone(state, downstreams) {
+  if (!state.yanked) return false;
+  const targets = [...downstreams, STORAGE];
+  return targets.every((t) => {
+    const step2 = state.yank.find((y) => y.target === t);
+    return step2 !== void 0 && step2.outcome !== "failed";
+  });
+}
+
+// src/core/ledger/completion.ts
+function downstreamDone(d, expect) {
+  if (expect.mode === "off" || expect.mode === "dry-run") return true;
+  if (!d || d.error) return false;
+  if (d.skipped) return true;
+  if (expect.dispatch)
+    return d.dispatched !== void 0 && (!expect.reports.includes("image-build") || d.image?.status === "succeeded");
+  if (expect.mode === "pr" && expect.reports.includes("merge") && !d.merged) return false;
+  if (expect.mode === "pr" && !expect.reports.includes("merge") && !d.pr) return false;
+  if (expect.reports.includes("image-build") && d.image?.status !== "succeeded") return false;
+  return true;
+}
+function isComplete(state, expected) {
+  return STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") && expected.every(
+    (x) => downstreamDone(
+      state.downstream.find((d) => d.name === x.name),
+      x
+    )
+  );
+}
+
+// src/core/ledger/tracking.ts
+var HOUR_MS = 36e5;
+function reviewPingsDue(state, expected, now, ping, version2) {
+  if (!ping || state.yanked) return [];
+  return state.downstream.flatMap((d) => {
+    const reportsMerge = expected.find((x) => x.name === d.name)?.reports.includes("merge");
+    if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
+    const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
+    const key = `review-ping:${d.name}:${d.pr.number}`;
+    if (waited < ping.afterHours * HOUR_MS || state.comments.has(key)) return [];
+    return [
+      {
+        key,
+        purpose: "review-ping",
+        body: `${ping.notify.join(" ")} the ${d.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d.pr.url} — please review it (its CI: ${d.ci}).`
+      }
+    ];
+  });
+}
+function commentsDue(state, expected, notify, version2) {
+  const due = [];
+  const who = notify.length ? `${notify.join(" ")} ` : "";
+  const [first] = state.failures;
+  if (first && !state.comments.has("first-failure")) {
+    due.push({
+      key: "first-failure",
+      purpose: "first-failure",
+      body: `${who}release ${version2} needs attention: **${first.what}** — ${first.detail.slice(0, 500)}${first.runUrl ? ` ([log](${first.runUrl}))` : ""}. The dashboard above says what to do next.`
+    });
+  }
+  for (const r of state.reruns) {
+    const key = `rerun:${r.at}`;
+    if (!state.comments.has(key)) {
+      due.push({
+        key,
+        purpose: "rerun",
+        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.${r.detail ? ` ${r.detail}` : ""}`
+      });
+    }
+  }
+  if (state.yanked && !state.comments.has("yanked")) {
+    due.push({
+      key: "yanked",
+      purpose: "yanked",
+      body: `${who}release ${version2} was yanked by ${state.yanked.by}: ${state.yanked.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
+    });
+  }
+  if (!state.yanked && isComplete(state, expected) && !state.comments.has("complete")) {
+    due.push({
+      key: "complete",
+      purpose: "complete",
+      body: `Release ${version2} is complete: every stage and every downstream repo is done.`
+    });
+  }
+  return due;
+}
+function versionFromTrackingTitle(template, title) {
+  const pattern = template.split(/(\{[a-z-]+\})/).map(
+    (part) => part === "{version}" ? "(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)" : /^\{[a-z-]+\}$/.test(part) ? ".+?" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+  ).join("");
+  return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
+}
+function wantedIssueState(state, expected) {
+  if (state.yanked)
+    return yankDone(
+      state,
+      expected.map((x) => x.name)
+    ) ? "closed" : "open";
+  const lastRerun = state.reruns.at(-1)?.at;
+  const rerunPending = lastRerun !== void 0 && STAGES.some((s) => state.stages[s].status === "running");
+  return isComplete(state, expected) && !rerunPending ? "closed" : "open";
+}
 
 // src/adapters/github/repo-files.ts
 function split(repo) {
@@ -55871,316 +57045,134 @@ var LedgerStore = class {
   }
 };
 
-// src/core/dashboard/labels.ts
-function labelLook(use) {
-  return use === "tracking" ? { color: "0e8a16", description: "A release tracked by release-relay" } : { color: "1d76db", description: "A release change proposed by release-relay" };
-}
-
-// src/adapters/github/repo-labels.ts
-async function ensureLabels(github, repo, names, look) {
-  const [owner, name2] = repo.split("/");
-  for (const label of new Set(names)) {
-    try {
-      await github.rest.issues.getLabel({ owner, repo: name2, name: label });
-      continue;
-    } catch (error63) {
-      if (error63.status !== 404) throw error63;
-    }
-    try {
-      await github.rest.issues.createLabel({ owner, repo: name2, name: label, ...look });
-    } catch (error63) {
-      const e = error63;
-      const raced = e.status === 422 && e.response?.data?.errors?.some((x) => x.code === "already_exists");
-      if (!raced) throw error63;
-    }
-  }
-}
-
-// src/adapters/ledger/tracking-issue.ts
-var TrackingIssues = class {
-  constructor(github, repo) {
-    this.github = github;
-    [this.owner, this.repo] = repo.split("/");
-  }
-  github;
-  owner;
-  repo;
-  view(data) {
-    return {
-      number: data.number,
-      url: data.html_url,
-      body: data.body ?? "",
-      state: data.state === "closed" ? "closed" : "open",
-      author: data.user?.login ?? ""
-    };
-  }
-  /** Issues (not pull requests) with exactly this title and label, oldest first. */
-  async findByTitle(title, label) {
-    const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
-      owner: this.owner,
-      repo: this.repo,
-      state: "all",
-      direction: "asc",
-      per_page: 100,
-      ...label ? { labels: label } : {}
-    });
-    return items.filter((i) => !i.pull_request && i.title === title).map((i) => this.view(i));
-  }
-  /** Titles of the open issues (not pull requests) with this label (opened by `author`, when given). */
-  async openTitles(label, author) {
-    const items = await this.github.paginate(this.github.rest.issues.listForRepo, {
-      owner: this.owner,
-      repo: this.repo,
-      state: "open",
-      per_page: 100,
-      ...label ? { labels: label } : {}
-    });
-    return items.filter((i) => !i.pull_request && (author === void 0 || i.user?.login === author)).map((i) => i.title);
-  }
-  async get(number4) {
-    const { data } = await this.github.rest.issues.get({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number4
-    });
-    return this.view(data);
-  }
-  /** Opens an issue with these labels, creating those the repo lacks first (else GitHub may drop them). */
-  async create(title, labels, body) {
-    await ensureLabels(this.github, `${this.owner}/${this.repo}`, labels, labelLook("tracking"));
-    const { data } = await this.github.rest.issues.create({
-      owner: this.owner,
-      repo: this.repo,
-      title,
-      labels: [...labels],
-      body
-    });
-    return this.view(data);
-  }
-  async update(number4, change) {
-    await this.github.rest.issues.update({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number4,
-      ...change
-    });
-  }
-  async comment(number4, body) {
-    await this.github.rest.issues.createComment({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number4,
-      body
-    });
-  }
-  /** Closes an issue opened in a race, pointing to the canonical one. */
-  async closeAsDuplicate(number4, canonicalUrl) {
-    await this.comment(number4, `Duplicate of ${canonicalUrl}: this release is tracked there.`);
-    await this.github.rest.issues.update({
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: number4,
-      state: "closed",
-      state_reason: "not_planned"
-    });
-  }
-};
-
-// src/adapters/run-context.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-var runContextSchema = external_exports.object({
-  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
-  GITHUB_REF: external_exports.string().default(""),
-  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  GITHUB_ACTOR: external_exports.string().default("unknown"),
-  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
-  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
-  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
-  GITHUB_RUN_ID: external_exports.string().optional(),
-  GITHUB_WORKSPACE: external_exports.string().optional()
-});
-function readRunContext(env = process.env) {
-  const result = runContextSchema.safeParse(env, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
-      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
-    );
-  }
-  const e = result.data;
+// src/core/dashboard/safe-links.ts
+var GITHUB_COM = "https://github.com";
+function allowedLinks(config2, serverUrl = GITHUB_COM) {
   return {
-    repository: e.GITHUB_REPOSITORY,
-    ref: e.GITHUB_REF,
-    sha: e.GITHUB_SHA,
-    actor: e.GITHUB_ACTOR,
-    eventName: e.GITHUB_EVENT_NAME,
-    serverUrl: e.GITHUB_SERVER_URL,
-    apiUrl: e.GITHUB_API_URL,
-    runUrl: e.GITHUB_RUN_ID ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}` : void 0,
-    workspace: e.GITHUB_WORKSPACE ?? process.cwd()
+    server: serverUrl,
+    downloads: objectUrl(config2.upload, config2.upload.prefix),
+    repos: [config2.source.repo, config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]
   };
 }
-function runAttemptId(env = process.env) {
-  return `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`;
-}
-function readEventSender(env = process.env) {
-  const path = env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync2(path)) return void 0;
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
+function parse6(url3) {
   try {
-    const login = JSON.parse(readFileSync(path, "utf8")).sender?.login;
-    return typeof login === "string" && login !== "" ? login : void 0;
+    return new URL(url3);
   } catch {
     return void 0;
   }
 }
-
-// src/adapters/runs/qualify-logs.ts
-import { open as open3, readdir as readdir2 } from "node:fs/promises";
-import { join } from "node:path";
-var TAIL_BYTES = 64 * 1024;
-async function readQualifyLogs(dir) {
-  let names;
-  try {
-    names = (await readdir2(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);
-  } catch (error63) {
-    if (error63.code === "ENOENT") return [];
-    throw error63;
-  }
-  const logs = [];
-  for (const file2 of names.sort()) {
-    const handle = await open3(join(dir, file2), "r");
-    try {
-      const { size: size2 } = await handle.stat();
-      const length = Math.min(size2, TAIL_BYTES);
-      const buffer = Buffer.alloc(length);
-      await handle.read(buffer, 0, length, size2 - length);
-      logs.push({ file: file2, text: buffer.toString("utf8") });
-    } finally {
-      await handle.close();
-    }
-  }
-  return logs;
+function sameServer(u, server) {
+  if (u.origin === server.origin) return true;
+  return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
 }
-
-// src/core/ledger/approvals.ts
-var runApprovalsSchema = external_exports.array(
-  external_exports.object({
-    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
-    state: external_exports.enum(["approved", "rejected", "pending"]),
-    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
-    comment: external_exports.string().max(65536).nullish()
-  })
-);
-function parseRunApprovals(body) {
-  const parsed = runApprovalsSchema.safeParse(body);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_GITHUB",
-      `the run's deployment reviews are not what GitHub documents:
-${describeIssues(parsed.error.issues).join("\n")}`,
-      "check that GITHUB_API_URL points at GitHub (or a GitHub Enterprise Server of a supported version)"
-    );
-  return parsed.data;
+function isGithubPage(u, server, repos) {
+  const m = GITHUB_PAGE.exec(u.pathname);
+  if (server === void 0 || !sameServer(u, server) || m === null) return false;
+  const repo = `${m[1]}/${m[2]}`;
+  return repoNameSchema.safeParse(repo).success && (repos === void 0 || repos.some((r) => r.toLowerCase() === repo.toLowerCase()));
 }
-function approvalEvents(approvals, runId2, at2) {
-  return approvals.flatMap(
-    (a) => a.state === "pending" ? [] : a.environments.map(
-      (env) => ({
-        // Environment names may hold characters event ids do not.
-        id: `approval:${runId2}:${env.name}:${a.user.login}:${a.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
-        at: at2,
-        type: "approval",
-        environment: env.name,
-        state: a.state === "approved" ? "approved" : "rejected",
-        by: a.user.login,
-        ...a.comment ? { comment: a.comment.slice(0, 1e3) } : {},
-        runId: runId2
-      })
-    )
-  );
+function isDownload(u, downloads) {
+  if (!downloads || u.origin !== downloads.origin) return false;
+  const base2 = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
+  return u.pathname.startsWith(base2);
+}
+function safeLink(url3, allowed, kind = "release") {
+  const u = url3 ? parse6(url3) : void 0;
+  if (!u) return void 0;
+  const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
+  if (!scheme || u.username || u.password) return void 0;
+  const downloads = allowed.downloads ? parse6(allowed.downloads) : void 0;
+  const ok = kind === "page" ? isDownload(u, downloads) : isGithubPage(u, parse6(allowed.server), allowed.repos) || isDownload(u, downloads);
+  return ok ? u.href : void 0;
+}
+var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
+var utf8 = new TextEncoder();
+function markdownUrl(url3) {
+  let out = "";
+  for (const ch of url3) {
+    const code = ch.codePointAt(0) ?? 0;
+    out += code < 32 || code >= 127 || MARKDOWN_UNSAFE.has(ch) ? [...utf8.encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("") : ch;
+  }
+  return out;
+}
+var cell = (s) => s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
+function markdownLink(label, url3, allowed, kind) {
+  const href = safeLink(url3, allowed, kind);
+  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
+  const code = `\`${markdownUrl(url3)}\``;
+  return label === void 0 ? code : `${cell(label)} ${code}`;
+}
+var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
+function codeSpan(text2) {
+  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
+  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
+}
+function codeCell(text2) {
+  const line = text2.replace(/\s+/g, " ").trim();
+  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
 }
 
-// src/adapters/runs/run-approvals.ts
-async function readRunApprovals(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  const { data } = await github.rest.actions.getReviewsForRun({ owner, repo: name2, run_id: Number(runId2) });
-  return parseRunApprovals(data);
+// src/core/dashboard/context.ts
+var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
+function downstreamExpectations(config2) {
+  return config2.downstream.map((d) => ({
+    name: d.name,
+    repo: d.repo,
+    mode: d.mode,
+    reports: d.reports,
+    ...d.dispatch ? { dispatch: true } : {}
+  }));
+}
+function dashboardContext(config2, version2, head, serverUrl = GITHUB_COM) {
+  const env = config2.environment ? ` -f environment=${config2.environment}` : "";
+  return {
+    version: version2,
+    ledgerHead: head,
+    expected: downstreamExpectations(config2),
+    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env} -f stages=failed`,
+    yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env}`,
+    ...config2.environment ? { environment: config2.environment } : {},
+    links: allowedLinks(config2, serverUrl)
+  };
 }
 
-// src/adapters/github/errors.ts
-function githubError(error63, action, permissionHint) {
-  if (error63 instanceof ReleaseRelayError) return error63;
-  const e = error63;
-  const status = e.status ?? 0;
-  const message = e.response?.data?.message ?? e.message ?? String(error63);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+// src/core/request/qualification.ts
+var EXCERPT_LINES = 40;
+var EXCERPT_CHARS = 3500;
+var LINE_CHARS = 300;
+function qualifyLogExcerpt(log) {
+  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
+  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  let tail = lines.slice(-EXCERPT_LINES);
+  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
+  const excerpt = tail.join("\n");
+  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
 }
-
-// src/adapters/runs/run-jobs.ts
-async function readRunJobs(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const jobs = await github.paginate(github.rest.actions.listJobsForWorkflowRun, {
-      owner,
-      repo: name2,
-      run_id: Number(runId2),
-      filter: "latest",
-      per_page: 100
-    });
-    return jobs.map((j) => ({
-      name: j.name,
-      status: j.status,
-      conclusion: j.conclusion,
-      startedAt: j.started_at ?? null,
-      completedAt: j.completed_at ?? null
-    }));
-  } catch (error63) {
-    throw githubError(
-      error63,
-      `read the jobs of run ${runId2} of ${repo}`,
-      `give the job \`actions: read\` and pass its github.token as run-token`
-    );
-  }
+function qualificationEvents(logs, targets, run, at2) {
+  return logs.map((log) => {
+    const target = log.file.replace(/\.log$/, "");
+    if (!log.file.endsWith(".log") || !targets.includes(target))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
+        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
+      );
+    return {
+      id: `qualification-failed:${target}:${run.runId}`,
+      at: at2,
+      type: "qualification-failed",
+      target,
+      excerpt: qualifyLogExcerpt(log.text),
+      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+      ...run.runUrl ? { runUrl: run.runUrl } : {}
+    };
+  });
 }
-async function readEnvironmentReviewers(github, repo, environment) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.repos.getEnvironment({
-      owner,
-      repo: name2,
-      environment_name: environment
-    });
-    return (data.protection_rules ?? []).flatMap(
-      (rule) => "reviewers" in rule ? (rule.reviewers ?? []).flatMap((r) => {
-        const who = r.reviewer;
-        return who?.login ? [who.login] : who?.slug ? [who.slug] : [];
-      }) : []
-    );
-  } catch (error63) {
-    if (error63.status === 404) return [];
-    return void 0;
-  }
-}
-async function readRunArtifacts(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
-      owner,
-      repo: name2,
-      run_id: Number(runId2),
-      per_page: 100
-    });
-    return artifacts.map((a) => ({ name: a.name, expired: a.expired, expiresAt: a.expires_at ?? null }));
-  } catch (error63) {
-    if (error63.status === 404) return [];
-    throw githubError(
-      error63,
-      `list the artifacts of run ${runId2} of ${repo}`,
-      "give the job `actions: read` and pass its github.token as run-token"
-    );
-  }
+function qualifyFailureDetail(events) {
+  const targets = events.flatMap((e) => e.type === "qualification-failed" ? [e.target] : []);
+  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
 }
 
 // src/core/ledger/release-state.ts
@@ -56407,8 +57399,8 @@ function deriveState(events) {
           ...e.comment ? { comment: e.comment } : {}
         });
         break;
-      case "rollback":
-        state.rollback ??= { at: e.at, reason: e.reason, by: e.by };
+      case "yank":
+        state.yanked ??= { at: e.at, reason: e.reason, by: e.by };
         break;
       case "yank-step": {
         const step2 = {
@@ -56437,25 +57429,6 @@ function deriveState(events) {
   state.downstream = [...downstream.values()];
   return state;
 }
-function downstreamDone(d, expect) {
-  if (expect.mode === "off" || expect.mode === "dry-run") return true;
-  if (!d || d.error) return false;
-  if (d.skipped) return true;
-  if (expect.dispatch)
-    return d.dispatched !== void 0 && (!expect.reportBack.includes("image-build") || d.image?.status === "succeeded");
-  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d.merged) return false;
-  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d.pr) return false;
-  if (expect.reportBack.includes("image-build") && d.image?.status !== "succeeded") return false;
-  return true;
-}
-function isComplete(state, expected) {
-  return STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") && expected.every(
-    (x) => downstreamDone(
-      state.downstream.find((d) => d.name === x.name),
-      x
-    )
-  );
-}
 function stagesToRerun(state, request2) {
   if (request2 === "all") return [...STAGES];
   if (request2 !== "failed") return STAGES.filter((s) => request2.includes(s));
@@ -56467,17 +57440,328 @@ function stagesToRerun(state, request2) {
   );
 }
 
-// src/core/yank/yank-plan.ts
-var yankReasonSchema = external_exports.string().trim().min(3, { error: "give the reason for yanking (at least a few words)" }).max(2e3, { error: "the reason is at most 2000 characters" });
-var STORAGE = "storage";
-function yankDone(state, downstreams) {
-  if (!state.rollback) return false;
-  const targets = [...downstreams, STORAGE];
-  return targets.every((t) => {
-    const step2 = state.yank.find((y) => y.target === t);
-    return step2 !== void 0 && step2.outcome !== "failed";
-  });
+// src/core/ledger/stage-claims.ts
+function claimants(state, ownRun) {
+  return [...new Set(Object.values(state.claims).flat())].filter((r) => r !== ownRun);
 }
+function decideRun(state, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
+  const asked = stagesToRerun(state, request2);
+  const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
+  const held = wanted.flatMap((stage) => {
+    const holder = (state.claims[stage] ?? []).find(
+      (r) => r !== run.workflowRunId && (runs.live.has(r) || !runs.checked.has(r))
+    );
+    return holder ? [{ stage, runId: holder }] : [];
+  });
+  const stages = held.length > 0 ? [] : wanted;
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  const events = [];
+  if (stages.length > 0 && state.eventCount > 0)
+    events.push({
+      id: `rerun:${run.runId}`,
+      at: at2,
+      type: "rerun-requested",
+      stages,
+      by: run.actor,
+      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
+      ...link
+    });
+  if (stages.length > 0)
+    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
+  return { stages, held, events };
+}
+function claimedBy(state, stage, run) {
+  return state.claims[stage]?.includes(run) ?? false;
+}
+
+// src/core/ledger/stage-progress.ts
+var legsOf = (jobs, job) => jobs.filter((j) => (j.name === job || j.name.startsWith(`${job} (`)) && j.conclusion !== "skipped");
+function progressEvents(jobs, run) {
+  const events = [];
+  const ends = stageEndTimes(jobs);
+  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
+    const legs = legsOf(jobs, job);
+    const starts = legs.flatMap((l) => l.startedAt && l.status !== "waiting" ? [l.startedAt] : []);
+    if (starts.length === 0) continue;
+    events.push(stageEvent(stage, "started", run, starts.sort()[0]));
+    const ended = ends[stage];
+    if (ended && legs.every((l) => l.conclusion === "success"))
+      events.push(stageEvent(stage, "succeeded", run, ended));
+  }
+  return events;
+}
+function stageEndTimes(jobs) {
+  const ends = {};
+  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
+    const legs = legsOf(jobs, job);
+    if (legs.length > 0 && legs.every((l) => l.status === "completed" && l.completedAt))
+      ends[stage] = legs.map((l) => l.completedAt).sort().at(-1);
+  }
+  return ends;
+}
+function awaitingApprovalEvents(state, stages, environment, reviewers, run, at2) {
+  if (reviewers !== void 0 && reviewers.length === 0) return [];
+  const first = Math.min(...stages.map((s) => STAGES.indexOf(s)));
+  const ready = STAGES.slice(0, first).every(
+    (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped"
+  );
+  if (!ready) return [];
+  const who = reviewers ? reviewers.map((r) => `@${r}`).join(", ") : `the reviewers of ${environment}`;
+  return stages.filter(
+    (s) => claimedBy(state, s, run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state.stages[s].status)
+  ).map(
+    (s) => stageEvent(s, "waiting", run, at2, `waiting for approval by ${who} (environment ${environment})`)
+  );
+}
+function startingEvents(state, stages, run, at2) {
+  return stages.filter(
+    (s) => claimedBy(state, s, run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state.stages[s].status)
+  ).map((s) => stageEvent(s, "started", run, at2));
+}
+function progressToRecord(current, input2) {
+  const own2 = input2.run.workflowRunId ?? input2.run.runId;
+  const before = deriveState(current);
+  const progress = (input2.runJobs ? progressEvents(input2.runJobs, input2.run) : []).filter(
+    (e) => e.type === "stage" && claimedBy(before, e.stage, own2)
+  );
+  const recorded = [...progress, ...input2.batch];
+  const after = () => deriveState([...current, ...recorded]);
+  if (input2.starting) recorded.push(...startingEvents(after(), input2.starting, input2.run, input2.at));
+  if (input2.awaiting)
+    recorded.push(
+      ...awaitingApprovalEvents(
+        after(),
+        input2.awaiting.stages,
+        input2.awaiting.environment,
+        input2.awaiting.reviewers,
+        input2.run,
+        input2.at
+      )
+    );
+  return recorded;
+}
+
+// src/core/ledger/job-outcome-events.ts
+function jobOutcomeEvents(outcome, config2, version2, run, at2) {
+  const qualification = outcome.qualifyLogs ? qualificationEvents(
+    outcome.qualifyLogs,
+    targetArtifacts(config2, version2).map((t) => t.target),
+    run,
+    at2
+  ) : [];
+  const qualifyDetail = qualifyFailureDetail(qualification);
+  return [
+    ...outcome.jobResults ? stageEventsFromJobResults(
+      outcome.jobResults,
+      run,
+      at2,
+      qualifyDetail ? { qualify: qualifyDetail } : {},
+      outcome.runJobs ? stageEndTimes(outcome.runJobs) : {}
+    ) : [],
+    ...qualification,
+    ...outcome.approvals && outcome.approvalsOfRun ? approvalEvents(outcome.approvals, outcome.approvalsOfRun, at2) : [],
+    ...outcome.prs ? pullRequestEvents(outcome.prs, config2, run.runId, at2) : [],
+    ...outcome.hashes !== void 0 ? artifactEvents(outcome.hashes, at2) : []
+  ];
+}
+
+// src/adapters/runs/reported-facts.ts
+async function readWorkflowRun(github, repo, runId3) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.actions.getWorkflowRun({ owner, repo: name2, run_id: runId3 });
+    return {
+      id: data.id,
+      repo: data.repository.full_name,
+      event: data.event,
+      // The person who started this attempt (a re-run's triggering actor differs from the first one's).
+      actor: data.triggering_actor?.login ?? data.actor?.login ?? "",
+      path: data.path,
+      headSha: data.head_sha,
+      status: data.status ?? "",
+      conclusion: data.conclusion,
+      createdAt: data.created_at
+    };
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw githubError(
+      error63,
+      `read workflow run ${runId3} of ${repo}`,
+      `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
+    );
+  }
+}
+async function readPull(github, repo, number4) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
+    return {
+      number: data.number,
+      state: data.state === "closed" ? "closed" : "open",
+      merged: data.merged,
+      headSha: data.head.sha,
+      headRepo: data.head.repo?.full_name ?? "",
+      mergedAt: data.merged_at
+    };
+  } catch (error63) {
+    if (error63.status === 404) return void 0;
+    throw githubError(
+      error63,
+      `read PR #${number4} of ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
+    );
+  }
+}
+async function readPullsOfBranch(github, repo, branch) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const { data } = await github.rest.pulls.list({
+      owner,
+      repo: name2,
+      head: `${owner}:${branch}`,
+      state: "all"
+    });
+    return data.map((p) => ({
+      number: p.number,
+      state: p.state === "closed" ? "closed" : "open",
+      merged: p.merged_at !== null,
+      headSha: p.head.sha,
+      headRepo: p.head.repo?.full_name ?? "",
+      mergedAt: p.merged_at,
+      author: p.user?.login ?? "",
+      url: p.html_url
+    }));
+  } catch (error63) {
+    throw githubError(
+      error63,
+      `list the PRs of ${branch} in ${repo}`,
+      `give the App "Pull requests: read" on ${repo}`
+    );
+  }
+}
+
+// src/core/artifacts/placement.ts
+var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
+
+// src/core/ledger/artifact-retention.ts
+var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
+function artifactRunsNeeded(state, wanted) {
+  const needs = {};
+  const published = state.stages["sign-upload"].runId;
+  if (published && wanted.includes("open-downstream-prs") && !wanted.includes("sign-upload"))
+    needs.hashes = published;
+  const built = state.stages.build.runId;
+  if (built && !wanted.includes("build") && (needs.hashes || wanted.some((s) => USES_BUILD.includes(s))))
+    needs.build = built;
+  return needs;
+}
+function stagesToRemake(state, wanted, listed, build) {
+  const needs = artifactRunsNeeded(state, wanted);
+  const stages = [];
+  const reasons = [];
+  const gone = (runId3, wanted2) => {
+    if (!(runId3 in listed)) return void 0;
+    const artifacts = listed[runId3] ?? [];
+    const missing = wanted2.filter((w) => !artifacts.some((a) => w.is(a.name)));
+    const expired = artifacts.filter((a) => a.expired && wanted2.some((w) => w.is(a.name)));
+    if (missing.length > 0)
+      return missing.length === wanted2.length ? "are gone" : `are gone in part (${missing.map((m) => m.label).join(", ")})`;
+    return expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
+  };
+  const hashes = needs.hashes ? gone(needs.hashes, [{ label: "hashes", is: (n) => n === "hashes" }]) : void 0;
+  if (hashes) {
+    stages.push("compute-hashes", "sign-upload");
+    reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
+  }
+  const buildUsed = hashes !== void 0 || wanted.some((s) => USES_BUILD.includes(s));
+  const targetFiles = build.targets.map((t) => ({
+    label: t,
+    is: (n) => build.commit ? n === buildArtifactName(t, build.commit) : n.startsWith(`build-${t}-`)
+  }));
+  const rebuild = needs.build && buildUsed ? gone(needs.build, targetFiles) : void 0;
+  if (rebuild) {
+    stages.push("build");
+    if (state.stages.qualify.status !== "skipped") stages.push("qualify");
+    reasons.push(
+      `the build artifacts of run ${needs.build} ${rebuild}: built again from the same commit and build time`
+    );
+  }
+  return { stages, reasons };
+}
+
+// src/steps/track/claim-stages.ts
+async function claimStages(store, before, request2, run, lookup, at2, targets) {
+  const checked = claimants(before, run.workflowRunId);
+  const live = /* @__PURE__ */ new Set();
+  for (const id2 of checked) {
+    const reported = /^[1-9]\d{0,15}$/.test(id2) ? await readWorkflowRun(lookup.github, lookup.repo, Number(id2)) : void 0;
+    if (reported && String(reported.id) === id2 && reported.repo.toLowerCase() === lookup.repo.toLowerCase() && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
+      live.add(id2);
+  }
+  const needs = artifactRunsNeeded(before, stagesToRerun(before, request2));
+  const listed = {};
+  for (const id2 of new Set(Object.values(needs)))
+    listed[id2] = await readRunArtifacts(lookup.github, lookup.repo, id2);
+  let decision;
+  await store.appendDecided((events) => {
+    const state = deriveState(events);
+    const remake = stagesToRemake(state, stagesToRerun(state, request2), listed, {
+      targets,
+      commit: state.request?.commit
+    });
+    decision = decideRun(state, request2, run, { live, checked: new Set(checked) }, at2, remake);
+    return decision.events;
+  });
+  return decision;
+}
+
+// src/steps/track/rerun.ts
+async function claimRerun(store, config2, version2, request2, run, lookup, at2) {
+  const state = deriveState((await store.read()).events);
+  refuseRerunOfYanked(state, version2.version);
+  return claimStages(
+    store,
+    state,
+    request2,
+    {
+      runId: run.runId,
+      workflowRunId: run.workflowRunId ?? run.runId,
+      actor: run.actor ?? "unknown",
+      runUrl: run.runUrl
+    },
+    lookup,
+    at2,
+    targetArtifacts(config2, version2).map((t) => t.target)
+  );
+}
+
+// src/core/dashboard/ledger-marker.ts
+function ledgerMarker(head) {
+  return `<!-- release-relay:ledger ${head} -->`;
+}
+function readLedgerMarker(body) {
+  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
+}
+
+// src/core/dashboard/human-units.ts
+function duration3(from, to) {
+  if (!from || !to) return "";
+  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor(s % 3600 / 60)}m`;
+}
+function size(bytes) {
+  if (bytes === void 0) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+// src/core/dashboard/yank-section.ts
 var LABEL = {
   "pr-closed": "🚫 PR closed",
   "revert-proposed": "↩️ revert PR opened",
@@ -56488,9 +57772,9 @@ var LABEL = {
   failed: "❌ failed"
 };
 function yankSection(state, cell2) {
-  if (!state.rollback) return [];
+  if (!state.yanked) return [];
   return [
-    `> ⛔ **Yanked** by ${cell2(state.rollback.by)} (${state.rollback.at}): “${cell2(state.rollback.reason)}”`,
+    `> ⛔ **Yanked** by ${cell2(state.yanked.by)} (${state.yanked.at}): “${cell2(state.yanked.reason)}”`,
     "",
     "| Yank | Done | Detail |",
     "| --- | --- | --- |",
@@ -56502,8 +57786,8 @@ function yankSection(state, cell2) {
 }
 var shellWord = (text2) => `'${text2.replaceAll("'", "'\\''")}'`;
 function yankNextActions(state, yankCommand) {
-  const rollback = state.rollback;
-  if (!rollback) return [];
+  const yanked = state.yanked;
+  if (!yanked) return [];
   const actions = [];
   for (const step2 of state.yank) {
     if (step2.outcome === "by-hand")
@@ -56520,173 +57804,28 @@ function yankNextActions(state, yankCommand) {
   if (failed.length > 0)
     actions.push({
       text: "Then run the yank again: it redoes only what is not done",
-      command: `${yankCommand} -f reason=${shellWord(rollback.reason)}`
+      command: `${yankCommand} -f reason=${shellWord(yanked.reason)}`
     });
   return actions;
 }
 
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function objectUrl(upload, key) {
-  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
-  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
-  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
-}
-function versionPlaceholders(config2, version2) {
-  return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
-  };
-}
-function targetArtifacts(config2, version2) {
-  const base2 = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base2, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
-}
-
-// src/core/dashboard/safe-links.ts
-var GITHUB_COM = "https://github.com";
-function allowedLinks(config2, serverUrl = GITHUB_COM) {
-  return {
-    server: serverUrl,
-    downloads: objectUrl(config2.upload, config2.upload.prefix),
-    repos: [config2.source.repo, config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]
-  };
-}
-var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
-var GITHUB_PAGE = /^\/([^/]+)\/([^/]+)\/(?:actions\/runs\/\d{1,20}(?:\/job\/\d{1,20})?|pull\/\d{1,10}|issues\/\d{1,10}|releases(?:\/.*)?|commit\/[0-9a-f]{7,64}|archive\/refs\/tags\/[A-Za-z0-9._+-]{1,128}\.(?:tar\.gz|zip))$/;
-function parse6(url3) {
-  try {
-    return new URL(url3);
-  } catch {
-    return void 0;
+// src/core/dashboard/next-actions.ts
+function nextActions(state, ctx) {
+  if (state.yanked) return yankNextActions(state, ctx.yankCommand);
+  if (isComplete(state, ctx.expected)) return [];
+  const actions = [];
+  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
+    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
+  for (const d of state.downstream) {
+    if (d.pr && !d.closed && d.ci === "success")
+      actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
+    if (d.ci === "failure")
+      actions.push({
+        text: `${d.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
+        ...d.ciUrl ? { url: d.ciUrl } : {}
+      });
   }
-}
-function sameServer(u, server) {
-  if (u.origin === server.origin) return true;
-  return server.protocol === "http:" && LOOPBACK.has(server.hostname) && u.protocol === "http:" && LOOPBACK.has(u.hostname);
-}
-function isGithubPage(u, server, repos) {
-  const m = GITHUB_PAGE.exec(u.pathname);
-  if (server === void 0 || !sameServer(u, server) || m === null) return false;
-  const repo = `${m[1]}/${m[2]}`;
-  return repoNameSchema.safeParse(repo).success && (repos === void 0 || repos.some((r) => r.toLowerCase() === repo.toLowerCase()));
-}
-function isDownload(u, downloads) {
-  if (!downloads || u.origin !== downloads.origin) return false;
-  const base2 = downloads.pathname.endsWith("/") ? downloads.pathname : `${downloads.pathname}/`;
-  return u.pathname.startsWith(base2);
-}
-function safeLink(url3, allowed, kind = "release") {
-  const u = url3 ? parse6(url3) : void 0;
-  if (!u) return void 0;
-  const scheme = u.protocol === "https:" || u.protocol === "http:" && LOOPBACK.has(u.hostname);
-  if (!scheme || u.username || u.password) return void 0;
-  const downloads = allowed.downloads ? parse6(allowed.downloads) : void 0;
-  const ok = kind === "page" ? isDownload(u, downloads) : isGithubPage(u, parse6(allowed.server), allowed.repos) || isDownload(u, downloads);
-  return ok ? u.href : void 0;
-}
-var MARKDOWN_UNSAFE = /* @__PURE__ */ new Set([..."()<>|`\"'[]\\ "]);
-var utf8 = new TextEncoder();
-function markdownUrl(url3) {
-  let out = "";
-  for (const ch of url3) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += code < 32 || code >= 127 || MARKDOWN_UNSAFE.has(ch) ? [...utf8.encode(ch)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("") : ch;
-  }
-  return out;
-}
-var cell = (s) => s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
-function markdownLink(label, url3, allowed, kind) {
-  const href = safeLink(url3, allowed, kind);
-  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
-  const code = `\`${markdownUrl(url3)}\``;
-  return label === void 0 ? code : `${cell(label)} ${code}`;
-}
-var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
-function codeSpan(text2) {
-  const ticks = "`".repeat(longestBacktickRun(text2) + 1);
-  return ticks.length > 1 ? `${ticks} ${text2} ${ticks}` : `${ticks}${text2}${ticks}`;
-}
-function codeCell(text2) {
-  const line = text2.replace(/\s+/g, " ").trim();
-  return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
+  return actions;
 }
 
 // src/core/dashboard/trust-notes.ts
@@ -56713,68 +57852,7 @@ function refusedSection(state) {
   ];
 }
 
-// src/core/dashboard/dashboard.ts
-var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
-function downstreamExpectations(config2) {
-  return config2.downstream.map((d) => ({
-    name: d.name,
-    repo: d.repo,
-    mode: d.mode,
-    reportBack: d.reportBack,
-    ...d.dispatch ? { dispatch: true } : {}
-  }));
-}
-function dashboardContext(config2, version2, head, serverUrl = GITHUB_COM) {
-  const env = config2.environment ? ` -f environment=${config2.environment}` : "";
-  return {
-    version: version2,
-    ledgerHead: head,
-    expected: downstreamExpectations(config2),
-    rerunCommand: `gh workflow run release.yml --repo ${config2.tracking.repo} -f version=${version2}${env} -f stages=failed`,
-    yankCommand: `gh workflow run yank.yml --repo ${config2.tracking.repo} -f version=${version2}${env}`,
-    ...config2.environment ? { environment: config2.environment } : {},
-    links: allowedLinks(config2, serverUrl)
-  };
-}
-var BODY_LIMIT = 6e4;
-var STAGE_LABEL = {
-  "build-matrix": "Plan",
-  build: "Build",
-  qualify: "Qualify",
-  "compute-hashes": "Checksums",
-  "sign-upload": "Sign & upload",
-  "open-downstream-prs": "Downstream PRs"
-};
-var ICON = {
-  pending: "⚪",
-  waiting: "⏳",
-  running: "🔵",
-  succeeded: "✅",
-  failed: "❌",
-  skipped: "⏭️"
-};
-function duration3(from, to) {
-  if (!from || !to) return "";
-  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor(s % 3600 / 60)}m`;
-}
-function size(bytes) {
-  if (bytes === void 0) return "";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-function ledgerMarker(head) {
-  return `<!-- release-relay:ledger ${head} -->`;
-}
-function readLedgerMarker(body) {
-  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
-}
+// src/core/dashboard/verdict.ts
 function releaseVerdict(state, ctx) {
   const stagesDone = STAGES.filter((s) => ["succeeded", "skipped"].includes(state.stages[s].status)).length;
   const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
@@ -56785,14 +57863,25 @@ function releaseVerdict(state, ctx) {
     )
   ).length;
   const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state.rollback) return { kind: "rolled-back", progress };
+  if (state.yanked) return { kind: "yanked", progress };
   if (isComplete(state, ctx.expected)) return { kind: "released", progress };
   const failing = STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error || d.ci === "failure" || d.image?.status === "failed");
   return { kind: failing ? "attention" : "in-progress", progress };
 }
+
+// src/core/dashboard/markdown.ts
+var BODY_LIMIT = 6e4;
+var ICON = {
+  pending: "⚪",
+  waiting: "⏳",
+  running: "🔵",
+  succeeded: "✅",
+  failed: "❌",
+  skipped: "⏭️"
+};
 function statusLine(state, ctx) {
   const v = releaseVerdict(state, ctx);
-  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state.rollback?.reason ?? "")}`;
+  if (v.kind === "yanked") return `**⛔ Yanked** — ${cell(state.yanked?.reason ?? "")}`;
   if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
   if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
   return `**🔵 In progress** — ${v.progress}`;
@@ -56822,7 +57911,7 @@ function downstreamTable(state, ctx) {
     const pr = d?.error ? `❌ ${codeCell(d.error.slice(0, 120))}` : d?.skipped ? `⏭️ ${cell(d.skipped)}` : d?.pr ? markdownLink(`#${d.pr.number}`, d.pr.url, links) : d?.dispatched ? `📨 dispatched \`${cell(d.dispatched.eventType)}\`` : "⚪ not yet";
     const ci = !d || d.ci === "unknown" ? "" : d.ci === "success" ? "✅" : d.ci === "failure" ? `❌${d.ciUrl ? ` ${markdownLink("log", d.ciUrl, links)}` : ""}` : "🔵";
     const merged = d?.merged ? "✅ merged" : d?.closed ? "⛔ closed" : d?.pr ? "open" : "";
-    const image = d?.image ? d.image.status === "succeeded" ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
+    const image = d?.image ? d.image.status === "succeeded" ? `✅ ${d.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reports.includes("image-build") ? "⚪" : "";
     const page = d?.page ? markdownLink("live", d.page, links, "page") : "";
     return `| ${cell(n)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
   });
@@ -56880,23 +57969,6 @@ function qualificationSection(state, compact, links) {
       ];
     })
   ];
-}
-function nextActions(state, ctx) {
-  if (state.rollback) return yankNextActions(state, ctx.yankCommand);
-  if (isComplete(state, ctx.expected)) return [];
-  const actions = [];
-  if (STAGES.some((s) => state.stages[s].status === "failed") || state.downstream.some((d) => d.error))
-    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
-  for (const d of state.downstream) {
-    if (d.pr && !d.closed && d.ci === "success")
-      actions.push({ text: `Review and merge ${d.name}`, url: d.pr.url });
-    if (d.ci === "failure")
-      actions.push({
-        text: `${d.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
-        ...d.ciUrl ? { url: d.ciUrl } : {}
-      });
-  }
-  return actions;
 }
 function nextSteps(state, ctx) {
   const steps = nextActions(state, ctx).map(
@@ -56972,563 +58044,7 @@ function renderDashboard(state, ctx) {
   throw new Error("unreachable");
 }
 
-// src/core/artifacts/checksums.ts
-var artifactHashSchema = external_exports.strictObject({
-  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
-  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
-  size: external_exports.number().int().nonnegative(),
-  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
-  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h) => !/^0+$/.test(h), { error: "an all-zero sha256 is not a real hash" }),
-  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string().optional()
-});
-var hashesFileSchema = external_exports.array(artifactHashSchema);
-
-// src/core/inputs/json-input.ts
-function parseJsonInput(text2, schema, what, hint) {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch {
-    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint
-    );
-  return parsed.data;
-}
-
-// src/core/ledger/stage-output-events.ts
-var prResultSchema = external_exports.object({
-  downstream: external_exports.string(),
-  repo: external_exports.string(),
-  outcome: external_exports.enum(["opened", "updated", "unchanged", "pushed", "dispatched", "dry-run", "skipped", "failed"]),
-  number: external_exports.number().int().positive().optional(),
-  url: external_exports.url().optional(),
-  headSha: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  files: external_exports.array(external_exports.string()).default([]),
-  error: external_exports.string().optional()
-});
-function pullRequestEventId(downstream, number4, headSha) {
-  return `pull-request:${downstream}:${number4}:${headSha ?? "unknown"}`;
-}
-function pullRequestEvents(prsJson, config2, runId2, at2) {
-  const results = parseJsonInput(
-    prsJson,
-    external_exports.array(prResultSchema),
-    "input prs",
-    "pass the prs output of open-downstream-prs unchanged"
-  );
-  const events = [];
-  for (const r of results) {
-    if (!config2.downstream.some((d) => d.name === r.downstream && d.repo.toLowerCase() === r.repo.toLowerCase()))
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `input prs names ${r.downstream} (${r.repo}), which is not a configured downstream`,
-        "check release-relay.yml"
-      );
-    if ((r.outcome === "opened" || r.outcome === "updated" || r.outcome === "unchanged") && r.number && r.url) {
-      events.push({
-        id: pullRequestEventId(r.downstream, r.number, r.headSha),
-        at: at2,
-        type: "pull-request",
-        downstream: r.downstream,
-        repo: r.repo,
-        number: r.number,
-        url: r.url,
-        ...r.headSha ? { headSha: r.headSha } : {},
-        action: r.outcome
-      });
-    } else if (r.outcome === "dispatched") {
-      const eventType = config2.downstream.find((d) => d.name === r.downstream)?.dispatch?.eventType;
-      if (!eventType)
-        throw new ReleaseRelayError(
-          "E_INPUT",
-          `input prs says ${r.downstream} was dispatched, but it is not a dispatch downstream`,
-          "check release-relay.yml"
-        );
-      events.push({
-        id: `downstream-dispatched:${r.downstream}`,
-        at: at2,
-        type: "downstream-dispatched",
-        downstream: r.downstream,
-        repo: r.repo,
-        eventType
-      });
-    } else if (r.outcome === "failed") {
-      events.push({
-        id: `downstream-failed:${r.downstream}:${runId2}`,
-        at: at2,
-        type: "downstream-failed",
-        downstream: r.downstream,
-        error: (r.error ?? "failed").slice(0, 2e3)
-      });
-    } else if (r.outcome === "skipped" || r.outcome === "dry-run") {
-      events.push({
-        id: `downstream-skipped:${r.downstream}:${r.outcome}`,
-        at: at2,
-        type: "downstream-skipped",
-        downstream: r.downstream,
-        reason: r.outcome === "dry-run" ? "dry-run: the diff is in the job summary" : (r.error ?? "skipped").slice(0, 500)
-      });
-    }
-  }
-  return events;
-}
-function artifactEvents(hashesJson, at2) {
-  const files = parseJsonInput(
-    hashesJson,
-    hashesFileSchema,
-    "hashes-file",
-    "pass the hashes.json that compute-hashes wrote"
-  );
-  return files.map((a) => ({
-    id: `artifact:${a.name}:${a.sha256}`,
-    at: at2,
-    type: "artifact",
-    name: a.name,
-    state: "uploaded",
-    size: a.size,
-    sha256: a.sha256,
-    ...a.url ? { url: a.url } : {}
-  }));
-}
-function stageEvent(stage, status, run, at2, detail) {
-  return {
-    ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-    id: `stage:${stage}:${status}:${run.runId}`,
-    at: at2,
-    type: "stage",
-    stage,
-    status,
-    ...run.runUrl ? { runUrl: run.runUrl } : {},
-    ...detail ? { detail } : {}
-  };
-}
-var jobResultsSchema = external_exports.partialRecord(
-  external_exports.enum(STAGES),
-  external_exports.enum(["success", "failure", "cancelled", "skipped", ""])
-);
-function stageEventsFromJobResults(resultsJson, run, at2, details = {}, endedAt = {}) {
-  const results = parseJsonInput(
-    resultsJson,
-    jobResultsSchema,
-    "job-results",
-    `a JSON object of stage (${STAGES.join(", ")}) to job result (success, failure, cancelled, skipped)`
-  );
-  return Object.entries(results).flatMap(
-    ([stage, result]) => result === "skipped" || result === "" ? [] : result === "success" ? [stageEvent(stage, "succeeded", run, endedAt[stage] ?? at2)] : [
-      stageEvent(
-        stage,
-        "failed",
-        run,
-        endedAt[stage] ?? at2,
-        details[stage] ?? (result === "cancelled" ? "cancelled" : void 0)
-      )
-    ]
-  );
-}
-
-// src/core/ledger/stage-claims.ts
-function claimants(state, ownRun) {
-  return [...new Set(Object.values(state.claims).flat())].filter((r) => r !== ownRun);
-}
-function decideRun(state, request2, run, runs, at2, remake = { stages: [], reasons: [] }) {
-  const asked = stagesToRerun(state, request2);
-  const wanted = STAGES.filter((s) => asked.includes(s) || remake.stages.includes(s));
-  const held = wanted.flatMap((stage) => {
-    const holder = (state.claims[stage] ?? []).find(
-      (r) => r !== run.workflowRunId && (runs.live.has(r) || !runs.checked.has(r))
-    );
-    return holder ? [{ stage, runId: holder }] : [];
-  });
-  const stages = held.length > 0 ? [] : wanted;
-  const link = run.runUrl ? { runUrl: run.runUrl } : {};
-  const events = [];
-  if (stages.length > 0 && state.eventCount > 0)
-    events.push({
-      id: `rerun:${run.runId}`,
-      at: at2,
-      type: "rerun-requested",
-      stages,
-      by: run.actor,
-      ...remake.reasons.length ? { detail: `${remake.reasons.join("; ")}.`.slice(0, 1e3) } : {},
-      ...link
-    });
-  if (stages.length > 0)
-    events.push({ id: `claim:${run.runId}`, at: at2, type: "claim", stages, runId: run.workflowRunId, ...link });
-  return { stages, held, events };
-}
-function claimedBy(state, stage, run) {
-  return state.claims[stage]?.includes(run) ?? false;
-}
-
-// src/core/ledger/stage-progress.ts
-var STAGE_JOBS = {
-  "build-matrix": "plan",
-  build: "build",
-  qualify: "qualify",
-  "compute-hashes": "publish",
-  "sign-upload": "publish",
-  "open-downstream-prs": "downstream"
-};
-var legsOf = (jobs, job) => jobs.filter((j) => (j.name === job || j.name.startsWith(`${job} (`)) && j.conclusion !== "skipped");
-function progressEvents(jobs, run) {
-  const events = [];
-  const ends = stageEndTimes(jobs);
-  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
-    const legs = legsOf(jobs, job);
-    const starts = legs.flatMap((l) => l.startedAt && l.status !== "waiting" ? [l.startedAt] : []);
-    if (starts.length === 0) continue;
-    events.push(stageEvent(stage, "started", run, starts.sort()[0]));
-    const ended = ends[stage];
-    if (ended && legs.every((l) => l.conclusion === "success"))
-      events.push(stageEvent(stage, "succeeded", run, ended));
-  }
-  return events;
-}
-function stageEndTimes(jobs) {
-  const ends = {};
-  for (const [stage, job] of Object.entries(STAGE_JOBS)) {
-    const legs = legsOf(jobs, job);
-    if (legs.length > 0 && legs.every((l) => l.status === "completed" && l.completedAt))
-      ends[stage] = legs.map((l) => l.completedAt).sort().at(-1);
-  }
-  return ends;
-}
-function awaitingApprovalEvents(state, stages, environment, reviewers, run, at2) {
-  if (reviewers !== void 0 && reviewers.length === 0) return [];
-  const first = Math.min(...stages.map((s) => STAGES.indexOf(s)));
-  const ready = STAGES.slice(0, first).every(
-    (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped"
-  );
-  if (!ready) return [];
-  const who = reviewers ? reviewers.map((r) => `@${r}`).join(", ") : `the reviewers of ${environment}`;
-  return stages.filter(
-    (s) => claimedBy(state, s, run.workflowRunId ?? run.runId) && ["pending", "failed"].includes(state.stages[s].status)
-  ).map(
-    (s) => stageEvent(s, "waiting", run, at2, `waiting for approval by ${who} (environment ${environment})`)
-  );
-}
-function startingEvents(state, stages, run, at2) {
-  return stages.filter(
-    (s) => claimedBy(state, s, run.workflowRunId ?? run.runId) && ["pending", "failed", "waiting"].includes(state.stages[s].status)
-  ).map((s) => stageEvent(s, "started", run, at2));
-}
-function progressToRecord(current, input2) {
-  const own2 = input2.run.workflowRunId ?? input2.run.runId;
-  const before = deriveState(current);
-  const progress = (input2.runJobs ? progressEvents(input2.runJobs, input2.run) : []).filter(
-    (e) => e.type === "stage" && claimedBy(before, e.stage, own2)
-  );
-  const recorded = [...progress, ...input2.batch];
-  const after = () => deriveState([...current, ...recorded]);
-  if (input2.starting) recorded.push(...startingEvents(after(), input2.starting, input2.run, input2.at));
-  if (input2.awaiting)
-    recorded.push(
-      ...awaitingApprovalEvents(
-        after(),
-        input2.awaiting.stages,
-        input2.awaiting.environment,
-        input2.awaiting.reviewers,
-        input2.run,
-        input2.at
-      )
-    );
-  return recorded;
-}
-
-// src/core/request/qualification.ts
-var EXCERPT_LINES = 40;
-var EXCERPT_CHARS = 3500;
-var LINE_CHARS = 300;
-function qualifyLogExcerpt(log) {
-  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
-  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
-  let tail = lines.slice(-EXCERPT_LINES);
-  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
-  const excerpt = tail.join("\n");
-  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
-}
-function qualificationEvents(logs, targets, run, at2) {
-  return logs.map((log) => {
-    const target = log.file.replace(/\.log$/, "");
-    if (!log.file.endsWith(".log") || !targets.includes(target))
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
-        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
-      );
-    return {
-      id: `qualification-failed:${target}:${run.runId}`,
-      at: at2,
-      type: "qualification-failed",
-      target,
-      excerpt: qualifyLogExcerpt(log.text),
-      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-      ...run.runUrl ? { runUrl: run.runUrl } : {}
-    };
-  });
-}
-function qualifyFailureDetail(events) {
-  const targets = events.flatMap((e) => e.type === "qualification-failed" ? [e.target] : []);
-  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
-}
-
-// src/core/request/version.ts
-var import_semver = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
-}
-
-// src/adapters/runs/reported-facts.ts
-async function readWorkflowRun(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.actions.getWorkflowRun({ owner, repo: name2, run_id: runId2 });
-    return {
-      id: data.id,
-      repo: data.repository.full_name,
-      event: data.event,
-      // The person who started this attempt (a re-run's triggering actor differs from the first one's).
-      actor: data.triggering_actor?.login ?? data.actor?.login ?? "",
-      path: data.path,
-      headSha: data.head_sha,
-      status: data.status ?? "",
-      conclusion: data.conclusion,
-      createdAt: data.created_at
-    };
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw githubError(
-      error63,
-      `read workflow run ${runId2} of ${repo}`,
-      `give the token "Actions: read" on ${repo} (a public repo's runs need none)`
-    );
-  }
-}
-async function readPull(github, repo, number4) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.pulls.get({ owner, repo: name2, pull_number: number4 });
-    return {
-      number: data.number,
-      state: data.state === "closed" ? "closed" : "open",
-      merged: data.merged,
-      headSha: data.head.sha,
-      headRepo: data.head.repo?.full_name ?? "",
-      mergedAt: data.merged_at
-    };
-  } catch (error63) {
-    if (error63.status === 404) return void 0;
-    throw githubError(
-      error63,
-      `read PR #${number4} of ${repo}`,
-      `give the App "Pull requests: read" on ${repo}`
-    );
-  }
-}
-async function readPullsOfBranch(github, repo, branch) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const { data } = await github.rest.pulls.list({
-      owner,
-      repo: name2,
-      head: `${owner}:${branch}`,
-      state: "all"
-    });
-    return data.map((p) => ({
-      number: p.number,
-      state: p.state === "closed" ? "closed" : "open",
-      merged: p.merged_at !== null,
-      headSha: p.head.sha,
-      headRepo: p.head.repo?.full_name ?? "",
-      mergedAt: p.merged_at,
-      author: p.user?.login ?? "",
-      url: p.html_url
-    }));
-  } catch (error63) {
-    throw githubError(
-      error63,
-      `list the PRs of ${branch} in ${repo}`,
-      `give the App "Pull requests: read" on ${repo}`
-    );
-  }
-}
-
-// src/core/artifacts/placement.ts
-var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
-
-// src/core/ledger/artifact-retention.ts
-var USES_BUILD = ["qualify", "compute-hashes", "sign-upload"];
-function artifactRunsNeeded(state, wanted) {
-  const needs = {};
-  const published = state.stages["sign-upload"].runId;
-  if (published && wanted.includes("open-downstream-prs") && !wanted.includes("sign-upload"))
-    needs.hashes = published;
-  const built = state.stages.build.runId;
-  if (built && !wanted.includes("build") && (needs.hashes || wanted.some((s) => USES_BUILD.includes(s))))
-    needs.build = built;
-  return needs;
-}
-function stagesToRemake(state, wanted, listed, build) {
-  const needs = artifactRunsNeeded(state, wanted);
-  const stages = [];
-  const reasons = [];
-  const gone = (runId2, wanted2) => {
-    if (!(runId2 in listed)) return void 0;
-    const artifacts = listed[runId2] ?? [];
-    const missing = wanted2.filter((w) => !artifacts.some((a) => w.is(a.name)));
-    const expired = artifacts.filter((a) => a.expired && wanted2.some((w) => w.is(a.name)));
-    if (missing.length > 0)
-      return missing.length === wanted2.length ? "are gone" : `are gone in part (${missing.map((m) => m.label).join(", ")})`;
-    return expired.length > 0 ? `expired${expired[0]?.expiresAt ? ` on ${expired[0].expiresAt.slice(0, 10)}` : ""}` : void 0;
-  };
-  const hashes = needs.hashes ? gone(needs.hashes, [{ label: "hashes", is: (n) => n === "hashes" }]) : void 0;
-  if (hashes) {
-    stages.push("compute-hashes", "sign-upload");
-    reasons.push(`the hashes of run ${needs.hashes} ${hashes}: hashed and uploaded again (the same files)`);
-  }
-  const buildUsed = hashes !== void 0 || wanted.some((s) => USES_BUILD.includes(s));
-  const targetFiles = build.targets.map((t) => ({
-    label: t,
-    is: (n) => build.commit ? n === buildArtifactName(t, build.commit) : n.startsWith(`build-${t}-`)
-  }));
-  const rebuild = needs.build && buildUsed ? gone(needs.build, targetFiles) : void 0;
-  if (rebuild) {
-    stages.push("build");
-    if (state.stages.qualify.status !== "skipped") stages.push("qualify");
-    reasons.push(
-      `the build artifacts of run ${needs.build} ${rebuild}: built again from the same commit and build time`
-    );
-  }
-  return { stages, reasons };
-}
-
-// src/steps/claim-stages.ts
-async function claimStages(store, before, request2, run, lookup, at2, targets) {
-  const checked = claimants(before, run.workflowRunId);
-  const live = /* @__PURE__ */ new Set();
-  for (const id2 of checked) {
-    const reported = /^[1-9]\d{0,15}$/.test(id2) ? await readWorkflowRun(lookup.github, lookup.repo, Number(id2)) : void 0;
-    if (reported && String(reported.id) === id2 && reported.repo.toLowerCase() === lookup.repo.toLowerCase() && reported.status !== "completed" && (!lookup.workflowPath || reported.path === lookup.workflowPath))
-      live.add(id2);
-  }
-  const needs = artifactRunsNeeded(before, stagesToRerun(before, request2));
-  const listed = {};
-  for (const id2 of new Set(Object.values(needs)))
-    listed[id2] = await readRunArtifacts(lookup.github, lookup.repo, id2);
-  let decision;
-  await store.appendDecided((events) => {
-    const state = deriveState(events);
-    const remake = stagesToRemake(state, stagesToRerun(state, request2), listed, {
-      targets,
-      commit: state.request?.commit
-    });
-    decision = decideRun(state, request2, run, { live, checked: new Set(checked) }, at2, remake);
-    return decision.events;
-  });
-  return decision;
-}
-
-// src/core/ledger/tracking.ts
-var HOUR_MS = 36e5;
-function reviewPingsDue(state, expected, now, ping, version2) {
-  if (!ping || state.rollback) return [];
-  return state.downstream.flatMap((d) => {
-    const reportsMerge = expected.find((x) => x.name === d.name)?.reportBack.includes("merge");
-    if (!reportsMerge || !d.pr || d.merged || d.closed || !d.prOpenedAt) return [];
-    const waited = Date.parse(now) - Date.parse(d.prOpenedAt);
-    const key = `review-ping:${d.name}:${d.pr.number}`;
-    if (waited < ping.afterHours * HOUR_MS || state.comments.has(key)) return [];
-    return [
-      {
-        key,
-        purpose: "review-ping",
-        body: `${ping.notify.join(" ")} the ${d.name} PR of release ${version2} has waited ${Math.floor(waited / HOUR_MS)} h without being merged: ${d.pr.url} — please review it (its CI: ${d.ci}).`
-      }
-    ];
-  });
-}
-function commentsDue(state, expected, notify, version2) {
-  const due = [];
-  const who = notify.length ? `${notify.join(" ")} ` : "";
-  const [first] = state.failures;
-  if (first && !state.comments.has("first-failure")) {
-    due.push({
-      key: "first-failure",
-      purpose: "first-failure",
-      body: `${who}release ${version2} needs attention: **${first.what}** — ${first.detail.slice(0, 500)}${first.runUrl ? ` ([log](${first.runUrl}))` : ""}. The dashboard above says what to do next.`
-    });
-  }
-  for (const r of state.reruns) {
-    const key = `rerun:${r.at}`;
-    if (!state.comments.has(key)) {
-      due.push({
-        key,
-        purpose: "rerun",
-        body: `Rerun requested by ${r.by}: ${r.stages.length ? r.stages.join(", ") : "nothing left to redo"}.${r.detail ? ` ${r.detail}` : ""}`
-      });
-    }
-  }
-  if (state.rollback && !state.comments.has("yanked")) {
-    due.push({
-      key: "yanked",
-      purpose: "yanked",
-      body: `${who}release ${version2} was yanked by ${state.rollback.by}: ${state.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
-    });
-  }
-  if (!state.rollback && isComplete(state, expected) && !state.comments.has("complete")) {
-    due.push({
-      key: "complete",
-      purpose: "complete",
-      body: `Release ${version2} is complete: every stage and every downstream repo is done.`
-    });
-  }
-  return due;
-}
-function versionFromTrackingTitle(template, title) {
-  const pattern = template.split(/(\{[a-z-]+\})/).map(
-    (part) => part === "{version}" ? "(?<version>\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.-]+)?)" : /^\{[a-z-]+\}$/.test(part) ? ".+?" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-  ).join("");
-  return new RegExp(`^${pattern}$`).exec(title)?.groups?.version;
-}
-function wantedIssueState(state, expected) {
-  if (state.rollback)
-    return yankDone(
-      state,
-      expected.map((x) => x.name)
-    ) ? "closed" : "open";
-  const lastRerun = state.reruns.at(-1)?.at;
-  const rerunPending = lastRerun !== void 0 && STAGES.some((s) => state.stages[s].status === "running");
-  return isComplete(state, expected) && !rerunPending ? "closed" : "open";
-}
-
-// src/steps/tracking-issue-sync.ts
+// src/steps/track/tracking-issue-sync.ts
 async function syncTrackingIssue(store, issues, input2) {
   let snapshot = await store.read();
   let state = deriveState(snapshot.events);
@@ -57600,8 +58116,8 @@ async function syncTrackingIssue(store, issues, input2) {
   return { issue: issue3, state, snapshot };
 }
 
-// src/core/ledger/report-back.ts
-var downstreamStatusSchema = external_exports.strictObject({
+// src/core/ledger/downstream-report.ts
+var downstreamReportSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   repo: external_exports.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
@@ -57617,11 +58133,11 @@ var downstreamStatusSchema = external_exports.strictObject({
   runId: external_exports.string().regex(/^\d{1,20}$/)
 });
 function reportToEvent(input2, config2, version2, at2) {
-  const parsed = downstreamStatusSchema.safeParse(input2, { reportInput: true });
+  const parsed = downstreamReportSchema.safeParse(input2, { reportInput: true });
   if (!parsed.success) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status payload is invalid:
+      `downstream report is invalid:
 ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
       "send it with the report-status workflow of the same release-relay version"
     );
@@ -57630,7 +58146,7 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
   if (p.releaseId !== `${config2.project}@${version2}`) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status is for ${p.releaseId}, not ${config2.project}@${version2}`,
+      `downstream report is for ${p.releaseId}, not ${config2.project}@${version2}`,
       "check the version the report was sent for"
     );
   }
@@ -57638,7 +58154,7 @@ ${describeIssues(parsed.error.issues).map((l) => `  ${l}`).join("\n")}`,
   if (!downstream) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status from ${p.repo}, which is not a downstream in release-relay.yml`,
+      `downstream report from ${p.repo}, which is not a downstream in release-relay.yml`,
       "only configured downstream repos may report; add it to downstream or ignore the report"
     );
   }
@@ -57870,7 +58386,7 @@ function runIdOfUrl(url3, serverUrl, repo) {
 
 // src/core/trust/senders.ts
 function assertSenderAllowed(config2, eventType, sender) {
-  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamStatus";
+  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamReport";
   const allowed = config2.senders?.[key];
   if (allowed?.some((login) => login.toLowerCase() === sender.toLowerCase())) return;
   const who = eventType === "release-requested" ? "the account of the main repo's dispatch token (or its GitHub App, as name[bot])" : "the account of the downstream repos' report token (or its GitHub App, as name[bot])";
@@ -57883,28 +58399,25 @@ function assertSenderAllowed(config2, eventType, sender) {
 var REFUSED_EVENTS_KEPT = 20;
 var mayRecordRefusal = (events) => events.filter((e) => e.type === "refused").length < REFUSED_EVENTS_KEPT;
 
-// src/steps/verify-report.ts
+// src/steps/track/verify-report.ts
 async function verifyReport(reportText, config2, version2, state, deps) {
-  assertSenderAllowed(config2, "downstream-status", deps.sender);
-  let raw;
-  try {
-    raw = JSON.parse(reportText);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      "downstream-status payload is not JSON",
-      "pass toJSON(github.event.client_payload)"
-    );
-  }
+  assertSenderAllowed(config2, "downstream-report", deps.sender);
+  const raw = parseJsonInput(
+    reportText,
+    external_exports.unknown(),
+    "downstream report",
+    "pass toJSON(github.event.client_payload)",
+    "E_PAYLOAD"
+  );
   const claimed = reportToEvent(raw, config2, version2, deps.now);
-  const report = downstreamStatusSchema.parse(raw);
+  const report = downstreamReportSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
   const recordedState = state.downstream.find((d) => d.name === downstream);
-  const runId2 = Number(report.runId);
+  const runId3 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
   const github = () => deps.clientFor?.(report.repo) ?? deps.github;
   const found = !recordedState?.pr && !recordedState?.dispatched && deps.appLogin && downstream && report.kind !== "page-published" ? releasePullOf(
-    await readPullsOfBranch(github(), report.repo, `release-relay/${version2}/${downstream}`),
+    await readPullsOfBranch(github(), report.repo, releaseBranch(version2, downstream)),
     report.repo,
     deps.appLogin
   ) : void 0;
@@ -57914,7 +58427,7 @@ async function verifyReport(reportText, config2, version2, state, deps) {
     claimed,
     { pull: recorded, dispatchedAt: recordedState?.dispatched?.at },
     {
-      senderRun: runId2 <= MAX_RUN_ID ? await readWorkflowRun(github(), report.repo, runId2) : void 0,
+      senderRun: runId3 <= MAX_RUN_ID ? await readWorkflowRun(github(), report.repo, runId3) : void 0,
       pull: recorded ? await readPull(github(), report.repo, recorded.number) : void 0,
       namedRun: named === void 0 ? void 0 : await readWorkflowRun(github(), report.repo, named)
     }
@@ -57954,7 +58467,7 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
       id: `refused:${deps.run.runId}`,
       at: at2,
       type: "refused",
-      what: "downstream-status",
+      what: "downstream-report",
       sender: sender.slice(0, 100),
       reason: error63.message.slice(0, 1e3),
       ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
@@ -57963,32 +58476,72 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
   }
 }
 
-// src/steps/verify-stage-runs.ts
-function workflowPathOf(workflowRef, repo) {
-  const prefix = `${repo}/`.toLowerCase();
-  if (!workflowRef?.toLowerCase().startsWith(prefix)) return void 0;
-  return workflowRef.slice(prefix.length).split("@")[0];
-}
-async function verifyStageRuns(github, repo, workflowPath, stageRuns) {
-  const checked = /* @__PURE__ */ new Map();
-  for (const [stage, runId2] of Object.entries(stageRuns)) {
-    if (!checked.has(runId2)) {
-      const run = /^\d{1,15}$/.test(runId2) ? await readWorkflowRun(github, repo, Number(runId2)) : void 0;
-      const problem2 = !run ? `GitHub knows no run ${runId2} in ${repo}` : run.repo.toLowerCase() !== repo.toLowerCase() ? `run ${runId2} belongs to ${run.repo}` : workflowPath && run.path !== workflowPath ? `run ${runId2} is a run of ${run.path}, not ${workflowPath}` : void 0;
-      checked.set(runId2, problem2);
-    }
-    const problem = checked.get(runId2);
-    if (problem)
-      throw new ReleaseRelayError(
-        "E_LEDGER",
-        `the ledger says stage ${stage} ran in run ${runId2}, but ${problem}; its artifacts are not taken`,
-        "someone wrote to the ledger branch by hand or with another token: rerun with stages: all, and restrict who may push to release-relay-ledger/* (a ruleset that only the App bypasses)"
-      );
+// src/steps/track/track.ts
+async function trackRelease(input2, config2, deps) {
+  const version2 = parseVersion(input2.version);
+  const store = new LedgerStore(
+    deps.github,
+    config2.tracking.repo,
+    ledgerKey(config2, version2.version),
+    deps.sleep ? { sleep: deps.sleep } : {}
+  );
+  const now = () => deps.now().toISOString();
+  const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
+  const expected = downstreamExpectations(config2);
+  const report = input2.report !== void 0 ? await reportEvents(
+    input2.report,
+    config2,
+    version2.version,
+    store,
+    { ...deps, appLogin: input2.appSlug ? `${input2.appSlug}[bot]` : void 0 },
+    now()
+  ) : void 0;
+  let events = report ? report.events : eventsOfTrackRequest(input2, deps.run, now());
+  let rerun;
+  if (input2.rerun !== void 0) {
+    rerun = await claimRerun(
+      store,
+      config2,
+      version2,
+      input2.rerun,
+      deps.run,
+      deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
+      now()
+    );
+    events = [];
   }
+  const batch = [...events, ...jobOutcomeEvents(input2, config2, version2, deps.run, now())];
+  const progress = { runJobs: input2.runJobs, batch, starting: input2.starting, awaiting: input2.awaiting };
+  const appended = batch.length > 0 || input2.runJobs || input2.starting || input2.awaiting ? (await store.appendDecided(
+    (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
+  )).appended : false;
+  const { issue: issue3, state, snapshot } = await syncTrackingIssue(
+    store,
+    new TrackingIssues(deps.github, config2.tracking.repo),
+    {
+      config: config2,
+      version: version2.version,
+      title,
+      expected,
+      appSlug: input2.appSlug,
+      ctx: (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl),
+      now
+    }
+  );
+  if (report?.refusal) throw report.refusal;
+  return {
+    issue: issue3,
+    state,
+    head: snapshot.head,
+    appended,
+    stagesToRun: rerun?.stages ?? stagesToRerun(state, "failed"),
+    held: rerun?.held ?? [],
+    requestSha: state.request?.commit
+  };
 }
 
-// src/actions/review-sweep.ts
-async function sweepOpenReleases(config2, base2, deps, track) {
+// src/steps/track/review-sweep.ts
+async function sweepOpenReleases(config2, base2, deps) {
   const titles = await new TrackingIssues(deps.github, config2.tracking.repo).openTitles(
     config2.tracking.labels[0],
     base2.appSlug ? `${base2.appSlug}[bot]` : void 0
@@ -58000,7 +58553,7 @@ async function sweepOpenReleases(config2, base2, deps, track) {
   const failed = [];
   for (const version2 of versions)
     try {
-      done.push({ version: version2, result: await track({ ...base2, version: version2 }, config2, deps) });
+      done.push({ version: version2, result: await trackRelease({ ...base2, version: version2 }, config2, deps) });
     } catch (error63) {
       failed.push(error63);
     }
@@ -58008,366 +58561,109 @@ async function sweepOpenReleases(config2, base2, deps, track) {
   return done;
 }
 
-// src/actions/track-status-settings.ts
-var INPUTS = [
-  "config-path",
-  "environment",
-  "version",
-  "token",
-  "event",
-  "stage",
-  "status",
-  "detail",
-  "report",
-  "plan",
-  "rerun",
-  "prs",
-  "hashes-file",
-  "job-results",
-  "qualify-logs",
-  "approvals-of-run",
-  "run-token",
-  "app-slug",
-  "sweep",
-  "progress-of-run",
-  "awaiting-approval",
-  "awaiting-stages",
-  "starting",
-  ...EXTRA_TOKEN_INPUTS
-];
-var commaList = external_exports.string().transform(
-  (s) => s.split(",").map((x) => x.trim()).filter(Boolean)
-);
-var stageList = commaList.pipe(external_exports.array(external_exports.enum(STAGES)).min(1));
-var inputsSchema = external_exports.object({
-  "config-path": external_exports.string().default("release-relay.yml"),
-  environment: environmentNameSchema.optional(),
-  version: versionInputSchema.optional(),
-  token: external_exports.string().min(1),
-  ...extraTokenInputs,
-  event: external_exports.string().optional(),
-  stage: external_exports.enum(STAGES).optional(),
-  status: external_exports.enum(["started", "succeeded", "failed", "skipped"]).optional(),
-  detail: external_exports.string().max(2e3).optional(),
-  report: external_exports.string().optional(),
-  plan: external_exports.string().optional(),
-  prs: external_exports.string().optional(),
-  "hashes-file": external_exports.string().optional(),
-  "job-results": external_exports.string().optional(),
-  "qualify-logs": external_exports.string().optional(),
-  "approvals-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
-  "run-token": external_exports.string().min(1).optional(),
-  "app-slug": external_exports.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-    error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
-  }).optional(),
-  sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
-  "progress-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
-  "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
-  starting: stageList.optional(),
-  "awaiting-stages": stageList.optional(),
-  rerun: external_exports.string().transform(
-    (s) => s === "failed" || s === "all" ? s : s.split(",").map((x) => x.trim()).filter(Boolean)
-  ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
-}).refine(
-  (i) => [
-    i.event,
-    i.stage,
-    i.report,
-    i.plan,
-    i.rerun,
-    i.sweep,
-    i.prs ?? i["hashes-file"] ?? i["job-results"] ?? i["qualify-logs"] ?? i["approvals-of-run"]
-  ].filter((x) => x !== void 0).length <= 1,
-  {
-    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`"
-  }
-).refine((i) => i.stage === void 0 === (i.status === void 0), {
-  error: "`stage` and `status` go together"
-}).refine((i) => i["awaiting-approval"] === void 0 === (i["awaiting-stages"] === void 0), {
-  error: "`awaiting-approval` (the environment) and `awaiting-stages` go together"
-}).transform((i) => ({
-  configPath: i["config-path"],
-  environment: i.environment,
-  // A report names its release ("<project>@<version>"); the payload is validated in full later.
-  // A sweep looks at every open release; each is then tracked under its own version.
-  version: i.version ?? (i.sweep ? "" : versionOfReport(i.report)),
-  sweep: i.sweep,
-  token: i.token,
-  event: i.event,
-  stage: i.stage,
-  status: i.status,
-  detail: i.detail,
-  report: i.report,
-  plan: i.plan,
-  rerun: i.rerun,
-  prs: i.prs,
-  hashesFile: i["hashes-file"],
-  jobResults: i["job-results"],
-  qualifyLogsDir: i["qualify-logs"],
-  approvalsOfRun: i["approvals-of-run"],
-  runToken: i["run-token"],
-  appSlug: i["app-slug"],
-  progressOfRun: i["progress-of-run"],
-  awaitingApproval: i["awaiting-approval"],
-  awaitingStages: i["awaiting-stages"],
-  starting: i.starting,
-  /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
-  tokens: installationTokens(i)
-}));
-function versionOfReport(report) {
-  const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
-  if (!releaseId)
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      "downstream-status payload has no valid releaseId",
-      "send it with the report-status workflow"
-    );
-  return releaseId;
+// src/steps/track/verify-stage-runs.ts
+function workflowPathOf(workflowRef, repo) {
+  const prefix = `${repo}/`.toLowerCase();
+  if (!workflowRef?.toLowerCase().startsWith(prefix)) return void 0;
+  return workflowRef.slice(prefix.length).split("@")[0];
 }
-function eventsFromSettings(settings, config2, run, now) {
-  const link = run.runUrl ? { runUrl: run.runUrl } : {};
-  if (settings.event !== void 0) {
-    let raw;
-    try {
-      raw = JSON.parse(settings.event);
-    } catch {
-      throw new ReleaseRelayError("E_INPUT", "input event is not JSON", "pass a ledger event as JSON");
+async function verifyStageRuns(github, repo, workflowPath, stageRuns) {
+  const checked = /* @__PURE__ */ new Map();
+  for (const [stage, runId3] of Object.entries(stageRuns)) {
+    if (!checked.has(runId3)) {
+      const run = /^\d{1,15}$/.test(runId3) ? await readWorkflowRun(github, repo, Number(runId3)) : void 0;
+      const problem2 = !run ? `GitHub knows no run ${runId3} in ${repo}` : run.repo.toLowerCase() !== repo.toLowerCase() ? `run ${runId3} belongs to ${run.repo}` : workflowPath && run.path !== workflowPath ? `run ${runId3} is a run of ${run.path}, not ${workflowPath}` : void 0;
+      checked.set(runId3, problem2);
     }
-    const parsed = ledgerEventSchema.safeParse({ at: now, ...link, ...raw });
-    if (!parsed.success)
+    const problem = checked.get(runId3);
+    if (problem)
       throw new ReleaseRelayError(
-        "E_INPUT",
-        `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
-        "see src/core/ledger.ts for the event types"
+        "E_LEDGER",
+        `the ledger says stage ${stage} ran in run ${runId3}, but ${problem}; its artifacts are not taken`,
+        "someone wrote to the ledger branch by hand or with another token: rerun with stages: all, and restrict who may push to release-relay-ledger/* (a ruleset that only the App bypasses)"
       );
-    return [parsed.data];
   }
-  if (settings.plan !== void 0) {
-    const plan = parseJsonInput(
-      settings.plan,
-      releasePlanSchema,
-      "input plan",
-      "pass the plan output of build-matrix unchanged"
-    );
-    const request2 = {
-      id: `request:${plan.commit}`,
-      at: now,
-      type: "request",
-      tag: plan.tag,
-      commit: plan.commit,
-      requestedAt: plan.buildTime,
-      ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
-      ...plan.requestedBy ? { by: plan.requestedBy } : {},
-      ...plan.unverified?.length ? { unverified: plan.unverified } : {},
-      ...link
-    };
-    const noQualify = {
-      id: "stage:qualify:skipped:not-configured",
-      at: now,
-      type: "stage",
-      stage: "qualify",
-      status: "skipped",
-      detail: "no qualify command in release-relay.yml"
-    };
-    return plan.qualify ? [request2] : [request2, noQualify];
-  }
-  if (settings.stage && settings.status)
-    return [stageEvent(settings.stage, settings.status, run, now, settings.detail)];
-  if (settings.report !== void 0) {
-    let raw;
-    try {
-      raw = JSON.parse(settings.report);
-    } catch {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        "downstream-status payload is not JSON",
-        "pass toJSON(github.event.client_payload)"
-      );
-    }
-    return [reportToEvent(raw, config2, settings.version, now)];
-  }
-  return [];
 }
 
-// src/actions/track-status.ts
-async function runTrackStatus(settings, config2, deps) {
-  const version2 = parseVersion(settings.version);
-  const store = new LedgerStore(
-    deps.github,
-    config2.tracking.repo,
-    ledgerKey(config2, version2.version),
-    deps.sleep ? { sleep: deps.sleep } : {}
-  );
-  const issues = new TrackingIssues(deps.github, config2.tracking.repo);
-  const now = () => deps.now().toISOString();
-  const expected = downstreamExpectations(config2);
-  const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
-  const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  const report = settings.report !== void 0 ? await reportEvents(
-    settings.report,
-    config2,
-    version2.version,
-    store,
-    { ...deps, appLogin: settings.appSlug ? `${settings.appSlug}[bot]` : void 0 },
-    now()
-  ) : void 0;
-  let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
-  let rerun;
-  let held = [];
-  if (settings.rerun !== void 0) {
-    const ledgerState = deriveState((await store.read()).events);
-    const yanked = ledgerState.rollback;
-    if (yanked)
-      throw new ReleaseRelayError(
-        "E_YANKED",
-        `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
-        "release a new version with the fix instead"
-      );
-    const decision = await claimStages(
-      store,
-      ledgerState,
-      settings.rerun,
-      {
-        runId: deps.run.runId,
-        workflowRunId: deps.run.workflowRunId ?? deps.run.runId,
-        actor: deps.run.actor ?? "unknown",
-        runUrl: deps.run.runUrl
-      },
-      deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
-      now(),
-      targetArtifacts(config2, version2).map((t) => t.target)
-    );
-    rerun = decision.stages;
-    held = decision.held;
-    events = [];
-  }
-  const qualification = settings.qualifyLogs ? qualificationEvents(
-    settings.qualifyLogs,
-    targetArtifacts(config2, version2).map((t) => t.target),
-    deps.run,
-    now()
-  ) : [];
-  const qualifyDetail = qualifyFailureDetail(qualification);
-  const batch = [
-    ...events,
-    ...settings.jobResults ? stageEventsFromJobResults(
-      settings.jobResults,
-      deps.run,
-      now(),
-      qualifyDetail ? { qualify: qualifyDetail } : {},
-      settings.runJobs ? stageEndTimes(settings.runJobs) : {}
-    ) : [],
-    ...qualification,
-    ...settings.approvals && settings.approvalsOfRun ? approvalEvents(settings.approvals, settings.approvalsOfRun, now()) : [],
-    ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
-    ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
-  ];
-  const progress = {
-    runJobs: settings.runJobs,
-    batch,
-    starting: settings.starting,
-    awaiting: settings.awaiting
-  };
-  const appended = batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting ? (await store.appendDecided(
-    (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
-  )).appended : false;
-  const { issue: issue3, state, snapshot } = await syncTrackingIssue(store, issues, {
-    config: config2,
-    version: version2.version,
-    title,
-    expected,
-    appSlug: settings.appSlug,
-    ctx,
-    now
-  });
-  if (report?.refusal) throw report.refusal;
-  return {
-    issue: issue3,
-    state,
-    head: snapshot.head,
-    appended,
-    stagesToRun: rerun ?? stagesToRerun(state, "failed"),
-    held,
-    requestSha: state.request?.commit
-  };
-}
-async function main() {
-  const settings = readInputs(inputsSchema, INPUTS);
-  for (const token of settings.tokens) if (token) setSecret(token);
-  if (settings.runToken) setSecret(settings.runToken);
-  const context = readRunContext();
-  const config2 = await readConfigFile(settings.configPath, settings.environment);
-  const github = createGitHubClient({ token: settings.token, baseUrl: context.apiUrl });
-  const runId2 = runAttemptId();
+// src/steps/track/track-status.ts
+async function trackStatus(settings, config2, deps) {
+  const { github: runs, repo } = deps.runLookup;
   const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : void 0;
-  const runs = settings.runToken ? createGitHubClient({ token: settings.runToken, baseUrl: context.apiUrl }) : github;
-  const approvals = settings.approvalsOfRun ? await readRunApprovals(runs, context.repository, settings.approvalsOfRun) : void 0;
-  const runJobs = settings.progressOfRun ? await readRunJobs(runs, context.repository, settings.progressOfRun) : void 0;
+  const approvals = settings.approvalsOfRun ? await readRunApprovals(runs, repo, settings.approvalsOfRun) : void 0;
+  const runJobs = settings.progressOfRun ? await readRunJobs(runs, repo, settings.progressOfRun) : void 0;
   const awaiting = settings.awaitingApproval && settings.awaitingStages ? {
     environment: settings.awaitingApproval,
     stages: settings.awaitingStages,
-    reviewers: await readEnvironmentReviewers(runs, context.repository, settings.awaitingApproval)
+    reviewers: await readEnvironmentReviewers(runs, repo, settings.awaitingApproval)
   } : void 0;
-  const deps = {
-    github,
-    // The workflow run id is what a rerun downloads this stage's artifacts from.
-    run: {
-      runId: runId2,
-      runUrl: context.runUrl,
-      workflowRunId: process.env.GITHUB_RUN_ID,
-      actor: context.actor,
-      serverUrl: context.serverUrl,
-      sender: readEventSender()
-    },
-    now: () => /* @__PURE__ */ new Date(),
-    clientFor: installationClients(
-      config2,
-      settings.tokens,
-      (token) => createGitHubClient({ token, baseUrl: context.apiUrl })
-    ),
-    runLookup: {
-      github: runs,
-      repo: context.repository,
-      workflowPath: workflowPathOf(process.env.GITHUB_WORKFLOW_REF, context.repository)
-    }
-  };
-  if (settings.sweep) {
-    const swept = await sweepOpenReleases(config2, { ...settings, sweep: void 0 }, deps, runTrackStatus);
-    info(`Open releases looked at: ${swept.map((s) => s.version).join(", ") || "none"}`);
-    return;
+  const { sweep, ...base2 } = settings;
+  if (sweep) {
+    const swept = await sweepOpenReleases(config2, base2, deps);
+    return { swept: swept.map((s) => s.version) };
   }
-  const result = await runTrackStatus(
+  const tracked = await trackRelease(
     { ...settings, hashes, qualifyLogs, approvals, runJobs, awaiting },
     config2,
     deps
   );
+  const stageRuns = stageRunsHandedOn(tracked.state, tracked.stagesToRun);
+  if (settings.rerun !== void 0)
+    await verifyStageRuns(deps.github, repo, deps.runLookup.workflowPath, stageRuns);
+  return { tracked, stageRuns };
+}
+function trackStatusDeps(settings, config2, context, env) {
+  const make = (token) => createGitHubClient({ token, baseUrl: context.apiUrl });
+  const github = make(settings.token);
+  return {
+    github,
+    run: {
+      runId: runAttemptId(env),
+      runUrl: context.runUrl,
+      // The workflow run id is what a rerun downloads this stage's artifacts from.
+      workflowRunId: env.GITHUB_RUN_ID,
+      actor: context.actor,
+      serverUrl: context.serverUrl,
+      sender: readEventSender(env)
+    },
+    now: () => /* @__PURE__ */ new Date(),
+    clientFor: installationClients(config2, settings.tokens, make),
+    // The runs of this repo (the workflow runs in the repo it records) are read with run-token when
+    // given: whether a run that claimed a stage still runs, who approved, which job waits.
+    runLookup: {
+      github: settings.runToken ? make(settings.runToken) : github,
+      repo: context.repository,
+      workflowPath: workflowPathOf(env.GITHUB_WORKFLOW_REF, context.repository)
+    }
+  };
+}
+
+// src/actions/track-status.ts
+async function main() {
+  const settings = readInputs(trackStatusInputs);
+  for (const token of [...settings.tokens, settings.runToken]) if (token) setSecret(token);
+  const context = readRunContext();
+  const config2 = await readConfigFile(settings.configPath, settings.environment);
+  const outcome = await trackStatus(
+    settings,
+    config2,
+    trackStatusDeps(settings, config2, context, process.env)
+  );
+  if ("swept" in outcome) {
+    info(`Open releases looked at: ${outcome.swept.join(", ") || "none"}`);
+    return;
+  }
+  const { tracked: result, stageRuns } = outcome;
   setOutput("issue-number", String(result.issue.number));
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);
-  setOutput("complete", String(result.issue.state === "closed" && !result.state.rollback));
+  setOutput("complete", String(releaseComplete(result.issue.state === "closed", result.state)));
   for (const { stage, runId: runId3 } of result.held)
     warning(`${stage} is being run by run ${runId3} of this release: this run runs nothing`);
   setOutput("stages-to-run", JSON.stringify(result.stagesToRun));
   setOutput("request-sha", result.requestSha ?? "");
   setOutput("request-at", result.state.request?.requestedAt ?? "");
-  setOutput(
-    "recorded-prs",
-    JSON.stringify(result.state.downstream.filter((d) => d.pr || d.dispatched).map((d) => d.name))
-  );
-  const stageRuns = Object.fromEntries(
-    STAGES.flatMap((s) => {
-      const runId3 = result.state.stages[s].runId;
-      return runId3 && !result.stagesToRun.includes(s) ? [[s, runId3]] : [];
-    })
-  );
-  if (settings.rerun !== void 0)
-    await verifyStageRuns(
-      github,
-      context.repository,
-      workflowPathOf(process.env.GITHUB_WORKFLOW_REF, context.repository),
-      stageRuns
-    );
+  setOutput("recorded-prs", JSON.stringify(downstreamsRecorded(result.state)));
   setOutput("stage-runs", JSON.stringify(stageRuns));
   await summary.addRaw(result.issue.body).write();
 }

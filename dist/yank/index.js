@@ -23580,7 +23580,7 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
+      const lines = scalar.source ? splitLines2(scalar.source) : [];
       let chompStart = lines.length;
       for (let i5 = lines.length - 1; i5 >= 0; --i5) {
         const content = lines[i5][1];
@@ -23738,7 +23738,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       return { mode, indent, chomp, comment, length };
     }
-    function splitLines(source) {
+    function splitLines2(source) {
       const split4 = source.split(/\n( *)/);
       const first = split4[0];
       const m3 = first.match(/^( *)/);
@@ -26375,7 +26375,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26401,7 +26401,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning3) => log.warn(doc.options.logLevel, warning3));
@@ -26437,7 +26437,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse9;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -26491,6 +26491,2219 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/semver/internal/constants.js
+var require_constants6 = __commonJS({
+  "node_modules/semver/internal/constants.js"(exports, module) {
+    "use strict";
+    var SEMVER_SPEC_VERSION = "2.0.0";
+    var MAX_LENGTH = 256;
+    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
+    9007199254740991;
+    var MAX_SAFE_COMPONENT_LENGTH = 16;
+    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
+    var WHITESPACE_CHARACTERS = [
+      "	",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      " ",
+      "\u2028",
+      "\u2029",
+      " ",
+      " ",
+      "　",
+      "\uFEFF"
+    ];
+    var RELEASE_TYPES = [
+      "major",
+      "premajor",
+      "minor",
+      "preminor",
+      "patch",
+      "prepatch",
+      "prerelease"
+    ];
+    module.exports = {
+      MAX_LENGTH,
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_SAFE_INTEGER,
+      WHITESPACE_CHARACTERS,
+      RELEASE_TYPES,
+      SEMVER_SPEC_VERSION,
+      FLAG_INCLUDE_PRERELEASE: 1,
+      FLAG_LOOSE: 2
+    };
+  }
+});
+
+// node_modules/semver/internal/debug.js
+var require_debug = __commonJS({
+  "node_modules/semver/internal/debug.js"(exports, module) {
+    "use strict";
+    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
+    };
+    module.exports = debug2;
+  }
+});
+
+// node_modules/semver/internal/re.js
+var require_re = __commonJS({
+  "node_modules/semver/internal/re.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_SAFE_COMPONENT_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      MAX_LENGTH
+    } = require_constants6();
+    var debug2 = require_debug();
+    exports = module.exports = {};
+    var re = exports.re = [];
+    var safeRe = exports.safeRe = [];
+    var src = exports.src = [];
+    var safeSrc = exports.safeSrc = [];
+    var t = exports.t = {};
+    var R = 0;
+    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
+    var safeRegexReplacements = [
+      ["\\s", 1],
+      ["\\d", MAX_LENGTH],
+      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
+    ];
+    var makeSafeRegex = (value) => {
+      for (const [token, max] of safeRegexReplacements) {
+        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
+      }
+      return value;
+    };
+    var createToken = (name2, value, isGlobal) => {
+      const safe = makeSafeRegex(value);
+      const index = R++;
+      debug2(name2, index, value);
+      t[name2] = index;
+      src[index] = value;
+      safeSrc[index] = safe;
+      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
+      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
+    };
+    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
+    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
+    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
+    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
+    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
+    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
+    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
+    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
+    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
+    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
+    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
+    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
+    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
+    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
+    createToken("GTLT", "((?:<|>)?=?)");
+    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
+    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
+    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
+    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
+    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
+    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
+    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
+    createToken("COERCERTL", src[t.COERCE], true);
+    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
+    createToken("LONETILDE", "(?:~>?)");
+    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
+    exports.tildeTrimReplace = "$1~";
+    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
+    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("LONECARET", "(?:\\^)");
+    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
+    exports.caretTrimReplace = "$1^";
+    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
+    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
+    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
+    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
+    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
+    exports.comparatorTrimReplace = "$1$2$3";
+    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
+    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
+    createToken("STAR", "(<|>)?=?\\s*\\*");
+    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
+    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
+  }
+});
+
+// node_modules/semver/internal/parse-options.js
+var require_parse_options = __commonJS({
+  "node_modules/semver/internal/parse-options.js"(exports, module) {
+    "use strict";
+    var looseOption = Object.freeze({ loose: true });
+    var emptyOpts = Object.freeze({});
+    var parseOptions = (options) => {
+      if (!options) {
+        return emptyOpts;
+      }
+      if (typeof options !== "object") {
+        return looseOption;
+      }
+      return options;
+    };
+    module.exports = parseOptions;
+  }
+});
+
+// node_modules/semver/internal/identifiers.js
+var require_identifiers = __commonJS({
+  "node_modules/semver/internal/identifiers.js"(exports, module) {
+    "use strict";
+    var numeric = /^[0-9]+$/;
+    var compareIdentifiers = (a5, b5) => {
+      if (typeof a5 === "number" && typeof b5 === "number") {
+        return a5 === b5 ? 0 : a5 < b5 ? -1 : 1;
+      }
+      const anum = numeric.test(a5);
+      const bnum = numeric.test(b5);
+      if (anum && bnum) {
+        a5 = +a5;
+        b5 = +b5;
+      }
+      return a5 === b5 ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a5 < b5 ? -1 : 1;
+    };
+    var rcompareIdentifiers = (a5, b5) => compareIdentifiers(b5, a5);
+    module.exports = {
+      compareIdentifiers,
+      rcompareIdentifiers
+    };
+  }
+});
+
+// node_modules/semver/classes/semver.js
+var require_semver = __commonJS({
+  "node_modules/semver/classes/semver.js"(exports, module) {
+    "use strict";
+    var debug2 = require_debug();
+    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants6();
+    var { safeRe: re, t } = require_re();
+    var parseOptions = require_parse_options();
+    var { compareIdentifiers } = require_identifiers();
+    var isPrereleaseIdentifier = (prerelease, identifier) => {
+      const identifiers = identifier.split(".");
+      if (identifiers.length > prerelease.length) {
+        return false;
+      }
+      for (let i5 = 0; i5 < identifiers.length; i5++) {
+        if (compareIdentifiers(prerelease[i5], identifiers[i5]) !== 0) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var SemVer = class _SemVer {
+      constructor(version2, options) {
+        options = parseOptions(options);
+        if (version2 instanceof _SemVer) {
+          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
+            return version2;
+          } else {
+            version2 = version2.version;
+          }
+        } else if (typeof version2 !== "string") {
+          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
+        }
+        if (version2.length > MAX_LENGTH) {
+          throw new TypeError(
+            `version is longer than ${MAX_LENGTH} characters`
+          );
+        }
+        debug2("SemVer", version2, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        const m3 = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
+        if (!m3) {
+          throw new TypeError(`Invalid Version: ${version2}`);
+        }
+        this.raw = version2;
+        this.major = +m3[1];
+        this.minor = +m3[2];
+        this.patch = +m3[3];
+        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
+          throw new TypeError("Invalid major version");
+        }
+        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
+          throw new TypeError("Invalid minor version");
+        }
+        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
+          throw new TypeError("Invalid patch version");
+        }
+        if (!m3[4]) {
+          this.prerelease = [];
+        } else {
+          this.prerelease = m3[4].split(".").map((id2) => {
+            if (/^[0-9]+$/.test(id2)) {
+              const num = +id2;
+              if (num >= 0 && num < MAX_SAFE_INTEGER) {
+                return num;
+              }
+            }
+            return id2;
+          });
+        }
+        this.build = m3[5] ? m3[5].split(".") : [];
+        this.format();
+      }
+      format() {
+        this.version = `${this.major}.${this.minor}.${this.patch}`;
+        if (this.prerelease.length) {
+          this.version += `-${this.prerelease.join(".")}`;
+        }
+        return this.version;
+      }
+      toString() {
+        return this.version;
+      }
+      compare(other) {
+        debug2("SemVer.compare", this.version, this.options, other);
+        if (!(other instanceof _SemVer)) {
+          if (typeof other === "string" && other === this.version) {
+            return 0;
+          }
+          other = new _SemVer(other, this.options);
+        }
+        if (other.version === this.version) {
+          return 0;
+        }
+        return this.compareMain(other) || this.comparePre(other);
+      }
+      compareMain(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.major < other.major) {
+          return -1;
+        }
+        if (this.major > other.major) {
+          return 1;
+        }
+        if (this.minor < other.minor) {
+          return -1;
+        }
+        if (this.minor > other.minor) {
+          return 1;
+        }
+        if (this.patch < other.patch) {
+          return -1;
+        }
+        if (this.patch > other.patch) {
+          return 1;
+        }
+        return 0;
+      }
+      comparePre(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        if (this.prerelease.length && !other.prerelease.length) {
+          return -1;
+        } else if (!this.prerelease.length && other.prerelease.length) {
+          return 1;
+        } else if (!this.prerelease.length && !other.prerelease.length) {
+          return 0;
+        }
+        let i5 = 0;
+        do {
+          const a5 = this.prerelease[i5];
+          const b5 = other.prerelease[i5];
+          debug2("prerelease compare", i5, a5, b5);
+          if (a5 === void 0 && b5 === void 0) {
+            return 0;
+          } else if (b5 === void 0) {
+            return 1;
+          } else if (a5 === void 0) {
+            return -1;
+          } else if (a5 === b5) {
+            continue;
+          } else {
+            return compareIdentifiers(a5, b5);
+          }
+        } while (++i5);
+      }
+      compareBuild(other) {
+        if (!(other instanceof _SemVer)) {
+          other = new _SemVer(other, this.options);
+        }
+        let i5 = 0;
+        do {
+          const a5 = this.build[i5];
+          const b5 = other.build[i5];
+          debug2("build compare", i5, a5, b5);
+          if (a5 === void 0 && b5 === void 0) {
+            return 0;
+          } else if (b5 === void 0) {
+            return 1;
+          } else if (a5 === void 0) {
+            return -1;
+          } else if (a5 === b5) {
+            continue;
+          } else {
+            return compareIdentifiers(a5, b5);
+          }
+        } while (++i5);
+      }
+      // preminor will bump the version up to the next minor release, and immediately
+      // down to pre-release. premajor and prepatch work the same way.
+      inc(release2, identifier, identifierBase) {
+        if (release2.startsWith("pre")) {
+          if (!identifier && identifierBase === false) {
+            throw new Error("invalid increment argument: identifier is empty");
+          }
+          if (identifier) {
+            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
+            if (!match || match[1] !== identifier) {
+              throw new Error(`invalid identifier: ${identifier}`);
+            }
+          }
+        }
+        switch (release2) {
+          case "premajor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor = 0;
+            this.major++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "preminor":
+            this.prerelease.length = 0;
+            this.patch = 0;
+            this.minor++;
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "prepatch":
+            this.prerelease.length = 0;
+            this.inc("patch", identifier, identifierBase);
+            this.inc("pre", identifier, identifierBase);
+            break;
+          // If the input is a non-prerelease version, this acts the same as
+          // prepatch.
+          case "prerelease":
+            if (this.prerelease.length === 0) {
+              this.inc("patch", identifier, identifierBase);
+            }
+            this.inc("pre", identifier, identifierBase);
+            break;
+          case "release":
+            if (this.prerelease.length === 0) {
+              throw new Error(`version ${this.raw} is not a prerelease`);
+            }
+            this.prerelease.length = 0;
+            break;
+          case "major":
+            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
+              this.major++;
+            }
+            this.minor = 0;
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "minor":
+            if (this.patch !== 0 || this.prerelease.length === 0) {
+              this.minor++;
+            }
+            this.patch = 0;
+            this.prerelease = [];
+            break;
+          case "patch":
+            if (this.prerelease.length === 0) {
+              this.patch++;
+            }
+            this.prerelease = [];
+            break;
+          // This probably shouldn't be used publicly.
+          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
+          case "pre": {
+            const base2 = Number(identifierBase) ? 1 : 0;
+            if (this.prerelease.length === 0) {
+              this.prerelease = [base2];
+            } else {
+              let i5 = this.prerelease.length;
+              while (--i5 >= 0) {
+                if (typeof this.prerelease[i5] === "number") {
+                  this.prerelease[i5]++;
+                  i5 = -2;
+                }
+              }
+              if (i5 === -1) {
+                if (identifier === this.prerelease.join(".") && identifierBase === false) {
+                  throw new Error("invalid increment argument: identifier already exists");
+                }
+                this.prerelease.push(base2);
+              }
+            }
+            if (identifier) {
+              let prerelease = [identifier, base2];
+              if (identifierBase === false) {
+                prerelease = [identifier];
+              }
+              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
+                const prereleaseBase = this.prerelease[identifier.split(".").length];
+                if (isNaN(prereleaseBase)) {
+                  this.prerelease = prerelease;
+                }
+              } else {
+                this.prerelease = prerelease;
+              }
+            }
+            break;
+          }
+          default:
+            throw new Error(`invalid increment argument: ${release2}`);
+        }
+        this.raw = this.format();
+        if (this.build.length) {
+          this.raw += `+${this.build.join(".")}`;
+        }
+        return this;
+      }
+    };
+    module.exports = SemVer;
+  }
+});
+
+// node_modules/semver/functions/parse.js
+var require_parse2 = __commonJS({
+  "node_modules/semver/functions/parse.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse9 = (version2, options, throwErrors = false) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      try {
+        return new SemVer(version2, options);
+      } catch (er) {
+        if (!throwErrors) {
+          return null;
+        }
+        throw er;
+      }
+    };
+    module.exports = parse9;
+  }
+});
+
+// node_modules/semver/functions/valid.js
+var require_valid = __commonJS({
+  "node_modules/semver/functions/valid.js"(exports, module) {
+    "use strict";
+    var parse9 = require_parse2();
+    var valid = (version2, options) => {
+      const v = parse9(version2, options);
+      return v ? v.version : null;
+    };
+    module.exports = valid;
+  }
+});
+
+// node_modules/semver/functions/clean.js
+var require_clean = __commonJS({
+  "node_modules/semver/functions/clean.js"(exports, module) {
+    "use strict";
+    var parse9 = require_parse2();
+    var clean = (version2, options) => {
+      const s2 = parse9(version2.trim().replace(/^[=v]+/, ""), options);
+      return s2 ? s2.version : null;
+    };
+    module.exports = clean;
+  }
+});
+
+// node_modules/semver/functions/inc.js
+var require_inc = __commonJS({
+  "node_modules/semver/functions/inc.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var inc = (version2, release2, options, identifier, identifierBase) => {
+      if (typeof options === "string") {
+        identifierBase = identifier;
+        identifier = options;
+        options = void 0;
+      }
+      try {
+        return new SemVer(
+          version2 instanceof SemVer ? version2.version : version2,
+          options
+        ).inc(release2, identifier, identifierBase).version;
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = inc;
+  }
+});
+
+// node_modules/semver/functions/diff.js
+var require_diff = __commonJS({
+  "node_modules/semver/functions/diff.js"(exports, module) {
+    "use strict";
+    var parse9 = require_parse2();
+    var diff = (version1, version2) => {
+      const v1 = parse9(version1, null, true);
+      const v2 = parse9(version2, null, true);
+      const comparison = v1.compare(v2);
+      if (comparison === 0) {
+        return null;
+      }
+      const v1Higher = comparison > 0;
+      const highVersion = v1Higher ? v1 : v2;
+      const lowVersion = v1Higher ? v2 : v1;
+      const highHasPre = !!highVersion.prerelease.length;
+      const lowHasPre = !!lowVersion.prerelease.length;
+      if (lowHasPre && !highHasPre) {
+        if (!lowVersion.patch && !lowVersion.minor) {
+          return "major";
+        }
+        if (lowVersion.compareMain(highVersion) === 0) {
+          if (lowVersion.minor && !lowVersion.patch) {
+            return "minor";
+          }
+          return "patch";
+        }
+      }
+      const prefix = highHasPre ? "pre" : "";
+      if (v1.major !== v2.major) {
+        return prefix + "major";
+      }
+      if (v1.minor !== v2.minor) {
+        return prefix + "minor";
+      }
+      if (v1.patch !== v2.patch) {
+        return prefix + "patch";
+      }
+      return "prerelease";
+    };
+    module.exports = diff;
+  }
+});
+
+// node_modules/semver/functions/major.js
+var require_major = __commonJS({
+  "node_modules/semver/functions/major.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var major = (a5, loose) => new SemVer(a5, loose).major;
+    module.exports = major;
+  }
+});
+
+// node_modules/semver/functions/minor.js
+var require_minor = __commonJS({
+  "node_modules/semver/functions/minor.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var minor = (a5, loose) => new SemVer(a5, loose).minor;
+    module.exports = minor;
+  }
+});
+
+// node_modules/semver/functions/patch.js
+var require_patch = __commonJS({
+  "node_modules/semver/functions/patch.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var patch = (a5, loose) => new SemVer(a5, loose).patch;
+    module.exports = patch;
+  }
+});
+
+// node_modules/semver/functions/prerelease.js
+var require_prerelease = __commonJS({
+  "node_modules/semver/functions/prerelease.js"(exports, module) {
+    "use strict";
+    var parse9 = require_parse2();
+    var prerelease = (version2, options) => {
+      const parsed = parse9(version2, options);
+      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+    };
+    module.exports = prerelease;
+  }
+});
+
+// node_modules/semver/functions/compare.js
+var require_compare = __commonJS({
+  "node_modules/semver/functions/compare.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compare = (a5, b5, loose) => new SemVer(a5, loose).compare(new SemVer(b5, loose));
+    module.exports = compare;
+  }
+});
+
+// node_modules/semver/functions/rcompare.js
+var require_rcompare = __commonJS({
+  "node_modules/semver/functions/rcompare.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var rcompare = (a5, b5, loose) => compare(b5, a5, loose);
+    module.exports = rcompare;
+  }
+});
+
+// node_modules/semver/functions/compare-loose.js
+var require_compare_loose = __commonJS({
+  "node_modules/semver/functions/compare-loose.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var compareLoose = (a5, b5) => compare(a5, b5, true);
+    module.exports = compareLoose;
+  }
+});
+
+// node_modules/semver/functions/compare-build.js
+var require_compare_build = __commonJS({
+  "node_modules/semver/functions/compare-build.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var compareBuild = (a5, b5, loose) => {
+      const versionA = new SemVer(a5, loose);
+      const versionB = new SemVer(b5, loose);
+      return versionA.compare(versionB) || versionA.compareBuild(versionB);
+    };
+    module.exports = compareBuild;
+  }
+});
+
+// node_modules/semver/functions/sort.js
+var require_sort = __commonJS({
+  "node_modules/semver/functions/sort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var sort = (list2, loose) => list2.sort((a5, b5) => compareBuild(a5, b5, loose));
+    module.exports = sort;
+  }
+});
+
+// node_modules/semver/functions/rsort.js
+var require_rsort = __commonJS({
+  "node_modules/semver/functions/rsort.js"(exports, module) {
+    "use strict";
+    var compareBuild = require_compare_build();
+    var rsort = (list2, loose) => list2.sort((a5, b5) => compareBuild(b5, a5, loose));
+    module.exports = rsort;
+  }
+});
+
+// node_modules/semver/functions/gt.js
+var require_gt = __commonJS({
+  "node_modules/semver/functions/gt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gt = (a5, b5, loose) => compare(a5, b5, loose) > 0;
+    module.exports = gt;
+  }
+});
+
+// node_modules/semver/functions/lt.js
+var require_lt = __commonJS({
+  "node_modules/semver/functions/lt.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lt = (a5, b5, loose) => compare(a5, b5, loose) < 0;
+    module.exports = lt;
+  }
+});
+
+// node_modules/semver/functions/eq.js
+var require_eq = __commonJS({
+  "node_modules/semver/functions/eq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var eq = (a5, b5, loose) => compare(a5, b5, loose) === 0;
+    module.exports = eq;
+  }
+});
+
+// node_modules/semver/functions/neq.js
+var require_neq = __commonJS({
+  "node_modules/semver/functions/neq.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var neq = (a5, b5, loose) => compare(a5, b5, loose) !== 0;
+    module.exports = neq;
+  }
+});
+
+// node_modules/semver/functions/gte.js
+var require_gte = __commonJS({
+  "node_modules/semver/functions/gte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var gte = (a5, b5, loose) => compare(a5, b5, loose) >= 0;
+    module.exports = gte;
+  }
+});
+
+// node_modules/semver/functions/lte.js
+var require_lte = __commonJS({
+  "node_modules/semver/functions/lte.js"(exports, module) {
+    "use strict";
+    var compare = require_compare();
+    var lte = (a5, b5, loose) => compare(a5, b5, loose) <= 0;
+    module.exports = lte;
+  }
+});
+
+// node_modules/semver/functions/cmp.js
+var require_cmp = __commonJS({
+  "node_modules/semver/functions/cmp.js"(exports, module) {
+    "use strict";
+    var eq = require_eq();
+    var neq = require_neq();
+    var gt = require_gt();
+    var gte = require_gte();
+    var lt = require_lt();
+    var lte = require_lte();
+    var cmp = (a5, op2, b5, loose) => {
+      switch (op2) {
+        case "===":
+          if (typeof a5 === "object") {
+            a5 = a5.version;
+          }
+          if (typeof b5 === "object") {
+            b5 = b5.version;
+          }
+          return a5 === b5;
+        case "!==":
+          if (typeof a5 === "object") {
+            a5 = a5.version;
+          }
+          if (typeof b5 === "object") {
+            b5 = b5.version;
+          }
+          return a5 !== b5;
+        case "":
+        case "=":
+        case "==":
+          return eq(a5, b5, loose);
+        case "!=":
+          return neq(a5, b5, loose);
+        case ">":
+          return gt(a5, b5, loose);
+        case ">=":
+          return gte(a5, b5, loose);
+        case "<":
+          return lt(a5, b5, loose);
+        case "<=":
+          return lte(a5, b5, loose);
+        default:
+          throw new TypeError(`Invalid operator: ${op2}`);
+      }
+    };
+    module.exports = cmp;
+  }
+});
+
+// node_modules/semver/functions/coerce.js
+var require_coerce = __commonJS({
+  "node_modules/semver/functions/coerce.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var parse9 = require_parse2();
+    var { safeRe: re, t } = require_re();
+    var coerce = (version2, options) => {
+      if (version2 instanceof SemVer) {
+        return version2;
+      }
+      if (typeof version2 === "number") {
+        version2 = String(version2);
+      }
+      if (typeof version2 !== "string") {
+        return null;
+      }
+      options = options || {};
+      let match = null;
+      if (!options.rtl) {
+        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
+      } else {
+        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
+        let next;
+        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
+          if (!match || next.index + next[0].length !== match.index + match[0].length) {
+            match = next;
+          }
+          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
+        }
+        coerceRtlRegex.lastIndex = -1;
+      }
+      if (match === null) {
+        return null;
+      }
+      const major = match[2];
+      const minor = match[3] || "0";
+      const patch = match[4] || "0";
+      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
+      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
+      return parse9(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+    };
+    module.exports = coerce;
+  }
+});
+
+// node_modules/semver/functions/truncate.js
+var require_truncate = __commonJS({
+  "node_modules/semver/functions/truncate.js"(exports, module) {
+    "use strict";
+    var parse9 = require_parse2();
+    var constants3 = require_constants6();
+    var SemVer = require_semver();
+    var truncate = (version2, truncation, options) => {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+        return null;
+      }
+      const clonedVersion = cloneInputVersion(version2, options);
+      return clonedVersion && doTruncation(clonedVersion, truncation);
+    };
+    var cloneInputVersion = (version2, options) => {
+      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
+      return parse9(versionStringToParse, options);
+    };
+    var doTruncation = (version2, truncation) => {
+      if (isPrerelease(truncation)) {
+        return version2.version;
+      }
+      version2.prerelease = [];
+      switch (truncation) {
+        case "major":
+          version2.minor = 0;
+          version2.patch = 0;
+          break;
+        case "minor":
+          version2.patch = 0;
+          break;
+      }
+      return version2.format();
+    };
+    var isPrerelease = (type) => {
+      return type.startsWith("pre");
+    };
+    module.exports = truncate;
+  }
+});
+
+// node_modules/semver/internal/lrucache.js
+var require_lrucache = __commonJS({
+  "node_modules/semver/internal/lrucache.js"(exports, module) {
+    "use strict";
+    var LRUCache = class {
+      constructor() {
+        this.max = 1e3;
+        this.map = /* @__PURE__ */ new Map();
+      }
+      get(key) {
+        const value = this.map.get(key);
+        if (value === void 0) {
+          return void 0;
+        } else {
+          this.map.delete(key);
+          this.map.set(key, value);
+          return value;
+        }
+      }
+      delete(key) {
+        return this.map.delete(key);
+      }
+      set(key, value) {
+        const deleted = this.delete(key);
+        if (!deleted && value !== void 0) {
+          if (this.map.size >= this.max) {
+            const firstKey = this.map.keys().next().value;
+            this.delete(firstKey);
+          }
+          this.map.set(key, value);
+        }
+        return this;
+      }
+    };
+    module.exports = LRUCache;
+  }
+});
+
+// node_modules/semver/internal/trim-comparator-whitespace.js
+var require_trim_comparator_whitespace = __commonJS({
+  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
+    "use strict";
+    var {
+      MAX_LENGTH,
+      MAX_SAFE_BUILD_LENGTH,
+      WHITESPACE_CHARACTERS
+    } = require_constants6();
+    var whitespace = new Uint8Array(65536);
+    for (const char of WHITESPACE_CHARACTERS) {
+      whitespace[char.charCodeAt(0)] = 1;
+    }
+    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
+    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
+    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
+    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
+    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
+      if (!isDigit(range2[start])) {
+        return start;
+      }
+      if (start >= digitRuns.start && start < digitRuns.end) {
+        return Math.min(start + limit, digitRuns.end);
+      }
+      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
+        return Math.min(start + limit, digitRuns.previousEnd);
+      }
+      let end = start + 1;
+      while (isDigit(range2[end])) {
+        end++;
+      }
+      digitRuns.previousStart = digitRuns.start;
+      digitRuns.previousEnd = digitRuns.end;
+      digitRuns.start = start;
+      digitRuns.end = end;
+      return Math.min(start + limit, end);
+    };
+    var findVersionNumberEndIndex = (range2, start, loose, digitRuns) => {
+      if (!loose && range2[start] === "0") {
+        return start + 1;
+      }
+      return findDigitsEndIndex(range2, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
+    };
+    var findPrereleaseIdentifierEndIndex = (range2, start, loose, digitRuns) => {
+      const digitsEnd = findDigitsEndIndex(range2, start, MAX_LENGTH, digitRuns);
+      if (isLetter(range2[digitsEnd]) || range2[digitsEnd] === "-") {
+        let end = digitsEnd + 1;
+        const limit = end + MAX_SAFE_BUILD_LENGTH;
+        while (end < limit && isIdentifierCharacter(range2[end])) {
+          end++;
+        }
+        return end;
+      }
+      return findVersionNumberEndIndex(range2, start, loose, digitRuns);
+    };
+    var findPrereleaseEndIndex = (range2, start, loose, digitRuns) => {
+      const hyphen = range2[start] === "-";
+      if (!loose && !hyphen) {
+        return start;
+      }
+      const identifierStart = start + (hyphen ? 1 : 0);
+      let end = findPrereleaseIdentifierEndIndex(range2, identifierStart, loose, digitRuns);
+      if (end === identifierStart) {
+        if (!loose || !hyphen) {
+          return start;
+        }
+        end = findPrereleaseIdentifierEndIndex(range2, start, loose, digitRuns);
+      }
+      while (range2[end] === ".") {
+        const next = findPrereleaseIdentifierEndIndex(range2, end + 1, loose, digitRuns);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findBuildIdentifierEndIndex = (range2, start) => {
+      let end = start;
+      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range2[end])) {
+        end++;
+      }
+      return end;
+    };
+    var findBuildEndIndex = (range2, start) => {
+      if (range2[start] !== "+") {
+        return start;
+      }
+      let end = findBuildIdentifierEndIndex(range2, start + 1);
+      if (end === start + 1) {
+        return start;
+      }
+      while (range2[end] === ".") {
+        const next = findBuildIdentifierEndIndex(range2, end + 1);
+        if (next === end + 1) {
+          break;
+        }
+        end = next;
+      }
+      return end;
+    };
+    var findLooseFullVersionEndIndex = (range2, start, digitRuns) => {
+      let end = start;
+      for (let component = 0; component < 3; component++) {
+        const next = findVersionNumberEndIndex(range2, end, true, digitRuns);
+        if (next === end) {
+          return start;
+        }
+        end = next;
+        if (component < 2) {
+          if (range2[end] !== ".") {
+            return start;
+          }
+          end++;
+        }
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, true, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
+    };
+    var findPartialVersionComponentEndIndex = (range2, start, digitRuns) => {
+      if (isDigit(range2[start])) {
+        return findVersionNumberEndIndex(range2, start, false, digitRuns);
+      }
+      return isVersionStart(range2[start]) ? start + 1 : start;
+    };
+    var findPartialVersionEndIndex = (range2, start, digitRuns) => {
+      let end = findPartialVersionComponentEndIndex(range2, start, digitRuns);
+      for (let component = 0; component < 2; component++) {
+        if (range2[end] !== ".") {
+          return end;
+        }
+        const next = findPartialVersionComponentEndIndex(range2, end + 1, digitRuns);
+        if (next === end + 1) {
+          return end;
+        }
+        end = next;
+      }
+      const prereleaseEnd = findPrereleaseEndIndex(range2, end, false, digitRuns);
+      return findBuildEndIndex(range2, prereleaseEnd);
+    };
+    var findVersionEndIndex = (range2, start, digitRuns) => {
+      const fullVersionEnd = findLooseFullVersionEndIndex(range2, start, digitRuns);
+      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range2, start, digitRuns);
+    };
+    var findRemovableWhitespaceIndex = (range2, matchStart) => {
+      let position = matchStart;
+      if (isWhitespace(range2[position])) {
+        position++;
+      }
+      if (range2[position] === "<" || range2[position] === ">") {
+        position++;
+      }
+      if (range2[position] === "=") {
+        position++;
+      }
+      return isWhitespace(range2[position]) ? position : -1;
+    };
+    var trimComparatorWhitespace = (range2) => {
+      let result = "";
+      let copyFrom = 0;
+      let cursor = 0;
+      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
+      while (cursor < range2.length) {
+        const matchStart = cursor;
+        if (range2[cursor] === "<" || range2[cursor] === ">") {
+          cursor++;
+        } else if (!isVersionPrefix(range2[cursor]) && !isVersionStart(range2[cursor])) {
+          cursor++;
+          continue;
+        }
+        while (cursor < range2.length && isVersionPrefix(range2[cursor])) {
+          cursor++;
+        }
+        if (!isVersionStart(range2[cursor])) {
+          continue;
+        }
+        const whitespacePosition = findRemovableWhitespaceIndex(range2, matchStart);
+        if (whitespacePosition !== -1) {
+          result += range2.slice(copyFrom, whitespacePosition);
+          copyFrom = whitespacePosition + 1;
+        }
+        cursor = findVersionEndIndex(range2, cursor, digitRuns);
+      }
+      return result + range2.slice(copyFrom);
+    };
+    module.exports = trimComparatorWhitespace;
+  }
+});
+
+// node_modules/semver/classes/range.js
+var require_range = __commonJS({
+  "node_modules/semver/classes/range.js"(exports, module) {
+    "use strict";
+    var SPACE_CHARACTERS = /\s+/g;
+    var Range = class _Range {
+      constructor(range2, options) {
+        options = parseOptions(options);
+        if (range2 instanceof _Range) {
+          if (range2.loose === !!options.loose && range2.includePrerelease === !!options.includePrerelease) {
+            return range2;
+          } else {
+            return new _Range(range2.raw, options);
+          }
+        }
+        if (range2 instanceof Comparator) {
+          this.raw = range2.value;
+          this.set = [[range2]];
+          this.formatted = void 0;
+          return this;
+        }
+        this.options = options;
+        this.loose = !!options.loose;
+        this.includePrerelease = !!options.includePrerelease;
+        this.raw = range2.trim().replace(SPACE_CHARACTERS, " ");
+        this.set = this.raw.split("||").map((r5) => this.parseRange(r5.trim())).filter((c5) => c5.length);
+        if (!this.set.length) {
+          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
+        }
+        if (this.set.length > 1) {
+          const first = this.set[0];
+          this.set = this.set.filter((c5) => !isNullSet(c5[0]));
+          if (this.set.length === 0) {
+            this.set = [first];
+          } else if (this.set.length > 1) {
+            for (const c5 of this.set) {
+              if (c5.length === 1 && isAny(c5[0])) {
+                this.set = [c5];
+                break;
+              }
+            }
+          }
+        }
+        this.formatted = void 0;
+      }
+      get range() {
+        if (this.formatted === void 0) {
+          this.formatted = "";
+          for (let i5 = 0; i5 < this.set.length; i5++) {
+            if (i5 > 0) {
+              this.formatted += "||";
+            }
+            const comps = this.set[i5];
+            for (let k5 = 0; k5 < comps.length; k5++) {
+              if (k5 > 0) {
+                this.formatted += " ";
+              }
+              this.formatted += comps[k5].toString().trim();
+            }
+          }
+        }
+        return this.formatted;
+      }
+      format() {
+        return this.range;
+      }
+      toString() {
+        return this.range;
+      }
+      parseRange(range2) {
+        range2 = range2.replace(BUILDSTRIPRE, "");
+        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
+        const memoKey = memoOpts + ":" + range2;
+        const cached2 = cache5.get(memoKey);
+        if (cached2) {
+          return cached2;
+        }
+        const loose = this.options.loose;
+        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
+        range2 = range2.replace(hr, hyphenReplace(this.options.includePrerelease));
+        debug2("hyphen replace", range2);
+        range2 = trimComparatorWhitespace(range2);
+        debug2("comparator trim", range2);
+        range2 = range2.replace(re[t.TILDETRIM], tildeTrimReplace);
+        debug2("tilde trim", range2);
+        range2 = range2.replace(re[t.CARETTRIM], caretTrimReplace);
+        debug2("caret trim", range2);
+        let rangeList = range2.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
+        if (loose) {
+          rangeList = rangeList.filter((comp) => {
+            debug2("loose invalid filter", comp, this.options);
+            return !!comp.match(re[t.COMPARATORLOOSE]);
+          });
+        }
+        debug2("range list", rangeList);
+        const rangeMap = /* @__PURE__ */ new Map();
+        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
+        for (const comp of comparators) {
+          if (isNullSet(comp)) {
+            return [comp];
+          }
+          rangeMap.set(comp.value, comp);
+        }
+        if (rangeMap.size > 1 && rangeMap.has("")) {
+          rangeMap.delete("");
+        }
+        const result = [...rangeMap.values()];
+        cache5.set(memoKey, result);
+        return result;
+      }
+      intersects(range2, options) {
+        if (!(range2 instanceof _Range)) {
+          throw new TypeError("a Range is required");
+        }
+        return this.set.some((thisComparators) => {
+          return isSatisfiable(thisComparators, options) && range2.set.some((rangeComparators) => {
+            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
+              return rangeComparators.every((rangeComparator) => {
+                return thisComparator.intersects(rangeComparator, options);
+              });
+            });
+          });
+        });
+      }
+      // if ANY of the sets match ALL of its comparators, then pass
+      test(version2) {
+        if (!version2) {
+          return false;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        for (let i5 = 0; i5 < this.set.length; i5++) {
+          if (testSet(this.set[i5], version2, this.options)) {
+            return true;
+          }
+        }
+        return false;
+      }
+    };
+    module.exports = Range;
+    var LRU = require_lrucache();
+    var cache5 = new LRU();
+    var parseOptions = require_parse_options();
+    var Comparator = require_comparator();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var trimComparatorWhitespace = require_trim_comparator_whitespace();
+    var {
+      safeRe: re,
+      src,
+      t,
+      tildeTrimReplace,
+      caretTrimReplace
+    } = require_re();
+    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants6();
+    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
+    var isNullSet = (c5) => c5.value === "<0.0.0-0";
+    var isAny = (c5) => c5.value === "";
+    var isSatisfiable = (comparators, options) => {
+      let result = true;
+      const remainingComparators = comparators.slice();
+      let testComparator = remainingComparators.pop();
+      while (result && remainingComparators.length) {
+        result = remainingComparators.every((otherComparator) => {
+          return testComparator.intersects(otherComparator, options);
+        });
+        testComparator = remainingComparators.pop();
+      }
+      return result;
+    };
+    var parseComparator = (comp, options) => {
+      comp = comp.replace(re[t.BUILD], "");
+      debug2("comp", comp, options);
+      comp = replaceCarets(comp, options);
+      debug2("caret", comp);
+      comp = replaceTildes(comp, options);
+      debug2("tildes", comp);
+      comp = replaceXRanges(comp, options);
+      debug2("xrange", comp);
+      comp = replaceStars(comp, options);
+      debug2("stars", comp);
+      return comp;
+    };
+    var isX = (id2) => !id2 || id2.toLowerCase() === "x" || id2 === "*";
+    var invalidXRangeOrder = (M2, m3, p3) => isX(M2) && !isX(m3) || isX(m3) && p3 && !isX(p3);
+    var replaceTildes = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c5) => replaceTilde(c5, options)).join(" ");
+    };
+    var replaceTilde = (comp, options) => {
+      const r5 = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r5, (_, M2, m3, p3, pr) => {
+        debug2("tilde", comp, _, M2, m3, p3, pr);
+        let ret;
+        if (isX(M2)) {
+          ret = "";
+        } else if (isX(m3)) {
+          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p3)) {
+          ret = `>=${M2}.${m3}.0${z2} <${M2}.${+m3 + 1}.0-0`;
+        } else if (pr) {
+          debug2("replaceTilde pr", pr);
+          ret = `>=${M2}.${m3}.${p3}-${pr} <${M2}.${+m3 + 1}.0-0`;
+        } else {
+          ret = `>=${M2}.${m3}.${p3} <${M2}.${+m3 + 1}.0-0`;
+        }
+        debug2("tilde return", ret);
+        return ret;
+      });
+    };
+    var replaceCarets = (comp, options) => {
+      return comp.trim().split(/\s+/).map((c5) => replaceCaret(c5, options)).join(" ");
+    };
+    var replaceCaret = (comp, options) => {
+      debug2("caret", comp, options);
+      const r5 = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
+      const z2 = options.includePrerelease ? "-0" : "";
+      return comp.replace(r5, (_, M2, m3, p3, pr) => {
+        debug2("caret", comp, _, M2, m3, p3, pr);
+        let ret;
+        if (isX(M2)) {
+          ret = "";
+        } else if (isX(m3)) {
+          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
+        } else if (isX(p3)) {
+          if (M2 === "0") {
+            ret = `>=${M2}.${m3}.0${z2} <${M2}.${+m3 + 1}.0-0`;
+          } else {
+            ret = `>=${M2}.${m3}.0${z2} <${+M2 + 1}.0.0-0`;
+          }
+        } else if (pr) {
+          debug2("replaceCaret pr", pr);
+          if (M2 === "0") {
+            if (m3 === "0") {
+              ret = `>=${M2}.${m3}.${p3}-${pr} <${M2}.${m3}.${+p3 + 1}-0`;
+            } else {
+              ret = `>=${M2}.${m3}.${p3}-${pr} <${M2}.${+m3 + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M2}.${m3}.${p3}-${pr} <${+M2 + 1}.0.0-0`;
+          }
+        } else {
+          debug2("no pr");
+          if (M2 === "0") {
+            if (m3 === "0") {
+              ret = `>=${M2}.${m3}.${p3} <${M2}.${m3}.${+p3 + 1}-0`;
+            } else {
+              ret = `>=${M2}.${m3}.${p3} <${M2}.${+m3 + 1}.0-0`;
+            }
+          } else {
+            ret = `>=${M2}.${m3}.${p3} <${+M2 + 1}.0.0-0`;
+          }
+        }
+        debug2("caret return", ret);
+        return ret;
+      });
+    };
+    var replaceXRanges = (comp, options) => {
+      debug2("replaceXRanges", comp, options);
+      return comp.split(/\s+/).map((c5) => replaceXRange(c5, options)).join(" ");
+    };
+    var replaceXRange = (comp, options) => {
+      comp = comp.trim();
+      const r5 = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
+      return comp.replace(r5, (ret, gtlt, M2, m3, p3, pr) => {
+        debug2("xRange", comp, ret, gtlt, M2, m3, p3, pr);
+        if (invalidXRangeOrder(M2, m3, p3)) {
+          return comp;
+        }
+        const xM = isX(M2);
+        const xm = xM || isX(m3);
+        const xp = xm || isX(p3);
+        const anyX = xp;
+        if (gtlt === "=" && anyX) {
+          gtlt = "";
+        }
+        pr = options.includePrerelease ? "-0" : "";
+        if (xM) {
+          if (gtlt === ">" || gtlt === "<") {
+            ret = "<0.0.0-0";
+          } else {
+            ret = "*";
+          }
+        } else if (gtlt && anyX) {
+          if (xm) {
+            m3 = 0;
+          }
+          p3 = 0;
+          if (gtlt === ">") {
+            gtlt = ">=";
+            if (xm) {
+              M2 = +M2 + 1;
+              m3 = 0;
+              p3 = 0;
+            } else {
+              m3 = +m3 + 1;
+              p3 = 0;
+            }
+          } else if (gtlt === "<=") {
+            gtlt = "<";
+            if (xm) {
+              M2 = +M2 + 1;
+            } else {
+              m3 = +m3 + 1;
+            }
+          }
+          if (gtlt === "<") {
+            pr = "-0";
+          }
+          ret = `${gtlt + M2}.${m3}.${p3}${pr}`;
+        } else if (xm) {
+          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
+        } else if (xp) {
+          ret = `>=${M2}.${m3}.0${pr} <${M2}.${+m3 + 1}.0-0`;
+        }
+        debug2("xRange return", ret);
+        return ret;
+      });
+    };
+    var replaceStars = (comp, options) => {
+      debug2("replaceStars", comp, options);
+      return comp.trim().replace(re[t.STAR], "");
+    };
+    var replaceGTE0 = (comp, options) => {
+      debug2("replaceGTE0", comp, options);
+      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
+    };
+    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
+      if (isX(fM)) {
+        from = "";
+      } else if (isX(fm)) {
+        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
+      } else if (isX(fp)) {
+        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
+      } else if (fpr) {
+        from = `>=${from}`;
+      } else {
+        from = `>=${from}${incPr ? "-0" : ""}`;
+      }
+      if (isX(tM)) {
+        to = "";
+      } else if (isX(tm)) {
+        to = `<${+tM + 1}.0.0-0`;
+      } else if (isX(tp)) {
+        to = `<${tM}.${+tm + 1}.0-0`;
+      } else if (tpr) {
+        to = `<=${tM}.${tm}.${tp}-${tpr}`;
+      } else if (incPr) {
+        to = `<${tM}.${tm}.${+tp + 1}-0`;
+      } else {
+        to = `<=${to}`;
+      }
+      return `${from} ${to}`.trim();
+    };
+    var testSet = (set2, version2, options) => {
+      for (let i5 = 0; i5 < set2.length; i5++) {
+        if (!set2[i5].test(version2)) {
+          return false;
+        }
+      }
+      if (version2.prerelease.length && !options.includePrerelease) {
+        for (let i5 = 0; i5 < set2.length; i5++) {
+          debug2(set2[i5].semver);
+          if (set2[i5].semver === Comparator.ANY) {
+            continue;
+          }
+          if (set2[i5].semver.prerelease.length > 0) {
+            const allowed = set2[i5].semver;
+            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+      return true;
+    };
+  }
+});
+
+// node_modules/semver/classes/comparator.js
+var require_comparator = __commonJS({
+  "node_modules/semver/classes/comparator.js"(exports, module) {
+    "use strict";
+    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
+    var Comparator = class _Comparator {
+      static get ANY() {
+        return ANY;
+      }
+      constructor(comp, options) {
+        options = parseOptions(options);
+        if (comp instanceof _Comparator) {
+          if (comp.loose === !!options.loose) {
+            return comp;
+          } else {
+            comp = comp.value;
+          }
+        }
+        comp = comp.trim().split(/\s+/).join(" ");
+        debug2("comparator", comp, options);
+        this.options = options;
+        this.loose = !!options.loose;
+        this.parse(comp);
+        if (this.semver === ANY) {
+          this.value = "";
+        } else {
+          this.value = this.operator + this.semver.version;
+        }
+        debug2("comp", this);
+      }
+      parse(comp) {
+        const r5 = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
+        const m3 = comp.match(r5);
+        if (!m3) {
+          throw new TypeError(`Invalid comparator: ${comp}`);
+        }
+        this.operator = m3[1] !== void 0 ? m3[1] : "";
+        if (this.operator === "=") {
+          this.operator = "";
+        }
+        if (!m3[2]) {
+          this.semver = ANY;
+        } else {
+          this.semver = new SemVer(m3[2], this.options.loose);
+        }
+      }
+      toString() {
+        return this.value;
+      }
+      test(version2) {
+        debug2("Comparator.test", version2, this.options.loose);
+        if (this.semver === ANY || version2 === ANY) {
+          return true;
+        }
+        if (typeof version2 === "string") {
+          try {
+            version2 = new SemVer(version2, this.options);
+          } catch (er) {
+            return false;
+          }
+        }
+        return cmp(version2, this.operator, this.semver, this.options);
+      }
+      intersects(comp, options) {
+        if (!(comp instanceof _Comparator)) {
+          throw new TypeError("a Comparator is required");
+        }
+        if (this.operator === "") {
+          if (this.value === "") {
+            return true;
+          }
+          return new Range(comp.value, options).test(this.value);
+        } else if (comp.operator === "") {
+          if (comp.value === "") {
+            return true;
+          }
+          return new Range(this.value, options).test(comp.semver);
+        }
+        options = parseOptions(options);
+        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
+          return false;
+        }
+        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
+          return false;
+        }
+        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
+          return true;
+        }
+        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
+          return true;
+        }
+        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
+          return true;
+        }
+        return false;
+      }
+    };
+    module.exports = Comparator;
+    var parseOptions = require_parse_options();
+    var { safeRe: re, t } = require_re();
+    var cmp = require_cmp();
+    var debug2 = require_debug();
+    var SemVer = require_semver();
+    var Range = require_range();
+  }
+});
+
+// node_modules/semver/functions/satisfies.js
+var require_satisfies = __commonJS({
+  "node_modules/semver/functions/satisfies.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var satisfies = (version2, range2, options) => {
+      try {
+        range2 = new Range(range2, options);
+      } catch (er) {
+        return false;
+      }
+      return range2.test(version2);
+    };
+    module.exports = satisfies;
+  }
+});
+
+// node_modules/semver/ranges/to-comparators.js
+var require_to_comparators = __commonJS({
+  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var toComparators = (range2, options) => new Range(range2, options).set.map((comp) => comp.map((c5) => c5.value).join(" ").trim().split(" "));
+    module.exports = toComparators;
+  }
+});
+
+// node_modules/semver/ranges/max-satisfying.js
+var require_max_satisfying = __commonJS({
+  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var maxSatisfying = (versions2, range2, options) => {
+      let max = null;
+      let maxSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range2, options);
+      } catch (er) {
+        return null;
+      }
+      versions2.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!max || maxSV.compare(v) === -1) {
+            max = v;
+            maxSV = new SemVer(max, options);
+          }
+        }
+      });
+      return max;
+    };
+    module.exports = maxSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-satisfying.js
+var require_min_satisfying = __commonJS({
+  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var minSatisfying = (versions2, range2, options) => {
+      let min = null;
+      let minSV = null;
+      let rangeObj = null;
+      try {
+        rangeObj = new Range(range2, options);
+      } catch (er) {
+        return null;
+      }
+      versions2.forEach((v) => {
+        if (rangeObj.test(v)) {
+          if (!min || minSV.compare(v) === 1) {
+            min = v;
+            minSV = new SemVer(min, options);
+          }
+        }
+      });
+      return min;
+    };
+    module.exports = minSatisfying;
+  }
+});
+
+// node_modules/semver/ranges/min-version.js
+var require_min_version = __commonJS({
+  "node_modules/semver/ranges/min-version.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Range = require_range();
+    var gt = require_gt();
+    var minVersion = (range2, loose) => {
+      range2 = new Range(range2, loose);
+      let minver = new SemVer("0.0.0");
+      if (range2.test(minver)) {
+        return minver;
+      }
+      minver = new SemVer("0.0.0-0");
+      if (range2.test(minver)) {
+        return minver;
+      }
+      minver = null;
+      for (let i5 = 0; i5 < range2.set.length; ++i5) {
+        const comparators = range2.set[i5];
+        let setMin = null;
+        comparators.forEach((comparator) => {
+          const compver = new SemVer(comparator.semver.version);
+          switch (comparator.operator) {
+            case ">":
+              if (compver.prerelease.length === 0) {
+                compver.patch++;
+              } else {
+                compver.prerelease.push(0);
+              }
+              compver.raw = compver.format();
+            /* fallthrough */
+            case "":
+            case ">=":
+              if (!setMin || gt(compver, setMin)) {
+                setMin = compver;
+              }
+              break;
+            case "<":
+            case "<=":
+              break;
+            /* istanbul ignore next */
+            default:
+              throw new Error(`Unexpected operation: ${comparator.operator}`);
+          }
+        });
+        if (setMin && (!minver || gt(minver, setMin))) {
+          minver = setMin;
+        }
+      }
+      if (minver && range2.test(minver)) {
+        return minver;
+      }
+      return null;
+    };
+    module.exports = minVersion;
+  }
+});
+
+// node_modules/semver/ranges/valid.js
+var require_valid2 = __commonJS({
+  "node_modules/semver/ranges/valid.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var validRange = (range2, options) => {
+      try {
+        return new Range(range2, options).range || "*";
+      } catch (er) {
+        return null;
+      }
+    };
+    module.exports = validRange;
+  }
+});
+
+// node_modules/semver/ranges/outside.js
+var require_outside = __commonJS({
+  "node_modules/semver/ranges/outside.js"(exports, module) {
+    "use strict";
+    var SemVer = require_semver();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var gt = require_gt();
+    var lt = require_lt();
+    var lte = require_lte();
+    var gte = require_gte();
+    var outside = (version2, range2, hilo, options) => {
+      version2 = new SemVer(version2, options);
+      range2 = new Range(range2, options);
+      let gtfn, ltefn, ltfn, comp, ecomp;
+      switch (hilo) {
+        case ">":
+          gtfn = gt;
+          ltefn = lte;
+          ltfn = lt;
+          comp = ">";
+          ecomp = ">=";
+          break;
+        case "<":
+          gtfn = lt;
+          ltefn = gte;
+          ltfn = gt;
+          comp = "<";
+          ecomp = "<=";
+          break;
+        default:
+          throw new TypeError('Must provide a hilo val of "<" or ">"');
+      }
+      if (satisfies(version2, range2, options)) {
+        return false;
+      }
+      for (let i5 = 0; i5 < range2.set.length; ++i5) {
+        const comparators = range2.set[i5];
+        let high = null;
+        let low = null;
+        comparators.forEach((comparator) => {
+          if (comparator.semver === ANY) {
+            comparator = new Comparator(">=0.0.0");
+          }
+          high = high || comparator;
+          low = low || comparator;
+          if (gtfn(comparator.semver, high.semver, options)) {
+            high = comparator;
+          } else if (ltfn(comparator.semver, low.semver, options)) {
+            low = comparator;
+          }
+        });
+        if (high.operator === comp || high.operator === ecomp) {
+          return false;
+        }
+        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
+          return false;
+        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
+          return false;
+        }
+      }
+      return true;
+    };
+    module.exports = outside;
+  }
+});
+
+// node_modules/semver/ranges/gtr.js
+var require_gtr = __commonJS({
+  "node_modules/semver/ranges/gtr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var gtr = (version2, range2, options) => outside(version2, range2, ">", options);
+    module.exports = gtr;
+  }
+});
+
+// node_modules/semver/ranges/ltr.js
+var require_ltr = __commonJS({
+  "node_modules/semver/ranges/ltr.js"(exports, module) {
+    "use strict";
+    var outside = require_outside();
+    var ltr = (version2, range2, options) => outside(version2, range2, "<", options);
+    module.exports = ltr;
+  }
+});
+
+// node_modules/semver/ranges/intersects.js
+var require_intersects = __commonJS({
+  "node_modules/semver/ranges/intersects.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var intersects = (r1, r22, options) => {
+      r1 = new Range(r1, options);
+      r22 = new Range(r22, options);
+      return r1.intersects(r22, options);
+    };
+    module.exports = intersects;
+  }
+});
+
+// node_modules/semver/ranges/simplify.js
+var require_simplify = __commonJS({
+  "node_modules/semver/ranges/simplify.js"(exports, module) {
+    "use strict";
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    module.exports = (versions2, range2, options) => {
+      const set2 = [];
+      let first = null;
+      let prev = null;
+      const v = versions2.sort((a5, b5) => compare(a5, b5, options));
+      for (const version2 of v) {
+        const included = satisfies(version2, range2, options);
+        if (included) {
+          prev = version2;
+          if (!first) {
+            first = version2;
+          }
+        } else {
+          if (prev) {
+            set2.push([first, prev]);
+          }
+          prev = null;
+          first = null;
+        }
+      }
+      if (first) {
+        set2.push([first, null]);
+      }
+      const ranges = [];
+      for (const [min, max] of set2) {
+        if (min === max) {
+          ranges.push(min);
+        } else if (!max && min === v[0]) {
+          ranges.push("*");
+        } else if (!max) {
+          ranges.push(`>=${min}`);
+        } else if (min === v[0]) {
+          ranges.push(`<=${max}`);
+        } else {
+          ranges.push(`${min} - ${max}`);
+        }
+      }
+      const simplified = ranges.join(" || ");
+      const original = typeof range2.raw === "string" ? range2.raw : String(range2);
+      return simplified.length < original.length ? simplified : range2;
+    };
+  }
+});
+
+// node_modules/semver/ranges/subset.js
+var require_subset = __commonJS({
+  "node_modules/semver/ranges/subset.js"(exports, module) {
+    "use strict";
+    var Range = require_range();
+    var Comparator = require_comparator();
+    var { ANY } = Comparator;
+    var satisfies = require_satisfies();
+    var compare = require_compare();
+    var subset = (sub, dom, options = {}) => {
+      if (sub === dom) {
+        return true;
+      }
+      sub = new Range(sub, options);
+      dom = new Range(dom, options);
+      let sawNonNull = false;
+      OUTER: for (const simpleSub of sub.set) {
+        for (const simpleDom of dom.set) {
+          const isSub = simpleSubset(simpleSub, simpleDom, options);
+          sawNonNull = sawNonNull || isSub !== null;
+          if (isSub) {
+            continue OUTER;
+          }
+        }
+        if (sawNonNull) {
+          return false;
+        }
+      }
+      return true;
+    };
+    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
+    var minimumVersion = [new Comparator(">=0.0.0")];
+    var simpleSubset = (sub, dom, options) => {
+      if (sub === dom) {
+        return true;
+      }
+      if (sub.length === 1 && sub[0].semver === ANY) {
+        if (dom.length === 1 && dom[0].semver === ANY) {
+          return true;
+        } else if (options.includePrerelease) {
+          sub = minimumVersionWithPreRelease;
+        } else {
+          sub = minimumVersion;
+        }
+      }
+      if (dom.length === 1 && dom[0].semver === ANY) {
+        if (options.includePrerelease) {
+          return true;
+        } else {
+          dom = minimumVersion;
+        }
+      }
+      const eqSet = /* @__PURE__ */ new Set();
+      let gt, lt;
+      for (const c5 of sub) {
+        if (c5.operator === ">" || c5.operator === ">=") {
+          gt = higherGT(gt, c5, options);
+        } else if (c5.operator === "<" || c5.operator === "<=") {
+          lt = lowerLT(lt, c5, options);
+        } else {
+          eqSet.add(c5.semver);
+        }
+      }
+      if (eqSet.size > 1) {
+        return null;
+      }
+      let gtltComp;
+      if (gt && lt) {
+        gtltComp = compare(gt.semver, lt.semver, options);
+        if (gtltComp > 0) {
+          return null;
+        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
+          return null;
+        }
+      }
+      for (const eq of eqSet) {
+        if (gt && !satisfies(eq, String(gt), options)) {
+          return null;
+        }
+        if (lt && !satisfies(eq, String(lt), options)) {
+          return null;
+        }
+        for (const c5 of dom) {
+          if (!satisfies(eq, String(c5), options)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      let higher, lower;
+      let hasDomLT, hasDomGT;
+      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
+      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
+      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
+        needDomLTPre = false;
+      }
+      for (const c5 of dom) {
+        hasDomGT = hasDomGT || c5.operator === ">" || c5.operator === ">=";
+        hasDomLT = hasDomLT || c5.operator === "<" || c5.operator === "<=";
+        if (gt) {
+          if (needDomGTPre) {
+            if (c5.semver.prerelease && c5.semver.prerelease.length && c5.semver.major === needDomGTPre.major && c5.semver.minor === needDomGTPre.minor && c5.semver.patch === needDomGTPre.patch) {
+              needDomGTPre = false;
+            }
+          }
+          if (c5.operator === ">" || c5.operator === ">=") {
+            higher = higherGT(gt, c5, options);
+            if (higher === c5 && higher !== gt) {
+              return false;
+            }
+          } else if (gt.operator === ">=" && !c5.test(gt.semver)) {
+            return false;
+          }
+        }
+        if (lt) {
+          if (needDomLTPre) {
+            if (c5.semver.prerelease && c5.semver.prerelease.length && c5.semver.major === needDomLTPre.major && c5.semver.minor === needDomLTPre.minor && c5.semver.patch === needDomLTPre.patch) {
+              needDomLTPre = false;
+            }
+          }
+          if (c5.operator === "<" || c5.operator === "<=") {
+            lower = lowerLT(lt, c5, options);
+            if (lower === c5 && lower !== lt) {
+              return false;
+            }
+          } else if (lt.operator === "<=" && !c5.test(lt.semver)) {
+            return false;
+          }
+        }
+        if (!c5.operator && (lt || gt) && gtltComp !== 0) {
+          return false;
+        }
+      }
+      if (gt && hasDomLT && !lt && gtltComp !== 0) {
+        return false;
+      }
+      if (lt && hasDomGT && !gt && gtltComp !== 0) {
+        return false;
+      }
+      if (needDomGTPre || needDomLTPre) {
+        return false;
+      }
+      return true;
+    };
+    var higherGT = (a5, b5, options) => {
+      if (!a5) {
+        return b5;
+      }
+      const comp = compare(a5.semver, b5.semver, options);
+      return comp > 0 ? a5 : comp < 0 ? b5 : b5.operator === ">" && a5.operator === ">=" ? b5 : a5;
+    };
+    var lowerLT = (a5, b5, options) => {
+      if (!a5) {
+        return b5;
+      }
+      const comp = compare(a5.semver, b5.semver, options);
+      return comp < 0 ? a5 : comp > 0 ? b5 : b5.operator === "<" && a5.operator === "<=" ? b5 : a5;
+    };
+    module.exports = subset;
+  }
+});
+
+// node_modules/semver/index.js
+var require_semver2 = __commonJS({
+  "node_modules/semver/index.js"(exports, module) {
+    "use strict";
+    var internalRe = require_re();
+    var constants3 = require_constants6();
+    var SemVer = require_semver();
+    var identifiers = require_identifiers();
+    var parse9 = require_parse2();
+    var valid = require_valid();
+    var clean = require_clean();
+    var inc = require_inc();
+    var diff = require_diff();
+    var major = require_major();
+    var minor = require_minor();
+    var patch = require_patch();
+    var prerelease = require_prerelease();
+    var compare = require_compare();
+    var rcompare = require_rcompare();
+    var compareLoose = require_compare_loose();
+    var compareBuild = require_compare_build();
+    var sort = require_sort();
+    var rsort = require_rsort();
+    var gt = require_gt();
+    var lt = require_lt();
+    var eq = require_eq();
+    var neq = require_neq();
+    var gte = require_gte();
+    var lte = require_lte();
+    var cmp = require_cmp();
+    var coerce = require_coerce();
+    var truncate = require_truncate();
+    var Comparator = require_comparator();
+    var Range = require_range();
+    var satisfies = require_satisfies();
+    var toComparators = require_to_comparators();
+    var maxSatisfying = require_max_satisfying();
+    var minSatisfying = require_min_satisfying();
+    var minVersion = require_min_version();
+    var validRange = require_valid2();
+    var outside = require_outside();
+    var gtr = require_gtr();
+    var ltr = require_ltr();
+    var intersects = require_intersects();
+    var simplifyRange = require_simplify();
+    var subset = require_subset();
+    module.exports = {
+      parse: parse9,
+      valid,
+      clean,
+      inc,
+      diff,
+      major,
+      minor,
+      patch,
+      prerelease,
+      compare,
+      rcompare,
+      compareLoose,
+      compareBuild,
+      sort,
+      rsort,
+      gt,
+      lt,
+      eq,
+      neq,
+      gte,
+      lte,
+      cmp,
+      coerce,
+      truncate,
+      Comparator,
+      Range,
+      satisfies,
+      toComparators,
+      maxSatisfying,
+      minSatisfying,
+      minVersion,
+      validRange,
+      outside,
+      gtr,
+      ltr,
+      intersects,
+      simplifyRange,
+      subset,
+      SemVer,
+      re: internalRe.re,
+      src: internalRe.src,
+      tokens: internalRe.t,
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers.compareIdentifiers,
+      rcompareIdentifiers: identifiers.rcompareIdentifiers
+    };
   }
 });
 
@@ -36938,9 +39151,9 @@ var init_EventStreamSerde = __esm({
           eventType = type;
           serializer.write(15, value);
         } else {
-          const eventSchema = unionSchema.getMemberSchema(unionMember);
-          if (eventSchema.isStructSchema()) {
-            for (const [memberName, memberSchema] of eventSchema.structIterator()) {
+          const eventSchema2 = unionSchema.getMemberSchema(unionMember);
+          if (eventSchema2.isStructSchema()) {
+            for (const [memberName, memberSchema] of eventSchema2.structIterator()) {
               const { eventHeader, eventPayload } = memberSchema.getMergedTraits();
               if (eventPayload) {
                 explicitPayloadMember = memberName;
@@ -36970,7 +39183,7 @@ var init_EventStreamSerde = __esm({
               }
             }
             if (explicitPayloadMember !== null) {
-              const payloadSchema = eventSchema.getMemberSchema(explicitPayloadMember);
+              const payloadSchema = eventSchema2.getMemberSchema(explicitPayloadMember);
               if (payloadSchema.isBlobSchema()) {
                 explicitPayloadContentType = "application/octet-stream";
               } else if (payloadSchema.isStringSchema()) {
@@ -36978,10 +39191,10 @@ var init_EventStreamSerde = __esm({
               }
               serializer.write(payloadSchema, event[unionMember][explicitPayloadMember]);
             } else {
-              serializer.write(eventSchema, event[unionMember]);
+              serializer.write(eventSchema2, event[unionMember]);
             }
-          } else if (eventSchema.isUnitSchema()) {
-            serializer.write(eventSchema, {});
+          } else if (eventSchema2.isUnitSchema()) {
+            serializer.write(eventSchema2, {});
           } else {
             throw new Error("@smithy/core/event-streams - non-struct member not supported in event stream union.");
           }
@@ -67326,2219 +69539,6 @@ to input.params.ContentLength in bytes.
   }
 });
 
-// node_modules/semver/internal/constants.js
-var require_constants6 = __commonJS({
-  "node_modules/semver/internal/constants.js"(exports, module) {
-    "use strict";
-    var SEMVER_SPEC_VERSION = "2.0.0";
-    var MAX_LENGTH = 256;
-    var MAX_SAFE_INTEGER = Number.MAX_SAFE_INTEGER || /* istanbul ignore next */
-    9007199254740991;
-    var MAX_SAFE_COMPONENT_LENGTH = 16;
-    var MAX_SAFE_BUILD_LENGTH = MAX_LENGTH - 6;
-    var WHITESPACE_CHARACTERS = [
-      "	",
-      "\n",
-      "\v",
-      "\f",
-      "\r",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      " ",
-      "\u2028",
-      "\u2029",
-      " ",
-      " ",
-      "　",
-      "\uFEFF"
-    ];
-    var RELEASE_TYPES = [
-      "major",
-      "premajor",
-      "minor",
-      "preminor",
-      "patch",
-      "prepatch",
-      "prerelease"
-    ];
-    module.exports = {
-      MAX_LENGTH,
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_SAFE_INTEGER,
-      WHITESPACE_CHARACTERS,
-      RELEASE_TYPES,
-      SEMVER_SPEC_VERSION,
-      FLAG_INCLUDE_PRERELEASE: 1,
-      FLAG_LOOSE: 2
-    };
-  }
-});
-
-// node_modules/semver/internal/debug.js
-var require_debug = __commonJS({
-  "node_modules/semver/internal/debug.js"(exports, module) {
-    "use strict";
-    var debug2 = typeof process === "object" && process.env && process.env.NODE_DEBUG && /\bsemver\b/i.test(process.env.NODE_DEBUG) ? (...args) => console.error("SEMVER", ...args) : () => {
-    };
-    module.exports = debug2;
-  }
-});
-
-// node_modules/semver/internal/re.js
-var require_re = __commonJS({
-  "node_modules/semver/internal/re.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_SAFE_COMPONENT_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      MAX_LENGTH
-    } = require_constants6();
-    var debug2 = require_debug();
-    exports = module.exports = {};
-    var re = exports.re = [];
-    var safeRe = exports.safeRe = [];
-    var src = exports.src = [];
-    var safeSrc = exports.safeSrc = [];
-    var t = exports.t = {};
-    var R = 0;
-    var LETTERDASHNUMBER = "[a-zA-Z0-9-]";
-    var safeRegexReplacements = [
-      ["\\s", 1],
-      ["\\d", MAX_LENGTH],
-      [LETTERDASHNUMBER, MAX_SAFE_BUILD_LENGTH]
-    ];
-    var makeSafeRegex = (value) => {
-      for (const [token, max] of safeRegexReplacements) {
-        value = value.split(`${token}*`).join(`${token}{0,${max}}`).split(`${token}+`).join(`${token}{1,${max}}`);
-      }
-      return value;
-    };
-    var createToken = (name2, value, isGlobal) => {
-      const safe = makeSafeRegex(value);
-      const index = R++;
-      debug2(name2, index, value);
-      t[name2] = index;
-      src[index] = value;
-      safeSrc[index] = safe;
-      re[index] = new RegExp(value, isGlobal ? "g" : void 0);
-      safeRe[index] = new RegExp(safe, isGlobal ? "g" : void 0);
-    };
-    createToken("NUMERICIDENTIFIER", "0|[1-9]\\d*");
-    createToken("NUMERICIDENTIFIERLOOSE", "\\d+");
-    createToken("NONNUMERICIDENTIFIER", `\\d*[a-zA-Z-]${LETTERDASHNUMBER}*`);
-    createToken("MAINVERSION", `(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})\\.(${src[t.NUMERICIDENTIFIER]})`);
-    createToken("MAINVERSIONLOOSE", `(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})\\.(${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASEIDENTIFIER", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIER]})`);
-    createToken("PRERELEASEIDENTIFIERLOOSE", `(?:${src[t.NONNUMERICIDENTIFIER]}|${src[t.NUMERICIDENTIFIERLOOSE]})`);
-    createToken("PRERELEASE", `(?:-(${src[t.PRERELEASEIDENTIFIER]}(?:\\.${src[t.PRERELEASEIDENTIFIER]})*))`);
-    createToken("PRERELEASELOOSE", `(?:-?(${src[t.PRERELEASEIDENTIFIERLOOSE]}(?:\\.${src[t.PRERELEASEIDENTIFIERLOOSE]})*))`);
-    createToken("BUILDIDENTIFIER", `${LETTERDASHNUMBER}+`);
-    createToken("BUILD", `(?:\\+(${src[t.BUILDIDENTIFIER]}(?:\\.${src[t.BUILDIDENTIFIER]})*))`);
-    createToken("FULLPLAIN", `v?${src[t.MAINVERSION]}${src[t.PRERELEASE]}?${src[t.BUILD]}?`);
-    createToken("FULL", `^${src[t.FULLPLAIN]}$`);
-    createToken("LOOSEPLAIN", `[v=\\s]*${src[t.MAINVERSIONLOOSE]}${src[t.PRERELEASELOOSE]}?${src[t.BUILD]}?`);
-    createToken("LOOSE", `^${src[t.LOOSEPLAIN]}$`);
-    createToken("GTLT", "((?:<|>)?=?)");
-    createToken("XRANGEIDENTIFIERLOOSE", `${src[t.NUMERICIDENTIFIERLOOSE]}|x|X|\\*`);
-    createToken("XRANGEIDENTIFIER", `${src[t.NUMERICIDENTIFIER]}|x|X|\\*`);
-    createToken("XRANGEPLAIN", `[v=\\s]*(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:\\.(${src[t.XRANGEIDENTIFIER]})(?:${src[t.PRERELEASE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGEPLAINLOOSE", `[v=\\s]*(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:\\.(${src[t.XRANGEIDENTIFIERLOOSE]})(?:${src[t.PRERELEASELOOSE]})?${src[t.BUILD]}?)?)?`);
-    createToken("XRANGE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAIN]}$`);
-    createToken("XRANGELOOSE", `^${src[t.GTLT]}\\s*${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COERCEPLAIN", `${"(^|[^\\d])(\\d{1,"}${MAX_SAFE_COMPONENT_LENGTH}})(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?(?:\\.(\\d{1,${MAX_SAFE_COMPONENT_LENGTH}}))?`);
-    createToken("COERCE", `${src[t.COERCEPLAIN]}(?:$|[^\\d])`);
-    createToken("COERCEFULL", src[t.COERCEPLAIN] + `(?:${src[t.PRERELEASE]})?(?:${src[t.BUILD]})?(?:$|[^\\d])`);
-    createToken("COERCERTL", src[t.COERCE], true);
-    createToken("COERCERTLFULL", src[t.COERCEFULL], true);
-    createToken("LONETILDE", "(?:~>?)");
-    createToken("TILDETRIM", `(\\s*)${src[t.LONETILDE]}\\s+`, true);
-    exports.tildeTrimReplace = "$1~";
-    createToken("TILDE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAIN]}$`);
-    createToken("TILDELOOSE", `^${src[t.LONETILDE]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("LONECARET", "(?:\\^)");
-    createToken("CARETTRIM", `(\\s*)${src[t.LONECARET]}\\s+`, true);
-    exports.caretTrimReplace = "$1^";
-    createToken("CARET", `^${src[t.LONECARET]}${src[t.XRANGEPLAIN]}$`);
-    createToken("CARETLOOSE", `^${src[t.LONECARET]}${src[t.XRANGEPLAINLOOSE]}$`);
-    createToken("COMPARATORLOOSE", `^${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]})$|^$`);
-    createToken("COMPARATOR", `^${src[t.GTLT]}\\s*(${src[t.FULLPLAIN]})$|^$`);
-    createToken("COMPARATORTRIM", `(\\s*)${src[t.GTLT]}\\s*(${src[t.LOOSEPLAIN]}|${src[t.XRANGEPLAIN]})`, true);
-    exports.comparatorTrimReplace = "$1$2$3";
-    createToken("HYPHENRANGE", `^\\s*(${src[t.XRANGEPLAIN]})\\s+-\\s+(${src[t.XRANGEPLAIN]})\\s*$`);
-    createToken("HYPHENRANGELOOSE", `^\\s*(${src[t.XRANGEPLAINLOOSE]})\\s+-\\s+(${src[t.XRANGEPLAINLOOSE]})\\s*$`);
-    createToken("STAR", "(<|>)?=?\\s*\\*");
-    createToken("GTE0", "^\\s*>=\\s*0\\.0\\.0\\s*$");
-    createToken("GTE0PRE", "^\\s*>=\\s*0\\.0\\.0-0\\s*$");
-  }
-});
-
-// node_modules/semver/internal/parse-options.js
-var require_parse_options = __commonJS({
-  "node_modules/semver/internal/parse-options.js"(exports, module) {
-    "use strict";
-    var looseOption = Object.freeze({ loose: true });
-    var emptyOpts = Object.freeze({});
-    var parseOptions = (options) => {
-      if (!options) {
-        return emptyOpts;
-      }
-      if (typeof options !== "object") {
-        return looseOption;
-      }
-      return options;
-    };
-    module.exports = parseOptions;
-  }
-});
-
-// node_modules/semver/internal/identifiers.js
-var require_identifiers = __commonJS({
-  "node_modules/semver/internal/identifiers.js"(exports, module) {
-    "use strict";
-    var numeric = /^[0-9]+$/;
-    var compareIdentifiers = (a5, b5) => {
-      if (typeof a5 === "number" && typeof b5 === "number") {
-        return a5 === b5 ? 0 : a5 < b5 ? -1 : 1;
-      }
-      const anum = numeric.test(a5);
-      const bnum = numeric.test(b5);
-      if (anum && bnum) {
-        a5 = +a5;
-        b5 = +b5;
-      }
-      return a5 === b5 ? 0 : anum && !bnum ? -1 : bnum && !anum ? 1 : a5 < b5 ? -1 : 1;
-    };
-    var rcompareIdentifiers = (a5, b5) => compareIdentifiers(b5, a5);
-    module.exports = {
-      compareIdentifiers,
-      rcompareIdentifiers
-    };
-  }
-});
-
-// node_modules/semver/classes/semver.js
-var require_semver = __commonJS({
-  "node_modules/semver/classes/semver.js"(exports, module) {
-    "use strict";
-    var debug2 = require_debug();
-    var { MAX_LENGTH, MAX_SAFE_INTEGER } = require_constants6();
-    var { safeRe: re, t } = require_re();
-    var parseOptions = require_parse_options();
-    var { compareIdentifiers } = require_identifiers();
-    var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
-        return false;
-      }
-      for (let i5 = 0; i5 < identifiers.length; i5++) {
-        if (compareIdentifiers(prerelease[i5], identifiers[i5]) !== 0) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var SemVer = class _SemVer {
-      constructor(version2, options) {
-        options = parseOptions(options);
-        if (version2 instanceof _SemVer) {
-          if (version2.loose === !!options.loose && version2.includePrerelease === !!options.includePrerelease) {
-            return version2;
-          } else {
-            version2 = version2.version;
-          }
-        } else if (typeof version2 !== "string") {
-          throw new TypeError(`Invalid version. Must be a string. Got type "${typeof version2}".`);
-        }
-        if (version2.length > MAX_LENGTH) {
-          throw new TypeError(
-            `version is longer than ${MAX_LENGTH} characters`
-          );
-        }
-        debug2("SemVer", version2, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        const m3 = version2.trim().match(options.loose ? re[t.LOOSE] : re[t.FULL]);
-        if (!m3) {
-          throw new TypeError(`Invalid Version: ${version2}`);
-        }
-        this.raw = version2;
-        this.major = +m3[1];
-        this.minor = +m3[2];
-        this.patch = +m3[3];
-        if (this.major > MAX_SAFE_INTEGER || this.major < 0) {
-          throw new TypeError("Invalid major version");
-        }
-        if (this.minor > MAX_SAFE_INTEGER || this.minor < 0) {
-          throw new TypeError("Invalid minor version");
-        }
-        if (this.patch > MAX_SAFE_INTEGER || this.patch < 0) {
-          throw new TypeError("Invalid patch version");
-        }
-        if (!m3[4]) {
-          this.prerelease = [];
-        } else {
-          this.prerelease = m3[4].split(".").map((id2) => {
-            if (/^[0-9]+$/.test(id2)) {
-              const num = +id2;
-              if (num >= 0 && num < MAX_SAFE_INTEGER) {
-                return num;
-              }
-            }
-            return id2;
-          });
-        }
-        this.build = m3[5] ? m3[5].split(".") : [];
-        this.format();
-      }
-      format() {
-        this.version = `${this.major}.${this.minor}.${this.patch}`;
-        if (this.prerelease.length) {
-          this.version += `-${this.prerelease.join(".")}`;
-        }
-        return this.version;
-      }
-      toString() {
-        return this.version;
-      }
-      compare(other) {
-        debug2("SemVer.compare", this.version, this.options, other);
-        if (!(other instanceof _SemVer)) {
-          if (typeof other === "string" && other === this.version) {
-            return 0;
-          }
-          other = new _SemVer(other, this.options);
-        }
-        if (other.version === this.version) {
-          return 0;
-        }
-        return this.compareMain(other) || this.comparePre(other);
-      }
-      compareMain(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.major < other.major) {
-          return -1;
-        }
-        if (this.major > other.major) {
-          return 1;
-        }
-        if (this.minor < other.minor) {
-          return -1;
-        }
-        if (this.minor > other.minor) {
-          return 1;
-        }
-        if (this.patch < other.patch) {
-          return -1;
-        }
-        if (this.patch > other.patch) {
-          return 1;
-        }
-        return 0;
-      }
-      comparePre(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        if (this.prerelease.length && !other.prerelease.length) {
-          return -1;
-        } else if (!this.prerelease.length && other.prerelease.length) {
-          return 1;
-        } else if (!this.prerelease.length && !other.prerelease.length) {
-          return 0;
-        }
-        let i5 = 0;
-        do {
-          const a5 = this.prerelease[i5];
-          const b5 = other.prerelease[i5];
-          debug2("prerelease compare", i5, a5, b5);
-          if (a5 === void 0 && b5 === void 0) {
-            return 0;
-          } else if (b5 === void 0) {
-            return 1;
-          } else if (a5 === void 0) {
-            return -1;
-          } else if (a5 === b5) {
-            continue;
-          } else {
-            return compareIdentifiers(a5, b5);
-          }
-        } while (++i5);
-      }
-      compareBuild(other) {
-        if (!(other instanceof _SemVer)) {
-          other = new _SemVer(other, this.options);
-        }
-        let i5 = 0;
-        do {
-          const a5 = this.build[i5];
-          const b5 = other.build[i5];
-          debug2("build compare", i5, a5, b5);
-          if (a5 === void 0 && b5 === void 0) {
-            return 0;
-          } else if (b5 === void 0) {
-            return 1;
-          } else if (a5 === void 0) {
-            return -1;
-          } else if (a5 === b5) {
-            continue;
-          } else {
-            return compareIdentifiers(a5, b5);
-          }
-        } while (++i5);
-      }
-      // preminor will bump the version up to the next minor release, and immediately
-      // down to pre-release. premajor and prepatch work the same way.
-      inc(release2, identifier, identifierBase) {
-        if (release2.startsWith("pre")) {
-          if (!identifier && identifierBase === false) {
-            throw new Error("invalid increment argument: identifier is empty");
-          }
-          if (identifier) {
-            const match = `-${identifier}`.match(this.options.loose ? re[t.PRERELEASELOOSE] : re[t.PRERELEASE]);
-            if (!match || match[1] !== identifier) {
-              throw new Error(`invalid identifier: ${identifier}`);
-            }
-          }
-        }
-        switch (release2) {
-          case "premajor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor = 0;
-            this.major++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "preminor":
-            this.prerelease.length = 0;
-            this.patch = 0;
-            this.minor++;
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "prepatch":
-            this.prerelease.length = 0;
-            this.inc("patch", identifier, identifierBase);
-            this.inc("pre", identifier, identifierBase);
-            break;
-          // If the input is a non-prerelease version, this acts the same as
-          // prepatch.
-          case "prerelease":
-            if (this.prerelease.length === 0) {
-              this.inc("patch", identifier, identifierBase);
-            }
-            this.inc("pre", identifier, identifierBase);
-            break;
-          case "release":
-            if (this.prerelease.length === 0) {
-              throw new Error(`version ${this.raw} is not a prerelease`);
-            }
-            this.prerelease.length = 0;
-            break;
-          case "major":
-            if (this.minor !== 0 || this.patch !== 0 || this.prerelease.length === 0) {
-              this.major++;
-            }
-            this.minor = 0;
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "minor":
-            if (this.patch !== 0 || this.prerelease.length === 0) {
-              this.minor++;
-            }
-            this.patch = 0;
-            this.prerelease = [];
-            break;
-          case "patch":
-            if (this.prerelease.length === 0) {
-              this.patch++;
-            }
-            this.prerelease = [];
-            break;
-          // This probably shouldn't be used publicly.
-          // 1.0.0 'pre' would become 1.0.0-0 which is the wrong direction.
-          case "pre": {
-            const base2 = Number(identifierBase) ? 1 : 0;
-            if (this.prerelease.length === 0) {
-              this.prerelease = [base2];
-            } else {
-              let i5 = this.prerelease.length;
-              while (--i5 >= 0) {
-                if (typeof this.prerelease[i5] === "number") {
-                  this.prerelease[i5]++;
-                  i5 = -2;
-                }
-              }
-              if (i5 === -1) {
-                if (identifier === this.prerelease.join(".") && identifierBase === false) {
-                  throw new Error("invalid increment argument: identifier already exists");
-                }
-                this.prerelease.push(base2);
-              }
-            }
-            if (identifier) {
-              let prerelease = [identifier, base2];
-              if (identifierBase === false) {
-                prerelease = [identifier];
-              }
-              if (isPrereleaseIdentifier(this.prerelease, identifier)) {
-                const prereleaseBase = this.prerelease[identifier.split(".").length];
-                if (isNaN(prereleaseBase)) {
-                  this.prerelease = prerelease;
-                }
-              } else {
-                this.prerelease = prerelease;
-              }
-            }
-            break;
-          }
-          default:
-            throw new Error(`invalid increment argument: ${release2}`);
-        }
-        this.raw = this.format();
-        if (this.build.length) {
-          this.raw += `+${this.build.join(".")}`;
-        }
-        return this;
-      }
-    };
-    module.exports = SemVer;
-  }
-});
-
-// node_modules/semver/functions/parse.js
-var require_parse2 = __commonJS({
-  "node_modules/semver/functions/parse.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse9 = (version2, options, throwErrors = false) => {
-      if (version2 instanceof SemVer) {
-        return version2;
-      }
-      try {
-        return new SemVer(version2, options);
-      } catch (er) {
-        if (!throwErrors) {
-          return null;
-        }
-        throw er;
-      }
-    };
-    module.exports = parse9;
-  }
-});
-
-// node_modules/semver/functions/valid.js
-var require_valid = __commonJS({
-  "node_modules/semver/functions/valid.js"(exports, module) {
-    "use strict";
-    var parse9 = require_parse2();
-    var valid = (version2, options) => {
-      const v = parse9(version2, options);
-      return v ? v.version : null;
-    };
-    module.exports = valid;
-  }
-});
-
-// node_modules/semver/functions/clean.js
-var require_clean = __commonJS({
-  "node_modules/semver/functions/clean.js"(exports, module) {
-    "use strict";
-    var parse9 = require_parse2();
-    var clean = (version2, options) => {
-      const s2 = parse9(version2.trim().replace(/^[=v]+/, ""), options);
-      return s2 ? s2.version : null;
-    };
-    module.exports = clean;
-  }
-});
-
-// node_modules/semver/functions/inc.js
-var require_inc = __commonJS({
-  "node_modules/semver/functions/inc.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var inc = (version2, release2, options, identifier, identifierBase) => {
-      if (typeof options === "string") {
-        identifierBase = identifier;
-        identifier = options;
-        options = void 0;
-      }
-      try {
-        return new SemVer(
-          version2 instanceof SemVer ? version2.version : version2,
-          options
-        ).inc(release2, identifier, identifierBase).version;
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = inc;
-  }
-});
-
-// node_modules/semver/functions/diff.js
-var require_diff = __commonJS({
-  "node_modules/semver/functions/diff.js"(exports, module) {
-    "use strict";
-    var parse9 = require_parse2();
-    var diff = (version1, version2) => {
-      const v1 = parse9(version1, null, true);
-      const v2 = parse9(version2, null, true);
-      const comparison = v1.compare(v2);
-      if (comparison === 0) {
-        return null;
-      }
-      const v1Higher = comparison > 0;
-      const highVersion = v1Higher ? v1 : v2;
-      const lowVersion = v1Higher ? v2 : v1;
-      const highHasPre = !!highVersion.prerelease.length;
-      const lowHasPre = !!lowVersion.prerelease.length;
-      if (lowHasPre && !highHasPre) {
-        if (!lowVersion.patch && !lowVersion.minor) {
-          return "major";
-        }
-        if (lowVersion.compareMain(highVersion) === 0) {
-          if (lowVersion.minor && !lowVersion.patch) {
-            return "minor";
-          }
-          return "patch";
-        }
-      }
-      const prefix = highHasPre ? "pre" : "";
-      if (v1.major !== v2.major) {
-        return prefix + "major";
-      }
-      if (v1.minor !== v2.minor) {
-        return prefix + "minor";
-      }
-      if (v1.patch !== v2.patch) {
-        return prefix + "patch";
-      }
-      return "prerelease";
-    };
-    module.exports = diff;
-  }
-});
-
-// node_modules/semver/functions/major.js
-var require_major = __commonJS({
-  "node_modules/semver/functions/major.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var major = (a5, loose) => new SemVer(a5, loose).major;
-    module.exports = major;
-  }
-});
-
-// node_modules/semver/functions/minor.js
-var require_minor = __commonJS({
-  "node_modules/semver/functions/minor.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var minor = (a5, loose) => new SemVer(a5, loose).minor;
-    module.exports = minor;
-  }
-});
-
-// node_modules/semver/functions/patch.js
-var require_patch = __commonJS({
-  "node_modules/semver/functions/patch.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var patch = (a5, loose) => new SemVer(a5, loose).patch;
-    module.exports = patch;
-  }
-});
-
-// node_modules/semver/functions/prerelease.js
-var require_prerelease = __commonJS({
-  "node_modules/semver/functions/prerelease.js"(exports, module) {
-    "use strict";
-    var parse9 = require_parse2();
-    var prerelease = (version2, options) => {
-      const parsed = parse9(version2, options);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
-    };
-    module.exports = prerelease;
-  }
-});
-
-// node_modules/semver/functions/compare.js
-var require_compare = __commonJS({
-  "node_modules/semver/functions/compare.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compare = (a5, b5, loose) => new SemVer(a5, loose).compare(new SemVer(b5, loose));
-    module.exports = compare;
-  }
-});
-
-// node_modules/semver/functions/rcompare.js
-var require_rcompare = __commonJS({
-  "node_modules/semver/functions/rcompare.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var rcompare = (a5, b5, loose) => compare(b5, a5, loose);
-    module.exports = rcompare;
-  }
-});
-
-// node_modules/semver/functions/compare-loose.js
-var require_compare_loose = __commonJS({
-  "node_modules/semver/functions/compare-loose.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var compareLoose = (a5, b5) => compare(a5, b5, true);
-    module.exports = compareLoose;
-  }
-});
-
-// node_modules/semver/functions/compare-build.js
-var require_compare_build = __commonJS({
-  "node_modules/semver/functions/compare-build.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var compareBuild = (a5, b5, loose) => {
-      const versionA = new SemVer(a5, loose);
-      const versionB = new SemVer(b5, loose);
-      return versionA.compare(versionB) || versionA.compareBuild(versionB);
-    };
-    module.exports = compareBuild;
-  }
-});
-
-// node_modules/semver/functions/sort.js
-var require_sort = __commonJS({
-  "node_modules/semver/functions/sort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var sort = (list2, loose) => list2.sort((a5, b5) => compareBuild(a5, b5, loose));
-    module.exports = sort;
-  }
-});
-
-// node_modules/semver/functions/rsort.js
-var require_rsort = __commonJS({
-  "node_modules/semver/functions/rsort.js"(exports, module) {
-    "use strict";
-    var compareBuild = require_compare_build();
-    var rsort = (list2, loose) => list2.sort((a5, b5) => compareBuild(b5, a5, loose));
-    module.exports = rsort;
-  }
-});
-
-// node_modules/semver/functions/gt.js
-var require_gt = __commonJS({
-  "node_modules/semver/functions/gt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gt = (a5, b5, loose) => compare(a5, b5, loose) > 0;
-    module.exports = gt;
-  }
-});
-
-// node_modules/semver/functions/lt.js
-var require_lt = __commonJS({
-  "node_modules/semver/functions/lt.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lt = (a5, b5, loose) => compare(a5, b5, loose) < 0;
-    module.exports = lt;
-  }
-});
-
-// node_modules/semver/functions/eq.js
-var require_eq = __commonJS({
-  "node_modules/semver/functions/eq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var eq = (a5, b5, loose) => compare(a5, b5, loose) === 0;
-    module.exports = eq;
-  }
-});
-
-// node_modules/semver/functions/neq.js
-var require_neq = __commonJS({
-  "node_modules/semver/functions/neq.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var neq = (a5, b5, loose) => compare(a5, b5, loose) !== 0;
-    module.exports = neq;
-  }
-});
-
-// node_modules/semver/functions/gte.js
-var require_gte = __commonJS({
-  "node_modules/semver/functions/gte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var gte = (a5, b5, loose) => compare(a5, b5, loose) >= 0;
-    module.exports = gte;
-  }
-});
-
-// node_modules/semver/functions/lte.js
-var require_lte = __commonJS({
-  "node_modules/semver/functions/lte.js"(exports, module) {
-    "use strict";
-    var compare = require_compare();
-    var lte = (a5, b5, loose) => compare(a5, b5, loose) <= 0;
-    module.exports = lte;
-  }
-});
-
-// node_modules/semver/functions/cmp.js
-var require_cmp = __commonJS({
-  "node_modules/semver/functions/cmp.js"(exports, module) {
-    "use strict";
-    var eq = require_eq();
-    var neq = require_neq();
-    var gt = require_gt();
-    var gte = require_gte();
-    var lt = require_lt();
-    var lte = require_lte();
-    var cmp = (a5, op2, b5, loose) => {
-      switch (op2) {
-        case "===":
-          if (typeof a5 === "object") {
-            a5 = a5.version;
-          }
-          if (typeof b5 === "object") {
-            b5 = b5.version;
-          }
-          return a5 === b5;
-        case "!==":
-          if (typeof a5 === "object") {
-            a5 = a5.version;
-          }
-          if (typeof b5 === "object") {
-            b5 = b5.version;
-          }
-          return a5 !== b5;
-        case "":
-        case "=":
-        case "==":
-          return eq(a5, b5, loose);
-        case "!=":
-          return neq(a5, b5, loose);
-        case ">":
-          return gt(a5, b5, loose);
-        case ">=":
-          return gte(a5, b5, loose);
-        case "<":
-          return lt(a5, b5, loose);
-        case "<=":
-          return lte(a5, b5, loose);
-        default:
-          throw new TypeError(`Invalid operator: ${op2}`);
-      }
-    };
-    module.exports = cmp;
-  }
-});
-
-// node_modules/semver/functions/coerce.js
-var require_coerce = __commonJS({
-  "node_modules/semver/functions/coerce.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var parse9 = require_parse2();
-    var { safeRe: re, t } = require_re();
-    var coerce = (version2, options) => {
-      if (version2 instanceof SemVer) {
-        return version2;
-      }
-      if (typeof version2 === "number") {
-        version2 = String(version2);
-      }
-      if (typeof version2 !== "string") {
-        return null;
-      }
-      options = options || {};
-      let match = null;
-      if (!options.rtl) {
-        match = version2.match(options.includePrerelease ? re[t.COERCEFULL] : re[t.COERCE]);
-      } else {
-        const coerceRtlRegex = options.includePrerelease ? re[t.COERCERTLFULL] : re[t.COERCERTL];
-        let next;
-        while ((next = coerceRtlRegex.exec(version2)) && (!match || match.index + match[0].length !== version2.length)) {
-          if (!match || next.index + next[0].length !== match.index + match[0].length) {
-            match = next;
-          }
-          coerceRtlRegex.lastIndex = next.index + next[1].length + next[2].length;
-        }
-        coerceRtlRegex.lastIndex = -1;
-      }
-      if (match === null) {
-        return null;
-      }
-      const major = match[2];
-      const minor = match[3] || "0";
-      const patch = match[4] || "0";
-      const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
-      const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse9(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
-    };
-    module.exports = coerce;
-  }
-});
-
-// node_modules/semver/functions/truncate.js
-var require_truncate = __commonJS({
-  "node_modules/semver/functions/truncate.js"(exports, module) {
-    "use strict";
-    var parse9 = require_parse2();
-    var constants3 = require_constants6();
-    var SemVer = require_semver();
-    var truncate = (version2, truncation, options) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
-        return null;
-      }
-      const clonedVersion = cloneInputVersion(version2, options);
-      return clonedVersion && doTruncation(clonedVersion, truncation);
-    };
-    var cloneInputVersion = (version2, options) => {
-      const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse9(versionStringToParse, options);
-    };
-    var doTruncation = (version2, truncation) => {
-      if (isPrerelease(truncation)) {
-        return version2.version;
-      }
-      version2.prerelease = [];
-      switch (truncation) {
-        case "major":
-          version2.minor = 0;
-          version2.patch = 0;
-          break;
-        case "minor":
-          version2.patch = 0;
-          break;
-      }
-      return version2.format();
-    };
-    var isPrerelease = (type) => {
-      return type.startsWith("pre");
-    };
-    module.exports = truncate;
-  }
-});
-
-// node_modules/semver/internal/lrucache.js
-var require_lrucache = __commonJS({
-  "node_modules/semver/internal/lrucache.js"(exports, module) {
-    "use strict";
-    var LRUCache = class {
-      constructor() {
-        this.max = 1e3;
-        this.map = /* @__PURE__ */ new Map();
-      }
-      get(key) {
-        const value = this.map.get(key);
-        if (value === void 0) {
-          return void 0;
-        } else {
-          this.map.delete(key);
-          this.map.set(key, value);
-          return value;
-        }
-      }
-      delete(key) {
-        return this.map.delete(key);
-      }
-      set(key, value) {
-        const deleted = this.delete(key);
-        if (!deleted && value !== void 0) {
-          if (this.map.size >= this.max) {
-            const firstKey = this.map.keys().next().value;
-            this.delete(firstKey);
-          }
-          this.map.set(key, value);
-        }
-        return this;
-      }
-    };
-    module.exports = LRUCache;
-  }
-});
-
-// node_modules/semver/internal/trim-comparator-whitespace.js
-var require_trim_comparator_whitespace = __commonJS({
-  "node_modules/semver/internal/trim-comparator-whitespace.js"(exports, module) {
-    "use strict";
-    var {
-      MAX_LENGTH,
-      MAX_SAFE_BUILD_LENGTH,
-      WHITESPACE_CHARACTERS
-    } = require_constants6();
-    var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
-    }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
-    var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
-      if (!isDigit(range2[start])) {
-        return start;
-      }
-      if (start >= digitRuns.start && start < digitRuns.end) {
-        return Math.min(start + limit, digitRuns.end);
-      }
-      if (start >= digitRuns.previousStart && start < digitRuns.previousEnd) {
-        return Math.min(start + limit, digitRuns.previousEnd);
-      }
-      let end = start + 1;
-      while (isDigit(range2[end])) {
-        end++;
-      }
-      digitRuns.previousStart = digitRuns.start;
-      digitRuns.previousEnd = digitRuns.end;
-      digitRuns.start = start;
-      digitRuns.end = end;
-      return Math.min(start + limit, end);
-    };
-    var findVersionNumberEndIndex = (range2, start, loose, digitRuns) => {
-      if (!loose && range2[start] === "0") {
-        return start + 1;
-      }
-      return findDigitsEndIndex(range2, start, loose ? MAX_LENGTH : MAX_LENGTH + 1, digitRuns);
-    };
-    var findPrereleaseIdentifierEndIndex = (range2, start, loose, digitRuns) => {
-      const digitsEnd = findDigitsEndIndex(range2, start, MAX_LENGTH, digitRuns);
-      if (isLetter(range2[digitsEnd]) || range2[digitsEnd] === "-") {
-        let end = digitsEnd + 1;
-        const limit = end + MAX_SAFE_BUILD_LENGTH;
-        while (end < limit && isIdentifierCharacter(range2[end])) {
-          end++;
-        }
-        return end;
-      }
-      return findVersionNumberEndIndex(range2, start, loose, digitRuns);
-    };
-    var findPrereleaseEndIndex = (range2, start, loose, digitRuns) => {
-      const hyphen = range2[start] === "-";
-      if (!loose && !hyphen) {
-        return start;
-      }
-      const identifierStart = start + (hyphen ? 1 : 0);
-      let end = findPrereleaseIdentifierEndIndex(range2, identifierStart, loose, digitRuns);
-      if (end === identifierStart) {
-        if (!loose || !hyphen) {
-          return start;
-        }
-        end = findPrereleaseIdentifierEndIndex(range2, start, loose, digitRuns);
-      }
-      while (range2[end] === ".") {
-        const next = findPrereleaseIdentifierEndIndex(range2, end + 1, loose, digitRuns);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findBuildIdentifierEndIndex = (range2, start) => {
-      let end = start;
-      while (end - start < MAX_SAFE_BUILD_LENGTH && isIdentifierCharacter(range2[end])) {
-        end++;
-      }
-      return end;
-    };
-    var findBuildEndIndex = (range2, start) => {
-      if (range2[start] !== "+") {
-        return start;
-      }
-      let end = findBuildIdentifierEndIndex(range2, start + 1);
-      if (end === start + 1) {
-        return start;
-      }
-      while (range2[end] === ".") {
-        const next = findBuildIdentifierEndIndex(range2, end + 1);
-        if (next === end + 1) {
-          break;
-        }
-        end = next;
-      }
-      return end;
-    };
-    var findLooseFullVersionEndIndex = (range2, start, digitRuns) => {
-      let end = start;
-      for (let component = 0; component < 3; component++) {
-        const next = findVersionNumberEndIndex(range2, end, true, digitRuns);
-        if (next === end) {
-          return start;
-        }
-        end = next;
-        if (component < 2) {
-          if (range2[end] !== ".") {
-            return start;
-          }
-          end++;
-        }
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range2, end, true, digitRuns);
-      return findBuildEndIndex(range2, prereleaseEnd);
-    };
-    var findPartialVersionComponentEndIndex = (range2, start, digitRuns) => {
-      if (isDigit(range2[start])) {
-        return findVersionNumberEndIndex(range2, start, false, digitRuns);
-      }
-      return isVersionStart(range2[start]) ? start + 1 : start;
-    };
-    var findPartialVersionEndIndex = (range2, start, digitRuns) => {
-      let end = findPartialVersionComponentEndIndex(range2, start, digitRuns);
-      for (let component = 0; component < 2; component++) {
-        if (range2[end] !== ".") {
-          return end;
-        }
-        const next = findPartialVersionComponentEndIndex(range2, end + 1, digitRuns);
-        if (next === end + 1) {
-          return end;
-        }
-        end = next;
-      }
-      const prereleaseEnd = findPrereleaseEndIndex(range2, end, false, digitRuns);
-      return findBuildEndIndex(range2, prereleaseEnd);
-    };
-    var findVersionEndIndex = (range2, start, digitRuns) => {
-      const fullVersionEnd = findLooseFullVersionEndIndex(range2, start, digitRuns);
-      return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range2, start, digitRuns);
-    };
-    var findRemovableWhitespaceIndex = (range2, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range2[position])) {
-        position++;
-      }
-      if (range2[position] === "<" || range2[position] === ">") {
-        position++;
-      }
-      if (range2[position] === "=") {
-        position++;
-      }
-      return isWhitespace(range2[position]) ? position : -1;
-    };
-    var trimComparatorWhitespace = (range2) => {
-      let result = "";
-      let copyFrom = 0;
-      let cursor = 0;
-      const digitRuns = { start: -1, end: -1, previousStart: -1, previousEnd: -1 };
-      while (cursor < range2.length) {
-        const matchStart = cursor;
-        if (range2[cursor] === "<" || range2[cursor] === ">") {
-          cursor++;
-        } else if (!isVersionPrefix(range2[cursor]) && !isVersionStart(range2[cursor])) {
-          cursor++;
-          continue;
-        }
-        while (cursor < range2.length && isVersionPrefix(range2[cursor])) {
-          cursor++;
-        }
-        if (!isVersionStart(range2[cursor])) {
-          continue;
-        }
-        const whitespacePosition = findRemovableWhitespaceIndex(range2, matchStart);
-        if (whitespacePosition !== -1) {
-          result += range2.slice(copyFrom, whitespacePosition);
-          copyFrom = whitespacePosition + 1;
-        }
-        cursor = findVersionEndIndex(range2, cursor, digitRuns);
-      }
-      return result + range2.slice(copyFrom);
-    };
-    module.exports = trimComparatorWhitespace;
-  }
-});
-
-// node_modules/semver/classes/range.js
-var require_range = __commonJS({
-  "node_modules/semver/classes/range.js"(exports, module) {
-    "use strict";
-    var SPACE_CHARACTERS = /\s+/g;
-    var Range = class _Range {
-      constructor(range2, options) {
-        options = parseOptions(options);
-        if (range2 instanceof _Range) {
-          if (range2.loose === !!options.loose && range2.includePrerelease === !!options.includePrerelease) {
-            return range2;
-          } else {
-            return new _Range(range2.raw, options);
-          }
-        }
-        if (range2 instanceof Comparator) {
-          this.raw = range2.value;
-          this.set = [[range2]];
-          this.formatted = void 0;
-          return this;
-        }
-        this.options = options;
-        this.loose = !!options.loose;
-        this.includePrerelease = !!options.includePrerelease;
-        this.raw = range2.trim().replace(SPACE_CHARACTERS, " ");
-        this.set = this.raw.split("||").map((r5) => this.parseRange(r5.trim())).filter((c5) => c5.length);
-        if (!this.set.length) {
-          throw new TypeError(`Invalid SemVer Range: ${this.raw}`);
-        }
-        if (this.set.length > 1) {
-          const first = this.set[0];
-          this.set = this.set.filter((c5) => !isNullSet(c5[0]));
-          if (this.set.length === 0) {
-            this.set = [first];
-          } else if (this.set.length > 1) {
-            for (const c5 of this.set) {
-              if (c5.length === 1 && isAny(c5[0])) {
-                this.set = [c5];
-                break;
-              }
-            }
-          }
-        }
-        this.formatted = void 0;
-      }
-      get range() {
-        if (this.formatted === void 0) {
-          this.formatted = "";
-          for (let i5 = 0; i5 < this.set.length; i5++) {
-            if (i5 > 0) {
-              this.formatted += "||";
-            }
-            const comps = this.set[i5];
-            for (let k5 = 0; k5 < comps.length; k5++) {
-              if (k5 > 0) {
-                this.formatted += " ";
-              }
-              this.formatted += comps[k5].toString().trim();
-            }
-          }
-        }
-        return this.formatted;
-      }
-      format() {
-        return this.range;
-      }
-      toString() {
-        return this.range;
-      }
-      parseRange(range2) {
-        range2 = range2.replace(BUILDSTRIPRE, "");
-        const memoOpts = (this.options.includePrerelease && FLAG_INCLUDE_PRERELEASE) | (this.options.loose && FLAG_LOOSE);
-        const memoKey = memoOpts + ":" + range2;
-        const cached2 = cache5.get(memoKey);
-        if (cached2) {
-          return cached2;
-        }
-        const loose = this.options.loose;
-        const hr = loose ? re[t.HYPHENRANGELOOSE] : re[t.HYPHENRANGE];
-        range2 = range2.replace(hr, hyphenReplace(this.options.includePrerelease));
-        debug2("hyphen replace", range2);
-        range2 = trimComparatorWhitespace(range2);
-        debug2("comparator trim", range2);
-        range2 = range2.replace(re[t.TILDETRIM], tildeTrimReplace);
-        debug2("tilde trim", range2);
-        range2 = range2.replace(re[t.CARETTRIM], caretTrimReplace);
-        debug2("caret trim", range2);
-        let rangeList = range2.split(" ").map((comp) => parseComparator(comp, this.options)).join(" ").split(/\s+/).map((comp) => replaceGTE0(comp, this.options));
-        if (loose) {
-          rangeList = rangeList.filter((comp) => {
-            debug2("loose invalid filter", comp, this.options);
-            return !!comp.match(re[t.COMPARATORLOOSE]);
-          });
-        }
-        debug2("range list", rangeList);
-        const rangeMap = /* @__PURE__ */ new Map();
-        const comparators = rangeList.map((comp) => new Comparator(comp, this.options));
-        for (const comp of comparators) {
-          if (isNullSet(comp)) {
-            return [comp];
-          }
-          rangeMap.set(comp.value, comp);
-        }
-        if (rangeMap.size > 1 && rangeMap.has("")) {
-          rangeMap.delete("");
-        }
-        const result = [...rangeMap.values()];
-        cache5.set(memoKey, result);
-        return result;
-      }
-      intersects(range2, options) {
-        if (!(range2 instanceof _Range)) {
-          throw new TypeError("a Range is required");
-        }
-        return this.set.some((thisComparators) => {
-          return isSatisfiable(thisComparators, options) && range2.set.some((rangeComparators) => {
-            return isSatisfiable(rangeComparators, options) && thisComparators.every((thisComparator) => {
-              return rangeComparators.every((rangeComparator) => {
-                return thisComparator.intersects(rangeComparator, options);
-              });
-            });
-          });
-        });
-      }
-      // if ANY of the sets match ALL of its comparators, then pass
-      test(version2) {
-        if (!version2) {
-          return false;
-        }
-        if (typeof version2 === "string") {
-          try {
-            version2 = new SemVer(version2, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        for (let i5 = 0; i5 < this.set.length; i5++) {
-          if (testSet(this.set[i5], version2, this.options)) {
-            return true;
-          }
-        }
-        return false;
-      }
-    };
-    module.exports = Range;
-    var LRU = require_lrucache();
-    var cache5 = new LRU();
-    var parseOptions = require_parse_options();
-    var Comparator = require_comparator();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var trimComparatorWhitespace = require_trim_comparator_whitespace();
-    var {
-      safeRe: re,
-      src,
-      t,
-      tildeTrimReplace,
-      caretTrimReplace
-    } = require_re();
-    var { FLAG_INCLUDE_PRERELEASE, FLAG_LOOSE } = require_constants6();
-    var BUILDSTRIPRE = new RegExp(src[t.BUILD], "g");
-    var isNullSet = (c5) => c5.value === "<0.0.0-0";
-    var isAny = (c5) => c5.value === "";
-    var isSatisfiable = (comparators, options) => {
-      let result = true;
-      const remainingComparators = comparators.slice();
-      let testComparator = remainingComparators.pop();
-      while (result && remainingComparators.length) {
-        result = remainingComparators.every((otherComparator) => {
-          return testComparator.intersects(otherComparator, options);
-        });
-        testComparator = remainingComparators.pop();
-      }
-      return result;
-    };
-    var parseComparator = (comp, options) => {
-      comp = comp.replace(re[t.BUILD], "");
-      debug2("comp", comp, options);
-      comp = replaceCarets(comp, options);
-      debug2("caret", comp);
-      comp = replaceTildes(comp, options);
-      debug2("tildes", comp);
-      comp = replaceXRanges(comp, options);
-      debug2("xrange", comp);
-      comp = replaceStars(comp, options);
-      debug2("stars", comp);
-      return comp;
-    };
-    var isX = (id2) => !id2 || id2.toLowerCase() === "x" || id2 === "*";
-    var invalidXRangeOrder = (M2, m3, p3) => isX(M2) && !isX(m3) || isX(m3) && p3 && !isX(p3);
-    var replaceTildes = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c5) => replaceTilde(c5, options)).join(" ");
-    };
-    var replaceTilde = (comp, options) => {
-      const r5 = options.loose ? re[t.TILDELOOSE] : re[t.TILDE];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r5, (_, M2, m3, p3, pr) => {
-        debug2("tilde", comp, _, M2, m3, p3, pr);
-        let ret;
-        if (isX(M2)) {
-          ret = "";
-        } else if (isX(m3)) {
-          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
-        } else if (isX(p3)) {
-          ret = `>=${M2}.${m3}.0${z2} <${M2}.${+m3 + 1}.0-0`;
-        } else if (pr) {
-          debug2("replaceTilde pr", pr);
-          ret = `>=${M2}.${m3}.${p3}-${pr} <${M2}.${+m3 + 1}.0-0`;
-        } else {
-          ret = `>=${M2}.${m3}.${p3} <${M2}.${+m3 + 1}.0-0`;
-        }
-        debug2("tilde return", ret);
-        return ret;
-      });
-    };
-    var replaceCarets = (comp, options) => {
-      return comp.trim().split(/\s+/).map((c5) => replaceCaret(c5, options)).join(" ");
-    };
-    var replaceCaret = (comp, options) => {
-      debug2("caret", comp, options);
-      const r5 = options.loose ? re[t.CARETLOOSE] : re[t.CARET];
-      const z2 = options.includePrerelease ? "-0" : "";
-      return comp.replace(r5, (_, M2, m3, p3, pr) => {
-        debug2("caret", comp, _, M2, m3, p3, pr);
-        let ret;
-        if (isX(M2)) {
-          ret = "";
-        } else if (isX(m3)) {
-          ret = `>=${M2}.0.0${z2} <${+M2 + 1}.0.0-0`;
-        } else if (isX(p3)) {
-          if (M2 === "0") {
-            ret = `>=${M2}.${m3}.0${z2} <${M2}.${+m3 + 1}.0-0`;
-          } else {
-            ret = `>=${M2}.${m3}.0${z2} <${+M2 + 1}.0.0-0`;
-          }
-        } else if (pr) {
-          debug2("replaceCaret pr", pr);
-          if (M2 === "0") {
-            if (m3 === "0") {
-              ret = `>=${M2}.${m3}.${p3}-${pr} <${M2}.${m3}.${+p3 + 1}-0`;
-            } else {
-              ret = `>=${M2}.${m3}.${p3}-${pr} <${M2}.${+m3 + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M2}.${m3}.${p3}-${pr} <${+M2 + 1}.0.0-0`;
-          }
-        } else {
-          debug2("no pr");
-          if (M2 === "0") {
-            if (m3 === "0") {
-              ret = `>=${M2}.${m3}.${p3} <${M2}.${m3}.${+p3 + 1}-0`;
-            } else {
-              ret = `>=${M2}.${m3}.${p3} <${M2}.${+m3 + 1}.0-0`;
-            }
-          } else {
-            ret = `>=${M2}.${m3}.${p3} <${+M2 + 1}.0.0-0`;
-          }
-        }
-        debug2("caret return", ret);
-        return ret;
-      });
-    };
-    var replaceXRanges = (comp, options) => {
-      debug2("replaceXRanges", comp, options);
-      return comp.split(/\s+/).map((c5) => replaceXRange(c5, options)).join(" ");
-    };
-    var replaceXRange = (comp, options) => {
-      comp = comp.trim();
-      const r5 = options.loose ? re[t.XRANGELOOSE] : re[t.XRANGE];
-      return comp.replace(r5, (ret, gtlt, M2, m3, p3, pr) => {
-        debug2("xRange", comp, ret, gtlt, M2, m3, p3, pr);
-        if (invalidXRangeOrder(M2, m3, p3)) {
-          return comp;
-        }
-        const xM = isX(M2);
-        const xm = xM || isX(m3);
-        const xp = xm || isX(p3);
-        const anyX = xp;
-        if (gtlt === "=" && anyX) {
-          gtlt = "";
-        }
-        pr = options.includePrerelease ? "-0" : "";
-        if (xM) {
-          if (gtlt === ">" || gtlt === "<") {
-            ret = "<0.0.0-0";
-          } else {
-            ret = "*";
-          }
-        } else if (gtlt && anyX) {
-          if (xm) {
-            m3 = 0;
-          }
-          p3 = 0;
-          if (gtlt === ">") {
-            gtlt = ">=";
-            if (xm) {
-              M2 = +M2 + 1;
-              m3 = 0;
-              p3 = 0;
-            } else {
-              m3 = +m3 + 1;
-              p3 = 0;
-            }
-          } else if (gtlt === "<=") {
-            gtlt = "<";
-            if (xm) {
-              M2 = +M2 + 1;
-            } else {
-              m3 = +m3 + 1;
-            }
-          }
-          if (gtlt === "<") {
-            pr = "-0";
-          }
-          ret = `${gtlt + M2}.${m3}.${p3}${pr}`;
-        } else if (xm) {
-          ret = `>=${M2}.0.0${pr} <${+M2 + 1}.0.0-0`;
-        } else if (xp) {
-          ret = `>=${M2}.${m3}.0${pr} <${M2}.${+m3 + 1}.0-0`;
-        }
-        debug2("xRange return", ret);
-        return ret;
-      });
-    };
-    var replaceStars = (comp, options) => {
-      debug2("replaceStars", comp, options);
-      return comp.trim().replace(re[t.STAR], "");
-    };
-    var replaceGTE0 = (comp, options) => {
-      debug2("replaceGTE0", comp, options);
-      return comp.trim().replace(re[options.includePrerelease ? t.GTE0PRE : t.GTE0], "");
-    };
-    var hyphenReplace = (incPr) => ($0, from, fM, fm, fp, fpr, fb, to, tM, tm, tp, tpr) => {
-      if (isX(fM)) {
-        from = "";
-      } else if (isX(fm)) {
-        from = `>=${fM}.0.0${incPr ? "-0" : ""}`;
-      } else if (isX(fp)) {
-        from = `>=${fM}.${fm}.0${incPr ? "-0" : ""}`;
-      } else if (fpr) {
-        from = `>=${from}`;
-      } else {
-        from = `>=${from}${incPr ? "-0" : ""}`;
-      }
-      if (isX(tM)) {
-        to = "";
-      } else if (isX(tm)) {
-        to = `<${+tM + 1}.0.0-0`;
-      } else if (isX(tp)) {
-        to = `<${tM}.${+tm + 1}.0-0`;
-      } else if (tpr) {
-        to = `<=${tM}.${tm}.${tp}-${tpr}`;
-      } else if (incPr) {
-        to = `<${tM}.${tm}.${+tp + 1}-0`;
-      } else {
-        to = `<=${to}`;
-      }
-      return `${from} ${to}`.trim();
-    };
-    var testSet = (set2, version2, options) => {
-      for (let i5 = 0; i5 < set2.length; i5++) {
-        if (!set2[i5].test(version2)) {
-          return false;
-        }
-      }
-      if (version2.prerelease.length && !options.includePrerelease) {
-        for (let i5 = 0; i5 < set2.length; i5++) {
-          debug2(set2[i5].semver);
-          if (set2[i5].semver === Comparator.ANY) {
-            continue;
-          }
-          if (set2[i5].semver.prerelease.length > 0) {
-            const allowed = set2[i5].semver;
-            if (allowed.major === version2.major && allowed.minor === version2.minor && allowed.patch === version2.patch) {
-              return true;
-            }
-          }
-        }
-        return false;
-      }
-      return true;
-    };
-  }
-});
-
-// node_modules/semver/classes/comparator.js
-var require_comparator = __commonJS({
-  "node_modules/semver/classes/comparator.js"(exports, module) {
-    "use strict";
-    var ANY = /* @__PURE__ */ Symbol("SemVer ANY");
-    var Comparator = class _Comparator {
-      static get ANY() {
-        return ANY;
-      }
-      constructor(comp, options) {
-        options = parseOptions(options);
-        if (comp instanceof _Comparator) {
-          if (comp.loose === !!options.loose) {
-            return comp;
-          } else {
-            comp = comp.value;
-          }
-        }
-        comp = comp.trim().split(/\s+/).join(" ");
-        debug2("comparator", comp, options);
-        this.options = options;
-        this.loose = !!options.loose;
-        this.parse(comp);
-        if (this.semver === ANY) {
-          this.value = "";
-        } else {
-          this.value = this.operator + this.semver.version;
-        }
-        debug2("comp", this);
-      }
-      parse(comp) {
-        const r5 = this.options.loose ? re[t.COMPARATORLOOSE] : re[t.COMPARATOR];
-        const m3 = comp.match(r5);
-        if (!m3) {
-          throw new TypeError(`Invalid comparator: ${comp}`);
-        }
-        this.operator = m3[1] !== void 0 ? m3[1] : "";
-        if (this.operator === "=") {
-          this.operator = "";
-        }
-        if (!m3[2]) {
-          this.semver = ANY;
-        } else {
-          this.semver = new SemVer(m3[2], this.options.loose);
-        }
-      }
-      toString() {
-        return this.value;
-      }
-      test(version2) {
-        debug2("Comparator.test", version2, this.options.loose);
-        if (this.semver === ANY || version2 === ANY) {
-          return true;
-        }
-        if (typeof version2 === "string") {
-          try {
-            version2 = new SemVer(version2, this.options);
-          } catch (er) {
-            return false;
-          }
-        }
-        return cmp(version2, this.operator, this.semver, this.options);
-      }
-      intersects(comp, options) {
-        if (!(comp instanceof _Comparator)) {
-          throw new TypeError("a Comparator is required");
-        }
-        if (this.operator === "") {
-          if (this.value === "") {
-            return true;
-          }
-          return new Range(comp.value, options).test(this.value);
-        } else if (comp.operator === "") {
-          if (comp.value === "") {
-            return true;
-          }
-          return new Range(this.value, options).test(comp.semver);
-        }
-        options = parseOptions(options);
-        if (options.includePrerelease && (this.value === "<0.0.0-0" || comp.value === "<0.0.0-0")) {
-          return false;
-        }
-        if (!options.includePrerelease && (this.value.startsWith("<0.0.0") || comp.value.startsWith("<0.0.0"))) {
-          return false;
-        }
-        if (this.operator.startsWith(">") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        if (this.operator.startsWith("<") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (this.semver.version === comp.semver.version && this.operator.includes("=") && comp.operator.includes("=")) {
-          return true;
-        }
-        if (cmp(this.semver, "<", comp.semver, options) && this.operator.startsWith(">") && comp.operator.startsWith("<")) {
-          return true;
-        }
-        if (cmp(this.semver, ">", comp.semver, options) && this.operator.startsWith("<") && comp.operator.startsWith(">")) {
-          return true;
-        }
-        return false;
-      }
-    };
-    module.exports = Comparator;
-    var parseOptions = require_parse_options();
-    var { safeRe: re, t } = require_re();
-    var cmp = require_cmp();
-    var debug2 = require_debug();
-    var SemVer = require_semver();
-    var Range = require_range();
-  }
-});
-
-// node_modules/semver/functions/satisfies.js
-var require_satisfies = __commonJS({
-  "node_modules/semver/functions/satisfies.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var satisfies = (version2, range2, options) => {
-      try {
-        range2 = new Range(range2, options);
-      } catch (er) {
-        return false;
-      }
-      return range2.test(version2);
-    };
-    module.exports = satisfies;
-  }
-});
-
-// node_modules/semver/ranges/to-comparators.js
-var require_to_comparators = __commonJS({
-  "node_modules/semver/ranges/to-comparators.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var toComparators = (range2, options) => new Range(range2, options).set.map((comp) => comp.map((c5) => c5.value).join(" ").trim().split(" "));
-    module.exports = toComparators;
-  }
-});
-
-// node_modules/semver/ranges/max-satisfying.js
-var require_max_satisfying = __commonJS({
-  "node_modules/semver/ranges/max-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var maxSatisfying = (versions2, range2, options) => {
-      let max = null;
-      let maxSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range2, options);
-      } catch (er) {
-        return null;
-      }
-      versions2.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!max || maxSV.compare(v) === -1) {
-            max = v;
-            maxSV = new SemVer(max, options);
-          }
-        }
-      });
-      return max;
-    };
-    module.exports = maxSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-satisfying.js
-var require_min_satisfying = __commonJS({
-  "node_modules/semver/ranges/min-satisfying.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var minSatisfying = (versions2, range2, options) => {
-      let min = null;
-      let minSV = null;
-      let rangeObj = null;
-      try {
-        rangeObj = new Range(range2, options);
-      } catch (er) {
-        return null;
-      }
-      versions2.forEach((v) => {
-        if (rangeObj.test(v)) {
-          if (!min || minSV.compare(v) === 1) {
-            min = v;
-            minSV = new SemVer(min, options);
-          }
-        }
-      });
-      return min;
-    };
-    module.exports = minSatisfying;
-  }
-});
-
-// node_modules/semver/ranges/min-version.js
-var require_min_version = __commonJS({
-  "node_modules/semver/ranges/min-version.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Range = require_range();
-    var gt = require_gt();
-    var minVersion = (range2, loose) => {
-      range2 = new Range(range2, loose);
-      let minver = new SemVer("0.0.0");
-      if (range2.test(minver)) {
-        return minver;
-      }
-      minver = new SemVer("0.0.0-0");
-      if (range2.test(minver)) {
-        return minver;
-      }
-      minver = null;
-      for (let i5 = 0; i5 < range2.set.length; ++i5) {
-        const comparators = range2.set[i5];
-        let setMin = null;
-        comparators.forEach((comparator) => {
-          const compver = new SemVer(comparator.semver.version);
-          switch (comparator.operator) {
-            case ">":
-              if (compver.prerelease.length === 0) {
-                compver.patch++;
-              } else {
-                compver.prerelease.push(0);
-              }
-              compver.raw = compver.format();
-            /* fallthrough */
-            case "":
-            case ">=":
-              if (!setMin || gt(compver, setMin)) {
-                setMin = compver;
-              }
-              break;
-            case "<":
-            case "<=":
-              break;
-            /* istanbul ignore next */
-            default:
-              throw new Error(`Unexpected operation: ${comparator.operator}`);
-          }
-        });
-        if (setMin && (!minver || gt(minver, setMin))) {
-          minver = setMin;
-        }
-      }
-      if (minver && range2.test(minver)) {
-        return minver;
-      }
-      return null;
-    };
-    module.exports = minVersion;
-  }
-});
-
-// node_modules/semver/ranges/valid.js
-var require_valid2 = __commonJS({
-  "node_modules/semver/ranges/valid.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var validRange = (range2, options) => {
-      try {
-        return new Range(range2, options).range || "*";
-      } catch (er) {
-        return null;
-      }
-    };
-    module.exports = validRange;
-  }
-});
-
-// node_modules/semver/ranges/outside.js
-var require_outside = __commonJS({
-  "node_modules/semver/ranges/outside.js"(exports, module) {
-    "use strict";
-    var SemVer = require_semver();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var gt = require_gt();
-    var lt = require_lt();
-    var lte = require_lte();
-    var gte = require_gte();
-    var outside = (version2, range2, hilo, options) => {
-      version2 = new SemVer(version2, options);
-      range2 = new Range(range2, options);
-      let gtfn, ltefn, ltfn, comp, ecomp;
-      switch (hilo) {
-        case ">":
-          gtfn = gt;
-          ltefn = lte;
-          ltfn = lt;
-          comp = ">";
-          ecomp = ">=";
-          break;
-        case "<":
-          gtfn = lt;
-          ltefn = gte;
-          ltfn = gt;
-          comp = "<";
-          ecomp = "<=";
-          break;
-        default:
-          throw new TypeError('Must provide a hilo val of "<" or ">"');
-      }
-      if (satisfies(version2, range2, options)) {
-        return false;
-      }
-      for (let i5 = 0; i5 < range2.set.length; ++i5) {
-        const comparators = range2.set[i5];
-        let high = null;
-        let low = null;
-        comparators.forEach((comparator) => {
-          if (comparator.semver === ANY) {
-            comparator = new Comparator(">=0.0.0");
-          }
-          high = high || comparator;
-          low = low || comparator;
-          if (gtfn(comparator.semver, high.semver, options)) {
-            high = comparator;
-          } else if (ltfn(comparator.semver, low.semver, options)) {
-            low = comparator;
-          }
-        });
-        if (high.operator === comp || high.operator === ecomp) {
-          return false;
-        }
-        if ((!low.operator || low.operator === comp) && ltefn(version2, low.semver)) {
-          return false;
-        } else if (low.operator === ecomp && ltfn(version2, low.semver)) {
-          return false;
-        }
-      }
-      return true;
-    };
-    module.exports = outside;
-  }
-});
-
-// node_modules/semver/ranges/gtr.js
-var require_gtr = __commonJS({
-  "node_modules/semver/ranges/gtr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var gtr = (version2, range2, options) => outside(version2, range2, ">", options);
-    module.exports = gtr;
-  }
-});
-
-// node_modules/semver/ranges/ltr.js
-var require_ltr = __commonJS({
-  "node_modules/semver/ranges/ltr.js"(exports, module) {
-    "use strict";
-    var outside = require_outside();
-    var ltr = (version2, range2, options) => outside(version2, range2, "<", options);
-    module.exports = ltr;
-  }
-});
-
-// node_modules/semver/ranges/intersects.js
-var require_intersects = __commonJS({
-  "node_modules/semver/ranges/intersects.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var intersects = (r1, r22, options) => {
-      r1 = new Range(r1, options);
-      r22 = new Range(r22, options);
-      return r1.intersects(r22, options);
-    };
-    module.exports = intersects;
-  }
-});
-
-// node_modules/semver/ranges/simplify.js
-var require_simplify = __commonJS({
-  "node_modules/semver/ranges/simplify.js"(exports, module) {
-    "use strict";
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    module.exports = (versions2, range2, options) => {
-      const set2 = [];
-      let first = null;
-      let prev = null;
-      const v = versions2.sort((a5, b5) => compare(a5, b5, options));
-      for (const version2 of v) {
-        const included = satisfies(version2, range2, options);
-        if (included) {
-          prev = version2;
-          if (!first) {
-            first = version2;
-          }
-        } else {
-          if (prev) {
-            set2.push([first, prev]);
-          }
-          prev = null;
-          first = null;
-        }
-      }
-      if (first) {
-        set2.push([first, null]);
-      }
-      const ranges = [];
-      for (const [min, max] of set2) {
-        if (min === max) {
-          ranges.push(min);
-        } else if (!max && min === v[0]) {
-          ranges.push("*");
-        } else if (!max) {
-          ranges.push(`>=${min}`);
-        } else if (min === v[0]) {
-          ranges.push(`<=${max}`);
-        } else {
-          ranges.push(`${min} - ${max}`);
-        }
-      }
-      const simplified = ranges.join(" || ");
-      const original = typeof range2.raw === "string" ? range2.raw : String(range2);
-      return simplified.length < original.length ? simplified : range2;
-    };
-  }
-});
-
-// node_modules/semver/ranges/subset.js
-var require_subset = __commonJS({
-  "node_modules/semver/ranges/subset.js"(exports, module) {
-    "use strict";
-    var Range = require_range();
-    var Comparator = require_comparator();
-    var { ANY } = Comparator;
-    var satisfies = require_satisfies();
-    var compare = require_compare();
-    var subset = (sub, dom, options = {}) => {
-      if (sub === dom) {
-        return true;
-      }
-      sub = new Range(sub, options);
-      dom = new Range(dom, options);
-      let sawNonNull = false;
-      OUTER: for (const simpleSub of sub.set) {
-        for (const simpleDom of dom.set) {
-          const isSub = simpleSubset(simpleSub, simpleDom, options);
-          sawNonNull = sawNonNull || isSub !== null;
-          if (isSub) {
-            continue OUTER;
-          }
-        }
-        if (sawNonNull) {
-          return false;
-        }
-      }
-      return true;
-    };
-    var minimumVersionWithPreRelease = [new Comparator(">=0.0.0-0")];
-    var minimumVersion = [new Comparator(">=0.0.0")];
-    var simpleSubset = (sub, dom, options) => {
-      if (sub === dom) {
-        return true;
-      }
-      if (sub.length === 1 && sub[0].semver === ANY) {
-        if (dom.length === 1 && dom[0].semver === ANY) {
-          return true;
-        } else if (options.includePrerelease) {
-          sub = minimumVersionWithPreRelease;
-        } else {
-          sub = minimumVersion;
-        }
-      }
-      if (dom.length === 1 && dom[0].semver === ANY) {
-        if (options.includePrerelease) {
-          return true;
-        } else {
-          dom = minimumVersion;
-        }
-      }
-      const eqSet = /* @__PURE__ */ new Set();
-      let gt, lt;
-      for (const c5 of sub) {
-        if (c5.operator === ">" || c5.operator === ">=") {
-          gt = higherGT(gt, c5, options);
-        } else if (c5.operator === "<" || c5.operator === "<=") {
-          lt = lowerLT(lt, c5, options);
-        } else {
-          eqSet.add(c5.semver);
-        }
-      }
-      if (eqSet.size > 1) {
-        return null;
-      }
-      let gtltComp;
-      if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
-        if (gtltComp > 0) {
-          return null;
-        } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
-          return null;
-        }
-      }
-      for (const eq of eqSet) {
-        if (gt && !satisfies(eq, String(gt), options)) {
-          return null;
-        }
-        if (lt && !satisfies(eq, String(lt), options)) {
-          return null;
-        }
-        for (const c5 of dom) {
-          if (!satisfies(eq, String(c5), options)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      let higher, lower;
-      let hasDomLT, hasDomGT;
-      let needDomLTPre = lt && !options.includePrerelease && lt.semver.prerelease.length ? lt.semver : false;
-      let needDomGTPre = gt && !options.includePrerelease && gt.semver.prerelease.length ? gt.semver : false;
-      if (needDomLTPre && needDomLTPre.prerelease.length === 1 && lt.operator === "<" && needDomLTPre.prerelease[0] === 0) {
-        needDomLTPre = false;
-      }
-      for (const c5 of dom) {
-        hasDomGT = hasDomGT || c5.operator === ">" || c5.operator === ">=";
-        hasDomLT = hasDomLT || c5.operator === "<" || c5.operator === "<=";
-        if (gt) {
-          if (needDomGTPre) {
-            if (c5.semver.prerelease && c5.semver.prerelease.length && c5.semver.major === needDomGTPre.major && c5.semver.minor === needDomGTPre.minor && c5.semver.patch === needDomGTPre.patch) {
-              needDomGTPre = false;
-            }
-          }
-          if (c5.operator === ">" || c5.operator === ">=") {
-            higher = higherGT(gt, c5, options);
-            if (higher === c5 && higher !== gt) {
-              return false;
-            }
-          } else if (gt.operator === ">=" && !c5.test(gt.semver)) {
-            return false;
-          }
-        }
-        if (lt) {
-          if (needDomLTPre) {
-            if (c5.semver.prerelease && c5.semver.prerelease.length && c5.semver.major === needDomLTPre.major && c5.semver.minor === needDomLTPre.minor && c5.semver.patch === needDomLTPre.patch) {
-              needDomLTPre = false;
-            }
-          }
-          if (c5.operator === "<" || c5.operator === "<=") {
-            lower = lowerLT(lt, c5, options);
-            if (lower === c5 && lower !== lt) {
-              return false;
-            }
-          } else if (lt.operator === "<=" && !c5.test(lt.semver)) {
-            return false;
-          }
-        }
-        if (!c5.operator && (lt || gt) && gtltComp !== 0) {
-          return false;
-        }
-      }
-      if (gt && hasDomLT && !lt && gtltComp !== 0) {
-        return false;
-      }
-      if (lt && hasDomGT && !gt && gtltComp !== 0) {
-        return false;
-      }
-      if (needDomGTPre || needDomLTPre) {
-        return false;
-      }
-      return true;
-    };
-    var higherGT = (a5, b5, options) => {
-      if (!a5) {
-        return b5;
-      }
-      const comp = compare(a5.semver, b5.semver, options);
-      return comp > 0 ? a5 : comp < 0 ? b5 : b5.operator === ">" && a5.operator === ">=" ? b5 : a5;
-    };
-    var lowerLT = (a5, b5, options) => {
-      if (!a5) {
-        return b5;
-      }
-      const comp = compare(a5.semver, b5.semver, options);
-      return comp < 0 ? a5 : comp > 0 ? b5 : b5.operator === "<" && a5.operator === "<=" ? b5 : a5;
-    };
-    module.exports = subset;
-  }
-});
-
-// node_modules/semver/index.js
-var require_semver2 = __commonJS({
-  "node_modules/semver/index.js"(exports, module) {
-    "use strict";
-    var internalRe = require_re();
-    var constants3 = require_constants6();
-    var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse9 = require_parse2();
-    var valid = require_valid();
-    var clean = require_clean();
-    var inc = require_inc();
-    var diff = require_diff();
-    var major = require_major();
-    var minor = require_minor();
-    var patch = require_patch();
-    var prerelease = require_prerelease();
-    var compare = require_compare();
-    var rcompare = require_rcompare();
-    var compareLoose = require_compare_loose();
-    var compareBuild = require_compare_build();
-    var sort = require_sort();
-    var rsort = require_rsort();
-    var gt = require_gt();
-    var lt = require_lt();
-    var eq = require_eq();
-    var neq = require_neq();
-    var gte = require_gte();
-    var lte = require_lte();
-    var cmp = require_cmp();
-    var coerce = require_coerce();
-    var truncate = require_truncate();
-    var Comparator = require_comparator();
-    var Range = require_range();
-    var satisfies = require_satisfies();
-    var toComparators = require_to_comparators();
-    var maxSatisfying = require_max_satisfying();
-    var minSatisfying = require_min_satisfying();
-    var minVersion = require_min_version();
-    var validRange = require_valid2();
-    var outside = require_outside();
-    var gtr = require_gtr();
-    var ltr = require_ltr();
-    var intersects = require_intersects();
-    var simplifyRange = require_simplify();
-    var subset = require_subset();
-    module.exports = {
-      parse: parse9,
-      valid,
-      clean,
-      inc,
-      diff,
-      major,
-      minor,
-      patch,
-      prerelease,
-      compare,
-      rcompare,
-      compareLoose,
-      compareBuild,
-      sort,
-      rsort,
-      gt,
-      lt,
-      eq,
-      neq,
-      gte,
-      lte,
-      cmp,
-      coerce,
-      truncate,
-      Comparator,
-      Range,
-      satisfies,
-      toComparators,
-      maxSatisfying,
-      minSatisfying,
-      minVersion,
-      validRange,
-      outside,
-      gtr,
-      ltr,
-      intersects,
-      simplifyRange,
-      subset,
-      SemVer,
-      re: internalRe.re,
-      src: internalRe.src,
-      tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
-    };
-  }
-});
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -70000,6 +70000,27 @@ function warning(message, properties = {}) {
 }
 function info(message) {
   process.stdout.write(message + os3.EOL);
+}
+
+// src/core/errors.ts
+var ReleaseRelayError = class extends Error {
+  constructor(code, message, hint) {
+    super(message);
+    this.code = code;
+    this.hint = hint;
+  }
+  code;
+  hint;
+  name = "ReleaseRelayError";
+  /** One line for logs and `core.setFailed`: code, problem, fix. */
+  describe() {
+    return `${this.code}: ${this.message} — ${this.hint}`;
+  }
+};
+function describeError(error64) {
+  if (error64 instanceof ReleaseRelayError) return error64.describe();
+  if (error64 instanceof Error) return error64.message;
+  return String(error64);
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -89719,27 +89740,6 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
-// src/core/errors.ts
-var ReleaseRelayError = class extends Error {
-  constructor(code, message, hint) {
-    super(message);
-    this.code = code;
-    this.hint = hint;
-  }
-  code;
-  hint;
-  name = "ReleaseRelayError";
-  /** One line for logs and `core.setFailed`: code, problem, fix. */
-  describe() {
-    return `${this.code}: ${this.message} — ${this.hint}`;
-  }
-};
-function describeError(error64) {
-  if (error64 instanceof ReleaseRelayError) return error64.describe();
-  if (error64 instanceof Error) return error64.message;
-  return String(error64);
-}
-
 // src/core/inputs/kebab-object.ts
 var camel = (key) => key.replace(/-([a-z0-9])/g, (_, c5) => c5.toUpperCase());
 function kebabObject(shape) {
@@ -89813,6 +89813,10 @@ function describeIssues(issues, knownKeys) {
 }
 
 // src/adapters/action-inputs.ts
+function actionInputs(shape, settle2) {
+  const object2 = kebabObject(shape);
+  return { names: Object.keys(shape), schema: settle2 ? object2.transform(settle2) : object2 };
+}
 function parseInputs(inputs, raw) {
   const present = {};
   for (const name2 of inputs.names) {
@@ -89830,17 +89834,18 @@ ${describeIssues(result.error.issues).map((l3) => `  input ${l3}`).join("\n")}`,
   }
   return result.data;
 }
-function readInputs(inputs, names) {
-  const declared = names ? { names, schema: inputs } : inputs;
-  return parseInputs(declared, Object.fromEntries(declared.names.map((name2) => [name2, getInput(name2)])));
+function readInputs(inputs) {
+  return parseInputs(inputs, Object.fromEntries(inputs.names.map((name2) => [name2, getInput(name2)])));
 }
 
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
 
-// src/core/config/environment.ts
+// src/core/config/environment-name.ts
 var PRODUCTION = "production";
 var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { error: "expected an environment name (a-z, 0-9, -; e.g. dev)" });
+
+// src/core/config/environment.ts
 function applyEnvironment(config2, name2) {
   if (name2 === void 0 || name2 === "" || name2 === PRODUCTION) return config2;
   const overlay = config2.environments?.[name2];
@@ -89871,7 +89876,7 @@ function ledgerKey(config2, version2) {
 }
 
 // src/core/config/parse.ts
-var import_yaml = __toESM(require_dist(), 1);
+var import_yaml2 = __toESM(require_dist(), 1);
 
 // src/core/downstream/template.ts
 var VERSION_PLACEHOLDERS = [
@@ -90013,238 +90018,11 @@ function installationIndexOf(installations, repo) {
   );
 }
 
-// src/core/config/schema.ts
+// src/core/config/quoted.ts
 var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
-  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
-});
-var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
-});
-var regexSource = external_exports.string().superRefine((source, ctx) => {
-  try {
-    new RegExp(source);
-  } catch (error64) {
-    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error64.message}` });
-  }
-});
-var when = external_exports.enum(["always", "stable", "prerelease"]).default("always");
-var editSchemas = [
-  kebabObject({
-    kind: external_exports.literal("append-line"),
-    file: external_exports.string().min(1),
-    line: external_exports.string().min(1),
-    "conflict-key": external_exports.string().min(1).optional(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("regex-replace"),
-    file: external_exports.string().min(1),
-    pattern: regexSource,
-    replacement: external_exports.string(),
-    count: external_exports.number().int().min(1).default(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("json-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("yaml-set"),
-    file: external_exports.string().min(1),
-    path: external_exports.string().min(1),
-    value: external_exports.unknown(),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("template-create"),
-    file: external_exports.string().min(1),
-    template: external_exports.string().min(1),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("debian-changelog"),
-    file: external_exports.string().min(1).default("debian/changelog"),
-    // The source package; the newest entry's when not given.
-    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
-    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
-    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
-    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
-    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
-      error: "expected `Full Name <email>`"
-    }),
-    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."]),
-    when
-  }),
-  kebabObject({
-    kind: external_exports.literal("script"),
-    run: external_exports.string().min(1),
-    "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
-    env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
-    when
-  })
-];
-var EDIT_KINDS = [
-  "append-line",
-  "regex-replace",
-  "json-set",
-  "yaml-set",
-  "template-create",
-  "debian-changelog",
-  "script"
-];
-var editSchema = external_exports.discriminatedUnion("kind", [...editSchemas], {
-  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
-});
-var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
-});
-var downstreamSchema = kebabObject({
-  name: downstreamNameSchema,
-  repo: repoNameSchema,
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
-  "base-branch": external_exports.string().min(1).optional(),
-  after: external_exports.array(external_exports.string()).default([]),
-  "report-back": external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
-  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
-  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
-  dispatch: kebabObject({
-    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
-      error: "expected an event type such as release-published"
-    }).default("release-published")
-  }).optional(),
-  edits: external_exports.array(editSchema).default([]),
-  pr: kebabObject({
-    title: external_exports.string().default("{project} {version}"),
-    "commit-message": external_exports.string().default("Release {project} {version}"),
-    body: external_exports.string().optional(),
-    labels: external_exports.array(external_exports.string()).default([]),
-    draft: external_exports.boolean().default(false)
-  }).prefault({})
-});
-var targetSchema = kebabObject({
-  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
-  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
-  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
-  runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
-});
-var signingSchema = external_exports.discriminatedUnion("method", [
-  kebabObject({ method: external_exports.literal("none") }),
-  kebabObject({
-    method: external_exports.literal("gpg"),
-    "key-secret": secretName,
-    "passphrase-secret": secretName.optional()
-  }),
-  kebabObject({
-    method: external_exports.literal("ed25519"),
-    "key-secret": secretName,
-    "public-key-url": external_exports.url().optional()
-  })
-]);
-var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
-});
-var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
-  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
-});
-var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
-var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
-  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
-});
-var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
-var configSchema = kebabObject({
-  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
-  }),
-  source: kebabObject({
-    repo: repoNameSchema,
-    archive: external_exports.string().min(1).optional(),
-    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
-    "release-notes": external_exports.string().min(1).optional(),
-    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
-    "release-branches": external_exports.array(
-      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
-        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
-      })
-    ).min(1).optional(),
-    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
-    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
-      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
-    }).optional(),
-    // How long the trigger waits for required checks that are still running.
-    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
-  }),
-  tags: kebabObject({
-    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
-  }).prefault({}),
-  build: kebabObject({
-    command: external_exports.string().min(1),
-    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
-    artifact: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
-  }),
-  // The project's own smoke test, run on each target against the built artifact before anything is
-  // signed or uploaded: a failure stops the release with nothing public.
-  qualify: kebabObject({
-    command: external_exports.string().min(1),
-    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
-  }).optional(),
-  signing: signingSchema.prefault({ method: "none" }),
-  upload: kebabObject({
-    bucket: bucketNameSchema,
-    prefix: keyPrefixSchema.default(""),
-    region: regionSchema.default("us-east-1"),
-    endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
-    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
-  }),
-  downstream: external_exports.array(downstreamSchema).default([]),
-  tracking: kebabObject({
-    repo: repoNameSchema,
-    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
-    notify: external_exports.array(mentionSchema).default([]),
-    title: external_exports.string().default("Release {version}"),
-    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
-    "review-ping": kebabObject({
-      "after-hours": external_exports.number().int().min(1).max(720),
-      notify: external_exports.array(mentionSchema).min(1).optional()
-    }).optional()
-  }),
-  // Who may send each dispatch event to the automation repo: the account behind the token that sends
-  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
-  // else are refused and recorded as refused.
-  senders: external_exports.strictObject({
-    "release-requested": external_exports.array(githubLoginSchema).min(1),
-    "downstream-status": external_exports.array(githubLoginSchema).min(1)
-  }).transform((s2) => ({
-    releaseRequested: s2["release-requested"],
-    downstreamStatus: s2["downstream-status"]
-  })).optional(),
-  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
-  // dry-run and its own ledger and tracking issue (see src/core/environment.ts).
-  environments: external_exports.record(
-    // Names are checked in superRefine: zod reports a bad record key without its message.
-    external_exports.string(),
-    kebabObject({
-      upload: kebabObject({
-        bucket: bucketNameSchema.optional(),
-        prefix: keyPrefixSchema.optional(),
-        region: regionSchema.optional(),
-        endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
-      }).prefault({}),
-      tracking: kebabObject({
-        title: external_exports.string().min(1).optional(),
-        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
-        notify: external_exports.array(mentionSchema).optional()
-      }).prefault({})
-    })
-  ).optional()
-}).superRefine((config2, ctx) => {
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
   checkTagPattern(config2.tags.pattern, ctx);
   checkArtifactTemplate(config2.build, ctx);
   if (config2.source.archive)
@@ -90323,7 +90101,7 @@ var configSchema = kebabObject({
       });
   }
   checkNoExpressions(config2, [], ctx);
-});
+}
 function checkTagPattern(pattern, ctx) {
   let re;
   try {
@@ -90454,9 +90232,525 @@ function checkDownstreamGraph(downstream, ctx) {
   }
 }
 
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o3, keys) {
+  if (!isRecord(o3)) return o3;
+  const out = {};
+  for (const [key, value] of Object.entries(o3)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o3) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d5) => renamed(d5, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
+
+// src/core/downstream/updaters/text-lines.ts
+function splitLines(content) {
+  const eol = content.includes("\r\n") ? "\r\n" : "\n";
+  const finalNewline = content.endsWith("\n");
+  const body = finalNewline ? content.slice(0, -eol.length) : content;
+  return { lines: body === "" ? [] : body.split(eol), eol, finalNewline };
+}
+function joinLines(text2) {
+  return text2.lines.join(text2.eol) + (text2.finalNewline && text2.lines.length > 0 ? text2.eol : "");
+}
+
+// src/core/downstream/updaters/updater.ts
+var editWhenSchema = external_exports.enum(["always", "stable", "prerelease"]).default("always");
+function editKindSchema(kind, shape) {
+  return kebabObject({ kind: external_exports.literal(kind), ...shape, when: editWhenSchema });
+}
+function defineUpdater(definition) {
+  const { kind, shape, apply, create } = definition;
+  return { kind, schema: editKindSchema(kind, shape), apply, ...create ? { create } : {} };
+}
+
+// src/core/downstream/updaters/append-line.ts
+function appendLine(content, line, file2, conflictKey) {
+  if (/[\r\n]/.test(line))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: the line to append spans several lines`,
+      "append one line per edit"
+    );
+  const text2 = splitLines(content);
+  if (text2.lines.includes(line)) return content;
+  if (conflictKey) {
+    const clash = text2.lines.findIndex((l3) => l3.startsWith(conflictKey));
+    if (clash !== -1) {
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2} line ${clash + 1} already lists "${conflictKey.trim()}" differently: ${JSON.stringify(text2.lines[clash]?.slice(0, 200))}`,
+        "a released artifact never changes: if that line is wrong, fix it by hand in its own PR; release-relay will not add a second entry"
+      );
+    }
+  }
+  return joinLines({ ...text2, lines: [...text2.lines, line], finalNewline: true });
+}
+var appendLineUpdater = defineUpdater({
+  kind: "append-line",
+  shape: {
+    file: external_exports.string().min(1),
+    line: external_exports.string().min(1),
+    "conflict-key": external_exports.string().min(1).optional()
+  },
+  apply: (edit, content, { file: file2, render }) => appendLine(
+    content,
+    render(edit.line, "line"),
+    file2,
+    edit.conflictKey ? render(edit.conflictKey, "conflict-key") : void 0
+  )
+});
+
+// src/core/downstream/updaters/debian-changelog.ts
+var import_semver = __toESM(require_semver2(), 1);
+var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
+function debianVersion(upstream, revision) {
+  return `${upstream.replace("-", "~")}-${revision}`;
+}
+function changelogDate(day) {
+  const d5 = /* @__PURE__ */ new Date(`${day}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(d5.getTime()))
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `release date ${JSON.stringify(day)} is not YYYY-MM-DD`,
+      "pass the release date"
+    );
+  const weekday = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"][d5.getUTCDay()];
+  const month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][d5.getUTCMonth()];
+  return `${weekday}, ${String(d5.getUTCDate()).padStart(2, "0")} ${month} ${d5.getUTCFullYear()} 00:00:00 +0000`;
+}
+function upstreamOf(debian) {
+  const noEpoch = debian.replace(/^\d+:/, "");
+  const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
+  return import_semver.default.parse(upstream.replace("~", "-")) ?? import_semver.default.coerce(upstream);
+}
+function prependChangelogEntry(content, entry, file2) {
+  const lines = content.split("\n");
+  const top = lines.find((l3) => l3.trim() !== "");
+  const head = top ? HEADER.exec(top) : null;
+  if (top !== void 0 && !head)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} does not start with a Debian changelog entry: ${JSON.stringify(top.slice(0, 120))}`,
+      "point the edit at debian/changelog (the first line reads: package (version) distribution; urgency=…)"
+    );
+  const pkg = entry.package ?? head?.[1];
+  if (!pkg)
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is empty and the edit names no package`,
+      "set package:"
+    );
+  const version2 = debianVersion(entry.upstreamVersion, entry.revision);
+  const released = upstreamOf(version2);
+  for (const line of lines) {
+    const m3 = HEADER.exec(line);
+    if (m3 && m3[1] === pkg && upstreamOf(m3[2])?.compare(released ?? "0.0.0") === 0) return content;
+  }
+  const newest = head ? upstreamOf(head[2]) : null;
+  if (newest && released && import_semver.default.lt(released, newest))
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}'s newest entry is ${head?.[2]}; ${version2} is older`,
+      "an older line's packaging lives on its own branch: give that downstream the line's base-branch"
+    );
+  for (const [what, text2] of [
+    ["maintainer", entry.maintainer],
+    ["distribution", entry.distribution],
+    ["urgency", entry.urgency],
+    ...entry.changes.map((c5) => ["change", c5])
+  ])
+    if (/[\r\n]/.test(text2))
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: the ${what} spans several lines`,
+        "one line each"
+      );
+  const block = [
+    `${pkg} (${version2}) ${entry.distribution}; urgency=${entry.urgency}`,
+    "",
+    ...entry.changes.map((c5) => `  * ${c5}`),
+    "",
+    ` -- ${entry.maintainer}  ${changelogDate(entry.date)}`
+  ].join("\n");
+  return content.trim() === "" ? `${block}
+` : `${block}
+
+${content}`;
+}
+var debianChangelogUpdater = defineUpdater({
+  kind: "debian-changelog",
+  shape: {
+    file: external_exports.string().min(1).default("debian/changelog"),
+    // The source package; the newest entry's when not given.
+    package: external_exports.string().regex(/^[a-z0-9][a-z0-9+.-]+$/, { error: "expected a Debian source package name" }).optional(),
+    revision: external_exports.string().regex(/^[A-Za-z0-9+.~]+$/, { error: "expected a Debian revision such as 1" }).default("1"),
+    distribution: external_exports.string().regex(/^[a-z0-9][a-z0-9 .+-]*$/).default("unstable"),
+    urgency: external_exports.enum(["low", "medium", "high", "emergency", "critical"]).default("medium"),
+    maintainer: external_exports.string().regex(/^[^<>\r\n]+ <[^<>\s]+@[^<>\s]+>$/, {
+      error: "expected `Full Name <email>`"
+    }),
+    changes: external_exports.array(external_exports.string().min(1)).min(1).default(["New upstream release {version}."])
+  },
+  apply: (edit, content, { file: file2, render, values }) => prependChangelogEntry(
+    content,
+    {
+      package: edit.package,
+      upstreamVersion: String(values.version),
+      revision: edit.revision,
+      distribution: edit.distribution,
+      urgency: edit.urgency,
+      maintainer: edit.maintainer,
+      changes: edit.changes.map((c5, j5) => render(c5, `changes[${j5}]`)),
+      date: String(values.date)
+    },
+    file2
+  )
+});
+
+// src/core/downstream/updaters/edit-path.ts
+function parseEditPath(path) {
+  const out = [];
+  const re = /"((?:[^"\\]|\\.)*)"|\[(\d+)\]|([^.[\]"]+)/gy;
+  let last = 0;
+  for (let m3 = re.exec(path); m3; m3 = re.exec(path)) {
+    if (m3[1] !== void 0) out.push(m3[1].replace(/\\(.)/g, "$1"));
+    else if (m3[2] !== void 0) out.push(Number(m3[2]));
+    else out.push(m3[3]);
+    last = re.lastIndex;
+    if (path[last] === ".") re.lastIndex = ++last;
+  }
+  if (last !== path.length || out.length === 0) {
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `edit path ${JSON.stringify(path)} is not valid`,
+      'write it like "8.0".version or list[0].name'
+    );
+  }
+  return out;
+}
+
+// src/core/downstream/updaters/json-set.ts
+function jsonSet(content, path, value, file2) {
+  let data;
+  try {
+    data = JSON.parse(content);
+  } catch (error64) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid JSON: ${error64.message}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  const keys = parseEditPath(path);
+  const shapeOf = (v) => v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
+  const expectContainer = (v, key, at3) => {
+    const fits = typeof key === "number" ? Array.isArray(v) : shapeOf(v) === "object";
+    if (!fits)
+      throw new ReleaseRelayError(
+        "E_DOWNSTREAM",
+        `${file2}: ${path} runs into a ${shapeOf(v)} at ${at3}`,
+        "the file's format changed: update the edit's path in release-relay.yml, or fix the file"
+      );
+  };
+  let node2 = data;
+  let at2 = "the top level";
+  for (const [i5, key] of keys.slice(0, -1).entries()) {
+    expectContainer(node2, key, at2);
+    if (node2[key] === void 0) node2[key] = typeof keys[i5 + 1] === "number" ? [] : {};
+    node2 = node2[key];
+    at2 = String(key);
+  }
+  const last = keys.at(-1);
+  expectContainer(node2, last, at2);
+  node2[last] = value;
+  const indent = /^[ \t]+/m.exec(content)?.[0] ?? "  ";
+  return JSON.stringify(data, null, indent) + (content.endsWith("\n") ? "\n" : "");
+}
+var jsonSetUpdater = defineUpdater({
+  kind: "json-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue }) => jsonSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file2)
+});
+
+// src/core/config/regex-source.ts
+var regexSource = external_exports.string().superRefine((source, ctx) => {
+  try {
+    new RegExp(source);
+  } catch (error64) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${error64.message}` });
+  }
+});
+
+// src/core/downstream/updaters/regex-replace.ts
+function regexReplace(content, pattern, replacement, count, file2) {
+  const re = new RegExp(pattern, "gm");
+  const found = [...content.matchAll(re)].length;
+  if (found !== count) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2}: /${pattern}/ matched ${found} time(s), expected ${count}`,
+      "the file's format changed: update the edit's pattern or count in release-relay.yml"
+    );
+  }
+  return content.replace(re, replacement);
+}
+var regexReplaceUpdater = defineUpdater({
+  kind: "regex-replace",
+  shape: {
+    file: external_exports.string().min(1),
+    pattern: regexSource,
+    replacement: external_exports.string(),
+    count: external_exports.number().int().min(1).default(1)
+  },
+  apply: (edit, content, { file: file2, render }) => regexReplace(
+    content,
+    render(edit.pattern, "pattern"),
+    render(edit.replacement, "replacement"),
+    edit.count,
+    file2
+  )
+});
+
+// src/core/downstream/updaters/template-create.ts
+function templateCreate(existing, rendered2, file2) {
+  if (existing === void 0 || existing === rendered2) return rendered2;
+  throw new ReleaseRelayError(
+    "E_DOWNSTREAM",
+    `${file2} already exists with different content`,
+    "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
+  );
+}
+var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+var templateCreateUpdater = defineUpdater({
+  kind: "template-create",
+  shape: {
+    file: external_exports.string().min(1),
+    template: external_exports.string().min(1)
+  },
+  apply: (edit, content, context) => templateCreate(content, rendered(edit.template, context), context.file),
+  create: (edit, context) => templateCreate(void 0, rendered(edit.template, context), context.file)
+});
+
+// src/core/downstream/updaters/yaml-set.ts
+var import_yaml = __toESM(require_dist(), 1);
+function yamlSet(content, path, value, file2) {
+  const doc = (0, import_yaml.parseDocument)(content);
+  if (doc.errors.length > 0) {
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `${file2} is not valid YAML: ${doc.errors[0]?.message.split("\n")[0]}`,
+      "fix the file in the downstream repo first"
+    );
+  }
+  doc.setIn(parseEditPath(path), value);
+  return doc.toString();
+}
+var yamlSetUpdater = defineUpdater({
+  kind: "yaml-set",
+  shape: {
+    file: external_exports.string().min(1),
+    path: external_exports.string().min(1),
+    value: external_exports.unknown()
+  },
+  apply: (edit, content, { file: file2, render, renderValue }) => yamlSet(content, render(edit.path, "path"), renderValue(edit.value, "value"), file2)
+});
+
+// src/core/downstream/updaters/registry.ts
+var updaters = [
+  appendLineUpdater,
+  regexReplaceUpdater,
+  jsonSetUpdater,
+  yamlSetUpdater,
+  templateCreateUpdater,
+  debianChangelogUpdater
+];
+var updaterSchemas = updaters.map((u) => u.schema);
+var byKind = new Map(updaters.map((u) => [u.kind, u]));
+
+// src/core/config/schema.ts
+var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
+  error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
+});
+var secretName = external_exports.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+  error: (issue3) => `expected the name of a secret (A-Z, 0-9, _), got ${quoted(issue3.input)}; put the key itself in the repository's secrets`
+});
+var scriptEditSchema = editKindSchema("script", {
+  run: external_exports.string().min(1),
+  "timeout-seconds": external_exports.number().int().min(1).max(3600).default(300),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var EDIT_KINDS = [...updaters.map((u) => u.kind), "script"];
+var editSchema = external_exports.discriminatedUnion("kind", [...updaterSchemas, scriptEditSchema], {
+  error: (issue3) => issue3.code === "invalid_union" ? `expected kind to be one of ${EDIT_KINDS.join(", ")}, got ${quoted(issue3.input?.kind)}` : void 0
+});
+var downstreamNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: (issue3) => `expected a short lowercase name like "hashes", got ${quoted(issue3.input)}`
+});
+var downstreamSchema = kebabObject({
+  name: downstreamNameSchema,
+  repo: repoNameSchema,
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]).default("dry-run"),
+  "base-branch": external_exports.string().min(1).optional(),
+  after: external_exports.array(external_exports.string()).default([]),
+  // The reports the release waits for from this downstream (its report-status workflow sends them).
+  reports: external_exports.array(external_exports.enum(["ci", "merge", "image-build"])).default(["ci", "merge"]),
+  // A dispatch channel: instead of a PR, the repo receives a repository_dispatch with the release's
+  // artifacts and hashes (e.g. to build images from the binaries already built) and reports back.
+  dispatch: kebabObject({
+    "event-type": external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+      error: "expected an event type such as release-published"
+    }).default("release-published")
+  }).optional(),
+  edits: external_exports.array(editSchema).default([]),
+  pr: kebabObject({
+    title: external_exports.string().default("{project} {version}"),
+    "commit-message": external_exports.string().default("Release {project} {version}"),
+    body: external_exports.string().optional(),
+    labels: external_exports.array(external_exports.string()).default([]),
+    draft: external_exports.boolean().default(false)
+  }).prefault({})
+});
+var targetSchema = kebabObject({
+  os: external_exports.enum(["linux", "macos", "windows", "freebsd"]),
+  arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
+  distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
+  runner: external_exports.string().min(1),
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+});
+var signingSchema = external_exports.discriminatedUnion("method", [
+  kebabObject({ method: external_exports.literal("none") }),
+  kebabObject({
+    method: external_exports.literal("gpg"),
+    "key-secret": secretName,
+    "passphrase-secret": secretName.optional()
+  }),
+  kebabObject({
+    method: external_exports.literal("ed25519"),
+    "key-secret": secretName,
+    "public-key-url": external_exports.url().optional()
+  })
+]);
+var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
+});
+var keyPrefixSchema = external_exports.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
+  error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
+});
+var regionSchema = external_exports.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+var mentionSchema = external_exports.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
+  error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
+});
+var githubLoginSchema = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
+var configFieldsSchema = kebabObject({
+  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: (issue3) => `expected a project name (letters, digits, . _ -), got ${quoted(issue3.input)}`
+  }),
+  source: kebabObject({
+    repo: repoNameSchema,
+    archive: external_exports.string().min(1).optional(),
+    // The release notes' address, for {release-notes-url}; GitHub's release page of the tag otherwise.
+    "release-notes": external_exports.string().min(1).optional(),
+    // A release tag's commit must be on one of these branches ({line} = 8.0, {major}, {minor}).
+    "release-branches": external_exports.array(
+      external_exports.string().regex(/^[A-Za-z0-9._{}-][A-Za-z0-9._/{}-]*$/, {
+        error: (issue3) => `expected a branch name (may use {line}, {major}, {minor}), got ${quoted(issue3.input)}`
+      })
+    ).min(1).optional(),
+    // Checks that must have passed on the tag's commit before anything is sent: names, or `all`.
+    "required-checks": external_exports.union([external_exports.literal("all"), external_exports.array(external_exports.string().min(1).max(200)).min(1)], {
+      error: 'expected "all" or a list of check names (check runs or commit status contexts)'
+    }).optional(),
+    // How long the trigger waits for required checks that are still running.
+    "checks-wait-minutes": external_exports.number().int().min(0).max(120).default(30)
+  }),
+  tags: kebabObject({
+    pattern: regexSource.default("^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$")
+  }).prefault({}),
+  build: kebabObject({
+    command: external_exports.string().min(1),
+    targets: external_exports.array(targetSchema).min(1, { error: "list at least one build target" }),
+    artifact: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(60)
+  }),
+  // The project's own smoke test, run on each target against the built artifact before anything is
+  // signed or uploaded: a failure stops the release with nothing public.
+  qualify: kebabObject({
+    command: external_exports.string().min(1),
+    "timeout-minutes": external_exports.number().int().min(1).max(360).default(30)
+  }).optional(),
+  signing: signingSchema.prefault({ method: "none" }),
+  upload: kebabObject({
+    bucket: bucketNameSchema,
+    prefix: keyPrefixSchema.default(""),
+    region: regionSchema.default("us-east-1"),
+    endpoint: external_exports.url().optional(),
+    "public-url": external_exports.url().optional(),
+    "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
+  }),
+  downstream: external_exports.array(downstreamSchema).default([]),
+  tracking: kebabObject({
+    repo: repoNameSchema,
+    labels: external_exports.array(external_exports.string().min(1)).default(["release"]),
+    notify: external_exports.array(mentionSchema).default([]),
+    title: external_exports.string().default("Release {version}"),
+    // Release PRs nobody merged within after-hours: their reviewers are pinged once, on the tracking issue.
+    "review-ping": kebabObject({
+      "after-hours": external_exports.number().int().min(1).max(720),
+      notify: external_exports.array(mentionSchema).min(1).optional()
+    }).optional()
+  }),
+  // Who may send each dispatch event to the automation repo: the account behind the token that sends
+  // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
+  // else are refused and recorded as refused.
+  senders: external_exports.strictObject({
+    "release-requested": external_exports.array(githubLoginSchema).min(1),
+    "downstream-report": external_exports.array(githubLoginSchema).min(1)
+  }).transform((s2) => ({
+    releaseRequested: s2["release-requested"],
+    downstreamReport: s2["downstream-report"]
+  })).optional(),
+  // Profiles such as dev: the real pipeline into another bucket or prefix, with every downstream
+  // dry-run and its own ledger and tracking issue (see src/core/config/environment.ts).
+  environments: external_exports.record(
+    // Names are checked in checkConfig: zod reports a bad record key without its message.
+    external_exports.string(),
+    kebabObject({
+      upload: kebabObject({
+        bucket: bucketNameSchema.optional(),
+        prefix: keyPrefixSchema.optional(),
+        region: regionSchema.optional(),
+        endpoint: external_exports.url().optional(),
+        "public-url": external_exports.url().optional()
+      }).prefault({}),
+      tracking: kebabObject({
+        title: external_exports.string().min(1).optional(),
+        labels: external_exports.array(external_exports.string().min(1)).min(1).optional(),
+        notify: external_exports.array(mentionSchema).optional()
+      }).prefault({})
+    })
+  ).optional()
+});
+
 // src/core/config/parse.ts
+var configSchema = configFieldsSchema.superRefine(checkConfig);
 function parseConfig(text2, fileName = "release-relay.yml") {
-  const doc = (0, import_yaml.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
@@ -90465,7 +90759,7 @@ ${doc.errors.map((e5) => `  ${e5.message.split("\n")[0]}`).join("\n")}`,
       "fix the YAML syntax at the line shown"
     );
   }
-  const raw = doc.toJS({ maxAliasCount: 100 });
+  const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
@@ -90519,6 +90813,44 @@ async function readConfigFile(path, environment) {
     );
   }
   return applyEnvironment(parseConfig(text2, path), environment);
+}
+
+// src/adapters/run-context.ts
+var runContextSchema = external_exports.object({
+  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
+  GITHUB_REF: external_exports.string().default(""),
+  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
+  GITHUB_ACTOR: external_exports.string().default("unknown"),
+  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
+  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
+  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
+  GITHUB_RUN_ID: external_exports.string().optional(),
+  GITHUB_WORKSPACE: external_exports.string().optional()
+});
+function readRunContext(env2 = process.env) {
+  const result = runContextSchema.safeParse(env2, { reportInput: true });
+  if (!result.success) {
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
+      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
+    );
+  }
+  const e5 = result.data;
+  return {
+    repository: e5.GITHUB_REPOSITORY,
+    ref: e5.GITHUB_REF,
+    sha: e5.GITHUB_SHA,
+    actor: e5.GITHUB_ACTOR,
+    eventName: e5.GITHUB_EVENT_NAME,
+    serverUrl: e5.GITHUB_SERVER_URL,
+    apiUrl: e5.GITHUB_API_URL,
+    runUrl: e5.GITHUB_RUN_ID ? `${e5.GITHUB_SERVER_URL}/${e5.GITHUB_REPOSITORY}/actions/runs/${e5.GITHUB_RUN_ID}` : void 0,
+    workspace: e5.GITHUB_WORKSPACE ?? process.cwd()
+  };
+}
+function runAttemptId(env2 = process.env) {
+  return `${env2.GITHUB_RUN_ID ?? "local"}-${env2.GITHUB_RUN_ATTEMPT ?? "1"}`;
 }
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -94986,13 +95318,12 @@ function installationClients(config2, tokens, make) {
     );
   };
 }
-var EXTRA_TOKEN_INPUTS = ["token-2", "token-3"];
 var extraTokenInputs = {
   "token-2": external_exports.string().min(1).optional(),
   "token-3": external_exports.string().min(1).optional()
 };
 function installationTokens(i5) {
-  return [i5.token, i5["token-2"], i5["token-3"]];
+  return [i5.token, i5.token2, i5.token3];
 }
 
 // src/core/request/source-gate.ts
@@ -95003,15 +95334,21 @@ var checksOverrideSchema = external_exports.strictObject({
   failing: external_exports.array(external_exports.string().max(200)).max(50)
 });
 
-// src/core/ledger/events.ts
-var STAGES = [
-  "build-matrix",
-  "build",
-  "qualify",
-  "compute-hashes",
-  "sign-upload",
-  "open-downstream-prs"
+// src/core/ledger/stages.ts
+var STAGE_TABLE = [
+  { id: "build-matrix", job: "plan", label: "Plan" },
+  { id: "build", job: "build", label: "Build" },
+  { id: "qualify", job: "qualify", label: "Qualify" },
+  { id: "compute-hashes", job: "publish", label: "Hashes" },
+  { id: "sign-upload", job: "publish", label: "Sign & upload" },
+  { id: "open-downstream-prs", job: "downstream", label: "Downstream PRs" }
 ];
+var STAGES = STAGE_TABLE.map((s2) => s2.id);
+var column = (key) => Object.fromEntries(STAGE_TABLE.map((s2) => [s2.id, s2[key]]));
+var STAGE_JOBS = column("job");
+var STAGE_LABEL = column("label");
+
+// src/core/ledger/events.ts
 var id = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,199}$/, {
   error: "event ids are 1-200 characters of A-Z a-z 0-9 . _ : @ + -"
 });
@@ -95022,7 +95359,13 @@ var name = external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,199}$/
 var text = (max) => external_exports.string().max(max);
 var base = { id, at, runUrl: url2.optional() };
 var runId = external_exports.string().regex(/^\d{1,20}$/);
-var ledgerEventSchema = external_exports.discriminatedUnion("type", [
+var LEGACY_EVENT_TYPES = { rollback: "yank" };
+var currentType = (raw) => {
+  if (typeof raw !== "object" || raw === null || !("type" in raw)) return raw;
+  const renamed2 = typeof raw.type === "string" ? LEGACY_EVENT_TYPES[raw.type] : void 0;
+  return renamed2 ? { ...raw, type: renamed2 } : raw;
+};
+var eventSchema = external_exports.discriminatedUnion("type", [
   external_exports.strictObject({
     ...base,
     type: external_exports.literal("stage"),
@@ -95116,7 +95459,8 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     stages: external_exports.array(external_exports.enum(STAGES)).min(1),
     runId
   }),
-  external_exports.strictObject({ ...base, type: external_exports.literal("rollback"), reason: text(2e3), by: text(100) }),
+  /** A release was yanked (why, and who asked): the yank-step events say what it did. */
+  external_exports.strictObject({ ...base, type: external_exports.literal("yank"), reason: text(2e3), by: text(100) }),
   /** One part of yanking a release: a downstream's PR closed or reverted, or the bucket's objects moved. */
   external_exports.strictObject({
     ...base,
@@ -95182,6 +95526,7 @@ var ledgerEventSchema = external_exports.discriminatedUnion("type", [
     key: text(200)
   })
 ]);
+var ledgerEventSchema = external_exports.preprocess(currentType, eventSchema);
 
 // src/adapters/github/repo-files.ts
 function split(repo) {
@@ -95354,44 +95699,6 @@ var LedgerStore = class {
   }
 };
 
-// src/adapters/run-context.ts
-var runContextSchema = external_exports.object({
-  GITHUB_REPOSITORY: external_exports.string().regex(/^[^/\s]+\/[^/\s]+$/),
-  GITHUB_REF: external_exports.string().default(""),
-  GITHUB_SHA: external_exports.string().regex(/^[0-9a-f]{40}$/).optional(),
-  GITHUB_ACTOR: external_exports.string().default("unknown"),
-  GITHUB_EVENT_NAME: external_exports.string().default("workflow_dispatch"),
-  GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
-  GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
-  GITHUB_RUN_ID: external_exports.string().optional(),
-  GITHUB_WORKSPACE: external_exports.string().optional()
-});
-function readRunContext(env2 = process.env) {
-  const result = runContextSchema.safeParse(env2, { reportInput: true });
-  if (!result.success) {
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `not running in a GitHub Actions job: ${describeIssues(result.error.issues).join("; ")}`,
-      "run this action from a workflow, or set GITHUB_REPOSITORY and friends when testing"
-    );
-  }
-  const e5 = result.data;
-  return {
-    repository: e5.GITHUB_REPOSITORY,
-    ref: e5.GITHUB_REF,
-    sha: e5.GITHUB_SHA,
-    actor: e5.GITHUB_ACTOR,
-    eventName: e5.GITHUB_EVENT_NAME,
-    serverUrl: e5.GITHUB_SERVER_URL,
-    apiUrl: e5.GITHUB_API_URL,
-    runUrl: e5.GITHUB_RUN_ID ? `${e5.GITHUB_SERVER_URL}/${e5.GITHUB_REPOSITORY}/actions/runs/${e5.GITHUB_RUN_ID}` : void 0,
-    workspace: e5.GITHUB_WORKSPACE ?? process.cwd()
-  };
-}
-function runAttemptId(env2 = process.env) {
-  return `${env2.GITHUB_RUN_ID ?? "local"}-${env2.GITHUB_RUN_ATTEMPT ?? "1"}`;
-}
-
 // src/adapters/storage/s3.ts
 var import_client_s3 = __toESM(require_dist_cjs16(), 1);
 var import_lib_storage = __toESM(require_dist_cjs17(), 1);
@@ -95437,93 +95744,6 @@ async function headObject(client, bucket, key) {
 function isNotFound(error64) {
   const e5 = error64;
   return e5.name === "NotFound" || e5.name === "NoSuchKey" || e5.$metadata?.httpStatusCode === 404;
-}
-
-// src/adapters/storage/yank-storage.ts
-var import_client_s32 = __toESM(require_dist_cjs16(), 1);
-
-// src/core/artifacts/checksums.ts
-var artifactHashSchema = external_exports.strictObject({
-  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
-  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
-  size: external_exports.number().int().nonnegative(),
-  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
-  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h5) => !/^0+$/.test(h5), { error: "an all-zero sha256 is not a real hash" }),
-  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string().optional()
-});
-var hashesFileSchema = external_exports.array(artifactHashSchema);
-
-// src/core/inputs/json-input.ts
-function parseJsonInput(text2, schema, what, hint) {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch {
-    throw new ReleaseRelayError("E_INPUT", `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint
-    );
-  return parsed.data;
-}
-
-// src/adapters/storage/yank-storage.ts
-async function readManifest(s3, bucket, keys) {
-  for (const key of keys) {
-    let text2;
-    try {
-      const out = await s3.send(new import_client_s32.GetObjectCommand({ Bucket: bucket, Key: key }));
-      text2 = await out.Body?.transformToString("utf8") ?? "";
-    } catch (error64) {
-      if (isNotFound(error64)) continue;
-      throw error64;
-    }
-    return parseJsonInput(
-      text2,
-      hashesFileSchema,
-      `s3 object ${key} (the release manifest)`,
-      "the manifest sign-upload wrote was changed; move this release's objects by hand"
-    );
-  }
-  return void 0;
-}
-async function moveObject(s3, bucket, from, to) {
-  const source = await headObject(s3, bucket, from);
-  const target = await headObject(s3, bucket, to);
-  if (!source) return target ? "already-moved" : "absent";
-  const same = (t) => t !== void 0 && t.size === source.size && t.sha256 === source.sha256;
-  if (target && !same(target))
-    throw new ReleaseRelayError(
-      "E_IMMUTABLE",
-      `s3 object ${to} already holds other bytes than ${from}`,
-      "nothing was overwritten or deleted; find out who wrote it, then move the object by hand"
-    );
-  if (!target) {
-    const copySource = `${bucket}/${from.split("/").map(encodeURIComponent).join("/")}`;
-    await s3.send(
-      new import_client_s32.CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource, MetadataDirective: "COPY" })
-    );
-    const copied = await headObject(s3, bucket, to);
-    if (!same(copied))
-      throw new ReleaseRelayError(
-        "E_UPLOAD_VERIFY",
-        `the copy of ${from} at ${to} reads back as ${copied?.size ?? "nothing"} bytes / sha256 ${copied?.sha256 ?? "none"}`,
-        "the original was kept; rerun the yank"
-      );
-  }
-  await s3.send(new import_client_s32.DeleteObjectCommand({ Bucket: bucket, Key: from }));
-  return "moved";
-}
-
-// src/core/artifacts/publication.ts
-function releaseObjectKey(config2, version2, name2) {
-  return `${config2.upload.prefix}${config2.project}-${version2}-${name2}`;
 }
 
 // src/core/ledger/release-state.ts
@@ -95750,8 +95970,8 @@ function deriveState(events) {
           ...e5.comment ? { comment: e5.comment } : {}
         });
         break;
-      case "rollback":
-        state2.rollback ??= { at: e5.at, reason: e5.reason, by: e5.by };
+      case "yank":
+        state2.yanked ??= { at: e5.at, reason: e5.reason, by: e5.by };
         break;
       case "yank-step": {
         const step2 = {
@@ -95780,25 +96000,6 @@ function deriveState(events) {
   state2.downstream = [...downstream.values()];
   return state2;
 }
-function downstreamDone(d5, expect) {
-  if (expect.mode === "off" || expect.mode === "dry-run") return true;
-  if (!d5 || d5.error) return false;
-  if (d5.skipped) return true;
-  if (expect.dispatch)
-    return d5.dispatched !== void 0 && (!expect.reportBack.includes("image-build") || d5.image?.status === "succeeded");
-  if (expect.mode === "pr" && expect.reportBack.includes("merge") && !d5.merged) return false;
-  if (expect.mode === "pr" && !expect.reportBack.includes("merge") && !d5.pr) return false;
-  if (expect.reportBack.includes("image-build") && d5.image?.status !== "succeeded") return false;
-  return true;
-}
-function isComplete(state2, expected) {
-  return STAGES.every((s2) => state2.stages[s2].status === "succeeded" || state2.stages[s2].status === "skipped") && expected.every(
-    (x) => downstreamDone(
-      state2.downstream.find((d5) => d5.name === x.name),
-      x
-    )
-  );
-}
 function stagesToRerun(state2, request2) {
   if (request2 === "all") return [...STAGES];
   if (request2 !== "failed") return STAGES.filter((s2) => request2.includes(s2));
@@ -95811,10 +96012,10 @@ function stagesToRerun(state2, request2) {
 }
 
 // src/core/request/version.ts
-var import_semver = __toESM(require_semver2(), 1);
+var import_semver2 = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
 function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
   if (!parsed) {
     throw new ReleaseRelayError(
       "E_VERSION_INVALID",
@@ -95833,6 +96034,11 @@ function parseVersion(raw, tag = raw) {
     isPrerelease: prerelease !== "",
     line: `${parsed.major}.${parsed.minor}`
   };
+}
+
+// src/core/artifacts/publication.ts
+function releaseObjectKey(config2, version2, name2) {
+  return `${config2.upload.prefix}${config2.project}-${version2}-${name2}`;
 }
 
 // src/core/yank/yank-plan.ts
@@ -95928,58 +96134,12 @@ function yankStepEvent(target, outcome, at2, runId2, extra = {}) {
   };
 }
 function yankDone(state2, downstreams) {
-  if (!state2.rollback) return false;
+  if (!state2.yanked) return false;
   const targets = [...downstreams, STORAGE];
   return targets.every((t) => {
     const step2 = state2.yank.find((y) => y.target === t);
     return step2 !== void 0 && step2.outcome !== "failed";
   });
-}
-var LABEL = {
-  "pr-closed": "🚫 PR closed",
-  "revert-proposed": "↩️ revert PR opened",
-  "revert-merged": "↩️ reverted",
-  "nothing-to-do": "— nothing to undo",
-  "by-hand": "✋ to undo by hand",
-  moved: "📦 moved to yanked/",
-  failed: "❌ failed"
-};
-function yankSection(state2, cell2) {
-  if (!state2.rollback) return [];
-  return [
-    `> ⛔ **Yanked** by ${cell2(state2.rollback.by)} (${state2.rollback.at}): “${cell2(state2.rollback.reason)}”`,
-    "",
-    "| Yank | Done | Detail |",
-    "| --- | --- | --- |",
-    ...state2.yank.map(
-      (y) => `| ${cell2(y.target)} | ${LABEL[y.outcome]} | ${y.url ? `${y.url} ` : ""}${cell2(y.detail ?? "")} |`
-    ),
-    ""
-  ];
-}
-var shellWord = (text2) => `'${text2.replaceAll("'", "'\\''")}'`;
-function yankNextActions(state2, yankCommand) {
-  const rollback = state2.rollback;
-  if (!rollback) return [];
-  const actions = [];
-  for (const step2 of state2.yank) {
-    if (step2.outcome === "by-hand")
-      actions.push({ text: `Undo ${step2.target} by hand${step2.detail ? `: ${step2.detail}` : ""}` });
-    if (step2.outcome === "revert-proposed")
-      actions.push({
-        text: `Review and merge the revert PR of ${step2.target}`,
-        ...step2.url ? { url: step2.url } : {}
-      });
-  }
-  const failed = state2.yank.filter((y) => y.outcome === "failed");
-  for (const step2 of failed)
-    actions.push({ text: `Resolve ${step2.target}${step2.detail ? `: ${step2.detail}` : ""}` });
-  if (failed.length > 0)
-    actions.push({
-      text: "Then run the yank again: it redoes only what is not done",
-      command: `${yankCommand} -f reason=${shellWord(rollback.reason)}`
-    });
-  return actions;
 }
 function renderYankPlan(plan, objects) {
   return [
@@ -95990,6 +96150,30 @@ function renderYankPlan(plan, objects) {
     objects === void 0 ? `  storage: the release's objects, moved under ${plan.yankedPrefix}` : `  storage: ${objects.length} objects moved under ${plan.yankedPrefix} (copied, checked, then removed from their public keys)`,
     ...(objects ?? []).map((o3) => `    ${o3.key}${o3.optional ? " (if published)" : ""}`),
     "  tracking issue: marked yanked and closed"
+  ].join("\n");
+}
+
+// src/core/yank/yank-outcome.ts
+function storageStep(moves, prefix) {
+  const missing = moves.filter((m3) => m3.outcome === "absent" && !m3.optional).map((m3) => m3.key);
+  if (missing.length > 0)
+    return {
+      target: STORAGE,
+      outcome: "failed",
+      detail: `not found, neither published nor yanked: ${missing.join(", ")}`
+    };
+  const moved = moves.filter((m3) => m3.outcome !== "absent").length;
+  return { target: STORAGE, outcome: "moved", detail: `${moved} objects under ${yankedKey(prefix, prefix)}` };
+}
+function yankFailed(steps) {
+  return steps.some((s2) => s2.outcome === "failed");
+}
+function renderYankOutcome(plan, steps, dryRun, objects) {
+  return [
+    renderYankPlan(plan, dryRun ? objects : void 0),
+    "",
+    dryRun ? "Dry run — nothing was changed. It would do:" : "Done:",
+    ...steps.map((s2) => `  ${s2.target}: ${s2.outcome} — ${s2.detail}${s2.url ? ` (${s2.url})` : ""}`)
   ].join("\n");
 }
 
@@ -96108,65 +96292,9 @@ var TrackingIssues = class {
   }
 };
 
-// src/adapters/runs/qualify-logs.ts
-var TAIL_BYTES = 64 * 1024;
-
-// src/core/ledger/approvals.ts
-var runApprovalsSchema = external_exports.array(
-  external_exports.object({
-    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
-    state: external_exports.enum(["approved", "rejected", "pending"]),
-    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
-    comment: external_exports.string().max(65536).nullish()
-  })
-);
-function approvalEvents(approvals, runId2, at2) {
-  return approvals.flatMap(
-    (a5) => a5.state === "pending" ? [] : a5.environments.map(
-      (env2) => ({
-        // Environment names may hold characters event ids do not.
-        id: `approval:${runId2}:${env2.name}:${a5.user.login}:${a5.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
-        at: at2,
-        type: "approval",
-        environment: env2.name,
-        state: a5.state === "approved" ? "approved" : "rejected",
-        by: a5.user.login,
-        ...a5.comment ? { comment: a5.comment.slice(0, 1e3) } : {},
-        runId: runId2
-      })
-    )
-  );
-}
-
-// src/adapters/github/errors.ts
-function githubError(error64, action, permissionHint) {
-  if (error64 instanceof ReleaseRelayError) return error64;
-  const e5 = error64;
-  const status = e5.status ?? 0;
-  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
-
-// src/adapters/runs/run-jobs.ts
-async function readRunArtifacts(github, repo, runId2) {
-  const [owner, name2] = repo.split("/");
-  try {
-    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
-      owner,
-      repo: name2,
-      run_id: Number(runId2),
-      per_page: 100
-    });
-    return artifacts.map((a5) => ({ name: a5.name, expired: a5.expired, expiresAt: a5.expires_at ?? null }));
-  } catch (error64) {
-    if (error64.status === 404) return [];
-    throw githubError(
-      error64,
-      `list the artifacts of run ${runId2} of ${repo}`,
-      "give the job `actions: read` and pass its github.token as run-token"
-    );
-  }
+// src/core/downstream/release-branch.ts
+function releaseBranch(version2, downstream) {
+  return `release-relay/${version2}/${downstream}`;
 }
 
 // src/core/request/plan.ts
@@ -96333,38 +96461,14 @@ function codeCell(text2) {
   return line === "" ? "" : codeSpan(line).replaceAll("|", "\\|");
 }
 
-// src/core/dashboard/trust-notes.ts
-function requestNotes(state2) {
-  const r5 = state2.request;
-  if (!r5) return [];
-  return [
-    ...r5.by ? [`> Requested by ${cell(r5.by)} (confirmed by GitHub: the run that sent the request)`] : [],
-    ...(r5.unverified ?? []).map((note) => `> ❔ Not confirmed by GitHub, so not believed: ${cell(note)}`),
-    ""
-  ];
-}
-function refusedSection(state2) {
-  if (state2.refused.length === 0) return [];
-  return [
-    "<details><summary>Refused events</summary>",
-    "",
-    ...state2.refused.map(
-      (r5) => `- ${r5.at}: ${cell(r5.what)} from ${cell(r5.sender)}, refused: ${codeCell(r5.reason)}`
-    ),
-    "",
-    "</details>",
-    ""
-  ];
-}
-
-// src/core/dashboard/dashboard.ts
+// src/core/dashboard/context.ts
 var linksOf = (ctx) => ctx.links ?? { server: GITHUB_COM };
 function downstreamExpectations(config2) {
   return config2.downstream.map((d5) => ({
     name: d5.name,
     repo: d5.repo,
     mode: d5.mode,
-    reportBack: d5.reportBack,
+    reports: d5.reports,
     ...d5.dispatch ? { dispatch: true } : {}
   }));
 }
@@ -96380,240 +96484,113 @@ function dashboardContext(config2, version2, head, serverUrl = GITHUB_COM) {
     links: allowedLinks(config2, serverUrl)
   };
 }
-var BODY_LIMIT = 6e4;
-var STAGE_LABEL = {
-  "build-matrix": "Plan",
-  build: "Build",
-  qualify: "Qualify",
-  "compute-hashes": "Checksums",
-  "sign-upload": "Sign & upload",
-  "open-downstream-prs": "Downstream PRs"
-};
-var ICON = {
-  pending: "⚪",
-  waiting: "⏳",
-  running: "🔵",
-  succeeded: "✅",
-  failed: "❌",
-  skipped: "⏭️"
-};
-function duration3(from, to) {
-  if (!from || !to) return "";
-  const s2 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
-  return s2 < 60 ? `${s2}s` : s2 < 3600 ? `${Math.floor(s2 / 60)}m ${s2 % 60}s` : `${Math.floor(s2 / 3600)}h ${Math.floor(s2 % 3600 / 60)}m`;
+
+// src/core/request/qualification.ts
+var EXCERPT_LINES = 40;
+var EXCERPT_CHARS = 3500;
+var LINE_CHARS = 300;
+function qualifyLogExcerpt(log) {
+  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
+  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+  let tail = lines.slice(-EXCERPT_LINES);
+  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
+  const excerpt = tail.join("\n");
+  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
 }
-function size(bytes) {
-  if (bytes === void 0) return "";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-function ledgerMarker(head) {
-  return `<!-- release-relay:ledger ${head} -->`;
-}
-function readLedgerMarker(body) {
-  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
-}
-function releaseVerdict(state2, ctx) {
-  const stagesDone = STAGES.filter((s2) => ["succeeded", "skipped"].includes(state2.stages[s2].status)).length;
-  const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
-  const downstreamDoneCount = active.filter(
-    (x) => downstreamDone(
-      state2.downstream.find((d5) => d5.name === x.name),
-      x
-    )
-  ).length;
-  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
-  if (state2.rollback) return { kind: "rolled-back", progress };
-  if (isComplete(state2, ctx.expected)) return { kind: "released", progress };
-  const failing = STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error || d5.ci === "failure" || d5.image?.status === "failed");
-  return { kind: failing ? "attention" : "in-progress", progress };
-}
-function statusLine(state2, ctx) {
-  const v = releaseVerdict(state2, ctx);
-  if (v.kind === "rolled-back") return `**⛔ Yanked** — ${cell(state2.rollback?.reason ?? "")}`;
-  if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
-  if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
-  return `**🔵 In progress** — ${v.progress}`;
-}
-function stageTable(state2, links) {
-  return [
-    "| Stage | Status | Duration | Attempts | Run |",
-    "| --- | --- | --- | --- | --- |",
-    ...STAGES.map((s2) => {
-      const st = state2.stages[s2];
-      const status = st.status === "waiting" && st.detail ? `${ICON.waiting} ${cell(st.detail)}` : `${ICON[st.status]} ${st.status}`;
-      const took = st.status === "running" && st.startedAt ? `since ${st.startedAt.slice(11, 16)} UTC` : duration3(st.startedAt, st.finishedAt);
-      return `| ${STAGE_LABEL[s2]} | ${status} | ${took} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
-    })
-  ];
-}
-function downstreamTable(state2, ctx) {
-  const links = linksOf(ctx);
-  const names = [.../* @__PURE__ */ new Set([...ctx.expected.map((x) => x.name), ...state2.downstream.map((d5) => d5.name)])];
-  if (names.length === 0) return [];
-  const rows = names.map((n3) => {
-    const d5 = state2.downstream.find((x2) => x2.name === n3);
-    const x = ctx.expected.find((e5) => e5.name === n3);
-    const repo = d5?.repo ?? x?.repo ?? "";
-    if (x && (x.mode === "off" || x.mode === "dry-run"))
-      return `| ${cell(n3)} | ${cell(repo)} | ${x.mode} | | | | |`;
-    const pr = d5?.error ? `❌ ${codeCell(d5.error.slice(0, 120))}` : d5?.skipped ? `⏭️ ${cell(d5.skipped)}` : d5?.pr ? markdownLink(`#${d5.pr.number}`, d5.pr.url, links) : d5?.dispatched ? `📨 dispatched \`${cell(d5.dispatched.eventType)}\`` : "⚪ not yet";
-    const ci = !d5 || d5.ci === "unknown" ? "" : d5.ci === "success" ? "✅" : d5.ci === "failure" ? `❌${d5.ciUrl ? ` ${markdownLink("log", d5.ciUrl, links)}` : ""}` : "🔵";
-    const merged = d5?.merged ? "✅ merged" : d5?.closed ? "⛔ closed" : d5?.pr ? "open" : "";
-    const image = d5?.image ? d5.image.status === "succeeded" ? `✅ ${d5.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reportBack.includes("image-build") ? "⚪" : "";
-    const page = d5?.page ? markdownLink("live", d5.page, links, "page") : "";
-    return `| ${cell(n3)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
+function qualificationEvents(logs, targets, run, at2) {
+  return logs.map((log) => {
+    const target = log.file.replace(/\.log$/, "");
+    if (!log.file.endsWith(".log") || !targets.includes(target))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
+        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
+      );
+    return {
+      id: `qualification-failed:${target}:${run.runId}`,
+      at: at2,
+      type: "qualification-failed",
+      target,
+      excerpt: qualifyLogExcerpt(log.text),
+      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
+      ...run.runUrl ? { runUrl: run.runUrl } : {}
+    };
   });
-  return [
-    "| Downstream | Repo | PR | CI | Merged | Image | Page |",
-    "| --- | --- | --- | --- | --- | --- | --- |",
-    ...rows
-  ];
 }
-function artifactSection(state2, compact, links) {
-  if (state2.artifacts.length === 0) return [];
-  const shown2 = compact === 2 ? state2.artifacts.slice(0, 50) : state2.artifacts;
-  const rows = shown2.map(
-    (a5) => compact === 0 ? `| ${a5.url ? markdownLink(a5.name, a5.url, links) : cell(a5.name)} | ${size(a5.size)} | \`${a5.sha256 ?? ""}\` | ${a5.state} |` : `| ${cell(a5.name)} | ${size(a5.size)} | \`${(a5.sha256 ?? "").slice(0, 16)}\` | ${a5.state} |`
+function qualifyFailureDetail(events) {
+  const targets = events.flatMap((e5) => e5.type === "qualification-failed" ? [e5.target] : []);
+  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
+}
+
+// src/core/ledger/approvals.ts
+var runApprovalsSchema = external_exports.array(
+  external_exports.object({
+    environments: external_exports.array(external_exports.object({ name: external_exports.string().min(1).max(255) })).min(1),
+    state: external_exports.enum(["approved", "rejected", "pending"]),
+    user: external_exports.object({ login: external_exports.string().min(1).max(100) }),
+    comment: external_exports.string().max(65536).nullish()
+  })
+);
+function approvalEvents(approvals, runId2, at2) {
+  return approvals.flatMap(
+    (a5) => a5.state === "pending" ? [] : a5.environments.map(
+      (env2) => ({
+        // Environment names may hold characters event ids do not.
+        id: `approval:${runId2}:${env2.name}:${a5.user.login}:${a5.state}`.replace(/[^A-Za-z0-9._:@+-]/g, "-").slice(0, 200),
+        at: at2,
+        type: "approval",
+        environment: env2.name,
+        state: a5.state === "approved" ? "approved" : "rejected",
+        by: a5.user.login,
+        ...a5.comment ? { comment: a5.comment.slice(0, 1e3) } : {},
+        runId: runId2
+      })
+    )
   );
-  const more = state2.artifacts.length - shown2.length;
-  const table = [
-    "| File | Size | SHA-256 | State |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    ...more > 0 ? [`| … and ${more} more, see hashes.json | | | |`] : []
-  ];
-  return state2.artifacts.length > 8 || compact > 0 ? [`<details><summary>Artifacts (${state2.artifacts.length})</summary>`, "", ...table, "", "</details>"] : [`### Artifacts (${state2.artifacts.length})`, "", ...table];
 }
-function problems(state2, links) {
-  if (state2.failures.length === 0) return [];
-  const recent = state2.failures.slice(-10);
-  return [
-    "### Problems",
-    "",
-    ...recent.map(
-      (f5) => `- ❌ **${cell(f5.what)}** (${f5.at}): ${codeCell(f5.detail.slice(0, 500))}${f5.runUrl ? ` — ${markdownLink("log", f5.runUrl, links)}` : ""}`
-    ),
-    ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
-  ];
-}
-function fenceFor(text2) {
-  return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
-}
-function qualificationSection(state2, compact, links) {
-  if (state2.qualification.length === 0 || state2.stages.qualify.status === "succeeded") return [];
-  return [
-    `### Qualification failed on ${state2.qualification.map((q3) => cell(q3.target)).join(", ")}`,
-    "",
-    ...state2.qualification.flatMap((q3) => {
-      const excerpt = compact > 0 ? q3.excerpt.split("\n").slice(-10).join("\n") : q3.excerpt;
-      const fence = fenceFor(excerpt);
-      return [
-        `**${cell(q3.target)}**${q3.runUrl ? ` — ${markdownLink("log", q3.runUrl, links)}` : ""}`,
-        "",
-        `${fence}text`,
-        excerpt,
-        fence,
-        ""
-      ];
-    })
-  ];
-}
-function nextActions(state2, ctx) {
-  if (state2.rollback) return yankNextActions(state2, ctx.yankCommand);
-  if (isComplete(state2, ctx.expected)) return [];
-  const actions = [];
-  if (STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error))
-    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
-  for (const d5 of state2.downstream) {
-    if (d5.pr && !d5.closed && d5.ci === "success")
-      actions.push({ text: `Review and merge ${d5.name}`, url: d5.pr.url });
-    if (d5.ci === "failure")
-      actions.push({
-        text: `${d5.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
-        ...d5.ciUrl ? { url: d5.ciUrl } : {}
-      });
+
+// src/core/inputs/json-input.ts
+function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch {
+    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
   }
-  return actions;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
 }
-function nextSteps(state2, ctx) {
-  const steps = nextActions(state2, ctx).map(
-    (a5) => a5.command ? `- ${cell(a5.text)}: ${codeSpan(a5.command)}` : a5.url && a5.text.startsWith("Review") ? `- ${cell(a5.text)}: ${markdownLink(void 0, a5.url, linksOf(ctx))}` : `- ${cell(a5.text)}`
-  );
-  return steps.length ? ["### Next", "", ...steps] : [];
-}
-function checksOverrideNote(state2) {
-  const o3 = state2.request?.checksOverride;
-  if (!o3) return [];
-  return [
-    `> ⚠️ **Released with source CI not green** (${cell(o3.failing.join(", ") || "—")}): overridden by ${cell(o3.by)} — ${codeCell(o3.reason)}`,
-    ""
-  ];
-}
-function approvalNotes(state2) {
-  if (state2.approvals.length === 0) return [];
-  return [
-    ...state2.approvals.map(
-      (a5) => `> ${a5.state === "approved" ? "🔐 Publishing approved" : "⛔ Publishing rejected"} by ${cell(a5.by)} (environment \`${cell(a5.environment)}\`, ${a5.at})${a5.comment ? `: “${cell(a5.comment)}”` : ""}`
-    ),
-    ""
-  ];
-}
-function renderDashboard(state2, ctx) {
-  const links = linksOf(ctx);
-  const yank = {
-    ...state2,
-    yank: state2.yank.map((y) => y.url ? { ...y, url: markdownLink(void 0, y.url, links) } : y)
-  };
-  for (let compact = 0; compact < 3; compact++) {
-    const lines = [
-      statusLine(state2, ctx),
-      "",
-      ...ctx.environment ? [
-        `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
-        ""
-      ] : [],
-      ...yankSection(yank, cell),
-      ...checksOverrideNote(state2),
-      ...requestNotes(state2),
-      ...approvalNotes(state2),
-      ...stageTable(state2, links),
-      "",
-      ...downstreamTable(state2, ctx),
-      "",
-      ...problems(state2, links),
-      "",
-      ...qualificationSection(state2, compact, links),
-      "",
-      ...nextSteps(state2, ctx),
-      "",
-      ...artifactSection(state2, compact, links),
-      "",
-      ...state2.reruns.length ? [
-        "<details><summary>Reruns</summary>",
-        "",
-        ...state2.reruns.map(
-          (r5) => `- ${r5.at} by ${cell(r5.by)}: ${r5.stages.join(", ") || "nothing to redo"}`
-        ),
-        "",
-        "</details>",
-        ""
-      ] : [],
-      ...refusedSection(state2),
-      `<sub>${state2.eventCount} events in the ledger, last at ${state2.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
-      ledgerMarker(ctx.ledgerHead)
-    ];
-    const body = `${lines.join("\n").replace(/\n{3,}/g, "\n\n")}
-`;
-    if (body.length <= BODY_LIMIT || compact === 2) return body;
-  }
-  throw new Error("unreachable");
+
+// src/core/artifacts/checksums.ts
+var artifactHashSchema = external_exports.strictObject({
+  name: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._+-]*$/),
+  kind: external_exports.enum(["source-archive", "binary", "checksums", "signature"]),
+  size: external_exports.number().int().nonnegative(),
+  // An all-zero digest is a placeholder someone committed, never the hash of a real file.
+  sha256: external_exports.string().regex(/^[0-9a-f]{64}$/).refine((h5) => !/^0+$/.test(h5), { error: "an all-zero sha256 is not a real hash" }),
+  sha512: external_exports.string().regex(/^[0-9a-f]{128}$/).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string().optional()
+});
+var hashesFileSchema = external_exports.array(artifactHashSchema);
+var HASHES_FILE_HINT = "pass the hashes.json that compute-hashes wrote, unchanged";
+function parseHashesFile(text2, source, hint = HASHES_FILE_HINT) {
+  const raw = parseJsonInput(text2, external_exports.unknown(), source, hint);
+  const parsed = hashesFileSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${source} is not valid, not what compute-hashes writes:
+${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
+      hint
+    );
+  return parsed.data;
 }
 
 // src/core/ledger/stage-output-events.ts
@@ -96694,12 +96671,7 @@ function pullRequestEvents(prsJson, config2, runId2, at2) {
   return events;
 }
 function artifactEvents(hashesJson, at2) {
-  const files = parseJsonInput(
-    hashesJson,
-    hashesFileSchema,
-    "hashes-file",
-    "pass the hashes.json that compute-hashes wrote"
-  );
+  const files = parseHashesFile(hashesJson, "hashes-file");
   return files.map((a5) => ({
     id: `artifact:${a5.name}:${a5.sha256}`,
     at: at2,
@@ -96782,14 +96754,6 @@ function claimedBy(state2, stage, run) {
 }
 
 // src/core/ledger/stage-progress.ts
-var STAGE_JOBS = {
-  "build-matrix": "plan",
-  build: "build",
-  qualify: "qualify",
-  "compute-hashes": "publish",
-  "sign-upload": "publish",
-  "open-downstream-prs": "downstream"
-};
 var legsOf = (jobs, job) => jobs.filter((j5) => (j5.name === job || j5.name.startsWith(`${job} (`)) && j5.conclusion !== "skipped");
 function progressEvents(jobs, run) {
   const events = [];
@@ -96856,41 +96820,95 @@ function progressToRecord(current, input2) {
   return recorded;
 }
 
-// src/core/request/qualification.ts
-var EXCERPT_LINES = 40;
-var EXCERPT_CHARS = 3500;
-var LINE_CHARS = 300;
-function qualifyLogExcerpt(log) {
-  const lines = log.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, "").split("\n").map((line) => (line.split("\r").findLast((part) => part !== "") ?? "").trimEnd()).map((line) => line.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "")).map((line) => line.length > LINE_CHARS ? `${line.slice(0, LINE_CHARS)}…` : line);
-  while (lines.length > 0 && lines.at(-1) === "") lines.pop();
-  let tail = lines.slice(-EXCERPT_LINES);
-  while (tail.length > 1 && tail.join("\n").length > EXCERPT_CHARS) tail = tail.slice(1);
-  const excerpt = tail.join("\n");
-  return excerpt === "" ? "(the qualify command printed nothing)" : excerpt;
+// src/core/ledger/job-outcome-events.ts
+function jobOutcomeEvents(outcome, config2, version2, run, at2) {
+  const qualification = outcome.qualifyLogs ? qualificationEvents(
+    outcome.qualifyLogs,
+    targetArtifacts(config2, version2).map((t) => t.target),
+    run,
+    at2
+  ) : [];
+  const qualifyDetail = qualifyFailureDetail(qualification);
+  return [
+    ...outcome.jobResults ? stageEventsFromJobResults(
+      outcome.jobResults,
+      run,
+      at2,
+      qualifyDetail ? { qualify: qualifyDetail } : {},
+      outcome.runJobs ? stageEndTimes(outcome.runJobs) : {}
+    ) : [],
+    ...qualification,
+    ...outcome.approvals && outcome.approvalsOfRun ? approvalEvents(outcome.approvals, outcome.approvalsOfRun, at2) : [],
+    ...outcome.prs ? pullRequestEvents(outcome.prs, config2, run.runId, at2) : [],
+    ...outcome.hashes !== void 0 ? artifactEvents(outcome.hashes, at2) : []
+  ];
 }
-function qualificationEvents(logs, targets, run, at2) {
-  return logs.map((log) => {
-    const target = log.file.replace(/\.log$/, "");
-    if (!log.file.endsWith(".log") || !targets.includes(target))
+
+// src/core/ledger/track-request.ts
+function eventsOfTrackRequest(request2, run, now) {
+  const link = run.runUrl ? { runUrl: run.runUrl } : {};
+  if (request2.event !== void 0) {
+    const raw = parseJsonInput(request2.event, external_exports.unknown(), "input event", "pass a ledger event as JSON");
+    const parsed = ledgerEventSchema.safeParse({ at: now, ...link, ...raw });
+    if (!parsed.success)
       throw new ReleaseRelayError(
         "E_INPUT",
-        `qualify-logs holds ${JSON.stringify(log.file)}, which is not <target>.log of a build target (${targets.join(", ")})`,
-        "pass the directory the qualify job's logs were downloaded to, as release.yml does"
+        `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
+        "see src/core/ledger/events.ts for the event types"
       );
-    return {
-      id: `qualification-failed:${target}:${run.runId}`,
-      at: at2,
-      type: "qualification-failed",
-      target,
-      excerpt: qualifyLogExcerpt(log.text),
-      ...run.workflowRunId ? { runId: run.workflowRunId } : {},
-      ...run.runUrl ? { runUrl: run.runUrl } : {}
+    return [parsed.data];
+  }
+  if (request2.plan !== void 0) {
+    const plan = parseJsonInput(
+      request2.plan,
+      releasePlanSchema,
+      "input plan",
+      "pass the plan output of build-matrix unchanged"
+    );
+    const requested = {
+      id: `request:${plan.commit}`,
+      at: now,
+      type: "request",
+      tag: plan.tag,
+      commit: plan.commit,
+      requestedAt: plan.buildTime,
+      ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
+      ...plan.requestedBy ? { by: plan.requestedBy } : {},
+      ...plan.unverified?.length ? { unverified: plan.unverified } : {},
+      ...link
     };
-  });
+    const noQualify = {
+      id: "stage:qualify:skipped:not-configured",
+      at: now,
+      type: "stage",
+      stage: "qualify",
+      status: "skipped",
+      detail: "no qualify command in release-relay.yml"
+    };
+    return plan.qualify ? [requested] : [requested, noQualify];
+  }
+  if (request2.stage && request2.status)
+    return [stageEvent(request2.stage, request2.status, run, now, request2.detail)];
+  return [];
 }
-function qualifyFailureDetail(events) {
-  const targets = events.flatMap((e5) => e5.type === "qualification-failed" ? [e5.target] : []);
-  return targets.length ? `the qualify command failed on ${targets.join(", ")}; nothing was signed or uploaded` : void 0;
+function refuseRerunOfYanked(state2, version2) {
+  const yanked = state2.yanked;
+  if (yanked)
+    throw new ReleaseRelayError(
+      "E_YANKED",
+      `${version2} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
+      "release a new version with the fix instead"
+    );
+}
+
+// src/adapters/github/errors.ts
+function githubError(error64, action, permissionHint) {
+  if (error64 instanceof ReleaseRelayError) return error64;
+  const e5 = error64;
+  const status = e5.status ?? 0;
+  const message = e5.response?.data?.message ?? e5.message ?? String(error64);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
 }
 
 // src/adapters/runs/reported-facts.ts
@@ -96968,6 +96986,27 @@ async function readPullsOfBranch(github, repo, branch) {
   }
 }
 
+// src/adapters/runs/run-jobs.ts
+async function readRunArtifacts(github, repo, runId2) {
+  const [owner, name2] = repo.split("/");
+  try {
+    const artifacts = await github.paginate(github.rest.actions.listWorkflowRunArtifacts, {
+      owner,
+      repo: name2,
+      run_id: Number(runId2),
+      per_page: 100
+    });
+    return artifacts.map((a5) => ({ name: a5.name, expired: a5.expired, expiresAt: a5.expires_at ?? null }));
+  } catch (error64) {
+    if (error64.status === 404) return [];
+    throw githubError(
+      error64,
+      `list the artifacts of run ${runId2} of ${repo}`,
+      "give the job `actions: read` and pass its github.token as run-token"
+    );
+  }
+}
+
 // src/core/artifacts/placement.ts
 var buildArtifactName = (target, commit) => `build-${target}-${commit}`;
 
@@ -97017,7 +97056,7 @@ function stagesToRemake(state2, wanted, listed, build2) {
   return { stages, reasons };
 }
 
-// src/steps/claim-stages.ts
+// src/steps/track/claim-stages.ts
 async function claimStages(store, before, request2, run, lookup, at2, targets) {
   const checked = claimants(before, run.workflowRunId);
   const live = /* @__PURE__ */ new Set();
@@ -97043,12 +97082,362 @@ async function claimStages(store, before, request2, run, lookup, at2, targets) {
   return decision;
 }
 
+// src/steps/track/rerun.ts
+async function claimRerun(store, config2, version2, request2, run, lookup, at2) {
+  const state2 = deriveState((await store.read()).events);
+  refuseRerunOfYanked(state2, version2.version);
+  return claimStages(
+    store,
+    state2,
+    request2,
+    {
+      runId: run.runId,
+      workflowRunId: run.workflowRunId ?? run.runId,
+      actor: run.actor ?? "unknown",
+      runUrl: run.runUrl
+    },
+    lookup,
+    at2,
+    targetArtifacts(config2, version2).map((t) => t.target)
+  );
+}
+
+// src/core/dashboard/ledger-marker.ts
+function ledgerMarker(head) {
+  return `<!-- release-relay:ledger ${head} -->`;
+}
+function readLedgerMarker(body) {
+  return /(?:^|\n)<!-- release-relay:ledger ([0-9a-f]{40}|empty) -->\s*$/.exec(body ?? "")?.[1];
+}
+
+// src/core/dashboard/human-units.ts
+function duration3(from, to) {
+  if (!from || !to) return "";
+  const s2 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
+  return s2 < 60 ? `${s2}s` : s2 < 3600 ? `${Math.floor(s2 / 60)}m ${s2 % 60}s` : `${Math.floor(s2 / 3600)}h ${Math.floor(s2 % 3600 / 60)}m`;
+}
+function size(bytes) {
+  if (bytes === void 0) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+// src/core/ledger/completion.ts
+function downstreamDone(d5, expect) {
+  if (expect.mode === "off" || expect.mode === "dry-run") return true;
+  if (!d5 || d5.error) return false;
+  if (d5.skipped) return true;
+  if (expect.dispatch)
+    return d5.dispatched !== void 0 && (!expect.reports.includes("image-build") || d5.image?.status === "succeeded");
+  if (expect.mode === "pr" && expect.reports.includes("merge") && !d5.merged) return false;
+  if (expect.mode === "pr" && !expect.reports.includes("merge") && !d5.pr) return false;
+  if (expect.reports.includes("image-build") && d5.image?.status !== "succeeded") return false;
+  return true;
+}
+function isComplete(state2, expected) {
+  return STAGES.every((s2) => state2.stages[s2].status === "succeeded" || state2.stages[s2].status === "skipped") && expected.every(
+    (x) => downstreamDone(
+      state2.downstream.find((d5) => d5.name === x.name),
+      x
+    )
+  );
+}
+
+// src/core/dashboard/yank-section.ts
+var LABEL = {
+  "pr-closed": "🚫 PR closed",
+  "revert-proposed": "↩️ revert PR opened",
+  "revert-merged": "↩️ reverted",
+  "nothing-to-do": "— nothing to undo",
+  "by-hand": "✋ to undo by hand",
+  moved: "📦 moved to yanked/",
+  failed: "❌ failed"
+};
+function yankSection(state2, cell2) {
+  if (!state2.yanked) return [];
+  return [
+    `> ⛔ **Yanked** by ${cell2(state2.yanked.by)} (${state2.yanked.at}): “${cell2(state2.yanked.reason)}”`,
+    "",
+    "| Yank | Done | Detail |",
+    "| --- | --- | --- |",
+    ...state2.yank.map(
+      (y) => `| ${cell2(y.target)} | ${LABEL[y.outcome]} | ${y.url ? `${y.url} ` : ""}${cell2(y.detail ?? "")} |`
+    ),
+    ""
+  ];
+}
+var shellWord = (text2) => `'${text2.replaceAll("'", "'\\''")}'`;
+function yankNextActions(state2, yankCommand) {
+  const yanked = state2.yanked;
+  if (!yanked) return [];
+  const actions = [];
+  for (const step2 of state2.yank) {
+    if (step2.outcome === "by-hand")
+      actions.push({ text: `Undo ${step2.target} by hand${step2.detail ? `: ${step2.detail}` : ""}` });
+    if (step2.outcome === "revert-proposed")
+      actions.push({
+        text: `Review and merge the revert PR of ${step2.target}`,
+        ...step2.url ? { url: step2.url } : {}
+      });
+  }
+  const failed = state2.yank.filter((y) => y.outcome === "failed");
+  for (const step2 of failed)
+    actions.push({ text: `Resolve ${step2.target}${step2.detail ? `: ${step2.detail}` : ""}` });
+  if (failed.length > 0)
+    actions.push({
+      text: "Then run the yank again: it redoes only what is not done",
+      command: `${yankCommand} -f reason=${shellWord(yanked.reason)}`
+    });
+  return actions;
+}
+
+// src/core/dashboard/next-actions.ts
+function nextActions(state2, ctx) {
+  if (state2.yanked) return yankNextActions(state2, ctx.yankCommand);
+  if (isComplete(state2, ctx.expected)) return [];
+  const actions = [];
+  if (STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error))
+    actions.push({ text: "Fix the cause above, then redo only what failed", command: ctx.rerunCommand });
+  for (const d5 of state2.downstream) {
+    if (d5.pr && !d5.closed && d5.ci === "success")
+      actions.push({ text: `Review and merge ${d5.name}`, url: d5.pr.url });
+    if (d5.ci === "failure")
+      actions.push({
+        text: `${d5.name}'s CI failed on the PR: look at its log, push a fix to the PR branch or rerun`,
+        ...d5.ciUrl ? { url: d5.ciUrl } : {}
+      });
+  }
+  return actions;
+}
+
+// src/core/dashboard/trust-notes.ts
+function requestNotes(state2) {
+  const r5 = state2.request;
+  if (!r5) return [];
+  return [
+    ...r5.by ? [`> Requested by ${cell(r5.by)} (confirmed by GitHub: the run that sent the request)`] : [],
+    ...(r5.unverified ?? []).map((note) => `> ❔ Not confirmed by GitHub, so not believed: ${cell(note)}`),
+    ""
+  ];
+}
+function refusedSection(state2) {
+  if (state2.refused.length === 0) return [];
+  return [
+    "<details><summary>Refused events</summary>",
+    "",
+    ...state2.refused.map(
+      (r5) => `- ${r5.at}: ${cell(r5.what)} from ${cell(r5.sender)}, refused: ${codeCell(r5.reason)}`
+    ),
+    "",
+    "</details>",
+    ""
+  ];
+}
+
+// src/core/dashboard/verdict.ts
+function releaseVerdict(state2, ctx) {
+  const stagesDone = STAGES.filter((s2) => ["succeeded", "skipped"].includes(state2.stages[s2].status)).length;
+  const active = ctx.expected.filter((x) => x.mode === "pr" || x.mode === "push");
+  const downstreamDoneCount = active.filter(
+    (x) => downstreamDone(
+      state2.downstream.find((d5) => d5.name === x.name),
+      x
+    )
+  ).length;
+  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
+  if (state2.yanked) return { kind: "yanked", progress };
+  if (isComplete(state2, ctx.expected)) return { kind: "released", progress };
+  const failing = STAGES.some((s2) => state2.stages[s2].status === "failed") || state2.downstream.some((d5) => d5.error || d5.ci === "failure" || d5.image?.status === "failed");
+  return { kind: failing ? "attention" : "in-progress", progress };
+}
+
+// src/core/dashboard/markdown.ts
+var BODY_LIMIT = 6e4;
+var ICON = {
+  pending: "⚪",
+  waiting: "⏳",
+  running: "🔵",
+  succeeded: "✅",
+  failed: "❌",
+  skipped: "⏭️"
+};
+function statusLine(state2, ctx) {
+  const v = releaseVerdict(state2, ctx);
+  if (v.kind === "yanked") return `**⛔ Yanked** — ${cell(state2.yanked?.reason ?? "")}`;
+  if (v.kind === "released") return `**✅ Released** — ${v.progress}`;
+  if (v.kind === "attention") return `**❌ Needs attention** — ${v.progress}`;
+  return `**🔵 In progress** — ${v.progress}`;
+}
+function stageTable(state2, links) {
+  return [
+    "| Stage | Status | Duration | Attempts | Run |",
+    "| --- | --- | --- | --- | --- |",
+    ...STAGES.map((s2) => {
+      const st = state2.stages[s2];
+      const status = st.status === "waiting" && st.detail ? `${ICON.waiting} ${cell(st.detail)}` : `${ICON[st.status]} ${st.status}`;
+      const took = st.status === "running" && st.startedAt ? `since ${st.startedAt.slice(11, 16)} UTC` : duration3(st.startedAt, st.finishedAt);
+      return `| ${STAGE_LABEL[s2]} | ${status} | ${took} | ${st.attempts || ""} | ${st.runUrl ? markdownLink("log", st.runUrl, links) : ""} |`;
+    })
+  ];
+}
+function downstreamTable(state2, ctx) {
+  const links = linksOf(ctx);
+  const names = [.../* @__PURE__ */ new Set([...ctx.expected.map((x) => x.name), ...state2.downstream.map((d5) => d5.name)])];
+  if (names.length === 0) return [];
+  const rows = names.map((n3) => {
+    const d5 = state2.downstream.find((x2) => x2.name === n3);
+    const x = ctx.expected.find((e5) => e5.name === n3);
+    const repo = d5?.repo ?? x?.repo ?? "";
+    if (x && (x.mode === "off" || x.mode === "dry-run"))
+      return `| ${cell(n3)} | ${cell(repo)} | ${x.mode} | | | | |`;
+    const pr = d5?.error ? `❌ ${codeCell(d5.error.slice(0, 120))}` : d5?.skipped ? `⏭️ ${cell(d5.skipped)}` : d5?.pr ? markdownLink(`#${d5.pr.number}`, d5.pr.url, links) : d5?.dispatched ? `📨 dispatched \`${cell(d5.dispatched.eventType)}\`` : "⚪ not yet";
+    const ci = !d5 || d5.ci === "unknown" ? "" : d5.ci === "success" ? "✅" : d5.ci === "failure" ? `❌${d5.ciUrl ? ` ${markdownLink("log", d5.ciUrl, links)}` : ""}` : "🔵";
+    const merged = d5?.merged ? "✅ merged" : d5?.closed ? "⛔ closed" : d5?.pr ? "open" : "";
+    const image = d5?.image ? d5.image.status === "succeeded" ? `✅ ${d5.image.tags.map((t) => `\`${cell(t)}\``).join(" ")}` : "❌ failed" : x?.reports.includes("image-build") ? "⚪" : "";
+    const page = d5?.page ? markdownLink("live", d5.page, links, "page") : "";
+    return `| ${cell(n3)} | ${cell(repo)} | ${pr} | ${ci} | ${merged} | ${image} | ${page} |`;
+  });
+  return [
+    "| Downstream | Repo | PR | CI | Merged | Image | Page |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...rows
+  ];
+}
+function artifactSection(state2, compact, links) {
+  if (state2.artifacts.length === 0) return [];
+  const shown2 = compact === 2 ? state2.artifacts.slice(0, 50) : state2.artifacts;
+  const rows = shown2.map(
+    (a5) => compact === 0 ? `| ${a5.url ? markdownLink(a5.name, a5.url, links) : cell(a5.name)} | ${size(a5.size)} | \`${a5.sha256 ?? ""}\` | ${a5.state} |` : `| ${cell(a5.name)} | ${size(a5.size)} | \`${(a5.sha256 ?? "").slice(0, 16)}\` | ${a5.state} |`
+  );
+  const more = state2.artifacts.length - shown2.length;
+  const table = [
+    "| File | Size | SHA-256 | State |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    ...more > 0 ? [`| … and ${more} more, see hashes.json | | | |`] : []
+  ];
+  return state2.artifacts.length > 8 || compact > 0 ? [`<details><summary>Artifacts (${state2.artifacts.length})</summary>`, "", ...table, "", "</details>"] : [`### Artifacts (${state2.artifacts.length})`, "", ...table];
+}
+function problems(state2, links) {
+  if (state2.failures.length === 0) return [];
+  const recent = state2.failures.slice(-10);
+  return [
+    "### Problems",
+    "",
+    ...recent.map(
+      (f5) => `- ❌ **${cell(f5.what)}** (${f5.at}): ${codeCell(f5.detail.slice(0, 500))}${f5.runUrl ? ` — ${markdownLink("log", f5.runUrl, links)}` : ""}`
+    ),
+    ...state2.failures.length > recent.length ? [`- … ${state2.failures.length - recent.length} earlier problem(s) in the ledger`] : []
+  ];
+}
+function fenceFor(text2) {
+  return "`".repeat(Math.max(2, longestBacktickRun(text2)) + 1);
+}
+function qualificationSection(state2, compact, links) {
+  if (state2.qualification.length === 0 || state2.stages.qualify.status === "succeeded") return [];
+  return [
+    `### Qualification failed on ${state2.qualification.map((q3) => cell(q3.target)).join(", ")}`,
+    "",
+    ...state2.qualification.flatMap((q3) => {
+      const excerpt = compact > 0 ? q3.excerpt.split("\n").slice(-10).join("\n") : q3.excerpt;
+      const fence = fenceFor(excerpt);
+      return [
+        `**${cell(q3.target)}**${q3.runUrl ? ` — ${markdownLink("log", q3.runUrl, links)}` : ""}`,
+        "",
+        `${fence}text`,
+        excerpt,
+        fence,
+        ""
+      ];
+    })
+  ];
+}
+function nextSteps(state2, ctx) {
+  const steps = nextActions(state2, ctx).map(
+    (a5) => a5.command ? `- ${cell(a5.text)}: ${codeSpan(a5.command)}` : a5.url && a5.text.startsWith("Review") ? `- ${cell(a5.text)}: ${markdownLink(void 0, a5.url, linksOf(ctx))}` : `- ${cell(a5.text)}`
+  );
+  return steps.length ? ["### Next", "", ...steps] : [];
+}
+function checksOverrideNote(state2) {
+  const o3 = state2.request?.checksOverride;
+  if (!o3) return [];
+  return [
+    `> ⚠️ **Released with source CI not green** (${cell(o3.failing.join(", ") || "—")}): overridden by ${cell(o3.by)} — ${codeCell(o3.reason)}`,
+    ""
+  ];
+}
+function approvalNotes(state2) {
+  if (state2.approvals.length === 0) return [];
+  return [
+    ...state2.approvals.map(
+      (a5) => `> ${a5.state === "approved" ? "🔐 Publishing approved" : "⛔ Publishing rejected"} by ${cell(a5.by)} (environment \`${cell(a5.environment)}\`, ${a5.at})${a5.comment ? `: “${cell(a5.comment)}”` : ""}`
+    ),
+    ""
+  ];
+}
+function renderDashboard(state2, ctx) {
+  const links = linksOf(ctx);
+  const yank = {
+    ...state2,
+    yank: state2.yank.map((y) => y.url ? { ...y, url: markdownLink(void 0, y.url, links) } : y)
+  };
+  for (let compact = 0; compact < 3; compact++) {
+    const lines = [
+      statusLine(state2, ctx),
+      "",
+      ...ctx.environment ? [
+        `> 🧪 Environment **${cell(ctx.environment)}**: its own files and ledger, every downstream dry-run — nothing here reached users.`,
+        ""
+      ] : [],
+      ...yankSection(yank, cell),
+      ...checksOverrideNote(state2),
+      ...requestNotes(state2),
+      ...approvalNotes(state2),
+      ...stageTable(state2, links),
+      "",
+      ...downstreamTable(state2, ctx),
+      "",
+      ...problems(state2, links),
+      "",
+      ...qualificationSection(state2, compact, links),
+      "",
+      ...nextSteps(state2, ctx),
+      "",
+      ...artifactSection(state2, compact, links),
+      "",
+      ...state2.reruns.length ? [
+        "<details><summary>Reruns</summary>",
+        "",
+        ...state2.reruns.map(
+          (r5) => `- ${r5.at} by ${cell(r5.by)}: ${r5.stages.join(", ") || "nothing to redo"}`
+        ),
+        "",
+        "</details>",
+        ""
+      ] : [],
+      ...refusedSection(state2),
+      `<sub>${state2.eventCount} events in the ledger, last at ${state2.lastAt ?? "—"} · release ${cell(ctx.version)}</sub>`,
+      ledgerMarker(ctx.ledgerHead)
+    ];
+    const body = `${lines.join("\n").replace(/\n{3,}/g, "\n\n")}
+`;
+    if (body.length <= BODY_LIMIT || compact === 2) return body;
+  }
+  throw new Error("unreachable");
+}
+
 // src/core/ledger/tracking.ts
 var HOUR_MS = 36e5;
 function reviewPingsDue(state2, expected, now, ping, version2) {
-  if (!ping || state2.rollback) return [];
+  if (!ping || state2.yanked) return [];
   return state2.downstream.flatMap((d5) => {
-    const reportsMerge = expected.find((x) => x.name === d5.name)?.reportBack.includes("merge");
+    const reportsMerge = expected.find((x) => x.name === d5.name)?.reports.includes("merge");
     if (!reportsMerge || !d5.pr || d5.merged || d5.closed || !d5.prOpenedAt) return [];
     const waited = Date.parse(now) - Date.parse(d5.prOpenedAt);
     const key = `review-ping:${d5.name}:${d5.pr.number}`;
@@ -97083,14 +97472,14 @@ function commentsDue(state2, expected, notify, version2) {
       });
     }
   }
-  if (state2.rollback && !state2.comments.has("yanked")) {
+  if (state2.yanked && !state2.comments.has("yanked")) {
     due.push({
       key: "yanked",
       purpose: "yanked",
-      body: `${who}release ${version2} was yanked by ${state2.rollback.by}: ${state2.rollback.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
+      body: `${who}release ${version2} was yanked by ${state2.yanked.by}: ${state2.yanked.reason.slice(0, 500)}. The dashboard above shows each PR closed or reverted and the files moved.`
     });
   }
-  if (!state2.rollback && isComplete(state2, expected) && !state2.comments.has("complete")) {
+  if (!state2.yanked && isComplete(state2, expected) && !state2.comments.has("complete")) {
     due.push({
       key: "complete",
       purpose: "complete",
@@ -97100,7 +97489,7 @@ function commentsDue(state2, expected, notify, version2) {
   return due;
 }
 function wantedIssueState(state2, expected) {
-  if (state2.rollback)
+  if (state2.yanked)
     return yankDone(
       state2,
       expected.map((x) => x.name)
@@ -97110,7 +97499,7 @@ function wantedIssueState(state2, expected) {
   return isComplete(state2, expected) && !rerunPending ? "closed" : "open";
 }
 
-// src/steps/tracking-issue-sync.ts
+// src/steps/track/tracking-issue-sync.ts
 async function syncTrackingIssue(store, issues, input2) {
   let snapshot = await store.read();
   let state2 = deriveState(snapshot.events);
@@ -97182,8 +97571,8 @@ async function syncTrackingIssue(store, issues, input2) {
   return { issue: issue3, state: state2, snapshot };
 }
 
-// src/core/ledger/report-back.ts
-var downstreamStatusSchema = external_exports.strictObject({
+// src/core/ledger/downstream-report.ts
+var downstreamReportSchema = external_exports.strictObject({
   schemaVersion: external_exports.literal(1),
   releaseId: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}@\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/),
   repo: external_exports.string().regex(/^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/),
@@ -97199,11 +97588,11 @@ var downstreamStatusSchema = external_exports.strictObject({
   runId: external_exports.string().regex(/^\d{1,20}$/)
 });
 function reportToEvent(input2, config2, version2, at2) {
-  const parsed = downstreamStatusSchema.safeParse(input2, { reportInput: true });
+  const parsed = downstreamReportSchema.safeParse(input2, { reportInput: true });
   if (!parsed.success) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status payload is invalid:
+      `downstream report is invalid:
 ${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
       "send it with the report-status workflow of the same release-relay version"
     );
@@ -97212,7 +97601,7 @@ ${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
   if (p3.releaseId !== `${config2.project}@${version2}`) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status is for ${p3.releaseId}, not ${config2.project}@${version2}`,
+      `downstream report is for ${p3.releaseId}, not ${config2.project}@${version2}`,
       "check the version the report was sent for"
     );
   }
@@ -97220,7 +97609,7 @@ ${describeIssues(parsed.error.issues).map((l3) => `  ${l3}`).join("\n")}`,
   if (!downstream) {
     throw new ReleaseRelayError(
       "E_PAYLOAD",
-      `downstream-status from ${p3.repo}, which is not a downstream in release-relay.yml`,
+      `downstream report from ${p3.repo}, which is not a downstream in release-relay.yml`,
       "only configured downstream repos may report; add it to downstream or ignore the report"
     );
   }
@@ -97452,7 +97841,7 @@ function runIdOfUrl(url3, serverUrl, repo) {
 
 // src/core/trust/senders.ts
 function assertSenderAllowed(config2, eventType, sender) {
-  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamStatus";
+  const key = eventType === "release-requested" ? "releaseRequested" : "downstreamReport";
   const allowed = config2.senders?.[key];
   if (allowed?.some((login) => login.toLowerCase() === sender.toLowerCase())) return;
   const who = eventType === "release-requested" ? "the account of the main repo's dispatch token (or its GitHub App, as name[bot])" : "the account of the downstream repos' report token (or its GitHub App, as name[bot])";
@@ -97465,28 +97854,25 @@ function assertSenderAllowed(config2, eventType, sender) {
 var REFUSED_EVENTS_KEPT = 20;
 var mayRecordRefusal = (events) => events.filter((e5) => e5.type === "refused").length < REFUSED_EVENTS_KEPT;
 
-// src/steps/verify-report.ts
+// src/steps/track/verify-report.ts
 async function verifyReport(reportText, config2, version2, state2, deps) {
-  assertSenderAllowed(config2, "downstream-status", deps.sender);
-  let raw;
-  try {
-    raw = JSON.parse(reportText);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      "downstream-status payload is not JSON",
-      "pass toJSON(github.event.client_payload)"
-    );
-  }
+  assertSenderAllowed(config2, "downstream-report", deps.sender);
+  const raw = parseJsonInput(
+    reportText,
+    external_exports.unknown(),
+    "downstream report",
+    "pass toJSON(github.event.client_payload)",
+    "E_PAYLOAD"
+  );
   const claimed = reportToEvent(raw, config2, version2, deps.now);
-  const report = downstreamStatusSchema.parse(raw);
+  const report = downstreamReportSchema.parse(raw);
   const downstream = "downstream" in claimed ? claimed.downstream : "";
   const recordedState = state2.downstream.find((d5) => d5.name === downstream);
   const runId2 = Number(report.runId);
   const named = runIdOfUrl(report.url, deps.serverUrl, report.repo);
   const github = () => deps.clientFor?.(report.repo) ?? deps.github;
   const found = !recordedState?.pr && !recordedState?.dispatched && deps.appLogin && downstream && report.kind !== "page-published" ? releasePullOf(
-    await readPullsOfBranch(github(), report.repo, `release-relay/${version2}/${downstream}`),
+    await readPullsOfBranch(github(), report.repo, releaseBranch(version2, downstream)),
     report.repo,
     deps.appLogin
   ) : void 0;
@@ -97536,7 +97922,7 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
       id: `refused:${deps.run.runId}`,
       at: at2,
       type: "refused",
-      what: "downstream-status",
+      what: "downstream-report",
       sender: sender.slice(0, 100),
       reason: error64.message.slice(0, 1e3),
       ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
@@ -97545,286 +97931,66 @@ async function reportEvents(report, config2, version2, store, deps, at2) {
   }
 }
 
-// src/actions/track-status-settings.ts
-var INPUTS = [
-  "config-path",
-  "environment",
-  "version",
-  "token",
-  "event",
-  "stage",
-  "status",
-  "detail",
-  "report",
-  "plan",
-  "rerun",
-  "prs",
-  "hashes-file",
-  "job-results",
-  "qualify-logs",
-  "approvals-of-run",
-  "run-token",
-  "app-slug",
-  "sweep",
-  "progress-of-run",
-  "awaiting-approval",
-  "awaiting-stages",
-  "starting",
-  ...EXTRA_TOKEN_INPUTS
-];
-var commaList = external_exports.string().transform(
-  (s2) => s2.split(",").map((x) => x.trim()).filter(Boolean)
-);
-var stageList = commaList.pipe(external_exports.array(external_exports.enum(STAGES)).min(1));
-var inputsSchema = external_exports.object({
-  "config-path": external_exports.string().default("release-relay.yml"),
-  environment: environmentNameSchema.optional(),
-  version: versionInputSchema.optional(),
-  token: external_exports.string().min(1),
-  ...extraTokenInputs,
-  event: external_exports.string().optional(),
-  stage: external_exports.enum(STAGES).optional(),
-  status: external_exports.enum(["started", "succeeded", "failed", "skipped"]).optional(),
-  detail: external_exports.string().max(2e3).optional(),
-  report: external_exports.string().optional(),
-  plan: external_exports.string().optional(),
-  prs: external_exports.string().optional(),
-  "hashes-file": external_exports.string().optional(),
-  "job-results": external_exports.string().optional(),
-  "qualify-logs": external_exports.string().optional(),
-  "approvals-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
-  "run-token": external_exports.string().min(1).optional(),
-  "app-slug": external_exports.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
-    error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
-  }).optional(),
-  sweep: external_exports.literal("open-releases", { error: 'expected "open-releases"' }).optional(),
-  "progress-of-run": external_exports.string().regex(/^\d{1,20}$/, { error: "expected a workflow run id (github.run_id)" }).optional(),
-  "awaiting-approval": external_exports.string().regex(/^[^\s/][^/]{0,254}$/, { error: "expected a deployment environment's name (e.g. release)" }).optional(),
-  starting: stageList.optional(),
-  "awaiting-stages": stageList.optional(),
-  rerun: external_exports.string().transform(
-    (s2) => s2 === "failed" || s2 === "all" ? s2 : s2.split(",").map((x) => x.trim()).filter(Boolean)
-  ).pipe(external_exports.union([external_exports.literal("failed"), external_exports.literal("all"), external_exports.array(external_exports.enum(STAGES)).min(1)])).optional()
-}).refine(
-  (i5) => [
-    i5.event,
-    i5.stage,
-    i5.report,
-    i5.plan,
-    i5.rerun,
-    i5.sweep,
-    i5.prs ?? i5["hashes-file"] ?? i5["job-results"] ?? i5["qualify-logs"] ?? i5["approvals-of-run"]
-  ].filter((x) => x !== void 0).length <= 1,
-  {
-    error: "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`"
-  }
-).refine((i5) => i5.stage === void 0 === (i5.status === void 0), {
-  error: "`stage` and `status` go together"
-}).refine((i5) => i5["awaiting-approval"] === void 0 === (i5["awaiting-stages"] === void 0), {
-  error: "`awaiting-approval` (the environment) and `awaiting-stages` go together"
-}).transform((i5) => ({
-  configPath: i5["config-path"],
-  environment: i5.environment,
-  // A report names its release ("<project>@<version>"); the payload is validated in full later.
-  // A sweep looks at every open release; each is then tracked under its own version.
-  version: i5.version ?? (i5.sweep ? "" : versionOfReport(i5.report)),
-  sweep: i5.sweep,
-  token: i5.token,
-  event: i5.event,
-  stage: i5.stage,
-  status: i5.status,
-  detail: i5.detail,
-  report: i5.report,
-  plan: i5.plan,
-  rerun: i5.rerun,
-  prs: i5.prs,
-  hashesFile: i5["hashes-file"],
-  jobResults: i5["job-results"],
-  qualifyLogsDir: i5["qualify-logs"],
-  approvalsOfRun: i5["approvals-of-run"],
-  runToken: i5["run-token"],
-  appSlug: i5["app-slug"],
-  progressOfRun: i5["progress-of-run"],
-  awaitingApproval: i5["awaiting-approval"],
-  awaitingStages: i5["awaiting-stages"],
-  starting: i5.starting,
-  /** Every installation's token: reports from downstream repos of other owners are read with theirs. */
-  tokens: installationTokens(i5)
-}));
-function versionOfReport(report) {
-  const releaseId = /"releaseId"\s*:\s*"[^"@]*@(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)"/.exec(report)?.[1];
-  if (!releaseId)
-    throw new ReleaseRelayError(
-      "E_PAYLOAD",
-      "downstream-status payload has no valid releaseId",
-      "send it with the report-status workflow"
-    );
-  return releaseId;
-}
-function eventsFromSettings(settings, config2, run, now) {
-  const link = run.runUrl ? { runUrl: run.runUrl } : {};
-  if (settings.event !== void 0) {
-    let raw;
-    try {
-      raw = JSON.parse(settings.event);
-    } catch {
-      throw new ReleaseRelayError("E_INPUT", "input event is not JSON", "pass a ledger event as JSON");
-    }
-    const parsed = ledgerEventSchema.safeParse({ at: now, ...link, ...raw });
-    if (!parsed.success)
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `input event is not a ledger event: ${parsed.error.issues[0]?.message}`,
-        "see src/core/ledger.ts for the event types"
-      );
-    return [parsed.data];
-  }
-  if (settings.plan !== void 0) {
-    const plan = parseJsonInput(
-      settings.plan,
-      releasePlanSchema,
-      "input plan",
-      "pass the plan output of build-matrix unchanged"
-    );
-    const request2 = {
-      id: `request:${plan.commit}`,
-      at: now,
-      type: "request",
-      tag: plan.tag,
-      commit: plan.commit,
-      requestedAt: plan.buildTime,
-      ...plan.checksOverride ? { checksOverride: plan.checksOverride } : {},
-      ...plan.requestedBy ? { by: plan.requestedBy } : {},
-      ...plan.unverified?.length ? { unverified: plan.unverified } : {},
-      ...link
-    };
-    const noQualify = {
-      id: "stage:qualify:skipped:not-configured",
-      at: now,
-      type: "stage",
-      stage: "qualify",
-      status: "skipped",
-      detail: "no qualify command in release-relay.yml"
-    };
-    return plan.qualify ? [request2] : [request2, noQualify];
-  }
-  if (settings.stage && settings.status)
-    return [stageEvent(settings.stage, settings.status, run, now, settings.detail)];
-  if (settings.report !== void 0) {
-    let raw;
-    try {
-      raw = JSON.parse(settings.report);
-    } catch {
-      throw new ReleaseRelayError(
-        "E_PAYLOAD",
-        "downstream-status payload is not JSON",
-        "pass toJSON(github.event.client_payload)"
-      );
-    }
-    return [reportToEvent(raw, config2, settings.version, now)];
-  }
-  return [];
-}
-
-// src/actions/track-status.ts
-async function runTrackStatus(settings, config2, deps) {
-  const version2 = parseVersion(settings.version);
+// src/steps/track/track.ts
+async function trackRelease(input2, config2, deps) {
+  const version2 = parseVersion(input2.version);
   const store = new LedgerStore(
     deps.github,
     config2.tracking.repo,
     ledgerKey(config2, version2.version),
     deps.sleep ? { sleep: deps.sleep } : {}
   );
-  const issues = new TrackingIssues(deps.github, config2.tracking.repo);
   const now = () => deps.now().toISOString();
-  const expected = downstreamExpectations(config2);
   const title = renderTemplate(config2.tracking.title, versionPlaceholders(config2, version2), "tracking.title");
-  const ctx = (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl);
-  const report = settings.report !== void 0 ? await reportEvents(
-    settings.report,
+  const expected = downstreamExpectations(config2);
+  const report = input2.report !== void 0 ? await reportEvents(
+    input2.report,
     config2,
     version2.version,
     store,
-    { ...deps, appLogin: settings.appSlug ? `${settings.appSlug}[bot]` : void 0 },
+    { ...deps, appLogin: input2.appSlug ? `${input2.appSlug}[bot]` : void 0 },
     now()
   ) : void 0;
-  let events = report ? report.events : eventsFromSettings(settings, config2, deps.run, now());
+  let events = report ? report.events : eventsOfTrackRequest(input2, deps.run, now());
   let rerun;
-  let held = [];
-  if (settings.rerun !== void 0) {
-    const ledgerState = deriveState((await store.read()).events);
-    const yanked = ledgerState.rollback;
-    if (yanked)
-      throw new ReleaseRelayError(
-        "E_YANKED",
-        `${version2.version} was yanked by ${yanked.by} (${yanked.at}); a yanked release is not rerun`,
-        "release a new version with the fix instead"
-      );
-    const decision = await claimStages(
+  if (input2.rerun !== void 0) {
+    rerun = await claimRerun(
       store,
-      ledgerState,
-      settings.rerun,
-      {
-        runId: deps.run.runId,
-        workflowRunId: deps.run.workflowRunId ?? deps.run.runId,
-        actor: deps.run.actor ?? "unknown",
-        runUrl: deps.run.runUrl
-      },
+      config2,
+      version2,
+      input2.rerun,
+      deps.run,
       deps.runLookup ?? { github: deps.github, repo: config2.tracking.repo, workflowPath: void 0 },
-      now(),
-      targetArtifacts(config2, version2).map((t) => t.target)
+      now()
     );
-    rerun = decision.stages;
-    held = decision.held;
     events = [];
   }
-  const qualification = settings.qualifyLogs ? qualificationEvents(
-    settings.qualifyLogs,
-    targetArtifacts(config2, version2).map((t) => t.target),
-    deps.run,
-    now()
-  ) : [];
-  const qualifyDetail = qualifyFailureDetail(qualification);
-  const batch = [
-    ...events,
-    ...settings.jobResults ? stageEventsFromJobResults(
-      settings.jobResults,
-      deps.run,
-      now(),
-      qualifyDetail ? { qualify: qualifyDetail } : {},
-      settings.runJobs ? stageEndTimes(settings.runJobs) : {}
-    ) : [],
-    ...qualification,
-    ...settings.approvals && settings.approvalsOfRun ? approvalEvents(settings.approvals, settings.approvalsOfRun, now()) : [],
-    ...settings.prs ? pullRequestEvents(settings.prs, config2, deps.run.runId, now()) : [],
-    ...settings.hashes !== void 0 ? artifactEvents(settings.hashes, now()) : []
-  ];
-  const progress = {
-    runJobs: settings.runJobs,
-    batch,
-    starting: settings.starting,
-    awaiting: settings.awaiting
-  };
-  const appended = batch.length > 0 || settings.runJobs || settings.starting || settings.awaiting ? (await store.appendDecided(
+  const batch = [...events, ...jobOutcomeEvents(input2, config2, version2, deps.run, now())];
+  const progress = { runJobs: input2.runJobs, batch, starting: input2.starting, awaiting: input2.awaiting };
+  const appended = batch.length > 0 || input2.runJobs || input2.starting || input2.awaiting ? (await store.appendDecided(
     (current) => progressToRecord(current, { ...progress, run: deps.run, at: now() })
   )).appended : false;
-  const { issue: issue3, state: state2, snapshot } = await syncTrackingIssue(store, issues, {
-    config: config2,
-    version: version2.version,
-    title,
-    expected,
-    appSlug: settings.appSlug,
-    ctx,
-    now
-  });
+  const { issue: issue3, state: state2, snapshot } = await syncTrackingIssue(
+    store,
+    new TrackingIssues(deps.github, config2.tracking.repo),
+    {
+      config: config2,
+      version: version2.version,
+      title,
+      expected,
+      appSlug: input2.appSlug,
+      ctx: (head) => dashboardContext(config2, version2.version, head, deps.run.serverUrl),
+      now
+    }
+  );
   if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,
     state: state2,
     head: snapshot.head,
     appended,
-    stagesToRun: rerun ?? stagesToRerun(state2, "failed"),
-    held,
+    stagesToRun: rerun?.stages ?? stagesToRerun(state2, "failed"),
+    held: rerun?.held ?? [],
     requestSha: state2.request?.commit
   };
 }
@@ -98198,8 +98364,13 @@ function planFileRevert(path, version2, before, after, current) {
     why: `${path} changed since the release and still holds some of its lines; revert it by hand`
   };
 }
+function describeFileRevert(path, revert) {
+  if (revert.kind === "write") return `${path}: restored`;
+  if (revert.kind === "delete") return `${path}: removed (the release created it)`;
+  return revert.why;
+}
 
-// src/actions/yank-downstream.ts
+// src/steps/yank/yank-downstream.ts
 async function yankDownstream(github, d5, request2) {
   const result = (outcome, detail, url3) => ({
     downstream: d5.downstream,
@@ -98248,7 +98419,7 @@ ${reason}`,
   const conflicts = planned.flatMap((p3) => p3.revert.kind === "conflict" ? [p3.revert.why] : []);
   if (conflicts.length > 0) return result("failed", conflicts.join("; "), d5.url);
   const wanted = planned.flatMap(({ path, revert }) => wantedFor(path, revert));
-  const summary2 = planned.map((p3) => describeRevert(p3.path, p3.revert)).join("; ");
+  const summary2 = planned.map((p3) => describeFileRevert(p3.path, p3.revert)).join("; ");
   if (request2.dryRun)
     return result(
       wanted.length ? "revert-proposed" : "nothing-to-do",
@@ -98273,39 +98444,56 @@ function wantedFor(path, revert) {
   if (revert.kind === "delete") return [{ path, content: "", deleted: true }];
   return [];
 }
-function describeRevert(path, revert) {
-  if (revert.kind === "write") return `${path}: restored`;
-  if (revert.kind === "delete") return `${path}: removed (the release created it)`;
-  return revert.why;
+
+// src/adapters/storage/yank-storage.ts
+var import_client_s32 = __toESM(require_dist_cjs16(), 1);
+async function readManifest(s3, bucket, keys) {
+  for (const key of keys) {
+    let text2;
+    try {
+      const out = await s3.send(new import_client_s32.GetObjectCommand({ Bucket: bucket, Key: key }));
+      text2 = await out.Body?.transformToString("utf8") ?? "";
+    } catch (error64) {
+      if (isNotFound(error64)) continue;
+      throw error64;
+    }
+    return parseHashesFile(
+      text2,
+      `s3 object ${key} (the release manifest)`,
+      "the manifest sign-upload wrote was changed; move this release's objects by hand"
+    );
+  }
+  return void 0;
+}
+async function moveObject(s3, bucket, from, to) {
+  const source = await headObject(s3, bucket, from);
+  const target = await headObject(s3, bucket, to);
+  if (!source) return target ? "already-moved" : "absent";
+  const same = (t) => t !== void 0 && t.size === source.size && t.sha256 === source.sha256;
+  if (target && !same(target))
+    throw new ReleaseRelayError(
+      "E_IMMUTABLE",
+      `s3 object ${to} already holds other bytes than ${from}`,
+      "nothing was overwritten or deleted; find out who wrote it, then move the object by hand"
+    );
+  if (!target) {
+    const copySource = `${bucket}/${from.split("/").map(encodeURIComponent).join("/")}`;
+    await s3.send(
+      new import_client_s32.CopyObjectCommand({ Bucket: bucket, Key: to, CopySource: copySource, MetadataDirective: "COPY" })
+    );
+    const copied = await headObject(s3, bucket, to);
+    if (!same(copied))
+      throw new ReleaseRelayError(
+        "E_UPLOAD_VERIFY",
+        `the copy of ${from} at ${to} reads back as ${copied?.size ?? "nothing"} bytes / sha256 ${copied?.sha256 ?? "none"}`,
+        "the original was kept; rerun the yank"
+      );
+  }
+  await s3.send(new import_client_s32.DeleteObjectCommand({ Bucket: bucket, Key: from }));
+  return "moved";
 }
 
-// src/actions/yank.ts
-var INPUTS2 = [
-  "config-path",
-  "environment",
-  "version",
-  "reason",
-  "dry-run",
-  "token",
-  ...EXTRA_TOKEN_INPUTS
-];
-var inputsSchema2 = external_exports.object({
-  "config-path": external_exports.string().default("release-relay.yml"),
-  environment: environmentNameSchema.optional(),
-  version: versionInputSchema,
-  reason: yankReasonSchema,
-  "dry-run": external_exports.enum(["true", "false"]).default("false"),
-  token: external_exports.string().min(1),
-  ...extraTokenInputs
-}).transform((i5) => ({
-  configPath: i5["config-path"],
-  environment: i5.environment,
-  version: i5.version,
-  reason: i5.reason,
-  dryRun: i5["dry-run"] === "true",
-  token: i5.token,
-  tokens: installationTokens(i5)
-}));
+// src/steps/yank/yank-storage.ts
 async function yankStorage(s3, config2, version2, dryRun) {
   const { bucket, prefix } = config2.upload;
   const manifestKey = releaseObjectKey(config2, version2, "hashes.json");
@@ -98315,49 +98503,30 @@ async function yankStorage(s3, config2, version2, dryRun) {
       return { target: STORAGE, outcome: "nothing-to-do", detail: "nothing was published", objects: [] };
     const objects = releaseObjects(config2, version2, manifest);
     if (dryRun)
-      return {
-        target: STORAGE,
-        outcome: "moved",
-        detail: `would move ${objects.length} objects`,
-        objects
-      };
-    const missing = [];
-    let moved = 0;
-    for (const o3 of objects) {
-      const outcome = await moveObject(s3, bucket, o3.key, yankedKey(prefix, o3.key));
-      if (outcome === "absent" && !o3.optional) missing.push(o3.key);
-      if (outcome !== "absent") moved++;
-    }
-    if (missing.length > 0)
-      return {
-        target: STORAGE,
-        outcome: "failed",
-        detail: `not found, neither published nor yanked: ${missing.join(", ")}`,
-        objects: void 0
-      };
-    return {
-      target: STORAGE,
-      outcome: "moved",
-      detail: `${moved} objects under ${yankedKey(prefix, prefix)}`,
-      objects: void 0
-    };
+      return { target: STORAGE, outcome: "moved", detail: `would move ${objects.length} objects`, objects };
+    const moves = [];
+    for (const o3 of objects)
+      moves.push({ ...o3, outcome: await moveObject(s3, bucket, o3.key, yankedKey(prefix, o3.key)) });
+    return { ...storageStep(moves, prefix), objects: void 0 };
   } catch (error64) {
     return { target: STORAGE, outcome: "failed", detail: describeError(error64), objects: void 0 };
   }
 }
-async function runYank(settings, config2, deps) {
+
+// src/steps/yank/yank.ts
+async function yankRelease(settings, config2, deps) {
   const version2 = parseVersion(settings.version).version;
   const store = new LedgerStore(deps.github, config2.tracking.repo, ledgerKey(config2, version2));
   const state2 = deriveState((await store.read()).events);
-  const reason = state2.rollback?.reason ?? settings.reason;
-  const by = state2.rollback?.by ?? deps.run.actor;
+  const reason = state2.yanked?.reason ?? settings.reason;
+  const by = state2.yanked?.by ?? deps.run.actor;
   const plan = planYank(state2, config2, version2, reason);
   const now = () => deps.now().toISOString();
-  if (!settings.dryRun && !state2.rollback)
+  if (!settings.dryRun && !state2.yanked)
     await store.append({
-      id: "rollback",
+      id: "yank",
       at: now(),
-      type: "rollback",
+      type: "yank",
       reason,
       by,
       ...deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}
@@ -98376,52 +98545,62 @@ async function runYank(settings, config2, deps) {
     })),
     { target: storage.target, outcome: storage.outcome, detail: storage.detail }
   ];
-  const text2 = [
-    renderYankPlan(plan, settings.dryRun ? storage.objects : void 0),
-    "",
-    settings.dryRun ? "Dry run — nothing was changed. It would do:" : "Done:",
-    ...steps.map((s2) => `  ${s2.target}: ${s2.outcome} — ${s2.detail}${s2.url ? ` (${s2.url})` : ""}`)
-  ].join("\n");
-  const failed = steps.some((s2) => s2.outcome === "failed");
+  const text2 = renderYankOutcome(plan, steps, settings.dryRun, storage.objects);
+  const failed = yankFailed(steps);
   if (settings.dryRun) return { text: text2, steps, failed };
   const events = stepsToRecord(state2, steps).map(
     (s2) => yankStepEvent(s2.target, s2.outcome, now(), deps.run.runId, { url: s2.url, detail: s2.detail })
   );
   if (events.length > 0) await store.appendAll(events);
-  await runTrackStatus(
-    inputsSchema.parse({
-      token: settings.token,
-      version: version2,
-      ...settings.environment ? { environment: settings.environment } : {}
-    }),
-    config2,
-    {
-      github: deps.github,
-      run: { runId: deps.run.runId, runUrl: deps.run.runUrl, actor: by, serverUrl: deps.run.serverUrl },
-      now: deps.now
-    }
-  );
+  await trackRelease({ version: version2 }, config2, {
+    github: deps.github,
+    run: { runId: deps.run.runId, runUrl: deps.run.runUrl, actor: by, serverUrl: deps.run.serverUrl },
+    now: deps.now
+  });
   return { text: text2, steps, failed };
 }
-async function main() {
-  const settings = readInputs(inputsSchema2, INPUTS2);
-  const tokens = settings.tokens ?? [settings.token];
-  for (const token of tokens) if (token) setSecret(token);
-  const context = readRunContext();
-  const config2 = await readConfigFile(settings.configPath, settings.environment);
+function yankDeps(settings, config2, context, env2) {
   const make = (token) => createGitHubClient({ token, baseUrl: context.apiUrl });
-  const result = await runYank(settings, config2, {
+  return {
     github: make(settings.token),
-    clientFor: installationClients(config2, tokens, make),
+    clientFor: installationClients(config2, settings.tokens, make),
     s3: createS3Client(config2.upload),
     run: {
-      runId: runAttemptId(),
+      runId: runAttemptId(env2),
       runUrl: context.runUrl,
       actor: context.actor,
       serverUrl: context.serverUrl
     },
     now: () => /* @__PURE__ */ new Date()
-  });
+  };
+}
+
+// src/steps/yank/yank-inputs.ts
+var yankInputs = actionInputs(
+  {
+    "config-path": external_exports.string().default("release-relay.yml"),
+    environment: environmentNameSchema.optional(),
+    version: versionInputSchema,
+    reason: yankReasonSchema,
+    "dry-run": external_exports.enum(["true", "false"]).default("false"),
+    token: external_exports.string().min(1),
+    ...extraTokenInputs
+  },
+  ({ dryRun, token2, token3, ...i5 }) => ({
+    ...i5,
+    dryRun: dryRun === "true",
+    /** Every installation's token: each downstream repo is reached with its owner's. */
+    tokens: installationTokens({ token: i5.token, token2, token3 })
+  })
+);
+
+// src/actions/yank.ts
+async function main() {
+  const settings = readInputs(yankInputs);
+  for (const token of settings.tokens) if (token) setSecret(token);
+  const context = readRunContext();
+  const config2 = await readConfigFile(settings.configPath, settings.environment);
+  const result = await yankRelease(settings, config2, yankDeps(settings, config2, context, process.env));
   info(result.text);
   await summary.addCodeBlock(result.text).write();
   if (result.failed && settings.dryRun)
