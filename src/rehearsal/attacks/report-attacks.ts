@@ -83,8 +83,7 @@ const via = (t: Target) => `report-status run ${t.reportRun} of ${t.repo}`;
 export async function attackReport(name: ReportAttack, world: AttackWorld): Promise<Attempt> {
   const all = await targets(world);
   const reportsBack = (kind: string) => (t: Target) =>
-    world.project.config.downstream.find((d) => d.name === t.name)?.reports.includes(kind as never) ??
-    false;
+    world.project.config.downstream.find((d) => d.name === t.name)?.reports.includes(kind as never) ?? false;
   const send = (payload: unknown) =>
     dispatch(world, world.credentials.reportToken, DOWNSTREAM_REPORT, payload);
   const prUrl = (t: Target) => t.pr.url;
