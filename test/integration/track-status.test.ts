@@ -392,18 +392,14 @@ describe("track-status against the GitHub emulator", () => {
   it("keeps one canonical tracking issue when two first writers race, closing the duplicate with a link", async () => {
     const [a, b] = valkeyReleaseEvents();
     // The race, made to happen: each writer's first look for the issue answers only once both have
-    // looked, so neither finds the other's issue and each opens its own; the second goes on once the
-    // first has finished, and finds its issue is not the one the ledger recorded first.
+    // looked, so neither finds the other's issue and each opens its own; both then go on at once, and
+    // must agree on the one the ledger recorded first whichever of them appends first.
     let looked = 0;
     let bothLooked = () => {};
     const barrier = new Promise<void>((resolve) => {
       bothLooked = resolve;
     });
-    let firstDone = () => {};
-    const first = new Promise<void>((resolve) => {
-      firstDone = resolve;
-    });
-    const racer = (n: number, after: Promise<void>) => {
+    const racer = (n: number) => {
       const client = createGitHubClient({ token: "t", baseUrl: emulator.url, pace: "local" });
       let firstLook = true;
       client.hook.wrap("request", async (request, options) => {
@@ -412,17 +408,14 @@ describe("track-status against the GitHub emulator", () => {
         firstLook = false;
         if (++looked === 2) bothLooked();
         await barrier;
-        await after;
         return response;
       });
       return { ...deps(n), github: client };
     };
     // As release.yml passes it: the App's slug, so an issue this App opened is taken over.
     const [ra, rb] = await Promise.all([
-      trackRelease({ ...settings(a), appSlug: "release-bot" }, config, racer(1, Promise.resolve())).finally(
-        firstDone,
-      ),
-      trackRelease({ ...settings(b), appSlug: "release-bot" }, config, racer(2, first)),
+      trackRelease({ ...settings(a), appSlug: "release-bot" }, config, racer(1)),
+      trackRelease({ ...settings(b), appSlug: "release-bot" }, config, racer(2)),
     ]);
     expect(
       issuesOf()

@@ -29,6 +29,22 @@ describe("deriveState", () => {
     expect(isComplete(state, expected)).toBe(true);
   });
 
+  it("takes the tracking issue the ledger records first as canonical, even when a later one's clock is earlier", () => {
+    const issue = (number: number, at: string): LedgerEvent => ({
+      id: `tracking-issue:${number}`,
+      at,
+      type: "tracking-issue",
+      repo: "valkey-io/valkey",
+      number,
+      url: `https://github.com/valkey-io/valkey/issues/${number}`,
+    });
+    // Writer B stamped its issue first but appended second: every writer that saw 7 alone took 7.
+    const ledger = [issue(7, "2026-01-01T10:00:02Z"), issue(8, "2026-01-01T10:00:01Z")];
+    expect(deriveState(ledger).trackingIssue?.number).toBe(7);
+    expect(deriveState([ledger[0] as LedgerEvent]).trackingIssue?.number).toBe(7);
+    expect(deriveState([...ledger].reverse()).trackingIssue?.number).toBe(8);
+  });
+
   it("gives the same state whatever order the events arrive in, and ignores duplicates", () => {
     const events = valkeyReleaseEvents({ failBuildOnce: true });
     const reference = JSON.stringify({ ...deriveState(events), comments: [] });

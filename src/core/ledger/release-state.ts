@@ -97,7 +97,10 @@ export function orderEvents(events: readonly LedgerEvent[]): LedgerEvent[] {
   );
 }
 
-/** Folds the ledger into the release state. Duplicates (same id) count once; arrival order does not matter. */
+/**
+ * Folds the ledger into the release state. Duplicates (same id) count once; arrival order does not
+ * matter, except for which tracking issue is canonical: the first the ledger (in its order) records.
+ */
 export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
   const ordered = orderEvents(events);
   const stages = Object.fromEntries(
@@ -334,15 +337,23 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
         else state.yank[i] = step;
         break;
       }
-      case "tracking-issue":
-        // The first issue recorded is canonical; a duplicate created in a race is closed in its favour.
-        state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
-        break;
       case "comment-posted":
         state.comments.add(e.key);
         break;
     }
   }
+  // The first issue the ledger records is canonical, and a duplicate opened in a race is closed in its
+  // favour. "First" is the ledger's own order, not the events' clocks: appends are compare-and-swaps,
+  // so every writer that has read an issue's event agrees no other came before it, whereas two
+  // writers' clocks may order their issues the other way round than their appends did.
+  const firstIssue = events.find((e) => e.type === "tracking-issue");
+  if (firstIssue?.type === "tracking-issue")
+    state.trackingIssue = {
+      repo: firstIssue.repo,
+      number: firstIssue.number,
+      url: firstIssue.url,
+      id: firstIssue.id,
+    };
   // Ledgers written before the qualify stage existed went from build straight to publishing.
   if (stages.qualify.status === "pending" && stages["compute-hashes"].status !== "pending")
     Object.assign(stages.qualify, { status: "skipped", detail: "not part of this release" });
