@@ -88,4 +88,49 @@ describe("files over 1 MB, as GitHub serves them", () => {
     // Recording a known event again changes nothing: it was found in the large ledger.
     expect((await store.append(stage(3))).appended).toBe(false);
   });
+
+  it("a ledger edited into something that is not JSON is refused with E_LEDGER and the fix, before any write", async () => {
+    const store = new LedgerStore(github, REPO, "8.0.2");
+    await store.append({
+      id: "stage:build:0",
+      at: "2025-01-07T10:00:00Z",
+      type: "stage",
+      stage: "build",
+      status: "started",
+    });
+    const branch = "release-relay-ledger/8.0.2";
+    // Someone with push access edits ledger.json on the branch (through the git data API).
+    const repo = { owner: "acme", repo: "automation" };
+    const { data: ref } = await github.rest.git.getRef({ ...repo, ref: `heads/${branch}` });
+    const { data: parent } = await github.rest.git.getCommit({ ...repo, commit_sha: ref.object.sha });
+    const { data: tree } = await github.rest.git.createTree({
+      ...repo,
+      base_tree: parent.tree.sha,
+      tree: [{ path: "ledger.json", mode: "100644", type: "blob", content: "[{ not json" }],
+    });
+    const { data: commit } = await github.rest.git.createCommit({
+      ...repo,
+      message: "edited by hand",
+      tree: tree.sha,
+      parents: [parent.sha],
+    });
+    await github.rest.git.updateRef({ ...repo, ref: `heads/${branch}`, sha: commit.sha });
+    const head = (await emulator.git(REPO).run(["rev-parse", branch])).toString().trim();
+    const refused = await store
+      .append({
+        id: "stage:build:1",
+        at: "2025-01-07T10:01:00Z",
+        type: "stage",
+        stage: "build",
+        status: "started",
+      })
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ReleaseRelayError);
+    expect((refused as ReleaseRelayError).code).toBe("E_LEDGER");
+    expect((refused as ReleaseRelayError).message).toMatch(/^ledger\.json at [0-9a-f]{12} is not JSON$/);
+    expect((refused as ReleaseRelayError).hint).toBe(
+      "do not edit the ledger branch by hand; restore it from its history",
+    );
+    expect((await emulator.git(REPO).run(["rev-parse", branch])).toString().trim()).toBe(head);
+  });
 });

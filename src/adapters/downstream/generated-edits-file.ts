@@ -8,7 +8,7 @@ import {
   generatedEditsSchema,
 } from "../../core/downstream/generated-edits.js";
 import { ReleaseRelayError } from "../../core/errors.js";
-import { describeIssues } from "../../core/inputs/validation-issues.js";
+import { parseJsonInput } from "../../core/inputs/json-input.js";
 
 /**
  * The digest of what release-relay.yml says a downstream's change is made of: the job that
@@ -52,22 +52,11 @@ export async function readGeneratedEdits(path: string): Promise<GeneratedEdits |
   } finally {
     await handle.close();
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${path} is not JSON`,
-      "pass the generated-edits artifact of this run's generate job unchanged",
-    );
-  }
-  const parsed = generatedEditsSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${path} is refused: ${describeIssues(parsed.error.issues).slice(0, 5).join("; ")}`,
-      "a downstream's script produced a change release-relay does not publish (see the generate job's log)",
-    );
-  return parsed.data;
+  return parseJsonInput(
+    text,
+    generatedEditsSchema,
+    path,
+    "pass the generated-edits artifact of this run's generate job unchanged; a downstream's script may have produced a change release-relay does not publish (see the generate job's log)",
+    "E_DOWNSTREAM",
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ReleaseRelayError } from "../../core/errors.js";
+import { parseJsonInput } from "../../core/inputs/json-input.js";
 import { type LedgerEvent, ledgerEventSchema } from "../../core/ledger/events.js";
 import type { GitHubClient } from "../github/client.js";
 import { readRepoFile } from "../github/repo-files.js";
@@ -66,15 +67,14 @@ export class LedgerStore {
         `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand",
       );
-    const parsed = z.array(ledgerEventSchema).safeParse(JSON.parse(text));
-    if (!parsed.success) {
-      throw new ReleaseRelayError(
-        "E_LEDGER",
-        `${LEDGER_FILE} at ${sha.slice(0, 12)} does not hold ledger events`,
-        "do not edit the ledger branch by hand; restore it from its history",
-      );
-    }
-    return parsed.data;
+    // A ledger that is not JSON (or not events) is refused with the fix, never thrown as a SyntaxError.
+    return parseJsonInput(
+      text,
+      z.array(ledgerEventSchema),
+      `${LEDGER_FILE} at ${sha.slice(0, 12)}`,
+      "do not edit the ledger branch by hand; restore it from its history",
+      "E_LEDGER",
+    );
   }
 
   /** The events at the branch head (none before the first append). */

@@ -2,15 +2,16 @@ import type { z } from "zod";
 import { type ErrorCode, ReleaseRelayError } from "../errors.js";
 
 /**
- * Parses a JSON input against its schema; what is wrong is named, with how to fix it. `code` is
- * E_PAYLOAD for a payload another repo sent, E_INPUT for what the workflow passed.
+ * Parses JSON from outside against its schema; what is wrong is named, with how to fix it. `code` is
+ * E_PAYLOAD for a payload another repo sent, E_INPUT for what the workflow passed, and the code of
+ * the file's stage for a file read back (the ledger, a job's generated edits).
  */
 export function parseJsonInput<T>(
   text: string,
   schema: z.ZodType<T>,
   what: string,
   hint: string,
-  code: Extract<ErrorCode, "E_INPUT" | "E_PAYLOAD"> = "E_INPUT",
+  code: ErrorCode = "E_INPUT",
 ): T {
   let raw: unknown;
   try {
