@@ -123,37 +123,55 @@ export const cell = (s: string): string =>
     .replaceAll("[", "\\[")
     .replaceAll("]", "\\]");
 
+/** How one dashboard writes a link, a URL shown as code, and plain text. */
+interface LinkFormat {
+  link(label: string, href: string): string;
+  code(url: string): string;
+  text(label: string): string;
+}
+
 /**
- * `[label](url)` when `url` may be linked; otherwise the label and the URL as inline code, which
- * nothing (not even GitHub's autolinker) turns into a link. Without a label the URL is its own text.
+ * A link when `url` may be linked; otherwise the label and the URL as code, which nothing (not even
+ * GitHub's autolinker) turns into a link. Without a label the URL is its own text.
  */
-export function markdownLink(
+function formatLink(
+  format: LinkFormat,
   label: string | undefined,
   url: string,
   allowed: AllowedLinks,
-  kind?: LinkKind,
+  kind: LinkKind | undefined,
 ): string {
   const href = safeLink(url, allowed, kind);
-  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
-  const code = `\`${markdownUrl(url)}\``;
-  return label === undefined ? code : `${cell(label)} ${code}`;
+  if (href) return format.link(label ?? href, href);
+  return label === undefined ? format.code(url) : `${format.text(label)} ${format.code(url)}`;
 }
 
 export const escapeHtml = (s: string): string =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
-/** An anchor when `url` may be linked; otherwise the label and the URL as code. */
-export function htmlLink(
+const MARKDOWN: LinkFormat = {
+  link: (label, href) => `[${cell(label)}](${markdownUrl(href)})`,
+  code: (url) => `\`${markdownUrl(url)}\``,
+  text: (label) => cell(label),
+};
+
+const HTML: LinkFormat = {
+  link: (label, href) => `<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`,
+  code: (url) => `<code>${escapeHtml(url)}</code>`,
+  text: (label) => escapeHtml(label),
+};
+
+/** `[label](url)` in Markdown, or the label and the URL as inline code. */
+export const markdownLink = (
   label: string | undefined,
   url: string,
   allowed: AllowedLinks,
   kind?: LinkKind,
-): string {
-  const href = safeLink(url, allowed, kind);
-  if (href) return `<a href="${escapeHtml(href)}">${escapeHtml(label ?? href)}</a>`;
-  const code = `<code>${escapeHtml(url)}</code>`;
-  return label === undefined ? code : `${escapeHtml(label)} ${code}`;
-}
+) => formatLink(MARKDOWN, label, url, allowed, kind);
+
+/** An anchor in HTML, or the label and the URL as code. */
+export const htmlLink = (label: string | undefined, url: string, allowed: AllowedLinks, kind?: LinkKind) =>
+  formatLink(HTML, label, url, allowed, kind);
 
 /** The longest run of backticks in a text (0 for none): a code span or fence must be longer. */
 export const longestBacktickRun = (text: string): number =>
