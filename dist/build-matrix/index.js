@@ -56605,15 +56605,13 @@ var LedgerStore = class {
         `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand"
       );
-    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(text2));
-    if (!parsed.success) {
-      throw new ReleaseRelayError(
-        "E_LEDGER",
-        `${LEDGER_FILE} at ${sha2.slice(0, 12)} does not hold ledger events`,
-        "do not edit the ledger branch by hand; restore it from its history"
-      );
-    }
-    return parsed.data;
+    return parseJsonInput(
+      text2,
+      external_exports.array(ledgerEventSchema),
+      `${LEDGER_FILE} at ${sha2.slice(0, 12)}`,
+      "do not edit the ledger branch by hand; restore it from its history",
+      "E_LEDGER"
+    );
   }
   /** The events at the branch head (none before the first append). */
   async read() {
@@ -57053,14 +57051,19 @@ function deriveState(events) {
         else state.yank[i] = step2;
         break;
       }
-      case "tracking-issue":
-        state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
-        break;
       case "comment-posted":
         state.comments.add(e.key);
         break;
     }
   }
+  const firstIssue = events.find((e) => e.type === "tracking-issue");
+  if (firstIssue?.type === "tracking-issue")
+    state.trackingIssue = {
+      repo: firstIssue.repo,
+      number: firstIssue.number,
+      url: firstIssue.url,
+      id: firstIssue.id
+    };
   if (stages.qualify.status === "pending" && stages["compute-hashes"].status !== "pending")
     Object.assign(stages.qualify, { status: "skipped", detail: "not part of this release" });
   state.artifacts = [...artifacts.values()].sort((a, b) => a.name < b.name ? -1 : 1);

@@ -51437,6 +51437,24 @@ function boundedError(message) {
   return message.length <= max ? message : `${message.slice(0, max - 20)} … (cut)`;
 }
 
+// src/core/inputs/json-input.ts
+function parseJsonInput(text, schema, what, hint, code = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
 // src/adapters/downstream/generated-edits-file.ts
 function editsDigest(d) {
   return createHash("sha256").update(JSON.stringify({ repo: d.repo, baseBranch: d.baseBranch ?? null, edits: d.edits })).digest("hex");
@@ -51512,24 +51530,6 @@ var extraTokenInputs = {
 };
 function installationTokens(i) {
   return [i.token, i.token2, i.token3];
-}
-
-// src/core/inputs/json-input.ts
-function parseJsonInput(text, schema, what, hint, code = "E_INPUT") {
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      code,
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint
-    );
-  return parsed.data;
 }
 
 // src/core/request/version.ts

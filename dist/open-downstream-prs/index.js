@@ -51904,24 +51904,13 @@ async function readGeneratedEdits(path) {
   } finally {
     await handle.close();
   }
-  let raw;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${path} is not JSON`,
-      "pass the generated-edits artifact of this run's generate job unchanged"
-    );
-  }
-  const parsed = generatedEditsSchema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${path} is refused: ${describeIssues(parsed.error.issues).slice(0, 5).join("; ")}`,
-      "a downstream's script produced a change release-relay does not publish (see the generate job's log)"
-    );
-  return parsed.data;
+  return parseJsonInput(
+    text,
+    generatedEditsSchema,
+    path,
+    "pass the generated-edits artifact of this run's generate job unchanged; a downstream's script may have produced a change release-relay does not publish (see the generate job's log)",
+    "E_DOWNSTREAM"
+  );
 }
 
 // src/adapters/downstream/change.ts

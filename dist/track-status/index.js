@@ -56944,15 +56944,13 @@ var LedgerStore = class {
         `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand"
       );
-    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(text2));
-    if (!parsed.success) {
-      throw new ReleaseRelayError(
-        "E_LEDGER",
-        `${LEDGER_FILE} at ${sha.slice(0, 12)} does not hold ledger events`,
-        "do not edit the ledger branch by hand; restore it from its history"
-      );
-    }
-    return parsed.data;
+    return parseJsonInput(
+      text2,
+      external_exports.array(ledgerEventSchema),
+      `${LEDGER_FILE} at ${sha.slice(0, 12)}`,
+      "do not edit the ledger branch by hand; restore it from its history",
+      "E_LEDGER"
+    );
   }
   /** The events at the branch head (none before the first append). */
   async read() {
@@ -57098,12 +57096,17 @@ function markdownUrl(url3) {
   return out;
 }
 var cell = (s) => s.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
-function markdownLink(label, url3, allowed, kind) {
+function formatLink(format, label, url3, allowed, kind) {
   const href = safeLink(url3, allowed, kind);
-  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
-  const code = `\`${markdownUrl(url3)}\``;
-  return label === void 0 ? code : `${cell(label)} ${code}`;
+  if (href) return format.link(label ?? href, href);
+  return label === void 0 ? format.code(url3) : `${format.text(label)} ${format.code(url3)}`;
 }
+var MARKDOWN = {
+  link: (label, href) => `[${cell(label)}](${markdownUrl(href)})`,
+  code: (url3) => `\`${markdownUrl(url3)}\``,
+  text: (label) => cell(label)
+};
+var markdownLink = (label, url3, allowed, kind) => formatLink(MARKDOWN, label, url3, allowed, kind);
 var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
 function codeSpan(text2) {
   const ticks = "`".repeat(longestBacktickRun(text2) + 1);
@@ -57415,14 +57418,19 @@ function deriveState(events) {
         else state.yank[i] = step2;
         break;
       }
-      case "tracking-issue":
-        state.trackingIssue ??= { repo: e.repo, number: e.number, url: e.url, id: e.id };
-        break;
       case "comment-posted":
         state.comments.add(e.key);
         break;
     }
   }
+  const firstIssue = events.find((e) => e.type === "tracking-issue");
+  if (firstIssue?.type === "tracking-issue")
+    state.trackingIssue = {
+      repo: firstIssue.repo,
+      number: firstIssue.number,
+      url: firstIssue.url,
+      id: firstIssue.id
+    };
   if (stages.qualify.status === "pending" && stages["compute-hashes"].status !== "pending")
     Object.assign(stages.qualify, { status: "skipped", detail: "not part of this release" });
   state.artifacts = [...artifacts.values()].sort((a, b) => a.name < b.name ? -1 : 1);

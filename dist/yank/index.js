@@ -95326,6 +95326,24 @@ function installationTokens(i5) {
   return [i5.token, i5.token2, i5.token3];
 }
 
+// src/core/inputs/json-input.ts
+function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text2);
+  } catch {
+    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
 // src/core/request/source-gate.ts
 var checksOverrideSchema = external_exports.strictObject({
   by: githubLoginSchema,
@@ -95598,15 +95616,13 @@ var LedgerStore = class {
         `${LEDGER_FILE} on ${this.branch} is missing or not a file`,
         "do not edit the ledger branch by hand"
       );
-    const parsed = external_exports.array(ledgerEventSchema).safeParse(JSON.parse(text2));
-    if (!parsed.success) {
-      throw new ReleaseRelayError(
-        "E_LEDGER",
-        `${LEDGER_FILE} at ${sha.slice(0, 12)} does not hold ledger events`,
-        "do not edit the ledger branch by hand; restore it from its history"
-      );
-    }
-    return parsed.data;
+    return parseJsonInput(
+      text2,
+      external_exports.array(ledgerEventSchema),
+      `${LEDGER_FILE} at ${sha.slice(0, 12)}`,
+      "do not edit the ledger branch by hand; restore it from its history",
+      "E_LEDGER"
+    );
   }
   /** The events at the branch head (none before the first append). */
   async read() {
@@ -95986,14 +96002,19 @@ function deriveState(events) {
         else state2.yank[i5] = step2;
         break;
       }
-      case "tracking-issue":
-        state2.trackingIssue ??= { repo: e5.repo, number: e5.number, url: e5.url, id: e5.id };
-        break;
       case "comment-posted":
         state2.comments.add(e5.key);
         break;
     }
   }
+  const firstIssue = events.find((e5) => e5.type === "tracking-issue");
+  if (firstIssue?.type === "tracking-issue")
+    state2.trackingIssue = {
+      repo: firstIssue.repo,
+      number: firstIssue.number,
+      url: firstIssue.url,
+      id: firstIssue.id
+    };
   if (stages.qualify.status === "pending" && stages["compute-hashes"].status !== "pending")
     Object.assign(stages.qualify, { status: "skipped", detail: "not part of this release" });
   state2.artifacts = [...artifacts.values()].sort((a5, b5) => a5.name < b5.name ? -1 : 1);
@@ -96445,12 +96466,17 @@ function markdownUrl(url3) {
   return out;
 }
 var cell = (s2) => s2.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("\n", " ").replaceAll("<", "&lt;").replaceAll("[", "\\[").replaceAll("]", "\\]");
-function markdownLink(label, url3, allowed, kind) {
+function formatLink(format2, label, url3, allowed, kind) {
   const href = safeLink(url3, allowed, kind);
-  if (href) return `[${cell(label ?? href)}](${markdownUrl(href)})`;
-  const code = `\`${markdownUrl(url3)}\``;
-  return label === void 0 ? code : `${cell(label)} ${code}`;
+  if (href) return format2.link(label ?? href, href);
+  return label === void 0 ? format2.code(url3) : `${format2.text(label)} ${format2.code(url3)}`;
 }
+var MARKDOWN = {
+  link: (label, href) => `[${cell(label)}](${markdownUrl(href)})`,
+  code: (url3) => `\`${markdownUrl(url3)}\``,
+  text: (label) => cell(label)
+};
+var markdownLink = (label, url3, allowed, kind) => formatLink(MARKDOWN, label, url3, allowed, kind);
 var longestBacktickRun = (text2) => Math.max(0, ...(text2.match(/`+/g) ?? []).map((run) => run.length));
 function codeSpan(text2) {
   const ticks = "`".repeat(longestBacktickRun(text2) + 1);
@@ -96547,24 +96573,6 @@ function approvalEvents(approvals, runId2, at2) {
       })
     )
   );
-}
-
-// src/core/inputs/json-input.ts
-function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
-  let raw;
-  try {
-    raw = JSON.parse(text2);
-  } catch {
-    throw new ReleaseRelayError(code, `${what} is not JSON`, hint);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success)
-    throw new ReleaseRelayError(
-      code,
-      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
-      hint
-    );
-  return parsed.data;
 }
 
 // src/core/artifacts/checksums.ts
