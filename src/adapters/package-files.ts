@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { z } from "zod";
+import { parseJsonInput } from "../core/inputs/json-input.js";
 import type { InstalledFile } from "../core/setup/installed-files.js";
 import { blobSha } from "./downstream/pull-request.js";
 
@@ -9,6 +11,17 @@ import { blobSha } from "./downstream/pull-request.js";
  * dist/<name>/index.js) sits two levels below it.
  */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** This package's version, from its package.json (beside the sources, the bundle or the installed package). */
+export async function packageVersion(): Promise<string> {
+  const path = join(packageRoot, "package.json");
+  return parseJsonInput(
+    await readFile(path, "utf8"),
+    z.object({ version: z.string() }),
+    path,
+    "reinstall release-relay: its package.json is damaged",
+  ).version;
+}
 
 // Set by the build in the doctor's bundle: a vendored action has no templates or other bundles beside
 // it, so the blob sha of each file this version installs is built in (its own bundle excepted).

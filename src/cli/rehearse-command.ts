@@ -5,9 +5,7 @@ import { packageRoot } from "../adapters/package-files.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { parseAttackName } from "../rehearsal/attacks/catalogue.js";
 import type { Revocation } from "../rehearsal/example-world.js";
-import { rehearse } from "../rehearsal/rehearse.js";
-import type { Command } from "./cli-args.js";
-import { parseFlags } from "./cli-args.js";
+import { defineCommand } from "./command-line/command.js";
 import { finalReport, progressLine } from "./rehearsal-report.js";
 
 function number(value: string | undefined, flag: string, min: number, max: number): number | undefined {
@@ -46,107 +44,159 @@ function parseRevocation(text: string): Revocation {
  * GitHub, local S3, the real workflow files and actions), then what happened. Exit 1 if the
  * release did not complete.
  */
-export const rehearseCommand: Command = async (args, out) => {
-  const { values } = parseFlags(
-    args,
-    {
-      version: { type: "string" },
-      rc: { type: "boolean", default: false },
-      faults: { type: "string" },
-      seed: { type: "string", default: "1" },
-      "crash-after": { type: "string" },
-      resume: { type: "boolean", default: false },
-      "require-approval": { type: "boolean", default: false },
-      environment: { type: "string" },
-      keep: { type: "string" },
-      example: { type: "string" },
-      "no-merge": { type: "boolean", default: false },
-      yank: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      json: { type: "boolean", default: false },
-      revoke: { type: "string", multiple: true },
-      attack: { type: "string" },
-      "merge-method": { type: "string" },
-      "fork-pr": { type: "boolean", default: false },
-      "trigger-twice": { type: "boolean", default: false },
+export const rehearseCommand = defineCommand({
+  name: "rehearse",
+  summary: "run a whole release of the example project on this machine (no account, no network)",
+  options: {
+    version: { type: "string", value: "VERSION", description: "the version to tag (else the example's)" },
+    rc: { type: "boolean", default: false, description: "release the example's release candidate" },
+    faults: {
+      type: "string",
+      value: "RATE",
+      description: "make this share (0 to 0.5) of GitHub and S3 requests fail",
     },
-    "rehearse",
-  );
-  if (values.resume && !values.keep)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "--resume needs --keep DIR (the world to rerun)",
-      "e.g. rehearse --resume --keep ./world",
-    );
-  if (values.yank !== undefined && !values.resume)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      "--yank yanks a kept world's release: it needs --resume --keep DIR",
-      'e.g. rehearse --resume --keep ./world --yank "broken build" --dry-run',
-    );
-  // Checked before any world exists: a refused attack leaves nothing behind.
-  const attack = values.attack === undefined ? undefined : parseAttackName(values.attack);
-  const alone = (["yank", "environment", "crash-after", "faults"] as const).filter(
-    (f) => values[f] !== undefined,
-  );
-  if (attack && alone.length > 0)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `--attack is judged on a plain production release; it does not go with --${alone.join(", --")}`,
-      `e.g. rehearse --keep ./world --attack ${attack}, then rehearse --resume --keep ./world --attack NAME`,
-    );
-  const mergeMethod = values["merge-method"] ?? "merge";
-  if (mergeMethod !== "merge" && mergeMethod !== "squash" && mergeMethod !== "rebase")
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `--merge-method ${mergeMethod} is not one of GitHub's merge methods`,
-      "use --merge-method merge, squash or rebase",
-    );
-  const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
-  const rate = number(values.faults, "faults", 0, 0.5);
-  const crashAfter = number(values["crash-after"], "crash-after", 1, 100_000);
-  const outcome = await rehearse({
-    exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
-    dir,
-    ...(values.version ? { version: values.version } : {}),
-    rc: values.rc,
-    ...(rate ? { faults: { rate, seed: number(values.seed, "seed", 0, 2 ** 31) ?? 1 } } : {}),
-    ...(crashAfter ? { crashAfter } : {}),
-    resume: values.resume,
-    requireApproval: values["require-approval"],
-    ...(values.environment ? { environment: values.environment } : {}),
-    merge: !values["no-merge"],
-    ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
-    revoke: (values.revoke ?? []).map(parseRevocation),
-    ...(attack ? { attack } : {}),
-    mergeMethod,
-    forkPr: values["fork-pr"],
-    triggerTwice: values["trigger-twice"],
-    onNotice: (n) => {
-      if (values.json)
-        out(
-          JSON.stringify(
-            n.kind === "run-finished" ? { kind: n.kind, run: { ...n.run, jobs: undefined } } : n,
-          ),
-        );
-      else {
-        const line = progressLine(n);
-        if (line) out(line);
-      }
+    seed: { type: "string", value: "N", default: "1", description: "the seed of --faults" },
+    "crash-after": {
+      type: "string",
+      value: "N",
+      description: "kill the workflows right after the N-th successful mutating API call",
     },
-  });
-  out(
-    values.json ? JSON.stringify({ kind: "summary", summary: outcome.summary }) : finalReport(outcome, dir),
-  );
-  const judged = outcome.summary.attack;
-  if (judged) {
-    const held = judged.refused && judged.published.length === 0;
-    if (!values.json)
-      out(
-        `\n════ Attack ${judged.name} ════\n${judged.detail}\n${held ? "✅" : "❌"} ${judged.name}: ${judged.refused ? "refused" : "not refused"}, ${judged.published.length === 0 ? "nothing published" : `${judged.published.length} change(s) that should not have happened`}`,
+    resume: {
+      type: "boolean",
+      default: false,
+      description: "rerun a kept world (with --keep) after a crash",
+    },
+    "require-approval": {
+      type: "boolean",
+      default: false,
+      description: "give the release environment a required reviewer who approves each run",
+    },
+    environment: {
+      type: "string",
+      value: "NAME",
+      description: "release into one of the example's environments, by hand instead of a tag push",
+    },
+    keep: { type: "string", value: "DIR", description: "keep the whole world in DIR (else a temporary one)" },
+    example: {
+      type: "string",
+      value: "DIR",
+      description: "rehearse another example laid out like examples/cachet/",
+    },
+    "no-merge": { type: "boolean", default: false, description: "stop with the PRs open" },
+    yank: {
+      type: "string",
+      value: "REASON",
+      description: "yank a kept world's release (with --resume --keep) instead of rerunning it",
+    },
+    "dry-run": { type: "boolean", default: false, description: "with --yank: show what it would do" },
+    json: { type: "boolean", default: false, description: "one JSON object per line instead of text" },
+    revoke: {
+      type: "string",
+      value: "TOKEN:OWNER/REPO:PERMISSION",
+      multiple: true,
+      description: "take one permission from one of the world's tokens (dispatch, app, report)",
+    },
+    attack: {
+      type: "string",
+      value: "NAME",
+      description: "after the release, forge one event and check it is refused",
+    },
+    "merge-method": {
+      type: "string",
+      value: "METHOD",
+      description: "how the release PRs are merged: merge (default), squash or rebase",
+    },
+    "fork-pr": {
+      type: "boolean",
+      default: false,
+      description: "an outsider opens a PR from a fork on a branch named like the release's",
+    },
+    "trigger-twice": {
+      type: "boolean",
+      default: false,
+      description: "publish a GitHub Release for the tag too: the release is requested twice at once",
+    },
+  },
+  example: "release-relay rehearse --keep ./world --faults 0.1 --seed 7",
+  run: async ({ values }, out) => {
+    if (values.resume && !values.keep)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        "--resume needs --keep DIR (the world to rerun)",
+        "e.g. rehearse --resume --keep ./world",
       );
-    return held ? 0 : 1;
-  }
-  if (values.yank !== undefined) return values["dry-run"] || outcome.summary.yanked ? 0 : 1;
-  return outcome.summary.completed ? 0 : 1;
-};
+    if (values.yank !== undefined && !values.resume)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        "--yank yanks a kept world's release: it needs --resume --keep DIR",
+        'e.g. rehearse --resume --keep ./world --yank "broken build" --dry-run',
+      );
+    // Checked before any world exists: a refused attack leaves nothing behind.
+    const attack = values.attack === undefined ? undefined : parseAttackName(values.attack);
+    const alone = (["yank", "environment", "crash-after", "faults"] as const).filter(
+      (f) => values[f] !== undefined,
+    );
+    if (attack && alone.length > 0)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `--attack is judged on a plain production release; it does not go with --${alone.join(", --")}`,
+        `e.g. rehearse --keep ./world --attack ${attack}, then rehearse --resume --keep ./world --attack NAME`,
+      );
+    const mergeMethod = values["merge-method"] ?? "merge";
+    if (mergeMethod !== "merge" && mergeMethod !== "squash" && mergeMethod !== "rebase")
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `--merge-method ${mergeMethod} is not one of GitHub's merge methods`,
+        "use --merge-method merge, squash or rebase",
+      );
+    const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
+    const rate = number(values.faults, "faults", 0, 0.5);
+    const crashAfter = number(values["crash-after"], "crash-after", 1, 100_000);
+    // Loaded when used: the workflow parser it needs loads only from the bundle, not from the sources.
+    const { rehearse } = await import("../rehearsal/rehearse.js");
+    const outcome = await rehearse({
+      exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
+      dir,
+      ...(values.version ? { version: values.version } : {}),
+      rc: values.rc,
+      ...(rate ? { faults: { rate, seed: number(values.seed, "seed", 0, 2 ** 31) ?? 1 } } : {}),
+      ...(crashAfter ? { crashAfter } : {}),
+      resume: values.resume,
+      requireApproval: values["require-approval"],
+      ...(values.environment ? { environment: values.environment } : {}),
+      merge: !values["no-merge"],
+      ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
+      revoke: (values.revoke ?? []).map(parseRevocation),
+      ...(attack ? { attack } : {}),
+      mergeMethod,
+      forkPr: values["fork-pr"],
+      triggerTwice: values["trigger-twice"],
+      onNotice: (n) => {
+        if (values.json)
+          out(
+            JSON.stringify(
+              n.kind === "run-finished" ? { kind: n.kind, run: { ...n.run, jobs: undefined } } : n,
+            ),
+          );
+        else {
+          const line = progressLine(n);
+          if (line) out(line);
+        }
+      },
+    });
+    out(
+      values.json ? JSON.stringify({ kind: "summary", summary: outcome.summary }) : finalReport(outcome, dir),
+    );
+    const judged = outcome.summary.attack;
+    if (judged) {
+      const held = judged.refused && judged.published.length === 0;
+      if (!values.json)
+        out(
+          `\n════ Attack ${judged.name} ════\n${judged.detail}\n${held ? "✅" : "❌"} ${judged.name}: ${judged.refused ? "refused" : "not refused"}, ${judged.published.length === 0 ? "nothing published" : `${judged.published.length} change(s) that should not have happened`}`,
+        );
+      return held ? 0 : 1;
+    }
+    if (values.yank !== undefined) return values["dry-run"] || outcome.summary.yanked ? 0 : 1;
+    return outcome.summary.completed ? 0 : 1;
+  },
+});

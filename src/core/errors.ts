@@ -7,6 +7,7 @@ export type ErrorCode =
   | "E_VERSION_INVALID"
   | "E_VERSION_CONFLICT"
   | "E_INPUT"
+  | "E_USAGE"
   | "E_DOCTOR"
   | "E_PAYLOAD"
   | "E_PAYLOAD_TOO_LARGE"

@@ -84,7 +84,7 @@ describe("the layers of src/", () => {
       "./f.js",
       "./g.js",
     ]);
-    // main.ts loads most commands when used: a dynamic import, resolved to the file.
+    // An import of main.ts, resolved to the file.
     expect(edges.filter((e) => e.from === "src/cli/main.ts").map((e) => e.to)).toContain(
       "src/cli/status-command.ts",
     );
