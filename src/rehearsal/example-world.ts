@@ -245,6 +245,7 @@ export async function seedRepos(
       bucket: config.upload.bucket,
       downstream: config.downstream.map((d) => ({ name: d.name, repo: d.repo })),
       notify: config.tracking.notify,
+      tagPattern: config.tags.pattern,
     },
     { main: "main", automation: "automation", downstream: downstreamDirs },
   );

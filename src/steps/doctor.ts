@@ -9,8 +9,10 @@ import {
   probeRepo,
   probeSigningKey,
 } from "../adapters/doctor-probes.js";
+import { blobSha } from "../adapters/downstream/pull-request.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import { type ClientFor, installationClients } from "../adapters/github/installation-clients.js";
+import { readBlobText } from "../adapters/github/repo-files.js";
 import { readRepoTree } from "../adapters/github/repo-tree.js";
 import { installedFileShas } from "../adapters/package-files.js";
 import { createS3Client } from "../adapters/storage/s3.js";
@@ -23,7 +25,16 @@ import {
   repoNeeds,
   sourceFindings,
 } from "../core/setup/doctor.js";
-import { INSTALLED_FILES, installedFilesByRepo } from "../core/setup/installed-files.js";
+import {
+  INSTALLED_FILES,
+  installedFilesByRepo,
+  REQUEST_WORKFLOW_PATH,
+} from "../core/setup/installed-files.js";
+import {
+  TEMPLATE_TAG_FILTERS,
+  tagFilterFinding,
+  withTagFilters,
+} from "../core/setup/request-workflow-tags.js";
 import { createSigner } from "./publish.js";
 
 /** What the doctor checks with, and what it leaves out (an absent part is not checked). */
@@ -78,6 +89,15 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
       // A repo that cannot be read is already reported by the checks above.
       if (actual) {
         const strict = deps.files === "all" || repo === config.tracking.repo;
+        const workflow = repo === config.source.repo ? actual.get(REQUEST_WORKFLOW_PATH) : undefined;
+        if (workflow) {
+          const text = await readBlobText(deps.clientFor?.(repo) ?? deps.github, repo, workflow);
+          // The tag filter is the project's own (derived from tags.pattern): the rest is compared.
+          actual.set(REQUEST_WORKFLOW_PATH, blobSha(withTagFilters(text, TEMPLATE_TAG_FILTERS)));
+          const tags = tagFilterFinding(repo, config.tags.pattern, text);
+          // In the release gate the tag already got here: a filter that misses others only warns.
+          findings.push(tags.ok || strict ? tags : { ...tags, ok: true, warn: true });
+        }
         findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
       }
     }

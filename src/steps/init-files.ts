@@ -2,7 +2,9 @@ import { join } from "node:path";
 import { installedContent } from "../adapters/package-files.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { type InitAnswers, renderStarterConfig } from "../core/setup/init-plan.js";
-import { INSTALLED_FILES, type InstalledRepo } from "../core/setup/installed-files.js";
+import { INSTALLED_FILES, type InstalledRepo, REQUEST_WORKFLOW_PATH } from "../core/setup/installed-files.js";
+import { withTagFilters } from "../core/setup/request-workflow-tags.js";
+import { tagFilterFor } from "../core/setup/tag-filter.js";
 
 /** Every file init writes, by destination path, with its content. */
 export async function plannedFiles(
@@ -11,8 +13,16 @@ export async function plannedFiles(
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const install = async (kind: InstalledRepo, dir: string) => {
-    for (const file of INSTALLED_FILES.filter((f) => f.repo === kind))
-      out.set(join(dir, file.path), await installedContent(file));
+    for (const file of INSTALLED_FILES.filter((f) => f.repo === kind)) {
+      const content = await installedContent(file);
+      // The request workflow starts on the tags of this project's tags.pattern.
+      out.set(
+        join(dir, file.path),
+        file.path === REQUEST_WORKFLOW_PATH
+          ? withTagFilters(content, tagFilterFor(a.tagPattern).filters)
+          : content,
+      );
+    }
   };
   if (dirs.automation) {
     out.set(join(dirs.automation, "release-relay.yml"), renderStarterConfig(a));

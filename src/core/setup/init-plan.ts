@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { AWS_ROLES, trustedSubject } from "../config/aws-roles.js";
 import { installationsOf } from "../config/installations.js";
-import { mentionSchema, repoNameSchema } from "../config/schema.js";
+import { regexSource } from "../config/regex-source.js";
+import { configFieldsSchema, mentionSchema, repoNameSchema } from "../config/schema.js";
 
 /** The names a project gives `release-relay init`; nothing else is project-specific. */
 export const initAnswersSchema = z.strictObject({
@@ -15,6 +16,13 @@ export const initAnswersSchema = z.strictObject({
     .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), repo: repoNameSchema }))
     .default([]),
   notify: z.array(mentionSchema).default([]),
+  // The workflow's tag filter is derived from it, and the version is read from its group.
+  tagPattern: regexSource
+    .refine((p) => p.includes("(?<version>"), {
+      error:
+        'expected a (?<version>…) group naming the version inside the tag, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"',
+    })
+    .default(() => configFieldsSchema.in.shape.tags.parse(undefined).pattern),
 });
 
 export type InitAnswers = z.infer<typeof initAnswersSchema>;
@@ -44,7 +52,7 @@ source:
   archive: "${a.project}-{version}.tar.gz"
 
 tags:
-  pattern: "^(?<version>\\\\d+\\\\.\\\\d+\\\\.\\\\d+(?:-rc\\\\d+)?)$"
+  pattern: ${JSON.stringify(a.tagPattern)}
 
 build:
   command: make && tar -czf "$ARTIFACT_DIR/$ARTIFACT_NAME" -C "$STAGING_DIR" .
