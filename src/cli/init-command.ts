@@ -6,6 +6,7 @@ import { parseConfig } from "../core/config/parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
 import { initAnswersSchema, renderStarterConfig, setupInstructions } from "../core/setup/init-plan.js";
+import { describeTagFilter } from "../core/setup/request-workflow-tags.js";
 import { plannedFiles } from "../steps/init-files.js";
 import { defineCommand } from "./command-line/command.js";
 
@@ -64,6 +65,12 @@ export const initCommand = defineCommand({
       default: [],
       description: "a checkout of a downstream repo to write into",
     },
+    "tag-pattern": {
+      type: "string",
+      value: "REGEX",
+      description:
+        "tags.pattern: the release tags, with a (?<version>…) group (default: plain MAJOR.MINOR.PATCH[-rcN]); the main repo's workflow starts on tags matching it",
+    },
     yes: { type: "boolean", default: false, description: "ask nothing: take the options alone" },
     force: { type: "boolean", default: false, description: "overwrite files that exist with other content" },
   },
@@ -83,6 +90,7 @@ export const initCommand = defineCommand({
         return { name, repo };
       }),
       notify: values.notify,
+      "tag-pattern": values["tag-pattern"],
     };
     const parsed = initAnswersSchema.safeParse(raw, { reportInput: true });
     if (!parsed.success) {
@@ -91,7 +99,7 @@ export const initCommand = defineCommand({
         `init needs:\n${describeIssues(parsed.error.issues)
           .map((l) => `  --${l}`)
           .join("\n")}`,
-        "pass --project, --source, --automation, --bucket (and --downstream name=owner/repo), or run it in a terminal",
+        "pass --project, --source, --automation, --bucket (and --downstream name=owner/repo, --tag-pattern '^v(?<version>\\d+\\.\\d+\\.\\d+)$'), or run it in a terminal",
       );
     }
     const answers = parsed.data;
@@ -131,6 +139,7 @@ export const initCommand = defineCommand({
       out(`${state.padEnd(11)} ${relative(process.cwd(), path)}`);
     }
     out("");
+    if (values["main-dir"]) out(`${describeTagFilter(answers.tagPattern)}\n`);
     out(setupInstructions(answers));
     return 0;
   },

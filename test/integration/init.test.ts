@@ -3,8 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/core/config/parse.js";
+import { filterPattern } from "../../src/rehearsal/runner/triggers.js";
 
 const args = (dirs: { main: string; automation: string; hashes: string }) => [
   "init",
@@ -115,6 +117,51 @@ describe("release-relay init", () => {
     const forced = await init(["--force"], first.dirs);
     expect(forced.code).toBe(0);
     expect(readFileSync(config, "utf8")).not.toContain("# local change");
+  });
+
+  it("derives the main repo's tag filter from --tag-pattern, writes the pattern into the config, and the trigger starts on such tags", async () => {
+    const pattern = "^v(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$";
+    const { code, out, dirs } = await init(["--tag-pattern", pattern]);
+    expect(code).toBe(0);
+    const config = parseConfig(readFileSync(join(dirs.automation, "release-relay.yml"), "utf8"));
+    expect(config.tags.pattern).toBe(pattern);
+    const workflow = parse(readFileSync(join(dirs.main, ".github/workflows/release-relay.yml"), "utf8"));
+    expect(workflow.on.push.tags).toEqual(["v[0-9]+.[0-9]+.[0-9]+", "v[0-9]+.[0-9]+.[0-9]+-rc[0-9]+"]);
+    const starts = (tag: string) => workflow.on.push.tags.some((g: string) => filterPattern(g).test(tag));
+    expect([starts("v8.0.2"), starts("v8.1.0-rc1"), starts("8.0.2")]).toEqual([true, true, false]);
+    expect(out).toContain('The main repo\'s workflow starts on tags matching "v[0-9]+.[0-9]+.[0-9]+", ');
+
+    const wide = await init(["--tag-pattern", "^v(?!0\\.)(?<version>\\d+\\.\\d+\\.\\d+)$"]);
+    expect(
+      parse(readFileSync(join(wide.dirs.main, ".github/workflows/release-relay.yml"), "utf8")).on.push.tags,
+    ).toEqual(["v*"]);
+    expect(wide.out).toMatch(
+      /starts on tags matching "v\*": .* a lookaround .* the trigger refuses every tag tags\.pattern does not accept/,
+    );
+  });
+
+  it("refuses a --tag-pattern that does not compile or names no version, with the fix", async () => {
+    for (const [pattern, said] of [
+      ["^v(\\d+", "--tag-pattern: not a valid regular expression"],
+      ["^v\\d+\\.\\d+\\.\\d+$", "--tag-pattern: expected a (?<version>…) group"],
+    ]) {
+      const stderr: string[] = [];
+      const write = process.stderr.write.bind(process.stderr);
+      process.stderr.write = ((chunk: string) =>
+        stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+      const code = await runCli(
+        [
+          ...args({ main: "/tmp/x", automation: "/tmp/y", hashes: "/tmp/z" }),
+          "--tag-pattern",
+          pattern as string,
+        ],
+        () => {},
+      ).finally(() => {
+        process.stderr.write = write;
+      });
+      expect(code).toBe(1);
+      expect(stderr.join("")).toContain(said);
+    }
   });
 
   it("names what is missing when not interactive", async () => {

@@ -3,9 +3,10 @@ import { AWS_ROLES, trustedSubject } from "../config/aws-roles.js";
 import { installationsOf } from "../config/installations.js";
 import { regexSource } from "../config/regex-source.js";
 import { configFieldsSchema, mentionSchema, repoNameSchema } from "../config/schema.js";
+import { kebabObject } from "../inputs/kebab-object.js";
 
 /** The names a project gives `release-relay init`; nothing else is project-specific. */
-export const initAnswersSchema = z.strictObject({
+export const initAnswersSchema = kebabObject({
   project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: "expected a project name (letters, digits, . _ -)",
   }),
@@ -17,7 +18,7 @@ export const initAnswersSchema = z.strictObject({
     .default([]),
   notify: z.array(mentionSchema).default([]),
   // The workflow's tag filter is derived from it, and the version is read from its group.
-  tagPattern: regexSource
+  "tag-pattern": regexSource
     .refine((p) => p.includes("(?<version>"), {
       error:
         'expected a (?<version>…) group naming the version inside the tag, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"',
