@@ -2,10 +2,12 @@
 // sidecars and hashes.json written beside them for the publish stage and the downstream edits.
 import { mkdir, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
+import { countArchiveFiles } from "../adapters/storage/archive-files.js";
 import { resolveArtifacts } from "../adapters/storage/artifact-files.js";
 import { downloadToFile } from "../adapters/storage/download.js";
 import { gunzipHead, type HashAlgorithm, hashFile, hashFiles } from "../adapters/storage/hashing.js";
 import { archiveCommit } from "../core/artifacts/archive-commit.js";
+import { archiveFormat, checkArtifactContents } from "../core/artifacts/artifact-contents.js";
 import { type ArtifactHash, renderChecksums } from "../core/artifacts/checksums.js";
 import {
   checkPlannedArtifacts,
@@ -62,6 +64,25 @@ export async function hashRelease(settings: HashSettings, workspace: string): Pr
     );
   const planned = new Map((plan?.artifacts ?? []).map((a) => [a.name, a]));
   const digests = await hashFiles(files, settings.algorithms);
+  // Refused before anything is written: sign-upload signs only what hashes.json lists.
+  checkArtifactContents(
+    await Promise.all(
+      digests.map(async (d) => {
+        const name = basename(d.path);
+        const format = archiveFormat(name);
+        const entry = planned.get(name);
+        return {
+          name,
+          target: entry?.target,
+          architectureIndependent: entry?.architectureIndependent,
+          size: d.size,
+          sha256: d.sha256 as string,
+          // One file is enough to tell an archive from an empty one; the rest is not decompressed.
+          archiveFiles: format && d.size > 0 ? await countArchiveFiles(d.path, format, 1) : undefined,
+        };
+      }),
+    ),
+  );
   await mkdir(outputDir, { recursive: true });
   const hashes = digests.map((d) => hashEntry(basename(d.path), "binary", d, planned.get(basename(d.path))));
   if (plan && source) {

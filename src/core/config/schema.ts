@@ -75,6 +75,9 @@ const targetSchema = kebabObject({
     .optional(),
   runner: z.string().min(1),
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string()).default({}),
+  // The target's artifact is the same file on every architecture (docs, scripts, a jar): compute-hashes
+  // then accepts its bytes being identical to another target's.
+  "architecture-independent": z.boolean().optional(),
 });
 
 const signingSchema = z.discriminatedUnion("method", [

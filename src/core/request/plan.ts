@@ -23,6 +23,8 @@ const artifactSchema = z.strictObject({
   name: z.string(),
   kind: z.enum(["binary", "source-archive"]),
   target: z.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: z.literal(true).optional(),
   key: z.string().optional(),
   url: z.string(),
 });
@@ -185,10 +187,11 @@ export function planRelease(input: PlanInput): ReleasePlan {
     };
   });
 
-  const artifacts: ReleasePlan["artifacts"] = include.map((m) => ({
+  const artifacts: ReleasePlan["artifacts"] = include.map((m, i) => ({
     name: m.artifact,
     kind: "binary",
     target: m.target,
+    ...(config.build.targets[i]?.architectureIndependent ? { architectureIndependent: true as const } : {}),
     key: m.key,
     url: objectUrl(config.upload, m.key),
   }));

@@ -201,7 +201,7 @@ describe("release requests: only the tag's real commit is built", () => {
     for (const a of planned.artifacts.filter((x) => x.target)) {
       const dir = join(work, `build-${a.target}-${tagged}`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, a.name), `built from ${tagged}\n`);
+      writeFileSync(join(dir, a.name), `built for ${a.target} from ${tagged}\n`);
     }
     await expect(
       hashRelease(
