@@ -48,6 +48,15 @@ describe("release-relay", () => {
     expect(stdout).toContain("--version");
   });
 
+  it("the README's CLI table has a row for every command", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const table = readme.slice(
+      readme.indexOf("## CLI"),
+      readme.indexOf("\n## ", readme.indexOf("## CLI") + 1),
+    );
+    for (const c of COMMANDS) expect(table).toContain(`| \`release-relay ${c.name}`);
+  });
+
   for (const command of COMMANDS)
     it(`${command.name} --help shows its options and an example`, async () => {
       const { code, stdout, stderr } = await run(command.name, "--help");
