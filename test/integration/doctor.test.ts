@@ -11,6 +11,8 @@ import { installedContent } from "../../src/adapters/package-files.js";
 import { ed25519Signer } from "../../src/adapters/storage/signing.js";
 import { runCli } from "../../src/cli/main.js";
 import { installedFilesByRepo } from "../../src/core/setup/installed-files.js";
+import { withTagFilters } from "../../src/core/setup/request-workflow-tags.js";
+import { tagFilterFor } from "../../src/core/setup/tag-filter.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
 import { runBundledAction } from "../support/run-action.js";
@@ -32,7 +34,11 @@ async function publicKeyOf(pem: string): Promise<string> {
   return (await import("node:fs")).readFileSync(file as string, "utf8");
 }
 
-const configFile = (bucket = BUCKET, repos = { automation: "acme/release", site: "acme/site" }) => {
+const configFile = (
+  bucket = BUCKET,
+  repos = { automation: "acme/release", site: "acme/site" },
+  tagPattern?: string,
+) => {
   const path = join(mkdtempSync(join(tmpdir(), "doctor-")), "release-relay.yml");
   writeFileSync(
     path,
@@ -45,7 +51,7 @@ downstream:
   - { name: hashes, repo: acme/hashes, mode: pr, edits: [{ kind: append-line, file: README, line: "{version}" }] }
   - { name: site, repo: ${repos.site}, mode: dry-run, edits: [{ kind: append-line, file: README, line: "{version}" }] }
 tracking: { repo: ${repos.automation} }
-`,
+${tagPattern ? `tags: { pattern: ${JSON.stringify(tagPattern)} }\n` : ""}`,
   );
   return path;
 };
@@ -147,7 +153,7 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain("FAIL  s3://no-such-bucket/releases/ is writable");
     expect(text).toContain("FAIL  published public key");
     expect(text).toContain("the signing key is not the key users verify with");
-    expect(text).toContain("4 of 14 checks failed; fix them all before releasing");
+    expect(text).toContain("4 of 15 checks failed; fix them all before releasing");
   });
 
   it("counts a probe whose reply was lost, then refused as taken on the retry, as written; and removes it", async () => {
@@ -222,6 +228,52 @@ describe("release-relay doctor against the emulator and the local S3", () => {
       );
       expect(warned.text).toMatch(/all \d+ checks passed \(1 warning\)/);
       expect(warned.code).toBe(0);
+    } finally {
+      await git.run(["update-ref", "refs/heads/main", before]);
+    }
+  });
+
+  it("fails when a tag tags.pattern accepts would not start the main repo's workflow, naming the line to change; the filter is the project's own", async () => {
+    const pattern = "^v(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$";
+    const path = configFile(BUCKET, undefined, pattern);
+    const { code, text } = await doctor(path, "good");
+    expect(code).toBe(1);
+    expect(text).toContain(
+      `FAIL  acme/demo: .github/workflows/release-relay.yml starts on every tag tags.pattern accepts: tags "v0.0.0", "v777.777.777", "v0.0.0-rc0" match tags.pattern ${pattern} but not on.push.tags ["[0-9]+.[0-9]+.[0-9]+","[0-9]+.[0-9]+.[0-9]+-rc[0-9]+"]: pushing such a tag requests no release`,
+    );
+    expect(text).toContain(
+      'fix: in .github/workflows/release-relay.yml of acme/demo, replace the list at line 16 with:\n        tags:\n          - "v[0-9]+.[0-9]+.[0-9]+"\n          - "v[0-9]+.[0-9]+.[0-9]+-rc[0-9]+"',
+    );
+    expect(text).toMatch(/1 of \d+ checks failed/);
+    // The filter init writes for that pattern: both checks pass, and the file is this version's.
+    const git = github.git("acme/demo");
+    const before = await git.text(["rev-parse", "refs/heads/main"]);
+    const workflow = readFileSync(
+      join(import.meta.dirname, "../../workflows-templates/main-repo/release.yml"),
+      "utf8",
+    );
+    const who = { name: "acme", email: "acme@example.org", date: "2026-11-23T10:00:00Z" };
+    const tree = await git.writeTree(before, [
+      {
+        path: ".github/workflows/release-relay.yml",
+        mode: "100644",
+        sha: await git.writeBlob(Buffer.from(withTagFilters(workflow, tagFilterFor(pattern).filters))),
+      },
+    ]);
+    await git.run([
+      "update-ref",
+      "refs/heads/main",
+      await git.writeCommit(tree, [before], "v tags\n", who, who),
+    ]);
+    try {
+      const fixed = await doctor(path, "good");
+      expect(fixed.text).toContain(
+        "ok    acme/demo: .github/workflows/release-relay.yml starts on every tag tags.pattern accepts",
+      );
+      expect(fixed.text).toContain(
+        "ok    acme/demo: files installed by release-relay init match this version (4 files)",
+      );
+      expect(fixed.code).toBe(0);
     } finally {
       await git.run(["update-ref", "refs/heads/main", before]);
     }
