@@ -67,6 +67,17 @@ describe("filterPattern (GitHub's branch and tag filters)", () => {
     expect(filterPattern("[0-9]+.[0-9]+.[0-9]+-rc[0-9]+").test("8.1.0-rc1")).toBe(true);
   });
 
+  it("reads the filters init derives from tags.pattern as GitHub does: prefixes, v?, a trailing *", () => {
+    expect(filterPattern("v[0-9]+.[0-9]+.[0-9]+-rc[0-9]+").test("v8.1.0-rc1")).toBe(true);
+    expect(filterPattern("valkey-[0-9]+.[0-9]+.[0-9]+").test("valkey-8.0.2")).toBe(true);
+    expect(filterPattern("valkey-[0-9]+.[0-9]+.[0-9]+").test("valkey8.0.2")).toBe(false);
+    const optionalV = filterPattern("v?[0-9]+.[0-9]+.[0-9]+");
+    expect(["v8.0.2", "8.0.2", "vv8.0.2"].map((t) => optionalV.test(t))).toEqual([true, true, false]);
+    expect(filterPattern("[0-9]+.[0-9]+.[0-9]+-*").test("8.1.0-beta.1")).toBe(true);
+    expect(filterPattern("v*").test("v1.2.3")).toBe(true);
+    expect(filterPattern("v*").test("1.2.3")).toBe(false);
+  });
+
   it("keeps * within one path segment and lets ** cross them", () => {
     expect(filterPattern("release-relay/*").test("release-relay/1.2.1/hashes")).toBe(false);
     expect(filterPattern("release-relay/**").test("release-relay/1.2.1/hashes")).toBe(true);
