@@ -1,5 +1,5 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -74,6 +74,38 @@ describe("release-relay init", () => {
     expect(out).toContain("created");
     expect(out).toContain("acme-org/acme-hashes: Contents read & write, Pull requests read & write");
     expect(out).toContain("Not GITHUB_TOKEN");
+    expect(out).toContain("write the project's build (build.command: the starter one fails, saying so)");
+  });
+
+  it("writes a build command that fails until the maintainer writes the project's, and a qualify step that wants a program", async () => {
+    const { dirs } = await init();
+    const config = parseConfig(readFileSync(join(dirs.automation, "release-relay.yml"), "utf8"));
+    const work = mkdtempSync(join(tmpdir(), "starter-"));
+    const env = { PATH: process.env.PATH, ARTIFACT_DIR: work, ARTIFACT_NAME: "acme.tar.gz" };
+    const build = spawnSync("bash", ["-euo", "pipefail", "-c", config.build.command], {
+      cwd: work,
+      env: { ...env, STAGING_DIR: work, TARGET_OS: "linux", TARGET_ARCH: "x86_64" },
+      encoding: "utf8",
+    });
+    expect(build.status).toBe(1);
+    expect(build.stderr).toContain("edit build.command in release-relay.yml");
+    const qualify = (staging: string) => {
+      const tarball = join(work, `${staging}.tar.gz`);
+      execFileSync("tar", ["-czf", tarball, "-C", join(work, staging), "."]);
+      const qualifyDir = mkdtempSync(join(tmpdir(), "qualify-"));
+      return spawnSync("bash", ["-euo", "pipefail", "-c", config.qualify?.command as string], {
+        cwd: work,
+        env: { ...env, ARTIFACT_PATH: tarball, QUALIFY_DIR: qualifyDir, VERSION: "1.0.0" },
+        encoding: "utf8",
+      });
+    };
+    mkdirSync(join(work, "empty", "bin"), { recursive: true });
+    const empty = qualify("empty");
+    expect(empty.status).toBe(1);
+    expect(empty.stderr).toContain("edit qualify.command in release-relay.yml");
+    mkdirSync(join(work, "installed", "bin"), { recursive: true });
+    writeFileSync(join(work, "installed", "bin", "acme"), "#!/bin/sh\n", { mode: 0o755 });
+    expect(qualify("installed").status).toBe(0);
   });
 
   it("vendors a trigger that runs in the main repo as the runner runs it (ESM bundle, whatever the repo's package.json)", async () => {

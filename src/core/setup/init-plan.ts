@@ -56,11 +56,32 @@ tags:
   pattern: ${JSON.stringify(a.tagPattern)}
 
 build:
-  command: make && tar -czf "$ARTIFACT_DIR/$ARTIFACT_NAME" -C "$STAGING_DIR" .
+  # Write the project's build here. It runs in a checkout of the tag on each target's runner, gets
+  # VERSION, GIT_COMMIT, SOURCE_DATE_EPOCH, TARGET_OS, TARGET_ARCH, TARGET_DISTRO, and must install
+  # the program into $STAGING_DIR and pack it as $ARTIFACT_DIR/$ARTIFACT_NAME, e.g.
+  #   make && make PREFIX="$STAGING_DIR" install && tar -czf "$ARTIFACT_DIR/$ARTIFACT_NAME" -C "$STAGING_DIR" .
+  # compute-hashes refuses an archive with no files, and one file built for two targets (unless
+  # the target says architecture-independent: true), before anything is signed.
+  command: |
+    echo 'edit build.command in release-relay.yml: build for $TARGET_OS/$TARGET_ARCH, install into $STAGING_DIR, pack it as $ARTIFACT_DIR/$ARTIFACT_NAME' >&2
+    exit 1
   targets:
     - { os: linux, arch: x86_64, distro: noble, runner: ubuntu-24.04 }
     - { os: linux, arch: arm64, distro: noble, runner: ubuntu-24.04-arm }
   artifact: "${a.project}-{version}-{distro}-{arch}.tar.gz"
+
+# The project's smoke test, on each target's runner against the tarball it built, before anything
+# is signed or public; it gets ARTIFACT_PATH, QUALIFY_DIR (empty), VERSION and TARGET_*. This one
+# checks only that the tarball unpacks to a program: put the project's own check after it, e.g.
+#   "$QUALIFY_DIR/bin/${a.project}" --version | grep -F "$VERSION"
+qualify:
+  command: |
+    tar -xzf "$ARTIFACT_PATH" -C "$QUALIFY_DIR"
+    if [ -z "$(find "$QUALIFY_DIR" -type f -perm -u+x -print -quit)" ]; then
+      echo "no program in $ARTIFACT_NAME: fix build.command, or edit qualify.command in release-relay.yml to check what the project ships" >&2
+      exit 1
+    fi
+  timeout-minutes: 15
 
 signing:
   method: ed25519
@@ -103,6 +124,8 @@ export function setupInstructions(a: InitAnswers): string {
   return [
     "Before the first release:",
     "",
+    `0. In ${a.automation}'s release-relay.yml, write the project's build (build.command: the starter one fails, saying so)`,
+    "   and its smoke test (qualify.command: the starter one only checks the tarball holds a program).",
     `1. Create a GitHub App (the release bot) and install it on ${[a.automation, ...downstreamRepos].join(", ")} with exactly:`,
     `   - ${a.automation}: Contents read & write (ledger branch), Issues read & write (tracking issue)`,
     ...downstreamRepos.map(
