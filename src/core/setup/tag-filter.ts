@@ -104,7 +104,7 @@ function flats(pattern: string): Flat[] {
   );
 }
 
-// The literal text a pattern surely starts with (`^v`, `^valkey-`), for the wide filter.
+// The literal text a pattern surely starts with (`^v`, `^release-`), for the wide filter.
 function literalPrefix(pattern: string): string {
   if (!pattern.startsWith("^") || pattern.includes("|")) return "";
   let prefix = "";
