@@ -49440,7 +49440,10 @@ var targetSchema = kebabObject({
   arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
   distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
   runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
+  // The target's artifact is the same file on every architecture (docs, scripts, a jar): compute-hashes
+  // then accepts its bytes being identical to another target's.
+  "architecture-independent": external_exports.boolean().optional()
 });
 var signingSchema = external_exports.discriminatedUnion("method", [
   kebabObject({ method: external_exports.literal("none") }),
@@ -49580,6 +49583,8 @@ var artifactSchema = external_exports.strictObject({
   name: external_exports.string(),
   kind: external_exports.enum(["binary", "source-archive"]),
   target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
   key: external_exports.string().optional(),
   url: external_exports.string()
 });
@@ -49693,6 +49698,120 @@ ${rows.join("\n")}
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import { basename as basename2, dirname, join as join2, resolve as resolve2 } from "node:path";
 
+// src/adapters/storage/archive-files.ts
+import { createReadStream } from "node:fs";
+import { open as open3 } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+var BLOCK = 512;
+async function countArchiveFiles(path, format, atMost = Number.POSITIVE_INFINITY) {
+  return format === "zip" ? countZipFiles(path, atMost) : countTarFiles(path, format === "tar.gz", atMost);
+}
+function checksumMatches(header) {
+  const stored = Number.parseInt(header.toString("latin1", 148, 156).replace(/[\0 ]+$/, ""), 8);
+  let unsigned = 0;
+  let signed = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    const b = i >= 148 && i < 156 ? 32 : header[i];
+    unsigned += b;
+    signed += b > 127 ? b - 256 : b;
+  }
+  return stored === unsigned || stored === signed;
+}
+function entrySize(header) {
+  const field = header.subarray(124, 136);
+  if ((field[0] & 128) !== 0) {
+    let size = field[0] & 127;
+    for (let i = 1; i < field.length; i++) size = size * 256 + field[i];
+    return size;
+  }
+  return Number.parseInt(
+    field.toString("latin1").replace(/[\0 ]+$/, "").trim() || "0",
+    8
+  );
+}
+var REGULAR = /* @__PURE__ */ new Set([48, 0, 55]);
+async function countTarFiles(path, gzipped, atMost) {
+  const file2 = createReadStream(path);
+  const source = gzipped ? file2.pipe(createGunzip()) : file2;
+  let pending = Buffer.alloc(0);
+  let skip = 0;
+  let count = 0;
+  let headers = 0;
+  try {
+    for await (const chunk of source) {
+      let bytes = chunk;
+      if (skip > 0) {
+        const n = Math.min(skip, bytes.length);
+        skip -= n;
+        bytes = bytes.subarray(n);
+      }
+      pending = pending.length > 0 ? Buffer.concat([pending, bytes]) : bytes;
+      while (skip === 0 && pending.length >= BLOCK) {
+        const header = pending.subarray(0, BLOCK);
+        pending = pending.subarray(BLOCK);
+        if (header.every((b) => b === 0)) return count;
+        if (!checksumMatches(header)) return headers === 0 ? void 0 : count;
+        headers++;
+        if (REGULAR.has(header[156])) count++;
+        if (count >= atMost) return count;
+        const data = Math.ceil(entrySize(header) / BLOCK) * BLOCK;
+        const n = Math.min(data, pending.length);
+        pending = pending.subarray(n);
+        skip = data - n;
+      }
+    }
+  } catch {
+  } finally {
+    source.destroy();
+    file2.destroy();
+  }
+  return headers === 0 ? void 0 : count;
+}
+var EOCD = 101010256;
+var ZIP64_LOCATOR = 117853008;
+var ZIP64_EOCD = 101075792;
+var CENTRAL_ENTRY = 33639248;
+async function countZipFiles(path, atMost) {
+  const handle = await open3(path, "r");
+  const read = async (position, length) => {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, position);
+    return buffer.subarray(0, bytesRead);
+  };
+  try {
+    const { size } = await handle.stat();
+    const tailStart = Math.max(0, size - 22 - 65535);
+    const tail = await read(tailStart, size - tailStart);
+    let end = -1;
+    for (let i = tail.length - 22; i >= 0; i--)
+      if (tail.readUInt32LE(i) === EOCD) {
+        end = i;
+        break;
+      }
+    if (end === -1) return void 0;
+    let entries = tail.readUInt16LE(end + 10);
+    let offset = tail.readUInt32LE(end + 16);
+    if ((entries === 65535 || offset === 4294967295) && end >= 20 && tail.readUInt32LE(end - 20) === ZIP64_LOCATOR) {
+      const record2 = await read(Number(tail.readBigUInt64LE(end - 20 + 8)), 56);
+      if (record2.length < 56 || record2.readUInt32LE(0) !== ZIP64_EOCD) return void 0;
+      entries = Number(record2.readBigUInt64LE(32));
+      offset = Number(record2.readBigUInt64LE(48));
+    }
+    let count = 0;
+    for (let i = 0; i < entries && count < atMost; i++) {
+      const header = await read(offset, 46);
+      if (header.length < 46 || header.readUInt32LE(0) !== CENTRAL_ENTRY) return void 0;
+      const nameLength = header.readUInt16LE(28);
+      const name = await read(offset + 46, nameLength);
+      if (!name.toString("utf8").endsWith("/")) count++;
+      offset += 46 + nameLength + header.readUInt16LE(30) + header.readUInt16LE(32);
+    }
+    return count;
+  } finally {
+    await handle.close();
+  }
+}
+
 // src/adapters/storage/artifact-files.ts
 import { lstat as lstat2, readdir as readdir2, realpath, stat as stat2 } from "node:fs/promises";
 import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -49805,15 +49924,15 @@ async function downloadToFile(url2, path, headers = {}) {
 
 // src/adapters/storage/hashing.ts
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream as createReadStream2 } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { createGunzip } from "node:zlib";
+import { createGunzip as createGunzip2 } from "node:zlib";
 var READ_SIZE = 1024 * 1024;
 async function hashFile(path, algorithms = ["sha256"]) {
   const hashes = algorithms.map((a) => [a, createHash(a)]);
   let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_SIZE })) {
+  for await (const chunk of createReadStream2(path, { highWaterMark: READ_SIZE })) {
     size += chunk.length;
     for (const [, h] of hashes) h.update(chunk);
   }
@@ -49885,7 +50004,7 @@ async function hashFiles(paths, algorithms = ["sha256"], parallelism = available
 async function gunzipHead(path, bytes = 4096) {
   const chunks = [];
   let total = 0;
-  const source = createReadStream(path).pipe(createGunzip());
+  const source = createReadStream2(path).pipe(createGunzip2());
   try {
     for await (const chunk of source) {
       chunks.push(chunk);
@@ -49908,6 +50027,51 @@ function archiveCommit(head) {
   if (!(size > 0) || 512 + size > head.length) return void 0;
   const records = Buffer.from(head.subarray(512, 512 + size)).toString("utf8");
   return /(?:^|\n)\d+ comment=([0-9a-f]{40})\n/.exec(records)?.[1];
+}
+
+// src/core/artifacts/artifact-contents.ts
+function archiveFormat(name) {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz")) return "tar.gz";
+  if (lower.endsWith(".tar")) return "tar";
+  if (lower.endsWith(".zip")) return "zip";
+  return void 0;
+}
+var BUILD_FIX = "fix build.command in release-relay.yml so it installs the built files before packing them";
+function artifactRefusals(artifacts) {
+  const refusals = [];
+  for (const a of artifacts) {
+    if (a.size === 0) refusals.push({ problem: `${a.name} is empty (0 bytes)`, fix: BUILD_FIX });
+    else if (a.archiveFiles === 0)
+      refusals.push({
+        problem: `${a.name} is an archive with no files in it (${a.size} bytes: directories and headers only)`,
+        fix: `${BUILD_FIX} (an empty staging directory packs into a valid, empty tarball)`
+      });
+  }
+  const bySha = /* @__PURE__ */ new Map();
+  for (const a of artifacts) {
+    if (a.target === void 0 || a.size === 0 || a.archiveFiles === 0) continue;
+    bySha.set(a.sha256, [...bySha.get(a.sha256) ?? [], a]);
+  }
+  for (const same of bySha.values()) {
+    const targets = new Set(same.map((a) => a.target));
+    if (targets.size < 2 || same.every((a) => a.architectureIndependent)) continue;
+    const dependent = same.filter((a) => !a.architectureIndependent).map((a) => a.target);
+    refusals.push({
+      problem: `${same.map((a) => `${a.name} (${a.target})`).join(", ")} are byte-identical (sha256 ${same[0]?.sha256}): different targets built the same file`,
+      fix: `make build.command build for TARGET_ARCH/TARGET_OS; if the file really is the same everywhere, set architecture-independent: true on target${dependent.length > 1 ? "s" : ""} ${[...new Set(dependent)].join(", ")} in build.targets`
+    });
+  }
+  return refusals;
+}
+function checkArtifactContents(artifacts) {
+  const refusals = artifactRefusals(artifacts);
+  if (refusals.length === 0) return;
+  throw new ReleaseRelayError(
+    "E_INPUT",
+    `built artifacts refused before anything is written or signed: ${refusals.map((r) => r.problem).join("; ")}`,
+    [...new Set(refusals.map((r) => r.fix))].join("; ")
+  );
 }
 
 // src/core/artifacts/checksums.ts
@@ -49975,6 +50139,24 @@ async function hashRelease(settings, workspace) {
     );
   const planned = new Map((plan?.artifacts ?? []).map((a) => [a.name, a]));
   const digests = await hashFiles(files, settings.algorithms);
+  checkArtifactContents(
+    await Promise.all(
+      digests.map(async (d) => {
+        const name = basename2(d.path);
+        const format = archiveFormat(name);
+        const entry = planned.get(name);
+        return {
+          name,
+          target: entry?.target,
+          architectureIndependent: entry?.architectureIndependent,
+          size: d.size,
+          sha256: d.sha256,
+          // One file is enough to tell an archive from an empty one; the rest is not decompressed.
+          archiveFiles: format && d.size > 0 ? await countArchiveFiles(d.path, format, 1) : void 0
+        };
+      })
+    )
+  );
   await mkdir2(outputDir, { recursive: true });
   const hashes = digests.map((d) => hashEntry(basename2(d.path), "binary", d, planned.get(basename2(d.path))));
   if (plan && source) {

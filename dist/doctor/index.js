@@ -604,10 +604,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -630,12 +630,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -646,12 +646,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -861,8 +861,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -883,11 +883,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node2.code === code) {
+          if (node2.code === code2) {
             if (length === ++index) {
               node2.value = value;
               break;
@@ -897,7 +897,7 @@ var require_tree = __commonJS({
               node2.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node2.code < code) {
+          } else if (node2.code < code2) {
             if (node2.left !== null) {
               node2 = node2.left;
             } else {
@@ -921,19 +921,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node2 = this;
         while (node2 !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node2 !== null) {
-            if (code === node2.code) {
+            if (code2 === node2.code) {
               if (keylength === ++index) {
                 return node2;
               }
               node2 = node2.middle;
               break;
             }
-            node2 = node2.code < code ? node2.left : node2.right;
+            node2 = node2.code < code2 ? node2.left : node2.right;
           }
         }
         return null;
@@ -1640,11 +1640,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -3383,8 +3383,8 @@ var require_data_url = __commonJS({
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input2, position) {
-      const idx = input2.indexOf(char, position.position);
+    function collectASequenceOfCodePointsFast(char2, input2, position) {
+      const idx = input2.indexOf(char2, position.position);
       const start = position.position;
       if (idx === -1) {
         position.position = input2.length;
@@ -3461,12 +3461,12 @@ var require_data_url = __commonJS({
         position.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
-          (char) => HTTP_WHITESPACE_REGEX.test(char),
+          (char2) => HTTP_WHITESPACE_REGEX.test(char2),
           input2,
           position
         );
         let parameterName = collectASequenceOfCodePoints(
-          (char) => char !== ";" && char !== "=",
+          (char2) => char2 !== ";" && char2 !== "=",
           input2,
           position
         );
@@ -3532,7 +3532,7 @@ var require_data_url = __commonJS({
       position.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
-          (char) => char !== '"' && char !== "\\",
+          (char2) => char2 !== '"' && char2 !== "\\",
           input2,
           position
         );
@@ -3575,14 +3575,14 @@ var require_data_url = __commonJS({
       }
       return serialization;
     }
-    function isHTTPWhiteSpace(char) {
-      return char === 13 || char === 10 || char === 9 || char === 32;
+    function isHTTPWhiteSpace(char2) {
+      return char2 === 13 || char2 === 10 || char2 === 9 || char2 === 32;
     }
     function removeHTTPWhitespace(str, leading = true, trailing = true) {
       return removeChars(str, leading, trailing, isHTTPWhiteSpace);
     }
-    function isASCIIWhitespace(char) {
-      return char === 13 || char === 10 || char === 9 || char === 12 || char === 32;
+    function isASCIIWhitespace(char2) {
+      return char2 === 13 || char2 === 10 || char2 === 9 || char2 === 12 || char2 === 32;
     }
     function removeASCIIWhitespace(str, leading = true, trailing = true) {
       return removeChars(str, leading, trailing, isASCIIWhitespace);
@@ -4132,9 +4132,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url2) {
       for (let i5 = 0; i5 < url2.length; ++i5) {
-        const code = url2.charCodeAt(i5);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url2.charCodeAt(i5);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4707,7 +4707,7 @@ var require_util2 = __commonJS({
       const position = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
-          (char) => char === "	" || char === " ",
+          (char2) => char2 === "	" || char2 === " ",
           data,
           position
         );
@@ -4718,15 +4718,15 @@ var require_util2 = __commonJS({
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
-          (char) => char === "	" || char === " ",
+          (char2) => char2 === "	" || char2 === " ",
           data,
           position
         );
       }
       const rangeStart = collectASequenceOfCodePoints(
-        (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+        (char2) => {
+          const code2 = char2.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4734,7 +4734,7 @@ var require_util2 = __commonJS({
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
-          (char) => char === "	" || char === " ",
+          (char2) => char2 === "	" || char2 === " ",
           data,
           position
         );
@@ -4745,15 +4745,15 @@ var require_util2 = __commonJS({
       position.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
-          (char) => char === "	" || char === " ",
+          (char2) => char2 === "	" || char2 === " ",
           data,
           position
         );
       }
       const rangeEnd = collectASequenceOfCodePoints(
-        (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+        (char2) => {
+          const code2 = char2.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4846,7 +4846,7 @@ var require_util2 = __commonJS({
       let temporaryValue = "";
       while (position.position < input2.length) {
         temporaryValue += collectASequenceOfCodePoints(
-          (char) => char !== '"' && char !== ",",
+          (char2) => char2 !== '"' && char2 !== ",",
           input2,
           position
         );
@@ -4864,7 +4864,7 @@ var require_util2 = __commonJS({
             position.position++;
           }
         }
-        temporaryValue = removeChars(temporaryValue, true, true, (char) => char === 9 || char === 32);
+        temporaryValue = removeChars(temporaryValue, true, true, (char2) => char2 === 9 || char2 === 32);
         values.push(temporaryValue);
         temporaryValue = "";
       }
@@ -5301,11 +5301,11 @@ var require_formdata_parser = __commonJS({
           return { name, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
-          (char) => char !== 10 && char !== 13 && char !== 58,
+          (char2) => char2 !== 10 && char2 !== 13 && char2 !== 58,
           input2,
           position
         );
-        headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
+        headerName = removeChars(headerName, true, true, (char2) => char2 === 9 || char2 === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
@@ -5314,7 +5314,7 @@ var require_formdata_parser = __commonJS({
         }
         position.position++;
         collectASequenceOfBytes(
-          (char) => char === 32 || char === 9,
+          (char2) => char2 === 32 || char2 === 9,
           input2,
           position
         );
@@ -5348,27 +5348,27 @@ var require_formdata_parser = __commonJS({
           }
           case "content-type": {
             let headerValue = collectASequenceOfBytes(
-              (char) => char !== 10 && char !== 13,
+              (char2) => char2 !== 10 && char2 !== 13,
               input2,
               position
             );
-            headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
+            headerValue = removeChars(headerValue, false, true, (char2) => char2 === 9 || char2 === 32);
             contentType = isomorphicDecode(headerValue);
             break;
           }
           case "content-transfer-encoding": {
             let headerValue = collectASequenceOfBytes(
-              (char) => char !== 10 && char !== 13,
+              (char2) => char2 !== 10 && char2 !== 13,
               input2,
               position
             );
-            headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
+            headerValue = removeChars(headerValue, false, true, (char2) => char2 === 9 || char2 === 32);
             encoding = isomorphicDecode(headerValue);
             break;
           }
           default: {
             collectASequenceOfBytes(
-              (char) => char !== 10 && char !== 13,
+              (char2) => char2 !== 10 && char2 !== 13,
               input2,
               position
             );
@@ -5384,7 +5384,7 @@ var require_formdata_parser = __commonJS({
     function parseMultipartFormDataName(input2, position) {
       assert2(input2[position.position - 1] === 34);
       let name = collectASequenceOfBytes(
-        (char) => char !== 10 && char !== 13 && char !== 34,
+        (char2) => char2 !== 10 && char2 !== 13 && char2 !== 34,
         input2,
         position
       );
@@ -7044,9 +7044,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7056,8 +7056,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7262,8 +7262,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -9201,7 +9201,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state: state2, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9213,7 +9213,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state2;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -11956,8 +11956,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i5 = 0;
@@ -16112,8 +16112,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i5 = 0; i5 < value.length; ++i5) {
-        const code = value.charCodeAt(i5);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i5);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16121,26 +16121,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i5 = 0; i5 < name.length; ++i5) {
-        const code = name.charCodeAt(i5);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i5);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16156,31 +16156,31 @@ var require_util6 = __commonJS({
         ++i5;
       }
       while (i5 < len) {
-        const code = value.charCodeAt(i5++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i5++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i5 = 0; i5 < path.length; ++i5) {
-        const code = path.charCodeAt(i5);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i5);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain2) {
       if (domain2 === " ") {
@@ -16191,8 +16191,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i5 = 0; i5 < domain2.length; ++i5) {
-        const code = domain2.charCodeAt(i5);
-        if (code === 46) {
+        const code2 = domain2.charCodeAt(i5);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16202,10 +16202,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16979,37 +16979,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i5 = 0; i5 < protocol.length; ++i5) {
-        const code = protocol.charCodeAt(i5);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i5);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17278,7 +17278,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17286,12 +17286,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17316,25 +17316,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17459,8 +17459,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable4 {
@@ -17647,8 +17647,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error64, data) => {
                     if (error64) {
-                      const code = error64 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error64.message);
+                      const code2 = error64 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error64.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17734,11 +17734,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert2(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17750,7 +17750,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17765,8 +17765,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -18004,17 +18004,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18028,7 +18028,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18274,15 +18274,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -18328,7 +18328,7 @@ var require_eventsource_stream = __commonJS({
     var LF = 10;
     var CR = 13;
     var COLON2 = 58;
-    var SPACE2 = 32;
+    var SPACE3 = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
@@ -18520,7 +18520,7 @@ var require_eventsource_stream = __commonJS({
         if (colonPosition !== -1) {
           fieldLength = colonPosition;
           valueStart = colonPosition + 1;
-          if (line[valueStart] === SPACE2) {
+          if (line[valueStart] === SPACE3) {
             ++valueStart;
           }
         }
@@ -20126,15 +20126,15 @@ var require_trim_comparator_whitespace = __commonJS({
       WHITESPACE_CHARACTERS
     } = require_constants6();
     var whitespace = new Uint8Array(65536);
-    for (const char of WHITESPACE_CHARACTERS) {
-      whitespace[char.charCodeAt(0)] = 1;
+    for (const char2 of WHITESPACE_CHARACTERS) {
+      whitespace[char2.charCodeAt(0)] = 1;
     }
-    var isWhitespace = (char) => char !== void 0 && whitespace[char.charCodeAt(0)] === 1;
-    var isVersionPrefix = (char) => char === "v" || char === "=" || isWhitespace(char);
-    var isDigit = (char) => char !== void 0 && char >= "0" && char <= "9";
-    var isLetter = (char) => char !== void 0 && (char >= "a" && char <= "z" || char >= "A" && char <= "Z");
-    var isIdentifierCharacter = (char) => isDigit(char) || isLetter(char) || char === "-";
-    var isVersionStart = (char) => isDigit(char) || char === "x" || char === "X" || char === "*";
+    var isWhitespace = (char2) => char2 !== void 0 && whitespace[char2.charCodeAt(0)] === 1;
+    var isVersionPrefix = (char2) => char2 === "v" || char2 === "=" || isWhitespace(char2);
+    var isDigit = (char2) => char2 !== void 0 && char2 >= "0" && char2 <= "9";
+    var isLetter = (char2) => char2 !== void 0 && (char2 >= "a" && char2 <= "z" || char2 >= "A" && char2 <= "Z");
+    var isIdentifierCharacter = (char2) => isDigit(char2) || isLetter(char2) || char2 === "-";
+    var isVersionStart = (char2) => isDigit(char2) || char2 === "x" || char2 === "X" || char2 === "*";
     var findDigitsEndIndex = (range2, start, limit, digitRuns) => {
       if (!isDigit(range2[start])) {
         return start;
@@ -21390,10 +21390,10 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
     var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -21426,11 +21426,11 @@ var require_identity = __commonJS({
     exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap;
+    exports.isMap = isMap2;
     exports.isNode = isNode;
     exports.isPair = isPair;
     exports.isScalar = isScalar;
-    exports.isSeq = isSeq;
+    exports.isSeq = isSeq2;
   }
 });
 
@@ -22361,7 +22361,7 @@ var require_foldFlowLines = __commonJS({
         else
           end = lineWidth - indentAtStart;
       }
-      let split2 = void 0;
+      let split3 = void 0;
       let prev = void 0;
       let overflow = false;
       let i5 = -1;
@@ -22394,18 +22394,18 @@ var require_foldFlowLines = __commonJS({
           if (mode === FOLD_BLOCK)
             i5 = consumeMoreIndentedLines(text, i5, indent.length);
           end = i5 + indent.length + endStep;
-          split2 = void 0;
+          split3 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
             const next = text[i5 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split2 = i5;
+              split3 = i5;
           }
           if (i5 >= end) {
-            if (split2) {
-              folds.push(split2);
-              end = split2 + endStep;
-              split2 = void 0;
+            if (split3) {
+              folds.push(split3);
+              end = split3 + endStep;
+              split3 = void 0;
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
@@ -22418,7 +22418,7 @@ var require_foldFlowLines = __commonJS({
               folds.push(j5);
               escapedFolds[j5] = true;
               end = j5 + endStep;
-              split2 = void 0;
+              split3 = void 0;
             } else {
               overflow = true;
             }
@@ -22524,8 +22524,8 @@ var require_stringifyString = __commonJS({
             case "u":
               {
                 str += json2.slice(start, i5);
-                const code = json2.substr(i5 + 2, 4);
-                switch (code) {
+                const code2 = json2.substr(i5 + 2, 4);
+                switch (code2) {
                   case "0000":
                     str += "\\0";
                     break;
@@ -22551,8 +22551,8 @@ var require_stringifyString = __commonJS({
                     str += "\\P";
                     break;
                   default:
-                    if (code.substr(0, 2) === "00")
-                      str += "\\x" + code.substr(2);
+                    if (code2.substr(0, 2) === "00")
+                      str += "\\x" + code2.substr(2);
                     else
                       str += json2.substr(i5, 6);
                 }
@@ -25051,22 +25051,22 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code2, message) {
         super();
         this.name = name;
-        this.code = code;
+        this.code = code2;
         this.message = message;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLParseError", pos, code2, message);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code2, message) {
+        super("YAMLWarning", pos, code2, message);
       }
     };
     var prettifyError2 = (src, lc) => (error64) => {
@@ -25538,9 +25538,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap = fc.start.source === "{";
-      const fcName = isMap ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap2 = fc.start.source === "{";
+      const fcName = isMap2 ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -25576,7 +25576,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -25616,7 +25616,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap && !sep3 && !props.found) {
+        if (!isMap2 && !sep3 && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep3, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -25639,7 +25639,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap && !props.found && ctx.options.strict) {
+            if (!isMap2 && !props.found && ctx.options.strict) {
               if (sep3)
                 for (const st of sep3) {
                   if (st === valueProps.found)
@@ -25671,7 +25671,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap) {
+          if (isMap2) {
             const map4 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map4.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -25687,7 +25687,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap ? "}" : "]";
+      const expectedEnd = isMap2 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -25952,13 +25952,13 @@ var require_resolve_block_scalar = __commonJS({
       return { mode, indent, chomp, comment, length };
     }
     function splitLines2(source) {
-      const split2 = source.split(/\n( *)/);
-      const first = split2[0];
+      const split3 = source.split(/\n( *)/);
+      const first = split3[0];
       const m3 = first.match(/^( *)/);
       const line0 = m3?.[1] ? [m3[1], first.slice(m3[1].length)] : ["", first];
       const lines = [line0];
-      for (let i5 = 1; i5 < split2.length; i5 += 2)
-        lines.push([split2[i5], split2[i5 + 1]]);
+      for (let i5 = 1; i5 < split3.length; i5 += 2)
+        lines.push([split3[i5], split3[i5 + 1]]);
       return lines;
     }
     exports.resolveBlockScalar = resolveBlockScalar;
@@ -25975,7 +25975,7 @@ var require_resolve_flow_scalar = __commonJS({
       const { offset, type, source, end } = scalar;
       let _type;
       let value;
-      const _onError = (rel, code, msg) => onError(offset + rel, code, msg);
+      const _onError = (rel, code2, msg) => onError(offset + rel, code2, msg);
       switch (type) {
         case "scalar":
           _type = Scalar.Scalar.PLAIN;
@@ -26173,9 +26173,9 @@ var require_resolve_flow_scalar = __commonJS({
     function parseCharCode(source, offset, length, onError) {
       const cc = source.substr(offset, length);
       const ok = cc.length === length && /^[0-9a-fA-F]+$/.test(cc);
-      const code = ok ? parseInt(cc, 16) : NaN;
+      const code2 = ok ? parseInt(cc, 16) : NaN;
       try {
-        return String.fromCodePoint(code);
+        return String.fromCodePoint(code2);
       } catch {
         const raw = source.substr(offset - 2, length + 2);
         onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
@@ -26497,12 +26497,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning3) => {
+        this.onError = (source, code2, message, warning3) => {
           const pos = getErrorPos(source);
           if (warning3)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code2, message));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code2, message));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -26664,12 +26664,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code2, message) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code2, message);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code2, message);
         };
         switch (token.type) {
           case "scalar":
@@ -27657,7 +27657,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter = class {
+    var LineCounter2 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -27680,7 +27680,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter;
+    exports.LineCounter = LineCounter2;
   }
 });
 
@@ -28588,7 +28588,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument3(source, options = {}) {
+    function parseDocument4(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -28614,7 +28614,7 @@ var require_public_api = __commonJS({
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument3(src, options);
+      const doc = parseDocument4(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning3) => log.warn(doc.options.logLevel, warning3));
@@ -28650,7 +28650,7 @@ var require_public_api = __commonJS({
     }
     exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument3;
+    exports.parseDocument = parseDocument4;
     exports.stringify = stringify;
   }
 });
@@ -30020,8 +30020,8 @@ var init_split_header = __esm({
       let escaped = false;
       let anchor2 = 0;
       for (let i5 = 0; i5 < z2; ++i5) {
-        const char = value[i5];
-        switch (char) {
+        const char2 = value[i5];
+        switch (char2) {
           case `"`:
             if (!escaped) {
               withinQuotes = !withinQuotes;
@@ -30035,7 +30035,7 @@ var init_split_header = __esm({
             break;
           default:
         }
-        escaped = char === "\\" && !escaped;
+        escaped = char2 === "\\" && !escaped;
       }
       values.push(value.slice(anchor2));
       return values.map((v) => {
@@ -32011,8 +32011,8 @@ var init_NormalizedSchema = __esm({
         return translateTraits(this.traits);
       }
       getKeySchema() {
-        const [isDoc, isMap] = [this.isDocumentSchema(), this.isMapSchema()];
-        if (!isDoc && !isMap) {
+        const [isDoc, isMap2] = [this.isDocumentSchema(), this.isMapSchema()];
+        if (!isDoc && !isMap2) {
           throw new Error(`@smithy/core/schema - cannot get key for non-map: ${this.getName(true)}`);
         }
         const schema = this.getSchema();
@@ -32021,10 +32021,10 @@ var init_NormalizedSchema = __esm({
       }
       getValueSchema() {
         const sc = this.getSchema();
-        const [isDoc, isMap, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
-        const memberSchema = typeof sc === "number" ? 63 & sc : sc && typeof sc === "object" && (isMap || isList) ? sc[3 + sc[0]] : isDoc ? 15 : void 0;
+        const [isDoc, isMap2, isList] = [this.isDocumentSchema(), this.isMapSchema(), this.isListSchema()];
+        const memberSchema = typeof sc === "number" ? 63 & sc : sc && typeof sc === "object" && (isMap2 || isList) ? sc[3 + sc[0]] : isDoc ? 15 : void 0;
         if (memberSchema != null) {
-          return member([memberSchema, 0], isMap ? "value" : "member");
+          return member([memberSchema, 0], isMap2 ? "value" : "member");
         }
         throw new Error(`@smithy/core/schema - ${this.getName(true)} has no value member.`);
       }
@@ -37452,15 +37452,15 @@ function getMessageUnmarshaller(deserializer, toUtf83) {
       unmodeledError.name = message.headers[":error-code"].value;
       throw unmodeledError;
     } else if (messageType === "exception") {
-      const code = message.headers[":exception-type"].value;
-      const exception = { [code]: message };
+      const code2 = message.headers[":exception-type"].value;
+      const exception = { [code2]: message };
       const deserializedException = await deserializer(exception);
       if (deserializedException.$unknown) {
         const error64 = new Error(toUtf83(message.body));
-        error64.name = code;
+        error64.name = code2;
         throw error64;
       }
-      throw deserializedException[code];
+      throw deserializedException[code2];
     } else if (messageType === "event") {
       const event = {
         [message.headers[":event-type"].value]: message
@@ -39983,11 +39983,11 @@ var init_JsonShapeSerializer2 = __esm({
         }
         this.json[this.i++] = QUOTE;
       }
-      writeUnicodeEscape(code) {
+      writeUnicodeEscape(code2) {
         let { json: json2, i: i5 } = this;
         json2[i5++] = BACKSLASH;
         json2[i5++] = 117;
-        const hex3 = code.toString(16).padStart(4, "0");
+        const hex3 = code2.toString(16).padStart(4, "0");
         for (let j5 = 0; j5 < 4; ++j5) {
           json2[i5++] = hex3.charCodeAt(j5);
         }
@@ -49028,9 +49028,9 @@ var init_AwsQueryProtocol = __esm({
         }, output2), dataObject);
       }
       loadQueryErrorCode(output2, data) {
-        const code = (data.Errors?.[0]?.Error ?? data.Errors?.Error ?? data.Error)?.Code;
-        if (code !== void 0) {
-          return code;
+        const code2 = (data.Errors?.[0]?.Error ?? data.Errors?.Error ?? data.Error)?.Code;
+        if (code2 !== void 0) {
+          return code2;
         }
         if (output2.statusCode == 404) {
           return "NotFound";
@@ -51773,8 +51773,8 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
               abortSignal.onabort = onAbort;
             }
           }
-          clientHttp2Stream.on("frameError", (type, code, id) => {
-            rejectWithDestroy(new Error(`Frame type id ${type} in stream id ${id} has failed with code ${code}.`));
+          clientHttp2Stream.on("frameError", (type, code2, id) => {
+            rejectWithDestroy(new Error(`Frame type id ${type} in stream id ${id} has failed with code ${code2}.`));
           });
           clientHttp2Stream.on("error", rejectWithDestroy);
           clientHttp2Stream.on("aborted", () => {
@@ -69823,9 +69823,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addCodeBlock(code, lang) {
+  addCodeBlock(code2, lang) {
     const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -73103,12 +73103,12 @@ function isIso7064Mod97(iban3) {
   let remainder = 0;
   const len = iban3.length;
   for (let i5 = 4; i5 < len; i5++) {
-    const code = iban3.charCodeAt(i5);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i5);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   for (let i5 = 0; i5 < 4; i5++) {
-    const code = iban3.charCodeAt(i5);
-    remainder = (code >= 65 ? remainder * 100 + (code - 55) : remainder * 10 + (code - 48)) % 97;
+    const code2 = iban3.charCodeAt(i5);
+    remainder = (code2 >= 65 ? remainder * 100 + (code2 - 55) : remainder * 10 + (code2 - 48)) % 97;
   }
   return remainder === 1;
 }
@@ -83054,12 +83054,12 @@ function compileFn(schema, options) {
   doc.write(outputAccessor === null ? `return true;` : `return ${outputAccessor};`);
   const constantNames = ["INVALID", ...ctx.constants.keys()];
   const constantValues = [INVALID, ...ctx.constants.values()];
-  const code = doc.content.join("\n");
+  const code2 = doc.content.join("\n");
   const fullCode = options?.debug ? constantNames.length > 0 ? `// Constants: ${constantNames.join(", ")}
-${code}` : code : "";
+${code2}` : code2 : "";
   const F = Function;
   const factoryCode = `return (input) => {
-${code}
+${code2}
 }`;
   let fn;
   try {
@@ -89721,9 +89721,9 @@ function date4(params) {
 
 // src/core/errors.ts
 var ReleaseRelayError = class extends Error {
-  constructor(code, message, hint) {
+  constructor(code2, message, hint) {
     super(message);
-    this.code = code;
+    this.code = code2;
     this.hint = hint;
   }
   code;
@@ -90301,7 +90301,10 @@ var targetSchema = kebabObject({
   arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
   distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
   runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
+  // The target's artifact is the same file on every architecture (docs, scripts, a jar): compute-hashes
+  // then accepts its bytes being identical to another target's.
+  "architecture-independent": external_exports.boolean().optional()
 });
 var signingSchema = external_exports.discriminatedUnion("method", [
   kebabObject({ method: external_exports.literal("none") }),
@@ -90510,22 +90513,22 @@ var isVendoredCode = (path) => !path.startsWith(".github/workflows/") && (path.e
 function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
   const missing = [...expected.keys()].filter((p3) => !actual.has(p3));
   const differ = [...expected].filter(([p3, sha]) => actual.has(p3) && actual.get(p3) !== sha).map(([p3]) => p3);
-  const code = differ.filter(isVendoredCode);
+  const code2 = differ.filter(isVendoredCode);
   const workflows = differ.filter((p3) => !isVendoredCode(p3));
   const check2 = `${repo}: files installed by release-relay init match this version`;
   const reinstall = "run `npx release-relay init` of this version for the repo and commit the result";
-  if (missing.length > 0 || code.length > 0 && otherVersion === "fail")
+  if (missing.length > 0 || code2.length > 0 && otherVersion === "fail")
     return {
       check: check2,
       ok: false,
       problem: [
         missing.length ? `missing ${missing.join(", ")}` : "",
-        code.length ? `from another release-relay version: ${code.join(", ")}` : ""
+        code2.length ? `from another release-relay version: ${code2.join(", ")}` : ""
       ].filter(Boolean).join("; "),
       fix: `${reinstall} (--force replaces files from another version)`
     };
   const noted = [
-    code.length ? `from another release-relay version: ${code.join(", ")}` : "",
+    code2.length ? `from another release-relay version: ${code2.join(", ")}` : "",
     workflows.length ? `differs from this version's template (changed by hand, or from another version): ${workflows.join(", ")}` : ""
   ].filter(Boolean);
   if (noted.length > 0)
@@ -90534,7 +90537,7 @@ function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
       ok: true,
       warn: true,
       problem: noted.join("; "),
-      fix: code.length ? `${reinstall} (--force replaces files from another version)` : "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force"
+      fix: code2.length ? `${reinstall} (--force replaces files from another version)` : "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force"
     };
   return { check: `${check2} (${expected.size} file${expected.size === 1 ? "" : "s"})`, ok: true };
 }
@@ -90929,10 +90932,10 @@ async function readConfigFile(path, environment) {
   try {
     text = await readFile(path, "utf8");
   } catch (error64) {
-    const code = error64.code;
+    const code2 = error64.code;
     throw new ReleaseRelayError(
       "E_CONFIG",
-      `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code}`,
+      `cannot read ${path}: ${code2 === "ENOENT" ? "no such file" : code2}`,
       "check out the automation repo before this step, or set config-path"
     );
   }
@@ -91017,13 +91020,13 @@ async function probeRepo(github, need) {
     defaultBranch = data.default_branch;
     hidden = data.private;
   } catch (error64) {
-    const code = status(error64);
+    const code2 = status(error64);
     const findings2 = [
       {
         check: `${need.repo} exists (${role})`,
         ok: false,
-        problem: code === 401 ? "the token is not valid (GitHub answered 401)" : code === 404 || code === 403 ? `not found, or the token cannot see it (GitHub answered ${code})` : describeError(error64),
-        fix: code === 401 ? "make a new token (or check the App's private key) and store it again" : "check the name in release-relay.yml (did the project move to another organisation?) and install the App on it"
+        problem: code2 === 401 ? "the token is not valid (GitHub answered 401)" : code2 === 404 || code2 === 403 ? `not found, or the token cannot see it (GitHub answered ${code2})` : describeError(error64),
+        fix: code2 === 401 ? "make a new token (or check the App's private key) and store it again" : "check the name in release-relay.yml (did the project move to another organisation?) and install the App on it"
       }
     ];
     return { findings: findings2 };
@@ -91037,13 +91040,13 @@ async function probeRepo(github, need) {
       else await probeWrite(github, owner, repo, access2);
       findings.push({ check: check2, ok: true });
     } catch (error64) {
-      const code = status(error64);
-      if (code === 422) findings.push({ check: check2, ok: true });
+      const code2 = status(error64);
+      if (code2 === 422) findings.push({ check: check2, ok: true });
       else
         findings.push({
           check: check2,
           ok: false,
-          problem: code === 403 || code === 404 ? `refused (GitHub answered ${code})` : describeError(error64),
+          problem: code2 === 403 || code2 === 404 ? `refused (GitHub answered ${code2})` : describeError(error64),
           fix: `give the release token ${permissionOf(error64) ?? `${access2} on ${need.repo}`}`
         });
     }
@@ -91156,6 +91159,34 @@ async function fetchText(url2) {
   const response = await fetch(url2);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.text();
+}
+
+// src/adapters/downstream/pull-request.ts
+import { createHash as createHash7 } from "node:crypto";
+
+// src/adapters/github/repo-files.ts
+function split2(repo) {
+  const [owner, name] = repo.split("/");
+  return { owner, repo: name };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha) {
+  const { data } = await github.rest.git.getBlob({ ...split2(repo), file_sha: sha });
+  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
+}
+
+// src/adapters/downstream/pull-request.ts
+function blobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -91953,20 +91984,20 @@ CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
 CHAR_MAP[COMMA2] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
+for (let code2 = 128; code2 <= 255; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE;
 }
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+for (const char2 of "!#$%&'*+-.^_`|~") {
+  CHAR_MAP[char2.charCodeAt(0)] |= TOKEN_FLAG;
 }
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 48; code2 <= 57; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+for (let code2 = 65; code2 <= 90; code2++) {
+  CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
 }
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
+for (let code2 = 97; code2 <= 122; code2++) {
+  CHAR_MAP[code2] |= TOKEN_FLAG;
 }
 var NullObject = /* @__PURE__ */ (() => {
   const C = function() {
@@ -91986,8 +92017,8 @@ function parse6(header, options) {
   let whitespace = -1;
   let stop = options?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -91998,7 +92029,7 @@ function parse6(header, options) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
@@ -92020,14 +92051,14 @@ function parseParameters(header, type, index, len, stopFlags) {
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
         const value = header.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
@@ -92039,16 +92070,16 @@ function parseParameters(header, type, index, len, stopFlags) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
                 parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -92059,7 +92090,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -92072,8 +92103,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -92100,7 +92131,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -95625,17 +95656,8 @@ async function readRepoTree(github, repo, branch) {
 import { readFile as readFile5 } from "node:fs/promises";
 import { dirname, join as join6, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-
-// src/adapters/downstream/pull-request.ts
-import { createHash as createHash7 } from "node:crypto";
-function blobSha(content) {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-}
-
-// src/adapters/package-files.ts
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"a828367423d0147cea75314341d3e44c79275a56","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"4bbe77d668b4244650d391c25bb297cb6bbd16ab","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"8557022c493dd4b54980691cc87dfd898433d4b6","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"abcc975e3cbeb7d0c09cb138a1719becaed8718f","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"eafbc91567c8be0b70f76a78b87e4d861e385d51","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"862420216ba75a1fb21fb112c2f297023a7be709","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"9b1c633c81c41efeaebf99327dda6a854e3e807b","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"8d75413103d51234ec56019fefd7d9080cd654b3","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"b202d52e2fba2cf98d1eb946b8991e1b2ae40717","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"60fe77853ca3ea61153a73b29fa48b0a24092ebe","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"5b0bc85ebf01625212abf42d622382e289eb7284","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"2c92d33847e2d5c174ca9b3544bf7fca629f831d","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"a8fa0d90f61b61411e0fa1a096c740f363f1aeb1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"a72f4169071d4b5eedc2996273195f3eb6e3ec1d","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"6f2ca604e70eedbaf117c48ae6af3e059330ab9e","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"ded6964778e7f3c9f27eec6f897d32dfd2267ec9","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"bef58df91458d4e56150da4130315102ea5b0bb6","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"50efab693fd50f97b3cc545497d8fc7065fd5a67","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -95702,6 +95724,441 @@ function installedFilesByRepo(config2, describe148) {
       byRepo.set(repo, files);
     }
   return byRepo;
+}
+
+// src/core/setup/request-workflow-tags.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+var MAX_TAG_LENGTH = 128;
+var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function parseTag(tag, pattern) {
+  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
+    throw new ReleaseRelayError(
+      "E_TAG_UNSAFE",
+      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
+      "delete the tag and push one like 8.0.2"
+    );
+  }
+  const match = new RegExp(pattern).exec(tag);
+  if (!match) {
+    const bare = tag.replace(/^v(?=\d)/, "");
+    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
+    throw new ReleaseRelayError(
+      "E_TAG_PATTERN",
+      `tag ${shown2} does not match tags.pattern ${pattern}`,
+      `${suggestion} or change tags.pattern in release-relay.yml`
+    );
+  }
+  const raw = match.groups?.version ?? tag;
+  return parseVersion(raw, tag);
+}
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+
+// src/core/setup/tag-pattern-syntax.ts
+var UntranslatablePattern = class extends Error {
+};
+var code = (c5) => c5.codePointAt(0);
+var single = (c5) => ({ ranges: [[code(c5), code(c5)]], negated: false });
+var DIGITS = [[code("0"), code("9")]];
+var WORD = [
+  ...DIGITS,
+  [code("A"), code("Z")],
+  [code("_"), code("_")],
+  [code("a"), code("z")]
+];
+var SPACE2 = [
+  [9, 13],
+  [32, 32]
+];
+function classEscape(c5) {
+  const table = { d: DIGITS, w: WORD, s: SPACE2 };
+  const lower = c5.toLowerCase();
+  if (!(lower in table)) return void 0;
+  return { ranges: table[lower], negated: c5 !== lower };
+}
+var Reader = class {
+  constructor(src) {
+    this.src = src;
+  }
+  src;
+  i = 0;
+  peek = () => this.src[this.i];
+  fail(what) {
+    throw new UntranslatablePattern(`${what} at position ${this.i}`);
+  }
+  options(depth) {
+    const options = [this.sequence(depth)];
+    while (this.peek() === "|") {
+      this.i++;
+      options.push(this.sequence(depth));
+    }
+    return options;
+  }
+  sequence(depth) {
+    const terms = [];
+    for (let c5 = this.peek(); c5 !== void 0 && c5 !== "|" && c5 !== ")"; c5 = this.peek()) {
+      if (c5 === "^" || c5 === "$") {
+        if (depth > 0) this.fail(`an anchor (${c5}) inside a group`);
+        return terms;
+      }
+      const atom = this.atom(depth);
+      terms.push({ ...atom, ...this.quantifier() });
+    }
+    return terms;
+  }
+  atom(depth) {
+    const c5 = this.src[this.i++];
+    if (c5 === "(") {
+      const rest = this.src.slice(this.i);
+      const named = /^\?<[A-Za-z_$][\w$]*>/.exec(rest);
+      if (named) this.i += named[0].length;
+      else if (rest.startsWith("?:")) this.i += 2;
+      else if (rest.startsWith("?")) this.fail("a lookaround or modifier group");
+      const options = this.options(depth + 1);
+      if (this.src[this.i++] !== ")") this.fail("an unclosed group");
+      return { kind: "group", options };
+    }
+    if (c5 === "[") return { kind: "chars", set: this.charClass() };
+    if (c5 === ".") return { kind: "chars", set: { ranges: [[10, 10]], negated: true } };
+    if (c5 === "\\") return { kind: "chars", set: this.escape() };
+    if ("*+?{}])".includes(c5)) this.fail(`a stray ${c5}`);
+    return { kind: "chars", set: single(c5) };
+  }
+  escape() {
+    const c5 = this.src[this.i++];
+    if (c5 === void 0) this.fail("a trailing backslash");
+    const set2 = classEscape(c5);
+    if (set2) return set2;
+    if (/[A-Za-z0-9]/.test(c5)) this.fail(`\\${c5}`);
+    return single(c5);
+  }
+  charClass() {
+    const negated = this.peek() === "^";
+    if (negated) this.i++;
+    const ranges = [];
+    const one = () => {
+      const c5 = this.src[this.i++];
+      if (c5 === void 0) this.fail("an unclosed character class");
+      if (c5 !== "\\") return code(c5);
+      const set2 = this.escape();
+      return set2.ranges.length === 1 && !set2.negated && set2.ranges[0]?.[0] === set2.ranges[0]?.[1] ? set2.ranges[0]?.[0] : set2;
+    };
+    while (this.peek() !== "]") {
+      const from = one();
+      if (typeof from !== "number") {
+        if (from.negated) this.fail("a negated escape inside a class");
+        ranges.push(...from.ranges);
+        continue;
+      }
+      if (this.peek() === "-" && this.src[this.i + 1] !== "]") {
+        this.i++;
+        const to = one();
+        if (typeof to !== "number" || to < from) this.fail("a bad range in a class");
+        ranges.push([from, to]);
+      } else ranges.push([from, from]);
+    }
+    this.i++;
+    return { ranges, negated };
+  }
+  quantifier() {
+    const c5 = this.peek();
+    let q3 = { min: 1, max: 1 };
+    if (c5 === "?" || c5 === "*" || c5 === "+") {
+      this.i++;
+      q3 = { min: c5 === "+" ? 1 : 0, max: c5 === "?" ? 1 : Number.POSITIVE_INFINITY };
+    } else if (c5 === "{") {
+      const m3 = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+      if (!m3) this.fail("a brace that is not a repetition");
+      this.i += m3[0].length;
+      const min = Number(m3[1]);
+      q3 = { min, max: m3[2] === void 0 ? min : m3[3] ? Number(m3[3]) : Number.POSITIVE_INFINITY };
+    } else return q3;
+    if (this.peek() === "?") this.i++;
+    if ("?*+{".includes(this.peek() ?? "-")) this.fail("a repeated quantifier");
+    return q3;
+  }
+};
+function readTagPattern(source) {
+  const r5 = new Reader(source);
+  const top = [];
+  for (; ; ) {
+    const start = r5.peek() === "^";
+    if (start) r5.i++;
+    const terms = r5.sequence(0);
+    const end = r5.peek() === "$";
+    if (end) r5.i++;
+    top.push({ terms, start, end });
+    const next = r5.peek();
+    if (next === void 0) return top;
+    if (next !== "|") r5.fail(next === ")" ? "an unopened group" : `an anchor (${next}) inside the pattern`);
+    r5.i++;
+  }
+}
+function inSet(set2, c5) {
+  const p3 = code(c5);
+  return set2.ranges.some(([from, to]) => p3 >= from && p3 <= to) !== set2.negated;
+}
+
+// src/core/setup/tag-filter.ts
+var MAX_FILTERS = 8;
+var MAX_REPEAT = 8;
+var ALNUM_RANGES = [
+  ["0", "9"],
+  ["A", "Z"],
+  ["a", "z"]
+];
+var PLAIN = /^[A-Za-z0-9._/-]$/;
+function product(parts, limit) {
+  let out = [[]];
+  for (const part of parts) {
+    out = out.flatMap((prefix) => part.map((p3) => [...prefix, ...p3]));
+    if (out.length > limit)
+      throw new UntranslatablePattern(`more than ${limit} alternatives (groups and | multiply)`);
+  }
+  return out;
+}
+function flatten(options) {
+  return options.flatMap(
+    (terms) => product(
+      terms.map((t) => {
+        if (t.kind !== "group" || t.max > 1) return [[t]];
+        if (t.max === 0) return [[]];
+        return [...t.min === 0 ? [[]] : [], ...flatten(t.options)];
+      }),
+      MAX_FILTERS
+    )
+  );
+}
+var char = (p3) => String.fromCodePoint(p3);
+function globOfSet(set2) {
+  if (set2.negated || set2.ranges.length === 0) return "*";
+  const [first] = set2.ranges;
+  if (set2.ranges.length === 1 && first && first[0] === first[1]) {
+    const c5 = char(first[0]);
+    return PLAIN.test(c5) ? c5 : "*";
+  }
+  const alnum = set2.ranges.every(
+    ([from, to]) => ALNUM_RANGES.some(
+      ([lo, hi]) => from >= lo.codePointAt(0) && to <= hi.codePointAt(0)
+    )
+  );
+  if (!alnum) return "*";
+  return `[${set2.ranges.map(([from, to]) => from === to ? char(from) : `${char(from)}-${char(to)}`).join("")}]`;
+}
+function globOfTerm(t) {
+  const one = t.kind === "chars" ? globOfSet(t.set) : "*";
+  if (t.max === 0) return [];
+  if (one === "*" || t.min > MAX_REPEAT) return ["*"];
+  const repeat = (n3) => Array.from({ length: n3 }, () => one);
+  if (t.min === t.max) return repeat(t.min);
+  if (t.max === Number.POSITIVE_INFINITY && t.min >= 1) return [...repeat(t.min - 1), `${one}+`];
+  if (t.min === 0 && t.max === 1 && one.length === 1) return [`${one}?`];
+  return [...repeat(t.min), "*"];
+}
+function globOf(flat) {
+  const parts = [...flat.start ? [] : ["*"], ...flat.terms.flatMap(globOfTerm), ...flat.end ? [] : ["*"]];
+  return parts.filter((p3, i5) => !(p3 === "*" && parts[i5 - 1] === "*")).join("");
+}
+function flats(pattern) {
+  return readTagPattern(pattern).flatMap(
+    (o3) => flatten([o3.terms]).map((terms) => ({ terms, start: o3.start, end: o3.end }))
+  );
+}
+function literalPrefix(pattern) {
+  if (!pattern.startsWith("^") || pattern.includes("|")) return "";
+  let prefix = "";
+  for (let i5 = 1; i5 < pattern.length; i5++) {
+    const c5 = pattern[i5];
+    const escaped = c5 === "\\" && /[.\-_/]/.test(pattern[i5 + 1] ?? "");
+    const literal2 = escaped ? pattern[i5 + 1] : /[A-Za-z0-9_-]/.test(c5) ? c5 : void 0;
+    if (literal2 === void 0) break;
+    const next = pattern[i5 + (escaped ? 2 : 1)] ?? "";
+    if ("?*{".includes(next) && next !== "") break;
+    prefix += literal2;
+    if (escaped) i5++;
+  }
+  return prefix;
+}
+function tagFilterFor(pattern) {
+  try {
+    const globs = [...new Set(flats(pattern).map(globOf))];
+    if (globs.length > MAX_FILTERS)
+      throw new UntranslatablePattern(`more than ${MAX_FILTERS} alternatives (groups and | multiply)`);
+    return globs.includes("*") ? { filters: ["*"] } : { filters: globs };
+  } catch (error64) {
+    if (!(error64 instanceof UntranslatablePattern)) throw error64;
+    return { filters: [`${literalPrefix(pattern)}*`], wide: error64.message };
+  }
+}
+var CANDIDATES = [..."0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ._+-"];
+function sampleTerm(t, long) {
+  const count = long ? Math.min(t.max, t.min + 2) : t.min;
+  let one;
+  if (t.kind === "chars") {
+    const allowed = CANDIDATES.filter((c5) => inSet(t.set, c5));
+    one = allowed[long ? Math.min(allowed.length - 1, 7) : 0];
+  } else {
+    const [first] = flatten(t.options);
+    one = first && sampleTerms(first, long);
+  }
+  return one === void 0 ? count === 0 ? "" : void 0 : one.repeat(count);
+}
+function sampleTerms(terms, long) {
+  let out = "";
+  for (const t of terms) {
+    const s2 = sampleTerm(t, long);
+    if (s2 === void 0) return void 0;
+    out += s2;
+  }
+  return out;
+}
+function sampleTags(pattern) {
+  const prefix = literalPrefix(pattern);
+  const common = ["1.2.3", "v1.2.3", "1.2.3-rc1", "v1.2.3-rc1", "1.2.3-rc.1"].flatMap((t) => [
+    t,
+    `${prefix}${t}`
+  ]);
+  let derived2 = [];
+  try {
+    derived2 = flats(pattern).flatMap(
+      (f5) => [false, true].map((long) => sampleTerms(f5.terms, long)).filter((s2) => s2 !== void 0)
+    );
+  } catch (error64) {
+    if (!(error64 instanceof UntranslatablePattern)) throw error64;
+  }
+  return [.../* @__PURE__ */ new Set([...derived2, ...common])].filter((tag) => {
+    try {
+      parseTag(tag, pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+function globRegExp(glob) {
+  let out = "";
+  for (let i5 = 0; i5 < glob.length; i5++) {
+    const c5 = glob[i5];
+    if (c5 === "*" && glob[i5 + 1] === "*") {
+      out += ".*";
+      i5++;
+    } else if (c5 === "*") out += "[^/]*";
+    else if (c5 === "[" && glob.indexOf("]", i5) > i5) {
+      const end = glob.indexOf("]", i5);
+      out += `[${glob.slice(i5 + 1, end).replace(/[\\^\]]/g, "\\$&")}]`;
+      i5 = end;
+    } else if (c5 === "+" || c5 === "?") out += c5;
+    else out += c5.replace(/[.^${}()|[\]\\/]/g, "\\$&");
+  }
+  return new RegExp(`^${out}$`);
+}
+function filterMatches(filters, tag) {
+  let matched = false;
+  for (const f5 of filters)
+    if (f5.startsWith("!")) matched &&= !globRegExp(f5.slice(1)).test(tag);
+    else matched ||= globRegExp(f5).test(tag);
+  return matched;
+}
+
+// src/core/setup/request-workflow-tags.ts
+var TEMPLATE_TAG_FILTERS = [
+  "[0-9]+.[0-9]+.[0-9]+",
+  "[0-9]+.[0-9]+.[0-9]+-rc[0-9]+"
+];
+var PUSH = /^ {2}push:\s*$/;
+var TAGS = /^ {4}tags:\s*$/;
+var ITEM = /^ {6}- /;
+function withTagFilters(text, filters) {
+  const lines = text.split("\n");
+  const on = lines.findIndex((l3) => /^on:\s*$/.test(l3));
+  const push = lines.findIndex((l3, i5) => i5 > on && PUSH.test(l3));
+  const tags = lines.findIndex((l3, i5) => i5 > push && TAGS.test(l3));
+  if (on < 0 || push < 0 || tags < 0 || lines.slice(push + 1, tags).some((l3) => !/^ {4,}/.test(l3)))
+    return text;
+  let end = tags + 1;
+  while (end < lines.length && ITEM.test(lines[end])) end++;
+  lines.splice(tags + 1, end - tags - 1, ...filters.map((f5) => `      - ${JSON.stringify(f5)}`));
+  return lines.join("\n");
+}
+function readInstalledFilter(text) {
+  const lineCounter = new import_yaml3.LineCounter();
+  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  if (doc.errors.length > 0) return void 0;
+  const lineOf = (node2) => {
+    const range2 = node2?.range;
+    return range2 ? lineCounter.linePos(range2[0]).line : 1;
+  };
+  const on = doc.get("on", true);
+  const push = (0, import_yaml3.isMap)(on) ? on.get("push", true) : void 0;
+  const list2 = (key) => {
+    const node2 = (0, import_yaml3.isMap)(push) ? push.get(key, true) : void 0;
+    return (0, import_yaml3.isSeq)(node2) ? { node: node2, items: node2.items.map((i5) => String(i5.value ?? i5)) } : void 0;
+  };
+  const tags = list2("tags");
+  const ignore = list2("tags-ignore");
+  const branchesOnly = !tags && !ignore && (0, import_yaml3.isMap)(push) && (push.has("branches") || push.has("branches-ignore"));
+  const pushed = (0, import_yaml3.isSeq)(on) && on.items.some((i5) => String(i5.value) === "push") || on !== void 0 && (0, import_yaml3.isMap)(on) && on.has("push");
+  return {
+    tags: tags?.items,
+    ignore: ignore?.items,
+    // The list itself, else the `push:` key (or `on:`) the list goes under.
+    line: lineOf(
+      tags?.node ?? ignore?.node ?? ((0, import_yaml3.isMap)(on) ? on.items.find((p3) => String(p3.key?.value) === "push")?.key : void 0) ?? on
+    ),
+    push: pushed && !branchesOnly
+  };
+}
+function tagFilterFinding(repo, pattern, workflowText) {
+  const check2 = `${repo}: ${REQUEST_WORKFLOW_PATH} starts on every tag tags.pattern accepts`;
+  const wanted = tagFilterFor(pattern).filters;
+  const fix = (where) => `in ${REQUEST_WORKFLOW_PATH} of ${repo}, ${where} with:
+        tags:
+${wanted.map((f5) => `          - ${JSON.stringify(f5)}`).join("\n")}
+      (or run \`release-relay init --tag-pattern '${pattern}' --main-dir DIR --force\`)`;
+  const installed = readInstalledFilter(workflowText);
+  if (!installed)
+    return {
+      check: check2,
+      ok: false,
+      problem: "it is not valid YAML",
+      fix: fix("rewrite the file (from the template)")
+    };
+  const starts = (tag) => installed.push && (installed.tags ? filterMatches(installed.tags, tag) : true) && !(installed.ignore && filterMatches(installed.ignore, tag));
+  const missed = sampleTags(pattern).filter((t) => !starts(t));
+  if (missed.length === 0) return { check: check2, ok: true };
+  const shown2 = missed.slice(0, 3).map((t) => JSON.stringify(t));
+  return {
+    check: check2,
+    ok: false,
+    problem: `tag${missed.length > 1 ? "s" : ""} ${shown2.join(", ")} ${missed.length > 1 ? "match" : "matches"} tags.pattern ${pattern} but ${installed.push ? `not on.push.tags ${JSON.stringify(installed.tags ?? [])}${installed.ignore ? ` (tags-ignore ${JSON.stringify(installed.ignore)})` : ""}` : "the workflow has no on.push"}: pushing such a tag requests no release`,
+    fix: fix(
+      installed.tags || installed.ignore ? `replace the list at line ${installed.line}${installed.ignore ? " (and drop tags-ignore)" : ""}` : `add under push: (line ${installed.line})`
+    )
+  };
 }
 
 // src/core/artifacts/checksums.ts
@@ -95825,7 +96282,7 @@ function gpg(home, args, input2) {
       "error",
       (e5) => reject(new ReleaseRelayError("E_INPUT", `cannot run gpg: ${e5.message}`, "install gnupg"))
     );
-    child.on("close", (code) => resolve2({ code: code ?? 1, stdout, stderr }));
+    child.on("close", (code2) => resolve2({ code: code2 ?? 1, stdout, stderr }));
     child.stdin.on("error", () => {
     });
     child.stdin.end(input2 ?? "");
@@ -95936,6 +96393,8 @@ var artifactSchema = external_exports.strictObject({
   name: external_exports.string(),
   kind: external_exports.enum(["binary", "source-archive"]),
   target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
   key: external_exports.string().optional(),
   url: external_exports.string()
 });
@@ -96014,6 +96473,13 @@ async function runDoctor(config2, deps) {
       const actual = branch && await readRepoTree(deps.clientFor?.(repo) ?? deps.github, repo, branch);
       if (actual) {
         const strict = deps.files === "all" || repo === config2.tracking.repo;
+        const workflow = repo === config2.source.repo ? actual.get(REQUEST_WORKFLOW_PATH) : void 0;
+        if (workflow) {
+          const text = await readBlobText(deps.clientFor?.(repo) ?? deps.github, repo, workflow);
+          actual.set(REQUEST_WORKFLOW_PATH, blobSha(withTagFilters(text, TEMPLATE_TAG_FILTERS)));
+          const tags = tagFilterFinding(repo, config2.tags.pattern, text);
+          findings.push(tags.ok || strict ? tags : { ...tags, ok: true, warn: true });
+        }
         findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
       }
     }

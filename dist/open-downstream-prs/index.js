@@ -51142,7 +51142,10 @@ var targetSchema = kebabObject({
   arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
   distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
   runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
+  // The target's artifact is the same file on every architecture (docs, scripts, a jar): compute-hashes
+  // then accepts its bytes being identical to another target's.
+  "architecture-independent": external_exports.boolean().optional()
 });
 var signingSchema = external_exports.discriminatedUnion("method", [
   kebabObject({ method: external_exports.literal("none") }),
@@ -51688,6 +51691,8 @@ var artifactSchema = external_exports.strictObject({
   name: external_exports.string(),
   kind: external_exports.enum(["binary", "source-archive"]),
   target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
   key: external_exports.string().optional(),
   url: external_exports.string()
 });

@@ -50767,7 +50767,10 @@ var targetSchema = kebabObject({
   arch: external_exports.enum(["x86_64", "arm64", "armv7", "i386", "ppc64le", "s390x", "riscv64"]),
   distro: external_exports.string().regex(/^[a-z0-9][a-z0-9._-]*$/).optional(),
   runner: external_exports.string().min(1),
-  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({})
+  env: external_exports.record(external_exports.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), external_exports.string()).default({}),
+  // The target's artifact is the same file on every architecture (docs, scripts, a jar): compute-hashes
+  // then accepts its bytes being identical to another target's.
+  "architecture-independent": external_exports.boolean().optional()
 });
 var signingSchema = external_exports.discriminatedUnion("method", [
   kebabObject({ method: external_exports.literal("none") }),
