@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "../downstream/template.js";
+import { closest } from "../inputs/closest-name.js";
+import { checkDownstreamPlaceholders } from "./downstream-placeholders.js";
 import { environmentNameSchema, PRODUCTION } from "./environment-name.js";
 import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 import { quoted } from "./quoted.js";
@@ -73,6 +75,7 @@ export function checkConfig(config: Config, ctx: Ctx): void {
       message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`,
     });
   checkDownstreamGraph(config.downstream, ctx);
+  checkDownstreamPlaceholders(config, ctx);
   for (const [i, d] of config.downstream.entries()) {
     if (!d.dispatch && d.edits.length === 0)
       ctx.addIssue({
@@ -104,11 +107,14 @@ function checkTagPattern(pattern: string, ctx: Ctx): void {
     return; // already reported by regexSource
   }
   const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
+  // The version is what the group matched; without one a release would take the whole tag for it.
+  if (!/\(\?<version>/.test(pattern)) {
     ctx.addIssue({
       code: "custom",
       path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)',
+      message: hasGroups
+        ? 'named groups present but none is called "version"; name the version part (?<version>...)'
+        : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"',
     });
   }
   if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
@@ -146,10 +152,13 @@ function checkPlaceholders(
 ): void {
   for (const name of findPlaceholders(template)) {
     if (!allowed.includes(name)) {
+      const guess = closest(name, allowed);
       ctx.addIssue({
         code: "custom",
         path,
-        message: `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`,
+        message: guess
+          ? `unknown placeholder {${name}} — did you mean {${guess}}?`
+          : `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`,
       });
     }
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
+import { missingTemplateFile, templateFilePath } from "../template-source.js";
 import { defineUpdater, type UpdateContext } from "./updater.js";
 
 /** Creates a file from its rendered template; the same file is a no-op, a different one is never overwritten. */
@@ -12,9 +13,15 @@ export function templateCreate(existing: string | undefined, rendered: string, f
   );
 }
 
-// The template is a file beside the config when one has that path, the text itself otherwise.
-const rendered = (template: string, { render, templates }: UpdateContext) =>
-  render(templates(template) ?? template, "template");
+// A template that names a file (templateFilePath) is that file beside the config; a missing one is
+// refused, never published as its own name. Any other template is the text itself.
+function rendered(template: string, { render, templates }: UpdateContext): string {
+  const path = templateFilePath(template);
+  if (path === undefined) return render(template, "template");
+  const text = templates(path);
+  if (text === undefined) throw missingTemplateFile(path, "template");
+  return render(text, "template");
+}
 
 export const templateCreateUpdater = defineUpdater({
   kind: "template-create",

@@ -1,0 +1,44 @@
+import type { z } from "zod";
+import { knownPlaceholders, unknownPlaceholders } from "../downstream/edit-placeholders.js";
+import { templateFilePath } from "../downstream/template-source.js";
+import type { Config } from "./schema.js";
+
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+// Every string of an edit is rendered except its kind and when; a template naming a file is read
+// from that file, whose text `release-relay validate` checks.
+function templatedStrings(value: unknown, path: (string | number)[]): [string, (string | number)[]][] {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templatedStrings(v, [...path, i]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => templatedStrings(v, [...path, k]));
+  return [];
+}
+
+/**
+ * Refuses a placeholder that nothing fills in for its downstream, in its edits and its PR's title,
+ * commit message and body, at parse time: a release would otherwise fail on it at the edit, after
+ * the artifacts were published.
+ */
+export function checkDownstreamPlaceholders(config: Config, ctx: Ctx): void {
+  for (const [i, d] of config.downstream.entries()) {
+    const known = knownPlaceholders(config, d);
+    if (!known) continue;
+    const fields: [string, (string | number)[]][] = [
+      [d.pr.title, ["downstream", i, "pr", "title"]],
+      [d.pr.commitMessage, ["downstream", i, "pr", "commit-message"]],
+      ...(d.pr.body ? [[d.pr.body, ["downstream", i, "pr", "body"]] as [string, (string | number)[]]] : []),
+    ];
+    for (const [j, edit] of d.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields.push(...templatedStrings(value, ["downstream", i, "edits", j, kebab(key)]));
+      }
+    for (const [text, path] of fields)
+      for (const message of unknownPlaceholders(text, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
