@@ -13,7 +13,7 @@ import {
   stageEventsFromJobResults,
 } from "../../src/core/ledger/stage-output-events.js";
 import { maskSecrets, parseEnvFile } from "../../src/rehearsal/runner/env-files.js";
-import { expandMatrix, legName } from "../../src/rehearsal/runner/matrix.js";
+import { expandMatrix, legName, legTitle } from "../../src/rehearsal/runner/matrix.js";
 import { filterPattern } from "../../src/rehearsal/runner/triggers.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 
@@ -48,6 +48,14 @@ describe("expandMatrix", () => {
     );
     expect(legs).toHaveLength(2);
     expect(legName("build", legs[0] as Record<string, unknown>)).toBe("build (linux-x86_64)");
+  });
+
+  it("names a leg by its target in progress lines, else as GitHub does", () => {
+    const leg = { target: "linux-x86_64", os: "linux", arch: "x86_64", runner: "ubuntu-24.04" };
+    expect(legName("build", leg)).toBe("build (linux-x86_64, linux, x86_64, ubuntu-24.04)");
+    expect(legTitle("build", leg)).toBe("build (linux-x86_64)");
+    expect(legTitle("test", { os: "linux", node: 22 })).toBe("test (linux, 22)");
+    expect(legTitle("plan", undefined)).toBe("plan");
   });
 
   it("refuses a matrix that is not a mapping or has no legs", () => {

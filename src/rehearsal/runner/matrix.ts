@@ -63,3 +63,12 @@ export function legName(job: string, leg: Leg): string {
   const values = Object.values(leg).filter((v) => typeof v !== "object");
   return values.length ? `${job} (${values.join(", ")})` : job;
 }
+
+/**
+ * How the rehearsal's progress lines name a leg: by its target when the matrix entry has one (the
+ * plan's build legs: `build (linux-x86_64)`), else as GitHub does. GitHub's name lists every value.
+ */
+export function legTitle(job: string, leg: Leg | undefined): string {
+  if (!leg) return job;
+  return typeof leg.target === "string" && leg.target !== "" ? `${job} (${leg.target})` : legName(job, leg);
+}

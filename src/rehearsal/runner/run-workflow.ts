@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { needsStatus, runConclusion } from "./conclusions.js";
 import { type Contexts, evaluateExpression, evaluateToken } from "./expressions.js";
-import { expandMatrix, legName } from "./matrix.js";
+import { expandMatrix, legName, legTitle } from "./matrix.js";
 import { runJob } from "./run-job.js";
 import type { JobRecord, Result, RunnerHost, RunRecord, WorkflowEvent } from "./runner-host.js";
 import type { JobSpec, WorkflowSpec } from "./workflow-file.js";
@@ -202,7 +202,14 @@ async function runJobs(
             strategy: { "fail-fast": false, "job-index": i, "job-total": legs.length },
           },
         }).then((record) => {
-          host.notify({ kind: "job-finished", runId, repo, job: record });
+          host.notify({
+            kind: "job-finished",
+            runId,
+            repo,
+            file: workflow.file,
+            title: legTitle(job.id, leg.matrix),
+            job: record,
+          });
           return record;
         }),
       ),

@@ -59,7 +59,16 @@ export type RunnerNotice =
       };
     }
   | { kind: "job-started"; runId: number; repo: string; job: string; runsOn: string }
-  | { kind: "job-finished"; runId: number; repo: string; job: JobRecord }
+  | {
+      kind: "job-finished";
+      runId: number;
+      repo: string;
+      /** The run's workflow file. */
+      file: string;
+      /** The job as progress lines name it: a matrix leg by its target (see `legTitle`). */
+      title: string;
+      job: JobRecord;
+    }
   | { kind: "run-finished"; run: RunRecord }
   | {
       kind: "environment";
