@@ -1,7 +1,13 @@
+import { basename } from "node:path";
 import type { RehearsalOutcome } from "../rehearsal/rehearsal-outcome.js";
 import type { RunnerNotice } from "../rehearsal/runner/runner-host.js";
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** Which run a line belongs to: its workflow file and run number, as `[release.yml #1002]`. */
+export function runLabel(file: string, runId: number): string {
+  return `[${basename(file)} #${runId}]`;
+}
 
 /** One progress line per run, job and phase, as the rehearsal goes. */
 export function progressLine(n: RunnerNotice | { kind: "phase"; text: string }): string | undefined {
@@ -9,12 +15,12 @@ export function progressLine(n: RunnerNotice | { kind: "phase"; text: string }):
     case "phase":
       return `• ${n.text}`;
     case "run-started":
-      return `▶ ${n.run.repo} · ${n.run.workflow} (on ${n.run.event}) · run ${n.run.id}`;
+      return `▶ ${runLabel(n.run.file, n.run.id)} ${n.run.repo} · ${n.run.workflow} (on ${n.run.event})`;
     case "environment":
       return `    environment ${n.environment} for ${n.job}: ${n.approvedBy}`;
     case "job-finished": {
       const mark = n.job.result === "success" ? "✓" : n.job.result === "skipped" ? "–" : "✗";
-      const line = `  ${mark} ${n.job.name}${n.job.runsOn ? ` [${n.job.runsOn}]` : ""} ${n.job.result === "skipped" ? "skipped" : seconds(n.job.durationMs)}`;
+      const line = `  ${mark} ${runLabel(n.file, n.runId)} ${n.title}${n.job.runsOn ? ` on ${n.job.runsOn}` : ""} ${n.job.result === "skipped" ? "skipped" : seconds(n.job.durationMs)}`;
       const errors = n.job.steps
         .filter((s) => s.outcome === "failure")
         .map(
@@ -28,8 +34,11 @@ export function progressLine(n: RunnerNotice | { kind: "phase"; text: string }):
   }
 }
 
-/** The end of a rehearsal: tracking issue, PR diffs, bucket, verify, API calls, where things are. */
-export function finalReport(o: RehearsalOutcome, dir: string): string {
+/**
+ * The end of a rehearsal: tracking issue, PR diffs, bucket, verify, API calls, where things are.
+ * `kept`: the world stays in `dir` (`--keep`); else it is a temporary one, removed after this report.
+ */
+export function finalReport(o: RehearsalOutcome, dir: string, kept: boolean): string {
   const s = o.summary;
   const routes = Object.entries(s.apiCalls.byRoute)
     .sort((a, b) => b[1] - a[1])
@@ -67,8 +76,14 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
       : []),
     ...(failed.length ? ["  failed jobs:", ...failed.map((f) => `    ✗ ${f}`)] : []),
     "",
-    `Dashboard: ${dir}/dashboard.html`,
-    `World:     ${dir} (repos/, artifacts/, tracking-issue.md, summary.json)`,
+    ...(kept
+      ? [
+          `Dashboard: ${dir}/dashboard.html`,
+          `World:     ${dir} (repos/, artifacts/, tracking-issue.md, summary.json, each job's log in actions/runs/RUN/JOB/job.log)`,
+        ]
+      : [
+          `World:     removed (it was a temporary one, ${dir}); to keep it, with the dashboard and each job's log, rehearse with --keep DIR`,
+        ]),
     s.yanked !== undefined
       ? s.yanked
         ? `⛔ ${s.version} yanked: open PRs closed, merged ones reverted by PR, objects moved under yanked/.`
@@ -77,7 +92,11 @@ export function finalReport(o: RehearsalOutcome, dir: string): string {
         ? s.environment
           ? `✅ ${s.version} released to ${s.environment}: every stage done, every downstream dry-run (nothing proposed), artifacts verified.`
           : `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
-        : `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`,
+        : s.waitingForMerges
+          ? `⏸ ${s.version} waiting for merges, as --no-merge asks: every stage done, artifacts verified, every release PR open with its CI passed.`
+          : kept
+            ? `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`
+            : `❌ ${s.version} did not complete: the failing steps' logs are above. Rehearse with --keep DIR to keep the world, then rerun what failed with --resume --keep DIR.`,
   ].join("\n");
 }
 

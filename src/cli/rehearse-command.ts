@@ -42,7 +42,8 @@ function parseRevocation(text: string): Revocation {
 /**
  * `release-relay rehearse`: a whole release of the example project on this machine (emulated
  * GitHub, local S3, the real workflow files and actions), then what happened. Exit 1 if the
- * release did not complete.
+ * release did not complete (with --no-merge: did not reach its release PRs' merges); 130 when
+ * interrupted. A world not kept with --keep is removed at the end, whatever happened.
  */
 export const rehearseCommand = defineCommand({
   name: "rehearse",
@@ -76,13 +77,21 @@ export const rehearseCommand = defineCommand({
       value: "NAME",
       description: "release into one of the example's environments, by hand instead of a tag push",
     },
-    keep: { type: "string", value: "DIR", description: "keep the whole world in DIR (else a temporary one)" },
+    keep: {
+      type: "string",
+      value: "DIR",
+      description: "keep the whole world in DIR (else a temporary one, removed at the end)",
+    },
     example: {
       type: "string",
       value: "DIR",
       description: "rehearse another example laid out like examples/cachet/",
     },
-    "no-merge": { type: "boolean", default: false, description: "stop with the PRs open" },
+    "no-merge": {
+      type: "boolean",
+      default: false,
+      description: "stop with the release PRs open, waiting for merges (exit 0 when all before succeeded)",
+    },
     yank: {
       type: "string",
       value: "REASON",
@@ -149,43 +158,68 @@ export const rehearseCommand = defineCommand({
         `--merge-method ${mergeMethod} is not one of GitHub's merge methods`,
         "use --merge-method merge, squash or rebase",
       );
-    const dir = values.keep ? resolve(values.keep) : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
     const rate = number(values.faults, "faults", 0, 0.5);
+    const seed = number(values.seed, "seed", 0, 2 ** 31) ?? 1;
     const crashAfter = number(values["crash-after"], "crash-after", 1, 100_000);
+    const revoke = (values.revoke ?? []).map(parseRevocation);
     // Loaded when used: the workflow parser it needs loads only from the bundle, not from the sources.
-    const { rehearse } = await import("../rehearsal/rehearse.js");
-    const outcome = await rehearse({
-      exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
-      dir,
-      ...(values.version ? { version: values.version } : {}),
-      rc: values.rc,
-      ...(rate ? { faults: { rate, seed: number(values.seed, "seed", 0, 2 ** 31) ?? 1 } } : {}),
-      ...(crashAfter ? { crashAfter } : {}),
-      resume: values.resume,
-      requireApproval: values["require-approval"],
-      ...(values.environment ? { environment: values.environment } : {}),
-      merge: !values["no-merge"],
-      ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
-      revoke: (values.revoke ?? []).map(parseRevocation),
-      ...(attack ? { attack } : {}),
-      mergeMethod,
-      forkPr: values["fork-pr"],
-      triggerTwice: values["trigger-twice"],
-      onNotice: (n) => {
-        if (values.json)
-          out(
-            JSON.stringify(
-              n.kind === "run-finished" ? { kind: n.kind, run: { ...n.run, jobs: undefined } } : n,
-            ),
-          );
-        else {
-          const line = progressLine(n);
-          if (line) out(line);
-        }
-      },
-    });
+    const { rehearse, discardWorld, stopRehearsalProcesses } = await import("../rehearsal/rehearse.js");
+    // Every argument is checked above, before any world exists: a refused one leaves nothing behind.
+    const kept = values.keep !== undefined;
+    const dir = kept
+      ? resolve(values.keep as string)
+      : mkdtempSync(join(tmpdir(), "release-relay-rehearsal-"));
+    // Interrupted (Ctrl-C): the steps still running are stopped and a world not asked for is removed.
+    const interrupted = () => {
+      stopRehearsalProcesses();
+      if (!kept) discardWorld(dir);
+      process.stderr.write(
+        `release-relay rehearse: interrupted${kept ? `; the world is kept in ${dir}` : ", the temporary world removed"}\n`,
+      );
+      process.exit(130);
+    };
+    process.once("SIGINT", interrupted);
+    let outcome: Awaited<ReturnType<typeof rehearse>>;
+    try {
+      outcome = await rehearse({
+        exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
+        dir,
+        ...(values.version ? { version: values.version } : {}),
+        rc: values.rc,
+        ...(rate ? { faults: { rate, seed } } : {}),
+        ...(crashAfter ? { crashAfter } : {}),
+        resume: values.resume,
+        requireApproval: values["require-approval"],
+        ...(values.environment ? { environment: values.environment } : {}),
+        merge: !values["no-merge"],
+        ...(values.yank !== undefined ? { yank: { reason: values.yank, dryRun: values["dry-run"] } } : {}),
+        revoke,
+        ...(attack ? { attack } : {}),
+        mergeMethod,
+        forkPr: values["fork-pr"],
+        triggerTwice: values["trigger-twice"],
+        onNotice: (n) => {
+          if (values.json)
+            out(
+              JSON.stringify(
+                n.kind === "run-finished" ? { kind: n.kind, run: { ...n.run, jobs: undefined } } : n,
+              ),
+            );
+          else {
+            const line = progressLine(n);
+            if (line) out(line);
+          }
+        },
+      });
+    } finally {
+      process.off("SIGINT", interrupted);
+      // A world not asked for is removed however the rehearsal ended (the report says so).
+      if (!kept) discardWorld(dir);
+    }
     out(
-      values.json ? JSON.stringify({ kind: "summary", summary: outcome.summary }) : finalReport(outcome, dir),
+      values.json
+        ? JSON.stringify({ kind: "summary", summary: outcome.summary })
+        : finalReport(outcome, dir, kept),
     );
     const judged = outcome.summary.attack;
     if (judged) {
@@ -197,6 +231,8 @@ export const rehearseCommand = defineCommand({
       return held ? 0 : 1;
     }
     if (values.yank !== undefined) return values["dry-run"] || outcome.summary.yanked ? 0 : 1;
+    // --no-merge stops where people would merge: reaching that point is its success.
+    if (values["no-merge"]) return outcome.summary.completed || outcome.summary.waitingForMerges ? 0 : 1;
     return outcome.summary.completed ? 0 : 1;
   },
 });

@@ -8,7 +8,7 @@ import { ledgerKey } from "../core/config/environment.js";
 import { dashboardContext } from "../core/dashboard/context.js";
 import { renderDashboardHtml } from "../core/dashboard/html.js";
 import { renderDashboard } from "../core/dashboard/markdown.js";
-import { isComplete } from "../core/ledger/completion.js";
+import { isComplete, waitingForMerges } from "../core/ledger/completion.js";
 import type { ReleaseState } from "../core/ledger/release-state.js";
 import { yankDone } from "../core/yank/yank-plan.js";
 import { readRelease } from "../steps/read-release.js";
@@ -28,6 +28,8 @@ export interface RehearsalSummary {
   /** The environment released to; absent for production. */
   environment?: string;
   completed: boolean;
+  /** Not completed only because release PRs wait to be merged (what `--no-merge` leaves), artifacts verified. */
+  waitingForMerges: boolean;
   /** Present once the release was yanked: whether every part of the yank is done. */
   yanked?: boolean;
   trackingIssue: { repo: string; number: number; url: string } | null;
@@ -183,6 +185,8 @@ export async function collectOutcome(input: {
     version,
     ...(config.environment ? { environment: config.environment } : {}),
     completed: isComplete(state, ctx.expected) && verify.ok,
+    waitingForMerges:
+      !isComplete(state, ctx.expected) && !state.yanked && waitingForMerges(state, ctx.expected) && verify.ok,
     ...(state.yanked
       ? {
           yanked: yankDone(

@@ -108,7 +108,6 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       `${options.dir} is not empty`,
       "give --keep a new directory, or add --resume to rerun that world",
     );
-  mkdirSync(options.dir, { recursive: true });
   const kept: WorldFile | undefined = options.resume
     ? JSON.parse(readFileSync(worldFile, "utf8"))
     : undefined;
@@ -118,6 +117,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
   const project: ExampleProject = { ...example, config: applyEnvironment(example.config, environment) };
   const version = kept?.version ?? options.version ?? defaultVersion(options.exampleDir, options.rc ?? false);
   parseVersion(version);
+  // Only once everything asked is known good: a refused rehearsal leaves no directory behind.
+  mkdirSync(options.dir, { recursive: true });
   const credentials = kept?.credentials ?? newCredentials();
 
   const emulator = new GitHubEmulator({ dir: options.dir });
@@ -339,5 +340,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
 
 /** Removes a world directory that was not asked to be kept. */
 export function discardWorld(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
+  // Retried: a git process stopped a moment ago may still be letting go of a file.
+  rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
+
+/** Stops what an interrupted rehearsal still runs on this machine: the steps' processes. */
+export { stopStepProcesses as stopRehearsalProcesses } from "./runner/step-process.js";

@@ -39,3 +39,28 @@ export function isComplete(state: ReleaseState, expected: readonly DownstreamExp
     )
   );
 }
+
+/**
+ * Only people's merges are left: every stage done, and every downstream done or holding an open
+ * release PR whose CI passed (what comes after its merge, the merge report and an image built from
+ * the merged branch, is not awaited yet).
+ */
+export function waitingForMerges(state: ReleaseState, expected: readonly DownstreamExpectation[]): boolean {
+  return (
+    STAGES.every((s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped") &&
+    expected.every((x) => {
+      const d = state.downstream.find((s) => s.name === x.name);
+      if (downstreamDone(d, x)) return true;
+      return (
+        d !== undefined &&
+        x.mode === "pr" &&
+        !x.dispatch &&
+        d.pr !== undefined &&
+        !d.closed &&
+        !d.error &&
+        d.ci === "success" &&
+        d.image?.status !== "failed"
+      );
+    })
+  );
+}

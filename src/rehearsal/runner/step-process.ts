@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { maskSecrets, parseEnvFile } from "./env-files.js";
@@ -29,6 +29,14 @@ export interface StepProcess {
   stop?: () => boolean;
 }
 
+// Every step process still running: an interrupted rehearsal stops them before it removes its world.
+const running = new Set<ChildProcess>();
+
+/** Kills every step process still running (the rehearsal was interrupted). */
+export function stopStepProcesses(): void {
+  for (const child of running) child.kill("SIGKILL");
+}
+
 /**
  * Runs one step as the Actions runner does: the GITHUB_* command files, `::add-mask::` and
  * `::error::` workflow commands on stdout, secrets masked in the log, killed on timeout.
@@ -46,6 +54,7 @@ export async function runStepProcess(step: StepProcess): Promise<StepProcessResu
     env: { ...step.env, ...files, GITHUB_STEP_SUMMARY: step.summaryFile, GITHUB_EVENT_PATH: step.eventFile },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   const errors: string[] = [];
   let log = "";
   let pending = "";
@@ -83,6 +92,7 @@ export async function runStepProcess(step: StepProcess): Promise<StepProcessResu
     });
     child.on("close", (code) => resolve(code ?? 1));
   });
+  running.delete(child);
   clearTimeout(timer);
   clearInterval(poll);
   if (pending) onLine(pending);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isComplete } from "../../../src/core/ledger/completion.js";
+import { isComplete, waitingForMerges } from "../../../src/core/ledger/completion.js";
 import { type LedgerEvent, STAGES } from "../../../src/core/ledger/events.js";
 import { deriveState, stagesToRerun } from "../../../src/core/ledger/release-state.js";
 import { valkeyExpectations as expected, valkeyReleaseEvents } from "../../support/release-events.js";
@@ -112,6 +112,21 @@ describe("deriveState", () => {
     );
     const dryRun = expected.map((x) => (x.name === "container" ? { ...x, mode: "dry-run" as const } : x));
     expect(isComplete(deriveState(all.filter((e) => e.id !== "report:container:image")), dryRun)).toBe(true);
+  });
+
+  it("waits only for merges when every stage is done and every PR is open with its CI passed", () => {
+    const all = valkeyReleaseEvents();
+    const unmerged = all.filter(
+      (e) => !/^report:\w+:merged$/.test(e.id) && e.id !== "report:container:image",
+    );
+    expect(isComplete(deriveState(unmerged), expected)).toBe(false);
+    expect(waitingForMerges(deriveState(unmerged), expected)).toBe(true);
+    // A PR whose CI has not passed, or a stage not done, is more than a merge away.
+    expect(
+      waitingForMerges(deriveState(unmerged.filter((e) => e.id !== "report:hashes:ci:success")), expected),
+    ).toBe(false);
+    const noBuild = unmerged.filter((e) => !(e.type === "stage" && e.stage === "build"));
+    expect(waitingForMerges(deriveState(noBuild), expected)).toBe(false);
   });
 });
 
