@@ -1,7 +1,8 @@
+import { checkTemplateFiles } from "../steps/validate-config.js";
 import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
 import { defineCommand } from "./command-line/command.js";
 
-/** `release-relay validate [CONFIG]`: every problem of a config at once, or a short description. */
+/** `release-relay validate [CONFIG]`: every problem of a config and its template files at once, or a short description. */
 export const validateCommand = defineCommand({
   name: "validate",
   summary: "check a release-relay.yml and print what it releases",
@@ -11,6 +12,7 @@ export const validateCommand = defineCommand({
   run: async ({ values }, out) => {
     const path = values.config as string;
     const config = await readCommandConfig(path);
+    checkTemplateFiles(config, path);
     out(`${path}: valid`);
     out(`  project ${config.project} from ${config.source.repo}, tags ${config.tags.pattern}`);
     out(

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { parseConfig } from "../../../src/core/config/parse.js";
+import { templateFileProblems } from "../../../src/core/config/template-files.js";
 import { knownPlaceholders, unknownPlaceholders } from "../../../src/core/downstream/edit-placeholders.js";
 import { templateFilePath } from "../../../src/core/downstream/template-source.js";
 import { closest, editDistance } from "../../../src/core/inputs/closest-name.js";
@@ -107,6 +108,18 @@ describe("template files", () => {
     expect(templateFilePath("Released {version}.md")).toBeUndefined();
     expect(templateFilePath("first line\nsecond.md")).toBeUndefined();
     expect(templateFilePath("Release 8.0")).toBeUndefined();
+  });
+
+  it("reports a missing file and a file's unknown placeholders, at the edit's config path", () => {
+    const config = parseConfig(exampleText);
+    expect(templateFileProblems(config, () => undefined)).toEqual([
+      'downstream[2].edits[0].template: template file "templates/website-release.md" does not exist beside release-relay.yml; add it, correct the path, or write the template\'s text inline',
+    ]);
+    expect(templateFileProblems(config, () => "{#distros}{distro}{/distros} {container.tags} {dat}")).toEqual(
+      [
+        "downstream[2].edits[0].template (templates/website-release.md): unknown placeholder {dat} — did you mean {date}?",
+      ],
+    );
   });
 });
 
