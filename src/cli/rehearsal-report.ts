@@ -96,7 +96,7 @@ export function finalReport(o: RehearsalOutcome, dir: string, kept: boolean): st
           ? `⏸ ${s.version} waiting for merges, as --no-merge asks: every stage done, artifacts verified, every release PR open with its CI passed.`
           : kept
             ? `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`
-            : `❌ ${s.version} did not complete: the failing steps' logs are above. Rehearse with --keep DIR to keep the world, then rerun what failed with --resume --keep DIR.`,
+            : `❌ ${s.version} did not complete: what failed is above, with each failed step's last lines. To keep the world and every job's log, rehearse with --keep DIR; then rerun what failed with --resume --keep DIR.`,
   ].join("\n");
 }
 

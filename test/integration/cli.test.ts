@@ -1,7 +1,7 @@
 // `release-relay` as a user runs it (bin/release-relay.js over the bundle): --version, every
 // command's --help, and wrong invocations answered in the tool's own words.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -14,11 +14,18 @@ const cwd = mkdtempSync(join(tmpdir(), "release-relay-cli-"));
 const example = join(root, "examples/cachet/release-relay.yml");
 
 function run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runIn({}, ...args);
+}
+
+function runIn(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd, env: { ...process.env, GITHUB_TOKEN: "" } },
+      { cwd, env: { ...process.env, GITHUB_TOKEN: "", ...env } },
       (e, stdout, stderr) =>
         done({ code: e ? (typeof e.code === "number" ? e.code : 1) : 0, stdout, stderr }),
     );
@@ -91,6 +98,27 @@ describe("release-relay", () => {
       expect(code).toBe(0);
       expect(stdout).toContain(`${example}: valid`);
       expect(stdout).toContain("project cachet from cachet-io/cachet");
+    }
+  });
+
+  it("rehearse refuses a wrong argument before its world exists: nothing is left in the temp dir", async () => {
+    const temp = mkdtempSync(join(tmpdir(), "release-relay-rehearse-refused-"));
+    for (const [args, problem] of [
+      [["--attack", "nope"], "nope"],
+      [["--faults", "2"], "--faults 2 is not a number from 0 to 0.5"],
+      [["--revoke", "everything"], "--revoke everything is not TOKEN:OWNER/REPO:PERMISSION"],
+      [
+        ["--merge-method", "fast-forward"],
+        "--merge-method fast-forward is not one of GitHub's merge methods",
+      ],
+      [["--attack", "forged-commit", "--faults", "0.1"], "--attack is judged on a plain production release"],
+      [["--version", "not-a-version"], "not-a-version"],
+      [["--environment", "nowhere"], "nowhere"],
+    ] as const) {
+      const refused = await runIn({ TMPDIR: temp }, "rehearse", ...args);
+      expect(refused.code, refused.stderr).toBe(1);
+      expect(refused.stderr).toContain(problem);
+      expect(readdirSync(temp)).toEqual([]);
     }
   });
 });
