@@ -1,8 +1,8 @@
 // The whole release of the example project, through the real workflow files, as
 // `npx release-relay rehearse` runs it; each world is kept and judged from its files.
 
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,6 +18,7 @@ import {
   runRehearse,
 } from "../support/rehearsal-checks.js";
 import { readState, readSummary } from "../support/rehearsal-world.js";
+import { spawnCollect } from "../support/spawn-collect.js";
 import { hasTool } from "../support/tools.js";
 
 const ready = rehearsalSuite();
@@ -123,6 +124,58 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
     const run = await runRehearse(["--keep", dir]);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/is not empty — give --keep a new directory/);
+  });
+});
+
+describe.skipIf(!ready)("release-relay rehearse without --keep", { timeout: 300_000 }, () => {
+  it("--no-merge stops at the merges with exit 0, names each job's run and target, and removes its world", async () => {
+    const temp = mkdtempSync(join(tmpdir(), "rehearsal-temp-"));
+    try {
+      const run = await spawnCollect(process.execPath, [cli, "rehearse", "--no-merge"], {
+        env: { ...process.env, TMPDIR: temp },
+      });
+      expect(run.code, `${run.stderr}\n${run.stdout.slice(-3000)}`).toBe(0);
+      expect(run.stdout).toMatch(/^⏸ 1\.2\.1 waiting for merges, as --no-merge asks/m);
+      // Each job line says which run it belongs to; a build leg is named by its target alone.
+      expect(run.stdout).toMatch(/^ {2}✓ \[release\.yml #\d+\] build \(linux-x86_64\) on \S+ [\d.]+s$/m);
+      expect(run.stdout).toMatch(/^ {2}✓ \[ci\.yml #\d+\] check on /m);
+      expect(run.stdout).toMatch(/^▶ \[release\.yml #\d+\] cachet-io\/cachet-release-automation · release/m);
+      expect(run.stdout).toContain("World:     removed");
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  it("interrupted (SIGINT): stops its steps, removes its world and exits 130", async () => {
+    const temp = mkdtempSync(join(tmpdir(), "rehearsal-temp-"));
+    try {
+      const child = spawn(process.execPath, [cli, "rehearse"], {
+        env: { ...process.env, TMPDIR: temp },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stderr.on("data", (d) => {
+        stderr += d;
+      });
+      const code = await new Promise<number | null>((resolve) => {
+        child.stdout.on("data", (d) => {
+          stdout += d;
+          // In the middle of the release run, while its steps run.
+          if (!child.killed && /\[release\.yml #\d+\] doctor/.test(stdout)) child.kill("SIGINT");
+        });
+        child.on("close", resolve);
+      });
+      expect(code, stderr).toBe(130);
+      expect(stderr).toContain("interrupted, the temporary world removed");
+      expect(readdirSync(temp)).toEqual([]);
+      // No step process of that world is left running.
+      const left = spawnSync("ps", ["-eo", "args"], { encoding: "utf8" }).stdout;
+      expect(left.split("\n").filter((l) => l.includes(temp))).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+    }
   });
 });
 
