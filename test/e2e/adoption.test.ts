@@ -88,7 +88,7 @@ describe("release-relay installed from its tarball", () => {
   }, 120_000);
 
   it("ships what runs and nothing of the clone (tests, sources, benchmarks, dependencies)", () => {
-    const top = [...new Set(packed.files.map((f) => f.path.split("/")[0]))].sort();
+    const top = [...new Set(packed.files.map((f) => f.path.split("/")[0] as string))].sort();
     expect(top.filter((name) => !SHIPPED.includes(name))).toEqual([]);
     for (const needed of ["bin/release-relay.js", "dist/cli/index.js", "examples/cachet/release-relay.yml"])
       expect(packed.files.map((f) => f.path)).toContain(needed);
@@ -107,13 +107,13 @@ describe("release-relay installed from its tarball", () => {
   it("answers --help for every command its own --help lists", async () => {
     const list = await relay("--help");
     expect(list.code).toBe(0);
-    const names = [...list.stdout.matchAll(/^ {2}([a-z][a-z0-9-]*) {2,}/gm)].map((m) => m[1]);
+    const names = [...list.stdout.matchAll(/^ {2}([a-z][a-z0-9-]*) {2,}/gm)].map((m) => m[1] as string);
     expect(names).toEqual(COMMANDS.map((c) => c.name));
-    const helps = await Promise.all(names.map((name) => relay(name, "--help")));
-    names.forEach((name, i) => {
-      expect(helps[i].code, name).toBe(0);
-      expect(helps[i].stdout, name).toContain(`Usage: release-relay ${name}`);
-    });
+    const helps = await Promise.all(names.map(async (name) => ({ name, ...(await relay(name, "--help")) })));
+    for (const help of helps) {
+      expect(help.code, help.name).toBe(0);
+      expect(help.stdout, help.name).toContain(`Usage: release-relay ${help.name}`);
+    }
   });
 
   it("inits a made-up project into empty repos; validate and plan accept what it wrote", async () => {
