@@ -3,11 +3,11 @@
 // version, every command's --help, init for a made-up project into empty repos, and validate and
 // plan on the config init wrote.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/main.js";
 
 const exec = promisify(execFile);
@@ -47,6 +47,7 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
   return env;
 }
 
+let work = "";
 let installDir = "";
 let env: NodeJS.ProcessEnv = {};
 let packed: { size: number; files: { path: string }[] } = { size: 0, files: [] };
@@ -67,7 +68,7 @@ async function relay(...args: string[]) {
 
 describe("release-relay installed from its tarball", () => {
   beforeAll(async () => {
-    const work = mkdtempSync(join(realpathSync(tmpdir()), "release-relay-adoption-"));
+    work = mkdtempSync(join(realpathSync(tmpdir()), "release-relay-adoption-"));
     expect(outsideRepo(work)).toBe(true);
     const home = join(work, "home");
     mkdirSync(home);
@@ -86,6 +87,11 @@ describe("release-relay installed from its tarball", () => {
       env,
     });
   }, 120_000);
+
+  // The tarball and the installed package are 40 MB a run.
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
 
   it("ships what runs and nothing of the clone (tests, sources, benchmarks, dependencies)", () => {
     const top = [...new Set(packed.files.map((f) => f.path.split("/")[0] as string))].sort();
@@ -117,7 +123,7 @@ describe("release-relay installed from its tarball", () => {
   });
 
   it("inits a made-up project into empty repos; validate and plan accept what it wrote", async () => {
-    const repos = mkdtempSync(join(realpathSync(tmpdir()), "release-relay-adoption-repos-"));
+    const repos = join(work, "repos");
     for (const repo of ["main", "automation", "hashes"])
       await exec("git", ["init", "-q", join(repos, repo)], { env });
     const init = await relay(
