@@ -50261,20 +50261,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text2 = JSON.stringify(value) ?? String(value);
-  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -50303,6 +50290,21 @@ function editDistance(a, b) {
     }
   }
   return row[b.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text2 = JSON.stringify(value) ?? String(value);
+  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -50535,254 +50537,9 @@ function renderTemplate(template, values, where) {
   return render(nodes, []);
 }
 
-// src/core/config/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
-      found.repositories.push(name2);
-  }
-  return out;
-}
-
-// src/core/config/quoted.ts
-var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-
-// src/core/config/checks.ts
-function checkConfig(config2, ctx) {
-  checkTagPattern(config2.tags.pattern, ctx);
-  checkArtifactTemplate(config2.build, ctx);
-  if (config2.source.archive)
-    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
-  if (config2.source.releaseNotes)
-    checkPlaceholders(
-      config2.source.releaseNotes,
-      [...VERSION_PLACEHOLDERS, "tag"],
-      ["source", "release-notes"],
-      ctx
-    );
-  for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
-    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
-  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
-  for (const [name2, env] of Object.entries(config2.environments ?? {})) {
-    const named = environmentNameSchema.safeParse(name2);
-    if (!named.success || name2 === PRODUCTION)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name2],
-        message: name2 === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
-      });
-    const movesObjects = env.upload.bucket !== void 0 || env.upload.prefix !== void 0;
-    if (movesObjects && config2.upload.publicUrl && !env.upload.publicUrl)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name2, "upload", "public-url"],
-        message: `give the public address of ${name2}'s objects: upload.public-url would link its files to production's`
-      });
-    if (env.tracking.title === config2.tracking.title)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name2, "tracking", "title"],
-        message: `must differ from tracking.title: ${name2}'s releases would write to production's tracking issues`
-      });
-    if (env.tracking.title)
-      checkPlaceholders(
-        env.tracking.title,
-        VERSION_PLACEHOLDERS,
-        ["environments", name2, "tracking", "title"],
-        ctx
-      );
-  }
-  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
-    ctx.addIssue({
-      code: "custom",
-      path: ["tracking", "review-ping", "notify"],
-      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
-    });
-  const owners = installationsOf(config2).map((i) => i.owner);
-  if (owners.length > MAX_INSTALLATIONS)
-    ctx.addIssue({
-      code: "custom",
-      path: ["downstream"],
-      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
-    });
-  checkDownstreamGraph(config2.downstream, ctx);
-  for (const [i, d] of config2.downstream.entries()) {
-    if (!d.dispatch && d.edits.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "edits"],
-        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
-      });
-    if (d.dispatch && d.edits.length > 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "edits"],
-        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
-      });
-    if (d.dispatch && d.mode === "push")
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "mode"],
-        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
-      });
-  }
-  checkNoExpressions(config2, [], ctx);
-}
-function checkTagPattern(pattern, ctx) {
-  let re;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    return;
-  }
-  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)'
-    });
-  }
-  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
-    });
-  }
-}
-function checkNoExpressions(node2, path, ctx) {
-  if (typeof node2 === "string") {
-    if (node2.includes("${{"))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
-      });
-  } else if (Array.isArray(node2)) {
-    for (const [i, v] of node2.entries()) checkNoExpressions(v, [...path, i], ctx);
-  } else if (node2 && typeof node2 === "object")
-    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
-}
-function checkPlaceholders(template, allowed, path, ctx) {
-  for (const name2 of findPlaceholders(template)) {
-    if (!allowed.includes(name2)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name2}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
-      });
-    }
-  }
-}
-function checkArtifactTemplate(build, ctx) {
-  checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
-  if (!build.artifact.includes("{version}")) {
-    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  build.targets.forEach((t, i) => {
-    const id2 = [t.os, t.arch, t.distro ?? ""].join("/");
-    const prev = seen.get(id2);
-    if (prev !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "targets", i],
-        message: `duplicates build.targets[${prev}] (${id2})`
-      });
-    }
-    seen.set(id2, i);
-  });
-  const names = /* @__PURE__ */ new Map();
-  build.targets.forEach((t, i) => {
-    const name2 = build.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
-    const prev = names.get(name2);
-    if (prev !== void 0 && seen.size === build.targets.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "artifact"],
-        message: `targets ${prev} and ${i} would both produce ${quoted(name2)}; add {os}, {arch} or {distro}`
-      });
-    }
-    names.set(name2, i);
-  });
-}
-function checkDownstreamGraph(downstream, ctx) {
-  const index = /* @__PURE__ */ new Map();
-  downstream.forEach((d, i) => {
-    if (index.has(d.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "name"],
-        message: `name ${quoted(d.name)} is used twice`
-      });
-    }
-    index.set(d.name, i);
-  });
-  downstream.forEach((d, i) => {
-    d.after.forEach((dep, j) => {
-      if (!index.has(dep) || dep === d.name) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["downstream", i, "after", j],
-          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n) => n !== d.name).join(", ") || "(none)"}`
-        });
-      }
-    });
-  });
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (name2, trail) => {
-    if (state.get(name2) === "done") return null;
-    if (state.get(name2) === "visiting") return [...trail, name2];
-    state.set(name2, "visiting");
-    const node2 = downstream[index.get(name2) ?? -1];
-    for (const dep of node2?.after ?? []) {
-      if (!index.has(dep) || dep === name2) continue;
-      const cycle = visit2(dep, [...trail, name2]);
-      if (cycle) return cycle;
-    }
-    state.set(name2, "done");
-    return null;
-  };
-  for (const d of downstream) {
-    const cycle = visit2(d.name, []);
-    if (cycle) {
-      const start = cycle.indexOf(cycle.at(-1));
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", index.get(d.name) ?? 0, "after"],
-        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
-      });
-      return;
-    }
-  }
-}
-
-// src/core/config/earlier-keys.ts
-var DOWNSTREAM_KEYS = { "report-back": "reports" };
-var SENDER_KEYS = { "downstream-status": "downstream-report" };
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function renamed(o, keys) {
-  if (!isRecord(o)) return o;
-  const out = {};
-  for (const [key, value] of Object.entries(o)) {
-    const today = keys[key];
-    out[today !== void 0 && !(today in o) ? today : key] = value;
-  }
-  return out;
-}
-function withTodaysKeys(raw) {
-  if (!isRecord(raw)) return raw;
-  return {
-    ...raw,
-    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
-    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
-  };
+// src/core/downstream/release-branch.ts
+function releaseBranch(version2, downstream) {
+  return `release-relay/${version2}/${downstream}`;
 }
 
 // src/core/downstream/updaters/text-lines.ts
@@ -51058,6 +50815,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -51067,7 +50837,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text2 = templates(path);
+  if (text2 === void 0) throw missingTemplateFile(path, "template");
+  return render(text2, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {
@@ -51113,6 +50889,9 @@ var updaters = [
 ];
 var updaterSchemas = updaters.map((u) => u.schema);
 var byKind = new Map(updaters.map((u) => [u.kind, u]));
+
+// src/core/config/quoted.ts
+var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 
 // src/core/config/schema.ts
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
@@ -51280,6 +51059,728 @@ var configFieldsSchema = kebabObject({
     })
   ).optional()
 });
+
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+var CHECK_RUN_PASSED = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
+function checkRunState(status, conclusion) {
+  if (status !== "completed") return "pending";
+  return conclusion && CHECK_RUN_PASSED.has(conclusion) ? "passed" : "failed";
+}
+function commitStatusState(state) {
+  return state === "success" ? "passed" : state === "pending" ? "pending" : "failed";
+}
+function isCheckOfRun(check2, runUrl) {
+  if (!runUrl) return false;
+  const prefix = `${runUrl.replace(/\/+$/, "")}/job/`;
+  return [check2.detailsUrl, check2.url].some((u) => u?.startsWith(prefix));
+}
+function judgeSourceChecks(required2, observed, ownRunUrl) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const check2 of observed) if (!latest.has(check2.name)) latest.set(check2.name, check2);
+  for (const [name2, check2] of latest) if (isCheckOfRun(check2, ownRunUrl)) latest.delete(name2);
+  const considered = required2 === "all" ? [...latest.values()] : required2.flatMap((name2) => {
+    const check2 = latest.get(name2);
+    return check2 ? [check2] : [];
+  });
+  const missing = required2 === "all" ? latest.size === 0 ? ["any check"] : [] : required2.filter((name2) => !latest.has(name2));
+  const of = (state) => considered.filter((c) => c.state === state);
+  const failed = of("failed");
+  const pending = of("pending");
+  return {
+    // A failed check will not turn green by waiting; pending and missing ones may.
+    verdict: failed.length > 0 ? "failed" : pending.length > 0 || missing.length > 0 ? "pending" : "passed",
+    passed: of("passed"),
+    failed,
+    pending,
+    missing
+  };
+}
+function notGreenChecks(v) {
+  return [
+    ...v.failed.map((c) => `${c.name} (${c.detail})`),
+    ...v.pending.map((c) => `${c.name} (${c.detail})`),
+    ...v.missing.map((name2) => `${name2} (not reported)`)
+  ];
+}
+function releaseBranchesFor(patterns, version2) {
+  const values = {
+    line: version2.line,
+    major: String(version2.major),
+    minor: String(version2.minor)
+  };
+  const branches = patterns.map(
+    (p) => p.replace(/\{(line|major|minor)\}/g, (_, k) => values[k] ?? "")
+  );
+  return [...new Set(branches)];
+}
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function orderDownstream(downstream) {
+  const done = /* @__PURE__ */ new Set();
+  const ordered = [];
+  const pending = [...downstream];
+  while (pending.length > 0) {
+    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
+    const [next] = pending.splice(index === -1 ? 0 : index, 1);
+    ordered.push(next);
+    done.add(next.name);
+  }
+  return ordered;
+}
+function targetArtifacts(config2, version2) {
+  const base2 = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base2, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+function planRelease(input2) {
+  const { config: config2, version: version2, commit } = input2;
+  const when = new Date(input2.requestedAt);
+  const buildTime = when.toISOString().replace(/\.\d{3}Z$/, "Z");
+  const sourceDateEpoch = Math.floor(when.getTime() / 1e3);
+  const base2 = versionPlaceholders(config2, version2);
+  const targets = targetArtifacts(config2, version2);
+  const include = config2.build.targets.map((t, i) => {
+    const { target, distro, artifact } = targets[i];
+    return {
+      target,
+      os: t.os,
+      arch: t.arch,
+      distro,
+      runner: t.runner,
+      artifact,
+      key: `${config2.upload.prefix}${artifact}`,
+      env: {
+        ...t.env,
+        VERSION: version2.version,
+        GIT_COMMIT: commit,
+        BUILD_TIME: buildTime,
+        SOURCE_DATE_EPOCH: String(sourceDateEpoch),
+        ARTIFACT_NAME: artifact,
+        TARGET_OS: t.os,
+        TARGET_ARCH: t.arch,
+        TARGET_DISTRO: distro
+      }
+    };
+  });
+  const artifacts = include.map((m, i) => ({
+    name: m.artifact,
+    kind: "binary",
+    target: m.target,
+    ...config2.build.targets[i]?.architectureIndependent ? { architectureIndependent: true } : {},
+    key: m.key,
+    url: objectUrl(config2.upload, m.key)
+  }));
+  if (config2.source.archive) {
+    const name2 = renderTemplate(config2.source.archive, base2, "source.archive");
+    artifacts.unshift({
+      name: name2,
+      kind: "source-archive",
+      key: `${config2.upload.prefix}${name2}`,
+      url: `${input2.serverUrl.replace(/\/$/, "")}/${config2.source.repo}/archive/refs/tags/${version2.tag}.tar.gz`
+    });
+  }
+  return {
+    schemaVersion: 1,
+    releaseId: `${config2.project}@${version2.version}`,
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    buildTimeoutMinutes: config2.build.timeoutMinutes,
+    ...config2.qualify ? { qualify: { command: config2.qualify.command, timeoutMinutes: config2.qualify.timeoutMinutes } } : {},
+    version: version2.version,
+    tag: version2.tag,
+    commit,
+    prerelease: version2.isPrerelease,
+    line: version2.line,
+    buildTime,
+    sourceDateEpoch,
+    matrix: { include },
+    artifacts,
+    downstream: orderDownstream(config2.downstream).map((d) => ({
+      name: d.name,
+      repo: d.repo,
+      mode: d.mode,
+      branch: releaseBranch(version2.version, d.name),
+      after: [...d.after]
+    })),
+    checksums: {
+      key: `${config2.upload.prefix}${config2.project}-${version2.version}-SHA256SUMS`,
+      url: objectUrl(config2.upload, `${config2.upload.prefix}${config2.project}-${version2.version}-SHA256SUMS`)
+    },
+    ledgerBranch: `release-relay-ledger/${ledgerKey(config2, version2.version)}`,
+    ...config2.environment ? { environment: config2.environment } : {},
+    tracking: {
+      repo: config2.tracking.repo,
+      title: renderTemplate(config2.tracking.title, base2, "tracking.title")
+    }
+  };
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+var MAX_TAG_LENGTH = 128;
+var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function parseTag(tag, pattern) {
+  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
+    throw new ReleaseRelayError(
+      "E_TAG_UNSAFE",
+      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
+      "delete the tag and push one like 8.0.2"
+    );
+  }
+  const match = new RegExp(pattern).exec(tag);
+  if (!match) {
+    const bare = tag.replace(/^v(?=\d)/, "");
+    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
+    throw new ReleaseRelayError(
+      "E_TAG_PATTERN",
+      `tag ${shown2} does not match tags.pattern ${pattern}`,
+      `${suggestion} or change tags.pattern in release-relay.yml`
+    );
+  }
+  const raw = match.groups?.version ?? tag;
+  return parseVersion(raw, tag);
+}
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+function findVersionConflicts(candidate, commit, released) {
+  const conflicts = [];
+  const same = released.find((r) => import_semver2.default.valid(r.version) && import_semver2.default.eq(r.version, candidate.version));
+  if (same && same.commit === commit) return [];
+  if (same) {
+    conflicts.push({
+      kind: "already-released",
+      message: `${candidate.version} was already released${same.commit ? ` from ${same.commit.slice(0, 12)}` : ""}, not from ${commit.slice(0, 12)}`,
+      hint: `release the next version (${import_semver2.default.inc(candidate.version, "patch")}) instead; a released version never changes`
+    });
+  }
+  const sameLine = released.map((r) => r.version).filter(
+    (v) => import_semver2.default.valid(v) && import_semver2.default.major(v) === candidate.major && import_semver2.default.minor(v) === candidate.minor
+  );
+  const newer = sameLine.filter(
+    (v) => import_semver2.default.gt(v, candidate.version) && (candidate.isPrerelease || import_semver2.default.prerelease(v) === null)
+  );
+  if (newer.length > 0) {
+    const top = import_semver2.default.rsort([...newer])[0];
+    const isStableOfSame = candidate.isPrerelease && import_semver2.default.prerelease(top) === null;
+    conflicts.push({
+      kind: isStableOfSame ? "prerelease-after-stable" : "downgrade",
+      message: isStableOfSame ? `${candidate.version} is a release candidate for a line that already has stable ${top}` : `${candidate.version} is lower than ${top}, already released on the ${candidate.line} line`,
+      hint: `release a version above ${top} (e.g. ${import_semver2.default.inc(top, "patch")})`
+    });
+  }
+  return conflicts;
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h) => ({
+  name: h.name,
+  kind: h.kind,
+  sha256: h.sha256,
+  size: h.size,
+  url: h.url ?? ""
+});
+function editValues(config2, data) {
+  const base2 = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base2,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base2, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h of data.hashes) {
+    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
+    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h = byName.get(t.artifact);
+    if (!h) continue;
+    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/core/downstream/edit-placeholders.ts
+var SHA256 = "a".repeat(64);
+function listsIn(values, into) {
+  for (const [name2, value] of Object.entries(values)) {
+    if (typeof value !== "object") continue;
+    const records = value.filter((v) => typeof v === "object");
+    const fields2 = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    into.set(name2, [.../* @__PURE__ */ new Set([...into.get(name2) ?? [], ...fields2])]);
+    for (const r of records) listsIn(r, into);
+  }
+}
+function upstreamOf2(config2, downstream) {
+  const byName = new Map(config2.downstream.map((d) => [d.name, d]));
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (names) => {
+    for (const n of names)
+      if (!found.has(n) && n !== downstream.name) {
+        found.add(n);
+        visit2(byName.get(n)?.after ?? []);
+      }
+  };
+  visit2(downstream.after);
+  return [...found];
+}
+function knownPlaceholders(config2, downstream) {
+  try {
+    const version2 = parseVersion("1.2.3-rc1");
+    const hashes = [
+      ...config2.source.archive ? [{ name: "source.tar.gz", kind: "source-archive" }] : [],
+      { name: "SHA256SUMS", kind: "checksums" },
+      ...targetArtifacts(config2, version2).map((t) => ({ name: t.artifact, kind: "binary" }))
+    ].map((h) => ({ ...h, size: 1, sha256: SHA256, url: "https://example.invalid/" }));
+    const values = editValues(config2, { version: version2, date: "2000-01-01", hashes, floatingTags: ["1.2"] });
+    const lists = /* @__PURE__ */ new Map();
+    listsIn(values, lists);
+    return { names: Object.keys(values), lists, outputsOf: upstreamOf2(config2, downstream) };
+  } catch {
+    return void 0;
+  }
+}
+var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
+function unknownPlaceholders(template, known) {
+  const problems = [];
+  const open3 = [];
+  const reported = /* @__PURE__ */ new Set();
+  const isOutput = (name2) => known.outputsOf.some((d) => name2.startsWith(`${d}.`));
+  for (const m of template.matchAll(TAG2)) {
+    const [, sigil, blockName, valueName] = m;
+    const name2 = blockName ?? valueName;
+    if (sigil === "/") {
+      if (open3.at(-1) === name2) open3.pop();
+      continue;
+    }
+    const fields2 = open3.flatMap((list) => known.lists.get(list) ?? []);
+    const usable = [...known.names, ...fields2];
+    if (name2 !== "." && !usable.includes(name2) && !isOutput(name2) && !reported.has(name2)) {
+      reported.add(name2);
+      problems.push(fix(name2, usable, known));
+    }
+    if (sigil) open3.push(name2);
+  }
+  return problems;
+}
+function fix(name2, usable, known) {
+  const guess = closest(name2, usable);
+  if (guess) return `unknown placeholder {${name2}} — did you mean {${guess}}?`;
+  const [prefix] = name2.split(".");
+  if (name2.includes(".") && !known.names.some((n) => n.startsWith(`${prefix}.`)))
+    return `unknown placeholder {${name2}}; another downstream's outputs are {<downstream>.<key>}, with that downstream in after:`;
+  const shown2 = [...new Set(usable.map((n) => n.includes(".") ? `${n.split(".")[0]}.<field>` : n))];
+  return `unknown placeholder {${name2}}; use ${shown2.map((n) => `{${n}}`).join(", ")}`;
+}
+
+// src/core/config/downstream-placeholders.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function templatedStrings(value, path) {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templatedStrings(v, [...path, i]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => templatedStrings(v, [...path, k]));
+  return [];
+}
+function checkDownstreamPlaceholders(config2, ctx) {
+  for (const [i, d] of config2.downstream.entries()) {
+    const known = knownPlaceholders(config2, d);
+    if (!known) continue;
+    const fields2 = [
+      [d.pr.title, ["downstream", i, "pr", "title"]],
+      [d.pr.commitMessage, ["downstream", i, "pr", "commit-message"]],
+      ...d.pr.body ? [[d.pr.body, ["downstream", i, "pr", "body"]]] : []
+    ];
+    for (const [j, edit] of d.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields2.push(...templatedStrings(value, ["downstream", i, "edits", j, kebab(key)]));
+      }
+    for (const [text2, path] of fields2)
+      for (const message of unknownPlaceholders(text2, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
+}
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
+  checkTagPattern(config2.tags.pattern, ctx);
+  checkArtifactTemplate(config2.build, ctx);
+  if (config2.source.archive)
+    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
+  for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
+  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name2, env] of Object.entries(config2.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name2);
+    if (!named.success || name2 === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2],
+        message: name2 === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
+      });
+    const movesObjects = env.upload.bucket !== void 0 || env.upload.prefix !== void 0;
+    if (movesObjects && config2.upload.publicUrl && !env.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2, "upload", "public-url"],
+        message: `give the public address of ${name2}'s objects: upload.public-url would link its files to production's`
+      });
+    if (env.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2, "tracking", "title"],
+        message: `must differ from tracking.title: ${name2}'s releases would write to production's tracking issues`
+      });
+    if (env.tracking.title)
+      checkPlaceholders(
+        env.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name2, "tracking", "title"],
+        ctx
+      );
+  }
+  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
+    });
+  checkDownstreamGraph(config2.downstream, ctx);
+  checkDownstreamPlaceholders(config2, ctx);
+  for (const [i, d] of config2.downstream.entries()) {
+    if (!d.dispatch && d.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d.dispatch && d.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d.dispatch && d.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
+  checkNoExpressions(config2, [], ctx);
+}
+function checkTagPattern(pattern, ctx) {
+  let re;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return;
+  }
+  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
+  if (!/\(\?<version>/.test(pattern)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: hasGroups ? 'named groups present but none is called "version"; name the version part (?<version>...)' : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
+    });
+  }
+  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
+    });
+  }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) {
+    for (const [i, v] of node2.entries()) checkNoExpressions(v, [...path, i], ctx);
+  } else if (node2 && typeof node2 === "object")
+    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
+}
+function checkPlaceholders(template, allowed, path, ctx) {
+  for (const name2 of findPlaceholders(template)) {
+    if (!allowed.includes(name2)) {
+      const guess = closest(name2, allowed);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: guess ? `unknown placeholder {${name2}} — did you mean {${guess}}?` : `unknown placeholder {${name2}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
+      });
+    }
+  }
+}
+function checkArtifactTemplate(build, ctx) {
+  checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
+  if (!build.artifact.includes("{version}")) {
+    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  build.targets.forEach((t, i) => {
+    const id2 = [t.os, t.arch, t.distro ?? ""].join("/");
+    const prev = seen.get(id2);
+    if (prev !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "targets", i],
+        message: `duplicates build.targets[${prev}] (${id2})`
+      });
+    }
+    seen.set(id2, i);
+  });
+  const names = /* @__PURE__ */ new Map();
+  build.targets.forEach((t, i) => {
+    const name2 = build.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
+    const prev = names.get(name2);
+    if (prev !== void 0 && seen.size === build.targets.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "artifact"],
+        message: `targets ${prev} and ${i} would both produce ${quoted(name2)}; add {os}, {arch} or {distro}`
+      });
+    }
+    names.set(name2, i);
+  });
+}
+function checkDownstreamGraph(downstream, ctx) {
+  const index = /* @__PURE__ */ new Map();
+  downstream.forEach((d, i) => {
+    if (index.has(d.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "name"],
+        message: `name ${quoted(d.name)} is used twice`
+      });
+    }
+    index.set(d.name, i);
+  });
+  downstream.forEach((d, i) => {
+    d.after.forEach((dep, j) => {
+      if (!index.has(dep) || dep === d.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["downstream", i, "after", j],
+          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n) => n !== d.name).join(", ") || "(none)"}`
+        });
+      }
+    });
+  });
+  const state = /* @__PURE__ */ new Map();
+  const visit2 = (name2, trail) => {
+    if (state.get(name2) === "done") return null;
+    if (state.get(name2) === "visiting") return [...trail, name2];
+    state.set(name2, "visiting");
+    const node2 = downstream[index.get(name2) ?? -1];
+    for (const dep of node2?.after ?? []) {
+      if (!index.has(dep) || dep === name2) continue;
+      const cycle = visit2(dep, [...trail, name2]);
+      if (cycle) return cycle;
+    }
+    state.set(name2, "done");
+    return null;
+  };
+  for (const d of downstream) {
+    const cycle = visit2(d.name, []);
+    if (cycle) {
+      const start = cycle.indexOf(cycle.at(-1));
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", index.get(d.name) ?? 0, "after"],
+        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
+      });
+      return;
+    }
+  }
+}
+
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o, keys) {
+  if (!isRecord(o)) return o;
+  const out = {};
+  for (const [key, value] of Object.entries(o)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
 
 // src/core/config/parse.ts
 var configSchema = configFieldsSchema.superRefine(checkConfig);
@@ -55847,263 +56348,6 @@ function readEventSender(env = process.env) {
   }
 }
 
-// src/core/downstream/release-branch.ts
-function releaseBranch(version2, downstream) {
-  return `release-relay/${version2}/${downstream}`;
-}
-
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-var CHECK_RUN_PASSED = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
-function checkRunState(status, conclusion) {
-  if (status !== "completed") return "pending";
-  return conclusion && CHECK_RUN_PASSED.has(conclusion) ? "passed" : "failed";
-}
-function commitStatusState(state) {
-  return state === "success" ? "passed" : state === "pending" ? "pending" : "failed";
-}
-function isCheckOfRun(check2, runUrl) {
-  if (!runUrl) return false;
-  const prefix = `${runUrl.replace(/\/+$/, "")}/job/`;
-  return [check2.detailsUrl, check2.url].some((u) => u?.startsWith(prefix));
-}
-function judgeSourceChecks(required2, observed, ownRunUrl) {
-  const latest = /* @__PURE__ */ new Map();
-  for (const check2 of observed) if (!latest.has(check2.name)) latest.set(check2.name, check2);
-  for (const [name2, check2] of latest) if (isCheckOfRun(check2, ownRunUrl)) latest.delete(name2);
-  const considered = required2 === "all" ? [...latest.values()] : required2.flatMap((name2) => {
-    const check2 = latest.get(name2);
-    return check2 ? [check2] : [];
-  });
-  const missing = required2 === "all" ? latest.size === 0 ? ["any check"] : [] : required2.filter((name2) => !latest.has(name2));
-  const of = (state) => considered.filter((c) => c.state === state);
-  const failed = of("failed");
-  const pending = of("pending");
-  return {
-    // A failed check will not turn green by waiting; pending and missing ones may.
-    verdict: failed.length > 0 ? "failed" : pending.length > 0 || missing.length > 0 ? "pending" : "passed",
-    passed: of("passed"),
-    failed,
-    pending,
-    missing
-  };
-}
-function notGreenChecks(v) {
-  return [
-    ...v.failed.map((c) => `${c.name} (${c.detail})`),
-    ...v.pending.map((c) => `${c.name} (${c.detail})`),
-    ...v.missing.map((name2) => `${name2} (not reported)`)
-  ];
-}
-function releaseBranchesFor(patterns, version2) {
-  const values = {
-    line: version2.line,
-    major: String(version2.major),
-    minor: String(version2.minor)
-  };
-  const branches = patterns.map(
-    (p) => p.replace(/\{(line|major|minor)\}/g, (_, k) => values[k] ?? "")
-  );
-  return [...new Set(branches)];
-}
-
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
-  architectureIndependent: external_exports.literal(true).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function objectUrl(upload, key) {
-  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
-  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
-  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
-}
-function versionPlaceholders(config2, version2) {
-  return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
-  };
-}
-function orderDownstream(downstream) {
-  const done = /* @__PURE__ */ new Set();
-  const ordered = [];
-  const pending = [...downstream];
-  while (pending.length > 0) {
-    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
-    const [next] = pending.splice(index === -1 ? 0 : index, 1);
-    ordered.push(next);
-    done.add(next.name);
-  }
-  return ordered;
-}
-function targetArtifacts(config2, version2) {
-  const base2 = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base2, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
-}
-function planRelease(input2) {
-  const { config: config2, version: version2, commit } = input2;
-  const when = new Date(input2.requestedAt);
-  const buildTime = when.toISOString().replace(/\.\d{3}Z$/, "Z");
-  const sourceDateEpoch = Math.floor(when.getTime() / 1e3);
-  const base2 = versionPlaceholders(config2, version2);
-  const targets = targetArtifacts(config2, version2);
-  const include = config2.build.targets.map((t, i) => {
-    const { target, distro, artifact } = targets[i];
-    return {
-      target,
-      os: t.os,
-      arch: t.arch,
-      distro,
-      runner: t.runner,
-      artifact,
-      key: `${config2.upload.prefix}${artifact}`,
-      env: {
-        ...t.env,
-        VERSION: version2.version,
-        GIT_COMMIT: commit,
-        BUILD_TIME: buildTime,
-        SOURCE_DATE_EPOCH: String(sourceDateEpoch),
-        ARTIFACT_NAME: artifact,
-        TARGET_OS: t.os,
-        TARGET_ARCH: t.arch,
-        TARGET_DISTRO: distro
-      }
-    };
-  });
-  const artifacts = include.map((m, i) => ({
-    name: m.artifact,
-    kind: "binary",
-    target: m.target,
-    ...config2.build.targets[i]?.architectureIndependent ? { architectureIndependent: true } : {},
-    key: m.key,
-    url: objectUrl(config2.upload, m.key)
-  }));
-  if (config2.source.archive) {
-    const name2 = renderTemplate(config2.source.archive, base2, "source.archive");
-    artifacts.unshift({
-      name: name2,
-      kind: "source-archive",
-      key: `${config2.upload.prefix}${name2}`,
-      url: `${input2.serverUrl.replace(/\/$/, "")}/${config2.source.repo}/archive/refs/tags/${version2.tag}.tar.gz`
-    });
-  }
-  return {
-    schemaVersion: 1,
-    releaseId: `${config2.project}@${version2.version}`,
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    buildTimeoutMinutes: config2.build.timeoutMinutes,
-    ...config2.qualify ? { qualify: { command: config2.qualify.command, timeoutMinutes: config2.qualify.timeoutMinutes } } : {},
-    version: version2.version,
-    tag: version2.tag,
-    commit,
-    prerelease: version2.isPrerelease,
-    line: version2.line,
-    buildTime,
-    sourceDateEpoch,
-    matrix: { include },
-    artifacts,
-    downstream: orderDownstream(config2.downstream).map((d) => ({
-      name: d.name,
-      repo: d.repo,
-      mode: d.mode,
-      branch: releaseBranch(version2.version, d.name),
-      after: [...d.after]
-    })),
-    checksums: {
-      key: `${config2.upload.prefix}${config2.project}-${version2.version}-SHA256SUMS`,
-      url: objectUrl(config2.upload, `${config2.upload.prefix}${config2.project}-${version2.version}-SHA256SUMS`)
-    },
-    ledgerBranch: `release-relay-ledger/${ledgerKey(config2, version2.version)}`,
-    ...config2.environment ? { environment: config2.environment } : {},
-    tracking: {
-      repo: config2.tracking.repo,
-      title: renderTemplate(config2.tracking.title, base2, "tracking.title")
-    }
-  };
-}
-
 // src/core/inputs/json-input.ts
 function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
   let raw;
@@ -56162,11 +56406,11 @@ var anyReleaseRequestedSchema = external_exports.discriminatedUnion("schemaVersi
   error: (i) => i.code === "invalid_union" ? `expected schemaVersion 1 or 2, got ${JSON.stringify(i.input?.schemaVersion)}` : void 0
 }).transform((p) => {
   if (p.schemaVersion === 2) {
-    const { schemaVersion: _v2, options, ...fields2 } = p;
-    return { ...fields2, ...options };
+    const { schemaVersion: _v2, options, ...fields3 } = p;
+    return { ...fields3, ...options };
   }
-  const { schemaVersion: _v, ...fields } = p;
-  return fields;
+  const { schemaVersion: _v, ...fields2 } = p;
+  return fields2;
 });
 function parseReleaseRequested(input2) {
   const value = typeof input2 === "string" ? parseJsonInput(
@@ -56193,83 +56437,6 @@ ${describeIssues(result.error.issues).map((l) => `  ${l}`).join("\n")}`,
     );
   }
   return result.data;
-}
-
-// src/core/request/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-var MAX_TAG_LENGTH = 128;
-var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
-function parseTag(tag, pattern) {
-  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
-  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
-    throw new ReleaseRelayError(
-      "E_TAG_UNSAFE",
-      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
-      "delete the tag and push one like 8.0.2"
-    );
-  }
-  const match = new RegExp(pattern).exec(tag);
-  if (!match) {
-    const bare = tag.replace(/^v(?=\d)/, "");
-    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
-    throw new ReleaseRelayError(
-      "E_TAG_PATTERN",
-      `tag ${shown2} does not match tags.pattern ${pattern}`,
-      `${suggestion} or change tags.pattern in release-relay.yml`
-    );
-  }
-  const raw = match.groups?.version ?? tag;
-  return parseVersion(raw, tag);
-}
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
-}
-function findVersionConflicts(candidate, commit, released) {
-  const conflicts = [];
-  const same = released.find((r) => import_semver2.default.valid(r.version) && import_semver2.default.eq(r.version, candidate.version));
-  if (same && same.commit === commit) return [];
-  if (same) {
-    conflicts.push({
-      kind: "already-released",
-      message: `${candidate.version} was already released${same.commit ? ` from ${same.commit.slice(0, 12)}` : ""}, not from ${commit.slice(0, 12)}`,
-      hint: `release the next version (${import_semver2.default.inc(candidate.version, "patch")}) instead; a released version never changes`
-    });
-  }
-  const sameLine = released.map((r) => r.version).filter(
-    (v) => import_semver2.default.valid(v) && import_semver2.default.major(v) === candidate.major && import_semver2.default.minor(v) === candidate.minor
-  );
-  const newer = sameLine.filter(
-    (v) => import_semver2.default.gt(v, candidate.version) && (candidate.isPrerelease || import_semver2.default.prerelease(v) === null)
-  );
-  if (newer.length > 0) {
-    const top = import_semver2.default.rsort([...newer])[0];
-    const isStableOfSame = candidate.isPrerelease && import_semver2.default.prerelease(top) === null;
-    conflicts.push({
-      kind: isStableOfSame ? "prerelease-after-stable" : "downgrade",
-      message: isStableOfSame ? `${candidate.version} is a release candidate for a line that already has stable ${top}` : `${candidate.version} is lower than ${top}, already released on the ${candidate.line} line`,
-      hint: `release a version above ${top} (e.g. ${import_semver2.default.inc(top, "patch")})`
-    });
-  }
-  return conflicts;
 }
 
 // src/core/request/planned-request.ts

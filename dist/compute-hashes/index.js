@@ -48936,20 +48936,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -48978,6 +48965,21 @@ function editDistance(a, b) {
     }
   }
   return row[b.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -49333,6 +49335,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -49342,7 +49357,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text = templates(path);
+  if (text === void 0) throw missingTemplateFile(path, "template");
+  return render(text, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {

@@ -19663,7 +19663,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = (version2, options, throwErrors = false) => {
+    var parse8 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -19676,7 +19676,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse7;
+    module.exports = parse8;
   }
 });
 
@@ -19684,9 +19684,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse7(version2, options);
+      const v = parse8(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -19697,9 +19697,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var clean = (version2, options) => {
-      const s2 = parse7(version2.trim().replace(/^[=v]+/, ""), options);
+      const s2 = parse8(version2.trim().replace(/^[=v]+/, ""), options);
       return s2 ? s2.version : null;
     };
     module.exports = clean;
@@ -19734,10 +19734,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse7(version1, null, true);
-      const v2 = parse7(version2, null, true);
+      const v1 = parse8(version1, null, true);
+      const v2 = parse8(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19808,9 +19808,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse7(version2, options);
+      const parsed = parse8(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19996,7 +19996,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -20031,7 +20031,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse7(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse8(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -20041,7 +20041,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -20053,7 +20053,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse7(versionStringToParse, options);
+      return parse8(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21288,7 +21288,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse7 = require_parse2();
+    var parse8 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -21327,7 +21327,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse7,
+      parse: parse8,
       valid,
       clean,
       inc,
@@ -28607,7 +28607,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse7(src, reviver, options) {
+    function parse8(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28648,7 +28648,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse7;
+    exports.parse = parse8;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument4;
     exports.stringify = stringify;
@@ -38997,8 +38997,8 @@ var init_Fields = __esm({
     Fields = class {
       entries = {};
       encoding;
-      constructor({ fields = [], encoding = "utf-8" }) {
-        fields.forEach(this.setField.bind(this));
+      constructor({ fields: fields2 = [], encoding = "utf-8" }) {
+        fields2.forEach(this.setField.bind(this));
         this.encoding = encoding;
       }
       setField(field) {
@@ -43484,7 +43484,7 @@ __export(bowser_exports, {
   PLATFORMS_MAP: () => PLATFORMS_MAP,
   default: () => Bowser,
   getParser: () => getParser,
-  parse: () => parse3
+  parse: () => parse4
 });
 function _defineProperties(e5, r5) {
   for (var t = 0; t < r5.length; t++) {
@@ -43511,7 +43511,7 @@ function _toPrimitive(t, r5) {
   }
   return ("string" === r5 ? String : Number)(t);
 }
-var BROWSER_ALIASES_MAP, BROWSER_MAP, PLATFORMS_MAP, OS_MAP, ENGINE_MAP, Utils, commonVersionIdentifier, browsersList, parser_os_default, parser_platforms_default, parser_engines_default, Parser, Bowser, parse3, getParser;
+var BROWSER_ALIASES_MAP, BROWSER_MAP, PLATFORMS_MAP, OS_MAP, ENGINE_MAP, Utils, commonVersionIdentifier, browsersList, parser_os_default, parser_platforms_default, parser_engines_default, Parser, Bowser, parse4, getParser;
 var init_bowser = __esm({
   "node_modules/bowser/bowser.mjs"() {
     BROWSER_ALIASES_MAP = {
@@ -45415,7 +45415,7 @@ var init_bowser = __esm({
         if (engine) this.parsedResult.engine = engine.describe(this.getUA());
         return this.parsedResult.engine;
       };
-      _proto.parse = function parse7() {
+      _proto.parse = function parse8() {
         this.parseBrowser();
         this.parseOS();
         this.parsePlatform();
@@ -45533,7 +45533,7 @@ var init_bowser = __esm({
         if (typeof UA !== "string") throw new Error("UserAgent should be a string");
         return new Parser(UA, skipParsingOrHints, clientHints);
       };
-      Bowser2.parse = function parse7(UA, clientHints) {
+      Bowser2.parse = function parse8(UA, clientHints) {
         if (clientHints === void 0) clientHints = null;
         return new Parser(UA, clientHints).getResult();
       };
@@ -45559,7 +45559,7 @@ var init_bowser = __esm({
         }
       }]);
     })();
-    parse3 = Bowser.parse;
+    parse4 = Bowser.parse;
     getParser = Bowser.getParser;
   }
 });
@@ -45570,8 +45570,8 @@ var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config2) => {
       const module = await Promise.resolve().then(() => (init_bowser(), bowser_exports));
-      const parse7 = module.parse ?? module.default.parse ?? (() => "");
-      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse7(window.navigator.userAgent) : void 0;
+      const parse8 = module.parse ?? module.default.parse ?? (() => "");
+      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse8(window.navigator.userAgent) : void 0;
       const sections = [
         ["aws-sdk-js", clientVersion],
         ["ua", "2.1"],
@@ -47825,11 +47825,11 @@ var init_throw_200_exceptions = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js
-var validate2, parse4;
+var validate2, parse5;
 var init_arn = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js"() {
     validate2 = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
-    parse4 = (arn) => {
+    parse5 = (arn) => {
       const segments = arn.split(":");
       if (segments.length < 6 || segments[0] !== "arn") {
         throw new Error("Malformed ARN");
@@ -49778,7 +49778,7 @@ var init_bucketEndpointMiddleware = __esm({
         if (options.bucketEndpoint) {
           request2.hostname = bucketName;
         } else if (validate2(bucketName)) {
-          const bucketArn = parse4(bucketName);
+          const bucketArn = parse5(bucketName);
           const clientRegion = await options.region();
           const useDualstackEndpoint = await options.useDualstackEndpoint();
           const useFipsEndpoint = await options.useFipsEndpoint();
@@ -71860,18 +71860,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse7 = _parse(_Err);
+  const parse8 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse7(schema, value, ctx, finalizeParams(fn, _params));
+    return parse8(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse7 = _parse(_Err);
+  const parse8 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse8(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -73366,7 +73366,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c5) => c5[0]));
-  const parse7 = inst._zod.parse;
+  const parse8 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n3 = size(payload.value);
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -73380,7 +73380,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse7(payload, ctx);
+    return parse8(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -89750,20 +89750,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -89792,6 +89779,21 @@ function editDistance(a5, b5) {
     }
   }
   return row[b5.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -90194,6 +90196,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -90203,7 +90218,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text = templates(path);
+  if (text === void 0) throw missingTemplateFile(path, "template");
+  return render(text, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {
@@ -90441,6 +90462,104 @@ function findPlaceholders(template) {
     )
   ];
 }
+function parse3(template, where) {
+  const root5 = [];
+  const open3 = [];
+  const current = () => open3.at(-1)?.body ?? root5;
+  const source = template.replace(STANDALONE, "$1");
+  let last = 0;
+  for (const m3 of source.matchAll(TAG)) {
+    if (m3.index > last) current().push({ kind: "text", text: source.slice(last, m3.index) });
+    last = m3.index + m3[0].length;
+    const [, sigil, blockName, name] = m3;
+    if (name !== void 0) {
+      current().push({ kind: "value", name });
+    } else if (sigil === "/") {
+      const block = open3.pop();
+      if (block?.name !== blockName)
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {/${blockName}} closes ${block ? `{#${block.name}}` : "nothing"}`,
+          "close every {#list} block with {/list}, innermost first"
+        );
+    } else {
+      const body = [];
+      current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
+      open3.push({ name: blockName, body });
+    }
+  }
+  if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
+  const unclosed = open3.at(-1);
+  if (unclosed)
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      `${where}: {#${unclosed.name}} is never closed`,
+      `end the repeated block with {/${unclosed.name}}`
+    );
+  return root5;
+}
+function invertedNames(nodes5, into = /* @__PURE__ */ new Set()) {
+  for (const n3 of nodes5) {
+    if (n3.kind !== "block") continue;
+    if (n3.inverted) into.add(n3.name);
+    invertedNames(n3.body, into);
+  }
+  return into;
+}
+function renderTemplate(template, values, where) {
+  const nodes5 = parse3(template, where);
+  const mayBeEmpty = invertedNames(nodes5);
+  const lookup = (name, scopes) => {
+    for (let i5 = scopes.length - 1; i5 >= 0; i5--) {
+      const scope = scopes[i5];
+      if (name === "." && typeof scope !== "object") return scope;
+      if (typeof scope === "object" && scope !== null && Object.hasOwn(scope, name)) return scope[name];
+    }
+    if (name === ".")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {.} outside a repeated block of plain values`,
+        "use {.} inside {#list}…{/list} over a list of plain values"
+      );
+    const value = values[name];
+    if (value === void 0) {
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: unknown placeholder {${name}}`,
+        `use one of ${Object.keys(values).map((k5) => `{${k5}}`).join(", ")}`
+      );
+    }
+    return value;
+  };
+  const render = (body, scopes) => body.map((node2) => {
+    if (node2.kind === "text") return node2.text;
+    const value = lookup(node2.name, scopes);
+    if (node2.kind === "value") {
+      if (typeof value === "object")
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {${node2.name}} is a list`,
+          `repeat a block for each item: {#${node2.name}}{.}{/${node2.name}}`
+        );
+      return String(value);
+    }
+    if (typeof value !== "object")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} repeats over a list, but {${node2.name}} is a single value`,
+        `print it with {${node2.name}}`
+      );
+    if (node2.inverted) return value.length === 0 ? render(node2.body, scopes) : "";
+    if (value.length === 0 && !mayBeEmpty.has(node2.name))
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} would render nothing: the list is empty`,
+        `find out why ${node2.name} is empty; if it may be, add {^${node2.name}}what to print then{/${node2.name}}`
+      );
+    return value.map((item) => render(node2.body, [...scopes, item])).join("");
+  }).join("");
+  return render(nodes5, []);
+}
 
 // src/core/downstream/edits.ts
 function editApplies(edit, prerelease) {
@@ -90641,6 +90760,299 @@ function applyEnvironment(config2, name) {
 // src/core/config/parse.ts
 var import_yaml2 = __toESM(require_dist(), 1);
 
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+var MAX_TAG_LENGTH = 128;
+var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function parseTag(tag, pattern) {
+  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
+    throw new ReleaseRelayError(
+      "E_TAG_UNSAFE",
+      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
+      "delete the tag and push one like 8.0.2"
+    );
+  }
+  const match = new RegExp(pattern).exec(tag);
+  if (!match) {
+    const bare = tag.replace(/^v(?=\d)/, "");
+    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
+    throw new ReleaseRelayError(
+      "E_TAG_PATTERN",
+      `tag ${shown2} does not match tags.pattern ${pattern}`,
+      `${suggestion} or change tags.pattern in release-relay.yml`
+    );
+  }
+  const raw = match.groups?.version ?? tag;
+  return parseVersion(raw, tag);
+}
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h5) => ({
+  name: h5.name,
+  kind: h5.kind,
+  sha256: h5.sha256,
+  size: h5.size,
+  url: h5.url ?? ""
+});
+function editValues(config2, data) {
+  const base = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h5 of data.hashes) {
+    if (h5.kind !== "source-archive" && h5.kind !== "checksums") continue;
+    for (const [k5, v] of Object.entries(fields(h5))) values[`${h5.kind}.${k5}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h5) => h5.kind === "binary").map((h5) => [h5.name, h5]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h5 = byName.get(t.artifact);
+    if (!h5) continue;
+    const binary = { ...fields(h5), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k5, v] of Object.entries(binary)) values[`binary.${t.target}.${k5}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/core/downstream/edit-placeholders.ts
+var SHA256 = "a".repeat(64);
+function listsIn(values, into) {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "object") continue;
+    const records = value.filter((v) => typeof v === "object");
+    const fields2 = [...new Set(records.flatMap((r5) => Object.keys(r5)))];
+    into.set(name, [.../* @__PURE__ */ new Set([...into.get(name) ?? [], ...fields2])]);
+    for (const r5 of records) listsIn(r5, into);
+  }
+}
+function upstreamOf2(config2, downstream) {
+  const byName = new Map(config2.downstream.map((d5) => [d5.name, d5]));
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (names) => {
+    for (const n3 of names)
+      if (!found.has(n3) && n3 !== downstream.name) {
+        found.add(n3);
+        visit2(byName.get(n3)?.after ?? []);
+      }
+  };
+  visit2(downstream.after);
+  return [...found];
+}
+function knownPlaceholders(config2, downstream) {
+  try {
+    const version2 = parseVersion("1.2.3-rc1");
+    const hashes = [
+      ...config2.source.archive ? [{ name: "source.tar.gz", kind: "source-archive" }] : [],
+      { name: "SHA256SUMS", kind: "checksums" },
+      ...targetArtifacts(config2, version2).map((t) => ({ name: t.artifact, kind: "binary" }))
+    ].map((h5) => ({ ...h5, size: 1, sha256: SHA256, url: "https://example.invalid/" }));
+    const values = editValues(config2, { version: version2, date: "2000-01-01", hashes, floatingTags: ["1.2"] });
+    const lists = /* @__PURE__ */ new Map();
+    listsIn(values, lists);
+    return { names: Object.keys(values), lists, outputsOf: upstreamOf2(config2, downstream) };
+  } catch {
+    return void 0;
+  }
+}
+var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
+function unknownPlaceholders(template, known) {
+  const problems = [];
+  const open3 = [];
+  const reported = /* @__PURE__ */ new Set();
+  const isOutput = (name) => known.outputsOf.some((d5) => name.startsWith(`${d5}.`));
+  for (const m3 of template.matchAll(TAG2)) {
+    const [, sigil, blockName, valueName] = m3;
+    const name = blockName ?? valueName;
+    if (sigil === "/") {
+      if (open3.at(-1) === name) open3.pop();
+      continue;
+    }
+    const fields2 = open3.flatMap((list2) => known.lists.get(list2) ?? []);
+    const usable = [...known.names, ...fields2];
+    if (name !== "." && !usable.includes(name) && !isOutput(name) && !reported.has(name)) {
+      reported.add(name);
+      problems.push(fix(name, usable, known));
+    }
+    if (sigil) open3.push(name);
+  }
+  return problems;
+}
+function fix(name, usable, known) {
+  const guess = closest(name, usable);
+  if (guess) return `unknown placeholder {${name}} — did you mean {${guess}}?`;
+  const [prefix] = name.split(".");
+  if (name.includes(".") && !known.names.some((n3) => n3.startsWith(`${prefix}.`)))
+    return `unknown placeholder {${name}}; another downstream's outputs are {<downstream>.<key>}, with that downstream in after:`;
+  const shown2 = [...new Set(usable.map((n3) => n3.includes(".") ? `${n3.split(".")[0]}.<field>` : n3))];
+  return `unknown placeholder {${name}}; use ${shown2.map((n3) => `{${n3}}`).join(", ")}`;
+}
+
+// src/core/config/downstream-placeholders.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c5) => `-${c5.toLowerCase()}`);
+function templatedStrings(value, path) {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i5) => templatedStrings(v, [...path, i5]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k5, v]) => templatedStrings(v, [...path, k5]));
+  return [];
+}
+function checkDownstreamPlaceholders(config2, ctx) {
+  for (const [i5, d5] of config2.downstream.entries()) {
+    const known = knownPlaceholders(config2, d5);
+    if (!known) continue;
+    const fields2 = [
+      [d5.pr.title, ["downstream", i5, "pr", "title"]],
+      [d5.pr.commitMessage, ["downstream", i5, "pr", "commit-message"]],
+      ...d5.pr.body ? [[d5.pr.body, ["downstream", i5, "pr", "body"]]] : []
+    ];
+    for (const [j5, edit] of d5.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields2.push(...templatedStrings(value, ["downstream", i5, "edits", j5, kebab(key)]));
+      }
+    for (const [text, path] of fields2)
+      for (const message of unknownPlaceholders(text, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
+
 // src/core/config/checks.ts
 function checkConfig(config2, ctx) {
   checkTagPattern(config2.tags.pattern, ctx);
@@ -90700,6 +91112,7 @@ function checkConfig(config2, ctx) {
       message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
+  checkDownstreamPlaceholders(config2, ctx);
   for (const [i5, d5] of config2.downstream.entries()) {
     if (!d5.dispatch && d5.edits.length === 0)
       ctx.addIssue({
@@ -90730,11 +91143,11 @@ function checkTagPattern(pattern, ctx) {
     return;
   }
   const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
+  if (!/\(\?<version>/.test(pattern)) {
     ctx.addIssue({
       code: "custom",
       path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)'
+      message: hasGroups ? 'named groups present but none is called "version"; name the version part (?<version>...)' : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
     });
   }
   if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
@@ -90761,10 +91174,11 @@ function checkNoExpressions(node2, path, ctx) {
 function checkPlaceholders(template, allowed, path, ctx) {
   for (const name of findPlaceholders(template)) {
     if (!allowed.includes(name)) {
+      const guess = closest(name, allowed);
       ctx.addIssue({
         code: "custom",
         path,
-        message: `unknown placeholder {${name}}; use ${allowed.map((p3) => `{${p3}}`).join(", ")}`
+        message: guess ? `unknown placeholder {${name}} — did you mean {${guess}}?` : `unknown placeholder {${name}}; use ${allowed.map((p3) => `{${p3}}`).join(", ")}`
       });
     }
   }
@@ -91886,7 +92300,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse5(options) {
+function parse6(options) {
   let method = options.method.toUpperCase();
   let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -91950,7 +92364,7 @@ function parse5(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse5(merge3(defaults, route, options));
+  return parse6(merge3(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge3(oldDefaults, newDefaults);
@@ -91959,7 +92373,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge3.bind(null, DEFAULTS2),
-    parse: parse5
+    parse: parse6
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -92005,7 +92419,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse6(header, options) {
+function parse7(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -92602,7 +93016,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop2);
   }
-  const mimetype = parse6(contentType);
+  const mimetype = parse7(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -95657,7 +96071,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import { dirname, join as join6, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"60fe77853ca3ea61153a73b29fa48b0a24092ebe","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"5b0bc85ebf01625212abf42d622382e289eb7284","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"2c92d33847e2d5c174ca9b3544bf7fca629f831d","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"a8fa0d90f61b61411e0fa1a096c740f363f1aeb1","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"a72f4169071d4b5eedc2996273195f3eb6e3ec1d","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"6f2ca604e70eedbaf117c48ae6af3e059330ab9e","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"ded6964778e7f3c9f27eec6f897d32dfd2267ec9","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"bef58df91458d4e56150da4130315102ea5b0bb6","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"50efab693fd50f97b3cc545497d8fc7065fd5a67","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"02eb45695f751dc95232ead67d9babd8765ee0b0","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"10b2e04875024a5c554650dc93f06ba5fd4eb68e","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"a332ee5264dd003cb9df1e46ab07ebe0e79d8673","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"c81957a4d42829b6872b70347e45ec45f4b2ae3b","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"3614a19f35d9764190b4d67884d74be5d5bad3c2","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"f5e8ca7ab0493f66a45912531b5f82a292b5ef98","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"4a3bb060c7cb473c572a0f5717cd5971c99eb937","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"f59e7aa3d1ae3c36861b3e7d1d955ea3d6a4362d","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"7a528989a404fa176d4967a32f157397caf30f9f","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -95728,55 +96142,6 @@ function installedFilesByRepo(config2, describe148) {
 
 // src/core/setup/request-workflow-tags.ts
 var import_yaml3 = __toESM(require_dist(), 1);
-
-// src/core/request/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-var MAX_TAG_LENGTH = 128;
-var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
-function parseTag(tag, pattern) {
-  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
-  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
-    throw new ReleaseRelayError(
-      "E_TAG_UNSAFE",
-      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
-      "delete the tag and push one like 8.0.2"
-    );
-  }
-  const match = new RegExp(pattern).exec(tag);
-  if (!match) {
-    const bare = tag.replace(/^v(?=\d)/, "");
-    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
-    throw new ReleaseRelayError(
-      "E_TAG_PATTERN",
-      `tag ${shown2} does not match tags.pattern ${pattern}`,
-      `${suggestion} or change tags.pattern in release-relay.yml`
-    );
-  }
-  const raw = match.groups?.version ?? tag;
-  return parseVersion(raw, tag);
-}
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
-}
 
 // src/core/setup/tag-pattern-syntax.ts
 var UntranslatablePattern = class extends Error {
@@ -96135,7 +96500,7 @@ function readInstalledFilter(text) {
 function tagFilterFinding(repo, pattern, workflowText) {
   const check2 = `${repo}: ${REQUEST_WORKFLOW_PATH} starts on every tag tags.pattern accepts`;
   const wanted = tagFilterFor(pattern).filters;
-  const fix = (where) => `in ${REQUEST_WORKFLOW_PATH} of ${repo}, ${where} with:
+  const fix2 = (where) => `in ${REQUEST_WORKFLOW_PATH} of ${repo}, ${where} with:
         tags:
 ${wanted.map((f5) => `          - ${JSON.stringify(f5)}`).join("\n")}
       (or run \`release-relay init --tag-pattern '${pattern}' --main-dir DIR --force\`)`;
@@ -96145,7 +96510,7 @@ ${wanted.map((f5) => `          - ${JSON.stringify(f5)}`).join("\n")}
       check: check2,
       ok: false,
       problem: "it is not valid YAML",
-      fix: fix("rewrite the file (from the template)")
+      fix: fix2("rewrite the file (from the template)")
     };
   const starts = (tag) => installed.push && (installed.tags ? filterMatches(installed.tags, tag) : true) && !(installed.ignore && filterMatches(installed.ignore, tag));
   const missed = sampleTags(pattern).filter((t) => !starts(t));
@@ -96155,7 +96520,7 @@ ${wanted.map((f5) => `          - ${JSON.stringify(f5)}`).join("\n")}
     check: check2,
     ok: false,
     problem: `tag${missed.length > 1 ? "s" : ""} ${shown2.join(", ")} ${missed.length > 1 ? "match" : "matches"} tags.pattern ${pattern} but ${installed.push ? `not on.push.tags ${JSON.stringify(installed.tags ?? [])}${installed.ignore ? ` (tags-ignore ${JSON.stringify(installed.ignore)})` : ""}` : "the workflow has no on.push"}: pushing such a tag requests no release`,
-    fix: fix(
+    fix: fix2(
       installed.tags || installed.ignore ? `replace the list at line ${installed.line}${installed.ignore ? " (and drop tags-ignore)" : ""}` : `add under push: (line ${installed.line})`
     )
   };
@@ -96368,76 +96733,6 @@ function signingMethod(signing, key) {
     );
   return { method: signing.method, key };
 }
-
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
-  architectureIndependent: external_exports.literal(true).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
 
 // src/steps/publish.ts
 async function createSigner(config2, key, passphrase) {

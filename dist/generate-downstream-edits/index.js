@@ -50216,20 +50216,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -50258,6 +50245,21 @@ function editDistance(a, b) {
     }
   }
   return row[b.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -50459,256 +50461,6 @@ function renderTemplate(template, values, where) {
     return value.map((item) => render(node2.body, [...scopes, item])).join("");
   }).join("");
   return render(nodes, []);
-}
-
-// src/core/config/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
-  }
-  return out;
-}
-
-// src/core/config/quoted.ts
-var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-
-// src/core/config/checks.ts
-function checkConfig(config2, ctx) {
-  checkTagPattern(config2.tags.pattern, ctx);
-  checkArtifactTemplate(config2.build, ctx);
-  if (config2.source.archive)
-    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
-  if (config2.source.releaseNotes)
-    checkPlaceholders(
-      config2.source.releaseNotes,
-      [...VERSION_PLACEHOLDERS, "tag"],
-      ["source", "release-notes"],
-      ctx
-    );
-  for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
-    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
-  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
-  for (const [name, env] of Object.entries(config2.environments ?? {})) {
-    const named = environmentNameSchema.safeParse(name);
-    if (!named.success || name === PRODUCTION)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name],
-        message: name === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
-      });
-    const movesObjects = env.upload.bucket !== void 0 || env.upload.prefix !== void 0;
-    if (movesObjects && config2.upload.publicUrl && !env.upload.publicUrl)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name, "upload", "public-url"],
-        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
-      });
-    if (env.tracking.title === config2.tracking.title)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name, "tracking", "title"],
-        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`
-      });
-    if (env.tracking.title)
-      checkPlaceholders(
-        env.tracking.title,
-        VERSION_PLACEHOLDERS,
-        ["environments", name, "tracking", "title"],
-        ctx
-      );
-  }
-  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
-    ctx.addIssue({
-      code: "custom",
-      path: ["tracking", "review-ping", "notify"],
-      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
-    });
-  const owners = installationsOf(config2).map((i) => i.owner);
-  if (owners.length > MAX_INSTALLATIONS)
-    ctx.addIssue({
-      code: "custom",
-      path: ["downstream"],
-      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
-    });
-  checkDownstreamGraph(config2.downstream, ctx);
-  for (const [i, d] of config2.downstream.entries()) {
-    if (!d.dispatch && d.edits.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "edits"],
-        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
-      });
-    if (d.dispatch && d.edits.length > 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "edits"],
-        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
-      });
-    if (d.dispatch && d.mode === "push")
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "mode"],
-        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
-      });
-  }
-  checkNoExpressions(config2, [], ctx);
-}
-function checkTagPattern(pattern, ctx) {
-  let re;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    return;
-  }
-  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)'
-    });
-  }
-  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
-    });
-  }
-}
-function checkNoExpressions(node2, path, ctx) {
-  if (typeof node2 === "string") {
-    if (node2.includes("${{"))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
-      });
-  } else if (Array.isArray(node2)) {
-    for (const [i, v] of node2.entries()) checkNoExpressions(v, [...path, i], ctx);
-  } else if (node2 && typeof node2 === "object")
-    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
-}
-function checkPlaceholders(template, allowed, path, ctx) {
-  for (const name of findPlaceholders(template)) {
-    if (!allowed.includes(name)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
-      });
-    }
-  }
-}
-function checkArtifactTemplate(build, ctx) {
-  checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
-  if (!build.artifact.includes("{version}")) {
-    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  build.targets.forEach((t, i) => {
-    const id = [t.os, t.arch, t.distro ?? ""].join("/");
-    const prev = seen.get(id);
-    if (prev !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "targets", i],
-        message: `duplicates build.targets[${prev}] (${id})`
-      });
-    }
-    seen.set(id, i);
-  });
-  const names = /* @__PURE__ */ new Map();
-  build.targets.forEach((t, i) => {
-    const name = build.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
-    const prev = names.get(name);
-    if (prev !== void 0 && seen.size === build.targets.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "artifact"],
-        message: `targets ${prev} and ${i} would both produce ${quoted(name)}; add {os}, {arch} or {distro}`
-      });
-    }
-    names.set(name, i);
-  });
-}
-function checkDownstreamGraph(downstream, ctx) {
-  const index = /* @__PURE__ */ new Map();
-  downstream.forEach((d, i) => {
-    if (index.has(d.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i, "name"],
-        message: `name ${quoted(d.name)} is used twice`
-      });
-    }
-    index.set(d.name, i);
-  });
-  downstream.forEach((d, i) => {
-    d.after.forEach((dep, j) => {
-      if (!index.has(dep) || dep === d.name) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["downstream", i, "after", j],
-          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n) => n !== d.name).join(", ") || "(none)"}`
-        });
-      }
-    });
-  });
-  const state = /* @__PURE__ */ new Map();
-  const visit2 = (name, trail) => {
-    if (state.get(name) === "done") return null;
-    if (state.get(name) === "visiting") return [...trail, name];
-    state.set(name, "visiting");
-    const node2 = downstream[index.get(name) ?? -1];
-    for (const dep of node2?.after ?? []) {
-      if (!index.has(dep) || dep === name) continue;
-      const cycle = visit2(dep, [...trail, name]);
-      if (cycle) return cycle;
-    }
-    state.set(name, "done");
-    return null;
-  };
-  for (const d of downstream) {
-    const cycle = visit2(d.name, []);
-    if (cycle) {
-      const start = cycle.indexOf(cycle.at(-1));
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", index.get(d.name) ?? 0, "after"],
-        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
-      });
-      return;
-    }
-  }
-}
-
-// src/core/config/earlier-keys.ts
-var DOWNSTREAM_KEYS = { "report-back": "reports" };
-var SENDER_KEYS = { "downstream-status": "downstream-report" };
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function renamed(o, keys) {
-  if (!isRecord(o)) return o;
-  const out = {};
-  for (const [key, value] of Object.entries(o)) {
-    const today = keys[key];
-    out[today !== void 0 && !(today in o) ? today : key] = value;
-  }
-  return out;
-}
-function withTodaysKeys(raw) {
-  if (!isRecord(raw)) return raw;
-  return {
-    ...raw,
-    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
-    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
-  };
 }
 
 // src/core/downstream/updaters/text-lines.ts
@@ -50984,6 +50736,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -50993,7 +50758,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text = templates(path);
+  if (text === void 0) throw missingTemplateFile(path, "template");
+  return render(text, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {
@@ -51045,6 +50816,9 @@ function isFileEdit(edit) {
 function updaterFor(edit) {
   return byKind.get(edit.kind);
 }
+
+// src/core/config/quoted.ts
+var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 
 // src/core/config/schema.ts
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
@@ -51212,6 +50986,550 @@ var configFieldsSchema = kebabObject({
     })
   ).optional()
 });
+
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function orderDownstream(downstream) {
+  const done = /* @__PURE__ */ new Set();
+  const ordered = [];
+  const pending = [...downstream];
+  while (pending.length > 0) {
+    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
+    const [next] = pending.splice(index === -1 ? 0 : index, 1);
+    ordered.push(next);
+    done.add(next.name);
+  }
+  return ordered;
+}
+function targetArtifacts(config2, version2) {
+  const base = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+function parseReleasedVersions(text) {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && import_semver2.default.valid(l) !== null);
+}
+function floatingTags(version2, released) {
+  const tags = [version2.version];
+  if (version2.isPrerelease) return tags;
+  const stable = released.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null);
+  const highest = (filter) => stable.filter(filter).every((v) => import_semver2.default.lte(v, version2.version));
+  if (highest((v) => import_semver2.default.major(v) === version2.major && import_semver2.default.minor(v) === version2.minor))
+    tags.push(version2.line);
+  if (highest((v) => import_semver2.default.major(v) === version2.major)) tags.push(String(version2.major));
+  if (highest(() => true)) tags.push("latest");
+  return tags;
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h) => ({
+  name: h.name,
+  kind: h.kind,
+  sha256: h.sha256,
+  size: h.size,
+  url: h.url ?? ""
+});
+function editValues(config2, data) {
+  const base = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h of data.hashes) {
+    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
+    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h = byName.get(t.artifact);
+    if (!h) continue;
+    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/core/downstream/edit-placeholders.ts
+var SHA256 = "a".repeat(64);
+function listsIn(values, into) {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "object") continue;
+    const records = value.filter((v) => typeof v === "object");
+    const fields2 = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    into.set(name, [.../* @__PURE__ */ new Set([...into.get(name) ?? [], ...fields2])]);
+    for (const r of records) listsIn(r, into);
+  }
+}
+function upstreamOf2(config2, downstream) {
+  const byName = new Map(config2.downstream.map((d) => [d.name, d]));
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (names) => {
+    for (const n of names)
+      if (!found.has(n) && n !== downstream.name) {
+        found.add(n);
+        visit2(byName.get(n)?.after ?? []);
+      }
+  };
+  visit2(downstream.after);
+  return [...found];
+}
+function knownPlaceholders(config2, downstream) {
+  try {
+    const version2 = parseVersion("1.2.3-rc1");
+    const hashes = [
+      ...config2.source.archive ? [{ name: "source.tar.gz", kind: "source-archive" }] : [],
+      { name: "SHA256SUMS", kind: "checksums" },
+      ...targetArtifacts(config2, version2).map((t) => ({ name: t.artifact, kind: "binary" }))
+    ].map((h) => ({ ...h, size: 1, sha256: SHA256, url: "https://example.invalid/" }));
+    const values = editValues(config2, { version: version2, date: "2000-01-01", hashes, floatingTags: ["1.2"] });
+    const lists = /* @__PURE__ */ new Map();
+    listsIn(values, lists);
+    return { names: Object.keys(values), lists, outputsOf: upstreamOf2(config2, downstream) };
+  } catch {
+    return void 0;
+  }
+}
+var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
+function unknownPlaceholders(template, known) {
+  const problems = [];
+  const open5 = [];
+  const reported = /* @__PURE__ */ new Set();
+  const isOutput = (name) => known.outputsOf.some((d) => name.startsWith(`${d}.`));
+  for (const m of template.matchAll(TAG2)) {
+    const [, sigil, blockName, valueName] = m;
+    const name = blockName ?? valueName;
+    if (sigil === "/") {
+      if (open5.at(-1) === name) open5.pop();
+      continue;
+    }
+    const fields2 = open5.flatMap((list) => known.lists.get(list) ?? []);
+    const usable = [...known.names, ...fields2];
+    if (name !== "." && !usable.includes(name) && !isOutput(name) && !reported.has(name)) {
+      reported.add(name);
+      problems.push(fix(name, usable, known));
+    }
+    if (sigil) open5.push(name);
+  }
+  return problems;
+}
+function fix(name, usable, known) {
+  const guess = closest(name, usable);
+  if (guess) return `unknown placeholder {${name}} — did you mean {${guess}}?`;
+  const [prefix] = name.split(".");
+  if (name.includes(".") && !known.names.some((n) => n.startsWith(`${prefix}.`)))
+    return `unknown placeholder {${name}}; another downstream's outputs are {<downstream>.<key>}, with that downstream in after:`;
+  const shown2 = [...new Set(usable.map((n) => n.includes(".") ? `${n.split(".")[0]}.<field>` : n))];
+  return `unknown placeholder {${name}}; use ${shown2.map((n) => `{${n}}`).join(", ")}`;
+}
+
+// src/core/config/downstream-placeholders.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function templatedStrings(value, path) {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templatedStrings(v, [...path, i]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => templatedStrings(v, [...path, k]));
+  return [];
+}
+function checkDownstreamPlaceholders(config2, ctx) {
+  for (const [i, d] of config2.downstream.entries()) {
+    const known = knownPlaceholders(config2, d);
+    if (!known) continue;
+    const fields2 = [
+      [d.pr.title, ["downstream", i, "pr", "title"]],
+      [d.pr.commitMessage, ["downstream", i, "pr", "commit-message"]],
+      ...d.pr.body ? [[d.pr.body, ["downstream", i, "pr", "body"]]] : []
+    ];
+    for (const [j, edit] of d.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields2.push(...templatedStrings(value, ["downstream", i, "edits", j, kebab(key)]));
+      }
+    for (const [text, path] of fields2)
+      for (const message of unknownPlaceholders(text, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d) => d.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i) => i.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r) => r.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
+  checkTagPattern(config2.tags.pattern, ctx);
+  checkArtifactTemplate(config2.build, ctx);
+  if (config2.source.archive)
+    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
+  for (const [i, branch] of (config2.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i], ctx);
+  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name, env] of Object.entries(config2.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name);
+    if (!named.success || name === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name],
+        message: name === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
+      });
+    const movesObjects = env.upload.bucket !== void 0 || env.upload.prefix !== void 0;
+    if (movesObjects && config2.upload.publicUrl && !env.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "upload", "public-url"],
+        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
+      });
+    if (env.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "tracking", "title"],
+        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`
+      });
+    if (env.tracking.title)
+      checkPlaceholders(
+        env.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name, "tracking", "title"],
+        ctx
+      );
+  }
+  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i) => i.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
+    });
+  checkDownstreamGraph(config2.downstream, ctx);
+  checkDownstreamPlaceholders(config2, ctx);
+  for (const [i, d] of config2.downstream.entries()) {
+    if (!d.dispatch && d.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d.dispatch && d.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d.dispatch && d.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
+  checkNoExpressions(config2, [], ctx);
+}
+function checkTagPattern(pattern, ctx) {
+  let re;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return;
+  }
+  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
+  if (!/\(\?<version>/.test(pattern)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: hasGroups ? 'named groups present but none is called "version"; name the version part (?<version>...)' : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
+    });
+  }
+  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
+    });
+  }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) {
+    for (const [i, v] of node2.entries()) checkNoExpressions(v, [...path, i], ctx);
+  } else if (node2 && typeof node2 === "object")
+    for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
+}
+function checkPlaceholders(template, allowed, path, ctx) {
+  for (const name of findPlaceholders(template)) {
+    if (!allowed.includes(name)) {
+      const guess = closest(name, allowed);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: guess ? `unknown placeholder {${name}} — did you mean {${guess}}?` : `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
+      });
+    }
+  }
+}
+function checkArtifactTemplate(build, ctx) {
+  checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
+  if (!build.artifact.includes("{version}")) {
+    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  build.targets.forEach((t, i) => {
+    const id = [t.os, t.arch, t.distro ?? ""].join("/");
+    const prev = seen.get(id);
+    if (prev !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "targets", i],
+        message: `duplicates build.targets[${prev}] (${id})`
+      });
+    }
+    seen.set(id, i);
+  });
+  const names = /* @__PURE__ */ new Map();
+  build.targets.forEach((t, i) => {
+    const name = build.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
+    const prev = names.get(name);
+    if (prev !== void 0 && seen.size === build.targets.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "artifact"],
+        message: `targets ${prev} and ${i} would both produce ${quoted(name)}; add {os}, {arch} or {distro}`
+      });
+    }
+    names.set(name, i);
+  });
+}
+function checkDownstreamGraph(downstream, ctx) {
+  const index = /* @__PURE__ */ new Map();
+  downstream.forEach((d, i) => {
+    if (index.has(d.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i, "name"],
+        message: `name ${quoted(d.name)} is used twice`
+      });
+    }
+    index.set(d.name, i);
+  });
+  downstream.forEach((d, i) => {
+    d.after.forEach((dep, j) => {
+      if (!index.has(dep) || dep === d.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["downstream", i, "after", j],
+          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n) => n !== d.name).join(", ") || "(none)"}`
+        });
+      }
+    });
+  });
+  const state = /* @__PURE__ */ new Map();
+  const visit2 = (name, trail) => {
+    if (state.get(name) === "done") return null;
+    if (state.get(name) === "visiting") return [...trail, name];
+    state.set(name, "visiting");
+    const node2 = downstream[index.get(name) ?? -1];
+    for (const dep of node2?.after ?? []) {
+      if (!index.has(dep) || dep === name) continue;
+      const cycle = visit2(dep, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, "done");
+    return null;
+  };
+  for (const d of downstream) {
+    const cycle = visit2(d.name, []);
+    if (cycle) {
+      const start = cycle.indexOf(cycle.at(-1));
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", index.get(d.name) ?? 0, "after"],
+        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
+      });
+      return;
+    }
+  }
+}
+
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o, keys) {
+  if (!isRecord(o)) return o;
+  const out = {};
+  for (const [key, value] of Object.entries(o)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d) => renamed(d, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
 
 // src/core/config/parse.ts
 var configSchema = configFieldsSchema.superRefine(checkConfig);
@@ -51535,45 +51853,6 @@ function installationTokens(i) {
   return [i.token, i.token2, i.token3];
 }
 
-// src/core/request/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
-}
-function parseReleasedVersions(text) {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && import_semver2.default.valid(l) !== null);
-}
-function floatingTags(version2, released) {
-  const tags = [version2.version];
-  if (version2.isPrerelease) return tags;
-  const stable = released.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null);
-  const highest = (filter) => stable.filter(filter).every((v) => import_semver2.default.lte(v, version2.version));
-  if (highest((v) => import_semver2.default.major(v) === version2.major && import_semver2.default.minor(v) === version2.minor))
-    tags.push(version2.line);
-  if (highest((v) => import_semver2.default.major(v) === version2.major)) tags.push(String(version2.major));
-  if (highest(() => true)) tags.push("latest");
-  return tags;
-}
-
 // src/steps/downstream/downstream-release.ts
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -51616,158 +51895,6 @@ async function readHashesFile(path, source = `hashes-file ${path}`, hint = HASHE
     throw new ReleaseRelayError("E_INPUT", `cannot read ${source}: ${error63.message}`, hint);
   }
   return parseHashesFile(text, source, hint);
-}
-
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
-  architectureIndependent: external_exports.literal(true).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function versionPlaceholders(config2, version2) {
-  return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
-  };
-}
-function orderDownstream(downstream) {
-  const done = /* @__PURE__ */ new Set();
-  const ordered = [];
-  const pending = [...downstream];
-  while (pending.length > 0) {
-    const index = pending.findIndex((d) => d.after.every((a) => done.has(a)));
-    const [next] = pending.splice(index === -1 ? 0 : index, 1);
-    ordered.push(next);
-    done.add(next.name);
-  }
-  return ordered;
-}
-function targetArtifacts(config2, version2) {
-  const base = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
-}
-
-// src/core/downstream/release-values.ts
-var fields = (h) => ({
-  name: h.name,
-  kind: h.kind,
-  sha256: h.sha256,
-  size: h.size,
-  url: h.url ?? ""
-});
-function editValues(config2, data) {
-  const base = versionPlaceholders(config2, data.version);
-  const values = {
-    ...base,
-    date: data.date,
-    tags: data.floatingTags.join(", "),
-    "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
-    artifacts: data.hashes.map(fields)
-  };
-  for (const h of data.hashes) {
-    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
-    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
-  }
-  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
-  const binaries = [];
-  const distros = /* @__PURE__ */ new Map();
-  for (const t of targetArtifacts(config2, data.version)) {
-    const h = byName.get(t.artifact);
-    if (!h) continue;
-    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
-    binaries.push(binary);
-    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
-    const arches = distros.get(t.distro) ?? [];
-    if (!arches.includes(t.arch)) arches.push(t.arch);
-    distros.set(t.distro, arches);
-  }
-  values.binaries = binaries;
-  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
-  return values;
 }
 
 // src/steps/downstream/downstream-release.ts

@@ -19663,7 +19663,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
+    var parse6 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -19676,7 +19676,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -19684,9 +19684,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse5(version2, options);
+      const v = parse6(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -19697,9 +19697,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var clean = (version2, options) => {
-      const s2 = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      const s2 = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s2 ? s2.version : null;
     };
     module.exports = clean;
@@ -19734,10 +19734,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19808,9 +19808,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
+      const parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19996,7 +19996,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -20031,7 +20031,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -20041,7 +20041,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -20053,7 +20053,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21288,7 +21288,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -21327,7 +21327,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid,
       clean,
       inc,
@@ -28607,7 +28607,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28648,7 +28648,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -38997,8 +38997,8 @@ var init_Fields = __esm({
     Fields = class {
       entries = {};
       encoding;
-      constructor({ fields = [], encoding = "utf-8" }) {
-        fields.forEach(this.setField.bind(this));
+      constructor({ fields: fields2 = [], encoding = "utf-8" }) {
+        fields2.forEach(this.setField.bind(this));
         this.encoding = encoding;
       }
       setField(field) {
@@ -43484,7 +43484,7 @@ __export(bowser_exports, {
   PLATFORMS_MAP: () => PLATFORMS_MAP,
   default: () => Bowser,
   getParser: () => getParser,
-  parse: () => parse3
+  parse: () => parse4
 });
 function _defineProperties(e5, r5) {
   for (var t = 0; t < r5.length; t++) {
@@ -43511,7 +43511,7 @@ function _toPrimitive(t, r5) {
   }
   return ("string" === r5 ? String : Number)(t);
 }
-var BROWSER_ALIASES_MAP, BROWSER_MAP, PLATFORMS_MAP, OS_MAP, ENGINE_MAP, Utils, commonVersionIdentifier, browsersList, parser_os_default, parser_platforms_default, parser_engines_default, Parser, Bowser, parse3, getParser;
+var BROWSER_ALIASES_MAP, BROWSER_MAP, PLATFORMS_MAP, OS_MAP, ENGINE_MAP, Utils, commonVersionIdentifier, browsersList, parser_os_default, parser_platforms_default, parser_engines_default, Parser, Bowser, parse4, getParser;
 var init_bowser = __esm({
   "node_modules/bowser/bowser.mjs"() {
     BROWSER_ALIASES_MAP = {
@@ -45415,7 +45415,7 @@ var init_bowser = __esm({
         if (engine) this.parsedResult.engine = engine.describe(this.getUA());
         return this.parsedResult.engine;
       };
-      _proto.parse = function parse5() {
+      _proto.parse = function parse6() {
         this.parseBrowser();
         this.parseOS();
         this.parsePlatform();
@@ -45533,7 +45533,7 @@ var init_bowser = __esm({
         if (typeof UA !== "string") throw new Error("UserAgent should be a string");
         return new Parser(UA, skipParsingOrHints, clientHints);
       };
-      Bowser2.parse = function parse5(UA, clientHints) {
+      Bowser2.parse = function parse6(UA, clientHints) {
         if (clientHints === void 0) clientHints = null;
         return new Parser(UA, clientHints).getResult();
       };
@@ -45559,7 +45559,7 @@ var init_bowser = __esm({
         }
       }]);
     })();
-    parse3 = Bowser.parse;
+    parse4 = Bowser.parse;
     getParser = Bowser.getParser;
   }
 });
@@ -45570,8 +45570,8 @@ var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config2) => {
       const module = await Promise.resolve().then(() => (init_bowser(), bowser_exports));
-      const parse5 = module.parse ?? module.default.parse ?? (() => "");
-      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse5(window.navigator.userAgent) : void 0;
+      const parse6 = module.parse ?? module.default.parse ?? (() => "");
+      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse6(window.navigator.userAgent) : void 0;
       const sections = [
         ["aws-sdk-js", clientVersion],
         ["ua", "2.1"],
@@ -47825,11 +47825,11 @@ var init_throw_200_exceptions = __esm({
 });
 
 // node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js
-var validate2, parse4;
+var validate2, parse5;
 var init_arn = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/util/util-arn-parser/arn.js"() {
     validate2 = (str) => typeof str === "string" && str.indexOf("arn:") === 0 && str.split(":").length >= 6;
-    parse4 = (arn) => {
+    parse5 = (arn) => {
       const segments = arn.split(":");
       if (segments.length < 6 || segments[0] !== "arn") {
         throw new Error("Malformed ARN");
@@ -49778,7 +49778,7 @@ var init_bucketEndpointMiddleware = __esm({
         if (options.bucketEndpoint) {
           request.hostname = bucketName;
         } else if (validate2(bucketName)) {
-          const bucketArn = parse4(bucketName);
+          const bucketArn = parse5(bucketName);
           const clientRegion = await options.region();
           const useDualstackEndpoint = await options.useDualstackEndpoint();
           const useFipsEndpoint = await options.useFipsEndpoint();
@@ -70571,18 +70571,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -72077,7 +72077,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c5) => c5[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n3 = size(payload.value);
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -72091,7 +72091,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -88461,20 +88461,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -88503,6 +88490,21 @@ function editDistance(a5, b5) {
     }
   }
   return row[b5.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -88611,6 +88613,27 @@ var environmentNameSchema = external_exports.string().regex(/^[a-z][a-z0-9-]{0,3
 // src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
 
 // src/steps/publish.ts
 import { readFile as readFile6, writeFile as writeFile3 } from "node:fs/promises";
@@ -88670,255 +88693,103 @@ function findPlaceholders(template) {
     )
   ];
 }
-
-// src/core/config/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
-      found.repositories.push(name);
+function parse3(template, where) {
+  const root5 = [];
+  const open3 = [];
+  const current = () => open3.at(-1)?.body ?? root5;
+  const source = template.replace(STANDALONE, "$1");
+  let last = 0;
+  for (const m3 of source.matchAll(TAG)) {
+    if (m3.index > last) current().push({ kind: "text", text: source.slice(last, m3.index) });
+    last = m3.index + m3[0].length;
+    const [, sigil, blockName, name] = m3;
+    if (name !== void 0) {
+      current().push({ kind: "value", name });
+    } else if (sigil === "/") {
+      const block = open3.pop();
+      if (block?.name !== blockName)
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {/${blockName}} closes ${block ? `{#${block.name}}` : "nothing"}`,
+          "close every {#list} block with {/list}, innermost first"
+        );
+    } else {
+      const body = [];
+      current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
+      open3.push({ name: blockName, body });
+    }
   }
-  return out;
-}
-
-// src/core/config/quoted.ts
-var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-
-// src/core/config/checks.ts
-function checkConfig(config2, ctx) {
-  checkTagPattern(config2.tags.pattern, ctx);
-  checkArtifactTemplate(config2.build, ctx);
-  if (config2.source.archive)
-    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
-  if (config2.source.releaseNotes)
-    checkPlaceholders(
-      config2.source.releaseNotes,
-      [...VERSION_PLACEHOLDERS, "tag"],
-      ["source", "release-notes"],
-      ctx
+  if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
+  const unclosed = open3.at(-1);
+  if (unclosed)
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      `${where}: {#${unclosed.name}} is never closed`,
+      `end the repeated block with {/${unclosed.name}}`
     );
-  for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
-    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
-  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
-  for (const [name, env2] of Object.entries(config2.environments ?? {})) {
-    const named = environmentNameSchema.safeParse(name);
-    if (!named.success || name === PRODUCTION)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name],
-        message: name === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
-      });
-    const movesObjects = env2.upload.bucket !== void 0 || env2.upload.prefix !== void 0;
-    if (movesObjects && config2.upload.publicUrl && !env2.upload.publicUrl)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name, "upload", "public-url"],
-        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
-      });
-    if (env2.tracking.title === config2.tracking.title)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name, "tracking", "title"],
-        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`
-      });
-    if (env2.tracking.title)
-      checkPlaceholders(
-        env2.tracking.title,
-        VERSION_PLACEHOLDERS,
-        ["environments", name, "tracking", "title"],
-        ctx
+  return root5;
+}
+function invertedNames(nodes5, into = /* @__PURE__ */ new Set()) {
+  for (const n3 of nodes5) {
+    if (n3.kind !== "block") continue;
+    if (n3.inverted) into.add(n3.name);
+    invertedNames(n3.body, into);
+  }
+  return into;
+}
+function renderTemplate(template, values, where) {
+  const nodes5 = parse3(template, where);
+  const mayBeEmpty = invertedNames(nodes5);
+  const lookup = (name, scopes) => {
+    for (let i5 = scopes.length - 1; i5 >= 0; i5--) {
+      const scope = scopes[i5];
+      if (name === "." && typeof scope !== "object") return scope;
+      if (typeof scope === "object" && scope !== null && Object.hasOwn(scope, name)) return scope[name];
+    }
+    if (name === ".")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {.} outside a repeated block of plain values`,
+        "use {.} inside {#list}…{/list} over a list of plain values"
       );
-  }
-  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
-    ctx.addIssue({
-      code: "custom",
-      path: ["tracking", "review-ping", "notify"],
-      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
-    });
-  const owners = installationsOf(config2).map((i5) => i5.owner);
-  if (owners.length > MAX_INSTALLATIONS)
-    ctx.addIssue({
-      code: "custom",
-      path: ["downstream"],
-      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
-    });
-  checkDownstreamGraph(config2.downstream, ctx);
-  for (const [i5, d5] of config2.downstream.entries()) {
-    if (!d5.dispatch && d5.edits.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "edits"],
-        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
-      });
-    if (d5.dispatch && d5.edits.length > 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "edits"],
-        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
-      });
-    if (d5.dispatch && d5.mode === "push")
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "mode"],
-        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
-      });
-  }
-  checkNoExpressions(config2, [], ctx);
-}
-function checkTagPattern(pattern, ctx) {
-  let re;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    return;
-  }
-  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)'
-    });
-  }
-  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
-    });
-  }
-}
-function checkNoExpressions(node2, path, ctx) {
-  if (typeof node2 === "string") {
-    if (node2.includes("${{"))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
-      });
-  } else if (Array.isArray(node2)) {
-    for (const [i5, v] of node2.entries()) checkNoExpressions(v, [...path, i5], ctx);
-  } else if (node2 && typeof node2 === "object")
-    for (const [k5, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k5], ctx);
-}
-function checkPlaceholders(template, allowed, path, ctx) {
-  for (const name of findPlaceholders(template)) {
-    if (!allowed.includes(name)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name}}; use ${allowed.map((p3) => `{${p3}}`).join(", ")}`
-      });
+    const value = values[name];
+    if (value === void 0) {
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: unknown placeholder {${name}}`,
+        `use one of ${Object.keys(values).map((k5) => `{${k5}}`).join(", ")}`
+      );
     }
-  }
-}
-function checkArtifactTemplate(build2, ctx) {
-  checkPlaceholders(build2.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
-  if (!build2.artifact.includes("{version}")) {
-    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  build2.targets.forEach((t, i5) => {
-    const id = [t.os, t.arch, t.distro ?? ""].join("/");
-    const prev = seen.get(id);
-    if (prev !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "targets", i5],
-        message: `duplicates build.targets[${prev}] (${id})`
-      });
-    }
-    seen.set(id, i5);
-  });
-  const names = /* @__PURE__ */ new Map();
-  build2.targets.forEach((t, i5) => {
-    const name = build2.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
-    const prev = names.get(name);
-    if (prev !== void 0 && seen.size === build2.targets.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "artifact"],
-        message: `targets ${prev} and ${i5} would both produce ${quoted(name)}; add {os}, {arch} or {distro}`
-      });
-    }
-    names.set(name, i5);
-  });
-}
-function checkDownstreamGraph(downstream, ctx) {
-  const index = /* @__PURE__ */ new Map();
-  downstream.forEach((d5, i5) => {
-    if (index.has(d5.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "name"],
-        message: `name ${quoted(d5.name)} is used twice`
-      });
-    }
-    index.set(d5.name, i5);
-  });
-  downstream.forEach((d5, i5) => {
-    d5.after.forEach((dep, j5) => {
-      if (!index.has(dep) || dep === d5.name) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["downstream", i5, "after", j5],
-          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n3) => n3 !== d5.name).join(", ") || "(none)"}`
-        });
-      }
-    });
-  });
-  const state2 = /* @__PURE__ */ new Map();
-  const visit2 = (name, trail) => {
-    if (state2.get(name) === "done") return null;
-    if (state2.get(name) === "visiting") return [...trail, name];
-    state2.set(name, "visiting");
-    const node2 = downstream[index.get(name) ?? -1];
-    for (const dep of node2?.after ?? []) {
-      if (!index.has(dep) || dep === name) continue;
-      const cycle = visit2(dep, [...trail, name]);
-      if (cycle) return cycle;
-    }
-    state2.set(name, "done");
-    return null;
+    return value;
   };
-  for (const d5 of downstream) {
-    const cycle = visit2(d5.name, []);
-    if (cycle) {
-      const start = cycle.indexOf(cycle.at(-1));
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", index.get(d5.name) ?? 0, "after"],
-        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
-      });
-      return;
+  const render = (body, scopes) => body.map((node2) => {
+    if (node2.kind === "text") return node2.text;
+    const value = lookup(node2.name, scopes);
+    if (node2.kind === "value") {
+      if (typeof value === "object")
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {${node2.name}} is a list`,
+          `repeat a block for each item: {#${node2.name}}{.}{/${node2.name}}`
+        );
+      return String(value);
     }
-  }
-}
-
-// src/core/config/earlier-keys.ts
-var DOWNSTREAM_KEYS = { "report-back": "reports" };
-var SENDER_KEYS = { "downstream-status": "downstream-report" };
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function renamed(o3, keys) {
-  if (!isRecord(o3)) return o3;
-  const out = {};
-  for (const [key, value] of Object.entries(o3)) {
-    const today = keys[key];
-    out[today !== void 0 && !(today in o3) ? today : key] = value;
-  }
-  return out;
-}
-function withTodaysKeys(raw) {
-  if (!isRecord(raw)) return raw;
-  return {
-    ...raw,
-    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d5) => renamed(d5, DOWNSTREAM_KEYS)) } : {},
-    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
-  };
+    if (typeof value !== "object")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} repeats over a list, but {${node2.name}} is a single value`,
+        `print it with {${node2.name}}`
+      );
+    if (node2.inverted) return value.length === 0 ? render(node2.body, scopes) : "";
+    if (value.length === 0 && !mayBeEmpty.has(node2.name))
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} would render nothing: the list is empty`,
+        `find out why ${node2.name} is empty; if it may be, add {^${node2.name}}what to print then{/${node2.name}}`
+      );
+    return value.map((item) => render(node2.body, [...scopes, item])).join("");
+  }).join("");
+  return render(nodes5, []);
 }
 
 // src/core/downstream/updaters/text-lines.ts
@@ -89194,6 +89065,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -89203,7 +89087,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text = templates(path);
+  if (text === void 0) throw missingTemplateFile(path, "template");
+  return render(text, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {
@@ -89249,6 +89139,9 @@ var updaters = [
 ];
 var updaterSchemas = updaters.map((u) => u.schema);
 var byKind = new Map(updaters.map((u) => [u.kind, u]));
+
+// src/core/config/quoted.ts
+var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 
 // src/core/config/schema.ts
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
@@ -89416,6 +89309,504 @@ var configFieldsSchema = kebabObject({
     })
   ).optional()
 });
+
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h5) => ({
+  name: h5.name,
+  kind: h5.kind,
+  sha256: h5.sha256,
+  size: h5.size,
+  url: h5.url ?? ""
+});
+function editValues(config2, data) {
+  const base = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h5 of data.hashes) {
+    if (h5.kind !== "source-archive" && h5.kind !== "checksums") continue;
+    for (const [k5, v] of Object.entries(fields(h5))) values[`${h5.kind}.${k5}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h5) => h5.kind === "binary").map((h5) => [h5.name, h5]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h5 = byName.get(t.artifact);
+    if (!h5) continue;
+    const binary = { ...fields(h5), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k5, v] of Object.entries(binary)) values[`binary.${t.target}.${k5}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/core/downstream/edit-placeholders.ts
+var SHA256 = "a".repeat(64);
+function listsIn(values, into) {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "object") continue;
+    const records = value.filter((v) => typeof v === "object");
+    const fields2 = [...new Set(records.flatMap((r5) => Object.keys(r5)))];
+    into.set(name, [.../* @__PURE__ */ new Set([...into.get(name) ?? [], ...fields2])]);
+    for (const r5 of records) listsIn(r5, into);
+  }
+}
+function upstreamOf2(config2, downstream) {
+  const byName = new Map(config2.downstream.map((d5) => [d5.name, d5]));
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (names) => {
+    for (const n3 of names)
+      if (!found.has(n3) && n3 !== downstream.name) {
+        found.add(n3);
+        visit2(byName.get(n3)?.after ?? []);
+      }
+  };
+  visit2(downstream.after);
+  return [...found];
+}
+function knownPlaceholders(config2, downstream) {
+  try {
+    const version2 = parseVersion("1.2.3-rc1");
+    const hashes = [
+      ...config2.source.archive ? [{ name: "source.tar.gz", kind: "source-archive" }] : [],
+      { name: "SHA256SUMS", kind: "checksums" },
+      ...targetArtifacts(config2, version2).map((t) => ({ name: t.artifact, kind: "binary" }))
+    ].map((h5) => ({ ...h5, size: 1, sha256: SHA256, url: "https://example.invalid/" }));
+    const values = editValues(config2, { version: version2, date: "2000-01-01", hashes, floatingTags: ["1.2"] });
+    const lists = /* @__PURE__ */ new Map();
+    listsIn(values, lists);
+    return { names: Object.keys(values), lists, outputsOf: upstreamOf2(config2, downstream) };
+  } catch {
+    return void 0;
+  }
+}
+var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
+function unknownPlaceholders(template, known) {
+  const problems = [];
+  const open3 = [];
+  const reported = /* @__PURE__ */ new Set();
+  const isOutput = (name) => known.outputsOf.some((d5) => name.startsWith(`${d5}.`));
+  for (const m3 of template.matchAll(TAG2)) {
+    const [, sigil, blockName, valueName] = m3;
+    const name = blockName ?? valueName;
+    if (sigil === "/") {
+      if (open3.at(-1) === name) open3.pop();
+      continue;
+    }
+    const fields2 = open3.flatMap((list2) => known.lists.get(list2) ?? []);
+    const usable = [...known.names, ...fields2];
+    if (name !== "." && !usable.includes(name) && !isOutput(name) && !reported.has(name)) {
+      reported.add(name);
+      problems.push(fix(name, usable, known));
+    }
+    if (sigil) open3.push(name);
+  }
+  return problems;
+}
+function fix(name, usable, known) {
+  const guess = closest(name, usable);
+  if (guess) return `unknown placeholder {${name}} — did you mean {${guess}}?`;
+  const [prefix] = name.split(".");
+  if (name.includes(".") && !known.names.some((n3) => n3.startsWith(`${prefix}.`)))
+    return `unknown placeholder {${name}}; another downstream's outputs are {<downstream>.<key>}, with that downstream in after:`;
+  const shown2 = [...new Set(usable.map((n3) => n3.includes(".") ? `${n3.split(".")[0]}.<field>` : n3))];
+  return `unknown placeholder {${name}}; use ${shown2.map((n3) => `{${n3}}`).join(", ")}`;
+}
+
+// src/core/config/downstream-placeholders.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c5) => `-${c5.toLowerCase()}`);
+function templatedStrings(value, path) {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i5) => templatedStrings(v, [...path, i5]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k5, v]) => templatedStrings(v, [...path, k5]));
+  return [];
+}
+function checkDownstreamPlaceholders(config2, ctx) {
+  for (const [i5, d5] of config2.downstream.entries()) {
+    const known = knownPlaceholders(config2, d5);
+    if (!known) continue;
+    const fields2 = [
+      [d5.pr.title, ["downstream", i5, "pr", "title"]],
+      [d5.pr.commitMessage, ["downstream", i5, "pr", "commit-message"]],
+      ...d5.pr.body ? [[d5.pr.body, ["downstream", i5, "pr", "body"]]] : []
+    ];
+    for (const [j5, edit] of d5.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields2.push(...templatedStrings(value, ["downstream", i5, "edits", j5, kebab(key)]));
+      }
+    for (const [text, path] of fields2)
+      for (const message of unknownPlaceholders(text, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name.toLowerCase()))
+      found.repositories.push(name);
+  }
+  return out;
+}
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
+  checkTagPattern(config2.tags.pattern, ctx);
+  checkArtifactTemplate(config2.build, ctx);
+  if (config2.source.archive)
+    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
+  for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
+  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name, env2] of Object.entries(config2.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name);
+    if (!named.success || name === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name],
+        message: name === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
+      });
+    const movesObjects = env2.upload.bucket !== void 0 || env2.upload.prefix !== void 0;
+    if (movesObjects && config2.upload.publicUrl && !env2.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "upload", "public-url"],
+        message: `give the public address of ${name}'s objects: upload.public-url would link its files to production's`
+      });
+    if (env2.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name, "tracking", "title"],
+        message: `must differ from tracking.title: ${name}'s releases would write to production's tracking issues`
+      });
+    if (env2.tracking.title)
+      checkPlaceholders(
+        env2.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name, "tracking", "title"],
+        ctx
+      );
+  }
+  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i5) => i5.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
+    });
+  checkDownstreamGraph(config2.downstream, ctx);
+  checkDownstreamPlaceholders(config2, ctx);
+  for (const [i5, d5] of config2.downstream.entries()) {
+    if (!d5.dispatch && d5.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d5.dispatch && d5.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d5.dispatch && d5.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
+  checkNoExpressions(config2, [], ctx);
+}
+function checkTagPattern(pattern, ctx) {
+  let re;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return;
+  }
+  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
+  if (!/\(\?<version>/.test(pattern)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: hasGroups ? 'named groups present but none is called "version"; name the version part (?<version>...)' : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
+    });
+  }
+  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
+    });
+  }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) {
+    for (const [i5, v] of node2.entries()) checkNoExpressions(v, [...path, i5], ctx);
+  } else if (node2 && typeof node2 === "object")
+    for (const [k5, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k5], ctx);
+}
+function checkPlaceholders(template, allowed, path, ctx) {
+  for (const name of findPlaceholders(template)) {
+    if (!allowed.includes(name)) {
+      const guess = closest(name, allowed);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: guess ? `unknown placeholder {${name}} — did you mean {${guess}}?` : `unknown placeholder {${name}}; use ${allowed.map((p3) => `{${p3}}`).join(", ")}`
+      });
+    }
+  }
+}
+function checkArtifactTemplate(build2, ctx) {
+  checkPlaceholders(build2.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
+  if (!build2.artifact.includes("{version}")) {
+    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  build2.targets.forEach((t, i5) => {
+    const id = [t.os, t.arch, t.distro ?? ""].join("/");
+    const prev = seen.get(id);
+    if (prev !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "targets", i5],
+        message: `duplicates build.targets[${prev}] (${id})`
+      });
+    }
+    seen.set(id, i5);
+  });
+  const names = /* @__PURE__ */ new Map();
+  build2.targets.forEach((t, i5) => {
+    const name = build2.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
+    const prev = names.get(name);
+    if (prev !== void 0 && seen.size === build2.targets.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "artifact"],
+        message: `targets ${prev} and ${i5} would both produce ${quoted(name)}; add {os}, {arch} or {distro}`
+      });
+    }
+    names.set(name, i5);
+  });
+}
+function checkDownstreamGraph(downstream, ctx) {
+  const index = /* @__PURE__ */ new Map();
+  downstream.forEach((d5, i5) => {
+    if (index.has(d5.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "name"],
+        message: `name ${quoted(d5.name)} is used twice`
+      });
+    }
+    index.set(d5.name, i5);
+  });
+  downstream.forEach((d5, i5) => {
+    d5.after.forEach((dep, j5) => {
+      if (!index.has(dep) || dep === d5.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["downstream", i5, "after", j5],
+          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n3) => n3 !== d5.name).join(", ") || "(none)"}`
+        });
+      }
+    });
+  });
+  const state2 = /* @__PURE__ */ new Map();
+  const visit2 = (name, trail) => {
+    if (state2.get(name) === "done") return null;
+    if (state2.get(name) === "visiting") return [...trail, name];
+    state2.set(name, "visiting");
+    const node2 = downstream[index.get(name) ?? -1];
+    for (const dep of node2?.after ?? []) {
+      if (!index.has(dep) || dep === name) continue;
+      const cycle = visit2(dep, [...trail, name]);
+      if (cycle) return cycle;
+    }
+    state2.set(name, "done");
+    return null;
+  };
+  for (const d5 of downstream) {
+    const cycle = visit2(d5.name, []);
+    if (cycle) {
+      const start = cycle.indexOf(cycle.at(-1));
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", index.get(d5.name) ?? 0, "after"],
+        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
+      });
+      return;
+    }
+  }
+}
+
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o3, keys) {
+  if (!isRecord(o3)) return o3;
+  const out = {};
+  for (const [key, value] of Object.entries(o3)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o3) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d5) => renamed(d5, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
 
 // src/core/config/parse.ts
 var configSchema = configFieldsSchema.superRefine(checkConfig);
@@ -90117,81 +90508,6 @@ function checkPublishedSignature(key, name, check2) {
 var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
 function isReleaseMetadata(name) {
   return METADATA.test(name);
-}
-
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
-  architectureIndependent: external_exports.literal(true).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function objectUrl(upload, key) {
-  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
-  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
-  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
 }
 
 // src/steps/publish.ts

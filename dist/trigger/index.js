@@ -19654,7 +19654,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = (version2, options, throwErrors = false) => {
+    var parse6 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -19667,7 +19667,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse5;
+    module.exports = parse6;
   }
 });
 
@@ -19675,9 +19675,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse5(version2, options);
+      const v = parse6(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -19688,9 +19688,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var clean = (version2, options) => {
-      const s = parse5(version2.trim().replace(/^[=v]+/, ""), options);
+      const s = parse6(version2.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -19725,10 +19725,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse5(version1, null, true);
-      const v2 = parse5(version2, null, true);
+      const v1 = parse6(version1, null, true);
+      const v2 = parse6(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19799,9 +19799,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse5(version2, options);
+      const parsed = parse6(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19987,7 +19987,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -20022,7 +20022,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse5(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse6(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -20032,7 +20032,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -20044,7 +20044,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse5(versionStringToParse, options);
+      return parse6(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21279,7 +21279,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse5 = require_parse2();
+    var parse6 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -21318,7 +21318,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse5,
+      parse: parse6,
       valid,
       clean,
       inc,
@@ -28598,7 +28598,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28639,7 +28639,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
@@ -32370,18 +32370,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -33876,7 +33876,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -33890,7 +33890,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -50260,20 +50260,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -50302,6 +50289,21 @@ function editDistance(a, b) {
     }
   }
   return row[b.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -50660,6 +50662,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -50669,7 +50684,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text = templates(path);
+  if (text === void 0) throw missingTemplateFile(path, "template");
+  return render(text, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {
@@ -51024,11 +51045,11 @@ var anyReleaseRequestedSchema = external_exports.discriminatedUnion("schemaVersi
   error: (i) => i.code === "invalid_union" ? `expected schemaVersion 1 or 2, got ${JSON.stringify(i.input?.schemaVersion)}` : void 0
 }).transform((p) => {
   if (p.schemaVersion === 2) {
-    const { schemaVersion: _v2, options, ...fields2 } = p;
-    return { ...fields2, ...options };
+    const { schemaVersion: _v2, options, ...fields3 } = p;
+    return { ...fields3, ...options };
   }
-  const { schemaVersion: _v, ...fields } = p;
-  return fields;
+  const { schemaVersion: _v, ...fields2 } = p;
+  return fields2;
 });
 function parseReleaseRequested(input2) {
   const value = typeof input2 === "string" ? parseJsonInput(
@@ -51138,6 +51159,389 @@ function findPlaceholders(template) {
     )
   ];
 }
+function parse3(template, where) {
+  const root = [];
+  const open3 = [];
+  const current = () => open3.at(-1)?.body ?? root;
+  const source = template.replace(STANDALONE, "$1");
+  let last = 0;
+  for (const m of source.matchAll(TAG)) {
+    if (m.index > last) current().push({ kind: "text", text: source.slice(last, m.index) });
+    last = m.index + m[0].length;
+    const [, sigil, blockName, name] = m;
+    if (name !== void 0) {
+      current().push({ kind: "value", name });
+    } else if (sigil === "/") {
+      const block = open3.pop();
+      if (block?.name !== blockName)
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {/${blockName}} closes ${block ? `{#${block.name}}` : "nothing"}`,
+          "close every {#list} block with {/list}, innermost first"
+        );
+    } else {
+      const body = [];
+      current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
+      open3.push({ name: blockName, body });
+    }
+  }
+  if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
+  const unclosed = open3.at(-1);
+  if (unclosed)
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      `${where}: {#${unclosed.name}} is never closed`,
+      `end the repeated block with {/${unclosed.name}}`
+    );
+  return root;
+}
+function invertedNames(nodes, into = /* @__PURE__ */ new Set()) {
+  for (const n of nodes) {
+    if (n.kind !== "block") continue;
+    if (n.inverted) into.add(n.name);
+    invertedNames(n.body, into);
+  }
+  return into;
+}
+function renderTemplate(template, values, where) {
+  const nodes = parse3(template, where);
+  const mayBeEmpty = invertedNames(nodes);
+  const lookup = (name, scopes) => {
+    for (let i = scopes.length - 1; i >= 0; i--) {
+      const scope = scopes[i];
+      if (name === "." && typeof scope !== "object") return scope;
+      if (typeof scope === "object" && scope !== null && Object.hasOwn(scope, name)) return scope[name];
+    }
+    if (name === ".")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {.} outside a repeated block of plain values`,
+        "use {.} inside {#list}…{/list} over a list of plain values"
+      );
+    const value = values[name];
+    if (value === void 0) {
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: unknown placeholder {${name}}`,
+        `use one of ${Object.keys(values).map((k) => `{${k}}`).join(", ")}`
+      );
+    }
+    return value;
+  };
+  const render = (body, scopes) => body.map((node2) => {
+    if (node2.kind === "text") return node2.text;
+    const value = lookup(node2.name, scopes);
+    if (node2.kind === "value") {
+      if (typeof value === "object")
+        throw new ReleaseRelayError(
+          "E_TEMPLATE",
+          `${where}: {${node2.name}} is a list`,
+          `repeat a block for each item: {#${node2.name}}{.}{/${node2.name}}`
+        );
+      return String(value);
+    }
+    if (typeof value !== "object")
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} repeats over a list, but {${node2.name}} is a single value`,
+        `print it with {${node2.name}}`
+      );
+    if (node2.inverted) return value.length === 0 ? render(node2.body, scopes) : "";
+    if (value.length === 0 && !mayBeEmpty.has(node2.name))
+      throw new ReleaseRelayError(
+        "E_TEMPLATE",
+        `${where}: {#${node2.name}} would render nothing: the list is empty`,
+        `find out why ${node2.name} is empty; if it may be, add {^${node2.name}}what to print then{/${node2.name}}`
+      );
+    return value.map((item) => render(node2.body, [...scopes, item])).join("");
+  }).join("");
+  return render(nodes, []);
+}
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+var MAX_TAG_LENGTH = 128;
+var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function parseTag(tag, pattern) {
+  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
+    throw new ReleaseRelayError(
+      "E_TAG_UNSAFE",
+      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
+      "delete the tag and push one like 8.0.2"
+    );
+  }
+  const match = new RegExp(pattern).exec(tag);
+  if (!match) {
+    const bare = tag.replace(/^v(?=\d)/, "");
+    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
+    throw new ReleaseRelayError(
+      "E_TAG_PATTERN",
+      `tag ${shown2} does not match tags.pattern ${pattern}`,
+      `${suggestion} or change tags.pattern in release-relay.yml`
+    );
+  }
+  const raw = match.groups?.version ?? tag;
+  return parseVersion(raw, tag);
+}
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h) => ({
+  name: h.name,
+  kind: h.kind,
+  sha256: h.sha256,
+  size: h.size,
+  url: h.url ?? ""
+});
+function editValues(config2, data) {
+  const base = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h of data.hashes) {
+    if (h.kind !== "source-archive" && h.kind !== "checksums") continue;
+    for (const [k, v] of Object.entries(fields(h))) values[`${h.kind}.${k}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h) => h.kind === "binary").map((h) => [h.name, h]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h = byName.get(t.artifact);
+    if (!h) continue;
+    const binary = { ...fields(h), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k, v] of Object.entries(binary)) values[`binary.${t.target}.${k}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/core/downstream/edit-placeholders.ts
+var SHA256 = "a".repeat(64);
+function listsIn(values, into) {
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== "object") continue;
+    const records = value.filter((v) => typeof v === "object");
+    const fields2 = [...new Set(records.flatMap((r) => Object.keys(r)))];
+    into.set(name, [.../* @__PURE__ */ new Set([...into.get(name) ?? [], ...fields2])]);
+    for (const r of records) listsIn(r, into);
+  }
+}
+function upstreamOf2(config2, downstream) {
+  const byName = new Map(config2.downstream.map((d) => [d.name, d]));
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (names) => {
+    for (const n of names)
+      if (!found.has(n) && n !== downstream.name) {
+        found.add(n);
+        visit2(byName.get(n)?.after ?? []);
+      }
+  };
+  visit2(downstream.after);
+  return [...found];
+}
+function knownPlaceholders(config2, downstream) {
+  try {
+    const version2 = parseVersion("1.2.3-rc1");
+    const hashes = [
+      ...config2.source.archive ? [{ name: "source.tar.gz", kind: "source-archive" }] : [],
+      { name: "SHA256SUMS", kind: "checksums" },
+      ...targetArtifacts(config2, version2).map((t) => ({ name: t.artifact, kind: "binary" }))
+    ].map((h) => ({ ...h, size: 1, sha256: SHA256, url: "https://example.invalid/" }));
+    const values = editValues(config2, { version: version2, date: "2000-01-01", hashes, floatingTags: ["1.2"] });
+    const lists = /* @__PURE__ */ new Map();
+    listsIn(values, lists);
+    return { names: Object.keys(values), lists, outputsOf: upstreamOf2(config2, downstream) };
+  } catch {
+    return void 0;
+  }
+}
+var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
+function unknownPlaceholders(template, known) {
+  const problems = [];
+  const open3 = [];
+  const reported = /* @__PURE__ */ new Set();
+  const isOutput = (name) => known.outputsOf.some((d) => name.startsWith(`${d}.`));
+  for (const m of template.matchAll(TAG2)) {
+    const [, sigil, blockName, valueName] = m;
+    const name = blockName ?? valueName;
+    if (sigil === "/") {
+      if (open3.at(-1) === name) open3.pop();
+      continue;
+    }
+    const fields2 = open3.flatMap((list) => known.lists.get(list) ?? []);
+    const usable = [...known.names, ...fields2];
+    if (name !== "." && !usable.includes(name) && !isOutput(name) && !reported.has(name)) {
+      reported.add(name);
+      problems.push(fix(name, usable, known));
+    }
+    if (sigil) open3.push(name);
+  }
+  return problems;
+}
+function fix(name, usable, known) {
+  const guess = closest(name, usable);
+  if (guess) return `unknown placeholder {${name}} — did you mean {${guess}}?`;
+  const [prefix] = name.split(".");
+  if (name.includes(".") && !known.names.some((n) => n.startsWith(`${prefix}.`)))
+    return `unknown placeholder {${name}}; another downstream's outputs are {<downstream>.<key>}, with that downstream in after:`;
+  const shown2 = [...new Set(usable.map((n) => n.includes(".") ? `${n.split(".")[0]}.<field>` : n))];
+  return `unknown placeholder {${name}}; use ${shown2.map((n) => `{${n}}`).join(", ")}`;
+}
+
+// src/core/config/downstream-placeholders.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+function templatedStrings(value, path) {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => templatedStrings(v, [...path, i]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => templatedStrings(v, [...path, k]));
+  return [];
+}
+function checkDownstreamPlaceholders(config2, ctx) {
+  for (const [i, d] of config2.downstream.entries()) {
+    const known = knownPlaceholders(config2, d);
+    if (!known) continue;
+    const fields2 = [
+      [d.pr.title, ["downstream", i, "pr", "title"]],
+      [d.pr.commitMessage, ["downstream", i, "pr", "commit-message"]],
+      ...d.pr.body ? [[d.pr.body, ["downstream", i, "pr", "body"]]] : []
+    ];
+    for (const [j, edit] of d.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields2.push(...templatedStrings(value, ["downstream", i, "edits", j, kebab(key)]));
+      }
+    for (const [text, path] of fields2)
+      for (const message of unknownPlaceholders(text, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
 
 // src/core/config/installations.ts
 var MAX_INSTALLATIONS = 3;
@@ -51212,6 +51616,7 @@ function checkConfig(config2, ctx) {
       message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
     });
   checkDownstreamGraph(config2.downstream, ctx);
+  checkDownstreamPlaceholders(config2, ctx);
   for (const [i, d] of config2.downstream.entries()) {
     if (!d.dispatch && d.edits.length === 0)
       ctx.addIssue({
@@ -51242,11 +51647,11 @@ function checkTagPattern(pattern, ctx) {
     return;
   }
   const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
+  if (!/\(\?<version>/.test(pattern)) {
     ctx.addIssue({
       code: "custom",
       path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)'
+      message: hasGroups ? 'named groups present but none is called "version"; name the version part (?<version>...)' : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
     });
   }
   if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
@@ -51273,10 +51678,11 @@ function checkNoExpressions(node2, path, ctx) {
 function checkPlaceholders(template, allowed, path, ctx) {
   for (const name of findPlaceholders(template)) {
     if (!allowed.includes(name)) {
+      const guess = closest(name, allowed);
       ctx.addIssue({
         code: "custom",
         path,
-        message: `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
+        message: guess ? `unknown placeholder {${name}} — did you mean {${guess}}?` : `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
       });
     }
   }
@@ -52151,7 +52557,7 @@ function expand(template, context) {
     return template.replace(/\/$/, "");
   }
 }
-function parse3(options) {
+function parse4(options) {
   let method = options.method.toUpperCase();
   let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -52215,7 +52621,7 @@ function parse3(options) {
   );
 }
 function endpointWithDefaults(defaults, route, options) {
-  return parse3(merge2(defaults, route, options));
+  return parse4(merge2(defaults, route, options));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge2(oldDefaults, newDefaults);
@@ -52224,7 +52630,7 @@ function withDefaults(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults.bind(null, DEFAULTS2),
     merge: merge2.bind(null, DEFAULTS2),
-    parse: parse3
+    parse: parse4
   });
 }
 var endpoint = withDefaults(null, DEFAULTS);
@@ -52270,7 +52676,7 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse4(header, options) {
+function parse5(header, options) {
   const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
   const len = header.length;
   let valueStart = options?.start ?? 0;
@@ -52867,7 +53273,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop2);
   }
-  const mimetype = parse4(contentType);
+  const mimetype = parse5(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -56004,55 +56410,6 @@ function checkRequestingRun(run, config2, overrideReason) {
 }
 function requestEvent(eventName) {
   return eventName === "release" ? "release" : eventName === "push" ? "push" : "workflow_dispatch";
-}
-
-// src/core/request/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-var MAX_TAG_LENGTH = 128;
-var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
-function parseTag(tag, pattern) {
-  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
-  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
-    throw new ReleaseRelayError(
-      "E_TAG_UNSAFE",
-      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
-      "delete the tag and push one like 8.0.2"
-    );
-  }
-  const match = new RegExp(pattern).exec(tag);
-  if (!match) {
-    const bare = tag.replace(/^v(?=\d)/, "");
-    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
-    throw new ReleaseRelayError(
-      "E_TAG_PATTERN",
-      `tag ${shown2} does not match tags.pattern ${pattern}`,
-      `${suggestion} or change tags.pattern in release-relay.yml`
-    );
-  }
-  const raw = match.groups?.version ?? tag;
-  return parseVersion(raw, tag);
-}
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
 }
 
 // src/adapters/runs/source-checks.ts

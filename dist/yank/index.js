@@ -40316,8 +40316,8 @@ var init_Fields = __esm({
     Fields = class {
       entries = {};
       encoding;
-      constructor({ fields = [], encoding = "utf-8" }) {
-        fields.forEach(this.setField.bind(this));
+      constructor({ fields: fields2 = [], encoding = "utf-8" }) {
+        fields2.forEach(this.setField.bind(this));
         this.encoding = encoding;
       }
       setField(field) {
@@ -89750,20 +89750,7 @@ function kebabObject(shape) {
   });
 }
 
-// src/core/inputs/validation-issues.ts
-function formatPath(path) {
-  let out = "";
-  for (const part of path) {
-    if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? String(part) : `.${String(part)}`;
-  }
-  return out || "(top level)";
-}
-function shown(value) {
-  if (value === void 0) return "nothing";
-  const text2 = JSON.stringify(value) ?? String(value);
-  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
-}
+// src/core/inputs/closest-name.ts
 function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
@@ -89792,6 +89779,21 @@ function editDistance(a5, b5) {
     }
   }
   return row[b5.length];
+}
+
+// src/core/inputs/validation-issues.ts
+function formatPath(path) {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(top level)";
+}
+function shown(value) {
+  if (value === void 0) return "nothing";
+  const text2 = JSON.stringify(value) ?? String(value);
+  return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
 }
 function describeIssues(issues, knownKeys) {
   return issues.map((issue3) => {
@@ -89998,260 +90000,9 @@ function renderTemplate(template, values, where) {
   return render(nodes5, []);
 }
 
-// src/core/config/installations.ts
-var MAX_INSTALLATIONS = 3;
-function installationsOf(config2) {
-  const out = [];
-  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
-    const [owner, name2] = repo.split("/");
-    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
-    if (!found) out.push({ owner, repositories: [name2] });
-    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase()))
-      found.repositories.push(name2);
-  }
-  return out;
-}
-function installationIndexOf(installations, repo) {
-  const [owner, name2] = repo.toLowerCase().split("/");
-  return installations.findIndex(
-    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
-  );
-}
-
-// src/core/config/quoted.ts
-var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
-
-// src/core/config/checks.ts
-function checkConfig(config2, ctx) {
-  checkTagPattern(config2.tags.pattern, ctx);
-  checkArtifactTemplate(config2.build, ctx);
-  if (config2.source.archive)
-    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
-  if (config2.source.releaseNotes)
-    checkPlaceholders(
-      config2.source.releaseNotes,
-      [...VERSION_PLACEHOLDERS, "tag"],
-      ["source", "release-notes"],
-      ctx
-    );
-  for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
-    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
-  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
-  for (const [name2, env2] of Object.entries(config2.environments ?? {})) {
-    const named = environmentNameSchema.safeParse(name2);
-    if (!named.success || name2 === PRODUCTION)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name2],
-        message: name2 === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
-      });
-    const movesObjects = env2.upload.bucket !== void 0 || env2.upload.prefix !== void 0;
-    if (movesObjects && config2.upload.publicUrl && !env2.upload.publicUrl)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name2, "upload", "public-url"],
-        message: `give the public address of ${name2}'s objects: upload.public-url would link its files to production's`
-      });
-    if (env2.tracking.title === config2.tracking.title)
-      ctx.addIssue({
-        code: "custom",
-        path: ["environments", name2, "tracking", "title"],
-        message: `must differ from tracking.title: ${name2}'s releases would write to production's tracking issues`
-      });
-    if (env2.tracking.title)
-      checkPlaceholders(
-        env2.tracking.title,
-        VERSION_PLACEHOLDERS,
-        ["environments", name2, "tracking", "title"],
-        ctx
-      );
-  }
-  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
-    ctx.addIssue({
-      code: "custom",
-      path: ["tracking", "review-ping", "notify"],
-      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
-    });
-  const owners = installationsOf(config2).map((i5) => i5.owner);
-  if (owners.length > MAX_INSTALLATIONS)
-    ctx.addIssue({
-      code: "custom",
-      path: ["downstream"],
-      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
-    });
-  checkDownstreamGraph(config2.downstream, ctx);
-  for (const [i5, d5] of config2.downstream.entries()) {
-    if (!d5.dispatch && d5.edits.length === 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "edits"],
-        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
-      });
-    if (d5.dispatch && d5.edits.length > 0)
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "edits"],
-        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
-      });
-    if (d5.dispatch && d5.mode === "push")
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "mode"],
-        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
-      });
-  }
-  checkNoExpressions(config2, [], ctx);
-}
-function checkTagPattern(pattern, ctx) {
-  let re;
-  try {
-    re = new RegExp(pattern);
-  } catch {
-    return;
-  }
-  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
-  if (hasGroups && !/\(\?<version>/.test(pattern)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: 'named groups present but none is called "version"; name the version part (?<version>...)'
-    });
-  }
-  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["tags", "pattern"],
-      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
-    });
-  }
-}
-function checkNoExpressions(node2, path, ctx) {
-  if (typeof node2 === "string") {
-    if (node2.includes("${{"))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
-      });
-  } else if (Array.isArray(node2)) {
-    for (const [i5, v] of node2.entries()) checkNoExpressions(v, [...path, i5], ctx);
-  } else if (node2 && typeof node2 === "object")
-    for (const [k5, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k5], ctx);
-}
-function checkPlaceholders(template, allowed, path, ctx) {
-  for (const name2 of findPlaceholders(template)) {
-    if (!allowed.includes(name2)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name2}}; use ${allowed.map((p3) => `{${p3}}`).join(", ")}`
-      });
-    }
-  }
-}
-function checkArtifactTemplate(build2, ctx) {
-  checkPlaceholders(build2.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
-  if (!build2.artifact.includes("{version}")) {
-    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
-  }
-  const seen = /* @__PURE__ */ new Map();
-  build2.targets.forEach((t, i5) => {
-    const id2 = [t.os, t.arch, t.distro ?? ""].join("/");
-    const prev = seen.get(id2);
-    if (prev !== void 0) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "targets", i5],
-        message: `duplicates build.targets[${prev}] (${id2})`
-      });
-    }
-    seen.set(id2, i5);
-  });
-  const names = /* @__PURE__ */ new Map();
-  build2.targets.forEach((t, i5) => {
-    const name2 = build2.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
-    const prev = names.get(name2);
-    if (prev !== void 0 && seen.size === build2.targets.length) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["build", "artifact"],
-        message: `targets ${prev} and ${i5} would both produce ${quoted(name2)}; add {os}, {arch} or {distro}`
-      });
-    }
-    names.set(name2, i5);
-  });
-}
-function checkDownstreamGraph(downstream, ctx) {
-  const index = /* @__PURE__ */ new Map();
-  downstream.forEach((d5, i5) => {
-    if (index.has(d5.name)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", i5, "name"],
-        message: `name ${quoted(d5.name)} is used twice`
-      });
-    }
-    index.set(d5.name, i5);
-  });
-  downstream.forEach((d5, i5) => {
-    d5.after.forEach((dep, j5) => {
-      if (!index.has(dep) || dep === d5.name) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["downstream", i5, "after", j5],
-          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n3) => n3 !== d5.name).join(", ") || "(none)"}`
-        });
-      }
-    });
-  });
-  const state2 = /* @__PURE__ */ new Map();
-  const visit2 = (name2, trail) => {
-    if (state2.get(name2) === "done") return null;
-    if (state2.get(name2) === "visiting") return [...trail, name2];
-    state2.set(name2, "visiting");
-    const node2 = downstream[index.get(name2) ?? -1];
-    for (const dep of node2?.after ?? []) {
-      if (!index.has(dep) || dep === name2) continue;
-      const cycle = visit2(dep, [...trail, name2]);
-      if (cycle) return cycle;
-    }
-    state2.set(name2, "done");
-    return null;
-  };
-  for (const d5 of downstream) {
-    const cycle = visit2(d5.name, []);
-    if (cycle) {
-      const start = cycle.indexOf(cycle.at(-1));
-      ctx.addIssue({
-        code: "custom",
-        path: ["downstream", index.get(d5.name) ?? 0, "after"],
-        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
-      });
-      return;
-    }
-  }
-}
-
-// src/core/config/earlier-keys.ts
-var DOWNSTREAM_KEYS = { "report-back": "reports" };
-var SENDER_KEYS = { "downstream-status": "downstream-report" };
-var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
-function renamed(o3, keys) {
-  if (!isRecord(o3)) return o3;
-  const out = {};
-  for (const [key, value] of Object.entries(o3)) {
-    const today = keys[key];
-    out[today !== void 0 && !(today in o3) ? today : key] = value;
-  }
-  return out;
-}
-function withTodaysKeys(raw) {
-  if (!isRecord(raw)) return raw;
-  return {
-    ...raw,
-    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d5) => renamed(d5, DOWNSTREAM_KEYS)) } : {},
-    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
-  };
+// src/core/downstream/release-branch.ts
+function releaseBranch(version2, downstream) {
+  return `release-relay/${version2}/${downstream}`;
 }
 
 // src/core/downstream/updaters/text-lines.ts
@@ -90527,6 +90278,19 @@ var regexReplaceUpdater = defineUpdater({
   )
 });
 
+// src/core/downstream/template-source.ts
+var FILE_NAME = /^[^\r\n{}]*\.[A-Za-z][A-Za-z0-9]{0,9}$/;
+function templateFilePath(template) {
+  return FILE_NAME.test(template.trim()) ? template.trim() : void 0;
+}
+function missingTemplateFile(path, where) {
+  return new ReleaseRelayError(
+    "E_CONFIG",
+    `${where}: template file ${JSON.stringify(path)} does not exist (paths are relative to release-relay.yml's directory)`,
+    "add the file beside release-relay.yml, correct the path, or write the template's text inline (several lines, or with a {placeholder})"
+  );
+}
+
 // src/core/downstream/updaters/template-create.ts
 function templateCreate(existing, rendered2, file2) {
   if (existing === void 0 || existing === rendered2) return rendered2;
@@ -90536,7 +90300,13 @@ function templateCreate(existing, rendered2, file2) {
     "release-relay never overwrites a published page: remove or fix it by hand if it is wrong"
   );
 }
-var rendered = (template, { render, templates }) => render(templates(template) ?? template, "template");
+function rendered(template, { render, templates }) {
+  const path = templateFilePath(template);
+  if (path === void 0) return render(template, "template");
+  const text2 = templates(path);
+  if (text2 === void 0) throw missingTemplateFile(path, "template");
+  return render(text2, "template");
+}
 var templateCreateUpdater = defineUpdater({
   kind: "template-create",
   shape: {
@@ -90582,6 +90352,9 @@ var updaters = [
 ];
 var updaterSchemas = updaters.map((u) => u.schema);
 var byKind = new Map(updaters.map((u) => [u.kind, u]));
+
+// src/core/config/quoted.ts
+var quoted = (input2) => typeof input2 === "string" ? JSON.stringify(input2) : String(input2);
 
 // src/core/config/schema.ts
 var repoNameSchema = external_exports.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
@@ -90749,6 +90522,535 @@ var configFieldsSchema = kebabObject({
     })
   ).optional()
 });
+
+// src/core/request/source-gate.ts
+var checksOverrideSchema = external_exports.strictObject({
+  by: githubLoginSchema,
+  reason: external_exports.string().trim().min(1).max(500),
+  /** The checks that were not green when the override was used: `name (state)`. */
+  failing: external_exports.array(external_exports.string().max(200)).max(50)
+});
+
+// src/core/request/plan.ts
+var envSchema = external_exports.record(external_exports.string(), external_exports.string());
+var matrixEntrySchema = external_exports.strictObject({
+  target: external_exports.string(),
+  os: external_exports.string(),
+  arch: external_exports.string(),
+  distro: external_exports.string(),
+  runner: external_exports.string(),
+  artifact: external_exports.string(),
+  key: external_exports.string(),
+  env: envSchema
+});
+var artifactSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  kind: external_exports.enum(["binary", "source-archive"]),
+  target: external_exports.string().optional(),
+  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
+  architectureIndependent: external_exports.literal(true).optional(),
+  key: external_exports.string().optional(),
+  url: external_exports.string()
+});
+var downstreamJobSchema = external_exports.strictObject({
+  name: external_exports.string(),
+  repo: external_exports.string(),
+  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
+  branch: external_exports.string(),
+  after: external_exports.array(external_exports.string())
+});
+var releasePlanSchema = external_exports.strictObject({
+  schemaVersion: external_exports.literal(1),
+  releaseId: external_exports.string(),
+  project: external_exports.string(),
+  /** The source repo and build command, so build jobs need nothing but the plan. */
+  source: external_exports.string(),
+  buildCommand: external_exports.string(),
+  buildTimeoutMinutes: external_exports.number().int().positive(),
+  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
+  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
+  version: external_exports.string(),
+  tag: external_exports.string(),
+  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
+  prerelease: external_exports.boolean(),
+  line: external_exports.string(),
+  buildTime: external_exports.string(),
+  sourceDateEpoch: external_exports.number().int(),
+  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
+  artifacts: external_exports.array(artifactSchema),
+  downstream: external_exports.array(downstreamJobSchema),
+  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
+  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
+  ledgerBranch: external_exports.string(),
+  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
+  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
+  checksOverride: checksOverrideSchema.optional(),
+  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
+  requestedBy: external_exports.string().max(100).optional(),
+  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
+  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
+  /** The environment (profile) released to; absent for production. */
+  environment: external_exports.string().optional()
+});
+function objectUrl(upload, key) {
+  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
+  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
+}
+function versionPlaceholders(config2, version2) {
+  return {
+    project: config2.project,
+    source: config2.source.repo,
+    buildCommand: config2.build.command,
+    version: version2.version,
+    major: version2.major,
+    minor: version2.minor,
+    patch: version2.patch,
+    prerelease: version2.prerelease,
+    line: version2.line
+  };
+}
+function targetArtifacts(config2, version2) {
+  const base2 = versionPlaceholders(config2, version2);
+  return config2.build.targets.map((t) => {
+    const distro = t.distro ?? "";
+    return {
+      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
+      os: t.os,
+      arch: t.arch,
+      distro,
+      artifact: renderTemplate(
+        config2.build.artifact,
+        { ...base2, os: t.os, arch: t.arch, distro },
+        "build.artifact"
+      )
+    };
+  });
+}
+
+// src/core/request/version.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+function parseVersion(raw, tag = raw) {
+  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
+  if (!parsed) {
+    throw new ReleaseRelayError(
+      "E_VERSION_INVALID",
+      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
+      "use a version like 8.0.2 or 8.1.0-rc1"
+    );
+  }
+  const prerelease = parsed.prerelease.join(".");
+  return {
+    tag,
+    version: parsed.version,
+    major: parsed.major,
+    minor: parsed.minor,
+    patch: parsed.patch,
+    prerelease,
+    isPrerelease: prerelease !== "",
+    line: `${parsed.major}.${parsed.minor}`
+  };
+}
+
+// src/core/downstream/release-values.ts
+var fields = (h5) => ({
+  name: h5.name,
+  kind: h5.kind,
+  sha256: h5.sha256,
+  size: h5.size,
+  url: h5.url ?? ""
+});
+function editValues(config2, data) {
+  const base2 = versionPlaceholders(config2, data.version);
+  const values = {
+    ...base2,
+    date: data.date,
+    tags: data.floatingTags.join(", "),
+    "floating-tags": [...data.floatingTags],
+    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base2, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    artifacts: data.hashes.map(fields)
+  };
+  for (const h5 of data.hashes) {
+    if (h5.kind !== "source-archive" && h5.kind !== "checksums") continue;
+    for (const [k5, v] of Object.entries(fields(h5))) values[`${h5.kind}.${k5}`] = v;
+  }
+  const byName = new Map(data.hashes.filter((h5) => h5.kind === "binary").map((h5) => [h5.name, h5]));
+  const binaries = [];
+  const distros = /* @__PURE__ */ new Map();
+  for (const t of targetArtifacts(config2, data.version)) {
+    const h5 = byName.get(t.artifact);
+    if (!h5) continue;
+    const binary = { ...fields(h5), target: t.target, os: t.os, arch: t.arch, distro: t.distro };
+    binaries.push(binary);
+    for (const [k5, v] of Object.entries(binary)) values[`binary.${t.target}.${k5}`] = v;
+    const arches = distros.get(t.distro) ?? [];
+    if (!arches.includes(t.arch)) arches.push(t.arch);
+    distros.set(t.distro, arches);
+  }
+  values.binaries = binaries;
+  values.distros = [...distros].map(([distro, arches]) => ({ distro, arches: arches.sort() }));
+  return values;
+}
+
+// src/core/downstream/edit-placeholders.ts
+var SHA256 = "a".repeat(64);
+function listsIn(values, into) {
+  for (const [name2, value] of Object.entries(values)) {
+    if (typeof value !== "object") continue;
+    const records = value.filter((v) => typeof v === "object");
+    const fields2 = [...new Set(records.flatMap((r5) => Object.keys(r5)))];
+    into.set(name2, [.../* @__PURE__ */ new Set([...into.get(name2) ?? [], ...fields2])]);
+    for (const r5 of records) listsIn(r5, into);
+  }
+}
+function upstreamOf2(config2, downstream) {
+  const byName = new Map(config2.downstream.map((d5) => [d5.name, d5]));
+  const found = /* @__PURE__ */ new Set();
+  const visit2 = (names) => {
+    for (const n3 of names)
+      if (!found.has(n3) && n3 !== downstream.name) {
+        found.add(n3);
+        visit2(byName.get(n3)?.after ?? []);
+      }
+  };
+  visit2(downstream.after);
+  return [...found];
+}
+function knownPlaceholders(config2, downstream) {
+  try {
+    const version2 = parseVersion("1.2.3-rc1");
+    const hashes = [
+      ...config2.source.archive ? [{ name: "source.tar.gz", kind: "source-archive" }] : [],
+      { name: "SHA256SUMS", kind: "checksums" },
+      ...targetArtifacts(config2, version2).map((t) => ({ name: t.artifact, kind: "binary" }))
+    ].map((h5) => ({ ...h5, size: 1, sha256: SHA256, url: "https://example.invalid/" }));
+    const values = editValues(config2, { version: version2, date: "2000-01-01", hashes, floatingTags: ["1.2"] });
+    const lists = /* @__PURE__ */ new Map();
+    listsIn(values, lists);
+    return { names: Object.keys(values), lists, outputsOf: upstreamOf2(config2, downstream) };
+  } catch {
+    return void 0;
+  }
+}
+var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
+var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
+function unknownPlaceholders(template, known) {
+  const problems2 = [];
+  const open3 = [];
+  const reported = /* @__PURE__ */ new Set();
+  const isOutput = (name2) => known.outputsOf.some((d5) => name2.startsWith(`${d5}.`));
+  for (const m3 of template.matchAll(TAG2)) {
+    const [, sigil, blockName, valueName] = m3;
+    const name2 = blockName ?? valueName;
+    if (sigil === "/") {
+      if (open3.at(-1) === name2) open3.pop();
+      continue;
+    }
+    const fields2 = open3.flatMap((list2) => known.lists.get(list2) ?? []);
+    const usable = [...known.names, ...fields2];
+    if (name2 !== "." && !usable.includes(name2) && !isOutput(name2) && !reported.has(name2)) {
+      reported.add(name2);
+      problems2.push(fix(name2, usable, known));
+    }
+    if (sigil) open3.push(name2);
+  }
+  return problems2;
+}
+function fix(name2, usable, known) {
+  const guess = closest(name2, usable);
+  if (guess) return `unknown placeholder {${name2}} — did you mean {${guess}}?`;
+  const [prefix] = name2.split(".");
+  if (name2.includes(".") && !known.names.some((n3) => n3.startsWith(`${prefix}.`)))
+    return `unknown placeholder {${name2}}; another downstream's outputs are {<downstream>.<key>}, with that downstream in after:`;
+  const shown2 = [...new Set(usable.map((n3) => n3.includes(".") ? `${n3.split(".")[0]}.<field>` : n3))];
+  return `unknown placeholder {${name2}}; use ${shown2.map((n3) => `{${n3}}`).join(", ")}`;
+}
+
+// src/core/config/downstream-placeholders.ts
+var kebab = (key) => key.replace(/[A-Z]/g, (c5) => `-${c5.toLowerCase()}`);
+function templatedStrings(value, path) {
+  if (typeof value === "string") return [[value, path]];
+  if (Array.isArray(value)) return value.flatMap((v, i5) => templatedStrings(v, [...path, i5]));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k5, v]) => templatedStrings(v, [...path, k5]));
+  return [];
+}
+function checkDownstreamPlaceholders(config2, ctx) {
+  for (const [i5, d5] of config2.downstream.entries()) {
+    const known = knownPlaceholders(config2, d5);
+    if (!known) continue;
+    const fields2 = [
+      [d5.pr.title, ["downstream", i5, "pr", "title"]],
+      [d5.pr.commitMessage, ["downstream", i5, "pr", "commit-message"]],
+      ...d5.pr.body ? [[d5.pr.body, ["downstream", i5, "pr", "body"]]] : []
+    ];
+    for (const [j5, edit] of d5.edits.entries())
+      for (const [key, value] of Object.entries(edit)) {
+        if (key === "kind" || key === "when") continue;
+        if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
+          continue;
+        fields2.push(...templatedStrings(value, ["downstream", i5, "edits", j5, kebab(key)]));
+      }
+    for (const [text2, path] of fields2)
+      for (const message of unknownPlaceholders(text2, known)) ctx.addIssue({ code: "custom", path, message });
+  }
+}
+
+// src/core/config/installations.ts
+var MAX_INSTALLATIONS = 3;
+function installationsOf(config2) {
+  const out = [];
+  for (const repo of [config2.tracking.repo, ...config2.downstream.map((d5) => d5.repo)]) {
+    const [owner, name2] = repo.split("/");
+    const found = out.find((i5) => i5.owner.toLowerCase() === owner.toLowerCase());
+    if (!found) out.push({ owner, repositories: [name2] });
+    else if (!found.repositories.some((r5) => r5.toLowerCase() === name2.toLowerCase()))
+      found.repositories.push(name2);
+  }
+  return out;
+}
+function installationIndexOf(installations, repo) {
+  const [owner, name2] = repo.toLowerCase().split("/");
+  return installations.findIndex(
+    (i5) => i5.owner.toLowerCase() === owner && i5.repositories.some((r5) => r5.toLowerCase() === name2)
+  );
+}
+
+// src/core/config/checks.ts
+function checkConfig(config2, ctx) {
+  checkTagPattern(config2.tags.pattern, ctx);
+  checkArtifactTemplate(config2.build, ctx);
+  if (config2.source.archive)
+    checkPlaceholders(config2.source.archive, VERSION_PLACEHOLDERS, ["source", "archive"], ctx);
+  if (config2.source.releaseNotes)
+    checkPlaceholders(
+      config2.source.releaseNotes,
+      [...VERSION_PLACEHOLDERS, "tag"],
+      ["source", "release-notes"],
+      ctx
+    );
+  for (const [i5, branch] of (config2.source.releaseBranches ?? []).entries())
+    checkPlaceholders(branch, ["line", "major", "minor"], ["source", "release-branches", i5], ctx);
+  checkPlaceholders(config2.tracking.title, VERSION_PLACEHOLDERS, ["tracking", "title"], ctx);
+  for (const [name2, env2] of Object.entries(config2.environments ?? {})) {
+    const named = environmentNameSchema.safeParse(name2);
+    if (!named.success || name2 === PRODUCTION)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2],
+        message: name2 === PRODUCTION ? `"${PRODUCTION}" is the config as written; name another environment` : named.error?.issues[0]?.message ?? "invalid environment name"
+      });
+    const movesObjects = env2.upload.bucket !== void 0 || env2.upload.prefix !== void 0;
+    if (movesObjects && config2.upload.publicUrl && !env2.upload.publicUrl)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2, "upload", "public-url"],
+        message: `give the public address of ${name2}'s objects: upload.public-url would link its files to production's`
+      });
+    if (env2.tracking.title === config2.tracking.title)
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", name2, "tracking", "title"],
+        message: `must differ from tracking.title: ${name2}'s releases would write to production's tracking issues`
+      });
+    if (env2.tracking.title)
+      checkPlaceholders(
+        env2.tracking.title,
+        VERSION_PLACEHOLDERS,
+        ["environments", name2, "tracking", "title"],
+        ctx
+      );
+  }
+  if (config2.tracking.reviewPing && !config2.tracking.reviewPing.notify && config2.tracking.notify.length === 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["tracking", "review-ping", "notify"],
+      message: "nobody to ping: list the reviewers (e.g. @org/team) here or in tracking.notify"
+    });
+  const owners = installationsOf(config2).map((i5) => i5.owner);
+  if (owners.length > MAX_INSTALLATIONS)
+    ctx.addIssue({
+      code: "custom",
+      path: ["downstream"],
+      message: `the automation repo and the downstream repos belong to ${owners.length} owners (${owners.join(", ")}); the workflows mint one App token per owner, for at most ${MAX_INSTALLATIONS}: move a downstream, or send it the release by dispatch from a repo of a listed owner`
+    });
+  checkDownstreamGraph(config2.downstream, ctx);
+  checkDownstreamPlaceholders(config2, ctx);
+  for (const [i5, d5] of config2.downstream.entries()) {
+    if (!d5.dispatch && d5.edits.length === 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "edits"],
+        message: "a downstream needs at least one edit (or dispatch: to send the release instead of a PR)"
+      });
+    if (d5.dispatch && d5.edits.length > 0)
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "edits"],
+        message: "a dispatch downstream sends the release and edits nothing: remove edits, or dispatch:"
+      });
+    if (d5.dispatch && d5.mode === "push")
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "mode"],
+        message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
+      });
+  }
+  checkNoExpressions(config2, [], ctx);
+}
+function checkTagPattern(pattern, ctx) {
+  let re;
+  try {
+    re = new RegExp(pattern);
+  } catch {
+    return;
+  }
+  const hasGroups = /\(\?<[A-Za-z]/.test(pattern);
+  if (!/\(\?<version>/.test(pattern)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: hasGroups ? 'named groups present but none is called "version"; name the version part (?<version>...)' : 'no (?<version>...) group: name the part of the tag that is the version, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
+    });
+  }
+  if (!pattern.startsWith("^") || !pattern.endsWith("$") || re.test("")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["tags", "pattern"],
+      message: `${quoted(pattern)} must be anchored with ^...$ and must not match an empty tag`
+    });
+  }
+}
+function checkNoExpressions(node2, path, ctx) {
+  if (typeof node2 === "string") {
+    if (node2.includes("${{"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: "`${{ }}` is not expanded in release-relay.yml; pass the value through the workflow's env: and use $NAME"
+      });
+  } else if (Array.isArray(node2)) {
+    for (const [i5, v] of node2.entries()) checkNoExpressions(v, [...path, i5], ctx);
+  } else if (node2 && typeof node2 === "object")
+    for (const [k5, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k5], ctx);
+}
+function checkPlaceholders(template, allowed, path, ctx) {
+  for (const name2 of findPlaceholders(template)) {
+    if (!allowed.includes(name2)) {
+      const guess = closest(name2, allowed);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: guess ? `unknown placeholder {${name2}} — did you mean {${guess}}?` : `unknown placeholder {${name2}}; use ${allowed.map((p3) => `{${p3}}`).join(", ")}`
+      });
+    }
+  }
+}
+function checkArtifactTemplate(build2, ctx) {
+  checkPlaceholders(build2.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);
+  if (!build2.artifact.includes("{version}")) {
+    ctx.addIssue({ code: "custom", path: ["build", "artifact"], message: "must contain {version}" });
+  }
+  const seen = /* @__PURE__ */ new Map();
+  build2.targets.forEach((t, i5) => {
+    const id2 = [t.os, t.arch, t.distro ?? ""].join("/");
+    const prev = seen.get(id2);
+    if (prev !== void 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "targets", i5],
+        message: `duplicates build.targets[${prev}] (${id2})`
+      });
+    }
+    seen.set(id2, i5);
+  });
+  const names = /* @__PURE__ */ new Map();
+  build2.targets.forEach((t, i5) => {
+    const name2 = build2.artifact.replaceAll("{os}", t.os).replaceAll("{arch}", t.arch).replaceAll("{distro}", t.distro ?? "");
+    const prev = names.get(name2);
+    if (prev !== void 0 && seen.size === build2.targets.length) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["build", "artifact"],
+        message: `targets ${prev} and ${i5} would both produce ${quoted(name2)}; add {os}, {arch} or {distro}`
+      });
+    }
+    names.set(name2, i5);
+  });
+}
+function checkDownstreamGraph(downstream, ctx) {
+  const index = /* @__PURE__ */ new Map();
+  downstream.forEach((d5, i5) => {
+    if (index.has(d5.name)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", i5, "name"],
+        message: `name ${quoted(d5.name)} is used twice`
+      });
+    }
+    index.set(d5.name, i5);
+  });
+  downstream.forEach((d5, i5) => {
+    d5.after.forEach((dep, j5) => {
+      if (!index.has(dep) || dep === d5.name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["downstream", i5, "after", j5],
+          message: `${quoted(dep)} is not another downstream; use one of ${[...index.keys()].filter((n3) => n3 !== d5.name).join(", ") || "(none)"}`
+        });
+      }
+    });
+  });
+  const state2 = /* @__PURE__ */ new Map();
+  const visit2 = (name2, trail) => {
+    if (state2.get(name2) === "done") return null;
+    if (state2.get(name2) === "visiting") return [...trail, name2];
+    state2.set(name2, "visiting");
+    const node2 = downstream[index.get(name2) ?? -1];
+    for (const dep of node2?.after ?? []) {
+      if (!index.has(dep) || dep === name2) continue;
+      const cycle = visit2(dep, [...trail, name2]);
+      if (cycle) return cycle;
+    }
+    state2.set(name2, "done");
+    return null;
+  };
+  for (const d5 of downstream) {
+    const cycle = visit2(d5.name, []);
+    if (cycle) {
+      const start = cycle.indexOf(cycle.at(-1));
+      ctx.addIssue({
+        code: "custom",
+        path: ["downstream", index.get(d5.name) ?? 0, "after"],
+        message: `cycle in after: ${cycle.slice(start).join(" → ")}; remove one of these dependencies`
+      });
+      return;
+    }
+  }
+}
+
+// src/core/config/earlier-keys.ts
+var DOWNSTREAM_KEYS = { "report-back": "reports" };
+var SENDER_KEYS = { "downstream-status": "downstream-report" };
+var isRecord = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+function renamed(o3, keys) {
+  if (!isRecord(o3)) return o3;
+  const out = {};
+  for (const [key, value] of Object.entries(o3)) {
+    const today = keys[key];
+    out[today !== void 0 && !(today in o3) ? today : key] = value;
+  }
+  return out;
+}
+function withTodaysKeys(raw) {
+  if (!isRecord(raw)) return raw;
+  return {
+    ...raw,
+    ...Array.isArray(raw.downstream) ? { downstream: raw.downstream.map((d5) => renamed(d5, DOWNSTREAM_KEYS)) } : {},
+    ..."senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}
+  };
+}
 
 // src/core/config/parse.ts
 var configSchema = configFieldsSchema.superRefine(checkConfig);
@@ -95347,14 +95649,6 @@ function parseJsonInput(text2, schema, what, hint, code = "E_INPUT") {
   return parsed.data;
 }
 
-// src/core/request/source-gate.ts
-var checksOverrideSchema = external_exports.strictObject({
-  by: githubLoginSchema,
-  reason: external_exports.string().trim().min(1).max(500),
-  /** The checks that were not green when the override was used: `name (state)`. */
-  failing: external_exports.array(external_exports.string().max(200)).max(50)
-});
-
 // src/core/ledger/stages.ts
 var STAGE_TABLE = [
   { id: "build-matrix", job: "plan", label: "Plan" },
@@ -96035,31 +96329,6 @@ function stagesToRerun(state2, request2) {
   );
 }
 
-// src/core/request/version.ts
-var import_semver2 = __toESM(require_semver2(), 1);
-var versionInputSchema = external_exports.string().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
-function parseVersion(raw, tag = raw) {
-  const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver2.default.parse(raw) : null;
-  if (!parsed) {
-    throw new ReleaseRelayError(
-      "E_VERSION_INVALID",
-      `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1"
-    );
-  }
-  const prerelease = parsed.prerelease.join(".");
-  return {
-    tag,
-    version: parsed.version,
-    major: parsed.major,
-    minor: parsed.minor,
-    patch: parsed.patch,
-    prerelease,
-    isPrerelease: prerelease !== "",
-    line: `${parsed.major}.${parsed.minor}`
-  };
-}
-
 // src/core/artifacts/publication.ts
 function releaseObjectKey(config2, version2, name2) {
   return `${config2.upload.prefix}${config2.project}-${version2}-${name2}`;
@@ -96315,108 +96584,6 @@ var TrackingIssues = class {
     });
   }
 };
-
-// src/core/downstream/release-branch.ts
-function releaseBranch(version2, downstream) {
-  return `release-relay/${version2}/${downstream}`;
-}
-
-// src/core/request/plan.ts
-var envSchema = external_exports.record(external_exports.string(), external_exports.string());
-var matrixEntrySchema = external_exports.strictObject({
-  target: external_exports.string(),
-  os: external_exports.string(),
-  arch: external_exports.string(),
-  distro: external_exports.string(),
-  runner: external_exports.string(),
-  artifact: external_exports.string(),
-  key: external_exports.string(),
-  env: envSchema
-});
-var artifactSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  kind: external_exports.enum(["binary", "source-archive"]),
-  target: external_exports.string().optional(),
-  /** Set when the target is marked architecture-independent: its bytes may equal another target's. */
-  architectureIndependent: external_exports.literal(true).optional(),
-  key: external_exports.string().optional(),
-  url: external_exports.string()
-});
-var downstreamJobSchema = external_exports.strictObject({
-  name: external_exports.string(),
-  repo: external_exports.string(),
-  mode: external_exports.enum(["pr", "push", "dry-run", "off"]),
-  branch: external_exports.string(),
-  after: external_exports.array(external_exports.string())
-});
-var releasePlanSchema = external_exports.strictObject({
-  schemaVersion: external_exports.literal(1),
-  releaseId: external_exports.string(),
-  project: external_exports.string(),
-  /** The source repo and build command, so build jobs need nothing but the plan. */
-  source: external_exports.string(),
-  buildCommand: external_exports.string(),
-  buildTimeoutMinutes: external_exports.number().int().positive(),
-  /** The smoke test each target's artifact must pass before anything is public; absent: not configured. */
-  qualify: external_exports.strictObject({ command: external_exports.string(), timeoutMinutes: external_exports.number().int().positive() }).optional(),
-  version: external_exports.string(),
-  tag: external_exports.string(),
-  commit: external_exports.string().regex(/^[0-9a-f]{40}$/),
-  prerelease: external_exports.boolean(),
-  line: external_exports.string(),
-  buildTime: external_exports.string(),
-  sourceDateEpoch: external_exports.number().int(),
-  matrix: external_exports.strictObject({ include: external_exports.array(matrixEntrySchema) }),
-  artifacts: external_exports.array(artifactSchema),
-  downstream: external_exports.array(downstreamJobSchema),
-  /** Where SHA256SUMS is published: versioned, because every release shares the prefix. */
-  checksums: external_exports.strictObject({ key: external_exports.string(), url: external_exports.string() }),
-  ledgerBranch: external_exports.string(),
-  tracking: external_exports.strictObject({ repo: external_exports.string(), title: external_exports.string() }),
-  /** A maintainer released although the source CI gate did not pass; recorded in the ledger. */
-  checksOverride: checksOverrideSchema.optional(),
-  /** Who asked, as GitHub reports the run that sent the request; absent when no run confirms it. */
-  requestedBy: external_exports.string().max(100).optional(),
-  /** Claims of the request GitHub did not confirm (dropped), for the tracking issue. */
-  unverified: external_exports.array(external_exports.string().max(300)).max(10).optional(),
-  /** The environment (profile) released to; absent for production. */
-  environment: external_exports.string().optional()
-});
-function objectUrl(upload, key) {
-  if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
-  if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
-  return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
-}
-function versionPlaceholders(config2, version2) {
-  return {
-    project: config2.project,
-    source: config2.source.repo,
-    buildCommand: config2.build.command,
-    version: version2.version,
-    major: version2.major,
-    minor: version2.minor,
-    patch: version2.patch,
-    prerelease: version2.prerelease,
-    line: version2.line
-  };
-}
-function targetArtifacts(config2, version2) {
-  const base2 = versionPlaceholders(config2, version2);
-  return config2.build.targets.map((t) => {
-    const distro = t.distro ?? "";
-    return {
-      target: [t.os, distro, t.arch].filter(Boolean).join("-"),
-      os: t.os,
-      arch: t.arch,
-      distro,
-      artifact: renderTemplate(
-        config2.build.artifact,
-        { ...base2, os: t.os, arch: t.arch, distro },
-        "build.artifact"
-      )
-    };
-  });
-}
 
 // src/core/dashboard/safe-links.ts
 var GITHUB_COM = "https://github.com";
