@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/core/config/parse.js";
-import { filterPattern } from "../../src/rehearsal/runner/triggers.js";
+import { globRegExp } from "../../src/core/setup/filter-glob.js";
 
 const args = (dirs: { main: string; automation: string; hashes: string }) => [
   "init",
@@ -159,7 +159,7 @@ describe("release-relay init", () => {
     expect(config.tags.pattern).toBe(pattern);
     const workflow = parse(readFileSync(join(dirs.main, ".github/workflows/release-relay.yml"), "utf8"));
     expect(workflow.on.push.tags).toEqual(["v[0-9]+.[0-9]+.[0-9]+", "v[0-9]+.[0-9]+.[0-9]+-rc[0-9]+"]);
-    const starts = (tag: string) => workflow.on.push.tags.some((g: string) => filterPattern(g).test(tag));
+    const starts = (tag: string) => workflow.on.push.tags.some((g: string) => globRegExp(g).test(tag));
     expect([starts("v8.0.2"), starts("v8.1.0-rc1"), starts("8.0.2")]).toEqual([true, true, false]);
     expect(out).toContain('The main repo\'s workflow starts on tags matching "v[0-9]+.[0-9]+.[0-9]+", ');
 

@@ -12,9 +12,9 @@ import {
   pullRequestEvents,
   stageEventsFromJobResults,
 } from "../../src/core/ledger/stage-output-events.js";
+import { globRegExp as filterPattern } from "../../src/core/setup/filter-glob.js";
 import { maskSecrets, parseEnvFile } from "../../src/rehearsal/runner/env-files.js";
 import { expandMatrix, legName, legTitle } from "../../src/rehearsal/runner/matrix.js";
-import { filterPattern } from "../../src/rehearsal/runner/triggers.js";
 import { valkeyReleaseEvents } from "../support/release-events.js";
 
 const config = parseConfig(

@@ -2,8 +2,9 @@
 // tags.pattern, and the doctor checks the installed one still lets every release tag through.
 import { isMap, isSeq, LineCounter, parseDocument } from "yaml";
 import type { DoctorFinding } from "./doctor.js";
+import { filterMatches } from "./filter-glob.js";
 import { REQUEST_WORKFLOW_PATH } from "./installed-files.js";
-import { filterMatches, sampleTags, type TagFilter, tagFilterFor } from "./tag-filter.js";
+import { sampleTags, type TagFilter, tagFilterFor } from "./tag-filter.js";
 
 /** The filter workflows-templates/main-repo/release.yml holds: the one of the default tags.pattern. */
 export const TEMPLATE_TAG_FILTERS: readonly string[] = [

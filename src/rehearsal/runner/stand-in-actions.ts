@@ -4,8 +4,8 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { promisify } from "node:util";
 import { oidcSubject } from "../../core/config/aws-roles.js";
 import { ReleaseRelayError } from "../../core/errors.js";
+import { globRegExp } from "../../core/setup/filter-glob.js";
 import type { RunnerHost, WorkflowEvent } from "./runner-host.js";
-import { filterPattern } from "./triggers.js";
 
 const run = promisify(execFile);
 
@@ -194,7 +194,7 @@ const downloadArtifact: StandIn = async (call) => {
   const base = artifactRoot(call, runId);
   const dest = resolve(call.workspace, call.inputs.path || ".");
   // As the real action: a name must exist; a pattern that matches nothing downloads nothing.
-  const pattern = call.inputs.pattern ? filterPattern(call.inputs.pattern) : undefined;
+  const pattern = call.inputs.pattern ? globRegExp(call.inputs.pattern) : undefined;
   const names = call.inputs.name
     ? [call.inputs.name]
     : (existsSync(base) ? readdirSync(base).sort() : []).filter(

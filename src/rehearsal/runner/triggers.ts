@@ -1,27 +1,9 @@
+import { filterMatches } from "../../core/setup/filter-glob.js";
 import type { WorkflowEvent } from "./runner-host.js";
 import type { WorkflowSpec } from "./workflow-file.js";
 
-/** GitHub's filter pattern syntax (`*`, `**`, `+`, `?`, `[...]`) as a regular expression. */
-export function filterPattern(pattern: string): RegExp {
-  let out = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "*" && pattern[i + 1] === "*") {
-      out += ".*";
-      i++;
-    } else if (c === "*") out += "[^/]*";
-    else if (c === "[") {
-      const end = pattern.indexOf("]", i);
-      out += pattern.slice(i, end + 1);
-      i = end;
-    } else if (c === "+" || c === "?") out += c;
-    else out += c.replace(/[.^${}()|\\/]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`);
-}
-
 function anyMatch(patterns: readonly string[] | undefined, value: string): boolean {
-  return !patterns || patterns.some((p) => filterPattern(p).test(value));
+  return !patterns || filterMatches(patterns, value);
 }
 
 function typeMatches(config: unknown, action: unknown, defaults?: readonly string[]): boolean {

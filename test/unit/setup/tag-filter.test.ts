@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { filterMatches, globRegExp, sampleTags, tagFilterFor } from "../../../src/core/setup/tag-filter.js";
+import { filterMatches, globRegExp } from "../../../src/core/setup/filter-glob.js";
+import { sampleTags, tagFilterFor } from "../../../src/core/setup/tag-filter.js";
 
 const DEFAULT = "^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$";
 
