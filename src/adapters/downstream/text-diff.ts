@@ -20,12 +20,15 @@ export function unifiedDiff(path: string, before: string | undefined, after: str
         "--no-index",
         "--no-color",
         "--no-ext-diff",
+        // The paths given are a/<path> and b/<path> already: git's own prefixes would double them.
+        "--no-prefix",
         before === undefined ? "/dev/null" : `a/${path}`,
         `b/${path}`,
       ],
       { cwd: dir, encoding: "utf8" },
     );
-    return out.stdout;
+    // Against /dev/null git names the new file b/<path> on both sides of its first line; git diff says a/ b/.
+    return before === undefined ? out.stdout.replace(/^diff --git b\//, "diff --git a/") : out.stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
