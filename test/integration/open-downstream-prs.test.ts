@@ -428,9 +428,33 @@ describe.runIf(hasTool("jq", "jq"))("release-relay edit", () => {
     expect(code).toBe(0);
     expect(readFileSync(join(dir, "README"), "utf8")).toBe(`${read("hashes/8.0.2/README.after")}\n`);
     expect(lines.join("\n")).toContain(`+hash valkey-8.0.2.tar.gz sha256 ${SHA_802}`);
+    // The headers git diff writes, which `git apply` and reviewers read.
+    expect(lines[0]?.split("\n").slice(0, 1)).toEqual(["diff --git a/README b/README"]);
+    expect(lines[0]).toMatch(/\n--- a\/README\n\+\+\+ b\/README\n/);
     const again: string[] = [];
     await runCli(editArgs, (t) => again.push(t));
     expect(again.at(-1)).toContain("nothing to change");
+    // 8.0.2's hashes are already in the README, but they are not 8.0.3's: refused, not "up to date".
+    const other: string[] = [];
+    const otherArgs = editArgs.map((a) => (a === "8.0.2" ? "8.0.3" : a));
+    expect(await runCli(otherArgs, (t) => other.push(t))).toBe(1);
+    expect(other.join("\n")).not.toContain("already has release");
+    const { previewDownstreamEdit } = await import("../../src/steps/downstream/edit-preview.js");
+    const preview = { configPath: examplePath, downstream: "hashes", hashesFile, set: [], dir };
+    await expect(previewDownstreamEdit({ ...preview, version: "8.0.3" }, configWith())).rejects.toThrow(
+      `--hashes ${hashesFile} is not release 8.0.3's: it lists valkey-8.0.2.tar.gz, valkey-8.0.2-jammy-x86_64.tar.gz`,
+    );
+  });
+
+  it("diffs a file the edits create against /dev/null with git's headers", async () => {
+    const { unifiedDiff } = await import("../../src/adapters/downstream/text-diff.js");
+    expect(unifiedDiff("docs/new.md", undefined, "x\n").split("\n").slice(0, 5)).toEqual([
+      "diff --git a/docs/new.md b/docs/new.md",
+      "new file mode 100644",
+      "index 0000000..587be6b",
+      "--- /dev/null",
+      "+++ b/docs/new.md",
+    ]);
   });
 
   it("runs a downstream's script in the checkout, prints its outputs, and takes them for the next with --set", async () => {

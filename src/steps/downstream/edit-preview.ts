@@ -6,6 +6,7 @@ import { dirname, resolve } from "node:path";
 import { applyEditsInDir } from "../../adapters/downstream/checkout-edits.js";
 import { unifiedDiff } from "../../adapters/downstream/text-diff.js";
 import { readHashesFile } from "../../adapters/storage/hashes-file.js";
+import { foreignArtifacts, releaseArtifactNames } from "../../core/artifacts/hashes-release.js";
 import type { Config } from "../../core/config/schema.js";
 import { editValues } from "../../core/downstream/release-values.js";
 import { parseScriptOutputs } from "../../core/downstream/script-outputs.js";
@@ -56,6 +57,14 @@ export async function previewDownstreamEdit(
   }
   const version = parseVersion(settings.version);
   const hashes = await readHashesFile(settings.hashesFile, `--hashes ${settings.hashesFile}`);
+  const foreign = foreignArtifacts(config, version, hashes);
+  if (foreign.length > 0)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `--hashes ${settings.hashesFile} is not release ${version.version}'s: it lists ${foreign.join(", ")}` +
+        ` (${version.version} publishes ${releaseArtifactNames(config, version).join(", ")})`,
+      `pass the hashes.json compute-hashes wrote for ${version.version}, or the --version it was written for`,
+    );
   const released = settings.releasedVersionsFile
     ? parseReleasedVersions(await readFile(settings.releasedVersionsFile, "utf8"))
     : [];
