@@ -2,17 +2,14 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { downloadToFile } from "../adapters/storage/download.js";
-import { readHashesFile } from "../adapters/storage/hashes-file.js";
 import { hashFiles } from "../adapters/storage/hashing.js";
-import { createS3Client, downloadObject } from "../adapters/storage/s3.js";
 import { verifyGpg, verifyMinisign } from "../adapters/storage/signing.js";
 import { parseChecksums } from "../core/artifacts/checksums.js";
-import { releaseObjectKey } from "../core/artifacts/publication.js";
 import { type FileFacts, judgeRelease } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
 import { defineCommand } from "./command-line/command.js";
+import { downloadRelease, PUBLISHED_KEY_NAMES } from "./verify-download.js";
 
 async function signatureOf(dir: string, name: string, keys: { gpg?: string; minisign?: string }) {
   const asc = join(dir, `${name}.asc`);
@@ -30,43 +27,35 @@ async function signatureOf(dir: string, name: string, keys: { gpg?: string; mini
   return undefined;
 }
 
-/** Downloads a release's published files (as listed in its hashes.json) into `dir`. */
-async function download(
-  configPath: string,
-  environment: string | undefined,
-  version: string,
+/** The key to check signatures with, and where it came from when that is the files' own place. */
+async function publicKeyOf(
   dir: string,
-): Promise<void> {
-  const config = await readCommandConfig(configPath, environment);
-  const s3 = createS3Client({
-    bucket: config.upload.bucket,
-    region: config.upload.region,
-    endpoint: config.upload.endpoint,
-  });
-  try {
-    const manifestKey = releaseObjectKey(config, version, "hashes.json");
-    await downloadObject(s3, config.upload.bucket, manifestKey, join(dir, "hashes.json"));
-    const entries = await readHashesFile(
-      join(dir, "hashes.json"),
-      `s3 object ${manifestKey} (the release manifest)`,
-      "the release manifest was changed after it was published; do not trust this release",
+  options: { file?: string; url?: string },
+  downloadedFrom: ReadonlyMap<string, string>,
+): Promise<{ text?: string; sameAsFiles?: string }> {
+  if (options.file && options.url)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      "verify takes --public-key or --public-key-url, not both",
+      "give the one key you trust",
     );
-    for (const e of entries) {
-      // The source archive is GitHub's, not ours: it is fetched from where GitHub serves it.
-      if (e.key) await downloadObject(s3, config.upload.bucket, e.key, join(dir, e.name));
-      else if (e.url) await downloadToFile(e.url, join(dir, e.name));
-    }
-    for (const name of ["release-key.asc", "minisign.pub", "release-key.pem"]) {
-      await downloadObject(
-        s3,
-        config.upload.bucket,
-        releaseObjectKey(config, version, name),
-        join(dir, name),
-      ).catch(() => undefined);
-    }
-  } finally {
-    s3.destroy();
+  if (options.file) return { text: await readFile(options.file, "utf8") };
+  if (options.url) {
+    const response = await fetch(options.url, { redirect: "follow" });
+    if (!response.ok)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `could not download the public key ${options.url}: HTTP ${response.status}`,
+        "check the URL of the key you published",
+      );
+    return { text: await response.text() };
   }
+  const name = PUBLISHED_KEY_NAMES.slice(0, 2).find((n) => existsSync(join(dir, n)));
+  if (!name) return {};
+  return {
+    text: await readFile(join(dir, name), "utf8"),
+    sameAsFiles: downloadedFrom.get(name) ?? join(dir, name),
+  };
 }
 
 /**
@@ -87,10 +76,20 @@ export const verifyCommand = defineCommand({
       value: "FILE",
       description: "the key to check signatures with (else the one found in DIR)",
     },
+    "public-key-url": {
+      type: "string",
+      value: "URL",
+      description: "download the key to check signatures with from where it was published",
+    },
     config: {
       type: "string",
       value: "FILE",
-      description: "download the release from the bucket this release-relay.yml names (with --version)",
+      description:
+        "download the release from the upload.public-url this release-relay.yml names (with --version)",
+    },
+    "from-bucket": {
+      type: "boolean",
+      description: "download through the S3 API with AWS credentials, not from upload.public-url",
     },
     environment: SHARED_OPTIONS.environment,
     version: { type: "string", value: "VERSION", description: "the release to download (with --config)" },
@@ -105,9 +104,11 @@ export const verifyCommand = defineCommand({
       );
     }
     const dir = values.dir ?? (await mkdtemp(join(tmpdir(), "release-verify-")));
+    let downloadedFrom = new Map<string, string>();
     if (values.config && values.version) {
       await mkdir(dir, { recursive: true });
-      await download(values.config, values.environment, values.version, dir);
+      const config = await readCommandConfig(values.config, values.environment);
+      downloadedFrom = await downloadRelease(config, values.version, dir, values["from-bucket"] === true);
     }
     if (!existsSync(join(dir, "SHA256SUMS")))
       throw new ReleaseRelayError(
@@ -115,18 +116,19 @@ export const verifyCommand = defineCommand({
         `${dir} has no SHA256SUMS`,
         "download SHA256SUMS with the artifacts",
       );
-    const keyFile =
-      values["public-key"] ??
-      ["release-key.asc", "minisign.pub"].map((n) => join(dir, n)).find((p) => existsSync(p));
-    const keyText = keyFile ? await readFile(keyFile, "utf8") : undefined;
-    const keys = keyText?.includes("PGP PUBLIC KEY")
-      ? { gpg: keyText }
-      : keyText
-        ? { minisign: keyText }
+    const key = await publicKeyOf(
+      dir,
+      { file: values["public-key"], url: values["public-key-url"] },
+      downloadedFrom,
+    );
+    const keys = key.text?.includes("PGP PUBLIC KEY")
+      ? { gpg: key.text }
+      : key.text
+        ? { minisign: key.text }
         : {};
-    if (keyFile && !values["public-key"])
+    if (key.sameAsFiles)
       out(
-        `note: using the public key found in the release directory (${keyFile}); pass --public-key to check against a key you trust`,
+        `⚠ the public key was taken from ${key.sameAsFiles}, the same place as the files: anyone who can replace the files can replace the key; pass --public-key FILE or --public-key-url URL of the key you published elsewhere`,
       );
     const checksums = parseChecksums(await readFile(join(dir, "SHA256SUMS"), "utf8"));
     const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name);

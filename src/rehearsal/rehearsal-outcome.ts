@@ -137,7 +137,8 @@ export async function collectOutcome(input: {
   }
 
   const objects = await listBucket(input.s3, config.upload.bucket);
-  // Downloaded and checked exactly as a user or packager would: `release-relay verify --config --version`.
+  // Downloaded and checked as a user or packager would: `release-relay verify --config --version`,
+  // through the local S3's API, as the config's public URL names the real download site.
   const artifactsDir = join(dir, "artifacts");
   rmSync(artifactsDir, { recursive: true, force: true });
   mkdirSync(artifactsDir, { recursive: true });
@@ -154,6 +155,7 @@ export async function collectOutcome(input: {
       version,
       "--dir",
       artifactsDir,
+      "--from-bucket",
       ...(config.environment ? ["--environment", config.environment] : []),
     ],
     {

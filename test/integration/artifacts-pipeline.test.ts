@@ -1,5 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
@@ -277,6 +279,64 @@ describe.each(["gpg", "ed25519"] as const)("sign-upload and verify with %s", (me
     const after: string[] = [];
     expect(await runCli(["verify", "--dir", join(dir, "release"), ...keyArgs], (t) => after.push(t))).toBe(1);
     expect(after.join("\n")).toMatch(/FAIL valkey-1\.2\.3-noble-x86_64\.tar\.gz +hash-mismatch/);
+  });
+
+  it("release-relay verify downloads from upload.public-url with no AWS credentials, and says where the key came from", async () => {
+    const doc = parseDocument(readFileSync(ctx.path, "utf8"));
+    const publicUrl = `${s3.endpoint}/${BUCKET}/${method}/`;
+    doc.setIn(["upload", "public-url"], publicUrl);
+    const dir = mkdtempSync(join(tmpdir(), "verify-public-"));
+    writeFileSync(join(dir, "release-relay.yml"), doc.toString());
+    const keyName = method === "gpg" ? "release-key.asc" : "minisign.pub";
+    const keyServer = createServer((req, res) => {
+      const found = req.url === `/${keyName}`;
+      res.writeHead(found ? 200 : 404).end(found ? readFileSync(join(dir, "first", keyName)) : "");
+    });
+    await new Promise<void>((resolve) => keyServer.listen(0, "127.0.0.1", resolve));
+    const aws = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("AWS_")));
+    for (const k of Object.keys(aws)) delete process.env[k];
+    const verify = async (into: string, extra: string[] = []) => {
+      const lines: string[] = [];
+      const args = ["--config", join(dir, "release-relay.yml"), "--version", "1.2.3", "--dir", into];
+      const code = await runCli(["verify", ...args, ...extra], (t) => lines.push(t));
+      return { code, output: lines.join("\n") };
+    };
+    try {
+      const first = await verify(join(dir, "first"));
+      expect(first.output).toContain("verified: 5 file(s)");
+      expect(first.code).toBe(0);
+      expect(first.output).toContain(
+        `⚠ the public key was taken from ${publicUrl}valkey-1.2.3-${keyName}, the same place as the files`,
+      );
+      const { port } = keyServer.address() as AddressInfo;
+      const pinned = await verify(join(dir, "pinned"), [
+        "--public-key-url",
+        `http://127.0.0.1:${port}/${keyName}`,
+      ]);
+      expect(pinned.output).toContain("verified: 5 file(s)");
+      expect(pinned.output).not.toContain("⚠");
+      expect(pinned.code).toBe(0);
+      const victim = "valkey-1.2.3-jammy-x86_64.tar.gz";
+      const original = readFileSync(join(dir, "first", victim));
+      const tampered = Buffer.from(original);
+      tampered[10] = (tampered[10] as number) ^ 1;
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${method}/${victim}`, Body: tampered }));
+      try {
+        const bad = await verify(join(dir, "tampered"), [
+          "--public-key-url",
+          `http://127.0.0.1:${port}/${keyName}`,
+        ]);
+        expect(bad.code).toBe(1);
+        expect(bad.output).toMatch(/FAIL valkey-1\.2\.3-jammy-x86_64\.tar\.gz +hash-mismatch/);
+      } finally {
+        await client.send(
+          new PutObjectCommand({ Bucket: BUCKET, Key: `${method}/${victim}`, Body: original }),
+        );
+      }
+    } finally {
+      Object.assign(process.env, aws);
+      keyServer.close();
+    }
   });
 
   it("refuses to sign or upload an artifact that changed since it was hashed", async () => {
