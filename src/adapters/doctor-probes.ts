@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { describeError } from "../core/errors.js";
 import type { DoctorFinding, RepoAccess, RepoNeed } from "../core/setup/doctor.js";
+import { REACH_TIMEOUT_SECONDS, TIMEOUT_CODE, unreachableError } from "../core/setup/github-reachability.js";
 import type { GitHubClient } from "./github/client.js";
 import { permissionForRoute } from "./github/route-permission.js";
 import { isPreconditionFailed } from "./storage/s3.js";
@@ -37,6 +38,36 @@ async function probeWrite(github: GitHubClient, owner: string, repo: string, acc
       return github.rest.issues.create({ owner, repo, title: " " });
     default:
       return undefined;
+  }
+}
+
+// The network error code under an Octokit RequestError (fetch's TypeError, then Node's own error).
+function networkCodeOf(error: unknown): string | undefined {
+  for (let e = error as { name?: string; code?: unknown; cause?: unknown } | undefined; e; ) {
+    if (e.name === "TimeoutError") return TIMEOUT_CODE;
+    if (typeof e.code === "string") return e.code;
+    e = e.cause as typeof e | undefined;
+  }
+  return undefined;
+}
+
+/**
+ * One request, before any other, with a short timeout and no retry: when GitHub cannot be reached
+ * at all, every probe would fail the same way, each after its retries, so this says it once, at once.
+ * Any HTTP answer (even 401 or 404) means GitHub is there: the probes then tell what is wrong.
+ */
+export async function probeGitHubReachable(
+  github: GitHubClient,
+  timeoutSeconds = REACH_TIMEOUT_SECONDS,
+): Promise<void> {
+  try {
+    await github.request("GET /meta", {
+      request: { retries: 0, signal: AbortSignal.timeout(timeoutSeconds * 1000) },
+    });
+  } catch (error) {
+    if ((error as { response?: unknown }).response) return;
+    const host = new URL(github.request.endpoint.DEFAULTS.baseUrl).host;
+    throw unreachableError(host, networkCodeOf(error) ?? describeError(error), timeoutSeconds);
   }
 }
 

@@ -5,6 +5,7 @@ import { readConfigFile } from "../adapters/config-file.js";
 import {
   fetchText,
   probeBucket,
+  probeGitHubReachable,
   probePublishedKey,
   probeRepo,
   probeSigningKey,
@@ -61,6 +62,7 @@ export interface DoctorDeps {
 
 /** Every check of `release-relay doctor`, with the real APIs; nothing is changed. */
 export async function runDoctor(config: Config, deps: DoctorDeps): Promise<DoctorFinding[]> {
+  await probeGitHubReachable(deps.github);
   const findings: DoctorFinding[] = [];
   const defaultBranches = new Map<string, string>();
   const privateRepos = new Set<string>();
