@@ -128,6 +128,10 @@ describe("release-relay yank (CLI)", () => {
     expect(preview.code).toBe(0);
     expect(preview.text).toContain("hashes (acme/hashes): nothing — no pull request was opened (mode pr)");
     expect(preview.text).toContain("    releases/demo-1.0.1.tar.gz\n");
+    // Only what is there: the archive and the manifest, not the signing keys never published.
+    expect(preview.text).toContain("  storage: 2 objects moved under releases/yanked/");
+    expect(preview.text).not.toContain("release-key");
+    expect(preview.text).toContain("  storage: moved — would move 2 objects");
     expect(github.log.calls({ since: mark }).filter((c) => c.mutating)).toEqual([]);
     expect(await exists("releases/demo-1.0.1.tar.gz")).toBe(true);
 

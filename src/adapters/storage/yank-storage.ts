@@ -35,6 +35,20 @@ export async function readManifest(
 }
 
 /**
+ * What moving `from` to `to` would find, read only (for a dry run): "moved" if it is at `from`,
+ * "already-moved" if only at `to`, "absent" if at neither.
+ */
+export async function wouldMoveObject(
+  s3: S3Client,
+  bucket: string,
+  from: string,
+  to: string,
+): Promise<MoveOutcome> {
+  if (await headObject(s3, bucket, from)) return "moved";
+  return (await headObject(s3, bucket, to)) ? "already-moved" : "absent";
+}
+
+/**
  * Moves an object to `to` without ever losing it: copy, read the copy back (same size and
  * SHA-256), then delete the original. A rerun finds it moved; a copy left by a stopped run is
  * checked and the original then removed. A different object already at `to` is an error.

@@ -175,7 +175,10 @@ export function yankDone(state: ReleaseState, downstreams: readonly string[]): b
   });
 }
 
-/** The plan in words, as `yank --dry-run` and the action's log show it before anything happens. */
+/**
+ * The plan in words, as `yank --dry-run` and the action's log show it before anything happens;
+ * `objects` are those a dry run found at their public keys.
+ */
 export function renderYankPlan(
   plan: YankPlan,
   objects: readonly { key: string; optional: boolean }[] | undefined,
@@ -190,7 +193,7 @@ export function renderYankPlan(
     objects === undefined
       ? `  storage: the release's objects, moved under ${plan.yankedPrefix}`
       : `  storage: ${objects.length} objects moved under ${plan.yankedPrefix} (copied, checked, then removed from their public keys)`,
-    ...(objects ?? []).map((o) => `    ${o.key}${o.optional ? " (if published)" : ""}`),
+    ...(objects ?? []).map((o) => `    ${o.key}`),
     "  tracking issue: marked yanked and closed",
   ].join("\n");
 }

@@ -72,7 +72,7 @@ describe("what a yank did, in words", () => {
 
   it("in a dry run lists the objects it would move and says nothing was changed", () => {
     const text = renderYankOutcome(plan, steps, true, [{ key: "releases/minisign.pub", optional: true }]);
-    expect(text).toContain("    releases/minisign.pub (if published)");
+    expect(text).toContain("    releases/minisign.pub\n");
     expect(text).toContain("Dry run — nothing was changed. It would do:");
   });
 
