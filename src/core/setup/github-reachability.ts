@@ -30,7 +30,7 @@ export function unreachableCause(
   if (code === TIMEOUT_CODE || code === "ETIMEDOUT" || code === "UND_ERR_CONNECT_TIMEOUT")
     return {
       cause: `no answer in ${timeoutSeconds} s`,
-      fix: `check this machine's network, proxy (HTTPS_PROXY) and firewall, and ${API_URL_FIX}`,
+      fix: `check this machine's network, proxy and firewall, and ${API_URL_FIX}`,
     };
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET")
     return {
