@@ -1,5 +1,5 @@
-// `release-relay status` for a real automation repo: the ledger read through the API with the
-// product's own client, the dashboard printed and written as HTML.
+// `release-relay status` for a real automation repo, and for a kept rehearsal (--keep DIR): the
+// ledger read through the API with the product's own client, the dashboard printed and written as HTML.
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +75,48 @@ describe("release-relay status", () => {
     expect(text).not.toContain("<!--");
     expect(text).toContain(`HTML dashboard: ${html}`);
     expect(existsSync(html) && readFileSync(html, "utf8")).toContain("<html");
+  });
+
+  it("reads a kept rehearsal's ledger with --keep DIR, serving its world again, no token needed", async () => {
+    // A world as `rehearse --keep` leaves it: the emulator's repos and state, its config and token.
+    const world = mkdtempSync(join(tmpdir(), "status-kept-"));
+    const kept = new GitHubEmulator({ dir: world });
+    await kept.start();
+    try {
+      kept.addToken("writer", { login: "bot[bot]", repos: { "acme/release": ["contents:write"] } });
+      await kept.createRepo("acme/release");
+      await new LedgerStore(
+        createGitHubClient({ token: "writer", baseUrl: kept.url }),
+        "acme/release",
+        "1.0.2",
+      ).append({
+        id: "stage:build-matrix:started:7",
+        at: "2025-01-07T10:00:00Z",
+        type: "stage",
+        stage: "build-matrix",
+        status: "started",
+      });
+      writeFileSync(join(world, "emulator-state.json"), kept.dump());
+    } finally {
+      await kept.stop();
+    }
+    writeFileSync(join(world, "release-relay.yml"), readFileSync(join(dir, "release-relay.yml")));
+    writeFileSync(
+      join(world, "world.json"),
+      JSON.stringify({ credentials: { maintainerToken: "kept-token" } }),
+    );
+    const saved = { ...process.env };
+    delete process.env.GITHUB_TOKEN;
+    const lines: string[] = [];
+    try {
+      expect(await runCli(["status", "1.0.2", "--keep", world], (t) => lines.push(t))).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+    expect(lines.join("\n")).toContain("| Plan | 🔵 running | since 10:00 UTC | 1 |");
+    expect(lines.join("\n")).toContain(
+      "1 events in the ledger, last at 2025-01-07T10:00:00Z · release 1.0.2",
+    );
   });
 
   it("says so when the version has no ledger", async () => {
