@@ -7,9 +7,9 @@ import { verifyGpg, verifyMinisign } from "../adapters/storage/signing.js";
 import { parseChecksums } from "../core/artifacts/checksums.js";
 import { type FileFacts, judgeRelease } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { downloadRelease, PUBLISHED_KEY_NAMES } from "../steps/verify-download.js";
 import { readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
 import { defineCommand } from "./command-line/command.js";
-import { downloadRelease, PUBLISHED_KEY_NAMES } from "./verify-download.js";
 
 async function signatureOf(dir: string, name: string, keys: { gpg?: string; minisign?: string }) {
   const asc = join(dir, `${name}.asc`);
