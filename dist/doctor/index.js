@@ -91363,6 +91363,52 @@ import { mkdtemp, readFile as readFile4, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join5 } from "node:path";
 
+// src/core/setup/github-reachability.ts
+var REACH_TIMEOUT_SECONDS = 10;
+var TIMEOUT_CODE = "TIMEOUT";
+var isCertificateCode = (code2) => code2.includes("CERT") || code2 === "UNABLE_TO_VERIFY_LEAF_SIGNATURE";
+var API_URL_FIX = "--api-url (GITHUB_API_URL in a workflow; GitHub Enterprise: https://HOST/api/v3)";
+function unreachableCause(code2, timeoutSeconds = REACH_TIMEOUT_SECONDS) {
+  if (code2 === "ECONNREFUSED")
+    return {
+      cause: "connection refused",
+      fix: `nothing listens there: check the host and port in ${API_URL_FIX}, and any proxy or firewall on the way`
+    };
+  if (code2 === "ENOTFOUND" || code2 === "EAI_AGAIN")
+    return {
+      cause: "host not found (DNS)",
+      fix: `check the host name in ${API_URL_FIX}, and this machine's network and DNS`
+    };
+  if (code2 === TIMEOUT_CODE || code2 === "ETIMEDOUT" || code2 === "UND_ERR_CONNECT_TIMEOUT")
+    return {
+      cause: `no answer in ${timeoutSeconds} s`,
+      fix: `check this machine's network, proxy and firewall, and ${API_URL_FIX}`
+    };
+  if (code2 === "ECONNRESET" || code2 === "UND_ERR_SOCKET")
+    return {
+      cause: "the connection was closed before an answer",
+      fix: "check a proxy or firewall between here and the host, and that the URL speaks HTTP(S)"
+    };
+  if (code2 === "ENETUNREACH" || code2 === "EHOSTUNREACH")
+    return {
+      cause: "no route to the host",
+      fix: "check this machine's network connection (and VPN), proxy and firewall"
+    };
+  if (isCertificateCode(code2))
+    return {
+      cause: `its TLS certificate is not trusted (${code2})`,
+      fix: "point NODE_EXTRA_CA_CERTS at the CA bundle of your GitHub Enterprise server or TLS-intercepting proxy"
+    };
+  return {
+    cause: code2,
+    fix: `check this machine's network, proxy and firewall, and ${API_URL_FIX}`
+  };
+}
+function unreachableError(host, code2, timeoutSeconds = REACH_TIMEOUT_SECONDS) {
+  const { cause, fix: fix2 } = unreachableCause(code2, timeoutSeconds);
+  return new ReleaseRelayError("E_GITHUB", `cannot reach ${host}: ${cause}`, fix2);
+}
+
 // src/adapters/github/route-permission.ts
 function permissionForRoute(method, path) {
   const write = !["GET", "HEAD"].includes(method.toUpperCase());
@@ -91422,6 +91468,25 @@ async function probeWrite(github, owner, repo, access2) {
       return github.rest.issues.create({ owner, repo, title: " " });
     default:
       return void 0;
+  }
+}
+function networkCodeOf(error64) {
+  for (let e5 = error64; e5; ) {
+    if (e5.name === "TimeoutError") return TIMEOUT_CODE;
+    if (typeof e5.code === "string") return e5.code;
+    e5 = e5.cause;
+  }
+  return void 0;
+}
+async function probeGitHubReachable(github, timeoutSeconds = REACH_TIMEOUT_SECONDS) {
+  try {
+    await github.request("GET /meta", {
+      request: { retries: 0, signal: AbortSignal.timeout(timeoutSeconds * 1e3) }
+    });
+  } catch (error64) {
+    if (error64.response) return;
+    const host = new URL(github.request.endpoint.DEFAULTS.baseUrl).host;
+    throw unreachableError(host, networkCodeOf(error64) ?? describeError(error64), timeoutSeconds);
   }
 }
 async function probeRepo(github, need) {
@@ -96071,7 +96136,7 @@ import { readFile as readFile5 } from "node:fs/promises";
 import { dirname, join as join6, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"02eb45695f751dc95232ead67d9babd8765ee0b0","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"10b2e04875024a5c554650dc93f06ba5fd4eb68e","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"a332ee5264dd003cb9df1e46ab07ebe0e79d8673","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"c81957a4d42829b6872b70347e45ec45f4b2ae3b","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"3614a19f35d9764190b4d67884d74be5d5bad3c2","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"f5e8ca7ab0493f66a45912531b5f82a292b5ef98","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"4a3bb060c7cb473c572a0f5717cd5971c99eb937","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"f59e7aa3d1ae3c36861b3e7d1d955ea3d6a4362d","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"7a528989a404fa176d4967a32f157397caf30f9f","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"02eb45695f751dc95232ead67d9babd8765ee0b0","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"10b2e04875024a5c554650dc93f06ba5fd4eb68e","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"a332ee5264dd003cb9df1e46ab07ebe0e79d8673","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"c81957a4d42829b6872b70347e45ec45f4b2ae3b","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"3614a19f35d9764190b4d67884d74be5d5bad3c2","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"3969afb54a4a75683a567b857d2c75d53eddb3df","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"4a3bb060c7cb473c572a0f5717cd5971c99eb937","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"d9cb6c933afd3b4909f2550e99e673d568e6174e","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"7a528989a404fa176d4967a32f157397caf30f9f","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
 async function installedContent(file2) {
   return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
 }
@@ -96142,6 +96207,32 @@ function installedFilesByRepo(config2, describe148) {
 
 // src/core/setup/request-workflow-tags.ts
 var import_yaml3 = __toESM(require_dist(), 1);
+
+// src/core/setup/filter-glob.ts
+function globRegExp(glob) {
+  let out = "";
+  for (let i5 = 0; i5 < glob.length; i5++) {
+    const c5 = glob[i5];
+    if (c5 === "*" && glob[i5 + 1] === "*") {
+      out += ".*";
+      i5++;
+    } else if (c5 === "*") out += "[^/]*";
+    else if (c5 === "[" && glob.indexOf("]", i5) > i5) {
+      const end = glob.indexOf("]", i5);
+      out += `[${glob.slice(i5 + 1, end).replace(/[\\^\]]/g, "\\$&")}]`;
+      i5 = end;
+    } else if (c5 === "+" || c5 === "?") out += c5;
+    else out += c5.replace(/[.^${}()|[\]\\/]/g, "\\$&");
+  }
+  return new RegExp(`^${out}$`);
+}
+function filterMatches(filters, tag) {
+  let matched = false;
+  for (const f5 of filters)
+    if (f5.startsWith("!")) matched &&= !globRegExp(f5.slice(1)).test(tag);
+    else matched ||= globRegExp(f5).test(tag);
+  return matched;
+}
 
 // src/core/setup/tag-pattern-syntax.ts
 var UntranslatablePattern = class extends Error {
@@ -96423,30 +96514,6 @@ function sampleTags(pattern) {
       return false;
     }
   });
-}
-function globRegExp(glob) {
-  let out = "";
-  for (let i5 = 0; i5 < glob.length; i5++) {
-    const c5 = glob[i5];
-    if (c5 === "*" && glob[i5 + 1] === "*") {
-      out += ".*";
-      i5++;
-    } else if (c5 === "*") out += "[^/]*";
-    else if (c5 === "[" && glob.indexOf("]", i5) > i5) {
-      const end = glob.indexOf("]", i5);
-      out += `[${glob.slice(i5 + 1, end).replace(/[\\^\]]/g, "\\$&")}]`;
-      i5 = end;
-    } else if (c5 === "+" || c5 === "?") out += c5;
-    else out += c5.replace(/[.^${}()|[\]\\/]/g, "\\$&");
-  }
-  return new RegExp(`^${out}$`);
-}
-function filterMatches(filters, tag) {
-  let matched = false;
-  for (const f5 of filters)
-    if (f5.startsWith("!")) matched &&= !globRegExp(f5.slice(1)).test(tag);
-    else matched ||= globRegExp(f5).test(tag);
-  return matched;
 }
 
 // src/core/setup/request-workflow-tags.ts
@@ -96743,6 +96810,7 @@ async function createSigner(config2, key, passphrase) {
 
 // src/steps/doctor.ts
 async function runDoctor(config2, deps) {
+  await probeGitHubReachable(deps.github);
   const findings = [];
   const defaultBranches = /* @__PURE__ */ new Map();
   const privateRepos = /* @__PURE__ */ new Set();

@@ -52411,12 +52411,14 @@ function unifiedDiff(path, before, after) {
         "--no-index",
         "--no-color",
         "--no-ext-diff",
+        // The paths given are a/<path> and b/<path> already: git's own prefixes would double them.
+        "--no-prefix",
         before === void 0 ? "/dev/null" : `a/${path}`,
         `b/${path}`
       ],
       { cwd: dir, encoding: "utf8" }
     );
-    return out.stdout;
+    return before === void 0 ? out.stdout.replace(/^diff --git b\//, "diff --git a/") : out.stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

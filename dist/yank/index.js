@@ -96441,7 +96441,7 @@ function renderYankPlan(plan, objects) {
       (d5) => d5.kind === "pr" ? `  ${d5.downstream} (${d5.repo}): PR #${d5.number} — closed if open, a revert PR if merged` : `  ${d5.downstream} (${d5.repo}): ${d5.kind === "by-hand" ? "by hand — " : "nothing — "}${d5.why}`
     ),
     objects === void 0 ? `  storage: the release's objects, moved under ${plan.yankedPrefix}` : `  storage: ${objects.length} objects moved under ${plan.yankedPrefix} (copied, checked, then removed from their public keys)`,
-    ...(objects ?? []).map((o3) => `    ${o3.key}${o3.optional ? " (if published)" : ""}`),
+    ...(objects ?? []).map((o3) => `    ${o3.key}`),
     "  tracking issue: marked yanked and closed"
   ].join("\n");
 }
@@ -98645,6 +98645,10 @@ async function readManifest(s3, bucket, keys) {
   }
   return void 0;
 }
+async function wouldMoveObject(s3, bucket, from, to) {
+  if (await headObject(s3, bucket, from)) return "moved";
+  return await headObject(s3, bucket, to) ? "already-moved" : "absent";
+}
 async function moveObject(s3, bucket, from, to) {
   const source = await headObject(s3, bucket, from);
   const target = await headObject(s3, bucket, to);
@@ -98682,15 +98686,24 @@ async function yankStorage(s3, config2, version2, dryRun) {
     if (!manifest)
       return { target: STORAGE, outcome: "nothing-to-do", detail: "nothing was published", objects: [] };
     const objects = releaseObjects(config2, version2, manifest);
-    if (dryRun)
-      return { target: STORAGE, outcome: "moved", detail: `would move ${objects.length} objects`, objects };
+    const move = dryRun ? wouldMoveObject : moveObject;
     const moves = [];
     for (const o3 of objects)
-      moves.push({ ...o3, outcome: await moveObject(s3, bucket, o3.key, yankedKey(prefix, o3.key)) });
-    return { ...storageStep(moves, prefix), objects: void 0 };
+      moves.push({ ...o3, outcome: await move(s3, bucket, o3.key, yankedKey(prefix, o3.key)) });
+    const step2 = storageStep(moves, prefix);
+    if (!dryRun || step2.outcome === "failed") return { ...step2, objects: void 0 };
+    return { ...step2, ...wouldMove(moves, prefix) };
   } catch (error64) {
     return { target: STORAGE, outcome: "failed", detail: describeError(error64), objects: void 0 };
   }
+}
+function wouldMove(moves, prefix) {
+  const objects = moves.filter((m3) => m3.outcome === "moved").map(({ key, optional: optional2 }) => ({ key, optional: optional2 }));
+  const already = moves.filter((m3) => m3.outcome === "already-moved").length;
+  return {
+    detail: `would move ${objects.length} objects${already ? `; ${already} already under ${yankedKey(prefix, prefix)}` : ""}`,
+    objects
+  };
 }
 
 // src/steps/yank/yank.ts
