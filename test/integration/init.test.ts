@@ -77,6 +77,36 @@ describe("release-relay init", () => {
     expect(out).toContain("write the project's build (build.command: the starter one fails, saying so)");
   });
 
+  it("gives each downstream a starter edit of its own kind, and validate accepts the file", async () => {
+    const { code, dirs } = await init([
+      "--downstream",
+      "container=acme-org/acme-container",
+      "--downstream",
+      "website=acme-org/acme.github.io",
+      "--downstream",
+      "packaging=acme-org/acme-packaging",
+    ]);
+    expect(code).toBe(0);
+    const path = join(dirs.automation, "release-relay.yml");
+    const config = parseConfig(readFileSync(path, "utf8"));
+    const kinds = Object.fromEntries(config.downstream.map((d) => [d.name, d.edits.map((e) => e.kind)]));
+    expect(kinds).toEqual({
+      hashes: ["append-line"],
+      container: ["regex-replace", "regex-replace"],
+      website: ["template-create"],
+      packaging: ["regex-replace"],
+    });
+    expect(kinds.website).not.toContain("append-line");
+    const container = config.downstream.find((d) => d.name === "container");
+    expect(container?.edits[0]).toMatchObject({
+      file: "Dockerfile",
+      replacement: "ENV ACME_VERSION {version}",
+    });
+    const lines: string[] = [];
+    expect(await runCli(["validate", path], (t) => lines.push(t))).toBe(0);
+    expect(lines.join("\n")).toContain("downstream website → acme-org/acme.github.io (dry-run, 1 edit(s))");
+  });
+
   it("writes a build command that fails until the maintainer writes the project's, and a qualify step that wants a program", async () => {
     const { dirs } = await init();
     const config = parseConfig(readFileSync(join(dirs.automation, "release-relay.yml"), "utf8"));

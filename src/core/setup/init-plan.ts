@@ -4,6 +4,7 @@ import { installationsOf } from "../config/installations.js";
 import { regexSource } from "../config/regex-source.js";
 import { configFieldsSchema, mentionSchema, repoNameSchema } from "../config/schema.js";
 import { kebabObject } from "../inputs/kebab-object.js";
+import { renderStarterEdits, starterDownstreamKind } from "./starter-edits.js";
 
 /** The names a project gives `release-relay init`; nothing else is project-specific. */
 export const initAnswersSchema = kebabObject({
@@ -28,7 +29,10 @@ export const initAnswersSchema = kebabObject({
 
 export type InitAnswers = z.infer<typeof initAnswersSchema>;
 
-/** A starting `release-relay.yml` with the project's names; every downstream starts in dry-run. */
+/**
+ * A starting `release-relay.yml` with the project's names; every downstream starts in dry-run, with
+ * an edit that fits its kind (hashes, container, website), guessed from its name.
+ */
 export function renderStarterConfig(a: InitAnswers): string {
   const downstream = a.downstream.length
     ? a.downstream
@@ -37,11 +41,7 @@ export function renderStarterConfig(a: InitAnswers): string {
     repo: ${d.repo}
     # dry-run writes the PR's diff into the job summary; switch to pr once it looks right.
     mode: dry-run
-    edits:
-      - kind: append-line
-        file: README
-        line: "hash {source-archive.name} sha256 {source-archive.sha256} {source-archive.url}"
-        conflict-key: "hash {source-archive.name} "`,
+${renderStarterEdits(starterDownstreamKind(d.name), a.project)}`,
         )
         .join("\n")
     : "  []";
