@@ -1,7 +1,7 @@
 /** What a downstream repo holds, as init guesses it from the downstream's name. */
 export type StarterDownstreamKind = "hashes" | "container" | "website" | "other";
 
-// The names projects give these repos (valkey-hashes, valkey-container, valkey-io.github.io):
+// The names projects give these repos (e.g. acme-hashes, acme-container, acme.github.io):
 // the starter edit then fits what such a repo holds instead of one edit for every repo.
 const KIND_BY_NAME: [RegExp, StarterDownstreamKind][] = [
   [/hash|checksum|sums/, "hashes"],
@@ -13,7 +13,7 @@ export function starterDownstreamKind(name: string): StarterDownstreamKind {
   return KIND_BY_NAME.find(([re]) => re.test(name))?.[1] ?? "other";
 }
 
-// The Dockerfile's ENV names of the version and hash, as official images spell them (VALKEY_VERSION).
+// The Dockerfile's ENV names of the version and hash, as official images spell them (e.g. ACME_VERSION).
 const envPrefix = (project: string) => project.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 
 /**
