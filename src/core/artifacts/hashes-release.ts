@@ -2,17 +2,15 @@
 // digests from it: a file of another release would put that release's lines in this one's PR, or
 // find them already there and call the checkout up to date.
 import type { Config } from "../config/schema.js";
-import { renderTemplate } from "../downstream/template.js";
-import { targetArtifacts, versionPlaceholders } from "../request/plan.js";
+import { sourceArchiveName, targetArtifacts } from "../request/plan.js";
 import type { Version } from "../request/version.js";
 import type { ArtifactHash } from "./checksums.js";
 
 /** The names `version` publishes under: its source archive (if mirrored) and each target's binary. */
 export function releaseArtifactNames(config: Config, version: Version): string[] {
   const binaries = targetArtifacts(config, version).map((t) => t.artifact);
-  if (!config.source.archive) return binaries;
-  const base = versionPlaceholders(config, version);
-  return [renderTemplate(config.source.archive, base, "source.archive"), ...binaries];
+  const source = sourceArchiveName(config, version);
+  return source === undefined ? binaries : [source, ...binaries];
 }
 
 /** The source archives and binaries in `hashes` that `version` does not publish (empty: all its own). */

@@ -154,6 +154,13 @@ export function targetArtifacts(config: Config, version: Version): TargetArtifac
   });
 }
 
+/** The name the release mirrors the tag's source archive under, or undefined when it mirrors none. */
+export function sourceArchiveName(config: Config, version: Version): string | undefined {
+  return config.source.archive
+    ? renderTemplate(config.source.archive, versionPlaceholders(config, version), "source.archive")
+    : undefined;
+}
+
 /** Decides the release: build matrix, artifact names and keys, downstream jobs. Pure and deterministic. */
 export function planRelease(input: PlanInput): ReleasePlan {
   const { config, version, commit } = input;
@@ -195,8 +202,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
     key: m.key,
     url: objectUrl(config.upload, m.key),
   }));
-  if (config.source.archive) {
-    const name = renderTemplate(config.source.archive, base, "source.archive");
+  const name = sourceArchiveName(config, version);
+  if (name !== undefined) {
     // Mirrored and signed beside the binaries; `url` stays GitHub's, which the hashes repo lists.
     artifacts.unshift({
       name,
