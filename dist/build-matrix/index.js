@@ -51228,6 +51228,9 @@ function targetArtifacts(config2, version2) {
     };
   });
 }
+function sourceArchiveName(config2, version2) {
+  return config2.source.archive ? renderTemplate(config2.source.archive, versionPlaceholders(config2, version2), "source.archive") : void 0;
+}
 function planRelease(input2) {
   const { config: config2, version: version2, commit } = input2;
   const when = new Date(input2.requestedAt);
@@ -51266,8 +51269,8 @@ function planRelease(input2) {
     key: m.key,
     url: objectUrl(config2.upload, m.key)
   }));
-  if (config2.source.archive) {
-    const name2 = renderTemplate(config2.source.archive, base2, "source.archive");
+  const name2 = sourceArchiveName(config2, version2);
+  if (name2 !== void 0) {
     artifacts.unshift({
       name: name2,
       kind: "source-archive",

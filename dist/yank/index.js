@@ -96330,6 +96330,7 @@ function stagesToRerun(state2, request2) {
 }
 
 // src/core/artifacts/publication.ts
+var PUBLISHED_KEY_NAMES = ["release-key.asc", "minisign.pub", "release-key.pem"];
 function releaseObjectKey(config2, version2, name2) {
   return `${config2.upload.prefix}${config2.project}-${version2}-${name2}`;
 }
@@ -96386,7 +96387,7 @@ function stepsToRecord(state2, steps) {
 }
 function releaseObjects(config2, version2, manifest) {
   const listed = manifest.flatMap((e5) => e5.key ? [{ key: e5.key, optional: false }] : []);
-  const keys = ["release-key.asc", "minisign.pub", "release-key.pem"].map((name2) => ({
+  const keys = PUBLISHED_KEY_NAMES.map((name2) => ({
     key: releaseObjectKey(config2, version2, name2),
     optional: true
   }));

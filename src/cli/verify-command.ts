@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { hashFiles } from "../adapters/storage/hashing.js";
 import { verifyGpg, verifyMinisign } from "../adapters/storage/signing.js";
 import { parseChecksums } from "../core/artifacts/checksums.js";
+import { PUBLISHED_KEY_NAMES } from "../core/artifacts/publication.js";
 import { type FileFacts, judgeRelease } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { downloadRelease, PUBLISHED_KEY_NAMES } from "../steps/verify-download.js";
+import { downloadRelease } from "../steps/verify-download.js";
 import { readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
 import { defineCommand } from "./command-line/command.js";
 

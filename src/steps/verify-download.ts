@@ -2,12 +2,9 @@ import { join } from "node:path";
 import { downloadToFile } from "../adapters/storage/download.js";
 import { readHashesFile } from "../adapters/storage/hashes-file.js";
 import { createS3Client, downloadObject } from "../adapters/storage/s3.js";
-import { releaseObjectKey } from "../core/artifacts/publication.js";
+import { PUBLISHED_KEY_NAMES, releaseObjectKey } from "../core/artifacts/publication.js";
 import type { Config } from "../core/config/schema.js";
 import { objectUrl } from "../core/request/plan.js";
-
-/** The public keys a release may publish beside its files. */
-export const PUBLISHED_KEY_NAMES = ["release-key.asc", "minisign.pub", "release-key.pem"] as const;
 
 /** Fetches one object of the release to a file; `where` names it for messages. */
 interface ObjectSource {

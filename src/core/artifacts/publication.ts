@@ -31,6 +31,9 @@ export function checkRehash(
   }
 }
 
+/** The public keys a release may publish beside its files (GPG, minisign, PEM), named as sign-upload names them. */
+export const PUBLISHED_KEY_NAMES = ["release-key.asc", "minisign.pub", "release-key.pem"] as const;
+
 /** The S3 key of a file published for a release that the plan gives no key: a versioned name under the prefix. */
 export function releaseObjectKey(config: Config, version: string, name: string): string {
   return `${config.upload.prefix}${config.project}-${version}-${name}`;

@@ -2,7 +2,7 @@
 // ledger and from what the repos say now; the adapters only carry it out.
 import { z } from "zod";
 import type { ArtifactHash } from "../artifacts/checksums.js";
-import { releaseObjectKey } from "../artifacts/publication.js";
+import { PUBLISHED_KEY_NAMES, releaseObjectKey } from "../artifacts/publication.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 import type { LedgerEvent } from "../ledger/events.js";
@@ -104,7 +104,7 @@ export function releaseObjects(
   manifest: readonly ArtifactHash[],
 ): { key: string; optional: boolean }[] {
   const listed = manifest.flatMap((e) => (e.key ? [{ key: e.key, optional: false }] : []));
-  const keys = ["release-key.asc", "minisign.pub", "release-key.pem"].map((name) => ({
+  const keys = PUBLISHED_KEY_NAMES.map((name) => ({
     key: releaseObjectKey(config, version, name),
     optional: true,
   }));
