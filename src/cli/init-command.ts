@@ -1,30 +1,24 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, relative } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { parseConfig } from "../core/config/parse.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import { describeIssues } from "../core/inputs/validation-issues.js";
-import { initAnswersSchema, renderStarterConfig, setupInstructions } from "../core/setup/init-plan.js";
+import { answersFromFlags, mergeAnswers, validateAnswers } from "../core/setup/init-answers.js";
+import { renderStarterConfig } from "../core/setup/init-plan.js";
+import { startDraft } from "../core/setup/init-questions.js";
 import { describeTagFilter } from "../core/setup/request-workflow-tags.js";
+import { setupInstructions } from "../core/setup/setup-instructions.js";
+import { detectDownstreamCi, readAnswersFile } from "../steps/init-answers.js";
 import { plannedFiles } from "../steps/init-files.js";
+import { askQuestions } from "./command-line/ask-questions.js";
 import { defineCommand } from "./command-line/command.js";
-
-async function ask(question: string, fallback?: string): Promise<string> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = (await rl.question(`${question}${fallback ? ` [${fallback}]` : ""}: `)).trim();
-    return answer || fallback || "";
-  } finally {
-    rl.close();
-  }
-}
 
 /**
  * `release-relay init`: writes release-relay.yml, the workflows and the vendored actions into the
  * given repo checkouts with the project's names, then says which secrets and permissions each repo
- * needs. Interactive on a terminal; `--yes` takes the flags alone. A file that exists with other
- * content is never overwritten without `--force`.
+ * needs. Answers come from the flags, over an answers file (`--answers`); what they leave open is
+ * asked on a terminal (or on any stdin with `--interactive`); `--yes` asks nothing. A file that
+ * exists with other content is never overwritten without `--force`.
  */
 export const initCommand = defineCommand({
   name: "init",
@@ -40,10 +34,11 @@ export const initCommand = defineCommand({
     bucket: { type: "string", value: "NAME", description: "the S3 bucket releases are published to" },
     downstream: {
       type: "string",
-      value: "NAME=OWNER/REPO",
+      value: "NAME=OWNER/REPO[:KIND]",
       multiple: true,
       default: [],
-      description: "a downstream repo that gets a PR for each release",
+      description:
+        "a downstream repo that gets a PR for each release; KIND (hashes, container, website, other) picks its starter edit, guessed from NAME when left out",
     },
     notify: {
       type: "string",
@@ -63,7 +58,8 @@ export const initCommand = defineCommand({
       value: "NAME=DIR",
       multiple: true,
       default: [],
-      description: "a checkout of a downstream repo to write into",
+      description:
+        "a checkout of a downstream repo to write into; the names of its workflows that run on pull_request go into its report-status workflow",
     },
     "tag-pattern": {
       type: "string",
@@ -71,43 +67,39 @@ export const initCommand = defineCommand({
       description:
         "tags.pattern: the release tags, with a (?<version>…) group (default: plain MAJOR.MINOR.PATCH[-rcN]); the main repo's workflow starts on tags matching it",
     },
-    yes: { type: "boolean", default: false, description: "ask nothing: take the options alone" },
+    answers: {
+      type: "string",
+      value: "FILE",
+      description:
+        "a YAML or JSON file of answers with the options' names as keys (downstream: [{name, repo, kind}], downstream-dir: {NAME: DIR}); options given too win",
+    },
+    yes: {
+      type: "boolean",
+      default: false,
+      description: "ask nothing: take the options (and --answers) alone",
+    },
+    interactive: {
+      type: "boolean",
+      default: false,
+      description:
+        "ask what the options leave open even when stdin is not a terminal, one answer per line (e.g. piped); without it, init asks only on a terminal and never with --answers",
+    },
     force: { type: "boolean", default: false, description: "overwrite files that exist with other content" },
   },
   example:
     "release-relay init --yes --project acme --source acme/acme --automation acme/release-automation --bucket downloads.acme.dev --automation-dir ../release-automation --main-dir .",
   run: async ({ values }, out) => {
-    const interactive = !values.yes && process.stdin.isTTY;
-    const get = async (key: "project" | "source" | "automation" | "bucket", question: string) =>
-      values[key] ?? (interactive ? await ask(question) : undefined);
-    const raw = {
-      project: await get("project", "Project name (e.g. acme)"),
-      source: await get("source", "Main repo (owner/name)"),
-      automation: await get("automation", "Automation repo (owner/name)"),
-      bucket: await get("bucket", "S3 bucket for releases"),
-      downstream: (values.downstream as string[]).map((d) => {
-        const [name, repo] = d.split("=");
-        return { name, repo };
-      }),
-      notify: values.notify,
-      "tag-pattern": values["tag-pattern"],
-    };
-    const parsed = initAnswersSchema.safeParse(raw, { reportInput: true });
-    if (!parsed.success) {
-      throw new ReleaseRelayError(
-        "E_INPUT",
-        `init needs:\n${describeIssues(parsed.error.issues)
-          .map((l) => `  --${l}`)
-          .join("\n")}`,
-        "pass --project, --source, --automation, --bucket (and --downstream name=owner/repo, --tag-pattern '^v(?<version>\\d+\\.\\d+\\.\\d+)$'), or run it in a terminal",
-      );
+    if (values.yes && values.interactive) {
+      throw new ReleaseRelayError("E_USAGE", "--yes asks nothing and --interactive asks", "pass one of them");
     }
-    const answers = parsed.data;
-    parseConfig(renderStarterConfig(answers), "the generated release-relay.yml");
-    const downstreamDirs = Object.fromEntries(
-      (values["downstream-dir"] as string[]).map((d) => d.split("=") as [string, string]),
+    const given = mergeAnswers(
+      values.answers ? await readAnswersFile(values.answers) : {},
+      answersFromFlags(values),
     );
-    if (!values["main-dir"] && !values["automation-dir"] && Object.keys(downstreamDirs).length === 0) {
+    const asking = values.interactive || (!values.yes && !values.answers && process.stdin.isTTY === true);
+    const answers = validateAnswers(asking ? (await askQuestions(startDraft(given))).raw : given);
+    parseConfig(renderStarterConfig(answers), "the generated release-relay.yml");
+    if (!answers.mainDir && !answers.automationDir && Object.keys(answers.downstreamDir ?? {}).length === 0) {
       throw new ReleaseRelayError(
         "E_INPUT",
         "init has nowhere to write",
@@ -115,10 +107,11 @@ export const initCommand = defineCommand({
       );
     }
     const files = await plannedFiles(answers, {
-      main: values["main-dir"],
-      automation: values["automation-dir"],
-      downstream: downstreamDirs,
+      main: answers.mainDir,
+      automation: answers.automationDir,
+      downstream: answers.downstreamDir ?? {},
     });
+    const ci = await detectDownstreamCi(answers, files);
     const changed: string[] = [];
     for (const [path, content] of files) {
       if (existsSync(path) && (await readFile(path, "utf8")) !== content) changed.push(path);
@@ -139,8 +132,8 @@ export const initCommand = defineCommand({
       out(`${state.padEnd(11)} ${relative(process.cwd(), path)}`);
     }
     out("");
-    if (values["main-dir"]) out(`${describeTagFilter(answers.tagPattern)}\n`);
-    out(setupInstructions(answers));
+    if (answers.mainDir) out(`${describeTagFilter(answers.tagPattern)}\n`);
+    out(setupInstructions(answers, ci));
     return 0;
   },
 });

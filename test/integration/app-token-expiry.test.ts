@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { setupInstructions } from "../../src/core/setup/init-plan.js";
+import { setupInstructions } from "../../src/core/setup/setup-instructions.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { RehearsalHost } from "../../src/rehearsal/rehearsal-host.js";
 

@@ -1,37 +1,64 @@
 import { z } from "zod";
-import { AWS_ROLES, trustedSubject } from "../config/aws-roles.js";
-import { installationsOf } from "../config/installations.js";
 import { regexSource } from "../config/regex-source.js";
 import { configFieldsSchema, mentionSchema, repoNameSchema } from "../config/schema.js";
 import { kebabObject } from "../inputs/kebab-object.js";
-import { renderStarterEdits, starterDownstreamKind } from "./starter-edits.js";
+import { renderStarterEdits, starterDownstreamKind, starterDownstreamKindSchema } from "./starter-edits.js";
 
-/** The names a project gives `release-relay init`; nothing else is project-specific. */
+/** A downstream's name in release-relay.yml, its branch names and its `--downstream-dir NAME=…`. */
+export const downstreamNameSchema = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: "expected a downstream name: a lowercase letter, then lowercase letters, digits and - (e.g. hashes)",
+});
+
+/** One downstream: its kind picks its starter edit; without one it is guessed from the name. */
+export const initDownstreamSchema = z.strictObject({
+  name: downstreamNameSchema,
+  repo: repoNameSchema,
+  kind: starterDownstreamKindSchema.optional(),
+});
+
+/** A checkout to write into: a directory path, relative to where init runs. */
+const checkoutDirSchema = z.string().min(1, { error: "expected a directory (a checkout of the repo)" });
+
+// The workflow's tag filter is derived from it, and the version is read from its group.
+export const initTagPatternSchema = regexSource
+  .refine((p) => p.includes("(?<version>"), {
+    error:
+      'expected a (?<version>…) group naming the version inside the tag, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"',
+  })
+  .default(() => configFieldsSchema.in.shape.tags.parse(undefined).pattern);
+
+/**
+ * What `release-relay init` is told, by flags, an answers file (`--answers`, the same keys) or its
+ * questions: the project's names, and the checkouts to write into. Nothing else is project-specific.
+ */
 export const initAnswersSchema = kebabObject({
   project: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
     error: "expected a project name (letters, digits, . _ -)",
   }),
   source: repoNameSchema,
   automation: repoNameSchema,
-  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "expected an S3 bucket name" }),
+  bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: "expected an S3 bucket name (3 to 63 lowercase letters, digits, . and -)",
+  }),
   downstream: z
-    .array(z.strictObject({ name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/), repo: repoNameSchema }))
-    .default([]),
+    .array(initDownstreamSchema)
+    .default([])
+    .refine((ds) => new Set(ds.map((d) => d.name)).size === ds.length, {
+      error: "expected each downstream name once",
+    }),
   notify: z.array(mentionSchema).default([]),
-  // The workflow's tag filter is derived from it, and the version is read from its group.
-  "tag-pattern": regexSource
-    .refine((p) => p.includes("(?<version>"), {
-      error:
-        'expected a (?<version>…) group naming the version inside the tag, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"',
-    })
-    .default(() => configFieldsSchema.in.shape.tags.parse(undefined).pattern),
+  "tag-pattern": initTagPatternSchema,
+  "main-dir": checkoutDirSchema.optional(),
+  "automation-dir": checkoutDirSchema.optional(),
+  "downstream-dir": z.record(downstreamNameSchema, checkoutDirSchema).optional(),
 });
 
 export type InitAnswers = z.infer<typeof initAnswersSchema>;
 
 /**
  * A starting `release-relay.yml` with the project's names; every downstream starts in dry-run, with
- * an edit that fits its kind (hashes, container, website), guessed from its name.
+ * an edit that fits its kind (hashes, container, website, other): the one given, else guessed from
+ * its name.
  */
 export function renderStarterConfig(a: InitAnswers): string {
   const downstream = a.downstream.length
@@ -41,7 +68,7 @@ export function renderStarterConfig(a: InitAnswers): string {
     repo: ${d.repo}
     # dry-run writes the PR's diff into the job summary; switch to pr once it looks right.
     mode: dry-run
-${renderStarterEdits(starterDownstreamKind(d.name), a.project)}`,
+${renderStarterEdits(d.kind ?? starterDownstreamKind(d.name), a.project)}`,
         )
         .join("\n")
     : "  []";
@@ -107,63 +134,4 @@ tracking:
   labels: [release]
   notify: [${a.notify.map((n) => JSON.stringify(n)).join(", ")}]
 `;
-}
-
-/** One installation of the App per owner: the workflows mint one token per installation. */
-function installationLines(a: InitAnswers): string[] {
-  const installations = installationsOf({ tracking: { repo: a.automation }, downstream: a.downstream });
-  if (installations.length < 2) return [];
-  return [
-    `   Its repos belong to ${installations.length} owners: install it once per owner (${installations.map((i) => `${i.owner}: ${i.repositories.join(", ")}`).join("; ")}); the workflows mint one token per installation.`,
-  ];
-}
-
-/** What each repo needs before the first release, printed at the end of init. */
-export function setupInstructions(a: InitAnswers): string {
-  const downstreamRepos = a.downstream.map((d) => d.repo);
-  return [
-    "Before the first release:",
-    "",
-    `0. In ${a.automation}'s release-relay.yml, write the project's build (build.command: the starter one fails, saying so)`,
-    "   and its smoke test (qualify.command: the starter one only checks the tarball holds a program).",
-    `1. Create a GitHub App (the release bot) and install it on ${[a.automation, ...downstreamRepos].join(", ")} with exactly:`,
-    `   - ${a.automation}: Contents read & write (ledger branch), Issues read & write (tracking issue)`,
-    ...downstreamRepos.map(
-      (r) =>
-        `   - ${r}: Contents read & write, Pull requests read & write, Actions read (reports are confirmed against its runs)`,
-    ),
-    `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed)`,
-    ...installationLines(a),
-    "   (Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
-    `2. In ${a.automation}: repository secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY.`,
-    `   Create an environment "release" (add required reviewers for an approval gate before anything is public). Its secrets`,
-    `   and variables reach only the jobs that sign, publish and yank:`,
-    `   - environment secret RELEASE_SIGNING_KEY (\`openssl genpkey -algorithm ed25519\`), and RELEASE_SIGNING_PASSPHRASE for gpg;`,
-    ...AWS_ROLES.filter((r) => r.scope === "environment").map(
-      (r) => `   - environment variable ${r.variable}: allowed ${r.allows(`${a.bucket}/releases`)};`,
-    ),
-    `   Repository variables for the jobs outside the environment:`,
-    ...AWS_ROLES.filter((r) => r.scope === "repository").map(
-      (r) => `   - ${r.variable}: allowed ${r.allows(`${a.bucket}/releases`)};`,
-    ),
-    `   Each role trusts GitHub's OIDC provider (token.actions.githubusercontent.com) with aud = sts.amazonaws.com and exactly this subject:`,
-    ...AWS_ROLES.map(
-      (r) =>
-        `   - ${r.variable}: sub = ${trustedSubject(r, a.automation, "main")}${r.scope === "repository" ? " (use the repo's default branch if it is not main)" : ""}`,
-    ),
-    // Installation tokens expire after one hour (GitHub Apps docs, "Authenticating as a GitHub App
-    // installation"): a token stored as a secret stops working, so each workflow mints its own.
-    `3. Create a GitHub App "${a.project}-release-requester", install it on ${a.automation} only with Contents read & write`,
-    `   (what repository_dispatch needs). In ${a.source}: secrets RELEASE_RELAY_DISPATCH_APP_ID, RELEASE_RELAY_DISPATCH_APP_KEY`,
-    `   (its id and a private key), variable RELEASE_RELAY_AUTOMATION_REPO=${a.automation}. Each run mints a one-hour token for`,
-    `   ${a.automation} alone; put the App's "name[bot]" under senders.release-requested in release-relay.yml.`,
-    ...(downstreamRepos.length
-      ? [
-          `4. Create a GitHub App "${a.project}-release-reporter", install it on ${a.automation} only with Contents read & write.`,
-          `   In ${downstreamRepos.join(", ")}: secrets RELEASE_RELAY_REPORT_APP_ID, RELEASE_RELAY_REPORT_APP_KEY, variables`,
-          `   RELEASE_RELAY_AUTOMATION_REPO=${a.automation}, RELEASE_RELAY_PROJECT=${a.project}; put the App's "name[bot]" under`,
-          `   senders.downstream-report in release-relay.yml.`,
-        ]
-      : []),
-  ].join("\n");
 }

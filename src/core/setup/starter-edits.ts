@@ -1,5 +1,17 @@
-/** What a downstream repo holds, as init guesses it from the downstream's name. */
-export type StarterDownstreamKind = "hashes" | "container" | "website" | "other";
+import { z } from "zod";
+
+/**
+ * What a downstream repo holds, which picks its starter edit: given to init (`kind`, or
+ * `--downstream NAME=OWNER/REPO:KIND`), else guessed from the downstream's name.
+ */
+export const STARTER_DOWNSTREAM_KINDS = ["hashes", "container", "website", "other"] as const;
+
+export const starterDownstreamKindSchema = z.enum(STARTER_DOWNSTREAM_KINDS, {
+  error: (issue) =>
+    `expected a kind of downstream: ${STARTER_DOWNSTREAM_KINDS.join(", ")}${issue.input === undefined ? "" : `, got ${JSON.stringify(issue.input)}`}`,
+});
+
+export type StarterDownstreamKind = z.infer<typeof starterDownstreamKindSchema>;
 
 // The names projects give these repos (e.g. acme-hashes, acme-container, acme.github.io):
 // the starter edit then fits what such a repo holds instead of one edit for every repo.

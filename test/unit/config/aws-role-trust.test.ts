@@ -8,7 +8,8 @@ import {
   RELEASE_ENVIRONMENT,
   trustedSubject,
 } from "../../../src/core/config/aws-roles.js";
-import { initAnswersSchema, setupInstructions } from "../../../src/core/setup/init-plan.js";
+import { initAnswersSchema } from "../../../src/core/setup/init-plan.js";
+import { setupInstructions } from "../../../src/core/setup/setup-instructions.js";
 
 const templates = join(import.meta.dirname, "../../../workflows-templates/automation");
 

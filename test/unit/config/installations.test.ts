@@ -5,7 +5,8 @@ import type { GitHubClient } from "../../../src/adapters/github/client.js";
 import { installationClients } from "../../../src/adapters/github/installation-clients.js";
 import { installationIndexOf, installationsOf } from "../../../src/core/config/installations.js";
 import { parseConfig } from "../../../src/core/config/parse.js";
-import { initAnswersSchema, setupInstructions } from "../../../src/core/setup/init-plan.js";
+import { initAnswersSchema } from "../../../src/core/setup/init-plan.js";
+import { setupInstructions } from "../../../src/core/setup/setup-instructions.js";
 
 const text = readFileSync(join(import.meta.dirname, "../../../examples/cachet/release-relay.yml"), "utf8");
 const moved = (to: Record<string, string>) =>
