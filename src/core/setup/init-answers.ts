@@ -101,7 +101,7 @@ export function parseAnswersFile(text: string, file: string): RawInitAnswers {
     ).flatMap((l) => l.split("\n"));
     throw new ReleaseRelayError(
       "E_INPUT",
-      `${file}:\n${lines.map((l) => `  ${l}`).join("\n")}`,
+      lines.map((l) => `${file}: ${l.replace(/^\(top level\): /, "")}`).join("\n"),
       `fix these keys in ${file}; its keys are init's flags: ${INIT_ANSWER_KEYS.join(", ")}`,
     );
   }
