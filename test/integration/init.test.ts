@@ -85,6 +85,8 @@ describe("release-relay init", () => {
       "website=acme-org/acme.github.io",
       "--downstream",
       "packaging=acme-org/acme-packaging",
+      "--downstream",
+      "site-assets=acme-org/site-assets:hashes",
     ]);
     expect(code).toBe(0);
     const path = join(dirs.automation, "release-relay.yml");
@@ -95,6 +97,8 @@ describe("release-relay init", () => {
       container: ["regex-replace", "regex-replace"],
       website: ["template-create"],
       packaging: ["regex-replace"],
+      // Its name sounds like a website; the kind after its repo says hashes.
+      "site-assets": ["append-line"],
     });
     expect(kinds.website).not.toContain("append-line");
     const container = config.downstream.find((d) => d.name === "container");
@@ -238,5 +242,153 @@ describe("release-relay init", () => {
     });
     expect(code).toBe(1);
     expect(stderr.join("")).toContain("--source: expected string, got nothing");
+  });
+
+  it("takes the answers from a file, flags over it, and refuses an unknown key before writing anything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "answers-"));
+    const file = join(dir, "acme-init.yml");
+    writeFileSync(
+      file,
+      [
+        "project: acme",
+        "source: acme-org/acme",
+        "automation: acme-org/acme-release",
+        "bucket: acme-dl",
+        "downstream:",
+        "  - { name: site-assets, repo: acme-org/site-assets, kind: hashes }",
+        "  - { name: web, repo: acme-org/acme.dev }",
+        'notify: ["@acme-org/release-team"]',
+        "tag-pattern: '^v(?<version>\\d+\\.\\d+\\.\\d+)$'",
+        `automation-dir: ${join(dir, "auto")}`,
+        "",
+      ].join("\n"),
+    );
+    const lines: string[] = [];
+    const code = await runCli(["init", "--answers", file, "--bucket", "acme-downloads"], (t) =>
+      lines.push(t),
+    );
+    expect(code).toBe(0);
+    const config = parseConfig(readFileSync(join(dir, "auto", "release-relay.yml"), "utf8"));
+    expect(config.upload.bucket).toBe("acme-downloads");
+    expect(config.tags.pattern).toBe("^v(?<version>\\d+\\.\\d+\\.\\d+)$");
+    expect(Object.fromEntries(config.downstream.map((d) => [d.name, d.edits.map((e) => e.kind)]))).toEqual({
+      "site-assets": ["append-line"],
+      web: ["template-create"],
+    });
+    expect(lines.join("\n")).toContain("Let anyone read acme-downloads/releases/*");
+
+    writeFileSync(file, "project: acme\nautomation-dirr: ../x\n");
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const refused = await runCli(["init", "--answers", file], () => {}).finally(() => {
+      process.stderr.write = write;
+    });
+    expect(refused).toBe(1);
+    expect(stderr.join("")).toContain(
+      `${file}: unknown key "automation-dirr" — did you mean "automation-dir"?`,
+    );
+  });
+
+  it("asks its questions on a piped stdin with --interactive, asks a wrong answer again, and writes what was answered", () => {
+    const root = mkdtempSync(join(tmpdir(), "interactive-"));
+    const answers = [
+      "acme",
+      "acme", // not owner/name: asked again
+      "acme-org/acme",
+      "", // automation: the default acme-org/acme-release
+      "downloads.acme.example",
+      "web",
+      "acme-org/acme.dev",
+      "hashes", // the kind given wins over the name's guess (website)
+      "",
+      "@acme-org/release-team",
+      "",
+      "-", // no main repo checkout
+      join(root, "auto"),
+      join(root, "web"),
+    ];
+    const run = spawnSync(process.execPath, ["bin/release-relay.js", "init", "--interactive"], {
+      input: `${answers.join("\n")}\n`,
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(
+      'Main repo, where releases are tagged (owner/name): acme\n  source: expected "owner/name", got "acme"',
+    );
+    expect(run.stdout).toContain(
+      "Automation repo, where releases run (owner/name) [acme-org/acme-release]: ",
+    );
+    expect(run.stdout).toContain(
+      "Kind of downstream web (hashes, container, website, other): picks its starter edit [website]: hashes",
+    );
+    const config = parseConfig(readFileSync(join(root, "auto", "release-relay.yml"), "utf8"));
+    expect(config).toMatchObject({
+      source: { repo: "acme-org/acme" },
+      tracking: { repo: "acme-org/acme-release", notify: ["@acme-org/release-team"] },
+      downstream: [{ name: "web", repo: "acme-org/acme.dev", edits: [{ kind: "append-line" }] }],
+    });
+    expect(existsSync(join(root, "web", ".github/workflows/release-relay-report-status.yml"))).toBe(true);
+    expect(run.stdout).toContain("downloads.acme.example has dots");
+
+    const short = spawnSync(process.execPath, ["bin/release-relay.js", "init", "--interactive"], {
+      input: "acme\n",
+      encoding: "utf8",
+    });
+    expect(short.status).toBe(1);
+    expect(short.stderr).toContain("stdin ended before init's question source was answered");
+
+    // Without --interactive a piped stdin is not read: the flags alone, and what is missing is named.
+    const unasked = spawnSync(process.execPath, ["bin/release-relay.js", "init", "--project", "acme"], {
+      input: `${answers.join("\n")}\n`,
+      encoding: "utf8",
+    });
+    expect(unasked.status).toBe(1);
+    expect(unasked.stdout).not.toContain("Main repo");
+    expect(unasked.stderr).toContain("--source: expected string, got nothing");
+  });
+
+  it("writes the downstream checkout's pull_request workflow names into its report-status workflow, and says so", async () => {
+    const hashes = mkdtempSync(join(tmpdir(), "hashes-"));
+    mkdirSync(join(hashes, ".github/workflows"), { recursive: true });
+    writeFileSync(
+      join(hashes, ".github/workflows/ci.yml"),
+      "name: Unit tests\non:\n  pull_request:\n  push:\n    branches: [main]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: make test }]\n",
+    );
+    writeFileSync(
+      join(hashes, ".github/workflows/nightly.yaml"),
+      "name: Nightly\non:\n  schedule: [{ cron: '0 3 * * *' }]\njobs: {}\n",
+    );
+    const { code, out } = await init([], {
+      main: mkdtempSync(join(tmpdir(), "main-")),
+      automation: mkdtempSync(join(tmpdir(), "auto-")),
+      hashes,
+    });
+    expect(code).toBe(0);
+    const reportStatus = join(hashes, ".github/workflows/release-relay-report-status.yml");
+    expect(parse(readFileSync(reportStatus, "utf8")).on.workflow_run.workflows).toEqual([
+      "Unit tests",
+      "Build and push images",
+    ]);
+    expect(out).toContain(
+      '- acme-org/acme-hashes: written: "Unit tests" (its workflows that run on pull_request).',
+    );
+    // Run again: the same file, unchanged.
+    const again = await init([], {
+      main: mkdtempSync(join(tmpdir(), "main-")),
+      automation: mkdtempSync(join(tmpdir(), "auto-")),
+      hashes,
+    });
+    expect(again.out).toMatch(/unchanged +\S*release-relay-report-status\.yml/);
+
+    const bare = await init();
+    expect(
+      parse(readFileSync(join(bare.dirs.hashes, ".github/workflows/release-relay-report-status.yml"), "utf8"))
+        .on.workflow_run.workflows,
+    ).toEqual(["CI", "Build and push images"]);
+    expect(bare.out).toContain(
+      "- acme-org/acme-hashes: no workflow in .github/workflows runs on pull_request:",
+    );
   });
 });
