@@ -10,6 +10,11 @@ import { parseAnswersFile, type RawInitAnswers } from "../core/setup/init-answer
 import type { InitAnswers } from "../core/setup/init-plan.js";
 import { INSTALLED_FILES } from "../core/setup/installed-files.js";
 
+// Where init installs the report-status workflow in a downstream repo.
+const REPORT_STATUS_PATH =
+  INSTALLED_FILES.find((f) => f.repo === "downstream" && f.path.endsWith("report-status.yml"))?.path ??
+  ".github/workflows/release-relay-report-status.yml";
+
 /** `init --answers FILE`: its answers, checked (unknown keys, wrong types) before anything is asked or written. */
 export async function readAnswersFile(path: string): Promise<RawInitAnswers> {
   let text: string;
@@ -38,10 +43,6 @@ export async function readCiWorkflowNames(dir: string): Promise<CiWorkflowNames>
   );
   return ciWorkflowNames(files);
 }
-
-const REPORT_STATUS_PATH =
-  INSTALLED_FILES.find((f) => f.repo === "downstream" && f.path.endsWith("report-status.yml"))?.path ??
-  ".github/workflows/release-relay-report-status.yml";
 
 /**
  * The CI workflow names of each downstream checkout, written into the report-status workflow init

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ciWorkflowNames, withCiWorkflowNames } from "../../../src/core/setup/ci-workflow-names.js";
+import {
+  ciWorkflowNames,
+  TEMPLATE_CI_WORKFLOW_NAMES,
+  withCiWorkflowNames,
+} from "../../../src/core/setup/ci-workflow-names.js";
 
 const template = readFileSync(
   new URL("../../../workflows-templates/downstream/report-status.yml", import.meta.url),
@@ -61,5 +65,11 @@ describe("a downstream's CI workflow names", () => {
     expect(() => withCiWorkflowNames("on:\n  pull_request_target:\n", ["Tests"])).toThrow(
       "the report-status workflow has no workflows: [...] line under on.workflow_run",
     );
+  });
+
+  it("gives back the template itself when the template's names are written over a rewritten file", () => {
+    // What a check of installed files compares: the project's own CI names put back to the template's.
+    const rewritten = withCiWorkflowNames(template, ["Unit tests", "Lint"]);
+    expect(withCiWorkflowNames(rewritten, TEMPLATE_CI_WORKFLOW_NAMES)).toBe(template);
   });
 });
