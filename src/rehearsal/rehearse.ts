@@ -24,6 +24,7 @@ import { GitHubEmulator } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
 import type { MergeMethod } from "./github/pull-merge.js";
 import { ROUTES } from "./github/routes/route-table.js";
+import { keptProject } from "./kept-world.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
 import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";
@@ -112,7 +113,8 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     ? JSON.parse(readFileSync(worldFile, "utf8"))
     : undefined;
   const environment = kept ? kept.environment : options.environment;
-  const example: ExampleProject = loadExample(options.exampleDir);
+  // A kept world goes on with the config it was kept with, whichever example it came from.
+  const example: ExampleProject = kept ? keptProject(options.dir) : loadExample(options.exampleDir);
   // Everything the rehearsal judges (bucket, ledger, downstream modes) is as the environment has it.
   const project: ExampleProject = { ...example, config: applyEnvironment(example.config, environment) };
   const version = kept?.version ?? options.version ?? defaultVersion(options.exampleDir, options.rc ?? false);
