@@ -1,6 +1,6 @@
 import { ReleaseRelayError } from "../core/errors.js";
 import { previewDownstreamEdit } from "../steps/downstream/edit-preview.js";
-import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
+import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
 
 const EXAMPLE =

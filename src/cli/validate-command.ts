@@ -1,5 +1,5 @@
 import { checkTemplateFiles } from "../steps/validate-config.js";
-import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
+import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
 
 /** `release-relay validate [CONFIG]`: every problem of a config and its template files at once, or a short description. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
-import { readConfigFile } from "../adapters/config-file.js";
-import type { Config } from "../core/config/schema.js";
-import { ReleaseRelayError } from "../core/errors.js";
+import { readConfigFile } from "../../adapters/config-file.js";
+import type { Config } from "../../core/config/schema.js";
+import { ReleaseRelayError } from "../../core/errors.js";
 
 const DEFAULT_CONFIG = "release-relay.yml";
 
