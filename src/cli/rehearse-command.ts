@@ -47,7 +47,8 @@ function parseRevocation(text: string): Revocation {
  */
 export const rehearseCommand = defineCommand({
   name: "rehearse",
-  summary: "run a whole release of the example project on this machine (no account, no network)",
+  summary:
+    "run a whole release of the example project, or your own, on this machine (no account, no network)",
   options: {
     version: { type: "string", value: "VERSION", description: "the version to tag (else the example's)" },
     rc: { type: "boolean", default: false, description: "release the example's release candidate" },
@@ -86,6 +87,17 @@ export const rehearseCommand = defineCommand({
       type: "string",
       value: "DIR",
       description: "rehearse another example laid out like examples/cachet/",
+    },
+    config: {
+      type: "string",
+      value: "FILE",
+      description: "rehearse your own project: its release-relay.yml (templates beside it)",
+    },
+    repo: {
+      type: "string",
+      value: "OWNER/NAME=PATH",
+      multiple: true,
+      description: "with --config: a checkout (git working tree or directory) that seeds that repo",
     },
     "no-merge": {
       type: "boolean",
@@ -140,6 +152,21 @@ export const rehearseCommand = defineCommand({
         "--yank yanks a kept world's release: it needs --resume --keep DIR",
         'e.g. rehearse --resume --keep ./world --yank "broken build" --dry-run',
       );
+    if (values.repo !== undefined && values.config === undefined)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        "--repo seeds a repo of your own project: it needs --config FILE",
+        "e.g. rehearse --config ../acme-release/release-relay.yml --repo acme-org/acme=../acme",
+      );
+    const apart = (["example", "rc", "resume"] as const).filter(
+      (f) => values[f] !== undefined && values[f] !== false,
+    );
+    if (values.config !== undefined && apart.length > 0)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `--config rehearses your own project; it does not go with --${apart.join(", --")}`,
+        "drop those options (a kept world is rerun with --resume --keep DIR alone)",
+      );
     // Checked before any world exists: a refused attack leaves nothing behind.
     const attack = values.attack === undefined ? undefined : parseAttackName(values.attack);
     const alone = (["yank", "environment", "crash-after", "faults"] as const).filter(
@@ -183,6 +210,9 @@ export const rehearseCommand = defineCommand({
     try {
       outcome = await rehearse({
         exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
+        ...(values.config !== undefined
+          ? { ownProject: { configFile: values.config, repos: values.repo ?? [] } }
+          : {}),
         dir,
         ...(values.version ? { version: values.version } : {}),
         rc: values.rc,

@@ -119,6 +119,14 @@ export function worldApps(c: WorldCredentials): Record<string, { key: string; in
 
 const APP_IDS = { release: "1", dispatch: "2", report: "3" } as const;
 
+/** The logins the world's dispatch and report Apps send events as (what `senders:` must list). */
+export function worldSenders(config: Config): { releaseRequested: string; downstreamReport: string } {
+  return {
+    releaseRequested: `${config.project}-release-requester[bot]`,
+    downstreamReport: "release-relay-reporter[bot]",
+  };
+}
+
 /** A permission taken from one of the world's tokens, to see what a misconfigured token does. */
 export interface Revocation {
   token: "dispatch" | "app" | "report";
@@ -153,7 +161,7 @@ export function registerTokens(
   // (what repository_dispatch needs), as init documents; their workflows mint tokens from them.
   emulator.addToken(c.dispatchToken, {
     // The dispatch App acts as "<slug>[bot]", the name init's starter config lists as the sender.
-    login: `${config.project}-release-requester[bot]`,
+    login: worldSenders(config).releaseRequested,
     type: "Bot",
     repos: grant("dispatch", { [project.automationRepo]: ["contents:write"] }),
   });
@@ -163,7 +171,7 @@ export function registerTokens(
     app[repo] = ["contents:write", "pull_requests:write", "actions:read"];
   emulator.addToken(c.appToken, { login: "release-relay[bot]", type: "Bot", repos: grant("app", app) });
   emulator.addToken(c.reportToken, {
-    login: "release-relay-reporter[bot]",
+    login: worldSenders(config).downstreamReport,
     type: "Bot",
     repos: grant("report", { [project.automationRepo]: ["contents:write"] }),
   });
@@ -228,14 +236,9 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   return settings;
 }
 
-/** Creates every repo of the example in the emulator: its own files plus what `release-relay init` installs. */
-export async function seedRepos(
-  emulator: GitHubEmulator,
-  exampleDir: string,
-  project: ExampleProject,
-): Promise<void> {
+/** What init installs in each repo of a project, by repo (as named in the config) and path. */
+export async function installedByRepo(project: ExampleProject): Promise<Map<string, Record<string, string>>> {
   const { config } = project;
-  const nameOf = (repo: string) => repo.split("/")[1] as string;
   const downstreamDirs = Object.fromEntries(config.downstream.map((d) => [d.name, `downstream/${d.name}`]));
   const installed = await plannedFiles(
     {
@@ -255,24 +258,78 @@ export async function seedRepos(
         .filter(([p]) => p.startsWith(`${prefix}/`))
         .map(([p, c]) => [p.slice(prefix.length + 1), c]),
     );
-  const repoFiles = (repo: string) => filesUnder(join(exampleDir, "repos", nameOf(repo)));
+  const byRepo = new Map<string, Record<string, string>>([
+    [config.source.repo, under("main")],
+    [project.automationRepo, under("automation")],
+  ]);
+  for (const d of config.downstream) byRepo.set(d.repo, under(`downstream/${d.name}`));
+  return byRepo;
+}
+
+/** Where each repo's first files come from: the example's seeds, or a maintainer's checkouts. */
+export interface RepoSources {
+  /** The repo's own files (init's are added to them). */
+  files(repo: string): Record<string, string | Buffer>;
+  /** The automation repo's files beside release-relay.yml: the templates the config names. */
+  automationFiles: Record<string, string | Buffer>;
+  defaultBranch?(repo: string): string | undefined;
+  /** Paths to create executable besides `*.sh` (a checkout's mode 755 files). */
+  executables?(repo: string): string[];
+  /** A checkout's own copy of a file init installs is kept (it may be edited, as init says); the example's never is. */
+  ownCopiesWin?: boolean;
+}
+
+/** Creates every repo of a project in the emulator: its own files plus what `release-relay init` installs. */
+export async function seedWorld(
+  emulator: GitHubEmulator,
+  project: ExampleProject,
+  sources: RepoSources,
+): Promise<void> {
+  const { config } = project;
+  const installed = await installedByRepo(project);
+  const filesOf = (repo: string) => {
+    const own = sources.files(repo);
+    const init = installed.get(repo) ?? {};
+    return sources.ownCopiesWin ? { ...init, ...own } : { ...own, ...init };
+  };
+  const branchOf = (repo: string, fallback = "main") => sources.defaultBranch?.(repo) ?? fallback;
+  const executables = (repo: string) => ({ executables: sources.executables?.(repo) ?? [] });
   await emulator.createRepo(config.source.repo, {
-    files: { ...repoFiles(config.source.repo), ...under("main") },
+    defaultBranch: branchOf(config.source.repo),
+    files: filesOf(config.source.repo),
     message: `${config.project}: initial import`,
+    ...executables(config.source.repo),
   });
   await emulator.createRepo(project.automationRepo, {
+    defaultBranch: branchOf(project.automationRepo),
     files: {
-      ...under("automation"),
+      ...filesOf(project.automationRepo),
       "release-relay.yml": project.configText,
-      ...Object.fromEntries(
-        Object.entries(filesUnder(join(exampleDir, "templates"))).map(([p, c]) => [`templates/${p}`, c]),
-      ),
+      ...sources.automationFiles,
     },
     message: "release-relay init",
+    ...executables(project.automationRepo),
   });
   for (const d of config.downstream)
     await emulator.createRepo(d.repo, {
-      defaultBranch: d.baseBranch ?? "main",
-      files: { ...repoFiles(d.repo), ...under(`downstream/${d.name}`) },
+      defaultBranch: d.baseBranch ?? branchOf(d.repo),
+      files: filesOf(d.repo),
+      ...executables(d.repo),
     });
+}
+
+/** Creates every repo of the example in the emulator: its own files plus what `release-relay init` installs. */
+export async function seedRepos(
+  emulator: GitHubEmulator,
+  exampleDir: string,
+  project: ExampleProject,
+): Promise<void> {
+  const nameOf = (repo: string) => repo.split("/")[1] as string;
+  await seedWorld(emulator, project, {
+    files: (repo) =>
+      repo === project.automationRepo ? {} : filesUnder(join(exampleDir, "repos", nameOf(repo))),
+    automationFiles: Object.fromEntries(
+      Object.entries(filesUnder(join(exampleDir, "templates"))).map(([p, c]) => [`templates/${p}`, c]),
+    ),
+  });
 }

@@ -39,8 +39,9 @@ export async function apiCall(
 /**
  * The maintainers' part: merge each open release PR of `version` (a branch of the repo itself: a
  * fork's release-named PR is not the release's) whose head passed the repo's CI, by `method`, then
- * queue what GitHub would deliver (pull_request_target closed, push to the base branch).
- * Returns how many PRs were merged.
+ * queue what GitHub would deliver (pull_request_target closed, push to the base branch). In
+ * `noCiRepos` (downstreams whose release waits for no CI report) a PR no CI ran on is merged too,
+ * as GitHub lets a repo without checks merge. Returns how many PRs were merged.
  */
 export async function mergeGreenPulls(
   emulator: GitHubEmulator,
@@ -50,6 +51,7 @@ export async function mergeGreenPulls(
   repos: readonly string[],
   version: string,
   method: MergeMethod = "merge",
+  noCiRepos: readonly string[] = [],
 ): Promise<number> {
   let merged = 0;
   for (const repo of repos) {
@@ -75,7 +77,8 @@ export async function mergeGreenPulls(
       const checks = actions.runs.filter(
         (r) => r.repo === repo && r.event === "pull_request" && r.headSha === head,
       );
-      if (checks.length === 0 || checks.some((r) => r.conclusion !== "success")) continue;
+      const unchecked = noCiRepos.some((r) => r.toLowerCase() === repo.toLowerCase());
+      if ((checks.length === 0 && !unchecked) || checks.some((r) => r.conclusion !== "success")) continue;
       const reply = (await apiCall(host.apiUrl, token, "PUT", `/repos/${repo}/pulls/${pull.number}/merge`, {
         merge_method: method,
       })) as { status: number; body?: { sha?: string } };

@@ -26,6 +26,7 @@ import type { MergeMethod } from "./github/pull-merge.js";
 import { ROUTES } from "./github/routes/route-table.js";
 import { keptProject } from "./kept-world.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
+import { loadOwnProject, type OwnProjectSource } from "./own-project/own-world.js";
 import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";
 import { awsKeys, collectOutcome, type RehearsalOutcome } from "./rehearsal-outcome.js";
@@ -37,6 +38,8 @@ import { LocalS3 } from "./s3/local-s3.js";
 /** What `release-relay rehearse` was asked to do. */
 export interface RehearseOptions {
   exampleDir: string;
+  /** The maintainer's own project (its release-relay.yml and checkouts) instead of the example. */
+  ownProject?: OwnProjectSource;
   /** The world's directory: kept for inspection (and `--resume`), or a temporary one. */
   dir: string;
   version?: string;
@@ -93,7 +96,7 @@ function defaultVersion(exampleDir: string, rc: boolean): string {
  * `resume`, a workflow_dispatch rerun of a kept world) until nothing is left to run.
  */
 export async function rehearse(options: RehearseOptions): Promise<RehearsalOutcome> {
-  checkPrerequisites();
+  checkPrerequisites(options.ownProject === undefined);
   const t0 = Date.now();
   const say = (text: string) => options.onNotice?.({ kind: "phase", text });
   const worldFile = join(options.dir, "world.json");
@@ -114,11 +117,19 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     : undefined;
   const environment = kept ? kept.environment : options.environment;
   // A kept world goes on with the config it was kept with, whichever example it came from.
-  const example: ExampleProject = kept ? keptProject(options.dir) : loadExample(options.exampleDir);
+  const own = options.ownProject && !kept ? await loadOwnProject(options.ownProject) : undefined;
+  const example: ExampleProject = kept
+    ? keptProject(options.dir)
+    : (own?.project ?? loadExample(options.exampleDir));
   // Everything the rehearsal judges (bucket, ledger, downstream modes) is as the environment has it.
   const project: ExampleProject = { ...example, config: applyEnvironment(example.config, environment) };
-  const version = kept?.version ?? options.version ?? defaultVersion(options.exampleDir, options.rc ?? false);
+  const version =
+    kept?.version ??
+    options.version ??
+    (own ? own.defaultVersion : defaultVersion(options.exampleDir, options.rc ?? false));
   parseVersion(version);
+  // The example's tags are its versions; a project's own are whatever its tags.pattern accepts.
+  const tag = own ? own.tagOf(version) : version;
   // Only once everything asked is known good: a refused rehearsal leaves no directory behind.
   mkdirSync(options.dir, { recursive: true });
   const credentials = kept?.credentials ?? newCredentials();
@@ -133,7 +144,10 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       await restoreBucket(s3, project.config.upload.bucket, join(options.dir, "s3"));
     } else {
       for (const skipped of project.skippedTargets) say(`target left out: ${skipped}`);
-      await seedRepos(emulator, options.exampleDir, project);
+      if (own) {
+        for (const note of own.notes) say(note);
+        for (const note of await own.seed(emulator, version)) say(note);
+      } else await seedRepos(emulator, options.exampleDir, project);
     }
     registerTokens(emulator, project, credentials, options.revoke ?? []);
     for (const r of options.revoke ?? [])
@@ -224,7 +238,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       }
       const gitDir = host.gitDir(project.config.source.repo);
       const sha = execFileSync("git", ["--git-dir", gitDir, "rev-parse", "HEAD"]).toString().trim();
-      execFileSync("git", ["--git-dir", gitDir, "update-ref", `refs/tags/${version}`, sha]);
+      execFileSync("git", ["--git-dir", gitDir, "update-ref", `refs/tags/${tag}`, sha]);
       if (environment) {
         // Not production: a maintainer requests the existing tag by hand, for that environment.
         const source = project.config.source.repo;
@@ -236,29 +250,27 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
           `/repos/${source}/actions/workflows/release-relay.yml/dispatches`,
           {
             ref: emulator.state.repos[source.toLowerCase()]?.defaultBranch ?? "main",
-            inputs: { tag: version, environment },
+            inputs: { tag, environment },
           },
         );
       } else {
-        say(
-          `git push origin ${version}: tag ${version} at ${sha.slice(0, 12)} in ${project.config.source.repo}`,
-        );
+        say(`git push origin ${tag}: tag ${tag} at ${sha.slice(0, 12)} in ${project.config.source.repo}`);
         const onTag = (name: string, payload: Record<string, unknown>) =>
           actions.enqueue(project.config.source.repo, {
             name,
-            ref: `refs/tags/${version}`,
+            ref: `refs/tags/${tag}`,
             sha,
             actor: maintainer,
             payload: { ...payload, repository: { full_name: project.config.source.repo } },
           });
-        onTag("push", { ref: `refs/tags/${version}`, after: sha, created: true });
+        onTag("push", { ref: `refs/tags/${tag}`, after: sha, created: true });
         if (options.triggerTwice) {
           // Both events start request-release: a tag push and the GitHub Release published for it
           // (Netflix/archaius#678). The automation repo gets the same release requested twice at once.
-          say(`gh release create ${version}: a GitHub Release for the tag, published at the same moment`);
+          say(`gh release create ${tag}: a GitHub Release for the tag, published at the same moment`);
           onTag("release", {
             action: "published",
-            release: { tag_name: version, target_commitish: sha, draft: false, prerelease: false },
+            release: { tag_name: tag, target_commitish: sha, draft: false, prerelease: false },
           });
         }
       }
@@ -278,6 +290,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
           project.downstreamRepos,
           version,
           options.mergeMethod ?? "merge",
+          project.config.downstream.filter((d) => !d.reports.includes("ci")).map((d) => d.repo),
         );
         if (merged > 0) say(`maintainers merged ${merged} release PR(s) whose CI passed`);
       };

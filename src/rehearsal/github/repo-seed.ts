@@ -8,6 +8,8 @@ export interface RepoSeed {
   files?: Record<string, string | Buffer>;
   message?: string;
   private?: boolean;
+  /** Paths to create executable besides `*.sh` (a checkout's mode 755 files). */
+  executables?: string[];
 }
 
 /** Creates a repository with a first commit holding `files`; returns the commit sha. */
@@ -34,7 +36,7 @@ export async function seedRepo(world: World, full: string, seed: RepoSeed): Prom
   world.user(owner);
   const entries = [];
   for (const [path, content] of Object.entries(seed.files ?? { "README.md": `# ${name}\n` })) {
-    const executable = path.endsWith(".sh");
+    const executable = path.endsWith(".sh") || (seed.executables ?? []).includes(path);
     entries.push({
       path,
       mode: executable ? "100755" : "100644",

@@ -1,0 +1,203 @@
+// `release-relay rehearse --config … --repo …=…`: a maintainer's own project, made here from the
+// example's files under other names (git checkouts, one plain directory, one repo not given at all),
+// released through its own workflows, with one line for each piece the rehearsal had to stand in for.
+
+import { execFileSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, rehearsalSuite } from "../support/rehearsal-checks.js";
+import { gitIn, readSummary } from "../support/rehearsal-world.js";
+import { spawnCollect } from "../support/spawn-collect.js";
+
+const ready = rehearsalSuite();
+const example = join(import.meta.dirname, "../../examples/cachet");
+const PIN = "0123456789abcdef0123456789abcdef01234567";
+
+/** The example under other owners and names: nothing in it is the example's any more. */
+function ownProject(root: string): string {
+  const config = readFileSync(join(example, "release-relay.yml"), "utf8")
+    .replaceAll("cachet-io/cachet-release-automation", "tinker-labs/tinker-releases")
+    .replaceAll("cachet-io/cachet-hashes", "tinker-labs/tinker-sums")
+    .replaceAll("cachet-io/cachet-container", "tinker-labs/tinker-images")
+    .replaceAll("cachet-io/cachet-website", "tinker-labs/tinker-site")
+    .replaceAll("cachet-io/cachet", "tinker-labs/tinker-core")
+    .replaceAll("@cachet-io/maintainers", "@tinker-labs/maintainers")
+    // The site is not given: it starts empty, with no CI of its own to report.
+    .replace("    after: [container]\n", "    after: [container]\n    reports: [merge]\n")
+    // The project's real Apps: the rehearsal sends as its own.
+    .replace('["cachet-release-requester[bot]"]', '["tinker-release-requester[bot]"]')
+    .replace('["release-relay-reporter[bot]"]', '["tinker-release-reporter[bot]"]');
+  mkdirSync(join(root, "tinker-releases"), { recursive: true });
+  writeFileSync(join(root, "tinker-releases", "release-relay.yml"), config);
+  cpSync(join(example, "templates"), join(root, "tinker-releases", "templates"), { recursive: true });
+  const checkout = (from: string, to: string, branch: string) => {
+    cpSync(join(example, "repos", from), join(root, to), { recursive: true });
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", join(root, to), ...args], { stdio: "ignore" });
+    git("init", "-q", "-b", branch);
+    git("add", "-A");
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "import");
+  };
+  checkout("cachet", "tinker-core", "main");
+  checkout("cachet-hashes", "tinker-sums", "main");
+  // A lint workflow whose action the local runner has no stand-in for.
+  writeFileSync(
+    join(root, "tinker-sums", ".github", "workflows", "lint.yml"),
+    `name: Lint\non:\n  pull_request:\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: tinker-labs/lint-action@${PIN}\n`,
+  );
+  execFileSync("git", ["-C", join(root, "tinker-sums"), "add", "-A"]);
+  execFileSync("git", [
+    "-C",
+    join(root, "tinker-sums"),
+    "-c",
+    "user.name=t",
+    "-c",
+    "user.email=t@t",
+    "commit",
+    "-q",
+    "-m",
+    "lint",
+  ]);
+  // Uncommitted work is not part of what a push would publish.
+  writeFileSync(join(root, "tinker-core", "scratch.txt"), "not committed\n");
+  // The images repo is a plain directory, not a git checkout.
+  cpSync(join(example, "repos", "cachet-container"), join(root, "tinker-images"), { recursive: true });
+  return join(root, "tinker-releases", "release-relay.yml");
+}
+
+describe.skipIf(!ready)(
+  "release-relay rehearse --config (the maintainer's own project)",
+  { timeout: 300_000 },
+  () => {
+    const root = mkdtempSync(join(tmpdir(), "own-project-"));
+    const config = ownProject(root);
+    const world = join(root, "world");
+    afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
+    const repos = [
+      "--repo",
+      `tinker-labs/tinker-core=${join(root, "tinker-core")}`,
+      "--repo",
+      `tinker-labs/tinker-sums=${join(root, "tinker-sums")}`,
+      "--repo",
+      `tinker-labs/tinker-images=${join(root, "tinker-images")}`,
+    ];
+    let run: { code: number; stdout: string; stderr: string } | undefined;
+    const rehearsed = async () => {
+      run ??= await spawnCollect(process.execPath, [
+        cli,
+        "rehearse",
+        "--config",
+        config,
+        ...repos,
+        "--version",
+        "1.2.1",
+        "--keep",
+        world,
+      ]);
+      return run;
+    };
+
+    it("releases the project from its own checkouts: PRs merged, files verified", async () => {
+      const { code, stdout, stderr } = await rehearsed();
+      expect(stderr).toBe("");
+      expect(code, stdout.slice(-3000)).toBe(0);
+      expect(stdout).toContain("✅ 1.2.1 released");
+      expect(stdout).toMatch(/── hashes: tinker-labs\/tinker-sums #\d+ \(merged\)/);
+      expect(stdout).toMatch(/── website: tinker-labs\/tinker-site #\d+ \(merged\)/);
+      expect(stdout).toContain("════ release-relay verify ════");
+      const summary = readSummary(world);
+      expect(summary.completed).toBe(true);
+      expect(summary.prs.map((p) => `${p.repo}:${p.state}`).sort()).toEqual([
+        "tinker-labs/tinker-images:merged",
+        "tinker-labs/tinker-site:merged",
+        "tinker-labs/tinker-sums:merged",
+      ]);
+      // Only the host's architecture is built; the other target is left out, saying why.
+      expect(stdout).toMatch(/target left out: linux\/(arm64|x86_64): this machine is (x86_64|arm64)/);
+      expect(
+        summary.artifacts.map((a) => a.name).filter((n) => n.endsWith(".tar.gz") && n.includes("linux")),
+      ).toHaveLength(1);
+    });
+
+    it("explains each piece it stood in for, in one line each", async () => {
+      const { stdout } = await rehearsed();
+      const lines = stdout.split("\n");
+      const line = (text: string) => lines.filter((l) => l.includes(text));
+      expect(
+        line(
+          "tinker-labs/tinker-site: no --repo given; it starts empty, so its edits may fail (pass --repo tinker-labs/tinker-site=../tinker-site)",
+        ),
+      ).toHaveLength(1);
+      expect(line("tinker-labs/tinker-releases: no --repo given;")).toHaveLength(1);
+      expect(
+        line(
+          `tinker-labs/tinker-sums: stand-in: .github/workflows/lint.yml uses tinker-labs/lint-action@${PIN}, which the local runner cannot run`,
+        ),
+      ).toHaveLength(1);
+      expect(
+        line(
+          "senders: the rehearsal's Apps send as cachet-release-requester[bot] and release-relay-reporter[bot]",
+        ),
+      ).toHaveLength(1);
+      expect(stdout).toMatch(
+        /tinker-labs\/tinker-core: from \S+tinker-core: the \d+ files git tracks at HEAD [0-9a-f]{12} \(main\)/,
+      );
+      expect(stdout).toMatch(
+        /tinker-labs\/tinker-images: from \S+tinker-images: the \d+ files of the directory \(not a git checkout/,
+      );
+      // The stand-in ran as the repo's Lint check and passed, saying what it is.
+      const lint = readdirSync(join(world, "actions", "runs"))
+        .map((id) => join(world, "actions", "runs", id, "lint", "job.log"))
+        .filter((f) => existsSync(f));
+      expect(lint.length).toBeGreaterThan(0);
+      expect(readFileSync(lint[0] as string, "utf8")).toContain(
+        "stand-in: .github/workflows/lint.yml uses tinker-labs/lint-action",
+      );
+      // Files at HEAD only: the uncommitted scratch file is not in the emulated repo.
+      const tree = gitIn(world, "tinker-labs/tinker-core", ["ls-tree", "-r", "--name-only", "main"]);
+      expect(tree).toContain("build/release.sh");
+      expect(tree).not.toContain("scratch.txt");
+    });
+
+    it("refuses a --repo the config does not name, leaving nothing behind", async () => {
+      const before = readdirSync(root).sort();
+      const refused = join(root, "refused-world");
+      const { code, stderr } = await spawnCollect(process.execPath, [
+        cli,
+        "rehearse",
+        "--config",
+        config,
+        "--repo",
+        `tinker-labs/elsewhere=${join(root, "tinker-sums")}`,
+        "--keep",
+        refused,
+      ]);
+      expect(code).toBe(1);
+      expect(stderr).toContain("E_INPUT");
+      expect(stderr).toContain("--repo tinker-labs/elsewhere: release-relay.yml names no such repo");
+      expect(existsSync(refused)).toBe(false);
+      expect(readdirSync(root).sort()).toEqual(before);
+      const missing = await spawnCollect(process.execPath, [
+        cli,
+        "rehearse",
+        "--config",
+        config,
+        "--repo",
+        `tinker-labs/tinker-sums=${join(root, "nowhere")}`,
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain("is not a directory");
+    });
+  },
+);
