@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { join, relative } from "node:path";
 
 /** A maintainer's checkout read as the emulated repo's first commit. */
@@ -22,7 +22,7 @@ const git = (dir: string, args: string[]) =>
 function isGitWorkTree(dir: string): boolean {
   const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-toplevel"], { encoding: "utf8" });
   // Only the checkout's own repository: a plain directory inside some other repository is a directory.
-  return r.status === 0 && relative(r.stdout.trim(), dir) === "";
+  return r.status === 0 && relative(realpathSync(r.stdout.trim()), realpathSync(dir)) === "";
 }
 
 /**
