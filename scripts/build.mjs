@@ -55,7 +55,13 @@ async function bundle(outRoot) {
     const isCli = name === "cli";
     const define =
       name === "doctor"
-        ? { __RELEASE_RELAY_FILE_SHAS__: JSON.stringify(JSON.stringify(installableFileShas(outRoot))) }
+        ? {
+            __RELEASE_RELAY_FILE_SHAS__: JSON.stringify(JSON.stringify(installableFileShas(outRoot))),
+            // A vendored doctor has no templates or package.json beside it: it checks pinned
+            // workflows against these.
+            __RELEASE_RELAY_WORKFLOW_TEMPLATES__: JSON.stringify(JSON.stringify(workflowTemplates())),
+            __RELEASE_RELAY_PACKAGE__: JSON.stringify(JSON.stringify(packageIdentity())),
+          }
         : undefined;
     await build({
       stdin: {
@@ -78,6 +84,22 @@ async function bundle(outRoot) {
       define,
     });
   }
+}
+
+/** Package path → text of each workflow template. */
+function workflowTemplates() {
+  return Object.fromEntries(
+    listFiles(join(root, "workflows-templates")).map((f) => [
+      `workflows-templates/${f}`,
+      readFileSync(join(root, "workflows-templates", f), "utf8"),
+    ]),
+  );
+}
+
+/** The package's version and repository, as its package.json says. */
+function packageIdentity() {
+  const { version, repository } = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  return { version, repository };
 }
 
 function listFiles(dir) {

@@ -29,7 +29,8 @@ export async function main(): Promise<void> {
   const settings = readInputs(inputs);
   for (const secret of [...settings.tokens, settings.signingKey, settings.signingPassphrase])
     if (secret) core.setSecret(secret);
-  const findings = await doctorReleaseGate(settings, readRunContext().apiUrl);
+  const run = readRunContext();
+  const findings = await doctorReleaseGate(settings, run.apiUrl, run.actionPin);
   const report = renderDoctorReport(findings);
   core.info(report);
   await core.summary.addHeading("release-relay doctor", 3).addCodeBlock(report).write();

@@ -12,15 +12,28 @@ import { blobSha } from "./downstream/pull-request.js";
  */
 export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
-/** This package's version, from its package.json (beside the sources, the bundle or the installed package). */
-export async function packageVersion(): Promise<string> {
+// Set by the build in the doctor's bundle, which may run vendored: without the package beside it.
+declare const __RELEASE_RELAY_PACKAGE__: string | undefined;
+declare const __RELEASE_RELAY_WORKFLOW_TEMPLATES__: string | undefined;
+
+const packageJsonSchema = z.object({ version: z.string(), repository: z.unknown() }).loose();
+
+/** This package's package.json (beside the sources, the bundle or the installed package). */
+export async function packageJson(): Promise<z.infer<typeof packageJsonSchema>> {
+  if (typeof __RELEASE_RELAY_PACKAGE__ !== "undefined")
+    return packageJsonSchema.parse(JSON.parse(__RELEASE_RELAY_PACKAGE__));
   const path = join(packageRoot, "package.json");
   return parseJsonInput(
     await readFile(path, "utf8"),
-    z.object({ version: z.string() }),
+    packageJsonSchema,
     path,
     "reinstall release-relay: its package.json is damaged",
-  ).version;
+  );
+}
+
+/** This package's version. */
+export async function packageVersion(): Promise<string> {
+  return (await packageJson()).version;
 }
 
 // Set by the build in the doctor's bundle: a vendored action has no templates or other bundles beside
@@ -32,7 +45,12 @@ const builtIn: Record<string, string> =
 
 /** The text init installs for a file: the package's copy, or what init writes itself. */
 export async function installedContent(file: InstalledFile): Promise<string> {
-  return file.content ?? readFile(join(packageRoot, file.from as string), "utf8");
+  if (file.content !== undefined) return file.content;
+  const builtInTemplate =
+    typeof __RELEASE_RELAY_WORKFLOW_TEMPLATES__ === "undefined"
+      ? undefined
+      : (JSON.parse(__RELEASE_RELAY_WORKFLOW_TEMPLATES__) as Record<string, string>)[file.from as string];
+  return builtInTemplate ?? readFile(join(packageRoot, file.from as string), "utf8");
 }
 
 /** The git blob sha of every file this version installs, keyed by its package path (`from`). */

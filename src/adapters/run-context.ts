@@ -16,6 +16,10 @@ const runContextSchema = z.object({
   GITHUB_API_URL: z.url().default("https://api.github.com"),
   GITHUB_RUN_ID: z.string().optional(),
   GITHUB_WORKSPACE: z.string().optional(),
+  // Set for a step that runs an action: the repo and ref it was taken from ("Variables reference",
+  // GitHub Docs: GITHUB_ACTION_REPOSITORY, GITHUB_ACTION_REF); empty for a local `./` action.
+  GITHUB_ACTION_REPOSITORY: z.string().optional(),
+  GITHUB_ACTION_REF: z.string().optional(),
 });
 
 /** What the Actions runner tells a step about the run, from its environment variables. */
@@ -29,6 +33,8 @@ export interface RunContext {
   apiUrl: string;
   runUrl: string | undefined;
   workspace: string;
+  /** The repo and commit this action was taken from, when a workflow pinned it by full SHA. */
+  actionPin: { repo: string; sha: string } | undefined;
 }
 
 /** Reads the runner's `GITHUB_*` variables; fails with a clear message outside a workflow run. */
@@ -54,6 +60,10 @@ export function readRunContext(env: NodeJS.ProcessEnv = process.env): RunContext
       ? `${e.GITHUB_SERVER_URL}/${e.GITHUB_REPOSITORY}/actions/runs/${e.GITHUB_RUN_ID}`
       : undefined,
     workspace: e.GITHUB_WORKSPACE ?? process.cwd(),
+    actionPin:
+      e.GITHUB_ACTION_REPOSITORY && /^[0-9a-f]{40}$/.test(e.GITHUB_ACTION_REF ?? "")
+        ? { repo: e.GITHUB_ACTION_REPOSITORY, sha: e.GITHUB_ACTION_REF as string }
+        : undefined,
   };
 }
 

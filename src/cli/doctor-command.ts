@@ -1,9 +1,10 @@
+import { packagePin } from "../adapters/actions-pin.js";
 import { fetchText } from "../adapters/doctor-probes.js";
 import { createGitHubClient } from "../adapters/github/client.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import { renderDoctorReport } from "../core/setup/doctor.js";
 import { runDoctor } from "../steps/doctor.js";
-import { CONFIG_ARGUMENT, githubAccess, readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
+import { CONFIG_ARGUMENT, githubAccess, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
 
 /**
@@ -42,6 +43,10 @@ export const doctorCommand = defineCommand({
     const findings = await runDoctor(config, {
       github: createGitHubClient({ token, baseUrl: apiUrl }),
       files: values["skip-files"] ? "skip" : "all",
+      ownPin: await packagePin().then(
+        (p) => p.pin,
+        () => undefined,
+      ),
       ...(values["skip-bucket"] ? {} : { s3: createS3Client(config.upload) }),
       ...(values["skip-signing"] || signing.method === "none"
         ? {}

@@ -12,6 +12,7 @@ import { planCommand } from "./plan-command.js";
 import { rehearseCommand } from "./rehearse-command.js";
 import { schemaCommand } from "./schema-command.js";
 import { statusCommand } from "./status-command.js";
+import { upgradeCommand } from "./upgrade-command.js";
 import { validateCommand } from "./validate-command.js";
 import { verifyCommand } from "./verify-command.js";
 import { yankCommand } from "./yank-command.js";
@@ -19,6 +20,7 @@ import { yankCommand } from "./yank-command.js";
 /** Every command, in the order `release-relay --help` lists them. */
 export const COMMANDS: readonly Command[] = [
   initCommand,
+  upgradeCommand,
   doctorCommand,
   validateCommand,
   planCommand,

@@ -1,6 +1,7 @@
 // The doctor: every check of a release's setup with the real APIs (repos and token access, the files
 // init installed, the bucket, the signing key), each problem with its fix; nothing is changed.
 import type { S3Client } from "@aws-sdk/client-s3";
+import { packageActionsRepo } from "../adapters/actions-pin.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import {
   fetchText,
@@ -10,32 +11,15 @@ import {
   probeRepo,
   probeSigningKey,
 } from "../adapters/doctor-probes.js";
-import { blobSha } from "../adapters/downstream/pull-request.js";
 import { createGitHubClient, type GitHubClient } from "../adapters/github/client.js";
 import { type ClientFor, installationClients } from "../adapters/github/installation-clients.js";
-import { readBlobText } from "../adapters/github/repo-files.js";
-import { readRepoTree } from "../adapters/github/repo-tree.js";
-import { installedFileShas } from "../adapters/package-files.js";
+import { packageVersion } from "../adapters/package-files.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import type { Config } from "../core/config/schema.js";
 import type { ReleaseRelayError } from "../core/errors.js";
-import {
-  type DoctorFinding,
-  generatorFindings,
-  installedFilesFinding,
-  repoNeeds,
-  sourceFindings,
-} from "../core/setup/doctor.js";
-import {
-  INSTALLED_FILES,
-  installedFilesByRepo,
-  REQUEST_WORKFLOW_PATH,
-} from "../core/setup/installed-files.js";
-import {
-  TEMPLATE_TAG_FILTERS,
-  tagFilterFinding,
-  withTagFilters,
-} from "../core/setup/request-workflow-tags.js";
+import type { ActionsPin } from "../core/install/action-pins.js";
+import { type DoctorFinding, generatorFindings, repoNeeds, sourceFindings } from "../core/setup/doctor.js";
+import { installedFileFindings } from "./installed-files-check.js";
 import { createSigner } from "./publish.js";
 
 /** What the doctor checks with, and what it leaves out (an absent part is not checked). */
@@ -49,6 +33,8 @@ export interface DoctorDeps {
    * that already sent this release) it warns.
    */
   files: "all" | "release-gate" | "skip";
+  /** The commit of release-relay's actions this doctor runs from, when known. */
+  ownPin?: ActionsPin | undefined;
   s3?: S3Client;
   signing?: {
     key: string | undefined;
@@ -82,28 +68,17 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
   }
   findings.push(...sourceFindings(config, privateRepos), ...generatorFindings(config, privateRepos));
-  if (deps.files !== "skip") {
-    const shas = await installedFileShas(INSTALLED_FILES);
-    for (const [repo, expected] of installedFilesByRepo(config, (f) => shas.get(f) as string)) {
-      const branch = defaultBranches.get(repo);
-      // A repo whose token is missing has no branch here: it was reported above.
-      const actual = branch && (await readRepoTree(deps.clientFor?.(repo) ?? deps.github, repo, branch));
-      // A repo that cannot be read is already reported by the checks above.
-      if (actual) {
-        const strict = deps.files === "all" || repo === config.tracking.repo;
-        const workflow = repo === config.source.repo ? actual.get(REQUEST_WORKFLOW_PATH) : undefined;
-        if (workflow) {
-          const text = await readBlobText(deps.clientFor?.(repo) ?? deps.github, repo, workflow);
-          // The tag filter is the project's own (derived from tags.pattern): the rest is compared.
-          actual.set(REQUEST_WORKFLOW_PATH, blobSha(withTagFilters(text, TEMPLATE_TAG_FILTERS)));
-          const tags = tagFilterFinding(repo, config.tags.pattern, text);
-          // In the release gate the tag already got here: a filter that misses others only warns.
-          findings.push(tags.ok || strict ? tags : { ...tags, ok: true, warn: true });
-        }
-        findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
-      }
-    }
-  }
+  if (deps.files !== "skip")
+    findings.push(
+      ...(await installedFileFindings(config, {
+        clientOf: (repo) => deps.clientFor?.(repo) ?? deps.github,
+        defaultBranches,
+        strictIn: deps.files === "all" ? "all" : "automation",
+        actionsRepo: await packageActionsRepo(),
+        version: await packageVersion(),
+        ownPin: deps.ownPin,
+      })),
+    );
   if (deps.s3) findings.push(...(await probeBucket(deps.s3, config.upload.bucket, config.upload.prefix)));
   const signing = deps.signing;
   if (signing && config.signing.method !== "none") {
@@ -137,13 +112,18 @@ export interface DoctorSettings {
 }
 
 /** The doctor as the release workflow's first job runs it: each repo with its owner's token. */
-export async function doctorReleaseGate(settings: DoctorSettings, apiUrl: string): Promise<DoctorFinding[]> {
+export async function doctorReleaseGate(
+  settings: DoctorSettings,
+  apiUrl: string,
+  actionPin?: { repo: string; sha: string },
+): Promise<DoctorFinding[]> {
   const config = await readConfigFile(settings.configPath, settings.environment);
   const client = (token: string) => createGitHubClient({ token, baseUrl: apiUrl });
   return runDoctor(config, {
     github: client(settings.token),
     clientFor: installationClients(config, settings.tokens, client),
     files: "release-gate",
+    ...(actionPin ? { ownPin: { ...actionPin, version: await packageVersion() } } : {}),
     ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),
     signing: {
       key: settings.signingKey,

@@ -201,7 +201,7 @@ describe("release-relay doctor against the emulator and the local S3", () => {
         "FAIL  acme/release: files installed by release-relay init match this version: missing .github/workflows/status.yml; from another release-relay version: dist/track-status/index.js",
       );
       expect(text).toContain(
-        "fix: run `npx release-relay init` of this version for the repo and commit the result",
+        "fix: in a checkout of the repo, run `npx release-relay upgrade` of this version",
       );
       expect(text).toMatch(/1 of \d+ checks failed; fix them all/);
       // Put the code back: only the hand-edited workflow is left, which warns without failing.

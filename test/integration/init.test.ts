@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { packagePin } from "../../src/adapters/actions-pin.js";
 import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { globRegExp } from "../../src/core/setup/filter-glob.js";
@@ -45,7 +46,7 @@ async function init(
 }
 
 describe("release-relay init", () => {
-  it("writes a valid config with the project's names, the workflows and the vendored actions, then says what each repo needs", async () => {
+  it("writes a valid config with the project's names and the workflows, pinning release-relay's actions by commit, then says what each repo needs", async () => {
     const { code, out, dirs } = await init();
     expect(code).toBe(0);
     const config = parseConfig(readFileSync(join(dirs.automation, "release-relay.yml"), "utf8"));
@@ -57,20 +58,28 @@ describe("release-relay init", () => {
     expect(config.downstream).toMatchObject([
       { name: "hashes", repo: "acme-org/acme-hashes", mode: "dry-run" },
     ]);
-    for (const f of [
-      ".github/workflows/release.yml",
-      ".github/workflows/status.yml",
-      ".github/workflows/yank.yml",
-      "actions/track-status/action.yml",
-      "actions/yank/action.yml",
-      "dist/yank/index.js",
-      "dist/track-status/index.js",
-      "dist/package.json",
-    ]) {
-      expect(existsSync(join(dirs.automation, f)), f).toBe(true);
+    const { pin } = await packagePin();
+    const pinned = (name: string) => `${pin.repo}/actions/${name}@${pin.sha} # v${pin.version}`;
+    const release = readFileSync(join(dirs.automation, ".github/workflows/release.yml"), "utf8");
+    expect(release).toContain(`uses: ${pinned("build-matrix")}`);
+    expect(release).toContain(`uses: ${pinned("doctor")}`);
+    for (const w of ["release", "status", "yank"]) {
+      const text = readFileSync(join(dirs.automation, `.github/workflows/${w}.yml`), "utf8");
+      expect(text, w).not.toMatch(/uses: \.\//);
+      // Every action a workflow uses is pinned by a full commit SHA (ours with its version beside it).
+      for (const [, uses] of text.matchAll(/uses: (\S+)/g))
+        expect(uses, `${w}: ${uses}`).toMatch(/@[0-9a-f]{40}$/);
     }
-    expect(existsSync(join(dirs.main, ".github/release-relay/dist/trigger/index.js"))).toBe(true);
+    // Nothing of release-relay's own code is copied: the pinned commit holds it.
+    for (const f of ["actions", "dist"]) expect(existsSync(join(dirs.automation, f)), f).toBe(false);
+    expect(existsSync(join(dirs.main, ".github/release-relay"))).toBe(false);
+    const trigger = readFileSync(join(dirs.main, ".github/workflows/release-relay.yml"), "utf8");
+    expect(trigger).toContain(`uses: ${pin.repo}@${pin.sha} # v${pin.version}`);
+    expect(trigger).not.toContain("sparse-checkout");
     expect(existsSync(join(dirs.hashes, ".github/workflows/release-relay-report-status.yml"))).toBe(true);
+    expect(out).toContain(
+      `The workflows use release-relay's actions from ${pin.repo}@${pin.sha} (v${pin.version}`,
+    );
     expect(out).toContain("created");
     expect(out).toContain("acme-org/acme-hashes: Contents read & write, Pull requests read & write");
     expect(out).toContain("Not GITHUB_TOKEN");
@@ -142,8 +151,13 @@ describe("release-relay init", () => {
     expect(qualify("installed").status).toBe(0);
   });
 
-  it("vendors a trigger that runs in the main repo as the runner runs it (ESM bundle, whatever the repo's package.json)", async () => {
-    const { dirs } = await init();
+  it("with --vendor, copies the actions instead: a trigger that runs in the main repo as the runner runs it (ESM bundle, whatever the repo's package.json)", async () => {
+    const { dirs, out } = await init(["--vendor"]);
+    for (const f of ["actions/track-status/action.yml", "dist/yank/index.js", "dist/package.json"])
+      expect(existsSync(join(dirs.automation, f)), f).toBe(true);
+    const release = readFileSync(join(dirs.automation, ".github/workflows/release.yml"), "utf8");
+    expect(release).toContain("uses: ./actions/build-matrix\n");
+    expect(out).toContain("vendored into the repos (--vendor)");
     writeFileSync(join(dirs.main, "package.json"), JSON.stringify({ name: "acme", type: "commonjs" }));
     const action = join(dirs.main, ".github/release-relay/dist/trigger/index.js");
     const run = spawnSync(process.execPath, [action], {
@@ -163,7 +177,7 @@ describe("release-relay init", () => {
     expect(run.stdout).toContain('E_TAG_PATTERN: tag "v1.0.0" does not match');
   });
 
-  it("is idempotent, and refuses to overwrite a changed file without --force", async () => {
+  it("is idempotent, refuses to overwrite a changed file without --force, and never overwrites release-relay.yml", async () => {
     const first = await init();
     const again = await init([], first.dirs);
     expect(
@@ -171,6 +185,11 @@ describe("release-relay init", () => {
     ).toEqual([]);
     const config = join(first.dirs.automation, "release-relay.yml");
     writeFileSync(config, `${readFileSync(config, "utf8")}# local change\n`);
+    const kept = await init([], first.dirs);
+    expect(kept.code).toBe(0);
+    expect(kept.out).toMatch(/^kept {8}\S*release-relay\.yml \(yours: init never overwrites it\)$/m);
+    const workflow = join(first.dirs.automation, ".github/workflows/status.yml");
+    writeFileSync(workflow, `${readFileSync(workflow, "utf8")}# local change\n`);
     const stderr: string[] = [];
     const write = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => stderr.push(String(chunk)) > 0) as typeof process.stderr.write;
@@ -179,10 +198,13 @@ describe("release-relay init", () => {
     });
     expect(refused.code).toBe(1);
     expect(stderr.join("")).toContain("these files exist with other content");
-    expect(readFileSync(config, "utf8")).toContain("# local change");
+    expect(stderr.join("")).toContain("run `release-relay upgrade`");
+    expect(readFileSync(workflow, "utf8")).toContain("# local change");
     const forced = await init(["--force"], first.dirs);
     expect(forced.code).toBe(0);
-    expect(readFileSync(config, "utf8")).not.toContain("# local change");
+    expect(readFileSync(workflow, "utf8")).not.toContain("# local change");
+    // The project's config survives even --force.
+    expect(readFileSync(config, "utf8")).toContain("# local change");
   });
 
   it("derives the main repo's tag filter from --tag-pattern, writes the pattern into the config, and the trigger starts on such tags", async () => {

@@ -31,3 +31,18 @@ export function withTodaysKeys(raw: unknown): unknown {
     ...("senders" in raw ? { senders: renamed(raw.senders, SENDER_KEYS) } : {}),
   };
 }
+
+/** Each earlier key a release-relay.yml still uses, as `path: earlier → today`: what an upgrade prints. */
+export function earlierKeysUsed(raw: unknown): string[] {
+  if (!isRecord(raw)) return [];
+  const out: string[] = [];
+  const note = (where: string, o: unknown, keys: Readonly<Record<string, string>>) => {
+    if (!isRecord(o)) return;
+    for (const [earlier, today] of Object.entries(keys))
+      if (earlier in o) out.push(`${where}.${earlier} → ${where}.${today}`);
+  };
+  if (Array.isArray(raw.downstream))
+    raw.downstream.forEach((d, i) => note(`downstream[${i}]`, d, DOWNSTREAM_KEYS));
+  note("senders", raw.senders, SENDER_KEYS);
+  return out;
+}

@@ -90,3 +90,16 @@ export function withCiWorkflowNames(reportStatus: string, names: readonly string
   }
   return rewritten;
 }
+
+/** The CI workflow names a report-status workflow follows (its image build entries aside). */
+export function ciWorkflowNamesIn(reportStatus: string): string[] | undefined {
+  let names: unknown;
+  try {
+    names = workflowRunNames(reportStatus);
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(names)
+    ? names.filter((n): n is string => typeof n === "string" && !isImageBuild(n))
+    : undefined;
+}

@@ -43,7 +43,8 @@ export function installedFilesFinding(
   const code = differ.filter(isVendoredCode);
   const workflows = differ.filter((p) => !isVendoredCode(p));
   const check = `${repo}: files installed by release-relay init match this version`;
-  const reinstall = "run `npx release-relay init` of this version for the repo and commit the result";
+  const reinstall =
+    "in a checkout of the repo, run `npx release-relay upgrade` of this version (it rewrites only release-relay's own files and workflows, never release-relay.yml) and commit the result";
   if (missing.length > 0 || (code.length > 0 && otherVersion === "fail"))
     return {
       check,
@@ -54,7 +55,7 @@ export function installedFilesFinding(
       ]
         .filter(Boolean)
         .join("; "),
-      fix: `${reinstall} (--force replaces files from another version)`,
+      fix: reinstall,
     };
   // Only warned about: a workflow a project changed, and vendored code a gate lets through.
   const noted = [
@@ -70,8 +71,8 @@ export function installedFilesFinding(
       warn: true,
       problem: noted.join("; "),
       fix: code.length
-        ? `${reinstall} (--force replaces files from another version)`
-        : "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force",
+        ? reinstall
+        : "compare it with workflows-templates/ of this version: keep your change, or take this version's with `release-relay upgrade` (`--dry-run` shows the diff first)",
     };
   return { check: `${check} (${expected.size} file${expected.size === 1 ? "" : "s"})`, ok: true };
 }

@@ -1,4 +1,5 @@
 import type { Config } from "../config/schema.js";
+import type { ActionsLayout } from "../install/action-pins.js";
 
 /** Where init installs the main repo's request-release workflow: a request names a run of it. */
 export const REQUEST_WORKFLOW_PATH = ".github/workflows/release-relay.yml";
@@ -13,6 +14,8 @@ export interface InstalledFile {
   /** The package file it copies; absent for the one file init writes itself (`content`). */
   from?: string;
   content?: string;
+  /** A copy of release-relay's own code, installed only with `--vendor` (else workflows pin it). */
+  vendored?: true;
 }
 
 /** The actions vendored into the automation repo (`actions/<name>/action.yml`, `dist/<name>/index.js`). */
@@ -39,24 +42,43 @@ export const INSTALLED_FILES: readonly InstalledFile[] = [
     from: `workflows-templates/automation/${w}.yml`,
   })),
   ...VENDORED_ACTIONS.flatMap((name) => [
-    { repo: "automation" as const, path: `actions/${name}/action.yml`, from: `actions/${name}/action.yml` },
-    { repo: "automation" as const, path: `dist/${name}/index.js`, from: `dist/${name}/index.js` },
+    {
+      repo: "automation" as const,
+      path: `actions/${name}/action.yml`,
+      from: `actions/${name}/action.yml`,
+      vendored: true as const,
+    },
+    {
+      repo: "automation" as const,
+      path: `dist/${name}/index.js`,
+      from: `dist/${name}/index.js`,
+      vendored: true as const,
+    },
   ]),
-  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON, vendored: true },
   { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
-  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
+  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml", vendored: true },
   {
     repo: "main",
     path: ".github/release-relay/dist/trigger/index.js",
     from: "dist/trigger/index.js",
+    vendored: true,
   },
-  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON, vendored: true },
   {
     repo: "downstream",
     path: ".github/workflows/release-relay-report-status.yml",
     from: "workflows-templates/downstream/report-status.yml",
   },
 ];
+
+/** The files installed in one layout: workflows always, release-relay's own code only vendored. */
+export function installedFilesFor(layout: ActionsLayout): readonly InstalledFile[] {
+  return layout === "vendored" ? INSTALLED_FILES : INSTALLED_FILES.filter((f) => !f.vendored);
+}
+
+/** Whether a file init installs is a workflow (which may pin release-relay's actions). */
+export const isInstalledWorkflow = (file: InstalledFile) => file.path.startsWith(".github/workflows/");
 
 /**
  * What a config's repos must hold of this version, by repo (path → `describe(file)`): the trigger in
@@ -66,6 +88,7 @@ export const INSTALLED_FILES: readonly InstalledFile[] = [
 export function installedFilesByRepo<T>(
   config: Config,
   describe: (file: InstalledFile) => T,
+  files: readonly InstalledFile[] = INSTALLED_FILES,
 ): Map<string, Map<string, T>> {
   const repos: Record<InstalledRepo, string[]> = {
     main: [config.source.repo],
@@ -73,7 +96,7 @@ export function installedFilesByRepo<T>(
     downstream: config.downstream.filter((d) => d.mode === "pr" || d.mode === "push").map((d) => d.repo),
   };
   const byRepo = new Map<string, Map<string, T>>();
-  for (const file of INSTALLED_FILES)
+  for (const file of files)
     for (const repo of repos[file.repo]) {
       const files = byRepo.get(repo) ?? new Map<string, T>();
       files.set(file.path, describe(file));

@@ -4,6 +4,7 @@ import { ReleaseRelayError } from "../../core/errors.js";
 import { maskSecrets } from "./env-files.js";
 import { asText, type Contexts, evaluateExpression, evaluateTexts, evaluateToken } from "./expressions.js";
 import { loadLocalAction } from "./local-action.js";
+import { resolvePinnedAction } from "./pinned-actions.js";
 import type { JobRecord, Result, RunnerHost, StepRecord, WorkflowEvent } from "./runner-host.js";
 import { standInFor } from "./stand-in-actions.js";
 import { runStepProcess } from "./step-process.js";
@@ -290,6 +291,17 @@ async function runOneStep(r: JobRun, step: StepSpec, s: StepRun) {
       args: [action.main],
       env: { ...s.stepEnv, ...action.inputEnv },
     });
+  }
+  const pinned = await resolvePinnedAction(uses);
+  if (pinned) {
+    const action = loadLocalAction(pinned.root, pinned.path, given, s.contexts, s.where);
+    const ran = await runStepProcess({
+      ...processSpec,
+      command: process.execPath,
+      args: [action.main],
+      env: { ...s.stepEnv, ...action.inputEnv, ...pinned.env },
+    });
+    return { ...ran, log: `${pinned.note}${ran.log}` };
   }
   const standIn = standInFor(uses, s.where);
   const result = await standIn({
