@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { parseDocument, type YAMLError } from "yaml";
 import { z } from "zod";
 import { ReleaseRelayError } from "../errors.js";
 import { describeIssues } from "../inputs/validation-issues.js";
@@ -15,14 +15,20 @@ export function parseConfig(text: string, fileName = "release-relay.yml"): Confi
   if (doc.errors.length > 0) {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
-      `${fileName} is not valid YAML:\n${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
-      "fix the YAML syntax at the line shown",
+      `${fileName} is not valid YAML:\n${doc.errors.map((e) => `  ${yamlErrorLine(text, e)}`).join("\n")}`,
+      "fix the YAML syntax at the line shown (a quote or bracket left open is found where the file goes on without it)",
     );
   }
   const raw: unknown = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
+  if (raw === null || raw === undefined)
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `${fileName} is empty: it holds no settings`,
+      "write one with `release-relay init`, or start from examples/cachet/release-relay.yml in the package",
+    );
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
+    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path), raw);
     throw new ReleaseRelayError(
       "E_CONFIG",
       `${fileName} is invalid:\n${lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")}`,
@@ -30,6 +36,31 @@ export function parseConfig(text: string, fileName = "release-relay.yml"): Confi
     );
   }
   return result.data;
+}
+
+/**
+ * `line 7, column 1: Missing closing "quote`, and for a quote never closed the line it opens on: YAML
+ * lets a quoted value run over lines, so the parser finds the problem only where the file ends.
+ */
+function yamlErrorLine(text: string, error: YAMLError): string {
+  const what = error.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error.message;
+  const at = error.linePos?.[0];
+  const where = at ? `line ${at.line}, column ${at.col}: ` : "";
+  const opened = /Missing closing "quote/.test(what)
+    ? unclosedQuoteLine(text, at?.line ?? Infinity)
+    : undefined;
+  return `${where}${what}${opened ? ` (the quote opened on line ${opened.line}: ${opened.text.trim()})` : ""}`;
+}
+
+// The last line before `before` with an odd number of unescaped double quotes outside a comment.
+function unclosedQuoteLine(text: string, before: number): { line: number; text: string } | undefined {
+  const lines = text.split("\n");
+  for (let i = Math.min(before, lines.length) - 1; i >= 0; i--) {
+    const line = lines[i] as string;
+    if (/^\s*#/.test(line)) continue;
+    if ((line.replace(/\\"/g, "").match(/"/g)?.length ?? 0) % 2 === 1) return { line: i + 1, text: line };
+  }
+  return undefined;
 }
 
 /** The JSON Schema of `release-relay.yml`, for editors and for `release-relay schema`. */

@@ -94,6 +94,13 @@ const signingSchema = z.discriminatedUnion("method", [
   }),
 ]);
 
+// Where users download the release from, linked from the PRs and the tracking issue: over plain
+// http anyone on the way could swap what they download.
+const publicUrlSchema = z.url({
+  protocol: /^https$/,
+  error: (issue) => `expected an https:// URL (users download from it), got ${quoted(issue.input)}`,
+});
+
 export const bucketNameSchema = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue) =>
     `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue.input)}`,
@@ -171,7 +178,7 @@ export const configFieldsSchema = kebabObject({
     prefix: keyPrefixSchema.default(""),
     region: regionSchema.default("us-east-1"),
     endpoint: z.url().optional(),
-    "public-url": z.url().optional(),
+    "public-url": publicUrlSchema.optional(),
     "cache-control": z.string().default("public, max-age=31536000, immutable"),
   }),
   downstream: z.array(downstreamSchema).default([]),
@@ -211,7 +218,7 @@ export const configFieldsSchema = kebabObject({
           prefix: keyPrefixSchema.optional(),
           region: regionSchema.optional(),
           endpoint: z.url().optional(),
-          "public-url": z.url().optional(),
+          "public-url": publicUrlSchema.optional(),
         }).prefault({}),
         tracking: kebabObject({
           title: z.string().min(1).optional(),

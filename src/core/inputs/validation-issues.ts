@@ -17,10 +17,24 @@ function shown(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-/** One line per problem: where it is, what was expected, what was found. */
+// The value at a path of the whole input, when every step of the path is there.
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+/**
+ * One line per problem: where it is, what was expected, what was found. Given the whole input
+ * (`root`), a rule checked across fields shows the value at the problem's path, not the input it ran on.
+ */
 export function describeIssues(
   issues: readonly z.core.$ZodIssue[],
   knownKeys?: (path: readonly PropertyKey[]) => string[],
+  root?: unknown,
 ): string[] {
   return issues.map((issue) => {
     const where = formatPath(issue.path);
@@ -36,10 +50,26 @@ export function describeIssues(
         return `${where}: expected ${issue.expected}, got ${shown(issue.input)}`;
       case "invalid_value":
         return `${where}: expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue.input)}`;
+      case "invalid_union": {
+        // A discriminated union's tag (signing.method) that names no variant: zod lists the variants.
+        const { discriminator, options } = issue as { discriminator?: string; options?: unknown[] };
+        // A schema that words this itself (the edit kinds) keeps its words.
+        if (discriminator && options?.length && /^Invalid\b/.test(issue.message)) {
+          const found = (issue.input as Record<string, unknown> | undefined)?.[discriminator];
+          return `${where}: expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}, got ${shown(found)}`;
+        }
+        return describeOther(issue, where, root);
+      }
       default:
-        return /\bgot\b/.test(issue.message) || issue.input === undefined
-          ? `${where}: ${issue.message}`
-          : `${where}: ${issue.message} (got ${shown(issue.input)})`;
+        return describeOther(issue, where, root);
     }
   });
+}
+
+// Any other problem in zod's words, with the value found (at the path, for a rule across fields).
+function describeOther(issue: z.core.$ZodIssue, where: string, root: unknown): string {
+  const found = root !== undefined && issue.code === "custom" ? valueAt(root, issue.path) : issue.input;
+  return /\bgot\b/.test(issue.message) || found === undefined || issue.message.includes(shown(found))
+    ? `${where}: ${issue.message}`
+    : `${where}: ${issue.message} (got ${shown(found)})`;
 }
