@@ -2,15 +2,15 @@ import { join, relative } from "node:path";
 import { unifiedDiff } from "../adapters/downstream/text-diff.js";
 import { packageVersion } from "../adapters/package-files.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import type { UpgradeChange } from "../core/install/upgrade-plan.js";
-import { upgradeCheckouts } from "../steps/upgrade.js";
+import { type CheckoutChange, upgradeCheckouts } from "../steps/upgrade.js";
 import { defineCommand } from "./command-line/command.js";
 
 // A vendored bundle is megabytes of generated code: its diff says nothing a reader can check.
 const isBundle = (path: string) => path.endsWith(".js");
 
-function describeChange(c: UpgradeChange): string {
-  const path = relative(process.cwd(), c.path);
+function describeChange(c: CheckoutChange): string {
+  // As git shows it in that checkout: the path inside the repo.
+  const path = relative(c.checkout, c.path);
   if (c.action === "remove")
     return `removed     ${path} (a vendored copy: the workflows pin release-relay's actions now)`;
   if (isBundle(c.path))
@@ -113,7 +113,11 @@ export const upgradeCommand = defineCommand({
       if (caveat) out(`  warning: ${caveat}`);
     }
     out("");
-    for (const c of outcome.changes) out(describeChange(c));
+    let checkout: string | undefined;
+    for (const c of outcome.changes) {
+      if (c.checkout !== checkout) out(`── ${(checkout = c.checkout)}`);
+      out(describeChange(c));
+    }
     if (outcome.changes.length > 0) out("");
     out(
       outcome.changes.length === 0

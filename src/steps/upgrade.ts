@@ -29,9 +29,12 @@ export interface UpgradeSettings {
   dryRun: boolean;
 }
 
+/** A change to a file of one checkout (the directory given for it). */
+export type CheckoutChange = UpgradeChange & { checkout: string };
+
 /** What an upgrade did (or, with dryRun, would do). */
 export interface UpgradeOutcome {
-  changes: UpgradeChange[];
+  changes: CheckoutChange[];
   /** One line per checkout: its layout and why. */
   layouts: string[];
   /** The pin written, when any checkout is pinned. */
@@ -64,7 +67,7 @@ export async function upgradeCheckouts(s: UpgradeSettings): Promise<UpgradeOutco
   ].map(([kind, dir, dirs]) => [kind, dir, dirs]);
   let pin: PackagePin | undefined;
   const layouts: string[] = [];
-  const changes: UpgradeChange[] = [];
+  const changes: CheckoutChange[] = [];
   for (const [kind, dir, dirs] of checkouts) {
     const found = layoutOf((p) => existsSync(join(dir, p)), vendoredPaths(kind));
     const layout = s.layout ?? found;
@@ -90,7 +93,7 @@ export async function upgradeCheckouts(s: UpgradeSettings): Promise<UpgradeOutco
     if (layout === "pinned")
       for (const p of vendoredPaths(kind))
         files.push({ path: join(dir, p), current: await current(join(dir, p)), next: undefined });
-    changes.push(...upgradeChanges(files));
+    changes.push(...upgradeChanges(files).map((c) => ({ ...c, checkout: dir })));
   }
   if (!s.dryRun)
     await applyChanges(
