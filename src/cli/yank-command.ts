@@ -7,8 +7,8 @@ import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
 import { yankRelease } from "../steps/yank/yank.js";
 import { yankInputs } from "../steps/yank/yank-inputs.js";
-import { githubAccess, readCommandConfig, SHARED_OPTIONS } from "./cli-args.js";
 import { defineCommand } from "./command-line/command.js";
+import { githubAccess, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 
 /**
  * `release-relay yank <version> --reason TEXT [--dry-run] [--by NAME] [--config FILE]
