@@ -73,6 +73,11 @@ function ownProject(root: string): string {
   writeFileSync(join(root, "tinker-core", "scratch.txt"), "not committed\n");
   // The images repo is a plain directory, not a git checkout.
   cpSync(join(example, "repos", "cachet-container"), join(root, "tinker-images"), { recursive: true });
+  // A job with a service container: syntax outside the local runner's subset.
+  writeFileSync(
+    join(root, "tinker-images", ".github", "workflows", "db.yml"),
+    "name: Database\non:\n  pull_request:\njobs:\n  db:\n    runs-on: ubuntu-latest\n    services:\n      redis: { image: 'redis:7' }\n    steps:\n      - run: echo hi\n",
+  );
   return join(root, "tinker-releases", "release-relay.yml");
 }
 
@@ -143,6 +148,11 @@ describe.skipIf(!ready)(
       expect(
         line(
           `tinker-labs/tinker-sums: stand-in: .github/workflows/lint.yml uses tinker-labs/lint-action@${PIN}, which the local runner cannot run`,
+        ),
+      ).toHaveLength(1);
+      expect(
+        line(
+          'tinker-labs/tinker-images: stand-in: .github/workflows/db.yml cannot be read by the local runner (line 8: job key "services" is not supported by the local runner)',
         ),
       ).toHaveLength(1);
       expect(

@@ -62,7 +62,7 @@ function parseRepoArgument(text: string, named: readonly string[]): { repo: stri
   return { repo, dir };
 }
 
-function read(repo: string, dir: string): CheckoutFiles {
+function readRepoCheckout(repo: string, dir: string): CheckoutFiles {
   try {
     return readCheckout(dir);
   } catch (error) {
@@ -118,7 +118,7 @@ export async function loadOwnProject(source: OwnProjectSource): Promise<OwnProje
       files.set(repo, {});
       continue;
     }
-    const checkout = read(repo, dir);
+    const checkout = readRepoCheckout(repo, dir);
     checkouts.set(repo, checkout);
     notes.push(`${repo}: from ${dir}: ${checkout.how}`);
     const added = Object.keys(init).filter((p) => checkout.files[p] === undefined);

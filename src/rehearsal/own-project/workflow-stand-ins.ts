@@ -1,5 +1,6 @@
 import { parse, stringify } from "yaml";
 import { ReleaseRelayError } from "../../core/errors.js";
+import { resolvePinnedAction } from "../runner/pinned-actions.js";
 import { standInFor } from "../runner/stand-in-actions.js";
 import { parseWorkflowFile, type WorkflowSpec } from "../runner/workflow-file.js";
 
@@ -9,7 +10,10 @@ const messageOf = (error: unknown) =>
   (error instanceof ReleaseRelayError ? error.message : String(error)).split("\n")[0]?.slice(0, 300) ?? "";
 
 /** Why the local runner cannot run a workflow's steps, or undefined when it can. */
-function unrunnableStep(spec: WorkflowSpec, files: Record<string, Buffer | string>): string | undefined {
+async function unrunnableStep(
+  spec: WorkflowSpec,
+  files: Record<string, Buffer | string>,
+): Promise<string | undefined> {
   for (const job of spec.jobs)
     for (const step of job.steps) {
       const uses = step.uses;
@@ -24,6 +28,8 @@ function unrunnableStep(spec: WorkflowSpec, files: Record<string, Buffer | strin
           return `uses ${uses}, which is not a JavaScript action of the repo the local runner can run`;
         continue;
       }
+      // release-relay's own actions, pinned by commit, run from this package's files.
+      if (await resolvePinnedAction(uses)) continue;
       try {
         standInFor(uses, `${spec.file}:${step.line}`);
       } catch (error) {
@@ -103,7 +109,7 @@ export async function standInWorkflows(
     const text = (files[path] as Buffer | string).toString();
     let why: string | undefined;
     try {
-      why = unrunnableStep(await parseWorkflowFile(path, text), files);
+      why = await unrunnableStep(await parseWorkflowFile(path, text), files);
     } catch (error) {
       why = `cannot be read by the local runner (${messageOf(error).replace(`${path}:`, "line ")})`;
     }
@@ -118,7 +124,7 @@ export async function standInWorkflows(
     if (standIn && readable) {
       out[path] = standIn;
       notes.push(
-        `${repo}: stand-in: ${path} ${why}; its jobs pass without running (a local stand-in would be needed to run it)`,
+        `${repo}: stand-in: ${path} ${why}; its jobs pass without running${why.startsWith("uses ") ? " (a local stand-in for that action would be needed to run it)" : ""}`,
       );
     } else {
       delete out[path];
