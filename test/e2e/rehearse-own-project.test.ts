@@ -180,6 +180,14 @@ describe.skipIf(!ready)(
       expect(tree).not.toContain("scratch.txt");
     });
 
+    it("reruns the kept world with --resume --keep alone: the finished release changes nothing", async () => {
+      await rehearsed();
+      const rerun = await spawnCollect(process.execPath, [cli, "rehearse", "--resume", "--keep", world]);
+      expect(rerun.code, rerun.stdout.slice(-2000)).toBe(0);
+      expect(rerun.stdout).toContain("✅ 1.2.1 released");
+      expect(readSummary(world).apiCalls.mutating).toBe(0);
+    });
+
     it("refuses a --repo the config does not name, leaving nothing behind", async () => {
       const before = readdirSync(root).sort();
       const refused = join(root, "refused-world");
