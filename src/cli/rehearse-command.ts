@@ -40,8 +40,9 @@ function parseRevocation(text: string): Revocation {
 }
 
 /**
- * `release-relay rehearse`: a whole release of the example project on this machine (emulated
- * GitHub, local S3, the real workflow files and actions), then what happened. Exit 1 if the
+ * `release-relay rehearse`: a whole release of the example project, or with --config and --repo of
+ * the maintainer's own, on this machine (emulated GitHub, local S3, the real workflow files and
+ * actions), then what happened. Exit 1 if the
  * release did not complete (with --no-merge: did not reach its release PRs' merges); 130 when
  * interrupted. A world not kept with --keep is removed at the end, whatever happened.
  */
