@@ -206,16 +206,24 @@ describe.skipIf(!ready)(
       expect(stderr).toContain("--repo tinker-labs/elsewhere: release-relay.yml names no such repo");
       expect(existsSync(refused)).toBe(false);
       expect(readdirSync(root).sort()).toEqual(before);
-      const missing = await spawnCollect(process.execPath, [
-        cli,
-        "rehearse",
-        "--config",
-        config,
-        "--repo",
-        `tinker-labs/tinker-sums=${join(root, "nowhere")}`,
-      ]);
-      expect(missing.code).toBe(1);
-      expect(missing.stderr).toContain("is not a directory");
+      // Without --keep: the temporary world it would have used is not left in TMPDIR either.
+      const temp = join(root, "tmp");
+      mkdirSync(temp);
+      for (const [repo, problem] of [
+        [`tinker-labs/elsewhere=${join(root, "tinker-sums")}`, "names no such repo"],
+        [`tinker-labs/tinker-sums=${join(root, "nowhere")}`, "is not a directory"],
+      ] as const) {
+        const again = await spawnCollect(
+          process.execPath,
+          [cli, "rehearse", "--config", config, "--repo", repo],
+          {
+            env: { ...process.env, TMPDIR: temp },
+          },
+        );
+        expect(again.code).toBe(1);
+        expect(again.stderr).toContain(problem);
+        expect(readdirSync(temp)).toEqual([]);
+      }
     });
   },
 );
