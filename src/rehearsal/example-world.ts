@@ -3,10 +3,13 @@ import { generateKeyPairSync } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseDocument } from "yaml";
+import { packageActionsRepo, packagePin } from "../adapters/actions-pin.js";
+import { packageVersion } from "../adapters/package-files.js";
 import { AWS_ROLES, type AwsRole, trustedSubject } from "../core/config/aws-roles.js";
 import { parseConfig } from "../core/config/parse.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import type { ActionsPin } from "../core/install/action-pins.js";
 import { plannedFiles } from "../steps/init-files.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import { ALL_PERMISSIONS, type Permission } from "./github/permissions.js";
@@ -236,6 +239,23 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
   return settings;
 }
 
+/**
+ * The pin the world's workflows are installed with: this package's, as init would write it. A copy
+ * that knows no commit of its actions repo pins a placeholder: the local runner runs this package's
+ * own actions for it either way, and says so.
+ */
+async function rehearsalPin(): Promise<ActionsPin> {
+  try {
+    return (await packagePin()).pin;
+  } catch {
+    return {
+      repo: (await packageActionsRepo()) ?? "release-relay/release-relay",
+      sha: "0".repeat(40),
+      version: await packageVersion(),
+    };
+  }
+}
+
 /** What init installs in each repo of a project, by repo (as named in the config) and path. */
 export async function installedByRepo(project: ExampleProject): Promise<Map<string, Record<string, string>>> {
   const { config } = project;
@@ -251,6 +271,7 @@ export async function installedByRepo(project: ExampleProject): Promise<Map<stri
       tagPattern: config.tags.pattern,
     },
     { main: "main", automation: "automation", downstream: downstreamDirs },
+    { layout: "pinned", pin: await rehearsalPin() },
   );
   const under = (prefix: string) =>
     Object.fromEntries(

@@ -50,6 +50,19 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
       expect(jobs).toContain(job);
     expect(jobs.filter((j) => j.endsWith(":failure"))).toEqual([]);
     expect(readFileSync(join(dir, "dashboard.html"), "utf8")).toContain('data-verdict="released"');
+    // The workflows pin release-relay's actions by commit, as init installs them; the local runner
+    // ran this package's own files for them and said so, and the doctor found the pins consistent.
+    const doctorLog = readdirSync(join(dir, "actions", "runs"))
+      .map((run) => join(dir, "actions", "runs", run, "doctor", "job.log"))
+      .filter((f) => statSync(f, { throwIfNoEntry: false }))
+      .map((f) => readFileSync(f, "utf8"))
+      .join("\n");
+    expect(doctorLog).toMatch(
+      /actions\/doctor@[0-9a-f]{40}: ran this package's actions\/doctor\/action\.yml/,
+    );
+    expect(doctorLog).toMatch(
+      /ok {4}cachet-io\/cachet-release-automation: workflows pin release-relay \S+ \([0-9a-f]{12}\)/,
+    );
   });
 
   it("leaves no token or signing key in any log, summary, issue, comment, PR or report", () => {

@@ -131,7 +131,7 @@ export async function loadOwnProject(source: OwnProjectSource): Promise<OwnProje
       );
     if (differing.length > 0)
       notes.push(
-        `${repo}: ${differing.length} file(s) init installs differ in the checkout and are used as they are (${differing.slice(0, 3).join(", ")}${differing.length > 3 ? ", …" : ""}); release-relay init --force would update them`,
+        `${repo}: ${differing.length} file(s) init installs differ in the checkout and are used as they are (${differing.slice(0, 3).join(", ")}${differing.length > 3 ? ", …" : ""}); release-relay upgrade would bring them to this version`,
       );
     const standIns = await standInWorkflows(repo, { ...init, ...checkout.files }, new Set(Object.keys(init)));
     notes.push(...standIns.notes);
