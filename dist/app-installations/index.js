@@ -48983,7 +48983,15 @@ function shown(value) {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-function describeIssues(issues, knownKeys) {
+function valueAt(root, path) {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function describeIssues(issues, knownKeys, root) {
   return issues.map((issue3) => {
     const where = formatPath(issue3.path);
     switch (issue3.code) {
@@ -48996,10 +49004,22 @@ function describeIssues(issues, knownKeys) {
         return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
       case "invalid_value":
         return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
+      case "invalid_union": {
+        const { discriminator, options } = issue3;
+        if (discriminator && options?.length && /^Invalid\b/.test(issue3.message)) {
+          const found = issue3.input?.[discriminator];
+          return `${where}: expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}, got ${shown(found)}`;
+        }
+        return describeOther(issue3, where, root);
+      }
       default:
-        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
+        return describeOther(issue3, where, root);
     }
   });
+}
+function describeOther(issue3, where, root) {
+  const found = root !== void 0 && issue3.code === "custom" ? valueAt(root, issue3.path) : issue3.input;
+  return /\bgot\b/.test(issue3.message) || found === void 0 || issue3.message.includes(shown(found)) ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(found)})`;
 }
 
 // src/adapters/action-inputs.ts
@@ -49602,6 +49622,10 @@ var signingSchema = external_exports.discriminatedUnion("method", [
     "public-key-url": external_exports.url().optional()
   })
 ]);
+var publicUrlSchema = external_exports.url({
+  protocol: /^https$/,
+  error: (issue3) => `expected an https:// URL (users download from it), got ${quoted(issue3.input)}`
+});
 var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
 });
@@ -49656,7 +49680,7 @@ var configFieldsSchema = kebabObject({
     prefix: keyPrefixSchema.default(""),
     region: regionSchema.default("us-east-1"),
     endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
+    "public-url": publicUrlSchema.optional(),
     "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
   }),
   downstream: external_exports.array(downstreamSchema).default([]),
@@ -49692,7 +49716,7 @@ var configFieldsSchema = kebabObject({
         prefix: keyPrefixSchema.optional(),
         region: regionSchema.optional(),
         endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
+        "public-url": publicUrlSchema.optional()
       }).prefault({}),
       tracking: kebabObject({
         title: external_exports.string().min(1).optional(),
@@ -50229,14 +50253,20 @@ function parseConfig(text, fileName = "release-relay.yml") {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
       `${fileName} is not valid YAML:
-${doc.errors.map((e) => `  ${e.message.split("\n")[0]}`).join("\n")}`,
-      "fix the YAML syntax at the line shown"
+${doc.errors.map((e) => `  ${yamlErrorLine(text, e)}`).join("\n")}`,
+      "fix the YAML syntax at the line shown (a quote or bracket left open is found where the file goes on without it)"
     );
   }
   const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
+  if (raw === null || raw === void 0)
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `${fileName} is empty: it holds no settings`,
+      "write one with `release-relay init`, or start from examples/cachet/release-relay.yml in the package"
+    );
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
+    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path), raw);
     throw new ReleaseRelayError(
       "E_CONFIG",
       `${fileName} is invalid:
@@ -50245,6 +50275,22 @@ ${lines.map((l) => `  ${l.replaceAll("\n", "\n  ")}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function yamlErrorLine(text, error63) {
+  const what = error63.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error63.message;
+  const at = error63.linePos?.[0];
+  const where = at ? `line ${at.line}, column ${at.col}: ` : "";
+  const opened = /Missing closing "quote/.test(what) ? unclosedQuoteLine(text, at?.line ?? Infinity) : void 0;
+  return `${where}${what}${opened ? ` (the quote opened on line ${opened.line}: ${opened.text.trim()})` : ""}`;
+}
+function unclosedQuoteLine(text, before) {
+  const lines = text.split("\n");
+  for (let i = Math.min(before, lines.length) - 1; i >= 0; i--) {
+    const line = lines[i];
+    if (/^\s*#/.test(line)) continue;
+    if ((line.replace(/\\"/g, "").match(/"/g)?.length ?? 0) % 2 === 1) return { line: i + 1, text: line };
+  }
+  return void 0;
 }
 function configJsonSchema() {
   const schema = external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });

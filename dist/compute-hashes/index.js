@@ -48981,7 +48981,15 @@ function shown(value) {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-function describeIssues(issues, knownKeys) {
+function valueAt(root, path) {
+  let value = root;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function describeIssues(issues, knownKeys, root) {
   return issues.map((issue3) => {
     const where = formatPath(issue3.path);
     switch (issue3.code) {
@@ -48994,10 +49002,22 @@ function describeIssues(issues, knownKeys) {
         return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
       case "invalid_value":
         return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
+      case "invalid_union": {
+        const { discriminator, options } = issue3;
+        if (discriminator && options?.length && /^Invalid\b/.test(issue3.message)) {
+          const found = issue3.input?.[discriminator];
+          return `${where}: expected one of ${options.map((o) => JSON.stringify(o)).join(", ")}, got ${shown(found)}`;
+        }
+        return describeOther(issue3, where, root);
+      }
       default:
-        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
+        return describeOther(issue3, where, root);
     }
   });
+}
+function describeOther(issue3, where, root) {
+  const found = root !== void 0 && issue3.code === "custom" ? valueAt(root, issue3.path) : issue3.input;
+  return /\bgot\b/.test(issue3.message) || found === void 0 || issue3.message.includes(shown(found)) ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(found)})`;
 }
 
 // src/adapters/action-inputs.ts
@@ -49479,6 +49499,10 @@ var signingSchema = external_exports.discriminatedUnion("method", [
     "public-key-url": external_exports.url().optional()
   })
 ]);
+var publicUrlSchema = external_exports.url({
+  protocol: /^https$/,
+  error: (issue3) => `expected an https:// URL (users download from it), got ${quoted(issue3.input)}`
+});
 var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
 });
@@ -49533,7 +49557,7 @@ var configFieldsSchema = kebabObject({
     prefix: keyPrefixSchema.default(""),
     region: regionSchema.default("us-east-1"),
     endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
+    "public-url": publicUrlSchema.optional(),
     "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
   }),
   downstream: external_exports.array(downstreamSchema).default([]),
@@ -49569,7 +49593,7 @@ var configFieldsSchema = kebabObject({
         prefix: keyPrefixSchema.optional(),
         region: regionSchema.optional(),
         endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
+        "public-url": publicUrlSchema.optional()
       }).prefault({}),
       tracking: kebabObject({
         title: external_exports.string().min(1).optional(),

@@ -11128,7 +11128,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Client2 = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11168,7 +11168,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11181,7 +11181,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11221,7 +11221,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify(this[kOriginalClose])();
+        await promisify2(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -19663,7 +19663,7 @@ var require_parse2 = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse8 = (version2, options, throwErrors = false) => {
+    var parse9 = (version2, options, throwErrors = false) => {
       if (version2 instanceof SemVer) {
         return version2;
       }
@@ -19676,7 +19676,7 @@ var require_parse2 = __commonJS({
         throw er;
       }
     };
-    module.exports = parse8;
+    module.exports = parse9;
   }
 });
 
@@ -19684,9 +19684,9 @@ var require_parse2 = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var valid = (version2, options) => {
-      const v = parse8(version2, options);
+      const v = parse9(version2, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -19697,9 +19697,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var clean = (version2, options) => {
-      const s2 = parse8(version2.trim().replace(/^[=v]+/, ""), options);
+      const s2 = parse9(version2.trim().replace(/^[=v]+/, ""), options);
       return s2 ? s2.version : null;
     };
     module.exports = clean;
@@ -19734,10 +19734,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var diff = (version1, version2) => {
-      const v1 = parse8(version1, null, true);
-      const v2 = parse8(version2, null, true);
+      const v1 = parse9(version1, null, true);
+      const v2 = parse9(version2, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -19808,9 +19808,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var prerelease = (version2, options) => {
-      const parsed = parse8(version2, options);
+      const parsed = parse9(version2, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -19996,7 +19996,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var { safeRe: re, t } = require_re();
     var coerce = (version2, options) => {
       if (version2 instanceof SemVer) {
@@ -20031,7 +20031,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build2 = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse8(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
+      return parse9(`${major}.${minor}.${patch}${prerelease}${build2}`, options);
     };
     module.exports = coerce;
   }
@@ -20041,7 +20041,7 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
@@ -20053,7 +20053,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version2, options) => {
       const versionStringToParse = version2 instanceof SemVer ? version2.version : version2;
-      return parse8(versionStringToParse, options);
+      return parse9(versionStringToParse, options);
     };
     var doTruncation = (version2, truncation) => {
       if (isPrerelease(truncation)) {
@@ -21288,7 +21288,7 @@ var require_semver2 = __commonJS({
     var constants3 = require_constants6();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
-    var parse8 = require_parse2();
+    var parse9 = require_parse2();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -21327,7 +21327,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse8,
+      parse: parse9,
       valid,
       clean,
       inc,
@@ -28607,7 +28607,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse8(src, reviver, options) {
+    function parse9(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -28648,7 +28648,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse8;
+    exports.parse = parse9;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument4;
     exports.stringify = stringify;
@@ -30492,22 +30492,22 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-import { createHash } from "node:crypto";
-import { join } from "node:path";
+import { createHash as createHash2 } from "node:crypto";
+import { join as join2 } from "node:path";
 var getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = createHash("sha1");
+      const hasher = createHash2("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return join(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return join2(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 var tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
@@ -30518,7 +30518,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile2(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await readFile3(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -30556,24 +30556,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-import { join as join2 } from "node:path";
+import { join as join3 } from "node:path";
 var ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join2(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || join3(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-import { join as join3 } from "node:path";
+import { join as join4 } from "node:path";
 var ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join3(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || join4(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -30635,12 +30635,12 @@ var init_parseIni = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
 import { readFile as fsReadFile } from "node:fs/promises";
-var filePromises, fileIntercept, readFile3;
+var filePromises, fileIntercept, readFile4;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
     filePromises = {};
     fileIntercept = {};
-    readFile3 = (path, options) => {
+    readFile4 = (path, options) => {
       if (fileIntercept[path] !== void 0) {
         return fileIntercept[path];
       }
@@ -30653,7 +30653,7 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-import { join as join4 } from "node:path";
+import { join as join5 } from "node:path";
 var swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
@@ -30671,17 +30671,17 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = join4(homeDir, filepath.slice(2));
+        resolvedFilepath = join5(homeDir, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = join4(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = join5(homeDir, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
-        readFile3(resolvedConfigFilepath, {
+        readFile4(resolvedConfigFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).then(getConfigData).catch(swallowError),
-        readFile3(resolvedFilepath, {
+        readFile4(resolvedFilepath, {
           ignoreCache: init.ignoreCache
         }).then(parseIni).catch(swallowError)
       ]);
@@ -30712,7 +30712,7 @@ var init_loadSsoSessionData = __esm({
     init_parseIni();
     init_readFile();
     swallowError2 = () => ({});
-    loadSsoSessionData = async (init = {}) => readFile3(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
+    loadSsoSessionData = async (init = {}) => readFile4(init.configFilepath ?? getConfigFilepath()).then(parseIni).then(getSsoSessionData).catch(swallowError2);
   }
 });
 
@@ -33577,7 +33577,7 @@ __export(config_exports, {
   nodeFipsConfigSelectors: () => nodeFipsConfigSelectors,
   numberSelector: () => numberSelector,
   parseKnownFiles: () => parseKnownFiles,
-  readFile: () => readFile3,
+  readFile: () => readFile4,
   resolveCustomEndpointsConfig: () => resolveCustomEndpointsConfig,
   resolveDefaultsModeConfig: () => resolveDefaultsModeConfig,
   resolveEndpointsConfig: () => resolveEndpointsConfig,
@@ -34292,7 +34292,7 @@ var init_parseURL = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/split.js
-function split(value, delimiter, limit) {
+function split2(value, delimiter, limit) {
   if (limit === 1) {
     return [value];
   }
@@ -34374,7 +34374,7 @@ var init_endpointFunctions = __esm({
       ite,
       not,
       parseURL,
-      split,
+      split: split2,
       stringEquals,
       substring,
       uriEncode
@@ -34922,7 +34922,7 @@ var init_serdePlugin = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/hash-node/hash-node.js
-import { createHash as createHash2, createHmac } from "node:crypto";
+import { createHash as createHash3, createHmac } from "node:crypto";
 function castSourceData(toCast, encoding) {
   if (Buffer.isBuffer(toCast)) {
     return toCast;
@@ -34956,7 +34956,7 @@ var init_hash_node = __esm({
         return Promise.resolve(this.hash.digest());
       }
       reset() {
-        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash2(this.algorithmIdentifier);
+        this.hash = this.secret ? createHmac(this.algorithmIdentifier, castSourceData(this.secret)) : createHash3(this.algorithmIdentifier);
       }
     };
   }
@@ -36382,11 +36382,11 @@ var init_Md5Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/md5/Md5Node.js
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 function buildNativeClass() {
   return class Md5Node {
     digestLength = 16;
-    hash = createHash3("md5");
+    hash = createHash4("md5");
     update(data) {
       this.hash.update(toUint8Array(data));
     }
@@ -36395,7 +36395,7 @@ function buildNativeClass() {
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     }
     reset() {
-      this.hash = createHash3("md5");
+      this.hash = createHash4("md5");
     }
   };
 }
@@ -36406,7 +36406,7 @@ var init_Md5Node = __esm({
     init_Md5Js();
     hasNativeCrypto = (() => {
       try {
-        createHash3("md5");
+        createHash4("md5");
         return true;
       } catch {
         return false;
@@ -36723,7 +36723,7 @@ var init_Sha256Js = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js
-import { createHash as createHash4, createHmac as createHmac2 } from "node:crypto";
+import { createHash as createHash5, createHmac as createHmac2 } from "node:crypto";
 function buildNativeClass3() {
   return class Sha256Node {
     digestLength = 32;
@@ -36757,7 +36757,7 @@ function buildNativeClass3() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash4("sha256");
+      return this.secret ? createHmac2("sha256", toBuffer(this.secret)) : createHash5("sha256");
     }
   };
 }
@@ -36776,7 +36776,7 @@ var init_Sha256Node = __esm({
     init_Sha256Js();
     hasNativeCrypto2 = (() => {
       try {
-        createHash4("sha256");
+        createHash5("sha256");
         return true;
       } catch {
         return false;
@@ -45415,7 +45415,7 @@ var init_bowser = __esm({
         if (engine) this.parsedResult.engine = engine.describe(this.getUA());
         return this.parsedResult.engine;
       };
-      _proto.parse = function parse8() {
+      _proto.parse = function parse9() {
         this.parseBrowser();
         this.parseOS();
         this.parsePlatform();
@@ -45533,7 +45533,7 @@ var init_bowser = __esm({
         if (typeof UA !== "string") throw new Error("UserAgent should be a string");
         return new Parser(UA, skipParsingOrHints, clientHints);
       };
-      Bowser2.parse = function parse8(UA, clientHints) {
+      Bowser2.parse = function parse9(UA, clientHints) {
         if (clientHints === void 0) clientHints = null;
         return new Parser(UA, clientHints).getResult();
       };
@@ -45570,8 +45570,8 @@ var init_createUserAgentStringParsingProvider = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/client/util-user-agent-browser/createUserAgentStringParsingProvider.js"() {
     createUserAgentStringParsingProvider = ({ serviceId, clientVersion }) => async (config2) => {
       const module = await Promise.resolve().then(() => (init_bowser(), bowser_exports));
-      const parse8 = module.parse ?? module.default.parse ?? (() => "");
-      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse8(window.navigator.userAgent) : void 0;
+      const parse9 = module.parse ?? module.default.parse ?? (() => "");
+      const parsedUA = typeof window !== "undefined" && window?.navigator?.userAgent ? parse9(window.navigator.userAgent) : void 0;
       const sections = [
         ["aws-sdk-js", clientVersion],
         ["ua", "2.1"],
@@ -56542,7 +56542,7 @@ var require_dist_cjs12 = __commonJS({
   "node_modules/@aws-sdk/credential-provider-process/dist-cjs/index.js"(exports) {
     var { externalDataInterceptor: externalDataInterceptor2, CredentialsProviderError: CredentialsProviderError2, parseKnownFiles: parseKnownFiles2, getProfileName: getProfileName2 } = (init_config2(), __toCommonJS(config_exports));
     var { exec } = __require("node:child_process");
-    var { promisify } = __require("node:util");
+    var { promisify: promisify2 } = __require("node:util");
     var { setCredentialFeature: setCredentialFeature2 } = (init_client3(), __toCommonJS(client_exports2));
     var getValidatedProcessCredentials = (profileName, data, profiles) => {
       if (data.Version !== 1) {
@@ -56578,7 +56578,7 @@ var require_dist_cjs12 = __commonJS({
       if (profiles[profileName]) {
         const credentialProcess = profile["credential_process"];
         if (credentialProcess !== void 0) {
-          const execPromise = promisify(externalDataInterceptor2?.getTokenRecord?.().exec ?? exec);
+          const execPromise = promisify2(externalDataInterceptor2?.getTokenRecord?.().exec ?? exec);
           try {
             const { stdout } = await execPromise(credentialProcess);
             let data;
@@ -57197,7 +57197,7 @@ var init_Sha1Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha1/Sha1Node.js
-import { createHash as createHash5, createHmac as createHmac3 } from "node:crypto";
+import { createHash as createHash6, createHmac as createHmac3 } from "node:crypto";
 function buildNativeClass4() {
   return class Sha1Node {
     digestLength = 20;
@@ -57231,7 +57231,7 @@ function buildNativeClass4() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? createHmac3("sha1", toBuffer2(this.secret)) : createHash5("sha1");
+      return this.secret ? createHmac3("sha1", toBuffer2(this.secret)) : createHash6("sha1");
     }
   };
 }
@@ -57250,7 +57250,7 @@ var init_Sha1Node = __esm({
     init_Sha1Js();
     hasNativeCrypto3 = (() => {
       try {
-        createHash5("sha1");
+        createHash6("sha1");
         return true;
       } catch {
         return false;
@@ -57774,11 +57774,11 @@ var init_Sha512Js = __esm({
 });
 
 // node_modules/@aws-sdk/checksums/dist-es/submodules/sha/sha512/Sha512.js
-import { createHash as createHash6, createHmac as createHmac4 } from "node:crypto";
+import { createHash as createHash7, createHmac as createHmac4 } from "node:crypto";
 function detectNative() {
   if (nativeSupported === void 0) {
     try {
-      createHash6("sha512");
+      createHash7("sha512");
       nativeSupported = true;
     } catch {
       nativeSupported = false;
@@ -57842,7 +57842,7 @@ var init_Sha512 = __esm({
         this.nativeFinished = false;
       }
       createNative() {
-        return this.nativeSecret !== void 0 ? createHmac4("sha512", toBuffer3(this.nativeSecret)) : createHash6("sha512");
+        return this.nativeSecret !== void 0 ? createHmac4("sha512", toBuffer3(this.nativeSecret)) : createHash7("sha512");
       }
     };
   }
@@ -68560,7 +68560,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run, free) {
+        async doExecute(chained, clearGlobalState, run2, free) {
           var error64, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -68580,10 +68580,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error64 = error1;
-            return this._onFailure(error64, eventInfo, clearGlobalState, run, free);
+            return this._onFailure(error64, eventInfo, clearGlobalState, run2, free);
           }
         }
-        doExpire(clearGlobalState, run, free) {
+        doExpire(clearGlobalState, run2, free) {
           var error64, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -68591,9 +68591,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error64 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error64, eventInfo, clearGlobalState, run, free);
+          return this._onFailure(error64, eventInfo, clearGlobalState, run2, free);
         }
-        async _onFailure(error64, eventInfo, clearGlobalState, run, free) {
+        async _onFailure(error64, eventInfo, clearGlobalState, run2, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error64, eventInfo);
@@ -68601,7 +68601,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run(retryAfter);
+              return run2(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -69239,17 +69239,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run;
+            var clearGlobalState, free, run2;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run = this._run.bind(this, index, job);
+            run2 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run, free);
+                return job.doExecute(this._limiter, clearGlobalState, run2, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run, free);
+                return job.doExpire(clearGlobalState, run2, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -71860,18 +71860,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse8 = _parse(_Err);
+  const parse9 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse8(schema, value, ctx, finalizeParams(fn, _params));
+    return parse9(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse8 = _parse(_Err);
+  const parse9 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse8(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse9(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -73366,7 +73366,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c5) => c5[0]));
-  const parse8 = inst._zod.parse;
+  const parse9 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n3 = size(payload.value);
     if (n3 > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -73380,7 +73380,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse8(payload, ctx);
+    return parse9(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -89505,7 +89505,7 @@ function visit(schema, fnOrHandlers) {
     return h5 ? h5(node2, rewritten) : node2;
   };
   const cache5 = /* @__PURE__ */ new Map();
-  function run(s2) {
+  function run2(s2) {
     const cached2 = cache5.get(s2);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -89531,21 +89531,21 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k5 of keys) {
-          const mapped = run(oldShape[k5]);
+          const mapped = run2(oldShape[k5]);
           if (mapped !== oldShape[k5])
             changed = true;
           newShape[k5] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run(def.catchall);
+          newCatchall = run2(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s2, { ...def, shape: newShape, catchall: newCatchall }) : s2;
       }
       case "array": {
-        const mapped = run(def.element);
+        const mapped = run2(def.element);
         return mapped === def.element ? s2 : clone(s2, { ...def, element: mapped });
       }
       case "tuple": {
@@ -89553,14 +89553,14 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run(item);
+          const mapped = run2(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run(def.rest);
+          newRest = run2(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -89568,12 +89568,12 @@ function visit(schema, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run(def.keyType);
-        const newVal = run(def.valueType);
+        const newKey = run2(def.keyType);
+        const newVal = run2(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s2 : clone(s2, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run(def.valueType);
+        const newVal = run2(def.valueType);
         return newVal === def.valueType ? s2 : clone(s2, { ...def, valueType: newVal });
       }
       case "union": {
@@ -89581,7 +89581,7 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run(opt);
+          const mapped = run2(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -89589,8 +89589,8 @@ function visit(schema, fnOrHandlers) {
         return changed ? clone(s2, { ...def, options: newOptions }) : s2;
       }
       case "intersection": {
-        const newLeft = run(def.left);
-        const newRight = run(def.right);
+        const newLeft = run2(def.left);
+        const newRight = run2(def.right);
         return newLeft === def.left && newRight === def.right ? s2 : clone(s2, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -89602,23 +89602,23 @@ function visit(schema, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run(def.innerType);
+        const newInner = run2(def.innerType);
         return newInner === def.innerType ? s2 : clone(s2, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run(def.in);
-        const newOut = run(def.out);
+        const newIn = run2(def.in);
+        const newOut = run2(def.out);
         return newIn === def.in && newOut === def.out ? s2 : clone(s2, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run(def.input);
-        const newOutput = run(def.output);
+        const newInput = run2(def.input);
+        const newOutput = run2(def.output);
         return newInput === def.input && newOutput === def.output ? s2 : clone(s2, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s2, { ...rest, getter: () => run(original()) });
+        return clone(s2, { ...rest, getter: () => run2(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -89649,7 +89649,7 @@ function visit(schema, fnOrHandlers) {
       }
     }
   }
-  return run(schema);
+  return run2(schema);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -89795,7 +89795,15 @@ function shown(value) {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
-function describeIssues(issues, knownKeys) {
+function valueAt(root5, path) {
+  let value = root5;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function describeIssues(issues, knownKeys, root5) {
   return issues.map((issue3) => {
     const where = formatPath(issue3.path);
     switch (issue3.code) {
@@ -89808,10 +89816,22 @@ function describeIssues(issues, knownKeys) {
         return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
       case "invalid_value":
         return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
+      case "invalid_union": {
+        const { discriminator, options } = issue3;
+        if (discriminator && options?.length && /^Invalid\b/.test(issue3.message)) {
+          const found = issue3.input?.[discriminator];
+          return `${where}: expected one of ${options.map((o3) => JSON.stringify(o3)).join(", ")}, got ${shown(found)}`;
+        }
+        return describeOther(issue3, where, root5);
+      }
       default:
-        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
+        return describeOther(issue3, where, root5);
     }
   });
+}
+function describeOther(issue3, where, root5) {
+  const found = root5 !== void 0 && issue3.code === "custom" ? valueAt(root5, issue3.path) : issue3.input;
+  return /\bgot\b/.test(issue3.message) || found === void 0 || issue3.message.includes(shown(found)) ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(found)})`;
 }
 
 // src/adapters/action-inputs.ts
@@ -89894,7 +89914,11 @@ var runContextSchema = external_exports.object({
   GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
   GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
   GITHUB_RUN_ID: external_exports.string().optional(),
-  GITHUB_WORKSPACE: external_exports.string().optional()
+  GITHUB_WORKSPACE: external_exports.string().optional(),
+  // Set for a step that runs an action: the repo and ref it was taken from ("Variables reference",
+  // GitHub Docs: GITHUB_ACTION_REPOSITORY, GITHUB_ACTION_REF); empty for a local `./` action.
+  GITHUB_ACTION_REPOSITORY: external_exports.string().optional(),
+  GITHUB_ACTION_REF: external_exports.string().optional()
 });
 function readRunContext(env2 = process.env) {
   const result = runContextSchema.safeParse(env2, { reportInput: true });
@@ -89915,7 +89939,8 @@ function readRunContext(env2 = process.env) {
     serverUrl: e5.GITHUB_SERVER_URL,
     apiUrl: e5.GITHUB_API_URL,
     runUrl: e5.GITHUB_RUN_ID ? `${e5.GITHUB_SERVER_URL}/${e5.GITHUB_REPOSITORY}/actions/runs/${e5.GITHUB_RUN_ID}` : void 0,
-    workspace: e5.GITHUB_WORKSPACE ?? process.cwd()
+    workspace: e5.GITHUB_WORKSPACE ?? process.cwd(),
+    actionPin: e5.GITHUB_ACTION_REPOSITORY && /^[0-9a-f]{40}$/.test(e5.GITHUB_ACTION_REF ?? "") ? { repo: e5.GITHUB_ACTION_REPOSITORY, sha: e5.GITHUB_ACTION_REF } : void 0
   };
 }
 
@@ -90340,6 +90365,10 @@ var signingSchema = external_exports.discriminatedUnion("method", [
     "public-key-url": external_exports.url().optional()
   })
 ]);
+var publicUrlSchema = external_exports.url({
+  protocol: /^https$/,
+  error: (issue3) => `expected an https:// URL (users download from it), got ${quoted(issue3.input)}`
+});
 var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
 });
@@ -90394,7 +90423,7 @@ var configFieldsSchema = kebabObject({
     prefix: keyPrefixSchema.default(""),
     region: regionSchema.default("us-east-1"),
     endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
+    "public-url": publicUrlSchema.optional(),
     "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
   }),
   downstream: external_exports.array(downstreamSchema).default([]),
@@ -90430,7 +90459,7 @@ var configFieldsSchema = kebabObject({
         prefix: keyPrefixSchema.optional(),
         region: regionSchema.optional(),
         endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
+        "public-url": publicUrlSchema.optional()
       }).prefault({}),
       tracking: kebabObject({
         title: external_exports.string().min(1).optional(),
@@ -90635,7 +90664,7 @@ function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
   const code2 = differ.filter(isVendoredCode);
   const workflows = differ.filter((p3) => !isVendoredCode(p3));
   const check2 = `${repo}: files installed by release-relay init match this version`;
-  const reinstall = "run `npx release-relay init` of this version for the repo and commit the result";
+  const reinstall = "in a checkout of the repo, run `npx release-relay upgrade` of this version (it rewrites only release-relay's own files and workflows, never release-relay.yml) and commit the result";
   if (missing.length > 0 || code2.length > 0 && otherVersion === "fail")
     return {
       check: check2,
@@ -90644,7 +90673,7 @@ function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
         missing.length ? `missing ${missing.join(", ")}` : "",
         code2.length ? `from another release-relay version: ${code2.join(", ")}` : ""
       ].filter(Boolean).join("; "),
-      fix: `${reinstall} (--force replaces files from another version)`
+      fix: reinstall
     };
   const noted = [
     code2.length ? `from another release-relay version: ${code2.join(", ")}` : "",
@@ -90656,7 +90685,7 @@ function installedFilesFinding(repo, expected, actual, otherVersion = "fail") {
       ok: true,
       warn: true,
       problem: noted.join("; "),
-      fix: code2.length ? `${reinstall} (--force replaces files from another version)` : "compare it with workflows-templates/ of this version; keep your change, or re-run init with --force"
+      fix: code2.length ? reinstall : "compare it with workflows-templates/ of this version: keep your change, or take this version's with `release-relay upgrade` (`--dry-run` shows the diff first)"
     };
   return { check: `${check2} (${expected.size} file${expected.size === 1 ? "" : "s"})`, ok: true };
 }
@@ -90727,8 +90756,143 @@ function sourceFindings(config2, privateRepos) {
   ];
 }
 
-// src/adapters/config-file.ts
+// src/adapters/actions-pin.ts
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+// src/core/inputs/json-input.ts
+function parseJsonInput(text, schema, what, hint, code2 = "E_INPUT") {
+  let raw;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ReleaseRelayError(code2, `${what} is not JSON`, hint);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new ReleaseRelayError(
+      code2,
+      `${what} is not valid, got ${JSON.stringify(raw).slice(0, 300)}: ${parsed.error.issues[0]?.message}`,
+      hint
+    );
+  return parsed.data;
+}
+
+// src/core/install/action-pins.ts
+var actionsPinSchema = external_exports.strictObject({
+  repo: repoNameSchema,
+  sha: external_exports.string().regex(/^[0-9a-f]{40}$/, { error: "expected a full 40-hex commit SHA" }),
+  version: external_exports.string().min(1)
+});
+var LOCAL_USES = /^(\s*(?:-\s+)?uses:\s+)\.\/(?:actions\/([a-z0-9-]+)|\.github\/release-relay)[ \t]*$/gm;
+var PINNED_USES = /^(\s*(?:-\s+)?uses:\s+)([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)(?:\/actions\/([a-z0-9-]+))?@([0-9a-f]{40})(?:[ \t]+#[ \t]*v?(\S+))?[ \t]*$/gm;
+var VENDORED_CHECKOUT = /^( *)- uses: actions\/checkout@[0-9a-f]{40}[^\n]*\n(?:\1 {2}[^\n]*\n)*?\1 {2,}sparse-checkout: \.github\/release-relay\n(?:\1 {3}[^\n]*\n)*/m;
+function pinnedReference(pin, action) {
+  return `${pin.repo}${action ? `/actions/${action}` : ""}@${pin.sha} # v${pin.version.replace(/^v/, "")}`;
+}
+function pinWorkflow(template, pin) {
+  return template.replace(VENDORED_CHECKOUT, "").replace(LOCAL_USES, (_, lead, action) => `${lead}${pinnedReference(pin, action)}`);
+}
+function pinnedUses(workflow, repo) {
+  const out = [];
+  for (const m3 of workflow.matchAll(PINNED_USES)) {
+    const [, , r5, action, sha, version2] = m3;
+    if (r5?.toLowerCase() !== repo.toLowerCase()) continue;
+    out.push({ sha, ...action ? { action } : {}, ...version2 ? { version: version2 } : {} });
+  }
+  return out;
+}
+function repinWorkflow(workflow, repo, pin) {
+  return workflow.replace(
+    PINNED_USES,
+    (line, lead, r5, action) => r5.toLowerCase() === repo.toLowerCase() ? `${lead}${pinnedReference(pin, action)}` : line
+  );
+}
+function actionsRepoOf(repository) {
+  const text = typeof repository === "string" ? repository : typeof repository === "object" && repository !== null && "url" in repository ? String(repository.url) : "";
+  const m3 = /^(?:github:)?([A-Za-z0-9-]+\/[A-Za-z0-9._-]+)$/.exec(text) ?? /^(?:git\+)?(?:https:\/\/|ssh:\/\/git@|git:\/\/)github\.com\/([A-Za-z0-9-]+\/[A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(
+    text
+  );
+  return m3?.[1];
+}
+var actionsRefFileSchema = actionsPinSchema.extend({
+  /** The tree had changes its commit does not hold: the pinned actions differ from this package's. */
+  uncommitted: external_exports.boolean().optional()
+});
+
+// src/adapters/package-files.ts
 import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/adapters/downstream/pull-request.ts
+import { createHash } from "node:crypto";
+
+// src/adapters/github/repo-files.ts
+function split(repo) {
+  const [owner, name] = repo.split("/");
+  return { owner, repo: name };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha) {
+  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha });
+  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
+}
+
+// src/adapters/downstream/pull-request.ts
+function blobSha(content) {
+  const bytes = Buffer.from(content, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+// src/adapters/package-files.ts
+var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+var packageJsonSchema = external_exports.object({ version: external_exports.string(), repository: external_exports.unknown() }).loose();
+async function packageJson() {
+  if (true)
+    return packageJsonSchema.parse(JSON.parse('{"version":"0.1.0","repository":{"type":"git","url":"git+https://github.com/release-relay/release-relay.git"}}'));
+  const path = join(packageRoot, "package.json");
+  return parseJsonInput(
+    await readFile(path, "utf8"),
+    packageJsonSchema,
+    path,
+    "reinstall release-relay: its package.json is damaged"
+  );
+}
+async function packageVersion() {
+  return (await packageJson()).version;
+}
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"0e3195177fd156d2c5e947d939e33c698d4b1a29","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"44c3cedd543ac02f7214046995173a4aeed397c9","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"2d64cf64c7b11c6d102f3f6c282209b493736560","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"a72959d725aa477ee1c46597328d9ac6355e1eba","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"47b97fe8f721b67784da1069cf8c309a16f2fa82","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"a839a3ad0085a05451be14aea1ffcaf69d707442","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"2dca1bfdb252878b0b697fb3eed283a0ead10083","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"83501793c2a093edcfa72e5555ce6570b40068ba","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"237eacf771c7f2bb4c3e39c0b4fa7532c338163b","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"8ba2aa9bcd117e8c9c214e8b893b4dbbdd186ec1","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"0f548080d3096da30f180148b0be0fbf43cf5794","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
+async function installedContent(file2) {
+  if (file2.content !== void 0) return file2.content;
+  const builtInTemplate = false ? void 0 : JSON.parse('{"workflows-templates/automation/release.yml":"# Installed in the automation repo by `release-relay init` (release-relay\'s actions pinned by commit,\\n# or vendored under ./actions and ./dist with --vendor). Runs a release when the main repo\'s trigger sends release-requested,\\n# and reruns what is not done on workflow_dispatch.\\n#\\n# Repository secrets: RELEASE_RELAY_APP_ID and RELEASE_RELAY_APP_KEY (a GitHub App with Contents and\\n# Issues on this repo, Contents and Pull requests on the downstream repos). Repository variable:\\n# RELEASE_AWS_DOCTOR_ROLE (an IAM role trusted through OIDC for this repo\'s default branch that may only\\n# put and delete objects under upload.prefix + .release-relay-doctor/).\\n# Environment \\"release\\" (optionally with required reviewers): secrets RELEASE_SIGNING_KEY (and\\n# RELEASE_SIGNING_PASSPHRASE for gpg) and variable RELEASE_AWS_ROLE (a role whose trust requires the\\n# OIDC subject repo:OWNER/REPO:environment:release, allowed to put and get objects under upload.prefix).\\n# Only the jobs that sign and publish run in that environment, so only they ever hold the key and role.\\n# Downstream repos\' own generators (edits of kind script) run in the generate job, which holds no\\n# token, key or role; the downstream job publishes what they made with the App token and runs no script.\\nname: release\\n\\non:\\n  repository_dispatch:\\n    types: [release-requested]\\n  workflow_dispatch:\\n    inputs:\\n      version:\\n        description: The version to release again (e.g. 8.0.2); its commit and build time come from the ledger\\n        required: true\\n        type: string\\n      stages:\\n        description: failed (what is not done), all, or a comma-separated list of stages\\n        required: false\\n        default: failed\\n        type: string\\n      environment:\\n        description: The release\'s environment (e.g. dev); empty for production\\n        required: false\\n        default: \\"\\"\\n        type: string\\n\\n# One run per release at a time: a tag push and the GitHub Release published for it, or a re-run\\n# trigger, can request the same release twice at once. The later run waits, then finds in the ledger\\n# what the first did and redoes nothing; a third request replaces a waiting second one.\\nconcurrency:\\n  group: release-relay ${{ github.event.client_payload.version || inputs.version }} ${{ github.event.client_payload.options.environment || github.event.client_payload.environment || inputs.environment || \'production\' }}\\n  cancel-in-progress: false\\n\\n# Every job asks for exactly what it needs.\\npermissions: {}\\n\\njobs:\\n  # Before anything is recorded, built or published: every repo release-relay.yml names exists and the\\n  # App may do there what the release needs (probes GitHub refuses, nothing is written), the files init\\n  # installed are this version\'s, the bucket takes a write (a probe object, then deleted) and the\\n  # signing key loads and matches the published public key. A failure lists every problem with its fix.\\n  doctor:\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n      id-token: write\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # One App token per installation the config\'s repos belong to (one per owner), each for those\\n      # repos alone: what the release may do there is what the doctor checks.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n      # A role that may only write and delete the doctor\'s probe; the signing key never reaches this\\n      # job (it lives in the release environment; sign-upload loads it before anything is uploaded).\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_DOCTOR_ROLE }}\\n          aws-region: us-east-1\\n      - uses: ./actions/doctor\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          token: ${{ steps.token.outputs.token }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n\\n  plan:\\n    needs: doctor\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      # Whether a run of this release that claimed its stages still runs.\\n      actions: read\\n      contents: read\\n    outputs:\\n      matrix: ${{ steps.plan.outputs.matrix }}\\n      version: ${{ steps.plan.outputs.version }}\\n      plan: ${{ steps.plan.outputs.plan }}\\n      release-id: ${{ steps.plan.outputs.release-id }}\\n      environment: ${{ steps.plan.outputs.environment }}\\n      # A first run runs everything; a rerun only what the ledger says is not done (or what was asked).\\n      stages: ${{ steps.ledger.outputs.stages-to-run || \'[\\"build-matrix\\",\\"build\\",\\"qualify\\",\\"compute-hashes\\",\\"sign-upload\\",\\"open-downstream-prs\\"]\' }}\\n      stage-runs: ${{ steps.ledger.outputs.stage-runs || \'{}\' }}\\n      recorded-prs: ${{ steps.ledger.outputs.recorded-prs }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          # The ledger and the tracking issue, in this repo only (the source repo is read as public).\\n          permission-contents: write\\n          permission-issues: write\\n      # The request is a claim: the commit planned is the one GitHub says the tag points at in the\\n      # source repo (on a release branch, never requested before from another commit), from a sender\\n      # release-relay.yml allows. A request GitHub contradicts stops here: nothing recorded or built.\\n      - id: plan\\n        uses: ./actions/build-matrix\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          token: ${{ steps.token.outputs.token }}\\n          payload: ${{ github.event_name == \'repository_dispatch\' && toJSON(github.event.client_payload) || \'\' }}\\n          version: ${{ inputs.version }}\\n      # A refused request for a release that exists is one line on its tracking issue, nothing more.\\n      - if: failure() && steps.plan.outputs.refused != \'\'\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          version: ${{ steps.plan.outputs.refused-version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          event: ${{ steps.plan.outputs.refused }}\\n      # The ledger decides what to run, and this run claims it there. A first run runs everything; a\\n      # rerun, or the same release requested again (the trigger re-run), runs only what is not done:\\n      # nothing done is redone, and nothing another run of the release is running is started again.\\n      - id: ledger\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          version: ${{ steps.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          rerun: ${{ inputs.stages || \'failed\' }}\\n          run-token: ${{ github.token }}\\n      - uses: ./actions/track-status\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          version: ${{ steps.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          plan: ${{ steps.plan.outputs.plan }}\\n      # What the plan did (recorded when it was (re)made), the plan\'s times as GitHub has them, and the\\n      # build under way: its jobs hold no token to say so themselves. Nothing to redo: nothing written.\\n      - uses: ./actions/track-status\\n        if: always() && steps.ledger.outcome == \'success\'\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          version: ${{ steps.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          stage: ${{ contains(fromJSON(steps.ledger.outputs.stages-to-run || \'[\\"build-matrix\\"]\'), \'build-matrix\') && \'build-matrix\' || \'\' }}\\n          status: ${{ contains(fromJSON(steps.ledger.outputs.stages-to-run || \'[\\"build-matrix\\"]\'), \'build-matrix\') && (job.status == \'success\' && \'succeeded\' || \'failed\') || \'\' }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n          starting: ${{ job.status == \'success\' && \'build\' || \'\' }}\\n\\n  build:\\n    needs: plan\\n    if: contains(fromJSON(needs.plan.outputs.stages), \'build\')\\n    runs-on: ${{ matrix.runner }}\\n    timeout-minutes: ${{ fromJSON(needs.plan.outputs.plan).buildTimeoutMinutes }}\\n    permissions:\\n      contents: read\\n    strategy:\\n      fail-fast: false\\n      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - name: Check out the source at the tagged commit\\n        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          repository: ${{ fromJSON(needs.plan.outputs.plan).source }}\\n          ref: ${{ matrix.env.GIT_COMMIT }}\\n          path: source\\n          persist-credentials: false\\n      - name: Build\\n        working-directory: source\\n        env:\\n          VERSION: ${{ matrix.env.VERSION }}\\n          GIT_COMMIT: ${{ matrix.env.GIT_COMMIT }}\\n          BUILD_TIME: ${{ matrix.env.BUILD_TIME }}\\n          SOURCE_DATE_EPOCH: ${{ matrix.env.SOURCE_DATE_EPOCH }}\\n          ARTIFACT_NAME: ${{ matrix.artifact }}\\n          TARGET_OS: ${{ matrix.os }}\\n          TARGET_ARCH: ${{ matrix.arch }}\\n          TARGET_DISTRO: ${{ matrix.distro }}\\n          BUILD_COMMAND: ${{ fromJSON(needs.plan.outputs.plan).buildCommand }}\\n        run: |\\n          export ARTIFACT_DIR=\\"$RUNNER_TEMP/artifacts\\" STAGING_DIR=\\"$RUNNER_TEMP/staging\\"\\n          mkdir -p \\"$ARTIFACT_DIR\\" \\"$STAGING_DIR\\"\\n          bash -euo pipefail -c \\"$BUILD_COMMAND\\"\\n          test -s \\"$ARTIFACT_DIR/$ARTIFACT_NAME\\"\\n      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: build-${{ matrix.target }}-${{ matrix.env.GIT_COMMIT }}\\n          path: ${{ runner.temp }}/artifacts/${{ matrix.artifact }}\\n          if-no-files-found: error\\n          retention-days: 7\\n\\n  # The project\'s smoke test (qualify.command in release-relay.yml) on each target, against the artifact\\n  # the build made, before anything is signed or public. It runs the project\'s code: no token, no secret.\\n  qualify:\\n    needs: [plan, build]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      fromJSON(needs.plan.outputs.plan).qualify && contains(fromJSON(needs.plan.outputs.stages), \'qualify\')\\n    runs-on: ${{ matrix.runner }}\\n    timeout-minutes: ${{ fromJSON(needs.plan.outputs.plan).qualify.timeoutMinutes }}\\n    permissions:\\n      actions: read\\n      contents: read\\n    strategy:\\n      fail-fast: false\\n      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}\\n    steps:\\n      - name: Check out the source at the tagged commit\\n        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          repository: ${{ fromJSON(needs.plan.outputs.plan).source }}\\n          ref: ${{ matrix.env.GIT_COMMIT }}\\n          path: source\\n          persist-credentials: false\\n      # Built in this run, or (on a rerun that skips the build) in the run the ledger recorded.\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: build-${{ matrix.target }}-${{ matrix.env.GIT_COMMIT }}\\n          path: ${{ runner.temp }}/artifacts\\n          run-id: ${{ needs.build.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs).build }}\\n          github-token: ${{ github.token }}\\n      - name: Qualify\\n        working-directory: source\\n        env:\\n          VERSION: ${{ matrix.env.VERSION }}\\n          GIT_COMMIT: ${{ matrix.env.GIT_COMMIT }}\\n          ARTIFACT_NAME: ${{ matrix.artifact }}\\n          TARGET: ${{ matrix.target }}\\n          TARGET_OS: ${{ matrix.os }}\\n          TARGET_ARCH: ${{ matrix.arch }}\\n          TARGET_DISTRO: ${{ matrix.distro }}\\n          QUALIFY_COMMAND: ${{ fromJSON(needs.plan.outputs.plan).qualify.command }}\\n        run: |\\n          export ARTIFACT_PATH=\\"$RUNNER_TEMP/artifacts/$ARTIFACT_NAME\\" QUALIFY_DIR=\\"$RUNNER_TEMP/qualify\\"\\n          mkdir -p \\"$QUALIFY_DIR\\" \\"$RUNNER_TEMP/qualify-log\\"\\n          # The log is kept for the tracking issue: the end of it is shown when this fails.\\n          bash -euo pipefail -c \\"$QUALIFY_COMMAND\\" 2>&1 | tee \\"$RUNNER_TEMP/qualify-log/$TARGET.log\\"\\n          exit \\"${PIPESTATUS[0]}\\"\\n      - if: failure()\\n        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: qualify-log-${{ matrix.target }}\\n          path: ${{ runner.temp }}/qualify-log/${{ matrix.target }}.log\\n          if-no-files-found: ignore\\n          retention-days: 7\\n\\n  # The build and its smoke test as GitHub timed them and, while the release environment waits for\\n  # its reviewers, who they are: the tracking issue says so. Runs none of the project\'s code.\\n  progress:\\n    needs: [plan, build, qualify]\\n    if: always() && needs.plan.result == \'success\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      # The run\'s jobs, and the release environment\'s required reviewers.\\n      actions: read\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      - uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n          awaiting-approval: release\\n          awaiting-stages: compute-hashes,sign-upload\\n\\n  publish:\\n    needs: [plan, build, qualify]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      (needs.qualify.result == \'success\' || needs.qualify.result == \'skipped\') &&\\n      (contains(fromJSON(needs.plan.outputs.stages), \'compute-hashes\') || contains(fromJSON(needs.plan.outputs.stages), \'sign-upload\'))\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 30\\n    # An optional approval gate before anything is public: create the \\"release\\" environment with\\n    # required reviewers; without it the job runs at once.\\n    environment: release\\n    permissions:\\n      actions: read\\n      contents: read\\n      id-token: write\\n    outputs:\\n      hashes-file: ${{ steps.hashes.outputs.hashes-file }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      # Under way now, after any approval: the tracking issue says so while files are hashed and signed.\\n      - continue-on-error: true\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n      # Built in this run, or (on a rerun that skips the build) in the run the ledger recorded. Each\\n      # build-<target>-<commit> artifact lands in its own directory (never merged), and compute-hashes\\n      # takes a target\'s file only from its own artifact of this release\'s commit: no other upload,\\n      # and no build of another commit, can stand in for it.\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          path: dist-artifacts\\n          pattern: build-*\\n          run-id: ${{ needs.build.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs).build }}\\n          github-token: ${{ github.token }}\\n      - id: hashes\\n        uses: ./actions/compute-hashes\\n        with:\\n          artifacts: dist-artifacts/build-*/*\\n          output-dir: dist-artifacts\\n          plan: ${{ needs.plan.outputs.plan }}\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_ROLE }}\\n          aws-region: us-east-1\\n      - id: upload\\n        uses: ./actions/sign-upload\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          artifacts: dist-artifacts/build-*/*\\n          version: ${{ needs.plan.outputs.version }}\\n          hashes-file: ${{ steps.hashes.outputs.hashes-file }}\\n          signing-key: ${{ secrets.RELEASE_SIGNING_KEY }}\\n          signing-passphrase: ${{ secrets.RELEASE_SIGNING_PASSPHRASE }}\\n      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: hashes\\n          path: ${{ steps.hashes.outputs.hashes-file }}\\n      # Published: the files are on the tracking issue now, and whom the PRs wait for next.\\n      - continue-on-error: true\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          job-results: \'{\\"compute-hashes\\": \\"success\\", \\"sign-upload\\": \\"success\\"}\'\\n          hashes-file: ${{ steps.hashes.outputs.hashes-file }}\\n          run-token: ${{ github.token }}\\n          awaiting-approval: release\\n          awaiting-stages: open-downstream-prs\\n\\n  # The downstream repos\' own generators (edits of kind script) run their repo\'s code, so they run\\n  # here, in a job that holds no App token, no secret, no key and no role: each repo is read as GitHub\\n  # serves it to anyone (public repos), and what the scripts changed leaves only as the generated-edits\\n  # artifact, which the downstream job checks before publishing it. A failed generator fails this job,\\n  # and the downstream job still opens the PRs of the other downstreams.\\n  generate:\\n    needs: [plan, build, qualify, publish]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      (needs.qualify.result == \'success\' || needs.qualify.result == \'skipped\') &&\\n      (needs.publish.result == \'success\' || needs.publish.result == \'skipped\') &&\\n      contains(fromJSON(needs.plan.outputs.stages), \'open-downstream-prs\')\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 20\\n    permissions:\\n      actions: read\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: hashes\\n          path: hashes\\n          run-id: ${{ needs.publish.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs)[\'sign-upload\'] }}\\n          github-token: ${{ github.token }}\\n      - uses: ./actions/generate-downstream-edits\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          hashes-file: hashes/hashes.json\\n          output: ${{ runner.temp }}/generated-edits/generated-edits.json\\n      - if: always()\\n        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: generated-edits\\n          path: ${{ runner.temp }}/generated-edits/generated-edits.json\\n          if-no-files-found: error\\n          retention-days: 7\\n\\n  # Skipped stages were done before; a failed one stops everything after it. A failed generate job\\n  # does not: its failures are named per downstream and the other PRs are still opened.\\n  downstream:\\n    needs: [plan, build, qualify, publish, generate]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      (needs.qualify.result == \'success\' || needs.qualify.result == \'skipped\') &&\\n      (needs.publish.result == \'success\' || needs.publish.result == \'skipped\') &&\\n      (needs.generate.result == \'success\' || needs.generate.result == \'failure\') &&\\n      contains(fromJSON(needs.plan.outputs.stages), \'open-downstream-prs\')\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 20\\n    environment: release\\n    permissions:\\n      actions: read\\n      contents: read\\n    outputs:\\n      prs: ${{ steps.prs.outputs.prs }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: hashes\\n          path: hashes\\n          run-id: ${{ needs.publish.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs)[\'sign-upload\'] }}\\n          github-token: ${{ github.token }}\\n      # Made in this run by the generate job. Missing (it failed before uploading), each downstream\\n      # that runs a script is refused by name and the others go ahead.\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        continue-on-error: true\\n        with:\\n          name: generated-edits\\n          path: ${{ runner.temp }}/generated-edits\\n      - id: ledger-token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      # Under way now, after any approval.\\n      - continue-on-error: true\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.ledger-token.outputs.token }}\\n          app-slug: ${{ steps.ledger-token.outputs.app-slug }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n      # Each downstream repo is written with its owner\'s installation token, for the release\'s repos alone.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: prs\\n        uses: ./actions/open-downstream-prs\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          hashes-file: hashes/hashes.json\\n          token: ${{ steps.token.outputs.token }}\\n          recorded-prs: ${{ needs.plan.outputs.recorded-prs }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n          generated-edits: ${{ runner.temp }}/generated-edits/generated-edits.json\\n\\n  track:\\n    needs: [plan, build, qualify, progress, publish, downstream]\\n    if: always() && needs.plan.outputs.version != \'\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      # Reads who approved this run\'s release environment, for the tracking issue.\\n      actions: read\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      - if: needs.publish.result == \'success\'\\n        uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: hashes\\n          path: hashes\\n      # The end of each failed target\'s qualify log, for the tracking issue.\\n      - if: needs.qualify.result == \'failure\'\\n        continue-on-error: true\\n        uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          pattern: qualify-log-*\\n          path: qualify-logs\\n          merge-multiple: true\\n      # One record of what this run did: the stages that ran (skipped jobs leave finished stages as\\n      # they were), the published files and each downstream\'s PR.\\n      - uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          job-results: >-\\n            {\\"build\\": \\"${{ needs.build.result }}\\", \\"qualify\\": \\"${{ needs.qualify.result }}\\", \\"compute-hashes\\": \\"${{ needs.publish.result }}\\",\\n            \\"sign-upload\\": \\"${{ needs.publish.result }}\\", \\"open-downstream-prs\\": \\"${{ needs.downstream.result }}\\"}\\n          hashes-file: ${{ needs.publish.result == \'success\' && \'hashes/hashes.json\' || \'\' }}\\n          qualify-logs: ${{ needs.qualify.result == \'failure\' && \'qualify-logs\' || \'\' }}\\n          approvals-of-run: ${{ github.run_id }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n          prs: ${{ needs.downstream.outputs.prs }}\\n","workflows-templates/automation/status.yml":"# Installed in the automation repo by `release-relay init`. Downstream repos report back here\\n# (PR checks, merge, container image build, page published); track-status validates the report,\\n# refuses repos that are not configured downstreams, and updates the release\'s tracking issue.\\n# Every hour it also looks at the releases still open, to remind reviewers of release PRs nobody\\n# merged (tracking.review-ping).\\nname: downstream-report\\n\\non:\\n  repository_dispatch:\\n    # downstream-status: what report-status workflows installed before the rename send.\\n    types: [downstream-report, downstream-status]\\n  schedule:\\n    - cron: \\"23 * * * *\\"\\n\\npermissions: {}\\n\\njobs:\\n  record:\\n    if: github.event_name == \'repository_dispatch\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # The ledger and the tracking issue here; the reporting repos\' PRs and runs, read to confirm the\\n      # report, each with its owner\'s installation token.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: \\"\\"\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: write\\n          permission-issues: write\\n          permission-pull-requests: read\\n          permission-actions: read\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n          permission-actions: read\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n          permission-actions: read\\n      - uses: ./actions/track-status\\n        with:\\n          # The version comes from the report\'s release id, validated with the rest of it.\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          report: ${{ toJSON(github.event.client_payload) }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n\\n  remind:\\n    if: github.event_name == \'schedule\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      - uses: ./actions/track-status\\n        with:\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          sweep: open-releases\\n","workflows-templates/automation/yank.yml":"# Installed in the automation repo by `release-relay init`. Yanks a release by hand\\n# (Actions → yank → Run workflow): the preview job shows everything the yank would do and changes\\n# nothing; then, unless dry-run is set, the yank job does it — behind the \\"release\\" environment, so\\n# the reviewers who approve publishing approve a yank, with the preview in front of them.\\n#\\n# The yank closes the release\'s open downstream PRs with a comment, opens revert PRs for merged\\n# ones, moves its objects under <prefix>yanked/ (copied, checked, then removed from their public\\n# keys: never deleted), and marks and closes the tracking issue. Running it again resumes it.\\n#\\n# Variables: RELEASE_AWS_READ_ROLE (repository variable: a role that may only list and get objects under\\n# upload.prefix, for the preview) and, in the \\"release\\" environment, RELEASE_AWS_YANK_ROLE (a role whose\\n# trust requires the OIDC subject repo:OWNER/REPO:environment:release, and that may also copy and delete\\n# objects under upload.prefix; the release role itself deletes nothing it published).\\nname: yank\\n\\non:\\n  workflow_dispatch:\\n    inputs:\\n      version:\\n        description: The version to yank (e.g. 8.0.2)\\n        required: true\\n        type: string\\n      reason:\\n        description: Why (shown on the tracking issue, the closed PRs and the revert PRs)\\n        required: true\\n        type: string\\n      dry-run:\\n        description: Only show what the yank would do\\n        required: false\\n        default: false\\n        type: boolean\\n      environment:\\n        description: The release\'s environment (e.g. dev); empty for production\\n        required: false\\n        default: \\"\\"\\n        type: string\\n\\npermissions: {}\\n\\njobs:\\n  preview:\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n      id-token: write\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # Reads the ledger and every downstream PR of the release; changes nothing. One token per owner\'s installation.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: read\\n          permission-issues: read\\n          permission-pull-requests: read\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_READ_ROLE }}\\n          aws-region: us-east-1\\n      - uses: ./actions/yank\\n        with:\\n          environment: ${{ inputs.environment }}\\n          version: ${{ inputs.version }}\\n          reason: ${{ inputs.reason }}\\n          dry-run: \\"true\\"\\n          token: ${{ steps.token.outputs.token }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n\\n  yank:\\n    needs: preview\\n    if: ${{ !inputs.dry-run }}\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 30\\n    environment: release\\n    permissions:\\n      contents: read\\n      id-token: write\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # Closes and reverts the downstream PRs, and records the yank in this repo. One token per owner\'s installation.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: write\\n          permission-issues: write\\n          permission-pull-requests: write\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_YANK_ROLE }}\\n          aws-region: us-east-1\\n      - uses: ./actions/yank\\n        with:\\n          environment: ${{ inputs.environment }}\\n          version: ${{ inputs.version }}\\n          reason: ${{ inputs.reason }}\\n          token: ${{ steps.token.outputs.token }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n","workflows-templates/downstream/report-status.yml":"# Installed in each downstream repo by `release-relay init`. Reports what happens to release-relay\'s\\n# PRs back to the automation repo: the PR\'s CI result, its merge or closing, and (in a container\\n# repo) the image build. Only release-relay/* branches are reported.\\n#\\n# Secrets: RELEASE_RELAY_REPORT_APP_ID and RELEASE_RELAY_REPORT_APP_KEY, a GitHub App installed on the\\n# automation repo only with \\"Contents: read and write\\" (what repository_dispatch needs); each report\\n# mints its own token from them (an installation token works for one hour, so none is stored).\\n# Variables: RELEASE_RELAY_AUTOMATION_REPO (\\"owner/name\\"), RELEASE_RELAY_PROJECT (e.g. valkey).\\nname: report-status\\n\\non:\\n  workflow_run:\\n    # The names of this repo\'s CI and image build workflows.\\n    workflows: [CI, Build and push images]\\n    types: [completed]\\n  pull_request_target:\\n    types: [closed]\\n    branches: [\\"**\\"]\\n\\npermissions: {}\\n\\njobs:\\n  report:\\n    if: >-\\n      (github.event_name == \'workflow_run\' && (startsWith(github.event.workflow_run.head_branch, \'release-relay/\') ||\\n        github.event.workflow_run.event == \'push\')) ||\\n      (github.event_name == \'pull_request_target\' && startsWith(github.event.pull_request.head.ref, \'release-relay/\'))\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 5\\n    permissions:\\n      contents: read\\n      # To find the release PR a build on the base branch came from (the PRs of its commit).\\n      pull-requests: read\\n    steps:\\n      - name: Decide what to report\\n        id: report\\n        env:\\n          LOOKUP_TOKEN: ${{ github.token }}\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n          PROJECT: ${{ vars.RELEASE_RELAY_PROJECT }}\\n          EVENT_NAME: ${{ github.event_name }}\\n          RUN_BRANCH: ${{ github.event.workflow_run.head_branch }}\\n          RUN_NAME: ${{ github.event.workflow_run.name }}\\n          RUN_CONCLUSION: ${{ github.event.workflow_run.conclusion }}\\n          RUN_URL: ${{ github.event.workflow_run.html_url }}\\n          RUN_SHA: ${{ github.event.workflow_run.head_sha }}\\n          PR_BRANCH: ${{ github.event.pull_request.head.ref }}\\n          PR_MERGED: ${{ github.event.pull_request.merged }}\\n          PR_URL: ${{ github.event.pull_request.html_url }}\\n          REPO: ${{ github.repository }}\\n          RUN_ID: ${{ github.run_id }}\\n          # Where the branch lives: a fork\'s PR may carry a release-named branch too.\\n          HEAD_REPO: ${{ github.event.workflow_run.head_repository.full_name || github.event.pull_request.head.repo.full_name }}\\n        run: |\\n          set -euo pipefail\\n          # A fork\'s branch never reports (the automation side checks again against GitHub).\\n          # A deleted fork\'s branch has no repository at all: only this repo\'s own branches report.\\n          if [ \\"$HEAD_REPO\\" != \\"$REPO\\" ]; then\\n            echo \\"not reported: the branch lives in ${HEAD_REPO:-a deleted repository}, a fork of $REPO\\"; exit 0\\n          fi\\n          # A cancelled run (superseded, or stopped by hand) says nothing about the PR: a cancelled run\'s\\n          # conclusion is \\"cancelled\\", not \\"failure\\"; the run that replaced it reports.\\n          if [ \\"$EVENT_NAME\\" = \\"workflow_run\\" ] && [ \\"$RUN_CONCLUSION\\" = \\"cancelled\\" ]; then\\n            echo \\"not reported: $RUN_NAME was cancelled\\"; exit 0\\n          fi\\n          if ! printf \'%s\' \\"$AUTOMATION_REPO\\" | grep -Eq \'^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$\'; then\\n            echo \\"::error::the RELEASE_RELAY_AUTOMATION_REPO variable must be owner/name, not \\\\\\"$AUTOMATION_REPO\\\\\\"\\"; exit 1\\n          fi\\n          # GITHUB_API_URL is the runner\'s own API address (github.com or a GitHub Enterprise host).\\n          branch=\\"${RUN_BRANCH:-$PR_BRANCH}\\"\\n          case \\"$branch\\" in\\n            release-relay/*) ;;\\n            *)\\n              # Only the image build is reported from the base branch: CI there tests the merged\\n              # result, not the release PR\'s head, which is what its CI report is about.\\n              case \\"$RUN_NAME\\" in *image*|*Image*) ;; *) echo \\"not reported: $RUN_NAME on $branch is not an image build\\"; exit 0 ;; esac\\n              # A build on the base branch (the image build after a merge) belongs to the release whose\\n              # PR put its commit there. The commit\'s message cannot tell: only a merge commit says\\n              # \\"Merge pull request #N from ...\\"; a squash or rebase merge does not (and a message can\\n              # be edited). GitHub lists the PRs a commit came from: keep this repo\'s own merged\\n              # release-relay/<version>/<name> branch.\\n              auth=\\"$RUNNER_TEMP/lookup-auth\\"\\n              (umask 077 && printf \'Authorization: Bearer %s\\\\n\' \\"$LOOKUP_TOKEN\\" > \\"$auth\\")\\n              pulls=\\"$(curl --silent --show-error --fail --retry 4 --retry-all-errors -H @\\"$auth\\" \\\\\\n                -H \\"Accept: application/vnd.github+json\\" -H \\"X-GitHub-Api-Version: 2022-11-28\\" \\\\\\n                \\"$GITHUB_API_URL/repos/$REPO/commits/$RUN_SHA/pulls\\")\\" || { rm -f \\"$auth\\"; echo \\"::error::could not list the pull requests of $RUN_SHA\\"; exit 1; }\\n              rm -f \\"$auth\\"\\n              branch=\\"$(printf \'%s\' \\"$pulls\\" | jq -r --arg repo \\"$REPO\\" \'[.[] | select(.merged_at != null\\n                and .head.repo.full_name == $repo\\n                and (.head.ref | test(\\"^release-relay/[^/]+/[^/]+$\\")))][0].head.ref // \\"\\"\')\\" ;;\\n          esac\\n          # release-relay/<version>/<downstream>: the version is the middle part.\\n          version=\\"$(printf \'%s\' \\"$branch\\" | cut -d/ -f2)\\"\\n          if ! printf \'%s\' \\"$version\\" | grep -Eq \'^[0-9]+\\\\.[0-9]+\\\\.[0-9]+(-[0-9A-Za-z.-]+)?$\'; then\\n            echo \\"not a release branch: ${branch:-no merged release PR of this repo holds this commit}\\"; exit 0\\n          fi\\n          if [ \\"$EVENT_NAME\\" = \\"pull_request_target\\" ]; then\\n            kind=\\"$([ \\"$PR_MERGED\\" = \\"true\\" ] && echo merged || echo closed)\\"\\n            payload=\\"$(jq -n --arg r \\"$PROJECT@$version\\" --arg repo \\"$REPO\\" --arg kind \\"$kind\\" --arg url \\"$PR_URL\\" --arg run \\"$RUN_ID\\" \\\\\\n              \'{schemaVersion: 1, releaseId: $r, repo: $repo, kind: $kind, url: $url, runId: $run}\')\\"\\n          else\\n            kind=\\"$(case \\"$RUN_NAME\\" in *image*|*Image*) echo image-build ;; *) echo ci ;; esac)\\"\\n            state=\\"$([ \\"$RUN_CONCLUSION\\" = \\"success\\" ] && echo success || echo failure)\\"\\n            payload=\\"$(jq -n --arg r \\"$PROJECT@$version\\" --arg repo \\"$REPO\\" --arg kind \\"$kind\\" --arg state \\"$state\\" --arg url \\"$RUN_URL\\" --arg sha \\"$RUN_SHA\\" --arg run \\"$RUN_ID\\" \\\\\\n              \'{schemaVersion: 1, releaseId: $r, repo: $repo, kind: $kind, state: $state, url: $url, sha: $sha, runId: $run}\')\\"\\n          fi\\n          {\\n            echo \\"owner=${AUTOMATION_REPO%%/*}\\"\\n            echo \\"name=${AUTOMATION_REPO#*/}\\"\\n            echo \\"kind=$kind\\"\\n            echo \\"version=$version\\"\\n            echo \\"body=$(jq -cn --argjson p \\"$payload\\" \'{event_type: \\"downstream-report\\", client_payload: $p}\')\\"\\n          } >> \\"$GITHUB_OUTPUT\\"\\n      # Minted for this report only: it can send repository_dispatch to the automation repo and nothing else.\\n      - name: Mint a token that can dispatch to the automation repo\\n        id: token\\n        if: steps.report.outputs.body != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_REPORT_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_REPORT_APP_KEY }}\\n          owner: ${{ steps.report.outputs.owner }}\\n          repositories: ${{ steps.report.outputs.name }}\\n          permission-contents: write\\n      - name: Say what the report App needs\\n        if: failure() && steps.token.outcome == \'failure\'\\n        env:\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n        run: |\\n          echo \\"::error::could not mint a token for $AUTOMATION_REPO: the report App (RELEASE_RELAY_REPORT_APP_ID, RELEASE_RELAY_REPORT_APP_KEY) must be installed on $AUTOMATION_REPO with \\\\\\"Contents: read and write\\\\\\"\\"\\n          exit 1\\n      - name: Send the report to the automation repo\\n        if: steps.report.outputs.body != \'\'\\n        env:\\n          REPORT_TOKEN: ${{ steps.token.outputs.token }}\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n          BODY: ${{ steps.report.outputs.body }}\\n          KIND: ${{ steps.report.outputs.kind }}\\n          VERSION: ${{ steps.report.outputs.version }}\\n        run: |\\n          set -euo pipefail\\n          # Transient failures (5xx, resets, rate limits) are retried; the receiver drops duplicates.\\n          body=\\"$BODY\\"\\n          reply=\\"$RUNNER_TEMP/report-reply\\"\\n          # The token goes to curl in a file, never on its command line (readable in /proc by any process).\\n          auth=\\"$RUNNER_TEMP/report-auth\\"\\n          (umask 077 && printf \'Authorization: Bearer %s\\\\n\' \\"$REPORT_TOKEN\\" > \\"$auth\\")\\n          trap \'rm -f \\"$auth\\"\' EXIT\\n          for attempt in 1 2 3 4 5 6; do\\n            status=\\"$(printf \'%s\' \\"$body\\" | curl --silent --show-error --retry 4 --retry-all-errors -X POST \\\\\\n              -H @\\"$auth\\" -H \\"Accept: application/vnd.github+json\\" \\\\\\n              -H \\"X-GitHub-Api-Version: 2022-11-28\\" --data-binary @- \\\\\\n              -D \\"$reply.headers\\" -o \\"$reply\\" -w \'%{http_code}\' \\\\\\n              \\"$GITHUB_API_URL/repos/$AUTOMATION_REPO/dispatches\\")\\" || status=000\\n            case \\"$status\\" in\\n              2??) break ;;\\n              403|429)\\n                wait=\\"$(sed -n \'s/^[Rr]etry-[Aa]fter: *\\\\([0-9]*\\\\).*/\\\\1/p\' \\"$reply.headers\\" | head -n1)\\"\\n                grep -qi \'rate limit\' \\"$reply\\" 2>/dev/null || [ -n \\"$wait\\" ] || break\\n                sleep \\"${wait:-$((attempt * 10))}\\" ;;\\n              *) break ;;\\n            esac\\n          done\\n          case \\"$status\\" in\\n            2??) ;;\\n            401|403|404)\\n              cat \\"$reply\\" 2>/dev/null; echo\\n              echo \\"::error::could not send the report to $AUTOMATION_REPO (HTTP $status): the report App (RELEASE_RELAY_REPORT_APP_ID) needs \\\\\\"Contents: read and write\\\\\\" on $AUTOMATION_REPO\\"\\n              exit 1 ;;\\n            *)\\n              cat \\"$reply\\" 2>/dev/null; echo\\n              echo \\"::error::could not send the report to $AUTOMATION_REPO (HTTP $status) after $attempt attempts; rerun this workflow\\"\\n              exit 1 ;;\\n          esac\\n          echo \\"reported $KIND for $VERSION to $AUTOMATION_REPO\\"\\n","workflows-templates/main-repo/release.yml":"# Installed in the main repo by `release-relay init` (release-relay\'s trigger action pinned by commit,\\n# or vendored under .github/release-relay with --vendor). A pushed release tag (or a published GitHub\\n# release) asks the automation repo to run the release; the tag is validated, and its commit checked\\n# against source.release-branches and source.required-checks, before anything is sent. Run it by hand\\n# to request an existing tag again, with an override-reason to release despite red CI, or with an\\n# environment (e.g. dev: its own bucket or prefix, every downstream dry-run) to rehearse for real.\\n#\\n# Secrets: RELEASE_RELAY_DISPATCH_APP_ID and RELEASE_RELAY_DISPATCH_APP_KEY, a GitHub App installed on\\n# the automation repo only, with \\"Contents: read and write\\" (what repository_dispatch needs); each run\\n# mints its own token from them. Variable: RELEASE_RELAY_AUTOMATION_REPO (\\"owner/name\\").\\nname: request-release\\n\\non:\\n  push:\\n    tags:\\n      - \\"[0-9]+.[0-9]+.[0-9]+\\"\\n      - \\"[0-9]+.[0-9]+.[0-9]+-rc[0-9]+\\"\\n  release:\\n    types: [published]\\n  workflow_dispatch:\\n    inputs:\\n      tag:\\n        description: The existing release tag to request (e.g. 8.0.2)\\n        required: true\\n        type: string\\n      override-reason:\\n        description: Release although the required checks are not green (recorded in the tracking issue)\\n        required: false\\n        default: \\"\\"\\n        type: string\\n      environment:\\n        description: An environment of release-relay.yml (e.g. dev); empty for production\\n        required: false\\n        default: \\"\\"\\n        type: string\\n\\npermissions: {}\\n\\njobs:\\n  request-release:\\n    runs-on: ubuntu-latest\\n    # Long enough to wait for required checks still running (source.checks-wait-minutes).\\n    timeout-minutes: 45\\n    permissions:\\n      contents: read\\n      checks: read\\n      statuses: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          sparse-checkout: .github/release-relay\\n          persist-credentials: false\\n      - name: Name the automation repo\\n        id: automation\\n        env:\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n        run: |\\n          set -euo pipefail\\n          if ! printf \'%s\' \\"$AUTOMATION_REPO\\" | grep -Eq \'^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$\'; then\\n            echo \\"::error::the RELEASE_RELAY_AUTOMATION_REPO variable must be owner/name, not \\\\\\"$AUTOMATION_REPO\\\\\\"\\"; exit 1\\n          fi\\n          echo \\"owner=${AUTOMATION_REPO%%/*}\\" >> \\"$GITHUB_OUTPUT\\"\\n          echo \\"name=${AUTOMATION_REPO#*/}\\" >> \\"$GITHUB_OUTPUT\\"\\n      # Minted here for this run: an installation token works for one hour, so none is stored. It can\\n      # only send repository_dispatch to the automation repo (Contents: write there, nothing else).\\n      - name: Mint a token that can dispatch to the automation repo\\n        id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_DISPATCH_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_DISPATCH_APP_KEY }}\\n          owner: ${{ steps.automation.outputs.owner }}\\n          repositories: ${{ steps.automation.outputs.name }}\\n          permission-contents: write\\n      - name: Say what the dispatch App needs\\n        if: failure() && steps.token.outcome == \'failure\'\\n        env:\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n        run: |\\n          echo \\"::error::could not mint a token for $AUTOMATION_REPO: the dispatch App (RELEASE_RELAY_DISPATCH_APP_ID, RELEASE_RELAY_DISPATCH_APP_KEY) must be installed on $AUTOMATION_REPO with \\\\\\"Contents: read and write\\\\\\"\\"\\n          exit 1\\n      - name: Validate the tag and request the release\\n        uses: ./.github/release-relay\\n        with:\\n          automation-repo: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n          token: ${{ steps.token.outputs.token }}\\n          tag: ${{ inputs.tag }}\\n          override-reason: ${{ inputs.override-reason }}\\n          environment: ${{ inputs.environment }}\\n"}')[file2.from];
+  return builtInTemplate ?? readFile(join(packageRoot, file2.from), "utf8");
+}
+async function installedFileShas(files) {
+  const shas = /* @__PURE__ */ new Map();
+  for (const file2 of files) {
+    const known = file2.from ? builtIn[file2.from] : void 0;
+    shas.set(file2, known ?? blobSha(await installedContent(file2)));
+  }
+  return shas;
+}
+
+// src/adapters/actions-pin.ts
+var run = promisify(execFile);
+async function packageActionsRepo() {
+  return actionsRepoOf((await packageJson()).repository);
+}
+
+// src/adapters/config-file.ts
+import { readFile as readFile2 } from "node:fs/promises";
 
 // src/core/config/environment.ts
 function applyEnvironment(config2, name) {
@@ -91296,14 +91460,20 @@ function parseConfig(text, fileName = "release-relay.yml") {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
       `${fileName} is not valid YAML:
-${doc.errors.map((e5) => `  ${e5.message.split("\n")[0]}`).join("\n")}`,
-      "fix the YAML syntax at the line shown"
+${doc.errors.map((e5) => `  ${yamlErrorLine(text, e5)}`).join("\n")}`,
+      "fix the YAML syntax at the line shown (a quote or bracket left open is found where the file goes on without it)"
     );
   }
   const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
+  if (raw === null || raw === void 0)
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `${fileName} is empty: it holds no settings`,
+      "write one with `release-relay init`, or start from examples/cachet/release-relay.yml in the package"
+    );
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
+    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path), raw);
     throw new ReleaseRelayError(
       "E_CONFIG",
       `${fileName} is invalid:
@@ -91312,6 +91482,22 @@ ${lines.map((l3) => `  ${l3.replaceAll("\n", "\n  ")}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function yamlErrorLine(text, error64) {
+  const what = error64.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error64.message;
+  const at = error64.linePos?.[0];
+  const where = at ? `line ${at.line}, column ${at.col}: ` : "";
+  const opened = /Missing closing "quote/.test(what) ? unclosedQuoteLine(text, at?.line ?? Infinity) : void 0;
+  return `${where}${what}${opened ? ` (the quote opened on line ${opened.line}: ${opened.text.trim()})` : ""}`;
+}
+function unclosedQuoteLine(text, before) {
+  const lines = text.split("\n");
+  for (let i5 = Math.min(before, lines.length) - 1; i5 >= 0; i5--) {
+    const line = lines[i5];
+    if (/^\s*#/.test(line)) continue;
+    if ((line.replace(/\\"/g, "").match(/"/g)?.length ?? 0) % 2 === 1) return { line: i5 + 1, text: line };
+  }
+  return void 0;
 }
 function configJsonSchema() {
   const schema = external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
@@ -91344,7 +91530,7 @@ function resolveVariant(node2, value) {
 async function readConfigFile(path, environment) {
   let text;
   try {
-    text = await readFile(path, "utf8");
+    text = await readFile2(path, "utf8");
   } catch (error64) {
     const code2 = error64.code;
     throw new ReleaseRelayError(
@@ -91359,9 +91545,9 @@ async function readConfigFile(path, environment) {
 // src/adapters/doctor-probes.ts
 var import_client_s32 = __toESM(require_dist_cjs16(), 1);
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile as readFile4, rm as rm2 } from "node:fs/promises";
+import { mkdtemp, readFile as readFile5, rm as rm2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 
 // src/core/setup/github-reachability.ts
 var REACH_TIMEOUT_SECONDS = 10;
@@ -91578,7 +91764,7 @@ async function probeSigningKey(load, published) {
   }
   if (!signer) return [];
   const findings = [{ check: `signing key loads (${signer.method})`, ok: true }];
-  const dir = await mkdtemp(join5(tmpdir(), "release-relay-doctor-"));
+  const dir = await mkdtemp(join6(tmpdir(), "release-relay-doctor-"));
   try {
     if (published) {
       const [ours] = await signer.writePublicKeys(dir);
@@ -91595,7 +91781,7 @@ async function probeSigningKey(load, published) {
         });
         return findings;
       }
-      const same = theirs !== void 0 && theirs === keyLine(await readFile4(ours, "utf8"));
+      const same = theirs !== void 0 && theirs === keyLine(await readFile5(ours, "utf8"));
       findings.push({
         check: `published public key ${published.url} matches`,
         ok: same,
@@ -91638,34 +91824,6 @@ async function fetchText(url2) {
   const response = await fetch(url2);
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return response.text();
-}
-
-// src/adapters/downstream/pull-request.ts
-import { createHash as createHash7 } from "node:crypto";
-
-// src/adapters/github/repo-files.ts
-function split2(repo) {
-  const [owner, name] = repo.split("/");
-  return { owner, repo: name };
-}
-function decodeContent(reply, what) {
-  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
-  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
-  throw new ReleaseRelayError(
-    "E_GITHUB",
-    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
-    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
-  );
-}
-async function readBlobText(github, repo, sha) {
-  const { data } = await github.rest.git.getBlob({ ...split2(repo), file_sha: sha });
-  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
-}
-
-// src/adapters/downstream/pull-request.ts
-function blobSha(content) {
-  const bytes = Buffer.from(content, "utf8");
-  return createHash7("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -96131,22 +96289,68 @@ async function readRepoTree(github, repo, branch) {
   }
 }
 
-// src/adapters/package-files.ts
-import { readFile as readFile5 } from "node:fs/promises";
-import { dirname, join as join6, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-var packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"74f0147cd7b7a3e7396c3f145129fb016b51301b","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"6714e884d336b3e14eb2b647f2b19394268399bb","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"03ed9d75a4d02fa10c55df50f3affc25ff732445","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"02eb45695f751dc95232ead67d9babd8765ee0b0","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"4af3043a001e8576d842443c4e8259e8b95aa3ca","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"a332ee5264dd003cb9df1e46ab07ebe0e79d8673","actions/sign-upload/action.yml":"67a0a0b6a61a7e02906ade386a12663f4cf8d036","dist/sign-upload/index.js":"c81957a4d42829b6872b70347e45ec45f4b2ae3b","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"3614a19f35d9764190b4d67884d74be5d5bad3c2","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"3969afb54a4a75683a567b857d2c75d53eddb3df","actions/track-status/action.yml":"a0739a5fb0f10b8e3d16813ca805a83bb071cc67","dist/track-status/index.js":"4a3bb060c7cb473c572a0f5717cd5971c99eb937","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"7035d7182062c3a942217d0841e329641016dc1f","actions/app-installations/action.yml":"e4cecef865c72d9c838da9c7a17ecf13e6961486","dist/app-installations/index.js":"7a528989a404fa176d4967a32f157397caf30f9f","actions/doctor/action.yml":"924f26b1d0a75b48fd95bc144629cbb3acb96f04"}');
-async function installedContent(file2) {
-  return file2.content ?? readFile5(join6(packageRoot, file2.from), "utf8");
-}
-async function installedFileShas(files) {
-  const shas = /* @__PURE__ */ new Map();
-  for (const file2 of files) {
-    const known = file2.from ? builtIn[file2.from] : void 0;
-    shas.set(file2, known ?? blobSha(await installedContent(file2)));
+// src/core/install/installed-pins.ts
+var upgradeFix = (repo, version2) => `in a checkout of ${repo}, run \`npx release-relay@${version2} upgrade\` (it rewrites only the pins and release-relay's workflows, and shows the diff), then commit the result`;
+function pinFinding(repo, pins, version2, strict) {
+  const all = [...pins].flatMap(([path, uses]) => uses.map((u) => ({ path, ...u })));
+  if (all.length === 0) return void 0;
+  const check2 = `${repo}: workflows pin release-relay ${version2}`;
+  const shas = [...new Set(all.map((u) => u.sha))];
+  const described = (u) => `${u.path} → ${u.sha.slice(0, 12)}${u.version ? ` (v${u.version})` : ""}`;
+  if (shas.length > 1)
+    return {
+      check: check2,
+      ok: false,
+      problem: `its workflows pin ${shas.length} different commits: ${[...new Map(all.map((u) => [`${u.path}@${u.sha}`, u])).values()].map(described).join(", ")}`,
+      fix: upgradeFix(repo, version2)
+    };
+  const other = all.filter((u) => u.version !== void 0 && u.version !== version2.replace(/^v/, ""));
+  if (other.length > 0) {
+    const problem = `pinned to another version: ${[...new Set(other.map(described))].join(", ")}`;
+    return strict ? { check: check2, ok: false, problem, fix: upgradeFix(repo, version2) } : { check: check2, ok: true, warn: true, problem, fix: upgradeFix(repo, version2) };
   }
-  return shas;
+  return { check: `${check2} (${shas[0].slice(0, 12)})`, ok: true };
+}
+
+// src/core/setup/ci-workflow-names.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+var TEMPLATE_CI_WORKFLOW_NAMES = ["CI"];
+var isImageBuild = (name) => /image/i.test(name);
+var WORKFLOWS_LINE = /^(\s+workflows:\s*)\[.*\]\s*$/m;
+function workflowRunNames(text) {
+  return (0, import_yaml3.parse)(text)?.on?.workflow_run?.workflows;
+}
+function withCiWorkflowNames(reportStatus, names) {
+  const current = workflowRunNames(reportStatus);
+  const match = WORKFLOWS_LINE.exec(reportStatus);
+  if (!Array.isArray(current) || !match) {
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      "the report-status workflow has no workflows: [...] line under on.workflow_run",
+      "the installed template changed shape: write the CI workflow names into it by hand"
+    );
+  }
+  const wanted = [...names, ...current.filter((n3) => typeof n3 === "string" && isImageBuild(n3))];
+  const line = `${match[1]}[${wanted.map((n3) => /^[A-Za-z0-9][A-Za-z0-9 _.-]*$/.test(n3) ? n3 : JSON.stringify(n3)).join(", ")}]`;
+  const rewritten = reportStatus.replace(WORKFLOWS_LINE, line);
+  const check2 = workflowRunNames(rewritten);
+  if (JSON.stringify(check2) !== JSON.stringify(wanted)) {
+    throw new ReleaseRelayError(
+      "E_TEMPLATE",
+      `rewriting the report-status workflow's names gave ${JSON.stringify(check2)}, not ${JSON.stringify(wanted)}`,
+      "write the CI workflow names into its on.workflow_run.workflows by hand"
+    );
+  }
+  return rewritten;
+}
+function ciWorkflowNamesIn(reportStatus) {
+  let names;
+  try {
+    names = workflowRunNames(reportStatus);
+  } catch {
+    return void 0;
+  }
+  return Array.isArray(names) ? names.filter((n3) => typeof n3 === "string" && !isImageBuild(n3)) : void 0;
 }
 
 // src/core/setup/installed-files.ts
@@ -96171,42 +96375,54 @@ var INSTALLED_FILES = [
     from: `workflows-templates/automation/${w}.yml`
   })),
   ...VENDORED_ACTIONS.flatMap((name) => [
-    { repo: "automation", path: `actions/${name}/action.yml`, from: `actions/${name}/action.yml` },
-    { repo: "automation", path: `dist/${name}/index.js`, from: `dist/${name}/index.js` }
+    {
+      repo: "automation",
+      path: `actions/${name}/action.yml`,
+      from: `actions/${name}/action.yml`,
+      vendored: true
+    },
+    {
+      repo: "automation",
+      path: `dist/${name}/index.js`,
+      from: `dist/${name}/index.js`,
+      vendored: true
+    }
   ]),
-  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON, vendored: true },
   { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
-  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
+  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml", vendored: true },
   {
     repo: "main",
     path: ".github/release-relay/dist/trigger/index.js",
-    from: "dist/trigger/index.js"
+    from: "dist/trigger/index.js",
+    vendored: true
   },
-  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON, vendored: true },
   {
     repo: "downstream",
     path: ".github/workflows/release-relay-report-status.yml",
     from: "workflows-templates/downstream/report-status.yml"
   }
 ];
-function installedFilesByRepo(config2, describe148) {
+var isInstalledWorkflow = (file2) => file2.path.startsWith(".github/workflows/");
+function installedFilesByRepo(config2, describe148, files = INSTALLED_FILES) {
   const repos = {
     main: [config2.source.repo],
     automation: [config2.tracking.repo],
     downstream: config2.downstream.filter((d5) => d5.mode === "pr" || d5.mode === "push").map((d5) => d5.repo)
   };
   const byRepo = /* @__PURE__ */ new Map();
-  for (const file2 of INSTALLED_FILES)
+  for (const file2 of files)
     for (const repo of repos[file2.repo]) {
-      const files = byRepo.get(repo) ?? /* @__PURE__ */ new Map();
-      files.set(file2.path, describe148(file2));
-      byRepo.set(repo, files);
+      const files2 = byRepo.get(repo) ?? /* @__PURE__ */ new Map();
+      files2.set(file2.path, describe148(file2));
+      byRepo.set(repo, files2);
     }
   return byRepo;
 }
 
 // src/core/setup/request-workflow-tags.ts
-var import_yaml3 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // src/core/setup/filter-glob.ts
 function globRegExp(glob) {
@@ -96537,29 +96753,29 @@ function withTagFilters(text, filters) {
   return lines.join("\n");
 }
 function readInstalledFilter(text) {
-  const lineCounter = new import_yaml3.LineCounter();
-  const doc = (0, import_yaml3.parseDocument)(text, { lineCounter });
+  const lineCounter = new import_yaml4.LineCounter();
+  const doc = (0, import_yaml4.parseDocument)(text, { lineCounter });
   if (doc.errors.length > 0) return void 0;
   const lineOf = (node2) => {
     const range2 = node2?.range;
     return range2 ? lineCounter.linePos(range2[0]).line : 1;
   };
   const on = doc.get("on", true);
-  const push = (0, import_yaml3.isMap)(on) ? on.get("push", true) : void 0;
+  const push = (0, import_yaml4.isMap)(on) ? on.get("push", true) : void 0;
   const list2 = (key) => {
-    const node2 = (0, import_yaml3.isMap)(push) ? push.get(key, true) : void 0;
-    return (0, import_yaml3.isSeq)(node2) ? { node: node2, items: node2.items.map((i5) => String(i5.value ?? i5)) } : void 0;
+    const node2 = (0, import_yaml4.isMap)(push) ? push.get(key, true) : void 0;
+    return (0, import_yaml4.isSeq)(node2) ? { node: node2, items: node2.items.map((i5) => String(i5.value ?? i5)) } : void 0;
   };
   const tags = list2("tags");
   const ignore = list2("tags-ignore");
-  const branchesOnly = !tags && !ignore && (0, import_yaml3.isMap)(push) && (push.has("branches") || push.has("branches-ignore"));
-  const pushed = (0, import_yaml3.isSeq)(on) && on.items.some((i5) => String(i5.value) === "push") || on !== void 0 && (0, import_yaml3.isMap)(on) && on.has("push");
+  const branchesOnly = !tags && !ignore && (0, import_yaml4.isMap)(push) && (push.has("branches") || push.has("branches-ignore"));
+  const pushed = (0, import_yaml4.isSeq)(on) && on.items.some((i5) => String(i5.value) === "push") || on !== void 0 && (0, import_yaml4.isMap)(on) && on.has("push");
   return {
     tags: tags?.items,
     ignore: ignore?.items,
     // The list itself, else the `push:` key (or `on:`) the list goes under.
     line: lineOf(
-      tags?.node ?? ignore?.node ?? ((0, import_yaml3.isMap)(on) ? on.items.find((p3) => String(p3.key?.value) === "push")?.key : void 0) ?? on
+      tags?.node ?? ignore?.node ?? ((0, import_yaml4.isMap)(on) ? on.items.find((p3) => String(p3.key?.value) === "push")?.key : void 0) ?? on
     ),
     push: pushed && !branchesOnly
   };
@@ -96591,6 +96807,119 @@ ${wanted.map((f5) => `          - ${JSON.stringify(f5)}`).join("\n")}
       installed.tags || installed.ignore ? `replace the list at line ${installed.line}${installed.ignore ? " (and drop tags-ignore)" : ""}` : `add under push: (line ${installed.line})`
     )
   };
+}
+
+// src/core/setup/starter-edits.ts
+var STARTER_DOWNSTREAM_KINDS = ["hashes", "container", "website", "other"];
+var starterDownstreamKindSchema = external_exports.enum(STARTER_DOWNSTREAM_KINDS, {
+  error: (issue3) => `expected a kind of downstream: ${STARTER_DOWNSTREAM_KINDS.join(", ")}${issue3.input === void 0 ? "" : `, got ${JSON.stringify(issue3.input)}`}`
+});
+
+// src/core/setup/init-plan.ts
+var downstreamNameSchema2 = external_exports.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
+  error: "expected a downstream name: a lowercase letter, then lowercase letters, digits and - (e.g. hashes)"
+});
+var initDownstreamSchema = external_exports.strictObject({
+  name: downstreamNameSchema2,
+  repo: repoNameSchema,
+  kind: starterDownstreamKindSchema.optional()
+});
+var checkoutDirSchema = external_exports.string().min(1, { error: "expected a directory (a checkout of the repo)" });
+var initTagPatternSchema = regexSource.refine((p3) => p3.includes("(?<version>"), {
+  error: 'expected a (?<version>…) group naming the version inside the tag, e.g. "^v(?<version>\\d+\\.\\d+\\.\\d+)$"'
+}).default(() => configFieldsSchema.in.shape.tags.parse(void 0).pattern);
+var initAnswersSchema = kebabObject({
+  project: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+    error: "expected a project name (letters, digits, . _ -)"
+  }),
+  source: repoNameSchema,
+  automation: repoNameSchema,
+  bucket: external_exports.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: "expected an S3 bucket name (3 to 63 lowercase letters, digits, . and -)"
+  }),
+  downstream: external_exports.array(initDownstreamSchema).default([]).refine((ds) => new Set(ds.map((d5) => d5.name)).size === ds.length, {
+    error: "expected each downstream name once"
+  }),
+  notify: external_exports.array(mentionSchema).default([]),
+  "tag-pattern": initTagPatternSchema,
+  "main-dir": checkoutDirSchema.optional(),
+  "automation-dir": checkoutDirSchema.optional(),
+  "downstream-dir": external_exports.record(downstreamNameSchema2, checkoutDirSchema).optional()
+});
+
+// src/steps/init-files.ts
+async function installedText(file2, tagPattern, how) {
+  let content = await installedContent(file2);
+  if (file2.path === REQUEST_WORKFLOW_PATH)
+    content = withTagFilters(content, tagFilterFor(tagPattern).filters);
+  if (how.layout === "pinned" && isInstalledWorkflow(file2)) content = pinWorkflow(content, how.pin);
+  return content;
+}
+
+// src/steps/installed-files-check.ts
+var NEUTRAL_PIN = (repo, version2) => ({ repo, sha: "0".repeat(40), version: version2 });
+function comparable(path, text, neutral) {
+  let out = text;
+  if (path === REQUEST_WORKFLOW_PATH) out = withTagFilters(out, TEMPLATE_TAG_FILTERS);
+  if (ciWorkflowNamesIn(out) !== void 0) {
+    try {
+      out = withCiWorkflowNames(out, TEMPLATE_CI_WORKFLOW_NAMES);
+    } catch {
+    }
+  }
+  return neutral ? repinWorkflow(out, neutral.repo, neutral) : out;
+}
+async function installedFileFindings(config2, c5) {
+  const findings = [];
+  const shas = await installedFileShas(INSTALLED_FILES);
+  const neutral = c5.actionsRepo ? NEUTRAL_PIN(c5.actionsRepo, c5.version) : void 0;
+  for (const [repo, files] of installedFilesByRepo(config2, (f5) => f5)) {
+    const branch = c5.defaultBranches.get(repo);
+    const actual = branch && await readRepoTree(c5.clientOf(repo), repo, branch);
+    if (!actual) continue;
+    const strict = c5.strictIn === "all" || repo === config2.tracking.repo;
+    const vendored = [...files.values()].some((f5) => f5.vendored && actual.has(f5.path));
+    const pinned = !vendored && neutral !== void 0;
+    const asInstalled = (file2, pin) => installedText(
+      file2,
+      config2.tags.pattern,
+      pinned && pin ? { layout: "pinned", pin } : { layout: "vendored" }
+    );
+    const expected = /* @__PURE__ */ new Map();
+    const pins = /* @__PURE__ */ new Map();
+    for (const [path, file2] of files) {
+      if (file2.vendored && !vendored) continue;
+      if (!isInstalledWorkflow(file2)) {
+        expected.set(path, shas.get(file2));
+        continue;
+      }
+      expected.set(
+        path,
+        blobSha(comparable(path, await asInstalled(file2, neutral), pinned ? neutral : void 0))
+      );
+      if (!actual.has(path)) continue;
+      const own2 = pinned ? c5.ownPin : void 0;
+      if (path !== REQUEST_WORKFLOW_PATH && (!pinned || own2)) {
+        const exact = await asInstalled(file2, own2);
+        if (actual.get(path) === blobSha(exact)) {
+          actual.set(path, expected.get(path));
+          if (own2) pins.set(path, pinnedUses(exact, own2.repo));
+          continue;
+        }
+      }
+      const text = await readBlobText(c5.clientOf(repo), repo, actual.get(path));
+      if (path === REQUEST_WORKFLOW_PATH) {
+        const tags = tagFilterFinding(repo, config2.tags.pattern, text);
+        findings.push(tags.ok || strict ? tags : { ...tags, ok: true, warn: true });
+      }
+      if (pinned) pins.set(path, pinnedUses(text, neutral.repo));
+      actual.set(path, blobSha(comparable(path, text, pinned ? neutral : void 0)));
+    }
+    findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
+    const pinsFinding = pinFinding(repo, pins, c5.version, strict);
+    if (pinsFinding) findings.push(pinsFinding);
+  }
+  return findings;
 }
 
 // src/core/artifacts/checksums.ts
@@ -96829,24 +97158,17 @@ async function runDoctor(config2, deps) {
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
   }
   findings.push(...sourceFindings(config2, privateRepos), ...generatorFindings(config2, privateRepos));
-  if (deps.files !== "skip") {
-    const shas = await installedFileShas(INSTALLED_FILES);
-    for (const [repo, expected] of installedFilesByRepo(config2, (f5) => shas.get(f5))) {
-      const branch = defaultBranches.get(repo);
-      const actual = branch && await readRepoTree(deps.clientFor?.(repo) ?? deps.github, repo, branch);
-      if (actual) {
-        const strict = deps.files === "all" || repo === config2.tracking.repo;
-        const workflow = repo === config2.source.repo ? actual.get(REQUEST_WORKFLOW_PATH) : void 0;
-        if (workflow) {
-          const text = await readBlobText(deps.clientFor?.(repo) ?? deps.github, repo, workflow);
-          actual.set(REQUEST_WORKFLOW_PATH, blobSha(withTagFilters(text, TEMPLATE_TAG_FILTERS)));
-          const tags = tagFilterFinding(repo, config2.tags.pattern, text);
-          findings.push(tags.ok || strict ? tags : { ...tags, ok: true, warn: true });
-        }
-        findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
-      }
-    }
-  }
+  if (deps.files !== "skip")
+    findings.push(
+      ...await installedFileFindings(config2, {
+        clientOf: (repo) => deps.clientFor?.(repo) ?? deps.github,
+        defaultBranches,
+        strictIn: deps.files === "all" ? "all" : "automation",
+        actionsRepo: await packageActionsRepo(),
+        version: await packageVersion(),
+        ownPin: deps.ownPin
+      })
+    );
   if (deps.s3) findings.push(...await probeBucket(deps.s3, config2.upload.bucket, config2.upload.prefix));
   const signing = deps.signing;
   if (signing && config2.signing.method !== "none") {
@@ -96866,13 +97188,14 @@ async function runDoctor(config2, deps) {
   }
   return findings;
 }
-async function doctorReleaseGate(settings, apiUrl) {
+async function doctorReleaseGate(settings, apiUrl, actionPin) {
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const client = (token) => createGitHubClient({ token, baseUrl: apiUrl });
   return runDoctor(config2, {
     github: client(settings.token),
     clientFor: installationClients(config2, settings.tokens, client),
     files: "release-gate",
+    ...actionPin ? { ownPin: { ...actionPin, version: await packageVersion() } } : {},
     ...settings.probeBucket ? { s3: createS3Client(config2.upload) } : {},
     signing: {
       key: settings.signingKey,
@@ -96908,7 +97231,8 @@ async function main() {
   const settings = readInputs(inputs);
   for (const secret of [...settings.tokens, settings.signingKey, settings.signingPassphrase])
     if (secret) setSecret(secret);
-  const findings = await doctorReleaseGate(settings, readRunContext().apiUrl);
+  const run2 = readRunContext();
+  const findings = await doctorReleaseGate(settings, run2.apiUrl, run2.actionPin);
   const report = renderDoctorReport(findings);
   info(report);
   await summary.addHeading("release-relay doctor", 3).addCodeBlock(report).write();

@@ -89795,7 +89795,15 @@ function shown(value) {
   const text2 = JSON.stringify(value) ?? String(value);
   return text2.length > 60 ? `${text2.slice(0, 57)}...` : text2;
 }
-function describeIssues(issues, knownKeys) {
+function valueAt(root5, path) {
+  let value = root5;
+  for (const part of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[part];
+  }
+  return value;
+}
+function describeIssues(issues, knownKeys, root5) {
   return issues.map((issue3) => {
     const where = formatPath(issue3.path);
     switch (issue3.code) {
@@ -89808,10 +89816,22 @@ function describeIssues(issues, knownKeys) {
         return `${where}: expected ${issue3.expected}, got ${shown(issue3.input)}`;
       case "invalid_value":
         return `${where}: expected one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}, got ${shown(issue3.input)}`;
+      case "invalid_union": {
+        const { discriminator, options } = issue3;
+        if (discriminator && options?.length && /^Invalid\b/.test(issue3.message)) {
+          const found = issue3.input?.[discriminator];
+          return `${where}: expected one of ${options.map((o3) => JSON.stringify(o3)).join(", ")}, got ${shown(found)}`;
+        }
+        return describeOther(issue3, where, root5);
+      }
       default:
-        return /\bgot\b/.test(issue3.message) || issue3.input === void 0 ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(issue3.input)})`;
+        return describeOther(issue3, where, root5);
     }
   });
+}
+function describeOther(issue3, where, root5) {
+  const found = root5 !== void 0 && issue3.code === "custom" ? valueAt(root5, issue3.path) : issue3.input;
+  return /\bgot\b/.test(issue3.message) || found === void 0 || issue3.message.includes(shown(found)) ? `${where}: ${issue3.message}` : `${where}: ${issue3.message} (got ${shown(found)})`;
 }
 
 // src/adapters/action-inputs.ts
@@ -90422,6 +90442,10 @@ var signingSchema = external_exports.discriminatedUnion("method", [
     "public-key-url": external_exports.url().optional()
   })
 ]);
+var publicUrlSchema = external_exports.url({
+  protocol: /^https$/,
+  error: (issue3) => `expected an https:// URL (users download from it), got ${quoted(issue3.input)}`
+});
 var bucketNameSchema = external_exports.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue3) => `expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${quoted(issue3.input)}`
 });
@@ -90476,7 +90500,7 @@ var configFieldsSchema = kebabObject({
     prefix: keyPrefixSchema.default(""),
     region: regionSchema.default("us-east-1"),
     endpoint: external_exports.url().optional(),
-    "public-url": external_exports.url().optional(),
+    "public-url": publicUrlSchema.optional(),
     "cache-control": external_exports.string().default("public, max-age=31536000, immutable")
   }),
   downstream: external_exports.array(downstreamSchema).default([]),
@@ -90512,7 +90536,7 @@ var configFieldsSchema = kebabObject({
         prefix: keyPrefixSchema.optional(),
         region: regionSchema.optional(),
         endpoint: external_exports.url().optional(),
-        "public-url": external_exports.url().optional()
+        "public-url": publicUrlSchema.optional()
       }).prefault({}),
       tracking: kebabObject({
         title: external_exports.string().min(1).optional(),
@@ -91060,14 +91084,20 @@ function parseConfig(text2, fileName = "release-relay.yml") {
     throw new ReleaseRelayError(
       "E_CONFIG_YAML",
       `${fileName} is not valid YAML:
-${doc.errors.map((e5) => `  ${e5.message.split("\n")[0]}`).join("\n")}`,
-      "fix the YAML syntax at the line shown"
+${doc.errors.map((e5) => `  ${yamlErrorLine(text2, e5)}`).join("\n")}`,
+      "fix the YAML syntax at the line shown (a quote or bracket left open is found where the file goes on without it)"
     );
   }
   const raw = withTodaysKeys(doc.toJS({ maxAliasCount: 100 }));
+  if (raw === null || raw === void 0)
+    throw new ReleaseRelayError(
+      "E_CONFIG",
+      `${fileName} is empty: it holds no settings`,
+      "write one with `release-relay init`, or start from examples/cachet/release-relay.yml in the package"
+    );
   const result = configSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
-    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path));
+    const lines = describeIssues(result.error.issues, (path) => knownKeysAt(raw, path), raw);
     throw new ReleaseRelayError(
       "E_CONFIG",
       `${fileName} is invalid:
@@ -91076,6 +91106,22 @@ ${lines.map((l3) => `  ${l3.replaceAll("\n", "\n  ")}`).join("\n")}`,
     );
   }
   return result.data;
+}
+function yamlErrorLine(text2, error64) {
+  const what = error64.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? error64.message;
+  const at2 = error64.linePos?.[0];
+  const where = at2 ? `line ${at2.line}, column ${at2.col}: ` : "";
+  const opened = /Missing closing "quote/.test(what) ? unclosedQuoteLine(text2, at2?.line ?? Infinity) : void 0;
+  return `${where}${what}${opened ? ` (the quote opened on line ${opened.line}: ${opened.text.trim()})` : ""}`;
+}
+function unclosedQuoteLine(text2, before) {
+  const lines = text2.split("\n");
+  for (let i5 = Math.min(before, lines.length) - 1; i5 >= 0; i5--) {
+    const line = lines[i5];
+    if (/^\s*#/.test(line)) continue;
+    if ((line.replace(/\\"/g, "").match(/"/g)?.length ?? 0) % 2 === 1) return { line: i5 + 1, text: line };
+  }
+  return void 0;
 }
 function configJsonSchema() {
   const schema = external_exports.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
@@ -91130,7 +91176,11 @@ var runContextSchema = external_exports.object({
   GITHUB_SERVER_URL: external_exports.url().default("https://github.com"),
   GITHUB_API_URL: external_exports.url().default("https://api.github.com"),
   GITHUB_RUN_ID: external_exports.string().optional(),
-  GITHUB_WORKSPACE: external_exports.string().optional()
+  GITHUB_WORKSPACE: external_exports.string().optional(),
+  // Set for a step that runs an action: the repo and ref it was taken from ("Variables reference",
+  // GitHub Docs: GITHUB_ACTION_REPOSITORY, GITHUB_ACTION_REF); empty for a local `./` action.
+  GITHUB_ACTION_REPOSITORY: external_exports.string().optional(),
+  GITHUB_ACTION_REF: external_exports.string().optional()
 });
 function readRunContext(env2 = process.env) {
   const result = runContextSchema.safeParse(env2, { reportInput: true });
@@ -91151,7 +91201,8 @@ function readRunContext(env2 = process.env) {
     serverUrl: e5.GITHUB_SERVER_URL,
     apiUrl: e5.GITHUB_API_URL,
     runUrl: e5.GITHUB_RUN_ID ? `${e5.GITHUB_SERVER_URL}/${e5.GITHUB_REPOSITORY}/actions/runs/${e5.GITHUB_RUN_ID}` : void 0,
-    workspace: e5.GITHUB_WORKSPACE ?? process.cwd()
+    workspace: e5.GITHUB_WORKSPACE ?? process.cwd(),
+    actionPin: e5.GITHUB_ACTION_REPOSITORY && /^[0-9a-f]{40}$/.test(e5.GITHUB_ACTION_REF ?? "") ? { repo: e5.GITHUB_ACTION_REPOSITORY, sha: e5.GITHUB_ACTION_REF } : void 0
   };
 }
 function runAttemptId(env2 = process.env) {
@@ -97992,18 +98043,29 @@ var INSTALLED_FILES = [
     from: `workflows-templates/automation/${w}.yml`
   })),
   ...VENDORED_ACTIONS.flatMap((name2) => [
-    { repo: "automation", path: `actions/${name2}/action.yml`, from: `actions/${name2}/action.yml` },
-    { repo: "automation", path: `dist/${name2}/index.js`, from: `dist/${name2}/index.js` }
+    {
+      repo: "automation",
+      path: `actions/${name2}/action.yml`,
+      from: `actions/${name2}/action.yml`,
+      vendored: true
+    },
+    {
+      repo: "automation",
+      path: `dist/${name2}/index.js`,
+      from: `dist/${name2}/index.js`,
+      vendored: true
+    }
   ]),
-  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "automation", path: "dist/package.json", content: ESM_PACKAGE_JSON, vendored: true },
   { repo: "main", path: REQUEST_WORKFLOW_PATH, from: "workflows-templates/main-repo/release.yml" },
-  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml" },
+  { repo: "main", path: ".github/release-relay/action.yml", from: "action.yml", vendored: true },
   {
     repo: "main",
     path: ".github/release-relay/dist/trigger/index.js",
-    from: "dist/trigger/index.js"
+    from: "dist/trigger/index.js",
+    vendored: true
   },
-  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON },
+  { repo: "main", path: ".github/release-relay/package.json", content: ESM_PACKAGE_JSON, vendored: true },
   {
     repo: "downstream",
     path: ".github/workflows/release-relay-report-status.yml",
