@@ -166,7 +166,7 @@ export const initCommand = defineCommand({
         : "release-relay's actions are vendored into the repos (--vendor): `release-relay upgrade` replaces them with the next version's.\n",
     );
     if (answers.mainDir) out(`${describeTagFilter(answers.tagPattern)}\n`);
-    out(setupInstructions(answers, ci));
+    out(setupInstructions(answers, ci, pin?.pin));
     return 0;
   },
 });

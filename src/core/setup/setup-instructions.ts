@@ -1,5 +1,6 @@
 import { AWS_ROLES, RELEASE_ENVIRONMENT, trustedSubject } from "../config/aws-roles.js";
 import { installationsOf } from "../config/installations.js";
+import type { ActionsPin } from "../install/action-pins.js";
 import type { CiWorkflowNames } from "./ci-workflow-names.js";
 import type { InitAnswers } from "./init-plan.js";
 
@@ -109,10 +110,24 @@ function ciLines(a: InitAnswers, ci: Readonly<Record<string, CiWorkflowNames>>, 
   return lines;
 }
 
+/**
+ * Pinned workflows fetch release-relay's actions from its repo: an organisation that allows only
+ * selected actions ("Allow enterprise, and select non-enterprise, actions and reusable workflows",
+ * GitHub Docs, "Managing GitHub Actions settings for a repository") must allow that repo's.
+ */
+function actionsPolicyLines(a: InitAnswers, pin: ActionsPin, n: number): string[] {
+  return [
+    `${n}. The workflows use release-relay's actions from ${pin.repo} at ${pin.sha.slice(0, 12)} (v${pin.version}). If ${a.automation.split("/")[0]}'s`,
+    `   or ${a.source.split("/")[0]}'s Actions policy allows only selected actions, add ${pin.repo}/* (and ${pin.repo}@*) to it.`,
+    "   On GitHub Enterprise Server without access to github.com actions, rerun init with --vendor instead.",
+  ];
+}
+
 /** What each repo needs before the first release, printed at the end of init, with the project's names. */
 export function setupInstructions(
   a: InitAnswers,
   ci: Readonly<Record<string, CiWorkflowNames>> = {},
+  pin?: ActionsPin,
 ): string {
   const downstreamRepos = a.downstream.map((d) => d.repo);
   const bucketPath = `${a.bucket}/${PREFIX.slice(0, -1)}`;
@@ -160,5 +175,6 @@ export function setupInstructions(
     ...bucketLines(a, 5),
     ...signingLines(a, 6),
     ...(downstreamRepos.length ? ciLines(a, ci, 7) : []),
+    ...(pin ? actionsPolicyLines(a, pin, downstreamRepos.length ? 8 : 7) : []),
   ].join("\n");
 }

@@ -46,6 +46,17 @@ describe("init's list before the first release", () => {
     expect(text).toContain("apart from acme-dl");
   });
 
+  it("with pinned actions, says an Actions policy of selected actions must allow the actions repo", () => {
+    const pin = { repo: "relay-org/release-relay", sha: "d".repeat(40), version: "1.4.0" };
+    const text = setupInstructions(answers("acme-dl"), {}, pin);
+    expect(text).toContain(
+      "8. The workflows use release-relay's actions from relay-org/release-relay at dddddddddddd (v1.4.0)",
+    );
+    expect(text).toContain("add relay-org/release-relay/*");
+    expect(text).toContain("--vendor");
+    expect(setupInstructions(answers("acme-dl"))).not.toContain("relay-org/release-relay");
+  });
+
   it("says, per downstream, which CI names its report-status follows: found, none found, or no checkout", () => {
     const text = setupInstructions(answers("acme-dl"), {
       hashes: { names: ["Tests", "Lint"], unreadable: [] },
