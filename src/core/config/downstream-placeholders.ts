@@ -1,6 +1,11 @@
 import type { z } from "zod";
-import { knownPlaceholders, unknownPlaceholders } from "../downstream/edit-placeholders.js";
+import {
+  type KnownPlaceholders,
+  knownPlaceholders,
+  unknownPlaceholders,
+} from "../downstream/edit-placeholders.js";
 import { templateFilePath } from "../downstream/template-source.js";
+import { isFileEdit, updaterFor } from "../downstream/updaters/registry.js";
 import type { Config } from "./schema.js";
 
 type Ctx = z.core.$RefinementCtx<unknown>;
@@ -26,19 +31,35 @@ export function checkDownstreamPlaceholders(config: Config, ctx: Ctx): void {
   for (const [i, d] of config.downstream.entries()) {
     const known = knownPlaceholders(config, d);
     if (!known) continue;
-    const fields: [string, (string | number)[]][] = [
-      [d.pr.title, ["downstream", i, "pr", "title"]],
-      [d.pr.commitMessage, ["downstream", i, "pr", "commit-message"]],
-      ...(d.pr.body ? [[d.pr.body, ["downstream", i, "pr", "body"]] as [string, (string | number)[]]] : []),
+    const fields: [string, (string | number)[], KnownPlaceholders][] = [
+      [d.pr.title, ["downstream", i, "pr", "title"], known],
+      [d.pr.commitMessage, ["downstream", i, "pr", "commit-message"], known],
+      ...(d.pr.body
+        ? [
+            [d.pr.body, ["downstream", i, "pr", "body"], known] as [
+              string,
+              (string | number)[],
+              KnownPlaceholders,
+            ],
+          ]
+        : []),
     ];
     for (const [j, edit] of d.edits.entries())
       for (const [key, value] of Object.entries(edit)) {
         if (key === "kind" || key === "when") continue;
         if (edit.kind === "template-create" && key === "template" && templateFilePath(edit.template))
           continue;
-        fields.push(...templatedStrings(value, ["downstream", i, "edits", j, kebab(key)]));
+        // A kind that lists items (the image-tags entries) fills in their names in some of its keys.
+        const own = isFileEdit(edit) ? updaterFor(edit).placeholders : undefined;
+        const usable =
+          own?.fields.includes(kebab(key)) === true
+            ? { ...known, names: [...known.names, ...own.names], records: own.records }
+            : known;
+        for (const [text, path] of templatedStrings(value, ["downstream", i, "edits", j, kebab(key)]))
+          fields.push([text, path, usable]);
       }
-    for (const [text, path] of fields)
-      for (const message of unknownPlaceholders(text, known)) ctx.addIssue({ code: "custom", path, message });
+    for (const [text, path, usable] of fields)
+      for (const message of unknownPlaceholders(text, usable))
+        ctx.addIssue({ code: "custom", path, message });
   }
 }

@@ -14,6 +14,8 @@ export interface KnownPlaceholders {
   lists: ReadonlyMap<string, readonly string[]>;
   /** Downstreams this one comes after (directly or not): any `{<name>.<key>}` is one of their outputs. */
   outputsOf: readonly string[];
+  /** Records an edit kind lists from the repo's files: any `{<record>.<field>}` is one of their fields. */
+  records?: readonly string[];
 }
 
 const SHA256 = "a".repeat(64);
@@ -76,7 +78,8 @@ export function unknownPlaceholders(template: string, known: KnownPlaceholders):
   const problems: string[] = [];
   const open: string[] = [];
   const reported = new Set<string>();
-  const isOutput = (name: string) => known.outputsOf.some((d) => name.startsWith(`${d}.`));
+  const isOutput = (name: string) =>
+    [...known.outputsOf, ...(known.records ?? [])].some((d) => name.startsWith(`${d}.`));
   for (const m of template.matchAll(TAG)) {
     const [, sigil, blockName, valueName] = m;
     const name = (blockName ?? valueName) as string;

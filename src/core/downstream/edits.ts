@@ -2,7 +2,7 @@ import type { Edit } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
 import type { EditValues } from "./template.js";
 import { renderTemplate } from "./template.js";
-import { type FileEdit, isFileEdit, updaterFor } from "./updaters/registry.js";
+import { isFileEdit, updaterFor } from "./updaters/registry.js";
 import type { UpdateContext } from "./updaters/updater.js";
 
 function renderValue(value: unknown, values: EditValues, where: string): unknown {
@@ -23,9 +23,11 @@ export function editApplies(edit: Edit, prerelease: boolean): boolean {
 
 /** The files a downstream's edits read and write, rendered for this release (in order, once each). */
 export function editedPaths(edits: readonly Edit[], values: EditValues, prerelease: boolean): string[] {
-  const paths = edits
-    .filter((e): e is FileEdit => isFileEdit(e) && editApplies(e, prerelease))
-    .map((e, i) => renderTemplate(e.file, values, `edits[${i}].file`));
+  const paths = edits.flatMap((e, i) => {
+    if (!isFileEdit(e) || !editApplies(e, prerelease)) return [];
+    const render = (text: string, field: string) => renderTemplate(text, values, `edits[${i}].${field}`);
+    return [render(e.file, "file"), ...(updaterFor(e).reads?.(e, render) ?? [])];
+  });
   return [...new Set(paths)];
 }
 
@@ -60,7 +62,9 @@ export function applyEdits(
       file: path,
       render: (text, field) => renderTemplate(text, values, `${where}.${field}`),
       renderValue: (value, field) => renderValue(value, values, `${where}.${field}`),
+      renderWith: (text, own, field) => renderTemplate(text, own, `${where}.${field}`),
       values,
+      read: current,
       templates,
     };
     let after: string;

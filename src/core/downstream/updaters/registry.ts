@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { appendLineUpdater } from "./append-line.js";
 import { debianChangelogUpdater } from "./debian-changelog.js";
+import { imageTagsUpdater } from "./image-tags.js";
 import { jsonSetUpdater } from "./json-set.js";
 import { regexReplaceUpdater } from "./regex-replace.js";
 import { templateCreateUpdater } from "./template-create.js";
@@ -19,6 +20,7 @@ export const updaters = [
   yamlSetUpdater,
   templateCreateUpdater,
   debianChangelogUpdater,
+  imageTagsUpdater,
 ] as const;
 
 type RegisteredUpdater = (typeof updaters)[number];
