@@ -90,7 +90,7 @@ tracking: { repo: acme/releases }
     [
       "unknown edit kind",
       mutate(["downstream", 0, "edits", 0, "kind"], "append"),
-      'downstream[0].edits[0].kind: expected kind to be one of append-line, regex-replace, json-set, yaml-set, template-create, debian-changelog, script, got "append"',
+      'downstream[0].edits[0].kind: expected kind to be one of append-line, regex-replace, json-set, yaml-set, template-create, debian-changelog, image-tags, script, got "append"',
     ],
     ["missing project", mutate(["project"], undefined), "project: expected string, got nothing"],
     [
