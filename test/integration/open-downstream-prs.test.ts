@@ -464,6 +464,7 @@ describe.runIf(hasTool("jq", "jq"))("release-relay edit", () => {
       mkdirSync(dirname(join(container, f)), { recursive: true });
       writeFileSync(join(container, f), read(`container/8.0.2/before/${f}`));
     }
+    writeFileSync(join(container, "dockerhub-description.md"), read("container/8.0.0/after/dockerhub-description.md"));
     const base = ["edit", "--config", examplePath, "--version", "8.0.2", "--hashes", hashesFile];
     const lines: string[] = [];
     expect(
@@ -476,7 +477,11 @@ describe.runIf(hasTool("jq", "jq"))("release-relay edit", () => {
       "container.tags[]=8.0.2-alpine",
       "container.tags[]=8.0.2-alpine3.20",
     ]);
-    expect(lines.at(-1)).toBe(`3 file(s) changed in ${container}`);
+    expect(lines.at(-1)).toBe(`4 file(s) changed in ${container}`);
+    // The Docker Hub page lists 8.0.2 with 8.0's floating tags, taken from versions.json in the checkout.
+    expect(readFileSync(join(container, "dockerhub-description.md"), "utf8")).toContain(
+      "- [`8.0.2`, `8.0`, `8`, `latest`, `8.0.2-bookworm`, `8.0-bookworm`, `8-bookworm`, `bookworm`]",
+    );
 
     const site = mkdtempSync(join(tmpdir(), "site-"));
     const page: string[] = [];

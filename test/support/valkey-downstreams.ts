@@ -32,6 +32,8 @@ export async function seedValkeyDownstreams(
       "versions.json": readFixture("container/8.0.2/before/versions.json"),
       "8.0/debian/Dockerfile": readFixture("container/8.0.2/before/8.0/debian/Dockerfile"),
       "8.0/alpine/Dockerfile": readFixture("container/8.0.2/before/8.0/alpine/Dockerfile"),
+      // 8.0.2's commit left the page alone: it is as the last commit that touched it (8.0.0) left it.
+      "dockerhub-description.md": readFixture("container/8.0.0/after/dockerhub-description.md"),
     }),
   });
   await emulator.createRepo("valkey-io/valkey-io.github.io", {
