@@ -14,7 +14,8 @@ import {
   withVerifiedRequest,
 } from "../core/request/planned-request.js";
 import { parseReleaseRequested } from "../core/request/release-requested.js";
-import { parseTag, type Version } from "../core/request/version.js";
+import type { Version } from "../core/request/version.js";
+import { rerunVersion } from "../core/request/version-tag.js";
 import { refusedRequestEvent, verifyReleaseRequest, verifyRerunCommit } from "./verify-request.js";
 
 /** What build-matrix is given: a request's payload, or for a rerun the version (one of the two). */
@@ -73,9 +74,9 @@ export async function planRequest(
     });
     return withVerifiedRequest(plan, verified);
   }
-  // For reruns the input names the tag; it is held to tags.pattern like a pushed tag, and the commit
-  // is the ledger's as long as the tag still points at it.
-  const version = parseTag(settings.version as string, config.tags.pattern);
+  // For reruns the input names the version or its tag; the tag is held to tags.pattern like a pushed
+  // tag, and the commit is the ledger's as long as the tag still points at it.
+  const version = rerunVersion(settings.version as string, config.tags.pattern);
   const rerun = await verifyRerunCommit(version, config, verify);
   checkRerunSha(settings.sha, rerun.commit, version);
   return planRelease({

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +95,30 @@ describe("dist/build-matrix run as the Actions runner runs it", () => {
     const { unverified: _, ...planned } = JSON.parse(fromPayload.outputs.plan ?? "{}");
     expect(JSON.parse(rerun.outputs.plan ?? "")).toEqual(planned);
     expect(rerun.outputs.prerelease).toBe("true");
+  });
+
+  it("plans a rerun by version for a project whose tags start with v, from the tag tags.pattern gives it", async () => {
+    await seedReleasableCommit(emulator, SOURCE, { line: "8.0", tag: "v8.0.2" });
+    const vConfig = join(mkdtempSync(join(tmpdir(), "build-matrix-v-")), "release-relay.yml");
+    writeFileSync(
+      vConfig,
+      readFileSync(configPath, "utf8").replace('pattern: "^(?<version>', 'pattern: "^v(?<version>'),
+    );
+    const templates = join(import.meta.dirname, "../../examples/valkey/templates");
+    cpSync(templates, join(vConfig, "../templates"), { recursive: true });
+    for (const version of ["8.0.2", "v8.0.2"]) {
+      const rerun = await runBundledAction(
+        "build-matrix",
+        { "config-path": vConfig, token: "app", version },
+        env,
+      );
+      expect(rerun.stdout, version).not.toContain("::error::");
+      expect(rerun.exitCode, version).toBe(0);
+      expect(JSON.parse(rerun.outputs.plan ?? "{}"), version).toMatchObject({
+        version: "8.0.2",
+        tag: "v8.0.2",
+      });
+    }
   });
 
   it("fails with the reason and no outputs for a payload that does not validate", async () => {

@@ -1,6 +1,7 @@
 // What a plan takes from a request: a payload for this source repo and environment whose version is
 // its tag's, or for a rerun the tag and the commit the ledger recorded; GitHub's verdict on the
 // request is carried into the plan.
+
 import { PRODUCTION } from "../config/environment-name.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
@@ -8,6 +9,7 @@ import type { VerifiedRequest } from "../trust/request-verdict.js";
 import type { ReleasePlan } from "./plan.js";
 import { parseReleaseRequested, type ReleaseRequested } from "./release-requested.js";
 import { parseTag, type Version } from "./version.js";
+import { rerunVersion } from "./version-tag.js";
 
 /** The version a payload asks for, once it is for this source repo and environment and its tag says so. */
 export function requestedVersion(payload: ReleaseRequested, config: Config): Version {
@@ -59,12 +61,9 @@ export function refusedVersion(
   config: Config,
 ): Version | undefined {
   try {
-    return parseTag(
-      request.payload !== undefined
-        ? parseReleaseRequested(request.payload).tag
-        : (request.version as string),
-      config.tags.pattern,
-    );
+    return request.payload !== undefined
+      ? parseTag(parseReleaseRequested(request.payload).tag, config.tags.pattern)
+      : rerunVersion(request.version as string, config.tags.pattern);
   } catch {
     return undefined;
   }

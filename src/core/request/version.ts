@@ -60,7 +60,9 @@ export function parseVersion(raw: string, tag = raw): Version {
     throw new ReleaseRelayError(
       "E_VERSION_INVALID",
       `${JSON.stringify(raw)} is not a MAJOR.MINOR.PATCH[-PRERELEASE] version`,
-      "use a version like 8.0.2 or 8.1.0-rc1",
+      /^v\d+\.\d+\.\d+/.test(raw)
+        ? `give the version ${raw.slice(1)}, not its tag ${raw}`
+        : "use a version like 8.0.2 or 8.1.0-rc1",
     );
   }
   const prerelease = parsed.prerelease.join(".");

@@ -1,5 +1,6 @@
 // What every downstream stage starts from: the release's version, its published hashes and the values
 // its edits fill in. The generate job and open-downstream-prs read them the same way.
+
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -9,7 +10,8 @@ import { environmentNameSchema } from "../../core/config/environment-name.js";
 import type { Config } from "../../core/config/schema.js";
 import { editValues } from "../../core/downstream/release-values.js";
 import type { EditValues } from "../../core/downstream/template.js";
-import { floatingTags, parseVersion, type Version, versionInputSchema } from "../../core/request/version.js";
+import { floatingTags, type Version, versionInputSchema } from "../../core/request/version.js";
+import { versionUnderPattern } from "../../core/request/version-tag.js";
 
 /** The action inputs both downstream stages take, as their `with:` spells them. */
 export const downstreamReleaseInputs = {
@@ -44,7 +46,8 @@ export async function loadDownstreamRelease(
   config: Config,
   deps: { configDir: string; today: string },
 ): Promise<DownstreamRelease> {
-  const version = parseVersion(settings.version);
+  // The tag too ({release-notes-url} names it): the one tags.pattern gives this version.
+  const version = versionUnderPattern(settings.version, config.tags.pattern);
   const hashes = await readHashesFile(settings.hashesFile);
   return {
     version,

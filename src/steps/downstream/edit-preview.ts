@@ -1,5 +1,6 @@
 // One downstream's edits (its scripts too) applied to a local checkout in place, with no git and no
 // API: what its PR will contain, and the outputs its scripts hand on. release-relay edit runs it.
+
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
@@ -12,12 +13,8 @@ import { editValues } from "../../core/downstream/release-values.js";
 import { parseScriptOutputs } from "../../core/downstream/script-outputs.js";
 import type { TemplateValue } from "../../core/downstream/template.js";
 import { ReleaseRelayError } from "../../core/errors.js";
-import {
-  floatingTags,
-  parseReleasedVersions,
-  parseVersion,
-  type Version,
-} from "../../core/request/version.js";
+import { floatingTags, parseReleasedVersions, type Version } from "../../core/request/version.js";
+import { versionUnderPattern } from "../../core/request/version-tag.js";
 
 export interface EditPreviewSettings {
   configPath: string;
@@ -55,7 +52,7 @@ export async function previewDownstreamEdit(
       `use one of ${config.downstream.map((d) => d.name).join(", ")}`,
     );
   }
-  const version = parseVersion(settings.version);
+  const version = versionUnderPattern(settings.version, config.tags.pattern);
   const hashes = await readHashesFile(settings.hashesFile, `--hashes ${settings.hashesFile}`);
   const foreign = foreignArtifacts(config, version, hashes);
   if (foreign.length > 0)
