@@ -29,14 +29,20 @@ export function renderPrSummary(results: readonly DownstreamResult[]): string {
   ].join("\n");
 }
 
-/** The failure of the PR stage when a downstream failed: the others were opened. */
+/** The failure of the PR stage when a downstream failed: what the others did (a dry run opens nothing). */
 export function failedPullRequests(results: readonly DownstreamResult[]): ReleaseRelayError | undefined {
   const failed = results.filter((r) => r.outcome === "failed");
   if (failed.length === 0) return undefined;
+  const dryRuns = results.filter((r) => r.outcome === "dry-run").length;
+  const done = results.filter((r) => !["failed", "dry-run", "skipped"].includes(r.outcome)).length;
+  const others = [
+    ...(done > 0 ? ["the others were opened"] : []),
+    ...(dryRuns > 0 ? [`${dryRuns} in dry-run opened nothing (their diffs are in the job summary)`] : []),
+  ];
   return new ReleaseRelayError(
     "E_DOWNSTREAM",
     `${failed.length} downstream(s) failed: ${failed.map((f) => `${f.downstream}: ${f.error}`).join("; ")}`,
-    "the others were opened; fix these and rerun (only what is missing is redone)",
+    `${others.length > 0 ? `${others.join("; ")}; ` : ""}fix these and rerun (only what is missing is redone)`,
   );
 }
 

@@ -47,6 +47,17 @@ describe("the PR stage's results", () => {
     expect(failedPullRequests(results)?.message).toBe("1 downstream(s) failed: website: a | b");
     expect(failedPullRequests(results.slice(0, 1))).toBeUndefined();
   });
+
+  it("says the others were opened only when some were: a dry run opens nothing", () => {
+    const failed = results.find((r) => r.outcome === "failed") as DownstreamResult;
+    const dryRun: DownstreamResult = { downstream: "hashes", repo: "o/h", outcome: "dry-run", files: [] };
+    expect(failedPullRequests(results)?.hint).toMatch(/^the others were opened; 1 in dry-run opened nothing/);
+    const hint = failedPullRequests([dryRun, failed])?.hint;
+    expect(hint).not.toContain("opened;");
+    expect(hint).toBe(
+      "1 in dry-run opened nothing (their diffs are in the job summary); fix these and rerun (only what is missing is redone)",
+    );
+  });
 });
 
 describe("the generate job's results", () => {
