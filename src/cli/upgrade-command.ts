@@ -55,6 +55,11 @@ export const upgradeCommand = defineCommand({
       default: false,
       description: "switch vendored checkouts to pinned actions (removes the vendored copies)",
     },
+    force: {
+      type: "boolean",
+      default: false,
+      description: "replace or remove files of your own that sit where release-relay installs its own",
+    },
     "actions-ref": {
       type: "string",
       value: "OWNER/REPO@SHA",
@@ -104,6 +109,7 @@ export const upgradeCommand = defineCommand({
       layout: values.vendor ? "vendored" : values.pin ? "pinned" : undefined,
       actionsRef: values["actions-ref"],
       dryRun,
+      force: values.force as boolean,
     });
     out(`release-relay ${await packageVersion()}: ${configPath} is read, never written`);
     for (const l of outcome.layouts) out(`  ${l}`);

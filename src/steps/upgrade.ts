@@ -8,8 +8,10 @@ import { parse } from "yaml";
 import { type PackagePin, packagePin } from "../adapters/actions-pin.js";
 import { readConfigFile } from "../adapters/config-file.js";
 import { earlierKeysUsed } from "../core/config/earlier-keys.js";
+import { ReleaseRelayError } from "../core/errors.js";
 import type { ActionsLayout } from "../core/install/action-pins.js";
 import {
+  foreignFiles,
   layoutOf,
   type UpgradeChange,
   upgradeChanges,
@@ -27,6 +29,8 @@ export interface UpgradeSettings {
   layout?: ActionsLayout | undefined;
   actionsRef?: string | undefined;
   dryRun: boolean;
+  /** Replace or remove, at release-relay's paths, files that are not release-relay's. */
+  force?: boolean | undefined;
 }
 
 /** A change to a file of one checkout (the directory given for it). */
@@ -95,6 +99,22 @@ export async function upgradeCheckouts(s: UpgradeSettings): Promise<UpgradeOutco
         files.push({ path: join(dir, p), current: await current(join(dir, p)), next: undefined });
     changes.push(...upgradeChanges(files).map((c) => ({ ...c, checkout: dir })));
   }
+  // A file of the project's own at one of release-relay's paths (its own dist/package.json, a
+  // workflow of the same name) is never replaced or removed without --force: init refuses it too.
+  const written = new Map(
+    checkouts.flatMap(([kind, dir]) =>
+      INSTALLED_FILES.filter((f) => f.repo === kind && f.content !== undefined).map(
+        (f) => [resolve(dir, f.path), f.content] as const,
+      ),
+    ),
+  );
+  const foreign = foreignFiles(changes, (path) => written.get(resolve(path)));
+  if (foreign.length > 0 && !s.force)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `these files are not release-relay's, yet are where it installs its own:\n${foreign.map((f) => `  ${f}`).join("\n")}`,
+      "nothing was written: move them aside (or rename your workflow), then upgrade again; --force replaces or removes them",
+    );
   if (!s.dryRun)
     await applyChanges(
       changes,

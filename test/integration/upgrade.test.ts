@@ -135,7 +135,10 @@ describe("release-relay upgrade", () => {
     const { dirs, checkouts } = await vendoredProject();
     const bundle = join(dirs.automation, "dist/track-status/index.js");
     const current = readFileSync(bundle, "utf8");
-    writeFileSync(bundle, "// release-relay 0.0.1\n");
+    writeFileSync(
+      bundle,
+      "// Bundled by release-relay's scripts/build.mjs; do not edit. Source: src/.\n// 0.0.1\n",
+    );
     const up = await cli(["upgrade", ...checkouts]);
     expect(up.code).toBe(0);
     expect(up.out).toMatch(/acme-release: vendored \(as it is; --pin switches\)/);
@@ -154,5 +157,22 @@ describe("release-relay upgrade", () => {
     const noConfig = await cli(["upgrade", "--main-dir", dirs.main]);
     expect(noConfig.code).toBe(2);
     expect(noConfig.err).toContain("pass --config path/to/release-relay.yml");
+  });
+
+  it("never replaces or removes a file of the project's own at one of its paths without --force", async () => {
+    const { dirs, checkouts } = await vendoredProject();
+    const mine = join(dirs.automation, "dist/package.json");
+    writeFileSync(mine, '{ "name": "mine", "private": true }\n');
+    const before = snapshot(dirs.automation);
+    for (const layout of [[], ["--pin"]]) {
+      const refused = await cli(["upgrade", ...checkouts, ...layout]);
+      expect(refused.code, layout.join()).toBe(1);
+      expect(refused.err).toContain("these files are not release-relay's, yet are where it installs its own");
+      expect(refused.err).toContain("dist/package.json");
+      expect(snapshot(dirs.automation)).toEqual(before);
+    }
+    const forced = await cli(["upgrade", ...checkouts, "--pin", "--force"]);
+    expect(forced.code).toBe(0);
+    expect(existsSync(mine)).toBe(false);
   });
 });

@@ -58,3 +58,29 @@ export function withProjectParts(path: string, current: string | undefined, next
   const names = ciWorkflowNamesIn(current);
   return names ? withCiWorkflowNames(next, names) : next;
 }
+
+// How release-relay's own files begin: the bundles' banner, its actions' names, its workflows' header.
+const OWN_MARKERS = [
+  "// Bundled by release-relay's scripts/build.mjs",
+  "name: release-relay ",
+  "# Installed in ",
+];
+
+/**
+ * Whether a file at a path release-relay installs is release-relay's: it starts as every version's
+ * does, or is exactly what init writes there. Anything else is the project's own, which an upgrade
+ * neither replaces nor removes without being told.
+ */
+export function isReleaseRelayCopy(text: string, written?: string): boolean {
+  return text === written || OWN_MARKERS.some((m) => text.startsWith(m));
+}
+
+/** The changes that would replace or remove a file that is not release-relay's. */
+export function foreignFiles(
+  changes: readonly UpgradeChange[],
+  writtenAt: (path: string) => string | undefined,
+): string[] {
+  return changes
+    .filter((c) => c.before !== undefined && !isReleaseRelayCopy(c.before, writtenAt(c.path)))
+    .map((c) => c.path);
+}

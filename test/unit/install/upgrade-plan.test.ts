@@ -2,8 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { earlierKeysUsed } from "../../../src/core/config/earlier-keys.js";
-import { layoutOf, upgradeChanges, withProjectParts } from "../../../src/core/install/upgrade-plan.js";
+import {
+  foreignFiles,
+  isReleaseRelayCopy,
+  layoutOf,
+  upgradeChanges,
+  withProjectParts,
+} from "../../../src/core/install/upgrade-plan.js";
 import { ciWorkflowNamesIn, withCiWorkflowNames } from "../../../src/core/setup/ci-workflow-names.js";
+import { INSTALLED_FILES } from "../../../src/core/setup/installed-files.js";
 
 const reportStatus = readFileSync(
   join(import.meta.dirname, "../../../workflows-templates/downstream/report-status.yml"),
@@ -51,5 +58,25 @@ describe("what an upgrade changes", () => {
       "senders.downstream-status → senders.downstream-report",
     ]);
     expect(earlierKeysUsed({ downstream: [{ reports: {} }] })).toEqual([]);
+  });
+
+  it("knows every file release-relay installs as its own, and nothing of the project's", () => {
+    const root = join(import.meta.dirname, "../../..");
+    for (const f of INSTALLED_FILES) {
+      const text = f.content ?? readFileSync(join(root, f.from as string), "utf8");
+      expect(isReleaseRelayCopy(text, f.content), f.path).toBe(true);
+    }
+    expect(isReleaseRelayCopy('{ "name": "mine" }\n', '{\n  "type": "module"\n}\n')).toBe(false);
+    expect(isReleaseRelayCopy("name: CI\non: [push]\n")).toBe(false);
+    const changes = upgradeChanges([
+      { path: "dist/package.json", current: '{ "name": "mine" }\n', next: undefined },
+      {
+        path: "dist/yank/index.js",
+        current: "// Bundled by release-relay's scripts/build.mjs; old\n",
+        next: undefined,
+      },
+      { path: ".github/workflows/release.yml", current: undefined, next: "# Installed in …" },
+    ]);
+    expect(foreignFiles(changes, () => undefined)).toEqual(["dist/package.json"]);
   });
 });
