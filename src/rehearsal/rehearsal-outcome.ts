@@ -15,6 +15,7 @@ import { readRelease } from "../steps/read-release.js";
 import type { AttackOutcome } from "./attacks/attack-outcome.js";
 import { emulatorClient } from "./emulator-client.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
+import { changedSomething } from "./github/accounting.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
 import { listBucket } from "./s3/bucket-mirror.js";
@@ -42,6 +43,11 @@ export interface RehearsalSummary {
     state: "open" | "closed" | "merged";
   }[];
   artifacts: { name: string; key: string; size: number; sha256: string }[];
+  /**
+   * Calls the release's workflows made: `byRoute` by REST route template, and GraphQL calls by
+   * operation ("POST /graphql createCommitOnBranch"); `mutating` counts only calls that changed
+   * something (a GraphQL call refused with HTTP 200, e.g. a stale createCommitOnBranch, does not).
+   */
   apiCalls: { total: number; mutating: number; byRoute: Record<string, number> };
   durationsMs: { total: number; builds: number; orchestration: number };
   /** Faults injected by `--faults` into the GitHub API and the S3 store during this run. */
@@ -93,7 +99,7 @@ export async function collectOutcome(input: {
   for (const c of calls) byRoute[c.route] = (byRoute[c.route] ?? 0) + 1;
   const apiCalls = {
     total: calls.length,
-    mutating: calls.filter((c) => c.mutating && c.status < 400).length,
+    mutating: calls.filter(changedSomething).length,
     byRoute,
   };
 

@@ -23,6 +23,8 @@ import { closeForkPull, type ForkPull, openForkPull } from "./fork-pull.js";
 import { GitHubEmulator } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
 import type { MergeMethod } from "./github/pull-merge.js";
+import { graphqlErrorType } from "./github/accounting.js";
+import { GRAPHQL_MUTATIONS, graphqlRoute } from "./github/routes/graphql.js";
 import { ROUTES } from "./github/routes/route-table.js";
 import { keptProject } from "./kept-world.js";
 import { apiCall, mergeGreenPulls } from "./maintainer.js";
@@ -80,7 +82,10 @@ interface WorldFile {
   interrupted?: { repo: string; file: string; event: WorkflowEvent }[];
 }
 
-const MUTATING = new Set(ROUTES.filter((r) => r.mutating).map((r) => `${r.method} ${r.template}`));
+const MUTATING = new Set([
+  ...ROUTES.filter((r) => r.mutating).map((r) => `${r.method} ${r.template}`),
+  ...[...GRAPHQL_MUTATIONS].map(graphqlRoute),
+]);
 
 function defaultVersion(exampleDir: string, rc: boolean): string {
   const defaults = JSON.parse(readFileSync(join(exampleDir, "rehearsal.json"), "utf8")) as {
@@ -183,8 +188,9 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     emulator.setFaults(userFaults);
     s3.setFaults(s3Faults);
     let mutations = 0;
-    emulator.observe((route, status) => {
-      if (!MUTATING.has(route) || status >= 400 || options.crashAfter === undefined || host.stopped()) return;
+    emulator.observe((route, status, body) => {
+      const changed = MUTATING.has(route) && status < 400 && graphqlErrorType(body) === undefined;
+      if (!changed || options.crashAfter === undefined || host.stopped()) return;
       if (++mutations === options.crashAfter) {
         say(`crash: the release run dies right after mutating call ${mutations} (${route})`);
         host.crash();

@@ -3,6 +3,7 @@ import { labelLook } from "../../core/dashboard/labels.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { GitHubClient } from "../github/client.js";
 import { githubError } from "../github/errors.js";
+import { commitOnBranch, commitsThroughGraphql } from "../github/graphql-commits.js";
 import { readRepoFile } from "../github/repo-files.js";
 import { ensureLabels } from "../github/repo-labels.js";
 import { isNoCommitsYet, retryWhileSettling } from "../github/settling-retry.js";
@@ -49,8 +50,11 @@ export function blobSha(content: string): string {
 
 /**
  * Opens (or updates in place) the one PR of a downstream: a branch from the base with all edits in a
- * single commit made through the Git Data API. A rerun with the same result makes no mutating call;
- * a base that moved gets the single commit rebuilt on top of it.
+ * single commit. The branch is created at the base, then the commit is made on it with GraphQL's
+ * createCommitOnBranch (signed by GitHub, which repos requiring signed commits need); through the
+ * Git Data API (tree, commit, ref) for an executable file (the mutation takes no file mode), for
+ * `mode: push`, and on a GitHub Enterprise Server without the mutation. A rerun with the same result
+ * makes no mutating call; a base that moved gets the single commit rebuilt on top of it.
  */
 export class DownstreamPullRequests {
   private readonly owner: string;
@@ -146,7 +150,16 @@ export class DownstreamPullRequests {
         head.parents.length === 1 && head.parents[0] === base.sha && (await this.holds(head.tree, wanted));
       let upToDate = existing !== undefined && (await holdsWanted(existing));
       let headSha = existing?.sha;
-      if (!upToDate) {
+      if (!upToDate && this.signs(wanted)) {
+        // createCommitOnBranch commits onto a branch that exists: the branch is made at the base first.
+        if (!existing && !(await this.createBranch(base.sha))) {
+          existing = await this.branchHead(this.plan.branch);
+          if (existing && (await holdsWanted(existing))) upToDate = true;
+        }
+        headSha = upToDate
+          ? existing?.sha
+          : await this.signedCommit(base, wanted, existing?.sha, holdsWanted);
+      } else if (!upToDate) {
         const commit = await this.commitOnBase(base, wanted);
         // The release branch is ours alone: a moved base or changed edits replace its single commit.
         if (existing) await this.moveBranch(commit);
@@ -219,6 +232,51 @@ export class DownstreamPullRequests {
             `give the token "Contents" and "Pull requests" read and write on ${this.plan.repo}`,
           );
     }
+  }
+
+  /** Whether this PR's commit goes through createCommitOnBranch, which cannot set a file's mode. */
+  private signs(wanted: readonly WantedFile[]): boolean {
+    return commitsThroughGraphql(this.github) && !wanted.some((f) => f.executable);
+  }
+
+  /**
+   * The single commit on the release branch (which exists), made with createCommitOnBranch on the
+   * base: the branch is put back at the base first when it holds an older commit. "Stale" means the
+   * branch moved after that, most often to this very commit when its answer was lost and Octokit
+   * sent it again: a branch that holds the wanted files on the base is taken as it is.
+   */
+  private async signedCommit(
+    base: { sha: string; tree: string },
+    wanted: readonly WantedFile[],
+    branchAt: string | undefined,
+    holdsWanted: (head: { sha: string; tree: string; parents: string[] }) => Promise<boolean>,
+  ): Promise<string> {
+    const [headline = "", ...body] = this.plan.commitMessage.split("\n");
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (branchAt !== undefined && branchAt !== base.sha) await this.moveBranch(base.sha);
+      const landed = await commitOnBranch(this.github, {
+        repo: this.plan.repo,
+        branch: this.plan.branch,
+        expectedHead: base.sha,
+        headline,
+        body: body.join("\n").trim(),
+        files: wanted,
+      });
+      if (landed === "unsupported") {
+        const commit = await this.commitOnBase(base, wanted);
+        await this.moveBranch(commit);
+        return commit;
+      }
+      if (landed !== "stale") return landed.oid;
+      const head = await this.branchHead(this.plan.branch);
+      if (head && (await holdsWanted(head))) return head.sha;
+      branchAt = head?.sha;
+    }
+    throw new ReleaseRelayError(
+      "E_DOWNSTREAM",
+      `the branch ${this.plan.branch} of ${this.plan.repo} kept moving while its commit was made`,
+      "something else writes to the release branch: stop it, then rerun the job",
+    );
   }
 
   private async findPull(state: "open" | "closed" = "open") {

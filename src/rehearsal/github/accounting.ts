@@ -9,7 +9,24 @@ export interface CallRecord {
   mutating: boolean;
   login: string | undefined;
   fault: string | undefined;
+  /**
+   * A GraphQL call GitHub refused with HTTP 200: its first error's type (STALE_DATA, FORBIDDEN,
+   * NOT_FOUND, RATE_LIMITED) or code. Such a call changed nothing, whatever its status says.
+   */
+  error?: string;
 }
+
+/** The type (or code) of a GraphQL answer's first error; undefined for an answer without errors. */
+export function graphqlErrorType(body: unknown): string | undefined {
+  const errors = (body as { errors?: { type?: string; extensions?: { code?: string } }[] } | undefined)
+    ?.errors;
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors[0]?.type ?? errors[0]?.extensions?.code ?? "ERROR";
+}
+
+/** Whether a call changed something: a mutating call GitHub answered with success and no GraphQL error. */
+export const changedSomething = (c: Pick<CallRecord, "mutating" | "status" | "error">): boolean =>
+  c.mutating && c.status < 400 && c.error === undefined;
 
 /** Every call, in order; what API-efficiency benchmarks and "zero mutating calls on rerun" tests read. */
 export class CallLog {
@@ -45,7 +62,7 @@ export class CallLog {
     for (const c of calls) byRoute[c.route] = (byRoute[c.route] ?? 0) + 1;
     return {
       total: calls.length,
-      mutating: calls.filter((c) => c.mutating && c.status < 400).length,
+      mutating: calls.filter(changedSomething).length,
       byRoute,
     };
   }

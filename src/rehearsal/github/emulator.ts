@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CallLog } from "./accounting.js";
+import { CallLog, graphqlErrorType } from "./accounting.js";
 import { FaultInjector, type FaultKind, type FaultPlan, faultReply } from "./faults.js";
 import { GitStore } from "./git-store.js";
 import type { TokenGrant } from "./permissions.js";
@@ -12,6 +12,13 @@ import { errorReply, HttpError, type Reply, writeReply } from "./replies.js";
 import { type RepoSeed, seedRepo } from "./repo-seed.js";
 import { answerCall } from "./routes/answer-call.js";
 import { archive, isArchivePath } from "./routes/archive.js";
+import {
+  answerGraphql,
+  GRAPHQL_MUTATIONS,
+  type GraphqlCall,
+  graphqlRoute,
+  parseGraphqlCall,
+} from "./routes/graphql.js";
 import { matchRoute } from "./routes/route-table.js";
 import { Site } from "./shapes/site.js";
 import {
@@ -50,6 +57,8 @@ export class GitHubEmulator {
   readonly dir: string;
   private world!: World;
   private readonly limits = new RateLimits(() => Date.parse(this.world.now()));
+  /** Whether the schema has createCommitOnBranch (an older GitHub Enterprise Server's has not). */
+  private graphqlCommits = true;
   private observers: ((
     route: string,
     status: number,
@@ -199,6 +208,22 @@ export class GitHubEmulator {
     this.limits.limit(token, limit, resetAt, status);
   }
 
+  /**
+   * Stands in for a GitHub Enterprise Server whose GraphQL schema predates createCommitOnBranch (and
+   * Commit.file): documents using them are refused as graphql-ruby refuses an unknown field.
+   */
+  setGraphqlCommits(available: boolean): void {
+    this.graphqlCommits = available;
+  }
+
+  /**
+   * Gives a token a primary GraphQL rate limit, counted apart from REST's: `limit` more GraphQL calls,
+   * then each answers HTTP 200 with a RATE_LIMITED error until `resetAt`.
+   */
+  limitGraphqlRate(token: string, limit: number, resetAt: Date): void {
+    this.limits.limit(`graphql ${token}`, limit, resetAt, 403);
+  }
+
   /** A fault on the next `count` calls of one route (template, e.g. "POST /repos/{owner}/{repo}/issues"). */
   failNext(
     route: string,
@@ -240,14 +265,26 @@ export class GitHubEmulator {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = req.method ?? "GET";
-    const match = matchRoute(method, url.pathname);
-    const routeName = match ? `${method} ${match.route.template}` : "unmatched";
     const token = /^(?:token|bearer)\s+(.+)$/i.exec(req.headers.authorization ?? "")?.[1];
     const grant = token ? this.grantOf(token) : undefined;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    // GraphQL calls are one route each by operation ("POST /graphql createCommitOnBranch"): logged,
+    // faulted and counted like REST routes.
+    const graphql: GraphqlCall | undefined =
+      method === "POST" && url.pathname === "/graphql" ? parseGraphqlCall(chunks) : undefined;
+    const match = graphql ? undefined : matchRoute(method, url.pathname);
+    const routeName = graphql
+      ? graphqlRoute(graphql.operation)
+      : match
+        ? `${method} ${match.route.template}`
+        : "unmatched";
+    const mutating = graphql?.operation
+      ? GRAPHQL_MUTATIONS.has(graphql.operation)
+      : (match?.route.mutating ?? false);
+    const api = graphql ? "graphql" : "rest";
 
-    const record = (status: number, mutating: boolean, fault: FaultKind | undefined) =>
+    const record = (status: number, mutating: boolean, fault: FaultKind | undefined, body?: unknown) =>
       this.log.record({
         method,
         route: routeName,
@@ -256,31 +293,33 @@ export class GitHubEmulator {
         mutating,
         login: grant?.login,
         fault,
+        ...(graphql ? { error: graphqlErrorType(body) } : {}),
       });
 
-    const limited = token ? this.limits.overQuota(token) : undefined;
+    const limited = token ? this.limits.overQuota(token, graphql ? "graphql" : "core") : undefined;
     if (limited) {
-      record(limited.status, false, undefined);
-      this.send(res, limited, token);
+      record(limited.status, false, undefined, limited.body);
+      this.send(res, limited, token, api);
       return;
     }
-    const fault = match ? this.faults.next(routeName) : undefined;
+    const fault = match || graphql?.operation ? this.faults.next(routeName) : undefined;
     const finish = (reply: Reply) => {
-      record(reply.status, match?.route.mutating ?? false, fault?.kind);
+      record(reply.status, mutating, fault?.kind, reply.body);
       if (fault?.phase === "after" && fault.kind === "reset") {
         req.socket.destroy();
         return;
       }
       for (const observe of this.observers) observe(routeName, reply.status, reply.body, match?.params ?? {});
-      this.send(res, reply, token);
+      this.send(res, reply, token, api);
     };
 
     if (fault && fault.phase === "before") {
       if (fault.kind === "latency") await new Promise((r) => setTimeout(r, fault.latencyMs));
       else {
-        record(fault.kind === "reset" ? 0 : faultReply(fault.kind).status, false, fault.kind);
+        const reply = faultReply(fault.kind, api);
+        record(fault.kind === "reset" ? 0 : reply.status, false, fault.kind, reply.body);
         if (fault.kind === "reset") req.socket.destroy();
-        else this.send(res, faultReply(fault.kind), token);
+        else this.send(res, reply, token, api);
         return;
       }
     }
@@ -289,18 +328,25 @@ export class GitHubEmulator {
       finish(await archive(this.world, url.pathname).catch((e: unknown) => errorReply(e)));
       return;
     }
-    if (!match) {
+    if (!match && !graphql) {
       finish(new HttpError(404, "Not Found").reply());
       return;
     }
-    const reply = await answerCall(this.world, match.route, {
-      method,
-      params: match.params,
-      query: url.searchParams,
-      body: chunks,
-      hasToken: token !== undefined,
-      grant,
-    });
+    const reply = graphql
+      ? await answerGraphql(
+          this.world,
+          graphql,
+          { hasToken: token !== undefined, grant },
+          { commitMutation: this.graphqlCommits },
+        ).catch((e: unknown) => errorReply(e))
+      : await answerCall(this.world, (match as NonNullable<typeof match>).route, {
+          method,
+          params: (match as NonNullable<typeof match>).params,
+          query: url.searchParams,
+          body: chunks,
+          hasToken: token !== undefined,
+          grant,
+        });
     if (
       fault?.phase === "after" &&
       fault.kind !== "reset" &&
@@ -308,17 +354,17 @@ export class GitHubEmulator {
       reply.status < 400
     ) {
       // The server acted, but the client sees an error: the case idempotent retries must survive.
-      finish(faultReply(fault.kind));
+      finish(faultReply(fault.kind, api));
       return;
     }
     finish(reply);
   }
 
-  private send(res: ServerResponse, reply: Reply, token: string | undefined): void {
+  private send(res: ServerResponse, reply: Reply, token: string | undefined, api: "rest" | "graphql"): void {
     const headers: Record<string, string> = {
       "x-github-api-version-selected": "2022-11-28",
       "x-github-media-type": "github.v3; format=json",
-      ...this.limits.count(token),
+      ...this.limits.count(token, api === "graphql" ? "graphql" : "core"),
       ...reply.headers,
     };
     writeReply(res, reply, headers);

@@ -1,4 +1,4 @@
-import { rateLimitReply } from "./rate-limits.js";
+import { graphqlRateLimitReply, rateLimitReply } from "./rate-limits.js";
 import type { Reply } from "./replies.js";
 
 /** Kinds of failure the emulator can inject, as GitHub and networks produce them. */
@@ -41,9 +41,14 @@ export interface FaultPlan {
   phase?: "before" | "after" | "either";
 }
 
-/** What a fault answers in place of the route: a rate limit as GitHub words it, or a server error. */
-export function faultReply(kind: FaultKind): Reply {
+/**
+ * What a fault answers in place of the route: a rate limit as GitHub words it, or a server error. On
+ * GraphQL a primary limit is HTTP 200 with a RATE_LIMITED error; secondary limits and server errors
+ * are answered as on REST.
+ */
+export function faultReply(kind: FaultKind, api: "rest" | "graphql" = "rest"): Reply {
   const reset = Math.floor(Date.now() / 1000) + 1;
+  if (api === "graphql" && kind === "primary-rate-limit") return graphqlRateLimitReply(reset);
   switch (kind) {
     case "secondary-rate-limit":
       return rateLimitReply(403, "secondary", reset, 1);

@@ -34,6 +34,24 @@ export function rateLimitReply(
   return { status, headers, body };
 }
 
+/**
+ * GraphQL's primary limit, its own points apart from REST's (GraphQL docs "Rate limits and query
+ * limits for the GraphQL API": "The REST API also has a separate primary rate limit"; 5,000 points an
+ * hour for an installation): exceeded, GitHub answers HTTP 200 with a RATE_LIMITED error and
+ * `x-ratelimit-remaining: 0`, which Octokit's throttling waits out like REST's.
+ */
+export function graphqlRateLimitReply(reset: number): Reply {
+  return {
+    status: 200,
+    headers: {
+      "x-ratelimit-remaining": "0",
+      "x-ratelimit-reset": String(reset),
+      "x-ratelimit-resource": "graphql",
+    },
+    body: { errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded for installation." }] },
+  };
+}
+
 export class RateLimits {
   private remaining = new Map<string, number>();
   /** Tokens whose primary rate limit runs out (`limit`): calls allowed and when the window resets. */
@@ -52,23 +70,29 @@ export class RateLimits {
     this.quotas.set(token, { limit, used: 0, resetAt: resetAt.getTime(), status });
   }
 
-  /** The primary limit's answer once a limited token's calls are used up, until its reset. */
-  overQuota(token: string): Reply | undefined {
-    const q = this.quotas.get(token);
+  /**
+   * The primary limit's answer once a limited token's calls are used up, until its reset. GraphQL
+   * calls count in their own bucket (`limit("graphql <token>", ...)`).
+   */
+  overQuota(token: string, resource: "core" | "graphql" = "core"): Reply | undefined {
+    const key = resource === "graphql" ? `graphql ${token}` : token;
+    const q = this.quotas.get(key);
     if (!q) return undefined;
     if (this.now() >= q.resetAt) {
-      this.quotas.delete(token);
+      this.quotas.delete(key);
       return undefined;
     }
     if (q.used < q.limit) {
       q.used++;
       return undefined;
     }
-    return rateLimitReply(q.status, "primary", Math.ceil(q.resetAt / 1000));
+    const reset = Math.ceil(q.resetAt / 1000);
+    return resource === "graphql" ? graphqlRateLimitReply(reset) : rateLimitReply(q.status, "primary", reset);
   }
 
   /** Counts one answer to a token; its rate-limit headers (a limited token's own count over the hourly one). */
-  count(token: string | undefined): Record<string, string> {
+  count(token: string | undefined, resource: "core" | "graphql" = "core"): Record<string, string> {
+    if (token && resource === "graphql") token = `graphql ${token}`;
     const used = token ? HOURLY - (this.remaining.get(token) ?? HOURLY) + 1 : 0;
     if (token) this.remaining.set(token, Math.max(0, HOURLY - used));
     const q = token ? this.quotas.get(token) : undefined;
@@ -77,7 +101,7 @@ export class RateLimits {
       "x-ratelimit-remaining": String(Math.max(0, HOURLY - used)),
       "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600),
       "x-ratelimit-used": String(used),
-      "x-ratelimit-resource": "core",
+      "x-ratelimit-resource": resource,
       ...(q
         ? {
             "x-ratelimit-limit": String(q.limit),

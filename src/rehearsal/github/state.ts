@@ -142,6 +142,8 @@ export interface RepoState {
   artifacts?: ArtifactState[];
   /** Deployment environments by name, with the logins of their required reviewers. */
   environments?: Record<string, EnvironmentState>;
+  /** Commits GitHub signed: made with GraphQL's createCommitOnBranch (absent: none). */
+  signedCommits?: string[];
 }
 
 /** An artifact a run uploaded; after `expiresAt` it is gone (its files can no longer be downloaded). */

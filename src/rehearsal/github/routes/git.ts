@@ -263,7 +263,8 @@ export const gitRoutes: Route[] = [
       const git = w.git(r);
       const sha = req.params.commit_sha as string;
       if ((await git.objectType(sha)) !== "commit") throw notFound();
-      return ok(commitShape(w.site, w.fullName(r), await git.readCommit(sha)));
+      const signed = r.signedCommits?.includes(sha) ?? false;
+      return ok(commitShape(w.site, w.fullName(r), await git.readCommit(sha), signed));
     },
   },
 ];

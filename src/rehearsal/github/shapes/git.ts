@@ -1,6 +1,6 @@
 // Git objects and refs, and commits as the commits API shows them.
 import type { GitCommit, GitTag } from "../git-store.js";
-import { type Schemas, type Site, UNSIGNED } from "./site.js";
+import { type Schemas, type Site, signedBy, UNSIGNED } from "./site.js";
 
 export function refShape(
   site: Site,
@@ -31,7 +31,8 @@ export function tagShape(site: Site, repo: string, t: GitTag): Schemas["git-tag"
   };
 }
 
-export function commitShape(site: Site, repo: string, c: GitCommit): Schemas["git-commit"] {
+/** A commit of the Git Data API; `signed` for one GitHub made (and signed) with createCommitOnBranch. */
+export function commitShape(site: Site, repo: string, c: GitCommit, signed = false): Schemas["git-commit"] {
   return {
     sha: c.sha,
     node_id: site.nodeId("Commit", c.sha),
@@ -46,7 +47,12 @@ export function commitShape(site: Site, repo: string, c: GitCommit): Schemas["gi
       url: `${site.api}/repos/${repo}/git/commits/${p}`,
       html_url: `${site.web}/${repo}/commit/${p}`,
     })),
-    verification: { ...UNSIGNED },
+    verification: signed
+      ? signedBy(
+          `tree ${c.tree}\n${c.parents.map((p) => `parent ${p}\n`).join("")}\n${c.message}`,
+          c.committer.date,
+        )
+      : { ...UNSIGNED },
   };
 }
 

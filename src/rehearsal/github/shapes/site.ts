@@ -13,6 +13,21 @@ export const UNSIGNED = {
   verified_at: null,
 };
 
+/**
+ * What GitHub shows of a commit it signed itself: createCommitOnBranch's commits are "automatically
+ * GPG signed and are marked as verified" (GitHub changelog 2021-09-13), `reason: "valid"` in the
+ * REST `verification` object. The emulator keeps no real signature: it stands in for GitHub's.
+ */
+export function signedBy(payload: string, at: string) {
+  return {
+    verified: true,
+    reason: "valid",
+    signature: "-----BEGIN PGP SIGNATURE-----\n\n(signed by the local GitHub)\n-----END PGP SIGNATURE-----",
+    payload,
+    verified_at: at,
+  };
+}
+
 /** Where the emulator is served: the API's address and the web pages' (one and the same locally). */
 export class Site {
   constructor(

@@ -1,0 +1,223 @@
+// GitHub's GraphQL endpoint (`POST /graphql`) for exactly the documents release-relay sends
+// (src/adapters/github/graphql-operations.ts): anything else is refused as GitHub refuses a document
+// it cannot run. Permissions are REST's (the same grant, the same "Contents" levels); failures are
+// GraphQL's: HTTP 200 with `errors` (GraphQL docs "Forming calls with GraphQL"; e.g. STALE_DATA in
+// ministryofjustice/modernisation-platform#11985), 401 for a bad token, 400 for a body not JSON.
+import { z } from "zod";
+import {
+  GRAPHQL_OPERATIONS,
+  type GraphqlOperationName,
+} from "../../../adapters/github/graphql-operations.js";
+import { checkPermission, type Requirement, type TokenGrant } from "../permissions.js";
+import type { Reply } from "../replies.js";
+import { read } from "../route.js";
+import type { RepoState } from "../state.js";
+import type { World } from "../world.js";
+import { createCommitOnBranch } from "./graphql-commit.js";
+
+const DOCS = "https://docs.github.com/graphql";
+
+/** A GraphQL error as GitHub words it: `type` for execution errors, `extensions.code` for invalid documents. */
+export interface GraphqlError {
+  type?: string;
+  message: string;
+  path?: string[];
+  locations?: { line: number; column: number }[];
+  extensions?: Record<string, unknown>;
+}
+
+/** An answer with errors: HTTP 200, `data` as far as it got. */
+export const refused = (errors: GraphqlError[], data: unknown = null): Reply => ({
+  status: 200,
+  body: data === null ? { errors } : { data, errors },
+});
+
+/** A request to `POST /graphql`: the known operation it names, or the refusal of what it sent. */
+export type GraphqlCall =
+  | { operation: GraphqlOperationName; variables: Record<string, unknown> }
+  | { operation: undefined; refusal: Reply };
+
+/** Which of release-relay's documents a body sends; any other document is refused, never guessed at. */
+export function parseGraphqlCall(chunks: Buffer[]): GraphqlCall {
+  let body: { query?: unknown; variables?: unknown };
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return {
+      operation: undefined,
+      refusal: { status: 400, body: { message: "Problems parsing JSON", documentation_url: DOCS } },
+    };
+  }
+  if (typeof body?.query !== "string")
+    return {
+      operation: undefined,
+      refusal: refused([{ message: "A query attribute must be specified and must be a string." }]),
+    };
+  const query = body.query;
+  const operation = (Object.keys(GRAPHQL_OPERATIONS) as GraphqlOperationName[]).find(
+    (name) => GRAPHQL_OPERATIONS[name] === query,
+  );
+  if (!operation)
+    return {
+      operation: undefined,
+      refusal: refused([
+        {
+          message:
+            "The local GitHub runs only release-relay's own GraphQL documents (src/adapters/github/graphql-operations.ts); this one is not among them",
+          locations: [{ line: 1, column: 1 }],
+          extensions: { code: "unknownDocument" },
+        },
+      ]),
+    };
+  const variables = body.variables && typeof body.variables === "object" ? body.variables : {};
+  return { operation, variables: variables as Record<string, unknown> };
+}
+
+/** What the schema offers: an older GitHub Enterprise Server has no createCommitOnBranch (nor Commit.file). */
+export interface GraphqlSupport {
+  commitMutation: boolean;
+}
+
+/** graphql-ruby's answer to a field the schema lacks. */
+function undefinedField(typeName: string, fieldName: string): Reply {
+  return refused([
+    {
+      path: [typeName === "Mutation" ? "mutation createCommitOnBranch" : "query branchFile", fieldName],
+      extensions: { code: "undefinedField", typeName, fieldName },
+      locations: [{ line: 2, column: 3 }],
+      message: `Field '${fieldName}' doesn't exist on type '${typeName}'`,
+    },
+  ]);
+}
+
+/** Who may see or write a repository, with REST's rules; the GraphQL error when not. */
+export function repoAccess(
+  world: World,
+  full: string,
+  grant: TokenGrant,
+  need: Requirement,
+  path: string,
+): { repo: RepoState } | { error: GraphqlError } {
+  const repo = world.state.repos[full.toLowerCase()];
+  const visibility = { public: repo !== undefined && !repo.private };
+  const access = repo ? checkPermission(grant, full, need, visibility) : "hidden";
+  if (!repo || access === "hidden")
+    return {
+      error: {
+        type: "NOT_FOUND",
+        path: [path],
+        message: `Could not resolve to a Repository with the name '${full}'.`,
+      },
+    };
+  if (access === "denied")
+    // GitHub Apps docs: an installation token without the permission is told so, as on REST.
+    return { error: { type: "FORBIDDEN", path: [path], message: "Resource not accessible by integration" } };
+  return { repo };
+}
+
+const branchFileVariables = z.object({
+  owner: z.string(),
+  name: z.string(),
+  ref: z.string(),
+  path: z.string(),
+});
+
+/** Variables of the wrong type: GitHub names the variable and what was wrong with it. */
+export function invalidVariables(name: string, type: string, error: z.ZodError): Reply {
+  const problem = error.issues[0];
+  return refused([
+    {
+      extensions: {
+        value: null,
+        problems: error.issues.map((i) => ({ path: i.path, explanation: i.message })),
+      },
+      locations: [{ line: 1, column: 1 }],
+      message: `Variable $${name} of type ${type} was provided invalid value${problem?.path.length ? ` for ${problem.path.join(".")}` : ""} (${problem?.message ?? "invalid"})`,
+    },
+  ]);
+}
+
+/** Binary: git's own test, a NUL byte in the first 8000 bytes. */
+const isBinary = (bytes: Buffer) => bytes.subarray(0, 8000).includes(0);
+
+/**
+ * The head of a branch, its last ten commit bodies, and one file there. `text` is null for a binary
+ * blob (GraphQL reference "Blob": "UTF8 text data or null if the Blob is binary") and, here, for a
+ * blob over the contents API's 1 MB, standing in for GitHub's cut of large blobs (`isTruncated`).
+ */
+async function branchFile(
+  world: World,
+  grant: TokenGrant,
+  variables: Record<string, unknown>,
+): Promise<Reply> {
+  const parsed = branchFileVariables.safeParse(variables);
+  if (!parsed.success) return invalidVariables("owner", "String!", parsed.error);
+  const { owner, name, ref, path } = parsed.data;
+  const access = repoAccess(world, `${owner}/${name}`, grant, read("contents"), "repository");
+  if ("error" in access) return refused([access.error], { repository: null });
+  const git = world.git(access.repo);
+  // `qualifiedName` takes "refs/heads/main" or the short "main" (GraphQL reference "Repository.ref").
+  const qualified = ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
+  const oid = await git.readRef(qualified);
+  if (!oid) return { status: 200, body: { data: { repository: { ref: null } } } };
+  const shas = (await git.text(["rev-list", "--max-count=10", oid])).split("\n").filter(Boolean);
+  const nodes = [];
+  for (const sha of shas) {
+    const message = (await git.readCommit(sha)).message;
+    nodes.push({ messageBody: message.split("\n").slice(1).join("\n").trim() });
+  }
+  const [entry] = (await git.listTree(oid, false, path)).filter((e) => e.path === path);
+  let file: unknown = null;
+  if (entry) {
+    if (entry.type !== "blob") file = { object: {} };
+    else {
+      const bytes = await git.readBlob(entry.sha);
+      const tooLarge = bytes.length > 1024 * 1024;
+      file = {
+        object: {
+          text: isBinary(bytes) || tooLarge ? null : bytes.toString("utf8"),
+          isTruncated: tooLarge,
+        },
+      };
+    }
+  }
+  return {
+    status: 200,
+    body: { data: { repository: { ref: { target: { oid, history: { nodes }, file } } } } },
+  };
+}
+
+/**
+ * Answers a known GraphQL document. GraphQL always needs a token (GraphQL docs "Forming calls with
+ * GraphQL": "To communicate with the GraphQL server, you'll need a token"): none, or one GitHub does
+ * not know, is 401 as on REST.
+ */
+export async function answerGraphql(
+  world: World,
+  call: GraphqlCall,
+  who: { hasToken: boolean; grant: TokenGrant | undefined },
+  support: GraphqlSupport,
+): Promise<Reply> {
+  if (!who.grant)
+    return {
+      status: 401,
+      body: {
+        message: who.hasToken ? "Bad credentials" : "This endpoint requires you to be authenticated.",
+        documentation_url: DOCS,
+      },
+    };
+  if (call.operation === undefined) return call.refusal;
+  if (call.operation === "createCommitOnBranch") {
+    if (!support.commitMutation) return undefinedField("Mutation", "createCommitOnBranch");
+    return createCommitOnBranch(world, who.grant, call.variables);
+  }
+  if (!support.commitMutation) return undefinedField("Commit", "file");
+  return branchFile(world, who.grant, call.variables);
+}
+
+/** The operations that change something, as `mutating` routes for accounting and crash points. */
+export const GRAPHQL_MUTATIONS: ReadonlySet<GraphqlOperationName> = new Set(["createCommitOnBranch"]);
+
+/** The name a GraphQL call is logged and faulted under: "POST /graphql <operation>". */
+export const graphqlRoute = (operation: GraphqlOperationName | undefined): string =>
+  operation ? `POST /graphql ${operation}` : "POST /graphql";
