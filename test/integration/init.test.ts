@@ -113,7 +113,8 @@ describe("release-relay init", () => {
     const container = config.downstream.find((d) => d.name === "container");
     expect(container?.edits[0]).toMatchObject({
       file: "Dockerfile",
-      replacement: "ENV ACME_VERSION {version}",
+      pattern: "^(ENV ACME_VERSION[= ]).*$",
+      replacement: "$1{version}",
     });
     const lines: string[] = [];
     expect(await runCli(["validate", path], (t) => lines.push(t))).toBe(0);

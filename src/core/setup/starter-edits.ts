@@ -48,12 +48,13 @@ export function renderStarterEdits(kind: StarterDownstreamKind, project: string)
     edits:
       - kind: regex-replace
         file: Dockerfile
-        pattern: '^ENV ${env}_VERSION .*$'
-        replacement: "ENV ${env}_VERSION {version}"
+        # Either ENV form (ENV NAME=value or ENV NAME value): the separator is kept as the file has it.
+        pattern: '^(ENV ${env}_VERSION[= ]).*$'
+        replacement: "$1{version}"
       - kind: regex-replace
         file: Dockerfile
-        pattern: '^ENV ${env}_DOWNLOAD_SHA .*$'
-        replacement: "ENV ${env}_DOWNLOAD_SHA {source-archive.sha256}"`;
+        pattern: '^(ENV ${env}_DOWNLOAD_SHA[= ]).*$'
+        replacement: "$1{source-archive.sha256}"`;
     }
     case "website":
       return `    # Creates the release's page; adapt the path and front matter to the site's generator, or name a

@@ -23,23 +23,30 @@ describe("init's starter edits", () => {
     ).toEqual(["hashes", "hashes", "container", "container", "website", "website", "other"]);
   });
 
-  it("sets the version and hash in a Dockerfile, and the version in a VERSION file, once each", () => {
-    const dockerfile = "FROM debian\nENV MY_APP_VERSION 1.0.0\nENV MY_APP_DOWNLOAD_SHA abc\n";
+  it("sets the version and hash in a Dockerfile of either ENV form, and the version in a VERSION file, once each", () => {
     const [version, sha] = editsOf("container");
-    const edited = regexReplace(
+    const edit = (dockerfile: string) =>
       regexReplace(
-        dockerfile,
-        version.pattern,
-        version.replacement.replace("{version}", "1.1.0"),
+        regexReplace(
+          dockerfile,
+          version.pattern,
+          version.replacement.replace("{version}", "1.1.0"),
+          1,
+          "Dockerfile",
+        ),
+        sha.pattern,
+        sha.replacement.replace("{source-archive.sha256}", "def"),
         1,
         "Dockerfile",
-      ),
-      sha.pattern,
-      sha.replacement.replace("{source-archive.sha256}", "def"),
-      1,
-      "Dockerfile",
+      );
+    expect(edit("FROM debian\nENV MY_APP_VERSION 1.0.0\nENV MY_APP_DOWNLOAD_SHA abc\n")).toBe(
+      "FROM debian\nENV MY_APP_VERSION 1.1.0\nENV MY_APP_DOWNLOAD_SHA def\n",
     );
-    expect(edited).toBe("FROM debian\nENV MY_APP_VERSION 1.1.0\nENV MY_APP_DOWNLOAD_SHA def\n");
+    expect(edit("FROM debian\nENV MY_APP_VERSION=1.0.0\nENV MY_APP_DOWNLOAD_SHA=abc\n")).toBe(
+      "FROM debian\nENV MY_APP_VERSION=1.1.0\nENV MY_APP_DOWNLOAD_SHA=def\n",
+    );
+    // A longer name that only starts the same is not the version's line.
+    expect(() => edit("ENV MY_APP_VERSION_MAJOR=1\nENV MY_APP_DOWNLOAD_SHA=abc\n")).toThrow(/matched 0 time/);
     const [other] = editsOf("other");
     expect(regexReplace("1.0.0-rc1\n", other.pattern, "1.1.0", 1, "VERSION")).toBe("1.1.0\n");
   });
