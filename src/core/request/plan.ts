@@ -90,6 +90,10 @@ export interface PlanInput {
 export function objectUrl(upload: Config["upload"], key: string): string {
   if (upload.publicUrl) return `${upload.publicUrl.replace(/\/?$/, "/")}${key.slice(upload.prefix.length)}`;
   if (upload.endpoint) return `${upload.endpoint.replace(/\/$/, "")}/${upload.bucket}/${key}`;
+  // "When you use virtual-hosted-style buckets with SSL, the SSL wildcard certificate matches only
+  // buckets that don't contain dots" (Amazon S3 User Guide, "Virtual hosting of general purpose
+  // buckets"): a dotted bucket is linked path-style, which its certificate covers.
+  if (upload.bucket.includes(".")) return `https://s3.${upload.region}.amazonaws.com/${upload.bucket}/${key}`;
   return `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${key}`;
 }
 

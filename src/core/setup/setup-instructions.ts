@@ -67,10 +67,10 @@ function bucketLines(a: InitAnswers, n: number): string[] {
   }
   return [
     ...lines,
-    `   ${a.bucket} has dots: its virtual-hosted-style address https://${a.bucket}.s3.<region>.amazonaws.com/ fails HTTPS`,
-    `   (S3's wildcard certificate *.s3.<region>.amazonaws.com matches one label, not "${a.bucket}.s3…"), and release-relay`,
-    `   links there unless upload.public-url is set. Use the path-style address, upload.public-url: https://s3.<region>.amazonaws.com/${a.bucket}/${PREFIX}`,
-    `   (<region>: upload.region, us-east-1 unless set), or a CDN in front of the bucket with its own certificate,`,
+    `   ${a.bucket} has dots: its virtual-hosted-style address https://${a.bucket}.s3.<region>.amazonaws.com/ would fail HTTPS`,
+    `   (S3's wildcard certificate *.s3.<region>.amazonaws.com matches one label, not "${a.bucket}.s3…"), so without`,
+    `   upload.public-url release-relay links path-style: https://s3.<region>.amazonaws.com/${a.bucket}/${PREFIX} (<region>: upload.region,`,
+    `   us-east-1 unless set). A CDN in front of the bucket, with its own certificate, gives shorter links:`,
     `   e.g. upload.public-url: https://${a.bucket}/${PREFIX} served by the CDN.`,
   ];
 }

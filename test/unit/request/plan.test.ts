@@ -110,9 +110,18 @@ describe("planRelease", () => {
     expect(planRelease({ ...input("8.0.2"), config: local }).artifacts[1]?.url).toBe(
       "http://127.0.0.1:9000/download.valkey.io/releases/valkey-8.0.2-jammy-x86_64.tar.gz",
     );
+    // A bucket name with dots is linked path-style: S3's wildcard certificate does not cover
+    // download.valkey.io.s3.us-east-1.amazonaws.com.
     const aws = { ...config, upload: { ...config.upload, publicUrl: undefined } };
     expect(planRelease({ ...input("8.0.2"), config: aws }).artifacts[1]?.url).toBe(
-      "https://download.valkey.io.s3.us-east-1.amazonaws.com/releases/valkey-8.0.2-jammy-x86_64.tar.gz",
+      "https://s3.us-east-1.amazonaws.com/download.valkey.io/releases/valkey-8.0.2-jammy-x86_64.tar.gz",
+    );
+    const undotted = {
+      ...config,
+      upload: { ...config.upload, publicUrl: undefined, bucket: "valkey-downloads" },
+    };
+    expect(planRelease({ ...input("8.0.2"), config: undotted }).artifacts[1]?.url).toBe(
+      "https://valkey-downloads.s3.us-east-1.amazonaws.com/releases/valkey-8.0.2-jammy-x86_64.tar.gz",
     );
   });
 

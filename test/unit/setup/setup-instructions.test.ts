@@ -24,15 +24,15 @@ interface Job {
 }
 
 describe("init's list before the first release", () => {
-  it("says a bucket name with dots breaks virtual-hosted HTTPS, and gives the path-style address", () => {
+  it("says a bucket name with dots breaks virtual-hosted HTTPS, and that it links path-style", () => {
     const text = setupInstructions(answers("downloads.acme.example"));
     expect(text).toContain("Let anyone read downloads.acme.example/releases/*");
     expect(text).toContain(
-      "downloads.acme.example has dots: its virtual-hosted-style address https://downloads.acme.example.s3.<region>.amazonaws.com/ fails HTTPS",
+      "downloads.acme.example has dots: its virtual-hosted-style address https://downloads.acme.example.s3.<region>.amazonaws.com/ would fail HTTPS",
     );
     expect(text).toContain("*.s3.<region>.amazonaws.com matches one label");
     expect(text).toContain(
-      "upload.public-url: https://s3.<region>.amazonaws.com/downloads.acme.example/releases/",
+      "release-relay links path-style: https://s3.<region>.amazonaws.com/downloads.acme.example/releases/",
     );
     const plain = setupInstructions(answers("acme-downloads"));
     expect(plain).not.toContain("has dots");
