@@ -100,6 +100,11 @@ export const rehearseCommand = defineCommand({
       multiple: true,
       description: "with --config: a checkout (git working tree or directory) that seeds that repo",
     },
+    uncommitted: {
+      type: "boolean",
+      default: false,
+      description: "with --config: use release-relay.yml and templates its checkout has not committed",
+    },
     "no-merge": {
       type: "boolean",
       default: false,
@@ -152,6 +157,12 @@ export const rehearseCommand = defineCommand({
         "E_INPUT",
         "--yank yanks a kept world's release: it needs --resume --keep DIR",
         'e.g. rehearse --resume --keep ./world --yank "broken build" --dry-run',
+      );
+    if (values.uncommitted && values.config === undefined)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        "--uncommitted is about your own project's release-relay.yml: it needs --config FILE",
+        "e.g. rehearse --config ../acme-release/release-relay.yml --repo acme-org/acme-release=../acme-release --uncommitted",
       );
     if (values.repo !== undefined && values.config === undefined)
       throw new ReleaseRelayError(
@@ -212,7 +223,13 @@ export const rehearseCommand = defineCommand({
       outcome = await rehearse({
         exampleDir: values.example ? resolve(values.example) : join(packageRoot, "examples", "cachet"),
         ...(values.config !== undefined
-          ? { ownProject: { configFile: values.config, repos: values.repo ?? [] } }
+          ? {
+              ownProject: {
+                configFile: values.config,
+                repos: values.repo ?? [],
+                uncommitted: values.uncommitted,
+              },
+            }
           : {}),
         dir,
         ...(values.version ? { version: values.version } : {}),

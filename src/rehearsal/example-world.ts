@@ -244,7 +244,7 @@ export function repoSettings(project: ExampleProject, c: WorldCredentials) {
  * that knows no commit of its actions repo pins a placeholder: the local runner runs this package's
  * own actions for it either way, and says so.
  */
-async function rehearsalPin(): Promise<ActionsPin> {
+export async function rehearsalPin(): Promise<ActionsPin> {
   try {
     return (await packagePin()).pin;
   } catch {

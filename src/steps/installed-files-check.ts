@@ -6,13 +6,9 @@ import { readBlobText } from "../adapters/github/repo-files.js";
 import { readRepoTree } from "../adapters/github/repo-tree.js";
 import { installedFileShas } from "../adapters/package-files.js";
 import type { Config } from "../core/config/schema.js";
-import { type ActionsPin, type PinnedUse, pinnedUses, repinWorkflow } from "../core/install/action-pins.js";
+import { type ActionsPin, type PinnedUse, pinnedUses } from "../core/install/action-pins.js";
+import { comparableWorkflow, neutralPin } from "../core/install/comparable-workflow.js";
 import { pinFinding } from "../core/install/installed-pins.js";
-import {
-  ciWorkflowNamesIn,
-  TEMPLATE_CI_WORKFLOW_NAMES,
-  withCiWorkflowNames,
-} from "../core/setup/ci-workflow-names.js";
 import { type DoctorFinding, installedFilesFinding } from "../core/setup/doctor.js";
 import {
   INSTALLED_FILES,
@@ -21,11 +17,7 @@ import {
   isInstalledWorkflow,
   REQUEST_WORKFLOW_PATH,
 } from "../core/setup/installed-files.js";
-import {
-  TEMPLATE_TAG_FILTERS,
-  tagFilterFinding,
-  withTagFilters,
-} from "../core/setup/request-workflow-tags.js";
+import { tagFilterFinding } from "../core/setup/request-workflow-tags.js";
 import { installedText } from "./init-files.js";
 
 /** What the check needs besides the config. */
@@ -41,26 +33,6 @@ export interface InstalledFilesCheck {
   ownPin?: ActionsPin | undefined;
 }
 
-// Pins compared away: two workflows that differ only in their pins are the same workflow.
-const NEUTRAL_PIN = (repo: string, version: string): ActionsPin => ({ repo, sha: "0".repeat(40), version });
-
-/**
- * A workflow as compared: the pins of release-relay's actions, the project's tag filter and its CI
- * workflow names put aside (each is checked on its own, or is the project's to choose).
- */
-function comparable(path: string, text: string, neutral: ActionsPin | undefined): string {
-  let out = text;
-  if (path === REQUEST_WORKFLOW_PATH) out = withTagFilters(out, TEMPLATE_TAG_FILTERS);
-  if (ciWorkflowNamesIn(out) !== undefined) {
-    try {
-      out = withCiWorkflowNames(out, TEMPLATE_CI_WORKFLOW_NAMES);
-    } catch {
-      // A list init cannot rewrite is compared as it is: it differs, and says so.
-    }
-  }
-  return neutral ? repinWorkflow(out, neutral.repo, neutral) : out;
-}
-
 /** The doctor's findings about the files init installed in every repo the config names. */
 export async function installedFileFindings(
   config: Config,
@@ -68,7 +40,7 @@ export async function installedFileFindings(
 ): Promise<DoctorFinding[]> {
   const findings: DoctorFinding[] = [];
   const shas = await installedFileShas(INSTALLED_FILES);
-  const neutral = c.actionsRepo ? NEUTRAL_PIN(c.actionsRepo, c.version) : undefined;
+  const neutral = c.actionsRepo ? neutralPin(c.actionsRepo, c.version) : undefined;
   for (const [repo, files] of installedFilesByRepo(config, (f) => f)) {
     const branch = c.defaultBranches.get(repo);
     // A repo whose token is missing has no branch here: it was reported before.
@@ -94,7 +66,7 @@ export async function installedFileFindings(
       }
       expected.set(
         path,
-        blobSha(comparable(path, await asInstalled(file, neutral), pinned ? neutral : undefined)),
+        blobSha(comparableWorkflow(path, await asInstalled(file, neutral), pinned ? neutral : undefined)),
       );
       if (!actual.has(path)) continue;
       // Exactly as this version installs it (with the doctor's own pin): nothing to read. The
@@ -115,7 +87,7 @@ export async function installedFileFindings(
         findings.push(tags.ok || strict ? tags : { ...tags, ok: true, warn: true });
       }
       if (pinned) pins.set(path, pinnedUses(text, neutral.repo));
-      actual.set(path, blobSha(comparable(path, text, pinned ? neutral : undefined)));
+      actual.set(path, blobSha(comparableWorkflow(path, text, pinned ? neutral : undefined)));
     }
     findings.push(installedFilesFinding(repo, expected, actual, strict ? "fail" : "warn"));
     const pinsFinding = pinFinding(repo, pins, c.version, strict);

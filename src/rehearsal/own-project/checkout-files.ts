@@ -9,6 +9,8 @@ export interface CheckoutFiles {
   executables: string[];
   /** The branch checked out, if any: the emulated repo's default branch. */
   branch?: string;
+  /** The commit read, for a git checkout. */
+  head?: string;
   /** How the files were read, for the one line the rehearsal prints. */
   how: string;
 }
@@ -58,6 +60,7 @@ function fromGit(dir: string): CheckoutFiles {
   const branch = spawnSync("git", ["-C", dir, "symbolic-ref", "--short", "-q", "HEAD"], { encoding: "utf8" });
   return {
     files,
+    head,
     executables: entries.filter((e) => e.mode === "100755").map((e) => e.path),
     ...(branch.status === 0 && branch.stdout.trim() ? { branch: branch.stdout.trim() } : {}),
     how: `the ${entries.length} files git tracks at HEAD ${head.slice(0, 12)}${branch.stdout.trim() ? ` (${branch.stdout.trim()})` : ""}; uncommitted changes are not used`,

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { z } from "zod";
 import { ReleaseRelayError } from "../../core/errors.js";
 import { releaseBranchesFor } from "../../core/request/source-gate.js";
@@ -7,7 +7,9 @@ import { parseTag, parseVersion } from "../../core/request/version.js";
 import { type ExampleProject, installedByRepo, seedWorld } from "../example-world.js";
 import type { GitHubEmulator } from "../github/emulator.js";
 import { type CheckoutFiles, readCheckout } from "./checkout-files.js";
+import { outOfDateFiles } from "./out-of-date-files.js";
 import { rehearsalConfig } from "./own-config.js";
+import { uncommittedFiles } from "./uncommitted-files.js";
 import { standInWorkflows } from "./workflow-stand-ins.js";
 
 /** What `rehearse --config FILE --repo OWNER/NAME=PATH …` names: the project's config and checkouts. */
@@ -15,6 +17,8 @@ export interface OwnProjectSource {
   configFile: string;
   /** `OWNER/NAME=PATH`, as given. */
   repos: string[];
+  /** Use release-relay.yml and templates the automation repo's checkout has not committed (--uncommitted). */
+  uncommitted?: boolean;
 }
 
 /** A maintainer's project ready to rehearse: the world's project, what to say first, and how to seed it. */
@@ -120,18 +124,31 @@ export async function loadOwnProject(source: OwnProjectSource): Promise<OwnProje
     }
     const checkout = readRepoCheckout(repo, dir);
     checkouts.set(repo, checkout);
-    notes.push(`${repo}: from ${dir}: ${checkout.how}`);
-    const added = Object.keys(init).filter((p) => checkout.files[p] === undefined);
-    const differing = Object.keys(init).filter(
-      (p) => checkout.files[p] !== undefined && !checkout.files[p]?.equals(Buffer.from(init[p] as string)),
+    const readsConfig = repo === config.tracking.repo && !relative(dir, configPath).startsWith("..");
+    notes.push(
+      `${repo}: from ${dir}: ${checkout.how}${readsConfig && checkout.head ? "; release-relay.yml and its templates are read as they are on disk" : ""}`,
     );
+    if (readsConfig)
+      notes.push(
+        ...uncommittedFiles(
+          { repo, dir, checkout },
+          configPath,
+          Object.keys(own.templates),
+          source.uncommitted === true,
+        ),
+      );
+    // The config is the project's own, whatever init's starter holds.
+    const added = Object.keys(init).filter(
+      (p) => checkout.files[p] === undefined && p !== "release-relay.yml",
+    );
+    const differing = await outOfDateFiles(init, checkout.files);
     if (added.length > 0)
       notes.push(
         `${repo}: ${added.length} file(s) init installs added, missing from the checkout (${added.slice(0, 3).join(", ")}${added.length > 3 ? ", …" : ""})`,
       );
     if (differing.length > 0)
       notes.push(
-        `${repo}: ${differing.length} file(s) init installs differ in the checkout and are used as they are (${differing.slice(0, 3).join(", ")}${differing.length > 3 ? ", …" : ""}); release-relay upgrade would bring them to this version`,
+        `${repo}: ${differing.join(", ")} ${differing.length === 1 ? "differs" : "differ"} from what this version's init installs and ${differing.length === 1 ? "is" : "are"} used as ${differing.length === 1 ? "it is" : "they are"}; \`release-relay upgrade\` would bring ${differing.length === 1 ? "it" : "them"} to this version`,
       );
     const standIns = await standInWorkflows(repo, { ...init, ...checkout.files }, new Set(Object.keys(init)));
     notes.push(...standIns.notes);
