@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { commitsThroughGraphql, useRestCommits } from "../../src/adapters/github/graphql-commits.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
 import { renderPrSummary } from "../../src/core/downstream/stage-results.js";
@@ -159,14 +160,48 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls).toHaveLength(1);
   });
 
-  it("measures the calls a new PR costs: 5 + files on a first attempt; the rerun writes nothing", async () => {
-    const hashesOnly = configWith((d) => {
+  const hashesOnly = () =>
+    configWith((d) => {
       d.deleteIn(["downstream", 2]);
       d.deleteIn(["downstream", 1]);
     });
+  const commitAt = async (repo: string, ref: string) =>
+    emulator.git(repo).readCommit((await emulator.git(repo).resolveCommit(ref)) as string);
+  const hashesBranch = (ref = "release-relay/8.0.2/hashes") => commitAt("valkey-io/valkey-hashes", ref);
+
+  it("measures the calls a new PR costs: 4 + files on a first attempt, one signed commit; the rerun writes nothing", async () => {
+    const base = (await hashesBranch("main")).sha;
     const mark = emulator.log.mark();
-    const [hashes] = await run(hashesOnly, github, []);
-    // The base branch, the file; tree, commit, ref, pull.
+    const [hashes] = await run(hashesOnly(), github, []);
+    // The base branch, the file; the branch made at the base, the commit on it, the pull.
+    expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
+      "GET /repos/{owner}/{repo}/branches/{branch}",
+      "GET /repos/{owner}/{repo}/contents/{path}",
+      "POST /repos/{owner}/{repo}/git/refs",
+      "POST /graphql createCommitOnBranch",
+      "POST /repos/{owner}/{repo}/pulls",
+    ]);
+    expect(emulator.log.summary(mark).total).toBe(4 + (hashes?.files.length ?? 0));
+    const commit = await hashesBranch();
+    expect(commit.parents).toEqual([base]);
+    const { data } = await github.rest.git.getCommit({
+      owner: "valkey-io",
+      repo: "valkey-hashes",
+      commit_sha: commit.sha,
+    });
+    expect(data.verification).toMatchObject({ verified: true, reason: "valid" });
+    expect(data.message).toBe(commit.message.replace(/\n$/, ""));
+    // The ledger now holds it: the rerun looks the branch up and writes nothing.
+    const again = emulator.log.mark();
+    expect((await run(hashesOnly(), github, ["hashes"]))[0]?.outcome).toBe("unchanged");
+    expect(emulator.log.summary(again).mutating).toBe(0);
+  });
+
+  it("commits through the Git Data API when asked to: 5 + files, the same files, unsigned", async () => {
+    const rest = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1 });
+    useRestCommits(rest);
+    const mark = emulator.log.mark();
+    const [hashes] = await run(hashesOnly(), rest, []);
     expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
       "GET /repos/{owner}/{repo}/branches/{branch}",
       "GET /repos/{owner}/{repo}/contents/{path}",
@@ -175,11 +210,57 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
       "POST /repos/{owner}/{repo}/git/refs",
       "POST /repos/{owner}/{repo}/pulls",
     ]);
-    expect(emulator.log.summary(mark).total).toBe(5 + (hashes?.files.length ?? 0));
-    // The ledger now holds it: the rerun looks the branch up and writes nothing.
-    const again = emulator.log.mark();
-    expect((await run(hashesOnly, github, ["hashes"]))[0]?.outcome).toBe("unchanged");
-    expect(emulator.log.summary(again).mutating).toBe(0);
+    expect(hashes?.outcome).toBe("opened");
+    const commit = await hashesBranch();
+    const { data } = await rest.rest.git.getCommit({
+      owner: "valkey-io",
+      repo: "valkey-hashes",
+      commit_sha: commit.sha,
+    });
+    expect(data.verification).toMatchObject({ verified: false, reason: "unsigned" });
+    const changed = await emulator
+      .git("valkey-io/valkey-hashes")
+      .text(["diff", "--name-only", "main", "release-relay/8.0.2/hashes"]);
+    expect(changed.split("\n").sort()).toEqual([...(hashes?.files ?? [])].sort());
+  });
+
+  it("falls back to the Git Data API on a GitHub Enterprise Server without createCommitOnBranch", async () => {
+    emulator.setGraphqlCommits(false);
+    const old = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1 });
+    const mark = emulator.log.mark();
+    const results = await run(configWith(), old, []);
+    expect(results.map((r) => r.outcome)).toEqual(["opened", "opened", "opened"]);
+    const calls = emulator.log.calls({ since: mark });
+    // Refused once (a field the schema lacks), then never asked again.
+    expect(calls.filter((c) => c.route.startsWith("POST /graphql")).map((c) => c.error)).toEqual([
+      "undefinedField",
+    ]);
+    expect(commitsThroughGraphql(old)).toBe(false);
+    for (const r of results) {
+      const [pull, ...more] = emulator.state.repos[r.repo.toLowerCase()]?.pulls ?? [];
+      expect(more).toEqual([]);
+      const base = await commitAt(r.repo, pull?.baseRef as string);
+      const head = await commitAt(r.repo, `release-relay/8.0.2/${r.downstream}`);
+      expect(head.parents).toEqual([base.sha]);
+    }
+  });
+
+  it("keeps one commit when createCommitOnBranch's answer is lost after GitHub made it", async () => {
+    emulator.failNext("POST /graphql createCommitOnBranch", "502", { phase: "after" });
+    const base = (await hashesBranch("main")).sha;
+    const mark = emulator.log.mark();
+    const [hashes] = await run(hashesOnly(), github, []);
+    expect(hashes?.outcome).toBe("opened");
+    // Octokit sent it again; GitHub refused it as stale (the branch held the commit already).
+    expect(
+      emulator.log
+        .calls({ since: mark })
+        .map((c) => c.error)
+        .filter(Boolean),
+    ).toEqual(["STALE_DATA"]);
+    const head = await hashesBranch();
+    expect(head.parents).toEqual([base]);
+    expect(hashes?.headSha).toBe(head.sha);
   });
 
   it("reconciles a branch an unrecorded run left: no second branch, commit or PR", async () => {
@@ -464,7 +545,10 @@ describe.runIf(hasTool("jq", "jq"))("release-relay edit", () => {
       mkdirSync(dirname(join(container, f)), { recursive: true });
       writeFileSync(join(container, f), read(`container/8.0.2/before/${f}`));
     }
-    writeFileSync(join(container, "dockerhub-description.md"), read("container/8.0.0/after/dockerhub-description.md"));
+    writeFileSync(
+      join(container, "dockerhub-description.md"),
+      read("container/8.0.0/after/dockerhub-description.md"),
+    );
     const base = ["edit", "--config", examplePath, "--version", "8.0.2", "--hashes", hashesFile];
     const lines: string[] = [];
     expect(
