@@ -53,12 +53,19 @@ export function finalReport(o: RehearsalOutcome, dir: string, kept: boolean): st
     o.trackingIssueBody.replace(/<!--[\s\S]*?-->\n?/g, "").trim(),
     "",
     "════ Downstream PRs ════",
-    ...(o.diffs.length === 0
+    ...(o.diffs.length === 0 && o.dryRuns.length === 0
       ? ["(none)"]
-      : o.diffs.flatMap((d) => {
-          const pr = s.prs.find((p) => p.downstream === d.downstream);
-          return [`── ${d.downstream}: ${d.repo} #${d.number} (${pr?.state ?? "?"})`, d.diff.trimEnd(), ""];
-        })),
+      : [
+          ...o.diffs.flatMap((d) => {
+            const pr = s.prs.find((p) => p.downstream === d.downstream);
+            return [`── ${d.downstream}: ${d.repo} #${d.number} (${pr?.state ?? "?"})`, d.diff.trimEnd(), ""];
+          }),
+          ...o.dryRuns.flatMap((d) => [
+            `── ${d.downstream}: ${d.repo} (dry-run: no PR opened; this diff is what it would propose)`,
+            d.diff.trimEnd() || "(no change)",
+            "",
+          ]),
+        ]),
     "════ Bucket ════",
     ...o.objects.map((x) => `  ${String(x.size).padStart(9)}  ${x.key}`),
     "",
@@ -91,12 +98,14 @@ export function finalReport(o: RehearsalOutcome, dir: string, kept: boolean): st
       : s.completed
         ? s.environment
           ? `✅ ${s.version} released to ${s.environment}: every stage done, every downstream dry-run (nothing proposed), artifacts verified.`
-          : `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`
-        : s.waitingForMerges
-          ? `⏸ ${s.version} waiting for merges, as --no-merge asks: every stage done, artifacts verified, every release PR open with its CI passed.`
-          : kept
-            ? `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`
-            : `❌ ${s.version} did not complete: what failed is above, with each failed step's last lines. To keep the world and every job's log, rehearse with --keep DIR; then rerun what failed with --resume --keep DIR.`,
+          : releasedLine(o)
+        : o.notStarted
+          ? `❌ ${s.version} was never released: ${o.notStarted}.`
+          : s.waitingForMerges
+            ? `⏸ ${s.version} waiting for merges, as --no-merge asks: every stage done, artifacts verified, every release PR open with its CI passed.`
+            : kept
+              ? `❌ ${s.version} did not complete. Rerun what failed: release-relay rehearse --resume --keep ${dir}`
+              : `❌ ${s.version} did not complete: what failed is above, with each failed step's last lines. To keep the world and every job's log, rehearse with --keep DIR; then rerun what failed with --resume --keep DIR.`,
   ].join("\n");
 }
 
@@ -109,4 +118,16 @@ function releaseRunsLine(o: RehearsalOutcome): string[] {
   return [
     `  release runs: ${releases.length} for one release, build ran in ${built.length} (${built.map((r) => r.id).join(", ") || "none"})${waited ? `, ${waited} cancelled while waiting` : ""}`,
   ];
+}
+
+/** The last line of a completed production release: what happened downstream, dry runs apart. */
+function releasedLine(o: RehearsalOutcome): string {
+  const s = o.summary;
+  const dry = o.dryRuns.length;
+  if (dry === 0)
+    return `✅ ${s.version} released: every stage done, every downstream PR merged and reported, artifacts verified.`;
+  const dryRuns = `${dry} downstream${dry === 1 ? "" : "s"} in dry-run: ${dry === 1 ? "its diff is" : "their diffs are"} above, no PR was opened`;
+  return s.prs.length === 0
+    ? `✅ ${s.version} released: every stage done, artifacts verified; ${dryRuns}.`
+    : `✅ ${s.version} released: every stage done, ${s.prs.length} downstream PR(s) merged and reported, artifacts verified; ${dryRuns}.`;
 }

@@ -13,6 +13,7 @@ import type { ReleaseState } from "../core/ledger/release-state.js";
 import { yankDone } from "../core/yank/yank-plan.js";
 import { readRelease } from "../steps/read-release.js";
 import type { AttackOutcome } from "./attacks/attack-outcome.js";
+import { type DryRunDiff, dryRunDiffs } from "./dry-run-diffs.js";
 import { emulatorClient } from "./emulator-client.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import { changedSomething } from "./github/accounting.js";
@@ -63,6 +64,10 @@ export interface RehearsalOutcome {
   trackingIssueBody: string;
   dashboardHtml: string;
   diffs: { downstream: string; repo: string; number: number; diff: string }[];
+  /** Each dry-run downstream's diff: what its PR would have been (none was opened). */
+  dryRuns: DryRunDiff[];
+  /** Why the release never started, when the rehearsal can tell: a pushed tag no request workflow ran on. */
+  notStarted?: string;
   objects: { key: string; size: number }[];
   verify: { ok: boolean; output: string };
   runs: RunRecord[];
@@ -220,5 +225,16 @@ export async function collectOutcome(input: {
   writeFileSync(join(dir, "tracking-issue.md"), trackingIssueBody);
   writeFileSync(join(dir, "dashboard.html"), dashboardHtml);
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  return { summary, state, trackingIssueBody, dashboardHtml, diffs, objects, verify, runs: input.runs };
+  const dryRuns = dryRunDiffs(join(emulator.dir, "actions", "runs"), config);
+  return {
+    summary,
+    state,
+    trackingIssueBody,
+    dashboardHtml,
+    diffs,
+    dryRuns,
+    objects,
+    verify,
+    runs: input.runs,
+  };
 }

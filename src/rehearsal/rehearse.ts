@@ -1,6 +1,15 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { applyEnvironment } from "../core/config/environment.js";
 import { ReleaseRelayError } from "../core/errors.js";
@@ -32,6 +41,7 @@ import { loadOwnProject, type OwnProjectSource } from "./own-project/own-world.j
 import { checkPrerequisites } from "./prerequisites.js";
 import { RehearsalHost } from "./rehearsal-host.js";
 import { awsKeys, collectOutcome, type RehearsalOutcome } from "./rehearsal-outcome.js";
+import { requestNotStarted } from "./request-not-started.js";
 import { LocalActions } from "./runner/local-actions.js";
 import type { RunnerNotice, WorkflowEvent } from "./runner/runner-host.js";
 import { restoreBucket, saveBucket } from "./s3/bucket-mirror.js";
@@ -201,6 +211,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     });
     const mark = emulator.log.mark();
     let forkPull: ForkPull | undefined;
+    let taggedSha: string | undefined;
     const forkerToken = `ghp_rehearsal_forker_${randomBytes(8).toString("hex")}`;
     const tOrchestration = Date.now();
     if (kept && options.attack) {
@@ -261,6 +272,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         );
       } else {
         say(`git push origin ${tag}: tag ${tag} at ${sha.slice(0, 12)} in ${project.config.source.repo}`);
+        taggedSha = sha;
         const onTag = (name: string, payload: Record<string, unknown>) =>
           actions.enqueue(project.config.source.repo, {
             name,
@@ -316,12 +328,16 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
     const buildMs = actions.runs
       .map((r) => Math.max(0, ...r.jobs.filter((j) => j.id === "build").map((j) => j.durationMs)))
       .reduce((n, ms) => n + ms, 0);
+    // A dry run's yank changes nothing the release left: its outcome is not written over the world's.
+    const preview = options.yank?.dryRun
+      ? mkdtempSync(join(tmpdir(), "release-relay-yank-preview-"))
+      : undefined;
     const outcome = await collectOutcome({
       emulator,
       s3,
       project,
       version,
-      dir: options.dir,
+      dir: preview ?? options.dir,
       runs: actions.runs,
       maintainerToken: credentials.maintainerToken,
       credentials,
@@ -333,7 +349,18 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
         builds: buildMs,
         orchestration: Date.now() - tOrchestration - buildMs,
       },
-    });
+    }).finally(() => preview && rmSync(preview, { recursive: true, force: true }));
+    if (taggedSha) {
+      const notStarted = requestNotStarted({
+        runs: actions.runs,
+        sourceRepo: project.config.source.repo,
+        gitDir: host.gitDir(project.config.source.repo),
+        tag,
+        sha: taggedSha,
+        tagPattern: project.config.tags.pattern,
+      });
+      if (notStarted) outcome.notStarted = notStarted;
+    }
     writeFileSync(
       worldFile,
       JSON.stringify(

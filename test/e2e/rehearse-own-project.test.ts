@@ -16,6 +16,10 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { packageActionsRepo } from "../../src/adapters/actions-pin.js";
+import { withCiWorkflowNames } from "../../src/core/setup/ci-workflow-names.js";
+import { INSTALLED_FILES, REQUEST_WORKFLOW_PATH } from "../../src/core/setup/installed-files.js";
+import { installedText } from "../../src/steps/init-files.js";
 import { cli, rehearsalSuite } from "../support/rehearsal-checks.js";
 import { gitIn, readSummary } from "../support/rehearsal-world.js";
 import { spawnCollect } from "../support/spawn-collect.js";
@@ -23,6 +27,26 @@ import { spawnCollect } from "../support/spawn-collect.js";
 const ready = rehearsalSuite();
 const example = join(import.meta.dirname, "../../examples/cachet");
 const PIN = "0123456789abcdef0123456789abcdef01234567";
+const REPORT_STATUS = ".github/workflows/release-relay-report-status.yml";
+
+/** A workflow as this version's init writes it for a project, pinned to some commit of the actions repo. */
+async function asInitWrites(path: string, tagPattern: string): Promise<string> {
+  const file = INSTALLED_FILES.find((f) => f.path === path);
+  const repo = (await packageActionsRepo()) ?? "release-relay/release-relay";
+  return installedText(file as (typeof INSTALLED_FILES)[number], tagPattern, {
+    layout: "pinned",
+    pin: { repo, sha: "1".repeat(40), version: "0.0.1" },
+  });
+}
+const CACHET_PATTERN = "^(?<version>\\d+\\.\\d+\\.\\d+(?:-rc\\d+)?)$";
+// Init's files, written by this version before tags.pattern accepted release candidates.
+const initWritten = {
+  // The CI workflow names init writes in (the repo's own): no difference from this version's.
+  sums: withCiWorkflowNames(await asInitWrites(REPORT_STATUS, CACHET_PATTERN), ["CI"]),
+  // Edited by hand since: a real difference.
+  images: `${await asInitWrites(REPORT_STATUS, CACHET_PATTERN)}# runs with the org's larger runners\n`,
+  request: await asInitWrites(REQUEST_WORKFLOW_PATH, "^(?<version>\\d+\\.\\d+\\.\\d+)$"),
+};
 
 /** The example under other owners and names: nothing in it is the example's any more. */
 function ownProject(root: string): string {
@@ -33,14 +57,31 @@ function ownProject(root: string): string {
     .replaceAll("cachet-io/cachet-website", "tinker-labs/tinker-site")
     .replaceAll("cachet-io/cachet", "tinker-labs/tinker-core")
     .replaceAll("@cachet-io/maintainers", "@tinker-labs/maintainers")
-    // The site is not given: it starts empty, with no CI of its own to report.
-    .replace("    after: [container]\n", "    after: [container]\n    reports: [merge]\n")
+    // The site is not given: it starts empty, and is only a dry run (no PR opened).
+    .replace("    mode: pr\n    after: [container]\n", "    mode: dry-run\n    after: [container]\n")
     // The project's real Apps: the rehearsal sends as its own.
     .replace('["cachet-release-requester[bot]"]', '["tinker-release-requester[bot]"]')
     .replace('["release-relay-reporter[bot]"]', '["tinker-release-reporter[bot]"]');
-  mkdirSync(join(root, "tinker-releases"), { recursive: true });
-  writeFileSync(join(root, "tinker-releases", "release-relay.yml"), config);
-  cpSync(join(example, "templates"), join(root, "tinker-releases", "templates"), { recursive: true });
+  // The automation repo's checkout: a config committed before its last edit, its template never.
+  const releases = join(root, "tinker-releases");
+  mkdirSync(releases, { recursive: true });
+  writeFileSync(join(releases, "release-relay.yml"), config.replace("labels: [release]", "labels: []"));
+  execFileSync("git", ["-C", releases, "init", "-q", "-b", "main"]);
+  execFileSync("git", ["-C", releases, "add", "release-relay.yml"]);
+  execFileSync("git", [
+    "-C",
+    releases,
+    "-c",
+    "user.name=t",
+    "-c",
+    "user.email=t@t",
+    "commit",
+    "-q",
+    "-m",
+    "config",
+  ]);
+  writeFileSync(join(releases, "release-relay.yml"), config);
+  cpSync(join(example, "templates"), join(releases, "templates"), { recursive: true });
   const checkout = (from: string, to: string, branch: string) => {
     cpSync(join(example, "repos", from), join(root, to), { recursive: true });
     const git = (...args: string[]) =>
@@ -51,6 +92,7 @@ function ownProject(root: string): string {
   };
   checkout("cachet", "tinker-core", "main");
   checkout("cachet-hashes", "tinker-sums", "main");
+  writeFileSync(join(root, "tinker-sums", REPORT_STATUS), initWritten.sums);
   // A lint workflow whose action the local runner has no stand-in for.
   writeFileSync(
     join(root, "tinker-sums", ".github", "workflows", "lint.yml"),
@@ -73,6 +115,7 @@ function ownProject(root: string): string {
   writeFileSync(join(root, "tinker-core", "scratch.txt"), "not committed\n");
   // The images repo is a plain directory, not a git checkout.
   cpSync(join(example, "repos", "cachet-container"), join(root, "tinker-images"), { recursive: true });
+  writeFileSync(join(root, "tinker-images", REPORT_STATUS), initWritten.images);
   // A job with a service container: syntax outside the local runner's subset.
   writeFileSync(
     join(root, "tinker-images", ".github", "workflows", "db.yml"),
@@ -91,6 +134,8 @@ describe.skipIf(!ready)(
     afterAll(() => rmSync(root, { recursive: true, force: true, maxRetries: 3 }));
     const repos = [
       "--repo",
+      `tinker-labs/tinker-releases=${join(root, "tinker-releases")}`,
+      "--repo",
       `tinker-labs/tinker-core=${join(root, "tinker-core")}`,
       "--repo",
       `tinker-labs/tinker-sums=${join(root, "tinker-sums")}`,
@@ -105,6 +150,7 @@ describe.skipIf(!ready)(
         "--config",
         config,
         ...repos,
+        "--uncommitted",
         "--version",
         "1.2.1",
         "--keep",
@@ -113,19 +159,26 @@ describe.skipIf(!ready)(
       return run;
     };
 
-    it("releases the project from its own checkouts: PRs merged, files verified", async () => {
+    it("releases the project from its own checkouts: PRs merged, the dry run's diff shown, files verified", async () => {
       const { code, stdout, stderr } = await rehearsed();
       expect(stderr).toBe("");
       expect(code, stdout.slice(-3000)).toBe(0);
-      expect(stdout).toContain("✅ 1.2.1 released");
       expect(stdout).toMatch(/── hashes: tinker-labs\/tinker-sums #\d+ \(merged\)/);
-      expect(stdout).toMatch(/── website: tinker-labs\/tinker-site #\d+ \(merged\)/);
+      // The dry-run downstream's diff, from the release's job summary: labelled, no PR claimed.
+      const site = stdout.indexOf(
+        "── website: tinker-labs/tinker-site (dry-run: no PR opened; this diff is what it would propose)",
+      );
+      expect(site, stdout.slice(-3000)).toBeGreaterThan(0);
+      expect(stdout.slice(site)).toMatch(/^\+\+\+ b\/content\/download\/releases\/v1-2-1\.md$/m);
+      expect(stdout).toContain(
+        "✅ 1.2.1 released: every stage done, 2 downstream PR(s) merged and reported, artifacts verified; 1 downstream in dry-run: its diff is above, no PR was opened.",
+      );
+      expect(stdout).not.toContain("every downstream PR merged");
       expect(stdout).toContain("════ release-relay verify ════");
       const summary = readSummary(world);
       expect(summary.completed).toBe(true);
       expect(summary.prs.map((p) => `${p.repo}:${p.state}`).sort()).toEqual([
         "tinker-labs/tinker-images:merged",
-        "tinker-labs/tinker-site:merged",
         "tinker-labs/tinker-sums:merged",
       ]);
       // Only the host's architecture is built; the other target is left out, saying why.
@@ -144,7 +197,24 @@ describe.skipIf(!ready)(
           "tinker-labs/tinker-site: no --repo given; it starts empty, so its edits may fail (pass --repo tinker-labs/tinker-site=../tinker-site)",
         ),
       ).toHaveLength(1);
-      expect(line("tinker-labs/tinker-releases: no --repo given;")).toHaveLength(1);
+      // The config and template are read from disk; each one not committed as it is says so.
+      expect(stdout).toMatch(
+        /tinker-labs\/tinker-releases: from \S+tinker-releases: the 1 files git tracks at HEAD [0-9a-f]{12} \(main\); uncommitted changes are not used; release-relay.yml and its templates are read as they are on disk/,
+      );
+      expect(
+        line(
+          "release-relay.yml has uncommitted changes in tinker-labs/tinker-releases: the rehearsal uses them as they are on disk; a real release would use what is committed; commit them",
+        ),
+      ).toHaveLength(1);
+      expect(
+        line(
+          "templates/website-release.md is not committed in tinker-labs/tinker-releases: a real release would not find it; commit it (used as it is on disk: --uncommitted)",
+        ),
+      ).toHaveLength(1);
+      // Only a real difference from what this version's init installs; never the project's config.
+      expect(lines.filter((l) => l.includes("from what this version's init installs"))).toEqual([
+        `• tinker-labs/tinker-images: ${REPORT_STATUS} differs from what this version's init installs and is used as it is; \`release-relay upgrade\` would bring it to this version`,
+      ]);
       expect(
         line(
           `tinker-labs/tinker-sums: stand-in: .github/workflows/lint.yml uses tinker-labs/lint-action@${PIN}, which the local runner cannot run`,
@@ -188,6 +258,44 @@ describe.skipIf(!ready)(
       expect(readSummary(world).apiCalls.mutating).toBe(0);
     });
 
+    it("says so when the pushed tag starts no request-release run: its workflow's tag filter misses it", async () => {
+      // The source repo's request workflow as init wrote it before tags.pattern accepted -rc tags.
+      const core = join(root, "tinker-core-old-filter");
+      cpSync(join(root, "tinker-core"), core, { recursive: true });
+      mkdirSync(join(core, ".github", "workflows"), { recursive: true });
+      writeFileSync(join(core, REQUEST_WORKFLOW_PATH), initWritten.request);
+      execFileSync("git", ["-C", core, "add", REQUEST_WORKFLOW_PATH]);
+      execFileSync("git", [
+        "-C",
+        core,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-q",
+        "-m",
+        "request",
+      ]);
+      const { code, stdout } = await spawnCollect(process.execPath, [
+        cli,
+        "rehearse",
+        "--config",
+        config,
+        "--repo",
+        `tinker-labs/tinker-core=${core}`,
+        "--version",
+        "1.3.0-rc1",
+      ]);
+      expect(code).toBe(1);
+      expect(stdout).toContain("git push origin 1.3.0-rc1");
+      const last = stdout.trimEnd().split("\n").at(-1);
+      expect(last).toMatch(
+        /^❌ 1\.3\.0-rc1 was never released: the tag push 1\.3\.0-rc1 started no request-release run in tinker-labs\/tinker-core: its \.github\/workflows\/release-relay\.yml does not start on that tag \(its filter does not match tags\.pattern: .*\); run `release-relay upgrade` \(or edit the filter\)\.$/,
+      );
+      expect(stdout).not.toContain("what failed is above");
+    });
+
     it("refuses a --repo the config does not name, leaving nothing behind", async () => {
       const before = readdirSync(root).sort();
       const refused = join(root, "refused-world");
@@ -206,6 +314,23 @@ describe.skipIf(!ready)(
       expect(stderr).toContain("--repo tinker-labs/elsewhere: release-relay.yml names no such repo");
       expect(existsSync(refused)).toBe(false);
       expect(readdirSync(root).sort()).toEqual(before);
+      // A template the automation repo never committed: a real release would not find it.
+      const uncommitted = await spawnCollect(process.execPath, [
+        cli,
+        "rehearse",
+        "--config",
+        config,
+        ...repos,
+        "--keep",
+        refused,
+      ]);
+      expect(uncommitted.code).toBe(1);
+      expect(uncommitted.stderr).toContain(
+        "templates/website-release.md is not committed in tinker-labs/tinker-releases: a real release would not find it; commit it",
+      );
+      expect(uncommitted.stderr).toContain("or rehearse with --uncommitted to use them as they are on disk");
+      expect(uncommitted.stderr).not.toContain("release-relay.yml is not committed");
+      expect(existsSync(refused)).toBe(false);
       // Without --keep: the temporary world it would have used is not left in TMPDIR either.
       const temp = join(root, "tmp");
       mkdirSync(temp);

@@ -199,15 +199,19 @@ describe("release-relay yank --keep (a kept rehearsal)", () => {
       expect(release.code, release.why).toBe(0);
     }, 300_000);
 
-    it("--dry-run prints the preview and changes nothing", async () => {
+    it("--dry-run prints the preview and changes nothing, the world's own files included", async () => {
       const objects = bucketIndex();
+      // What the release left: its summary (API counts, durations), tracking issue and dashboard.
+      const kept = ["summary.json", "tracking-issue.md", "dashboard.html", "release-relay.yml"];
+      const before = kept.map((f) => readFileSync(join(dir, f), "utf8"));
+      expect(readSummary(dir).apiCalls.mutating).toBeGreaterThan(0);
       const preview = await relay("yank", "1.2.1", "--reason", REASON, "--dry-run", "--keep", dir);
       expect(preview.code, preview.stderr).toBe(0);
       expect(preview.stdout).toContain(`Yank 1.2.1: “${REASON}”`);
       expect(preview.stdout).toContain("hashes: revert-proposed — would open a revert PR — README: restored");
       expect(preview.stdout).toContain("Dry run — nothing was changed.");
       expect(preview.stdout).not.toContain("<pre>");
-      expect(readSummary(dir).apiCalls.mutating).toBe(0);
+      expect(kept.map((f) => readFileSync(join(dir, f), "utf8"))).toEqual(before);
       expect(bucketIndex()).toBe(objects);
       expect(ledgerEvents(dir, "1.2.1").some((e) => e.type === "yank")).toBe(false);
       const status = await relay("status", "1.2.1", "--keep", dir);
