@@ -65,6 +65,24 @@ describe("release-relay installed from its tarball", () => {
     expect(existsSync(join(root, "actions-ref.json"))).toBe(false);
   });
 
+  it("installed globally, runs from any directory, as the README says", async () => {
+    const prefix = join(pkg.work, "global");
+    await exec(
+      "npm",
+      ["install", "--global", "--offline", "--prefix", prefix, join(pkg.work, "pack", pkg.packed.filename)],
+      {
+        env: pkg.env,
+      },
+    );
+    const elsewhere = join(pkg.work, "some-checkout");
+    await exec("git", ["init", "-q", elsewhere], { env: pkg.env });
+    const { stdout } = await exec(join(prefix, "bin", "release-relay"), ["--version"], {
+      cwd: elsewhere,
+      env: pkg.env,
+    });
+    expect(stdout).toBe(`${version}\n`);
+  });
+
   it("--version prints the package's version", async () => {
     const result = await pkg.relay("--version");
     expect(result).toMatchObject({ code: 0, stdout: `${version}\n` });
