@@ -4,8 +4,13 @@ import { createGitHubClient } from "../adapters/github/client.js";
 import { createS3Client } from "../adapters/storage/s3.js";
 import { renderDoctorReport } from "../core/setup/doctor.js";
 import { runDoctor } from "../steps/doctor.js";
-import { CONFIG_ARGUMENT, githubAccess, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
+import {
+  CONFIG_ARGUMENT,
+  githubAccess,
+  readCommandConfig,
+  SHARED_OPTIONS,
+} from "./command-line/shared-options.js";
 
 /**
  * `release-relay doctor [CONFIG] [--api-url URL] [--skip-bucket] [--skip-signing] [--skip-files]`:
@@ -32,7 +37,8 @@ export const doctorCommand = defineCommand({
       description: "do not compare the files init installed with this version's",
     },
   },
-  example: "GITHUB_TOKEN=$(gh auth token) release-relay doctor release-relay.yml --skip-signing",
+  example:
+    "GITHUB_TOKEN=<the release App's installation token> release-relay doctor release-relay.yml --skip-signing",
   run: async ({ values }, out) => {
     const config = await readCommandConfig(values.config as string, values.environment);
     const { token, apiUrl } = githubAccess(

@@ -87,7 +87,7 @@ function signingLines(a: InitAnswers, n: number): string[] {
 function ciLines(a: InitAnswers, ci: Readonly<Record<string, CiWorkflowNames>>, n: number): string[] {
   const lines = [
     `${n}. release-relay-report-status.yml follows each downstream's CI by workflow name (on.workflow_run.workflows),`,
-    `   where the installed file says [CI, Build and push images]: it must name the repo's own workflows that run on pull_request.`,
+    `   which must name the repo's own workflows that run on pull_request (the template's "CI" is a placeholder; its image build entry stays):`,
   ];
   for (const d of a.downstream) {
     const found = ci[d.name];
