@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
 import { floatingTags, parseVersion } from "../../request/version.js";
 import type { EditValues, TemplateScalar } from "../template.js";
+import { parseDownstreamJson } from "./json-content.js";
 import { joinLines, splitLines } from "./text-lines.js";
 import { defineUpdater, type UpdateContext } from "./updater.js";
 
@@ -26,16 +27,7 @@ function scalarsOf(value: unknown, prefix: string, into: Record<string, Template
 
 /** The entries of a versions file (`{ "<name>": { "version": …, … } }`), refused when one has no version. */
 export function parseImageEntries(content: string, file: string): ImageEntry[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(content);
-  } catch (error) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${file} is not valid JSON: ${(error as Error).message}`,
-      "fix the file in the downstream repo first",
-    );
-  }
+  const data = parseDownstreamJson(content, file);
   const parsed = versionsFileSchema.safeParse(data);
   if (!parsed.success) {
     const at = parsed.error.issues[0]?.path.join(".") || "the top level";

@@ -1,20 +1,12 @@
 import { z } from "zod";
 import { ReleaseRelayError } from "../../errors.js";
 import { parseEditPath } from "./edit-path.js";
+import { parseDownstreamJson } from "./json-content.js";
 import { defineUpdater } from "./updater.js";
 
 /** Sets a value in a JSON file, keeping its indentation, key order and final newline. */
 export function jsonSet(content: string, path: string, value: unknown, file: string): string {
-  let data: unknown;
-  try {
-    data = JSON.parse(content);
-  } catch (error) {
-    throw new ReleaseRelayError(
-      "E_DOWNSTREAM",
-      `${file} is not valid JSON: ${(error as Error).message}`,
-      "fix the file in the downstream repo first",
-    );
-  }
+  const data = parseDownstreamJson(content, file);
   const keys = parseEditPath(path);
   // A file whose shape changed (an object became a list, a section a string) is refused, never
   // patched where JSON.stringify would silently drop the value.
