@@ -21,7 +21,9 @@ export function releaseVerdict(
       x,
     ),
   ).length;
-  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done`;
+  // A dry run opens no PR: counted apart, so "0 of 0 done" does not hide the downstreams it previewed.
+  const dryRuns = ctx.expected.filter((x) => x.mode === "dry-run").length;
+  const progress = `${stagesDone} of ${STAGES.length} stages done · ${downstreamDoneCount} of ${active.length} downstream repos done${dryRuns > 0 ? ` · ${dryRuns} in dry-run (no PR opened)` : ""}`;
   if (state.yanked) return { kind: "yanked", progress };
   if (isComplete(state, ctx.expected)) return { kind: "released", progress };
   const failing =

@@ -110,6 +110,13 @@ describe("the release verdict", () => {
     );
   });
 
+  it("counts dry-run downstreams apart: they open no PR", () => {
+    const dryRun = { ...ctx, expected: ctx.expected.map((x) => ({ ...x, mode: "dry-run" as const })) };
+    expect(releaseVerdict(deriveState(valkeyReleaseEvents()), dryRun).progress).toBe(
+      `6 of 6 stages done · 0 of 0 downstream repos done · ${ctx.expected.length} in dry-run (no PR opened)`,
+    );
+  });
+
   it("is Released once that PR merged", () => {
     expect(releaseVerdict(deriveState(valkeyReleaseEvents()), ctx)).toEqual({
       kind: "released",
