@@ -80,7 +80,11 @@ export function loadExample(exampleDir: string): ExampleProject {
     );
   const targets = doc.getIn(["build", "targets"]) as { items: unknown[] };
   targets.items = targets.items.filter((_, i) => keep.includes(original.build.targets[i] as never));
-  const configText = doc.toString();
+  return projectOf(doc.toString(), skippedTargets);
+}
+
+/** A project as its config names it (the config validated). */
+export function projectOf(configText: string, skippedTargets: string[] = []): ExampleProject {
   const config = parseConfig(configText);
   return {
     config,

@@ -4,10 +4,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyEnvironment } from "../core/config/environment.js";
-import { parseConfig } from "../core/config/parse.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
-import type { ExampleProject } from "./example-world.js";
+import { type ExampleProject, projectOf } from "./example-world.js";
 import { GitHubEmulator } from "./github/emulator.js";
 
 /** A kept world being served: its config, where its GitHub answers and with which token; close() stops it. */
@@ -43,15 +42,7 @@ export function readKeptRelease(dir: string): KeptRelease {
  * could build, so that a rerun or a yank of the world uses the config it was kept with.
  */
 export function keptProject(dir: string): ExampleProject {
-  const configText = readFileSync(join(dir, "release-relay.yml"), "utf8");
-  const config = parseConfig(configText);
-  return {
-    config,
-    configText,
-    automationRepo: config.tracking.repo,
-    downstreamRepos: config.downstream.map((d) => d.repo),
-    skippedTargets: [],
-  };
+  return projectOf(readFileSync(join(dir, "release-relay.yml"), "utf8"));
 }
 
 /** Serves the kept world in `dir` again, with a token that may read the automation repo. */
