@@ -174,6 +174,7 @@ describe.skipIf(!ready)(
         "✅ 1.2.1 released: every stage done, 2 downstream PR(s) merged and reported, artifacts verified; 1 downstream in dry-run: its diff is above, no PR was opened.",
       );
       expect(stdout).not.toContain("every downstream PR merged");
+      expect(stdout).toContain("2 of 2 downstream repos done · 1 in dry-run (no PR opened)");
       expect(stdout).toContain("════ release-relay verify ════");
       const summary = readSummary(world);
       expect(summary.completed).toBe(true);
