@@ -1,5 +1,5 @@
 // Regenerates test/contract/github-graphql.graphql: the part of GitHub's public GraphQL schema that
-// release-relay's documents reach (src/adapters/github/graphql-operations.ts): the fields they
+// release-relay's documents reach (src/adapters/github/graphql/operations.ts): the fields they
 // select, on every type they reach, with each field's arguments and every input type, enum and scalar
 // those take. The schema comes from @octokit/graphql-schema, fetched with `npm pack` into a temporary
 // directory and never installed as a dependency; graphql-js (a devDependency) reads and prints it.
@@ -25,7 +25,7 @@ import {
 const root = new URL("..", import.meta.url).pathname;
 const version = process.argv[2] ?? "latest";
 
-/** The documents as the product sends them: each exported template literal of graphql-operations.ts. */
+/** The documents as the product sends them: each exported template literal of graphql/operations.ts. */
 export function operationDocuments(source) {
   return [...source.matchAll(/export const \w+ = `([^`]*)`;/g)].map((m) => m[1]);
 }
@@ -43,9 +43,9 @@ try {
   // The published SDL repeats a few fields of types release-relay never reaches: read it as given.
   const schema = buildSchema(sdl, { assumeValidSDL: true });
   const documents = operationDocuments(
-    readFileSync(join(root, "src/adapters/github/graphql-operations.ts"), "utf8"),
+    readFileSync(join(root, "src/adapters/github/graphql/operations.ts"), "utf8"),
   );
-  if (documents.length === 0) throw new Error("no GraphQL documents found in graphql-operations.ts");
+  if (documents.length === 0) throw new Error("no GraphQL documents found in graphql/operations.ts");
 
   /** Type name → the fields kept (undefined: a type kept whole: input objects, enums, scalars). */
   const kept = new Map();

@@ -12,11 +12,11 @@ import {
 } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { commitOnBranch, readBranchFile } from "../../src/adapters/github/graphql-commits.js";
+import { commitOnBranch, readBranchFile } from "../../src/adapters/github/graphql/commits.js";
 import {
   GRAPHQL_OPERATIONS,
   type GraphqlOperationName,
-} from "../../src/adapters/github/graphql-operations.js";
+} from "../../src/adapters/github/graphql/operations.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 
@@ -164,7 +164,7 @@ describe("the local GitHub's GraphQL endpoint against GitHub's public schema", (
   it("reads a binary file's text as null, a missing file and branch as null", () => {
     const files = exchanges
       .filter((e) => e.operation === "branchFile" && !(e.body as { errors?: unknown }).errors)
-      .map((e) => [e.variables.path, JSON.stringify(e.body)]);
+      .map((e) => [String(e.variables.path), JSON.stringify(e.body)]);
     expect(files.find(([p]) => p === "logo.png")?.[1]).toContain('"text":null');
     expect(files.find(([p]) => p === "missing.json")?.[1]).toContain('"file":null');
     expect(files.some(([, b]) => b?.includes('"ref":null'))).toBe(true);

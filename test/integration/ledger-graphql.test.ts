@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { commitsThroughGraphql, useRestCommits } from "../../src/adapters/github/graphql-commits.js";
+import { commitsThroughGraphql, useRestCommits } from "../../src/adapters/github/graphql/commits.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";

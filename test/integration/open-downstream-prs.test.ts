@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { commitsThroughGraphql, useRestCommits } from "../../src/adapters/github/graphql-commits.js";
+import { commitsThroughGraphql, useRestCommits } from "../../src/adapters/github/graphql/commits.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { Config } from "../../src/core/config/schema.js";
 import { renderPrSummary } from "../../src/core/downstream/stage-results.js";

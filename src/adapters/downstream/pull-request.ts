@@ -3,7 +3,7 @@ import { labelLook } from "../../core/dashboard/labels.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { GitHubClient } from "../github/client.js";
 import { githubError } from "../github/errors.js";
-import { commitOnBranch, commitsThroughGraphql } from "../github/graphql-commits.js";
+import { commitOnBranch, commitsThroughGraphql } from "../github/graphql/commits.js";
 import { readRepoFile } from "../github/repo-files.js";
 import { ensureLabels } from "../github/repo-labels.js";
 import { isNoCommitsYet, retryWhileSettling } from "../github/settling-retry.js";

@@ -4,7 +4,7 @@ import { ReleaseRelayError } from "../../core/errors.js";
 import { parseJsonInput } from "../../core/inputs/json-input.js";
 import { type LedgerEvent, ledgerEventSchema } from "../../core/ledger/events.js";
 import type { GitHubClient } from "../github/client.js";
-import { commitOnBranch, commitsThroughGraphql, readBranchFile } from "../github/graphql-commits.js";
+import { commitOnBranch, commitsThroughGraphql, readBranchFile } from "../github/graphql/commits.js";
 import { readRepoFile } from "../github/repo-files.js";
 
 /** The ledger as read at one commit. */

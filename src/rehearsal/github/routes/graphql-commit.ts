@@ -7,7 +7,7 @@ import type { TokenGrant } from "../permissions.js";
 import type { Reply } from "../replies.js";
 import { write } from "../route.js";
 import type { World } from "../world.js";
-import { invalidVariables, refused, repoAccess } from "./graphql.js";
+import { invalidVariables, refused, repoAccess } from "./graphql-replies.js";
 
 // RFC 4648 base64 with its padding, as FileChanges requires ("Invalid base64 encoding will be
 // rejected with a validation error").

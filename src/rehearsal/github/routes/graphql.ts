@@ -1,5 +1,5 @@
 // GitHub's GraphQL endpoint (`POST /graphql`) for exactly the documents release-relay sends
-// (src/adapters/github/graphql-operations.ts): anything else is refused as GitHub refuses a document
+// (src/adapters/github/graphql/operations.ts): anything else is refused as GitHub refuses a document
 // it cannot run. Permissions are REST's (the same grant, the same "Contents" levels); failures are
 // GraphQL's: HTTP 200 with `errors` (GraphQL docs "Forming calls with GraphQL"; e.g. STALE_DATA in
 // ministryofjustice/modernisation-platform#11985), 401 for a bad token, 400 for a body not JSON.
@@ -7,30 +7,15 @@ import { z } from "zod";
 import {
   GRAPHQL_OPERATIONS,
   type GraphqlOperationName,
-} from "../../../adapters/github/graphql-operations.js";
-import { checkPermission, type Requirement, type TokenGrant } from "../permissions.js";
+} from "../../../adapters/github/graphql/operations.js";
+import type { TokenGrant } from "../permissions.js";
 import type { Reply } from "../replies.js";
 import { read } from "../route.js";
-import type { RepoState } from "../state.js";
 import type { World } from "../world.js";
 import { createCommitOnBranch } from "./graphql-commit.js";
+import { invalidVariables, refused, repoAccess } from "./graphql-replies.js";
 
 const DOCS = "https://docs.github.com/graphql";
-
-/** A GraphQL error as GitHub words it: `type` for execution errors, `extensions.code` for invalid documents. */
-export interface GraphqlError {
-  type?: string;
-  message: string;
-  path?: string[];
-  locations?: { line: number; column: number }[];
-  extensions?: Record<string, unknown>;
-}
-
-/** An answer with errors: HTTP 200, `data` as far as it got. */
-export const refused = (errors: GraphqlError[], data: unknown = null): Reply => ({
-  status: 200,
-  body: data === null ? { errors } : { data, errors },
-});
 
 /** A request to `POST /graphql`: the known operation it names, or the refusal of what it sent. */
 export type GraphqlCall =
@@ -63,7 +48,7 @@ export function parseGraphqlCall(chunks: Buffer[]): GraphqlCall {
       refusal: refused([
         {
           message:
-            "The local GitHub runs only release-relay's own GraphQL documents (src/adapters/github/graphql-operations.ts); this one is not among them",
+            "The local GitHub runs only release-relay's own GraphQL documents (src/adapters/github/graphql/operations.ts); this one is not among them",
           locations: [{ line: 1, column: 1 }],
           extensions: { code: "unknownDocument" },
         },
@@ -90,52 +75,12 @@ function undefinedField(typeName: string, fieldName: string): Reply {
   ]);
 }
 
-/** Who may see or write a repository, with REST's rules; the GraphQL error when not. */
-export function repoAccess(
-  world: World,
-  full: string,
-  grant: TokenGrant,
-  need: Requirement,
-  path: string,
-): { repo: RepoState } | { error: GraphqlError } {
-  const repo = world.state.repos[full.toLowerCase()];
-  const visibility = { public: repo !== undefined && !repo.private };
-  const access = repo ? checkPermission(grant, full, need, visibility) : "hidden";
-  if (!repo || access === "hidden")
-    return {
-      error: {
-        type: "NOT_FOUND",
-        path: [path],
-        message: `Could not resolve to a Repository with the name '${full}'.`,
-      },
-    };
-  if (access === "denied")
-    // GitHub Apps docs: an installation token without the permission is told so, as on REST.
-    return { error: { type: "FORBIDDEN", path: [path], message: "Resource not accessible by integration" } };
-  return { repo };
-}
-
 const branchFileVariables = z.object({
   owner: z.string(),
   name: z.string(),
   ref: z.string(),
   path: z.string(),
 });
-
-/** Variables of the wrong type: GitHub names the variable and what was wrong with it. */
-export function invalidVariables(name: string, type: string, error: z.ZodError): Reply {
-  const problem = error.issues[0];
-  return refused([
-    {
-      extensions: {
-        value: null,
-        problems: error.issues.map((i) => ({ path: i.path, explanation: i.message })),
-      },
-      locations: [{ line: 1, column: 1 }],
-      message: `Variable $${name} of type ${type} was provided invalid value${problem?.path.length ? ` for ${problem.path.join(".")}` : ""} (${problem?.message ?? "invalid"})`,
-    },
-  ]);
-}
 
 /** Binary: git's own test, a NUL byte in the first 8000 bytes. */
 const isBinary = (bytes: Buffer) => bytes.subarray(0, 8000).includes(0);

@@ -1,11 +1,11 @@
-import type { GitHubClient } from "./client.js";
+import type { GitHubClient } from "../client.js";
 import {
   BRANCH_FILE_QUERY,
   type BranchFileData,
   CREATE_COMMIT_ON_BRANCH,
   type CreateCommitOnBranchData,
   type CreateCommitOnBranchInput,
-} from "./graphql-operations.js";
+} from "./operations.js";
 
 // Clients that commit through the Git Data API: asked to, or talking to a GitHub Enterprise Server
 // whose schema lacks what release-relay sends (createCommitOnBranch came to GitHub.com in 2021).
