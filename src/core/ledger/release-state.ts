@@ -88,13 +88,27 @@ const ARTIFACT_ORDER = { built: 0, hashed: 1, uploaded: 2 } as const;
 const STAGE_STEP = { waiting: 0, started: 1, succeeded: 2, failed: 2, skipped: 2 } as const;
 const step = (e: LedgerEvent) => (e.type === "stage" ? STAGE_STEP[e.status] : 2);
 
-/** Deterministic order: by time, then a stage's start before its end, then id; so every reader folds the same events the same way. */
+/**
+ * Deterministic order, so every reader folds the same events the same way: by the second, then a
+ * stage's start before its end, then the instant, then id. The second comes first because GitHub's
+ * job times are whole seconds, truncated, while a step's own times have milliseconds: a job started
+ * at "12:00:36Z" and ended by a step at "12:00:36.740Z" (or started by a step at "12:00:25.382Z" and
+ * ended, as GitHub says, at "12:00:25Z") must fold as a start then an end. (Compared as text,
+ * "12:00:36Z" even sorts after "12:00:36.740Z".)
+ */
 export function orderEvents(events: readonly LedgerEvent[]): LedgerEvent[] {
   const unique = new Map<string, LedgerEvent>();
   for (const e of events) if (!unique.has(e.id)) unique.set(e.id, e);
-  return [...unique.values()].sort((a, b) =>
-    a.at !== b.at ? (a.at < b.at ? -1 : 1) : step(a) !== step(b) ? step(a) - step(b) : a.id < b.id ? -1 : 1,
-  );
+  const instant = (e: LedgerEvent) => {
+    const t = Date.parse(e.at);
+    return Number.isNaN(t) ? Number.POSITIVE_INFINITY : t;
+  };
+  const key = (e: LedgerEvent) => [Math.floor(instant(e) / 1000), step(e), instant(e)] as const;
+  return [...unique.values()].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return (x[i] as number) < (y[i] as number) ? -1 : 1;
+    return a.at !== b.at ? (a.at < b.at ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
 }
 
 /**

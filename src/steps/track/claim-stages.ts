@@ -2,7 +2,6 @@
 // is believed only while GitHub says its run is this release workflow's and still in progress: the
 // claim of a run that crashed, or one that names another workflow's run, holds nothing.
 import type { GitHubClient } from "../../adapters/github/client.js";
-import type { LedgerStore } from "../../adapters/ledger/ledger-store.js";
 import { readWorkflowRun } from "../../adapters/runs/reported-facts.js";
 import { readRunArtifacts } from "../../adapters/runs/run-jobs.js";
 import {
@@ -10,7 +9,7 @@ import {
   type RunArtifact,
   stagesToRemake,
 } from "../../core/ledger/artifact-retention.js";
-import type { Stage } from "../../core/ledger/events.js";
+import type { LedgerEvent, Stage } from "../../core/ledger/events.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../../core/ledger/release-state.js";
 import { claimants, decideRun, type RunDecision } from "../../core/ledger/stage-claims.js";
 
@@ -29,8 +28,12 @@ export interface RunLookup {
   workflowPath: string | undefined;
 }
 
-export async function claimStages(
-  store: LedgerStore,
+/**
+ * Looks up what a claim depends on outside the ledger (whether the runs that claimed stages still
+ * run, which artifacts of earlier runs are still kept) and returns the claim, to be decided on the
+ * ledger as it stands in the compare-and-swap that records it.
+ */
+export async function prepareClaim(
   before: ReleaseState,
   request: "failed" | "all" | readonly Stage[],
   run: ClaimingRun,
@@ -38,7 +41,7 @@ export async function claimStages(
   at: string,
   /** The build's targets (each leaves build-<target>-<commit>). */
   targets: readonly string[],
-): Promise<RunDecision> {
+): Promise<(events: readonly LedgerEvent[]) => RunDecision> {
   const checked = claimants(before, run.workflowRunId);
   const live = new Set<string>();
   for (const id of checked) {
@@ -61,15 +64,12 @@ export async function claimStages(
   const listed: Record<string, RunArtifact[]> = {};
   for (const id of new Set(Object.values(needs)))
     listed[id] = await readRunArtifacts(lookup.github, lookup.repo, id);
-  let decision: RunDecision | undefined;
-  await store.appendDecided((events) => {
+  return (events) => {
     const state = deriveState(events);
     const remake = stagesToRemake(state, stagesToRerun(state, request), listed, {
       targets,
       commit: state.request?.commit,
     });
-    decision = decideRun(state, request, run, { live, checked: new Set(checked) }, at, remake);
-    return decision.events;
-  });
-  return decision as RunDecision;
+    return decideRun(state, request, run, { live, checked: new Set(checked) }, at, remake);
+  };
 }

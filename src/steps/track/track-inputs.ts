@@ -67,12 +67,14 @@ export const trackStatusInputs = actionInputs(
     starting: stageList.optional(),
   },
   ({ token2, token3, qualifyLogs, ...i }, ctx) => {
-    // A job's outcome (job-results, prs, hashes-file, ...) may be recorded together; anything else alone.
+    // A job's outcome (job-results, prs, hashes-file, ...) may be recorded together, and so may the
+    // plan job's claim (rerun) with its plan and its own stage outcome; anything else alone.
+    const claiming = i.rerun !== undefined;
     const asked = [
       i.event,
-      i.stage,
+      claiming ? undefined : i.stage,
       i.report,
-      i.plan,
+      claiming ? undefined : i.plan,
       i.rerun,
       i.sweep,
       i.prs ?? i.hashesFile ?? i.jobResults ?? qualifyLogs ?? i.approvalsOfRun,
@@ -80,7 +82,7 @@ export const trackStatusInputs = actionInputs(
     const rules: [boolean, string][] = [
       [
         asked.filter((x) => x !== undefined).length <= 1,
-        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun`, `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`",
+        "give one of `event`, `stage` + `status`, `report`, `plan`, `rerun` (which may come with `plan` and `stage` + `status`), `sweep`, or `job-results` / `prs` / `hashes-file` / `qualify-logs` / `approvals-of-run`",
       ],
       [(i.stage === undefined) === (i.status === undefined), "`stage` and `status` go together"],
       [

@@ -1,9 +1,8 @@
 // The track stage for one release: records what it is asked to (an event, the request, a stage's
-// outcome, a job's outcome, a verified report, a rerun's claim) in one ledger commit, then makes the
-// tracking issue show the ledger.
+// outcome, a job's outcome, a verified report, a rerun's claim with the plan) in one ledger commit,
+// then makes the tracking issue show the ledger.
 import type { GitHubClient } from "../../adapters/github/client.js";
 import type { ClientFor } from "../../adapters/github/installation-clients.js";
-import { LedgerStore } from "../../adapters/ledger/ledger-store.js";
 import { type IssueView, TrackingIssues } from "../../adapters/ledger/tracking-issue.js";
 import { ledgerKey } from "../../core/config/environment.js";
 import type { Config } from "../../core/config/schema.js";
@@ -15,15 +14,21 @@ import {
 import { renderTemplate } from "../../core/downstream/template.js";
 import type { Stage } from "../../core/ledger/events.js";
 import { type JobOutcome, jobOutcomeEvents } from "../../core/ledger/job-outcome-events.js";
-import { type ReleaseState, stagesToRerun } from "../../core/ledger/release-state.js";
+import { deriveState, type ReleaseState, stagesToRerun } from "../../core/ledger/release-state.js";
 import type { RunDecision } from "../../core/ledger/stage-claims.js";
-import { progressToRecord } from "../../core/ledger/stage-progress.js";
+import { stepRecord } from "../../core/ledger/step-record.js";
 import { eventsOfTrackRequest, type RunInfo, type TrackRequest } from "../../core/ledger/track-request.js";
 import { versionPlaceholders } from "../../core/request/plan.js";
 import { parseVersion } from "../../core/request/version.js";
 import type { RunLookup } from "./claim-stages.js";
-import { claimRerun } from "./rerun.js";
-import { syncTrackingIssue } from "./tracking-issue-sync.js";
+import { LedgerWriter } from "./ledger-write.js";
+import { prepareRerun } from "./rerun.js";
+import {
+  openTrackingIssue,
+  syncTrackingIssue,
+  type TrackingIssueInput,
+  trackingIssueEvent,
+} from "./tracking-issue-sync.js";
 import { reportEvents } from "./verify-report.js";
 
 /** What one track call is asked to record, besides the release it is for. */
@@ -67,20 +72,41 @@ export interface TrackResult {
 }
 
 /**
- * Records one event in the ledger, makes sure exactly one tracking issue exists, posts the comments
- * people are owed (each once), and renders the issue from the ledger until the body shows its head.
+ * Records what the step is asked to (with a rerun's claim, the tracking issue it opens and the
+ * comments that fall due) in one ledger write, makes sure exactly one tracking issue exists, posts
+ * the comments people are owed (each once), and renders the issue from the ledger until the body
+ * shows its head.
  */
 export async function trackRelease(input: TrackInput, config: Config, deps: TrackDeps): Promise<TrackResult> {
   const version = parseVersion(input.version);
-  const store = new LedgerStore(
+  const ledger = new LedgerWriter(
     deps.github,
     config.tracking.repo,
     ledgerKey(config, version.version),
-    deps.sleep ? { sleep: deps.sleep } : {},
+    deps.sleep,
   );
+  const { store } = ledger;
+  const issues = new TrackingIssues(deps.github, config.tracking.repo);
   const now = () => deps.now().toISOString();
   const title = renderTemplate(config.tracking.title, versionPlaceholders(config, version), "tracking.title");
   const expected = downstreamExpectations(config);
+  const ping = config.tracking.reviewPing;
+  const sync: TrackingIssueInput = {
+    config,
+    version: version.version,
+    title,
+    expected,
+    appSlug: input.appSlug,
+    ctx: (head: string): DashboardContext =>
+      dashboardContext(config, version.version, head, deps.run.serverUrl),
+    now,
+    comments: {
+      expected,
+      notify: config.tracking.notify,
+      reviewPing: ping && { afterHours: ping.afterHours, notify: ping.notify ?? config.tracking.notify },
+      version: version.version,
+    },
+  };
 
   // A report is a hint: what is recorded is what GitHub confirms, and a report it contradicts (or
   // from a sender the config does not allow) is recorded as refused, changing nothing else.
@@ -95,56 +121,65 @@ export async function trackRelease(input: TrackInput, config: Config, deps: Trac
           now(),
         )
       : undefined;
-  let events = report ? report.events : eventsOfTrackRequest(input, deps.run, now());
-  let rerun: RunDecision | undefined;
-  if (input.rerun !== undefined) {
-    rerun = await claimRerun(
-      store,
-      config,
-      version,
-      input.rerun,
-      deps.run,
-      deps.runLookup ?? { github: deps.github, repo: config.tracking.repo, workflowPath: undefined },
-      now(),
-    );
-    events = [];
-  }
-  // Everything this step records goes into one ledger commit (all validated before the first write).
+  // A rerun's claim, with the plan and the claiming job's own outcome (recorded for a stage it takes).
+  const rerun =
+    input.rerun !== undefined
+      ? await prepareRerun(
+          store,
+          config,
+          version,
+          input.rerun,
+          deps.run,
+          deps.runLookup ?? { github: deps.github, repo: config.tracking.repo, workflowPath: undefined },
+          now(),
+        )
+      : undefined;
+  const events = report
+    ? report.events
+    : rerun
+      ? eventsOfTrackRequest({ plan: input.plan }, deps.run, now())
+      : eventsOfTrackRequest(input, deps.run, now());
+  const claimedOutcome = rerun ? eventsOfTrackRequest({ ...input, plan: undefined }, deps.run, now()) : [];
+  // All of it is validated before the first write.
   const batch = [...events, ...jobOutcomeEvents(input, config, version, deps.run, now())];
-  // Decided on the ledger as it stands, in the same compare-and-swap as the write.
-  const progress = { runJobs: input.runJobs, batch, starting: input.starting, awaiting: input.awaiting };
-  const appended =
-    batch.length > 0 || input.runJobs || input.starting || input.awaiting
-      ? (
-          await store.appendDecided((current) =>
-            progressToRecord(current, { ...progress, run: deps.run, at: now() }),
-          )
-        ).appended
-      : false;
+  // The first step of a release that read the ledger anyway opens the tracking issue before its
+  // write, so that the issue is recorded in that write rather than in one more.
+  const before = rerun?.before ?? report?.before;
+  const opened =
+    before && !deriveState(before.events).trackingIssue && (rerun || batch.length > 0)
+      ? await openTrackingIssue(issues, sync, deriveState(before.events), before.head)
+      : undefined;
+  const at = now();
+  const write = await ledger.write((current) => {
+    const record = stepRecord(current, {
+      progress: {
+        runJobs: input.runJobs,
+        batch,
+        starting: input.starting,
+        awaiting: input.awaiting,
+        run: deps.run,
+        at,
+      },
+      claim: rerun?.claim,
+      claimedOutcome,
+      trackingIssue: opened && trackingIssueEvent(opened, config.tracking.repo, at),
+      comments: sync.comments,
+      at,
+    });
+    return { events: record.events, decided: record };
+  });
+  const decision = write.decided?.decision;
 
-  const { issue, state, snapshot } = await syncTrackingIssue(
-    store,
-    new TrackingIssues(deps.github, config.tracking.repo),
-    {
-      config,
-      version: version.version,
-      title,
-      expected,
-      appSlug: input.appSlug,
-      ctx: (head: string): DashboardContext =>
-        dashboardContext(config, version.version, head, deps.run.serverUrl),
-      now,
-    },
-  );
+  const { issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, write, opened);
   // A refused report fails the step once the refusal is on the tracking issue.
   if (report?.refusal) throw report.refusal;
   return {
     issue,
     state,
     head: snapshot.head,
-    appended,
-    stagesToRun: rerun?.stages ?? stagesToRerun(state, "failed"),
-    held: rerun?.held ?? [],
+    appended: write.appended,
+    stagesToRun: decision?.stages ?? stagesToRerun(state, "failed"),
+    held: decision?.held ?? [],
     requestSha: state.request?.commit,
   };
 }

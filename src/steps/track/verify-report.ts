@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { GitHubClient } from "../../adapters/github/client.js";
 import type { ClientFor } from "../../adapters/github/installation-clients.js";
-import type { LedgerStore } from "../../adapters/ledger/ledger-store.js";
+import type { LedgerSnapshot, LedgerStore } from "../../adapters/ledger/ledger-store.js";
 import { readPull, readPullsOfBranch, readWorkflowRun } from "../../adapters/runs/reported-facts.js";
 import type { Config } from "../../core/config/schema.js";
 import { releaseBranch } from "../../core/downstream/release-branch.js";
@@ -98,7 +98,7 @@ export async function verifyReport(
  * The events a report adds to the ledger: what GitHub confirms, or (for a report GitHub contradicts,
  * or from a sender the config does not name) one `refused` line, returned with the refusal so the
  * caller shows it on the tracking issue before failing. A release with no ledger gets no line: a
- * refused report never starts a ledger of its own.
+ * refused report never starts a ledger of its own. The ledger read to judge it is returned with them.
  */
 export async function reportEvents(
   report: string,
@@ -118,7 +118,7 @@ export async function reportEvents(
     };
   },
   at: string,
-): Promise<{ events: LedgerEvent[]; refusal?: ReleaseRelayError }> {
+): Promise<{ events: LedgerEvent[]; before: LedgerSnapshot; refusal?: ReleaseRelayError }> {
   const sender = deps.run.sender ?? "(nobody)";
   const before = await store.read();
   try {
@@ -130,12 +130,12 @@ export async function reportEvents(
       now: at,
       appLogin: deps.appLogin,
     });
-    return { events };
+    return { events, before };
   } catch (error) {
     const refused =
       error instanceof ReleaseRelayError && ["E_SENDER", "E_REPORT_FORGED"].includes(error.code);
     if (!refused || before.events.length === 0) throw error;
-    if (!mayRecordRefusal(before.events)) return { events: [], refusal: error };
+    if (!mayRecordRefusal(before.events)) return { events: [], before, refusal: error };
     const line: LedgerEvent = {
       id: `refused:${deps.run.runId}`,
       at,
@@ -145,6 +145,6 @@ export async function reportEvents(
       reason: error.message.slice(0, 1000),
       ...(deps.run.runUrl ? { runUrl: deps.run.runUrl } : {}),
     };
-    return { events: [line], refusal: error };
+    return { events: [line], before, refusal: error };
   }
 }
