@@ -67,7 +67,7 @@ const calls = emulator.log.calls({ since: first });
 const perPr = results.map((r) => ({
   downstream: r.downstream,
   outcome: r.outcome,
-  calls: calls.filter((c) => c.path.startsWith(`/repos/${r.repo}/`)).length,
+  calls: calls.filter((c) => c.path.startsWith(`/repos/${r.repo}/`) || c.repo === r.repo).length,
   files: r.files.length,
 }));
 // The same run again, the ledger now holding every PR.

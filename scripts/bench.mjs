@@ -158,8 +158,8 @@ try {
     row(
       `GitHub calls to open the ${p.downstream} PR`,
       `${p.calls} calls`,
-      `≤ 5 + ${p.files} files`,
-      p.outcome === "opened" && p.calls <= 5 + p.files,
+      `≤ 4 + ${p.files} files`,
+      p.outcome === "opened" && p.calls <= 4 + p.files,
       `${p.files} file(s) changed, ${p.outcome}`,
     );
   }

@@ -14,6 +14,8 @@ export interface CallRecord {
    * NOT_FOUND, RATE_LIMITED) or code. Such a call changed nothing, whatever its status says.
    */
   error?: string;
+  /** The repository ("owner/name") a GraphQL call names in its variables (its path names none). */
+  repo?: string;
 }
 
 /** The type (or code) of a GraphQL answer's first error; undefined for an answer without errors. */

@@ -16,6 +16,7 @@ import {
   answerGraphql,
   GRAPHQL_MUTATIONS,
   type GraphqlCall,
+  graphqlRepo,
   graphqlRoute,
   parseGraphqlCall,
 } from "./routes/graphql.js";
@@ -293,7 +294,7 @@ export class GitHubEmulator {
         mutating,
         login: grant?.login,
         fault,
-        ...(graphql ? { error: graphqlErrorType(body) } : {}),
+        ...(graphql ? { error: graphqlErrorType(body), repo: graphqlRepo(graphql) } : {}),
       });
 
     const limited = token ? this.limits.overQuota(token, graphql ? "graphql" : "core") : undefined;

@@ -163,6 +163,19 @@ export async function answerGraphql(
 /** The operations that change something, as `mutating` routes for accounting and crash points. */
 export const GRAPHQL_MUTATIONS: ReadonlySet<GraphqlOperationName> = new Set(["createCommitOnBranch"]);
 
+/** The repository ("owner/name") a GraphQL call is about, as its variables name it; for accounting. */
+export function graphqlRepo(call: GraphqlCall): string | undefined {
+  if (!call.operation) return undefined;
+  const v = call.variables as {
+    owner?: unknown;
+    name?: unknown;
+    input?: { branch?: { repositoryNameWithOwner?: unknown } };
+  };
+  const full =
+    v.input?.branch?.repositoryNameWithOwner ?? (v.owner && v.name ? `${v.owner}/${v.name}` : undefined);
+  return typeof full === "string" ? full : undefined;
+}
+
 /** The name a GraphQL call is logged and faulted under: "POST /graphql <operation>". */
 export const graphqlRoute = (operation: GraphqlOperationName | undefined): string =>
   operation ? `POST /graphql ${operation}` : "POST /graphql";
