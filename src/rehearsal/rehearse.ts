@@ -29,10 +29,10 @@ import {
   worldApps,
 } from "./example-world.js";
 import { closeForkPull, type ForkPull, openForkPull } from "./fork-pull.js";
+import { graphqlErrorType } from "./github/accounting.js";
 import { GitHubEmulator } from "./github/emulator.js";
 import type { FaultPlan } from "./github/faults.js";
 import type { MergeMethod } from "./github/pull-merge.js";
-import { graphqlErrorType } from "./github/accounting.js";
 import { GRAPHQL_MUTATIONS, graphqlRoute } from "./github/routes/graphql.js";
 import { ROUTES } from "./github/routes/route-table.js";
 import { keptProject } from "./kept-world.js";
