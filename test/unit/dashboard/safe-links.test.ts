@@ -193,8 +193,9 @@ describe("safeLink", () => {
       repos,
     });
     const { publicUrl: _, ...upload } = config.upload;
+    // A dotted bucket is linked path-style (the wildcard certificate does not cover it).
     expect(allowedLinks({ ...config, upload }).downloads).toBe(
-      `https://${upload.bucket}.s3.${upload.region}.amazonaws.com/${upload.prefix}`,
+      `https://s3.${upload.region}.amazonaws.com/${upload.bucket}/${upload.prefix}`,
     );
   });
 });
