@@ -141,7 +141,7 @@ describe("the ledger through GraphQL", () => {
     expect((await store.read()).events).toHaveLength(2);
   }, 30_000);
 
-  it("says E_LEDGER when a token may not write, as GitHub refuses it: FORBIDDEN with HTTP 200", async () => {
+  it("refuses a token that may not write as GitHub does (FORBIDDEN with HTTP 200): a 403 to the caller", async () => {
     await new LedgerStore(github, REPO, "8.0.2").append(artifact(0, 0));
     emulator.addToken("ro", { login: "reader[bot]", repos: { [REPO]: ["contents:read"] } });
     const reader = createGitHubClient({
@@ -160,6 +160,24 @@ describe("the ledger through GraphQL", () => {
 });
 
 describe("the ledger through the Git Data API", () => {
+  it("is read without a token through REST, as GitHub serves a public repository to anyone but GraphQL to no one", async () => {
+    await new LedgerStore(github, REPO, "8.0.2").append(artifact(0, 0));
+    const anonymous = createGitHubClient({
+      token: "",
+      baseUrl: emulator.url,
+      retryAfterBaseValue: 1,
+      pace: "local",
+    });
+    const mark = emulator.log.mark();
+    const { events } = await new LedgerStore(anonymous, REPO, "8.0.2").read();
+    expect(events.map((e) => e.id)).toEqual(["artifact:r0-0"]);
+    expect(emulator.log.calls({ since: mark }).map((c) => `${c.route} ${c.status}`)).toEqual([
+      "POST /graphql branchFile 401",
+      "GET /repos/{owner}/{repo}/git/ref/{ref} 200",
+      "GET /repos/{owner}/{repo}/contents/{path} 200",
+    ]);
+  });
+
   it("records 80 events from 16 concurrent reporters when asked to commit through REST", async () => {
     const mark = emulator.log.mark();
     await sixteenReporters(useRestCommits);

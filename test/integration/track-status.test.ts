@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { useRestCommits } from "../../src/adapters/github/graphql/commits.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../src/adapters/runs/run-jobs.js";
 import { buildArtifactName } from "../../src/core/artifacts/placement.js";
@@ -356,34 +357,44 @@ describe("track-status against the GitHub emulator", () => {
     expect(issuesOf()[0]?.state).toBe("closed");
   });
 
-  it("records 80 events from 16 concurrent reporters; the final body shows all of them", async () => {
-    const reporters = Array.from({ length: 16 }, (_, r) => async () => {
-      for (let i = 0; i < 5; i++) {
-        const event: LedgerEvent = {
-          id: `artifact:r${r}-${i}`,
-          at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
-          type: "artifact",
-          name: `file-${r}-${i}.tar.gz`,
-          state: "uploaded",
-          size: 100,
-          sha256: "a".repeat(64),
-        };
-        // Real jittered back-off: 16 writers racing on one branch.
-        await trackRelease(settings(event), config, { ...deps(r), sleep: undefined });
-      }
-    });
-    const mark = emulator.log.mark();
-    await Promise.all(reporters.map((f) => f()));
-    // Writers really raced: they lost the ledger branch to each other and retried.
-    expect(lostSwaps(emulator, AUTOMATION, mark).length).toBeGreaterThan(0);
-    const store = new LedgerStore(github, AUTOMATION, "8.0.2");
-    const { events, head } = await store.read();
-    expect(events.filter((e) => e.type === "artifact")).toHaveLength(80);
-    const open = issuesOf().filter((i) => i.state === "open");
-    expect(open).toHaveLength(1);
-    expect(open[0]?.body).toContain("Artifacts (80)");
-    expect(readLedgerMarker(open[0]?.body)).toBe(head);
-  }, 300_000);
+  it.each(["createCommitOnBranch", "the Git Data API"])(
+    "records 80 events from 16 concurrent reporters through %s; the final body shows all of them",
+    async (api) => {
+      if (api === "the Git Data API") useRestCommits(github);
+      const reporters = Array.from({ length: 16 }, (_, r) => async () => {
+        for (let i = 0; i < 5; i++) {
+          const event: LedgerEvent = {
+            id: `artifact:r${r}-${i}`,
+            at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
+            type: "artifact",
+            name: `file-${r}-${i}.tar.gz`,
+            state: "uploaded",
+            size: 100,
+            sha256: "a".repeat(64),
+          };
+          // Real jittered back-off: 16 writers racing on one branch.
+          await trackRelease(settings(event), config, { ...deps(r), sleep: undefined });
+        }
+      });
+      const mark = emulator.log.mark();
+      await Promise.all(reporters.map((f) => f()));
+      // Writers really raced: they lost the ledger branch to each other and retried.
+      const lost = lostSwaps(emulator, AUTOMATION, mark);
+      expect(lost.length).toBeGreaterThan(0);
+      // ... on the path asked for: createCommitOnBranch refused as stale, or a ref update refused.
+      expect(lost.some((c) => c.route === "POST /graphql createCommitOnBranch")).toBe(
+        api === "createCommitOnBranch",
+      );
+      const store = new LedgerStore(github, AUTOMATION, "8.0.2");
+      const { events, head } = await store.read();
+      expect(events.filter((e) => e.type === "artifact")).toHaveLength(80);
+      const open = issuesOf().filter((i) => i.state === "open");
+      expect(open).toHaveLength(1);
+      expect(open[0]?.body).toContain("Artifacts (80)");
+      expect(readLedgerMarker(open[0]?.body)).toBe(head);
+    },
+    300_000,
+  );
 
   it("changes nothing for a duplicate event: no mutating call at all", async () => {
     const [first] = valkeyReleaseEvents();
@@ -392,6 +403,75 @@ describe("track-status against the GitHub emulator", () => {
     const result = await trackRelease(settings(first), config, deps());
     expect(result.appended).toBe(false);
     expect(emulator.log.summary(mark).mutating).toBe(0);
+  });
+
+  it("costs one ledger write and one issue update per step, and never writes an unchanged body", async () => {
+    const [a, b] = valkeyReleaseEvents();
+    await trackRelease(settings(a), config, deps());
+    const mark = emulator.log.mark();
+    await trackRelease(settings(b), config, deps());
+    // The ledger read in the write is what the issue is rendered from; the head is checked once after.
+    expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
+      "POST /graphql branchFile",
+      "POST /graphql createCommitOnBranch",
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+      "GET /repos/{owner}/{repo}/git/ref/{ref}",
+    ]);
+    // Nothing new: the body GitHub has is read, compared and left as it is.
+    const again = emulator.log.mark();
+    await trackRelease(settings(b), config, deps());
+    expect(emulator.log.calls({ since: again }).map((c) => c.route)).toEqual([
+      "POST /graphql branchFile",
+      "GET /repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+  });
+
+  it("records the plan job's claim, plan, own end and the build under way with the new issue in one commit", async () => {
+    const plan = {
+      schemaVersion: 1,
+      releaseId: "valkey@8.0.2",
+      project: "valkey",
+      source: "valkey-io/valkey",
+      buildCommand: "make",
+      version: "8.0.2",
+      tag: "8.0.2",
+      commit: "b".repeat(40),
+      prerelease: false,
+      line: "8.0",
+      buildTime: "2025-01-07T10:00:00Z",
+      sourceDateEpoch: 1736244000,
+      buildTimeoutMinutes: 60,
+      matrix: { include: [] },
+      artifacts: [],
+      downstream: [],
+      checksums: { key: "k", url: "https://x/k" },
+      ledgerBranch: "release-relay-ledger/8.0.2",
+      tracking: { repo: AUTOMATION, title: "Release 8.0.2" },
+    };
+    const step = {
+      ...settings(),
+      rerun: "failed" as const,
+      plan: JSON.stringify(plan),
+      stage: "build-matrix" as const,
+      status: "succeeded" as const,
+      starting: ["build" as const],
+      appSlug: "release-bot",
+    };
+    const run = {
+      ...deps(),
+      run: { runId: "300-1", runUrl: undefined, workflowRunId: "300", actor: "maintainer" },
+    };
+    const result = await trackRelease(step, config, run);
+    expect(result.stagesToRun).toContain("build-matrix");
+    const log = await emulator.git(AUTOMATION).text(["log", "--format=%s", "release-relay-ledger/8.0.2"]);
+    expect(log.split("\n")).toEqual([
+      `6 events: claim:300-1, request:${"b".repeat(40)}, stage:qualify:skipped:not-configured, stage:build-matrix:succeeded:300-1, stage:build:started:300-1, tracking-issue:1`,
+    ]);
+    const body = issuesOf()[0]?.body ?? "";
+    expect(body).toContain("| Plan | ✅ succeeded |");
+    expect(body).toContain("| Build | 🔵 running |");
+    expect(readLedgerMarker(body)).toBe(result.head);
+    expect(issuesOf()).toHaveLength(1);
   });
 
   it("keeps one canonical tracking issue when two first writers race, closing the duplicate with a link", async () => {

@@ -82,6 +82,12 @@ export async function readBranchFile(
       operationName: "branchFile",
     });
   } catch (error) {
+    // GraphQL serves no one without a token, where REST serves a public repository's contents to
+    // anyone: a client without one (or with one GitHub refuses) reads through REST, which says so.
+    if ((error as { status?: number }).status === 401) {
+      useRestCommits(github);
+      return "unsupported";
+    }
     const errors = responseErrors(error);
     if (!errors) throw error;
     if (lacksField(github, errors)) return "unsupported";

@@ -105,12 +105,12 @@ async function branchFile(
   const qualified = ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
   const oid = await git.readRef(qualified);
   if (!oid) return { status: 200, body: { data: { repository: { ref: null } } } };
-  const shas = (await git.text(["rev-list", "--max-count=10", oid])).split("\n").filter(Boolean);
-  const nodes = [];
-  for (const sha of shas) {
-    const message = (await git.readCommit(sha)).message;
-    nodes.push({ messageBody: message.split("\n").slice(1).join("\n").trim() });
-  }
+  // The last ten commits' bodies (`messageBody`: the message after its headline), in one git call.
+  const log = (await git.run(["log", "--format=%b%x00", "--max-count=10", oid])).toString("utf8");
+  const nodes = log
+    .split("\0")
+    .slice(0, -1)
+    .map((body) => ({ messageBody: body.trim() }));
   const [entry] = (await git.listTree(oid, false, path)).filter((e) => e.path === path);
   let file: unknown = null;
   if (entry) {
