@@ -405,6 +405,75 @@ describe("track-status against the GitHub emulator", () => {
     expect(emulator.log.summary(mark).mutating).toBe(0);
   });
 
+  it("costs one ledger write and one issue update per step, and never writes an unchanged body", async () => {
+    const [a, b] = valkeyReleaseEvents();
+    await trackRelease(settings(a), config, deps());
+    const mark = emulator.log.mark();
+    await trackRelease(settings(b), config, deps());
+    // The ledger read in the write is what the issue is rendered from; the head is checked once after.
+    expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
+      "POST /graphql branchFile",
+      "POST /graphql createCommitOnBranch",
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}",
+      "GET /repos/{owner}/{repo}/git/ref/{ref}",
+    ]);
+    // Nothing new: the body GitHub has is read, compared and left as it is.
+    const again = emulator.log.mark();
+    await trackRelease(settings(b), config, deps());
+    expect(emulator.log.calls({ since: again }).map((c) => c.route)).toEqual([
+      "POST /graphql branchFile",
+      "GET /repos/{owner}/{repo}/issues/{issue_number}",
+    ]);
+  });
+
+  it("records the plan job's claim, plan, own end and the build under way with the new issue in one commit", async () => {
+    const plan = {
+      schemaVersion: 1,
+      releaseId: "valkey@8.0.2",
+      project: "valkey",
+      source: "valkey-io/valkey",
+      buildCommand: "make",
+      version: "8.0.2",
+      tag: "8.0.2",
+      commit: "b".repeat(40),
+      prerelease: false,
+      line: "8.0",
+      buildTime: "2025-01-07T10:00:00Z",
+      sourceDateEpoch: 1736244000,
+      buildTimeoutMinutes: 60,
+      matrix: { include: [] },
+      artifacts: [],
+      downstream: [],
+      checksums: { key: "k", url: "https://x/k" },
+      ledgerBranch: "release-relay-ledger/8.0.2",
+      tracking: { repo: AUTOMATION, title: "Release 8.0.2" },
+    };
+    const step = {
+      ...settings(),
+      rerun: "failed" as const,
+      plan: JSON.stringify(plan),
+      stage: "build-matrix" as const,
+      status: "succeeded" as const,
+      starting: ["build" as const],
+      appSlug: "release-bot",
+    };
+    const run = {
+      ...deps(),
+      run: { runId: "300-1", runUrl: undefined, workflowRunId: "300", actor: "maintainer" },
+    };
+    const result = await trackRelease(step, config, run);
+    expect(result.stagesToRun).toContain("build-matrix");
+    const log = await emulator.git(AUTOMATION).text(["log", "--format=%s", "release-relay-ledger/8.0.2"]);
+    expect(log.split("\n")).toEqual([
+      `6 events: claim:300-1, request:${"b".repeat(40)}, stage:qualify:skipped:not-configured, stage:build-matrix:succeeded:300-1, stage:build:started:300-1, tracking-issue:1`,
+    ]);
+    const body = issuesOf()[0]?.body ?? "";
+    expect(body).toContain("| Plan | ✅ succeeded |");
+    expect(body).toContain("| Build | 🔵 running |");
+    expect(readLedgerMarker(body)).toBe(result.head);
+    expect(issuesOf()).toHaveLength(1);
+  });
+
   it("keeps one canonical tracking issue when two first writers race, closing the duplicate with a link", async () => {
     const [a, b] = valkeyReleaseEvents();
     // The race, made to happen: each writer's first look for the issue answers only once both have
