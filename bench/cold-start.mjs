@@ -1,6 +1,7 @@
 // Cold start of each bundled action as the runner starts it (`node dist/<action>/index.js`): the
 // time until its first request reaches the network (a local server that answers 503), or until it
-// exits for an action that makes none. Prints one JSON line: { action: ms }.
+// exits for an action that makes none, with `node -e 0` measured alongside. Prints one JSON line:
+// { name: { ms, how } }.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,7 +37,7 @@ const url = `http://127.0.0.1:${server.address().port}`;
 
 const actions = {
   trigger: { "automation-repo": "o/automation", token: "t", "config-path": config },
-  "build-matrix": { "config-path": config, version: "8.0.2", sha: "a".repeat(40) },
+  "build-matrix": { "config-path": config, version: "8.0.2", sha: "a".repeat(40), token: "t" },
   "compute-hashes": { artifacts: "a.tar.gz" },
   "sign-upload": {
     artifacts: "a.tar.gz",
@@ -80,28 +81,47 @@ function once(action, inputs) {
         ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
       },
     });
+    let outcome;
     const finish = (how) => {
+      if (outcome) return;
+      outcome = { ms: performance.now() - start, how };
       firstRequest = undefined;
-      const ms = performance.now() - start;
       child.kill("SIGKILL");
-      resolve({ ms, how });
     };
     firstRequest = () => finish("first request");
-    child.on("exit", () => firstRequest && finish("exit"));
-    setTimeout(() => firstRequest && finish("timeout"), 20_000).unref();
+    const timer = setTimeout(() => finish("timeout"), 20_000);
+    // Resolved once the child is gone: its exit never ends the next run, nor its socket the server.
+    child.on("exit", () => {
+      finish("exit");
+      clearTimeout(timer);
+      resolve(outcome);
+    });
+  });
+}
+
+/** `node -e 0` in the same conditions: what any Node.js process costs before it runs a line. */
+function bareNode() {
+  return new Promise((resolve) => {
+    const start = performance.now();
+    spawn(process.execPath, ["-e", "0"], { stdio: "ignore" }).on("exit", () =>
+      resolve({ ms: performance.now() - start, how: "exit" }),
+    );
   });
 }
 
 const result = {};
 const only = process.argv[3];
-for (const [action, inputs] of Object.entries(actions)) {
-  if (only && action !== only) continue;
+const measure = async (name, run) => {
   let best;
   for (let i = 0; i < runs; i++) {
-    const r = await once(action, inputs);
+    const r = await run();
     if (!best || r.ms < best.ms) best = r;
   }
-  result[action] = best;
-}
+  result[name] = best;
+};
+await measure("node -e 0", bareNode);
+for (const [action, inputs] of Object.entries(actions))
+  if (!only || action === only) await measure(action, () => once(action, inputs));
+server.closeAllConnections();
 server.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);

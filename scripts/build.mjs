@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
+import { startUpOptions } from "./bundle-start-up.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const check = process.argv.includes("--check");
@@ -82,6 +83,7 @@ async function bundle(outRoot) {
       logLevel: "warning",
       charset: "utf8",
       define,
+      ...startUpOptions(root),
     });
   }
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { updaterSchemas, updaters } from "../downstream/updaters/registry.js";
 import { editKindSchema } from "../downstream/updaters/updater.js";
 import { kebabObject } from "../inputs/kebab-object.js";
+import { githubLoginSchema } from "./github-login.js";
 import { quoted } from "./quoted.js";
 import { regexSource } from "./regex-source.js";
 
@@ -119,11 +120,7 @@ export const mentionSchema = z.string().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Z
   error: (issue) => `expected a @user or @org/team to mention, got ${quoted(issue.input)}`,
 });
 
-/** A GitHub login, as the runner names an actor (apps end in `[bot]`). */
-export const githubLoginSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/)
-  .max(64);
+export { githubLoginSchema };
 
 /**
  * The whole `release-relay.yml`, field by field; the single source of every name the product uses.

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { githubLoginSchema } from "../config/schema.js";
+import { githubLoginSchema } from "../config/github-login.js";
 import type { Version } from "./version.js";
 
 /** One check on the tag's commit: a check run (by name) or a commit status (by context). */
