@@ -26,6 +26,11 @@ export const ENTRIES = {
   doctor: "src/actions/doctor.ts",
 };
 
+/** What a bundle imports before anything else, to start work that takes a while. */
+const EARLY = {
+  "compute-hashes": 'import "./src/adapters/storage/early-hash-workers.ts"; ',
+};
+
 const banner = [
   "// Bundled by release-relay's scripts/build.mjs; do not edit. Source: src/.",
   'import { createRequire as __createRequire } from "node:module";',
@@ -68,7 +73,7 @@ async function bundle(outRoot) {
       stdin: {
         contents: isCli
           ? `import { runCli } from "./${source}"; process.exitCode = await runCli(process.argv.slice(2));`
-          : `import { main } from "./${source}"; import { runAction } from "./src/actions/run-action.ts"; await runAction(main);`,
+          : `${EARLY[name] ?? ""}import { main } from "./${source}"; import { runAction } from "./src/actions/run-action.ts"; await runAction(main);`,
         resolveDir: root,
         sourcefile: `${name}-entry.ts`,
         loader: "ts",
