@@ -14,6 +14,7 @@ const runs = Number(process.argv[2] ?? 3);
 const work = mkdtempSync(join(tmpdir(), "cold-start-"));
 const config = join(root, "examples/valkey/release-relay.yml");
 writeFileSync(join(work, "a.tar.gz"), "artifact\n");
+for (const file of ["output", "summary"]) writeFileSync(join(work, file), "");
 // sign-upload without a key: its first request is the S3 check of the first object.
 const unsigned = join(work, "release-relay.yml");
 writeFileSync(

@@ -1,5 +1,6 @@
-// Child process of the benchmark: uploads one file to an S3 endpoint either with release-relay's
-// uploader or with the SDK's default Upload, then prints wall time and peak RSS as JSON.
+// Child process of the benchmark: uploads one file to an S3 endpoint with release-relay's uploader
+// (mode `release-relay`) or with the SDK's Upload (`sdk-default`, or `sdk:<part MiB>:<queue size>`),
+// then prints wall time and this process's peak RSS as JSON.
 import { createReadStream, statSync } from "node:fs";
 import { S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -19,10 +20,11 @@ const client = new S3Client({
   credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
 });
 const size = statSync(file).size;
+const key = `bench/${mode.replace(/:/g, "-")}-${Date.now()}`;
 const start = performance.now();
 if (mode === "release-relay") {
   await uploadImmutable(client, bucket, {
-    key: `bench/${mode}-${Date.now()}`,
+    key,
     file,
     sha256,
     size,
@@ -30,9 +32,11 @@ if (mode === "release-relay") {
     cacheControl: "no-cache",
   });
 } else {
+  const [, partMiB, queueSize] = mode.split(":");
   await new Upload({
     client,
-    params: { Bucket: bucket, Key: `bench/${mode}-${Date.now()}`, Body: createReadStream(file) },
+    params: { Bucket: bucket, Key: key, Body: createReadStream(file) },
+    ...(partMiB ? { partSize: Number(partMiB) * 1024 * 1024, queueSize: Number(queueSize) } : {}),
   }).done();
 }
 const ms = performance.now() - start;

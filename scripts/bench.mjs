@@ -11,16 +11,22 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
-import { join } from "node:path";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
 
 const root = new URL("..", import.meta.url).pathname;
 const quick = process.argv.includes("--quick") || process.env.CI === "true";
+// --only hash,upload,cold-start,api,rehearsal: measure just those parts (BENCHMARKS.md is left as it is).
+const onlyAt = process.argv.indexOf("--only");
+const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? "").split(",");
+const measures = (part) => only === undefined || only.includes(part);
 const MiB = 1024 * 1024;
 const big = quick ? 32 * MiB : 1024 * MiB;
 const many = quick ? 8 * MiB : 256 * MiB;
 const uploadSize = quick ? 32 * MiB : 1024 * MiB;
+// Flat in artifact size: release-relay's upload of a 4× larger file (full mode only).
+const largeUpload = 4 * uploadSize;
 const runs = quick ? 1 : 3;
 const work = mkdtempSync(join(tmpdir(), "release-relay-bench-"));
 const rows = [];
@@ -78,6 +84,47 @@ function child(script, args) {
   return best;
 }
 
+const gnuTime = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
+
+/**
+ * compute-hashes as a runner starts it (a fresh `node dist/compute-hashes/index.js`) on `files` in
+ * their directory: the best run's wall time and its peak RSS (GNU time's, when there is one).
+ */
+function computeHashes(files) {
+  const dir = dirname(files[0]);
+  const env = {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: "true",
+    GITHUB_WORKSPACE: dir,
+    GITHUB_OUTPUT: join(dir, "output"),
+    GITHUB_STEP_SUMMARY: join(dir, "summary"),
+    INPUT_ARTIFACTS: files.map((f) => basename(f)).join("\n"),
+  };
+  const rssFile = join(dir, "rss");
+  const command = gnuTime
+    ? [
+        "/usr/bin/time",
+        ["-f", "%M", "-o", rssFile, process.execPath, join(root, "dist/compute-hashes/index.js")],
+      ]
+    : [process.execPath, [join(root, "dist/compute-hashes/index.js")]];
+  let best;
+  for (let i = 0; i < runs; i++) {
+    writeFileSync(env.GITHUB_OUTPUT, "");
+    writeFileSync(env.GITHUB_STEP_SUMMARY, "");
+    const start = performance.now();
+    const run = spawnSync(command[0], command[1], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    const ms = performance.now() - start;
+    if (run.status !== 0) throw new Error(`compute-hashes failed: ${run.stdout}${run.stderr}`);
+    const maxRssMb = gnuTime
+      ? Number(readFileSync(rssFile, "utf8").trim().split("\n").at(-1)) / 1024
+      : undefined;
+    if (!best || ms < best.ms) best = { ms, maxRssMb };
+  }
+  for (const f of ["SHA256SUMS", "hashes.json", ...files.map((f) => `${basename(f)}.sha256`)])
+    rmSync(join(dir, f), { force: true });
+  return best;
+}
+
 /** A peak or current RSS (VmHWM, VmRSS) of a process in MB, from /proc; undefined where there is none. */
 function vm(pid, field) {
   const path = `/proc/${pid}/status`;
@@ -91,9 +138,9 @@ function vm(pid, field) {
  * local-s3`, a process of its own); the best run's time and uploader RSS, with how far that run raised
  * the local S3's peak RSS over its idle RSS (serverMb).
  */
-async function uploadToFreshS3(worker, file, mode, sha) {
+async function uploadToFreshS3(worker, file, mode, sha, times = runs) {
   let best;
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < times; i++) {
     const server = spawn(
       process.execPath,
       [join(root, "bin/release-relay.js"), "local-s3", "--bucket", "bench"],
@@ -146,10 +193,13 @@ function contentCreatingCalls(byRoute) {
     .reduce((sum, [, count]) => sum + count, 0);
 }
 
+/** PASS, FAIL, or INFO for a row measured but not held to a target (pass null). */
+const status = (pass) => (pass === null ? "INFO" : pass ? "PASS" : "FAIL");
+
 function row(name, value, target, pass, note = "") {
   rows.push({ name, value, target, pass, note });
   console.log(
-    `${pass ? "PASS" : "FAIL"}  ${name.padEnd(52)} ${value.padEnd(18)} target ${target}${note ? `  (${note})` : ""}`,
+    `${status(pass)}  ${name.padEnd(52)} ${value.padEnd(18)} target ${target}${note ? `  (${note})` : ""}`,
   );
 }
 
@@ -157,132 +207,189 @@ try {
   console.log(
     `release-relay benchmarks (${quick ? "quick" : "full"}): ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}\n`,
   );
-  const hashWorker = await bundle("bench/hash-worker.ts");
-  const apiWorker = await bundle("bench/api-calls.ts");
-  const api = JSON.parse(
-    execFileSync(process.execPath, [
-      apiWorker,
-      join(root, "examples/valkey/release-relay.yml"),
-      join(root, "test/fixtures/valkey"),
-    ]).toString(),
-  );
-  for (const p of api.perPr) {
+  if (measures("api")) {
+    const apiWorker = await bundle("bench/api-calls.ts");
+    const api = JSON.parse(
+      execFileSync(process.execPath, [
+        apiWorker,
+        join(root, "examples/valkey/release-relay.yml"),
+        join(root, "test/fixtures/valkey"),
+      ]).toString(),
+    );
+    for (const p of api.perPr) {
+      row(
+        `GitHub calls to open the ${p.downstream} PR`,
+        `${p.calls} calls`,
+        `≤ 4 + ${p.files} files`,
+        p.outcome === "opened" && p.calls <= 4 + p.files,
+        `${p.files} file(s) changed, ${p.outcome}`,
+      );
+    }
     row(
-      `GitHub calls to open the ${p.downstream} PR`,
-      `${p.calls} calls`,
-      `≤ 4 + ${p.files} files`,
-      p.outcome === "opened" && p.calls <= 4 + p.files,
-      `${p.files} file(s) changed, ${p.outcome}`,
+      "mutating GitHub calls on an identical rerun",
+      `${api.rerunMutating}`,
+      "= 0",
+      api.rerunMutating === 0,
+      `${api.rerunTotal} reads`,
     );
   }
-  row(
-    "mutating GitHub calls on an identical rerun",
-    `${api.rerunMutating}`,
-    "= 0",
-    api.rerunMutating === 0,
-    `${api.rerunTotal} reads`,
-  );
-  const uploadWorker = await bundle("bench/upload-worker.ts");
-
-  const single = join(work, "single.bin");
-  makeFile(single, big, 1);
-  const ours = child(hashWorker, [single]);
-  const openssl = time(() => execFileSync("openssl", ["dgst", "-sha256", single]));
-  const coreutils = time(() => execFileSync("sha256sum", [single]));
-  const label = `${big / MiB} MiB`;
-  row(
-    `hash 1 × ${label}: vs openssl dgst -sha256`,
-    `${(openssl / ours.ms).toFixed(2)}×`,
-    "≥ 0.95×",
-    openssl / ours.ms >= 0.95,
-    `${ours.ms.toFixed(0)} ms vs ${openssl.toFixed(0)} ms`,
-  );
-  row(
-    `hash 1 × ${label}: vs sha256sum`,
-    `${(coreutils / ours.ms).toFixed(2)}×`,
-    "≥ 1.0×",
-    coreutils / ours.ms >= 1,
-    `${coreutils.toFixed(0)} ms`,
-  );
-  row(`hash 1 × ${label}: peak RSS`, `${ours.maxRssMb.toFixed(0)} MB`, "< 150 MB", ours.maxRssMb < 150);
-  rmSync(single);
-
-  const files = Array.from({ length: 6 }, (_, i) => join(work, `part-${i}.bin`));
-  for (const [i, f] of files.entries()) makeFile(f, many, i + 7);
-  const parallel = child(hashWorker, files);
-  const sequentially = (tool, args) => () => {
-    for (const f of files) execFileSync(tool, [...args, f]);
-  };
-  const seqOpenssl = time(sequentially("openssl", ["dgst", "-sha256"]));
-  const seqCoreutils = time(sequentially("sha256sum", []));
-  // What the machine can do at best: one openssl per core, each on its share of the files.
-  const cores = Math.min(cpus().length, files.length);
-  const share = (i) => files.filter((_, j) => j % cores === i);
-  const script = `${Array.from({ length: cores }, (_, i) => `openssl dgst -sha256 ${share(i).join(" ")} >/dev/null &`).join(" ")} wait`;
-  const parOpenssl = time(() => spawnSync("sh", ["-c", script]));
-  const label6 = `6 × ${many / MiB} MiB`;
-  row(
-    `hash ${label6}: vs sequential openssl`,
-    `${(seqOpenssl / parallel.ms).toFixed(2)}×`,
-    "≥ 1.7×",
-    seqOpenssl / parallel.ms >= 1.7,
-    `${parallel.ms.toFixed(0)} ms vs ${seqOpenssl.toFixed(0)} ms`,
-  );
-  row(
-    `hash ${label6}: vs ${cores} openssl processes in parallel`,
-    `${(parOpenssl / parallel.ms).toFixed(2)}×`,
-    "≥ 0.9×",
-    parOpenssl / parallel.ms >= 0.9,
-    `${parOpenssl.toFixed(0)} ms: the machine's ceiling`,
-  );
-  row(
-    `hash ${label6}: vs sequential sha256sum`,
-    `${(seqCoreutils / parallel.ms).toFixed(2)}×`,
-    "≥ 1.0×",
-    seqCoreutils / parallel.ms >= 1,
-    `${seqCoreutils.toFixed(0)} ms`,
-  );
-  row(`hash ${label6}: peak RSS`, `${parallel.maxRssMb.toFixed(0)} MB`, "< 150 MB", parallel.maxRssMb < 150);
-  for (const f of files) rmSync(f);
-
-  // The local S3 runs in its own process: its memory (objects are kept in RAM) is not the uploader's.
-  // Each upload gets a fresh one, so its peak RSS is that upload's alone.
-  const blob = join(work, "upload.bin");
-  makeFile(blob, uploadSize, 99);
-  const sha = execFileSync("sha256sum", [blob]).toString().slice(0, 64);
-  const mine = await uploadToFreshS3(uploadWorker, blob, "release-relay", sha);
-  const sdk = await uploadToFreshS3(uploadWorker, blob, "sdk-default", sha);
-  rmSync(blob);
-  const labelU = `${uploadSize / MiB} MiB`;
-  row(
-    `upload ${labelU} to local S3: vs SDK default Upload`,
-    `${(sdk.ms / mine.ms).toFixed(2)}×`,
-    "≥ 1.3×",
-    sdk.ms / mine.ms >= 1.3,
-    `${mine.ms.toFixed(0)} ms vs ${sdk.ms.toFixed(0)} ms, incl. checksum and read-back`,
-  );
-  row(
-    `upload ${labelU}: uploader peak RSS`,
-    `${mine.maxRssMb.toFixed(0)} MB`,
-    "< 150 MB",
-    mine.maxRssMb < 150,
-    `SDK default: ${sdk.maxRssMb.toFixed(0)} MB`,
-  );
-  if (mine.serverMb === undefined || sdk.serverMb === undefined)
-    console.log("(no /proc: the local S3's peak RSS is measured on Linux only)");
-  else
+  if (measures("hash")) {
+    // Small files (quick mode) measure Node.js's start against openssl's, not hashing: informational.
+    const held = (target, ok) => (quick ? ["informational (quick)", null] : [target, ok]);
+    const single = join(work, "single.bin");
+    makeFile(single, big, 1);
+    const ours = computeHashes([single]);
+    const openssl = time(() => execFileSync("openssl", ["dgst", "-sha256", single]));
+    const coreutils = time(() => execFileSync("sha256sum", [single]));
+    const label = `${big / MiB} MiB`;
     row(
-      `upload ${labelU}: local S3 peak RSS, vs SDK default`,
-      `${(sdk.serverMb / mine.serverMb).toFixed(2)}×`,
-      "≥ 0.9×",
-      sdk.serverMb / mine.serverMb >= 0.9,
-      `${mine.serverMb.toFixed(0)} MB over idle vs ${sdk.serverMb.toFixed(0)} MB, ${(mine.serverMb / (uploadSize / MiB)).toFixed(2)}× the object it keeps in memory`,
+      `hash 1 × ${label}: vs openssl dgst -sha256`,
+      `${(openssl / ours.ms).toFixed(2)}×`,
+      ...held("≥ 0.95×", openssl / ours.ms >= 0.95),
+      `${ours.ms.toFixed(0)} ms vs ${openssl.toFixed(0)} ms`,
     );
+    row(
+      `hash 1 × ${label}: vs sha256sum`,
+      `${(coreutils / ours.ms).toFixed(2)}×`,
+      ...held("≥ 1.0×", coreutils / ours.ms >= 1),
+      `${coreutils.toFixed(0)} ms`,
+    );
+    if (ours.maxRssMb !== undefined)
+      row(`hash 1 × ${label}: peak RSS`, `${ours.maxRssMb.toFixed(0)} MB`, "< 150 MB", ours.maxRssMb < 150);
+    rmSync(single);
+
+    const files = Array.from({ length: 6 }, (_, i) => join(work, `part-${i}.bin`));
+    for (const [i, f] of files.entries()) makeFile(f, many, i + 7);
+    const parallel = computeHashes(files);
+    const sequentially = (tool, args) => () => {
+      for (const f of files) execFileSync(tool, [...args, f]);
+    };
+    const seqOpenssl = time(sequentially("openssl", ["dgst", "-sha256"]));
+    const seqCoreutils = time(sequentially("sha256sum", []));
+    // What the machine can do at best: one openssl per core, each on its share of the files.
+    const cores = Math.min(cpus().length, files.length);
+    const share = (i) => files.filter((_, j) => j % cores === i);
+    const script = `${Array.from({ length: cores }, (_, i) => `openssl dgst -sha256 ${share(i).join(" ")} >/dev/null &`).join(" ")} wait`;
+    const parOpenssl = time(() => spawnSync("sh", ["-c", script]));
+    const label6 = `6 × ${many / MiB} MiB`;
+    row(
+      `hash ${label6}: vs sequential openssl`,
+      `${(seqOpenssl / parallel.ms).toFixed(2)}×`,
+      ...held("≥ 1.7×", seqOpenssl / parallel.ms >= 1.7),
+      `${parallel.ms.toFixed(0)} ms vs ${seqOpenssl.toFixed(0)} ms`,
+    );
+    row(
+      `hash ${label6}: vs ${cores} openssl in parallel`,
+      `${(parOpenssl / parallel.ms).toFixed(2)}×`,
+      ...held("≥ 0.9×", parOpenssl / parallel.ms >= 0.9),
+      `${parOpenssl.toFixed(0)} ms: the machine's ceiling`,
+    );
+    row(
+      `hash ${label6}: vs sequential sha256sum`,
+      `${(seqCoreutils / parallel.ms).toFixed(2)}×`,
+      ...held("≥ 1.0×", seqCoreutils / parallel.ms >= 1),
+      `${seqCoreutils.toFixed(0)} ms`,
+    );
+    if (parallel.maxRssMb !== undefined)
+      row(
+        `hash ${label6}: peak RSS`,
+        `${parallel.maxRssMb.toFixed(0)} MB`,
+        "< 150 MB",
+        parallel.maxRssMb < 150,
+      );
+    for (const f of files) rmSync(f);
+  }
+
+  if (measures("upload")) {
+    // The local S3 runs in its own process: its memory (objects are kept in RAM) is not the uploader's.
+    // Each upload gets a fresh one, so its peak RSS is that upload's alone, and only one object is
+    // held at a time.
+    const uploadWorker = await bundle("bench/upload-worker.ts");
+    const blob = join(work, "upload.bin");
+    makeFile(blob, uploadSize, 99);
+    const sha = execFileSync("sha256sum", [blob]).toString().slice(0, 64);
+    const labelU = `${uploadSize / MiB} MiB`;
+    // The local S3 bounds both uploaders here, so the reference is the fastest of the SDK's Upload
+    // configurations against it (fauxqs refuses parts over 11 MiB); 5 MiB × 4 is the SDK's default.
+    const configurations = quick
+      ? ["sdk:5:4"]
+      : [5, 8, 10].flatMap((part) => [2, 4, 6].map((queue) => `sdk:${part}:${queue}`));
+    const sdk = new Map();
+    for (const mode of configurations) sdk.set(mode, await uploadToFreshS3(uploadWorker, blob, mode, sha, 1));
+    const mine = await uploadToFreshS3(uploadWorker, blob, "release-relay", sha);
+    const [fastest] = [...sdk.entries()].sort((x, y) => x[1].ms - y[1].ms)[0];
+    // The fastest and the default get as many runs as release-relay's uploader.
+    for (const mode of new Set([fastest, "sdk:5:4"])) {
+      const again = await uploadToFreshS3(uploadWorker, blob, mode, sha, runs - 1);
+      if (again && again.ms < sdk.get(mode).ms) sdk.set(mode, again);
+    }
+    const reference = sdk.get(fastest);
+    const sdkDefault = sdk.get("sdk:5:4");
+    const [, part, queue] = fastest.split(":");
+    const mibPerS = (r, size) => size / MiB / (r.ms / 1000);
+    // A 32 MiB upload is mostly fixed costs (the HEAD before, the read-back after): informational.
+    const pass = (ok) => (quick ? null : ok);
+    row(
+      `upload ${labelU} to local S3: vs fastest SDK Upload`,
+      `${(reference.ms / mine.ms).toFixed(2)}×`,
+      quick ? "informational (quick)" : "≥ 0.95×",
+      pass(reference.ms / mine.ms >= 0.95),
+      `${mine.ms.toFixed(0)} ms vs ${reference.ms.toFixed(0)} ms (${part} MiB parts, ${queue} in flight, fastest of ${configurations.length}); SDK default ${sdkDefault.ms.toFixed(0)} ms; incl. checksum and read-back`,
+    );
+    row(
+      `upload ${labelU}: uploader peak RSS`,
+      `${mine.maxRssMb.toFixed(0)} MB`,
+      quick ? "informational (quick)" : "≤ SDK default + 10 MB",
+      pass(mine.maxRssMb <= sdkDefault.maxRssMb + 10),
+      `SDK default: ${sdkDefault.maxRssMb.toFixed(0)} MB, fastest SDK configuration: ${reference.maxRssMb.toFixed(0)} MB`,
+    );
+    if (mine.serverMb === undefined || sdkDefault.serverMb === undefined)
+      console.log("(no /proc: the local S3's peak RSS is measured on Linux only)");
+    else
+      row(
+        `upload ${labelU}: local S3 peak RSS, vs SDK default`,
+        `${(sdkDefault.serverMb / mine.serverMb).toFixed(2)}×`,
+        "≥ 0.9×",
+        sdkDefault.serverMb / mine.serverMb >= 0.9,
+        `${mine.serverMb.toFixed(0)} MB over idle vs ${sdkDefault.serverMb.toFixed(0)} MB, ${(mine.serverMb / (uploadSize / MiB)).toFixed(2)}× the object it keeps in memory`,
+      );
+    rmSync(blob);
+
+    // Flat in artifact size: the same uploader on a 4× larger file. The local S3 keeps it in memory
+    // (a few times its size), so it runs only with room to spare.
+    const labelL = `${largeUpload / MiB} MiB`;
+    if (quick) console.log("(quick: the large upload is measured by the full run only)");
+    else if (freemem() < 4 * largeUpload)
+      console.log(
+        `(skipped the ${labelL} upload: ${(freemem() / 2 ** 30).toFixed(1)} GiB free, it needs ${(4 * largeUpload) / 2 ** 30})`,
+      );
+    else {
+      makeFile(blob, largeUpload, 98);
+      const shaL = execFileSync("sha256sum", [blob]).toString().slice(0, 64);
+      const large = await uploadToFreshS3(uploadWorker, blob, "release-relay", shaL, 1);
+      rmSync(blob);
+      const speed = mibPerS(large, largeUpload) / mibPerS(mine, uploadSize);
+      row(
+        `upload ${labelL} vs ${labelU}: throughput`,
+        `${speed.toFixed(2)}×`,
+        "within 10 %",
+        Math.abs(speed - 1) <= 0.1,
+        `${mibPerS(large, largeUpload).toFixed(0)} MiB/s vs ${mibPerS(mine, uploadSize).toFixed(0)} MiB/s`,
+      );
+      row(
+        `upload ${labelL} vs ${labelU}: uploader peak RSS`,
+        `${(large.maxRssMb / mine.maxRssMb).toFixed(2)}×`,
+        "within 10 %",
+        Math.abs(large.maxRssMb / mine.maxRssMb - 1) <= 0.1,
+        `${large.maxRssMb.toFixed(0)} MB vs ${mine.maxRssMb.toFixed(0)} MB`,
+      );
+    }
+  }
 
   // A whole rehearsed release (the example, through the real workflow files), then its rerun; the
   // quick mode leaves it to the e2e tests, which assert the same zero-write rerun.
   if (quick) console.log("(quick: rehearsal rows are measured by the full run only)");
-  else {
+  else if (measures("rehearsal")) {
     const world = join(work, "rehearsal");
     const rehearse = (extra) =>
       execFileSync(
@@ -337,33 +444,39 @@ try {
     );
   }
 
-  // Cold start of each bundled action, each measured in its own process (no state shared between them).
-  for (const action of [
-    "trigger",
-    "build-matrix",
-    "compute-hashes",
-    "sign-upload",
-    "open-downstream-prs",
-    "track-status",
-  ]) {
-    const out = execFileSync(process.execPath, [
-      join(root, "bench/cold-start.mjs"),
-      String(runs),
-      action,
-    ]).toString();
-    const r = JSON.parse(out.trim().split("\n").at(-1))[action];
-    row(
-      `cold start: ${action}`,
-      `${r.ms.toFixed(0)} ms`,
-      "≤ 1000 ms",
-      r.ms <= 1000,
-      r.how === "exit" ? "to exit (makes no request)" : "node dist/…/index.js to its first request",
-    );
+  // Cold start of each bundled action, each measured in its own process (no state shared between
+  // them), against `node -e 0` measured in the same process: what Node.js costs before any code runs.
+  if (measures("cold-start")) {
+    for (const action of [
+      "trigger",
+      "build-matrix",
+      "compute-hashes",
+      "sign-upload",
+      "open-downstream-prs",
+      "track-status",
+    ]) {
+      const out = execFileSync(process.execPath, [
+        join(root, "bench/cold-start.mjs"),
+        String(Math.max(runs, 5)),
+        action,
+      ]).toString();
+      const measured = JSON.parse(out.trim().split("\n").at(-1));
+      const r = measured[action];
+      const bare = measured["node -e 0"];
+      const over = r.ms - bare.ms;
+      row(
+        `cold start: ${action}`,
+        `+${over.toFixed(0)} ms`,
+        "≤ node -e 0 + 100 ms",
+        r.how !== "timeout" && over <= 100,
+        `${r.ms.toFixed(0)} ms vs ${bare.ms.toFixed(0)} ms, ${r.how === "exit" ? "to exit (makes no request)" : "node dist/…/index.js to its first request"}`,
+      );
+    }
   }
 
-  if (!quick) {
+  if (!quick && only === undefined) {
     const table = rows
-      .map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${r.pass ? "PASS" : "FAIL"} | ${r.note} |`)
+      .map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${status(r.pass)} | ${r.note} |`)
       .join("\n");
     writeFileSync(
       join(root, "BENCHMARKS.md"),
@@ -395,8 +508,11 @@ try {
     );
     console.log("\nwrote BENCHMARKS.md");
   }
-  const failed = rows.filter((r) => !r.pass).length;
-  console.log(`\nbench: ${rows.length - failed} passed, ${failed} failed`);
+  const failed = rows.filter((r) => r.pass === false).length;
+  const informational = rows.filter((r) => r.pass === null).length;
+  console.log(
+    `\nbench: ${rows.length - failed - informational} passed, ${failed} failed, ${informational} informational`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
