@@ -1,5 +1,6 @@
 // Child process of the benchmark: uploads one file to an S3 endpoint with release-relay's uploader
-// (mode `release-relay`) or with the SDK's Upload (`sdk-default`, or `sdk:<part MiB>:<queue size>`),
+// (mode `release-relay`) or with the SDK's Upload (`sdk-default`, or `sdk:<part MiB>:<queue size>`,
+// with `:SHA256` to send SHA-256 part checksums as release-relay does),
 // then prints wall time and this process's peak RSS as JSON.
 import { createReadStream, statSync } from "node:fs";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -32,10 +33,15 @@ if (mode === "release-relay") {
     cacheControl: "no-cache",
   });
 } else {
-  const [, partMiB, queueSize] = mode.split(":");
+  const [, partMiB, queueSize, checksum] = mode.split(":");
   await new Upload({
     client,
-    params: { Bucket: bucket, Key: key, Body: createReadStream(file) },
+    params: {
+      Bucket: bucket,
+      Key: key,
+      Body: createReadStream(file),
+      ...(checksum === "SHA256" ? { ChecksumAlgorithm: "SHA256" as const } : {}),
+    },
     ...(partMiB ? { partSize: Number(partMiB) * 1024 * 1024, queueSize: Number(queueSize) } : {}),
   }).done();
 }
