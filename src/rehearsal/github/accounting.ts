@@ -16,6 +16,11 @@ export interface CallRecord {
   error?: string;
   /** The repository ("owner/name") a GraphQL call names in its variables (its path names none). */
   repo?: string;
+  /**
+   * Not a call of GitHub's API: a git fetch's access check (`git`) or a source archive download
+   * from github.com (`web`). Left out of every count, as GitHub leaves them out of the API's limits.
+   */
+  channel?: "git" | "web";
 }
 
 /** The type (or code) of a GraphQL answer's first error; undefined for an answer without errors. */
@@ -42,10 +47,19 @@ export class CallLog {
   }
 
   /** Calls since `since` (a seq), optionally filtered. */
-  calls(filter: { since?: number; mutating?: boolean; route?: string; login?: string } = {}): CallRecord[] {
+  calls(
+    filter: {
+      since?: number;
+      mutating?: boolean;
+      route?: string;
+      login?: string;
+      channel?: "git" | "web";
+    } = {},
+  ): CallRecord[] {
     return this.records.filter(
       (r) =>
         r.seq > (filter.since ?? 0) &&
+        r.channel === filter.channel &&
         (filter.mutating === undefined || r.mutating === filter.mutating) &&
         (filter.route === undefined || r.route === filter.route) &&
         (filter.login === undefined || r.login === filter.login),

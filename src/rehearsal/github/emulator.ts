@@ -285,6 +285,14 @@ export class GitHubEmulator {
       : (match?.route.mutating ?? false);
     const api = graphql ? "graphql" : "rest";
 
+    // A clone's access check (actions/checkout's stand-in asks it as git would) and a source archive
+    // download go to github.com and codeload, not api.github.com: they are not API calls and spend
+    // none of the API's rate limit ("Rate limits for the REST API" counts requests to the API).
+    const channel = isArchivePath(url.pathname)
+      ? ("web" as const)
+      : req.headers["x-rehearsal-channel"] === "git"
+        ? ("git" as const)
+        : undefined;
     const record = (status: number, mutating: boolean, fault: FaultKind | undefined, body?: unknown) =>
       this.log.record({
         method,
@@ -295,9 +303,11 @@ export class GitHubEmulator {
         login: grant?.login,
         fault,
         ...(graphql ? { error: graphqlErrorType(body), repo: graphqlRepo(graphql) } : {}),
+        ...(channel ? { channel } : {}),
       });
 
-    const limited = token ? this.limits.overQuota(token, graphql ? "graphql" : "core") : undefined;
+    const limited =
+      token && !channel ? this.limits.overQuota(token, graphql ? "graphql" : "core") : undefined;
     if (limited) {
       record(limited.status, false, undefined, limited.body);
       this.send(res, limited, token, api);

@@ -18,7 +18,9 @@ let known: Promise<{ repo?: string; sha?: string }> | undefined;
 // Read once per process: every step of every run asks.
 function packageIdentity(): Promise<{ repo?: string; sha?: string }> {
   known ??= (async () => {
-    const repo = await packageActionsRepo();
+    // A runner bundled apart from the package (as some tests run it) knows no actions repo: every
+    // `uses:` is then a third-party action, as it would be for any other package.
+    const repo = await packageActionsRepo().catch(() => undefined);
     const sha = await packagePin().then(
       (p) => p.pin.sha,
       () => undefined,

@@ -63,7 +63,12 @@ async function assertReadable(call: StandInCall, repo: string, token: string): P
   for (let attempt = 0; attempt < 6; attempt++) {
     let limited = false;
     status = await fetch(`${call.host.apiUrl}/repos/${repo}`, {
-      headers: { authorization: `token ${token}`, accept: "application/vnd.github+json" },
+      // Asked as git asks it (a clone is no API call): not counted, no rate limit spent.
+      headers: {
+        authorization: `token ${token}`,
+        accept: "application/vnd.github+json",
+        "x-rehearsal-channel": "git",
+      },
     }).then(
       (r) => {
         // A rate limit is a 403 (or 429) with retry-after or no requests remaining: wait, not refuse.
