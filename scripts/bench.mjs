@@ -494,19 +494,27 @@ try {
         `${new Date().toISOString().slice(0, 10)}. Every ratio compares release-relay with a reference measured in the same run (best of ${runs}); ` +
         "memory is the peak RSS of the process doing the work. `npm run bench -- --quick` uses smaller files and does not rewrite this file.\n\n" +
         `| Measure | Result | Target | | Detail |\n| --- | --- | --- | --- | --- |\n${table}\n\n` +
-        "References: `openssl dgst -sha256` and GNU `sha256sum` on the same files; `aws s3 cp` is not a reference here: AWS CLI v1 times out on multipart uploads to the local S3 and a single PUT of this size is more than the local S3 accepts, so the SDK's own uploader stands in for it; the AWS SDK's `Upload` with its defaults (5 MiB parts, 4 in flight) " +
-        "against the same local S3 (fauxqs behind release-relay's checksum layer, in its own process). release-relay's upload also sends SHA-256 checksums, " +
-        "refuses to overwrite (If-None-Match) and reads the object back. Each upload goes to a local S3 started for it; " +
-        "its peak RSS is how far that upload raised the local S3's peak RSS (VmHWM) above its idle RSS.\n\n" +
+        "References: `openssl dgst -sha256` and GNU `sha256sum` on the same files, against compute-hashes run as a runner runs it " +
+        "(a fresh `node dist/compute-hashes/index.js`, its start included; its peak RSS from GNU time). `aws s3 cp` is not a reference here: " +
+        "AWS CLI v1 times out on multipart uploads to the local S3 and a single PUT of this size is more than the local S3 accepts, so the SDK's " +
+        "own uploader stands in for it: the AWS SDK's `Upload` in nine configurations (5, 8 or 10 MiB parts × 2, 4 or 6 in flight; the default " +
+        "is 5 MiB × 4), the fastest of them the reference, against the same local S3 (fauxqs behind release-relay's checksum layer, in its own " +
+        "process). release-relay's upload also sends SHA-256 part checksums, refuses to overwrite (If-None-Match), looks the key up first " +
+        "and reads the object back. Each upload goes to a local S3 started for it, so it holds one object at a time; " +
+        "its peak RSS is how far that upload raised the local S3's peak RSS (VmHWM) above its idle RSS. Cold starts are each " +
+        "action's `node dist/<action>/index.js` to its first request (or exit), against `node -e 0` in the same run.\n\n" +
         "## Reading the failures\n\n" +
-        "- **6 files in parallel**: one `openssl` per core is the most this 2-core machine can do (about 1.5× one `openssl` in sequence, " +
-        "not 2×: reading from the page cache takes CPU too), so 1.7× is out of reach here. In a long-lived process release-relay's " +
-        "workers match that ceiling; the figure above is the first call in a fresh process, as an action makes it, including " +
-        "starting the worker threads.\n" +
-        "- **Upload**: both uploaders are limited by the local S3 server (fauxqs and the checksum layer in one process on the same 2 cores); " +
-        "5 to 10 MiB parts and 3 to 6 in flight all took the same time (fauxqs refuses parts over 11 MiB). Against real S3 part size and " +
-        "concurrency matter; release-relay keeps 3 parts of 6 MiB in flight so its memory does not grow with the artifact, and its peak RSS " +
-        "stays within a few MB of the SDK's default uploader, most of it the SDK itself.\n" +
+        "- **Hashing**: one `openssl` per core is the most this 2-core machine can do (about 1.5× one `openssl` in sequence, " +
+        "not 2×: reading from the page cache takes CPU too). compute-hashes hashes as fast as `openssl` once running (the " +
+        "process's own thread and a worker per further core; alone, the next read overlaps the hashing); what separates the " +
+        "whole process from two `openssl` processes is Node.js starting (`node -e 0` alone is about 45 ms here) and loading " +
+        "the bundle, about 60 ms before the first byte is hashed.\n" +
+        "- **Upload**: both uploaders are limited by the local S3 server (fauxqs and the checksum layer in one process on the same 2 cores), " +
+        "and runs of the same configuration vary by several percent. The SDK's `Upload` with release-relay's settings (6 MiB × 3, SHA-256 part " +
+        "checksums) takes what release-relay's uploader takes: the gap to the fastest configuration is the SHA-256 the local S3 checks on every " +
+        "part and fewer, larger parts. 10 MiB parts would close most of it but raise peak RSS 10 to 20 MB over the SDK default's; release-relay " +
+        "keeps 3 parts of 6 MiB in flight so its memory stays within the SDK default's + 10 MB and does not grow with the artifact. The 4 GiB " +
+        "object slows the local S3 itself (it keeps the object in memory, several GB), as the SDK default's own 1 → 4 GiB figures show.\n" +
         "- **Calls per PR**: a new PR costs one read of the base branch, one read per edited file (or one download of the " +
         "base, for a downstream whose edits run the repo's own script), then tree, commit, ref and pull request. The release " +
         "branch is not looked up when the ledger holds no PR of that downstream (creating it would fail if an unrecorded run " +
