@@ -17,6 +17,7 @@ import {
   GRAPHQL_OPERATIONS,
   type GraphqlOperationName,
 } from "../../src/adapters/github/graphql/operations.js";
+import { readPullRequestBase } from "../../src/adapters/github/graphql/pull-request-base.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { ALL_PERMISSIONS } from "../../src/rehearsal/github/permissions.js";
 
@@ -35,6 +36,7 @@ const exchanges: {
 let emulator: GitHubEmulator;
 let gh: GitHubClient;
 const REPO = "acme/site";
+const pullRequestBases: Awaited<ReturnType<typeof readPullRequestBase>>[] = [];
 
 /** A raw POST /graphql, for what the adapter never sends (an unknown document, a body not JSON). */
 const post = async (body: string, token = "t") => {
@@ -51,7 +53,9 @@ beforeAll(async () => {
   await emulator.start();
   emulator.addToken("t", { login: "relay[bot]", repos: { "*": ALL_PERMISSIONS } });
   emulator.addToken("ro", { login: "reader[bot]", repos: { [REPO]: ["contents:read"] } });
-  const base = await emulator.createRepo(REPO, { files: { "ledger.json": "[]\n", "logo.png": "\u0000PNG" } });
+  const base = await emulator.createRepo(REPO, {
+    files: { "ledger.json": "[]\n", "logo.png": "\u0000PNG", "docs/a.md": "a\n" },
+  });
   gh = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
   // What the adapter sends, as sent: the variables exactly as Octokit puts them on the wire.
   const sent: { query: string; variables: Record<string, unknown> }[] = [];
@@ -75,6 +79,13 @@ beforeAll(async () => {
   await readBranchFile(gh, REPO, "main", "missing.json");
   await readBranchFile(gh, REPO, "no-such-branch", "ledger.json");
   await readBranchFile(gh, "acme/nope", "main", "ledger.json").catch(() => undefined);
+  await gh.rest.git.createRef({ owner: "acme", repo: "site", ref: "refs/heads/release", sha: base });
+  const paths = ["ledger.json", "logo.png", "missing.json", "docs"];
+  pullRequestBases.push(
+    await readPullRequestBase(gh, REPO, { base: "main", release: "release", paths }),
+    await readPullRequestBase(gh, REPO, { base: undefined, release: "none", paths: ["ledger.json"] }),
+    await readPullRequestBase(gh, REPO, { base: "no-such-branch", release: "none", paths: [] }),
+  );
   const made = await commitOnBranch(gh, {
     repo: REPO,
     branch: "main",
@@ -111,10 +122,20 @@ function typeOf(
   type: GraphQLAbstractType,
 ) {
   const candidates = info.schema.getPossibleTypes(type).filter(isObjectType);
-  return (
-    candidates.find((t) => Object.keys(value).every((k) => k in t.getFields()))?.name ?? candidates[0]?.name
-  );
+  // An aliased field (`file0: file(...)`) is answered under its alias: its field is the name less the digits.
+  const fields = Object.keys(value).map((k) => k.replace(/\d+$/, ""));
+  // Nothing selected: a kind the document asks nothing of (a tree where a file's blob was asked for).
+  if (fields.length === 0) return candidates.find((t) => t.name === "Tree")?.name ?? candidates[0]?.name;
+  return candidates.find((t) => fields.every((k) => k in t.getFields()))?.name ?? candidates[0]?.name;
 }
+
+/** A field's value in the answer, which holds it under its alias when the document gives one. */
+const byResponseKey = (
+  source: Record<string, unknown>,
+  _args: unknown,
+  _context: unknown,
+  info: { path: { key: string | number } },
+) => source?.[info.path.key];
 
 describe("the local GitHub's GraphQL endpoint against GitHub's public schema", () => {
   it("every document the product sends is valid against the schema excerpt, which is itself valid", () => {
@@ -149,6 +170,7 @@ describe("the local GitHub's GraphQL endpoint against GitHub's public schema", (
         rootValue: body.data ?? {},
         variableValues: e.variables,
         typeResolver: typeOf as never,
+        fieldResolver: byResponseKey as never,
       });
       expect(e.status).toBe(200);
       if (body.errors) {
@@ -168,6 +190,30 @@ describe("the local GitHub's GraphQL endpoint against GitHub's public schema", (
     expect(files.find(([p]) => p === "logo.png")?.[1]).toContain('"text":null');
     expect(files.find(([p]) => p === "missing.json")?.[1]).toContain('"file":null');
     expect(files.some(([, b]) => b?.includes('"ref":null'))).toBe(true);
+  });
+
+  it("reads a PR's base in one call: files at its head, a binary or missing file, the release branch", () => {
+    const [named, byDefault, missing] = pullRequestBases;
+    if (named === "unsupported" || !named?.head) throw new Error("pullRequestBase was not served");
+    expect(named.base).toBe("main");
+    expect(named.head.tree).toMatch(/^[0-9a-f]{40}$/);
+    expect([...named.files]).toEqual([
+      ["ledger.json", "[]\n"],
+      ["logo.png", "\u0000PNG"],
+      ["missing.json", undefined],
+      ["docs", undefined],
+    ]);
+    expect(named.release).toEqual({ sha: named.head.sha, tree: named.head.tree, parents: [] });
+    expect(byDefault).toMatchObject({
+      base: "main",
+      release: null,
+      files: new Map([["ledger.json", "[]\n"]]),
+    });
+    expect(missing).toEqual({ base: "no-such-branch", head: undefined });
+    const binary = exchanges.find(
+      (e) => e.operation === "pullRequestBase" && e.variables.path1 === "logo.png",
+    );
+    expect(JSON.stringify(binary?.body)).toContain('"text":null');
   });
 
   it("refuses what it does not know as GitHub refuses an invalid request, never serving it", async () => {

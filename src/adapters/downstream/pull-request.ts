@@ -4,6 +4,7 @@ import { ReleaseRelayError } from "../../core/errors.js";
 import type { GitHubClient } from "../github/client.js";
 import { githubError } from "../github/errors.js";
 import { commitOnBranch, commitsThroughGraphql } from "../github/graphql/commits.js";
+import { type BranchHead, readPullRequestBase } from "../github/graphql/pull-request-base.js";
 import { readRepoFile } from "../github/repo-files.js";
 import { ensureLabels } from "../github/repo-labels.js";
 import { isNoCommitsYet, retryWhileSettling } from "../github/settling-retry.js";
@@ -42,6 +43,15 @@ export interface PullRequestOutcome {
   files: string[];
 }
 
+/** A base branch as read: its name, head and tree, and the release branch when it was looked up. */
+export interface Base {
+  base: string;
+  sha: string;
+  tree: string;
+  /** The release branch's head (null: no such branch); absent when not looked up with the base. */
+  release?: BranchHead | null;
+}
+
 /** Git's blob id of some text, computed locally to compare with what a branch holds. */
 export function blobSha(content: string): string {
   const bytes = Buffer.from(content, "utf8");
@@ -69,9 +79,7 @@ export class DownstreamPullRequests {
     [this.owner, this.name] = plan.repo.split("/") as [string, string];
   }
 
-  private async branchHead(
-    branch: string,
-  ): Promise<{ sha: string; tree: string; parents: string[] } | undefined> {
+  private async branchHead(branch: string): Promise<BranchHead | undefined> {
     try {
       const { data } = await this.github.rest.repos.getBranch({ owner: this.owner, repo: this.name, branch });
       return {
@@ -85,27 +93,40 @@ export class DownstreamPullRequests {
     }
   }
 
-  /** The base branch's head, and the content of `paths` there (undefined for a file that does not exist). */
-  async readBase(
-    paths: readonly string[],
-  ): Promise<{ base: string; sha: string; tree: string; files: Map<string, string | undefined> }> {
+  /**
+   * The base branch's head and `paths` there (undefined: no such file); for a PR one GraphQL call that
+   * also looks the release branch up, through REST where GraphQL cannot serve it.
+   */
+  async readBase(paths: readonly string[]): Promise<Base & { files: Map<string, string | undefined> }> {
     try {
+      const read =
+        this.plan.mode === "pr" && commitsThroughGraphql(this.github)
+          ? await readPullRequestBase(this.github, this.plan.repo, {
+              base: this.plan.baseBranch,
+              release: this.plan.branch,
+              paths,
+            })
+          : "unsupported";
       const base =
-        this.plan.baseBranch ??
-        (await this.github.rest.repos.get({ owner: this.owner, repo: this.name })).data.default_branch;
-      const head = await this.branchHead(base);
+        read !== "unsupported"
+          ? read.base
+          : (this.plan.baseBranch ??
+            (await this.github.rest.repos.get({ owner: this.owner, repo: this.name })).data.default_branch);
+      const head = read !== "unsupported" ? read.head : await this.branchHead(base as string);
       if (!head)
         throw new ReleaseRelayError(
           "E_DOWNSTREAM",
-          `${this.plan.repo} has no branch ${base}`,
+          `${this.plan.repo} has no branch ${base ?? "(it has no default branch)"}`,
           "set base-branch for this downstream in release-relay.yml",
         );
-      const files = new Map<string, string | undefined>();
+      const got = read !== "unsupported" && read.head ? read : undefined;
+      const files = got?.files ?? new Map<string, string | undefined>();
       // Through readRepoFile: a file over 1 MB comes from the contents API without its content, and
       // an edit applied to "" would replace the whole file.
-      for (const path of paths)
+      for (const path of got?.unread ?? paths)
         files.set(path, await readRepoFile(this.github, this.plan.repo, path, head.sha));
-      return { base, sha: head.sha, tree: head.tree, files };
+      const release = got ? { release: got.release } : {};
+      return { base: base as string, sha: head.sha, tree: head.tree, files, ...release };
     } catch (error) {
       throw error instanceof ReleaseRelayError
         ? error
@@ -123,7 +144,7 @@ export class DownstreamPullRequests {
    * creating it then fails if an unrecorded run left one, and that branch is reconciled instead.
    */
   async publish(
-    base: { base: string; sha: string; tree: string },
+    base: Base,
     wanted: readonly WantedFile[],
     body: string,
     firstAttempt = false,
@@ -145,7 +166,9 @@ export class DownstreamPullRequests {
     }
     try {
       if (this.plan.mode === "push") return await this.push(base, wanted);
-      let existing = firstAttempt ? undefined : await this.branchHead(this.plan.branch);
+      // Looked up with the base when it was read, else here.
+      let existing = firstAttempt || base.release === null ? undefined : base.release;
+      if (!firstAttempt && base.release === undefined) existing = await this.branchHead(this.plan.branch);
       const holdsWanted = async (head: NonNullable<typeof existing>) =>
         head.parents.length === 1 && head.parents[0] === base.sha && (await this.holds(head.tree, wanted));
       let upToDate = existing !== undefined && (await holdsWanted(existing));

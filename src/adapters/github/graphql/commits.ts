@@ -28,7 +28,7 @@ interface GraphqlError {
 }
 
 /** The `errors` of an answer GitHub gave with HTTP 200 (Octokit's GraphqlResponseError). */
-function responseErrors(error: unknown): GraphqlError[] | undefined {
+export function responseErrors(error: unknown): GraphqlError[] | undefined {
   const e = error as { name?: string; errors?: GraphqlError[] };
   return e?.name === "GraphqlResponseError" && Array.isArray(e.errors) ? e.errors : undefined;
 }
@@ -38,7 +38,7 @@ function responseErrors(error: unknown): GraphqlError[] | undefined {
  * 'createCommitOnBranch' doesn't exist on type 'Mutation'", code undefinedField): an older GitHub
  * Enterprise Server. The client falls back to the Git Data API for good.
  */
-function lacksField(github: GitHubClient, errors: GraphqlError[]): boolean {
+export function lacksField(github: GitHubClient, errors: GraphqlError[]): boolean {
   const lacks = errors.some(
     (e) => e.extensions?.code === "undefinedField" || /doesn't exist on type/.test(e.message),
   );
@@ -50,7 +50,7 @@ function lacksField(github: GitHubClient, errors: GraphqlError[]): boolean {
  * GraphQL's refusals (HTTP 200 with `errors`) as the REST errors the callers already explain: type
  * NOT_FOUND is a 404, FORBIDDEN ("Resource not accessible by integration") a 403.
  */
-function asRequestError(errors: GraphqlError[]): Error {
+export function asRequestError(errors: GraphqlError[]): Error {
   const first = errors[0] ?? { message: "GraphQL error" };
   const status = first.type === "NOT_FOUND" ? 404 : first.type === "FORBIDDEN" ? 403 : 422;
   return Object.assign(new Error(first.message), {

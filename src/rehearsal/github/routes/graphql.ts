@@ -13,6 +13,7 @@ import type { Reply } from "../replies.js";
 import { read } from "../route.js";
 import type { World } from "../world.js";
 import { createCommitOnBranch } from "./graphql-commit.js";
+import { pullRequestBase } from "./graphql-pull-request-base.js";
 import { invalidVariables, refused, repoAccess } from "./graphql-replies.js";
 
 const DOCS = "https://docs.github.com/graphql";
@@ -64,10 +65,10 @@ export interface GraphqlSupport {
 }
 
 /** graphql-ruby's answer to a field the schema lacks. */
-function undefinedField(typeName: string, fieldName: string): Reply {
+function undefinedField(operation: GraphqlOperationName, typeName: string, fieldName: string): Reply {
   return refused([
     {
-      path: [typeName === "Mutation" ? "mutation createCommitOnBranch" : "query branchFile", fieldName],
+      path: [`${typeName === "Mutation" ? "mutation" : "query"} ${operation}`, fieldName],
       extensions: { code: "undefinedField", typeName, fieldName },
       locations: [{ line: 2, column: 3 }],
       message: `Field '${fieldName}' doesn't exist on type '${typeName}'`,
@@ -153,10 +154,11 @@ export async function answerGraphql(
     };
   if (call.operation === undefined) return call.refusal;
   if (call.operation === "createCommitOnBranch") {
-    if (!support.commitMutation) return undefinedField("Mutation", "createCommitOnBranch");
+    if (!support.commitMutation) return undefinedField(call.operation, "Mutation", "createCommitOnBranch");
     return createCommitOnBranch(world, who.grant, call.variables);
   }
-  if (!support.commitMutation) return undefinedField("Commit", "file");
+  if (!support.commitMutation) return undefinedField(call.operation, "Commit", "file");
+  if (call.operation === "pullRequestBase") return pullRequestBase(world, who.grant, call.variables);
   return branchFile(world, who.grant, call.variables);
 }
 
