@@ -14,10 +14,12 @@ import {
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { build } from "esbuild";
+import { startUpOptions } from "./bundle-start-up.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const quick = process.argv.includes("--quick") || process.env.CI === "true";
-// --only hash,upload,cold-start,api,rehearsal: measure just those parts (BENCHMARKS.md is left as it is).
+// --only hash,upload,cold-start,api,rehearsal: measure just those parts; a full run then rewrites only
+// their rows of BENCHMARKS.md.
 const onlyAt = process.argv.indexOf("--only");
 const only = onlyAt === -1 ? undefined : (process.argv[onlyAt + 1] ?? "").split(",");
 const measures = (part) => only === undefined || only.includes(part);
@@ -66,6 +68,8 @@ async function bundle(entry) {
       js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
     },
     logLevel: "warning",
+    // Built as the shipped bundles are, so the workers load what the actions load.
+    ...startUpOptions(root),
   });
   return out;
 }
@@ -171,6 +175,31 @@ async function uploadToFreshS3(worker, file, mode, sha, times = runs) {
     }
   }
   return best;
+}
+
+/** The parts of the benchmark, in the order they run and are listed. */
+const PARTS = ["api", "hash", "upload", "rehearsal", "cold-start"];
+
+/** Which part a row belongs to, by its name. */
+function partOf(name) {
+  for (const part of ["hash", "upload", "rehearsal"])
+    if (name.startsWith(`${part} `) || name.startsWith(`${part}:`)) return part;
+  return name.startsWith("cold start:") ? "cold-start" : "api";
+}
+
+/** BENCHMARKS.md's rows of the parts this run does not measure (none without --only). */
+function previousRows() {
+  if (only === undefined) return [];
+  const path = join(root, "BENCHMARKS.md");
+  const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith("| ") && !line.startsWith("| Measure ") && !line.startsWith("| ---"))
+    .map((line) => {
+      const [name, value, target, state, note] = line.slice(2, -2).split(" | ");
+      return { name, value, target, pass: state === "INFO" ? null : state === "PASS", note };
+    })
+    .filter((r) => !measures(partOf(r.name)));
 }
 
 /** The "## Reliability" part of BENCHMARKS.md, written by hand from `npm run reliability`. */
@@ -318,9 +347,14 @@ try {
     for (const mode of configurations) sdk.set(mode, await uploadToFreshS3(uploadWorker, blob, mode, sha, 1));
     const mine = await uploadToFreshS3(uploadWorker, blob, "release-relay", sha);
     const [fastest] = [...sdk.entries()].sort((x, y) => x[1].ms - y[1].ms)[0];
-    console.log(
-      `SDK Upload configurations (part MiB:in flight): ${[...sdk].map(([m, r]) => `${m.slice(4)} ${r.ms.toFixed(0)} ms / ${r.maxRssMb.toFixed(0)} MB`).join(", ")}`,
-    );
+    if (!quick)
+      row(
+        `upload ${labelU}: SDK Upload configurations`,
+        `${sdk.size} measured`,
+        "reference: the fastest",
+        null,
+        `part MiB × in flight: ${[...sdk].map(([m, r]) => `${m.slice(4).replace(":", " × ")} ${r.ms.toFixed(0)} ms / ${r.maxRssMb.toFixed(0)} MB`).join(", ")}`,
+      );
     // The fastest and the default get as many runs as release-relay's uploader.
     for (const mode of new Set([fastest, "sdk:5:4"])) {
       const again = await uploadToFreshS3(uploadWorker, blob, mode, sha, runs - 1);
@@ -484,8 +518,9 @@ try {
     }
   }
 
-  if (!quick && only === undefined) {
-    const table = rows
+  if (!quick) {
+    const table = [...previousRows(), ...rows]
+      .sort((x, y) => PARTS.indexOf(partOf(x.name)) - PARTS.indexOf(partOf(y.name)))
       .map((r) => `| ${r.name} | ${r.value} | ${r.target} | ${status(r.pass)} | ${r.note} |`)
       .join("\n");
     writeFileSync(
@@ -510,11 +545,12 @@ try {
         "whole process from two `openssl` processes is Node.js starting (`node -e 0` alone is about 45 ms here) and loading " +
         "the bundle, about 60 ms before the first byte is hashed.\n" +
         "- **Upload**: both uploaders are limited by the local S3 server (fauxqs and the checksum layer in one process on the same 2 cores), " +
-        "and runs of the same configuration vary by several percent. The SDK's `Upload` with release-relay's settings (6 MiB × 3, SHA-256 part " +
-        "checksums) takes what release-relay's uploader takes: the gap to the fastest configuration is the SHA-256 the local S3 checks on every " +
-        "part and fewer, larger parts. 10 MiB parts would close most of it but raise peak RSS 10 to 20 MB over the SDK default's; release-relay " +
-        "keeps 3 parts of 6 MiB in flight so its memory stays within the SDK default's + 10 MB and does not grow with the artifact. The 4 GiB " +
-        "object slows the local S3 itself (it keeps the object in memory, several GB), as the SDK default's own 1 → 4 GiB figures show.\n" +
+        "and runs of one configuration vary by several percent (the configurations row lists each). release-relay's uploader is the SDK's " +
+        "`Upload` with 6 MiB parts, 3 in flight and SHA-256 part checksums (which the local S3 checks on every part), plus a HEAD before and " +
+        "after; the row gives the SDK's own time with those settings. The fastest configurations use 10 MiB parts, whose peak RSS is 10 to " +
+        "40 MB over the SDK default's: release-relay keeps 3 parts of 6 MiB in flight so its memory stays within the SDK default's + 10 MB and " +
+        "does not grow with the artifact. The 4 GiB object slows the local S3 itself (it keeps the object in memory, several GB), as the SDK " +
+        "default's own 1 → 4 GiB figures show.\n" +
         "- **Calls per PR**: a new PR costs one read of the base branch, one read per edited file (or one download of the " +
         "base, for a downstream whose edits run the repo's own script), then tree, commit, ref and pull request. The release " +
         "branch is not looked up when the ledger holds no PR of that downstream (creating it would fail if an unrecorded run " +
