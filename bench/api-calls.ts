@@ -1,5 +1,6 @@
 // Child process of the benchmark: GitHub API calls of open-downstream-prs for a Valkey-shaped
-// release against the emulator — per new PR, and mutating calls on an identical rerun.
+// release against the emulator — per new PR (its base and edited files read in one GraphQL query),
+// and mutating calls on an identical rerun.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";

@@ -169,19 +169,20 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     emulator.git(repo).readCommit((await emulator.git(repo).resolveCommit(ref)) as string);
   const hashesBranch = (ref = "release-relay/8.0.2/hashes") => commitAt("valkey-io/valkey-hashes", ref);
 
-  it("measures the calls a new PR costs: 4 + files on a first attempt, one signed commit; the rerun writes nothing", async () => {
+  it("measures the calls a new PR costs: 4 on a first attempt whatever the files, one signed commit; the rerun writes nothing", async () => {
     const base = (await hashesBranch("main")).sha;
     const mark = emulator.log.mark();
     const [hashes] = await run(hashesOnly(), github, []);
-    // The base branch, the file; the branch made at the base, the commit on it, the pull.
+    // The base branch and every file at its head in one query; the branch made at the base, the
+    // commit on it, the pull.
     expect(emulator.log.calls({ since: mark }).map((c) => c.route)).toEqual([
-      "GET /repos/{owner}/{repo}/branches/{branch}",
-      "GET /repos/{owner}/{repo}/contents/{path}",
+      "POST /graphql pullRequestBase",
       "POST /repos/{owner}/{repo}/git/refs",
       "POST /graphql createCommitOnBranch",
       "POST /repos/{owner}/{repo}/pulls",
     ]);
-    expect(emulator.log.summary(mark).total).toBe(4 + (hashes?.files.length ?? 0));
+    expect(hashes?.files.length).toBeGreaterThan(0);
+    expect(emulator.log.summary(mark).total).toBe(4);
     const commit = await hashesBranch();
     expect(commit.parents).toEqual([base]);
     const { data } = await github.rest.git.getCommit({
@@ -191,10 +192,28 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     });
     expect(data.verification).toMatchObject({ verified: true, reason: "valid" });
     expect(data.message).toBe(commit.message.replace(/\n$/, ""));
-    // The ledger now holds it: the rerun looks the branch up and writes nothing.
+    // The ledger now holds it: the same query finds the release branch (no branch read), whose tree
+    // is compared, then the PR; nothing is written.
     const again = emulator.log.mark();
     expect((await run(hashesOnly(), github, ["hashes"]))[0]?.outcome).toBe("unchanged");
-    expect(emulator.log.summary(again).mutating).toBe(0);
+    expect(emulator.log.calls({ since: again }).map((c) => c.route)).toEqual([
+      "POST /graphql pullRequestBase",
+      "GET /repos/{owner}/{repo}/git/trees/{tree_sha}",
+      "GET /repos/{owner}/{repo}/pulls",
+    ]);
+  });
+
+  it("reads the default branch in the same query when base-branch is not configured", async () => {
+    const noBase = configWith((d) => {
+      d.deleteIn(["downstream", 2]);
+      d.deleteIn(["downstream", 1]);
+      d.deleteIn(["downstream", 0, "base-branch"]);
+    });
+    const mark = emulator.log.mark();
+    const [hashes] = await run(noBase, github, []);
+    expect(hashes?.outcome).toBe("opened");
+    expect(emulator.log.summary(mark).total).toBe(4);
+    expect(emulator.state.repos["valkey-io/valkey-hashes"]?.pulls[0]?.baseRef).toBe("main");
   });
 
   it("commits through the Git Data API when asked to: 5 + files, the same files, unsigned", async () => {

@@ -140,7 +140,7 @@ export class DownstreamPullRequests {
 
   /**
    * Puts `wanted` on the release branch in one commit on `base` and opens or updates the PR with
-   * `body`. `firstAttempt` (the ledger holds no PR of this downstream) skips looking the branch up:
+   * `body`. `firstAttempt` (the ledger holds no PR) skips looking up a branch the base read did not:
    * creating it then fails if an unrecorded run left one, and that branch is reconciled instead.
    */
   async publish(
@@ -166,8 +166,8 @@ export class DownstreamPullRequests {
     }
     try {
       if (this.plan.mode === "push") return await this.push(base, wanted);
-      // Looked up with the base when it was read, else here.
-      let existing = firstAttempt || base.release === null ? undefined : base.release;
+      // Looked up with the base when it was read (a first attempt too: it costs nothing), else here.
+      let existing = base.release === null ? undefined : base.release;
       if (!firstAttempt && base.release === undefined) existing = await this.branchHead(this.plan.branch);
       const holdsWanted = async (head: NonNullable<typeof existing>) =>
         head.parents.length === 1 && head.parents[0] === base.sha && (await this.holds(head.tree, wanted));
