@@ -269,6 +269,22 @@ describe("the local GitHub's GraphQL endpoint against GitHub's public schema", (
       "ro",
     );
     expect(hidden.body).toMatchObject({ data: { repository: null }, errors: [{ type: "NOT_FOUND" }] });
+    // pullRequestBase needs "Contents: read", as the REST reads it replaces.
+    const base = (owner: string, name: string) =>
+      post(
+        JSON.stringify({
+          query: GRAPHQL_OPERATIONS.pullRequestBase,
+          variables: { owner, name, onDefault: true, release: "refs/heads/r" },
+        }),
+        "ro",
+      );
+    expect((await base("acme", "other")).body).toMatchObject({
+      data: { repository: null },
+      errors: [{ type: "NOT_FOUND" }],
+    });
+    expect((await base("acme", "site")).body).toMatchObject({
+      data: { repository: { defaultBranchRef: { name: "main" }, release: null } },
+    });
   });
 
   it("answers as an older GitHub Enterprise Server would when createCommitOnBranch is switched off", async () => {
