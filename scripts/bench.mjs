@@ -206,7 +206,9 @@ function previousRows() {
   if (only === undefined) return [];
   const path = join(root, "BENCHMARKS.md");
   const text = existsSync(path) ? readFileSync(path, "utf8") : "";
-  return text
+  // The measures' table is the first one; the Reliability section's are kept as they are.
+  const table = text.slice(0, text.indexOf("\nReferences:") >>> 0);
+  return table
     .split("\n")
     .filter((line) => line.startsWith("| ") && !line.startsWith("| Measure ") && !line.startsWith("| ---"))
     .map((line) => {
@@ -545,7 +547,7 @@ try {
     writeFileSync(
       join(root, "BENCHMARKS.md"),
       `# Benchmarks\n\nMeasured by \`npm run bench\` (full mode) on ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ` +
-        `${new Date().toISOString().slice(0, 10)}. Every ratio compares release-relay with a reference measured in the same run (best of ${runs}); ` +
+        `${new Date().toISOString().slice(0, 10)}${only === undefined ? "" : ` (the ${only.join(", ")} rows; the others as an earlier run left them)`}. Every ratio compares release-relay with a reference measured in the same run (best of ${runs}); ` +
         "memory is the peak RSS of the process doing the work. `npm run bench -- --quick` uses smaller files and does not rewrite this file.\n\n" +
         `| Measure | Result | Target | | Detail |\n| --- | --- | --- | --- | --- |\n${table}\n\n` +
         "References: `openssl dgst -sha256` and GNU `sha256sum` on the same files, against compute-hashes run as a runner runs it " +
