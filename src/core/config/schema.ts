@@ -97,10 +97,15 @@ const signingSchema = z.discriminatedUnion("method", [
 
 // Where users download the release from, linked from the PRs and the tracking issue: over plain
 // http anyone on the way could swap what they download.
-const publicUrlSchema = z.url({
-  protocol: /^https$/,
-  error: (issue) => `expected an https:// URL (users download from it), got ${quoted(issue.input)}`,
-});
+// Users download from it, so https; plain http only on this machine (a local mirror or S3).
+const publicUrlSchema = z
+  .url({
+    protocol: /^https?$/,
+    error: (issue) => `expected an https:// URL (users download from it), got ${quoted(issue.input)}`,
+  })
+  .refine((u) => u.startsWith("https://") || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u), {
+    error: (issue) => `expected an https:// URL (users download from it), got ${quoted(issue.input)}`,
+  });
 
 export const bucketNameSchema = z.string().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: (issue) =>

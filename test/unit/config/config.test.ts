@@ -270,3 +270,18 @@ describe("no project names in code", () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe("upload.public-url", () => {
+  it("is https, or plain http only on this machine (a local mirror or S3)", () => {
+    for (const ok of [
+      "https://download.example/releases/",
+      "http://127.0.0.1:9000/bucket/",
+      "http://localhost/r/",
+    ])
+      expect(parseConfig(mutate(["upload", "public-url"], ok)).upload.publicUrl, ok).toBe(ok);
+    for (const bad of ["http://download.example/releases/", "http://127.0.0.1.example/x/", "ftp://x/"])
+      expect(errorOf(mutate(["upload", "public-url"], bad)).message, bad).toContain(
+        "expected an https:// URL",
+      );
+  });
+});
