@@ -107,7 +107,8 @@ describe("reliability: five releases of different lines on one afternoon", () =>
     // They really raced: all five read the base branch before any of them wrote.
     const calls = emulator.log.calls({ since: start });
     const firstWrite = calls.find((c) => c.mutating)?.seq ?? 0;
-    const baseReads = calls.filter((c) => c.method === "GET" && c.path === `/repos/${HASHES}/branches/main`);
+    // The base is read by the one GraphQL query a PR starts with (the branch head and the files).
+    const baseReads = calls.filter((c) => c.route === "POST /graphql pullRequestBase" && c.repo === HASHES);
     expect(baseReads.map((c) => c.seq < firstWrite)).toEqual(VERSIONS.map(() => true));
     expect(opened.map((r) => r[0]?.outcome)).toEqual(VERSIONS.map(() => "opened"));
     expect(emulator.state.repos[HASHES]?.pulls).toHaveLength(5);
