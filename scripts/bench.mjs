@@ -567,11 +567,10 @@ try {
         "its peak RSS is how far that upload raised the local S3's peak RSS (VmHWM) above its idle RSS. Cold starts are each " +
         "action's `node dist/<action>/index.js` to its first request (or exit), against `node -e 0` in the same run.\n\n" +
         "## Reading the failures\n\n" +
-        "- **Hashing**: one `openssl` per core is the most this 2-core machine can do (about 1.5× one `openssl` in sequence, " +
-        "not 2×: reading from the page cache takes CPU too). compute-hashes hashes as fast as `openssl` once running (the " +
-        "process's own thread and a worker per further core; alone, the next read overlaps the hashing); what separates the " +
-        "whole process from two `openssl` processes is Node.js starting (`node -e 0` alone is about 45 ms here) and loading " +
-        "the bundle, about 60 ms before the first byte is hashed.\n" +
+        "- **Hashing**: for several files the reference is one `openssl` per core, the most this machine can do. compute-hashes hashes " +
+        "as fast as `openssl` once running (the process's own thread and a worker per further core; alone, its next read overlaps the " +
+        "hashing); what it adds is Node.js starting (`node -e 0` alone is about 45 ms here) and loading its bundle, about 60 ms before the " +
+        "first byte is hashed. Both sides take turns, best of five, but other work on the 2 cores moves these ratios by 10 % or more.\n" +
         "- **Upload**: both uploaders are limited by the local S3 server (fauxqs and the checksum layer in one process on the same 2 cores), " +
         "and runs of one configuration vary by several percent (the configurations row lists each). release-relay's uploader is the SDK's " +
         "`Upload` with 6 MiB parts, 3 in flight and SHA-256 part checksums (which the local S3 checks on every part), plus a HEAD before and " +
