@@ -14,8 +14,9 @@ if (process.argv[2] === "remove") {
   process.exit(0);
 }
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
-const url = typeof pkg.repository === "string" ? pkg.repository : pkg.repository?.url ?? "";
-const repo = /github\.com\/([^/]+\/[^/]+?)(?:\.git)?$/.exec(url)?.[1] ?? /^(?:github:)?([^/:]+\/[^/]+)$/.exec(url)?.[1];
+const url = typeof pkg.repository === "string" ? pkg.repository : (pkg.repository?.url ?? "");
+const repo =
+  /github\.com\/([^/]+\/[^/]+?)(?:\.git)?$/.exec(url)?.[1] ?? /^(?:github:)?([^/:]+\/[^/]+)$/.exec(url)?.[1];
 let sha;
 try {
   sha = git("rev-parse", "HEAD");
@@ -26,7 +27,8 @@ try {
   process.exit(0);
 }
 const uncommitted = git("status", "--porcelain", "--", "action.yml", "actions", "dist") !== "";
-if (uncommitted) console.warn(`actions-ref.json: ${sha} does not hold the uncommitted changes to the actions`);
+if (uncommitted)
+  console.warn(`actions-ref.json: ${sha} does not hold the uncommitted changes to the actions`);
 writeFileSync(
   file,
   `${JSON.stringify({ repo, sha, version: pkg.version, ...(uncommitted ? { uncommitted } : {}) }, null, 2)}\n`,

@@ -88,20 +88,6 @@ async function bundle(entry) {
   return out;
 }
 
-function child(script, args) {
-  let best;
-  for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, [script, ...args], {
-      maxBuffer: 1 << 20,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-      stdio: ["ignore", "pipe", "inherit"],
-    }).toString();
-    const r = JSON.parse(out.trim().split("\n").at(-1));
-    if (!best || r.ms < best.ms) best = r;
-  }
-  return best;
-}
-
 const gnuTime = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
 
 /**

@@ -1,7 +1,7 @@
 import { ReleaseRelayError } from "../core/errors.js";
 import { previewDownstreamEdit } from "../steps/downstream/edit-preview.js";
-import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
+import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 
 const EXAMPLE =
   "release-relay edit --downstream hashes --version 8.0.2 --hashes hashes.json --dir ../hashes-repo";

@@ -1,8 +1,8 @@
 import { ReleaseRelayError } from "../core/errors.js";
 import { planRelease } from "../core/request/plan.js";
 import { parseTag } from "../core/request/version.js";
-import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
+import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 
 /** `release-relay plan [CONFIG] --tag 8.0.2 --sha <commit>`: the plan build-matrix would output, as JSON. */
 export const planCommand = defineCommand({

@@ -11,8 +11,8 @@ import { ReleaseRelayError } from "../core/errors.js";
 import { parseVersion } from "../core/request/version.js";
 import { openKeptWorld } from "../rehearsal/kept-world.js";
 import { readRelease } from "../steps/read-release.js";
-import { githubAccess, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
+import { githubAccess, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 
 /**
  * `release-relay status <version>`: the release's dashboard from its ledger, for a real automation

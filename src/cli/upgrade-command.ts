@@ -121,7 +121,10 @@ export const upgradeCommand = defineCommand({
     out("");
     let checkout: string | undefined;
     for (const c of outcome.changes) {
-      if (c.checkout !== checkout) out(`── ${(checkout = c.checkout)}`);
+      if (c.checkout !== checkout) {
+        checkout = c.checkout;
+        out(`── ${checkout}`);
+      }
       out(describeChange(c));
     }
     if (outcome.changes.length > 0) out("");

@@ -1,6 +1,6 @@
 import { checkTemplateFiles } from "../steps/validate-config.js";
-import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
+import { CONFIG_ARGUMENT, readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 
 /** `release-relay validate [CONFIG]`: every problem of a config and its template files at once, or a short description. */
 export const validateCommand = defineCommand({

@@ -9,8 +9,8 @@ import { PUBLISHED_KEY_NAMES } from "../core/artifacts/publication.js";
 import { type FileFacts, judgeRelease } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
 import { downloadRelease } from "../steps/verify-download.js";
-import { readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 import { defineCommand } from "./command-line/command.js";
+import { readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
 
 async function signatureOf(dir: string, name: string, keys: { gpg?: string; minisign?: string }) {
   const asc = join(dir, `${name}.asc`);

@@ -42,7 +42,7 @@ export function earlierKeysUsed(raw: unknown): string[] {
       if (earlier in o) out.push(`${where}.${earlier} → ${where}.${today}`);
   };
   if (Array.isArray(raw.downstream))
-    raw.downstream.forEach((d, i) => note(`downstream[${i}]`, d, DOWNSTREAM_KEYS));
+    for (const [i, d] of raw.downstream.entries()) note(`downstream[${i}]`, d, DOWNSTREAM_KEYS);
   note("senders", raw.senders, SENDER_KEYS);
   return out;
 }
