@@ -24694,17 +24694,9 @@ function asRequestError(errors) {
     response: { data: { message: first.message }, headers: {} }
   });
 }
-async function readBranchFile(github, repo, branch, path) {
-  const [owner, name2] = repo.split("/");
-  let data;
+async function queryOrFallBack(github, query, variables) {
   try {
-    data = await github.graphql(BRANCH_FILE_QUERY, {
-      owner,
-      name: name2,
-      ref: `refs/heads/${branch}`,
-      path,
-      operationName: "branchFile"
-    });
+    return await github.graphql(query, variables);
   } catch (error3) {
     if (error3.status === 401) {
       useRestCommits(github);
@@ -24715,6 +24707,17 @@ async function readBranchFile(github, repo, branch, path) {
     if (lacksField(github, errors)) return "unsupported";
     throw asRequestError(errors);
   }
+}
+async function readBranchFile(github, repo, branch, path) {
+  const [owner, name2] = repo.split("/");
+  const data = await queryOrFallBack(github, BRANCH_FILE_QUERY, {
+    owner,
+    name: name2,
+    ref: `refs/heads/${branch}`,
+    path,
+    operationName: "branchFile"
+  });
+  if (data === "unsupported") return data;
   const target = data.repository?.ref?.target;
   if (!target) return { head: void 0 };
   const blob = target.file?.object;

@@ -20089,6 +20089,20 @@ function asRequestError(errors) {
     response: { data: { message: first.message }, headers: {} }
   });
 }
+async function queryOrFallBack(github, query, variables) {
+  try {
+    return await github.graphql(query, variables);
+  } catch (error3) {
+    if (error3.status === 401) {
+      useRestCommits(github);
+      return "unsupported";
+    }
+    const errors = responseErrors(error3);
+    if (!errors) throw error3;
+    if (lacksField(github, errors)) return "unsupported";
+    throw asRequestError(errors);
+  }
+}
 async function commitOnBranch(github, commit) {
   const input = {
     branch: { repositoryNameWithOwner: commit.repo, branchName: commit.branch },
@@ -20176,19 +20190,8 @@ async function readPullRequestBase(github, repo, want) {
     variables[`path${i}`] = path;
     variables[`read${i}`] = true;
   });
-  let data;
-  try {
-    data = await github.graphql(PULL_REQUEST_BASE_QUERY, variables);
-  } catch (error3) {
-    if (error3.status === 401) {
-      useRestCommits(github);
-      return "unsupported";
-    }
-    const errors = responseErrors(error3);
-    if (!errors) throw error3;
-    if (lacksField(github, errors)) return "unsupported";
-    throw asRequestError(errors);
-  }
+  const data = await queryOrFallBack(github, PULL_REQUEST_BASE_QUERY, variables);
+  if (data === "unsupported") return data;
   const ref = want.base === void 0 ? data.repository?.defaultBranchRef : data.repository?.base;
   if (!ref) return { base: want.base, head: void 0 };
   const files = /* @__PURE__ */ new Map();

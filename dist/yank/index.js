@@ -45145,17 +45145,9 @@ function asRequestError(errors) {
     response: { data: { message: first.message }, headers: {} }
   });
 }
-async function readBranchFile(github, repo, branch, path) {
-  const [owner, name2] = repo.split("/");
-  let data;
+async function queryOrFallBack(github, query, variables) {
   try {
-    data = await github.graphql(BRANCH_FILE_QUERY, {
-      owner,
-      name: name2,
-      ref: `refs/heads/${branch}`,
-      path,
-      operationName: "branchFile"
-    });
+    return await github.graphql(query, variables);
   } catch (error3) {
     if (error3.status === 401) {
       useRestCommits(github);
@@ -45166,6 +45158,17 @@ async function readBranchFile(github, repo, branch, path) {
     if (lacksField(github, errors)) return "unsupported";
     throw asRequestError(errors);
   }
+}
+async function readBranchFile(github, repo, branch, path) {
+  const [owner, name2] = repo.split("/");
+  const data = await queryOrFallBack(github, BRANCH_FILE_QUERY, {
+    owner,
+    name: name2,
+    ref: `refs/heads/${branch}`,
+    path,
+    operationName: "branchFile"
+  });
+  if (data === "unsupported") return data;
   const target = data.repository?.ref?.target;
   if (!target) return { head: void 0 };
   const blob = target.file?.object;
@@ -58181,19 +58184,8 @@ async function readPullRequestBase(github, repo, want) {
     variables[`path${i6}`] = path;
     variables[`read${i6}`] = true;
   });
-  let data;
-  try {
-    data = await github.graphql(PULL_REQUEST_BASE_QUERY, variables);
-  } catch (error3) {
-    if (error3.status === 401) {
-      useRestCommits(github);
-      return "unsupported";
-    }
-    const errors = responseErrors(error3);
-    if (!errors) throw error3;
-    if (lacksField(github, errors)) return "unsupported";
-    throw asRequestError(errors);
-  }
+  const data = await queryOrFallBack(github, PULL_REQUEST_BASE_QUERY, variables);
+  if (data === "unsupported") return data;
   const ref = want.base === void 0 ? data.repository?.defaultBranchRef : data.repository?.base;
   if (!ref) return { base: want.base, head: void 0 };
   const files = /* @__PURE__ */ new Map();

@@ -59,6 +59,31 @@ export function asRequestError(errors: GraphqlError[]): Error {
   });
 }
 
+/**
+ * A GraphQL query's data, or "unsupported" when this client must read through REST: GraphQL serves no
+ * one without a token, where REST serves a public repository's contents to anyone (a client without
+ * one, or with one GitHub refuses, reads through REST, which says why), and an older GHES lacks the
+ * fields asked. Any other refusal is thrown as REST would answer it.
+ */
+export async function queryOrFallBack<T>(
+  github: GitHubClient,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<T | "unsupported"> {
+  try {
+    return await github.graphql<T>(query, variables);
+  } catch (error) {
+    if ((error as { status?: number }).status === 401) {
+      useRestCommits(github);
+      return "unsupported";
+    }
+    const errors = responseErrors(error);
+    if (!errors) throw error;
+    if (lacksField(github, errors)) return "unsupported";
+    throw asRequestError(errors);
+  }
+}
+
 /** A branch's head and one file there; `text` undefined: no such file; `tooLarge`: read it through REST. */
 export type BranchFile =
   | { head: undefined }
@@ -72,27 +97,14 @@ export async function readBranchFile(
   path: string,
 ): Promise<BranchFile | "unsupported"> {
   const [owner, name] = repo.split("/") as [string, string];
-  let data: BranchFileData;
-  try {
-    data = await github.graphql<BranchFileData>(BRANCH_FILE_QUERY, {
-      owner,
-      name,
-      ref: `refs/heads/${branch}`,
-      path,
-      operationName: "branchFile",
-    });
-  } catch (error) {
-    // GraphQL serves no one without a token, where REST serves a public repository's contents to
-    // anyone: a client without one (or with one GitHub refuses) reads through REST, which says so.
-    if ((error as { status?: number }).status === 401) {
-      useRestCommits(github);
-      return "unsupported";
-    }
-    const errors = responseErrors(error);
-    if (!errors) throw error;
-    if (lacksField(github, errors)) return "unsupported";
-    throw asRequestError(errors);
-  }
+  const data = await queryOrFallBack<BranchFileData>(github, BRANCH_FILE_QUERY, {
+    owner,
+    name,
+    ref: `refs/heads/${branch}`,
+    path,
+    operationName: "branchFile",
+  });
+  if (data === "unsupported") return data;
   const target = data.repository?.ref?.target;
   if (!target) return { head: undefined };
   const blob = target.file?.object;

@@ -1,6 +1,6 @@
 import type { GitHubClient } from "../client.js";
 import { readBlobText } from "../repo-files.js";
-import { asRequestError, lacksField, responseErrors, useRestCommits } from "./commits.js";
+import { queryOrFallBack } from "./commits.js";
 import {
   type BaseFileEntry,
   type BaseRef,
@@ -83,20 +83,9 @@ export async function readPullRequestBase(
     variables[`path${i}`] = path;
     variables[`read${i}`] = true;
   });
-  let data: PullRequestBaseData;
-  try {
-    data = await github.graphql<PullRequestBaseData>(PULL_REQUEST_BASE_QUERY, variables);
-  } catch (error) {
-    // As branchFile: GraphQL serves no one without a token; REST says why, or serves a public repo.
-    if ((error as { status?: number }).status === 401) {
-      useRestCommits(github);
-      return "unsupported";
-    }
-    const errors = responseErrors(error);
-    if (!errors) throw error;
-    if (lacksField(github, errors)) return "unsupported";
-    throw asRequestError(errors);
-  }
+  // As branchFile: GraphQL serves no one without a token; REST says why, or serves a public repo.
+  const data = await queryOrFallBack<PullRequestBaseData>(github, PULL_REQUEST_BASE_QUERY, variables);
+  if (data === "unsupported") return data;
   const ref = want.base === undefined ? data.repository?.defaultBranchRef : data.repository?.base;
   if (!ref) return { base: want.base, head: undefined };
   const files = new Map<string, string | undefined>();
