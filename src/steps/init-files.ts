@@ -55,7 +55,7 @@ export async function installedFiles(
       throw new ReleaseRelayError(
         "E_INPUT",
         `--downstream-dir ${name}=… names no downstream`,
-        "give --downstream name=owner/repo first",
+        `use one of ${a.downstream.map((d) => d.name).join(", ") || "the downstreams named"}: a downstream of release-relay.yml (or of init's --downstream)`,
       );
     await install("downstream", dir);
   }
