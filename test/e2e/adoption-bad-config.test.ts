@@ -5,6 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { acmeCheckoutsUnder, acmeInitArgs } from "../support/acme-init.js";
 import { exec, type InstalledPackage, installPackedPackage } from "../support/installed-package.js";
 
 let installed: InstalledPackage;
@@ -129,26 +130,7 @@ describe("a new adopter's mistakes in release-relay.yml, with the installed pack
     const repos = join(installed.work, "repos");
     for (const repo of ["main", "automation", "hashes"])
       await exec("git", ["init", "-q", join(repos, repo)], { env: installed.env });
-    const init = await installed.relay(
-      "init",
-      "--yes",
-      "--project",
-      "acme",
-      "--source",
-      "acme-org/acme",
-      "--automation",
-      "acme-org/acme-release",
-      "--bucket",
-      "downloads.acme.example",
-      "--downstream",
-      "hashes=acme-org/acme-hashes",
-      "--main-dir",
-      join(repos, "main"),
-      "--automation-dir",
-      join(repos, "automation"),
-      "--downstream-dir",
-      `hashes=${join(repos, "hashes")}`,
-    );
+    const init = await installed.relay(...acmeInitArgs(acmeCheckoutsUnder(repos)));
     expect(init.code, init.stderr).toBe(0);
     configDir = join(repos, "automation");
     starter = readFileSync(join(configDir, "release-relay.yml"), "utf8");

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS } from "../../src/cli/main.js";
+import { acmeCheckoutsUnder, acmeInitArgs } from "../support/acme-init.js";
 import {
   exec,
   type InstalledPackage,
@@ -102,26 +103,7 @@ describe("release-relay installed from its tarball", () => {
     }
   });
 
-  const initArgs = (repos: string) => [
-    "init",
-    "--yes",
-    "--project",
-    "acme",
-    "--source",
-    "acme-org/acme",
-    "--automation",
-    "acme-org/acme-release",
-    "--bucket",
-    "downloads.acme.example",
-    "--downstream",
-    "hashes=acme-org/acme-hashes",
-    "--main-dir",
-    join(repos, "main"),
-    "--automation-dir",
-    join(repos, "automation"),
-    "--downstream-dir",
-    `hashes=${join(repos, "hashes")}`,
-  ];
+  const initArgs = (repos: string) => acmeInitArgs(acmeCheckoutsUnder(repos));
 
   const emptyRepos = async (name: string) => {
     const repos = join(pkg.work, name);

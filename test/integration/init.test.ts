@@ -8,29 +8,10 @@ import { packagePin } from "../../src/adapters/actions-pin.js";
 import { runCli } from "../../src/cli/main.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import { globRegExp } from "../../src/core/setup/filter-glob.js";
+import { type AcmeCheckouts, acmeInitArgs } from "../support/acme-init.js";
 
-const args = (dirs: { main: string; automation: string; hashes: string }) => [
-  "init",
-  "--yes",
-  "--project",
-  "acme",
-  "--source",
-  "acme-org/acme",
-  "--automation",
-  "acme-org/acme-release",
-  "--bucket",
-  "downloads.acme.example",
-  "--downstream",
-  "hashes=acme-org/acme-hashes",
-  "--notify",
-  "@acme-org/release-team",
-  "--main-dir",
-  dirs.main,
-  "--automation-dir",
-  dirs.automation,
-  "--downstream-dir",
-  `hashes=${dirs.hashes}`,
-];
+// The notify mention is checked in the config init writes.
+const args = (dirs: AcmeCheckouts) => [...acmeInitArgs(dirs), "--notify", "@acme-org/release-team"];
 
 async function init(
   extra: string[] = [],

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { packagePin } from "../../src/adapters/actions-pin.js";
 import { runCli } from "../../src/cli/main.js";
 import { ciWorkflowNamesIn } from "../../src/core/setup/ci-workflow-names.js";
+import { acmeInitArgs } from "../support/acme-init.js";
 
 async function cli(args: string[]) {
   const lines: string[] = [];
@@ -30,27 +31,7 @@ async function vendoredProject() {
     join(dirs.hashes, ".github/workflows/ci.yml"),
     "name: Check hashes\non: [pull_request]\njobs: {}\n",
   );
-  const init = await cli([
-    "init",
-    "--yes",
-    "--vendor",
-    "--project",
-    "acme",
-    "--source",
-    "acme-org/acme",
-    "--automation",
-    "acme-org/acme-release",
-    "--bucket",
-    "downloads.acme.example",
-    "--downstream",
-    "hashes=acme-org/acme-hashes",
-    "--main-dir",
-    dirs.main,
-    "--automation-dir",
-    dirs.automation,
-    "--downstream-dir",
-    `hashes=${dirs.hashes}`,
-  ]);
+  const init = await cli([...acmeInitArgs(dirs), "--vendor"]);
   expect(init.err).toBe("");
   expect(init.code).toBe(0);
   // The project's own config, with a key written before it was renamed.
