@@ -60,15 +60,13 @@ export async function upgradeCheckouts(s: UpgradeSettings): Promise<UpgradeOutco
     downstream: config.downstream.map((d) => ({ name: d.name, repo: d.repo })),
     tagPattern: config.tags.pattern,
   };
-  const checkouts: [InstalledRepo, string, InstallDirs][] = [
-    ...(s.dirs.automation
-      ? [["automation", s.dirs.automation, { automation: s.dirs.automation, downstream: {} }] as const]
-      : []),
-    ...(s.dirs.main ? [["main", s.dirs.main, { main: s.dirs.main, downstream: {} }] as const] : []),
-    ...Object.entries(s.dirs.downstream).map(
-      ([name, dir]) => ["downstream", dir, { downstream: { [name]: dir } }] as const,
-    ),
-  ].map(([kind, dir, dirs]) => [kind, dir, dirs]);
+  // One checkout at a time: each keeps (or is given) its own layout.
+  const checkouts: [InstalledRepo, string, InstallDirs][] = [];
+  if (s.dirs.automation)
+    checkouts.push(["automation", s.dirs.automation, { automation: s.dirs.automation, downstream: {} }]);
+  if (s.dirs.main) checkouts.push(["main", s.dirs.main, { main: s.dirs.main, downstream: {} }]);
+  for (const [name, dir] of Object.entries(s.dirs.downstream))
+    checkouts.push(["downstream", dir, { downstream: { [name]: dir } }]);
   let pin: PackagePin | undefined;
   const layouts: string[] = [];
   const changes: CheckoutChange[] = [];
