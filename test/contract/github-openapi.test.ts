@@ -205,6 +205,11 @@ beforeAll(async () => {
   });
   await gh.rest.repos.createRelease({ ...R, tag_name: "1.0.0" });
   await gh.rest.repos.getReleaseByTag({ ...R, tag: "1.0.0" });
+  const { data: draft } = await gh.rest.repos.createRelease({ ...R, tag_name: "1.0.1", draft: true });
+  await gh.rest.repos.listReleases({ ...R, per_page: 100 });
+  await gh.rest.repos.updateRelease({ ...R, release_id: draft.id, draft: false, make_latest: "true" });
+  await gh.rest.repos.getLatestRelease(R);
+  await settle(gh.rest.repos.updateRelease({ ...R, release_id: 999_999_999, body: "x" }));
   await gh.rest.repos.downloadTarballArchive({ ...R, ref: "1.0.0" });
   await gh.rest.git.deleteRef({ ...R, ref: "heads/rel" });
 });

@@ -91,6 +91,8 @@ export interface ReleaseState {
   prerelease: boolean;
   author: string;
   createdAt: string;
+  /** When it was last published (absent: a draft, or created published before this was kept). */
+  publishedAt?: string;
 }
 
 /** A reviewer's decision on a workflow run's deployment environment (required reviewers). */
@@ -134,6 +136,8 @@ export interface RepoState {
   statuses: StatusState[];
   checkRuns: CheckRunState[];
   releases: ReleaseState[];
+  /** The release marked latest by make_latest (absent: GitHub's legacy rule decides). */
+  latestReleaseId?: number;
   /** Absent in states saved before deployment reviews were kept. */
   deploymentReviews?: DeploymentReviewState[];
   /** Absent in states saved before workflow runs were kept. */

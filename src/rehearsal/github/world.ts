@@ -13,6 +13,8 @@ export interface Request {
   body: Record<string, unknown>;
   /** The caller's login. */
   login: string;
+  /** Whether the caller may push to the route's repository (what drafts of releases are shown to). */
+  canPush?: boolean;
 }
 
 /** Everything handlers share: state, git stores, the clock and the site the response shapes link to. */

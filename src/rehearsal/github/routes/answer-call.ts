@@ -2,7 +2,7 @@
 // then the route's own handler. Any error becomes GitHub's error reply.
 import { checkPermission, readableByAnyone, type TokenGrant } from "../permissions.js";
 import { errorReply, HttpError, type Reply } from "../replies.js";
-import type { Route } from "../route.js";
+import { type Route, write } from "../route.js";
 import type { World } from "../world.js";
 
 export interface Call {
@@ -43,7 +43,11 @@ export async function answerCall(world: World, route: Route, call: Call): Promis
         throw new HttpError(400, "Problems parsing JSON");
       }
     }
-    return await route.handle(world, { params, query: call.query, body, login: grant?.login ?? "" });
+    const canPush =
+      grant !== undefined &&
+      repo !== undefined &&
+      checkPermission(grant, `${params.owner}/${params.repo}`, write("contents"), visibility) === "granted";
+    return await route.handle(world, { params, query: call.query, body, login: grant?.login ?? "", canPush });
   } catch (error) {
     return errorReply(error);
   }

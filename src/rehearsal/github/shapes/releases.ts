@@ -26,7 +26,7 @@ export function releaseShape(
     draft: r.draft,
     prerelease: r.prerelease,
     created_at: r.createdAt,
-    published_at: r.draft ? null : r.createdAt,
+    published_at: r.draft ? null : (r.publishedAt ?? r.createdAt),
     author: userShape(site, author),
     assets: [],
   };
