@@ -6,6 +6,7 @@ import { DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/c
 import { describeError } from "../core/errors.js";
 import type { DoctorFinding, RepoAccess, RepoNeed } from "../core/setup/doctor.js";
 import { REACH_TIMEOUT_SECONDS, TIMEOUT_CODE, unreachableError } from "../core/setup/github-reachability.js";
+import type { WriteProbeAnswers } from "../core/setup/write-probes.js";
 import type { GitHubClient } from "./github/client.js";
 import { permissionForRoute } from "./github/route-permission.js";
 import { isPreconditionFailed } from "./storage/s3.js";
@@ -78,6 +79,7 @@ export async function probeGitHubReachable(
 export async function probeRepo(
   github: GitHubClient,
   need: RepoNeed,
+  earlier?: WriteProbeAnswers,
 ): Promise<{ findings: DoctorFinding[]; defaultBranch?: string; private?: boolean }> {
   const [owner, repo] = need.repo.split("/") as [string, string];
   const role = need.why.join("; ");
@@ -110,6 +112,14 @@ export async function probeRepo(
   const findings: DoctorFinding[] = [{ check: `${need.repo} exists (${role})`, ok: true }];
   for (const access of need.access) {
     const check = `${need.repo}: ${access.replace("_", " ").replace(":", " ")}`;
+    const answered = earlier?.answerFor(need.repo, access);
+    if (answered) {
+      findings.push({
+        ...answered.finding,
+        check: `${check} (as on ${answered.repo}, the same installation)`,
+      });
+      continue;
+    }
     try {
       if (access === "contents:read")
         await github.rest.repos.getBranch({ owner, repo, branch: defaultBranch });
@@ -127,6 +137,7 @@ export async function probeRepo(
           fix: `give the release token ${permissionOf(error) ?? `${access} on ${need.repo}`}`,
         });
     }
+    earlier?.record(need.repo, access, findings[findings.length - 1] as DoctorFinding);
   }
   return { findings, defaultBranch, private: hidden };
 }

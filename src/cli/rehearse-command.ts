@@ -121,7 +121,8 @@ export const rehearseCommand = defineCommand({
       type: "string",
       value: "TOKEN:OWNER/REPO:PERMISSION",
       multiple: true,
-      description: "take one permission from one of the world's tokens (dispatch, app, report)",
+      description:
+        "take one permission from one of the world's App tokens (dispatch, app, report), on every repo of OWNER",
     },
     attack: {
       type: "string",

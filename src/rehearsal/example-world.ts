@@ -152,6 +152,11 @@ export function registerTokens(
   revoked: readonly Revocation[] = [],
 ): void {
   const { config } = project;
+  // Every token here is an App's installation token, and an App installation has one set of
+  // permissions for all the repositories it covers, one installation per owner ("Choosing
+  // permissions for a GitHub App", https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/choosing-permissions-for-a-github-app):
+  // a permission taken from it is gone on every repo of that owner.
+  const ownerOf = (repo: string) => repo.split("/")[0]?.toLowerCase();
   const grant = (token: Revocation["token"], repos: Record<string, Permission[]>) =>
     Object.fromEntries(
       Object.entries(repos).map(([repo, perms]) => [
@@ -159,7 +164,7 @@ export function registerTokens(
         perms.filter(
           (p) =>
             !revoked.some(
-              (r) => r.token === token && r.repo.toLowerCase() === repo.toLowerCase() && r.permission === p,
+              (r) => r.token === token && ownerOf(r.repo) === ownerOf(repo) && r.permission === p,
             ),
         ),
       ]),

@@ -19,6 +19,7 @@ import type { Config } from "../core/config/schema.js";
 import type { ReleaseRelayError } from "../core/errors.js";
 import type { ActionsPin } from "../core/install/action-pins.js";
 import { type DoctorFinding, generatorFindings, repoNeeds, sourceFindings } from "../core/setup/doctor.js";
+import { WriteProbeAnswers, writeProbeTargets } from "../core/setup/write-probes.js";
 import { installedFileFindings } from "./installed-files-check.js";
 import { createSigner } from "./publish.js";
 
@@ -33,6 +34,11 @@ export interface DoctorDeps {
    * that already sent this release) it warns.
    */
   files: "all" | "release-gate" | "skip";
+  /**
+   * Every token is an App installation token minted for one owner (as the release workflow mints
+   * them): one write probe per owner and permission answers for all that owner's repos.
+   */
+  installationTokens?: boolean;
   /** The commit of release-relay's actions this doctor runs from, when known. */
   ownPin?: ActionsPin | undefined;
   s3?: S3Client;
@@ -52,7 +58,9 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
   const findings: DoctorFinding[] = [];
   const defaultBranches = new Map<string, string>();
   const privateRepos = new Set<string>();
-  for (const need of repoNeeds(config)) {
+  const needs = repoNeeds(config);
+  const earlier = deps.installationTokens ? new WriteProbeAnswers(writeProbeTargets(needs)) : undefined;
+  for (const need of needs) {
     let client: GitHubClient;
     try {
       client = deps.clientFor?.(need.repo) ?? deps.github;
@@ -62,7 +70,7 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
       findings.push({ check: `${need.repo}: token`, ok: false, problem: e.message, fix: e.hint ?? "" });
       continue;
     }
-    const probed = await probeRepo(client, need);
+    const probed = await probeRepo(client, need, earlier);
     findings.push(...probed.findings);
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
@@ -122,6 +130,7 @@ export async function doctorReleaseGate(
   return runDoctor(config, {
     github: client(settings.token),
     clientFor: installationClients(config, settings.tokens, client),
+    installationTokens: true,
     files: "release-gate",
     ...(actionPin ? { ownPin: { ...actionPin, version: await packageVersion() } } : {}),
     ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),

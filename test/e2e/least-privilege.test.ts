@@ -35,16 +35,13 @@ function releaseRunJobs(dir: string): string[] {
 }
 
 const A = "cachet-io/cachet-release-automation";
-// token, repo, permission, and the permission's name as GitHub's settings page shows it.
+// token, repo, permission, and the permission's name as GitHub's settings page shows it. An App
+// installation's permission is taken from every repo of its owner at once (as on GitHub), so each
+// permission of each App is one case; the repo is one whose probe or call names it.
 const DOCUMENTED: [string, string, string, string][] = [
   ["app", A, "contents:write", "Contents"],
   ["app", A, "issues:write", "Issues"],
-  ...["cachet-io/cachet-hashes", "cachet-io/cachet-container", "cachet-io/cachet-website"].flatMap(
-    (r): [string, string, string, string][] => [
-      ["app", r, "contents:write", "Contents"],
-      ["app", r, "pull_requests:write", "Pull requests"],
-    ],
-  ),
+  ["app", "cachet-io/cachet-website", "pull_requests:write", "Pull requests"],
   ["dispatch", A, "contents:write", "Contents"],
   ["report", A, "contents:write", "Contents"],
 ];

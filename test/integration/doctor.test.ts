@@ -113,6 +113,10 @@ describe("release-relay doctor against the emulator and the local S3", () => {
     expect(text).toContain("ok    acme/release: issues write");
     expect(text).toContain("ok    acme/hashes: pull requests write");
     expect(text).toContain("ok    acme/site: contents read");
+    // A token given by hand may be a person's, whose access differs from repo to repo: every repo's
+    // writes are probed.
+    expect(text).toContain("ok    acme/hashes: contents write\n");
+    expect(github.log.calls({ since: mark, route: "POST /repos/{owner}/{repo}/git/refs" })).toHaveLength(2);
     expect(text).toContain(`ok    s3://${BUCKET}/releases/ is writable`);
     expect(text).toContain("ok    published public key");
     expect(text).toMatch(
@@ -323,6 +327,17 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     expect(run.summary).toContain("release-relay doctor");
     expect(run.summary).toMatch(/all \d+ checks passed/);
     expect(github.log.summary(mark).mutating).toBe(0);
+    // Installation tokens: one refused write per owner and permission answers for all that owner's
+    // repos (acme/release's Contents probe for acme/hashes too).
+    expect(run.stdout).toContain(
+      "ok    acme/hashes: contents write (as on acme/release, the same installation)",
+    );
+    const probes = github.log.calls({ since: mark }).filter((c) => c.method !== "GET");
+    expect(probes.map((c) => `${c.route} ${c.path.split("/")[3]}`).sort()).toEqual([
+      "POST /repos/{owner}/{repo}/git/refs release",
+      "POST /repos/{owner}/{repo}/issues release",
+      "POST /repos/{owner}/{repo}/pulls hashes",
+    ]);
     const listed = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
     expect(listed.KeyCount ?? 0).toBe(0);
     // The key never shows in the log or the summary (the runner takes ::add-mask:: lines to mask it).
