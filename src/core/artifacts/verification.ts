@@ -11,13 +11,21 @@ export interface FileFacts {
 /** The verdict on one file. */
 export interface VerifyRow {
   name: string;
-  status: "ok" | "hash-mismatch" | "missing" | "not-listed" | "bad-signature" | "unsigned";
+  status:
+    | "ok"
+    | "hash-mismatch"
+    | "missing"
+    | "not-listed"
+    | "bad-signature"
+    | "unsigned"
+    | "bad-provenance"
+    | "no-provenance";
   detail: string;
 }
 
 // Files that describe a release rather than being part of it.
 const METADATA =
-  /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+  /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512|intoto\.jsonl)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
 
 /** Whether a file is one release-relay writes about a release (checksums, signatures, keys, manifests) rather than an artifact. */
 export function isReleaseMetadata(name: string): boolean {
