@@ -212,18 +212,6 @@ function reliabilitySection() {
   return at === -1 ? "" : text.slice(at);
 }
 
-/** Calls GitHub counts as creating content, from a rehearsal's calls by route ("POST /graphql <operation>" too). */
-function contentCreatingCalls(byRoute) {
-  return Object.entries(byRoute)
-    .filter(([route]) => {
-      const [method, path, operation] = route.split(" ");
-      if (path === "/graphql")
-        return /^(create|update|delete|add|remove|merge|close|reopen)/i.test(operation ?? "");
-      return ["POST", "PATCH", "PUT", "DELETE"].includes(method);
-    })
-    .reduce((sum, [, count]) => sum + count, 0);
-}
-
 /** PASS, FAIL, or INFO for a row measured but not held to a target (pass null). */
 const status = (pass) => (pass === null ? "INFO" : pass ? "PASS" : "FAIL");
 
@@ -462,8 +450,8 @@ try {
     row(
       "rehearsal: orchestration wall time (builds excluded)",
       `${(first.durationsMs.orchestration / 1000).toFixed(1)} s`,
-      "≤ 15 s",
-      first.durationsMs.orchestration <= 15_000,
+      "≤ 10 s",
+      first.durationsMs.orchestration <= 10_000,
       `${(first.durationsMs.builds / 1000).toFixed(1)} s building, ${first.apiCalls.total} API calls (${first.apiCalls.mutating} mutating) for the release`,
     );
     const perRelease = first.apiCalls.total;
@@ -482,14 +470,18 @@ try {
       "calls that changed something: one ledger write and one issue update per stage transition or report",
     );
     // GitHub's secondary limit counts content-creating requests (REST POST, PATCH, PUT, DELETE and
-    // GraphQL mutations), refused ones too: the doctor's permission probes (answered 422) count here.
-    const creating = contentCreatingCalls(first.apiCalls.byRoute);
+    // GraphQL mutations; refused ones too, as far as its docs say) per identity: the release App
+    // makes nearly all of them, the dispatch and report Apps the rest.
+    const identities = Object.entries(first.apiCalls.byLogin).sort(
+      (a, b) => b[1].contentCreating - a[1].contentCreating,
+    );
+    const [busiest, most] = identities[0];
     row(
       "rehearsal: content-creating calls, ten releases in an hour",
-      `${creating} per release`,
-      "≤ 50 (ten an hour within 500)",
-      10 * creating <= 500,
-      `10 × ${creating} = ${10 * creating} of GitHub's 500 an hour (${Math.round((10 * creating * 100) / 500)} %); ${creating} of its 80 a minute if one release made them all in one minute`,
+      `${most.contentCreating} per release (${busiest})`,
+      "≤ 50 per identity (ten an hour within 500)",
+      10 * most.contentCreating <= 500,
+      `10 × ${most.contentCreating} = ${10 * most.contentCreating} of GitHub's 500 an hour (${Math.round((10 * most.contentCreating * 100) / 500)} %); ${first.apiCalls.contentCreating} in all: ${identities.map(([l, n]) => `${l} ${n.contentCreating}`).join(", ")}`,
     );
     rehearse(["--resume"]);
     const again = JSON.parse(readFileSync(join(world, "summary.json"), "utf8"));

@@ -73,8 +73,11 @@ export function finalReport(o: RehearsalOutcome, dir: string, kept: boolean): st
     o.verify.output.trim(),
     "",
     "════ Numbers ════",
-    `  API calls by the workflows: ${s.apiCalls.total} (${s.apiCalls.mutating} mutating)`,
+    `  API calls by the workflows: ${s.apiCalls.total} (${s.apiCalls.mutating} mutating, ${s.apiCalls.contentCreating} content-creating)`,
     ...routes,
+    ...Object.entries(s.apiCalls.byLogin)
+      .sort((a, b) => b[1].contentCreating - a[1].contentCreating)
+      .map(([login, n]) => `    ${login}: ${n.total} calls, ${n.contentCreating} content-creating`),
     `  time: ${seconds(s.durationsMs.total)} in all, ${seconds(s.durationsMs.builds)} building, ${seconds(s.durationsMs.orchestration)} orchestration`,
     `  workflow runs: ${o.runs.length}`,
     ...releaseRunsLine(o),

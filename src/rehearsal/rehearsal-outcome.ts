@@ -16,7 +16,7 @@ import type { AttackOutcome } from "./attacks/attack-outcome.js";
 import { type DryRunDiff, dryRunDiffs } from "./dry-run-diffs.js";
 import { emulatorClient } from "./emulator-client.js";
 import type { ExampleProject, WorldCredentials } from "./example-world.js";
-import { changedSomething } from "./github/accounting.js";
+import { changedSomething, createsContent } from "./github/accounting.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
 import { listBucket } from "./s3/bucket-mirror.js";
@@ -49,7 +49,18 @@ export interface RehearsalSummary {
    * operation ("POST /graphql createCommitOnBranch"); `mutating` counts only calls that changed
    * something (a GraphQL call refused with HTTP 200, e.g. a stale createCommitOnBranch, does not).
    */
-  apiCalls: { total: number; mutating: number; byRoute: Record<string, number> };
+  apiCalls: {
+    total: number;
+    mutating: number;
+    /** Calls GitHub's secondary limit counts as creating content (see createsContent). */
+    contentCreating: number;
+    byRoute: Record<string, number>;
+    /**
+     * Per identity (each App's bot login): GitHub keeps its limits per user or App, so whether ten
+     * releases an hour fit within 500 content-creating requests is a question per identity.
+     */
+    byLogin: Record<string, { total: number; contentCreating: number }>;
+  };
   durationsMs: { total: number; builds: number; orchestration: number };
   /** Faults injected by `--faults` into the GitHub API and the S3 store during this run. */
   faultsInjected: { github: number; s3: number };
@@ -102,10 +113,20 @@ export async function collectOutcome(input: {
   const calls = emulator.log.calls({ since: input.since }).filter((c) => c.login !== input.maintainerLogin);
   const byRoute: Record<string, number> = {};
   for (const c of calls) byRoute[c.route] = (byRoute[c.route] ?? 0) + 1;
+  const byLogin: RehearsalSummary["apiCalls"]["byLogin"] = {};
+  for (const c of calls) {
+    const name = c.login ?? "(no token)";
+    const login = byLogin[name] ?? { total: 0, contentCreating: 0 };
+    byLogin[name] = login;
+    login.total++;
+    if (createsContent(c)) login.contentCreating++;
+  }
   const apiCalls = {
     total: calls.length,
     mutating: calls.filter(changedSomething).length,
+    contentCreating: calls.filter(createsContent).length,
     byRoute,
+    byLogin,
   };
 
   const github = emulatorClient(emulator.url, input.maintainerToken);

@@ -110,6 +110,29 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
     expect(statSync(join(out, "dashboard.png")).size).toBeGreaterThan(10_000);
   });
 
+  it("counts content-creating calls per identity, as GitHub's secondary limit counts them", () => {
+    const { apiCalls } = readSummary(dir);
+    const logins = Object.keys(apiCalls.byLogin);
+    // The release App, the dispatch App (the main repo's trigger) and the report App (downstream
+    // reports) are three identities, each with its own limits.
+    expect(logins).toEqual(
+      expect.arrayContaining([
+        "release-relay[bot]",
+        "cachet-release-requester[bot]",
+        "release-relay-reporter[bot]",
+      ]),
+    );
+    const sum = (k: "total" | "contentCreating") =>
+      Object.values(apiCalls.byLogin).reduce((n, l) => n + l[k], 0);
+    expect(sum("total")).toBe(apiCalls.total);
+    expect(sum("contentCreating")).toBe(apiCalls.contentCreating);
+    // Every write counts, refused ones too: at least every call that changed something.
+    expect(apiCalls.contentCreating).toBeGreaterThanOrEqual(apiCalls.mutating);
+    // The trigger sends the release once; each downstream event is one report.
+    expect(apiCalls.byLogin["cachet-release-requester[bot]"]?.contentCreating).toBe(1);
+    expect(apiCalls.byLogin["release-relay-reporter[bot]"]?.contentCreating).toBeGreaterThanOrEqual(6);
+  });
+
   it("a second run of the finished release changes nothing", async () => {
     const before = readSummary(dir);
     const run = await runRehearse(["--resume", "--keep", dir]);

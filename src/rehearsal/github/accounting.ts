@@ -35,6 +35,20 @@ export function graphqlErrorType(body: unknown): string | undefined {
 export const changedSomething = (c: Pick<CallRecord, "mutating" | "status" | "error">): boolean =>
   c.mutating && c.status < 400 && c.error === undefined;
 
+/**
+ * Whether GitHub counts a call against its secondary limit on content-creating requests (80 a
+ * minute, 500 an hour: "Rate limits for the REST API", secondary rate limits,
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api): every REST
+ * POST, PATCH, PUT and DELETE and every GraphQL mutation. Its docs do not say that a refused one is
+ * free, so refused ones count too (the doctor's probes, a stale compare-and-swap).
+ */
+export function createsContent(c: Pick<CallRecord, "method" | "route">): boolean {
+  const [, path, operation] = c.route.split(" ");
+  if (path === "/graphql")
+    return /^(create|update|delete|add|remove|merge|close|reopen)/i.test(operation ?? "");
+  return ["POST", "PATCH", "PUT", "DELETE"].includes(c.method);
+}
+
 /** Every call, in order; what API-efficiency benchmarks and "zero mutating calls on rerun" tests read. */
 export class CallLog {
   private records: CallRecord[] = [];
