@@ -18,6 +18,7 @@ const inputs = actionInputs({
   prefix: z.string().optional(),
   region: z.string().optional(),
   endpoint: z.url().optional(),
+  plan: z.string().optional(),
 });
 
 /** Entry point of actions/sign-upload. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
 import { ReleaseRelayError } from "../core/errors.js";
 import { describeIssues } from "../core/inputs/validation-issues.js";
+import { parseWorkflowRef } from "../core/provenance/statement.js";
 
 const runContextSchema = z.object({
   GITHUB_REPOSITORY: z.string().regex(/^[^/\s]+\/[^/\s]+$/),
@@ -92,4 +93,25 @@ export function serverUrlFor(apiUrl: string, env: NodeJS.ProcessEnv = process.en
   if (env.GITHUB_SERVER_URL) return env.GITHUB_SERVER_URL;
   if (apiUrl.replace(/\/+$/, "") === "https://api.github.com") return "https://github.com";
   return apiUrl.replace(/\/api\/v3\/?$/, "").replace(/\/+$/, "");
+}
+
+/**
+ * The workflow run a step is part of, for provenance: the workflow file and ref (GITHUB_WORKFLOW_REF),
+ * run id and attempt ("Variables reference", GitHub Docs). Fails outside a workflow run.
+ */
+export function readPublishingRun(env: NodeJS.ProcessEnv = process.env): {
+  workflow: { repo: string; path: string; ref: string; runId: string; attempt: string };
+  serverUrl: string;
+} {
+  const workflow = parseWorkflowRef(env.GITHUB_WORKFLOW_REF ?? "");
+  if (!workflow || !env.GITHUB_RUN_ID)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions workflow run: GITHUB_WORKFLOW_REF is ${JSON.stringify(env.GITHUB_WORKFLOW_REF ?? "")} and GITHUB_RUN_ID ${JSON.stringify(env.GITHUB_RUN_ID ?? "")}`,
+      "provenance names the run that published: run sign-upload in the release workflow",
+    );
+  return {
+    workflow: { ...workflow, runId: env.GITHUB_RUN_ID, attempt: env.GITHUB_RUN_ATTEMPT ?? "1" },
+    serverUrl: env.GITHUB_SERVER_URL ?? "https://github.com",
+  };
 }

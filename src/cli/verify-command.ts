@@ -8,6 +8,7 @@ import { parseChecksums } from "../core/artifacts/checksums.js";
 import { PUBLISHED_KEY_NAMES } from "../core/artifacts/publication.js";
 import { type FileFacts, judgeRelease } from "../core/artifacts/verification.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { provenanceRows } from "../steps/provenance.js";
 import { downloadRelease } from "../steps/verify-download.js";
 import { defineCommand } from "./command-line/command.js";
 import { readCommandConfig, SHARED_OPTIONS } from "./command-line/shared-options.js";
@@ -65,7 +66,7 @@ async function publicKeyOf(
  */
 export const verifyCommand = defineCommand({
   name: "verify",
-  summary: "check a release's artifacts against SHA256SUMS and signatures",
+  summary: "check a release's artifacts against SHA256SUMS, signatures and provenance",
   options: {
     dir: {
       type: "string",
@@ -94,6 +95,12 @@ export const verifyCommand = defineCommand({
     },
     environment: SHARED_OPTIONS.environment,
     version: { type: "string", value: "VERSION", description: "the release to download (with --config)" },
+    commit: {
+      type: "string",
+      value: "SHA",
+      description:
+        "the commit the release's tag points at, to hold each provenance to (else read from the source archive)",
+    },
   },
   example: "release-relay verify --dir ./downloads --public-key release-key.asc",
   run: async ({ values }, out) => {
@@ -139,7 +146,24 @@ export const verifyCommand = defineCommand({
       const signature = await signatureOf(dir, name, keys);
       facts.push({ name, sha256: digests[i]?.sha256 as string, ...(signature ? { signature } : {}) });
     }
-    const verdict = judgeRelease(checksums, facts, await signatureOf(dir, "SHA256SUMS", keys));
+    const judged = judgeRelease(checksums, facts, await signatureOf(dir, "SHA256SUMS", keys));
+    if (values.commit !== undefined && !/^[0-9a-f]{40}$/.test(values.commit))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `--commit ${values.commit} is not a full commit SHA`,
+        "pass the 40 hex digits of `git rev-parse TAG^{commit}`",
+      );
+    const provenance = await provenanceRows(
+      dir,
+      new Map(facts.map((f) => [f.name, f.sha256])),
+      new Set(checksums.map((c) => c.name)),
+      key.text,
+      values.commit,
+    );
+    const verdict = {
+      ok: judged.ok && provenance.every((r) => r.status === "ok"),
+      rows: [...judged.rows, ...provenance],
+    };
     const width = Math.max(...verdict.rows.map((r) => r.name.length));
     for (const row of verdict.rows)
       out(
@@ -147,7 +171,7 @@ export const verifyCommand = defineCommand({
       );
     out(
       verdict.ok
-        ? `verified: ${checksums.length} file(s) in ${dir}`
+        ? `verified: ${checksums.length} file(s)${provenance.length > 0 ? `, ${provenance.length} provenance` : ""} in ${dir}`
         : `NOT verified: ${verdict.rows.filter((r) => r.status !== "ok").length} problem(s) in ${dir}`,
     );
     return verdict.ok ? 0 : 1;

@@ -4,6 +4,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { readConfigFile } from "../adapters/config-file.js";
+import { readPublishingRun } from "../adapters/run-context.js";
 import { resolveArtifacts } from "../adapters/storage/artifact-files.js";
 import { readHashesFile } from "../adapters/storage/hashes-file.js";
 import { hashFile, hashFiles } from "../adapters/storage/hashing.js";
@@ -23,6 +24,7 @@ import {
   verifyMinisign,
 } from "../adapters/storage/signing.js";
 import type { ArtifactHash } from "../core/artifacts/checksums.js";
+import { parsePlanInput } from "../core/artifacts/hash-manifest.js";
 import {
   checkRehash,
   type PublishedFile,
@@ -37,7 +39,10 @@ import {
 } from "../core/artifacts/signing-policy.js";
 import { isReleaseMetadata } from "../core/artifacts/verification.js";
 import type { Config } from "../core/config/schema.js";
+import { ReleaseRelayError } from "../core/errors.js";
+import { PROVENANCE_SUFFIX } from "../core/provenance/envelope.js";
 import { objectUrl } from "../core/request/plan.js";
+import { buildFactsOf, type PublishingRun, writeProvenance } from "./provenance.js";
 
 /** What sign-upload is given. */
 export interface PublishSettings {
@@ -55,6 +60,8 @@ export interface PublishSettings {
   prefix?: string | undefined;
   region?: string | undefined;
   endpoint?: string | undefined;
+  /** build-matrix's plan (JSON): with a signer, each built artifact's provenance is published from it. */
+  plan?: string | undefined;
 }
 
 /** Makes the signer the config asks for; `none` signs nothing. */
@@ -78,7 +85,8 @@ export async function publish(settings: PublishSettings, workspace: string): Pro
     endpoint: settings.endpoint ?? config.upload.endpoint,
   });
   try {
-    return await publishRelease(settings, config, { s3, workspace, signer });
+    const run = settings.plan !== undefined && signer ? readPublishingRun() : undefined;
+    return await publishRelease(settings, config, { s3, workspace, signer, run });
   } finally {
     await signer?.close();
     s3.destroy();
@@ -89,8 +97,9 @@ export async function publish(settings: PublishSettings, workspace: string): Pro
 export async function publishRelease(
   settings: PublishSettings,
   config: Config,
-  deps: { s3: S3Client; workspace: string; signer: Signer | undefined },
+  deps: { s3: S3Client; workspace: string; signer: Signer | undefined; run?: PublishingRun | undefined },
 ): Promise<PublishedFile[]> {
+  const plan = settings.plan === undefined ? undefined : parsePlanInput(settings.plan);
   const upload = {
     ...config.upload,
     ...(settings.prefix !== undefined ? { prefix: settings.prefix } : {}),
@@ -173,16 +182,38 @@ export async function publishRelease(
       checkPublishedSignature(sigKey, entry.name, check);
       await writeFile(sigFile, await readFile(kept));
     }
-    const d = await hashFile(sigFile);
-    await put(sigFile, { name: basename(sigFile), key: sigKey }, d.sha256 as string, d.size);
-    signatures.push({
-      name: basename(sigFile),
-      kind: "signature",
-      size: d.size,
-      sha256: d.sha256 as string,
-      key: sigKey,
-      url: objectUrl(upload, sigKey),
-    });
+    const signed = [{ path: sigFile, key: sigKey }];
+    if (plan && entry.kind === "binary") {
+      const run = deps.run;
+      if (!run)
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          "provenance needs the workflow run: GITHUB_WORKFLOW_REF, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT are not set",
+          "run sign-upload in the release workflow, or leave out the plan input to publish no provenance",
+        );
+      const provenanceKey = `${key}${PROVENANCE_SUFFIX}`;
+      const provenance = await writeProvenance(
+        file,
+        buildFactsOf(plan, run, { name: entry.name, sha256: entry.sha256 }),
+        deps.signer,
+        await readFile(publicKeys[0] as string, "utf8"),
+        { s3: deps.s3, bucket: upload.bucket, key: provenanceKey },
+      );
+      signed.push({ path: provenance, key: provenanceKey });
+    }
+    for (const s of signed) {
+      const d = await hashFile(s.path);
+      await put(s.path, { name: basename(s.path), key: s.key }, d.sha256 as string, d.size);
+      // A provenance is a signed statement about its file: listed with the signatures.
+      signatures.push({
+        name: basename(s.path),
+        kind: "signature",
+        size: d.size,
+        sha256: d.sha256 as string,
+        key: s.key,
+        url: objectUrl(upload, s.key),
+      });
+    }
   }
   for (const pub of publicKeys) {
     const d = await hashFile(pub);

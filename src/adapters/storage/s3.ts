@@ -190,6 +190,8 @@ export function contentTypeOf(name: string): string {
   if (name.endsWith(".zip")) return "application/zip";
   if (name.endsWith(".asc")) return "application/pgp-signature";
   if (name.endsWith(".json")) return "application/json";
+  // The in-toto attestation bundle: JSON lines (https://github.com/in-toto/attestation/blob/main/spec/v1/bundle.md).
+  if (name.endsWith(".jsonl")) return "application/jsonl";
   if (name.endsWith(".pem")) return "application/x-pem-file";
   if (/(\.minisig|\.pub|\.sha256|SHA256SUMS|SHA512SUMS)$/.test(name)) return "text/plain; charset=utf-8";
   return "application/octet-stream";

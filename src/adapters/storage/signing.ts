@@ -17,6 +17,8 @@ export interface Signer {
   method: "gpg" | "ed25519";
   /** Writes the detached signature beside `file`; returns its path. */
   sign(file: string, trustedComment: string): Promise<string>;
+  /** Signs bytes (a DSSE envelope's PAE): the raw signature and the id of the key that made it. */
+  signBytes(data: Uint8Array): Promise<{ keyid: string; sig: Buffer }>;
   /** Writes the public key file(s) into `dir`; returns their paths. */
   writePublicKeys(dir: string): Promise<string[]>;
   close(): Promise<void>;
@@ -36,6 +38,10 @@ function keyIdOf(publicKey: Buffer): Buffer {
 function rawPublicKey(key: KeyObject): Buffer {
   return Buffer.from((key.export({ format: "jwk" }) as { x: string }).x, "base64url");
 }
+
+/** A minisign key id as minisign prints it (and as minisign.pub's comment names it). */
+const minisignKeyIdText = (keyId: Buffer): string =>
+  Buffer.from(keyId).reverse().toString("hex").toUpperCase();
 
 /** Ed25519 signer writing minisign-compatible `.minisig` files; the key stays in memory, never on disk. */
 export function ed25519Signer(privateKeyPem: string): Signer {
@@ -73,6 +79,9 @@ export function ed25519Signer(privateKeyPem: string): Signer {
         ),
       );
       return out;
+    },
+    async signBytes(data) {
+      return { keyid: minisignKeyIdText(keyId), sig: sign(null, data, privateKey) };
     },
     async writePublicKeys(dir) {
       const pub = join(dir, "minisign.pub");
@@ -172,36 +181,36 @@ export async function gpgSigner(armoredKey: string, passphrase?: string): Promis
     passphrase !== undefined
       ? ["--pinentry-mode", "loopback", "--passphrase-fd", "0"]
       : ["--pinentry-mode", "loopback", "--passphrase", ""];
+  const signFile = async (file: string): Promise<string> => {
+    const out = `${file}.asc`;
+    const result = await gpg(
+      home,
+      [...passArgs, "--yes", "--armor", "--detach-sign", "--local-user", fingerprint, "--output", out, file],
+      passphrase,
+    );
+    if (result.code !== 0) {
+      const reason = /bad passphrase|No passphrase|Bad passphrase/i.test(result.stderr)
+        ? "wrong or missing passphrase"
+        : "gpg failed";
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `cannot sign ${basename(file)}: ${reason}`,
+        "check the signing key and passphrase secrets",
+      );
+    }
+    return out;
+  };
   return {
     method: "gpg",
-    async sign(file) {
-      const out = `${file}.asc`;
-      const result = await gpg(
-        home,
-        [
-          ...passArgs,
-          "--yes",
-          "--armor",
-          "--detach-sign",
-          "--local-user",
-          fingerprint,
-          "--output",
-          out,
-          file,
-        ],
-        passphrase,
-      );
-      if (result.code !== 0) {
-        const reason = /bad passphrase|No passphrase|Bad passphrase/i.test(result.stderr)
-          ? "wrong or missing passphrase"
-          : "gpg failed";
-        throw new ReleaseRelayError(
-          "E_INPUT",
-          `cannot sign ${basename(file)}: ${reason}`,
-          "check the signing key and passphrase secrets",
-        );
-      }
-      return out;
+    sign: signFile,
+    async signBytes(data) {
+      // gpg signs files: the bytes go through a file of this signer's private home.
+      const input = join(home, "dsse-pae");
+      await writeFile(input, data);
+      const out = await signFile(input);
+      const armored = await readFile(out, "utf8");
+      await rm(out, { force: true });
+      return { keyid: fingerprint, sig: dearmor(armored) };
     },
     async writePublicKeys(dir) {
       const out = join(dir, "release-key.asc");
@@ -211,6 +220,47 @@ export async function gpgSigner(armoredKey: string, passphrase?: string): Promis
     },
     close: remove,
   };
+}
+
+/** The binary OpenPGP packets of an armored block (its base64 lines, without headers and checksum). */
+function dearmor(armored: string): Buffer {
+  const body = armored.split(/\r?\n\r?\n/)[1] ?? "";
+  return Buffer.from(
+    body
+      .split(/\r?\n/)
+      .filter((l) => l !== "" && !l.startsWith("=") && !l.startsWith("-----"))
+      .join(""),
+    "base64",
+  );
+}
+
+/**
+ * Verifies a raw signature over bytes (a DSSE envelope's PAE) with the release's public key: an
+ * OpenPGP detached signature for a gpg key, an Ed25519 signature for a minisign key.
+ */
+export async function verifyBytes(
+  data: Uint8Array,
+  signature: Uint8Array,
+  publicKeyText: string,
+): Promise<{ ok: boolean; reason: string }> {
+  if (publicKeyText.includes("PGP PUBLIC KEY")) {
+    const dir = await mkdtemp(join(tmpdir(), "release-relay-dsse-"));
+    try {
+      await writeFile(join(dir, "data"), data);
+      await writeFile(join(dir, "data.sig"), signature);
+      return await verifyGpg(join(dir, "data"), join(dir, "data.sig"), publicKeyText);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  const pub = parseMinisignPublicKey(publicKeyText);
+  const key = createPublicKey({
+    key: { kty: "OKP", crv: "Ed25519", x: pub.publicKey.toString("base64url") },
+    format: "jwk",
+  });
+  return verify(null, data, key, signature)
+    ? { ok: true, reason: `signed by ${minisignKeyIdText(pub.keyId)}` }
+    : { ok: false, reason: "signature does not match the statement" };
 }
 
 /** Verifies a detached `.asc` with the given armored public key, in a throwaway keyring. */
