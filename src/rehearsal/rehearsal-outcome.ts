@@ -19,6 +19,7 @@ import type { ExampleProject, WorldCredentials } from "./example-world.js";
 import { changedSomething, createsContent } from "./github/accounting.js";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { RunRecord } from "./runner/runner-host.js";
+import { recordedAttestations } from "./runner/stand-ins/attest-build-provenance.js";
 import { listBucket } from "./s3/bucket-mirror.js";
 import { LOCAL_S3_CREDENTIALS, type LocalS3 } from "./s3/local-s3.js";
 
@@ -66,6 +67,11 @@ export interface RehearsalSummary {
   faultsInjected: { github: number; s3: number };
   /** With `--attack`: whether the forged event was refused and what it changed that it should not have. */
   attack?: AttackOutcome;
+  /**
+   * What actions/attest-build-provenance would have attested (its stand-in has no Sigstore or
+   * attestations API): each subject's name and sha256, per run.
+   */
+  attested: { name: string; sha256: string; runId: number }[];
 }
 
 /** Everything a rehearsal shows at the end. */
@@ -106,6 +112,8 @@ export async function collectOutcome(input: {
   since: number;
   durationsMs: RehearsalSummary["durationsMs"];
   attack?: AttackOutcome;
+  /** The runner's work directory, where stand-ins record what they would have done. */
+  runnerDir: string;
 }): Promise<RehearsalOutcome> {
   const { emulator, project, version, dir } = input;
   const { config } = project;
@@ -241,6 +249,11 @@ export async function collectOutcome(input: {
       s3: input.s3.operations.filter((o) => o.op.startsWith("Fault:")).length,
     },
     ...(input.attack ? { attack: input.attack } : {}),
+    attested: recordedAttestations(input.runnerDir).map((a) => ({
+      name: a.subject.name,
+      sha256: a.subject.digest.sha256,
+      runId: a.runId,
+    })),
   };
   const dashboardHtml = renderDashboardHtml(state, ctx, { title: `${config.project} ${version}` });
   writeFileSync(join(dir, "tracking-issue.md"), trackingIssueBody);

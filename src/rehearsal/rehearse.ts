@@ -338,6 +338,7 @@ export async function rehearse(options: RehearseOptions): Promise<RehearsalOutco
       project,
       version,
       dir: preview ?? options.dir,
+      runnerDir: host.workDir,
       runs: actions.runs,
       maintainerToken: credentials.maintainerToken,
       credentials,

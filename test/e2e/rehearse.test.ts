@@ -2,7 +2,17 @@
 // `npx release-relay rehearse` runs it; each world is kept and judged from its files.
 
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createHash, createPrivateKey, sign } from "node:crypto";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -67,6 +77,58 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
 
   it("leaves no token or signing key in any log, summary, issue, comment, PR or report", () => {
     expectNoSecrets(dir);
+  });
+
+  it("verify checks every built file's provenance; a provenance of another commit, signed with the release key, fails", () => {
+    const artifacts = join(dir, "artifacts");
+    const built = readdirSync(artifacts).filter((f) => /^cachet-1\.2\.1-.*\.tar\.gz$/.test(f));
+    expect(built.length).toBeGreaterThan(0);
+    const verify = (args: string[] = []) =>
+      spawnSync(process.execPath, [cli, "verify", "--dir", artifacts, ...args], { encoding: "utf8" });
+    const ok = verify();
+    expect(ok.stdout).toContain(`, ${built.length} provenance in`);
+    const envelope = JSON.parse(readFileSync(join(artifacts, `${built[0]}.intoto.jsonl`), "utf8"));
+    const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString("utf8"));
+    const sha = statement.predicate.buildDefinition.externalParameters.source.commit as string;
+    for (const f of built)
+      expect(ok.stdout).toMatch(
+        new RegExp(
+          `OK +${f.replaceAll(".", "\\.")}\\.intoto\\.jsonl +${f.replaceAll(".", "\\.")} built from ${sha.slice(0, 12)} \\(1\\.2\\.1\\) for linux-`,
+        ),
+      );
+    expect(ok.status).toBe(0);
+    // GitHub's own attestation was called on the same files: its stand-in recorded what it would attest.
+    const attested = readSummary(dir).attested;
+    expect(attested.map((a) => a.name).sort()).toEqual([...built].sort());
+    for (const a of attested)
+      expect(a.sha256).toBe(
+        createHash("sha256")
+          .update(readFileSync(join(artifacts, a.name)))
+          .digest("hex"),
+      );
+
+    // The same statement of another commit, signed again with the world's own release key.
+    const other = "0123456789abcdef0123456789abcdef01234567";
+    statement.predicate.buildDefinition.externalParameters.source.commit = other;
+    statement.predicate.buildDefinition.resolvedDependencies[0].digest.gitCommit = other;
+    const payload = Buffer.from(JSON.stringify(statement));
+    const type = "application/vnd.in-toto+json";
+    const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${payload.length} `), payload]);
+    const world = JSON.parse(readFileSync(join(dir, "world.json"), "utf8"));
+    const sig = sign(null, pae, createPrivateKey(world.credentials.signingKey));
+    const tampered = mkdtempSync(join(tmpdir(), "tampered-"));
+    cpSync(artifacts, tampered, { recursive: true });
+    writeFileSync(
+      join(tampered, `${built[0]}.intoto.jsonl`),
+      `${JSON.stringify({ ...envelope, payload: payload.toString("base64"), signatures: [{ keyid: envelope.signatures[0].keyid, sig: sig.toString("base64") }] })}\n`,
+    );
+    const bad = spawnSync(process.execPath, [cli, "verify", "--dir", tampered], { encoding: "utf8" });
+    expect(bad.stdout).toContain(`FAIL ${built[0]}.intoto.jsonl`);
+    expect(bad.stdout).toContain(
+      `bad-provenance: it names commit ${other}, but tag 1.2.1 is ${sha} (the source archive cachet-1.2.1.tar.gz): built from another commit`,
+    );
+    expect(bad.stdout).toContain("NOT verified: 1 problem(s)");
+    expect(bad.status).toBe(1);
   });
 
   it("renders the HTML dashboard in headless Chromium without console errors", (ctx) => {

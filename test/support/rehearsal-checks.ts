@@ -53,6 +53,8 @@ export function expectedObjectKeys(dir: string, version: string): string[] {
   const built = readdirSync(join(dir, "artifacts")).filter((f) => /^cachet-.*\.tar\.gz$/.test(f));
   return [
     ...built.flatMap((f) => [`releases/${f}`, `releases/${f}.minisig`]),
+    // Each built file's provenance; the source archive is GitHub's, not built by the release.
+    ...built.filter((f) => f !== `cachet-${version}.tar.gz`).map((f) => `releases/${f}.intoto.jsonl`),
     `releases/cachet-${version}-SHA256SUMS`,
     `releases/cachet-${version}-SHA256SUMS.minisig`,
     `releases/cachet-${version}-hashes.json`,

@@ -17,16 +17,21 @@ function permissions(wf: Workflow, job: Job): WorkflowProblem[] {
   if (granted === undefined) return [problem(`job ${job.name} does not declare permissions:`)];
   if (typeof granted === "string")
     return [problem(`job ${job.name} uses ${granted}; list the permissions it needs`)];
-  return Object.entries(granted ?? {})
-    .filter(([scope, level]) => level === "write" && scope !== "id-token")
-    .map(([scope]) =>
-      problem(`job ${job.name} asks for ${scope}: write; writes go through the release-relay App token`),
-    );
+  return (
+    Object.entries(granted ?? {})
+      // attestations: write stores artifact attestations of the run's own files, nothing else: GitHub
+      // requires it of actions/attest-build-provenance, beside id-token.
+      .filter(([scope, level]) => level === "write" && scope !== "id-token" && scope !== "attestations")
+      .map(([scope]) =>
+        problem(`job ${job.name} asks for ${scope}: write; writes go through the release-relay App token`),
+      )
+  );
 }
 
 /**
  * Checks a workflow against release-relay's security rules, each a rule id of WorkflowProblem:
- * - permissions: top-level `permissions: {}`; every job declares its own, writing nothing but an OIDC token;
+ * - permissions: top-level `permissions: {}`; every job declares its own, writing nothing but an OIDC token
+ *   (and artifact attestations);
  * - pin, pin-comment: actions and reusable workflows pinned by a full commit SHA with `# vX.Y.Z` after
  *   it, naming the release that commit is when KNOWN_PINS knows it;
  * - unpinned-image: container, service and `docker://` images pinned by `@sha256:` digest;

@@ -6,6 +6,7 @@ import { oidcSubject } from "../../core/config/aws-roles.js";
 import { ReleaseRelayError } from "../../core/errors.js";
 import { globRegExp } from "../../core/setup/filter-glob.js";
 import type { RunnerHost, WorkflowEvent } from "./runner-host.js";
+import { attestBuildProvenance } from "./stand-ins/attest-build-provenance.js";
 
 const run = promisify(execFile);
 
@@ -312,6 +313,7 @@ export const STAND_IN_ACTIONS: Record<string, StandIn> = {
   "actions/download-artifact": downloadArtifact,
   "aws-actions/configure-aws-credentials": configureAwsCredentials,
   "actions/create-github-app-token": createGitHubAppToken,
+  "actions/attest-build-provenance": attestBuildProvenance,
 };
 
 /** The stand-in for a third-party `uses:`; unknown or unpinned actions fail with the file and line. */

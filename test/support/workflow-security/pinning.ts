@@ -8,6 +8,7 @@ import { type Job, obj, type Step, str, type Workflow, type WorkflowProblem, whe
  * that tag in its comment, and a comment naming one of these tags must be on that commit.
  */
 export const KNOWN_PINS: Record<string, string> = {
+  "actions/attest-build-provenance@e8998f949152b193b063cb0ec769d69d929409be": "v2.4.0",
   "actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683": "v4.2.2",
   "actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e": "v2.0.6",
   "actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093": "v4.3.0",
