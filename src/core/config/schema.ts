@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { updaterSchemas, updaters } from "../downstream/updaters/registry.js";
 import { editKindSchema } from "../downstream/updaters/updater.js";
+import { DEFAULT_NOTES_HEADING } from "../github-release/release-notes.js";
 import { kebabObject } from "../inputs/kebab-object.js";
 import { githubLoginSchema } from "./github-login.js";
 import { quoted } from "./quoted.js";
@@ -195,6 +196,22 @@ export const configFieldsSchema = kebabObject({
       notify: z.array(mentionSchema).min(1).optional(),
     }).optional(),
   }),
+  // A GitHub Release for the tag in source.repo: a draft from the request on, published once every
+  // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
+  "github-release": kebabObject({
+    mode: z.enum(["off", "draft", "publish"]).default("draft"),
+    // The release notes: the file in the source repo at the tag, and the heading of the version's
+    // section ({version} stands for it, matched literally), e.g. "^Valkey {version} " for 00-RELEASENOTES.
+    notes: kebabObject({
+      file: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: (issue) =>
+          `expected a path in the source repo (no leading / or ..), got ${quoted(issue.input)}`,
+      }),
+      heading: regexSource
+        .refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" })
+        .default(DEFAULT_NOTES_HEADING),
+    }).prefault({ file: "CHANGELOG.md" }),
+  }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
   // else are refused and recorded as refused.

@@ -200,6 +200,18 @@ function approvalNotes(state: ReleaseState): string[] {
   ];
 }
 
+const RELEASE_STATE = { draft: "a draft", published: "published", yanked: "yanked (a draft again)" } as const;
+
+/** The GitHub Release of the tag, linked as a page of the source repo (safe-links). */
+function githubReleaseLine(state: ReleaseState, links: ReturnType<typeof linksOf>): string[] {
+  const r = state.githubRelease;
+  if (!r) return [];
+  return [
+    `> 📦 GitHub Release: ${markdownLink(`${r.repo} release`, r.url, links)}, ${RELEASE_STATE[r.state]}`,
+    "",
+  ];
+}
+
 /** The tracking issue body (also the job summary): status first, then stages, downstreams, artifacts. */
 export function renderDashboard(state: ReleaseState, ctx: DashboardContext): string {
   const links = linksOf(ctx);
@@ -222,6 +234,7 @@ export function renderDashboard(state: ReleaseState, ctx: DashboardContext): str
       ...checksOverrideNote(state),
       ...requestNotes(state),
       ...approvalNotes(state),
+      ...githubReleaseLine(state, links),
       ...stageTable(state, links),
       "",
       ...downstreamTable(state, ctx),

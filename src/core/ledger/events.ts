@@ -196,6 +196,15 @@ const eventSchema = z.discriminatedUnion("type", [
     number: z.number().int().positive(),
     url,
   }),
+  /** The GitHub Release of the tag in source.repo, as this release last left it (a draft, published, yanked). */
+  z.strictObject({
+    ...base,
+    type: z.literal("github-release"),
+    repo: z.string().max(140),
+    releaseId: z.number().int().positive(),
+    url,
+    state: z.enum(["draft", "published", "yanked"]),
+  }),
   z.strictObject({
     ...base,
     type: z.literal("comment-posted"),

@@ -40,6 +40,8 @@ export interface ReleaseState {
   artifacts: { name: string; state: string; size?: number; sha256?: string; url?: string }[];
   downstream: DownstreamState[];
   trackingIssue?: { repo: string; number: number; url: string; id: string };
+  /** The GitHub Release of the tag, as the latest github-release event left it. */
+  githubRelease?: { repo: string; id: number; url: string; state: "draft" | "published" | "yanked" };
   request?: {
     tag: string;
     commit: string;
@@ -353,6 +355,9 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
       }
       case "comment-posted":
         state.comments.add(e.key);
+        break;
+      case "github-release":
+        state.githubRelease = { repo: e.repo, id: e.releaseId, url: e.url, state: e.state };
         break;
     }
   }

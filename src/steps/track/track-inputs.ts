@@ -51,6 +51,7 @@ export const trackStatusInputs = actionInputs(
     "qualify-logs": z.string().optional(),
     "approvals-of-run": runId.optional(),
     "run-token": z.string().min(1).optional(),
+    "release-token": z.string().min(1).optional(),
     "app-slug": z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {

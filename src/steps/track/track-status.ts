@@ -8,6 +8,7 @@ import { type RunContext, readEventSender, runAttemptId } from "../../adapters/r
 import { readQualifyLogs } from "../../adapters/runs/qualify-logs.js";
 import { readRunApprovals } from "../../adapters/runs/run-approvals.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../adapters/runs/run-jobs.js";
+import { fetchPublishedText } from "../../adapters/storage/download.js";
 import type { Config } from "../../core/config/schema.js";
 import { stageRunsHandedOn } from "../../core/ledger/track-outputs.js";
 import type { RunLookup } from "./claim-stages.js";
@@ -71,7 +72,7 @@ export async function trackStatus(
 
 /** The clients and run of a track-status step, from its settings and the runner's environment. */
 export function trackStatusDeps(
-  settings: Pick<TrackStatusSettings, "token" | "tokens" | "runToken">,
+  settings: Pick<TrackStatusSettings, "token" | "tokens" | "runToken" | "releaseToken">,
   config: Config,
   context: RunContext,
   env: NodeJS.ProcessEnv,
@@ -91,6 +92,10 @@ export function trackStatusDeps(
     },
     now: () => new Date(),
     clientFor: installationClients(config, settings.tokens, make),
+    // The GitHub Release of the tag is kept (github-release:) only by steps given a token for it.
+    githubRelease: settings.releaseToken
+      ? { github: make(settings.releaseToken), fetchText: fetchPublishedText }
+      : undefined,
     // The runs of this repo (the workflow runs in the repo it records) are read with run-token when
     // given: whether a run that claimed a stage still runs, who approved, which job waits.
     runLookup: {

@@ -11,15 +11,17 @@ import {
   dashboardContext,
   downstreamExpectations,
 } from "../../core/dashboard/context.js";
+import { GITHUB_COM } from "../../core/dashboard/safe-links.js";
 import { renderTemplate } from "../../core/downstream/template.js";
-import type { Stage } from "../../core/ledger/events.js";
+import type { LedgerEvent, Stage } from "../../core/ledger/events.js";
 import { type JobOutcome, jobOutcomeEvents } from "../../core/ledger/job-outcome-events.js";
 import { deriveState, type ReleaseState, stagesToRerun } from "../../core/ledger/release-state.js";
 import type { RunDecision } from "../../core/ledger/stage-claims.js";
-import { stepRecord } from "../../core/ledger/step-record.js";
+import { type StepRecord, stepRecord } from "../../core/ledger/step-record.js";
 import { eventsOfTrackRequest, type RunInfo, type TrackRequest } from "../../core/ledger/track-request.js";
 import { versionPlaceholders } from "../../core/request/plan.js";
 import { parseVersion } from "../../core/request/version.js";
+import { type GitHubReleaseDeps, syncGitHubRelease } from "../github-release/sync-github-release.js";
 import type { RunLookup } from "./claim-stages.js";
 import { LedgerWriter } from "./ledger-write.js";
 import { prepareRerun } from "./rerun.js";
@@ -55,6 +57,8 @@ export interface TrackDeps {
   clientFor?: ClientFor | undefined;
   /** Where the runs that claimed stages are looked up (default: the ledger's repo, with `github`). */
   runLookup?: RunLookup | undefined;
+  /** A client that may write the source repo's releases: the step then keeps its GitHub Release. */
+  githubRelease?: Pick<GitHubReleaseDeps, "github" | "fetchText"> | undefined;
 }
 
 /** What the track stage did for one release. */
@@ -170,7 +174,20 @@ export async function trackRelease(input: TrackInput, config: Config, deps: Trac
   });
   const decision = write.decided?.decision;
 
-  const { issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, write, opened);
+  let { issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, write, opened);
+  // The GitHub Release follows the ledger as this step left it; a change of its state is recorded,
+  // and the tracking issue shown again with its link (a body-only change records nothing).
+  const release = deps.githubRelease
+    ? await syncGitHubRelease(config, version, state, {
+        ...deps.githubRelease,
+        serverUrl: deps.run.serverUrl ?? GITHUB_COM,
+        now,
+      })
+    : undefined;
+  if (release?.event) {
+    const recorded = await ledger.write<StepRecord>(() => ({ events: [release.event as LedgerEvent] }));
+    ({ issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, recorded, undefined));
+  }
   // A refused report fails the step once the refusal is on the tracking issue.
   if (report?.refusal) throw report.refusal;
   return {

@@ -1,0 +1,91 @@
+// The GitHub Releases of the source repo, as release-relay reads and writes them. A draft is not
+// served by tag ("Get a published release with the specified tag"), so a release is found by listing
+// releases, which shows drafts to a token that may push ("Only users with push access will receive
+// listings for draft releases"): https://docs.github.com/en/rest/releases/releases#list-releases
+import type {
+  ExistingRelease,
+  ReleaseUpdate,
+  WantedRelease,
+} from "../../core/github-release/wanted-release.js";
+import type { GitHubClient } from "./client.js";
+import { githubError } from "./errors.js";
+
+type ReleaseData = Awaited<ReturnType<GitHubClient["rest"]["repos"]["createRelease"]>>["data"];
+
+const view = (r: ReleaseData): ExistingRelease => ({
+  id: r.id,
+  tagName: r.tag_name,
+  name: r.name,
+  body: r.body ?? null,
+  draft: r.draft,
+  prerelease: r.prerelease,
+  htmlUrl: r.html_url,
+});
+
+const PERMISSION = "the App needs Contents: write on the source repo, and a token minted for it";
+
+export class SourceReleases {
+  private readonly owner: string;
+  private readonly name: string;
+
+  constructor(
+    private readonly github: GitHubClient,
+    readonly repo: string,
+  ) {
+    [this.owner, this.name] = repo.split("/") as [string, string];
+  }
+
+  /**
+   * The release of `tag` (a draft included) and every other published release. One page of the
+   * newest hundred: a release is made for a tag just pushed, and the versions that could outrank it
+   * for "latest" are the newest ones.
+   */
+  async list(tag: string): Promise<{ release: ExistingRelease | undefined; others: ExistingRelease[] }> {
+    try {
+      const { data } = await this.github.rest.repos.listReleases({
+        owner: this.owner,
+        repo: this.name,
+        per_page: 100,
+      });
+      const all = data.map((r) => view(r as ReleaseData));
+      return { release: all.find((r) => r.tagName === tag), others: all.filter((r) => r.tagName !== tag) };
+    } catch (error) {
+      throw githubError(error, `list the releases of ${this.repo}`, PERMISSION);
+    }
+  }
+
+  async create(tag: string, commit: string, wanted: WantedRelease): Promise<ExistingRelease> {
+    try {
+      const { data } = await this.github.rest.repos.createRelease({
+        owner: this.owner,
+        repo: this.name,
+        tag_name: tag,
+        target_commitish: commit,
+        name: wanted.name,
+        body: wanted.body,
+        draft: wanted.draft,
+        prerelease: wanted.prerelease,
+        make_latest: wanted.makeLatest,
+      });
+      return view(data);
+    } catch (error) {
+      throw githubError(error, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
+    }
+  }
+
+  async update(id: number, update: ReleaseUpdate): Promise<ExistingRelease> {
+    try {
+      const { makeLatest, ...fields } = update;
+      const { data } = await this.github.rest.repos.updateRelease({
+        owner: this.owner,
+        repo: this.name,
+        release_id: id,
+        ...fields,
+        ...(makeLatest ? { make_latest: makeLatest } : {}),
+      });
+      return view(data);
+    } catch (error) {
+      throw githubError(error, `update the GitHub Release ${id} of ${this.repo}`, PERMISSION);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+// The GitHub Release of a version on the source repo, brought to what the ledger says: created as a
+// draft once the release is requested, its body (notes, published files, verification, container
+// tags, download page) kept current, published once every stage is done (mode publish), and back to a
+// draft marked yanked once the release is yanked. A rerun that finds it as wanted writes nothing: one
+// list of releases, one read of the notes file, and the published manifest fetched from the bucket.
+import type { GitHubClient } from "../../adapters/github/client.js";
+import { readRepoFile } from "../../adapters/github/repo-files.js";
+import { SourceReleases } from "../../adapters/github/source-releases.js";
+import { parseHashesFile } from "../../core/artifacts/checksums.js";
+import { PUBLISHED_KEY_NAMES, releaseObjectKey } from "../../core/artifacts/publication.js";
+import type { Config } from "../../core/config/schema.js";
+import { allowedLinks } from "../../core/dashboard/safe-links.js";
+import { type PublishedRecord, renderReleaseBody } from "../../core/github-release/release-body.js";
+import { extractReleaseNotes } from "../../core/github-release/release-notes.js";
+import { releaseStage, releaseUpdate, wantedRelease } from "../../core/github-release/wanted-release.js";
+import type { LedgerEvent } from "../../core/ledger/events.js";
+import type { ReleaseState } from "../../core/ledger/release-state.js";
+import { STAGES } from "../../core/ledger/stages.js";
+import { objectUrl } from "../../core/request/plan.js";
+import { parseTag, type Version } from "../../core/request/version.js";
+
+export interface GitHubReleaseDeps {
+  /** A client whose token may write the source repo's contents (releases). */
+  github: GitHubClient;
+  /** The GitHub server's web address (links in the body must be on it). */
+  serverUrl: string;
+  /** Reads a published file over plain HTTP(S), as users do; undefined when it is not there (yet). */
+  fetchText: (url: string) => Promise<string | undefined>;
+  now: () => string;
+}
+
+export interface GitHubReleaseOutcome {
+  action: "created" | "updated" | "unchanged";
+  url: string;
+  /** What the ledger should record: the release's id and state, when they changed. */
+  event: LedgerEvent | undefined;
+}
+
+/** The published hashes.json: every file the release published, signatures and all, by its records. */
+async function publishedRecords(
+  config: Config,
+  version: string,
+  deps: GitHubReleaseDeps,
+): Promise<PublishedRecord[]> {
+  const url = objectUrl(config.upload, releaseObjectKey(config, version, "hashes.json"));
+  const text = await deps.fetchText(url);
+  if (text === undefined) return [];
+  return parseHashesFile(text, url).map((h) => ({
+    name: h.name,
+    kind: h.kind,
+    size: h.size,
+    sha256: h.sha256,
+    url: h.url ?? (h.key ? objectUrl(config.upload, h.key) : undefined),
+  }));
+}
+
+const versionOf = (tag: string, pattern: string): string | undefined => {
+  try {
+    return parseTag(tag, pattern).version;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Brings the source repo's GitHub Release of `version` to what `state` says; undefined when off. */
+export async function syncGitHubRelease(
+  config: Config,
+  version: Version,
+  state: ReleaseState,
+  deps: GitHubReleaseDeps,
+): Promise<GitHubReleaseOutcome | undefined> {
+  const settings = config.githubRelease;
+  if (!settings || settings.mode === "off" || !state.request) return undefined;
+  const repo = config.source.repo;
+  const releases = new SourceReleases(deps.github, repo);
+  const { release, others } = await releases.list(version.tag);
+  // The notes as they are at the commit released, which the tag may no longer point at.
+  const notesText = await readRepoFile(deps.github, repo, settings.notes.file, state.request.commit);
+  const done = STAGES.every(
+    (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped",
+  );
+  const files =
+    state.stages["sign-upload"].status === "succeeded"
+      ? await publishedRecords(config, version.version, deps)
+      : [];
+  const keyName = config.signing.method === "gpg" ? PUBLISHED_KEY_NAMES[0] : PUBLISHED_KEY_NAMES[1];
+  const body = renderReleaseBody({
+    version: version.version,
+    notes: extractReleaseNotes(notesText, version.version, settings.notes.file, settings.notes.heading),
+    notesUrl: `${deps.serverUrl.replace(/\/$/, "")}/${repo}/blob/${state.request.commit}/${settings.notes.file}`,
+    files,
+    signing: config.signing.method,
+    publicKeyUrl:
+      config.signing.method === "none" || files.length === 0
+        ? undefined
+        : objectUrl(config.upload, releaseObjectKey(config, version.version, keyName)),
+    containerTags: [
+      ...new Set(state.downstream.flatMap((d) => (d.image?.status === "succeeded" ? d.image.tags : []))),
+    ],
+    pages: state.downstream.flatMap((d) => (d.page ? [d.page] : [])),
+    allowed: allowedLinks(config, deps.serverUrl),
+    yanked: state.yanked,
+  });
+  const wanted = wantedRelease({
+    project: config.project,
+    version: version.version,
+    isPrerelease: version.isPrerelease,
+    mode: settings.mode,
+    complete: done,
+    yanked: state.yanked !== undefined,
+    body,
+    publishedVersions: others
+      .filter((r) => !r.draft)
+      .flatMap((r) => versionOf(r.tagName, config.tags.pattern) ?? []),
+  });
+  let action: GitHubReleaseOutcome["action"] = "unchanged";
+  let now = release;
+  if (!now) {
+    now = await releases.create(version.tag, state.request.commit, wanted);
+    action = "created";
+  } else {
+    const update = releaseUpdate(now, wanted);
+    if (update) {
+      now = await releases.update(now.id, update);
+      action = "updated";
+    }
+  }
+  const stage = releaseStage(now, state.yanked !== undefined);
+  const recorded = state.githubRelease;
+  const event: LedgerEvent | undefined =
+    recorded?.id === now.id && recorded.state === stage
+      ? undefined
+      : {
+          id: `github-release:${now.id}:${stage}`,
+          at: deps.now(),
+          type: "github-release",
+          repo,
+          releaseId: now.id,
+          url: now.htmlUrl,
+          state: stage,
+        };
+  return { action, url: now.htmlUrl, event };
+}

@@ -1,0 +1,190 @@
+// The GitHub Release of the tag on the source repo, kept by track-status against the local GitHub
+// over HTTP with the real Octokit: a draft from the request, published with every published file
+// linked once every stage is done, never "latest" for an older line, a prerelease for a candidate,
+// nothing written on a rerun, and yanked back to a draft.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
+import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
+import { parseConfig } from "../../src/core/config/parse.js";
+import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { STAGES } from "../../src/core/ledger/stages.js";
+import { changedSomething } from "../../src/rehearsal/github/accounting.js";
+import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { trackRelease } from "../../src/steps/track/track.js";
+
+const example = readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8");
+const config = parseConfig(
+  `${example}\ngithub-release:\n  mode: publish\n  notes:\n    file: 00-RELEASENOTES\n    heading: "^Valkey {version} "\n`,
+);
+const SOURCE = config.source.repo;
+const AUTOMATION = config.tracking.repo;
+const NOTES = `Valkey 8.0 release notes
+
+================================================================================
+Valkey 8.0.2 - Released Tue 10 Dec 2024
+================================================================================
+
+Upgrade urgency LOW. See <script>alert(1)</script> and [this](https://evil.example/).
+`;
+const sha = (c: string) => c.repeat(64);
+const url = (name: string) => `https://download.valkey.io/releases/${name}`;
+const published = (version: string) => [
+  {
+    name: `valkey-${version}-jammy-x86_64.tar.gz`,
+    kind: "binary",
+    size: 1000,
+    sha256: sha("a"),
+    url: url(`valkey-${version}-jammy-x86_64.tar.gz`),
+  },
+  {
+    name: `valkey-${version}-jammy-x86_64.tar.gz.asc`,
+    kind: "signature",
+    size: 800,
+    sha256: sha("b"),
+    url: url(`valkey-${version}-jammy-x86_64.tar.gz.asc`),
+  },
+  {
+    name: `valkey-${version}.tar.gz`,
+    kind: "source-archive",
+    size: 900,
+    sha256: sha("c"),
+    url: `https://github.com/${SOURCE}/archive/refs/tags/${version}.tar.gz`,
+  },
+  { name: "SHA256SUMS", kind: "checksums", size: 200, sha256: sha("d"), url: url("valkey-SHA256SUMS") },
+];
+
+let emulator: GitHubEmulator;
+let github: GitHubClient;
+let source: GitHubClient;
+let commit: string;
+/** The bucket as anyone reads it: the published hashes.json of each version. */
+const bucket = new Map<string, string>();
+
+beforeEach(async () => {
+  emulator = new GitHubEmulator();
+  await emulator.start();
+  await emulator.createRepo(AUTOMATION);
+  commit = await emulator.createRepo(SOURCE, { files: { "00-RELEASENOTES": NOTES } });
+  emulator.addToken("t", {
+    login: "release-bot[bot]",
+    repos: { [AUTOMATION]: ["contents:write", "issues:write"] },
+  });
+  emulator.addToken("src", { login: "release-bot[bot]", repos: { [SOURCE]: ["contents:write"] } });
+  github = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
+  source = createGitHubClient({ token: "src", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
+  bucket.clear();
+});
+afterEach(async () => {
+  await emulator.stop();
+});
+
+const at = "2025-01-07T12:00:00Z";
+const requested = (version: string): LedgerEvent => ({
+  id: "request",
+  at,
+  type: "request",
+  tag: version,
+  commit,
+  requestedAt: at,
+});
+const allDone: LedgerEvent[] = STAGES.map((stage) => ({
+  id: `stage:${stage}:succeeded`,
+  at,
+  type: "stage",
+  stage,
+  status: "succeeded",
+}));
+
+async function record(version: string, events: LedgerEvent[]) {
+  await new LedgerStore(github, AUTOMATION, version).appendAll(events);
+}
+const track = (version: string) =>
+  trackRelease({ version }, config, {
+    github,
+    run: { runId: "run-1", runUrl: undefined },
+    now: () => new Date(at),
+    sleep: async () => {},
+    githubRelease: {
+      github: source,
+      fetchText: async (u) => bucket.get(u),
+    },
+  });
+const releasesOf = () => emulator.state.repos[SOURCE.toLowerCase()]?.releases ?? [];
+const publish = (version: string) =>
+  bucket.set(url(`valkey-${version}-hashes.json`), JSON.stringify(published(version)));
+
+describe("the GitHub Release of the tag", () => {
+  it("is a draft once requested, then published with its notes and every published file linked", async () => {
+    await record("8.0.2", [requested("8.0.2")]);
+    const first = await track("8.0.2");
+    expect(releasesOf()).toMatchObject([{ tagName: "8.0.2", draft: true, name: "valkey 8.0.2" }]);
+    expect(first.state.githubRelease).toMatchObject({ repo: SOURCE, state: "draft" });
+    expect(first.issue.body).toContain("GitHub Release:");
+
+    await record("8.0.2", allDone);
+    publish("8.0.2");
+    const done = await track("8.0.2");
+    const [release] = releasesOf();
+    expect(release).toMatchObject({ draft: false, prerelease: false });
+    expect(done.state.githubRelease?.state).toBe("published");
+    const body = release?.body ?? "";
+    expect(body.startsWith("Upgrade urgency LOW. See &lt;script>")).toBe(true);
+    expect(body).toContain("this `https://evil.example/`");
+    for (const f of published("8.0.2")) expect(body).toContain(`[${f.name}](${f.url})`);
+    expect(body).toContain("gpg --verify FILE.asc FILE");
+    const latest = await source.rest.repos.getLatestRelease({ owner: "valkey-io", repo: "valkey" });
+    expect(latest.data.tag_name).toBe("8.0.2");
+
+    // A rerun finds it as wanted: nothing is written, on the source repo or anywhere.
+    const mark = emulator.log.mark();
+    await track("8.0.2");
+    expect(emulator.log.calls({ since: mark }).filter(changedSomething)).toEqual([]);
+  });
+
+  it("never takes latest for an older maintenance line, and a release candidate is a prerelease", async () => {
+    await source.rest.repos.createRelease({
+      owner: "valkey-io",
+      repo: "valkey",
+      tag_name: "8.1.0",
+      target_commitish: commit,
+    });
+    await record("8.0.2", [requested("8.0.2"), ...allDone]);
+    publish("8.0.2");
+    await track("8.0.2");
+    expect(releasesOf().find((r) => r.tagName === "8.0.2")).toMatchObject({ draft: false });
+    const latest = await source.rest.repos.getLatestRelease({ owner: "valkey-io", repo: "valkey" });
+    expect(latest.data.tag_name).toBe("8.1.0");
+
+    await record("8.2.0-rc1", [requested("8.2.0-rc1"), ...allDone]);
+    publish("8.2.0-rc1");
+    await track("8.2.0-rc1");
+    expect(releasesOf().find((r) => r.tagName === "8.2.0-rc1")).toMatchObject({
+      draft: false,
+      prerelease: true,
+    });
+    expect(
+      (await source.rest.repos.getLatestRelease({ owner: "valkey-io", repo: "valkey" })).data.tag_name,
+    ).toBe("8.1.0");
+  });
+
+  it("says where the notes are expected when the version has no section, and is still made", async () => {
+    await record("8.0.3", [requested("8.0.3")]);
+    await track("8.0.3");
+    expect(releasesOf()[0]?.body).toMatch(/^_No release notes for 8\.0\.3: \[00-RELEASENOTES\]\(http/);
+  });
+
+  it("is yanked: a draft again, marked yanked in its title and body, recorded in the ledger", async () => {
+    await record("8.0.2", [requested("8.0.2"), ...allDone]);
+    publish("8.0.2");
+    await track("8.0.2");
+    await record("8.0.2", [{ id: "yank", at, type: "yank", reason: "data loss on restart", by: "alice" }]);
+    const yanked = await track("8.0.2");
+    expect(releasesOf()[0]).toMatchObject({ draft: true, name: "[YANKED] valkey 8.0.2" });
+    expect(releasesOf()[0]?.body).toMatch(
+      /^> \[!CAUTION\]\n> \*\*Yanked\*\* on 2025-01-07 by `alice`: `data loss on restart`/,
+    );
+    expect(yanked.state.githubRelease?.state).toBe("yanked");
+  });
+});
