@@ -1,5 +1,6 @@
 import type { ArtifactHash } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
+import { githubReleaseRepo } from "../github-release/wanted-release.js";
 import { targetArtifacts, versionPlaceholders } from "../request/plan.js";
 import type { Version } from "../request/version.js";
 import { type EditValues, renderTemplate, type TemplateRecord } from "./template.js";
@@ -35,9 +36,15 @@ export function editValues(config: Config, data: ReleaseData): EditValues {
     date: data.date,
     tags: data.floatingTags.join(", "),
     "floating-tags": [...data.floatingTags],
-    "release-notes-url": config.source.releaseNotes
-      ? renderTemplate(config.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes")
-      : `https://github.com/${config.source.repo}/releases/tag/${data.version.tag}`,
+    // The GitHub Release release-relay publishes is the notes' page; a draft is no one's page yet.
+    "release-notes-url":
+      config.source.releaseNotes && !(githubReleaseRepo(config) && config.githubRelease?.mode === "publish")
+        ? renderTemplate(
+            config.source.releaseNotes,
+            { ...base, tag: data.version.tag },
+            "source.release-notes",
+          )
+        : `https://github.com/${config.source.repo}/releases/tag/${data.version.tag}`,
     artifacts: data.hashes.map(fields),
   };
   for (const h of data.hashes) {

@@ -80,3 +80,16 @@ export function releaseUpdate(current: ExistingRelease, wanted: WantedRelease): 
 /** The GitHub Release's state as the ledger records it. */
 export const releaseStage = (r: { draft: boolean }, yanked: boolean): "draft" | "published" | "yanked" =>
   yanked ? "yanked" : r.draft ? "draft" : "published";
+
+/**
+ * The repo whose GitHub Release the release keeps ("owner/name"), or undefined: none configured, mode
+ * off, or an environment's release, which must reach no user.
+ */
+export function githubReleaseRepo(config: {
+  githubRelease?: { mode: GitHubReleaseMode } | undefined;
+  environment?: string | undefined;
+  source: { repo: string };
+}): string | undefined {
+  const mode = config.githubRelease?.mode ?? "off";
+  return mode === "off" || config.environment !== undefined ? undefined : config.source.repo;
+}

@@ -12,7 +12,12 @@ import type { Config } from "../../core/config/schema.js";
 import { allowedLinks } from "../../core/dashboard/safe-links.js";
 import { type PublishedRecord, renderReleaseBody } from "../../core/github-release/release-body.js";
 import { extractReleaseNotes } from "../../core/github-release/release-notes.js";
-import { releaseStage, releaseUpdate, wantedRelease } from "../../core/github-release/wanted-release.js";
+import {
+  githubReleaseRepo,
+  releaseStage,
+  releaseUpdate,
+  wantedRelease,
+} from "../../core/github-release/wanted-release.js";
 import type { LedgerEvent } from "../../core/ledger/events.js";
 import type { ReleaseState } from "../../core/ledger/release-state.js";
 import { STAGES } from "../../core/ledger/stages.js";
@@ -70,7 +75,7 @@ export async function syncGitHubRelease(
   deps: GitHubReleaseDeps,
 ): Promise<GitHubReleaseOutcome | undefined> {
   const settings = config.githubRelease;
-  if (!settings || settings.mode === "off" || !state.request) return undefined;
+  if (!settings || settings.mode === "off" || !githubReleaseRepo(config) || !state.request) return undefined;
   const repo = config.source.repo;
   const releases = new SourceReleases(deps.github, repo);
   const { release, others } = await releases.list(version.tag);
