@@ -140,6 +140,7 @@ export class LedgerStore {
     // although its answer was lost (and Octokit's retry then found the branch moved) is recognised.
     const mark = `Ledger-Writer: ${randomUUID()}`;
     for (let attempt = 0; attempt < max; attempt++) {
+      const started = performance.now();
       const seen = await this.view();
       if (attempt > 0 && seen.recentBodies.some((b) => b.includes(mark)))
         return { head: seen.head, appended: true };
@@ -173,8 +174,11 @@ export class LedgerStore {
           : await this.commitThroughGitData(head, headline, files);
       if (landed === "unsupported") continue; // an older GHES: the next attempt goes through REST
       if (landed !== "stale") return { head: landed.oid, appended: true };
-      // Lost the race: back off a little (with jitter, so racers spread out) and try on the new head.
-      await sleep(Math.min(2000, 10 * 2 ** Math.min(attempt, 8)) * (0.5 + random()));
+      // Lost the race: back off (with jitter, so racers spread out) and try on the new head. The
+      // window grows from what one attempt took: a writer wins only when nobody commits between its
+      // read and its commit, so when GitHub answers slowly a fixed window keeps every writer losing.
+      const spent = Math.max(10, performance.now() - started);
+      await sleep(Math.min(30_000, spent * 2 ** Math.min(attempt, 6)) * (0.5 + random()));
     }
     throw new ReleaseRelayError(
       "E_LEDGER",
