@@ -12,6 +12,7 @@ import { ReleaseRelayError } from "../core/errors.js";
 import type { ActionsPin } from "../core/install/action-pins.js";
 import { plannedFiles } from "../steps/init-files.js";
 import type { GitHubEmulator } from "./github/emulator.js";
+import { githubReleaseRepo } from "../core/github-release/wanted-release.js";
 import { ALL_PERMISSIONS, type Permission } from "./github/permissions.js";
 import type { RepoSettings } from "./runner/runner-host.js";
 
@@ -181,6 +182,9 @@ export function registerTokens(
   const app: Record<string, Permission[]> = { [project.automationRepo]: ["contents:write", "issues:write"] };
   for (const repo of project.downstreamRepos)
     app[repo] = ["contents:write", "pull_requests:write", "actions:read"];
+  // The source repo's releases, when the config keeps its GitHub Release (github-release).
+  const releaseRepo = githubReleaseRepo(config);
+  if (releaseRepo) app[releaseRepo] = ["contents:write"];
   emulator.addToken(c.appToken, { login: "release-relay[bot]", type: "Bot", repos: grant("app", app) });
   emulator.addToken(c.reportToken, {
     login: worldSenders(config).downstreamReport,

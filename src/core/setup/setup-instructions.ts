@@ -142,7 +142,8 @@ export function setupInstructions(
       (r) =>
         `   - ${r}: Contents read & write, Pull requests read & write, Actions read (reports are confirmed against its runs)`,
     ),
-    `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed)`,
+    `   - ${a.source}: Contents read, only if it is private (the tag's source archive is hashed); Contents read & write`,
+    "     when release-relay.yml keeps the tag's GitHub Release (github-release: a token for that repo alone writes it)",
     ...installationLines(a),
     "   (Not GITHUB_TOKEN: its PRs would not start the downstream repos' CI.)",
     `2. In ${a.automation}: repository secrets RELEASE_RELAY_APP_ID, RELEASE_RELAY_APP_KEY.`,
