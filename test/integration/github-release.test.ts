@@ -9,12 +9,17 @@ import { createGitHubClient, type GitHubClient } from "../../src/adapters/github
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
+import { artifactEvents } from "../../src/core/ledger/stage-output-events.js";
 import { STAGES } from "../../src/core/ledger/stages.js";
 import { changedSomething } from "../../src/rehearsal/github/accounting.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { trackRelease } from "../../src/steps/track/track.js";
 
-const example = readFileSync(join(import.meta.dirname, "../../examples/valkey/release-relay.yml"), "utf8");
+// The example without its own github-release block: the test writes the one it is about.
+const example = readFileSync(
+  join(import.meta.dirname, "../../examples/valkey/release-relay.yml"),
+  "utf8",
+).replace(/\ngithub-release:\n(?: {2}.*\n)+/, "\n");
 const config = parseConfig(
   `${example}\ngithub-release:\n  mode: publish\n  notes:\n    file: 00-RELEASENOTES\n    heading: "^Valkey {version} "\n`,
 );
@@ -59,8 +64,6 @@ let emulator: GitHubEmulator;
 let github: GitHubClient;
 let source: GitHubClient;
 let commit: string;
-/** The bucket as anyone reads it: the published hashes.json of each version. */
-const bucket = new Map<string, string>();
 
 beforeEach(async () => {
   emulator = new GitHubEmulator();
@@ -74,7 +77,6 @@ beforeEach(async () => {
   emulator.addToken("src", { login: "release-bot[bot]", repos: { [SOURCE]: ["contents:write"] } });
   github = createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
   source = createGitHubClient({ token: "src", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });
-  bucket.clear();
 });
 afterEach(async () => {
   await emulator.stop();
@@ -106,14 +108,11 @@ const track = (version: string) =>
     run: { runId: "run-1", runUrl: undefined },
     now: () => new Date(at),
     sleep: async () => {},
-    githubRelease: {
-      github: source,
-      fetchText: async (u) => bucket.get(u),
-    },
+    githubRelease: { github: source },
   });
 const releasesOf = () => emulator.state.repos[SOURCE.toLowerCase()]?.releases ?? [];
-const publish = (version: string) =>
-  bucket.set(url(`valkey-${version}-hashes.json`), JSON.stringify(published(version)));
+/** The publish job's record of what it published: the published hashes.json, one event per file. */
+const publish = (version: string) => record(version, artifactEvents(JSON.stringify(published(version)), at));
 
 describe("the GitHub Release of the tag", () => {
   it("is a draft once requested, then published with its notes and every published file linked", async () => {
@@ -124,7 +123,7 @@ describe("the GitHub Release of the tag", () => {
     expect(first.issue.body).toContain("GitHub Release:");
 
     await record("8.0.2", allDone);
-    publish("8.0.2");
+    await publish("8.0.2");
     const done = await track("8.0.2");
     const [release] = releasesOf();
     expect(release).toMatchObject({ draft: false, prerelease: false });
@@ -151,14 +150,14 @@ describe("the GitHub Release of the tag", () => {
       target_commitish: commit,
     });
     await record("8.0.2", [requested("8.0.2"), ...allDone]);
-    publish("8.0.2");
+    await publish("8.0.2");
     await track("8.0.2");
     expect(releasesOf().find((r) => r.tagName === "8.0.2")).toMatchObject({ draft: false });
     const latest = await source.rest.repos.getLatestRelease({ owner: "valkey-io", repo: "valkey" });
     expect(latest.data.tag_name).toBe("8.1.0");
 
     await record("8.2.0-rc1", [requested("8.2.0-rc1"), ...allDone]);
-    publish("8.2.0-rc1");
+    await publish("8.2.0-rc1");
     await track("8.2.0-rc1");
     expect(releasesOf().find((r) => r.tagName === "8.2.0-rc1")).toMatchObject({
       draft: false,
@@ -177,7 +176,7 @@ describe("the GitHub Release of the tag", () => {
 
   it("is yanked: a draft again, marked yanked in its title and body, recorded in the ledger", async () => {
     await record("8.0.2", [requested("8.0.2"), ...allDone]);
-    publish("8.0.2");
+    await publish("8.0.2");
     await track("8.0.2");
     await record("8.0.2", [{ id: "yank", at, type: "yank", reason: "data loss on restart", by: "alice" }]);
     const yanked = await track("8.0.2");

@@ -182,6 +182,24 @@ export function expectReleased(dir: string, version: string, options: { afterCra
       `refs/heads/release-relay/${version}/${pr.downstream}`,
     ]);
   expect(summary.artifacts.map((a) => a.key).sort()).toEqual(expectedObjectKeys(dir, version));
+
+  // The source repo's GitHub Release of the tag: published (a prerelease for a candidate), its body
+  // linking every file the published manifest lists, whatever its kind.
+  const releases = (state.repos["cachet-io/cachet"] as { releases?: GitHubReleaseRecord[] }).releases ?? [];
+  const release = releases.find((r) => r.tagName === version);
+  expect(release).toMatchObject({ draft: false, prerelease: version.includes("-"), name: `cachet ${version}` });
+  const manifest: { name: string }[] = JSON.parse(readFileSync(join(dir, "artifacts", "hashes.json"), "utf8"));
+  expect(manifest.length).toBeGreaterThan(0);
+  for (const f of manifest) expect(release?.body).toContain(`[${f.name}](`);
+}
+
+/** A GitHub Release as the kept world's emulator state holds it. */
+export interface GitHubReleaseRecord {
+  tagName: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
 }
 
 /** Tokens and signing keys of a kept world, and every place a person or log could see them. */

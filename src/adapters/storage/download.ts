@@ -22,17 +22,3 @@ export async function downloadToFile(
     createWriteStream(path),
   );
 }
-
-/** A published text file as anyone reads it (no credentials); undefined when it is not there (404, 403). */
-export async function fetchPublishedText(url: string): Promise<string | undefined> {
-  const response = await fetch(url, { redirect: "follow" });
-  // S3 answers 403 to an anonymous read of a key that does not exist when listing is not public.
-  if (response.status === 404 || response.status === 403) return undefined;
-  if (!response.ok)
-    throw new ReleaseRelayError(
-      "E_INPUT",
-      `could not read ${url}: HTTP ${response.status}`,
-      "check upload.public-url serves the release's files, then rerun",
-    );
-  return response.text();
-}

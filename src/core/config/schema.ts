@@ -201,7 +201,7 @@ export const configFieldsSchema = kebabObject({
   "github-release": kebabObject({
     mode: z.enum(["off", "draft", "publish"]).default("draft"),
     // The release notes: the file in the source repo at the tag, and the heading of the version's
-    // section ({version} stands for it, matched literally), e.g. "^Valkey {version} " for 00-RELEASENOTES.
+    // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
     notes: kebabObject({
       file: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
         error: (issue) =>

@@ -20,10 +20,9 @@ import type { ReleaseNotes } from "./release-notes.js";
  */
 export const RELEASE_BODY_LIMIT = 125_000;
 
-/** One file the release published, as the published hashes.json lists it. */
+/** One file the release published, as the ledger records it from the published hashes.json. */
 export interface PublishedRecord {
   name: string;
-  kind: string;
   size: number;
   sha256: string;
   url?: string | undefined;
@@ -60,9 +59,9 @@ function filesSection(input: ReleaseBodyInput): string {
   if (input.files.length === 0) return "## Downloads\n\n_Nothing published yet._";
   const rows = input.files.map(
     (f) =>
-      `| ${f.url ? markdownLink(f.name, f.url, input.allowed) : `\`${f.name}\``} | ${cell(f.kind)} | ${size(f.size)} | \`${f.sha256}\` |`,
+      `| ${f.url ? markdownLink(f.name, f.url, input.allowed) : `\`${f.name}\``} | ${size(f.size)} | \`${f.sha256}\` |`,
   );
-  return `## Downloads\n\n| File | Kind | Size | SHA-256 |\n| --- | --- | --- | --- |\n${rows.join("\n")}`;
+  return `## Downloads\n\n| File | Size | SHA-256 |\n| --- | --- | --- |\n${rows.join("\n")}`;
 }
 
 function verifySection(input: ReleaseBodyInput): string | undefined {

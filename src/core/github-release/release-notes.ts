@@ -1,6 +1,6 @@
 // The release notes of one version, from the notes file the source repo holds at the tag: either the
-// whole file, or the section whose heading names the version (Valkey's 00-RELEASENOTES keeps every
-// patch of a line in one file, newest first, one `Valkey 8.0.2 - Released ...` heading each).
+// whole file, or the section whose heading names the version (a project may keep every patch of a
+// line in one file, newest first, under one `Acme 8.0.2 - Released ...` heading each).
 
 /** Placeholder in a heading pattern for the version, matched literally. */
 const VERSION_PLACEHOLDER = "{version}";
@@ -9,7 +9,7 @@ const ANY_VERSION = "\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.]+)?";
 
 /**
  * A Markdown changelog heading by default: `## 1.2.1`, `## [1.2.1] - 2026-12-01`, `# v1.2.1`.
- * Valkey's file needs `^Valkey {version} `.
+ * A file of `Acme 8.0.2 - Released ...` headings needs `^Acme {version} `.
  */
 export const DEFAULT_NOTES_HEADING = "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)";
 

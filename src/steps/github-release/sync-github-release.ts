@@ -1,12 +1,12 @@
 // The GitHub Release of a version on the source repo, brought to what the ledger says: created as a
 // draft once the release is requested, its body (notes, published files, verification, container
 // tags, download page) kept current, published once every stage is done (mode publish), and back to a
-// draft marked yanked once the release is yanked. A rerun that finds it as wanted writes nothing: one
-// list of releases, one read of the notes file, and the published manifest fetched from the bucket.
+// draft marked yanked once the release is yanked. The files are the ledger's records of what the
+// release published. A rerun that finds it as wanted writes nothing: one list of releases and one read
+// of the notes file.
 import type { GitHubClient } from "../../adapters/github/client.js";
 import { readRepoFile } from "../../adapters/github/repo-files.js";
 import { SourceReleases } from "../../adapters/github/source-releases.js";
-import { parseHashesFile } from "../../core/artifacts/checksums.js";
 import { PUBLISHED_KEY_NAMES, releaseObjectKey } from "../../core/artifacts/publication.js";
 import type { Config } from "../../core/config/schema.js";
 import { allowedLinks } from "../../core/dashboard/safe-links.js";
@@ -29,8 +29,6 @@ export interface GitHubReleaseDeps {
   github: GitHubClient;
   /** The GitHub server's web address (links in the body must be on it). */
   serverUrl: string;
-  /** Reads a published file over plain HTTP(S), as users do; undefined when it is not there (yet). */
-  fetchText: (url: string) => Promise<string | undefined>;
   now: () => string;
 }
 
@@ -39,24 +37,6 @@ export interface GitHubReleaseOutcome {
   url: string;
   /** What the ledger should record: the release's id and state, when they changed. */
   event: LedgerEvent | undefined;
-}
-
-/** The published hashes.json: every file the release published, signatures and all, by its records. */
-async function publishedRecords(
-  config: Config,
-  version: string,
-  deps: GitHubReleaseDeps,
-): Promise<PublishedRecord[]> {
-  const url = objectUrl(config.upload, releaseObjectKey(config, version, "hashes.json"));
-  const text = await deps.fetchText(url);
-  if (text === undefined) return [];
-  return parseHashesFile(text, url).map((h) => ({
-    name: h.name,
-    kind: h.kind,
-    size: h.size,
-    sha256: h.sha256,
-    url: h.url ?? (h.key ? objectUrl(config.upload, h.key) : undefined),
-  }));
 }
 
 const versionOf = (tag: string, pattern: string): string | undefined => {
@@ -84,10 +64,12 @@ export async function syncGitHubRelease(
   const done = STAGES.every(
     (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped",
   );
-  const files =
-    state.stages["sign-upload"].status === "succeeded"
-      ? await publishedRecords(config, version.version, deps)
-      : [];
+  // The ledger's publication records: every file the published hashes.json lists, whatever its kind.
+  const files: PublishedRecord[] = state.artifacts.flatMap((a) =>
+    a.size !== undefined && a.sha256 !== undefined
+      ? [{ name: a.name, size: a.size, sha256: a.sha256, url: a.url }]
+      : [],
+  );
   const keyName = config.signing.method === "gpg" ? PUBLISHED_KEY_NAMES[0] : PUBLISHED_KEY_NAMES[1];
   const body = renderReleaseBody({
     version: version.version,

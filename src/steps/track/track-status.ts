@@ -8,7 +8,6 @@ import { type RunContext, readEventSender, runAttemptId } from "../../adapters/r
 import { readQualifyLogs } from "../../adapters/runs/qualify-logs.js";
 import { readRunApprovals } from "../../adapters/runs/run-approvals.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../adapters/runs/run-jobs.js";
-import { fetchPublishedText } from "../../adapters/storage/download.js";
 import type { Config } from "../../core/config/schema.js";
 import { stageRunsHandedOn } from "../../core/ledger/track-outputs.js";
 import type { RunLookup } from "./claim-stages.js";
@@ -93,9 +92,7 @@ export function trackStatusDeps(
     now: () => new Date(),
     clientFor: installationClients(config, settings.tokens, make),
     // The GitHub Release of the tag is kept (github-release:) only by steps given a token for it.
-    githubRelease: settings.releaseToken
-      ? { github: make(settings.releaseToken), fetchText: fetchPublishedText }
-      : undefined,
+    githubRelease: settings.releaseToken ? { github: make(settings.releaseToken) } : undefined,
     // The runs of this repo (the workflow runs in the repo it records) are read with run-token when
     // given: whether a run that claimed a stage still runs, who approved, which job waits.
     runLookup: {

@@ -58,7 +58,7 @@ export interface TrackDeps {
   /** Where the runs that claimed stages are looked up (default: the ledger's repo, with `github`). */
   runLookup?: RunLookup | undefined;
   /** A client that may write the source repo's releases: the step then keeps its GitHub Release. */
-  githubRelease?: Pick<GitHubReleaseDeps, "github" | "fetchText"> | undefined;
+  githubRelease?: Pick<GitHubReleaseDeps, "github"> | undefined;
 }
 
 /** What the track stage did for one release. */

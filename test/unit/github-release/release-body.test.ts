@@ -14,28 +14,24 @@ const base: ReleaseBodyInput = {
   files: [
     {
       name: "valkey-8.0.3-jammy-x86_64.tar.gz",
-      kind: "binary",
       size: 2_500_000,
       sha256: sha("a"),
       url: "https://download.valkey.io/releases/valkey-8.0.3-jammy-x86_64.tar.gz",
     },
     {
       name: "valkey-8.0.3-jammy-x86_64.tar.gz.asc",
-      kind: "signature",
       size: 833,
       sha256: sha("b"),
       url: "https://download.valkey.io/releases/valkey-8.0.3-jammy-x86_64.tar.gz.asc",
     },
     {
       name: "valkey-8.0.3-jammy-x86_64.tar.gz.intoto.jsonl",
-      kind: "provenance",
       size: 4000,
       sha256: sha("c"),
       url: "https://download.valkey.io/releases/valkey-8.0.3-jammy-x86_64.tar.gz.intoto.jsonl",
     },
     {
       name: "evil.tar.gz",
-      kind: "binary",
       size: 1,
       sha256: sha("d"),
       url: "https://evil.example/evil.tar.gz",
@@ -60,7 +56,7 @@ describe("renderReleaseBody", () => {
       expect(body).toContain(`[${f.name}](${f.url})`);
       expect(body).toContain(f.sha256);
     }
-    expect(body).toContain("| provenance | 3.9 KiB |");
+    expect(body).toContain("| 3.9 KiB |");
     expect(body).toContain("npx release-relay verify --dir . --public-key release-key.asc");
     expect(body).toContain("gpg --verify FILE.asc FILE");
     expect(body).toContain(

@@ -6,7 +6,11 @@ import { editValues } from "../../../src/core/downstream/release-values.js";
 import { githubReleaseRepo } from "../../../src/core/github-release/wanted-release.js";
 import { parseVersion } from "../../../src/core/request/version.js";
 
-const example = readFileSync(join(import.meta.dirname, "../../../examples/valkey/release-relay.yml"), "utf8");
+// The example without its own github-release block: each test writes the one it is about.
+const example = readFileSync(
+  join(import.meta.dirname, "../../../examples/valkey/release-relay.yml"),
+  "utf8",
+).replace(/\ngithub-release:\n(?: {2}.*\n)+/, "\n");
 const withNotes = example.replace(
   "  release-branches:",
   '  release-notes: "https://valkey.io/notes/{version}"\n  release-branches:',
