@@ -187,8 +187,14 @@ export function expectReleased(dir: string, version: string, options: { afterCra
   // linking every file the published manifest lists, whatever its kind.
   const releases = (state.repos["cachet-io/cachet"] as { releases?: GitHubReleaseRecord[] }).releases ?? [];
   const release = releases.find((r) => r.tagName === version);
-  expect(release).toMatchObject({ draft: false, prerelease: version.includes("-"), name: `cachet ${version}` });
-  const manifest: { name: string }[] = JSON.parse(readFileSync(join(dir, "artifacts", "hashes.json"), "utf8"));
+  expect(release).toMatchObject({
+    draft: false,
+    prerelease: version.includes("-"),
+    name: `cachet ${version}`,
+  });
+  const manifest: { name: string }[] = JSON.parse(
+    readFileSync(join(dir, "artifacts", "hashes.json"), "utf8"),
+  );
   expect(manifest.length).toBeGreaterThan(0);
   for (const f of manifest) expect(release?.body).toContain(`[${f.name}](`);
 }
