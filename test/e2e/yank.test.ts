@@ -13,6 +13,7 @@ import {
   DOWNSTREAMS,
   expectedObjectKeys,
   expectNoSecrets,
+  type GitHubReleaseRecord,
   newWorld,
   rehearsalSuite,
   runRehearse,
@@ -147,6 +148,21 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
         /release 1\.2\.1 was yanked by cachet-maintainer: the linux-arm64 tarball crashes/,
       ),
     );
+    // The source repo's GitHub Release is a draft again, yanked in its title and body, as recorded.
+    const releases = (readState(dir).repos["cachet-io/cachet"] as { releases?: GitHubReleaseRecord[] })
+      .releases;
+    expect(releases?.find((r) => r.tagName === VERSION)).toMatchObject({
+      draft: true,
+      name: `[YANKED] cachet ${VERSION}`,
+      body: expect.stringMatching(
+        /^> \[!CAUTION\]\n> \*\*Yanked\*\* on \d{4}-\d\d-\d\d by `cachet-maintainer`: `the linux-arm64/,
+      ),
+    });
+    expect(
+      ledgerEvents(dir, VERSION)
+        .filter((e) => e.type === "github-release")
+        .map((e) => e.state),
+    ).toEqual(["draft", "published", "yanked"]);
   });
 
   it("finishes once a person resolved the page, and closes the tracking issue", async () => {
