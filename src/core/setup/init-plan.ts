@@ -121,6 +121,14 @@ upload:
 downstream:
 ${downstream}
 
+# A GitHub Release for each tag on ${a.source}, published once every stage is done, its notes the
+# version's section of CHANGELOG.md ("## 1.2.1"). It needs the release App on ${a.source} with
+# Contents read & write; uncomment to keep one (mode: draft leaves it for people to publish).
+# github-release:
+#   mode: publish
+#   notes:
+#     file: CHANGELOG.md
+
 # Who may send each event to ${a.automation}: GitHub names the account behind the token that sent it,
 # a GitHub App as "name[bot]". release-requested: the dispatch App of ${a.source}
 # (RELEASE_RELAY_DISPATCH_APP_ID); downstream-report: the report App of the downstream repos
