@@ -119,8 +119,9 @@ describe("the GitHub Release of the tag", () => {
     await record("8.0.2", [requested("8.0.2")]);
     const first = await track("8.0.2");
     expect(releasesOf()).toMatchObject([{ tagName: "8.0.2", draft: true, name: "valkey 8.0.2" }]);
-    expect(first.state.githubRelease).toMatchObject({ repo: SOURCE, state: "draft" });
-    expect(first.issue.body).toContain("GitHub Release:");
+    // A draft is no one's page yet: nothing recorded, nothing linked.
+    expect(first.state.githubRelease).toBeUndefined();
+    expect(first.issue.body).not.toContain("GitHub Release:");
 
     await record("8.0.2", allDone);
     await publish("8.0.2");
@@ -128,6 +129,10 @@ describe("the GitHub Release of the tag", () => {
     const [release] = releasesOf();
     expect(release).toMatchObject({ draft: false, prerelease: false });
     expect(done.state.githubRelease?.state).toBe("published");
+    // Linked on the GitHub the run is on (here no server is given, so the local address is code).
+    expect(done.issue.body).toMatch(
+      /GitHub Release: valkey-io\/valkey release `http:\/\/127\.0\.0\.1:\d+\/valkey-io\/valkey\/releases\/tag\/8\.0\.2`, published/,
+    );
     const body = release?.body ?? "";
     expect(body.startsWith("Upgrade urgency LOW. See &lt;script>")).toBe(true);
     expect(body).toContain("this `https://evil.example/`");

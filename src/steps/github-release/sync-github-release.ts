@@ -114,8 +114,9 @@ export async function syncGitHubRelease(
   }
   const stage = releaseStage(now, state.yanked !== undefined);
   const recorded = state.githubRelease;
+  // A draft is no one's page yet: the ledger records the release once published or yanked.
   const event: LedgerEvent | undefined =
-    recorded?.id === now.id && recorded.state === stage
+    stage === "draft" || (recorded?.id === now.id && recorded.state === stage)
       ? undefined
       : {
           id: `github-release:${now.id}:${stage}`,

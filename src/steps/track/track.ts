@@ -174,20 +174,27 @@ export async function trackRelease(input: TrackInput, config: Config, deps: Trac
   });
   const decision = write.decided?.decision;
 
-  let { issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, write, opened);
-  // The GitHub Release follows the ledger as this step left it; a change of its state is recorded,
-  // and the tracking issue shown again with its link (a body-only change records nothing).
+  // The GitHub Release follows the ledger as this step's write left it. When it is published or
+  // yanked, that is recorded in one more append, which the tracking issue shows in its one update.
   const release = deps.githubRelease
-    ? await syncGitHubRelease(config, version, state, {
+    ? await syncGitHubRelease(config, version, deriveState(write.snapshot.events), {
         ...deps.githubRelease,
         serverUrl: deps.run.serverUrl ?? GITHUB_COM,
         now,
       })
     : undefined;
-  if (release?.event) {
-    const recorded = await ledger.write<StepRecord>(() => ({ events: [release.event as LedgerEvent] }));
-    ({ issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, recorded, undefined));
-  }
+  const recorded = release?.event
+    ? await ledger.write<StepRecord>(() => ({ events: [release.event as LedgerEvent] }))
+    : undefined;
+  const shown = recorded
+    ? {
+        ...write,
+        appended: write.appended || recorded.appended,
+        snapshot: recorded.snapshot,
+        written: new Set([...write.written, ...recorded.written]),
+      }
+    : write;
+  const { issue, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, shown, opened);
   // A refused report fails the step once the refusal is on the tracking issue.
   if (report?.refusal) throw report.refusal;
   return {
