@@ -122,6 +122,11 @@ describe("the GitHub Release of the tag", () => {
     // A draft is no one's page yet: nothing recorded, nothing linked.
     expect(first.state.githubRelease).toBeUndefined();
     expect(first.issue.body).not.toContain("GitHub Release:");
+    // Requested again: the draft is found (GitHub refuses a second release of the tag), not duplicated.
+    const again = emulator.log.mark();
+    await track("8.0.2");
+    expect(releasesOf()).toHaveLength(1);
+    expect(emulator.log.calls({ since: again }).filter(changedSomething)).toEqual([]);
 
     await record("8.0.2", allDone);
     await publish("8.0.2");

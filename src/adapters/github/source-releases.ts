@@ -54,21 +54,46 @@ export class SourceReleases {
     }
   }
 
+  private async post(tag: string, commit: string, wanted: WantedRelease): Promise<ExistingRelease> {
+    const { data } = await this.github.rest.repos.createRelease({
+      owner: this.owner,
+      repo: this.name,
+      tag_name: tag,
+      target_commitish: commit,
+      name: wanted.name,
+      body: wanted.body,
+      draft: wanted.draft,
+      prerelease: wanted.prerelease,
+      make_latest: wanted.makeLatest,
+    });
+    return view(data);
+  }
+
   async create(tag: string, commit: string, wanted: WantedRelease): Promise<ExistingRelease> {
     try {
-      const { data } = await this.github.rest.repos.createRelease({
-        owner: this.owner,
-        repo: this.name,
-        tag_name: tag,
-        target_commitish: commit,
-        name: wanted.name,
-        body: wanted.body,
-        draft: wanted.draft,
-        prerelease: wanted.prerelease,
-        make_latest: wanted.makeLatest,
-      });
-      return view(data);
+      return await this.post(tag, commit, wanted);
     } catch (error) {
+      throw githubError(error, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
+    }
+  }
+
+  /** Creates the release of `tag`, or undefined when one exists (GitHub's 422 already_exists on tag_name). */
+  async createIfAbsent(
+    tag: string,
+    commit: string,
+    wanted: WantedRelease,
+  ): Promise<ExistingRelease | undefined> {
+    try {
+      return await this.post(tag, commit, wanted);
+    } catch (error) {
+      const e = error as {
+        status?: number;
+        response?: { data?: { errors?: { code?: string; field?: string }[] } };
+      };
+      const exists =
+        e.status === 422 &&
+        e.response?.data?.errors?.some((x) => x.code === "already_exists" && x.field === "tag_name");
+      if (exists) return undefined;
       throw githubError(error, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
     }
   }

@@ -13,6 +13,7 @@ import { allowedLinks } from "../../core/dashboard/safe-links.js";
 import { type PublishedRecord, renderReleaseBody } from "../../core/github-release/release-body.js";
 import { extractReleaseNotes } from "../../core/github-release/release-notes.js";
 import {
+  type ExistingRelease,
   githubReleaseRepo,
   releaseStage,
   releaseUpdate,
@@ -56,9 +57,9 @@ export async function syncGitHubRelease(
 ): Promise<GitHubReleaseOutcome | undefined> {
   const settings = config.githubRelease;
   if (!settings || settings.mode === "off" || !githubReleaseRepo(config) || !state.request) return undefined;
+  const { mode } = settings;
   const repo = config.source.repo;
   const releases = new SourceReleases(deps.github, repo);
-  const { release, others } = await releases.list(version.tag);
   // The notes as they are at the commit released, which the tag may no longer point at.
   const notesText = await readRepoFile(deps.github, repo, settings.notes.file, state.request.commit);
   const done = STAGES.every(
@@ -88,28 +89,39 @@ export async function syncGitHubRelease(
     allowed: allowedLinks(config, deps.serverUrl),
     yanked: state.yanked,
   });
-  const wanted = wantedRelease({
-    project: config.project,
-    version: version.version,
-    isPrerelease: version.isPrerelease,
-    mode: settings.mode,
-    complete: done,
-    yanked: state.yanked !== undefined,
-    body,
-    publishedVersions: others
-      .filter((r) => !r.draft)
-      .flatMap((r) => versionOf(r.tagName, config.tags.pattern) ?? []),
-  });
-  let action: GitHubReleaseOutcome["action"] = "unchanged";
-  let now = release;
+  const wantedAmong = (others: readonly ExistingRelease[]) =>
+    wantedRelease({
+      project: config.project,
+      version: version.version,
+      isPrerelease: version.isPrerelease,
+      mode,
+      complete: done,
+      yanked: state.yanked !== undefined,
+      body,
+      publishedVersions: others
+        .filter((r) => !r.draft)
+        .flatMap((r) => versionOf(r.tagName, config.tags.pattern) ?? []),
+    });
+  // The first draft is created without listing first (what "latest" is matters only to a published
+  // release); a draft an earlier run made answers already_exists, and is then looked up.
+  const draft = !state.githubRelease && !done && !state.yanked;
+  let now = draft
+    ? await releases.createIfAbsent(version.tag, state.request.commit, wantedAmong([]))
+    : undefined;
+  let action: GitHubReleaseOutcome["action"] = now ? "created" : "unchanged";
   if (!now) {
-    now = await releases.create(version.tag, state.request.commit, wanted);
-    action = "created";
-  } else {
-    const update = releaseUpdate(now, wanted);
-    if (update) {
-      now = await releases.update(now.id, update);
-      action = "updated";
+    const { release, others } = await releases.list(version.tag);
+    const wanted = wantedAmong(others);
+    now = release;
+    if (!now) {
+      now = await releases.create(version.tag, state.request.commit, wanted);
+      action = "created";
+    } else {
+      const update = releaseUpdate(now, wanted);
+      if (update) {
+        now = await releases.update(now.id, update);
+        action = "updated";
+      }
     }
   }
   const stage = releaseStage(now, state.yanked !== undefined);
