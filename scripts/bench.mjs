@@ -481,7 +481,7 @@ try {
       `${most.contentCreating} per release (${busiest})`,
       "≤ 50 per identity (ten an hour within 500)",
       10 * most.contentCreating <= 500,
-      `10 × ${most.contentCreating} = ${10 * most.contentCreating} of GitHub's 500 an hour (${Math.round((10 * most.contentCreating * 100) / 500)} %); ${first.apiCalls.contentCreating} in all: ${identities.map(([l, n]) => `${l} ${n.contentCreating}`).join(", ")}`,
+      `10 × ${most.contentCreating} = ${10 * most.contentCreating} of GitHub's 500 an hour (${Math.round((10 * most.contentCreating * 100) / 500)} %), ${most.mutating} of them changed something and ${most.contentCreating - most.mutating} were refused (the doctor's probes; compare-and-swaps lost to reports arriving at once); ${first.apiCalls.contentCreating} in all: ${identities.map(([l, n]) => `${l} ${n.contentCreating}`).join(", ")}`,
     );
     rehearse(["--resume"]);
     const again = JSON.parse(readFileSync(join(world, "summary.json"), "utf8"));

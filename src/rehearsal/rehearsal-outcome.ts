@@ -60,7 +60,7 @@ export interface RehearsalSummary {
      * Per identity (each App's bot login): GitHub keeps its limits per user or App, so whether ten
      * releases an hour fit within 500 content-creating requests is a question per identity.
      */
-    byLogin: Record<string, { total: number; contentCreating: number }>;
+    byLogin: Record<string, { total: number; contentCreating: number; mutating: number }>;
   };
   durationsMs: { total: number; builds: number; orchestration: number };
   /** Faults injected by `--faults` into the GitHub API and the S3 store during this run. */
@@ -124,10 +124,11 @@ export async function collectOutcome(input: {
   const byLogin: RehearsalSummary["apiCalls"]["byLogin"] = {};
   for (const c of calls) {
     const name = c.login ?? "(no token)";
-    const login = byLogin[name] ?? { total: 0, contentCreating: 0 };
+    const login = byLogin[name] ?? { total: 0, contentCreating: 0, mutating: 0 };
     byLogin[name] = login;
     login.total++;
     if (createsContent(c)) login.contentCreating++;
+    if (changedSomething(c)) login.mutating++;
   }
   const apiCalls = {
     total: calls.length,

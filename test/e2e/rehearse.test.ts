@@ -184,10 +184,11 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
         "release-relay-reporter[bot]",
       ]),
     );
-    const sum = (k: "total" | "contentCreating") =>
+    const sum = (k: "total" | "contentCreating" | "mutating") =>
       Object.values(apiCalls.byLogin).reduce((n, l) => n + l[k], 0);
     expect(sum("total")).toBe(apiCalls.total);
     expect(sum("contentCreating")).toBe(apiCalls.contentCreating);
+    expect(sum("mutating")).toBe(apiCalls.mutating);
     // Every write counts, refused ones too: at least every call that changed something.
     expect(apiCalls.contentCreating).toBeGreaterThanOrEqual(apiCalls.mutating);
     // The trigger sends the release once; each downstream event is one report.
