@@ -7401,7 +7401,7 @@ function renderChecksums(entries) {
 }
 
 // src/core/artifacts/verification.ts
-var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512|intoto\.jsonl)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
 function isReleaseMetadata(name) {
   return METADATA.test(name);
 }

@@ -18357,6 +18357,13 @@ function floatingTags(version2, released) {
   return tags;
 }
 
+// src/core/github-release/wanted-release.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+function githubReleaseRepo(config2) {
+  const mode = config2.githubRelease?.mode ?? "off";
+  return mode === "off" || config2.environment !== void 0 ? void 0 : config2.source.repo;
+}
+
 // src/core/downstream/release-values.ts
 var fields = (h) => ({
   name: h.name,
@@ -18372,7 +18379,12 @@ function editValues(config2, data) {
     date: data.date,
     tags: data.floatingTags.join(", "),
     "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    // The GitHub Release release-relay publishes is the notes' page; a draft is no one's page yet.
+    "release-notes-url": config2.source.releaseNotes && !(githubReleaseRepo(config2) && config2.githubRelease?.mode === "publish") ? renderTemplate(
+      config2.source.releaseNotes,
+      { ...base, tag: data.version.tag },
+      "source.release-notes"
+    ) : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
     artifacts: data.hashes.map(fields)
   };
   for (const h of data.hashes) {
@@ -18550,7 +18562,7 @@ var appendLineUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/debian-changelog.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
 function debianVersion(upstream, revision) {
   return `${upstream.replace("-", "~")}-${revision}`;
@@ -18570,7 +18582,7 @@ function changelogDate(day) {
 function upstreamOf2(debian) {
   const noEpoch = debian.replace(/^\d+:/, "");
   const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
-  return import_semver2.default.parse(upstream.replace("~", "-")) ?? import_semver2.default.coerce(upstream);
+  return import_semver3.default.parse(upstream.replace("~", "-")) ?? import_semver3.default.coerce(upstream);
 }
 function prependChangelogEntry(content, entry, file) {
   const lines = content.split("\n");
@@ -18596,7 +18608,7 @@ function prependChangelogEntry(content, entry, file) {
     if (m && m[1] === pkg && upstreamOf2(m[2])?.compare(released ?? "0.0.0") === 0) return content;
   }
   const newest = head2 ? upstreamOf2(head2[2]) : null;
-  if (newest && released && import_semver2.default.lt(released, newest))
+  if (newest && released && import_semver3.default.lt(released, newest))
     throw new ReleaseRelayError(
       "E_DOWNSTREAM",
       `${file}'s newest entry is ${head2?.[2]}; ${version2} is older`,
@@ -18657,7 +18669,7 @@ var debianChangelogUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/image-tags.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // src/core/downstream/updaters/json-content.ts
 function parseDownstreamJson(content, file) {
@@ -18697,10 +18709,10 @@ function parseImageEntries(content, file) {
     return { name, version: entry.version, fields: fields2 };
   });
 }
-var isVersion = (v) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) && import_semver3.default.valid(v) !== null;
+var isVersion = (v) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) && import_semver4.default.valid(v) !== null;
 function orderImageEntries(entries) {
   const named = entries.filter((e) => !isVersion(e.version));
-  const versions = entries.filter((e) => isVersion(e.version)).sort((a, b) => import_semver3.default.rcompare(a.version, b.version));
+  const versions = entries.filter((e) => isVersion(e.version)).sort((a, b) => import_semver4.default.rcompare(a.version, b.version));
   return [...named, ...versions];
 }
 function entryTags(entry, all) {
@@ -19239,6 +19251,9 @@ function withTodaysKeys(raw) {
   };
 }
 
+// src/core/github-release/release-notes.ts
+var DEFAULT_NOTES_HEADING = "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)";
+
 // src/core/config/schema.ts
 var repoNameSchema = string2().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -19379,6 +19394,19 @@ var configFieldsSchema = kebabObject({
       notify: array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // A GitHub Release for the tag in source.repo: a draft from the request on, published once every
+  // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
+  "github-release": kebabObject({
+    mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // The release notes: the file in the source repo at the tag, and the heading of the version's
+    // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
+    notes: kebabObject({
+      file: string2().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
+      }),
+      heading: regexSource.refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
+    }).prefault({ file: "CHANGELOG.md" })
+  }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
   // else are refused and recorded as refused.
@@ -19500,6 +19528,35 @@ async function readConfigFile(path, environment) {
   }
   return applyEnvironment(parseConfig(text, path), environment);
 }
+
+// src/core/provenance/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var sha256Hex = string2().regex(/^[0-9a-f]{64}$/);
+var commitHex = string2().regex(/^[0-9a-f]{40}$/);
+var provenanceStatementSchema = object({
+  _type: literal(STATEMENT_TYPE),
+  subject: array(object({ name: string2().min(1), digest: object({ sha256: sha256Hex }) })).length(1, { error: "release-relay states one subject per provenance" }),
+  predicateType: literal(SLSA_PROVENANCE_V1),
+  predicate: object({
+    buildDefinition: object({
+      buildType: string2(),
+      externalParameters: object({
+        workflow: object({ repository: string2(), path: string2(), ref: string2() }),
+        source: object({ repository: string2(), tag: string2(), commit: commitHex }),
+        buildCommand: string2(),
+        target: string2()
+      }),
+      resolvedDependencies: array(
+        object({ uri: string2(), digest: object({ gitCommit: commitHex }) })
+      )
+    }),
+    runDetails: object({
+      builder: object({ id: string2() }),
+      metadata: object({ invocationId: string2() })
+    })
+  })
+});
 
 // src/adapters/run-context.ts
 var runContextSchema = object({

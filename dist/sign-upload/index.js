@@ -31512,8 +31512,8 @@ function cleanEnum(obj) {
     return Number.isNaN(Number.parseInt(k6, 10));
   }).map((el) => el[1]);
 }
-function base64ToUint8Array(base642) {
-  const binaryString = atob(base642);
+function base64ToUint8Array(base643) {
+  const binaryString = atob(base643);
   const bytes = new Uint8Array(binaryString.length);
   for (let i6 = 0; i6 < binaryString.length; i6++) {
     bytes[i6] = binaryString.charCodeAt(i6);
@@ -31528,9 +31528,9 @@ function uint8ArrayToBase64(bytes) {
   return btoa(binaryString);
 }
 function base64urlToUint8Array(base64url2) {
-  const base642 = base64url2.replace(/-/g, "+").replace(/_/g, "/");
-  const padding = "=".repeat((4 - base642.length % 4) % 4);
-  return base64ToUint8Array(base642 + padding);
+  const base643 = base64url2.replace(/-/g, "+").replace(/_/g, "/");
+  const padding = "=".repeat((4 - base643.length % 4) % 4);
+  return base64ToUint8Array(base643 + padding);
 }
 function uint8ArrayToBase64url(bytes) {
   return uint8ArrayToBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=/g, "");
@@ -32906,8 +32906,8 @@ var base64urlCharset = /^[A-Za-z0-9_-]*$/;
 function isValidBase64URL(data) {
   if (!base64urlCharset.test(data))
     return false;
-  const base642 = data.replace(/[-_]/g, (c6) => c6 === "-" ? "+" : "/");
-  const padded = base642.padEnd(Math.ceil(base642.length / 4) * 4, "=");
+  const base643 = data.replace(/[-_]/g, (c6) => c6 === "-" ? "+" : "/");
+  const padded = base643.padEnd(Math.ceil(base643.length / 4) * 4, "=");
   return isValidBase64(padded);
 }
 var $ZodBase64URL = /* @__PURE__ */ $constructor("$ZodBase64URL", (inst, def) => {
@@ -37583,8 +37583,8 @@ function floatingTags(version2, released) {
 }
 
 // src/steps/publish.ts
-import { readFile as readFile6, writeFile as writeFile4 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname2, join as join8 } from "node:path";
+import { readFile as readFile7, writeFile as writeFile5 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname2, join as join9 } from "node:path";
 
 // src/adapters/config-file.ts
 import { readFile } from "node:fs/promises";
@@ -37848,6 +37848,13 @@ function targetArtifacts(config2, version2) {
   });
 }
 
+// src/core/github-release/wanted-release.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+function githubReleaseRepo(config2) {
+  const mode = config2.githubRelease?.mode ?? "off";
+  return mode === "off" || config2.environment !== void 0 ? void 0 : config2.source.repo;
+}
+
 // src/core/downstream/release-values.ts
 var fields = (h6) => ({
   name: h6.name,
@@ -37863,7 +37870,12 @@ function editValues(config2, data) {
     date: data.date,
     tags: data.floatingTags.join(", "),
     "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    // The GitHub Release release-relay publishes is the notes' page; a draft is no one's page yet.
+    "release-notes-url": config2.source.releaseNotes && !(githubReleaseRepo(config2) && config2.githubRelease?.mode === "publish") ? renderTemplate(
+      config2.source.releaseNotes,
+      { ...base, tag: data.version.tag },
+      "source.release-notes"
+    ) : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
     artifacts: data.hashes.map(fields)
   };
   for (const h6 of data.hashes) {
@@ -38041,7 +38053,7 @@ var appendLineUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/debian-changelog.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
 function debianVersion(upstream, revision) {
   return `${upstream.replace("-", "~")}-${revision}`;
@@ -38061,7 +38073,7 @@ function changelogDate(day) {
 function upstreamOf2(debian) {
   const noEpoch = debian.replace(/^\d+:/, "");
   const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
-  return import_semver2.default.parse(upstream.replace("~", "-")) ?? import_semver2.default.coerce(upstream);
+  return import_semver3.default.parse(upstream.replace("~", "-")) ?? import_semver3.default.coerce(upstream);
 }
 function prependChangelogEntry(content, entry, file) {
   const lines = content.split("\n");
@@ -38087,7 +38099,7 @@ function prependChangelogEntry(content, entry, file) {
     if (m4 && m4[1] === pkg && upstreamOf2(m4[2])?.compare(released ?? "0.0.0") === 0) return content;
   }
   const newest = head ? upstreamOf2(head[2]) : null;
-  if (newest && released && import_semver2.default.lt(released, newest))
+  if (newest && released && import_semver3.default.lt(released, newest))
     throw new ReleaseRelayError(
       "E_DOWNSTREAM",
       `${file}'s newest entry is ${head?.[2]}; ${version2} is older`,
@@ -38148,7 +38160,7 @@ var debianChangelogUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/image-tags.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // src/core/downstream/updaters/json-content.ts
 function parseDownstreamJson(content, file) {
@@ -38188,10 +38200,10 @@ function parseImageEntries(content, file) {
     return { name, version: entry.version, fields: fields2 };
   });
 }
-var isVersion = (v2) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v2) && import_semver3.default.valid(v2) !== null;
+var isVersion = (v2) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v2) && import_semver4.default.valid(v2) !== null;
 function orderImageEntries(entries) {
   const named = entries.filter((e6) => !isVersion(e6.version));
-  const versions2 = entries.filter((e6) => isVersion(e6.version)).sort((a6, b6) => import_semver3.default.rcompare(a6.version, b6.version));
+  const versions2 = entries.filter((e6) => isVersion(e6.version)).sort((a6, b6) => import_semver4.default.rcompare(a6.version, b6.version));
   return [...named, ...versions2];
 }
 function entryTags(entry, all) {
@@ -38724,6 +38736,9 @@ function withTodaysKeys(raw) {
   };
 }
 
+// src/core/github-release/release-notes.ts
+var DEFAULT_NOTES_HEADING = "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)";
+
 // src/core/config/schema.ts
 var repoNameSchema = string2().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -38864,6 +38879,19 @@ var configFieldsSchema = kebabObject({
       notify: array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // A GitHub Release for the tag in source.repo: a draft from the request on, published once every
+  // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
+  "github-release": kebabObject({
+    mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // The release notes: the file in the source repo at the tag, and the heading of the version's
+    // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
+    notes: kebabObject({
+      file: string2().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
+      }),
+      heading: regexSource.refine((h6) => h6.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
+    }).prefault({ file: "CHANGELOG.md" })
+  }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
   // else are refused and recorded as refused.
@@ -38984,6 +39012,105 @@ async function readConfigFile(path, environment) {
     );
   }
   return applyEnvironment(parseConfig(text, path), environment);
+}
+
+// src/core/provenance/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var BUILD_TYPE = "https://github.com/release-relay/release-relay/blob/main/README.md#provenance";
+var sha256Hex = string2().regex(/^[0-9a-f]{64}$/);
+var commitHex = string2().regex(/^[0-9a-f]{40}$/);
+var provenanceStatementSchema = object({
+  _type: literal(STATEMENT_TYPE),
+  subject: array(object({ name: string2().min(1), digest: object({ sha256: sha256Hex }) })).length(1, { error: "release-relay states one subject per provenance" }),
+  predicateType: literal(SLSA_PROVENANCE_V1),
+  predicate: object({
+    buildDefinition: object({
+      buildType: string2(),
+      externalParameters: object({
+        workflow: object({ repository: string2(), path: string2(), ref: string2() }),
+        source: object({ repository: string2(), tag: string2(), commit: commitHex }),
+        buildCommand: string2(),
+        target: string2()
+      }),
+      resolvedDependencies: array(
+        object({ uri: string2(), digest: object({ gitCommit: commitHex }) })
+      )
+    }),
+    runDetails: object({
+      builder: object({ id: string2() }),
+      metadata: object({ invocationId: string2() })
+    })
+  })
+});
+function provenanceStatement(facts) {
+  const server = facts.serverUrl.replace(/\/+$/, "");
+  const w2 = facts.workflow;
+  return {
+    _type: STATEMENT_TYPE,
+    subject: [{ name: facts.artifact.name, digest: { sha256: facts.artifact.sha256 } }],
+    predicateType: SLSA_PROVENANCE_V1,
+    predicate: {
+      buildDefinition: {
+        buildType: BUILD_TYPE,
+        externalParameters: {
+          workflow: { repository: `${server}/${w2.repo}`, path: w2.path, ref: w2.ref },
+          source: {
+            repository: `${server}/${facts.source.repo}`,
+            tag: facts.source.tag,
+            commit: facts.source.commit
+          },
+          buildCommand: facts.buildCommand,
+          target: facts.target
+        },
+        resolvedDependencies: [
+          {
+            uri: `git+${server}/${facts.source.repo}@refs/tags/${facts.source.tag}`,
+            digest: { gitCommit: facts.source.commit }
+          }
+        ]
+      },
+      runDetails: {
+        // The same form as GitHub's own attestations: the workflow file at its ref builds.
+        builder: { id: `${server}/${w2.repo}/${w2.path}@${w2.ref}` },
+        metadata: { invocationId: `${server}/${w2.repo}/actions/runs/${w2.runId}/attempts/${w2.attempt}` }
+      }
+    }
+  };
+}
+function parseWorkflowRef(workflowRef) {
+  const m4 = /^([^/\s]+\/[^/\s]+)\/([^@\s]+)@(\S+)$/.exec(workflowRef);
+  return m4 ? { repo: m4[1], path: m4[2], ref: m4[3] } : void 0;
+}
+
+// src/adapters/run-context.ts
+var runContextSchema = object({
+  GITHUB_REPOSITORY: string2().regex(/^[^/\s]+\/[^/\s]+$/),
+  GITHUB_REF: string2().default(""),
+  GITHUB_SHA: string2().regex(/^[0-9a-f]{40}$/).optional(),
+  GITHUB_ACTOR: string2().default("unknown"),
+  GITHUB_EVENT_NAME: string2().default("workflow_dispatch"),
+  GITHUB_SERVER_URL: url().default("https://github.com"),
+  GITHUB_API_URL: url().default("https://api.github.com"),
+  GITHUB_RUN_ID: string2().optional(),
+  GITHUB_WORKSPACE: string2().optional(),
+  // Set for a step that runs an action: the repo and ref it was taken from ("Variables reference",
+  // GitHub Docs: GITHUB_ACTION_REPOSITORY, GITHUB_ACTION_REF); empty for a local `./` action.
+  GITHUB_ACTION_REPOSITORY: string2().optional(),
+  GITHUB_ACTION_REF: string2().optional()
+});
+function readPublishingRun(env2 = process.env) {
+  const workflow = parseWorkflowRef(env2.GITHUB_WORKFLOW_REF ?? "");
+  if (!workflow || !env2.GITHUB_RUN_ID)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `not running in a GitHub Actions workflow run: GITHUB_WORKFLOW_REF is ${JSON.stringify(env2.GITHUB_WORKFLOW_REF ?? "")} and GITHUB_RUN_ID ${JSON.stringify(env2.GITHUB_RUN_ID ?? "")}`,
+      "provenance names the run that published: run sign-upload in the release workflow"
+    );
+  return {
+    workflow: { ...workflow, runId: env2.GITHUB_RUN_ID, attempt: env2.GITHUB_RUN_ATTEMPT ?? "1" },
+    serverUrl: env2.GITHUB_SERVER_URL ?? "https://github.com"
+  };
 }
 
 // src/adapters/storage/artifact-files.ts
@@ -49819,6 +49946,7 @@ function contentTypeOf(name) {
   if (name.endsWith(".zip")) return "application/zip";
   if (name.endsWith(".asc")) return "application/pgp-signature";
   if (name.endsWith(".json")) return "application/json";
+  if (name.endsWith(".jsonl")) return "application/jsonl";
   if (name.endsWith(".pem")) return "application/x-pem-file";
   if (/(\.minisig|\.pub|\.sha256|SHA256SUMS|SHA512SUMS)$/.test(name)) return "text/plain; charset=utf-8";
   return "application/octet-stream";
@@ -49901,6 +50029,7 @@ function keyIdOf(publicKey) {
 function rawPublicKey(key) {
   return Buffer.from(key.export({ format: "jwk" }).x, "base64url");
 }
+var minisignKeyIdText = (keyId) => Buffer.from(keyId).reverse().toString("hex").toUpperCase();
 function ed25519Signer(privateKeyPem) {
   let privateKey;
   try {
@@ -49936,6 +50065,9 @@ function ed25519Signer(privateKeyPem) {
         )
       );
       return out;
+    },
+    async signBytes(data) {
+      return { keyid: minisignKeyIdText(keyId), sig: sign2(null, data, privateKey) };
     },
     async writePublicKeys(dir) {
       const pub = join7(dir, "minisign.pub");
@@ -50018,34 +50150,33 @@ async function gpgSigner(armoredKey, passphrase) {
     );
   }
   const passArgs = passphrase !== void 0 ? ["--pinentry-mode", "loopback", "--passphrase-fd", "0"] : ["--pinentry-mode", "loopback", "--passphrase", ""];
+  const signFile = async (file) => {
+    const out = `${file}.asc`;
+    const result = await gpg(
+      home,
+      [...passArgs, "--yes", "--armor", "--detach-sign", "--local-user", fingerprint, "--output", out, file],
+      passphrase
+    );
+    if (result.code !== 0) {
+      const reason = /bad passphrase|No passphrase|Bad passphrase/i.test(result.stderr) ? "wrong or missing passphrase" : "gpg failed";
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `cannot sign ${basename2(file)}: ${reason}`,
+        "check the signing key and passphrase secrets"
+      );
+    }
+    return out;
+  };
   return {
     method: "gpg",
-    async sign(file) {
-      const out = `${file}.asc`;
-      const result = await gpg(
-        home,
-        [
-          ...passArgs,
-          "--yes",
-          "--armor",
-          "--detach-sign",
-          "--local-user",
-          fingerprint,
-          "--output",
-          out,
-          file
-        ],
-        passphrase
-      );
-      if (result.code !== 0) {
-        const reason = /bad passphrase|No passphrase|Bad passphrase/i.test(result.stderr) ? "wrong or missing passphrase" : "gpg failed";
-        throw new ReleaseRelayError(
-          "E_INPUT",
-          `cannot sign ${basename2(file)}: ${reason}`,
-          "check the signing key and passphrase secrets"
-        );
-      }
-      return out;
+    sign: signFile,
+    async signBytes(data) {
+      const input = join7(home, "dsse-pae");
+      await writeFile3(input, data);
+      const out = await signFile(input);
+      const armored = await readFile5(out, "utf8");
+      await rm2(out, { force: true });
+      return { keyid: fingerprint, sig: dearmor(armored) };
     },
     async writePublicKeys(dir) {
       const out = join7(dir, "release-key.asc");
@@ -50055,6 +50186,31 @@ async function gpgSigner(armoredKey, passphrase) {
     },
     close: remove
   };
+}
+function dearmor(armored) {
+  const body = armored.split(/\r?\n\r?\n/)[1] ?? "";
+  return Buffer.from(
+    body.split(/\r?\n/).filter((l4) => l4 !== "" && !l4.startsWith("=") && !l4.startsWith("-----")).join(""),
+    "base64"
+  );
+}
+async function verifyBytes(data, signature, publicKeyText) {
+  if (publicKeyText.includes("PGP PUBLIC KEY")) {
+    const dir = await mkdtemp(join7(tmpdir(), "release-relay-dsse-"));
+    try {
+      await writeFile3(join7(dir, "data"), data);
+      await writeFile3(join7(dir, "data.sig"), signature);
+      return await verifyGpg(join7(dir, "data"), join7(dir, "data.sig"), publicKeyText);
+    } finally {
+      await rm2(dir, { recursive: true, force: true });
+    }
+  }
+  const pub = parseMinisignPublicKey(publicKeyText);
+  const key = createPublicKey2({
+    key: { kty: "OKP", crv: "Ed25519", x: pub.publicKey.toString("base64url") },
+    format: "jwk"
+  });
+  return verify(null, data, key, signature) ? { ok: true, reason: `signed by ${minisignKeyIdText(pub.keyId)}` } : { ok: false, reason: "signature does not match the statement" };
 }
 async function verifyGpg(file, signature, armoredPublicKey) {
   const { home, remove } = await privateHome();
@@ -50070,6 +50226,9 @@ async function verifyGpg(file, signature, armoredPublicKey) {
     await remove();
   }
 }
+
+// src/core/artifacts/hash-manifest.ts
+var parsePlanInput = (text) => parseJsonInput(text, releasePlanSchema, "input plan", "pass the `plan` output of build-matrix unchanged");
 
 // src/core/artifacts/signing-policy.ts
 function signingMethod(signing, key) {
@@ -50094,9 +50253,121 @@ function checkPublishedSignature(key, name, check) {
 }
 
 // src/core/artifacts/verification.ts
-var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
+var METADATA = /(^SHA(256|512)SUMS$|\.(asc|minisig|sha256|sha512|intoto\.jsonl)$|^hashes(\.published)?\.json$|^minisign\.pub$|^release-key\.(asc|pem)$)/;
 function isReleaseMetadata(name) {
   return METADATA.test(name);
+}
+
+// src/core/provenance/envelope.ts
+var IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+var PROVENANCE_SUFFIX = ".intoto.jsonl";
+function preAuthEncoding(payloadType, payload) {
+  const type = Buffer.from(payloadType, "utf8");
+  return Buffer.concat([
+    Buffer.from(`DSSEv1 ${type.length} `, "utf8"),
+    type,
+    Buffer.from(` ${payload.length} `, "utf8"),
+    payload
+  ]);
+}
+var base642 = string2().regex(/^[A-Za-z0-9+/]*={0,2}$/, { error: "not base64" });
+var envelopeSchema = strictObject({
+  payloadType: literal(IN_TOTO_PAYLOAD_TYPE),
+  payload: base642.min(1),
+  signatures: array(strictObject({ keyid: string2(), sig: base642.min(1) })).min(1)
+});
+var statementPayload = (statement) => Buffer.from(JSON.stringify(statement), "utf8");
+function renderEnvelope(payload, signature) {
+  const envelope = {
+    payloadType: IN_TOTO_PAYLOAD_TYPE,
+    payload: Buffer.from(payload).toString("base64"),
+    signatures: [{ keyid: signature.keyid, sig: Buffer.from(signature.sig).toString("base64") }]
+  };
+  return `${JSON.stringify(envelope)}
+`;
+}
+var malformed = (source, why) => new ReleaseRelayError(
+  "E_TAMPERED",
+  `${source} is not a release-relay provenance: ${why}`,
+  "download the .intoto.jsonl published beside the artifact, unchanged; a file that does not parse was not written by the release"
+);
+function parseProvenance(text, source) {
+  const lines = text.split("\n").filter((l4) => l4.trim() !== "");
+  if (lines.length !== 1) throw malformed(source, `${lines.length} lines, not one envelope`);
+  let raw;
+  try {
+    raw = JSON.parse(lines[0]);
+  } catch {
+    throw malformed(source, "the envelope is not JSON");
+  }
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success)
+    throw malformed(source, `the envelope is not DSSE: ${envelope.error.issues[0]?.message ?? "invalid"}`);
+  const payload = Buffer.from(envelope.data.payload, "base64");
+  let statement;
+  try {
+    statement = JSON.parse(payload.toString("utf8"));
+  } catch {
+    throw malformed(source, "the payload is not JSON");
+  }
+  const parsed = provenanceStatementSchema.safeParse(statement);
+  if (!parsed.success) {
+    const issue3 = parsed.error.issues[0];
+    throw malformed(
+      source,
+      `the payload is not a SLSA v1 provenance statement (${issue3?.path.join(".") || "statement"}: ${issue3?.message})`
+    );
+  }
+  const [signature] = envelope.data.signatures;
+  return {
+    statement: parsed.data,
+    signed: preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, payload),
+    keyid: signature.keyid,
+    sig: Buffer.from(signature.sig, "base64")
+  };
+}
+
+// src/steps/provenance.ts
+import { readFile as readFile6, writeFile as writeFile4 } from "node:fs/promises";
+import { basename as basename3, join as join8 } from "node:path";
+function buildFactsOf(plan, run, artifact) {
+  const target = plan.artifacts.find((a6) => a6.name === artifact.name)?.target;
+  if (!target)
+    throw new ReleaseRelayError(
+      "E_INPUT",
+      `${artifact.name} is not a built artifact of the plan: no matrix target to state its provenance for`,
+      "pass the plan output of build-matrix unchanged, the same plan compute-hashes was given"
+    );
+  return {
+    artifact,
+    source: { repo: plan.source, tag: plan.tag, commit: plan.commit },
+    workflow: run.workflow,
+    buildCommand: plan.buildCommand,
+    target,
+    serverUrl: run.serverUrl
+  };
+}
+async function writeProvenance(file, facts, signer, publicKeyText, published) {
+  const out = `${file}${PROVENANCE_SUFFIX}`;
+  if (await headObject(published.s3, published.bucket, published.key)) {
+    await downloadObject(published.s3, published.bucket, published.key, out);
+    const kept = parseProvenance(await readFile6(out, "utf8"), `s3 object ${published.key}`);
+    const subject = kept.statement.subject[0];
+    const commit = kept.statement.predicate.buildDefinition.externalParameters.source.commit;
+    const signature2 = await verifyBytes(kept.signed, kept.sig, publicKeyText);
+    const problem = !signature2.ok ? `its signature does not verify with this key (${signature2.reason})` : subject?.name !== facts.artifact.name || subject.digest.sha256 !== facts.artifact.sha256 ? `it is of ${subject?.name} sha256 ${subject?.digest.sha256}, not of this ${basename3(file)}` : commit !== facts.source.commit ? `it names commit ${commit}, not ${facts.source.commit}` : void 0;
+    if (problem)
+      throw new ReleaseRelayError(
+        "E_IMMUTABLE",
+        `s3 object ${published.key} is not this release's provenance of ${facts.artifact.name}: ${problem}`,
+        "a released provenance never changes: investigate who wrote it"
+      );
+    return out;
+  }
+  const payload = statementPayload(provenanceStatement(facts));
+  const signature = await signer.signBytes(preAuthEncoding(IN_TOTO_PAYLOAD_TYPE, payload));
+  await writeFile4(out, renderEnvelope(payload, signature));
+  return out;
 }
 
 // src/steps/publish.ts
@@ -50114,13 +50385,15 @@ async function publish(settings, workspace) {
     endpoint: settings.endpoint ?? config2.upload.endpoint
   });
   try {
-    return await publishRelease(settings, config2, { s3, workspace, signer });
+    const run = settings.plan !== void 0 && signer ? readPublishingRun() : void 0;
+    return await publishRelease(settings, config2, { s3, workspace, signer, run });
   } finally {
     await signer?.close();
     s3.destroy();
   }
 }
 async function publishRelease(settings, config2, deps) {
+  const plan = settings.plan === void 0 ? void 0 : parsePlanInput(settings.plan);
   const upload = {
     ...config2.upload,
     ...settings.prefix !== void 0 ? { prefix: settings.prefix } : {},
@@ -50133,16 +50406,16 @@ async function publishRelease(settings, config2, deps) {
   )).filter((h6) => h6.kind !== "signature");
   const dir = dirname2(settings.hashesFile);
   const files = (await resolveArtifacts(settings.artifacts, deps.workspace)).filter(
-    (f6) => !isReleaseMetadata(basename3(f6))
+    (f6) => !isReleaseMetadata(basename4(f6))
   );
-  const written = expected.filter((h6) => h6.kind === "source-archive" || h6.kind === "checksums").map((h6) => join8(dir, h6.name));
-  const toCheck = [...files.filter((f6) => !written.some((w2) => basename3(w2) === basename3(f6))), ...written];
+  const written = expected.filter((h6) => h6.kind === "source-archive" || h6.kind === "checksums").map((h6) => join9(dir, h6.name));
+  const toCheck = [...files.filter((f6) => !written.some((w2) => basename4(w2) === basename4(f6))), ...written];
   const digests = await hashFiles(toCheck);
   checkRehash(
     expected,
-    digests.map((d6) => ({ name: basename3(d6.path), sha256: d6.sha256, size: d6.size }))
+    digests.map((d6) => ({ name: basename4(d6.path), sha256: d6.sha256, size: d6.size }))
   );
-  const entryOf = (file) => expected.find((h6) => h6.name === basename3(file));
+  const entryOf = (file) => expected.find((h6) => h6.name === basename4(file));
   const keyFor = (entry) => publishedKey(config2, settings.version, upload.prefix, entry);
   await checkKeysFree(
     deps.s3,
@@ -50181,29 +50454,50 @@ async function publishRelease(settings, config2, deps) {
     if (await headObject(deps.s3, upload.bucket, sigKey)) {
       const kept = `${sigFile}.published`;
       await downloadObject(deps.s3, upload.bucket, sigKey, kept);
-      const keyText = await readFile6(publicKeys[0], "utf8");
-      const check = deps.signer.method === "gpg" ? await verifyGpg(file, kept, keyText) : await verifyMinisign(file, await readFile6(kept, "utf8"), keyText);
+      const keyText = await readFile7(publicKeys[0], "utf8");
+      const check = deps.signer.method === "gpg" ? await verifyGpg(file, kept, keyText) : await verifyMinisign(file, await readFile7(kept, "utf8"), keyText);
       checkPublishedSignature(sigKey, entry.name, check);
-      await writeFile4(sigFile, await readFile6(kept));
+      await writeFile5(sigFile, await readFile7(kept));
     }
-    const d6 = await hashFile(sigFile);
-    await put(sigFile, { name: basename3(sigFile), key: sigKey }, d6.sha256, d6.size);
-    signatures.push({
-      name: basename3(sigFile),
-      kind: "signature",
-      size: d6.size,
-      sha256: d6.sha256,
-      key: sigKey,
-      url: objectUrl(upload, sigKey)
-    });
+    const signed = [{ path: sigFile, key: sigKey }];
+    if (plan && entry.kind === "binary") {
+      const run = deps.run;
+      if (!run)
+        throw new ReleaseRelayError(
+          "E_INPUT",
+          "provenance needs the workflow run: GITHUB_WORKFLOW_REF, GITHUB_RUN_ID and GITHUB_RUN_ATTEMPT are not set",
+          "run sign-upload in the release workflow, or leave out the plan input to publish no provenance"
+        );
+      const provenanceKey = `${key}${PROVENANCE_SUFFIX}`;
+      const provenance = await writeProvenance(
+        file,
+        buildFactsOf(plan, run, { name: entry.name, sha256: entry.sha256 }),
+        deps.signer,
+        await readFile7(publicKeys[0], "utf8"),
+        { s3: deps.s3, bucket: upload.bucket, key: provenanceKey }
+      );
+      signed.push({ path: provenance, key: provenanceKey });
+    }
+    for (const s3 of signed) {
+      const d6 = await hashFile(s3.path);
+      await put(s3.path, { name: basename4(s3.path), key: s3.key }, d6.sha256, d6.size);
+      signatures.push({
+        name: basename4(s3.path),
+        kind: "signature",
+        size: d6.size,
+        sha256: d6.sha256,
+        key: s3.key,
+        url: objectUrl(upload, s3.key)
+      });
+    }
   }
   for (const pub of publicKeys) {
     const d6 = await hashFile(pub);
-    await put(pub, { name: basename3(pub) }, d6.sha256, d6.size);
+    await put(pub, { name: basename4(pub) }, d6.sha256, d6.size);
   }
-  const manifest = join8(dir, "hashes.published.json");
+  const manifest = join9(dir, "hashes.published.json");
   const keyOf = new Map(published.map((p4) => [p4.name, p4.key]));
-  await writeFile4(manifest, `${JSON.stringify(publishedManifest(expected, keyOf, signatures), null, 2)}
+  await writeFile5(manifest, `${JSON.stringify(publishedManifest(expected, keyOf, signatures), null, 2)}
 `);
   const m4 = await hashFile(manifest);
   await put(manifest, { name: "hashes.json" }, m4.sha256, m4.size);
@@ -50222,7 +50516,8 @@ var inputs = actionInputs({
   bucket: string2().optional(),
   prefix: string2().optional(),
   region: string2().optional(),
-  endpoint: url().optional()
+  endpoint: url().optional(),
+  plan: string2().optional()
 });
 async function main() {
   const settings = readInputs(inputs);

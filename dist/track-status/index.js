@@ -18351,6 +18351,30 @@ function targetArtifacts(config2, version2) {
 // src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = string2().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+var MAX_TAG_LENGTH = 128;
+var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function parseTag(tag, pattern) {
+  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
+    throw new ReleaseRelayError(
+      "E_TAG_UNSAFE",
+      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
+      "delete the tag and push one like 8.0.2"
+    );
+  }
+  const match = new RegExp(pattern).exec(tag);
+  if (!match) {
+    const bare = tag.replace(/^v(?=\d)/, "");
+    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
+    throw new ReleaseRelayError(
+      "E_TAG_PATTERN",
+      `tag ${shown2} does not match tags.pattern ${pattern}`,
+      `${suggestion} or change tags.pattern in release-relay.yml`
+    );
+  }
+  const raw = match.groups?.version ?? tag;
+  return parseVersion(raw, tag);
+}
 function parseVersion(raw, tag = raw) {
   const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
   if (!parsed) {
@@ -18384,6 +18408,35 @@ function floatingTags(version2, released) {
   return tags;
 }
 
+// src/core/github-release/wanted-release.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var releaseName = (project, version2, yanked) => `${yanked ? "[YANKED] " : ""}${project} ${version2}`;
+function wantedRelease(input) {
+  const publish = input.mode === "publish" && input.complete && !input.yanked;
+  const highest = !input.isPrerelease && input.publishedVersions.filter((v) => import_semver2.default.valid(v) && import_semver2.default.prerelease(v) === null).every((v) => import_semver2.default.lte(v, input.version));
+  return {
+    name: releaseName(input.project, input.version, input.yanked),
+    body: input.body,
+    draft: !publish,
+    prerelease: input.isPrerelease,
+    makeLatest: publish && highest ? "true" : "false"
+  };
+}
+function releaseUpdate(current, wanted) {
+  const update = {};
+  if (current.name !== wanted.name) update.name = wanted.name;
+  if ((current.body ?? "") !== wanted.body) update.body = wanted.body;
+  if (current.draft !== wanted.draft) update.draft = wanted.draft;
+  if (current.prerelease !== wanted.prerelease) update.prerelease = wanted.prerelease;
+  if (update.draft === false) update.makeLatest = wanted.makeLatest;
+  return Object.keys(update).length > 0 ? update : void 0;
+}
+var releaseStage = (r, yanked) => yanked ? "yanked" : r.draft ? "draft" : "published";
+function githubReleaseRepo(config2) {
+  const mode = config2.githubRelease?.mode ?? "off";
+  return mode === "off" || config2.environment !== void 0 ? void 0 : config2.source.repo;
+}
+
 // src/core/downstream/release-values.ts
 var fields = (h) => ({
   name: h.name,
@@ -18399,7 +18452,12 @@ function editValues(config2, data) {
     date: data.date,
     tags: data.floatingTags.join(", "),
     "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base2, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    // The GitHub Release release-relay publishes is the notes' page; a draft is no one's page yet.
+    "release-notes-url": config2.source.releaseNotes && !(githubReleaseRepo(config2) && config2.githubRelease?.mode === "publish") ? renderTemplate(
+      config2.source.releaseNotes,
+      { ...base2, tag: data.version.tag },
+      "source.release-notes"
+    ) : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
     artifacts: data.hashes.map(fields)
   };
   for (const h of data.hashes) {
@@ -18577,7 +18635,7 @@ var appendLineUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/debian-changelog.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
 function debianVersion(upstream, revision) {
   return `${upstream.replace("-", "~")}-${revision}`;
@@ -18597,7 +18655,7 @@ function changelogDate(day) {
 function upstreamOf2(debian) {
   const noEpoch = debian.replace(/^\d+:/, "");
   const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
-  return import_semver2.default.parse(upstream.replace("~", "-")) ?? import_semver2.default.coerce(upstream);
+  return import_semver3.default.parse(upstream.replace("~", "-")) ?? import_semver3.default.coerce(upstream);
 }
 function prependChangelogEntry(content, entry, file) {
   const lines = content.split("\n");
@@ -18623,7 +18681,7 @@ function prependChangelogEntry(content, entry, file) {
     if (m && m[1] === pkg && upstreamOf2(m[2])?.compare(released ?? "0.0.0") === 0) return content;
   }
   const newest = head ? upstreamOf2(head[2]) : null;
-  if (newest && released && import_semver2.default.lt(released, newest))
+  if (newest && released && import_semver3.default.lt(released, newest))
     throw new ReleaseRelayError(
       "E_DOWNSTREAM",
       `${file}'s newest entry is ${head?.[2]}; ${version2} is older`,
@@ -18684,7 +18742,7 @@ var debianChangelogUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/image-tags.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // src/core/downstream/updaters/json-content.ts
 function parseDownstreamJson(content, file) {
@@ -18724,10 +18782,10 @@ function parseImageEntries(content, file) {
     return { name: name2, version: entry.version, fields: fields2 };
   });
 }
-var isVersion = (v) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) && import_semver3.default.valid(v) !== null;
+var isVersion = (v) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v) && import_semver4.default.valid(v) !== null;
 function orderImageEntries(entries) {
   const named = entries.filter((e) => !isVersion(e.version));
-  const versions = entries.filter((e) => isVersion(e.version)).sort((a, b) => import_semver3.default.rcompare(a.version, b.version));
+  const versions = entries.filter((e) => isVersion(e.version)).sort((a, b) => import_semver4.default.rcompare(a.version, b.version));
   return [...named, ...versions];
 }
 function entryTags(entry, all) {
@@ -19266,6 +19324,42 @@ function withTodaysKeys(raw) {
   };
 }
 
+// src/core/github-release/release-notes.ts
+var VERSION_PLACEHOLDER = "{version}";
+var ANY_VERSION = "\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.]+)?";
+var DEFAULT_NOTES_HEADING = "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)";
+var escapeRegex2 = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function headingRegex(pattern, version2) {
+  const parts = pattern.split(VERSION_PLACEHOLDER);
+  return new RegExp(parts.join(version2 === void 0 ? ANY_VERSION : escapeRegex2(version2)));
+}
+var RULE = /^\s*([=\-*#~_])\1{2,}\s*$/;
+function extractReleaseNotes(text2, version2, file, pattern) {
+  if (text2 === void 0) return { found: false, file, why: "no-file" };
+  if (pattern === void 0) {
+    const whole = text2.trim();
+    return whole === "" ? { found: false, file, why: "no-section" } : { found: true, text: whole };
+  }
+  const lines = text2.split(/\r?\n/);
+  const mine = headingRegex(pattern, version2);
+  const any = headingRegex(pattern, void 0);
+  const start = lines.findIndex((l) => mine.test(l));
+  if (start < 0) return { found: false, file, why: "no-section", heading: pattern };
+  let end = lines.length;
+  for (let i = start + 1; i < lines.length; i++) {
+    if (any.test(lines[i])) {
+      end = i;
+      break;
+    }
+  }
+  const section = lines.slice(start + 1, end);
+  while (section.length > 0 && RULE.test(section[0])) section.shift();
+  while (section.length > 0 && (RULE.test(section.at(-1)) || section.at(-1)?.trim() === ""))
+    section.pop();
+  const body = section.join("\n").trim();
+  return body === "" ? { found: false, file, why: "no-section", heading: pattern } : { found: true, text: body };
+}
+
 // src/core/config/schema.ts
 var repoNameSchema = string2().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -19406,6 +19500,19 @@ var configFieldsSchema = kebabObject({
       notify: array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // A GitHub Release for the tag in source.repo: a draft from the request on, published once every
+  // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
+  "github-release": kebabObject({
+    mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // The release notes: the file in the source repo at the tag, and the heading of the version's
+    // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
+    notes: kebabObject({
+      file: string2().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
+      }),
+      heading: regexSource.refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
+    }).prefault({ file: "CHANGELOG.md" })
+  }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
   // else are refused and recorded as refused.
@@ -19530,6 +19637,37 @@ async function readConfigFile(path, environment) {
 
 // src/adapters/run-context.ts
 import { existsSync as existsSync2, readFileSync } from "node:fs";
+
+// src/core/provenance/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var sha256Hex = string2().regex(/^[0-9a-f]{64}$/);
+var commitHex = string2().regex(/^[0-9a-f]{40}$/);
+var provenanceStatementSchema = object({
+  _type: literal(STATEMENT_TYPE),
+  subject: array(object({ name: string2().min(1), digest: object({ sha256: sha256Hex }) })).length(1, { error: "release-relay states one subject per provenance" }),
+  predicateType: literal(SLSA_PROVENANCE_V1),
+  predicate: object({
+    buildDefinition: object({
+      buildType: string2(),
+      externalParameters: object({
+        workflow: object({ repository: string2(), path: string2(), ref: string2() }),
+        source: object({ repository: string2(), tag: string2(), commit: commitHex }),
+        buildCommand: string2(),
+        target: string2()
+      }),
+      resolvedDependencies: array(
+        object({ uri: string2(), digest: object({ gitCommit: commitHex }) })
+      )
+    }),
+    runDetails: object({
+      builder: object({ id: string2() }),
+      metadata: object({ invocationId: string2() })
+    })
+  })
+});
+
+// src/adapters/run-context.ts
 var runContextSchema = object({
   GITHUB_REPOSITORY: string2().regex(/^[^/\s]+\/[^/\s]+$/),
   GITHUB_REF: string2().default(""),
@@ -19766,6 +19904,15 @@ var eventSchema = discriminatedUnion("type", [
     repo: string2().max(140),
     number: number2().int().positive(),
     url: url2
+  }),
+  /** The GitHub Release of the tag in source.repo, as this release last left it (a draft, published, yanked). */
+  strictObject({
+    ...base,
+    type: literal("github-release"),
+    repo: string2().max(140),
+    releaseId: number2().int().positive(),
+    url: url2,
+    state: _enum(["draft", "published", "yanked"])
   }),
   strictObject({
     ...base,
@@ -20080,6 +20227,7 @@ var trackStatusInputs = actionInputs(
     "qualify-logs": string2().optional(),
     "approvals-of-run": runId2.optional(),
     "run-token": string2().min(1).optional(),
+    "release-token": string2().min(1).optional(),
     "app-slug": string2().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
       error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
     }).optional(),
@@ -24840,6 +24988,12 @@ var TrackingIssues = class {
   }
 };
 
+// src/core/artifacts/publication.ts
+var PUBLISHED_KEY_NAMES = ["release-key.asc", "minisign.pub", "release-key.pem"];
+function releaseObjectKey(config2, version2, name2) {
+  return `${config2.upload.prefix}${config2.project}-${version2}-${name2}`;
+}
+
 // src/core/yank/yank-plan.ts
 var yankReasonSchema = string2().trim().min(3, { error: "give the reason for yanking (at least a few words)" }).max(2e3, { error: "the reason is at most 2000 characters" });
 var STORAGE = "storage";
@@ -25331,6 +25485,9 @@ function deriveState(events) {
       case "comment-posted":
         state.comments.add(e.key);
         break;
+      case "github-release":
+        state.githubRelease = { repo: e.repo, id: e.releaseId, url: e.url, state: e.state };
+        break;
     }
   }
   const firstIssue = events.find((e) => e.type === "tracking-issue");
@@ -25514,6 +25671,356 @@ function stepRecord(current, input) {
   return { events: [...recorded, ...comments.map((d) => commentClaim(d, input.at))], decision, comments };
 }
 
+// src/adapters/github/repo-files.ts
+function split(repo) {
+  const [owner, name2] = repo.split("/");
+  return { owner, repo: name2 };
+}
+function decodeContent(reply, what) {
+  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
+  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
+  throw new ReleaseRelayError(
+    "E_GITHUB",
+    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
+    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
+  );
+}
+async function readBlobText(github, repo, sha) {
+  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha });
+  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
+}
+async function readRepoFile(github, repo, path, ref) {
+  let data;
+  try {
+    ({ data } = await github.rest.repos.getContent({ ...split(repo), path, ...ref ? { ref } : {} }));
+  } catch (error3) {
+    if (error3.status === 404) return void 0;
+    throw error3;
+  }
+  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
+  if (data.encoding === "none") return readBlobText(github, repo, data.sha);
+  return decodeContent(data, `${path} of ${repo}`);
+}
+
+// src/adapters/github/source-releases.ts
+var view = (r) => ({
+  id: r.id,
+  tagName: r.tag_name,
+  name: r.name,
+  body: r.body ?? null,
+  draft: r.draft,
+  prerelease: r.prerelease,
+  htmlUrl: r.html_url
+});
+var PERMISSION = "the App needs Contents: write on the source repo, and a token minted for it";
+var SourceReleases = class {
+  constructor(github, repo) {
+    this.github = github;
+    this.repo = repo;
+    [this.owner, this.name] = repo.split("/");
+  }
+  github;
+  repo;
+  owner;
+  name;
+  /**
+   * The release of `tag` (a draft included) and every other published release. One page of the
+   * newest hundred: a release is made for a tag just pushed, and the versions that could outrank it
+   * for "latest" are the newest ones.
+   */
+  async list(tag) {
+    try {
+      const { data } = await this.github.rest.repos.listReleases({
+        owner: this.owner,
+        repo: this.name,
+        per_page: 100
+      });
+      const all = data.map((r) => view(r));
+      return { release: all.find((r) => r.tagName === tag), others: all.filter((r) => r.tagName !== tag) };
+    } catch (error3) {
+      throw githubError(error3, `list the releases of ${this.repo}`, PERMISSION);
+    }
+  }
+  async post(tag, commit, wanted) {
+    const { data } = await this.github.rest.repos.createRelease({
+      owner: this.owner,
+      repo: this.name,
+      tag_name: tag,
+      target_commitish: commit,
+      name: wanted.name,
+      body: wanted.body,
+      draft: wanted.draft,
+      prerelease: wanted.prerelease,
+      make_latest: wanted.makeLatest
+    });
+    return view(data);
+  }
+  async create(tag, commit, wanted) {
+    try {
+      return await this.post(tag, commit, wanted);
+    } catch (error3) {
+      throw githubError(error3, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
+    }
+  }
+  /** Creates the release of `tag`, or undefined when one exists (GitHub's 422 already_exists on tag_name). */
+  async createIfAbsent(tag, commit, wanted) {
+    try {
+      return await this.post(tag, commit, wanted);
+    } catch (error3) {
+      const e = error3;
+      const exists2 = e.status === 422 && e.response?.data?.errors?.some((x) => x.code === "already_exists" && x.field === "tag_name");
+      if (exists2) return void 0;
+      throw githubError(error3, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
+    }
+  }
+  async update(id2, update) {
+    try {
+      const { makeLatest, ...fields2 } = update;
+      const { data } = await this.github.rest.repos.updateRelease({
+        owner: this.owner,
+        repo: this.name,
+        release_id: id2,
+        ...fields2,
+        ...makeLatest ? { make_latest: makeLatest } : {}
+      });
+      return view(data);
+    } catch (error3) {
+      throw githubError(error3, `update the GitHub Release ${id2} of ${this.repo}`, PERMISSION);
+    }
+  }
+};
+
+// src/core/dashboard/human-units.ts
+function duration3(from, to) {
+  if (!from || !to) return "";
+  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor(s % 3600 / 60)}m`;
+}
+function size(bytes) {
+  if (bytes === void 0) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
+}
+
+// src/core/github-release/notes-markdown.ts
+var FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+function linkOrCode(label, url3, allowed) {
+  const href = safeLink(url3, allowed);
+  if (href) return label === void 0 ? href : `[${label}](${markdownUrl(href)})`;
+  return label === void 0 ? codeSpan(url3) : `${label} ${codeSpan(url3)}`;
+}
+var CODE_SPAN = /(`+)[\s\S]*?\1/g;
+var INLINE_LINK = /!?\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s<>]*\))*)>?(?:\s+"[^"\n]*")?\s*\)/g;
+var AUTOLINK = /<((?:https?|ftp|mailto|javascript|data|vbscript|file):[^>\s]*)>/gi;
+var BARE_URL = /\b(?:https?:\/\/|www\.)[^\s<>`"']+/gi;
+var REFERENCE_DEFINITION = /^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$/;
+function rewriteText(text2, allowed) {
+  const links = [];
+  const hold = (s) => `${links.push(s) - 1}`;
+  let out = text2.replaceAll("", "").replace(
+    INLINE_LINK,
+    (_m, label, url3) => hold(linkOrCode(label.replaceAll("<", "&lt;"), url3, allowed))
+  ).replace(AUTOLINK, (_m, url3) => hold(linkOrCode(void 0, url3, allowed))).replace(BARE_URL, (url3) => {
+    const trimmed = url3.replace(/[.,:;!?)]+$/, "");
+    return hold(linkOrCode(void 0, trimmed, allowed)) + url3.slice(trimmed.length);
+  });
+  out = out.replaceAll("<", "&lt;");
+  return out.replace(/\uE000(\d+)\uE000/g, (_m, i) => links[Number(i)]);
+}
+function rewriteLine(line, allowed) {
+  if (REFERENCE_DEFINITION.test(line)) return codeSpan(line.trim());
+  let out = "";
+  let last = 0;
+  for (const m of line.matchAll(CODE_SPAN)) {
+    out += rewriteText(line.slice(last, m.index), allowed) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + rewriteText(line.slice(last), allowed);
+}
+function safeNotesMarkdown(notes, allowed) {
+  const out = [];
+  let fence;
+  for (const line of notes.split(/\r?\n/)) {
+    const open4 = FENCE.exec(line);
+    if (fence !== void 0) {
+      out.push(line);
+      if (open4 && open4[1][0] === fence[0] && open4[1].length >= fence.length)
+        fence = void 0;
+      continue;
+    }
+    if (open4) {
+      fence = open4[1];
+      out.push(line);
+      continue;
+    }
+    out.push(rewriteLine(line, allowed));
+  }
+  if (fence !== void 0) out.push(fence);
+  return out.join("\n");
+}
+
+// src/core/github-release/release-body.ts
+var RELEASE_BODY_LIMIT = 125e3;
+function notesSection(input) {
+  if (input.notes.found) return safeNotesMarkdown(input.notes.text, input.allowed);
+  const where = `[${cell(input.notes.file)}](${markdownUrl(input.notesUrl)})`;
+  return input.notes.why === "no-file" ? `_No release notes: ${where} does not exist at this tag._` : `_No release notes for ${cell(input.version)}: ${where} has no section whose heading matches ${codeSpan(input.notes.heading ?? "")}._`;
+}
+function filesSection(input) {
+  if (input.files.length === 0) return "## Downloads\n\n_Nothing published yet._";
+  const rows = input.files.map(
+    (f) => `| ${f.url ? markdownLink(f.name, f.url, input.allowed) : `\`${f.name}\``} | ${size(f.size)} | \`${f.sha256}\` |`
+  );
+  return `## Downloads
+
+| File | Size | SHA-256 |
+| --- | --- | --- |
+${rows.join("\n")}`;
+}
+function verifySection(input) {
+  const signed = input.files.some((f) => /\.(asc|minisig)$/.test(f.name));
+  if (!signed || input.signing === "none") return void 0;
+  const key = input.signing === "gpg" ? "release-key.asc" : "minisign.pub";
+  const keyLine = input.publicKeyUrl ? `The public key: ${markdownLink(key, input.publicKeyUrl, input.allowed)}.` : `Verify with the project's public key (${key}).`;
+  const oneLiner = input.signing === "gpg" ? "gpg --import release-key.asc && gpg --verify FILE.asc FILE" : "minisign -Vm FILE -p minisign.pub";
+  return [
+    "## Verify",
+    "",
+    `Every file has a signature beside it (listed above). ${keyLine} With every file downloaded into one directory:`,
+    "",
+    "```sh",
+    `npx release-relay verify --dir . --public-key ${key}`,
+    oneLiner,
+    "sha256sum -c SHA256SUMS --ignore-missing",
+    "```"
+  ].join("\n");
+}
+function extrasSection(input) {
+  const lines = [];
+  if (input.containerTags.length > 0)
+    lines.push(`Container image tags: ${input.containerTags.map((t) => codeCell(t)).join(", ")}`);
+  for (const page of input.pages)
+    lines.push(`Download page: ${markdownLink(void 0, page, input.allowed, "page")}`);
+  return lines.length > 0 ? lines.join("\n\n") : void 0;
+}
+function yankedBanner(y) {
+  return `> [!CAUTION]
+> **Yanked** on ${y.at.slice(0, 10)} by ${codeCell(y.by)}: ${codeCell(y.reason)}. Do not use this release.`;
+}
+function renderReleaseBody(input) {
+  const head = input.yanked ? `${yankedBanner(input.yanked)}
+
+` : "";
+  const tail = [filesSection(input), verifySection(input), extrasSection(input)].filter((s) => s !== void 0).join("\n\n");
+  const notes = notesSection(input);
+  const whole = `${head}${notes}
+
+${tail}
+`;
+  if (whole.length <= RELEASE_BODY_LIMIT) return whole;
+  const cutNote = `
+
+_The notes are cut here; read them in full in [the notes file](${markdownUrl(input.notesUrl)})._`;
+  const room = RELEASE_BODY_LIMIT - head.length - tail.length - cutNote.length - 12;
+  if (room <= 0) return `${head}${cutNote.trim()}
+
+${tail}`.slice(0, RELEASE_BODY_LIMIT);
+  const cut = notes.slice(0, room);
+  const atLine = cut.lastIndexOf("\n");
+  const kept = atLine > 0 ? cut.slice(0, atLine) : cut;
+  const fences = kept.split("\n").filter((l) => /^\s{0,3}(```|~~~)/.test(l)).length;
+  const closed = fences % 2 === 1 ? `${kept}
+\`\`\`\`\`\`` : kept;
+  return `${head}${closed}${cutNote}
+
+${tail}
+`;
+}
+
+// src/steps/github-release/sync-github-release.ts
+var versionOf = (tag, pattern) => {
+  try {
+    return parseTag(tag, pattern).version;
+  } catch {
+    return void 0;
+  }
+};
+async function syncGitHubRelease(config2, version2, state, deps) {
+  const settings = config2.githubRelease;
+  if (!settings || settings.mode === "off" || !githubReleaseRepo(config2) || !state.request) return void 0;
+  const { mode } = settings;
+  const repo = config2.source.repo;
+  const releases = new SourceReleases(deps.github, repo);
+  const notesText = await readRepoFile(deps.github, repo, settings.notes.file, state.request.commit);
+  const done = STAGES.every(
+    (s) => state.stages[s].status === "succeeded" || state.stages[s].status === "skipped"
+  );
+  const files = state.artifacts.flatMap(
+    (a) => a.size !== void 0 && a.sha256 !== void 0 ? [{ name: a.name, size: a.size, sha256: a.sha256, url: a.url }] : []
+  );
+  const keyName = config2.signing.method === "gpg" ? PUBLISHED_KEY_NAMES[0] : PUBLISHED_KEY_NAMES[1];
+  const body = renderReleaseBody({
+    version: version2.version,
+    notes: extractReleaseNotes(notesText, version2.version, settings.notes.file, settings.notes.heading),
+    notesUrl: `${deps.serverUrl.replace(/\/$/, "")}/${repo}/blob/${state.request.commit}/${settings.notes.file}`,
+    files,
+    signing: config2.signing.method,
+    publicKeyUrl: config2.signing.method === "none" || files.length === 0 ? void 0 : objectUrl(config2.upload, releaseObjectKey(config2, version2.version, keyName)),
+    containerTags: [
+      ...new Set(state.downstream.flatMap((d) => d.image?.status === "succeeded" ? d.image.tags : []))
+    ],
+    pages: state.downstream.flatMap((d) => d.page ? [d.page] : []),
+    allowed: allowedLinks(config2, deps.serverUrl),
+    yanked: state.yanked
+  });
+  const wantedAmong = (others) => wantedRelease({
+    project: config2.project,
+    version: version2.version,
+    isPrerelease: version2.isPrerelease,
+    mode,
+    complete: done,
+    yanked: state.yanked !== void 0,
+    body,
+    publishedVersions: others.filter((r) => !r.draft).flatMap((r) => versionOf(r.tagName, config2.tags.pattern) ?? [])
+  });
+  const draft = !state.githubRelease && !done && !state.yanked;
+  let now = draft ? await releases.createIfAbsent(version2.tag, state.request.commit, wantedAmong([])) : void 0;
+  let action = now ? "created" : "unchanged";
+  if (!now) {
+    const { release, others } = await releases.list(version2.tag);
+    const wanted = wantedAmong(others);
+    now = release;
+    if (!now) {
+      now = await releases.create(version2.tag, state.request.commit, wanted);
+      action = "created";
+    } else {
+      const update = releaseUpdate(now, wanted);
+      if (update) {
+        now = await releases.update(now.id, update);
+        action = "updated";
+      }
+    }
+  }
+  const stage = releaseStage(now, state.yanked !== void 0);
+  const recorded = state.githubRelease;
+  const event = stage === "draft" || recorded?.id === now.id && recorded.state === stage ? void 0 : {
+    id: `github-release:${now.id}:${stage}`,
+    at: deps.now(),
+    type: "github-release",
+    repo,
+    releaseId: now.id,
+    url: now.htmlUrl,
+    state: stage
+  };
+  return { action, url: now.htmlUrl, event };
+}
+
 // src/adapters/ledger/ledger-store.ts
 import { randomUUID as randomUUID2 } from "node:crypto";
 
@@ -25640,37 +26147,6 @@ async function commitOnBranch(github, commit) {
   }
 }
 
-// src/adapters/github/repo-files.ts
-function split(repo) {
-  const [owner, name2] = repo.split("/");
-  return { owner, repo: name2 };
-}
-function decodeContent(reply, what) {
-  if (reply.encoding === "base64") return Buffer.from(reply.content ?? "", "base64").toString("utf8");
-  if (reply.encoding === "utf-8" || reply.encoding === "utf8") return reply.content ?? "";
-  throw new ReleaseRelayError(
-    "E_GITHUB",
-    `GitHub sent ${what} with encoding "${reply.encoding ?? "(none given)"}" and no content to decode (the contents API does so for files over 1 MB)`,
-    "read the file through the Git blobs API (GET /repos/{owner}/{repo}/git/blobs/{sha}), which serves files up to 100 MB"
-  );
-}
-async function readBlobText(github, repo, sha) {
-  const { data } = await github.rest.git.getBlob({ ...split(repo), file_sha: sha });
-  return decodeContent(data, `blob ${sha.slice(0, 12)} of ${repo}`);
-}
-async function readRepoFile(github, repo, path, ref) {
-  let data;
-  try {
-    ({ data } = await github.rest.repos.getContent({ ...split(repo), path, ...ref ? { ref } : {} }));
-  } catch (error3) {
-    if (error3.status === 404) return void 0;
-    throw error3;
-  }
-  if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return void 0;
-  if (data.encoding === "none") return readBlobText(github, repo, data.sha);
-  return decodeContent(data, `${path} of ${repo}`);
-}
-
 // src/adapters/ledger/ledger-store.ts
 var LEDGER_FILE = "ledger.json";
 var LedgerStore = class {
@@ -25758,6 +26234,7 @@ var LedgerStore = class {
     const random = this.options.random ?? Math.random;
     const mark = `Ledger-Writer: ${randomUUID2()}`;
     for (let attempt = 0; attempt < max; attempt++) {
+      const started = performance.now();
       const seen = await this.view();
       if (attempt > 0 && seen.recentBodies.some((b) => b.includes(mark)))
         return { head: seen.head, appended: true };
@@ -25787,7 +26264,8 @@ var LedgerStore = class {
       }) : await this.commitThroughGitData(head, headline, files);
       if (landed === "unsupported") continue;
       if (landed !== "stale") return { head: landed.oid, appended: true };
-      await sleep(Math.min(2e3, 10 * 2 ** Math.min(attempt, 8)) * (0.5 + random()));
+      const spent = Math.max(10, performance.now() - started);
+      await sleep(Math.min(3e4, spent * 2 ** Math.min(attempt, 6)) * (0.5 + random()));
     }
     throw new ReleaseRelayError(
       "E_LEDGER",
@@ -26052,24 +26530,6 @@ async function prepareRerun(store, config2, version2, request2, run, lookup, at2
   return { before, claim: claim2 };
 }
 
-// src/core/dashboard/human-units.ts
-function duration3(from, to) {
-  if (!from || !to) return "";
-  const s = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
-  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m ${s % 60}s` : `${Math.floor(s / 3600)}h ${Math.floor(s % 3600 / 60)}m`;
-}
-function size(bytes) {
-  if (bytes === void 0) return "";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
 // src/core/dashboard/ledger-marker.ts
 function ledgerMarker(head) {
   return `<!-- release-relay:ledger ${head} -->`;
@@ -26308,6 +26768,15 @@ function approvalNotes(state) {
     ""
   ];
 }
+var RELEASE_STATE = { draft: "a draft", published: "published", yanked: "yanked (a draft again)" };
+function githubReleaseLine(state, links) {
+  const r = state.githubRelease;
+  if (!r) return [];
+  return [
+    `> 📦 GitHub Release: ${markdownLink(`${r.repo} release`, r.url, links)}, ${RELEASE_STATE[r.state]}`,
+    ""
+  ];
+}
 function renderDashboard(state, ctx) {
   const links = linksOf(ctx);
   const yank = {
@@ -26326,6 +26795,7 @@ function renderDashboard(state, ctx) {
       ...checksOverrideNote(state),
       ...requestNotes(state),
       ...approvalNotes(state),
+      ...githubReleaseLine(state, links),
       ...stageTable(state, links),
       "",
       ...downstreamTable(state, ctx),
@@ -26870,7 +27340,19 @@ async function trackRelease(input, config2, deps) {
     return { events: record2.events, decided: record2 };
   });
   const decision = write.decided?.decision;
-  const { issue: issue3, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, write, opened);
+  const release = deps.githubRelease ? await syncGitHubRelease(config2, version2, deriveState(write.snapshot.events), {
+    ...deps.githubRelease,
+    serverUrl: deps.run.serverUrl ?? GITHUB_COM,
+    now
+  }) : void 0;
+  const recorded = release?.event ? await ledger.write(() => ({ events: [release.event] })) : void 0;
+  const shown2 = recorded ? {
+    ...write,
+    appended: write.appended || recorded.appended,
+    snapshot: recorded.snapshot,
+    written: /* @__PURE__ */ new Set([...write.written, ...recorded.written])
+  } : write;
+  const { issue: issue3, state, snapshot } = await syncTrackingIssue(ledger, issues, sync, shown2, opened);
   if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,
@@ -26971,6 +27453,8 @@ function trackStatusDeps(settings, config2, context, env) {
     },
     now: () => /* @__PURE__ */ new Date(),
     clientFor: installationClients(config2, settings.tokens, make),
+    // The GitHub Release of the tag is kept (github-release:) only by steps given a token for it.
+    githubRelease: settings.releaseToken ? { github: make(settings.releaseToken) } : void 0,
     // The runs of this repo (the workflow runs in the repo it records) are read with run-token when
     // given: whether a run that claimed a stage still runs, who approved, which job waits.
     runLookup: {

@@ -18044,6 +18044,35 @@ function readInputs(inputs2) {
   return parseInputs(inputs2, Object.fromEntries(inputs2.names.map((name) => [name, getInput(name)])));
 }
 
+// src/core/provenance/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var sha256Hex = string2().regex(/^[0-9a-f]{64}$/);
+var commitHex = string2().regex(/^[0-9a-f]{40}$/);
+var provenanceStatementSchema = object({
+  _type: literal(STATEMENT_TYPE),
+  subject: array(object({ name: string2().min(1), digest: object({ sha256: sha256Hex }) })).length(1, { error: "release-relay states one subject per provenance" }),
+  predicateType: literal(SLSA_PROVENANCE_V1),
+  predicate: object({
+    buildDefinition: object({
+      buildType: string2(),
+      externalParameters: object({
+        workflow: object({ repository: string2(), path: string2(), ref: string2() }),
+        source: object({ repository: string2(), tag: string2(), commit: commitHex }),
+        buildCommand: string2(),
+        target: string2()
+      }),
+      resolvedDependencies: array(
+        object({ uri: string2(), digest: object({ gitCommit: commitHex }) })
+      )
+    }),
+    runDetails: object({
+      builder: object({ id: string2() }),
+      metadata: object({ invocationId: string2() })
+    })
+  })
+});
+
 // src/adapters/run-context.ts
 var runContextSchema = object({
   GITHUB_REPOSITORY: string2().regex(/^[^/\s]+\/[^/\s]+$/),
@@ -18622,6 +18651,9 @@ function updaterFor(edit) {
   return byKind.get(edit.kind);
 }
 
+// src/core/github-release/release-notes.ts
+var DEFAULT_NOTES_HEADING = "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)";
+
 // src/core/config/github-login.ts
 var githubLoginSchema = string2().regex(/^[A-Za-z0-9][A-Za-z0-9-]*(\[bot\])?$/).max(64);
 
@@ -18768,6 +18800,19 @@ var configFieldsSchema = kebabObject({
       notify: array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // A GitHub Release for the tag in source.repo: a draft from the request on, published once every
+  // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
+  "github-release": kebabObject({
+    mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // The release notes: the file in the source repo at the tag, and the heading of the version's
+    // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
+    notes: kebabObject({
+      file: string2().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
+      }),
+      heading: regexSource.refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
+    }).prefault({ file: "CHANGELOG.md" })
+  }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
   // else are refused and recorded as refused.
@@ -19243,6 +19288,13 @@ function targetArtifacts(config2, version2) {
   });
 }
 
+// src/core/github-release/wanted-release.ts
+var import_semver4 = __toESM(require_semver2(), 1);
+function githubReleaseRepo(config2) {
+  const mode = config2.githubRelease?.mode ?? "off";
+  return mode === "off" || config2.environment !== void 0 ? void 0 : config2.source.repo;
+}
+
 // src/core/downstream/release-values.ts
 var fields = (h) => ({
   name: h.name,
@@ -19258,7 +19310,12 @@ function editValues(config2, data) {
     date: data.date,
     tags: data.floatingTags.join(", "),
     "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    // The GitHub Release release-relay publishes is the notes' page; a draft is no one's page yet.
+    "release-notes-url": config2.source.releaseNotes && !(githubReleaseRepo(config2) && config2.githubRelease?.mode === "publish") ? renderTemplate(
+      config2.source.releaseNotes,
+      { ...base, tag: data.version.tag },
+      "source.release-notes"
+    ) : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
     artifacts: data.hashes.map(fields)
   };
   for (const h of data.hashes) {

@@ -16683,9 +16683,9 @@ var init_Md5Js = __esm({
         buf.setUint32(60, Math.floor(bits / 2 ** 32), true);
         compress(state2, buf);
         const out = new Uint8Array(16);
-        const view = new DataView(out.buffer);
+        const view2 = new DataView(out.buffer);
         for (let i6 = 0; i6 < 4; ++i6) {
-          view.setUint32(i6 * 4, state2[i6], true);
+          view2.setUint32(i6 * 4, state2[i6], true);
         }
         return out;
       }
@@ -17379,14 +17379,14 @@ function splitMessage({ byteLength: byteLength2, byteOffset, buffer }) {
   if (byteLength2 < MINIMUM_MESSAGE_LENGTH) {
     throw new Error("Provided message too short to accommodate event stream message overhead");
   }
-  const view = new DataView(buffer, byteOffset, byteLength2);
-  const messageLength = view.getUint32(0, false);
+  const view2 = new DataView(buffer, byteOffset, byteLength2);
+  const messageLength = view2.getUint32(0, false);
   if (byteLength2 !== messageLength) {
     throw new Error("Reported message length does not match received message length");
   }
-  const headerLength = view.getUint32(PRELUDE_MEMBER_LENGTH, false);
-  const expectedPreludeChecksum = view.getUint32(PRELUDE_LENGTH, false);
-  const expectedMessageChecksum = view.getUint32(byteLength2 - CHECKSUM_LENGTH, false);
+  const headerLength = view2.getUint32(PRELUDE_MEMBER_LENGTH, false);
+  const expectedPreludeChecksum = view2.getUint32(PRELUDE_LENGTH, false);
+  const expectedMessageChecksum = view2.getUint32(byteLength2 - CHECKSUM_LENGTH, false);
   const checksummer = new Crc32Node();
   checksummer.update(new Uint8Array(buffer, byteOffset, PRELUDE_LENGTH));
   if (expectedPreludeChecksum !== checksummer.digestSync()) {
@@ -17463,16 +17463,16 @@ var init_EventStreamCodec = __esm({
         const headers = this.headerMarshaller.format(rawHeaders);
         const length = headers.byteLength + body.byteLength + 16;
         const out = new Uint8Array(length);
-        const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+        const view2 = new DataView(out.buffer, out.byteOffset, out.byteLength);
         const checksum = new Crc32Node();
-        view.setUint32(0, length, false);
-        view.setUint32(4, headers.byteLength, false);
+        view2.setUint32(0, length, false);
+        view2.setUint32(4, headers.byteLength, false);
         checksum.update(out.subarray(0, 8));
-        view.setUint32(8, checksum.digestSync(), false);
+        view2.setUint32(8, checksum.digestSync(), false);
         out.set(headers, 12);
         out.set(body, headers.byteLength + 12);
         checksum.update(out.subarray(8, length - 4));
-        view.setUint32(length - 4, checksum.digestSync(), false);
+        view2.setUint32(length - 4, checksum.digestSync(), false);
         return out;
       }
       decode(message) {
@@ -39101,6 +39101,30 @@ function targetArtifacts(config2, version2) {
 // src/core/request/version.ts
 var import_semver = __toESM(require_semver2(), 1);
 var versionInputSchema = string2().max(64).regex(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, { error: "expected the release version, e.g. 8.0.2" });
+var MAX_TAG_LENGTH = 128;
+var SAFE_TAG = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
+function parseTag(tag, pattern) {
+  const shown2 = JSON.stringify(tag.length > 60 ? `${tag.slice(0, 57)}...` : tag);
+  if (tag.length === 0 || tag.length > MAX_TAG_LENGTH || !SAFE_TAG.test(tag) || tag.includes("..")) {
+    throw new ReleaseRelayError(
+      "E_TAG_UNSAFE",
+      `tag ${shown2} is not a release tag: ${tag.length > MAX_TAG_LENGTH ? `longer than ${MAX_TAG_LENGTH} characters` : "only ASCII letters, digits and . _ + - are allowed"}`,
+      "delete the tag and push one like 8.0.2"
+    );
+  }
+  const match = new RegExp(pattern).exec(tag);
+  if (!match) {
+    const bare = tag.replace(/^v(?=\d)/, "");
+    const suggestion = bare !== tag && new RegExp(pattern).test(bare) ? `push ${JSON.stringify(bare)}` : "push a tag that matches";
+    throw new ReleaseRelayError(
+      "E_TAG_PATTERN",
+      `tag ${shown2} does not match tags.pattern ${pattern}`,
+      `${suggestion} or change tags.pattern in release-relay.yml`
+    );
+  }
+  const raw = match.groups?.version ?? tag;
+  return parseVersion(raw, tag);
+}
 function parseVersion(raw, tag = raw) {
   const parsed = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(raw) ? import_semver.default.parse(raw) : null;
   if (!parsed) {
@@ -39134,6 +39158,35 @@ function floatingTags(version2, released) {
   return tags;
 }
 
+// src/core/github-release/wanted-release.ts
+var import_semver2 = __toESM(require_semver2(), 1);
+var releaseName = (project, version2, yanked) => `${yanked ? "[YANKED] " : ""}${project} ${version2}`;
+function wantedRelease(input) {
+  const publish = input.mode === "publish" && input.complete && !input.yanked;
+  const highest = !input.isPrerelease && input.publishedVersions.filter((v2) => import_semver2.default.valid(v2) && import_semver2.default.prerelease(v2) === null).every((v2) => import_semver2.default.lte(v2, input.version));
+  return {
+    name: releaseName(input.project, input.version, input.yanked),
+    body: input.body,
+    draft: !publish,
+    prerelease: input.isPrerelease,
+    makeLatest: publish && highest ? "true" : "false"
+  };
+}
+function releaseUpdate(current, wanted) {
+  const update = {};
+  if (current.name !== wanted.name) update.name = wanted.name;
+  if ((current.body ?? "") !== wanted.body) update.body = wanted.body;
+  if (current.draft !== wanted.draft) update.draft = wanted.draft;
+  if (current.prerelease !== wanted.prerelease) update.prerelease = wanted.prerelease;
+  if (update.draft === false) update.makeLatest = wanted.makeLatest;
+  return Object.keys(update).length > 0 ? update : void 0;
+}
+var releaseStage = (r6, yanked) => yanked ? "yanked" : r6.draft ? "draft" : "published";
+function githubReleaseRepo(config2) {
+  const mode = config2.githubRelease?.mode ?? "off";
+  return mode === "off" || config2.environment !== void 0 ? void 0 : config2.source.repo;
+}
+
 // src/core/downstream/release-values.ts
 var fields = (h6) => ({
   name: h6.name,
@@ -39149,7 +39202,12 @@ function editValues(config2, data) {
     date: data.date,
     tags: data.floatingTags.join(", "),
     "floating-tags": [...data.floatingTags],
-    "release-notes-url": config2.source.releaseNotes ? renderTemplate(config2.source.releaseNotes, { ...base2, tag: data.version.tag }, "source.release-notes") : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
+    // The GitHub Release release-relay publishes is the notes' page; a draft is no one's page yet.
+    "release-notes-url": config2.source.releaseNotes && !(githubReleaseRepo(config2) && config2.githubRelease?.mode === "publish") ? renderTemplate(
+      config2.source.releaseNotes,
+      { ...base2, tag: data.version.tag },
+      "source.release-notes"
+    ) : `https://github.com/${config2.source.repo}/releases/tag/${data.version.tag}`,
     artifacts: data.hashes.map(fields)
   };
   for (const h6 of data.hashes) {
@@ -39327,7 +39385,7 @@ var appendLineUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/debian-changelog.ts
-var import_semver2 = __toESM(require_semver2(), 1);
+var import_semver3 = __toESM(require_semver2(), 1);
 var HEADER = /^([a-z0-9][a-z0-9+.-]+) \(([^()\s]+)\) ([^;]+); (.+)$/;
 function debianVersion(upstream, revision) {
   return `${upstream.replace("-", "~")}-${revision}`;
@@ -39347,7 +39405,7 @@ function changelogDate(day) {
 function upstreamOf2(debian) {
   const noEpoch = debian.replace(/^\d+:/, "");
   const upstream = noEpoch.includes("-") ? noEpoch.slice(0, noEpoch.lastIndexOf("-")) : noEpoch;
-  return import_semver2.default.parse(upstream.replace("~", "-")) ?? import_semver2.default.coerce(upstream);
+  return import_semver3.default.parse(upstream.replace("~", "-")) ?? import_semver3.default.coerce(upstream);
 }
 function prependChangelogEntry(content, entry, file) {
   const lines = content.split("\n");
@@ -39373,7 +39431,7 @@ function prependChangelogEntry(content, entry, file) {
     if (m4 && m4[1] === pkg && upstreamOf2(m4[2])?.compare(released ?? "0.0.0") === 0) return content;
   }
   const newest = head2 ? upstreamOf2(head2[2]) : null;
-  if (newest && released && import_semver2.default.lt(released, newest))
+  if (newest && released && import_semver3.default.lt(released, newest))
     throw new ReleaseRelayError(
       "E_DOWNSTREAM",
       `${file}'s newest entry is ${head2?.[2]}; ${version2} is older`,
@@ -39434,7 +39492,7 @@ var debianChangelogUpdater = defineUpdater({
 });
 
 // src/core/downstream/updaters/image-tags.ts
-var import_semver3 = __toESM(require_semver2(), 1);
+var import_semver4 = __toESM(require_semver2(), 1);
 
 // src/core/downstream/updaters/json-content.ts
 function parseDownstreamJson(content, file) {
@@ -39474,10 +39532,10 @@ function parseImageEntries(content, file) {
     return { name: name2, version: entry.version, fields: fields2 };
   });
 }
-var isVersion = (v2) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v2) && import_semver3.default.valid(v2) !== null;
+var isVersion = (v2) => /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/.test(v2) && import_semver4.default.valid(v2) !== null;
 function orderImageEntries(entries) {
   const named = entries.filter((e6) => !isVersion(e6.version));
-  const versions2 = entries.filter((e6) => isVersion(e6.version)).sort((a6, b6) => import_semver3.default.rcompare(a6.version, b6.version));
+  const versions2 = entries.filter((e6) => isVersion(e6.version)).sort((a6, b6) => import_semver4.default.rcompare(a6.version, b6.version));
   return [...named, ...versions2];
 }
 function entryTags(entry, all) {
@@ -40016,6 +40074,42 @@ function withTodaysKeys(raw) {
   };
 }
 
+// src/core/github-release/release-notes.ts
+var VERSION_PLACEHOLDER = "{version}";
+var ANY_VERSION = "\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z.]+)?";
+var DEFAULT_NOTES_HEADING = "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)";
+var escapeRegex2 = (s3) => s3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function headingRegex(pattern, version2) {
+  const parts = pattern.split(VERSION_PLACEHOLDER);
+  return new RegExp(parts.join(version2 === void 0 ? ANY_VERSION : escapeRegex2(version2)));
+}
+var RULE = /^\s*([=\-*#~_])\1{2,}\s*$/;
+function extractReleaseNotes(text2, version2, file, pattern) {
+  if (text2 === void 0) return { found: false, file, why: "no-file" };
+  if (pattern === void 0) {
+    const whole = text2.trim();
+    return whole === "" ? { found: false, file, why: "no-section" } : { found: true, text: whole };
+  }
+  const lines = text2.split(/\r?\n/);
+  const mine = headingRegex(pattern, version2);
+  const any = headingRegex(pattern, void 0);
+  const start = lines.findIndex((l4) => mine.test(l4));
+  if (start < 0) return { found: false, file, why: "no-section", heading: pattern };
+  let end = lines.length;
+  for (let i6 = start + 1; i6 < lines.length; i6++) {
+    if (any.test(lines[i6])) {
+      end = i6;
+      break;
+    }
+  }
+  const section = lines.slice(start + 1, end);
+  while (section.length > 0 && RULE.test(section[0])) section.shift();
+  while (section.length > 0 && (RULE.test(section.at(-1)) || section.at(-1)?.trim() === ""))
+    section.pop();
+  const body = section.join("\n").trim();
+  return body === "" ? { found: false, file, why: "no-section", heading: pattern } : { found: true, text: body };
+}
+
 // src/core/config/schema.ts
 var repoNameSchema = string2().regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/, {
   error: (issue3) => `expected "owner/name", got ${quoted(issue3.input)}`
@@ -40156,6 +40250,19 @@ var configFieldsSchema = kebabObject({
       notify: array(mentionSchema).min(1).optional()
     }).optional()
   }),
+  // A GitHub Release for the tag in source.repo: a draft from the request on, published once every
+  // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
+  "github-release": kebabObject({
+    mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // The release notes: the file in the source repo at the tag, and the heading of the version's
+    // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
+    notes: kebabObject({
+      file: string2().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]+$/, {
+        error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
+      }),
+      heading: regexSource.refine((h6) => h6.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
+    }).prefault({ file: "CHANGELOG.md" })
+  }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
   // else are refused and recorded as refused.
@@ -40277,6 +40384,35 @@ async function readConfigFile(path, environment) {
   }
   return applyEnvironment(parseConfig(text2, path), environment);
 }
+
+// src/core/provenance/statement.ts
+var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+var SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+var sha256Hex = string2().regex(/^[0-9a-f]{64}$/);
+var commitHex = string2().regex(/^[0-9a-f]{40}$/);
+var provenanceStatementSchema = object({
+  _type: literal(STATEMENT_TYPE),
+  subject: array(object({ name: string2().min(1), digest: object({ sha256: sha256Hex }) })).length(1, { error: "release-relay states one subject per provenance" }),
+  predicateType: literal(SLSA_PROVENANCE_V1),
+  predicate: object({
+    buildDefinition: object({
+      buildType: string2(),
+      externalParameters: object({
+        workflow: object({ repository: string2(), path: string2(), ref: string2() }),
+        source: object({ repository: string2(), tag: string2(), commit: commitHex }),
+        buildCommand: string2(),
+        target: string2()
+      }),
+      resolvedDependencies: array(
+        object({ uri: string2(), digest: object({ gitCommit: commitHex }) })
+      )
+    }),
+    runDetails: object({
+      builder: object({ id: string2() }),
+      metadata: object({ invocationId: string2() })
+    })
+  })
+});
 
 // src/adapters/run-context.ts
 var runContextSchema = object({
@@ -45000,6 +45136,15 @@ var eventSchema = discriminatedUnion("type", [
     number: number2().int().positive(),
     url: url2
   }),
+  /** The GitHub Release of the tag in source.repo, as this release last left it (a draft, published, yanked). */
+  strictObject({
+    ...base,
+    type: literal("github-release"),
+    repo: string2().max(140),
+    releaseId: number2().int().positive(),
+    url: url2,
+    state: _enum(["draft", "published", "yanked"])
+  }),
   strictObject({
     ...base,
     type: literal("comment-posted"),
@@ -45326,6 +45471,7 @@ var LedgerStore = class {
     const random = this.options.random ?? Math.random;
     const mark = `Ledger-Writer: ${randomUUID()}`;
     for (let attempt = 0; attempt < max; attempt++) {
+      const started = performance.now();
       const seen = await this.view();
       if (attempt > 0 && seen.recentBodies.some((b6) => b6.includes(mark)))
         return { head: seen.head, appended: true };
@@ -45355,7 +45501,8 @@ var LedgerStore = class {
       }) : await this.commitThroughGitData(head2, headline, files);
       if (landed === "unsupported") continue;
       if (landed !== "stale") return { head: landed.oid, appended: true };
-      await sleep(Math.min(2e3, 10 * 2 ** Math.min(attempt, 8)) * (0.5 + random()));
+      const spent = Math.max(10, performance.now() - started);
+      await sleep(Math.min(3e4, spent * 2 ** Math.min(attempt, 6)) * (0.5 + random()));
     }
     throw new ReleaseRelayError(
       "E_LEDGER",
@@ -56182,6 +56329,9 @@ function deriveState(events) {
       case "comment-posted":
         state2.comments.add(e6.key);
         break;
+      case "github-release":
+        state2.githubRelease = { repo: e6.repo, id: e6.releaseId, url: e6.url, state: e6.state };
+        break;
     }
   }
   const firstIssue = events.find((e6) => e6.type === "tracking-issue");
@@ -57081,6 +57231,335 @@ function refuseRerunOfYanked(state2, version2) {
     );
 }
 
+// src/adapters/github/errors.ts
+function githubError(error3, action, permissionHint) {
+  if (error3 instanceof ReleaseRelayError) return error3;
+  const e6 = error3;
+  const status = e6.status ?? 0;
+  const message = e6.response?.data?.message ?? e6.message ?? String(error3);
+  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
+  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
+}
+
+// src/adapters/github/source-releases.ts
+var view = (r6) => ({
+  id: r6.id,
+  tagName: r6.tag_name,
+  name: r6.name,
+  body: r6.body ?? null,
+  draft: r6.draft,
+  prerelease: r6.prerelease,
+  htmlUrl: r6.html_url
+});
+var PERMISSION = "the App needs Contents: write on the source repo, and a token minted for it";
+var SourceReleases = class {
+  constructor(github, repo) {
+    this.github = github;
+    this.repo = repo;
+    [this.owner, this.name] = repo.split("/");
+  }
+  github;
+  repo;
+  owner;
+  name;
+  /**
+   * The release of `tag` (a draft included) and every other published release. One page of the
+   * newest hundred: a release is made for a tag just pushed, and the versions that could outrank it
+   * for "latest" are the newest ones.
+   */
+  async list(tag) {
+    try {
+      const { data } = await this.github.rest.repos.listReleases({
+        owner: this.owner,
+        repo: this.name,
+        per_page: 100
+      });
+      const all = data.map((r6) => view(r6));
+      return { release: all.find((r6) => r6.tagName === tag), others: all.filter((r6) => r6.tagName !== tag) };
+    } catch (error3) {
+      throw githubError(error3, `list the releases of ${this.repo}`, PERMISSION);
+    }
+  }
+  async post(tag, commit, wanted) {
+    const { data } = await this.github.rest.repos.createRelease({
+      owner: this.owner,
+      repo: this.name,
+      tag_name: tag,
+      target_commitish: commit,
+      name: wanted.name,
+      body: wanted.body,
+      draft: wanted.draft,
+      prerelease: wanted.prerelease,
+      make_latest: wanted.makeLatest
+    });
+    return view(data);
+  }
+  async create(tag, commit, wanted) {
+    try {
+      return await this.post(tag, commit, wanted);
+    } catch (error3) {
+      throw githubError(error3, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
+    }
+  }
+  /** Creates the release of `tag`, or undefined when one exists (GitHub's 422 already_exists on tag_name). */
+  async createIfAbsent(tag, commit, wanted) {
+    try {
+      return await this.post(tag, commit, wanted);
+    } catch (error3) {
+      const e6 = error3;
+      const exists2 = e6.status === 422 && e6.response?.data?.errors?.some((x2) => x2.code === "already_exists" && x2.field === "tag_name");
+      if (exists2) return void 0;
+      throw githubError(error3, `create the GitHub Release of ${tag} in ${this.repo}`, PERMISSION);
+    }
+  }
+  async update(id2, update) {
+    try {
+      const { makeLatest, ...fields2 } = update;
+      const { data } = await this.github.rest.repos.updateRelease({
+        owner: this.owner,
+        repo: this.name,
+        release_id: id2,
+        ...fields2,
+        ...makeLatest ? { make_latest: makeLatest } : {}
+      });
+      return view(data);
+    } catch (error3) {
+      throw githubError(error3, `update the GitHub Release ${id2} of ${this.repo}`, PERMISSION);
+    }
+  }
+};
+
+// src/core/dashboard/human-units.ts
+function duration3(from, to) {
+  if (!from || !to) return "";
+  const s3 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
+  return s3 < 60 ? `${s3}s` : s3 < 3600 ? `${Math.floor(s3 / 60)}m ${s3 % 60}s` : `${Math.floor(s3 / 3600)}h ${Math.floor(s3 % 3600 / 60)}m`;
+}
+function size(bytes) {
+  if (bytes === void 0) return "";
+  const units = ["B", "KiB", "MiB", "GiB"];
+  let v2 = bytes;
+  let u2 = 0;
+  while (v2 >= 1024 && u2 < units.length - 1) {
+    v2 /= 1024;
+    u2++;
+  }
+  return u2 === 0 ? `${v2} B` : `${v2.toFixed(1)} ${units[u2]}`;
+}
+
+// src/core/github-release/notes-markdown.ts
+var FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+function linkOrCode(label, url3, allowed) {
+  const href = safeLink(url3, allowed);
+  if (href) return label === void 0 ? href : `[${label}](${markdownUrl(href)})`;
+  return label === void 0 ? codeSpan(url3) : `${label} ${codeSpan(url3)}`;
+}
+var CODE_SPAN = /(`+)[\s\S]*?\1/g;
+var INLINE_LINK = /!?\[([^\]\n]*)\]\(\s*<?((?:[^()\s<>]|\([^()\s<>]*\))*)>?(?:\s+"[^"\n]*")?\s*\)/g;
+var AUTOLINK = /<((?:https?|ftp|mailto|javascript|data|vbscript|file):[^>\s]*)>/gi;
+var BARE_URL = /\b(?:https?:\/\/|www\.)[^\s<>`"']+/gi;
+var REFERENCE_DEFINITION = /^\s{0,3}\[[^\]\n]+\]:\s*\S+.*$/;
+function rewriteText(text2, allowed) {
+  const links = [];
+  const hold = (s3) => `${links.push(s3) - 1}`;
+  let out = text2.replaceAll("", "").replace(
+    INLINE_LINK,
+    (_m5, label, url3) => hold(linkOrCode(label.replaceAll("<", "&lt;"), url3, allowed))
+  ).replace(AUTOLINK, (_m5, url3) => hold(linkOrCode(void 0, url3, allowed))).replace(BARE_URL, (url3) => {
+    const trimmed = url3.replace(/[.,:;!?)]+$/, "");
+    return hold(linkOrCode(void 0, trimmed, allowed)) + url3.slice(trimmed.length);
+  });
+  out = out.replaceAll("<", "&lt;");
+  return out.replace(/\uE000(\d+)\uE000/g, (_m5, i6) => links[Number(i6)]);
+}
+function rewriteLine(line, allowed) {
+  if (REFERENCE_DEFINITION.test(line)) return codeSpan(line.trim());
+  let out = "";
+  let last = 0;
+  for (const m4 of line.matchAll(CODE_SPAN)) {
+    out += rewriteText(line.slice(last, m4.index), allowed) + m4[0];
+    last = m4.index + m4[0].length;
+  }
+  return out + rewriteText(line.slice(last), allowed);
+}
+function safeNotesMarkdown(notes, allowed) {
+  const out = [];
+  let fence;
+  for (const line of notes.split(/\r?\n/)) {
+    const open3 = FENCE.exec(line);
+    if (fence !== void 0) {
+      out.push(line);
+      if (open3 && open3[1][0] === fence[0] && open3[1].length >= fence.length)
+        fence = void 0;
+      continue;
+    }
+    if (open3) {
+      fence = open3[1];
+      out.push(line);
+      continue;
+    }
+    out.push(rewriteLine(line, allowed));
+  }
+  if (fence !== void 0) out.push(fence);
+  return out.join("\n");
+}
+
+// src/core/github-release/release-body.ts
+var RELEASE_BODY_LIMIT = 125e3;
+function notesSection(input) {
+  if (input.notes.found) return safeNotesMarkdown(input.notes.text, input.allowed);
+  const where = `[${cell(input.notes.file)}](${markdownUrl(input.notesUrl)})`;
+  return input.notes.why === "no-file" ? `_No release notes: ${where} does not exist at this tag._` : `_No release notes for ${cell(input.version)}: ${where} has no section whose heading matches ${codeSpan(input.notes.heading ?? "")}._`;
+}
+function filesSection(input) {
+  if (input.files.length === 0) return "## Downloads\n\n_Nothing published yet._";
+  const rows = input.files.map(
+    (f6) => `| ${f6.url ? markdownLink(f6.name, f6.url, input.allowed) : `\`${f6.name}\``} | ${size(f6.size)} | \`${f6.sha256}\` |`
+  );
+  return `## Downloads
+
+| File | Size | SHA-256 |
+| --- | --- | --- |
+${rows.join("\n")}`;
+}
+function verifySection(input) {
+  const signed = input.files.some((f6) => /\.(asc|minisig)$/.test(f6.name));
+  if (!signed || input.signing === "none") return void 0;
+  const key = input.signing === "gpg" ? "release-key.asc" : "minisign.pub";
+  const keyLine = input.publicKeyUrl ? `The public key: ${markdownLink(key, input.publicKeyUrl, input.allowed)}.` : `Verify with the project's public key (${key}).`;
+  const oneLiner = input.signing === "gpg" ? "gpg --import release-key.asc && gpg --verify FILE.asc FILE" : "minisign -Vm FILE -p minisign.pub";
+  return [
+    "## Verify",
+    "",
+    `Every file has a signature beside it (listed above). ${keyLine} With every file downloaded into one directory:`,
+    "",
+    "```sh",
+    `npx release-relay verify --dir . --public-key ${key}`,
+    oneLiner,
+    "sha256sum -c SHA256SUMS --ignore-missing",
+    "```"
+  ].join("\n");
+}
+function extrasSection(input) {
+  const lines = [];
+  if (input.containerTags.length > 0)
+    lines.push(`Container image tags: ${input.containerTags.map((t8) => codeCell(t8)).join(", ")}`);
+  for (const page of input.pages)
+    lines.push(`Download page: ${markdownLink(void 0, page, input.allowed, "page")}`);
+  return lines.length > 0 ? lines.join("\n\n") : void 0;
+}
+function yankedBanner(y2) {
+  return `> [!CAUTION]
+> **Yanked** on ${y2.at.slice(0, 10)} by ${codeCell(y2.by)}: ${codeCell(y2.reason)}. Do not use this release.`;
+}
+function renderReleaseBody(input) {
+  const head2 = input.yanked ? `${yankedBanner(input.yanked)}
+
+` : "";
+  const tail = [filesSection(input), verifySection(input), extrasSection(input)].filter((s3) => s3 !== void 0).join("\n\n");
+  const notes = notesSection(input);
+  const whole = `${head2}${notes}
+
+${tail}
+`;
+  if (whole.length <= RELEASE_BODY_LIMIT) return whole;
+  const cutNote = `
+
+_The notes are cut here; read them in full in [the notes file](${markdownUrl(input.notesUrl)})._`;
+  const room = RELEASE_BODY_LIMIT - head2.length - tail.length - cutNote.length - 12;
+  if (room <= 0) return `${head2}${cutNote.trim()}
+
+${tail}`.slice(0, RELEASE_BODY_LIMIT);
+  const cut = notes.slice(0, room);
+  const atLine = cut.lastIndexOf("\n");
+  const kept = atLine > 0 ? cut.slice(0, atLine) : cut;
+  const fences = kept.split("\n").filter((l4) => /^\s{0,3}(```|~~~)/.test(l4)).length;
+  const closed = fences % 2 === 1 ? `${kept}
+\`\`\`\`\`\`` : kept;
+  return `${head2}${closed}${cutNote}
+
+${tail}
+`;
+}
+
+// src/steps/github-release/sync-github-release.ts
+var versionOf = (tag, pattern) => {
+  try {
+    return parseTag(tag, pattern).version;
+  } catch {
+    return void 0;
+  }
+};
+async function syncGitHubRelease(config2, version2, state2, deps) {
+  const settings = config2.githubRelease;
+  if (!settings || settings.mode === "off" || !githubReleaseRepo(config2) || !state2.request) return void 0;
+  const { mode } = settings;
+  const repo = config2.source.repo;
+  const releases = new SourceReleases(deps.github, repo);
+  const notesText = await readRepoFile(deps.github, repo, settings.notes.file, state2.request.commit);
+  const done = STAGES.every(
+    (s3) => state2.stages[s3].status === "succeeded" || state2.stages[s3].status === "skipped"
+  );
+  const files = state2.artifacts.flatMap(
+    (a6) => a6.size !== void 0 && a6.sha256 !== void 0 ? [{ name: a6.name, size: a6.size, sha256: a6.sha256, url: a6.url }] : []
+  );
+  const keyName = config2.signing.method === "gpg" ? PUBLISHED_KEY_NAMES[0] : PUBLISHED_KEY_NAMES[1];
+  const body = renderReleaseBody({
+    version: version2.version,
+    notes: extractReleaseNotes(notesText, version2.version, settings.notes.file, settings.notes.heading),
+    notesUrl: `${deps.serverUrl.replace(/\/$/, "")}/${repo}/blob/${state2.request.commit}/${settings.notes.file}`,
+    files,
+    signing: config2.signing.method,
+    publicKeyUrl: config2.signing.method === "none" || files.length === 0 ? void 0 : objectUrl(config2.upload, releaseObjectKey(config2, version2.version, keyName)),
+    containerTags: [
+      ...new Set(state2.downstream.flatMap((d6) => d6.image?.status === "succeeded" ? d6.image.tags : []))
+    ],
+    pages: state2.downstream.flatMap((d6) => d6.page ? [d6.page] : []),
+    allowed: allowedLinks(config2, deps.serverUrl),
+    yanked: state2.yanked
+  });
+  const wantedAmong = (others) => wantedRelease({
+    project: config2.project,
+    version: version2.version,
+    isPrerelease: version2.isPrerelease,
+    mode,
+    complete: done,
+    yanked: state2.yanked !== void 0,
+    body,
+    publishedVersions: others.filter((r6) => !r6.draft).flatMap((r6) => versionOf(r6.tagName, config2.tags.pattern) ?? [])
+  });
+  const draft = !state2.githubRelease && !done && !state2.yanked;
+  let now = draft ? await releases.createIfAbsent(version2.tag, state2.request.commit, wantedAmong([])) : void 0;
+  let action = now ? "created" : "unchanged";
+  if (!now) {
+    const { release: release2, others } = await releases.list(version2.tag);
+    const wanted = wantedAmong(others);
+    now = release2;
+    if (!now) {
+      now = await releases.create(version2.tag, state2.request.commit, wanted);
+      action = "created";
+    } else {
+      const update = releaseUpdate(now, wanted);
+      if (update) {
+        now = await releases.update(now.id, update);
+        action = "updated";
+      }
+    }
+  }
+  const stage = releaseStage(now, state2.yanked !== void 0);
+  const recorded = state2.githubRelease;
+  const event = stage === "draft" || recorded?.id === now.id && recorded.state === stage ? void 0 : {
+    id: `github-release:${now.id}:${stage}`,
+    at: deps.now(),
+    type: "github-release",
+    repo,
+    releaseId: now.id,
+    url: now.htmlUrl,
+    state: stage
+  };
+  return { action, url: now.htmlUrl, event };
+}
+
 // src/steps/track/ledger-write.ts
 var LedgerWriter = class {
   store;
@@ -57122,16 +57601,6 @@ var LedgerWriter = class {
     };
   }
 };
-
-// src/adapters/github/errors.ts
-function githubError(error3, action, permissionHint) {
-  if (error3 instanceof ReleaseRelayError) return error3;
-  const e6 = error3;
-  const status = e6.status ?? 0;
-  const message = e6.response?.data?.message ?? e6.message ?? String(error3);
-  const hint = status === 401 ? "the token is invalid or expired; create a new one and update the secret" : status === 403 || status === 404 ? `${permissionHint} (GitHub answers 404 for a repository a token cannot see)` : "retry the job; if it persists, check https://www.githubstatus.com";
-  return new ReleaseRelayError("E_GITHUB", `could not ${action}: GitHub answered ${status} ${message}`, hint);
-}
 
 // src/adapters/runs/reported-facts.ts
 async function readWorkflowRun(github, repo, runId2) {
@@ -57320,24 +57789,6 @@ async function prepareRerun(store, config2, version2, request2, run, lookup, at3
     targetArtifacts(config2, version2).map((t8) => t8.target)
   );
   return { before, claim: claim2 };
-}
-
-// src/core/dashboard/human-units.ts
-function duration3(from, to) {
-  if (!from || !to) return "";
-  const s3 = Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1e3));
-  return s3 < 60 ? `${s3}s` : s3 < 3600 ? `${Math.floor(s3 / 60)}m ${s3 % 60}s` : `${Math.floor(s3 / 3600)}h ${Math.floor(s3 % 3600 / 60)}m`;
-}
-function size(bytes) {
-  if (bytes === void 0) return "";
-  const units = ["B", "KiB", "MiB", "GiB"];
-  let v2 = bytes;
-  let u2 = 0;
-  while (v2 >= 1024 && u2 < units.length - 1) {
-    v2 /= 1024;
-    u2++;
-  }
-  return u2 === 0 ? `${v2} B` : `${v2.toFixed(1)} ${units[u2]}`;
 }
 
 // src/core/dashboard/ledger-marker.ts
@@ -57578,6 +58029,15 @@ function approvalNotes(state2) {
     ""
   ];
 }
+var RELEASE_STATE = { draft: "a draft", published: "published", yanked: "yanked (a draft again)" };
+function githubReleaseLine(state2, links) {
+  const r6 = state2.githubRelease;
+  if (!r6) return [];
+  return [
+    `> 📦 GitHub Release: ${markdownLink(`${r6.repo} release`, r6.url, links)}, ${RELEASE_STATE[r6.state]}`,
+    ""
+  ];
+}
 function renderDashboard(state2, ctx) {
   const links = linksOf(ctx);
   const yank = {
@@ -57596,6 +58056,7 @@ function renderDashboard(state2, ctx) {
       ...checksOverrideNote(state2),
       ...requestNotes(state2),
       ...approvalNotes(state2),
+      ...githubReleaseLine(state2, links),
       ...stageTable(state2, links),
       "",
       ...downstreamTable(state2, ctx),
@@ -58140,7 +58601,19 @@ async function trackRelease(input, config2, deps) {
     return { events: record2.events, decided: record2 };
   });
   const decision = write.decided?.decision;
-  const { issue: issue3, state: state2, snapshot } = await syncTrackingIssue(ledger, issues, sync, write, opened);
+  const release2 = deps.githubRelease ? await syncGitHubRelease(config2, version2, deriveState(write.snapshot.events), {
+    ...deps.githubRelease,
+    serverUrl: deps.run.serverUrl ?? GITHUB_COM,
+    now
+  }) : void 0;
+  const recorded = release2?.event ? await ledger.write(() => ({ events: [release2.event] })) : void 0;
+  const shown2 = recorded ? {
+    ...write,
+    appended: write.appended || recorded.appended,
+    snapshot: recorded.snapshot,
+    written: /* @__PURE__ */ new Set([...write.written, ...recorded.written])
+  } : write;
+  const { issue: issue3, state: state2, snapshot } = await syncTrackingIssue(ledger, issues, sync, shown2, opened);
   if (report?.refusal) throw report.refusal;
   return {
     issue: issue3,

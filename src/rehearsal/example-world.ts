@@ -9,10 +9,10 @@ import { AWS_ROLES, type AwsRole, trustedSubject } from "../core/config/aws-role
 import { parseConfig } from "../core/config/parse.js";
 import type { Config } from "../core/config/schema.js";
 import { ReleaseRelayError } from "../core/errors.js";
+import { githubReleaseRepo } from "../core/github-release/wanted-release.js";
 import type { ActionsPin } from "../core/install/action-pins.js";
 import { plannedFiles } from "../steps/init-files.js";
 import type { GitHubEmulator } from "./github/emulator.js";
-import { githubReleaseRepo } from "../core/github-release/wanted-release.js";
 import { ALL_PERMISSIONS, type Permission } from "./github/permissions.js";
 import type { RepoSettings } from "./runner/runner-host.js";
 

@@ -171,6 +171,7 @@ const out: Record<string, unknown> = {};
       ".github/workflows/ci.yml":
         "name: CI\non:\n  pull_request:\npermissions:\n  contents: read\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n      - run: cat x.txt\n",
       ".github/workflows/report.yml":
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a workflow expression, evaluated by the runner, not by JavaScript
         'name: report\non:\n  workflow_run:\n    workflows: [CI]\n    types: [completed]\npermissions: {}\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - env:\n          HEAD_REPO: ${{ github.event.workflow_run.head_repository.full_name }}\n        run: echo "head repository $HEAD_REPO"\n',
     },
   });
