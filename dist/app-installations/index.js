@@ -18028,6 +18028,10 @@ var configFieldsSchema = kebabObject({
   // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
   "github-release": kebabObject({
     mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // links: the body links each file where the bucket serves it (upload.public-url). upload: the
+    // files are also the release's own assets, uploaded while it is a draft (an immutable release
+    // takes none once published); an asset of the same name must have the same bytes.
+    assets: _enum(["links", "upload"]).default("links"),
     // The release notes: the file in the source repo at the tag, and the heading of the version's
     // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
     notes: kebabObject({
@@ -18176,6 +18180,7 @@ async function main() {
   const release = githubReleaseRepo(config2);
   setOutput("release-owner", release?.split("/")[0] ?? "");
   setOutput("release-repository", release?.split("/")[1] ?? "");
+  setOutput("release-uploads", release && config2.githubRelease?.assets === "upload" ? "true" : "");
   info(
     installations.map((i, n) => `token ${n + 1}: ${i.owner}/{${i.repositories.join(",")}}`).join("\n")
   );

@@ -19398,6 +19398,10 @@ var configFieldsSchema = kebabObject({
   // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
   "github-release": kebabObject({
     mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // links: the body links each file where the bucket serves it (upload.public-url). upload: the
+    // files are also the release's own assets, uploaded while it is a draft (an immutable release
+    // takes none once published); an asset of the same name must have the same bytes.
+    assets: _enum(["links", "upload"]).default("links"),
     // The release notes: the file in the source repo at the tag, and the heading of the version's
     // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
     notes: kebabObject({

@@ -18137,8 +18137,8 @@ function findPlaceholders(template) {
 }
 function parse2(template, where) {
   const root = [];
-  const open4 = [];
-  const current = () => open4.at(-1)?.body ?? root;
+  const open5 = [];
+  const current = () => open5.at(-1)?.body ?? root;
   const source = template.replace(STANDALONE, "$1");
   let last = 0;
   for (const m of source.matchAll(TAG)) {
@@ -18148,7 +18148,7 @@ function parse2(template, where) {
     if (name2 !== void 0) {
       current().push({ kind: "value", name: name2 });
     } else if (sigil === "/") {
-      const block = open4.pop();
+      const block = open5.pop();
       if (block?.name !== blockName)
         throw new ReleaseRelayError(
           "E_TEMPLATE",
@@ -18158,11 +18158,11 @@ function parse2(template, where) {
     } else {
       const body = [];
       current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
-      open4.push({ name: blockName, body });
+      open5.push({ name: blockName, body });
     }
   }
   if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
-  const unclosed = open4.at(-1);
+  const unclosed = open5.at(-1);
   if (unclosed)
     throw new ReleaseRelayError(
       "E_TEMPLATE",
@@ -18526,23 +18526,23 @@ var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
 var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
 function unknownPlaceholders(template, known) {
   const problems2 = [];
-  const open4 = [];
+  const open5 = [];
   const reported = /* @__PURE__ */ new Set();
   const isOutput = (name2) => [...known.outputsOf, ...known.records ?? []].some((d) => name2.startsWith(`${d}.`));
   for (const m of template.matchAll(TAG2)) {
     const [, sigil, blockName, valueName] = m;
     const name2 = blockName ?? valueName;
     if (sigil === "/") {
-      if (open4.at(-1) === name2) open4.pop();
+      if (open5.at(-1) === name2) open5.pop();
       continue;
     }
-    const fields2 = open4.flatMap((list) => known.lists.get(list) ?? []);
+    const fields2 = open5.flatMap((list) => known.lists.get(list) ?? []);
     const usable = [...known.names, ...fields2];
     if (name2 !== "." && !usable.includes(name2) && !isOutput(name2) && !reported.has(name2)) {
       reported.add(name2);
       problems2.push(fix(name2, usable, known));
     }
-    if (sigil) open4.push(name2);
+    if (sigil) open5.push(name2);
   }
   return problems2;
 }
@@ -19504,6 +19504,10 @@ var configFieldsSchema = kebabObject({
   // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
   "github-release": kebabObject({
     mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // links: the body links each file where the bucket serves it (upload.public-url). upload: the
+    // files are also the release's own assets, uploaded while it is a draft (an immutable release
+    // takes none once published); an asset of the same name must have the same bytes.
+    assets: _enum(["links", "upload"]).default("links"),
     // The release notes: the file in the source repo at the tag, and the heading of the version's
     // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
     notes: kebabObject({
@@ -20228,6 +20232,9 @@ var trackStatusInputs = actionInputs(
     "approvals-of-run": runId2.optional(),
     "run-token": string2().min(1).optional(),
     "release-token": string2().min(1).optional(),
+    // The release's files as this job holds them (github-release.assets: upload): uploaded to the
+    // GitHub Release, each only if its bytes are the ones published.
+    "release-files": string2().min(1).optional(),
     "app-slug": string2().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
       error: "expected a GitHub App slug (create-github-app-token's app-slug output)"
     }).optional(),
@@ -20260,7 +20267,10 @@ var trackStatusInputs = actionInputs(
       ]
     ];
     for (const [ok, message] of rules) if (!ok) ctx.addIssue({ code: "custom", message, input: i });
-    if (rules.some(([ok]) => !ok)) return NEVER;
+    if (i.releaseFiles !== void 0 && i.releaseToken === void 0)
+      ctx.addIssue({ code: "custom", message: "`release-files` needs `release-token`", input: i });
+    if (rules.some(([ok]) => !ok) || i.releaseFiles !== void 0 && i.releaseToken === void 0)
+      return NEVER;
     return {
       ...i,
       // A report names its release ("<project>@<version>"); the payload is validated in full later.
@@ -20274,7 +20284,7 @@ var trackStatusInputs = actionInputs(
 );
 
 // src/steps/track/track-status.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
@@ -25703,6 +25713,11 @@ async function readRepoFile(github, repo, path, ref) {
 }
 
 // src/adapters/github/source-releases.ts
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile as readFile2 } from "node:fs/promises";
+import { Readable } from "node:stream";
+var IN_MEMORY_UPLOAD = 32 * 1024 * 1024;
 var view = (r) => ({
   id: r.id,
   tagName: r.tag_name,
@@ -25710,7 +25725,18 @@ var view = (r) => ({
   body: r.body ?? null,
   draft: r.draft,
   prerelease: r.prerelease,
-  htmlUrl: r.html_url
+  htmlUrl: r.html_url,
+  immutable: r.immutable === true,
+  uploadUrl: r.upload_url,
+  assets: (r.assets ?? []).map(
+    (a) => ({
+      id: a.id,
+      name: a.name,
+      size: a.size,
+      state: a.state,
+      digest: a.digest ?? null
+    })
+  )
 });
 var PERMISSION = "the App needs Contents: write on the source repo, and a token minted for it";
 var SourceReleases = class {
@@ -25788,6 +25814,50 @@ var SourceReleases = class {
       throw githubError(error3, `update the GitHub Release ${id2} of ${this.repo}`, PERMISSION);
     }
   }
+  /** Uploads `path` as the asset `name` of `release`, through the release's own upload_url. */
+  async uploadAsset(release, name2, path, size2) {
+    try {
+      const data = size2 <= IN_MEMORY_UPLOAD ? await readFile2(path) : Readable.toWeb(createReadStream(path));
+      await this.github.request({
+        method: "POST",
+        url: release.uploadUrl,
+        name: name2,
+        data,
+        headers: { "content-type": "application/octet-stream", "content-length": size2 }
+      });
+    } catch (error3) {
+      throw githubError(
+        error3,
+        `upload ${name2} to the GitHub Release ${release.id} of ${this.repo}`,
+        PERMISSION
+      );
+    }
+  }
+  async deleteAsset(id2, name2) {
+    try {
+      await this.github.rest.repos.deleteReleaseAsset({ owner: this.owner, repo: this.name, asset_id: id2 });
+    } catch (error3) {
+      throw githubError(error3, `delete the unfinished asset ${name2} of ${this.repo}`, PERMISSION);
+    }
+  }
+  /** The sha256 of an asset's bytes, read from GitHub (for a server that lists no digests). */
+  async assetSha256(id2, name2) {
+    try {
+      const response = await this.github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        owner: this.owner,
+        repo: this.name,
+        asset_id: id2,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      });
+      const hash = createHash("sha256");
+      for await (const chunk of Readable.fromWeb(response.data))
+        hash.update(chunk);
+      return hash.digest("hex");
+    } catch (error3) {
+      throw githubError(error3, `read the asset ${name2} of ${this.repo}`, PERMISSION);
+    }
+  }
 };
 
 // src/core/dashboard/human-units.ts
@@ -25847,15 +25917,15 @@ function safeNotesMarkdown(notes, allowed) {
   const out = [];
   let fence;
   for (const line of notes.split(/\r?\n/)) {
-    const open4 = FENCE.exec(line);
+    const open5 = FENCE.exec(line);
     if (fence !== void 0) {
       out.push(line);
-      if (open4 && open4[1][0] === fence[0] && open4[1].length >= fence.length)
+      if (open5 && open5[1][0] === fence[0] && open5[1].length >= fence.length)
         fence = void 0;
       continue;
     }
-    if (open4) {
-      fence = open4[1];
+    if (open5) {
+      fence = open5[1];
       out.push(line);
       continue;
     }
@@ -25943,6 +26013,159 @@ ${tail}
 `;
 }
 
+// src/adapters/storage/hashing.ts
+import { createHash as createHash2 } from "node:crypto";
+import { open as open4 } from "node:fs/promises";
+var READ_SIZE = 4 * 1024 * 1024;
+async function hashFile(path, algorithms = ["sha256"]) {
+  const hashes = algorithms.map((a) => [a, createHash2(a)]);
+  let current = Buffer.allocUnsafe(READ_SIZE);
+  let spare = Buffer.allocUnsafe(READ_SIZE);
+  const file = await open4(path, "r");
+  let size2 = 0;
+  try {
+    let reading = file.read(current, 0, READ_SIZE, 0);
+    for (; ; ) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) break;
+      size2 += bytesRead;
+      reading = file.read(spare, 0, READ_SIZE, size2);
+      const chunk = current.subarray(0, bytesRead);
+      for (const [, h] of hashes) h.update(chunk);
+      [current, spare] = [spare, current];
+    }
+  } finally {
+    await file.close();
+  }
+  return { path, size: size2, ...Object.fromEntries(hashes.map(([a, h]) => [a, h.digest("hex")])) };
+}
+var WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
+const buffer = Buffer.allocUnsafe(${READ_SIZE});
+parentPort.on("message", ({ id, path, algorithms }) => {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const hashes = algorithms.map((a) => [a, createHash(a)]);
+    let size = 0;
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      size += n;
+      const chunk = buffer.subarray(0, n);
+      for (const [, h] of hashes) h.update(chunk);
+    }
+    const digest = { path, size };
+    for (const [a, h] of hashes) digest[a] = h.digest("hex");
+    parentPort.postMessage({ id, digest });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+});
+`;
+
+// src/adapters/storage/release-files-dir.ts
+import { readdir as readdir3 } from "node:fs/promises";
+import { join as join2 } from "node:path";
+async function filesByName(dir) {
+  const found = /* @__PURE__ */ new Map();
+  const walk = async (at2) => {
+    for (const entry of await readdir3(at2, { withFileTypes: true })) {
+      const path = join2(at2, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) found.set(entry.name, [...found.get(entry.name) ?? [], path]);
+    }
+  };
+  await walk(dir);
+  return found;
+}
+
+// src/core/github-release/release-assets.ts
+var ASSET_SIZE_LIMIT = 2e9;
+var KEPT_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?<!\.)$/;
+var wrongBytes = (release, name2, recorded, found) => new ReleaseRelayError(
+  "E_IMMUTABLE",
+  `the GitHub Release ${release} already has an asset ${name2} with other bytes (sha256 ${found}, the release published ${recorded})`,
+  "a published file is never replaced: find out who attached it, delete that asset by hand if it is wrong, and run again"
+);
+function planAssets(release, files, existing) {
+  const byName = new Map(existing.map((a) => [a.name, a]));
+  return files.map((file) => {
+    if (!KEPT_NAME.test(file.name))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `${JSON.stringify(file.name)} cannot be a release asset: GitHub would rename it`,
+        "name published files with letters, digits, '.', '-' and '_' only (no leading or trailing '.'), or set github-release.assets to links"
+      );
+    if (file.size >= ASSET_SIZE_LIMIT)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `${file.name} is ${file.size} bytes: GitHub takes release assets under 2 GB`,
+        "set github-release.assets to links: the release then links the file where the bucket serves it"
+      );
+    const asset = byName.get(file.name);
+    if (!asset) return { kind: "upload", file };
+    if (asset.state !== "uploaded") return { kind: "replace", file, assetId: asset.id };
+    if (asset.digest === null) return { kind: "compare-bytes", file, assetId: asset.id };
+    const found = asset.digest.replace(/^sha256:/, "").toLowerCase();
+    if (!asset.digest.startsWith("sha256:") || found !== file.sha256.toLowerCase() || asset.size !== file.size)
+      throw wrongBytes(release, file.name, file.sha256, `${found} of ${asset.size} bytes`);
+    return { kind: "keep", file, assetId: asset.id };
+  });
+}
+function judgeComparedBytes(release, file, sha256) {
+  if (sha256.toLowerCase() !== file.sha256.toLowerCase())
+    throw wrongBytes(release, file.name, file.sha256, sha256);
+}
+function assetsChangeable(release) {
+  return release.draft || !release.immutable;
+}
+
+// src/steps/github-release/release-assets.ts
+async function publishedBytes(candidates, file) {
+  for (const path of candidates) {
+    const d = await hashFile(path);
+    if (d.sha256 === file.sha256 && d.size === file.size) return path;
+  }
+  return void 0;
+}
+async function syncReleaseAssets(releases, release, files, filesDir) {
+  const label = `${release.tagName} of ${releases.repo}`;
+  const actions = planAssets(label, files, release.assets);
+  const local = filesDir ? await filesByName(filesDir) : /* @__PURE__ */ new Map();
+  const outcome = { uploaded: [], kept: [], missing: [] };
+  for (const action of actions) {
+    const { file } = action;
+    if (action.kind === "keep") {
+      outcome.kept.push(file.name);
+      continue;
+    }
+    if (action.kind === "compare-bytes") {
+      judgeComparedBytes(label, file, await releases.assetSha256(action.assetId, file.name));
+      outcome.kept.push(file.name);
+      continue;
+    }
+    if (!assetsChangeable(release)) {
+      outcome.missing.push({ name: file.name, why: "the release is immutable and published" });
+      continue;
+    }
+    const path = await publishedBytes(local.get(file.name) ?? [], file);
+    if (!path) {
+      outcome.missing.push({
+        name: file.name,
+        why: filesDir ? `no file of that name under ${filesDir} has the published sha256` : "this job does not hold the release's files"
+      });
+      continue;
+    }
+    if (action.kind === "replace") await releases.deleteAsset(action.assetId, file.name);
+    await releases.uploadAsset(release, file.name, path, file.size);
+    outcome.uploaded.push(file.name);
+  }
+  return outcome;
+}
+
 // src/steps/github-release/sync-github-release.ts
 var versionOf = (tag, pattern) => {
   try {
@@ -25979,7 +26202,7 @@ async function syncGitHubRelease(config2, version2, state, deps) {
     allowed: allowedLinks(config2, deps.serverUrl),
     yanked: state.yanked
   });
-  const wantedAmong = (others) => wantedRelease({
+  const wantedAmong = (others2) => wantedRelease({
     project: config2.project,
     version: version2.version,
     isPrerelease: version2.isPrerelease,
@@ -25987,25 +26210,35 @@ async function syncGitHubRelease(config2, version2, state, deps) {
     complete: done,
     yanked: state.yanked !== void 0,
     body,
-    publishedVersions: others.filter((r) => !r.draft).flatMap((r) => versionOf(r.tagName, config2.tags.pattern) ?? [])
+    publishedVersions: others2.filter((r) => !r.draft).flatMap((r) => versionOf(r.tagName, config2.tags.pattern) ?? [])
   });
+  const uploads = settings.assets === "upload" && !state.yanked;
+  const asDraft = (w) => ({ ...w, draft: true, makeLatest: "false" });
   const draft = !state.githubRelease && !done && !state.yanked;
   let now = draft ? await releases.createIfAbsent(version2.tag, state.request.commit, wantedAmong([])) : void 0;
   let action = now ? "created" : "unchanged";
+  let others = [];
   if (!now) {
-    const { release, others } = await releases.list(version2.tag);
-    const wanted = wantedAmong(others);
-    now = release;
+    const listed = await releases.list(version2.tag);
+    others = listed.others;
+    now = listed.release;
     if (!now) {
-      now = await releases.create(version2.tag, state.request.commit, wanted);
+      const wanted2 = wantedAmong(others);
+      now = await releases.create(
+        version2.tag,
+        state.request.commit,
+        uploads && files.length > 0 ? asDraft(wanted2) : wanted2
+      );
       action = "created";
-    } else {
-      const update = releaseUpdate(now, wanted);
-      if (update) {
-        now = await releases.update(now.id, update);
-        action = "updated";
-      }
     }
+  }
+  const assets = uploads ? await syncReleaseAssets(releases, now, files, deps.filesDir) : void 0;
+  const wanted = wantedAmong(others);
+  const held = assets !== void 0 && assets.missing.length > 0 && now.draft;
+  const update = releaseUpdate(now, held ? asDraft(wanted) : wanted);
+  if (update) {
+    now = await releases.update(now.id, update);
+    if (action === "unchanged") action = "updated";
   }
   const stage = releaseStage(now, state.yanked !== void 0);
   const recorded = state.githubRelease;
@@ -26018,7 +26251,7 @@ async function syncGitHubRelease(config2, version2, state, deps) {
     url: now.htmlUrl,
     state: stage
   };
-  return { action, url: now.htmlUrl, event };
+  return { action, url: now.htmlUrl, event, assets };
 }
 
 // src/adapters/ledger/ledger-store.ts
@@ -27361,7 +27594,8 @@ async function trackRelease(input, config2, deps) {
     appended: write.appended,
     stagesToRun: decision?.stages ?? stagesToRerun(state, "failed"),
     held: decision?.held ?? [],
-    requestSha: state.request?.commit
+    requestSha: state.request?.commit,
+    githubRelease: release
   };
 }
 
@@ -27413,7 +27647,7 @@ async function verifyStageRuns(github, repo, workflowPath, stageRuns) {
 // src/steps/track/track-status.ts
 async function trackStatus(settings, config2, deps) {
   const { github: runs, repo } = deps.runLookup;
-  const hashes = settings.hashesFile ? await readFile2(settings.hashesFile, "utf8") : void 0;
+  const hashes = settings.hashesFile ? await readFile3(settings.hashesFile, "utf8") : void 0;
   const qualifyLogs = settings.qualifyLogsDir ? await readQualifyLogs(settings.qualifyLogsDir) : void 0;
   const approvals = settings.approvalsOfRun ? await readRunApprovals(runs, repo, settings.approvalsOfRun) : void 0;
   const runJobs = settings.progressOfRun ? await readRunJobs(runs, repo, settings.progressOfRun) : void 0;
@@ -27454,7 +27688,7 @@ function trackStatusDeps(settings, config2, context, env) {
     now: () => /* @__PURE__ */ new Date(),
     clientFor: installationClients(config2, settings.tokens, make),
     // The GitHub Release of the tag is kept (github-release:) only by steps given a token for it.
-    githubRelease: settings.releaseToken ? { github: make(settings.releaseToken) } : void 0,
+    githubRelease: settings.releaseToken ? { github: make(settings.releaseToken), filesDir: settings.releaseFiles } : void 0,
     // The runs of this repo (the workflow runs in the repo it records) are read with run-token when
     // given: whether a run that claimed a stage still runs, who approved, which job waits.
     runLookup: {
@@ -27485,6 +27719,16 @@ async function main() {
   setOutput("issue-url", result.issue.url);
   setOutput("ledger-head", result.head);
   setOutput("complete", String(releaseComplete(result.issue.state === "closed", result.state)));
+  const assets = result.githubRelease?.assets;
+  if (assets) {
+    info(
+      `GitHub Release assets: ${assets.uploaded.length} uploaded, ${assets.kept.length} already there`
+    );
+    for (const m of assets.missing)
+      warning(
+        `the GitHub Release lacks ${m.name} (${m.why}); a draft is not published until it has every file: run the release again with stages compute-hashes,sign-upload`
+      );
+  }
   for (const { stage, runId: runId3 } of result.held)
     warning(`${stage} is being run by run ${runId3} of this release: this run runs nothing`);
   setOutput("stages-to-run", JSON.stringify(result.stagesToRun));

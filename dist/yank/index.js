@@ -38887,8 +38887,8 @@ function findPlaceholders(template) {
 }
 function parse2(template, where) {
   const root6 = [];
-  const open3 = [];
-  const current = () => open3.at(-1)?.body ?? root6;
+  const open4 = [];
+  const current = () => open4.at(-1)?.body ?? root6;
   const source = template.replace(STANDALONE, "$1");
   let last = 0;
   for (const m4 of source.matchAll(TAG)) {
@@ -38898,7 +38898,7 @@ function parse2(template, where) {
     if (name2 !== void 0) {
       current().push({ kind: "value", name: name2 });
     } else if (sigil === "/") {
-      const block = open3.pop();
+      const block = open4.pop();
       if (block?.name !== blockName)
         throw new ReleaseRelayError(
           "E_TEMPLATE",
@@ -38908,11 +38908,11 @@ function parse2(template, where) {
     } else {
       const body = [];
       current().push({ kind: "block", name: blockName, inverted: sigil === "^", body });
-      open3.push({ name: blockName, body });
+      open4.push({ name: blockName, body });
     }
   }
   if (last < source.length) current().push({ kind: "text", text: source.slice(last) });
-  const unclosed = open3.at(-1);
+  const unclosed = open4.at(-1);
   if (unclosed)
     throw new ReleaseRelayError(
       "E_TEMPLATE",
@@ -39276,23 +39276,23 @@ var NAME2 = "[A-Za-z][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+)*";
 var TAG2 = new RegExp(`\\{(?:([#^/])(${NAME2})|(${NAME2}|\\.))\\}`, "g");
 function unknownPlaceholders(template, known) {
   const problems2 = [];
-  const open3 = [];
+  const open4 = [];
   const reported = /* @__PURE__ */ new Set();
   const isOutput = (name2) => [...known.outputsOf, ...known.records ?? []].some((d6) => name2.startsWith(`${d6}.`));
   for (const m4 of template.matchAll(TAG2)) {
     const [, sigil, blockName, valueName] = m4;
     const name2 = blockName ?? valueName;
     if (sigil === "/") {
-      if (open3.at(-1) === name2) open3.pop();
+      if (open4.at(-1) === name2) open4.pop();
       continue;
     }
-    const fields2 = open3.flatMap((list) => known.lists.get(list) ?? []);
+    const fields2 = open4.flatMap((list) => known.lists.get(list) ?? []);
     const usable = [...known.names, ...fields2];
     if (name2 !== "." && !usable.includes(name2) && !isOutput(name2) && !reported.has(name2)) {
       reported.add(name2);
       problems2.push(fix(name2, usable, known));
     }
-    if (sigil) open3.push(name2);
+    if (sigil) open4.push(name2);
   }
   return problems2;
 }
@@ -40254,6 +40254,10 @@ var configFieldsSchema = kebabObject({
   // stage is done (mode publish), or left a draft for people to publish (mode draft). Absent: none.
   "github-release": kebabObject({
     mode: _enum(["off", "draft", "publish"]).default("draft"),
+    // links: the body links each file where the bucket serves it (upload.public-url). upload: the
+    // files are also the release's own assets, uploaded while it is a draft (an immutable release
+    // takes none once published); an asset of the same name must have the same bytes.
+    assets: _enum(["links", "upload"]).default("links"),
     // The release notes: the file in the source repo at the tag, and the heading of the version's
     // section ({version} stands for it, matched literally), e.g. "^Acme {version} " for "Acme 1.2.1 - Released ...".
     notes: kebabObject({
@@ -57231,6 +57235,12 @@ function refuseRerunOfYanked(state2, version2) {
     );
 }
 
+// src/adapters/github/source-releases.ts
+import { createHash as createHash6 } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile as readFile4 } from "node:fs/promises";
+import { Readable as Readable10 } from "node:stream";
+
 // src/adapters/github/errors.ts
 function githubError(error3, action, permissionHint) {
   if (error3 instanceof ReleaseRelayError) return error3;
@@ -57242,6 +57252,7 @@ function githubError(error3, action, permissionHint) {
 }
 
 // src/adapters/github/source-releases.ts
+var IN_MEMORY_UPLOAD = 32 * 1024 * 1024;
 var view = (r6) => ({
   id: r6.id,
   tagName: r6.tag_name,
@@ -57249,7 +57260,18 @@ var view = (r6) => ({
   body: r6.body ?? null,
   draft: r6.draft,
   prerelease: r6.prerelease,
-  htmlUrl: r6.html_url
+  htmlUrl: r6.html_url,
+  immutable: r6.immutable === true,
+  uploadUrl: r6.upload_url,
+  assets: (r6.assets ?? []).map(
+    (a6) => ({
+      id: a6.id,
+      name: a6.name,
+      size: a6.size,
+      state: a6.state,
+      digest: a6.digest ?? null
+    })
+  )
 });
 var PERMISSION = "the App needs Contents: write on the source repo, and a token minted for it";
 var SourceReleases = class {
@@ -57327,6 +57349,50 @@ var SourceReleases = class {
       throw githubError(error3, `update the GitHub Release ${id2} of ${this.repo}`, PERMISSION);
     }
   }
+  /** Uploads `path` as the asset `name` of `release`, through the release's own upload_url. */
+  async uploadAsset(release2, name2, path, size2) {
+    try {
+      const data = size2 <= IN_MEMORY_UPLOAD ? await readFile4(path) : Readable10.toWeb(createReadStream(path));
+      await this.github.request({
+        method: "POST",
+        url: release2.uploadUrl,
+        name: name2,
+        data,
+        headers: { "content-type": "application/octet-stream", "content-length": size2 }
+      });
+    } catch (error3) {
+      throw githubError(
+        error3,
+        `upload ${name2} to the GitHub Release ${release2.id} of ${this.repo}`,
+        PERMISSION
+      );
+    }
+  }
+  async deleteAsset(id2, name2) {
+    try {
+      await this.github.rest.repos.deleteReleaseAsset({ owner: this.owner, repo: this.name, asset_id: id2 });
+    } catch (error3) {
+      throw githubError(error3, `delete the unfinished asset ${name2} of ${this.repo}`, PERMISSION);
+    }
+  }
+  /** The sha256 of an asset's bytes, read from GitHub (for a server that lists no digests). */
+  async assetSha256(id2, name2) {
+    try {
+      const response = await this.github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        owner: this.owner,
+        repo: this.name,
+        asset_id: id2,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false }
+      });
+      const hash = createHash6("sha256");
+      for await (const chunk of Readable10.fromWeb(response.data))
+        hash.update(chunk);
+      return hash.digest("hex");
+    } catch (error3) {
+      throw githubError(error3, `read the asset ${name2} of ${this.repo}`, PERMISSION);
+    }
+  }
 };
 
 // src/core/dashboard/human-units.ts
@@ -57386,15 +57452,15 @@ function safeNotesMarkdown(notes, allowed) {
   const out = [];
   let fence;
   for (const line of notes.split(/\r?\n/)) {
-    const open3 = FENCE.exec(line);
+    const open4 = FENCE.exec(line);
     if (fence !== void 0) {
       out.push(line);
-      if (open3 && open3[1][0] === fence[0] && open3[1].length >= fence.length)
+      if (open4 && open4[1][0] === fence[0] && open4[1].length >= fence.length)
         fence = void 0;
       continue;
     }
-    if (open3) {
-      fence = open3[1];
+    if (open4) {
+      fence = open4[1];
       out.push(line);
       continue;
     }
@@ -57482,6 +57548,159 @@ ${tail}
 `;
 }
 
+// src/adapters/storage/hashing.ts
+import { createHash as createHash7 } from "node:crypto";
+import { open as open3 } from "node:fs/promises";
+var READ_SIZE = 4 * 1024 * 1024;
+async function hashFile(path, algorithms = ["sha256"]) {
+  const hashes = algorithms.map((a6) => [a6, createHash7(a6)]);
+  let current = Buffer.allocUnsafe(READ_SIZE);
+  let spare = Buffer.allocUnsafe(READ_SIZE);
+  const file = await open3(path, "r");
+  let size2 = 0;
+  try {
+    let reading = file.read(current, 0, READ_SIZE, 0);
+    for (; ; ) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) break;
+      size2 += bytesRead;
+      reading = file.read(spare, 0, READ_SIZE, size2);
+      const chunk = current.subarray(0, bytesRead);
+      for (const [, h6] of hashes) h6.update(chunk);
+      [current, spare] = [spare, current];
+    }
+  } finally {
+    await file.close();
+  }
+  return { path, size: size2, ...Object.fromEntries(hashes.map(([a6, h6]) => [a6, h6.digest("hex")])) };
+}
+var WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createHash } = require("node:crypto");
+const { openSync, readSync, closeSync } = require("node:fs");
+const buffer = Buffer.allocUnsafe(${READ_SIZE});
+parentPort.on("message", ({ id, path, algorithms }) => {
+  let fd;
+  try {
+    fd = openSync(path, "r");
+    const hashes = algorithms.map((a) => [a, createHash(a)]);
+    let size = 0;
+    for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) {
+      size += n;
+      const chunk = buffer.subarray(0, n);
+      for (const [, h] of hashes) h.update(chunk);
+    }
+    const digest = { path, size };
+    for (const [a, h] of hashes) digest[a] = h.digest("hex");
+    parentPort.postMessage({ id, digest });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String((error && error.message) || error) });
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+});
+`;
+
+// src/adapters/storage/release-files-dir.ts
+import { readdir as readdir2 } from "node:fs/promises";
+import { join as join6 } from "node:path";
+async function filesByName(dir) {
+  const found = /* @__PURE__ */ new Map();
+  const walk = async (at3) => {
+    for (const entry of await readdir2(at3, { withFileTypes: true })) {
+      const path = join6(at3, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) found.set(entry.name, [...found.get(entry.name) ?? [], path]);
+    }
+  };
+  await walk(dir);
+  return found;
+}
+
+// src/core/github-release/release-assets.ts
+var ASSET_SIZE_LIMIT = 2e9;
+var KEPT_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?<!\.)$/;
+var wrongBytes = (release2, name2, recorded, found) => new ReleaseRelayError(
+  "E_IMMUTABLE",
+  `the GitHub Release ${release2} already has an asset ${name2} with other bytes (sha256 ${found}, the release published ${recorded})`,
+  "a published file is never replaced: find out who attached it, delete that asset by hand if it is wrong, and run again"
+);
+function planAssets(release2, files, existing) {
+  const byName = new Map(existing.map((a6) => [a6.name, a6]));
+  return files.map((file) => {
+    if (!KEPT_NAME.test(file.name))
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `${JSON.stringify(file.name)} cannot be a release asset: GitHub would rename it`,
+        "name published files with letters, digits, '.', '-' and '_' only (no leading or trailing '.'), or set github-release.assets to links"
+      );
+    if (file.size >= ASSET_SIZE_LIMIT)
+      throw new ReleaseRelayError(
+        "E_INPUT",
+        `${file.name} is ${file.size} bytes: GitHub takes release assets under 2 GB`,
+        "set github-release.assets to links: the release then links the file where the bucket serves it"
+      );
+    const asset = byName.get(file.name);
+    if (!asset) return { kind: "upload", file };
+    if (asset.state !== "uploaded") return { kind: "replace", file, assetId: asset.id };
+    if (asset.digest === null) return { kind: "compare-bytes", file, assetId: asset.id };
+    const found = asset.digest.replace(/^sha256:/, "").toLowerCase();
+    if (!asset.digest.startsWith("sha256:") || found !== file.sha256.toLowerCase() || asset.size !== file.size)
+      throw wrongBytes(release2, file.name, file.sha256, `${found} of ${asset.size} bytes`);
+    return { kind: "keep", file, assetId: asset.id };
+  });
+}
+function judgeComparedBytes(release2, file, sha256) {
+  if (sha256.toLowerCase() !== file.sha256.toLowerCase())
+    throw wrongBytes(release2, file.name, file.sha256, sha256);
+}
+function assetsChangeable(release2) {
+  return release2.draft || !release2.immutable;
+}
+
+// src/steps/github-release/release-assets.ts
+async function publishedBytes(candidates, file) {
+  for (const path of candidates) {
+    const d6 = await hashFile(path);
+    if (d6.sha256 === file.sha256 && d6.size === file.size) return path;
+  }
+  return void 0;
+}
+async function syncReleaseAssets(releases, release2, files, filesDir) {
+  const label = `${release2.tagName} of ${releases.repo}`;
+  const actions = planAssets(label, files, release2.assets);
+  const local = filesDir ? await filesByName(filesDir) : /* @__PURE__ */ new Map();
+  const outcome = { uploaded: [], kept: [], missing: [] };
+  for (const action of actions) {
+    const { file } = action;
+    if (action.kind === "keep") {
+      outcome.kept.push(file.name);
+      continue;
+    }
+    if (action.kind === "compare-bytes") {
+      judgeComparedBytes(label, file, await releases.assetSha256(action.assetId, file.name));
+      outcome.kept.push(file.name);
+      continue;
+    }
+    if (!assetsChangeable(release2)) {
+      outcome.missing.push({ name: file.name, why: "the release is immutable and published" });
+      continue;
+    }
+    const path = await publishedBytes(local.get(file.name) ?? [], file);
+    if (!path) {
+      outcome.missing.push({
+        name: file.name,
+        why: filesDir ? `no file of that name under ${filesDir} has the published sha256` : "this job does not hold the release's files"
+      });
+      continue;
+    }
+    if (action.kind === "replace") await releases.deleteAsset(action.assetId, file.name);
+    await releases.uploadAsset(release2, file.name, path, file.size);
+    outcome.uploaded.push(file.name);
+  }
+  return outcome;
+}
+
 // src/steps/github-release/sync-github-release.ts
 var versionOf = (tag, pattern) => {
   try {
@@ -57518,7 +57737,7 @@ async function syncGitHubRelease(config2, version2, state2, deps) {
     allowed: allowedLinks(config2, deps.serverUrl),
     yanked: state2.yanked
   });
-  const wantedAmong = (others) => wantedRelease({
+  const wantedAmong = (others2) => wantedRelease({
     project: config2.project,
     version: version2.version,
     isPrerelease: version2.isPrerelease,
@@ -57526,25 +57745,35 @@ async function syncGitHubRelease(config2, version2, state2, deps) {
     complete: done,
     yanked: state2.yanked !== void 0,
     body,
-    publishedVersions: others.filter((r6) => !r6.draft).flatMap((r6) => versionOf(r6.tagName, config2.tags.pattern) ?? [])
+    publishedVersions: others2.filter((r6) => !r6.draft).flatMap((r6) => versionOf(r6.tagName, config2.tags.pattern) ?? [])
   });
+  const uploads = settings.assets === "upload" && !state2.yanked;
+  const asDraft = (w2) => ({ ...w2, draft: true, makeLatest: "false" });
   const draft = !state2.githubRelease && !done && !state2.yanked;
   let now = draft ? await releases.createIfAbsent(version2.tag, state2.request.commit, wantedAmong([])) : void 0;
   let action = now ? "created" : "unchanged";
+  let others = [];
   if (!now) {
-    const { release: release2, others } = await releases.list(version2.tag);
-    const wanted = wantedAmong(others);
-    now = release2;
+    const listed = await releases.list(version2.tag);
+    others = listed.others;
+    now = listed.release;
     if (!now) {
-      now = await releases.create(version2.tag, state2.request.commit, wanted);
+      const wanted2 = wantedAmong(others);
+      now = await releases.create(
+        version2.tag,
+        state2.request.commit,
+        uploads && files.length > 0 ? asDraft(wanted2) : wanted2
+      );
       action = "created";
-    } else {
-      const update = releaseUpdate(now, wanted);
-      if (update) {
-        now = await releases.update(now.id, update);
-        action = "updated";
-      }
     }
+  }
+  const assets = uploads ? await syncReleaseAssets(releases, now, files, deps.filesDir) : void 0;
+  const wanted = wantedAmong(others);
+  const held = assets !== void 0 && assets.missing.length > 0 && now.draft;
+  const update = releaseUpdate(now, held ? asDraft(wanted) : wanted);
+  if (update) {
+    now = await releases.update(now.id, update);
+    if (action === "unchanged") action = "updated";
   }
   const stage = releaseStage(now, state2.yanked !== void 0);
   const recorded = state2.githubRelease;
@@ -57557,7 +57786,7 @@ async function syncGitHubRelease(config2, version2, state2, deps) {
     url: now.htmlUrl,
     state: stage
   };
-  return { action, url: now.htmlUrl, event };
+  return { action, url: now.htmlUrl, event, assets };
 }
 
 // src/steps/track/ledger-write.ts
@@ -58622,12 +58851,13 @@ async function trackRelease(input, config2, deps) {
     appended: write.appended,
     stagesToRun: decision?.stages ?? stagesToRerun(state2, "failed"),
     held: decision?.held ?? [],
-    requestSha: state2.request?.commit
+    requestSha: state2.request?.commit,
+    githubRelease: release2
   };
 }
 
 // src/adapters/downstream/pull-request.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 
 // src/adapters/github/graphql/pull-request-base.ts
 var SYMLINK_MODE = 40960;
@@ -58697,7 +58927,7 @@ function isNoCommitsYet(error3) {
 // src/adapters/downstream/pull-request.ts
 function blobSha(content) {
   const bytes = Buffer.from(content, "utf8");
-  return createHash6("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+  return createHash8("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 var DownstreamPullRequests = class {
   constructor(github, plan, options = {}) {

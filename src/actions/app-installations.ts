@@ -15,7 +15,8 @@ const inputs = actionInputs({
 
 /**
  * Outputs owner-N and repositories-N (comma-separated names) for N = 1..3, empty past the last one;
- * release-owner and release-repository: the repo whose GitHub Release is kept, or empty.
+ * release-owner and release-repository: the repo whose GitHub Release is kept, or empty;
+ * release-uploads: "true" when that release also carries the files as its own assets.
  */
 export async function main(): Promise<void> {
   const settings = readInputs(inputs);
@@ -30,6 +31,7 @@ export async function main(): Promise<void> {
   const release = githubReleaseRepo(config);
   core.setOutput("release-owner", release?.split("/")[0] ?? "");
   core.setOutput("release-repository", release?.split("/")[1] ?? "");
+  core.setOutput("release-uploads", release && config.githubRelease?.assets === "upload" ? "true" : "");
   core.info(
     installations.map((i, n) => `token ${n + 1}: ${i.owner}/{${i.repositories.join(",")}}`).join("\n"),
   );

@@ -26,6 +26,16 @@ export async function main(): Promise<void> {
   core.setOutput("issue-url", result.issue.url);
   core.setOutput("ledger-head", result.head);
   core.setOutput("complete", String(releaseComplete(result.issue.state === "closed", result.state)));
+  const assets = result.githubRelease?.assets;
+  if (assets) {
+    core.info(
+      `GitHub Release assets: ${assets.uploaded.length} uploaded, ${assets.kept.length} already there`,
+    );
+    for (const m of assets.missing)
+      core.warning(
+        `the GitHub Release lacks ${m.name} (${m.why}); a draft is not published until it has every file: run the release again with stages compute-hashes,sign-upload`,
+      );
+  }
   for (const { stage, runId } of result.held)
     core.warning(`${stage} is being run by run ${runId} of this release: this run runs nothing`);
   core.setOutput("stages-to-run", JSON.stringify(result.stagesToRun));

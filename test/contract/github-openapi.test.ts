@@ -209,6 +209,20 @@ beforeAll(async () => {
   await gh.rest.repos.listReleases({ ...R, per_page: 100 });
   await gh.rest.repos.updateRelease({ ...R, release_id: draft.id, draft: false, make_latest: "true" });
   await gh.rest.repos.getLatestRelease(R);
+  // Assets go to the release's upload_url, as bytes; a second asset of the name is 422 already_exists.
+  const upload = (name: string) =>
+    gh.request({
+      method: "POST",
+      url: draft.upload_url,
+      name,
+      data: Buffer.from("bytes\n"),
+      headers: { "content-type": "application/octet-stream" },
+    });
+  const { data: asset } = await upload("site-1.0.1.tar.gz");
+  await settle(upload("site-1.0.1.tar.gz"));
+  await gh.rest.repos.getReleaseAsset({ ...R, asset_id: asset.id });
+  await gh.rest.repos.deleteReleaseAsset({ ...R, asset_id: asset.id });
+  await settle(gh.rest.repos.deleteReleaseAsset({ ...R, asset_id: asset.id }));
   await settle(gh.rest.repos.updateRelease({ ...R, release_id: 999_999_999, body: "x" }));
   await gh.rest.repos.downloadTarballArchive({ ...R, ref: "1.0.0" });
   await gh.rest.git.deleteRef({ ...R, ref: "heads/rel" });

@@ -2,6 +2,12 @@
 // served by tag ("Get a published release with the specified tag"), so a release is found by listing
 // releases, which shows drafts to a token that may push ("Only users with push access will receive
 // listings for draft releases"): https://docs.github.com/en/rest/releases/releases#list-releases
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { Readable } from "node:stream";
+import type { ReadableStream as WebStream } from "node:stream/web";
+import type { ExistingAsset } from "../../core/github-release/release-assets.js";
 import type {
   ExistingRelease,
   ReleaseUpdate,
@@ -9,6 +15,10 @@ import type {
 } from "../../core/github-release/wanted-release.js";
 import type { GitHubClient } from "./client.js";
 import { githubError } from "./errors.js";
+
+// Files up to this size are sent from memory, so that a retried upload sends them again; larger ones
+// are streamed, and an upload cut off is found unfinished ("open") by the next run and replaced.
+const IN_MEMORY_UPLOAD = 32 * 1024 * 1024;
 
 type ReleaseData = Awaited<ReturnType<GitHubClient["rest"]["repos"]["createRelease"]>>["data"];
 
@@ -20,6 +30,17 @@ const view = (r: ReleaseData): ExistingRelease => ({
   draft: r.draft,
   prerelease: r.prerelease,
   htmlUrl: r.html_url,
+  immutable: (r as { immutable?: boolean }).immutable === true,
+  uploadUrl: r.upload_url,
+  assets: (r.assets ?? []).map(
+    (a): ExistingAsset => ({
+      id: a.id,
+      name: a.name,
+      size: a.size,
+      state: a.state,
+      digest: (a as { digest?: string | null }).digest ?? null,
+    }),
+  ),
 });
 
 const PERMISSION = "the App needs Contents: write on the source repo, and a token minted for it";
@@ -111,6 +132,56 @@ export class SourceReleases {
       return view(data);
     } catch (error) {
       throw githubError(error, `update the GitHub Release ${id} of ${this.repo}`, PERMISSION);
+    }
+  }
+
+  /** Uploads `path` as the asset `name` of `release`, through the release's own upload_url. */
+  async uploadAsset(release: ExistingRelease, name: string, path: string, size: number): Promise<void> {
+    try {
+      const data =
+        size <= IN_MEMORY_UPLOAD
+          ? await readFile(path)
+          : (Readable.toWeb(createReadStream(path)) as unknown as ReadableStream);
+      await this.github.request({
+        method: "POST",
+        url: release.uploadUrl,
+        name,
+        data,
+        headers: { "content-type": "application/octet-stream", "content-length": size },
+      });
+    } catch (error) {
+      throw githubError(
+        error,
+        `upload ${name} to the GitHub Release ${release.id} of ${this.repo}`,
+        PERMISSION,
+      );
+    }
+  }
+
+  async deleteAsset(id: number, name: string): Promise<void> {
+    try {
+      await this.github.rest.repos.deleteReleaseAsset({ owner: this.owner, repo: this.name, asset_id: id });
+    } catch (error) {
+      throw githubError(error, `delete the unfinished asset ${name} of ${this.repo}`, PERMISSION);
+    }
+  }
+
+  /** The sha256 of an asset's bytes, read from GitHub (for a server that lists no digests). */
+  async assetSha256(id: number, name: string): Promise<string> {
+    try {
+      const response = await this.github.request("GET /repos/{owner}/{repo}/releases/assets/{asset_id}", {
+        owner: this.owner,
+        repo: this.name,
+        asset_id: id,
+        headers: { accept: "application/octet-stream" },
+        request: { parseSuccessResponseBody: false },
+      });
+      const hash = createHash("sha256");
+      for await (const chunk of Readable.fromWeb(response.data as unknown as WebStream))
+        hash.update(chunk as Buffer);
+      return hash.digest("hex");
+    } catch (error) {
+      throw githubError(error, `read the asset ${name} of ${this.repo}`, PERMISSION);
     }
   }
 }

@@ -3,6 +3,7 @@
 // draft), a prerelease for a release candidate, never "latest" for an older maintenance line, and
 // back to a draft, marked yanked, once the release is yanked.
 import semver from "semver";
+import type { ExistingAsset } from "./release-assets.js";
 
 export type GitHubReleaseMode = "off" | "draft" | "publish";
 
@@ -15,6 +16,11 @@ export interface ExistingRelease {
   draft: boolean;
   prerelease: boolean;
   htmlUrl: string;
+  /** Published in a repo with immutable releases: no asset can be added or removed any more. */
+  immutable: boolean;
+  /** Where its assets are uploaded (GitHub's upload_url, an RFC 6570 template). */
+  uploadUrl: string;
+  assets: ExistingAsset[];
 }
 
 export interface WantedRelease {

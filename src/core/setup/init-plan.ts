@@ -124,8 +124,10 @@ ${downstream}
 # A GitHub Release for each tag on ${a.source}, published once every stage is done, its notes the
 # version's section of CHANGELOG.md ("## 1.2.1"). It needs the release App on ${a.source} with
 # Contents read & write; uncomment to keep one (mode: draft leaves it for people to publish).
+# assets: upload also attaches the files to it (links to the bucket by default).
 # github-release:
 #   mode: publish
+#   assets: links
 #   notes:
 #     file: CHANGELOG.md
 

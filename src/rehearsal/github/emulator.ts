@@ -20,6 +20,7 @@ import {
   graphqlRoute,
   parseGraphqlCall,
 } from "./routes/graphql.js";
+import { recordUnfinishedAsset } from "./routes/release-assets.js";
 import { matchRoute } from "./routes/route-table.js";
 import { Site } from "./shapes/site.js";
 import {
@@ -148,6 +149,15 @@ export class GitHubEmulator {
   // What Actions and its UI record (workflow-records.ts), for the local runner and tests.
   reviewDeployment(full: string, review: Omit<DeploymentReviewState, "at">): void {
     records.reviewDeployment(this.world, full, review);
+  }
+
+  /** An upload cut off half way, as GitHub may leave one (an asset in state "open"). */
+  recordUnfinishedAsset(full: string, tag: string, name: string): void {
+    const [owner, repo] = full.split("/") as [string, string];
+    const r = this.world.repo({ owner, repo });
+    const release = r.releases.find((x) => x.tagName === tag);
+    if (!release) throw new Error(`${full} has no release of ${tag}`);
+    recordUnfinishedAsset(this.world, r, release, name);
   }
 
   recordArtifact(
@@ -355,6 +365,8 @@ export class GitHubEmulator {
           params: (match as NonNullable<typeof match>).params,
           query: url.searchParams,
           body: chunks,
+          accept: req.headers.accept,
+          contentType: req.headers["content-type"],
           hasToken: token !== undefined,
           grant,
         });

@@ -10,6 +10,10 @@ export interface RepoSeed {
   private?: boolean;
   /** Paths to create executable besides `*.sh` (a checkout's mode 755 files). */
   executables?: string[];
+  /** The "immutable releases" setting (Settings → General → Releases). */
+  immutableReleases?: boolean;
+  /** false: release assets are listed without a digest, as servers that predate digests list them. */
+  releaseAssetDigests?: boolean;
 }
 
 /** Creates a repository with a first commit holding `files`; returns the commit sha. */
@@ -32,6 +36,8 @@ export async function seedRepo(world: World, full: string, seed: RepoSeed): Prom
     statuses: [],
     checkRuns: [],
     releases: [],
+    ...(seed.immutableReleases ? { immutableReleases: true } : {}),
+    ...(seed.releaseAssetDigests === false ? { releaseAssetDigests: false } : {}),
   };
   world.user(owner);
   const entries = [];

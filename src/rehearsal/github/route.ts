@@ -10,6 +10,8 @@ export interface Route {
   /** A requirement that depends on the resource (a PR's comments take "Pull requests" write). */
   needFor?: (world: World, params: Record<string, string>) => Requirement | undefined;
   mutating: boolean;
+  /** The body is bytes, not JSON (a release asset's upload). */
+  rawBody?: boolean;
   handle: (world: World, req: Request) => Promise<Reply> | Reply;
 }
 

@@ -93,6 +93,23 @@ export interface ReleaseState {
   createdAt: string;
   /** When it was last published (absent: a draft, or created published before this was kept). */
   publishedAt?: string;
+  /** Published in a repo with immutable releases: its assets can no longer change. */
+  immutable?: boolean;
+  /** Its assets (absent: none); the bytes are kept in files beside the repo's git directory. */
+  assets?: ReleaseAssetState[];
+}
+
+/** A release asset: "uploaded", or "open" (an upload that never finished). */
+export interface ReleaseAssetState {
+  id: number;
+  name: string;
+  label: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+  state: "uploaded" | "open";
+  uploader: string;
+  createdAt: string;
 }
 
 /** A reviewer's decision on a workflow run's deployment environment (required reviewers). */
@@ -148,6 +165,10 @@ export interface RepoState {
   environments?: Record<string, EnvironmentState>;
   /** Commits GitHub signed: made with GraphQL's createCommitOnBranch (absent: none). */
   signedCommits?: string[];
+  /** The repo's "immutable releases" setting: a published release's assets never change. */
+  immutableReleases?: boolean;
+  /** false: release assets come without a digest, as from servers that predate them. */
+  releaseAssetDigests?: boolean;
 }
 
 /** An artifact a run uploaded; after `expiresAt` it is gone (its files can no longer be downloaded). */

@@ -11,6 +11,10 @@ export interface Request {
   params: Record<string, string>;
   query: URLSearchParams;
   body: Record<string, unknown>;
+  /** The request's bytes, for a route that takes them as they are (a release asset's upload). */
+  raw?: Buffer;
+  contentType?: string | undefined;
+  accept?: string | undefined;
   /** The caller's login. */
   login: string;
   /** Whether the caller may push to the route's repository (what drafts of releases are shown to). */

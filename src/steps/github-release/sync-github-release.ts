@@ -17,6 +17,7 @@ import {
   githubReleaseRepo,
   releaseStage,
   releaseUpdate,
+  type WantedRelease,
   wantedRelease,
 } from "../../core/github-release/wanted-release.js";
 import type { LedgerEvent } from "../../core/ledger/events.js";
@@ -24,6 +25,7 @@ import type { ReleaseState } from "../../core/ledger/release-state.js";
 import { STAGES } from "../../core/ledger/stages.js";
 import { objectUrl } from "../../core/request/plan.js";
 import { parseTag, type Version } from "../../core/request/version.js";
+import { type AssetsOutcome, syncReleaseAssets } from "./release-assets.js";
 
 export interface GitHubReleaseDeps {
   /** A client whose token may write the source repo's contents (releases). */
@@ -31,6 +33,8 @@ export interface GitHubReleaseDeps {
   /** The GitHub server's web address (links in the body must be on it). */
   serverUrl: string;
   now: () => string;
+  /** Where this job holds the release's files (assets: upload): none, and none is uploaded. */
+  filesDir?: string | undefined;
 }
 
 export interface GitHubReleaseOutcome {
@@ -38,6 +42,8 @@ export interface GitHubReleaseOutcome {
   url: string;
   /** What the ledger should record: the release's id and state, when they changed. */
   event: LedgerEvent | undefined;
+  /** Its assets (assets: upload); a draft that lacks some is not published yet. */
+  assets?: AssetsOutcome | undefined;
 }
 
 const versionOf = (tag: string, pattern: string): string | undefined => {
@@ -102,6 +108,10 @@ export async function syncGitHubRelease(
         .filter((r) => !r.draft)
         .flatMap((r) => versionOf(r.tagName, config.tags.pattern) ?? []),
     });
+  // Assets are uploaded while the release is a draft (an immutable release takes none once
+  // published), so a release that is to carry them is created a draft and published after.
+  const uploads = settings.assets === "upload" && !state.yanked;
+  const asDraft = (w: WantedRelease): WantedRelease => ({ ...w, draft: true, makeLatest: "false" });
   // The first draft is created without listing first (what "latest" is matters only to a published
   // release); a draft an earlier run made answers already_exists, and is then looked up.
   const draft = !state.githubRelease && !done && !state.yanked;
@@ -109,20 +119,29 @@ export async function syncGitHubRelease(
     ? await releases.createIfAbsent(version.tag, state.request.commit, wantedAmong([]))
     : undefined;
   let action: GitHubReleaseOutcome["action"] = now ? "created" : "unchanged";
+  let others: ExistingRelease[] = [];
   if (!now) {
-    const { release, others } = await releases.list(version.tag);
-    const wanted = wantedAmong(others);
-    now = release;
+    const listed = await releases.list(version.tag);
+    others = listed.others;
+    now = listed.release;
     if (!now) {
-      now = await releases.create(version.tag, state.request.commit, wanted);
+      const wanted = wantedAmong(others);
+      now = await releases.create(
+        version.tag,
+        state.request.commit,
+        uploads && files.length > 0 ? asDraft(wanted) : wanted,
+      );
       action = "created";
-    } else {
-      const update = releaseUpdate(now, wanted);
-      if (update) {
-        now = await releases.update(now.id, update);
-        action = "updated";
-      }
     }
+  }
+  const assets = uploads ? await syncReleaseAssets(releases, now, files, deps.filesDir) : undefined;
+  const wanted = wantedAmong(others);
+  // A draft that lacks some of its files stays a draft: published, it might never get them.
+  const held = assets !== undefined && assets.missing.length > 0 && now.draft;
+  const update = releaseUpdate(now, held ? asDraft(wanted) : wanted);
+  if (update) {
+    now = await releases.update(now.id, update);
+    if (action === "unchanged") action = "updated";
   }
   const stage = releaseStage(now, state.yanked !== undefined);
   const recorded = state.githubRelease;
@@ -139,5 +158,5 @@ export async function syncGitHubRelease(
           url: now.htmlUrl,
           state: stage,
         };
-  return { action, url: now.htmlUrl, event };
+  return { action, url: now.htmlUrl, event, assets };
 }

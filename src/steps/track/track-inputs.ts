@@ -52,6 +52,9 @@ export const trackStatusInputs = actionInputs(
     "approvals-of-run": runId.optional(),
     "run-token": z.string().min(1).optional(),
     "release-token": z.string().min(1).optional(),
+    // The release's files as this job holds them (github-release.assets: upload): uploaded to the
+    // GitHub Release, each only if its bytes are the ones published.
+    "release-files": z.string().min(1).optional(),
     "app-slug": z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
@@ -92,7 +95,10 @@ export const trackStatusInputs = actionInputs(
       ],
     ];
     for (const [ok, message] of rules) if (!ok) ctx.addIssue({ code: "custom", message, input: i });
-    if (rules.some(([ok]) => !ok)) return z.NEVER;
+    if (i.releaseFiles !== undefined && i.releaseToken === undefined)
+      ctx.addIssue({ code: "custom", message: "`release-files` needs `release-token`", input: i });
+    if (rules.some(([ok]) => !ok) || (i.releaseFiles !== undefined && i.releaseToken === undefined))
+      return z.NEVER;
     return {
       ...i,
       // A report names its release ("<project>@<version>"); the payload is validated in full later.

@@ -71,7 +71,7 @@ export async function trackStatus(
 
 /** The clients and run of a track-status step, from its settings and the runner's environment. */
 export function trackStatusDeps(
-  settings: Pick<TrackStatusSettings, "token" | "tokens" | "runToken" | "releaseToken">,
+  settings: Pick<TrackStatusSettings, "token" | "tokens" | "runToken" | "releaseToken" | "releaseFiles">,
   config: Config,
   context: RunContext,
   env: NodeJS.ProcessEnv,
@@ -92,7 +92,9 @@ export function trackStatusDeps(
     now: () => new Date(),
     clientFor: installationClients(config, settings.tokens, make),
     // The GitHub Release of the tag is kept (github-release:) only by steps given a token for it.
-    githubRelease: settings.releaseToken ? { github: make(settings.releaseToken) } : undefined,
+    githubRelease: settings.releaseToken
+      ? { github: make(settings.releaseToken), filesDir: settings.releaseFiles }
+      : undefined,
     // The runs of this repo (the workflow runs in the repo it records) are read with run-token when
     // given: whether a run that claimed a stage still runs, who approved, which job waits.
     runLookup: {

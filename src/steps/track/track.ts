@@ -21,7 +21,11 @@ import { type StepRecord, stepRecord } from "../../core/ledger/step-record.js";
 import { eventsOfTrackRequest, type RunInfo, type TrackRequest } from "../../core/ledger/track-request.js";
 import { versionPlaceholders } from "../../core/request/plan.js";
 import { parseVersion } from "../../core/request/version.js";
-import { type GitHubReleaseDeps, syncGitHubRelease } from "../github-release/sync-github-release.js";
+import {
+  type GitHubReleaseDeps,
+  type GitHubReleaseOutcome,
+  syncGitHubRelease,
+} from "../github-release/sync-github-release.js";
 import type { RunLookup } from "./claim-stages.js";
 import { LedgerWriter } from "./ledger-write.js";
 import { prepareRerun } from "./rerun.js";
@@ -58,7 +62,7 @@ export interface TrackDeps {
   /** Where the runs that claimed stages are looked up (default: the ledger's repo, with `github`). */
   runLookup?: RunLookup | undefined;
   /** A client that may write the source repo's releases: the step then keeps its GitHub Release. */
-  githubRelease?: Pick<GitHubReleaseDeps, "github"> | undefined;
+  githubRelease?: Pick<GitHubReleaseDeps, "github" | "filesDir"> | undefined;
 }
 
 /** What the track stage did for one release. */
@@ -73,6 +77,8 @@ export interface TrackResult {
   held: RunDecision["held"];
   /** The commit the ledger's request is for (a rerun's own commit is build-matrix's to verify). */
   requestSha: string | undefined;
+  /** What the GitHub Release step did, when it ran. */
+  githubRelease?: GitHubReleaseOutcome | undefined;
 }
 
 /**
@@ -205,5 +211,6 @@ export async function trackRelease(input: TrackInput, config: Config, deps: Trac
     stagesToRun: decision?.stages ?? stagesToRerun(state, "failed"),
     held: decision?.held ?? [],
     requestSha: state.request?.commit,
+    githubRelease: release,
   };
 }

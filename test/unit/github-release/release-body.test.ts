@@ -161,6 +161,9 @@ describe("releaseUpdate", () => {
     draft: true,
     prerelease: false,
     htmlUrl: "https://github.com/valkey-io/valkey/releases/tag/untagged-1",
+    immutable: false,
+    uploadUrl: "https://uploads.github.com/repos/valkey-io/valkey/releases/1/assets{?name,label}",
+    assets: [],
   };
   const wanted = {
     name: "valkey 8.0.9",

@@ -35,6 +35,7 @@ describe("github-release in release-relay.yml", () => {
     const config = parseConfig(`${example}\ngithub-release: {}\n`);
     expect(config.githubRelease).toEqual({
       mode: "draft",
+      assets: "links",
       notes: { file: "CHANGELOG.md", heading: "^#{1,6}\\s+\\[?v?{version}\\]?(?=\\s|$)" },
     });
     expect(githubReleaseRepo(config)).toBe("valkey-io/valkey");

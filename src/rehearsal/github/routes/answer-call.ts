@@ -10,6 +10,10 @@ export interface Call {
   params: Record<string, string>;
   query: URLSearchParams;
   body: Buffer[];
+  /** The Accept header: a release asset's bytes are asked for with application/octet-stream. */
+  accept?: string | undefined;
+  /** The Content-Type header of a raw upload. */
+  contentType?: string | undefined;
   /** Whether the call carried a token at all, known to the emulator or not. */
   hasToken: boolean;
   grant: TokenGrant | undefined;
@@ -36,7 +40,7 @@ export async function answerCall(world: World, route: Route, call: Call): Promis
       if (access === "denied") throw new HttpError(403, "Resource not accessible by integration");
     }
     let body: Record<string, unknown> = {};
-    if (call.body.length > 0) {
+    if (call.body.length > 0 && !route.rawBody) {
       try {
         body = JSON.parse(Buffer.concat(call.body).toString("utf8"));
       } catch {
@@ -47,7 +51,15 @@ export async function answerCall(world: World, route: Route, call: Call): Promis
       grant !== undefined &&
       repo !== undefined &&
       checkPermission(grant, `${params.owner}/${params.repo}`, write("contents"), visibility) === "granted";
-    return await route.handle(world, { params, query: call.query, body, login: grant?.login ?? "", canPush });
+    return await route.handle(world, {
+      params,
+      query: call.query,
+      body,
+      ...(route.rawBody ? { raw: Buffer.concat(call.body), contentType: call.contentType } : {}),
+      accept: call.accept,
+      login: grant?.login ?? "",
+      canPush,
+    });
   } catch (error) {
     return errorReply(error);
   }

@@ -58,6 +58,9 @@ function legacyLatest(r: RepoState): ReleaseState | undefined {
 /** Publishing (created published, or a draft published): "latest" moves as make_latest says. */
 function onPublished(r: RepoState, release: ReleaseState, latest: "true" | "false" | "legacy", at: string) {
   release.publishedAt = at;
+  // With immutable releases on, publishing locks the release's assets (and its tag) for good:
+  // https://docs.github.com/en/code-security/supply-chain-security/understanding-your-software-supply-chain/immutable-releases
+  if (r.immutableReleases) release.immutable = true;
   if (release.prerelease || latest === "false") return;
   r.latestReleaseId = latest === "true" ? release.id : legacyLatest(r)?.id;
 }
@@ -68,7 +71,14 @@ function latestOf(r: RepoState): ReleaseState | undefined {
 }
 
 const shape = (w: World, r: RepoState, release: ReleaseState) =>
-  releaseShape(w.site, w.fullName(r), release, w.user(release.author));
+  releaseShape(
+    w.site,
+    w.fullName(r),
+    release,
+    w.user(release.author),
+    (a) => w.user(a.uploader),
+    r.releaseAssetDigests !== false,
+  );
 
 /** Releases: create, list, update, and get by tag or the latest. */
 export const releaseRoutes: Route[] = [

@@ -4,6 +4,7 @@ import { checkRoutes } from "./checks.js";
 import { gitRoutes } from "./git.js";
 import { issueRoutes } from "./issues.js";
 import { pullRoutes } from "./pulls.js";
+import { releaseAssetRoutes } from "./release-assets.js";
 import { releaseRoutes } from "./releases.js";
 import { repoRoutes } from "./repos.js";
 import { runRoutes } from "./runs.js";
@@ -16,6 +17,7 @@ export const ROUTES: readonly Route[] = [
   ...gitRoutes,
   ...checkRoutes,
   ...releaseRoutes,
+  ...releaseAssetRoutes,
   ...runRoutes,
 ];
 
