@@ -58,7 +58,9 @@ export class GitHubEmulator {
   private ownsDir: boolean;
   readonly dir: string;
   private world!: World;
-  private readonly limits = new RateLimits(() => Date.parse(this.world.now()));
+  // Milliseconds, not the whole seconds the world stamps on records: a limit set to lift 60 ms from
+  // now must not hold until the next second.
+  private readonly limits = new RateLimits(() => this.clockNow().getTime());
   /** Whether the schema has createCommitOnBranch (an older GitHub Enterprise Server's has not). */
   private graphqlCommits = true;
   private observers: ((
