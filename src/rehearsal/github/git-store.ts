@@ -1,7 +1,19 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  editTree,
+  encodeCommit,
+  encodeTree,
+  messageBody,
+  type TreeItem,
+  writeLooseObject,
+} from "./git-objects.js";
+import { ObjectCache } from "./object-cache.js";
+
+// The order of a tree's entries: by name, a subtree's compared as if it ended in "/".
+const treeKey = (e: { type: string; path: string }) => Buffer.from(e.type === "tree" ? `${e.path}/` : e.path);
 
 /** A failed git command, with git's own message. */
 export class GitError extends Error {
@@ -58,6 +70,9 @@ export interface GitCommit {
 
 /** One emulated repository's object store and refs: a bare repository driven by git plumbing. */
 export class GitStore {
+  /** Objects never change: what was read or written once is answered again without git. */
+  private readonly cache = new ObjectCache();
+
   constructor(readonly dir: string) {}
 
   /** Runs git in this bare repository; stdin may carry object content. */
@@ -104,19 +119,29 @@ export class GitStore {
     return new GitStore(dir);
   }
 
-  writeBlob(content: Buffer): Promise<string> {
-    return this.text(["hash-object", "-w", "--stdin"], { input: content });
+  async writeBlob(content: Buffer): Promise<string> {
+    const sha = await writeLooseObject(this.dir, "blob", content);
+    this.cache.wrote(sha, "blob", content);
+    return sha;
   }
 
-  readBlob(sha: string): Promise<Buffer> {
-    return this.run(["cat-file", "blob", sha]);
+  async readBlob(sha: string): Promise<Buffer> {
+    const known = this.cache.blob(sha);
+    if (known) return known;
+    const content = await this.run(["cat-file", "blob", sha]);
+    this.cache.wrote(sha, "blob", content);
+    return content;
   }
 
   /** The type of an object, or undefined when it does not exist. */
   async objectType(sha: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    const known = this.cache.type(sha);
+    if (known) return known;
     try {
-      return await this.text(["cat-file", "-t", sha]);
+      const type = await this.text(["cat-file", "-t", sha]);
+      this.cache.typed(sha, type);
+      return type;
     } catch {
       return undefined;
     }
@@ -124,6 +149,20 @@ export class GitStore {
 
   /** Resolves a ref, branch, tag or sha to a commit sha, or undefined. */
   async resolveCommit(ref: string): Promise<string | undefined> {
+    // A commit this store read or wrote, or a branch or tag naming one, without git; anything
+    // else (short ids, `^` and `~`, HEAD) as git resolves it.
+    if (/^[0-9a-f]{40}$/.test(ref) && this.cache.type(ref) === "commit") return ref;
+    if (/^[\w./-]+$/.test(ref) && !/^[A-Z_]+$/.test(ref)) {
+      const names = ref.startsWith("refs/")
+        ? [ref]
+        : [`refs/${ref}`, `refs/tags/${ref}`, `refs/heads/${ref}`];
+      for (const name of names) {
+        const sha = await this.readRef(name);
+        if (!sha) continue;
+        if (this.cache.type(sha) === "commit") return sha;
+        break;
+      }
+    }
     try {
       return await this.text(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     } catch {
@@ -133,11 +172,30 @@ export class GitStore {
 
   /** Value of a full ref name (`refs/heads/main`), or undefined. */
   async readRef(ref: string): Promise<string | undefined> {
+    // Read from the files git keeps it in (gitrepository-layout(5): a loose ref, else packed-refs),
+    // which git replaces by renaming: a ref being updated reads as before or after, never half.
+    if (/^refs\/[\w./-]+$/.test(ref) && !/\.\.|\/\.|\.lock$|\/$/.test(ref)) {
+      const loose = await readFile(join(this.dir, ref), "utf8").catch(() => undefined);
+      if (loose !== undefined && /^[0-9a-f]{40}\n?$/.test(loose)) return loose.trim();
+      if (loose === undefined) {
+        const packed = await readFile(join(this.dir, "packed-refs"), "utf8").catch(() => "");
+        const line = packed.split("\n").find((l) => l.slice(41) === ref && /^[0-9a-f]{40} /.test(l));
+        return line?.slice(0, 40);
+      }
+    }
     try {
       return await this.text(["rev-parse", "--verify", "--quiet", ref]);
     } catch {
       return undefined;
     }
+  }
+
+  /** One ref exactly, with what it points at; undefined when there is none. */
+  async findRef(ref: string): Promise<{ ref: string; sha: string; type: string } | undefined> {
+    if (!/^refs\/[\w./-]+$/.test(ref)) return (await this.listRefs(ref)).find((x) => x.ref === ref);
+    const sha = await this.readRef(ref);
+    const type = sha && (await this.objectType(sha));
+    return sha && type ? { ref, sha, type } : undefined;
   }
 
   /** Every ref under a prefix (`refs/heads/release-relay/`), with its value. */
@@ -173,6 +231,23 @@ export class GitStore {
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    // Walked through the commits this store knows (a ledger's or a release branch's short
+    // history); git walks the rest.
+    const seen = new Set<string>();
+    const queue = [descendant];
+    let walked = true;
+    while (queue.length > 0) {
+      const sha = queue.shift() as string;
+      if (sha === ancestor) return true;
+      if (seen.has(sha)) continue;
+      if (seen.size >= 2000 || !this.cache.content(sha, "commit")) {
+        walked = false;
+        break;
+      }
+      seen.add(sha);
+      queue.push(...(await this.readCommit(sha)).parents);
+    }
+    if (walked) return false;
     try {
       await this.run(["merge-base", "--is-ancestor", ancestor, descendant]);
       return true;
@@ -198,6 +273,24 @@ export class GitStore {
 
   /** Lists a tree, recursively when asked, with blob sizes. */
   async listTree(sha: string, recursive: boolean, path?: string): Promise<TreeEntry[]> {
+    const key = `${sha} ${recursive} ${path ?? ""}`;
+    const known = this.cache.listing(key);
+    if (known) return known.map((e) => ({ ...e }));
+    // One path of a commit or tree this store wrote: found through the listings it already has.
+    if (!recursive && path && /^[0-9a-f]{40}$/.test(sha) && !/[*?[\\]|\/$|^\//.test(path)) {
+      const type = this.cache.type(sha);
+      let tree = type === "commit" ? (await this.readCommit(sha)).tree : type === "tree" ? sha : undefined;
+      const parts = path.split("/");
+      for (const [i, name] of parts.entries()) {
+        const listing = tree && this.cache.listing(`${tree} false `);
+        if (!listing) break;
+        const entry = listing.find((e) => e.path === name);
+        if (!entry) return [];
+        if (i === parts.length - 1) return [{ ...entry, path }];
+        if (entry.type !== "tree") return [];
+        tree = entry.sha;
+      }
+    }
     const args = [
       "ls-tree",
       "-l",
@@ -208,7 +301,7 @@ export class GitStore {
       ...(path ? ["--", path] : []),
     ];
     const out = (await this.run(args)).toString("utf8");
-    return out
+    const entries = out
       .split("\0")
       .filter(Boolean)
       .map((line) => {
@@ -227,6 +320,9 @@ export class GitStore {
           ...(size !== "-" ? { size: Number(size) } : {}),
         };
       });
+    // Only an object id names the same tree forever; a branch or "HEAD" moves.
+    if (/^[0-9a-f]{40}$/.test(sha)) this.cache.listed(key, entries);
+    return entries.map((e) => ({ ...e }));
   }
 
   /**
@@ -237,20 +333,35 @@ export class GitStore {
     base: string | undefined,
     entries: { path: string; mode: string; sha: string | null }[],
   ): Promise<string> {
-    const tmp = await mkdtemp(join(tmpdir(), "emulator-index-"));
-    const env = { GIT_INDEX_FILE: join(tmp, "index") };
-    try {
-      if (base) await this.run(["read-tree", base], { env });
-      else await this.run(["read-tree", "--empty"], { env });
-      const lines = entries.map((e) =>
-        e.sha === null ? `0 ${"0".repeat(40)}\t${e.path}` : `${e.mode} ${e.sha}\t${e.path}`,
-      );
-      if (lines.length > 0)
-        await this.run(["update-index", "--index-info"], { env, input: `${lines.join("\n")}\n` });
-      return await this.text(["write-tree"], { env });
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    return editTree(base, entries, {
+      items: async (tree) =>
+        (await this.listTree(tree, false)).map((e) => ({
+          name: e.path,
+          mode: e.mode,
+          type: e.type,
+          sha: e.sha,
+        })),
+      write: async (items: TreeItem[]) => {
+        const sha = await writeLooseObject(this.dir, "tree", encodeTree(items));
+        this.cache.typed(sha, "tree");
+        // Its listing is known when every blob's size is: the next read of it needs no git.
+        const sizes = items.map((i) => (i.type === "blob" ? this.cache.blob(i.sha)?.length : 0));
+        if (sizes.every((n) => n !== undefined))
+          this.cache.listed(
+            `${sha} false `,
+            items
+              .map((i, n) => ({
+                mode: i.type === "tree" ? "040000" : i.mode.padStart(6, "0"),
+                type: i.type,
+                sha: i.sha,
+                path: i.name,
+                ...(i.type === "blob" ? { size: sizes[n] as number } : {}),
+              }))
+              .sort((a, b) => Buffer.compare(treeKey(a), treeKey(b))),
+          );
+        return sha;
+      },
+    });
   }
 
   async writeCommit(
@@ -260,6 +371,12 @@ export class GitStore {
     author: GitIdentity,
     committer: GitIdentity,
   ): Promise<string> {
+    const content = encodeCommit(tree, parents, message, author, committer);
+    if (content) {
+      const sha = await writeLooseObject(this.dir, "commit", content);
+      this.cache.wrote(sha, "commit", content);
+      return sha;
+    }
     const env = {
       GIT_AUTHOR_NAME: author.name,
       GIT_AUTHOR_EMAIL: author.email,
@@ -274,8 +391,38 @@ export class GitStore {
     });
   }
 
+  /** The bodies (all after the subject) of the last `count` commits of a straight history from `head`. */
+  async recentBodies(head: string, count: number): Promise<string[]> {
+    const bodies: string[] = [];
+    let sha: string | undefined = head;
+    while (sha && bodies.length < count) {
+      const commit = await this.readCommit(sha);
+      // A merge's history is ordered by git's walk, not by parents: git lists it.
+      if (commit.parents.length > 1) {
+        const log = await this.run(["log", "--format=%b%x00", `--max-count=${count}`, head]);
+        return log
+          .toString("utf8")
+          .split("\0")
+          .slice(0, -1)
+          .map((b) => b.trim());
+      }
+      bodies.push(messageBody(commit.message));
+      sha = commit.parents[0];
+    }
+    return bodies;
+  }
+
+  /** An object's content, from memory when it was read or written before. */
+  private async content(sha: string, type: "commit" | "tag"): Promise<string> {
+    const known = this.cache.content(sha, type);
+    if (known) return known.toString("utf8");
+    const raw = await this.run(["cat-file", type, sha]);
+    this.cache.wrote(sha, type, raw);
+    return raw.toString("utf8");
+  }
+
   async readCommit(sha: string): Promise<GitCommit> {
-    const raw = (await this.run(["cat-file", "commit", sha])).toString("utf8");
+    const raw = await this.content(sha, "commit");
     const split = raw.indexOf("\n\n");
     const header = raw.slice(0, split).split("\n");
     const ident = (line: string): GitIdentity => {
@@ -298,7 +445,7 @@ export class GitStore {
 
   /** An annotated tag object: what it points at, its name, tagger and message. */
   async readTag(sha: string): Promise<GitTag> {
-    const raw = (await this.run(["cat-file", "tag", sha])).toString("utf8");
+    const raw = await this.content(sha, "tag");
     const split = raw.indexOf("\n\n");
     const header = raw.slice(0, split === -1 ? raw.length : split).split("\n");
     const value = (key: string) => header.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? "";

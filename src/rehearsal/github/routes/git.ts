@@ -35,7 +35,7 @@ export const gitRoutes: Route[] = [
     handle: async (w, req) => {
       const r = w.repo(req.params);
       const ref = refName(req.params.ref);
-      const [found] = (await w.git(r).listRefs(ref)).filter((x) => x.ref === ref);
+      const found = await w.git(r).findRef(ref);
       if (!found) throw notFound();
       return ok(refShape(w.site, w.fullName(r), found.ref, found.sha, found.type));
     },

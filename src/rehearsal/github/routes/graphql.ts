@@ -106,12 +106,8 @@ async function branchFile(
   const qualified = ref.startsWith("refs/") ? ref : `refs/heads/${ref}`;
   const oid = await git.readRef(qualified);
   if (!oid) return { status: 200, body: { data: { repository: { ref: null } } } };
-  // The last ten commits' bodies (`messageBody`: the message after its headline), in one git call.
-  const log = (await git.run(["log", "--format=%b%x00", "--max-count=10", oid])).toString("utf8");
-  const nodes = log
-    .split("\0")
-    .slice(0, -1)
-    .map((body) => ({ messageBody: body.trim() }));
+  // The last ten commits' bodies (`messageBody`: the message after its headline).
+  const nodes = (await git.recentBodies(oid, 10)).map((body) => ({ messageBody: body }));
   const [entry] = (await git.listTree(oid, false, path)).filter((e) => e.path === path);
   let file: unknown = null;
   if (entry) {
