@@ -13,6 +13,7 @@ const inputs = actionInputs(
     environment: environmentNameSchema.optional(),
     token: z.string().min(1),
     ...extraTokenInputs,
+    "release-token": z.string().min(1).optional(),
     "signing-key": z.string().optional(),
     "signing-passphrase": z.string().optional(),
     bucket: z.enum(["probe", "skip"]).default("probe"),
@@ -27,7 +28,12 @@ const inputs = actionInputs(
 /** The doctor action: the release workflow's first job; it fails listing every problem with its fix. */
 export async function main(): Promise<void> {
   const settings = readInputs(inputs);
-  for (const secret of [...settings.tokens, settings.signingKey, settings.signingPassphrase])
+  for (const secret of [
+    ...settings.tokens,
+    settings.releaseToken,
+    settings.signingKey,
+    settings.signingPassphrase,
+  ])
     if (secret) core.setSecret(secret);
   const run = readRunContext();
   const findings = await doctorReleaseGate(settings, run.apiUrl, run.actionPin);

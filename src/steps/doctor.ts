@@ -39,6 +39,8 @@ export interface DoctorDeps {
    * them): one write probe per owner and permission answers for all that owner's repos.
    */
   installationTokens?: boolean;
+  /** Repos reached with a token of their own (the source repo's release token): each probed itself. */
+  ownTokenRepos?: ReadonlySet<string> | undefined;
   /** The commit of release-relay's actions this doctor runs from, when known. */
   ownPin?: ActionsPin | undefined;
   s3?: S3Client;
@@ -59,7 +61,11 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
   const defaultBranches = new Map<string, string>();
   const privateRepos = new Set<string>();
   const needs = repoNeeds(config);
-  const earlier = deps.installationTokens ? new WriteProbeAnswers(writeProbeTargets(needs)) : undefined;
+  const ownToken = (repo: string) => deps.ownTokenRepos?.has(repo.toLowerCase()) === true;
+  // A probe with one token answers for the other repos of that token only.
+  const earlier = deps.installationTokens
+    ? new WriteProbeAnswers(writeProbeTargets(needs.filter((n) => !ownToken(n.repo))))
+    : undefined;
   for (const need of needs) {
     let client: GitHubClient;
     try {
@@ -70,7 +76,7 @@ export async function runDoctor(config: Config, deps: DoctorDeps): Promise<Docto
       findings.push({ check: `${need.repo}: token`, ok: false, problem: e.message, fix: e.hint ?? "" });
       continue;
     }
-    const probed = await probeRepo(client, need, earlier);
+    const probed = await probeRepo(client, need, ownToken(need.repo) ? undefined : earlier);
     findings.push(...probed.findings);
     if (probed.defaultBranch) defaultBranches.set(need.repo, probed.defaultBranch);
     if (probed.private) privateRepos.add(need.repo.toLowerCase());
@@ -114,6 +120,8 @@ export interface DoctorSettings {
   token: string;
   /** Every installation's token, in installationsOf order. */
   tokens: readonly (string | undefined)[];
+  /** The token minted for the source repo alone, which keeps its GitHub Release (release-token). */
+  releaseToken?: string | undefined;
   signingKey?: string | undefined;
   signingPassphrase?: string | undefined;
   probeBucket: boolean;
@@ -127,10 +135,16 @@ export async function doctorReleaseGate(
 ): Promise<DoctorFinding[]> {
   const config = await readConfigFile(settings.configPath, settings.environment);
   const client = (token: string) => createGitHubClient({ token, baseUrl: apiUrl });
+  const installed = installationClients(config, settings.tokens, client);
+  const release = settings.releaseToken ? client(settings.releaseToken) : undefined;
+  const source = config.source.repo.toLowerCase();
   return runDoctor(config, {
     github: client(settings.token),
-    clientFor: installationClients(config, settings.tokens, client),
+    clientFor: (repo) => (release && repo.toLowerCase() === source ? release : installed(repo)),
     installationTokens: true,
+    // The source repo is not among the installations' repositories: what a token may write there
+    // tells nothing of the others, with the release token or (without it) with the first one.
+    ownTokenRepos: new Set([source]),
     files: "release-gate",
     ...(actionPin ? { ownPin: { ...actionPin, version: await packageVersion() } } : {}),
     ...(settings.probeBucket ? { s3: createS3Client(config.upload) } : {}),

@@ -38,6 +38,7 @@ const configFile = (
   bucket = BUCKET,
   repos = { automation: "acme/release", site: "acme/site" },
   tagPattern?: string,
+  githubRelease = false,
 ) => {
   const path = join(mkdtempSync(join(tmpdir(), "doctor-")), "release-relay.yml");
   writeFileSync(
@@ -51,7 +52,7 @@ downstream:
   - { name: hashes, repo: acme/hashes, mode: pr, edits: [{ kind: append-line, file: README, line: "{version}" }] }
   - { name: site, repo: ${repos.site}, mode: dry-run, edits: [{ kind: append-line, file: README, line: "{version}" }] }
 tracking: { repo: ${repos.automation} }
-${tagPattern ? `tags: { pattern: ${JSON.stringify(tagPattern)} }\n` : ""}`,
+${tagPattern ? `tags: { pattern: ${JSON.stringify(tagPattern)} }\n` : ""}${githubRelease ? "github-release: { mode: publish }\n" : ""}`,
   );
   return path;
 };
@@ -74,6 +75,8 @@ beforeAll(async () => {
   await github.start();
   const rw = ["contents:write", "pull_requests:write", "issues:write"] as const;
   github.addToken("good", { login: "bot[bot]", repos: { "*": [...rw] } });
+  github.addToken("release", { login: "release[bot]", repos: { "acme/demo": ["contents:write"] } });
+  github.addToken("release-ro", { login: "release[bot]", repos: { "acme/demo": ["contents:read"] } });
   github.addToken("no-issues-no-pulls", {
     login: "bot[bot]",
     repos: {
@@ -293,10 +296,10 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     join(automation, "dist/doctor/index.js"),
   );
   writeFileSync(join(automation, "dist/package.json"), '{ "type": "module" }\n');
-  const runDoctorAction = (token: string, inputs: Record<string, string> = {}) =>
+  const runDoctorAction = (token: string, inputs: Record<string, string> = {}, config = configFile()) =>
     runBundledAction(
       "doctor",
-      { "config-path": configFile(), token, ...inputs },
+      { "config-path": config, token, ...inputs },
       {
         GITHUB_REPOSITORY: "acme/release",
         GITHUB_REF: "refs/heads/main",
@@ -315,7 +318,11 @@ describe("the doctor action, as vendored into an automation repo: the release wo
 
   it("passes a healthy setup with the file versions built into it, and changes nothing", async () => {
     const mark = github.log.mark();
-    const run = await runDoctorAction("good", { "signing-key": key });
+    const run = await runDoctorAction(
+      "good",
+      { "signing-key": key, "release-token": "release" },
+      configFile(BUCKET, undefined, undefined, true),
+    );
     expect(run.exitCode, run.stdout).toBe(0);
     // The repos hold what init of this version installs: the bundle knows each file's sha.
     expect(run.stdout).toContain(
@@ -333,11 +340,14 @@ describe("the doctor action, as vendored into an automation repo: the release wo
       "ok    acme/hashes: contents write (as on acme/release, the same installation)",
     );
     const probes = github.log.calls({ since: mark }).filter((c) => c.method !== "GET");
-    expect(probes.map((c) => `${c.route} ${c.path.split("/")[3]}`).sort()).toEqual([
-      "POST /repos/{owner}/{repo}/git/refs release",
-      "POST /repos/{owner}/{repo}/issues release",
-      "POST /repos/{owner}/{repo}/pulls hashes",
+    expect(probes.map((c) => `${c.route} ${c.path.split("/")[3]} ${c.login}`).sort()).toEqual([
+      // The source repo's GitHub Release is kept with the release token: probed with it, alone.
+      "POST /repos/{owner}/{repo}/git/refs demo release[bot]",
+      "POST /repos/{owner}/{repo}/git/refs release bot[bot]",
+      "POST /repos/{owner}/{repo}/issues release bot[bot]",
+      "POST /repos/{owner}/{repo}/pulls hashes bot[bot]",
     ]);
+    expect(run.stdout).toMatch(/ok {4}acme\/demo: contents write/);
     const listed = await s3.client().send(new ListObjectsV2Command({ Bucket: BUCKET }));
     expect(listed.KeyCount ?? 0).toBe(0);
     // The key never shows in the log or the summary (the runner takes ::add-mask:: lines to mask it).
@@ -363,6 +373,27 @@ describe("the doctor action, as vendored into an automation repo: the release wo
     expect(run.stdout).toContain("signing key: held by the release environment only");
     expect(run.summary).toContain("FAIL  acme/hashes: pull requests write");
     expect(github.log.summary(mark).mutating).toBe(0);
+  });
+
+  it("fails when the release token may not write to the source repo that keeps the GitHub Release", async () => {
+    const config = configFile(BUCKET, undefined, undefined, true);
+    const mark = github.log.mark();
+    const run = await runDoctorAction("good", { "release-token": "release-ro" }, config);
+    expect(run.exitCode).toBe(1);
+    const errors = run.stdout.split("\n").filter((l) => l.startsWith("::error::"));
+    expect(errors.filter((l) => !l.includes("E_DOCTOR"))).toEqual([
+      expect.stringContaining("acme/demo: contents write"),
+    ]);
+    // The release token's refusal says nothing of the installation's repos: acme/release was probed too.
+    expect(
+      github.log
+        .calls({ since: mark })
+        .filter((c) => c.method !== "GET")
+        .map((c) => `${c.path.split("/")[3]} ${c.login}`),
+    ).toEqual(expect.arrayContaining(["demo release[bot]", "release bot[bot]"]));
+    // Without the release token, the first installation's is tried on the source repo (and refused here).
+    const without = await runDoctorAction("no-issues-no-pulls", {}, config);
+    expect(without.summary).toContain("FAIL  acme/demo: contents write");
   });
 
   it("fails on vendored code of another version in the automation repo; only warns on the trigger that sent the release", async () => {

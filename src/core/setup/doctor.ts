@@ -1,6 +1,7 @@
 import type { Config } from "../config/schema.js";
 import { runsGenerator } from "../downstream/generated-edits.js";
 import { ReleaseRelayError } from "../errors.js";
+import { githubReleaseRepo } from "../github-release/wanted-release.js";
 
 /** An access a release needs on a repo, in GitHub's permission names. */
 export type RepoAccess = "contents:read" | "contents:write" | "pull_requests:write" | "issues:write";
@@ -87,6 +88,9 @@ export function repoNeeds(config: Config): RepoNeed[] {
     needs.set(repo, need);
   };
   add(config.source.repo, ["contents:read"], "source (the tag and its archive)");
+  // Its GitHub Release is drafted, published and given its files with a token for that repo alone.
+  if (githubReleaseRepo(config))
+    add(config.source.repo, ["contents:write"], "GitHub Release (drafted, published, files uploaded)");
   add(config.tracking.repo, ["contents:write", "issues:write"], "automation (ledger branch, tracking issue)");
   for (const d of config.downstream) {
     if (d.mode === "off") continue;
