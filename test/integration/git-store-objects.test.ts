@@ -5,7 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { GitStore } from "../../src/rehearsal/github/git-store.js";
+import { GitStore } from "../../src/rehearsal/github/git/git-store.js";
 
 let git: GitStore;
 let dir: string;

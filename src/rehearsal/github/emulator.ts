@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CallLog, graphqlErrorType } from "./accounting.js";
 import { FaultInjector, type FaultKind, type FaultPlan, faultReply } from "./faults.js";
-import { GitStore } from "./git-store.js";
+import { GitStore } from "./git/git-store.js";
 import type { TokenGrant } from "./permissions.js";
 import { RateLimits } from "./rate-limits.js";
 import { errorReply, HttpError, type Reply, writeReply } from "./replies.js";

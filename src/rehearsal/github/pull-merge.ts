@@ -3,7 +3,8 @@
 // merge commit says "Merge pull request #N from owner/branch": a squash commit is titled
 // "<PR title> (#N)" and a rebase copies the PR's commits with new SHAs (GitHub community discussion
 // #30439), so nothing downstream may find a release by grepping a merge commit's message.
-import type { GitIdentity, GitStore } from "./git-store.js";
+import type { GitIdentity, GitStore } from "./git/git-store.js";
+import { mergeTrees, replayTree } from "./git/tree-merges.js";
 import { HttpError, validationFailed } from "./replies.js";
 import type { IssueState, PullState } from "./state.js";
 
@@ -51,14 +52,14 @@ export async function landPull(
     for (const sha of await git.commitsBetween(mergeBase ?? shas.base, shas.head)) {
       const commit = await git.readCommit(sha);
       if (commit.parents.length > 1) throw notMergeable();
-      const tree = await git.replayTree(onto, sha);
+      const tree = await replayTree(git, onto, sha);
       if (!tree) throw notMergeable();
       onto = await git.writeCommit(tree, [onto], commit.message, commit.author, github);
       landed.push(onto);
     }
     return landed;
   }
-  const tree = await git.mergeTrees(shas.base, shas.head);
+  const tree = await mergeTrees(git, shas.base, shas.head);
   if (!tree) throw notMergeable();
   if (method === "squash") {
     // GitHub's default squash message: the PR title with its number, then the PR's commit subjects.

@@ -1,5 +1,5 @@
 // A repository created outside the API, as its owner would: a bare repository with a first commit.
-import { GitStore } from "./git-store.js";
+import { GitStore } from "./git/git-store.js";
 import type { World } from "./world.js";
 
 /** A repo to create: its default branch and first commit's files. */

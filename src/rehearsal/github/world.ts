@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { GitStore } from "./git-store.js";
+import { GitStore } from "./git/git-store.js";
 import { notFound } from "./replies.js";
 import { issueShape } from "./shapes/issues.js";
 import { repositoryShape } from "./shapes/repository.js";

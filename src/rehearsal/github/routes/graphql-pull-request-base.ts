@@ -2,7 +2,7 @@
 // and the files the document's `fileN` slots ask for at that head, and the release branch if any.
 import { z } from "zod";
 import { PULL_REQUEST_BASE_FILES } from "../../../adapters/github/graphql/operations.js";
-import type { GitStore } from "../git-store.js";
+import type { GitStore } from "../git/git-store.js";
 import type { TokenGrant } from "../permissions.js";
 import type { Reply } from "../replies.js";
 import { read } from "../route.js";

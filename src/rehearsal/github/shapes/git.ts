@@ -1,5 +1,5 @@
 // Git objects and refs, and commits as the commits API shows them.
-import type { GitCommit, GitTag } from "../git-store.js";
+import type { GitCommit, GitTag } from "../git/git-store.js";
 import { type Schemas, type Site, signedBy, UNSIGNED } from "./site.js";
 
 export function refShape(

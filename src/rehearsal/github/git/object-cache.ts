@@ -1,6 +1,6 @@
 // Git objects never change once named: what one call of the local GitHub read or wrote, the next
 // call gets from memory instead of a git process. Bounded, so a long rehearsal does not grow it.
-import type { TreeEntry } from "./git-store.js";
+import type { TreeEntry } from "./git-object-text.js";
 
 const MAX_OBJECT_BYTES = 1024 * 1024;
 const MAX_TOTAL_BYTES = 64 * 1024 * 1024;

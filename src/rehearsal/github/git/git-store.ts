@@ -1,7 +1,14 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import {
+  type GitCommit,
+  type GitIdentity,
+  type GitTag,
+  parseCommit,
+  parseTag,
+  parseTreeListing,
+  type TreeEntry,
+  treeListing,
+} from "./git-object-text.js";
 import {
   editTree,
   encodeCommit,
@@ -11,9 +18,9 @@ import {
   writeLooseObject,
 } from "./git-objects.js";
 import { ObjectCache } from "./object-cache.js";
+import { readRefFile } from "./ref-files.js";
 
-// The order of a tree's entries: by name, a subtree's compared as if it ended in "/".
-const treeKey = (e: { type: string; path: string }) => Buffer.from(e.type === "tree" ? `${e.path}/` : e.path);
+export type { GitCommit, GitIdentity, GitTag, TreeEntry };
 
 /** A failed git command, with git's own message. */
 export class GitError extends Error {
@@ -32,41 +39,6 @@ const GIT_ENV = {
   GIT_TERMINAL_PROMPT: "0",
   LC_ALL: "C",
 };
-
-/** An author or committer line. */
-export interface GitIdentity {
-  name: string;
-  email: string;
-  date: string;
-}
-
-/** One entry of a tree listing. */
-export interface TreeEntry {
-  mode: string;
-  type: "blob" | "tree" | "commit";
-  sha: string;
-  size?: number;
-  path: string;
-}
-
-/** A parsed commit object. */
-export interface GitTag {
-  sha: string;
-  object: string;
-  type: string;
-  tag: string;
-  tagger: GitIdentity;
-  message: string;
-}
-
-export interface GitCommit {
-  sha: string;
-  tree: string;
-  parents: string[];
-  author: GitIdentity;
-  committer: GitIdentity;
-  message: string;
-}
 
 /** One emulated repository's object store and refs: a bare repository driven by git plumbing. */
 export class GitStore {
@@ -172,17 +144,8 @@ export class GitStore {
 
   /** Value of a full ref name (`refs/heads/main`), or undefined. */
   async readRef(ref: string): Promise<string | undefined> {
-    // Read from the files git keeps it in (gitrepository-layout(5): a loose ref, else packed-refs),
-    // which git replaces by renaming: a ref being updated reads as before or after, never half.
-    if (/^refs\/[\w./-]+$/.test(ref) && !/\.\.|\/\.|\.lock$|\/$/.test(ref)) {
-      const loose = await readFile(join(this.dir, ref), "utf8").catch(() => undefined);
-      if (loose !== undefined && /^[0-9a-f]{40}\n?$/.test(loose)) return loose.trim();
-      if (loose === undefined) {
-        const packed = await readFile(join(this.dir, "packed-refs"), "utf8").catch(() => "");
-        const line = packed.split("\n").find((l) => l.slice(41) === ref && /^[0-9a-f]{40} /.test(l));
-        return line?.slice(0, 40);
-      }
-    }
+    const known = await readRefFile(this.dir, ref);
+    if (known !== "ask git") return known;
     try {
       return await this.text(["rev-parse", "--verify", "--quiet", ref]);
     } catch {
@@ -300,26 +263,7 @@ export class GitStore {
       sha,
       ...(path ? ["--", path] : []),
     ];
-    const out = (await this.run(args)).toString("utf8");
-    const entries = out
-      .split("\0")
-      .filter(Boolean)
-      .map((line) => {
-        const tab = line.indexOf("\t");
-        const [mode, type, objectSha, size] = line.slice(0, tab).split(/\s+/) as [
-          string,
-          TreeEntry["type"],
-          string,
-          string,
-        ];
-        return {
-          mode,
-          type,
-          sha: objectSha,
-          path: line.slice(tab + 1),
-          ...(size !== "-" ? { size: Number(size) } : {}),
-        };
-      });
+    const entries = parseTreeListing((await this.run(args)).toString("utf8"));
     // Only an object id names the same tree forever; a branch or "HEAD" moves.
     if (/^[0-9a-f]{40}$/.test(sha)) this.cache.listed(key, entries);
     return entries.map((e) => ({ ...e }));
@@ -345,20 +289,8 @@ export class GitStore {
         const sha = await writeLooseObject(this.dir, "tree", encodeTree(items));
         this.cache.typed(sha, "tree");
         // Its listing is known when every blob's size is: the next read of it needs no git.
-        const sizes = items.map((i) => (i.type === "blob" ? this.cache.blob(i.sha)?.length : 0));
-        if (sizes.every((n) => n !== undefined))
-          this.cache.listed(
-            `${sha} false `,
-            items
-              .map((i, n) => ({
-                mode: i.type === "tree" ? "040000" : i.mode.padStart(6, "0"),
-                type: i.type,
-                sha: i.sha,
-                path: i.name,
-                ...(i.type === "blob" ? { size: sizes[n] as number } : {}),
-              }))
-              .sort((a, b) => Buffer.compare(treeKey(a), treeKey(b))),
-          );
+        const listing = treeListing(items, (blob) => this.cache.blob(blob)?.length);
+        if (listing) this.cache.listed(`${sha} false `, listing);
         return sha;
       },
     });
@@ -422,78 +354,12 @@ export class GitStore {
   }
 
   async readCommit(sha: string): Promise<GitCommit> {
-    const raw = await this.content(sha, "commit");
-    const split = raw.indexOf("\n\n");
-    const header = raw.slice(0, split).split("\n");
-    const ident = (line: string): GitIdentity => {
-      const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line) as RegExpExecArray;
-      return {
-        name: m[1] as string,
-        email: m[2] as string,
-        date: new Date(Number(m[3]) * 1000).toISOString().replace(/\.000Z$/, "Z"),
-      };
-    };
-    return {
-      sha,
-      tree: (header.find((l) => l.startsWith("tree ")) as string).slice(5),
-      parents: header.filter((l) => l.startsWith("parent ")).map((l) => l.slice(7)),
-      author: ident((header.find((l) => l.startsWith("author ")) as string).slice(7)),
-      committer: ident((header.find((l) => l.startsWith("committer ")) as string).slice(10)),
-      message: raw.slice(split + 2),
-    };
+    return parseCommit(sha, await this.content(sha, "commit"));
   }
 
   /** An annotated tag object: what it points at, its name, tagger and message. */
   async readTag(sha: string): Promise<GitTag> {
-    const raw = await this.content(sha, "tag");
-    const split = raw.indexOf("\n\n");
-    const header = raw.slice(0, split === -1 ? raw.length : split).split("\n");
-    const value = (key: string) => header.find((l) => l.startsWith(`${key} `))?.slice(key.length + 1) ?? "";
-    const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(value("tagger"));
-    return {
-      sha,
-      object: value("object"),
-      type: value("type"),
-      tag: value("tag"),
-      tagger: {
-        name: m?.[1] ?? "",
-        email: m?.[2] ?? "",
-        date: m ? new Date(Number(m[3]) * 1000).toISOString().replace(/\.000Z$/, "Z") : "",
-      },
-      message: split === -1 ? "" : raw.slice(split + 2),
-    };
-  }
-
-  /** Three-way merge of two commits into a tree; undefined on conflict. */
-  async mergeTrees(ours: string, theirs: string): Promise<string | undefined> {
-    try {
-      return (await this.text(["merge-tree", "--write-tree", ours, theirs])).split("\n")[0];
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * The tree of `commit`'s own change (its diff from its first parent) applied onto `onto`, as a
-   * rebase merge replays each commit; undefined when the change does not apply.
-   */
-  async replayTree(onto: string, commit: string): Promise<string | undefined> {
-    const parent = (await this.readCommit(commit)).parents[0];
-    const tmp = await mkdtemp(join(tmpdir(), "emulator-replay-"));
-    const env = { GIT_INDEX_FILE: join(tmp, "index") };
-    try {
-      await this.run(["read-tree", onto], { env });
-      const patch = parent
-        ? await this.run(["diff-tree", "-p", "--binary", "--full-index", parent, commit])
-        : await this.run(["diff-tree", "-p", "--binary", "--full-index", "--root", commit]);
-      if (patch.length > 0) await this.run(["apply", "--cached", "--allow-empty"], { env, input: patch });
-      return await this.text(["write-tree"], { env });
-    } catch (error) {
-      if (error instanceof GitError) return undefined;
-      throw error;
-    } finally {
-      await rm(tmp, { recursive: true, force: true });
-    }
+    return parseTag(sha, await this.content(sha, "tag"));
   }
 
   /** Copies a branch of another repository (a fork) into this one under `ref`, as GitHub keeps `refs/pull/N/head`. */
