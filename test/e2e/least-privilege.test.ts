@@ -67,6 +67,12 @@ describe.skipIf(!rehearsalTools())("least privilege", { timeout: 120_000 }, () =
           // The release workflow's first job, doctor, found it: no other job ran, nothing was recorded.
           expect(releaseRunJobs(dir)).toEqual(["doctor"]);
           expect(named.some((l) => l.startsWith(`::error::${repo}: `))).toBe(true);
+          // The installation's Contents is the source repo's too, which keeps the GitHub Release: its
+          // own token could not be minted, and the doctor says the source repo lacks the write.
+          if (permission === "contents:write")
+            expect(
+              errorLines(dir).some((l) => l.startsWith("::error::cachet-io/cachet: contents write")),
+            ).toBe(true);
           const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
           expect(summary.trackingIssue).toBeNull();
           expect(summary.artifacts).toEqual([]);
