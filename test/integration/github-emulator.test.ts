@@ -444,7 +444,10 @@ describe("snapshot and restore", () => {
     const issues = emulator.state.repos["acme/hashes"]?.issues.length;
     await gh.rest.issues.create({ ...REPO, title: "after snapshot" });
     await gh.rest.git.createRef({ ...REPO, ref: "refs/heads/after-snapshot", sha: baseSha });
+    // An object made after the snapshot is gone with it, though the emulator had it in memory.
+    const { data: blob } = await gh.rest.git.createBlob({ ...REPO, content: "after snapshot" });
     emulator.restore(dir);
+    expect((await statusOf(gh.rest.git.getBlob({ ...REPO, file_sha: blob.sha }))).status).toBe(404);
     expect(emulator.state.repos["acme/hashes"]?.issues.length).toBe(issues);
     expect((await statusOf(gh.rest.git.getRef({ ...REPO, ref: "heads/after-snapshot" }))).status).toBe(404);
     expect(JSON.parse(emulator.dump()).repos["acme/hashes"].name).toBe("hashes");

@@ -262,11 +262,13 @@ export class GitHubEmulator {
   restore(dir: string): void {
     rmSync(join(this.dir, "repos"), { recursive: true, force: true });
     cpSync(join(dir, "repos"), join(this.dir, "repos"), { recursive: true });
+    this.world.forgetGitStores();
     this.world.state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8"));
   }
 
   /** Takes a state written by `dump()` whose repositories are already in this emulator's directory. */
   loadState(json: string): void {
+    this.world.forgetGitStores();
     this.world.state = JSON.parse(json);
   }
 

@@ -77,6 +77,11 @@ export class World {
     return store;
   }
 
+  /** Drops the stores and what they keep in memory: the repositories on disk were replaced. */
+  forgetGitStores(): void {
+    this.stores.clear();
+  }
+
   /** The labels an issue names (the routes store only labels the repo has: see existingLabels). */
   labelsOf(r: RepoState, names: readonly string[]): LabelState[] {
     return names.map((name) => {
