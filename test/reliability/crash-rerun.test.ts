@@ -68,9 +68,9 @@ describe.skipIf(!ready)("reliability: crash and rerun", { timeout: 7_200_000 }, 
       });
     return;
   }
-  it("recovers from crashes early, mid-way and late", async () => {
-    // Early (the trigger's dispatch), during the uploads and PRs, and while downstream CI reports.
-    const points = chosen ?? [2, 20, 36];
+  it("recovers from crashes mid-way and late", async () => {
+    // During the uploads and PRs, and while downstream CI reports (the full suite tries every call).
+    const points = chosen ?? [20, 36];
     const outcomes = await eachLimited(points, chosen ? 2 : 1, crashAndRerun);
     expect(outcomes).toEqual(points.map(() => "recovered"));
   });
