@@ -1,6 +1,6 @@
 // Git objects as text: the commits, tags and tree listings git prints, parsed, and the listing of a
 // tree written here, as `git ls-tree -l` would print it.
-import type { TreeItem } from "./git-objects.js";
+import { inTreeOrder, type TreeItem } from "./git-objects.js";
 
 /** An author or committer line. */
 export interface GitIdentity {
@@ -37,9 +37,6 @@ export interface GitCommit {
   committer: GitIdentity;
   message: string;
 }
-
-// The order of a tree's entries: by name, a subtree's compared as if it ended in "/".
-const treeKey = (e: { type: string; path: string }) => Buffer.from(e.type === "tree" ? `${e.path}/` : e.path);
 
 const identity = (line: string): GitIdentity | undefined => {
   const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line);
@@ -113,7 +110,7 @@ export function treeListing(
   sizeOf: (blob: string) => number | undefined,
 ): TreeEntry[] | undefined {
   const entries: TreeEntry[] = [];
-  for (const i of items) {
+  for (const i of inTreeOrder(items)) {
     const size = i.type === "blob" ? sizeOf(i.sha) : undefined;
     if (i.type === "blob" && size === undefined) return undefined;
     entries.push({
@@ -124,5 +121,5 @@ export function treeListing(
       ...(size !== undefined ? { size } : {}),
     });
   }
-  return entries.sort((a, b) => Buffer.compare(treeKey(a), treeKey(b)));
+  return entries;
 }

@@ -35,11 +35,14 @@ export async function writeLooseObject(gitDir: string, type: ObjectType, content
 // A tree's entries are ordered by name, a subtree's name compared as if it ended in "/".
 const sortKey = (item: TreeItem) => Buffer.from(item.type === "tree" ? `${item.name}/` : item.name);
 
+/** A tree's entries in the order git keeps them. */
+export const inTreeOrder = (items: readonly TreeItem[]): TreeItem[] =>
+  [...items].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
+
 /** A tree object's content; a subtree's mode is written "40000", as git writes it. */
 export function encodeTree(items: readonly TreeItem[]): Buffer {
-  const sorted = [...items].sort((a, b) => Buffer.compare(sortKey(a), sortKey(b)));
   return Buffer.concat(
-    sorted.flatMap((item) => [
+    inTreeOrder(items).flatMap((item) => [
       Buffer.from(`${item.type === "tree" ? "40000" : item.mode.replace(/^0+/, "")} ${item.name}\0`),
       Buffer.from(item.sha, "hex"),
     ]),

@@ -33,6 +33,12 @@ export class GitError extends Error {
   }
 }
 
+/** A full object id: the only name that stands for the same object forever. */
+const OBJECT_ID = /^[0-9a-f]{40}$/;
+
+/** The cache's key for a listing of `sha` (a tree, or a commit's). */
+const listingKey = (sha: string, recursive: boolean, path?: string) => `${sha} ${recursive} ${path ?? ""}`;
+
 const GIT_ENV = {
   GIT_CONFIG_NOSYSTEM: "1",
   GIT_CONFIG_GLOBAL: "/dev/null",
@@ -107,7 +113,7 @@ export class GitStore {
 
   /** The type of an object, or undefined when it does not exist. */
   async objectType(sha: string): Promise<string | undefined> {
-    if (!/^[0-9a-f]{40}$/.test(sha)) return undefined;
+    if (!OBJECT_ID.test(sha)) return undefined;
     const known = this.cache.type(sha);
     if (known) return known;
     try {
@@ -123,7 +129,7 @@ export class GitStore {
   async resolveCommit(ref: string): Promise<string | undefined> {
     // A commit this store read or wrote, or a branch or tag naming one, without git; anything
     // else (short ids, `^` and `~`, HEAD) as git resolves it.
-    if (/^[0-9a-f]{40}$/.test(ref) && this.cache.type(ref) === "commit") return ref;
+    if (OBJECT_ID.test(ref) && this.cache.type(ref) === "commit") return ref;
     if (/^[\w./-]+$/.test(ref) && !/^[A-Z_]+$/.test(ref)) {
       const names = ref.startsWith("refs/")
         ? [ref]
@@ -155,8 +161,8 @@ export class GitStore {
 
   /** One ref exactly, with what it points at; undefined when there is none. */
   async findRef(ref: string): Promise<{ ref: string; sha: string; type: string } | undefined> {
-    if (!/^refs\/[\w./-]+$/.test(ref)) return (await this.listRefs(ref)).find((x) => x.ref === ref);
-    const sha = await this.readRef(ref);
+    const sha = await readRefFile(this.dir, ref);
+    if (sha === "ask git") return (await this.listRefs(ref)).find((x) => x.ref === ref);
     const type = sha && (await this.objectType(sha));
     return sha && type ? { ref, sha, type } : undefined;
   }
@@ -236,16 +242,16 @@ export class GitStore {
 
   /** Lists a tree, recursively when asked, with blob sizes. */
   async listTree(sha: string, recursive: boolean, path?: string): Promise<TreeEntry[]> {
-    const key = `${sha} ${recursive} ${path ?? ""}`;
+    const key = listingKey(sha, recursive, path);
     const known = this.cache.listing(key);
     if (known) return known.map((e) => ({ ...e }));
     // One path of a commit or tree this store wrote: found through the listings it already has.
-    if (!recursive && path && /^[0-9a-f]{40}$/.test(sha) && !/[*?[\\]|\/$|^\//.test(path)) {
+    if (!recursive && path && OBJECT_ID.test(sha) && !/[*?[\\]|\/$|^\//.test(path)) {
       const type = this.cache.type(sha);
       let tree = type === "commit" ? (await this.readCommit(sha)).tree : type === "tree" ? sha : undefined;
       const parts = path.split("/");
       for (const [i, name] of parts.entries()) {
-        const listing = tree && this.cache.listing(`${tree} false `);
+        const listing = tree && this.cache.listing(listingKey(tree, false));
         if (!listing) break;
         const entry = listing.find((e) => e.path === name);
         if (!entry) return [];
@@ -265,13 +271,13 @@ export class GitStore {
     ];
     const entries = parseTreeListing((await this.run(args)).toString("utf8"));
     // Only an object id names the same tree forever; a branch or "HEAD" moves.
-    if (/^[0-9a-f]{40}$/.test(sha)) this.cache.listed(key, entries);
+    if (OBJECT_ID.test(sha)) this.cache.listed(key, entries);
     return entries.map((e) => ({ ...e }));
   }
 
   /**
    * Writes a tree: the base tree's entries (if any) with the given entries set or (sha null) removed,
-   * nested paths creating subtrees, through a throwaway index as GitHub's create-tree does.
+   * nested paths creating subtrees, as GitHub's create-tree does (editTree).
    */
   async writeTree(
     base: string | undefined,
@@ -290,7 +296,7 @@ export class GitStore {
         this.cache.typed(sha, "tree");
         // Its listing is known when every blob's size is: the next read of it needs no git.
         const listing = treeListing(items, (blob) => this.cache.blob(blob)?.length);
-        if (listing) this.cache.listed(`${sha} false `, listing);
+        if (listing) this.cache.listed(listingKey(sha, false), listing);
         return sha;
       },
     });
