@@ -1686,12 +1686,12 @@ var require_log = __commonJS({
       if (logLevel === "debug")
         console.log(...messages);
     }
-    function warn(logLevel, warning) {
+    function warn(logLevel, warning2) {
       if (logLevel === "debug" || logLevel === "warn") {
         if (typeof node_process.emitWarning === "function")
-          node_process.emitWarning(warning);
+          node_process.emitWarning(warning2);
         else
-          console.warn(warning);
+          console.warn(warning2);
       }
     }
     exports.debug = debug2;
@@ -5161,9 +5161,9 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message, warning2) => {
           const pos = getErrorPos(source);
-          if (warning)
+          if (warning2)
             this.warnings.push(new errors.YAMLWarning(pos, code, message));
           else
             this.errors.push(new errors.YAMLParseError(pos, code, message));
@@ -5236,10 +5236,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message, warning2) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message, warning2);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -7281,7 +7281,7 @@ var require_public_api = __commonJS({
       const doc = parseDocument3(src, options);
       if (!doc)
         return null;
-      doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
+      doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
       if (doc.errors.length > 0) {
         if (doc.options.logLevel !== "silent")
           throw doc.errors[0];
@@ -11339,6 +11339,9 @@ function setFailed(message) {
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 
 // src/core/errors.ts
@@ -18993,6 +18996,97 @@ function checkDownstreamPlaceholders(config2, ctx) {
   }
 }
 
+// src/core/github-release/container-tags.ts
+var CONTAINER_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+var MAX_CONTAINER_TAGS = 100;
+function containerTagsSource(ref) {
+  const dot = ref.indexOf(".");
+  return { downstream: ref.slice(0, dot), output: ref.slice(dot + 1) };
+}
+function containerTagsOf(ref, value) {
+  if (value === void 0)
+    return { tags: [], refused: `no output ${ref}: the script wrote no ${containerTagsSource(ref).output}` };
+  const items = Array.isArray(value) ? value.map((v) => typeof v === "object" ? v : String(v).trim()) : String(value).split(/[\s,]+/).filter((t) => t !== "");
+  const bad = items.find((t) => typeof t !== "string" || !CONTAINER_TAG.test(t));
+  if (bad !== void 0)
+    return {
+      tags: [],
+      refused: `${ref} holds ${typeof bad === "string" ? JSON.stringify(bad.slice(0, 80)) : "a record"}, which is not an image tag`
+    };
+  const tags = [...new Set(items)];
+  if (tags.length === 0) return { tags, refused: `${ref} lists no tag` };
+  if (tags.length > MAX_CONTAINER_TAGS)
+    return { tags: [], refused: `${ref} lists ${tags.length} tags, more than ${MAX_CONTAINER_TAGS}` };
+  return { tags };
+}
+
+// src/core/github-release/download-page.ts
+var DOWNLOAD_PAGE_PLACEHOLDERS = ["version", "major", "minor", "patch", "prerelease", "line", "tag"];
+function downloadPageUrl(config2, version2) {
+  const template = config2.githubRelease?.downloadPage;
+  if (template === void 0) return void 0;
+  return renderTemplate(
+    template,
+    { ...versionPlaceholders(config2, version2), tag: version2.tag },
+    "github-release.download-page"
+  );
+}
+
+// src/core/config/github-release-checks.ts
+var HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
+function checkGitHubRelease(config2, ctx) {
+  const settings = config2.githubRelease;
+  if (!settings) return;
+  if (settings.downloadPage !== void 0) {
+    const path = ["github-release", "download-page"];
+    const unknown2 = findPlaceholders(settings.downloadPage).filter(
+      (p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p)
+    );
+    for (const name of unknown2) {
+      const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`}`
+      });
+    }
+    const sample = unknown2.length === 0 ? downloadPageUrl(config2, parseVersion("1.2.3-rc1")) : void 0;
+    if (sample !== void 0 && !HTTPS_PAGE.test(sample))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `expected an https:// address (e.g. https://example.org/download/{version}/), got ${JSON.stringify(settings.downloadPage)}`
+      });
+  }
+  if (settings.containerImage !== void 0 && settings.containerTags === void 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["github-release", "container-image"],
+      message: "name where its tags come from too: container-tags: <downstream>.<output> (e.g. container.tags)"
+    });
+  if (settings.containerTags !== void 0) {
+    const path = ["github-release", "container-tags"];
+    const { downstream, output } = containerTagsSource(settings.containerTags);
+    const d = config2.downstream.find((x) => x.name === downstream);
+    if (!d) {
+      const guess = closest(
+        downstream,
+        config2.downstream.map((x) => x.name)
+      );
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ""}`
+      });
+    } else if (!d.edits.some((e) => e.kind === "script"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `downstream ${downstream} has no script edit to write ${output}: name the output of a downstream whose script writes the image tags to $RELEASE_RELAY_OUTPUT`
+      });
+  }
+}
+
 // src/core/config/installations.ts
 var MAX_INSTALLATIONS = 3;
 function installationsOf(config2) {
@@ -19096,6 +19190,7 @@ function checkConfig(config2, ctx) {
         message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
       });
   }
+  checkGitHubRelease(config2, ctx);
   checkNoExpressions(config2, [], ctx);
 }
 function checkTagPattern(pattern, ctx) {
@@ -19332,6 +19427,12 @@ var bucketNameSchema = string2().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,
 var keyPrefixSchema = string2().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
+var containerImageSchema = string2().regex(
+  /^(?:[A-Za-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+  {
+    error: (issue3) => `expected an image name as docker pull takes it, without a tag (e.g. acme/demo), got ${quoted(issue3.input)}`
+  }
+).max(255);
 var regionSchema = string2().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 var mentionSchema = string2().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
@@ -19409,7 +19510,17 @@ var configFieldsSchema = kebabObject({
         error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
       }),
       heading: regexSource.refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
-    }).prefault({ file: "CHANGELOG.md" })
+    }).prefault({ file: "CHANGELOG.md" }),
+    // The container image the body names, and where its tags come from: a list (or comma-separated
+    // value) a downstream's script writes, `<downstream>.<output>` as edits name it ({container.tags}).
+    // The tags are what the release PR release-relay opened sets, never what a report claims.
+    "container-image": containerImageSchema.optional(),
+    "container-tags": string2().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*$/, {
+      error: (issue3) => `expected <downstream>.<output>, the script output that lists the image tags (e.g. container.tags), got ${quoted(issue3.input)}`
+    }).optional(),
+    // The version's download page ({version}, {major}, {minor}, {patch}, {line}, {tag}), linked
+    // from the body: an address from this file, never one a report names.
+    "download-page": string2().min(1).optional()
   }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
@@ -19605,7 +19716,7 @@ function readRunContext(env = process.env) {
 // src/core/downstream/stage-results.ts
 function renderPrSummary(results) {
   const rows = results.map(
-    (r) => `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")} |`
+    (r) => `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")}${r.warning ? ` (${r.warning.replaceAll("|", "\\|")})` : ""} |`
   );
   const diffs = results.filter((r) => r.diff).map((r) => `### ${r.downstream} (dry-run: nothing was opened)
 
@@ -25255,8 +25366,15 @@ async function oneDownstream(github, d, r) {
     files,
     outcome: outcome.action,
     headSha: outcome.headSha,
-    ...outcome.number ? { number: outcome.number, url: outcome.url } : {}
+    ...outcome.number ? { number: outcome.number, url: outcome.url } : {},
+    ...releaseContainerTags(r.config, d.name, r.values)
   };
+}
+function releaseContainerTags(config2, downstream, values) {
+  const ref = config2.githubRelease?.containerTags;
+  if (ref === void 0 || containerTagsSource(ref).downstream !== downstream) return {};
+  const { tags, refused } = containerTagsOf(ref, values[ref]);
+  return refused ? { containerTags: [], warning: `the GitHub Release names no container tags: ${refused}` } : { containerTags: tags };
 }
 async function openDownstreamPrs(settings, config2, deps) {
   const { version: version2, hashes, values, templates } = await loadDownstreamRelease(settings, config2, deps);
@@ -25310,7 +25428,8 @@ async function main() {
   const context = readRunContext();
   const config2 = await readConfigFile(settings.configPath, settings.environment);
   const results = await openDownstreamPrs(settings, config2, openPrsDeps(settings, config2, context));
-  setOutput("prs", JSON.stringify(results.map(({ diff: _diff, ...r }) => r)));
+  setOutput("prs", JSON.stringify(results.map(({ diff: _diff, warning: _warning, ...r }) => r)));
+  for (const r of results) if (r.warning) warning(`${r.downstream}: ${r.warning}`);
   await summary.addRaw(renderPrSummary(results)).write();
   const failed = failedPullRequests(results);
   if (failed) throw failed;

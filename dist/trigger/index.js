@@ -18738,6 +18738,12 @@ var bucketNameSchema = string2().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,
 var keyPrefixSchema = string2().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
+var containerImageSchema = string2().regex(
+  /^(?:[A-Za-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+  {
+    error: (issue3) => `expected an image name as docker pull takes it, without a tag (e.g. acme/demo), got ${quoted(issue3.input)}`
+  }
+).max(255);
 var regionSchema = string2().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 var mentionSchema = string2().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
@@ -18815,7 +18821,17 @@ var configFieldsSchema = kebabObject({
         error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
       }),
       heading: regexSource.refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
-    }).prefault({ file: "CHANGELOG.md" })
+    }).prefault({ file: "CHANGELOG.md" }),
+    // The container image the body names, and where its tags come from: a list (or comma-separated
+    // value) a downstream's script writes, `<downstream>.<output>` as edits name it ({container.tags}).
+    // The tags are what the release PR release-relay opened sets, never what a report claims.
+    "container-image": containerImageSchema.optional(),
+    "container-tags": string2().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*$/, {
+      error: (issue3) => `expected <downstream>.<output>, the script output that lists the image tags (e.g. container.tags), got ${quoted(issue3.input)}`
+    }).optional(),
+    // The version's download page ({version}, {major}, {minor}, {patch}, {line}, {tag}), linked
+    // from the body: an address from this file, never one a report names.
+    "download-page": string2().min(1).optional()
   }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
@@ -19454,6 +19470,79 @@ function checkDownstreamPlaceholders(config2, ctx) {
   }
 }
 
+// src/core/github-release/container-tags.ts
+function containerTagsSource(ref) {
+  const dot = ref.indexOf(".");
+  return { downstream: ref.slice(0, dot), output: ref.slice(dot + 1) };
+}
+
+// src/core/github-release/download-page.ts
+var DOWNLOAD_PAGE_PLACEHOLDERS = ["version", "major", "minor", "patch", "prerelease", "line", "tag"];
+function downloadPageUrl(config2, version2) {
+  const template = config2.githubRelease?.downloadPage;
+  if (template === void 0) return void 0;
+  return renderTemplate(
+    template,
+    { ...versionPlaceholders(config2, version2), tag: version2.tag },
+    "github-release.download-page"
+  );
+}
+
+// src/core/config/github-release-checks.ts
+var HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
+function checkGitHubRelease(config2, ctx) {
+  const settings = config2.githubRelease;
+  if (!settings) return;
+  if (settings.downloadPage !== void 0) {
+    const path = ["github-release", "download-page"];
+    const unknown2 = findPlaceholders(settings.downloadPage).filter(
+      (p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p)
+    );
+    for (const name of unknown2) {
+      const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`}`
+      });
+    }
+    const sample = unknown2.length === 0 ? downloadPageUrl(config2, parseVersion("1.2.3-rc1")) : void 0;
+    if (sample !== void 0 && !HTTPS_PAGE.test(sample))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `expected an https:// address (e.g. https://example.org/download/{version}/), got ${JSON.stringify(settings.downloadPage)}`
+      });
+  }
+  if (settings.containerImage !== void 0 && settings.containerTags === void 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["github-release", "container-image"],
+      message: "name where its tags come from too: container-tags: <downstream>.<output> (e.g. container.tags)"
+    });
+  if (settings.containerTags !== void 0) {
+    const path = ["github-release", "container-tags"];
+    const { downstream, output } = containerTagsSource(settings.containerTags);
+    const d = config2.downstream.find((x) => x.name === downstream);
+    if (!d) {
+      const guess = closest(
+        downstream,
+        config2.downstream.map((x) => x.name)
+      );
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ""}`
+      });
+    } else if (!d.edits.some((e) => e.kind === "script"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `downstream ${downstream} has no script edit to write ${output}: name the output of a downstream whose script writes the image tags to $RELEASE_RELAY_OUTPUT`
+      });
+  }
+}
+
 // src/core/config/installations.ts
 var MAX_INSTALLATIONS = 3;
 function installationsOf(config2) {
@@ -19548,6 +19637,7 @@ function checkConfig(config2, ctx) {
         message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
       });
   }
+  checkGitHubRelease(config2, ctx);
   checkNoExpressions(config2, [], ctx);
 }
 function checkTagPattern(pattern, ctx) {

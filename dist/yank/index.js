@@ -39816,6 +39816,81 @@ function checkDownstreamPlaceholders(config2, ctx) {
   }
 }
 
+// src/core/github-release/container-tags.ts
+var CONTAINER_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+var MAX_CONTAINER_TAGS = 100;
+function containerTagsSource(ref) {
+  const dot = ref.indexOf(".");
+  return { downstream: ref.slice(0, dot), output: ref.slice(dot + 1) };
+}
+
+// src/core/github-release/download-page.ts
+var DOWNLOAD_PAGE_PLACEHOLDERS = ["version", "major", "minor", "patch", "prerelease", "line", "tag"];
+function downloadPageUrl(config2, version2) {
+  const template = config2.githubRelease?.downloadPage;
+  if (template === void 0) return void 0;
+  return renderTemplate(
+    template,
+    { ...versionPlaceholders(config2, version2), tag: version2.tag },
+    "github-release.download-page"
+  );
+}
+
+// src/core/config/github-release-checks.ts
+var HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
+function checkGitHubRelease(config2, ctx) {
+  const settings = config2.githubRelease;
+  if (!settings) return;
+  if (settings.downloadPage !== void 0) {
+    const path = ["github-release", "download-page"];
+    const unknown2 = findPlaceholders(settings.downloadPage).filter(
+      (p4) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p4)
+    );
+    for (const name2 of unknown2) {
+      const guess = closest(name2, DOWNLOAD_PAGE_PLACEHOLDERS);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `unknown placeholder {${name2}}${guess ? ` — did you mean {${guess}}?` : `; use ${DOWNLOAD_PAGE_PLACEHOLDERS.map((p4) => `{${p4}}`).join(", ")}`}`
+      });
+    }
+    const sample = unknown2.length === 0 ? downloadPageUrl(config2, parseVersion("1.2.3-rc1")) : void 0;
+    if (sample !== void 0 && !HTTPS_PAGE.test(sample))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `expected an https:// address (e.g. https://example.org/download/{version}/), got ${JSON.stringify(settings.downloadPage)}`
+      });
+  }
+  if (settings.containerImage !== void 0 && settings.containerTags === void 0)
+    ctx.addIssue({
+      code: "custom",
+      path: ["github-release", "container-image"],
+      message: "name where its tags come from too: container-tags: <downstream>.<output> (e.g. container.tags)"
+    });
+  if (settings.containerTags !== void 0) {
+    const path = ["github-release", "container-tags"];
+    const { downstream, output } = containerTagsSource(settings.containerTags);
+    const d6 = config2.downstream.find((x2) => x2.name === downstream);
+    if (!d6) {
+      const guess = closest(
+        downstream,
+        config2.downstream.map((x2) => x2.name)
+      );
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ""}`
+      });
+    } else if (!d6.edits.some((e6) => e6.kind === "script"))
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `downstream ${downstream} has no script edit to write ${output}: name the output of a downstream whose script writes the image tags to $RELEASE_RELAY_OUTPUT`
+      });
+  }
+}
+
 // src/core/config/installations.ts
 var MAX_INSTALLATIONS = 3;
 function installationsOf(config2) {
@@ -39919,6 +39994,7 @@ function checkConfig(config2, ctx) {
         message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off"
       });
   }
+  checkGitHubRelease(config2, ctx);
   checkNoExpressions(config2, [], ctx);
 }
 function checkTagPattern(pattern, ctx) {
@@ -40188,6 +40264,12 @@ var bucketNameSchema = string2().regex(/^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,
 var keyPrefixSchema = string2().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*\/$/, {
   error: (issue3) => `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue3.input)}`
 });
+var containerImageSchema = string2().regex(
+  /^(?:[A-Za-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+  {
+    error: (issue3) => `expected an image name as docker pull takes it, without a tag (e.g. acme/demo), got ${quoted(issue3.input)}`
+  }
+).max(255);
 var regionSchema = string2().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 var mentionSchema = string2().regex(/^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/, {
   error: (issue3) => `expected a @user or @org/team to mention, got ${quoted(issue3.input)}`
@@ -40265,7 +40347,17 @@ var configFieldsSchema = kebabObject({
         error: (issue3) => `expected a path in the source repo (no leading / or ..), got ${quoted(issue3.input)}`
       }),
       heading: regexSource.refine((h6) => h6.includes("{version}"), { error: "the heading pattern must contain {version}" }).default(DEFAULT_NOTES_HEADING)
-    }).prefault({ file: "CHANGELOG.md" })
+    }).prefault({ file: "CHANGELOG.md" }),
+    // The container image the body names, and where its tags come from: a list (or comma-separated
+    // value) a downstream's script writes, `<downstream>.<output>` as edits name it ({container.tags}).
+    // The tags are what the release PR release-relay opened sets, never what a report claims.
+    "container-image": containerImageSchema.optional(),
+    "container-tags": string2().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*$/, {
+      error: (issue3) => `expected <downstream>.<output>, the script output that lists the image tags (e.g. container.tags), got ${quoted(issue3.input)}`
+    }).optional(),
+    // The version's download page ({version}, {major}, {minor}, {patch}, {line}, {tag}), linked
+    // from the body: an address from this file, never one a report names.
+    "download-page": string2().min(1).optional()
   }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone
@@ -45052,6 +45144,17 @@ var eventSchema = discriminatedUnion("type", [
     runId: runId.optional()
   }),
   strictObject({ ...base, type: literal("page-published"), downstream: name, url: url2 }),
+  /**
+   * The image tags the release PR of a downstream sets (the script output github-release.container-tags
+   * names), recorded by the job that opened it: what the GitHub Release lists, never a report's tags.
+   */
+  strictObject({
+    ...base,
+    type: literal("container-tags"),
+    downstream: name,
+    // None when the change no longer gives valid tags: the release then names none, not stale ones.
+    tags: array(string2().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS)
+  }),
   /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
   strictObject({
     ...base,
@@ -56259,6 +56362,9 @@ function deriveState(events) {
       case "page-published":
         ds(e6.downstream).page = e6.url;
         break;
+      case "container-tags":
+        ds(e6.downstream).containerTags = e6.tags;
+        break;
       case "downstream-dispatched": {
         const d6 = ds(e6.downstream);
         d6.repo = e6.repo;
@@ -56817,6 +56923,8 @@ var prResultSchema = object({
   url: url().optional(),
   headSha: string2().regex(/^[0-9a-f]{40}$/).optional(),
   files: array(string2()).default([]),
+  /** The image tags the change sets, for the downstream github-release.container-tags names. */
+  containerTags: array(string2().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS).optional(),
   error: string2().optional()
 });
 function pullRequestEventId(downstream, number3, headSha) {
@@ -56849,7 +56957,16 @@ function pullRequestEvents(prsJson, config2, runId2, at3) {
         ...r6.headSha ? { headSha: r6.headSha } : {},
         action: r6.outcome
       });
-    } else if (r6.outcome === "dispatched") {
+    }
+    if (r6.containerTags && ["opened", "updated", "unchanged", "pushed"].includes(r6.outcome))
+      events.push({
+        id: `container-tags:${r6.downstream}:${r6.headSha ?? r6.containerTags.join("+").slice(0, 120)}`,
+        at: at3,
+        type: "container-tags",
+        downstream: r6.downstream,
+        tags: r6.containerTags
+      });
+    if (r6.outcome === "dispatched") {
       const eventType = config2.downstream.find((d6) => d6.name === r6.downstream)?.dispatch?.eventType;
       if (!eventType)
         throw new ReleaseRelayError(
@@ -57508,10 +57625,15 @@ function verifySection(input) {
 }
 function extrasSection(input) {
   const lines = [];
-  if (input.containerTags.length > 0)
-    lines.push(`Container image tags: ${input.containerTags.map((t8) => codeCell(t8)).join(", ")}`);
-  for (const page of input.pages)
-    lines.push(`Download page: ${markdownLink(void 0, page, input.allowed, "page")}`);
+  const [first] = input.containerTags;
+  if (first !== void 0) {
+    const tags = input.containerTags.map((t8) => codeCell(t8)).join(", ");
+    lines.push(
+      input.containerImage ? `Container image ${codeCell(input.containerImage)}, tags ${tags}: \`docker pull ${input.containerImage}:${first}\`` : `Container image tags: ${tags}`
+    );
+  }
+  if (input.downloadPage)
+    lines.push(`Download page: [${cell(input.downloadPage)}](${markdownUrl(input.downloadPage)})`);
   return lines.length > 0 ? lines.join("\n\n") : void 0;
 }
 function yankedBanner(y2) {
@@ -57709,6 +57831,11 @@ var versionOf = (tag, pattern) => {
     return void 0;
   }
 };
+function containerTagsRecorded(state2, ref) {
+  if (ref === void 0) return [];
+  const { downstream } = containerTagsSource(ref);
+  return state2.downstream.find((d6) => d6.name === downstream)?.containerTags ?? [];
+}
 async function syncGitHubRelease(config2, version2, state2, deps) {
   const settings = config2.githubRelease;
   if (!settings || settings.mode === "off" || !githubReleaseRepo(config2) || !state2.request) return void 0;
@@ -57730,10 +57857,11 @@ async function syncGitHubRelease(config2, version2, state2, deps) {
     files,
     signing: config2.signing.method,
     publicKeyUrl: config2.signing.method === "none" || files.length === 0 ? void 0 : objectUrl(config2.upload, releaseObjectKey(config2, version2.version, keyName)),
-    containerTags: [
-      ...new Set(state2.downstream.flatMap((d6) => d6.image?.status === "succeeded" ? d6.image.tags : []))
-    ],
-    pages: state2.downstream.flatMap((d6) => d6.page ? [d6.page] : []),
+    // From what release-relay itself recorded and the config, never from a report: a report's tags
+    // and page URL are claims of another repo's run, and this page is public.
+    containerImage: settings.containerImage,
+    containerTags: containerTagsRecorded(state2, settings.containerTags),
+    downloadPage: downloadPageUrl(config2, version2),
     allowed: allowedLinks(config2, deps.serverUrl),
     yanked: state2.yanked
   });

@@ -13,7 +13,8 @@ export async function main(): Promise<void> {
   const context = readRunContext();
   const config = await readConfigFile(settings.configPath, settings.environment);
   const results = await openDownstreamPrs(settings, config, openPrsDeps(settings, config, context));
-  core.setOutput("prs", JSON.stringify(results.map(({ diff: _diff, ...r }) => r)));
+  core.setOutput("prs", JSON.stringify(results.map(({ diff: _diff, warning: _warning, ...r }) => r)));
+  for (const r of results) if (r.warning) core.warning(`${r.downstream}: ${r.warning}`);
   await core.summary.addRaw(renderPrSummary(results)).write();
   const failed = failedPullRequests(results);
   if (failed) throw failed;

@@ -11,7 +11,7 @@ import { hashRelease } from "../../src/steps/hash.js";
 
 /**
  * The example's plan without the source archive (which needs GitHub), and so without the downstreams
- * whose edits name it; every target architecture-independent if asked.
+ * whose edits name it (and the release page's tags, which name one); every target architecture-independent if asked.
  */
 function plan(architectureIndependent = false): ReleasePlan {
   const doc = parseDocument(
@@ -19,6 +19,8 @@ function plan(architectureIndependent = false): ReleasePlan {
   );
   doc.deleteIn(["source", "archive"]);
   doc.set("downstream", []);
+  doc.deleteIn(["github-release", "container-image"]);
+  doc.deleteIn(["github-release", "container-tags"]);
   if (architectureIndependent)
     for (let i = 0; i < 4; i++) doc.setIn(["build", "targets", i, "architecture-independent"], true);
   const config = parseConfig(doc.toString());

@@ -9,7 +9,7 @@ import { createGitHubClient, type GitHubClient } from "../../src/adapters/github
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { parseConfig } from "../../src/core/config/parse.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
-import { artifactEvents } from "../../src/core/ledger/stage-output-events.js";
+import { artifactEvents, pullRequestEvents } from "../../src/core/ledger/stage-output-events.js";
 import { STAGES } from "../../src/core/ledger/stages.js";
 import { changedSomething } from "../../src/rehearsal/github/accounting.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
@@ -20,8 +20,11 @@ const example = readFileSync(
   join(import.meta.dirname, "../../examples/valkey/release-relay.yml"),
   "utf8",
 ).replace(/\ngithub-release:\n(?: {2}.*\n)+/, "\n");
-const config = parseConfig(
-  `${example}\ngithub-release:\n  mode: publish\n  notes:\n    file: 00-RELEASENOTES\n    heading: "^Valkey {version} "\n`,
+const GITHUB_RELEASE = `github-release:\n  mode: publish\n  notes:\n    file: 00-RELEASENOTES\n    heading: "^Valkey {version} "\n`;
+const config = parseConfig(`${example}\n${GITHUB_RELEASE}`);
+/** The same, naming the container tags and the download page as the Valkey example does. */
+const withExtras = parseConfig(
+  `${example}\n${GITHUB_RELEASE}  container-image: valkey/valkey\n  container-tags: container.tags\n  download-page: "https://valkey.io/download/releases/v{major}-{minor}-{patch}/"\n`,
 );
 const SOURCE = config.source.repo;
 const AUTOMATION = config.tracking.repo;
@@ -102,8 +105,8 @@ const allDone: LedgerEvent[] = STAGES.map((stage) => ({
 async function record(version: string, events: LedgerEvent[]) {
   await new LedgerStore(github, AUTOMATION, version).appendAll(events);
 }
-const track = (version: string) =>
-  trackRelease({ version }, config, {
+const track = (version: string, with_ = config) =>
+  trackRelease({ version }, with_, {
     github,
     run: { runId: "run-1", runUrl: undefined },
     now: () => new Date(at),
@@ -176,6 +179,86 @@ describe("the GitHub Release of the tag", () => {
     expect(
       (await source.rest.repos.getLatestRelease({ owner: "valkey-io", repo: "valkey" })).data.tag_name,
     ).toBe("8.1.0");
+  });
+
+  it("names the image tags its container PR sets and the configured download page, never a report's", async () => {
+    const reported: LedgerEvent[] = [
+      // What reports brought: an image build's tags and a published page, claims of other repos' runs.
+      {
+        id: "report:container:image-build:5:success",
+        at,
+        type: "image-build",
+        downstream: "container",
+        status: "succeeded",
+        tags: ["reported-tag"],
+        runId: "5",
+      },
+      {
+        id: "report:website:page-published:6:done",
+        at,
+        type: "page-published",
+        downstream: "website",
+        url: "https://valkey.io.evil.example/download",
+      },
+    ];
+    await record("8.0.2", [requested("8.0.2"), ...allDone, ...reported]);
+    await publish("8.0.2");
+    await track("8.0.2", withExtras);
+    const before = releasesOf()[0]?.body ?? "";
+    expect(before).not.toContain("Container image");
+    expect(before).toContain(
+      "Download page: [https://valkey.io/download/releases/v8-0-2/](https://valkey.io/download/releases/v8-0-2/)",
+    );
+    // The downstream job records what the container PR it opened sets.
+    await record(
+      "8.0.2",
+      pullRequestEvents(
+        JSON.stringify([
+          {
+            downstream: "container",
+            repo: "valkey-io/valkey-container",
+            outcome: "opened",
+            number: 3,
+            url: "https://github.com/valkey-io/valkey-container/pull/3",
+            headSha: "e".repeat(40),
+            files: ["versions.json"],
+            containerTags: ["8.0.2", "8.0.2-bookworm", "8.0.2-alpine"],
+          },
+        ]),
+        withExtras,
+        "7",
+        at,
+      ),
+    );
+    await track("8.0.2", withExtras);
+    const body = releasesOf()[0]?.body ?? "";
+    expect(body).toContain(
+      "Container image `valkey/valkey`, tags `8.0.2`, `8.0.2-bookworm`, `8.0.2-alpine`: `docker pull valkey/valkey:8.0.2`",
+    );
+    for (const claim of ["reported-tag", "evil.example/download"]) expect(body).not.toContain(claim);
+    // A later change whose tags were refused records none: the page stops naming the earlier ones.
+    await record(
+      "8.0.2",
+      pullRequestEvents(
+        JSON.stringify([
+          {
+            downstream: "container",
+            repo: "valkey-io/valkey-container",
+            outcome: "updated",
+            number: 3,
+            url: "https://github.com/valkey-io/valkey-container/pull/3",
+            headSha: "f".repeat(40),
+            files: ["versions.json"],
+            containerTags: [],
+          },
+        ]),
+        withExtras,
+        "8",
+        at,
+      ),
+    );
+    await track("8.0.2", withExtras);
+    expect(releasesOf()[0]?.body).not.toContain("Container image");
   });
 
   it("says where the notes are expected when the version has no section, and is still made", async () => {

@@ -27,6 +27,14 @@ function configWith(change?: (doc: ReturnType<typeof parseDocument>) => void): C
   return parseConfig(doc.toString());
 }
 
+/** Drops the container and website downstreams, and the release page's tags that name the container. */
+function keepOnlyHashes(doc: ReturnType<typeof parseDocument>): void {
+  doc.deleteIn(["downstream", 2]);
+  doc.deleteIn(["downstream", 1]);
+  doc.deleteIn(["github-release", "container-image"]);
+  doc.deleteIn(["github-release", "container-tags"]);
+}
+
 const settings = (): OpenPrsSettings => ({
   configPath: examplePath,
   environment: undefined,
@@ -109,6 +117,12 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
       ["container", "opened", 1],
       ["website", "opened", 1],
     ]);
+    // The tags the GitHub Release names are those the container's own change sets (its script output).
+    expect(results.map((r) => r.containerTags)).toEqual([
+      undefined,
+      ["8.0.2", "8.0.2-bookworm", "8.0.2-alpine", "8.0.2-alpine3.20"],
+      undefined,
+    ]);
     expect(await show("valkey-io/valkey-hashes", "release-relay/8.0.2/hashes", "README")).toBe(
       `${read("hashes/8.0.2/README.after")}\n`,
     );
@@ -162,8 +176,7 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
 
   const hashesOnly = () =>
     configWith((d) => {
-      d.deleteIn(["downstream", 2]);
-      d.deleteIn(["downstream", 1]);
+      keepOnlyHashes(d);
     });
   const commitAt = async (repo: string, ref: string) =>
     emulator.git(repo).readCommit((await emulator.git(repo).resolveCommit(ref)) as string);
@@ -203,10 +216,21 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     ]);
   });
 
+  it("warns, and records no tags, when the output the GitHub Release reads holds no image tags", async () => {
+    const results = await run(
+      configWith((d) => d.setIn(["github-release", "container-tags"], "container.digest")),
+    );
+    const container = results.find((r) => r.downstream === "container");
+    expect(container).toMatchObject({ outcome: "opened", containerTags: [] });
+    expect(container?.warning).toBe(
+      "the GitHub Release names no container tags: no output container.digest: the script wrote no digest",
+    );
+    expect(renderPrSummary(results)).toContain("names no container tags");
+  });
+
   it("reads the default branch in the same query when base-branch is not configured", async () => {
     const noBase = configWith((d) => {
-      d.deleteIn(["downstream", 2]);
-      d.deleteIn(["downstream", 1]);
+      keepOnlyHashes(d);
       d.deleteIn(["downstream", 0, "base-branch"]);
     });
     const mark = emulator.log.mark();
@@ -411,8 +435,7 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
     const commit = (await gh.createCommit({ ...repo, message: "history", tree, parents: [base] })).data.sha;
     await gh.updateRef({ ...repo, ref: "heads/main", sha: commit });
     const hashesOnly = configWith((d) => {
-      d.deleteIn(["downstream", 2]);
-      d.deleteIn(["downstream", 1]);
+      keepOnlyHashes(d);
     });
     const [hashes] = await run(hashesOnly, github, []);
     expect(hashes?.outcome).toBe("opened");
@@ -428,8 +451,7 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
 
   it("labels the PR with labels the repo lacked, creating them once", async () => {
     const labelled = configWith((d) => {
-      d.deleteIn(["downstream", 2]);
-      d.deleteIn(["downstream", 1]);
+      keepOnlyHashes(d);
       d.setIn(["downstream", 0, "pr", "labels"], ["release", "automated"]);
     });
     const hashes = () => emulator.state.repos["valkey-io/valkey-hashes"];
@@ -475,8 +497,7 @@ describe.runIf(hasTool("jq", "jq"))("open-downstream-prs against the GitHub emul
   it("opens the PR when its first create meets GitHub not yet seeing the branch (a fault)", async () => {
     consistencyOf(emulator.state).failPullCreates(1);
     const hashesOnly = configWith((d) => {
-      d.deleteIn(["downstream", 2]);
-      d.deleteIn(["downstream", 1]);
+      keepOnlyHashes(d);
     });
     const [hashes] = await run(hashesOnly, github, []);
     expect(hashes?.outcome).toBe("opened");

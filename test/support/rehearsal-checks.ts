@@ -197,6 +197,12 @@ export function expectReleased(dir: string, version: string, options: { afterCra
   );
   expect(manifest.length).toBeGreaterThan(0);
   for (const f of manifest) expect(release?.body).toContain(`[${f.name}](`);
+  // The image tags the container PR sets (update.sh's output) and the page release-relay.yml names.
+  const [major, minor, patch] = version.split(/[.-]/);
+  expect(release?.body).toContain(`Container image \`cachet/cachet\`, tags \`${version}\`, `);
+  expect(release?.body).toContain(
+    `Download page: [https://cachet.example/download/releases/v${major}-${minor}-${patch}/]`,
+  );
 }
 
 /** A GitHub Release as the kept world's emulator state holds it. */

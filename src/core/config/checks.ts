@@ -3,6 +3,7 @@ import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from ".
 import { closest } from "../inputs/closest-name.js";
 import { checkDownstreamPlaceholders } from "./downstream-placeholders.js";
 import { environmentNameSchema, PRODUCTION } from "./environment-name.js";
+import { checkGitHubRelease } from "./github-release-checks.js";
 import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
 import { quoted } from "./quoted.js";
 import type { Config } from "./schema.js";
@@ -96,6 +97,7 @@ export function checkConfig(config: Config, ctx: Ctx): void {
         message: "a dispatch downstream has nothing to push: use mode pr (send), dry-run or off",
       });
   }
+  checkGitHubRelease(config, ctx);
   checkNoExpressions(config, [], ctx);
 }
 

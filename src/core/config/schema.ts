@@ -118,6 +118,21 @@ export const keyPrefixSchema = z.string().regex(/^$|^(?!\/)[A-Za-z0-9!_.*'()/-]*
     `expected "" or a key prefix ending in "/" without a leading "/", got ${quoted(issue.input)}`,
 });
 
+/**
+ * A container image as `docker pull` names it (`acme/demo`, `ghcr.io/acme/demo`), without a
+ * tag: the grammar of the distribution spec's repository names, an optional registry host first.
+ */
+const containerImageSchema = z
+  .string()
+  .regex(
+    /^(?:[A-Za-z0-9.-]+(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    {
+      error: (issue) =>
+        `expected an image name as docker pull takes it, without a tag (e.g. acme/demo), got ${quoted(issue.input)}`,
+    },
+  )
+  .max(255);
+
 /** An AWS region name, e.g. us-east-1. */
 const regionSchema = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 
@@ -215,6 +230,20 @@ export const configFieldsSchema = kebabObject({
         .refine((h) => h.includes("{version}"), { error: "the heading pattern must contain {version}" })
         .default(DEFAULT_NOTES_HEADING),
     }).prefault({ file: "CHANGELOG.md" }),
+    // The container image the body names, and where its tags come from: a list (or comma-separated
+    // value) a downstream's script writes, `<downstream>.<output>` as edits name it ({container.tags}).
+    // The tags are what the release PR release-relay opened sets, never what a report claims.
+    "container-image": containerImageSchema.optional(),
+    "container-tags": z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*$/, {
+        error: (issue) =>
+          `expected <downstream>.<output>, the script output that lists the image tags (e.g. container.tags), got ${quoted(issue.input)}`,
+      })
+      .optional(),
+    // The version's download page ({version}, {major}, {minor}, {patch}, {line}, {tag}), linked
+    // from the body: an address from this file, never one a report names.
+    "download-page": z.string().min(1).optional(),
   }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends
   // it (GitHub sets the event's sender from the token; a payload cannot name it). Events from anyone

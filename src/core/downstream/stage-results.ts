@@ -7,13 +7,17 @@ import type { GeneratedEdits } from "./generated-edits.js";
  * What happened in one downstream repo: an entry of the `prs` output track-status reads back
  * (prResultSchema), with a dry run's diff for the summary.
  */
-export type DownstreamResult = PrResult & { diff?: string | undefined };
+export type DownstreamResult = PrResult & {
+  diff?: string | undefined;
+  /** What the job's log should point out, e.g. image tags the GitHub Release cannot name. */
+  warning?: string | undefined;
+};
 
 /** The job summary: one row per downstream, and the full diff of dry-run ones. */
 export function renderPrSummary(results: readonly DownstreamResult[]): string {
   const rows = results.map(
     (r) =>
-      `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")} |`,
+      `| ${r.downstream} | ${r.repo} | ${r.outcome} | ${r.url ? `[#${r.number}](${r.url})` : ""} | ${r.error ? r.error.replaceAll("|", "\\|") : r.files.map((f) => `\`${f}\``).join(" ")}${r.warning ? ` (${r.warning.replaceAll("|", "\\|")})` : ""} |`,
   );
   const diffs = results
     .filter((r) => r.diff)

@@ -38,10 +38,12 @@ export interface ReleaseBodyInput {
   signing: "none" | "gpg" | "ed25519";
   /** The public key users verify with, when the release publishes one. */
   publicKeyUrl?: string | undefined;
-  /** Container image tags the downstreams built for the release. */
+  /** The image `docker pull` names (github-release.container-image), when the config names one. */
+  containerImage?: string | undefined;
+  /** The image tags the release PR sets (github-release.container-tags). */
   containerTags: readonly string[];
-  /** Pages the downstreams published (the download page). */
-  pages: readonly string[];
+  /** The version's download page, from release-relay.yml (github-release.download-page). */
+  downloadPage?: string | undefined;
   allowed: AllowedLinks;
   yanked?: { at: string; reason: string; by: string } | undefined;
 }
@@ -90,10 +92,18 @@ function verifySection(input: ReleaseBodyInput): string | undefined {
 
 function extrasSection(input: ReleaseBodyInput): string | undefined {
   const lines: string[] = [];
-  if (input.containerTags.length > 0)
-    lines.push(`Container image tags: ${input.containerTags.map((t) => codeCell(t)).join(", ")}`);
-  for (const page of input.pages)
-    lines.push(`Download page: ${markdownLink(undefined, page, input.allowed, "page")}`);
+  const [first] = input.containerTags;
+  if (first !== undefined) {
+    const tags = input.containerTags.map((t) => codeCell(t)).join(", ");
+    lines.push(
+      input.containerImage
+        ? `Container image ${codeCell(input.containerImage)}, tags ${tags}: \`docker pull ${input.containerImage}:${first}\``
+        : `Container image tags: ${tags}`,
+    );
+  }
+  // An address release-relay.yml gives: the only page the body links besides GitHub's and the files'.
+  if (input.downloadPage)
+    lines.push(`Download page: [${cell(input.downloadPage)}](${markdownUrl(input.downloadPage)})`);
   return lines.length > 0 ? lines.join("\n\n") : undefined;
 }
 

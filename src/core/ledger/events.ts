@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CONTAINER_TAG, MAX_CONTAINER_TAGS } from "../github-release/container-tags.js";
 import { checksOverrideSchema } from "../request/source-gate.js";
 import { STAGES } from "./stages.js";
 
@@ -105,6 +106,17 @@ const eventSchema = z.discriminatedUnion("type", [
     runId: runId.optional(),
   }),
   z.strictObject({ ...base, type: z.literal("page-published"), downstream: name, url }),
+  /**
+   * The image tags the release PR of a downstream sets (the script output github-release.container-tags
+   * names), recorded by the job that opened it: what the GitHub Release lists, never a report's tags.
+   */
+  z.strictObject({
+    ...base,
+    type: z.literal("container-tags"),
+    downstream: name,
+    // None when the change no longer gives valid tags: the release then names none, not stale ones.
+    tags: z.array(z.string().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS),
+  }),
   /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
   z.strictObject({
     ...base,

@@ -28,6 +28,7 @@ export interface DownstreamState {
   closed: boolean;
   image?: { status: "succeeded" | "failed"; digest?: string; tags: string[]; url?: string };
   page?: string;
+  containerTags?: string[]; // the tags its release PR sets (github-release.container-tags)
   /** A dispatch downstream was sent the release (repository_dispatch of this event type). */
   dispatched?: { at: string; eventType: string };
   skipped?: string;
@@ -280,6 +281,9 @@ export function deriveState(events: readonly LedgerEvent[]): ReleaseState {
       }
       case "page-published":
         ds(e.downstream).page = e.url;
+        break;
+      case "container-tags":
+        ds(e.downstream).containerTags = e.tags;
         break;
       case "downstream-dispatched": {
         const d = ds(e.downstream);

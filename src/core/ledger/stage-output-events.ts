@@ -2,6 +2,7 @@ import { z } from "zod";
 import { parseHashesFile } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
+import { CONTAINER_TAG, MAX_CONTAINER_TAGS } from "../github-release/container-tags.js";
 import { parseJsonInput } from "../inputs/json-input.js";
 import type { LedgerEvent } from "./events.js";
 import { STAGES, type Stage } from "./stages.js";
@@ -18,6 +19,8 @@ export const prResultSchema = z.object({
     .regex(/^[0-9a-f]{40}$/)
     .optional(),
   files: z.array(z.string()).default([]),
+  /** The image tags the change sets, for the downstream github-release.container-tags names. */
+  containerTags: z.array(z.string().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS).optional(),
   error: z.string().optional(),
 });
 
@@ -68,7 +71,18 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
         ...(r.headSha ? { headSha: r.headSha } : {}),
         action: r.outcome,
       });
-    } else if (r.outcome === "dispatched") {
+    }
+    if (r.containerTags && ["opened", "updated", "unchanged", "pushed"].includes(r.outcome))
+      // One record per commit the tags come from: the same change again appends nothing; a rerun
+      // on a moved base is a new record, which the state takes as the latest.
+      events.push({
+        id: `container-tags:${r.downstream}:${r.headSha ?? r.containerTags.join("+").slice(0, 120)}`,
+        at,
+        type: "container-tags",
+        downstream: r.downstream,
+        tags: r.containerTags,
+      });
+    if (r.outcome === "dispatched") {
       const eventType = config.downstream.find((d) => d.name === r.downstream)?.dispatch?.eventType;
       if (!eventType)
         throw new ReleaseRelayError(

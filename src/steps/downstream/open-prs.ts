@@ -23,6 +23,7 @@ import { buildReleasePublished } from "../../core/downstream/release-published.j
 import type { DownstreamResult } from "../../core/downstream/stage-results.js";
 import { type EditValues, renderTemplate } from "../../core/downstream/template.js";
 import { describeError, ReleaseRelayError } from "../../core/errors.js";
+import { containerTagsOf, containerTagsSource } from "../../core/github-release/container-tags.js";
 import { orderDownstream } from "../../core/request/plan.js";
 import type { Version } from "../../core/request/version.js";
 import type { OpenPrsSettings } from "./downstream-inputs.js";
@@ -118,7 +119,23 @@ async function oneDownstream(github: GitHubClient, d: Downstream, r: Release): P
     outcome: outcome.action,
     headSha: outcome.headSha,
     ...(outcome.number ? { number: outcome.number, url: outcome.url } : {}),
+    ...releaseContainerTags(r.config, d.name, r.values),
   };
+}
+
+/** The image tags this downstream's change sets, when github-release.container-tags names its output. */
+function releaseContainerTags(
+  config: Config,
+  downstream: string,
+  values: EditValues,
+): Pick<DownstreamResult, "containerTags" | "warning"> {
+  const ref = config.githubRelease?.containerTags;
+  if (ref === undefined || containerTagsSource(ref).downstream !== downstream) return {};
+  const { tags, refused } = containerTagsOf(ref, values[ref]);
+  // A refused output records no tags, so the release does not go on naming an earlier change's.
+  return refused
+    ? { containerTags: [], warning: `the GitHub Release names no container tags: ${refused}` }
+    : { containerTags: tags };
 }
 
 /** Opens or updates every downstream's PR; one failing downstream does not stop the others. */

@@ -10,6 +10,8 @@ import { SourceReleases } from "../../adapters/github/source-releases.js";
 import { PUBLISHED_KEY_NAMES, releaseObjectKey } from "../../core/artifacts/publication.js";
 import type { Config } from "../../core/config/schema.js";
 import { allowedLinks } from "../../core/dashboard/safe-links.js";
+import { containerTagsSource } from "../../core/github-release/container-tags.js";
+import { downloadPageUrl } from "../../core/github-release/download-page.js";
 import { type PublishedRecord, renderReleaseBody } from "../../core/github-release/release-body.js";
 import { extractReleaseNotes } from "../../core/github-release/release-notes.js";
 import {
@@ -54,6 +56,13 @@ const versionOf = (tag: string, pattern: string): string | undefined => {
   }
 };
 
+/** The tags the release PR of the downstream `ref` names sets, as the ledger last recorded them. */
+function containerTagsRecorded(state: ReleaseState, ref: string | undefined): string[] {
+  if (ref === undefined) return [];
+  const { downstream } = containerTagsSource(ref);
+  return state.downstream.find((d) => d.name === downstream)?.containerTags ?? [];
+}
+
 /** Brings the source repo's GitHub Release of `version` to what `state` says; undefined when off. */
 export async function syncGitHubRelease(
   config: Config,
@@ -88,10 +97,11 @@ export async function syncGitHubRelease(
       config.signing.method === "none" || files.length === 0
         ? undefined
         : objectUrl(config.upload, releaseObjectKey(config, version.version, keyName)),
-    containerTags: [
-      ...new Set(state.downstream.flatMap((d) => (d.image?.status === "succeeded" ? d.image.tags : []))),
-    ],
-    pages: state.downstream.flatMap((d) => (d.page ? [d.page] : [])),
+    // From what release-relay itself recorded and the config, never from a report: a report's tags
+    // and page URL are claims of another repo's run, and this page is public.
+    containerImage: settings.containerImage,
+    containerTags: containerTagsRecorded(state, settings.containerTags),
+    downloadPage: downloadPageUrl(config, version),
     allowed: allowedLinks(config, deps.serverUrl),
     yanked: state.yanked,
   });

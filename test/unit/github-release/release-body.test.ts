@@ -39,8 +39,9 @@ const base: ReleaseBodyInput = {
   ],
   signing: "gpg",
   publicKeyUrl: "https://download.valkey.io/releases/valkey-8.0.3-release-key.asc",
-  containerTags: ["8.0.3", "8.0"],
-  pages: ["https://download.valkey.io/releases/index.html"],
+  containerImage: "valkey/valkey",
+  containerTags: ["8.0.3", "8.0.3-bookworm"],
+  downloadPage: "https://valkey.io/download/releases/v8-0-3/",
   allowed: {
     server: "https://github.com",
     downloads: "https://download.valkey.io/releases/",
@@ -62,8 +63,21 @@ describe("renderReleaseBody", () => {
     expect(body).toContain(
       "[release-key.asc](https://download.valkey.io/releases/valkey-8.0.3-release-key.asc)",
     );
-    expect(body).toContain("`8.0.3`, `8.0`");
-    expect(body).toContain("Download page: [https://download.valkey.io/releases/index.html]");
+    expect(body).toContain(
+      "Container image `valkey/valkey`, tags `8.0.3`, `8.0.3-bookworm`: `docker pull valkey/valkey:8.0.3`",
+    );
+    expect(body).toContain(
+      "Download page: [https://valkey.io/download/releases/v8-0-3/](https://valkey.io/download/releases/v8-0-3/)",
+    );
+  });
+
+  it("names the tags alone without an image, and neither tags nor page when there are none", () => {
+    expect(renderReleaseBody({ ...base, containerImage: undefined })).toContain(
+      "Container image tags: `8.0.3`, `8.0.3-bookworm`\n",
+    );
+    const bare = renderReleaseBody({ ...base, containerTags: [], downloadPage: undefined });
+    expect(bare).not.toContain("Container image");
+    expect(bare).not.toContain("Download page");
   });
 
   it("never links a file outside the download location", () => {

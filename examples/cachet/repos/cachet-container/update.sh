@@ -23,9 +23,13 @@ for line in $lines; do
   fi
 done
 if [ -n "${RELEASE_RELAY_OUTPUT:-}" ]; then
-  version="$(jq -r --arg l "$newest" '.[$l].version' versions.json)"
-  tags="$version, $newest, ${newest%%.*}, latest"
-  [[ "$version" == *-* ]] && tags="$version, $newest-rc"
+  # The line released (RELEASE_LINE, from the release edit), else the newest; only the newest line's
+  # image also takes the major version and latest.
+  line="${RELEASE_LINE:-$newest}"
+  version="$(jq -er --arg l "$line" '.[$l].version' versions.json)"
+  tags="$version, $line"
+  [ "$line" = "$newest" ] && tags="$tags, ${line%%.*}, latest"
+  [[ "$version" == *-* ]] && tags="$version, $line-rc"
   echo "tags=$tags" >>"$RELEASE_RELAY_OUTPUT"
 fi
 $check && echo "every Dockerfile matches versions.json" || true
