@@ -182,6 +182,28 @@ describe("the GitHub Release of the tag", () => {
   });
 
   it("names the image tags its container PR sets and the configured download page, never a report's", async () => {
+    /** What the downstream job records of the container PR it opened or updated, and the tags it sets. */
+    const recordContainerPr = (outcome: string, head: string, containerTags: string[]) =>
+      record(
+        "8.0.2",
+        pullRequestEvents(
+          JSON.stringify([
+            {
+              downstream: "container",
+              repo: "valkey-io/valkey-container",
+              outcome,
+              number: 3,
+              url: "https://github.com/valkey-io/valkey-container/pull/3",
+              headSha: head.repeat(40),
+              files: ["versions.json"],
+              containerTags,
+            },
+          ]),
+          withExtras,
+          "7",
+          at,
+        ),
+      );
     const reported: LedgerEvent[] = [
       // What reports brought: an image build's tags and a published page, claims of other repos' runs.
       {
@@ -210,26 +232,7 @@ describe("the GitHub Release of the tag", () => {
       "Download page: [https://valkey.io/download/releases/v8-0-2/](https://valkey.io/download/releases/v8-0-2/)",
     );
     // The downstream job records what the container PR it opened sets.
-    await record(
-      "8.0.2",
-      pullRequestEvents(
-        JSON.stringify([
-          {
-            downstream: "container",
-            repo: "valkey-io/valkey-container",
-            outcome: "opened",
-            number: 3,
-            url: "https://github.com/valkey-io/valkey-container/pull/3",
-            headSha: "e".repeat(40),
-            files: ["versions.json"],
-            containerTags: ["8.0.2", "8.0.2-bookworm", "8.0.2-alpine"],
-          },
-        ]),
-        withExtras,
-        "7",
-        at,
-      ),
-    );
+    await recordContainerPr("opened", "e", ["8.0.2", "8.0.2-bookworm", "8.0.2-alpine"]);
     await track("8.0.2", withExtras);
     const body = releasesOf()[0]?.body ?? "";
     expect(body).toContain(
@@ -237,26 +240,7 @@ describe("the GitHub Release of the tag", () => {
     );
     for (const claim of ["reported-tag", "evil.example/download"]) expect(body).not.toContain(claim);
     // A later change whose tags were refused records none: the page stops naming the earlier ones.
-    await record(
-      "8.0.2",
-      pullRequestEvents(
-        JSON.stringify([
-          {
-            downstream: "container",
-            repo: "valkey-io/valkey-container",
-            outcome: "updated",
-            number: 3,
-            url: "https://github.com/valkey-io/valkey-container/pull/3",
-            headSha: "f".repeat(40),
-            files: ["versions.json"],
-            containerTags: [],
-          },
-        ]),
-        withExtras,
-        "8",
-        at,
-      ),
-    );
+    await recordContainerPr("updated", "f", []);
     await track("8.0.2", withExtras);
     expect(releasesOf()[0]?.body).not.toContain("Container image");
   });
