@@ -39880,7 +39880,7 @@ function checkGitHubRelease(config2, ctx) {
       ctx.addIssue({
         code: "custom",
         path,
-        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ""}`
+        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ": name a downstream of this file, or leave out container-tags (and container-image)"}`
       });
     } else if (!d6.edits.some((e6) => e6.kind === "script"))
       ctx.addIssue({

@@ -58,7 +58,7 @@ export function checkGitHubRelease(config: Config, ctx: Ctx): void {
       ctx.addIssue({
         code: "custom",
         path,
-        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ""}`,
+        message: `no downstream named ${JSON.stringify(downstream)}${guess ? ` — did you mean ${guess}.${output}?` : ": name a downstream of this file, or leave out container-tags (and container-image)"}`,
       });
     } else if (!d.edits.some((e) => e.kind === "script"))
       ctx.addIssue({

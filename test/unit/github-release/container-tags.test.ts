@@ -167,6 +167,9 @@ describe("github-release in release-relay.yml", () => {
     expect(refusal(withGitHubRelease(["container-tags"], "contaner.tags"))).toMatch(
       /no downstream named "contaner" — did you mean container\.tags\?/,
     );
+    expect(refusal(withGitHubRelease(["container-tags"], "registry.tags"))).toMatch(
+      /no downstream named "registry": name a downstream of this file, or leave out container-tags/,
+    );
     expect(refusal(withGitHubRelease(["container-tags"], "hashes.tags"))).toMatch(
       /downstream hashes has no script edit to write tags/,
     );
