@@ -18966,30 +18966,42 @@ function downloadPageUrl(config2, version2) {
 
 // src/core/config/github-release-checks.ts
 var HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
+var LITERAL_HOST = /^https:\/\/[^{}/?#]+(?:[/?#]|$)/;
+var SAMPLE_VERSIONS = ["1.2.3", "1.2.3-rc1", "1.2.3-beta.2"];
 function checkGitHubRelease(config2, ctx) {
+  checkDownloadPage(config2, ctx);
+  checkContainerTags(config2, ctx);
+}
+function checkDownloadPage(config2, ctx) {
+  const template = config2.githubRelease?.downloadPage;
+  if (template === void 0) return;
+  const path = ["github-release", "download-page"];
+  const issue3 = (message) => ctx.addIssue({ code: "custom", path, message });
+  const names = DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
+  const unknown2 = findPlaceholders(template).filter((p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p));
+  for (const name of unknown2) {
+    const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
+    issue3(`unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
+  }
+  if (unknown2.length > 0) return;
+  if (/\{[#^/]/.test(template))
+    return issue3(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
+  const example = "e.g. https://example.org/download/{version}/";
+  if (!LITERAL_HOST.test(template))
+    return issue3(
+      `expected an https:// address with its host written out (${example}), got ${JSON.stringify(template)}`
+    );
+  const bad = SAMPLE_VERSIONS.map((v) => downloadPageUrl(config2, parseVersion(v)) ?? "").find(
+    (url2) => !HTTPS_PAGE.test(url2)
+  );
+  if (bad !== void 0)
+    issue3(
+      `expected an https:// address without spaces, quotes, brackets or parentheses (${example}), got ${JSON.stringify(template)}, which is ${JSON.stringify(bad)} for one version`
+    );
+}
+function checkContainerTags(config2, ctx) {
   const settings = config2.githubRelease;
   if (!settings) return;
-  if (settings.downloadPage !== void 0) {
-    const path = ["github-release", "download-page"];
-    const unknown2 = findPlaceholders(settings.downloadPage).filter(
-      (p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p)
-    );
-    for (const name of unknown2) {
-      const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`}`
-      });
-    }
-    const sample = unknown2.length === 0 ? downloadPageUrl(config2, parseVersion("1.2.3-rc1")) : void 0;
-    if (sample !== void 0 && !HTTPS_PAGE.test(sample))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `expected an https:// address (e.g. https://example.org/download/{version}/), got ${JSON.stringify(settings.downloadPage)}`
-      });
-  }
   if (settings.containerImage !== void 0 && settings.containerTags === void 0)
     ctx.addIssue({
       code: "custom",
@@ -19444,8 +19456,9 @@ var configFieldsSchema = kebabObject({
     "container-tags": string2().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*\.[A-Za-z][A-Za-z0-9_.-]*$/, {
       error: (issue3) => `expected <downstream>.<output>, the script output that lists the image tags (e.g. container.tags), got ${quoted(issue3.input)}`
     }).optional(),
-    // The version's download page ({version}, {major}, {minor}, {patch}, {line}, {tag}), linked
-    // from the body: an address from this file, never one a report names.
+    // The version's download page ({version}, {major}, {minor}, {patch}, {prerelease}, {line},
+    // {tag}; an https address whose host is written out), linked from the body: an address from
+    // this file, never one a report names.
     "download-page": string2().min(1).optional()
   }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends

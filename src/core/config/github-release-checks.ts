@@ -1,5 +1,5 @@
-// The rules of `github-release:` that span fields: the download page is an https address once its
-// placeholders are filled in, and container-tags names the output of a downstream that has a script
+// The rules of `github-release:` that span fields: the download page is an https address on a host
+// it writes out, whatever version fills its placeholders, and container-tags names the output of a downstream that has a script
 // to write it.
 import type { z } from "zod";
 import { findPlaceholders } from "../downstream/template.js";
@@ -13,32 +13,50 @@ type Ctx = z.core.$RefinementCtx<unknown>;
 
 const HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
 
+/** The host (and port) written out: a placeholder there would let whoever names the tag pick the site. */
+const LITERAL_HOST = /^https:\/\/[^{}/?#]+(?:[/?#]|$)/;
+
+/** Versions the page is rendered for at config time: a release and prereleases of both forms. */
+const SAMPLE_VERSIONS = ["1.2.3", "1.2.3-rc1", "1.2.3-beta.2"];
+
 export function checkGitHubRelease(config: Config, ctx: Ctx): void {
+  checkDownloadPage(config, ctx);
+  checkContainerTags(config, ctx);
+}
+
+function checkDownloadPage(config: Config, ctx: Ctx): void {
+  const template = config.githubRelease?.downloadPage;
+  if (template === undefined) return;
+  const path = ["github-release", "download-page"];
+  const issue = (message: string) => ctx.addIssue({ code: "custom", path, message });
+  const names = DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
+  const unknown = findPlaceholders(template).filter((p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p));
+  for (const name of unknown) {
+    const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
+    issue(`unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
+  }
+  if (unknown.length > 0) return;
+  if (/\{[#^/]/.test(template))
+    return issue(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
+  // Filled in for any version, it must be a page users can open, on the site this file names:
+  // https, the host written out, and nothing that would end a Markdown link early.
+  const example = "e.g. https://example.org/download/{version}/";
+  if (!LITERAL_HOST.test(template))
+    return issue(
+      `expected an https:// address with its host written out (${example}), got ${JSON.stringify(template)}`,
+    );
+  const bad = SAMPLE_VERSIONS.map((v) => downloadPageUrl(config, parseVersion(v)) ?? "").find(
+    (url) => !HTTPS_PAGE.test(url),
+  );
+  if (bad !== undefined)
+    issue(
+      `expected an https:// address without spaces, quotes, brackets or parentheses (${example}), got ${JSON.stringify(template)}, which is ${JSON.stringify(bad)} for one version`,
+    );
+}
+
+function checkContainerTags(config: Config, ctx: Ctx): void {
   const settings = config.githubRelease;
   if (!settings) return;
-  if (settings.downloadPage !== undefined) {
-    const path = ["github-release", "download-page"];
-    const unknown = findPlaceholders(settings.downloadPage).filter(
-      (p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p),
-    );
-    for (const name of unknown) {
-      const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`}`,
-      });
-    }
-    // Filled in for a sample version, it must be a page users can open: https, and nothing that
-    // would end a Markdown link early.
-    const sample = unknown.length === 0 ? downloadPageUrl(config, parseVersion("1.2.3-rc1")) : undefined;
-    if (sample !== undefined && !HTTPS_PAGE.test(sample))
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `expected an https:// address (e.g. https://example.org/download/{version}/), got ${JSON.stringify(settings.downloadPage)}`,
-      });
-  }
   if (settings.containerImage !== undefined && settings.containerTags === undefined)
     ctx.addIssue({
       code: "custom",

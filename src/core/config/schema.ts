@@ -241,8 +241,9 @@ export const configFieldsSchema = kebabObject({
           `expected <downstream>.<output>, the script output that lists the image tags (e.g. container.tags), got ${quoted(issue.input)}`,
       })
       .optional(),
-    // The version's download page ({version}, {major}, {minor}, {patch}, {line}, {tag}), linked
-    // from the body: an address from this file, never one a report names.
+    // The version's download page ({version}, {major}, {minor}, {patch}, {prerelease}, {line},
+    // {tag}; an https address whose host is written out), linked from the body: an address from
+    // this file, never one a report names.
     "download-page": z.string().min(1).optional(),
   }).optional(),
   // Who may send each dispatch event to the automation repo: the account behind the token that sends

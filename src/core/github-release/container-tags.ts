@@ -46,3 +46,16 @@ export function containerTagsOf(ref: string, value: TemplateValue | undefined): 
     return { tags: [], refused: `${ref} lists ${tags.length} tags, more than ${MAX_CONTAINER_TAGS}` };
   return { tags };
 }
+
+/**
+ * A short digest of a list of tags (FNV-1a, 32 bits) for the ledger event's id: the same tags of the
+ * same commit are recorded once, other tags of that commit (a rerun's refused or changed output) anew.
+ */
+export function tagsDigest(tags: readonly string[]): string {
+  let hash = 0x811c9dc5;
+  for (const char of tags.join(",")) {
+    hash ^= char.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, "0");
+}

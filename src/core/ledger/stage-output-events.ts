@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseHashesFile } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
-import { CONTAINER_TAG, MAX_CONTAINER_TAGS } from "../github-release/container-tags.js";
+import { CONTAINER_TAG, MAX_CONTAINER_TAGS, tagsDigest } from "../github-release/container-tags.js";
 import { parseJsonInput } from "../inputs/json-input.js";
 import type { LedgerEvent } from "./events.js";
 import { STAGES, type Stage } from "./stages.js";
@@ -73,10 +73,11 @@ export function pullRequestEvents(prsJson: string, config: Config, runId: string
       });
     }
     if (r.containerTags && ["opened", "updated", "unchanged", "pushed"].includes(r.outcome))
-      // One record per commit the tags come from: the same change again appends nothing; a rerun
-      // on a moved base is a new record, which the state takes as the latest.
+      // One record per commit and tags: the same change again appends nothing; a rerun on a moved
+      // base, or one whose output for the same commit differs (refused: none), is a new record,
+      // which the state takes as the latest.
       events.push({
-        id: `container-tags:${r.downstream}:${r.headSha ?? r.containerTags.join("+").slice(0, 120)}`,
+        id: `container-tags:${r.downstream}:${r.headSha ?? "no-commit"}:${tagsDigest(r.containerTags)}`,
         at,
         type: "container-tags",
         downstream: r.downstream,

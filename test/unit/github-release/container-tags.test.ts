@@ -98,6 +98,33 @@ describe("the release's container tags in the ledger", () => {
     ]);
   });
 
+  it("records other tags of the same commit anew (a rerun's refused output: none), the same ones once", () => {
+    const tagsOf = (events: ReturnType<typeof pullRequestEvents>) =>
+      deriveState(events).downstream.find((d) => d.name === "container")?.containerTags;
+    const first = pullRequestEvents(prs({ containerTags: ["8.0.2", "8.0", "latest"] }), config, "1", AT);
+    const same = pullRequestEvents(
+      prs({ containerTags: ["8.0.2", "8.0", "latest"], outcome: "unchanged" }),
+      config,
+      "2",
+      AT,
+    );
+    expect(same.map((e) => e.id)).toEqual(first.map((e) => e.id));
+    const refused = pullRequestEvents(
+      prs({ containerTags: [], outcome: "unchanged" }),
+      config,
+      "3",
+      "2026-12-02T10:10:00Z",
+    );
+    expect(tagsOf([...first, ...same, ...refused])).toEqual([]);
+    const fewer = pullRequestEvents(
+      prs({ containerTags: ["8.0.2"], outcome: "unchanged" }),
+      config,
+      "4",
+      "2026-12-02T10:15:00Z",
+    );
+    expect(tagsOf([...first, ...fewer])).toEqual(["8.0.2"]);
+  });
+
   it("refuses tags that are not tags in the prs output before anything is recorded", () => {
     expect(() => pullRequestEvents(prs({ containerTags: ["8.0.2 latest"] }), config, "1", AT)).toThrow(
       /input prs/,
@@ -158,6 +185,19 @@ describe("github-release in release-relay.yml", () => {
     expect(
       refusal(withGitHubRelease(["download-page"], "https://valkey.io/x)[y](https://evil.example")),
     ).toMatch(/expected an https:\/\/ address/);
+    // The site is the one this file names, whatever version fills the placeholders.
+    for (const page of [
+      "https://{prerelease}/",
+      "https://example.org{prerelease}/x",
+      "https://example.org:{major}{minor}{patch}/",
+      "https://{tag}.example.org/",
+    ])
+      expect(refusal(withGitHubRelease(["download-page"], page)), page).toMatch(
+        /expected an https:\/\/ address with its host written out/,
+      );
+    expect(
+      refusal(withGitHubRelease(["download-page"], "https://example.org/{#prerelease}x{/prerelease}")),
+    ).toMatch(/takes plain placeholders only .* not \{#…\}, \{\^…\} or \{\/…\} blocks/);
     expect(refusal(withGitHubRelease(["download-page"], "https://valkey.io/{verison}/"))).toMatch(
       /unknown placeholder \{verison\} — did you mean \{version\}\?/,
     );
