@@ -18984,13 +18984,17 @@ function checkDownloadPage(config2, ctx) {
     issue3(`unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
   }
   if (unknown2.length > 0) return;
-  if (/\{[#^/]/.test(template))
-    return issue3(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
+  if (/\{[#^/]/.test(template)) {
+    issue3(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
+    return;
+  }
   const example = "e.g. https://example.org/download/{version}/";
-  if (!LITERAL_HOST.test(template))
-    return issue3(
+  if (!LITERAL_HOST.test(template)) {
+    issue3(
       `expected an https:// address with its host written out (${example}), got ${JSON.stringify(template)}`
     );
+    return;
+  }
   const bad = SAMPLE_VERSIONS.map((v) => downloadPageUrl(config2, parseVersion(v)) ?? "").find(
     (url2) => !HTTPS_PAGE.test(url2)
   );

@@ -36,15 +36,19 @@ function checkDownloadPage(config: Config, ctx: Ctx): void {
     issue(`unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
   }
   if (unknown.length > 0) return;
-  if (/\{[#^/]/.test(template))
-    return issue(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
+  if (/\{[#^/]/.test(template)) {
+    issue(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
+    return;
+  }
   // Filled in for any version, it must be a page users can open, on the site this file names:
   // https, the host written out, and nothing that would end a Markdown link early.
   const example = "e.g. https://example.org/download/{version}/";
-  if (!LITERAL_HOST.test(template))
-    return issue(
+  if (!LITERAL_HOST.test(template)) {
+    issue(
       `expected an https:// address with its host written out (${example}), got ${JSON.stringify(template)}`,
     );
+    return;
+  }
   const bad = SAMPLE_VERSIONS.map((v) => downloadPageUrl(config, parseVersion(v)) ?? "").find(
     (url) => !HTTPS_PAGE.test(url),
   );
