@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import type { GitHubEmulator } from "./github/emulator.js";
 import type { MergeMethod } from "./github/pull-merge.js";
 import type { LocalActions } from "./runner/local-actions.js";
@@ -66,14 +65,9 @@ export async function mergeGreenPulls(
         !pull.headRef.startsWith(`release-relay/${version}/`)
       )
         continue;
-      const head = execFileSync("git", [
-        "--git-dir",
-        host.gitDir(repo),
-        "rev-parse",
-        `refs/heads/${pull.headRef}`,
-      ])
-        .toString()
-        .trim();
+      // Read from the ref file, as the emulator does: no git process, and no wait for one.
+      const head = await emulator.git(repo).readRef(`refs/heads/${pull.headRef}`);
+      if (!head) continue;
       const checks = actions.runs.filter(
         (r) => r.repo === repo && r.event === "pull_request" && r.headSha === head,
       );

@@ -260,13 +260,11 @@ export class LocalActions {
   }
 
   private async head(repo: string, branch?: string): Promise<string> {
-    const { stdout } = await git("git", [
-      "--git-dir",
-      this.host.gitDir(repo),
-      "rev-parse",
-      `refs/heads/${branch ?? (await this.defaultBranch(repo))}`,
-    ]);
-    return stdout.trim();
+    // The ref file as the emulator reads it, without starting git for every event.
+    const ref = `refs/heads/${branch ?? (await this.defaultBranch(repo))}`;
+    const sha = await this.emulator.git(repo).readRef(ref);
+    if (!sha) throw new Error(`${repo} has no ${ref}`);
+    return sha;
   }
 
   /** The workflow files of a repo as of the event's commit (the default branch for dispatches). */
