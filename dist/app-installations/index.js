@@ -17630,6 +17630,9 @@ function checkDownstreamPlaceholders(config2, ctx) {
 }
 
 // src/core/github-release/container-tags.ts
+var CONTAINER_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
+var MAX_CONTAINER_TAGS = 100;
+var containerTagListSchema = array(string2().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS);
 function containerTagsSource(ref) {
   const dot = ref.indexOf(".");
   return { downstream: ref.slice(0, dot), output: ref.slice(dot + 1) };

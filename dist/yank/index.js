@@ -39819,6 +39819,7 @@ function checkDownstreamPlaceholders(config2, ctx) {
 // src/core/github-release/container-tags.ts
 var CONTAINER_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 var MAX_CONTAINER_TAGS = 100;
+var containerTagListSchema = array(string2().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS);
 function containerTagsSource(ref) {
   const dot = ref.indexOf(".");
   return { downstream: ref.slice(0, dot), output: ref.slice(dot + 1) };
@@ -45178,7 +45179,7 @@ var eventSchema = discriminatedUnion("type", [
     type: literal("container-tags"),
     downstream: name,
     // None when the change no longer gives valid tags: the release then names none, not stale ones.
-    tags: array(string2().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS)
+    tags: containerTagListSchema
   }),
   /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
   strictObject({
@@ -56949,7 +56950,7 @@ var prResultSchema = object({
   headSha: string2().regex(/^[0-9a-f]{40}$/).optional(),
   files: array(string2()).default([]),
   /** The image tags the change sets, for the downstream github-release.container-tags names. */
-  containerTags: array(string2().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS).optional(),
+  containerTags: containerTagListSchema.optional(),
   error: string2().optional()
 });
 function pullRequestEventId(downstream, number3, headSha) {

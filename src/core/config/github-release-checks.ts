@@ -1,6 +1,6 @@
 // The rules of `github-release:` that span fields: the download page is an https address on a host
-// it writes out, whatever version fills its placeholders, and container-tags names the output of a downstream that has a script
-// to write it.
+// it writes out, whatever version fills its placeholders, and container-tags names the output of a
+// downstream that has a script to write it.
 import type { z } from "zod";
 import { findPlaceholders } from "../downstream/template.js";
 import { containerTagsSource } from "../github-release/container-tags.js";

@@ -1,6 +1,7 @@
 // The container image tags a GitHub Release names: the ones the release PR release-relay opened sets,
 // read from the script output `github-release.container-tags` names (`container.tags`). A report's
 // tags are a claim of another repo's run; these come from the change the release itself made.
+import { z } from "zod";
 import type { TemplateValue } from "../downstream/template.js";
 
 /** A tag as registries take it (the distribution spec's tag grammar). */
@@ -8,6 +9,9 @@ export const CONTAINER_TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 
 /** At most this many tags are recorded: an image of one version has a handful. */
 export const MAX_CONTAINER_TAGS = 100;
+
+/** The tags as the prs output and the ledger hold them; none when the output was refused. */
+export const containerTagListSchema = z.array(z.string().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS);
 
 /** The downstream and output a `<downstream>.<output>` reference names. */
 export function containerTagsSource(ref: string): { downstream: string; output: string } {

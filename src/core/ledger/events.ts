@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONTAINER_TAG, MAX_CONTAINER_TAGS } from "../github-release/container-tags.js";
+import { containerTagListSchema } from "../github-release/container-tags.js";
 import { checksOverrideSchema } from "../request/source-gate.js";
 import { STAGES } from "./stages.js";
 
@@ -115,7 +115,7 @@ const eventSchema = z.discriminatedUnion("type", [
     type: z.literal("container-tags"),
     downstream: name,
     // None when the change no longer gives valid tags: the release then names none, not stale ones.
-    tags: z.array(z.string().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS),
+    tags: containerTagListSchema,
   }),
   /** A dispatch downstream was sent the release (once: a rerun does not send it again). */
   z.strictObject({

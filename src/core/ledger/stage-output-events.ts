@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseHashesFile } from "../artifacts/checksums.js";
 import type { Config } from "../config/schema.js";
 import { ReleaseRelayError } from "../errors.js";
-import { CONTAINER_TAG, MAX_CONTAINER_TAGS, tagsDigest } from "../github-release/container-tags.js";
+import { containerTagListSchema, tagsDigest } from "../github-release/container-tags.js";
 import { parseJsonInput } from "../inputs/json-input.js";
 import type { LedgerEvent } from "./events.js";
 import { STAGES, type Stage } from "./stages.js";
@@ -20,7 +20,7 @@ export const prResultSchema = z.object({
     .optional(),
   files: z.array(z.string()).default([]),
   /** The image tags the change sets, for the downstream github-release.container-tags names. */
-  containerTags: z.array(z.string().regex(CONTAINER_TAG)).max(MAX_CONTAINER_TAGS).optional(),
+  containerTags: containerTagListSchema.optional(),
   error: z.string().optional(),
 });
 
