@@ -495,7 +495,7 @@ try {
   }
 
   // Cold start of each bundled action, each measured in its own process (no state shared between
-  // them), against `node -e 0` measured in the same process: what Node.js costs before any code runs.
+  // them), against `node -e 0` measured in turn with it: what Node.js costs before any code runs.
   if (measures("cold-start")) {
     for (const action of [
       "trigger",

@@ -1,7 +1,7 @@
 // release-relay as somebody outside this repository gets it: the packed tarball installed into an
 // empty directory, with an empty npm cache and no network, run through npx from there.
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, relative, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -41,6 +41,30 @@ export interface InstalledPackage {
   remove: () => void;
 }
 
+/**
+ * Runs `work` while no other test process packs this repository: prepack writes actions-ref.json
+ * into it and postpack removes it, so two packs at once can ship a tarball without it.
+ */
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const lock = join(tmpdir(), `release-relay-pack-${root.replace(/\W/g, "_")}.lock`);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a test process that was killed while it packed is not waited on for ever.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(lock, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Packs this repository (run `npm run build` first) and installs the tarball into an empty directory. */
 export async function installPackedPackage(): Promise<InstalledPackage> {
   const work = mkdtempSync(join(realpathSync(tmpdir()), "release-relay-adoption-"));
@@ -49,7 +73,9 @@ export async function installPackedPackage(): Promise<InstalledPackage> {
   const env = isolatedEnv(home);
   const packDir = join(work, "pack");
   mkdirSync(packDir);
-  const pack = await exec("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: root, env });
+  const pack = await oneAtATime(() =>
+    exec("npm", ["pack", "--json", "--pack-destination", packDir], { cwd: root, env }),
+  );
   const [packed] = JSON.parse(pack.stdout);
   const installDir = join(work, "user");
   mkdirSync(installDir);
