@@ -145,7 +145,9 @@ export class GitHubEmulator {
 
   /** The bare repository of a repo, for tests and the rehearsal (clone it by path). */
   git(full: string): GitStore {
-    return new GitStore(this.world.gitDir(full));
+    // The routes' own store when the repo exists: what they read or wrote is known without git.
+    const repo = this.world.state.repos[full.toLowerCase()];
+    return repo ? this.world.git(repo) : new GitStore(this.world.gitDir(full));
   }
 
   // What Actions and its UI record (workflow-records.ts), for the local runner and tests.

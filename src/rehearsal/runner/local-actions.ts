@@ -1,13 +1,10 @@
-import { execFile, execFileSync } from "node:child_process";
-import { promisify } from "node:util";
+import { execFileSync } from "node:child_process";
 import { ReleaseRelayError } from "../../core/errors.js";
 import type { GitHubEmulator } from "../github/emulator.js";
 import { runWorkflow } from "./run-workflow.js";
 import type { RunnerHost, RunRecord, WorkflowEvent } from "./runner-host.js";
 import { triggers } from "./triggers.js";
 import { parseWorkflowFile, type WorkflowSpec } from "./workflow-file.js";
-
-const git = promisify(execFile);
 
 interface Delivery {
   repo: string;
@@ -244,15 +241,12 @@ export class LocalActions {
   }
 
   private async commitMessage(repo: string, sha: string): Promise<string> {
-    const { stdout } = await git("git", [
-      "--git-dir",
-      this.host.gitDir(repo),
-      "log",
-      "-1",
-      "--format=%B",
-      sha,
-    ]).catch(() => ({ stdout: "" }));
-    return stdout.trim();
+    // The emulator's object store knows the commits it wrote or read: no git process per event.
+    const commit = await this.emulator
+      .git(repo)
+      .readCommit(sha)
+      .catch(() => undefined);
+    return commit?.message.trim() ?? "";
   }
 
   private async defaultBranch(repo: string): Promise<string> {
@@ -281,30 +275,22 @@ export class LocalActions {
     }
     if (!event.sha) event.sha = await this.head(repo);
     if (!event.ref) event.ref = `refs/heads/${await this.defaultBranch(repo)}`;
-    const gitDir = this.host.gitDir(repo);
     const revision = ["push", "pull_request", "pull_request_target"].includes(event.name)
       ? event.sha
       : await this.head(repo);
-    const { stdout } = await git("git", [
-      "--git-dir",
-      gitDir,
-      "ls-tree",
-      `${revision}:.github/workflows`,
-    ]).catch(() => ({
-      stdout: "",
-    }));
+    // Listed and read through the emulator's object store, which answers a tree or blob it has
+    // seen from memory: most events of a release name the same few commits.
+    const store = this.emulator.git(repo);
+    const [dir] = await store.listTree(revision, false, ".github/workflows").catch(() => []);
+    const entries = dir?.type === "tree" ? await store.listTree(dir.sha, false) : [];
     const out: WorkflowSpec[] = [];
-    for (const line of stdout.split("\n")) {
-      const [meta, name] = line.split("\t") as [string, string | undefined];
-      const blob = meta.split(" ")[2];
-      if (!name || !blob || !/\.ya?ml$/.test(name)) continue;
+    for (const { path: name, type, sha: blob } of entries) {
+      if (type !== "blob" || !/\.ya?ml$/.test(name)) continue;
       const path = `.github/workflows/${name}`;
       const key = `${path}@${blob}`;
       let spec = this.parsed.get(key);
       if (!spec) {
-        spec = git("git", ["--git-dir", gitDir, "cat-file", "blob", blob], {
-          maxBuffer: 16 * 1024 * 1024,
-        }).then(({ stdout: content }) => parseWorkflowFile(path, content));
+        spec = store.readBlob(blob).then((content) => parseWorkflowFile(path, content.toString("utf8")));
         this.parsed.set(key, spec);
       }
       out.push(await spec);

@@ -1,4 +1,5 @@
 import { consistencyOf } from "../faults.js";
+import { changeCounts } from "../git/change-counts.js";
 import { currentHead, headRepoOf, pullsOfCommit, resolveHead } from "../pull-heads.js";
 import { landPull } from "../pull-merge.js";
 import { HttpError, notFound, ok, validationFailed } from "../replies.js";
@@ -20,21 +21,10 @@ async function pullJson(w: World, r: RepoState, pull: PullState, issue: IssueSta
   const headSha = issue.state === "open" ? ((await currentHead(w, r, pull)) ?? pull.headSha) : pull.headSha;
   const baseSha = (await git.readRef(`refs/heads/${pull.baseRef}`)) ?? "";
   const repoJson = w.repoJson(r);
-  let commits = 0;
-  let changedFiles = 0;
-  let additions = 0;
-  let deletions = 0;
-  if (baseSha && headSha) {
-    const mergeBase = await git.text(["merge-base", baseSha, headSha]).catch(() => baseSha);
-    commits = Number(await git.text(["rev-list", "--count", `${mergeBase}..${headSha}`]).catch(() => "0"));
-    const stat = await git.text(["diff", "--numstat", mergeBase, headSha]).catch(() => "");
-    for (const line of stat.split("\n").filter(Boolean)) {
-      const [a, d] = line.split("\t");
-      changedFiles++;
-      additions += Number(a) || 0;
-      deletions += Number(d) || 0;
-    }
-  }
+  const { commits, changedFiles, additions, deletions } =
+    baseSha && headSha
+      ? await changeCounts(git, baseSha, headSha)
+      : { commits: 0, changedFiles: 0, additions: 0, deletions: 0 };
   const comments = r.comments.filter((c) => c.issueNumber === pull.number).length;
   return pullShape(
     w.site,
