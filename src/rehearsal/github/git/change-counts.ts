@@ -1,6 +1,6 @@
 // What a pull request shows of its change (commits, files, lines added and removed), by git's own
 // merge-base, rev-list and diff. The answer for two commits never changes, and a release reads its
-// pulls again and again, so each pair is asked of git once.
+// pulls again and again (often several at once), so each pair is asked of git once.
 import type { GitStore } from "./git-store.js";
 
 export interface ChangeCounts {
@@ -10,34 +10,37 @@ export interface ChangeCounts {
   deletions: number;
 }
 
-const known = new WeakMap<GitStore, Map<string, ChangeCounts>>();
+const known = new WeakMap<GitStore, Map<string, Promise<ChangeCounts>>>();
 const OBJECT_ID = /^[0-9a-f]{40}$/;
 
 /** The change from the merge base of `base` and `head` to `head`, as GitHub counts it for a pull. */
 export async function changeCounts(git: GitStore, base: string, head: string): Promise<ChangeCounts> {
+  // Only object ids name the same commits for ever.
+  if (!OBJECT_ID.test(base) || !OBJECT_ID.test(head)) return count(git, base, head);
+  const byPair = known.get(git) ?? new Map<string, Promise<ChangeCounts>>();
+  known.set(git, byPair);
   const key = `${base} ${head}`;
-  const cached = known.get(git)?.get(key);
-  if (cached) return { ...cached };
+  let counting = byPair.get(key);
+  if (!counting) {
+    if (byPair.size >= 10_000) byPair.clear();
+    counting = count(git, base, head);
+    byPair.set(key, counting);
+    // No changed file may be git failing (an object it does not have yet): asked again next time.
+    void counting.then((counts) => counts.changedFiles > 0 || byPair.delete(key));
+  }
+  return { ...(await counting) };
+}
+
+async function count(git: GitStore, base: string, head: string): Promise<ChangeCounts> {
   const mergeBase = await git.text(["merge-base", base, head]).catch(() => base);
-  const counts: ChangeCounts = {
-    commits: Number(await git.text(["rev-list", "--count", `${mergeBase}..${head}`]).catch(() => "0")),
-    changedFiles: 0,
-    additions: 0,
-    deletions: 0,
-  };
+  const commits = Number(await git.text(["rev-list", "--count", `${mergeBase}..${head}`]).catch(() => "0"));
   const stat = await git.text(["diff", "--numstat", mergeBase, head]).catch(() => "");
+  const counts: ChangeCounts = { commits, changedFiles: 0, additions: 0, deletions: 0 };
   for (const line of stat.split("\n").filter(Boolean)) {
     const [a, d] = line.split("\t");
     counts.changedFiles++;
     counts.additions += Number(a) || 0;
     counts.deletions += Number(d) || 0;
-  }
-  // Only object ids name the same commits for ever; a failed git call is not kept either.
-  if (OBJECT_ID.test(base) && OBJECT_ID.test(head) && stat !== "") {
-    const byPair = known.get(git) ?? new Map<string, ChangeCounts>();
-    known.set(git, byPair);
-    if (byPair.size >= 10_000) byPair.clear();
-    byPair.set(key, { ...counts });
   }
   return counts;
 }

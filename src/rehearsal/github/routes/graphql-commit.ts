@@ -3,6 +3,7 @@
 // the branch moved to it; authored by the token's owner, committed by GitHub, and signed.
 import { z } from "zod";
 import { consistencyOf } from "../faults.js";
+import type { TreeEntry } from "../git/git-store.js";
 import type { TokenGrant } from "../permissions.js";
 import type { Reply } from "../replies.js";
 import { write } from "../route.js";
@@ -62,7 +63,13 @@ export async function createCommitOnBranch(
       `Expected branch to point to "${input.expectedHeadOid}" but it did not.  Pull and try again.`,
     );
   const headTree = (await git.readCommit(head)).tree;
-  const existing = new Map((await git.listTree(headTree, true)).map((e) => [e.path, e]));
+  // Each path looked up on its own: a tree this store wrote is walked in memory, where a listing
+  // of the whole tree would start git for every commit of a ledger.
+  const existing = new Map<string, TreeEntry>();
+  for (const path of paths) {
+    const [entry] = (await git.listTree(headTree, false, path)).filter((e) => e.path === path);
+    if (entry) existing.set(path, entry);
+  }
   // "Specifying a path that does not exist on the given branch will abort the commit and return an error."
   const missing = deletions.find((d) => existing.get(d.path)?.type !== "blob");
   if (missing)
