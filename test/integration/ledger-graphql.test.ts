@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { commitsThroughGraphql, useRestCommits } from "../../src/adapters/github/graphql/commits.js";
+import {
+  commitOnBranch,
+  commitsThroughGraphql,
+  useRestCommits,
+} from "../../src/adapters/github/graphql/commits.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
@@ -208,4 +212,41 @@ describe("the ledger through the Git Data API", () => {
     expect(refusals.length).toBe(5);
     expect(commitsThroughGraphql(github)).toBe(false);
   }, 300_000);
+});
+
+describe("createCommitOnBranch as GitHub answers it", () => {
+  it("keeps a changed file's mode, deletes nested files and refuses to delete a path the branch lacks", async () => {
+    const head = await emulator.createRepo("acme/tools", {
+      files: { "bin/run": "#!/bin/sh\n", "docs/a/b.md": "b\n", "README.md": "r\n" },
+      executables: ["bin/run"],
+    });
+    emulator.addToken("tools", { login: "release-bot[bot]", repos: { "acme/tools": ["contents:write"] } });
+    const tools = createGitHubClient({ token: "tools", baseUrl: emulator.url, pace: "local" });
+    const commit = (expectedHead: string, files: { path: string; content: string; deleted?: boolean }[]) =>
+      commitOnBranch(tools, { repo: "acme/tools", branch: "main", expectedHead, headline: "change", files });
+    const tree = async (sha: string) =>
+      (await tools.rest.git.getTree({ owner: "acme", repo: "tools", tree_sha: sha, recursive: "1" })).data.tree
+        .filter((e) => e.type === "blob")
+        .map((e) => `${e.mode} ${e.path}`);
+    // A path the branch does not have (here inside a directory it has) aborts the whole commit.
+    await expect(
+      commit(head, [
+        { path: "README.md", content: "new\n" },
+        { path: "docs/a/missing.md", content: "", deleted: true },
+      ]),
+    ).rejects.toThrow(/A path was requested for deletion which does not exist/);
+    const next = await commit(head, [
+      { path: "bin/run", content: "#!/bin/sh\necho 2\n" },
+      { path: "docs/a/b.md", content: "", deleted: true },
+      { path: "docs/new.md", content: "n\n" },
+    ]);
+    if (typeof next === "string") throw new Error(`the commit was ${next}`);
+    expect((await tree(next.oid)).sort()).toEqual([
+      "100644 README.md",
+      "100644 docs/new.md",
+      "100755 bin/run",
+    ]);
+    // A second writer that read the old head loses: the compare-and-swap of the branch.
+    expect(await commit(head, [{ path: "README.md", content: "late\n" }])).toBe("stale");
+  });
 });
