@@ -225,7 +225,9 @@ describe("createCommitOnBranch as GitHub answers it", () => {
     const commit = (expectedHead: string, files: { path: string; content: string; deleted?: boolean }[]) =>
       commitOnBranch(tools, { repo: "acme/tools", branch: "main", expectedHead, headline: "change", files });
     const tree = async (sha: string) =>
-      (await tools.rest.git.getTree({ owner: "acme", repo: "tools", tree_sha: sha, recursive: "1" })).data.tree
+      (
+        await tools.rest.git.getTree({ owner: "acme", repo: "tools", tree_sha: sha, recursive: "1" })
+      ).data.tree
         .filter((e) => e.type === "blob")
         .map((e) => `${e.mode} ${e.path}`);
     // A path the branch does not have (here inside a directory it has) aborts the whole commit.
