@@ -103,22 +103,23 @@ const checkout: StandIn = async (call) => {
     fail(call, `${dest} is not empty`, "check out into an empty path");
   await assertReadable(call, repo, call.inputs.token || call.jobToken);
   const ref = call.inputs.ref || (repo.toLowerCase() === call.repo.toLowerCase() ? call.event.sha : "");
-  await run("git", ["clone", "--quiet", "--no-hardlinks", gitDir, dest]);
-  // A PR's head from a fork lives only under refs/pull/N/head, which a plain clone does not fetch.
-  if (
-    ref &&
-    !(await run("git", ["cat-file", "-e", `${ref}^{commit}`], { cwd: dest }).then(
-      () => true,
-      () => false,
-    ))
-  )
-    await run("git", ["fetch", "--quiet", "origin", "+refs/pull/*:refs/remotes/origin/pull/*"], {
-      cwd: dest,
+  // Cloned without a working tree when a commit is asked for: it is written once, at that commit.
+  await run("git", ["clone", "--quiet", "--no-hardlinks", ...(ref ? ["--no-checkout"] : []), gitDir, dest]);
+  const checkoutRef = () =>
+    run("git", ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref], { cwd: dest });
+  if (ref)
+    await checkoutRef().catch(async () => {
+      // A PR's head from a fork lives only under refs/pull/N/head, which a plain clone does not fetch.
+      await run("git", ["fetch", "--quiet", "origin", "+refs/pull/*:refs/remotes/origin/pull/*"], {
+        cwd: dest,
+      });
+      await checkoutRef();
     });
-  if (ref) await run("git", ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref], { cwd: dest });
-  const { stdout } = await run("git", ["rev-parse", "HEAD"], { cwd: dest });
   // Sparse checkout narrows what is written; the local stand-in always writes the whole tree.
-  return done(`Checked out ${repo} at ${stdout.trim()} into ${relative(call.workspace, dest) || "."}\n`);
+  const head = /^[0-9a-f]{40}$/.test(ref)
+    ? ref
+    : (await run("git", ["rev-parse", "HEAD"], { cwd: dest })).stdout.trim();
+  return done(`Checked out ${repo} at ${head} into ${relative(call.workspace, dest) || "."}\n`);
 };
 
 function artifactRoot(call: StandInCall, runId: string | number, name?: string): string {
