@@ -145,8 +145,7 @@ export class GitHubEmulator {
 
   /** The bare repository of a repo, for tests and the rehearsal (clone it by path). */
   git(full: string): GitStore {
-    // The routes' own store when the repo exists: what they read or wrote is known without git.
-    const repo = this.world.state.repos[full.toLowerCase()];
+    const repo = this.world.state.repos[full.toLowerCase()]; // the routes' store, and what it knows
     return repo ? this.world.git(repo) : new GitStore(this.world.gitDir(full));
   }
 
