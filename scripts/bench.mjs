@@ -436,8 +436,7 @@ try {
   // quick mode leaves it to the e2e tests, which assert the same zero-write rerun.
   if (quick) console.log("(quick: rehearsal rows are measured by the full run only)");
   else if (measures("rehearsal")) {
-    const world = join(work, "rehearsal");
-    const rehearse = (extra) =>
+    const rehearse = (world, extra = []) =>
       execFileSync(
         process.execPath,
         [join(root, "bin/release-relay.js"), "rehearse", "--json", "--keep", world, ...extra],
@@ -445,34 +444,53 @@ try {
           stdio: ["ignore", "pipe", "inherit"],
         },
       );
-    rehearse([]);
-    const first = JSON.parse(readFileSync(join(world, "summary.json"), "utf8"));
+    // `runs` releases, each in its own world: the wall time is the best of them, as every other
+    // time here; the calls are the most any of them made (reports racing move them by a few).
+    const releases = Array.from({ length: runs }, (_, i) => {
+      const world = join(work, `rehearsal-${i}`);
+      rehearse(world);
+      return { world, summary: JSON.parse(readFileSync(join(world, "summary.json"), "utf8")) };
+    });
+    const fastest = releases.reduce((a, b) =>
+      b.summary.durationsMs.orchestration < a.summary.durationsMs.orchestration ? b : a,
+    ).summary;
+    const releaseWithMost = (count) =>
+      releases.map((r) => r.summary).reduce((a, b) => (count(b) > count(a) ? b : a));
+    const mostCalls = releaseWithMost((s) => s.apiCalls.total);
+    const mostMutating = Math.max(...releases.map((r) => r.summary.apiCalls.mutating));
+    const world = releases[0].world;
+    const walls = releases
+      .map((r) => `${(r.summary.durationsMs.orchestration / 1000).toFixed(1)} s`)
+      .join(", ");
     row(
       "rehearsal: orchestration wall time (builds excluded)",
-      `${(first.durationsMs.orchestration / 1000).toFixed(1)} s`,
+      `${(fastest.durationsMs.orchestration / 1000).toFixed(1)} s`,
       "≤ 10 s",
-      first.durationsMs.orchestration <= 10_000,
-      `${(first.durationsMs.builds / 1000).toFixed(1)} s building, ${first.apiCalls.total} API calls (${first.apiCalls.mutating} mutating) for the release`,
+      fastest.durationsMs.orchestration <= 10_000,
+      `best of ${runs} (${walls}); ${(fastest.durationsMs.builds / 1000).toFixed(1)} s building, ${fastest.apiCalls.total} API calls (${fastest.apiCalls.mutating} mutating) for the release`,
     );
-    const perRelease = first.apiCalls.total;
+    const perRelease = mostCalls.apiCalls.total;
     row(
       "rehearsal: GitHub calls for the whole release",
       `${perRelease} calls`,
       "≤ 150",
       perRelease <= 150,
-      "the doctor, 3 downstream PRs, tracking issue, ledger, 7 downstream reports, live progress",
+      `the most of ${runs} releases (${releases.map((r) => r.summary.apiCalls.total).join(", ")}): the doctor, 3 downstream PRs, tracking issue, ledger, 7 downstream reports, live progress`,
     );
     row(
       "rehearsal: mutating GitHub calls for the whole release",
-      String(first.apiCalls.mutating),
+      String(mostMutating),
       "≤ 60",
-      first.apiCalls.mutating <= 60,
+      mostMutating <= 60,
       "calls that changed something: one ledger write and one issue update per stage transition or report",
     );
     // GitHub's secondary limit counts content-creating requests (REST POST, PATCH, PUT, DELETE and
     // GraphQL mutations; refused ones too, as far as its docs say) per identity: the release App
     // makes nearly all of them, the dispatch and report Apps the rest.
-    const identities = Object.entries(first.apiCalls.byLogin).sort(
+    const mostCreating = releaseWithMost((s) =>
+      Math.max(...Object.values(s.apiCalls.byLogin).map((n) => n.contentCreating)),
+    );
+    const identities = Object.entries(mostCreating.apiCalls.byLogin).sort(
       (a, b) => b[1].contentCreating - a[1].contentCreating,
     );
     const [busiest, most] = identities[0];
@@ -481,9 +499,9 @@ try {
       `${most.contentCreating} per release (${busiest})`,
       "≤ 50 per identity (ten an hour within 500)",
       10 * most.contentCreating <= 500,
-      `10 × ${most.contentCreating} = ${10 * most.contentCreating} of GitHub's 500 an hour (${Math.round((10 * most.contentCreating * 100) / 500)} %), ${most.mutating} of them changed something and ${most.contentCreating - most.mutating} were refused (the doctor's probes; compare-and-swaps lost to reports arriving at once); ${first.apiCalls.contentCreating} in all: ${identities.map(([l, n]) => `${l} ${n.contentCreating}`).join(", ")}`,
+      `10 × ${most.contentCreating} = ${10 * most.contentCreating} of GitHub's 500 an hour (${Math.round((10 * most.contentCreating * 100) / 500)} %), ${most.mutating} of them changed something and ${most.contentCreating - most.mutating} were refused (the doctor's probes; compare-and-swaps lost to reports arriving at once); ${mostCreating.apiCalls.contentCreating} in all: ${identities.map(([l, n]) => `${l} ${n.contentCreating}`).join(", ")}`,
     );
-    rehearse(["--resume"]);
+    rehearse(world, ["--resume"]);
     const again = JSON.parse(readFileSync(join(world, "summary.json"), "utf8"));
     row(
       "rehearsal: mutating GitHub calls when rerun after success",
