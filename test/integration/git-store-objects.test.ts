@@ -184,4 +184,26 @@ describe("the emulator's git objects", () => {
           .map((l) => l.replace("\t", " ")),
       );
   });
+
+  it("reads an object named by a ref afresh once the ref moved: only object ids are kept in memory", async () => {
+    const who = { name: "a", email: "a@example.org", date: "2025-01-07T12:00:00Z" };
+    const commitOf = async (text: string, parents: string[]) => {
+      const blob = await git.writeBlob(Buffer.from(text));
+      return git.writeCommit(
+        await git.writeTree(undefined, [{ path: "f", mode: "100644", sha: blob }]),
+        parents,
+        `${text}\n`,
+        who,
+        who,
+      );
+    };
+    const one = await commitOf("one", []);
+    expect(await git.casRef("refs/heads/main", one, "")).toBe(true);
+    expect((await git.readCommit("main")).message).toBe("one\n");
+    expect((await git.readBlob("main:f")).toString()).toBe("one");
+    const two = await commitOf("two", [one]);
+    gitCli(["update-ref", "refs/heads/main", two, one]);
+    expect((await git.readCommit("main")).message).toBe("two\n");
+    expect((await git.readBlob("main:f")).toString()).toBe("two");
+  });
 });

@@ -107,7 +107,7 @@ export class GitStore {
     const known = this.cache.blob(sha);
     if (known) return known;
     const content = await this.run(["cat-file", "blob", sha]);
-    this.cache.wrote(sha, "blob", content);
+    if (OBJECT_ID.test(sha)) this.cache.wrote(sha, "blob", content);
     return content;
   }
 
@@ -355,7 +355,7 @@ export class GitStore {
     const known = this.cache.content(sha, type);
     if (known) return known.toString("utf8");
     const raw = await this.run(["cat-file", type, sha]);
-    this.cache.wrote(sha, type, raw);
+    if (OBJECT_ID.test(sha)) this.cache.wrote(sha, type, raw); // a ref name moves
     return raw.toString("utf8");
   }
 
