@@ -104,7 +104,10 @@ const checkout: StandIn = async (call) => {
   await assertReadable(call, repo, call.inputs.token || call.jobToken);
   const ref = call.inputs.ref || (repo.toLowerCase() === call.repo.toLowerCase() ? call.event.sha : "");
   // Cloned without a working tree when a commit is asked for: it is written once, at that commit.
-  await run("git", ["clone", "--quiet", "--no-hardlinks", ...(ref ? ["--no-checkout"] : []), gitDir, dest]);
+  // Shared (the emulated repo's objects read in place, not copied): a copy of the object directory
+  // fails when the local GitHub renames a new object into it at that moment, as it does while
+  // other jobs write to the same repo.
+  await run("git", ["clone", "--quiet", "--shared", ...(ref ? ["--no-checkout"] : []), gitDir, dest]);
   const checkoutRef = () =>
     run("git", ["-c", "advice.detachedHead=false", "checkout", "--quiet", ref], { cwd: dest });
   if (ref)
