@@ -11,5 +11,6 @@ export default defineConfig({
     // (the default on two cores is one).
     maxWorkers: 2,
     reporters: ["default", "./test/summary-reporter.ts"],
+    globalSetup: ["./test/temp-root.ts"],
   },
 });
