@@ -50237,6 +50237,7 @@ function gpg(home, args, input) {
 async function privateHome() {
   const home = await mkdtemp(join7(tmpdir(), "release-relay-gpg-"));
   await chmod2(home, 448);
+  await writeFile3(join7(home, "gpg-agent.conf"), "s2k-count 65536\n", { mode: 384 });
   return {
     home,
     remove: async () => {

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -20,6 +20,8 @@ export function hasTool(command: string, debianPackage: string): boolean {
 /** A fresh GnuPG secret key (armored, protected by `passphrase`) for signing tests. */
 export function makeGpgKey(passphrase: string): { secret: string; publicKey: string; fingerprint: string } {
   const home = mkdtempSync(join(tmpdir(), "test-gpg-"));
+  // A test key needs no costly passphrase hashing (gpg-agent calibrates it to 100 ms a use).
+  writeFileSync(join(home, "gpg-agent.conf"), "s2k-count 65536\n");
   try {
     const gpg = (args: string[], input?: string) =>
       execFileSync("gpg", ["--homedir", home, "--batch", "--pinentry-mode", "loopback", ...args], {
