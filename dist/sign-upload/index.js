@@ -50235,15 +50235,17 @@ function gpg(home, args, input) {
   });
 }
 async function privateHome() {
-  const home = await mkdtemp(join7(tmpdir(), "release-relay-gpg-"));
+  const runnerTemp = process.env.RUNNER_TEMP;
+  const base = runnerTemp && runnerTemp.length <= 60 ? runnerTemp : tmpdir();
+  const home = await mkdtemp(join7(base, "release-relay-gpg-"));
   await chmod2(home, 448);
   await writeFile3(join7(home, "gpg-agent.conf"), "s2k-count 65536\n", { mode: 384 });
   return {
     home,
     remove: async () => {
-      await gpg(home, ["--batch", "--yes", "--kill", "gpg-agent"]).catch(() => void 0);
-      spawn("gpgconf", ["--homedir", home, "--kill", "all"], { stdio: "ignore" }).on("error", () => {
-      });
+      await new Promise(
+        (resolve2) => spawn("gpgconf", ["--homedir", home, "--kill", "all"], { stdio: "ignore" }).on("error", () => resolve2()).on("close", () => resolve2())
+      );
       await rm2(home, { recursive: true, force: true });
     }
   };

@@ -206,4 +206,22 @@ describe("the emulator's git objects", () => {
     expect((await git.readCommit("main")).message).toBe("two\n");
     expect((await git.readBlob("main:f")).toString()).toBe("two");
   });
+
+  it("lists a path as a file's name, not a pattern, and keeps no tag's id for the commit it peels to", async () => {
+    // Made by git, so the store has no listing of it in memory and asks git.
+    const blob = gitCli(["hash-object", "-w", "--stdin"], "x\n");
+    const tree = gitCli(["mktree"], `100755 blob ${blob}\t:foo\n100644 blob ${blob}\tfoo\n`);
+    const fresh = new GitStore(dir);
+    expect(await fresh.listTree(tree, false, ":foo")).toEqual([
+      { mode: "100755", type: "blob", sha: blob, size: 2, path: ":foo" },
+    ]);
+    const who = { name: "a", email: "a@example.org", date: "2025-01-07T12:00:00Z" };
+    const commit = await git.writeCommit(tree, [], "c\n", who, who);
+    const tag = gitCli(
+      ["mktag"],
+      `object ${commit}\ntype commit\ntag v1\ntagger a <a@example.org> 1736251200 +0000\n\nv1\n`,
+    );
+    expect((await fresh.readCommit(tag)).tree).toBe(tree);
+    expect(await fresh.objectType(tag)).toBe("tag");
+  });
 });

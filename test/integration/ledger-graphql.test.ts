@@ -237,6 +237,10 @@ describe("createCommitOnBranch as GitHub answers it", () => {
         { path: "docs/a/missing.md", content: "", deleted: true },
       ]),
     ).rejects.toThrow(/A path was requested for deletion which does not exist/);
+    for (const path of ["/README.md", "docs/../README.md", ":(icase)readme.md"])
+      await expect(commit(head, [{ path, content: "", deleted: true }]), path).rejects.toThrow(
+        /A path was requested for deletion which does not exist/,
+      );
     const next = await commit(head, [
       { path: "bin/run", content: "#!/bin/sh\necho 2\n" },
       { path: "docs/a/b.md", content: "", deleted: true },

@@ -146,9 +146,15 @@ function gpg(
   });
 }
 
-/** A throwaway 0700 GNUPGHOME, removed by the returned cleanup. */
+/**
+ * A throwaway 0700 GNUPGHOME, removed by the returned cleanup. Made in the job's RUNNER_TEMP, which
+ * the runner empties after every job, so a job killed before its cleanup leaves no key behind on a
+ * self-hosted runner either (unless that path is too long for gpg-agent's socket, 107 bytes).
+ */
 async function privateHome(): Promise<{ home: string; remove: () => Promise<void> }> {
-  const home = await mkdtemp(join(tmpdir(), "release-relay-gpg-"));
+  const runnerTemp = process.env.RUNNER_TEMP;
+  const base = runnerTemp && runnerTemp.length <= 60 ? runnerTemp : tmpdir();
+  const home = await mkdtemp(join(base, "release-relay-gpg-"));
   await chmod(home, 0o700);
   // gpg-agent re-protects an imported secret key with a passphrase hash it first calibrates to take
   // 100 ms, and pays that again to sign: about 1.5 s of CPU per release. Here that protection guards
@@ -158,8 +164,12 @@ async function privateHome(): Promise<{ home: string; remove: () => Promise<void
   return {
     home,
     remove: async () => {
-      await gpg(home, ["--batch", "--yes", "--kill", "gpg-agent"]).catch(() => undefined);
-      spawn("gpgconf", ["--homedir", home, "--kill", "all"], { stdio: "ignore" }).on("error", () => {});
+      // The agent is stopped first: it holds the key in memory and its sockets in the home.
+      await new Promise<void>((resolve) =>
+        spawn("gpgconf", ["--homedir", home, "--kill", "all"], { stdio: "ignore" })
+          .on("error", () => resolve())
+          .on("close", () => resolve()),
+      );
       await rm(home, { recursive: true, force: true });
     },
   };

@@ -17,10 +17,15 @@ export interface TreeItem {
   sha: string;
 }
 
+/** The id git gives an object of this type and content. */
+export function objectIdOf(type: string, content: Buffer): string {
+  return createHash("sha1").update(`${type} ${content.length}\0`).update(content).digest("hex");
+}
+
 /** Writes one object into `gitDir`'s object store (kept when it exists) and returns its id. */
 export async function writeLooseObject(gitDir: string, type: ObjectType, content: Buffer): Promise<string> {
   const raw = Buffer.concat([Buffer.from(`${type} ${content.length}\0`), content]);
-  const sha = createHash("sha1").update(raw).digest("hex");
+  const sha = objectIdOf(type, content);
   const dir = join(gitDir, "objects", sha.slice(0, 2));
   const file = join(dir, sha.slice(2));
   if (await stat(file).catch(() => undefined)) return sha;

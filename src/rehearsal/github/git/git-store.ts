@@ -14,6 +14,7 @@ import {
   encodeCommit,
   encodeTree,
   messageBody,
+  objectIdOf,
   type TreeItem,
   writeLooseObject,
 } from "./git-objects.js";
@@ -35,6 +36,13 @@ export class GitError extends Error {
 
 /** A full object id: the only name that stands for the same object forever. */
 const OBJECT_ID = /^[0-9a-f]{40}$/;
+
+/**
+ * Whether `content` is the object `name` names: kept in memory only then, as a ref name moves and
+ * git peels a tag's id to its commit (`cat-file commit <tag>`).
+ */
+const namesItself = (name: string, type: string, content: Buffer) =>
+  OBJECT_ID.test(name) && objectIdOf(type, content) === name;
 
 /** The cache's key for a listing of `sha` (a tree, or a commit's). */
 const listingKey = (sha: string, recursive: boolean, path?: string) => `${sha} ${recursive} ${path ?? ""}`;
@@ -107,7 +115,7 @@ export class GitStore {
     const known = this.cache.blob(sha);
     if (known) return known;
     const content = await this.run(["cat-file", "blob", sha]);
-    if (OBJECT_ID.test(sha)) this.cache.wrote(sha, "blob", content);
+    if (namesItself(sha, "blob", content)) this.cache.wrote(sha, "blob", content);
     return content;
   }
 
@@ -260,7 +268,9 @@ export class GitStore {
         tree = entry.sha;
       }
     }
+    // A path is a file's name, never a pattern (`:foo` is a file, not pathspec magic).
     const args = [
+      "--literal-pathspecs",
       "ls-tree",
       "-l",
       "-z",
@@ -355,7 +365,7 @@ export class GitStore {
     const known = this.cache.content(sha, type);
     if (known) return known.toString("utf8");
     const raw = await this.run(["cat-file", type, sha]);
-    if (OBJECT_ID.test(sha)) this.cache.wrote(sha, type, raw); // a ref name moves
+    if (namesItself(sha, type, raw)) this.cache.wrote(sha, type, raw);
     return raw.toString("utf8");
   }
 

@@ -66,7 +66,9 @@ export async function createCommitOnBranch(
   // Each path looked up on its own: a tree this store wrote is walked in memory, where a listing
   // of the whole tree would start git for every commit of a ledger.
   const existing = new Map<string, TreeEntry>();
-  for (const path of paths) {
+  // A path that names nothing in a tree (absolute, `.`, `..` or an empty part) exists nowhere.
+  const plain = (path: string) => !path.split("/").some((part) => ["", ".", ".."].includes(part));
+  for (const path of paths.filter(plain)) {
     const [entry] = (await git.listTree(headTree, false, path)).filter((e) => e.path === path);
     if (entry) existing.set(path, entry);
   }
