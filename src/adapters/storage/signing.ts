@@ -148,8 +148,9 @@ function gpg(
 
 /**
  * A throwaway 0700 GNUPGHOME, removed by the returned cleanup. Made in the job's RUNNER_TEMP, which
- * the runner empties after every job, so a job killed before its cleanup leaves no key behind on a
- * self-hosted runner either (unless that path is too long for gpg-agent's socket, 107 bytes).
+ * "is emptied at the beginning and end of each job" (GitHub docs, variables reference), so a job
+ * killed before its cleanup leaves no key behind on a self-hosted runner either (unless that path
+ * is too long for gpg-agent's socket, 107 bytes).
  */
 async function privateHome(): Promise<{ home: string; remove: () => Promise<void> }> {
   const runnerTemp = process.env.RUNNER_TEMP;
