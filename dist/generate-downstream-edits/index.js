@@ -18967,6 +18967,23 @@ function downloadPageUrl(config2, version2) {
   );
 }
 
+// src/core/config/placeholder-checks.ts
+function checkPlaceholders(template, allowed, path, ctx) {
+  let known = true;
+  for (const name of findPlaceholders(template)) {
+    if (!allowed.includes(name)) {
+      known = false;
+      const guess = closest(name, allowed);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: guess ? `unknown placeholder {${name}} — did you mean {${guess}}?` : `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
+      });
+    }
+  }
+  return known;
+}
+
 // src/core/config/github-release-checks.ts
 var HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
 var LITERAL_HOST = /^https:\/\/[^{}/?#]+(?:[/?#]|$)/;
@@ -18980,13 +18997,8 @@ function checkDownloadPage(config2, ctx) {
   if (template === void 0) return;
   const path = ["github-release", "download-page"];
   const issue3 = (message) => ctx.addIssue({ code: "custom", path, message });
+  if (!checkPlaceholders(template, DOWNLOAD_PAGE_PLACEHOLDERS, path, ctx)) return;
   const names = DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
-  const unknown2 = findPlaceholders(template).filter((p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p));
-  for (const name of unknown2) {
-    const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
-    issue3(`unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
-  }
-  if (unknown2.length > 0) return;
   if (/\{[#^/]/.test(template)) {
     issue3(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
     return;
@@ -19173,18 +19185,6 @@ function checkNoExpressions(node2, path, ctx) {
     for (const [i, v] of node2.entries()) checkNoExpressions(v, [...path, i], ctx);
   } else if (node2 && typeof node2 === "object")
     for (const [k, v] of Object.entries(node2)) checkNoExpressions(v, [...path, k], ctx);
-}
-function checkPlaceholders(template, allowed, path, ctx) {
-  for (const name of findPlaceholders(template)) {
-    if (!allowed.includes(name)) {
-      const guess = closest(name, allowed);
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: guess ? `unknown placeholder {${name}} — did you mean {${guess}}?` : `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`
-      });
-    }
-  }
 }
 function checkArtifactTemplate(build, ctx) {
   checkPlaceholders(build.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);

@@ -39845,6 +39845,23 @@ function downloadPageUrl(config2, version2) {
   );
 }
 
+// src/core/config/placeholder-checks.ts
+function checkPlaceholders(template, allowed, path, ctx) {
+  let known = true;
+  for (const name2 of findPlaceholders(template)) {
+    if (!allowed.includes(name2)) {
+      known = false;
+      const guess = closest(name2, allowed);
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: guess ? `unknown placeholder {${name2}} — did you mean {${guess}}?` : `unknown placeholder {${name2}}; use ${allowed.map((p4) => `{${p4}}`).join(", ")}`
+      });
+    }
+  }
+  return known;
+}
+
 // src/core/config/github-release-checks.ts
 var HTTPS_PAGE = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:\/[^\s<>"'`()[\]\\]*)?$/;
 var LITERAL_HOST = /^https:\/\/[^{}/?#]+(?:[/?#]|$)/;
@@ -39858,13 +39875,8 @@ function checkDownloadPage(config2, ctx) {
   if (template === void 0) return;
   const path = ["github-release", "download-page"];
   const issue3 = (message) => ctx.addIssue({ code: "custom", path, message });
+  if (!checkPlaceholders(template, DOWNLOAD_PAGE_PLACEHOLDERS, path, ctx)) return;
   const names = DOWNLOAD_PAGE_PLACEHOLDERS.map((p4) => `{${p4}}`).join(", ");
-  const unknown2 = findPlaceholders(template).filter((p4) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p4));
-  for (const name2 of unknown2) {
-    const guess = closest(name2, DOWNLOAD_PAGE_PLACEHOLDERS);
-    issue3(`unknown placeholder {${name2}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
-  }
-  if (unknown2.length > 0) return;
   if (/\{[#^/]/.test(template)) {
     issue3(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
     return;
@@ -40057,18 +40069,6 @@ function checkNoExpressions(node2, path, ctx) {
     for (const [i6, v2] of node2.entries()) checkNoExpressions(v2, [...path, i6], ctx);
   } else if (node2 && typeof node2 === "object")
     for (const [k6, v2] of Object.entries(node2)) checkNoExpressions(v2, [...path, k6], ctx);
-}
-function checkPlaceholders(template, allowed, path, ctx) {
-  for (const name2 of findPlaceholders(template)) {
-    if (!allowed.includes(name2)) {
-      const guess = closest(name2, allowed);
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: guess ? `unknown placeholder {${name2}} — did you mean {${guess}}?` : `unknown placeholder {${name2}}; use ${allowed.map((p4) => `{${p4}}`).join(", ")}`
-      });
-    }
-  }
 }
 function checkArtifactTemplate(build2, ctx) {
   checkPlaceholders(build2.artifact, ARTIFACT_PLACEHOLDERS, ["build", "artifact"], ctx);

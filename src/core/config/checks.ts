@@ -1,10 +1,10 @@
 import type { z } from "zod";
-import { ARTIFACT_PLACEHOLDERS, findPlaceholders, VERSION_PLACEHOLDERS } from "../downstream/template.js";
-import { closest } from "../inputs/closest-name.js";
+import { ARTIFACT_PLACEHOLDERS, VERSION_PLACEHOLDERS } from "../downstream/template.js";
 import { checkDownstreamPlaceholders } from "./downstream-placeholders.js";
 import { environmentNameSchema, PRODUCTION } from "./environment-name.js";
 import { checkGitHubRelease } from "./github-release-checks.js";
 import { installationsOf, MAX_INSTALLATIONS } from "./installations.js";
+import { checkPlaceholders } from "./placeholder-checks.js";
 import { quoted } from "./quoted.js";
 import type { Config } from "./schema.js";
 
@@ -144,26 +144,6 @@ function checkNoExpressions(node: unknown, path: (string | number)[], ctx: Ctx):
     for (const [i, v] of node.entries()) checkNoExpressions(v, [...path, i], ctx);
   } else if (node && typeof node === "object")
     for (const [k, v] of Object.entries(node)) checkNoExpressions(v, [...path, k], ctx);
-}
-
-function checkPlaceholders(
-  template: string,
-  allowed: readonly string[],
-  path: (string | number)[],
-  ctx: Ctx,
-): void {
-  for (const name of findPlaceholders(template)) {
-    if (!allowed.includes(name)) {
-      const guess = closest(name, allowed);
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: guess
-          ? `unknown placeholder {${name}} — did you mean {${guess}}?`
-          : `unknown placeholder {${name}}; use ${allowed.map((p) => `{${p}}`).join(", ")}`,
-      });
-    }
-  }
 }
 
 function checkArtifactTemplate(build: Config["build"], ctx: Ctx): void {

@@ -2,11 +2,11 @@
 // it writes out, whatever version fills its placeholders, and container-tags names the output of a
 // downstream that has a script to write it.
 import type { z } from "zod";
-import { findPlaceholders } from "../downstream/template.js";
 import { containerTagsSource } from "../github-release/container-tags.js";
 import { DOWNLOAD_PAGE_PLACEHOLDERS, downloadPageUrl } from "../github-release/download-page.js";
 import { closest } from "../inputs/closest-name.js";
 import { parseVersion } from "../request/version.js";
+import { checkPlaceholders } from "./placeholder-checks.js";
 import type { Config } from "./schema.js";
 
 type Ctx = z.core.$RefinementCtx<unknown>;
@@ -29,13 +29,8 @@ function checkDownloadPage(config: Config, ctx: Ctx): void {
   if (template === undefined) return;
   const path = ["github-release", "download-page"];
   const issue = (message: string) => ctx.addIssue({ code: "custom", path, message });
+  if (!checkPlaceholders(template, DOWNLOAD_PAGE_PLACEHOLDERS, path, ctx)) return;
   const names = DOWNLOAD_PAGE_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
-  const unknown = findPlaceholders(template).filter((p) => !DOWNLOAD_PAGE_PLACEHOLDERS.includes(p));
-  for (const name of unknown) {
-    const guess = closest(name, DOWNLOAD_PAGE_PLACEHOLDERS);
-    issue(`unknown placeholder {${name}}${guess ? ` — did you mean {${guess}}?` : `; use ${names}`}`);
-  }
-  if (unknown.length > 0) return;
   if (/\{[#^/]/.test(template)) {
     issue(`takes plain placeholders only (${names}), not {#…}, {^…} or {/…} blocks`);
     return;
