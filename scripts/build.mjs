@@ -30,6 +30,8 @@ export const ENTRIES = {
 const EARLY = {
   "compute-hashes": 'import "./src/adapters/storage/early-hash-workers.ts"; ',
 };
+/** What every action imports before its own modules (see the module). */
+const ACTION_FIRST = 'import "./src/actions/parse-without-jit.ts"; ';
 
 const banner = [
   "// Bundled by release-relay's scripts/build.mjs; do not edit. Source: src/.",
@@ -73,7 +75,7 @@ async function bundle(outRoot) {
       stdin: {
         contents: isCli
           ? `import { runCli } from "./${source}"; process.exitCode = await runCli(process.argv.slice(2));`
-          : `${EARLY[name] ?? ""}import { main } from "./${source}"; import { runAction } from "./src/actions/run-action.ts"; await runAction(main);`,
+          : `${EARLY[name] ?? ""}${ACTION_FIRST}import { main } from "./${source}"; import { runAction } from "./src/actions/run-action.ts"; await runAction(main);`,
         resolveDir: root,
         sourcefile: `${name}-entry.ts`,
         loader: "ts",

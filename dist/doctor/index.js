@@ -5954,7 +5954,7 @@ var require_errors = __commonJS({
         super("YAMLWarning", pos, code2, message);
       }
     };
-    var prettifyError = (src, lc) => (error3) => {
+    var prettifyError2 = (src, lc) => (error3) => {
       if (error3.pos[0] === -1)
         return;
       error3.linePos = error3.pos.map((pos) => lc.linePos(pos));
@@ -5992,7 +5992,7 @@ ${pointer}
     exports.YAMLError = YAMLError;
     exports.YAMLParseError = YAMLParseError;
     exports.YAMLWarning = YAMLWarning;
-    exports.prettifyError = prettifyError;
+    exports.prettifyError = prettifyError2;
   }
 });
 
@@ -31692,414 +31692,6 @@ var require_light = __commonJS({
   }
 });
 
-// node_modules/@actions/core/lib/command.js
-import * as os from "os";
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
-    return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
-  }
-  return JSON.stringify(input);
-}
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
-}
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command6, properties, message) {
-  const cmd = new Command(command6, properties, message);
-  process.stdout.write(cmd.toString() + os.EOL);
-}
-var CMD_STRING = "::";
-var Command = class {
-  constructor(command6, properties, message) {
-    if (!command6) {
-      command6 = "missing.command";
-    }
-    this.command = command6;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
-        }
-      }
-    }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s3) {
-  return toCommandValue(s3).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s3) {
-  return toCommandValue(s3).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// node_modules/@actions/core/lib/core.js
-import * as os3 from "os";
-
-// node_modules/@actions/core/lib/summary.js
-import { EOL as EOL2 } from "os";
-import { constants, promises } from "fs";
-var __awaiter = function(thisArg, _arguments, P2, generator) {
-  function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e6) {
-        reject(e6);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e6) {
-        reject(e6);
-      }
-    }
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access, appendFile, writeFile } = promises;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
-      } catch (_a4) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
-    if (!content) {
-      return `<${tag}${htmlAttrs}>`;
-    }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile : appendFile;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(EOL2);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code2, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code2), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
-        }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text, level) {
-    const tag = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-var summary = _summary;
-
-// node_modules/@actions/core/lib/platform.js
-import os2 from "os";
-
-// node_modules/@actions/io/lib/io-util.js
-import * as fs from "fs";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
-var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs.constants.O_RDONLY;
-
-// node_modules/@actions/exec/lib/toolrunner.js
-var IS_WINDOWS2 = process.platform === "win32";
-
-// node_modules/@actions/core/lib/platform.js
-var platform = os2.platform();
-var arch = os2.arch();
-
-// node_modules/@actions/core/lib/core.js
-var ExitCode;
-(function(ExitCode2) {
-  ExitCode2[ExitCode2["Success"] = 0] = "Success";
-  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-function setSecret(secret) {
-  issueCommand("add-mask", {}, secret);
-}
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
-  }
-  if (options && options.trimWhitespace === false) {
-    return val;
-  }
-  return val.trim();
-}
-function setFailed(message) {
-  process.exitCode = ExitCode.Failure;
-  error(message);
-}
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function info(message) {
-  process.stdout.write(message + os3.EOL);
-}
-
 // node_modules/zod/v4/core/util.js
 var util_exports = {};
 __export(util_exports, {
@@ -32146,7 +31738,7 @@ __export(util_exports, {
   installLazyProp: () => installLazyProp,
   isObject: () => isObject,
   isPlainObject: () => isPlainObject,
-  issue: () => issue2,
+  issue: () => issue,
   joinValues: () => joinValues,
   jsonStringifyReplacer: () => jsonStringifyReplacer,
   members: () => members,
@@ -32784,7 +32376,7 @@ function parsedType(data) {
   }
   return t8;
 }
-function issue2(...args) {
+function issue(...args) {
   const [iss, input, inst] = args;
   if (typeof iss === "string") {
     return {
@@ -35406,7 +34998,7 @@ function handleRefineResult(result, payload, input, inst) {
     };
     if (inst._zod.def.params)
       _iss.params = inst._zod.def.params;
-    payload.issues.push(issue2(_iss));
+    payload.issues.push(issue(_iss));
   }
 }
 
@@ -35575,7 +35167,7 @@ function bucketFor(state2, inst) {
   return bucket;
 }
 var handoff;
-var open2 = [];
+var open = [];
 var memo = {
   alloc(_inst, payload, empty) {
     const bucket = handoff;
@@ -35584,7 +35176,7 @@ var memo = {
     handoff = void 0;
     const entry = { value: empty, issues: null };
     bucket.set(payload.value, entry);
-    open2.push(entry);
+    open.push(entry);
     return empty;
   },
   guard(inst) {
@@ -35655,10 +35247,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open2.length;
+        const depth = open.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open2.length > depth ? open2.pop() : void 0;
+        const entry = open.length > depth ? open.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r6) => {
             if (entry)
@@ -35685,7 +35277,7 @@ function isBackEdge(ctx, value) {
 }
 
 // node_modules/zod/v4/locales/en.js
-var error2 = () => {
+var error = () => {
   const Sizable = {
     string: { unit: "characters", verb: "to have" },
     file: { unit: "bytes", verb: "to have" },
@@ -35805,7 +35397,7 @@ var error2 = () => {
 };
 function en_default() {
   return {
-    localeError: error2()
+    localeError: error()
   };
 }
 
@@ -36338,7 +35930,7 @@ function _superRefine(fn, params) {
   const ch = /* @__PURE__ */ _check((payload) => {
     payload.addIssue = (issue3) => {
       if (typeof issue3 === "string") {
-        payload.issues.push(issue2(issue3, payload.value, ch._zod.def));
+        payload.issues.push(issue(issue3, payload.value, ch._zod.def));
       } else {
         const _issue = issue3;
         if (_issue.fatal)
@@ -36348,7 +35940,7 @@ function _superRefine(fn, params) {
           _issue.input = payload.value;
         _issue.inst ?? (_issue.inst = ch);
         _issue.continue ?? (_issue.continue = !ch._zod.def.abort);
-        payload.issues.push(issue2(_issue));
+        payload.issues.push(issue(_issue));
       }
     };
     return fn(payload.value, payload);
@@ -38635,6 +38227,417 @@ function superRefine(fn, params) {
   return _superRefine(fn, params);
 }
 
+// src/actions/parse-without-jit.ts
+config({ jitless: true });
+
+// node_modules/@actions/core/lib/command.js
+import * as os from "os";
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input) {
+  if (input === null || input === void 0) {
+    return "";
+  } else if (typeof input === "string" || input instanceof String) {
+    return input;
+  }
+  return JSON.stringify(input);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command6, properties, message) {
+  const cmd = new Command(command6, properties, message);
+  process.stdout.write(cmd.toString() + os.EOL);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command6, properties, message) {
+    if (!command6) {
+      command6 = "missing.command";
+    }
+    this.command = command6;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData(s3) {
+  return toCommandValue(s3).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s3) {
+  return toCommandValue(s3).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// node_modules/@actions/core/lib/core.js
+import * as os3 from "os";
+
+// node_modules/@actions/core/lib/summary.js
+import { EOL as EOL2 } from "os";
+import { constants, promises } from "fs";
+var __awaiter = function(thisArg, _arguments, P2, generator) {
+  function adopt(value) {
+    return value instanceof P2 ? value : new P2(function(resolve2) {
+      resolve2(value);
+    });
+  }
+  return new (P2 || (P2 = Promise))(function(resolve2, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e6) {
+        reject(e6);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e6) {
+        reject(e6);
+      }
+    }
+    function step(result) {
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { access, appendFile, writeFile } = promises;
+var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
+var Summary = class {
+  constructor() {
+    this._buffer = "";
+  }
+  /**
+   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+   * Also checks r/w permissions.
+   *
+   * @returns step summary file path
+   */
+  filePath() {
+    return __awaiter(this, void 0, void 0, function* () {
+      if (this._filePath) {
+        return this._filePath;
+      }
+      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+      if (!pathFromEnv) {
+        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+      }
+      try {
+        yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+      } catch (_a4) {
+        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+      }
+      this._filePath = pathFromEnv;
+      return this._filePath;
+    });
+  }
+  /**
+   * Wraps content in an HTML tag, adding any HTML attributes
+   *
+   * @param {string} tag HTML tag to wrap
+   * @param {string | null} content content within the tag
+   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+   *
+   * @returns {string} content wrapped in HTML element
+   */
+  wrap(tag, content, attrs = {}) {
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    if (!content) {
+      return `<${tag}${htmlAttrs}>`;
+    }
+    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+  }
+  /**
+   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+   *
+   * @param {SummaryWriteOptions} [options] (optional) options for write operation
+   *
+   * @returns {Promise<Summary>} summary instance
+   */
+  write(options) {
+    return __awaiter(this, void 0, void 0, function* () {
+      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const filePath = yield this.filePath();
+      const writeFunc = overwrite ? writeFile : appendFile;
+      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
+      return this.emptyBuffer();
+    });
+  }
+  /**
+   * Clears the summary buffer and wipes the summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  clear() {
+    return __awaiter(this, void 0, void 0, function* () {
+      return this.emptyBuffer().write({ overwrite: true });
+    });
+  }
+  /**
+   * Returns the current summary buffer as a string
+   *
+   * @returns {string} string of summary buffer
+   */
+  stringify() {
+    return this._buffer;
+  }
+  /**
+   * If the summary buffer is empty
+   *
+   * @returns {boolen} true if the buffer is empty
+   */
+  isEmptyBuffer() {
+    return this._buffer.length === 0;
+  }
+  /**
+   * Resets the summary buffer without writing to summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  emptyBuffer() {
+    this._buffer = "";
+    return this;
+  }
+  /**
+   * Adds raw text to the summary buffer
+   *
+   * @param {string} text content to add
+   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
+    return addEOL ? this.addEOL() : this;
+  }
+  /**
+   * Adds the operating system-specific end-of-line marker to the buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addEOL() {
+    return this.addRaw(EOL2);
+  }
+  /**
+   * Adds an HTML codeblock to the summary buffer
+   *
+   * @param {string} code content to render within fenced code block
+   * @param {string} lang (optional) language to syntax highlight code
+   *
+   * @returns {Summary} summary instance
+   */
+  addCodeBlock(code2, lang) {
+    const attrs = Object.assign({}, lang && { lang });
+    const element = this.wrap("pre", this.wrap("code", code2), attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML list to the summary buffer
+   *
+   * @param {string[]} items list of items to render
+   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addList(items, ordered = false) {
+    const tag = ordered ? "ol" : "ul";
+    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML table to the summary buffer
+   *
+   * @param {SummaryTableCell[]} rows table rows
+   *
+   * @returns {Summary} summary instance
+   */
+  addTable(rows) {
+    const tableBody = rows.map((row) => {
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
+        }
+        const { header, data, colspan, rowspan } = cell;
+        const tag = header ? "th" : "td";
+        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        return this.wrap(tag, data, attrs);
+      }).join("");
+      return this.wrap("tr", cells);
+    }).join("");
+    const element = this.wrap("table", tableBody);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds a collapsable HTML details element to the summary buffer
+   *
+   * @param {string} label text for the closed state
+   * @param {string} content collapsable content
+   *
+   * @returns {Summary} summary instance
+   */
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML image tag to the summary buffer
+   *
+   * @param {string} src path to the image you to embed
+   * @param {string} alt text description of the image
+   * @param {SummaryImageOptions} options (optional) addition image attributes
+   *
+   * @returns {Summary} summary instance
+   */
+  addImage(src, alt, options) {
+    const { width, height } = options || {};
+    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML section heading element
+   *
+   * @param {string} text heading text
+   * @param {number | string} [level=1] (optional) the heading level, default: 1
+   *
+   * @returns {Summary} summary instance
+   */
+  addHeading(text, level) {
+    const tag = `h${level}`;
+    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
+    const element = this.wrap(allowedTag, text);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML thematic break (<hr>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addSeparator() {
+    const element = this.wrap("hr", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML line break (<br>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addBreak() {
+    const element = this.wrap("br", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML blockquote to the summary buffer
+   *
+   * @param {string} text quote text
+   * @param {string} cite (optional) citation url
+   *
+   * @returns {Summary} summary instance
+   */
+  addQuote(text, cite) {
+    const attrs = Object.assign({}, cite && { cite });
+    const element = this.wrap("blockquote", text, attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML anchor tag to the summary buffer
+   *
+   * @param {string} text link text/content
+   * @param {string} href hyperlink
+   *
+   * @returns {Summary} summary instance
+   */
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
+    return this.addRaw(element).addEOL();
+  }
+};
+var _summary = new Summary();
+var summary = _summary;
+
+// node_modules/@actions/core/lib/platform.js
+import os2 from "os";
+
+// node_modules/@actions/io/lib/io-util.js
+import * as fs from "fs";
+var { chmod, copyFile, lstat, mkdir, open: open2, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
+var IS_WINDOWS = process.platform === "win32";
+var READONLY = fs.constants.O_RDONLY;
+
+// node_modules/@actions/exec/lib/toolrunner.js
+var IS_WINDOWS2 = process.platform === "win32";
+
+// node_modules/@actions/core/lib/platform.js
+var platform = os2.platform();
+var arch = os2.arch();
+
+// node_modules/@actions/core/lib/core.js
+var ExitCode;
+(function(ExitCode2) {
+  ExitCode2[ExitCode2["Success"] = 0] = "Success";
+  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+function setSecret(secret) {
+  issueCommand("add-mask", {}, secret);
+}
+function getInput(name, options) {
+  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+  if (options && options.required && !val) {
+    throw new Error(`Input required and not supplied: ${name}`);
+  }
+  if (options && options.trimWhitespace === false) {
+    return val;
+  }
+  return val.trim();
+}
+function setFailed(message) {
+  process.exitCode = ExitCode.Failure;
+  error2(message);
+}
+function error2(message, properties = {}) {
+  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+function info(message) {
+  process.stdout.write(message + os3.EOL);
+}
+
 // src/core/errors.ts
 var ReleaseRelayError = class extends Error {
   constructor(code2, message, hint) {
@@ -40051,7 +40054,7 @@ async function packageJson() {
 async function packageVersion() {
   return (await packageJson()).version;
 }
-var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"f81ffd4f641b9840dd0bc792cf3aeea2bab3f959","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"814f83208dcf364a6862cb8df178bea77bbaa9b1","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"44c3cedd543ac02f7214046995173a4aeed397c9","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"4294c8ea2337958725d28326e3b81afb84228230","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"17b0dab564b6aafd8f35f7812c067324bde82bdb","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"39ed4be9303bed9ba7d01f07496a519c24e72291","actions/sign-upload/action.yml":"53f9c392579969122a0d3a46acfa19c695eb20ee","dist/sign-upload/index.js":"1131ae3e2feff71b7d9a8c61f56b820d48668f12","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"9e209cf070f35207a25062e6d4dc5d14e68badd7","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"61e34b7669266646c7392829fb4161acca0a9a68","actions/track-status/action.yml":"e7438e91e0ac6af1d64d2112696c989066ba7640","dist/track-status/index.js":"b25fa3fc351479ef9094b85fbff855badb02e5c7","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"5e405cbca4647bae24631ffc4c3d85ffada41725","actions/app-installations/action.yml":"74600d2e16dfae9e7583b98bba314397b3324c49","dist/app-installations/index.js":"5c7c095d5e89d59209a608d9c78710609526e460","actions/doctor/action.yml":"858612434e6d14869480faab3be461171a0e13f9"}');
+var builtIn = false ? {} : JSON.parse('{"workflows-templates/automation/release.yml":"f81ffd4f641b9840dd0bc792cf3aeea2bab3f959","workflows-templates/automation/status.yml":"055f3593a3f744b80a9ab883cbbfdd34d099645d","workflows-templates/automation/yank.yml":"814f83208dcf364a6862cb8df178bea77bbaa9b1","workflows-templates/downstream/report-status.yml":"fcebef38f22bde1e1d4a3d6355be4f536493a106","workflows-templates/main-repo/release.yml":"44c3cedd543ac02f7214046995173a4aeed397c9","action.yml":"10047cfce84ecbc2537244f9e4ffd17e71f3da54","dist/trigger/index.js":"8ef09ff5ad1007170d46e379d08bc6caf2c2bea2","actions/build-matrix/action.yml":"47d9923b5956aa61a751fbf4d004d388c0a3f69b","dist/build-matrix/index.js":"6d56a221cb00d4f76466eb43f0e5d96a7f64d685","actions/compute-hashes/action.yml":"330a91029593de489c99ed676b449e16c1a9602d","dist/compute-hashes/index.js":"761c82e9184c585d7dd778854b8829b68322bb19","actions/sign-upload/action.yml":"53f9c392579969122a0d3a46acfa19c695eb20ee","dist/sign-upload/index.js":"9e85159044416ba95eb6a7c84720240261c6b4fb","actions/generate-downstream-edits/action.yml":"32235a7a4ed907593c7943babe52d50c65cace22","dist/generate-downstream-edits/index.js":"d643678dda9b82e732e172fbdf378bc82d760b8d","actions/open-downstream-prs/action.yml":"d64b2882b311a0be5fde7fed17b11c0702b9864f","dist/open-downstream-prs/index.js":"b2033dcd519972f9b3802d8751876a36f165059e","actions/track-status/action.yml":"e7438e91e0ac6af1d64d2112696c989066ba7640","dist/track-status/index.js":"13d59c4fc504eed10db6279f0addbf6aeccf8849","actions/yank/action.yml":"33a6d8798dbf8d193eccb54706865bd1aad0e134","dist/yank/index.js":"b0250b8b00eb12b13a849d5ad8a288e6941dce5b","actions/app-installations/action.yml":"74600d2e16dfae9e7583b98bba314397b3324c49","dist/app-installations/index.js":"906dc4460ce9a2e7785441c56d3b3ff5f8e2705b","actions/doctor/action.yml":"858612434e6d14869480faab3be461171a0e13f9"}');
 async function installedContent(file) {
   if (file.content !== void 0) return file.content;
   const builtInTemplate = false ? void 0 : JSON.parse('{"workflows-templates/automation/release.yml":"# Installed in the automation repo by `release-relay init` (release-relay\'s actions pinned by commit,\\n# or vendored under ./actions and ./dist with --vendor). Runs a release when the main repo\'s trigger sends release-requested,\\n# and reruns what is not done on workflow_dispatch.\\n#\\n# Repository secrets: RELEASE_RELAY_APP_ID and RELEASE_RELAY_APP_KEY (a GitHub App with Contents and\\n# Issues on this repo, Contents and Pull requests on the downstream repos). Repository variable:\\n# RELEASE_AWS_DOCTOR_ROLE (an IAM role trusted through OIDC for this repo\'s default branch that may only\\n# put and delete objects under upload.prefix + .release-relay-doctor/).\\n# Environment \\"release\\" (optionally with required reviewers): secrets RELEASE_SIGNING_KEY (and\\n# RELEASE_SIGNING_PASSPHRASE for gpg) and variable RELEASE_AWS_ROLE (a role whose trust requires the\\n# OIDC subject repo:OWNER/REPO:environment:release, allowed to put and get objects under upload.prefix).\\n# Only the jobs that sign and publish run in that environment, so only they ever hold the key and role.\\n# Downstream repos\' own generators (edits of kind script) run in the generate job, which holds no\\n# token, key or role; the downstream job publishes what they made with the App token and runs no script.\\nname: release\\n\\non:\\n  repository_dispatch:\\n    types: [release-requested]\\n  workflow_dispatch:\\n    inputs:\\n      version:\\n        description: The version to release again (e.g. 8.0.2); its commit and build time come from the ledger\\n        required: true\\n        type: string\\n      stages:\\n        description: failed (what is not done), all, or a comma-separated list of stages\\n        required: false\\n        default: failed\\n        type: string\\n      environment:\\n        description: The release\'s environment (e.g. dev); empty for production\\n        required: false\\n        default: \\"\\"\\n        type: string\\n\\n# One run per release at a time: a tag push and the GitHub Release published for it, or a re-run\\n# trigger, can request the same release twice at once. The later run waits, then finds in the ledger\\n# what the first did and redoes nothing; a third request replaces a waiting second one.\\nconcurrency:\\n  group: release-relay ${{ github.event.client_payload.version || inputs.version }} ${{ github.event.client_payload.options.environment || github.event.client_payload.environment || inputs.environment || \'production\' }}\\n  cancel-in-progress: false\\n\\n# Every job asks for exactly what it needs.\\npermissions: {}\\n\\njobs:\\n  # Before anything is recorded, built or published: every repo release-relay.yml names exists and the\\n  # App may do there what the release needs (probes GitHub refuses, nothing is written), the files init\\n  # installed are this version\'s, the bucket takes a write (a probe object, then deleted) and the\\n  # signing key loads and matches the published public key. A failure lists every problem with its fix.\\n  doctor:\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n      id-token: write\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # One App token per installation the config\'s repos belong to (one per owner), each for those\\n      # repos alone: what the release may do there is what the doctor checks.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n      # A role that may only write and delete the doctor\'s probe; the signing key never reaches this\\n      # job (it lives in the release environment; sign-upload loads it before anything is uploaded).\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_DOCTOR_ROLE }}\\n          aws-region: us-east-1\\n      # The source repo\'s GitHub Release is kept with a token for that repo alone: checked with one too.\\n      # A token GitHub will not mint (the App lacks Contents write, or is not installed on the source\\n      # repo) leaves the doctor to check with the first token and to list it with every other problem.\\n      - id: release-token\\n        if: steps.installations.outputs.release-owner != \'\'\\n        continue-on-error: true\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.release-owner }}\\n          repositories: ${{ steps.installations.outputs.release-repository }}\\n          permission-contents: write\\n      - uses: ./actions/doctor\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          token: ${{ steps.token.outputs.token }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n          release-token: ${{ steps.release-token.outputs.token }}\\n\\n  plan:\\n    needs: doctor\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      # Whether a run of this release that claimed its stages still runs.\\n      actions: read\\n      contents: read\\n    outputs:\\n      matrix: ${{ steps.plan.outputs.matrix }}\\n      version: ${{ steps.plan.outputs.version }}\\n      plan: ${{ steps.plan.outputs.plan }}\\n      release-id: ${{ steps.plan.outputs.release-id }}\\n      environment: ${{ steps.plan.outputs.environment }}\\n      # A first run runs everything; a rerun only what the ledger says is not done (or what was asked).\\n      stages: ${{ steps.ledger.outputs.stages-to-run || \'[\\"build-matrix\\",\\"build\\",\\"qualify\\",\\"compute-hashes\\",\\"sign-upload\\",\\"open-downstream-prs\\"]\' }}\\n      stage-runs: ${{ steps.ledger.outputs.stage-runs || \'{}\' }}\\n      recorded-prs: ${{ steps.ledger.outputs.recorded-prs }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          # The ledger and the tracking issue, in this repo only (the source repo is read as public).\\n          permission-contents: write\\n          permission-issues: write\\n      # The request is a claim: the commit planned is the one GitHub says the tag points at in the\\n      # source repo (on a release branch, never requested before from another commit), from a sender\\n      # release-relay.yml allows. A request GitHub contradicts stops here: nothing recorded or built.\\n      - id: plan\\n        uses: ./actions/build-matrix\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          token: ${{ steps.token.outputs.token }}\\n          payload: ${{ github.event_name == \'repository_dispatch\' && toJSON(github.event.client_payload) || \'\' }}\\n          version: ${{ inputs.version }}\\n      # A refused request for a release that exists is one line on its tracking issue, nothing more.\\n      - if: failure() && steps.plan.outputs.refused != \'\'\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          version: ${{ steps.plan.outputs.refused-version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          event: ${{ steps.plan.outputs.refused }}\\n      # The source repo\'s GitHub Release (github-release in release-relay.yml): a token for that repo\\n      # alone, with Contents write; none when the config keeps no GitHub Release.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n      - id: release-token\\n        if: steps.installations.outputs.release-owner != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.release-owner }}\\n          repositories: ${{ steps.installations.outputs.release-repository }}\\n          permission-contents: write\\n      # The ledger decides what to run, and this run claims it there. A first run runs everything; a\\n      # rerun, or the same release requested again (the trigger re-run), runs only what is not done:\\n      # nothing done is redone, and nothing another run of the release is running is started again.\\n      # The same ledger write records the plan, the plan\'s times as GitHub has them, the plan stage\\n      # done (when this run took it) and the build under way: its jobs hold no token to say so\\n      # themselves. Nothing to redo: nothing written.\\n      - id: ledger\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ inputs.environment || github.event.client_payload.options.environment || github.event.client_payload.environment }}\\n          version: ${{ steps.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          rerun: ${{ inputs.stages || \'failed\' }}\\n          run-token: ${{ github.token }}\\n          release-token: ${{ steps.release-token.outputs.token }}\\n          plan: ${{ steps.plan.outputs.plan }}\\n          stage: build-matrix\\n          status: succeeded\\n          progress-of-run: ${{ github.run_id }}\\n          starting: build\\n\\n  build:\\n    needs: plan\\n    if: contains(fromJSON(needs.plan.outputs.stages), \'build\')\\n    runs-on: ${{ matrix.runner }}\\n    timeout-minutes: ${{ fromJSON(needs.plan.outputs.plan).buildTimeoutMinutes }}\\n    permissions:\\n      contents: read\\n    strategy:\\n      fail-fast: false\\n      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - name: Check out the source at the tagged commit\\n        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          repository: ${{ fromJSON(needs.plan.outputs.plan).source }}\\n          ref: ${{ matrix.env.GIT_COMMIT }}\\n          path: source\\n          persist-credentials: false\\n      - name: Build\\n        working-directory: source\\n        env:\\n          VERSION: ${{ matrix.env.VERSION }}\\n          GIT_COMMIT: ${{ matrix.env.GIT_COMMIT }}\\n          BUILD_TIME: ${{ matrix.env.BUILD_TIME }}\\n          SOURCE_DATE_EPOCH: ${{ matrix.env.SOURCE_DATE_EPOCH }}\\n          ARTIFACT_NAME: ${{ matrix.artifact }}\\n          TARGET_OS: ${{ matrix.os }}\\n          TARGET_ARCH: ${{ matrix.arch }}\\n          TARGET_DISTRO: ${{ matrix.distro }}\\n          BUILD_COMMAND: ${{ fromJSON(needs.plan.outputs.plan).buildCommand }}\\n        run: |\\n          export ARTIFACT_DIR=\\"$RUNNER_TEMP/artifacts\\" STAGING_DIR=\\"$RUNNER_TEMP/staging\\"\\n          mkdir -p \\"$ARTIFACT_DIR\\" \\"$STAGING_DIR\\"\\n          bash -euo pipefail -c \\"$BUILD_COMMAND\\"\\n          test -s \\"$ARTIFACT_DIR/$ARTIFACT_NAME\\"\\n      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: build-${{ matrix.target }}-${{ matrix.env.GIT_COMMIT }}\\n          path: ${{ runner.temp }}/artifacts/${{ matrix.artifact }}\\n          if-no-files-found: error\\n          retention-days: 7\\n\\n  # The project\'s smoke test (qualify.command in release-relay.yml) on each target, against the artifact\\n  # the build made, before anything is signed or public. It runs the project\'s code: no token, no secret.\\n  qualify:\\n    needs: [plan, build]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      fromJSON(needs.plan.outputs.plan).qualify && contains(fromJSON(needs.plan.outputs.stages), \'qualify\')\\n    runs-on: ${{ matrix.runner }}\\n    timeout-minutes: ${{ fromJSON(needs.plan.outputs.plan).qualify.timeoutMinutes }}\\n    permissions:\\n      actions: read\\n      contents: read\\n    strategy:\\n      fail-fast: false\\n      matrix: ${{ fromJSON(needs.plan.outputs.matrix) }}\\n    steps:\\n      - name: Check out the source at the tagged commit\\n        uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          repository: ${{ fromJSON(needs.plan.outputs.plan).source }}\\n          ref: ${{ matrix.env.GIT_COMMIT }}\\n          path: source\\n          persist-credentials: false\\n      # Built in this run, or (on a rerun that skips the build) in the run the ledger recorded.\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: build-${{ matrix.target }}-${{ matrix.env.GIT_COMMIT }}\\n          path: ${{ runner.temp }}/artifacts\\n          run-id: ${{ needs.build.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs).build }}\\n          github-token: ${{ github.token }}\\n      - name: Qualify\\n        working-directory: source\\n        env:\\n          VERSION: ${{ matrix.env.VERSION }}\\n          GIT_COMMIT: ${{ matrix.env.GIT_COMMIT }}\\n          ARTIFACT_NAME: ${{ matrix.artifact }}\\n          TARGET: ${{ matrix.target }}\\n          TARGET_OS: ${{ matrix.os }}\\n          TARGET_ARCH: ${{ matrix.arch }}\\n          TARGET_DISTRO: ${{ matrix.distro }}\\n          QUALIFY_COMMAND: ${{ fromJSON(needs.plan.outputs.plan).qualify.command }}\\n        run: |\\n          export ARTIFACT_PATH=\\"$RUNNER_TEMP/artifacts/$ARTIFACT_NAME\\" QUALIFY_DIR=\\"$RUNNER_TEMP/qualify\\"\\n          mkdir -p \\"$QUALIFY_DIR\\" \\"$RUNNER_TEMP/qualify-log\\"\\n          # The log is kept for the tracking issue: the end of it is shown when this fails.\\n          bash -euo pipefail -c \\"$QUALIFY_COMMAND\\" 2>&1 | tee \\"$RUNNER_TEMP/qualify-log/$TARGET.log\\"\\n          exit \\"${PIPESTATUS[0]}\\"\\n      - if: failure()\\n        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: qualify-log-${{ matrix.target }}\\n          path: ${{ runner.temp }}/qualify-log/${{ matrix.target }}.log\\n          if-no-files-found: ignore\\n          retention-days: 7\\n\\n  # The build and its smoke test as GitHub timed them and, while the release environment waits for\\n  # its reviewers, who they are: the tracking issue says so. Runs none of the project\'s code.\\n  progress:\\n    needs: [plan, build, qualify]\\n    if: always() && needs.plan.result == \'success\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      # The run\'s jobs, and the release environment\'s required reviewers.\\n      actions: read\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      - uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n          awaiting-approval: release\\n          awaiting-stages: compute-hashes,sign-upload\\n\\n  publish:\\n    needs: [plan, build, qualify]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      (needs.qualify.result == \'success\' || needs.qualify.result == \'skipped\') &&\\n      (contains(fromJSON(needs.plan.outputs.stages), \'compute-hashes\') || contains(fromJSON(needs.plan.outputs.stages), \'sign-upload\'))\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 30\\n    # An optional approval gate before anything is public: create the \\"release\\" environment with\\n    # required reviewers; without it the job runs at once.\\n    environment: release\\n    permissions:\\n      actions: read\\n      # GitHub\'s artifact attestations: attest-build-provenance stores them with the repository.\\n      attestations: write\\n      contents: read\\n      id-token: write\\n    outputs:\\n      hashes-file: ${{ steps.hashes.outputs.hashes-file }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      # Under way now, after any approval: the tracking issue says so while files are hashed and signed.\\n      - continue-on-error: true\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n      # Built in this run, or (on a rerun that skips the build) in the run the ledger recorded. Each\\n      # build-<target>-<commit> artifact lands in its own directory (never merged), and compute-hashes\\n      # takes a target\'s file only from its own artifact of this release\'s commit: no other upload,\\n      # and no build of another commit, can stand in for it.\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          path: dist-artifacts\\n          pattern: build-*\\n          run-id: ${{ needs.build.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs).build }}\\n          github-token: ${{ github.token }}\\n      - id: hashes\\n        uses: ./actions/compute-hashes\\n        with:\\n          artifacts: dist-artifacts/build-*/*\\n          output-dir: dist-artifacts\\n          plan: ${{ needs.plan.outputs.plan }}\\n      # GitHub\'s own attestation of the same files, for `gh attestation verify`: signed with the run\'s\\n      # OIDC identity through Sigstore, stored by GitHub, beside the release key\'s provenance. Only\\n      # the built files are in build-*/ yet: signatures and provenance are written there by sign-upload.\\n      - uses: actions/attest-build-provenance@e8998f949152b193b063cb0ec769d69d929409be # v2.4.0\\n        with:\\n          subject-path: dist-artifacts/build-*/*\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_ROLE }}\\n          aws-region: us-east-1\\n      - id: upload\\n        uses: ./actions/sign-upload\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          artifacts: dist-artifacts/build-*/*\\n          version: ${{ needs.plan.outputs.version }}\\n          hashes-file: ${{ steps.hashes.outputs.hashes-file }}\\n          signing-key: ${{ secrets.RELEASE_SIGNING_KEY }}\\n          signing-passphrase: ${{ secrets.RELEASE_SIGNING_PASSPHRASE }}\\n          # Each built artifact\'s provenance (<artifact>.intoto.jsonl, signed with the release key) is made from it.\\n          plan: ${{ needs.plan.outputs.plan }}\\n      - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: hashes\\n          path: ${{ steps.hashes.outputs.hashes-file }}\\n      # github-release.assets upload: this job holds the files, so it uploads them to the GitHub\\n      # Release (still a draft) with a token for the source repo alone; none otherwise.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n      - id: release-token\\n        if: steps.installations.outputs.release-uploads == \'true\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.release-owner }}\\n          repositories: ${{ steps.installations.outputs.release-repository }}\\n          permission-contents: write\\n      # Published: the files are on the tracking issue now, and whom the PRs wait for next.\\n      - continue-on-error: true\\n        uses: ./actions/track-status\\n        with:\\n          release-token: ${{ steps.release-token.outputs.token }}\\n          release-files: ${{ steps.release-token.outputs.token != \'\' && \'dist-artifacts\' || \'\' }}\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          job-results: \'{\\"compute-hashes\\": \\"success\\", \\"sign-upload\\": \\"success\\"}\'\\n          # What sign-upload published (hashes.json as the bucket has it: the files, their signatures\\n          # and whatever else it lists): the ledger\'s records of the release\'s files.\\n          hashes-file: dist-artifacts/hashes.published.json\\n          run-token: ${{ github.token }}\\n          awaiting-approval: release\\n          awaiting-stages: open-downstream-prs\\n\\n  # The downstream repos\' own generators (edits of kind script) run their repo\'s code, so they run\\n  # here, in a job that holds no App token, no secret, no key and no role: each repo is read as GitHub\\n  # serves it to anyone (public repos), and what the scripts changed leaves only as the generated-edits\\n  # artifact, which the downstream job checks before publishing it. A failed generator fails this job,\\n  # and the downstream job still opens the PRs of the other downstreams.\\n  generate:\\n    needs: [plan, build, qualify, publish]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      (needs.qualify.result == \'success\' || needs.qualify.result == \'skipped\') &&\\n      (needs.publish.result == \'success\' || needs.publish.result == \'skipped\') &&\\n      contains(fromJSON(needs.plan.outputs.stages), \'open-downstream-prs\')\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 20\\n    permissions:\\n      actions: read\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: hashes\\n          path: hashes\\n          run-id: ${{ needs.publish.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs)[\'sign-upload\'] }}\\n          github-token: ${{ github.token }}\\n      - uses: ./actions/generate-downstream-edits\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          hashes-file: hashes/hashes.json\\n          output: ${{ runner.temp }}/generated-edits/generated-edits.json\\n      - if: always()\\n        uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2\\n        with:\\n          name: generated-edits\\n          path: ${{ runner.temp }}/generated-edits/generated-edits.json\\n          if-no-files-found: error\\n          retention-days: 7\\n\\n  # Skipped stages were done before; a failed one stops everything after it. A failed generate job\\n  # does not: its failures are named per downstream and the other PRs are still opened.\\n  downstream:\\n    needs: [plan, build, qualify, publish, generate]\\n    if: >-\\n      always() && needs.plan.result == \'success\' && (needs.build.result == \'success\' || needs.build.result == \'skipped\') &&\\n      (needs.qualify.result == \'success\' || needs.qualify.result == \'skipped\') &&\\n      (needs.publish.result == \'success\' || needs.publish.result == \'skipped\') &&\\n      (needs.generate.result == \'success\' || needs.generate.result == \'failure\') &&\\n      contains(fromJSON(needs.plan.outputs.stages), \'open-downstream-prs\')\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 20\\n    environment: release\\n    permissions:\\n      actions: read\\n      contents: read\\n    outputs:\\n      prs: ${{ steps.prs.outputs.prs }}\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: hashes\\n          path: hashes\\n          run-id: ${{ needs.publish.result == \'success\' && github.run_id || fromJSON(needs.plan.outputs.stage-runs)[\'sign-upload\'] }}\\n          github-token: ${{ github.token }}\\n      # Made in this run by the generate job. Missing (it failed before uploading), each downstream\\n      # that runs a script is refused by name and the others go ahead.\\n      - uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        continue-on-error: true\\n        with:\\n          name: generated-edits\\n          path: ${{ runner.temp }}/generated-edits\\n      - id: ledger-token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      # Under way now, after any approval.\\n      - continue-on-error: true\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.ledger-token.outputs.token }}\\n          app-slug: ${{ steps.ledger-token.outputs.app-slug }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n      # Each downstream repo is written with its owner\'s installation token, for the release\'s repos alone.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: prs\\n        uses: ./actions/open-downstream-prs\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          hashes-file: hashes/hashes.json\\n          token: ${{ steps.token.outputs.token }}\\n          recorded-prs: ${{ needs.plan.outputs.recorded-prs }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n          generated-edits: ${{ runner.temp }}/generated-edits/generated-edits.json\\n\\n  track:\\n    needs: [plan, build, qualify, progress, publish, downstream]\\n    if: always() && needs.plan.outputs.version != \'\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      # Reads who approved this run\'s release environment, for the tracking issue.\\n      actions: read\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      - if: needs.publish.result == \'success\'\\n        uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          name: hashes\\n          path: hashes\\n      # The end of each failed target\'s qualify log, for the tracking issue.\\n      - if: needs.qualify.result == \'failure\'\\n        continue-on-error: true\\n        uses: actions/download-artifact@d3f86a106a0bac45b974a628896c90dbdf5c8093 # v4.3.0\\n        with:\\n          pattern: qualify-log-*\\n          path: qualify-logs\\n          merge-multiple: true\\n      # The source repo\'s GitHub Release (github-release in release-relay.yml): a token for that repo\\n      # alone, with Contents write; none when the config keeps no GitHub Release.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n      - id: release-token\\n        if: steps.installations.outputs.release-owner != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.release-owner }}\\n          repositories: ${{ steps.installations.outputs.release-repository }}\\n          permission-contents: write\\n      # One record of what this run did: the stages that ran (skipped jobs leave finished stages as\\n      # they were), the published files and each downstream\'s PR.\\n      - uses: ./actions/track-status\\n        with:\\n          environment: ${{ needs.plan.outputs.environment }}\\n          version: ${{ needs.plan.outputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          job-results: >-\\n            {\\"build\\": \\"${{ needs.build.result }}\\", \\"qualify\\": \\"${{ needs.qualify.result }}\\", \\"compute-hashes\\": \\"${{ needs.publish.result }}\\",\\n            \\"sign-upload\\": \\"${{ needs.publish.result }}\\", \\"open-downstream-prs\\": \\"${{ needs.downstream.result }}\\"}\\n          hashes-file: ${{ needs.publish.result == \'success\' && \'hashes/hashes.json\' || \'\' }}\\n          qualify-logs: ${{ needs.qualify.result == \'failure\' && \'qualify-logs\' || \'\' }}\\n          approvals-of-run: ${{ github.run_id }}\\n          progress-of-run: ${{ github.run_id }}\\n          run-token: ${{ github.token }}\\n          prs: ${{ needs.downstream.outputs.prs }}\\n          release-token: ${{ steps.release-token.outputs.token }}\\n","workflows-templates/automation/status.yml":"# Installed in the automation repo by `release-relay init`. Downstream repos report back here\\n# (PR checks, merge, container image build, page published); track-status validates the report,\\n# refuses repos that are not configured downstreams, and updates the release\'s tracking issue.\\n# Every hour it also looks at the releases still open, to remind reviewers of release PRs nobody\\n# merged (tracking.review-ping).\\nname: downstream-report\\n\\non:\\n  repository_dispatch:\\n    # downstream-status: what report-status workflows installed before the rename send.\\n    types: [downstream-report, downstream-status]\\n  schedule:\\n    - cron: \\"23 * * * *\\"\\n\\npermissions: {}\\n\\njobs:\\n  record:\\n    if: github.event_name == \'repository_dispatch\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # The ledger and the tracking issue here; the reporting repos\' PRs and runs, read to confirm the\\n      # report, each with its owner\'s installation token.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: \\"\\"\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: write\\n          permission-issues: write\\n          permission-pull-requests: read\\n          permission-actions: read\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n          permission-actions: read\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n          permission-actions: read\\n      - uses: ./actions/track-status\\n        with:\\n          # The version comes from the report\'s release id, validated with the rest of it.\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          report: ${{ toJSON(github.event.client_payload) }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n\\n  remind:\\n    if: github.event_name == \'schedule\'\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          permission-contents: write\\n          permission-issues: write\\n      - uses: ./actions/track-status\\n        with:\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          sweep: open-releases\\n","workflows-templates/automation/yank.yml":"# Installed in the automation repo by `release-relay init`. Yanks a release by hand\\n# (Actions → yank → Run workflow): the preview job shows everything the yank would do and changes\\n# nothing; then, unless dry-run is set, the yank job does it — behind the \\"release\\" environment, so\\n# the reviewers who approve publishing approve a yank, with the preview in front of them.\\n#\\n# The yank closes the release\'s open downstream PRs with a comment, opens revert PRs for merged\\n# ones, moves its objects under <prefix>yanked/ (copied, checked, then removed from their public\\n# keys: never deleted), and marks and closes the tracking issue. Running it again resumes it.\\n#\\n# Variables: RELEASE_AWS_READ_ROLE (repository variable: a role that may only list and get objects under\\n# upload.prefix, for the preview) and, in the \\"release\\" environment, RELEASE_AWS_YANK_ROLE (a role whose\\n# trust requires the OIDC subject repo:OWNER/REPO:environment:release, and that may also copy and delete\\n# objects under upload.prefix; the release role itself deletes nothing it published).\\nname: yank\\n\\non:\\n  workflow_dispatch:\\n    inputs:\\n      version:\\n        description: The version to yank (e.g. 8.0.2)\\n        required: true\\n        type: string\\n      reason:\\n        description: Why (shown on the tracking issue, the closed PRs and the revert PRs)\\n        required: true\\n        type: string\\n      dry-run:\\n        description: Only show what the yank would do\\n        required: false\\n        default: false\\n        type: boolean\\n      environment:\\n        description: The release\'s environment (e.g. dev); empty for production\\n        required: false\\n        default: \\"\\"\\n        type: string\\n\\npermissions: {}\\n\\njobs:\\n  preview:\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 10\\n    permissions:\\n      contents: read\\n      id-token: write\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # Reads the ledger and every downstream PR of the release; changes nothing. One token per owner\'s installation.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: read\\n          permission-issues: read\\n          permission-pull-requests: read\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: read\\n          permission-pull-requests: read\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_READ_ROLE }}\\n          aws-region: us-east-1\\n      - uses: ./actions/yank\\n        with:\\n          environment: ${{ inputs.environment }}\\n          version: ${{ inputs.version }}\\n          reason: ${{ inputs.reason }}\\n          dry-run: \\"true\\"\\n          token: ${{ steps.token.outputs.token }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n\\n  yank:\\n    needs: preview\\n    if: ${{ !inputs.dry-run }}\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 30\\n    environment: release\\n    permissions:\\n      contents: read\\n      id-token: write\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          persist-credentials: false\\n      # Closes and reverts the downstream PRs, and records the yank in this repo. One token per owner\'s installation.\\n      - id: installations\\n        uses: ./actions/app-installations\\n        with:\\n          environment: ${{ inputs.environment }}\\n      - id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-1 }}\\n          repositories: ${{ steps.installations.outputs.repositories-1 }}\\n          permission-contents: write\\n          permission-issues: write\\n          permission-pull-requests: write\\n      - id: token-2\\n        if: steps.installations.outputs.owner-2 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-2 }}\\n          repositories: ${{ steps.installations.outputs.repositories-2 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - id: token-3\\n        if: steps.installations.outputs.owner-3 != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.owner-3 }}\\n          repositories: ${{ steps.installations.outputs.repositories-3 }}\\n          permission-contents: write\\n          permission-pull-requests: write\\n      - uses: aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502 # v4.0.2\\n        with:\\n          role-to-assume: ${{ vars.RELEASE_AWS_YANK_ROLE }}\\n          aws-region: us-east-1\\n      - uses: ./actions/yank\\n        with:\\n          environment: ${{ inputs.environment }}\\n          version: ${{ inputs.version }}\\n          reason: ${{ inputs.reason }}\\n          token: ${{ steps.token.outputs.token }}\\n          token-2: ${{ steps.token-2.outputs.token }}\\n          token-3: ${{ steps.token-3.outputs.token }}\\n      # The source repo\'s GitHub Release (github-release in release-relay.yml) goes back to a draft,\\n      # marked yanked: track-status renders the yank with a token for that repo alone.\\n      - id: release-token\\n        if: always() && steps.installations.outputs.release-owner != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_APP_KEY }}\\n          owner: ${{ steps.installations.outputs.release-owner }}\\n          repositories: ${{ steps.installations.outputs.release-repository }}\\n          permission-contents: write\\n      # Also after a yank that stopped for a person: what it recorded is enough to unpublish.\\n      - if: always() && steps.release-token.outputs.token != \'\'\\n        uses: ./actions/track-status\\n        with:\\n          environment: ${{ inputs.environment }}\\n          version: ${{ inputs.version }}\\n          token: ${{ steps.token.outputs.token }}\\n          app-slug: ${{ steps.token.outputs.app-slug }}\\n          release-token: ${{ steps.release-token.outputs.token }}\\n","workflows-templates/downstream/report-status.yml":"# Installed in each downstream repo by `release-relay init`. Reports what happens to release-relay\'s\\n# PRs back to the automation repo: the PR\'s CI result, its merge or closing, and (in a container\\n# repo) the image build. Only release-relay/* branches are reported.\\n#\\n# Secrets: RELEASE_RELAY_REPORT_APP_ID and RELEASE_RELAY_REPORT_APP_KEY, a GitHub App installed on the\\n# automation repo only with \\"Contents: read and write\\" (what repository_dispatch needs); each report\\n# mints its own token from them (an installation token works for one hour, so none is stored).\\n# Variables: RELEASE_RELAY_AUTOMATION_REPO (\\"owner/name\\"), RELEASE_RELAY_PROJECT (e.g. valkey).\\nname: report-status\\n\\non:\\n  workflow_run:\\n    # The names of this repo\'s CI and image build workflows.\\n    workflows: [CI, Build and push images]\\n    types: [completed]\\n  pull_request_target:\\n    types: [closed]\\n    branches: [\\"**\\"]\\n\\npermissions: {}\\n\\njobs:\\n  report:\\n    if: >-\\n      (github.event_name == \'workflow_run\' && (startsWith(github.event.workflow_run.head_branch, \'release-relay/\') ||\\n        github.event.workflow_run.event == \'push\')) ||\\n      (github.event_name == \'pull_request_target\' && startsWith(github.event.pull_request.head.ref, \'release-relay/\'))\\n    runs-on: ubuntu-latest\\n    timeout-minutes: 5\\n    permissions:\\n      contents: read\\n      # To find the release PR a build on the base branch came from (the PRs of its commit).\\n      pull-requests: read\\n    steps:\\n      - name: Decide what to report\\n        id: report\\n        env:\\n          LOOKUP_TOKEN: ${{ github.token }}\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n          PROJECT: ${{ vars.RELEASE_RELAY_PROJECT }}\\n          EVENT_NAME: ${{ github.event_name }}\\n          RUN_BRANCH: ${{ github.event.workflow_run.head_branch }}\\n          RUN_NAME: ${{ github.event.workflow_run.name }}\\n          RUN_CONCLUSION: ${{ github.event.workflow_run.conclusion }}\\n          RUN_URL: ${{ github.event.workflow_run.html_url }}\\n          RUN_SHA: ${{ github.event.workflow_run.head_sha }}\\n          PR_BRANCH: ${{ github.event.pull_request.head.ref }}\\n          PR_MERGED: ${{ github.event.pull_request.merged }}\\n          PR_URL: ${{ github.event.pull_request.html_url }}\\n          REPO: ${{ github.repository }}\\n          RUN_ID: ${{ github.run_id }}\\n          # Where the branch lives: a fork\'s PR may carry a release-named branch too.\\n          HEAD_REPO: ${{ github.event.workflow_run.head_repository.full_name || github.event.pull_request.head.repo.full_name }}\\n        run: |\\n          set -euo pipefail\\n          # A fork\'s branch never reports (the automation side checks again against GitHub).\\n          # A deleted fork\'s branch has no repository at all: only this repo\'s own branches report.\\n          if [ \\"$HEAD_REPO\\" != \\"$REPO\\" ]; then\\n            echo \\"not reported: the branch lives in ${HEAD_REPO:-a deleted repository}, a fork of $REPO\\"; exit 0\\n          fi\\n          # A cancelled run (superseded, or stopped by hand) says nothing about the PR: a cancelled run\'s\\n          # conclusion is \\"cancelled\\", not \\"failure\\"; the run that replaced it reports.\\n          if [ \\"$EVENT_NAME\\" = \\"workflow_run\\" ] && [ \\"$RUN_CONCLUSION\\" = \\"cancelled\\" ]; then\\n            echo \\"not reported: $RUN_NAME was cancelled\\"; exit 0\\n          fi\\n          if ! printf \'%s\' \\"$AUTOMATION_REPO\\" | grep -Eq \'^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$\'; then\\n            echo \\"::error::the RELEASE_RELAY_AUTOMATION_REPO variable must be owner/name, not \\\\\\"$AUTOMATION_REPO\\\\\\"\\"; exit 1\\n          fi\\n          # GITHUB_API_URL is the runner\'s own API address (github.com or a GitHub Enterprise host).\\n          branch=\\"${RUN_BRANCH:-$PR_BRANCH}\\"\\n          case \\"$branch\\" in\\n            release-relay/*) ;;\\n            *)\\n              # Only the image build is reported from the base branch: CI there tests the merged\\n              # result, not the release PR\'s head, which is what its CI report is about.\\n              case \\"$RUN_NAME\\" in *image*|*Image*) ;; *) echo \\"not reported: $RUN_NAME on $branch is not an image build\\"; exit 0 ;; esac\\n              # A build on the base branch (the image build after a merge) belongs to the release whose\\n              # PR put its commit there. The commit\'s message cannot tell: only a merge commit says\\n              # \\"Merge pull request #N from ...\\"; a squash or rebase merge does not (and a message can\\n              # be edited). GitHub lists the PRs a commit came from: keep this repo\'s own merged\\n              # release-relay/<version>/<name> branch.\\n              auth=\\"$RUNNER_TEMP/lookup-auth\\"\\n              (umask 077 && printf \'Authorization: Bearer %s\\\\n\' \\"$LOOKUP_TOKEN\\" > \\"$auth\\")\\n              pulls=\\"$(curl --silent --show-error --fail --retry 4 --retry-all-errors -H @\\"$auth\\" \\\\\\n                -H \\"Accept: application/vnd.github+json\\" -H \\"X-GitHub-Api-Version: 2022-11-28\\" \\\\\\n                \\"$GITHUB_API_URL/repos/$REPO/commits/$RUN_SHA/pulls\\")\\" || { rm -f \\"$auth\\"; echo \\"::error::could not list the pull requests of $RUN_SHA\\"; exit 1; }\\n              rm -f \\"$auth\\"\\n              branch=\\"$(printf \'%s\' \\"$pulls\\" | jq -r --arg repo \\"$REPO\\" \'[.[] | select(.merged_at != null\\n                and .head.repo.full_name == $repo\\n                and (.head.ref | test(\\"^release-relay/[^/]+/[^/]+$\\")))][0].head.ref // \\"\\"\')\\" ;;\\n          esac\\n          # release-relay/<version>/<downstream>: the version is the middle part.\\n          version=\\"$(printf \'%s\' \\"$branch\\" | cut -d/ -f2)\\"\\n          if ! printf \'%s\' \\"$version\\" | grep -Eq \'^[0-9]+\\\\.[0-9]+\\\\.[0-9]+(-[0-9A-Za-z.-]+)?$\'; then\\n            echo \\"not a release branch: ${branch:-no merged release PR of this repo holds this commit}\\"; exit 0\\n          fi\\n          if [ \\"$EVENT_NAME\\" = \\"pull_request_target\\" ]; then\\n            kind=\\"$([ \\"$PR_MERGED\\" = \\"true\\" ] && echo merged || echo closed)\\"\\n            payload=\\"$(jq -n --arg r \\"$PROJECT@$version\\" --arg repo \\"$REPO\\" --arg kind \\"$kind\\" --arg url \\"$PR_URL\\" --arg run \\"$RUN_ID\\" \\\\\\n              \'{schemaVersion: 1, releaseId: $r, repo: $repo, kind: $kind, url: $url, runId: $run}\')\\"\\n          else\\n            kind=\\"$(case \\"$RUN_NAME\\" in *image*|*Image*) echo image-build ;; *) echo ci ;; esac)\\"\\n            state=\\"$([ \\"$RUN_CONCLUSION\\" = \\"success\\" ] && echo success || echo failure)\\"\\n            payload=\\"$(jq -n --arg r \\"$PROJECT@$version\\" --arg repo \\"$REPO\\" --arg kind \\"$kind\\" --arg state \\"$state\\" --arg url \\"$RUN_URL\\" --arg sha \\"$RUN_SHA\\" --arg run \\"$RUN_ID\\" \\\\\\n              \'{schemaVersion: 1, releaseId: $r, repo: $repo, kind: $kind, state: $state, url: $url, sha: $sha, runId: $run}\')\\"\\n          fi\\n          {\\n            echo \\"owner=${AUTOMATION_REPO%%/*}\\"\\n            echo \\"name=${AUTOMATION_REPO#*/}\\"\\n            echo \\"kind=$kind\\"\\n            echo \\"version=$version\\"\\n            echo \\"body=$(jq -cn --argjson p \\"$payload\\" \'{event_type: \\"downstream-report\\", client_payload: $p}\')\\"\\n          } >> \\"$GITHUB_OUTPUT\\"\\n      # Minted for this report only: it can send repository_dispatch to the automation repo and nothing else.\\n      - name: Mint a token that can dispatch to the automation repo\\n        id: token\\n        if: steps.report.outputs.body != \'\'\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_REPORT_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_REPORT_APP_KEY }}\\n          owner: ${{ steps.report.outputs.owner }}\\n          repositories: ${{ steps.report.outputs.name }}\\n          permission-contents: write\\n      - name: Say what the report App needs\\n        if: failure() && steps.token.outcome == \'failure\'\\n        env:\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n        run: |\\n          echo \\"::error::could not mint a token for $AUTOMATION_REPO: the report App (RELEASE_RELAY_REPORT_APP_ID, RELEASE_RELAY_REPORT_APP_KEY) must be installed on $AUTOMATION_REPO with \\\\\\"Contents: read and write\\\\\\"\\"\\n          exit 1\\n      - name: Send the report to the automation repo\\n        if: steps.report.outputs.body != \'\'\\n        env:\\n          REPORT_TOKEN: ${{ steps.token.outputs.token }}\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n          BODY: ${{ steps.report.outputs.body }}\\n          KIND: ${{ steps.report.outputs.kind }}\\n          VERSION: ${{ steps.report.outputs.version }}\\n        run: |\\n          set -euo pipefail\\n          # Transient failures (5xx, resets, rate limits) are retried; the receiver drops duplicates.\\n          body=\\"$BODY\\"\\n          reply=\\"$RUNNER_TEMP/report-reply\\"\\n          # The token goes to curl in a file, never on its command line (readable in /proc by any process).\\n          auth=\\"$RUNNER_TEMP/report-auth\\"\\n          (umask 077 && printf \'Authorization: Bearer %s\\\\n\' \\"$REPORT_TOKEN\\" > \\"$auth\\")\\n          trap \'rm -f \\"$auth\\"\' EXIT\\n          for attempt in 1 2 3 4 5 6; do\\n            status=\\"$(printf \'%s\' \\"$body\\" | curl --silent --show-error --retry 4 --retry-all-errors -X POST \\\\\\n              -H @\\"$auth\\" -H \\"Accept: application/vnd.github+json\\" \\\\\\n              -H \\"X-GitHub-Api-Version: 2022-11-28\\" --data-binary @- \\\\\\n              -D \\"$reply.headers\\" -o \\"$reply\\" -w \'%{http_code}\' \\\\\\n              \\"$GITHUB_API_URL/repos/$AUTOMATION_REPO/dispatches\\")\\" || status=000\\n            case \\"$status\\" in\\n              2??) break ;;\\n              403|429)\\n                wait=\\"$(sed -n \'s/^[Rr]etry-[Aa]fter: *\\\\([0-9]*\\\\).*/\\\\1/p\' \\"$reply.headers\\" | head -n1)\\"\\n                grep -qi \'rate limit\' \\"$reply\\" 2>/dev/null || [ -n \\"$wait\\" ] || break\\n                sleep \\"${wait:-$((attempt * 10))}\\" ;;\\n              *) break ;;\\n            esac\\n          done\\n          case \\"$status\\" in\\n            2??) ;;\\n            401|403|404)\\n              cat \\"$reply\\" 2>/dev/null; echo\\n              echo \\"::error::could not send the report to $AUTOMATION_REPO (HTTP $status): the report App (RELEASE_RELAY_REPORT_APP_ID) needs \\\\\\"Contents: read and write\\\\\\" on $AUTOMATION_REPO\\"\\n              exit 1 ;;\\n            *)\\n              cat \\"$reply\\" 2>/dev/null; echo\\n              echo \\"::error::could not send the report to $AUTOMATION_REPO (HTTP $status) after $attempt attempts; rerun this workflow\\"\\n              exit 1 ;;\\n          esac\\n          echo \\"reported $KIND for $VERSION to $AUTOMATION_REPO\\"\\n","workflows-templates/main-repo/release.yml":"# Installed in the main repo by `release-relay init` (release-relay\'s trigger action pinned by commit,\\n# or vendored under .github/release-relay with --vendor). A pushed release tag (or a published GitHub\\n# release) asks the automation repo to run the release; the tag is validated, and its commit checked\\n# against source.release-branches and source.required-checks, before anything is sent. Run it by hand\\n# to request an existing tag again, with an override-reason to release despite red CI, or with an\\n# environment (e.g. dev: its own bucket or prefix, every downstream dry-run) to rehearse for real.\\n#\\n# Secrets: RELEASE_RELAY_DISPATCH_APP_ID and RELEASE_RELAY_DISPATCH_APP_KEY, a GitHub App installed on\\n# the automation repo only, with \\"Contents: read and write\\" (what repository_dispatch needs); each run\\n# mints its own token from them. Variable: RELEASE_RELAY_AUTOMATION_REPO (\\"owner/name\\").\\nname: request-release\\n\\non:\\n  push:\\n    tags:\\n      - \\"[0-9]+.[0-9]+.[0-9]+\\"\\n      - \\"[0-9]+.[0-9]+.[0-9]+-rc[0-9]+\\"\\n  release:\\n    types: [published]\\n  workflow_dispatch:\\n    inputs:\\n      tag:\\n        description: The existing release tag to request (e.g. 8.0.2)\\n        required: true\\n        type: string\\n      override-reason:\\n        description: Release although the required checks are not green (recorded in the tracking issue)\\n        required: false\\n        default: \\"\\"\\n        type: string\\n      environment:\\n        description: An environment of release-relay.yml (e.g. dev); empty for production\\n        required: false\\n        default: \\"\\"\\n        type: string\\n\\npermissions: {}\\n\\njobs:\\n  request-release:\\n    runs-on: ubuntu-latest\\n    # Long enough to wait for required checks still running (source.checks-wait-minutes).\\n    timeout-minutes: 45\\n    permissions:\\n      contents: read\\n      checks: read\\n      statuses: read\\n    steps:\\n      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2\\n        with:\\n          sparse-checkout: .github/release-relay\\n          persist-credentials: false\\n      - name: Name the automation repo\\n        id: automation\\n        env:\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n        run: |\\n          set -euo pipefail\\n          if ! printf \'%s\' \\"$AUTOMATION_REPO\\" | grep -Eq \'^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$\'; then\\n            echo \\"::error::the RELEASE_RELAY_AUTOMATION_REPO variable must be owner/name, not \\\\\\"$AUTOMATION_REPO\\\\\\"\\"; exit 1\\n          fi\\n          echo \\"owner=${AUTOMATION_REPO%%/*}\\" >> \\"$GITHUB_OUTPUT\\"\\n          echo \\"name=${AUTOMATION_REPO#*/}\\" >> \\"$GITHUB_OUTPUT\\"\\n      # Minted here for this run: an installation token works for one hour, so none is stored. It can\\n      # only send repository_dispatch to the automation repo (Contents: write there, nothing else).\\n      - name: Mint a token that can dispatch to the automation repo\\n        id: token\\n        uses: actions/create-github-app-token@df432ceedc7162793a195dd1713ff69aefc7379e # v2.0.6\\n        with:\\n          app-id: ${{ secrets.RELEASE_RELAY_DISPATCH_APP_ID }}\\n          private-key: ${{ secrets.RELEASE_RELAY_DISPATCH_APP_KEY }}\\n          owner: ${{ steps.automation.outputs.owner }}\\n          repositories: ${{ steps.automation.outputs.name }}\\n          permission-contents: write\\n      - name: Say what the dispatch App needs\\n        if: failure() && steps.token.outcome == \'failure\'\\n        env:\\n          AUTOMATION_REPO: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n        run: |\\n          echo \\"::error::could not mint a token for $AUTOMATION_REPO: the dispatch App (RELEASE_RELAY_DISPATCH_APP_ID, RELEASE_RELAY_DISPATCH_APP_KEY) must be installed on $AUTOMATION_REPO with \\\\\\"Contents: read and write\\\\\\"\\"\\n          exit 1\\n      - name: Validate the tag and request the release\\n        uses: ./.github/release-relay\\n        with:\\n          automation-repo: ${{ vars.RELEASE_RELAY_AUTOMATION_REPO }}\\n          token: ${{ steps.token.outputs.token }}\\n          tag: ${{ inputs.tag }}\\n          override-reason: ${{ inputs.override-reason }}\\n          environment: ${{ inputs.environment }}\\n"}')[file.from];
@@ -56993,7 +56996,7 @@ async function main() {
   info(report);
   await summary.addHeading("release-relay doctor", 3).addCodeBlock(report).write();
   for (const f6 of findings)
-    if (!f6.ok) error(`${f6.check}: ${f6.problem}. Fix: ${f6.fix}`);
+    if (!f6.ok) error2(`${f6.check}: ${f6.problem}. Fix: ${f6.fix}`);
     else if (f6.warn) warning(`${f6.check}: ${f6.problem}. Fix: ${f6.fix}`);
   checkDoctorPassed(findings);
 }
