@@ -2,14 +2,22 @@
 // request … from …release-relay/…" commit (GitHub community discussion #30439), and the image build on
 // the base branch is still found and reported. The merge method `merge` is the default rehearsal
 // (rehearse.test.ts); rebase is rehearsed in github-as-it-is.test.ts. A fork's PR with a
-// release-named branch is never counted.
+// release-named branch is never counted. The release squashed here is a release candidate on a new
+// line (`--rc`): its tags and files are checked as every rehearsed release's are.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DOWNSTREAMS, newWorld, rehearsalSuite, runRehearse } from "../support/rehearsal-checks.js";
+import {
+  DOWNSTREAMS,
+  expectReleased,
+  newWorld,
+  rehearsalSuite,
+  runRehearse,
+} from "../support/rehearsal-checks.js";
 import { gitIn, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
 
 const ready = rehearsalSuite();
+const VERSION = "1.3.0-rc1";
 
 /** What every report-status run of a repo printed about its report. */
 function reportLines(dir: string, repo: string): string[] {
@@ -30,11 +38,12 @@ function reportLines(dir: string, repo: string): string[] {
 }
 
 describe.skipIf(!ready)("release-relay rehearse --merge-method", { timeout: 300_000 }, () => {
-  it("squash, with a fork's release-named PR opened first: released, and the fork's PR never counted", async () => {
+  it("squash, with a fork's release-named PR opened first: a release candidate on a new line released, and the fork's PR never counted", async () => {
     const dir = newWorld();
-    const run = await runRehearse(["--keep", dir, "--merge-method", "squash", "--fork-pr"]);
+    const run = await runRehearse(["--keep", dir, "--rc", "--merge-method", "squash", "--fork-pr"]);
     expect(run.stderr).toBe("");
     expect(run.code, run.why).toBe(0);
+    expectReleased(dir, VERSION);
     const summary = readSummary(dir);
     expect(summary.completed).toBe(true);
     expect(summary.prs.map((p) => [p.downstream, p.state]).sort()).toEqual(
@@ -56,7 +65,7 @@ describe.skipIf(!ready)("release-relay rehearse --merge-method", { timeout: 300_
       expect(parents?.split(" ")).toHaveLength(1);
     }
     // The container's image build on its base branch was found from the squash commit and reported.
-    const events = ledgerEvents(dir, "1.2.1");
+    const events = ledgerEvents(dir, VERSION);
     expect(events.filter((e) => e.type === "image-build").map((e) => e.downstream)).toEqual(["container"]);
     // The fork's PR: opened before the release, with the release's branch name, left unmerged.
     const fork = state.repos["cachet-io/cachet-hashes"]?.pulls.find((p) => p.headRepo);

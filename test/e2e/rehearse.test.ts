@@ -278,14 +278,6 @@ describe.skipIf(!ready)("release-relay rehearse without --keep", { timeout: 300_
   });
 });
 
-describe.skipIf(!ready)("release-relay rehearse --rc", { timeout: 300_000 }, () => {
-  it("releases a release candidate on a new line", async () => {
-    const dir = newWorld();
-    expect((await runRehearse(["--rc", "--keep", dir])).code).toBe(0);
-    expectReleased(dir, "1.3.0-rc1");
-  });
-});
-
 describe.skipIf(!ready)("release-relay rehearse --environment dev", { timeout: 300_000 }, () => {
   it("runs the real pipeline into dev's prefix, with its own ledger and tracking issue, and proposes nothing", async () => {
     const dir = newWorld();

@@ -114,7 +114,10 @@ export function expectReleased(dir: string, version: string, options: { afterCra
   const state = readState(dir);
   for (const pr of summary.prs) {
     expect(pr.state).toBe("merged");
-    expect(state.repos[pr.repo]?.pulls).toHaveLength(1);
+    // A fork's PR (--fork-pr) is a contributor's, not the release's: the release opened one.
+    const pulls = (state.repos[pr.repo]?.pulls ?? []) as { headRepo?: string }[];
+    const own = pulls.filter((p) => !p.headRepo);
+    expect(own).toHaveLength(1);
     const files = expected[pr.downstream] as Record<string, string>;
     expect(changedFiles(dir, pr.repo, pr.headSha).sort()).toEqual(Object.keys(files).sort());
     for (const [path, content] of Object.entries(files))
