@@ -48,12 +48,12 @@ export async function yankKeptWorld(
     .filter((job) => job.result !== "skipped")
     .map((job) => {
       const file = join(dir, "actions", "runs", String(run.id), job.id, "files", "summary.md");
-      // The action writes its text as one code block (core.summary.addCodeBlock), unescaped.
+      // The action writes its text as one code block (core.summary.addCodeBlock), unescaped; what
+      // the job's later steps add (the tracking issue's body) follows it.
       const text = existsSync(file)
         ? readFileSync(file, "utf8")
             .trim()
-            .replace(/^<pre><code>/, "")
-            .replace(/<\/code><\/pre>$/, "")
+            .replace(/^<pre><code>([\s\S]*?)<\/code><\/pre>/, "$1")
         : "";
       return (
         text ||

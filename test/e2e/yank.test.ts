@@ -3,6 +3,9 @@
 // replaced), moves every object under yanked/ byte for byte, and closes the tracking issue; a file
 // changed by hand since the release stops only its own downstream until a person resolves it; a
 // second yank changes nothing; the yanked release is never rerun. Open PRs are closed instead.
+// The same world is yanked from a terminal too (`release-relay yank --keep DIR`, with no token and
+// no AWS credentials): its preview, the yank that finishes once the page is resolved, and the
+// second yank go through the CLI; the first preview and yank through `rehearse --yank`.
 
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -10,6 +13,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   branches,
+  cli,
   DOWNSTREAMS,
   expectedObjectKeys,
   expectNoSecrets,
@@ -19,6 +23,7 @@ import {
   runRehearse,
 } from "../support/rehearsal-checks.js";
 import { commitTo, fileAt, gitIn, ledgerEvents, readState, readSummary } from "../support/rehearsal-world.js";
+import { spawnCollect } from "../support/spawn-collect.js";
 
 const ready = rehearsalSuite();
 const VERSION = "1.2.1";
@@ -38,6 +43,13 @@ function bucket(dir: string): Map<string, string> {
         .digest("hex"),
     ]),
   );
+}
+
+/** The bundled CLI with neither a GitHub token nor AWS credentials: a kept world needs none. */
+function relay(...args: string[]) {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (/^(GITHUB_TOKEN|GH_TOKEN|AWS_.*)$/.test(key)) delete env[key];
+  return spawnCollect(process.execPath, [cli, ...args], { env });
 }
 
 /** The pull requests of an emulated repo. */
@@ -86,6 +98,24 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
     expect(text).toContain(`website: revert-proposed — would open a revert PR — ${PAGE}: removed`);
     for (const key of published.keys()) expect(text).toContain(`    ${key}`);
     expect(text).toContain("Dry run — nothing was changed.");
+  });
+
+  it("release-relay yank --keep --dry-run prints the same preview and changes nothing, the world's own files included", async () => {
+    // What the release left: its summary (API counts, durations), tracking issue and dashboard.
+    const kept = ["summary.json", "tracking-issue.md", "dashboard.html", "release-relay.yml"];
+    const before = kept.map((f) => readFileSync(join(dir, f), "utf8"));
+    expect(readSummary(dir).apiCalls.mutating).toBeGreaterThan(0);
+    const preview = await relay("yank", VERSION, "--reason", REASON, "--dry-run", "--keep", dir);
+    expect(preview.code, preview.stderr).toBe(0);
+    expect(preview.stdout).toContain(`Yank ${VERSION}: “${REASON}”`);
+    expect(preview.stdout).toContain("hashes: revert-proposed — would open a revert PR — README: restored");
+    expect(preview.stdout).toContain("Dry run — nothing was changed.");
+    expect(preview.stdout).not.toContain("<pre>");
+    expect(kept.map((f) => readFileSync(join(dir, f), "utf8"))).toEqual(before);
+    expect(bucket(dir)).toEqual(published);
+    expect(ledgerEvents(dir, VERSION).some((e) => e.type === "yank")).toBe(false);
+    const status = await relay("status", VERSION, "--keep", dir);
+    expect(status.stdout).not.toContain("Yanked");
   });
 
   it("reverts merged PRs by PR, moves every object under yanked/, and holds a file changed by hand for a person", async () => {
@@ -167,9 +197,17 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
 
   it("finishes once a person resolved the page, and closes the tracking issue", async () => {
     commitTo(dir, repoOf("website"), PAGE, null, "Remove the yanked 1.2.1 page");
-    const again = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
-    expect(again.code, again.why).toBe(0);
+    // From a terminal this time: the CLI runs the world's yank workflow again.
+    const again = await relay("yank", VERSION, "--reason", REASON, "--keep", dir);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toContain(`website: nothing-to-do — ${PAGE} is already as before the release`);
+    expect(again.stdout).toMatch(/storage: moved — \d+ objects under releases\/yanked\/\n/);
+    expect(again.stdout).not.toMatch(/<\/?(pre|code)>/);
     expect(readSummary(dir).yanked).toBe(true);
+    const status = await relay("status", VERSION, "--keep", dir);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain(`**⛔ Yanked** — ${REASON}`);
+    expect(status.stdout).toContain("| storage | 📦 moved to yanked/ |");
     const issue = readState(dir).repos[AUTOMATION]?.issues.find((i) => !i.isPull);
     expect(issue?.state).toBe("closed");
     expect(issue?.body).toMatch(/\| website \| — nothing to undo \| .*is already as before the release/);
@@ -192,6 +230,14 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
     expect(again.code, again.why).toBe(0);
     expect(readSummary(dir).apiCalls.mutating).toBe(0);
     expect(bucket(dir)).toEqual(before);
+    const fromTerminal = await relay("yank", VERSION, "--reason", REASON, "--keep", dir);
+    expect(fromTerminal.code, fromTerminal.stderr).toBe(0);
+    expect(fromTerminal.stdout).toContain("hashes: revert-proposed — revert PR unchanged");
+    expect(readSummary(dir).apiCalls.mutating).toBe(0);
+    expect(bucket(dir)).toEqual(before);
+    const other = await relay("yank", "1.2.2", "--reason", REASON, "--keep", dir);
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(`${dir} holds the rehearsal of 1.2.1, not 1.2.2`);
     const rerun = await runRehearse(["--resume", "--keep", dir]);
     expect(rerun.code).toBe(1);
     expect(rerun.why).toMatch(/1\.2\.1 was yanked by cachet-maintainer .*a yanked release is not rerun/);
