@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHubClient, type GitHubClient } from "../../src/adapters/github/client.js";
-import { useRestCommits } from "../../src/adapters/github/graphql/commits.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { readEnvironmentReviewers, readRunJobs } from "../../src/adapters/runs/run-jobs.js";
 import { buildArtifactName } from "../../src/core/artifacts/placement.js";
@@ -356,45 +355,6 @@ describe("track-status against the GitHub emulator", () => {
     );
     expect(issuesOf()[0]?.state).toBe("closed");
   });
-
-  it.each(["createCommitOnBranch", "the Git Data API"])(
-    "records 80 events from 16 concurrent reporters through %s; the final body shows all of them",
-    async (api) => {
-      if (api === "the Git Data API") useRestCommits(github);
-      const reporters = Array.from({ length: 16 }, (_, r) => async () => {
-        for (let i = 0; i < 5; i++) {
-          const event: LedgerEvent = {
-            id: `artifact:r${r}-${i}`,
-            at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
-            type: "artifact",
-            name: `file-${r}-${i}.tar.gz`,
-            state: "uploaded",
-            size: 100,
-            sha256: "a".repeat(64),
-          };
-          // Real jittered back-off: 16 writers racing on one branch.
-          await trackRelease(settings(event), config, { ...deps(r), sleep: undefined });
-        }
-      });
-      const mark = emulator.log.mark();
-      await Promise.all(reporters.map((f) => f()));
-      // Writers really raced: they lost the ledger branch to each other and retried.
-      const lost = lostSwaps(emulator, AUTOMATION, mark);
-      expect(lost.length).toBeGreaterThan(0);
-      // ... on the path asked for: createCommitOnBranch refused as stale, or a ref update refused.
-      expect(lost.some((c) => c.route === "POST /graphql createCommitOnBranch")).toBe(
-        api === "createCommitOnBranch",
-      );
-      const store = new LedgerStore(github, AUTOMATION, "8.0.2");
-      const { events, head } = await store.read();
-      expect(events.filter((e) => e.type === "artifact")).toHaveLength(80);
-      const open = issuesOf().filter((i) => i.state === "open");
-      expect(open).toHaveLength(1);
-      expect(open[0]?.body).toContain("Artifacts (80)");
-      expect(readLedgerMarker(open[0]?.body)).toBe(head);
-    },
-    300_000,
-  );
 
   it("changes nothing for a duplicate event: no mutating call at all", async () => {
     const [first] = valkeyReleaseEvents();
