@@ -227,19 +227,19 @@ describe.skipIf(!ready)("release-relay rehearse", { timeout: 300_000 }, () => {
 });
 
 describe.skipIf(!ready)("release-relay rehearse without --keep", { timeout: 300_000 }, () => {
-  it("--no-merge stops at the merges with exit 0, names each job's run and target, and removes its world", async () => {
+  it("a release that fails removes its temporary world, saying how to keep one and rerun what failed", async () => {
     const temp = mkdtempSync(join(tmpdir(), "rehearsal-temp-"));
     try {
-      const run = await spawnCollect(process.execPath, [cli, "rehearse", "--no-merge"], {
+      // The App without Contents on the automation repo: the release's first job (doctor) stops it.
+      const revoke = "app:cachet-io/cachet-release-automation:contents:write";
+      const run = await spawnCollect(process.execPath, [cli, "rehearse", "--revoke", revoke], {
         env: { ...process.env, TMPDIR: temp },
       });
-      expect(run.code, `${run.stderr}\n${run.stdout.slice(-3000)}`).toBe(0);
-      expect(run.stdout).toMatch(/^⏸ 1\.2\.1 waiting for merges, as --no-merge asks/m);
-      // Each job line says which run it belongs to; a build leg is named by its target alone.
-      expect(run.stdout).toMatch(/^ {2}✓ \[release\.yml #\d+\] build \(linux-x86_64\) on \S+ [\d.]+s$/m);
-      expect(run.stdout).toMatch(/^ {2}✓ \[ci\.yml #\d+\] check on /m);
-      expect(run.stdout).toMatch(/^▶ \[release\.yml #\d+\] cachet-io\/cachet-release-automation · release/m);
-      expect(run.stdout).toContain("World:     removed");
+      expect(run.code, `${run.stderr}\n${run.stdout.slice(-3000)}`).toBe(1);
+      expect(run.stdout).toMatch(/^World: {5}removed \(it was a temporary one, \S+\); to keep it/m);
+      expect(run.stdout).toMatch(
+        /^❌ 1\.2\.1 did not complete: .* rehearse with --keep DIR; then rerun what failed with --resume --keep DIR\.$/m,
+      );
       expect(readdirSync(temp)).toEqual([]);
     } finally {
       rmSync(temp, { recursive: true, force: true });

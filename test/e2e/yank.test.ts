@@ -246,9 +246,18 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
 });
 
 describe.skipIf(!ready)("release-relay yank (PRs still open)", { timeout: 600_000 }, () => {
-  it("closes each open release PR with a comment and opens no revert", async () => {
+  it("--no-merge stops at the merges; the yank closes each open release PR with a comment and opens no revert", async () => {
     const dir = newWorld();
-    await runRehearse(["--no-merge", "--keep", dir]);
+    // From a terminal, as a maintainer reads it: it stops at the merges with exit 0, and names each
+    // job's run and target.
+    const run = await spawnCollect(process.execPath, [cli, "rehearse", "--no-merge", "--keep", dir]);
+    expect(run.code, `${run.stderr}\n${run.stdout.slice(-3000)}`).toBe(0);
+    expect(run.stdout).toMatch(/^⏸ 1\.2\.1 waiting for merges, as --no-merge asks/m);
+    // Each job line says which run it belongs to; a build leg is named by its target alone.
+    expect(run.stdout).toMatch(/^ {2}✓ \[release\.yml #\d+\] build \(linux-x86_64\) on \S+ [\d.]+s$/m);
+    expect(run.stdout).toMatch(/^ {2}✓ \[ci\.yml #\d+\] check on /m);
+    expect(run.stdout).toMatch(/^▶ \[release\.yml #\d+\] cachet-io\/cachet-release-automation · release/m);
+    expect(run.stdout).toContain(`World:     ${dir} (`);
     for (const d of DOWNSTREAMS) expect(pulls(dir, repoOf(d)).every((p) => !p.merged)).toBe(true);
     const yank = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
     expect(yank.code, yank.why).toBe(0);
