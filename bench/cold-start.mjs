@@ -4,7 +4,7 @@
 // { name: { ms, how } }.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -124,4 +124,5 @@ for (let i = 0; i < runs; i++)
   }
 server.closeAllConnections();
 server.close();
+rmSync(work, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(result)}\n`);
