@@ -6,24 +6,16 @@ import {
   useRestCommits,
 } from "../../src/adapters/github/graphql/commits.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
-import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { lostSwaps } from "../support/lost-swaps.js";
+import { racedArtifact } from "../support/release-events.js";
 
 const REPO = "acme/automation";
 const BRANCH = "release-relay-ledger/8.0.2";
 let emulator: GitHubEmulator;
 let github: GitHubClient;
 
-const artifact = (r: number, i: number): LedgerEvent => ({
-  id: `artifact:r${r}-${i}`,
-  at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
-  type: "artifact",
-  name: `file-${r}-${i}.tar.gz`,
-  state: "uploaded",
-  size: 100,
-  sha256: "a".repeat(64),
-});
+const artifact = racedArtifact;
 
 const client = () =>
   createGitHubClient({ token: "t", baseUrl: emulator.url, retryAfterBaseValue: 1, pace: "local" });

@@ -9,10 +9,10 @@ import { createGitHubClient } from "../../src/adapters/github/client.js";
 import { useRestCommits } from "../../src/adapters/github/graphql/commits.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { readLedgerMarker } from "../../src/core/dashboard/ledger-marker.js";
-import type { LedgerEvent } from "../../src/core/ledger/events.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { trackRelease } from "../../src/steps/track/track.js";
 import { lostSwaps } from "../support/lost-swaps.js";
+import { racedArtifact } from "../support/release-events.js";
 import { trackSettings } from "../support/track-settings.js";
 
 const configPath = join(import.meta.dirname, "../../examples/valkey/release-relay.yml");
@@ -40,15 +40,7 @@ describe.concurrent("the ledger with 16 reporters at once", () => {
         if (api === "the Git Data API") useRestCommits(github);
         const reporters = Array.from({ length: 16 }, (_, r) => async () => {
           for (let i = 0; i < 5; i++) {
-            const event: LedgerEvent = {
-              id: `artifact:r${r}-${i}`,
-              at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
-              type: "artifact",
-              name: `file-${r}-${i}.tar.gz`,
-              state: "uploaded",
-              size: 100,
-              sha256: "a".repeat(64),
-            };
+            const event = racedArtifact(r, i);
             // Real jittered back-off: 16 writers racing on one branch.
             await trackRelease(trackSettings(configPath, "8.0.2", { event: JSON.stringify(event) }), config, {
               github,

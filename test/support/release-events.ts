@@ -173,3 +173,14 @@ export function valkeyReleaseEvents(options: { failBuildOnce?: boolean } = {}): 
 export function bareDashboardContext(version: string, ledgerHead = "1".repeat(40)): DashboardContext {
   return { version, ledgerHead, expected: [], rerunCommand: "rerun", yankCommand: "yank" };
 }
+
+/** The i-th artifact reporter r uploads, in the ledger races (distinct ids, one sha). */
+export const racedArtifact = (r: number, i: number): LedgerEvent => ({
+  id: `artifact:r${r}-${i}`,
+  at: `2025-01-07T10:${String(r).padStart(2, "0")}:0${i}Z`,
+  type: "artifact",
+  name: `file-${r}-${i}.tar.gz`,
+  state: "uploaded",
+  size: 100,
+  sha256: "a".repeat(64),
+});
