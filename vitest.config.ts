@@ -8,7 +8,7 @@ export default defineConfig({
     // The unit project's pool (see there). The worlds' two forks each run their files one after
     // another in one process, so src and the test support load once per fork, not once per file
     // (69 s of collecting on 2 cores, 34 s so). Each file starts its own emulator, local S3 and
-    // temporary directories, and restores any environment variable it sets.
+    // temporary directories, and puts back each environment variable it sets (test/support/process-env.ts).
     poolOptions: { threads: { isolate: false }, forks: { isolate: false } },
     // Two test files at a time: the rehearsals spend much of their time waiting on their child
     // processes and the local servers, so two side by side finish well before one after the other

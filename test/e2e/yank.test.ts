@@ -4,8 +4,9 @@
 // changed by hand since the release stops only its own downstream until a person resolves it; a
 // second yank changes nothing; the yanked release is never rerun. Open PRs are closed instead.
 // The same world is yanked from a terminal too (`release-relay yank --keep DIR`, with no token and
-// no AWS credentials): its preview, the yank that finishes once the page is resolved, and the
-// second yank go through the CLI; the first preview and yank through `rehearse --yank`.
+// no AWS credentials): a preview, the yank that finishes once the page is resolved, and a second
+// yank go through the CLI; the first preview and yank, and another second yank, through
+// `rehearse --yank`.
 
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -102,7 +103,13 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
 
   it("release-relay yank --keep --dry-run prints the same preview and changes nothing, the world's own files included", async () => {
     // What the release left: its summary (API counts, durations), tracking issue and dashboard.
-    const kept = ["summary.json", "tracking-issue.md", "dashboard.html", "release-relay.yml"];
+    const kept = [
+      "summary.json",
+      "tracking-issue.md",
+      "dashboard.html",
+      "release-relay.yml",
+      "s3/index.json",
+    ];
     const before = kept.map((f) => readFileSync(join(dir, f), "utf8"));
     expect(readSummary(dir).apiCalls.mutating).toBeGreaterThan(0);
     const preview = await relay("yank", VERSION, "--reason", REASON, "--dry-run", "--keep", dir);
@@ -226,6 +233,7 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
 
   it("a second yank changes nothing, and the yanked release is not rerun", async () => {
     const before = bucket(dir);
+    const index = readFileSync(join(dir, "s3", "index.json"), "utf8");
     const again = await runRehearse(["--resume", "--keep", dir, "--yank", REASON]);
     expect(again.code, again.why).toBe(0);
     expect(readSummary(dir).apiCalls.mutating).toBe(0);
@@ -235,6 +243,8 @@ describe.skipIf(!ready)("release-relay yank (merged release)", { timeout: 600_00
     expect(fromTerminal.stdout).toContain("hashes: revert-proposed — revert PR unchanged");
     expect(readSummary(dir).apiCalls.mutating).toBe(0);
     expect(bucket(dir)).toEqual(before);
+    // Not a byte of the bucket's index either: each object's type and metadata are as they were.
+    expect(readFileSync(join(dir, "s3", "index.json"), "utf8")).toBe(index);
     const other = await relay("yank", "1.2.2", "--reason", REASON, "--keep", dir);
     expect(other.code).toBe(1);
     expect(other.stderr).toContain(`${dir} holds the rehearsal of 1.2.1, not 1.2.2`);

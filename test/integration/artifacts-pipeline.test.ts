@@ -16,6 +16,7 @@ import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
 import { hashRelease } from "../../src/steps/hash.js";
 import { createSigner, type PublishSettings, publishRelease } from "../../src/steps/publish.js";
+import { setEnv } from "../support/process-env.js";
 import { runBundledAction } from "../support/run-action.js";
 import { makeEd25519Key, makeGpgKey } from "../support/tools.js";
 
@@ -25,6 +26,7 @@ let client: S3Client;
 let github: GitHubEmulator;
 let sourceSha: string;
 
+let restoreEnv = () => {};
 beforeAll(async () => {
   s3 = new LocalS3();
   await s3.start([BUCKET]);
@@ -35,11 +37,14 @@ beforeAll(async () => {
     files: { "src/server.c": "int main(void) { return 0; }\n", Makefile: "all:\n" },
   });
   await github.git("valkey-io/valkey").run(["tag", "1.2.3", sourceSha]);
-  process.env.AWS_ACCESS_KEY_ID = "release-relay-local";
-  process.env.AWS_SECRET_ACCESS_KEY = "release-relay-local-secret";
+  restoreEnv = setEnv({
+    AWS_ACCESS_KEY_ID: "release-relay-local",
+    AWS_SECRET_ACCESS_KEY: "release-relay-local-secret",
+  });
 });
 
 afterAll(async () => {
+  restoreEnv();
   client.destroy();
   await s3.stop();
   await github.stop();

@@ -8,6 +8,7 @@ import { type ActionsPin, pinWorkflow } from "../../src/core/install/action-pins
 import { withCiWorkflowNames } from "../../src/core/setup/ci-workflow-names.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { installedFiles } from "../../src/steps/init-files.js";
+import { setEnv } from "../support/process-env.js";
 
 let github: GitHubEmulator;
 let pin: ActionsPin;
@@ -66,14 +67,11 @@ tracking: { repo: ${repos.automation} }
     await github.createRepo(repo, { files: seed });
   }
   const lines: string[] = [];
-  const saved = process.env.GITHUB_TOKEN;
-  process.env.GITHUB_TOKEN = "good";
+  const restore = setEnv({ GITHUB_TOKEN: "good" });
   const code = await runCli(
     ["doctor", "--config", config, "--api-url", github.url, "--skip-bucket", "--skip-signing"],
     (t) => lines.push(t),
-  ).finally(() => {
-    process.env.GITHUB_TOKEN = saved;
-  });
+  ).finally(restore);
   return { code, text: lines.join("\n"), repos };
 }
 

@@ -15,6 +15,7 @@ import { withTagFilters } from "../../src/core/setup/request-workflow-tags.js";
 import { tagFilterFor } from "../../src/core/setup/tag-filter.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
+import { setEnv } from "../support/process-env.js";
 import { runBundledAction } from "../support/run-action.js";
 import { makeEd25519Key } from "../support/tools.js";
 
@@ -58,18 +59,17 @@ ${tagPattern ? `tags: { pattern: ${JSON.stringify(tagPattern)} }\n` : ""}${githu
 };
 
 async function doctor(path: string, token: string, env: Record<string, string | undefined> = {}) {
-  const saved = { ...process.env };
-  Object.assign(process.env, { GITHUB_TOKEN: token, DEMO_SIGNING_KEY: key, ...env });
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete process.env[k];
+  const restore = setEnv({ GITHUB_TOKEN: token, DEMO_SIGNING_KEY: key, ...env });
   const lines: string[] = [];
   try {
     const code = await runCli(["doctor", "--config", path, "--api-url", github.url], (t) => lines.push(t));
     return { code, text: lines.join("\n") };
   } finally {
-    process.env = saved;
+    restore();
   }
 }
 
+let restoreEnv = () => {};
 beforeAll(async () => {
   github = new GitHubEmulator();
   await github.start();
@@ -98,11 +98,14 @@ beforeAll(async () => {
     for (const [path, content] of installed.get(repo) ?? []) files[path] = await content;
     await github.createRepo(repo, { files });
   }
-  process.env.AWS_ACCESS_KEY_ID = "release-relay-local";
-  process.env.AWS_SECRET_ACCESS_KEY = "release-relay-local-secret";
+  restoreEnv = setEnv({
+    AWS_ACCESS_KEY_ID: "release-relay-local",
+    AWS_SECRET_ACCESS_KEY: "release-relay-local-secret",
+  });
 });
 
 afterAll(async () => {
+  restoreEnv();
   keyServer.close();
   await s3.stop();
   await github.stop();

@@ -8,13 +8,13 @@ import { createGitHubClient } from "../../src/adapters/github/client.js";
 import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { runCli } from "../../src/cli/main.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
+import { setEnv } from "../support/process-env.js";
 
 let github: GitHubEmulator;
 let dir = "";
 
 async function status(args: string[]) {
-  const saved = { ...process.env };
-  process.env.GITHUB_TOKEN = "reader";
+  const restore = setEnv({ GITHUB_TOKEN: "reader" });
   const lines: string[] = [];
   try {
     const code = await runCli(
@@ -23,7 +23,7 @@ async function status(args: string[]) {
     );
     return { code, text: lines.join("\n") };
   } finally {
-    process.env = saved;
+    restore();
   }
 }
 
@@ -105,13 +105,12 @@ describe("release-relay status", () => {
       join(world, "world.json"),
       JSON.stringify({ credentials: { maintainerToken: "kept-token" } }),
     );
-    const saved = { ...process.env };
-    delete process.env.GITHUB_TOKEN;
+    const restore = setEnv({ GITHUB_TOKEN: undefined });
     const lines: string[] = [];
     try {
       expect(await runCli(["status", "1.0.2", "--keep", world], (t) => lines.push(t))).toBe(0);
     } finally {
-      process.env = saved;
+      restore();
     }
     expect(lines.join("\n")).toContain("| Plan | 🔵 running | since 10:00 UTC | 1 |");
     expect(lines.join("\n")).toContain(

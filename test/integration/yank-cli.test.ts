@@ -13,6 +13,7 @@ import { LedgerStore } from "../../src/adapters/ledger/ledger-store.js";
 import { runCli } from "../../src/cli/main.js";
 import { GitHubEmulator } from "../../src/rehearsal/github/emulator.js";
 import { LOCAL_S3_CREDENTIALS, LocalS3 } from "../../src/rehearsal/s3/local-s3.js";
+import { setEnv } from "../support/process-env.js";
 import { cli } from "../support/rehearsal-checks.js";
 import { spawnCollect } from "../support/spawn-collect.js";
 
@@ -24,8 +25,7 @@ const archive = Buffer.from("the demo 1.0.1 source\n");
 const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
 
 async function yank(args: string[]) {
-  const saved = { ...process.env };
-  Object.assign(process.env, {
+  const restore = setEnv({
     GITHUB_TOKEN: "good",
     AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
@@ -38,7 +38,7 @@ async function yank(args: string[]) {
     );
     return { code, text: lines.join("\n") };
   } finally {
-    process.env = saved;
+    restore();
   }
 }
 

@@ -74,9 +74,9 @@ describe.skipIf(!ready)("reliability: crash and rerun", { timeout: 7_200_000 }, 
       expect(outcomes).toEqual(chosen.map(() => "recovered"));
       return;
     }
-    // One world crashed twice: during the PRs, then the rerun itself while it records the release
-    // (its 16th write). Recovery must hold when the run that recovers dies too; the full suite
-    // tries every call of a clean release on its own.
+    // One world crashed twice: during the PRs, then the rerun itself, after its 16th write (late in
+    // the release). Recovery must hold when the run that recovers dies too; the full suite tries
+    // every call of a clean release on its own.
     const dir = newWorld();
     const crashedAt = (run: { notices: { kind: string; text?: string }[] }, k: number) =>
       run.notices.some(
